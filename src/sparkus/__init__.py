@@ -1,0 +1,55 @@
+"""sparkus: evidence-based coaching programs at scale.
+
+The subpackages are imported on first use, so ``import sparkus`` stays light:
+
+- :mod:`sparkus.model`: the vocabulary (records, enums, the columnar population, JSON).
+- :mod:`sparkus.datasets`: a seeded synthetic organisation with known ground truth.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from sparkus._errors import (
+    EstimationError,
+    InfeasibleError,
+    NotFittedError,
+    Problem,
+    SchemaError,
+    SparkusError,
+    SparkusWarning,
+)
+
+if TYPE_CHECKING:
+    from sparkus import datasets, model
+
+__all__ = [
+    "EstimationError",
+    "InfeasibleError",
+    "NotFittedError",
+    "Problem",
+    "SchemaError",
+    "SparkusError",
+    "SparkusWarning",
+    "__version__",
+    "datasets",
+    "model",
+]
+
+_SUBPACKAGES = frozenset({"datasets", "model"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"sparkus.{name}")
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("sparkus")
+    msg = f"module 'sparkus' has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _SUBPACKAGES | {"__version__"})

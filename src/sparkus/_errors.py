@@ -1,0 +1,159 @@
+"""The exceptions and warnings of sparkus.
+
+Every error sparkus raises on purpose is a :class:`SparkusError`. Each concrete error also
+subclasses the built-in it stands for, so code that already catches :class:`ValueError` keeps
+working.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Final
+
+__all__ = [
+    "EstimationError",
+    "InfeasibleError",
+    "NotFittedError",
+    "Problem",
+    "SchemaError",
+    "SparkusError",
+    "SparkusWarning",
+]
+
+PathSegment = str | int
+"""One step of a path into a document: a field name or a list index."""
+
+_MAX_RENDERED: Final = 50
+
+
+def _render_path(path: Sequence[PathSegment]) -> str:
+    """Render ``("participants", 17, "level")`` as ``participants[17].level``; the root is ``$``."""
+    out: list[str] = []
+    for segment in path:
+        if isinstance(segment, int):
+            out.append(f"[{segment}]")
+        elif out:
+            out.append(f".{segment}")
+        else:
+            out.append(segment)
+    return "".join(out) or "$"
+
+
+class Problem:
+    """One thing wrong with an input: where it is and what is wrong.
+
+    Parameters
+    ----------
+    path : sequence of str or int
+        Field names and list indices leading to the offending value, outermost first.
+    message : str
+        What was expected, what arrived and, where it helps, how to fix it.
+
+    Examples
+    --------
+    >>> Problem(("participants", 17, "level"), "'boss' is not one of executive, manager")
+    Problem('participants[17].level', "'boss' is not one of executive, manager")
+    """
+
+    __slots__ = ("message", "path")
+
+    def __init__(self, path: Sequence[PathSegment], message: str) -> None:
+        self.path: tuple[PathSegment, ...] = tuple(path)
+        self.message = message
+
+    @property
+    def location(self) -> str:
+        """The path rendered as text, e.g. ``participants[17].level``."""
+        return _render_path(self.path)
+
+    def prefixed(self, prefix: Sequence[PathSegment]) -> Problem:
+        """Return the same problem seen from a document that holds this one at `prefix`."""
+        return Problem((*prefix, *self.path), self.message)
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+    def __repr__(self) -> str:
+        return f"Problem({self.location!r}, {self.message!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Problem):
+            return NotImplemented
+        return (self.path, self.message) == (other.path, other.message)
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.message))
+
+
+class SparkusError(Exception):
+    """Base class of every error sparkus raises on purpose."""
+
+
+class SchemaError(SparkusError, ValueError):
+    """Input that does not fit its declared schema.
+
+    One ``SchemaError`` carries every problem found in a document, each with the path of the
+    offending value, so a form or an API can point at all of them at once.
+
+    Parameters
+    ----------
+    problems : iterable of Problem
+        What is wrong, and where. At least one.
+
+    Attributes
+    ----------
+    problems : tuple of Problem
+        Every problem found, in document order.
+
+    Examples
+    --------
+    >>> err = SchemaError([Problem(("participants", 17, "level"), "'boss' is not a level")])
+    >>> print(err)
+    1 problem in the input:
+      participants[17].level: 'boss' is not a level
+    >>> isinstance(err, ValueError)
+    True
+    """
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        if not self.problems:
+            msg = "SchemaError needs at least one problem"
+            raise ValueError(msg)
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        n = len(self.problems)
+        head = f"{n} problem{'s' if n != 1 else ''} in the input:"
+        lines = [f"  {p}" for p in self.problems[:_MAX_RENDERED]]
+        if n > _MAX_RENDERED:
+            lines.append(f"  ... and {n - _MAX_RENDERED} more (see `.problems`)")
+        return "\n".join([head, *lines])
+
+    def prefixed(self, prefix: Sequence[PathSegment]) -> SchemaError:
+        """Return the same error seen from a document that holds the input at `prefix`."""
+        return SchemaError(p.prefixed(prefix) for p in self.problems)
+
+    def __reduce__(self) -> tuple[type[SchemaError], tuple[tuple[Problem, ...]]]:
+        return (type(self), (self.problems,))
+
+
+class InfeasibleError(SparkusError, ValueError):
+    """Constraints that cannot all be met; the message says which, and by how much."""
+
+
+class EstimationError(SparkusError, ValueError):
+    """Data that cannot support the requested estimate (no variance, no overlap, ...)."""
+
+
+class NotFittedError(SparkusError, ValueError, AttributeError):
+    """An estimator used before ``fit``; the message says what to call."""
+
+
+class SparkusWarning(UserWarning):
+    """A result that stands but deserves doubt (weak overlap, few clusters, small groups).
+
+    Filter it like any warning class::
+
+        warnings.simplefilter("ignore", sparkus.SparkusWarning)
+    """

@@ -1,0 +1,64 @@
+"""The vocabulary of sparkus: enums, records, the columnar population and JSON.
+
+Records (:class:`Participant`, :class:`Provider`, :class:`Program`, ...) are frozen, slotted attrs
+classes checked at construction; :class:`Population` holds many participants as columns;
+:func:`to_json` and :func:`from_json` read and write every record and a whole
+:class:`ProgramDocument`.
+"""
+
+from sparkus.model._checks import FrozenMapping
+from sparkus.model._document import SCHEMA_VERSION, ProgramDocument
+from sparkus.model._enums import (
+    AssessmentSource,
+    EventKind,
+    Goal,
+    Level,
+    Season,
+    StepKind,
+    SupportType,
+)
+from sparkus.model._population import Column, ColumnKind, FrameLike, Population
+from sparkus.model._records import (
+    Assessment,
+    CostModel,
+    Event,
+    Journey,
+    JourneyTemplate,
+    Participant,
+    Program,
+    Provider,
+    Step,
+)
+from sparkus.model._serialize import from_json, structure, to_json, unstructure
+from sparkus.model._templates import default_journey
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Assessment",
+    "AssessmentSource",
+    "Column",
+    "ColumnKind",
+    "CostModel",
+    "Event",
+    "EventKind",
+    "FrameLike",
+    "FrozenMapping",
+    "Goal",
+    "Journey",
+    "JourneyTemplate",
+    "Level",
+    "Participant",
+    "Population",
+    "Program",
+    "ProgramDocument",
+    "Provider",
+    "Season",
+    "Step",
+    "StepKind",
+    "SupportType",
+    "default_journey",
+    "from_json",
+    "structure",
+    "to_json",
+    "unstructure",
+]

@@ -1,0 +1,290 @@
+"""Field checks shared by every record: each returns the problems it finds, never raises.
+
+A check takes a value and returns a list of :class:`~sparkus.Problem` whose paths are relative to
+the value (the empty path is the value itself). Records declare a check per field in the field's
+metadata; the same declaration serves records built in Python and records read from JSON, so a
+rule is written once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+import re
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Final, TypeVar
+
+import attrs
+
+from sparkus._errors import Problem, SchemaError
+
+Check = Callable[[object], list[Problem]]
+AttributeValue = str | int | float | bool
+
+_CHECK: Final = "sparkus.check"
+_IDENT = re.compile(r"^\S(.*\S)?$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+E = TypeVar("E", bound=enum.Enum)
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def describe(value: object) -> str:
+    """Say what arrived, for a message: ``str 'five'``, ``int 3``, ``None``."""
+    if value is None:
+        return "None"
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{type(value).__name__} {text}"
+
+
+def checked(check: Check) -> dict[str, Check]:
+    """Field metadata declaring `check` for the field."""
+    return {_CHECK: check}
+
+
+def field_check(field: attrs.Attribute[Any]) -> Check | None:
+    """The check a field declares, if any."""
+    found: Check | None = field.metadata.get(_CHECK)
+    return found
+
+
+def _one(message: str) -> list[Problem]:
+    return [Problem((), message)]
+
+
+def is_number(value: object) -> bool:
+    """True for int and float, but not bool (which JSON and humans mean as something else)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def number(*, low: float | None = None, high: float | None = None, integer: bool = False) -> Check:
+    """A finite number (an integer if `integer`) inside ``[low, high]``."""
+    kind = "an integer" if integer else "a number"
+    bounds = _describe_bounds(low, high)
+
+    def check(value: object) -> list[Problem]:
+        if integer and not (isinstance(value, int) and not isinstance(value, bool)):
+            return _one(f"expected {kind}{bounds}, got {describe(value)}")
+        if not is_number(value):
+            return _one(f"expected {kind}{bounds}, got {describe(value)}")
+        x = float(value)  # type: ignore[arg-type]
+        if not math.isfinite(x):
+            return _one(f"{value!r} is not finite; expected {kind}{bounds}")
+        if (low is not None and x < low) or (high is not None and x > high):
+            return _one(f"{value!r} is out of range; expected {kind}{bounds}")
+        return []
+
+    return check
+
+
+def _describe_bounds(low: float | None, high: float | None) -> str:
+    if low is not None and high is not None:
+        return f" from {low:g} to {high:g}"
+    if low is not None:
+        return f" >= {low:g}"
+    if high is not None:
+        return f" <= {high:g}"
+    return ""
+
+
+def text(value: object) -> list[Problem]:
+    """A non-empty string without leading or trailing white space."""
+    if not isinstance(value, str):
+        return _one(f"expected a string, got {describe(value)}")
+    if not _IDENT.match(value):
+        return _one(f"{value!r} must be non-empty, without leading or trailing white space")
+    return []
+
+
+def pattern(regex: re.Pattern[str], what: str) -> Check:
+    """A string matching `regex`; `what` says what it is, e.g. ``'a currency code like EUR'``."""
+
+    def check(value: object) -> list[Problem]:
+        if not isinstance(value, str):
+            return _one(f"expected {what}, got {describe(value)}")
+        if not regex.match(value):
+            return _one(f"{value!r} is not {what}")
+        return []
+
+    return check
+
+
+language = pattern(_LANGUAGE, "a lower-case ISO 639 language code like 'en' or 'pt-BR'")
+currency = pattern(_CURRENCY, "an ISO 4217 currency code like 'EUR'")
+
+
+def boolean(value: object) -> list[Problem]:
+    """A bool (not 0/1, not 'true')."""
+    return [] if isinstance(value, bool) else _one(f"expected true or false, got {describe(value)}")
+
+
+def member(enum_cls: type[E]) -> Check:
+    """A member of `enum_cls`."""
+
+    def check(value: object) -> list[Problem]:
+        if isinstance(value, enum_cls):
+            return []
+        return _one(not_one_of(value, enum_cls))
+
+    return check
+
+
+def not_one_of(value: object, enum_cls: type[enum.Enum]) -> str:
+    """The message for a value outside an enum, listing the allowed values."""
+    allowed = ", ".join(str(m.value) for m in enum_cls)
+    shown = value.value if isinstance(value, enum.Enum) else value
+    return f"{shown!r} is not one of {allowed}"
+
+
+def optional(inner: Check) -> Check:
+    """``None``, or a value passing `inner`."""
+
+    def check(value: object) -> list[Problem]:
+        return [] if value is None else inner(value)
+
+    return check
+
+
+def aware_datetime(value: object) -> list[Problem]:
+    """A timezone-aware :class:`datetime.datetime`."""
+    if not isinstance(value, dt.datetime):
+        return _one(f"expected a date and time with a UTC offset, got {describe(value)}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        return _one(
+            f"{value.isoformat()!r} has no UTC offset; give one, e.g. "
+            f"{value.replace(tzinfo=dt.UTC).isoformat()!r}"
+        )
+    return []
+
+
+def tuple_of(inner: Check, *, unique: bool = False, nonempty: bool = False) -> Check:
+    """A tuple whose every element passes `inner` (and, if `unique`, without repeats)."""
+
+    def check(value: object) -> list[Problem]:
+        if not isinstance(value, tuple):
+            return _one(f"expected a tuple, got {describe(value)}")
+        if nonempty and not value:
+            return _one("must not be empty")
+        problems = [p.prefixed((i,)) for i, item in enumerate(value) for p in inner(item)]
+        if unique and not problems:
+            problems.extend(_repeats(value))
+        return problems
+
+    return check
+
+
+def _repeats(items: tuple[object, ...]) -> Iterator[Problem]:
+    seen: dict[object, int] = {}
+    for i, item in enumerate(items):
+        if item in seen:
+            shown = item.value if isinstance(item, enum.Enum) else item
+            yield Problem((i,), f"{shown!r} repeats item {seen[item]}")
+        else:
+            seen[item] = i
+
+
+def mapping_of(key: Check, value: Check) -> Check:
+    """A mapping whose keys pass `key` and values pass `value`."""
+
+    def check(obj: object) -> list[Problem]:
+        if not isinstance(obj, Mapping):
+            return _one(f"expected a mapping, got {describe(obj)}")
+        problems: list[Problem] = []
+        for k, v in obj.items():
+            segment = k.value if isinstance(k, enum.Enum) else str(k)
+            problems.extend(p.prefixed((segment,)) for p in key(k))
+            problems.extend(p.prefixed((segment,)) for p in value(v))
+        return problems
+
+    return check
+
+
+def attribute_value(value: object) -> list[Problem]:
+    """A free attribute: a string, a bool, or a finite number."""
+    if isinstance(value, str | bool):
+        return []
+    if is_number(value):
+        return number()(value)
+    return _one(f"expected a string, number or bool, got {describe(value)}")
+
+
+def instance_of(cls: type[Any], what: str) -> Check:
+    """An instance of `cls` (itself checked at its construction)."""
+
+    def check(value: object) -> list[Problem]:
+        return [] if isinstance(value, cls) else _one(f"expected {what}, got {describe(value)}")
+
+    return check
+
+
+class FrozenMapping(Mapping[K, V]):
+    """An immutable, hashable, picklable mapping: what records hold where a caller gave a dict.
+
+    The caller's dict is copied, so changing it later leaves the record as it was.
+    """
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[K, V] | None = None) -> None:
+        self._data: dict[K, V] = dict(data or {})
+
+    def __getitem__(self, key: K) -> V:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._data.items()))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FrozenMapping):
+            return self._data == other._data
+        if isinstance(other, Mapping):
+            return self._data == dict(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(self._data)
+
+    def __reduce__(self) -> tuple[type[FrozenMapping[K, V]], tuple[dict[K, V]]]:
+        return (type(self), (self._data,))
+
+
+def freeze(value: Any) -> Any:
+    """Converter: copy a mapping into a :class:`FrozenMapping`; leave anything else to the check."""
+    return FrozenMapping(value) if isinstance(value, Mapping) else value
+
+
+def record_problems(record: object) -> list[Problem]:
+    """Every problem of an attrs record: each field's check, then the record's own cross-check."""
+    problems: list[Problem] = []
+    for field in attrs.fields(type(record)):
+        check = field_check(field)
+        if check is not None:
+            value = getattr(record, field.name)
+            problems.extend(p.prefixed((field.name,)) for p in check(value))
+    if not problems:
+        cross: Callable[[], list[Problem]] | None = getattr(record, "_cross_check", None)
+        if cross is not None:
+            problems.extend(cross())
+    return problems
+
+
+class Record:
+    """Mixin for sparkus records: construction runs every check and raises all problems at once."""
+
+    __slots__ = ()
+
+    def __attrs_post_init__(self) -> None:
+        problems = record_problems(self)
+        if problems:
+            raise SchemaError(problems)

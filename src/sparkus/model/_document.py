@@ -1,0 +1,93 @@
+"""A whole program as one document: the program, its people, providers and assessments."""
+
+from __future__ import annotations
+
+from typing import Final
+
+import attrs
+
+from sparkus._errors import Problem, SchemaError
+from sparkus.model._checks import Record, checked, instance_of, number, tuple_of
+from sparkus.model._records import Assessment, Participant, Program, Provider
+
+__all__ = ["SCHEMA_VERSION", "ProgramDocument"]
+
+SCHEMA_VERSION: Final = 1
+"""The version of the program document format this sparkus writes and reads."""
+
+
+def _version(value: object) -> list[Problem]:
+    found = number(integer=True)(value)
+    if found:
+        return found
+    if value != SCHEMA_VERSION:
+        how = "upgrade sparkus" if value > SCHEMA_VERSION else "convert the document"  # type: ignore[operator]
+        return [Problem((), f"version {value} is not supported (this sparkus reads "
+                            f"{SCHEMA_VERSION}); {how}")]  # fmt: skip
+    return []
+
+
+@attrs.frozen
+class ProgramDocument(Record):
+    """A program with everyone in it, as exchanged with an HR tool in one JSON document.
+
+    Besides each record's own checks, a document checks that participant and provider ids are
+    unique, that every manager id and every assessment names a participant, and that the
+    manager tree has no cycle; every problem is reported at once.
+
+    Parameters
+    ----------
+    program : Program
+        The program.
+    participants : tuple of Participant
+        Everyone who may take part.
+    providers : tuple of Provider
+        Coaches, mentors and facilitators.
+    assessments : tuple of Assessment
+        Readiness-instrument answers.
+    schema_version : int
+        The document format's version, :data:`SCHEMA_VERSION` when written by this sparkus.
+
+    Examples
+    --------
+    >>> from sparkus.model import ProgramDocument, from_json, to_json
+    >>> from sparkus.datasets import synthetic_org
+    >>> org = synthetic_org(n=50, seed=1)
+    >>> doc = ProgramDocument(org.program, tuple(org.population.to_records()), org.providers)
+    >>> from_json(to_json(doc), ProgramDocument) == doc
+    True
+
+    .. versionadded:: 0.1
+    """
+
+    program: Program = attrs.field(metadata=checked(instance_of(Program, "a Program")))
+    participants: tuple[Participant, ...] = attrs.field(
+        default=(), metadata=checked(tuple_of(instance_of(Participant, "a Participant")))
+    )
+    providers: tuple[Provider, ...] = attrs.field(
+        default=(), metadata=checked(tuple_of(instance_of(Provider, "a Provider")))
+    )
+    assessments: tuple[Assessment, ...] = attrs.field(
+        default=(), metadata=checked(tuple_of(instance_of(Assessment, "an Assessment")))
+    )
+    schema_version: int = attrs.field(default=SCHEMA_VERSION, metadata=checked(_version))
+
+    def _cross_check(self) -> list[Problem]:
+        from sparkus.model._population import Population
+
+        problems: list[Problem] = []
+        try:
+            Population.from_records(self.participants)
+        except SchemaError as error:
+            problems.extend(error.problems)
+        seen: dict[str, int] = {}
+        for i, provider in enumerate(self.providers):
+            if seen.setdefault(provider.id, i) != i:
+                msg = f"{provider.id!r} repeats providers[{seen[provider.id]}]"
+                problems.append(Problem(("providers", i, "id"), msg))
+        ids = {p.id for p in self.participants}
+        for i, assessment in enumerate(self.assessments):
+            if assessment.participant_id not in ids:
+                msg = f"{assessment.participant_id!r} names no participant of the document"
+                problems.append(Problem(("assessments", i, "participant_id"), msg))
+        return problems

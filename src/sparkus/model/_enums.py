@@ -1,0 +1,143 @@
+"""The closed vocabularies of a coaching program.
+
+Every enum serialises by its value (the lower-case string), which is also what a CSV column or a
+JSON document holds. The order of members is meaningful where it says so.
+"""
+
+from __future__ import annotations
+
+import enum
+
+__all__ = ["AssessmentSource", "EventKind", "Goal", "Level", "Season", "StepKind", "SupportType"]
+
+
+class Level(enum.Enum):
+    """A person's level in the organisation, most senior first.
+
+    The order is the pyramid's: :attr:`rank` 0 is the most senior.
+
+    Examples
+    --------
+    >>> Level("manager")
+    <Level.MANAGER: 'manager'>
+    >>> Level.EXECUTIVE.rank < Level.MANAGER.rank
+    True
+    """
+
+    EXECUTIVE = "executive"
+    SENIOR_LEADER = "senior_leader"
+    MANAGER = "manager"
+    INDIVIDUAL_CONTRIBUTOR = "individual_contributor"
+
+    @property
+    def rank(self) -> int:
+        """Position in the pyramid, 0 for the most senior level."""
+        return _LEVEL_RANK[self]
+
+
+_LEVEL_RANK = {level: i for i, level in enumerate(Level)}
+
+
+class Season(enum.Enum):
+    """The business season a program runs in; :attr:`meaning` says what it stands for.
+
+    Examples
+    --------
+    >>> Season.WINTER.meaning
+    'major transformation or crisis'
+    """
+
+    SPRING = "spring"
+    SUMMER = "summer"
+    AUTUMN = "autumn"
+    WINTER = "winter"
+
+    @property
+    def meaning(self) -> str:
+        """The business situation the season names."""
+        return _SEASON_MEANING[self]
+
+
+_SEASON_MEANING = {
+    Season.SPRING: "new vision or strategy",
+    Season.SUMMER: "high growth and expansion",
+    Season.AUTUMN: "business as usual, optimising processes",
+    Season.WINTER: "major transformation or crisis",
+}
+
+
+class Goal(enum.Enum):
+    """A strategic goal of a program (and a focus a participant chooses in vision setting)."""
+
+    LEADERSHIP_DEVELOPMENT = "leadership_development"
+    TEAM_COLLABORATION = "team_collaboration"
+    DIVERSITY_INCLUSION = "diversity_inclusion"
+    TRANSFORMATION_READINESS = "transformation_readiness"
+
+
+class SupportType(enum.Enum):
+    """A kind of development support a participant can receive."""
+
+    COACHING = "coaching"
+    MENTORING = "mentoring"
+    PEER_SUPPORT = "peer_support"
+    TEAM_COACHING = "team_coaching"
+    SELF_GUIDED_REFLECTION = "self_guided_reflection"
+
+
+class StepKind(enum.Enum):
+    """A kind of step on a participant's journey.
+
+    Session steps belong to one support type (:attr:`support_type`); the others are common to
+    every journey.
+
+    Examples
+    --------
+    >>> StepKind.MENTORING_SESSION.support_type
+    <SupportType.MENTORING: 'mentoring'>
+    >>> StepKind.KICKOFF_WEBINAR.support_type is None
+    True
+    """
+
+    KICKOFF_WEBINAR = "kickoff_webinar"
+    VISION_SETTING = "vision_setting"
+    SELF_ASSESSMENT = "self_assessment"
+    MANAGER_FEEDBACK = "manager_feedback"
+    COACHING_SESSION = "coaching_session"
+    MENTORING_SESSION = "mentoring_session"
+    PEER_SESSION = "peer_session"
+    TEAM_SESSION = "team_session"
+    REFLECTION_EXERCISE = "reflection_exercise"
+    CHECKPOINT = "checkpoint"
+
+    @property
+    def support_type(self) -> SupportType | None:
+        """The support type this step delivers, or ``None`` for a step every journey shares."""
+        return _STEP_SUPPORT.get(self)
+
+
+_STEP_SUPPORT = {
+    StepKind.COACHING_SESSION: SupportType.COACHING,
+    StepKind.MENTORING_SESSION: SupportType.MENTORING,
+    StepKind.PEER_SESSION: SupportType.PEER_SUPPORT,
+    StepKind.TEAM_SESSION: SupportType.TEAM_COACHING,
+    StepKind.REFLECTION_EXERCISE: SupportType.SELF_GUIDED_REFLECTION,
+}
+
+
+class AssessmentSource(enum.Enum):
+    """Who answered an assessment: the participant, or their manager."""
+
+    SELF = "self"
+    MANAGER = "manager"
+
+
+class EventKind(enum.Enum):
+    """What an event records about a participant's journey."""
+
+    STEP_COMPLETED = "step_completed"
+    STEP_MISSED = "step_missed"
+    STEP_SKIPPED = "step_skipped"
+    STEP_RESCHEDULED = "step_rescheduled"
+    SESSION_RATED = "session_rated"
+    ACTIVITY = "activity"

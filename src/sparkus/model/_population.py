@@ -1,0 +1,662 @@
+"""The columnar population: named, equal-length numpy arrays with a declared schema.
+
+Categorical values (levels, departments, teams, language lists, ...) are stored as integer codes
+into a sorted tuple of categories, so a million people cost a few megabytes and every group-by is a
+``numpy.bincount``. Manager ids are stored as row indices, which makes the manager tree a plain
+integer array.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Final, Literal, Protocol, TypeAlias, cast
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._errors import Problem, SchemaError
+from sparkus.model._checks import describe, language, text
+from sparkus.model._enums import Goal, Level
+from sparkus.model._records import Participant
+
+__all__ = ["Column", "ColumnKind", "FrameLike", "Population"]
+
+ColumnKind: TypeAlias = Literal["id", "reference", "category", "tuple", "float", "int", "bool"]
+Category: TypeAlias = str | tuple[str, ...]
+Scale: TypeAlias = tuple[float, float]
+
+_ROWS_SHOWN: Final = 20
+_ROOT: Final = "participants"
+_LEVELS: Final = tuple(level.value for level in Level)
+_GOALS: Final = tuple(goal.value for goal in Goal)
+
+
+@attrs.frozen
+class Column:
+    """The declared schema of one population column.
+
+    Parameters
+    ----------
+    name : str
+        Column name.
+    kind : {"id", "reference", "category", "tuple", "float", "int", "bool"}
+        How it is stored: ``id`` as strings; ``reference`` as row indices (-1: none);
+        ``category`` and ``tuple`` as int32 codes into `categories` (-1: none); the rest as
+        float64, int64 or bool arrays.
+    categories : tuple
+        The sorted categories of a ``category`` (strings) or ``tuple`` (tuples of strings)
+        column; for ``level`` the fixed order of :class:`Level`.
+    scale : tuple of (float, float) or None
+        For scores: the lowest and highest possible value.
+    required : bool
+        Whether a caller must supply the column.
+
+    .. versionadded:: 0.1
+    """
+
+    name: str
+    kind: ColumnKind
+    categories: tuple[Category, ...] = ()
+    scale: Scale | None = None
+    required: bool = False
+
+
+class FrameLike(Protocol):
+    """Anything that yields columns by name: a pandas or polars DataFrame, a dict of arrays."""
+
+    @property
+    def columns(self) -> Iterable[Any]: ...
+
+    def __getitem__(self, key: Any, /) -> Any: ...
+
+
+_CORE: Final = ("id", "level", "department", "tenure_years", "manager_id", "team",
+                "utc_offset", "languages", "focus_goals")  # fmt: skip
+_REQUIRED: Final = frozenset({"id", "level", "department", "tenure_years"})
+
+
+class _Collector:
+    """Gathers problems by row, capping how many rows are listed per column and reason."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def rows(self, column: str, rows: npt.ArrayLike, message: Callable[[int], str]) -> None:
+        index = np.flatnonzero(np.asarray(rows)) if np.asarray(rows).dtype == bool else rows
+        index = np.asarray(index, dtype=np.int64)
+        for row in index[:_ROWS_SHOWN].tolist():
+            self.problems.append(Problem((_ROOT, row, column), message(row)))
+        if index.size > _ROWS_SHOWN:
+            more = f"... and {index.size - _ROWS_SHOWN:,} more rows with the same problem"
+            self.problems.append(Problem((_ROOT, column), more))
+
+    def column(self, column: str, message: str) -> None:
+        self.problems.append(Problem((column,), message))
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise SchemaError(self.problems)
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _as_list(values: object) -> list[Any]:
+    """A column as a Python list, whatever array-like it came as (ragged lists included)."""
+    if isinstance(values, list | tuple):
+        return list(values)
+    if not isinstance(values, np.ndarray):
+        try:
+            values = np.asarray(values)
+        except ValueError:  # ragged: an iterable of sequences
+            return list(values)  # type: ignore[call-overload]
+    if values.ndim == 1:
+        return cast(list[Any], values.tolist())
+    return list(values)
+
+
+def _factorize(
+    keys: list[Any], fixed: tuple[Category, ...] | None = None
+) -> tuple[npt.NDArray[np.int32], tuple[Category, ...]]:
+    """Integer codes for hashable `keys` (None -> -1), categories sorted (or `fixed`)."""
+    table: dict[Any, int] = {}
+    raw = np.fromiter((-1 if k is None else table.setdefault(k, len(table)) for k in keys),
+                      dtype=np.int64, count=len(keys))  # fmt: skip
+    found = list(table)
+    if fixed is None:
+        categories = tuple(sorted(found))
+        position = {c: i for i, c in enumerate(categories)}
+    else:
+        categories = fixed
+        position = {c: i for i, c in enumerate(fixed)}
+    remap = np.array([position.get(c, -2) for c in found] + [-1], dtype=np.int32)
+    return remap[raw], categories
+
+
+def _enum_value(value: object) -> object:
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def _text_key(value: object) -> str | None:
+    """A valid text value, or None if it is not one (reported by the caller)."""
+    return value if isinstance(value, str) and not text(value) else None
+
+
+class Population:
+    """Participants as columns: what every computation over many people takes.
+
+    Build it with :meth:`from_records`, :meth:`from_columns` or :meth:`from_frame`; each checks
+    that ids are unique, that every manager id names a participant, that the manager tree has no
+    cycle, that numbers are finite and that scores sit inside their declared scale, and reports
+    every problem with its row (``participants[17].level``) in one :class:`~sparkus.SchemaError`.
+
+    The core columns are the fields of :class:`Participant`; any other column is a free
+    attribute (a readiness item, an outcome, a location) and comes back in
+    :attr:`Participant.attributes` from :meth:`to_records`. Arrays are copied on the way in and
+    read-only on the way out, so neither side can change the other's data.
+
+    Examples
+    --------
+    >>> from sparkus.model import Population
+    >>> pop = Population.from_columns({
+    ...     "id": ["a", "b", "c"],
+    ...     "level": ["executive", "manager", "individual_contributor"],
+    ...     "department": ["Board", "Sales", "Sales"],
+    ...     "tenure_years": [12.0, 5.5, 1.0],
+    ...     "manager_id": [None, "a", "b"],
+    ...     "motivation": [4.0, 3.0, 5.0],
+    ... }, scales={"motivation": (1, 5)})
+    >>> len(pop), pop["manager_id"].tolist()
+    (3, [-1, 0, 1])
+    >>> pop.decode("level").tolist()
+    ['executive', 'manager', 'individual_contributor']
+    >>> pop.schema["motivation"].scale
+    (1.0, 5.0)
+
+    .. versionadded:: 0.1
+    """
+
+    __slots__ = ("_columns", "_schema")
+
+    def __init__(self, columns: Mapping[str, np.ndarray[Any, Any]], schema: Mapping[str, Column]):
+        # Private: use the from_* constructors, which validate. Arrays are frozen here.
+        for array in columns.values():
+            array.flags.writeable = False
+        self._columns = dict(columns)
+        self._schema = dict(schema)
+
+    # -- construction ------------------------------------------------------------------------
+
+    @classmethod
+    def from_columns(
+        cls,
+        columns: Mapping[str, npt.ArrayLike],
+        *,
+        scales: Mapping[str, tuple[float, float]] | None = None,
+    ) -> Population:
+        """Build a population from a mapping of column name to array-like.
+
+        Parameters
+        ----------
+        columns : mapping of str to array-like
+            Required: ``id``, ``level`` (:class:`Level` members or their values),
+            ``department``, ``tenure_years``. Optional: ``manager_id`` (None at the top),
+            ``team`` (None if unknown), ``utc_offset`` (default 0), ``languages`` and
+            ``focus_goals`` (each row a sequence, or a string joined with ``;``). Any other
+            column is a free attribute: numbers, bools or strings.
+        scales : mapping of str to (float, float), optional
+            The lowest and highest value of score columns; a value outside is an error.
+
+        Returns
+        -------
+        Population
+
+        Raises
+        ------
+        SchemaError
+            Listing every problem with its row and column.
+        """
+        return _build(columns, dict(scales or {}))
+
+    @classmethod
+    def from_frame(
+        cls, frame: FrameLike, *, scales: Mapping[str, tuple[float, float]] | None = None
+    ) -> Population:
+        """Build a population from any DataFrame-like object (pandas, polars, ...).
+
+        Only ``frame.columns`` and ``frame[name]`` are used, so pandas is never imported.
+        Missing values (None or NaN) are allowed in ``manager_id`` and ``team`` only.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from sparkus.model import Population
+        >>> frame = pd.DataFrame({"id": ["a", "b"], "level": ["manager", "manager"],
+        ...                       "department": ["R&D", "R&D"], "tenure_years": [1.0, 2.0]})
+        >>> Population.from_frame(frame).decode("department").tolist()
+        ['R&D', 'R&D']
+        """
+        names = [str(name) for name in frame.columns]
+        return _build({name: np.asarray(frame[name]) for name in names}, dict(scales or {}))
+
+    @classmethod
+    def from_records(cls, records: Iterable[Participant]) -> Population:
+        """Build a population from :class:`Participant` records.
+
+        Every record must carry the same attribute names, each with one type (numbers may mix
+        int and float), since each becomes a column.
+
+        Examples
+        --------
+        >>> from sparkus.model import Level, Participant, Population
+        >>> pop = Population.from_records([
+        ...     Participant("a", Level.EXECUTIVE, "Board", 9.0, attributes={"site": "Oslo"}),
+        ...     Participant("b", Level.MANAGER, "Sales", 3.0, manager_id="a",
+        ...                 attributes={"site": "Lima"}),
+        ... ])
+        >>> pop.to_records()[1].attributes["site"]
+        'Lima'
+        """
+        records = list(records)
+        collector = _Collector()
+        for i, record in enumerate(records):
+            if not isinstance(record, Participant):
+                collector.problems.append(
+                    Problem((_ROOT, i), f"expected a Participant, got {describe(record)}")
+                )
+        collector.raise_if_any()
+        columns: dict[str, list[Any]] = {
+            name: [getattr(r, name) for r in records] for name in _CORE
+        }
+        keys = dict.fromkeys(k for r in records[:1] for k in r.attributes)
+        for i, record in enumerate(records):
+            if record.attributes.keys() != keys.keys():
+                missing = sorted(set(keys) - set(record.attributes))
+                extra = sorted(set(record.attributes) - set(keys))
+                msg = "every participant needs the same attributes as participants[0]"
+                detail = f"; missing {missing}" if missing else ""
+                detail += f"; unexpected {extra}" if extra else ""
+                collector.problems.append(Problem((_ROOT, i, "attributes"), msg + detail))
+        collector.raise_if_any()
+        for key in keys:
+            columns[key] = [r.attributes[key] for r in records]
+        return _build({k: _object_array(v) for k, v in columns.items()}, {})
+
+    # -- access ------------------------------------------------------------------------------
+
+    @property
+    def schema(self) -> Mapping[str, Column]:
+        """The declared schema: column name to :class:`Column`."""
+        return dict(self._schema)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Column names: the core columns first, then the free attributes."""
+        return tuple(self._schema)
+
+    @property
+    def attributes(self) -> tuple[str, ...]:
+        """Names of the free-attribute columns."""
+        return tuple(name for name in self._schema if name not in _CORE)
+
+    @property
+    def ids(self) -> npt.NDArray[np.str_]:
+        """Participant ids, in row order."""
+        return cast(npt.NDArray[np.str_], self._columns["id"])
+
+    def __len__(self) -> int:
+        return int(self._columns["id"].shape[0])
+
+    def __getitem__(self, name: str) -> np.ndarray[Any, Any]:
+        """The stored (read-only) array of column `name`: codes for categorical columns."""
+        if name not in self._columns:
+            known = ", ".join(self._schema)
+            msg = f"no column {name!r}; the population has: {known}"
+            raise KeyError(msg)
+        return self._columns[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._columns
+
+    def decode(self, name: str) -> np.ndarray[Any, Any]:
+        """Column `name` in its external form: strings, tuples, manager ids, None for missing."""
+        spec, stored = self._schema[name] if name in self._schema else None, self[name]
+        assert spec is not None
+        if spec.kind == "reference":
+            ids = np.append(self.ids.astype(object), None)
+            return cast(np.ndarray[Any, Any], ids[stored])
+        if spec.kind in ("category", "tuple"):
+            table = np.empty(len(spec.categories) + 1, dtype=object)
+            table[:-1] = list(spec.categories)
+            table[-1] = None
+            return cast(np.ndarray[Any, Any], table[stored])
+        return stored.copy()
+
+    def to_columns(self) -> dict[str, np.ndarray[Any, Any]]:
+        """Every column in external form; ``Population.from_columns`` of it gives this back."""
+        return {name: self.decode(name) for name in self._schema}
+
+    def to_records(self) -> list[Participant]:
+        """One :class:`Participant` per row; free attributes go to ``attributes``."""
+        data = {name: self.decode(name).tolist() for name in self._schema}
+        extras = self.attributes
+        records = []
+        for i in range(len(self)):
+            row = {name: data[name][i] for name in _CORE}
+            row["level"] = Level(row["level"])
+            row["focus_goals"] = tuple(Goal(g) for g in (row["focus_goals"] or ()))
+            row["languages"] = row["languages"] or ()
+            attributes = {name: data[name][i] for name in extras}
+            records.append(Participant(**row, attributes=attributes))
+        return records
+
+    # -- comparison and display --------------------------------------------------------------
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Population):
+            return NotImplemented
+        return self._schema == other._schema and all(
+            np.array_equal(self._columns[k], other._columns[k]) for k in self._schema
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        extra = f", attributes={list(self.attributes)}" if self.attributes else ""
+        return f"Population(n={len(self)}{extra})"
+
+
+def _object_array(values: Sequence[Any]) -> np.ndarray[Any, Any]:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+# -- building and checking ---------------------------------------------------------------------
+
+
+def _build(
+    columns: Mapping[str, npt.ArrayLike], scales: dict[str, tuple[float, float]]
+) -> Population:
+    collector = _Collector()
+    if not isinstance(columns, Mapping):
+        raise SchemaError([Problem((), f"expected a mapping of columns, got {describe(columns)}")])
+    columns = {str(k): v for k, v in columns.items()}
+    for name in sorted(_REQUIRED - columns.keys()):
+        collector.column(name, "required column is missing")
+    for name in sorted(scales.keys() - columns.keys()):
+        collector.column(name, "has a declared scale but no such column")
+    lengths = {name: len(_as_list(values)) for name, values in columns.items()}
+    if len(set(lengths.values())) > 1:
+        shown = ", ".join(f"{k}={v}" for k, v in lengths.items())
+        collector.column("columns", f"columns must have equal lengths, got {shown}")
+    collector.raise_if_any()
+    n = next(iter(lengths.values()), 0)
+
+    stored: dict[str, np.ndarray[Any, Any]] = {}
+    schema: dict[str, Column] = {}
+
+    ids = _ids(_as_list(columns["id"]), collector)
+    stored["id"], schema["id"] = ids, Column("id", "id", required=True)
+    level = [_enum_value(v) for v in _as_list(columns["level"])]
+    stored["level"], schema["level"] = _category(
+        "level", level, collector, fixed=_LEVELS, required=True
+    )
+    for name, required in (("department", True), ("team", False)):
+        values = _as_list(columns[name]) if name in columns else [None] * n
+        stored[name], schema[name] = _category(name, values, collector, required=required)
+    stored["tenure_years"], schema["tenure_years"] = _floats(
+        "tenure_years", columns["tenure_years"], collector, low=0.0, required=True
+    )
+    offsets = columns.get("utc_offset", np.zeros(n))
+    stored["utc_offset"], schema["utc_offset"] = _floats(
+        "utc_offset", offsets, collector, low=-12.0, high=14.0
+    )
+    stored["manager_id"], schema["manager_id"] = _references(
+        ids, _as_list(columns["manager_id"]) if "manager_id" in columns else [None] * n, collector
+    )
+    for name, fixed in (("languages", None), ("focus_goals", _GOALS)):
+        values = _as_list(columns[name]) if name in columns else [()] * n
+        stored[name], schema[name] = _tuples(name, values, collector, fixed)
+    for name in columns:
+        if name not in _CORE:
+            stored[name], schema[name] = _attribute(
+                name, columns[name], scales.get(name), collector
+            )
+    collector.raise_if_any()
+    _check_tree(ids, stored["manager_id"], collector)
+    collector.raise_if_any()
+    return Population(stored, schema)
+
+
+def _ids(values: list[Any], collector: _Collector) -> npt.NDArray[np.str_]:
+    bad = np.fromiter((_text_key(v) is None for v in values), dtype=bool, count=len(values))
+    collector.rows(
+        "id", bad, lambda i: f"expected a non-empty string id, got {describe(values[i])}"
+    )
+    first: dict[str, int] = {}
+    repeats = [i for i, v in enumerate(values) if not bad[i] and first.setdefault(v, i) != i]
+    collector.rows(
+        "id", repeats, lambda i: f"{values[i]!r} repeats participants[{first[values[i]]}]"
+    )
+    return np.asarray([v if isinstance(v, str) else "" for v in values], dtype=np.str_)
+
+
+def _category(
+    name: str,
+    values: list[Any],
+    collector: _Collector,
+    *,
+    fixed: tuple[str, ...] | None = None,
+    required: bool = False,
+) -> tuple[npt.NDArray[np.int32], Column]:
+    keys = [None if (not required and _is_missing(v)) else _text_key(v) for v in values]
+    codes, categories = _factorize(keys, fixed)
+    if required:
+        invalid = codes < 0
+    else:
+        invalid = np.fromiter(((k is None and not _is_missing(v)) for k, v in zip(keys, values, strict=True)),
+                              dtype=bool, count=len(values))  # fmt: skip
+    if fixed is not None:
+        allowed = ", ".join(fixed)
+        outside = (codes == -2) | invalid
+        collector.rows(
+            name, outside, lambda i: f"{_enum_value(values[i])!r} is not one of {allowed}"
+        )
+        invalid = np.zeros_like(invalid)
+    collector.rows(
+        name, invalid, lambda i: f"expected a non-empty string, got {describe(values[i])}"
+    )
+    return codes, Column(name, "category", categories=categories, required=required)
+
+
+def _split(value: object) -> tuple[Any, ...] | None:
+    """A row of a tuple column as a tuple (None if it is neither a string nor a sequence)."""
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(";") if part.strip())
+    if isinstance(value, list | tuple | np.ndarray):
+        return tuple(_enum_value(v) for v in value)
+    return None
+
+
+def _tuples(
+    name: str, values: list[Any], collector: _Collector, fixed: tuple[str, ...] | None
+) -> tuple[npt.NDArray[np.int32], Column]:
+    keys = [_split(v) for v in values]
+    codes, categories = _factorize(keys)
+    bad_rows = np.flatnonzero(np.fromiter((k is None for k in keys), bool, count=len(keys)))
+    collector.rows(
+        name, bad_rows, lambda i: f"expected a list of strings, got {describe(values[i])}"
+    )
+    bad_categories = []
+    for index, category in enumerate(categories):
+        assert isinstance(category, tuple)
+        if fixed is not None:
+            wrong = [item for item in category if item not in fixed]
+            reason = f"{wrong[0]!r} is not one of {', '.join(fixed)}" if wrong else ""
+        else:
+            wrong = [p.message for item in category for p in language(item)]
+            reason = wrong[0] if wrong else ""
+        if not reason and len(set(category)) != len(category):
+            reason = "has repeated items"
+        if reason:
+            bad_categories.append((index, reason))
+    for index, reason in bad_categories:
+        collector.rows(name, codes == index, _constant(reason))
+    return codes, Column(name, "tuple", categories=categories)
+
+
+def _constant(message: str) -> Callable[[int], str]:
+    return lambda _: message
+
+
+def _floats(
+    name: str,
+    values: npt.ArrayLike,
+    collector: _Collector,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    required: bool = False,
+) -> tuple[npt.NDArray[np.float64], Column]:
+    array, not_numbers = _numeric(name, values, collector)
+    finite = np.isfinite(array)
+    collector.rows(
+        name, ~finite & ~not_numbers, lambda i: f"{float(array[i])!r} is not a finite number"
+    )
+    outside = finite & (
+        ((array < low) if low is not None else False)
+        | ((array > high) if high is not None else False)
+    )
+    if np.any(outside):
+        bounds = (
+            f"from {low:g} to {high:g}" if low is not None and high is not None else f">= {low:g}"
+        )
+        collector.rows(
+            name, outside, lambda i: f"{float(array[i])!r} is out of range; expected {bounds}"
+        )
+    return array, Column(name, "float", required=required)
+
+
+def _numeric(
+    name: str, values: npt.ArrayLike, collector: _Collector
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """Values as float64, and the rows that were not numbers at all (reported here)."""
+    raw = np.asarray(values)
+    if raw.dtype.kind in "iuf":
+        return raw.astype(np.float64, copy=True), np.zeros(raw.shape[0], dtype=bool)
+    items = _as_list(raw)
+    bad = np.fromiter((not _is_number_like(v) for v in items), dtype=bool, count=len(items))
+    collector.rows(name, bad, lambda i: f"expected a number, got {describe(items[i])}")
+    array = np.array([np.nan if b else float(v) for v, b in zip(items, bad, strict=True)])
+    return array.astype(np.float64), bad
+
+
+def _is_number_like(value: object) -> bool:
+    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
+        value, bool | np.bool_
+    )
+
+
+def _references(
+    ids: npt.NDArray[np.str_], values: list[Any], collector: _Collector
+) -> tuple[npt.NDArray[np.int64], Column]:
+    row_of = {v: i for i, v in enumerate(ids.tolist())}
+    index = np.fromiter((-1 if _is_missing(v) else row_of.get(v, -2) if isinstance(v, str) else -3
+                         for v in values), dtype=np.int64, count=len(values))  # fmt: skip
+    collector.rows(
+        "manager_id",
+        index == -3,
+        lambda i: f"expected a participant id or None, got {describe(values[i])}",
+    )
+    collector.rows("manager_id", index == -2,
+                   lambda i: f"{values[i]!r} names no participant; every manager must be a row of the population")  # fmt: skip
+    self_managed = index == np.arange(len(values))
+    collector.rows(
+        "manager_id", self_managed, lambda i: f"{values[i]!r} cannot be their own manager"
+    )
+    return index, Column("manager_id", "reference")
+
+
+def _check_tree(
+    ids: npt.NDArray[np.str_], parent: npt.NDArray[np.int64], collector: _Collector
+) -> None:
+    """Report every cycle in the manager tree, by pointer doubling (no loop over people)."""
+    n = parent.shape[0]
+    jump = parent.copy()
+    for _ in range(max(1, math.ceil(math.log2(n + 1)) + 1)):
+        alive = jump >= 0
+        if not alive.any():
+            return
+        jump[alive] = jump[jump[alive]]
+    # After 2**k >= n steps a node still pointing at someone leads into a cycle; jump[x] is on it.
+    on_cycle = np.unique(jump[jump >= 0])
+    reported: set[int] = set()
+    for start in on_cycle.tolist():
+        if start in reported:
+            continue
+        cycle = [start]
+        node = int(parent[start])
+        while node != start:
+            cycle.append(node)
+            node = int(parent[node])
+        reported.update(cycle)
+        first = min(cycle)
+        k = cycle.index(first)
+        cycle = cycle[k:] + cycle[:k]
+        path = " -> ".join(repr(str(ids[i])) for i in [*cycle, first])
+        collector.problems.append(
+            Problem((_ROOT, first, "manager_id"), f"the manager tree has a cycle: {path}")
+        )
+
+
+def _attribute(
+    name: str, values: npt.ArrayLike, scale: tuple[float, float] | None, collector: _Collector
+) -> tuple[np.ndarray[Any, Any], Column]:
+    raw = np.asarray(values)
+    if raw.dtype.kind == "b":
+        return raw.copy(), Column(name, "bool")
+    if raw.dtype.kind in "iu" and scale is None:
+        return raw.astype(np.int64), Column(name, "int")
+    if raw.dtype.kind in "iuf":
+        return _scored(name, raw, scale, collector)
+    items = _as_list(raw)
+    if items and all(isinstance(v, bool | np.bool_) for v in items):
+        return np.array(items, dtype=bool), Column(name, "bool")
+    if items and all(_is_number_like(v) for v in items):
+        if all(isinstance(v, int | np.integer) for v in items) and scale is None:
+            return np.array(items, dtype=np.int64), Column(name, "int")
+        return _scored(name, np.array(items, dtype=np.float64), scale, collector)
+    if all(isinstance(v, str) for v in items):
+        codes, column = _category(name, items, collector, required=True)
+        return codes, column
+    kinds = sorted({type(v).__name__ for v in items})
+    collector.column(
+        name,
+        f"an attribute column must hold one type (numbers, bools or strings), got {', '.join(kinds)}",
+    )
+    return np.zeros(len(items)), Column(name, "float")
+
+
+def _scored(
+    name: str, array: npt.NDArray[Any], scale: tuple[float, float] | None, collector: _Collector
+) -> tuple[npt.NDArray[np.float64], Column]:
+    if scale is None:
+        values, column = _floats(name, array, collector)
+        return values, column
+    low, high = float(scale[0]), float(scale[1])
+    if not (math.isfinite(low) and math.isfinite(high) and low < high):
+        collector.column(
+            name, f"scale must be (lowest, highest) with lowest < highest, got {scale!r}"
+        )
+        return array.astype(np.float64), Column(name, "float")
+    values, _ = _floats(name, array, collector)
+    outside = np.isfinite(values) & ((values < low) | (values > high))
+    collector.rows(
+        name, outside, lambda i: f"{float(values[i])!r} is outside the scale {low:g} to {high:g}"
+    )
+    return values, Column(name, "float", scale=(low, high))

@@ -1,0 +1,301 @@
+"""JSON in and out, through one private, configured cattrs converter.
+
+Reading collects every problem of a document into one :class:`~sparkus.SchemaError` whose paths
+point into the document (``participants[17].level``). The field checks that guard records built in
+Python are the same ones that guard records read from JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import typing
+from collections.abc import Callable, Mapping
+from functools import cache
+from typing import Any, Final, TypeVar
+
+import attrs
+import cattrs
+
+from sparkus._errors import PathSegment, Problem, SchemaError
+from sparkus.model._checks import FrozenMapping, describe, field_check, not_one_of
+
+__all__ = ["from_json", "structure", "to_json", "unstructure"]
+
+T = TypeVar("T")
+_Hook = Callable[[Any, Any], Any]
+
+
+def _fail(message: str, path: tuple[PathSegment, ...] = ()) -> SchemaError:
+    return SchemaError([Problem(path, message)])
+
+
+def _structure_str(value: object, _: object) -> str:
+    if not isinstance(value, str):
+        raise _fail(f"expected a string, got {describe(value)}")
+    return value
+
+
+def _structure_float(value: object, _: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _fail(f"expected a number, got {describe(value)}")
+    return float(value)
+
+
+def _structure_int(value: object, _: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _fail(f"expected an integer, got {describe(value)}")
+    return value
+
+
+def _structure_bool(value: object, _: object) -> bool:
+    if not isinstance(value, bool):
+        raise _fail(f"expected true or false, got {describe(value)}")
+    return value
+
+
+def _structure_datetime(value: object, _: object) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value  # checked for an offset by the record
+    if not isinstance(value, str):
+        raise _fail(f"expected an ISO 8601 date and time with offset, got {describe(value)}")
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        msg = f"{value!r} is not an ISO 8601 date and time, e.g. '2026-03-02T09:30:00+01:00'"
+        raise _fail(msg) from None
+
+
+def _structure_enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
+    if isinstance(value, cls):
+        return value
+    try:
+        return cls(value)
+    except ValueError:
+        raise _fail(not_one_of(value, cls)) from None
+
+
+def _structure_item(value: object, cls: Any, path: tuple[PathSegment, ...]) -> Any:
+    """Structure one value, re-raising any problem at `path`."""
+    try:
+        return _CONVERTER.structure(value, cls)
+    except SchemaError as error:
+        raise error.prefixed(path) from None
+
+
+def _make_tuple_hook(cls: Any) -> _Hook:
+    args = typing.get_args(cls)
+    homogeneous = len(args) == 2 and args[1] is Ellipsis
+
+    def hook(value: object, _: object) -> tuple[Any, ...]:
+        if not isinstance(value, list | tuple):
+            raise _fail(f"expected a list, got {describe(value)}")
+        if not homogeneous and len(value) != len(args):
+            raise _fail(f"expected a list of {len(args)} items, got {len(value)}")
+        out, problems = [], []
+        for i, item in enumerate(value):
+            try:
+                out.append(_structure_item(item, args[0] if homogeneous else args[i], (i,)))
+            except SchemaError as error:
+                problems.extend(error.problems)
+        if problems:
+            raise SchemaError(problems)
+        return tuple(out)
+
+    return hook
+
+
+def _make_mapping_hook(cls: Any) -> _Hook:
+    key_type, value_type = typing.get_args(cls) or (str, Any)
+
+    def hook(value: object, _: object) -> FrozenMapping[Any, Any]:
+        if not isinstance(value, Mapping):
+            raise _fail(f"expected an object, got {describe(value)}")
+        out, problems = {}, []
+        for k, v in value.items():
+            try:
+                key = _structure_item(k, key_type, (str(k),))
+                out[key] = _structure_item(v, value_type, (str(k),))
+            except SchemaError as error:
+                problems.extend(error.problems)
+        if problems:
+            raise SchemaError(problems)
+        return FrozenMapping(out)
+
+    return hook
+
+
+def _structure_attribute(value: object, _: object) -> object:
+    if isinstance(value, str | bool | int | float):
+        return value
+    raise _fail(f"expected a string, number or bool, got {describe(value)}")
+
+
+def _make_record_hook(cls: type[Any]) -> _Hook:
+    fields = attrs.fields(attrs.resolve_types(cls))
+    names = frozenset(f.name for f in fields)
+
+    def hook(value: object, _: object) -> Any:
+        if isinstance(value, cls):
+            return value
+        if not isinstance(value, Mapping):
+            raise _fail(f"expected an object for {cls.__name__}, got {describe(value)}")
+        kwargs: dict[str, Any] = {}
+        problems: list[Problem] = []
+        for field in fields:
+            if field.name not in value:
+                if field.default is attrs.NOTHING:
+                    problems.append(Problem((field.name,), "required field is missing"))
+                continue
+            try:
+                item = _structure_item(value[field.name], field.type, (field.name,))
+            except SchemaError as error:
+                problems.extend(error.problems)
+                continue
+            check = field_check(field)
+            found = [] if check is None else check(item)
+            problems.extend(p.prefixed((field.name,)) for p in found)
+            kwargs[field.name] = item
+        problems.extend(
+            Problem((str(key),), f"unknown field; {cls.__name__} has: {', '.join(sorted(names))}")
+            for key in value
+            if key not in names
+        )
+        if problems:
+            raise SchemaError(problems)
+        return cls(**kwargs)  # runs the record's cross-checks
+
+    return hook
+
+
+def _unstructure_mapping(value: Mapping[Any, Any]) -> dict[Any, Any]:
+    return {_CONVERTER.unstructure(k): _CONVERTER.unstructure(v) for k, v in value.items()}
+
+
+def _is_tuple(cls: Any) -> bool:
+    return typing.get_origin(cls) is tuple
+
+
+def _is_mapping(cls: Any) -> bool:
+    return typing.get_origin(cls) in (Mapping, dict, FrozenMapping)
+
+
+def _is_enum(cls: Any) -> bool:
+    return isinstance(cls, type) and issubclass(cls, enum.Enum)
+
+
+def _new_converter() -> cattrs.Converter:
+    converter = cattrs.Converter()
+    converter.register_structure_hook(str, _structure_str)
+    converter.register_structure_hook(float, _structure_float)
+    converter.register_structure_hook(int, _structure_int)
+    converter.register_structure_hook(bool, _structure_bool)
+    converter.register_structure_hook(dt.datetime, _structure_datetime)
+    converter.register_structure_hook(str | int | float | bool, _structure_attribute)
+    converter.register_structure_hook_func(_is_enum, _structure_enum)
+    converter.register_structure_hook_factory(_is_tuple, _make_tuple_hook)
+    converter.register_structure_hook_factory(_is_mapping, _make_mapping_hook)
+    converter.register_structure_hook_factory(attrs.has, _make_record_hook)
+    converter.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
+    converter.register_unstructure_hook(FrozenMapping, _unstructure_mapping)
+    return converter
+
+
+_CONVERTER: Final = _new_converter()
+
+
+def unstructure(obj: object) -> Any:
+    """A record as plain JSON-ready data: dicts, lists, strings, numbers, bools and None.
+
+    Examples
+    --------
+    >>> from sparkus.model import Level, Participant, unstructure
+    >>> unstructure(Participant("e1", Level.MANAGER, "Sales", 2.0))["level"]
+    'manager'
+    """
+    return _CONVERTER.unstructure(obj)
+
+
+def structure(data: object, cls: type[T]) -> T:
+    """Build a `cls` record from plain data, reporting every problem at once.
+
+    Raises
+    ------
+    SchemaError
+        With one :class:`~sparkus.Problem` per offending value, each with its path.
+
+    Examples
+    --------
+    >>> from sparkus.model import Participant, structure
+    >>> structure({"id": "e1", "level": "boss", "department": "Sales"}, Participant)
+    Traceback (most recent call last):
+      ...
+    sparkus._errors.SchemaError: 2 problems in the input:
+      level: 'boss' is not one of executive, senior_leader, manager, individual_contributor
+      tenure_years: required field is missing
+    """
+    if not attrs.has(cls):
+        msg = f"`cls` must be a sparkus record class, got {cls!r}"
+        raise TypeError(msg)
+    return _structure_root(data, cls)
+
+
+@cache
+def _root_hook(cls: type[Any]) -> _Hook:
+    return _CONVERTER.get_structure_hook(cls)
+
+
+def _structure_root(data: object, cls: type[T]) -> T:
+    result: T = _root_hook(cls)(data, cls)
+    return result
+
+
+def to_json(obj: object, *, indent: int | None = None) -> str:
+    """Serialise a record or a :class:`ProgramDocument` to JSON.
+
+    Enums are written by value and times in ISO 8601 with their UTC offset. NaN and infinity are
+    never written (records cannot hold them).
+
+    Examples
+    --------
+    >>> from sparkus.model import Level, Participant, to_json
+    >>> to_json(Participant("e1", Level.MANAGER, "Sales", 2.0))[:48]
+    '{"id": "e1", "level": "manager", "department": "'
+    """
+    if not attrs.has(type(obj)):
+        msg = f"`obj` must be a sparkus record, got {describe(obj)}"
+        raise TypeError(msg)
+    return json.dumps(unstructure(obj), indent=indent, allow_nan=False, ensure_ascii=False)
+
+
+def from_json(text: str | bytes, cls: type[T]) -> T:
+    """Read a `cls` record (or a :class:`ProgramDocument`) from JSON.
+
+    Parameters
+    ----------
+    text : str or bytes
+        The JSON document.
+    cls : type
+        The record class to build.
+
+    Raises
+    ------
+    SchemaError
+        If the text is not JSON (with line and column) or the document does not fit `cls`;
+        every problem is listed, each with its path.
+
+    Examples
+    --------
+    >>> from sparkus.model import Participant, from_json
+    >>> from_json('{"id": "e1", "level": "manager", "department": "Sales",'
+    ...           ' "tenure_years": 2}', Participant).tenure_years
+    2.0
+    """
+    try:
+        # NaN and Infinity parse here and are then reported, with their paths, by the checks.
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        msg = f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        raise _fail(msg) from None
+    return structure(data, cls)
