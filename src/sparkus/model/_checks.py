@@ -13,7 +13,7 @@ import enum
 import math
 import re
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, cast
 
 import attrs
 
@@ -116,6 +116,18 @@ def pattern(regex: re.Pattern[str], what: str) -> Check:
 
 language = pattern(_LANGUAGE, "a lower-case ISO 639 language code like 'en' or 'pt-BR'")
 currency = pattern(_CURRENCY, "an ISO 4217 currency code like 'EUR'")
+
+
+def scale(value: object) -> list[Problem]:
+    """A score scale: a pair ``(lowest, highest)`` of finite numbers with lowest < highest."""
+    if (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and all(is_number(v) and math.isfinite(v) for v in value)
+        and value[0] < value[1]
+    ):
+        return []
+    return _one(f"expected (lowest, highest) with lowest < highest, got {describe(value)}")
 
 
 def boolean(value: object) -> list[Problem]:
@@ -267,7 +279,7 @@ def freeze(value: Any) -> Any:
 def record_problems(record: object) -> list[Problem]:
     """Every problem of an attrs record: each field's check, then the record's own cross-check."""
     problems: list[Problem] = []
-    for field in attrs.fields(type(record)):
+    for field in attrs.fields(cast(Any, type(record))):
         check = field_check(field)
         if check is not None:
             value = getattr(record, field.name)

@@ -113,7 +113,7 @@ def _as_list(values: object) -> list[Any]:
         try:
             values = np.asarray(values)
         except ValueError:  # ragged: an iterable of sequences
-            return list(values)  # type: ignore[call-overload]
+            return list(cast(Iterable[Any], values))
     if values.ndim == 1:
         return cast(list[Any], values.tolist())
     return list(values)
@@ -263,7 +263,8 @@ class Population:
         """
         records = list(records)
         collector = _Collector()
-        for i, record in enumerate(records):
+        given: list[object] = list(records)
+        for i, record in enumerate(given):
             if not isinstance(record, Participant):
                 collector.problems.append(
                     Problem((_ROOT, i), f"expected a Participant, got {describe(record)}")
@@ -324,10 +325,12 @@ class Population:
 
     def decode(self, name: str) -> np.ndarray[Any, Any]:
         """Column `name` in its external form: strings, tuples, manager ids, None for missing."""
-        spec, stored = self._schema[name] if name in self._schema else None, self[name]
-        assert spec is not None
+        stored = self[name]  # raises a KeyError listing the columns if there is no such one
+        spec = self._schema[name]
         if spec.kind == "reference":
-            ids = np.append(self.ids.astype(object), None)
+            ids = np.empty(len(self) + 1, dtype=object)
+            ids[:-1] = self.ids.tolist()
+            ids[-1] = None
             return cast(np.ndarray[Any, Any], ids[stored])
         if spec.kind in ("category", "tuple"):
             table = np.empty(len(spec.categories) + 1, dtype=object)

@@ -24,6 +24,7 @@ from sparkus.model._checks import (
     member,
     number,
     optional,
+    scale,
     text,
     tuple_of,
 )
@@ -198,12 +199,10 @@ class Assessment(Record):
     )
     taken_at: dt.datetime = attrs.field(metadata=checked(aware_datetime))
     scale: tuple[float, float] = attrs.field(
-        default=(1.0, 5.0), metadata=checked(tuple_of(number()))
+        default=(1.0, 5.0), metadata=checked(scale)
     )
 
     def _cross_check(self) -> list[Problem]:
-        if len(self.scale) != 2 or not self.scale[0] < self.scale[1]:
-            return [Problem(("scale",), f"expected (lowest, highest), got {self.scale!r}")]
         low, high = self.scale
         return [
             Problem(("scores", item), f"{score!r} is outside the scale {low:g} to {high:g}")
@@ -330,8 +329,9 @@ _steps = tuple_of(instance_of(Step, "a Step"), nonempty=True)
 
 @attrs.frozen
 class JourneyTemplate(Record):
-    """The steps a program offers, in order; each journey takes the shared steps and its own
-    support type's sessions.
+    """The steps a program offers, in order.
+
+    Each journey takes the shared steps and its own support type's sessions.
 
     Parameters
     ----------
@@ -367,8 +367,8 @@ class JourneyTemplate(Record):
     @property
     def support_types(self) -> tuple[SupportType, ...]:
         """The support types this template has sessions for, in order of first appearance."""
-        found = dict.fromkeys(s.support_type for s in self.steps if s.support_type is not None)
-        return tuple(t for t in found if t is not None)
+        found = (s.support_type for s in self.steps)
+        return tuple(dict.fromkeys(t for t in found if t is not None))
 
 
 @attrs.frozen

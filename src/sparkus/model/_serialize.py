@@ -12,8 +12,7 @@ import enum
 import json
 import typing
 from collections.abc import Callable, Mapping
-from functools import cache
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, cast
 
 import attrs
 import cattrs
@@ -93,7 +92,8 @@ def _make_tuple_hook(cls: Any) -> _Hook:
             raise _fail(f"expected a list, got {describe(value)}")
         if not homogeneous and len(value) != len(args):
             raise _fail(f"expected a list of {len(args)} items, got {len(value)}")
-        out, problems = [], []
+        out: list[Any] = []
+        problems: list[Problem] = []
         for i, item in enumerate(value):
             try:
                 out.append(_structure_item(item, args[0] if homogeneous else args[i], (i,)))
@@ -112,7 +112,8 @@ def _make_mapping_hook(cls: Any) -> _Hook:
     def hook(value: object, _: object) -> FrozenMapping[Any, Any]:
         if not isinstance(value, Mapping):
             raise _fail(f"expected an object, got {describe(value)}")
-        out, problems = {}, []
+        out: dict[Any, Any] = {}
+        problems: list[Problem] = []
         for k, v in value.items():
             try:
                 key = _structure_item(k, key_type, (str(k),))
@@ -235,19 +236,10 @@ def structure(data: object, cls: type[T]) -> T:
       level: 'boss' is not one of executive, senior_leader, manager, individual_contributor
       tenure_years: required field is missing
     """
-    if not attrs.has(cls):
+    if not attrs.has(cast(Any, cls)):
         msg = f"`cls` must be a sparkus record class, got {cls!r}"
         raise TypeError(msg)
-    return _structure_root(data, cls)
-
-
-@cache
-def _root_hook(cls: type[Any]) -> _Hook:
-    return _CONVERTER.get_structure_hook(cls)
-
-
-def _structure_root(data: object, cls: type[T]) -> T:
-    result: T = _root_hook(cls)(data, cls)
+    result: T = _CONVERTER.structure(data, cls)
     return result
 
 

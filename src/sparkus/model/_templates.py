@@ -52,6 +52,21 @@ def _spread(count: int, first: int, last: int) -> list[int]:
     return [first + round(k * (last - first) / (count - 1)) for k in range(count)]
 
 
+def _default_journey_iv(season: object, goals: tuple[object, ...]) -> None:
+    problems = []
+    if not isinstance(season, Season):
+        problems.append(Problem(("season",), not_one_of(season, Season)))
+    if not goals:
+        problems.append(Problem(("goals",), "must name at least one Goal"))
+    problems += [
+        Problem(("goals", i), not_one_of(g, Goal))
+        for i, g in enumerate(goals)
+        if not isinstance(g, Goal)
+    ]
+    if problems:
+        raise SchemaError(problems)
+
+
 def default_journey(season: Season, goals: Iterable[Goal]) -> JourneyTemplate:
     """The default journey template for a program's season and goals.
 
@@ -99,18 +114,7 @@ def default_journey(season: Season, goals: Iterable[Goal]) -> JourneyTemplate:
     .. versionadded:: 0.1
     """
     goals = tuple(goals)
-    problems = []
-    if not isinstance(season, Season):
-        problems.append(Problem(("season",), not_one_of(season, Season)))
-    if not goals:
-        problems.append(Problem(("goals",), "must name at least one Goal"))
-    problems += [
-        Problem(("goals", i), not_one_of(g, Goal))
-        for i, g in enumerate(goals)
-        if not isinstance(g, Goal)
-    ]
-    if problems:
-        raise SchemaError(problems)
+    _default_journey_iv(season, goals)
 
     duration, pulses = _SEASON_SHAPE[season]
     steps: list[tuple[int, int, Step]] = []
