@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import repeat
 from typing import Any, Final, Literal, Protocol, TypeAlias, cast
 
 import attrs
@@ -105,36 +106,81 @@ def _is_missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _as_list(values: object) -> list[Any]:
-    """A column as a Python list, whatever array-like it came as (ragged lists included)."""
-    if isinstance(values, list | tuple):
-        return list(values)
-    if not isinstance(values, np.ndarray):
-        try:
-            values = np.asarray(values)
-        except ValueError:  # ragged: an iterable of sequences
-            return list(cast(Iterable[Any], values))
-    if values.ndim == 1:
-        return cast(list[Any], values.tolist())
-    return list(values)
+def _as_array(values: object) -> np.ndarray[Any, Any]:
+    """A column as a 1-d array; rows that are sequences (ragged or not) become an object array."""
+    if isinstance(values, np.ndarray) and values.ndim == 1:
+        return values
+    try:
+        array = np.asarray(values)
+    except ValueError:  # ragged: an iterable of sequences
+        array = None
+    if array is None or array.ndim != 1:
+        rows = list(cast(Iterable[Any], values))
+        array = np.empty(len(rows), dtype=object)
+        array[:] = rows
+    return array
 
 
-def _factorize(
-    keys: list[Any], fixed: tuple[Category, ...] | None = None
+def _as_list(values: np.ndarray[Any, Any]) -> list[Any]:
+    return cast(list[Any], values.tolist())
+
+
+Parsed: TypeAlias = tuple[Category | None, str | None]
+"""A raw value parsed: (category, None) if valid, (None, None) if missing, (None, why) if bad."""
+
+
+def _distinct(values: list[Any]) -> tuple[npt.NDArray[np.int64], list[Any]]:
+    """Codes into the distinct values, in order of first appearance.
+
+    Only the distinct values are then parsed and checked, so a million rows with a handful of
+    departments cost one hashing pass in C, not a million checks in Python.
+    """
+    try:
+        distinct = list(dict.fromkeys(values))
+    except TypeError:  # unhashable rows (lists): key them by a hashable stand-in
+        keys = [_hashable(v) for v in values]
+        first = dict(zip(reversed(keys), reversed(values), strict=True))
+        distinct_keys = list(dict.fromkeys(keys))
+        code = {k: i for i, k in enumerate(distinct_keys)}
+        codes = np.fromiter(map(code.__getitem__, keys), dtype=np.int64, count=len(keys))
+        return codes, [first[k] for k in distinct_keys]
+    code = {v: i for i, v in enumerate(distinct)}
+    return np.fromiter(map(code.__getitem__, values), dtype=np.int64, count=len(values)), distinct
+
+
+def _hashable(value: object) -> object:
+    if isinstance(value, list | np.ndarray):
+        return ("\0list", tuple(_hashable(v) for v in value))
+    try:
+        hash(value)
+    except TypeError:
+        return ("\0id", id(value))
+    return value
+
+
+def _encode(
+    name: str,
+    values: list[Any],
+    parse: Callable[[Any], Parsed],
+    collector: _Collector,
+    fixed: tuple[Category, ...] | None = None,
 ) -> tuple[npt.NDArray[np.int32], tuple[Category, ...]]:
-    """Integer codes for hashable `keys` (None -> -1), categories sorted (or `fixed`)."""
-    table: dict[Any, int] = {}
-    raw = np.fromiter((-1 if k is None else table.setdefault(k, len(table)) for k in keys),
-                      dtype=np.int64, count=len(keys))  # fmt: skip
-    found = list(table)
+    """Integer codes (-1: missing) into sorted (or `fixed`) categories; bad rows reported."""
+    distinct_codes, distinct = _distinct(values)
+    parsed = [parse(v) for v in distinct]
     if fixed is None:
-        categories = tuple(sorted(found))
-        position = {c: i for i, c in enumerate(categories)}
+        found = {c for c, why in parsed if why is None and c is not None}
+        categories: tuple[Category, ...] = tuple(sorted(found))
     else:
         categories = fixed
-        position = {c: i for i, c in enumerate(fixed)}
-    remap = np.array([position.get(c, -2) for c in found] + [-1], dtype=np.int32)
-    return remap[raw], categories
+    position = {c: i for i, c in enumerate(categories)}
+    remap = np.array(
+        [-2 if why is not None else -1 if c is None else position[c] for c, why in parsed] + [-1],
+        dtype=np.int32,
+    )
+    codes = remap[distinct_codes]
+    collector.rows(name, codes == -2, lambda i: parse(values[i])[1] or "")
+    return codes, categories
 
 
 def _enum_value(value: object) -> object:
@@ -382,18 +428,16 @@ def _object_array(values: Sequence[Any]) -> np.ndarray[Any, Any]:
 # -- building and checking ---------------------------------------------------------------------
 
 
-def _build(
-    columns: Mapping[str, npt.ArrayLike], scales: dict[str, tuple[float, float]]
-) -> Population:
+def _build(columns: Mapping[str, object], scales: dict[str, tuple[float, float]]) -> Population:
     collector = _Collector()
     if not isinstance(columns, Mapping):
         raise SchemaError([Problem((), f"expected a mapping of columns, got {describe(columns)}")])
-    columns = {str(k): v for k, v in columns.items()}
-    for name in sorted(_REQUIRED - columns.keys()):
+    arrays = {str(k): _as_array(v) for k, v in columns.items()}
+    for name in sorted(_REQUIRED - arrays.keys()):
         collector.column(name, "required column is missing")
-    for name in sorted(scales.keys() - columns.keys()):
+    for name in sorted(scales.keys() - arrays.keys()):
         collector.column(name, "has a declared scale but no such column")
-    lengths = {name: len(_as_list(values)) for name, values in columns.items()}
+    lengths = {name: values.shape[0] for name, values in arrays.items()}
     if len(set(lengths.values())) > 1:
         shown = ", ".join(f"{k}={v}" for k, v in lengths.items())
         collector.column("columns", f"columns must have equal lengths, got {shown}")
@@ -403,50 +447,54 @@ def _build(
     stored: dict[str, np.ndarray[Any, Any]] = {}
     schema: dict[str, Column] = {}
 
-    ids = _ids(_as_list(columns["id"]), collector)
+    ids = _ids(arrays["id"], collector)
     stored["id"], schema["id"] = ids, Column("id", "id", required=True)
-    level = [_enum_value(v) for v in _as_list(columns["level"])]
     stored["level"], schema["level"] = _category(
-        "level", level, collector, fixed=_LEVELS, required=True
+        "level", _as_list(arrays["level"]), collector, fixed=_LEVELS, required=True
     )
     for name, required in (("department", True), ("team", False)):
-        values = _as_list(columns[name]) if name in columns else [None] * n
+        values = _as_list(arrays[name]) if name in arrays else [None] * n
         stored[name], schema[name] = _category(name, values, collector, required=required)
     stored["tenure_years"], schema["tenure_years"] = _floats(
-        "tenure_years", columns["tenure_years"], collector, low=0.0, required=True
+        "tenure_years", arrays["tenure_years"], collector, low=0.0, required=True
     )
-    offsets = columns.get("utc_offset", np.zeros(n))
+    offsets = arrays.get("utc_offset", np.zeros(n))
     stored["utc_offset"], schema["utc_offset"] = _floats(
         "utc_offset", offsets, collector, low=-12.0, high=14.0
     )
     stored["manager_id"], schema["manager_id"] = _references(
-        ids, _as_list(columns["manager_id"]) if "manager_id" in columns else [None] * n, collector
+        ids, _as_list(arrays["manager_id"]) if "manager_id" in arrays else [None] * n, collector
     )
     for name, fixed in (("languages", None), ("focus_goals", _GOALS)):
-        values = _as_list(columns[name]) if name in columns else [()] * n
+        values = _as_list(arrays[name]) if name in arrays else [()] * n
         stored[name], schema[name] = _tuples(name, values, collector, fixed)
-    for name in columns:
+    for name, array in arrays.items():
         if name not in _CORE:
-            stored[name], schema[name] = _attribute(
-                name, columns[name], scales.get(name), collector
-            )
+            stored[name], schema[name] = _attribute(name, array, scales.get(name), collector)
     collector.raise_if_any()
     _check_tree(ids, stored["manager_id"], collector)
     collector.raise_if_any()
     return Population(stored, schema)
 
 
-def _ids(values: list[Any], collector: _Collector) -> npt.NDArray[np.str_]:
-    bad = np.fromiter((_text_key(v) is None for v in values), dtype=bool, count=len(values))
+def _ids(array: np.ndarray[Any, Any], collector: _Collector) -> npt.NDArray[np.str_]:
+    values = _as_list(array)
+    if array.dtype.kind == "U":  # the usual case: checked in C, not row by row
+        bad = (np.char.str_len(array) == 0) | (np.char.strip(array) != array)
+    else:
+        bad = np.fromiter((_text_key(v) is None for v in values), dtype=bool, count=len(values))
+        array = np.asarray([v if isinstance(v, str) else "" for v in values], dtype=np.str_)
     collector.rows(
         "id", bad, lambda i: f"expected a non-empty string id, got {describe(values[i])}"
     )
-    first: dict[str, int] = {}
-    repeats = [i for i, v in enumerate(values) if not bad[i] and first.setdefault(v, i) != i]
-    collector.rows(
-        "id", repeats, lambda i: f"{values[i]!r} repeats participants[{first[values[i]]}]"
-    )
-    return np.asarray([v if isinstance(v, str) else "" for v in values], dtype=np.str_)
+    listed = _as_list(array)
+    if len(dict.fromkeys(listed)) < len(listed):  # rare: find the repeats
+        first: dict[str, int] = {}
+        repeats = [i for i, v in enumerate(listed) if first.setdefault(v, i) != i and not bad[i]]
+        collector.rows(
+            "id", repeats, lambda i: f"{values[i]!r} repeats participants[{first[values[i]]}]"
+        )
+    return array.copy()
 
 
 def _category(
@@ -457,23 +505,19 @@ def _category(
     fixed: tuple[str, ...] | None = None,
     required: bool = False,
 ) -> tuple[npt.NDArray[np.int32], Column]:
-    keys = [None if (not required and _is_missing(v)) else _text_key(v) for v in values]
-    codes, categories = _factorize(keys, fixed)
-    if required:
-        invalid = codes < 0
-    else:
-        invalid = np.fromiter(((k is None and not _is_missing(v)) for k, v in zip(keys, values, strict=True)),
-                              dtype=bool, count=len(values))  # fmt: skip
-    if fixed is not None:
-        allowed = ", ".join(fixed)
-        outside = (codes == -2) | invalid
-        collector.rows(
-            name, outside, lambda i: f"{_enum_value(values[i])!r} is not one of {allowed}"
-        )
-        invalid = np.zeros_like(invalid)
-    collector.rows(
-        name, invalid, lambda i: f"expected a non-empty string, got {describe(values[i])}"
-    )
+    def parse(value: object) -> Parsed:
+        if not required and _is_missing(value):
+            return None, None
+        value = _enum_value(value)
+        if fixed is not None:
+            if isinstance(value, str) and value in fixed:
+                return value, None
+            return None, f"{value!r} is not one of {', '.join(fixed)}"
+        if _text_key(value) is None:
+            return None, f"expected a non-empty string, got {describe(value)}"
+        return cast(str, value), None
+
+    codes, categories = _encode(name, values, parse, collector, fixed)
     return codes, Column(name, "category", categories=categories, required=required)
 
 
@@ -489,32 +533,21 @@ def _split(value: object) -> tuple[Any, ...] | None:
 def _tuples(
     name: str, values: list[Any], collector: _Collector, fixed: tuple[str, ...] | None
 ) -> tuple[npt.NDArray[np.int32], Column]:
-    keys = [_split(v) for v in values]
-    codes, categories = _factorize(keys)
-    bad_rows = np.flatnonzero(np.fromiter((k is None for k in keys), bool, count=len(keys)))
-    collector.rows(
-        name, bad_rows, lambda i: f"expected a list of strings, got {describe(values[i])}"
-    )
-    bad_categories = []
-    for index, category in enumerate(categories):
-        assert isinstance(category, tuple)
-        if fixed is not None:
-            wrong = [item for item in category if item not in fixed]
-            reason = f"{wrong[0]!r} is not one of {', '.join(fixed)}" if wrong else ""
-        else:
-            wrong = [p.message for item in category for p in language(item)]
-            reason = wrong[0] if wrong else ""
-        if not reason and len(set(category)) != len(category):
-            reason = "has repeated items"
-        if reason:
-            bad_categories.append((index, reason))
-    for index, reason in bad_categories:
-        collector.rows(name, codes == index, _constant(reason))
+    def parse(value: object) -> Parsed:
+        items = _split(value)
+        if items is None:
+            return None, f"expected a list of strings, got {describe(value)}"
+        for item in items:
+            if fixed is not None and item not in fixed:
+                return None, f"{item!r} is not one of {', '.join(fixed)}"
+            if fixed is None and (found := language(item)):
+                return None, found[0].message
+        if len(set(items)) != len(items):
+            return None, f"{items!r} has repeated items"
+        return items, None
+
+    codes, categories = _encode(name, values, parse, collector)
     return codes, Column(name, "tuple", categories=categories)
-
-
-def _constant(message: str) -> Callable[[int], str]:
-    return lambda _: message
 
 
 def _floats(
@@ -568,16 +601,29 @@ def _is_number_like(value: object) -> bool:
 def _references(
     ids: npt.NDArray[np.str_], values: list[Any], collector: _Collector
 ) -> tuple[npt.NDArray[np.int64], Column]:
-    row_of = {v: i for i, v in enumerate(ids.tolist())}
-    index = np.fromiter((-1 if _is_missing(v) else row_of.get(v, -2) if isinstance(v, str) else -3
-                         for v in values), dtype=np.int64, count=len(values))  # fmt: skip
+    row_of: dict[object, int] = dict(zip(ids.tolist(), range(ids.shape[0]), strict=True))
+    row_of[None] = -1
+    try:
+        index = np.fromiter(map(row_of.get, values, repeat(-2)), dtype=np.int64, count=len(values))
+    except TypeError:  # an unhashable value: reported below
+        index = np.fromiter((row_of.get(_hashable(v), -2) for v in values), np.int64, len(values))
+    unknown = np.flatnonzero(index == -2)
+    missing = [i for i in unknown.tolist() if _is_missing(values[i])]
+    index[missing] = -1
+    unknown = np.setdiff1d(unknown, missing)
+    wrong_type = [i for i in unknown.tolist() if not isinstance(values[i], str)]
     collector.rows(
         "manager_id",
-        index == -3,
+        wrong_type,
         lambda i: f"expected a participant id or None, got {describe(values[i])}",
     )
-    collector.rows("manager_id", index == -2,
-                   lambda i: f"{values[i]!r} names no participant; every manager must be a row of the population")  # fmt: skip
+    collector.rows(
+        "manager_id",
+        np.setdiff1d(unknown, wrong_type),
+        lambda i: (
+            f"{values[i]!r} names no participant; every manager must be a row of the population"
+        ),
+    )
     self_managed = index == np.arange(len(values))
     collector.rows(
         "manager_id", self_managed, lambda i: f"{values[i]!r} cannot be their own manager"
@@ -621,6 +667,8 @@ def _attribute(
     name: str, values: npt.ArrayLike, scale: tuple[float, float] | None, collector: _Collector
 ) -> tuple[np.ndarray[Any, Any], Column]:
     raw = np.asarray(values)
+    if raw.dtype.kind == "U":
+        return _category(name, _as_list(raw), collector, required=True)
     if raw.dtype.kind == "b":
         return raw.copy(), Column(name, "bool")
     if raw.dtype.kind in "iu" and scale is None:

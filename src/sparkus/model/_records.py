@@ -198,9 +198,7 @@ class Assessment(Record):
         converter=freeze, metadata=checked(mapping_of(text, number()))
     )
     taken_at: dt.datetime = attrs.field(metadata=checked(aware_datetime))
-    scale: tuple[float, float] = attrs.field(
-        default=(1.0, 5.0), metadata=checked(scale)
-    )
+    scale: tuple[float, float] = attrs.field(default=(1.0, 5.0), metadata=checked(scale))
 
     def _cross_check(self) -> list[Problem]:
         low, high = self.scale

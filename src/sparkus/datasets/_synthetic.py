@@ -1,0 +1,453 @@
+"""A seeded synthetic organisation whose ground truth is known.
+
+Everything is drawn with numpy in whole arrays, so a million people take seconds; the same seed
+gives the same organisation, exactly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any, Final
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._errors import Problem, SchemaError
+from sparkus.model import (
+    CostModel,
+    FrozenMapping,
+    Goal,
+    Level,
+    Population,
+    Program,
+    Provider,
+    Season,
+    SupportType,
+    default_journey,
+)
+
+__all__ = ["SyntheticOrg", "SyntheticTruth", "synthetic_org"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+# Share of headcount per level, most senior first: a typical pyramid (spans of control of about
+# 7 senior leaders per executive, 3-4 managers per senior leader and 7 people per manager).
+_PYRAMID: Final = (0.005, 0.035, 0.12)
+_DEPARTMENTS: Final = ("Engineering", "Sales", "Operations", "Customer Success", "Finance",
+                       "Marketing", "People", "Product")  # fmt: skip
+_CEO_OFFICE: Final = "Executive Office"
+# Sites: (name, UTC offset in hours, local language, share of headcount).
+_SITES: Final = (
+    ("New York", -5.0, "en", 0.25),
+    ("London", 0.0, "en", 0.20),
+    ("Berlin", 1.0, "de", 0.15),
+    ("Paris", 1.0, "fr", 0.10),
+    ("Bangalore", 5.5, "hi", 0.15),
+    ("Singapore", 8.0, "zh", 0.10),
+    ("Sao Paulo", -3.0, "pt", 0.05),
+)
+_TENURE_MEAN: Final = (12.0, 10.0, 7.0, 4.0)  # years, by level
+
+STAGES: Final = ("precontemplation", "contemplation", "preparation", "action", "maintenance")
+"""Stages of change (transtheoretical model), the labels of the readiness ground truth."""
+_STAGE_CUTS: Final = (-1.2, -0.3, 0.6, 1.4)  # on the latent readiness scale, N(0, 1)-ish
+
+# Readiness instrument: item -> loading on latent readiness. Self-assessment items first, then
+# the manager's feedback; each answered on a 1-5 Likert scale.
+ITEMS: Final = FrozenMapping({
+    "self_motivation": 0.80,
+    "self_openness": 0.70,
+    "self_awareness": 0.60,
+    "self_responsibility": 0.70,
+    "self_time_capacity": 0.30,
+    "self_prior_development": 0.20,
+    "manager_openness": 0.60,
+    "manager_support": 0.30,
+    "manager_motivation": 0.60,
+})  # fmt: skip
+ITEM_SCALE: Final = (1.0, 5.0)
+
+# True effect of each support type on the development index, in standard deviations of the
+# index. Coaching sits between the workplace meta-analyses (Jones, Woods & Guillaume 2016:
+# delta = 0.36; Burt & Talati 2017, RCTs only: 0.42); team coaching, with no meta-analysis, just
+# below it; mentoring "favourable but small" (Eby et al. 2008); peer support modest (no workplace
+# meta-analysis); self-guided digital reflection smallest (Losch et al. 2016; Terblanche et al.
+# 2022). These are the simulation's truths, not estimates.
+EFFECT_SD: Final = FrozenMapping({
+    SupportType.COACHING: 0.40,
+    SupportType.TEAM_COACHING: 0.30,
+    SupportType.MENTORING: 0.20,
+    SupportType.PEER_SUPPORT: 0.15,
+    SupportType.SELF_GUIDED_REFLECTION: 0.10,
+})  # fmt: skip
+OUTCOME_SD: Final = 10.0
+_SUPPORTS: Final = tuple(SupportType)
+# Which support a supported person got in the earlier program, by level (rows: levels; columns:
+# coaching, mentoring, peer support, team coaching, self-guided reflection).
+_SUPPORT_MIX: Final = np.array([
+    [0.70, 0.20, 0.00, 0.10, 0.00],
+    [0.55, 0.25, 0.00, 0.15, 0.05],
+    [0.25, 0.25, 0.15, 0.20, 0.15],
+    [0.05, 0.15, 0.30, 0.10, 0.40],
+])  # fmt: skip
+
+
+@attrs.frozen(eq=False)
+class SyntheticTruth:
+    """What generated a synthetic organisation: the answers an estimator should recover.
+
+    Attributes
+    ----------
+    readiness : ndarray of float
+        Latent readiness per person (row order of the population), about N(0, 1).
+    stage : ndarray of int8
+        Stage of change per person, an index into :attr:`stages`; 0 is the resistant
+        (precontemplation) stage.
+    stages : tuple of str
+        Names of the stages, least ready first.
+    item_loadings : mapping of str to float
+        Loading of each instrument item on latent readiness.
+    effects : mapping of SupportType to float
+        True effect of each support type on ``outcome_post``, in outcome points. Effects are
+        the same for everyone who gets a support type, so ANCOVA, IPW and AIPW all target them.
+    outcome_sd : float
+        Standard deviation of the development index the effects are measured against; an effect
+        in standard deviations is ``effects[s] / outcome_sd``.
+    propensity : ndarray of float
+        Each person's true probability of having received any support in the earlier program.
+    selection : str
+        The selection model in words: who got support, and why a naive comparison is biased.
+
+    .. versionadded:: 0.1
+    """
+
+    readiness: FloatArray
+    stage: npt.NDArray[np.int8]
+    stages: tuple[str, ...]
+    item_loadings: Mapping[str, float]
+    effects: Mapping[SupportType, float]
+    outcome_sd: float
+    propensity: FloatArray
+    selection: str
+
+
+@attrs.frozen(eq=False)
+class SyntheticOrg:
+    """A synthetic organisation: people, providers, a program, and the truth behind them.
+
+    Attributes
+    ----------
+    population : Population
+        The people. Besides the participant columns it has the readiness instrument's items
+        (``self_*`` and ``manager_*``, scale 1-5), ``site``, and the record of an earlier
+        program: ``support`` (what each person received, ``"none"`` for nobody),
+        ``outcome_pre`` and ``outcome_post`` (a development index before and after).
+    providers : tuple of Provider
+        External coaches and team coaches, internal mentors (senior people, with their
+        ``employee_id``) and peer-circle facilitators (managers).
+    program : Program
+        An illustrative program for this organisation: goals, season, budget and an
+        illustrative cost model (fees chosen for the example, not market data).
+    truth : SyntheticTruth
+        What generated the data.
+    seed : int
+        The seed it was drawn with.
+
+    .. versionadded:: 0.1
+    """
+
+    population: Population
+    providers: tuple[Provider, ...]
+    program: Program
+    truth: SyntheticTruth
+    seed: int
+
+    def __repr__(self) -> str:
+        return f"SyntheticOrg(n={len(self.population)}, providers={len(self.providers)}, seed={self.seed})"
+
+
+def _synthetic_org_iv(n: object, seed: object) -> None:
+    problems = []
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 20:
+        problems.append(Problem(("n",), f"`n` must be an integer >= 20, got {n!r}"))
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        problems.append(Problem(("seed",), f"`seed` must be a non-negative integer, got {seed!r}"))
+    if problems:
+        raise SchemaError(problems)
+
+
+def synthetic_org(n: int = 5_000, *, seed: int = 0) -> SyntheticOrg:
+    """Draw a synthetic organisation of `n` people with known ground truth.
+
+    The organisation has a level pyramid (0.5% executives, 3.5% senior leaders, 12% managers,
+    the rest individual contributors), eight departments plus the CEO's office, a manager tree
+    with even spans of control, teams (each manager leads one), seven sites in six time zones
+    with their languages, and the focus goals people chose in vision setting.
+
+    Each person has a latent readiness, their stage of change (thresholds on it) and the
+    answers of a readiness instrument driven by it. An earlier program gave support to people
+    selected on their observed readiness and seniority, and recorded a development index before
+    and after; ready and senior people improve more even without support, so a naive comparison
+    of supported and unsupported people overstates the effect, while an estimator that adjusts
+    for the observed instrument and level recovers :attr:`SyntheticTruth.effects`.
+
+    Parameters
+    ----------
+    n : int
+        Headcount, at least 20.
+    seed : int
+        Seed of the random generator; the same seed gives the same organisation.
+
+    Returns
+    -------
+    SyntheticOrg
+
+    Raises
+    ------
+    SchemaError
+        If `n` or `seed` is not a valid integer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparkus.datasets import synthetic_org
+    >>> from sparkus.model import Level, SupportType
+    >>> org = synthetic_org(n=1_000, seed=7)
+    >>> org
+    SyntheticOrg(n=1000, providers=17, seed=7)
+    >>> dict(zip([lv.value for lv in Level], np.bincount(org.population["level"]).tolist()))
+    {'executive': 5, 'senior_leader': 35, 'manager': 120, 'individual_contributor': 840}
+    >>> org.truth.effects[SupportType.COACHING]  # outcome points: 0.4 standard deviations
+    4.0
+
+    .. versionadded:: 0.1
+    """
+    _synthetic_org_iv(n, seed)
+    rng = np.random.default_rng(int(seed))
+    n = int(n)
+
+    level, parent = _hierarchy(n, rng)
+    department_names = [_CEO_OFFICE, *_DEPARTMENTS]
+    department = _departments(level, parent)
+    team = _teams(level, parent, department, department_names)
+    tenure = rng.gamma(2.0, np.asarray(_TENURE_MEAN)[level] / 2.0)
+    site = rng.choice(len(_SITES), size=n, p=[s[3] for s in _SITES])
+    utc_offset = np.array([s[1] for s in _SITES])[site]
+    bilingual = rng.random(n) < 0.8  # people at a non-English site who also work in English
+    spoken = np.array([[("en" if s[2] == "en" else s[2]), ("en" if s[2] == "en" else f"en;{s[2]}")]
+                       for s in _SITES])  # fmt: skip
+    languages = spoken[site, bilingual.astype(np.int64)]
+    focus = _focus_goals(level, rng)
+
+    seniority = (3 - level) / 3.0  # 1 for executives, 0 for individual contributors
+    readiness = 0.3 * seniority + rng.standard_normal(n)
+    stage = np.searchsorted(np.asarray(_STAGE_CUTS), readiness).astype(np.int8)
+    items = {
+        name: _likert(loading * readiness + math.sqrt(1 - loading**2) * rng.standard_normal(n))
+        for name, loading in ITEMS.items()
+    }
+    observed = np.mean(np.column_stack(list(items.values())), axis=1)
+    observed = (observed - observed.mean()) / observed.std()
+
+    propensity = 1.0 / (1.0 + np.exp(-(-0.6 + 1.0 * observed + 1.2 * seniority)))
+    supported = rng.random(n) < propensity
+    cumulative = np.cumsum(_SUPPORT_MIX, axis=1)[level]
+    kind = (rng.random(n)[:, None] > cumulative).sum(axis=1)
+    support = np.where(supported, np.array([s.value for s in _SUPPORTS])[kind], "none")
+    effects = {s: OUTCOME_SD * EFFECT_SD[s] for s in _SUPPORTS}
+    individual = np.where(supported, np.array([effects[s] for s in _SUPPORTS])[kind], 0.0)
+    pre = 50.0 + OUTCOME_SD * (0.35 * observed + 0.2 * seniority + 0.9 * rng.standard_normal(n))
+    post = pre + 2.0 + 3.0 * observed + 2.0 * seniority + individual + 5.0 * rng.standard_normal(n)
+
+    ids = np.char.add("E", np.char.zfill(np.arange(1, n + 1).astype(str), 6))
+    order = rng.permutation(n)  # rows in no meaningful order, as in an HR export
+    where = np.empty(n, dtype=np.int64)
+    where[order] = np.arange(n)
+    manager = ids[where[np.maximum(parent[order], 0)]].astype(object)
+    manager[parent[order] < 0] = None
+    columns: dict[str, Any] = {
+        "id": ids,
+        "level": np.array([lv.value for lv in Level])[level[order]],
+        "department": np.array(department_names)[department[order]],
+        "tenure_years": np.round(tenure[order], 2),
+        "manager_id": manager,
+        "team": team[order],
+        "utc_offset": utc_offset[order],
+        "languages": languages[order],
+        "focus_goals": focus[order],
+        "site": np.array([s[0] for s in _SITES])[site[order]],
+        **{name: values[order] for name, values in items.items()},
+        "support": support[order],
+        "outcome_pre": np.round(pre[order], 3),
+        "outcome_post": np.round(post[order], 3),
+    }
+    population = Population.from_columns(columns, scales=dict.fromkeys(ITEMS, ITEM_SCALE))
+    truth = SyntheticTruth(
+        readiness=readiness[order],
+        stage=stage[order],
+        stages=STAGES,
+        item_loadings=ITEMS,
+        effects=FrozenMapping(effects),
+        outcome_sd=OUTCOME_SD,
+        propensity=propensity[order],
+        selection=(
+            "P(any support) = logistic(-0.6 + 1.0 * readiness_index + 1.2 * seniority), where "
+            "readiness_index is the standardised mean of the instrument's items and seniority "
+            "is 1 for executives down to 0 for individual contributors; the kind of support "
+            "then depends on level only. Growth (outcome_post - outcome_pre) rises with the "
+            "same readiness_index and seniority, so both confound a naive comparison."
+        ),
+    )
+    providers = _providers(n, columns, level[order], rng)
+    return SyntheticOrg(population, providers, _program(n), truth, int(seed))
+
+
+def _counts(n: int) -> list[int]:
+    """Headcount per level, most senior first; at least one executive, senior leader, manager."""
+    upper = [max(1, round(share * n)) for share in _PYRAMID]
+    return [*upper, n - sum(upper)]
+
+
+def _hierarchy(n: int, rng: np.random.Generator) -> tuple[IntArray, IntArray]:
+    """Level per row (rows grouped most senior first) and each row's manager row (-1: none)."""
+    counts = _counts(n)
+    level = np.repeat(np.arange(4), counts)
+    starts = np.concatenate([[0], np.cumsum(counts)])
+    parent = np.full(n, -1, dtype=np.int64)
+    parent[1 : counts[0]] = 0  # executives report to the CEO (row 0)
+    for lv in range(1, 4):
+        below = np.arange(starts[lv], starts[lv + 1])
+        above = np.arange(starts[lv - 1], starts[lv])
+        if lv == 1 and counts[0] > 1:
+            above = above[1:]  # senior leaders report to the executives who run departments
+        spans = np.arange(below.size) % above.size  # even spans of control
+        parent[below] = above[rng.permutation(spans)]
+    return level, parent
+
+
+def _departments(level: IntArray, parent: IntArray) -> IntArray:
+    """Department per row: 0 (the CEO's office) at the top, then inherited down the tree.
+
+    Each of the CEO's direct reports heads a department, round robin over the eight.
+    """
+    dept = np.zeros(level.size, dtype=np.int64)
+    heads = np.flatnonzero(parent == 0)
+    dept[heads] = 1 + np.arange(heads.size) % len(_DEPARTMENTS)
+    for lv in range(1, 4):  # rows are grouped by level, so parents are assigned first
+        rows = np.flatnonzero((level == lv) & (parent > 0))
+        dept[rows] = dept[parent[rows]]
+    return dept
+
+
+def _teams(
+    level: IntArray, parent: IntArray, department: IntArray, department_names: list[str]
+) -> Any:
+    """Managers lead a team and sit in it with their reports; leaders form their department's."""
+    lead = np.where(level == 2, np.arange(level.size), np.where(level == 3, parent, -1))
+    is_lead = np.zeros(level.size + 1, dtype=bool)
+    is_lead[lead] = True  # lead == -1 marks the last slot, dropped below
+    leads = np.flatnonzero(is_lead[:-1])
+    team = np.cumsum(is_lead[:-1]) - 1  # rank of each lead among leads
+    labels = [f"team-{k + 1:05d}" for k in leads.tolist()]
+    labels += [f"{d} leadership" for d in department_names]
+    code = np.where(lead >= 0, team[lead], leads.size + department)
+    return np.array(labels)[code]
+
+
+def _focus_goals(level: IntArray, rng: np.random.Generator) -> npt.NDArray[np.str_]:
+    """One or two goals per person; leaders lean to leadership development."""
+    goals = [g.value for g in Goal]
+    weights = np.array([
+        [0.55, 0.15, 0.10, 0.20],
+        [0.45, 0.20, 0.10, 0.25],
+        [0.35, 0.30, 0.15, 0.20],
+        [0.20, 0.35, 0.25, 0.20],
+    ])[level]  # fmt: skip
+    first = (rng.random(level.size)[:, None] > np.cumsum(weights, axis=1)).sum(axis=1)
+    first = np.minimum(first, 3)
+    second = (first + rng.integers(1, 4, size=level.size)) % 4
+    two = rng.random(level.size) < 0.4
+    # Every (first, second, two) combination as text, indexed: no per-person string work.
+    table = [f"{goals[a]};{goals[b]}" if t else goals[a]
+             for t in (0, 1) for a in range(4) for b in range(4)]  # fmt: skip
+    labels: npt.NDArray[np.str_] = np.array(table)[two * 16 + first * 4 + second]
+    return labels
+
+
+def _likert(latent: FloatArray) -> FloatArray:
+    """A standard-normal signal as answers on a 1-5 scale (about 7/24/38/24/7 percent)."""
+    return np.searchsorted(np.array([-1.5, -0.5, 0.5, 1.5]), latent).astype(np.float64) + 1.0
+
+
+def _providers(
+    n: int, columns: Mapping[str, Any], level: IntArray, rng: np.random.Generator
+) -> tuple[Provider, ...]:
+    """External coaches and team coaches; mentors and peer facilitators from the staff."""
+    providers: list[Provider] = []
+    goals = list(Goal)
+    offsets = np.array([s[1] for s in _SITES])
+    site_p = np.array([s[3] for s in _SITES])
+
+    def specialties(k: int) -> tuple[Goal, ...]:
+        pick = rng.choice(len(goals), size=k, replace=False)
+        return tuple(goals[i] for i in sorted(pick))
+
+    n_coach, n_team = max(2, n // 250), max(1, n // 2_000)
+    for i in range(n_coach):
+        s = int(rng.choice(len(_SITES), p=site_p))
+        seniority = Level(
+            ("executive", "senior_leader", "manager")[int(rng.choice(3, p=[0.3, 0.4, 0.3]))]
+        )
+        fee = float(round(rng.normal((420.0, 320.0, 220.0)[seniority.rank], 30.0), -1))
+        langs: tuple[str, ...] = ("en",) if _SITES[s][2] == "en" else ("en", _SITES[s][2])
+        providers.append(Provider(f"C{i + 1:05d}", SupportType.COACHING, int(rng.integers(8, 16)),
+                                  fee, seniority, specialties(int(rng.integers(1, 3))), langs,
+                                  float(offsets[s])))  # fmt: skip
+    for i in range(n_team):
+        providers.append(Provider(f"T{i + 1:05d}", SupportType.TEAM_COACHING, 40, 1_200.0,
+                                  Level.SENIOR_LEADER, (Goal.TEAM_COLLABORATION,), ("en",),
+                                  float(offsets[int(rng.choice(len(_SITES), p=site_p))])))  # fmt: skip
+    staff: list[tuple[SupportType, int, int, str]] = [
+        (SupportType.MENTORING, max(2, n // 100), 3, "M"),
+        (SupportType.PEER_SUPPORT, max(1, n // 500), 8, "P"),
+    ]
+    senior = np.flatnonzero(level <= 1)
+    managers = np.flatnonzero(level == 2)
+    for support, count, capacity, prefix in staff:
+        pool = senior if support is SupportType.MENTORING else managers
+        chosen = rng.choice(pool, size=min(count, pool.size), replace=False)
+        for k, row in enumerate(np.sort(chosen).tolist(), start=1):
+            langs = tuple(str(columns["languages"][row]).split(";"))
+            lv = Level(str(columns["level"][row]))
+            focus = (
+                (Goal.LEADERSHIP_DEVELOPMENT,)
+                if support is SupportType.MENTORING
+                else (Goal.TEAM_COLLABORATION,)
+            )
+            providers.append(Provider(f"{prefix}{k:05d}", support, capacity, 0.0, lv, focus,
+                                      langs, float(columns["utc_offset"][row]),
+                                      employee_id=str(columns["id"][row])))  # fmt: skip
+    return tuple(providers)
+
+
+def _program(n: int) -> Program:
+    """An illustrative program: the fees are chosen for the example, not market data."""
+    goals = (Goal.LEADERSHIP_DEVELOPMENT, Goal.TRANSFORMATION_READINESS)
+    costs = CostModel(
+        session_cost={
+            SupportType.COACHING: 320.0,
+            SupportType.MENTORING: 0.0,
+            SupportType.PEER_SUPPORT: 0.0,
+            SupportType.TEAM_COACHING: 150.0,
+            SupportType.SELF_GUIDED_REFLECTION: 0.0,
+        },
+        session_hours=1.0,
+        participant_hourly_cost=60.0,
+        per_participant_cost={SupportType.SELF_GUIDED_REFLECTION: 90.0},
+        fixed_cost=25_000.0,
+    )
+    return Program("Grow together", goals, Season.SPRING, float(150 * n), "EUR", costs,
+                   default_journey(Season.SPRING, goals))  # fmt: skip
