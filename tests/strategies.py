@@ -199,11 +199,13 @@ steps = st.builds(
 def step_sequences(
     draw: st.DrawFn, kinds: st.SearchStrategy[StepKind] | None = None
 ) -> tuple[Step, ...]:
-    """One to eight steps with unique ids, in order of day."""
+    """One to eight steps with unique ids, in order of day, of `kinds` (default: any kind)."""
+    if kinds is None:
+        kinds = st.sampled_from(StepKind)
     ids = draw(st.lists(idents, min_size=1, max_size=MAX_RECORDS, unique=True))
     days = sorted(draw(st.lists(st.integers(0, 400), min_size=len(ids), max_size=len(ids))))
     return tuple(
-        Step(i, draw(kinds or st.sampled_from(StepKind)), day, required=draw(st.booleans()))
+        Step(i, draw(kinds), day, required=draw(st.booleans()))
         for i, day in zip(ids, days, strict=True)
     )
 
