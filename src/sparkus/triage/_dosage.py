@@ -1,0 +1,144 @@
+"""Dosage: how much human support and self-guided reflection each readiness level gets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Final
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._errors import Problem
+from sparkus.model import FrozenMapping, Goal, Level
+from sparkus.model._checks import Record, checked, freeze, mapping_of, member, number
+from sparkus.triage._levels import ReadinessLevel
+
+__all__ = ["DosagePolicy"]
+
+_LEVELS: Final = tuple(ReadinessLevel)
+_count = number(low=0, integer=True)
+
+
+def _default_sessions() -> FrozenMapping[ReadinessLevel, int]:
+    return FrozenMapping({
+        ReadinessLevel.RESISTANT: 0,
+        ReadinessLevel.EMERGING: 0,
+        ReadinessLevel.READY: 6,
+        ReadinessLevel.HIGHLY_READY: 4,
+    })  # fmt: skip
+
+
+def _default_share() -> FrozenMapping[ReadinessLevel, float]:
+    return FrozenMapping({
+        ReadinessLevel.RESISTANT: 0.0,
+        ReadinessLevel.EMERGING: 1.0,
+        ReadinessLevel.READY: 0.3,
+        ReadinessLevel.HIGHLY_READY: 0.3,
+    })  # fmt: skip
+
+
+def _no_extra_level() -> FrozenMapping[Level, int]:
+    return FrozenMapping()
+
+
+def _no_extra_goal() -> FrozenMapping[Goal, int]:
+    return FrozenMapping()
+
+
+@attrs.frozen
+class DosagePolicy(Record):
+    """How many human sessions, and what share of self-guided reflection, each person gets.
+
+    A person's human sessions are ``sessions[readiness]``, plus ``level_extra[their Level]``
+    and the largest ``goal_extra`` among the program's goals when that base is above zero.
+    The policy is data: read it, override it, serialise it.
+
+    The defaults follow the mission's method: the resistant are excluded for now (no
+    sessions), the emerging majority get technology-powered reflection only, the ready get six
+    human sessions (the default journey's count) and the highly ready four. Evidence on dose
+    is mixed (Sonesh et al. 2015 found that the number of sessions matters; Jones, Woods &
+    Guillaume 2016 and de Haan & Nilsson 2023 found little effect, and Jones et al. found no
+    moderation by duration), so "the ready need fewer sessions" is a policy to test, and the
+    level and goal extras default to zero.
+
+    Parameters
+    ----------
+    sessions : mapping of ReadinessLevel to int
+        Human sessions per readiness level; every level must be present.
+    reflection_share : mapping of ReadinessLevel to float
+        Share of a person's development activities delivered as self-guided reflection,
+        in ``[0, 1]``; every level must be present.
+    level_extra : mapping of Level to int
+        Extra sessions by organisational level (missing levels: 0).
+    goal_extra : mapping of Goal to int
+        Extra sessions when the program pursues a goal (missing goals: 0).
+    full_sessions : int
+        What "everyone gets full coaching" means, in sessions per person: the comparison for
+        the saving.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparkus.triage import DosagePolicy
+    >>> sessions, share = DosagePolicy().dose(np.array([0, 1, 2, 3]), np.array([3, 3, 3, 0]))
+    >>> sessions.tolist(), share.tolist()
+    ([0, 0, 6, 4], [0.0, 1.0, 0.3, 0.3])
+
+    .. versionadded:: 0.1
+    """
+
+    sessions: Mapping[ReadinessLevel, int] = attrs.field(
+        factory=_default_sessions,
+        converter=freeze,
+        metadata=checked(mapping_of(member(ReadinessLevel), _count)),
+    )
+    reflection_share: Mapping[ReadinessLevel, float] = attrs.field(
+        factory=_default_share,
+        converter=freeze,
+        metadata=checked(mapping_of(member(ReadinessLevel), number(low=0.0, high=1.0))),
+    )
+    level_extra: Mapping[Level, int] = attrs.field(
+        factory=_no_extra_level,
+        converter=freeze,
+        metadata=checked(mapping_of(member(Level), _count)),
+    )
+    goal_extra: Mapping[Goal, int] = attrs.field(
+        factory=_no_extra_goal, converter=freeze, metadata=checked(mapping_of(member(Goal), _count))
+    )
+    full_sessions: int = attrs.field(default=6, metadata=checked(_count))
+
+    def _cross_check(self) -> list[Problem]:
+        return [
+            Problem((name, level.value), "every readiness level needs an entry")
+            for name in ("sessions", "reflection_share")
+            for level in _LEVELS
+            if level not in getattr(self, name)
+        ]
+
+    def dose(
+        self,
+        readiness: npt.ArrayLike,
+        level: npt.ArrayLike,
+        goals: Iterable[Goal] = (),
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """Human sessions and reflection share per person.
+
+        Parameters
+        ----------
+        readiness : array of int
+            Readiness level ranks (0 resistant ... 3 highly ready); -1 for people not
+            assessed, who get nothing until a person decides.
+        level : array of int
+            Organisational level ranks (:attr:`Level.rank`), one per person.
+        goals : iterable of Goal
+            The program's goals.
+        """
+        r = np.asarray(readiness, dtype=np.int64)
+        lv = np.asarray(level, dtype=np.int64)
+        base = np.array([self.sessions[x] for x in _LEVELS] + [0], dtype=np.int64)[r]
+        share = np.array([self.reflection_share[x] for x in _LEVELS] + [0.0])[r]
+        by_level = np.array([self.level_extra.get(x, 0) for x in Level], dtype=np.int64)[lv]
+        by_goal = max((self.goal_extra.get(g, 0) for g in goals), default=0)
+        sessions = np.where(base > 0, base + by_level + by_goal, 0)
+        return sessions, share

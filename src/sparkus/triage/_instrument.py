@@ -1,0 +1,357 @@
+"""The readiness instrument: declared items, and how answers become a feature matrix."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Final, Literal, get_args
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._errors import Problem, SchemaError
+from sparkus.model import Assessment, AssessmentSource, Population
+from sparkus.model._checks import (
+    Record,
+    boolean,
+    checked,
+    instance_of,
+    member,
+    number,
+    scale,
+    text,
+    tuple_of,
+)
+
+__all__ = ["Features", "Instrument", "Item", "MissingPolicy", "default_instrument"]
+
+MissingPolicy = Literal["raise", "impute_mean", "review"]
+_POLICIES: Final = get_args(MissingPolicy)
+_ROWS_SHOWN: Final = 20
+
+
+@attrs.frozen
+class Item(Record):
+    """One question of the readiness instrument.
+
+    Parameters
+    ----------
+    name : str
+        The item's key in an :class:`~sparkus.model.Assessment` (``"motivation"``).
+    source : AssessmentSource
+        Who answers it: the participant or their manager.
+    scale : tuple of (float, float)
+        Lowest and highest possible answer, default ``(1.0, 5.0)``.
+    weight : float
+        Weight in the :class:`RubricClassifier`, ``>= 0``.
+    reverse : bool
+        True if a higher answer means *less* ready.
+
+    Examples
+    --------
+    >>> from sparkus.model import AssessmentSource
+    >>> from sparkus.triage import Item
+    >>> Item("motivation", AssessmentSource.SELF, weight=2.0).column
+    'self_motivation'
+
+    .. versionadded:: 0.1
+    """
+
+    name: str = attrs.field(metadata=checked(text))
+    source: AssessmentSource = attrs.field(metadata=checked(member(AssessmentSource)))
+    scale: tuple[float, float] = attrs.field(default=(1.0, 5.0), metadata=checked(scale))
+    weight: float = attrs.field(default=1.0, metadata=checked(number(low=0.0)))
+    reverse: bool = attrs.field(default=False, metadata=checked(boolean))
+
+    @property
+    def column(self) -> str:
+        """The item's column in a population: ``<source>_<name>``."""
+        return f"{self.source.value}_{self.name}"
+
+
+def _unique_columns(items: tuple[Item, ...]) -> list[Problem]:
+    seen: dict[str, int] = {}
+    return [
+        Problem(("items", i), f"{item.column!r} repeats items[{seen[item.column]}]")
+        for i, item in enumerate(items)
+        if seen.setdefault(item.column, i) != i
+    ]
+
+
+@attrs.frozen(eq=False)
+class Features:
+    """Instrument answers as a matrix, with a record of what was missing and what was done.
+
+    Attributes
+    ----------
+    X : ndarray of shape (n_people, n_items)
+        Answers in item order. Missing answers are imputed (``impute_mean``) or left as NaN
+        (``review``; :attr:`incomplete` rows then go to human review).
+    ids : ndarray of str
+        Participant ids, one per row.
+    columns : tuple of str
+        Item columns, in order.
+    missing : ndarray of bool, shape (n_people, n_items)
+        Which answers were missing in the input.
+    policy : {"raise", "impute_mean", "review"}
+        The missing-data policy applied.
+    imputed : mapping of str to float
+        For ``impute_mean``: the value filled in per item (its mean over those who answered).
+
+    .. versionadded:: 0.1
+    """
+
+    X: npt.NDArray[np.float64]
+    ids: npt.NDArray[np.str_]
+    columns: tuple[str, ...]
+    missing: npt.NDArray[np.bool_]
+    policy: MissingPolicy
+    imputed: Mapping[str, float]
+
+    @property
+    def incomplete(self) -> npt.NDArray[np.bool_]:
+        """Rows with at least one missing answer."""
+        return np.asarray(self.missing.any(axis=1))
+
+
+@attrs.frozen
+class Instrument(Record):
+    """A declared set of readiness items (self-assessment and manager feedback).
+
+    The items are data, not code: declare your own instrument's questions, scales, weights and
+    directions, or start from :func:`default_instrument`.
+
+    Parameters
+    ----------
+    items : tuple of Item
+        The questions, at least one; their columns (``<source>_<name>``) are unique.
+
+    Examples
+    --------
+    >>> from sparkus.datasets import synthetic_org
+    >>> from sparkus.triage import default_instrument
+    >>> org = synthetic_org(200, seed=1)
+    >>> features = default_instrument().features(org.population)
+    >>> features.X.shape
+    (200, 9)
+
+    .. versionadded:: 0.1
+    """
+
+    items: tuple[Item, ...] = attrs.field(
+        metadata=checked(tuple_of(instance_of(Item, "an Item"), nonempty=True))
+    )
+
+    def _cross_check(self) -> list[Problem]:
+        return _unique_columns(self.items)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The items' columns, in order."""
+        return tuple(item.column for item in self.items)
+
+    def features(
+        self,
+        data: Population | Mapping[str, npt.ArrayLike],
+        *,
+        missing: MissingPolicy = "raise",
+    ) -> Features:
+        """The answers in `data` as a feature matrix.
+
+        Parameters
+        ----------
+        data : Population or mapping of str to array-like
+            A population whose columns include every item's column, or a mapping of column
+            name to answers (NaN marks a missing answer; a mapping must also hold ``"id"``).
+        missing : {"raise", "impute_mean", "review"}
+            What to do with missing answers: raise a :class:`~sparkus.SchemaError` naming
+            them (default); fill each with the item's mean over those who answered (recorded
+            in :attr:`Features.imputed`); or keep them as NaN so that :func:`triage` sends
+            those people to human review instead of deciding.
+
+        Raises
+        ------
+        SchemaError
+            For an unknown missing policy, item columns absent from `data`, answers outside
+            an item's scale, non-numeric answers, an empty population, or (with ``"raise"``)
+            any missing answer, each with its row and column.
+        """
+        _policy_iv(missing)
+        given: object = data  # checked at run time for callers without a type checker
+        if isinstance(given, Population):
+            ids = given.ids
+            get: Mapping[str, Any] = {c: given[c] for c in self.columns if c in given}
+            available: Sequence[str] = given.columns
+        elif isinstance(given, Mapping):
+            if "id" not in given:
+                raise SchemaError([Problem(("id",), "a mapping of answers needs an 'id' column")])
+            ids = np.asarray(given["id"]).astype(str)
+            get, available = given, [str(k) for k in given]
+        else:
+            msg = f"expected a Population or a mapping of columns, got {type(given).__name__}"
+            raise SchemaError([Problem(("data",), msg)])
+        absent = [c for c in self.columns if c not in get]
+        if absent:
+            msg = f"the population has no column for items {absent}; it has: {', '.join(available)}"
+            raise SchemaError([Problem(("items",), msg)])
+        if ids.shape[0] == 0:
+            raise SchemaError([Problem(("data",), "the population is empty")])
+        X = np.empty((ids.shape[0], len(self.items)), dtype=np.float64)
+        problems: list[Problem] = []
+        for j, item in enumerate(self.items):
+            column = np.asarray(get[item.column])
+            if column.shape != ids.shape:
+                msg = f"has {column.shape[0]} rows, the ids {ids.shape[0]}"
+                problems.append(Problem((item.column,), msg))
+                continue
+            if column.dtype.kind not in "iuf":
+                try:
+                    column = column.astype(np.float64)
+                except (TypeError, ValueError):
+                    problems.append(Problem((item.column,), "answers must be numbers"))
+                    continue
+            X[:, j] = column
+        if problems:
+            raise SchemaError(problems)
+        return self._finish(X, ids, missing)
+
+    def features_from_assessments(
+        self,
+        assessments: Iterable[Assessment],
+        ids: Sequence[str] | npt.ArrayLike,
+        *,
+        missing: MissingPolicy = "raise",
+    ) -> Features:
+        """The answers in :class:`~sparkus.model.Assessment` records as a feature matrix.
+
+        Rows follow `ids`; a person with no assessment of a source has all that source's items
+        missing. If someone has several assessments from the same source, the latest one
+        (by ``taken_at``) counts.
+
+        Raises
+        ------
+        SchemaError
+            For assessments naming people not in `ids`, items the instrument does not
+            declare, a scale that differs from the item's, and missing answers under
+            ``"raise"`` (each with its path).
+        """
+        _policy_iv(missing)
+        id_array = np.asarray(ids).astype(str)
+        if id_array.shape[0] == 0:
+            raise SchemaError([Problem(("ids",), "no participants given")])
+        row_of = {v: i for i, v in enumerate(id_array.tolist())}
+        index = {(item.source, item.name): j for j, item in enumerate(self.items)}
+        X = np.full((id_array.shape[0], len(self.items)), np.nan)
+        latest: dict[tuple[int, AssessmentSource], Assessment] = {}
+        problems: list[Problem] = []
+        given: Iterable[object] = assessments  # checked at run time
+        for k, a in enumerate(given):
+            if not isinstance(a, Assessment):
+                problems.append(Problem(("assessments", k), "expected an Assessment"))
+                continue
+            if a.participant_id not in row_of:
+                msg = f"{a.participant_id!r} is not among the given ids"
+                problems.append(Problem(("assessments", k, "participant_id"), msg))
+                continue
+            for name in a.scores:
+                key = (a.source, name)
+                if key not in index:
+                    known = sorted(i.name for i in self.items if i.source is a.source)
+                    msg = f"unknown {a.source.value} item; the instrument has: {', '.join(known)}"
+                    problems.append(Problem(("assessments", k, "scores", name), msg))
+                elif self.items[index[key]].scale != a.scale:
+                    msg = f"scale {a.scale} differs from the item's {self.items[index[key]].scale}"
+                    problems.append(Problem(("assessments", k, "scale"), msg))
+            slot = (row_of[a.participant_id], a.source)
+            if slot not in latest or a.taken_at > latest[slot].taken_at:
+                latest[slot] = a
+        if problems:
+            raise SchemaError(problems)
+        for (row, _), a in latest.items():
+            for name, score in a.scores.items():
+                X[row, index[(a.source, name)]] = score
+        return self._finish(X, id_array, missing)
+
+    def _finish(
+        self, X: npt.NDArray[np.float64], ids: npt.NDArray[np.str_], policy: MissingPolicy
+    ) -> Features:
+        """Check scales and apply the missing-data policy."""
+        problems: list[Problem] = []
+        absent = np.isnan(X)
+        for j, item in enumerate(self.items):
+            low, high = item.scale
+            col = X[:, j]
+            bad = np.flatnonzero(~absent[:, j] & ((col < low) | (col > high) | ~np.isfinite(col)))
+            problems += [
+                Problem(("participants", int(r), item.column),
+                        f"{float(col[r])!r} is outside the item's scale {low:g} to {high:g}")
+                for r in bad[:_ROWS_SHOWN]
+            ]  # fmt: skip
+            if bad.size > _ROWS_SHOWN:
+                msg = f"... and {bad.size - _ROWS_SHOWN:,} more rows outside the scale"
+                problems.append(Problem((item.column,), msg))
+        if policy == "raise" and absent.any():
+            rows, cols = np.nonzero(absent)
+            problems += [
+                Problem(("participants", int(r), self.items[c].column),
+                        "answer is missing (choose missing='impute_mean' or 'review' to go on)")
+                for r, c in zip(rows[:_ROWS_SHOWN], cols[:_ROWS_SHOWN], strict=True)
+            ]  # fmt: skip
+            if rows.size > _ROWS_SHOWN:
+                msg = f"... and {rows.size - _ROWS_SHOWN:,} more missing answers"
+                problems.append(Problem(("participants",), msg))
+        if problems:
+            raise SchemaError(problems)
+        imputed: dict[str, float] = {}
+        if policy == "impute_mean" and absent.any():
+            for j in np.flatnonzero(absent.any(axis=0)).tolist():
+                answered = X[~absent[:, j], j]
+                if answered.size == 0:
+                    msg = "nobody answered this item, so there is no mean to impute"
+                    raise SchemaError([Problem((self.items[j].column,), msg)])
+                imputed[self.items[j].column] = float(answered.mean())
+                X[absent[:, j], j] = imputed[self.items[j].column]
+        X.flags.writeable = False
+        absent.flags.writeable = False
+        return Features(X, ids, self.columns, absent, policy, imputed)
+
+
+def _policy_iv(missing: object) -> None:
+    if missing not in _POLICIES:
+        msg = f"`missing` must be one of {', '.join(_POLICIES)}, got {missing!r}"
+        raise SchemaError([Problem(("missing",), msg)])
+
+
+def default_instrument() -> Instrument:
+    """The default readiness instrument: six self-assessment and three manager items, 1-5.
+
+    The items cover the readiness factors of the coaching literature: felt need and commitment
+    to change (``motivation``), openness to feedback, self-awareness, accepting responsibility
+    (not taking it is a classic red flag for coachability), practical capacity (time), prior
+    development experience, and the manager's view of openness, support and motivation.
+
+    The rubric weights are a judgement, not a published result: commitment to change weighs
+    most (2), openness and responsibility next (1.5), prior experience least (0.5), the rest 1.
+    Replace them with your own, or fit a model (:class:`LogisticReadinessModel`,
+    :class:`OrdinalReadinessModel`) where you have outcomes.
+
+    Examples
+    --------
+    >>> from sparkus.triage import default_instrument
+    >>> [item.column for item in default_instrument().items][:3]
+    ['self_motivation', 'self_openness', 'self_awareness']
+
+    .. versionadded:: 0.1
+    """
+    s, m = AssessmentSource.SELF, AssessmentSource.MANAGER
+    return Instrument((
+        Item("motivation", s, weight=2.0),
+        Item("openness", s, weight=1.5),
+        Item("awareness", s, weight=1.0),
+        Item("responsibility", s, weight=1.5),
+        Item("time_capacity", s, weight=1.0),
+        Item("prior_development", s, weight=0.5),
+        Item("openness", m, weight=1.0),
+        Item("support", m, weight=1.0),
+        Item("motivation", m, weight=1.0),
+    ))  # fmt: skip

@@ -1,0 +1,251 @@
+"""The transparent default classifier: weighted item scores against thresholds."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._errors import Problem, SchemaError
+from sparkus._results import Result, Table, format_number
+from sparkus.triage._instrument import Features, Instrument, default_instrument
+from sparkus.triage._levels import ReadinessLevel
+
+__all__ = ["Explanation", "RubricClassifier"]
+
+_LEVELS: Final = tuple(ReadinessLevel)
+# On a 1-5 agreement scale (midpoint 3, half-range 2), the default cut points sit at average
+# answers of 2.3, 3.1 and 3.8: mostly disagreeing (not intending to change: precontemplation),
+# ambivalent (contemplation), agreeing (preparation), strongly agreeing (already acting).
+DEFAULT_THRESHOLDS: Final = (-0.35, 0.05, 0.40)
+
+
+@attrs.frozen(repr=False)
+class Explanation(Result):
+    """Why the rubric placed one person where it did.
+
+    Attributes
+    ----------
+    person : str
+        The participant's id.
+    columns : tuple of str
+        Item columns.
+    answers : tuple of float
+        The person's answers.
+    standardised : tuple of float
+        Each answer on ``[-1, 1]`` (scale midpoint 0; reversed items negated).
+    contributions : tuple of float
+        Each item's share of the score: ``weight * standardised / sum(weights)``; they sum to
+        :attr:`score`.
+    score : float
+        The weighted score, in ``[-1, 1]``.
+    thresholds : tuple of float
+        The rubric's cut points between consecutive levels.
+    level : ReadinessLevel
+        The level the score falls in.
+    margin : float
+        Distance from the score to the nearest threshold.
+    review : bool
+        Whether the margin is inside the review band, so a person decides instead.
+
+    .. versionadded:: 0.1
+    """
+
+    person: str
+    columns: tuple[str, ...]
+    answers: tuple[float, ...]
+    standardised: tuple[float, ...]
+    contributions: tuple[float, ...]
+    score: float
+    thresholds: tuple[float, ...]
+    level: ReadinessLevel
+    margin: float
+    review: bool
+
+    def _headline(self) -> str:
+        return f"person={self.person!r}, level={self.level.value}, score={self.score:.3f}"
+
+    def _tables(self) -> list[Table]:
+        order = np.argsort(-np.abs(np.asarray(self.contributions)), kind="stable")
+        rows = tuple(
+            (self.columns[i], format_number(self.answers[i]),
+             f"{self.standardised[i]:+.3f}", f"{self.contributions[i]:+.3f}")
+            for i in order.tolist()
+        )  # fmt: skip
+        note = (
+            f"score {self.score:+.3f} -> {self.level.value} (thresholds "
+            f"{', '.join(f'{t:+.2f}' for t in self.thresholds)}; margin {self.margin:.3f}"
+            f"{', within the review band: a person decides' if self.review else ''})"
+        )
+        return [Table(f"Readiness of {self.person}", ("item", "answer", "standardised",
+                                                      "contribution"), rows, note)]  # fmt: skip
+
+
+class RubricClassifier:
+    """The transparent default: weighted, standardised item scores against thresholds.
+
+    Each answer is put on ``[-1, 1]`` by its item's scale (so a person's level never depends on
+    anyone else's answers), reversed items are negated, and the weighted mean is compared with
+    three thresholds that separate the four :class:`ReadinessLevel` s. Weights are the items'
+    own (``>= 0``), so a better answer never lowers the level. People whose score lies within
+    `review_band` of a threshold are flagged for human review.
+
+    The default thresholds, -0.35, 0.05 and 0.40, correspond on a 1-5 scale to average answers
+    of 2.3, 3.1 and 3.8: mostly disagreeing (precontemplation), ambivalent (contemplation),
+    agreeing (preparation) and strongly agreeing (action). They are a starting point built on
+    the stages of change, not a validated cut-off: calibrate them on your own outcomes.
+
+    Parameters
+    ----------
+    instrument : Instrument, optional
+        The items and their weights; :func:`default_instrument` by default.
+    thresholds : tuple of three floats
+        Increasing cut points on the score, inside ``(-1, 1)``.
+    review_band : float
+        Half-width of the band around each threshold within which a person is flagged for
+        review, ``>= 0``.
+
+    Examples
+    --------
+    >>> from sparkus.datasets import synthetic_org
+    >>> from sparkus.triage import RubricClassifier, default_instrument
+    >>> features = default_instrument().features(synthetic_org(500, seed=3).population)
+    >>> rubric = RubricClassifier()
+    >>> rubric.predict(features.X)[:4].tolist()
+    ['resistant', 'emerging', 'emerging', 'emerging']
+    >>> print(rubric.explain(features, 0).summary())  # doctest: +ELLIPSIS
+    Readiness of E000...
+    item                    answer  standardised  contribution
+    ...
+
+    .. versionadded:: 0.1
+    """
+
+    def __init__(
+        self,
+        instrument: Instrument | None = None,
+        *,
+        thresholds: tuple[float, float, float] = DEFAULT_THRESHOLDS,
+        review_band: float = 0.05,
+    ) -> None:
+        self.instrument = instrument
+        self.thresholds = thresholds
+        self.review_band = review_band
+
+    @property
+    def classes_(self) -> npt.NDArray[np.str_]:
+        """The labels :meth:`predict` returns, least ready first."""
+        return np.array([level.value for level in _LEVELS])
+
+    def _params(self) -> tuple[Instrument, npt.NDArray[np.float64], float]:
+        instrument: object = default_instrument() if self.instrument is None else self.instrument
+        problems = []
+        if not isinstance(instrument, Instrument):
+            problems.append(Problem(("instrument",), "expected an Instrument"))
+        t = np.asarray(self.thresholds, dtype=np.float64)
+        if (
+            t.shape != (3,)
+            or not np.all(np.isfinite(t))
+            or not np.all(np.diff(t) > 0)
+            or (t[0] <= -1 or t[-1] >= 1)
+        ):
+            msg = f"expected three increasing numbers inside (-1, 1), got {self.thresholds!r}"
+            problems.append(Problem(("thresholds",), msg))
+        band: object = self.review_band
+        if isinstance(band, bool) or not isinstance(band, int | float) or not 0 <= band < 1:
+            problems.append(Problem(("review_band",), f"expected a number in [0, 1), got {band!r}"))
+        if problems or not isinstance(instrument, Instrument) or not isinstance(band, int | float):
+            raise SchemaError(problems)
+        return instrument, t, float(band)
+
+    def _standardise(self, instrument: Instrument, X: Any) -> npt.NDArray[np.float64]:
+        values = np.asarray(X, dtype=np.float64)
+        p = len(instrument.items)
+        if values.ndim != 2 or values.shape[1] != p:
+            msg = f"expected shape (n, {p}) for the instrument's {p} items, got {values.shape}"
+            raise SchemaError([Problem(("X",), msg)])
+        bad = np.argwhere(~np.isfinite(values))
+        if bad.size:
+            shown = ", ".join(f"({r}, {c})" for r, c in bad[:20].tolist())
+            msg = f"answers must be finite; missing or infinite at (row, column) {shown}"
+            raise SchemaError([Problem(("X",), msg)])
+        low = np.array([i.scale[0] for i in instrument.items])
+        high = np.array([i.scale[1] for i in instrument.items])
+        z = (values - (low + high) / 2) / ((high - low) / 2)
+        sign = np.array([-1.0 if i.reverse else 1.0 for i in instrument.items])
+        return np.asarray(z * sign)
+
+    def _weights(self, instrument: Instrument) -> npt.NDArray[np.float64]:
+        w = np.array([item.weight for item in instrument.items], dtype=np.float64)
+        if not w.sum() > 0:
+            raise SchemaError([Problem(("instrument", "items"), "at least one weight must be > 0")])
+        normalised: npt.NDArray[np.float64] = w / w.sum()
+        return normalised
+
+    def score(self, X: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        """The weighted standardised score of each row, in ``[-1, 1]``."""
+        instrument, _, _ = self._params()
+        return np.asarray(self._standardise(instrument, X) @ self._weights(instrument))
+
+    def predict_codes(self, X: npt.ArrayLike) -> npt.NDArray[np.int8]:
+        """The level of each row as its rank (0 for resistant)."""
+        _, thresholds, _ = self._params()
+        return np.searchsorted(thresholds, self.score(X), side="right").astype(np.int8)
+
+    def predict(self, X: npt.ArrayLike) -> npt.NDArray[np.str_]:
+        """The level of each row, as :class:`ReadinessLevel` values (see :attr:`classes_`)."""
+        return self.classes_[self.predict_codes(X)]
+
+    def needs_review(self, X: npt.ArrayLike) -> npt.NDArray[np.bool_]:
+        """True for rows whose score lies within the review band of a threshold."""
+        _, thresholds, band = self._params()
+        distance = np.abs(self.score(X)[:, None] - thresholds[None, :]).min(axis=1)
+        return np.asarray(distance < band)
+
+    def explain(self, features: Features, person: str | int) -> Explanation:
+        """Each item's contribution to one person's score and level.
+
+        Parameters
+        ----------
+        features : Features
+            The instrument's answers (from :meth:`Instrument.features`).
+        person : str or int
+            A participant id, or a row number.
+        """
+        instrument, thresholds, band = self._params()
+        who: object = person  # checked at run time
+        if isinstance(who, str):
+            rows = np.flatnonzero(features.ids == who)
+            if rows.size == 0:
+                raise SchemaError(
+                    [Problem(("person",), f"{person!r} is not among the features' ids")]
+                )
+            row = int(rows[0])
+        elif isinstance(person, int | np.integer) and -len(features.ids) <= person < len(
+            features.ids
+        ):
+            row = int(person) % len(features.ids)
+        else:
+            msg = f"expected an id or a row number below {len(features.ids)}, got {person!r}"
+            raise SchemaError([Problem(("person",), msg)])
+        z = self._standardise(instrument, features.X[row : row + 1])[0]
+        contributions = z * self._weights(instrument)
+        score = float(contributions.sum())
+        margin = float(np.abs(score - thresholds).min())
+        return Explanation(
+            person=str(features.ids[row]),
+            columns=instrument.columns,
+            answers=tuple(features.X[row].tolist()),
+            standardised=tuple(z.tolist()),
+            contributions=tuple(contributions.tolist()),
+            score=score,
+            thresholds=tuple(thresholds.tolist()),
+            level=_LEVELS[int(np.searchsorted(thresholds, score, side="right"))],
+            margin=margin,
+            review=margin < band,
+        )
+
+    def __repr__(self) -> str:
+        return f"RubricClassifier(thresholds={self.thresholds!r}, review_band={self.review_band!r})"

@@ -1,0 +1,345 @@
+"""Triage: from instrument answers to a readiness level, a review flag and a dose per person."""
+
+from __future__ import annotations
+
+from typing import Any, Final, Protocol
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._errors import Problem, SchemaError
+from sparkus._results import Result, Table, format_number
+from sparkus.model import Population, Program, SupportType
+from sparkus.triage._dosage import DosagePolicy
+from sparkus.triage._instrument import Features, Instrument, MissingPolicy, default_instrument
+from sparkus.triage._levels import ReadinessLevel
+from sparkus.triage._rubric import RubricClassifier
+
+__all__ = ["ProbabilisticModel", "TriageResult", "triage"]
+
+_LEVELS: Final = tuple(ReadinessLevel)
+
+
+class ProbabilisticModel(Protocol):
+    """A fitted classifier with scikit-learn's interface, trained on readiness labels.
+
+    Its ``classes_`` must be :class:`ReadinessLevel` values (``"ready"``) or ranks (0-3).
+    """
+
+    classes_: Any
+
+    def predict_proba(self, X: Any, /) -> Any: ...
+
+
+@attrs.frozen(repr=False)
+class TriageResult(Result):
+    """Who lands where, why, and what it costs.
+
+    Per-person arrays follow the population's rows. This result holds individual decisions and
+    is meant for the people who run the program; publish aggregates through
+    :func:`audit` or the dashboards, which apply the minimum group size.
+
+    Attributes
+    ----------
+    ids : ndarray of str
+        Participant ids.
+    level : ndarray of int8
+        Proposed readiness level as a rank into :class:`ReadinessLevel` (0 resistant ...
+        3 highly ready); -1 for people not assessed (missing answers under the ``review``
+        policy).
+    probabilities : ndarray of shape (n, 4) or None
+        Probability of each level (columns in :class:`ReadinessLevel` order) where the model
+        has them; rows of people not assessed are NaN.
+    score : ndarray or None
+        The rubric score, where the rubric decided.
+    review : ndarray of bool
+        People a person must decide for: model unsure (top probability below
+        `review_threshold`, or rubric score within its review band) or not assessed.
+    sessions : ndarray of int
+        Human sessions under the dosage policy (for people under review: their proposed dose).
+    reflection_share : ndarray of float
+        Share of self-guided reflection in each person's activities.
+    method : str
+        ``"rubric"`` or the fitted model's class name.
+    review_threshold : float
+        The probability below which a model's decision goes to review.
+    full_sessions : int
+        Sessions per person if everyone got full coaching.
+    cost : float or None
+        Fully loaded cost of the triaged plan under the program's cost model (human
+        sessions as coaching, plus the reflection platform), without the fixed cost.
+    cost_full : float or None
+        The same for "everyone gets full coaching".
+    currency : str or None
+        The program's currency.
+
+    .. versionadded:: 0.1
+    """
+
+    ids: npt.NDArray[np.str_]
+    level: npt.NDArray[np.int8]
+    probabilities: npt.NDArray[np.float64] | None
+    score: npt.NDArray[np.float64] | None
+    review: npt.NDArray[np.bool_]
+    sessions: npt.NDArray[np.int64]
+    reflection_share: npt.NDArray[np.float64]
+    method: str
+    review_threshold: float
+    full_sessions: int
+    cost: float | None
+    cost_full: float | None
+    currency: str | None
+
+    @property
+    def n(self) -> int:
+        """Number of people triaged."""
+        return int(self.ids.shape[0])
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """People per readiness level, plus ``"not_assessed"``."""
+        found = np.bincount(self.level.astype(np.int64) + 1, minlength=len(_LEVELS) + 1)
+        out = {lv.value: int(found[i + 1]) for i, lv in enumerate(_LEVELS)}
+        out["not_assessed"] = int(found[0])
+        return out
+
+    @property
+    def review_queue(self) -> npt.NDArray[np.str_]:
+        """Ids of the people a person must decide for."""
+        return self.ids[self.review]
+
+    @property
+    def sessions_needed(self) -> int:
+        """Human sessions the triaged plan needs."""
+        return int(self.sessions.sum())
+
+    @property
+    def sessions_full(self) -> int:
+        """Human sessions if everyone got full coaching."""
+        return self.n * self.full_sessions
+
+    @property
+    def session_saving(self) -> float:
+        """Share of the full-coaching sessions the triage saves (0 to 1)."""
+        return 1.0 - self.sessions_needed / self.sessions_full if self.sessions_full else 0.0
+
+    @property
+    def cost_saving(self) -> float | None:
+        """Share of the full-coaching cost the triage saves, if costs are known."""
+        if self.cost is None or not self.cost_full:
+            return None
+        return 1.0 - self.cost / self.cost_full
+
+    def _headline(self) -> str:
+        return (
+            f"n={self.n}, method={self.method!r}, review={int(self.review.sum())}, "
+            f"session_saving={self.session_saving:.1%}"
+        )
+
+    def _tables(self) -> list[Table]:
+        counts = self.counts
+        levels = Table(
+            "Readiness triage",
+            ("level", "people", "share", "in review"),
+            tuple(
+                (
+                    name.replace("_", " "),
+                    format_number(count),
+                    f"{count / self.n:.1%}",
+                    format_number(int(self.review[self.level == code].sum())),
+                )
+                for code, (name, count) in zip([0, 1, 2, 3, -1], counts.items(), strict=True)
+            ),
+            note=f"method: {self.method}; {int(self.review.sum()):,} people in the review queue",
+        )
+        rows = [
+            ("human sessions", format_number(self.sessions_needed),
+             format_number(self.sessions_full), f"{self.session_saving:.1%}"),
+        ]  # fmt: skip
+        if self.cost is not None and self.cost_full is not None:
+            rows.append((
+                f"cost ({self.currency})", f"{self.cost:,.0f}", f"{self.cost_full:,.0f}",
+                f"{self.cost_saving:.1%}",
+            ))  # fmt: skip
+        saving = Table(
+            "Against everyone getting full coaching",
+            ("", "triaged", "everyone", "saving"),
+            tuple(rows),
+            note=(
+                f"full coaching = {self.full_sessions} sessions for each of {self.n:,} people; "
+                "the saving says nothing about impact, which sparkus.metrics estimates"
+            ),
+        )
+        return [levels, saving]
+
+
+def _triage_iv(
+    population: object, review_threshold: object, policy: object, program: object
+) -> None:
+    problems = []
+    if not isinstance(population, Population):
+        problems.append(
+            Problem(("population",), f"expected a Population, got {type(population).__name__}")
+        )
+    if (
+        isinstance(review_threshold, bool)
+        or not isinstance(review_threshold, int | float)
+        or not (0 <= review_threshold <= 1)
+    ):
+        problems.append(
+            Problem(
+                ("review_threshold",), f"expected a probability in [0, 1], got {review_threshold!r}"
+            )
+        )
+    if not isinstance(policy, DosagePolicy):
+        problems.append(Problem(("policy",), "expected a DosagePolicy"))
+    if program is not None and not isinstance(program, Program):
+        problems.append(Problem(("program",), "expected a Program or None"))
+    if problems:
+        raise SchemaError(problems)
+
+
+def _level_columns(model: ProbabilisticModel) -> npt.NDArray[np.int64]:
+    """For each of the model's classes, its readiness rank."""
+    ranks = []
+    for label in np.asarray(model.classes_).tolist():
+        if isinstance(label, str) and label in {lv.value for lv in _LEVELS}:
+            ranks.append(ReadinessLevel(label).rank)
+        elif isinstance(label, int) and 0 <= label < len(_LEVELS):
+            ranks.append(label)
+        else:
+            allowed = ", ".join(lv.value for lv in _LEVELS)
+            msg = f"class {label!r} is not a readiness level ({allowed}) or a rank 0-3"
+            raise SchemaError([Problem(("model", "classes_"), msg)])
+    return np.asarray(ranks, dtype=np.int64)
+
+
+def triage(
+    population: Population,
+    model: ProbabilisticModel | RubricClassifier | None = None,
+    *,
+    instrument: Instrument | None = None,
+    missing: MissingPolicy = "raise",
+    features: Features | None = None,
+    review_threshold: float = 0.6,
+    policy: DosagePolicy | None = None,
+    program: Program | None = None,
+) -> TriageResult:
+    """Sort a population by readiness, flag the uncertain for review, and dose everyone.
+
+    Parameters
+    ----------
+    population : Population
+        The people, with a column per instrument item.
+    model : RubricClassifier or fitted classifier, optional
+        The :class:`RubricClassifier` (default, transparent), or a fitted model with
+        ``predict_proba`` and ``classes_`` such as :class:`LogisticReadinessModel`, trained on
+        readiness labels.
+    instrument : Instrument, optional
+        The items to read; the rubric's own (or :func:`default_instrument`) by default.
+    missing : {"raise", "impute_mean", "review"}
+        Policy for missing answers (see :meth:`Instrument.features`).
+    features : Features, optional
+        Answers read elsewhere, e.g. by :meth:`Instrument.features_from_assessments` (which
+        can carry missing answers: a population cannot). Rows must follow the population's
+        ids. When given, `instrument` and `missing` are not used.
+    review_threshold : float
+        A fitted model's decision goes to human review when its top probability is below this.
+    policy : DosagePolicy, optional
+        Sessions and reflection per level; the default policy if omitted.
+    program : Program, optional
+        Supplies the goals (for goal extras) and the cost model (for the money saving).
+
+    Returns
+    -------
+    TriageResult
+
+    Raises
+    ------
+    SchemaError
+        For invalid arguments, item columns missing from the population, or answers outside
+        their scale (and missing answers under ``missing="raise"``).
+
+    Examples
+    --------
+    >>> from sparkus.datasets import synthetic_org
+    >>> from sparkus.triage import triage
+    >>> org = synthetic_org(2_000, seed=4)
+    >>> result = triage(org.population, program=org.program)
+    >>> result.counts
+    {'resistant': 272, 'emerging': 849, 'ready': 656, 'highly_ready': 223, 'not_assessed': 0}
+    >>> f"{result.session_saving:.1%}", f"{result.cost_saving:.1%}"
+    ('59.8%', '56.4%')
+
+    .. versionadded:: 0.1
+    """
+    policy = DosagePolicy() if policy is None else policy
+    _triage_iv(population, review_threshold, policy, program)
+    if model is None:
+        model = RubricClassifier(instrument)
+    if instrument is None:
+        rubric_items = model.instrument if isinstance(model, RubricClassifier) else None
+        instrument = rubric_items if rubric_items is not None else default_instrument()
+    if features is None:
+        features = instrument.features(population, missing=missing)
+    elif not np.array_equal(features.ids, population.ids):
+        msg = "must be Features whose ids are the population's, in the same order"
+        raise SchemaError([Problem(("features",), msg)])
+    n = len(population)
+    assessed = ~features.incomplete
+    level = np.full(n, -1, dtype=np.int8)
+    review = ~assessed
+    probabilities: npt.NDArray[np.float64] | None = None
+    score: npt.NDArray[np.float64] | None = None
+    X = features.X[assessed]
+    if isinstance(model, RubricClassifier):
+        method = "rubric"
+        score = np.full(n, np.nan)
+        if X.shape[0]:
+            score[assessed] = model.score(X)
+            level[assessed] = model.predict_codes(X)
+            review[assessed] = model.needs_review(X)
+    else:
+        method = type(model).__name__
+        ranks = _level_columns(model)
+        probabilities = np.full((n, len(_LEVELS)), np.nan)
+        if X.shape[0]:
+            proba = np.asarray(model.predict_proba(X), dtype=np.float64)
+            by_level = np.zeros((X.shape[0], len(_LEVELS)))
+            by_level[:, ranks] = proba
+            probabilities[assessed] = by_level
+            level[assessed] = np.argmax(by_level, axis=1)
+            review[assessed] = by_level.max(axis=1) < review_threshold
+    goals = program.goals if program is not None else ()
+    sessions, share = policy.dose(level, population["level"], goals)
+    cost = cost_full = None
+    currency = None
+    if program is not None:
+        costs, currency = program.cost_model, program.currency
+        per_session = costs.per_person(
+            SupportType.COACHING, sessions=1
+        ) - costs.per_participant_cost.get(SupportType.COACHING, 0.0)
+        one_off = costs.per_participant_cost.get(SupportType.COACHING, 0.0)
+        platform = costs.per_participant_cost.get(SupportType.SELF_GUIDED_REFLECTION, 0.0)
+        cost = float(
+            sessions.sum() * per_session
+            + np.sum(sessions > 0) * one_off
+            + np.sum(share > 0) * platform
+        )
+        cost_full = float(n * (policy.full_sessions * per_session + one_off))
+    return TriageResult(
+        ids=population.ids,
+        level=level,
+        probabilities=probabilities,
+        score=score,
+        review=np.asarray(review),
+        sessions=sessions,
+        reflection_share=share,
+        method=method,
+        review_threshold=float(review_threshold),
+        full_sessions=policy.full_sessions,
+        cost=cost,
+        cost_full=cost_full,
+        currency=currency,
+    )
