@@ -7,7 +7,7 @@ working.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 
 __all__ = [
@@ -103,7 +103,8 @@ class SchemaError(SparkusError, ValueError):
     Attributes
     ----------
     problems : tuple of Problem
-        Every problem found, in document order.
+        Every problem found, in the order the checks found them (for a population: column by
+        column, row by row).
 
     Examples
     --------
@@ -114,6 +115,10 @@ class SchemaError(SparkusError, ValueError):
     >>> isinstance(err, ValueError)
     True
     """
+
+    # What did read, by list index or mapping key, when a container failed in part: lets the
+    # reader check the rest of the document too. Private; not part of the error's meaning.
+    _partial: Mapping[PathSegment, object] | None = None
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
@@ -132,7 +137,9 @@ class SchemaError(SparkusError, ValueError):
 
     def prefixed(self, prefix: Sequence[PathSegment]) -> SchemaError:
         """Return the same error seen from a document that holds the input at `prefix`."""
-        return SchemaError(p.prefixed(prefix) for p in self.problems)
+        error = SchemaError(p.prefixed(prefix) for p in self.problems)
+        error._partial = self._partial
+        return error
 
     def __reduce__(self) -> tuple[type[SchemaError], tuple[tuple[Problem, ...]]]:
         return (type(self), (self.problems,))
@@ -157,3 +164,9 @@ class SparkusWarning(UserWarning):
 
         warnings.simplefilter("ignore", sparkus.SparkusWarning)
     """
+
+
+# Public errors read as ``sparkus.SchemaError`` in tracebacks, not as the private module's.
+for _cls in (Problem, SparkusError, SchemaError, InfeasibleError, EstimationError, NotFittedError,
+             SparkusWarning):  # fmt: skip
+    _cls.__module__ = "sparkus"

@@ -38,6 +38,7 @@ IntArray = npt.NDArray[np.int64]
 _PYRAMID: Final = (0.005, 0.035, 0.12)
 _DEPARTMENTS: Final = ("Engineering", "Sales", "Operations", "Customer Success", "Finance",
                        "Marketing", "People", "Product")  # fmt: skip
+_DEPARTMENT_SIZE: Final = (0.24, 0.18, 0.16, 0.12, 0.07, 0.08, 0.05, 0.10)  # share of staff
 _CEO_OFFICE: Final = "Executive Office"
 # Sites: (name, UTC offset in hours, local language, share of headcount).
 _SITES: Final = (
@@ -99,6 +100,8 @@ _SUPPORT_MIX: Final = np.array([
 class SyntheticTruth:
     """What generated a synthetic organisation: the answers an estimator should recover.
 
+    .. versionadded:: 0.1
+
     Attributes
     ----------
     readiness : ndarray of float
@@ -120,8 +123,6 @@ class SyntheticTruth:
         Each person's true probability of having received any support in the earlier program.
     selection : str
         The selection model in words: who got support, and why a naive comparison is biased.
-
-    .. versionadded:: 0.1
     """
 
     readiness: FloatArray
@@ -137,6 +138,8 @@ class SyntheticTruth:
 @attrs.frozen(eq=False)
 class SyntheticOrg:
     """A synthetic organisation: people, providers, a program, and the truth behind them.
+
+    .. versionadded:: 0.1
 
     Attributes
     ----------
@@ -155,8 +158,6 @@ class SyntheticOrg:
         What generated the data.
     seed : int
         The seed it was drawn with.
-
-    .. versionadded:: 0.1
     """
 
     population: Population
@@ -183,8 +184,9 @@ def synthetic_org(n: int = 5_000, *, seed: int = 0) -> SyntheticOrg:
     """Draw a synthetic organisation of `n` people with known ground truth.
 
     The organisation has a level pyramid (0.5% executives, 3.5% senior leaders, 12% managers,
-    the rest individual contributors), eight departments plus the CEO's office, a manager tree
-    with even spans of control, teams (each manager leads one), seven sites in six time zones
+    the rest individual contributors), eight departments of different sizes (fewer in an
+    organisation with fewer than eight senior leaders) plus the CEO's office, a manager tree
+    with even spans of control inside each department, teams (each manager leads one), seven sites in six time zones
     with their languages, and the focus goals people chose in vision setting.
 
     Each person has a latent readiness, their stage of change (thresholds on it) and the
@@ -229,9 +231,8 @@ def synthetic_org(n: int = 5_000, *, seed: int = 0) -> SyntheticOrg:
     rng = np.random.default_rng(int(seed))
     n = int(n)
 
-    level, parent = _hierarchy(n, rng)
+    level, parent, department = _hierarchy(n, rng)
     department_names = [_CEO_OFFICE, *_DEPARTMENTS]
-    department = _departments(level, parent)
     team = _teams(level, parent, department, department_names)
     tenure = rng.gamma(2.0, np.asarray(_TENURE_MEAN)[level] / 2.0)
     site = rng.choice(len(_SITES), size=n, p=[s[3] for s in _SITES])
@@ -311,35 +312,49 @@ def _counts(n: int) -> list[int]:
     return [*upper, n - sum(upper)]
 
 
-def _hierarchy(n: int, rng: np.random.Generator) -> tuple[IntArray, IntArray]:
-    """Level per row (rows grouped most senior first) and each row's manager row (-1: none)."""
+def _shares(k: int, weights: npt.NDArray[np.float64], rng: np.random.Generator) -> IntArray:
+    """`k` labels in proportion to `weights` (largest remainders), in random order."""
+    exact = k * weights / weights.sum()
+    sizes = np.floor(exact).astype(np.int64)
+    sizes[np.argsort(sizes - exact)[: k - sizes.sum()]] += 1
+    return rng.permutation(np.repeat(np.arange(weights.size), sizes))
+
+
+def _hierarchy(n: int, rng: np.random.Generator) -> tuple[IntArray, IntArray, IntArray]:
+    """Level, manager row (-1: none) and department per row; rows grouped most senior first.
+
+    Row 0 is the CEO, in the CEO's office (department 0). Executives and senior leaders are
+    spread round robin over the departments (as many as there are senior leaders, up to
+    eight), managers and individual contributors in proportion to the departments' sizes.
+    Everyone reports to someone one level up in their department (or further up if the
+    department has nobody there), with even spans of control.
+    """
     counts = _counts(n)
     level = np.repeat(np.arange(4), counts)
     starts = np.concatenate([[0], np.cumsum(counts)])
+    n_dept = min(len(_DEPARTMENTS), counts[1])
+    weights = np.asarray(_DEPARTMENT_SIZE[:n_dept])
+    dept = np.zeros(n, dtype=np.int64)
+    dept[1 : counts[0]] = 1 + np.arange(counts[0] - 1) % n_dept
+    dept[starts[1] : starts[2]] = 1 + np.arange(counts[1]) % n_dept
+    for lv in (2, 3):
+        dept[starts[lv] : starts[lv + 1]] = 1 + _shares(counts[lv], weights, rng)
     parent = np.full(n, -1, dtype=np.int64)
-    parent[1 : counts[0]] = 0  # executives report to the CEO (row 0)
-    for lv in range(1, 4):
-        below = np.arange(starts[lv], starts[lv + 1])
-        above = np.arange(starts[lv - 1], starts[lv])
-        if lv == 1 and counts[0] > 1:
-            above = above[1:]  # senior leaders report to the executives who run departments
-        spans = np.arange(below.size) % above.size  # even spans of control
-        parent[below] = above[rng.permutation(spans)]
-    return level, parent
-
-
-def _departments(level: IntArray, parent: IntArray) -> IntArray:
-    """Department per row: 0 (the CEO's office) at the top, then inherited down the tree.
-
-    Each of the CEO's direct reports heads a department, round robin over the eight.
-    """
-    dept = np.zeros(level.size, dtype=np.int64)
-    heads = np.flatnonzero(parent == 0)
-    dept[heads] = 1 + np.arange(heads.size) % len(_DEPARTMENTS)
-    for lv in range(1, 4):  # rows are grouped by level, so parents are assigned first
-        rows = np.flatnonzero((level == lv) & (parent > 0))
-        dept[rows] = dept[parent[rows]]
-    return dept
+    parent[1 : counts[0]] = 0  # executives report to the CEO
+    for lv in (1, 2, 3):
+        rows = np.arange(starts[lv], starts[lv + 1])
+        for d in range(1, n_dept + 1):
+            below = rows[dept[rows] == d]
+            above = np.array([0])  # the CEO, if the department has nobody further up
+            for up in range(lv - 1, -1, -1):
+                candidates = np.arange(starts[up], starts[up + 1])
+                candidates = candidates[dept[candidates] == d]
+                if candidates.size:
+                    above = candidates
+                    break
+            spans = np.arange(below.size) % above.size  # even spans of control
+            parent[below] = above[rng.permutation(spans)]
+    return level, parent, dept
 
 
 def _teams(

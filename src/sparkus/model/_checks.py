@@ -13,9 +13,10 @@ import enum
 import math
 import re
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Final, TypeVar, cast
+from typing import Any, Final, TypeVar
 
 import attrs
+import numpy as np
 
 from sparkus._errors import Problem, SchemaError
 
@@ -72,7 +73,10 @@ def number(*, low: float | None = None, high: float | None = None, integer: bool
             return _one(f"expected {kind}{bounds}, got {describe(value)}")
         if not is_number(value):
             return _one(f"expected {kind}{bounds}, got {describe(value)}")
-        x = float(value)  # type: ignore[arg-type]
+        try:
+            x = float(value)  # type: ignore[arg-type]
+        except OverflowError:
+            return _one(f"{describe(value)} is too large; expected {kind}{bounds}")
         if not math.isfinite(x):
             return _one(f"{value!r} is not finite; expected {kind}{bounds}")
         if (low is not None and x < low) or (high is not None and x > high):
@@ -148,6 +152,9 @@ def member(enum_cls: type[E]) -> Check:
 
 def not_one_of(value: object, enum_cls: type[enum.Enum]) -> str:
     """The message for a value outside an enum, listing the allowed values."""
+    name = enum_cls.__name__
+    if isinstance(value, str) and value in {m.value for m in enum_cls}:
+        return f"expected a {name}, got the string {value!r}; pass {name}({value!r})"
     allowed = ", ".join(str(m.value) for m in enum_cls)
     shown = value.value if isinstance(value, enum.Enum) else value
     return f"{shown!r} is not one of {allowed}"
@@ -174,7 +181,24 @@ def aware_datetime(value: object) -> list[Problem]:
     return []
 
 
-def tuple_of(inner: Check, *, unique: bool = False, nonempty: bool = False) -> Check:
+class ItemsCheck:
+    """A check of a whole container that also knows the check of each item.
+
+    Reading JSON, a list whose items fail to read can still have its other items checked one
+    by one, so one error lists every problem.
+    """
+
+    __slots__ = ("item", "whole")
+
+    def __init__(self, whole: Check, item: Check) -> None:
+        self.whole = whole
+        self.item = item
+
+    def __call__(self, value: object) -> list[Problem]:
+        return self.whole(value)
+
+
+def tuple_of(inner: Check, *, unique: bool = False, nonempty: bool = False) -> ItemsCheck:
     """A tuple whose every element passes `inner` (and, if `unique`, without repeats)."""
 
     def check(value: object) -> list[Problem]:
@@ -187,7 +211,7 @@ def tuple_of(inner: Check, *, unique: bool = False, nonempty: bool = False) -> C
             problems.extend(_repeats(value))
         return problems
 
-    return check
+    return ItemsCheck(check, inner)
 
 
 def _repeats(items: tuple[object, ...]) -> Iterator[Problem]:
@@ -200,7 +224,7 @@ def _repeats(items: tuple[object, ...]) -> Iterator[Problem]:
             seen[item] = i
 
 
-def mapping_of(key: Check, value: Check) -> Check:
+def mapping_of(key: Check, value: Check) -> ItemsCheck:
     """A mapping whose keys pass `key` and values pass `value`."""
 
     def check(obj: object) -> list[Problem]:
@@ -213,7 +237,10 @@ def mapping_of(key: Check, value: Check) -> Check:
             problems.extend(p.prefixed((segment,)) for p in value(v))
         return problems
 
-    return check
+    return ItemsCheck(check, value)
+
+
+_finite = number()
 
 
 def attribute_value(value: object) -> list[Problem]:
@@ -221,7 +248,7 @@ def attribute_value(value: object) -> list[Problem]:
     if isinstance(value, str | bool):
         return []
     if is_number(value):
-        return number()(value)
+        return _finite(value)
     return _one(f"expected a string, number or bool, got {describe(value)}")
 
 
@@ -243,7 +270,7 @@ class FrozenMapping(Mapping[K, V]):
     __slots__ = ("_data",)
 
     def __init__(self, data: Mapping[K, V] | None = None) -> None:
-        self._data: dict[K, V] = dict(data or {})
+        self._data: dict[K, V] = {builtin(k): builtin(v) for k, v in (data or {}).items()}
 
     def __getitem__(self, key: K) -> V:
         return self._data[key]
@@ -276,14 +303,34 @@ def freeze(value: Any) -> Any:
     return FrozenMapping(value) if isinstance(value, Mapping) else value
 
 
+_DECLARED: dict[type[Any], tuple[tuple[str, Check | None], ...]] = {}
+
+
+def _declared_checks(cls: type[Any]) -> tuple[tuple[str, Check | None], ...]:
+    """Each field's name and declared check, looked up once per class."""
+    found = _DECLARED.get(cls)
+    if found is None:
+        found = _DECLARED[cls] = tuple((f.name, field_check(f)) for f in attrs.fields(cls))
+    return found
+
+
+def builtin(value: Any) -> Any:
+    """A numpy scalar as the Python number it holds (tuples element-wise); others unchanged."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, tuple) and any(isinstance(v, np.generic) for v in value):
+        return tuple(v.item() if isinstance(v, np.generic) else v for v in value)
+    return value
+
+
 def record_problems(record: object) -> list[Problem]:
     """Every problem of an attrs record: each field's check, then the record's own cross-check."""
     problems: list[Problem] = []
-    for field in attrs.fields(cast(Any, type(record))):
-        check = field_check(field)
+    for name, check in _declared_checks(type(record)):
         if check is not None:
-            value = getattr(record, field.name)
-            problems.extend(p.prefixed((field.name,)) for p in check(value))
+            found = check(getattr(record, name))
+            if found:
+                problems.extend(p.prefixed((name,)) for p in found)
     if not problems:
         cross: Callable[[], list[Problem]] | None = getattr(record, "_cross_check", None)
         if cross is not None:
@@ -292,11 +339,20 @@ def record_problems(record: object) -> list[Problem]:
 
 
 class Record:
-    """Mixin for sparkus records: construction runs every check and raises all problems at once."""
+    """Mixin for sparkus records: construction runs every check and raises all problems at once.
+
+    Numpy scalars (``np.int64(3)``, as read from an array) are stored as the Python numbers they
+    hold, so records compare, hash and serialise the same whichever was passed.
+    """
 
     __slots__ = ()
 
     def __attrs_post_init__(self) -> None:
+        for name, _ in _declared_checks(type(self)):
+            value = getattr(self, name)
+            plain = builtin(value)
+            if plain is not value:
+                object.__setattr__(self, name, plain)  # frozen: the one sanctioned write
         problems = record_problems(self)
         if problems:
             raise SchemaError(problems)

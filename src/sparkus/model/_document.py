@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Mapping
+from typing import Any, Final
 
 import attrs
 
@@ -73,21 +74,58 @@ class ProgramDocument(Record):
     schema_version: int = attrs.field(default=SCHEMA_VERSION, metadata=checked(_version))
 
     def _cross_check(self) -> list[Problem]:
-        from sparkus.model._population import Population
+        return _document_problems(
+            list(enumerate(self.participants)),
+            list(enumerate(self.providers)),
+            list(enumerate(self.assessments)),
+        )
 
-        problems: list[Problem] = []
-        try:
-            Population.from_records(self.participants)
-        except SchemaError as error:
-            problems.extend(error.problems)
-        seen: dict[str, int] = {}
-        for i, provider in enumerate(self.providers):
-            if seen.setdefault(provider.id, i) != i:
-                msg = f"{provider.id!r} repeats providers[{seen[provider.id]}]"
-                problems.append(Problem(("providers", i, "id"), msg))
-        ids = {p.id for p in self.participants}
-        for i, assessment in enumerate(self.assessments):
-            if assessment.participant_id not in ids:
-                msg = f"{assessment.participant_id!r} names no participant of the document"
-                problems.append(Problem(("assessments", i, "participant_id"), msg))
-        return problems
+    @classmethod
+    def _check_partial(cls, parts: Mapping[str, Any]) -> list[Problem]:
+        """Document checks over the records that did read, when others did not."""
+
+        def indexed(name: str, kind: type[Any]) -> list[tuple[int, Any]]:
+            found = parts.get(name, ())
+            pairs = found.items() if isinstance(found, Mapping) else enumerate(found)
+            return [(int(i), r) for i, r in pairs if isinstance(r, kind)]
+
+        return _document_problems(
+            indexed("participants", Participant),
+            indexed("providers", Provider),
+            indexed("assessments", Assessment),
+        )
+
+
+def _document_problems(
+    participants: list[tuple[int, Participant]],
+    providers: list[tuple[int, Provider]],
+    assessments: list[tuple[int, Assessment]],
+) -> list[Problem]:
+    """Unique ids, managers and assessments that name participants, no manager cycle.
+
+    Each list pairs a record with its index in the document, so problems point at the right
+    place even when some records could not be read.
+    """
+    from sparkus.model._population import Population
+
+    problems: list[Problem] = []
+    try:
+        Population.from_records(r for _, r in participants)
+    except SchemaError as error:
+        index = [i for i, _ in participants]
+        for p in error.problems:
+            path = p.path
+            if len(path) >= 2 and path[0] == "participants" and isinstance(path[1], int):
+                path = ("participants", index[path[1]], *path[2:])
+            problems.append(Problem(path, p.message))
+    seen: dict[str, int] = {}
+    for i, provider in providers:
+        if seen.setdefault(provider.id, i) != i:
+            msg = f"{provider.id!r} repeats providers[{seen[provider.id]}]"
+            problems.append(Problem(("providers", i, "id"), msg))
+    ids = {p.id for _, p in participants}
+    for i, assessment in assessments:
+        if assessment.participant_id not in ids:
+            msg = f"{assessment.participant_id!r} names no participant of the document"
+            problems.append(Problem(("assessments", i, "participant_id"), msg))
+    return problems

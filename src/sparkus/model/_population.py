@@ -39,6 +39,8 @@ _GOALS: Final = tuple(goal.value for goal in Goal)
 class Column:
     """The declared schema of one population column.
 
+    .. versionadded:: 0.1
+
     Parameters
     ----------
     name : str
@@ -54,8 +56,6 @@ class Column:
         For scores: the lowest and highest possible value.
     required : bool
         Whether a caller must supply the column.
-
-    .. versionadded:: 0.1
     """
 
     name: str
@@ -106,19 +106,24 @@ def _is_missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _as_array(values: object) -> np.ndarray[Any, Any]:
-    """A column as a 1-d array; rows that are sequences (ragged or not) become an object array."""
-    if isinstance(values, np.ndarray) and values.ndim == 1:
-        return values
-    try:
-        array = np.asarray(values)
-    except ValueError:  # ragged: an iterable of sequences
-        array = None
-    if array is None or array.ndim != 1:
-        rows = list(cast(Iterable[Any], values))
-        array = np.empty(len(rows), dtype=object)
-        array[:] = rows
-    return array
+def _as_array(name: str, values: object) -> np.ndarray[Any, Any]:
+    """A column as a 1-d array, each row kept as given.
+
+    numpy arrays pass as they are; other sequences become object arrays, so that numpy never
+    coerces a mixed list (``[1, "x"]``, ``[True, 2.0]``) into something the caller did not write.
+    """
+    if isinstance(values, np.ndarray):
+        if values.ndim == 1:
+            return values
+        if values.ndim == 2:  # e.g. languages as a 2-d array: one row per person
+            return np.fromiter(iter(values), dtype=object, count=values.shape[0])
+    elif not isinstance(values, str | bytes | Mapping) and isinstance(values, Iterable):
+        if hasattr(values, "__array__") and not isinstance(values, list | tuple):
+            return _as_array(name, np.asarray(values))  # a pandas or polars Series
+        rows = list(values)
+        return np.fromiter(rows, dtype=object, count=len(rows))
+    msg = f"expected a column (a sequence with one value per participant), got {describe(values)}"
+    raise SchemaError([Problem((name,), msg)])
 
 
 def _as_list(values: np.ndarray[Any, Any]) -> list[Any]:
@@ -286,8 +291,8 @@ class Population:
         >>> Population.from_frame(frame).decode("department").tolist()
         ['R&D', 'R&D']
         """
-        names = [str(name) for name in frame.columns]
-        return _build({name: np.asarray(frame[name]) for name in names}, dict(scales or {}))
+        columns = {str(label): np.asarray(frame[label]) for label in frame.columns}
+        return _build(columns, dict(scales or {}))
 
     @classmethod
     def from_records(cls, records: Iterable[Participant]) -> Population:
@@ -337,12 +342,12 @@ class Population:
 
     @property
     def schema(self) -> Mapping[str, Column]:
-        """The declared schema: column name to :class:`Column`."""
+        """The declared schema, a mapping of column name to :class:`Column`."""
         return dict(self._schema)
 
     @property
     def columns(self) -> tuple[str, ...]:
-        """Column names: the core columns first, then the free attributes."""
+        """The column names, core columns first, then the free attributes."""
         return tuple(self._schema)
 
     @property
@@ -385,8 +390,16 @@ class Population:
             return cast(np.ndarray[Any, Any], table[stored])
         return stored.copy()
 
+    @property
+    def scales(self) -> dict[str, tuple[float, float]]:
+        """The declared scale of each score column."""
+        return {name: c.scale for name, c in self._schema.items() if c.scale is not None}
+
     def to_columns(self) -> dict[str, np.ndarray[Any, Any]]:
-        """Every column in external form; ``Population.from_columns`` of it gives this back."""
+        """Every column in external form.
+
+        ``Population.from_columns(pop.to_columns(), scales=pop.scales) == pop``.
+        """
         return {name: self.decode(name) for name in self._schema}
 
     def to_records(self) -> list[Participant]:
@@ -432,7 +445,13 @@ def _build(columns: Mapping[str, object], scales: dict[str, tuple[float, float]]
     collector = _Collector()
     if not isinstance(columns, Mapping):
         raise SchemaError([Problem((), f"expected a mapping of columns, got {describe(columns)}")])
-    arrays = {str(k): _as_array(v) for k, v in columns.items()}
+    arrays: dict[str, np.ndarray[Any, Any]] = {}
+    for key, values in columns.items():
+        try:
+            arrays[str(key)] = _as_array(str(key), values)
+        except SchemaError as error:
+            collector.problems.extend(error.problems)
+    collector.raise_if_any()
     for name in sorted(_REQUIRED - arrays.keys()):
         collector.column(name, "required column is missing")
     for name in sorted(scales.keys() - arrays.keys()):
@@ -477,6 +496,12 @@ def _build(columns: Mapping[str, object], scales: dict[str, tuple[float, float]]
     return Population(stored, schema)
 
 
+def _id_problem(value: object) -> str:
+    if isinstance(value, str) and value:
+        return f"{value!r} has leading or trailing white space"
+    return f"expected a non-empty string id, got {describe(value)}"
+
+
 def _ids(array: np.ndarray[Any, Any], collector: _Collector) -> npt.NDArray[np.str_]:
     values = _as_list(array)
     if array.dtype.kind == "U":  # the usual case: checked in C, not row by row
@@ -484,9 +509,7 @@ def _ids(array: np.ndarray[Any, Any], collector: _Collector) -> npt.NDArray[np.s
     else:
         bad = np.fromiter((_text_key(v) is None for v in values), dtype=bool, count=len(values))
         array = np.asarray([v if isinstance(v, str) else "" for v in values], dtype=np.str_)
-    collector.rows(
-        "id", bad, lambda i: f"expected a non-empty string id, got {describe(values[i])}"
-    )
+    collector.rows("id", bad, lambda i: _id_problem(values[i]))
     listed = _as_list(array)
     if len(dict.fromkeys(listed)) < len(listed):  # rare: find the repeats
         first: dict[str, int] = {}
@@ -504,10 +527,13 @@ def _category(
     *,
     fixed: tuple[str, ...] | None = None,
     required: bool = False,
+    any_text: bool = False,
 ) -> tuple[npt.NDArray[np.int32], Column]:
     def parse(value: object) -> Parsed:
         if not required and _is_missing(value):
             return None, None
+        if any_text and isinstance(value, str):
+            return value, None
         value = _enum_value(value)
         if fixed is not None:
             if isinstance(value, str) and value in fixed:
@@ -668,10 +694,12 @@ def _attribute(
 ) -> tuple[np.ndarray[Any, Any], Column]:
     raw = np.asarray(values)
     if raw.dtype.kind == "U":
-        return _category(name, _as_list(raw), collector, required=True)
+        return _category(name, _as_list(raw), collector, required=True, any_text=True)
     if raw.dtype.kind == "b":
         return raw.copy(), Column(name, "bool")
     if raw.dtype.kind in "iu" and scale is None:
+        if raw.dtype.kind == "u" and raw.size and raw.max() > np.iinfo(np.int64).max:
+            collector.column(name, "holds integers too large for a 64-bit integer column")
         return raw.astype(np.int64), Column(name, "int")
     if raw.dtype.kind in "iuf":
         return _scored(name, raw, scale, collector)
@@ -679,11 +707,15 @@ def _attribute(
     if items and all(isinstance(v, bool | np.bool_) for v in items):
         return np.array(items, dtype=bool), Column(name, "bool")
     if items and all(_is_number_like(v) for v in items):
-        if all(isinstance(v, int | np.integer) for v in items) and scale is None:
-            return np.array(items, dtype=np.int64), Column(name, "int")
-        return _scored(name, np.array(items, dtype=np.float64), scale, collector)
+        try:
+            if all(isinstance(v, int | np.integer) for v in items) and scale is None:
+                return np.array(items, dtype=np.int64), Column(name, "int")
+            return _scored(name, np.array(items, dtype=np.float64), scale, collector)
+        except OverflowError:
+            collector.column(name, "holds numbers too large for a 64-bit column")
+            return np.zeros(len(items)), Column(name, "float")
     if all(isinstance(v, str) for v in items):
-        codes, column = _category(name, items, collector, required=True)
+        codes, column = _category(name, items, collector, required=True, any_text=True)
         return codes, column
     kinds = sorted({type(v).__name__ for v in items})
     collector.column(

@@ -112,9 +112,17 @@ class Participant(Record):
     )
 
     def _cross_check(self) -> list[Problem]:
+        problems = [
+            Problem(("attributes", key), "is a Participant field; give it another name")
+            for key in self.attributes
+            if key in _PARTICIPANT_FIELDS
+        ]
         if self.manager_id == self.id:
-            return [Problem(("manager_id",), f"{self.id!r} cannot be their own manager")]
-        return []
+            problems.append(Problem(("manager_id",), f"{self.id!r} cannot be their own manager"))
+        return problems
+
+
+_PARTICIPANT_FIELDS = frozenset(f.name for f in attrs.fields(Participant))
 
 
 @attrs.frozen

@@ -18,12 +18,13 @@ import attrs
 import cattrs
 
 from sparkus._errors import PathSegment, Problem, SchemaError
-from sparkus.model._checks import FrozenMapping, describe, field_check, not_one_of
+from sparkus.model._checks import FrozenMapping, ItemsCheck, describe, field_check, not_one_of
 
 __all__ = ["from_json", "structure", "to_json", "unstructure"]
 
 T = TypeVar("T")
 _Hook = Callable[[Any, Any], Any]
+_FAILED: Final = object()  # marks a list item that did not read
 
 
 def _fail(message: str, path: tuple[PathSegment, ...] = ()) -> SchemaError:
@@ -39,7 +40,10 @@ def _structure_str(value: object, _: object) -> str:
 def _structure_float(value: object, _: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _fail(f"expected a number, got {describe(value)}")
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:
+        raise _fail(f"{describe(value)} is too large for a number") from None
 
 
 def _structure_int(value: object, _: object) -> int:
@@ -75,10 +79,14 @@ def _structure_enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
         raise _fail(not_one_of(value, cls)) from None
 
 
-def _structure_item(value: object, cls: Any, path: tuple[PathSegment, ...]) -> Any:
-    """Structure one value, re-raising any problem at `path`."""
+def _hook(cls: Any) -> _Hook:
+    return _CONVERTER.get_structure_hook(cls)
+
+
+def _at(hook: _Hook, value: object, cls: Any, path: tuple[PathSegment, ...]) -> Any:
+    """Structure one value with `hook`, re-raising any problem at `path`."""
     try:
-        return _CONVERTER.structure(value, cls)
+        return hook(value, cls)
     except SchemaError as error:
         raise error.prefixed(path) from None
 
@@ -86,6 +94,8 @@ def _structure_item(value: object, cls: Any, path: tuple[PathSegment, ...]) -> A
 def _make_tuple_hook(cls: Any) -> _Hook:
     args = typing.get_args(cls)
     homogeneous = len(args) == 2 and args[1] is Ellipsis
+    types = [args[0]] if homogeneous else list(args)
+    hooks = [_hook(t) for t in types]
 
     def hook(value: object, _: object) -> tuple[Any, ...]:
         if not isinstance(value, list | tuple):
@@ -93,14 +103,20 @@ def _make_tuple_hook(cls: Any) -> _Hook:
         if not homogeneous and len(value) != len(args):
             raise _fail(f"expected a list of {len(args)} items, got {len(value)}")
         out: list[Any] = []
+        done: list[Any] = []
         problems: list[Problem] = []
         for i, item in enumerate(value):
+            k = 0 if homogeneous else i
             try:
-                out.append(_structure_item(item, args[0] if homogeneous else args[i], (i,)))
+                out.append(_at(hooks[k], item, types[k], (i,)))
+                done.append(out[-1])
             except SchemaError as error:
                 problems.extend(error.problems)
+                done.append(_FAILED)
         if problems:
-            raise SchemaError(problems)
+            failure = SchemaError(problems)
+            failure._partial = {i: v for i, v in enumerate(done) if v is not _FAILED}
+            raise failure
         return tuple(out)
 
     return hook
@@ -108,6 +124,7 @@ def _make_tuple_hook(cls: Any) -> _Hook:
 
 def _make_mapping_hook(cls: Any) -> _Hook:
     key_type, value_type = typing.get_args(cls) or (str, Any)
+    key_hook, value_hook = _hook(key_type), _hook(value_type)
 
     def hook(value: object, _: object) -> FrozenMapping[Any, Any]:
         if not isinstance(value, Mapping):
@@ -116,12 +133,14 @@ def _make_mapping_hook(cls: Any) -> _Hook:
         problems: list[Problem] = []
         for k, v in value.items():
             try:
-                key = _structure_item(k, key_type, (str(k),))
-                out[key] = _structure_item(v, value_type, (str(k),))
+                key = _at(key_hook, k, key_type, (str(k),))
+                out[key] = _at(value_hook, v, value_type, (str(k),))
             except SchemaError as error:
                 problems.extend(error.problems)
         if problems:
-            raise SchemaError(problems)
+            failure = SchemaError(problems)
+            failure._partial = {str(k): v for k, v in out.items()}
+            raise failure
         return FrozenMapping(out)
 
     return hook
@@ -136,6 +155,9 @@ def _structure_attribute(value: object, _: object) -> object:
 def _make_record_hook(cls: type[Any]) -> _Hook:
     fields = attrs.fields(attrs.resolve_types(cls))
     names = frozenset(f.name for f in fields)
+    plan = [
+        (f.name, f.type, _hook(f.type), f.default is attrs.NOTHING, field_check(f)) for f in fields
+    ]
 
     def hook(value: object, _: object) -> Any:
         if isinstance(value, cls):
@@ -144,28 +166,41 @@ def _make_record_hook(cls: type[Any]) -> _Hook:
             raise _fail(f"expected an object for {cls.__name__}, got {describe(value)}")
         kwargs: dict[str, Any] = {}
         problems: list[Problem] = []
-        for field in fields:
-            if field.name not in value:
-                if field.default is attrs.NOTHING:
-                    problems.append(Problem((field.name,), "required field is missing"))
+        partial: dict[str, Mapping[PathSegment, object]] = {}
+        for name, type_, structure_field, required, _check in plan:
+            if name not in value:
+                if required:
+                    problems.append(Problem((name,), "required field is missing"))
                 continue
             try:
-                item = _structure_item(value[field.name], field.type, (field.name,))
+                kwargs[name] = _at(structure_field, value[name], type_, (name,))
             except SchemaError as error:
                 problems.extend(error.problems)
-                continue
-            check = field_check(field)
-            found = [] if check is None else check(item)
-            problems.extend(p.prefixed((field.name,)) for p in found)
-            kwargs[field.name] = item
+                if error._partial is not None:
+                    partial[name] = error._partial
         problems.extend(
             Problem((str(key),), f"unknown field; {cls.__name__} has: {', '.join(sorted(names))}")
             for key in value
             if key not in names
         )
         if problems:
+            # Check the fields that did read, so that one error lists everything wrong.
+            for name, _type, _structure, _required, check in plan:
+                if check is not None and name in kwargs:
+                    problems.extend(p.prefixed((name,)) for p in check(kwargs[name]))
+                elif isinstance(check, ItemsCheck) and name in partial:
+                    problems.extend(
+                        p.prefixed((name, key))
+                        for key, item in partial[name].items()
+                        for p in check.item(item)
+                    )
+            check_partial = getattr(cls, "_check_partial", None)
+            if check_partial is not None:
+                problems.extend(check_partial({**kwargs, **partial}))
+            order = {name: i for i, name in enumerate(f.name for f in fields)}
+            problems.sort(key=lambda p: order.get(str(p.path[0]), len(order)) if p.path else -1)
             raise SchemaError(problems)
-        return cls(**kwargs)  # runs the record's cross-checks
+        return cls(**kwargs)  # runs every field check and the record's cross-checks once
 
     return hook
 
@@ -175,7 +210,11 @@ def _unstructure_mapping(value: Mapping[Any, Any]) -> dict[Any, Any]:
 
 
 def _is_tuple(cls: Any) -> bool:
-    return typing.get_origin(cls) is tuple
+    return cls is tuple or typing.get_origin(cls) is tuple
+
+
+def _unstructure_tuple(value: tuple[Any, ...]) -> list[Any]:
+    return [_CONVERTER.unstructure(v) for v in value]
 
 
 def _is_mapping(cls: Any) -> bool:
@@ -200,6 +239,7 @@ def _new_converter() -> cattrs.Converter:
     converter.register_structure_hook_factory(attrs.has, _make_record_hook)
     converter.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
     converter.register_unstructure_hook(FrozenMapping, _unstructure_mapping)
+    converter.register_unstructure_hook_func(_is_tuple, _unstructure_tuple)
     return converter
 
 
@@ -232,7 +272,7 @@ def structure(data: object, cls: type[T]) -> T:
     >>> structure({"id": "e1", "level": "boss", "department": "Sales"}, Participant)
     Traceback (most recent call last):
       ...
-    sparkus._errors.SchemaError: 2 problems in the input:
+    sparkus.SchemaError: 2 problems in the input:
       level: 'boss' is not one of executive, senior_leader, manager, individual_contributor
       tenure_years: required field is missing
     """
