@@ -82,6 +82,8 @@ def _unique_columns(items: tuple[Item, ...]) -> list[Problem]:
 class Features:
     """Instrument answers as a matrix, with a record of what was missing and what was done.
 
+    .. versionadded:: 0.1
+
     Attributes
     ----------
     X : ndarray of shape (n_people, n_items)
@@ -97,8 +99,6 @@ class Features:
         The missing-data policy applied.
     imputed : mapping of str to float
         For ``impute_mean``: the value filled in per item (its mean over those who answered).
-
-    .. versionadded:: 0.1
     """
 
     X: npt.NDArray[np.float64]

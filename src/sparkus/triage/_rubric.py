@@ -26,6 +26,8 @@ DEFAULT_THRESHOLDS: Final = (-0.35, 0.05, 0.40)
 class Explanation(Result):
     """Why the rubric placed one person where it did.
 
+    .. versionadded:: 0.1
+
     Attributes
     ----------
     person : str
@@ -49,8 +51,6 @@ class Explanation(Result):
         Distance from the score to the nearest threshold.
     review : bool
         Whether the margin is inside the review band, so a person decides instead.
-
-    .. versionadded:: 0.1
     """
 
     person: str
@@ -114,7 +114,7 @@ class RubricClassifier:
     >>> features = default_instrument().features(synthetic_org(500, seed=3).population)
     >>> rubric = RubricClassifier()
     >>> rubric.predict(features.X)[:4].tolist()
-    ['resistant', 'emerging', 'emerging', 'emerging']
+    ['resistant', 'resistant', 'ready', 'ready']
     >>> print(rubric.explain(features, 0).summary())  # doctest: +ELLIPSIS
     Readiness of E000...
     item                    answer  standardised  contribution
