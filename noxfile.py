@@ -35,7 +35,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(default=True)
 def typecheck(session: nox.Session) -> None:
     """Type-check the library with mypy --strict (configured in pyproject.toml)."""
-    session.install("-e", ".", "mypy>=1.10", "pandas-stubs")
+    session.install("-e", ".", "mypy>=1.10", "pandas-stubs", "scipy-stubs")
     session.run("mypy", "--strict", "src")
 
 

@@ -7,7 +7,7 @@ gives the same organisation, exactly.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import attrs
@@ -238,7 +238,7 @@ def synthetic_org(n: int = 5_000, *, seed: int = 0) -> SyntheticOrg:
     site = rng.choice(len(_SITES), size=n, p=[s[3] for s in _SITES])
     utc_offset = np.array([s[1] for s in _SITES])[site]
     bilingual = rng.random(n) < 0.8  # people at a non-English site who also work in English
-    spoken = np.array([[("en" if s[2] == "en" else s[2]), ("en" if s[2] == "en" else f"en;{s[2]}")]
+    spoken = _labels([[("en" if s[2] == "en" else s[2]), ("en" if s[2] == "en" else f"en;{s[2]}")]
                        for s in _SITES])  # fmt: skip
     languages = spoken[site, bilingual.astype(np.int64)]
     focus = _focus_goals(level, rng)
@@ -257,7 +257,9 @@ def synthetic_org(n: int = 5_000, *, seed: int = 0) -> SyntheticOrg:
     supported = rng.random(n) < propensity
     cumulative = np.cumsum(_SUPPORT_MIX, axis=1)[level]
     kind = (rng.random(n)[:, None] > cumulative).sum(axis=1)
-    support = np.where(supported, np.array([s.value for s in _SUPPORTS])[kind], "none")
+    support = _labels([*(s.value for s in _SUPPORTS), "none"])[
+        np.where(supported, kind, len(_SUPPORTS))
+    ]
     effects = {s: OUTCOME_SD * EFFECT_SD[s] for s in _SUPPORTS}
     individual = np.where(supported, np.array([effects[s] for s in _SUPPORTS])[kind], 0.0)
     pre = 50.0 + OUTCOME_SD * (0.35 * observed + 0.2 * seniority + 0.9 * rng.standard_normal(n))
@@ -271,15 +273,15 @@ def synthetic_org(n: int = 5_000, *, seed: int = 0) -> SyntheticOrg:
     manager[parent[order] < 0] = None
     columns: dict[str, Any] = {
         "id": ids,
-        "level": np.array([lv.value for lv in Level])[level[order]],
-        "department": np.array(department_names)[department[order]],
+        "level": _labels([lv.value for lv in Level])[level[order]],
+        "department": _labels(department_names)[department[order]],
         "tenure_years": np.round(tenure[order], 2),
         "manager_id": manager,
         "team": team[order],
         "utc_offset": utc_offset[order],
         "languages": languages[order],
         "focus_goals": focus[order],
-        "site": np.array([s[0] for s in _SITES])[site[order]],
+        "site": _labels([s[0] for s in _SITES])[site[order]],
         **{name: values[order] for name, values in items.items()},
         "support": support[order],
         "outcome_pre": np.round(pre[order], 3),
@@ -310,6 +312,17 @@ def _counts(n: int) -> list[int]:
     """Headcount per level, most senior first; at least one executive, senior leader, manager."""
     upper = [max(1, round(share * n)) for share in _PYRAMID]
     return [*upper, n - sum(upper)]
+
+
+def _labels(table: Sequence[Any]) -> npt.NDArray[np.object_]:
+    """A small table of strings to index with codes.
+
+    An object array holds each distinct string once, where a fixed-width string array would
+    copy the longest label into every one of a million rows.
+    """
+    out = np.empty(np.shape(table), dtype=object)
+    out[...] = table
+    return out
 
 
 def _shares(k: int, weights: npt.NDArray[np.float64], rng: np.random.Generator) -> IntArray:
@@ -369,10 +382,10 @@ def _teams(
     labels = [f"team-{k + 1:05d}" for k in leads.tolist()]
     labels += [f"{d} leadership" for d in department_names]
     code = np.where(lead >= 0, team[lead], leads.size + department)
-    return np.array(labels)[code]
+    return _labels(labels)[code]
 
 
-def _focus_goals(level: IntArray, rng: np.random.Generator) -> npt.NDArray[np.str_]:
+def _focus_goals(level: IntArray, rng: np.random.Generator) -> npt.NDArray[np.object_]:
     """One or two goals per person; leaders lean to leadership development."""
     goals = [g.value for g in Goal]
     weights = np.array([
@@ -388,8 +401,8 @@ def _focus_goals(level: IntArray, rng: np.random.Generator) -> npt.NDArray[np.st
     # Every (first, second, two) combination as text, indexed: no per-person string work.
     table = [f"{goals[a]};{goals[b]}" if t else goals[a]
              for t in (0, 1) for a in range(4) for b in range(4)]  # fmt: skip
-    labels: npt.NDArray[np.str_] = np.array(table)[two * 16 + first * 4 + second]
-    return labels
+    chosen: npt.NDArray[np.object_] = _labels(table)[two * 16 + first * 4 + second]
+    return chosen
 
 
 def _likert(latent: FloatArray) -> FloatArray:
