@@ -4,23 +4,51 @@ The transparent :class:`RubricClassifier` is the default; fitted models follow s
 conventions. :func:`triage` turns answers into a level, a review flag and a dose per person.
 """
 
+from sparkus.triage._audit import FOUR_FIFTHS, AuditResult, audit
 from sparkus.triage._dosage import DosagePolicy
+from sparkus.triage._evaluate import (
+    ClassificationReport,
+    ClassMetrics,
+    CrossValidationResult,
+    ProbabilisticClassifier,
+    brier_score,
+    confusion_matrix,
+    cross_validate,
+    evaluate,
+    expected_calibration_error,
+    precision_recall_f1,
+    roc_auc_ovr,
+)
 from sparkus.triage._instrument import Features, Instrument, Item, MissingPolicy, default_instrument
 from sparkus.triage._levels import ReadinessLevel
 from sparkus.triage._rubric import Explanation, RubricClassifier
 from sparkus.triage._triage import ProbabilisticModel, TriageResult, triage
 
 __all__ = [
+    "FOUR_FIFTHS",
+    "AuditResult",
+    "ClassMetrics",
+    "ClassificationReport",
+    "CrossValidationResult",
     "DosagePolicy",
     "Explanation",
     "Features",
     "Instrument",
     "Item",
     "MissingPolicy",
+    "ProbabilisticClassifier",
     "ProbabilisticModel",
     "ReadinessLevel",
     "RubricClassifier",
     "TriageResult",
+    "audit",
+    "brier_score",
+    "confusion_matrix",
+    "cross_validate",
     "default_instrument",
+    "evaluate",
+    "expected_calibration_error",
+    "precision_recall_f1",
+    "roc_auc_ovr",
     "triage",
 ]

@@ -1,0 +1,375 @@
+"""The fairness audit of a triage: selection rates, impact ratios and the four-fifths rule.
+
+A tool that decides who gets human development support is a high-risk employment system under
+the EU AI Act (Annex III, point 4), and New York City's Local Law 144 requires automated
+employment decision tools to pass a bias audit that reports selection rates and impact ratios by
+category. :func:`audit` computes those figures from who was selected and to which group each
+person belongs, and flags adverse impact by the four-fifths rule of the Uniform Guidelines on
+Employee Selection Procedures (29 CFR 1607.4(D)). It publishes nothing about small groups.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Final, TypeAlias, cast
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._errors import Problem, SchemaError
+from sparkus._results import Result, Table, format_number
+from sparkus.triage._evaluate import _row_problems, _same_length
+
+__all__ = ["AuditResult", "audit"]
+
+Group: TypeAlias = str | int
+
+FOUR_FIFTHS: Final = 0.8
+"""A selection rate below this share of the highest group's rate is evidence of adverse impact."""
+
+
+@attrs.frozen(repr=False, eq=False)
+class AuditResult(Result):
+    """Selection rates, impact ratios and four-fifths flags of each group large enough to report.
+
+    Every mapping has one entry per *reported* group (sorted); suppressed groups appear only in
+    `suppressed`, with the reason.
+
+    Attributes
+    ----------
+    counts : dict of group to int
+        The number of people in each reported group.
+    selected_counts : dict of group to int
+        How many of them were selected.
+    selection_rates : dict of group to float
+        ``selected_counts / counts``.
+    impact_ratios : dict of group to float
+        Each selection rate divided by that of `reference_group`, in ``[0, 1]``; NaN for every
+        group if no reported group had anyone selected.
+    flagged : dict of group to bool
+        Whether the impact ratio is below 0.8 (the four-fifths rule), decided in exact integer
+        arithmetic so a ratio of exactly 0.8 is never flagged by rounding.
+    tpr : dict of group to float or None, or None
+        With `labels`: of the people in each group who would benefit, the share selected (the
+        true-positive rate). None for a group with fewer than `min_group_size` such people, so a
+        handful of individuals is never exposed. None without `labels`.
+    tpr_gap : float or None
+        The highest minus the lowest published true-positive rate; None without `labels` or
+        with fewer than two published rates.
+    suppressed : dict of group to str
+        The groups whose figures are withheld, with the reason.
+    min_group_size : int
+        The smallest group whose figures are published.
+    reference_group : str, int or None
+        The reported group with the highest selection rate (the first in sorted order on a tie);
+        None if every group is suppressed.
+    n : int or None
+        Everyone audited; None when any group is suppressed.
+    n_selected : int or None
+        Everyone selected; None when any group is suppressed.
+
+    .. versionadded:: 0.1
+    """
+
+    counts: dict[Group, int]
+    selected_counts: dict[Group, int]
+    selection_rates: dict[Group, float]
+    impact_ratios: dict[Group, float]
+    flagged: dict[Group, bool]
+    tpr: dict[Group, float | None] | None
+    tpr_gap: float | None
+    suppressed: dict[Group, str]
+    min_group_size: int
+    reference_group: Group | None
+    n: int | None
+    n_selected: int | None
+
+    def _headline(self) -> str:
+        flagged = [g for g, f in self.flagged.items() if f]
+        return (
+            f"n={self.n if self.n is not None else 'withheld'}, reported={len(self.counts)}, "
+            f"suppressed={len(self.suppressed)}, flagged={flagged!r}, "
+            f"reference_group={self.reference_group!r}"
+        )
+
+    def _tables(self) -> list[Table]:
+        headers: tuple[str, ...] = (
+            "group", "n", "selected", "selection rate", "impact ratio", "four-fifths"
+        )  # fmt: skip
+        if self.tpr is not None:
+            headers += ("TPR",)
+        rows: list[tuple[str, ...]] = []
+        for g in self.counts:
+            ratio = self.impact_ratios[g]
+            verdict = "flagged" if self.flagged[g] else "-" if math.isnan(ratio) else "ok"
+            row: tuple[str, ...] = (
+                format_number(g), format_number(self.counts[g]),
+                format_number(self.selected_counts[g]), format_number(self.selection_rates[g]),
+                format_number(ratio), verdict,
+            )  # fmt: skip
+            if self.tpr is not None:
+                row += (format_number(self.tpr[g]),)
+            rows.append(row)
+        notes = [
+            (
+                f"reference group: {format_number(self.reference_group)}; flagged: impact "
+                f"ratio below {FOUR_FIFTHS} (29 CFR 1607.4(D))"
+            ),
+            (
+                f"groups of fewer than {self.min_group_size} people are suppressed, with the "
+                "next smallest until two or more groups are hidden; no totals then"
+            ),
+        ]
+        if self.tpr is not None:
+            gap = format_number(self.tpr_gap)
+            notes.append(
+                f"TPR: share selected among those who would benefit (gap {gap}); '-' where "
+                f"fewer than {self.min_group_size} would benefit"
+            )
+        notes.append(
+            f"totals: n={format_number(self.n) if self.n is not None else 'withheld'}, "
+            f"selected={format_number(self.n_selected) if self.n_selected is not None else 'withheld'}"
+        )
+        tables = [Table("Selection rates by group", headers, tuple(rows), "\n".join(notes))]
+        if self.suppressed:
+            hidden = tuple((format_number(g), why) for g, why in self.suppressed.items())
+            tables.append(Table("Suppressed groups", ("group", "reason"), hidden))
+        return tables
+
+
+def _array(value: object, name: str) -> npt.NDArray[Any]:
+    try:
+        return np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        msg = f"could not be read as an array ({exc}); pass one value per person"
+        raise SchemaError([Problem((name,), msg)]) from None
+
+
+def _bool_array(
+    value: object, name: str, n: int | None
+) -> tuple[npt.NDArray[np.bool_], list[Problem]]:
+    array = _array(value, name)
+    if array.ndim != 1:
+        msg = f"expected a 1-D array of booleans, got an array of shape {array.shape}"
+        return np.zeros(0, dtype=bool), [Problem((name,), msg)]
+    if array.dtype.kind != "b":
+        msg = (
+            f"expected booleans (True/False), got dtype {array.dtype}; convert explicitly, "
+            "e.g. `x == 1`, so that no other value is read as a choice"
+        )
+        return np.zeros(0, dtype=bool), [Problem((name,), msg)]
+    if n is not None and array.shape[0] != n:
+        return array, _same_length([("groups", n), (name, array.shape[0])])
+    return array, []
+
+
+def _groups_array(value: object) -> tuple[npt.NDArray[Any], list[Problem]]:
+    array = _array(value, "groups")
+    if array.ndim != 1:
+        msg = f"expected a 1-D array of group labels, got an array of shape {array.shape}"
+        return array, [Problem(("groups",), msg)]
+    kind = array.dtype.kind
+    if kind == "O":
+        bad = np.fromiter(
+            (isinstance(v, bool) or not isinstance(v, str | int | np.integer) for v in array),
+            dtype=bool,
+            count=array.shape[0],
+        )
+        if bad.any():
+            problems = _row_problems(
+                "groups", np.flatnonzero(bad), lambda r: f"{array[r]!r} is not a str or int label"
+            )
+            problems.append(Problem(("groups",), "give every person a group (a str or an int)"))
+            return array, problems
+    elif kind not in "iuU":
+        msg = f"expected group labels as str or int, got dtype {array.dtype}"
+        return array, [Problem(("groups",), msg)]
+    return array, []
+
+
+def _audit_iv(
+    selected: object, groups: object, labels: object, min_group_size: object
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[Any], npt.NDArray[np.bool_] | None, int]:
+    group_array, problems = _groups_array(groups)
+    n = group_array.shape[0] if group_array.ndim == 1 else None
+    if n == 0:
+        problems.append(Problem(("groups",), "is empty; pass one group per person"))
+    chosen, more = _bool_array(selected, "selected", n)
+    problems += more
+    truth: npt.NDArray[np.bool_] | None = None
+    if labels is not None:
+        truth, more = _bool_array(labels, "labels", n)
+        problems += more
+    if (
+        isinstance(min_group_size, bool)
+        or not isinstance(min_group_size, int | np.integer)
+        or min_group_size < 1
+    ):
+        msg = f"expected an integer of at least 1, got {min_group_size!r}"
+        problems.append(Problem(("min_group_size",), msg))
+    if problems:
+        raise SchemaError(problems)
+    return chosen, group_array, truth, int(cast(int, min_group_size))
+
+
+def _distinct(groups: npt.NDArray[Any]) -> tuple[list[Group], npt.NDArray[np.intp]]:
+    """The sorted distinct groups (ints before strings) and each person's index into them."""
+    if groups.dtype.kind != "O":
+        uniq, inverse = np.unique(groups, return_inverse=True)
+        return cast(list[Group], uniq.tolist()), inverse.reshape(-1).astype(np.intp)
+    values = [v.item() if isinstance(v, np.generic) else v for v in groups.tolist()]
+    names = sorted(set(values), key=lambda g: (isinstance(g, str), g))
+    index = {g: i for i, g in enumerate(names)}
+    return names, np.fromiter((index[v] for v in values), np.intp, count=len(values))
+
+
+def _suppress(counts: npt.NDArray[np.int64], m: int) -> tuple[set[int], set[int]]:
+    """The primary and the complementary suppressions, as indices into `counts`.
+
+    Groups smaller than `m` are hidden; then, if any is, further groups are hidden, smallest
+    first (sorted order on a tie), until the hidden groups hold at least `m` people and at
+    least two groups (or every group is hidden).
+    """
+    primary = {int(i) for i in np.flatnonzero(counts < m)}
+    extra: set[int] = set()
+    if not primary:
+        return primary, extra
+    order = [int(i) for i in np.argsort(counts, kind="stable") if int(i) not in primary]
+    for i in order:
+        hidden = sorted(primary | extra)
+        if len(hidden) >= 2 and int(counts[hidden].sum()) >= m:
+            break
+        extra.add(i)
+    return primary, extra
+
+
+def audit(
+    selected: npt.ArrayLike,
+    groups: npt.ArrayLike,
+    *,
+    labels: npt.ArrayLike | None = None,
+    min_group_size: int = 5,
+) -> AuditResult:
+    """Audit a triage for adverse impact: selection rates and impact ratios by group.
+
+    For each group: its size, how many were selected and the selection rate; the impact ratio
+    (the rate divided by the highest rate among reported groups, as New York City Local Law 144
+    asks); and a flag when the ratio is below four fifths (29 CFR 1607.4(D)). With `labels`
+    (who would truly benefit), also the true-positive rate of each group and the largest gap
+    between groups (equal opportunity).
+
+    Privacy rule. A group of fewer than `min_group_size` people is suppressed: none of its
+    figures is published. Whenever a group is suppressed:
+
+    - the totals (`n`, `n_selected`) are not published, so nothing in the result can be
+      subtracted to recover a suppressed group's size or selected count; and
+    - further groups are suppressed, smallest first, until the suppressed groups together hold
+      at least `min_group_size` people and at least two groups (complementary suppression), so
+      that totals known from elsewhere (a headcount, the number of coaching places) give the
+      suppressed groups' figures only together, never one group's.
+
+    What this does not stop: someone who knows the total selected from elsewhere, when the
+    suppressed groups together had nobody (or everybody) selected, learns that each of them had
+    nobody (or everybody) selected; and the published sizes bound the sizes of the suppressed
+    groups (the complementary ones are no larger than the smallest reported group). Cell
+    suppression is not differential privacy.
+
+    Parameters
+    ----------
+    selected : array-like of bool, shape (n,)
+        Whether the triage selected each person for human support.
+    groups : array-like of str or int, shape (n,)
+        Each person's group (e.g. a gender or an age band).
+    labels : array-like of bool, shape (n,), optional
+        Whether each person would truly benefit from support.
+    min_group_size : int, default 5
+        The smallest group whose figures are published (5 is the common default of people
+        analytics tools; see the documentation on privacy).
+
+    Returns
+    -------
+    AuditResult
+        The reported groups' figures, the suppressed groups with reasons, the reference group
+        and the totals when no group is suppressed.
+
+    Raises
+    ------
+    SchemaError
+        If the arrays differ in length or are empty, `selected` or `labels` are not booleans, a
+        group label is not a str or an int, or `min_group_size` is not an integer of at least 1.
+
+    Examples
+    --------
+    Group A: 48 of 80 selected (0.60); group B: 12 of 40 (0.30). B's impact ratio is
+    0.30 / 0.60 = 0.5, below 0.8, so it is flagged. Group C has 4 people and is suppressed, and
+    with it the next smallest group, B, so that C's figures cannot be recovered from totals known
+    elsewhere; the result then publishes no totals:
+
+    >>> import numpy as np
+    >>> from sparkus.triage import audit
+    >>> groups = np.repeat(["A", "B"], [80, 40])
+    >>> selected = np.r_[np.arange(80) < 48, np.arange(40) < 12]
+    >>> result = audit(selected, groups)
+    >>> result.selection_rates, result.impact_ratios, result.flagged
+    ({'A': 0.6, 'B': 0.3}, {'A': 1.0, 'B': 0.5}, {'A': False, 'B': True})
+    >>> small = audit(np.r_[selected, [True] * 4], np.r_[groups, ["C"] * 4])
+    >>> sorted(small.suppressed), small.n, small.n_selected
+    (['B', 'C'], None, None)
+
+    .. versionadded:: 0.1
+    """
+    chosen, group_array, truth, m = _audit_iv(selected, groups, labels, min_group_size)
+    names, index = _distinct(group_array)
+    counts = np.bincount(index, minlength=len(names)).astype(np.int64)
+    hits = np.bincount(index, weights=chosen, minlength=len(names)).astype(np.int64)
+    primary, extra = _suppress(counts, m)
+    shown = [i for i in range(len(names)) if i not in primary | extra]
+    suppressed = {names[i]: f"fewer than {m} people" for i in sorted(primary)} | {
+        names[i]: f"complementary: hidden so that the groups of fewer than {m} cannot be "
+        "recovered by subtraction"
+        for i in sorted(extra)
+    }
+    suppressed = {g: suppressed[g] for g in names if g in suppressed}
+
+    rates = {names[i]: float(hits[i] / counts[i]) for i in shown}
+    reference: int | None = None
+    for i in shown:  # the first highest rate, compared exactly: hits_i / n_i > hits_r / n_r
+        if reference is None or hits[i] * counts[reference] > hits[reference] * counts[i]:
+            reference = i
+    ratios: dict[Group, float] = {}
+    flagged: dict[Group, bool] = {}
+    for i in shown:
+        if reference is None or hits[reference] == 0:
+            ratios[names[i]], flagged[names[i]] = float("nan"), False
+            continue
+        ratios[names[i]] = float((hits[i] * counts[reference]) / (hits[reference] * counts[i]))
+        # ratio < 4/5  <=>  5 * hits_i * n_ref < 4 * hits_ref * n_i, in exact integers
+        flagged[names[i]] = bool(5 * hits[i] * counts[reference] < 4 * hits[reference] * counts[i])
+
+    tpr: dict[Group, float | None] | None = None
+    tpr_gap: float | None = None
+    if truth is not None:
+        positives = np.bincount(index, weights=truth, minlength=len(names)).astype(np.int64)
+        true_hits = np.bincount(index, weights=truth & chosen, minlength=len(names))
+        tpr = {
+            names[i]: float(true_hits[i] / positives[i]) if positives[i] >= m else None
+            for i in shown
+        }
+        published = [v for v in tpr.values() if v is not None]
+        tpr_gap = max(published) - min(published) if len(published) >= 2 else None
+
+    return AuditResult(
+        counts={names[i]: int(counts[i]) for i in shown},
+        selected_counts={names[i]: int(hits[i]) for i in shown},
+        selection_rates=rates,
+        impact_ratios=ratios,
+        flagged=flagged,
+        tpr=tpr,
+        tpr_gap=tpr_gap,
+        suppressed=suppressed,
+        min_group_size=m,
+        reference_group=None if reference is None else names[reference],
+        n=None if suppressed else int(counts.sum()),
+        n_selected=None if suppressed else int(hits.sum()),
+    )
