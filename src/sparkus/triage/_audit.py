@@ -36,6 +36,8 @@ class AuditResult(Result):
     Every mapping has one entry per *reported* group (sorted); suppressed groups appear only in
     `suppressed`, with the reason.
 
+    .. versionadded:: 0.1
+
     Attributes
     ----------
     counts : dict of group to int
@@ -68,8 +70,6 @@ class AuditResult(Result):
         Everyone audited; None when any group is suppressed.
     n_selected : int or None
         Everyone selected; None when any group is suppressed.
-
-    .. versionadded:: 0.1
     """
 
     counts: dict[Group, int]

@@ -84,6 +84,8 @@ def _label_text(label: object) -> str:
 class ClassMetrics(Result):
     """Precision, recall and F1 of each class, and their macro average.
 
+    .. versionadded:: 0.1
+
     Attributes
     ----------
     labels : tuple
@@ -102,8 +104,6 @@ class ClassMetrics(Result):
         The unweighted mean of `f1` over `labels`.
     n : int
         The number of rows.
-
-    .. versionadded:: 0.1
     """
 
     labels: tuple[Hashable, ...]
@@ -134,6 +134,8 @@ class ClassMetrics(Result):
 class ClassificationReport(Result):
     """Everything :func:`evaluate` measures about one set of predicted probabilities.
 
+    .. versionadded:: 0.1
+
     Attributes
     ----------
     classes : tuple
@@ -158,8 +160,6 @@ class ClassificationReport(Result):
         The number of bins of `ece`.
     roc_auc : float
         The macro-averaged one-vs-rest ROC AUC.
-
-    .. versionadded:: 0.1
     """
 
     classes: tuple[Hashable, ...]
@@ -223,6 +223,8 @@ class ClassificationReport(Result):
 class CrossValidationResult(Result):
     """Stratified k-fold cross-validation of a probabilistic classifier.
 
+    .. versionadded:: 0.1
+
     Attributes
     ----------
     classes : tuple
@@ -241,8 +243,6 @@ class CrossValidationResult(Result):
         Out-of-fold probabilities: each row predicted by the model that did not see it.
     fold : ndarray of int64, shape (n,)
         The fold (``0`` to ``k - 1``) in which each row was held out.
-
-    .. versionadded:: 0.1
     """
 
     classes: tuple[Hashable, ...]
