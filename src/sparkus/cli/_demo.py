@@ -7,8 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from sparkus.datasets import synthetic_org
+from sparkus.datasets import SyntheticOrg, synthetic_org
 from sparkus.model import Level, SupportType
+from sparkus.triage import ReadinessLevel, audit, triage
 
 Report = dict[str, Any]
 
@@ -16,25 +17,115 @@ Report = dict[str, Any]
 def build_report(*, n: int, seed: int) -> Report:
     """The demo's findings as JSON-ready data (the text report renders this)."""
     org = synthetic_org(n, seed=seed)
-    pop, program, truth = org.population, org.program, org.truth
-    minimum = program.min_group_size
+    return {
+        "organisation": _organisation(org),
+        "providers": _providers(org),
+        "program": _program(org),
+        "readiness_instrument": _instrument(org),
+        "triage": _triage(org),
+        "ground_truth": _truth(org),
+    }
 
+
+def _organisation(org: SyntheticOrg) -> Report:
+    pop = org.population
     level_counts = np.bincount(pop["level"], minlength=len(Level))
     managers = pop["manager_id"]
     spans = np.bincount(managers[managers >= 0], minlength=len(pop))
     sites, site_counts = np.unique(pop.decode("site").astype(str), return_counts=True)
+    return {
+        "n": len(pop),
+        "seed": org.seed,
+        "levels": [
+            {"level": lv.value, "headcount": int(c), "share": float(c / len(pop))}
+            for lv, c in zip(Level, level_counts, strict=True)
+        ],
+        "departments": len(pop.schema["department"].categories),
+        "teams": len(pop.schema["team"].categories),
+        "median_span_of_control": float(np.median(spans[spans > 0])),
+        "sites": [
+            {"site": str(s), "headcount": int(c)} for s, c in zip(sites, site_counts, strict=True)
+        ],
+    }
 
-    providers = []
+
+def _providers(org: SyntheticOrg) -> list[Report]:
+    rows = []
     for support in SupportType:
         pool = [p for p in org.providers if p.support_type is support]
         if pool:
-            providers.append({
+            rows.append({
                 "support_type": support.value,
                 "providers": len(pool),
                 "capacity": sum(p.capacity for p in pool),
                 "median_fee": float(np.median([p.cost_per_session for p in pool])),
             })  # fmt: skip
+    return rows
 
+
+def _program(org: SyntheticOrg) -> Report:
+    program, journey = org.program, org.program.journey
+    return {
+        "name": program.name,
+        "season": program.season.value,
+        "season_meaning": program.season.meaning,
+        "goals": [g.value for g in program.goals],
+        "budget": program.budget,
+        "currency": program.currency,
+        "min_group_size": program.min_group_size,
+        "journey": {
+            "name": journey.name,
+            "steps": len(journey.steps),
+            "duration_days": journey.duration_days,
+            "sessions": {
+                s.value: len(journey.steps_for(s)) - len(journey.steps_for(None))
+                for s in journey.support_types
+            },
+        },
+    }
+
+
+def _instrument(org: SyntheticOrg) -> list[Report]:
+    pop = org.population
+    return [
+        {"item": name, "mean": float(pop[name].mean()), "sd": float(pop[name].std(ddof=1))}
+        for name in pop.attributes
+        if pop.schema[name].scale is not None
+    ]
+
+
+def _triage(org: SyntheticOrg) -> Report:
+    """The rubric's triage, its saving, and a fairness audit by department and by level."""
+    pop, program = org.population, org.program
+    result = triage(pop, program=program)
+    selected = result.sessions > 0  # selected for human sessions
+    # Would benefit: the synthetic truth's stage of change is preparation or later.
+    benefit = org.truth.stage >= 2
+    audits = {
+        by: audit(selected, pop.decode(by).astype(str), labels=benefit,
+                  min_group_size=program.min_group_size).to_dict()
+        for by in ("department", "level")
+    }  # fmt: skip
+    truth_level = np.minimum(org.truth.stage, len(ReadinessLevel) - 1)
+    return {
+        "method": result.method,
+        "counts": result.counts,
+        "review_queue": int(result.review.sum()),
+        "sessions_needed": result.sessions_needed,
+        "sessions_full": result.sessions_full,
+        "session_saving": result.session_saving,
+        "cost": result.cost,
+        "cost_full": result.cost_full,
+        "cost_saving": result.cost_saving,
+        "currency": result.currency,
+        "agreement_with_truth": float(np.mean(result.level == truth_level)),
+        "audits": audits,
+    }
+
+
+def _truth(org: SyntheticOrg) -> Report:
+    pop, truth = org.population, org.truth
+    minimum = org.program.min_group_size
     growth = pop["outcome_post"] - pop["outcome_pre"]
     received, kinds = pop["support"], pop.schema["support"].categories
     untreated = np.asarray(received == kinds.index("none"), dtype=bool)
@@ -50,61 +141,15 @@ def build_report(*, n: int, seed: int) -> Report:
             "naive_difference": naive,
             "true_effect": truth.effects[kind],
         })  # fmt: skip
-
-    items = [name for name in pop.attributes if pop.schema[name].scale is not None]
-    journey = program.journey
+    shares = np.bincount(truth.stage, minlength=len(truth.stages)) / len(pop)
     return {
-        "organisation": {
-            "n": len(pop),
-            "seed": seed,
-            "levels": [
-                {"level": lv.value, "headcount": int(c), "share": float(c / len(pop))}
-                for lv, c in zip(Level, level_counts, strict=True)
-            ],
-            "departments": len(pop.schema["department"].categories),
-            "teams": len(pop.schema["team"].categories),
-            "median_span_of_control": float(np.median(spans[spans > 0])),
-            "sites": [
-                {"site": str(s), "headcount": int(c)}
-                for s, c in zip(sites, site_counts, strict=True)
-            ],
-        },
-        "providers": providers,
-        "program": {
-            "name": program.name,
-            "season": program.season.value,
-            "season_meaning": program.season.meaning,
-            "goals": [g.value for g in program.goals],
-            "budget": program.budget,
-            "currency": program.currency,
-            "min_group_size": minimum,
-            "journey": {
-                "name": journey.name,
-                "steps": len(journey.steps),
-                "duration_days": journey.duration_days,
-                "sessions": {
-                    s.value: len(journey.steps_for(s)) - len(journey.steps_for(None))
-                    for s in journey.support_types
-                },
-            },
-        },
-        "readiness_instrument": [
-            {"item": name, "mean": float(pop[name].mean()), "sd": float(pop[name].std(ddof=1))}
-            for name in items
+        "stages": [
+            {"stage": name, "share": float(share)}
+            for name, share in zip(truth.stages, shares, strict=True)
         ],
-        "ground_truth": {
-            "stages": [
-                {"stage": name, "share": float(share)}
-                for name, share in zip(
-                    truth.stages,
-                    np.bincount(truth.stage, minlength=len(truth.stages)) / len(pop),
-                    strict=True,
-                )
-            ],
-            "effects": effects,
-            "outcome_sd": truth.outcome_sd,
-            "selection": truth.selection,
-        },
+        "effects": effects,
+        "outcome_sd": truth.outcome_sd,
+        "selection": truth.selection,
     }
 
 
@@ -176,6 +221,8 @@ def render_report(report: Report) -> str:
             ],
         ),
         "",
+        *_render_triage(report["triage"], minimum),
+        "",
         "Ground truth (known only because the organisation is synthetic)",
         "  stages of change: "
         + ", ".join(f"{s['stage']} {s['share']:.1%}" for s in truth["stages"]),
@@ -209,3 +256,50 @@ def _bias_note(effects: Sequence[dict[str, Any]]) -> list[str]:
         "  selected on readiness and seniority, which also drive growth. Adjusted estimators",
         "  (sparkus.metrics, to come) must recover the true effects.",
     ]
+
+
+def _render_triage(t: Report, minimum: int) -> list[str]:
+    counts = t["counts"]
+    n = sum(counts.values())
+    out = [
+        f"Readiness triage ({t['method']}: transparent weighted items against thresholds)",
+        _table(
+            ["level", "people", "share"],
+            [[k.replace("_", " "), f"{v:,}", f"{v / n:.1%}"] for k, v in counts.items() if v],
+        ),
+        f"  review queue: {t['review_queue']:,} people whose score sits near a threshold",
+        (
+            f"  human sessions: {t['sessions_needed']:,} against {t['sessions_full']:,} if "
+            f"everyone got full coaching (saving {t['session_saving']:.1%})"
+        ),
+    ]
+    if t["cost"] is not None:
+        out.append(
+            f"  cost: {t['currency']} {t['cost']:,.0f} against {t['cost_full']:,.0f} "
+            f"(saving {t['cost_saving']:.1%}; what the saving costs in impact is for sparkus.metrics)"
+        )
+    out.append(
+        f"  agreement with the synthetic truth's stage of change: {t['agreement_with_truth']:.1%}"
+    )
+    for by, result in t["audits"].items():
+        out += ["", f"  Fairness audit by {by}: selection for human sessions (four-fifths rule)"]
+        rows = [
+            [
+                str(g).replace("_", " "),
+                f"{result['counts'][g]:,}",
+                f"{result['selection_rates'][g]:.1%}",
+                f"{result['impact_ratios'][g]:.2f}",
+                "FLAG" if result["flagged"][g] else "",
+                "-"
+                if result["tpr"] is None or result["tpr"][g] is None
+                else f"{result['tpr'][g]:.1%}",
+            ]
+            for g in result["counts"]
+        ]
+        out.append(
+            _table(["group", "people", "selected", "impact ratio", "< 4/5", "TPR"], rows, "    ")
+        )
+        if result["suppressed"]:
+            hidden = ", ".join(str(g) for g in result["suppressed"])
+            out.append(f"    suppressed (groups under {minimum}, and complements): {hidden}")
+    return out
