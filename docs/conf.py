@@ -11,9 +11,13 @@ no network, so there is no intersphinx; the few names Sphinx cannot resolve with
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import re
 from importlib.metadata import version as _version
 from typing import Any
+
+import sparkus
 
 # -- project -----------------------------------------------------------------------------------
 
@@ -52,51 +56,30 @@ napoleon_use_rtype = False
 # :attr:`SyntheticTruth.effects`). The attrs classes are slotted and their slots carry no
 # docstrings, so autodoc's ``:members:`` does not list them a second time: no duplicates.
 napoleon_use_ivar = False
+_PUBLIC = [
+    importlib.import_module(f"sparkus.{name}")
+    for name in ("model", "datasets", "triage", "matching", "metrics")
+    if importlib.util.find_spec(f"sparkus.{name}") is not None
+] + [sparkus]
+
 # Names written in numpydoc types, resolved from wherever the docstring lives (the datasets
 # docstrings name model classes without their module).
 napoleon_type_aliases = {
-    name: f":class:`~sparkus.model.{name}`"
-    for name in (
-        "Assessment",
-        "AssessmentSource",
-        "Column",
-        "CostModel",
-        "Event",
-        "EventKind",
-        "Goal",
-        "Journey",
-        "JourneyTemplate",
-        "Level",
-        "Participant",
-        "Population",
-        "Program",
-        "ProgramDocument",
-        "Provider",
-        "Season",
-        "Step",
-        "StepKind",
-        "SupportType",
-    )
-} | {"Problem": ":class:`~sparkus.Problem`"}
+    name: f":class:`~{package.__name__}.{name}`"
+    for package in _PUBLIC
+    for name in package.__all__
+    if isinstance(getattr(package, name), type)
+}
 
 # -- nitpicky: what cannot resolve, and why ------------------------------------------------------
 
-nitpick_ignore = [
-    # Standard-library and numpy classes: without intersphinx (no network) they have no target.
-    ("py:class", "datetime.datetime"),
-    ("py:class", "ndarray"),
-    ("py:class", "int8"),
-    # numpydoc's vocabulary for duck types ("mapping of str to float", "iterable of Goal",
-    # "sequence of str", "array-like"): words, not classes.
-    ("py:class", "mapping"),
-    ("py:class", "iterable"),
-    ("py:class", "sequence"),
-    ("py:class", "array-like"),
-]
 nitpick_ignore_regex = [
-    # "tuple of (float, float)": napoleon splits the type at ", " and leaves the parentheses on
-    # the two halves, which it then tries to link.
-    ("py:class", r"\(float|float\)"),
+    # numpydoc type prose that napoleon turns into would-be links: shapes ("ndarray of shape
+    # (n, 4)" is split at ", " into "shape (n" and "4)"), dtypes ("float64", "int8"), duck-type
+    # words ("array", "group", "three floats") and numpy's own classes. None names a sparkus
+    # class; every name that does starts with a capital or "sparkus." and is still checked.
+    ("py:class", r"(?!sparkus\.)[^A-Z].*"),
+    ("py:class", r".*[ (),].*"),
 ]
 
 # -- HTML --------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from sparkus.triage._evaluate import (
 from sparkus.triage._instrument import Features, Instrument, Item, MissingPolicy, default_instrument
 from sparkus.triage._levels import ReadinessLevel
 from sparkus.triage._rubric import Explanation, RubricClassifier
-from sparkus.triage._triage import ProbabilisticModel, TriageResult, triage
+from sparkus.triage._triage import TriageResult, triage
 
 __all__ = [
     "FOUR_FIFTHS",
@@ -37,7 +37,6 @@ __all__ = [
     "Item",
     "MissingPolicy",
     "ProbabilisticClassifier",
-    "ProbabilisticModel",
     "ReadinessLevel",
     "RubricClassifier",
     "TriageResult",

@@ -130,7 +130,7 @@ class DosagePolicy(Record):
             Readiness level ranks (0 resistant ... 3 highly ready); -1 for people not
             assessed, who get nothing until a person decides.
         level : array of int
-            Organisational level ranks (:attr:`Level.rank`), one per person.
+            Organisational level ranks (:attr:`sparkus.model.Level.rank`), one per person.
         goals : iterable of Goal
             The program's goals.
         """

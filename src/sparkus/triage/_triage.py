@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Final, Protocol
+from typing import Final
 
 import attrs
 import numpy as np
@@ -12,24 +12,14 @@ from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
 from sparkus.model import Population, Program, SupportType
 from sparkus.triage._dosage import DosagePolicy
+from sparkus.triage._evaluate import ProbabilisticClassifier
 from sparkus.triage._instrument import Features, Instrument, MissingPolicy, default_instrument
 from sparkus.triage._levels import ReadinessLevel
 from sparkus.triage._rubric import RubricClassifier
 
-__all__ = ["ProbabilisticModel", "TriageResult", "triage"]
+__all__ = ["TriageResult", "triage"]
 
 _LEVELS: Final = tuple(ReadinessLevel)
-
-
-class ProbabilisticModel(Protocol):
-    """A fitted classifier with scikit-learn's interface, trained on readiness labels.
-
-    Its ``classes_`` must be :class:`ReadinessLevel` values (``"ready"``) or ranks (0-3).
-    """
-
-    classes_: Any
-
-    def predict_proba(self, X: Any, /) -> Any: ...
 
 
 @attrs.frozen(repr=False)
@@ -200,10 +190,14 @@ def _triage_iv(
         raise SchemaError(problems)
 
 
-def _level_columns(model: ProbabilisticModel) -> npt.NDArray[np.int64]:
+def _level_columns(model: ProbabilisticClassifier) -> npt.NDArray[np.int64]:
     """For each of the model's classes, its readiness rank."""
+    classes = getattr(model, "classes_", None)
+    if classes is None:
+        msg = "the model has no classes_: fit it on readiness labels first"
+        raise SchemaError([Problem(("model",), msg)])
     ranks = []
-    for label in np.asarray(model.classes_).tolist():
+    for label in np.asarray(classes).tolist():
         if isinstance(label, str) and label in {lv.value for lv in _LEVELS}:
             ranks.append(ReadinessLevel(label).rank)
         elif isinstance(label, int) and 0 <= label < len(_LEVELS):
@@ -217,7 +211,7 @@ def _level_columns(model: ProbabilisticModel) -> npt.NDArray[np.int64]:
 
 def triage(
     population: Population,
-    model: ProbabilisticModel | RubricClassifier | None = None,
+    model: ProbabilisticClassifier | RubricClassifier | None = None,
     *,
     instrument: Instrument | None = None,
     missing: MissingPolicy = "raise",
@@ -232,10 +226,10 @@ def triage(
     ----------
     population : Population
         The people, with a column per instrument item.
-    model : RubricClassifier or fitted classifier, optional
+    model : RubricClassifier or ProbabilisticClassifier, optional
         The :class:`RubricClassifier` (default, transparent), or a fitted model with
         ``predict_proba`` and ``classes_`` such as :class:`LogisticReadinessModel`, trained on
-        readiness labels.
+        readiness labels (:class:`ReadinessLevel` values, or ranks 0-3).
     instrument : Instrument, optional
         The items to read; the rubric's own (or :func:`default_instrument`) by default.
     missing : {"raise", "impute_mean", "review"}
