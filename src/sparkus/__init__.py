@@ -4,6 +4,9 @@ The subpackages are imported on first use, so ``import sparkus`` stays light:
 
 - :mod:`sparkus.model`: the vocabulary (records, enums, the columnar population, JSON).
 - :mod:`sparkus.datasets`: a seeded synthetic organisation with known ground truth.
+- :mod:`sparkus.triage`: readiness levels, explanations, dosage and a fairness audit.
+- :mod:`sparkus.matching`: support planning and assignment.
+- :mod:`sparkus.metrics`: effect sizes, tests, regression estimators and study design.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from sparkus._errors import (
 )
 
 if TYPE_CHECKING:
-    from sparkus import datasets, model
+    from sparkus import datasets, matching, metrics, model, triage
 
 __all__ = [
     "EstimationError",
@@ -34,10 +37,13 @@ __all__ = [
     "SparkusWarning",
     "__version__",
     "datasets",
+    "matching",
+    "metrics",
     "model",
+    "triage",
 ]
 
-_SUBPACKAGES = frozenset({"datasets", "model"})
+_SUBPACKAGES = frozenset({"datasets", "matching", "metrics", "model", "triage"})
 
 
 def __getattr__(name: str) -> Any:

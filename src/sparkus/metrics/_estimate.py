@@ -1,0 +1,210 @@
+"""The result of every single-number estimator: :class:`Estimate`, and its interval helpers."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import attrs
+
+from sparkus._errors import EstimationError
+from sparkus._results import Result, Table, format_number
+from sparkus.metrics._checks import level_check
+
+__all__ = ["ConfidenceInterval", "Estimate"]
+
+
+class ConfidenceInterval(NamedTuple):
+    """A confidence interval: the pair ``(low, high)``.
+
+    .. versionadded:: 0.1
+    """
+
+    low: float
+    high: float
+
+
+def _check_level(_instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+    level_check(value, attribute.name)
+
+
+def _check_ci(
+    _instance: object, attribute: attrs.Attribute[ConfidenceInterval], value: object
+) -> None:
+    if not isinstance(value, ConfidenceInterval):
+        msg = f"`{attribute.name}` must be a ConfidenceInterval, got {type(value).__name__}"
+        raise TypeError(msg)
+    if value.low > value.high:
+        msg = f"`{attribute.name}` must have low <= high, got {tuple(value)}"
+        raise ValueError(msg)
+
+
+@attrs.frozen(repr=False, eq=False)
+class Estimate(Result):
+    """One estimated quantity with its uncertainty: the result of every metrics estimator.
+
+    .. versionadded:: 0.1
+
+    Attributes
+    ----------
+    estimate : float
+        The point estimate (a difference in means, an effect size, a coefficient...).
+    se : float
+        Its standard error. For effect sizes whose interval is a noncentral-t inversion this is
+        the large-sample (normal) standard error, given for meta-analysis; the interval does
+        not use it.
+    ci : ConfidenceInterval
+        The confidence interval ``(low, high)`` at `level`, computed as `ci_method` says.
+    level : float
+        The confidence level of `ci`, e.g. 0.95.
+    pvalue : float
+        The two-sided p-value of the test of `null`.
+    n : int
+        The number of rows (or pairs) used.
+    method : str
+        What was estimated and how, in words.
+    statistic : float or None
+        The test statistic behind `pvalue` (t, z or F), where there is one.
+    df : float, pair of float, or None
+        Its degrees of freedom where defined: one number for t, the pair ``(dfn, dfd)`` for F.
+    ci_method : str
+        How `ci` was computed: ``"t"``, ``"normal"``, ``"noncentral t"``, ``"Newcombe hybrid
+        score"``, ``"F"``.
+    null : float
+        The value tested by `pvalue`.
+    n_clusters : int or None
+        The number of clusters, for cluster-robust estimates.
+
+    See Also
+    --------
+    Estimate.confidence_interval : The interval at another level.
+
+    Examples
+    --------
+    >>> from sparkus.metrics import welch_ttest
+    >>> result = welch_ttest([5.1, 6.0, 6.3, 7.2, 5.9], [4.2, 5.0, 4.4, 5.1, 4.8])
+    >>> result
+    Estimate(n=10, estimate=1.4, 95% CI [0.4665, 2.334], pvalue=0.01052, Welch's t-test)
+    >>> round(result.ci.low, 4), round(result.ci.high, 4)
+    (0.4665, 2.3335)
+    >>> result.confidence_interval(0.5).low > result.ci.low
+    True
+    """
+
+    estimate: float
+    se: float
+    ci: ConfidenceInterval = attrs.field(validator=_check_ci)
+    level: float = attrs.field(validator=_check_level)
+    pvalue: float
+    n: int
+    method: str
+    statistic: float | None = None
+    df: float | tuple[float, float] | None = None
+    ci_method: str = "t"
+    null: float = 0.0
+    n_clusters: int | None = None
+    _interval: Callable[[float], ConfidenceInterval] | None = attrs.field(
+        default=None, alias="interval"
+    )
+
+    def confidence_interval(self, level: float = 0.95) -> ConfidenceInterval:
+        """The confidence interval at another `level`, by the same method as `ci`.
+
+        Parameters
+        ----------
+        level : float, default 0.95
+            The confidence level, strictly between 0 and 1.
+
+        Returns
+        -------
+        ConfidenceInterval
+            The pair ``(low, high)``.
+
+        Raises
+        ------
+        SchemaError
+            If `level` is not strictly between 0 and 1.
+        NotImplementedError
+            If the estimator that made this result cannot recompute its interval.
+        """
+        value = level_check(level)
+        if self._interval is None:
+            msg = f"{self.method} does not support intervals at other levels"
+            raise NotImplementedError(msg)
+        return self._interval(value)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field as JSON-ready data; the interval is ``[low, high]``."""
+        out = super().to_dict()
+        del out["_interval"]
+        return out
+
+    def _headline(self) -> str:
+        low, high = (format_number(v) for v in self.ci)
+        return (
+            f"n={self.n}, estimate={format_number(self.estimate)}, "
+            f"{_percent(self.level)} CI [{low}, {high}], pvalue={format_number(self.pvalue)}, "
+            f"{self.method}"
+        )
+
+    def _tables(self) -> list[Table]:
+        df = self.df
+        if isinstance(df, tuple):
+            df_text = ", ".join(format_number(float(v)) for v in df)
+        else:
+            df_text = format_number(df)
+        rows: list[tuple[str, str]] = [
+            ("estimate", format_number(self.estimate)),
+            ("standard error", format_number(self.se)),
+            (
+                f"{_percent(self.level)} CI ({self.ci_method})",
+                f"[{format_number(self.ci.low)}, {format_number(self.ci.high)}]",
+            ),
+            ("statistic", format_number(self.statistic)),
+            ("df", df_text),
+            (f"p-value (null {format_number(self.null)})", format_number(self.pvalue)),
+            ("n", format_number(self.n)),
+        ]
+        if self.n_clusters is not None:
+            rows.append(("clusters", format_number(self.n_clusters)))
+        return [Table(self.method, ("quantity", "value"), tuple(rows))]
+
+
+def _percent(level: float) -> str:
+    text = f"{100 * level:.10g}"
+    return f"{text}%"
+
+
+# --------------------------------------------------------------------------------------------
+# Interval and p-value helpers (module-level, so results that hold them still pickle)
+# --------------------------------------------------------------------------------------------
+
+
+def wald_interval(estimate: float, se: float, df: float | None, level: float) -> ConfidenceInterval:
+    """``estimate ± q se`` with q the t quantile at `df`, or the normal one if `df` is None."""
+    from scipy import special
+
+    tail = (1.0 + level) / 2.0
+    q = float(special.ndtri(tail)) if df is None else float(special.stdtrit(df, tail))
+    return ConfidenceInterval(estimate - q * se, estimate + q * se)
+
+
+def t_pvalue(statistic: float, df: float) -> float:
+    """The two-sided p-value of a t statistic."""
+    from scipy import stats
+
+    return float(2.0 * stats.t.sf(abs(statistic), df))
+
+
+def normal_pvalue(statistic: float) -> float:
+    """The two-sided p-value of a standard normal statistic."""
+    from scipy import special
+
+    return float(2.0 * special.ndtr(-abs(statistic)))
+
+
+def finite_or_raise(values: tuple[float, ...], what: str) -> None:
+    """EstimationError if any of `values` is not finite (a degenerate estimate)."""
+    if not all(math.isfinite(v) for v in values):
+        raise EstimationError(f"{what} is not finite; the data are degenerate")

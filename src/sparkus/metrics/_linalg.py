@@ -1,0 +1,294 @@
+"""Least squares with classical, heteroskedasticity-robust and cluster-robust covariances.
+
+The design is given as parts (a column of ones, 1-D columns, 2-D blocks of columns) and is never
+assembled whole: rows are copied, a block of 8,192 at a time, into one reused buffer, so a fit
+on a million rows allocates no temporary the size of the design.
+
+The fit works on the shifted and scaled design. With an intercept, every other column and the
+outcome are shifted by their means over the first block, so the cross-product matrix does not
+carry the squared condition number that raw columns with large means would give it; then each
+column is scaled to unit length. The Cholesky factorisation of that matrix, computed column by
+column, doubles as the rank check: the pivot of column ``j`` is ``1 - R²`` of its regression on
+the columns before it, so a pivot below ``1e-10`` names a column that the others (which are
+named too) reproduce. The shift is a reparametrisation that moves only the intercept, so the
+coefficients and covariances are mapped back exactly.
+
+Cluster sums of the scores use one ``numpy.bincount`` per block over (cluster, column) pairs: no
+Python loop over rows or clusters. Conventions follow statsmodels' ``OLS(...).fit(cov_type=...)``
+defaults: HC1 scales HC0 by ``n / (n - k)``; HC2 and HC3 weight squared residuals by
+``1 / (1 - h)`` and ``1 / (1 - h)²``; CR1 scales the clustered meat by
+``G / (G - 1) · (n - 1) / (n - k)``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from typing import Final, Literal, TypeAlias
+
+import attrs
+import numpy as np
+
+from sparkus._errors import EstimationError
+from sparkus.metrics._checks import BoolArray, FloatArray, IntArray, rows_text
+
+CovType: TypeAlias = Literal["nonrobust", "HC0", "HC1", "HC2", "HC3", "CR1"]
+Part: TypeAlias = FloatArray | BoolArray | None
+"""A part of a design: None for a column of ones, a 1-D column, or a 2-D block of columns."""
+COV_TYPES: Final[tuple[CovType, ...]] = ("nonrobust", "HC0", "HC1", "HC2", "HC3", "CR1")
+
+_BLOCK: Final = 1 << 13
+_RANK_TOLERANCE: Final = 1e-10
+_CONSTANT_TOLERANCE: Final = 1e-12
+_LEVERAGE_TOLERANCE: Final = 1e-10
+_PERFECT_FIT: Final = 1e-24
+
+
+@attrs.frozen(eq=False)
+class LinearFit:
+    """What a least-squares fit learned (internal; public results are built from it)."""
+
+    params: FloatArray
+    cov_params: FloatArray
+    n: int
+    df_resid: int
+    df_inference: int
+    n_clusters: int | None
+    ssr: float
+    tss: float
+
+
+def width(parts: Sequence[Part]) -> int:
+    """The number of columns of a design given in parts."""
+    return sum(1 if part is None or part.ndim == 1 else part.shape[1] for part in parts)
+
+
+def _fill(parts: Sequence[Part], start: int, out: FloatArray) -> None:
+    """Copy rows ``start : start + len(out)`` of the design into `out`."""
+    stop = start + out.shape[0]
+    j = 0
+    for part in parts:
+        if part is None:
+            out[:, j] = 1.0
+            j += 1
+        elif part.ndim == 1:
+            out[:, j] = part[start:stop]
+            j += 1
+        else:
+            out[:, j : j + part.shape[1]] = part[start:stop]
+            j += part.shape[1]
+
+
+def _row_blocks(
+    parts: Sequence[Part], n: int, shift: FloatArray, step: int = _BLOCK
+) -> Iterator[tuple[int, FloatArray]]:
+    """``(start, rows - shift)`` for consecutive blocks of rows, in one reused buffer."""
+    buffer = np.empty((min(step, n), len(shift)))
+    for start in range(0, n, step):
+        block = buffer[: min(step, n - start)]
+        _fill(parts, start, block)
+        block -= shift
+        yield start, block
+
+
+def _describe_dependence(j: int, partners: Sequence[int], names: Sequence[str]) -> str:
+    if not partners:
+        return f"`{names[j]}` is all zeros"
+    listed = ", ".join(f"`{names[i]}`" for i in partners)
+    return f"`{names[j]}` is (almost) a linear combination of {listed}"
+
+
+def _checked_cholesky(
+    gram: FloatArray,
+    size: FloatArray,
+    shift: FloatArray,
+    intercept: int | None,
+    names: Sequence[str],
+) -> FloatArray:
+    """The Cholesky factor of the unit-diagonal `gram`, or an error naming dependent columns.
+
+    `size` is each column's length after the shift and `shift` the shift, so that a dependency
+    found among shifted columns can be told in the original ones: a column whose variation is
+    below 1e-12 of its size is constant (a copy of the intercept); otherwise the intercept is
+    named among the partners when the relation needs a constant.
+    """
+    k = gram.shape[0]
+    n_rows = 0.0 if intercept is None else size[intercept] ** 2
+    raw = np.sqrt(size**2 + n_rows * shift**2)  # the length of each original column
+    lower = np.zeros((k, k))
+    problems: list[str] = []
+    dropped: set[int] = set()
+    for j in range(k):
+        if intercept is not None and j != intercept and size[j] <= _CONSTANT_TOLERANCE * raw[j]:
+            problems.append(f"`{names[j]}` is constant, so it duplicates `{names[intercept]}`")
+            dropped.add(j)
+            continue
+        row = lower[j, :j]
+        pivot = gram[j, j] - row @ row if gram[j, j] > 0 else 0.0
+        if pivot <= _RANK_TOLERANCE:
+            kept = [i for i in range(j) if i not in dropped]
+            partners: list[int] = []
+            if kept and gram[j, j] > 0:
+                coef = np.linalg.lstsq(gram[np.ix_(kept, kept)], gram[kept, j], rcond=None)[0]
+                slopes = coef * size[j] / size[kept]  # in the units of the original columns
+                weight = dict(zip(kept, np.abs(slopes) * raw[kept], strict=True))
+                if intercept is not None and intercept in weight:
+                    constant = shift[j] - slopes @ shift[kept]
+                    weight[intercept] = abs(constant) * size[intercept]
+                largest = max(weight.values())
+                partners = sorted(i for i, w in weight.items() if w > 1e-6 * largest)
+            problems.append(_describe_dependence(j, partners, names))
+            dropped.add(j)
+            continue
+        lower[j, j] = math.sqrt(pivot)
+        lower[j + 1 :, j] = (gram[j + 1 :, j] - lower[j + 1 :, :j] @ row) / lower[j, j]
+    if problems:
+        msg = (
+            "the design is singular (its columns are linearly dependent): "
+            + "; ".join(problems)
+            + ". Drop one column of each dependent set"
+        )
+        raise EstimationError(msg)
+    return lower
+
+
+def fit_ols(
+    parts: Sequence[Part],
+    y: FloatArray,
+    names: Sequence[str],
+    *,
+    intercept: int | None,
+    cov: CovType,
+    clusters: tuple[IntArray, int] | None = None,
+) -> LinearFit:
+    """Least squares of `y` on the design made of `parts`, with covariance `cov`.
+
+    The parts must be finite and as long as `y`; `intercept` is the index of the column of ones,
+    if any. For ``"CR1"`` `clusters` holds the cluster code of each row and the number of
+    clusters.
+    """
+    from scipy import linalg
+
+    n, k = len(y), width(parts)
+    if n <= k:
+        msg = f"{n} rows cannot fit {k} coefficients; at least {k + 1} rows are needed"
+        raise EstimationError(msg)
+    shift = np.zeros(k)
+    y_shift = 0.0
+    if intercept is not None:
+        # Any shift makes an exact reparametrisation; the means of the first block are close
+        # enough to the column means to take their size out of the cross products.
+        first = np.empty((min(_BLOCK, n), k))
+        _fill(parts, 0, first)
+        shift = first.mean(axis=0)
+        shift[intercept] = 0.0
+        y_shift = float(np.mean(y[: len(first)]))
+    gram = np.zeros((k, k))
+    xty = np.zeros(k)
+    for start, block in _row_blocks(parts, n, shift):
+        gram += block.T @ block
+        xty += block.T @ (y[start : start + len(block)] - y_shift)
+    length = np.sqrt(np.diag(gram))
+    scale = np.where(length > 0, length, 1.0)
+    lower = _checked_cholesky(gram / np.outer(scale, scale), length, shift, intercept, names)
+
+    inverse_lower = linalg.solve_triangular(lower, np.eye(k), lower=True)
+    inverse = (inverse_lower.T @ inverse_lower) / np.outer(scale, scale)  # (X̃'X̃)⁻¹
+    beta_s = inverse @ xty
+    back = np.eye(k)  # maps coefficients of the shifted design to the original ones
+    params = beta_s.copy()
+    if intercept is not None:
+        back[intercept] -= shift
+        params[intercept] += y_shift - shift @ beta_s
+
+    codes = None if clusters is None else clusters[0]
+    resid, meat = _residuals_and_meat(parts, y, shift, y_shift, beta_s, inverse, cov, codes)
+    ssr = float(resid @ resid)
+    tss = float(np.sum((y - np.mean(y)) ** 2)) if intercept is not None else float(y @ y)
+    if ssr <= _PERFECT_FIT * tss:
+        msg = "the regressors fit `y` exactly: zero residual variance, so no standard errors"
+        raise EstimationError(msg)
+
+    df_resid = n - k
+    df_inference = df_resid
+    n_clusters: int | None = None
+    if cov == "nonrobust":
+        cov_s = inverse * (ssr / df_resid)
+    else:
+        if cov == "HC1":
+            meat *= n / df_resid
+        elif cov == "CR1" and clusters is not None:
+            n_clusters = clusters[1]
+            meat *= (n_clusters / (n_clusters - 1)) * ((n - 1) / df_resid)
+            df_inference = n_clusters - 1
+        cov_s = inverse @ meat @ inverse
+    cov_params = back @ cov_s @ back.T
+    cov_params = (cov_params + cov_params.T) / 2.0
+    return LinearFit(
+        params=params,
+        cov_params=cov_params,
+        n=n,
+        df_resid=df_resid,
+        df_inference=df_inference,
+        n_clusters=n_clusters,
+        ssr=ssr,
+        tss=tss,
+    )
+
+
+def _residuals_and_meat(
+    parts: Sequence[Part],
+    y: FloatArray,
+    shift: FloatArray,
+    y_shift: float,
+    beta: FloatArray,
+    inverse: FloatArray,
+    cov: CovType,
+    codes: IntArray | None,
+) -> tuple[FloatArray, FloatArray]:
+    """The residuals and the meat of the sandwich, in one pass over blocks of rows.
+
+    HC: ``Σ ωᵢ eᵢ² x̃ᵢx̃ᵢ'`` with ``ωᵢ`` 1, ``1 / (1 - hᵢ)`` or ``1 / (1 - hᵢ)²``. CR1:
+    ``Σ_g s_g s_g'``, with ``s_g`` the sum of the scores ``x̃ᵢeᵢ`` over cluster ``g``, summed by
+    one ``bincount`` over (cluster, column) pairs per block (blocks at least as long as there are
+    clusters, so the counts never outgrow the data).
+    """
+    n, k = len(y), len(shift)
+    resid = np.empty(n)
+    meat = np.zeros((k, k))
+    step = _BLOCK
+    sums = np.zeros(0)
+    offsets = np.arange(k)
+    if codes is not None:
+        size = int(codes.max()) + 1
+        step = max(_BLOCK, size)
+        sums = np.zeros(size * k)
+    for start, block in _row_blocks(parts, n, shift, step):
+        stop = start + len(block)
+        e = (y[start:stop] - y_shift) - block @ beta
+        resid[start:stop] = e
+        if cov == "nonrobust":
+            continue
+        if codes is not None:
+            np.multiply(block, e[:, np.newaxis], out=block)
+            index = (codes[start:stop, np.newaxis] * k + offsets).ravel()
+            sums += np.bincount(index, weights=block.ravel(), minlength=sums.size)
+            continue
+        if cov in ("HC2", "HC3"):
+            leverage = np.einsum("ij,ij->i", block @ inverse, block)
+            high = leverage >= 1.0 - _LEVERAGE_TOLERANCE
+            if high.any():
+                rows = np.flatnonzero(high) + start
+                verb = "has" if len(rows) == 1 else "have"
+                msg = (
+                    f"{cov} is undefined: {rows_text(rows)} {verb} leverage 1 (fitted exactly "
+                    "whatever the data); use cov='HC1', or drop the regressor that singles them out"
+                )
+                raise EstimationError(msg)
+            e = e / (1.0 - leverage) ** (0.5 if cov == "HC2" else 1.0)
+        np.multiply(block, e[:, np.newaxis], out=block)
+        meat += block.T @ block
+    if codes is not None:
+        scores = sums.reshape(-1, k)
+        meat = scores.T @ scores
+    return resid, meat

@@ -1,0 +1,89 @@
+"""Adjusting p-values for multiple testing."""
+
+from __future__ import annotations
+
+from typing import Final, Literal, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._errors import EstimationError
+from sparkus.metrics._checks import FloatArray, choice_check, rows_text, vector
+
+__all__ = ["adjust_pvalues"]
+
+Adjustment: TypeAlias = Literal["fdr_bh", "holm", "bonferroni"]
+_METHODS: Final[tuple[Adjustment, ...]] = ("fdr_bh", "holm", "bonferroni")
+
+
+def _adjust_pvalues_iv(p: object, method: object) -> tuple[FloatArray, Adjustment]:
+    how = choice_check(method, "method", _METHODS)
+    values = vector(p, "p", minimum=0)
+    outside = (values < 0.0) | (values > 1.0)
+    if outside.any():
+        rows = np.flatnonzero(outside)
+        msg = f"`p` holds values outside [0, 1] in {rows_text(rows)}; pass p-values"
+        raise EstimationError(msg)
+    return values, how
+
+
+def adjust_pvalues(p: npt.ArrayLike, *, method: Adjustment = "fdr_bh") -> FloatArray:
+    """P-values adjusted for multiple testing, in the order given.
+
+    .. versionadded:: 0.1
+
+    When a program is judged on many outcomes or many subgroups, some will look significant by
+    chance. Compare the adjusted p-values with the usual threshold:
+
+    - ``"fdr_bh"`` (Benjamini & Hochberg, 1995) controls the false discovery rate, the expected
+      share of false findings among those declared: ``min over j >= i of m p₍ⱼ₎ / j``.
+    - ``"holm"`` (Holm, 1979) controls the family-wise error rate, the chance of any false
+      finding: ``max over j <= i of (m - j + 1) p₍ⱼ₎``; it is uniformly more powerful than
+      Bonferroni.
+    - ``"bonferroni"``: ``m p``.
+
+    All are capped at 1 and agree with ``statsmodels.stats.multitest.multipletests``.
+
+    Parameters
+    ----------
+    p : array-like of float, shape (m,)
+        The p-values, each in ``[0, 1]``.
+    method : {"fdr_bh", "holm", "bonferroni"}, default "fdr_bh"
+        The adjustment.
+
+    Returns
+    -------
+    ndarray of float64, shape (m,)
+        The adjusted p-values, in the order of `p`.
+
+    Raises
+    ------
+    EstimationError
+        If a p-value is missing or outside ``[0, 1]`` (the rows are named).
+    SchemaError
+        If `method` is not one of the allowed values, or `p` is not 1-D.
+
+    Examples
+    --------
+    >>> from sparkus.metrics import adjust_pvalues
+    >>> adjust_pvalues([0.01, 0.04, 0.03, 0.20])
+    array([0.04      , 0.05333333, 0.05333333, 0.2       ])
+    >>> adjust_pvalues([0.01, 0.04, 0.03, 0.20], method="holm")
+    array([0.04, 0.09, 0.09, 0.2 ])
+    """
+    values, how = _adjust_pvalues_iv(p, method)
+    m = len(values)
+    if m == 0:
+        return np.empty(0)
+    if how == "bonferroni":
+        return np.minimum(values * m, 1.0)
+    order = np.argsort(values, kind="stable")
+    ranked = values[order]
+    rank = np.arange(1, m + 1, dtype=np.float64)
+    if how == "holm":
+        adjusted = np.maximum.accumulate((m - rank + 1.0) * ranked)
+    else:
+        adjusted = np.minimum.accumulate((ranked / (rank / m))[::-1])[::-1]
+    out = np.empty(m)
+    out[order] = np.minimum(adjusted, 1.0)
+    return out

@@ -1,0 +1,597 @@
+"""Regression estimators of a program's effect: OLS, ANCOVA and difference-in-differences.
+
+All three share one least-squares core (see ``_linalg``) whose standard errors agree with
+statsmodels' ``OLS(y, X).fit(cov_type=...)`` under its default corrections: ``"nonrobust"``,
+``"HC0"`` to ``"HC3"``, and ``"CR1"`` for statsmodels' ``"cluster"``. Inference uses the t
+distribution, with ``n - k`` degrees of freedom, or ``G - 1`` for clustered standard errors
+(statsmodels' ``use_t=True``); statsmodels' robust default is the normal distribution instead.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from functools import partial
+from typing import Any, Final
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._errors import EstimationError, SparkusWarning
+from sparkus._results import Result, Table, format_number
+from sparkus.metrics._checks import (
+    BoolArray,
+    FloatArray,
+    IntArray,
+    choice_check,
+    cluster_codes,
+    indicator,
+    level_check,
+    matrix,
+    same_length,
+    schema_error,
+    vector,
+)
+from sparkus.metrics._estimate import ConfidenceInterval, Estimate, wald_interval
+from sparkus.metrics._linalg import COV_TYPES, CovType, LinearFit, Part, fit_ols
+
+__all__ = ["OLSResult", "ancova", "did", "ols"]
+
+FEW_CLUSTERS: Final = 30
+"""Below this many clusters, cluster-robust standard errors tend to be too small: a warning."""
+
+_Clusters = tuple[IntArray, int]
+
+
+def _frozen(array: npt.ArrayLike) -> FloatArray:
+    out = np.array(array, dtype=np.float64)
+    out.setflags(write=False)
+    return out
+
+
+@attrs.frozen(repr=False, eq=False)
+class OLSResult(Result):
+    """An ordinary least-squares fit: coefficients, standard errors, tests and intervals.
+
+    .. versionadded:: 0.1
+
+    Attributes
+    ----------
+    names : tuple of str
+        The name of each coefficient (``"intercept"`` first when one was added).
+    params : ndarray of float64, shape (k,)
+        The coefficients.
+    se : ndarray of float64, shape (k,)
+        Their standard errors, of kind `cov`.
+    statistic : ndarray of float64, shape (k,)
+        ``params / se``, the t statistics of the tests of zero.
+    pvalue : ndarray of float64, shape (k,)
+        Their two-sided p-values, from the t distribution with `df` degrees of freedom.
+    ci : ndarray of float64, shape (k, 2)
+        The confidence intervals at `level`, one row ``(low, high)`` per coefficient.
+    level : float
+        The confidence level of `ci`.
+    cov_params : ndarray of float64, shape (k, k)
+        The estimated covariance matrix of `params`.
+    cov : str
+        The kind of covariance: ``"nonrobust"``, ``"HC0"`` to ``"HC3"``, or ``"CR1"``.
+    df : int
+        The degrees of freedom of the t tests: ``n - k``, or ``G - 1`` for ``"CR1"``.
+    df_resid : int
+        ``n - k``.
+    n : int
+        The number of rows.
+    n_clusters : int or None
+        The number of clusters, for ``"CR1"``.
+    rsquared : float
+        The coefficient of determination (centred when there is an intercept).
+    """
+
+    names: tuple[str, ...]
+    params: FloatArray
+    se: FloatArray
+    statistic: FloatArray
+    pvalue: FloatArray
+    ci: FloatArray
+    level: float
+    cov_params: FloatArray
+    cov: str
+    df: int
+    df_resid: int
+    n: int
+    n_clusters: int | None
+    rsquared: float
+
+    def term(self, name: str) -> Estimate:
+        """One coefficient as an :class:`Estimate`.
+
+        Parameters
+        ----------
+        name : str
+            One of `names`.
+
+        Returns
+        -------
+        Estimate
+            The coefficient, its standard error, interval, t test and d.f.
+
+        Raises
+        ------
+        SchemaError
+            If `name` is not one of `names` (they are listed).
+        """
+        index = self.names.index(choice_check(name, "name", self.names))
+        return _term(self, index, f"OLS coefficient of `{name}` ({self.cov} SE)")
+
+    def confidence_interval(self, level: float = 0.95) -> FloatArray:
+        """The confidence intervals of all coefficients at another `level`, shape (k, 2).
+
+        Parameters
+        ----------
+        level : float, default 0.95
+            The confidence level, strictly between 0 and 1.
+
+        Returns
+        -------
+        ndarray of float64, shape (k, 2)
+            One row ``(low, high)`` per coefficient.
+        """
+        return _intervals(self.params, self.se, self.df, level_check(level))
+
+    def _headline(self) -> str:
+        return (
+            f"n={self.n}, k={len(self.names)}, cov={self.cov}, "
+            f"rsquared={format_number(self.rsquared)}"
+        )
+
+    def _tables(self) -> list[Table]:
+        pct = f"{100 * self.level:.10g}%"
+        rows = tuple(
+            (name, *(format_number(float(v)) for v in (b, s, t, p, low, high)))
+            for name, b, s, t, p, (low, high) in zip(
+                self.names, self.params, self.se, self.statistic, self.pvalue, self.ci,
+                strict=True,
+            )
+        )  # fmt: skip
+        clusters = "" if self.n_clusters is None else f", {self.n_clusters:,} clusters"
+        note = (
+            f"{self.n:,} rows{clusters}; {self.cov} standard errors; t tests with {self.df:,} "
+            f"d.f.; R² {format_number(self.rsquared)}"
+        )
+        headers = ("term", "coef", "se", "t", "p-value", f"{pct} low", f"{pct} high")
+        return [Table("Ordinary least squares", headers, rows, note)]
+
+
+def _intervals(params: FloatArray, se: FloatArray, df: int, level: float) -> FloatArray:
+    from scipy import special
+
+    q = float(special.stdtrit(df, (1.0 + level) / 2.0))
+    return _frozen(np.column_stack([params - q * se, params + q * se]))
+
+
+def _term(result: OLSResult, index: int, method: str) -> Estimate:
+    b, s = float(result.params[index]), float(result.se[index])
+    interval = partial(wald_interval, b, s, result.df)
+    return Estimate(
+        estimate=b,
+        se=s,
+        ci=ConfidenceInterval(float(result.ci[index, 0]), float(result.ci[index, 1])),
+        level=result.level,
+        pvalue=float(result.pvalue[index]),
+        n=result.n,
+        method=method,
+        statistic=float(result.statistic[index]),
+        df=result.df,
+        ci_method="t",
+        n_clusters=result.n_clusters,
+        interval=interval,
+    )
+
+
+def _result(fit: LinearFit, names: tuple[str, ...], cov: CovType, level: float) -> OLSResult:
+    from scipy import stats
+
+    se = np.sqrt(np.diag(fit.cov_params))
+    statistic = fit.params / se
+    return OLSResult(
+        names=names,
+        params=_frozen(fit.params),
+        se=_frozen(se),
+        statistic=_frozen(statistic),
+        pvalue=_frozen(2.0 * stats.t.sf(np.abs(statistic), fit.df_inference)),
+        ci=_intervals(fit.params, se, fit.df_inference, level),
+        level=level,
+        cov_params=_frozen(fit.cov_params),
+        cov=cov,
+        df=fit.df_inference,
+        df_resid=fit.df_resid,
+        n=fit.n,
+        n_clusters=fit.n_clusters,
+        rsquared=1.0 - fit.ssr / fit.tss if fit.tss > 0 else float("nan"),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Shared checks
+# --------------------------------------------------------------------------------------------
+
+
+def _cov_check(cov: object, clusters: object) -> CovType:
+    """The covariance kind: `cov`, or by default CR1 with clusters and HC1 without."""
+    if cov is None:
+        return "HC1" if clusters is None else "CR1"
+    kind = choice_check(cov, "cov", COV_TYPES)
+    if kind == "CR1" and clusters is None:
+        raise schema_error("clusters", "cov='CR1' needs `clusters`: one cluster label per row")
+    if kind != "CR1" and clusters is not None:
+        msg = f"is only used by cov='CR1', but cov={kind!r}; drop `clusters` or pass cov='CR1'"
+        raise schema_error("clusters", msg)
+    return kind
+
+
+def _clusters_check(clusters: object, n: int, stacklevel: int) -> _Clusters | None:
+    """Cluster codes and count; an error for one cluster, a warning below FEW_CLUSTERS."""
+    if clusters is None:
+        return None
+    codes, count = cluster_codes(clusters, "clusters")
+    same_length(("y", n), ("clusters", len(codes)))
+    if count < 2:
+        msg = (
+            "`clusters` holds a single cluster; cluster-robust standard errors need at least "
+            "two (and about 30 or more to be reliable)"
+        )
+        raise EstimationError(msg)
+    if count < FEW_CLUSTERS:
+        msg = (
+            f"only {count} clusters: cluster-robust standard errors are unreliable below about "
+            f"{FEW_CLUSTERS} (the p-values use t with {count - 1} d.f., which helps only in part)"
+        )
+        warnings.warn(msg, SparkusWarning, stacklevel=stacklevel)
+    return codes, count
+
+
+def _outcome(y: object, name: str) -> FloatArray:
+    values = vector(y, name, minimum=2)
+    if np.ptp(values) == 0.0:
+        raise EstimationError(f"`{name}` is constant: zero variance, nothing to explain")
+    return values
+
+
+def _groups_check(treated: BoolArray, name: str, what: tuple[str, str]) -> None:
+    count = int(treated.sum())
+    if count == 0 or count == len(treated):
+        missing = what[0] if count == 0 else what[1]
+        msg = f"`{name}` has no {missing}; the comparison needs both"
+        raise EstimationError(msg)
+
+
+def _covariates_check(
+    covariates: object, n: int, reserved: Sequence[str]
+) -> tuple[FloatArray | None, tuple[str, ...]]:
+    if covariates is None:
+        return None, ()
+    values, names = matrix(covariates, "covariates")
+    same_length(("y", n), ("covariates", values.shape[0]))
+    clash = sorted(set(names) & set(reserved))
+    if clash:
+        msg = f"names {', '.join(map(repr, clash))} are taken by the design; rename them"
+        raise schema_error("covariates", msg)
+    return values, names
+
+
+# --------------------------------------------------------------------------------------------
+# ols
+# --------------------------------------------------------------------------------------------
+
+
+def _ols_iv(
+    y: object, X: object, cov: object, clusters: object, intercept: object, names: object,
+    level: object,
+) -> tuple[FloatArray, tuple[Part, ...], tuple[str, ...], int | None, CovType, _Clusters | None, float]:  # fmt: skip
+    value = level_check(level)
+    kind = _cov_check(cov, clusters)
+    if not isinstance(intercept, bool):
+        raise schema_error("intercept", f"expected True or False, got {intercept!r}")
+    outcome = vector(y, "y", minimum=2)
+    if names is not None and (isinstance(names, str) or not isinstance(names, Sequence)):
+        raise schema_error("names", f"expected a sequence of names, got {type(names).__name__}")
+    design, labels = matrix(X, "X", names=names)
+    same_length(("y", len(outcome)), ("X", design.shape[0]))
+    if intercept:
+        if "intercept" in labels:
+            msg = "a column is named 'intercept'; rename it or pass intercept=False"
+            raise schema_error("X", msg)
+        parts: tuple[Part, ...] = (None, design)
+        labels = ("intercept", *labels)
+    else:
+        parts = (design,)
+    codes = _clusters_check(clusters, len(outcome), stacklevel=4)
+    return outcome, parts, labels, 0 if intercept else None, kind, codes, value
+
+
+def ols(
+    y: npt.ArrayLike,
+    X: npt.ArrayLike | Mapping[str, npt.ArrayLike] | Any,
+    *,
+    cov: CovType | None = None,
+    clusters: npt.ArrayLike | None = None,
+    intercept: bool = True,
+    names: Sequence[str] | None = None,
+    level: float = 0.95,
+) -> OLSResult:
+    """Ordinary least squares with classical, robust or cluster-robust standard errors.
+
+    .. versionadded:: 0.1
+
+    The coefficients and standard errors agree with statsmodels'
+    ``OLS(y, add_constant(X)).fit(cov_type=...)`` under its default corrections (``"CR1"`` is
+    statsmodels' ``"cluster"``). Tests and intervals use the t distribution with ``n - k``
+    d.f., or ``G - 1`` for ``"CR1"`` (statsmodels' ``use_t=True``).
+
+    Parameters
+    ----------
+    y : array-like of float, shape (n,)
+        The outcome.
+    X : array-like of shape (n,) or (n, p), or a mapping of name to column
+        The regressors: an array (columns named by `names`, else ``x1, x2, ...``) or anything
+        with ``keys()`` that yields columns by name (a dict of arrays, a data frame).
+    cov : {"nonrobust", "HC0", "HC1", "HC2", "HC3", "CR1"}, optional
+        The covariance of the coefficients. By default ``"HC1"``, or ``"CR1"`` (cluster-robust)
+        when `clusters` is given.
+    clusters : array-like, shape (n,), optional
+        A cluster label per row (team, coach, site...), for ``cov="CR1"`` only.
+    intercept : bool, default True
+        Add a column of ones, named ``"intercept"``, before the columns of `X`.
+    names : sequence of str, optional
+        The names of the columns of an array `X`.
+    level : float, default 0.95
+        The confidence level of the intervals.
+
+    Returns
+    -------
+    OLSResult
+        The coefficients, standard errors, t tests and intervals; ``result.term(name)`` gives
+        one coefficient as an :class:`Estimate`.
+
+    Raises
+    ------
+    EstimationError
+        If the inputs differ in length or hold a missing value (the rows are named); `y` is
+        constant or fitted exactly; the design is singular (the dependent columns are named);
+        there are no more rows than coefficients; there is a single cluster; or HC2/HC3 meet a
+        row of leverage one.
+    SchemaError
+        If an option is not an allowed value, or `cov` and `clusters` do not go together.
+
+    Warns
+    -----
+    SparkusWarning
+        With fewer than 30 clusters.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparkus.metrics import ols
+    >>> rng = np.random.default_rng(0)
+    >>> hours = rng.uniform(0.0, 10.0, 200)
+    >>> tenure = rng.uniform(0.0, 20.0, 200)
+    >>> score = 2.0 + 0.3 * hours + 0.05 * tenure + rng.normal(0.0, 1.0, 200)
+    >>> fit = ols(score, {"hours": hours, "tenure": tenure})
+    >>> fit.names
+    ('intercept', 'hours', 'tenure')
+    >>> [round(float(b), 3) for b in fit.params]
+    [1.94, 0.296, 0.061]
+    >>> fit.term("hours").ci_method
+    't'
+    """
+    outcome, parts, labels, where, kind, codes, value = _ols_iv(
+        y, X, cov, clusters, intercept, names, level
+    )
+    fit = fit_ols(parts, outcome, labels, intercept=where, cov=kind, clusters=codes)
+    return _result(fit, labels, kind, value)
+
+
+# --------------------------------------------------------------------------------------------
+# ancova
+# --------------------------------------------------------------------------------------------
+
+
+def _ancova_iv(
+    post: object, pre: object, treated: object, covariates: object, cov: object,
+    clusters: object, level: object,
+) -> tuple[FloatArray, tuple[Part, ...], tuple[str, ...], CovType, _Clusters | None, float]:  # fmt: skip
+    value = level_check(level)
+    kind = _cov_check(cov, clusters)
+    outcome = _outcome(post, "post")
+    baseline = vector(pre, "pre")
+    group = indicator(treated, "treated")
+    n = len(outcome)
+    same_length(("post", n), ("pre", len(baseline)), ("treated", len(group)))
+    extra, extra_names = _covariates_check(covariates, n, ("intercept", "treated", "pre"))
+    _groups_check(group, "treated", ("treated units", "control units"))
+    codes = _clusters_check(clusters, n, stacklevel=4)
+    parts = (None, group, baseline) if extra is None else (None, group, baseline, extra)
+    return outcome, parts, ("intercept", "treated", "pre", *extra_names), kind, codes, value
+
+
+def ancova(
+    post: npt.ArrayLike,
+    pre: npt.ArrayLike,
+    treated: npt.ArrayLike,
+    *,
+    covariates: npt.ArrayLike | Mapping[str, npt.ArrayLike] | Any = None,
+    cov: CovType | None = None,
+    clusters: npt.ArrayLike | None = None,
+    level: float = 0.95,
+) -> Estimate:
+    """The program's effect on an outcome, adjusted for its baseline (ANCOVA).
+
+    .. versionadded:: 0.1
+
+    Fits ``post = a + τ treated + b pre (+ g'covariates) + e`` by least squares and returns τ:
+    the difference between coached and comparison people with the same baseline. With
+    randomised (or as-good-as-random) coaching this is more precise than comparing changes;
+    without it, `covariates` should hold what drove selection into coaching.
+
+    Parameters
+    ----------
+    post : array-like of float, shape (n,)
+        The outcome after the program.
+    pre : array-like of float, shape (n,)
+        The same measure at baseline.
+    treated : array-like of bool or {0, 1}, shape (n,)
+        Whether each person was coached. Both groups must occur.
+    covariates : array-like of shape (n,) or (n, p), or a mapping of name to column, optional
+        More adjustment variables (see :func:`ols` for the accepted forms).
+    cov : {"nonrobust", "HC0", "HC1", "HC2", "HC3", "CR1"}, optional
+        The covariance; by default ``"HC1"``, or ``"CR1"`` when `clusters` is given.
+    clusters : array-like, shape (n,), optional
+        A cluster label per person (team, coach), for ``cov="CR1"``.
+    level : float, default 0.95
+        The confidence level.
+
+    Returns
+    -------
+    Estimate
+        τ, its standard error, t interval and test (``n - k`` d.f., or ``G - 1`` with clusters).
+
+    Raises
+    ------
+    EstimationError
+        As :func:`ols`, and if there are no treated or no control units.
+    SchemaError
+        As :func:`ols`, and if `treated` is not 0/1.
+
+    Warns
+    -----
+    SparkusWarning
+        With fewer than 30 clusters.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparkus.metrics import ancova
+    >>> rng = np.random.default_rng(3)
+    >>> pre = rng.normal(3.0, 0.7, 300)
+    >>> treated = rng.random(300) < 0.5
+    >>> post = 0.8 + 0.7 * pre + 0.35 * treated + rng.normal(0.0, 0.4, 300)
+    >>> effect = ancova(post, pre, treated)
+    >>> round(effect.estimate, 4), [round(v, 4) for v in effect.ci]
+    (0.355, [0.2635, 0.4465])
+    """
+    outcome, parts, names, kind, codes, value = _ancova_iv(
+        post, pre, treated, covariates, cov, clusters, level
+    )
+    fit = fit_ols(parts, outcome, names, intercept=0, cov=kind, clusters=codes)
+    method = f"ANCOVA effect of `treated` on `post`, adjusted for `pre` ({kind} SE)"
+    return _term(_result(fit, names, kind, value), 1, method)
+
+
+# --------------------------------------------------------------------------------------------
+# did
+# --------------------------------------------------------------------------------------------
+
+
+def _did_iv(
+    y: object, treated: object, post: object, covariates: object, clusters: object,
+    cov: object, level: object,
+) -> tuple[FloatArray, tuple[Part, ...], tuple[str, ...], CovType, _Clusters | None, float]:  # fmt: skip
+    value = level_check(level)
+    kind = _cov_check(cov, clusters)
+    outcome = _outcome(y, "y")
+    group = indicator(treated, "treated")
+    after = indicator(post, "post")
+    n = len(outcome)
+    same_length(("y", n), ("treated", len(group)), ("post", len(after)))
+    reserved = ("intercept", "treated", "post", "treated:post")
+    extra, extra_names = _covariates_check(covariates, n, reserved)
+    _groups_check(group, "treated", ("treated units", "control units"))
+    _groups_check(after, "post", ("rows after the program", "rows before the program"))
+    cells = np.bincount(2 * group.astype(np.intp) + after, minlength=4)
+    if not cells.all():
+        labels = ("control before", "control after", "treated before", "treated after")
+        empty = ", ".join(labels[i] for i in np.flatnonzero(cells == 0))
+        msg = f"the 2x2 design has no rows in: {empty}; each group needs rows before and after"
+        raise EstimationError(msg)
+    codes = _clusters_check(clusters, n, stacklevel=4)
+    base: tuple[Part, ...] = (None, group, after, group & after)
+    parts = base if extra is None else (*base, extra)
+    return outcome, parts, (*reserved, *extra_names), kind, codes, value
+
+
+def did(
+    y: npt.ArrayLike,
+    treated: npt.ArrayLike,
+    post: npt.ArrayLike,
+    *,
+    covariates: npt.ArrayLike | Mapping[str, npt.ArrayLike] | Any = None,
+    clusters: npt.ArrayLike | None = None,
+    cov: CovType | None = None,
+    level: float = 0.95,
+) -> Estimate:
+    """The 2x2 difference-in-differences estimate of the program's effect.
+
+    .. versionadded:: 0.1
+
+    Fits ``y = a + b treated + c post + τ treated·post (+ g'covariates) + e`` by least squares
+    and returns τ: how much more the coached group's outcome changed than the comparison
+    group's. It removes fixed differences between the groups and common trends; it assumes the
+    groups would have moved in parallel without the program.
+
+    Parameters
+    ----------
+    y : array-like of float, shape (n,)
+        The outcome, one row per person and period (long format).
+    treated : array-like of bool or {0, 1}, shape (n,)
+        Whether the row's person is in the coached group.
+    post : array-like of bool or {0, 1}, shape (n,)
+        Whether the row is from after the program started.
+    covariates : array-like of shape (n,) or (n, p), or a mapping of name to column, optional
+        More regressors (see :func:`ols` for the accepted forms).
+    clusters : array-like, shape (n,), optional
+        A cluster label per row. Give the person (repeated measures) or a coarser unit (team,
+        coach) so that the standard error allows for correlated rows: it is then cluster-robust.
+    cov : {"nonrobust", "HC0", "HC1", "HC2", "HC3", "CR1"}, optional
+        The covariance; by default ``"CR1"`` with `clusters`, else ``"HC1"``.
+    level : float, default 0.95
+        The confidence level.
+
+    Returns
+    -------
+    Estimate
+        τ, its standard error, t interval and test (``n - k`` d.f., or ``G - 1`` with clusters).
+
+    Raises
+    ------
+    EstimationError
+        As :func:`ols`; and if there are no treated or no control units, no rows before or
+        after, or an empty cell of the 2x2 design.
+    SchemaError
+        As :func:`ols`, and if `treated` or `post` is not 0/1.
+
+    Warns
+    -----
+    SparkusWarning
+        With fewer than 30 clusters.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparkus.metrics import did
+    >>> rng = np.random.default_rng(5)
+    >>> person = np.repeat(np.arange(400), 2)
+    >>> post = np.tile([0, 1], 400)
+    >>> treated = (person < 150).astype(int)
+    >>> level = rng.normal(0.0, 1.0, 400)[person]  # fixed differences between people
+    >>> y = 3.0 + level + 0.2 * post + 0.5 * treated * post + rng.normal(0.0, 0.3, 800)
+    >>> effect = did(y, treated, post, clusters=person)
+    >>> round(effect.estimate, 4), effect.n_clusters, effect.df
+    (0.4619, 400, 399)
+    """
+    outcome, parts, names, kind, codes, value = _did_iv(
+        y, treated, post, covariates, clusters, cov, level
+    )
+    fit = fit_ols(parts, outcome, names, intercept=0, cov=kind, clusters=codes)
+    method = f"difference-in-differences (treated:post, {kind} SE)"
+    return _term(_result(fit, names, kind, value), 3, method)
