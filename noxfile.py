@@ -9,6 +9,8 @@ Run ``nox`` alone for what CI checks (lint, typecheck, tests, docs).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import nox
 
 nox.needs_version = ">=2024.3.2"
@@ -55,9 +57,15 @@ def docs(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
-    """Run the benchmarks; each figure is a ratio to a named peer measured in the same run."""
-    session.install("-e", ".", "pandas")
-    session.run("python", "benchmarks/run.py", *session.posargs)
+    """Run the benchmarks; each figure is a ratio to a named peer measured in the same run.
+
+    The peers (pandas, scikit-learn, statsmodels, OR-Tools, networkx, matching) are installed
+    here only, never as sparkus dependencies. ``nox -s bench -- --quick`` for a smoke run.
+    """
+    session.install("-e", ".", "pandas", "scikit-learn", "statsmodels", "ortools", "networkx",
+                    "matching")  # fmt: skip
+    for script in ["run.py", *sorted(p.name for p in Path("benchmarks").glob("bench_*.py"))]:
+        session.run("python", f"benchmarks/{script}", *session.posargs)
 
 
 @nox.session(default=False)
