@@ -80,6 +80,8 @@ nitpick_ignore_regex = [
     # class; every name that does starts with a capital or "sparkus." and is still checked.
     ("py:class", r"(?!sparkus\.)[^A-Z].*"),
     ("py:class", r".*[ (),].*"),
+    # Python's constants in "default True": documented by Python, unreachable without intersphinx.
+    ("py:obj", r"True|False|None"),
 ]
 
 # -- HTML --------------------------------------------------------------------------------------

@@ -118,3 +118,27 @@ def test_custom_policy_changes_the_dose(org):
     generous = DosagePolicy(full_sessions=10)
     result = triage(org.population, policy=generous)
     assert result.sessions_full == 10 * len(org.population)
+
+
+def test_fitted_models_plug_into_triage():
+    """Logistic and ordinal models fitted on readiness labels decide in triage()."""
+    from sparkus.triage import (
+        LogisticReadinessModel,
+        OrdinalReadinessModel,
+        ReadinessLevel,
+        default_instrument,
+    )
+
+    org = synthetic_org(800, seed=6)
+    X = default_instrument().features(org.population).X
+    levels = list(ReadinessLevel)
+    y = [levels[min(int(s), 3)] for s in org.truth.stage]
+    for model in (LogisticReadinessModel(), OrdinalReadinessModel()):
+        fitted = model.fit(
+            X, y if isinstance(model, OrdinalReadinessModel) else [v.value for v in y]
+        )
+        result = triage(org.population, fitted, review_threshold=0.5)
+        proba = fitted.predict_proba(X)
+        np.testing.assert_allclose(result.probabilities.sum(axis=1), 1.0)
+        np.testing.assert_array_equal(result.review, proba.max(axis=1) < 0.5)
+        assert (result.level >= 0).all()

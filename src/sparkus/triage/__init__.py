@@ -21,6 +21,8 @@ from sparkus.triage._evaluate import (
 )
 from sparkus.triage._instrument import Features, Instrument, Item, MissingPolicy, default_instrument
 from sparkus.triage._levels import ReadinessLevel
+from sparkus.triage._logistic import LogisticReadinessModel
+from sparkus.triage._ordinal import OrdinalReadinessModel
 from sparkus.triage._rubric import Explanation, RubricClassifier
 from sparkus.triage._triage import TriageResult, triage
 
@@ -35,7 +37,9 @@ __all__ = [
     "Features",
     "Instrument",
     "Item",
+    "LogisticReadinessModel",
     "MissingPolicy",
+    "OrdinalReadinessModel",
     "ProbabilisticClassifier",
     "ReadinessLevel",
     "RubricClassifier",

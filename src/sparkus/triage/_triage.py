@@ -198,7 +198,9 @@ def _level_columns(model: ProbabilisticClassifier) -> npt.NDArray[np.int64]:
         raise SchemaError([Problem(("model",), msg)])
     ranks = []
     for label in np.asarray(classes).tolist():
-        if isinstance(label, str) and label in {lv.value for lv in _LEVELS}:
+        if isinstance(label, ReadinessLevel):
+            ranks.append(label.rank)
+        elif isinstance(label, str) and label in {lv.value for lv in _LEVELS}:
             ranks.append(ReadinessLevel(label).rank)
         elif isinstance(label, int) and 0 <= label < len(_LEVELS):
             ranks.append(label)
@@ -229,7 +231,7 @@ def triage(
     model : RubricClassifier or ProbabilisticClassifier, optional
         The :class:`RubricClassifier` (default, transparent), or a fitted model with
         ``predict_proba`` and ``classes_`` such as :class:`LogisticReadinessModel`, trained on
-        readiness labels (:class:`ReadinessLevel` values, or ranks 0-3).
+        readiness labels (:class:`ReadinessLevel` members or values, or ranks 0-3).
     instrument : Instrument, optional
         The items to read; the rubric's own (or :func:`default_instrument`) by default.
     missing : {"raise", "impute_mean", "review"}
