@@ -16,11 +16,11 @@ from typing import Any, Final, Protocol, Self
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._errors import EstimationError, NotFittedError, Problem, SchemaError, SparkusWarning
+from sparkus._errors import EstimationError, Problem, SchemaError, SparkusWarning
+from sparkus.triage._estimator import Estimator
 from sparkus.triage._validation import (
     check_labels,
     check_matrix,
-    check_n_features,
     check_sample_weight,
 )
 
@@ -542,7 +542,7 @@ def _softmax_rows(scores: FloatArray) -> FloatArray:
     return scores
 
 
-class LogisticReadinessModel:
+class LogisticReadinessModel(Estimator):
     """Logistic regression of readiness on features, with an L2 penalty.
 
     Two classes give a binomial model with one row of coefficients; three or more a multinomial
@@ -616,6 +616,8 @@ class LogisticReadinessModel:
     0.82
     """
 
+    _param_names = ("C", "fit_intercept", "tol", "max_iter")
+
     def __init__(
         self,
         C: float | None = 1.0,
@@ -635,37 +637,6 @@ class LogisticReadinessModel:
     intercept_: FloatArray
     n_features_in_: int
     n_iter_: int
-
-    # -- scikit-learn's parameter protocol --------------------------------------------------
-
-    def get_params(self, deep: bool = True) -> dict[str, Any]:  # noqa: ARG002 (sklearn's API)
-        """The hyper-parameters, by name (scikit-learn's protocol; `deep` is accepted and unused)."""
-        return {
-            "C": self.C,
-            "fit_intercept": self.fit_intercept,
-            "tol": self.tol,
-            "max_iter": self.max_iter,
-        }
-
-    def set_params(self, **params: Any) -> Self:
-        """Set hyper-parameters by name and return the model; an unknown name is a SchemaError."""
-        known = self.get_params()
-        unknown = sorted(set(params) - set(known))
-        if unknown:
-            msg = f"unknown hyper-parameter(s) {unknown}; expected some of {sorted(known)}"
-            raise SchemaError([Problem((name,), msg) for name in unknown])
-        for name, value in params.items():
-            setattr(self, name, value)
-        return self
-
-    def __repr__(self) -> str:
-        defaults = LogisticReadinessModel().get_params()
-        changed = [
-            f"{k}={v!r}"
-            for k, v in self.get_params().items()
-            if v is not defaults[k] and v != defaults[k]
-        ]
-        return f"{type(self).__name__}({', '.join(changed)})"
 
     # -- fitting ---------------------------------------------------------------------------
 
@@ -771,19 +742,6 @@ class LogisticReadinessModel:
             raise EstimationError(msg)
 
     # -- prediction ------------------------------------------------------------------------
-
-    def _check_fitted(self) -> None:
-        if not self._fitted:
-            msg = (
-                f"this {type(self).__name__} is not fitted yet; call fit(X, y) first, then predict"
-            )
-            raise NotFittedError(msg)
-
-    def _checked(self, X: object) -> FloatArray:
-        self._check_fitted()
-        Xc = check_matrix(X, copy=False)
-        check_n_features(Xc, self.n_features_in_)
-        return Xc
 
     def _scores(self, X: FloatArray) -> FloatArray:
         """``X @ coef_.T + intercept_``, shape (n_samples, 1 or n_classes), block by block."""

@@ -14,7 +14,8 @@ from typing import Any, Self
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._errors import EstimationError, NotFittedError, Problem, SchemaError
+from sparkus._errors import EstimationError, Problem, SchemaError
+from sparkus.triage._estimator import Estimator
 from sparkus.triage._logistic import (
     _check_optimiser_options,
     _has_recession_direction,
@@ -23,7 +24,7 @@ from sparkus.triage._logistic import (
     _weighted_moments,
     _weighted_variance,
 )
-from sparkus.triage._validation import check_labels, check_matrix, check_n_features
+from sparkus.triage._validation import check_labels, check_matrix
 
 __all__ = ["OrdinalReadinessModel"]
 
@@ -296,7 +297,7 @@ class _CumulativeLogitLoss:
         return -total / self.n, grad
 
 
-class OrdinalReadinessModel:
+class OrdinalReadinessModel(Estimator):
     """Proportional-odds (cumulative logit) model of an ordered readiness level.
 
     The model is ``P(y <= k | x) = sigmoid(theta_k - x @ beta)`` for ``k = 0 .. K-2``, with
@@ -361,6 +362,8 @@ class OrdinalReadinessModel:
     array([2, 2, 0])
     """
 
+    _param_names = ("tol", "max_iter")
+
     def __init__(self, *, tol: float = 1e-10, max_iter: int = 1000) -> None:
         self.tol = tol
         self.max_iter = max_iter
@@ -372,26 +375,6 @@ class OrdinalReadinessModel:
     params_: FloatArray
     n_features_in_: int
     n_iter_: int
-
-    def get_params(self, deep: bool = True) -> dict[str, Any]:  # noqa: ARG002 (sklearn's API)
-        """The hyper-parameters, by name (scikit-learn's protocol; `deep` is accepted and unused)."""
-        return {"tol": self.tol, "max_iter": self.max_iter}
-
-    def set_params(self, **params: Any) -> Self:
-        """Set hyper-parameters by name and return the model; an unknown name is a SchemaError."""
-        known = self.get_params()
-        unknown = sorted(set(params) - set(known))
-        if unknown:
-            msg = f"unknown hyper-parameter(s) {unknown}; expected some of {sorted(known)}"
-            raise SchemaError([Problem((name,), msg) for name in unknown])
-        for name, value in params.items():
-            setattr(self, name, value)
-        return self
-
-    def __repr__(self) -> str:
-        defaults = OrdinalReadinessModel().get_params()
-        changed = [f"{k}={v!r}" for k, v in self.get_params().items() if v != defaults[k]]
-        return f"{type(self).__name__}({', '.join(changed)})"
 
     def fit(self, X: object, y: object) -> Self:
         """Fit the model to features `X` and ordered levels `y`.
@@ -470,15 +453,9 @@ class OrdinalReadinessModel:
         ndarray of float64, shape (n_samples, n_classes)
             Probabilities; each row sums to one.
         """
-        if not self._fitted:
-            msg = (
-                f"this {type(self).__name__} is not fitted yet; call fit(X, y) first, then predict"
-            )
-            raise NotFittedError(msg)
+        Xc = self._checked(X)
         from scipy import special
 
-        Xc = check_matrix(X, copy=False)
-        check_n_features(Xc, self.n_features_in_)
         eta = Xc @ self.coef_
         n, k = Xc.shape[0], self.classes_.shape[0]
         cumulative = np.empty((n, k + 1))
