@@ -16,7 +16,8 @@ def test_demo_json_has_every_section(capsys):
     """The JSON report carries the organisation, providers, program, triage and truth."""
     report = run_json(capsys, "--n", "400", "--seed", "3")
     assert set(report) == {
-        "organisation", "providers", "program", "readiness_instrument", "triage", "ground_truth",
+        "organisation", "providers", "program", "readiness_instrument", "triage", "planning",
+        "ground_truth",
     }  # fmt: skip
     assert report["organisation"]["n"] == 400
     assert sum(report["triage"]["counts"].values()) == 400

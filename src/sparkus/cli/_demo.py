@@ -8,8 +8,9 @@ from typing import Any
 import numpy as np
 
 from sparkus.datasets import SyntheticOrg, synthetic_org
+from sparkus.matching import compare_scenarios
 from sparkus.model import Level, SupportType
-from sparkus.triage import ReadinessLevel, audit, triage
+from sparkus.triage import ReadinessLevel, TriageResult, audit, triage
 
 Report = dict[str, Any]
 
@@ -17,12 +18,14 @@ Report = dict[str, Any]
 def build_report(*, n: int, seed: int) -> Report:
     """The demo's findings as JSON-ready data (the text report renders this)."""
     org = synthetic_org(n, seed=seed)
+    triaged = triage(org.population, program=org.program)
     return {
         "organisation": _organisation(org),
         "providers": _providers(org),
         "program": _program(org),
         "readiness_instrument": _instrument(org),
-        "triage": _triage(org),
+        "triage": _triage(org, triaged),
+        "planning": _planning(org, triaged),
         "ground_truth": _truth(org),
     }
 
@@ -94,10 +97,9 @@ def _instrument(org: SyntheticOrg) -> list[Report]:
     ]
 
 
-def _triage(org: SyntheticOrg) -> Report:
+def _triage(org: SyntheticOrg, result: TriageResult) -> Report:
     """The rubric's triage, its saving, and a fairness audit by department and by level."""
     pop, program = org.population, org.program
-    result = triage(pop, program=program)
     selected = result.sessions > 0  # selected for human sessions
     # Would benefit: the synthetic truth's stage of change is preparation or later.
     benefit = org.truth.stage >= 2
@@ -120,6 +122,38 @@ def _triage(org: SyntheticOrg) -> Report:
         "currency": result.currency,
         "agreement_with_truth": float(np.mean(result.level == truth_level)),
         "audits": audits,
+    }
+
+
+def _planning(org: SyntheticOrg, triaged: TriageResult) -> Report:
+    """The three usual answers side by side, and the optimised plan in detail."""
+    comparison = compare_scenarios(org.population, triaged, org.program, org.providers)
+    scenarios = []
+    for name, plan in zip(comparison.names, comparison.plans, strict=True):
+        scenarios.append({
+            "scenario": name,
+            "supported": plan.supported,
+            "cost": plan.total_cost,
+            "expected_effect": plan.expected_effect,
+            "interval": list(plan.confidence_interval),
+            "cost_per_effect": plan.total_cost / plan.expected_effect if plan.expected_effect else None,
+            "fits_budget": plan.total_cost <= plan.budget,
+        })  # fmt: skip
+    plan = comparison.plans[comparison.names.index("triaged")]
+    return {
+        "budget": comparison.budget,
+        "currency": comparison.currency,
+        "reference": comparison.reference,
+        "scenarios": scenarios,
+        "plan": {
+            "by_support": plan.totals("support"),
+            "gap": plan.gap,
+            "bound": plan.bound,
+            "objective": plan.objective,
+            "budget_shadow_price": plan.budget_shadow_price,
+            "binding": list(plan.binding),
+            "method": plan.method,
+        },
     }
 
 
@@ -223,6 +257,8 @@ def render_report(report: Report) -> str:
         "",
         *_render_triage(report["triage"], minimum),
         "",
+        *_render_planning(report["planning"]),
+        "",
         "Ground truth (known only because the organisation is synthetic)",
         "  stages of change: "
         + ", ".join(f"{s['stage']} {s['share']:.1%}" for s in truth["stages"]),
@@ -303,3 +339,60 @@ def _render_triage(t: Report, minimum: int) -> list[str]:
             hidden = ", ".join(str(g) for g in result["suppressed"])
             out.append(f"    suppressed (groups under {minimum}, and complements): {hidden}")
     return out
+
+
+def _render_planning(p: Report) -> list[str]:
+    currency = p["currency"]
+    rows = [
+        [
+            s["scenario"],
+            f"{s['supported']:,}",
+            f"{s['cost']:,.0f}",
+            f"{s['expected_effect']:,.1f}",
+            f"{s['interval'][0]:,.1f} to {s['interval'][1]:,.1f}",
+            "-" if s["cost_per_effect"] is None else f"{s['cost_per_effect']:,.0f}",
+            "yes" if s["fits_budget"] else "no",
+        ]
+        for s in p["scenarios"]
+    ]
+    everyone = next(s for s in p["scenarios"] if s["scenario"] == p["reference"])
+    triaged = next(s for s in p["scenarios"] if s["scenario"] == "triaged")
+    plan = p["plan"]
+    support_rows = [
+        [k.replace("_", " "), f"{v['people']:,}", f"{v['cost']:,.0f}", f"{v['effect']:,.1f}"]
+        for k, v in plan["by_support"].items()
+    ]
+    return [
+        (
+            "Support planning: the usual answers beside the optimised plan "
+            f"(budget {currency} {p['budget']:,.0f})"
+        ),
+        _table(
+            [
+                "scenario",
+                "supported",
+                f"cost ({currency})",
+                "expected effect",
+                "95% interval",
+                "cost per unit",
+                "fits budget",
+            ],
+            rows,
+        ),
+        "  expected effect: people x standard deviations of improvement, from the published priors",
+        (
+            f"  the triaged plan costs {triaged['cost'] / everyone['cost']:.1%} of "
+            f"'{p['reference']}' and keeps {triaged['expected_effect'] / everyone['expected_effect']:.1%} "
+            "of its expected effect: 'up to 75% saved without losing impact' does not hold here"
+            if triaged["expected_effect"] < everyone["expected_effect"]
+            else "  the triaged plan keeps all the expected effect of the reference"
+        ),
+        "",
+        (
+            f"  The triaged plan (gap to the proven bound {plan['gap']:.3%}; binding: "
+            f"{', '.join(plan['binding']) or 'none'})"
+        ),
+        _table(
+            ["support", "people", f"cost ({currency})", "expected effect"], support_rows, "    "
+        ),
+    ]
