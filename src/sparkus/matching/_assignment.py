@@ -1,0 +1,537 @@
+"""Exact minimum-cost assignment of participants to providers with capacities.
+
+:func:`solve_assignment` places as many participants as the candidate lists and the capacities
+allow, and among all such placements returns one of least total cost, with a certificate of
+optimality (dual prices). The solver is an ε-scaling auction on integer costs
+(:mod:`sparkus.matching._assignment_auction`); this module validates the input, turns the costs
+into integers without changing the optimum (or, where that is impossible, repairs the answer on
+the original floats, :mod:`sparkus.matching._assignment_repair`), and builds the result.
+
+What "exact" means
+------------------
+Costs that are integers, or binary fractions on a common grid (multiples of 0.5, 0.25, ...),
+whose range fits the solver's 64-bit integers (about ``2**30`` grid steps for 100,000
+participants, more for fewer), are solved exactly: the auction ends with ε-complementary
+slackness for ``ε < 1 / (n + 1)`` grid steps, which proves that no other placement of as many
+participants is cheaper by even one step. Other floats (``0.1``, random draws) are rounded to
+the grid for the auction; the answer is then checked on the original costs by a shortest-path
+computation on the residual graph, and any improving exchange it finds is applied, until no
+exchange lowers the total by more than floating-point rounding. ``gap_bound`` reports the
+certified distance to the optimum that remains (0 in the first case, rounding-sized in the
+second).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, cast
+
+import attrs
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from sparkus._errors import Problem, SchemaError
+from sparkus._results import Result, Table, format_number
+from sparkus.matching._assignment_auction import LIMIT, PriceOverflowError, auction
+from sparkus.matching._assignment_repair import Repaired, repair
+
+if TYPE_CHECKING:
+    from scipy.sparse import sparray, spmatrix
+
+    SparseLike: TypeAlias = sparray | spmatrix
+else:
+    SparseLike: TypeAlias = Any
+
+__all__ = ["AssignmentResult", "solve_assignment"]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+IndexArray = NDArray[np.intp]
+
+NO_CANDIDATE: Final = "no candidate"
+"""Reason for a participant with no allowed provider at all."""
+
+CAPACITY: Final = "capacity"
+"""Reason for a participant whose allowed providers are full in every largest placement."""
+
+_MAX_LISTED: Final = 8
+"""Offending entries named one by one in an error, before a count of the rest."""
+
+_MAX_EXPONENT: Final = 900
+"""Finest grid ``2**-e`` considered (costs are scaled by at most ``2**900``)."""
+
+_PRICE_GROWTH: Final = 64
+"""Headroom assumed first for prices over the cost range (the solver retries with the
+worst-case headroom if prices ever outgrow it)."""
+
+
+@attrs.frozen(repr=False, eq=False)
+class AssignmentResult(Result):
+    """The optimal placement of participants with providers, and its certificate.
+
+    .. versionadded:: 0.1
+
+    Attributes
+    ----------
+    provider : ndarray of int
+        Per participant (row of `cost`), the provider (column) it is placed with, or -1.
+    total_cost : float
+        The sum of the costs of the placed pairs.
+    n_assigned : int
+        How many participants are placed: the most that the candidate lists and capacities
+        allow together.
+    unassigned_reason : dict of int to str
+        For each participant left unplaced: ``"no candidate"`` when no provider is allowed for
+        it at all, ``"capacity"`` when its allowed providers are taken by others (no placement
+        of as many participants can include it at no extra loss of placements).
+    load : ndarray of int
+        Per provider, how many participants it receives.
+    capacity : ndarray of int
+        Per provider, its capacity.
+    prices : ndarray of float
+        The optimality certificate: a dual price per provider (0 for a provider with room
+        left, ``inf`` for one of capacity 0). Each placed participant's cost plus its provider's price is within
+        `max_violation` of its cheapest cost-plus-price among its allowed providers.
+    max_violation : float
+        The largest such excess over all participants; 0 means the prices certify the
+        placement exactly.
+    gap_bound : float
+        A certified upper bound on ``total_cost`` minus the least possible total for as many
+        participants: 0 when the costs sit on an integer grid (see the module notes), at the
+        level of floating-point rounding otherwise.
+    """
+
+    provider: IndexArray
+    total_cost: float
+    n_assigned: int
+    unassigned_reason: dict[int, str]
+    load: IntArray
+    capacity: IntArray
+    prices: FloatArray
+    max_violation: float
+    gap_bound: float
+
+    @property
+    def n(self) -> int:
+        """The number of participants (rows)."""
+        return int(self.provider.shape[0])
+
+    def _headline(self) -> str:
+        return (
+            f"n={self.n}, assigned={self.n_assigned}, "
+            f"total_cost={format_number(self.total_cost)}, gap_bound={self.gap_bound:.3g}"
+        )
+
+    def _tables(self) -> list[Table]:
+        reasons = list(self.unassigned_reason.values())
+        no_candidate = reasons.count(NO_CANDIDATE)
+        full = int(np.count_nonzero(self.load >= self.capacity))
+        unused = int(np.count_nonzero(self.load == 0))
+        mean = self.total_cost / self.n_assigned if self.n_assigned else None
+        rows = (
+            ("participants", format_number(self.n)),
+            ("assigned", format_number(self.n_assigned)),
+            ("unassigned: no candidate", format_number(no_candidate)),
+            ("unassigned: capacity", format_number(len(reasons) - no_candidate)),
+            ("providers", format_number(int(self.load.shape[0]))),
+            ("providers full / unused", f"{full:,} / {unused:,}"),
+            ("capacity used", f"{int(self.load.sum()):,} of {int(self.capacity.sum()):,}"),
+            ("total cost", format_number(self.total_cost)),
+            ("mean cost per assigned", format_number(mean)),
+            ("gap bound (certified)", format_number(self.gap_bound)),
+            ("max reduced-cost violation", format_number(self.max_violation)),
+        )
+        note = (
+            "optimal: as many participants as possible, then the least total cost; "
+            "the gap bound is certified by the dual prices (`prices`)"
+        )
+        return [Table("Assignment", ("quantity", "value"), rows, note)]
+
+
+# -- input validation ----------------------------------------------------------------------------
+
+
+@attrs.frozen(eq=False)
+class _Arcs:
+    """The allowed pairs in CSR form: row ``i`` allows ``cols[indptr[i]:indptr[i+1]]``."""
+
+    n: int
+    m: int
+    indptr: IndexArray
+    cols: IndexArray
+    costs: FloatArray
+
+
+def _is_sparse(value: object) -> bool:
+    from scipy.sparse import issparse
+
+    return bool(issparse(value))
+
+
+def _listed(cells: IndexArray, describe: str) -> str:
+    """``(r, c)`` pairs for a message: the first few, then how many in all."""
+    shown = ", ".join(f"({int(r)}, {int(c)})" for r, c in cells[:_MAX_LISTED])
+    more = f", ... ({len(cells)} in all)" if len(cells) > _MAX_LISTED else ""
+    return f"{describe} at {shown}{more}"
+
+
+def _cost_arcs(cost: object, problems: list[Problem]) -> _Arcs | None:
+    """The finite entries of `cost` as arcs; NaN and +inf dropped, -inf refused."""
+    if _is_sparse(cost):
+        from scipy.sparse import csr_array
+
+        sparse: Any = cost
+        if sparse.ndim != 2:
+            problems.append(Problem(("cost",), f"expected a 2-D matrix, got {sparse.ndim}-D"))
+            return None
+        if sparse.dtype.kind not in "iuf":
+            msg = f"expected real numbers, got dtype {sparse.dtype}; convert to float first"
+            problems.append(Problem(("cost",), msg))
+            return None
+        csr = csr_array(sparse, dtype=np.float64)
+        if not csr.has_canonical_format:
+            csr = csr.copy()  # never change the caller's matrix
+            csr.sum_duplicates()
+        n, m = (int(s) for s in csr.shape)
+        indptr = csr.indptr.astype(np.intp)
+        cols = csr.indices.astype(np.intp)
+        values = np.asarray(csr.data, dtype=np.float64)
+        rows = np.repeat(np.arange(n, dtype=np.intp), np.diff(indptr))
+    else:
+        try:
+            dense = np.asarray(cost)
+            if dense.dtype.kind == "b" or dense.dtype.kind not in "iufO":
+                raise TypeError(f"dtype {dense.dtype}")
+            dense = dense.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            msg = (
+                f"could not be read as a matrix of real numbers ({exc}); pass a 2-D array "
+                "(NaN or inf for pairs not allowed) or a scipy sparse matrix"
+            )
+            problems.append(Problem(("cost",), msg))
+            return None
+        if dense.ndim != 2:
+            msg = f"expected a 2-D array (participants x providers), got shape {dense.shape}"
+            problems.append(Problem(("cost",), msg))
+            return None
+        n, m = (int(s) for s in dense.shape)
+        rows, cols = np.nonzero(~np.isnan(dense) & (dense != np.inf))
+        rows, cols = rows.astype(np.intp), cols.astype(np.intp)
+        values = dense[rows, cols]
+        indptr = np.zeros(n + 1, dtype=np.intp)
+        np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    minus_inf = values == -np.inf
+    if minus_inf.any():
+        cells = np.column_stack([rows[minus_inf], cols[minus_inf]])
+        msg = _listed(cells, "-inf") + (
+            "; a pair is either allowed, with a finite cost, or not allowed (NaN or +inf)"
+        )
+        problems.append(Problem(("cost",), msg))
+        return None
+    allowed = ~np.isnan(values) & (values != np.inf)
+    if not allowed.all():
+        keep_rows = rows[allowed]
+        indptr = np.zeros(n + 1, dtype=np.intp)
+        np.cumsum(np.bincount(keep_rows, minlength=n), out=indptr[1:])
+        cols, values = cols[allowed], values[allowed]
+    return _Arcs(n, m, indptr, cols, values)
+
+
+def _capacity_iv(capacity: object, m: int | None, problems: list[Problem]) -> IntArray | None:
+    """Per provider a non-negative integer (a single integer means the same for all)."""
+    try:
+        array = np.asarray(capacity)
+    except (TypeError, ValueError) as exc:
+        problems.append(Problem(("capacity",), f"could not be read as an array ({exc})"))
+        return None
+    if array.dtype.kind == "b" or array.dtype.kind not in "iuf":
+        msg = f"expected non-negative integers, got dtype {array.dtype}"
+        problems.append(Problem(("capacity",), msg))
+        return None
+    if array.ndim == 0 and m is not None:
+        array = np.full(m, array)
+    if array.ndim != 1 or (m is not None and array.shape[0] != m):
+        want = f"{m} (one per provider, i.e. per column of `cost`)" if m is not None else "1-D"
+        msg = f"expected an integer or an array of length {want}, got shape {array.shape}"
+        problems.append(Problem(("capacity",), msg))
+        return None
+    bad = ~np.isfinite(array) | (array < 0) | (array != np.round(array))
+    if bad.any():
+        where = np.flatnonzero(bad)
+        shown = ", ".join(f"[{int(j)}]={array[j]!r}" for j in where[:_MAX_LISTED])
+        more = f", ... ({where.size} in all)" if where.size > _MAX_LISTED else ""
+        msg = f"expected non-negative integers, got {shown}{more}"
+        problems.append(Problem(("capacity",), msg))
+        return None
+    return array.astype(np.int64)
+
+
+def _forbidden_cells(forbidden: object, n: int, m: int, problems: list[Problem]) -> IndexArray:
+    """Linear indices ``row * m + col`` of the forbidden pairs, sorted (empty if none)."""
+    empty = np.zeros(0, dtype=np.intp)
+    if forbidden is None:
+        return empty
+    if _is_sparse(forbidden):
+        from scipy.sparse import coo_array
+
+        coo = coo_array(cast(Any, forbidden))
+        if coo.shape != (n, m):
+            msg = f"a mask must have the shape of `cost`, {(n, m)}; got {coo.shape}"
+            problems.append(Problem(("forbidden",), msg))
+            return empty
+        nz = coo.data != 0
+        rows, cols = coo.coords[0][nz], coo.coords[1][nz]
+    else:
+        try:
+            array = np.asarray(forbidden)
+        except (TypeError, ValueError) as exc:
+            msg = f"could not be read ({exc}); pass a boolean mask or (row, col) pairs"
+            problems.append(Problem(("forbidden",), msg))
+            return empty
+        if array.dtype.kind == "b":
+            if array.shape != (n, m):
+                msg = f"a boolean mask must have the shape of `cost`, {(n, m)}; got {array.shape}"
+                problems.append(Problem(("forbidden",), msg))
+                return empty
+            rows, cols = np.nonzero(array)
+        else:
+            if array.size == 0:
+                return empty
+            if array.dtype.kind not in "iu" or array.ndim != 2 or array.shape[1] != 2:
+                msg = (
+                    "expected a boolean mask of the shape of `cost` or (row, col) pairs of "
+                    f"integers, got an array of dtype {array.dtype} and shape {array.shape}"
+                )
+                problems.append(Problem(("forbidden",), msg))
+                return empty
+            rows, cols = array[:, 0], array[:, 1]
+            outside = (rows < 0) | (rows >= n) | (cols < 0) | (cols >= m)
+            if outside.any():
+                cells = array[outside]
+                msg = _listed(cells, "pairs outside the cost matrix") + f" (shape {(n, m)})"
+                problems.append(Problem(("forbidden",), msg))
+                return empty
+    return np.unique(rows.astype(np.intp) * m + cols.astype(np.intp))
+
+
+def _solve_assignment_iv(
+    cost: object, capacity: object, forbidden: object
+) -> tuple[_Arcs, IntArray]:
+    """Validate the inputs of :func:`solve_assignment`: the allowed pairs and the capacities."""
+    problems: list[Problem] = []
+    arcs = _cost_arcs(cost, problems)
+    caps = _capacity_iv(capacity, arcs.m if arcs is not None else None, problems)
+    banned = np.zeros(0, dtype=np.intp)
+    if arcs is not None:
+        banned = _forbidden_cells(forbidden, arcs.n, arcs.m, problems)
+    if problems or arcs is None or caps is None:
+        raise SchemaError(problems)
+    if banned.size:
+        rows = np.repeat(np.arange(arcs.n, dtype=np.intp), np.diff(arcs.indptr))
+        keep = ~np.isin(rows * arcs.m + arcs.cols, banned, assume_unique=False)
+        indptr = np.zeros(arcs.n + 1, dtype=np.intp)
+        np.cumsum(np.bincount(rows[keep], minlength=arcs.n), out=indptr[1:])
+        arcs = _Arcs(arcs.n, arcs.m, indptr, arcs.cols[keep], arcs.costs[keep])
+    return arcs, caps
+
+
+# -- integer costs -------------------------------------------------------------------------------
+
+
+def _on_grid(values: FloatArray, e: int) -> bool:
+    """Whether every value is an integer multiple of ``2**-e`` (a sample is tried first)."""
+    factor = math.ldexp(1.0, e)
+    for part in (values[:: max(1, values.shape[0] // 4096)], values):
+        if not e:
+            if not np.array_equal(part, np.rint(part)):
+                return False
+            continue
+        scaled = part * factor  # a power of two: exact unless it overflows or underflows
+        if not np.array_equal(scaled, np.rint(scaled)) or not np.array_equal(scaled / factor, part):
+            return False
+    return True
+
+
+def _to_grid(costs: FloatArray, n: int, growth: int) -> tuple[IntArray, int, bool]:
+    """Costs as integers on the grid ``2**-e`` above the least cost: ``(ints, e, exact)``.
+
+    The grid is the coarsest on which every cost lies, if the solver's integers can carry it
+    (`exact` is then True: an optimum of the integers is an optimum of the costs); otherwise
+    the finest they can carry, and the costs are rounded to it.
+    """
+    low, high = float(costs.min()), float(costs.max())
+    span = high - low
+    if span == 0:
+        return np.zeros(costs.shape[0], dtype=np.int64), 0, True
+    steps = LIMIT // (16 * (n + 2) * growth)  # grid steps the solver's integers can carry
+    finest = min(math.floor(math.log2(steps) - math.log2(span)), _MAX_EXPONENT)
+    if finest >= 0 and _on_grid(costs, 0):
+        e, exact = 0, True  # integers: the common case
+    elif _on_grid(costs, finest):
+        lo, hi = (0, finest) if finest >= 0 else (finest - 64, finest)
+        while hi - lo > 1:  # the coarsest grid that holds every cost, in (lo, hi]
+            mid = (lo + hi) // 2
+            lo, hi = (lo, mid) if _on_grid(costs, mid) else (mid, hi)
+        e, exact = hi, True
+    else:
+        e, exact = finest, False
+    ints = np.rint((costs - low) * math.ldexp(1.0, e)).astype(np.int64)
+    return ints, e, exact
+
+
+# -- the solver ----------------------------------------------------------------------------------
+
+
+def solve_assignment(
+    cost: ArrayLike | SparseLike,
+    capacity: ArrayLike,
+    *,
+    forbidden: ArrayLike | SparseLike | Sequence[tuple[int, int]] | None = None,
+) -> AssignmentResult:
+    """Place participants with providers: as many as possible, then at the least total cost.
+
+    Each participant (row) goes to at most one provider (column); provider ``j`` takes at most
+    ``capacity[j]`` participants. Among all placements of the largest possible number of
+    participants, the result has the least total cost, and carries dual prices that certify it.
+
+    .. versionadded:: 0.1
+
+    Parameters
+    ----------
+    cost : array_like or scipy sparse matrix, shape (n_participants, n_providers)
+        The cost of each pair. Dense: NaN or ``+inf`` marks a pair as not allowed. Sparse: only
+        the stored entries are allowed (a stored zero is an allowed pair of cost 0); duplicate
+        entries are summed, as scipy does. ``-inf`` is refused.
+    capacity : int or array_like of int, shape (n_providers,)
+        How many participants each provider takes at most; one integer for all.
+    forbidden : array_like of bool, sparse matrix, or sequence of (row, col), optional
+        Further pairs not allowed: a boolean mask of the shape of `cost`, or (row, column)
+        index pairs.
+
+    Returns
+    -------
+    AssignmentResult
+        The placement (`provider`, -1 for unplaced), `total_cost`, `n_assigned`, why each
+        unplaced participant is unplaced, each provider's `load`, and the certificate
+        (`prices`, `max_violation`, `gap_bound`).
+
+    Raises
+    ------
+    SchemaError
+        If `cost` is not a 2-D real matrix or holds ``-inf``, if `capacity` is not one
+        non-negative integer per provider, or if `forbidden` does not fit `cost`.
+
+    Notes
+    -----
+    The solver is an ε-scaling auction (Bertsekas) with capacities, run on integers, with
+    reverse rounds for the providers left with room (the problem is asymmetric: more places
+    than participants, or fewer). When not every participant can be placed, a maximum flow
+    (scipy) gives how many can, and the auction then chooses which, at least cost. Costs that
+    are integers or binary fractions are solved exactly; other floats are solved on a fine
+    integer grid and then repaired on the original costs until no exchange improves the total
+    by more than rounding (see the module notes and `gap_bound`).
+
+    Examples
+    --------
+    Six participants, three providers with two places each:
+
+    >>> import numpy as np
+    >>> from sparkus.matching import solve_assignment
+    >>> rng = np.random.default_rng(0)
+    >>> cost = rng.integers(1, 10, size=(6, 3)).astype(float)
+    >>> cost[0, 1] = np.nan  # participant 0 may not go to provider 1
+    >>> result = solve_assignment(cost, capacity=2)
+    >>> result.provider
+    array([2, 2, 0, 1, 0, 1])
+    >>> result
+    AssignmentResult(n=6, assigned=6, total_cost=24, gap_bound=0)
+
+    With one place fewer, one participant is left out, and the result says why:
+
+    >>> fewer = solve_assignment(cost, capacity=[2, 2, 1])
+    >>> fewer.n_assigned, fewer.total_cost, fewer.unassigned_reason
+    (5, 19.0, {0: 'capacity'})
+    """
+    arcs, caps = _solve_assignment_iv(cost, capacity, forbidden)
+    n, m = arcs.n, arcs.m
+    has_candidate = np.diff(arcs.indptr) > 0
+
+    # The solver sees only participants with a provider that has room, and those providers.
+    indptr, cols, values = arcs.indptr, arcs.cols, arcs.costs
+    degree = np.diff(indptr)
+    filtered = bool(caps.size) and int(caps.min()) == 0
+    if filtered:
+        rows_all = np.repeat(np.arange(n, dtype=np.intp), degree)
+        usable = caps[cols] > 0
+        degree = np.bincount(rows_all[usable], minlength=n)
+        cols, values = cols[usable], values[usable]
+    active = np.flatnonzero(degree > 0)
+    if filtered or active.shape[0] < n:
+        indptr = np.zeros(active.shape[0] + 1, dtype=np.intp)
+        np.cumsum(degree[active], out=indptr[1:])
+    n_active = int(active.shape[0])
+
+    provider = np.full(n, -1, dtype=np.intp)
+    prices = np.zeros(m, dtype=np.float64)
+    max_violation = gap_bound = total_cost = 0.0
+    if n_active:
+        fixed = _solve(indptr, cols, values, caps, m)
+        chosen = fixed.arc >= 0
+        provider[active[chosen]] = cols[fixed.arc[chosen]]
+        prices = fixed.prices.copy()
+        max_violation, gap_bound = fixed.max_violation, fixed.gap_bound
+        total_cost = math.fsum(values[fixed.arc[chosen]].tolist())
+
+    prices[caps == 0] = np.inf  # a provider without places: no price would attract anyone
+    placed = provider >= 0
+    load = np.bincount(provider[placed], minlength=m).astype(np.int64)
+    reasons = {
+        int(i): (NO_CANDIDATE if not has_candidate[i] else CAPACITY)
+        for i in np.flatnonzero(~placed)
+    }
+    return AssignmentResult(
+        provider=provider,
+        total_cost=total_cost,
+        n_assigned=int(placed.sum()),
+        unassigned_reason=reasons,
+        load=load,
+        capacity=caps,
+        prices=prices,
+        max_violation=max_violation,
+        gap_bound=gap_bound,
+    )
+
+
+def _solve(
+    indptr: IndexArray, cols: IndexArray, values: FloatArray, caps: IntArray, m: int
+) -> Repaired:
+    """Run the auction on integer costs, then certify (and if needed repair) on the floats."""
+    n_active = indptr.shape[0] - 1
+    for growth in (_PRICE_GROWTH, max(16 * _PRICE_GROWTH, 4 * (min(n_active, m) + 3))):
+        ints, e, exact = _to_grid(values, n_active, growth)
+        scaled = ints * np.int64(n_active + 1)
+        top = int(ints.max()) + 1
+        try:
+            outcome = auction(indptr, cols, scaled, caps, artificial_cost=top * (n_active + 1))
+        except PriceOverflowError:  # pragma: no cover - prices far beyond the cost range
+            continue
+        step = math.ldexp(1.0, -e)
+        low = float(values.min())
+        unit = step / (n_active + 1)
+        return repair(
+            indptr=indptr,
+            cols=cols,
+            costs=values,
+            capacity=caps,
+            arc=outcome.arc,
+            prices=outcome.prices * unit,
+            artificial_cost=low + top * step,
+            artificial_price=outcome.artificial_price * unit,
+            left_over=n_active - outcome.n_max,
+            exact=exact,
+            integer_violation=outcome.violation,
+            unit=unit,
+        )
+    msg = "the assignment solver ran out of integer range (a sparkus bug)"  # pragma: no cover
+    raise RuntimeError(msg)  # pragma: no cover

@@ -1,0 +1,694 @@
+"""Stable matching with capacities: deferred acceptance and stability checks.
+
+The many-to-one stable matching problem (Gale and Shapley's college admissions; the
+hospitals/residents problem): proposers (participants) rank reviewers (coaches, mentors) and
+reviewers rank proposers; a pair is *acceptable* when each lists the other; reviewer ``r`` takes
+at most ``capacity[r]`` proposers. A matching is *stable* when it uses only acceptable pairs,
+respects the capacities, and no acceptable pair ``(p, r)`` would rather be together: ``p``
+prefers ``r`` to its match (or is unmatched) while ``r`` has room or prefers ``p`` to one of its
+own.
+
+:func:`deferred_acceptance` returns the proposer-optimal stable matching: every proposer gets the
+best reviewer it has in any stable matching (Gale and Shapley, 1962; Roth, 1984, for the
+capacities). Proposals are made in parallel rounds, vectorised with numpy over rank arrays:
+every unmatched proposer proposes to its next acceptable reviewer at once, and each reviewer keeps
+the best proposals up to its capacity. The outcome does not depend on the order of proposals.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import numbers
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any, Final
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from sparkus._errors import PathSegment, Problem, SchemaError
+from sparkus._results import Result, Table, format_number
+from sparkus.matching._assignment_auction import _ranges
+
+__all__ = ["StableMatching", "blocking_pairs", "deferred_acceptance", "is_stable"]
+
+IndexArray = NDArray[np.intp]
+
+_FEW: Final = 256
+"""Below this many free proposers, deferred acceptance finishes one proposal at a time."""
+
+_MAX_LISTED: Final = 8
+"""Problems listed one by one per preference list before a count of the rest."""
+
+
+# -- the encoded problem -------------------------------------------------------------------------
+
+
+@attrs.frozen(eq=False)
+class _Problem:
+    """Preferences as integer arrays; person ids by position.
+
+    Proposer ``p``'s acceptable reviewers, best first, are ``rev[ptr[p]:ptr[p+1]]``; entry ``e``
+    has the rank ``rank[e]`` of ``p`` in that reviewer's list (0 = the reviewer's favourite).
+    """
+
+    proposers: tuple[Hashable, ...]
+    reviewers: tuple[Hashable, ...]
+    ptr: IndexArray
+    rev: IndexArray
+    rank: IndexArray
+    capacity: IndexArray
+
+    @property
+    def n_proposers(self) -> int:
+        return len(self.proposers)
+
+    @property
+    def n_reviewers(self) -> int:
+        return len(self.reviewers)
+
+
+def _segment(identifier: Hashable) -> PathSegment:
+    """An id as a path segment of a :class:`Problem` (ints stay ints, the rest as text)."""
+    if isinstance(identifier, int) and not isinstance(identifier, bool):
+        return identifier
+    return str(identifier)
+
+
+def _index(ids: Sequence[Hashable]) -> dict[Hashable, int]:
+    return {identifier: k for k, identifier in enumerate(ids)}
+
+
+def _encode_lists(
+    prefs: Mapping[Any, Any],
+    name: str,
+    other: dict[Hashable, int],
+    other_name: str,
+    problems: list[Problem],
+) -> tuple[IndexArray, IndexArray]:
+    """Every preference list as positions into `other`, concatenated: ``(ptr, flat)``."""
+    lists = list(prefs.values())
+    if all(type(v) is list or type(v) is tuple for v in lists):
+        # Fast path: one pass over all ids; any problem is found again, list by list, below.
+        sizes = np.fromiter(map(len, lists), dtype=np.intp, count=len(lists))
+        try:
+            flat_codes = np.fromiter(
+                map(other.__getitem__, itertools.chain.from_iterable(lists)),
+                dtype=np.intp,
+                count=int(sizes.sum()),
+            )
+        except (KeyError, TypeError):
+            pass
+        else:
+            owner_of = np.repeat(np.arange(len(lists), dtype=np.intp), sizes)
+            keys = np.sort(owner_of * max(len(other), 1) + flat_codes)
+            if not np.any(keys[1:] == keys[:-1]):
+                ptr = np.zeros(len(lists) + 1, dtype=np.intp)
+                np.cumsum(sizes, out=ptr[1:])
+                return ptr, flat_codes
+    lengths: list[int] = []
+    flat: list[int] = []
+    lookup = other.__getitem__
+    for owner, given in prefs.items():
+        listed: Sequence[Any] = given
+        if type(given) is not list and type(given) is not tuple:
+            if isinstance(given, str | bytes) or not isinstance(given, Sequence | np.ndarray):
+                msg = (
+                    f"expected an ordered list of {other_name} ids (most preferred first), "
+                    f"got {type(given).__name__}"
+                )
+                problems.append(Problem((name, _segment(owner)), msg))
+                lengths.append(0)
+                continue
+            listed = list(given)
+        try:
+            codes: list[int] = list(map(lookup, listed))
+        except (KeyError, TypeError):
+            problems.extend(_unknown(listed, other, (name, _segment(owner)), other_name))
+            lengths.append(0)
+            continue
+        if len(set(codes)) != len(codes):
+            problems.append(_twice(listed, codes, (name, _segment(owner)), other_name))
+            lengths.append(0)
+            continue
+        lengths.append(len(codes))
+        flat.extend(codes)
+    ptr = np.zeros(len(lengths) + 1, dtype=np.intp)
+    np.cumsum(lengths, out=ptr[1:])
+    return ptr, np.asarray(flat, dtype=np.intp)
+
+
+def _unknown(
+    listed: Sequence[Any],
+    other: dict[Hashable, int],
+    where: tuple[PathSegment, ...],
+    other_name: str,
+) -> list[Problem]:
+    """One problem per unknown id of a list (the first few), then a count of the rest."""
+    unknown = [
+        (k, x) for k, x in enumerate(listed) if not isinstance(x, Hashable) or x not in other
+    ]
+    out = [
+        Problem(
+            (*where, k), f"{x!r} is not a {other_name}: it has no entry in `{other_name}_prefs`"
+        )
+        for k, x in unknown[:_MAX_LISTED]
+    ]
+    if len(unknown) > _MAX_LISTED:
+        out.append(Problem(where, f"... and {len(unknown) - _MAX_LISTED} more unknown ids"))
+    return out
+
+
+def _twice(
+    listed: Sequence[Any], codes: list[int], where: tuple[PathSegment, ...], other_name: str
+) -> Problem:
+    """The problem of a list that names someone more than once."""
+    seen: set[int] = set()
+    twice = []
+    for x, c in zip(listed, codes, strict=True):
+        if c in seen:
+            twice.append(x)
+        seen.add(c)
+    shown = ", ".join(repr(x) for x in twice[:_MAX_LISTED])
+    return Problem(where, f"lists {shown} more than once; rank each {other_name} at most once")
+
+
+def _capacity_iv(
+    capacity: object, reviewers: Sequence[Hashable], problems: list[Problem]
+) -> IndexArray:
+    """One non-negative integer per reviewer, from a mapping."""
+    out = np.zeros(len(reviewers), dtype=np.intp)
+    if not isinstance(capacity, Mapping):
+        msg = f"expected a mapping of reviewer id to an integer, got {type(capacity).__name__}"
+        problems.append(Problem(("capacity",), msg))
+        return out
+    known = set(reviewers)
+    for r in capacity:
+        if not isinstance(r, Hashable) or r not in known:
+            msg = "is not a reviewer: it has no entry in `reviewer_prefs`"
+            problems.append(Problem(("capacity", _segment(r)), msg))
+    for k, r in enumerate(reviewers):
+        if r not in capacity:
+            msg = "is missing; give every reviewer a capacity (0 for none)"
+            problems.append(Problem(("capacity", _segment(r)), msg))
+            continue
+        value = capacity[r]
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+            msg = f"expected a non-negative integer, got {value!r}"
+            problems.append(Problem(("capacity", _segment(r)), msg))
+            continue
+        out[k] = int(value)
+    return out
+
+
+def _ids(prefs: object, name: str, problems: list[Problem]) -> tuple[Hashable, ...] | None:
+    if not isinstance(prefs, Mapping):
+        msg = f"expected a mapping of id to an ordered list of ids, got {type(prefs).__name__}"
+        problems.append(Problem((name,), msg))
+        return None
+    return tuple(prefs)
+
+
+def _encode(proposer_prefs: object, reviewer_prefs: object, capacity: object) -> _Problem:
+    """Validate the three inputs and encode them (raises SchemaError with every problem)."""
+    problems: list[Problem] = []
+    proposers = _ids(proposer_prefs, "proposer_prefs", problems)
+    reviewers = _ids(reviewer_prefs, "reviewer_prefs", problems)
+    if (
+        proposers is None
+        or reviewers is None
+        or not isinstance(proposer_prefs, Mapping)
+        or not isinstance(reviewer_prefs, Mapping)
+    ):
+        raise SchemaError(problems)
+    p_index, r_index = _index(proposers), _index(reviewers)
+    p_ptr, p_flat = _encode_lists(proposer_prefs, "proposer_prefs", r_index, "reviewer", problems)
+    r_ptr, r_flat = _encode_lists(reviewer_prefs, "reviewer_prefs", p_index, "proposer", problems)
+    caps = _capacity_iv(capacity, reviewers, problems)
+    if problems:
+        raise SchemaError(problems)
+    n_p = len(proposers)
+    # The rank of proposer p in reviewer r's list, found by sorted keys r * n_p + p.
+    r_of = np.repeat(np.arange(len(reviewers), dtype=np.intp), np.diff(r_ptr))
+    r_keys = r_of * n_p + r_flat
+    order = np.argsort(r_keys, kind="stable")
+    sorted_keys = r_keys[order]
+    r_rank = (np.arange(r_flat.shape[0], dtype=np.intp) - np.repeat(r_ptr[:-1], np.diff(r_ptr)))[
+        order
+    ]
+    p_of = np.repeat(np.arange(n_p, dtype=np.intp), np.diff(p_ptr))
+    keys = p_flat * n_p + p_of
+    needles = np.argsort(keys, kind="stable")
+    at = np.empty(keys.shape[0], dtype=np.intp)
+    at[needles] = np.searchsorted(sorted_keys, keys[needles])
+    at_clipped = np.minimum(at, max(sorted_keys.shape[0] - 1, 0))
+    acceptable = (
+        (at < sorted_keys.shape[0]) & (sorted_keys[at_clipped] == keys)
+        if sorted_keys.size
+        else np.zeros(keys.shape[0], dtype=bool)
+    )
+    rank = np.where(acceptable, r_rank[at_clipped] if r_rank.size else 0, -1)
+    kept = np.bincount(p_of[acceptable], minlength=n_p)
+    ptr = np.zeros(n_p + 1, dtype=np.intp)
+    np.cumsum(kept, out=ptr[1:])
+    return _Problem(
+        proposers=proposers,
+        reviewers=reviewers,
+        ptr=ptr,
+        rev=p_flat[acceptable],
+        rank=rank[acceptable].astype(np.intp),
+        capacity=caps,
+    )
+
+
+# -- deferred acceptance -------------------------------------------------------------------------
+
+
+def _propose(problem: _Problem) -> tuple[IndexArray, int]:
+    """Deferred acceptance, proposers proposing in parallel rounds.
+
+    Returns, per proposer, the entry (into ``problem.rev``) of its match or -1, and the number of
+    proposals made.
+    """
+    n_p, n_r = problem.n_proposers, problem.n_reviewers
+    caps = problem.capacity
+    offsets = np.zeros(n_r + 1, dtype=np.intp)
+    np.cumsum(caps, out=offsets[1:])
+    slot_entry = np.full(int(offsets[-1]), -1, dtype=np.intp)  # held proposals, by reviewer
+    slot_rank = np.full(int(offsets[-1]), np.iinfo(np.intp).max, dtype=np.intp)
+    following = problem.ptr[:-1].copy()  # each proposer's next entry to propose
+    held = np.full(n_p, -1, dtype=np.intp)
+    proposer_of = np.repeat(np.arange(n_p, dtype=np.intp), np.diff(problem.ptr))
+    free = np.flatnonzero(following < problem.ptr[1:])
+    proposals = 0
+    while free.size:
+        if free.size <= _FEW:
+            proposals += _propose_one_by_one(
+                problem, free, following, held, slot_entry, slot_rank, offsets
+            )
+            break
+        proposals += int(free.size)
+        entry = following[free]
+        following[free] += 1
+        reviewer = problem.rev[entry]
+        rank = problem.rank[entry]
+        objects = np.unique(reviewer)
+        sizes = caps[objects]
+        slots = _ranges(offsets[objects], sizes)
+        all_r = np.concatenate([np.repeat(objects, sizes), reviewer])
+        all_rank = np.concatenate([slot_rank[slots], rank])
+        all_entry = np.concatenate([slot_entry[slots], entry])
+        order = np.lexsort((all_rank, all_r))
+        sorted_r = all_r[order]
+        first = np.ones(sorted_r.shape[0], dtype=bool)
+        first[1:] = sorted_r[1:] != sorted_r[:-1]
+        starts = np.flatnonzero(first)
+        position = np.arange(sorted_r.shape[0]) - np.repeat(
+            starts, np.diff(np.append(starts, sorted_r.shape[0]))
+        )
+        keep = position < caps[sorted_r]
+        kept = order[keep]
+        target = offsets[sorted_r[keep]] + position[keep]
+        slot_rank[target] = all_rank[kept]
+        slot_entry[target] = all_entry[kept]
+        dropped = all_entry[order[~keep]]
+        dropped = dropped[dropped >= 0]
+        winners = all_entry[kept]
+        winners = winners[winners >= 0]
+        held[proposer_of[dropped]] = -1
+        held[proposer_of[winners]] = winners
+        rejected = proposer_of[dropped]
+        free = np.unique(rejected[following[rejected] < problem.ptr[1:][rejected]])
+    return held, proposals
+
+
+def _propose_one_by_one(
+    problem: _Problem,
+    free: IndexArray,
+    following: IndexArray,
+    held: IndexArray,
+    slot_entry: IndexArray,
+    slot_rank: IndexArray,
+    offsets: IndexArray,
+) -> int:
+    """Finish deferred acceptance one proposal at a time, in plain Python (few proposers left).
+
+    Each reviewer's held proposals sit in a heap keyed by minus the rank, so the worst is on
+    top. Updates `held` in place; returns the number of proposals made.
+    """
+    rev, rank, ptr = problem.rev.tolist(), problem.rank.tolist(), problem.ptr.tolist()
+    nxt = following.tolist()
+    heaps: dict[int, list[tuple[int, int]]] = {}
+    queue = free.tolist()
+    proposals = 0
+    while queue:
+        p = queue.pop()
+        while nxt[p] < ptr[p + 1]:
+            e = nxt[p]
+            nxt[p] += 1
+            proposals += 1
+            r = rev[e]
+            heap = heaps.get(r)
+            if heap is None:
+                lo, hi = int(offsets[r]), int(offsets[r + 1])
+                heap = [
+                    (-k, x)
+                    for k, x in zip(
+                        slot_rank[lo:hi].tolist(), slot_entry[lo:hi].tolist(), strict=True
+                    )
+                    if x >= 0
+                ]
+                heapq.heapify(heap)
+                heaps[r] = heap
+            if len(heap) < int(problem.capacity[r]):
+                heapq.heappush(heap, (-rank[e], e))
+                held[p] = e
+                break
+            if heap and -heap[0][0] > rank[e]:
+                _, out = heapq.heapreplace(heap, (-rank[e], e))
+                held[p] = e
+                loser = int(np.searchsorted(problem.ptr, out, side="right")) - 1
+                held[loser] = -1
+                queue.append(loser)
+                break
+    following[:] = nxt
+    return proposals
+
+
+def _blocking(problem: _Problem, match: IndexArray) -> tuple[IndexArray, IndexArray, bool]:
+    """Blocking pairs of a matching (per proposer its reviewer position, -1 if unmatched).
+
+    Returns ``(proposers, reviewers, feasible)`` where `feasible` says the matching uses only
+    acceptable pairs within the capacities.
+    """
+    n_p, n_r = problem.n_proposers, problem.n_reviewers
+    proposer_of = np.repeat(np.arange(n_p, dtype=np.intp), np.diff(problem.ptr))
+    matched = match >= 0
+    # The entry of each proposer's match, if the pair is acceptable.
+    is_match = problem.rev == match[proposer_of]
+    match_entry = np.full(n_p, -1, dtype=np.intp)
+    match_entry[proposer_of[is_match]] = np.flatnonzero(is_match)
+    acceptable = bool(np.all(match_entry[matched] >= 0))
+    load = np.bincount(match[matched], minlength=n_r)
+    feasible = acceptable and bool(np.all(load <= problem.capacity))
+    # The worst rank held by each reviewer (only meaningful when it is full); a proposer held
+    # without being acceptable counts as worse than anyone the reviewer lists.
+    worst = np.full(n_r, -1, dtype=np.intp)
+    valid = match_entry >= 0
+    np.maximum.at(worst, problem.rev[match_entry[valid]], problem.rank[match_entry[valid]])
+    worst[match[matched & ~valid]] = np.iinfo(np.intp).max
+    position = np.arange(problem.rev.shape[0]) - problem.ptr[proposer_of]
+    own_position = np.where(match_entry >= 0, match_entry - problem.ptr[:-1], np.iinfo(np.intp).max)
+    prefers = position < own_position[proposer_of]
+    room = load[problem.rev] < problem.capacity[problem.rev]
+    accepts = room | (problem.rank < worst[problem.rev])
+    block = prefers & accepts & ~is_match
+    return proposer_of[block], problem.rev[block], feasible
+
+
+# -- results -------------------------------------------------------------------------------------
+
+
+@attrs.frozen(repr=False, eq=False)
+class StableMatching(Result):
+    """The proposer-optimal stable matching found by :func:`deferred_acceptance`.
+
+    .. versionadded:: 0.1
+
+    Attributes
+    ----------
+    matches : dict
+        Every proposer id mapped to its reviewer id, or None if unmatched.
+    assignees : dict
+        Every reviewer id mapped to the list of its proposers, in the reviewer's order of
+        preference.
+    n_matched : int
+        How many proposers are matched.
+    proposals : int
+        How many proposals were made in all (each proposer proposes down its list).
+    """
+
+    matches: dict[Hashable, Hashable | None]
+    assignees: dict[Hashable, list[Hashable]]
+    n_matched: int
+    proposals: int
+    _problem: _Problem = attrs.field(repr=False, alias="problem")
+    _match: IndexArray = attrs.field(repr=False, alias="match")
+
+    def is_stable(self) -> bool:
+        """Whether the matching is stable (always True for :func:`deferred_acceptance`)."""
+        proposers, _, feasible = _blocking(self._problem, self._match)
+        return feasible and proposers.size == 0
+
+    def blocking_pairs(self) -> list[tuple[Hashable, Hashable]]:
+        """The pairs that would rather be together: empty for a stable matching."""
+        return _pairs(self._problem, *_blocking(self._problem, self._match)[:2])
+
+    def to_dict(self) -> dict[str, Any]:
+        """The matches, the assignees and the counts as JSON-ready data.
+
+        Ids become mapping keys as text (JSON objects have string keys).
+        """
+        return {
+            "matches": {str(p): r for p, r in self.matches.items()},
+            "assignees": {str(r): list(ps) for r, ps in self.assignees.items()},
+            "n_matched": self.n_matched,
+            "proposals": self.proposals,
+        }
+
+    def _headline(self) -> str:
+        return (
+            f"n={self._problem.n_proposers}, matched={self.n_matched}, "
+            f"reviewers={self._problem.n_reviewers}"
+        )
+
+    def _tables(self) -> list[Table]:
+        problem = self._problem
+        load = np.array([len(v) for v in self.assignees.values()], dtype=np.intp)
+        full = int(np.count_nonzero(load >= problem.capacity)) if load.size else 0
+        no_options = int(np.count_nonzero(np.diff(problem.ptr) == 0))
+        rows = (
+            ("proposers", format_number(problem.n_proposers)),
+            ("matched", format_number(self.n_matched)),
+            ("unmatched", format_number(problem.n_proposers - self.n_matched)),
+            ("unmatched with no acceptable reviewer", format_number(no_options)),
+            ("reviewers", format_number(problem.n_reviewers)),
+            ("reviewers full", format_number(full)),
+            ("places used", f"{int(load.sum()):,} of {int(problem.capacity.sum()):,}"),
+            ("proposals made", format_number(self.proposals)),
+        )
+        note = "proposer-optimal: each proposer gets its best reviewer in any stable matching"
+        return [Table("Stable matching", ("quantity", "value"), rows, note)]
+
+
+def _pairs(
+    problem: _Problem, proposers: IndexArray, reviewers: IndexArray
+) -> list[tuple[Hashable, Hashable]]:
+    return [
+        (problem.proposers[p], problem.reviewers[r])
+        for p, r in zip(proposers.tolist(), reviewers.tolist(), strict=True)
+    ]
+
+
+def _deferred_acceptance_iv(
+    proposer_prefs: object, reviewer_prefs: object, capacity: object
+) -> _Problem:
+    """Validate the inputs of :func:`deferred_acceptance` and encode them."""
+    return _encode(proposer_prefs, reviewer_prefs, capacity)
+
+
+def deferred_acceptance(
+    proposer_prefs: Mapping[Any, Sequence[Any]],
+    reviewer_prefs: Mapping[Any, Sequence[Any]],
+    capacity: Mapping[Any, int],
+) -> StableMatching:
+    """The proposer-optimal stable matching, with reviewer capacities (deferred acceptance).
+
+    .. versionadded:: 0.1
+
+    Parameters
+    ----------
+    proposer_prefs : mapping of id to sequence of ids
+        Each proposer's acceptable reviewers, most preferred first. Lists may be incomplete.
+    reviewer_prefs : mapping of id to sequence of ids
+        Each reviewer's acceptable proposers, most preferred first. A pair is acceptable only
+        when each side lists the other.
+    capacity : mapping of id to int
+        How many proposers each reviewer takes at most (every reviewer, 0 allowed).
+
+    Returns
+    -------
+    StableMatching
+        `matches` (every proposer to a reviewer or None), `assignees` (every reviewer to its
+        proposers), and methods :meth:`~StableMatching.is_stable` and
+        :meth:`~StableMatching.blocking_pairs`.
+
+    Raises
+    ------
+    SchemaError
+        If a preference list names someone unknown or someone twice, is not an ordered
+        sequence, or a capacity is missing, negative or not an integer; every problem is listed
+        with its path (``proposer_prefs.ann[2]``).
+
+    See Also
+    --------
+    is_stable, blocking_pairs : check any matching against the same preferences.
+
+    Notes
+    -----
+    Every unmatched proposer proposes to its next acceptable reviewer, all at once; each reviewer
+    keeps its best proposals up to its capacity and rejects the rest, who propose again. The
+    result is the proposer-optimal stable matching whatever the order of proposals (Gale and
+    Shapley, 1962; Roth, 1984); it is also the worst stable matching for the reviewers, and by
+    the rural hospitals theorem every stable matching matches the same proposers.
+
+    Examples
+    --------
+    >>> from sparkus.matching import deferred_acceptance
+    >>> proposers = {"ana": ["x", "y"], "ben": ["x"], "cai": ["x", "y"]}
+    >>> reviewers = {"x": ["cai", "ana", "ben"], "y": ["ana", "cai"]}
+    >>> result = deferred_acceptance(proposers, reviewers, {"x": 1, "y": 1})
+    >>> result.matches
+    {'ana': 'y', 'ben': None, 'cai': 'x'}
+    >>> result.is_stable()
+    True
+    """
+    problem = _deferred_acceptance_iv(proposer_prefs, reviewer_prefs, capacity)
+    entry, proposals = _propose(problem)
+    matched = entry >= 0
+    match = np.full(problem.n_proposers, -1, dtype=np.intp)
+    match[matched] = problem.rev[entry[matched]]
+    proposers, reviewers = problem.proposers, problem.reviewers
+    matches: dict[Hashable, Hashable | None] = {
+        p: (reviewers[r] if r >= 0 else None)
+        for p, r in zip(proposers, match.tolist(), strict=True)
+    }
+    # Each reviewer's proposers in the reviewer's order: sort matched entries by rank.
+    chosen = entry[matched]
+    order = np.lexsort((problem.rank[chosen], problem.rev[chosen]))
+    assignees: dict[Hashable, list[Hashable]] = {r: [] for r in reviewers}
+    who = np.flatnonzero(matched)[order]
+    for p, r in zip(who.tolist(), problem.rev[chosen][order].tolist(), strict=True):
+        assignees[reviewers[r]].append(proposers[p])
+    return StableMatching(
+        matches=matches,
+        assignees=assignees,
+        n_matched=int(matched.sum()),
+        proposals=proposals,
+        problem=problem,
+        match=match,
+    )
+
+
+def _matching_iv(matching: object, problem: _Problem) -> IndexArray:
+    """A matching (proposer id to reviewer id or None) as reviewer positions, -1 unmatched."""
+    if not isinstance(matching, Mapping):
+        msg = f"expected a mapping of proposer id to reviewer id or None, got {type(matching).__name__}"
+        raise SchemaError([Problem(("matching",), msg)])
+    p_index, r_index = _index(problem.proposers), _index(problem.reviewers)
+    out = np.full(problem.n_proposers, -1, dtype=np.intp)
+    problems: list[Problem] = []
+    for p, r in matching.items():
+        if not isinstance(p, Hashable) or p not in p_index:
+            problems.append(Problem(("matching", _segment(p)), "is not a proposer"))
+            continue
+        if r is None:
+            continue
+        if not isinstance(r, Hashable) or r not in r_index:
+            msg = f"{r!r} is not a reviewer"
+            problems.append(Problem(("matching", _segment(p)), msg))
+            continue
+        out[p_index[p]] = r_index[r]
+    if problems:
+        raise SchemaError(problems)
+    return out
+
+
+def blocking_pairs(
+    matching: Mapping[Any, Any],
+    proposer_prefs: Mapping[Any, Sequence[Any]],
+    reviewer_prefs: Mapping[Any, Sequence[Any]],
+    capacity: Mapping[Any, int],
+) -> list[tuple[Any, Any]]:
+    """The acceptable pairs that would rather be matched together than as in `matching`.
+
+    .. versionadded:: 0.1
+
+    Parameters
+    ----------
+    matching : mapping of proposer id to reviewer id or None
+        Proposers left out count as unmatched.
+    proposer_prefs, reviewer_prefs, capacity
+        As for :func:`deferred_acceptance`.
+
+    Returns
+    -------
+    list of (proposer id, reviewer id)
+        Pairs ``(p, r)``, each listing the other, such that ``p`` prefers ``r`` to its match
+        (or is unmatched) and ``r`` has room or prefers ``p`` to one of its proposers. A
+        proposer matched in a pair that is not acceptable counts as unmatched on its side, and
+        as the worst of the reviewer's proposers on the other.
+
+    Raises
+    ------
+    SchemaError
+        For invalid preferences (as :func:`deferred_acceptance`) or a matching naming unknown
+        people.
+
+    Examples
+    --------
+    >>> from sparkus.matching import blocking_pairs
+    >>> proposers = {"ana": ["x", "y"], "ben": ["y", "x"]}
+    >>> reviewers = {"x": ["ana", "ben"], "y": ["ben", "ana"]}
+    >>> blocking_pairs({"ana": "y", "ben": "x"}, proposers, reviewers, {"x": 1, "y": 1})
+    [('ana', 'x'), ('ben', 'y')]
+    """
+    problem = _encode(proposer_prefs, reviewer_prefs, capacity)
+    match = _matching_iv(matching, problem)
+    return _pairs(problem, *_blocking(problem, match)[:2])
+
+
+def is_stable(
+    matching: Mapping[Any, Any],
+    proposer_prefs: Mapping[Any, Sequence[Any]],
+    reviewer_prefs: Mapping[Any, Sequence[Any]],
+    capacity: Mapping[Any, int],
+) -> bool:
+    """Whether `matching` is stable for these preferences and capacities.
+
+    Stable means: only acceptable pairs (each lists the other), no reviewer over capacity, and no
+    blocking pair (see :func:`blocking_pairs`).
+
+    .. versionadded:: 0.1
+
+    Parameters
+    ----------
+    matching : mapping of proposer id to reviewer id or None
+        Proposers left out count as unmatched.
+    proposer_prefs, reviewer_prefs, capacity
+        As for :func:`deferred_acceptance`.
+
+    Returns
+    -------
+    bool
+
+    Raises
+    ------
+    SchemaError
+        For invalid preferences or a matching naming unknown people.
+
+    Examples
+    --------
+    >>> from sparkus.matching import is_stable
+    >>> proposers = {"ana": ["x", "y"], "ben": ["y", "x"]}
+    >>> reviewers = {"x": ["ana", "ben"], "y": ["ben", "ana"]}
+    >>> is_stable({"ana": "x", "ben": "y"}, proposers, reviewers, {"x": 1, "y": 1})
+    True
+    >>> is_stable({"ana": "y", "ben": "x"}, proposers, reviewers, {"x": 1, "y": 1})
+    False
+    """
+    problem = _encode(proposer_prefs, reviewer_prefs, capacity)
+    match = _matching_iv(matching, problem)
+    proposers, _, feasible = _blocking(problem, match)
+    return feasible and proposers.size == 0
