@@ -146,7 +146,8 @@ def test_roc_auc_matches_pinned_sklearn_with_and_without_ties():
 @pytest.mark.parametrize(("seed", "n_classes"), [(1, 2), (2, 3), (3, 4)])
 def test_live_agreement_with_installed_sklearn(seed, n_classes):
     """Every metric with a scikit-learn counterpart agrees with the installed scikit-learn."""
-    sk = pytest.importorskip("sklearn.metrics")
+    import sklearn.metrics as sk
+
     rng = np.random.default_rng(seed)
     n = 200
     proba = np.round(rng.dirichlet(np.ones(n_classes), size=n), 2)  # rounding makes ties
@@ -552,7 +553,8 @@ def test_cross_validate_reorders_columns_by_classes_():
 
 def test_cross_validate_with_sklearn_logistic_regression():
     """A scikit-learn classifier works unchanged and is cloned through get_params."""
-    linear_model = pytest.importorskip("sklearn.linear_model")
+    from sklearn import linear_model
+
     X, y = _separable()
     model = linear_model.LogisticRegression()
     cv = cross_validate(model, X, y, k=3, rng=0)

@@ -143,7 +143,8 @@ def test_integer_scale_need_not_start_at_zero():
 
 def test_pandas_categorical_order_and_empty_category():
     """A pandas categorical gives the order; an unused middle category is named."""
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
+
     X, y = _make_levels(3, seed=3)
     names = np.array(["low", "mid", "high"])[y]
     ordered = pd.Categorical(names, categories=["low", "mid", "high"], ordered=True)
