@@ -10,15 +10,15 @@ the original floats, :mod:`sparkus.matching._assignment_repair`), and builds the
 What "exact" means
 ------------------
 Costs that are integers, or binary fractions on a common grid (multiples of 0.5, 0.25, ...),
-whose range fits the solver's 64-bit integers (about ``2**30`` grid steps for 100,000
-participants, more for fewer), are solved exactly: the auction ends with ε-complementary
-slackness for ``ε < 1 / (n + 1)`` grid steps, which proves that no other placement of as many
-participants is cheaper by even one step. Other floats (``0.1``, random draws) are rounded to
-the grid for the auction; the answer is then checked on the original costs by a shortest-path
-computation on the residual graph, and any improving exchange it finds is applied, until no
-exchange lowers the total by more than floating-point rounding. ``gap_bound`` reports the
-certified distance to the optimum that remains (0 in the first case, rounding-sized in the
-second).
+whose range fits the solver's 64-bit integers (about ``2**51 / n`` grid steps for ``n``
+participants: ``2 * 10**10`` for 100,000), are solved exactly: the auction ends with
+ε-complementary slackness for ``ε = 1 / (n + 1)`` grid step, which proves that no other
+placement of as many participants is cheaper by even one step. Other floats (``0.1``, random
+draws) are rounded to the grid for the auction; the answer is then checked on the original
+costs by a shortest-path computation on the residual graph, and any improving exchange it finds
+is applied, until no exchange lowers the total by more than floating-point rounding.
+``gap_bound`` reports the certified distance to the optimum that remains (0 in the first case,
+rounding-sized in the second).
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ NO_CANDIDATE: Final = "no candidate"
 """Reason for a participant with no allowed provider at all."""
 
 CAPACITY: Final = "capacity"
-"""Reason for a participant whose allowed providers are full in every largest placement."""
+"""Reason for a participant with allowed providers whose places went to others (or who has only
+providers of capacity 0)."""
 
 _MAX_LISTED: Final = 8
 """Offending entries named one by one in an error, before a count of the rest."""
@@ -83,16 +84,17 @@ class AssignmentResult(Result):
         allow together.
     unassigned_reason : dict of int to str
         For each participant left unplaced: ``"no candidate"`` when no provider is allowed for
-        it at all, ``"capacity"`` when its allowed providers are taken by others (no placement
-        of as many participants can include it at no extra loss of placements).
+        it at all, ``"capacity"`` when it has allowed providers but their places went to others
+        (placing it would leave someone else out, or cost more).
     load : ndarray of int
         Per provider, how many participants it receives.
     capacity : ndarray of int
         Per provider, its capacity.
     prices : ndarray of float
         The optimality certificate: a dual price per provider (0 for a provider with room
-        left, ``inf`` for one of capacity 0). Each placed participant's cost plus its provider's price is within
-        `max_violation` of its cheapest cost-plus-price among its allowed providers.
+        left, ``inf`` for one of capacity 0). Each placed participant's cost plus its
+        provider's price is within `max_violation` of its cheapest cost-plus-price among its
+        allowed providers.
     max_violation : float
         The largest such excess over all participants; 0 means the prices certify the
         placement exactly.
@@ -216,11 +218,17 @@ def _cost_arcs(cost: object, problems: list[Problem]) -> _Arcs | None:
             problems.append(Problem(("cost",), msg))
             return None
         n, m = (int(s) for s in dense.shape)
-        rows, cols = np.nonzero(~np.isnan(dense) & (dense != np.inf))
-        rows, cols = rows.astype(np.intp), cols.astype(np.intp)
-        values = dense[rows, cols]
-        indptr = np.zeros(n + 1, dtype=np.intp)
-        np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+        if m and np.isfinite(dense).all():  # every pair allowed: the rows as they are
+            rows = np.repeat(np.arange(n, dtype=np.intp), m)
+            cols = np.tile(np.arange(m, dtype=np.intp), n)
+            values = dense.ravel()
+            indptr = np.arange(0, n * m + 1, m, dtype=np.intp)
+        else:
+            rows, cols = np.nonzero(~np.isnan(dense) & (dense != np.inf))
+            rows, cols = rows.astype(np.intp), cols.astype(np.intp)
+            values = dense[rows, cols]
+            indptr = np.zeros(n + 1, dtype=np.intp)
+            np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
     minus_inf = values == -np.inf
     if minus_inf.any():
         cells = np.column_stack([rows[minus_inf], cols[minus_inf]])

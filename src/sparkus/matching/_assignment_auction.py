@@ -12,9 +12,9 @@ How it works (Bertsekas' auction, adapted to capacities and vectorised):
 * Each object ``j`` has ``capacity[j]`` *copies*, each with its own price. Its dual price ``q_j``
   is the price of its cheapest copy; a free copy is a copy held by nobody.
 * The invariant (ε-CS): every assigned person ``i``, holding a copy of ``s`` at price ``π_i``,
-  satisfies ``c_is + π_i <= min over k != s of (c_ik + q_k) + ε``. Since ``q_s <= π_i`` it implies
-  the per-object condition ``c_is + q_s <= min_k (c_ik + q_k) + ε``, which is what the final
-  certificate needs.
+  satisfies ``c_is + π_i <= min over k != s of (c_ik + q_k) + ε``. Since ``q_s <= π_i`` it
+  implies the per-object condition ``c_is + q_s <= min_k (c_ik + q_k) + ε``, which is what the
+  final certificate needs.
 * Forward rounds (Jacobi): every unassigned person bids at once for the cheapest copy of its best
   object, offering ``w - c_ij + ε`` where ``w`` is its best value among *other objects*. Each
   object keeps its ``capacity`` highest offers among its holders and the new bids (free copies
@@ -23,7 +23,7 @@ How it works (Bertsekas' auction, adapted to capacities and vectorised):
   and the invariant intact.
 * Prices of all copies of an object may be lowered to the object's cheapest at any time
   ("flattening"): nobody's ε-CS depends on more than the cheapest copy.
-* ε-scaling: phases with decreasing ε (first the cost range / 1024, then by a factor 32, or
+* ε-scaling: phases with decreasing ε (first the cost range / 1024 or less, then / 32, or
   straight to the last ε when few persons would be released); each phase starts from the last
   prices, releases the persons who violate ε-CS for the new ε, and reassigns them. A price war
   (many bidders, no progress) raises ε within a phase; later phases shrink it again.
@@ -89,7 +89,8 @@ _DEFAULT_ALPHA: Final = 32
 """Factor by which ε shrinks between phases."""
 
 _EPS0_DIVISOR: Final = 1024
-"""The first ε is the cost range divided by this."""
+"""The first ε is the cost range divided by this, or by 20 times the mean number of options if
+that is larger (more options, finer price differences)."""
 
 
 class PriceOverflowError(OverflowError):
@@ -752,7 +753,8 @@ class _Auction:
 
     def run(self, alpha: int, first_eps: int | None) -> int:
         """Solve; return the number of ε-phases."""
-        eps = max(1, first_eps if first_eps is not None else self.cost_range // _EPS0_DIVISOR)
+        divisor = max(_EPS0_DIVISOR, 20 * self.arc_cols.shape[0] // max(self.n, 1))
+        eps = max(1, first_eps if first_eps is not None else self.cost_range // divisor)
         phases = 0
         slack: IntArray | None = None
         while True:

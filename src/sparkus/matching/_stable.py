@@ -35,7 +35,7 @@ __all__ = ["StableMatching", "blocking_pairs", "deferred_acceptance", "is_stable
 
 IndexArray = NDArray[np.intp]
 
-_FEW: Final = 256
+_FEW: Final = 64
 """Below this many free proposers, deferred acceptance finishes one proposal at a time."""
 
 _MAX_LISTED: Final = 8
@@ -338,6 +338,8 @@ def _propose_one_by_one(
     top. Updates `held` in place; returns the number of proposals made.
     """
     rev, rank, ptr = problem.rev.tolist(), problem.rank.tolist(), problem.ptr.tolist()
+    owner = np.repeat(np.arange(problem.n_proposers), np.diff(problem.ptr)).tolist()
+    caps = problem.capacity.tolist()
     nxt = following.tolist()
     heaps: dict[int, list[tuple[int, int]]] = {}
     queue = free.tolist()
@@ -361,14 +363,14 @@ def _propose_one_by_one(
                 ]
                 heapq.heapify(heap)
                 heaps[r] = heap
-            if len(heap) < int(problem.capacity[r]):
+            if len(heap) < caps[r]:
                 heapq.heappush(heap, (-rank[e], e))
                 held[p] = e
                 break
             if heap and -heap[0][0] > rank[e]:
                 _, out = heapq.heapreplace(heap, (-rank[e], e))
                 held[p] = e
-                loser = int(np.searchsorted(problem.ptr, out, side="right")) - 1
+                loser = owner[out]
                 held[loser] = -1
                 queue.append(loser)
                 break
@@ -584,7 +586,8 @@ def deferred_acceptance(
 def _matching_iv(matching: object, problem: _Problem) -> IndexArray:
     """A matching (proposer id to reviewer id or None) as reviewer positions, -1 unmatched."""
     if not isinstance(matching, Mapping):
-        msg = f"expected a mapping of proposer id to reviewer id or None, got {type(matching).__name__}"
+        got = type(matching).__name__
+        msg = f"expected a mapping of proposer id to reviewer id or None, got {got}"
         raise SchemaError([Problem(("matching",), msg)])
     p_index, r_index = _index(problem.proposers), _index(problem.reviewers)
     out = np.full(problem.n_proposers, -1, dtype=np.intp)
