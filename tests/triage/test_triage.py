@@ -95,6 +95,8 @@ def test_missing_answers_under_review_are_not_decided():
     assert result.counts["not_assessed"] == 2
     with pytest.raises(SchemaError, match="features"):
         triage(synthetic_org(31, seed=2).population, features=features)
+    with pytest.raises(SchemaError, match="features"):
+        triage(pop, features=features.X)
 
 
 def test_bad_arguments_are_named(org):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, cast
 
 import attrs
 import numpy as np
@@ -279,7 +279,9 @@ def triage(
         instrument = rubric_items if rubric_items is not None else default_instrument()
     if features is None:
         features = instrument.features(population, missing=missing)
-    elif not np.array_equal(features.ids, population.ids):
+    elif not isinstance(given := cast(object, features), Features) or not np.array_equal(
+        given.ids, population.ids
+    ):
         msg = "must be Features whose ids are the population's, in the same order"
         raise SchemaError([Problem(("features",), msg)])
     n = len(population)
