@@ -11,19 +11,18 @@ Employee Selection Procedures (29 CFR 1607.4(D)). It publishes nothing about sma
 from __future__ import annotations
 
 import math
-from typing import Any, Final, TypeAlias, cast
+from typing import Any, Final, cast
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
 from sparkus._errors import Problem, SchemaError
+from sparkus._privacy import Group, distinct_groups, suppress_small_groups
 from sparkus._results import Result, Table, format_number
 from sparkus.triage._evaluate import _row_problems, _same_length
 
 __all__ = ["AuditResult", "audit"]
-
-Group: TypeAlias = str | int
 
 FOUR_FIFTHS: Final = 0.8
 """A selection rate below this share of the highest group's rate is evidence of adverse impact."""
@@ -213,37 +212,6 @@ def _audit_iv(
     return chosen, group_array, truth, int(cast(int, min_group_size))
 
 
-def _distinct(groups: npt.NDArray[Any]) -> tuple[list[Group], npt.NDArray[np.intp]]:
-    """The sorted distinct groups (ints before strings) and each person's index into them."""
-    if groups.dtype.kind != "O":
-        uniq, inverse = np.unique(groups, return_inverse=True)
-        return cast(list[Group], uniq.tolist()), inverse.reshape(-1).astype(np.intp)
-    values = [v.item() if isinstance(v, np.generic) else v for v in groups.tolist()]
-    names = sorted(set(values), key=lambda g: (isinstance(g, str), g))
-    index = {g: i for i, g in enumerate(names)}
-    return names, np.fromiter((index[v] for v in values), np.intp, count=len(values))
-
-
-def _suppress(counts: npt.NDArray[np.int64], m: int) -> tuple[set[int], set[int]]:
-    """The primary and the complementary suppressions, as indices into `counts`.
-
-    Groups smaller than `m` are hidden; then, if any is, further groups are hidden, smallest
-    first (sorted order on a tie), until the hidden groups hold at least `m` people and at
-    least two groups (or every group is hidden).
-    """
-    primary = {int(i) for i in np.flatnonzero(counts < m)}
-    extra: set[int] = set()
-    if not primary:
-        return primary, extra
-    order = [int(i) for i in np.argsort(counts, kind="stable") if int(i) not in primary]
-    for i in order:
-        hidden = sorted(primary | extra)
-        if len(hidden) >= 2 and int(counts[hidden].sum()) >= m:
-            break
-        extra.add(i)
-    return primary, extra
-
-
 def audit(
     selected: npt.ArrayLike,
     groups: npt.ArrayLike,
@@ -320,10 +288,10 @@ def audit(
     .. versionadded:: 0.1
     """
     chosen, group_array, truth, m = _audit_iv(selected, groups, labels, min_group_size)
-    names, index = _distinct(group_array)
+    names, index = distinct_groups(group_array)
     counts = np.bincount(index, minlength=len(names)).astype(np.int64)
     hits = np.bincount(index, weights=chosen, minlength=len(names)).astype(np.int64)
-    primary, extra = _suppress(counts, m)
+    primary, extra = suppress_small_groups(counts, m)
     shown = [i for i in range(len(names)) if i not in primary | extra]
     suppressed = {names[i]: f"fewer than {m} people" for i in sorted(primary)} | {
         names[i]: f"complementary: hidden so that the groups of fewer than {m} cannot be "

@@ -1,0 +1,102 @@
+"""The two contracts a plugin implements: a matcher and a compatibility scorer.
+
+Both are :class:`typing.Protocol` classes, so a plugin needs no sparkus base class: any object
+with the right attributes conforms. The registry (:func:`sparkus.matching.register`) checks the
+contract when a plugin is registered, and :func:`sparkus.testing.check_matcher` checks the
+behaviour every matcher must keep.
+
+One canonical input shape keeps plugins small. A matcher never sees dense arrays, NaN or
+forbidden-pair lists: sparkus validates what the caller passed, removes forbidden pairs and
+pairs fixed by a person beforehand, and hands the matcher a CSR matrix of allowed pairs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, runtime_checkable
+
+import numpy as np
+from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_array
+
+    from sparkus.model import Population, Provider
+else:
+    csr_array = Any
+
+__all__ = ["Matcher", "PairScore", "Scorer"]
+
+FloatArray: TypeAlias = NDArray[np.float64]
+IndexArray: TypeAlias = NDArray[np.intp]
+
+PairScore: TypeAlias = Callable[[IndexArray, IndexArray], FloatArray]
+"""A prepared scorer: ``score(rows, cols)`` for integer arrays of participant rows and provider
+columns of one shape (or shapes that broadcast) returns the scores of those pairs, same shape."""
+
+
+@runtime_checkable
+class Matcher(Protocol):
+    """Assigns participants (rows) to providers (columns) under capacities.
+
+    A matcher is any object with a ``name`` and a ``match`` method of this signature. sparkus
+    calls it with validated, canonical input and checks its answer.
+
+    .. versionadded:: 0.1
+
+    Attributes
+    ----------
+    name : str
+        The name the matcher is registered and reported under, such as ``"exact"``.
+
+    Notes
+    -----
+    ``cost`` is a :class:`scipy.sparse.csr_array` of shape ``(n_participants, n_providers)``
+    with sorted, unique column indices and finite costs: a stored entry (zero included) is an
+    allowed pair and its cost, a missing entry is not allowed. ``capacity`` is an int64 array
+    of length ``n_providers`` with non-negative entries. ``rng`` is a
+    :class:`numpy.random.Generator` and the only randomness the matcher may use.
+
+    ``match`` returns an integer array of length ``n_participants``: the provider column of each
+    participant, or ``-1`` for none. It must use allowed pairs only, never give a provider more
+    than its capacity, return the same answer for the same input and seed, and leave its inputs
+    unchanged. Lower total cost is better; how close to the optimum it gets is the matcher's own
+    business (``"exact"`` is optimal).
+    """
+
+    name: str
+
+    def match(
+        self, cost: csr_array, capacity: NDArray[np.int64], *, rng: np.random.Generator
+    ) -> IndexArray:
+        """The provider column of each participant, ``-1`` for unassigned."""
+        ...
+
+
+@runtime_checkable
+class Scorer(Protocol):
+    """Scores the compatibility of participant–provider pairs, vectorised over pairs.
+
+    A scorer is any object with a ``name`` and a ``prepare`` method. ``prepare`` sees the whole
+    population and the providers once (to build the arrays it needs) and returns a
+    :data:`PairScore` function that scores many pairs at once.
+
+    .. versionadded:: 0.1
+
+    Attributes
+    ----------
+    name : str
+        The name of the scorer, used in weights and explanations, such as ``"language"``.
+
+    Notes
+    -----
+    Scores are floats in ``[0, 1]``, higher is better. ``-inf`` forbids a pair outright (for
+    instance a provider inside the participant's own management chain); NaN is never allowed.
+    A compatibility model combines scorers with declared weights into one score per pair.
+    """
+
+    name: str
+
+    def prepare(self, participants: Population, providers: Sequence[Provider]) -> PairScore:
+        """Build the arrays this scorer needs and return the vectorised pair scorer."""
+        ...
