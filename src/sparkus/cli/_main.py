@@ -8,6 +8,8 @@ import sys
 from collections.abc import Sequence
 
 from sparkus._errors import SparkusError
+from sparkus.cli._commands import add_commands
+from sparkus.cli._files import FileInputError
 
 _DEMO_HELP = """\
 Run the sparkus pipeline, as far as it exists, on a seeded synthetic organisation and print a
@@ -54,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--json", action="store_true", help="print the report as JSON instead of text"
     )
+    demo.set_defaults(run=_run_demo)
+    add_commands(commands, _positive_int)
     return parser
 
 
@@ -80,13 +84,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     0
     """
     args = _parser().parse_args(argv)
-    from sparkus.cli._demo import build_report, render_report
-
     try:
-        report = build_report(n=args.n, seed=args.seed)
+        return int(args.run(args))
+    except FileInputError as error:
+        lines = "\n".join(f"  {line}" for line in error.lines)
+        print(f"sparkus {args.command}: problems in the input:\n{lines}", file=sys.stderr)
+        return 2
     except SparkusError as error:
         print(f"sparkus {args.command}: {error}", file=sys.stderr)
         return 2
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    from sparkus.cli._demo import build_report, render_report
+
+    report = build_report(n=args.n, seed=args.seed)
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
