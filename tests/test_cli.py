@@ -65,3 +65,12 @@ def test_console_entry_point_runs():
         check=True,
     )
     assert "synthetic organisation" in done.stdout
+
+
+def test_progress_bar_goes_to_stderr_only(capsys):
+    """With --progress the bar is drawn on stderr; stdout holds only the JSON report."""
+    assert main(["demo", "--n", "200", "--json", "--progress"]) == 0
+    captured = capsys.readouterr()
+    json.loads(captured.out)
+    assert captured.err.rstrip().endswith("s")
+    assert "done" in captured.err.splitlines()[-1]

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from sparkus.cli._progress import Progress
 from sparkus.datasets import SyntheticOrg, synthetic_org
 from sparkus.matching import compare_scenarios
 from sparkus.model import Level, SupportType
@@ -14,18 +15,27 @@ from sparkus.triage import ReadinessLevel, TriageResult, audit, triage
 
 Report = dict[str, Any]
 
+STEPS = 3
+"""The number of progress steps of :func:`build_report`."""
 
-def build_report(*, n: int, seed: int) -> Report:
+
+def build_report(*, n: int, seed: int, progress: Progress | None = None) -> Report:
     """The demo's findings as JSON-ready data (the text report renders this)."""
-    org = synthetic_org(n, seed=seed)
-    triaged = triage(org.population, program=org.program)
+    progress = progress if progress is not None else Progress(STEPS, enabled=False)
+    with progress.step("synthetic organisation"):
+        org = synthetic_org(n, seed=seed)
+    with progress.step("readiness triage"):
+        triaged = triage(org.population, program=org.program)
+        triage_report = _triage(org, triaged)
+    with progress.step("support planning"):
+        planning = _planning(org, triaged)
     return {
         "organisation": _organisation(org),
         "providers": _providers(org),
         "program": _program(org),
         "readiness_instrument": _instrument(org),
-        "triage": _triage(org, triaged),
-        "planning": _planning(org, triaged),
+        "triage": triage_report,
+        "planning": planning,
         "ground_truth": _truth(org),
     }
 

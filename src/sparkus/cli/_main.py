@@ -56,6 +56,11 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--json", action="store_true", help="print the report as JSON instead of text"
     )
+    demo.add_argument(
+        "--progress",
+        action="store_true",
+        help="show the progress bar on standard error even when it is not a terminal",
+    )
     demo.set_defaults(run=_run_demo)
     add_commands(commands, _positive_int)
     return parser
@@ -96,9 +101,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_demo(args: argparse.Namespace) -> int:
-    from sparkus.cli._demo import build_report, render_report
+    from sparkus.cli._demo import STEPS, build_report, render_report
+    from sparkus.cli._progress import Progress
 
-    report = build_report(n=args.n, seed=args.seed)
+    progress = Progress(STEPS, enabled=True if args.progress else None)
+    report = build_report(n=args.n, seed=args.seed, progress=progress)
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
