@@ -1,0 +1,396 @@
+"""The program's effect for each subgroup (department, level, support type), privacy first.
+
+Each group's effect is estimated on its own rows; the p-values are adjusted for the number of
+groups reported; and no figure is published about a group with fewer than the minimum number
+of supported or unsupported people, nor anything from which such a group's figures could be
+recovered by subtraction (see ``sparkus._privacy``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final, Literal, TypeAlias
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._errors import EstimationError
+from sparkus._privacy import Group, distinct_groups, suppress_small_groups
+from sparkus._results import Result, Table, format_number
+from sparkus.metrics._checks import (
+    BoolArray,
+    FloatArray,
+    choice_check,
+    indicator,
+    level_check,
+    matrix,
+    rows_text,
+    same_length,
+    schema_error,
+    vector,
+)
+from sparkus.metrics._compare import welch_ttest
+from sparkus.metrics._estimate import Estimate
+from sparkus.metrics._multiple import Adjustment, adjust_pvalues
+from sparkus.metrics._regression import ancova
+
+__all__ = ["SubgroupEffects", "subgroup_effects"]
+
+SubgroupMethod: TypeAlias = Literal["ancova", "difference"]
+_METHODS: Final[tuple[SubgroupMethod, ...]] = ("ancova", "difference")
+_ADJUSTMENTS: Final[tuple[Adjustment, ...]] = ("holm", "fdr_bh", "bonferroni")
+
+
+@attrs.frozen(repr=False, eq=False)
+class SubgroupEffects(Result):
+    """The program's effect in each subgroup large enough to report, with adjusted p-values.
+
+    Every mapping has one entry per *reported* group, in sorted order (ints before strings);
+    suppressed groups appear only in `suppressed`, with the reason.
+
+    .. versionadded:: 0.1
+
+    Attributes
+    ----------
+    estimates : dict of group to Estimate
+        The effect in each reported group (ready for a forest plot).
+    adjusted_pvalues : dict of group to float
+        Each group's p-value adjusted by `p_adjust` over the groups in `estimates`.
+    n_treated, n_control : dict of group to int
+        The number of supported and unsupported people in each reported group.
+    suppressed : dict of group to str
+        The groups whose figures are withheld for privacy, with the reason.
+    not_estimable : dict of group to str
+        Groups large enough to report whose effect could not be estimated, with the reason
+        (their sizes are in `n_treated` and `n_control`).
+    overall : Estimate or None
+        The effect over everyone, by the same method; None (withheld) when a group is
+        suppressed, so that it cannot be subtracted to recover a suppressed group.
+    n : int or None
+        Everyone analysed; None when a group is suppressed.
+    method : str
+        ``"ancova"`` or ``"difference"``.
+    p_adjust : str
+        The p-value adjustment: ``"holm"``, ``"fdr_bh"`` or ``"bonferroni"``.
+    min_group_size : int
+        The fewest supported, and the fewest unsupported, people a reported group has.
+    level : float
+        The confidence level of the intervals.
+    """
+
+    estimates: dict[Group, Estimate]
+    adjusted_pvalues: dict[Group, float]
+    n_treated: dict[Group, int]
+    n_control: dict[Group, int]
+    suppressed: dict[Group, str]
+    not_estimable: dict[Group, str]
+    overall: Estimate | None
+    n: int | None
+    method: str
+    p_adjust: str
+    min_group_size: int
+    level: float
+
+    def _headline(self) -> str:
+        overall = "withheld" if self.overall is None else format_number(self.overall.estimate)
+        return (
+            f"n={self.n if self.n is not None else 'withheld'}, reported={len(self.estimates)}, "
+            f"suppressed={len(self.suppressed)}, method={self.method}, overall={overall}"
+        )
+
+    def _tables(self) -> list[Table]:
+        pct = f"{100 * self.level:.10g}%"
+        headers = ("group", "treated", "control", "effect", "se", f"{pct} low", f"{pct} high",
+                   "p-value", f"p ({self.p_adjust})")  # fmt: skip
+        rows: list[tuple[str, ...]] = []
+        for g in self.n_treated:
+            counts = (format_number(g), format_number(self.n_treated[g]),
+                      format_number(self.n_control[g]))  # fmt: skip
+            if g in self.estimates:
+                e = self.estimates[g]
+                rows.append((*counts, *(format_number(v) for v in (
+                    e.estimate, e.se, e.ci.low, e.ci.high, e.pvalue, self.adjusted_pvalues[g]
+                ))))  # fmt: skip
+            else:
+                rows.append((*counts, "not estimable", "", "", "", "", ""))
+        if self.overall is not None:
+            e = self.overall
+            rows.append(("overall", "", "", *(format_number(v) for v in (
+                e.estimate, e.se, e.ci.low, e.ci.high, e.pvalue)), ""))  # fmt: skip
+        what = (
+            "ANCOVA within each group: y on treated, pre and any covariates (HC1 SE)"
+            if self.method == "ancova"
+            else "Welch's t-test of treated minus control within each group"
+        )
+        notes = [
+            what,
+            f"p-values adjusted ({self.p_adjust}) over the {len(self.estimates)} groups reported",
+            (
+                f"groups with fewer than {self.min_group_size} treated or control people are "
+                "suppressed, with the next smallest until two or more are hidden; then no "
+                "overall figures"
+            ),
+            f"overall: n={self.n if self.n is not None else 'withheld'}"
+            + ("" if self.overall is not None else ", effect withheld"),
+        ]
+        tables = [Table("Effect by group", headers, tuple(rows), "\n".join(notes))]
+        hidden = [(format_number(g), why) for g, why in self.suppressed.items()]
+        hidden += [(format_number(g), why) for g, why in self.not_estimable.items()]
+        if hidden:
+            tables.append(Table("Groups without an estimate", ("group", "reason"), tuple(hidden)))
+        return tables
+
+
+def _labels(groups: object, n: int) -> npt.NDArray[Any]:
+    try:
+        array = np.asarray(groups)
+    except (TypeError, ValueError) as exc:
+        raise schema_error("groups", f"could not be read as an array ({exc})") from None
+    if array.ndim != 1:
+        msg = f"expected a 1-D array of group labels, got an array of shape {array.shape}"
+        raise schema_error("groups", msg)
+    same_length(("y", n), ("groups", array.shape[0]))
+    kind = array.dtype.kind
+    if kind == "O":
+        bad = np.fromiter(
+            (isinstance(v, bool) or not isinstance(v, str | int | np.integer) for v in array),
+            dtype=bool,
+            count=array.shape[0],
+        )
+        if bad.any():
+            rows = np.flatnonzero(bad)
+            shown = ", ".join(repr(array[r]) for r in rows[:3])
+            msg = (
+                f"expected a str or int label per person, got {shown} in {rows_text(rows)}; "
+                "give every person a group"
+            )
+            raise schema_error("groups", msg)
+    elif kind not in "iuU":
+        msg = f"expected group labels as str or int, got dtype {array.dtype}"
+        raise schema_error("groups", msg)
+    return array
+
+
+def _min_size(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+        raise schema_error("min_group_size", f"expected an integer of at least 1, got {value!r}")
+    return int(value)
+
+
+_Inputs = tuple[
+    FloatArray, BoolArray, npt.NDArray[Any], FloatArray | None, FloatArray | None,
+    tuple[str, ...], SubgroupMethod, int, Adjustment, float,
+]  # fmt: skip
+
+
+def _subgroup_effects_iv(
+    y: object, treated: object, groups: object, pre: object, covariates: object,
+    method: object, min_group_size: object, p_adjust: object, level: object,
+) -> _Inputs:  # fmt: skip
+    value = level_check(level)
+    how: SubgroupMethod
+    if method is None:
+        how = "ancova" if pre is not None else "difference"
+    else:
+        how = choice_check(method, "method", _METHODS)
+    adjust = choice_check(p_adjust, "p_adjust", _ADJUSTMENTS)
+    minimum = _min_size(min_group_size)
+    if how == "ancova" and pre is None:
+        msg = "method='ancova' needs `pre`, the outcome before the program; or use 'difference'"
+        raise schema_error("pre", msg)
+    if how == "difference" and covariates is not None:
+        msg = "are only used by method='ancova'; drop them or pass pre= and method='ancova'"
+        raise schema_error("covariates", msg)
+    outcome = vector(y, "y", minimum=2)
+    n = len(outcome)
+    group = indicator(treated, "treated")
+    same_length(("y", n), ("treated", len(group)))
+    labels = _labels(groups, n)
+    before = None
+    if pre is not None:
+        before = vector(pre, "pre")
+        same_length(("y", n), ("pre", len(before)))
+    extra: FloatArray | None = None
+    names: tuple[str, ...] = ()
+    if covariates is not None:
+        extra, names = matrix(covariates, "covariates")
+        same_length(("y", n), ("covariates", extra.shape[0]))
+        clash = sorted(set(names) & {"intercept", "treated", "pre"})
+        if clash:
+            msg = f"names {', '.join(map(repr, clash))} are taken by the design; rename them"
+            raise schema_error("covariates", msg)
+    return outcome, group, labels, before, extra, names, how, minimum, adjust, value
+
+
+def _effect(
+    rows: npt.NDArray[np.intp] | slice,
+    data: tuple[FloatArray, BoolArray, FloatArray | None, FloatArray | None, tuple[str, ...]],
+    method: SubgroupMethod,
+    level: float,
+) -> Estimate:
+    y, treated, pre, extra, names = data
+    if method == "ancova":
+        assert pre is not None  # checked by _subgroup_effects_iv
+        cov = None
+        if extra is not None:  # a covariate constant within the group is its intercept: drop it
+            columns = {k: extra[rows, j] for j, k in enumerate(names)}
+            cov = {k: v for k, v in columns.items() if np.ptp(v) > 0} or None
+        return ancova(y[rows], pre[rows], treated[rows], covariates=cov, cov="HC1", level=level)
+    outcome = y[rows] if pre is None else y[rows] - pre[rows]
+    arm = treated[rows]
+    return welch_ttest(outcome[arm], outcome[~arm], level=level)
+
+
+def subgroup_effects(
+    y: npt.ArrayLike,
+    treated: npt.ArrayLike,
+    groups: npt.ArrayLike,
+    *,
+    pre: npt.ArrayLike | None = None,
+    covariates: npt.ArrayLike | Mapping[str, npt.ArrayLike] | Any = None,
+    method: SubgroupMethod | None = None,
+    min_group_size: int = 5,
+    p_adjust: Adjustment = "holm",
+    level: float = 0.95,
+) -> SubgroupEffects:
+    """The program's effect in each subgroup, with adjusted p-values and privacy suppression.
+
+    .. versionadded:: 0.1
+
+    For each group (a department, a level, a support type), the effect is estimated on that
+    group's rows alone:
+
+    - ``method="ancova"``: :func:`ancova` of `y` on `treated` and `pre` (and `covariates`), with
+      HC1 standard errors; it agrees with statsmodels' ``OLS(...).fit(cov_type="HC1")``;
+    - ``method="difference"``: :func:`welch_ttest` of treated minus control on `y`, or on the
+      gain ``y - pre`` when `pre` is given.
+
+    The p-values are then adjusted for the number of groups reported (:func:`adjust_pvalues`):
+    among many groups, some look different by chance.
+
+    Privacy rule. A group with fewer than `min_group_size` treated or fewer than
+    `min_group_size` control people is suppressed: none of its figures is published. Whenever
+    a group is suppressed, further groups are suppressed, smallest first, until the suppressed
+    groups together hold at least `min_group_size` treated and control people and at least two
+    groups (complementary suppression), and the overall effect and total are withheld, so that
+    no published figure can be subtracted from another to recover a suppressed group. The
+    adjusted p-values count only the reported groups, so they reveal nothing of the others.
+    Cell suppression is not differential privacy: the published sizes still bound the sizes
+    of the suppressed groups.
+
+    Parameters
+    ----------
+    y : array-like of float, shape (n,)
+        The outcome after the program.
+    treated : array-like of bool or {0, 1}, shape (n,)
+        Whether each person was supported.
+    groups : array-like of str or int, shape (n,)
+        Each person's group.
+    pre : array-like of float, shape (n,), optional
+        The outcome before the program.
+    covariates : array-like of shape (n,) or (n, p), or a mapping of name to column, optional
+        More adjustment variables, for ``method="ancova"`` (see :func:`ols`).
+    method : {"ancova", "difference"}, optional
+        The estimator within each group; by default ``"ancova"`` when `pre` is given, else
+        ``"difference"``.
+    min_group_size : int, default 5
+        The fewest treated, and the fewest control, people in a reported group (5 is the
+        common default of people analytics tools; `Program.min_group_size`).
+    p_adjust : {"holm", "fdr_bh", "bonferroni"}, default "holm"
+        The multiple-testing adjustment: ``"holm"`` controls the chance of any false finding,
+        ``"fdr_bh"`` the expected share of false findings.
+    level : float, default 0.95
+        The confidence level of the intervals.
+
+    Returns
+    -------
+    SubgroupEffects
+        The reported groups' effects and sizes, the adjusted p-values, what was suppressed and
+        why, and the overall effect when nothing is suppressed.
+
+    Raises
+    ------
+    EstimationError
+        If the inputs differ in length or hold a missing value (the rows are named).
+    SchemaError
+        If an option is not an allowed value, `treated` is not 0/1, a group label is not a
+        str or an int, ``method="ancova"`` comes without `pre`, or `covariates` come with
+        ``method="difference"``.
+
+    Notes
+    -----
+    Subgroup effects are noisier than the overall effect, and differences between them are
+    noisier still: a group whose interval excludes zero next to one whose interval does not is
+    no evidence that the effects differ. Treat subgroups found after the fact as hypotheses.
+    Within a group, a covariate that is constant there (seniority within a level) is dropped
+    from that group's model: the intercept absorbs it. A group whose effect cannot be estimated
+    (a constant outcome, a singular design) is listed in `not_estimable` with the reason; the
+    others are still reported.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparkus.metrics import subgroup_effects
+    >>> rng = np.random.default_rng(2)
+    >>> dept = np.repeat(["Sales", "Finance", "Marketing", "People"], [120, 80, 60, 9])
+    >>> treated = rng.random(269) < 0.5
+    >>> pre = rng.normal(50.0, 10.0, 269)
+    >>> post = pre + 2.0 + 4.0 * treated + rng.normal(0.0, 5.0, 269)
+    >>> result = subgroup_effects(post, treated, dept, pre=pre)
+    >>> {g: round(e.estimate, 2) for g, e in result.estimates.items()}
+    {'Finance': 2.93, 'Sales': 2.32}
+    >>> {g: round(p, 4) for g, p in result.adjusted_pvalues.items()}
+    {'Finance': 0.0172, 'Sales': 0.0172}
+    >>> result.suppressed
+    {'Marketing': 'complementary: keeps a smaller group from being recovered', 'People': 'fewer than 5 treated or control people'}
+    >>> result.overall is None, result.n is None
+    (True, True)
+    """
+    y_, t_, labels, pre_, extra, names, how, m, adjust, value = _subgroup_effects_iv(
+        y, treated, groups, pre, covariates, method, min_group_size, p_adjust, level
+    )
+    data = (y_, t_, pre_, extra, names)
+    keys, index = distinct_groups(labels)
+    k = len(keys)
+    n_t = np.bincount(index, weights=t_, minlength=k).astype(np.int64)
+    n_c = np.bincount(index, minlength=k).astype(np.int64) - n_t
+    primary, extra_hidden = suppress_small_groups(np.minimum(n_t, n_c), m)
+    suppressed: dict[Group, str] = {}
+    for i in range(k):
+        if i in primary:
+            suppressed[keys[i]] = f"fewer than {m} treated or control people"
+        elif i in extra_hidden:
+            suppressed[keys[i]] = "complementary: keeps a smaller group from being recovered"
+    shown = [i for i in range(k) if keys[i] not in suppressed]
+    order = np.argsort(index, kind="stable")
+    bounds = np.searchsorted(index[order], np.arange(k + 1))
+    estimates: dict[Group, Estimate] = {}
+    failed: dict[Group, str] = {}
+    for i in shown:
+        rows = np.sort(order[bounds[i] : bounds[i + 1]])
+        try:
+            estimates[keys[i]] = _effect(rows, data, how, value)
+        except EstimationError as exc:
+            failed[keys[i]] = f"not estimable: {exc}"
+    adjusted = adjust_pvalues([e.pvalue for e in estimates.values()], method=adjust)
+    overall: Estimate | None = None
+    if not suppressed:
+        try:
+            overall = _effect(slice(None), data, how, value)
+        except EstimationError:
+            overall = None
+    return SubgroupEffects(
+        estimates=estimates,
+        adjusted_pvalues={g: float(p) for g, p in zip(estimates, adjusted, strict=True)},
+        n_treated={keys[i]: int(n_t[i]) for i in shown},
+        n_control={keys[i]: int(n_c[i]) for i in shown},
+        suppressed=suppressed,
+        not_estimable=failed,
+        overall=overall,
+        n=None if suppressed else len(y_),
+        method=how,
+        p_adjust=adjust,
+        min_group_size=m,
+        level=value,
+    )
