@@ -1,0 +1,509 @@
+"""Sensitivity to hidden confounding: the E-value and the robustness value.
+
+Both answer the question a sceptical reader asks of an observational estimate: how strong would
+an unmeasured confounder have to be to explain the effect away?
+
+**E-value** (VanderWeele & Ding 2017): the minimum strength of association, on the risk-ratio
+scale, that a confounder would need with both the treatment and the outcome, beyond the
+measured covariates, to move the estimate (or its confidence limit nearest the null) to 1.
+For ``RR >= 1`` it is ``RR + √(RR (RR - 1))``; for ``RR < 1``, the same of ``1 / RR``. Other
+measures are first converted to an approximate risk ratio (VanderWeele & Ding 2017, Table 2;
+VanderWeele 2017 for the square root of a common odds ratio).
+
+**Robustness value** (Cinelli & Hazlett 2020): for a regression coefficient, the partial R²
+that a confounder would need with both the treatment and the outcome (given the covariates)
+to reduce the estimate by ``100 q %`` (``RV_q``), or to make it no longer significant at
+level ``alpha`` after that reduction (``RV_{q,alpha}``). Beside it, the partial R² of the treatment
+with the outcome, ``R²_{Y~D|X} = t² / (t² + df)``: a confounder that explained all the residual
+variance of the outcome would still need to explain this share of the treatment's to bring the
+estimate to zero (the "extreme scenario"). All three follow from the classical t statistic and
+its residual degrees of freedom alone.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Final, Literal, Self, TypeAlias
+
+import attrs
+import numpy as np
+
+from sparkus._results import Result, Table, format_number
+from sparkus.metrics._checks import choice_check, number_check, schema_error
+from sparkus.metrics._estimate import ConfidenceInterval, Estimate
+from sparkus.metrics._regression import OLSResult
+
+__all__ = ["EValue", "RobustnessValue", "e_value", "robustness_value"]
+
+Measure: TypeAlias = Literal["RR", "OR", "HR", "SMD"]
+MEASURES: Final[tuple[Measure, ...]] = ("RR", "OR", "HR", "SMD")
+_SMD_TO_LOG_RR: Final = 0.91
+"""``log RR ≈ 0.91 d`` (VanderWeele & Ding 2017, from Hasselblad & Hedges 1995: π / √3 ≈ 1.81
+maps d to a log odds ratio, and half of that log odds ratio, as for a common outcome)."""
+
+
+# --------------------------------------------------------------------------------------------
+# E-value
+# --------------------------------------------------------------------------------------------
+
+
+@attrs.frozen(repr=False, eq=False)
+class EValue(Result):
+    """The E-value of an estimate and of its confidence interval.
+
+    .. versionadded:: 0.1
+
+    Attributes
+    ----------
+    estimate : float
+        The estimate as given, on the scale of `measure`.
+    measure : str
+        ``"RR"``, ``"OR"``, ``"HR"`` or ``"SMD"``.
+    common_outcome : bool
+        Whether an odds or hazard ratio was converted as for a common outcome.
+    risk_ratio : float
+        The estimate as an (approximate) risk ratio.
+    ci_risk_ratio : ConfidenceInterval or None
+        The interval as risk ratios, if an interval was given.
+    e_value : float
+        How strongly (as a risk ratio) an unmeasured confounder would have to be associated
+        with both treatment and outcome to explain the estimate away. 1 means no confounding
+        is needed.
+    e_value_ci : float or None
+        The same for the confidence limit nearest 1: 1 when the interval already includes 1.
+    conversion : str
+        How the estimate was turned into a risk ratio.
+    """
+
+    estimate: float
+    measure: str
+    common_outcome: bool
+    risk_ratio: float
+    ci_risk_ratio: ConfidenceInterval | None
+    e_value: float
+    e_value_ci: float | None
+    conversion: str
+
+    def _headline(self) -> str:
+        ci = "" if self.e_value_ci is None else f", for the CI={format_number(self.e_value_ci)}"
+        return (
+            f"e_value={format_number(self.e_value)}{ci}, "
+            f"risk_ratio={format_number(self.risk_ratio)}"
+        )
+
+    def _tables(self) -> list[Table]:
+        rows = [
+            (f"estimate ({self.measure})", format_number(self.estimate)),
+            ("as a risk ratio", format_number(self.risk_ratio)),
+            ("E-value of the estimate", format_number(self.e_value)),
+        ]
+        if self.ci_risk_ratio is not None:
+            low, high = (format_number(v) for v in self.ci_risk_ratio)
+            rows.append(("interval as risk ratios", f"[{low}, {high}]"))
+            rows.append(("E-value of the limit nearest 1", format_number(self.e_value_ci)))
+        note = (
+            f"{self.conversion}. The E-value is the risk ratio an unmeasured confounder would "
+            "need with both treatment and outcome to explain the estimate away."
+        )
+        return [
+            Table("E-value (VanderWeele & Ding 2017)", ("quantity", "value"), tuple(rows), note)
+        ]
+
+
+def _e(rr: float) -> float:
+    rr = rr if rr >= 1.0 else 1.0 / rr
+    return rr + math.sqrt(rr * (rr - 1.0))
+
+
+def _to_risk_ratio(value: float, measure: Measure, common: bool) -> float:
+    if measure == "RR":
+        return value
+    if measure == "SMD":
+        return math.exp(_SMD_TO_LOG_RR * value)
+    if not common:
+        return value
+    if measure == "OR":
+        return math.sqrt(value)
+    return float((1.0 - 0.5 ** math.sqrt(value)) / (1.0 - 0.5 ** math.sqrt(1.0 / value)))
+
+
+_CONVERSIONS: Final = {
+    ("RR", False): "a risk ratio, used as it is",
+    ("RR", True): "a risk ratio, used as it is",
+    ("OR", False): "an odds ratio of a rare outcome (under 15%): RR ≈ OR",
+    ("OR", True): "an odds ratio of a common outcome: RR ≈ √OR",
+    ("HR", False): "a hazard ratio of a rare outcome (under 15%): RR ≈ HR",
+    ("HR", True): "a hazard ratio of a common outcome: RR ≈ (1 - 0.5^√HR) / (1 - 0.5^√(1/HR))",
+    ("SMD", False): "a standardised mean difference d: RR ≈ exp(0.91 d)",
+    ("SMD", True): "a standardised mean difference d: RR ≈ exp(0.91 d)",
+}
+
+
+def _e_value_iv(
+    estimate: object, ci: object, measure: object, common_outcome: object
+) -> tuple[float, tuple[float, float] | None, Measure, bool]:
+    kind = choice_check(measure, "measure", MEASURES)
+    if not isinstance(common_outcome, bool):
+        raise schema_error("common_outcome", f"expected True or False, got {common_outcome!r}")
+    given: object = estimate
+    if isinstance(given, Estimate):
+        if ci is None:
+            ci = given.ci
+        given = given.estimate
+    positive = kind != "SMD"
+    what = "a positive ratio" if positive else "a finite number"
+    low = 0.0 if positive else -math.inf
+    value = number_check(given, "estimate", low=low, low_open=positive, what=what)
+    if ci is None:
+        return value, None, kind, common_outcome
+    try:
+        pair: tuple[object, ...] = tuple(ci)  # type: ignore[arg-type]
+    except TypeError:
+        raise schema_error("ci", f"expected a pair (low, high), got {ci!r}") from None
+    if len(pair) != 2:
+        raise schema_error("ci", f"expected a pair (low, high), got {len(pair)} values")
+    limits = tuple(
+        number_check(v, f"ci[{i}]", low=low, low_open=positive, what=what)
+        for i, v in enumerate(pair)
+    )
+    if not limits[0] <= value <= limits[1]:
+        msg = (
+            f"expected low <= estimate <= high, got ({limits[0]!r}, {limits[1]!r}) around {value!r}"
+        )
+        raise schema_error("ci", msg)
+    return value, (limits[0], limits[1]), kind, common_outcome
+
+
+def e_value(
+    estimate: float | Estimate,
+    ci: tuple[float, float] | None = None,
+    *,
+    measure: Measure = "RR",
+    common_outcome: bool = False,
+) -> EValue:
+    """The E-value: how strong a hidden confounder would have to be to explain an effect away.
+
+    .. versionadded:: 0.1
+
+    For a risk ratio ``RR >= 1`` the E-value is ``RR + √(RR (RR - 1))`` (for ``RR < 1`` that
+    of ``1 / RR``): an unmeasured confounder associated with both treatment and outcome by a
+    risk ratio of at least this much each, beyond the measured covariates, could explain the
+    estimate away; a weaker one could not. The E-value of the interval is that of the limit
+    nearest 1, or 1 if the interval includes 1.
+
+    Parameters
+    ----------
+    estimate : float or Estimate
+        The estimate on the scale of `measure`. An :class:`Estimate` (say from
+        :func:`hedges_g`, with ``measure="SMD"``) brings its interval too.
+    ci : pair of float, optional
+        The confidence interval ``(low, high)`` on the same scale.
+    measure : {"RR", "OR", "HR", "SMD"}, default "RR"
+        A risk ratio; an odds ratio or hazard ratio (converted to an approximate risk ratio,
+        see `common_outcome`); or a standardised mean difference d, converted by
+        ``RR ≈ exp(0.91 d)``.
+    common_outcome : bool, default False
+        For an odds or hazard ratio: whether the outcome is common (15% or more), in which
+        case ``RR ≈ √OR``, or ``RR ≈ (1 - 0.5^√HR) / (1 - 0.5^√(1/HR))``. A rare outcome
+        takes the ratio as a risk ratio.
+
+    Returns
+    -------
+    EValue
+        The E-values of the estimate and of the interval, and the risk ratios they came from.
+
+    Raises
+    ------
+    SchemaError
+        If a ratio is not positive, the interval does not hold the estimate, or an option is
+        not an allowed value.
+
+    Notes
+    -----
+    An SMD's interval limits are converted one by one, so an interval ``d ± 1.96 se`` becomes
+    ``exp(0.91 d ± 1.78 se)``, as in VanderWeele & Ding (2017). The conversions are
+    approximations; the E-value inherits them.
+
+    References
+    ----------
+    VanderWeele, T. J. & Ding, P. (2017). Sensitivity analysis in observational research:
+    introducing the E-value. *Annals of Internal Medicine* 167(4), 268-274.
+
+    VanderWeele, T. J. (2017). On a square-root transformation of the odds ratio for a
+    common outcome. *Epidemiology* 28(6), e58-e60.
+
+    Examples
+    --------
+    The published example (VanderWeele & Ding 2017): a risk ratio of 3.9 with interval
+    1.8 to 8.7.
+
+    >>> from sparkus.metrics import e_value
+    >>> result = e_value(3.9, (1.8, 8.7))
+    >>> round(result.e_value, 2), round(result.e_value_ci, 2)
+    (7.26, 3.0)
+
+    A standardised mean difference of 0.4 with interval 0.2 to 0.6:
+
+    >>> result = e_value(0.4, (0.2, 0.6), measure="SMD")
+    >>> round(result.risk_ratio, 3), round(result.e_value, 3), round(result.e_value_ci, 3)
+    (1.439, 2.234, 1.689)
+    """
+    value, limits, kind, common = _e_value_iv(estimate, ci, measure, common_outcome)
+    rr = _to_risk_ratio(value, kind, common)
+    ci_rr = None
+    e_ci = None
+    if limits is not None:
+        low, high = (_to_risk_ratio(v, kind, common) for v in limits)
+        ci_rr = ConfidenceInterval(low, high)
+        e_ci = 1.0 if low <= 1.0 <= high else _e(low if rr > 1.0 else high)
+    return EValue(
+        estimate=value,
+        measure=kind,
+        common_outcome=common,
+        risk_ratio=rr,
+        ci_risk_ratio=ci_rr,
+        e_value=_e(rr),
+        e_value_ci=e_ci,
+        conversion=_CONVERSIONS[kind, common],
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Robustness value
+# --------------------------------------------------------------------------------------------
+
+
+def _rv(f_q: float, f_crit: float) -> float:
+    """Cinelli & Hazlett's robustness value from Cohen's f (times q) and the critical f."""
+    f = f_q - f_crit
+    if f <= 0.0:
+        return 0.0
+    if f_crit > 0.0 and f_q > 1.0 / f_crit:  # the bound on R²_{Y~Z|D,X} does not bind
+        return (f_q * f_q - f_crit * f_crit) / (1.0 + f_q * f_q)
+    return 0.5 * (math.sqrt(f**4 + 4.0 * f**2) - f**2)
+
+
+@attrs.frozen(repr=False, eq=False)
+class RobustnessValue(Result):
+    """How strong hidden confounding would have to be to overturn a regression estimate.
+
+    .. versionadded:: 0.1
+
+    Attributes
+    ----------
+    term : str
+        The regressor (the treatment).
+    estimate, se : float or None
+        Its coefficient and classical standard error, when known.
+    statistic : float
+        Its classical t statistic.
+    df : int
+        The residual degrees of freedom of the regression.
+    partial_r2 : float
+        ``R²_{Y~D|X} = t² / (t² + df)``: the share of the outcome's residual variance that the
+        treatment explains. A confounder explaining all of the outcome's residual variance would
+        need to explain at least this share of the treatment's to bring the estimate to zero.
+    rv_q : float
+        ``RV_q``: the partial R² a confounder would need with both treatment and outcome to
+        reduce the estimate by ``100 q %``.
+    rv_qa : float
+        ``RV_{q,alpha}``: the same to make the reduced estimate no longer significant at level
+        `alpha`
+        (0 if it is not significant already).
+    q : float
+        The share of the estimate to explain away (1: all of it).
+    alpha : float
+        The significance level of `rv_qa`.
+    """
+
+    term: str
+    estimate: float | None
+    se: float | None
+    statistic: float
+    df: int
+    partial_r2: float
+    rv_q: float
+    rv_qa: float
+    q: float
+    alpha: float
+
+    @classmethod
+    def from_statistic(
+        cls, statistic: float, df: int, *, q: float = 1.0, alpha: float = 0.05,
+        term: str = "treatment",
+    ) -> Self:  # fmt: skip
+        """The robustness value from a published t statistic and its residual d.f.
+
+        Parameters
+        ----------
+        statistic : float
+            The classical (not robust) t statistic of the treatment's coefficient.
+        df : int
+            The regression's residual degrees of freedom, ``n - k``; at least 2.
+        q : float, default 1.0
+            The share of the estimate to explain away, positive.
+        alpha : float, default 0.05
+            The significance level of ``rv_qa``.
+        term : str, default "treatment"
+            A name for the treatment, for the summary.
+
+        Returns
+        -------
+        RobustnessValue
+
+        Raises
+        ------
+        SchemaError
+            If an argument is out of range.
+
+        Examples
+        --------
+        The Darfur example of Cinelli & Hazlett (2020), ``directlyharmed``: t = 4.18, 783 d.f.
+
+        >>> from sparkus.metrics import RobustnessValue
+        >>> rv = RobustnessValue.from_statistic(4.18445, 783, term="directlyharmed")
+        >>> round(100 * rv.partial_r2, 2), round(100 * rv.rv_q, 2), round(100 * rv.rv_qa, 2)
+        (2.19, 13.88, 7.63)
+        """
+        t = number_check(statistic, "statistic", what="a finite t statistic")
+        given_df: object = df
+        if isinstance(given_df, bool) or not isinstance(given_df, int | np.integer) or df < 2:
+            raise schema_error("df", f"expected an integer of at least 2, got {df!r}")
+        given_term: object = term
+        if not isinstance(given_term, str):
+            raise schema_error("term", f"expected a name, got {term!r}")
+        return cls._build(term, None, None, t, int(df), q, alpha)
+
+    @classmethod
+    def _build(
+        cls, term: str, estimate: float | None, se: float | None, t: float, df: int,
+        q: object, alpha: object,
+    ) -> Self:  # fmt: skip
+        from scipy import special
+
+        share = number_check(q, "q", low=0.0, low_open=True, what="a positive share")
+        level = number_check(alpha, "alpha", low=0.0, high=1.0, low_open=True, high_open=True,
+                             what="a significance level")  # fmt: skip
+        f_q = share * abs(t) / math.sqrt(df)
+        f_crit = abs(float(special.stdtrit(df - 1, level / 2.0))) / math.sqrt(df - 1)
+        return cls(
+            term=term,
+            estimate=estimate,
+            se=se,
+            statistic=t,
+            df=df,
+            partial_r2=t * t / (t * t + df),
+            rv_q=_rv(f_q, 0.0),
+            rv_qa=_rv(f_q, f_crit),
+            q=share,
+            alpha=level,
+        )
+
+    def _headline(self) -> str:
+        return (
+            f"term={self.term!r}, partial_r2={format_number(self.partial_r2)}, "
+            f"rv_q={format_number(self.rv_q)}, rv_qa={format_number(self.rv_qa)}"
+        )
+
+    def _tables(self) -> list[Table]:
+        q = f"{self.q:g}"
+        rows = (
+            ("estimate", format_number(self.estimate)),
+            ("standard error", format_number(self.se)),
+            ("t statistic", format_number(self.statistic)),
+            ("residual df", format_number(self.df)),
+            ("partial R² of treatment with outcome", _pct(self.partial_r2)),
+            (f"robustness value RV (q={q})", _pct(self.rv_q)),
+            (f"robustness value RV (q={q}, alpha={self.alpha:g})", _pct(self.rv_qa)),
+        )
+        note = (
+            f"A confounder explaining {_pct(self.rv_q)} of the residual variance of both "
+            f"treatment and outcome would reduce the estimate by {100 * self.q:g}%; one "
+            f"explaining {_pct(self.rv_qa)} of each would leave it not significant at "
+            f"{self.alpha:g}. Weaker confounding could not."
+        )
+        title = f"Sensitivity of `{self.term}` to hidden confounding (Cinelli & Hazlett 2020)"
+        return [Table(title, ("quantity", "value"), rows, note)]
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.2f}%"
+
+
+def robustness_value(
+    result: OLSResult, term: str, *, q: float = 1.0, alpha: float = 0.05
+) -> RobustnessValue:
+    """The robustness value and partial R² of a regression coefficient (Cinelli & Hazlett).
+
+    .. versionadded:: 0.1
+
+    How strongly an omitted confounder would have to be associated with the treatment and
+    with the outcome, in shares of their residual variance (partial R²), to explain away
+    ``100 q %`` of the estimate (``rv_q``), or enough of it that it is no longer significant at
+    level `alpha` (``rv_qa``). The formulas need the classical t statistic and the residual
+    degrees of freedom, so the fit must have ``cov="nonrobust"``.
+
+    Parameters
+    ----------
+    result : OLSResult
+        A fit from :func:`ols` with ``cov="nonrobust"``.
+    term : str
+        The treatment: one of ``result.names``.
+    q : float, default 1.0
+        The share of the estimate to explain away (1: all of it; 0.5: half).
+    alpha : float, default 0.05
+        The significance level of ``rv_qa``.
+
+    Returns
+    -------
+    RobustnessValue
+        ``partial_r2``, ``rv_q`` and ``rv_qa``, with the estimate they describe.
+
+    Raises
+    ------
+    SchemaError
+        If `result` is not an :class:`OLSResult`, its covariance is not ``"nonrobust"``,
+        `term` is not one of its names, or `q` or `alpha` is out of range.
+
+    See Also
+    --------
+    RobustnessValue.from_statistic : The same from a published t statistic and d.f.
+
+    References
+    ----------
+    Cinelli, C. & Hazlett, C. (2020). Making sense of sensitivity: extending omitted variable
+    bias. *Journal of the Royal Statistical Society, Series B* 82(1), 39-67.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparkus.metrics import ols, robustness_value
+    >>> rng = np.random.default_rng(6)
+    >>> readiness = rng.normal(0.0, 1.0, 300)
+    >>> coached = (rng.random(300) < 0.4 + 0.2 * (readiness > 0)).astype(float)
+    >>> growth = 2.0 * readiness + 0.6 * coached + rng.normal(0.0, 1.5, 300)
+    >>> fit = ols(growth, {"coached": coached, "readiness": readiness}, cov="nonrobust")
+    >>> rv = robustness_value(fit, "coached")
+    >>> round(rv.partial_r2, 4), round(rv.rv_q, 4), round(rv.rv_qa, 4)
+    (0.0297, 0.1603, 0.0588)
+    """
+    given: Any = result
+    if not isinstance(given, OLSResult):
+        msg = f"expected an OLSResult (from ols(...)), got {type(given).__name__}"
+        raise schema_error("result", msg)
+    if result.cov != "nonrobust":
+        msg = (
+            f"was fitted with cov={result.cov!r}; the robustness value needs the classical t "
+            "statistic: refit with ols(..., cov='nonrobust')"
+        )
+        raise schema_error("result", msg)
+    index = result.names.index(choice_check(term, "term", result.names))
+    return RobustnessValue._build(
+        term,
+        float(result.params[index]),
+        float(result.se[index]),
+        float(result.statistic[index]),
+        result.df_resid,
+        q,
+        alpha,
+    )
