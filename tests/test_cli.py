@@ -17,7 +17,7 @@ def test_demo_json_has_every_section(capsys):
     report = run_json(capsys, "--n", "400", "--seed", "3")
     assert set(report) == {
         "organisation", "providers", "program", "readiness_instrument", "triage", "planning",
-        "ground_truth",
+        "matching", "impact", "ground_truth",
     }  # fmt: skip
     assert report["organisation"]["n"] == 400
     assert sum(report["triage"]["counts"].values()) == 400
@@ -74,3 +74,25 @@ def test_progress_bar_goes_to_stderr_only(capsys):
     json.loads(captured.out)
     assert captured.err.rstrip().endswith("s")
     assert "done" in captured.err.splitlines()[-1]
+
+
+def test_demo_adjusted_estimates_cover_the_truth_and_naive_does_not(capsys):
+    """On the demo's organisation the naive difference misses the truth; ANCOVA and AIPW cover it."""
+    report = run_json(capsys)
+    effects = report["impact"]["effects"]
+    assert {r["support_type"] for r in effects} == {"coaching", "mentoring"}
+    for r in effects:
+        truth = r["true_effect"]
+        assert not r["naive"]["ci"][0] <= truth <= r["naive"]["ci"][1]
+        for method in ("ancova", "aipw"):
+            low, high = r[method]["ci"]
+            assert low <= truth <= high, (r["support_type"], method)
+
+
+def test_demo_matches_within_capacity(capsys):
+    """Every planned coaching and mentoring participant is assigned or listed with a reason."""
+    report = run_json(capsys, "--n", "1500", "--seed", "2")
+    for a in report["matching"]["assignments"]:
+        assert a["assigned"] + sum(a["unassigned"].values()) == a["participants"]
+        assert a["assigned"] <= a["places"]
+        assert 0.0 <= a["mean_compatibility"] <= 1.0

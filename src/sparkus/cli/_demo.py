@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from sparkus._errors import InfeasibleError, SparkusWarning
 from sparkus.cli._progress import Progress
 from sparkus.datasets import SyntheticOrg, synthetic_org
-from sparkus.matching import compare_scenarios
+from sparkus.matching import (
+    SupportPlan,
+    assign,
+    candidate_matrix,
+    compare_scenarios,
+    form_peer_circles,
+)
+from sparkus.metrics import Benefit, Cost, Estimate, aipw, ancova, overlap, roi, welch_ttest
 from sparkus.model import Level, SupportType
 from sparkus.triage import ReadinessLevel, TriageResult, audit, triage
 
 Report = dict[str, Any]
 
-STEPS = 3
+STEPS = 5
 """The number of progress steps of :func:`build_report`."""
 
 
@@ -28,7 +37,11 @@ def build_report(*, n: int, seed: int, progress: Progress | None = None) -> Repo
         triaged = triage(org.population, program=org.program)
         triage_report = _triage(org, triaged)
     with progress.step("support planning"):
-        planning = _planning(org, triaged)
+        planning, plan = _planning(org, triaged)
+    with progress.step("matching"):
+        matching = _matching(org, plan)
+    with progress.step("impact and ROI"):
+        impact = _impact(org)
     return {
         "organisation": _organisation(org),
         "providers": _providers(org),
@@ -36,6 +49,8 @@ def build_report(*, n: int, seed: int, progress: Progress | None = None) -> Repo
         "readiness_instrument": _instrument(org),
         "triage": triage_report,
         "planning": planning,
+        "matching": matching,
+        "impact": impact,
         "ground_truth": _truth(org),
     }
 
@@ -135,7 +150,7 @@ def _triage(org: SyntheticOrg, result: TriageResult) -> Report:
     }
 
 
-def _planning(org: SyntheticOrg, triaged: TriageResult) -> Report:
+def _planning(org: SyntheticOrg, triaged: TriageResult) -> tuple[Report, SupportPlan]:
     """The three usual answers side by side, and the optimised plan in detail."""
     comparison = compare_scenarios(org.population, triaged, org.program, org.providers)
     scenarios = []
@@ -164,6 +179,148 @@ def _planning(org: SyntheticOrg, triaged: TriageResult) -> Report:
             "binding": list(plan.binding),
             "method": plan.method,
         },
+    }, plan
+
+
+def _matching(org: SyntheticOrg, plan: SupportPlan) -> Report:
+    """Who works with whom: coaches and mentors assigned exactly, peer circles formed."""
+    pop, program = org.population, org.program
+    pairs = []
+    for support in (SupportType.COACHING, SupportType.MENTORING):
+        members = plan.ids[plan.support == support]
+        if members.size == 0:
+            continue
+        candidates = candidate_matrix(
+            pop, org.providers, support_type=support, program=program, members=members
+        )
+        exact = assign(candidates)
+        greedy = assign(candidates, matcher="greedy")
+        reasons: dict[str, int] = {}
+        for reason in exact.unassigned.values():
+            reasons[reason] = reasons.get(reason, 0) + 1
+        pairs.append({
+            "support_type": support.value,
+            "participants": int(members.size),
+            "providers": len(candidates.provider_ids),
+            "places": int(candidates.capacity.sum()),
+            "assigned": exact.n_assigned,
+            "unassigned": reasons,
+            "mean_compatibility": exact.mean_compatibility,
+            "greedy_mean_compatibility": greedy.mean_compatibility,
+            "load_gini": exact.load_gini,
+            "max_utilisation": exact.max_utilisation,
+        })  # fmt: skip
+    members = plan.ids[plan.support == SupportType.PEER_SUPPORT]
+    circles: Report | None = None
+    try:
+        formed = form_peer_circles(pop, members, size=(4, 6), rng=org.seed)
+    except InfeasibleError as error:  # e.g. 7 people cannot make circles of 4 to 6
+        circles = {"participants": int(members.size), "infeasible": str(error)}
+    else:
+        circles = {
+            "participants": int(members.size),
+            "circles": len(formed.circles),
+            "sizes": sorted({len(c) for c in formed.circles}),
+            "objective": formed.objective,
+            "random": formed.random_objective,
+            "bound": formed.bound,
+        }
+    return {"assignments": pairs, "peer_circles": circles}
+
+
+def _estimate(e: Estimate) -> Report:
+    return {"estimate": e.estimate, "ci": [e.ci.low, e.ci.high], "se": e.se, "n": e.n}
+
+
+def _impact(org: SyntheticOrg) -> Report:
+    """The earlier program's effects, estimated three ways against the known truth, and ROI."""
+    pop, truth = org.population, org.truth
+    support = pop.decode("support").astype(str)
+    items = np.column_stack([pop[name] for name in truth.item_loadings])
+    readiness = (items.mean(axis=1) - items.mean()) / items.mean(axis=1).std()
+    seniority = (3 - pop["level"]) / 3
+    post, pre = pop["outcome_post"], pop["outcome_pre"]
+    rows = []
+    estimates: dict[SupportType, Estimate] = {}
+    for kind in (SupportType.COACHING, SupportType.MENTORING):
+        keep = np.isin(support, [kind.value, "none"])
+        treated = support[keep] == kind.value
+        if min(int(treated.sum()), int((~treated).sum())) < max(org.program.min_group_size, 20):
+            continue
+        growth = (post - pre)[keep]
+        covariates = {"readiness_index": readiness[keep], "seniority": seniority[keep]}
+        naive = welch_ttest(growth[treated], growth[~treated])
+        adjusted = ancova(post[keep], pre[keep], treated, covariates=covariates)
+        estimates[kind] = adjusted
+        design = {"pre": pre[keep], **covariates}
+        # Overlap is judged before any outcome is looked at: where it is poor, the estimand is
+        # the effect among people with propensities in [0.1, 0.9] (Crump et al. 2009).
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", SparkusWarning)
+            overlap(treated, design)
+        concerns = [str(w.message) for w in caught if issubclass(w.category, SparkusWarning)]
+        trim = 0.1 if concerns else None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SparkusWarning)  # already reported above
+            weighted = aipw(post[keep], treated, design, trim=trim)
+        rows.append({
+            "support_type": kind.value,
+            "treated": int(treated.sum()),
+            "control": int((~treated).sum()),
+            "true_effect": truth.effects[kind],
+            "naive": _estimate(naive),
+            "ancova": _estimate(adjusted),
+            "aipw": _estimate(weighted),
+            "aipw_trim": trim,
+            "overlap_concerns": concerns,
+        })  # fmt: skip
+    return {"effects": rows, "outcome_sd": truth.outcome_sd, "roi": _roi(org, estimates)}
+
+
+VALUE_PER_POINT = 1_000.0
+"""The demo's stated assumption: one point of the development index (0.1 SD) is worth this much
+a year per person, between half and double; see the ROI section of the docs."""
+
+
+def _roi(org: SyntheticOrg, estimates: dict[SupportType, Estimate]) -> Report | None:
+    """The coaching part of the earlier program, by the Phillips method, from its ANCOVA effect."""
+    if SupportType.COACHING not in estimates:
+        return None
+    program, cost_model = org.program, org.program.cost_model
+    coached = int(np.sum(org.population.decode("support").astype(str) == "coaching"))
+    sessions = len(program.journey.steps_for(SupportType.COACHING)) - len(
+        program.journey.steps_for(None)
+    )
+    fee = cost_model.session_cost[SupportType.COACHING]
+    benefit = Benefit.from_estimate(
+        "development index",
+        estimates[SupportType.COACHING],
+        value=VALUE_PER_POINT,
+        value_range=(VALUE_PER_POINT / 2, VALUE_PER_POINT * 2),
+        count=coached,
+        confidence=0.5,  # the index is not job performance: half the value is claimed
+        unit="points",
+    )
+    costs = [
+        Cost("coaching fees", coached * sessions * fee, "delivery",
+             f"{coached} people x {sessions} sessions x {fee:g}"),
+        Cost.participant_time(people=coached, hours=sessions * cost_model.session_hours,
+                              hourly_cost=cost_model.participant_hourly_cost),
+    ]  # fmt: skip
+    result = roi(benefit, costs, rng=org.seed, currency=program.currency)
+    return {
+        "coached": coached,
+        "value_per_point": VALUE_PER_POINT,
+        "currency": program.currency,
+        "benefit": result.benefit,
+        "cost": result.cost,
+        "bcr": result.bcr,
+        "bcr_ci": list(result.bcr_ci),
+        "roi_percent": result.roi,
+        "roi_ci": list(result.roi_ci),
+        "payback_months": result.payback_months,
+        "break_even_probability": result.break_even_probability,
+        "level": result.level,
     }
 
 
@@ -268,6 +425,10 @@ def render_report(report: Report) -> str:
         *_render_triage(report["triage"], minimum),
         "",
         *_render_planning(report["planning"]),
+        "",
+        *_render_matching(report["matching"]),
+        "",
+        *_render_impact(report["impact"]),
         "",
         "Ground truth (known only because the organisation is synthetic)",
         "  stages of change: "
@@ -406,3 +567,94 @@ def _render_planning(p: Report) -> list[str]:
             ["support", "people", f"cost ({currency})", "expected effect"], support_rows, "    "
         ),
     ]
+
+
+def _render_matching(m: Report) -> list[str]:
+    rows = [
+        [
+            a["support_type"],
+            f"{a['participants']:,}",
+            f"{a['places']:,}",
+            f"{a['assigned']:,}",
+            f"{a['mean_compatibility']:.3f}",
+            f"{a['greedy_mean_compatibility']:.3f}",
+            f"{a['load_gini']:.2f}",
+        ]
+        for a in m["assignments"]
+    ]
+    out = [
+        "Matching: the plan's coaching and mentoring participants assigned to providers",
+        _table(
+            ["support", "people", "places", "assigned", "compatibility", "greedy", "load Gini"],
+            rows,
+        ),
+        "  compatibility: mean weighted score (0 to 1) of goal fit, language, time zones and",
+        "  seniority, no one matched inside their own reporting line; exact = optimal assignment,",
+        "  greedy = best pair first, the usual spreadsheet answer",
+    ]
+    for a in m["assignments"]:
+        for reason, count in a["unassigned"].items():
+            out.append(f"  {a['support_type']}: {count:,} unassigned ({reason})")
+    c = m["peer_circles"]
+    if "infeasible" in c:
+        out.append(f"  peer circles: {c['participants']:,} people: {c['infeasible']}")
+    else:
+        out.append(
+            f"  peer circles: {c['participants']:,} people in {c['circles']:,} circles of "
+            f"{min(c['sizes'])} to {max(c['sizes'])} people; fit {c['objective']:.3f} against "
+            f"{c['random']:.3f} for random circles (bound {c['bound']:.3f})"
+        )
+    return out
+
+
+def _render_impact(m: Report) -> list[str]:
+    rows = []
+    for r in m["effects"]:
+        for method, label in (("naive", "naive"), ("ancova", "ANCOVA"), ("aipw", "AIPW")):
+            e = r[method]
+            low, high = e["ci"]
+            covers = low <= r["true_effect"] <= high
+            rows.append([
+                r["support_type"] if method == "naive" else "",
+                label,
+                f"{e['estimate']:+.2f}",
+                f"{low:+.2f} to {high:+.2f}",
+                f"{r['true_effect']:+.2f}",
+                "yes" if covers else "NO",
+            ])  # fmt: skip
+    out = [
+        (
+            "Impact of the earlier program: development index points (SD "
+            f"{m['outcome_sd']:g}), each support against none"
+        ),
+        _table(["support", "method", "estimate", "95% CI", "truth", "covers truth"], rows),
+        "  naive: growth difference; ANCOVA: post on pre, readiness and seniority (HC1);",
+        "  AIPW: doubly robust, logistic propensity and a linear outcome model per arm",
+    ]
+    for r in m["effects"]:
+        for concern in r["overlap_concerns"]:
+            out.append(f"  overlap ({r['support_type']}): {concern}")
+        if r["aipw_trim"] is not None:
+            out.append(
+                f"  so AIPW for {r['support_type']} keeps propensities in "
+                f"[{r['aipw_trim']:g}, {1 - r['aipw_trim']:g}] (Crump et al. 2009)"
+            )
+    r = m["roi"]
+    if r is not None:
+        cur = r["currency"]
+        payback = "never" if r["payback_months"] is None else f"{r['payback_months']:.1f} months"
+        out += [
+            "",
+            f"  Return on the coaching ({r['coached']:,} people), Phillips method, first year only",
+            (
+                f"    benefits {cur} {r['benefit']:,.0f}: the ANCOVA effect x {cur} "
+                f"{r['value_per_point']:,.0f} per point a year (an assumption), half claimed"
+            ),
+            f"    costs {cur} {r['cost']:,.0f}: fees and participants' time",
+            (
+                f"    ROI {r['roi_percent']:.0f}% ({r['level']:.0%} interval {r['roi_ci'][0]:.0f}% to "
+                f"{r['roi_ci'][1]:.0f}%), benefit-cost ratio {r['bcr']:.2f}, payback {payback},"
+            ),
+            f"    chance of breaking even {r['break_even_probability']:.0%}",
+        ]
+    return out
