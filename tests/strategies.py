@@ -376,6 +376,28 @@ RECORDS: dict[str, st.SearchStrategy[Any]] = {
 }
 """A strategy of valid records for every record type of ``sparkus.model``."""
 
+# -- populations to group (peer circles, team cohorts) ----------------------------------------
+
+
+@st.composite
+def grouping_columns(draw: st.DrawFn, *, min_size: int = 1, max_size: int = 30) -> dict[str, Any]:
+    """Columns of ``Population.from_columns`` for grouping: values from small sets, so that
+    people share levels, departments, teams (some None, some spanning departments) and zones."""
+    n = draw(st.integers(min_size, max_size))
+
+    def column(values: tuple[Any, ...]) -> list[Any]:
+        return draw(st.lists(st.sampled_from(values), min_size=n, max_size=n))
+
+    return {
+        "id": [f"p{i}" for i in range(n)],
+        "level": column(LEVEL_VALUES),
+        "department": column(("Sales", "R&D", "Legal")),
+        "tenure_years": [1.0] * n,
+        "team": column(("t1", "t2", "t3", "t4", "t5", "t6", None)),
+        "utc_offset": column((-5.0, 0.0, 1.0, 5.5, 8.0, 14.0)),
+    }
+
+
 # -- invalid input ----------------------------------------------------------------------------
 
 bad_levels = st.text(max_size=12).filter(lambda s: s not in LEVEL_VALUES)

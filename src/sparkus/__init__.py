@@ -7,6 +7,7 @@ The subpackages are imported on first use, so ``import sparkus`` stays light:
 - :mod:`sparkus.triage`: readiness levels, explanations, dosage and a fairness audit.
 - :mod:`sparkus.matching`: support planning and assignment.
 - :mod:`sparkus.metrics`: effect sizes, tests, regression estimators and study design.
+- :mod:`sparkus.testing`: hypothesis strategies and the conformance check for matcher plugins.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from sparkus._errors import (
 )
 
 if TYPE_CHECKING:
-    from sparkus import datasets, matching, metrics, model, triage
+    from sparkus import datasets, matching, metrics, model, testing, triage
 
 __all__ = [
     "EstimationError",
@@ -40,10 +41,11 @@ __all__ = [
     "matching",
     "metrics",
     "model",
+    "testing",
     "triage",
 ]
 
-_SUBPACKAGES = frozenset({"datasets", "matching", "metrics", "model", "triage"})
+_SUBPACKAGES = frozenset({"datasets", "matching", "metrics", "model", "testing", "triage"})
 
 
 def __getattr__(name: str) -> Any:

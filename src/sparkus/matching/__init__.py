@@ -6,23 +6,51 @@ pool capacities and reach constraints (an integer program, with its bound and ga
 :func:`budget_frontier` and :func:`compare_scenarios` put plans side by side.
 :func:`solve_assignment` assigns participants to providers exactly (maximum cardinality, then
 minimum cost) under capacities; :func:`deferred_acceptance` finds the proposer-optimal stable
-matching where both sides rank each other.
+matching where both sides rank each other. :func:`form_peer_circles` partitions people into
+peer circles with weighted aims; :func:`team_cohorts` forms cohorts for team coaching.
 """
 
+from sparkus.matching._assign import Assignment, assign
 from sparkus.matching._assignment import AssignmentResult, solve_assignment
+from sparkus.matching._candidates import (
+    DEFAULT_WEIGHTS,
+    CandidateMatrix,
+    PairExplanation,
+    Shortlist,
+    candidate_matrix,
+)
+from sparkus.matching._circles import CircleAims, PeerCircles, form_peer_circles
+from sparkus.matching._cohorts import TeamCohorts, team_cohorts
 from sparkus.matching._plan import PlanConstraint, SupportPlan, plan_support
 from sparkus.matching._priors import EffectPrior, EffectPriors
+from sparkus.matching._protocols import Matcher, PairScore, Scorer
 from sparkus.matching._recommend import (
     SupportPolicy,
     SupportRecommendation,
     SupportRule,
     recommend_support,
 )
+from sparkus.matching._registry import (
+    available_matchers,
+    available_scorers,
+    get_matcher,
+    get_scorer,
+    register,
+)
+from sparkus.matching._rematch import Move, Rematch, rematch
 from sparkus.matching._scenarios import (
     BudgetFrontier,
     ScenarioComparison,
     budget_frontier,
     compare_scenarios,
+)
+from sparkus.matching._scoring import (
+    GoalFit,
+    SameReportingLine,
+    SeniorityGap,
+    SharedLanguage,
+    StatedPreferences,
+    TimeZoneOverlap,
 )
 from sparkus.matching._stable import (
     StableMatching,
@@ -32,23 +60,52 @@ from sparkus.matching._stable import (
 )
 
 __all__ = [
+    "DEFAULT_WEIGHTS",
+    "Assignment",
     "AssignmentResult",
     "BudgetFrontier",
+    "CandidateMatrix",
+    "CircleAims",
     "EffectPrior",
     "EffectPriors",
+    "GoalFit",
+    "Matcher",
+    "Move",
+    "PairExplanation",
+    "PairScore",
+    "PeerCircles",
     "PlanConstraint",
+    "Rematch",
+    "SameReportingLine",
     "ScenarioComparison",
+    "Scorer",
+    "SeniorityGap",
+    "SharedLanguage",
+    "Shortlist",
     "StableMatching",
+    "StatedPreferences",
     "SupportPlan",
     "SupportPolicy",
     "SupportRecommendation",
     "SupportRule",
+    "TeamCohorts",
+    "TimeZoneOverlap",
+    "assign",
+    "available_matchers",
+    "available_scorers",
     "blocking_pairs",
     "budget_frontier",
+    "candidate_matrix",
     "compare_scenarios",
     "deferred_acceptance",
+    "form_peer_circles",
+    "get_matcher",
+    "get_scorer",
     "is_stable",
     "plan_support",
     "recommend_support",
+    "register",
+    "rematch",
     "solve_assignment",
+    "team_cohorts",
 ]
