@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
 from sparkus import SchemaError
+from sparkus.matching import _assignment as assignment_module
 from sparkus.matching import _assignment_auction as auction_module
 from sparkus.matching._assignment import AssignmentResult, solve_assignment
 from sparkus.matching._assignment_auction import _Auction, auction
@@ -201,6 +202,18 @@ def test_integer_costs_equal_brute_force(problem):
     """On small integer instances the placed count and total equal a brute-force search."""
     cost, capacity = problem
     result = solve_assignment(cost, capacity)
+    check_feasible(result, cost, capacity)
+    assert (result.n_assigned, result.total_cost) == brute_force(cost, capacity)
+    assert result.gap_bound == 0.0
+
+
+@given(small_problems())
+def test_auction_equals_brute_force_on_few_providers(problem):
+    """With the transportation solver switched off, the auction alone equals brute force."""
+    cost, capacity = problem
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(assignment_module, "MAX_PROVIDERS", 0)
+        result = solve_assignment(cost, capacity)
     check_feasible(result, cost, capacity)
     assert (result.n_assigned, result.total_cost) == brute_force(cost, capacity)
     assert result.gap_bound == 0.0

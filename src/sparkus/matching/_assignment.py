@@ -2,19 +2,39 @@
 
 :func:`solve_assignment` places as many participants as the candidate lists and the capacities
 allow, and among all such placements returns one of least total cost, with a certificate of
-optimality (dual prices). The solver is an ε-scaling auction on integer costs
-(:mod:`sparkus.matching._assignment_auction`); this module validates the input, turns the costs
-into integers without changing the optimum (or, where that is impossible, repairs the answer on
-the original floats, :mod:`sparkus.matching._assignment_repair`), and builds the result.
+optimality (dual prices). This module validates the input, turns the costs into integers
+without changing the optimum (or, where that is impossible, repairs the answer on the original
+floats, :mod:`sparkus.matching._assignment_repair`), hands them to one of two exact solvers, and
+builds the result.
+
+Which solver
+------------
+The rule is the number of providers ``m`` (columns of the cost matrix):
+
+* ``m <= 32`` (:data:`~sparkus.matching._assignment_transport.MAX_PROVIDERS`): the
+  transportation solver (:mod:`sparkus.matching._assignment_transport`), successive shortest
+  paths in the space of the providers after a vectorised shedding pass. It is exact with no ε
+  (integer arithmetic) and fast where the auction is slow: few providers with large capacities,
+  all of them popular, capacity equal to demand (a price war for the auction). Its searches cost
+  ``O(m**2)`` Python steps each, which is why it is kept to few providers. Integers may span up
+  to ``2**57`` grid steps here, so draws of ``Generator.random`` (multiples of ``2**-53``) are
+  solved exactly.
+* otherwise: the ε-scaling auction on integer costs
+  (:mod:`sparkus.matching._assignment_auction`), vectorised over fixed-width candidate lists,
+  which scales to hundreds of thousands of participants and thousands of providers.
+
+Both end with the same kind of certificate: dual prices, zero for a provider with room.
 
 What "exact" means
 ------------------
 Costs that are integers, or binary fractions on a common grid (multiples of 0.5, 0.25, ...),
-whose range fits the solver's 64-bit integers (about ``2**51 / n`` grid steps for ``n``
-participants: ``2 * 10**10`` for 100,000), are solved exactly: the auction ends with
-ε-complementary slackness for ``ε = 1 / (n + 1)`` grid step, which proves that no other
-placement of as many participants is cheaper by even one step. Other floats (``0.1``, random
-draws) are rounded to the grid for the auction; the answer is then checked on the original
+whose range fits the solver's 64-bit integers (for the auction about ``2**51 / n`` grid steps
+for ``n`` participants, ``2 * 10**10`` for 100,000; ``2**57`` for the transportation solver),
+are solved exactly: the transportation solver's prices satisfy complementary slackness
+exactly, and the auction ends with ε-complementary slackness for ``ε = 1 / (n + 1)`` grid
+step, which proves that no other placement of as many participants is cheaper by even one
+step. Other floats (``0.1``, values finer than the grid) are rounded to the grid for the
+solver; the answer is then checked on the original
 costs by a shortest-path computation on the residual graph, and any improving exchange it finds
 is applied, until no exchange lowers the total by more than floating-point rounding.
 ``gap_bound`` reports the certified distance to the optimum that remains (0 in the first case,
@@ -35,6 +55,7 @@ from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._assignment_auction import LIMIT, PriceOverflowError, auction
 from sparkus.matching._assignment_repair import Repaired, repair
+from sparkus.matching._assignment_transport import COST_LIMIT, MAX_PROVIDERS, transport
 
 if TYPE_CHECKING:
     from scipy.sparse import sparray, spmatrix
@@ -361,18 +382,18 @@ def _on_grid(values: FloatArray, e: int) -> bool:
     return True
 
 
-def _to_grid(costs: FloatArray, n: int, growth: int) -> tuple[IntArray, int, bool]:
+def _to_grid(costs: FloatArray, steps: int) -> tuple[IntArray, int, bool]:
     """Costs as integers on the grid ``2**-e`` above the least cost: ``(ints, e, exact)``.
 
     The grid is the coarsest on which every cost lies, if the solver's integers can carry it
-    (`exact` is then True: an optimum of the integers is an optimum of the costs); otherwise
-    the finest they can carry, and the costs are rounded to it.
+    (at most `steps` grid steps from the least cost to the largest; `exact` is then True: an
+    optimum of the integers is an optimum of the costs); otherwise the finest they can carry,
+    and the costs are rounded to it.
     """
     low, high = float(costs.min()), float(costs.max())
     span = high - low
     if span == 0:
         return np.zeros(costs.shape[0], dtype=np.int64), 0, True
-    steps = LIMIT // (16 * (n + 2) * growth)  # grid steps the solver's integers can carry
     finest = min(math.floor(math.log2(steps) - math.log2(span)), _MAX_EXPONENT)
     if finest >= 0 and _on_grid(costs, 0):
         e, exact = 0, True  # integers: the common case
@@ -432,10 +453,13 @@ def solve_assignment(
 
     Notes
     -----
-    The solver is an ε-scaling auction (Bertsekas) with capacities, run on integers, with
+    With at most 32 providers the solver is successive shortest paths on the providers (a
+    transportation problem: Dijkstra on the ``m`` provider nodes with the prices as
+    potentials, after a vectorised pass that sheds the bulk of each full provider's excess);
+    otherwise an ε-scaling auction (Bertsekas) with capacities, run on integers, with
     reverse rounds for the providers left with room (the problem is asymmetric: more places
     than participants, or fewer). When not every participant can be placed, a maximum flow
-    (scipy) gives how many can, and the auction then chooses which, at least cost. Costs that
+    (scipy) gives how many can, and the solver then chooses which, at least cost. Costs that
     are integers or binary fractions are solved exactly; other floats are solved on a fine
     integer grid and then repaired on the original costs until no exchange improves the total
     by more than rounding (see the module notes and `gap_bound`).
@@ -514,10 +538,17 @@ def solve_assignment(
 def _solve(
     indptr: IndexArray, cols: IndexArray, values: FloatArray, caps: IntArray, m: int
 ) -> Repaired:
-    """Run the auction on integer costs, then certify (and if needed repair) on the floats."""
+    """Solve on integer costs, then certify (and if needed repair) on the floats.
+
+    Few providers (at most :data:`~sparkus.matching._assignment_transport.MAX_PROVIDERS`): the
+    transportation solver; otherwise the auction.
+    """
     n_active = indptr.shape[0] - 1
+    if m <= MAX_PROVIDERS:
+        return _solve_transport(indptr, cols, values, caps)
     for growth in (_PRICE_GROWTH, max(16 * _PRICE_GROWTH, 4 * (min(n_active, m) + 3))):
-        ints, e, exact = _to_grid(values, n_active, growth)
+        steps = LIMIT // (16 * (n_active + 2) * growth)  # grid steps the auction can carry
+        ints, e, exact = _to_grid(values, steps)
         scaled = ints * np.int64(n_active + 1)
         top = int(ints.max()) + 1
         try:
@@ -543,3 +574,28 @@ def _solve(
         )
     msg = "the assignment solver ran out of integer range (a sparkus bug)"  # pragma: no cover
     raise RuntimeError(msg)  # pragma: no cover
+
+
+def _solve_transport(
+    indptr: IndexArray, cols: IndexArray, values: FloatArray, caps: IntArray
+) -> Repaired:
+    """Few providers: the transportation solver on integers (exact: no ε), then the floats."""
+    ints, e, exact = _to_grid(values, COST_LIMIT - 2)
+    top = int(ints.max()) + 1
+    outcome = transport(indptr, cols, ints, caps)
+    step = math.ldexp(1.0, -e)
+    n_active = indptr.shape[0] - 1
+    return repair(
+        indptr=indptr,
+        cols=cols,
+        costs=values,
+        capacity=caps,
+        arc=outcome.arc,
+        prices=np.array([float(p) for p in outcome.prices], dtype=np.float64) * step,
+        artificial_cost=float(values.min()) + top * step,
+        artificial_price=float(outcome.artificial_price) * step,
+        left_over=n_active - outcome.n_max,
+        exact=exact,
+        integer_violation=np.zeros(n_active, dtype=np.int64),
+        unit=step,
+    )
