@@ -1,6 +1,6 @@
-"""Benchmark of ``sparkus.metrics.did`` against statsmodels, the machinery of run.py (README.md).
+"""Benchmarks of ``sparkus.metrics`` against established tools, the machinery of run.py (README.md).
 
-Usage: ``python benchmarks/bench_metrics.py [--quick] [--repeats N]``.
+Usage: ``python benchmarks/bench_metrics.py [--quick] [--repeats N] [--only NAME]``.
 
 The case: the 2x2 difference-in-differences with 10 covariates and cluster-robust standard
 errors on 1,000,000 rows in 2,000 clusters. sparkus times ``did(y, treated, post,
@@ -10,6 +10,23 @@ covariates=C, clusters=g)``, which checks its input and builds its design; the p
 the ratio, if anything, flatters statsmodels. Both children build the data (seeded) and warm
 their imports (scipy, statsmodels) on a small fit first, none of it timed. An untimed child
 checks that the two give the same estimate and standard error and reports the differences.
+
+The case ``bootstrap_bca``: a 2,000-resample BCa bootstrap of a difference of means of two
+samples of 50,000 rows each (100,000 rows). sparkus times ``bootstrap((x, y), statistic,
+rng=seed)``; the peer times ``scipy.stats.bootstrap((x, y), statistic, n_resamples=2000,
+method="BCa", batch=100, rng=seed)`` with the same vectorised statistic. ``batch=100`` bounds
+scipy's memory (without it, its jackknife would hold a 50,000 x 49,999 array) and was its
+fastest batch in a trial. An untimed child runs both with the same seed and batch, so the
+bootstrap distributions are identical, and reports the difference of the intervals (sparkus'
+grouped jackknife against scipy's exact one; see ``bootstrap``'s Notes).
+
+The case ``propensity_ipw``: a logistic propensity fit and IPW on 200,000 rows and 10 covariates.
+sparkus times ``ipw(y, treated, X)``, which checks its input, fits the propensity model, computes
+the Hájek estimate with its stacked standard error and the overlap diagnostics; the peer times
+``sm.Logit(treated, Z).fit(disp=0)`` on the design ``Z = add_constant(X)`` (built untimed) and the
+Hájek estimate from ``predict()`` in numpy, without a standard error (statsmodels'
+``TreatmentEffect.ipw`` would add a GMM by Nelder-Mead), so the ratio flatters statsmodels. An
+untimed child reports the differences of the coefficients and the estimates.
 
 The parent imports the standard library only; every measurement runs in a fresh child, and the
 two sides alternate: sparkus, statsmodels, sparkus, ...
@@ -47,6 +64,13 @@ TARGET_RATIO = 0.25
 FULL: Params = {"n": 1_000_000, "p": 10, "clusters": 2_000}
 QUICK: Params = {"n": 50_000, "p": 10, "clusters": 500}
 CHECK_MARKER = "@@sparkus-bench-check@@ "
+BOOT_TARGET_RATIO = 0.1
+BOOT_FULL: Params = {"n": 50_000, "resamples": 2_000}
+BOOT_QUICK: Params = {"n": 5_000, "resamples": 500}
+SCIPY_BATCH = 100
+IPW_TARGET_RATIO = 0.25
+IPW_FULL: Params = {"n": 200_000, "p": 10}
+IPW_QUICK: Params = {"n": 20_000, "p": 10}
 
 
 # -- in the children ---------------------------------------------------------------------------
@@ -115,9 +139,156 @@ def _did_statsmodels(params: Params) -> Work:
     return _statsmodels_work(_data(params))
 
 
+def _boot_data(params: Params) -> tuple[Any, Any]:
+    """Two seeded samples of `n` rows each; the coached mean is 0.3 higher."""
+    import numpy as np
+
+    rng = np.random.default_rng(20261128)
+    return rng.normal(0.3, 1.0, params["n"]), rng.normal(0.0, 1.0, params["n"])
+
+
+def _mean_difference(x: Any, y: Any, axis: int = -1) -> Any:
+    import numpy as np
+
+    return np.mean(x, axis=axis) - np.mean(y, axis=axis)
+
+
+def _boot_sparkus_work(params: Params) -> Callable[[], Any]:
+    from sparkus.metrics import bootstrap
+
+    x, y = _boot_data(params)
+    resamples = params["resamples"]
+    return lambda: bootstrap((x, y), _mean_difference, n_resamples=resamples, rng=1)
+
+
+def _boot_scipy_work(params: Params, batch: int | None = None) -> Callable[[], Any]:
+    from scipy import stats
+
+    x, y = _boot_data(params)
+    resamples, batch = params["resamples"], batch or SCIPY_BATCH
+
+    def work() -> Any:
+        return stats.bootstrap(
+            (x, y), _mean_difference, n_resamples=resamples, method="BCa", batch=batch, rng=1
+        )
+
+    return work
+
+
+def _boot_sparkus(params: Params) -> Work:
+    _boot_sparkus_work({"n": 200, "resamples": 50})()
+    return _boot_sparkus_work(params)
+
+
+def _boot_scipy(params: Params) -> Work:
+    _boot_scipy_work({"n": 200, "resamples": 50})()
+    return _boot_scipy_work(params)
+
+
+def check_bootstrap(params: Params) -> None:
+    """Untimed: both with the same seed and batch (so the same resamples); the intervals."""
+    import numpy as np
+    import scipy
+
+    from sparkus.metrics import bootstrap
+
+    x, y = _boot_data(params)
+    ours = bootstrap((x, y), _mean_difference, n_resamples=params["resamples"], rng=1,
+                     batch=SCIPY_BATCH)  # fmt: skip
+    theirs = _boot_scipy_work(params)()
+    low, high = (float(v) for v in theirs.confidence_interval)
+    width = high - low
+    report = {
+        "same_distribution": bool(
+            np.array_equal(ours.bootstrap_distribution, theirs.bootstrap_distribution)
+        ),
+        "ci": list(ours.ci),
+        "scipy_ci": [low, high],
+        "diff_low_over_width": (ours.ci.low - low) / width,
+        "diff_high_over_width": (ours.ci.high - high) / width,
+        "jackknife": ours.jackknife,
+        "acceleration": ours.acceleration,
+        "scipy": scipy.__version__,
+    }
+    print(CHECK_MARKER + repr(report), flush=True)
+
+
+def _ipw_data(params: Params) -> dict[str, Any]:
+    """Seeded covariates, selection on all of them (good overlap), a true effect of 0.5."""
+    import numpy as np
+
+    rng = np.random.default_rng(20261129)
+    n, p = params["n"], params["p"]
+    X = rng.normal(size=(n, p)) + np.linspace(0.0, 5.0, p)
+    eta = (X - np.linspace(0.0, 5.0, p)) @ np.linspace(-0.4, 0.4, p) - 0.2
+    treated = rng.random(n) < 1.0 / (1.0 + np.exp(-eta))
+    y = X @ np.linspace(0.5, 1.5, p) + 0.5 * treated + rng.normal(size=n)
+    return {"y": y, "treated": treated, "X": X}
+
+
+def _ipw_sparkus_work(data: dict[str, Any]) -> Callable[[], Any]:
+    from sparkus.metrics import ipw
+
+    return lambda: ipw(data["y"], data["treated"], data["X"])
+
+
+def _ipw_statsmodels_work(data: dict[str, Any]) -> Callable[[], Any]:
+    """statsmodels' Logit and the Hajek estimate in numpy; the design is built untimed."""
+    import numpy as np
+    import statsmodels.api as sm
+
+    y, t = data["y"], data["treated"].astype(np.float64)
+    Z = sm.add_constant(data["X"])
+
+    def work() -> Any:
+        fit = sm.Logit(t, Z).fit(disp=0)
+        p = fit.predict()
+        w1, w0 = t / p, (1.0 - t) / (1.0 - p)
+        return fit, float(w1 @ y / w1.sum() - w0 @ y / w0.sum())
+
+    return work
+
+
+def _ipw_sparkus(params: Params) -> Work:
+    _ipw_sparkus_work(_ipw_data({"n": 2_000, "p": 10}))()  # imports, untimed
+    return _ipw_sparkus_work(_ipw_data(params))
+
+
+def _ipw_statsmodels(params: Params) -> Work:
+    _ipw_statsmodels_work(_ipw_data({"n": 2_000, "p": 10}))()  # imports, untimed
+    return _ipw_statsmodels_work(_ipw_data(params))
+
+
+def check_ipw(params: Params) -> None:
+    """Untimed: the propensity coefficients and the estimates of both sides."""
+    import numpy as np
+    import statsmodels
+
+    from sparkus.metrics import PropensityModel
+
+    data = _ipw_data(params)
+    ours = _ipw_sparkus_work(data)()
+    fit, theirs = _ipw_statsmodels_work(data)()
+    model = PropensityModel().fit(data["X"], data["treated"])
+    coef = np.concatenate([[model.intercept_], model.coef_])
+    report = {
+        "estimate": ours.estimate,
+        "se": ours.se,
+        "statsmodels_estimate": theirs,
+        "rel_diff_estimate": abs(ours.estimate / theirs - 1.0),
+        "max_rel_diff_coef": float(np.max(np.abs(coef / np.asarray(fit.params) - 1.0))),
+        "statsmodels": statsmodels.__version__,
+    }
+    print(CHECK_MARKER + repr(report), flush=True)
+
+
 CHILD_SETUPS: dict[str, Callable[[Params], Work]] = {
     "did_clustered:sparkus": _did_sparkus,
     "did_clustered:peer": _did_statsmodels,
+    "bootstrap_bca:sparkus": _boot_sparkus,
+    "bootstrap_bca:peer": _boot_scipy,
+    "propensity_ipw:sparkus": _ipw_sparkus,
+    "propensity_ipw:peer": _ipw_statsmodels,
 }
 
 
@@ -147,16 +318,16 @@ def check(params: Params) -> None:
 # -- in the parent -----------------------------------------------------------------------------
 
 
-def _side(label: str, side: str, params: Params) -> Side:
+def _side(label: str, side: str, params: Params, case: str = "did_clustered") -> Side:
     command = (
-        str(HERE / "bench_metrics.py"), "--child", f"did_clustered:{side}",
+        str(HERE / "bench_metrics.py"), "--child", f"{case}:{side}",
         "--params", json.dumps(params),
     )  # fmt: skip
     return Side(label, command)
 
 
-def _run_check(params: Params) -> dict[str, Any]:
-    command = [sys.executable, str(HERE / "bench_metrics.py"), "--check", json.dumps(params)]
+def _run_check(params: Params, flag: str = "--check") -> dict[str, Any]:
+    command = [sys.executable, str(HERE / "bench_metrics.py"), flag, json.dumps(params)]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     line = next(x for x in done.stdout.splitlines() if x.startswith(CHECK_MARKER))
     report: dict[str, Any] = ast.literal_eval(line[len(CHECK_MARKER) :])
@@ -168,21 +339,22 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="50,000 rows and 1 repeat")
     parser.add_argument("--repeats", type=int, default=None, metavar="N",
                         help="repeats per side (default: 5; 1 with --quick)")  # fmt: skip
+    parser.add_argument("--only", choices=("did_clustered", "bootstrap_bca", "propensity_ipw"),
+                        default=None,
+                        help="run one case only")  # fmt: skip
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--params", help=argparse.SUPPRESS)
     parser.add_argument("--check", help=argparse.SUPPRESS)
+    parser.add_argument("--check-bootstrap", help=argparse.SUPPRESS)
+    parser.add_argument("--check-ipw", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.repeats is not None and args.repeats < 1:
         parser.error(f"--repeats must be at least 1, got {args.repeats}")
     return args
 
 
-def main(args: argparse.Namespace) -> int:
-    started = datetime.now(UTC)
-    clock = time.perf_counter()
+def _did_case(args: argparse.Namespace, repeats: int) -> tuple[CaseResult, dict[str, Any]]:
     params = QUICK if args.quick else FULL
-    repeats = args.repeats or (1 if args.quick else 5)
-    facts = machine_facts()
     name = "did_clustered"
     what = (
         f"did(...) with {params['p']} covariates and CR1 standard errors, {params['n']:_} rows, "
@@ -204,6 +376,77 @@ def main(args: argparse.Namespace) -> int:
         f" (rel. diff {agreement['rel_diff_estimate']:.1e}), SE {agreement['se']:.6g} (rel. diff "
         f"{agreement['rel_diff_se']:.1e})"
     )
+    return result, agreement
+
+
+def _bootstrap_case(args: argparse.Namespace, repeats: int) -> tuple[CaseResult, dict[str, Any]]:
+    params = BOOT_QUICK if args.quick else BOOT_FULL
+    name = "bootstrap_bca"
+    what = (
+        f"bootstrap(...) BCa of a mean difference, 2 x {params['n']:_} rows, "
+        f"{params['resamples']:_} resamples"
+    )
+    print(f"{name}: {what}", file=sys.stderr)
+    agreement = _run_check(params, "--check-bootstrap")
+    ours, theirs = run_interleaved(
+        name,
+        _side("sparkus", "sparkus", params, name),
+        _side(f"scipy.stats.bootstrap BCa, batch={SCIPY_BATCH}", "peer", params, name),
+        repeats,
+    )
+    result = CaseResult(name, what, ours, theirs)
+    verdict = "met" if result.ratio <= BOOT_TARGET_RATIO else "MISSED"
+    result.notes.append(f"target ratio <= {BOOT_TARGET_RATIO}: {verdict}")
+    result.notes.append(
+        f"same resamples as scipy {agreement['scipy']}: {agreement['same_distribution']}; "
+        f"interval ends differ by {agreement['diff_low_over_width']:.1e} and "
+        f"{agreement['diff_high_over_width']:.1e} of its width ({agreement['jackknife']} "
+        "jackknife against scipy's exact one)"
+    )
+    return result, agreement
+
+
+def _ipw_case(args: argparse.Namespace, repeats: int) -> tuple[CaseResult, dict[str, Any]]:
+    params = IPW_QUICK if args.quick else IPW_FULL
+    name = "propensity_ipw"
+    what = (
+        f"ipw(...): logistic propensity fit + IPW, {params['n']:_} rows x {params['p']} covariates"
+    )
+    print(f"{name}: {what}", file=sys.stderr)
+    agreement = _run_check(params, "--check-ipw")
+    ours, theirs = run_interleaved(
+        name,
+        _side("sparkus", "sparkus", params, name),
+        _side("statsmodels Logit fit + Hajek weights", "peer", params, name),
+        repeats,
+    )
+    result = CaseResult(name, what, ours, theirs)
+    verdict = "met" if result.ratio <= IPW_TARGET_RATIO else "MISSED"
+    result.notes.append(f"target ratio <= {IPW_TARGET_RATIO}: {verdict}")
+    result.notes.append(
+        f"same data, statsmodels {agreement['statsmodels']}: estimate "
+        f"{agreement['estimate']:.6g} (rel. diff {agreement['rel_diff_estimate']:.1e}), "
+        f"propensity coefficients max rel. diff {agreement['max_rel_diff_coef']:.1e}; sparkus "
+        f"also computes the SE ({agreement['se']:.4g}) and the overlap diagnostics"
+    )
+    return result, agreement
+
+
+def main(args: argparse.Namespace) -> int:
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    repeats = args.repeats or (1 if args.quick else 5)
+    facts = machine_facts()
+    cases = {
+        "did_clustered": _did_case,
+        "bootstrap_bca": _bootstrap_case,
+        "propensity_ipw": _ipw_case,
+    }
+    results, agreements = [], {}
+    for name, run in cases.items():
+        if args.only in (None, name):
+            result, agreements[name] = run(args, repeats)
+            results.append(result)
     elapsed = time.perf_counter() - clock
     facts["load_average_after"] = machine_facts()["load_average"]
     versions = facts["versions"]
@@ -216,15 +459,16 @@ def main(args: argparse.Namespace) -> int:
         "ratio = sparkus median / peer median (interleaved runs, fresh process each); "
         "peak = child's peak RSS (+ increment over its baseline after setup)\n"
     )
-    print(format_table([result]))
-    print("\n" + "\n".join(f"- {note}" for note in result.notes))
+    print(format_table(results))
+    notes = [f"{r.name}: {note}" for r in results for note in r.notes]
+    print("\n" + "\n".join(f"- {note}" for note in notes))
     record = {
         "started_utc": started.isoformat(),
         "wall_seconds": elapsed,
         "machine": facts,
-        "options": {"quick": args.quick, "repeats": repeats, "params": params},
-        "agreement": agreement,
-        "cases": [result.to_dict()],
+        "options": {"quick": args.quick, "repeats": repeats, "only": args.only},
+        "agreement": agreements,
+        "cases": [r.to_dict() for r in results],
     }
     path = write_json(RESULTS, record)
     print(f"\nwrote {path.relative_to(HERE.parent)} ({format_seconds(elapsed)} in all)")
@@ -238,5 +482,11 @@ if __name__ == "__main__":
         sys.exit(0)
     if arguments.check:
         check(json.loads(arguments.check))
+        sys.exit(0)
+    if arguments.check_bootstrap:
+        check_bootstrap(json.loads(arguments.check_bootstrap))
+        sys.exit(0)
+    if arguments.check_ipw:
+        check_ipw(json.loads(arguments.check_ipw))
         sys.exit(0)
     sys.exit(main(arguments))

@@ -1,0 +1,519 @@
+"""Meta-analysis across cohorts, programs or companies: fixed and random effects.
+
+Inverse-variance pooling of per-study effects with their sampling variances, as in metafor's
+``rma(yi, vi, method=...)`` (Viechtbauer 2010): the fixed-effect model, and the random-effects
+model with the DerSimonian-Laird or REML estimate of the between-study variance, optionally
+with the Hartung-Knapp adjustment, and the prediction interval of Higgins, Thompson &
+Spiegelhalter (2009).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final, Literal
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._errors import EstimationError
+from sparkus._results import Result, Table, format_number
+from sparkus.metrics._checks import (
+    FloatArray,
+    choice_check,
+    level_check,
+    rows_text,
+    same_length,
+    schema_error,
+    vector,
+)
+from sparkus.metrics._estimate import ConfidenceInterval
+
+__all__ = ["MetaAnalysis", "fixed_effect", "random_effects"]
+
+Tau2Method = Literal["DL", "REML"]
+TAU2_METHODS: Final[tuple[Tau2Method, ...]] = ("DL", "REML")
+
+_REML_TOL: Final = 1e-12
+_REML_MAX_ITER: Final = 1_000
+
+
+def _frozen(array: npt.ArrayLike) -> FloatArray:
+    out = np.array(array, dtype=np.float64)
+    out.setflags(write=False)
+    return out
+
+
+@attrs.frozen(repr=False, eq=False)
+class MetaAnalysis(Result):
+    """A pooled effect across studies (cohorts, programs, companies) and its heterogeneity.
+
+    .. versionadded:: 0.1
+
+    Attributes
+    ----------
+    estimate : float
+        The pooled effect: the inverse-variance weighted mean of the study effects.
+    se : float
+        Its standard error (the Hartung-Knapp one when `hartung_knapp`).
+    ci : ConfidenceInterval
+        The confidence interval of `estimate` at `level`: normal, or t with ``k - 1`` d.f. with
+        the Hartung-Knapp adjustment.
+    level : float
+        The confidence level of `ci`, of `prediction_interval` and of `study_ci`.
+    statistic : float
+        ``estimate / se``: z, or t with the Hartung-Knapp adjustment.
+    pvalue : float
+        The two-sided p-value of the test of no effect.
+    df : int or None
+        The d.f. of the t test (``k - 1``) with the Hartung-Knapp adjustment, else None.
+    q : float
+        Cochran's Q: the weighted sum of squared deviations from the fixed-effect estimate.
+    q_pvalue : float
+        The p-value of the test of homogeneity (Q against chi-squared with ``k - 1`` d.f.).
+    i2 : float
+        I², the share of the total variability due to heterogeneity, between 0 and 1: for a
+        random-effects model ``tau2 / (tau2 + s2)`` with s2 the typical within-study variance
+        (as metafor computes it); for the fixed-effect model ``max(0, (q - (k - 1)) / q)``.
+    h2 : float
+        H², the total variability over the sampling variability.
+    tau2 : float
+        The between-study variance τ² (0 for the fixed-effect model).
+    prediction_interval : ConfidenceInterval or None
+        Where the true effect of a new, similar study would lie, at `level`:
+        ``estimate ± t(k - 2) sqrt(tau2 + se²)`` (Higgins, Thompson & Spiegelhalter 2009).
+        None for the fixed-effect model and for fewer than three studies.
+    k : int
+        The number of studies.
+    labels : tuple of str
+        A label per study.
+    effects : ndarray of float64, shape (k,)
+        The study effects, in input order.
+    variances : ndarray of float64, shape (k,)
+        Their sampling variances.
+    study_ci : ndarray of float64, shape (k, 2)
+        Each study's normal confidence interval ``effect ± z sqrt(variance)`` at `level`.
+    weights : ndarray of float64, shape (k,)
+        Each study's share of the total weight (they sum to 1).
+    method : str
+        ``"fixed effect"``, ``"random effects (DL)"`` or ``"random effects (REML)"``, with
+        ``", Hartung-Knapp"`` where adjusted.
+    hartung_knapp : bool
+        Whether the Hartung-Knapp adjustment was applied.
+
+    Examples
+    --------
+    >>> from sparkus.metrics import random_effects
+    >>> result = random_effects([0.42, 0.31, 0.65, 0.12], [0.010, 0.020, 0.015, 0.030])
+    >>> result
+    MetaAnalysis(k=4, estimate=0.3972, 95% CI [0.1956, 0.5988], tau2=0.02477, I2=59.5%, random effects (REML))
+    >>> print(f"{result.prediction_interval.low:.3f}, {result.prediction_interval.high:.3f}")
+    -0.412, 1.206
+    """
+
+    estimate: float
+    se: float
+    ci: ConfidenceInterval
+    level: float
+    statistic: float
+    pvalue: float
+    df: int | None
+    q: float
+    q_pvalue: float
+    i2: float
+    h2: float
+    tau2: float
+    prediction_interval: ConfidenceInterval | None
+    k: int
+    labels: tuple[str, ...]
+    effects: FloatArray
+    variances: FloatArray
+    study_ci: FloatArray
+    weights: FloatArray
+    method: str
+    hartung_knapp: bool = False
+
+    def _headline(self) -> str:
+        low, high = (format_number(v) for v in self.ci)
+        return (
+            f"k={self.k}, estimate={format_number(self.estimate)}, "
+            f"{100 * self.level:.10g}% CI [{low}, {high}], tau2={format_number(self.tau2)}, "
+            f"I2={100 * self.i2:.1f}%, {self.method}"
+        )
+
+    def _tables(self) -> list[Table]:
+        pct = f"{100 * self.level:.10g}%"
+        test = "z" if self.df is None else f"t ({self.df} d.f.)"
+        rows: list[tuple[str, str]] = [
+            ("estimate", format_number(self.estimate)),
+            ("standard error", format_number(self.se)),
+            (f"{pct} CI", f"[{format_number(self.ci.low)}, {format_number(self.ci.high)}]"),
+            (test, format_number(self.statistic)),
+            ("p-value", format_number(self.pvalue)),
+        ]
+        if self.prediction_interval is not None:
+            pi = self.prediction_interval
+            rows.append((f"{pct} prediction interval",
+                         f"[{format_number(pi.low)}, {format_number(pi.high)}]"))  # fmt: skip
+        rows += [
+            (f"Q ({self.k - 1} d.f.)", format_number(self.q)),
+            ("Q p-value", format_number(self.q_pvalue)),
+            ("tau²", format_number(self.tau2)),
+            ("I²", f"{100 * self.i2:.2f}%"),
+            ("H²", format_number(self.h2)),
+            ("studies", format_number(self.k)),
+        ]
+        studies = tuple(
+            (label, format_number(float(y)), format_number(float(lo)), format_number(float(hi)),
+             f"{100 * float(w):.1f}%")
+            for label, y, (lo, hi), w in zip(
+                self.labels, self.effects, self.study_ci, self.weights, strict=True
+            )
+        )  # fmt: skip
+        headers = ("study", "effect", f"{pct} low", f"{pct} high", "weight")
+        return [
+            Table(f"Meta-analysis, {self.method}", ("quantity", "value"), tuple(rows)),
+            Table("Studies", headers, studies),
+        ]
+
+
+# --------------------------------------------------------------------------------------------
+# Public functions
+# --------------------------------------------------------------------------------------------
+
+
+def fixed_effect(
+    effects: npt.ArrayLike,
+    variances: npt.ArrayLike,
+    *,
+    labels: Sequence[str] | None = None,
+    level: float = 0.95,
+) -> MetaAnalysis:
+    """Pool study effects under the fixed-effect (common-effect) model.
+
+    .. versionadded:: 0.1
+
+    The inverse-variance weighted mean, ``sum(y / v) / sum(1 / v)``, with standard error
+    ``1 / sqrt(sum(1 / v))``: the right model when the studies estimate one common effect.
+    Check `q` and `i2`: heterogeneity calls for :func:`random_effects`.
+
+    Parameters
+    ----------
+    effects : array_like of float, shape (k,)
+        The effect of each study (a mean difference, a standardised mean difference, a log
+        risk or odds ratio...), all on the same scale.
+    variances : array_like of float, shape (k,)
+        The sampling variance of each effect (its squared standard error), positive.
+    labels : sequence of str, optional
+        A label per study; by default ``"study 1"``, ``"study 2"``, ...
+    level : float, default 0.95
+        The confidence level.
+
+    Returns
+    -------
+    MetaAnalysis
+        The pooled estimate, its interval and test, Q, I², and the per-study effects,
+        intervals and weights.
+
+    Raises
+    ------
+    SchemaError
+        If `labels` is not one string per study or `level` is not in (0, 1).
+    EstimationError
+        For fewer than two studies, mismatched lengths, missing or non-finite values, or a
+        variance that is not positive (the rows are named).
+
+    See Also
+    --------
+    random_effects : When the true effects differ between studies.
+
+    References
+    ----------
+    Borenstein, M., Hedges, L. V., Higgins, J. P. T., & Rothstein, H. R. (2009).
+    *Introduction to Meta-Analysis*. Wiley, chapters 11 and 16.
+
+    Examples
+    --------
+    Three cohorts of the same program, each with its effect and squared standard error:
+
+    >>> from sparkus.metrics import fixed_effect
+    >>> result = fixed_effect([0.30, 0.45, 0.38], [0.010, 0.020, 0.015],
+    ...                       labels=["spring", "summer", "autumn"])
+    >>> round(result.estimate, 4), round(result.se, 4)
+    (0.3592, 0.0679)
+    >>> [round(float(w), 3) for w in result.weights]
+    [0.462, 0.231, 0.308]
+    """
+    y, v, names, lvl = _meta_iv(effects, variances, labels, level)
+    w = 1.0 / v
+    return _result(y, v, names, lvl, w, tau2=0.0, method="fixed effect", hartung_knapp=False)
+
+
+def random_effects(
+    effects: npt.ArrayLike,
+    variances: npt.ArrayLike,
+    *,
+    method: Tau2Method = "REML",
+    hartung_knapp: bool = False,
+    labels: Sequence[str] | None = None,
+    level: float = 0.95,
+) -> MetaAnalysis:
+    """Pool study effects under the random-effects model.
+
+    .. versionadded:: 0.1
+
+    Each study's true effect is drawn from a normal distribution with mean μ and variance τ²;
+    the pooled estimate of μ weights study i by ``1 / (v_i + τ²)``. The result agrees with
+    metafor's ``rma(yi, vi, method=method)`` (with ``test="knha"`` for the Hartung-Knapp
+    adjustment).
+
+    Parameters
+    ----------
+    effects : array_like of float, shape (k,)
+        The effect of each study, all on the same scale.
+    variances : array_like of float, shape (k,)
+        The sampling variance of each effect, positive.
+    method : {"REML", "DL"}, default "REML"
+        The estimator of τ²: restricted maximum likelihood (Fisher scoring to 1e-12, as
+        metafor's default), or the DerSimonian-Laird moment estimator.
+    hartung_knapp : bool, default False
+        Use the Hartung-Knapp (Sidik-Jonkman) standard error
+        ``sqrt(sum(w (y - μ)²) / ((k - 1) sum(w)))`` and a t distribution with ``k - 1``
+        d.f., which keeps closer to the nominal coverage with few studies (IntHout et al.
+        2014). As in metafor, the adjustment factor is not truncated at 1.
+    labels : sequence of str, optional
+        A label per study; by default ``"study 1"``, ``"study 2"``, ...
+    level : float, default 0.95
+        The confidence level.
+
+    Returns
+    -------
+    MetaAnalysis
+        The pooled estimate, its interval and test, Q, I², τ², the prediction interval, and
+        the per-study effects, intervals and weights.
+
+    Raises
+    ------
+    SchemaError
+        For an unknown `method`, `labels` that are not one string per study, or `level` not
+        in (0, 1).
+    EstimationError
+        For fewer than two studies, mismatched lengths, missing or non-finite values, a
+        variance that is not positive (the rows are named), or a REML fit that does not
+        converge.
+
+    See Also
+    --------
+    fixed_effect : When the studies share one true effect.
+
+    Notes
+    -----
+    The prediction interval is ``μ ± t_{k-2} sqrt(τ² + se²)`` (Higgins, Thompson &
+    Spiegelhalter 2009), with `se` the reported standard error; metafor's ``predict`` uses the
+    normal distribution (or t with ``k - 1`` d.f. under ``test="knha"``) instead.
+
+    References
+    ----------
+    DerSimonian, R., & Laird, N. (1986). Meta-analysis in clinical trials. *Controlled
+    Clinical Trials* 7(3), 177-188.
+    Viechtbauer, W. (2010). Conducting meta-analyses in R with the metafor package. *Journal
+    of Statistical Software* 36(3), 1-48.
+    Hartung, J., & Knapp, G. (2001). A refined method for the meta-analysis of controlled
+    clinical trials with binary outcome. *Statistics in Medicine* 20(24), 3875-3889.
+    Higgins, J. P. T., Thompson, S. G., & Spiegelhalter, D. J. (2009). A re-evaluation of
+    random-effects meta-analysis. *JRSS A* 172(1), 137-159.
+    IntHout, J., Ioannidis, J. P., & Borm, G. F. (2014). The Hartung-Knapp-Sidik-Jonkman
+    method for random effects meta-analysis is straightforward and considerably outperforms
+    the standard DerSimonian-Laird method. *BMC Medical Research Methodology* 14, 25.
+
+    Examples
+    --------
+    The effect of coaching in five companies (standardised mean differences):
+
+    >>> from sparkus.metrics import random_effects
+    >>> g = [0.59, 0.36, 0.43, 0.74, 0.20]
+    >>> v = [0.012, 0.025, 0.018, 0.040, 0.022]
+    >>> result = random_effects(g, v, method="DL", hartung_knapp=True)
+    >>> round(result.estimate, 4), round(result.tau2, 4), result.df
+    (0.4561, 0.0151, 4)
+    >>> print(f"[{result.ci.low:.3f}, {result.ci.high:.3f}]")
+    [0.215, 0.697]
+    """
+    y, v, names, lvl = _meta_iv(effects, variances, labels, level)
+    kind = choice_check(method, "method", TAU2_METHODS)
+    given: object = hartung_knapp
+    if not isinstance(given, bool | np.bool_):
+        raise schema_error("hartung_knapp", f"expected True or False, got {hartung_knapp!r}")
+    tau2 = _tau2_dl(y, v) if kind == "DL" else _tau2_reml(y, v)
+    name = f"random effects ({kind}){', Hartung-Knapp' if hartung_knapp else ''}"
+    return _result(y, v, names, lvl, 1.0 / (v + tau2), tau2=tau2, method=name,
+                   hartung_knapp=bool(hartung_knapp))  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
+# Input validation
+# --------------------------------------------------------------------------------------------
+
+
+def _meta_iv(
+    effects: object, variances: object, labels: object, level: object
+) -> tuple[FloatArray, FloatArray, tuple[str, ...], float]:
+    y = vector(effects, "effects")
+    v = vector(variances, "variances")
+    same_length(("effects", len(y)), ("variances", len(v)))
+    bad = v <= 0.0
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        shown = ", ".join(f"{x:g}" for x in v[rows[:5]])
+        msg = (
+            f"`variances` must be positive sampling variances (squared standard errors), got "
+            f"{shown} in {rows_text(rows)}; check those studies' standard errors"
+        )
+        raise EstimationError(msg)
+    k = len(y)
+    if k < 2:
+        msg = f"a meta-analysis needs at least two studies, got {k}"
+        raise EstimationError(msg)
+    if labels is None:
+        names = tuple(f"study {i + 1}" for i in range(k))
+    else:
+        if isinstance(labels, str) or not isinstance(labels, Sequence | np.ndarray):
+            msg = f"expected a sequence of {k} study labels, got {type(labels).__name__}"
+            raise schema_error("labels", msg)
+        names = tuple(str(x) for x in labels)
+        if len(names) != k:
+            raise schema_error("labels", f"expected {k} labels, one per study, got {len(names)}")
+    return y, v, names, level_check(level)
+
+
+# --------------------------------------------------------------------------------------------
+# Estimation
+# --------------------------------------------------------------------------------------------
+
+
+def _tau2_dl(y: FloatArray, v: FloatArray) -> float:
+    """The DerSimonian-Laird moment estimate of τ², truncated at zero."""
+    w = 1.0 / v
+    sw = w.sum()
+    mu = (w * y).sum() / sw
+    q = float((w * (y - mu) ** 2).sum())
+    c = float(sw - (w**2).sum() / sw)
+    return max(0.0, (q - (len(y) - 1)) / c)
+
+
+def _reml_loglik(y: FloatArray, v: FloatArray, tau2: float) -> float:
+    """The restricted log-likelihood of τ², up to a constant."""
+    w = 1.0 / (v + tau2)
+    sw = w.sum()
+    mu = (w * y).sum() / sw
+    return float(-0.5 * (np.log(v + tau2).sum() + np.log(sw) + (w * (y - mu) ** 2).sum()))
+
+
+def _tau2_reml(y: FloatArray, v: FloatArray) -> float:
+    """The REML estimate of τ²: Fisher scoring from DL, halving steps that lower the likelihood.
+
+    τ² stays at or above zero; the halving also settles the scoring's oscillation when the
+    maximum is at zero.
+    """
+    tau2 = _tau2_dl(y, v)
+    current = _reml_loglik(y, v, tau2)
+    for _ in range(_REML_MAX_ITER):
+        w = 1.0 / (v + tau2)
+        sw = w.sum()
+        mu = (w * y).sum() / sw
+        py = w * (y - mu)  # P y, with P = W - w w' / sum(w)
+        trace_p = sw - (w**2).sum() / sw
+        trace_pp = (w**2).sum() - 2.0 * (w**3).sum() / sw + ((w**2).sum() / sw) ** 2
+        step = float(((py**2).sum() - trace_p) / trace_pp)
+        new = max(0.0, tau2 + step)
+        value = _reml_loglik(y, v, new)
+        while value < current and abs(new - tau2) >= _REML_TOL:
+            step /= 2.0
+            new = max(0.0, tau2 + step)
+            value = _reml_loglik(y, v, new)
+        if abs(new - tau2) < _REML_TOL:
+            return new
+        tau2, current = new, value
+    msg = (
+        f"the REML estimate of tau² did not converge in {_REML_MAX_ITER} iterations; use "
+        "method='DL'"
+    )
+    raise EstimationError(msg)
+
+
+def _result(
+    y: FloatArray,
+    v: FloatArray,
+    labels: tuple[str, ...],
+    level: float,
+    w: FloatArray,
+    *,
+    tau2: float,
+    method: str,
+    hartung_knapp: bool,
+) -> MetaAnalysis:
+    from scipy import special, stats
+
+    k = len(y)
+    sw = float(w.sum())
+    estimate = float((w * y).sum() / sw)
+    # Q and I² come from the fixed-effect weights, whatever the model
+    w_fe = 1.0 / v
+    mu_fe = (w_fe * y).sum() / w_fe.sum()
+    q = float((w_fe * (y - mu_fe) ** 2).sum())
+    q_pvalue = float(stats.chi2.sf(q, k - 1))
+    tail = (1.0 + level) / 2.0
+    if hartung_knapp:
+        se = float(np.sqrt((w * (y - estimate) ** 2).sum() / ((k - 1) * sw)))
+        df: int | None = k - 1
+        crit = float(special.stdtrit(k - 1, tail))
+    else:
+        se = float(1.0 / np.sqrt(sw))
+        df = None
+        crit = float(special.ndtri(tail))
+    if not se > 0:
+        msg = "the studies' effects are identical, so the Hartung-Knapp standard error is zero"
+        raise EstimationError(msg)
+    statistic = estimate / se
+    if df is None:
+        pvalue = float(2.0 * special.ndtr(-abs(statistic)))
+    else:
+        pvalue = float(2.0 * stats.t.sf(abs(statistic), df))
+    if method == "fixed effect":
+        i2 = max(0.0, (q - (k - 1)) / q) if q > 0 else 0.0
+        h2 = q / (k - 1)
+        prediction = None
+    else:
+        # the typical within-study variance (Higgins & Thompson 2002), as metafor reports it
+        s2 = (k - 1) * w_fe.sum() / (w_fe.sum() ** 2 - (w_fe**2).sum())
+        i2 = tau2 / (tau2 + s2)
+        h2 = (tau2 + s2) / s2
+        prediction = None
+        if k >= 3:
+            half = float(special.stdtrit(k - 2, tail)) * float(np.sqrt(tau2 + se**2))
+            prediction = ConfidenceInterval(estimate - half, estimate + half)
+    z = float(special.ndtri(tail))
+    half_study = z * np.sqrt(v)
+    return MetaAnalysis(
+        estimate=estimate,
+        se=se,
+        ci=ConfidenceInterval(estimate - crit * se, estimate + crit * se),
+        level=level,
+        statistic=statistic,
+        pvalue=pvalue,
+        df=df,
+        q=q,
+        q_pvalue=q_pvalue,
+        i2=float(i2),
+        h2=float(h2),
+        tau2=float(tau2),
+        prediction_interval=prediction,
+        k=k,
+        labels=labels,
+        effects=_frozen(y),
+        variances=_frozen(v),
+        study_ci=_frozen(np.column_stack([y - half_study, y + half_study])),
+        weights=_frozen(w / sw),
+        method=method,
+        hartung_knapp=hartung_knapp,
+    )
