@@ -35,7 +35,8 @@ Tau2Method = Literal["DL", "REML"]
 TAU2_METHODS: Final[tuple[Tau2Method, ...]] = ("DL", "REML")
 
 _REML_TOL: Final = 1e-12
-_REML_MAX_ITER: Final = 1_000
+_REML_GRID: Final = 64
+"""Points of the grid on which the REML score is scanned for sign changes."""
 
 
 def _frozen(array: npt.ArrayLike) -> FloatArray:
@@ -409,36 +410,49 @@ def _reml_loglik(y: FloatArray, v: FloatArray, tau2: float) -> float:
     return float(-0.5 * (np.log(v + tau2).sum() + np.log(sw) + (w * (y - mu) ** 2).sum()))
 
 
-def _tau2_reml(y: FloatArray, v: FloatArray) -> float:
-    """The REML estimate of τ²: Fisher scoring from DL, halving steps that lower the likelihood.
+def _reml_score(y: FloatArray, v: FloatArray, tau2: FloatArray) -> FloatArray:
+    """Twice the derivative of the restricted log-likelihood at each τ² in `tau2`.
 
-    τ² stays at or above zero; the halving also settles the scoring's oscillation when the
-    maximum is at zero.
+    With ``P = W - w w' / sum(w)`` it is ``y'P²y - tr P``; vectorised over the τ² values.
     """
-    tau2 = _tau2_dl(y, v)
-    current = _reml_loglik(y, v, tau2)
-    for _ in range(_REML_MAX_ITER):
-        w = 1.0 / (v + tau2)
-        sw = w.sum()
-        mu = (w * y).sum() / sw
-        py = w * (y - mu)  # P y, with P = W - w w' / sum(w)
-        trace_p = sw - (w**2).sum() / sw
-        trace_pp = (w**2).sum() - 2.0 * (w**3).sum() / sw + ((w**2).sum() / sw) ** 2
-        step = float(((py**2).sum() - trace_p) / trace_pp)
-        new = max(0.0, tau2 + step)
-        value = _reml_loglik(y, v, new)
-        while value < current and abs(new - tau2) >= _REML_TOL:
-            step /= 2.0
-            new = max(0.0, tau2 + step)
-            value = _reml_loglik(y, v, new)
-        if abs(new - tau2) < _REML_TOL:
-            return new
-        tau2, current = new, value
-    msg = (
-        f"the REML estimate of tau² did not converge in {_REML_MAX_ITER} iterations; use "
-        "method='DL'"
-    )
-    raise EstimationError(msg)
+    w = 1.0 / (v[:, None] + tau2[None, :])
+    sw = w.sum(axis=0)
+    mu = (w * y[:, None]).sum(axis=0) / sw
+    py = w * (y[:, None] - mu)
+    return np.asarray((py**2).sum(axis=0) - (sw - (w**2).sum(axis=0) / sw), dtype=np.float64)
+
+
+def _tau2_reml(y: FloatArray, v: FloatArray) -> float:
+    """The REML estimate of τ², found as a root of the score, to machine precision.
+
+    The score is scanned on a grid from 0 to a τ² beyond which it is negative; each sign
+    change from + to - brackets a local maximum, refined by Brent's method. The estimate is the
+    candidate (0 included when the score is negative there) of highest restricted likelihood.
+    Unlike Fisher scoring, this cannot oscillate, and its answer does not depend on the order of
+    the studies beyond rounding.
+    """
+    from scipy import optimize
+
+    spread = float(np.var(y, ddof=1)) if len(y) > 1 else 0.0
+    upper = 10.0 * (spread + float(v.max())) + np.finfo(float).tiny
+    while _reml_score(y, v, np.array([upper]))[0] > 0:
+        upper *= 10.0
+    grid = np.concatenate([[0.0], np.geomspace(upper * 1e-12, upper, _REML_GRID)])
+    score = _reml_score(y, v, grid)
+    candidates = [0.0] if score[0] <= 0 else []
+    for i in np.flatnonzero((score[:-1] > 0) & (score[1:] <= 0)).tolist():
+        root = optimize.brentq(
+            lambda t: float(_reml_score(y, v, np.array([t]))[0]),
+            grid[i],
+            grid[i + 1],
+            xtol=_REML_TOL * max(grid[i + 1], 1e-300),
+            rtol=4 * np.finfo(float).eps,
+        )
+        candidates.append(float(root))
+    if not candidates:  # the score is positive up to `upper`, where it is negative: cannot be
+        msg = "the REML estimate of tau² could not be bracketed; use method='DL'"
+        raise EstimationError(msg)
+    return max(candidates, key=lambda t: _reml_loglik(y, v, t))
 
 
 def _result(
