@@ -1,0 +1,253 @@
+"""What the events say about each step and each day: a mergeable, idempotent state.
+
+:class:`JourneyProgress` keeps, for every (participant, step) slot of a schedule, the facts the
+step-state rules of :class:`~sparkus.model.StepState` need, and for every participant the
+calendar days they were active. Each fact is the maximum (or minimum) of the events that bear on
+it under a fixed total order, and activity days are a set (a bitwise OR), so
+
+- applying an event twice, or merging two states that both saw it, changes nothing;
+- the order events arrive in does not matter;
+- merging states computed apart (shards of one stream) gives exactly the one-pass state.
+
+Event ids are therefore not stored: an event's effect depends on its content only.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._errors import Problem, SchemaError
+from sparkus.model._events import (
+    ACTIVITY,
+    COMPLETED,
+    KINDS,
+    MISSED,
+    RATED,
+    RESCHEDULED,
+    SKIPPED,
+    Encoded,
+)
+from sparkus.model._journeys import SECONDS_PER_DAY, JourneySchedule, StepState
+
+__all__ = ["JourneyProgress"]
+
+IntArray: TypeAlias = npt.NDArray[np.int64]
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+
+NEVER: Final = np.iinfo(np.int64).max
+NONE: Final = np.iinfo(np.int64).min
+# Priority of the open-or-closed events on a tie in time: skipped > missed > rescheduled.
+_PRIORITY: Final = {RESCHEDULED: 1, MISSED: 2, SKIPPED: 3}
+STATE_CODES: Final = tuple(StepState)
+_MARKS_ACTIVE: Final = (ACTIVITY, COMPLETED, RATED)
+ARRAYS: Final = ("first_done", "status", "moved_time", "moved_days", "rating_time", "rating",
+                 "score_time", "score", "active")  # fmt: skip
+
+
+def _join_latest(times: IntArray, values: FloatArray, slots: IntArray, t: IntArray,
+                 v: FloatArray) -> None:  # fmt: skip
+    """Keep, per slot, the value of the latest event (ties: the larger value)."""
+    if len(slots) == 0:
+        return
+    before = times[slots]
+    np.maximum.at(times, slots, t)
+    after = times[slots]
+    values[slots[after > before]] = -np.inf
+    take = t == after
+    np.maximum.at(values, slots[take], v[take])
+
+
+def _merge_latest(t1: IntArray, v1: FloatArray, t2: IntArray, v2: FloatArray) -> None:
+    take = (t2 > t1) | ((t2 == t1) & (v2 > v1))
+    t1[take] = t2[take]
+    v1[take] = v2[take]
+
+
+class JourneyProgress:
+    """The state of every journey of a schedule after a set of events.
+
+    .. versionadded:: 0.1
+
+    Per slot (arrays of length ``schedule.n_slots``): the first completion time, the latest
+    missed / skipped / rescheduled event (time and kind), the latest reschedule's move, the
+    latest rating and the latest score (each with its time). Per participant: the calendar days
+    (UTC) with activity, as a bit set. ``activity``, ``step_completed`` and ``session_rated``
+    events mark their day active; ``step_missed``, ``step_skipped`` and ``step_rescheduled``
+    (which HR systems usually log on the participant's behalf) do not.
+
+    Parameters
+    ----------
+    schedule : JourneySchedule
+        The journeys.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from sparkus.model import (Event, EventKind, Goal, JourneyProgress, Season, SupportType,
+    ...                            check_events, default_journey, schedule_journeys)
+    >>> schedule = schedule_journeys(default_journey(Season.WINTER, [Goal.LEADERSHIP_DEVELOPMENT]),
+    ...                              ["e1"], [SupportType.COACHING], [6],
+    ...                              start=dt.datetime(2027, 1, 4, tzinfo=dt.UTC))
+    >>> t = dt.datetime(2027, 1, 20, tzinfo=dt.UTC)
+    >>> progress = JourneyProgress(schedule)
+    >>> progress.apply(check_events(schedule, [
+    ...     Event("x1", "e1", EventKind.STEP_RESCHEDULED, t, step_id="coaching-1", value=7.0)]))
+    >>> state, due = progress.states()
+    >>> slot = schedule.offsets[0] + 4  # coaching-1
+    >>> state[slot].value, str(due[slot].astype("datetime64[D]"))
+    ('rescheduled', '2027-01-25')
+    """
+
+    def __init__(self, schedule: JourneySchedule) -> None:
+        given: object = schedule
+        if not isinstance(given, JourneySchedule):
+            msg = f"expected a JourneySchedule, got {type(given).__name__}"
+            raise SchemaError([Problem(("schedule",), msg)])
+        m = schedule.n_slots
+        self.schedule = schedule
+        self.first_done = np.full(m, NEVER, dtype=np.int64)
+        self.status = np.full(m, NONE, dtype=np.int64)
+        self.moved_time = np.full(m, NONE, dtype=np.int64)
+        self.moved_days = np.full(m, -np.inf)
+        self.rating_time = np.full(m, NONE, dtype=np.int64)
+        self.rating = np.full(m, -np.inf)
+        self.score_time = np.full(m, NONE, dtype=np.int64)
+        self.score = np.full(m, -np.inf)
+        self.words = max(1, -(-schedule.n_days // 64))
+        self.active = np.zeros((len(schedule), self.words), dtype=np.uint64)
+
+    def __repr__(self) -> str:
+        return f"JourneyProgress(participants={len(self.schedule)}, slots={self.schedule.n_slots})"
+
+    def apply(self, check: Any) -> None:
+        """Apply the accepted events of an :class:`~sparkus.model.EventCheck`.
+
+        The check must come from :func:`~sparkus.model.check_events` on this state's schedule.
+        """
+        encoded: Encoded | None = getattr(check, "_encoded", None)
+        if encoded is None:
+            msg = "expected the result of check_events(schedule, events)"
+            raise SchemaError([Problem(("check",), msg)])
+        self._apply(encoded)
+
+    def _apply(self, e: Encoded) -> None:
+        kind, slot, time, value = e.kind, e.slot, e.time, e.value
+        done = kind == COMPLETED
+        np.minimum.at(self.first_done, slot[done], time[done])
+        flow = (kind == MISSED) | (kind == SKIPPED) | (kind == RESCHEDULED)
+        if flow.any():
+            priority = np.zeros(len(KINDS), dtype=np.int64)
+            for k, p in _PRIORITY.items():
+                priority[k] = p
+            np.maximum.at(self.status, slot[flow], time[flow] * 4 + priority[kind[flow]])
+        moved = kind == RESCHEDULED
+        _join_latest(self.moved_time, self.moved_days, slot[moved], time[moved], value[moved])
+        rated = kind == RATED
+        _join_latest(self.rating_time, self.rating, slot[rated], time[rated], value[rated])
+        scored = done & ~np.isnan(value)
+        _join_latest(self.score_time, self.score, slot[scored], time[scored], value[scored])
+        marks = np.isin(kind, _MARKS_ACTIVE)
+        if marks.any():
+            day = time[marks] // SECONDS_PER_DAY - self.schedule.epoch_day
+            bit = e.row[marks] * (self.words * 64) + day
+            word, shift = bit >> 6, (bit & 63).astype(np.uint64)
+            flat = self.active.reshape(-1)
+            np.bitwise_or.at(flat, word, np.left_shift(np.uint64(1), shift))
+
+    def merge(self, other: JourneyProgress) -> JourneyProgress:
+        """A new state holding the events of both (exact, commutative, associative).
+
+        Raises
+        ------
+        SchemaError
+            If the two states belong to different schedules.
+        """
+        if other.schedule.fingerprint != self.schedule.fingerprint:
+            msg = "belongs to a different journey schedule; merge states of one schedule only"
+            raise SchemaError([Problem(("other",), msg)])
+        out = self.copy()
+        np.minimum(out.first_done, other.first_done, out=out.first_done)
+        np.maximum(out.status, other.status, out=out.status)
+        _merge_latest(out.moved_time, out.moved_days, other.moved_time, other.moved_days)
+        _merge_latest(out.rating_time, out.rating, other.rating_time, other.rating)
+        _merge_latest(out.score_time, out.score, other.score_time, other.score)
+        np.bitwise_or(out.active, other.active, out=out.active)
+        return out
+
+    def copy(self) -> JourneyProgress:
+        """An independent copy."""
+        out = JourneyProgress.__new__(JourneyProgress)
+        out.schedule, out.words = self.schedule, self.words
+        for name in ARRAYS:
+            setattr(out, name, getattr(self, name).copy())
+        return out
+
+    def arrays(self) -> dict[str, npt.NDArray[Any]]:
+        """The state as named arrays (what :meth:`from_arrays` reads back)."""
+        return {name: getattr(self, name) for name in ARRAYS}
+
+    @classmethod
+    def from_arrays(
+        cls, schedule: JourneySchedule, arrays: dict[str, npt.NDArray[Any]]
+    ) -> JourneyProgress:
+        """Rebuild a state saved with :meth:`arrays`.
+
+        Raises
+        ------
+        SchemaError
+            If an array is missing or does not fit the schedule.
+        """
+        out = cls(schedule)
+        problems = []
+        for name in ARRAYS:
+            if name not in arrays:
+                problems.append(Problem((name,), "is missing"))
+                continue
+            value = np.asarray(arrays[name])
+            mine = getattr(out, name)
+            if value.shape != mine.shape or value.dtype != mine.dtype:
+                msg = (f"expected {mine.dtype} of shape {mine.shape}, got {value.dtype} of "
+                       f"shape {value.shape}")  # fmt: skip
+                problems.append(Problem((name,), msg))
+            else:
+                setattr(out, name, value.copy())
+        if problems:
+            raise SchemaError(problems)
+        return out
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, JourneyProgress):
+            return NotImplemented
+        return self.schedule.fingerprint == other.schedule.fingerprint and all(
+            np.array_equal(getattr(self, n), getattr(other, n)) for n in ARRAYS
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def states(
+        self, as_of: int | None = None
+    ) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.datetime64]]:
+        """Each slot's :class:`~sparkus.model.StepState` and (possibly moved) due date.
+
+        With `as_of` (seconds since 1970 UTC), a completion after it does not count yet.
+        """
+        codes, due = self.state_codes(as_of)
+        return np.array(STATE_CODES, dtype=object)[codes], due.astype("datetime64[s]")
+
+    def state_codes(self, as_of: int | None = None) -> tuple[npt.NDArray[np.int8], IntArray]:
+        """Each slot's state as an index into ``list(StepState)``, and its due date in seconds."""
+        due = self.schedule.due_seconds.copy()
+        moved = self.moved_time != NONE
+        due[moved] += np.round(self.moved_days[moved] * SECONDS_PER_DAY).astype(np.int64)
+        codes = np.zeros(len(due), dtype=np.int8)
+        flow = self.status != NONE
+        prio = np.where(flow, self.status & 3, 0)
+        codes[prio == _PRIORITY[RESCHEDULED]] = STATE_CODES.index(StepState.RESCHEDULED)
+        codes[prio == _PRIORITY[MISSED]] = STATE_CODES.index(StepState.MISSED)
+        codes[prio == _PRIORITY[SKIPPED]] = STATE_CODES.index(StepState.SKIPPED)
+        limit = NEVER - 1 if as_of is None else as_of
+        codes[self.first_done <= limit] = STATE_CODES.index(StepState.COMPLETED)
+        return codes, due
