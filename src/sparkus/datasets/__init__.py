@@ -4,6 +4,7 @@
 with it.
 """
 
+from sparkus.datasets._events import simulate_events
 from sparkus.datasets._synthetic import SyntheticOrg, SyntheticTruth, synthetic_org
 
-__all__ = ["SyntheticOrg", "SyntheticTruth", "synthetic_org"]
+__all__ = ["SyntheticOrg", "SyntheticTruth", "simulate_events", "synthetic_org"]

@@ -5,7 +5,9 @@ the estimate, its standard error, confidence interval, test and sample size, and
 established tool (scipy, statsmodels, pingouin) to many decimals. scipy is imported on first use.
 """
 
+from sparkus.metrics._bootstrap import BootstrapResult, bootstrap
 from sparkus.metrics._compare import compare_proportions, paired_ttest, welch_ttest
+from sparkus.metrics._dashboard_plots import plot_engagement, plot_funnel, plot_progress
 from sparkus.metrics._design import icc, mde, power, sample_size
 from sparkus.metrics._effect_sizes import (
     cohens_d,
@@ -15,27 +17,65 @@ from sparkus.metrics._effect_sizes import (
     paired_dz,
 )
 from sparkus.metrics._estimate import ConfidenceInterval, Estimate
+from sparkus.metrics._meta import MetaAnalysis, fixed_effect, random_effects
 from sparkus.metrics._multiple import adjust_pvalues
+from sparkus.metrics._plots import balance_plot, forest_plot
+from sparkus.metrics._propensity import PropensityModel
 from sparkus.metrics._regression import OLSResult, ancova, did, ols
+from sparkus.metrics._report import render_html, write_html
+from sparkus.metrics._roi import Benefit, Cost, ROIResult, roi
+from sparkus.metrics._sensitivity import EValue, RobustnessValue, e_value, robustness_value
+from sparkus.metrics._subgroups import SubgroupEffects, subgroup_effects
+from sparkus.metrics._tracker import Dashboard, Tracker
+from sparkus.metrics._weighting import OverlapDiagnostics, aipw, ipw, overlap
 
 __all__ = [
+    "Benefit",
+    "BootstrapResult",
     "ConfidenceInterval",
+    "Cost",
+    "Dashboard",
+    "EValue",
     "Estimate",
+    "MetaAnalysis",
     "OLSResult",
+    "OverlapDiagnostics",
+    "PropensityModel",
+    "ROIResult",
+    "RobustnessValue",
+    "SubgroupEffects",
+    "Tracker",
     "adjust_pvalues",
+    "aipw",
     "ancova",
+    "balance_plot",
+    "bootstrap",
     "cohens_d",
     "compare_proportions",
     "convert_effect_size",
     "did",
+    "e_value",
+    "fixed_effect",
+    "forest_plot",
     "glass_delta",
     "hedges_g",
     "icc",
+    "ipw",
     "mde",
     "ols",
+    "overlap",
     "paired_dz",
     "paired_ttest",
+    "plot_engagement",
+    "plot_funnel",
+    "plot_progress",
     "power",
+    "random_effects",
+    "render_html",
+    "robustness_value",
+    "roi",
     "sample_size",
+    "subgroup_effects",
     "welch_ttest",
+    "write_html",
 ]

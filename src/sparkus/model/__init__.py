@@ -17,7 +17,10 @@ from sparkus.model._enums import (
     StepKind,
     SupportType,
 )
+from sparkus.model._events import EventCheck, EventTable, RejectedEvent, check_events
+from sparkus.model._journeys import JourneySchedule, StepState, schedule_journeys
 from sparkus.model._population import Column, ColumnKind, FrameLike, Population
+from sparkus.model._progress import JourneyProgress
 from sparkus.model._records import (
     Assessment,
     CostModel,
@@ -40,11 +43,15 @@ __all__ = [
     "ColumnKind",
     "CostModel",
     "Event",
+    "EventCheck",
     "EventKind",
+    "EventTable",
     "FrameLike",
     "FrozenMapping",
     "Goal",
     "Journey",
+    "JourneyProgress",
+    "JourneySchedule",
     "JourneyTemplate",
     "Level",
     "Participant",
@@ -52,12 +59,16 @@ __all__ = [
     "Program",
     "ProgramDocument",
     "Provider",
+    "RejectedEvent",
     "Season",
     "Step",
     "StepKind",
+    "StepState",
     "SupportType",
+    "check_events",
     "default_journey",
     "from_json",
+    "schedule_journeys",
     "structure",
     "to_json",
     "unstructure",
