@@ -17,7 +17,7 @@ def test_demo_json_has_every_section(capsys):
     report = run_json(capsys, "--n", "400", "--seed", "3")
     assert set(report) == {
         "organisation", "providers", "program", "readiness_instrument", "triage", "planning",
-        "matching", "impact", "ground_truth",
+        "matching", "impact", "tracking", "ground_truth",
     }  # fmt: skip
     assert report["organisation"]["n"] == 400
     assert sum(report["triage"]["counts"].values()) == 400
@@ -96,3 +96,14 @@ def test_demo_matches_within_capacity(capsys):
         assert a["assigned"] + sum(a["unassigned"].values()) == a["participants"]
         assert a["assigned"] <= a["places"]
         assert 0.0 <= a["mean_compatibility"] <= 1.0
+
+
+def test_demo_writes_a_self_contained_html_dashboard(capsys, tmp_path):
+    """`--html` writes the dashboard as one HTML file that references nothing outside it."""
+    path = tmp_path / "dashboard.html"
+    report = run_json(capsys, "--n", "600", "--seed", "5", "--html", str(path))
+    page = path.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "http://" not in page and "https://" not in page
+    assert report["tracking"]["html"] == str(path)
+    assert report["tracking"]["totals"]["participants"] > 0

@@ -125,3 +125,92 @@ def test_evaluate_rejects_a_non_binary_treatment(files, capsys):
     err = capsys.readouterr().err
     assert "line 2, column support: expected 0/1 or true/false" in err
     assert "--treated support=VALUE" in err
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory):
+    """Files for an organisation large enough that the plan gives coaching and mentoring."""
+    directory = tmp_path_factory.mktemp("large")
+    assert main(["synthetic", str(directory), "--n", "1500", "--seed", "2"]) == 0
+    return directory
+
+
+@pytest.fixture(scope="module")
+def plan_file(large):
+    """The plan `sparkus plan` writes for the large organisation."""
+    out = large / "plan.csv"
+    args = ["--people", str(large / "people.csv"), "--program", str(large / "program.json")]
+    assert main(["plan", *args, "--out", str(out)]) == 0
+    return out
+
+
+def test_match_places_every_planned_participant_within_capacity(large, plan_file, tmp_path):
+    """`sparkus match` lists each planned mentee once, and no mentor gets more than capacity."""
+    out = tmp_path / "matches.csv"
+    args = ["--people", str(large / "people.csv"), "--program", str(large / "program.json")]
+    assert main(["match", *args, "--plan", str(plan_file), "--out", str(out)]) == 0
+    rows = read_csv(out)
+    planned = [r["id"] for r in read_csv(plan_file) if r["support"] in ("coaching", "mentoring")]
+    assert sorted(r["id"] for r in rows) == sorted(planned)
+    assert planned
+    document = json.loads((large / "program.json").read_text())
+    capacity = {p["id"]: p["capacity"] for p in document["providers"]}
+    load: dict[str, int] = {}
+    for r in rows:
+        if r["provider_id"]:
+            load[r["provider_id"]] = load.get(r["provider_id"], 0) + 1
+        else:
+            assert r["reason"]
+    assert all(load[p] <= capacity[p] for p in load)
+
+
+def test_match_keeps_a_fixed_pair(large, plan_file, tmp_path):
+    """A pair chosen beforehand (--fixed) is kept and marked as fixed."""
+    first = tmp_path / "first.csv"
+    args = ["--people", str(large / "people.csv"), "--program", str(large / "program.json"),
+            "--plan", str(plan_file)]  # fmt: skip
+    assert main(["match", *args, "--out", str(first)]) == 0
+    rows = read_csv(first)
+    # Choose, for the first mentee, a mentor other than the one the solver picked.
+    mentee = next(r for r in rows if r["support"] == "mentoring")
+    mentors = sorted({r["provider_id"] for r in rows if r["support"] == "mentoring"} - {""})
+    other = next(m for m in mentors if m != mentee["provider_id"])
+    fixed = tmp_path / "fixed.csv"
+    fixed.write_text(f"id,provider_id\n{mentee['id']},{other}\n")
+    second = tmp_path / "second.csv"
+    assert main(["match", *args, "--fixed", str(fixed), "--out", str(second)]) == 0
+    row = next(r for r in read_csv(second) if r["id"] == mentee["id"])
+    assert (row["provider_id"], row["fixed"]) == (other, "true")
+
+
+def test_match_rejects_a_plan_naming_unknown_people(files, tmp_path, capsys):
+    """A plan row whose id is not among the people is named by its line."""
+    plan = tmp_path / "plan.csv"
+    plan.write_text("id,support\nNOBODY,coaching\n")
+    args = ["--people", str(files / "people.csv"), "--program", str(files / "program.json")]
+    assert main(["match", *args, "--plan", str(plan)]) == 2
+    assert "plan.csv, line 2, column id: 'NOBODY' is not in the people file" in (
+        capsys.readouterr().err
+    )
+
+
+def test_evaluate_aipw_matches_the_library(files, capsys):
+    """`--method aipw` reports what `aipw()` gives on the same rows and covariates."""
+    from sparkus.metrics import aipw
+
+    code = main([
+        "evaluate", str(files / "people.csv"), "--outcome", "outcome_post", "--pre", "outcome_pre",
+        "--covariates", "self_motivation", "--treated", "support=mentoring",
+        "--control", "support=none", "--method", "aipw", "--json",
+    ])  # fmt: skip
+    assert code == 0
+    reported = json.loads(capsys.readouterr().out)
+    pop = synthetic_org(240, seed=4).population
+    support = pop.decode("support").astype(str)
+    keep = np.isin(support, ["mentoring", "none"])
+    design = {
+        "outcome_pre": pop["outcome_pre"][keep],
+        "self_motivation": pop["self_motivation"][keep],
+    }
+    expected = aipw(pop["outcome_post"][keep], support[keep] == "mentoring", design)
+    assert reported["estimate"] == pytest.approx(expected.estimate, rel=1e-12)

@@ -93,6 +93,73 @@ def _run_plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plan_supports(path: str, people: Population) -> dict[str, npt.NDArray[np.bool_]]:
+    """The plan CSV's support column as one mask over the people per support type."""
+    file = Path(path).name
+    table = read_table(path)
+    missing = [c for c in ("id", "support") if c not in table]
+    if missing:
+        raise FileInputError([f"{file}: no column {c!r} (a plan as `sparkus plan` writes it)"
+                              for c in missing])  # fmt: skip
+    row_of = {pid: i for i, pid in enumerate(people["id"].tolist())}
+    ids = [str(v) for v in table["id"].tolist()]
+    unknown = [f"{file}, line {i + 2}, column id: {pid!r} is not in the people file"
+               for i, pid in enumerate(ids) if pid not in row_of]  # fmt: skip
+    if unknown:
+        raise FileInputError(unknown[:20])
+    masks: dict[str, npt.NDArray[np.bool_]] = {}
+    for pid, support in zip(ids, table["support"].tolist(), strict=True):
+        if support:
+            masks.setdefault(str(support), np.zeros(len(people), dtype=bool))[row_of[pid]] = True
+    return masks
+
+
+def _run_match(args: argparse.Namespace) -> int:
+    from sparkus.matching import assign, candidate_matrix
+    from sparkus.model import SupportType
+
+    people = read_people(args.people, scales=_scales())
+    program, in_program = read_program(args.program)
+    providers = read_providers(args.providers) if args.providers else in_program
+    masks = _plan_supports(args.plan, people)
+    fixed: dict[str, str] = {}
+    if args.fixed:
+        table = read_table(args.fixed)
+        if "id" not in table or "provider_id" not in table:
+            raise FileInputError([f"{Path(args.fixed).name}: needs columns 'id' and 'provider_id'"])
+        fixed = dict(zip(map(str, table["id"].tolist()), map(str, table["provider_id"].tolist()),
+                         strict=True))  # fmt: skip
+    out: dict[str, list[Any]] = {k: [] for k in ("id", "support", "provider_id", "compatibility",
+                                                  "fixed", "reason")}  # fmt: skip
+    for name in args.support:
+        support = SupportType(name)
+        members = masks.get(name)
+        if members is None or not members.any():
+            _summary(f"{name}: nobody in the plan")
+            continue
+        candidates = candidate_matrix(
+            people, providers, members=members, support_type=support, program=program
+        )
+        mine = {p: q for p, q in fixed.items() if p in set(candidates.participant_ids)}
+        result = assign(candidates, fixed=mine, load_penalty=args.load_penalty)
+        pairs = result.pairs()
+        scores = candidates.scores.tocsr()
+        col_of = {pid: j for j, pid in enumerate(candidates.provider_ids)}
+        for i, pid in enumerate(candidates.participant_ids):
+            provider = pairs.get(pid)
+            out["id"].append(pid)
+            out["support"].append(name)
+            out["provider_id"].append(provider)
+            out["compatibility"].append(
+                None if provider is None else float(scores[i, col_of[str(provider)]])
+            )
+            out["fixed"].append(pid in mine)
+            out["reason"].append(result.unassigned.get(pid) if provider is None else None)
+        _summary(f"{name}: {result!r}")
+    write_table(args.out, out)
+    return 0
+
+
 def _group(spec: str, columns: dict[str, npt.NDArray[Any]], file: str) -> npt.NDArray[np.bool_]:
     """Rows selected by ``COLUMN`` (true/1 values) or ``COLUMN=VALUE``."""
     name, _, value = spec.partition("=")
@@ -144,7 +211,7 @@ def _numeric(columns: dict[str, npt.NDArray[Any]], name: str, file: str) -> npt.
 
 
 def _run_evaluate(args: argparse.Namespace) -> int:
-    from sparkus.metrics import ancova, welch_ttest
+    from sparkus.metrics import aipw, ancova, welch_ttest
 
     file = Path(args.data).name
     columns = read_table(args.data)
@@ -158,6 +225,13 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     post = _numeric(columns, args.outcome, file)
     if args.method == "naive":
         estimate = welch_ttest(post[keep & treated], post[keep & control])
+    elif args.method == "aipw":
+        names = ([args.pre] if args.pre else []) + list(args.covariates or ())
+        if not names:
+            msg = "--method aipw needs --pre and/or --covariates (what selection depended on)"
+            raise FileInputError([msg])
+        design = {c: _numeric(columns, c, file)[keep] for c in names}
+        estimate = aipw(post[keep], treated[keep], design, trim=args.trim)
     else:
         if not args.pre:
             raise FileInputError([f"--method {args.method} needs --pre COLUMN (the baseline)"])
@@ -238,8 +312,9 @@ def add_commands(commands: Any, positive_int: Any) -> None:
     evaluate = commands.add_parser(
         "evaluate",
         help="estimate a program's effect from outcomes",
-        description="Estimate the difference the program made to an outcome: naive (Welch) or "
-        "ANCOVA on the baseline (HC1 standard errors, cluster-robust with --clusters). "
+        description="Estimate the difference the program made to an outcome: naive (Welch), "
+        "ANCOVA on the baseline (HC1 standard errors, cluster-robust with --clusters), or AIPW "
+        "(doubly robust; the baseline and covariates feed both its models). "
         "Treated and control rows are chosen by a 0/1 column or COLUMN=VALUE.",
         formatter_class=formatter,
     )
@@ -252,9 +327,40 @@ def add_commands(commands: Any, positive_int: Any) -> None:
     evaluate.add_argument("--pre", help="baseline column (needed by ancova)")
     evaluate.add_argument("--covariates", nargs="*", help="further numeric adjustment columns")
     evaluate.add_argument("--clusters", help="cluster column for cluster-robust errors")
-    evaluate.add_argument("--method", choices=("ancova", "naive"), default="ancova")
+    evaluate.add_argument("--method", choices=("ancova", "aipw", "naive"), default="ancova")
+    evaluate.add_argument(
+        "--trim", type=float, default=None, help="aipw: keep propensities in [t, 1 - t]"
+    )
     evaluate.add_argument("--json", action="store_true", help="print the estimate as JSON")
     evaluate.set_defaults(run=_run_evaluate)
+
+    match = commands.add_parser(
+        "match",
+        help="assign the plan's participants to coaches and mentors",
+        description="Score every participant of the plan against the providers of their "
+        "support type (goal fit, language, time zones, seniority; never inside their own "
+        "reporting line), then assign them exactly under the providers' capacities. Pairs "
+        "chosen beforehand (--fixed) are kept. Writes one row per participant.",
+        formatter_class=formatter,
+    )
+    common(match)
+    match.add_argument("--plan", required=True, help="plan CSV, as `sparkus plan` writes it")
+    match.add_argument("--providers", help="providers JSON (default: those in --program)")
+    match.add_argument("--fixed", help="CSV of chosen pairs: columns id, provider_id")
+    match.add_argument(
+        "--support",
+        nargs="+",
+        default=["coaching", "mentoring"],
+        choices=["coaching", "mentoring", "peer_support", "team_coaching"],
+        help="support types to match (default: coaching mentoring)",
+    )
+    match.add_argument(
+        "--load-penalty",
+        type=float,
+        default=0.0,
+        help="spread participants over providers (0 = none; 0.1 to 1 is gentle)",
+    )
+    match.set_defaults(run=_run_match)
 
     synthetic = commands.add_parser(
         "synthetic",

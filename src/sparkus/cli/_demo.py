@@ -1,7 +1,8 @@
-"""``sparkus demo``: the pipeline, as far as it exists, on the synthetic organisation."""
+"""``sparkus demo``: the whole pipeline on the synthetic organisation, end to end."""
 
 from __future__ import annotations
 
+import datetime as dt
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -10,7 +11,7 @@ import numpy as np
 
 from sparkus._errors import InfeasibleError, SparkusWarning
 from sparkus.cli._progress import Progress
-from sparkus.datasets import SyntheticOrg, synthetic_org
+from sparkus.datasets import SyntheticOrg, simulate_events, synthetic_org
 from sparkus.matching import (
     SupportPlan,
     assign,
@@ -18,18 +19,36 @@ from sparkus.matching import (
     compare_scenarios,
     form_peer_circles,
 )
-from sparkus.metrics import Benefit, Cost, Estimate, aipw, ancova, overlap, roi, welch_ttest
-from sparkus.model import Level, SupportType
+from sparkus.metrics import (
+    Benefit,
+    Cost,
+    Dashboard,
+    Estimate,
+    Tracker,
+    aipw,
+    ancova,
+    overlap,
+    roi,
+    welch_ttest,
+    write_html,
+)
+from sparkus.model import Level, SupportType, schedule_journeys
 from sparkus.triage import ReadinessLevel, TriageResult, audit, triage
 
 Report = dict[str, Any]
 
-STEPS = 5
+STEPS = 6
 """The number of progress steps of :func:`build_report`."""
 
 
-def build_report(*, n: int, seed: int, progress: Progress | None = None) -> Report:
-    """The demo's findings as JSON-ready data (the text report renders this)."""
+def build_report(
+    *, n: int, seed: int, progress: Progress | None = None, html: str | None = None
+) -> Report:
+    """The demo's findings as JSON-ready data (the text report renders this).
+
+    With `html`, the dashboard of the simulated program is also written there as a
+    self-contained HTML report.
+    """
     progress = progress if progress is not None else Progress(STEPS, enabled=False)
     with progress.step("synthetic organisation"):
         org = synthetic_org(n, seed=seed)
@@ -42,6 +61,10 @@ def build_report(*, n: int, seed: int, progress: Progress | None = None) -> Repo
         matching = _matching(org, plan)
     with progress.step("impact and ROI"):
         impact = _impact(org)
+    with progress.step("journeys and tracking"):
+        dashboard = _tracking(org, triaged, plan, impact)
+    if html is not None:
+        write_html(dashboard, html)
     return {
         "organisation": _organisation(org),
         "providers": _providers(org),
@@ -51,6 +74,7 @@ def build_report(*, n: int, seed: int, progress: Progress | None = None) -> Repo
         "planning": planning,
         "matching": matching,
         "impact": impact,
+        "tracking": _tracking_report(dashboard, html),
         "ground_truth": _truth(org),
     }
 
@@ -324,6 +348,54 @@ def _roi(org: SyntheticOrg, estimates: dict[SupportType, Estimate]) -> Report | 
     }
 
 
+PROGRAM_START = dt.datetime(2027, 1, 11, tzinfo=dt.UTC)
+"""When the demo's program starts: every journey's day 0."""
+
+
+def _tracking(
+    org: SyntheticOrg, triaged: TriageResult, plan: SupportPlan, impact: Report
+) -> Dashboard:
+    """Journeys for everyone the plan supports, simulated events, and the live dashboard."""
+    pop, program = org.population, org.program
+    supported = np.flatnonzero(np.array([s is not None for s in plan.support]))
+    schedule = schedule_journeys(
+        program.journey,
+        plan.ids[supported],
+        plan.support[supported],
+        plan.sessions[supported],
+        start=PROGRAM_START,
+        excess="truncate",
+    )
+    events = simulate_events(schedule, rng=org.seed, readiness=triaged.level[supported])
+    groups = {by: pop.decode(by).astype(str)[supported] for by in ("department", "level")}
+    groups["support_type"] = np.array([s.value for s in plan.support[supported]], dtype=object)
+    tracker = Tracker(program, schedule, groups=groups)
+    tracker.update(events)
+    coaching = next((r for r in impact["effects"] if r["support_type"] == "coaching"), None)
+    estimate = None
+    if coaching is not None:
+        e = coaching["ancova"]
+        estimate = {"method": "ANCOVA (earlier program, coaching)", "estimate": e["estimate"],
+                    "ci": e["ci"], "level": 0.95, "n": e["n"], "pvalue": None}  # fmt: skip
+    roi_figures = None
+    if impact["roi"] is not None:
+        r = impact["roi"]
+        roi_figures = {"roi_percent": r["roi_percent"], "bcr": r["bcr"], "ci": r["roi_ci"],
+                       "level": r["level"], "currency": r["currency"]}  # fmt: skip
+    return tracker.snapshot(impact=estimate, roi=roi_figures)
+
+
+def _tracking_report(dashboard: Dashboard, html: str | None) -> Report:
+    data = dashboard.to_json_dict()
+    return {
+        "as_of": data["as_of"],
+        "totals": data["totals"],
+        "funnel": data["funnel"],
+        "suppressed": data["suppressed"],
+        "html": html,
+    }
+
+
 def _truth(org: SyntheticOrg) -> Report:
     pop, truth = org.population, org.truth
     minimum = org.program.min_group_size
@@ -429,6 +501,8 @@ def render_report(report: Report) -> str:
         *_render_matching(report["matching"]),
         "",
         *_render_impact(report["impact"]),
+        "",
+        *_render_tracking(report["tracking"]),
         "",
         "Ground truth (known only because the organisation is synthetic)",
         "  stages of change: "
@@ -658,3 +732,46 @@ def _render_impact(m: Report) -> list[str]:
             f"    chance of breaking even {r['break_even_probability']:.0%}",
         ]
     return out
+
+
+def _render_tracking(t: Report) -> list[str]:
+    totals = t["totals"]
+
+    def share(value: float | None) -> str:
+        return "suppressed" if value is None else f"{value:.1%}"
+
+    def number(value: float | None, spec: str) -> str:
+        return "suppressed" if value is None else format(value, spec)
+
+    out = [
+        f"Tracking: simulated events of the program, as HR sees them on {t['as_of'][:10]}",
+        (
+            f"  participants {number(totals['participants'], ',')}, active in the last two weeks "
+            f"{number(totals['active'], ',')} ({share(totals['participation_rate'])}); steps "
+            f"completed {share(totals['completion_rate'])}; overdue steps "
+            f"{number(totals['overdue_steps'], ',')}"
+        ),
+        (
+            f"  session ratings: mean {number(totals['mean_rating'], '.2f')} of 10, "
+            f"NPS {number(totals['nps'], '+.0f')}"
+        ),
+    ]
+    core = [f for f in t["funnel"] if f["due"] and f["step"] in _FUNNEL_SHOWN]
+    if core:
+        out.append(
+            "  funnel: " + ", ".join(f"{f['step']} {f['completed'] / f['due']:.0%}" for f in core)
+        )
+    if t["suppressed"]:
+        hidden = ", ".join(f"{s['grouping']} {s['group']}" for s in t["suppressed"][:6])
+        more = len(t["suppressed"]) - 6
+        out.append(
+            f"  suppressed (small groups and complements): {hidden}"
+            + (f" and {more} more" if more > 0 else "")
+        )
+    if t["html"]:
+        out.append(f"  dashboard written to {t['html']} (self-contained, opens offline)")
+    return out
+
+
+_FUNNEL_SHOWN = ("kickoff", "vision", "self-assessment", "manager-feedback", "checkpoint-mid",
+                 "checkpoint-final")  # fmt: skip

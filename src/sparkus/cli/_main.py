@@ -5,22 +5,25 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from collections.abc import Sequence
 
-from sparkus._errors import SparkusError
+from sparkus._errors import SparkusError, SparkusWarning
 from sparkus.cli._commands import add_commands
 from sparkus.cli._files import FileInputError
 
 _DEMO_HELP = """\
-Run the sparkus pipeline, as far as it exists, on a seeded synthetic organisation and print a
-readable report: the organisation (levels, departments, teams, sites), its providers, the
-program it runs (goals, season, budget, journey), and what the synthetic ground truth says about
-readiness and about the earlier program's effects, beside the naive comparison that an
-unadjusted analysis would report.
+Run the whole sparkus pipeline on a seeded synthetic organisation and print a readable report:
+the organisation and its providers; the program (goals, season, budget, journey); readiness
+triage with its fairness audit; support planning against the usual scenarios; matching of
+coaches and mentors and the forming of peer circles; the earlier program's impact estimated
+naively, by ANCOVA and by AIPW against the known truth, with its ROI; and the journeys and
+simulated events of the new program as HR's privacy-safe dashboard shows them.
 
 The organisation is the one sparkus.datasets.synthetic_org(n, seed=seed) draws: the same --n
 and --seed always give the same report. Groups smaller than the program's minimum reporting
-size (5) are suppressed in every table of outcomes.
+size (5) are suppressed in every table about people. --html PATH writes the dashboard as a
+self-contained HTML report.
 """
 
 
@@ -61,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="show the progress bar on standard error even when it is not a terminal",
     )
+    demo.add_argument(
+        "--html", metavar="PATH", help="also write the dashboard as a self-contained HTML report"
+    )
     demo.set_defaults(run=_run_demo)
     add_commands(commands, _positive_int)
     return parser
@@ -90,7 +96,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = _parser().parse_args(argv)
     try:
-        return int(args.run(args))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", SparkusWarning)
+            status = int(args.run(args))
+        for warning in caught:
+            if issubclass(warning.category, SparkusWarning):
+                print(f"sparkus {args.command}: warning: {warning.message}", file=sys.stderr)
+            else:
+                warnings.showwarning(warning.message, warning.category, warning.filename,
+                                     warning.lineno)  # fmt: skip
+        return status
     except FileInputError as error:
         lines = "\n".join(f"  {line}" for line in error.lines)
         print(f"sparkus {args.command}: problems in the input:\n{lines}", file=sys.stderr)
@@ -105,7 +120,7 @@ def _run_demo(args: argparse.Namespace) -> int:
     from sparkus.cli._progress import Progress
 
     progress = Progress(STEPS, enabled=True if args.progress else None)
-    report = build_report(n=args.n, seed=args.seed, progress=progress)
+    report = build_report(n=args.n, seed=args.seed, progress=progress, html=args.html)
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
