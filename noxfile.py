@@ -85,10 +85,11 @@ def docs(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
-    """Run the benchmarks; each figure is a ratio to a named peer measured in the same run.
+    """Run ``benchmarks/run.py`` and every ``benchmarks/bench_*.py``; figures are ratios to peers.
 
     The peers (pandas, scikit-learn, statsmodels, OR-Tools, networkx, matching) are installed
-    here only, never as sparkus dependencies. ``nox -s bench -- --quick`` for a smoke run.
+    here only, never as sparkus dependencies. ``nox -s bench -- --quick`` for a smoke run; the
+    options after ``--`` go to every script (see benchmarks/README.md).
     """
     session.install("-e", ".", "pandas", "scikit-learn", "statsmodels", "ortools", "networkx",
                     "matching")  # fmt: skip

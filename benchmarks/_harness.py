@@ -1,4 +1,11 @@
-"""Benchmark machinery: measured children, interleaved repeats, the table and the JSON record.
+"""Benchmark machinery: the case table, measured children, interleaved repeats, table and record.
+
+A script declares its cases (`Case`: what sparkus does, the peer, the sizes, an optional
+untimed check and notes) and ends with ``sys.exit(main(CASES, ...))``. `main` parses the
+common options (``--quick``, ``--repeats N``, ``--only NAME``, ``--single-thread``,
+``--no-check``), runs each case's check, then its timed children, sides interleaved, prints
+the table and notes and writes the JSON record; the same `main`, called with the hidden
+``--child`` or ``--untimed`` options, is the child.
 
 Every measurement runs in a fresh interpreter. A workload child runs ``setup`` (imports and input,
 not timed), resets its peak-RSS mark, reads a baseline, then times ``work`` alone and reads the
@@ -14,6 +21,7 @@ small figures of the import cases. Elsewhere ``ru_maxrss`` is used.
 
 from __future__ import annotations
 
+import argparse
 import ast
 import gc
 import inspect
@@ -23,6 +31,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from collections.abc import Callable, Sequence
@@ -33,24 +42,32 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "CHECK_MARKER",
     "MARKER",
+    "Case",
     "CaseResult",
     "Sample",
     "Side",
     "SideResult",
+    "agreement_note",
     "format_table",
     "import_child_code",
     "machine_facts",
+    "main",
     "measure",
     "run_interleaved",
     "write_json",
 ]
 
 MARKER = "@@sparkus-bench@@ "
+CHECK_MARKER = "@@sparkus-bench-check@@ "
 CHILD_TIMEOUT_S = 600.0
+UNTIMED_TIMEOUT_S = 1800.0
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 Params = dict[str, Any]
 Work = Callable[[], object]
-Setup = Callable[[Params], Work]
+Report = Callable[[Any], dict[str, Any]]  # extra fields read from the work's result, untimed
+Setup = Callable[[Params], Work | tuple[Work, Report]]
 
 
 # -- in the child ------------------------------------------------------------------------------
@@ -91,10 +108,12 @@ def measure(setup: Setup, params: Params) -> None:
     """Run in a child: build the work with `setup`, then time it and report time and peak RSS.
 
     `setup` does the imports and builds the input (neither is timed nor counted in the
-    increment) and returns the work as a function of no arguments. The result is kept until the
-    peak is read, so freeing it is not timed.
+    increment) and returns the work as a function of no arguments, or a pair ``(work, report)``
+    where ``report(result)`` returns extra fields for the record (read after the timing). The
+    result is kept until the peak is read, so freeing it is not timed.
     """
-    work = setup(params)
+    built = setup(params)
+    work, report = built if isinstance(built, tuple) else (built, None)
     gc.collect()
     reset = reset_peak_rss()
     baseline = peak_rss_kib()
@@ -102,15 +121,17 @@ def measure(setup: Setup, params: Params) -> None:
     result = work()
     seconds = time.perf_counter() - start
     peak = peak_rss_kib()
+    extra = {} if report is None else report(result)
     del result
-    report = {
+    out = {
         "seconds": seconds,
         "baseline_kib": baseline,
         "peak_kib": peak,
         "reset": reset,
         "ru_maxrss_kib": ru_maxrss_kib(),
+        **extra,
     }
-    print(MARKER + repr(report), flush=True)
+    print(MARKER + repr(out), flush=True)
 
 
 def import_child_code(module: str) -> str:
@@ -357,3 +378,237 @@ def write_json(folder: Path, record: dict[str, Any]) -> Path:
     path = folder / f"{stamp}.json"
     path.write_text(json.dumps(record, indent=2) + "\n")
     return path
+
+
+# -- the case table and the command line -------------------------------------------------------
+
+Check = Callable[[Params], dict[str, Any] | None]
+Notes = Callable[[CaseResult, Params, dict[str, Any]], list[str]]
+Tune = Callable[[argparse.Namespace, Params], Params]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One case of a benchmark script: sparkus against a named peer, at two sizes.
+
+    `sparkus` and `peer` are child setups (see `measure`), or the name of a module whose
+    ``import`` is timed by the parent's wall clock (after one untimed warm-up pair). `what` and
+    `peer_label` are format strings filled from the case's params (``"{n:_} rows"``). Before
+    the timing, `prepare` (input written to ``params["workdir"]``, a folder that lasts the run)
+    and then `check` (do both sides give the same answer?) each run once in an untimed child;
+    `check` returns a report kept in the record under ``agreement``; ``notes(result, params,
+    report)`` (the report is empty with ``--no-check``) turns the timed result into notes.
+    """
+
+    name: str
+    what: str
+    sparkus: Setup | str
+    peer: Setup | str
+    peer_label: str
+    full: Params
+    quick: Params
+    repeats: int | None = None  # repeats per side of a full run; None: the script's default
+    target: float | None = None  # the ratio to stay at or under, noted as met or MISSED
+    prepare: Callable[[Params], object] | None = None
+    check: Check | None = None
+    notes: Notes | None = None
+
+
+def agreement_note(say: Callable[[dict[str, Any]], str]) -> Notes:
+    """Notes of a case that has only the check to report: ``say(report)``, if it was checked."""
+
+    def notes(_result: CaseResult, _params: Params, agreement: dict[str, Any]) -> list[str]:
+        return [say(agreement)] if agreement else []
+
+    return notes
+
+
+def _parser(
+    doc: str, cases: Sequence[Case], repeats: int, options: Callable[..., None] | None
+) -> argparse.ArgumentParser:
+    names = [c.name for c in cases]
+    overrides = ", ".join(f"{c.name} {c.repeats}" for c in cases if c.repeats is not None)
+    default = f"{repeats}{f' ({overrides})' if overrides else ''}; 1 with --quick"
+    parser = argparse.ArgumentParser(description=doc.strip().splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes and 1 repeat")
+    parser.add_argument("--repeats", type=int, default=None, metavar="N",
+                        help=f"repeats per side (default {default})")  # fmt: skip
+    parser.add_argument("--only", choices=names, metavar="NAME",
+                        help=f"run one case: {', '.join(names)}")  # fmt: skip
+    parser.add_argument("--single-thread", action="store_true",
+                        help="children run BLAS and OpenMP on one thread (fairer on a busy host)")  # fmt: skip
+    parser.add_argument("--no-check", action="store_true",
+                        help="skip the untimed checks that both sides agree")  # fmt: skip
+    if options is not None:
+        options(parser)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--untimed", help=argparse.SUPPRESS)
+    parser.add_argument("--params", help=argparse.SUPPRESS)
+    return parser
+
+
+def _untimed(script: Path, spec: str, params: Params) -> dict[str, Any]:
+    """Run a case's `prepare` or `check` (``spec`` is ``NAME:prepare|check``) in a child."""
+    argv = [sys.executable, str(script), "--untimed", spec, "--params", json.dumps(params)]
+    done = subprocess.run(
+        argv, capture_output=True, text=True, timeout=UNTIMED_TIMEOUT_S, check=False
+    )
+    if done.returncode != 0:
+        tail = "\n".join(done.stderr.strip().splitlines()[-15:])
+        msg = f"untimed child {spec!r} exited with {done.returncode}:\n{tail}"
+        raise ChildError(msg)
+    lines = [x for x in done.stdout.splitlines() if x.startswith(CHECK_MARKER)]
+    report: dict[str, Any] = ast.literal_eval(lines[-1][len(CHECK_MARKER) :]) if lines else {}
+    return report
+
+
+def _side(script: Path, case: Case, which: str, params: Params) -> Side:
+    setup = case.sparkus if which == "sparkus" else case.peer
+    if isinstance(setup, str):
+        label = f"import {setup}" if which == "sparkus" else case.peer_label.format(**params)
+        return Side(label, ("-c", import_child_code(setup)), wall_clock=True)
+    label = "sparkus" if which == "sparkus" else case.peer_label.format(**params)
+    command = (str(script), "--child", f"{case.name}:{which}", "--params", json.dumps(params))
+    return Side(label, command)
+
+
+def _run_case(
+    script: Path, case: Case, params: Params, repeats: int, *, check: bool
+) -> tuple[CaseResult, dict[str, Any] | None]:
+    what = case.what.format(**params)
+    print(f"{case.name}: {what}", file=sys.stderr)
+    if case.prepare is not None:
+        _untimed(script, f"{case.name}:prepare", params)
+    report = _untimed(script, f"{case.name}:check", params) if check and case.check else None
+    ours, theirs = run_interleaved(
+        case.name,
+        _side(script, case, "sparkus", params),
+        _side(script, case, "peer", params),
+        repeats,
+        warmup=isinstance(case.sparkus, str),
+    )
+    result = CaseResult(case.name, what, ours, theirs)
+    if case.target is not None:
+        verdict = "met" if result.ratio <= case.target else "MISSED"
+        result.notes.append(f"target ratio <= {case.target:g}: {verdict}")
+    if case.notes is not None:
+        result.notes.extend(case.notes(result, params, report or {}))
+    return result, report
+
+
+def _child(cases: Sequence[Case], args: argparse.Namespace) -> int:
+    by_name = {c.name: c for c in cases}
+    params: Params = json.loads(args.params)
+    if args.child:
+        name, which = args.child.rsplit(":", 1)
+        setup = by_name[name].sparkus if which == "sparkus" else by_name[name].peer
+        if isinstance(setup, str):
+            msg = f"case {name!r}: the {which} side is an import, timed by the parent"
+            raise ValueError(msg)
+        measure(setup, params)
+        return 0
+    name, step = args.untimed.rsplit(":", 1)
+    run = by_name[name].prepare if step == "prepare" else by_name[name].check
+    if run is None:
+        msg = f"case {name!r} has no {step} step"
+        raise ValueError(msg)
+    report = run(params)
+    if isinstance(report, dict):  # a check may also print CHECK_MARKER + its report itself
+        print(CHECK_MARKER + repr(report), flush=True)
+    return 0
+
+
+def main(
+    cases: Sequence[Case],
+    *,
+    title: str,
+    doc: str,
+    script: str,
+    repeats: int = 3,
+    results: Path | None = None,
+    options: Callable[[argparse.ArgumentParser], None] | None = None,
+    tune: Tune | None = None,
+    argv: Sequence[str] | None = None,
+) -> int:
+    """Run a benchmark script: its command line, its cases, its table and its JSON record.
+
+    `title` heads the printed table, `doc` (the script's docstring) gives the ``--help``
+    description and `script` (its ``__file__``) is what the children run. `repeats` is the
+    default number of repeats per side of a full run. A script with options of its own adds
+    them with `options` (a function of the parser) and applies them to each case's params with
+    `tune`. The record goes to `results` (default: ``results/`` beside the script).
+    """
+    parser = _parser(doc, cases, repeats, options)
+    args = parser.parse_args(argv)
+    if args.repeats is not None and args.repeats < 1:
+        parser.error(f"--repeats must be at least 1, got {args.repeats}")
+    if args.child or args.untimed:
+        return _child(cases, args)
+    path = Path(script).resolve()
+    folder = results if results is not None else path.parent / "results"
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    if args.single_thread:  # inherited by every child, before numpy or sklearn load there
+        for variable in THREAD_VARIABLES:
+            os.environ[variable] = "1"
+    facts = machine_facts()
+    facts["threads"] = "1 (--single-thread)" if args.single_thread else "library defaults"
+    measured: list[CaseResult] = []
+    agreement: dict[str, Any] = {}
+    used: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="sparkus-bench-") as workdir:
+        for case in cases:
+            if args.only not in (None, case.name):
+                continue
+            params = dict(case.quick if args.quick else case.full)
+            if case.prepare is not None:
+                params["workdir"] = workdir
+            if tune is not None:
+                params = tune(args, params)
+            n = args.repeats or (1 if args.quick else case.repeats or repeats)
+            used[case.name] = {"repeats": n, "params": params}
+            result, report = _run_case(path, case, params, n, check=not args.no_check)
+            measured.append(result)
+            if report is not None:
+                agreement[case.name] = report
+    elapsed = time.perf_counter() - clock
+    facts["load_average_after"] = machine_facts()["load_average"]
+    versions = facts["versions"]
+    print(
+        f"{title}, {started:%Y-%m-%d %H:%M} UTC, {facts['cpu_count']} CPUs, "
+        f"Python {facts['python']}, numpy {versions['numpy']}, pandas {versions['pandas']}, "
+        f"threads: {facts['threads']}, load average {facts['load_average'][0]:.1f} before and "
+        f"{facts['load_average_after'][0]:.1f} after{' (--quick)' if args.quick else ''}"
+    )
+    print(
+        "ratio = sparkus median / peer median (interleaved runs, fresh process each); "
+        "peak = child's peak RSS (+ increment over its baseline after setup)\n"
+    )
+    print(format_table(measured))
+    notes = [f"{r.name}: {note}" for r in measured for note in r.notes]
+    if notes:
+        print("\n" + "\n".join(f"- {note}" for note in notes))
+    record = {
+        "started_utc": started.isoformat(),
+        "wall_seconds": elapsed,
+        "machine": facts,
+        "options": {
+            "quick": args.quick,
+            "repeats": args.repeats,
+            "only": args.only,
+            "single_thread": args.single_thread,
+            "check": not args.no_check,
+            **{k: v for k, v in vars(args).items() if k not in _COMMON_OPTIONS},
+            "cases": used,
+        },
+        "agreement": agreement,
+        "cases": [r.to_dict() for r in measured],
+    }
+    written = write_json(folder, record)
+    print(f"\nwrote {written.relative_to(path.parent.parent)} ({format_seconds(elapsed)} in all)")
+    return 0
+
+
+_COMMON_OPTIONS = frozenset(
+    {"quick", "repeats", "only", "single_thread", "no_check", "child", "untimed", "params"}
+)

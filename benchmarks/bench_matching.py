@@ -14,9 +14,23 @@ The cases (full sizes; ``--quick`` shrinks them):
   repeated matrix is timed: it is what using scipy for capacities costs). One repeat.
 * ``assignment_dense``: a dense 2,000 x 100 instance (capacity 25, integer costs 0-9,999) against
   ``scipy.optimize.linear_sum_assignment`` on the repeated columns.
+* ``assignment_contested``: ``solve_assignment`` on a dense, contested 20,000 x 5 instance
+  (integer costs 0-1,023, capacity 4,000 each: capacity equals demand, every provider full),
+  against OR-Tools' ``SimpleMinCostFlow`` as above (every pair an arc).
+* ``assignment_contested_large``: the same at 100,000 x 10 (capacity 10,000 each).
+* ``candidate_matrix``: ``candidate_matrix`` from records (a synthetic organisation of 100,000
+  people and 5,000 coach ``Provider`` records, default weights, k = 50), against a plain numpy
+  peer: the same weighted score written directly (goal bit sets, language bit sets, time-zone
+  and seniority arithmetic) over blocks of 420 participants, then ``np.argpartition`` per row.
+  The peer breaks ties arbitrarily, skips the reporting-line check (a no-op for external
+  coaches) and validates nothing; the check compares the kept scores row by row.
 * ``stable_matching``: ``deferred_acceptance`` for 10,000 proposers ranking 10 of 500 reviewers
   (capacity 20; reviewers rank their applicants), from dicts of lists, against the `matching`
   package's ``HospitalResident`` (``create_from_dictionaries`` and ``solve``, resident-optimal).
+* ``peer_circles``: ``form_peer_circles`` on the 10,000 people of ``synthetic_org(10_000,
+  seed=0)`` (sizes 4 to 6, the default aims, rng 0), against the plain heuristic: sort by time
+  zone then level and cut into the same number of near-equal circles. The check reports both
+  objectives (the peer's scored as sparkus scores it), the random baseline and the bound.
 * ``stable_matching_floor``: the same against a plain queue-based deferred acceptance in pure
   Python, a floor for the algorithm itself.
 
@@ -27,50 +41,14 @@ the standard library only; every measurement runs in a fresh child, sides interl
 
 from __future__ import annotations
 
-import argparse
-import ast
-import json
-import subprocess
 import sys
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from _harness import (
-    CaseResult,
-    Params,
-    Side,
-    Work,
-    format_seconds,
-    format_table,
-    machine_facts,
-    measure,
-    run_interleaved,
-    write_json,
-)
+from _harness import Case, Params, Work, agreement_note, main
 
-HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results" / "matching"
-CHECK_MARKER = "@@sparkus-check@@ "
 MATCHING_STACK_BYTES = 512 * 1024 * 1024  # the `matching` package deep-copies recursively
-
-
-@dataclass(frozen=True)
-class Sizes:
-    sparse_n: int  # participants of the sparse instance
-    sparse_m: int  # providers
-    sparse_k: int  # candidates per participant
-    dense_n: int
-    dense_m: int
-    proposers: int
-    reviewers: int
-
-
-FULL = Sizes(100_000, 5_000, 50, 2_000, 100, 10_000, 500)
-QUICK = Sizes(10_000, 500, 20, 400, 20, 1_000, 50)
 
 
 # -- instances (built in the children, untimed) --------------------------------------------------
@@ -105,6 +83,15 @@ def dense_instance(params: Params) -> tuple[Any, Any]:
     return cost, np.full(params["m"], 25)
 
 
+def contested_instance(params: Params) -> tuple[Any, Any]:
+    """Few providers, capacity equal to demand: integer costs 0-1,023, every pair allowed."""
+    import numpy as np
+
+    n, m = params["n"], params["m"]
+    rng = np.random.default_rng(3)
+    return rng.integers(0, 1024, (n, m)).astype(np.float64), np.full(m, n // m)
+
+
 def market(params: Params) -> tuple[dict[int, list[int]], dict[int, list[int]], dict[int, int]]:
     """Proposers rank 10 random reviewers; reviewers rank their applicants at random."""
     import numpy as np
@@ -119,6 +106,91 @@ def market(params: Params) -> tuple[dict[int, list[int]], dict[int, list[int]], 
             applicants[r].append(p)
     reviewer_prefs = {r: rng.permutation(ps).tolist() for r, ps in applicants.items()}
     return proposer_prefs, reviewer_prefs, dict.fromkeys(applicants, 20)
+
+
+def scoring_instance(params: Params) -> tuple[Any, Any, Any]:
+    """A synthetic organisation and `m` coaches drawn like its own (records, untimed)."""
+    import numpy as np
+
+    from sparkus.datasets import synthetic_org
+    from sparkus.model import Goal, Level, Provider, SupportType
+
+    org = synthetic_org(params["n"], seed=0)
+    rng = np.random.default_rng(3)
+    sites = ((-5.0, "en"), (0.0, "en"), (1.0, "de"), (1.0, "fr"), (5.5, "hi"), (8.0, "zh"),
+             (-3.0, "pt"))  # fmt: skip
+    goals, levels = list(Goal), list(Level)
+    providers = []
+    for j in range(params["m"]):
+        offset, language = sites[int(rng.integers(len(sites)))]
+        picked = sorted(rng.choice(len(goals), int(rng.integers(1, 3)), replace=False).tolist())
+        providers.append(Provider(
+            f"C{j:05d}", SupportType.COACHING, 25, 300.0, levels[int(rng.integers(3))],
+            tuple(goals[i] for i in picked), ("en",) if language == "en" else ("en", language),
+            offset,
+        ))  # fmt: skip
+    return org.population, providers, org.program
+
+
+def _dense_top_k(population: Any, providers: Any, program: Any, k: int) -> tuple[Any, Any]:
+    """The peer: the default weighted score in plain numpy, ``np.argpartition`` per block."""
+    import numpy as np
+
+    from sparkus.model import Goal
+
+    bit = {g.value: 1 << i for i, g in enumerate(Goal)}
+    fallback = sum(bit[g.value] for g in program.goals)
+    goal_sets = population.schema["focus_goals"].categories
+    goals = np.array([sum(bit[g] for g in c) or fallback for c in goal_sets] + [fallback])
+    goals = goals[population["focus_goals"]]
+    spoken = sorted({x for c in population.schema["languages"].categories for x in c}
+                    | {x for p in providers for x in p.languages})  # fmt: skip
+    lbit = {x: 1 << i for i, x in enumerate(spoken)}
+    lang_sets = population.schema["languages"].categories
+    langs = np.array([sum(lbit[x] for x in c) for c in lang_sets] + [0])[population["languages"]]
+    offset, level = population["utc_offset"], population["level"]
+    specialty = np.array([sum(bit[g.value] for g in p.specialties) for p in providers])
+    plang = np.array([sum(lbit[x] for x in p.languages) for p in providers])
+    poffset = np.array([p.utc_offset for p in providers])
+    prank = np.array([p.seniority.rank for p in providers])
+    n, block = len(population), 420
+    top = np.empty((n, k), dtype=np.int64)
+    values = np.empty((n, k))
+    for start in range(0, n, block):
+        rows = slice(start, start + block)
+        g = goals[rows, None]
+        fit = np.bitwise_count(g & specialty) / np.bitwise_count(g)
+        shared = ((langs[rows, None] & plang) != 0).astype(np.float64)
+        apart = np.abs(offset[rows, None] - poffset) % 24.0
+        apart = np.minimum(apart, 24.0 - apart)
+        overlap = np.maximum(8.0 - apart, 0.0) / 8.0
+        seniority = np.maximum(0.0, 1.0 - np.abs(level[rows, None] - prank - 1) / 3.0)
+        total = 0.35 * fit + 0.25 * shared + 0.25 * seniority + 0.15 * overlap
+        best = np.argpartition(-total, k - 1, axis=1)[:, :k]
+        top[rows] = best
+        values[rows] = np.take_along_axis(total, best, axis=1)
+    return top, values
+
+
+def circles_instance(params: Params) -> Any:
+    """The population of a synthetic organisation of `n` people (untimed)."""
+    from sparkus.datasets import synthetic_org
+
+    return synthetic_org(params["n"], seed=0).population
+
+
+def _sort_and_chunk(population: Any) -> Any:
+    """The peer: sort by time zone, then level; cut into n / 5 near-equal circles (4 to 6)."""
+    import numpy as np
+
+    n = len(population)
+    k = round(n / 5)
+    order = np.lexsort((population["level"], population["utc_offset"]))
+    sizes = np.full(k, n // k)
+    sizes[: n % k] += 1
+    circle = np.empty(n, dtype=np.intp)
+    circle[order] = np.repeat(np.arange(k), sizes)
+    return circle
 
 
 # -- the two sides of each case ------------------------------------------------------------------
@@ -136,20 +208,35 @@ def _sparkus_assignment(instance: Callable[[Params], tuple[Any, Any]]) -> Callab
     return setup
 
 
-def _ortools_arrays(params: Params) -> tuple[Any, ...]:
+def _flow_arrays(rows: Any, cols: Any, costs: Any, capacity: Any, n: int) -> tuple[Any, ...]:
+    """OR-Tools' arc arrays for source -> participant -> provider -> sink (unit supplies)."""
     import numpy as np
 
-    matrix, capacity = sparse_instance(params)
-    n, m = matrix.shape
-    coo = matrix.tocoo()
+    m = capacity.shape[0]
     source, sink = n + m, n + m + 1
-    tails = np.concatenate([np.full(n, source), coo.row, n + np.arange(m)]).astype(np.int32)
-    heads = np.concatenate([np.arange(n), n + coo.col, np.full(m, sink)]).astype(np.int32)
-    caps = np.concatenate([np.ones(n + coo.nnz, np.int64), capacity.astype(np.int64)])
-    costs = np.concatenate(
-        [np.zeros(n, np.int64), coo.data.astype(np.int64), np.zeros(m, np.int64)]
-    )
-    return tails, heads, caps, costs, source, sink, n
+    tails = np.concatenate([np.full(n, source), rows, n + np.arange(m)]).astype(np.int32)
+    heads = np.concatenate([np.arange(n), n + cols, np.full(m, sink)]).astype(np.int32)
+    caps = np.concatenate([np.ones(n + rows.shape[0], np.int64), capacity.astype(np.int64)])
+    arc_costs = np.concatenate([np.zeros(n, np.int64), costs.astype(np.int64),
+                                np.zeros(m, np.int64)])  # fmt: skip
+    return tails, heads, caps, arc_costs, source, sink, n
+
+
+def _sparse_flow_arrays(params: Params) -> tuple[Any, ...]:
+    """OR-Tools' arc arrays for the sparse instance: one arc per candidate."""
+    matrix, capacity = sparse_instance(params)
+    coo = matrix.tocoo()
+    return _flow_arrays(coo.row, coo.col, coo.data, capacity, matrix.shape[0])
+
+
+def _dense_flow_arrays(params: Params) -> tuple[Any, ...]:
+    """OR-Tools' arc arrays for the contested (dense) instance: every pair an arc."""
+    import numpy as np
+
+    cost, capacity = contested_instance(params)
+    n, m = cost.shape
+    return _flow_arrays(np.repeat(np.arange(n), m), np.tile(np.arange(m), n), cost.ravel(),
+                        capacity, n)  # fmt: skip
 
 
 def _ortools_solve(arrays: tuple[Any, ...]) -> tuple[int, int]:
@@ -166,11 +253,14 @@ def _ortools_solve(arrays: tuple[Any, ...]) -> tuple[int, int]:
     return int(flow.maximum_flow()), int(flow.optimal_cost())
 
 
-def _ortools(params: Params) -> Work:
-    from ortools.graph.python import min_cost_flow  # noqa: F401 (untimed import)
+def _ortools(arrays: Callable[[Params], tuple[Any, ...]]) -> Callable[[Params], Work]:
+    def setup(params: Params) -> Work:
+        from ortools.graph.python import min_cost_flow  # noqa: F401 (untimed import)
 
-    arrays = _ortools_arrays(params)
-    return lambda: _ortools_solve(arrays)
+        built = arrays(params)
+        return lambda: _ortools_solve(built)
+
+    return setup
 
 
 def _scipy_replicated_solve(matrix: Any, capacity: Any) -> float:
@@ -213,6 +303,34 @@ def _lsa(params: Params) -> Work:
 
     cost, capacity = dense_instance(params)
     return lambda: _lsa_solve(cost, capacity)
+
+
+def _sparkus_candidates(params: Params) -> Work:
+    import scipy.sparse  # noqa: F401 (imported by candidate_matrix; untimed, as all imports)
+
+    from sparkus.matching import candidate_matrix
+
+    population, providers, program = scoring_instance(params)
+    k = params["k"]
+    return lambda: candidate_matrix(population, providers, k=k, program=program)
+
+
+def _dense_candidates(params: Params) -> Work:
+    population, providers, program = scoring_instance(params)
+    k = params["k"]
+    return lambda: _dense_top_k(population, providers, program, k)
+
+
+def _sparkus_circles(params: Params) -> Work:
+    from sparkus.matching import form_peer_circles
+
+    population = circles_instance(params)
+    return lambda: form_peer_circles(population, size=(4, 6), rng=0)
+
+
+def _chunk_circles(params: Params) -> Work:
+    population = circles_instance(params)
+    return lambda: _sort_and_chunk(population)
 
 
 def _sparkus_stable(params: Params) -> Work:
@@ -287,204 +405,153 @@ def _floor(params: Params) -> Work:
     return lambda: _plain_da(proposers, reviewers, capacity)
 
 
-CHILD_SETUPS: dict[str, Callable[[Params], Work]] = {
-    "assignment_sparse:sparkus": _sparkus_assignment(sparse_instance),
-    "assignment_sparse:peer": _ortools,
-    "assignment_sparse_scipy:sparkus": _sparkus_assignment(sparse_instance),
-    "assignment_sparse_scipy:peer": _scipy_sparse,
-    "assignment_dense:sparkus": _sparkus_assignment(dense_instance),
-    "assignment_dense:peer": _lsa,
-    "stable_matching:sparkus": _sparkus_stable,
-    "stable_matching:peer": _matching,
-    "stable_matching_floor:sparkus": _sparkus_stable,
-    "stable_matching_floor:peer": _floor,
-}
+# -- the answer checks (one untimed child per case) ---------------------------------------------
 
 
-# -- the answer check (one untimed child per case) -----------------------------------------------
+def _check_circles(params: Params) -> dict[str, Any]:
+    """Both sides' objectives, scored the same way; "agree" means sparkus scores at least as high."""
+    import numpy as np
+
+    from sparkus.matching import CircleAims, form_peer_circles
+    from sparkus.matching._circles import _fits, _instance
+
+    population = circles_instance(params)
+    ours = form_peer_circles(population, size=(4, 6), rng=0)
+    circle = _sort_and_chunk(population)
+    instance = _instance(population, np.arange(len(population)), CircleAims())
+    theirs = float(_fits(instance, circle, np.bincount(circle))[1].mean())
+    return {
+        "sparkus": round(ours.objective, 4),
+        "peer": round(theirs, 4),
+        "agree": ours.objective >= theirs,
+        "objective_ratio": round(ours.objective / theirs, 4),
+        "random": round(ours.random_objective, 4),
+        "bound": round(ours.bound, 4),
+    }
 
 
-def _check(case: str, params: Params) -> dict[str, Any]:
-    """Solve `case` with both sides and say whether the answers agree."""
-    from sparkus.matching._assignment import solve_assignment
-    from sparkus.matching._stable import deferred_acceptance
+def _check_flow(
+    instance: Callable[[Params], tuple[Any, Any]], arrays: Callable[[Params], tuple[Any, ...]]
+) -> Callable[[Params], dict[str, Any]]:
+    """Check against OR-Tools: the same number assigned at the same total cost."""
 
-    if case in {"assignment_sparse", "assignment_sparse_scipy"}:
-        matrix, capacity = sparse_instance(params)
-        ours = solve_assignment(matrix, capacity)
-        flow, cost = _ortools_solve(_ortools_arrays(params))
+    def check(params: Params) -> dict[str, Any]:
+        from sparkus.matching._assignment import solve_assignment
+
+        cost_matrix, capacity = instance(params)
+        ours = solve_assignment(cost_matrix, capacity)
+        flow, cost = _ortools_solve(arrays(params))
         return {
             "sparkus": [ours.n_assigned, ours.total_cost],
             "peer": [flow, cost],
             "agree": [ours.n_assigned, ours.total_cost] == [flow, cost],
             "gap_bound": ours.gap_bound,
         }
-    if case == "assignment_dense":
-        cost_matrix, capacity = dense_instance(params)
-        ours = solve_assignment(cost_matrix, capacity)
-        theirs = _lsa_solve(cost_matrix, capacity)
-        return {"sparkus": ours.total_cost, "peer": theirs, "agree": ours.total_cost == theirs}
-    proposers, reviewers, caps = market(params)
-    result = deferred_acceptance(proposers, reviewers, caps)
-    ours_pairs = {p: r for p, r in result.matches.items() if r is not None}
-    peer = _matching_solve if case == "stable_matching" else _plain_da
-    theirs_pairs = peer(proposers, reviewers, caps)
+
+    return check
+
+
+def _check_dense(params: Params) -> dict[str, Any]:
+    from sparkus.matching._assignment import solve_assignment
+
+    cost_matrix, capacity = dense_instance(params)
+    ours = solve_assignment(cost_matrix, capacity)
+    theirs = _lsa_solve(cost_matrix, capacity)
+    return {"sparkus": ours.total_cost, "peer": theirs, "agree": ours.total_cost == theirs}
+
+
+def _check_candidates(params: Params) -> dict[str, Any]:
+    import numpy as np
+
+    from sparkus.matching import candidate_matrix
+
+    population, providers, program = scoring_instance(params)
+    cm = candidate_matrix(population, providers, k=params["k"], program=program)
+    _, theirs_values = _dense_top_k(population, providers, program, params["k"])
+    ours_values = np.sort(cm.scores.data.reshape(-1, params["k"]), axis=1)
+    theirs_sorted = np.sort(theirs_values, axis=1)
     return {
-        "sparkus": len(ours_pairs),
-        "peer": len(theirs_pairs),
-        "agree": ours_pairs == theirs_pairs and result.is_stable(),
+        "sparkus": int(cm.scores.nnz),
+        "peer": int(theirs_values.size),
+        "agree": bool(np.array_equal(ours_values, theirs_sorted)),
+        "max_difference": float(np.abs(ours_values - theirs_sorted).max()),
     }
+
+
+def _check_stable(peer: Callable[..., dict[Any, Any]]) -> Callable[[Params], dict[str, Any]]:
+    """Check against `peer`: the same matching, and stable."""
+
+    def check(params: Params) -> dict[str, Any]:
+        from sparkus.matching._stable import deferred_acceptance
+
+        proposers, reviewers, caps = market(params)
+        result = deferred_acceptance(proposers, reviewers, caps)
+        ours_pairs = {p: r for p, r in result.matches.items() if r is not None}
+        theirs_pairs = peer(proposers, reviewers, caps)
+        return {
+            "sparkus": len(ours_pairs),
+            "peer": len(theirs_pairs),
+            "agree": ours_pairs == theirs_pairs and result.is_stable(),
+        }
+
+    return check
+
+
+def _answers(check: dict[str, Any]) -> str:
+    """The note of every case: do the two sides' answers agree?"""
+    verdict = "agree" if check.get("agree") else "DISAGREE"
+    return f"answers {verdict} (sparkus {check.get('sparkus')!r}, peer {check.get('peer')!r})"
+
+
+answers = agreement_note(_answers)
 
 
 # -- the cases, as the parent sees them ----------------------------------------------------------
 
+_SPARSE = {"n": 100_000, "m": 5_000, "k": 50}
+_SPARSE_QUICK = {"n": 10_000, "m": 500, "k": 20}
+_SHAPE = "{n:,} x {m:,}, {k} candidates, capacity 25"
+_STABLE = {"proposers": 10_000, "reviewers": 500}
+_STABLE_QUICK = {"proposers": 1_000, "reviewers": 50}
+_STABLE_WHAT = "deferred_acceptance, {proposers:,} x {reviewers}, capacity 20"
+_OR_TOOLS = "OR-Tools min cost flow"
+_CONTESTED = "solve_assignment, contested dense {n:,} x {m}, capacity = demand"
 
-@dataclass(frozen=True)
-class Case:
-    name: str
-    what: str
-    peer_label: str
-    params: Params
-    repeats: int
-
-
-def build_cases(sizes: Sizes, repeats: int) -> list[Case]:
-    sparse = {"n": sizes.sparse_n, "m": sizes.sparse_m, "k": sizes.sparse_k}
-    dense = {"n": sizes.dense_n, "m": sizes.dense_m}
-    stable = {"proposers": sizes.proposers, "reviewers": sizes.reviewers}
-    shape = f"{sizes.sparse_n:,} x {sizes.sparse_m:,}, {sizes.sparse_k} candidates, capacity 25"
-    return [
-        Case("assignment_sparse", f"solve_assignment, sparse {shape}", "OR-Tools min cost flow",
-             sparse, repeats),
-        Case("assignment_sparse_scipy", f"solve_assignment, sparse {shape}",
-             "scipy sparse LAPJV, columns repeated", sparse, 1),
-        Case("assignment_dense",
-             f"solve_assignment, dense {sizes.dense_n:,} x {sizes.dense_m}, capacity 25",
-             "scipy linear_sum_assignment, columns repeated", dense, repeats),
-        Case("stable_matching",
-             f"deferred_acceptance, {sizes.proposers:,} x {sizes.reviewers}, capacity 20",
-             "matching package (HospitalResident)", stable, repeats),
-        Case("stable_matching_floor",
-             f"deferred_acceptance, {sizes.proposers:,} x {sizes.reviewers}, capacity 20",
-             "plain Python deferred acceptance (floor)", stable, repeats),
-    ]  # fmt: skip
-
-
-def _child_side(case: Case, side: str, label: str) -> Side:
-    command = (
-        str(HERE / "bench_matching.py"), "--child", f"{case.name}:{side}",
-        "--params", json.dumps(case.params),
-    )  # fmt: skip
-    return Side(label, command)
-
-
-def run_check(case: Case) -> dict[str, Any]:
-    command = [
-        sys.executable, str(HERE / "bench_matching.py"), "--check", case.name,
-        "--params", json.dumps(case.params),
-    ]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=1800)
-    lines = [line for line in done.stdout.splitlines() if line.startswith(CHECK_MARKER)]
-    if done.returncode != 0 or not lines:
-        tail = "\n".join(done.stderr.strip().splitlines()[-10:])
-        return {"agree": False, "error": tail}
-    report: dict[str, Any] = ast.literal_eval(lines[-1][len(CHECK_MARKER) :])
-    return report
-
-
-def run_case(case: Case) -> CaseResult:
-    print(f"{case.name}: {case.what}", file=sys.stderr)
-    check = run_check(case)
-    ours, theirs = run_interleaved(
-        case.name,
-        _child_side(case, "sparkus", "sparkus"),
-        _child_side(case, "peer", case.peer_label),
-        case.repeats,
-    )
-    result = CaseResult(case.name, case.what, ours, theirs)
-    verdict = "agree" if check.get("agree") else "DISAGREE"
-    result.notes.append(
-        f"{case.name}: answers {verdict} (sparkus {check.get('sparkus')!r}, "
-        f"peer {check.get('peer')!r})"
-    )
-    return result
-
-
-# -- command line --------------------------------------------------------------------------------
-
-CASE_NAMES = (
-    "assignment_sparse",
-    "assignment_sparse_scipy",
-    "assignment_dense",
-    "stable_matching",
-    "stable_matching_floor",
-)
-
-
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes and 1 repeat")
-    parser.add_argument("--repeats", type=int, default=None, metavar="N",
-                        help="repeats per side (default 3; 1 with --quick and for the scipy "
-                             "sparse case)")  # fmt: skip
-    parser.add_argument("--only", choices=CASE_NAMES, metavar="NAME",
-                        help=f"run one case: {', '.join(CASE_NAMES)}")  # fmt: skip
-    parser.add_argument("--child", help=argparse.SUPPRESS)
-    parser.add_argument("--check", help=argparse.SUPPRESS)
-    parser.add_argument("--params", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.repeats is not None and args.repeats < 1:
-        parser.error(f"--repeats must be at least 1, got {args.repeats}")
-    return args
-
-
-def main(args: argparse.Namespace) -> int:
-    started = datetime.now(UTC)
-    clock = time.perf_counter()
-    sizes = QUICK if args.quick else FULL
-    repeats = args.repeats or (1 if args.quick else 3)
-    facts = machine_facts()
-    cases = [c for c in build_cases(sizes, repeats) if args.only in (None, c.name)]
-    results = [run_case(c) for c in cases]
-    elapsed = time.perf_counter() - clock
-    facts["load_average_after"] = machine_facts()["load_average"]
-    print(
-        f"sparkus matching benchmarks, {started:%Y-%m-%d %H:%M} UTC, {facts['cpu_count']} CPUs, "
-        f"Python {facts['python']}, numpy {facts['versions']['numpy']}"
-        f"{' (--quick)' if args.quick else ''}"
-    )
-    print(
-        "ratio = sparkus median / peer median (interleaved runs, fresh process each); "
-        "peak = child's peak RSS (+ increment over its baseline after setup)\n"
-    )
-    print(format_table(results))
-    notes = [note for r in results for note in r.notes]
-    if notes:
-        print("\n" + "\n".join(f"- {note}" for note in notes))
-    record = {
-        "started_utc": started.isoformat(),
-        "wall_seconds": elapsed,
-        "machine": facts,
-        "options": {
-            "quick": args.quick,
-            "repeats": repeats,
-            "only": args.only,
-            "sizes": asdict(sizes),
-        },
-        "cases": [r.to_dict() for r in results],
-    }
-    path = write_json(RESULTS, record)
-    print(f"\nwrote {path.relative_to(HERE.parent)} ({format_seconds(elapsed)} in all)")
-    return 0
-
+CASES = [
+    Case("assignment_sparse", f"solve_assignment, sparse {_SHAPE}",
+         _sparkus_assignment(sparse_instance), _ortools(_sparse_flow_arrays), _OR_TOOLS,
+         _SPARSE, _SPARSE_QUICK, check=_check_flow(sparse_instance, _sparse_flow_arrays),
+         notes=answers),
+    Case("assignment_sparse_scipy", f"solve_assignment, sparse {_SHAPE}",
+         _sparkus_assignment(sparse_instance), _scipy_sparse,
+         "scipy sparse LAPJV, columns repeated", _SPARSE, _SPARSE_QUICK, repeats=1,
+         check=_check_flow(sparse_instance, _sparse_flow_arrays), notes=answers),
+    Case("assignment_dense", "solve_assignment, dense {n:,} x {m}, capacity 25",
+         _sparkus_assignment(dense_instance), _lsa,
+         "scipy linear_sum_assignment, columns repeated", {"n": 2_000, "m": 100},
+         {"n": 400, "m": 20}, check=_check_dense, notes=answers),
+    Case("assignment_contested", _CONTESTED, _sparkus_assignment(contested_instance),
+         _ortools(_dense_flow_arrays), _OR_TOOLS, {"n": 20_000, "m": 5}, {"n": 5_000, "m": 5},
+         check=_check_flow(contested_instance, _dense_flow_arrays), notes=answers),
+    Case("assignment_contested_large", _CONTESTED, _sparkus_assignment(contested_instance),
+         _ortools(_dense_flow_arrays), _OR_TOOLS, {"n": 100_000, "m": 10},
+         {"n": 20_000, "m": 10}, check=_check_flow(contested_instance, _dense_flow_arrays),
+         notes=answers),
+    Case("candidate_matrix", "candidate_matrix from records, {n:,} x {m:,}, k = {k}",
+         _sparkus_candidates, _dense_candidates,
+         "plain numpy dense score + argpartition per block", _SPARSE, _SPARSE_QUICK,
+         check=_check_candidates, notes=answers),
+    Case("stable_matching", _STABLE_WHAT, _sparkus_stable, _matching,
+         "matching package (HospitalResident)", _STABLE, _STABLE_QUICK,
+         check=_check_stable(_matching_solve), notes=answers),
+    Case("peer_circles", "form_peer_circles, {n:,} people, sizes 4 to 6", _sparkus_circles,
+         _chunk_circles, "sort by time zone and level, cut in chunks", {"n": 10_000},
+         {"n": 2_000}, check=_check_circles, notes=answers),
+    Case("stable_matching_floor", _STABLE_WHAT, _sparkus_stable, _floor,
+         "plain Python deferred acceptance (floor)", _STABLE, _STABLE_QUICK,
+         check=_check_stable(_plain_da), notes=answers),
+]  # fmt: skip
 
 if __name__ == "__main__":
-    arguments = parse_args()
-    if arguments.child:
-        measure(CHILD_SETUPS[arguments.child], json.loads(arguments.params))
-        sys.exit(0)
-    if arguments.check:
-        report = _check(arguments.check, json.loads(arguments.params))
-        print(CHECK_MARKER + repr(report), flush=True)
-        sys.exit(0)
-    sys.exit(main(arguments))
+    sys.exit(main(CASES, title="sparkus matching benchmarks", doc=__doc__, script=__file__,
+                  results=Path(__file__).resolve().parent / "results" / "matching"))  # fmt: skip

@@ -34,36 +34,15 @@ two sides alternate: sparkus, statsmodels, sparkus, ...
 
 from __future__ import annotations
 
-import argparse
-import ast
-import json
-import subprocess
 import sys
-import time
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-from _harness import (
-    CaseResult,
-    Params,
-    Side,
-    Work,
-    format_seconds,
-    format_table,
-    machine_facts,
-    measure,
-    run_interleaved,
-    write_json,
-)
+from _harness import CHECK_MARKER, Case, Params, Work, agreement_note, main
 
-HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results"
 TARGET_RATIO = 0.25
 FULL: Params = {"n": 1_000_000, "p": 10, "clusters": 2_000}
 QUICK: Params = {"n": 50_000, "p": 10, "clusters": 500}
-CHECK_MARKER = "@@sparkus-bench-check@@ "
 BOOT_TARGET_RATIO = 0.1
 BOOT_FULL: Params = {"n": 50_000, "resamples": 2_000}
 BOOT_QUICK: Params = {"n": 5_000, "resamples": 500}
@@ -185,7 +164,7 @@ def _boot_scipy(params: Params) -> Work:
     return _boot_scipy_work(params)
 
 
-def check_bootstrap(params: Params) -> None:
+def check_bootstrap(params: Params) -> dict[str, Any]:
     """Untimed: both with the same seed and batch (so the same resamples); the intervals."""
     import numpy as np
     import scipy
@@ -198,7 +177,7 @@ def check_bootstrap(params: Params) -> None:
     theirs = _boot_scipy_work(params)()
     low, high = (float(v) for v in theirs.confidence_interval)
     width = high - low
-    report = {
+    return {
         "same_distribution": bool(
             np.array_equal(ours.bootstrap_distribution, theirs.bootstrap_distribution)
         ),
@@ -210,7 +189,6 @@ def check_bootstrap(params: Params) -> None:
         "acceleration": ours.acceleration,
         "scipy": scipy.__version__,
     }
-    print(CHECK_MARKER + repr(report), flush=True)
 
 
 def _ipw_data(params: Params) -> dict[str, Any]:
@@ -282,17 +260,7 @@ def check_ipw(params: Params) -> None:
     print(CHECK_MARKER + repr(report), flush=True)
 
 
-CHILD_SETUPS: dict[str, Callable[[Params], Work]] = {
-    "did_clustered:sparkus": _did_sparkus,
-    "did_clustered:peer": _did_statsmodels,
-    "bootstrap_bca:sparkus": _boot_sparkus,
-    "bootstrap_bca:peer": _boot_scipy,
-    "propensity_ipw:sparkus": _ipw_sparkus,
-    "propensity_ipw:peer": _ipw_statsmodels,
-}
-
-
-def check(params: Params) -> None:
+def check(params: Params) -> dict[str, Any]:
     """Untimed: fit both on the same data and report the estimates and standard errors."""
     import warnings
 
@@ -303,7 +271,7 @@ def check(params: Params) -> None:
         warnings.simplefilter("ignore")
         ours = _sparkus_work(data)()
         theirs = _statsmodels_work(data)()
-    report = {
+    return {
         "estimate": ours.estimate,
         "se": ours.se,
         "statsmodels_estimate": float(theirs.params[3]),
@@ -312,181 +280,53 @@ def check(params: Params) -> None:
         "rel_diff_se": abs(ours.se / float(theirs.bse[3]) - 1.0),
         "statsmodels": statsmodels.__version__,
     }
-    print(CHECK_MARKER + repr(report), flush=True)
 
 
-# -- in the parent -----------------------------------------------------------------------------
+# -- the cases, as the parent sees them ---------------------------------------------------------
 
 
-def _side(label: str, side: str, params: Params, case: str = "did_clustered") -> Side:
-    command = (
-        str(HERE / "bench_metrics.py"), "--child", f"{case}:{side}",
-        "--params", json.dumps(params),
-    )  # fmt: skip
-    return Side(label, command)
-
-
-def _run_check(params: Params, flag: str = "--check") -> dict[str, Any]:
-    command = [sys.executable, str(HERE / "bench_metrics.py"), flag, json.dumps(params)]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
-    line = next(x for x in done.stdout.splitlines() if x.startswith(CHECK_MARKER))
-    report: dict[str, Any] = ast.literal_eval(line[len(CHECK_MARKER) :])
-    return report
-
-
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="50,000 rows and 1 repeat")
-    parser.add_argument("--repeats", type=int, default=None, metavar="N",
-                        help="repeats per side (default: 5; 1 with --quick)")  # fmt: skip
-    parser.add_argument("--only", choices=("did_clustered", "bootstrap_bca", "propensity_ipw"),
-                        default=None,
-                        help="run one case only")  # fmt: skip
-    parser.add_argument("--child", help=argparse.SUPPRESS)
-    parser.add_argument("--params", help=argparse.SUPPRESS)
-    parser.add_argument("--check", help=argparse.SUPPRESS)
-    parser.add_argument("--check-bootstrap", help=argparse.SUPPRESS)
-    parser.add_argument("--check-ipw", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.repeats is not None and args.repeats < 1:
-        parser.error(f"--repeats must be at least 1, got {args.repeats}")
-    return args
-
-
-def _did_case(args: argparse.Namespace, repeats: int) -> tuple[CaseResult, dict[str, Any]]:
-    params = QUICK if args.quick else FULL
-    name = "did_clustered"
-    what = (
-        f"did(...) with {params['p']} covariates and CR1 standard errors, {params['n']:_} rows, "
-        f"{params['clusters']:_} clusters"
-    )
-    print(f"{name}: {what}", file=sys.stderr)
-    agreement = _run_check(params)
-    ours, theirs = run_interleaved(
-        name,
-        _side("sparkus", "sparkus", params),
-        _side("statsmodels OLS fit, cluster", "peer", params),
-        repeats,
-    )
-    result = CaseResult(name, what, ours, theirs)
-    verdict = "met" if result.ratio <= TARGET_RATIO else "MISSED"
-    result.notes.append(f"target ratio <= {TARGET_RATIO}: {verdict}")
-    result.notes.append(
+def did_note(agreement: dict[str, Any]) -> str:
+    return (
         f"same data, statsmodels {agreement['statsmodels']}: estimate {agreement['estimate']:.6g}"
         f" (rel. diff {agreement['rel_diff_estimate']:.1e}), SE {agreement['se']:.6g} (rel. diff "
         f"{agreement['rel_diff_se']:.1e})"
     )
-    return result, agreement
 
 
-def _bootstrap_case(args: argparse.Namespace, repeats: int) -> tuple[CaseResult, dict[str, Any]]:
-    params = BOOT_QUICK if args.quick else BOOT_FULL
-    name = "bootstrap_bca"
-    what = (
-        f"bootstrap(...) BCa of a mean difference, 2 x {params['n']:_} rows, "
-        f"{params['resamples']:_} resamples"
-    )
-    print(f"{name}: {what}", file=sys.stderr)
-    agreement = _run_check(params, "--check-bootstrap")
-    ours, theirs = run_interleaved(
-        name,
-        _side("sparkus", "sparkus", params, name),
-        _side(f"scipy.stats.bootstrap BCa, batch={SCIPY_BATCH}", "peer", params, name),
-        repeats,
-    )
-    result = CaseResult(name, what, ours, theirs)
-    verdict = "met" if result.ratio <= BOOT_TARGET_RATIO else "MISSED"
-    result.notes.append(f"target ratio <= {BOOT_TARGET_RATIO}: {verdict}")
-    result.notes.append(
+def bootstrap_note(agreement: dict[str, Any]) -> str:
+    return (
         f"same resamples as scipy {agreement['scipy']}: {agreement['same_distribution']}; "
         f"interval ends differ by {agreement['diff_low_over_width']:.1e} and "
         f"{agreement['diff_high_over_width']:.1e} of its width ({agreement['jackknife']} "
         "jackknife against scipy's exact one)"
     )
-    return result, agreement
 
 
-def _ipw_case(args: argparse.Namespace, repeats: int) -> tuple[CaseResult, dict[str, Any]]:
-    params = IPW_QUICK if args.quick else IPW_FULL
-    name = "propensity_ipw"
-    what = (
-        f"ipw(...): logistic propensity fit + IPW, {params['n']:_} rows x {params['p']} covariates"
-    )
-    print(f"{name}: {what}", file=sys.stderr)
-    agreement = _run_check(params, "--check-ipw")
-    ours, theirs = run_interleaved(
-        name,
-        _side("sparkus", "sparkus", params, name),
-        _side("statsmodels Logit fit + Hajek weights", "peer", params, name),
-        repeats,
-    )
-    result = CaseResult(name, what, ours, theirs)
-    verdict = "met" if result.ratio <= IPW_TARGET_RATIO else "MISSED"
-    result.notes.append(f"target ratio <= {IPW_TARGET_RATIO}: {verdict}")
-    result.notes.append(
+def ipw_note(agreement: dict[str, Any]) -> str:
+    return (
         f"same data, statsmodels {agreement['statsmodels']}: estimate "
         f"{agreement['estimate']:.6g} (rel. diff {agreement['rel_diff_estimate']:.1e}), "
         f"propensity coefficients max rel. diff {agreement['max_rel_diff_coef']:.1e}; sparkus "
         f"also computes the SE ({agreement['se']:.4g}) and the overlap diagnostics"
     )
-    return result, agreement
 
 
-def main(args: argparse.Namespace) -> int:
-    started = datetime.now(UTC)
-    clock = time.perf_counter()
-    repeats = args.repeats or (1 if args.quick else 5)
-    facts = machine_facts()
-    cases = {
-        "did_clustered": _did_case,
-        "bootstrap_bca": _bootstrap_case,
-        "propensity_ipw": _ipw_case,
-    }
-    results, agreements = [], {}
-    for name, run in cases.items():
-        if args.only in (None, name):
-            result, agreements[name] = run(args, repeats)
-            results.append(result)
-    elapsed = time.perf_counter() - clock
-    facts["load_average_after"] = machine_facts()["load_average"]
-    versions = facts["versions"]
-    print(
-        f"sparkus.metrics benchmark, {started:%Y-%m-%d %H:%M} UTC, {facts['cpu_count']} CPUs, "
-        f"Python {facts['python']}, numpy {versions['numpy']}"
-        f"{' (--quick)' if args.quick else ''}"
-    )
-    print(
-        "ratio = sparkus median / peer median (interleaved runs, fresh process each); "
-        "peak = child's peak RSS (+ increment over its baseline after setup)\n"
-    )
-    print(format_table(results))
-    notes = [f"{r.name}: {note}" for r in results for note in r.notes]
-    print("\n" + "\n".join(f"- {note}" for note in notes))
-    record = {
-        "started_utc": started.isoformat(),
-        "wall_seconds": elapsed,
-        "machine": facts,
-        "options": {"quick": args.quick, "repeats": repeats, "only": args.only},
-        "agreement": agreements,
-        "cases": [r.to_dict() for r in results],
-    }
-    path = write_json(RESULTS, record)
-    print(f"\nwrote {path.relative_to(HERE.parent)} ({format_seconds(elapsed)} in all)")
-    return 0
-
+CASES = [
+    Case("did_clustered",
+         "did(...) with {p} covariates and CR1 standard errors, {n:_} rows, {clusters:_} clusters",
+         _did_sparkus, _did_statsmodels, "statsmodels OLS fit, cluster", FULL, QUICK,
+         target=TARGET_RATIO, check=check, notes=agreement_note(did_note)),
+    Case("bootstrap_bca",
+         "bootstrap(...) BCa of a mean difference, 2 x {n:_} rows, {resamples:_} resamples",
+         _boot_sparkus, _boot_scipy, f"scipy.stats.bootstrap BCa, batch={SCIPY_BATCH}",
+         BOOT_FULL, BOOT_QUICK, target=BOOT_TARGET_RATIO, check=check_bootstrap,
+         notes=agreement_note(bootstrap_note)),
+    Case("propensity_ipw",
+         "ipw(...): logistic propensity fit + IPW, {n:_} rows x {p} covariates",
+         _ipw_sparkus, _ipw_statsmodels, "statsmodels Logit fit + Hajek weights", IPW_FULL,
+         IPW_QUICK, target=IPW_TARGET_RATIO, check=check_ipw, notes=agreement_note(ipw_note)),
+]  # fmt: skip
 
 if __name__ == "__main__":
-    arguments = parse_args()
-    if arguments.child:
-        measure(CHILD_SETUPS[arguments.child], json.loads(arguments.params))
-        sys.exit(0)
-    if arguments.check:
-        check(json.loads(arguments.check))
-        sys.exit(0)
-    if arguments.check_bootstrap:
-        check_bootstrap(json.loads(arguments.check_bootstrap))
-        sys.exit(0)
-    if arguments.check_ipw:
-        check_ipw(json.loads(arguments.check_ipw))
-        sys.exit(0)
-    sys.exit(main(arguments))
+    sys.exit(main(CASES, title="sparkus.metrics benchmark", doc=__doc__, script=__file__,
+                  repeats=5))  # fmt: skip

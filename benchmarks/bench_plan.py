@@ -13,9 +13,9 @@ Two cases, each against the same floor, the LP relaxation of the per-person prob
 ``scipy.optimize.linprog`` with HiGHS' interior point method (the fastest HiGHS method on it;
 dual simplex takes several minutes):
 
-- ``plan_support_100k``: people differ by level, readiness, dose and region, as in an
+- ``plan_support``: people differ by level, readiness, dose and region, as in an
   organisation; ``plan_support`` solves them as classes of interchangeable people.
-- ``plan_support_100k_distinct``: the same with a different equity weight for every person, so
+- ``plan_support_distinct``: the same with a different equity weight for every person, so
   no two people are alike and there are 100,000 classes: the worst case.
 
 The sparkus side times the whole ``plan_support`` call (building the options, LP relaxation,
@@ -23,52 +23,24 @@ integer program, result) and reports the gap it proved. Each repeat of each side
 interpreter that builds the instance first (not timed); the sides alternate; the ratio is of the
 medians (see README.md and ``_harness.py``).
 
-To run these cases from ``run.py``, add :data:`CHILD_SETUPS` to its setups and the cases of
-:func:`build_cases` to its list; the children here report extra fields (gap, classes, LP time)
-that :func:`case_notes` turns into notes.
+The children report extra fields (gap, status, LP time, the LP's size) that :func:`case_notes`
+turns into notes. ``--quick`` uses 20,000 people.
 """
 
 from __future__ import annotations
 
-import argparse
-import gc
-import json
 import statistics
 import sys
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from _harness import (
-    MARKER,
-    CaseResult,
-    Params,
-    Side,
-    format_seconds,
-    format_table,
-    machine_facts,
-    peak_rss_kib,
-    reset_peak_rss,
-    ru_maxrss_kib,
-    run_interleaved,
-    write_json,
-)
+from _harness import Case, CaseResult, Params, Report, Work, format_seconds, main
 
-HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results"
-FULL_N = 100_000
-QUICK_N = 20_000
 # Sites of the synthetic organisation (and providers' UTC offsets) by region.
 REGION_OF_SITE = {"New York": "Americas", "Sao Paulo": "Americas", "London": "UK",
                   "Berlin": "Europe", "Paris": "Europe", "Bangalore": "India",
                   "Singapore": "Asia"}  # fmt: skip
 REGION_OF_OFFSET = {-5.0: "Americas", -3.0: "Americas", 0.0: "UK", 1.0: "Europe",
                     5.5: "India", 8.0: "Asia"}  # fmt: skip
-Work = Callable[[], object]
-Report = Callable[[object], dict[str, Any]]
 
 
 # -- the instance, built in the child before timing ---------------------------------------------
@@ -178,71 +150,7 @@ def _lp_side(params: Params) -> tuple[Work, Report]:
     return work, report
 
 
-CHILD_SETUPS: dict[str, Callable[[Params], tuple[Work, Report]]] = {
-    "plan:sparkus": _plan_side,
-    "plan:peer": _lp_side,
-}
-
-
-def measure_with_report(setup: Callable[[Params], tuple[Work, Report]], params: Params) -> None:
-    """As ``_harness.measure``, plus the fields `report` reads from the result (not timed)."""
-    work, report = setup(params)
-    gc.collect()
-    reset = reset_peak_rss()
-    baseline = peak_rss_kib()
-    start = time.perf_counter()
-    result = work()
-    seconds = time.perf_counter() - start
-    peak = peak_rss_kib()
-    extra = report(result)
-    del result
-    out = {
-        "seconds": seconds,
-        "baseline_kib": baseline,
-        "peak_kib": peak,
-        "reset": reset,
-        "ru_maxrss_kib": ru_maxrss_kib(),
-        **extra,
-    }
-    print(MARKER + repr(out), flush=True)
-
-
-# -- the cases, as the parent sees them ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Case:
-    name: str
-    what: str
-    sparkus: Side
-    peer: Side
-    repeats: int
-
-
-def _side(label: str, side: str, params: Params) -> Side:
-    spec = f"plan:{side}"
-    command = (str(HERE / "bench_plan.py"), "--child", spec, "--params", json.dumps(params))
-    return Side(label, command)
-
-
-def build_cases(n: int, repeats: int) -> list[Case]:
-    cases = []
-    for name, distinct, what in (
-        ("plan_support_100k", False, "people as in an organisation"),
-        ("plan_support_100k_distinct", True, "every person distinct (own equity weight)"),
-    ):
-        params = {"n": n, "distinct": distinct}
-        cases.append(Case(
-            name if n == FULL_N else name.replace("100k", f"{n // 1000}k"),
-            f"plan_support on {n:_} people x 6 options, a budget and 20 pools: {what}",
-            _side("sparkus", "sparkus", params),
-            _side("LP relaxation, HiGHS IPM (floor)", "peer", params),
-            repeats,
-        ))  # fmt: skip
-    return cases
-
-
-def case_notes(result: CaseResult) -> list[str]:
+def case_notes(result: CaseResult, _params: Params, _agreement: dict[str, Any]) -> list[str]:
     ours = result.sparkus.samples
     theirs = result.peer.samples
     gaps = [s.extra["gap"] for s in ours]
@@ -250,80 +158,33 @@ def case_notes(result: CaseResult) -> list[str]:
     first = theirs[0].extra
     objective = statistics.median(s.extra["objective"] for s in ours)
     lp_value = statistics.median(s.extra["lp_value"] for s in theirs)
-    name = result.name
     statuses = ", ".join(sorted({s.extra["status"] for s in ours}))
     size = (
-        f"{name}: {first['variables']:,} variables in the per-person LP, "
+        f"{first['variables']:,} variables in the per-person LP, "
         f"{first['options_per_person']:.2f} options per person (nothing included), "
         f"{first['pools']} pools"
     )
     gap = (
-        f"{name}: proven gap {max(gaps):.4%} at most (target 0.1%), status {statuses}; "
+        f"proven gap {max(gaps):.4%} at most (target 0.1%), status {statuses}; "
         f"objective {objective:,.2f} against the per-person LP bound {lp_value:,.2f}"
     )
     lp = (
-        f"{name}: sparkus's own LP relaxation took {format_seconds(lp_inside)} (median); "
+        f"sparkus's own LP relaxation took {format_seconds(lp_inside)} (median); "
         f"method: {ours[0].extra['method']}"
     )
     return [size, gap, lp]
 
 
-def main(args: argparse.Namespace) -> int:
-    started = datetime.now(UTC)
-    clock = time.perf_counter()
-    n = QUICK_N if args.quick else FULL_N
-    repeats = args.repeats or (1 if args.quick else 3)
-    facts = machine_facts()
-    results = []
-    for case in build_cases(n, repeats):
-        if args.only not in (None, case.name):
-            continue
-        print(f"{case.name}: {case.what}", file=sys.stderr)
-        ours, theirs = run_interleaved(case.name, case.sparkus, case.peer, case.repeats)
-        result = CaseResult(case.name, case.what, ours, theirs)
-        result.notes.extend(case_notes(result))
-        results.append(result)
-    facts["load_average_after"] = machine_facts()["load_average"]
-    elapsed = time.perf_counter() - clock
-    print(
-        f"sparkus planning benchmark, {started:%Y-%m-%d %H:%M} UTC, {facts['cpu_count']} CPUs, "
-        f"Python {facts['python']}, numpy {facts['versions']['numpy']}"
-        f"{' (--quick)' if args.quick else ''}"
-    )
-    print("ratio = sparkus median / peer median (interleaved runs, fresh process each)\n")
-    print(format_table(results))
-    notes = [note for r in results for note in r.notes]
-    if notes:
-        print("\n" + "\n".join(f"- {note}" for note in notes))
-    record = {
-        "started_utc": started.isoformat(),
-        "wall_seconds": elapsed,
-        "machine": facts,
-        "options": {"quick": args.quick, "repeats": repeats, "n": n, "only": args.only},
-        "cases": [r.to_dict() for r in results],
-    }
-    path = write_json(RESULTS, record)
-    print(f"\nwrote {path.relative_to(HERE.parent)} ({format_seconds(elapsed)} in all)")
-    return 0
-
-
-def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help=f"{QUICK_N:,} people, 1 repeat")
-    parser.add_argument("--repeats", type=int, default=None, metavar="N",
-                        help="repeats per side (default 3; 1 with --quick)")  # fmt: skip
-    parser.add_argument("--only", default=None, metavar="NAME", help="run one case by name")
-    parser.add_argument("--child", help=argparse.SUPPRESS)
-    parser.add_argument("--params", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.repeats is not None and args.repeats < 1:
-        parser.error(f"--repeats must be at least 1, got {args.repeats}")
-    return args
-
+_WHAT = "plan_support on {n:_} people x 6 options, a budget and 20 pools: "
+_PEER = "LP relaxation, HiGHS IPM (floor)"
+CASES = [
+    Case("plan_support", _WHAT + "people as in an organisation", _plan_side, _lp_side, _PEER,
+         {"n": 100_000, "distinct": False}, {"n": 20_000, "distinct": False},
+         notes=case_notes),
+    Case("plan_support_distinct", _WHAT + "every person distinct (own equity weight)",
+         _plan_side, _lp_side, _PEER, {"n": 100_000, "distinct": True},
+         {"n": 20_000, "distinct": True}, notes=case_notes),
+]  # fmt: skip
 
 if __name__ == "__main__":
-    arguments = parse_args()
-    if arguments.child:
-        measure_with_report(CHILD_SETUPS[arguments.child], json.loads(arguments.params))
-        sys.exit(0)
-    sys.exit(main(arguments))
+    sys.exit(main(CASES, title="sparkus planning benchmark", doc=__doc__, script=__file__))

@@ -1,6 +1,6 @@
 """Benchmark of ``sparkus.metrics.Tracker`` against a pandas groupby, the machinery of run.py.
 
-Usage: ``python benchmarks/bench_tracker.py [--quick] [--repeats N] [--participants N]
+Usage: ``python benchmarks/bench_tracker.py [--quick] [--repeats N] [--no-check] [--participants N]
 [--events N]``.
 
 The case: ingest 10,000,000 events over 1,000,000 participants (the default spring journey,
@@ -22,34 +22,14 @@ two sides alternate: sparkus, pandas, sparkus, ...
 from __future__ import annotations
 
 import argparse
-import ast
-import json
-import subprocess
 import sys
-import time
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-from _harness import (
-    CaseResult,
-    Params,
-    Side,
-    Work,
-    format_seconds,
-    format_table,
-    machine_facts,
-    measure,
-    run_interleaved,
-    write_json,
-)
+from _harness import Case, CaseResult, Params, Work, main
 
-HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results"
 FULL: Params = {"n": 1_000_000, "events": 10_000_000, "shards": 16, "batch": 1_000_000}
 QUICK: Params = {"n": 20_000, "events": 200_000, "shards": 16, "batch": 50_000}
-CHECK_MARKER = "@@sparkus-bench-check@@ "
 DAY = 86_400
 
 
@@ -195,13 +175,7 @@ def _tracker_pandas(params: Params) -> Work:
     return _pandas_work(_data(params))
 
 
-CHILD_SETUPS: dict[str, Callable[[Params], Work]] = {
-    "tracker:sparkus": _tracker_sparkus,
-    "tracker:peer": _tracker_pandas,
-}
-
-
-def check(params: Params) -> None:
+def check(params: Params) -> dict[str, Any]:
     """Untimed: the two agree on the department figures; 16 merged shards equal one pass."""
     import numpy as np
     import pandas as pd
@@ -239,105 +213,55 @@ def check(params: Params) -> None:
     one = Tracker(data["program"], data["schedule"], groups=groups)
     for lo in range(0, len(events), params["batch"]):
         one.update(events.take(np.arange(lo, min(lo + params["batch"], len(events)))))
-    report = {"max_abs_diff": diffs, "merge_equals_one_pass": bool(merged == one),
-              "pandas": pd.__version__, "events": len(events)}  # fmt: skip
-    print(CHECK_MARKER + repr(report), flush=True)
+    return {"max_abs_diff": diffs, "merge_equals_one_pass": bool(merged == one),
+            "pandas": pd.__version__, "events": len(events)}  # fmt: skip
 
 
-# -- in the parent -----------------------------------------------------------------------------
+# -- the case, as the parent sees it ------------------------------------------------------------
 
 
-def _side(label: str, side: str, params: Params) -> Side:
-    command = (str(HERE / "bench_tracker.py"), "--child", f"tracker:{side}",
-               "--params", json.dumps(params))  # fmt: skip
-    return Side(label, command)
-
-
-def _run_check(params: Params) -> dict[str, Any]:
-    command = [sys.executable, str(HERE / "bench_tracker.py"), "--check", json.dumps(params)]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
-    line = next(x for x in done.stdout.splitlines() if x.startswith(CHECK_MARKER))
-    report: dict[str, Any] = ast.literal_eval(line[len(CHECK_MARKER) :])
-    return report
-
-
-def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="200,000 events, 1 repeat")
-    parser.add_argument("--repeats", type=int, default=None, metavar="N",
-                        help="repeats per side (default: 3; 1 with --quick)")  # fmt: skip
-    parser.add_argument("--participants", type=int, default=None, metavar="N")
-    parser.add_argument("--events", type=int, default=None, metavar="N")
-    parser.add_argument("--no-check", action="store_true", help="skip the agreement check")
-    parser.add_argument("--child", help=argparse.SUPPRESS)
-    parser.add_argument("--params", help=argparse.SUPPRESS)
-    parser.add_argument("--check", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.repeats is not None and args.repeats < 1:
-        parser.error(f"--repeats must be at least 1, got {args.repeats}")
-    return args
-
-
-def main(args: argparse.Namespace) -> int:
-    started = datetime.now(UTC)
-    clock = time.perf_counter()
-    params = dict(QUICK if args.quick else FULL)
-    if args.participants:
-        params["n"] = args.participants
-    if args.events:
-        params["events"] = args.events
-    repeats = args.repeats or (1 if args.quick else 3)
-    facts = machine_facts()
-    name = "tracker_ingest"
-    what = (f"Tracker.update of {params['events']:_} events over {params['n']:_} participants "
-            f"in batches of {params['batch']:_}, then snapshot()")  # fmt: skip
-    print(f"{name}: {what}", file=sys.stderr)
-    agreement = {} if args.no_check else _run_check(params)
-    ours, theirs = run_interleaved(
-        name, _side("sparkus", "sparkus", params), _side("pandas groupby", "peer", params), repeats
-    )
-    result = CaseResult(name, what, ours, theirs)
-    rate = params["events"] / ours.median_seconds
-    peer_rate = params["events"] / theirs.median_seconds
-    result.notes.append(f"sparkus {rate:,.0f} events/s; pandas {peer_rate:,.0f} events/s")
+def notes(result: CaseResult, params: Params, agreement: dict[str, Any]) -> list[str]:
+    rate = params["events"] / result.sparkus.median_seconds
+    peer_rate = params["events"] / result.peer.median_seconds
+    out = [f"sparkus {rate:,.0f} events/s; pandas {peer_rate:,.0f} events/s"]
     if agreement:
-        result.notes.append(
+        out.append(
             f"same data, pandas {agreement['pandas']}: largest differences "
             + ", ".join(f"{k} {v:.1e}" for k, v in agreement["max_abs_diff"].items())
             + f"; merge of {params['shards']} shard states equals one pass: "
             + str(agreement["merge_equals_one_pass"])
         )
-    elapsed = time.perf_counter() - clock
-    facts["load_average_after"] = machine_facts()["load_average"]
-    versions = facts["versions"]
-    print(
-        f"sparkus.metrics.Tracker benchmark, {started:%Y-%m-%d %H:%M} UTC, {facts['cpu_count']} "
-        f"CPUs, Python {facts['python']}, numpy {versions['numpy']}, pandas {versions['pandas']}"
-        f"{' (--quick)' if args.quick else ''}"
-    )
-    print("ratio = sparkus median / peer median (interleaved runs, fresh process each); "
-          "peak = child's peak RSS (+ increment over its baseline after setup)\n")  # fmt: skip
-    print(format_table([result]))
-    print("\n" + "\n".join(f"- {note}" for note in result.notes))
-    record = {
-        "started_utc": started.isoformat(),
-        "wall_seconds": elapsed,
-        "machine": facts,
-        "options": {"quick": args.quick, "repeats": repeats, "params": params},
-        "agreement": agreement,
-        "cases": [result.to_dict()],
-    }
-    path = write_json(RESULTS, record)
-    print(f"\nwrote {path.relative_to(HERE.parent)} ({format_seconds(elapsed)} in all)")
-    return 0
+    return out
 
+
+def options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--participants", type=int, default=None, metavar="N")
+    parser.add_argument("--events", type=int, default=None, metavar="N")
+
+
+def tune(args: argparse.Namespace, params: Params) -> Params:
+    if args.participants:
+        params["n"] = args.participants
+    if args.events:
+        params["events"] = args.events
+    return params
+
+
+CASES = [
+    Case(
+        "tracker_ingest",
+        "Tracker.update of {events:_} events over {n:_} participants in batches of {batch:_}, "
+        "then snapshot()",
+        _tracker_sparkus,
+        _tracker_pandas,
+        "pandas groupby",
+        FULL,
+        QUICK,
+        check=check,
+        notes=notes,
+    )
+]
 
 if __name__ == "__main__":
-    arguments = parse_args()
-    if arguments.child:
-        measure(CHILD_SETUPS[arguments.child], json.loads(arguments.params))
-        sys.exit(0)
-    if arguments.check:
-        check(json.loads(arguments.check))
-        sys.exit(0)
-    sys.exit(main(arguments))
+    sys.exit(main(CASES, title="sparkus.metrics.Tracker benchmark", doc=__doc__,
+                  script=__file__, options=options, tune=tune))  # fmt: skip
