@@ -478,13 +478,16 @@ def _supports(
     supports: object, program: Program, priors: EffectPriors, policy: SupportPolicy
 ) -> tuple[tuple[SupportType, ...], list[Problem]]:
     priced = program.cost_model.session_cost
+    offered = program.journey.support_types
     problems: list[Problem] = []
     if supports is None:
-        chosen = tuple(s for s in SupportType if s in priced and s in policy.rules)
+        chosen = tuple(
+            s for s in SupportType if s in priced and s in policy.rules and s in offered
+        )
         if not chosen:
             msg = (
-                "no support type is both priced by the program's cost model and covered by the "
-                "policy; add session fees or rules"
+                "no support type is priced by the program's cost model, covered by the policy "
+                "and offered by the program's journey; add session fees, rules or journey steps"
             )
             problems.append(_problem(("supports",), msg))
     else:
@@ -502,6 +505,10 @@ def _supports(
                 problems.append(_problem(("supports", i), msg))
             elif s not in policy.rules:
                 msg = f"{s.value!r} has no rule in the policy; add a SupportRule or leave it out"
+                problems.append(_problem(("supports", i), msg))
+            elif s not in offered:
+                msg = (f"the program's journey ({program.journey.name!r}) has no steps for "
+                       f"{s.value!r}, so nobody could receive it; add them or leave it out")  # fmt: skip
                 problems.append(_problem(("supports", i), msg))
         if not given:
             problems.append(_problem(("supports",), "must name at least one SupportType"))
@@ -1008,8 +1015,9 @@ def plan_support(
     weights : array of float, optional
         Equity weight per person, ``>= 0``: the objective is the weighted effect.
     supports : iterable of SupportType, optional
-        The support types to plan with; by default every type the cost model prices and the
-        policy covers.
+        The support types to plan with; by default every type the cost model prices, the
+        policy covers and the program's journey offers (a plan cannot give what the journey
+        has no steps for).
     mip_rel_gap : float
         Relative gap to the bound at which the solver may stop (0 for a proven optimum).
     time_limit : float
@@ -1047,7 +1055,7 @@ def plan_support(
     >>> plan.total_cost <= org.program.budget, plan.gap <= 1e-3
     (True, True)
     >>> {k: int(v["people"]) for k, v in plan.totals("support").items()}
-    {'coaching': ..., 'mentoring': ..., 'peer_support': ..., 'team_coaching': ..., 'self_guided_reflection': ..., 'none': ...}
+    {'coaching': ..., 'mentoring': ..., 'peer_support': ..., 'self_guided_reflection': ..., 'none': ...}
 
     .. versionadded:: 0.1
     """
