@@ -26,7 +26,12 @@ the Hájek estimate with its stacked standard error and the overlap diagnostics;
 ``sm.Logit(treated, Z).fit(disp=0)`` on the design ``Z = add_constant(X)`` (built untimed) and the
 Hájek estimate from ``predict()`` in numpy, without a standard error (statsmodels'
 ``TreatmentEffect.ipw`` would add a GMM by Nelder-Mead), so the ratio flatters statsmodels. An
-untimed child reports the differences of the coefficients and the estimates.
+untimed child reports the differences of the coefficients and the estimates. Both children
+inherit the same thread settings (library defaults, or one thread with ``--single-thread``).
+The ratio depends on them: on this shared 2-core host, BLAS threads slow statsmodels' many
+BLAS calls (its time more than doubles under load), while sparkus makes few (see
+``_propensity``), so quote the figure with its thread setting: 0.19x with defaults (load about
+2), 0.40x on one thread, on 2026-11-27.
 
 The parent imports the standard library only; every measurement runs in a fresh child, and the
 two sides alternate: sparkus, statsmodels, sparkus, ...

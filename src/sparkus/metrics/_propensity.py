@@ -9,10 +9,20 @@ likelihood has no finite maximum and some fitted propensities run to 0 or 1, is 
 propensity of 0 or 1 means that some people had no comparable counterpart in the other group
 ("no overlap"), and no weighting estimator can use them.
 
-The Hessian ``Z'WZ`` is formed as ``B'B`` with ``B = √W Z``, which numpy hands to the
-symmetric rank-k BLAS routine. A fit on a large sample starts from the fit on a systematic
-subsample of about 20,000 rows, so that the full data see only the last two or three Newton
-steps; the answer is the same maximum, to the tolerance.
+Speed, for the weighting estimators on large samples (200,000 rows by 10 covariates in
+``bench_metrics.py``):
+
+- the design is stored by columns, shape ``(k + 1, n)``, so that every pass over the data
+  reads contiguous memory; it is built once, with the transposition done in cache-sized blocks;
+- the Hessian ``Z'WZ`` is formed as ``B B'`` with ``B = Z √W``, which numpy hands to the
+  symmetric rank-k BLAS routine; every product of the design with a vector goes through
+  numpy's own loops (``einsum``) instead of BLAS, whose threads, on a busy machine, made each
+  such call wait for milliseconds;
+- a fit on a large sample starts from the fit on a systematic subsample of about 20,000 rows,
+  and its steps reuse a Hessian while the steps it gives shrink a hundredfold each (chord
+  steps: two products with the design, no new Hessian), computing a new one otherwise and
+  always for the last step. So the full data see about four gradients and two Hessians, and
+  the answer is a Newton iterate, the same maximum as plain Newton to rounding.
 """
 
 from __future__ import annotations
@@ -48,15 +58,21 @@ _SHORT_STEP: Final = 0.5
 """Newton steps shorter than this (in the scaled coordinates) skip the line search."""
 _WARM_ROWS: Final = 20_000
 _WARM_MIN: Final = 100_000
+_BLOCK: Final = 4096
+"""Rows per block when the design is laid out by columns (the blocks stay in cache)."""
+_CONTRACTION: Final = 0.01
+"""A step with an earlier Hessian is kept only if it is at most this share of the last step."""
 
 
 @attrs.frozen(eq=False)
 class LogitFit:
     """A fitted propensity model (internal; the estimators of ``_weighting`` use it).
 
-    `design` is the centred and scaled design, a column of ones first; `hessian` is
-    ``design' W design / n`` at the optimum, the average Fisher information in those coordinates,
-    which the stacked standard errors of the weighting estimators need.
+    `design` is the centred and scaled design stored by columns, shape ``(k + 1, n)``: a row of
+    ones first, then each covariate as a row (so that every pass over the data reads contiguous
+    memory); `hessian` is ``design W design' / n`` at the optimum, the average Fisher
+    information in those coordinates, which the stacked standard errors of the weighting
+    estimators need.
     """
 
     intercept: float
@@ -70,18 +86,28 @@ class LogitFit:
 
 
 def _expit(eta: FloatArray) -> FloatArray:
-    out: FloatArray = 0.5 * (1.0 + np.tanh(0.5 * eta))  # exact to rounding, no overflow
+    """``1 / (1 + e^-eta)``; an overflow of ``e^-eta`` gives the right limit, 0."""
+    with np.errstate(over="ignore"):
+        out = np.exp(-eta)
+    out += 1.0
+    np.reciprocal(out, out=out)
     return out
 
 
 def design_check(X: FloatArray, names: Sequence[str]) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """``[1, (X - mean) / scale]``, the mean and the scale; an error naming dependent columns."""
+    """``[1, (X - mean) / scale]`` by columns (shape (k + 1, n)), the mean and the scale.
+
+    An error names linearly dependent columns.
+    """
     n, k = X.shape
-    mean = X.mean(axis=0)
-    design = np.empty((n, k + 1))
-    design[:, 0] = 1.0
-    np.subtract(X, mean, out=design[:, 1:])
-    gram = design.T @ design  # one symmetric rank-k update
+    mean = np.einsum("ij->j", X) / n  # numpy's loop: X.mean(axis=0) is slower, BLAS threaded
+    design = np.empty((k + 1, n))
+    design[0] = 1.0
+    column = mean[:, np.newaxis]
+    for start in range(0, n, _BLOCK):  # the transposition in cache-sized blocks
+        stop = min(start + _BLOCK, n)
+        np.subtract(X[start:stop].T, column, out=design[1:, start:stop])
+    gram = design @ design.T  # one symmetric rank-k update
     length = np.sqrt(np.diag(gram)[1:])
     # the rank check of the least-squares core, on the unit-diagonal cross products
     size = np.concatenate([[math.sqrt(n)], length])
@@ -91,47 +117,97 @@ def design_check(X: FloatArray, names: Sequence[str]) -> tuple[FloatArray, Float
         ("intercept", *names),
     )  # fmt: skip
     sd = length / math.sqrt(n)
-    design[:, 1:] /= sd
+    design[1:] /= sd[:, np.newaxis]
     return design, mean, sd
 
 
+def dot(a: FloatArray, b: FloatArray) -> float:
+    """``a @ b`` for two vectors, without BLAS (see :func:`times_rows`)."""
+    return float(np.einsum("i,i->", a, b))
+
+
+def times_rows(rows: FloatArray, v: FloatArray) -> FloatArray:
+    """``rows @ v`` for `rows` of shape (k, n): each row's product with `v`, without BLAS.
+
+    numpy's own loops (``einsum``) rather than the BLAS matrix-vector product: a product with
+    a long vector is cheap either way, and BLAS, threaded, can make each call wait on busy
+    cores (tens of milliseconds on a shared machine) for no gain at this size.
+    """
+    out: FloatArray = np.einsum("ij,j->i", rows, v)
+    return out
+
+
+def combine_rows(coef: FloatArray, rows: FloatArray) -> FloatArray:
+    """``coef @ rows`` for `rows` of shape (k, n): the combination of the rows, without BLAS."""
+    out: FloatArray = np.einsum("i,ij->j", coef, rows)
+    return out
+
+
+def _hessian(design: FloatArray, p: FloatArray, root: FloatArray) -> FloatArray:
+    """``design W design'`` with ``W = p (1 - p)``, as ``B B'`` for ``B = design √W`` (in `root`)."""
+    np.multiply(design, np.sqrt(p * (1.0 - p)), out=root)
+    out: FloatArray = root @ root.T  # numpy hands B B' to the symmetric rank-k BLAS routine
+    return out
+
+
 def _newton(
-    design: FloatArray, treated: FloatArray, start: FloatArray, tol: float, max_iter: int
+    design: FloatArray,
+    treated: FloatArray,
+    start: FloatArray,
+    tol: float,
+    max_iter: int,
+    hessian: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray, FloatArray, int, bool]:
     """Newton's method, halving long steps that would lower the log-likelihood.
 
-    Returns (beta, p, hessian, iterations, converged); the Hessian is the one of the last step,
-    which differs from the one at `beta` by the order of `tol`.
+    `design` is stored by columns (shape (k, n)); `hessian` (a sum over rows, as computed
+    here) may seed the iteration, e.g. the one of a fit on a subsample scaled to n rows.
+
+    A Hessian is reused while the steps it gives shrink fast, each at most a hundredth of the
+    one before (a chord step: it costs two products with the design and one logistic
+    function, where a new Hessian costs a pass that multiplies every element, then the BLAS
+    product); otherwise a new one is computed at the current point. The iteration stops on a
+    step with a Hessian computed at its start (a Newton step) that moves no coefficient by
+    more than `tol`: once a chord step is that short, one Newton step follows, which
+    converges quadratically. So the answer is a Newton iterate, as without chord steps, and
+    the Hessian returned is the one at the point before it.
+
+    Returns (beta, p, hessian, iterations, converged).
     """
     beta = start.copy()
-    eta = design @ beta
+    eta = combine_rows(beta, design)
     p = _expit(eta)
     loglik: float | None = None
-    k = len(beta)
-    # [√w Z, (t - p) / √w]: one symmetric product gives the Hessian Z'WZ and the gradient Z'(t - p)
-    root = np.empty((design.shape[0], k + 1))
-    hessian = np.zeros((k, k))
+    root = np.empty_like(design)
+    fresh = hessian is None
+    if hessian is None:
+        hessian = _hessian(design, p, root)
+    last, finish = math.inf, False
     for iteration in range(1, max_iter + 1):
-        sqrt_w = np.sqrt(p * (1.0 - p))
-        np.multiply(design, sqrt_w[:, np.newaxis], out=root[:, :k])
-        np.divide(treated - p, sqrt_w, out=root[:, k])
-        product = root.T @ root
-        hessian, gradient = product[:k, :k], product[:k, k]
-        try:
-            factor = np.linalg.cholesky(hessian)
-        except np.linalg.LinAlgError:
+        gradient = times_rows(design, treated - p)
+        if finish:  # a chord step converged: a Newton step, with the Hessian at this point
+            hessian, fresh = _hessian(design, p, root), True
+        step = _solve(hessian, gradient)
+        if step is None:
             return beta, p, hessian, iteration, False
-        step = np.linalg.solve(factor.T, np.linalg.solve(factor, gradient))
-        new_eta = design @ (beta + step)
-        if np.max(np.abs(step)) > _SHORT_STEP:  # a long step: make sure it climbs
+        size = float(np.max(np.abs(step)))
+        if not fresh and not size <= _CONTRACTION * last:  # the old Hessian is too far off
+            hessian, fresh = _hessian(design, p, root), True
+            step = _solve(hessian, gradient)
+            if step is None:
+                return beta, p, hessian, iteration, False
+            size = float(np.max(np.abs(step)))
+        new_eta = combine_rows(beta + step, design)
+        if size > _SHORT_STEP:  # a long step: make sure it climbs
             loglik = _loglik(eta, treated) if loglik is None else loglik
             for _ in range(30):
                 new_loglik = _loglik(new_eta, treated)
                 if new_loglik >= loglik - 1e-12 * abs(loglik):
                     break
                 step /= 2.0
-                new_eta = design @ (beta + step)
+                new_eta = combine_rows(beta + step, design)
             loglik = new_loglik
+            size = float(np.max(np.abs(step)))
         else:
             loglik = None
         beta += step
@@ -139,14 +215,28 @@ def _newton(
         p = _expit(eta)
         if np.max(np.abs(eta)) > _MAX_LOGIT:
             return beta, p, hessian, iteration, False
-        if np.max(np.abs(step)) <= tol:
-            return beta, p, hessian, iteration, True
+        if size <= tol:
+            if fresh:
+                return beta, p, hessian, iteration, True
+            finish = True
+        last = size
+        fresh = False
     return beta, p, hessian, max_iter, False
+
+
+def _solve(hessian: FloatArray, gradient: FloatArray) -> FloatArray | None:
+    """``hessian⁻¹ gradient`` by Cholesky (numpy's LAPACK on a (k, k) matrix), or None."""
+    try:
+        factor = np.linalg.cholesky(hessian)
+    except np.linalg.LinAlgError:
+        return None
+    out: FloatArray = np.linalg.solve(factor.T, np.linalg.solve(factor, gradient))
+    return out
 
 
 def _loglik(eta: FloatArray, treated: FloatArray) -> float:
     # log(1 + exp(eta)) computed stably; the log-likelihood is sum(t * eta - log(1 + e^eta))
-    return float(treated @ eta - np.logaddexp(0.0, eta).sum())
+    return dot(treated, eta) - float(np.logaddexp(0.0, eta).sum())
 
 
 def _separation_error(p: FloatArray, treated: BoolArray) -> EstimationError:
@@ -191,21 +281,22 @@ def fit_logit(
     design, mean, sd = design_check(X, names)
     t = treated.astype(np.float64)
     share = count / n
-    start = np.zeros(design.shape[1])
+    start = np.zeros(len(design))
     start[0] = math.log(share / (1.0 - share))
     total = 0
+    seed: FloatArray | None = None
     if n >= _WARM_MIN:  # a subsample brings the start within a few steps of the optimum
         stride = n // _WARM_ROWS
         sub_t = t[::stride]
         if 0.0 < sub_t.mean() < 1.0:
-            sub = np.ascontiguousarray(design[::stride])
-            warm, _, _, total, ok = _newton(sub, sub_t, start, 1e-6, max_iter)
-            if ok:
-                start = warm
-    beta, p, hessian, iterations, converged = _newton(design, t, start, tol, max_iter)
+            sub = np.ascontiguousarray(design[:, ::stride])
+            warm, _, sub_hessian, total, ok = _newton(sub, sub_t, start, 1e-6, max_iter)
+            if ok:  # its Hessian, scaled to n rows, serves the first steps on the full data
+                start, seed = warm, sub_hessian * (n / len(sub_t))
+    beta, p, hessian, iterations, converged = _newton(design, t, start, tol, max_iter, seed)
     total += iterations
     if not converged or p.min() < SEPARATION or p.max() > 1.0 - SEPARATION:
-        if not converged and np.max(np.abs(design @ beta)) <= _MAX_LOGIT:
+        if not converged and np.max(np.abs(combine_rows(beta, design))) <= _MAX_LOGIT:
             msg = (
                 f"the propensity model did not converge in {max_iter} Newton steps; the data may "
                 "be close to separation (the covariates almost split treated from control units)"
@@ -259,7 +350,8 @@ class PropensityModel:
     n_features_in_ : int
         The number of covariates.
     n_iter_ : int
-        The Newton steps taken.
+        The steps taken, on a subsample and on all rows (Newton steps, and steps that reuse
+        an earlier Hessian while they shrink fast).
     classes_ : tuple of bool
         ``(False, True)``: the columns of :meth:`predict_proba`.
 

@@ -60,7 +60,7 @@ from sparkus.metrics._estimate import (
     wald_interval,
 )
 from sparkus.metrics._linalg import _checked_cholesky
-from sparkus.metrics._propensity import LogitFit, fit_logit
+from sparkus.metrics._propensity import LogitFit, combine_rows, dot, fit_logit, times_rows
 
 __all__ = ["OverlapDiagnostics", "aipw", "ipw", "overlap"]
 
@@ -208,6 +208,7 @@ class _Design:
     fit: LogitFit
     estimand: Estimand
     diagnostics: OverlapDiagnostics
+    weights: tuple[FloatArray, FloatArray]
 
 
 def _trim_check(trim: object) -> float | None:
@@ -226,26 +227,28 @@ def _weights(p: FloatArray, t: BoolArray, estimand: Estimand) -> tuple[FloatArra
 
 def _ess(w: FloatArray) -> float:
     total = float(w.sum())
-    return total * total / float(w @ w)
+    return total * total / dot(w, w)
 
 
 def _diagnostics(
     t: BoolArray, names: tuple[str, ...], kept: BoolArray, first: LogitFit, fit: LogitFit,
     estimand: Estimand, trim: float | None,
-) -> OverlapDiagnostics:  # fmt: skip
+) -> tuple[OverlapDiagnostics, FloatArray, FloatArray]:  # fmt: skip
     """Balance and overlap from the scaled designs of the fits (on all rows, and on those kept).
 
     A standardised mean difference does not change when a column is shifted and scaled, so the
-    scaled designs serve: their columns have mean 0 and sum of squares n over their rows.
+    scaled designs serve: their columns have sum of squares n over their rows and mean 0 up
+    to rounding (their sums are taken here, so that rounding does not matter). Also returns
+    the weights of the kept units, for the estimators.
     """
     n = len(t)
     n1 = int(np.count_nonzero(t))
     n0 = n - n1
-    Z = first.design[:, 1:]
-    treated_rows = Z[t]
-    s1 = treated_rows.sum(axis=0)
-    q1 = np.einsum("ij,ij->j", treated_rows, treated_rows)
-    m1, m0 = s1 / n1, -s1 / n0
+    Z = first.design[1:]  # the covariates' rows
+    share = t.astype(np.float64)
+    s1 = times_rows(Z, share)
+    q1 = np.einsum("ij,ij,j->i", Z, Z, share)
+    m1, m0 = s1 / n1, (Z.sum(axis=1) - s1) / n0
     v1 = (q1 - n1 * m1**2) / (n1 - 1) if n1 > 1 else np.zeros_like(m1)
     v0 = (n - q1 - n0 * m0**2) / (n0 - 1) if n0 > 1 else np.zeros_like(m0)
     sd = np.sqrt(np.maximum((v1 + v0) / 2.0, 0.0))
@@ -254,10 +257,10 @@ def _diagnostics(
 
     tk, p = t[kept], fit.propensity
     w1, w0 = _weights(p, tk, estimand)
-    sums = np.stack([w1, w0]) @ fit.design[:, 1:]
-    gap = sums[0] / w1.sum() - sums[1] / w0.sum()
+    Zk = fit.design[1:]
+    gap = times_rows(Zk, w1) / w1.sum() - times_rows(Zk, w0) / w0.sum()
     after = gap * (fit.sd / first.sd) / sd  # back to the units of the first fit's scaling
-    ess1, ess0 = _ess(w1[tk]), _ess(w0[~tk])
+    ess1, ess0 = _ess(w1), _ess(w0)  # each is zero outside its group
     k1 = int(np.count_nonzero(tk))
     k0 = len(tk) - k1
     p1, p0 = p[tk], p[~tk]
@@ -286,7 +289,7 @@ def _diagnostics(
             f"after weighting, |SMD| > {SMD_THRESHOLD:g} for {', '.join(imbalanced)}: the "
             "propensity model does not balance them (add terms or interactions)"
         )
-    return OverlapDiagnostics(
+    diagnostics = OverlapDiagnostics(
         covariates=names,
         smd_before=_frozen(smd_before),
         smd_after=_frozen(after),
@@ -302,6 +305,7 @@ def _diagnostics(
         trimmed_control=n0 - k0,
         problems=tuple(problems),
     )
+    return diagnostics, w1, w0
 
 
 def _design(
@@ -333,8 +337,8 @@ def _design(
                 )
                 raise EstimationError(msg)
             fit = fit_logit(values[kept], group[kept], labels)
-    diagnostics = _diagnostics(group, labels, kept, first, fit, kind, cut)
-    return _Design(outcome, group, values, labels, kept, fit, kind, diagnostics)
+    diagnostics, w1, w0 = _diagnostics(group, labels, kept, first, fit, kind, cut)
+    return _Design(outcome, group, values, labels, kept, fit, kind, diagnostics, (w1, w0))
 
 
 def _warn(diagnostics: OverlapDiagnostics, stacklevel: int) -> None:
@@ -461,27 +465,30 @@ def overlap(
 
 
 def _ipw_influence(
-    y: FloatArray, t: BoolArray, fit: LogitFit, estimand: Estimand
-) -> tuple[float, FloatArray]:
+    y: FloatArray, t: BoolArray, fit: LogitFit, estimand: Estimand,
+    weights: tuple[FloatArray, FloatArray],
+) -> tuple[float, FloatArray]:  # fmt: skip
     """The Hájek estimate and its influence function, propensity estimation included."""
-    p, Z = fit.propensity, fit.design
+    p, Z = fit.propensity, fit.design  # Z by columns: shape (k + 1, n)
     score = t - p  # the logistic score is Z * (t - p)
-    w1, w0 = _weights(p, t, estimand)
-    s1, s0 = w1.sum(), w0.sum()
-    mu1, mu0 = float(w1 @ y / s1), float(w0 @ y / s0)
+    w1, w0 = weights  # unnormalised, zero outside each group
+    s1, s0 = float(w1.sum()), float(w0.sum())
+    mu1, mu0 = dot(w1, y) / s1, dot(w0, y) / s0
     r1, r0 = w1 * (y - mu1), w0 * (y - mu0)
     n = len(y)
     # d/dgamma of each group's estimating function, averaged over rows
+    derivatives = np.zeros((len(Z), 2))
     if estimand == "ATE":
-        derivatives = np.stack([-r1 * (1.0 - p), r0 * p]) @ Z / n
+        derivatives[:, 0] = times_rows(Z, -r1 * (1.0 - p)) / n
+        derivatives[:, 1] = times_rows(Z, r0 * p) / n
     else:
-        derivatives = np.stack([np.zeros(n), r0]) @ Z / n
+        derivatives[:, 1] = times_rows(Z, r0) / n
     factor = np.linalg.cholesky(fit.hessian)
-    correction = np.linalg.solve(factor.T, np.linalg.solve(factor, derivatives.T))
-    adjust = Z @ correction  # (n, 2)
-    if1 = (r1 + adjust[:, 0] * score) / (s1 / n)
-    if0 = (r0 + adjust[:, 1] * score) / (s0 / n)
-    return mu1 - mu0, if1 - if0
+    correction = np.linalg.solve(factor.T, np.linalg.solve(factor, derivatives))
+    # the influence of the difference: (r1 + adjust1 * score) / (s1 / n) - (r0 + ...) / (s0 / n)
+    direction = correction[:, 0] / (s1 / n) - correction[:, 1] / (s0 / n)
+    influence = r1 / (s1 / n) - r0 / (s0 / n) + combine_rows(direction, Z) * score
+    return mu1 - mu0, influence
 
 
 def ipw(
@@ -572,9 +579,9 @@ def ipw(
     assert d.y is not None  # y was given
     y_kept = d.y if d.kept.all() else d.y[d.kept]
     t_kept = d.treated[d.kept]
-    effect, influence = _ipw_influence(y_kept, t_kept, d.fit, d.estimand)
+    effect, influence = _ipw_influence(y_kept, t_kept, d.fit, d.estimand, d.weights)
     n = len(y_kept)
-    se = float(math.sqrt(influence @ influence) / n)
+    se = math.sqrt(dot(influence, influence)) / n
     method = (
         f"IPW estimate of the {d.estimand} (normalised weights, logistic propensity; "
         f"stacked M-estimation SE{_kept_note(d)})"
