@@ -64,14 +64,18 @@ def lint(session: nox.Session) -> None:
 @nox.session(default=True)
 def typecheck(session: nox.Session) -> None:
     """Type-check the library with mypy --strict (configured in pyproject.toml)."""
-    session.install("-e", ".", "mypy>=1.10", "pandas-stubs", "scipy-stubs")
+    # matplotlib and hypothesis are optional at run time but typed against when present
+    session.install(
+        "-e", ".[plot]", "hypothesis>=6.100", "mypy>=1.10", "pandas-stubs", "scipy-stubs"
+    )
     session.run("mypy", "--strict", "src")
 
 
 @nox.session(default=True)
 def docs(session: nox.Session) -> None:
     """Build the docs with warnings as errors, then run every example they contain."""
-    session.install("-e", ".[docs,pandas,plot]")
+    # the pages on plugins and tracking run sparkus.testing (hypothesis) and a Dask example
+    session.install("-e", ".[docs,pandas,plot]", "hypothesis>=6.100", "dask>=2024.1")
     session.run(
         "sphinx-build", "--fail-on-warning", "--nitpicky", "--keep-going",
         "-b", "html", "docs", "docs/_build/html",

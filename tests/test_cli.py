@@ -104,6 +104,7 @@ def test_demo_writes_a_self_contained_html_dashboard(capsys, tmp_path):
     report = run_json(capsys, "--n", "600", "--seed", "5", "--html", str(path))
     page = path.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
-    assert "http://" not in page and "https://" not in page
+    assert "http://" not in page
+    assert "https://" not in page
     assert report["tracking"]["html"] == str(path)
     assert report["tracking"]["totals"]["participants"] > 0

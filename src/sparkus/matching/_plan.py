@@ -481,9 +481,7 @@ def _supports(
     offered = program.journey.support_types
     problems: list[Problem] = []
     if supports is None:
-        chosen = tuple(
-            s for s in SupportType if s in priced and s in policy.rules and s in offered
-        )
+        chosen = tuple(s for s in SupportType if s in priced and s in policy.rules and s in offered)
         if not chosen:
             msg = (
                 "no support type is priced by the program's cost model, covered by the policy "

@@ -75,7 +75,7 @@ class Matcher(Protocol):
 
 @runtime_checkable
 class Scorer(Protocol):
-    """Scores the compatibility of participant–provider pairs, vectorised over pairs.
+    """Scores the compatibility of participant-provider pairs, vectorised over pairs.
 
     A scorer is any object with a ``name`` and a ``prepare`` method. ``prepare`` sees the whole
     population and the providers once (to build the arrays it needs) and returns a

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
+import numpy.typing as npt
 
 from sparkus.testing._strategies import (
     AssignmentInstance,
@@ -86,10 +87,15 @@ def check_instance(matcher: Any, instance: AssignmentInstance, seed: int = _SEED
     """Check every invariant of `matcher` on one instance; raise MatcherCheckError if broken."""
     name = _name(matcher)
     cost, capacity = instance.cost, instance.capacity
-    saved = (cost.data.copy(), cost.indices.copy(), cost.indptr.copy(), capacity.copy())
+    saved: tuple[npt.NDArray[Any], ...] = (
+        cost.data.copy(),
+        cost.indices.copy(),
+        cost.indptr.copy(),
+        capacity.copy(),
+    )
     saved_shape: tuple[int, int] = (int(cost.shape[0]), int(cost.shape[1]))
     answer = _run(matcher, instance, seed)
-    after = (cost.data, cost.indices, cost.indptr, capacity)
+    after: tuple[npt.NDArray[Any], ...] = (cost.data, cost.indices, cost.indptr, capacity)
     if cost.shape != saved_shape or not all(
         a.shape == b.shape and np.array_equal(a, b, equal_nan=a.dtype.kind == "f")
         for a, b in zip(saved, after, strict=True)
