@@ -5,8 +5,8 @@ The subpackages are imported on first use, so ``import sparkus`` stays light:
 - :mod:`sparkus.model`: the vocabulary (records, enums, the columnar population, JSON).
 - :mod:`sparkus.datasets`: a seeded synthetic organisation with known ground truth.
 - :mod:`sparkus.triage`: readiness levels, explanations, dosage and a fairness audit.
-- :mod:`sparkus.matching`: support planning and assignment.
-- :mod:`sparkus.metrics`: effect sizes, tests, regression estimators and study design.
+- :mod:`sparkus.matching`: support planning, scoring, assignment, stable matching and groups.
+- :mod:`sparkus.metrics`: impact estimators, study design, ROI, and the live tracker.
 - :mod:`sparkus.testing`: hypothesis strategies and the conformance check for matcher plugins.
 """
 

@@ -6,8 +6,12 @@ pool capacities and reach constraints (an integer program, with its bound and ga
 :func:`budget_frontier` and :func:`compare_scenarios` put plans side by side.
 :func:`solve_assignment` assigns participants to providers exactly (maximum cardinality, then
 minimum cost) under capacities; :func:`deferred_acceptance` finds the proposer-optimal stable
-matching where both sides rank each other. :func:`form_peer_circles` partitions people into
-peer circles with weighted aims; :func:`team_cohorts` forms cohorts for team coaching.
+matching where both sides rank each other. :func:`candidate_matrix` scores who fits whom with
+declared, explainable scorers; :func:`assign` places people with any registered matcher, with
+fixed pairs and load spreading, and :func:`rematch` repairs a placement with minimal disruption.
+:func:`form_peer_circles` partitions people into peer circles with weighted aims;
+:func:`team_cohorts` forms cohorts for team coaching. Third-party matchers and scorers plug in
+through :func:`register` or the entry-point groups ``sparkus.matchers`` and ``sparkus.scorers``.
 """
 
 from sparkus.matching._assign import Assignment, assign

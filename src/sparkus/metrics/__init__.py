@@ -1,8 +1,14 @@
-"""Did the program work, for whom, and was it worth it: effect sizes, tests, regression, design.
+"""Did the program work, for whom, and was it worth it; and how is it going right now.
 
-Every estimator returns an :class:`Estimate` (or, for :func:`ols`, an :class:`OLSResult`) with
-the estimate, its standard error, confidence interval, test and sample size, and agrees with an
-established tool (scipy, statsmodels, pingouin) to many decimals. scipy is imported on first use.
+Estimators (effect sizes, tests, regression, ANCOVA, difference-in-differences, IPW and AIPW,
+bootstrap, meta-analysis, subgroups) return an :class:`Estimate` or a result class with the
+estimate, its standard error, confidence interval, test and sample size, and agree with an
+established tool (scipy, statsmodels, pingouin) to many decimals. :func:`e_value` and
+:func:`robustness_value` say how strong hidden confounding would have to be; :func:`power`,
+:func:`sample_size` and :func:`mde` size a study; :func:`roi` prices the result by the Phillips
+method. :class:`Tracker` follows a program's events into a mergeable state and a privacy-safe
+:class:`Dashboard`, which :func:`render_html` turns into a self-contained report. scipy and
+matplotlib are imported on first use.
 """
 
 from sparkus.metrics._bootstrap import BootstrapResult, bootstrap

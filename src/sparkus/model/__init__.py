@@ -3,7 +3,8 @@
 Records (:class:`Participant`, :class:`Provider`, :class:`Program`, ...) are frozen, slotted attrs
 classes checked at construction; :class:`Population` holds many participants as columns;
 :func:`to_json` and :func:`from_json` read and write every record and a whole
-:class:`ProgramDocument`.
+:class:`ProgramDocument`. :func:`schedule_journeys` lays out each participant's journey, and
+:class:`EventTable` with :func:`check_events` validates what happened on it.
 """
 
 from sparkus.model._checks import FrozenMapping
