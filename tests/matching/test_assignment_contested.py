@@ -169,9 +169,9 @@ def test_duality_gap_is_zero():
     assert np.any(result.prices > 0)  # contested: the certificate is not trivial
 
 
-def test_transport_solver_is_used_for_few_providers(monkeypatch):
-    """Few providers go to the transportation solver, many to the auction."""
-    calls = []
+def counted_transport(monkeypatch) -> list[int]:
+    """Patch the transportation solver to record each call; return the record."""
+    calls: list[int] = []
     original = assignment_module.transport
 
     def counting(*args, **kwargs):
@@ -179,11 +179,89 @@ def test_transport_solver_is_used_for_few_providers(monkeypatch):
         return original(*args, **kwargs)
 
     monkeypatch.setattr(assignment_module, "transport", counting)
+    return calls
+
+
+def test_transport_solver_is_used_by_the_measured_rule(monkeypatch):
+    """Transport for m <= 32 at any n, or m <= 64 and n * m <= 50,000; the auction otherwise.
+
+    The limits were measured (issue 5; see "Which solver" in `_assignment`): beyond them the
+    transportation solver was several times slower than the auction on random costs.
+    """
+    calls = counted_transport(monkeypatch)
     rng = np.random.default_rng(1)
-    solve_assignment(rng.integers(0, 9, (50, transport_module.MAX_PROVIDERS)).astype(float), 2)
+    few, most = assignment_module.ANY_SIZE_PROVIDERS, assignment_module.MAX_PROVIDERS
+    cells = assignment_module.MAX_CELLS
+    expected = []
+    for n, m in [
+        (50, few),  # few providers: transport
+        (cells // few + 50, few),  # few providers, many participants: still transport
+        (cells // most, most),  # up to 64 providers within the cell limit: transport
+        (cells // most + 1, most),  # one participant over the cell limit: auction
+        (50, most + 1),  # more than 64 providers: auction
+    ]:
+        before = len(calls)
+        result = solve_assignment(rng.integers(0, 9, (n, m)).astype(float), 2)
+        assert result.n_assigned == min(n, 2 * m)
+        expected.append(len(calls) - before)
+    assert expected == [1, 1, 1, 0, 0]
+
+
+def mentoring_like_instance() -> tuple[np.ndarray, np.ndarray]:
+    """Like the demo's mentoring assignment: 150 x 50, 3 places each, tied float costs.
+
+    Costs are ``1 - score`` from a few participant and provider groups plus a provider
+    rating, as `candidate_matrix` builds them: few distinct values, off every binary grid, and
+    everyone prefers the same providers (a price war for the auction).
+    """
+    rng = np.random.default_rng(38)
+    group_p, group_q = rng.integers(0, 5, 150), rng.integers(0, 5, 50)
+    rating = np.round(rng.random(50) * 8) / 8
+    score = 1 - (np.abs(group_p[:, None] - group_q[None, :]) / 4 + rating[None, :]) / 3
+    cost = 1 - score
+    cost[rng.random(cost.shape) < 0.01] = np.nan  # a few pairs not allowed
+    return cost, np.full(50, 3)
+
+
+# scipy 1.17.1: linear_sum_assignment on np.repeat(np.nan_to_num(cost, nan=1e6), 3, axis=1)
+# (each provider repeated for its 3 places), total by math.fsum: all 150 placed at this cost.
+MENTORING_TOTAL = 28.333333333333332
+
+
+def test_mentoring_like_instance_goes_to_transport_and_agrees(monkeypatch):
+    """The demo-like 150 x 50 contested instance takes the (faster) transportation solver.
+
+    It was about ten times faster there (0.09 s against 0.96 s for the demo's own instance);
+    the auction, forced, reaches the same total, and both equal the pinned optimum.
+    """
+    cost, capacity = mentoring_like_instance()
+    calls = counted_transport(monkeypatch)
+    fast = solve_assignment(cost, capacity)
     assert len(calls) == 1
-    solve_assignment(rng.integers(0, 9, (50, transport_module.MAX_PROVIDERS + 1)), 2)
+    monkeypatch.setattr(assignment_module, "MAX_PROVIDERS", 0)
+    slow = solve_assignment(cost, capacity)
     assert len(calls) == 1
+    assert fast.n_assigned == slow.n_assigned == 150
+    assert fast.total_cost == pytest.approx(slow.total_cost, abs=1e-9)
+    assert fast.total_cost == pytest.approx(MENTORING_TOTAL, abs=1e-9)
+    assert fast.gap_bound <= 1e-9
+    check_certificate(fast, cost)
+
+
+def test_transport_handles_64_providers_with_binding_lists(monkeypatch):
+    """At the 64-provider limit, sparse lists that leave people out agree with the auction."""
+    rng = np.random.default_rng(39)
+    cost = rng.integers(0, 100, (200, 64)).astype(float)
+    cost[rng.random(cost.shape) < 0.95] = np.nan
+    cost[:, 63] = np.where(rng.random(200) < 0.5, 5.0, np.nan)  # the last column's bit is used
+    capacity = np.full(64, 4)
+    calls = counted_transport(monkeypatch)
+    fast = solve_assignment(cost, capacity)
+    assert len(calls) == 1
+    monkeypatch.setattr(assignment_module, "MAX_PROVIDERS", 0)
+    slow = solve_assignment(cost, capacity)
+    assert fast.n_assigned == slow.n_assigned < 200
+    assert fast.total_cost == slow.total_cost
 
 
 def test_random_float_costs_are_exact():

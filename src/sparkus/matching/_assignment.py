@@ -9,19 +9,53 @@ builds the result.
 
 Which solver
 ------------
-The rule is the number of providers ``m`` (columns of the cost matrix):
+The rule is on the number of providers ``m`` (columns of the cost matrix) and of participants
+``n`` (those with a provider that has room), :func:`_use_transport`:
 
-* ``m <= 32`` (:data:`~sparkus.matching._assignment_transport.MAX_PROVIDERS`): the
-  transportation solver (:mod:`sparkus.matching._assignment_transport`), successive shortest
-  paths in the space of the providers after a vectorised shedding pass. It is exact with no ε
-  (integer arithmetic) and fast where the auction is slow: few providers with large capacities,
-  all of them popular, capacity equal to demand (a price war for the auction). Its searches cost
-  ``O(m**2)`` Python steps each, which is why it is kept to few providers. Integers may span up
-  to ``2**57`` grid steps here, so draws of ``Generator.random`` (multiples of ``2**-53``) are
-  solved exactly.
+* ``m <= 32`` (:data:`ANY_SIZE_PROVIDERS`), or ``m <= 64`` (:data:`MAX_PROVIDERS`) and
+  ``n * m <= 50,000`` (:data:`MAX_CELLS`): the transportation solver
+  (:mod:`sparkus.matching._assignment_transport`), successive shortest paths in the space of
+  the providers after a vectorised shedding pass. It is exact with no ε (integer arithmetic)
+  and fast where the auction is slow: few providers, all of them popular, capacity near demand
+  (a price war for the auction). Its searches cost ``O(m**2)`` Python steps each, on a dense
+  ``n x m`` matrix, which is why it is kept to few providers; 64 is a hard limit (each
+  participant's set of providers is one 64-bit integer). Integers may span up to ``2**57``
+  grid steps here, so draws of ``Generator.random`` (multiples of ``2**-53``) are solved
+  exactly.
 * otherwise: the ε-scaling auction on integer costs
   (:mod:`sparkus.matching._assignment_auction`), vectorised over fixed-width candidate lists,
   which scales to hundreds of thousands of participants and thousands of providers.
+
+The rule was measured (issue 5; both solvers on each cell, median of 3 runs in one process on
+a shared 2-core machine, load about 2). Instances: ``n`` participants, ``m`` providers, places
+``1.0``, ``1.2`` or ``3`` times ``n``, every pair allowed or 20 random candidates each, and
+three kinds of cost: random integers and random floats (a provider effect plus noise), and
+*tied* floats like :func:`~sparkus.matching.candidate_matrix` scores (few distinct values;
+everyone prefers the same providers). Largest time in seconds over the cells of each group,
+auction / transportation (``>10``: not finished in 10 s; 20,000 participants were run with 32,
+50, 64 and 100 providers only):
+
+=================  ==============  ==============  ==============
+participants       m = 5 to 32     m = 50, 64      m = 100 to 500
+=================  ==============  ==============  ==============
+150, random        0.07 / 0.05     0.07 / 0.12     0.18 / 4.8
+150, tied          0.81 / 0.04     1.1 / 0.16      2.0 / 1.4
+2,000, random      0.26 / 0.23     0.35 / 0.78     1.5 / >10
+2,000, tied        9.4 / 0.08      7.0 / 0.29      >10 / 7.9
+20,000, random     3.7 / 2.0       >10 / >10       >10 / >10
+20,000, tied       >10 / 0.80      >10 / 1.5       (not run)
+=================  ==============  ==============  ==============
+
+Up to 32 providers the transportation solver was faster in all but a few cells of 150
+participants (at most 0.01 s slower), and up to 1,000 times faster on tied costs. From 100 providers
+it was up to 10 times slower (more than 10 s) on random costs. Between the two, it is 10 to
+30 times faster on tied costs at every size but 2 to 5 times slower on random costs from
+about 1,500 participants at 64 providers (1,500 x 64: 0.37 / 1.1; 5,000 x 64: 0.71 / 3.3);
+the cell limit keeps it to sizes where it was at most 0.1 s slower (150 x 50).
+The demo's mentoring assignment (150 x 50, capacity equal to demand, tied float costs) went
+from 0.96 s (auction) to 0.09 s. What the rule does not catch: tied costs with more than 32
+providers and more than ``50,000 / m`` participants still go to the auction, which can be
+much slower there (20,000 x 50 tied: more than 10 s against 1.5 s).
 
 Both end with the same kind of certificate: dual prices, zero for a provider with room.
 
@@ -55,7 +89,7 @@ from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._assignment_auction import LIMIT, PriceOverflowError, auction
 from sparkus.matching._assignment_repair import Repaired, repair
-from sparkus.matching._assignment_transport import COST_LIMIT, MAX_PROVIDERS, transport
+from sparkus.matching._assignment_transport import COST_LIMIT, MAX_OBJECTS, transport
 
 if TYPE_CHECKING:
     from scipy.sparse import sparray, spmatrix
@@ -86,6 +120,20 @@ _MAX_EXPONENT: Final = 900
 _PRICE_GROWTH: Final = 64
 """Headroom assumed first for prices over the cost range (the solver retries with the
 worst-case headroom if prices ever outgrow it)."""
+
+MAX_PROVIDERS: Final = MAX_OBJECTS
+"""Most providers (columns) the transportation solver is given: its maximum-flow step writes
+each participant's set of allowed providers as the bits of one 64-bit integer. Setting it to 0
+sends every problem to the auction (the tests do, to check one solver against the other)."""
+
+ANY_SIZE_PROVIDERS: Final = 32
+"""Up to this many providers the transportation solver is used whatever the number of
+participants (see "Which solver" in the module notes)."""
+
+MAX_CELLS: Final = 50_000
+"""Above :data:`ANY_SIZE_PROVIDERS` providers (and up to :data:`MAX_PROVIDERS`), the
+transportation solver is used while participants times providers (the cells of the dense
+matrix it works on) are at most this many."""
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -453,10 +501,10 @@ def solve_assignment(
 
     Notes
     -----
-    With at most 32 providers the solver is successive shortest paths on the providers (a
-    transportation problem: Dijkstra on the ``m`` provider nodes with the prices as
-    potentials, after a vectorised pass that sheds the bulk of each full provider's excess);
-    otherwise an ε-scaling auction (Bertsekas) with capacities, run on integers, with
+    With at most 32 providers (or at most 64 and at most 50,000 participant-provider cells) the
+    solver is successive shortest paths on the providers (a transportation problem: Dijkstra
+    on the ``m`` provider nodes with the prices as potentials, after a vectorised pass that
+    sheds the bulk of each full provider's excess); otherwise an ε-scaling auction (Bertsekas) with capacities, run on integers, with
     reverse rounds for the providers left with room (the problem is asymmetric: more places
     than participants, or fewer). When not every participant can be placed, a maximum flow
     (scipy) gives how many can, and the solver then chooses which, at least cost. Costs that
@@ -535,16 +583,26 @@ def solve_assignment(
     )
 
 
+def _use_transport(n_active: int, m: int) -> bool:
+    """Whether `n_active` participants and `m` providers go to the transportation solver.
+
+    At most :data:`ANY_SIZE_PROVIDERS` providers at any size, or at most :data:`MAX_PROVIDERS`
+    providers and :data:`MAX_CELLS` cells ``n_active * m`` (the measured rule: module notes).
+    """
+    if m > MAX_PROVIDERS:
+        return False
+    return m <= ANY_SIZE_PROVIDERS or n_active * m <= MAX_CELLS
+
+
 def _solve(
     indptr: IndexArray, cols: IndexArray, values: FloatArray, caps: IntArray, m: int
 ) -> Repaired:
     """Solve on integer costs, then certify (and if needed repair) on the floats.
 
-    Few providers (at most :data:`~sparkus.matching._assignment_transport.MAX_PROVIDERS`): the
-    transportation solver; otherwise the auction.
+    The transportation solver where :func:`_use_transport` says so; otherwise the auction.
     """
     n_active = indptr.shape[0] - 1
-    if m <= MAX_PROVIDERS:
+    if _use_transport(n_active, m):
         return _solve_transport(indptr, cols, values, caps)
     for growth in (_PRICE_GROWTH, max(16 * _PRICE_GROWTH, 4 * (min(n_active, m) + 3))):
         steps = LIMIT // (16 * (n_active + 2) * growth)  # grid steps the auction can carry

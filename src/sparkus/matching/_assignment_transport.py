@@ -1,7 +1,7 @@
 """The solver for few providers: a transportation problem solved in the providers' space.
 
-:func:`~sparkus.matching.solve_assignment` uses it when there are few providers
-(:data:`MAX_PROVIDERS` or fewer), where the auction is at its weakest: every provider is
+:func:`~sparkus.matching.solve_assignment` uses it when there are few providers (the rule is in
+:mod:`sparkus.matching._assignment`), where the auction is at its weakest: every provider is
 popular, capacities are large, and each auction round moves few bidders. Here the persons are
 not the nodes of the search; the providers are.
 
@@ -50,14 +50,14 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["COST_LIMIT", "MAX_PROVIDERS", "TransportOutcome", "transport"]
+__all__ = ["COST_LIMIT", "MAX_OBJECTS", "TransportOutcome", "transport"]
 
 IntArray = NDArray[np.int64]
 IndexArray = NDArray[np.intp]
 
-MAX_PROVIDERS: Final = 32
-"""Largest number of providers for which :func:`solve_assignment` uses this solver: each
-shortest-path search costs ``O(m**2)`` Python steps, cheap for few providers only."""
+MAX_OBJECTS: Final = 64
+"""Most providers this solver takes: each person's set of allowed providers is the bits of one
+64-bit integer. Each shortest-path search costs ``O(m**2)`` Python steps."""
 
 COST_LIMIT: Final = 2**57
 """Costs must stay below this: with prices up to :data:`_PRICE_LIMIT` (plus one step) every
@@ -322,7 +322,7 @@ def transport(
         at ``costs[...]``. Every person lists at least one object; no object twice. Costs are
         non-negative int64 below :data:`COST_LIMIT`.
     capacity : ndarray of int64
-        Per object, at least 1 for every object listed; at most :data:`MAX_PROVIDERS` objects.
+        Per object, at least 1 for every object listed; at most :data:`MAX_OBJECTS` objects.
 
     Returns
     -------
