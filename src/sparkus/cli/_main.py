@@ -75,6 +75,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``sparkus`` command line; return the exit status.
 
+    .. versionadded:: 0.1
+
     Parameters
     ----------
     argv : sequence of str, optional

@@ -123,6 +123,18 @@ class SyntheticTruth:
         Each person's true probability of having received any support in the earlier program.
     selection : str
         The selection model in words: who got support, and why a naive comparison is biased.
+
+    Examples
+    --------
+    >>> from sparkus.datasets import synthetic_org
+    >>> from sparkus.model import SupportType
+    >>> truth = synthetic_org(n=300, seed=3).truth
+    >>> truth.stages
+    ('precontemplation', 'contemplation', 'preparation', 'action', 'maintenance')
+    >>> truth.effects[SupportType.COACHING] / truth.outcome_sd  # in standard deviations
+    0.4
+    >>> truth.readiness.shape, truth.item_loadings["self_motivation"]
+    ((300,), 0.8)
     """
 
     readiness: FloatArray
@@ -158,6 +170,15 @@ class SyntheticOrg:
         What generated the data.
     seed : int
         The seed it was drawn with.
+
+    Examples
+    --------
+    >>> from sparkus.datasets import synthetic_org
+    >>> org = synthetic_org(n=300, seed=3)
+    >>> org
+    SyntheticOrg(n=300, providers=7, seed=3)
+    >>> org.population.columns[:4], org.program.name
+    (('id', 'level', 'department', 'team'), 'Grow together')
     """
 
     population: Population

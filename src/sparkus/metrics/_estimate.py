@@ -19,6 +19,16 @@ class ConfidenceInterval(NamedTuple):
     """A confidence interval: the pair ``(low, high)``.
 
     .. versionadded:: 0.1
+
+    Examples
+    --------
+    >>> from sparkus.metrics import welch_ttest
+    >>> ci = welch_ttest([5.1, 6.0, 6.3, 7.2, 5.9], [4.2, 5.0, 4.4, 5.1, 4.8]).ci
+    >>> type(ci).__name__, round(ci.low, 3), round(ci.high, 3)
+    ('ConfidenceInterval', 0.466, 2.334)
+    >>> low, high = ci
+    >>> low == ci.low
+    True
     """
 
     low: float

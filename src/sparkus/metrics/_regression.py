@@ -86,6 +86,28 @@ class OLSResult(Result):
         The number of clusters, for ``"CR1"``.
     rsquared : float
         The coefficient of determination (centred when there is an intercept).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparkus.metrics import ols
+    >>> rng = np.random.default_rng(0)
+    >>> hours = rng.uniform(0.0, 10.0, 200)
+    >>> tenure = rng.uniform(0.0, 20.0, 200)
+    >>> score = 2.0 + 0.3 * hours + 0.05 * tenure + rng.normal(0.0, 1.0, 200)
+    >>> fit = ols(score, {"hours": hours, "tenure": tenure})
+    >>> fit
+    OLSResult(n=200, k=3, cov=HC1, rsquared=0.4761)
+    >>> fit.names, fit.df, np.round(fit.se, 3)
+    (('intercept', 'hours', 'tenure'), 197, array([0.226, 0.024, 0.012]))
+    >>> print(fit.summary())
+    Ordinary least squares
+    term          coef       se      t    p-value  95% low  95% high
+    ---------  -------  -------  -----  ---------  -------  --------
+    intercept     1.94   0.2261   8.58  2.813e-15    1.494     2.386
+    hours       0.2964  0.02425  12.22  6.144e-26   0.2486    0.3442
+    tenure     0.06088  0.01249  4.875  2.234e-06  0.03625   0.08551
+    200 rows; HC1 standard errors; t tests with 197 d.f.; R² 0.4761
     """
 
     names: tuple[str, ...]

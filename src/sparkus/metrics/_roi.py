@@ -402,6 +402,17 @@ class ROIResult(Result):
         The number of Monte Carlo draws.
     currency : str
         The currency of every amount, for display.
+
+    Examples
+    --------
+    >>> from sparkus.metrics import Benefit, Cost, roi
+    >>> engagement = Benefit(name="team engagement", improvement=4.2, se=1.1, unit="points",
+    ...                      value=1000.0, count=40, isolation=1.0, confidence=0.9)
+    >>> result = roi(engagement, [Cost("coaching fees", 40 * 6 * 320.0)], rng=1)
+    >>> result
+    ROIResult(roi=96.9%, 95% interval [-3.6, 196.5], bcr=1.97, benefit=151,200, cost=76,800)
+    >>> result.net_benefit, result.n_draws
+    (74400.0, 10000)
     """
 
     benefits: tuple[Benefit, ...]

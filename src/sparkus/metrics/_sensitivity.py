@@ -73,6 +73,15 @@ class EValue(Result):
         The same for the confidence limit nearest 1: 1 when the interval already includes 1.
     conversion : str
         How the estimate was turned into a risk ratio.
+
+    Examples
+    --------
+    >>> from sparkus.metrics import e_value
+    >>> result = e_value(3.9, (1.8, 8.7))
+    >>> result
+    EValue(e_value=7.263, for the CI=3, risk_ratio=3.9)
+    >>> result.ci_risk_ratio, result.conversion
+    (ConfidenceInterval(low=1.8, high=8.7), 'a risk ratio, used as it is')
     """
 
     estimate: float
@@ -314,6 +323,18 @@ class RobustnessValue(Result):
         The share of the estimate to explain away (1: all of it).
     alpha : float
         The significance level of `rv_qa`.
+
+    Examples
+    --------
+    The Darfur example of Cinelli & Hazlett (2020), ``directlyharmed``: t = 4.18, 783 d.f.
+    (:func:`robustness_value` gives one from an :class:`OLSResult`).
+
+    >>> from sparkus.metrics import RobustnessValue
+    >>> rv = RobustnessValue.from_statistic(4.18445, 783, term="directlyharmed")
+    >>> rv
+    RobustnessValue(term='directlyharmed', partial_r2=0.02187, rv_q=0.1388, rv_qa=0.07626)
+    >>> rv.q, rv.alpha
+    (1.0, 0.05)
     """
 
     term: str

@@ -77,6 +77,20 @@ class SubgroupEffects(Result):
         The fewest supported, and the fewest unsupported, people a reported group has.
     level : float
         The confidence level of the intervals.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparkus.metrics import subgroup_effects
+    >>> rng = np.random.default_rng(2)
+    >>> dept = np.repeat(["Sales", "Finance"], [60, 40])
+    >>> treated = rng.random(100) < 0.5
+    >>> post = 50.0 + 4.0 * treated + rng.normal(0.0, 5.0, 100)
+    >>> result = subgroup_effects(post, treated, dept)
+    >>> result
+    SubgroupEffects(n=100, reported=2, suppressed=0, method=difference, overall=4.774)
+    >>> {g: round(e.estimate, 2) for g, e in result.estimates.items()}, result.n_treated
+    ({'Finance': 4.15, 'Sales': 5.25}, {'Finance': 23, 'Sales': 28})
     """
 
     estimates: dict[Group, Estimate]

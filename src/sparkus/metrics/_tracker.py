@@ -114,6 +114,27 @@ class Dashboard(Result):
         An impact estimate to show beside the tracking figures.
     roi : dict or None
         A return on investment to show beside them.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from sparkus.datasets import simulate_events, synthetic_org
+    >>> from sparkus.metrics import Tracker
+    >>> from sparkus.model import schedule_journeys
+    >>> org = synthetic_org(200, seed=1)
+    >>> ids = org.population["id"]
+    >>> schedule = schedule_journeys(org.program.journey, ids, ["coaching"] * len(ids),
+    ...                              start=dt.datetime(2027, 1, 4, tzinfo=dt.UTC))
+    >>> tracker = Tracker(org.program, schedule)
+    >>> tracker.update(simulate_events(schedule, rng=0))
+    EventCheck(n=6314, accepted=6314, rejected=0)
+    >>> dashboard = tracker.snapshot(as_of=dt.datetime(2027, 4, 1, tzinfo=dt.UTC))
+    >>> dashboard
+    Dashboard(program='Grow together', as_of=2027-04-01, participants=200, active=175, suppressed=0)
+    >>> dashboard.totals["participation_rate"], dashboard.funnel[0]["step"]
+    (0.875, 'kickoff')
+    >>> dashboard.to_dict()["schema"]
+    'sparkus.dashboard'
     """
 
     program: str

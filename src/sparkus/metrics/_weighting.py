@@ -129,6 +129,19 @@ class OverlapDiagnostics(Result):
     (for the ATE, a treated unit with a propensity below 0.01 or a control above 0.99; for the
     ATT, a control above 100/101), an effective sample size below 10% of its group, and an
     absolute SMD above 0.1 after weighting.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparkus.metrics import overlap
+    >>> rng = np.random.default_rng(2)
+    >>> readiness = rng.normal(0.0, 1.0, 400)
+    >>> coached = rng.random(400) < 1.0 / (1.0 + np.exp(0.3 - 0.9 * readiness))
+    >>> check = overlap(coached, {"readiness": readiness})
+    >>> check
+    OverlapDiagnostics(n_treated=178, n_control=222, max |SMD| after=0.03802, no problem flagged)
+    >>> np.round(check.smd_before, 3), np.round(check.smd_after, 3), check.problems
+    (array([0.809]), array([0.038]), ())
     """
 
     covariates: tuple[str, ...]

@@ -264,7 +264,20 @@ def instance_of(cls: type[Any], what: str) -> Check:
 class FrozenMapping(Mapping[K, V]):
     """An immutable, hashable, picklable mapping: what records hold where a caller gave a dict.
 
+    .. versionadded:: 0.1
+
     The caller's dict is copied, so changing it later leaves the record as it was.
+
+    Examples
+    --------
+    >>> from sparkus.model import Level, Participant
+    >>> site = {"site": "Oslo"}
+    >>> person = Participant("a", Level.MANAGER, "Sales", 3.0, attributes=site)
+    >>> site["site"] = "Lima"
+    >>> person.attributes
+    {'site': 'Oslo'}
+    >>> type(person.attributes).__name__, person.attributes == {"site": "Oslo"}
+    ('FrozenMapping', True)
     """
 
     __slots__ = ("_data",)

@@ -14,6 +14,8 @@ __all__ = ["AssessmentSource", "EventKind", "Goal", "Level", "Season", "StepKind
 class Level(enum.Enum):
     """A person's level in the organisation, most senior first.
 
+    .. versionadded:: 0.1
+
     The order is the pyramid's: :attr:`rank` 0 is the most senior.
 
     Examples
@@ -41,6 +43,8 @@ _LEVEL_RANK = {level: i for i, level in enumerate(Level)}
 class Season(enum.Enum):
     """The business season a program runs in; :attr:`meaning` says what it stands for.
 
+    .. versionadded:: 0.1
+
     Examples
     --------
     >>> Season.WINTER.meaning
@@ -67,7 +71,17 @@ _SEASON_MEANING = {
 
 
 class Goal(enum.Enum):
-    """A strategic goal of a program (and a focus a participant chooses in vision setting)."""
+    """A strategic goal of a program (and a focus a participant chooses in vision setting).
+
+    .. versionadded:: 0.1
+
+    Examples
+    --------
+    >>> from sparkus.model import Goal
+    >>> [goal.value for goal in Goal]  # doctest: +NORMALIZE_WHITESPACE
+    ['leadership_development', 'team_collaboration', 'diversity_inclusion',
+     'transformation_readiness']
+    """
 
     LEADERSHIP_DEVELOPMENT = "leadership_development"
     TEAM_COLLABORATION = "team_collaboration"
@@ -76,7 +90,18 @@ class Goal(enum.Enum):
 
 
 class SupportType(enum.Enum):
-    """A kind of development support a participant can receive."""
+    """A kind of development support a participant can receive.
+
+    .. versionadded:: 0.1
+
+    Examples
+    --------
+    >>> from sparkus.model import SupportType
+    >>> SupportType("peer_support")
+    <SupportType.PEER_SUPPORT: 'peer_support'>
+    >>> len(SupportType)
+    5
+    """
 
     COACHING = "coaching"
     MENTORING = "mentoring"
@@ -87,6 +112,8 @@ class SupportType(enum.Enum):
 
 class StepKind(enum.Enum):
     """A kind of step on a participant's journey.
+
+    .. versionadded:: 0.1
 
     Session steps belong to one support type (:attr:`support_type`); the others are common to
     every journey.
@@ -126,14 +153,32 @@ _STEP_SUPPORT = {
 
 
 class AssessmentSource(enum.Enum):
-    """Who answered an assessment: the participant, or their manager."""
+    """Who answered an assessment: the participant, or their manager.
+
+    .. versionadded:: 0.1
+
+    Examples
+    --------
+    >>> from sparkus.model import AssessmentSource
+    >>> list(AssessmentSource)
+    [<AssessmentSource.SELF: 'self'>, <AssessmentSource.MANAGER: 'manager'>]
+    """
 
     SELF = "self"
     MANAGER = "manager"
 
 
 class EventKind(enum.Enum):
-    """What an event records about a participant's journey."""
+    """What an event records about a participant's journey.
+
+    .. versionadded:: 0.1
+
+    Examples
+    --------
+    >>> from sparkus.model import EventKind
+    >>> EventKind("session_rated") is EventKind.SESSION_RATED
+    True
+    """
 
     STEP_COMPLETED = "step_completed"
     STEP_MISSED = "step_missed"

@@ -279,6 +279,19 @@ class RejectedEvent:
         Its id as given.
     reasons : tuple of (field, message) pairs
         Every problem found, each naming the event's field.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from sparkus.model import (Event, EventKind, Goal, Season, SupportType, check_events,
+    ...                            default_journey, schedule_journeys)
+    >>> schedule = schedule_journeys(default_journey(Season.WINTER, [Goal.LEADERSHIP_DEVELOPMENT]),
+    ...                              ["e1"], [SupportType.COACHING], [6],
+    ...                              start=dt.datetime(2027, 1, 4, tzinfo=dt.UTC))
+    >>> day = dt.datetime(2027, 1, 18, 10, tzinfo=dt.UTC)
+    >>> check = check_events(schedule, [Event("a2", "e9", EventKind.ACTIVITY, day)])
+    >>> check.rejected[0]
+    RejectedEvent(row=0, id='a2', reasons=(('participant', "'e9' is not a participant of the schedule"),))
     """
 
     row: int
@@ -314,6 +327,23 @@ class EventCheck(Result):
         changes nothing.
     rejected : tuple of RejectedEvent
         Each refused event, in batch order.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from sparkus.model import (Event, EventKind, Goal, Season, SupportType, check_events,
+    ...                            default_journey, schedule_journeys)
+    >>> schedule = schedule_journeys(default_journey(Season.WINTER, [Goal.LEADERSHIP_DEVELOPMENT]),
+    ...                              ["e1"], [SupportType.COACHING], [6],
+    ...                              start=dt.datetime(2027, 1, 4, tzinfo=dt.UTC))
+    >>> day = dt.datetime(2027, 1, 18, 10, tzinfo=dt.UTC)
+    >>> check = check_events(schedule, [
+    ...     Event("a1", "e1", EventKind.SESSION_RATED, day, step_id="coaching-1", value=9.0),
+    ...     Event("a2", "e9", EventKind.ACTIVITY, day)])
+    >>> check
+    EventCheck(n=2, accepted=1, rejected=1)
+    >>> check.ok, check.rejected[0].row
+    (False, 1)
     """
 
     n: int

@@ -56,6 +56,17 @@ class Column:
         For scores: the lowest and highest possible value.
     required : bool
         Whether a caller must supply the column.
+
+    Examples
+    --------
+    >>> from sparkus.model import Population
+    >>> pop = Population.from_columns({
+    ...     "id": ["a", "b"], "level": ["manager", "manager"], "department": ["Sales", "Sales"],
+    ...     "tenure_years": [1.0, 2.0], "motivation": [4.0, 3.0]}, scales={"motivation": (1, 5)})
+    >>> pop.schema["motivation"]
+    Column(name='motivation', kind='float', categories=(), scale=(1.0, 5.0), required=False)
+    >>> pop.schema["level"].categories
+    ('executive', 'senior_leader', 'manager', 'individual_contributor')
     """
 
     name: str
@@ -66,7 +77,10 @@ class Column:
 
 
 class FrameLike(Protocol):
-    """Anything that yields columns by name: a pandas or polars DataFrame, a dict of arrays."""
+    """Anything that yields columns by name: a pandas or polars DataFrame, a dict of arrays.
+
+    .. versionadded:: 0.1
+    """
 
     @property
     def columns(self) -> Iterable[Any]: ...

@@ -249,6 +249,8 @@ _CONVERTER: Final = _new_converter()
 def unstructure(obj: object) -> Any:
     """A record as plain JSON-ready data: dicts, lists, strings, numbers, bools and None.
 
+    .. versionadded:: 0.1
+
     Examples
     --------
     >>> from sparkus.model import Level, Participant, unstructure
@@ -260,6 +262,8 @@ def unstructure(obj: object) -> Any:
 
 def structure(data: object, cls: type[T]) -> T:
     """Build a `cls` record from plain data, reporting every problem at once.
+
+    .. versionadded:: 0.1
 
     Raises
     ------
@@ -286,6 +290,8 @@ def structure(data: object, cls: type[T]) -> T:
 def to_json(obj: object, *, indent: int | None = None) -> str:
     """Serialise a record or a :class:`ProgramDocument` to JSON.
 
+    .. versionadded:: 0.1
+
     Enums are written by value and times in ISO 8601 with their UTC offset. NaN and infinity are
     never written (records cannot hold them).
 
@@ -303,6 +309,8 @@ def to_json(obj: object, *, indent: int | None = None) -> str:
 
 def from_json(text: str | bytes, cls: type[T]) -> T:
     """Read a `cls` record (or a :class:`ProgramDocument`) from JSON.
+
+    .. versionadded:: 0.1
 
     Parameters
     ----------

@@ -69,6 +69,18 @@ class AuditResult(Result):
         Everyone audited; None when any group is suppressed.
     n_selected : int or None
         Everyone selected; None when any group is suppressed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparkus.triage import audit
+    >>> groups = np.repeat(["A", "B"], [80, 40])
+    >>> selected = np.r_[np.arange(80) < 48, np.arange(40) < 12]
+    >>> result = audit(selected, groups)
+    >>> result
+    AuditResult(n=120, reported=2, suppressed=0, flagged=['B'], reference_group='A')
+    >>> result.impact_ratios, result.n_selected
+    ({'A': 1.0, 'B': 0.5}, 60)
     """
 
     counts: dict[Group, int]

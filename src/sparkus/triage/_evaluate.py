@@ -56,6 +56,19 @@ class ProbabilisticClassifier(Protocol):
     classes of `y`.
 
     .. versionadded:: 0.1
+
+    Examples
+    --------
+    The fitted readiness models satisfy it:
+
+    >>> from sparkus.datasets import synthetic_org
+    >>> from sparkus.triage import LogisticReadinessModel, default_instrument
+    >>> org = synthetic_org(300, seed=3)
+    >>> X = default_instrument().features(org.population).X
+    >>> model = LogisticReadinessModel().fit(X, org.truth.stage >= 2)
+    >>> model.classes_, model.predict_proba(X[:2]).round(2)
+    (array([False,  True]), array([[0.54, 0.46],
+           [0.98, 0.02]]))
     """
 
     def fit(self, X: Any, y: Any, /) -> Any:
@@ -104,6 +117,20 @@ class ClassMetrics(Result):
         The unweighted mean of `f1` over `labels`.
     n : int
         The number of rows.
+
+    Examples
+    --------
+    >>> from sparkus.triage import precision_recall_f1
+    >>> metrics = precision_recall_f1(["a", "a", "b", "b", "b"], ["a", "b", "b", "b", "a"])
+    >>> metrics
+    ClassMetrics(n=5, classes=2, macro_f1=0.5833)
+    >>> print(metrics.summary())
+    Per-class metrics
+    class  precision  recall      F1  support
+    -----  ---------  ------  ------  -------
+    a            0.5     0.5     0.5        2
+    b         0.6667  0.6667  0.6667        3
+    macro F1 0.5833 over 5 rows
     """
 
     labels: tuple[Hashable, ...]
@@ -160,6 +187,19 @@ class ClassificationReport(Result):
         The number of bins of `ece`.
     roc_auc : float
         The macro-averaged one-vs-rest ROC AUC.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparkus.triage import evaluate
+    >>> rng = np.random.default_rng(7)
+    >>> proba = rng.dirichlet([2.0, 2.0, 2.0], size=300)
+    >>> y = np.array([rng.choice(3, p=p) for p in proba])  # calibrated by construction
+    >>> report = evaluate(y, proba, classes=[0, 1, 2])
+    >>> report
+    ClassificationReport(n=300, macro_f1=0.5206, roc_auc=0.7510, brier_score=0.5501)
+    >>> round(report.ece, 3), report.n_bins
+    (0.041, 10)
     """
 
     classes: tuple[Hashable, ...]
@@ -243,6 +283,18 @@ class CrossValidationResult(Result):
         Out-of-fold probabilities: each row predicted by the model that did not see it.
     fold : ndarray of int64, shape (n,)
         The fold (``0`` to ``k - 1``) in which each row was held out.
+
+    Examples
+    --------
+    >>> from sparkus.datasets import synthetic_org
+    >>> from sparkus.triage import LogisticReadinessModel, cross_validate, default_instrument
+    >>> org = synthetic_org(300, seed=3)
+    >>> X = default_instrument().features(org.population).X
+    >>> cv = cross_validate(LogisticReadinessModel(), X, org.truth.stage >= 2, k=3, rng=0)
+    >>> cv
+    CrossValidationResult(n=300, k=3, macro_f1=0.8455 ± 0.0303)
+    >>> len(cv.folds), cv.oof_proba.shape, round(cv.mean["roc_auc"], 3)
+    (3, (300, 2), 0.929)
     """
 
     classes: tuple[Hashable, ...]

@@ -99,6 +99,16 @@ class Features:
         The missing-data policy applied.
     imputed : mapping of str to float
         For ``impute_mean``: the value filled in per item (its mean over those who answered).
+
+    Examples
+    --------
+    >>> from sparkus.datasets import synthetic_org
+    >>> from sparkus.triage import default_instrument
+    >>> features = default_instrument().features(synthetic_org(300, seed=3).population)
+    >>> features.X.shape, features.columns[:2], features.ids[:2].tolist()
+    ((300, 9), ('self_motivation', 'self_openness'), ['E000001', 'E000002'])
+    >>> features.policy, int(features.missing.sum())
+    ('raise', 0)
     """
 
     X: npt.NDArray[np.float64]

@@ -51,6 +51,17 @@ class Explanation(Result):
         Distance from the score to the nearest threshold.
     review : bool
         Whether the margin is inside the review band, so a person decides instead.
+
+    Examples
+    --------
+    >>> from sparkus.datasets import synthetic_org
+    >>> from sparkus.triage import RubricClassifier, default_instrument
+    >>> features = default_instrument().features(synthetic_org(300, seed=3).population)
+    >>> explanation = RubricClassifier().explain(features, 0)
+    >>> explanation
+    Explanation(person='E000001', level=emerging, score=-0.143)
+    >>> round(explanation.margin, 3), explanation.review
+    (0.193, False)
     """
 
     person: str

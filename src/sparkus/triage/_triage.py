@@ -65,6 +65,17 @@ class TriageResult(Result):
         The same for "everyone gets full coaching".
     currency : str or None
         The program's currency.
+
+    Examples
+    --------
+    >>> from sparkus.datasets import synthetic_org
+    >>> from sparkus.triage import triage
+    >>> org = synthetic_org(300, seed=3)
+    >>> result = triage(org.population, program=org.program)
+    >>> result
+    TriageResult(n=300, method='rubric', review=66, session_saving=64.8%)
+    >>> result.counts
+    {'resistant': 51, 'emerging': 132, 'ready': 83, 'highly_ready': 34, 'not_assessed': 0}
     """
 
     ids: npt.NDArray[np.str_]
