@@ -160,6 +160,42 @@ class Assignment(Result):
         nobody is placed).
     participant_ids, provider_ids : tuple of str or None
         The ids of the rows and columns, for a candidate matrix.
+
+    Examples
+    --------
+    :func:`assign` returns one; here five participants and two providers with three places:
+
+    >>> import numpy as np
+    >>> from sparkus.matching import assign
+    >>> cost = np.array([[0.1, 0.5], [0.2, 0.7], [0.1, 0.4], [0.3, 0.4], [0.2, np.nan]])
+    >>> result = assign(cost, capacity=3)
+    >>> result
+    Assignment(n=5, assigned=5, total_cost=1.3, load_gini=0.100, matcher='exact')
+    >>> result.pairs()
+    {0: 0, 1: 0, 2: 1, 3: 1, 4: 0}
+    >>> result.load, result.capacity, result.unassigned
+    (array([3, 2]), array([3, 3]), {})
+    >>> print(result.summary())
+    Assignment
+    quantity                value
+    ----------------------  -----
+    matcher                 exact
+    participants                5
+    assigned                    5
+    of which fixed              0
+    total cost                1.3
+    mean cost per assigned   0.26
+    <BLANKLINE>
+    Load
+    quantity                                     value
+    -----------------------------  -------------------
+    providers                                        2
+    providers used / with places                 2 / 2
+    capacity used                               5 of 6
+    utilisation: min / mean / max  0.6667 / 0.8333 / 1
+    peak / mean utilisation                        1.2
+    Gini of utilisation                            0.1
+    utilisation = load / capacity; a Gini of 0 means every provider equally full
     """
 
     provider: IndexArray

@@ -114,6 +114,35 @@ class PairExplanation(Result):
         Each scorer's normalised weight (they sum to 1).
     contributions : tuple of float
         ``weight * score`` of each scorer (``-inf`` for a scorer that forbids the pair).
+
+    Examples
+    --------
+    :meth:`CandidateMatrix.explain` returns one, for any pair of the matrix:
+
+    >>> from sparkus.datasets import synthetic_org
+    >>> from sparkus.matching import candidate_matrix
+    >>> org = synthetic_org(n=300, seed=3)
+    >>> cm = candidate_matrix(org.population, org.providers, k=2, support_type="mentoring",
+    ...                       program=org.program)
+    >>> why = cm.explain("E000001", "M00003")
+    >>> why
+    PairExplanation('E000001' with 'M00003': score=0.5917, candidate, rank=2)
+    >>> print(why.summary())
+    E000001 with M00003
+    scorer                score  weight  contribution
+    -------------------  ------  ------  ------------
+    goal_fit                  1    0.35          0.35
+    shared_language           0    0.25             0
+    seniority_gap        0.6667    0.25        0.1667
+    time_zone_overlap       0.5    0.15         0.075
+    same_reporting_line       1       0             0
+    combined                                   0.5917
+    candidate number 2 of 'E000001'
+
+    A pair inside the participant's own management chain is forbidden:
+
+    >>> cm.explain("E000003", "M00001").forbidden_by
+    ('same_reporting_line',)
     """
 
     participant_id: str
@@ -166,6 +195,23 @@ class Shortlist(Result):
         The providers, best first (fewer than asked if the participant has fewer candidates).
     explanations : tuple of PairExplanation
         One per provider, in the same order.
+
+    Examples
+    --------
+    :meth:`CandidateMatrix.shortlist` returns one:
+
+    >>> from sparkus.datasets import synthetic_org
+    >>> from sparkus.matching import candidate_matrix
+    >>> org = synthetic_org(n=300, seed=3)
+    >>> cm = candidate_matrix(org.population, org.providers, k=2, support_type="mentoring",
+    ...                       program=org.program)
+    >>> shortlist = cm.shortlist("E000001", k=2)
+    >>> shortlist
+    Shortlist('E000001': 2 providers, best='M00002' (0.6479))
+    >>> shortlist.provider_ids, [round(s, 4) for s in shortlist.scores]
+    (('M00002', 'M00003'), [0.6479, 0.5917])
+    >>> shortlist.explanations[1].rank
+    2
     """
 
     participant_id: str
@@ -225,6 +271,44 @@ class CandidateMatrix(Result):
         The most candidates kept per participant.
     support_type : SupportType or None
         The support type the providers were restricted to, if any.
+
+    Examples
+    --------
+    :func:`candidate_matrix` returns one:
+
+    >>> from sparkus.datasets import synthetic_org
+    >>> from sparkus.matching import candidate_matrix
+    >>> org = synthetic_org(n=300, seed=3)
+    >>> cm = candidate_matrix(org.population, org.providers, k=2, support_type="mentoring",
+    ...                       program=org.program)
+    >>> cm
+    CandidateMatrix(n=300, providers=3, k=2, candidates=598)
+    >>> cm.provider_ids, cm.capacity
+    (('M00001', 'M00002', 'M00003'), array([3, 3, 3]))
+    >>> cm.n_candidates[:5]
+    array([2, 2, 2, 2, 2])
+    >>> print(cm.summary())
+    Candidate matrix
+    quantity                                      value
+    ------------------------------------  -------------
+    participants                                    300
+    providers                             3 (mentoring)
+    capacity                                          9
+    candidates per participant (at most)              2
+    candidates stored                               598
+    participants without a candidate                  1
+    mean best score                              0.5712
+    mean candidate score                         0.4627
+    <BLANKLINE>
+    Compatibility model
+    scorer               weight
+    -------------------  ------
+    goal_fit               0.35
+    shared_language        0.25
+    seniority_gap          0.25
+    time_zone_overlap      0.15
+    same_reporting_line       0
+    a scorer of weight 0 only forbids pairs (score -inf)
     """
 
     participant_ids: tuple[str, ...]

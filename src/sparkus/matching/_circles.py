@@ -562,6 +562,42 @@ class PeerCircles(Result):
         Rounds of the local search.
     exchanges : int
         Swaps and moves the local search applied.
+
+    Examples
+    --------
+    :func:`form_peer_circles` returns one:
+
+    >>> from sparkus.datasets import synthetic_org
+    >>> from sparkus.matching import form_peer_circles
+    >>> org = synthetic_org(n=200, seed=3)
+    >>> circles = form_peer_circles(org.population, size=(4, 6), rng=0)
+    >>> circles
+    PeerCircles(n=200, circles=40, objective=0.967, random=0.737, bound=0.994)
+    >>> circles.circles[0]
+    ('E000001', 'E000003', 'E000007', 'E000019', 'E000105', 'E000168')
+    >>> circles.circle_of("E000003") == circles.circles[0]
+    True
+    >>> print(circles.summary())
+    Peer circles
+    quantity                           value
+    -------------------  -------------------
+    members                              200
+    circles                               40
+    size range                        4 to 6
+    circles by size      4: 13, 5: 14, 6: 13
+    lowest member fit                 0.7743
+    local search rounds                   27
+    exchanges applied                     49
+    <BLANKLINE>
+    Aims
+    aim          weight  circles  random  bound
+    -----------  ------  -------  ------  -----
+    level          0.33    0.971   0.881  0.998
+    departments    0.33    0.950   0.829  1.000
+    time zones     0.33    0.981   0.503  1.000
+    objective      1.00    0.967   0.737  0.994
+    mean fit of members with their circle-mates (0 to 1); random: expected for random circles
+    of the same sizes; bound: no partition in the size range does better
     """
 
     ids: NDArray[np.str_]

@@ -91,6 +91,37 @@ class TeamCohorts(Result):
         department"`` (with the numbers).
     size_range : tuple of (int, int)
         The smallest and largest cohort allowed.
+
+    Examples
+    --------
+    :func:`team_cohorts` returns one:
+
+    >>> from sparkus.datasets import synthetic_org
+    >>> from sparkus.matching import team_cohorts
+    >>> org = synthetic_org(n=200, seed=3)
+    >>> cohorts = team_cohorts(org.population, size=(4, 12))
+    >>> cohorts
+    TeamCohorts(n=200, cohorts=24, left out=1)
+    >>> cohorts.departments[1], cohorts.teams[1], cohorts.kinds[1]
+    ('Customer Success', ('Customer Success leadership', 'team-00019'), 'merged teams')
+    >>> cohorts.leftovers
+    {'E000095': 'too few in department: Executive Office has 1 member to place, fewer than the
+    smallest cohort (4)'}
+    >>> print(cohorts.summary())
+    Team cohorts
+    quantity                           value
+    -------------------------------  -------
+    members                              200
+    cohorts                               24
+    size range                       4 to 12
+    sizes                            7 to 11
+    cohorts: whole team                   17
+    cohorts: part of a team                0
+    cohorts: merged teams                  7
+    placed                               199
+    left out: no team                      0
+    left out: too few in department        1
+    cohorts never mix departments; `leftovers` gives the reason for each person left out
     """
 
     ids: NDArray[np.str_]

@@ -66,6 +66,28 @@ class PlanConstraint(Result):
         marginal rate for the integer plan. None for a plan that was not optimised.
     binding : bool
         Whether the constraint limits the optimum (non-zero shadow price).
+
+    Examples
+    --------
+    A :class:`SupportPlan` holds one per constraint, in `constraints`:
+
+    >>> from sparkus.datasets import synthetic_org
+    >>> from sparkus.matching import plan_support
+    >>> from sparkus.triage import triage
+    >>> org = synthetic_org(n=500, seed=1)
+    >>> plan = plan_support(org.population, triage(org.population, program=org.program),
+    ...                     org.program, org.providers)
+    >>> for c in plan.constraints:
+    ...     print(f"{c.name:<17} {c.kind:<8} limit {c.limit:>6,.0f}  binding: {c.binding}")
+    budget            budget   limit 75,000  binding: True
+    pool coaching     capacity limit     21  binding: False
+    pool mentoring    capacity limit     15  binding: True
+    pool peer_support capacity limit      8  binding: True
+    >>> mentoring = plan.constraints[2]
+    >>> mentoring
+    PlanConstraint(pool mentoring: used=15, limit=15, binding=True)
+    >>> mentoring.met, round(mentoring.shadow_price, 2)  # effect per extra mentoring place
+    (True, 0.07)
     """
 
     name: str
@@ -171,6 +193,25 @@ class SupportPlan(Result):
         The program's currency.
     priors : EffectPriors
         The priors the effects come from.
+
+    Examples
+    --------
+    :func:`plan_support` returns one:
+
+    >>> from sparkus.datasets import synthetic_org
+    >>> from sparkus.matching import plan_support
+    >>> from sparkus.triage import triage
+    >>> org = synthetic_org(n=500, seed=1)
+    >>> plan = plan_support(org.population, triage(org.population, program=org.program),
+    ...                     org.program, org.providers)
+    >>> plan.status, plan.binding
+    ('optimal', ('budget', 'pool mentoring', 'pool peer_support'))
+    >>> bool(plan.total_cost <= plan.budget), plan.budget, plan.currency
+    (True, 75000.0, 'EUR')
+    >>> {support: t["people"] for support, t in plan.totals("support").items()}
+    {'coaching': 5, 'mentoring': 15, 'peer_support': 8, 'self_guided_reflection': 406, 'none': 66}
+    >>> str(plan.ids[3]), plan.support[3].value, int(plan.sessions[3]), plan.pool[3]
+    ('E000004', 'coaching', 4, 'coaching')
     """
 
     ids: npt.NDArray[np.str_]

@@ -256,6 +256,34 @@ class SupportRecommendation(Result):
     profile_reasons : mapping
         ``"<level>/<readiness>"`` to, for each support type, its reasons: every person of a
         level and readiness gets the same ones. Use :meth:`reasons` for a person.
+
+    Examples
+    --------
+    :func:`recommend_support` returns one:
+
+    >>> from sparkus.datasets import synthetic_org
+    >>> from sparkus.matching import recommend_support
+    >>> from sparkus.triage import triage
+    >>> org = synthetic_org(n=500, seed=1)
+    >>> rec = recommend_support(org.population, triage(org.population), org.program)
+    >>> rec
+    SupportRecommendation(n=500, most often first='self_guided_reflection' (293))
+    >>> [support.value for support in rec.top[2:5]]
+    ['self_guided_reflection', 'coaching', 'coaching']
+    >>> [rec.support_types[k].value for k in rec.ranking[3]]
+    ['coaching', 'team_coaching', 'mentoring', 'peer_support', 'self_guided_reflection']
+    >>> print(rec.summary())
+    Recommended support, by readiness
+    first choice            resistant  emerging  ready  highly_ready  not assessed  all
+    ----------------------  ---------  --------  -----  ------------  ------------  ---
+    coaching                        0         0    137            55             0  192
+    mentoring                       0         0      0             0             0    0
+    peer_support                    0         0      0             0             0    0
+    team_coaching                   0         0     15             0             0   15
+    self_guided_reflection         66       227      0             0             0  293
+    none (ruled out)                0         0      0             0             0    0
+    program goals: leadership_development, transformation_readiness; season: spring (new vision
+    or strategy); reasons per person: .reasons(person_id)
     """
 
     ids: npt.NDArray[np.str_]

@@ -68,6 +68,26 @@ class Move:
         Its provider now; None when it could not be placed again.
     reason : str
         ``"provider left"`` or ``"released"`` (the participant asked for a change).
+
+    Examples
+    --------
+    :func:`rematch` lists one per participant whose provider changed, in `Rematch.moves`:
+
+    >>> import numpy as np
+    >>> from sparkus.matching import assign, rematch
+    >>> cost = np.array([[1.0, 2.0, 3.0], [1.0, 3.0, 2.0], [2.0, 1.0, 3.0], [3.0, 2.0, 1.0]])
+    >>> before = assign(cost, capacity=2)
+    >>> after = rematch(before, cost, leaving=[0], released=[3])
+    >>> move = after.moves[-1]
+    >>> move
+    Move(participant=3, from_provider=2, to_provider=1, reason='released')
+    >>> move.from_provider, move.to_provider
+    (2, 1)
+
+    A participant who could not be placed again moves to None:
+
+    >>> rematch(before, cost, capacity=[2, 1, 1], leaving=[0]).moves[0]
+    Move(participant=0, from_provider=0, to_provider=None, reason='provider left')
     """
 
     participant: Label
@@ -96,6 +116,27 @@ class Rematch(Result):
         had room (reason ``"no alternative"``).
     n_kept_pairs : int
         How many pairs of the previous assignment are unchanged.
+
+    Examples
+    --------
+    :func:`rematch` returns one; provider 0 leaves and participant 3 asks for someone else:
+
+    >>> import numpy as np
+    >>> from sparkus.matching import assign, rematch
+    >>> cost = np.array([[1.0, 2.0, 3.0], [1.0, 3.0, 2.0], [2.0, 1.0, 3.0], [3.0, 2.0, 1.0]])
+    >>> before = assign(cost, capacity=2)
+    >>> after = rematch(before, cost, leaving=[0], released=[3])
+    >>> after
+    Rematch(moved=3, unplaced=0, kept_pairs=1, assigned=4)
+    >>> before.provider, after.assignment.provider
+    (array([0, 0, 1, 2]), array([2, 2, 1, 1]))
+
+    With one place each left at providers 1 and 2, the participants of provider 0 cannot be
+    placed again:
+
+    >>> short = rematch(before, cost, capacity=[2, 1, 1], leaving=[0])
+    >>> short.n_moved, short.n_kept_pairs, short.unplaced
+    (2, 2, {0: 'capacity', 1: 'capacity'})
     """
 
     assignment: Assignment

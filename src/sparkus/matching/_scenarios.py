@@ -92,6 +92,25 @@ class BudgetFrontier(Result):
         The intervals' level.
     weighted : bool
         Whether `objective` is equity-weighted.
+
+    Examples
+    --------
+    :func:`budget_frontier` returns one; here at half, the whole and one and a half times the
+    program's budget of 75,000:
+
+    >>> from sparkus.datasets import synthetic_org
+    >>> from sparkus.matching import budget_frontier
+    >>> from sparkus.triage import triage
+    >>> org = synthetic_org(n=500, seed=1)
+    >>> result = triage(org.population, program=org.program)
+    >>> frontier = budget_frontier(org.population, result, org.program, org.providers,
+    ...                            budgets=[50_000, 75_000, 100_000])
+    >>> frontier
+    BudgetFrontier(n=3, budgets=50,000 to 100,000 EUR, expected_effect=27.7 to 51.6)
+    >>> frontier.supported
+    array([277, 434, 434])
+    >>> frontier.gains.round(1)  # expected effect bought by each further 25,000
+    array([19.1,  4.8])
     """
 
     budgets: FloatArray
@@ -360,6 +379,27 @@ class ScenarioComparison(Result):
         The level of the effect intervals.
     reference : str
         The scenario savings are measured against: ``"everyone gets a coach"``.
+
+    Examples
+    --------
+    :func:`compare_scenarios` returns one:
+
+    >>> from sparkus.datasets import synthetic_org
+    >>> from sparkus.matching import compare_scenarios
+    >>> from sparkus.triage import triage
+    >>> org = synthetic_org(n=500, seed=1)
+    >>> result = triage(org.population, program=org.program)
+    >>> table = compare_scenarios(org.population, result, org.program, org.providers)
+    >>> table
+    ScenarioComparison(n=500, scenarios=3, triaged: cost 6.4% and effect 23.4% of
+    'everyone gets a coach')
+    >>> for name, m in table.metrics.items():
+    ...     print(f"{name:<21}  cost {m['cost']:>9,.0f}  fits budget: {m['fits_budget']}")
+    executives only        cost    29,560  fits budget: True
+    everyone gets a coach  cost 1,165,000  fits budget: False
+    triaged                cost    74,660  fits budget: True
+    >>> table.plan("triaged").supported
+    434
     """
 
     names: tuple[str, ...]

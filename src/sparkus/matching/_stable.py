@@ -429,6 +429,34 @@ class StableMatching(Result):
         How many proposers are matched.
     proposals : int
         How many proposals were made in all (each proposer proposes down its list).
+
+    Examples
+    --------
+    :func:`deferred_acceptance` returns one:
+
+    >>> from sparkus.matching import deferred_acceptance
+    >>> proposers = {"ana": ["x", "y"], "ben": ["x"], "cai": ["x", "y"]}
+    >>> reviewers = {"x": ["cai", "ana", "ben"], "y": ["ana", "cai"]}
+    >>> result = deferred_acceptance(proposers, reviewers, {"x": 1, "y": 1})
+    >>> result
+    StableMatching(n=3, matched=2, reviewers=2)
+    >>> result.assignees, result.n_matched
+    ({'x': ['cai'], 'y': ['ana']}, 2)
+    >>> result.blocking_pairs()
+    []
+    >>> print(result.summary())
+    Stable matching
+    quantity                                value
+    -------------------------------------  ------
+    proposers                                   3
+    matched                                     2
+    unmatched                                   1
+    unmatched with no acceptable reviewer       0
+    reviewers                                   2
+    reviewers full                              2
+    places used                            2 of 2
+    proposals made                              4
+    proposer-optimal: each proposer gets its best reviewer in any stable matching
     """
 
     matches: dict[Hashable, Hashable | None]

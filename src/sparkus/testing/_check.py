@@ -45,6 +45,43 @@ class MatcherCheckError(AssertionError):
     instance : AssignmentInstance or None
         A (minimal, when hypothesis found it) instance on which it breaks it; None for the
         protocol check, which needs no instance.
+
+    Examples
+    --------
+    :func:`check_matcher` raises one; this matcher gives everyone their cheapest provider,
+    whatever the capacities:
+
+    >>> import numpy as np
+    >>> from sparkus.testing import MatcherCheckError, check_matcher
+    >>> class Cheapest:
+    ...     name = "cheapest"
+    ...     def match(self, cost, capacity, *, rng):
+    ...         out = np.full(cost.shape[0], -1, dtype=np.intp)
+    ...         for i in range(cost.shape[0]):
+    ...             row = slice(cost.indptr[i], cost.indptr[i + 1])
+    ...             if cost.indptr[i + 1] > cost.indptr[i]:
+    ...                 out[i] = cost.indices[row][np.argmin(cost.data[row])]
+    ...         return out
+    >>> try:
+    ...     check_matcher(Cheapest())
+    ... except MatcherCheckError as error:
+    ...     caught = error
+    >>> caught.matcher, caught.invariant
+    ('cheapest', 'capacity')
+    >>> caught.instance
+    AssignmentInstance.from_dense([[1.0, 2.0], [0.0, 1.0]], capacity=[0, 0])
+    >>> isinstance(caught, AssertionError)
+    True
+
+    A matcher without a name fails the protocol check, before any instance:
+
+    >>> class Nameless:
+    ...     def match(self, cost, capacity, *, rng): ...
+    >>> try:
+    ...     check_matcher(Nameless())
+    ... except MatcherCheckError as error:
+    ...     print(error.invariant, error.instance)
+    protocol None
     """
 
     def __init__(
