@@ -171,6 +171,19 @@ class AssignmentResult(Result):
         A certified upper bound on ``total_cost`` minus the least possible total for as many
         participants: 0 when the costs sit on an integer grid (see the module notes), at the
         level of floating-point rounding otherwise.
+
+    Examples
+    --------
+    Three participants, two providers with one place each; the third participant may only go
+    to the first provider (``inf`` forbids the other), which the first participant takes:
+
+    >>> import numpy as np
+    >>> from sparkus.matching import solve_assignment
+    >>> result = solve_assignment(np.array([[1.0, 4.0], [2.0, 3.0], [5.0, np.inf]]), [1, 1])
+    >>> result
+    AssignmentResult(n=3, assigned=2, total_cost=4, gap_bound=0)
+    >>> result.provider.tolist(), result.unassigned_reason, result.load.tolist()
+    ([0, 1, -1], {2: 'capacity'}, [1, 1])
     """
 
     provider: IndexArray
