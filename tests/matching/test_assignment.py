@@ -213,6 +213,7 @@ def test_auction_equals_brute_force_on_few_providers(problem):
     cost, capacity = problem
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(assignment_module, "MAX_PROVIDERS", 0)
+        patch.setattr(assignment_module, "MAX_SLOT_CELLS", 0)  # the auction alone
         result = solve_assignment(cost, capacity)
     check_feasible(result, cost, capacity)
     assert (result.n_assigned, result.total_cost) == brute_force(cost, capacity)

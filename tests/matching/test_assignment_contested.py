@@ -146,6 +146,7 @@ def test_pinned_optima(name):
 def test_auction_agrees_on_contested_instances(name, monkeypatch):
     """With the transportation solver switched off, the auction reaches the same optimum."""
     monkeypatch.setattr(assignment_module, "MAX_PROVIDERS", 0)
+    monkeypatch.setattr(assignment_module, "MAX_SLOT_CELLS", 0)  # the auction alone
     cost, capacity = INSTANCES[name]()
     result = solve_assignment(cost, capacity)
     assert (result.n_assigned, result.total_cost) == PINNED[name]
@@ -239,6 +240,7 @@ def test_mentoring_like_instance_goes_to_transport_and_agrees(monkeypatch):
     fast = solve_assignment(cost, capacity)
     assert len(calls) == 1
     monkeypatch.setattr(assignment_module, "MAX_PROVIDERS", 0)
+    monkeypatch.setattr(assignment_module, "MAX_SLOT_CELLS", 0)  # the auction alone
     slow = solve_assignment(cost, capacity)
     assert len(calls) == 1
     assert fast.n_assigned == slow.n_assigned == 150
@@ -259,6 +261,7 @@ def test_transport_handles_64_providers_with_binding_lists(monkeypatch):
     fast = solve_assignment(cost, capacity)
     assert len(calls) == 1
     monkeypatch.setattr(assignment_module, "MAX_PROVIDERS", 0)
+    monkeypatch.setattr(assignment_module, "MAX_SLOT_CELLS", 0)  # the auction alone
     slow = solve_assignment(cost, capacity)
     assert fast.n_assigned == slow.n_assigned < 200
     assert fast.total_cost == slow.total_cost
