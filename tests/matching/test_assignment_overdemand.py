@@ -85,13 +85,14 @@ def test_tied_candidate_instances_match_or_tools(support_type, monkeypatch):
 
 
 def test_dispatch_rule():
-    """The dense solver takes at least four participants per place, within the cell limit."""
+    """The dense solver takes small problems, and four participants per place up to its limit."""
     use = assignment_module._use_slots
     assert use(4000, 1000)
-    assert not use(3999, 1000)
+    assert not use(3999, 1000)  # 3,999,000 cells: too large without the demand
+    assert use(2000, 1000)  # 2,000,000 cells: small enough whatever the demand
+    assert use(10, 3)
     assert use(20_000, 1000)
     assert not use(20_001, 1000)  # over 20,000,000 cells
-    assert not use(10, 3)
 
 
 def networkx_optimum(cost: np.ndarray, capacity: np.ndarray) -> tuple[int, int]:
