@@ -159,7 +159,7 @@ matrix it works on) are at most this many."""
 
 MAX_SLOT_CELLS: Final = 20_000_000
 """Most cells (participants times places) of the dense matrix given to
-:func:`scipy.optimize.linear_sum_assignment` (8 bytes each: 160 MB at the limit). Setting it
+``scipy.optimize.linear_sum_assignment`` (8 bytes each: 160 MB at the limit). Setting it
 to 0 turns that solver off."""
 
 SLOT_DEMAND: Final = 4
@@ -557,7 +557,7 @@ def solve_assignment(
     on the ``m`` provider nodes with the prices as potentials, after a vectorised pass that
     sheds the bulk of each full provider's excess); otherwise, with at least four participants
     per place (and at most 20,000,000 participant-place cells),
-    :func:`scipy.optimize.linear_sum_assignment` on the places, each provider's column repeated
+    ``scipy.optimize.linear_sum_assignment`` on the places, each provider's column repeated
     ``capacity`` times, with a large offset on allowed pairs so that it places the most
     participants first; otherwise an ε-scaling auction (Bertsekas) with capacities, run on
     integers, with reverse rounds for the providers left with room (the problem is asymmetric:
