@@ -108,3 +108,11 @@ def test_demo_writes_a_self_contained_html_dashboard(capsys, tmp_path):
     assert "https://" not in page
     assert report["tracking"]["html"] == str(path)
     assert report["tracking"]["totals"]["participants"] > 0
+
+
+def test_demo_runs_on_the_smallest_organisations(capsys):
+    """The demo runs end to end on 20 and 60 people, where most groups are suppressed."""
+    for n in ("20", "60"):
+        report = run_json(capsys, "--n", n, "--seed", "1")
+        assert report["organisation"]["n"] == int(n)
+        assert report["planning"]["scenarios"]

@@ -564,7 +564,7 @@ def _render_triage(t: Report, minimum: int) -> list[str]:
     if t["cost"] is not None:
         out.append(
             f"  cost: {t['currency']} {t['cost']:,.0f} against {t['cost_full']:,.0f} "
-            f"(saving {t['cost_saving']:.1%}; what the saving costs in impact is for sparkus.metrics)"
+            f"(saving {t['cost_saving']:.1%}; what it costs in impact: see the planning below)"
         )
     out.append(
         f"  agreement with the synthetic truth's stage of change: {t['agreement_with_truth']:.1%}"

@@ -496,7 +496,7 @@ def _program(n: int) -> Program:
         session_hours=1.0,
         participant_hourly_cost=60.0,
         per_participant_cost={SupportType.SELF_GUIDED_REFLECTION: 90.0},
-        fixed_cost=25_000.0,
+        fixed_cost=float(min(25_000, 50 * n)),  # a small organisation runs a smaller program
     )
     return Program("Grow together", goals, Season.SPRING, float(150 * n), "EUR", costs,
                    default_journey(Season.SPRING, goals))  # fmt: skip
