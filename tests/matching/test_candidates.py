@@ -363,9 +363,9 @@ class Broken:
         ({"scorers": "goal_fit"}, "expected a mapping of scorer name to weight"),
         ({"k": 0}, "`k` must be a positive integer"),
         ({"support_type": "therapy"}, "`support_type` must be one of"),
-        ({"members": ["E000001", "nobody"]}, "'nobody' is not in the population"),
+        ({"members": ["E000001", "nobody"]}, "'nobody' is not a participant id"),
         ({"members": np.ones(3, dtype=bool)}, "one entry per participant"),
-        ({"members": ["E000001", "E000001"]}, "listed more than once"),
+        ({"members": ["E000001", "E000001"]}, "lists 'E000001' more than once"),
         ({"block_size": 0}, "`block_size` must be a positive integer"),
         ({"program": "p"}, "expected a Program or None"),
         ({"scorers": [(Broken(np.nan), 1.0)]}, "scorer 'broken' returned NaN"),
@@ -398,3 +398,19 @@ def test_duplicate_providers_and_unknown_ids_are_named() -> None:
         cm.shortlist(cm.participant_ids[0], k=0)
     with pytest.raises(SchemaError, match="expected a Population"):
         candidate_matrix({"id": ["a"]}, org.providers)  # type: ignore[arg-type]
+
+
+def test_members_by_ids_rows_or_mask_give_the_same_matrix() -> None:
+    """Members given as ids, as row indices or as a mask select the same participants."""
+    org = synthetic_org(300, seed=2)
+    rows = [3, 17, 41, 100]
+    ids = [str(org.population.ids[r]) for r in rows]
+    mask = np.zeros(len(org.population), dtype=bool)
+    mask[rows] = True
+    built = [
+        candidate_matrix(org.population, org.providers, members=m, k=3, support_type="mentoring")
+        for m in (ids, rows, mask)
+    ]
+    for cm in built:
+        assert cm.participant_ids == tuple(ids)
+        assert (cm.scores != built[0].scores).nnz == 0

@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
+from sparkus.matching._members import Members, members_iv
 from sparkus.matching._scoring import (
     GoalFit,
     SameReportingLine,
@@ -597,51 +598,6 @@ def _scorers_iv(
     return tuple(out), tuple(weights)
 
 
-def _members_iv(members: object, population: Population, problems: list[Problem]) -> IntArray:
-    n = len(population)
-    if members is None:
-        return np.arange(n, dtype=np.int64)
-    given: object = members
-    if isinstance(given, str) or not isinstance(given, Iterable):
-        msg = f"expected a boolean mask over the population or a list of ids, got {describe(given)}"
-        problems.append(Problem(("members",), msg))
-        return np.zeros(0, dtype=np.int64)
-    array = np.asarray(list(given) if not isinstance(given, np.ndarray) else given)
-    if array.dtype == bool:
-        if array.shape != (n,):
-            msg = (
-                f"a boolean mask must have one entry per participant ({n}), got shape {array.shape}"
-            )
-            problems.append(Problem(("members",), msg))
-            return np.zeros(0, dtype=np.int64)
-        return np.flatnonzero(array).astype(np.int64)
-    values = array.tolist()
-    if array.size and array.dtype.kind not in "UO":
-        msg = f"expected participant ids (str) or a boolean mask, got dtype {array.dtype}"
-        problems.append(Problem(("members",), msg))
-        return np.zeros(0, dtype=np.int64)
-    row_of = {v: i for i, v in enumerate(population.ids.tolist())}
-    unknown = [v for v in values if v not in row_of]
-    if unknown:
-        msg = f"{_shown(unknown)} {'is' if len(unknown) == 1 else 'are'} not in the population"
-        problems.append(Problem(("members",), msg))
-        return np.zeros(0, dtype=np.int64)
-    rows = np.array([row_of[v] for v in values], dtype=np.int64)
-    if np.unique(rows).size < rows.size:
-        first: dict[int, int] = {}
-        repeats = [
-            v for i, (v, r) in enumerate(zip(values, rows.tolist(), strict=True))
-            if first.setdefault(r, i) != i
-        ]  # fmt: skip
-        problems.append(Problem(("members",), f"{_shown(repeats)} listed more than once"))
-    return rows
-
-
-def _shown(values: Sequence[object]) -> str:
-    text = ", ".join(repr(v) for v in values[:_MAX_LISTED])
-    return text + (f", ... ({len(values)} in all)" if len(values) > _MAX_LISTED else "")
-
-
 def _candidate_matrix_iv(
     participants: object,
     providers: object,
@@ -692,7 +648,7 @@ def _candidate_matrix_iv(
     ):
         msg = f"`block_size` must be a positive integer or None, got {describe(block_size)}"
         problems.append(Problem(("block_size",), msg))
-    rows = _members_iv(members, participants, problems)
+    rows = members_iv(participants, members, problems).astype(np.int64)
     found, weights = _scorers_iv(scorers, program, problems)
     if problems:
         raise SchemaError(problems)
@@ -827,7 +783,7 @@ def candidate_matrix(
     *,
     scorers: ScorerSpec | None = None,
     k: int = 50,
-    members: Sequence[str] | NDArray[np.bool_] | None = None,
+    members: Members = None,
     support_type: SupportType | str | None = None,
     program: Program | None = None,
     block_size: int | None = None,
@@ -857,10 +813,10 @@ def candidate_matrix(
         :data:`DEFAULT_WEIGHTS`.
     k : int
         Most candidates kept per participant; default 50.
-    members : sequence of str or boolean array, optional
-        The participants to score (ids, or a mask over the population's rows), e.g. those a
-        support plan gives coaching; default everyone. Rows follow the population's order
-        for a mask and the given order for ids.
+    members : sequence of str or int, or boolean array, optional
+        The participants to score (ids, row indices, or a mask over the population's rows),
+        e.g. those a support plan gives coaching; default everyone. Rows follow the
+        population's order for a mask and the given order for ids and indices.
     support_type : SupportType or str, optional
         Keep only providers of this kind (e.g. ``"coaching"``) as columns.
     program : Program, optional

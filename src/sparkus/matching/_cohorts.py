@@ -37,7 +37,8 @@ from numpy.typing import NDArray
 
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
-from sparkus.matching._circles import Members, _members_iv, _size_iv
+from sparkus.matching._circles import _size_iv
+from sparkus.matching._members import Members, members_iv
 from sparkus.model._checks import describe
 
 if TYPE_CHECKING:
@@ -274,7 +275,7 @@ def _team_cohorts_iv(
         msg = f"expected a sparkus.model.Population, got {describe(participants)}"
         raise SchemaError([Problem(("participants",), msg)])
     problems: list[Problem] = []
-    rows = _members_iv(participants, members, problems)
+    rows = members_iv(participants, members, problems)
     low, high = _size_iv(size, problems, "cohort")
     if problems:
         raise SchemaError(problems)
