@@ -15,10 +15,28 @@ from typing import Any, TypeAlias, cast
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Group", "distinct_groups", "suppress_small_groups"]
+__all__ = ["Group", "distinct_groups", "invalid_label_rows", "suppress_small_groups"]
 
 Group: TypeAlias = str | int
 """A group label: a department, a level, a site."""
+
+
+def invalid_label_rows(groups: npt.NDArray[Any]) -> npt.NDArray[np.intp] | None:
+    """The rows of a 1-D array whose group label is not a str or an int (bools are not labels).
+
+    None when the array's dtype cannot hold labels at all (floats, say); empty when all are fine.
+    """
+    kind = groups.dtype.kind
+    if kind in "iuU":
+        return np.zeros(0, dtype=np.intp)
+    if kind != "O":
+        return None
+    bad = np.fromiter(
+        (isinstance(v, bool) or not isinstance(v, str | int | np.integer) for v in groups),
+        dtype=bool,
+        count=groups.shape[0],
+    )
+    return np.flatnonzero(bad).astype(np.intp)
 
 
 def distinct_groups(groups: npt.NDArray[Any]) -> tuple[list[Group], npt.NDArray[np.intp]]:

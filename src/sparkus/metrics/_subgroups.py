@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._errors import EstimationError
-from sparkus._privacy import Group, distinct_groups, suppress_small_groups
+from sparkus._privacy import Group, distinct_groups, invalid_label_rows, suppress_small_groups
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._checks import (
     BoolArray,
@@ -165,23 +165,16 @@ def _labels(groups: object, n: int) -> npt.NDArray[Any]:
         msg = f"expected a 1-D array of group labels, got an array of shape {array.shape}"
         raise schema_error("groups", msg)
     same_length(("y", n), ("groups", array.shape[0]))
-    kind = array.dtype.kind
-    if kind == "O":
-        bad = np.fromiter(
-            (isinstance(v, bool) or not isinstance(v, str | int | np.integer) for v in array),
-            dtype=bool,
-            count=array.shape[0],
-        )
-        if bad.any():
-            rows = np.flatnonzero(bad)
-            shown = ", ".join(repr(array[r]) for r in rows[:3])
-            msg = (
-                f"expected a str or int label per person, got {shown} in {rows_text(rows)}; "
-                "give every person a group"
-            )
-            raise schema_error("groups", msg)
-    elif kind not in "iuU":
+    rows = invalid_label_rows(array)
+    if rows is None:
         msg = f"expected group labels as str or int, got dtype {array.dtype}"
+        raise schema_error("groups", msg)
+    if rows.size:
+        shown = ", ".join(repr(array[r]) for r in rows[:3])
+        msg = (
+            f"expected a str or int label per person, got {shown} in {rows_text(rows)}; "
+            "give every person a group"
+        )
         raise schema_error("groups", msg)
     return array
 

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._errors import Problem, SchemaError
-from sparkus._privacy import Group, distinct_groups, suppress_small_groups
+from sparkus._privacy import Group, distinct_groups, invalid_label_rows, suppress_small_groups
 from sparkus._results import Result, Table, format_number
 from sparkus.triage._evaluate import _row_problems, _same_length
 
@@ -180,22 +180,16 @@ def _groups_array(value: object) -> tuple[npt.NDArray[Any], list[Problem]]:
     if array.ndim != 1:
         msg = f"expected a 1-D array of group labels, got an array of shape {array.shape}"
         return array, [Problem(("groups",), msg)]
-    kind = array.dtype.kind
-    if kind == "O":
-        bad = np.fromiter(
-            (isinstance(v, bool) or not isinstance(v, str | int | np.integer) for v in array),
-            dtype=bool,
-            count=array.shape[0],
-        )
-        if bad.any():
-            problems = _row_problems(
-                "groups", np.flatnonzero(bad), lambda r: f"{array[r]!r} is not a str or int label"
-            )
-            problems.append(Problem(("groups",), "give every person a group (a str or an int)"))
-            return array, problems
-    elif kind not in "iuU":
+    rows = invalid_label_rows(array)
+    if rows is None:
         msg = f"expected group labels as str or int, got dtype {array.dtype}"
         return array, [Problem(("groups",), msg)]
+    if rows.size:
+        problems = _row_problems(
+            "groups", rows, lambda r: f"{array[r]!r} is not a str or int label"
+        )
+        problems.append(Problem(("groups",), "give every person a group (a str or an int)"))
+        return array, problems
     return array, []
 
 
