@@ -16,7 +16,7 @@ from typing import Any, cast
 import attrs
 import numpy as np
 
-__all__ = ["Result", "Table", "format_number", "render_text_table"]
+__all__ = ["Result", "Table", "format_number", "render_text_table", "to_jsonable"]
 
 
 @attrs.frozen
@@ -68,21 +68,22 @@ def render_text_table(table: Table) -> str:
     return "\n".join(out)
 
 
-def _to_jsonable(value: Any) -> Any:
+def to_jsonable(value: Any) -> Any:
+    """`value` as JSON-ready Python: results as dicts, arrays as lists, numpy scalars as numbers."""
     if isinstance(value, Result):
         return value.to_dict()
     if isinstance(value, np.ndarray):
-        return _to_jsonable(value.tolist())
+        return to_jsonable(value.tolist())
     if isinstance(value, np.generic):
-        return _to_jsonable(value.item())
+        return to_jsonable(value.item())
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, Mapping):
-        return {str(_to_jsonable(k)): _to_jsonable(v) for k, v in value.items()}
+        return {str(to_jsonable(k)): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_to_jsonable(v) for v in value]
+        return [to_jsonable(v) for v in value]
     return value
 
 
@@ -104,7 +105,7 @@ class Result:
     def to_dict(self) -> dict[str, Any]:
         """Every field as JSON-ready data (arrays as lists, enums by value, NaN as None)."""
         fields = attrs.fields(cast(Any, type(self)))
-        return {f.name: _to_jsonable(getattr(self, f.name)) for f in fields}
+        return {f.name: to_jsonable(getattr(self, f.name)) for f in fields}
 
     def _repr_html_(self) -> str:
         parts = []

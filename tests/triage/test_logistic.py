@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from sparkus import EstimationError, NotFittedError, SchemaError, SparkusWarning
+from sparkus._checks import check_matrix
 from sparkus.triage._logistic import LogisticReadinessModel
-from sparkus.triage._validation import check_matrix
 
 
 def _make_data(n_classes, seed, n=150):

@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from sparkus._checks import check_rng, describe
 from sparkus._errors import Problem, SchemaError
 from sparkus.model import EventKind, EventTable, JourneySchedule, StepKind
-from sparkus.model._checks import describe
 
 __all__ = ["simulate_events"]
 
@@ -25,9 +25,9 @@ def _code(kind: EventKind) -> int:
 
 
 def _simulate_iv(
-    schedule: object, readiness: object, as_of: object, rates: dict[str, object]
-) -> None:
-    problems = []
+    schedule: object, readiness: object, as_of: object, rates: dict[str, object], rng: object
+) -> np.random.Generator:
+    problems: list[Problem] = []
     if not isinstance(schedule, JourneySchedule):
         problems.append(
             Problem(("schedule",), f"expected a JourneySchedule, got {describe(schedule)}")
@@ -47,8 +47,10 @@ def _simulate_iv(
     for name, value in rates.items():
         if isinstance(value, bool) or not isinstance(value, float | int) or not 0 <= value <= 1:
             problems.append(Problem((name,), f"expected a rate in [0, 1], got {value!r}"))
+    generator = check_rng(rng, problems=problems)
     if problems:
         raise SchemaError(problems)
+    return generator
 
 
 def simulate_events(
@@ -114,9 +116,8 @@ def simulate_events(
     >>> len(events) == len(simulate_events(schedule, rng=3))
     True
     """
-    _simulate_iv(schedule, readiness, as_of,
-                 {"duplicate_rate": duplicate_rate, "late_rate": late_rate})  # fmt: skip
-    gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    rates: dict[str, object] = {"duplicate_rate": duplicate_rate, "late_rate": late_rate}
+    gen = _simulate_iv(schedule, readiness, as_of, rates, rng)
     n, steps = len(schedule), schedule.template.steps
     duration = schedule.template.duration_days
     latent = gen.standard_normal(n) if readiness is None else np.asarray(readiness, dtype=float)

@@ -34,6 +34,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from sparkus._checks import check_rng
 from sparkus._errors import InfeasibleError, Problem, SchemaError
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._assignment import (
@@ -832,16 +833,6 @@ def _penalty_iv(load_penalty: object, problems: list[Problem]) -> float:
     return value
 
 
-def _rng_iv(rng: object, problems: list[Problem]) -> np.random.Generator:
-    if rng is not None and (
-        isinstance(rng, bool) or not isinstance(rng, int | np.integer | np.random.Generator)
-    ):
-        msg = f"expected None, an int seed or a numpy.random.Generator, got {rng!r}"
-        problems.append(Problem(("rng",), msg))
-        return np.random.default_rng(0)
-    return np.random.default_rng(cast(Any, rng))
-
-
 def _assign_iv(
     candidates: object,
     capacity: object,
@@ -857,7 +848,7 @@ def _assign_iv(
     inst = _instance_iv(candidates, capacity, forbidden, problems)
     found = _matcher_iv(matcher, problems)
     penalty = _penalty_iv(load_penalty, problems)
-    generator = _rng_iv(rng, problems)
+    generator = check_rng(rng, default=0, problems=problems)
     if inst is None:
         raise SchemaError(problems)
     cap_limit = _max_load_iv(max_load, inst.capacity, problems)

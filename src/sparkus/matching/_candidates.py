@@ -20,6 +20,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._members import Members, members_iv
@@ -32,7 +33,6 @@ from sparkus.matching._scoring import (
     TimeZoneOverlap,
 )
 from sparkus.model import FrozenMapping, Population, Program, Provider, SupportType
-from sparkus.model._checks import describe
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_array

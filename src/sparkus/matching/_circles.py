@@ -43,11 +43,12 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from sparkus._checks import check_rng, describe
 from sparkus._errors import InfeasibleError, Problem, SchemaError
+from sparkus._fields import Record, checked, number
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._members import Members, members_iv
-from sparkus.model._checks import Record, checked, describe, number
-from sparkus.model._enums import Level
+from sparkus.model import Level
 
 if TYPE_CHECKING:
     from sparkus.model import Population
@@ -747,16 +748,6 @@ def _aims_iv(aims: object, problems: list[Problem]) -> CircleAims:
     return CircleAims()
 
 
-def _rng_iv(rng: object, problems: list[Problem]) -> np.random.Generator:
-    if rng is None or isinstance(rng, np.random.Generator):
-        return np.random.default_rng(rng)
-    if isinstance(rng, int | np.integer) and not isinstance(rng, bool) and rng >= 0:
-        return np.random.default_rng(int(rng))
-    msg = f"expected None, a non-negative int seed or a numpy.random.Generator, got {rng!r}"
-    problems.append(Problem(("rng",), msg))
-    return np.random.default_rng(0)
-
-
 def _form_peer_circles_iv(
     participants: object, members: object, size: object, aims: object, rng: object,
     max_rounds: object,
@@ -770,7 +761,7 @@ def _form_peer_circles_iv(
     rows = members_iv(participants, members, problems)
     low, high = _size_iv(size, problems)
     circle_aims = _aims_iv(aims, problems)
-    generator = _rng_iv(rng, problems)
+    generator = check_rng(rng, problems=problems)
     if isinstance(max_rounds, bool) or not isinstance(max_rounds, int) or max_rounds < 0:
         msg = f"expected a non-negative integer, got {describe(max_rounds)}"
         problems.append(Problem(("max_rounds",), msg))

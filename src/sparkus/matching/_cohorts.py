@@ -35,11 +35,11 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._circles import _size_iv
 from sparkus.matching._members import Members, members_iv
-from sparkus.model._checks import describe
 
 if TYPE_CHECKING:
     from sparkus.model import Population

@@ -12,9 +12,9 @@ from typing import Any, Final, TypeAlias
 import numpy as np
 from numpy.typing import NDArray
 
+from sparkus._checks import describe
 from sparkus._errors import Problem
 from sparkus.model import Population
-from sparkus.model._checks import describe
 
 __all__ = ["Members", "members_iv"]
 

@@ -17,13 +17,14 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from sparkus._checks import describe
 from sparkus._errors import InfeasibleError, Problem, SchemaError, SparkusWarning
+from sparkus._fields import not_one_of
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._plan_solve import Instance, Solution, TimedOut, Unsolvable, diagnose, solve
 from sparkus.matching._priors import EffectPriors
 from sparkus.matching._recommend import SupportPolicy, suitable
 from sparkus.model import Level, Population, Program, Provider, SupportType, unstructure
-from sparkus.model._checks import describe, not_one_of
 from sparkus.triage import ReadinessLevel, TriageResult
 
 __all__ = ["PlanConstraint", "SupportPlan", "plan_support"]

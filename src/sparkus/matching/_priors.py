@@ -14,17 +14,8 @@ from typing import Final
 import attrs
 
 from sparkus._errors import Problem
+from sparkus._fields import Record, checked, freeze, instance_of, mapping_of, member, number, text
 from sparkus.model import FrozenMapping, SupportType
-from sparkus.model._checks import (
-    Record,
-    checked,
-    freeze,
-    instance_of,
-    mapping_of,
-    member,
-    number,
-    text,
-)
 from sparkus.triage import ReadinessLevel
 
 __all__ = ["EffectPrior", "EffectPriors"]

@@ -15,18 +15,9 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._errors import Problem, SchemaError
+from sparkus._fields import Record, checked, freeze, instance_of, mapping_of, member, number, text
 from sparkus._results import Result, Table, format_number, render_text_table
 from sparkus.model import FrozenMapping, Goal, Level, Population, Program, Season, SupportType
-from sparkus.model._checks import (
-    Record,
-    checked,
-    freeze,
-    instance_of,
-    mapping_of,
-    member,
-    number,
-    text,
-)
 from sparkus.triage import ReadinessLevel, TriageResult
 
 __all__ = ["SupportPolicy", "SupportRecommendation", "SupportRule", "recommend_support"]

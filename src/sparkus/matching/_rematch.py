@@ -16,6 +16,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from sparkus._checks import check_rng
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._assign import (
@@ -28,7 +29,6 @@ from sparkus.matching._assign import (
     _labels_to_index,
     _matcher_iv,
     _result,
-    _rng_iv,
     _solve,
     _with_surcharge,
 )
@@ -195,7 +195,7 @@ def _rematch_iv(
         candidates, previous.capacity if capacity is None else capacity, forbidden, problems
     )
     found = _matcher_iv(previous.matcher if matcher is None else matcher, problems)
-    generator = _rng_iv(rng, problems)
+    generator = check_rng(rng, default=0, problems=problems)
     if inst is None or problems:
         raise SchemaError(problems)
     n, m = inst.arcs.n, inst.arcs.m

@@ -17,7 +17,9 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
+from sparkus._fields import not_one_of
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._plan import (
     PlanConstraint,
@@ -35,7 +37,6 @@ from sparkus.matching._plan_solve import min_cost
 from sparkus.matching._priors import EffectPriors
 from sparkus.matching._recommend import SupportPolicy
 from sparkus.model import Level, Population, Program, Provider, SupportType
-from sparkus.model._checks import describe, not_one_of
 from sparkus.triage import ReadinessLevel, TriageResult
 
 __all__ = ["BudgetFrontier", "ScenarioComparison", "budget_frontier", "compare_scenarios"]

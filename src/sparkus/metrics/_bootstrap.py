@@ -24,18 +24,19 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._errors import EstimationError, SparkusWarning
-from sparkus._results import Result, Table, format_number
-from sparkus.metrics._checks import (
+from sparkus._checks import (
     FloatArray,
     IntArray,
-    choice_check,
+    check_choice,
+    check_level,
+    check_rng,
     cluster_codes,
-    level_check,
     same_length,
     schema_error,
     vector,
 )
+from sparkus._errors import EstimationError, SparkusWarning
+from sparkus._results import Result, Table, format_number
 from sparkus.metrics._estimate import ConfidenceInterval
 
 __all__ = ["BootstrapResult", "bootstrap"]
@@ -146,7 +147,7 @@ class BootstrapResult(Result):
         SchemaError
             If `level` is not strictly between 0 and 1.
         """
-        value = level_check(level)
+        value = check_level(level)
         return _interval(self.bootstrap_distribution, value, self.bias_correction,
                          self.acceleration)  # fmt: skip
 
@@ -442,8 +443,8 @@ def _bootstrap_iv(
     if not callable(statistic):
         raise schema_error("statistic", f"expected a callable, got {type(statistic).__name__}")
     resamples = _integer(n_resamples, "n_resamples", 2)
-    choice_check(method, "method", METHODS)
-    level_check(level)
+    check_choice(method, "method", METHODS)
+    check_level(level)
     if not isinstance(paired, bool | np.bool_):
         raise schema_error("paired", f"expected True or False, got {paired!r}")
     if vectorized is None:
@@ -458,11 +459,7 @@ def _bootstrap_iv(
     groups_wanted = (
         None if jackknife_groups is None else _integer(jackknife_groups, "jackknife_groups", 2)
     )
-    if not (rng is None or isinstance(rng, np.random.Generator)) and (
-        isinstance(rng, bool) or not isinstance(rng, int | np.integer)
-    ):
-        msg = f"expected None, an int seed or a numpy.random.Generator, got {rng!r}"
-        raise schema_error("rng", msg)
+    generator = check_rng(rng)
     if paired and len(samples) > 1:
         same_length(*((f"data[{j}]", len(s)) for j, s in enumerate(samples)))
     groups = _groups(samples, bool(paired), clusters)
@@ -470,7 +467,6 @@ def _bootstrap_iv(
         batch_size = max(1, min(resamples, BATCH_ELEMENTS // max(1, *map(len, samples))))
     else:
         batch_size = _integer(batch, "batch", 1)
-    generator = np.random.default_rng(rng)
     return samples, groups, statistic, is_vectorized, batch_size, groups_wanted, generator
 
 

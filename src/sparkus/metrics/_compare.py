@@ -13,15 +13,8 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from sparkus._checks import BoolArray, FloatArray, check_level, indicator, same_length, vector
 from sparkus._errors import EstimationError
-from sparkus.metrics._checks import (
-    BoolArray,
-    FloatArray,
-    indicator,
-    level_check,
-    same_length,
-    vector,
-)
 from sparkus.metrics._estimate import (
     ConfidenceInterval,
     Estimate,
@@ -36,7 +29,7 @@ _NEWCOMBE: Final = "Newcombe hybrid score"
 
 
 def _welch_ttest_iv(x: object, y: object, level: object) -> tuple[FloatArray, FloatArray, float]:
-    value = level_check(level)
+    value = check_level(level)
     a, b = vector(x, "x", minimum=2), vector(y, "y", minimum=2)
     if np.ptp(a) == 0.0 and np.ptp(b) == 0.0:
         msg = "`x` and `y` are both constant: zero variance, so the t statistic is undefined"
@@ -106,7 +99,7 @@ def welch_ttest(x: npt.ArrayLike, y: npt.ArrayLike, *, level: float = 0.95) -> E
 
 
 def _paired_ttest_iv(pre: object, post: object, level: object) -> tuple[FloatArray, float]:
-    value = level_check(level)
+    value = check_level(level)
     before, after = vector(pre, "pre"), vector(post, "post")
     same_length(("pre", len(before)), ("post", len(after)))
     if len(before) < 2:
@@ -206,7 +199,7 @@ def newcombe_interval(
 def _compare_proportions_iv(
     x: object, y: object, level: object
 ) -> tuple[BoolArray, BoolArray, float]:
-    value = level_check(level)
+    value = check_level(level)
     a, b = indicator(x, "x"), indicator(y, "y")
     if len(a) == 0 or len(b) == 0:
         raise EstimationError(f"`{'x' if len(a) == 0 else 'y'}` is empty; pass at least one row")

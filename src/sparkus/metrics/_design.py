@@ -23,18 +23,18 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._errors import EstimationError
-from sparkus.metrics._checks import (
+from sparkus._checks import (
     FloatArray,
     IntArray,
-    choice_check,
+    check_choice,
+    check_level,
+    check_number,
     cluster_codes,
-    level_check,
-    number_check,
     same_length,
     schema_error,
     vector,
 )
+from sparkus._errors import EstimationError
 from sparkus.metrics._estimate import ConfidenceInterval, Estimate
 
 __all__ = ["icc", "mde", "power", "sample_size"]
@@ -108,10 +108,10 @@ class _Plan:
 def _plan_check(
     design: object, alpha: object, ratio: object, cluster_size: object, icc: object
 ) -> _Plan:
-    kind = choice_check(design, "design", _DESIGNS)
-    a = number_check(alpha, "alpha", low=0.0, high=1.0, low_open=True, high_open=True,
+    kind = check_choice(design, "design", _DESIGNS)
+    a = check_number(alpha, "alpha", low=0.0, high=1.0, low_open=True, high_open=True,
                      what="a significance level")  # fmt: skip
-    r = number_check(ratio, "ratio", low=0.0, low_open=True, what="a positive ratio n2 / n1")
+    r = check_number(ratio, "ratio", low=0.0, low_open=True, what="a positive ratio n2 / n1")
     if kind == "pre-post" and r != 1.0:
         raise schema_error("ratio", f"a pre-post design has one group; got ratio={ratio!r}")
     if kind != "clustered":
@@ -124,13 +124,13 @@ def _plan_check(
         missing = "cluster_size" if cluster_size is None else "icc"
         msg = "design='clustered' needs both `cluster_size` and `icc`"
         raise schema_error(missing, msg)
-    m = number_check(cluster_size, "cluster_size", low=1.0, what="a mean cluster size")
-    rho = number_check(icc, "icc", low=0.0, high=1.0, what="an intra-class correlation")
+    m = check_number(cluster_size, "cluster_size", low=1.0, what="a mean cluster size")
+    rho = check_number(icc, "icc", low=0.0, high=1.0, what="an intra-class correlation")
     return _Plan(kind, a, r, 1.0 + (m - 1.0) * rho, m)
 
 
 def _effect_check(effect: object, *, nonzero: bool) -> float:
-    value = number_check(effect, "effect", what="a standardised effect size")
+    value = check_number(effect, "effect", what="a standardised effect size")
     if nonzero and value == 0.0:
         msg = "an effect of 0 cannot be detected at any size; pass the smallest effect that matters"
         raise schema_error("effect", msg)
@@ -138,7 +138,7 @@ def _effect_check(effect: object, *, nonzero: bool) -> float:
 
 
 def _target_check(power: object, alpha: float) -> float:
-    value = number_check(power, "power", low=0.0, high=1.0, low_open=True, high_open=True,
+    value = check_number(power, "power", low=0.0, high=1.0, low_open=True, high_open=True,
                          what="a power")  # fmt: skip
     if value <= alpha:
         msg = f"expected a power above alpha = {alpha:g} (the power of a zero effect), got {value}"
@@ -147,7 +147,7 @@ def _target_check(power: object, alpha: float) -> float:
 
 
 def _size_check(n: object, plan: _Plan) -> float:
-    size = number_check(n, "n", low=0.0, low_open=True, what="a group size")
+    size = check_number(n, "n", low=0.0, low_open=True, what="a group size")
     plan.check_n(size, "n")
     return size
 
@@ -399,7 +399,7 @@ def _icc_interval(f: float, dfn: float, dfd: float, m0: float, level: float) -> 
 
 
 def _icc_iv(y: object, clusters: object, level: object) -> tuple[FloatArray, IntArray, int, float]:
-    value = level_check(level)
+    value = check_level(level)
     outcome = vector(y, "y", minimum=2)
     codes, count = cluster_codes(clusters, "clusters")
     same_length(("y", len(outcome)), ("clusters", len(codes)))

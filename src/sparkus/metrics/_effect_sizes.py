@@ -16,16 +16,16 @@ from typing import Final, Literal, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._errors import EstimationError
-from sparkus.metrics._checks import (
+from sparkus._checks import (
     FloatArray,
-    choice_check,
-    level_check,
-    number_check,
+    check_choice,
+    check_level,
+    check_number,
     same_length,
     schema_error,
     vector,
 )
+from sparkus._errors import EstimationError
 from sparkus.metrics._estimate import ConfidenceInterval, Estimate, t_pvalue
 
 __all__ = ["cohens_d", "convert_effect_size", "glass_delta", "hedges_g", "paired_dz"]
@@ -154,8 +154,8 @@ def _build(
 def _two_group_check(
     x: object, y: object, ci_method: object, level: object, *, minimum_x: int = 2
 ) -> tuple[FloatArray, FloatArray, CIMethod, float]:
-    method = choice_check(ci_method, "ci_method", _CI_METHODS)
-    value = level_check(level)
+    method = check_choice(ci_method, "ci_method", _CI_METHODS)
+    value = check_level(level)
     return vector(x, "x", minimum=minimum_x), vector(y, "y", minimum=2), method, value
 
 
@@ -270,7 +270,7 @@ def _hedges_correction(df: float, correction: Correction) -> float:
 def _hedges_g_iv(
     x: object, y: object, ci_method: object, level: object, correction: object
 ) -> tuple[FloatArray, FloatArray, CIMethod, float, Correction]:
-    how = choice_check(correction, "correction", _CORRECTIONS)
+    how = check_choice(correction, "correction", _CORRECTIONS)
     a, b, method, value = _two_group_check(x, y, ci_method, level)
     if len(a) + len(b) < 4:
         msg = f"Hedges' g needs at least 4 values in all (3 d.f. or more), got {len(a) + len(b)}"
@@ -435,8 +435,8 @@ def glass_delta(
 def _paired_dz_iv(
     pre: object, post: object, ci_method: object, level: object
 ) -> tuple[FloatArray, CIMethod, float]:
-    method = choice_check(ci_method, "ci_method", _CI_METHODS)
-    value = level_check(level)
+    method = check_choice(ci_method, "ci_method", _CI_METHODS)
+    value = check_level(level)
     before, after = vector(pre, "pre"), vector(post, "post")
     same_length(("pre", len(before)), ("post", len(after)))
     if len(before) < 2:
@@ -526,24 +526,24 @@ def paired_dz(
 def _convert_effect_size_iv(
     value: object, source: object, target: object, n1: object, n2: object
 ) -> tuple[float, Scale, Scale, float]:
-    origin = choice_check(source, "source", _SCALES)
-    goal = choice_check(target, "target", _SCALES)
+    origin = check_choice(source, "source", _SCALES)
+    goal = check_choice(target, "target", _SCALES)
     if (n1 is None) != (n2 is None):
         raise schema_error("n2" if n2 is None else "n1", "pass both `n1` and `n2`, or neither")
     if n1 is None:
         a = 4.0
     else:
-        size1 = number_check(n1, "n1", low=1.0, what="a group size of at least 1")
-        size2 = number_check(n2, "n2", low=1.0, what="a group size of at least 1")
+        size1 = check_number(n1, "n1", low=1.0, what="a group size of at least 1")
+        size2 = check_number(n2, "n2", low=1.0, what="a group size of at least 1")
         total = size1 + size2
         if total <= 2.0:
             raise schema_error("n2", f"expected n1 + n2 > 2, got {total:g}")
         a = (total * total - 2.0 * total) / (size1 * size2)
     if origin == "r":
-        x = number_check(value, "value", low=-1.0, high=1.0, low_open=True, high_open=True,
+        x = check_number(value, "value", low=-1.0, high=1.0, low_open=True, high_open=True,
                          what="a correlation")  # fmt: skip
     else:
-        x = number_check(value, "value", what="a finite number")
+        x = check_number(value, "value", what="a finite number")
     return x, origin, goal, a
 
 

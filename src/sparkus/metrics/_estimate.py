@@ -8,9 +8,9 @@ from typing import Any, NamedTuple
 
 import attrs
 
+from sparkus._checks import check_level
 from sparkus._errors import EstimationError
 from sparkus._results import Result, Table, format_number
-from sparkus.metrics._checks import level_check
 
 __all__ = ["ConfidenceInterval", "Estimate"]
 
@@ -36,7 +36,7 @@ class ConfidenceInterval(NamedTuple):
 
 
 def _check_level(_instance: object, attribute: attrs.Attribute[float], value: float) -> None:
-    level_check(value, attribute.name)
+    check_level(value, attribute.name)
 
 
 def _check_ci(
@@ -138,7 +138,7 @@ class Estimate(Result):
         NotImplementedError
             If the estimator that made this result cannot recompute its interval.
         """
-        value = level_check(level)
+        value = check_level(level)
         if self._interval is None:
             msg = f"{self.method} does not support intervals at other levels"
             raise NotImplementedError(msg)

@@ -29,8 +29,8 @@ from typing import Final, Literal, TypeAlias
 import attrs
 import numpy as np
 
+from sparkus._checks import BoolArray, FloatArray, IntArray, rows_text
 from sparkus._errors import EstimationError
-from sparkus.metrics._checks import BoolArray, FloatArray, IntArray, rows_text
 
 CovType: TypeAlias = Literal["nonrobust", "HC0", "HC1", "HC2", "HC3", "CR1"]
 Part: TypeAlias = FloatArray | BoolArray | None
@@ -98,7 +98,7 @@ def _describe_dependence(j: int, partners: Sequence[int], names: Sequence[str]) 
     return f"`{names[j]}` is (almost) a linear combination of {listed}"
 
 
-def _checked_cholesky(
+def checked_cholesky(
     gram: FloatArray,
     size: FloatArray,
     shift: FloatArray,
@@ -190,7 +190,7 @@ def fit_ols(
         xty += block.T @ (y[start : start + len(block)] - y_shift)
     length = np.sqrt(np.diag(gram))
     scale = np.where(length > 0, length, 1.0)
-    lower = _checked_cholesky(gram / np.outer(scale, scale), length, shift, intercept, names)
+    lower = checked_cholesky(gram / np.outer(scale, scale), length, shift, intercept, names)
 
     inverse_lower = linalg.solve_triangular(lower, np.eye(k), lower=True)
     inverse = (inverse_lower.T @ inverse_lower) / np.outer(scale, scale)  # (X̃'X̃)⁻¹

@@ -16,17 +16,17 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._errors import EstimationError
-from sparkus._results import Result, Table, format_number
-from sparkus.metrics._checks import (
+from sparkus._checks import (
     FloatArray,
-    choice_check,
-    level_check,
+    check_choice,
+    check_level,
     rows_text,
     same_length,
     schema_error,
     vector,
 )
+from sparkus._errors import EstimationError
+from sparkus._results import Result, Table, format_number
 from sparkus.metrics._estimate import ConfidenceInterval
 
 __all__ = ["MetaAnalysis", "fixed_effect", "random_effects"]
@@ -341,7 +341,7 @@ def random_effects(
     [0.215, 0.697]
     """
     y, v, names, lvl = _meta_iv(effects, variances, labels, level)
-    kind = choice_check(method, "method", TAU2_METHODS)
+    kind = check_choice(method, "method", TAU2_METHODS)
     given: object = hartung_knapp
     if not isinstance(given, bool | np.bool_):
         raise schema_error("hartung_knapp", f"expected True or False, got {hartung_knapp!r}")
@@ -384,7 +384,7 @@ def _meta_iv(
         names = tuple(str(x) for x in labels)
         if len(names) != k:
             raise schema_error("labels", f"expected {k} labels, one per study, got {len(names)}")
-    return y, v, names, level_check(level)
+    return y, v, names, check_level(level)
 
 
 # --------------------------------------------------------------------------------------------

@@ -7,8 +7,8 @@ from typing import Final, Literal, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
+from sparkus._checks import FloatArray, check_choice, rows_text, vector
 from sparkus._errors import EstimationError
-from sparkus.metrics._checks import FloatArray, choice_check, rows_text, vector
 
 __all__ = ["adjust_pvalues"]
 
@@ -17,7 +17,7 @@ _METHODS: Final[tuple[Adjustment, ...]] = ("fdr_bh", "holm", "bonferroni")
 
 
 def _adjust_pvalues_iv(p: object, method: object) -> tuple[FloatArray, Adjustment]:
-    how = choice_check(method, "method", _METHODS)
+    how = check_choice(method, "method", _METHODS)
     values = vector(p, "p", minimum=0)
     outside = (values < 0.0) | (values > 1.0)
     if outside.any():

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
+from sparkus._checks import schema_error
 from sparkus._errors import Problem, SchemaError
-from sparkus.metrics._checks import schema_error
 from sparkus.metrics._meta import MetaAnalysis
 
 if TYPE_CHECKING:

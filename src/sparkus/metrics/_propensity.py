@@ -35,18 +35,18 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._errors import EstimationError, NotFittedError
-from sparkus.metrics._checks import (
+from sparkus._checks import (
     BoolArray,
     FloatArray,
+    check_number,
     indicator,
-    matrix,
-    number_check,
+    named_matrix,
     rows_text,
     same_length,
     schema_error,
 )
-from sparkus.metrics._linalg import _checked_cholesky
+from sparkus._errors import EstimationError, NotFittedError
+from sparkus.metrics._linalg import checked_cholesky
 
 __all__ = ["PropensityModel"]
 
@@ -112,7 +112,7 @@ def design_check(X: FloatArray, names: Sequence[str]) -> tuple[FloatArray, Float
     # the rank check of the least-squares core, on the unit-diagonal cross products
     size = np.concatenate([[math.sqrt(n)], length])
     scale = np.where(size > 0, size, 1.0)
-    _checked_cholesky(
+    checked_cholesky(
         gram / np.outer(scale, scale), size, np.concatenate([[0.0], mean]), 0,
         ("intercept", *names),
     )  # fmt: skip
@@ -417,9 +417,9 @@ class PropensityModel:
         SchemaError
             If `treated` is not 0/1, or an option is invalid.
         """
-        tol = number_check(self.tol, "tol", low=0.0, low_open=True, what="a positive number")
+        tol = check_number(self.tol, "tol", low=0.0, low_open=True, what="a positive number")
         max_iter = _positive_int(self.max_iter, "max_iter")
-        design, labels = matrix(X, "X", names=names)
+        design, labels = named_matrix(X, "X", names=names)
         group = indicator(treated, "treated")
         same_length(("X", design.shape[0]), ("treated", len(group)))
         fit = fit_logit(design, group, labels, tol=tol, max_iter=max_iter)
@@ -464,7 +464,7 @@ class PropensityModel:
         if not self._fitted:
             msg = "this PropensityModel is not fitted yet; call fit(X, treated) first"
             raise NotFittedError(msg)
-        values, labels = matrix(X, "X", names=names)
+        values, labels = named_matrix(X, "X", names=names)
         if values.shape[1] != self.n_features_in_:
             msg = f"expected {self.n_features_in_} columns, as in fit, got {values.shape[1]}"
             raise schema_error("X", msg)

@@ -18,21 +18,21 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._errors import EstimationError, SparkusWarning
-from sparkus._results import Result, Table, format_number
-from sparkus.metrics._checks import (
+from sparkus._checks import (
     BoolArray,
     FloatArray,
     IntArray,
-    choice_check,
+    check_choice,
+    check_level,
     cluster_codes,
     indicator,
-    level_check,
-    matrix,
+    named_matrix,
     same_length,
     schema_error,
     vector,
 )
+from sparkus._errors import EstimationError, SparkusWarning
+from sparkus._results import Result, Table, format_number
 from sparkus.metrics._estimate import ConfidenceInterval, Estimate, wald_interval
 from sparkus.metrics._linalg import COV_TYPES, CovType, LinearFit, Part, fit_ols
 
@@ -143,7 +143,7 @@ class OLSResult(Result):
         SchemaError
             If `name` is not one of `names` (they are listed).
         """
-        index = self.names.index(choice_check(name, "name", self.names))
+        index = self.names.index(check_choice(name, "name", self.names))
         return _term(self, index, f"OLS coefficient of `{name}` ({self.cov} SE)")
 
     def confidence_interval(self, level: float = 0.95) -> FloatArray:
@@ -159,7 +159,7 @@ class OLSResult(Result):
         ndarray of float64, shape (k, 2)
             One row ``(low, high)`` per coefficient.
         """
-        return _intervals(self.params, self.se, self.df, level_check(level))
+        return _intervals(self.params, self.se, self.df, check_level(level))
 
     def _headline(self) -> str:
         return (
@@ -243,7 +243,7 @@ def _cov_check(cov: object, clusters: object) -> CovType:
     """The covariance kind: `cov`, or by default CR1 with clusters and HC1 without."""
     if cov is None:
         return "HC1" if clusters is None else "CR1"
-    kind = choice_check(cov, "cov", COV_TYPES)
+    kind = check_choice(cov, "cov", COV_TYPES)
     if kind == "CR1" and clusters is None:
         raise schema_error("clusters", "cov='CR1' needs `clusters`: one cluster label per row")
     if kind != "CR1" and clusters is not None:
@@ -293,7 +293,7 @@ def _covariates_check(
 ) -> tuple[FloatArray | None, tuple[str, ...]]:
     if covariates is None:
         return None, ()
-    values, names = matrix(covariates, "covariates")
+    values, names = named_matrix(covariates, "covariates")
     same_length(("y", n), ("covariates", values.shape[0]))
     clash = sorted(set(names) & set(reserved))
     if clash:
@@ -311,14 +311,14 @@ def _ols_iv(
     y: object, X: object, cov: object, clusters: object, intercept: object, names: object,
     level: object,
 ) -> tuple[FloatArray, tuple[Part, ...], tuple[str, ...], int | None, CovType, _Clusters | None, float]:  # fmt: skip
-    value = level_check(level)
+    value = check_level(level)
     kind = _cov_check(cov, clusters)
     if not isinstance(intercept, bool):
         raise schema_error("intercept", f"expected True or False, got {intercept!r}")
     outcome = vector(y, "y", minimum=2)
     if names is not None and (isinstance(names, str) or not isinstance(names, Sequence)):
         raise schema_error("names", f"expected a sequence of names, got {type(names).__name__}")
-    design, labels = matrix(X, "X", names=names)
+    design, labels = named_matrix(X, "X", names=names)
     same_length(("y", len(outcome)), ("X", design.shape[0]))
     if intercept:
         if "intercept" in labels:
@@ -423,7 +423,7 @@ def _ancova_iv(
     post: object, pre: object, treated: object, covariates: object, cov: object,
     clusters: object, level: object,
 ) -> tuple[FloatArray, tuple[Part, ...], tuple[str, ...], CovType, _Clusters | None, float]:  # fmt: skip
-    value = level_check(level)
+    value = check_level(level)
     kind = _cov_check(cov, clusters)
     outcome = _outcome(post, "post")
     baseline = vector(pre, "pre")
@@ -519,7 +519,7 @@ def _did_iv(
     y: object, treated: object, post: object, covariates: object, clusters: object,
     cov: object, level: object,
 ) -> tuple[FloatArray, tuple[Part, ...], tuple[str, ...], CovType, _Clusters | None, float]:  # fmt: skip
-    value = level_check(level)
+    value = check_level(level)
     kind = _cov_check(cov, clusters)
     outcome = _outcome(y, "y")
     group = indicator(treated, "treated")

@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias, cast
 import attrs
 import numpy as np
 
+from sparkus._checks import check_level, check_rng
 from sparkus._errors import Problem, SchemaError
-from sparkus._results import Result, Table, _to_jsonable
-from sparkus.metrics._checks import level_check
+from sparkus._results import Result, Table, to_jsonable
 from sparkus.metrics._estimate import ConfidenceInterval
 
 if TYPE_CHECKING:
@@ -435,8 +435,8 @@ class ROIResult(Result):
     def to_dict(self) -> dict[str, Any]:
         """Every field as JSON-ready data; benefits and costs as lists of their fields."""
         out = super().to_dict()
-        out["benefits"] = [_to_jsonable(attrs.asdict(b)) for b in self.benefits]
-        out["costs"] = [_to_jsonable(attrs.asdict(c)) for c in self.costs]
+        out["benefits"] = [to_jsonable(attrs.asdict(b)) for b in self.benefits]
+        out["costs"] = [to_jsonable(attrs.asdict(c)) for c in self.costs]
         return out
 
     def _headline(self) -> str:
@@ -569,7 +569,7 @@ def _roi_iv(
     benefits: object, costs: object, level: object, n_draws: object, rng: object,
     currency: object,
 ) -> tuple[tuple[Benefit, ...], tuple[Cost, ...], float, int, np.random.Generator, str]:  # fmt: skip
-    value = level_check(level)
+    value = check_level(level)
     items = cast(tuple[Benefit, ...], _items(benefits, "benefits", Benefit))
     loaded = _costs(costs)
     if not items:
@@ -589,14 +589,9 @@ def _roi_iv(
     ):
         msg = f"expected an integer of at least {_MIN_DRAWS}, got {n_draws!r}"
         raise SchemaError([Problem(("n_draws",), msg)])
-    if rng is not None and (
-        isinstance(rng, bool) or not isinstance(rng, int | np.integer | np.random.Generator)
-    ):
-        msg = f"expected None, an int seed or a numpy.random.Generator, got {rng!r}"
-        raise SchemaError([Problem(("rng",), msg)])
+    generator = check_rng(rng)
     if not isinstance(currency, str):
         raise SchemaError([Problem(("currency",), f"expected a str, got {currency!r}")])
-    generator = np.random.default_rng(cast(Any, rng))
     return items, loaded, value, int(n_draws), generator, currency
 
 

@@ -28,8 +28,8 @@ from typing import Any, Final, Literal, Self, TypeAlias
 import attrs
 import numpy as np
 
+from sparkus._checks import check_choice, check_number, schema_error
 from sparkus._results import Result, Table, format_number
-from sparkus.metrics._checks import choice_check, number_check, schema_error
 from sparkus.metrics._estimate import ConfidenceInterval, Estimate
 from sparkus.metrics._regression import OLSResult
 
@@ -151,7 +151,7 @@ _CONVERSIONS: Final = {
 def _e_value_iv(
     estimate: object, ci: object, measure: object, common_outcome: object
 ) -> tuple[float, tuple[float, float] | None, Measure, bool]:
-    kind = choice_check(measure, "measure", MEASURES)
+    kind = check_choice(measure, "measure", MEASURES)
     if not isinstance(common_outcome, bool):
         raise schema_error("common_outcome", f"expected True or False, got {common_outcome!r}")
     given: object = estimate
@@ -162,7 +162,7 @@ def _e_value_iv(
     positive = kind != "SMD"
     what = "a positive ratio" if positive else "a finite number"
     low = 0.0 if positive else -math.inf
-    value = number_check(given, "estimate", low=low, low_open=positive, what=what)
+    value = check_number(given, "estimate", low=low, low_open=positive, what=what)
     if ci is None:
         return value, None, kind, common_outcome
     try:
@@ -172,7 +172,7 @@ def _e_value_iv(
     if len(pair) != 2:
         raise schema_error("ci", f"expected a pair (low, high), got {len(pair)} values")
     limits = tuple(
-        number_check(v, f"ci[{i}]", low=low, low_open=positive, what=what)
+        check_number(v, f"ci[{i}]", low=low, low_open=positive, what=what)
         for i, v in enumerate(pair)
     )
     if not limits[0] <= value <= limits[1]:
@@ -386,7 +386,7 @@ class RobustnessValue(Result):
         >>> round(100 * rv.partial_r2, 2), round(100 * rv.rv_q, 2), round(100 * rv.rv_qa, 2)
         (2.19, 13.88, 7.63)
         """
-        t = number_check(statistic, "statistic", what="a finite t statistic")
+        t = check_number(statistic, "statistic", what="a finite t statistic")
         given_df: object = df
         if isinstance(given_df, bool) or not isinstance(given_df, int | np.integer) or df < 2:
             raise schema_error("df", f"expected an integer of at least 2, got {df!r}")
@@ -402,8 +402,8 @@ class RobustnessValue(Result):
     ) -> Self:  # fmt: skip
         from scipy import special
 
-        share = number_check(q, "q", low=0.0, low_open=True, what="a positive share")
-        level = number_check(alpha, "alpha", low=0.0, high=1.0, low_open=True, high_open=True,
+        share = check_number(q, "q", low=0.0, low_open=True, what="a positive share")
+        level = check_number(alpha, "alpha", low=0.0, high=1.0, low_open=True, high_open=True,
                              what="a significance level")  # fmt: skip
         f_q = share * abs(t) / math.sqrt(df)
         f_crit = abs(float(special.stdtrit(df - 1, level / 2.0))) / math.sqrt(df - 1)
@@ -518,7 +518,7 @@ def robustness_value(
             "statistic: refit with ols(..., cov='nonrobust')"
         )
         raise schema_error("result", msg)
-    index = result.names.index(choice_check(term, "term", result.names))
+    index = result.names.index(check_choice(term, "term", result.names))
     return RobustnessValue._build(
         term,
         float(result.params[index]),

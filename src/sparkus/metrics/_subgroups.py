@@ -15,21 +15,21 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._errors import EstimationError
-from sparkus._privacy import Group, distinct_groups, invalid_label_rows, suppress_small_groups
-from sparkus._results import Result, Table, format_number
-from sparkus.metrics._checks import (
+from sparkus._checks import (
     BoolArray,
     FloatArray,
-    choice_check,
+    check_choice,
+    check_level,
     indicator,
-    level_check,
-    matrix,
+    named_matrix,
     rows_text,
     same_length,
     schema_error,
     vector,
 )
+from sparkus._errors import EstimationError
+from sparkus._privacy import Group, distinct_groups, invalid_label_rows, suppress_small_groups
+from sparkus._results import Result, Table, format_number
 from sparkus.metrics._compare import welch_ttest
 from sparkus.metrics._estimate import Estimate
 from sparkus.metrics._multiple import Adjustment, adjust_pvalues
@@ -195,13 +195,13 @@ def _subgroup_effects_iv(
     y: object, treated: object, groups: object, pre: object, covariates: object,
     method: object, min_group_size: object, p_adjust: object, level: object,
 ) -> _Inputs:  # fmt: skip
-    value = level_check(level)
+    value = check_level(level)
     how: SubgroupMethod
     if method is None:
         how = "ancova" if pre is not None else "difference"
     else:
-        how = choice_check(method, "method", _METHODS)
-    adjust = choice_check(p_adjust, "p_adjust", _ADJUSTMENTS)
+        how = check_choice(method, "method", _METHODS)
+    adjust = check_choice(p_adjust, "p_adjust", _ADJUSTMENTS)
     minimum = _min_size(min_group_size)
     if how == "ancova" and pre is None:
         msg = "method='ancova' needs `pre`, the outcome before the program; or use 'difference'"
@@ -221,7 +221,7 @@ def _subgroup_effects_iv(
     extra: FloatArray | None = None
     names: tuple[str, ...] = ()
     if covariates is not None:
-        extra, names = matrix(covariates, "covariates")
+        extra, names = named_matrix(covariates, "covariates")
         same_length(("y", n), ("covariates", extra.shape[0]))
         clash = sorted(set(names) & {"intercept", "treated", "pre"})
         if clash:

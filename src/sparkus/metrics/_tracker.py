@@ -21,6 +21,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
 from sparkus._privacy import distinct_groups, suppress_small_groups
 from sparkus._results import Result, Table, format_number
@@ -33,9 +34,6 @@ from sparkus.model import (
     StepState,
     check_events,
 )
-from sparkus.model._checks import describe
-from sparkus.model._journeys import SECONDS_PER_DAY
-from sparkus.model._progress import NEVER, NONE, STATE_CODES
 
 __all__ = ["Dashboard", "Tracker"]
 
@@ -48,6 +46,11 @@ _STATE_FORMAT: Final = "sparkus.tracker"
 _STATE_VERSION: Final = 1
 _CHUNK: Final = 50_000
 _EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+SECONDS_PER_DAY: Final = 86_400
+NEVER: Final = JourneyProgress.NEVER
+NONE: Final = JourneyProgress.UNSET
+STATE_CODES: Final = JourneyProgress.STATES
+
 _OPEN: Final = (STATE_CODES.index(StepState.SCHEDULED), STATE_CODES.index(StepState.RESCHEDULED))
 _FIGURES: Final = {
     "participation": ("active", "participation_rate"),

@@ -39,27 +39,27 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._errors import EstimationError, SparkusWarning
-from sparkus._results import Result, Table, format_number
-from sparkus.metrics._checks import (
+from sparkus._checks import (
     BoolArray,
     FloatArray,
-    choice_check,
+    check_choice,
+    check_level,
+    check_number,
     indicator,
-    level_check,
-    matrix,
-    number_check,
+    named_matrix,
     same_length,
     schema_error,
     vector,
 )
+from sparkus._errors import EstimationError, SparkusWarning
+from sparkus._results import Result, Table, format_number
 from sparkus.metrics._estimate import (
     Estimate,
     finite_or_raise,
     normal_pvalue,
     wald_interval,
 )
-from sparkus.metrics._linalg import _checked_cholesky
+from sparkus.metrics._linalg import checked_cholesky
 from sparkus.metrics._propensity import LogitFit, combine_rows, dot, fit_logit, times_rows
 
 __all__ = ["OverlapDiagnostics", "aipw", "ipw", "overlap"]
@@ -227,7 +227,7 @@ class _Design:
 def _trim_check(trim: object) -> float | None:
     if trim is None:
         return None
-    return number_check(trim, "trim", low=0.0, high=0.5, low_open=True, high_open=True,
+    return check_number(trim, "trim", low=0.0, high=0.5, low_open=True, high_open=True,
                         what="a propensity threshold")  # fmt: skip
 
 
@@ -325,13 +325,13 @@ def _design(
     y: object, treated: object, X: object, estimand: object, trim: object, names: object,
 ) -> _Design:  # fmt: skip
     """Check the inputs, fit the propensity model (refitted after trimming), diagnose."""
-    kind = choice_check(estimand, "estimand", ESTIMANDS)
+    kind = check_choice(estimand, "estimand", ESTIMANDS)
     cut = _trim_check(trim)
     if names is not None and (isinstance(names, str) or not isinstance(names, Sequence)):
         raise schema_error("names", f"expected a sequence of names, got {type(names).__name__}")
     outcome = None if y is None else vector(y, "y", minimum=2)
     group = indicator(treated, "treated")
-    values, labels = matrix(X, "X", names=names)
+    values, labels = named_matrix(X, "X", names=names)
     lengths = [("treated", len(group)), ("X", values.shape[0])]
     if outcome is not None:
         lengths.insert(0, ("y", len(outcome)))
@@ -586,7 +586,7 @@ def ipw(
     >>> round(effect.estimate, 3), round(effect.se, 3), effect.ci_method
     (0.459, 0.153, 'normal')
     """
-    value = level_check(level)
+    value = check_level(level)
     d = _design(y, treated, X, estimand, trim, names)
     _warn(d.diagnostics, stacklevel=2)
     assert d.y is not None  # y was given
@@ -627,7 +627,7 @@ def _outcome_fit(
     design = np.column_stack([np.ones(m), centred]) / scale
     gram = design.T @ design
     try:
-        lower = _checked_cholesky(gram, size, np.concatenate([[0.0], mean]), 0,
+        lower = checked_cholesky(gram, size, np.concatenate([[0.0], mean]), 0,
                                   ("intercept", *names))  # fmt: skip
     except EstimationError as exc:
         raise EstimationError(f"in the {label} group's outcome model, {exc}") from None
@@ -726,7 +726,7 @@ def aipw(
     >>> [round(v, 3) for v in effect.ci]
     [0.371, 0.757]
     """
-    value = level_check(level)
+    value = check_level(level)
     d = _design(y, treated, X, estimand, trim, names)
     _warn(d.diagnostics, stacklevel=2)
     assert d.y is not None  # y was given

@@ -7,7 +7,7 @@ classes checked at construction; :class:`Population` holds many participants as 
 :class:`EventTable` with :func:`check_events` validates what happened on it.
 """
 
-from sparkus.model._checks import FrozenMapping
+from sparkus._fields import FrozenMapping
 from sparkus.model._document import SCHEMA_VERSION, ProgramDocument
 from sparkus.model._enums import (
     AssessmentSource,

@@ -8,7 +8,7 @@ from typing import Any, Final
 import attrs
 
 from sparkus._errors import Problem, SchemaError
-from sparkus.model._checks import Record, checked, instance_of, number, tuple_of
+from sparkus._fields import Record, checked, instance_of, number, tuple_of
 from sparkus.model._records import Assessment, Participant, Program, Provider
 
 __all__ = ["SCHEMA_VERSION", "ProgramDocument"]

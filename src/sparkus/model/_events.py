@@ -18,9 +18,9 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table
-from sparkus.model._checks import describe
 from sparkus.model._enums import EventKind, StepKind
 from sparkus.model._journeys import JourneySchedule, string_keys
 from sparkus.model._records import Event

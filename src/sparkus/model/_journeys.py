@@ -19,8 +19,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
-from sparkus.model._checks import describe
 from sparkus.model._enums import SupportType
 from sparkus.model._records import Journey, JourneyTemplate
 from sparkus.model._serialize import to_json

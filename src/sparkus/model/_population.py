@@ -18,8 +18,9 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
-from sparkus.model._checks import describe, language, text
+from sparkus._fields import language, text
 from sparkus.model._enums import Goal, Level
 from sparkus.model._records import Participant
 

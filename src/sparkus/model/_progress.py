@@ -101,6 +101,13 @@ class JourneyProgress:
     ('rescheduled', '2027-01-25')
     """
 
+    NEVER: Final = NEVER
+    """The time in ``first_done`` of a step never completed (the largest int64)."""
+    UNSET: Final = NONE
+    """The time in ``status``, ``moved_time``, ``rating_time`` and ``score_time`` of no event."""
+    STATES: Final = STATE_CODES
+    """The step states in the order of their codes (``tuple(StepState)``)."""
+
     def __init__(self, schedule: JourneySchedule) -> None:
         given: object = schedule
         if not isinstance(given, JourneySchedule):

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import attrs
 
 from sparkus._errors import Problem, SchemaError
-from sparkus.model._checks import (
+from sparkus._fields import (
     AttributeValue,
     FrozenMapping,
     Record,

@@ -17,8 +17,9 @@ from typing import Any, Final, TypeVar, cast
 import attrs
 import cattrs
 
+from sparkus._checks import describe
 from sparkus._errors import PathSegment, Problem, SchemaError
-from sparkus.model._checks import FrozenMapping, ItemsCheck, describe, field_check, not_one_of
+from sparkus._fields import FrozenMapping, ItemsCheck, field_check, not_one_of
 
 __all__ = ["from_json", "structure", "to_json", "unstructure"]
 

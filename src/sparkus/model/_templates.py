@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Final
 
 from sparkus._errors import Problem, SchemaError
-from sparkus.model._checks import not_one_of
+from sparkus._fields import not_one_of
 from sparkus.model._enums import Goal, Season, StepKind, SupportType
 from sparkus.model._records import JourneyTemplate, Step
 

@@ -10,8 +10,8 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._errors import Problem
+from sparkus._fields import Record, checked, freeze, mapping_of, member, number
 from sparkus.model import FrozenMapping, Goal, Level
-from sparkus.model._checks import Record, checked, freeze, mapping_of, member, number
 from sparkus.triage._levels import ReadinessLevel
 
 __all__ = ["DosagePolicy"]

@@ -6,8 +6,8 @@ from typing import Any, ClassVar, Self
 
 from numpy.typing import NDArray
 
+from sparkus._checks import check_matrix, check_n_features
 from sparkus._errors import NotFittedError, Problem, SchemaError
-from sparkus.triage._validation import check_matrix, check_n_features
 
 __all__ = ["Estimator"]
 

@@ -21,6 +21,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from sparkus._checks import check_rng
 from sparkus._errors import EstimationError, Problem, SchemaError, SparkusWarning
 from sparkus._results import Result, Table, format_number
 
@@ -1061,11 +1062,7 @@ def _cross_validate_iv(
         problems.append(Problem(("model",), msg))
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 2:
         problems.append(Problem(("k",), f"expected an integer of at least 2, got {k!r}"))
-    if not (rng is None or isinstance(rng, np.random.Generator)) and (
-        isinstance(rng, bool) or not isinstance(rng, int | np.integer)
-    ):
-        msg = f"expected None, an int seed or a numpy.random.Generator, got {rng!r}"
-        problems.append(Problem(("rng",), msg))
+    generator = check_rng(rng, problems=problems)
     n_x = _n_rows(X)
     if n_x is None:
         problems.append(Problem(("X",), f"expected an array-like of rows, got {type(X).__name__}"))
@@ -1089,7 +1086,7 @@ def _cross_validate_iv(
             f"{counts[smallest]} or gather more rows of that class"
         )
         raise SchemaError([Problem(("k",), msg)])
-    return codes, classes, labels, folds, np.random.default_rng(cast(Any, rng))
+    return codes, classes, labels, folds, generator
 
 
 def _stratified_folds(

@@ -10,8 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._errors import Problem, SchemaError
-from sparkus.model import Assessment, AssessmentSource, Population
-from sparkus.model._checks import (
+from sparkus._fields import (
     Record,
     boolean,
     checked,
@@ -22,6 +21,7 @@ from sparkus.model._checks import (
     text,
     tuple_of,
 )
+from sparkus.model import Assessment, AssessmentSource, Population
 
 __all__ = ["Features", "Instrument", "Item", "MissingPolicy", "default_instrument"]
 

@@ -16,13 +16,9 @@ from typing import Any, Final, Protocol, Self
 import numpy as np
 from numpy.typing import NDArray
 
+from sparkus._checks import check_labels, check_matrix, check_sample_weight
 from sparkus._errors import EstimationError, Problem, SchemaError, SparkusWarning
 from sparkus.triage._estimator import Estimator
-from sparkus.triage._validation import (
-    check_labels,
-    check_matrix,
-    check_sample_weight,
-)
 
 __all__ = ["LogisticReadinessModel"]
 

@@ -14,6 +14,7 @@ from typing import Any, Self
 import numpy as np
 from numpy.typing import NDArray
 
+from sparkus._checks import check_labels, check_matrix
 from sparkus._errors import EstimationError, Problem, SchemaError
 from sparkus.triage._estimator import Estimator
 from sparkus.triage._logistic import (
@@ -24,7 +25,6 @@ from sparkus.triage._logistic import (
     _weighted_moments,
     _weighted_variance,
 )
-from sparkus.triage._validation import check_labels, check_matrix
 
 __all__ = ["OrdinalReadinessModel"]
 

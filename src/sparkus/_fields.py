@@ -1,9 +1,10 @@
-"""Field checks shared by every record: each returns the problems it finds, never raises.
+"""Declared field checks and the :class:`Record` mixin, shared by every package's records.
 
 A check takes a value and returns a list of :class:`~sparkus.Problem` whose paths are relative to
-the value (the empty path is the value itself). Records declare a check per field in the field's
+the value (the empty path is the value itself); it never raises. Records (in :mod:`sparkus.model`,
+:mod:`sparkus.triage` and :mod:`sparkus.matching`) declare a check per field in the field's
 metadata; the same declaration serves records built in Python and records read from JSON, so a
-rule is written once.
+rule is written once. Checks of arguments at a function's door live in :mod:`sparkus._checks`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any, Final, TypeVar
 import attrs
 import numpy as np
 
+from sparkus._checks import describe, is_real
 from sparkus._errors import Problem, SchemaError
 
 Check = Callable[[object], list[Problem]]
@@ -31,16 +33,6 @@ _CURRENCY = re.compile(r"^[A-Z]{3}$")
 E = TypeVar("E", bound=enum.Enum)
 K = TypeVar("K")
 V = TypeVar("V")
-
-
-def describe(value: object) -> str:
-    """Say what arrived, for a message: ``str 'five'``, ``int 3``, ``None``."""
-    if value is None:
-        return "None"
-    text = repr(value)
-    if len(text) > 60:
-        text = text[:57] + "..."
-    return f"{type(value).__name__} {text}"
 
 
 def checked(check: Check) -> dict[str, Check]:
@@ -58,11 +50,6 @@ def _one(message: str) -> list[Problem]:
     return [Problem((), message)]
 
 
-def is_number(value: object) -> bool:
-    """True for int and float, but not bool (which JSON and humans mean as something else)."""
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def number(*, low: float | None = None, high: float | None = None, integer: bool = False) -> Check:
     """A finite number (an integer if `integer`) inside ``[low, high]``."""
     kind = "an integer" if integer else "a number"
@@ -71,7 +58,7 @@ def number(*, low: float | None = None, high: float | None = None, integer: bool
     def check(value: object) -> list[Problem]:
         if integer and not (isinstance(value, int) and not isinstance(value, bool)):
             return _one(f"expected {kind}{bounds}, got {describe(value)}")
-        if not is_number(value):
+        if not is_real(value):
             return _one(f"expected {kind}{bounds}, got {describe(value)}")
         try:
             x = float(value)  # type: ignore[arg-type]
@@ -127,7 +114,7 @@ def scale(value: object) -> list[Problem]:
     if (
         isinstance(value, tuple)
         and len(value) == 2
-        and all(is_number(v) and math.isfinite(v) for v in value)
+        and all(is_real(v) and math.isfinite(v) for v in value)
         and value[0] < value[1]
     ):
         return []
@@ -247,7 +234,7 @@ def attribute_value(value: object) -> list[Problem]:
     """A free attribute: a string, a bool, or a finite number."""
     if isinstance(value, str | bool):
         return []
-    if is_number(value):
+    if is_real(value):
         return _finite(value)
     return _one(f"expected a string, number or bool, got {describe(value)}")
 

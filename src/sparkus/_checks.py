@@ -1,0 +1,604 @@
+"""The input checks every package uses: scalars, options, ``rng``, and arrays.
+
+One module holds them so that a rule is written once and reads the same at every door:
+
+- **messages**: :func:`describe` (what arrived), :func:`rows_text` (which rows),
+  :func:`schema_error` (one problem at a parameter);
+- **scalars and options**: :func:`is_real`, :func:`check_number`, :func:`check_choice`,
+  :func:`check_level` (a confidence level) and :func:`check_rng` (the one ``rng=`` rule);
+- **arrays**: :func:`as_array`, the one intake for array-likes (lists, numpy, pandas, polars),
+  and the checks built on it: :func:`real_array`, :func:`vector`, :func:`named_matrix`,
+  :func:`indicator`, :func:`cluster_codes` and :func:`same_length` for estimators of effects, and
+  :func:`check_matrix`, :func:`check_labels`, :func:`check_sample_weight` and
+  :func:`check_n_features` for fitted classifiers.
+
+Every check raises :class:`~sparkus.SchemaError` naming the parameter (malformed input) or
+:class:`~sparkus.EstimationError` (data that cannot support an estimate: missing values, lengths
+that differ), never a bare numpy or Python exception. Scalar checks that run inside an ``_iv``
+helper collecting every problem take ``problems=``: they append to it instead of raising.
+
+Held whole (about 600 lines): it is one idea, the rules of input at the door, and a reader
+looking for how any argument is checked should find every rule here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, Final, TypeAlias, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._errors import EstimationError, Problem, SchemaError
+
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+IntArray: TypeAlias = npt.NDArray[np.intp]
+BoolArray: TypeAlias = npt.NDArray[np.bool_]
+
+MAX_LISTED: Final = 20
+"""How many offending cells an error lists one by one before it only counts the rest."""
+
+_MAX_ROWS_TEXT: Final = 10
+_S = TypeVar("_S", bound=str)
+
+
+# -- messages ----------------------------------------------------------------------------------
+
+
+def describe(value: object) -> str:
+    """Say what arrived, for a message: ``str 'five'``, ``int 3``, ``None``."""
+    if value is None:
+        return "None"
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{type(value).__name__} {text}"
+
+
+def rows_text(rows: npt.NDArray[np.integer[Any]]) -> str:
+    """``"rows 3, 17 and 52"``; past ten rows, the first ten and the count."""
+    shown = [str(int(r)) for r in rows[:_MAX_ROWS_TEXT]]
+    if len(rows) == 1:
+        return f"row {shown[0]}"
+    if len(rows) > _MAX_ROWS_TEXT:
+        return f"rows {', '.join(shown)}, ... ({len(rows):,} rows in all)"
+    return f"rows {', '.join(shown[:-1])} and {shown[-1]}"
+
+
+def schema_error(name: str, message: str) -> SchemaError:
+    """A SchemaError with one problem at parameter `name`."""
+    return SchemaError([Problem((name,), message)])
+
+
+def _fail(name: str, message: str, problems: list[Problem] | None) -> None:
+    """Append the problem to `problems`, or raise it when the caller collects none."""
+    if problems is None:
+        raise schema_error(name, message)
+    problems.append(Problem((name,), message))
+
+
+# -- scalars and options -----------------------------------------------------------------------
+
+
+def is_real(value: object) -> bool:
+    """True for Python and numpy ints and floats; False for bools (which mean something else)."""
+    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
+        value, bool | np.bool_
+    )
+
+
+def check_number(
+    value: object,
+    name: str,
+    *,
+    low: float = -math.inf,
+    high: float = math.inf,
+    low_open: bool = False,
+    high_open: bool = False,
+    integer: bool = False,
+    what: str | None = None,
+    problems: list[Problem] | None = None,
+) -> float:
+    """A finite real number (an integer if `integer`) within ``[low, high]``, ends open if asked.
+
+    Returns the number as a float; NaN when the problem was appended to `problems`.
+    """
+    kind = what or ("an integer" if integer else "a number")
+    if integer:
+        ok = isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
+    else:
+        ok = is_real(value)
+    if not ok:
+        _fail(name, f"expected {kind}{_bounds(low, high, low_open, high_open)}, got "
+                    f"{describe(value)}", problems)  # fmt: skip
+        return math.nan
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except OverflowError:
+        x = math.inf if value > 0 else -math.inf  # type: ignore[operator]
+    too_low = x <= low if low_open else x < low
+    too_high = x >= high if high_open else x > high
+    if not math.isfinite(x) or too_low or too_high:
+        _fail(name, f"expected {kind}{_bounds(low, high, low_open, high_open)}, got {value!r}",
+              problems)  # fmt: skip
+        return math.nan
+    return x
+
+
+def _bounds(low: float, high: float, low_open: bool, high_open: bool) -> str:
+    if math.isinf(low) and math.isinf(high):
+        return " (finite)"
+    if math.isinf(high):
+        return f" {'>' if low_open else '>='} {low:g}"
+    if math.isinf(low):
+        return f" {'<' if high_open else '<='} {high:g}"
+    left = "(" if low_open else "["
+    right = ")" if high_open else "]"
+    return f" in {left}{low:g}, {high:g}{right}"
+
+
+def check_choice(
+    value: object, name: str, allowed: Sequence[_S], *, problems: list[Problem] | None = None
+) -> _S:
+    """`value` if it is one of `allowed`, else a SchemaError listing them."""
+    for option in allowed:
+        if isinstance(value, str) and value == option:
+            return option
+    shown = ", ".join(repr(a) for a in allowed)
+    _fail(name, f"expected one of {shown}, got {value!r}", problems)
+    return allowed[0]
+
+
+def check_level(level: object, name: str = "level") -> float:
+    """A confidence level strictly between 0 and 1."""
+    if not is_real(level):
+        raise schema_error(name, f"expected a number between 0 and 1, got {level!r}")
+    value = float(level)  # type: ignore[arg-type]
+    if not 0.0 < value < 1.0:
+        msg = f"expected a number strictly between 0 and 1 (e.g. 0.95), got {level!r}"
+        raise schema_error(name, msg)
+    return value
+
+
+def check_rng(
+    rng: object,
+    name: str = "rng",
+    *,
+    default: int | None = None,
+    problems: list[Problem] | None = None,
+) -> np.random.Generator:
+    """The generator for ``rng=``: None, a non-negative int seed or a ``numpy.random.Generator``.
+
+    A generator is used as given (its state advances); a seed starts a new one; None starts one
+    from `default` (fresh entropy when `default` is None too). Anything else, a negative seed or
+    a bool included, is a SchemaError naming `name`.
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None:
+        return np.random.default_rng(default)
+    if isinstance(rng, int | np.integer) and not isinstance(rng, bool | np.bool_) and rng >= 0:
+        return np.random.default_rng(int(rng))
+    if isinstance(rng, int | np.integer) and not isinstance(rng, bool | np.bool_):
+        why = "a seed must be non-negative"
+    else:
+        why = f"got {describe(rng)}"
+    _fail(name, f"expected None, an int seed >= 0 or a numpy.random.Generator; {why}", problems)
+    return np.random.default_rng(0)
+
+
+# -- arrays: the one intake --------------------------------------------------------------------
+
+
+def as_array(value: object, name: str) -> npt.NDArray[Any]:
+    """`value` as a numpy array: the one intake for array-likes.
+
+    A numpy array passes as it is (no copy); a pandas or polars Series or DataFrame gives its
+    values (``to_numpy()``); a list, tuple or anything else numpy reads becomes an array. A
+    mapping, a string or ragged nesting is a SchemaError naming `name`, never numpy's error.
+    """
+    if isinstance(value, np.ndarray):
+        return value
+    if isinstance(value, Mapping | str | bytes):
+        msg = f"expected an array-like (a list, a numpy array or a Series), got {describe(value)}"
+        raise schema_error(name, msg)
+    to_numpy = getattr(value, "to_numpy", None)
+    try:
+        if callable(to_numpy):  # pandas and polars
+            return np.asarray(to_numpy())
+        return np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        msg = f"could not be read as an array ({exc}); pass a rectangular array-like"
+        raise schema_error(name, msg) from None
+
+
+def _is_missing(value: object) -> bool:
+    """None, a float NaN, or pandas' ``NA`` / ``NaT`` (recognised without importing pandas)."""
+    if value is None:
+        return True
+    if isinstance(value, float | np.floating):
+        return bool(np.isnan(value))
+    return type(value).__name__ in {"NAType", "NaTType"}
+
+
+def real_array(value: object, name: str) -> npt.NDArray[np.float64]:
+    """`value` as a float64 array (a view where possible); missing values become NaN.
+
+    Booleans count as 0 and 1. Strings, dates and other non-numbers are a SchemaError.
+    """
+    array = as_array(value, name)
+    kind = array.dtype.kind
+    if kind in "biuf":
+        return array.astype(np.float64, copy=False)
+    if kind == "O":
+        try:
+            flat = [math.nan if _is_missing(v) else _as_float(v) for v in array.ravel().tolist()]
+        except (TypeError, ValueError):
+            msg = "holds values that are not numbers; pass numbers (or booleans)"
+            raise schema_error(name, msg) from None
+        return np.array(flat, dtype=np.float64).reshape(array.shape)
+    msg = f"expected numbers, got an array of dtype {array.dtype}; pass numbers (or booleans)"
+    raise schema_error(name, msg)
+
+
+def _as_float(value: object) -> float:
+    if isinstance(value, str | bytes | complex):
+        raise TypeError(value)
+    return float(value)  # type: ignore[arg-type]
+
+
+def _not_finite(name: str, bad: BoolArray) -> EstimationError:
+    rows = np.flatnonzero(bad)
+    msg = (
+        f"`{name}` is missing or not finite (NaN or infinite) in {rows_text(rows)}; drop or "
+        "impute those rows first"
+    )
+    return EstimationError(msg)
+
+
+# -- arrays for estimators of effects ----------------------------------------------------------
+
+
+def vector(value: object, name: str, *, minimum: int = 1) -> FloatArray:
+    """A 1-D float64 array of finite numbers with at least `minimum` entries.
+
+    Missing or non-finite values and too few rows are an EstimationError (the data cannot
+    support the estimate); anything that is not a 1-D array of numbers is a SchemaError.
+    """
+    array = real_array(value, name)
+    if array.ndim != 1:
+        msg = f"expected a 1-D sequence of numbers, got an array of shape {array.shape}"
+        raise schema_error(name, msg)
+    bad = ~np.isfinite(array)
+    if bad.any():
+        raise _not_finite(name, bad)
+    if array.shape[0] < minimum:
+        msg = f"`{name}` has {array.shape[0]} values; at least {minimum} are needed"
+        raise EstimationError(msg)
+    return array
+
+
+def named_matrix(
+    value: object, name: str, *, names: Sequence[str] | None = None
+) -> tuple[FloatArray, tuple[str, ...]]:
+    """A 2-D float64 array of finite numbers and a name per column.
+
+    `value` is a 1-D or 2-D array-like, or anything with ``keys()`` that yields columns by name
+    (a mapping, a pandas or polars data frame). Array columns are named `names` or ``x1, x2, ...``.
+    """
+    keys = getattr(value, "keys", None)
+    if callable(keys) and not isinstance(value, np.ndarray):
+        if names is not None:
+            msg = "is only for arrays; the columns of a mapping or data frame are named by it"
+            raise schema_error("names", msg)
+        labels = tuple(str(k) for k in keys())
+        if not labels:
+            raise schema_error(name, "has no columns")
+        getter: Any = value
+        columns = [real_array(getter[k], f"{name}[{k!r}]") for k in keys()]
+        for label, column in zip(labels, columns, strict=True):
+            if column.ndim != 1:
+                msg = f"expected a 1-D column, got shape {column.shape}"
+                raise schema_error(f"{name}[{label!r}]", msg)
+        lengths = {len(c) for c in columns}
+        if len(lengths) != 1:
+            counts = ", ".join(f"{lab!r}: {len(c)}" for lab, c in zip(labels, columns, strict=True))
+            raise EstimationError(f"the columns of `{name}` differ in length ({counts})")
+        array = np.column_stack(columns)
+    else:
+        array = real_array(value, name)
+        if array.ndim == 1:
+            array = array[:, np.newaxis]
+        if array.ndim != 2:
+            msg = f"expected a 1-D or 2-D array of numbers, got shape {array.shape}"
+            raise schema_error(name, msg)
+        if array.shape[1] == 0:
+            raise schema_error(name, "has no columns")
+        if names is None:
+            labels = tuple(f"x{j + 1}" for j in range(array.shape[1]))
+        else:
+            labels = _column_names(names, array.shape[1])
+    bad = ~np.isfinite(array)
+    if bad.any():
+        raise _not_finite(name, np.asarray(bad.any(axis=1)))
+    return array, labels
+
+
+def _column_names(names: object, k: int) -> tuple[str, ...]:
+    if isinstance(names, str) or not isinstance(names, Sequence):
+        msg = f"expected a sequence of {k} column names, got {type(names).__name__}"
+        raise schema_error("names", msg)
+    labels = tuple(str(n) for n in names)
+    if len(labels) != k:
+        raise schema_error("names", f"expected {k} names, one per column, got {len(labels)}")
+    return labels
+
+
+def indicator(value: object, name: str) -> BoolArray:
+    """A 1-D boolean array from booleans or the numbers 0 and 1."""
+    array = vector(value, name)
+    bad = (array != 0.0) & (array != 1.0)
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        shown = ", ".join(f"{v:g}" for v in np.unique(array[bad])[:5])
+        msg = f"expected 0/1 or True/False, got {shown} in {rows_text(rows)}"
+        raise schema_error(name, msg)
+    return np.asarray(array == 1.0, dtype=np.bool_)
+
+
+def same_length(*arrays: tuple[str, int]) -> None:
+    """EstimationError naming every array whose length differs from the first's."""
+    (first, n), *others = arrays
+    wrong = [f"`{name}` has {m:,}" for name, m in others if m != n]
+    if wrong:
+        msg = (
+            f"inputs differ in length: `{first}` has {n:,} rows but {', '.join(wrong)}; pass one "
+            "value per row in each"
+        )
+        raise EstimationError(msg)
+
+
+def cluster_codes(value: object, name: str) -> tuple[IntArray, int]:
+    """Integer codes ``0 .. G-1``, one per row, and the number of clusters `G`."""
+    array = as_array(value, name)
+    if array.ndim != 1:
+        msg = f"expected a 1-D sequence of cluster labels, got an array of shape {array.shape}"
+        raise schema_error(name, msg)
+    n = array.shape[0]
+    if n == 0:
+        raise EstimationError(f"`{name}` is empty")
+    kind = array.dtype.kind
+    if kind in "iub":
+        ints = array.astype(np.int64, copy=False)
+        low, high = int(ints.min()), int(ints.max())
+        if high - low <= 4 * n:  # labels in a compact range: count them instead of sorting
+            codes = (ints - low).astype(np.intp, copy=False)
+            present = np.bincount(codes) > 0
+            count = int(np.count_nonzero(present))
+            if count < len(present):  # renumber 0 .. count - 1, skipping absent labels
+                codes = (np.cumsum(present) - 1)[codes]
+            return codes, count
+        uniq, inverse = np.unique(ints, return_inverse=True)
+        return inverse.reshape(-1).astype(np.intp, copy=False), len(uniq)
+    if kind == "f":
+        bad = ~np.isfinite(array)
+        if bad.any():
+            raise _not_finite(name, bad)
+    elif kind == "O":
+        bad = np.fromiter(
+            (_is_missing(v) or (isinstance(v, float) and not math.isfinite(v))
+             for v in array.tolist()),
+            dtype=bool,
+            count=n,
+        )  # fmt: skip
+        if bad.any():
+            raise _not_finite(name, bad)
+        try:
+            lookup: dict[Any, int] = {}
+            codes_list = [lookup.setdefault(v, len(lookup)) for v in array.tolist()]
+        except TypeError:
+            msg = "holds a label that cannot be hashed (a list?); pass scalar labels"
+            raise schema_error(name, msg) from None
+        return np.array(codes_list, dtype=np.intp), len(lookup)
+    elif kind not in "US":
+        msg = f"expected cluster labels (numbers or strings), got dtype {array.dtype}"
+        raise schema_error(name, msg)
+    uniq, inverse = np.unique(array, return_inverse=True)
+    return inverse.reshape(-1).astype(np.intp, copy=False), len(uniq)
+
+
+# -- arrays for fitted classifiers -------------------------------------------------------------
+
+
+def _shape_text(value: object) -> str:
+    shape = getattr(value, "shape", None)
+    dtype = getattr(value, "dtype", None)
+    if shape is not None and dtype is not None:
+        return f"{type(value).__name__} of shape {tuple(shape)} and dtype {dtype}"
+    return type(value).__name__
+
+
+def cell_problems(
+    name: str, rows: IntArray, cols: IntArray | None, what: str, fix: str
+) -> list[Problem]:
+    """One problem per offending cell (or row, if `cols` is None), then a count of the rest."""
+    listed = min(len(rows), MAX_LISTED)
+    problems: list[Problem] = []
+    for k in range(listed):
+        path: tuple[str | int, ...] = (
+            (name, int(rows[k])) if cols is None else (name, int(rows[k]), int(cols[k]))
+        )
+        problems.append(Problem(path, what))
+    rest = len(rows) - listed
+    if rest:
+        problems.append(Problem((name,), f"... and {rest} more {what} values not listed"))
+    problems.append(Problem((name,), fix))
+    return problems
+
+
+def _non_numeric_cells(array: npt.NDArray[Any]) -> tuple[IntArray, IntArray]:
+    """Row and column indices of the cells of an object array that are not real numbers."""
+    flat = array.reshape(-1)
+    bad = np.fromiter((not _is_real_cell(v) for v in flat), dtype=bool, count=flat.size)
+    rows, cols = np.nonzero(bad.reshape(array.shape))
+    return rows.astype(np.intp), cols.astype(np.intp)
+
+
+def _is_real_cell(value: object) -> bool:
+    if isinstance(value, str | bytes | complex | np.complexfloating):
+        return False
+    try:
+        float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def check_matrix(X: object, name: str = "X", *, copy: bool = True) -> FloatArray:
+    """A feature matrix as a C-contiguous float64 array, every value finite.
+
+    `X` is an array-like of shape (n_samples, n_features) with at least one row and one column;
+    booleans count as 0 and 1. With ``copy=False`` an array that is already C-contiguous
+    float64 is returned as it is (callers that never write into it save memory).
+
+    A SchemaError names offending cells as ``X[row][column]``: the first 20 one by one, then a
+    count of the rest.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> check_matrix([[1, 2], [3, 4]]).dtype
+    dtype('float64')
+    >>> try:
+    ...     check_matrix(np.array([[1.0, np.nan], [np.inf, 4.0]]))
+    ... except SchemaError as err:
+    ...     print(err)
+    3 problems in the input:
+      X[0][1]: NaN or infinite
+      X[1][0]: NaN or infinite
+      X: every value must be finite; drop or impute the rows named above
+    """
+    array = as_array(X, name)
+    if array.ndim != 2:
+        hint = " (reshape a single feature with X.reshape(-1, 1))" if array.ndim == 1 else ""
+        msg = f"expected a 2-D array (n_samples, n_features), got {array.ndim}-D{hint}"
+        raise schema_error(name, msg)
+    if array.shape[0] == 0 or array.shape[1] == 0:
+        msg = (
+            f"expected at least one row and one column, got shape {array.shape}; "
+            "pass a non-empty matrix"
+        )
+        raise schema_error(name, msg)
+    kind = array.dtype.kind
+    if kind == "O":
+        rows, cols = _non_numeric_cells(array)
+        if len(rows):
+            fix = "every value must be a real number; encode categories as numbers first"
+            raise SchemaError(cell_problems(name, rows, cols, "not a real number", fix))
+    elif kind not in "biuf":
+        msg = (
+            f"expected real numbers, got dtype {array.dtype}; "
+            "encode text, dates or complex values as real numbers first"
+        )
+        raise schema_error(name, msg)
+    out = np.array(array, dtype=np.float64, order="C", copy=copy or None)
+    # NaN and infinities make the sum non-finite; only then (or on overflow) look cell by cell,
+    # so that the common case needs no (n, p) temporary.
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = out.sum()
+    if not np.isfinite(total):
+        finite = np.isfinite(out)
+        if not finite.all():
+            rows, cols = np.nonzero(~finite)
+            fix = "every value must be finite; drop or impute the rows named above"
+            raise SchemaError(cell_problems(name, rows, cols, "NaN or infinite", fix))
+    return out
+
+
+def check_n_features(X: FloatArray, n_features_in: int, name: str = "X") -> None:
+    """A SchemaError unless `X` has the `n_features_in` columns the estimator was fitted on."""
+    if X.shape[1] != n_features_in:
+        msg = (
+            f"has {X.shape[1]} features, but the model was fitted on {n_features_in}; "
+            "pass the same columns, in the same order, as in fit"
+        )
+        raise schema_error(name, msg)
+
+
+def check_labels(y: object, n_rows: int, name: str = "y") -> npt.NDArray[Any]:
+    """One label per row (numbers, strings or enum members, none missing) as a 1-D array.
+
+    The result is a view of `y` where numpy allows; callers must not write into it.
+
+    Examples
+    --------
+    >>> check_labels(["a", "b", "a"], 3)
+    array(['a', 'b', 'a'], dtype='<U1')
+    >>> try:
+    ...     check_labels([0, 1], 3)
+    ... except SchemaError as err:
+    ...     print(err)
+    1 problem in the input:
+      y: has 2 labels but X has 3 rows; pass one label per row
+    """
+    array = as_array(y, name)
+    if array.ndim == 2 and array.shape[1] == 1:
+        msg = f"expected a 1-D array of labels, got shape {array.shape}; pass y.ravel()"
+        raise schema_error(name, msg)
+    if array.ndim != 1:
+        raise schema_error(name, f"expected a 1-D array of labels, got {_shape_text(array)}")
+    if array.shape[0] != n_rows:
+        msg = f"has {array.shape[0]} labels but X has {n_rows} rows; pass one label per row"
+        raise schema_error(name, msg)
+    kind = array.dtype.kind
+    missing: BoolArray | None = None
+    if kind in "fc":
+        missing = ~np.isfinite(array)
+    elif kind == "O":
+        missing = np.fromiter(
+            (_is_missing(v) or (isinstance(v, float) and not np.isfinite(v)) for v in array),
+            dtype=bool,
+            count=array.shape[0],
+        )
+    elif kind not in "biuSU":
+        msg = f"expected labels as numbers, strings or enum members, got dtype {array.dtype}"
+        raise schema_error(name, msg)
+    if missing is not None and missing.any():
+        (rows,) = np.nonzero(missing)
+        fix = "every row needs a label; drop the rows named above"
+        raise SchemaError(cell_problems(name, rows, None, "missing or infinite label", fix))
+    return array
+
+
+def check_sample_weight(
+    sample_weight: object, n_rows: int, name: str = "sample_weight"
+) -> FloatArray:
+    """Per-row weights as a fresh float64 array; None means every row weighs 1.
+
+    Weights are finite and non-negative with a positive sum, one per row.
+
+    Examples
+    --------
+    >>> check_sample_weight(None, 3)
+    array([1., 1., 1.])
+    """
+    if sample_weight is None:
+        return np.ones(n_rows)
+    array = as_array(sample_weight, name)
+    if array.ndim != 1:
+        raise schema_error(name, f"expected a 1-D array of weights, got {_shape_text(array)}")
+    if array.shape[0] != n_rows:
+        msg = f"has {array.shape[0]} weights but X has {n_rows} rows; pass one weight per row"
+        raise schema_error(name, msg)
+    if array.dtype.kind not in "biuf":
+        raise schema_error(name, f"expected real numbers, got dtype {array.dtype}")
+    out = np.array(array, dtype=np.float64, copy=True)
+    bad = ~(np.isfinite(out) & (out >= 0))
+    if bad.any():
+        (rows,) = np.nonzero(bad)
+        fix = "weights must be finite and non-negative"
+        raise SchemaError(cell_problems(name, rows, None, "negative, NaN or infinite", fix))
+    if not out.sum() > 0:
+        raise schema_error(name, "all weights are zero; at least one row must carry weight")
+    return out
