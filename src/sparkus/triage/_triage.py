@@ -11,8 +11,8 @@ import numpy.typing as npt
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
 from sparkus.model import Population, Program, SupportType
+from sparkus.triage._cross_validate import ProbabilisticClassifier
 from sparkus.triage._dosage import DosagePolicy
-from sparkus.triage._evaluate import ProbabilisticClassifier
 from sparkus.triage._instrument import Features, Instrument, MissingPolicy, default_instrument
 from sparkus.triage._levels import ReadinessLevel
 from sparkus.triage._rubric import RubricClassifier
