@@ -177,18 +177,26 @@ class Population:
 
     def __getitem__(self, name: str) -> np.ndarray[Any, Any]:
         """The stored (read-only) array of column `name`: codes for categorical columns."""
+        self._check_column(name)
+        return self._columns[name]
+
+    def _check_column(self, name: str) -> None:
+        """A KeyError listing the columns if there is no column `name`."""
         if name not in self._columns:
             known = ", ".join(self._schema)
             msg = f"no column {name!r}; the population has: {known}"
             raise KeyError(msg)
-        return self._columns[name]
 
     def __contains__(self, name: object) -> bool:
         return name in self._columns
 
     def decode(self, name: str) -> np.ndarray[Any, Any]:
         """Column `name` in its external form: strings, tuples, manager ids, None for missing."""
-        stored = self[name]  # raises a KeyError listing the columns if there is no such one
+        self._check_column(name)
+        return self._decoded(name)
+
+    def _decoded(self, name: str) -> np.ndarray[Any, Any]:
+        stored = self._columns[name]
         spec = self._schema[name]
         if spec.kind == "reference":
             ids = np.empty(len(self) + 1, dtype=object)
@@ -212,11 +220,11 @@ class Population:
 
         ``Population.from_columns(pop.to_columns(), scales=pop.scales) == pop``.
         """
-        return {name: self.decode(name) for name in self._schema}
+        return {name: self._decoded(name) for name in self._schema}
 
     def to_records(self) -> list[Participant]:
         """One :class:`Participant` per row; free attributes go to ``attributes``."""
-        data = {name: self.decode(name).tolist() for name in self._schema}
+        data = {name: self._decoded(name).tolist() for name in self._schema}
         extras = self.attributes
         records = []
         for i in range(len(self)):
