@@ -17,7 +17,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import as_array
+from sparkus._checks import as_array, check_number
 from sparkus._errors import Problem, SchemaError
 from sparkus._privacy import Group, distinct_groups, invalid_label_rows, suppress_small_groups
 from sparkus._results import Result, Table, format_number
@@ -197,13 +197,7 @@ def _audit_iv(
     if labels is not None:
         truth, more = _bool_array(labels, "labels", n)
         problems += more
-    if (
-        isinstance(min_group_size, bool)
-        or not isinstance(min_group_size, int | np.integer)
-        or min_group_size < 1
-    ):
-        msg = f"expected an integer of at least 1, got {min_group_size!r}"
-        problems.append(Problem(("min_group_size",), msg))
+    check_number(min_group_size, "min_group_size", low=1, integer=True, problems=problems)
     if problems:
         raise SchemaError(problems)
     return chosen, group_array, truth, int(cast(int, min_group_size))

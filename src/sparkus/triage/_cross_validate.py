@@ -16,7 +16,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import check_rng
+from sparkus._checks import check_number, check_rng
 from sparkus._errors import EstimationError, Problem, SchemaError
 from sparkus._results import Result, Table, format_number
 from sparkus.triage._labels import (
@@ -178,8 +178,7 @@ def _cross_validate_iv(
             "with fit(X, y) and predict_proba(X)"
         )
         problems.append(Problem(("model",), msg))
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 2:
-        problems.append(Problem(("k",), f"expected an integer of at least 2, got {k!r}"))
+    check_number(k, "k", low=2, integer=True, problems=problems)
     generator = check_rng(rng, problems=problems)
     n_x = _n_rows(X)
     if n_x is None:

@@ -16,6 +16,7 @@ from typing import Final, Literal, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
+from sparkus._checks import check_number
 from sparkus._errors import Problem, SchemaError
 from sparkus.triage._labels import (
     check_classes,
@@ -68,21 +69,10 @@ def _probabilistic_check(
     return codes, check_proba(proba, len(codes), len(labels)), labels
 
 
-def _n_bins_check(n_bins: object) -> int:
-    if not isinstance(n_bins, int | np.integer) or isinstance(n_bins, bool) or n_bins < 1:
-        msg = f"expected an integer of at least 1, got {n_bins!r}"
-        raise SchemaError([Problem(("n_bins",), msg)])
-    return int(n_bins)
-
-
-# --------------------------------------------------------------------------------------------
-# Public functions
-# --------------------------------------------------------------------------------------------
-
-
 def _paired_check(
     y_true: object, y_pred: object, labels: object
 ) -> tuple[IntArray, IntArray, tuple[Hashable, ...]]:
+    """The shared checks of every metric that compares predicted labels with true ones."""
     true = labels_array(y_true, "y_true")
     pred = labels_array(y_pred, "y_pred")
     problems = length_problems([("y_true", len(true)), ("y_pred", len(pred))])
@@ -94,6 +84,15 @@ def _paired_check(
     else:
         order = check_classes(labels, "labels", minimum=1)
     return encode(true, order, "y_true", "labels"), encode(pred, order, "y_pred", "labels"), order
+
+
+def _n_bins_check(n_bins: object) -> int:
+    return int(check_number(n_bins, "n_bins", low=1, integer=True))
+
+
+# --------------------------------------------------------------------------------------------
+# Public functions
+# --------------------------------------------------------------------------------------------
 
 
 def _confusion_matrix_iv(

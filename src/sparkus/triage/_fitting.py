@@ -17,6 +17,7 @@ from typing import Any, Final, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from sparkus._checks import check_number
 from sparkus._errors import Problem, SparkusWarning
 
 __all__ = [
@@ -67,8 +68,7 @@ def check_optimiser_options(tol: object, max_iter: object) -> list[Problem]:
     problems: list[Problem] = []
     if positive_number(tol) is None:
         problems.append(Problem(("tol",), f"expected a positive finite number, got {tol!r}"))
-    if isinstance(max_iter, bool) or not isinstance(max_iter, numbers.Integral) or max_iter < 1:
-        problems.append(Problem(("max_iter",), f"expected an integer >= 1, got {max_iter!r}"))
+    check_number(max_iter, "max_iter", low=1, integer=True, problems=problems)
     return problems
 
 
