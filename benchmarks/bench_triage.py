@@ -53,7 +53,7 @@ def _data(n: int, p: int = 20, n_classes: int = 4) -> tuple[Any, Any]:
 
 
 def _sparkus_model(tol: float) -> Any:
-    from sparkus.triage._logistic import LogisticReadinessModel
+    from sparkus.triage import LogisticReadinessModel
 
     return LogisticReadinessModel(C=1.0, tol=tol, max_iter=1000)
 

@@ -8,6 +8,7 @@ classes checked at construction; :class:`Population` holds many participants as 
 """
 
 from sparkus._fields import FrozenMapping
+from sparkus.model._columns import Column, ColumnKind
 from sparkus.model._document import SCHEMA_VERSION, ProgramDocument
 from sparkus.model._enums import (
     AssessmentSource,
@@ -18,9 +19,10 @@ from sparkus.model._enums import (
     StepKind,
     SupportType,
 )
-from sparkus.model._events import EventCheck, EventTable, RejectedEvent, check_events
+from sparkus.model._event_check import EventCheck, RejectedEvent, check_events
+from sparkus.model._event_table import EventTable
 from sparkus.model._journeys import JourneySchedule, StepState, schedule_journeys
-from sparkus.model._population import Column, ColumnKind, FrameLike, Population
+from sparkus.model._population import FrameLike, Population
 from sparkus.model._progress import JourneyProgress
 from sparkus.model._records import (
     Assessment,

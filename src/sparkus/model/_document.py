@@ -9,6 +9,7 @@ import attrs
 
 from sparkus._errors import Problem, SchemaError
 from sparkus._fields import Record, checked, instance_of, number, tuple_of
+from sparkus.model._columns import read_columns, record_columns
 from sparkus.model._records import Assessment, Participant, Program, Provider
 
 __all__ = ["SCHEMA_VERSION", "ProgramDocument"]
@@ -106,11 +107,9 @@ def _document_problems(
     Each list pairs a record with its index in the document, so problems point at the right
     place even when some records could not be read.
     """
-    from sparkus.model._population import Population
-
     problems: list[Problem] = []
     try:
-        Population.from_records(r for _, r in participants)
+        read_columns(record_columns(r for _, r in participants), {})
     except SchemaError as error:
         index = [i for i, _ in participants]
         for p in error.problems:

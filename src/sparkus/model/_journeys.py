@@ -23,7 +23,7 @@ from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
 from sparkus.model._enums import SupportType
 from sparkus.model._records import Journey, JourneyTemplate
-from sparkus.model._serialize import to_json
+from sparkus.model._serialize import json_text
 
 __all__ = ["JourneySchedule", "StepState", "schedule_journeys"]
 
@@ -179,7 +179,7 @@ class JourneySchedule:
         object.__setattr__(self, "_id_keys", keys[order])
         object.__setattr__(self, "_id_rows", order.astype(np.int64))
         digest = hashlib.blake2b(digest_size=16)
-        digest.update(to_json(self.template).encode())
+        digest.update(json_text(self.template).encode())
         for array in (self.ids, self.start, self.support, self.sessions, self.offsets):
             digest.update(np.ascontiguousarray(array).tobytes())
         digest.update(str(self.follow_up_days).encode())

@@ -8,73 +8,17 @@ integer array.
 
 from __future__ import annotations
 
-import enum
-import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from itertools import repeat
-from typing import Any, Final, Literal, Protocol, TypeAlias, cast
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol, cast
 
-import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import describe
-from sparkus._errors import Problem, SchemaError
-from sparkus._fields import language, text
+from sparkus.model._columns import CORE, Column, read_columns, record_columns
 from sparkus.model._enums import Goal, Level
 from sparkus.model._records import Participant
 
-__all__ = ["Column", "ColumnKind", "FrameLike", "Population"]
-
-ColumnKind: TypeAlias = Literal["id", "reference", "category", "tuple", "float", "int", "bool"]
-Category: TypeAlias = str | tuple[str, ...]
-Scale: TypeAlias = tuple[float, float]
-
-_ROWS_SHOWN: Final = 20
-_ROOT: Final = "participants"
-_LEVELS: Final = tuple(level.value for level in Level)
-_GOALS: Final = tuple(goal.value for goal in Goal)
-
-
-@attrs.frozen
-class Column:
-    """The declared schema of one population column.
-
-    .. versionadded:: 0.1
-
-    Parameters
-    ----------
-    name : str
-        Column name.
-    kind : {"id", "reference", "category", "tuple", "float", "int", "bool"}
-        How it is stored: ``id`` as strings; ``reference`` as row indices (-1: none);
-        ``category`` and ``tuple`` as int32 codes into `categories` (-1: none); the rest as
-        float64, int64 or bool arrays.
-    categories : tuple
-        The sorted categories of a ``category`` (strings) or ``tuple`` (tuples of strings)
-        column; for ``level`` the fixed order of :class:`Level`.
-    scale : tuple of (float, float) or None
-        For scores: the lowest and highest possible value.
-    required : bool
-        Whether a caller must supply the column.
-
-    Examples
-    --------
-    >>> from sparkus.model import Population
-    >>> pop = Population.from_columns({
-    ...     "id": ["a", "b"], "level": ["manager", "manager"], "department": ["Sales", "Sales"],
-    ...     "tenure_years": [1.0, 2.0], "motivation": [4.0, 3.0]}, scales={"motivation": (1, 5)})
-    >>> pop.schema["motivation"]
-    Column(name='motivation', kind='float', categories=(), scale=(1.0, 5.0), required=False)
-    >>> pop.schema["level"].categories
-    ('executive', 'senior_leader', 'manager', 'individual_contributor')
-    """
-
-    name: str
-    kind: ColumnKind
-    categories: tuple[Category, ...] = ()
-    scale: Scale | None = None
-    required: bool = False
+__all__ = ["FrameLike", "Population"]
 
 
 class FrameLike(Protocol):
@@ -87,129 +31,6 @@ class FrameLike(Protocol):
     def columns(self) -> Iterable[Any]: ...
 
     def __getitem__(self, key: Any, /) -> Any: ...
-
-
-_CORE: Final = ("id", "level", "department", "tenure_years", "manager_id", "team",
-                "utc_offset", "languages", "focus_goals")  # fmt: skip
-_REQUIRED: Final = frozenset({"id", "level", "department", "tenure_years"})
-
-
-class _Collector:
-    """Gathers problems by row, capping how many rows are listed per column and reason."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def rows(self, column: str, rows: npt.ArrayLike, message: Callable[[int], str]) -> None:
-        index = np.flatnonzero(np.asarray(rows)) if np.asarray(rows).dtype == bool else rows
-        index = np.asarray(index, dtype=np.int64)
-        for row in index[:_ROWS_SHOWN].tolist():
-            self.problems.append(Problem((_ROOT, row, column), message(row)))
-        if index.size > _ROWS_SHOWN:
-            more = f"... and {index.size - _ROWS_SHOWN:,} more rows with the same problem"
-            self.problems.append(Problem((_ROOT, column), more))
-
-    def column(self, column: str, message: str) -> None:
-        self.problems.append(Problem((column,), message))
-
-    def raise_if_any(self) -> None:
-        if self.problems:
-            raise SchemaError(self.problems)
-
-
-def _is_missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def _as_array(name: str, values: object) -> np.ndarray[Any, Any]:
-    """A column as a 1-d array, each row kept as given.
-
-    numpy arrays pass as they are; other sequences become object arrays, so that numpy never
-    coerces a mixed list (``[1, "x"]``, ``[True, 2.0]``) into something the caller did not write.
-    """
-    if isinstance(values, np.ndarray):
-        if values.ndim == 1:
-            return values
-        if values.ndim == 2:  # e.g. languages as a 2-d array: one row per person
-            return np.fromiter(iter(values), dtype=object, count=values.shape[0])
-    elif not isinstance(values, str | bytes | Mapping) and isinstance(values, Iterable):
-        if hasattr(values, "__array__") and not isinstance(values, list | tuple):
-            return _as_array(name, np.asarray(values))  # a pandas or polars Series
-        rows = list(values)
-        return np.fromiter(rows, dtype=object, count=len(rows))
-    msg = f"expected a column (a sequence with one value per participant), got {describe(values)}"
-    raise SchemaError([Problem((name,), msg)])
-
-
-def _as_list(values: np.ndarray[Any, Any]) -> list[Any]:
-    return cast(list[Any], values.tolist())
-
-
-Parsed: TypeAlias = tuple[Category | None, str | None]
-"""A raw value parsed: (category, None) if valid, (None, None) if missing, (None, why) if bad."""
-
-
-def _distinct(values: list[Any]) -> tuple[npt.NDArray[np.int64], list[Any]]:
-    """Codes into the distinct values, in order of first appearance.
-
-    Only the distinct values are then parsed and checked, so a million rows with a handful of
-    departments cost one hashing pass in C, not a million checks in Python.
-    """
-    try:
-        distinct = list(dict.fromkeys(values))
-    except TypeError:  # unhashable rows (lists): key them by a hashable stand-in
-        keys = [_hashable(v) for v in values]
-        first = dict(zip(reversed(keys), reversed(values), strict=True))
-        distinct_keys = list(dict.fromkeys(keys))
-        code = {k: i for i, k in enumerate(distinct_keys)}
-        codes = np.fromiter(map(code.__getitem__, keys), dtype=np.int64, count=len(keys))
-        return codes, [first[k] for k in distinct_keys]
-    code = {v: i for i, v in enumerate(distinct)}
-    return np.fromiter(map(code.__getitem__, values), dtype=np.int64, count=len(values)), distinct
-
-
-def _hashable(value: object) -> object:
-    if isinstance(value, list | np.ndarray):
-        return ("\0list", tuple(_hashable(v) for v in value))
-    try:
-        hash(value)
-    except TypeError:
-        return ("\0id", id(value))
-    return value
-
-
-def _encode(
-    name: str,
-    values: list[Any],
-    parse: Callable[[Any], Parsed],
-    collector: _Collector,
-    fixed: tuple[Category, ...] | None = None,
-) -> tuple[npt.NDArray[np.int32], tuple[Category, ...]]:
-    """Integer codes (-1: missing) into sorted (or `fixed`) categories; bad rows reported."""
-    distinct_codes, distinct = _distinct(values)
-    parsed = [parse(v) for v in distinct]
-    if fixed is None:
-        found = {c for c, why in parsed if why is None and c is not None}
-        categories: tuple[Category, ...] = tuple(sorted(found))
-    else:
-        categories = fixed
-    position = {c: i for i, c in enumerate(categories)}
-    remap = np.array(
-        [-2 if why is not None else -1 if c is None else position[c] for c, why in parsed] + [-1],
-        dtype=np.int32,
-    )
-    codes = remap[distinct_codes]
-    collector.rows(name, codes == -2, lambda i: parse(values[i])[1] or "")
-    return codes, categories
-
-
-def _enum_value(value: object) -> object:
-    return value.value if isinstance(value, enum.Enum) else value
-
-
-def _text_key(value: object) -> str | None:
-    """A valid text value, or None if it is not one (reported by the caller)."""
-    return value if isinstance(value, str) and not text(value) else None
 
 
 class Population:
@@ -286,7 +107,7 @@ class Population:
         SchemaError
             Listing every problem with its row and column.
         """
-        return _build(columns, dict(scales or {}))
+        return Population(*read_columns(columns, dict(scales or {})))
 
     @classmethod
     def from_frame(
@@ -307,7 +128,7 @@ class Population:
         ['R&D', 'R&D']
         """
         columns = {str(label): np.asarray(frame[label]) for label in frame.columns}
-        return _build(columns, dict(scales or {}))
+        return Population(*read_columns(columns, dict(scales or {})))
 
     @classmethod
     def from_records(cls, records: Iterable[Participant]) -> Population:
@@ -327,31 +148,7 @@ class Population:
         >>> pop.to_records()[1].attributes["site"]
         'Lima'
         """
-        records = list(records)
-        collector = _Collector()
-        given: list[object] = list(records)
-        for i, record in enumerate(given):
-            if not isinstance(record, Participant):
-                collector.problems.append(
-                    Problem((_ROOT, i), f"expected a Participant, got {describe(record)}")
-                )
-        collector.raise_if_any()
-        columns: dict[str, list[Any]] = {
-            name: [getattr(r, name) for r in records] for name in _CORE
-        }
-        keys = dict.fromkeys(k for r in records[:1] for k in r.attributes)
-        for i, record in enumerate(records):
-            if record.attributes.keys() != keys.keys():
-                missing = sorted(set(keys) - set(record.attributes))
-                extra = sorted(set(record.attributes) - set(keys))
-                msg = "every participant needs the same attributes as participants[0]"
-                detail = f"; missing {missing}" if missing else ""
-                detail += f"; unexpected {extra}" if extra else ""
-                collector.problems.append(Problem((_ROOT, i, "attributes"), msg + detail))
-        collector.raise_if_any()
-        for key in keys:
-            columns[key] = [r.attributes[key] for r in records]
-        return _build({k: _object_array(v) for k, v in columns.items()}, {})
+        return Population(*read_columns(record_columns(records), {}))
 
     # -- access ------------------------------------------------------------------------------
 
@@ -368,7 +165,7 @@ class Population:
     @property
     def attributes(self) -> tuple[str, ...]:
         """Names of the free-attribute columns."""
-        return tuple(name for name in self._schema if name not in _CORE)
+        return tuple(name for name in self._schema if name not in CORE)
 
     @property
     def ids(self) -> npt.NDArray[np.str_]:
@@ -380,18 +177,26 @@ class Population:
 
     def __getitem__(self, name: str) -> np.ndarray[Any, Any]:
         """The stored (read-only) array of column `name`: codes for categorical columns."""
+        self._check_column(name)
+        return self._columns[name]
+
+    def _check_column(self, name: str) -> None:
+        """A KeyError listing the columns if there is no column `name`."""
         if name not in self._columns:
             known = ", ".join(self._schema)
             msg = f"no column {name!r}; the population has: {known}"
             raise KeyError(msg)
-        return self._columns[name]
 
     def __contains__(self, name: object) -> bool:
         return name in self._columns
 
     def decode(self, name: str) -> np.ndarray[Any, Any]:
         """Column `name` in its external form: strings, tuples, manager ids, None for missing."""
-        stored = self[name]  # raises a KeyError listing the columns if there is no such one
+        self._check_column(name)
+        return self._decoded(name)
+
+    def _decoded(self, name: str) -> np.ndarray[Any, Any]:
+        stored = self._columns[name]
         spec = self._schema[name]
         if spec.kind == "reference":
             ids = np.empty(len(self) + 1, dtype=object)
@@ -415,15 +220,15 @@ class Population:
 
         ``Population.from_columns(pop.to_columns(), scales=pop.scales) == pop``.
         """
-        return {name: self.decode(name) for name in self._schema}
+        return {name: self._decoded(name) for name in self._schema}
 
     def to_records(self) -> list[Participant]:
         """One :class:`Participant` per row; free attributes go to ``attributes``."""
-        data = {name: self.decode(name).tolist() for name in self._schema}
+        data = {name: self._decoded(name).tolist() for name in self._schema}
         extras = self.attributes
         records = []
         for i in range(len(self)):
-            row = {name: data[name][i] for name in _CORE}
+            row = {name: data[name][i] for name in CORE}
             row["level"] = Level(row["level"])
             row["focus_goals"] = tuple(Goal(g) for g in (row["focus_goals"] or ()))
             row["languages"] = row["languages"] or ()
@@ -445,316 +250,3 @@ class Population:
     def __repr__(self) -> str:
         extra = f", attributes={list(self.attributes)}" if self.attributes else ""
         return f"Population(n={len(self)}{extra})"
-
-
-def _object_array(values: Sequence[Any]) -> np.ndarray[Any, Any]:
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out
-
-
-# -- building and checking ---------------------------------------------------------------------
-
-
-def _build(columns: Mapping[str, object], scales: dict[str, tuple[float, float]]) -> Population:
-    collector = _Collector()
-    if not isinstance(columns, Mapping):
-        raise SchemaError([Problem((), f"expected a mapping of columns, got {describe(columns)}")])
-    arrays: dict[str, np.ndarray[Any, Any]] = {}
-    for key, values in columns.items():
-        try:
-            arrays[str(key)] = _as_array(str(key), values)
-        except SchemaError as error:
-            collector.problems.extend(error.problems)
-    collector.raise_if_any()
-    for name in sorted(_REQUIRED - arrays.keys()):
-        collector.column(name, "required column is missing")
-    for name in sorted(scales.keys() - arrays.keys()):
-        collector.column(name, "has a declared scale but no such column")
-    lengths = {name: values.shape[0] for name, values in arrays.items()}
-    if len(set(lengths.values())) > 1:
-        shown = ", ".join(f"{k}={v}" for k, v in lengths.items())
-        collector.column("columns", f"columns must have equal lengths, got {shown}")
-    collector.raise_if_any()
-    n = next(iter(lengths.values()), 0)
-
-    stored: dict[str, np.ndarray[Any, Any]] = {}
-    schema: dict[str, Column] = {}
-
-    ids = _ids(arrays["id"], collector)
-    stored["id"], schema["id"] = ids, Column("id", "id", required=True)
-    stored["level"], schema["level"] = _category(
-        "level", _as_list(arrays["level"]), collector, fixed=_LEVELS, required=True
-    )
-    for name, required in (("department", True), ("team", False)):
-        values = _as_list(arrays[name]) if name in arrays else [None] * n
-        stored[name], schema[name] = _category(name, values, collector, required=required)
-    stored["tenure_years"], schema["tenure_years"] = _floats(
-        "tenure_years", arrays["tenure_years"], collector, low=0.0, required=True
-    )
-    offsets = arrays.get("utc_offset", np.zeros(n))
-    stored["utc_offset"], schema["utc_offset"] = _floats(
-        "utc_offset", offsets, collector, low=-12.0, high=14.0
-    )
-    stored["manager_id"], schema["manager_id"] = _references(
-        ids, _as_list(arrays["manager_id"]) if "manager_id" in arrays else [None] * n, collector
-    )
-    for name, fixed in (("languages", None), ("focus_goals", _GOALS)):
-        values = _as_list(arrays[name]) if name in arrays else [()] * n
-        stored[name], schema[name] = _tuples(name, values, collector, fixed)
-    for name, array in arrays.items():
-        if name not in _CORE:
-            stored[name], schema[name] = _attribute(name, array, scales.get(name), collector)
-    collector.raise_if_any()
-    _check_tree(ids, stored["manager_id"], collector)
-    collector.raise_if_any()
-    return Population(stored, schema)
-
-
-def _id_problem(value: object) -> str:
-    if isinstance(value, str) and value:
-        return f"{value!r} has leading or trailing white space"
-    return f"expected a non-empty string id, got {describe(value)}"
-
-
-def _ids(array: np.ndarray[Any, Any], collector: _Collector) -> npt.NDArray[np.str_]:
-    values = _as_list(array)
-    if array.dtype.kind == "U":  # the usual case: checked in C, not row by row
-        bad = (np.char.str_len(array) == 0) | (np.char.strip(array) != array)
-    else:
-        bad = np.fromiter((_text_key(v) is None for v in values), dtype=bool, count=len(values))
-        array = np.asarray([v if isinstance(v, str) else "" for v in values], dtype=np.str_)
-    collector.rows("id", bad, lambda i: _id_problem(values[i]))
-    listed = _as_list(array)
-    if len(dict.fromkeys(listed)) < len(listed):  # rare: find the repeats
-        first: dict[str, int] = {}
-        repeats = [i for i, v in enumerate(listed) if first.setdefault(v, i) != i and not bad[i]]
-        collector.rows(
-            "id", repeats, lambda i: f"{values[i]!r} repeats participants[{first[values[i]]}]"
-        )
-    return array.copy()
-
-
-def _category(
-    name: str,
-    values: list[Any],
-    collector: _Collector,
-    *,
-    fixed: tuple[str, ...] | None = None,
-    required: bool = False,
-    any_text: bool = False,
-) -> tuple[npt.NDArray[np.int32], Column]:
-    def parse(value: object) -> Parsed:
-        if not required and _is_missing(value):
-            return None, None
-        if any_text and isinstance(value, str):
-            return value, None
-        value = _enum_value(value)
-        if fixed is not None:
-            if isinstance(value, str) and value in fixed:
-                return value, None
-            return None, f"{value!r} is not one of {', '.join(fixed)}"
-        if _text_key(value) is None:
-            return None, f"expected a non-empty string, got {describe(value)}"
-        return cast(str, value), None
-
-    codes, categories = _encode(name, values, parse, collector, fixed)
-    return codes, Column(name, "category", categories=categories, required=required)
-
-
-def _split(value: object) -> tuple[Any, ...] | None:
-    """A row of a tuple column as a tuple (None if it is neither a string nor a sequence)."""
-    if isinstance(value, str):
-        return tuple(part.strip() for part in value.split(";") if part.strip())
-    if isinstance(value, list | tuple | np.ndarray):
-        return tuple(_enum_value(v) for v in value)
-    return None
-
-
-def _tuples(
-    name: str, values: list[Any], collector: _Collector, fixed: tuple[str, ...] | None
-) -> tuple[npt.NDArray[np.int32], Column]:
-    def parse(value: object) -> Parsed:
-        items = _split(value)
-        if items is None:
-            return None, f"expected a list of strings, got {describe(value)}"
-        for item in items:
-            if fixed is not None and item not in fixed:
-                return None, f"{item!r} is not one of {', '.join(fixed)}"
-            if fixed is None and (found := language(item)):
-                return None, found[0].message
-        if len(set(items)) != len(items):
-            return None, f"{items!r} has repeated items"
-        return items, None
-
-    codes, categories = _encode(name, values, parse, collector)
-    return codes, Column(name, "tuple", categories=categories)
-
-
-def _floats(
-    name: str,
-    values: npt.ArrayLike,
-    collector: _Collector,
-    *,
-    low: float | None = None,
-    high: float | None = None,
-    required: bool = False,
-) -> tuple[npt.NDArray[np.float64], Column]:
-    array, not_numbers = _numeric(name, values, collector)
-    finite = np.isfinite(array)
-    collector.rows(
-        name, ~finite & ~not_numbers, lambda i: f"{float(array[i])!r} is not a finite number"
-    )
-    outside = finite & (
-        ((array < low) if low is not None else False)
-        | ((array > high) if high is not None else False)
-    )
-    if np.any(outside):
-        bounds = (
-            f"from {low:g} to {high:g}" if low is not None and high is not None else f">= {low:g}"
-        )
-        collector.rows(
-            name, outside, lambda i: f"{float(array[i])!r} is out of range; expected {bounds}"
-        )
-    return array, Column(name, "float", required=required)
-
-
-def _numeric(
-    name: str, values: npt.ArrayLike, collector: _Collector
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
-    """Values as float64, and the rows that were not numbers at all (reported here)."""
-    raw = np.asarray(values)
-    if raw.dtype.kind in "iuf":
-        return raw.astype(np.float64, copy=True), np.zeros(raw.shape[0], dtype=bool)
-    items = _as_list(raw)
-    bad = np.fromiter((not _is_number_like(v) for v in items), dtype=bool, count=len(items))
-    collector.rows(name, bad, lambda i: f"expected a number, got {describe(items[i])}")
-    array = np.array([np.nan if b else float(v) for v, b in zip(items, bad, strict=True)])
-    return array.astype(np.float64), bad
-
-
-def _is_number_like(value: object) -> bool:
-    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
-        value, bool | np.bool_
-    )
-
-
-def _references(
-    ids: npt.NDArray[np.str_], values: list[Any], collector: _Collector
-) -> tuple[npt.NDArray[np.int64], Column]:
-    row_of: dict[object, int] = dict(zip(ids.tolist(), range(ids.shape[0]), strict=True))
-    row_of[None] = -1
-    try:
-        index = np.fromiter(map(row_of.get, values, repeat(-2)), dtype=np.int64, count=len(values))
-    except TypeError:  # an unhashable value: reported below
-        index = np.fromiter((row_of.get(_hashable(v), -2) for v in values), np.int64, len(values))
-    unknown = np.flatnonzero(index == -2)
-    missing = [i for i in unknown.tolist() if _is_missing(values[i])]
-    index[missing] = -1
-    unknown = np.setdiff1d(unknown, missing)
-    wrong_type = [i for i in unknown.tolist() if not isinstance(values[i], str)]
-    collector.rows(
-        "manager_id",
-        wrong_type,
-        lambda i: f"expected a participant id or None, got {describe(values[i])}",
-    )
-    collector.rows(
-        "manager_id",
-        np.setdiff1d(unknown, wrong_type),
-        lambda i: (
-            f"{values[i]!r} names no participant; every manager must be a row of the population"
-        ),
-    )
-    self_managed = index == np.arange(len(values))
-    collector.rows(
-        "manager_id", self_managed, lambda i: f"{values[i]!r} cannot be their own manager"
-    )
-    return index, Column("manager_id", "reference")
-
-
-def _check_tree(
-    ids: npt.NDArray[np.str_], parent: npt.NDArray[np.int64], collector: _Collector
-) -> None:
-    """Report every cycle in the manager tree, by pointer doubling (no loop over people)."""
-    n = parent.shape[0]
-    jump = parent.copy()
-    for _ in range(max(1, math.ceil(math.log2(n + 1)) + 1)):
-        alive = jump >= 0
-        if not alive.any():
-            return
-        jump[alive] = jump[jump[alive]]
-    # After 2**k >= n steps a node still pointing at someone leads into a cycle; jump[x] is on it.
-    on_cycle = np.unique(jump[jump >= 0])
-    reported: set[int] = set()
-    for start in on_cycle.tolist():
-        if start in reported:
-            continue
-        cycle = [start]
-        node = int(parent[start])
-        while node != start:
-            cycle.append(node)
-            node = int(parent[node])
-        reported.update(cycle)
-        first = min(cycle)
-        k = cycle.index(first)
-        cycle = cycle[k:] + cycle[:k]
-        path = " -> ".join(repr(str(ids[i])) for i in [*cycle, first])
-        collector.problems.append(
-            Problem((_ROOT, first, "manager_id"), f"the manager tree has a cycle: {path}")
-        )
-
-
-def _attribute(
-    name: str, values: npt.ArrayLike, scale: tuple[float, float] | None, collector: _Collector
-) -> tuple[np.ndarray[Any, Any], Column]:
-    raw = np.asarray(values)
-    if raw.dtype.kind == "U":
-        return _category(name, _as_list(raw), collector, required=True, any_text=True)
-    if raw.dtype.kind == "b":
-        return raw.copy(), Column(name, "bool")
-    if raw.dtype.kind in "iu" and scale is None:
-        if raw.dtype.kind == "u" and raw.size and raw.max() > np.iinfo(np.int64).max:
-            collector.column(name, "holds integers too large for a 64-bit integer column")
-        return raw.astype(np.int64), Column(name, "int")
-    if raw.dtype.kind in "iuf":
-        return _scored(name, raw, scale, collector)
-    items = _as_list(raw)
-    if items and all(isinstance(v, bool | np.bool_) for v in items):
-        return np.array(items, dtype=bool), Column(name, "bool")
-    if items and all(_is_number_like(v) for v in items):
-        try:
-            if all(isinstance(v, int | np.integer) for v in items) and scale is None:
-                return np.array(items, dtype=np.int64), Column(name, "int")
-            return _scored(name, np.array(items, dtype=np.float64), scale, collector)
-        except OverflowError:
-            collector.column(name, "holds numbers too large for a 64-bit column")
-            return np.zeros(len(items)), Column(name, "float")
-    if all(isinstance(v, str) for v in items):
-        codes, column = _category(name, items, collector, required=True, any_text=True)
-        return codes, column
-    kinds = sorted({type(v).__name__ for v in items})
-    collector.column(
-        name,
-        f"an attribute column must hold one type (numbers, bools or strings), got {', '.join(kinds)}",
-    )
-    return np.zeros(len(items)), Column(name, "float")
-
-
-def _scored(
-    name: str, array: npt.NDArray[Any], scale: tuple[float, float] | None, collector: _Collector
-) -> tuple[npt.NDArray[np.float64], Column]:
-    if scale is None:
-        values, column = _floats(name, array, collector)
-        return values, column
-    low, high = float(scale[0]), float(scale[1])
-    if not (math.isfinite(low) and math.isfinite(high) and low < high):
-        collector.column(
-            name, f"scale must be (lowest, highest) with lowest < highest, got {scale!r}"
-        )
-        return array.astype(np.float64), Column(name, "float")
-    values, _ = _floats(name, array, collector)
-    outside = np.isfinite(values) & ((values < low) | (values > high))
-    collector.rows(
-        name, outside, lambda i: f"{float(values[i])!r} is outside the scale {low:g} to {high:g}"
-    )
-    return values, Column(name, "float", scale=(low, high))

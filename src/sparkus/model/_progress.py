@@ -20,7 +20,8 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._errors import Problem, SchemaError
-from sparkus.model._events import (
+from sparkus.model._event_check import Encoded
+from sparkus.model._event_table import (
     ACTIVITY,
     COMPLETED,
     KINDS,
@@ -28,7 +29,6 @@ from sparkus.model._events import (
     RATED,
     RESCHEDULED,
     SKIPPED,
-    Encoded,
 )
 from sparkus.model._journeys import SECONDS_PER_DAY, JourneySchedule, StepState
 

@@ -21,7 +21,7 @@ from sparkus._checks import describe
 from sparkus._errors import PathSegment, Problem, SchemaError
 from sparkus._fields import FrozenMapping, ItemsCheck, field_check, not_one_of
 
-__all__ = ["from_json", "structure", "to_json", "unstructure"]
+__all__ = ["from_json", "json_text", "structure", "to_json", "unstructure"]
 
 T = TypeVar("T")
 _Hook = Callable[[Any, Any], Any]
@@ -281,9 +281,17 @@ def structure(data: object, cls: type[T]) -> T:
       level: 'boss' is not one of executive, senior_leader, manager, individual_contributor
       tenure_years: required field is missing
     """
+    _record_class_iv(cls)
+    return _structure(data, cls)
+
+
+def _record_class_iv(cls: object) -> None:
     if not attrs.has(cast(Any, cls)):
         msg = f"`cls` must be a sparkus record class, got {cls!r}"
         raise TypeError(msg)
+
+
+def _structure(data: object, cls: type[T]) -> T:
     result: T = _CONVERTER.structure(data, cls)
     return result
 
@@ -305,7 +313,14 @@ def to_json(obj: object, *, indent: int | None = None) -> str:
     if not attrs.has(type(obj)):
         msg = f"`obj` must be a sparkus record, got {describe(obj)}"
         raise TypeError(msg)
-    return json.dumps(unstructure(obj), indent=indent, allow_nan=False, ensure_ascii=False)
+    return json_text(obj, indent)
+
+
+def json_text(obj: object, indent: int | None = None) -> str:
+    """The JSON of a record already known to be one: what :func:`~sparkus.model.to_json` writes past its door."""
+    return json.dumps(
+        _CONVERTER.unstructure(obj), indent=indent, allow_nan=False, ensure_ascii=False
+    )
 
 
 def from_json(text: str | bytes, cls: type[T]) -> T:
@@ -339,4 +354,5 @@ def from_json(text: str | bytes, cls: type[T]) -> T:
     except json.JSONDecodeError as error:
         msg = f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
         raise _fail(msg) from None
-    return structure(data, cls)
+    _record_class_iv(cls)
+    return _structure(data, cls)

@@ -5,15 +5,15 @@ conventions. :func:`triage` turns answers into a level, a review flag and a dose
 """
 
 from sparkus.triage._audit import FOUR_FIFTHS, AuditResult, audit
-from sparkus.triage._dosage import DosagePolicy
-from sparkus.triage._evaluate import (
-    ClassificationReport,
-    ClassMetrics,
+from sparkus.triage._cross_validate import (
     CrossValidationResult,
     ProbabilisticClassifier,
+    cross_validate,
+)
+from sparkus.triage._dosage import DosagePolicy
+from sparkus.triage._evaluate import (
     brier_score,
     confusion_matrix,
-    cross_validate,
     evaluate,
     expected_calibration_error,
     precision_recall_f1,
@@ -24,6 +24,7 @@ from sparkus.triage._levels import ReadinessLevel
 from sparkus.triage._logistic import LogisticReadinessModel
 from sparkus.triage._ordinal import OrdinalReadinessModel
 from sparkus.triage._rubric import Explanation, RubricClassifier
+from sparkus.triage._scores import ClassificationReport, ClassMetrics
 from sparkus.triage._triage import TriageResult, triage
 
 __all__ = [

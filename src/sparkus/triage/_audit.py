@@ -17,10 +17,11 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from sparkus._checks import as_array, check_number
 from sparkus._errors import Problem, SchemaError
 from sparkus._privacy import Group, distinct_groups, invalid_label_rows, suppress_small_groups
 from sparkus._results import Result, Table, format_number
-from sparkus.triage._evaluate import _row_problems, _same_length
+from sparkus.triage._labels import length_problems, row_problems
 
 __all__ = ["AuditResult", "audit"]
 
@@ -149,18 +150,10 @@ class AuditResult(Result):
         return tables
 
 
-def _array(value: object, name: str) -> npt.NDArray[Any]:
-    try:
-        return np.asarray(value)
-    except (TypeError, ValueError) as exc:
-        msg = f"could not be read as an array ({exc}); pass one value per person"
-        raise SchemaError([Problem((name,), msg)]) from None
-
-
 def _bool_array(
     value: object, name: str, n: int | None
 ) -> tuple[npt.NDArray[np.bool_], list[Problem]]:
-    array = _array(value, name)
+    array = as_array(value, name)
     if array.ndim != 1:
         msg = f"expected a 1-D array of booleans, got an array of shape {array.shape}"
         return np.zeros(0, dtype=bool), [Problem((name,), msg)]
@@ -171,12 +164,12 @@ def _bool_array(
         )
         return np.zeros(0, dtype=bool), [Problem((name,), msg)]
     if n is not None and array.shape[0] != n:
-        return array, _same_length([("groups", n), (name, array.shape[0])])
+        return array, length_problems([("groups", n), (name, array.shape[0])])
     return array, []
 
 
 def _groups_array(value: object) -> tuple[npt.NDArray[Any], list[Problem]]:
-    array = _array(value, "groups")
+    array = as_array(value, "groups")
     if array.ndim != 1:
         msg = f"expected a 1-D array of group labels, got an array of shape {array.shape}"
         return array, [Problem(("groups",), msg)]
@@ -185,9 +178,7 @@ def _groups_array(value: object) -> tuple[npt.NDArray[Any], list[Problem]]:
         msg = f"expected group labels as str or int, got dtype {array.dtype}"
         return array, [Problem(("groups",), msg)]
     if rows.size:
-        problems = _row_problems(
-            "groups", rows, lambda r: f"{array[r]!r} is not a str or int label"
-        )
+        problems = row_problems("groups", rows, lambda r: f"{array[r]!r} is not a str or int label")
         problems.append(Problem(("groups",), "give every person a group (a str or an int)"))
         return array, problems
     return array, []
@@ -206,13 +197,7 @@ def _audit_iv(
     if labels is not None:
         truth, more = _bool_array(labels, "labels", n)
         problems += more
-    if (
-        isinstance(min_group_size, bool)
-        or not isinstance(min_group_size, int | np.integer)
-        or min_group_size < 1
-    ):
-        msg = f"expected an integer of at least 1, got {min_group_size!r}"
-        problems.append(Problem(("min_group_size",), msg))
+    check_number(min_group_size, "min_group_size", low=1, integer=True, problems=problems)
     if problems:
         raise SchemaError(problems)
     return chosen, group_array, truth, int(cast(int, min_group_size))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Final
+from typing import Final, TypeVar
 
 import attrs
 import numpy as np
@@ -18,24 +18,20 @@ __all__ = ["DosagePolicy"]
 
 _LEVELS: Final = tuple(ReadinessLevel)
 _count = number(low=0, integer=True)
+_T = TypeVar("_T")
+
+
+def _per_level(values: tuple[_T, _T, _T, _T]) -> FrozenMapping[ReadinessLevel, _T]:
+    """One value per readiness level, least ready first."""
+    return FrozenMapping(dict(zip(_LEVELS, values, strict=True)))
 
 
 def _default_sessions() -> FrozenMapping[ReadinessLevel, int]:
-    return FrozenMapping({
-        ReadinessLevel.RESISTANT: 0,
-        ReadinessLevel.EMERGING: 0,
-        ReadinessLevel.READY: 6,
-        ReadinessLevel.HIGHLY_READY: 4,
-    })  # fmt: skip
+    return _per_level((0, 0, 6, 4))
 
 
 def _default_share() -> FrozenMapping[ReadinessLevel, float]:
-    return FrozenMapping({
-        ReadinessLevel.RESISTANT: 0.0,
-        ReadinessLevel.EMERGING: 1.0,
-        ReadinessLevel.READY: 0.3,
-        ReadinessLevel.HIGHLY_READY: 0.3,
-    })  # fmt: skip
+    return _per_level((0.0, 1.0, 0.3, 0.3))
 
 
 def _no_extra_level() -> FrozenMapping[Level, int]:

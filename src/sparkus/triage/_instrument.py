@@ -23,7 +23,15 @@ from sparkus._fields import (
 )
 from sparkus.model import Assessment, AssessmentSource, Population
 
-__all__ = ["Features", "Instrument", "Item", "MissingPolicy", "default_instrument"]
+__all__ = [
+    "Features",
+    "Instrument",
+    "Item",
+    "MissingPolicy",
+    "default_instrument",
+    "policy_problems",
+    "population_features",
+]
 
 MissingPolicy = Literal["raise", "impute_mean", "review"]
 _POLICIES: Final = get_args(MissingPolicy)
@@ -189,41 +197,14 @@ class Instrument(Record):
         _policy_iv(missing)
         given: object = data  # checked at run time for callers without a type checker
         if isinstance(given, Population):
-            ids = given.ids
-            get: Mapping[str, Any] = {c: given[c] for c in self.columns if c in given}
-            available: Sequence[str] = given.columns
-        elif isinstance(given, Mapping):
+            return population_features(self, given, missing)
+        if isinstance(given, Mapping):
             if "id" not in given:
                 raise SchemaError([Problem(("id",), "a mapping of answers needs an 'id' column")])
             ids = np.asarray(given["id"]).astype(str)
-            get, available = given, [str(k) for k in given]
-        else:
-            msg = f"expected a Population or a mapping of columns, got {type(given).__name__}"
-            raise SchemaError([Problem(("data",), msg)])
-        absent = [c for c in self.columns if c not in get]
-        if absent:
-            msg = f"the population has no column for items {absent}; it has: {', '.join(available)}"
-            raise SchemaError([Problem(("items",), msg)])
-        if ids.shape[0] == 0:
-            raise SchemaError([Problem(("data",), "the population is empty")])
-        X = np.empty((ids.shape[0], len(self.items)), dtype=np.float64)
-        problems: list[Problem] = []
-        for j, item in enumerate(self.items):
-            column = np.asarray(get[item.column])
-            if column.shape != ids.shape:
-                msg = f"has {column.shape[0]} rows, the ids {ids.shape[0]}"
-                problems.append(Problem((item.column,), msg))
-                continue
-            if column.dtype.kind not in "iuf":
-                try:
-                    column = column.astype(np.float64)
-                except (TypeError, ValueError):
-                    problems.append(Problem((item.column,), "answers must be numbers"))
-                    continue
-            X[:, j] = column
-        if problems:
-            raise SchemaError(problems)
-        return self._finish(X, ids, missing)
+            return _read_columns(self, ids, given, [str(k) for k in given], missing)
+        msg = f"expected a Population or a mapping of columns, got {type(given).__name__}"
+        raise SchemaError([Problem(("data",), msg)])
 
     def features_from_assessments(
         self,
@@ -326,10 +307,65 @@ class Instrument(Record):
         return Features(X, ids, self.columns, absent, policy, imputed)
 
 
+def population_features(
+    instrument: Instrument, population: Population, missing: MissingPolicy
+) -> Features:
+    """The answers in `population` as a feature matrix, `missing` already checked.
+
+    What :meth:`~sparkus.triage.Instrument.features` does with a population past its door;
+    :func:`~sparkus.triage.triage` reads its population through it after checking its own
+    arguments.
+    """
+    get = {c: population[c] for c in instrument.columns if c in population}
+    return _read_columns(instrument, population.ids, get, population.columns, missing)
+
+
+def _read_columns(
+    instrument: Instrument,
+    ids: npt.NDArray[np.str_],
+    get: Mapping[str, Any],
+    available: Sequence[str],
+    missing: MissingPolicy,
+) -> Features:
+    """The item columns of `get`, one row per id, checked and under the missing policy."""
+    absent = [c for c in instrument.columns if c not in get]
+    if absent:
+        msg = f"the population has no column for items {absent}; it has: {', '.join(available)}"
+        raise SchemaError([Problem(("items",), msg)])
+    if ids.shape[0] == 0:
+        raise SchemaError([Problem(("data",), "the population is empty")])
+    X = np.empty((ids.shape[0], len(instrument.items)), dtype=np.float64)
+    problems: list[Problem] = []
+    for j, item in enumerate(instrument.items):
+        column = np.asarray(get[item.column])
+        if column.shape != ids.shape:
+            msg = f"has {column.shape[0]} rows, the ids {ids.shape[0]}"
+            problems.append(Problem((item.column,), msg))
+            continue
+        if column.dtype.kind not in "iuf":
+            try:
+                column = column.astype(np.float64)
+            except (TypeError, ValueError):
+                problems.append(Problem((item.column,), "answers must be numbers"))
+                continue
+        X[:, j] = column
+    if problems:
+        raise SchemaError(problems)
+    return instrument._finish(X, ids, missing)
+
+
+def policy_problems(missing: object) -> list[Problem]:
+    """The problem with a missing-data policy that is not one of the three (empty if valid)."""
+    if missing in _POLICIES:
+        return []
+    msg = f"`missing` must be one of {', '.join(_POLICIES)}, got {missing!r}"
+    return [Problem(("missing",), msg)]
+
+
 def _policy_iv(missing: object) -> None:
-    if missing not in _POLICIES:
-        msg = f"`missing` must be one of {', '.join(_POLICIES)}, got {missing!r}"
-        raise SchemaError([Problem(("missing",), msg)])
+    problems = policy_problems(missing)
+    if problems:
+        raise SchemaError(problems)
 
 
 def default_instrument() -> Instrument:

@@ -17,13 +17,13 @@ from numpy.typing import NDArray
 from sparkus._checks import check_labels, check_matrix
 from sparkus._errors import EstimationError, Problem, SchemaError
 from sparkus.triage._estimator import Estimator
-from sparkus.triage._logistic import (
-    _check_optimiser_options,
-    _has_recession_direction,
-    _minimise,
-    _scaled_columns,
-    _weighted_moments,
-    _weighted_variance,
+from sparkus.triage._fitting import (
+    check_optimiser_options,
+    has_recession_direction,
+    minimise,
+    scaled_columns,
+    weighted_moments,
+    weighted_variance,
 )
 
 __all__ = ["OrdinalReadinessModel"]
@@ -139,8 +139,8 @@ def _encode_ordered(y: object, n_rows: int) -> tuple[NDArray[Any], IntArray]:
 def _check_full_rank(X: FloatArray) -> None:
     """EstimationError if a column is constant or the columns are collinear once centred."""
     w = np.full(X.shape[0], 1.0 / X.shape[0])
-    mean, scale = _weighted_moments(X, w)
-    constant = np.nonzero(_weighted_variance(X, w, mean) == 0.0)[0]
+    mean, scale = weighted_moments(X, w)
+    constant = np.nonzero(weighted_variance(X, w, mean) == 0.0)[0]
     if constant.size:
         cols = ", ".join(str(int(c)) for c in constant)
         msg = (
@@ -399,7 +399,7 @@ class OrdinalReadinessModel(Estimator):
             If `y` holds a single level, a level inside its range has no rows, a column is
             constant or collinear with others, or the levels are separated by the features.
         """
-        problems = _check_optimiser_options(self.tol, self.max_iter)
+        problems = check_optimiser_options(self.tol, self.max_iter)
         if problems:
             raise SchemaError(problems)
         Xc = check_matrix(X, copy=False)
@@ -412,7 +412,7 @@ class OrdinalReadinessModel(Estimator):
             )
             raise EstimationError(msg)
         _check_full_rank(Xc)
-        if _has_recession_direction(_LevelCone(_scaled_columns(Xc), codes, n_classes)):
+        if has_recession_direction(_LevelCone(scaled_columns(Xc), codes, n_classes)):
             msg = (
                 "the levels are perfectly (or quasi-perfectly) separated by the features: a "
                 "linear score orders the rows so that every level's rows fall between the same "
@@ -421,7 +421,7 @@ class OrdinalReadinessModel(Estimator):
             )
             raise EstimationError(msg)
         n, p = Xc.shape
-        mean, scale = _weighted_moments(Xc, np.full(n, 1.0 / n))
+        mean, scale = weighted_moments(Xc, np.full(n, 1.0 / n))
         loss = _CumulativeLogitLoss(Xc, codes, n_classes, mean, scale)
         cum = np.cumsum(np.bincount(codes, minlength=n_classes))[:-1] / n
         start_theta = np.log(cum) - np.log1p(-cum)
@@ -429,7 +429,7 @@ class OrdinalReadinessModel(Estimator):
         phi0[p] = start_theta[0]
         phi0[p + 1 :] = np.log(np.diff(start_theta))
         what = f"{type(self).__name__}.fit"
-        phi, n_iter = _minimise(loss, phi0, float(self.tol), int(self.max_iter), what)
+        phi, n_iter = minimise(loss, phi0, float(self.tol), int(self.max_iter), what)
         params = loss.to_statsmodels(phi)
         self.classes_ = classes
         self.params_ = params
@@ -453,7 +453,10 @@ class OrdinalReadinessModel(Estimator):
         ndarray of float64, shape (n_samples, n_classes)
             Probabilities; each row sums to one.
         """
-        Xc = self._checked(X)
+        return self._proba(self._checked(X))
+
+    def _proba(self, Xc: FloatArray) -> FloatArray:
+        """The level probabilities of each row of a checked `Xc`."""
         from scipy import special
 
         eta = Xc @ self.coef_
@@ -477,6 +480,6 @@ class OrdinalReadinessModel(Estimator):
         ndarray of shape (n_samples,)
             Levels from ``classes_``.
         """
-        proba = self.predict_proba(X)
+        proba = self._proba(self._checked(X))
         labels: NDArray[Any] = self.classes_[np.argmax(proba, axis=1)]
         return labels

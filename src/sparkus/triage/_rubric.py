@@ -13,7 +13,7 @@ from sparkus._results import Result, Table, format_number
 from sparkus.triage._instrument import Features, Instrument, default_instrument
 from sparkus.triage._levels import ReadinessLevel
 
-__all__ = ["Explanation", "RubricClassifier"]
+__all__ = ["Explanation", "RubricClassifier", "rubric_decisions"]
 
 _LEVELS: Final = tuple(ReadinessLevel)
 # On a 1-5 agreement scale (midpoint 3, half-range 2), the default cut points sit at average
@@ -195,25 +195,28 @@ class RubricClassifier:
         normalised: npt.NDArray[np.float64] = w / w.sum()
         return normalised
 
+    def _score(self, instrument: Instrument, X: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        return np.asarray(self._standardise(instrument, X) @ self._weights(instrument))
+
     def score(self, X: npt.ArrayLike) -> npt.NDArray[np.float64]:
         """The weighted standardised score of each row, in ``[-1, 1]``."""
         instrument, _, _ = self._params()
-        return np.asarray(self._standardise(instrument, X) @ self._weights(instrument))
+        return self._score(instrument, X)
 
     def predict_codes(self, X: npt.ArrayLike) -> npt.NDArray[np.int8]:
         """The level of each row as its rank (0 for resistant)."""
-        _, thresholds, _ = self._params()
-        return np.searchsorted(thresholds, self.score(X), side="right").astype(np.int8)
+        instrument, thresholds, _ = self._params()
+        return _codes(thresholds, self._score(instrument, X))
 
     def predict(self, X: npt.ArrayLike) -> npt.NDArray[np.str_]:
         """The level of each row, as :class:`ReadinessLevel` values (see :attr:`classes_`)."""
-        return self.classes_[self.predict_codes(X)]
+        instrument, thresholds, _ = self._params()
+        return self.classes_[_codes(thresholds, self._score(instrument, X))]
 
     def needs_review(self, X: npt.ArrayLike) -> npt.NDArray[np.bool_]:
         """True for rows whose score lies within the review band of a threshold."""
-        _, thresholds, band = self._params()
-        distance = np.abs(self.score(X)[:, None] - thresholds[None, :]).min(axis=1)
-        return np.asarray(distance < band)
+        instrument, thresholds, band = self._params()
+        return _in_review_band(thresholds, band, self._score(instrument, X))
 
     def explain(self, features: Features, person: str | int) -> Explanation:
         """Each item's contribution to one person's score and level.
@@ -260,3 +263,33 @@ class RubricClassifier:
 
     def __repr__(self) -> str:
         return f"RubricClassifier(thresholds={self.thresholds!r}, review_band={self.review_band!r})"
+
+
+def _codes(
+    thresholds: npt.NDArray[np.float64], score: npt.NDArray[np.float64]
+) -> npt.NDArray[np.int8]:
+    """The readiness rank of each score: how many thresholds it reaches."""
+    return np.searchsorted(thresholds, score, side="right").astype(np.int8)
+
+
+def _in_review_band(
+    thresholds: npt.NDArray[np.float64], band: float, score: npt.NDArray[np.float64]
+) -> npt.NDArray[np.bool_]:
+    """True for the scores closer than `band` to a threshold."""
+    distance = np.abs(score[:, None] - thresholds[None, :]).min(axis=1)
+    return np.asarray(distance < band)
+
+
+def rubric_decisions(
+    rubric: RubricClassifier, X: npt.ArrayLike
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int8], npt.NDArray[np.bool_]]:
+    """The score, readiness rank and review flag of each row, the rubric and `X` checked once.
+
+    What :meth:`~sparkus.triage.RubricClassifier.score`,
+    :meth:`~sparkus.triage.RubricClassifier.predict_codes` and
+    :meth:`~sparkus.triage.RubricClassifier.needs_review` give one by one;
+    :func:`~sparkus.triage.triage` takes all three from one pass.
+    """
+    instrument, thresholds, band = rubric._params()
+    score = rubric._score(instrument, X)
+    return score, _codes(thresholds, score), _in_review_band(thresholds, band, score)

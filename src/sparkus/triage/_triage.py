@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final, cast
+from typing import Final
 
 import attrs
 import numpy as np
@@ -11,11 +11,18 @@ import numpy.typing as npt
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
 from sparkus.model import Population, Program, SupportType
+from sparkus.triage._cross_validate import ProbabilisticClassifier
 from sparkus.triage._dosage import DosagePolicy
-from sparkus.triage._evaluate import ProbabilisticClassifier
-from sparkus.triage._instrument import Features, Instrument, MissingPolicy, default_instrument
+from sparkus.triage._instrument import (
+    Features,
+    Instrument,
+    MissingPolicy,
+    default_instrument,
+    policy_problems,
+    population_features,
+)
 from sparkus.triage._levels import ReadinessLevel
-from sparkus.triage._rubric import RubricClassifier
+from sparkus.triage._rubric import RubricClassifier, rubric_decisions
 
 __all__ = ["TriageResult", "triage"]
 
@@ -176,7 +183,12 @@ class TriageResult(Result):
 
 
 def _triage_iv(
-    population: object, review_threshold: object, policy: object, program: object
+    population: object,
+    review_threshold: object,
+    policy: object,
+    program: object,
+    missing: object,
+    features: object,
 ) -> None:
     problems = []
     if not isinstance(population, Population):
@@ -197,6 +209,13 @@ def _triage_iv(
         problems.append(Problem(("policy",), "expected a DosagePolicy"))
     if program is not None and not isinstance(program, Program):
         problems.append(Problem(("program",), "expected a Program or None"))
+    if features is None:
+        problems += policy_problems(missing)
+    elif isinstance(population, Population) and (
+        not isinstance(features, Features) or not np.array_equal(features.ids, population.ids)
+    ):
+        msg = "must be Features whose ids are the population's, in the same order"
+        problems.append(Problem(("features",), msg))
     if problems:
         raise SchemaError(problems)
 
@@ -282,19 +301,14 @@ def triage(
     .. versionadded:: 0.1
     """
     policy = DosagePolicy() if policy is None else policy
-    _triage_iv(population, review_threshold, policy, program)
+    _triage_iv(population, review_threshold, policy, program, missing, features)
     if model is None:
         model = RubricClassifier(instrument)
-    if instrument is None:
-        rubric_items = model.instrument if isinstance(model, RubricClassifier) else None
-        instrument = rubric_items if rubric_items is not None else default_instrument()
     if features is None:
-        features = instrument.features(population, missing=missing)
-    elif not isinstance(given := cast(object, features), Features) or not np.array_equal(
-        given.ids, population.ids
-    ):
-        msg = "must be Features whose ids are the population's, in the same order"
-        raise SchemaError([Problem(("features",), msg)])
+        if instrument is None:
+            rubric_items = model.instrument if isinstance(model, RubricClassifier) else None
+            instrument = rubric_items if rubric_items is not None else default_instrument()
+        features = population_features(instrument, population, missing)
     n = len(population)
     assessed = ~features.incomplete
     level = np.full(n, -1, dtype=np.int8)
@@ -306,9 +320,7 @@ def triage(
         method = "rubric"
         score = np.full(n, np.nan)
         if X.shape[0]:
-            score[assessed] = model.score(X)
-            level[assessed] = model.predict_codes(X)
-            review[assessed] = model.needs_review(X)
+            score[assessed], level[assessed], review[assessed] = rubric_decisions(model, X)
     else:
         method = type(model).__name__
         ranks = _level_columns(model)

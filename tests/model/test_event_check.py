@@ -1,4 +1,4 @@
-"""Event ingestion: columns and records, and every reason an event is refused."""
+"""Checking events against a schedule: every reason an event is refused."""
 
 from __future__ import annotations
 
@@ -8,32 +8,8 @@ import numpy as np
 import pytest
 
 from sparkus import SchemaError
-from sparkus.model import (
-    Event,
-    EventKind,
-    EventTable,
-    Goal,
-    Season,
-    SupportType,
-    check_events,
-    default_journey,
-    schedule_journeys,
-)
-
-START = dt.datetime(2027, 1, 4, tzinfo=dt.UTC)
-SCHEDULE = schedule_journeys(default_journey(Season.WINTER, [Goal.LEADERSHIP_DEVELOPMENT]),
-                             ["a", "b"], [SupportType.COACHING, None], [2, 0], start=START)  # fmt: skip
-DAY = dt.datetime(2027, 1, 18, 10, tzinfo=dt.UTC)
-
-
-def _columns(**change):
-    base = {
-        "id": ["e1"], "participant": ["a"], "kind": ["step_completed"],
-        "time": np.array([DAY], dtype=object), "step": ["coaching-1"], "value": [None],
-    }  # fmt: skip
-    base.update(change)
-    return base
-
+from sparkus.model import check_events
+from tests.model.event_data import DAY, SCHEDULE, START, event_columns
 
 CASES = [
     ({"id": [" "]}, "id", "is empty or has surrounding spaces"),
@@ -61,7 +37,7 @@ CASES = [
 @pytest.mark.parametrize(("change", "field", "message"), CASES)
 def test_each_reason(change, field, message):
     """A malformed event is refused with its row, id, field and a reason."""
-    check = check_events(SCHEDULE, _columns(**change))
+    check = check_events(SCHEDULE, event_columns(**change))
     assert check.accepted == 0
     (rejected,) = check.rejected
     assert rejected.row == 0
@@ -70,14 +46,14 @@ def test_each_reason(change, field, message):
 
 def test_good_event_accepted():
     """The unchanged base event, and a scored self-assessment, are accepted."""
-    assert check_events(SCHEDULE, _columns()).ok
-    scored = _columns(step=["self-assessment"], value=[52.5])
+    assert check_events(SCHEDULE, event_columns()).ok
+    scored = event_columns(step=["self-assessment"], value=[52.5])
     assert check_events(SCHEDULE, scored).ok
 
 
 def test_negative_integer_id_refused():
     """Integer ids must be non-negative."""
-    check = check_events(SCHEDULE, _columns(id=np.array([-3])))
+    check = check_events(SCHEDULE, event_columns(id=np.array([-3])))
     assert check.rejected[0].reasons == (("id", "must be a non-negative integer"),)
 
 
@@ -102,42 +78,13 @@ def test_good_and_bad_mixed_and_error_paths():
 
 def test_repeated_ids():
     """An exact repeat is accepted; a repeat with other content refuses every copy."""
-    same = _columns(id=["e1", "e1"], participant=["a", "a"], kind=["activity"] * 2,
+    same = event_columns(id=["e1", "e1"], participant=["a", "a"], kind=["activity"] * 2,
                     time=np.array([DAY, DAY], dtype=object), step=["", ""], value=[None, None])  # fmt: skip
     assert check_events(SCHEDULE, same).accepted == 2
     other = dict(same, participant=["a", "b"])
     check = check_events(SCHEDULE, other)
     assert check.accepted == 0
     assert "repeats with different content" in check.rejected[1].reasons[0][1]
-
-
-def test_records_and_columns_agree():
-    """Records and columns of the same events give the same encoding."""
-    records = [
-        Event("r1", "a", EventKind.SESSION_RATED, DAY, step_id="coaching-1", value=8.0),
-        Event("r2", "b", EventKind.ACTIVITY, DAY),
-    ]
-    table = EventTable.from_records(records)
-    cols = EventTable.from_columns({
-        "id": ["r1", "r2"], "participant": ["a", "b"],
-        "kind": ["session_rated", "activity"],
-        "time": np.array(["2027-01-18T10:00", "2027-01-18T10:00"], dtype="datetime64[s]"),
-        "step": ["coaching-1", ""], "value": [8.0, np.nan],
-    })  # fmt: skip
-    for name in ("kind", "time", "step"):
-        assert np.array_equal(getattr(table, name), getattr(cols, name))
-    np.testing.assert_array_equal(table.value, cols.value)
-    assert check_events(SCHEDULE, table).ok
-
-
-def test_whole_batch_problems_raise():
-    """A missing column or columns of different lengths are a SchemaError."""
-    with pytest.raises(SchemaError, match="missing required column"):
-        EventTable.from_columns({"id": [1]})
-    with pytest.raises(SchemaError, match="differ in length"):
-        EventTable.from_columns(_columns(id=["a", "b"]))
-    with pytest.raises(SchemaError, match="expected an Event"):
-        EventTable.from_records(["not an event"])  # type: ignore[list-item]
 
 
 def test_integer_rows_fast_path():

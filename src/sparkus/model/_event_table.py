@@ -1,0 +1,296 @@
+"""Events as columns: the table a batch of events arrives in, built from records or columns.
+
+An :class:`~sparkus.model.EventTable` holds many events as equal-length arrays (id,
+participant, kind, time, step, value). Reading one never refuses a single event: a kind that is
+not an :class:`~sparkus.model.EventKind` becomes -1 and a time that cannot be read is flagged,
+so that :func:`~sparkus.model.check_events` can report every problem of every event at once.
+The codes of the kinds and of the time flags are shared with the check and the progress here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any, Final, TypeAlias
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._checks import describe
+from sparkus._errors import Problem, SchemaError
+from sparkus.model._enums import EventKind, StepKind
+from sparkus.model._records import Event
+
+__all__ = [
+    "ACTIVITY",
+    "COMPLETED",
+    "EPOCH",
+    "KINDS",
+    "MAX_MOVE_DAYS",
+    "MISSED",
+    "RATED",
+    "RATING_SCALE",
+    "RESCHEDULED",
+    "SCORED_STEPS",
+    "SKIPPED",
+    "TIME_MISSING",
+    "TIME_NAIVE",
+    "TIME_OK",
+    "TIME_UNREADABLE",
+    "EventTable",
+    "as_event_table",
+]
+
+IntArray: TypeAlias = npt.NDArray[np.int64]
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+
+KINDS: Final = tuple(EventKind)
+COMPLETED: Final = KINDS.index(EventKind.STEP_COMPLETED)
+MISSED: Final = KINDS.index(EventKind.STEP_MISSED)
+SKIPPED: Final = KINDS.index(EventKind.STEP_SKIPPED)
+RESCHEDULED: Final = KINDS.index(EventKind.STEP_RESCHEDULED)
+RATED: Final = KINDS.index(EventKind.SESSION_RATED)
+ACTIVITY: Final = KINDS.index(EventKind.ACTIVITY)
+RATING_SCALE: Final = (0.0, 10.0)
+MAX_MOVE_DAYS: Final = 3_660.0
+SCORED_STEPS: Final = (StepKind.SELF_ASSESSMENT, StepKind.MANAGER_FEEDBACK, StepKind.CHECKPOINT)
+
+TIME_OK: Final = 0
+TIME_MISSING: Final = 1
+TIME_NAIVE: Final = 2
+TIME_UNREADABLE: Final = 3
+EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_COLUMNS: Final = ("id", "participant", "kind", "time", "step", "value")
+
+
+def _strings(values: object, name: str) -> npt.NDArray[np.str_]:
+    array = np.asarray(values)
+    if array.ndim != 1:
+        raise SchemaError([Problem((name,), f"expected a 1-D column, got shape {array.shape}")])
+    if array.dtype.kind == "U":
+        return array
+    return np.array(["" if v is None else str(v) for v in array.tolist()], dtype=str)
+
+
+def _codes_or_strings(values: object, name: str) -> npt.NDArray[Any]:
+    array = np.asarray(values)
+    if array.dtype.kind in "iu" and array.ndim == 1:
+        return array.astype(np.int64)
+    return _strings(array, name)
+
+
+def _time_column(values: object) -> tuple[IntArray, npt.NDArray[np.int8]]:
+    array = np.asarray(values)
+    if array.ndim != 1:
+        raise SchemaError([Problem(("time",), f"expected a 1-D column, got shape {array.shape}")])
+    if array.dtype.kind == "M":
+        seconds = array.astype("datetime64[s]").view(np.int64).copy()
+        flag = np.where(np.isnat(array), TIME_MISSING, TIME_OK).astype(np.int8)
+        seconds[flag != TIME_OK] = 0
+        return seconds, flag
+    seconds = np.zeros(len(array), dtype=np.int64)
+    flag = np.zeros(len(array), dtype=np.int8)
+    for i, v in enumerate(array.tolist()):
+        moment = v
+        if isinstance(v, str):
+            try:
+                moment = dt.datetime.fromisoformat(v)
+            except ValueError:
+                flag[i] = TIME_UNREADABLE
+                continue
+        if isinstance(moment, dt.datetime):
+            if moment.tzinfo is None or moment.utcoffset() is None:
+                flag[i] = TIME_NAIVE
+            else:
+                seconds[i] = int((moment - EPOCH).total_seconds() // 1)
+        elif moment is None:
+            flag[i] = TIME_MISSING
+        else:
+            flag[i] = TIME_UNREADABLE
+    return seconds, flag
+
+
+def _kind_column(values: object) -> npt.NDArray[np.int8]:
+    array = np.asarray(values)
+    if array.ndim != 1:
+        raise SchemaError([Problem(("kind",), f"expected a 1-D column, got shape {array.shape}")])
+    if array.dtype.kind in "iu":
+        return np.where((array >= 0) & (array < len(KINDS)), array, -1).astype(np.int8)
+    if array.dtype.kind == "O":
+        array = np.array([v.value if isinstance(v, EventKind) else str(v) for v in array.tolist()],
+                         dtype=str)  # fmt: skip
+    if array.dtype.kind != "U":
+        return np.full(len(array), -1, dtype=np.int8)
+    names = np.array([k.value for k in KINDS], dtype=str)
+    order = np.argsort(names)
+    at = np.minimum(np.searchsorted(names[order], array), len(names) - 1)
+    code = order[at]
+    return np.where(names[code] == array, code, -1).astype(np.int8)
+
+
+def _value_column(values: object, n: int) -> FloatArray:
+    if values is None:
+        return np.full(n, np.nan)
+    array = np.asarray(values)
+    if array.dtype.kind in "biuf":
+        return array.astype(np.float64)
+    out = np.full(len(array), np.nan)
+    for i, v in enumerate(array.tolist()):
+        if v is not None and not isinstance(v, bool) and isinstance(v, int | float):
+            out[i] = float(v)
+        elif v is not None:
+            out[i] = np.inf  # not a number: refused as "not a finite number"
+    return out
+
+
+@attrs.frozen(eq=False, repr=False)
+class EventTable:
+    """Many events as columns: the fast way to hand events to a tracker.
+
+    .. versionadded:: 0.1
+
+    Attributes
+    ----------
+    id : ndarray of str or int64
+        Event ids (strings, or non-negative integers); the same event sent twice counts once.
+    participant : ndarray of str or int64
+        Participant ids, or (the fast path for large batches) rows of the schedule, as
+        :meth:`JourneySchedule.rows_of <sparkus.model.JourneySchedule.rows_of>` gives them.
+    kind : ndarray of int8
+        Index into ``list(EventKind)``; -1 for a kind that is not an :class:`EventKind`.
+    time : ndarray of int64
+        Seconds since 1970-01-01 UTC (0 where `time_flag` is set).
+    time_flag : ndarray of int8
+        0 for a readable aware time; otherwise why not (missing, naive, unreadable).
+    step : ndarray of str or int64
+        Step ids, ``""`` for none; or indices into the template's steps, -1 for none.
+    value : ndarray of float64
+        Ratings, moves or scores; NaN for none.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparkus.model import EventTable
+    >>> table = EventTable.from_columns({
+    ...     "id": [1, 2], "participant": ["e1", "e1"], "kind": ["activity", "session_rated"],
+    ...     "time": np.array(["2027-01-05T10:00", "2027-01-19T11:00"], dtype="datetime64[s]"),
+    ...     "step": ["", "coaching-1"], "value": [np.nan, 9.0]})
+    >>> table
+    EventTable(n=2)
+    >>> table.kind.tolist()
+    [5, 4]
+    """
+
+    id: npt.NDArray[Any]
+    participant: npt.NDArray[np.str_]
+    kind: npt.NDArray[np.int8]
+    time: IntArray
+    time_flag: npt.NDArray[np.int8]
+    step: npt.NDArray[np.str_]
+    value: FloatArray
+
+    def __attrs_post_init__(self) -> None:
+        lengths = {name: len(getattr(self, name)) for name in (*_COLUMNS, "time_flag")}
+        if len(set(lengths.values())) > 1:
+            shown = ", ".join(f"{k}: {v}" for k, v in lengths.items())
+            raise SchemaError([Problem((), f"columns differ in length ({shown})")])
+
+    def __len__(self) -> int:
+        return len(self.kind)
+
+    def __repr__(self) -> str:
+        return f"EventTable(n={len(self)})"
+
+    @classmethod
+    def from_columns(cls, columns: Mapping[str, Any]) -> EventTable:
+        """Build from a mapping (or DataFrame) of columns: id, participant, kind, time, step, value.
+
+        `step` and `value` are optional.
+
+        `time` is ``datetime64`` (read as UTC, the fast path) or aware datetimes or ISO 8601
+        strings with an offset; `kind` holds :class:`EventKind` values (or their indices);
+        `step` ``""`` or None for none; `value` NaN or None for none.
+
+        Raises
+        ------
+        SchemaError
+            If a required column is missing or the columns differ in length. Problems with
+            single events are not raised here: :func:`check_events` reports them.
+        """
+        return cls(*_read_columns(columns, _present_columns(columns)))
+
+    @classmethod
+    def from_records(cls, events: Iterable[Event]) -> EventTable:
+        """Build from :class:`~sparkus.model.Event` records.
+
+        Raises
+        ------
+        SchemaError
+            If an item is not an :class:`~sparkus.model.Event`.
+        """
+        return cls(*_read_columns(_record_columns(events), set(_COLUMNS)))
+
+    def take(self, rows: npt.ArrayLike) -> EventTable:
+        """The events at `rows` (indices or a boolean mask), in that order."""
+        index = np.asarray(rows)
+        return EventTable(*(getattr(self, name)[index] for name in
+                            ("id", "participant", "kind", "time", "time_flag", "step", "value")))  # fmt: skip
+
+
+def as_event_table(events: object) -> EventTable:
+    """An :class:`EventTable` from a table, a mapping of columns, a DataFrame or records."""
+    if isinstance(events, EventTable):
+        return events
+    if isinstance(events, Mapping) or hasattr(events, "columns"):
+        columns: Any = events
+        return EventTable(*_read_columns(columns, _present_columns(columns)))
+    if isinstance(events, Iterable) and not isinstance(events, str | bytes):
+        return EventTable(*_read_columns(_record_columns(events), set(_COLUMNS)))
+    msg = f"expected an EventTable, a mapping of columns or Event records, got {describe(events)}"
+    raise SchemaError([Problem(("events",), msg)])
+
+
+def _present_columns(columns: Mapping[str, Any]) -> set[str]:
+    """The names of the columns given; a SchemaError if a required one is missing."""
+    given: object = columns
+    have = set(getattr(given, "columns", None) or getattr(given, "keys", list)())
+    missing = [c for c in ("id", "participant", "kind", "time") if c not in have]
+    if missing:
+        msg = f"missing required column(s) {', '.join(missing)}; give {', '.join(_COLUMNS)}"
+        raise SchemaError([Problem((), msg)])
+    return have
+
+
+def _record_columns(events: Iterable[object]) -> dict[str, npt.NDArray[Any]]:
+    """The columns of Event records; a SchemaError naming each item that is not one."""
+    records: list[object] = list(events)
+    bad = [Problem(("events", i), f"expected an Event, got {describe(e)}")
+           for i, e in enumerate(records) if not isinstance(e, Event)]  # fmt: skip
+    if bad:
+        raise SchemaError(bad)
+    events_ = [e for e in records if isinstance(e, Event)]
+    return {
+        "id": np.array([e.id for e in events_], dtype=str),
+        "participant": np.array([e.participant_id for e in events_], dtype=str),
+        "kind": np.array([KINDS.index(e.kind) for e in events_], dtype=np.int8),
+        "time": np.array([e.time for e in events_], dtype=object),
+        "step": np.array([e.step_id or "" for e in events_], dtype=str),
+        "value": np.array([np.nan if e.value is None else e.value for e in events_]),
+    }  # fmt: skip
+
+
+def _read_columns(columns: Mapping[str, Any], have: set[str]) -> tuple[npt.NDArray[Any], ...]:
+    """The seven arrays of a table, in field order, from columns holding the required ones."""
+    ids = np.asarray(columns["id"])
+    if ids.dtype.kind in "iu":
+        id_array: npt.NDArray[Any] = ids.astype(np.int64)
+    else:
+        id_array = _strings(ids, "id")
+    n = len(id_array)
+    time, flag = _time_column(columns["time"])
+    step = (_codes_or_strings(columns["step"], "step") if "step" in have
+            else np.full(n, "", dtype=str))  # fmt: skip
+    value = _value_column(columns["value"] if "value" in have else None, n)
+    return (id_array, _codes_or_strings(columns["participant"], "participant"),
+            _kind_column(columns["kind"]), time, flag, step, value)  # fmt: skip

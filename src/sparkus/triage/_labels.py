@@ -1,0 +1,198 @@
+"""Labels and probabilities at the doors of evaluation, cross-validation and the audit.
+
+The metrics, :func:`~sparkus.triage.cross_validate` and :func:`~sparkus.triage.audit` read
+labels the same way: a non-empty 1-D array with none missing, encoded as column indices into an
+ordered tuple of classes, with each offending row named (the first few, then a count). They
+share these readers, and the check of a probability matrix, from here.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, Final, TypeAlias, cast
+
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._checks import MAX_LISTED, as_array
+from sparkus._errors import Problem, SchemaError
+
+__all__ = [
+    "check_classes",
+    "check_proba",
+    "encode",
+    "labels_array",
+    "length_problems",
+    "ordered",
+    "row_problems",
+    "scalar",
+    "show",
+    "unique_labels",
+]
+
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+IntArray: TypeAlias = npt.NDArray[np.intp]
+
+_SUM_TOLERANCE: Final = 1e-6
+
+
+def row_problems(name: str, rows: IntArray, describe: Callable[[int], str]) -> list[Problem]:
+    """One problem per offending row (the first few), then a count of the rest."""
+    listed = [Problem((name, int(r)), describe(int(r))) for r in rows[:MAX_LISTED]]
+    rest = len(rows) - len(listed)
+    if rest:
+        listed.append(Problem((name,), f"... and {rest} more rows like these, not listed"))
+    return listed
+
+
+def show(values: Sequence[object], limit: int = 8) -> str:
+    """The first `limit` values, repr'd and joined, and how many there are past them."""
+    shown = ", ".join(repr(v) for v in values[:limit])
+    return shown + (f", ... ({len(values)} in all)" if len(values) > limit else "")
+
+
+def labels_array(value: object, name: str) -> npt.NDArray[Any]:
+    """A non-empty 1-D array of labels, none missing (None, NaN)."""
+    array = as_array(value, name)
+    if array.ndim != 1:
+        msg = f"expected a 1-D sequence of labels, got an array of shape {array.shape}"
+        raise SchemaError([Problem((name,), msg)])
+    if array.shape[0] == 0:
+        raise SchemaError([Problem((name,), "is empty; pass at least one row")])
+    kind = array.dtype.kind
+    if kind == "f":
+        missing = ~np.isfinite(array)
+    elif kind == "O":
+        missing = np.fromiter(
+            (v is None or (isinstance(v, float) and not math.isfinite(v)) for v in array),
+            dtype=bool,
+            count=array.shape[0],
+        )
+    elif kind in "biuSU":
+        return array
+    else:
+        msg = f"expected labels as numbers, strings or enum members, got dtype {array.dtype}"
+        raise SchemaError([Problem((name,), msg)])
+    if missing.any():
+        problems = row_problems(name, np.flatnonzero(missing), lambda _: "missing label")
+        raise SchemaError(problems)
+    return array
+
+
+def length_problems(arrays: Sequence[tuple[str, int]]) -> list[Problem]:
+    (first, n), *others = arrays
+    return [
+        Problem((name, ), f"has {m} rows but `{first}` has {n}; pass one entry per row")
+        for name, m in others
+        if m != n
+    ]  # fmt: skip
+
+
+def unique_labels(array: npt.NDArray[Any], name: str) -> list[Any]:
+    """The distinct labels of `array` as Python objects."""
+    if array.dtype.kind != "O":
+        return cast(list[Any], np.unique(array).tolist())
+    try:
+        return list(dict.fromkeys(array.tolist()))
+    except TypeError:
+        msg = "holds a label that cannot be hashed (a list or a dict?); pass scalar labels"
+        raise SchemaError([Problem((name,), msg)]) from None
+
+
+def ordered(labels: Sequence[Any]) -> tuple[Hashable, ...]:
+    """Enum members in definition order, other labels sorted (or as met, if unorderable)."""
+    kinds = {type(label) for label in labels}
+    if len(kinds) == 1 and all(isinstance(label, enum.Enum) for label in labels):
+        members: list[Any] = list(cast(type[enum.Enum], next(iter(kinds))))
+        return tuple(sorted(labels, key=members.index))
+    try:
+        return tuple(sorted(labels))
+    except TypeError:
+        return tuple(labels)
+
+
+def scalar(value: object) -> Hashable:
+    return cast(Hashable, value.item() if isinstance(value, np.generic) else value)
+
+
+def check_classes(classes: object, name: str, minimum: int) -> tuple[Hashable, ...]:
+    """The classes as a tuple of distinct, hashable labels, at least `minimum` of them."""
+    if isinstance(classes, str | bytes) or not isinstance(classes, Sequence | np.ndarray):
+        msg = f"expected a sequence of class labels, got {type(classes).__name__}"
+        raise SchemaError([Problem((name,), msg)])
+    out = tuple(scalar(c) for c in classes)
+    if len(out) < minimum:
+        msg = f"expected at least {minimum} classes, got {len(out)}"
+        raise SchemaError([Problem((name,), msg)])
+    try:
+        seen = dict.fromkeys(out)
+    except TypeError:
+        msg = "holds a label that cannot be hashed; pass scalar labels"
+        raise SchemaError([Problem((name,), msg)]) from None
+    if len(seen) != len(out):
+        dupes = [c for c in seen if out.count(c) > 1]
+        msg = f"lists {show(dupes)} more than once; each class must appear once"
+        raise SchemaError([Problem((name,), msg)])
+    return out
+
+
+def encode(array: npt.NDArray[Any], classes: tuple[Hashable, ...], name: str, of: str) -> IntArray:
+    """Column index of each label in `classes`; unknown labels are a SchemaError."""
+    index = {c: i for i, c in enumerate(classes)}
+    if array.dtype.kind == "O":
+        try:
+            values = array.tolist()
+            codes = np.fromiter((index.get(v, -1) for v in values), np.intp, count=len(values))
+        except TypeError:
+            msg = "holds a label that cannot be hashed (a list or a dict?); pass scalar labels"
+            raise SchemaError([Problem((name,), msg)]) from None
+    else:
+        uniq, inverse = np.unique(array, return_inverse=True)
+        lookup = np.array([index.get(u, -1) for u in uniq.tolist()], dtype=np.intp)
+        codes = lookup[inverse.reshape(-1)]
+    bad = np.flatnonzero(codes < 0)
+    if bad.size:
+        problems = row_problems(
+            name, bad, lambda r: f"{scalar(array[r])!r} is not one of `{of}` ({show(classes)})"
+        )
+        problems.append(Problem((of,), f"add the missing labels to `{of}` or drop those rows"))
+        raise SchemaError(problems)
+    return codes
+
+
+def check_proba(proba: object, n: int, k: int, name: str = "proba") -> FloatArray:
+    """An (n, k) float matrix of probabilities in [0, 1] whose rows sum to 1."""
+    try:
+        array = np.array(proba, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        msg = f"could not be read as an array of numbers ({exc})"
+        raise SchemaError([Problem((name,), msg)]) from None
+    if array.ndim != 2 or array.shape[1] != k:
+        msg = (
+            f"expected shape ({n}, {k}): one row per label and one column per class of "
+            f"`classes`, in that order; got shape {array.shape}"
+        )
+        raise SchemaError([Problem((name,), msg)])
+    if array.shape[0] != n:
+        msg = f"has {array.shape[0]} rows but `y_true` has {n}; pass one row per label"
+        raise SchemaError([Problem((name,), msg)])
+    inside = np.all((array >= 0.0) & (array <= 1.0), axis=1)  # NaN fails both comparisons
+    sums = array.sum(axis=1)
+    off = inside & ~(np.abs(sums - 1.0) <= _SUM_TOLERANCE)
+    problems = row_problems(
+        name,
+        np.flatnonzero(~inside),
+        lambda r: f"{show(array[r].tolist())} has a value outside [0, 1] or not finite",
+    )
+    problems += row_problems(
+        name,
+        np.flatnonzero(off),
+        lambda r: f"sums to {sums[r]:.9g}; each row must sum to 1 within {_SUM_TOLERANCE:g}",
+    )
+    if problems:
+        problems.append(Problem((name,), "pass probabilities, e.g. the output of predict_proba"))
+        raise SchemaError(problems)
+    array.setflags(write=False)
+    return array
