@@ -118,7 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_demo(args: argparse.Namespace) -> int:
-    from sparkus.cli._demo import STEPS, build_report, render_report
+    from sparkus.cli._demo import STEPS, build_report
+    from sparkus.cli._demo_text import render_report
     from sparkus.cli._progress import Progress
 
     progress = Progress(STEPS, enabled=True if args.progress else None)
