@@ -22,11 +22,11 @@ from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
 from sparkus import SchemaError
-from sparkus.matching import _assignment as assignment_module
-from sparkus.matching import _assignment_auction as auction_module
-from sparkus.matching._assignment import AssignmentResult, solve_assignment
-from sparkus.matching._assignment_auction import _Auction, auction
-from sparkus.matching._assignment_repair import repair
+from sparkus.matching._pairing.exact import auction as auction_module
+from sparkus.matching._pairing.exact import solve as assignment_module
+from sparkus.matching._pairing.exact.auction import _Auction, auction
+from sparkus.matching._pairing.exact.repair import repair
+from sparkus.matching._pairing.exact.solve import AssignmentResult, solve_assignment
 
 # -- instances (rebuilt from seeds) and their pinned optima --------------------------------------
 

@@ -19,9 +19,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
-from sparkus.matching import _assignment as assignment_module
-from sparkus.matching import _assignment_transport as transport_module
-from sparkus.matching._assignment import AssignmentResult, solve_assignment
+from sparkus.matching._pairing.exact import solve as assignment_module
+from sparkus.matching._pairing.exact import transport as transport_module
+from sparkus.matching._pairing.exact.solve import AssignmentResult, solve_assignment
 
 # -- instances (rebuilt from seeds) and their pinned optima --------------------------------------
 

@@ -18,8 +18,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sparkus.datasets import synthetic_org
-from sparkus.matching import _assignment as assignment_module
 from sparkus.matching import candidate_matrix, solve_assignment
+from sparkus.matching._pairing.exact import solve as assignment_module
 
 # OR-Tools 9.15.6755 on the instances of ``tied_instance`` (see the module docstring):
 # support type -> (maximum flow, optimal_cost in micro-units, its flow's float total).

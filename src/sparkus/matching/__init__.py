@@ -15,7 +15,6 @@ through :func:`register` or the entry-point groups ``sparkus.matchers`` and ``sp
 """
 
 from sparkus.matching._assign import Assignment, assign
-from sparkus.matching._assignment import AssignmentResult, solve_assignment
 from sparkus.matching._candidates import (
     DEFAULT_WEIGHTS,
     CandidateMatrix,
@@ -25,6 +24,7 @@ from sparkus.matching._candidates import (
 )
 from sparkus.matching._circles import CircleAims, PeerCircles, form_peer_circles
 from sparkus.matching._cohorts import TeamCohorts, team_cohorts
+from sparkus.matching._pairing.exact import AssignmentResult, solve_assignment
 from sparkus.matching._plan import PlanConstraint, SupportPlan, plan_support
 from sparkus.matching._priors import EffectPrior, EffectPriors
 from sparkus.matching._protocols import Matcher, PairScore, Scorer

@@ -37,15 +37,15 @@ from numpy.typing import ArrayLike, NDArray
 from sparkus._checks import check_rng
 from sparkus._errors import InfeasibleError, Problem, SchemaError
 from sparkus._results import Result, Table, format_number
-from sparkus.matching._assignment import (
-    CAPACITY,
-    NO_CANDIDATE,
-    _Arcs,
-    _capacity_iv,
-    _cost_arcs,
-    _forbidden_cells,
-    _is_sparse,
+from sparkus.matching._pairing.exact.arcs import (
+    Arcs,
+    capacity_iv,
+    cost_arcs,
+    drop_cells,
+    forbidden_cells,
+    is_sparse,
 )
+from sparkus.matching._pairing.exact.solve import CAPACITY, NO_CANDIDATE
 from sparkus.matching._protocols import Matcher
 from sparkus.matching._registry import _check, _kind_of, get_matcher
 
@@ -310,7 +310,7 @@ class Assignment(Result):
 class _Instance:
     """A validated problem: allowed pairs (forbidden ones removed), capacities, ids, scores."""
 
-    arcs: _Arcs
+    arcs: Arcs
     capacity: IntArray
     participant_ids: tuple[str, ...] | None
     provider_ids: tuple[str, ...] | None
@@ -432,9 +432,9 @@ def _instance_iv(
         if capacity is None:
             msg = "is required with a cost matrix (one integer per provider, or one for all)"
             problems.append(Problem(("capacity",), msg))
-    arcs = _cost_arcs(cost, problems)
+    arcs = cost_arcs(cost, problems)
     caps = (
-        _capacity_iv(capacity, arcs.m if arcs is not None else None, problems)
+        capacity_iv(capacity, arcs.m if arcs is not None else None, problems)
         if (capacity is not None)
         else None
     )
@@ -456,13 +456,7 @@ def _instance_iv(
                 problems.append(Problem(("candidates",), msg))
                 return None
     banned = _forbidden_iv(forbidden, arcs, participant_ids, provider_ids, problems)
-    if banned.size:
-        rows = np.repeat(np.arange(arcs.n, dtype=np.intp), np.diff(arcs.indptr))
-        keep = ~np.isin(rows * arcs.m + arcs.cols, banned)
-        indptr = np.zeros(arcs.n + 1, dtype=np.intp)
-        np.cumsum(np.bincount(rows[keep], minlength=arcs.n), out=indptr[1:])
-        arcs = _Arcs(arcs.n, arcs.m, indptr, arcs.cols[keep], arcs.costs[keep])
-    return _Instance(arcs, caps, participant_ids, provider_ids, scores)
+    return _Instance(drop_cells(arcs, banned), caps, participant_ids, provider_ids, scores)
 
 
 def _with_surcharge(
@@ -472,12 +466,12 @@ def _with_surcharge(
     arcs = inst.arcs
     hit = np.isin(inst.keys, rows.astype(np.int64) * np.int64(arcs.m) + cols.astype(np.int64))
     costs = arcs.costs + np.where(hit, surcharge, 0.0)
-    return attrs.evolve(inst, arcs=_Arcs(arcs.n, arcs.m, arcs.indptr, arcs.cols, costs))
+    return attrs.evolve(inst, arcs=Arcs(arcs.n, arcs.m, arcs.indptr, arcs.cols, costs))
 
 
 def _forbidden_iv(
     forbidden: object,
-    arcs: _Arcs,
+    arcs: Arcs,
     participant_ids: tuple[str, ...] | None,
     provider_ids: tuple[str, ...] | None,
     problems: list[Problem],
@@ -487,10 +481,10 @@ def _forbidden_iv(
         return np.zeros(0, dtype=np.intp)
     if (
         participant_ids is None
-        or _is_sparse(forbidden)
+        or is_sparse(forbidden)
         or (isinstance(forbidden, np.ndarray) and forbidden.dtype.kind == "b")
     ):
-        return _forbidden_cells(forbidden, arcs.n, arcs.m, problems)
+        return forbidden_cells(forbidden, arcs.n, arcs.m, problems)
     pairs = _pairs_of(forbidden, "forbidden", problems)
     rows = _labels_to_index((p for p, _ in pairs), participant_ids, arcs.n, "participant",
                             ("forbidden",), problems)  # fmt: skip
@@ -605,7 +599,7 @@ def _label(inst: _Instance, index: int, axis: str) -> Label:
 # -- the solve -----------------------------------------------------------------------------------
 
 
-def _select_rows(arcs: _Arcs, rows: IndexArray) -> tuple[IndexArray, IndexArray, FloatArray]:
+def _select_rows(arcs: Arcs, rows: IndexArray) -> tuple[IndexArray, IndexArray, FloatArray]:
     """The CSR arrays ``(indptr, cols, costs)`` of the given rows only."""
     degree = np.diff(arcs.indptr)[rows]
     indptr = np.zeros(rows.shape[0] + 1, dtype=np.intp)

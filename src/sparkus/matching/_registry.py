@@ -63,11 +63,17 @@ class _ExactMatcher:
     def match(
         self, cost: csr_array, capacity: NDArray[np.int64], *, rng: np.random.Generator
     ) -> IndexArray:
-        """Most participants placed, then the least total cost (`rng` is not used)."""
-        from sparkus.matching._assignment import solve_assignment
+        """Most participants placed, then the least total cost (`rng` is not used).
+
+        The input is canonical (the protocol's promise, kept by :func:`~sparkus.matching.assign`),
+        so it goes to the solver's unchecked core: it is not validated a second time.
+        """
+        from sparkus.matching._pairing.exact.arcs import csr_arcs
+        from sparkus.matching._pairing.exact.solve import solve_arcs
 
         del rng  # exact: the optimum does not depend on chance
-        return solve_assignment(cost, capacity).provider
+        caps = np.asarray(capacity).astype(np.int64)
+        return solve_arcs(csr_arcs(cost), caps).provider
 
     def __repr__(self) -> str:
         return "<matcher 'exact': sparkus.matching.solve_assignment>"

@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 
 from sparkus._errors import PathSegment, Problem, SchemaError
 from sparkus._results import Result, Table, format_number
-from sparkus.matching._assignment_auction import _ranges
+from sparkus.matching._pairing.exact.arcs import ranges
 
 __all__ = ["StableMatching", "blocking_pairs", "deferred_acceptance", "is_stable"]
 
@@ -295,7 +295,7 @@ def _propose(problem: _Problem) -> tuple[IndexArray, int]:
         rank = problem.rank[entry]
         objects = np.unique(reviewer)
         sizes = caps[objects]
-        slots = _ranges(offsets[objects], sizes)
+        slots = ranges(offsets[objects], sizes)
         all_r = np.concatenate([np.repeat(objects, sizes), reviewer])
         all_rank = np.concatenate([slot_rank[slots], rank])
         all_entry = np.concatenate([slot_entry[slots], entry])

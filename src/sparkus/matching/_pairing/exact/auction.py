@@ -54,6 +54,8 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from sparkus.matching._pairing.exact.arcs import ranges
+
 __all__ = ["AuctionOutcome", "PriceOverflowError", "auction"]
 
 IntArray = NDArray[np.int64]
@@ -128,15 +130,6 @@ class AuctionOutcome:
     phases: int
     rounds: int
     bids: int
-
-
-def _ranges(starts: IndexArray, lengths: IndexArray) -> IndexArray:
-    """Concatenated ``arange(start, start + length)`` for each pair, in order."""
-    total = int(lengths.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.intp)
-    shift = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-    return shift + np.arange(total, dtype=np.intp)
 
 
 def _rank_in_groups(keys: IndexArray) -> IndexArray:
@@ -230,7 +223,7 @@ class _Auction:
                 self.arc_cols[span].reshape(hi - lo, width),
                 self.arc_costs[span].reshape(hi - lo, width),
             )
-        arcs = _ranges(self.indptr[rows], deg)
+        arcs = ranges(self.indptr[rows], deg)
         local = np.repeat(np.arange(hi - lo, dtype=np.intp), deg)
         k = arcs - np.repeat(self.indptr[rows], deg)
         cols = np.full((hi - lo, width), self.m + 1, dtype=np.intp)
@@ -386,7 +379,7 @@ class _Auction:
         """
         objects = np.unique(obj)
         sizes = self.capacity[objects]
-        slots = _ranges(self.offsets[objects], sizes)
+        slots = ranges(self.offsets[objects], sizes)
         holders = self.slot_holder[slots]
         n_slots = slots.shape[0]
         all_obj = np.concatenate([np.repeat(objects, sizes), obj])
@@ -582,7 +575,7 @@ class _Auction:
             np.cumsum(counts, out=indptr[1:])
             heads = np.empty(int(indptr[-1]), dtype=np.intp)
             lengths = np.empty(int(indptr[-1]), dtype=np.float64)
-            person_slots = _ranges(indptr[:n], degree)
+            person_slots = ranges(indptr[:n], degree)
             heads[person_slots] = n + self.arc_cols
             lengths[person_slots] = weight
             if self.artificial:
@@ -663,7 +656,7 @@ class _Auction:
             t_ptr, t_person, t_arc = self.transpose()
             free = self.capacity[stale] - load[stale]
             degree = t_ptr[stale + 1] - t_ptr[stale]
-            entries = _ranges(t_ptr[stale], degree)
+            entries = ranges(t_ptr[stale], degree)
             group = np.repeat(np.arange(stale.shape[0], dtype=np.intp), degree)
             person = t_person[entries]
             arc = t_arc[entries]

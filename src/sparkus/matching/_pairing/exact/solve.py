@@ -2,10 +2,11 @@
 
 :func:`solve_assignment` places as many participants as the candidate lists and the capacities
 allow, and among all such placements returns one of least total cost, with a certificate of
-optimality (dual prices). This module validates the input, turns the costs into integers
-without changing the optimum (or, where that is impossible, repairs the answer on the original
-floats, :mod:`sparkus.matching._assignment_repair`), hands them to one of three exact solvers,
-and builds the result.
+optimality (dual prices). This module validates the input (read into arcs by ``arcs.py``),
+turns the costs into integers without changing the optimum (or, where that is impossible,
+repairs the answer on the original floats, ``repair.py``), hands them to one of three exact
+solvers by the rule below, and builds the result. :func:`solve_arcs` is the same solve on
+input already checked, for the built-in ``"exact"`` matcher.
 
 Which solver
 ------------
@@ -14,7 +15,7 @@ The rule is on the number of providers ``m`` (columns of the cost matrix) and of
 
 * ``m <= 32`` (:data:`ANY_SIZE_PROVIDERS`), or ``m <= 64`` (:data:`MAX_PROVIDERS`) and
   ``n * m <= 50,000`` (:data:`MAX_CELLS`): the transportation solver
-  (:mod:`sparkus.matching._assignment_transport`), successive shortest paths in the space of
+  (``transport.py``), successive shortest paths in the space of
   the providers after a vectorised shedding pass. It is exact with no ε (integer arithmetic)
   and fast where the auction is slow: few providers, all of them popular, capacity near demand
   (a price war for the auction). Its searches cost ``O(m**2)`` Python steps each, on a dense
@@ -26,10 +27,10 @@ The rule is on the number of providers ``m`` (columns of the cost matrix) and of
   with at least 4 participants per place (:data:`SLOT_DEMAND`) and
   ``n * C <= 20,000,000`` (:data:`MAX_SLOT_CELLS`), :func:`_use_slots`: scipy's
   ``linear_sum_assignment`` on the dense ``n x C`` matrix of participants and places
-  (:mod:`sparkus.matching._assignment_lsa`, which argues why it places the most participants
+  (``slots.py``, which argues why it places the most participants
   and then at least cost), certified and repaired on the floats like the others.
 * otherwise: the ε-scaling auction on integer costs
-  (:mod:`sparkus.matching._assignment_auction`), vectorised over fixed-width candidate lists,
+  (``auction.py``), vectorised over fixed-width candidate lists,
   which scales to hundreds of thousands of participants and thousands of providers.
 
 The rule was measured (issue 5; both solvers on each cell, median of 3 runs in one process on
@@ -98,7 +99,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Final, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import attrs
 import numpy as np
@@ -106,10 +107,17 @@ from numpy.typing import ArrayLike, NDArray
 
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
-from sparkus.matching._assignment_auction import LIMIT, PriceOverflowError, auction
-from sparkus.matching._assignment_lsa import solve_slots
-from sparkus.matching._assignment_repair import Repaired, repair
-from sparkus.matching._assignment_transport import COST_LIMIT, MAX_OBJECTS, transport
+from sparkus.matching._pairing.exact.arcs import (
+    Arcs,
+    capacity_iv,
+    cost_arcs,
+    drop_cells,
+    forbidden_cells,
+)
+from sparkus.matching._pairing.exact.auction import LIMIT, PriceOverflowError, auction
+from sparkus.matching._pairing.exact.repair import Repaired, repair
+from sparkus.matching._pairing.exact.slots import solve_slots
+from sparkus.matching._pairing.exact.transport import COST_LIMIT, MAX_OBJECTS, transport
 
 if TYPE_CHECKING:
     from scipy.sparse import sparray, spmatrix
@@ -118,7 +126,7 @@ if TYPE_CHECKING:
 else:
     SparseLike: TypeAlias = Any
 
-__all__ = ["AssignmentResult", "solve_assignment"]
+__all__ = ["CAPACITY", "NO_CANDIDATE", "AssignmentResult", "solve_arcs", "solve_assignment"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -130,9 +138,6 @@ NO_CANDIDATE: Final = "no candidate"
 CAPACITY: Final = "capacity"
 """Reason for a participant with allowed providers whose places went to others (or who has only
 providers of capacity 0)."""
-
-_MAX_LISTED: Final = 8
-"""Offending entries named one by one in an error, before a count of the rest."""
 
 _MAX_EXPONENT: Final = 900
 """Finest grid ``2**-e`` considered (costs are scaled by at most ``2**900``)."""
@@ -274,194 +279,19 @@ class AssignmentResult(Result):
 # -- input validation ----------------------------------------------------------------------------
 
 
-@attrs.frozen(eq=False)
-class _Arcs:
-    """The allowed pairs in CSR form: row ``i`` allows ``cols[indptr[i]:indptr[i+1]]``."""
-
-    n: int
-    m: int
-    indptr: IndexArray
-    cols: IndexArray
-    costs: FloatArray
-
-
-def _is_sparse(value: object) -> bool:
-    from scipy.sparse import issparse
-
-    return bool(issparse(value))
-
-
-def _listed(cells: IndexArray, describe: str) -> str:
-    """``(r, c)`` pairs for a message: the first few, then how many in all."""
-    shown = ", ".join(f"({int(r)}, {int(c)})" for r, c in cells[:_MAX_LISTED])
-    more = f", ... ({len(cells)} in all)" if len(cells) > _MAX_LISTED else ""
-    return f"{describe} at {shown}{more}"
-
-
-def _cost_arcs(cost: object, problems: list[Problem]) -> _Arcs | None:
-    """The finite entries of `cost` as arcs; NaN and +inf dropped, -inf refused."""
-    if _is_sparse(cost):
-        from scipy.sparse import csr_array
-
-        sparse: Any = cost
-        if sparse.ndim != 2:
-            problems.append(Problem(("cost",), f"expected a 2-D matrix, got {sparse.ndim}-D"))
-            return None
-        if sparse.dtype.kind not in "iuf":
-            msg = f"expected real numbers, got dtype {sparse.dtype}; convert to float first"
-            problems.append(Problem(("cost",), msg))
-            return None
-        csr = csr_array(sparse, dtype=np.float64)
-        if not csr.has_canonical_format:
-            csr = csr.copy()  # never change the caller's matrix
-            csr.sum_duplicates()
-        n, m = (int(s) for s in csr.shape)
-        indptr = csr.indptr.astype(np.intp)
-        cols = csr.indices.astype(np.intp)
-        values = np.asarray(csr.data, dtype=np.float64)
-        rows = np.repeat(np.arange(n, dtype=np.intp), np.diff(indptr))
-    else:
-        try:
-            dense = np.asarray(cost)
-            if dense.dtype.kind == "b" or dense.dtype.kind not in "iufO":
-                raise TypeError(f"dtype {dense.dtype}")
-            dense = dense.astype(np.float64)
-        except (TypeError, ValueError) as exc:
-            msg = (
-                f"could not be read as a matrix of real numbers ({exc}); pass a 2-D array "
-                "(NaN or inf for pairs not allowed) or a scipy sparse matrix"
-            )
-            problems.append(Problem(("cost",), msg))
-            return None
-        if dense.ndim != 2:
-            msg = f"expected a 2-D array (participants x providers), got shape {dense.shape}"
-            problems.append(Problem(("cost",), msg))
-            return None
-        n, m = (int(s) for s in dense.shape)
-        if m and np.isfinite(dense).all():  # every pair allowed: the rows as they are
-            rows = np.repeat(np.arange(n, dtype=np.intp), m)
-            cols = np.tile(np.arange(m, dtype=np.intp), n)
-            values = dense.ravel()
-            indptr = np.arange(0, n * m + 1, m, dtype=np.intp)
-        else:
-            rows, cols = np.nonzero(~np.isnan(dense) & (dense != np.inf))
-            rows, cols = rows.astype(np.intp), cols.astype(np.intp)
-            values = dense[rows, cols]
-            indptr = np.zeros(n + 1, dtype=np.intp)
-            np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-    minus_inf = values == -np.inf
-    if minus_inf.any():
-        cells = np.column_stack([rows[minus_inf], cols[minus_inf]])
-        msg = _listed(cells, "-inf") + (
-            "; a pair is either allowed, with a finite cost, or not allowed (NaN or +inf)"
-        )
-        problems.append(Problem(("cost",), msg))
-        return None
-    allowed = ~np.isnan(values) & (values != np.inf)
-    if not allowed.all():
-        keep_rows = rows[allowed]
-        indptr = np.zeros(n + 1, dtype=np.intp)
-        np.cumsum(np.bincount(keep_rows, minlength=n), out=indptr[1:])
-        cols, values = cols[allowed], values[allowed]
-    return _Arcs(n, m, indptr, cols, values)
-
-
-def _capacity_iv(capacity: object, m: int | None, problems: list[Problem]) -> IntArray | None:
-    """Per provider a non-negative integer (a single integer means the same for all)."""
-    try:
-        array = np.asarray(capacity)
-    except (TypeError, ValueError) as exc:
-        problems.append(Problem(("capacity",), f"could not be read as an array ({exc})"))
-        return None
-    if array.dtype.kind == "b" or array.dtype.kind not in "iuf":
-        msg = f"expected non-negative integers, got dtype {array.dtype}"
-        problems.append(Problem(("capacity",), msg))
-        return None
-    if array.ndim == 0 and m is not None:
-        array = np.full(m, array)
-    if array.ndim != 1 or (m is not None and array.shape[0] != m):
-        want = f"{m} (one per provider, i.e. per column of `cost`)" if m is not None else "1-D"
-        msg = f"expected an integer or an array of length {want}, got shape {array.shape}"
-        problems.append(Problem(("capacity",), msg))
-        return None
-    bad = ~np.isfinite(array) | (array < 0) | (array != np.round(array))
-    if bad.any():
-        where = np.flatnonzero(bad)
-        shown = ", ".join(f"[{int(j)}]={array[j]!r}" for j in where[:_MAX_LISTED])
-        more = f", ... ({where.size} in all)" if where.size > _MAX_LISTED else ""
-        msg = f"expected non-negative integers, got {shown}{more}"
-        problems.append(Problem(("capacity",), msg))
-        return None
-    return array.astype(np.int64)
-
-
-def _forbidden_cells(forbidden: object, n: int, m: int, problems: list[Problem]) -> IndexArray:
-    """Linear indices ``row * m + col`` of the forbidden pairs, sorted (empty if none)."""
-    empty = np.zeros(0, dtype=np.intp)
-    if forbidden is None:
-        return empty
-    if _is_sparse(forbidden):
-        from scipy.sparse import coo_array
-
-        coo = coo_array(cast(Any, forbidden))
-        if coo.shape != (n, m):
-            msg = f"a mask must have the shape of `cost`, {(n, m)}; got {coo.shape}"
-            problems.append(Problem(("forbidden",), msg))
-            return empty
-        nz = coo.data != 0
-        rows, cols = coo.coords[0][nz], coo.coords[1][nz]
-    else:
-        try:
-            array = np.asarray(forbidden)
-        except (TypeError, ValueError) as exc:
-            msg = f"could not be read ({exc}); pass a boolean mask or (row, col) pairs"
-            problems.append(Problem(("forbidden",), msg))
-            return empty
-        if array.dtype.kind == "b":
-            if array.shape != (n, m):
-                msg = f"a boolean mask must have the shape of `cost`, {(n, m)}; got {array.shape}"
-                problems.append(Problem(("forbidden",), msg))
-                return empty
-            rows, cols = np.nonzero(array)
-        else:
-            if array.size == 0:
-                return empty
-            if array.dtype.kind not in "iu" or array.ndim != 2 or array.shape[1] != 2:
-                msg = (
-                    "expected a boolean mask of the shape of `cost` or (row, col) pairs of "
-                    f"integers, got an array of dtype {array.dtype} and shape {array.shape}"
-                )
-                problems.append(Problem(("forbidden",), msg))
-                return empty
-            rows, cols = array[:, 0], array[:, 1]
-            outside = (rows < 0) | (rows >= n) | (cols < 0) | (cols >= m)
-            if outside.any():
-                cells = array[outside]
-                msg = _listed(cells, "pairs outside the cost matrix") + f" (shape {(n, m)})"
-                problems.append(Problem(("forbidden",), msg))
-                return empty
-    return np.unique(rows.astype(np.intp) * m + cols.astype(np.intp))
-
-
 def _solve_assignment_iv(
     cost: object, capacity: object, forbidden: object
-) -> tuple[_Arcs, IntArray]:
+) -> tuple[Arcs, IntArray]:
     """Validate the inputs of :func:`solve_assignment`: the allowed pairs and the capacities."""
     problems: list[Problem] = []
-    arcs = _cost_arcs(cost, problems)
-    caps = _capacity_iv(capacity, arcs.m if arcs is not None else None, problems)
+    arcs = cost_arcs(cost, problems)
+    caps = capacity_iv(capacity, arcs.m if arcs is not None else None, problems)
     banned = np.zeros(0, dtype=np.intp)
     if arcs is not None:
-        banned = _forbidden_cells(forbidden, arcs.n, arcs.m, problems)
+        banned = forbidden_cells(forbidden, arcs.n, arcs.m, problems)
     if problems or arcs is None or caps is None:
         raise SchemaError(problems)
-    if banned.size:
-        rows = np.repeat(np.arange(arcs.n, dtype=np.intp), np.diff(arcs.indptr))
-        keep = ~np.isin(rows * arcs.m + arcs.cols, banned, assume_unique=False)
-        indptr = np.zeros(arcs.n + 1, dtype=np.intp)
-        np.cumsum(np.bincount(rows[keep], minlength=arcs.n), out=indptr[1:])
-        arcs = _Arcs(arcs.n, arcs.m, indptr, arcs.cols[keep], arcs.costs[keep])
-    return arcs, caps
+    return drop_cells(arcs, banned), caps
 
 
 # -- integer costs -------------------------------------------------------------------------------
@@ -590,6 +420,11 @@ def solve_assignment(
     (5, 19.0, {0: 'capacity'})
     """
     arcs, caps = _solve_assignment_iv(cost, capacity, forbidden)
+    return solve_arcs(arcs, caps)
+
+
+def solve_arcs(arcs: Arcs, caps: IntArray) -> AssignmentResult:
+    """:func:`solve_assignment` on checked input: the allowed pairs and the capacities."""
     n, m = arcs.n, arcs.m
     has_candidate = np.diff(arcs.indptr) > 0
 

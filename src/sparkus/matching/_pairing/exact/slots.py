@@ -17,8 +17,8 @@ the most participants any placement can seat, and among those the least ``sum(w)
 total cost. Each entry is rounded to ``M * 2**-53`` at worst, so the matrix's total is off by at
 most ``C * (C + 2) * 2**-53`` (below ``10**-7`` even at ``C = 20,000``): far below the unit
 that separates cardinalities, so the cardinality is exact; the cost may be off by that much
-times the cost range, which :func:`~sparkus.matching._assignment_repair.repair` then checks and
-removes on the original floats (shortest paths on the residual graph, from zero prices; the
+times the cost range, which ``repair`` (``repair.py``) then checks and removes on the
+original floats (shortest paths on the residual graph, from zero prices; the
 resulting prices are the certificate).
 """
 
@@ -27,8 +27,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus.matching._assignment_auction import _ranges
-from sparkus.matching._assignment_repair import Repaired, repair
+from sparkus.matching._pairing.exact.arcs import ranges
+from sparkus.matching._pairing.exact.repair import Repaired, repair
 
 __all__ = ["solve_slots"]
 
@@ -61,7 +61,7 @@ def solve_slots(
     rows = np.repeat(np.arange(n, dtype=np.intp), np.diff(indptr))
     copies = caps[cols].astype(np.intp)
     matrix = np.zeros((n, total), dtype=np.float64)
-    matrix[np.repeat(rows, copies), _ranges(first[cols], copies)] = np.repeat(weight - big, copies)
+    matrix[np.repeat(rows, copies), ranges(first[cols], copies)] = np.repeat(weight - big, copies)
     row, slot = linear_sum_assignment(matrix)
     seated = matrix[row, slot] < 0
     row, slot = row[seated], slot[seated]

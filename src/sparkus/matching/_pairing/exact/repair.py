@@ -29,7 +29,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus.matching._assignment_auction import _ranges
+from sparkus.matching._pairing.exact.arcs import ranges
 
 __all__ = ["Repaired", "repair"]
 
@@ -210,7 +210,7 @@ def _shortest_paths(problem: _Problem, q: FloatArray) -> FloatArray | list[int]:
         persons = frontier[frontier < n]
         if persons.size:
             deg = near_ptr[persons + 1] - near_ptr[persons]
-            a = near[_ranges(near_ptr[persons], deg)]
+            a = near[ranges(near_ptr[persons], deg)]
             tail = np.repeat(persons, deg)
             head = n + problem.cols[a]
             heads.append(head)
@@ -226,7 +226,7 @@ def _shortest_paths(problem: _Problem, q: FloatArray) -> FloatArray | list[int]:
         providers = frontier[(frontier >= n) & (frontier < sink)] - n
         if providers.size:
             cnt = hold_ptr[providers + 1] - hold_ptr[providers]
-            h = hold[_ranges(hold_ptr[providers], cnt)]
+            h = hold[ranges(hold_ptr[providers], cnt)]
             tail = n + np.repeat(providers, cnt)
             heads.append(h)
             tails.append(tail)

@@ -1,9 +1,9 @@
 """The solver for few providers: a transportation problem solved in the providers' space.
 
 :func:`~sparkus.matching.solve_assignment` uses it when there are few providers (the rule is in
-:mod:`sparkus.matching._assignment`), where the auction is at its weakest: every provider is
-popular, capacities are large, and each auction round moves few bidders. Here the persons are
-not the nodes of the search; the providers are.
+``solve.py``), where the auction is at its weakest: every provider is popular, capacities are
+large, and each auction round moves few bidders. Here the persons are not the nodes of the
+search; the providers are.
 
 The problem, on integer costs (non-negative int64): assign every person (row) to at most one
 object (provider) it lists, at most ``capacity[j]`` persons on object ``j``; first as many
