@@ -413,7 +413,7 @@ def _check_circles(params: Params) -> dict[str, Any]:
     import numpy as np
 
     from sparkus.matching import CircleAims, form_peer_circles
-    from sparkus.matching._circles import _fits, _instance
+    from sparkus.matching._pairing.circles import _fits, _instance
 
     population = circles_instance(params)
     ours = form_peer_circles(population, size=(4, 6), rng=0)

@@ -16,13 +16,13 @@ from sparkus import SchemaError
 from sparkus.matching import (
     Matcher,
     Scorer,
-    _registry,
     available_matchers,
     available_scorers,
     get_matcher,
     get_scorer,
     register,
 )
+from sparkus.matching._pairing import registry as _registry
 
 
 class Identity:
@@ -161,7 +161,7 @@ def test_no_scan_at_import():
         """
         import sys
         import sparkus.matching
-        from sparkus.matching._registry import _REGISTRY
+        from sparkus.matching._pairing.registry import _REGISTRY
         assert not _REGISTRY.scanned, "entry points scanned at import"
         assert "scipy" not in sys.modules, "scipy imported at import"
         """
@@ -263,9 +263,9 @@ def test_builtin_scorers_registered_lazily(monkeypatch):
     """The scoring module's BUILTIN_SCORERS are registered on the first scorer lookup."""
     monkeypatch.setattr(_registry, "_REGISTRY", _registry._Registry())
     monkeypatch.setattr(importlib.metadata, "entry_points", lambda group: [])
-    fake = types.ModuleType("sparkus.matching._scoring")
+    fake = types.ModuleType("sparkus.matching._pairing.scorers")
     fake.BUILTIN_SCORERS = {"stand-in-language": LanguageStandIn()}  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "sparkus.matching._scoring", fake)
+    monkeypatch.setitem(sys.modules, "sparkus.matching._pairing.scorers", fake)
     assert not _registry._REGISTRY.builtin_scorers_loaded
     assert available_scorers() == ("stand-in-language",)
     assert isinstance(get_scorer("stand-in-language"), LanguageStandIn)
@@ -273,7 +273,7 @@ def test_builtin_scorers_registered_lazily(monkeypatch):
 
 def test_real_builtin_scorers_available():
     """Every scorer the scoring module lists is available by name."""
-    from sparkus.matching._scoring import BUILTIN_SCORERS
+    from sparkus.matching._pairing.scorers import BUILTIN_SCORERS
 
     names = set(available_scorers())
     assert set(BUILTIN_SCORERS) <= names

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sparkus import SchemaError
-from sparkus.matching._stable import (
+from sparkus.matching._pairing.stable import (
     StableMatching,
     blocking_pairs,
     deferred_acceptance,

@@ -14,41 +14,27 @@ fixed pairs and load spreading, and :func:`rematch` repairs a placement with min
 through :func:`register` or the entry-point groups ``sparkus.matchers`` and ``sparkus.scorers``.
 """
 
-from sparkus.matching._assign import Assignment, assign
-from sparkus.matching._candidates import (
+from sparkus.matching._pairing.assign import Assignment, assign
+from sparkus.matching._pairing.candidates import (
     DEFAULT_WEIGHTS,
     CandidateMatrix,
     PairExplanation,
     Shortlist,
     candidate_matrix,
 )
-from sparkus.matching._circles import CircleAims, PeerCircles, form_peer_circles
-from sparkus.matching._cohorts import TeamCohorts, team_cohorts
+from sparkus.matching._pairing.circles import CircleAims, PeerCircles, form_peer_circles
+from sparkus.matching._pairing.cohorts import TeamCohorts, team_cohorts
 from sparkus.matching._pairing.exact import AssignmentResult, solve_assignment
-from sparkus.matching._plan import PlanConstraint, SupportPlan, plan_support
-from sparkus.matching._priors import EffectPrior, EffectPriors
-from sparkus.matching._protocols import Matcher, PairScore, Scorer
-from sparkus.matching._recommend import (
-    SupportPolicy,
-    SupportRecommendation,
-    SupportRule,
-    recommend_support,
-)
-from sparkus.matching._registry import (
+from sparkus.matching._pairing.protocols import Matcher, PairScore, Scorer
+from sparkus.matching._pairing.registry import (
     available_matchers,
     available_scorers,
     get_matcher,
     get_scorer,
     register,
 )
-from sparkus.matching._rematch import Move, Rematch, rematch
-from sparkus.matching._scenarios import (
-    BudgetFrontier,
-    ScenarioComparison,
-    budget_frontier,
-    compare_scenarios,
-)
-from sparkus.matching._scoring import (
+from sparkus.matching._pairing.rematch import Move, Rematch, rematch
+from sparkus.matching._pairing.scorers import (
     GoalFit,
     SameReportingLine,
     SeniorityGap,
@@ -56,11 +42,25 @@ from sparkus.matching._scoring import (
     StatedPreferences,
     TimeZoneOverlap,
 )
-from sparkus.matching._stable import (
+from sparkus.matching._pairing.stable import (
     StableMatching,
     blocking_pairs,
     deferred_acceptance,
     is_stable,
+)
+from sparkus.matching._plan import PlanConstraint, SupportPlan, plan_support
+from sparkus.matching._priors import EffectPrior, EffectPriors
+from sparkus.matching._recommend import (
+    SupportPolicy,
+    SupportRecommendation,
+    SupportRule,
+    recommend_support,
+)
+from sparkus.matching._scenarios import (
+    BudgetFrontier,
+    ScenarioComparison,
+    budget_frontier,
+    compare_scenarios,
 )
 
 __all__ = [

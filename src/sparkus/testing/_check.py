@@ -104,7 +104,7 @@ def _name(matcher: object) -> str:
 
 def _protocol(matcher: object) -> None:
     """The protocol: a non-empty ``name`` and ``match(cost, capacity, *, rng)``."""
-    from sparkus.matching._registry import _check
+    from sparkus.matching._pairing.registry import _check
 
     lacks = _check(matcher, "matcher", None)
     if lacks:

@@ -23,8 +23,8 @@ from numpy.typing import NDArray
 from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
-from sparkus.matching._members import Members, members_iv
-from sparkus.matching._scoring import (
+from sparkus.matching._pairing.members import Members, members_iv
+from sparkus.matching._pairing.scorers import (
     GoalFit,
     SameReportingLine,
     SeniorityGap,
@@ -37,8 +37,8 @@ from sparkus.model import FrozenMapping, Population, Program, Provider, SupportT
 if TYPE_CHECKING:
     from scipy.sparse import csr_array
 
-    from sparkus.matching._protocols import PairScore, Scorer
-    from sparkus.matching._scoring import Tabulated
+    from sparkus.matching._pairing.protocols import PairScore, Scorer
+    from sparkus.matching._pairing.scorers import Tabulated
 else:
     csr_array = Any
 
@@ -74,7 +74,7 @@ _BLOCK_PAIRS: Final = 1 << 21
 """Pairs scored per block by default (a block's float array is 16 MB)."""
 
 _TABLES: Final = (GoalFit, SharedLanguage, TimeZoneOverlap, SeniorityGap)
-"""Built-in scorers with a table form (see :class:`~sparkus.matching._scoring.Tabulated`)."""
+"""Built-in scorers with a table form (see :class:`~sparkus.matching._pairing.scorers.Tabulated`)."""
 
 _TRUSTED: Final = (*_TABLES, SameReportingLine, StatedPreferences)
 """Built-in scorers, whose output is not re-checked block by block."""
@@ -521,7 +521,7 @@ class _Setup:
 
 def _lookup(name: str) -> object:
     """The scorer registered under `name` (built-in, registered or installed)."""
-    from sparkus.matching._registry import get_scorer
+    from sparkus.matching._pairing.registry import get_scorer
 
     try:
         return get_scorer(name)

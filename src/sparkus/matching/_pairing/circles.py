@@ -47,7 +47,7 @@ from sparkus._checks import check_rng, describe
 from sparkus._errors import InfeasibleError, Problem, SchemaError
 from sparkus._fields import Record, checked, number
 from sparkus._results import Result, Table, format_number
-from sparkus.matching._members import Members, members_iv
+from sparkus.matching._pairing.members import Members, members_iv
 from sparkus.model import Level
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ from numpy.typing import ArrayLike, NDArray
 from sparkus._checks import check_rng
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
-from sparkus.matching._assign import (
+from sparkus.matching._pairing.assign import (
     Assignment,
     CandidateLike,
     Label,
@@ -36,7 +36,7 @@ from sparkus.matching._assign import (
 if TYPE_CHECKING:
     from scipy.sparse import sparray, spmatrix
 
-    from sparkus.matching._protocols import Matcher
+    from sparkus.matching._pairing.protocols import Matcher
 
     SparseLike: TypeAlias = sparray | spmatrix
 else:

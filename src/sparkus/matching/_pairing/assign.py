@@ -46,8 +46,8 @@ from sparkus.matching._pairing.exact.arcs import (
     is_sparse,
 )
 from sparkus.matching._pairing.exact.solve import CAPACITY, NO_CANDIDATE
-from sparkus.matching._protocols import Matcher
-from sparkus.matching._registry import _check, _kind_of, get_matcher
+from sparkus.matching._pairing.protocols import Matcher
+from sparkus.matching._pairing.registry import _check, _kind_of, get_matcher
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_array, sparray, spmatrix

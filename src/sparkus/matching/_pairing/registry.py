@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sparkus._errors import Problem, SchemaError
-from sparkus.matching._protocols import Matcher, Scorer
+from sparkus.matching._pairing.protocols import Matcher, Scorer
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
@@ -315,7 +315,7 @@ class _Registry:
 
 
 def _builtin_scorers() -> list[Any]:
-    """The ready-made scorers of :mod:`sparkus.matching._scoring`, if that module exists.
+    """The ready-made scorers of :mod:`sparkus.matching._pairing.scorers`, if that module exists.
 
     The module lists them in ``BUILTIN_SCORERS`` (a mapping of name to scorer, or a sequence
     of scorers or scorer classes); failing that, every class in its ``__all__`` that builds
@@ -325,9 +325,9 @@ def _builtin_scorers() -> list[Any]:
     from collections.abc import Mapping
 
     try:
-        module = importlib.import_module("sparkus.matching._scoring")
+        module = importlib.import_module("sparkus.matching._pairing.scorers")
     except ModuleNotFoundError as exc:
-        if exc.name != "sparkus.matching._scoring":
+        if exc.name != "sparkus.matching._pairing.scorers":
             raise
         return []
     listed = getattr(module, "BUILTIN_SCORERS", None)

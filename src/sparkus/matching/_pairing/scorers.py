@@ -1,6 +1,6 @@
 """The built-in compatibility scorers: goal fit, language, time zones, seniority, reporting line.
 
-Each scorer follows :class:`~sparkus.matching._protocols.Scorer`: ``prepare`` turns the
+Each scorer follows :class:`~sparkus.matching._pairing.protocols.Scorer`: ``prepare`` turns the
 population and the providers into a few small arrays once, and returns a function that scores
 any number of (participant row, provider column) pairs with array operations only, never a
 Python loop per pair or per person. Categorical features (goal sets, language sets) are scored
@@ -24,7 +24,7 @@ from sparkus._errors import Problem, SchemaError
 from sparkus.model import FrozenMapping, Goal, Level
 
 if TYPE_CHECKING:
-    from sparkus.matching._protocols import IndexArray, PairScore
+    from sparkus.matching._pairing.protocols import IndexArray, PairScore
     from sparkus.model import Population, Program, Provider
 
 __all__ = [

@@ -38,8 +38,8 @@ from numpy.typing import NDArray
 from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
-from sparkus.matching._circles import _size_iv
-from sparkus.matching._members import Members, members_iv
+from sparkus.matching._pairing.circles import _size_iv
+from sparkus.matching._pairing.members import Members, members_iv
 
 if TYPE_CHECKING:
     from sparkus.model import Population
