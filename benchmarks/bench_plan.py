@@ -52,8 +52,8 @@ def _instance(n: int, *, distinct: bool) -> dict[str, Any]:
     import numpy as np
 
     from sparkus.datasets import synthetic_org
-    from sparkus.matching._priors import EffectPriors
-    from sparkus.matching._recommend import SupportPolicy
+    from sparkus.matching._planning.priors import EffectPriors
+    from sparkus.matching._planning.recommend import SupportPolicy
     from sparkus.model import SupportType
     from sparkus.triage import ReadinessLevel, triage
 
@@ -89,7 +89,7 @@ def _instance(n: int, *, distinct: bool) -> dict[str, Any]:
 def _plan_side(params: Params) -> tuple[Work, Report]:
     import scipy.optimize  # noqa: F401 (imported before timing, as the peer does)
 
-    from sparkus.matching._plan import plan_support
+    from sparkus.matching._planning.plan import plan_support
 
     built = _instance(params["n"], distinct=params["distinct"])
     org = built["org"]
@@ -115,7 +115,7 @@ def _lp_side(params: Params) -> tuple[Work, Report]:
     from scipy import sparse
     from scipy.optimize import linprog
 
-    from sparkus.matching._plan import plan_setup
+    from sparkus.matching._planning.plan import plan_setup
 
     built = _instance(params["n"], distinct=params["distinct"])
     org = built["org"]

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 
 from sparkus import InfeasibleError, SchemaError, SparkusWarning
 from sparkus.datasets import synthetic_org
-from sparkus.matching import _plan
-from sparkus.matching._plan import SupportPlan, plan_support
-from sparkus.matching._plan_solve import Instance, Unsolvable, solve
-from sparkus.matching._priors import EffectPrior, EffectPriors
+from sparkus.matching._planning import plan as _plan
+from sparkus.matching._planning.integer_program import Instance, Unsolvable, solve
+from sparkus.matching._planning.plan import SupportPlan, plan_support
+from sparkus.matching._planning.priors import EffectPrior, EffectPriors
 from sparkus.model import (
     CostModel,
     Goal,

@@ -48,15 +48,15 @@ from sparkus.matching._pairing.stable import (
     deferred_acceptance,
     is_stable,
 )
-from sparkus.matching._plan import PlanConstraint, SupportPlan, plan_support
-from sparkus.matching._priors import EffectPrior, EffectPriors
-from sparkus.matching._recommend import (
+from sparkus.matching._planning.plan import PlanConstraint, SupportPlan, plan_support
+from sparkus.matching._planning.priors import EffectPrior, EffectPriors
+from sparkus.matching._planning.recommend import (
     SupportPolicy,
     SupportRecommendation,
     SupportRule,
     recommend_support,
 )
-from sparkus.matching._scenarios import (
+from sparkus.matching._planning.scenarios import (
     BudgetFrontier,
     ScenarioComparison,
     budget_frontier,

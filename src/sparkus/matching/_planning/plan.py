@@ -2,7 +2,7 @@
 
 :func:`plan_support` builds the problem as data (an option per support type and provider pool,
 its cost from the program's cost model and the dose, its expected effect from the priors) and
-solves it as an integer program with HiGHS (``sparkus.matching._plan_solve``).
+solves it as an integer program with HiGHS (``sparkus.matching._planning.integer_program``).
 """
 
 from __future__ import annotations
@@ -21,9 +21,16 @@ from sparkus._checks import describe
 from sparkus._errors import InfeasibleError, Problem, SchemaError, SparkusWarning
 from sparkus._fields import not_one_of
 from sparkus._results import Result, Table, format_number
-from sparkus.matching._plan_solve import Instance, Solution, TimedOut, Unsolvable, diagnose, solve
-from sparkus.matching._priors import EffectPriors
-from sparkus.matching._recommend import SupportPolicy, suitable
+from sparkus.matching._planning.integer_program import (
+    Instance,
+    Solution,
+    TimedOut,
+    Unsolvable,
+    diagnose,
+    solve,
+)
+from sparkus.matching._planning.priors import EffectPriors
+from sparkus.matching._planning.recommend import SupportPolicy, suitable
 from sparkus.model import Level, Population, Program, Provider, SupportType, unstructure
 from sparkus.triage import ReadinessLevel, TriageResult
 

@@ -21,7 +21,8 @@ from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
 from sparkus._fields import not_one_of
 from sparkus._results import Result, Table, format_number
-from sparkus.matching._plan import (
+from sparkus.matching._planning.integer_program import min_cost
+from sparkus.matching._planning.plan import (
     PlanConstraint,
     PlanSetup,
     PoolKey,
@@ -33,9 +34,8 @@ from sparkus.matching._plan import (
     plan_setup,
     solve_setup,
 )
-from sparkus.matching._plan_solve import min_cost
-from sparkus.matching._priors import EffectPriors
-from sparkus.matching._recommend import SupportPolicy
+from sparkus.matching._planning.priors import EffectPriors
+from sparkus.matching._planning.recommend import SupportPolicy
 from sparkus.model import Level, Population, Program, Provider, SupportType
 from sparkus.triage import ReadinessLevel, TriageResult
 
