@@ -52,8 +52,7 @@ def _instance(n: int, *, distinct: bool) -> dict[str, Any]:
     import numpy as np
 
     from sparkus.datasets import synthetic_org
-    from sparkus.matching._planning.priors import EffectPriors
-    from sparkus.matching._planning.recommend import SupportPolicy
+    from sparkus.matching import EffectPriors, SupportPolicy
     from sparkus.model import SupportType
     from sparkus.triage import ReadinessLevel, triage
 
@@ -89,7 +88,7 @@ def _instance(n: int, *, distinct: bool) -> dict[str, Any]:
 def _plan_side(params: Params) -> tuple[Work, Report]:
     import scipy.optimize  # noqa: F401 (imported before timing, as the peer does)
 
-    from sparkus.matching._planning.plan import plan_support
+    from sparkus.matching import plan_support
 
     built = _instance(params["n"], distinct=params["distinct"])
     org = built["org"]
@@ -115,13 +114,12 @@ def _lp_side(params: Params) -> tuple[Work, Report]:
     from scipy import sparse
     from scipy.optimize import linprog
 
-    from sparkus.matching._planning.plan import plan_setup
+    from sparkus.matching._planning.engine import PlanOptions, plan_setup
 
     built = _instance(params["n"], distinct=params["distinct"])
     org = built["org"]
     setup = plan_setup(org.population, built["triage"], org.program, org.providers,
-                       budget=None, min_reach=None, supports=None, confidence_level=0.95,
-                       **built["options"])  # fmt: skip
+                       budget=None, options=PlanOptions(**built["options"]))  # fmt: skip
     inst = setup.instance
     person, option = np.nonzero(inst.eligible)
     nv = person.shape[0]

@@ -16,10 +16,9 @@ from hypothesis import strategies as st
 
 from sparkus import InfeasibleError, SchemaError, SparkusWarning
 from sparkus.datasets import synthetic_org
-from sparkus.matching._planning import plan as _plan
+from sparkus.matching import EffectPrior, EffectPriors, SupportPlan, plan_support
+from sparkus.matching._planning import engine as _plan
 from sparkus.matching._planning.integer_program import Instance, Unsolvable, solve
-from sparkus.matching._planning.plan import SupportPlan, plan_support
-from sparkus.matching._planning.priors import EffectPrior, EffectPriors
 from sparkus.model import (
     CostModel,
     Goal,

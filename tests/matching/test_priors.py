@@ -5,7 +5,7 @@ import math
 import pytest
 
 from sparkus import SchemaError
-from sparkus.matching._planning.priors import EffectPrior, EffectPriors
+from sparkus.matching import EffectPrior, EffectPriors
 from sparkus.model import SupportType, from_json, to_json
 from sparkus.triage import ReadinessLevel
 

@@ -8,7 +8,7 @@ import pytest
 
 from sparkus import SchemaError
 from sparkus.datasets import synthetic_org
-from sparkus.matching._planning.recommend import (
+from sparkus.matching import (
     SupportPolicy,
     recommend_support,
 )

@@ -8,9 +8,7 @@ import pytest
 
 from sparkus import InfeasibleError, SchemaError
 from sparkus.datasets import synthetic_org
-from sparkus.matching._planning.plan import plan_support
-from sparkus.matching._planning.priors import EffectPriors
-from sparkus.matching._planning.scenarios import budget_frontier, compare_scenarios
+from sparkus.matching import EffectPriors, budget_frontier, compare_scenarios, plan_support
 from sparkus.model import Level, SupportType
 from sparkus.triage import ReadinessLevel, triage
 

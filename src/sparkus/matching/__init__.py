@@ -48,7 +48,8 @@ from sparkus.matching._pairing.stable import (
     deferred_acceptance,
     is_stable,
 )
-from sparkus.matching._planning.plan import PlanConstraint, SupportPlan, plan_support
+from sparkus.matching._planning.frontier import BudgetFrontier, budget_frontier
+from sparkus.matching._planning.plan import plan_support
 from sparkus.matching._planning.priors import EffectPrior, EffectPriors
 from sparkus.matching._planning.recommend import (
     SupportPolicy,
@@ -56,12 +57,8 @@ from sparkus.matching._planning.recommend import (
     SupportRule,
     recommend_support,
 )
-from sparkus.matching._planning.scenarios import (
-    BudgetFrontier,
-    ScenarioComparison,
-    budget_frontier,
-    compare_scenarios,
-)
+from sparkus.matching._planning.scenarios import ScenarioComparison, compare_scenarios
+from sparkus.matching._planning.support_plan import PlanConstraint, SupportPlan
 
 __all__ = [
     "DEFAULT_WEIGHTS",

@@ -17,6 +17,7 @@ import numpy.typing as npt
 from sparkus._errors import Problem, SchemaError
 from sparkus._fields import Record, checked, freeze, instance_of, mapping_of, member, number, text
 from sparkus._results import Result, Table, format_number, render_text_table
+from sparkus.matching._planning.inputs import people_problems, same_people
 from sparkus.model import FrozenMapping, Goal, Level, Population, Program, Season, SupportType
 from sparkus.triage import ReadinessLevel, TriageResult
 
@@ -424,24 +425,16 @@ def _reasons(
 def _recommend_support_iv(
     population: object, triage: object, program: object, policy: object
 ) -> None:
-    problems = []
-    if not isinstance(population, Population):
-        got = type(population).__name__
-        problems.append(Problem(("population",), f"expected a Population, got {got}"))
-    if not isinstance(triage, TriageResult):
-        got = type(triage).__name__
-        msg = f"expected a TriageResult (from sparkus.triage.triage), got {got}"
-        problems.append(Problem(("triage",), msg))
-    if not isinstance(program, Program):
-        problems.append(Problem(("program",), f"expected a Program, got {type(program).__name__}"))
+    """Validate the inputs of :func:`recommend_support`."""
+    problems = people_problems(population, triage, program)
     if not isinstance(policy, SupportPolicy):
         got = type(policy).__name__
         problems.append(Problem(("policy",), f"expected a SupportPolicy or None, got {got}"))
     if problems:
         raise SchemaError(problems)
-    if not np.array_equal(cast(TriageResult, triage).ids, cast(Population, population).ids):
-        msg = "must be the triage of this population: its ids, in the same order"
-        raise SchemaError([Problem(("triage", "ids"), msg)])
+    problems = same_people(cast(Population, population), cast(TriageResult, triage))
+    if problems:
+        raise SchemaError(problems)
 
 
 def recommend_support(
