@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from sparkus import InfeasibleError, SchemaError
 from sparkus.matching import Assignment, assign, solve_assignment
-from sparkus.matching._pairing.assign import _gini
+from sparkus.matching._pairing.assign_result import gini as _gini
 
 
 @attrs.frozen(eq=False)

@@ -11,10 +11,12 @@ declared, explainable scorers; :func:`assign` places people with any registered 
 fixed pairs and load spreading, and :func:`rematch` repairs a placement with minimal disruption.
 :func:`form_peer_circles` partitions people into peer circles with weighted aims;
 :func:`team_cohorts` forms cohorts for team coaching. Third-party matchers and scorers plug in
-through :func:`register` or the entry-point groups ``sparkus.matchers`` and ``sparkus.scorers``.
+through :func:`register` or the entry-point groups ``sparkus.matchers`` and ``sparkus.scorers``;
+:func:`check_plugin` says what an object lacks to implement their protocol.
 """
 
-from sparkus.matching._pairing.assign import Assignment, assign
+from sparkus.matching._pairing.assign import assign
+from sparkus.matching._pairing.assign_result import Assignment
 from sparkus.matching._pairing.candidates import (
     DEFAULT_WEIGHTS,
     CandidateMatrix,
@@ -25,7 +27,7 @@ from sparkus.matching._pairing.candidates import (
 from sparkus.matching._pairing.circles import CircleAims, PeerCircles, form_peer_circles
 from sparkus.matching._pairing.cohorts import TeamCohorts, team_cohorts
 from sparkus.matching._pairing.exact import AssignmentResult, solve_assignment
-from sparkus.matching._pairing.protocols import Matcher, PairScore, Scorer
+from sparkus.matching._pairing.protocols import Matcher, PairScore, Scorer, check_plugin
 from sparkus.matching._pairing.registry import (
     available_matchers,
     available_scorers,
@@ -97,6 +99,7 @@ __all__ = [
     "blocking_pairs",
     "budget_frontier",
     "candidate_matrix",
+    "check_plugin",
     "compare_scenarios",
     "deferred_acceptance",
     "form_peer_circles",

@@ -24,6 +24,7 @@ from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._pairing.members import Members, members_iv
+from sparkus.matching._pairing.registry import find_plugin
 from sparkus.matching._pairing.scorers import (
     GoalFit,
     SameReportingLine,
@@ -521,10 +522,8 @@ class _Setup:
 
 def _lookup(name: str) -> object:
     """The scorer registered under `name` (built-in, registered or installed)."""
-    from sparkus.matching._pairing.registry import get_scorer
-
     try:
-        return get_scorer(name)
+        return find_plugin("scorer", name)
     except SchemaError as error:
         raise SchemaError([Problem(("scorers", name), p.message) for p in error.problems]) from None
 

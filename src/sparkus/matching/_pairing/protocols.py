@@ -1,9 +1,13 @@
-"""The two contracts a plugin implements: a matcher and a compatibility scorer.
+"""The two contracts a plugin implements, a matcher and a compatibility scorer, and their check.
 
 Both are :class:`typing.Protocol` classes, so a plugin needs no sparkus base class: any object
 with the right attributes conforms. The registry (:func:`sparkus.matching.register`) checks the
 contract when a plugin is registered, and :func:`sparkus.testing.check_matcher` checks the
 behaviour every matcher must keep.
+
+:func:`check_plugin` (public) says what an object lacks to implement either; the registry, the
+``matcher=`` argument of :func:`~sparkus.matching.assign` and :func:`sparkus.testing.check_matcher`
+share its internals (:func:`plugin_lacks`, :func:`kind_of`).
 
 One canonical input shape keeps plugins small. A matcher never sees dense arrays, NaN or
 forbidden-pair lists: sparkus validates what the caller passed, removes forbidden pairs and
@@ -12,11 +16,15 @@ pairs fixed by a person beforehand, and hands the matcher a CSR matrix of allowe
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, runtime_checkable
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeAlias, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
+
+from sparkus._checks import check_choice
+from sparkus._errors import Problem, SchemaError
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_array
@@ -25,10 +33,27 @@ if TYPE_CHECKING:
 else:
     csr_array = Any
 
-__all__ = ["Matcher", "PairScore", "Scorer"]
+__all__ = [
+    "METHODS",
+    "Kind",
+    "Matcher",
+    "PairScore",
+    "Scorer",
+    "check_plugin",
+    "describe_plugin",
+    "kind_of",
+    "plugin_lacks",
+    "protocol_problems",
+]
 
 FloatArray: TypeAlias = NDArray[np.float64]
 IndexArray: TypeAlias = NDArray[np.intp]
+Kind: TypeAlias = Literal["matcher", "scorer"]
+
+METHODS: Final[dict[Kind, str]] = {"matcher": "match", "scorer": "prepare"}
+"""The method each kind of plugin is called through."""
+
+_KINDS: Final[tuple[Kind, ...]] = ("matcher", "scorer")
 
 PairScore: TypeAlias = Callable[[IndexArray, IndexArray], FloatArray]
 """A prepared scorer: ``score(rows, cols)`` for integer arrays of participant rows and provider
@@ -168,3 +193,123 @@ class Scorer(Protocol):
     def prepare(self, participants: Population, providers: Sequence[Provider]) -> PairScore:
         """Build the arrays this scorer needs and return the vectorised pair scorer."""
         ...
+
+
+# -- the check of the contracts ------------------------------------------------------------------
+
+
+def describe_plugin(plugin: object) -> str:
+    """How a plugin is named in a message: its ``name`` if it has one, else its type."""
+    name = getattr(plugin, "name", None)
+    kind = type(plugin).__qualname__ if not inspect.isclass(plugin) else plugin.__qualname__
+    return f"{name!r} ({kind})" if isinstance(name, str) else f"{kind}"
+
+
+def plugin_lacks(plugin: object, kind: Kind, name: str | None) -> list[str]:
+    """What `plugin` lacks to implement the `kind` protocol (empty if nothing).
+
+    A `name` given (to :func:`~sparkus.matching.register`) stands in for the plugin's own.
+    """
+    lacks: list[str] = []
+    own = getattr(plugin, "name", None)
+    if name is None and (not isinstance(own, str) or not own):
+        lacks.append(f"a non-empty string `name` (it has {own!r}); or pass `name=` to register()")
+    method_name = METHODS[kind]
+    method = getattr(plugin, method_name, None)
+    if not callable(method):
+        lacks.append(f"a `{method_name}` method")
+        return lacks
+    try:
+        signature = inspect.signature(method)
+    except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
+        return lacks
+    try:
+        if kind == "matcher":
+            signature.bind(None, None, rng=None)
+        else:
+            signature.bind(None, None)
+    except TypeError:
+        want = (
+            "match(cost, capacity, *, rng)"
+            if kind == "matcher"
+            else "prepare(participants, providers)"
+        )
+        lacks.append(f"a `{method_name}` method callable as `{want}` (it has {signature})")
+    return lacks
+
+
+def protocol_problems(plugin: object, kind: Kind, name: str | None) -> list[Problem]:
+    """One problem at ``plugin`` saying what it lacks, or none (see :func:`plugin_lacks`)."""
+    lacks = plugin_lacks(plugin, kind, name)
+    if not lacks:
+        return []
+    msg = f"{kind} {describe_plugin(plugin)} does not implement the protocol; it lacks " + (
+        "; ".join(lacks)
+    )
+    return [Problem(("plugin",), msg)]
+
+
+def kind_of(plugin: object) -> Kind | None:
+    """Matcher if it has ``match``, scorer if it has ``prepare``, None if neither or both."""
+    has_match = callable(getattr(plugin, "match", None))
+    has_prepare = callable(getattr(plugin, "prepare", None))
+    if has_match == has_prepare:
+        return None
+    return "matcher" if has_match else "scorer"
+
+
+def check_plugin(plugin: object, kind: Kind) -> None:
+    """Check that `plugin` implements the matcher or scorer protocol; say what it lacks if not.
+
+    The check :func:`register` makes before it adds a plugin: a non-empty string ``name``, and a
+    ``match(cost, capacity, *, rng)`` method for a matcher or a ``prepare(participants,
+    providers)`` method for a scorer. It checks what an object offers, not how it behaves:
+    :func:`sparkus.testing.check_matcher` runs a matcher on instances.
+
+    .. versionadded:: 0.1
+
+    Parameters
+    ----------
+    plugin : object
+        The matcher or scorer object (an instance, not its class).
+    kind : {"matcher", "scorer"}
+        The protocol to check it against: :class:`Matcher` or :class:`Scorer`.
+
+    Raises
+    ------
+    SchemaError
+        If `plugin` lacks part of the protocol: the problem names the plugin and everything it
+        lacks; or if `kind` is neither ``"matcher"`` nor ``"scorer"``.
+
+    See Also
+    --------
+    register, sparkus.testing.check_matcher
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparkus.matching import check_plugin
+    >>> class FirstAllowed:
+    ...     name = "first-allowed"
+    ...     def match(self, cost, capacity, *, rng):
+    ...         return np.full(cost.shape[0], -1, dtype=np.intp)
+    >>> check_plugin(FirstAllowed(), "matcher")
+
+    A scorer without a name whose ``prepare`` takes the wrong arguments:
+
+    >>> class Unnamed:
+    ...     def prepare(self, participants):
+    ...         return lambda rows, cols: np.ones(np.broadcast(rows, cols).shape)
+    >>> check_plugin(Unnamed(), "scorer")
+    Traceback (most recent call last):
+      ...
+    sparkus.SchemaError: 1 problem in the input:
+      plugin: scorer Unnamed does not implement the protocol; it lacks a non-empty string `name` (it has None); or pass `name=` to register(); a `prepare` method callable as `prepare(participants, providers)` (it has (participants))
+    """
+    problems: list[Problem] = []
+    checked = check_choice(kind, "kind", _KINDS, problems=problems)
+    if problems:
+        raise SchemaError(problems)
+    problems = protocol_problems(plugin, checked, None)
+    if problems:
+        raise SchemaError(problems)

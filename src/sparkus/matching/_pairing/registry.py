@@ -19,13 +19,22 @@ imported on the first scorer lookup.
 from __future__ import annotations
 
 import inspect
-from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import numpy as np
 from numpy.typing import NDArray
 
 from sparkus._errors import Problem, SchemaError
-from sparkus.matching._pairing.protocols import Matcher, Scorer
+from sparkus.matching._pairing.protocols import (
+    METHODS,
+    Kind,
+    Matcher,
+    Scorer,
+    describe_plugin,
+    kind_of,
+    plugin_lacks,
+    protocol_problems,
+)
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
@@ -37,19 +46,16 @@ else:
 __all__ = [
     "available_matchers",
     "available_scorers",
+    "find_plugin",
     "get_matcher",
     "get_scorer",
     "register",
 ]
 
-Kind: TypeAlias = Literal["matcher", "scorer"]
 IndexArray: TypeAlias = NDArray[np.intp]
 
 GROUPS: Final[dict[Kind, str]] = {"matcher": "sparkus.matchers", "scorer": "sparkus.scorers"}
 """The entry-point group of each kind of plugin."""
-
-_METHOD: Final[dict[Kind, str]] = {"matcher": "match", "scorer": "prepare"}
-_PROTOCOL: Final[dict[Kind, type]] = {"matcher": Matcher, "scorer": Scorer}
 
 
 # -- the built-in matchers -----------------------------------------------------------------------
@@ -114,52 +120,6 @@ class _GreedyMatcher:
 # -- the registry --------------------------------------------------------------------------------
 
 
-def _describe(plugin: object) -> str:
-    """How a plugin is named in a message: its ``name`` if it has one, else its type."""
-    name = getattr(plugin, "name", None)
-    kind = type(plugin).__qualname__ if not inspect.isclass(plugin) else plugin.__qualname__
-    return f"{name!r} ({kind})" if isinstance(name, str) else f"{kind}"
-
-
-def _check(plugin: object, kind: Kind, name: str | None) -> list[str]:
-    """What `plugin` lacks to implement the `kind` protocol (empty if nothing)."""
-    lacks: list[str] = []
-    own = getattr(plugin, "name", None)
-    if name is None and (not isinstance(own, str) or not own):
-        lacks.append(f"a non-empty string `name` (it has {own!r}); or pass `name=` to register()")
-    method_name = _METHOD[kind]
-    method = getattr(plugin, method_name, None)
-    if not callable(method):
-        lacks.append(f"a `{method_name}` method")
-        return lacks
-    try:
-        signature = inspect.signature(method)
-    except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
-        return lacks
-    try:
-        if kind == "matcher":
-            signature.bind(None, None, rng=None)
-        else:
-            signature.bind(None, None)
-    except TypeError:
-        want = (
-            "match(cost, capacity, *, rng)"
-            if kind == "matcher"
-            else "prepare(participants, providers)"
-        )
-        lacks.append(f"a `{method_name}` method callable as `{want}` (it has {signature})")
-    return lacks
-
-
-def _kind_of(plugin: object) -> Kind | None:
-    """Matcher if it has ``match``, scorer if it has ``prepare``, None if neither or both."""
-    has_match = callable(getattr(plugin, "match", None))
-    has_prepare = callable(getattr(plugin, "prepare", None))
-    if has_match == has_prepare:
-        return None
-    return "matcher" if has_match else "scorer"
-
-
 class _Registry:
     """Plugins by kind and name, the entry points not loaded yet, and the built-ins."""
 
@@ -183,28 +143,25 @@ class _Registry:
                 plugin = plugin()
             except TypeError as exc:
                 msg = (
-                    f"{_describe(plugin)} is a class that could not be built without arguments "
+                    f"{describe_plugin(plugin)} is a class that could not be built without arguments "
                     f"({exc}); register an instance instead"
                 )
                 raise SchemaError([Problem(("plugin",), msg)]) from exc
-        kind = _kind_of(plugin)
+        kind = kind_of(plugin)
         if kind is None:
             both = callable(getattr(plugin, "match", None))
             msg = (
-                f"{_describe(plugin)} has both `match` and `prepare`: register a matcher and a "
+                f"{describe_plugin(plugin)} has both `match` and `prepare`: register a matcher and a "
                 "scorer as two objects"
                 if both
-                else f"{_describe(plugin)} is neither a matcher nor a scorer: it lacks a `match` "
+                else f"{describe_plugin(plugin)} is neither a matcher nor a scorer: it lacks a `match` "
                 "method (sparkus.matching.Matcher) and a `prepare` method "
                 "(sparkus.matching.Scorer)"
             )
             raise SchemaError([Problem(("plugin",), msg)])
-        lacks = _check(plugin, kind, name)
-        if lacks:
-            msg = f"{kind} {_describe(plugin)} does not implement the protocol; it lacks " + (
-                "; ".join(lacks)
-            )
-            raise SchemaError([Problem(("plugin",), msg)])
+        problems = protocol_problems(plugin, kind, name)
+        if problems:
+            raise SchemaError(problems)
         key = name if name is not None else str(plugin.name)  # type: ignore[attr-defined]
         self._scan()
         self._load_builtin_scorers(kind)
@@ -276,15 +233,15 @@ class _Registry:
             try:
                 loaded = loaded()
             except TypeError as exc:
-                msg = f"{_describe(loaded)} could not be built without arguments ({exc})"
+                msg = f"{describe_plugin(loaded)} could not be built without arguments ({exc})"
                 raise SchemaError([Problem(("plugin",), msg)]) from exc
-        found = _kind_of(loaded)
+        found = kind_of(loaded)
         if found != kind:
-            msg = f"{_describe(loaded)} has no `{_METHOD[kind]}` method of a {kind}"
+            msg = f"{describe_plugin(loaded)} has no `{METHODS[kind]}` method of a {kind}"
             raise SchemaError([Problem(("plugin",), msg)])
-        lacks = _check(loaded, kind, name)
+        lacks = plugin_lacks(loaded, kind, name)
         if lacks:
-            msg = f"{_describe(loaded)} lacks " + "; ".join(lacks)
+            msg = f"{describe_plugin(loaded)} lacks " + "; ".join(lacks)
             raise SchemaError([Problem(("plugin",), msg)])
         return loaded
 
@@ -344,7 +301,7 @@ def _builtin_scorers() -> list[Any]:
                 scorer = item()
             except TypeError:  # a scorer that needs arguments (e.g. stated preferences)
                 continue
-        if _kind_of(scorer) == "scorer" and not _check(scorer, "scorer", None):
+        if kind_of(scorer) == "scorer" and not plugin_lacks(scorer, "scorer", None):
             out.append(scorer)
     return out
 
@@ -383,7 +340,7 @@ def register(plugin: Any, *, name: str | None = None, replace: bool = False) -> 
 
     See Also
     --------
-    get_matcher, get_scorer, sparkus.testing.check_matcher
+    check_plugin, get_matcher, get_scorer, sparkus.testing.check_matcher
 
     Examples
     --------
@@ -418,6 +375,15 @@ def register(plugin: Any, *, name: str | None = None, replace: bool = False) -> 
       plugin: matcher NoName does not implement the protocol; it lacks a non-empty string `name` (it has None); or pass `name=` to register()
     """
     return _REGISTRY.register(plugin, name=name, replace=replace)
+
+
+def find_plugin(kind: Kind, name: object) -> Any:
+    """The `kind` plugin registered under `name`, for this package's doors (no public door).
+
+    What :func:`get_matcher` and :func:`get_scorer` do, for :func:`~sparkus.matching.assign`,
+    :func:`~sparkus.matching.rematch` and :func:`~sparkus.matching.candidate_matrix`.
+    """
+    return _REGISTRY.get(kind, name)
 
 
 def get_matcher(name: str) -> Matcher:

@@ -19,19 +19,17 @@ from numpy.typing import ArrayLike, NDArray
 from sparkus._checks import check_rng
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
-from sparkus.matching._pairing.assign import (
-    Assignment,
+from sparkus.matching._pairing.assign_result import Assignment, Label
+from sparkus.matching._pairing.instance import (
     CandidateLike,
-    Label,
-    _fixed_iv,
-    _Instance,
-    _instance_iv,
-    _labels_to_index,
-    _matcher_iv,
-    _result,
-    _solve,
-    _with_surcharge,
+    Instance,
+    fixed_iv,
+    instance_iv,
+    labels_to_index,
+    matcher_iv,
+    with_surcharge,
 )
+from sparkus.matching._pairing.placement import assignment_of, place
 
 if TYPE_CHECKING:
     from scipy.sparse import sparray, spmatrix
@@ -186,15 +184,15 @@ def _rematch_iv(
     matcher: object,
     forbidden: object,
     rng: object,
-) -> tuple[Assignment, _Instance, IndexArray, IndexArray, Matcher, np.random.Generator]:
+) -> tuple[Assignment, Instance, IndexArray, IndexArray, Matcher, np.random.Generator]:
     problems: list[Problem] = []
     if not isinstance(previous, Assignment):
         msg = f"expected the Assignment to re-match, got {type(previous).__name__}"
         raise SchemaError([Problem(("previous",), msg)])
-    inst = _instance_iv(
+    inst = instance_iv(
         candidates, previous.capacity if capacity is None else capacity, forbidden, problems
     )
-    found = _matcher_iv(previous.matcher if matcher is None else matcher, problems)
+    found = matcher_iv(previous.matcher if matcher is None else matcher, problems)
     generator = check_rng(rng, default=0, problems=problems)
     if inst is None or problems:
         raise SchemaError(problems)
@@ -232,7 +230,7 @@ def _ids(
         msg = f"expected a collection of {what} {'ids' if ids else 'indices'}, got {value!r}"
         problems.append(Problem((name,), msg))
         return np.zeros(0, dtype=np.intp)
-    found = _labels_to_index(list(value), ids, size, what, (name,), problems)
+    found = labels_to_index(list(value), ids, size, what, (name,), problems)
     return np.unique(np.array([k for k in found if k is not None], dtype=np.intp))
 
 
@@ -336,7 +334,7 @@ def rematch(
         (previous.participant_label(i), previous.provider_label(int(before[i])))
         for i in kept.tolist()
     ]
-    fixed_to = _fixed_iv(pairs, inst, cap_limit, problems)  # kept pairs must still fit
+    fixed_to = fixed_iv(pairs, inst, cap_limit, problems)  # kept pairs must still fit
     if problems:
         raise SchemaError(p.prefixed(("previous",)) for p in problems)
 
@@ -349,12 +347,12 @@ def rematch(
         costs = inst.arcs.costs
         span = float(costs.max() - costs.min()) if costs.size else 0.0
         surcharge = (int(active.sum()) + 1) * (span + 2.0 * previous.load_penalty + 1.0)
-        solve_inst = _with_surcharge(inst, back, before[back], surcharge)
+        solve_inst = with_surcharge(inst, back, before[back], surcharge)
     standing = {
         int(i): previous.unassigned.get(previous.participant_label(int(i)), "unassigned before")
         for i in np.flatnonzero(~placed_before & ~active)
     }
-    solved = _solve(
+    solved = place(
         solve_inst,
         fixed_to=fixed_to,
         active=active,
@@ -365,7 +363,7 @@ def rematch(
         standing=standing,
     )
     provider = solved.provider
-    result = _result(
+    result = assignment_of(
         inst, provider, solved.fixed, cap_limit, previous.load_penalty, solved.matcher, standing
     )
     kept_rows = [i for i in back.tolist() if provider[i] == before[i]]
