@@ -413,13 +413,13 @@ def _check_circles(params: Params) -> dict[str, Any]:
     import numpy as np
 
     from sparkus.matching import CircleAims, form_peer_circles
-    from sparkus.matching._pairing.circles import _fits, _instance
+    from sparkus.matching._pairing.circle_search import circle_instance, member_fits
 
     population = circles_instance(params)
     ours = form_peer_circles(population, size=(4, 6), rng=0)
     circle = _sort_and_chunk(population)
-    instance = _instance(population, np.arange(len(population)), CircleAims())
-    theirs = float(_fits(instance, circle, np.bincount(circle))[1].mean())
+    instance = circle_instance(population, np.arange(len(population)), CircleAims())
+    theirs = float(member_fits(instance, circle, np.bincount(circle))[1].mean())
     return {
         "sparkus": round(ours.objective, 4),
         "peer": round(theirs, 4),

@@ -19,7 +19,8 @@ from sparkus.matching import (
     StatedPreferences,
     TimeZoneOverlap,
 )
-from sparkus.matching._pairing.scorers import BUILTIN_SCORERS, euler_tour
+from sparkus.matching._pairing.reporting_line import euler_tour
+from sparkus.matching._pairing.scorers import BUILTIN_SCORERS
 from sparkus.model import Goal, Level, Population, Provider, SupportType
 
 LD, TC, DI, TR = (Goal.LEADERSHIP_DEVELOPMENT, Goal.TEAM_COLLABORATION,

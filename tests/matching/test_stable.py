@@ -13,12 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sparkus import SchemaError
-from sparkus.matching._pairing.stable import (
-    StableMatching,
-    blocking_pairs,
-    deferred_acceptance,
-    is_stable,
-)
+from sparkus.matching import StableMatching, blocking_pairs, deferred_acceptance, is_stable
 
 # -- an independent, plain reading of the definitions --------------------------------------------
 

@@ -17,13 +17,8 @@ through :func:`register` or the entry-point groups ``sparkus.matchers`` and ``sp
 
 from sparkus.matching._pairing.assign import assign
 from sparkus.matching._pairing.assign_result import Assignment
-from sparkus.matching._pairing.candidates import (
-    DEFAULT_WEIGHTS,
-    CandidateMatrix,
-    PairExplanation,
-    Shortlist,
-    candidate_matrix,
-)
+from sparkus.matching._pairing.candidate_results import CandidateMatrix, PairExplanation, Shortlist
+from sparkus.matching._pairing.candidates import DEFAULT_WEIGHTS, candidate_matrix
 from sparkus.matching._pairing.circles import CircleAims, PeerCircles, form_peer_circles
 from sparkus.matching._pairing.cohorts import TeamCohorts, team_cohorts
 from sparkus.matching._pairing.exact import AssignmentResult, solve_assignment
@@ -36,9 +31,9 @@ from sparkus.matching._pairing.registry import (
     register,
 )
 from sparkus.matching._pairing.rematch import Move, Rematch, rematch
+from sparkus.matching._pairing.reporting_line import SameReportingLine
 from sparkus.matching._pairing.scorers import (
     GoalFit,
-    SameReportingLine,
     SeniorityGap,
     SharedLanguage,
     StatedPreferences,

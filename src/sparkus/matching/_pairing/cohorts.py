@@ -38,8 +38,7 @@ from numpy.typing import NDArray
 from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
-from sparkus.matching._pairing.circles import _size_iv
-from sparkus.matching._pairing.members import Members, members_iv
+from sparkus.matching._pairing.members import Members, members_iv, size_range_iv
 
 if TYPE_CHECKING:
     from sparkus.model import Population
@@ -276,7 +275,7 @@ def _team_cohorts_iv(
         raise SchemaError([Problem(("participants",), msg)])
     problems: list[Problem] = []
     rows = members_iv(participants, members, problems)
-    low, high = _size_iv(size, problems, "cohort")
+    low, high = size_range_iv(size, problems, "cohort")
     if problems:
         raise SchemaError(problems)
     return participants, rows, (low, high)

@@ -1,13 +1,15 @@
-"""Which participants a matcher works on: everyone, a boolean mask, row indices or ids.
+"""Which participants a matcher works on, and how large its groups may be.
 
 One check serves every function that takes ``members`` (candidate matrices, peer circles, team
-cohorts), so they accept the same forms and word their errors the same way.
+cohorts): everyone, a boolean mask, row indices or ids, so they accept the same forms and word
+their errors the same way. Another serves the two that form groups of a size range (peer
+circles and team cohorts): ``size``, a pair of smallest and largest.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Final, TypeAlias
+from typing import Any, Final, TypeAlias, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -16,7 +18,7 @@ from sparkus._checks import describe
 from sparkus._errors import Problem
 from sparkus.model import Population
 
-__all__ = ["Members", "members_iv"]
+__all__ = ["Members", "members_iv", "size_range_iv"]
 
 Members: TypeAlias = Sequence[int] | Sequence[str] | NDArray[Any] | None
 """The people to work on: None for everyone, a boolean mask, row indices or ids."""
@@ -86,3 +88,22 @@ def members_iv(participants: Population, members: object, problems: list[Problem
         problems.append(Problem(("members",), msg))
     del unique
     return rows
+
+
+def size_range_iv(size: object, problems: list[Problem], what: str = "circle") -> tuple[int, int]:
+    """``(lowest, highest)``: two integers with ``2 <= lowest <= highest``."""
+    ok = (
+        isinstance(size, tuple | list)
+        and len(size) == 2
+        and all(isinstance(v, int | np.integer) and not isinstance(v, bool) for v in size)
+    )
+    if ok:
+        low, high = (int(v) for v in cast("tuple[int, int]", size))
+        if 2 <= low <= high:
+            return low, high
+    msg = (
+        f"expected (smallest, largest) {what} sizes, two integers with 2 <= smallest <= "
+        f"largest, got {describe(size)}"
+    )
+    problems.append(Problem(("size",), msg))
+    return 2, 2

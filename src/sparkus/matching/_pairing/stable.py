@@ -13,13 +13,12 @@ best reviewer it has in any stable matching (Gale and Shapley, 1962; Roth, 1984,
 capacities). Proposals are made in parallel rounds, vectorised with numpy over rank arrays:
 every unmatched proposer proposes to its next acceptable reviewer at once, and each reviewer keeps
 the best proposals up to its capacity. The outcome does not depend on the order of proposals.
+The preferences are checked and encoded as rank arrays in ``preferences.py``.
 """
 
 from __future__ import annotations
 
 import heapq
-import itertools
-import numbers
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any, Final
 
@@ -27,9 +26,9 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._errors import PathSegment, Problem, SchemaError
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._pairing.exact.arcs import ranges
+from sparkus.matching._pairing.preferences import Preferences, encode_preferences, matching_iv
 
 __all__ = ["StableMatching", "blocking_pairs", "deferred_acceptance", "is_stable"]
 
@@ -38,234 +37,11 @@ IndexArray = NDArray[np.intp]
 _FEW: Final = 64
 """Below this many free proposers, deferred acceptance finishes one proposal at a time."""
 
-_MAX_LISTED: Final = 8
-"""Problems listed one by one per preference list before a count of the rest."""
-
-
-# -- the encoded problem -------------------------------------------------------------------------
-
-
-@attrs.frozen(eq=False)
-class _Problem:
-    """Preferences as integer arrays; person ids by position.
-
-    Proposer ``p``'s acceptable reviewers, best first, are ``rev[ptr[p]:ptr[p+1]]``; entry ``e``
-    has the rank ``rank[e]`` of ``p`` in that reviewer's list (0 = the reviewer's favourite).
-    """
-
-    proposers: tuple[Hashable, ...]
-    reviewers: tuple[Hashable, ...]
-    ptr: IndexArray
-    rev: IndexArray
-    rank: IndexArray
-    capacity: IndexArray
-
-    @property
-    def n_proposers(self) -> int:
-        return len(self.proposers)
-
-    @property
-    def n_reviewers(self) -> int:
-        return len(self.reviewers)
-
-
-def _segment(identifier: Hashable) -> PathSegment:
-    """An id as a path segment of a :class:`Problem` (ints stay ints, the rest as text)."""
-    if isinstance(identifier, int) and not isinstance(identifier, bool):
-        return identifier
-    return str(identifier)
-
-
-def _index(ids: Sequence[Hashable]) -> dict[Hashable, int]:
-    return {identifier: k for k, identifier in enumerate(ids)}
-
-
-def _encode_lists(
-    prefs: Mapping[Any, Any],
-    name: str,
-    other: dict[Hashable, int],
-    other_name: str,
-    problems: list[Problem],
-) -> tuple[IndexArray, IndexArray]:
-    """Every preference list as positions into `other`, concatenated: ``(ptr, flat)``."""
-    lists = list(prefs.values())
-    if all(type(v) is list or type(v) is tuple for v in lists):
-        # Fast path: one pass over all ids; any problem is found again, list by list, below.
-        sizes = np.fromiter(map(len, lists), dtype=np.intp, count=len(lists))
-        try:
-            flat_codes = np.fromiter(
-                map(other.__getitem__, itertools.chain.from_iterable(lists)),
-                dtype=np.intp,
-                count=int(sizes.sum()),
-            )
-        except (KeyError, TypeError):
-            pass
-        else:
-            owner_of = np.repeat(np.arange(len(lists), dtype=np.intp), sizes)
-            keys = np.sort(owner_of * max(len(other), 1) + flat_codes)
-            if not np.any(keys[1:] == keys[:-1]):
-                ptr = np.zeros(len(lists) + 1, dtype=np.intp)
-                np.cumsum(sizes, out=ptr[1:])
-                return ptr, flat_codes
-    lengths: list[int] = []
-    flat: list[int] = []
-    lookup = other.__getitem__
-    for owner, given in prefs.items():
-        listed: Sequence[Any] = given
-        if type(given) is not list and type(given) is not tuple:
-            if isinstance(given, str | bytes) or not isinstance(given, Sequence | np.ndarray):
-                msg = (
-                    f"expected an ordered list of {other_name} ids (most preferred first), "
-                    f"got {type(given).__name__}"
-                )
-                problems.append(Problem((name, _segment(owner)), msg))
-                lengths.append(0)
-                continue
-            listed = list(given)
-        try:
-            codes: list[int] = list(map(lookup, listed))
-        except (KeyError, TypeError):
-            problems.extend(_unknown(listed, other, (name, _segment(owner)), other_name))
-            lengths.append(0)
-            continue
-        if len(set(codes)) != len(codes):
-            problems.append(_twice(listed, codes, (name, _segment(owner)), other_name))
-            lengths.append(0)
-            continue
-        lengths.append(len(codes))
-        flat.extend(codes)
-    ptr = np.zeros(len(lengths) + 1, dtype=np.intp)
-    np.cumsum(lengths, out=ptr[1:])
-    return ptr, np.asarray(flat, dtype=np.intp)
-
-
-def _unknown(
-    listed: Sequence[Any],
-    other: dict[Hashable, int],
-    where: tuple[PathSegment, ...],
-    other_name: str,
-) -> list[Problem]:
-    """One problem per unknown id of a list (the first few), then a count of the rest."""
-    unknown = [
-        (k, x) for k, x in enumerate(listed) if not isinstance(x, Hashable) or x not in other
-    ]
-    out = [
-        Problem(
-            (*where, k), f"{x!r} is not a {other_name}: it has no entry in `{other_name}_prefs`"
-        )
-        for k, x in unknown[:_MAX_LISTED]
-    ]
-    if len(unknown) > _MAX_LISTED:
-        out.append(Problem(where, f"... and {len(unknown) - _MAX_LISTED} more unknown ids"))
-    return out
-
-
-def _twice(
-    listed: Sequence[Any], codes: list[int], where: tuple[PathSegment, ...], other_name: str
-) -> Problem:
-    """The problem of a list that names someone more than once."""
-    seen: set[int] = set()
-    twice = []
-    for x, c in zip(listed, codes, strict=True):
-        if c in seen:
-            twice.append(x)
-        seen.add(c)
-    shown = ", ".join(repr(x) for x in twice[:_MAX_LISTED])
-    return Problem(where, f"lists {shown} more than once; rank each {other_name} at most once")
-
-
-def _capacity_iv(
-    capacity: object, reviewers: Sequence[Hashable], problems: list[Problem]
-) -> IndexArray:
-    """One non-negative integer per reviewer, from a mapping."""
-    out = np.zeros(len(reviewers), dtype=np.intp)
-    if not isinstance(capacity, Mapping):
-        msg = f"expected a mapping of reviewer id to an integer, got {type(capacity).__name__}"
-        problems.append(Problem(("capacity",), msg))
-        return out
-    known = set(reviewers)
-    for r in capacity:
-        if not isinstance(r, Hashable) or r not in known:
-            msg = "is not a reviewer: it has no entry in `reviewer_prefs`"
-            problems.append(Problem(("capacity", _segment(r)), msg))
-    for k, r in enumerate(reviewers):
-        if r not in capacity:
-            msg = "is missing; give every reviewer a capacity (0 for none)"
-            problems.append(Problem(("capacity", _segment(r)), msg))
-            continue
-        value = capacity[r]
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
-            msg = f"expected a non-negative integer, got {value!r}"
-            problems.append(Problem(("capacity", _segment(r)), msg))
-            continue
-        out[k] = int(value)
-    return out
-
-
-def _ids(prefs: object, name: str, problems: list[Problem]) -> tuple[Hashable, ...] | None:
-    if not isinstance(prefs, Mapping):
-        msg = f"expected a mapping of id to an ordered list of ids, got {type(prefs).__name__}"
-        problems.append(Problem((name,), msg))
-        return None
-    return tuple(prefs)
-
-
-def _encode(proposer_prefs: object, reviewer_prefs: object, capacity: object) -> _Problem:
-    """Validate the three inputs and encode them (raises SchemaError with every problem)."""
-    problems: list[Problem] = []
-    proposers = _ids(proposer_prefs, "proposer_prefs", problems)
-    reviewers = _ids(reviewer_prefs, "reviewer_prefs", problems)
-    if (
-        proposers is None
-        or reviewers is None
-        or not isinstance(proposer_prefs, Mapping)
-        or not isinstance(reviewer_prefs, Mapping)
-    ):
-        raise SchemaError(problems)
-    p_index, r_index = _index(proposers), _index(reviewers)
-    p_ptr, p_flat = _encode_lists(proposer_prefs, "proposer_prefs", r_index, "reviewer", problems)
-    r_ptr, r_flat = _encode_lists(reviewer_prefs, "reviewer_prefs", p_index, "proposer", problems)
-    caps = _capacity_iv(capacity, reviewers, problems)
-    if problems:
-        raise SchemaError(problems)
-    n_p = len(proposers)
-    # The rank of proposer p in reviewer r's list, found by sorted keys r * n_p + p.
-    r_of = np.repeat(np.arange(len(reviewers), dtype=np.intp), np.diff(r_ptr))
-    r_keys = r_of * n_p + r_flat
-    order = np.argsort(r_keys, kind="stable")
-    sorted_keys = r_keys[order]
-    r_rank = (np.arange(r_flat.shape[0], dtype=np.intp) - np.repeat(r_ptr[:-1], np.diff(r_ptr)))[
-        order
-    ]
-    p_of = np.repeat(np.arange(n_p, dtype=np.intp), np.diff(p_ptr))
-    keys = p_flat * n_p + p_of
-    needles = np.argsort(keys, kind="stable")
-    at = np.empty(keys.shape[0], dtype=np.intp)
-    at[needles] = np.searchsorted(sorted_keys, keys[needles])
-    at_clipped = np.minimum(at, max(sorted_keys.shape[0] - 1, 0))
-    acceptable = (
-        (at < sorted_keys.shape[0]) & (sorted_keys[at_clipped] == keys)
-        if sorted_keys.size
-        else np.zeros(keys.shape[0], dtype=bool)
-    )
-    rank = np.where(acceptable, r_rank[at_clipped] if r_rank.size else 0, -1)
-    kept = np.bincount(p_of[acceptable], minlength=n_p)
-    ptr = np.zeros(n_p + 1, dtype=np.intp)
-    np.cumsum(kept, out=ptr[1:])
-    return _Problem(
-        proposers=proposers,
-        reviewers=reviewers,
-        ptr=ptr,
-        rev=p_flat[acceptable],
-        rank=rank[acceptable].astype(np.intp),
-        capacity=caps,
-    )
-
 
 # -- deferred acceptance -------------------------------------------------------------------------
 
 
-def _propose(problem: _Problem) -> tuple[IndexArray, int]:
+def _propose(problem: Preferences) -> tuple[IndexArray, int]:
     """Deferred acceptance, proposers proposing in parallel rounds.
 
     Returns, per proposer, the entry (into ``problem.rev``) of its match or -1, and the number of
@@ -324,7 +100,7 @@ def _propose(problem: _Problem) -> tuple[IndexArray, int]:
 
 
 def _propose_one_by_one(
-    problem: _Problem,
+    problem: Preferences,
     free: IndexArray,
     following: IndexArray,
     held: IndexArray,
@@ -378,7 +154,7 @@ def _propose_one_by_one(
     return proposals
 
 
-def _blocking(problem: _Problem, match: IndexArray) -> tuple[IndexArray, IndexArray, bool]:
+def _blocking(problem: Preferences, match: IndexArray) -> tuple[IndexArray, IndexArray, bool]:
     """Blocking pairs of a matching (per proposer its reviewer position, -1 if unmatched).
 
     Returns ``(proposers, reviewers, feasible)`` where `feasible` says the matching uses only
@@ -463,7 +239,7 @@ class StableMatching(Result):
     assignees: dict[Hashable, list[Hashable]]
     n_matched: int
     proposals: int
-    _problem: _Problem = attrs.field(repr=False, alias="problem")
+    _problem: Preferences = attrs.field(repr=False, alias="problem")
     _match: IndexArray = attrs.field(repr=False, alias="match")
 
     def is_stable(self) -> bool:
@@ -513,7 +289,7 @@ class StableMatching(Result):
 
 
 def _pairs(
-    problem: _Problem, proposers: IndexArray, reviewers: IndexArray
+    problem: Preferences, proposers: IndexArray, reviewers: IndexArray
 ) -> list[tuple[Hashable, Hashable]]:
     return [
         (problem.proposers[p], problem.reviewers[r])
@@ -523,9 +299,9 @@ def _pairs(
 
 def _deferred_acceptance_iv(
     proposer_prefs: object, reviewer_prefs: object, capacity: object
-) -> _Problem:
+) -> Preferences:
     """Validate the inputs of :func:`deferred_acceptance` and encode them."""
-    return _encode(proposer_prefs, reviewer_prefs, capacity)
+    return encode_preferences(proposer_prefs, reviewer_prefs, capacity)
 
 
 def deferred_acceptance(
@@ -611,29 +387,12 @@ def deferred_acceptance(
     )
 
 
-def _matching_iv(matching: object, problem: _Problem) -> IndexArray:
-    """A matching (proposer id to reviewer id or None) as reviewer positions, -1 unmatched."""
-    if not isinstance(matching, Mapping):
-        got = type(matching).__name__
-        msg = f"expected a mapping of proposer id to reviewer id or None, got {got}"
-        raise SchemaError([Problem(("matching",), msg)])
-    p_index, r_index = _index(problem.proposers), _index(problem.reviewers)
-    out = np.full(problem.n_proposers, -1, dtype=np.intp)
-    problems: list[Problem] = []
-    for p, r in matching.items():
-        if not isinstance(p, Hashable) or p not in p_index:
-            problems.append(Problem(("matching", _segment(p)), "is not a proposer"))
-            continue
-        if r is None:
-            continue
-        if not isinstance(r, Hashable) or r not in r_index:
-            msg = f"{r!r} is not a reviewer"
-            problems.append(Problem(("matching", _segment(p)), msg))
-            continue
-        out[p_index[p]] = r_index[r]
-    if problems:
-        raise SchemaError(problems)
-    return out
+def _stability_iv(
+    matching: object, proposer_prefs: object, reviewer_prefs: object, capacity: object
+) -> tuple[Preferences, IndexArray]:
+    """Validate the inputs of :func:`blocking_pairs` and :func:`is_stable`, and encode them."""
+    problem = encode_preferences(proposer_prefs, reviewer_prefs, capacity)
+    return problem, matching_iv(matching, problem)
 
 
 def blocking_pairs(
@@ -675,8 +434,7 @@ def blocking_pairs(
     >>> blocking_pairs({"ana": "y", "ben": "x"}, proposers, reviewers, {"x": 1, "y": 1})
     [('ana', 'x'), ('ben', 'y')]
     """
-    problem = _encode(proposer_prefs, reviewer_prefs, capacity)
-    match = _matching_iv(matching, problem)
+    problem, match = _stability_iv(matching, proposer_prefs, reviewer_prefs, capacity)
     return _pairs(problem, *_blocking(problem, match)[:2])
 
 
@@ -719,7 +477,6 @@ def is_stable(
     >>> is_stable({"ana": "y", "ben": "x"}, proposers, reviewers, {"x": 1, "y": 1})
     False
     """
-    problem = _encode(proposer_prefs, reviewer_prefs, capacity)
-    match = _matching_iv(matching, problem)
+    problem, match = _stability_iv(matching, proposer_prefs, reviewer_prefs, capacity)
     proposers, _, feasible = _blocking(problem, match)
     return feasible and proposers.size == 0
