@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from sparkus._checks import check_rng
+from sparkus._checks import check_number, check_rng
 from sparkus._errors import Problem, SchemaError
 from sparkus.matching._pairing.assign_result import Assignment
 from sparkus.matching._pairing.instance import (
@@ -49,17 +49,10 @@ IndexArray: TypeAlias = NDArray[np.intp]
 
 
 def _penalty_iv(load_penalty: object, problems: list[Problem]) -> float:
-    given: object = load_penalty
-    if isinstance(given, bool) or not isinstance(given, int | float | np.integer | np.floating):
-        problems.append(
-            Problem(("load_penalty",), f"expected a non-negative number, got {given!r}")
-        )
-        return 0.0
-    value = float(given)
-    if not math.isfinite(value) or value < 0:
-        problems.append(Problem(("load_penalty",), f"expected a finite number >= 0, got {value!r}"))
-        return 0.0
-    return value
+    """The load penalty's weight: a finite number >= 0 (0 while it is wrong)."""
+    value = check_number(load_penalty, "load_penalty", low=0.0, what="a finite number",
+                         problems=problems)  # fmt: skip
+    return 0.0 if math.isnan(value) else value
 
 
 def _assign_iv(

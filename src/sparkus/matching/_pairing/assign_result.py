@@ -14,14 +14,13 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from sparkus._checks import BoolArray, FloatArray
 from sparkus._results import Result, Table, format_number
 
 __all__ = ["MAX_LOAD", "NOT_PLACED", "Assignment", "Label", "gini"]
 
-FloatArray: TypeAlias = NDArray[np.float64]
 IntArray: TypeAlias = NDArray[np.int64]
 IndexArray: TypeAlias = NDArray[np.intp]
-BoolArray: TypeAlias = NDArray[np.bool_]
 Label: TypeAlias = str | int
 """A participant or provider as the caller knows it: its id, or its row or column index."""
 

@@ -17,6 +17,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from sparkus._checks import FloatArray
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
 from sparkus.model import FrozenMapping, SupportType
@@ -30,7 +31,6 @@ else:
 
 __all__ = ["CandidateMatrix", "PairExplanation", "Shortlist"]
 
-FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 Status: TypeAlias = Literal["candidate", "not a candidate", "forbidden"]
 

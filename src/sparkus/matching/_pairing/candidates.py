@@ -20,7 +20,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import describe, is_real
+from sparkus._checks import FloatArray, describe, is_real
 from sparkus._errors import Problem, SchemaError
 from sparkus.matching._pairing.candidate_results import CandidateMatrix
 from sparkus.matching._pairing.members import Members, members_iv
@@ -45,7 +45,6 @@ else:
 
 __all__ = ["DEFAULT_WEIGHTS", "candidate_matrix"]
 
-FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 ScorerSpec: TypeAlias = "Mapping[str, float] | Sequence[tuple[Scorer | str, float]]"
 

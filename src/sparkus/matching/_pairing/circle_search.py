@@ -39,6 +39,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from sparkus._checks import FloatArray
 from sparkus.model import Level
 
 if TYPE_CHECKING:
@@ -55,7 +56,6 @@ __all__ = [
     "optimise",
 ]
 
-FloatArray: TypeAlias = NDArray[np.float64]
 IndexArray: TypeAlias = NDArray[np.intp]
 
 AIMS: Final = ("level", "departments", "time_zones")

@@ -19,7 +19,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import check_rng, describe
+from sparkus._checks import FloatArray, check_rng, describe
 from sparkus._errors import InfeasibleError, Problem, SchemaError
 from sparkus._fields import Record, checked, number
 from sparkus._results import Result, Table, format_number
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 
 __all__ = ["CircleAims", "PeerCircles", "form_peer_circles"]
 
-FloatArray: TypeAlias = NDArray[np.float64]
 IndexArray: TypeAlias = NDArray[np.intp]
 
 _weight = number(low=0.0)

@@ -16,6 +16,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from sparkus._checks import BoolArray, FloatArray
 from sparkus._errors import InfeasibleError, Problem, SchemaError
 from sparkus.matching._pairing.assign_result import Label
 from sparkus.matching._pairing.exact.arcs import (
@@ -44,11 +45,8 @@ __all__ = [
     "with_surcharge",
 ]
 
-FloatArray: TypeAlias = NDArray[np.float64]
 IntArray: TypeAlias = NDArray[np.int64]
 IndexArray: TypeAlias = NDArray[np.intp]
-BoolArray: TypeAlias = NDArray[np.bool_]
-
 _MAX_LISTED: Final = 8
 
 

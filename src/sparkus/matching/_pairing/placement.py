@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias
 import numpy as np
 from numpy.typing import NDArray
 
+from sparkus._checks import BoolArray, FloatArray
 from sparkus._errors import Problem, SchemaError
 from sparkus.matching._pairing.assign_result import (
     MAX_LOAD,
@@ -49,11 +50,8 @@ if TYPE_CHECKING:
 
 __all__ = ["assignment_of", "place"]
 
-FloatArray: TypeAlias = NDArray[np.float64]
 IntArray: TypeAlias = NDArray[np.int64]
 IndexArray: TypeAlias = NDArray[np.intp]
-BoolArray: TypeAlias = NDArray[np.bool_]
-
 _MAX_LISTED: Final = 8
 
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeAlias, runt
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import check_choice
+from sparkus._checks import FloatArray, check_choice
 from sparkus._errors import Problem, SchemaError
 
 if TYPE_CHECKING:
@@ -46,7 +46,6 @@ __all__ = [
     "protocol_problems",
 ]
 
-FloatArray: TypeAlias = NDArray[np.float64]
 IndexArray: TypeAlias = NDArray[np.intp]
 Kind: TypeAlias = Literal["matcher", "scorer"]
 

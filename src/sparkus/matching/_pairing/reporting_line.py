@@ -14,6 +14,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from sparkus._checks import FloatArray
 from sparkus._errors import Problem, SchemaError
 
 if TYPE_CHECKING:
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 
 __all__ = ["SameReportingLine", "euler_tour"]
 
-FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 

@@ -22,6 +22,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from sparkus._checks import FloatArray
 from sparkus._errors import Problem, SchemaError
 from sparkus.matching._pairing.reporting_line import SameReportingLine
 from sparkus.model import FrozenMapping, Goal, Level
@@ -41,7 +42,6 @@ __all__ = [
     "TimeZoneOverlap",
 ]
 
-FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 _GOALS: Final = tuple(goal.value for goal in Goal)

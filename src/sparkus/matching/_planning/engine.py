@@ -21,7 +21,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import check_number, describe, is_real
+from sparkus._checks import BoolArray, FloatArray, check_number, describe, is_real
 from sparkus._errors import InfeasibleError, Problem, SchemaError, SparkusWarning
 from sparkus._fields import not_one_of
 from sparkus.matching._planning.inputs import people_problems, providers_problems, same_people
@@ -55,9 +55,7 @@ __all__ = [
     "solve_setup",
 ]
 
-FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 PoolKey = Callable[[Provider], str] | Mapping[str, str]
 
 MIP_REL_GAP: Final = 1e-3

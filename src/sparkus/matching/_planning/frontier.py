@@ -14,7 +14,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import check_number, describe
+from sparkus._checks import FloatArray, check_number, describe
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._planning.engine import (
@@ -36,7 +36,6 @@ from sparkus.triage import TriageResult
 
 __all__ = ["BudgetFrontier", "budget_frontier"]
 
-FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 _LEVELS: Final = tuple(Level)

@@ -30,11 +30,11 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from sparkus._checks import BoolArray, FloatArray
+
 __all__ = ["Instance", "Solution", "TimedOut", "Unsolvable", "diagnose", "min_cost", "solve"]
 
-FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 _IPM_FROM: Final = 20_000  # variables from which the LP uses the interior point method
 _INTEGRAL: Final = 1e-6

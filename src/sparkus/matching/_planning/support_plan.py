@@ -18,6 +18,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from sparkus._checks import BoolArray, FloatArray
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._planning.priors import EffectPriors
@@ -36,9 +37,7 @@ __all__ = [
     "plan_from_choice",
 ]
 
-FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 GroupBy = Literal["support", "level", "department", "pool"]
 
 _LEVELS: Final = tuple(Level)

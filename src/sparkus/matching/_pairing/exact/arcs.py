@@ -15,6 +15,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from sparkus._checks import FloatArray
 from sparkus._errors import Problem
 
 __all__ = [
@@ -29,7 +30,6 @@ __all__ = [
     "ranges",
 ]
 
-FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 IndexArray = NDArray[np.intp]
 

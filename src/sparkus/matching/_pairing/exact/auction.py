@@ -60,14 +60,13 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from sparkus._checks import BoolArray
 from sparkus.matching._pairing.exact.arcs import ranges
 
 __all__ = ["AuctionOutcome", "PriceOverflowError", "auction"]
 
 IntArray = NDArray[np.int64]
 IndexArray = NDArray[np.intp]
-BoolArray = NDArray[np.bool_]
-
 BIG: Final = 2**62
 """Value of a padded (absent) candidate; every real value stays below ``LIMIT``."""
 

@@ -29,11 +29,11 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from sparkus._checks import FloatArray
 from sparkus.matching._pairing.exact.arcs import ranges
 
 __all__ = ["Repaired", "repair"]
 
-FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 IndexArray = NDArray[np.intp]
 

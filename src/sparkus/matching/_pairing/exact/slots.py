@@ -27,12 +27,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from sparkus._checks import FloatArray
 from sparkus.matching._pairing.exact.arcs import ranges
 from sparkus.matching._pairing.exact.repair import Repaired, repair
 
 __all__ = ["solve_slots"]
 
-FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 IndexArray = NDArray[np.intp]
 

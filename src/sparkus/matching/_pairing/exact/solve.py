@@ -105,6 +105,7 @@ import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from sparkus._checks import FloatArray
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._pairing.exact.arcs import (
@@ -128,7 +129,6 @@ else:
 
 __all__ = ["CAPACITY", "NO_CANDIDATE", "AssignmentResult", "solve_arcs", "solve_assignment"]
 
-FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 IndexArray = NDArray[np.intp]
 
