@@ -53,11 +53,14 @@ def _instance(n: int, *, distinct: bool) -> dict[str, Any]:
 
     from sparkus.datasets import synthetic_org
     from sparkus.matching import EffectPriors, SupportPolicy
-    from sparkus.model import SupportType
+    from sparkus.model import Goal, SupportType, default_journey
     from sparkus.triage import ReadinessLevel, triage
 
     org = synthetic_org(n, seed=0)
-    result = triage(org.population, program=org.program)
+    # A journey that offers team coaching too, so that all four human support types are planned.
+    goals = (*org.program.goals, Goal.TEAM_COLLABORATION)
+    program = attrs.evolve(org.program, journey=default_journey(org.program.season, goals))
+    result = triage(org.population, program=program)
     region = np.array([REGION_OF_SITE[s] for s in org.population.decode("site").tolist()])
     human = [s for s in SupportType if s is not SupportType.SELF_GUIDED_REFLECTION]
     access = {
@@ -82,7 +85,7 @@ def _instance(n: int, *, distinct: bool) -> dict[str, Any]:
         "mip_rel_gap": 1e-3,
         "time_limit": 300.0,
     }
-    return {"org": org, "triage": result, "options": options}
+    return {"org": org, "program": program, "triage": result, "options": options}
 
 
 def _plan_side(params: Params) -> tuple[Work, Report]:
@@ -94,7 +97,7 @@ def _plan_side(params: Params) -> tuple[Work, Report]:
     org = built["org"]
 
     def work() -> object:
-        return plan_support(org.population, built["triage"], org.program, org.providers,
+        return plan_support(org.population, built["triage"], built["program"], org.providers,
                             **built["options"])  # fmt: skip
 
     def report(plan: Any) -> dict[str, Any]:
@@ -118,7 +121,7 @@ def _lp_side(params: Params) -> tuple[Work, Report]:
 
     built = _instance(params["n"], distinct=params["distinct"])
     org = built["org"]
-    setup = plan_setup(org.population, built["triage"], org.program, org.providers,
+    setup = plan_setup(org.population, built["triage"], built["program"], org.providers,
                        budget=None, options=PlanOptions(**built["options"]))  # fmt: skip
     inst = setup.instance
     person, option = np.nonzero(inst.eligible)

@@ -67,7 +67,7 @@ _BLOCK_PAIRS: Final = 1 << 21
 """Pairs scored per block by default (a block's float array is 16 MB)."""
 
 _TABLES: Final = (GoalFit, SharedLanguage, TimeZoneOverlap, SeniorityGap)
-"""Built-in scorers with a table form (see :class:`~sparkus.matching._pairing.scorers.Tabulated`)."""
+"""Built-in scorers with a table form (a ``_tabulate`` method returning a ``Tabulated``)."""
 
 _TRUSTED: Final = (*_TABLES, SameReportingLine, StatedPreferences)
 """Built-in scorers, whose output is not re-checked block by block."""

@@ -272,7 +272,7 @@ class _Registry:
 
 
 def _builtin_scorers() -> list[Any]:
-    """The ready-made scorers of :mod:`sparkus.matching._pairing.scorers`, if that module exists.
+    """The ready-made scorers of the scoring module (``scorers.py``), if that module exists.
 
     The module lists them in ``BUILTIN_SCORERS`` (a mapping of name to scorer, or a sequence
     of scorers or scorer classes); failing that, every class in its ``__all__`` that builds
