@@ -200,7 +200,7 @@ def _sparkus_assignment(instance: Callable[[Params], tuple[Any, Any]]) -> Callab
     def setup(params: Params) -> Work:
         import scipy.sparse.csgraph  # noqa: F401 (imported by the solver; untimed, as all imports)
 
-        from sparkus.matching._assignment import solve_assignment
+        from sparkus.matching import solve_assignment
 
         cost, capacity = instance(params)
         return lambda: solve_assignment(cost, capacity)
@@ -334,7 +334,7 @@ def _chunk_circles(params: Params) -> Work:
 
 
 def _sparkus_stable(params: Params) -> Work:
-    from sparkus.matching._stable import deferred_acceptance
+    from sparkus.matching import deferred_acceptance
 
     proposers, reviewers, capacity = market(params)
     return lambda: deferred_acceptance(proposers, reviewers, capacity)
@@ -413,13 +413,13 @@ def _check_circles(params: Params) -> dict[str, Any]:
     import numpy as np
 
     from sparkus.matching import CircleAims, form_peer_circles
-    from sparkus.matching._circles import _fits, _instance
+    from sparkus.matching._pairing.circle_search import circle_instance, member_fits
 
     population = circles_instance(params)
     ours = form_peer_circles(population, size=(4, 6), rng=0)
     circle = _sort_and_chunk(population)
-    instance = _instance(population, np.arange(len(population)), CircleAims())
-    theirs = float(_fits(instance, circle, np.bincount(circle))[1].mean())
+    instance = circle_instance(population, np.arange(len(population)), CircleAims())
+    theirs = float(member_fits(instance, circle, np.bincount(circle))[1].mean())
     return {
         "sparkus": round(ours.objective, 4),
         "peer": round(theirs, 4),
@@ -436,7 +436,7 @@ def _check_flow(
     """Check against OR-Tools: the same number assigned at the same total cost."""
 
     def check(params: Params) -> dict[str, Any]:
-        from sparkus.matching._assignment import solve_assignment
+        from sparkus.matching import solve_assignment
 
         cost_matrix, capacity = instance(params)
         ours = solve_assignment(cost_matrix, capacity)
@@ -452,7 +452,7 @@ def _check_flow(
 
 
 def _check_dense(params: Params) -> dict[str, Any]:
-    from sparkus.matching._assignment import solve_assignment
+    from sparkus.matching import solve_assignment
 
     cost_matrix, capacity = dense_instance(params)
     ours = solve_assignment(cost_matrix, capacity)
@@ -482,7 +482,7 @@ def _check_stable(peer: Callable[..., dict[Any, Any]]) -> Callable[[Params], dic
     """Check against `peer`: the same matching, and stable."""
 
     def check(params: Params) -> dict[str, Any]:
-        from sparkus.matching._stable import deferred_acceptance
+        from sparkus.matching import deferred_acceptance
 
         proposers, reviewers, caps = market(params)
         result = deferred_acceptance(proposers, reviewers, caps)

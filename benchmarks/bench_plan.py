@@ -52,13 +52,15 @@ def _instance(n: int, *, distinct: bool) -> dict[str, Any]:
     import numpy as np
 
     from sparkus.datasets import synthetic_org
-    from sparkus.matching._priors import EffectPriors
-    from sparkus.matching._recommend import SupportPolicy
-    from sparkus.model import SupportType
+    from sparkus.matching import EffectPriors, SupportPolicy
+    from sparkus.model import Goal, SupportType, default_journey
     from sparkus.triage import ReadinessLevel, triage
 
     org = synthetic_org(n, seed=0)
-    result = triage(org.population, program=org.program)
+    # A journey that offers team coaching too, so that all four human support types are planned.
+    goals = (*org.program.goals, Goal.TEAM_COLLABORATION)
+    program = attrs.evolve(org.program, journey=default_journey(org.program.season, goals))
+    result = triage(org.population, program=program)
     region = np.array([REGION_OF_SITE[s] for s in org.population.decode("site").tolist()])
     human = [s for s in SupportType if s is not SupportType.SELF_GUIDED_REFLECTION]
     access = {
@@ -83,19 +85,19 @@ def _instance(n: int, *, distinct: bool) -> dict[str, Any]:
         "mip_rel_gap": 1e-3,
         "time_limit": 300.0,
     }
-    return {"org": org, "triage": result, "options": options}
+    return {"org": org, "program": program, "triage": result, "options": options}
 
 
 def _plan_side(params: Params) -> tuple[Work, Report]:
     import scipy.optimize  # noqa: F401 (imported before timing, as the peer does)
 
-    from sparkus.matching._plan import plan_support
+    from sparkus.matching import plan_support
 
     built = _instance(params["n"], distinct=params["distinct"])
     org = built["org"]
 
     def work() -> object:
-        return plan_support(org.population, built["triage"], org.program, org.providers,
+        return plan_support(org.population, built["triage"], built["program"], org.providers,
                             **built["options"])  # fmt: skip
 
     def report(plan: Any) -> dict[str, Any]:
@@ -115,13 +117,12 @@ def _lp_side(params: Params) -> tuple[Work, Report]:
     from scipy import sparse
     from scipy.optimize import linprog
 
-    from sparkus.matching._plan import plan_setup
+    from sparkus.matching._planning.engine import PlanOptions, plan_setup
 
     built = _instance(params["n"], distinct=params["distinct"])
     org = built["org"]
-    setup = plan_setup(org.population, built["triage"], org.program, org.providers,
-                       budget=None, min_reach=None, supports=None, confidence_level=0.95,
-                       **built["options"])  # fmt: skip
+    setup = plan_setup(org.population, built["triage"], built["program"], org.providers,
+                       budget=None, options=PlanOptions(**built["options"]))  # fmt: skip
     inst = setup.instance
     person, option = np.nonzero(inst.eligible)
     nv = person.shape[0]

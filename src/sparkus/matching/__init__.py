@@ -11,57 +11,51 @@ declared, explainable scorers; :func:`assign` places people with any registered 
 fixed pairs and load spreading, and :func:`rematch` repairs a placement with minimal disruption.
 :func:`form_peer_circles` partitions people into peer circles with weighted aims;
 :func:`team_cohorts` forms cohorts for team coaching. Third-party matchers and scorers plug in
-through :func:`register` or the entry-point groups ``sparkus.matchers`` and ``sparkus.scorers``.
+through :func:`register` or the entry-point groups ``sparkus.matchers`` and ``sparkus.scorers``;
+:func:`check_plugin` says what an object lacks to implement their protocol.
 """
 
-from sparkus.matching._assign import Assignment, assign
-from sparkus.matching._assignment import AssignmentResult, solve_assignment
-from sparkus.matching._candidates import (
-    DEFAULT_WEIGHTS,
-    CandidateMatrix,
-    PairExplanation,
-    Shortlist,
-    candidate_matrix,
-)
-from sparkus.matching._circles import CircleAims, PeerCircles, form_peer_circles
-from sparkus.matching._cohorts import TeamCohorts, team_cohorts
-from sparkus.matching._plan import PlanConstraint, SupportPlan, plan_support
-from sparkus.matching._priors import EffectPrior, EffectPriors
-from sparkus.matching._protocols import Matcher, PairScore, Scorer
-from sparkus.matching._recommend import (
-    SupportPolicy,
-    SupportRecommendation,
-    SupportRule,
-    recommend_support,
-)
-from sparkus.matching._registry import (
+from sparkus.matching._pairing.assign import assign
+from sparkus.matching._pairing.assign_result import Assignment
+from sparkus.matching._pairing.candidate_results import CandidateMatrix, PairExplanation, Shortlist
+from sparkus.matching._pairing.candidates import DEFAULT_WEIGHTS, candidate_matrix
+from sparkus.matching._pairing.circles import CircleAims, PeerCircles, form_peer_circles
+from sparkus.matching._pairing.cohorts import TeamCohorts, team_cohorts
+from sparkus.matching._pairing.exact import AssignmentResult, solve_assignment
+from sparkus.matching._pairing.protocols import Matcher, PairScore, Scorer, check_plugin
+from sparkus.matching._pairing.registry import (
     available_matchers,
     available_scorers,
     get_matcher,
     get_scorer,
     register,
 )
-from sparkus.matching._rematch import Move, Rematch, rematch
-from sparkus.matching._scenarios import (
-    BudgetFrontier,
-    ScenarioComparison,
-    budget_frontier,
-    compare_scenarios,
-)
-from sparkus.matching._scoring import (
+from sparkus.matching._pairing.rematch import Move, Rematch, rematch
+from sparkus.matching._pairing.reporting_line import SameReportingLine
+from sparkus.matching._pairing.scorers import (
     GoalFit,
-    SameReportingLine,
     SeniorityGap,
     SharedLanguage,
     StatedPreferences,
     TimeZoneOverlap,
 )
-from sparkus.matching._stable import (
+from sparkus.matching._pairing.stable import (
     StableMatching,
     blocking_pairs,
     deferred_acceptance,
     is_stable,
 )
+from sparkus.matching._planning.frontier import BudgetFrontier, budget_frontier
+from sparkus.matching._planning.plan import plan_support
+from sparkus.matching._planning.priors import EffectPrior, EffectPriors
+from sparkus.matching._planning.recommend import (
+    SupportPolicy,
+    SupportRecommendation,
+    SupportRule,
+    recommend_support,
+)
+from sparkus.matching._planning.scenarios import ScenarioComparison, compare_scenarios
+from sparkus.matching._planning.support_plan import PlanConstraint, SupportPlan
 
 __all__ = [
     "DEFAULT_WEIGHTS",
@@ -100,6 +94,7 @@ __all__ = [
     "blocking_pairs",
     "budget_frontier",
     "candidate_matrix",
+    "check_plugin",
     "compare_scenarios",
     "deferred_acceptance",
     "form_peer_circles",

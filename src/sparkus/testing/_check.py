@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from sparkus._errors import SchemaError
 from sparkus.testing._strategies import (
     AssignmentInstance,
     assignment_instances,
@@ -104,11 +105,13 @@ def _name(matcher: object) -> str:
 
 def _protocol(matcher: object) -> None:
     """The protocol: a non-empty ``name`` and ``match(cost, capacity, *, rng)``."""
-    from sparkus.matching._registry import _check
+    from sparkus.matching import check_plugin
 
-    lacks = _check(matcher, "matcher", None)
-    if lacks:
-        raise MatcherCheckError(_name(matcher), "protocol", "it lacks " + "; ".join(lacks), None)
+    try:
+        check_plugin(matcher, "matcher")
+    except SchemaError as error:
+        detail = "; ".join(p.message for p in error.problems)
+        raise MatcherCheckError(_name(matcher), "protocol", detail, None) from None
 
 
 def _run(matcher: Any, instance: AssignmentInstance, seed: int) -> Any:

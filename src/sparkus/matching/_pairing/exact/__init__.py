@@ -1,0 +1,13 @@
+"""The exact assignment solvers: as many participants placed as possible, then at least cost.
+
+One entry, :func:`~sparkus.matching.solve_assignment` (``solve.py``), reads the input into
+arcs (``arcs.py``) and chooses among three exact solvers by a measured rule: the
+transportation solver for few providers (``transport.py``), scipy's dense assignment on the
+providers' places when places are few (``slots.py``), and the ε-scaling auction otherwise
+(``auction.py``); every answer is certified, and repaired where rounding requires, on the
+original float costs (``repair.py``).
+"""
+
+from sparkus.matching._pairing.exact.solve import AssignmentResult, solve_arcs, solve_assignment
+
+__all__ = ["AssignmentResult", "solve_arcs", "solve_assignment"]

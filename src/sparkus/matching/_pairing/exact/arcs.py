@@ -1,0 +1,238 @@
+"""The allowed pairs of an assignment as CSR arcs, read from a cost matrix.
+
+:func:`~sparkus.matching.solve_assignment` and :func:`~sparkus.matching.assign` take the same
+inputs: a dense or sparse cost matrix (NaN or ``+inf`` for a pair not allowed), one capacity per
+provider, and forbidden pairs. This module reads them into :class:`Arcs`, the participants'
+allowed providers and costs in CSR form, collecting every problem for the caller's
+:class:`~sparkus.SchemaError`; and holds :func:`ranges`, the index helper the solvers share.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final, cast
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from sparkus._checks import FloatArray
+from sparkus._errors import Problem
+
+__all__ = [
+    "Arcs",
+    "capacity_iv",
+    "cost_arcs",
+    "csr_arcs",
+    "drop_cells",
+    "forbidden_cells",
+    "is_sparse",
+    "listed",
+    "ranges",
+]
+
+IntArray = NDArray[np.int64]
+IndexArray = NDArray[np.intp]
+
+_MAX_LISTED: Final = 8
+"""Offending entries named one by one in an error, before a count of the rest."""
+
+
+def ranges(starts: IndexArray, lengths: IndexArray) -> IndexArray:
+    """Concatenated ``arange(start, start + length)`` for each pair, in order."""
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.intp)
+    shift = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+    return shift + np.arange(total, dtype=np.intp)
+
+
+@attrs.frozen(eq=False)
+class Arcs:
+    """The allowed pairs in CSR form: row ``i`` allows ``cols[indptr[i]:indptr[i+1]]``."""
+
+    n: int
+    m: int
+    indptr: IndexArray
+    cols: IndexArray
+    costs: FloatArray
+
+
+def is_sparse(value: object) -> bool:
+    from scipy.sparse import issparse
+
+    return bool(issparse(value))
+
+
+def listed(cells: IndexArray, describe: str) -> str:
+    """``(r, c)`` pairs for a message: the first few, then how many in all."""
+    shown = ", ".join(f"({int(r)}, {int(c)})" for r, c in cells[:_MAX_LISTED])
+    more = f", ... ({len(cells)} in all)" if len(cells) > _MAX_LISTED else ""
+    return f"{describe} at {shown}{more}"
+
+
+def cost_arcs(cost: object, problems: list[Problem]) -> Arcs | None:
+    """The finite entries of `cost` as arcs; NaN and +inf dropped, -inf refused."""
+    if is_sparse(cost):
+        from scipy.sparse import csr_array
+
+        sparse: Any = cost
+        if sparse.ndim != 2:
+            problems.append(Problem(("cost",), f"expected a 2-D matrix, got {sparse.ndim}-D"))
+            return None
+        if sparse.dtype.kind not in "iuf":
+            msg = f"expected real numbers, got dtype {sparse.dtype}; convert to float first"
+            problems.append(Problem(("cost",), msg))
+            return None
+        csr = csr_array(sparse, dtype=np.float64)
+        if not csr.has_canonical_format:
+            csr = csr.copy()  # never change the caller's matrix
+            csr.sum_duplicates()
+        n, m = (int(s) for s in csr.shape)
+        indptr = csr.indptr.astype(np.intp)
+        cols = csr.indices.astype(np.intp)
+        values = np.asarray(csr.data, dtype=np.float64)
+        rows = np.repeat(np.arange(n, dtype=np.intp), np.diff(indptr))
+    else:
+        try:
+            dense = np.asarray(cost)
+            if dense.dtype.kind == "b" or dense.dtype.kind not in "iufO":
+                raise TypeError(f"dtype {dense.dtype}")
+            dense = dense.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            msg = (
+                f"could not be read as a matrix of real numbers ({exc}); pass a 2-D array "
+                "(NaN or inf for pairs not allowed) or a scipy sparse matrix"
+            )
+            problems.append(Problem(("cost",), msg))
+            return None
+        if dense.ndim != 2:
+            msg = f"expected a 2-D array (participants x providers), got shape {dense.shape}"
+            problems.append(Problem(("cost",), msg))
+            return None
+        n, m = (int(s) for s in dense.shape)
+        if m and np.isfinite(dense).all():  # every pair allowed: the rows as they are
+            rows = np.repeat(np.arange(n, dtype=np.intp), m)
+            cols = np.tile(np.arange(m, dtype=np.intp), n)
+            values = dense.ravel()
+            indptr = np.arange(0, n * m + 1, m, dtype=np.intp)
+        else:
+            rows, cols = np.nonzero(~np.isnan(dense) & (dense != np.inf))
+            rows, cols = rows.astype(np.intp), cols.astype(np.intp)
+            values = dense[rows, cols]
+            indptr = np.zeros(n + 1, dtype=np.intp)
+            np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    minus_inf = values == -np.inf
+    if minus_inf.any():
+        cells = np.column_stack([rows[minus_inf], cols[minus_inf]])
+        msg = listed(cells, "-inf") + (
+            "; a pair is either allowed, with a finite cost, or not allowed (NaN or +inf)"
+        )
+        problems.append(Problem(("cost",), msg))
+        return None
+    allowed = ~np.isnan(values) & (values != np.inf)
+    if not allowed.all():
+        keep_rows = rows[allowed]
+        indptr = np.zeros(n + 1, dtype=np.intp)
+        np.cumsum(np.bincount(keep_rows, minlength=n), out=indptr[1:])
+        cols, values = cols[allowed], values[allowed]
+    return Arcs(n, m, indptr, cols, values)
+
+
+def capacity_iv(capacity: object, m: int | None, problems: list[Problem]) -> IntArray | None:
+    """Per provider a non-negative integer (a single integer means the same for all)."""
+    try:
+        array = np.asarray(capacity)
+    except (TypeError, ValueError) as exc:
+        problems.append(Problem(("capacity",), f"could not be read as an array ({exc})"))
+        return None
+    if array.dtype.kind == "b" or array.dtype.kind not in "iuf":
+        msg = f"expected non-negative integers, got dtype {array.dtype}"
+        problems.append(Problem(("capacity",), msg))
+        return None
+    if array.ndim == 0 and m is not None:
+        array = np.full(m, array)
+    if array.ndim != 1 or (m is not None and array.shape[0] != m):
+        want = f"{m} (one per provider, i.e. per column of `cost`)" if m is not None else "1-D"
+        msg = f"expected an integer or an array of length {want}, got shape {array.shape}"
+        problems.append(Problem(("capacity",), msg))
+        return None
+    bad = ~np.isfinite(array) | (array < 0) | (array != np.round(array))
+    if bad.any():
+        where = np.flatnonzero(bad)
+        shown = ", ".join(f"[{int(j)}]={array[j]!r}" for j in where[:_MAX_LISTED])
+        more = f", ... ({where.size} in all)" if where.size > _MAX_LISTED else ""
+        msg = f"expected non-negative integers, got {shown}{more}"
+        problems.append(Problem(("capacity",), msg))
+        return None
+    return array.astype(np.int64)
+
+
+def forbidden_cells(forbidden: object, n: int, m: int, problems: list[Problem]) -> IndexArray:
+    """Linear indices ``row * m + col`` of the forbidden pairs, sorted (empty if none)."""
+    empty = np.zeros(0, dtype=np.intp)
+    if forbidden is None:
+        return empty
+    if is_sparse(forbidden):
+        from scipy.sparse import coo_array
+
+        coo = coo_array(cast(Any, forbidden))
+        if coo.shape != (n, m):
+            msg = f"a mask must have the shape of `cost`, {(n, m)}; got {coo.shape}"
+            problems.append(Problem(("forbidden",), msg))
+            return empty
+        nz = coo.data != 0
+        rows, cols = coo.coords[0][nz], coo.coords[1][nz]
+    else:
+        try:
+            array = np.asarray(forbidden)
+        except (TypeError, ValueError) as exc:
+            msg = f"could not be read ({exc}); pass a boolean mask or (row, col) pairs"
+            problems.append(Problem(("forbidden",), msg))
+            return empty
+        if array.dtype.kind == "b":
+            if array.shape != (n, m):
+                msg = f"a boolean mask must have the shape of `cost`, {(n, m)}; got {array.shape}"
+                problems.append(Problem(("forbidden",), msg))
+                return empty
+            rows, cols = np.nonzero(array)
+        else:
+            if array.size == 0:
+                return empty
+            if array.dtype.kind not in "iu" or array.ndim != 2 or array.shape[1] != 2:
+                msg = (
+                    "expected a boolean mask of the shape of `cost` or (row, col) pairs of "
+                    f"integers, got an array of dtype {array.dtype} and shape {array.shape}"
+                )
+                problems.append(Problem(("forbidden",), msg))
+                return empty
+            rows, cols = array[:, 0], array[:, 1]
+            outside = (rows < 0) | (rows >= n) | (cols < 0) | (cols >= m)
+            if outside.any():
+                cells = array[outside]
+                msg = listed(cells, "pairs outside the cost matrix") + f" (shape {(n, m)})"
+                problems.append(Problem(("forbidden",), msg))
+                return empty
+    return np.unique(rows.astype(np.intp) * m + cols.astype(np.intp))
+
+
+def drop_cells(arcs: Arcs, cells: IndexArray) -> Arcs:
+    """`arcs` without the pairs whose ``row * m + col`` is in `cells`."""
+    if not cells.size:
+        return arcs
+    rows = np.repeat(np.arange(arcs.n, dtype=np.intp), np.diff(arcs.indptr))
+    keep = ~np.isin(rows * arcs.m + arcs.cols, cells)
+    indptr = np.zeros(arcs.n + 1, dtype=np.intp)
+    np.cumsum(np.bincount(rows[keep], minlength=arcs.n), out=indptr[1:])
+    return Arcs(arcs.n, arcs.m, indptr, arcs.cols[keep], arcs.costs[keep])
+
+
+def csr_arcs(cost: Any) -> Arcs:
+    """The arcs of a canonical CSR matrix of allowed pairs, as a matcher receives it (unchecked).
+
+    Canonical: sorted, unique column indices per row and finite costs, as
+    :class:`~sparkus.matching.Matcher` promises; nothing is checked or dropped here.
+    """
+    n, m = (int(s) for s in cost.shape)
+    indptr = np.asarray(cost.indptr).astype(np.intp)  # copies: the caller's arrays stay as they are
+    cols = np.asarray(cost.indices).astype(np.intp)
+    return Arcs(n, m, indptr, cols, np.asarray(cost.data, dtype=np.float64))

@@ -1,0 +1,365 @@
+"""The validated assignment problem that assign and rematch share, and the checks that build it.
+
+:func:`~sparkus.matching.assign` and :func:`~sparkus.matching.rematch` check their arguments
+into one :class:`Instance`: the allowed pairs (forbidden ones removed), the providers'
+capacities, and the ids and scores of a candidate matrix. The checks here read the arguments
+both doors take (candidates or costs, capacity, forbidden and fixed pairs, a load cap, the
+matcher), each appending its problems for the door's one :class:`~sparkus.SchemaError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Final, Protocol, TypeAlias, cast
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from sparkus._checks import BoolArray, FloatArray
+from sparkus._errors import InfeasibleError, Problem, SchemaError
+from sparkus.matching._pairing.assign_result import Label
+from sparkus.matching._pairing.exact.arcs import (
+    Arcs,
+    capacity_iv,
+    cost_arcs,
+    drop_cells,
+    forbidden_cells,
+    is_sparse,
+)
+from sparkus.matching._pairing.protocols import Matcher, kind_of, plugin_lacks
+from sparkus.matching._pairing.registry import find_plugin
+
+__all__ = [
+    "CandidateLike",
+    "Instance",
+    "fixed_iv",
+    "forbidden_iv",
+    "instance_iv",
+    "is_candidates",
+    "label",
+    "labels_to_index",
+    "matcher_iv",
+    "max_load_iv",
+    "pairs_of",
+    "with_surcharge",
+]
+
+IntArray: TypeAlias = NDArray[np.int64]
+IndexArray: TypeAlias = NDArray[np.intp]
+_MAX_LISTED: Final = 8
+
+
+class CandidateLike(Protocol):
+    """What :func:`assign` reads from a candidate matrix (duck-typed)."""
+
+    @property
+    def participant_ids(self) -> tuple[str, ...]: ...
+
+    @property
+    def provider_ids(self) -> tuple[str, ...]: ...
+
+    @property
+    def scores(self) -> Any: ...
+
+    @property
+    def capacity(self) -> Any: ...
+
+    def cost(self) -> Any: ...
+
+
+def is_candidates(value: object) -> bool:
+    return all(hasattr(value, a) for a in ("participant_ids", "provider_ids", "scores", "cost"))
+
+
+@attrs.frozen(eq=False)
+class Instance:
+    """A validated problem: allowed pairs (forbidden ones removed), capacities, ids, scores."""
+
+    arcs: Arcs
+    capacity: IntArray
+    participant_ids: tuple[str, ...] | None
+    provider_ids: tuple[str, ...] | None
+    scores: Any  # canonical csr_array of the candidate scores, or None
+
+    @property
+    def keys(self) -> NDArray[np.int64]:
+        """``row * m + col`` of every allowed pair, sorted."""
+        rows = np.repeat(np.arange(self.arcs.n, dtype=np.int64), np.diff(self.arcs.indptr))
+        return rows * np.int64(self.arcs.m) + self.arcs.cols.astype(np.int64)
+
+    def lookup(self, rows: IndexArray, cols: IndexArray) -> tuple[BoolArray, FloatArray]:
+        """Whether each pair is allowed, and its cost (NaN if not)."""
+        keys = self.keys
+        want = rows.astype(np.int64) * np.int64(self.arcs.m) + cols.astype(np.int64)
+        where = np.searchsorted(keys, want)
+        inside = where < keys.shape[0]
+        found = np.zeros(want.shape[0], dtype=bool)
+        found[inside] = keys[where[inside]] == want[inside]
+        cost = np.full(want.shape[0], np.nan)
+        cost[found] = self.arcs.costs[where[found]]
+        return found, cost
+
+    def score(self, rows: IndexArray, cols: IndexArray) -> FloatArray:
+        """The candidate score of each pair (NaN where none is stored)."""
+        sc = self.scores
+        m = int(sc.shape[1])
+        counts = np.diff(sc.indptr)
+        keys = np.repeat(np.arange(sc.shape[0], dtype=np.int64), counts) * m + sc.indices
+        want = rows.astype(np.int64) * m + cols.astype(np.int64)
+        where = np.searchsorted(keys, want)
+        out = np.full(want.shape[0], np.nan)
+        inside = where < keys.shape[0]
+        hit = np.zeros(want.shape[0], dtype=bool)
+        hit[inside] = keys[where[inside]] == want[inside]
+        out[hit] = np.asarray(sc.data, dtype=np.float64)[where[hit]]
+        return out
+
+
+def labels_to_index(
+    values: Iterable[object],
+    ids: tuple[str, ...] | None,
+    size: int,
+    what: str,
+    path: tuple[str | int, ...],
+    problems: list[Problem],
+) -> list[int | None]:
+    """Ids (or indices, for a cost matrix) to indices; None and a problem for an unknown one."""
+    index = {v: k for k, v in enumerate(ids)} if ids is not None else None
+    out: list[int | None] = []
+    for k, value in enumerate(values):
+        if index is not None:
+            found = index.get(value) if isinstance(value, str) else None
+            if found is None:
+                msg = f"{value!r} is not one of the {what} ids"
+                problems.append(Problem((*path, k), msg))
+            out.append(found)
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            msg = f"expected a {what} index (an integer in [0, {size})), got {value!r}"
+            problems.append(Problem((*path, k), msg))
+            out.append(None)
+        elif not 0 <= int(value) < size:
+            msg = f"{what} index {int(value)} is outside [0, {size})"
+            problems.append(Problem((*path, k), msg))
+            out.append(None)
+        else:
+            out.append(int(value))
+    return out
+
+
+def pairs_of(value: object, name: str, problems: list[Problem]) -> list[tuple[object, object]]:
+    """A mapping or a sequence of 2-item pairs as a list of pairs."""
+    if value is None:
+        return []
+    if isinstance(value, Mapping):
+        return list(value.items())
+    if isinstance(value, np.ndarray) and value.ndim == 2 and value.shape[1] == 2:
+        return [(a, b) for a, b in value.tolist()]
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        msg = (
+            f"expected a mapping of participant to provider or a sequence of (participant, "
+            f"provider) pairs, got {type(value).__name__}"
+        )
+        problems.append(Problem((name,), msg))
+        return []
+    out: list[tuple[object, object]] = []
+    for k, item in enumerate(value):
+        if isinstance(item, str) or not isinstance(item, Sequence | np.ndarray) or len(item) != 2:
+            problems.append(
+                Problem((name, k), f"expected a (participant, provider) pair, got {item!r}")
+            )
+            continue
+        out.append((item[0], item[1]))
+    return out
+
+
+def instance_iv(
+    candidates: object, capacity: object, forbidden: object, problems: list[Problem]
+) -> Instance | None:
+    """The allowed pairs, capacities, ids and scores of `candidates` (forbidden pairs removed)."""
+    participant_ids = provider_ids = None
+    scores = None
+    if is_candidates(candidates):
+        from scipy.sparse import csr_array
+
+        cm = cast(CandidateLike, candidates)
+        participant_ids = tuple(cm.participant_ids)
+        provider_ids = tuple(cm.provider_ids)
+        scores = csr_array(cm.scores, dtype=np.float64)
+        if not scores.has_canonical_format:
+            scores = scores.copy()
+            scores.sum_duplicates()
+        cost: object = cm.cost()
+        if capacity is None:
+            capacity = cm.capacity
+    else:
+        cost = candidates
+        if capacity is None:
+            msg = "is required with a cost matrix (one integer per provider, or one for all)"
+            problems.append(Problem(("capacity",), msg))
+    arcs = cost_arcs(cost, problems)
+    caps = (
+        capacity_iv(capacity, arcs.m if arcs is not None else None, problems)
+        if (capacity is not None)
+        else None
+    )
+    if arcs is None or caps is None:
+        return None
+    if participant_ids is not None and provider_ids is not None:
+        if len(participant_ids) != arcs.n or len(provider_ids) != arcs.m:
+            msg = (
+                f"the candidate matrix has {len(participant_ids)} participant and "
+                f"{len(provider_ids)} provider ids for a cost matrix of shape {(arcs.n, arcs.m)}"
+            )
+            problems.append(Problem(("candidates",), msg))
+            return None
+        for ids, what in ((participant_ids, "participant"), (provider_ids, "provider")):
+            if len(set(ids)) != len(ids):
+                seen: set[str] = set()
+                dup = sorted({i for i in ids if i in seen or seen.add(i)})  # type: ignore[func-returns-value]
+                msg = f"duplicate {what} ids: {', '.join(map(repr, dup[:_MAX_LISTED]))}"
+                problems.append(Problem(("candidates",), msg))
+                return None
+    banned = forbidden_iv(forbidden, arcs, participant_ids, provider_ids, problems)
+    return Instance(drop_cells(arcs, banned), caps, participant_ids, provider_ids, scores)
+
+
+def with_surcharge(
+    inst: Instance, rows: IndexArray, cols: IndexArray, surcharge: float
+) -> Instance:
+    """The same instance with the pairs ``(rows[k], cols[k])`` made `surcharge` dearer."""
+    arcs = inst.arcs
+    hit = np.isin(inst.keys, rows.astype(np.int64) * np.int64(arcs.m) + cols.astype(np.int64))
+    costs = arcs.costs + np.where(hit, surcharge, 0.0)
+    return attrs.evolve(inst, arcs=Arcs(arcs.n, arcs.m, arcs.indptr, arcs.cols, costs))
+
+
+def forbidden_iv(
+    forbidden: object,
+    arcs: Arcs,
+    participant_ids: tuple[str, ...] | None,
+    provider_ids: tuple[str, ...] | None,
+    problems: list[Problem],
+) -> IndexArray:
+    """Forbidden pairs as sorted ``row * m + col`` (by id for a candidate matrix)."""
+    if forbidden is None:
+        return np.zeros(0, dtype=np.intp)
+    if (
+        participant_ids is None
+        or is_sparse(forbidden)
+        or (isinstance(forbidden, np.ndarray) and forbidden.dtype.kind == "b")
+    ):
+        return forbidden_cells(forbidden, arcs.n, arcs.m, problems)
+    pairs = pairs_of(forbidden, "forbidden", problems)
+    rows = labels_to_index((p for p, _ in pairs), participant_ids, arcs.n, "participant",
+                            ("forbidden",), problems)  # fmt: skip
+    cols = labels_to_index((q for _, q in pairs), provider_ids, arcs.m, "provider",
+                            ("forbidden",), problems)  # fmt: skip
+    cells = [
+        r * arcs.m + c for r, c in zip(rows, cols, strict=True) if r is not None and c is not None
+    ]
+    return np.unique(np.asarray(cells, dtype=np.intp))
+
+
+def max_load_iv(max_load: object, capacity: IntArray, problems: list[Problem]) -> IntArray:
+    """The per-provider cap: capacity, or less under an integer cap or a share of capacity."""
+    if max_load is None:
+        return capacity.copy()
+    given: object = max_load
+    if isinstance(given, bool) or not isinstance(given, int | float | np.integer | np.floating):
+        msg = (
+            f"expected None, a non-negative integer (a cap per provider) or a float in (0, 1] "
+            f"(a share of each provider's capacity), got {given!r}"
+        )
+        problems.append(Problem(("max_load",), msg))
+        return capacity.copy()
+    if isinstance(given, int | np.integer):
+        if given < 0:
+            problems.append(Problem(("max_load",), f"expected a non-negative integer, got {given}"))
+            return capacity.copy()
+        return np.minimum(capacity, np.int64(given))
+    share = float(given)
+    if not 0 < share <= 1:
+        msg = f"a share of capacity must lie in (0, 1], got {share!r}; pass an int for a count"
+        problems.append(Problem(("max_load",), msg))
+        return capacity.copy()
+    capped: IntArray = np.floor(capacity * share + 1e-9).astype(np.int64)
+    return capped
+
+
+def matcher_iv(matcher: object, problems: list[Problem]) -> Matcher | None:
+    """A registered matcher's name, or an object implementing the matcher protocol."""
+    if isinstance(matcher, str):
+        try:
+            found: Matcher = find_plugin("matcher", matcher)
+        except SchemaError as exc:
+            problems.extend(Problem(("matcher",), p.message) for p in exc.problems)
+            return None
+        return found
+    lacks = plugin_lacks(matcher, "matcher", None)
+    if kind_of(matcher) != "matcher" or lacks:
+        missing = "; ".join(lacks) or "a `match` method"
+        msg = f"expected a matcher name or an object with `name` and `match`; {matcher!r} lacks {missing}"
+        problems.append(Problem(("matcher",), msg))
+        return None
+    return cast(Matcher, matcher)
+
+
+def fixed_iv(
+    fixed: object, inst: Instance, cap_limit: IntArray, problems: list[Problem]
+) -> IndexArray:
+    """Per participant, the provider its pair is fixed to (-1 for none)."""
+    arcs = inst.arcs
+    out = np.full(arcs.n, -1, dtype=np.intp)
+    pairs = pairs_of(fixed, "fixed", problems)
+    if not pairs:
+        return out
+    rows = labels_to_index((p for p, _ in pairs), inst.participant_ids, arcs.n, "participant",
+                            ("fixed",), problems)  # fmt: skip
+    cols = labels_to_index((q for _, q in pairs), inst.provider_ids, arcs.m, "provider",
+                            ("fixed",), problems)  # fmt: skip
+    good = [(k, r, c) for k, (r, c) in enumerate(zip(rows, cols, strict=True))
+            if r is not None and c is not None]  # fmt: skip
+    if not good:
+        return out
+    ks = np.array([k for k, _, _ in good], dtype=np.intp)
+    rr = np.array([r for _, r, _ in good], dtype=np.intp)
+    cc = np.array([c for _, _, c in good], dtype=np.intp)
+    allowed, _ = inst.lookup(rr, cc)
+    for k, r, c in zip(ks[~allowed].tolist(), rr[~allowed].tolist(), cc[~allowed].tolist(),
+                       strict=True):  # fmt: skip
+        msg = (
+            f"the pair ({label(inst, r, 'row')!r}, {label(inst, c, 'col')!r}) is not allowed "
+            "(not a candidate, or forbidden); fix only allowed pairs"
+        )
+        problems.append(Problem(("fixed", k), msg))
+    seen: dict[int, int] = {}
+    for k, r in zip(ks.tolist(), rr.tolist(), strict=True):
+        if r in seen:
+            msg = f"participant {label(inst, r, 'row')!r} is fixed twice (items {seen[r]} and {k})"
+            problems.append(Problem(("fixed", k), msg))
+        seen[r] = k
+    out[rr] = cc
+    if problems:
+        return out
+    load = np.bincount(cc, minlength=arcs.m)
+    over = np.flatnonzero(load > cap_limit)
+    if over.size:
+        parts = [
+            f"{label(inst, int(j), 'col')!r} gets {int(load[j])} fixed participants for "
+            f"{int(cap_limit[j])} places ({int(load[j] - cap_limit[j])} too many)"
+            for j in over[:_MAX_LISTED]
+        ]
+        more = f", ... ({over.size} providers in all)" if over.size > _MAX_LISTED else ""
+        msg = (
+            "`fixed` puts more participants with a provider than it may take (capacity, or "
+            f"`max_load`): {'; '.join(parts)}{more}"
+        )
+        raise InfeasibleError(msg)
+    return out
+
+
+def label(inst: Instance, index: int, axis: str) -> Label:
+    ids = inst.participant_ids if axis == "row" else inst.provider_ids
+    return ids[index] if ids is not None else index

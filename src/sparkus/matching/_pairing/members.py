@@ -1,0 +1,109 @@
+"""Which participants a matcher works on, and how large its groups may be.
+
+One check serves every function that takes ``members`` (candidate matrices, peer circles, team
+cohorts): everyone, a boolean mask, row indices or ids, so they accept the same forms and word
+their errors the same way. Another serves the two that form groups of a size range (peer
+circles and team cohorts): ``size``, a pair of smallest and largest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Final, TypeAlias, cast
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sparkus._checks import describe
+from sparkus._errors import Problem
+from sparkus.model import Population
+
+__all__ = ["Members", "members_iv", "size_range_iv"]
+
+Members: TypeAlias = Sequence[int] | Sequence[str] | NDArray[Any] | None
+"""The people to work on: None for everyone, a boolean mask, row indices or ids."""
+
+IndexArray: TypeAlias = NDArray[np.intp]
+
+_MAX_LISTED: Final = 8
+"""Offending entries named one by one, before a count of the rest."""
+
+
+def members_iv(participants: Population, members: object, problems: list[Problem]) -> IndexArray:
+    """The members' rows: all rows, a boolean mask, row indices or ids (no duplicates)."""
+    n = len(participants)
+    if members is None:
+        return np.arange(n, dtype=np.intp)
+    if isinstance(members, str | bytes) or not isinstance(members, Sequence | np.ndarray):
+        msg = (
+            f"expected None (everyone), a boolean mask, row indices or ids, got {describe(members)}"
+        )
+        problems.append(Problem(("members",), msg))
+        return np.arange(0, dtype=np.intp)
+    given = np.asarray(members, dtype=object) if not isinstance(members, np.ndarray) else members
+    if given.ndim != 1:
+        msg = f"expected a 1-D sequence, got shape {given.shape}"
+        problems.append(Problem(("members",), msg))
+        return np.arange(0, dtype=np.intp)
+    values = given.tolist()
+    if values and all(isinstance(v, bool | np.bool_) for v in values):
+        if len(values) != n:
+            msg = f"a boolean mask needs one entry per participant ({n}), got {len(values)}"
+            problems.append(Problem(("members",), msg))
+            return np.arange(0, dtype=np.intp)
+        return np.flatnonzero(np.asarray(values, dtype=bool)).astype(np.intp)
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        rows = np.asarray(values, dtype=np.intp)
+        bad = [k for k, v in enumerate(values) if not 0 <= v < n]
+        for k in bad[:_MAX_LISTED]:
+            msg = f"row {values[k]} is out of range; rows run from 0 to {n - 1}"
+            problems.append(Problem(("members", k), msg))
+        if bad:
+            return np.arange(0, dtype=np.intp)
+    elif all(isinstance(v, str) for v in values):
+        index = {identifier: k for k, identifier in enumerate(participants.ids.tolist())}
+        unknown = [k for k, v in enumerate(values) if v not in index]
+        for k in unknown[:_MAX_LISTED]:
+            msg = f"{values[k]!r} is not a participant id"
+            problems.append(Problem(("members", k), msg))
+        if len(unknown) > _MAX_LISTED:
+            more = f"... and {len(unknown) - _MAX_LISTED} more unknown ids"
+            problems.append(Problem(("members",), more))
+        if unknown:
+            return np.arange(0, dtype=np.intp)
+        rows = np.fromiter((index[v] for v in values), dtype=np.intp, count=len(values))
+    else:
+        kinds = sorted({type(v).__name__ for v in values})
+        msg = (
+            "expected all row indices (int), all ids (str) or a boolean mask, got a mix of "
+            + ", ".join(kinds)
+        )
+        problems.append(Problem(("members",), msg))
+        return np.arange(0, dtype=np.intp)
+    unique, first, counts = np.unique(rows, return_index=True, return_counts=True)
+    twice = np.sort(first[counts > 1])
+    if twice.size:
+        shown = ", ".join(repr(values[int(k)]) for k in twice[:_MAX_LISTED])
+        msg = f"lists {shown} more than once; give each member once"
+        problems.append(Problem(("members",), msg))
+    del unique
+    return rows
+
+
+def size_range_iv(size: object, problems: list[Problem], what: str = "circle") -> tuple[int, int]:
+    """``(lowest, highest)``: two integers with ``2 <= lowest <= highest``."""
+    ok = (
+        isinstance(size, tuple | list)
+        and len(size) == 2
+        and all(isinstance(v, int | np.integer) and not isinstance(v, bool) for v in size)
+    )
+    if ok:
+        low, high = (int(v) for v in cast("tuple[int, int]", size))
+        if 2 <= low <= high:
+            return low, high
+    msg = (
+        f"expected (smallest, largest) {what} sizes, two integers with 2 <= smallest <= "
+        f"largest, got {describe(size)}"
+    )
+    problems.append(Problem(("size",), msg))
+    return 2, 2

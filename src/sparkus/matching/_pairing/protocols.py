@@ -1,0 +1,314 @@
+"""The two contracts a plugin implements, a matcher and a compatibility scorer, and their check.
+
+Both are :class:`typing.Protocol` classes, so a plugin needs no sparkus base class: any object
+with the right attributes conforms. The registry (:func:`sparkus.matching.register`) checks the
+contract when a plugin is registered, and :func:`sparkus.testing.check_matcher` checks the
+behaviour every matcher must keep.
+
+:func:`check_plugin` (public) says what an object lacks to implement either; the registry, the
+``matcher=`` argument of :func:`~sparkus.matching.assign` and :func:`sparkus.testing.check_matcher`
+share its internals (:func:`plugin_lacks`, :func:`kind_of`).
+
+One canonical input shape keeps plugins small. A matcher never sees dense arrays, NaN or
+forbidden-pair lists: sparkus validates what the caller passed, removes forbidden pairs and
+pairs fixed by a person beforehand, and hands the matcher a CSR matrix of allowed pairs.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeAlias, runtime_checkable
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sparkus._checks import FloatArray, check_choice
+from sparkus._errors import Problem, SchemaError
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_array
+
+    from sparkus.model import Population, Provider
+else:
+    csr_array = Any
+
+__all__ = [
+    "METHODS",
+    "Kind",
+    "Matcher",
+    "PairScore",
+    "Scorer",
+    "check_plugin",
+    "describe_plugin",
+    "kind_of",
+    "plugin_lacks",
+    "protocol_problems",
+]
+
+IndexArray: TypeAlias = NDArray[np.intp]
+Kind: TypeAlias = Literal["matcher", "scorer"]
+
+METHODS: Final[dict[Kind, str]] = {"matcher": "match", "scorer": "prepare"}
+"""The method each kind of plugin is called through."""
+
+_KINDS: Final[tuple[Kind, ...]] = ("matcher", "scorer")
+
+PairScore: TypeAlias = Callable[[IndexArray, IndexArray], FloatArray]
+"""A prepared scorer: ``score(rows, cols)`` for integer arrays of participant rows and provider
+columns of one shape (or shapes that broadcast) returns the scores of those pairs, same shape."""
+
+
+@runtime_checkable
+class Matcher(Protocol):
+    """Assigns participants (rows) to providers (columns) under capacities.
+
+    A matcher is any object with a ``name`` and a ``match`` method of this signature. sparkus
+    calls it with validated, canonical input and checks its answer.
+
+    .. versionadded:: 0.1
+
+    Attributes
+    ----------
+    name : str
+        The name the matcher is registered and reported under, such as ``"exact"``.
+
+    Notes
+    -----
+    ``cost`` is a :class:`scipy.sparse.csr_array` of shape ``(n_participants, n_providers)``
+    with sorted, unique column indices and finite costs: a stored entry (zero included) is an
+    allowed pair and its cost, a missing entry is not allowed. ``capacity`` is an int64 array
+    of length ``n_providers`` with non-negative entries. ``rng`` is a
+    :class:`numpy.random.Generator` and the only randomness the matcher may use.
+
+    ``match`` returns an integer array of length ``n_participants``: the provider column of each
+    participant, or ``-1`` for none. It must use allowed pairs only, never give a provider more
+    than its capacity, return the same answer for the same input and seed, and leave its inputs
+    unchanged. Lower total cost is better; how close to the optimum it gets is the matcher's own
+    business (``"exact"`` is optimal).
+
+    Examples
+    --------
+    A class of a few lines conforms, with no sparkus base class:
+
+    >>> import numpy as np
+    >>> from sparkus.matching import Matcher, assign, register
+    >>> class RowOrder:
+    ...     '''Each participant in row order takes its first allowed provider with room.'''
+    ...     name = "row-order"
+    ...     def match(self, cost, capacity, *, rng):
+    ...         provider = np.full(cost.shape[0], -1, dtype=np.intp)
+    ...         room = capacity.copy()
+    ...         for i in range(cost.shape[0]):
+    ...             for j in cost.indices[cost.indptr[i] : cost.indptr[i + 1]]:
+    ...                 if room[j] > 0:
+    ...                     provider[i], room[j] = j, room[j] - 1
+    ...                     break
+    ...         return provider
+    >>> isinstance(RowOrder(), Matcher), isinstance(object(), Matcher)
+    (True, False)
+
+    Registered under a name (a registration lasts as long as the process; `replace` makes
+    running this twice harmless), it is used like the built-in ones:
+
+    >>> matcher = register(RowOrder(), name="row-order", replace=True)
+    >>> cost = np.array([[0.1, 0.5], [0.2, 0.7], [0.1, 0.4], [0.3, 0.4], [0.2, np.nan]])
+    >>> result = assign(cost, capacity=3, matcher="row-order")
+    >>> result
+    Assignment(n=5, assigned=4, total_cost=0.8, load_gini=0.250, matcher='row-order')
+    >>> result.provider, result.unassigned
+    (array([ 0,  0,  0,  1, -1]), {4: 'capacity'})
+
+    :func:`sparkus.testing.check_matcher` checks the behaviour a matcher must keep.
+    """
+
+    name: str
+
+    def match(
+        self, cost: csr_array, capacity: NDArray[np.int64], *, rng: np.random.Generator
+    ) -> IndexArray:
+        """The provider column of each participant, ``-1`` for unassigned."""
+        ...
+
+
+@runtime_checkable
+class Scorer(Protocol):
+    """Scores the compatibility of participant-provider pairs, vectorised over pairs.
+
+    A scorer is any object with a ``name`` and a ``prepare`` method. ``prepare`` sees the whole
+    population and the providers once (to build the arrays it needs) and returns a
+    :data:`PairScore` function that scores many pairs at once.
+
+    .. versionadded:: 0.1
+
+    Attributes
+    ----------
+    name : str
+        The name of the scorer, used in weights and explanations, such as ``"language"``.
+
+    Notes
+    -----
+    Scores are floats in ``[0, 1]``, higher is better. ``-inf`` forbids a pair outright (for
+    instance a provider inside the participant's own management chain); NaN is never allowed.
+    A compatibility model combines scorers with declared weights into one score per pair.
+
+    Examples
+    --------
+    A scorer that prefers a provider in the participant's own time zone:
+
+    >>> import numpy as np
+    >>> from sparkus.datasets import synthetic_org
+    >>> from sparkus.matching import Scorer, candidate_matrix, register
+    >>> class SameUtcOffset:
+    ...     '''1 for a provider at the participant's UTC offset, else 0.'''
+    ...     name = "same_utc_offset"
+    ...     def prepare(self, participants, providers):
+    ...         mine = np.asarray(participants["utc_offset"], dtype=np.float64)
+    ...         theirs = np.array([p.utc_offset for p in providers], dtype=np.float64)
+    ...         def score(rows, cols):
+    ...             return (mine[rows] == theirs[cols]).astype(np.float64)
+    ...         return score
+    >>> isinstance(SameUtcOffset(), Scorer)
+    True
+
+    Registered (for as long as the process runs; `replace` makes running this twice
+    harmless), it is weighted by name like the built-in scorers:
+
+    >>> scorer = register(SameUtcOffset(), name="same_utc_offset", replace=True)
+    >>> org = synthetic_org(n=200, seed=3)
+    >>> cm = candidate_matrix(org.population, org.providers, k=2, support_type="mentoring",
+    ...                       scorers={"same_utc_offset": 1, "shared_language": 1})
+    >>> print(cm.shortlist("E000001").summary())
+    Shortlist for E000001
+    rank  provider  score  same_utc_offset  shared_language
+    ----  --------  -----  ---------------  ---------------
+    1       M00001      1              0.5              0.5
+    2       M00002    0.5                0              0.5
+    contributions are weight x score; they sum to the score
+    """
+
+    name: str
+
+    def prepare(self, participants: Population, providers: Sequence[Provider]) -> PairScore:
+        """Build the arrays this scorer needs and return the vectorised pair scorer."""
+        ...
+
+
+# -- the check of the contracts ------------------------------------------------------------------
+
+
+def describe_plugin(plugin: object) -> str:
+    """How a plugin is named in a message: its ``name`` if it has one, else its type."""
+    name = getattr(plugin, "name", None)
+    kind = type(plugin).__qualname__ if not inspect.isclass(plugin) else plugin.__qualname__
+    return f"{name!r} ({kind})" if isinstance(name, str) else f"{kind}"
+
+
+def plugin_lacks(plugin: object, kind: Kind, name: str | None) -> list[str]:
+    """What `plugin` lacks to implement the `kind` protocol (empty if nothing).
+
+    A `name` given (to :func:`~sparkus.matching.register`) stands in for the plugin's own.
+    """
+    lacks: list[str] = []
+    own = getattr(plugin, "name", None)
+    if name is None and (not isinstance(own, str) or not own):
+        lacks.append(f"a non-empty string `name` (it has {own!r}); or pass `name=` to register()")
+    method_name = METHODS[kind]
+    method = getattr(plugin, method_name, None)
+    if not callable(method):
+        lacks.append(f"a `{method_name}` method")
+        return lacks
+    try:
+        signature = inspect.signature(method)
+    except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
+        return lacks
+    try:
+        if kind == "matcher":
+            signature.bind(None, None, rng=None)
+        else:
+            signature.bind(None, None)
+    except TypeError:
+        want = (
+            "match(cost, capacity, *, rng)"
+            if kind == "matcher"
+            else "prepare(participants, providers)"
+        )
+        lacks.append(f"a `{method_name}` method callable as `{want}` (it has {signature})")
+    return lacks
+
+
+def protocol_problems(plugin: object, kind: Kind, name: str | None) -> list[Problem]:
+    """One problem at ``plugin`` saying what it lacks, or none (see :func:`plugin_lacks`)."""
+    lacks = plugin_lacks(plugin, kind, name)
+    if not lacks:
+        return []
+    msg = f"{kind} {describe_plugin(plugin)} does not implement the protocol; it lacks " + (
+        "; ".join(lacks)
+    )
+    return [Problem(("plugin",), msg)]
+
+
+def kind_of(plugin: object) -> Kind | None:
+    """Matcher if it has ``match``, scorer if it has ``prepare``, None if neither or both."""
+    has_match = callable(getattr(plugin, "match", None))
+    has_prepare = callable(getattr(plugin, "prepare", None))
+    if has_match == has_prepare:
+        return None
+    return "matcher" if has_match else "scorer"
+
+
+def check_plugin(plugin: object, kind: Kind) -> None:
+    """Check that `plugin` implements the matcher or scorer protocol; say what it lacks if not.
+
+    The check :func:`register` makes before it adds a plugin: a non-empty string ``name``, and a
+    ``match(cost, capacity, *, rng)`` method for a matcher or a ``prepare(participants,
+    providers)`` method for a scorer. It checks what an object offers, not how it behaves:
+    :func:`sparkus.testing.check_matcher` runs a matcher on instances.
+
+    .. versionadded:: 0.1
+
+    Parameters
+    ----------
+    plugin : object
+        The matcher or scorer object (an instance, not its class).
+    kind : {"matcher", "scorer"}
+        The protocol to check it against: :class:`Matcher` or :class:`Scorer`.
+
+    Raises
+    ------
+    SchemaError
+        If `plugin` lacks part of the protocol: the problem names the plugin and everything it
+        lacks; or if `kind` is neither ``"matcher"`` nor ``"scorer"``.
+
+    See Also
+    --------
+    register, sparkus.testing.check_matcher
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparkus.matching import check_plugin
+    >>> class FirstAllowed:
+    ...     name = "first-allowed"
+    ...     def match(self, cost, capacity, *, rng):
+    ...         return np.full(cost.shape[0], -1, dtype=np.intp)
+    >>> check_plugin(FirstAllowed(), "matcher")
+
+    A scorer without a name whose ``prepare`` takes the wrong arguments:
+
+    >>> class Unnamed:
+    ...     def prepare(self, participants):
+    ...         return lambda rows, cols: np.ones(np.broadcast(rows, cols).shape)
+    >>> check_plugin(Unnamed(), "scorer")
+    Traceback (most recent call last):
+      ...
+    sparkus.SchemaError: 1 problem in the input:
+      plugin: scorer Unnamed does not implement the protocol; it lacks a non-empty string `name` (it has None); or pass `name=` to register(); a `prepare` method callable as `prepare(participants, providers)` (it has (participants))
+    """
+    problems: list[Problem] = []
+    checked = check_choice(kind, "kind", _KINDS, problems=problems)
+    if problems:
+        raise SchemaError(problems)
+    problems = protocol_problems(plugin, checked, None)
+    if problems:
+        raise SchemaError(problems)

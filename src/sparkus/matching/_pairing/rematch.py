@@ -1,0 +1,395 @@
+"""Re-matching with minimal disruption: when a provider leaves or a participant asks for a change.
+
+:func:`rematch` keeps every pair of the previous assignment except those that must change: the
+participants of providers who left, and participants who asked for a change. Only they are
+placed again (with the same matcher, load cap and load penalty as before); a participant who
+asked for a change does not get the same provider back while another allowed provider has
+room (it keeps it, rather than no provider at all, when none has). The result says who moved, from whom to whom, and who could not be placed again and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
+
+import attrs
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from sparkus._checks import check_rng
+from sparkus._errors import Problem, SchemaError
+from sparkus._results import Result, Table, format_number
+from sparkus.matching._pairing.assign_result import Assignment, Label
+from sparkus.matching._pairing.instance import (
+    CandidateLike,
+    Instance,
+    fixed_iv,
+    instance_iv,
+    labels_to_index,
+    matcher_iv,
+    with_surcharge,
+)
+from sparkus.matching._pairing.placement import assignment_of, place
+
+if TYPE_CHECKING:
+    from scipy.sparse import sparray, spmatrix
+
+    from sparkus.matching._pairing.protocols import Matcher
+
+    SparseLike: TypeAlias = sparray | spmatrix
+else:
+    SparseLike: TypeAlias = Any
+
+__all__ = ["Move", "Rematch", "rematch"]
+
+IndexArray: TypeAlias = NDArray[np.intp]
+
+PROVIDER_LEFT: Final = "provider left"
+RELEASED: Final = "released"
+
+_SHOWN: Final = 20
+
+
+@attrs.frozen
+class Move:
+    """One participant whose provider changed in a re-match.
+
+    .. versionadded:: 0.1
+
+    Attributes
+    ----------
+    participant : str or int
+        The participant (its id, or its row for a cost matrix).
+    from_provider : str or int or None
+        Its provider before.
+    to_provider : str or int or None
+        Its provider now; None when it could not be placed again.
+    reason : str
+        ``"provider left"`` or ``"released"`` (the participant asked for a change).
+
+    Examples
+    --------
+    :func:`rematch` lists one per participant whose provider changed, in `Rematch.moves`:
+
+    >>> import numpy as np
+    >>> from sparkus.matching import assign, rematch
+    >>> cost = np.array([[1.0, 2.0, 3.0], [1.0, 3.0, 2.0], [2.0, 1.0, 3.0], [3.0, 2.0, 1.0]])
+    >>> before = assign(cost, capacity=2)
+    >>> after = rematch(before, cost, leaving=[0], released=[3])
+    >>> move = after.moves[-1]
+    >>> move
+    Move(participant=3, from_provider=2, to_provider=1, reason='released')
+    >>> move.from_provider, move.to_provider
+    (2, 1)
+
+    A participant who could not be placed again moves to None:
+
+    >>> rematch(before, cost, capacity=[2, 1, 1], leaving=[0]).moves[0]
+    Move(participant=0, from_provider=0, to_provider=None, reason='provider left')
+    """
+
+    participant: Label
+    from_provider: Label | None
+    to_provider: Label | None
+    reason: str
+
+
+@attrs.frozen(repr=False, eq=False)
+class Rematch(Result):
+    """The new assignment after a re-match, and what changed.
+
+    .. versionadded:: 0.1
+
+    Attributes
+    ----------
+    assignment : Assignment
+        The new assignment, complete (kept pairs included).
+    moves : tuple of Move
+        Every participant whose provider changed, in row order.
+    unplaced : dict
+        The participants who had to move and could not be placed again, with the reason
+        (``"no candidate"``, ``"capacity"``, ``"max_load"``, ...).
+    kept : tuple
+        Participants who asked for a change but keep their provider: no other allowed provider
+        had room (reason ``"no alternative"``).
+    n_kept_pairs : int
+        How many pairs of the previous assignment are unchanged.
+
+    Examples
+    --------
+    :func:`rematch` returns one; provider 0 leaves and participant 3 asks for someone else:
+
+    >>> import numpy as np
+    >>> from sparkus.matching import assign, rematch
+    >>> cost = np.array([[1.0, 2.0, 3.0], [1.0, 3.0, 2.0], [2.0, 1.0, 3.0], [3.0, 2.0, 1.0]])
+    >>> before = assign(cost, capacity=2)
+    >>> after = rematch(before, cost, leaving=[0], released=[3])
+    >>> after
+    Rematch(moved=3, unplaced=0, kept_pairs=1, assigned=4)
+    >>> before.provider, after.assignment.provider
+    (array([0, 0, 1, 2]), array([2, 2, 1, 1]))
+
+    With one place each left at providers 1 and 2, the participants of provider 0 cannot be
+    placed again:
+
+    >>> short = rematch(before, cost, capacity=[2, 1, 1], leaving=[0])
+    >>> short.n_moved, short.n_kept_pairs, short.unplaced
+    (2, 2, {0: 'capacity', 1: 'capacity'})
+    """
+
+    assignment: Assignment
+    moves: tuple[Move, ...]
+    unplaced: dict[Label, str]
+    kept: tuple[Label, ...]
+    n_kept_pairs: int
+
+    @property
+    def n_moved(self) -> int:
+        """How many participants changed provider (to another one or to none)."""
+        return len(self.moves)
+
+    def _headline(self) -> str:
+        return (
+            f"moved={self.n_moved}, unplaced={len(self.unplaced)}, kept_pairs="
+            f"{self.n_kept_pairs}, assigned={self.assignment.n_assigned}"
+        )
+
+    def _tables(self) -> list[Table]:
+        rows = tuple(
+            (str(mv.participant), "-" if mv.from_provider is None else str(mv.from_provider),
+             "-" if mv.to_provider is None else str(mv.to_provider), mv.reason)
+            for mv in self.moves[:_SHOWN]
+        )  # fmt: skip
+        more = len(self.moves) - _SHOWN
+        note = f"... and {more} more moves (see `.moves`)" if more > 0 else ""
+        counts = (
+            ("pairs kept", format_number(self.n_kept_pairs)),
+            ("participants moved", format_number(self.n_moved)),
+            ("could not be placed again", format_number(len(self.unplaced))),
+            ("asked for a change, no alternative", format_number(len(self.kept))),
+        )
+        return [
+            Table("Re-match", ("quantity", "value"), counts),
+            Table("Moves", ("participant", "from", "to", "reason"), rows, note),
+            *self.assignment._tables(),
+        ]
+
+
+def _rematch_iv(
+    previous: object,
+    candidates: object,
+    capacity: object,
+    leaving: object,
+    released: object,
+    matcher: object,
+    forbidden: object,
+    rng: object,
+) -> tuple[Assignment, Instance, IndexArray, IndexArray, Matcher, np.random.Generator]:
+    problems: list[Problem] = []
+    if not isinstance(previous, Assignment):
+        msg = f"expected the Assignment to re-match, got {type(previous).__name__}"
+        raise SchemaError([Problem(("previous",), msg)])
+    inst = instance_iv(
+        candidates, previous.capacity if capacity is None else capacity, forbidden, problems
+    )
+    found = matcher_iv(previous.matcher if matcher is None else matcher, problems)
+    generator = check_rng(rng, default=0, problems=problems)
+    if inst is None or problems:
+        raise SchemaError(problems)
+    n, m = inst.arcs.n, inst.arcs.m
+    if (n, m) != (previous.n, previous.load.shape[0]):
+        msg = (
+            f"the previous assignment is {previous.n} x {previous.load.shape[0]}, the "
+            f"candidates {n} x {m}; re-match on the same participants and providers"
+        )
+        raise SchemaError([Problem(("candidates",), msg)])
+    if (inst.participant_ids, inst.provider_ids) != (
+        previous.participant_ids,
+        previous.provider_ids,
+    ):
+        msg = "the candidates' participant or provider ids differ from the previous assignment's"
+        raise SchemaError([Problem(("candidates",), msg)])
+    leave = _ids("leaving", leaving, inst.provider_ids, m, "provider", problems)
+    rel = _ids("released", released, inst.participant_ids, n, "participant", problems)
+    if problems or found is None:
+        raise SchemaError(problems)
+    return previous, inst, leave, rel, found, generator
+
+
+def _ids(
+    name: str,
+    value: object,
+    ids: tuple[str, ...] | None,
+    size: int,
+    what: str,
+    problems: list[Problem],
+) -> IndexArray:
+    if value is None:
+        return np.zeros(0, dtype=np.intp)
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        msg = f"expected a collection of {what} {'ids' if ids else 'indices'}, got {value!r}"
+        problems.append(Problem((name,), msg))
+        return np.zeros(0, dtype=np.intp)
+    found = labels_to_index(list(value), ids, size, what, (name,), problems)
+    return np.unique(np.array([k for k in found if k is not None], dtype=np.intp))
+
+
+def rematch(
+    previous: Assignment,
+    candidates: CandidateLike | ArrayLike | SparseLike,
+    capacity: ArrayLike | None = None,
+    *,
+    leaving: Iterable[Any] = (),
+    released: Iterable[Any] = (),
+    matcher: str | Matcher | None = None,
+    forbidden: object = None,
+    rng: int | np.random.Generator | None = None,
+) -> Rematch:
+    """Re-solve an assignment after providers leave or participants ask for a change.
+
+    Every pair that involves neither a leaving provider nor a released participant is kept as
+    it is. The participants of the leaving providers and the released participants are placed
+    again with the matcher, load cap and load penalty of `previous`, in the places left; a
+    released participant does not get its provider back while another allowed provider has
+    room. Participants unassigned before stay unassigned (call :func:`assign` with the kept
+    pairs as `fixed` to place them too).
+
+    .. versionadded:: 0.1
+
+    Parameters
+    ----------
+    previous : Assignment
+        The assignment to change, as :func:`assign` returned it.
+    candidates : CandidateMatrix, array_like or scipy sparse matrix
+        The candidates or costs, as passed to :func:`assign` for `previous` (same shape and
+        ids; the costs may have been updated).
+    capacity : int or array_like of int, optional
+        The capacities; by default those of `previous`.
+    leaving : collection, optional
+        The providers who left (ids for a candidate matrix, column indices for a cost matrix).
+        They receive nobody.
+    released : collection, optional
+        The participants who asked for a change (ids, or row indices).
+    matcher : str or Matcher, optional
+        By default the matcher of `previous`, by name.
+    forbidden : optional
+        Pairs not allowed, as for :func:`assign`.
+    rng : int or numpy.random.Generator, optional
+        The randomness handed to the matcher.
+
+    Returns
+    -------
+    Rematch
+        The new assignment, who moved (from, to, why), who could not be placed again and why,
+        and who asked for a change but had no alternative.
+
+    Raises
+    ------
+    SchemaError
+        If `candidates` does not fit `previous`, an id is unknown, or a kept pair is no longer
+        allowed by `candidates` and `forbidden`.
+    InfeasibleError
+        If the kept pairs exceed a provider's (new) capacity.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparkus.matching import assign, rematch
+    >>> cost = np.array([[1.0, 2.0, 3.0], [1.0, 3.0, 2.0], [2.0, 1.0, 3.0], [3.0, 2.0, 1.0]])
+    >>> before = assign(cost, capacity=2)
+    >>> before.provider
+    array([0, 0, 1, 2])
+
+    Provider 0 leaves, and participant 3 asks for someone else:
+
+    >>> after = rematch(before, cost, leaving=[0], released=[3])
+    >>> after.assignment.provider
+    array([2, 2, 1, 1])
+    >>> for move in after.moves:
+    ...     print(move)
+    Move(participant=0, from_provider=0, to_provider=2, reason='provider left')
+    Move(participant=1, from_provider=0, to_provider=2, reason='provider left')
+    Move(participant=3, from_provider=2, to_provider=1, reason='released')
+    """
+    previous, inst, leave, rel, found, generator = _rematch_iv(
+        previous, candidates, capacity, leaving, released, matcher, forbidden, rng
+    )
+    n, m = inst.arcs.n, inst.arcs.m
+    before = previous.provider
+    is_leaving = np.zeros(m, dtype=bool)
+    is_leaving[leave] = True
+    is_released = np.zeros(n, dtype=bool)
+    is_released[rel] = True
+    placed_before = before >= 0
+    freed = placed_before & (is_leaving[np.maximum(before, 0)] | is_released)
+    active = freed | is_released
+
+    caps = inst.capacity.copy()
+    caps[leave] = 0
+    cap_limit = np.minimum(previous.max_load, caps)
+    inst = attrs.evolve(inst, capacity=caps)
+    kept = np.flatnonzero(placed_before & ~active)
+    problems: list[Problem] = []
+    pairs = [
+        (previous.participant_label(i), previous.provider_label(int(before[i])))
+        for i in kept.tolist()
+    ]
+    fixed_to = fixed_iv(pairs, inst, cap_limit, problems)  # kept pairs must still fit
+    if problems:
+        raise SchemaError(p.prefixed(("previous",)) for p in problems)
+
+    # A released participant's old pair stays allowed as a last resort only: its cost is raised
+    # by more than any other choice can change the total, so the solver takes it only where no
+    # placement as large puts the participant elsewhere.
+    back = np.flatnonzero(is_released & placed_before & ~is_leaving[np.maximum(before, 0)])
+    solve_inst = inst
+    if back.size:
+        costs = inst.arcs.costs
+        span = float(costs.max() - costs.min()) if costs.size else 0.0
+        surcharge = (int(active.sum()) + 1) * (span + 2.0 * previous.load_penalty + 1.0)
+        solve_inst = with_surcharge(inst, back, before[back], surcharge)
+    standing = {
+        int(i): previous.unassigned.get(previous.participant_label(int(i)), "unassigned before")
+        for i in np.flatnonzero(~placed_before & ~active)
+    }
+    solved = place(
+        solve_inst,
+        fixed_to=fixed_to,
+        active=active,
+        cap_limit=cap_limit,
+        load_penalty=previous.load_penalty,
+        matcher=found,
+        rng=generator,
+        standing=standing,
+    )
+    provider = solved.provider
+    result = assignment_of(
+        inst, provider, solved.fixed, cap_limit, previous.load_penalty, solved.matcher, standing
+    )
+    kept_rows = [i for i in back.tolist() if provider[i] == before[i]]
+
+    moves: list[Move] = []
+    unplaced: dict[Label, str] = {}
+    for i in np.flatnonzero(active).tolist():
+        old, new = int(before[i]), int(provider[i])
+        label = result.participant_label(i)
+        if new < 0:
+            unplaced[label] = result.unassigned[label]
+        if old == new:
+            continue
+        moves.append(
+            Move(
+                participant=label,
+                from_provider=result.provider_label(old) if old >= 0 else None,
+                to_provider=result.provider_label(new) if new >= 0 else None,
+                reason=PROVIDER_LEFT if old >= 0 and is_leaving[old] else RELEASED,
+            )
+        )
+    n_kept = int(np.count_nonzero(placed_before & (provider == before) & ~active))
+    return Rematch(
+        assignment=result,
+        moves=tuple(moves),
+        unplaced=unplaced,
+        kept=tuple(result.participant_label(i) for i in kept_rows),
+        n_kept_pairs=n_kept,
+    )

@@ -1,0 +1,533 @@
+"""The planning engine: the problem as data, checked once, solved and turned into a plan.
+
+:func:`~sparkus.matching.plan_support`, :func:`~sparkus.matching.budget_frontier` and
+:func:`~sparkus.matching.compare_scenarios` share it. :class:`PlanOptions` holds the options
+every planner takes beside the data, with their defaults, in one place. :func:`plan_setup`
+checks a plan's arguments once and builds :class:`PlanSetup`: an option per support type and
+provider pool, its cost from the program's cost model and the dose, its expected effect from
+the priors, and the budget, capacities and minimum reach. :func:`solve_setup` solves it as an
+integer program (``integer_program.py``) and :func:`plan_from_choice` turns the choice into a
+:class:`~sparkus.matching.SupportPlan`.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Final, cast
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._checks import BoolArray, FloatArray, check_number, describe, is_real
+from sparkus._errors import InfeasibleError, Problem, SchemaError, SparkusWarning
+from sparkus._fields import not_one_of
+from sparkus.matching._planning.inputs import people_problems, providers_problems, same_people
+from sparkus.matching._planning.integer_program import (
+    Instance,
+    TimedOut,
+    Unsolvable,
+    diagnose,
+    solve,
+)
+from sparkus.matching._planning.priors import EffectPriors
+from sparkus.matching._planning.recommend import SupportPolicy, suitable
+from sparkus.matching._planning.support_plan import SupportPlan, plan_from_choice
+from sparkus.model import CostModel, Level, Population, Program, Provider, SupportType
+from sparkus.triage import ReadinessLevel, TriageResult
+
+__all__ = [
+    "CONFIDENCE_LEVEL",
+    "MIP_REL_GAP",
+    "TIME_LIMIT",
+    "PlanOptions",
+    "PlanSetup",
+    "PoolKey",
+    "build_setup",
+    "check_common",
+    "check_confidence_level",
+    "cost_per_person",
+    "plan_setup",
+    "readiness_modifier",
+    "sessions_of",
+    "solve_setup",
+]
+
+IntArray = npt.NDArray[np.int64]
+PoolKey = Callable[[Provider], str] | Mapping[str, str]
+
+MIP_REL_GAP: Final = 1e-3
+"""The default relative gap to the bound at which the solver may stop."""
+
+TIME_LIMIT: Final = 60.0
+"""The default seconds the solver may use."""
+
+CONFIDENCE_LEVEL: Final = 0.95
+"""The default level of the expected effect's interval."""
+
+_SELF: Final = SupportType.SELF_GUIDED_REFLECTION
+_MAX_ROW_PROBLEMS: Final = 20
+
+
+# -- the options and the problem as data -------------------------------------------------------
+
+
+@attrs.frozen(eq=False)
+class PlanOptions:
+    """The options every planner takes beside the data, as the caller passed them (unchecked).
+
+    The keyword arguments of :func:`~sparkus.matching.plan_support` but `budget`, with its
+    defaults; :func:`plan_setup` checks them.
+    """
+
+    priors: object = None
+    policy: object = None
+    pools: object = None
+    access: object = None
+    min_reach: object = None
+    exclude_resistant: object = True
+    weights: object = None
+    supports: object = None
+    mip_rel_gap: object = MIP_REL_GAP
+    time_limit: object = TIME_LIMIT
+    confidence_level: object = CONFIDENCE_LEVEL
+
+
+@attrs.frozen(eq=False)
+class PlanSetup:
+    """Everything a plan needs, checked: people, options, pools and groups as arrays."""
+
+    population: Population
+    triage: TriageResult
+    program: Program
+    priors: EffectPriors
+    supports: tuple[SupportType, ...]
+    option_support: IntArray  # index into supports
+    option_pool: IntArray  # -1: no pool
+    option_names: tuple[str, ...]
+    pool_names: tuple[str, ...]
+    pool_support: IntArray
+    capacity: FloatArray
+    sessions: IntArray  # (n, O)
+    instance: Instance
+    level: npt.NDArray[np.int8]
+    readiness: npt.NDArray[np.int8]
+    department: npt.NDArray[np.object_]
+    modifier: FloatArray  # (n,)
+    budget: float  # total, fixed cost included
+    weighted: bool
+    confidence_level: float
+    mip_rel_gap: float
+    time_limit: float
+
+    @property
+    def fixed_cost(self) -> float:
+        return self.program.cost_model.fixed_cost
+
+
+# -- the checks ---------------------------------------------------------------------------------
+
+
+def check_common(
+    population: object,
+    triage: object,
+    program: object,
+    providers: object,
+    priors: object,
+    policy: object,
+    options: PlanOptions,
+) -> list[Problem]:
+    """Checks of the arguments every planning function shares; the problems found."""
+    problems = people_problems(population, triage, program) + providers_problems(providers)
+    if not isinstance(priors, EffectPriors):
+        got = type(priors).__name__
+        problems.append(Problem(("priors",), f"expected EffectPriors or None, got {got}"))
+    if not isinstance(policy, SupportPolicy):
+        got = type(policy).__name__
+        problems.append(Problem(("policy",), f"expected a SupportPolicy or None, got {got}"))
+    if not isinstance(options.exclude_resistant, bool):
+        msg = f"expected true or false, got {describe(options.exclude_resistant)}"
+        problems.append(Problem(("exclude_resistant",), msg))
+    check_number(options.mip_rel_gap, "mip_rel_gap", low=0.0, high=0.5, problems=problems)
+    check_number(options.time_limit, "time_limit", low=0.0, low_open=True, problems=problems)
+    check_confidence_level(options.confidence_level, problems)
+    if not problems:
+        problems += same_people(cast(Population, population), cast(TriageResult, triage))
+    return problems
+
+
+def check_confidence_level(value: object, problems: list[Problem]) -> None:
+    """The level of the expected effect's interval: in (0, 1]."""
+    check_number(value, "confidence_level", low=0.0, high=1.0, low_open=True, problems=problems)
+
+
+def _supports(
+    supports: object, program: Program, priors: EffectPriors, policy: SupportPolicy
+) -> tuple[tuple[SupportType, ...], list[Problem]]:
+    priced = program.cost_model.session_cost
+    offered = program.journey.support_types
+    problems: list[Problem] = []
+    if supports is None:
+        chosen = tuple(s for s in SupportType if s in priced and s in policy.rules and s in offered)
+        if not chosen:
+            msg = (
+                "no support type is priced by the program's cost model, covered by the policy "
+                "and offered by the program's journey; add session fees, rules or journey steps"
+            )
+            problems.append(Problem(("supports",), msg))
+    else:
+        if isinstance(supports, str | bytes) or not isinstance(supports, Iterable):
+            msg = f"expected an iterable of SupportType, got {describe(supports)}"
+            return (), [Problem(("supports",), msg)]
+        given = list(cast(Iterable[object], supports))
+        for i, s in enumerate(given):
+            if not isinstance(s, SupportType):
+                problems.append(Problem(("supports", i), not_one_of(s, SupportType)))
+            elif s not in priced:
+                known = ", ".join(x.value for x in priced) or "none"
+                msg = (f"{s.value!r} has no session fee in the program's cost model (it prices: "
+                       f"{known}); add one or leave it out")  # fmt: skip
+                problems.append(Problem(("supports", i), msg))
+            elif s not in policy.rules:
+                msg = f"{s.value!r} has no rule in the policy; add a SupportRule or leave it out"
+                problems.append(Problem(("supports", i), msg))
+            elif s not in offered:
+                msg = (f"the program's journey ({program.journey.name!r}) has no steps for "
+                       f"{s.value!r}, so nobody could receive it; add them or leave it out")  # fmt: skip
+                problems.append(Problem(("supports", i), msg))
+        if not given:
+            problems.append(Problem(("supports",), "must name at least one SupportType"))
+        chosen = tuple(s for s in SupportType if s in given)
+    for s in chosen:
+        if s not in priors.priors and not problems:
+            msg = (f"no prior for {s.value!r}: add one with EffectPriors.with_estimate, or "
+                   "leave it out with `supports`")  # fmt: skip
+            problems.append(Problem(("priors", "priors", s.value), msg))
+    return chosen, problems
+
+
+def _pools(
+    providers: Sequence[Provider], pools: object, supports: tuple[SupportType, ...]
+) -> tuple[dict[str, list[Provider]], list[Problem]]:
+    """Providers of the planned support types, grouped into named pools."""
+    problems: list[Problem] = []
+    grouped: dict[str, list[Provider]] = {}
+    if pools is not None and not callable(pools) and not isinstance(pools, Mapping):
+        msg = (f"expected a function of a Provider or a mapping of provider id to pool name, "
+               f"got {describe(pools)}")  # fmt: skip
+        return grouped, [Problem(("pools",), msg)]
+    for i, p in enumerate(providers):
+        if p.support_type not in supports:
+            continue
+        if pools is None:
+            name: object = p.support_type.value
+        elif isinstance(pools, Mapping):
+            if p.id not in pools:
+                msg = f"provider {p.id!r} has no pool in `pools`; map every provider id"
+                problems.append(Problem(("pools", p.id), msg))
+                continue
+            name = pools[p.id]
+        else:
+            name = cast(Callable[[Provider], object], pools)(p)
+        if not isinstance(name, str) or not name:
+            msg = f"a pool name must be a non-empty string, got {describe(name)} for {p.id!r}"
+            problems.append(Problem(("pools", i), msg))
+            continue
+        grouped.setdefault(name, []).append(p)
+    for name, members in grouped.items():
+        kinds = sorted({p.support_type.value for p in members})
+        if len(kinds) > 1:
+            msg = f"a pool holds one support type; {name!r} mixes {', '.join(kinds)}"
+            problems.append(Problem(("pools", name), msg))
+    return dict(sorted(grouped.items())), problems
+
+
+def _bool_rows(
+    problems: list[Problem], path: tuple[str | int, ...], value: object, n: int
+) -> BoolArray | None:
+    array = np.asarray(value)
+    if array.shape != (n,) or array.dtype != np.bool_:
+        msg = (f"expected a bool array of one value per person ({n}), got "
+               f"{array.dtype} of shape {array.shape}")  # fmt: skip
+        problems.append(Problem(path, msg))
+        return None
+    return array.copy()
+
+
+def _access_masks(
+    access: object, option_names: tuple[str, ...], n: int, problems: list[Problem]
+) -> dict[str, BoolArray]:
+    """Per option named in `access`, who may draw on it."""
+    masks: dict[str, BoolArray] = {}
+    if access is None:
+        return masks
+    if not isinstance(access, Mapping):
+        msg = f"expected a mapping of pool name to a bool array, got {describe(access)}"
+        problems.append(Problem(("access",), msg))
+        return masks
+    for key, value in access.items():
+        if key not in option_names:
+            known = ", ".join(option_names) or "none"
+            msg = f"{key!r} is not a pool of this plan (pools: {known})"
+            problems.append(Problem(("access", str(key)), msg))
+            continue
+        mask = _bool_rows(problems, ("access", key), value, n)
+        if mask is not None:
+            masks[key] = mask
+    return masks
+
+
+def _weights(weights: object, n: int, problems: list[Problem]) -> FloatArray:
+    """Each person's equity weight (1 without weights, or while any problem stands)."""
+    if weights is None:
+        return np.ones(n)
+    w = np.asarray(weights, dtype=object)
+    if w.shape != (n,):
+        msg = f"expected one weight per person ({n}), got shape {w.shape}"
+        problems.append(Problem(("weights",), msg))
+    else:
+        bad = [i for i, x in enumerate(w.tolist())
+               if not is_real(x) or not math.isfinite(float(x)) or float(x) < 0]  # fmt: skip
+        problems += [
+            Problem(("weights", i), f"expected a finite number >= 0, got {describe(w[i])}")
+            for i in bad[:_MAX_ROW_PROBLEMS]
+        ]
+    return np.asarray([float(x) for x in w.tolist()]) if not problems else np.ones(n)
+
+
+def _reach(
+    min_reach: object,
+    population: Population,
+    level: npt.NDArray[np.int8],
+    department: npt.NDArray[np.object_],
+    problems: list[Problem],
+) -> tuple[BoolArray, IntArray, tuple[str, ...]]:
+    """The groups with a minimum reach: members (R, n), people to support, names."""
+    n = len(population)
+    rows: list[BoolArray] = []
+    least: list[int] = []
+    names: list[str] = []
+    if min_reach is not None and not isinstance(min_reach, Mapping):
+        msg = f"expected a mapping of Level or department to a share, got {describe(min_reach)}"
+        problems.append(Problem(("min_reach",), msg))
+    elif min_reach is not None:
+        departments = {str(d) for d in population.schema["department"].categories}
+        for key, share in min_reach.items():
+            label = key.value if isinstance(key, Level) else str(key)
+            if isinstance(key, Level):
+                members = level == key.rank
+                name = f"level {key.value}"
+            elif isinstance(key, str) and key in departments:
+                members = department == key
+                name = f"department {key}"
+            else:
+                known = ", ".join(sorted(departments))
+                msg = (f"{key!r} is neither a Level nor a department (departments: "
+                       f"{known})")  # fmt: skip
+                problems.append(Problem(("min_reach", label), msg))
+                continue
+            if not is_real(share) or not 0.0 <= float(share) <= 1.0:
+                msg = f"expected a share from 0 to 1, got {describe(share)}"
+                problems.append(Problem(("min_reach", label), msg))
+                continue
+            rows.append(np.asarray(members, dtype=bool))
+            least.append(math.ceil(float(share) * int(members.sum()) - 1e-9))
+            names.append(name)
+    reach = np.asarray(rows, dtype=bool).reshape(len(rows), n)
+    return reach, np.asarray(least, dtype=np.int64), tuple(names)
+
+
+def readiness_modifier(priors: EffectPriors, readiness: npt.NDArray[np.int8]) -> FloatArray:
+    """Each person's modifier of the expected effect; 1 for the not assessed (rank -1)."""
+    table = np.array([priors.readiness_modifier[r] for r in ReadinessLevel] + [1.0])
+    out: FloatArray = table[readiness.astype(np.int64)]  # -1 takes the last entry: 1
+    return out
+
+
+def sessions_of(priors: EffectPriors, support: SupportType, dose: IntArray) -> IntArray | int:
+    """Sessions of `support` per person: the triage dose where above zero, else the prior's.
+
+    Self-guided reflection always takes the prior's sessions.
+    """
+    prior = priors.priors[support].sessions
+    return prior if support is _SELF else np.where(dose > 0, dose, prior)
+
+
+def cost_per_person(
+    cost_model: CostModel, support: SupportType, sessions: IntArray | int
+) -> FloatArray:
+    """The cost model's cost of `support` for people getting `sessions` sessions each."""
+    one_off = cost_model.per_person(support, sessions=0)
+    per_session = cost_model.per_person(support, sessions=1) - one_off
+    out: FloatArray = one_off + per_session * np.asarray(sessions)
+    return out
+
+
+def build_setup(
+    population: Population,
+    triage: TriageResult,
+    program: Program,
+    providers: Sequence[Provider],
+    *,
+    budget: object,
+    priors: EffectPriors,
+    policy: SupportPolicy,
+    options: PlanOptions,
+) -> PlanSetup:
+    """Check the arguments particular to a plan and build the problem as arrays.
+
+    The arguments every planner shares are checked already (:func:`check_common`).
+    """
+    n = len(population)
+    problems: list[Problem] = []
+    total_budget = program.budget if budget is None else budget
+    check_number(total_budget, "budget", low=0.0, problems=problems)
+    chosen, found = _supports(options.supports, program, priors, policy)
+    problems += found
+    if problems:
+        raise SchemaError(problems)
+    grouped, found = _pools(providers, options.pools, chosen)
+    problems += found
+    unlimited_self = _SELF in chosen and not any(
+        ps[0].support_type is _SELF for ps in grouped.values()
+    )
+    pool_names = tuple(grouped)
+    option_names = pool_names + ((_SELF.value,) if unlimited_self else ())
+    level = np.asarray(population["level"], dtype=np.int8)
+    readiness = np.asarray(triage.level, dtype=np.int8)
+    masks = _access_masks(options.access, option_names, n, problems)
+    w = _weights(options.weights, n, problems)
+    department = population.decode("department")
+    reach, reach_min, reach_names = _reach(options.min_reach, population, level, department,
+                                           problems)  # fmt: skip
+    if problems:
+        raise SchemaError(problems)
+
+    # Options: one per pool, plus self-guided reflection without a pool when it has none.
+    support_index = {s: k for k, s in enumerate(chosen)}
+    option_support = [support_index[grouped[p][0].support_type] for p in pool_names]
+    option_pool = list(range(len(pool_names)))
+    if unlimited_self:
+        option_support.append(support_index[_SELF])
+        option_pool.append(-1)
+    o_support = np.asarray(option_support, dtype=np.int64)
+    o_pool = np.asarray(option_pool, dtype=np.int64)
+    capacity = np.asarray([sum(p.capacity for p in grouped[name]) for name in pool_names],
+                          dtype=np.float64)  # fmt: skip
+    top_rank = np.asarray(
+        [min(p.seniority.rank for p in grouped[name]) for name in pool_names]
+        + [0] * unlimited_self,
+        dtype=np.int64,
+    )
+
+    # Per person and support type: may they take it, how many sessions, what cost and effect.
+    ok = suitable(policy, chosen, readiness) & (readiness >= 0)[:, None]
+    if options.exclude_resistant:
+        ok &= (readiness != ReadinessLevel.RESISTANT.rank)[:, None]
+    dose = np.asarray(triage.sessions, dtype=np.int64)
+    costs = program.cost_model
+    sessions_s = np.empty((n, len(chosen)), dtype=np.int64)
+    cost_s = np.empty((n, len(chosen)))
+    for k, s in enumerate(chosen):
+        sessions_s[:, k] = sessions_of(priors, s, dose)
+        cost_s[:, k] = cost_per_person(costs, s, sessions_s[:, k])
+    modifier = readiness_modifier(priors, readiness)
+    effect_s = np.array([priors.priors[s].effect for s in chosen])[None, :] * modifier[:, None]
+
+    eligible = ok[:, o_support] & (level[:, None].astype(np.int64) >= top_rank[None, :])
+    for j, name in enumerate(option_names):
+        if name in masks:
+            eligible[:, j] &= masks[name]
+    instance = Instance(
+        eligible=eligible,
+        cost=cost_s[:, o_support],
+        value=(effect_s * w[:, None])[:, o_support],
+        effect=effect_s[:, o_support],
+        option_pool=o_pool,
+        capacity=capacity,
+        budget=float(cast(float, total_budget)) - costs.fixed_cost,
+        reach=reach,
+        reach_min=reach_min,
+        pool_names=pool_names,
+        reach_names=reach_names,
+    )
+    return PlanSetup(
+        population=population,
+        triage=triage,
+        program=program,
+        priors=priors,
+        supports=chosen,
+        option_support=o_support,
+        option_pool=o_pool,
+        option_names=option_names,
+        pool_names=pool_names,
+        pool_support=o_support[: len(pool_names)],
+        capacity=capacity,
+        sessions=sessions_s[:, o_support],
+        instance=instance,
+        level=level,
+        readiness=readiness,
+        department=department,
+        modifier=modifier,
+        budget=float(cast(float, total_budget)),
+        weighted=options.weights is not None,
+        confidence_level=float(cast(float, options.confidence_level)),
+        mip_rel_gap=float(cast(float, options.mip_rel_gap)),
+        time_limit=float(cast(float, options.time_limit)),
+    )
+
+
+def plan_setup(
+    population: object,
+    triage: object,
+    program: object,
+    providers: object,
+    *,
+    budget: object,
+    options: PlanOptions,
+) -> PlanSetup:
+    """Validate every argument of a plan once, and build the problem (shared by the planners)."""
+    priors = EffectPriors() if options.priors is None else options.priors
+    policy = SupportPolicy() if options.policy is None else options.policy
+    problems = check_common(population, triage, program, providers, priors, policy, options)
+    if problems:
+        raise SchemaError(problems)
+    return build_setup(
+        cast(Population, population),
+        cast(TriageResult, triage),
+        cast(Program, program),
+        tuple(cast(Iterable[Provider], providers)),
+        budget=budget,
+        priors=cast(EffectPriors, priors),
+        policy=cast(SupportPolicy, policy),
+        options=options,
+    )
+
+
+# -- solving ----------------------------------------------------------------------------------
+
+
+def solve_setup(setup: PlanSetup, *, stacklevel: int = 3) -> SupportPlan:
+    """Solve the setup's instance; InfeasibleError with the reason if there is no plan."""
+    if setup.budget < setup.fixed_cost:
+        raise InfeasibleError(diagnose(setup.instance, fixed_cost=setup.fixed_cost,
+                                       total_budget=setup.budget,
+                                       currency=setup.program.currency))  # fmt: skip
+    try:
+        solution = solve(setup.instance, mip_rel_gap=setup.mip_rel_gap, time_limit=setup.time_limit)
+    except Unsolvable:
+        reason = diagnose(setup.instance, fixed_cost=setup.fixed_cost, total_budget=setup.budget,
+                          currency=setup.program.currency)  # fmt: skip
+        raise InfeasibleError(f"no plan meets every constraint: {reason}") from None
+    except TimedOut:
+        msg = (f"no integer plan was found within the time limit ({setup.time_limit:g} s), "
+               "though the LP relaxation has one; raise `time_limit`")  # fmt: skip
+        raise InfeasibleError(msg) from None
+    if not solution.reached:
+        msg = (f"the solver stopped at the time limit ({setup.time_limit:g} s) with a gap of "
+               f"{solution.gap:.3%} to the bound, above mip_rel_gap={setup.mip_rel_gap:g}; the "
+               "plan keeps every constraint but may not be the best: raise `time_limit`")  # fmt: skip
+        warnings.warn(msg, SparkusWarning, stacklevel=stacklevel)
+    return plan_from_choice(setup, solution.choice, solution)

@@ -1,0 +1,340 @@
+"""What each extra unit of money buys: the plan solved at a range of budgets.
+
+:func:`budget_frontier` ("what does the next 100k buy?") checks its arguments once, builds the
+problem with the planning engine (``engine.py``) and solves it at each budget.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Final, cast
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._checks import FloatArray, check_number, describe
+from sparkus._errors import Problem, SchemaError
+from sparkus._results import Result, Table, format_number
+from sparkus.matching._planning.engine import (
+    CONFIDENCE_LEVEL,
+    MIP_REL_GAP,
+    TIME_LIMIT,
+    PlanOptions,
+    PlanSetup,
+    PoolKey,
+    plan_setup,
+    solve_setup,
+)
+from sparkus.matching._planning.integer_program import min_cost
+from sparkus.matching._planning.priors import EffectPriors
+from sparkus.matching._planning.recommend import SupportPolicy
+from sparkus.matching._planning.support_plan import SupportPlan
+from sparkus.model import Level, Population, Program, Provider, SupportType
+from sparkus.triage import TriageResult
+
+__all__ = ["BudgetFrontier", "budget_frontier"]
+
+IntArray = npt.NDArray[np.int64]
+
+_LEVELS: Final = tuple(Level)
+_MAX_ROW_PROBLEMS: Final = 20
+
+
+@attrs.frozen(repr=False)
+class BudgetFrontier(Result):
+    """Expected effect as a function of budget: a curve of solved plans.
+
+    Every array has one entry per budget, in increasing order of budget. Each point is the
+    best plan found at that budget (within the requested gap); where a plan for a smaller
+    budget was better, it is kept (it fits the larger budget too), so the curve never falls.
+
+    .. versionadded:: 0.1
+
+    Attributes
+    ----------
+    budgets : ndarray of float
+        The budgets, fixed cost included.
+    total_cost : ndarray of float
+        What each plan spends.
+    expected_effect : ndarray of float
+        Expected effect of each plan (not equity-weighted).
+    confidence_interval : ndarray of shape (k, 2)
+        Interval of each expected effect (see :attr:`SupportPlan.confidence_interval`).
+    objective : ndarray of float
+        The optimised total (equity-weighted if weights were given).
+    supported : ndarray of int
+        People who get support.
+    reach : ndarray of shape (k, 4)
+        Share of each :class:`~sparkus.model.Level` supported, most senior first.
+    shadow_price : ndarray of float
+        The LP relaxation's marginal value of one more unit of budget at each point.
+    gap : ndarray of float
+        Each plan's proven gap to its bound.
+    program_budget : float
+        The program's budget, for reference.
+    currency : str
+        The program's currency.
+    confidence_level : float
+        The intervals' level.
+    weighted : bool
+        Whether `objective` is equity-weighted.
+
+    Examples
+    --------
+    :func:`budget_frontier` returns one; here at half, the whole and one and a half times the
+    program's budget of 75,000:
+
+    >>> from sparkus.datasets import synthetic_org
+    >>> from sparkus.matching import budget_frontier
+    >>> from sparkus.triage import triage
+    >>> org = synthetic_org(n=500, seed=1)
+    >>> result = triage(org.population, program=org.program)
+    >>> frontier = budget_frontier(org.population, result, org.program, org.providers,
+    ...                            budgets=[50_000, 75_000, 100_000])
+    >>> frontier
+    BudgetFrontier(n=3, budgets=50,000 to 100,000 EUR, expected_effect=27.7 to 51.6)
+    >>> frontier.supported
+    array([277, 434, 434])
+    >>> frontier.gains.round(1)  # expected effect bought by each further 25,000
+    array([19.1,  4.8])
+    """
+
+    budgets: FloatArray
+    total_cost: FloatArray
+    expected_effect: FloatArray
+    confidence_interval: FloatArray
+    objective: FloatArray
+    supported: IntArray
+    reach: FloatArray
+    shadow_price: FloatArray
+    gap: FloatArray
+    program_budget: float
+    currency: str
+    confidence_level: float
+    weighted: bool
+
+    @property
+    def n(self) -> int:
+        """Number of budgets solved."""
+        return int(self.budgets.shape[0])
+
+    @property
+    def gains(self) -> FloatArray:
+        """Expected effect gained from each budget to the next (one fewer than the budgets)."""
+        out: FloatArray = np.diff(self.expected_effect)
+        return out
+
+    def _headline(self) -> str:
+        cur = self.currency
+        return (
+            f"n={self.n}, budgets={self.budgets[0]:,.0f} to {self.budgets[-1]:,.0f} {cur}, "
+            f"expected_effect={self.expected_effect[0]:,.1f} to {self.expected_effect[-1]:,.1f}"
+        )
+
+    def _tables(self) -> list[Table]:
+        rows = []
+        for k in range(self.n):
+            low, high = self.confidence_interval[k]
+            if k:
+                step = self.budgets[k] - self.budgets[k - 1]
+                gain = 1000 * self.gains[k - 1] / step if step > 0 else math.nan
+                gained = format_number(float(gain))
+            else:
+                gained = "-"
+            rows.append((
+                f"{self.budgets[k]:,.0f}", f"{self.total_cost[k]:,.0f}",
+                format_number(int(self.supported[k])), f"{self.expected_effect[k]:,.1f}",
+                f"{low:,.1f} to {high:,.1f}", gained,
+                format_number(float(1000 * self.shadow_price[k])), f"{self.gap[k]:.3%}",
+            ))  # fmt: skip
+        cur = self.currency
+        return [
+            Table(
+                "Budget frontier",
+                (
+                    f"budget ({cur})",
+                    "cost",
+                    "supported",
+                    "expected effect",
+                    f"{self.confidence_level:.0%} interval",
+                    f"gain per 1,000 {cur} (from previous)",
+                    f"marginal value per 1,000 {cur} (LP)",
+                    "gap",
+                ),
+                tuple(rows),
+                note=(
+                    "expected effect: people times standard deviations of improvement; the "
+                    "marginal value is the LP relaxation's shadow price of the budget"
+                ),
+            )
+        ]
+
+
+def _budgets(value: object) -> tuple[FloatArray | None, list[Problem]]:
+    if value is None:
+        return None, []
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        return None, [
+            Problem(("budgets",), f"expected a sequence of numbers, got {describe(value)}")
+        ]
+    items = list(cast(Iterable[object], value))
+    problems: list[Problem] = []
+    for i, b in enumerate(items):
+        check_number(b, "budgets", low=0.0, problems=problems)
+        if problems and problems[-1].path == ("budgets",):
+            problems[-1] = Problem(("budgets", i), problems[-1].message)
+    if not items:
+        problems.append(Problem(("budgets",), "must hold at least one budget"))
+    if problems:
+        return None, problems[:_MAX_ROW_PROBLEMS]
+    return np.unique(np.asarray([float(cast(float, b)) for b in items])), []
+
+
+def _budget_frontier_iv(
+    population: object,
+    triage: object,
+    program: object,
+    providers: object,
+    budgets: object,
+    points: object,
+    options: PlanOptions,
+) -> tuple[PlanSetup, FloatArray | None, int]:
+    """Validate the inputs of :func:`budget_frontier` and build the problem."""
+    problems: list[Problem] = []
+    chosen, found = _budgets(budgets)
+    problems += found
+    check_number(points, "points", low=2, integer=True, problems=problems)
+    if problems:
+        raise SchemaError(problems)
+    setup = plan_setup(population, triage, program, providers, budget=None, options=options)
+    return setup, chosen, int(cast(int, points))
+
+
+def _default_budgets(setup: PlanSetup, points: int) -> FloatArray:
+    """From the least money that meets minimum reach to what the best plan without budget costs."""
+    fixed = setup.fixed_cost
+    lowest = min_cost(setup.instance)
+    low = fixed + (lowest if lowest is not None else 0.0)
+    unlimited = solve_setup(
+        attrs.evolve(setup, budget=math.inf, instance=setup.instance.with_budget(math.inf)),
+        stacklevel=5,
+    )
+    high = unlimited.total_cost
+    budgets = np.linspace(low, max(high, low), points)
+    if low < setup.budget < high:
+        budgets = np.append(budgets, setup.budget)
+    return np.unique(np.round(budgets, 2))
+
+
+def budget_frontier(
+    population: Population,
+    triage: TriageResult,
+    program: Program,
+    providers: Sequence[Provider],
+    *,
+    budgets: Iterable[float] | None = None,
+    points: int = 9,
+    priors: EffectPriors | None = None,
+    policy: SupportPolicy | None = None,
+    pools: PoolKey | None = None,
+    access: Mapping[str, npt.ArrayLike] | None = None,
+    min_reach: Mapping[Level | str, float] | None = None,
+    exclude_resistant: bool = True,
+    weights: npt.ArrayLike | None = None,
+    supports: Iterable[SupportType] | None = None,
+    mip_rel_gap: float = MIP_REL_GAP,
+    time_limit: float = TIME_LIMIT,
+    confidence_level: float = CONFIDENCE_LEVEL,
+) -> BudgetFrontier:
+    """Solve the plan at a range of budgets: what each extra unit of money buys.
+
+    Every argument but `budgets` and `points` means what it means for :func:`plan_support`.
+
+    Parameters
+    ----------
+    population, triage, program, providers
+        As for :func:`plan_support`.
+    budgets : iterable of float, optional
+        The budgets to solve, fixed cost included. By default `points` budgets evenly spaced
+        from the least that meets minimum reach (the fixed cost, without it) to what the best
+        plan without a budget limit costs, plus the program's budget. To see what the next
+        100,000 buys, pass ``[budget, budget + 100_000]``.
+    points : int
+        Number of default budgets, ``>= 2``.
+    priors, policy, pools, access, min_reach, exclude_resistant, weights, supports
+        As for :func:`plan_support`.
+    mip_rel_gap, time_limit, confidence_level
+        As for :func:`plan_support`, for each budget.
+
+    Returns
+    -------
+    BudgetFrontier
+
+    Raises
+    ------
+    SchemaError
+        For invalid arguments.
+    InfeasibleError
+        If a budget is too small for the constraints; the message says by how much.
+
+    Examples
+    --------
+    >>> from sparkus.datasets import synthetic_org
+    >>> from sparkus.matching import budget_frontier
+    >>> from sparkus.triage import triage
+    >>> org = synthetic_org(2_000, seed=3)
+    >>> result = triage(org.population, program=org.program)
+    >>> now = org.program.budget
+    >>> frontier = budget_frontier(org.population, result, org.program, org.providers,
+    ...                            budgets=[now, now + 100_000])
+    >>> bool(frontier.gains[0] > 0)  # what the next 100,000 buys, in expected effect
+    True
+
+    .. versionadded:: 0.1
+    """
+    options = PlanOptions(
+        priors=priors, policy=policy, pools=pools, access=access, min_reach=min_reach,
+        exclude_resistant=exclude_resistant, weights=weights, supports=supports,
+        mip_rel_gap=mip_rel_gap, time_limit=time_limit, confidence_level=confidence_level,
+    )  # fmt: skip
+    setup, chosen, n_points = _budget_frontier_iv(
+        population, triage, program, providers, budgets, points, options
+    )
+    grid = _default_budgets(setup, n_points) if chosen is None else chosen
+    plans: list[SupportPlan] = []
+    best: SupportPlan | None = None
+    for b in grid.tolist():
+        at = attrs.evolve(
+            setup, budget=b, instance=setup.instance.with_budget(b - setup.fixed_cost)
+        )
+        plan = solve_setup(at, stacklevel=4)
+        if best is not None and best.objective > plan.objective:
+            # The smaller budget's plan fits this budget too, and is better: keep it.
+            bound = plan.bound if plan.bound is not None else best.objective
+            gap = max(bound - best.objective, 0.0) / abs(bound) if bound else 0.0
+            plan = attrs.evolve(best, budget=b, bound=bound, gap=gap,
+                                budget_shadow_price=plan.budget_shadow_price)  # fmt: skip
+        best = plan
+        plans.append(plan)
+    levels = [np.asarray(p.level) == lv.rank for p in plans[:1] for lv in _LEVELS]
+    reach = np.array([
+        [float(np.mean(p.support[m] != None)) if m.any() else math.nan for m in levels]
+        for p in plans
+    ])  # fmt: skip
+    return BudgetFrontier(
+        budgets=grid,
+        total_cost=np.array([p.total_cost for p in plans]),
+        expected_effect=np.array([p.expected_effect for p in plans]),
+        confidence_interval=np.array([p.confidence_interval for p in plans]),
+        objective=np.array([p.objective for p in plans]),
+        supported=np.array([p.supported for p in plans], dtype=np.int64),
+        reach=reach,
+        shadow_price=np.array([p.budget_shadow_price or 0.0 for p in plans]),
+        gap=np.array([p.gap or 0.0 for p in plans]),
+        program_budget=setup.program.budget,
+        currency=setup.program.currency,
+        confidence_level=setup.confidence_level,
+        weighted=setup.weighted,
+    )

@@ -1,0 +1,57 @@
+"""The checks every planning door shares: the people, their triage, the program, the providers.
+
+:func:`~sparkus.matching.recommend_support`, :func:`~sparkus.matching.plan_support`,
+:func:`~sparkus.matching.budget_frontier` and :func:`~sparkus.matching.compare_scenarios` all
+take a population, its triage and a program (the planners also the providers); the checks of
+those arguments, and their messages, are written once here. Each returns the problems found,
+for the door's one :class:`~sparkus.SchemaError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import cast
+
+import numpy as np
+
+from sparkus._checks import describe
+from sparkus._errors import Problem
+from sparkus.model import Population, Program, Provider
+from sparkus.triage import TriageResult
+
+__all__ = ["people_problems", "providers_problems", "same_people"]
+
+
+def people_problems(population: object, triage: object, program: object) -> list[Problem]:
+    """The population, its triage and the program, each of its type."""
+    problems: list[Problem] = []
+    if not isinstance(population, Population):
+        got = type(population).__name__
+        problems.append(Problem(("population",), f"expected a Population, got {got}"))
+    if not isinstance(triage, TriageResult):
+        got = type(triage).__name__
+        msg = f"expected a TriageResult (from sparkus.triage.triage), got {got}"
+        problems.append(Problem(("triage",), msg))
+    if not isinstance(program, Program):
+        problems.append(Problem(("program",), f"expected a Program, got {type(program).__name__}"))
+    return problems
+
+
+def providers_problems(providers: object) -> list[Problem]:
+    """A sequence of :class:`~sparkus.model.Provider`."""
+    if isinstance(providers, str | bytes) or not isinstance(providers, Iterable):
+        msg = f"expected a sequence of Provider, got {describe(providers)}"
+        return [Problem(("providers",), msg)]
+    return [
+        Problem(("providers", i), f"expected a Provider, got {describe(p)}")
+        for i, p in enumerate(cast(Iterable[object], providers))
+        if not isinstance(p, Provider)
+    ]
+
+
+def same_people(population: Population, triage: TriageResult) -> list[Problem]:
+    """The triage is of this population: its ids, in the same order."""
+    if np.array_equal(triage.ids, population.ids):
+        return []
+    msg = "must be the triage of this population: its ids, in the same order"
+    return [Problem(("triage", "ids"), msg)]

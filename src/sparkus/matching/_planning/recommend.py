@@ -1,0 +1,526 @@
+"""The support recommender: a readable policy table that ranks support types for each person.
+
+The policy is data, not a chain of ifs: one :class:`SupportRule` per support type scores how
+well it fits each goal, season, organisational level and readiness level, and names the least
+ready level it suits. :func:`recommend_support` adds the scores up for each person and says why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final, cast
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._errors import Problem, SchemaError
+from sparkus._fields import Record, checked, freeze, instance_of, mapping_of, member, number, text
+from sparkus._results import Result, Table, format_number, render_text_table
+from sparkus.matching._planning.inputs import people_problems, same_people
+from sparkus.model import FrozenMapping, Goal, Level, Population, Program, Season, SupportType
+from sparkus.triage import ReadinessLevel, TriageResult
+
+__all__ = ["SupportPolicy", "SupportRecommendation", "SupportRule", "recommend_support"]
+
+_score = number(low=0.0)
+_READINESS: Final = tuple(ReadinessLevel)
+_LEVELS: Final = tuple(Level)
+
+
+def _coverage(
+    name: str, table: Mapping[Any, float], members: type[Any], what: str
+) -> list[Problem]:
+    return [
+        Problem(
+            (name, m.value),
+            f"the policy does not cover {what} {m.value!r}; give every {what} a score (0 for none)",
+        )
+        for m in members
+        if m not in table
+    ]
+
+
+@attrs.frozen
+class SupportRule(Record):
+    """How well one support type fits goals, seasons, levels and readiness; who it suits.
+
+    A person's score for the support type is the mean of `goals` over the program's goals,
+    plus `seasons` for the program's season, plus `levels` for the person's level, plus
+    `readiness` for their readiness level. People less ready than `min_readiness` are ruled
+    out. Scores are non-negative numbers; the default policy uses 0 to 1 for each part.
+
+    Parameters
+    ----------
+    min_readiness : ReadinessLevel
+        The least ready level the support type suits; anyone less ready is ruled out.
+    goals : mapping of Goal to float
+        Fit to each strategic goal; every goal must be present.
+    seasons : mapping of Season to float
+        Fit to each business season; every season must be present.
+    levels : mapping of Level to float
+        Fit to each organisational level; every level must be present.
+    readiness : mapping of ReadinessLevel to float
+        Fit to each readiness level; every readiness level must be present.
+    rationale : str
+        Why the rule says what it says, with sources where there are any.
+
+    Examples
+    --------
+    >>> from sparkus.matching import SupportPolicy
+    >>> from sparkus.model import SupportType
+    >>> rule = SupportPolicy().rules[SupportType.COACHING]
+    >>> rule.min_readiness
+    <ReadinessLevel.READY: 'ready'>
+
+    .. versionadded:: 0.1
+    """
+
+    min_readiness: ReadinessLevel = attrs.field(metadata=checked(member(ReadinessLevel)))
+    goals: Mapping[Goal, float] = attrs.field(
+        converter=freeze, metadata=checked(mapping_of(member(Goal), _score))
+    )
+    seasons: Mapping[Season, float] = attrs.field(
+        converter=freeze, metadata=checked(mapping_of(member(Season), _score))
+    )
+    levels: Mapping[Level, float] = attrs.field(
+        converter=freeze, metadata=checked(mapping_of(member(Level), _score))
+    )
+    readiness: Mapping[ReadinessLevel, float] = attrs.field(
+        converter=freeze, metadata=checked(mapping_of(member(ReadinessLevel), _score))
+    )
+    rationale: str = attrs.field(metadata=checked(text))
+
+    def _cross_check(self) -> list[Problem]:
+        return [
+            *_coverage("goals", self.goals, Goal, "goal"),
+            *_coverage("seasons", self.seasons, Season, "season"),
+            *_coverage("levels", self.levels, Level, "level"),
+            *_coverage("readiness", self.readiness, ReadinessLevel, "readiness level"),
+        ]
+
+
+def _rule(
+    min_readiness: ReadinessLevel,
+    goals: tuple[float, float, float, float],
+    seasons: tuple[float, float, float, float],
+    levels: tuple[float, float, float, float],
+    readiness: tuple[float, float, float, float],
+    rationale: str,
+) -> SupportRule:
+    return SupportRule(
+        min_readiness,
+        dict(zip(Goal, goals, strict=True)),
+        dict(zip(Season, seasons, strict=True)),
+        dict(zip(Level, levels, strict=True)),
+        dict(zip(ReadinessLevel, readiness, strict=True)),
+        rationale,
+    )
+
+
+_R = ReadinessLevel
+
+
+def _default_rules() -> FrozenMapping[SupportType, SupportRule]:
+    # Columns: goals (leadership, team, D&I, transformation); seasons (spring, summer, autumn,
+    # winter); levels (executive, senior leader, manager, individual contributor); readiness
+    # (resistant, emerging, ready, highly ready).
+    return FrozenMapping({
+        SupportType.COACHING: _rule(
+            _R.READY, (1.0, 0.5, 0.5, 1.0), (1.0, 0.5, 0.5, 1.0), (1.0, 1.0, 0.75, 0.5),
+            (0.0, 0.0, 0.75, 1.0),
+            "One-to-one coaching has the strongest evidence for leaders' development "
+            "(Jones, Woods & Guillaume 2016; Burt & Talati 2017) and suits a new strategy or "
+            "a crisis, when leaders carry the change. It asks for readiness: offered from "
+            "'ready' on.",
+        ),
+        SupportType.MENTORING: _rule(
+            _R.READY, (1.0, 0.25, 1.0, 0.5), (0.5, 1.0, 1.0, 0.25), (0.25, 0.5, 1.0, 1.0),
+            (0.0, 0.0, 1.0, 0.75),
+            "Mentoring passes on know-how and sponsorship (career and inclusion goals; Eby et "
+            "al. 2008 and 2013), fits growth and business as usual, and needs a more senior "
+            "mentor, so it suits managers and individual contributors most.",
+        ),
+        SupportType.PEER_SUPPORT: _rule(
+            _R.READY, (0.5, 1.0, 1.0, 0.75), (0.5, 0.75, 1.0, 0.75), (0.25, 0.5, 1.0, 1.0),
+            (0.0, 0.0, 1.0, 0.75),
+            "Peer circles build collaboration and belonging at low cost; a policy choice "
+            "with modest evidence (no workplace meta-analysis).",
+        ),
+        SupportType.TEAM_COACHING: _rule(
+            _R.READY, (0.5, 1.0, 0.5, 1.0), (1.0, 0.75, 0.25, 1.0), (0.5, 1.0, 1.0, 0.5),
+            (0.0, 0.0, 1.0, 1.0),
+            "Team coaching works on how a team collaborates and changes together; it suits "
+            "leaders of teams, in a new strategy or a transformation. The evidence is thin.",
+        ),
+        SupportType.SELF_GUIDED_REFLECTION: _rule(
+            _R.RESISTANT, (0.5, 0.25, 0.5, 0.5), (0.5, 0.5, 0.75, 0.5), (0.5, 0.5, 0.5, 0.75),
+            (0.25, 1.0, 0.5, 0.5),
+            "Technology-powered reflection reaches everyone at a low cost: the method's "
+            "default for the emerging majority (contemplation), and a light start for anyone. "
+            "Smaller, uncertain effects (Terblanche et al. 2022; Losch et al. 2016).",
+        ),
+    })  # fmt: skip
+
+
+@attrs.frozen
+class SupportPolicy(Record):
+    """Which support types suit whom: one :class:`SupportRule` per support type.
+
+    Support types without a rule are never recommended nor planned. The default policy
+    follows the mission's method: human support (coaching, mentoring, peer support, team
+    coaching) from readiness ``ready`` on, self-guided reflection for anyone (the resistant
+    are excluded by the plan, not by the policy). The scores are judgement, not evidence:
+    read them with :meth:`table`, replace them, and serialise the policy with
+    :func:`~sparkus.model.to_json`.
+
+    Parameters
+    ----------
+    rules : mapping of SupportType to SupportRule
+        The rule of each support type offered; at least one.
+
+    Examples
+    --------
+    >>> from sparkus.matching import SupportPolicy
+    >>> from sparkus.model import from_json, to_json
+    >>> policy = SupportPolicy()
+    >>> from_json(to_json(policy), SupportPolicy) == policy
+    True
+
+    .. versionadded:: 0.1
+    """
+
+    rules: Mapping[SupportType, SupportRule] = attrs.field(
+        factory=_default_rules,
+        converter=freeze,
+        metadata=checked(
+            mapping_of(member(SupportType), instance_of(SupportRule, "a SupportRule"))
+        ),
+    )
+
+    def _cross_check(self) -> list[Problem]:
+        if not self.rules:
+            return [Problem(("rules",), "needs a rule for at least one support type")]
+        return []
+
+    def table(self, program: Program) -> str:
+        """The policy as a plain-text table of scores for `program`'s goals and season."""
+        supports = [s for s in SupportType if s in self.rules]
+        headers = ("support", "min readiness", "goals", "season", *(lv.value for lv in Level))
+        rows = []
+        for s in supports:
+            rule = self.rules[s]
+            goal = float(np.mean([rule.goals[g] for g in program.goals]))
+            rows.append((
+                s.value, rule.min_readiness.value, format_number(goal),
+                format_number(rule.seasons[program.season]),
+                *(format_number(rule.levels[lv]) for lv in Level),
+            ))  # fmt: skip
+        return render_text_table(Table("Support policy", headers, tuple(rows)))
+
+
+@attrs.frozen(repr=False)
+class SupportRecommendation(Result):
+    """Support types ranked for each person, with the reasons.
+
+    Per-person arrays follow the population's rows; columns follow :attr:`support_types`.
+
+    .. versionadded:: 0.1
+
+    Attributes
+    ----------
+    ids : ndarray of str
+        Participant ids.
+    support_types : tuple of SupportType
+        The support types the policy has rules for, in :class:`~sparkus.model.SupportType` order.
+    scores : ndarray of shape (n, k)
+        Each person's score for each support type; NaN where it is ruled out.
+    ranking : ndarray of shape (n, k) of int8
+        Column indices into `support_types`, best first; ``-1`` after the last suitable one.
+    level : ndarray of int8
+        Organisational level ranks (:attr:`Level.rank <sparkus.model.Level.rank>`).
+    readiness : ndarray of int8
+        Readiness ranks from triage (-1: not assessed).
+    goals : tuple of Goal
+        The program's goals.
+    season : Season
+        The program's season.
+    profile_reasons : mapping
+        ``"<level>/<readiness>"`` to, for each support type, its reasons: every person of a
+        level and readiness gets the same ones. Use :meth:`reasons` for a person.
+
+    Examples
+    --------
+    :func:`recommend_support` returns one:
+
+    >>> from sparkus.datasets import synthetic_org
+    >>> from sparkus.matching import recommend_support
+    >>> from sparkus.triage import triage
+    >>> org = synthetic_org(n=500, seed=1)
+    >>> rec = recommend_support(org.population, triage(org.population), org.program)
+    >>> rec
+    SupportRecommendation(n=500, most often first='self_guided_reflection' (293))
+    >>> [support.value for support in rec.top[2:5]]
+    ['self_guided_reflection', 'coaching', 'coaching']
+    >>> [rec.support_types[k].value for k in rec.ranking[3]]
+    ['coaching', 'team_coaching', 'mentoring', 'peer_support', 'self_guided_reflection']
+    >>> print(rec.summary())
+    Recommended support, by readiness
+    first choice            resistant  emerging  ready  highly_ready  not assessed  all
+    ----------------------  ---------  --------  -----  ------------  ------------  ---
+    coaching                        0         0    137            55             0  192
+    mentoring                       0         0      0             0             0    0
+    peer_support                    0         0      0             0             0    0
+    team_coaching                   0         0     15             0             0   15
+    self_guided_reflection         66       227      0             0             0  293
+    none (ruled out)                0         0      0             0             0    0
+    program goals: leadership_development, transformation_readiness; season: spring (new vision
+    or strategy); reasons per person: .reasons(person_id)
+    """
+
+    ids: npt.NDArray[np.str_]
+    support_types: tuple[SupportType, ...]
+    scores: npt.NDArray[np.float64]
+    ranking: npt.NDArray[np.int8]
+    level: npt.NDArray[np.int8]
+    readiness: npt.NDArray[np.int8]
+    goals: tuple[Goal, ...]
+    season: Season
+    profile_reasons: Mapping[str, Mapping[str, tuple[str, ...]]]
+
+    @property
+    def n(self) -> int:
+        """Number of people."""
+        return int(self.ids.shape[0])
+
+    @property
+    def top(self) -> npt.NDArray[np.object_]:
+        """Each person's best support type, or None where every type is ruled out."""
+        table = np.empty(len(self.support_types) + 1, dtype=object)
+        table[:-1] = list(self.support_types)
+        table[-1] = None
+        out: npt.NDArray[np.object_] = table[self.ranking[:, 0]]
+        return out
+
+    def _row(self, person_id: str) -> int:
+        found = np.flatnonzero(self.ids == person_id)
+        if not found.size:
+            msg = f"`person_id` {person_id!r} is not one of the recommendation's ids"
+            raise SchemaError([Problem(("person_id",), msg)])
+        return int(found[0])
+
+    def reasons(self, person_id: str) -> dict[SupportType, tuple[str, ...]]:
+        """The support types for `person_id`, best first, each with its reasons.
+
+        Ruled-out support types come last, with the reason they are ruled out.
+        """
+        i = self._row(person_id)
+        key = _profile_key(int(self.level[i]), int(self.readiness[i]))
+        table = self.profile_reasons[key]
+        order = [int(k) for k in self.ranking[i] if k >= 0]
+        order += [k for k in range(len(self.support_types)) if k not in order]
+        return {self.support_types[k]: table[self.support_types[k].value] for k in order}
+
+    def _counts(self) -> dict[str, list[int]]:
+        top = self.ranking[:, 0].astype(np.int64)
+        out: dict[str, list[int]] = {}
+        for k, s in [*enumerate(self.support_types), (-1, None)]:
+            chosen = top == k
+            label = "none (ruled out)" if s is None else s.value
+            out[label] = [
+                int(np.sum(chosen & (self.readiness == r))) for r in range(-1, len(_READINESS))
+            ]
+        return out
+
+    def _headline(self) -> str:
+        counts = {label: sum(row) for label, row in self._counts().items()}
+        best = max(counts, key=lambda label: counts[label])
+        return f"n={self.n}, most often first={best!r} ({counts[best]:,})"
+
+    def _tables(self) -> list[Table]:
+        headers = ("first choice", *(r.value for r in _READINESS), "not assessed", "all")
+        rows = tuple(
+            (label, *(format_number(c) for c in row[1:]), format_number(row[0]),
+             format_number(sum(row)))
+            for label, row in self._counts().items()
+        )  # fmt: skip
+        goals = ", ".join(g.value for g in self.goals)
+        return [
+            Table(
+                "Recommended support, by readiness",
+                headers,
+                rows,
+                note=f"program goals: {goals}; season: {self.season.value} "
+                f"({self.season.meaning}); reasons per person: .reasons(person_id)",
+            )
+        ]
+
+
+def _profile_key(level: int, readiness: int) -> str:
+    r = "not_assessed" if readiness < 0 else _READINESS[readiness].value
+    return f"{_LEVELS[level].value}/{r}"
+
+
+def _profile_scores(
+    policy: SupportPolicy, program: Program
+) -> tuple[tuple[SupportType, ...], npt.NDArray[np.float64]]:
+    """Support types, and scores of shape (levels, readiness + not assessed, k); NaN: ruled out.
+
+    The readiness axis is indexed by rank + 1, so index 0 is "not assessed".
+    """
+    supports = tuple(s for s in SupportType if s in policy.rules)
+    scores = np.full((len(_LEVELS), len(_READINESS) + 1, len(supports)), np.nan)
+    for k, s in enumerate(supports):
+        rule = policy.rules[s]
+        goal = float(np.mean([rule.goals[g] for g in program.goals]))
+        base = goal + rule.seasons[program.season]
+        for lv in _LEVELS:
+            for r in _READINESS:
+                if r.rank >= rule.min_readiness.rank:
+                    scores[lv.rank, r.rank + 1, k] = base + rule.levels[lv] + rule.readiness[r]
+    return supports, scores
+
+
+def suitable(
+    policy: SupportPolicy, supports: tuple[SupportType, ...], readiness: npt.NDArray[Any]
+) -> npt.NDArray[np.bool_]:
+    """Shape (n, len(supports)): which support types a person's readiness leaves open.
+
+    Support types without a rule, and people not assessed (rank -1), get nothing.
+    """
+    r = np.asarray(readiness, dtype=np.int64)
+    out = np.zeros((r.shape[0], len(supports)), dtype=bool)
+    for k, s in enumerate(supports):
+        rule = policy.rules.get(s)
+        if rule is not None:
+            out[:, k] = r >= rule.min_readiness.rank
+    return out
+
+
+def _reasons(
+    policy: SupportPolicy, program: Program, support: SupportType, level: Level, readiness: int
+) -> tuple[str, ...]:
+    rule = policy.rules[support]
+    if readiness < 0:
+        return ("ruled out: not assessed; a person decides (the triage review queue)",)
+    r = _READINESS[readiness]
+    if r.rank < rule.min_readiness.rank:
+        minimum = rule.min_readiness.value
+        why = f"ruled out: readiness {r.value!r} is below the policy's minimum {minimum!r}"
+        return (f"{why} for {support.value}",)
+    goals = [rule.goals[g] for g in program.goals]
+    parts = ", ".join(f"{g.value} {v:g}" for g, v in zip(program.goals, goals, strict=True))
+    season = program.season
+    total = float(np.mean(goals)) + rule.seasons[season] + rule.levels[level] + rule.readiness[r]
+    return (
+        f"score {total:g}",
+        f"goals: {parts} (mean {float(np.mean(goals)):g})",
+        f"season {season.value} ({season.meaning}): {rule.seasons[season]:g}",
+        f"level {level.value}: {rule.levels[level]:g}",
+        f"readiness {r.value}: {rule.readiness[r]:g}",
+        rule.rationale,
+    )
+
+
+def _recommend_support_iv(
+    population: object, triage: object, program: object, policy: object
+) -> None:
+    """Validate the inputs of :func:`recommend_support`."""
+    problems = people_problems(population, triage, program)
+    if not isinstance(policy, SupportPolicy):
+        got = type(policy).__name__
+        problems.append(Problem(("policy",), f"expected a SupportPolicy or None, got {got}"))
+    if problems:
+        raise SchemaError(problems)
+    problems = same_people(cast(Population, population), cast(TriageResult, triage))
+    if problems:
+        raise SchemaError(problems)
+
+
+def recommend_support(
+    population: Population,
+    triage: TriageResult,
+    program: Program,
+    *,
+    policy: SupportPolicy | None = None,
+) -> SupportRecommendation:
+    """Rank the support types for each person, from the policy table, with the reasons.
+
+    Each person's score for a support type is the policy's fit to the program's goals
+    (their mean) and season, plus the fit to the person's level and readiness; support types
+    the person's readiness rules out are not ranked. The ranking is advice for the person and
+    for provider matching; :func:`plan_support` uses the policy only for what it rules out,
+    and chooses by expected effect per cost under the budget.
+
+    Parameters
+    ----------
+    population : Population
+        The people.
+    triage : TriageResult
+        Their readiness, from :func:`sparkus.triage.triage` on the same population.
+    program : Program
+        Supplies the goals and the season.
+    policy : SupportPolicy, optional
+        The policy table; :class:`SupportPolicy` ``()`` (the default policy) if omitted.
+
+    Returns
+    -------
+    SupportRecommendation
+
+    Raises
+    ------
+    SchemaError
+        For arguments of the wrong type, or a triage of another population.
+
+    Examples
+    --------
+    >>> from sparkus.datasets import synthetic_org
+    >>> from sparkus.matching import recommend_support
+    >>> from sparkus.model import SupportType
+    >>> from sparkus.triage import triage
+    >>> org = synthetic_org(500, seed=1)
+    >>> rec = recommend_support(org.population, triage(org.population), org.program)
+    >>> person = rec.ids[rec.readiness == 2][0]  # someone ready
+    >>> for support, why in rec.reasons(person).items():
+    ...     print(f"{support.value:<23} {why[0]}")
+    coaching                score 3.25
+    mentoring               score 3.25
+    team_coaching           score 3.25
+    peer_support            score 3.125
+    self_guided_reflection  score 2.25
+    >>> for line in rec.reasons(person)[SupportType.COACHING][1:5]:
+    ...     print(line)
+    goals: leadership_development 1, transformation_readiness 1 (mean 1)
+    season spring (new vision or strategy): 1
+    level individual_contributor: 0.5
+    readiness ready: 0.75
+
+    .. versionadded:: 0.1
+    """
+    policy = SupportPolicy() if policy is None else policy
+    _recommend_support_iv(population, triage, program, policy)
+    supports, table = _profile_scores(policy, program)
+    level = np.asarray(population["level"], dtype=np.int8)
+    readiness = np.asarray(triage.level, dtype=np.int8)
+    scores = table[level, readiness.astype(np.int64) + 1]
+    # Best first; ties keep SupportType order; ruled out (NaN) last, then marked -1.
+    order = np.argsort(np.where(np.isnan(scores), np.inf, -scores), axis=1, kind="stable")
+    ranked_out = np.take_along_axis(np.isnan(scores), order, axis=1)
+    ranking = np.where(ranked_out, -1, order).astype(np.int8)
+    reasons: dict[str, FrozenMapping[str, tuple[str, ...]]] = {}
+    for lv in _LEVELS:
+        for r in range(-1, len(_READINESS)):
+            reasons[_profile_key(lv.rank, r)] = FrozenMapping(
+                {s.value: _reasons(policy, program, s, lv, r) for s in supports}
+            )
+    return SupportRecommendation(
+        ids=population.ids,
+        support_types=supports,
+        scores=scores,
+        ranking=ranking,
+        level=level,
+        readiness=readiness,
+        goals=program.goals,
+        season=program.season,
+        profile_reasons=FrozenMapping(reasons),
+    )

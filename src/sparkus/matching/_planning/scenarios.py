@@ -1,0 +1,540 @@
+"""The usual answers beside the triaged plan, all valued with the same priors.
+
+:func:`compare_scenarios` puts "executives only", "everyone gets a coach", the triaged plan and
+any plan of the user's side by side, which is where a claim such as "saves up to 75% of the
+coaching budget without sacrificing impact" is tested on the user's own numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Final, cast
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._checks import describe
+from sparkus._errors import Problem, SchemaError
+from sparkus._fields import not_one_of
+from sparkus._results import Result, Table, format_number
+from sparkus.matching._planning.engine import (
+    CONFIDENCE_LEVEL,
+    PlanOptions,
+    build_setup,
+    check_confidence_level,
+    cost_per_person,
+    readiness_modifier,
+    sessions_of,
+    solve_setup,
+)
+from sparkus.matching._planning.inputs import people_problems, providers_problems, same_people
+from sparkus.matching._planning.priors import EffectPriors
+from sparkus.matching._planning.recommend import SupportPolicy
+from sparkus.matching._planning.support_plan import (
+    PlanConstraint,
+    SupportPlan,
+    effect_interval,
+    objects,
+)
+from sparkus.model import Level, Population, Program, Provider, SupportType
+from sparkus.triage import TriageResult
+
+__all__ = ["ScenarioComparison", "compare_scenarios"]
+
+IntArray = npt.NDArray[np.int64]
+
+EXECUTIVES_ONLY: Final = "executives only"
+EVERYONE: Final = "everyone gets a coach"
+TRIAGED: Final = "triaged"
+_LEVELS: Final = tuple(Level)
+_SELF: Final = SupportType.SELF_GUIDED_REFLECTION
+_MAX_ROW_PROBLEMS: Final = 20
+
+
+@attrs.frozen(repr=False)
+class ScenarioComparison(Result):
+    """Plans side by side: cost, reach by level, expected effect, cost per unit of effect.
+
+    Every scenario is valued with the same priors. The first two are the usual answers:
+    ``"executives only"`` (every executive gets full coaching) and ``"everyone gets a
+    coach"`` (everyone gets full coaching, the triage's ``full_sessions``), neither held to
+    the budget or to capacity (the table says whether they fit); ``"triaged"`` is the
+    five-step approach (:func:`plan_support`); then the user's plans.
+
+    .. versionadded:: 0.1
+
+    Attributes
+    ----------
+    names : tuple of str
+        Scenario names, in table order.
+    plans : tuple of SupportPlan
+        The plan of each scenario.
+    budget : float
+        The program's budget.
+    currency : str
+        The program's currency.
+    confidence_level : float
+        The level of the effect intervals.
+    reference : str
+        The scenario savings are measured against: ``"everyone gets a coach"``.
+
+    Examples
+    --------
+    :func:`compare_scenarios` returns one:
+
+    >>> from sparkus.datasets import synthetic_org
+    >>> from sparkus.matching import compare_scenarios
+    >>> from sparkus.triage import triage
+    >>> org = synthetic_org(n=500, seed=1)
+    >>> result = triage(org.population, program=org.program)
+    >>> table = compare_scenarios(org.population, result, org.program, org.providers)
+    >>> table
+    ScenarioComparison(n=500, scenarios=3, triaged: cost 6.4% and effect 23.4% of
+    'everyone gets a coach')
+    >>> for name, m in table.metrics.items():
+    ...     print(f"{name:<21}  cost {m['cost']:>9,.0f}  fits budget: {m['fits_budget']}")
+    executives only        cost    29,560  fits budget: True
+    everyone gets a coach  cost 1,165,000  fits budget: False
+    triaged                cost    74,660  fits budget: True
+    >>> table.plan("triaged").supported
+    434
+    """
+
+    names: tuple[str, ...]
+    plans: tuple[SupportPlan, ...]
+    budget: float
+    currency: str
+    confidence_level: float
+    reference: str = EVERYONE
+
+    @property
+    def n(self) -> int:
+        """Number of people."""
+        return self.plans[0].n
+
+    def plan(self, name: str) -> SupportPlan:
+        """The plan of scenario `name`."""
+        if name not in self.names:
+            msg = f"no scenario {name!r}; the scenarios are: {', '.join(self.names)}"
+            raise SchemaError([Problem(("name",), msg)])
+        return self.plans[self.names.index(name)]
+
+    @property
+    def metrics(self) -> dict[str, dict[str, float | bool]]:
+        """Per scenario: cost, reach, expected effect, interval, cost per effect, fits, ratios.
+
+        ``cost_vs_reference`` and ``effect_vs_reference`` are the scenario's cost and expected
+        effect as shares of the reference scenario's ("everyone gets a coach").
+        """
+        ref = self.plan(self.reference)
+        out: dict[str, dict[str, float | bool]] = {}
+        for name, p in zip(self.names, self.plans, strict=True):
+            low, high = p.confidence_interval
+            by_level = p.totals("level")
+            row: dict[str, float | bool] = {
+                "cost": p.total_cost,
+                "share_of_budget": p.total_cost / self.budget if self.budget else math.inf,
+                "supported": p.supported,
+                "expected_effect": p.expected_effect,
+                "effect_low": low,
+                "effect_high": high,
+                "cost_per_effect": p.cost_per_effect,
+                "fits_budget": p.total_cost <= self.budget * (1 + 1e-12),
+                "fits_capacity": all(c.met for c in p.constraints if c.kind == "capacity"),
+                "cost_vs_reference": p.total_cost / ref.total_cost if ref.total_cost else math.nan,
+                "effect_vs_reference": (
+                    p.expected_effect / ref.expected_effect if ref.expected_effect else math.nan
+                ),
+            }
+            for level, t in by_level.items():
+                row[f"reach_{level}"] = t["supported"] / t["people"] if t["people"] else math.nan
+            out[name] = row
+        return out
+
+    def _headline(self) -> str:
+        m = self.metrics.get(TRIAGED)
+        if m is None:
+            return f"n={self.n}, scenarios={len(self.names)}"
+        return (
+            f"n={self.n}, scenarios={len(self.names)}, triaged: cost "
+            f"{m['cost_vs_reference']:.1%} and effect {m['effect_vs_reference']:.1%} of "
+            f"{self.reference!r}"
+        )
+
+    def _tables(self) -> list[Table]:
+        metrics = self.metrics
+        cur = self.currency
+        level = f"{self.confidence_level:.0%}"
+        main = Table(
+            "Scenarios",
+            (
+                "scenario",
+                "supported",
+                f"cost ({cur})",
+                "share of budget",
+                "expected effect",
+                f"{level} interval",
+                f"cost per unit of effect ({cur})",
+                "fits budget",
+                "fits capacity",
+            ),
+            tuple(
+                (
+                    name,
+                    format_number(int(m["supported"])),
+                    f"{m['cost']:,.0f}",
+                    f"{m['share_of_budget']:.1%}",
+                    f"{m['expected_effect']:,.1f}",
+                    f"{m['effect_low']:,.1f} to {m['effect_high']:,.1f}",
+                    f"{m['cost_per_effect']:,.0f}",
+                    format_number(bool(m["fits_budget"])),
+                    format_number(bool(m["fits_capacity"])),
+                )
+                for name, m in metrics.items()
+            ),
+            note=(
+                "expected effect: people times standard deviations of improvement, from the "
+                "priors; the interval reflects uncertainty about each support type's average "
+                "effect; costs include the fixed cost"
+            ),
+        )
+        reach = Table(
+            "Reach by level (share supported)",
+            ("scenario", *(lv.value for lv in _LEVELS)),
+            tuple(
+                (name, *(f"{m[f'reach_{lv.value}']:.1%}" for lv in _LEVELS))
+                for name, m in metrics.items()
+            ),
+        )
+        triaged = metrics.get(TRIAGED)
+        verdict = ""
+        if triaged is not None:
+            saving = 1 - float(triaged["cost_vs_reference"])
+            kept = float(triaged["effect_vs_reference"])
+            holds = "holds" if saving > 0 and kept >= 1 else "does not hold"
+            verdict = (
+                f"; here the triaged plan saves {saving:.1%} of the cost and keeps {kept:.1%} "
+                f"of the expected effect, so the claim {holds} under these priors"
+            )
+        against = Table(
+            f"Against {self.reference!r}",
+            ("scenario", "cost", "saving", "expected effect kept"),
+            tuple(
+                (
+                    name,
+                    f"{float(m['cost_vs_reference']):.1%}",
+                    f"{1 - float(m['cost_vs_reference']):.1%}",
+                    f"{float(m['effect_vs_reference']):.1%}",
+                )
+                for name, m in metrics.items()
+            ),
+            note=(
+                "'saves up to 75% of the coaching budget without sacrificing impact' holds for "
+                f"a scenario only if it saves money and keeps at least 100% of the effect{verdict}"
+            ),
+        )
+        return [main, reach, against]
+
+
+def _fixed_plan(
+    population: Population,
+    triage: TriageResult,
+    program: Program,
+    providers: Sequence[Provider],
+    priors: EffectPriors,
+    support: npt.NDArray[np.object_],
+    sessions: IntArray,
+    confidence_level: float,
+    method: str,
+) -> SupportPlan:
+    """Value a given assignment (SupportType or None per person) with the priors; no solving."""
+    n = len(population)
+    used = tuple(s for s in SupportType if np.any(support == s))
+    code = np.full(n, -1, dtype=np.int64)
+    cost = np.zeros(n)
+    effect = np.zeros(n)
+    readiness = np.asarray(triage.level, dtype=np.int8)
+    modifier = readiness_modifier(priors, readiness)
+    costs = program.cost_model
+    for k, s in enumerate(used):
+        m = support == s
+        code[m] = k
+        cost[m] = cost_per_person(costs, s, sessions[m])
+        effect[m] = priors.priors[s].effect * modifier[m]
+    mean, low, high = effect_interval(priors, modifier, code, used, confidence_level)
+    total = float(cost.sum()) + costs.fixed_cost
+    constraints = [PlanConstraint("budget", "budget", total, program.budget, None, False)]
+    for k, s in enumerate(used):
+        places = [p.capacity for p in providers if p.support_type is s]
+        if s is _SELF and not places:
+            continue  # self-guided reflection without providers has no limit
+        constraints.append(PlanConstraint(
+            f"capacity {s.value}", "capacity", float(np.sum(code == k)), float(sum(places)),
+            None, False,
+        ))  # fmt: skip
+    return SupportPlan(
+        ids=population.ids,
+        support=objects(used, code),
+        pool=np.full(n, None, dtype=object),
+        sessions=np.where(code >= 0, sessions, 0).astype(np.int64),
+        cost=cost,
+        effect=effect,
+        level=np.asarray(population["level"], dtype=np.int8),
+        readiness=readiness,
+        department=population.decode("department"),
+        supports=used,
+        budget=program.budget,
+        fixed_cost=costs.fixed_cost,
+        total_cost=total,
+        expected_effect=mean,
+        confidence_interval=(low, high),
+        confidence_level=confidence_level,
+        objective=mean,
+        bound=None,
+        lp_bound=None,
+        gap=None,
+        budget_shadow_price=None,
+        constraints=tuple(constraints),
+        status="fixed",
+        method=method,
+        weighted=False,
+        solve_seconds=None,
+        lp_seconds=None,
+        currency=program.currency,
+        priors=priors,
+    )
+
+
+def _user_assignment(
+    name: str,
+    value: object,
+    population: Population,
+    triage: TriageResult,
+    priors: EffectPriors,
+) -> tuple[npt.NDArray[np.object_], IntArray, list[Problem]]:
+    """A user's plan as support per person and sessions per person, with any problems."""
+    n = len(population)
+    path: tuple[str | int, ...] = ("plans", name)
+    if isinstance(value, SupportPlan):
+        if not np.array_equal(value.ids, population.ids):
+            msg = "must be a plan of this population: its ids, in the same order"
+            return np.empty(0, object), np.empty(0, np.int64), [Problem(path, msg)]
+        return value.support.copy(), value.sessions.copy(), []
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        msg = f"expected a SupportPlan or one SupportType or None per person, got {describe(value)}"
+        return np.empty(0, object), np.empty(0, np.int64), [Problem(path, msg)]
+    items = list(cast(Iterable[object], value))
+    problems: list[Problem] = []
+    if len(items) != n:
+        msg = f"expected one SupportType or None per person ({n}), got {len(items)}"
+        return np.empty(0, object), np.empty(0, np.int64), [Problem(path, msg)]
+    bad = [i for i, s in enumerate(items) if s is not None and not isinstance(s, SupportType)]
+    problems += [
+        Problem((*path, i), not_one_of(items[i], SupportType)) for i in bad[:_MAX_ROW_PROBLEMS]
+    ]
+    if problems:
+        return np.empty(0, object), np.empty(0, np.int64), problems
+    support = np.empty(n, dtype=object)
+    support[:] = items
+    dose = np.asarray(triage.sessions, dtype=np.int64)
+    sessions = np.zeros(n, dtype=np.int64)
+    for s in SupportType:
+        m = support == s
+        if not m.any():
+            continue
+        if s not in priors.priors:
+            problems.append(Problem(path, f"uses {s.value!r}, which has no prior"))
+            continue
+        sessions[m] = sessions_of(priors, s, dose[m])
+    return support, sessions, problems
+
+
+def _compare_scenarios_iv(
+    population: object,
+    triage: object,
+    program: object,
+    providers: object,
+    triaged: object,
+    plans: object,
+    priors: object,
+    confidence_level: object,
+) -> tuple[Population, TriageResult, Program, tuple[Provider, ...], EffectPriors]:
+    if triaged is not None and not isinstance(triaged, SupportPlan):
+        got = type(triaged).__name__
+        msg = f"expected a SupportPlan (from plan_support) or None, got {got}"
+        raise SchemaError([Problem(("triaged",), msg)])
+    if priors is None:
+        priors = triaged.priors if isinstance(triaged, SupportPlan) else EffectPriors()
+    problems = people_problems(population, triage, program) + providers_problems(providers)
+    if not isinstance(priors, EffectPriors):
+        got = type(priors).__name__
+        problems.append(Problem(("priors",), f"expected EffectPriors or None, got {got}"))
+    check_confidence_level(confidence_level, problems)
+    if not problems:
+        problems += same_people(cast(Population, population), cast(TriageResult, triage))
+    if isinstance(triaged, SupportPlan):
+        if isinstance(population, Population) and not np.array_equal(triaged.ids, population.ids):
+            msg = "must be a plan of this population: its ids, in the same order"
+            problems.append(Problem(("triaged",), msg))
+        if triaged.priors != priors:
+            msg = "was made with other priors; pass the priors it was made with, or none"
+            problems.append(Problem(("priors",), msg))
+        if triaged.confidence_level != confidence_level:
+            msg = (f"the triaged plan's intervals are at {triaged.confidence_level:g}; pass "
+                   "the same `confidence_level`")  # fmt: skip
+            problems.append(Problem(("confidence_level",), msg))
+    if plans is not None:
+        if not isinstance(plans, Mapping):
+            msg = f"expected a mapping of scenario name to plan, got {describe(plans)}"
+            problems.append(Problem(("plans",), msg))
+        else:
+            for key in plans:
+                if not isinstance(key, str) or not key.strip():
+                    msg = f"a scenario name must be a non-empty string, got {describe(key)}"
+                    problems.append(Problem(("plans",), msg))
+                elif key in (EXECUTIVES_ONLY, EVERYONE, TRIAGED):
+                    msg = f"{key!r} is a built-in scenario; give your plan another name"
+                    problems.append(Problem(("plans", key), msg))
+    if problems:
+        raise SchemaError(problems)
+    prog = cast(Program, program)
+    if SupportType.COACHING not in prog.cost_model.session_cost:
+        msg = "the scenarios give coaching: the program's cost model needs a coaching fee"
+        raise SchemaError([Problem(("program", "cost_model", "session_cost", "coaching"), msg)])
+    priors = cast(EffectPriors, priors)
+    if SupportType.COACHING not in priors.priors:
+        msg = "the scenarios give coaching: the priors need a prior for coaching"
+        raise SchemaError([Problem(("priors", "priors", "coaching"), msg)])
+    return (
+        cast(Population, population),
+        cast(TriageResult, triage),
+        prog,
+        tuple(cast(Iterable[Provider], providers)),
+        priors,
+    )
+
+
+def compare_scenarios(
+    population: Population,
+    triage: TriageResult,
+    program: Program,
+    providers: Sequence[Provider],
+    *,
+    triaged: SupportPlan | None = None,
+    plans: Mapping[str, SupportPlan | Sequence[SupportType | None]] | None = None,
+    priors: EffectPriors | None = None,
+    confidence_level: float = CONFIDENCE_LEVEL,
+) -> ScenarioComparison:
+    """Put the usual answers, the triaged plan and the user's plans side by side.
+
+    The scenarios, all valued with the same priors (a person's expected effect from a support
+    type is the prior's effect times their readiness modifier):
+
+    * ``"executives only"``: every executive gets coaching with the triage's ``full_sessions``;
+    * ``"everyone gets a coach"``: everyone gets the same;
+    * ``"triaged"``: the five-step approach, `triaged` or :func:`plan_support` with its
+      defaults (the resistant excluded, the policy's readiness rules, the program's budget);
+    * each of `plans`: a :class:`SupportPlan`, or one :class:`~sparkus.model.SupportType` (or None) per
+      person, given human sessions as :func:`plan_support` does.
+
+    The first two are not held to the budget or to capacity; the table says whether each
+    scenario fits them. Measured against "everyone gets a coach", the table says how much each
+    scenario saves and how much of the expected effect it keeps: the honest test of "saves up
+    to 75% of the coaching budget without sacrificing impact" on the user's own numbers.
+
+    Parameters
+    ----------
+    population, triage, program, providers
+        As for :func:`plan_support`.
+    triaged : SupportPlan, optional
+        The triaged plan, if made already (with other options than the defaults).
+    plans : mapping of str to SupportPlan or sequence, optional
+        The user's own scenarios, by name.
+    priors : EffectPriors, optional
+        The priors every scenario is valued with: `triaged`'s if given, else the defaults.
+    confidence_level : float
+        Level of the effect intervals.
+
+    Returns
+    -------
+    ScenarioComparison
+
+    Raises
+    ------
+    SchemaError
+        For invalid arguments, a user plan that is not one support type or None per person,
+        or a `triaged` plan made with other priors.
+    InfeasibleError
+        If the default triaged plan has no feasible plan (see :func:`plan_support`).
+
+    Examples
+    --------
+    >>> from sparkus.datasets import synthetic_org
+    >>> from sparkus.matching import compare_scenarios
+    >>> from sparkus.triage import triage
+    >>> org = synthetic_org(2_000, seed=3)
+    >>> result = triage(org.population, program=org.program)
+    >>> table = compare_scenarios(org.population, result, org.program, org.providers)
+    >>> table.names
+    ('executives only', 'everyone gets a coach', 'triaged')
+    >>> bool(table.metrics["triaged"]["fits_budget"])
+    True
+
+    .. versionadded:: 0.1
+    """
+    pop, tri, prog, provs, prs = _compare_scenarios_iv(
+        population, triage, program, providers, triaged, plans, priors, confidence_level
+    )
+    level = float(confidence_level)
+    n = len(pop)
+    full = np.full(n, tri.full_sessions, dtype=np.int64)
+    coaching = np.full(n, SupportType.COACHING, dtype=object)
+    execs = coaching.copy()
+    execs[pop["level"] != Level.EXECUTIVE.rank] = None
+    names = [EXECUTIVES_ONLY, EVERYONE, TRIAGED]
+    out = [
+        _fixed_plan(
+            pop, tri, prog, provs, prs, execs, full, level, "fixed assignment: executives only"
+        ),
+        _fixed_plan(
+            pop,
+            tri,
+            prog,
+            provs,
+            prs,
+            coaching,
+            full,
+            level,
+            "fixed assignment: everyone gets a coach",
+        ),
+    ]
+    if triaged is None:  # plan_support with its defaults, on arguments checked already
+        options = PlanOptions(priors=prs, confidence_level=level)
+        setup = build_setup(pop, tri, prog, provs, budget=None, priors=prs,
+                            policy=SupportPolicy(), options=options)  # fmt: skip
+        triaged = solve_setup(setup)
+    out.append(triaged)
+    problems: list[Problem] = []
+    for name, value in (plans or {}).items():
+        support, sessions, found = _user_assignment(name, value, pop, tri, prs)
+        priced = prog.cost_model.session_cost
+        for s in sorted({x for x in support.tolist() if x is not None} - set(priced),
+                        key=lambda x: x.value):  # fmt: skip
+            msg = f"uses {s.value!r}, which the program's cost model does not price"
+            found.append(Problem(("plans", name), msg))
+        problems += found
+        if not found:
+            names.append(name)
+            out.append(_fixed_plan(pop, tri, prog, provs, prs, support, sessions, level,
+                                   f"fixed assignment: {name}"))  # fmt: skip
+    if problems:
+        raise SchemaError(problems)
+    return ScenarioComparison(
+        names=tuple(names),
+        plans=tuple(out),
+        budget=prog.budget,
+        currency=prog.currency,
+        confidence_level=level,
+    )

@@ -1,0 +1,515 @@
+"""The support plan: who gets which support, what it costs, and its constraints.
+
+:class:`SupportPlan` is what :func:`~sparkus.matching.plan_support` returns, and what
+:func:`~sparkus.matching.budget_frontier` and :func:`~sparkus.matching.compare_scenarios` put
+side by side; :class:`PlanConstraint` is one of its constraints, with its shadow price.
+:func:`plan_from_choice` makes one from the option the solver chose for each person, and
+:func:`effect_interval` gives its expected effect with the priors' uncertainty.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Final, Literal, cast
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._checks import BoolArray, FloatArray
+from sparkus._errors import Problem, SchemaError
+from sparkus._results import Result, Table, format_number
+from sparkus.matching._planning.priors import EffectPriors
+from sparkus.model import Level, SupportType, unstructure
+
+if TYPE_CHECKING:
+    from sparkus.matching._planning.engine import PlanSetup
+    from sparkus.matching._planning.integer_program import Solution
+
+__all__ = [
+    "GroupBy",
+    "PlanConstraint",
+    "SupportPlan",
+    "effect_interval",
+    "objects",
+    "plan_from_choice",
+]
+
+IntArray = npt.NDArray[np.int64]
+GroupBy = Literal["support", "level", "department", "pool"]
+
+_LEVELS: Final = tuple(Level)
+_GROUP_BY: Final = ("support", "level", "department", "pool")
+
+
+# -- results -----------------------------------------------------------------------------------
+
+
+@attrs.frozen(repr=False)
+class PlanConstraint(Result):
+    """One constraint of a plan: how much of it the plan uses, and what relaxing it is worth.
+
+    .. versionadded:: 0.1
+
+    Attributes
+    ----------
+    name : str
+        ``"budget"``, ``"pool <name>"`` or ``"min_reach <group>"``.
+    kind : {"budget", "capacity", "reach"}
+        What the constraint limits. Budget and capacity are upper limits; reach a lower one.
+    used : float
+        What the plan uses: money (fixed cost included), places, or people supported.
+    limit : float
+        The budget, the pool's places, or the people the group must have supported.
+    shadow_price : float or None
+        The LP relaxation's shadow price: the change of the optimum (expected effect, equity-
+        weighted if weights were given) per unit more of `limit` (one currency unit, one
+        place, one person more of minimum reach). A shadow price is exact for the LP and a
+        marginal rate for the integer plan. None for a plan that was not optimised.
+    binding : bool
+        Whether the constraint limits the optimum (non-zero shadow price).
+
+    Examples
+    --------
+    A :class:`SupportPlan` holds one per constraint, in `constraints`:
+
+    >>> from sparkus.datasets import synthetic_org
+    >>> from sparkus.matching import plan_support
+    >>> from sparkus.triage import triage
+    >>> org = synthetic_org(n=500, seed=1)
+    >>> plan = plan_support(org.population, triage(org.population, program=org.program),
+    ...                     org.program, org.providers)
+    >>> for c in plan.constraints:
+    ...     print(f"{c.name:<17} {c.kind:<8} limit {c.limit:>6,.0f}  binding: {c.binding}")
+    budget            budget   limit 75,000  binding: True
+    pool coaching     capacity limit     21  binding: False
+    pool mentoring    capacity limit     15  binding: True
+    pool peer_support capacity limit      8  binding: True
+    >>> mentoring = plan.constraints[2]
+    >>> mentoring
+    PlanConstraint(pool mentoring: used=15, limit=15, binding=True)
+    >>> mentoring.met, round(mentoring.shadow_price, 2)  # effect per extra mentoring place
+    (True, 0.07)
+    """
+
+    name: str
+    kind: str
+    used: float
+    limit: float
+    shadow_price: float | None
+    binding: bool
+
+    @property
+    def met(self) -> bool:
+        """Whether the plan keeps the constraint."""
+        if self.kind == "reach":
+            return self.used >= self.limit - 1e-9
+        return self.used <= self.limit * (1 + 1e-9) + 1e-9
+
+    def _headline(self) -> str:
+        return (
+            f"{self.name}: used={self.used:,.6g}, limit={self.limit:,.6g}, binding={self.binding}"
+        )
+
+    def _tables(self) -> list[Table]:
+        price = format_number(self.shadow_price)
+        row = (self.name, format_number(self.used), format_number(self.limit), price,
+               format_number(self.binding))  # fmt: skip
+        return [Table("Constraint", ("name", "used", "limit", "shadow price", "binds"), (row,))]
+
+
+@attrs.frozen(repr=False)
+class SupportPlan(Result):
+    """Who gets which support, what it costs, and the good it is expected to do.
+
+    Per-person arrays follow the population's rows. The plan holds individual decisions and
+    is meant for the people who run the program.
+
+    .. versionadded:: 0.1
+
+    Attributes
+    ----------
+    ids : ndarray of str
+        Participant ids.
+    support : ndarray of object
+        Each person's :class:`~sparkus.model.SupportType`, or None.
+    pool : ndarray of object
+        The provider pool each person draws a place from; None for no support or for an
+        option without a pool (self-guided reflection without providers, or a plan that was
+        not optimised).
+    sessions : ndarray of int
+        Sessions each person gets (0 for no support).
+    cost : ndarray of float
+        Fully loaded cost per person (the fixed cost is not spread over people).
+    effect : ndarray of float
+        Expected standardised effect per person (not equity-weighted).
+    level : ndarray of int8
+        Organisational level ranks (:attr:`Level.rank <sparkus.model.Level.rank>`).
+    readiness : ndarray of int8
+        Readiness ranks from triage (-1: not assessed).
+    department : ndarray of object
+        Departments.
+    supports : tuple of SupportType
+        The support types the plan could choose from.
+    budget : float
+        The budget, fixed cost included.
+    fixed_cost : float
+        The cost model's fixed cost, counted once in `total_cost`.
+    total_cost : float
+        Sum of `cost` plus `fixed_cost`.
+    expected_effect : float
+        Sum of `effect`: people times standard deviations of improvement.
+    confidence_interval : tuple of float
+        Interval for `expected_effect` from the priors' uncertainty. Each support type's mean
+        effect is uncertain (normal with the prior's standard error) and shared by everyone
+        who gets it, so people sharing a support type are perfectly correlated and types are
+        independent. It reflects uncertainty about the average effects, not person-to-person
+        variation.
+    confidence_level : float
+        The interval's level.
+    objective : float
+        The optimised total: `expected_effect`, or its equity-weighted version.
+    bound : float or None
+        Proven upper bound on the best possible `objective` (the smaller of the LP relaxation
+        and the MILP dual bound), up to HiGHS' tolerances (an absolute gap of 1e-6 on the
+        objective). None for a plan that was not optimised.
+    lp_bound : float or None
+        The LP relaxation's optimum.
+    gap : float or None
+        ``(bound - objective) / bound``: how far from optimal the plan may be, at most.
+    budget_shadow_price : float or None
+        The marginal value of one more unit of budget: the LP relaxation's shadow price of the
+        budget row (objective per currency unit).
+    constraints : tuple of PlanConstraint
+        The budget, each pool and each minimum reach, with use, limit and shadow price.
+    status : str
+        ``"optimal"`` (within the requested gap), ``"time_limit"`` (stopped with a larger gap)
+        or ``"fixed"`` (a plan evaluated, not optimised).
+    method : str
+        How the plan was made.
+    weighted : bool
+        Whether `objective` is equity-weighted.
+    solve_seconds, lp_seconds : float or None
+        Time of the whole solve and of the LP relaxation alone.
+    currency : str
+        The program's currency.
+    priors : EffectPriors
+        The priors the effects come from.
+
+    Examples
+    --------
+    :func:`plan_support` returns one:
+
+    >>> from sparkus.datasets import synthetic_org
+    >>> from sparkus.matching import plan_support
+    >>> from sparkus.triage import triage
+    >>> org = synthetic_org(n=500, seed=1)
+    >>> plan = plan_support(org.population, triage(org.population, program=org.program),
+    ...                     org.program, org.providers)
+    >>> plan.status, plan.binding
+    ('optimal', ('budget', 'pool mentoring', 'pool peer_support'))
+    >>> bool(plan.total_cost <= plan.budget), plan.budget, plan.currency
+    (True, 75000.0, 'EUR')
+    >>> {support: t["people"] for support, t in plan.totals("support").items()}
+    {'coaching': 5, 'mentoring': 15, 'peer_support': 8, 'self_guided_reflection': 406, 'none': 66}
+    >>> str(plan.ids[3]), plan.support[3].value, int(plan.sessions[3]), plan.pool[3]
+    ('E000004', 'coaching', 4, 'coaching')
+    """
+
+    ids: npt.NDArray[np.str_]
+    support: npt.NDArray[np.object_]
+    pool: npt.NDArray[np.object_]
+    sessions: IntArray
+    cost: FloatArray
+    effect: FloatArray
+    level: npt.NDArray[np.int8]
+    readiness: npt.NDArray[np.int8]
+    department: npt.NDArray[np.object_]
+    supports: tuple[SupportType, ...]
+    budget: float
+    fixed_cost: float
+    total_cost: float
+    expected_effect: float
+    confidence_interval: tuple[float, float]
+    confidence_level: float
+    objective: float
+    bound: float | None
+    lp_bound: float | None
+    gap: float | None
+    budget_shadow_price: float | None
+    constraints: tuple[PlanConstraint, ...]
+    status: str
+    method: str
+    weighted: bool
+    solve_seconds: float | None
+    lp_seconds: float | None
+    currency: str
+    priors: EffectPriors
+
+    @property
+    def n(self) -> int:
+        """Number of people."""
+        return int(self.ids.shape[0])
+
+    @property
+    def supported(self) -> int:
+        """People who get some support."""
+        return int(np.sum(self.support != None))  # element-wise on an object array
+
+    @property
+    def cost_per_effect(self) -> float:
+        """Total cost per unit of expected effect (inf if the effect is not positive)."""
+        return self.total_cost / self.expected_effect if self.expected_effect > 0 else math.inf
+
+    @property
+    def binding(self) -> tuple[str, ...]:
+        """Names of the constraints that bind."""
+        return tuple(c.name for c in self.constraints if c.binding)
+
+    def totals(self, by: GroupBy = "support") -> dict[str, dict[str, float]]:
+        """People, people supported, cost and expected effect per group.
+
+        Parameters
+        ----------
+        by : {"support", "level", "department", "pool"}
+            The grouping; ``"support"`` and ``"pool"`` have a ``"none"`` row for the people
+            without support.
+        """
+        if by not in _GROUP_BY:
+            msg = f"`by` must be one of {', '.join(_GROUP_BY)}, got {by!r}"
+            raise SchemaError([Problem(("by",), msg)])
+        if by == "level":
+            keys = np.array([_LEVELS[k].value for k in self.level.tolist()], dtype=object)
+            order = [lv.value for lv in _LEVELS]
+        elif by == "department":
+            keys = self.department
+            order = sorted({str(d) for d in keys.tolist()})
+        elif by == "support":
+            keys = np.array([s.value if s is not None else "none" for s in self.support.tolist()],
+                            dtype=object)  # fmt: skip
+            order = [s.value for s in self.supports] + ["none"]
+        else:
+            keys = np.array([p if p is not None else "none" for p in self.pool.tolist()],
+                            dtype=object)  # fmt: skip
+            order = [*sorted({str(p) for p in keys.tolist()} - {"none"}), "none"]
+        has = self.support != None
+        out: dict[str, dict[str, float]] = {}
+        for key in order:
+            m = keys == key
+            out[key] = {
+                "people": int(m.sum()),
+                "supported": int(np.sum(m & has)),
+                "cost": float(self.cost[m].sum()),
+                "effect": float(self.effect[m].sum()),
+            }
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field as JSON-ready data; the priors as :func:`~sparkus.model.unstructure` does."""
+        out = super().to_dict()
+        out["priors"] = unstructure(self.priors)
+        return out
+
+    def _headline(self) -> str:
+        gap = "" if self.gap is None else f", gap={self.gap:.3%}"
+        return (
+            f"n={self.n}, supported={self.supported:,}, cost={self.total_cost:,.0f} "
+            f"{self.currency}, expected_effect={self.expected_effect:,.1f}{gap}"
+        )
+
+    def _tables(self) -> list[Table]:
+        low, high = self.confidence_interval
+        cur = self.currency
+        rows: list[tuple[str, str]] = [
+            ("budget", f"{self.budget:,.0f} {cur}"),
+            ("total cost (fixed cost included)", f"{self.total_cost:,.0f} {cur}"),
+            ("people supported", f"{self.supported:,} of {self.n:,}"),
+            ("expected effect",
+             f"{self.expected_effect:,.1f} ({self.confidence_level:.0%} interval {low:,.1f} to "
+             + f"{high:,.1f})"),
+            ("cost per unit of effect", f"{self.cost_per_effect:,.0f} {cur}"),
+        ]  # fmt: skip
+        if self.weighted:
+            rows.append(("equity-weighted objective", format_number(self.objective)))
+        if self.bound is not None and self.gap is not None:
+            rows += [
+                ("bound (best possible objective)", format_number(self.bound)),
+                ("LP relaxation", format_number(self.lp_bound)),
+                ("gap", f"{self.gap:.3%}"),
+            ]
+        if self.budget_shadow_price is not None:
+            rows.append((
+                f"marginal value of 1,000 {cur} more (LP shadow price)",
+                format_number(1000 * self.budget_shadow_price),
+            ))  # fmt: skip
+        rows.append(("status", self.status))
+        plan = Table("Support plan", ("", "value"), tuple(rows), note=f"method: {self.method}")
+        by_support = Table(
+            "By support type",
+            ("support", "people", "cost", "expected effect", "sessions"),
+            tuple(
+                (
+                    key,
+                    format_number(int(t["people"])),
+                    f"{t['cost']:,.0f}",
+                    f"{t['effect']:,.1f}",
+                    format_number(int(self.sessions[self._is(key)].sum())),
+                )
+                for key, t in self.totals("support").items()
+            ),
+        )
+        by_level = Table(
+            "Reach by level",
+            ("level", "people", "supported", "share", "cost", "expected effect"),
+            tuple(
+                (
+                    key,
+                    format_number(int(t["people"])),
+                    format_number(int(t["supported"])),
+                    f"{t['supported'] / t['people']:.1%}" if t["people"] else "-",
+                    f"{t['cost']:,.0f}",
+                    f"{t['effect']:,.1f}",
+                )
+                for key, t in self.totals("level").items()
+            ),
+        )
+        constraints = Table(
+            "Constraints",
+            ("constraint", "used", "limit", "kept", "shadow price", "binds"),
+            tuple(
+                (
+                    c.name,
+                    f"{c.used:,.0f}",
+                    f"{c.limit:,.0f}",
+                    format_number(c.met),
+                    format_number(c.shadow_price),
+                    format_number(c.binding),
+                )
+                for c in self.constraints
+            ),
+            note=(
+                "shadow prices are the LP relaxation's: objective per unit more of the limit "
+                f"(per {self.currency} for the budget, per place, per person of minimum reach)"
+            ),
+        )
+        return [plan, by_support, by_level, constraints]
+
+    def _is(self, key: str) -> BoolArray:
+        if key == "none":
+            return cast(BoolArray, self.support == None)
+        return cast(BoolArray, self.support == SupportType(key))
+
+
+# -- from a choice to a plan -----------------------------------------------------------------
+
+
+def effect_interval(
+    priors: EffectPriors,
+    modifier: FloatArray,
+    support: IntArray,
+    supports: tuple[SupportType, ...],
+    confidence_level: float,
+) -> tuple[float, float, float]:
+    """Expected effect and its interval: each support type's mean effect ~ N(effect, se^2).
+
+    ``support[i]`` indexes `supports` (-1: none). People sharing a support type share its
+    uncertain mean effect (perfectly correlated); support types are independent.
+    """
+    has = support >= 0
+    weight = np.bincount(support[has], weights=modifier[has], minlength=len(supports))
+    effects = np.array([priors.priors[s].effect for s in supports])
+    se = np.array([priors.priors[s].se for s in supports])
+    mean = float(weight @ effects)
+    sd = float(np.sqrt(np.sum((weight * se) ** 2)))
+    z = statistics.NormalDist().inv_cdf(0.5 + confidence_level / 2)
+    return mean, mean - z * sd, mean + z * sd
+
+
+def objects(table: Sequence[object], codes: IntArray) -> npt.NDArray[np.object_]:
+    lookup = np.empty(len(table) + 1, dtype=object)
+    lookup[:-1] = list(table)
+    lookup[-1] = None
+    out: npt.NDArray[np.object_] = lookup[codes]
+    return out
+
+
+def plan_from_choice(setup: PlanSetup, choice: IntArray, solution: Solution | None) -> SupportPlan:
+    """The plan that gives person i option ``choice[i]`` (-1: none)."""
+    inst = setup.instance
+    n = inst.n
+    rows = np.arange(n)
+    has = choice >= 0
+    safe = np.where(has, choice, 0)
+    cost = np.where(has, inst.cost[rows, safe], 0.0) if inst.cost.size else np.zeros(n)
+    effect = np.where(has, inst.effect[rows, safe], 0.0) if inst.effect.size else np.zeros(n)
+    sessions = np.where(has, setup.sessions[rows, safe], 0) if inst.cost.size else np.zeros(n, int)
+    support = np.where(has, setup.option_support[safe], -1) if inst.cost.size else np.full(n, -1)
+    pool_code = np.where(has, setup.option_pool[safe], -1) if inst.cost.size else np.full(n, -1)
+    pool_code = np.where(pool_code >= 0, pool_code, len(setup.pool_names))
+    mean, low, high = effect_interval(
+        setup.priors, setup.modifier, support, setup.supports, setup.confidence_level
+    )
+    total_cost = float(cost.sum()) + setup.fixed_cost
+    objective = float(np.where(has, inst.value[rows, safe], 0.0).sum()) if inst.cost.size else 0.0
+    scale = float(np.max(np.abs(inst.value), initial=0.0)) or 1.0
+    budget_price = solution.budget_price if solution is not None else None
+    max_cost = float(np.max(inst.cost, initial=0.0)) or 1.0
+    constraints = [
+        PlanConstraint(
+            "budget", "budget", total_cost, setup.budget, budget_price,
+            budget_price is not None and abs(budget_price) * max_cost > 1e-9 * scale,
+        )
+    ]  # fmt: skip
+    used = np.bincount(pool_code[has & (pool_code < len(setup.pool_names))],
+                       minlength=len(setup.pool_names))  # fmt: skip
+    for p, name in enumerate(setup.pool_names):
+        price = float(solution.pool_price[p]) if solution is not None else None
+        constraints.append(PlanConstraint(
+            f"pool {name}", "capacity", float(used[p]), float(setup.capacity[p]), price,
+            price is not None and abs(price) > 1e-9 * scale,
+        ))  # fmt: skip
+    for g, name in enumerate(inst.reach_names):
+        price = float(solution.reach_price[g]) if solution is not None else None
+        constraints.append(PlanConstraint(
+            f"min_reach {name}", "reach", float(np.sum(inst.reach[g] & has)),
+            float(inst.reach_min[g]), price, price is not None and abs(price) > 1e-9 * scale,
+        ))  # fmt: skip
+    if solution is None:
+        status, method = "fixed", "fixed"
+    else:
+        status = "optimal" if solution.reached else "time_limit"
+        method = (f"HiGHS via scipy.optimize: {solution.method}; {solution.classes:,} classes of "
+                  f"interchangeable people, {solution.variables:,} variables")  # fmt: skip
+    return SupportPlan(
+        ids=setup.population.ids,
+        support=objects(setup.supports, support),
+        pool=objects(setup.pool_names, pool_code),
+        sessions=sessions.astype(np.int64),
+        cost=cost,
+        effect=effect,
+        level=setup.level,
+        readiness=setup.readiness,
+        department=setup.department,
+        supports=setup.supports,
+        budget=setup.budget,
+        fixed_cost=setup.fixed_cost,
+        total_cost=total_cost,
+        expected_effect=mean,
+        confidence_interval=(low, high),
+        confidence_level=setup.confidence_level,
+        objective=objective,
+        bound=None if solution is None else solution.bound,
+        lp_bound=None if solution is None else solution.lp_bound,
+        gap=None if solution is None else solution.gap,
+        budget_shadow_price=budget_price,
+        constraints=tuple(constraints),
+        status=status,
+        method=method,
+        weighted=setup.weighted,
+        solve_seconds=None if solution is None else solution.seconds,
+        lp_seconds=None if solution is None else solution.lp_seconds,
+        currency=setup.program.currency,
+        priors=setup.priors,
+    )
