@@ -11,7 +11,7 @@ import math
 from typing import TYPE_CHECKING
 
 from sparkus._errors import Problem, SchemaError
-from sparkus.metrics._report import (
+from sparkus.metrics._tracking.page import (
     _FUNNEL,
     _count,
     _hidden_in,

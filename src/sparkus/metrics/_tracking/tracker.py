@@ -25,7 +25,7 @@ from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
 from sparkus._privacy import distinct_groups, suppress_small_groups
 from sparkus._results import Result, Table, format_number
-from sparkus.metrics._moments import CoMoments
+from sparkus.metrics._tracking.moments import CoMoments
 from sparkus.model import (
     EventCheck,
     JourneyProgress,
