@@ -32,7 +32,8 @@ from sparkus.metrics._sensitivity import EValue, RobustnessValue, e_value, robus
 from sparkus.metrics._subgroups import SubgroupEffects, subgroup_effects
 from sparkus.metrics._tracking.page import render_html, write_html
 from sparkus.metrics._tracking.plots import plot_engagement, plot_funnel, plot_progress
-from sparkus.metrics._tracking.tracker import Dashboard, Tracker
+from sparkus.metrics._tracking.schema import Dashboard
+from sparkus.metrics._tracking.tracker import Tracker
 from sparkus.metrics._weighting import OverlapDiagnostics, aipw, ipw, overlap
 
 __all__ = [
