@@ -30,11 +30,17 @@ _NEWCOMBE: Final = "Newcombe hybrid score"
 
 def _welch_ttest_iv(x: object, y: object, level: object) -> tuple[FloatArray, FloatArray, float]:
     value = check_level(level)
+    a, b = two_samples(x, y)
+    return a, b, value
+
+
+def two_samples(x: object, y: object) -> tuple[FloatArray, FloatArray]:
+    """Two groups of at least two finite values each, not both constant (named `x` and `y`)."""
     a, b = vector(x, "x", minimum=2), vector(y, "y", minimum=2)
     if np.ptp(a) == 0.0 and np.ptp(b) == 0.0:
         msg = "`x` and `y` are both constant: zero variance, so the t statistic is undefined"
         raise EstimationError(msg)
-    return a, b, value
+    return a, b
 
 
 def welch_ttest(x: npt.ArrayLike, y: npt.ArrayLike, *, level: float = 0.95) -> Estimate:
@@ -77,6 +83,11 @@ def welch_ttest(x: npt.ArrayLike, y: npt.ArrayLike, *, level: float = 0.95) -> E
     (0.2639, 73.03, 0.0337)
     """
     a, b, value = _welch_ttest_iv(x, y, level)
+    return welch(a, b, value)
+
+
+def welch(a: FloatArray, b: FloatArray, level: float) -> Estimate:
+    """Welch's t-test of groups already checked (by :func:`two_samples`)."""
     n1, n2 = len(a), len(b)
     vn1, vn2 = float(np.var(a, ddof=1)) / n1, float(np.var(b, ddof=1)) / n2
     diff = float(np.mean(a) - np.mean(b))
@@ -86,8 +97,8 @@ def welch_ttest(x: npt.ArrayLike, y: npt.ArrayLike, *, level: float = 0.95) -> E
     return Estimate(
         estimate=diff,
         se=se,
-        ci=interval(value),
-        level=value,
+        ci=interval(level),
+        level=level,
         pvalue=t_pvalue(diff / se, df),
         n=n1 + n2,
         method="Welch's t-test",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from functools import partial
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import attrs
 import numpy as np
@@ -273,7 +273,8 @@ def _clusters_check(clusters: object, n: int, stacklevel: int) -> _Clusters | No
     return codes, count
 
 
-def _outcome(y: object, name: str) -> FloatArray:
+def outcome_check(y: object, name: str) -> FloatArray:
+    """The outcome as a vector of at least two values that are not all the same."""
     values = vector(y, name, minimum=2)
     if np.ptp(values) == 0.0:
         raise EstimationError(f"`{name}` is constant: zero variance, nothing to explain")
@@ -288,9 +289,10 @@ def _groups_check(treated: BoolArray, name: str, what: tuple[str, str]) -> None:
         raise EstimationError(msg)
 
 
-def _covariates_check(
+def covariates_check(
     covariates: object, n: int, reserved: Sequence[str]
 ) -> tuple[FloatArray | None, tuple[str, ...]]:
+    """Adjustment covariates as a matrix and their names (none of them `reserved`), or None."""
     if covariates is None:
         return None, ()
     values, names = named_matrix(covariates, "covariates")
@@ -300,6 +302,49 @@ def _covariates_check(
         msg = f"names {', '.join(map(repr, clash))} are taken by the design; rename them"
         raise schema_error("covariates", msg)
     return values, names
+
+
+_ANCOVA_TERMS: Final = ("intercept", "treated", "pre")
+_DID_TERMS: Final = ("intercept", "treated", "post", "treated:post")
+
+
+@attrs.frozen(eq=False)
+class _Effect:
+    """The checked inputs ancova and did share: outcome, columns, covariates, options."""
+
+    outcome: FloatArray
+    columns: tuple[FloatArray | BoolArray, ...]  # in the order given
+    covariates: FloatArray | None
+    names: tuple[str, ...]
+    cov: CovType
+    level: float
+
+
+def _effect_iv(
+    outcome: str, y: object, columns: Sequence[tuple[str, object, bool]], covariates: object,
+    reserved: Sequence[str], cov: object, clusters: object, level: object,
+) -> _Effect:  # fmt: skip
+    """The check sequence of an effect of `treated` on an outcome by least squares.
+
+    The level, the covariance kind, the outcome, each of `columns` (name, value and whether it
+    is a 0/1 indicator; one of them is ``treated``) in order, one length for all, covariates
+    whose names are not `reserved`, and both groups present. Clusters are checked last, by the
+    caller, so that their warning points at the caller's caller.
+    """
+    value = check_level(level)
+    kind = _cov_check(cov, clusters)
+    values = outcome_check(y, outcome)
+    arrays = tuple(
+        indicator(given, name) if binary else vector(given, name) for name, given, binary in columns
+    )
+    n = len(values)
+    same_length((outcome, n), *((c[0], len(a)) for c, a in zip(columns, arrays, strict=True)))
+    extra, extra_names = covariates_check(covariates, n, reserved)
+    treated = arrays[[name for name, _, _ in columns].index("treated")]
+    _groups_check(
+        np.asarray(treated, dtype=np.bool_), "treated", ("treated units", "control units")
+    )
+    return _Effect(values, arrays, extra, extra_names, kind, value)
 
 
 # --------------------------------------------------------------------------------------------
@@ -422,19 +467,36 @@ def ols(
 def _ancova_iv(
     post: object, pre: object, treated: object, covariates: object, cov: object,
     clusters: object, level: object,
-) -> tuple[FloatArray, tuple[Part, ...], tuple[str, ...], CovType, _Clusters | None, float]:  # fmt: skip
-    value = check_level(level)
-    kind = _cov_check(cov, clusters)
-    outcome = _outcome(post, "post")
-    baseline = vector(pre, "pre")
-    group = indicator(treated, "treated")
-    n = len(outcome)
-    same_length(("post", n), ("pre", len(baseline)), ("treated", len(group)))
-    extra, extra_names = _covariates_check(covariates, n, ("intercept", "treated", "pre"))
-    _groups_check(group, "treated", ("treated units", "control units"))
-    codes = _clusters_check(clusters, n, stacklevel=4)
-    parts = (None, group, baseline) if extra is None else (None, group, baseline, extra)
-    return outcome, parts, ("intercept", "treated", "pre", *extra_names), kind, codes, value
+) -> tuple[_Effect, FloatArray, BoolArray, _Clusters | None]:  # fmt: skip
+    columns = (("pre", pre, False), ("treated", treated, True))
+    effect = _effect_iv("post", post, columns, covariates, _ANCOVA_TERMS, cov, clusters, level)
+    baseline, group = effect.columns
+    codes = _clusters_check(clusters, len(effect.outcome), stacklevel=4)
+    return effect, cast(FloatArray, baseline), cast(BoolArray, group), codes
+
+
+def ancova_fit(
+    post: FloatArray,
+    pre: FloatArray,
+    treated: BoolArray,
+    covariates: FloatArray | None,
+    names: tuple[str, ...],
+    *,
+    cov: CovType,
+    clusters: _Clusters | None,
+    level: float,
+) -> Estimate:
+    """τ of ANCOVA on arrays already checked at a door (ancova's, or subgroup_effects').
+
+    `covariates` holds the adjustment columns (named `names`), or is None. Only the data's own
+    problems raise here: too few rows, a singular design, an exact fit.
+    """
+    base: tuple[Part, ...] = (None, treated, pre)
+    parts = base if covariates is None else (*base, covariates)
+    labels = (*_ANCOVA_TERMS, *names)
+    fit = fit_ols(parts, post, labels, intercept=0, cov=cov, clusters=clusters)
+    method = f"ANCOVA effect of `treated` on `post`, adjusted for `pre` ({cov} SE)"
+    return _term(_result(fit, labels, cov, level), 1, method)
 
 
 def ancova(
@@ -502,12 +564,11 @@ def ancova(
     >>> round(effect.estimate, 4), [round(v, 4) for v in effect.ci]
     (0.355, [0.2635, 0.4465])
     """
-    outcome, parts, names, kind, codes, value = _ancova_iv(
+    effect, baseline, group, codes = _ancova_iv(
         post, pre, treated, covariates, cov, clusters, level
     )
-    fit = fit_ols(parts, outcome, names, intercept=0, cov=kind, clusters=codes)
-    method = f"ANCOVA effect of `treated` on `post`, adjusted for `pre` ({kind} SE)"
-    return _term(_result(fit, names, kind, value), 1, method)
+    return ancova_fit(effect.outcome, baseline, group, effect.covariates, effect.names,
+                      cov=effect.cov, clusters=codes, level=effect.level)  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------
@@ -519,16 +580,9 @@ def _did_iv(
     y: object, treated: object, post: object, covariates: object, clusters: object,
     cov: object, level: object,
 ) -> tuple[FloatArray, tuple[Part, ...], tuple[str, ...], CovType, _Clusters | None, float]:  # fmt: skip
-    value = check_level(level)
-    kind = _cov_check(cov, clusters)
-    outcome = _outcome(y, "y")
-    group = indicator(treated, "treated")
-    after = indicator(post, "post")
-    n = len(outcome)
-    same_length(("y", n), ("treated", len(group)), ("post", len(after)))
-    reserved = ("intercept", "treated", "post", "treated:post")
-    extra, extra_names = _covariates_check(covariates, n, reserved)
-    _groups_check(group, "treated", ("treated units", "control units"))
+    columns = (("treated", treated, True), ("post", post, True))
+    effect = _effect_iv("y", y, columns, covariates, _DID_TERMS, cov, clusters, level)
+    group, after = (cast(BoolArray, column) for column in effect.columns)
     _groups_check(after, "post", ("rows after the program", "rows before the program"))
     cells = np.bincount(2 * group.astype(np.intp) + after, minlength=4)
     if not cells.all():
@@ -536,10 +590,11 @@ def _did_iv(
         empty = ", ".join(labels[i] for i in np.flatnonzero(cells == 0))
         msg = f"the 2x2 design has no rows in: {empty}; each group needs rows before and after"
         raise EstimationError(msg)
-    codes = _clusters_check(clusters, n, stacklevel=4)
+    codes = _clusters_check(clusters, len(effect.outcome), stacklevel=4)
     base: tuple[Part, ...] = (None, group, after, group & after)
-    parts = base if extra is None else (*base, extra)
-    return outcome, parts, (*reserved, *extra_names), kind, codes, value
+    parts = base if effect.covariates is None else (*base, effect.covariates)
+    names = (*_DID_TERMS, *effect.names)
+    return effect.outcome, parts, names, effect.cov, codes, effect.level
 
 
 def did(
