@@ -24,9 +24,10 @@ from sparkus.metrics._effect_sizes import (
 from sparkus.metrics._estimate import ConfidenceInterval, Estimate
 from sparkus.metrics._meta import MetaAnalysis, fixed_effect, random_effects
 from sparkus.metrics._multiple import adjust_pvalues
+from sparkus.metrics._ols_result import OLSResult
 from sparkus.metrics._plots import balance_plot, forest_plot
 from sparkus.metrics._propensity import PropensityModel
-from sparkus.metrics._regression import OLSResult, ancova, did, ols
+from sparkus.metrics._regression import ancova, did, ols
 from sparkus.metrics._roi import Benefit, Cost, ROIResult, roi
 from sparkus.metrics._sensitivity import EValue, RobustnessValue, e_value, robustness_value
 from sparkus.metrics._subgroups import SubgroupEffects, subgroup_effects

@@ -18,9 +18,9 @@ from sparkus._errors import EstimationError
 from sparkus.metrics._estimate import (
     ConfidenceInterval,
     Estimate,
+    critical_value,
     normal_pvalue,
-    t_pvalue,
-    wald_interval,
+    wald_estimate,
 )
 
 __all__ = ["compare_proportions", "paired_ttest", "welch_ttest"]
@@ -93,20 +93,8 @@ def welch(a: FloatArray, b: FloatArray, level: float) -> Estimate:
     diff = float(np.mean(a) - np.mean(b))
     se = math.sqrt(vn1 + vn2)
     df = (vn1 + vn2) ** 2 / (vn1**2 / (n1 - 1) + vn2**2 / (n2 - 1))
-    interval = partial(wald_interval, diff, se, df)
-    return Estimate(
-        estimate=diff,
-        se=se,
-        ci=interval(level),
-        level=level,
-        pvalue=t_pvalue(diff / se, df),
-        n=n1 + n2,
-        method="Welch's t-test",
-        statistic=diff / se,
-        df=df,
-        ci_method="t",
-        interval=interval,
-    )
+    return wald_estimate(diff, se, df, level, statistic=diff / se, n=n1 + n2,
+                         method="Welch's t-test")  # fmt: skip
 
 
 def _paired_ttest_iv(pre: object, post: object, level: object) -> tuple[FloatArray, float]:
@@ -166,20 +154,8 @@ def paired_ttest(pre: npt.ArrayLike, post: npt.ArrayLike, *, level: float = 0.95
     n = len(change)
     mean = float(np.mean(change))
     se = float(np.std(change, ddof=1)) / math.sqrt(n)
-    interval = partial(wald_interval, mean, se, n - 1)
-    return Estimate(
-        estimate=mean,
-        se=se,
-        ci=interval(value),
-        level=value,
-        pvalue=t_pvalue(mean / se, n - 1),
-        n=n,
-        method="paired t-test (post - pre)",
-        statistic=mean / se,
-        df=n - 1,
-        ci_method="t",
-        interval=interval,
-    )
+    return wald_estimate(mean, se, n - 1, value, statistic=mean / se, n=n,
+                         method="paired t-test (post - pre)")  # fmt: skip
 
 
 def _wilson(count: int, n: int, z: float) -> tuple[float, float]:
@@ -195,9 +171,7 @@ def newcombe_interval(
     count1: int, n1: int, count2: int, n2: int, level: float
 ) -> ConfidenceInterval:
     """Newcombe's (1998, method 10) hybrid score interval of ``p1 - p2``."""
-    from scipy import special
-
-    z = float(special.ndtri((1.0 + level) / 2.0))
+    z = critical_value(level)
     p1, p2 = count1 / n1, count2 / n2
     low1, high1 = _wilson(count1, n1, z)
     low2, high2 = _wilson(count2, n2, z)

@@ -26,7 +26,7 @@ from sparkus._checks import (
     vector,
 )
 from sparkus._errors import EstimationError
-from sparkus.metrics._estimate import ConfidenceInterval, Estimate, t_pvalue
+from sparkus.metrics._estimate import ConfidenceInterval, Estimate, t_pvalue, wald_interval
 
 __all__ = ["cohens_d", "convert_effect_size", "glass_delta", "hedges_g", "paired_dz"]
 
@@ -102,10 +102,7 @@ def _effect_interval(
     if method == "noncentral_t":
         low, high = noncentrality_interval(t, df, level)
         return ConfidenceInterval(low * factor / scale, high * factor / scale)
-    from scipy import special
-
-    q = float(special.ndtri((1.0 + level) / 2.0))
-    return ConfidenceInterval(estimate - q * se, estimate + q * se)
+    return wald_interval(estimate, se, None, level)
 
 
 def _build(

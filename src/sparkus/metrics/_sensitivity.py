@@ -31,7 +31,7 @@ import numpy as np
 from sparkus._checks import check_choice, check_number, schema_error
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._estimate import ConfidenceInterval, Estimate
-from sparkus.metrics._regression import OLSResult
+from sparkus.metrics._ols_result import OLSResult
 
 __all__ = ["EValue", "RobustnessValue", "e_value", "robustness_value"]
 

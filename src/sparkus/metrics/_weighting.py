@@ -32,7 +32,6 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping, Sequence
-from functools import partial
 from typing import Any, Final, Literal, TypeAlias
 
 import attrs
@@ -53,12 +52,7 @@ from sparkus._checks import (
 )
 from sparkus._errors import EstimationError, SparkusWarning
 from sparkus._results import Result, Table, format_number
-from sparkus.metrics._estimate import (
-    Estimate,
-    finite_or_raise,
-    normal_pvalue,
-    wald_interval,
-)
+from sparkus.metrics._estimate import Estimate, finite_or_raise, frozen, wald_estimate
 from sparkus.metrics._linalg import checked_cholesky
 from sparkus.metrics._propensity import LogitFit, combine_rows, dot, fit_logit, times_rows
 
@@ -75,12 +69,6 @@ LOW_ESS_SHARE: Final = 0.1
 SMD_THRESHOLD: Final = 0.1
 """An absolute standardised mean difference above this after weighting counts as imbalance
 (Austin 2009; Normand et al. 2001)."""
-
-
-def _frozen(array: npt.ArrayLike) -> FloatArray:
-    out = np.array(array, dtype=np.float64)
-    out.setflags(write=False)
-    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -304,8 +292,8 @@ def _diagnostics(
         )
     diagnostics = OverlapDiagnostics(
         covariates=names,
-        smd_before=_frozen(smd_before),
-        smd_after=_frozen(after),
+        smd_before=frozen(smd_before),
+        smd_after=frozen(after),
         estimand=estimand,
         n_treated=k1,
         n_control=k0,
@@ -363,20 +351,7 @@ def _warn(diagnostics: OverlapDiagnostics, stacklevel: int) -> None:
 def _estimate(value: float, se: float, n: int, level: float, method: str) -> Estimate:
     finite_or_raise((value, se), "the estimate or its standard error")
     statistic = value / se if se > 0 else math.copysign(math.inf, value)
-    interval = partial(wald_interval, value, se, None)
-    return Estimate(
-        estimate=value,
-        se=se,
-        ci=interval(level),
-        level=level,
-        pvalue=normal_pvalue(statistic),
-        n=n,
-        method=method,
-        statistic=statistic,
-        df=None,
-        ci_method="normal",
-        interval=interval,
-    )
+    return wald_estimate(value, se, None, level, statistic=statistic, n=n, method=method)
 
 
 def _kept_note(d: _Design) -> str:
