@@ -25,6 +25,7 @@ from sparkus.metrics._estimate import ConfidenceInterval, Estimate
 from sparkus.metrics._meta import MetaAnalysis, fixed_effect, random_effects
 from sparkus.metrics._multiple import adjust_pvalues
 from sparkus.metrics._ols_result import OLSResult
+from sparkus.metrics._overlap import OverlapDiagnostics, overlap
 from sparkus.metrics._plots import balance_plot, forest_plot
 from sparkus.metrics._propensity import PropensityModel
 from sparkus.metrics._regression import ancova, did, ols
@@ -35,7 +36,7 @@ from sparkus.metrics._tracking.page import render_html, write_html
 from sparkus.metrics._tracking.plots import plot_engagement, plot_funnel, plot_progress
 from sparkus.metrics._tracking.schema import Dashboard
 from sparkus.metrics._tracking.tracker import Tracker
-from sparkus.metrics._weighting import OverlapDiagnostics, aipw, ipw, overlap
+from sparkus.metrics._weighting import aipw, ipw
 
 __all__ = [
     "Benefit",
