@@ -170,9 +170,7 @@ def _ols_iv(
     if not isinstance(intercept, bool):
         raise schema_error("intercept", f"expected True or False, got {intercept!r}")
     outcome = vector(y, "y", minimum=2)
-    if names is not None and (isinstance(names, str) or not isinstance(names, Sequence)):
-        raise schema_error("names", f"expected a sequence of names, got {type(names).__name__}")
-    design, labels = named_matrix(X, "X", names=names)
+    design, labels = named_matrix(X, "X", names=cast("Sequence[str] | None", names))
     same_length(("y", len(outcome)), ("X", design.shape[0]))
     if intercept:
         if "intercept" in labels:
