@@ -29,6 +29,7 @@ from sparkus._checks import (
     IntArray,
     check_choice,
     check_level,
+    check_number,
     check_rng,
     cluster_codes,
     same_length,
@@ -442,7 +443,7 @@ def _bootstrap_iv(
     samples = [vector(s, f"data[{j}]", minimum=2) for j, s in enumerate(given)]
     if not callable(statistic):
         raise schema_error("statistic", f"expected a callable, got {type(statistic).__name__}")
-    resamples = _integer(n_resamples, "n_resamples", 2)
+    resamples = int(check_number(n_resamples, "n_resamples", low=2, integer=True))
     check_choice(method, "method", METHODS)
     check_level(level)
     if not isinstance(paired, bool | np.bool_):
@@ -456,9 +457,9 @@ def _bootstrap_iv(
         is_vectorized = bool(vectorized)
     else:
         raise schema_error("vectorized", f"expected None, True or False, got {vectorized!r}")
-    groups_wanted = (
-        None if jackknife_groups is None else _integer(jackknife_groups, "jackknife_groups", 2)
-    )
+    groups_wanted = None
+    if jackknife_groups is not None:
+        groups_wanted = int(check_number(jackknife_groups, "jackknife_groups", low=2, integer=True))
     generator = check_rng(rng)
     if paired and len(samples) > 1:
         same_length(*((f"data[{j}]", len(s)) for j, s in enumerate(samples)))
@@ -466,14 +467,8 @@ def _bootstrap_iv(
     if batch is None:
         batch_size = max(1, min(resamples, BATCH_ELEMENTS // max(1, *map(len, samples))))
     else:
-        batch_size = _integer(batch, "batch", 1)
+        batch_size = int(check_number(batch, "batch", low=1, integer=True))
     return samples, groups, statistic, is_vectorized, batch_size, groups_wanted, generator
-
-
-def _integer(value: object, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise schema_error(name, f"expected an integer of at least {minimum}, got {value!r}")
-    return int(value)
 
 
 def _groups(samples: list[FloatArray], paired: bool, clusters: object) -> list[_Group]:

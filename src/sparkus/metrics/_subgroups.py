@@ -20,6 +20,7 @@ from sparkus._checks import (
     FloatArray,
     check_choice,
     check_level,
+    check_number,
     indicator,
     rows_text,
     same_length,
@@ -178,12 +179,6 @@ def _labels(groups: object, n: int) -> npt.NDArray[Any]:
     return array
 
 
-def _min_size(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise schema_error("min_group_size", f"expected an integer of at least 1, got {value!r}")
-    return int(value)
-
-
 _Inputs = tuple[
     FloatArray, BoolArray, npt.NDArray[Any], FloatArray | None, FloatArray | None,
     tuple[str, ...], SubgroupMethod, int, Adjustment, float,
@@ -201,7 +196,7 @@ def _subgroup_effects_iv(
     else:
         how = check_choice(method, "method", _METHODS)
     adjust_by = check_choice(p_adjust, "p_adjust", _ADJUSTMENTS)
-    minimum = _min_size(min_group_size)
+    minimum = int(check_number(min_group_size, "min_group_size", low=1, integer=True))
     if how == "ancova" and pre is None:
         msg = "method='ancova' needs `pre`, the outcome before the program; or use 'difference'"
         raise schema_error("pre", msg)

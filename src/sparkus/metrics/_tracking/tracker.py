@@ -19,7 +19,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import describe
+from sparkus._checks import check_number, describe
 from sparkus._errors import Problem, SchemaError
 from sparkus._privacy import distinct_groups
 from sparkus.metrics._estimate import Estimate
@@ -362,16 +362,13 @@ def _tracker_iv(program: object, schedule: object, groups: object, window_days: 
                     problems.append(Problem(("groups", name), msg))
                 elif array.dtype.kind == "O" and any(v is None for v in array.tolist()):
                     problems.append(Problem(("groups", name), "holds None; label everyone"))
-    if isinstance(window_days, bool) or not isinstance(window_days, int) or window_days < 1:
-        problems.append(Problem(("window_days",), f"expected an integer >= 1, got {window_days!r}"))
+    check_number(window_days, "window_days", low=1, integer=True, problems=problems)
     steps = schedule.step_ids
     for name, value in (("pre_step", pre_step), ("post_step", post_step)):
         if value not in steps:
             problems.append(Problem((name,), f"{value!r} is not a step of the template "
                                              f"(its steps: {', '.join(steps)})"))  # fmt: skip
-    if isinstance(level, bool) or not isinstance(level, float | int) or not 0 < level < 1:
-        problems.append(
-            Problem(("level",), f"expected a number strictly between 0 and 1, got {level!r}")
-        )
+    check_number(level, "level", low=0.0, high=1.0, low_open=True, high_open=True,
+                 what="a confidence level", problems=problems)  # fmt: skip
     if problems:
         raise SchemaError(problems)
