@@ -99,6 +99,11 @@ def welch(a: FloatArray, b: FloatArray, level: float) -> Estimate:
 
 def _paired_ttest_iv(pre: object, post: object, level: object) -> tuple[FloatArray, float]:
     value = check_level(level)
+    return paired_changes(pre, post), value
+
+
+def paired_changes(pre: object, post: object) -> FloatArray:
+    """``post - pre`` for at least two pairs of finite values, not all the same change."""
     before, after = vector(pre, "pre"), vector(post, "post")
     same_length(("pre", len(before)), ("post", len(after)))
     if len(before) < 2:
@@ -107,7 +112,7 @@ def _paired_ttest_iv(pre: object, post: object, level: object) -> tuple[FloatArr
     if np.ptp(change) == 0.0:
         msg = "every pair changed by the same amount: zero variance of the changes"
         raise EstimationError(msg)
-    return change, value
+    return change
 
 
 def paired_ttest(pre: npt.ArrayLike, post: npt.ArrayLike, *, level: float = 0.95) -> Estimate:

@@ -9,9 +9,10 @@ not import it.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from sparkus._errors import Problem, SchemaError
+from sparkus.metrics._plots import BLUE, GREY, ORANGE, axes_or_current
 from sparkus.metrics._tracking.display import funnel_label, group_lines, hidden_in, humanise
 from sparkus.metrics._tracking.reader import read_dashboard
 from sparkus.metrics._tracking.schema import FUNNEL
@@ -21,18 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = ["plot_engagement", "plot_funnel", "plot_progress"]
 
-_BLUE = "#0072b2"
-_ORANGE = "#d55e00"
-_GREY = "#767676"
-_LIGHT = "#d9e6f2"
-
-
-def _axes(ax: Axes | None) -> Axes:
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    return plt.gca()
+_LIGHT: Final = "#d9e6f2"
 
 
 def _nan(value: float | None) -> float:
@@ -41,7 +31,7 @@ def _nan(value: float | None) -> float:
 
 def _empty(ax: Axes, message: str) -> Axes:
     """Say in the middle of the axes that there is nothing to draw."""
-    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color=_GREY)
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color=GREY)
     return ax
 
 
@@ -92,7 +82,7 @@ def plot_engagement(snapshot: object, *, ax: Axes | None = None) -> Axes:
     >>> plt.close(fig)
     """
     snap = read_dashboard(snapshot)
-    ax = _axes(ax)
+    ax = axes_or_current(ax, "plot_engagement")
     import matplotlib.dates as mdates
 
     ax.set_title("Engagement over time")
@@ -105,7 +95,7 @@ def plot_engagement(snapshot: object, *, ax: Axes | None = None) -> Axes:
     ax.plot(
         dates,
         [_nan(p.enrolled) for p in series],
-        color=_GREY,
+        color=GREY,
         linestyle="--",
         linewidth=2,
         label="enrolled",
@@ -113,7 +103,7 @@ def plot_engagement(snapshot: object, *, ax: Axes | None = None) -> Axes:
     ax.plot(
         dates,
         [_nan(p.active) for p in series],
-        color=_BLUE,
+        color=BLUE,
         marker="o",
         markersize=4,
         linewidth=2.5,
@@ -181,7 +171,7 @@ def plot_funnel(snapshot: object, *, ax: Axes | None = None) -> Axes:
     >>> plt.close(fig)
     """
     snap = read_dashboard(snapshot)
-    ax = _axes(ax)
+    ax = axes_or_current(ax, "plot_funnel")
     ax.set_title("Step completion")
     if not snap.funnel:
         return _empty(ax, "No journey steps are due yet")
@@ -190,7 +180,7 @@ def plot_funnel(snapshot: object, *, ax: Axes | None = None) -> Axes:
     hidden_steps = hidden_in(snap, FUNNEL)
     completed = [0 if s.step in hidden_steps else s.completed or 0 for s in snap.funnel]
     ax.barh(rows, due, color=_LIGHT, height=0.7, label="due")
-    ax.barh(rows, completed, color=_BLUE, height=0.7, label="completed")
+    ax.barh(rows, completed, color=BLUE, height=0.7, label="completed")
     for row, step, width in zip(rows, snap.funnel, due, strict=True):
         ax.annotate(
             funnel_label(step, step.step in hidden_steps),
@@ -270,7 +260,7 @@ def plot_progress(snapshot: object, grouping: str, *, ax: Axes | None = None) ->
         msg = f"expected one of the snapshot's groupings ({names}), got {given!r}"
         raise SchemaError([Problem(("grouping",), msg)])
     lines = known[grouping]
-    ax = _axes(ax)
+    ax = axes_or_current(ax, "plot_progress")
     import matplotlib.transforms as mtransforms
 
     name = humanise(grouping)
@@ -281,7 +271,7 @@ def plot_progress(snapshot: object, grouping: str, *, ax: Axes | None = None) ->
     for i, line in enumerate(lines):
         progress = line.row.progress
         if line.progress_note or progress is None or progress.estimate is None:
-            ax.text(0.02, i, line.progress_note, transform=notes, va="center", color=_GREY,
+            ax.text(0.02, i, line.progress_note, transform=notes, va="center", color=GREY,
                     style="italic")  # fmt: skip
             continue
         y.append(i)
@@ -295,8 +285,8 @@ def plot_progress(snapshot: object, grouping: str, *, ax: Axes | None = None) ->
             y,
             xerr=[low, high],
             fmt="o",
-            color=_ORANGE,
-            ecolor=_ORANGE,
+            color=ORANGE,
+            ecolor=ORANGE,
             elinewidth=3,
             markersize=7,
             markeredgecolor="white",
