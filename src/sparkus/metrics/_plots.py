@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
-from sparkus._checks import schema_error
+from sparkus._checks import check_number, schema_error
 from sparkus._errors import Problem, SchemaError
 from sparkus.metrics._meta import MetaAnalysis
 
@@ -284,12 +284,8 @@ def _balance_iv(
         elif not np.all(np.isfinite(array)):
             problems.append(Problem(("diagnostics", attribute), "holds NaN or infinite values"))
         arrays.append(array)
-    if (
-        isinstance(threshold, bool)
-        or not isinstance(threshold, int | float | np.number)
-        or not (float(threshold) > 0 and math.isfinite(float(threshold)))
-    ):
-        problems.append(Problem(("threshold",), f"expected a positive number, got {threshold!r}"))
+    check_number(threshold, "threshold", low=0.0, low_open=True, what="a positive number",
+                 problems=problems)  # fmt: skip
     if problems:
         raise SchemaError(problems)
     return names, arrays[0], arrays[1]
