@@ -108,6 +108,14 @@ class Tracker:
         level: float = 0.95,
     ) -> None:
         _tracker_iv(program, schedule, groups, window_days, pre_step, post_step, level)
+        self._start(program, schedule, window_days, pre_step, post_step, level)
+        for name, labels in (groups or {}).items():
+            names, codes = distinct_groups(np.asarray(labels))
+            self.groups[name] = ([str(g) for g in names], codes)
+
+    def _start(self, program: Program, schedule: JourneySchedule, window_days: int,
+               pre_step: str, post_step: str, level: float) -> None:  # fmt: skip
+        """Set checked options, no groupings and an empty state."""
         self.program = program
         self.schedule = schedule
         self.window_days = int(window_days)
@@ -115,9 +123,6 @@ class Tracker:
         self.post_step = post_step
         self.level = float(level)
         self.groups: dict[str, tuple[list[str], npt.NDArray[np.intp]]] = {}
-        for name, labels in (groups or {}).items():
-            names, codes = distinct_groups(np.asarray(labels))
-            self.groups[name] = ([str(g) for g in names], codes)
         self.progress = JourneyProgress(schedule)
 
     def __repr__(self) -> str:
@@ -183,14 +188,9 @@ class Tracker:
 
     def _empty_like(self) -> Tracker:
         out = Tracker.__new__(Tracker)
-        out.program, out.schedule = self.program, self.schedule
-        out.window_days, out.pre_step, out.post_step = (
-            self.window_days,
-            self.pre_step,
-            self.post_step,
-        )
-        out.level, out.groups = self.level, self.groups
-        out.progress = JourneyProgress(self.schedule)
+        out._start(self.program, self.schedule, self.window_days, self.pre_step,
+                   self.post_step, self.level)  # fmt: skip
+        out.groups = self.groups
         return out
 
     def __eq__(self, other: object) -> bool:
@@ -227,21 +227,17 @@ class Tracker:
                 meta = json.loads(str(data["meta"]))
             except (KeyError, ValueError):
                 raise SchemaError([Problem(("file",), "is not a saved Tracker")]) from None
-            problems = []
             if meta.get("format") != _STATE_FORMAT or meta.get("version") != _STATE_VERSION:
-                problems.append(Problem(("file",), "is not a saved Tracker (version 1)"))
-            elif meta["schedule"] != schedule.fingerprint:
-                problems.append(
-                    Problem(("schedule",), "differs from the one the state was saved with")
-                )
-            elif (
-                meta["program"] != program.name or meta["min_group_size"] != program.min_group_size
-            ):
-                problems.append(Problem(("program",), f"is not {meta['program']!r} as saved"))
-            if problems:
-                raise SchemaError(problems)
-            out = cls(program, schedule, window_days=meta["window_days"],
-                      pre_step=meta["pre_step"], post_step=meta["post_step"], level=meta["level"])  # fmt: skip
+                raise SchemaError([Problem(("file",), "is not a saved Tracker (version 1)")])
+            options = (meta["window_days"], meta["pre_step"], meta["post_step"], meta["level"])
+            _tracker_iv(program, schedule, None, *options)
+            if meta["schedule"] != schedule.fingerprint:
+                msg = "differs from the one the state was saved with"
+                raise SchemaError([Problem(("schedule",), msg)])
+            if meta["program"] != program.name or meta["min_group_size"] != program.min_group_size:
+                raise SchemaError([Problem(("program",), f"is not {meta['program']!r} as saved")])
+            out = cls.__new__(cls)
+            out._start(program, schedule, *options)
             for i, name in enumerate(meta["grouping_names"]):
                 out.groups[name] = (list(meta["groups"][name]), data[f"group_{i}"].astype(np.intp))
             arrays = {k[len("state_") :]: data[k] for k in data.files if k.startswith("state_")}
