@@ -8,9 +8,12 @@ distributions are identical and so are the intervals whenever the jackknife is e
 
 scipy's BCa interval spends almost all its time in the jackknife behind the acceleration
 constant, which evaluates the statistic once per left-out observation on all the other
-observations: quadratic in the sample size. For samples of more than 5,000
-units (``EXACT_JACKKNIFE_MAX`` of the engine, ``_resampling``), :func:`bootstrap` uses the
-grouped jackknife of Efron & Narasimhan (2020) instead.
+observations: quadratic in the sample size. For samples of more than 5,000 units
+(``EXACT_JACKKNIFE_MAX``), :func:`bootstrap` uses the grouped jackknife of Efron & Narasimhan
+(2020) instead.
+
+This module holds the result and the door; the resampling, the jackknife and the intervals are
+the engine's, beside it.
 """
 
 from __future__ import annotations
