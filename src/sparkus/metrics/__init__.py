@@ -13,7 +13,6 @@ matplotlib are imported on first use.
 
 from sparkus.metrics._bootstrap import BootstrapResult, bootstrap
 from sparkus.metrics._compare import compare_proportions, paired_ttest, welch_ttest
-from sparkus.metrics._dashboard_plots import plot_engagement, plot_funnel, plot_progress
 from sparkus.metrics._design import icc, mde, power, sample_size
 from sparkus.metrics._effect_sizes import (
     cohens_d,
@@ -25,15 +24,20 @@ from sparkus.metrics._effect_sizes import (
 from sparkus.metrics._estimate import ConfidenceInterval, Estimate
 from sparkus.metrics._meta import MetaAnalysis, fixed_effect, random_effects
 from sparkus.metrics._multiple import adjust_pvalues
+from sparkus.metrics._ols_result import OLSResult
+from sparkus.metrics._overlap import OverlapDiagnostics, overlap
 from sparkus.metrics._plots import balance_plot, forest_plot
 from sparkus.metrics._propensity import PropensityModel
-from sparkus.metrics._regression import OLSResult, ancova, did, ols
-from sparkus.metrics._report import render_html, write_html
-from sparkus.metrics._roi import Benefit, Cost, ROIResult, roi
+from sparkus.metrics._regression import ancova, did, ols
+from sparkus.metrics._roi import ROIResult, roi
+from sparkus.metrics._roi_items import Benefit, Cost
 from sparkus.metrics._sensitivity import EValue, RobustnessValue, e_value, robustness_value
 from sparkus.metrics._subgroups import SubgroupEffects, subgroup_effects
-from sparkus.metrics._tracker import Dashboard, Tracker
-from sparkus.metrics._weighting import OverlapDiagnostics, aipw, ipw, overlap
+from sparkus.metrics._tracking.page import render_html, write_html
+from sparkus.metrics._tracking.plots import plot_engagement, plot_funnel, plot_progress
+from sparkus.metrics._tracking.schema import Dashboard
+from sparkus.metrics._tracking.tracker import Tracker
+from sparkus.metrics._weighting import aipw, ipw
 
 __all__ = [
     "Benefit",

@@ -8,8 +8,12 @@ distributions are identical and so are the intervals whenever the jackknife is e
 
 scipy's BCa interval spends almost all its time in the jackknife behind the acceleration
 constant, which evaluates the statistic once per left-out observation on all the other
-observations: quadratic in the sample size. For samples of more than ``EXACT_JACKKNIFE_MAX``
-units, :func:`bootstrap` uses the grouped jackknife of Efron & Narasimhan (2020) instead.
+observations: quadratic in the sample size. For samples of more than 5,000 units
+(``EXACT_JACKKNIFE_MAX``), :func:`bootstrap` uses the grouped jackknife of Efron & Narasimhan
+(2020) instead.
+
+This module holds the result and the door; the resampling, the jackknife and the intervals are
+the engine's, beside it.
 """
 
 from __future__ import annotations
@@ -17,8 +21,8 @@ from __future__ import annotations
 import inspect
 import math
 import warnings
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Final, Literal
+from collections.abc import Sequence
+from typing import Final, Literal
 
 import attrs
 import numpy as np
@@ -29,6 +33,7 @@ from sparkus._checks import (
     IntArray,
     check_choice,
     check_level,
+    check_number,
     check_rng,
     cluster_codes,
     same_length,
@@ -38,25 +43,25 @@ from sparkus._checks import (
 from sparkus._errors import EstimationError, SparkusWarning
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._estimate import ConfidenceInterval
+from sparkus.metrics._resampling import (
+    BATCH_ELEMENTS,
+    Group,
+    Statistic,
+    acceleration,
+    bias_correction,
+    draw_distribution,
+    evaluate,
+    interval,
+    jackknife,
+)
 
 __all__ = ["BootstrapResult", "bootstrap"]
 
 BootstrapMethod = Literal["bca", "percentile"]
 METHODS: Final[tuple[BootstrapMethod, ...]] = ("bca", "percentile")
 
-EXACT_JACKKNIFE_MAX: Final = 5_000
-"""Samples of at most this many units get the exact (leave-one-out) jackknife by default."""
-
-DEFAULT_GROUPS: Final = 200
-"""Groups per sample of the grouped jackknife used by default for larger samples."""
-
-BATCH_ELEMENTS: Final = 1 << 20
-"""The default batch holds about this many resampled values (8 MiB of float64) per array."""
-
 FEW_CLUSTERS: Final = 30
 """Below this many clusters the cluster bootstrap is unreliable: a warning."""
-
-Statistic = Callable[..., Any]
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -148,7 +153,7 @@ class BootstrapResult(Result):
             If `level` is not strictly between 0 and 1.
         """
         value = check_level(level)
-        return _interval(self.bootstrap_distribution, value, self.bias_correction,
+        return interval(self.bootstrap_distribution, value, self.bias_correction,
                          self.acceleration)  # fmt: skip
 
     def _headline(self) -> str:
@@ -179,33 +184,6 @@ class BootstrapResult(Result):
                 ("jackknife", str(self.jackknife)),
             ]
         return [Table("Bootstrap", ("quantity", "value"), tuple(rows))]
-
-
-# --------------------------------------------------------------------------------------------
-# Resampling units: rows, or whole clusters
-# --------------------------------------------------------------------------------------------
-
-
-@attrs.frozen
-class _Group:
-    """One independently resampled set of units and the samples whose rows it indexes.
-
-    `unit_rows` maps unit to rows: None when each unit is one row (the usual case), a 2-D array
-    (units x rows per unit) when clusters are of equal size, a list of row arrays otherwise.
-    """
-
-    samples: tuple[int, ...]
-    n_units: int
-    unit_rows: IntArray | list[IntArray] | None = None
-
-    def rows(self, units: IntArray) -> IntArray | list[IntArray]:
-        """The rows of each resample of units (``units`` has shape (b, k))."""
-        if self.unit_rows is None:
-            return units
-        if isinstance(self.unit_rows, np.ndarray):
-            return self.unit_rows[units].reshape(units.shape[0], -1)
-        table = self.unit_rows
-        return [np.concatenate([table[u] for u in row]) for row in units]
 
 
 # --------------------------------------------------------------------------------------------
@@ -368,10 +346,10 @@ def bootstrap(
         )
         warnings.warn(msg, SparkusWarning, stacklevel=2)
 
-    estimate = float(_evaluate(stat, [s[np.newaxis, :] for s in samples], is_vectorized, 1)[0])
+    estimate = float(evaluate(stat, [s[np.newaxis, :] for s in samples], is_vectorized, 1)[0])
     if not math.isfinite(estimate):
         raise EstimationError(f"the statistic is {estimate} on the data as given")
-    distribution = _distribution(samples, groups, stat, is_vectorized, n_resamples,
+    distribution = draw_distribution(samples, groups, stat, is_vectorized, n_resamples,
                                  batch_size, generator)  # fmt: skip
     bad = ~np.isfinite(distribution)
     if bad.any():
@@ -387,11 +365,11 @@ def bootstrap(
     accel: float | None = None
     how: str | None = None
     if method == "bca":
-        z0 = _bias_correction(distribution, estimate)
-        jack, how = _jackknife(samples, groups, stat, is_vectorized, batch_size, n_groups,
+        z0 = bias_correction(distribution, estimate)
+        jack, how = jackknife(samples, groups, stat, is_vectorized, batch_size, n_groups,
                                generator, clustered=n_clusters is not None)  # fmt: skip
-        accel = _acceleration(jack)
-    ci = _interval(distribution, level, z0, accel)
+        accel = acceleration(jack)
+    ci = interval(distribution, level, z0, accel)
     return BootstrapResult(
         estimate=estimate,
         se=float(np.std(distribution, ddof=1)),
@@ -426,7 +404,7 @@ def _bootstrap_iv(
     batch: object,
     jackknife_groups: object,
     rng: object,
-) -> tuple[list[FloatArray], list[_Group], Statistic, bool, int, int | None, np.random.Generator]:
+) -> tuple[list[FloatArray], list[Group], Statistic, bool, int, int | None, np.random.Generator]:
     given: object = data
     if (isinstance(given, np.ndarray) and given.ndim == 1) or isinstance(given, str | bytes):
         msg = (
@@ -442,7 +420,7 @@ def _bootstrap_iv(
     samples = [vector(s, f"data[{j}]", minimum=2) for j, s in enumerate(given)]
     if not callable(statistic):
         raise schema_error("statistic", f"expected a callable, got {type(statistic).__name__}")
-    resamples = _integer(n_resamples, "n_resamples", 2)
+    resamples = int(check_number(n_resamples, "n_resamples", low=2, integer=True))
     check_choice(method, "method", METHODS)
     check_level(level)
     if not isinstance(paired, bool | np.bool_):
@@ -456,9 +434,9 @@ def _bootstrap_iv(
         is_vectorized = bool(vectorized)
     else:
         raise schema_error("vectorized", f"expected None, True or False, got {vectorized!r}")
-    groups_wanted = (
-        None if jackknife_groups is None else _integer(jackknife_groups, "jackknife_groups", 2)
-    )
+    groups_wanted = None
+    if jackknife_groups is not None:
+        groups_wanted = int(check_number(jackknife_groups, "jackknife_groups", low=2, integer=True))
     generator = check_rng(rng)
     if paired and len(samples) > 1:
         same_length(*((f"data[{j}]", len(s)) for j, s in enumerate(samples)))
@@ -466,22 +444,16 @@ def _bootstrap_iv(
     if batch is None:
         batch_size = max(1, min(resamples, BATCH_ELEMENTS // max(1, *map(len, samples))))
     else:
-        batch_size = _integer(batch, "batch", 1)
+        batch_size = int(check_number(batch, "batch", low=1, integer=True))
     return samples, groups, statistic, is_vectorized, batch_size, groups_wanted, generator
 
 
-def _integer(value: object, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise schema_error(name, f"expected an integer of at least {minimum}, got {value!r}")
-    return int(value)
-
-
-def _groups(samples: list[FloatArray], paired: bool, clusters: object) -> list[_Group]:
+def _groups(samples: list[FloatArray], paired: bool, clusters: object) -> list[Group]:
     """The independently resampled groups of units."""
     if clusters is None:
         if paired:
-            return [_Group(tuple(range(len(samples))), len(samples[0]))]
-        return [_Group((j,), len(s)) for j, s in enumerate(samples)]
+            return [Group(tuple(range(len(samples))), len(samples[0]))]
+        return [Group((j,), len(s)) for j, s in enumerate(samples)]
     if len(samples) > 1 and not paired:
         msg = (
             "needs a single sample or paired=True; to compare groups within clustered data, "
@@ -504,223 +476,4 @@ def _groups(samples: list[FloatArray], paired: bool, clusters: object) -> list[_
         unit_rows = order.reshape(count, int(sizes[0]))
     else:
         unit_rows = np.split(order, np.cumsum(sizes)[:-1])
-    return [_Group(tuple(range(len(samples))), count, unit_rows)]
-
-
-# --------------------------------------------------------------------------------------------
-# Evaluating the statistic
-# --------------------------------------------------------------------------------------------
-
-
-def _evaluate(stat: Statistic, arrays: Sequence[npt.NDArray[Any]], vectorized: bool,
-              b: int) -> FloatArray:  # fmt: skip
-    """The statistic on `b` resamples; ``arrays[j]`` holds sample j's, shape (b, n_j)."""
-    if vectorized:
-        out = np.asarray(stat(*arrays, axis=-1), dtype=np.float64)
-        if out.size != b or (out.ndim > 1 and out.shape[0] != b):
-            shapes = ", ".join(str(a.shape) for a in arrays)
-            msg = (
-                f"returned an array of shape {out.shape} for arrays of shape {shapes}; a "
-                "vectorised statistic must reduce along `axis` to one number per resample "
-                "(pass vectorized=False if it takes no `axis`)"
-            )
-            raise schema_error("statistic", msg)
-        return out.reshape(b)
-    out = np.empty(b)
-    for i in range(b):
-        value = np.asarray(stat(*(a[i] for a in arrays)), dtype=np.float64)
-        if value.size != 1:
-            msg = f"returned {value.size} numbers (shape {value.shape}); it must return one"
-            raise schema_error("statistic", msg)
-        out[i] = value.reshape(())
-    return out
-
-
-def _evaluate_rows(
-    samples: list[FloatArray],
-    group: _Group,
-    rows: IntArray | list[IntArray],
-    stat: Statistic,
-    vectorized: bool,
-) -> FloatArray:
-    """The statistic with the samples of `group` taken at `rows`, the other samples whole."""
-    if isinstance(rows, list):  # ragged: clusters of unequal size, one resample at a time
-        out = np.empty(len(rows))
-        for i, r in enumerate(rows):
-            arrays = [s[np.newaxis, r] for s in samples]
-            out[i] = _evaluate(stat, arrays, vectorized, 1)[0]
-        return out
-    b = rows.shape[0]
-    arrays = [
-        s[rows] if j in group.samples else np.broadcast_to(s, (b, len(s)))
-        for j, s in enumerate(samples)
-    ]
-    return _evaluate(stat, arrays, vectorized, b)
-
-
-def _distribution(
-    samples: list[FloatArray],
-    groups: list[_Group],
-    stat: Statistic,
-    vectorized: bool,
-    n_resamples: int,
-    batch: int,
-    rng: np.random.Generator,
-) -> FloatArray:
-    """The bootstrap distribution, drawn batch by batch, group by group (scipy's order)."""
-    out = np.empty(n_resamples)
-    for start in range(0, n_resamples, batch):
-        b = min(batch, n_resamples - start)
-        arrays: list[npt.NDArray[Any]] = list(samples)
-        ragged: list[IntArray] | None = None
-        for group in groups:
-            units = rng.integers(0, group.n_units, (b, group.n_units))
-            rows = group.rows(units)
-            if isinstance(rows, list):
-                ragged = rows
-                continue
-            for j in group.samples:
-                arrays[j] = samples[j][rows]
-        if ragged is not None:
-            out[start : start + b] = _evaluate_rows(samples, groups[0], ragged, stat, vectorized)
-        else:
-            out[start : start + b] = _evaluate(stat, arrays, vectorized, b)
-    return out
-
-
-# --------------------------------------------------------------------------------------------
-# BCa: bias correction, jackknife, acceleration, interval
-# --------------------------------------------------------------------------------------------
-
-
-def _bias_correction(distribution: FloatArray, estimate: float) -> float:
-    """z0: the normal quantile of the share of resamples below the estimate (ties half)."""
-    from scipy import special
-
-    b = len(distribution)
-    if np.ptp(distribution) == 0.0:
-        msg = (
-            "the bootstrap distribution is degenerate: every resample gives the same value "
-            f"({distribution[0]:g}), so the BCa interval is undefined; use method='percentile'"
-        )
-        raise EstimationError(msg)
-    below = np.count_nonzero(distribution < estimate) + np.count_nonzero(distribution <= estimate)
-    z0 = float(special.ndtri(below / (2 * b)))
-    if not math.isfinite(z0):
-        side = "above" if below == 0 else "below"
-        msg = (
-            f"the bootstrap distribution is degenerate: every resample's statistic lies "
-            f"{side} the estimate, so the BCa bias correction is infinite (the statistic may "
-            "be a minimum or maximum, or the data nearly constant); use method='percentile' "
-            "or another statistic"
-        )
-        raise EstimationError(msg)
-    return z0
-
-
-def _jackknife(
-    samples: list[FloatArray],
-    groups: list[_Group],
-    stat: Statistic,
-    vectorized: bool,
-    batch: int,
-    n_groups: int | None,
-    rng: np.random.Generator,
-    *,
-    clustered: bool,
-) -> tuple[list[FloatArray], str]:
-    """Jackknife values per resampled group: leave one unit (or one group of units) out."""
-    values: list[FloatArray] = []
-    kinds: set[str] = set()
-    for group in groups:
-        n = group.n_units
-        m = n_groups if n_groups is not None else (n if n <= EXACT_JACKKNIFE_MAX else
-                                                    DEFAULT_GROUPS)  # fmt: skip
-        step = max(1, min(batch, BATCH_ELEMENTS // max(1, n)))
-        if m >= n:
-            kinds.add("leave-one-cluster-out" if clustered else "leave-one-out")
-            parts = list(_leave_one_out(samples, group, stat, vectorized, step))
-        else:
-            kinds.add(f"grouped ({m:,} {'cluster ' if clustered else ''}groups)")
-            labels = np.empty(n, dtype=np.intp)
-            labels[rng.permutation(n)] = np.arange(n) % m
-            parts = [
-                _evaluate_rows(samples, group, group.rows(units), stat, vectorized)
-                for units in _leave_group_out(labels, m, step)
-            ]
-        values.append(np.concatenate(parts))
-    return values, ", ".join(sorted(kinds))
-
-
-def _leave_one_out(
-    samples: list[FloatArray], group: _Group, stat: Statistic, vectorized: bool, step: int
-) -> Iterator[FloatArray]:
-    """The statistic with each unit of `group` left out in turn, a batch at a time."""
-    n = group.n_units
-    base = np.arange(n - 1)
-    for k in range(0, n, step):
-        # row r leaves out unit k + r: positions at or after it shift up by one
-        shifted = base >= np.arange(k, min(n, k + step))[:, np.newaxis]
-        if group.unit_rows is not None:
-            units = base + shifted
-            yield _evaluate_rows(samples, group, group.rows(units), stat, vectorized)
-            continue
-        b = shifted.shape[0]
-        arrays = [
-            np.where(shifted, s[1:], s[:-1]) if j in group.samples
-            else np.broadcast_to(s, (b, len(s)))
-            for j, s in enumerate(samples)
-        ]  # fmt: skip
-        yield _evaluate(stat, arrays, vectorized, b)
-
-
-def _leave_group_out(labels: IntArray, m: int, step: int) -> Iterator[IntArray]:
-    """Batches of unit indices with one group left out, groups in order 0 .. m-1."""
-    n = len(labels)
-    sizes = np.bincount(labels, minlength=m)
-    units = np.arange(n)
-    for k in range(0, m, step):
-        gs = np.arange(k, min(m, k + step))
-        for size in np.unique(sizes[gs]):  # equal sizes only, so the rows stack
-            same = gs[sizes[gs] == size]
-            keep = labels[np.newaxis, :] != same[:, np.newaxis]
-            yield np.broadcast_to(units, keep.shape)[keep].reshape(len(same), n - size)
-
-
-def _acceleration(jackknife: list[FloatArray]) -> float:
-    """The BCa acceleration from jackknife values, summed over samples as scipy does."""
-    nums, dens = [], []
-    for theta in jackknife:
-        n = float(len(theta))
-        u = (n - 1) * (np.mean(theta) - theta)
-        nums.append(np.sum(u**3) / n**3)
-        dens.append(np.sum(u**2) / n**2)
-    den = sum(dens)
-    if not den > 0:
-        msg = (
-            "the jackknife values are all equal (leaving out an observation never changes the "
-            "statistic), so the BCa acceleration is undefined; use method='percentile'"
-        )
-        raise EstimationError(msg)
-    return float(1 / 6 * sum(nums) / den ** (3 / 2))
-
-
-def _interval(
-    distribution: FloatArray, level: float, z0: float | None, accel: float | None
-) -> ConfidenceInterval:
-    """Percentile interval, or BCa when z0 and the acceleration are given."""
-    from scipy import special
-
-    alpha = (1.0 - level) / 2.0
-    if z0 is None or accel is None:
-        probs = np.array([alpha, 1.0 - alpha])
-    else:
-        z = float(special.ndtri(alpha))
-        num1, num2 = z0 + z, z0 - z
-        probs = special.ndtr(
-            np.array([z0 + num1 / (1 - accel * num1), z0 + num2 / (1 - accel * num2)])
-        )
-        if not np.all(np.isfinite(probs)):
-            raise EstimationError("the BCa interval is undefined for these data")
-    low, high = np.quantile(distribution, probs)
-    return ConfidenceInterval(float(low), float(high))
+    return [Group(tuple(range(len(samples))), count, unit_rows)]

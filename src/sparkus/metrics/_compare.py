@@ -18,9 +18,9 @@ from sparkus._errors import EstimationError
 from sparkus.metrics._estimate import (
     ConfidenceInterval,
     Estimate,
+    critical_value,
     normal_pvalue,
-    t_pvalue,
-    wald_interval,
+    wald_estimate,
 )
 
 __all__ = ["compare_proportions", "paired_ttest", "welch_ttest"]
@@ -30,11 +30,17 @@ _NEWCOMBE: Final = "Newcombe hybrid score"
 
 def _welch_ttest_iv(x: object, y: object, level: object) -> tuple[FloatArray, FloatArray, float]:
     value = check_level(level)
+    a, b = two_samples(x, y)
+    return a, b, value
+
+
+def two_samples(x: object, y: object) -> tuple[FloatArray, FloatArray]:
+    """Two groups of at least two finite values each, not both constant (named `x` and `y`)."""
     a, b = vector(x, "x", minimum=2), vector(y, "y", minimum=2)
     if np.ptp(a) == 0.0 and np.ptp(b) == 0.0:
         msg = "`x` and `y` are both constant: zero variance, so the t statistic is undefined"
         raise EstimationError(msg)
-    return a, b, value
+    return a, b
 
 
 def welch_ttest(x: npt.ArrayLike, y: npt.ArrayLike, *, level: float = 0.95) -> Estimate:
@@ -77,29 +83,27 @@ def welch_ttest(x: npt.ArrayLike, y: npt.ArrayLike, *, level: float = 0.95) -> E
     (0.2639, 73.03, 0.0337)
     """
     a, b, value = _welch_ttest_iv(x, y, level)
+    return welch(a, b, value)
+
+
+def welch(a: FloatArray, b: FloatArray, level: float) -> Estimate:
+    """Welch's t-test of groups already checked (by :func:`two_samples`)."""
     n1, n2 = len(a), len(b)
     vn1, vn2 = float(np.var(a, ddof=1)) / n1, float(np.var(b, ddof=1)) / n2
     diff = float(np.mean(a) - np.mean(b))
     se = math.sqrt(vn1 + vn2)
     df = (vn1 + vn2) ** 2 / (vn1**2 / (n1 - 1) + vn2**2 / (n2 - 1))
-    interval = partial(wald_interval, diff, se, df)
-    return Estimate(
-        estimate=diff,
-        se=se,
-        ci=interval(value),
-        level=value,
-        pvalue=t_pvalue(diff / se, df),
-        n=n1 + n2,
-        method="Welch's t-test",
-        statistic=diff / se,
-        df=df,
-        ci_method="t",
-        interval=interval,
-    )
+    return wald_estimate(diff, se, df, level, statistic=diff / se, n=n1 + n2,
+                         method="Welch's t-test")  # fmt: skip
 
 
 def _paired_ttest_iv(pre: object, post: object, level: object) -> tuple[FloatArray, float]:
     value = check_level(level)
+    return paired_changes(pre, post), value
+
+
+def paired_changes(pre: object, post: object) -> FloatArray:
+    """``post - pre`` for at least two pairs of finite values, not all the same change."""
     before, after = vector(pre, "pre"), vector(post, "post")
     same_length(("pre", len(before)), ("post", len(after)))
     if len(before) < 2:
@@ -108,7 +112,7 @@ def _paired_ttest_iv(pre: object, post: object, level: object) -> tuple[FloatArr
     if np.ptp(change) == 0.0:
         msg = "every pair changed by the same amount: zero variance of the changes"
         raise EstimationError(msg)
-    return change, value
+    return change
 
 
 def paired_ttest(pre: npt.ArrayLike, post: npt.ArrayLike, *, level: float = 0.95) -> Estimate:
@@ -155,20 +159,8 @@ def paired_ttest(pre: npt.ArrayLike, post: npt.ArrayLike, *, level: float = 0.95
     n = len(change)
     mean = float(np.mean(change))
     se = float(np.std(change, ddof=1)) / math.sqrt(n)
-    interval = partial(wald_interval, mean, se, n - 1)
-    return Estimate(
-        estimate=mean,
-        se=se,
-        ci=interval(value),
-        level=value,
-        pvalue=t_pvalue(mean / se, n - 1),
-        n=n,
-        method="paired t-test (post - pre)",
-        statistic=mean / se,
-        df=n - 1,
-        ci_method="t",
-        interval=interval,
-    )
+    return wald_estimate(mean, se, n - 1, value, statistic=mean / se, n=n,
+                         method="paired t-test (post - pre)")  # fmt: skip
 
 
 def _wilson(count: int, n: int, z: float) -> tuple[float, float]:
@@ -184,9 +176,7 @@ def newcombe_interval(
     count1: int, n1: int, count2: int, n2: int, level: float
 ) -> ConfidenceInterval:
     """Newcombe's (1998, method 10) hybrid score interval of ``p1 - p2``."""
-    from scipy import special
-
-    z = float(special.ndtri((1.0 + level) / 2.0))
+    z = critical_value(level)
     p1, p2 = count1 / n1, count2 / n2
     low1, high1 = _wilson(count1, n1, z)
     low2, high2 = _wilson(count2, n2, z)

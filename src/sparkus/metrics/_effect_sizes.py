@@ -21,12 +21,12 @@ from sparkus._checks import (
     check_choice,
     check_level,
     check_number,
-    same_length,
     schema_error,
     vector,
 )
 from sparkus._errors import EstimationError
-from sparkus.metrics._estimate import ConfidenceInterval, Estimate, t_pvalue
+from sparkus.metrics._compare import paired_changes
+from sparkus.metrics._estimate import ConfidenceInterval, Estimate, t_pvalue, wald_interval
 
 __all__ = ["cohens_d", "convert_effect_size", "glass_delta", "hedges_g", "paired_dz"]
 
@@ -102,10 +102,7 @@ def _effect_interval(
     if method == "noncentral_t":
         low, high = noncentrality_interval(t, df, level)
         return ConfidenceInterval(low * factor / scale, high * factor / scale)
-    from scipy import special
-
-    q = float(special.ndtri((1.0 + level) / 2.0))
-    return ConfidenceInterval(estimate - q * se, estimate + q * se)
+    return wald_interval(estimate, se, None, level)
 
 
 def _build(
@@ -237,22 +234,30 @@ def cohens_d(
     [-0.1289, 0.6749]
     """
     a, b, method, value = _cohens_d_iv(x, y, ci_method, level)
+    return _pooled_effect(a, b, 1.0, method, value, "Cohen's d (x - y, pooled SD)")
+
+
+def _pooled_effect(
+    a: FloatArray, b: FloatArray, j: float, ci_method: CIMethod, level: float, method: str
+) -> Estimate:
+    """``j d``, d standardised by the pooled SD: Cohen's d (j = 1) or Hedges' g (j = J(df))."""
     diff, sd = _pooled(a, b)
     n1, n2 = len(a), len(b)
     d = diff / sd
+    g = j * d
     scale = math.sqrt(n1 * n2 / (n1 + n2))
-    se = math.sqrt((n1 + n2) / (n1 * n2) + d * d / (2.0 * (n1 + n2)))
+    se = math.sqrt((n1 + n2) / (n1 * n2) + g * g / (2.0 * (n1 + n2)))
     return _build(
-        estimate=d,
+        estimate=g,
         se=se,
         t=d * scale,
         df=n1 + n2 - 2,
         scale=scale,
-        factor=1.0,
+        factor=j,
         n=n1 + n2,
-        ci_method=method,
-        level=value,
-        method="Cohen's d (x - y, pooled SD)",
+        ci_method=ci_method,
+        level=level,
+        method=method,
     )
 
 
@@ -329,25 +334,8 @@ def hedges_g(
     (0.9757, [0.142, 1.7899])
     """
     a, b, method, value, how = _hedges_g_iv(x, y, ci_method, level, correction)
-    diff, sd = _pooled(a, b)
-    n1, n2 = len(a), len(b)
-    d = diff / sd
-    j = _hedges_correction(n1 + n2 - 2, how)
-    g = j * d
-    scale = math.sqrt(n1 * n2 / (n1 + n2))
-    se = math.sqrt((n1 + n2) / (n1 * n2) + g * g / (2.0 * (n1 + n2)))
-    return _build(
-        estimate=g,
-        se=se,
-        t=d * scale,
-        df=n1 + n2 - 2,
-        scale=scale,
-        factor=j,
-        n=n1 + n2,
-        ci_method=method,
-        level=value,
-        method=f"Hedges' g (x - y, pooled SD, {how} correction)",
-    )
+    j = _hedges_correction(len(a) + len(b) - 2, how)
+    return _pooled_effect(a, b, j, method, value, f"Hedges' g (x - y, pooled SD, {how} correction)")
 
 
 def _glass_delta_iv(
@@ -437,15 +425,7 @@ def _paired_dz_iv(
 ) -> tuple[FloatArray, CIMethod, float]:
     method = check_choice(ci_method, "ci_method", _CI_METHODS)
     value = check_level(level)
-    before, after = vector(pre, "pre"), vector(post, "post")
-    same_length(("pre", len(before)), ("post", len(after)))
-    if len(before) < 2:
-        raise EstimationError(f"`pre` and `post` hold {len(before)} pair; at least 2 are needed")
-    change = after - before
-    if np.ptp(change) == 0.0:
-        msg = "every pair changed by the same amount, so the SD of the changes is zero"
-        raise EstimationError(msg)
-    return change, method, value
+    return paired_changes(pre, post), method, value
 
 
 def paired_dz(

@@ -1,14 +1,23 @@
-"""The result of every single-number estimator: :class:`Estimate`, and its interval helpers."""
+"""The result of every single-number estimator: :class:`Estimate`, and what results share.
+
+Besides the result: the critical values, Wald intervals and two-sided p-values that several
+estimators compute (module-level functions, so that results holding them still pickle), a
+Wald :class:`Estimate` built from an estimate and its standard error, and read-only arrays for
+the fields of result objects.
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import partial
 from typing import Any, NamedTuple
 
 import attrs
+import numpy as np
+import numpy.typing as npt
 
-from sparkus._checks import check_level
+from sparkus._checks import FloatArray, check_level
 from sparkus._errors import EstimationError
 from sparkus._results import Result, Table, format_number
 
@@ -191,13 +200,48 @@ def _percent(level: float) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def wald_interval(estimate: float, se: float, df: float | None, level: float) -> ConfidenceInterval:
-    """``estimate ± q se`` with q the t quantile at `df`, or the normal one if `df` is None."""
+def critical_value(level: float, df: float | None = None) -> float:
+    """The two-sided critical value at `level`: of t with `df` d.f., or normal if `df` is None."""
     from scipy import special
 
     tail = (1.0 + level) / 2.0
-    q = float(special.ndtri(tail)) if df is None else float(special.stdtrit(df, tail))
+    return float(special.ndtri(tail)) if df is None else float(special.stdtrit(df, tail))
+
+
+def wald_interval(estimate: float, se: float, df: float | None, level: float) -> ConfidenceInterval:
+    """``estimate ± q se`` with q the t quantile at `df`, or the normal one if `df` is None."""
+    q = critical_value(level, df)
     return ConfidenceInterval(estimate - q * se, estimate + q * se)
+
+
+def wald_estimate(
+    estimate: float,
+    se: float,
+    df: float | None,
+    level: float,
+    *,
+    statistic: float,
+    n: int,
+    method: str,
+) -> Estimate:
+    """An :class:`Estimate` with the Wald interval ``estimate ± q se`` at every level.
+
+    The p-value tests 0 with `statistic`: by t with `df` d.f., or normal when `df` is None.
+    """
+    interval = partial(wald_interval, estimate, se, df)
+    return Estimate(
+        estimate=estimate,
+        se=se,
+        ci=interval(level),
+        level=level,
+        pvalue=normal_pvalue(statistic) if df is None else t_pvalue(statistic, df),
+        n=n,
+        method=method,
+        statistic=statistic,
+        df=df,
+        ci_method="normal" if df is None else "t",
+        interval=interval,
+    )
 
 
 def t_pvalue(statistic: float, df: float) -> float:
@@ -212,6 +256,13 @@ def normal_pvalue(statistic: float) -> float:
     from scipy import special
 
     return float(2.0 * special.ndtr(-abs(statistic)))
+
+
+def frozen(array: npt.ArrayLike) -> FloatArray:
+    """A read-only float64 copy of `array`, for a field of a result object."""
+    out = np.array(array, dtype=np.float64)
+    out.setflags(write=False)
+    return out
 
 
 def finite_or_raise(values: tuple[float, ...], what: str) -> None:

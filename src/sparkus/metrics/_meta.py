@@ -27,7 +27,14 @@ from sparkus._checks import (
 )
 from sparkus._errors import EstimationError
 from sparkus._results import Result, Table, format_number
-from sparkus.metrics._estimate import ConfidenceInterval
+from sparkus.metrics._estimate import (
+    ConfidenceInterval,
+    critical_value,
+    frozen,
+    normal_pvalue,
+    t_pvalue,
+    wald_interval,
+)
 
 __all__ = ["MetaAnalysis", "fixed_effect", "random_effects"]
 
@@ -37,12 +44,6 @@ TAU2_METHODS: Final[tuple[Tau2Method, ...]] = ("DL", "REML")
 _REML_TOL: Final = 1e-12
 _REML_GRID: Final = 64
 """Points of the grid on which the REML score is scanned for sign changes."""
-
-
-def _frozen(array: npt.ArrayLike) -> FloatArray:
-    out = np.array(array, dtype=np.float64)
-    out.setflags(write=False)
-    return out
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -466,7 +467,7 @@ def _result(
     method: str,
     hartung_knapp: bool,
 ) -> MetaAnalysis:
-    from scipy import special, stats
+    from scipy import stats
 
     k = len(y)
     sw = float(w.sum())
@@ -476,23 +477,17 @@ def _result(
     mu_fe = (w_fe * y).sum() / w_fe.sum()
     q = float((w_fe * (y - mu_fe) ** 2).sum())
     q_pvalue = float(stats.chi2.sf(q, k - 1))
-    tail = (1.0 + level) / 2.0
     if hartung_knapp:
         se = float(np.sqrt((w * (y - estimate) ** 2).sum() / ((k - 1) * sw)))
         df: int | None = k - 1
-        crit = float(special.stdtrit(k - 1, tail))
     else:
         se = float(1.0 / np.sqrt(sw))
         df = None
-        crit = float(special.ndtri(tail))
     if not se > 0:
         msg = "the studies' effects are identical, so the Hartung-Knapp standard error is zero"
         raise EstimationError(msg)
     statistic = estimate / se
-    if df is None:
-        pvalue = float(2.0 * special.ndtr(-abs(statistic)))
-    else:
-        pvalue = float(2.0 * stats.t.sf(abs(statistic), df))
+    pvalue = normal_pvalue(statistic) if df is None else t_pvalue(statistic, df)
     if method == "fixed effect":
         i2 = max(0.0, (q - (k - 1)) / q) if q > 0 else 0.0
         h2 = q / (k - 1)
@@ -504,14 +499,13 @@ def _result(
         h2 = (tau2 + s2) / s2
         prediction = None
         if k >= 3:
-            half = float(special.stdtrit(k - 2, tail)) * float(np.sqrt(tau2 + se**2))
+            half = critical_value(level, k - 2) * float(np.sqrt(tau2 + se**2))
             prediction = ConfidenceInterval(estimate - half, estimate + half)
-    z = float(special.ndtri(tail))
-    half_study = z * np.sqrt(v)
+    half_study = critical_value(level) * np.sqrt(v)
     return MetaAnalysis(
         estimate=estimate,
         se=se,
-        ci=ConfidenceInterval(estimate - crit * se, estimate + crit * se),
+        ci=wald_interval(estimate, se, df, level),
         level=level,
         statistic=statistic,
         pvalue=pvalue,
@@ -524,10 +518,10 @@ def _result(
         prediction_interval=prediction,
         k=k,
         labels=labels,
-        effects=_frozen(y),
-        variances=_frozen(v),
-        study_ci=_frozen(np.column_stack([y - half_study, y + half_study])),
-        weights=_frozen(w / sw),
+        effects=frozen(y),
+        variances=frozen(v),
+        study_ci=frozen(np.column_stack([y - half_study, y + half_study])),
+        weights=frozen(w / sw),
         method=method,
         hartung_knapp=hartung_knapp,
     )

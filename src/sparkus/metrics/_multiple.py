@@ -72,6 +72,11 @@ def adjust_pvalues(p: npt.ArrayLike, *, method: Adjustment = "fdr_bh") -> FloatA
     array([0.04, 0.09, 0.09, 0.2 ])
     """
     values, how = _adjust_pvalues_iv(p, method)
+    return adjust(values, how)
+
+
+def adjust(values: FloatArray, how: Adjustment) -> FloatArray:
+    """The adjusted p-values of checked `values` (finite, in ``[0, 1]``), in their order."""
     m = len(values)
     if m == 0:
         return np.empty(0)

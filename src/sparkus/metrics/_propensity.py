@@ -316,12 +316,6 @@ def fit_logit(
     )
 
 
-def _positive_int(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise schema_error(name, f"expected a positive integer, got {value!r}")
-    return int(value)
-
-
 class PropensityModel:
     """The probability of treatment given covariates: maximum-likelihood logistic regression.
 
@@ -418,7 +412,7 @@ class PropensityModel:
             If `treated` is not 0/1, or an option is invalid.
         """
         tol = check_number(self.tol, "tol", low=0.0, low_open=True, what="a positive number")
-        max_iter = _positive_int(self.max_iter, "max_iter")
+        max_iter = int(check_number(self.max_iter, "max_iter", low=1, integer=True))
         design, labels = named_matrix(X, "X", names=names)
         group = indicator(treated, "treated")
         same_length(("X", design.shape[0]), ("treated", len(group)))

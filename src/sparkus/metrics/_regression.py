@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
-from functools import partial
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import attrs
 import numpy as np
@@ -32,206 +31,16 @@ from sparkus._checks import (
     vector,
 )
 from sparkus._errors import EstimationError, SparkusWarning
-from sparkus._results import Result, Table, format_number
-from sparkus.metrics._estimate import ConfidenceInterval, Estimate, wald_interval
-from sparkus.metrics._linalg import COV_TYPES, CovType, LinearFit, Part, fit_ols
+from sparkus.metrics._estimate import Estimate
+from sparkus.metrics._linalg import COV_TYPES, CovType, Part, fit_ols
+from sparkus.metrics._ols_result import OLSResult, ols_result, term_estimate
 
-__all__ = ["OLSResult", "ancova", "did", "ols"]
+__all__ = ["ancova", "did", "ols"]
 
 FEW_CLUSTERS: Final = 30
 """Below this many clusters, cluster-robust standard errors tend to be too small: a warning."""
 
 _Clusters = tuple[IntArray, int]
-
-
-def _frozen(array: npt.ArrayLike) -> FloatArray:
-    out = np.array(array, dtype=np.float64)
-    out.setflags(write=False)
-    return out
-
-
-@attrs.frozen(repr=False, eq=False)
-class OLSResult(Result):
-    """An ordinary least-squares fit: coefficients, standard errors, tests and intervals.
-
-    .. versionadded:: 0.1
-
-    Attributes
-    ----------
-    names : tuple of str
-        The name of each coefficient (``"intercept"`` first when one was added).
-    params : ndarray of float64, shape (k,)
-        The coefficients.
-    se : ndarray of float64, shape (k,)
-        Their standard errors, of kind `cov`.
-    statistic : ndarray of float64, shape (k,)
-        ``params / se``, the t statistics of the tests of zero.
-    pvalue : ndarray of float64, shape (k,)
-        Their two-sided p-values, from the t distribution with `df` degrees of freedom.
-    ci : ndarray of float64, shape (k, 2)
-        The confidence intervals at `level`, one row ``(low, high)`` per coefficient.
-    level : float
-        The confidence level of `ci`.
-    cov_params : ndarray of float64, shape (k, k)
-        The estimated covariance matrix of `params`.
-    cov : str
-        The kind of covariance: ``"nonrobust"``, ``"HC0"`` to ``"HC3"``, or ``"CR1"``.
-    df : int
-        The degrees of freedom of the t tests: ``n - k``, or ``G - 1`` for ``"CR1"``.
-    df_resid : int
-        ``n - k``.
-    n : int
-        The number of rows.
-    n_clusters : int or None
-        The number of clusters, for ``"CR1"``.
-    rsquared : float
-        The coefficient of determination (centred when there is an intercept).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sparkus.metrics import ols
-    >>> rng = np.random.default_rng(0)
-    >>> hours = rng.uniform(0.0, 10.0, 200)
-    >>> tenure = rng.uniform(0.0, 20.0, 200)
-    >>> score = 2.0 + 0.3 * hours + 0.05 * tenure + rng.normal(0.0, 1.0, 200)
-    >>> fit = ols(score, {"hours": hours, "tenure": tenure})
-    >>> fit
-    OLSResult(n=200, k=3, cov=HC1, rsquared=0.4761)
-    >>> fit.names, fit.df, np.round(fit.se, 3)
-    (('intercept', 'hours', 'tenure'), 197, array([0.226, 0.024, 0.012]))
-    >>> print(fit.summary())
-    Ordinary least squares
-    term          coef       se      t    p-value  95% low  95% high
-    ---------  -------  -------  -----  ---------  -------  --------
-    intercept     1.94   0.2261   8.58  2.813e-15    1.494     2.386
-    hours       0.2964  0.02425  12.22  6.144e-26   0.2486    0.3442
-    tenure     0.06088  0.01249  4.875  2.234e-06  0.03625   0.08551
-    200 rows; HC1 standard errors; t tests with 197 d.f.; R² 0.4761
-    """
-
-    names: tuple[str, ...]
-    params: FloatArray
-    se: FloatArray
-    statistic: FloatArray
-    pvalue: FloatArray
-    ci: FloatArray
-    level: float
-    cov_params: FloatArray
-    cov: str
-    df: int
-    df_resid: int
-    n: int
-    n_clusters: int | None
-    rsquared: float
-
-    def term(self, name: str) -> Estimate:
-        """One coefficient as an :class:`Estimate`.
-
-        Parameters
-        ----------
-        name : str
-            One of `names`.
-
-        Returns
-        -------
-        Estimate
-            The coefficient, its standard error, interval, t test and d.f.
-
-        Raises
-        ------
-        SchemaError
-            If `name` is not one of `names` (they are listed).
-        """
-        index = self.names.index(check_choice(name, "name", self.names))
-        return _term(self, index, f"OLS coefficient of `{name}` ({self.cov} SE)")
-
-    def confidence_interval(self, level: float = 0.95) -> FloatArray:
-        """The confidence intervals of all coefficients at another `level`, shape (k, 2).
-
-        Parameters
-        ----------
-        level : float, default 0.95
-            The confidence level, strictly between 0 and 1.
-
-        Returns
-        -------
-        ndarray of float64, shape (k, 2)
-            One row ``(low, high)`` per coefficient.
-        """
-        return _intervals(self.params, self.se, self.df, check_level(level))
-
-    def _headline(self) -> str:
-        return (
-            f"n={self.n}, k={len(self.names)}, cov={self.cov}, "
-            f"rsquared={format_number(self.rsquared)}"
-        )
-
-    def _tables(self) -> list[Table]:
-        pct = f"{100 * self.level:.10g}%"
-        rows = tuple(
-            (name, *(format_number(float(v)) for v in (b, s, t, p, low, high)))
-            for name, b, s, t, p, (low, high) in zip(
-                self.names, self.params, self.se, self.statistic, self.pvalue, self.ci,
-                strict=True,
-            )
-        )  # fmt: skip
-        clusters = "" if self.n_clusters is None else f", {self.n_clusters:,} clusters"
-        note = (
-            f"{self.n:,} rows{clusters}; {self.cov} standard errors; t tests with {self.df:,} "
-            f"d.f.; R² {format_number(self.rsquared)}"
-        )
-        headers = ("term", "coef", "se", "t", "p-value", f"{pct} low", f"{pct} high")
-        return [Table("Ordinary least squares", headers, rows, note)]
-
-
-def _intervals(params: FloatArray, se: FloatArray, df: int, level: float) -> FloatArray:
-    from scipy import special
-
-    q = float(special.stdtrit(df, (1.0 + level) / 2.0))
-    return _frozen(np.column_stack([params - q * se, params + q * se]))
-
-
-def _term(result: OLSResult, index: int, method: str) -> Estimate:
-    b, s = float(result.params[index]), float(result.se[index])
-    interval = partial(wald_interval, b, s, result.df)
-    return Estimate(
-        estimate=b,
-        se=s,
-        ci=ConfidenceInterval(float(result.ci[index, 0]), float(result.ci[index, 1])),
-        level=result.level,
-        pvalue=float(result.pvalue[index]),
-        n=result.n,
-        method=method,
-        statistic=float(result.statistic[index]),
-        df=result.df,
-        ci_method="t",
-        n_clusters=result.n_clusters,
-        interval=interval,
-    )
-
-
-def _result(fit: LinearFit, names: tuple[str, ...], cov: CovType, level: float) -> OLSResult:
-    from scipy import stats
-
-    se = np.sqrt(np.diag(fit.cov_params))
-    statistic = fit.params / se
-    return OLSResult(
-        names=names,
-        params=_frozen(fit.params),
-        se=_frozen(se),
-        statistic=_frozen(statistic),
-        pvalue=_frozen(2.0 * stats.t.sf(np.abs(statistic), fit.df_inference)),
-        ci=_intervals(fit.params, se, fit.df_inference, level),
-        level=level,
-        cov_params=_frozen(fit.cov_params),
-        cov=cov,
-        df=fit.df_inference,
-        df_resid=fit.df_resid,
-        n=fit.n,
-        n_clusters=fit.n_clusters,
-        rsquared=1.0 - fit.ssr / fit.tss if fit.tss > 0 else float("nan"),
-    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -273,7 +82,8 @@ def _clusters_check(clusters: object, n: int, stacklevel: int) -> _Clusters | No
     return codes, count
 
 
-def _outcome(y: object, name: str) -> FloatArray:
+def outcome_check(y: object, name: str) -> FloatArray:
+    """The outcome as a vector of at least two values that are not all the same."""
     values = vector(y, name, minimum=2)
     if np.ptp(values) == 0.0:
         raise EstimationError(f"`{name}` is constant: zero variance, nothing to explain")
@@ -288,9 +98,10 @@ def _groups_check(treated: BoolArray, name: str, what: tuple[str, str]) -> None:
         raise EstimationError(msg)
 
 
-def _covariates_check(
+def covariates_check(
     covariates: object, n: int, reserved: Sequence[str]
 ) -> tuple[FloatArray | None, tuple[str, ...]]:
+    """Adjustment covariates as a matrix and their names (none of them `reserved`), or None."""
     if covariates is None:
         return None, ()
     values, names = named_matrix(covariates, "covariates")
@@ -300,6 +111,49 @@ def _covariates_check(
         msg = f"names {', '.join(map(repr, clash))} are taken by the design; rename them"
         raise schema_error("covariates", msg)
     return values, names
+
+
+_ANCOVA_TERMS: Final = ("intercept", "treated", "pre")
+_DID_TERMS: Final = ("intercept", "treated", "post", "treated:post")
+
+
+@attrs.frozen(eq=False)
+class _Effect:
+    """The checked inputs ancova and did share: outcome, columns, covariates, options."""
+
+    outcome: FloatArray
+    columns: tuple[FloatArray | BoolArray, ...]  # in the order given
+    covariates: FloatArray | None
+    names: tuple[str, ...]
+    cov: CovType
+    level: float
+
+
+def _effect_iv(
+    outcome: str, y: object, columns: Sequence[tuple[str, object, bool]], covariates: object,
+    reserved: Sequence[str], cov: object, clusters: object, level: object,
+) -> _Effect:  # fmt: skip
+    """The check sequence of an effect of `treated` on an outcome by least squares.
+
+    The level, the covariance kind, the outcome, each of `columns` (name, value and whether it
+    is a 0/1 indicator; one of them is ``treated``) in order, one length for all, covariates
+    whose names are not `reserved`, and both groups present. Clusters are checked last, by the
+    caller, so that their warning points at the caller's caller.
+    """
+    value = check_level(level)
+    kind = _cov_check(cov, clusters)
+    values = outcome_check(y, outcome)
+    arrays = tuple(
+        indicator(given, name) if binary else vector(given, name) for name, given, binary in columns
+    )
+    n = len(values)
+    same_length((outcome, n), *((c[0], len(a)) for c, a in zip(columns, arrays, strict=True)))
+    extra, extra_names = covariates_check(covariates, n, reserved)
+    treated = arrays[[name for name, _, _ in columns].index("treated")]
+    _groups_check(
+        np.asarray(treated, dtype=np.bool_), "treated", ("treated units", "control units")
+    )
+    return _Effect(values, arrays, extra, extra_names, kind, value)
 
 
 # --------------------------------------------------------------------------------------------
@@ -316,9 +170,7 @@ def _ols_iv(
     if not isinstance(intercept, bool):
         raise schema_error("intercept", f"expected True or False, got {intercept!r}")
     outcome = vector(y, "y", minimum=2)
-    if names is not None and (isinstance(names, str) or not isinstance(names, Sequence)):
-        raise schema_error("names", f"expected a sequence of names, got {type(names).__name__}")
-    design, labels = named_matrix(X, "X", names=names)
+    design, labels = named_matrix(X, "X", names=cast("Sequence[str] | None", names))
     same_length(("y", len(outcome)), ("X", design.shape[0]))
     if intercept:
         if "intercept" in labels:
@@ -411,7 +263,7 @@ def ols(
         y, X, cov, clusters, intercept, names, level
     )
     fit = fit_ols(parts, outcome, labels, intercept=where, cov=kind, clusters=codes)
-    return _result(fit, labels, kind, value)
+    return ols_result(fit, labels, kind, value)
 
 
 # --------------------------------------------------------------------------------------------
@@ -422,19 +274,36 @@ def ols(
 def _ancova_iv(
     post: object, pre: object, treated: object, covariates: object, cov: object,
     clusters: object, level: object,
-) -> tuple[FloatArray, tuple[Part, ...], tuple[str, ...], CovType, _Clusters | None, float]:  # fmt: skip
-    value = check_level(level)
-    kind = _cov_check(cov, clusters)
-    outcome = _outcome(post, "post")
-    baseline = vector(pre, "pre")
-    group = indicator(treated, "treated")
-    n = len(outcome)
-    same_length(("post", n), ("pre", len(baseline)), ("treated", len(group)))
-    extra, extra_names = _covariates_check(covariates, n, ("intercept", "treated", "pre"))
-    _groups_check(group, "treated", ("treated units", "control units"))
-    codes = _clusters_check(clusters, n, stacklevel=4)
-    parts = (None, group, baseline) if extra is None else (None, group, baseline, extra)
-    return outcome, parts, ("intercept", "treated", "pre", *extra_names), kind, codes, value
+) -> tuple[_Effect, FloatArray, BoolArray, _Clusters | None]:  # fmt: skip
+    columns = (("pre", pre, False), ("treated", treated, True))
+    effect = _effect_iv("post", post, columns, covariates, _ANCOVA_TERMS, cov, clusters, level)
+    baseline, group = effect.columns
+    codes = _clusters_check(clusters, len(effect.outcome), stacklevel=4)
+    return effect, cast(FloatArray, baseline), cast(BoolArray, group), codes
+
+
+def ancova_fit(
+    post: FloatArray,
+    pre: FloatArray,
+    treated: BoolArray,
+    covariates: FloatArray | None,
+    names: tuple[str, ...],
+    *,
+    cov: CovType,
+    clusters: _Clusters | None,
+    level: float,
+) -> Estimate:
+    """τ of ANCOVA on arrays already checked at a door (ancova's, or subgroup_effects').
+
+    `covariates` holds the adjustment columns (named `names`), or is None. Only the data's own
+    problems raise here: too few rows, a singular design, an exact fit.
+    """
+    base: tuple[Part, ...] = (None, treated, pre)
+    parts = base if covariates is None else (*base, covariates)
+    labels = (*_ANCOVA_TERMS, *names)
+    fit = fit_ols(parts, post, labels, intercept=0, cov=cov, clusters=clusters)
+    method = f"ANCOVA effect of `treated` on `post`, adjusted for `pre` ({cov} SE)"
+    return term_estimate(ols_result(fit, labels, cov, level), 1, method)
 
 
 def ancova(
@@ -502,12 +371,11 @@ def ancova(
     >>> round(effect.estimate, 4), [round(v, 4) for v in effect.ci]
     (0.355, [0.2635, 0.4465])
     """
-    outcome, parts, names, kind, codes, value = _ancova_iv(
+    effect, baseline, group, codes = _ancova_iv(
         post, pre, treated, covariates, cov, clusters, level
     )
-    fit = fit_ols(parts, outcome, names, intercept=0, cov=kind, clusters=codes)
-    method = f"ANCOVA effect of `treated` on `post`, adjusted for `pre` ({kind} SE)"
-    return _term(_result(fit, names, kind, value), 1, method)
+    return ancova_fit(effect.outcome, baseline, group, effect.covariates, effect.names,
+                      cov=effect.cov, clusters=codes, level=effect.level)  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------
@@ -519,16 +387,9 @@ def _did_iv(
     y: object, treated: object, post: object, covariates: object, clusters: object,
     cov: object, level: object,
 ) -> tuple[FloatArray, tuple[Part, ...], tuple[str, ...], CovType, _Clusters | None, float]:  # fmt: skip
-    value = check_level(level)
-    kind = _cov_check(cov, clusters)
-    outcome = _outcome(y, "y")
-    group = indicator(treated, "treated")
-    after = indicator(post, "post")
-    n = len(outcome)
-    same_length(("y", n), ("treated", len(group)), ("post", len(after)))
-    reserved = ("intercept", "treated", "post", "treated:post")
-    extra, extra_names = _covariates_check(covariates, n, reserved)
-    _groups_check(group, "treated", ("treated units", "control units"))
+    columns = (("treated", treated, True), ("post", post, True))
+    effect = _effect_iv("y", y, columns, covariates, _DID_TERMS, cov, clusters, level)
+    group, after = (cast(BoolArray, column) for column in effect.columns)
     _groups_check(after, "post", ("rows after the program", "rows before the program"))
     cells = np.bincount(2 * group.astype(np.intp) + after, minlength=4)
     if not cells.all():
@@ -536,10 +397,11 @@ def _did_iv(
         empty = ", ".join(labels[i] for i in np.flatnonzero(cells == 0))
         msg = f"the 2x2 design has no rows in: {empty}; each group needs rows before and after"
         raise EstimationError(msg)
-    codes = _clusters_check(clusters, n, stacklevel=4)
+    codes = _clusters_check(clusters, len(effect.outcome), stacklevel=4)
     base: tuple[Part, ...] = (None, group, after, group & after)
-    parts = base if extra is None else (*base, extra)
-    return outcome, parts, (*reserved, *extra_names), kind, codes, value
+    parts = base if effect.covariates is None else (*base, effect.covariates)
+    names = (*_DID_TERMS, *effect.names)
+    return effect.outcome, parts, names, effect.cov, codes, effect.level
 
 
 def did(
@@ -616,4 +478,4 @@ def did(
     )
     fit = fit_ols(parts, outcome, names, intercept=0, cov=kind, clusters=codes)
     method = f"difference-in-differences (treated:post, {kind} SE)"
-    return _term(_result(fit, names, kind, value), 3, method)
+    return term_estimate(ols_result(fit, names, kind, value), 3, method)

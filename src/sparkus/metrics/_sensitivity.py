@@ -26,12 +26,11 @@ import math
 from typing import Any, Final, Literal, Self, TypeAlias
 
 import attrs
-import numpy as np
 
 from sparkus._checks import check_choice, check_number, schema_error
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._estimate import ConfidenceInterval, Estimate
-from sparkus.metrics._regression import OLSResult
+from sparkus.metrics._ols_result import OLSResult
 
 __all__ = ["EValue", "RobustnessValue", "e_value", "robustness_value"]
 
@@ -387,13 +386,11 @@ class RobustnessValue(Result):
         (2.19, 13.88, 7.63)
         """
         t = check_number(statistic, "statistic", what="a finite t statistic")
-        given_df: object = df
-        if isinstance(given_df, bool) or not isinstance(given_df, int | np.integer) or df < 2:
-            raise schema_error("df", f"expected an integer of at least 2, got {df!r}")
+        dof = int(check_number(df, "df", low=2, integer=True))
         given_term: object = term
         if not isinstance(given_term, str):
             raise schema_error("term", f"expected a name, got {term!r}")
-        return cls._build(term, None, None, t, int(df), q, alpha)
+        return cls._build(term, None, None, t, dof, q, alpha)
 
     @classmethod
     def _build(

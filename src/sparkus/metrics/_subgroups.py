@@ -20,8 +20,8 @@ from sparkus._checks import (
     FloatArray,
     check_choice,
     check_level,
+    check_number,
     indicator,
-    named_matrix,
     rows_text,
     same_length,
     schema_error,
@@ -30,10 +30,10 @@ from sparkus._checks import (
 from sparkus._errors import EstimationError
 from sparkus._privacy import Group, distinct_groups, invalid_label_rows, suppress_small_groups
 from sparkus._results import Result, Table, format_number
-from sparkus.metrics._compare import welch_ttest
+from sparkus.metrics._compare import two_samples, welch
 from sparkus.metrics._estimate import Estimate
-from sparkus.metrics._multiple import Adjustment, adjust_pvalues
-from sparkus.metrics._regression import ancova
+from sparkus.metrics._multiple import Adjustment, adjust
+from sparkus.metrics._regression import ancova_fit, covariates_check, outcome_check
 
 __all__ = ["SubgroupEffects", "subgroup_effects"]
 
@@ -179,12 +179,6 @@ def _labels(groups: object, n: int) -> npt.NDArray[Any]:
     return array
 
 
-def _min_size(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise schema_error("min_group_size", f"expected an integer of at least 1, got {value!r}")
-    return int(value)
-
-
 _Inputs = tuple[
     FloatArray, BoolArray, npt.NDArray[Any], FloatArray | None, FloatArray | None,
     tuple[str, ...], SubgroupMethod, int, Adjustment, float,
@@ -201,8 +195,8 @@ def _subgroup_effects_iv(
         how = "ancova" if pre is not None else "difference"
     else:
         how = check_choice(method, "method", _METHODS)
-    adjust = check_choice(p_adjust, "p_adjust", _ADJUSTMENTS)
-    minimum = _min_size(min_group_size)
+    adjust_by = check_choice(p_adjust, "p_adjust", _ADJUSTMENTS)
+    minimum = int(check_number(min_group_size, "min_group_size", low=1, integer=True))
     if how == "ancova" and pre is None:
         msg = "method='ancova' needs `pre`, the outcome before the program; or use 'difference'"
         raise schema_error("pre", msg)
@@ -218,16 +212,8 @@ def _subgroup_effects_iv(
     if pre is not None:
         before = vector(pre, "pre")
         same_length(("y", n), ("pre", len(before)))
-    extra: FloatArray | None = None
-    names: tuple[str, ...] = ()
-    if covariates is not None:
-        extra, names = named_matrix(covariates, "covariates")
-        same_length(("y", n), ("covariates", extra.shape[0]))
-        clash = sorted(set(names) & {"intercept", "treated", "pre"})
-        if clash:
-            msg = f"names {', '.join(map(repr, clash))} are taken by the design; rename them"
-            raise schema_error("covariates", msg)
-    return outcome, group, labels, before, extra, names, how, minimum, adjust, value
+    extra, names = covariates_check(covariates, n, ("intercept", "treated", "pre"))
+    return outcome, group, labels, before, extra, names, how, minimum, adjust_by, value
 
 
 def _effect(
@@ -239,14 +225,18 @@ def _effect(
     y, treated, pre, extra, names = data
     if method == "ancova":
         assert pre is not None  # checked by _subgroup_effects_iv
-        cov = None
+        post = outcome_check(y[rows], "post")
+        kept: FloatArray | None = None
         if extra is not None:  # a covariate constant within the group is its intercept: drop it
-            columns = {k: extra[rows, j] for j, k in enumerate(names)}
-            cov = {k: v for k, v in columns.items() if np.ptp(v) > 0} or None
-        return ancova(y[rows], pre[rows], treated[rows], covariates=cov, cov="HC1", level=level)
+            block = extra[rows]
+            varies = [j for j in range(block.shape[1]) if np.ptp(block[:, j]) > 0]
+            kept = block[:, varies] if varies else None
+            names = tuple(names[j] for j in varies)
+        return ancova_fit(post, pre[rows], treated[rows], kept, names if kept is not None else (),
+                          cov="HC1", clusters=None, level=level)  # fmt: skip
     outcome = y[rows] if pre is None else y[rows] - pre[rows]
     arm = treated[rows]
-    return welch_ttest(outcome[arm], outcome[~arm], level=level)
+    return welch(*two_samples(outcome[arm], outcome[~arm]), level)
 
 
 def subgroup_effects(
@@ -354,7 +344,7 @@ def subgroup_effects(
     >>> result.overall is None, result.n is None
     (True, True)
     """
-    y_, t_, labels, pre_, extra, names, how, m, adjust, value = _subgroup_effects_iv(
+    y_, t_, labels, pre_, extra, names, how, m, adjust_by, value = _subgroup_effects_iv(
         y, treated, groups, pre, covariates, method, min_group_size, p_adjust, level
     )
     data = (y_, t_, pre_, extra, names)
@@ -380,7 +370,7 @@ def subgroup_effects(
             estimates[keys[i]] = _effect(rows, data, how, value)
         except EstimationError as exc:
             failed[keys[i]] = f"not estimable: {exc}"
-    adjusted = adjust_pvalues([e.pvalue for e in estimates.values()], method=adjust)
+    adjusted = adjust(np.array([e.pvalue for e in estimates.values()], dtype=np.float64), adjust_by)
     overall: Estimate | None = None
     if not suppressed:
         try:
@@ -397,7 +387,7 @@ def subgroup_effects(
         overall=overall,
         n=None if suppressed else len(y_),
         method=how,
-        p_adjust=adjust,
+        p_adjust=adjust_by,
         min_group_size=m,
         level=value,
     )

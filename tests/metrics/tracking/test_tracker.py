@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from sparkus import SchemaError
 from sparkus.datasets import simulate_events
 from sparkus.metrics import Dashboard, Tracker
-from sparkus.metrics._moments import CoMoments
+from sparkus.metrics._tracking.moments import CoMoments
 from sparkus.model import (
     CostModel,
     Goal,
@@ -302,7 +302,7 @@ def test_comoments_merge_is_exact(pairs, cut):
 
 def test_metrics_does_not_import_triage_or_matching():
     """Importing the tracker pulls in neither triage nor matching."""
-    code = ("import sys, sparkus.metrics._tracker; "
+    code = ("import sys, sparkus.metrics._tracking.tracker; "
             "print([m for m in ('sparkus.triage', 'sparkus.matching') if m in sys.modules])")  # fmt: skip
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from sparkus.metrics import write_html
-from tests.metrics._dashboard_fixture import dashboard_snapshot
+from tests.metrics.tracking._dashboard_fixture import dashboard_snapshot
 
 WIDTH, HEIGHT = 1280, 2000
 BLUE = (0x00, 0x72, 0xB2)  # the report's bars and lines

@@ -1,47 +1,38 @@
 """The dashboard's charts as matplotlib figures (the ``plot`` extra).
 
-Each function reads the same ``sparkus.dashboard`` snapshot as :func:`render_html`, draws on
-the axes it is given (or the current ones), and returns them. matplotlib is imported inside the
-functions, so ``import sparkus.metrics`` does not import it.
+Each function reads the same ``sparkus.dashboard`` snapshot as
+:func:`~sparkus.metrics.render_html`, draws on the axes it is given (or the current ones), and
+returns them. matplotlib is imported inside the functions, so ``import sparkus.metrics`` does
+not import it.
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from sparkus._errors import Problem, SchemaError
-from sparkus.metrics._report import (
-    _FUNNEL,
-    _count,
-    _hidden_in,
-    _humanise,
-    _percent,
-    _rate,
-    _snapshot_iv,
-)
+from sparkus.metrics._plots import BLUE, GREY, ORANGE, axes_or_current
+from sparkus.metrics._tracking.display import funnel_label, group_lines, hidden_in, humanise
+from sparkus.metrics._tracking.reader import read_dashboard
+from sparkus.metrics._tracking.schema import FUNNEL
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 __all__ = ["plot_engagement", "plot_funnel", "plot_progress"]
 
-_BLUE = "#0072b2"
-_ORANGE = "#d55e00"
-_GREY = "#767676"
-_LIGHT = "#d9e6f2"
-
-
-def _axes(ax: Axes | None) -> Axes:
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    return plt.gca()
+_LIGHT: Final = "#d9e6f2"
 
 
 def _nan(value: float | None) -> float:
     return math.nan if value is None else float(value)
+
+
+def _empty(ax: Axes, message: str) -> Axes:
+    """Say in the middle of the axes that there is nothing to draw."""
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color=GREY)
+    return ax
 
 
 def plot_engagement(snapshot: object, *, ax: Axes | None = None) -> Axes:
@@ -51,7 +42,7 @@ def plot_engagement(snapshot: object, *, ax: Axes | None = None) -> Axes:
 
     Parameters
     ----------
-    snapshot : dict or result
+    snapshot : Dashboard, dict or result
         A ``sparkus.dashboard`` snapshot, as for :func:`render_html`.
     ax : matplotlib.axes.Axes, optional
         Where to draw. Default: the current axes (``plt.gca()``).
@@ -90,41 +81,33 @@ def plot_engagement(snapshot: object, *, ax: Axes | None = None) -> Axes:
     ['enrolled', 'active (last 14 days)']
     >>> plt.close(fig)
     """
-    snap = _snapshot_iv(snapshot)
-    ax = _axes(ax)
+    snap = read_dashboard(snapshot)
+    ax = axes_or_current(ax, "plot_engagement")
     import matplotlib.dates as mdates
 
     ax.set_title("Engagement over time")
-    if not snap.series:
-        ax.text(
-            0.5,
-            0.5,
-            "No engagement data yet",
-            ha="center",
-            va="center",
-            transform=ax.transAxes,
-            color=_GREY,
-        )
-        return ax
+    series = snap.engagement.series
+    if not series:
+        return _empty(ax, "No engagement data yet")
     import numpy as np
 
-    dates = np.array([p.date for p in snap.series], dtype="datetime64[D]")
+    dates = np.array([p.date for p in series], dtype="datetime64[D]")
     ax.plot(
         dates,
-        [_nan(p.enrolled) for p in snap.series],
-        color=_GREY,
+        [_nan(p.enrolled) for p in series],
+        color=GREY,
         linestyle="--",
         linewidth=2,
         label="enrolled",
     )
     ax.plot(
         dates,
-        [_nan(p.active) for p in snap.series],
-        color=_BLUE,
+        [_nan(p.active) for p in series],
+        color=BLUE,
         marker="o",
         markersize=4,
         linewidth=2.5,
-        label=f"active (last {snap.window_days} days)",
+        label=f"active (last {snap.engagement.window_days} days)",
     )
     locator = mdates.AutoDateLocator()  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)
@@ -144,7 +127,7 @@ def plot_funnel(snapshot: object, *, ax: Axes | None = None) -> Axes:
 
     Parameters
     ----------
-    snapshot : dict or result
+    snapshot : Dashboard, dict or result
         A ``sparkus.dashboard`` snapshot, as for :func:`render_html`.
     ax : matplotlib.axes.Axes, optional
         Where to draw. Default: the current axes (``plt.gca()``).
@@ -187,34 +170,20 @@ def plot_funnel(snapshot: object, *, ax: Axes | None = None) -> Axes:
     ['38 of 40 (95.0%)', '21 of 30 (70.0%)']
     >>> plt.close(fig)
     """
-    snap = _snapshot_iv(snapshot)
-    ax = _axes(ax)
+    snap = read_dashboard(snapshot)
+    ax = axes_or_current(ax, "plot_funnel")
     ax.set_title("Step completion")
     if not snap.funnel:
-        ax.text(
-            0.5,
-            0.5,
-            "No journey steps are due yet",
-            ha="center",
-            va="center",
-            transform=ax.transAxes,
-            color=_GREY,
-        )
-        return ax
+        return _empty(ax, "No journey steps are due yet")
     rows = list(range(len(snap.funnel)))
     due = [s.due or 0 for s in snap.funnel]
-    hidden_steps = _hidden_in(snap, _FUNNEL)
+    hidden_steps = hidden_in(snap, FUNNEL)
     completed = [0 if s.step in hidden_steps else s.completed or 0 for s in snap.funnel]
     ax.barh(rows, due, color=_LIGHT, height=0.7, label="due")
-    ax.barh(rows, completed, color=_BLUE, height=0.7, label="completed")
+    ax.barh(rows, completed, color=BLUE, height=0.7, label="completed")
     for row, step, width in zip(rows, snap.funnel, due, strict=True):
-        if step.step in hidden_steps:
-            label = f"due for {_count(step.due)}; completions suppressed"
-        else:
-            label = f"{_count(step.completed)} of {_count(step.due)} "
-            label += f"({_percent(_rate(step.completed, step.due))})"
         ax.annotate(
-            label,
+            funnel_label(step, step.step in hidden_steps),
             (width, row),
             xytext=(4, 0),
             textcoords="offset points",
@@ -237,7 +206,7 @@ def plot_progress(snapshot: object, grouping: str, *, ax: Axes | None = None) ->
 
     Parameters
     ----------
-    snapshot : dict or result
+    snapshot : Dashboard, dict or result
         A ``sparkus.dashboard`` snapshot, as for :func:`render_html`.
     grouping : str
         Which grouping to plot, one of the snapshot's (``"department"``, ``"level"``...).
@@ -283,28 +252,27 @@ def plot_progress(snapshot: object, grouping: str, *, ax: Axes | None = None) ->
     (['Sales', 'Legal'], ['suppressed'])
     >>> plt.close(fig)
     """
-    snap = _snapshot_iv(snapshot)
-    known = dict(snap.groups)
+    snap = read_dashboard(snapshot)
+    known = group_lines(snap)
     given: object = grouping
     if not isinstance(given, str) or given not in known:
         names = ", ".join(repr(g) for g in known) or "none"
         msg = f"expected one of the snapshot's groupings ({names}), got {given!r}"
         raise SchemaError([Problem(("grouping",), msg)])
-    rows = known[grouping]
-    ax = _axes(ax)
+    lines = known[grouping]
+    ax = axes_or_current(ax, "plot_progress")
     import matplotlib.transforms as mtransforms
 
-    name = _humanise(grouping)
+    name = humanise(grouping)
     ax.set_title(f"Development progress by {name}")
     ax.axvline(0.0, color="#555555", linestyle="--", linewidth=1)
     y, x, low, high = [], [], [], []
     notes = mtransforms.blended_transform_factory(ax.transAxes, ax.transData)
-    for i, row in enumerate(rows):
-        progress = row.progress
-        hidden = row.suppressed is not None or "progress" in row.hidden
-        if hidden or progress is None or progress.estimate is None:
-            note = "suppressed" if hidden else "no estimate"
-            ax.text(0.02, i, note, transform=notes, va="center", color=_GREY, style="italic")
+    for i, line in enumerate(lines):
+        progress = line.row.progress
+        if line.progress_note or progress is None or progress.estimate is None:
+            ax.text(0.02, i, line.progress_note, transform=notes, va="center", color=GREY,
+                    style="italic")  # fmt: skip
             continue
         y.append(i)
         x.append(progress.estimate)
@@ -317,14 +285,14 @@ def plot_progress(snapshot: object, grouping: str, *, ax: Axes | None = None) ->
             y,
             xerr=[low, high],
             fmt="o",
-            color=_ORANGE,
-            ecolor=_ORANGE,
+            color=ORANGE,
+            ecolor=ORANGE,
             elinewidth=3,
             markersize=7,
             markeredgecolor="white",
             label="estimate and interval",
         )
-    ax.set_yticks(range(len(rows)), [r.group for r in rows])
-    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_yticks(range(len(lines)), [line.row.group for line in lines])
+    ax.set_ylim(len(lines) - 0.5, -0.5)
     ax.set_xlabel("mean change in assessment score (post minus pre)")
     return ax

@@ -23,7 +23,7 @@ from sparkus.metrics import (
     render_html,
     write_html,
 )
-from tests.metrics._dashboard_fixture import dashboard_snapshot
+from tests.metrics.tracking._dashboard_fixture import dashboard_snapshot
 
 EVIL = "<script>alert(1)</script>"
 DASH = "\N{EN DASH}"

@@ -1,0 +1,350 @@
+"""The dashboard document: its name and version, and the records it is made of.
+
+A snapshot of a program is the JSON document ``{"schema": "sparkus.dashboard",
+"schema_version": 1, ...}``. Its structure is declared here once, as frozen records: the
+tracker builds them (:meth:`~sparkus.metrics.Tracker.snapshot`), :meth:`Dashboard.to_dict`
+writes them, and the reader turns a document back into them, so that a snapshot made in
+Python and one read from a file are the same objects.
+
+A record's fields are named as the keys of the JSON object it stands for, and a record also
+reads like that object (``dashboard.totals["nps"]``, ``dashboard.funnel[0]["step"]``): the
+values are the fields' values (records, :class:`~sparkus.metrics.ConfidenceInterval`, dates),
+:meth:`Entry.to_json` gives their JSON form. A figure that is withheld or cannot be computed is
+``None`` (JSON ``null``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from typing import Any, Final
+
+import attrs
+
+from sparkus._results import Result, Table, format_number, to_jsonable
+from sparkus.metrics._estimate import ConfidenceInterval
+
+__all__ = [
+    "ENGAGEMENT",
+    "FIGURE_FIELDS",
+    "FUNNEL",
+    "SCHEMA",
+    "SCHEMA_VERSION",
+    "SCHEMA_VERSIONS",
+    "TOTALS",
+    "Dashboard",
+    "Engagement",
+    "Entry",
+    "GroupRow",
+    "Impact",
+    "Point",
+    "Progress",
+    "Roi",
+    "Step",
+    "Suppressed",
+    "Totals",
+]
+
+SCHEMA: Final = "sparkus.dashboard"
+SCHEMA_VERSION: Final = 1
+"""The version this sparkus writes."""
+SCHEMA_VERSIONS: Final = (1,)
+"""The versions this sparkus reads."""
+
+# The names `suppressed` gives to the parts of the document that are not groupings.
+TOTALS: Final = "total"
+FUNNEL: Final = "funnel"
+ENGAGEMENT: Final = "engagement"
+
+FIGURE_FIELDS: Final = {
+    "participation": ("active", "participation_rate"),
+    "completion": ("completion_rate", "overdue_steps"),
+    "rating": ("mean_rating", "nps"),
+    "progress": ("progress",),
+}
+"""The figures a suppressed entry's optional ``figure`` names, and the fields each covers."""
+
+
+def _json(value: object) -> Any:
+    """A field's value as JSON-ready data."""
+    if isinstance(value, Entry):
+        return value.to_json()
+    if isinstance(value, ConfidenceInterval):
+        return [to_jsonable(value.low), to_jsonable(value.high)]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [_json(v) for v in value]
+    return to_jsonable(value)
+
+
+class Entry(Mapping[str, Any]):
+    """Mixin for the records of the document: each reads like the JSON object it stands for.
+
+    The keys are the record's fields, in the order the document writes them.
+    """
+
+    __slots__ = ()
+
+    def __getitem__(self, key: str) -> Any:
+        if key in _keys(type(self)):
+            return getattr(self, key)
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_keys(type(self)))
+
+    def __len__(self) -> int:
+        return len(_keys(type(self)))
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as its JSON object (intervals as ``[low, high]``, dates as ISO text)."""
+        return {key: _json(getattr(self, key)) for key in self}
+
+
+def _keys(cls: type[Entry]) -> tuple[str, ...]:
+    return tuple(f.name for f in attrs.fields(cls))  # type: ignore[arg-type]
+
+
+@attrs.frozen(kw_only=True)
+class Totals(Entry):
+    """The program-wide figures."""
+
+    participants: int | None
+    active: int | None
+    participation_rate: float | None
+    completion_rate: float | None
+    overdue_steps: int | None
+    mean_rating: float | None
+    nps: float | None
+
+
+@attrs.frozen(kw_only=True)
+class Point(Entry):
+    """One day of the engagement series: people active in the window, and people enrolled."""
+
+    date: dt.date
+    active: int | None
+    enrolled: int | None
+
+
+@attrs.frozen(kw_only=True)
+class Engagement(Entry):
+    """The daily engagement series and the window that defines *active*."""
+
+    window_days: int
+    series: tuple[Point, ...]
+
+
+@attrs.frozen(kw_only=True)
+class Step(Entry):
+    """One row of the completion funnel: a journey step, due and completed."""
+
+    step: str
+    kind: str
+    due: int | None
+    completed: int | None
+    median_days_to_complete: float | None
+
+
+@attrs.frozen(kw_only=True)
+class Progress(Entry):
+    """Development progress of a group: mean change (post - pre) with its interval."""
+
+    estimate: float | None
+    ci: ConfidenceInterval | None
+    level: float | None
+    n: int | None
+
+
+@attrs.frozen(kw_only=True)
+class GroupRow(Entry):
+    """The figures of one shown group of a grouping."""
+
+    group: str
+    participants: int | None
+    active: int | None
+    participation_rate: float | None
+    completion_rate: float | None
+    mean_rating: float | None
+    nps: float | None
+    progress: Progress | None
+
+
+@attrs.frozen(kw_only=True)
+class Suppressed(Entry):
+    """A hidden cell: which, and why; `figure` names one figure when the rest is shown."""
+
+    grouping: str
+    group: str
+    figure: str | None = None
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The entry as its JSON object; ``figure`` only when one figure is hidden."""
+        out = super().to_json()
+        if self.figure is None:
+            del out["figure"]
+        return out
+
+
+@attrs.frozen(kw_only=True)
+class Impact(Entry):
+    """An impact estimate shown beside the tracking figures (from an ``Estimate``)."""
+
+    method: str
+    estimate: float | None
+    ci: ConfidenceInterval | None
+    level: float | None
+    n: int | None
+    pvalue: float | None
+
+
+@attrs.frozen(kw_only=True)
+class Roi(Entry):
+    """A return on investment shown beside the tracking figures (from an ``ROIResult``)."""
+
+    roi_percent: float | None
+    bcr: float | None
+    ci: ConfidenceInterval | None
+    level: float | None
+    currency: str
+
+
+@attrs.frozen(repr=False, eq=False)
+class Dashboard(Result):
+    """A privacy-safe snapshot of a program for HR: the shape of the dashboard contract.
+
+    Every grouped figure has passed the program's minimum group size and complementary
+    suppression; `suppressed` lists each hidden cell with its reason. :meth:`to_dict` (alias
+    :meth:`to_json_dict`) gives the JSON document (``"schema": "sparkus.dashboard"``, version 1),
+    with ``None`` (JSON ``null``) for a figure that is withheld or cannot be computed.
+
+    Each part is a frozen record whose fields are the keys of its JSON object, and which also
+    reads like that object: ``dashboard.totals.nps`` and ``dashboard.totals["nps"]`` are the
+    same figure.
+
+    .. versionadded:: 0.1
+
+    Attributes
+    ----------
+    program : str
+        The program's name.
+    as_of : str
+        The moment of the snapshot, ISO 8601 in UTC.
+    min_group_size : int
+        The smallest group any figure describes.
+    totals : record
+        Program-wide figures: participants, active, participation_rate, completion_rate,
+        overdue_steps, mean_rating, nps.
+    engagement : record
+        ``window_days`` and a daily ``series`` of records ``(date, active, enrolled)``, the
+        date a :class:`datetime.date`.
+    funnel : tuple of records
+        Per step, in journey order: step, kind, due, completed, median_days_to_complete.
+    groups : dict of str to tuple of records
+        Per grouping, one record per shown group: group, participants, active,
+        participation_rate, completion_rate, mean_rating, nps, and progress (a record of
+        estimate, ci, level and n, or None).
+    suppressed : tuple of records
+        Each hidden cell: grouping, group, reason, and ``figure`` when only some figures of a
+        shown group are hidden (else None).
+    impact : record or None
+        An impact estimate to show beside the tracking figures: method, estimate, ci (a
+        :class:`ConfidenceInterval`), level, n and pvalue, as given to
+        :meth:`Tracker.snapshot` (an :class:`Estimate`, say).
+    roi : record or None
+        A return on investment to show beside them: roi_percent, bcr, ci (the interval of the
+        ROI in percent), level and currency, as given to :meth:`Tracker.snapshot` (an
+        :class:`ROIResult`, say).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from sparkus.datasets import simulate_events, synthetic_org
+    >>> from sparkus.metrics import Tracker
+    >>> from sparkus.model import schedule_journeys
+    >>> org = synthetic_org(200, seed=1)
+    >>> ids = org.population["id"]
+    >>> schedule = schedule_journeys(org.program.journey, ids, ["coaching"] * len(ids),
+    ...                              start=dt.datetime(2027, 1, 4, tzinfo=dt.UTC))
+    >>> tracker = Tracker(org.program, schedule)
+    >>> tracker.update(simulate_events(schedule, rng=0))
+    EventCheck(n=6314, accepted=6314, rejected=0)
+    >>> dashboard = tracker.snapshot(as_of=dt.datetime(2027, 4, 1, tzinfo=dt.UTC))
+    >>> dashboard
+    Dashboard(program='Grow together', as_of=2027-04-01, participants=200, active=175, suppressed=0)
+    >>> dashboard.totals.participation_rate, dashboard.funnel[0].step
+    (0.875, 'kickoff')
+    >>> dashboard.totals["participation_rate"], dashboard.funnel[0]["step"]
+    (0.875, 'kickoff')
+    >>> dashboard.to_dict()["schema"]
+    'sparkus.dashboard'
+    """
+
+    program: str
+    as_of: str
+    min_group_size: int
+    totals: Totals
+    engagement: Engagement
+    funnel: tuple[Step, ...]
+    groups: dict[str, tuple[GroupRow, ...]]
+    suppressed: tuple[Suppressed, ...]
+    impact: Impact | None = None
+    roi: Roi | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The dashboard as a JSON-ready dict (NaN never appears: missing figures are None)."""
+        return {
+            "schema": SCHEMA,
+            "schema_version": SCHEMA_VERSION,
+            "program": self.program,
+            "as_of": self.as_of,
+            "min_group_size": self.min_group_size,
+            "totals": self.totals.to_json(),
+            "engagement": self.engagement.to_json(),
+            "funnel": _json(self.funnel),
+            "groups": {name: _json(rows) for name, rows in self.groups.items()},
+            "suppressed": _json(self.suppressed),
+            "impact": _json(self.impact),
+            "roi": _json(self.roi),
+        }
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The same as :meth:`to_dict`."""
+        return self.to_dict()
+
+    def _headline(self) -> str:
+        t = self.totals
+        return (
+            f"program={self.program!r}, as_of={self.as_of[:10]}, participants="
+            f"{t.participants}, active={t.active}, suppressed={len(self.suppressed)}"
+        )
+
+    def _tables(self) -> list[Table]:
+        tables = [
+            Table(f"{self.program} as of {self.as_of}", ("figure", "value"),
+                  tuple((k, format_number(v)) for k, v in self.totals.items())),
+            Table("Funnel", ("step", "due", "completed", "median days to complete"),
+                  tuple((f.step, format_number(f.due), format_number(f.completed),
+                         format_number(f.median_days_to_complete)) for f in self.funnel)),
+        ]  # fmt: skip
+        for grouping, entries in self.groups.items():
+            rows = tuple(
+                (e.group, format_number(e.participants), format_number(e.participation_rate),
+                 format_number(e.completion_rate), format_number(e.mean_rating),
+                 format_number(e.nps),
+                 "-" if e.progress is None else format_number(e.progress.estimate))
+                for e in entries
+            )  # fmt: skip
+            tables.append(Table(f"By {grouping}", ("group", "participants", "participation",
+                                                   "completion", "rating", "NPS", "progress"),
+                                rows))  # fmt: skip
+        if self.suppressed:
+            hidden = tuple((s.grouping, s.group, s.figure or "all", s.reason)
+                           for s in self.suppressed)  # fmt: skip
+            note = f"groups of fewer than {self.min_group_size} are hidden, with complements"
+            tables.append(
+                Table("Suppressed", ("grouping", "group", "figure", "reason"), hidden, note)
+            )
+        return tables

@@ -1,0 +1,370 @@
+"""Live tracking of a program: an incremental, mergeable state over events.
+
+:class:`~sparkus.metrics.Tracker` keeps a :class:`~sparkus.model.JourneyProgress` (the facts
+events establish about every step and every day) for one
+:class:`~sparkus.model.JourneySchedule`: it takes batches of events, merges with the trackers
+of other shards, saves and loads its state, and snapshots it into a privacy-safe
+:class:`~sparkus.metrics.Dashboard` on demand (the figures are computed in ``snapshot``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+from collections.abc import Mapping
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._checks import check_number, describe
+from sparkus._errors import Problem, SchemaError
+from sparkus._privacy import distinct_groups
+from sparkus.metrics._estimate import Estimate
+from sparkus.metrics._roi import ROIResult
+from sparkus.metrics._tracking.reader import as_impact, as_roi
+from sparkus.metrics._tracking.schema import Dashboard, Impact, Roi
+from sparkus.metrics._tracking.snapshot import EPOCH, SECONDS_PER_DAY, dashboard_at, seconds
+from sparkus.model import EventCheck, JourneyProgress, JourneySchedule, Program, check_events
+
+__all__ = ["Tracker"]
+
+_STATE_FORMAT: Final = "sparkus.tracker"
+_STATE_VERSION: Final = 1
+_NEVER: Final = JourneyProgress.NEVER
+_UNSET: Final = JourneyProgress.UNSET
+
+
+class Tracker:
+    """The live state of a program: update it with events, merge shards, snapshot it.
+
+    .. versionadded:: 0.1
+
+    The state is a :class:`~sparkus.model.JourneyProgress`: for every (participant, step) the
+    facts the :class:`~sparkus.model.StepState` rules need, and every participant's active days.
+    Each fact is a maximum (or minimum, or set union) over the events that bear on it, so
+
+    - :meth:`update` costs in proportion to the new events (vectorised, no Python loop per event);
+    - the same event applied twice, in one batch or two, or seen by two shards, counts once;
+    - events may arrive late and in any order: the final state is the same;
+    - :meth:`merge` of trackers fed disjoint or overlapping parts of a stream equals one
+      tracker fed all of it, exactly.
+
+    Event ids are not stored (an event's effect depends on its content only): a producer must
+    not reuse an id for different content, and a correction is a new event.
+
+    Parameters
+    ----------
+    program : Program
+        The program: its name and ``min_group_size`` go into every snapshot.
+    schedule : JourneySchedule
+        Everyone's journey (:func:`~sparkus.model.schedule_journeys`).
+    groups : mapping of str to array-like, optional
+        Groupings to report by (department, level, support type, cohort...): one label per
+        participant, in the schedule's row order.
+    window_days : int, default 14
+        A participant is *active* with any activity in the last `window_days` days.
+    pre_step, post_step : str
+        The steps whose completion scores (the ``value`` of ``step_completed`` events) give
+        development progress: ``post - pre`` per participant. Defaults ``"self-assessment"``
+        and ``"checkpoint-final"``, the default journey's first assessment and last checkpoint.
+    level : float, default 0.95
+        Confidence level of the progress intervals.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from sparkus.datasets import synthetic_org
+    >>> from sparkus.model import schedule_journeys
+    >>> from sparkus.metrics import Tracker
+    >>> from sparkus.datasets import simulate_events
+    >>> org = synthetic_org(300, seed=1)
+    >>> ids = org.population["id"]
+    >>> schedule = schedule_journeys(org.program.journey, ids, ["coaching"] * len(ids),
+    ...                              start=dt.datetime(2027, 1, 4, tzinfo=dt.UTC))
+    >>> events = simulate_events(schedule, rng=0)
+    >>> tracker = Tracker(org.program, schedule,
+    ...                   groups={"department": org.population.decode("department")})
+    >>> tracker.update(events)
+    EventCheck(n=9276, accepted=9276, rejected=0)
+    >>> snap = tracker.snapshot(as_of=dt.datetime(2027, 4, 1, tzinfo=dt.UTC))
+    >>> snap.totals["participants"], snap.totals["active"], round(snap.totals["nps"], 1)
+    (300, 249, 30.2)
+    >>> [(s["group"], s["reason"]) for s in snap.suppressed]
+    [('Executive Office', '1 participant, fewer than 5'), ('People', 'complementary: protects Executive Office')]
+    """
+
+    def __init__(
+        self,
+        program: Program,
+        schedule: JourneySchedule,
+        *,
+        groups: Mapping[str, npt.ArrayLike] | None = None,
+        window_days: int = 14,
+        pre_step: str = "self-assessment",
+        post_step: str = "checkpoint-final",
+        level: float = 0.95,
+    ) -> None:
+        _tracker_iv(program, schedule, groups, window_days, pre_step, post_step, level)
+        self._start(program, schedule, window_days, pre_step, post_step, level)
+        for name, labels in (groups or {}).items():
+            names, codes = distinct_groups(np.asarray(labels))
+            self.groups[name] = ([str(g) for g in names], codes)
+
+    def _start(self, program: Program, schedule: JourneySchedule, window_days: int,
+               pre_step: str, post_step: str, level: float) -> None:  # fmt: skip
+        """Set checked options, no groupings and an empty state."""
+        self.program = program
+        self.schedule = schedule
+        self.window_days = int(window_days)
+        self.pre_step = pre_step
+        self.post_step = post_step
+        self.level = float(level)
+        self.groups: dict[str, tuple[list[str], npt.NDArray[np.intp]]] = {}
+        self.progress = JourneyProgress(schedule)
+
+    def __repr__(self) -> str:
+        return (
+            f"Tracker(program={self.program.name!r}, participants={len(self.schedule)}, "
+            f"groupings={list(self.groups)})"
+        )
+
+    # -- state -----------------------------------------------------------------------------
+
+    def update(self, events: object) -> EventCheck:
+        """Apply a batch of events; return what was accepted and each refused event.
+
+        The accepted events are applied and the refused ones are not: the tracker ends as if
+        only the good events had arrived. Call ``.raise_for_rejected()`` on the result to
+        turn refusals into a :class:`~sparkus.SchemaError`.
+
+        Parameters
+        ----------
+        events : EventTable, mapping, or iterable of Event
+            The batch: a table, columns (a mapping or a DataFrame), or records (see :func:`~sparkus.model.check_events` for the checks).
+
+        Returns
+        -------
+        EventCheck
+        """
+        check = check_events(self.schedule, events)
+        self.progress.apply(check)
+        return check
+
+    def _config(self) -> dict[str, Any]:
+        return {
+            "program": self.program.name,
+            "min_group_size": self.program.min_group_size,
+            "schedule": self.schedule.fingerprint,
+            "window_days": self.window_days,
+            "pre_step": self.pre_step,
+            "post_step": self.post_step,
+            "level": self.level,
+            "groups": {k: v[0] for k, v in self.groups.items()},
+        }
+
+    def _same_config(self, other: Tracker) -> bool:
+        return self._config() == other._config() and all(
+            np.array_equal(self.groups[k][1], other.groups[k][1]) for k in self.groups
+        )
+
+    def merge(self, other: Tracker) -> Tracker:
+        """A new tracker holding the events of both: exact, commutative and associative.
+
+        Raises
+        ------
+        SchemaError
+            If the two trackers differ in program, schedule, groupings or options.
+        """
+        given: object = other
+        if not isinstance(given, Tracker) or not self._same_config(given):
+            msg = "is not a tracker of the same program, schedule, groupings and options"
+            raise SchemaError([Problem(("other",), msg)])
+        out = self._empty_like()
+        out.progress = self.progress.merge(given.progress)
+        return out
+
+    def _empty_like(self) -> Tracker:
+        out = Tracker.__new__(Tracker)
+        out._start(self.program, self.schedule, self.window_days, self.pre_step,
+                   self.post_step, self.level)  # fmt: skip
+        out.groups = self.groups
+        return out
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Tracker):
+            return NotImplemented
+        return self._same_config(other) and self.progress == other.progress
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def save(self, file: str | os.PathLike[str] | io.IOBase) -> None:
+        """Write the state to a numpy ``.npz`` file (arrays, plus the options as JSON).
+
+        The schedule and program are not written: :meth:`load` takes them again and checks
+        the schedule's fingerprint.
+        """
+        arrays = {f"state_{k}": v for k, v in self.progress.arrays().items()}
+        arrays.update({f"group_{i}": v[1] for i, v in enumerate(self.groups.values())})
+        meta = {"format": _STATE_FORMAT, "version": _STATE_VERSION, **self._config(),
+                "grouping_names": list(self.groups)}  # fmt: skip
+        np.savez(file, meta=np.array(json.dumps(meta)), **arrays)  # type: ignore[arg-type]
+
+    @classmethod
+    def load(cls, file: str | os.PathLike[str] | io.IOBase, program: Program,
+             schedule: JourneySchedule) -> Tracker:  # fmt: skip
+        """Read a state written by :meth:`save`.
+
+        Raises
+        ------
+        SchemaError
+            If the file is not a tracker state, or was saved for another program or schedule.
+        """
+        with np.load(file, allow_pickle=False) as data:
+            try:
+                meta = json.loads(str(data["meta"]))
+            except (KeyError, ValueError):
+                raise SchemaError([Problem(("file",), "is not a saved Tracker")]) from None
+            if meta.get("format") != _STATE_FORMAT or meta.get("version") != _STATE_VERSION:
+                raise SchemaError([Problem(("file",), "is not a saved Tracker (version 1)")])
+            options = (meta["window_days"], meta["pre_step"], meta["post_step"], meta["level"])
+            _tracker_iv(program, schedule, None, *options)
+            if meta["schedule"] != schedule.fingerprint:
+                msg = "differs from the one the state was saved with"
+                raise SchemaError([Problem(("schedule",), msg)])
+            if meta["program"] != program.name or meta["min_group_size"] != program.min_group_size:
+                raise SchemaError([Problem(("program",), f"is not {meta['program']!r} as saved")])
+            out = cls.__new__(cls)
+            out._start(program, schedule, *options)
+            for i, name in enumerate(meta["grouping_names"]):
+                out.groups[name] = (list(meta["groups"][name]), data[f"group_{i}"].astype(np.intp))
+            arrays = {k[len("state_") :]: data[k] for k in data.files if k.startswith("state_")}
+        out.progress = JourneyProgress.from_arrays(schedule, arrays)
+        return out
+
+    # -- figures ---------------------------------------------------------------------------
+
+    def latest(self) -> dt.datetime | None:
+        """The time of the latest event applied (None before any)."""
+        p = self.progress
+        candidates = [int(a.max()) for a in (p.rating_time, p.score_time, p.moved_time)
+                      if len(a) and a.max() != _UNSET]  # fmt: skip
+        if len(p.status) and p.status.max() != _UNSET:
+            candidates.append(int(p.status.max()) >> 2)
+        done = p.first_done[p.first_done != _NEVER]
+        if len(done):
+            candidates.append(int(done.max()))
+        if p.active.size:
+            word_or = np.bitwise_or.reduce(p.active, axis=0)
+            used = np.flatnonzero(word_or)
+            if len(used):
+                w = int(used[-1])
+                last_day = w * 64 + int(word_or[w]).bit_length() - 1
+                end = (self.schedule.epoch_day + last_day + 1) * SECONDS_PER_DAY - 1
+                candidates.append(end)
+        return None if not candidates else dt.datetime.fromtimestamp(max(candidates), dt.UTC)
+
+    def step_states(
+        self, as_of: dt.datetime | None = None
+    ) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.datetime64]]:
+        """Every slot's :class:`~sparkus.model.StepState` and due date (schedule slot order)."""
+        return self.progress.states(None if as_of is None else seconds(as_of))
+
+    def snapshot(
+        self,
+        as_of: dt.datetime | None = None,
+        *,
+        impact: Estimate | Mapping[str, Any] | None = None,
+        roi: ROIResult | Mapping[str, Any] | None = None,
+    ) -> Dashboard:
+        """The dashboard at `as_of`, with the privacy rule applied.
+
+        Completions, activity, due and overdue steps count up to `as_of`; the other step
+        states reflect every event received (take `as_of` at or after the latest event).
+
+        Privacy: every grouped figure describes at least ``program.min_group_size`` people.
+        Per grouping, groups with fewer participants are hidden, and further groups, smallest
+        first, until the hidden ones hold at least that many people in at least two groups
+        (complementary suppression), so no hidden group can be
+        recovered by subtracting shown groups from a total. The same rule runs again for
+        each figure on the people it describes (those enrolled, with steps due, who rated, with
+        a pre and a post score). A total over fewer than the minimum is withheld, as is a
+        funnel row or a day of the series describing fewer. Groupings are published
+        independently; do not configure one grouping that refines another (department and
+        department-by-level), whose differences could reveal a cell.
+
+        Parameters
+        ----------
+        as_of : datetime, optional
+            An aware datetime; default the latest event applied.
+        impact : Estimate or mapping, optional
+            An impact estimate to include (e.g. :func:`~sparkus.metrics.ancova`'s result), or
+            the dashboard document's ``impact`` object: method, estimate, ci, level, n and
+            pvalue.
+        roi : ROIResult or mapping, optional
+            A return on investment to include (:func:`~sparkus.metrics.roi`'s result), or the
+            document's ``roi`` object: roi_percent, bcr, ci, level and currency.
+
+        Returns
+        -------
+        Dashboard
+
+        Raises
+        ------
+        SchemaError
+            If `as_of` is not an aware datetime, or `impact` or `roi` is not one of the
+            accepted kinds or, as a mapping, does not fit the dashboard contract (each problem
+            named by its path, e.g. ``impact.ci``).
+        """
+        at, figures, returns = self._snapshot_iv(as_of, impact, roi)
+        return dashboard_at(self, at, figures, returns)
+
+    def _snapshot_iv(
+        self, as_of: object, impact: object, roi: object
+    ) -> tuple[int, Impact | None, Roi | None]:
+        """The moment on the tracker's clock, and the impact and ROI as the document's records."""
+        moment = as_of if as_of is not None else self.latest()
+        if moment is None:
+            moment = EPOCH + dt.timedelta(days=self.schedule.epoch_day)
+        if not isinstance(moment, dt.datetime) or moment.utcoffset() is None:
+            msg = f"expected an aware datetime, got {describe(moment)}"
+            raise SchemaError([Problem(("as_of",), msg)])
+        return seconds(moment), as_impact(impact), as_roi(roi)
+
+
+def _tracker_iv(program: object, schedule: object, groups: object, window_days: object,
+                pre_step: object, post_step: object, level: object) -> None:  # fmt: skip
+    problems = []
+    if not isinstance(program, Program):
+        problems.append(Problem(("program",), f"expected a Program, got {describe(program)}"))
+    if not isinstance(schedule, JourneySchedule):
+        problems.append(
+            Problem(("schedule",), f"expected a JourneySchedule, got {describe(schedule)}")
+        )
+        raise SchemaError(problems)
+    n = len(schedule)
+    if groups is not None:
+        if not isinstance(groups, Mapping):
+            problems.append(Problem(("groups",), f"expected a mapping, got {describe(groups)}"))
+        else:
+            for name, labels in groups.items():
+                array = np.asarray(labels)
+                if not isinstance(name, str) or not name:
+                    problems.append(Problem(("groups",), f"grouping names are text, got {name!r}"))
+                elif array.shape != (n,):
+                    msg = f"expected {n} labels (one per participant), got shape {array.shape}"
+                    problems.append(Problem(("groups", name), msg))
+                elif array.dtype.kind == "O" and any(v is None for v in array.tolist()):
+                    problems.append(Problem(("groups", name), "holds None; label everyone"))
+    check_number(window_days, "window_days", low=1, integer=True, problems=problems)
+    steps = schedule.step_ids
+    for name, value in (("pre_step", pre_step), ("post_step", post_step)):
+        if value not in steps:
+            problems.append(Problem((name,), f"{value!r} is not a step of the template "
+                                             f"(its steps: {', '.join(steps)})"))  # fmt: skip
+    check_number(level, "level", low=0.0, high=1.0, low_open=True, high_open=True,
+                 what="a confidence level", problems=problems)  # fmt: skip
+    if problems:
+        raise SchemaError(problems)

@@ -1,0 +1,108 @@
+"""The dashboard's records: typed impact and ROI, one schema for the tracker and the reader."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from sparkus import SchemaError
+from sparkus.metrics import (
+    Benefit,
+    Cost,
+    Tracker,
+    ancova,
+    render_html,
+    roi,
+)
+from sparkus.metrics._tracking.reader import read_dashboard
+from sparkus.metrics._tracking.schema import Impact, Roi
+from tests.metrics.tracking.test_tracker import DEPARTMENTS, END, EVENTS, PROGRAM, SCHEDULE
+
+_RNG = np.random.default_rng(3)
+_PRE = _RNG.normal(3.0, 0.7, 200)
+_TREATED = _RNG.random(200) < 0.5
+_POST = 0.8 + 0.7 * _PRE + 0.35 * _TREATED + _RNG.normal(0.0, 0.4, 200)
+ESTIMATE = ancova(_POST, _PRE, _TREATED)
+RETURN = roi(Benefit.from_estimate("engagement", ESTIMATE, value=1_000.0, count=40),
+             Cost("fees", 20_000.0), rng=1, currency="EUR")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def tracker() -> Tracker:
+    tracker = Tracker(PROGRAM, SCHEDULE, groups={"department": DEPARTMENTS})
+    tracker.update(EVENTS)
+    return tracker
+
+
+def test_impact_and_roi_are_typed_records(tracker):
+    """An Estimate and an ROIResult become the dashboard's records, written as before."""
+    snap = tracker.snapshot(as_of=END, impact=ESTIMATE, roi=RETURN)
+    assert isinstance(snap.impact, Impact)
+    assert isinstance(snap.roi, Roi)
+    assert snap.impact.ci == ESTIMATE.ci
+    assert snap.roi.roi_percent == RETURN.roi
+    assert snap.roi.ci == RETURN.roi_ci
+    data = snap.to_dict()
+    assert data["impact"] == {
+        "method": ESTIMATE.method, "estimate": ESTIMATE.estimate,
+        "ci": [ESTIMATE.ci.low, ESTIMATE.ci.high], "level": 0.95, "n": ESTIMATE.n,
+        "pvalue": ESTIMATE.pvalue,
+    }  # fmt: skip
+    assert data["roi"] == {"roi_percent": RETURN.roi, "bcr": RETURN.bcr,
+                           "ci": list(RETURN.roi_ci), "level": 0.95, "currency": "EUR"}  # fmt: skip
+
+
+def test_mappings_are_read_into_the_same_records(tracker):
+    """The mappings accepted before still are, read into the records the typed results give."""
+    typed = tracker.snapshot(as_of=END, impact=ESTIMATE, roi=RETURN)
+    given = tracker.snapshot(as_of=END, impact=typed.to_dict()["impact"],
+                             roi=typed.to_dict()["roi"])  # fmt: skip
+    assert given.impact == typed.impact
+    assert given.roi == typed.roi
+    assert given.to_dict() == typed.to_dict()
+
+
+@pytest.mark.parametrize(
+    ("impact", "roi_given", "location", "fragment"),
+    [
+        ({"method": "x", "estimate": 1.0, "ci": [2.0, 1.0], "level": 0.95, "n": 5,
+          "pvalue": None}, None, "impact.ci", "low 2.0 is above high 1.0"),
+        ({"method": "x"}, None, "impact.estimate", "is required but missing"),
+        (None, {"roi_percent": 5.0, "bcr": 1.05, "ci": None, "level": 0.95, "currency": 3},
+         "roi.currency", "expected a string"),
+        ("big", None, "impact", "expected an Estimate or a mapping"),
+        (None, 12.0, "roi", "expected an ROIResult or a mapping"),
+    ],
+)  # fmt: skip
+def test_bad_impact_or_roi_is_refused_at_the_snapshot(tracker, impact, roi_given, location,
+                                                       fragment):  # fmt: skip
+    """A mapping that does not fit the contract is refused with the reader's message and path."""
+    with pytest.raises(SchemaError) as info:
+        tracker.snapshot(as_of=END, impact=impact, roi=roi_given)
+    assert any(
+        ".".join(map(str, p.path)) == location and fragment in p.message
+        for p in info.value.problems
+    ), info.value
+
+
+def test_a_dashboard_and_its_document_read_the_same(tracker):
+    """Reading a dashboard's document gives the dashboard's records; both render the same page."""
+    snap = tracker.snapshot(as_of=END, impact=ESTIMATE, roi=RETURN)
+    read = read_dashboard(snap.to_dict())
+    assert read.to_dict() == snap.to_dict()
+    assert read.totals == snap.totals
+    assert read.groups == snap.groups
+    assert render_html(snap) == render_html(snap.to_dict())
+
+
+def test_records_read_like_the_json_objects(tracker):
+    """Each record reads by its JSON key, as the dashboard's dicts did."""
+    snap = tracker.snapshot(as_of=END - dt.timedelta(days=60))
+    assert snap.totals["participants"] == snap.totals.participants
+    assert set(snap.totals) == set(snap.to_dict()["totals"])
+    row = snap.groups["department"][0]
+    assert row["progress"] is row.progress
+    assert isinstance(snap.engagement.series[0].date, dt.date)
+    assert snap.impact is None
