@@ -52,12 +52,24 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", "-p", "no:cacheprovider", f"--rootdir={plugin}", plugin, env=env)
 
 
+# The Markdown formatter and its plugins, as pinned in .pre-commit-config.yaml.
+_MDFORMAT = ("mdformat==1.0.0", "mdformat-myst==0.3.0", "mdformat-deflist==0.1.4")
+
+
+def _markdown_files() -> list[str]:
+    """The README and the MyST docs; the example plugin and changelog fragments are left alone."""
+    docs = sorted(str(p) for p in Path("docs").rglob("*.md") if "examples" not in p.parts
+                  and "_build" not in p.parts)  # fmt: skip
+    return ["README.md", *docs]
+
+
 @nox.session(default=True)
 def lint(session: nox.Session) -> None:
-    """Check style and common bugs with ruff, and spelling with codespell."""
-    session.install("ruff>=0.6", "codespell>=2.3")
+    """Check style and common bugs with ruff, Markdown with mdformat, spelling with codespell."""
+    session.install("ruff>=0.6", "codespell>=2.3", *_MDFORMAT)
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run("mdformat", "--check", "--wrap", "keep", "--number", *_markdown_files())
     session.run("codespell", "src", "docs", "README.md", "benchmarks", "tests")
 
 
