@@ -7,7 +7,8 @@ One module holds them so that a rule is written once and reads the same at every
 - **scalars and options**: :func:`is_real`, :func:`check_number`, :func:`check_choice`,
   :func:`check_level` (a confidence level) and :func:`check_rng` (the one ``rng=`` rule);
 - **arrays**: :func:`as_array`, the one intake for array-likes (lists, numpy, pandas, polars),
-  and the checks built on it: :func:`real_array`, :func:`vector`, :func:`named_matrix`,
+  :func:`align_rows`, which pairs the rows of several pandas inputs by index (never by
+  position when their indexes disagree), and the checks built on them: :func:`real_array`, :func:`vector`, :func:`named_matrix`,
   :func:`indicator`, :func:`cluster_codes` and :func:`same_length` for estimators of effects, and
   :func:`check_matrix`, :func:`check_labels`, :func:`check_sample_weight` and
   :func:`check_n_features` for fitted classifiers.
@@ -17,7 +18,7 @@ Every check raises :class:`~sparkus.SchemaError` naming the parameter (malformed
 that differ), never a bare numpy or Python exception. Scalar checks that run inside an ``_iv``
 helper collecting every problem take ``problems=``: they append to it instead of raising.
 
-Held whole (about 600 lines): it is one idea, the rules of input at the door, and a reader
+Held whole (about 650 lines): it is one idea, the rules of input at the door, and a reader
 looking for how any argument is checked should find every rule here.
 """
 
@@ -211,6 +212,59 @@ def as_array(value: object, name: str) -> npt.NDArray[Any]:
     except (TypeError, ValueError) as exc:
         msg = f"could not be read as an array ({exc}); pass a rectangular array-like"
         raise schema_error(name, msg) from None
+
+
+def _row_index(value: object) -> Any | None:
+    """The pandas index of a Series or DataFrame (recognised without importing pandas)."""
+    if not type(value).__module__.startswith("pandas"):
+        return None
+    index = getattr(value, "index", None)
+    return index if index is not None and hasattr(index, "is_unique") else None
+
+
+def align_rows(*inputs: tuple[str, object]) -> list[object]:
+    """Inputs that describe the same rows, with pandas inputs aligned by their index.
+
+    Each input is a pair ``(name, value)``. When two or more values are pandas Series or
+    DataFrames, the later ones are put in the row order of the first one's index; a pandas
+    index that does not hold the same unique labels as the first is a SchemaError naming both
+    inputs and some labels at fault: sparkus never pairs rows by position when the caller's
+    indexes say otherwise. Other values (lists, numpy arrays, polars, which has no index) are
+    paired by position, and returned as they were given.
+    """
+    values = [value for _, value in inputs]
+    indexed = [(k, name, idx) for k, (name, value) in enumerate(inputs)
+               if (idx := _row_index(value)) is not None]  # fmt: skip
+    if len(indexed) < 2:
+        return values
+    _, first, reference = indexed[0]
+    if not reference.is_unique:
+        raise schema_error(first, "has repeated index labels; give each row a unique label")
+    for k, name, index in indexed[1:]:
+        if index.equals(reference):
+            continue
+        if not index.is_unique:
+            raise schema_error(name, "has repeated index labels; give each row a unique label")
+        missing, extra = reference.difference(index), index.difference(reference)
+        if len(missing) or len(extra):
+            parts = []
+            if len(missing):
+                parts.append(f"lacks the labels {_labels_text(missing)} of `{first}`")
+            if len(extra):
+                parts.append(f"has the labels {_labels_text(extra)} that `{first}` lacks")
+            msg = (
+                f"its index does not match the index of `{first}`: it {' and '.join(parts)}; "
+                "pass inputs whose indexes hold the same rows (or pass numpy arrays to pair "
+                "rows by position)"
+            )
+            raise schema_error(name, msg)
+        values[k] = values[k].reindex(reference)  # type: ignore[attr-defined]
+    return values
+
+
+def _labels_text(labels: Any) -> str:
+    shown = ", ".join(repr(v) for v in list(labels[:5]))
+    return shown + (f", ... ({len(labels):,} in all)" if len(labels) > 5 else "")
 
 
 def _is_missing(value: object) -> bool:
