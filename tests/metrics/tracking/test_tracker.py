@@ -319,3 +319,26 @@ def test_simulator_is_deterministic_and_plausible():
     ratings = EVENTS.value[EVENTS.kind == 4]
     assert ratings.min() >= 0
     assert ratings.max() <= 10
+
+
+def _event_frame_columns() -> dict[str, object]:
+    kinds = [k.value for k in _kinds()]
+    return {
+        "id": EVENTS.id, "participant": EVENTS.participant, "kind": kinds,
+        "time": EVENTS.time.astype("datetime64[s]").astype("datetime64[ms]"),
+        "step": EVENTS.step, "value": EVENTS.value,
+    }  # fmt: skip
+
+
+def test_update_takes_pandas_and_polars_frames():
+    """A pandas DataFrame (any index) or a polars DataFrame of events updates the tracker."""
+    import pandas as pd
+    import polars as pl
+
+    columns = _event_frame_columns()
+    frame = pd.DataFrame(columns, index=np.arange(len(EVENTS))[::-1] * 3)
+    for table in (frame, pl.DataFrame(columns)):
+        tracker = _tracker()
+        check = tracker.update(table)
+        assert check.ok
+        assert tracker == ONE_PASS
