@@ -102,11 +102,31 @@ def test_non_ascii_text_is_written_as_is():
 
 
 def test_to_json_and_structure_reject_non_records():
-    """to_json and structure take sparkus records only (a TypeError otherwise)."""
-    with pytest.raises(TypeError, match="`obj` must be a sparkus record"):
+    """to_json and structure take sparkus records only (a SchemaError naming the argument)."""
+    with pytest.raises(SchemaError, match="obj: expected a sparkus record"):
         to_json({"id": "e1"})
-    with pytest.raises(TypeError, match="`cls` must be a sparkus record class"):
-        structure({"id": "e1"}, dict)
+    for cls in (dict, int, "Participant", None, tuple[int, ...], list[dict]):
+        with pytest.raises(SchemaError, match="cls: expected a sparkus record class"):
+            structure({"id": "e1"}, cls)  # type: ignore[arg-type]
+        with pytest.raises(SchemaError, match="cls: expected a sparkus record class"):
+            from_json("{}", cls)  # type: ignore[arg-type]
+    with pytest.raises(SchemaError, match="indent"):
+        to_json(Participant("e1", Level.MANAGER, "Sales", 2.0), indent="2")  # type: ignore[arg-type]
+    with pytest.raises(SchemaError, match="obj: expected a sparkus record"):
+        unstructure(object())
+
+
+def test_structure_reads_tuples_and_lists_of_records():
+    """``tuple[Record, ...]`` and ``list[Record]`` read a list, each item's problems at its index."""
+    data = [{**PERSON, "id": "a"}, {**PERSON, "id": "b"}]
+    people = structure(data, tuple[Participant, ...])
+    assert [p.id for p in people] == ["a", "b"]
+    assert isinstance(structure(data, list[Participant]), list)
+    with pytest.raises(SchemaError) as error:
+        structure([data[0], {**PERSON, "level": "boss"}, 3], list[Participant])
+    assert locations(error) == ["[1].level", "[2]"]
+    with pytest.raises(SchemaError, match="expected a list"):
+        structure({"a": 1}, tuple[Participant, ...])
 
 
 # -- bad input --------------------------------------------------------------------------------
@@ -315,6 +335,63 @@ def test_integers_are_not_read_as_floats_where_an_int_is_due():
     cost = structure(provider, Provider).cost_per_session
     assert cost == 100.0
     assert isinstance(cost, float)
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested more than 64 deep"),
+        ('{"a": ' * 65 + "1" + "}" * 65, "nested more than 64 deep"),
+        ('{"id": "e1",\n "tenure_years": ' + "9" * 5_000 + "}", "line 2, column 18"),
+        ('{"tenure_years": -' + "1" * 2_000 + ".5}", "1,000 characters"),
+        (b"\xff\xfe{}", "not UTF-8"),
+        (b'{"id": "e1", "department": "\xe9"}', "line 1, column 29"),
+        ('{"id": "e1", "id": "e2"}', "id: repeats a key"),
+        ('{"id": "e1", "attributes": {"a": 1, "b": 2, "a": 3}}', "attributes.a: repeats"),
+    ],
+)
+def test_hostile_json_is_a_schema_error_with_a_location(text, where):
+    """Deep nesting, huge numbers, bytes that are not UTF-8 and repeated keys are refused,
+    each with its line and column or JSON path, before any expensive work."""
+    with pytest.raises(SchemaError, match=where):
+        from_json(text, Participant)
+
+
+def test_json_limits_leave_valid_documents_alone():
+    """Nesting up to the limit, a long but bounded number, and UTF-8 bytes with a BOM read."""
+    record = from_json(("\ufeff" + person(tenure_years=2.5)).encode(), Participant)
+    assert record.tenure_years == 2.5
+    deep = '{"a": ' * 63 + "1" + "}" * 63
+    with pytest.raises(SchemaError, match="unknown field"):  # read, then refused by the schema
+        from_json(deep, Participant)
+    assert from_json(person(tenure_years=float("1" * 300)), Participant).tenure_years > 1e299
+    with pytest.raises(SchemaError, match="text: expected JSON text"):
+        from_json(None, Participant)  # type: ignore[arg-type]
+
+
+@given(st.one_of(st.text(max_size=200), st.binary(max_size=200)))
+def test_from_json_never_raises_anything_but_schema_error(text):
+    """Any text or bytes at all: a record, or a SchemaError; never another exception."""
+    try:
+        from_json(text, Participant)
+    except SchemaError:
+        pass
+
+
+_JSON_ATOMS = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=10)
+)
+
+
+@given(st.recursive(_JSON_ATOMS, lambda inner: st.lists(inner, max_size=4)
+                    | st.dictionaries(st.sampled_from(list(PERSON) + ["x"]), inner, max_size=5),
+                    max_leaves=20))  # fmt: skip
+def test_from_json_of_any_json_value_is_a_record_or_a_schema_error(value):
+    """Any JSON document (records' keys included): a record, or a SchemaError."""
+    try:
+        from_json(json.dumps(value), Participant)
+    except SchemaError:
+        pass
 
 
 def test_huge_integer_in_json_is_a_schema_error():
