@@ -115,5 +115,5 @@ def test_int_ids_of_any_width_are_kept():
 def test_events_that_are_not_a_table():
     """Anything that is not a table, columns or records is a SchemaError naming `events`."""
     for bad in (5, "events", None, {"id": 5}):
-        with pytest.raises(SchemaError, match="events|id"):
+        with pytest.raises(SchemaError, match=r"events|id"):
             check_events(SCHEDULE, bad)

@@ -1,5 +1,6 @@
 """JSON in and out: round trips, and every problem of bad input reported with its path."""
 
+import contextlib
 import datetime as dt
 import json
 
@@ -372,10 +373,8 @@ def test_json_limits_leave_valid_documents_alone():
 @given(st.one_of(st.text(max_size=200), st.binary(max_size=200)))
 def test_from_json_never_raises_anything_but_schema_error(text):
     """Any text or bytes at all: a record, or a SchemaError; never another exception."""
-    try:
+    with contextlib.suppress(SchemaError):
         from_json(text, Participant)
-    except SchemaError:
-        pass
 
 
 _JSON_ATOMS = st.one_of(
@@ -384,14 +383,12 @@ _JSON_ATOMS = st.one_of(
 
 
 @given(st.recursive(_JSON_ATOMS, lambda inner: st.lists(inner, max_size=4)
-                    | st.dictionaries(st.sampled_from(list(PERSON) + ["x"]), inner, max_size=5),
+                    | st.dictionaries(st.sampled_from([*PERSON, "x"]), inner, max_size=5),
                     max_leaves=20))  # fmt: skip
 def test_from_json_of_any_json_value_is_a_record_or_a_schema_error(value):
     """Any JSON document (records' keys included): a record, or a SchemaError."""
-    try:
+    with contextlib.suppress(SchemaError):
         from_json(json.dumps(value), Participant)
-    except SchemaError:
-        pass
 
 
 def test_huge_integer_in_json_is_a_schema_error():

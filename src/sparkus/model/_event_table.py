@@ -20,7 +20,14 @@ import numpy.typing as npt
 from sparkus._checks import describe, rows_text
 from sparkus._errors import Problem, SchemaError
 from sparkus.model._enums import EventKind, StepKind
-from sparkus.model._intake import aligned, column, column_names, finite_or_nan, id_column, is_missing
+from sparkus.model._intake import (
+    aligned,
+    column,
+    column_names,
+    finite_or_nan,
+    id_column,
+    is_missing,
+)
 from sparkus.model._records import Event
 
 __all__ = [
@@ -191,7 +198,9 @@ class EventTable:
             )
         ]
         if problems:
-            problems.append(Problem((), "build a table with EventTable.from_columns or from_records"))
+            problems.append(
+                Problem((), "build a table with EventTable.from_columns or from_records")
+            )
             raise SchemaError(problems)
         lengths = {name: len(getattr(self, name)) for name in _FIELD_KINDS}
         if len(set(lengths.values())) > 1:

@@ -67,8 +67,11 @@ def column_names(table: object) -> list[str]:
 
 
 def aligned(table: Any, names: list[str]) -> dict[str, object]:
-    """The columns `names` of `table`; pandas columns with different indexes are aligned by
-    index, or refused naming both (never paired by position)."""
+    """The columns `names` of `table`, pandas columns aligned by index.
+
+    pandas columns with different indexes are aligned, or refused naming both (never paired by
+    position).
+    """
     values = align_rows(*((name, table[name]) for name in names))
     return dict(zip(names, values, strict=True))
 

@@ -39,7 +39,7 @@ MAX_NUMBER_LENGTH: Final = 1_000
 # A string (closed or not, escapes skipped in one pass) or a number.
 _STRING: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)
 _TOKEN: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]', re.DOTALL)
-_LONG_NUMBER: Final = re.compile(r"-?[0-9.eE+-]{%d,}" % (MAX_NUMBER_LENGTH + 1))
+_LONG_NUMBER: Final = re.compile(rf"-?[0-9.eE+-]{{{MAX_NUMBER_LENGTH + 1},}}")
 
 
 def _fail(message: str, path: tuple[PathSegment, ...] = ()) -> SchemaError:
