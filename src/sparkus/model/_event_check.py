@@ -89,6 +89,8 @@ class Encoded:
     time: IntArray
     value: FloatArray
     source: IntArray
+    schedule: str = ""
+    """The fingerprint of the schedule the events were checked against."""
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -426,7 +428,7 @@ def _check(schedule: JourneySchedule, table: EventTable) -> EventCheck:
     good = np.flatnonzero(~bad)
     encoded = Encoded(
         row=row[good], slot=slot[good], kind=table.kind[good], time=table.time[good],
-        value=value[good], source=good,
+        value=value[good], source=good, schedule=schedule.fingerprint,
     )  # fmt: skip
     return EventCheck(n, len(good), tuple(rejected), encoded=encoded)
 
