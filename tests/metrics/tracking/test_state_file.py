@@ -106,11 +106,11 @@ def test_members_missing_or_extra():
     """An archive without a member, or with one more, is refused naming the member."""
     members = _members(_saved())
     del members["state_rating.npy"]
-    with pytest.raises(SchemaError, match="lacks state_rating.npy"):
+    with pytest.raises(SchemaError, match=r"lacks state_rating.npy"):
         _load(_archive(members))
     members = _members(_saved())
     members["payload.npy"] = _npy(np.zeros(3))
-    with pytest.raises(SchemaError, match="unexpected members payload.npy"):
+    with pytest.raises(SchemaError, match=r"unexpected members payload.npy"):
         _load(_archive(members))
     members = _members(_saved())
     del members["meta.npy"]
@@ -190,11 +190,11 @@ def test_huge_declared_shape_is_refused_before_allocation():
         header, {"descr": "<f8", "fortran_order": False, "shape": (10**9,)}
     )
     members["state_rating.npy"] = header.getvalue() + bytes(8 * SCHEDULE.n_slots)
-    with pytest.raises(SchemaError, match="state_rating.npy' is not a numpy array"):
+    with pytest.raises(SchemaError, match=r"state_rating.npy' is not a numpy array"):
         _load(_archive(members))
     broken = header.getvalue().replace(b"(1000000000,)", b"(99999, }    ")
     members["state_rating.npy"] = broken + bytes(8 * SCHEDULE.n_slots)
-    with pytest.raises(SchemaError, match="state_rating.npy' is not a numpy array"):
+    with pytest.raises(SchemaError, match=r"state_rating.npy' is not a numpy array"):
         _load(_archive(members))
 
 
@@ -235,7 +235,7 @@ def test_saved_for_another_program_or_options():
         _load(_archive(members))
     meta["window_days"], meta["level"] = 7, "high"
     members["meta.npy"] = _npy(np.array(json.dumps(meta)))
-    with pytest.raises(SchemaError, match="meta.level"):
+    with pytest.raises(SchemaError, match=r"meta.level"):
         _load(_archive(members))
 
 
