@@ -37,7 +37,8 @@ from sparkus.model._event_table import (
     EventTable,
     as_event_table,
 )
-from sparkus.model._journeys import JourneySchedule, string_keys
+from sparkus.model._journeys import JourneySchedule
+from sparkus.model._schedule_input import string_keys
 
 __all__ = ["Encoded", "EventCheck", "RejectedEvent", "check_events"]
 

@@ -29,6 +29,7 @@ __all__ = [
     "finite_or_nan",
     "id_column",
     "is_missing",
+    "text_column",
 ]
 
 INT64_MAX: Final = int(np.iinfo(np.int64).max)
@@ -141,6 +142,27 @@ def id_column(
         ["" if is_missing(v) else v if isinstance(v, str) else str(int(v)) for v in items],
         dtype=str,
     )
+
+
+def text_column(values: object, name: str, *, what: str = "ids") -> npt.NDArray[np.str_]:
+    """A column of text as a numpy string array, missing cells as ``""``.
+
+    Anything else (numbers, bools, bytes, dates) is a SchemaError naming `name` and its rows.
+    """
+    array = column(values, name)
+    kind = array.dtype.kind
+    if kind == "U":
+        return array
+    items = array.tolist()
+    if kind == "O":
+        bad = [i for i, v in enumerate(items) if not (isinstance(v, str) or is_missing(v))]
+    else:
+        bad = list(range(len(items)))
+    if bad:
+        msg = (f"expected {what} as text, got {describe(items[bad[0]])} in "
+               f"{rows_text(np.array(bad, np.int64))}; convert them with str() first")  # fmt: skip
+        raise SchemaError([Problem((name,), msg)])
+    return np.array(["" if is_missing(v) else v for v in items], dtype=str)
 
 
 def finite_or_nan(value: object) -> float:

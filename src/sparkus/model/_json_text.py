@@ -115,8 +115,10 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     if len(out) == len(pairs):
         return out
     marked = _Repeated(out)
-    seen: set[str] = set()
-    marked.repeated = tuple(dict.fromkeys(k for k, _ in pairs if k in seen or seen.add(k)))
+    counts: dict[str, int] = {}
+    for key, _ in pairs:
+        counts[key] = counts.get(key, 0) + 1
+    marked.repeated = tuple(k for k, c in counts.items() if c > 1)
     return marked
 
 

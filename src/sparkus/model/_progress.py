@@ -34,7 +34,8 @@ from sparkus.model._event_table import (
     SCORED_STEPS,
     SKIPPED,
 )
-from sparkus.model._journeys import SECONDS_PER_DAY, JourneySchedule, StepState
+from sparkus.model._journeys import JourneySchedule, StepState
+from sparkus.model._schedule_input import SECONDS_PER_DAY
 
 __all__ = ["JourneyProgress"]
 
@@ -239,7 +240,7 @@ class JourneyProgress:
             if name not in arrays:
                 problems.append(Problem((name,), "is missing"))
                 continue
-            value = arrays[name]
+            value: object = arrays[name]
             mine = getattr(out, name)
             if (
                 not isinstance(value, np.ndarray)

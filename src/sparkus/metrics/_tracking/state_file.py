@@ -41,13 +41,13 @@ _META_PER_PARTICIPANT: Final = 4_096
 _ARRAYS: Final = ("first_done", "status", "moved_time", "moved_days", "rating_time", "rating",
                   "score_time", "score", "active")  # fmt: skip
 
-FileArg = str | os.PathLike[str] | IO[bytes]
+FileArg = str | os.PathLike[str] | IO[bytes] | io.IOBase
 
 
 def file_name(file: object) -> str:
     """The path of `file` as text, or its ``name``, for messages."""
     if isinstance(file, str | os.PathLike):
-        return os.fspath(file)  # type: ignore[arg-type]
+        return os.fspath(file)
     return str(getattr(file, "name", "the file object"))
 
 

@@ -329,6 +329,11 @@ class Tracker:
         independently; do not configure one grouping that refines another (department and
         department-by-level), whose differences could reveal a cell.
 
+        The engagement series runs from the first journey's start to `as_of`, or to the last
+        day events are accepted (the last journey's end plus follow-up) if that comes first:
+        a far `as_of` (a mistyped year) gives the dashboard at the schedule's end, at the cost
+        of the schedule's own span.
+
         Parameters
         ----------
         as_of : datetime, optional
@@ -365,6 +370,11 @@ class Tracker:
         if not isinstance(moment, dt.datetime) or moment.utcoffset() is None:
             msg = f"expected an aware datetime, got {describe(moment)}"
             raise SchemaError([Problem(("as_of",), msg)])
+        try:
+            moment.astimezone(dt.UTC)
+        except OverflowError:
+            msg = f"{moment.isoformat()} is past the last moment of year 9999 in UTC"
+            raise SchemaError([Problem(("as_of",), msg)]) from None
         return seconds(moment), as_impact(impact), as_roi(roi)
 
 
