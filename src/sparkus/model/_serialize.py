@@ -211,7 +211,7 @@ def _make_record_hook(cls: type[Any]) -> _Hook:
                     )
             check_partial = getattr(cls, "_check_partial", None)
             if check_partial is not None:
-                problems.extend(check_partial({**kwargs, **partial}))
+                problems.extend(check_partial({**kwargs, **partial}, value))
             order = {name: i for i, name in enumerate(f.name for f in fields)}
             problems.sort(key=lambda p: order.get(str(p.path[0]), len(order)) if p.path else -1)
             raise SchemaError(problems)
