@@ -23,7 +23,7 @@ import numpy.typing as npt
 from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
 from sparkus._fields import language, text
-from sparkus.model._enums import Goal, Level
+from sparkus.model._enums import Goal, Level, unknown_label
 from sparkus.model._records import Participant
 
 __all__ = ["CORE", "Column", "ColumnKind", "read_columns", "record_columns"]
@@ -342,6 +342,8 @@ def _category(
         if fixed is not None:
             if isinstance(value, str) and value in fixed:
                 return value, None
+            if fixed == _LEVELS:
+                return None, unknown_label(value, Level)
             return None, f"{value!r} is not one of {', '.join(fixed)}"
         if _text_key(value) is None:
             return None, f"expected a non-empty string, got {describe(value)}"
@@ -369,7 +371,7 @@ def _tuples(
             return None, f"expected a list of strings, got {describe(value)}"
         for item in items:
             if fixed is not None and item not in fixed:
-                return None, f"{item!r} is not one of {', '.join(fixed)}"
+                return None, unknown_label(item, Goal)
             if fixed is None and (found := language(item)):
                 return None, found[0].message
         if len(set(items)) != len(items):

@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from sparkus._checks import as_array, describe, rows_text
 from sparkus._errors import Problem, SchemaError
-from sparkus.model._enums import SupportType
+from sparkus.model._enums import SupportType, unknown_label
 from sparkus.model._intake import id_column
 from sparkus.model._records import Journey, JourneyTemplate
 from sparkus.model._schedule_input import (
@@ -37,6 +37,13 @@ __all__ = ["JourneySchedule", "StepState", "schedule_journeys"]
 IntArray: TypeAlias = npt.NDArray[np.int64]
 _SUPPORTS: Final = SUPPORTS
 _MAX_SHOWN: Final = 10
+
+
+def _refuse(cls: type[enum.Enum], value: object) -> Any:
+    raise SchemaError([Problem((cls.__name__,), unknown_label(value, cls))])
+
+
+_missing = classmethod(_refuse)
 
 
 class StepState(enum.Enum):
@@ -71,6 +78,8 @@ class StepState(enum.Enum):
     >>> [s.value for s in StepState]
     ['scheduled', 'completed', 'missed', 'skipped', 'rescheduled']
     """
+
+    _missing_ = _missing
 
     SCHEDULED = "scheduled"
     COMPLETED = "completed"

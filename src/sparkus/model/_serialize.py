@@ -19,7 +19,8 @@ import cattrs
 
 from sparkus._checks import check_number, describe
 from sparkus._errors import PathSegment, Problem, SchemaError
-from sparkus._fields import FrozenMapping, ItemsCheck, field_check, not_one_of
+from sparkus._fields import FrozenMapping, ItemsCheck, field_check
+from sparkus.model._enums import unknown_label
 from sparkus.model._json_text import load_json
 
 __all__ = ["from_json", "json_text", "structure", "to_json", "unstructure"]
@@ -78,7 +79,7 @@ def _structure_enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
     try:
         return cls(value)
     except ValueError:
-        raise _fail(not_one_of(value, cls)) from None
+        raise _fail(unknown_label(value, cls)) from None
 
 
 def _hook(cls: Any) -> _Hook:
