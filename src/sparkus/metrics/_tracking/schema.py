@@ -222,8 +222,9 @@ class Point(Entry):
 
     def __attrs_post_init__(self) -> None:
         rules = _Rules(self)
-        if not isinstance(self.date, dt.date):
-            rules.fail("date", f"expected a datetime.date, got {describe(self.date)}")
+        date: object = self.date
+        if not isinstance(date, dt.date):
+            rules.fail("date", f"expected a datetime.date, got {describe(date)}")
         rules.at_most("active", rules.count("active"), rules.count("enrolled"), "enrolled")
         rules.done()
 
@@ -299,8 +300,9 @@ class GroupRow(Entry):
         rules = _Rules(self)
         rules.text("group")
         _figures(rules)
-        if self.progress is not None and not isinstance(self.progress, Progress):
-            rules.fail("progress", f"expected a Progress or None, got {describe(self.progress)}")
+        progress: object = self.progress
+        if progress is not None and not isinstance(progress, Progress):
+            rules.fail("progress", f"expected a Progress or None, got {describe(progress)}")
         rules.done()
 
 
@@ -467,10 +469,12 @@ class Dashboard(Result):
                 rules.fail("as_of", f"expected an ISO 8601 time with a UTC offset, got "
                                     f"{self.as_of!r}")  # fmt: skip
         rules.count("min_group_size", nullable=False, minimum=1)
-        parts = {"totals": Totals, "engagement": Engagement, "impact": Impact, "roi": Roi}
+        parts: dict[str, type[Entry]] = {"totals": Totals, "engagement": Engagement,
+                                         "impact": Impact, "roi": Roi}  # fmt: skip
         for name, kind in parts.items():
-            value = getattr(self, name)
-            if not isinstance(value, kind) and not (value is None and name in ("impact", "roi")):
+            value: object = getattr(self, name)
+            optional = name in ("impact", "roi")
+            if not (isinstance(value, kind) or (optional and value is None)):
                 rules.fail(name, f"expected a {kind.__name__}, got {describe(value)}")
         for name, kind in (("funnel", Step), ("suppressed", Suppressed)):
             value = getattr(self, name)
