@@ -25,7 +25,12 @@ def _code(kind: EventKind) -> int:
 
 
 def _simulate_iv(
-    schedule: object, readiness: object, as_of: object, rates: dict[str, object], rng: object
+    schedule: object,
+    readiness: object,
+    as_of: object,
+    rates: dict[str, object],
+    rng: object,
+    encoded: object,
 ) -> np.random.Generator:
     problems: list[Problem] = []
     if not isinstance(schedule, JourneySchedule):
@@ -46,6 +51,8 @@ def _simulate_iv(
         problems.append(Problem(("as_of",), f"expected an aware datetime, got {describe(as_of)}"))
     for name, value in rates.items():
         check_number(value, name, low=0.0, high=1.0, what="a rate", problems=problems)
+    if not isinstance(encoded, bool):
+        problems.append(Problem(("encoded",), f"expected True or False, got {describe(encoded)}"))
     generator = check_rng(rng, problems=problems)
     if problems:
         raise SchemaError(problems)
@@ -99,7 +106,9 @@ def simulate_events(
     Raises
     ------
     SchemaError
-        For malformed arguments.
+        For malformed arguments (naming each): a schedule that is not one, readiness that is
+        not one finite number per participant, a naive `as_of`, rates outside [0, 1], an
+        `rng` that is not a seed or generator, an `encoded` that is not a bool.
 
     Examples
     --------
@@ -116,7 +125,7 @@ def simulate_events(
     True
     """
     rates: dict[str, object] = {"duplicate_rate": duplicate_rate, "late_rate": late_rate}
-    gen = _simulate_iv(schedule, readiness, as_of, rates, rng)
+    gen = _simulate_iv(schedule, readiness, as_of, rates, rng, encoded)
     n, steps = len(schedule), schedule.template.steps
     duration = schedule.template.duration_days
     latent = gen.standard_normal(n) if readiness is None else np.asarray(readiness, dtype=float)

@@ -24,6 +24,7 @@ from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
 from sparkus._fields import language, text
 from sparkus.model._enums import Goal, Level, unknown_label
+from sparkus.model._intake import is_missing
 from sparkus.model._records import Participant
 
 __all__ = ["CORE", "Column", "ColumnKind", "read_columns", "record_columns"]
@@ -108,7 +109,7 @@ class _Collector:
 
 
 def _is_missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    return is_missing(value)
 
 
 def _as_array(name: str, values: object) -> np.ndarray[Any, Any]:

@@ -16,6 +16,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table
 from sparkus.model._event_table import (
@@ -265,8 +266,10 @@ def check_events(schedule: JourneySchedule, events: object) -> EventCheck:
     Raises
     ------
     SchemaError
-        Only for a batch that cannot be read at all (a missing column, columns of different
-        lengths); problems with single events are reported in the result.
+        If `schedule` is not a :class:`JourneySchedule`, or for a batch that cannot be read
+        at all (a missing column, columns of different lengths, a column of the wrong type,
+        ids that are neither text nor 64-bit integers, pandas columns whose indexes differ);
+        problems with single events are reported in the result.
 
     Examples
     --------
@@ -288,6 +291,10 @@ def check_events(schedule: JourneySchedule, events: object) -> EventCheck:
       events[1].participant: 'e9' is not a participant of the schedule (event id 'a2')
       events[2].value: a rating must be between 0 and 10, got 11 (event id 'a3')
     """
+    given: object = schedule
+    if not isinstance(given, JourneySchedule):
+        msg = f"expected a JourneySchedule, got {describe(given)}"
+        raise SchemaError([Problem(("schedule",), msg)])
     table = as_event_table(events)
     return _check(schedule, table)
 

@@ -296,7 +296,11 @@ def _present_columns(columns: Mapping[str, Any]) -> set[str]:
 
 def _record_columns(events: Iterable[object]) -> dict[str, npt.NDArray[Any]]:
     """The columns of Event records; a SchemaError naming each item that is not one."""
-    records: list[object] = list(events)
+    given: object = events
+    if isinstance(given, str | bytes | Mapping) or not isinstance(given, Iterable):
+        msg = f"expected an iterable of Event records, got {describe(given)}"
+        raise SchemaError([Problem(("events",), msg)])
+    records: list[object] = list(given)
     bad = [Problem(("events", i), f"expected an Event, got {describe(e)}")
            for i, e in enumerate(records) if not isinstance(e, Event)]  # fmt: skip
     if bad:

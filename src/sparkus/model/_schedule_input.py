@@ -16,7 +16,7 @@ from typing import Any, Final, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import as_array, check_number, describe, rows_text
+from sparkus._checks import as_array, check_choice, check_number, describe, rows_text
 from sparkus._errors import Problem, SchemaError
 from sparkus.model._enums import SupportType
 from sparkus.model._intake import text_column
@@ -132,6 +132,8 @@ def schedule_iv(
     counts_array: IntArray | None = None
     if sessions is not None:
         raw = as_array(sessions, "sessions")
+        if raw.ndim != 1:
+            raw = np.zeros((0, 0))  # not one per id: reported below
         if raw.size == 0 and raw.ndim == 1:
             raw = raw.astype(np.int64)  # an empty list reads as floats
         if raw.dtype.kind == "O" and all(
@@ -178,8 +180,7 @@ def schedule_iv(
                           integer=True, problems=problems)  # fmt: skip
     if not problems and isinstance(template, JourneyTemplate):
         _span_problems(template, starts, int(follow), problems)
-    if excess not in ("raise", "truncate"):
-        problems.append(Problem(("excess",), f"expected 'raise' or 'truncate', got {excess!r}"))
+    check_choice(excess, "excess", ("raise", "truncate"), problems=problems)
     if problems:
         raise SchemaError(problems)
     return text_ids, codes, counts_array, starts

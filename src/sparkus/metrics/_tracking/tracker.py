@@ -303,8 +303,16 @@ class Tracker:
     def step_states(
         self, as_of: dt.datetime | None = None
     ) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.datetime64]]:
-        """Every slot's :class:`~sparkus.model.StepState` and due date (schedule slot order)."""
-        return self.progress.states(None if as_of is None else seconds(as_of))
+        """Every slot's :class:`~sparkus.model.StepState` and due date (schedule slot order).
+
+        Raises
+        ------
+        SchemaError
+            If `as_of` is not None or an aware datetime.
+        """
+        if as_of is None:
+            return self.progress.states(None)
+        return self.progress.states(_moment(as_of))
 
     def snapshot(
         self,
@@ -367,15 +375,7 @@ class Tracker:
         moment = as_of if as_of is not None else self.latest()
         if moment is None:
             moment = EPOCH + dt.timedelta(days=self.schedule.epoch_day)
-        if not isinstance(moment, dt.datetime) or moment.utcoffset() is None:
-            msg = f"expected an aware datetime, got {describe(moment)}"
-            raise SchemaError([Problem(("as_of",), msg)])
-        try:
-            moment.astimezone(dt.UTC)
-        except OverflowError:
-            msg = f"{moment.isoformat()} is past the last moment of year 9999 in UTC"
-            raise SchemaError([Problem(("as_of",), msg)]) from None
-        return seconds(moment), as_impact(impact), as_roi(roi)
+        return _moment(moment), as_impact(impact), as_roi(roi)
 
 
 def _tracker_iv(program: object, schedule: object, groups: object, window_days: object,
@@ -399,7 +399,7 @@ def _tracker_iv(program: object, schedule: object, groups: object, window_days: 
     check_number(window_days, "window_days", low=1, integer=True, problems=problems)
     steps = cast(JourneySchedule, schedule).step_ids
     for name, value in (("pre_step", pre_step), ("post_step", post_step)):
-        if value not in steps:
+        if not isinstance(value, str) or value not in steps:
             problems.append(Problem((name,), f"{value!r} is not a step of the template "
                                              f"(its steps: {', '.join(steps)})"))  # fmt: skip
     check_number(level, "level", low=0.0, high=1.0, low_open=True, high_open=True,
@@ -418,3 +418,16 @@ def _program_schedule_iv(program: object, schedule: object, problems: list[Probl
         )
     if problems:
         raise SchemaError(problems)
+
+
+def _moment(moment: object) -> int:
+    """An aware datetime inside the calendar in UTC, on the tracker's clock; else refused."""
+    if not isinstance(moment, dt.datetime) or moment.utcoffset() is None:
+        msg = f"expected an aware datetime, got {describe(moment)}"
+        raise SchemaError([Problem(("as_of",), msg)])
+    try:
+        moment.astimezone(dt.UTC)
+    except OverflowError:
+        msg = f"{moment.isoformat()} is outside years 1 to 9999 in UTC"
+        raise SchemaError([Problem(("as_of",), msg)]) from None
+    return seconds(moment)
