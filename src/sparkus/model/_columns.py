@@ -23,6 +23,7 @@ import numpy.typing as npt
 from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
 from sparkus._fields import language, text
+from sparkus._fields import scale as scale_check
 from sparkus.model._enums import Goal, Level, unknown_label
 from sparkus.model._intake import is_missing
 from sparkus.model._records import Participant
@@ -79,7 +80,28 @@ class Column:
     scale: Scale | None = None
     required: bool = False
 
+    def __attrs_post_init__(self) -> None:
+        given: dict[str, object] = attrs.asdict(self, recurse=False)
+        problems = []
+        if not isinstance(given["name"], str):
+            problems.append(Problem(("name",), f"expected a string, got {describe(given['name'])}"))
+        if not isinstance(given["kind"], str) or given["kind"] not in _KINDS:
+            allowed = ", ".join(repr(k) for k in _KINDS)
+            problems.append(Problem(("kind",), f"expected one of {allowed}, got {given['kind']!r}"))
+        if not isinstance(given["categories"], tuple):
+            problems.append(Problem(("categories",), f"expected a tuple, got "
+                                                     f"{describe(given['categories'])}"))  # fmt: skip
+        if given["scale"] is not None and scale_check(given["scale"]):
+            problems.append(Problem(("scale",), f"expected None or (lowest, highest) with "
+                                                f"lowest < highest, got {describe(given['scale'])}"))  # fmt: skip
+        if not isinstance(given["required"], bool):
+            problems.append(Problem(("required",), f"expected True or False, got "
+                                                   f"{describe(given['required'])}"))  # fmt: skip
+        if problems:
+            raise SchemaError(problems)
 
+
+_KINDS: Final = ("id", "reference", "category", "tuple", "float", "int", "bool")
 CORE: Final = ("id", "level", "department", "tenure_years", "manager_id", "team",
                 "utc_offset", "languages", "focus_goals")  # fmt: skip
 _REQUIRED: Final = frozenset({"id", "level", "department", "tenure_years"})

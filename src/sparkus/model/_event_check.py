@@ -80,6 +80,24 @@ class RejectedEvent:
     id: str | int
     reasons: tuple[tuple[str, str], ...]
 
+    def __attrs_post_init__(self) -> None:
+        problems = []
+        row: object = self.row
+        if not isinstance(row, int) or isinstance(row, bool) or row < 0:
+            problems.append(Problem(("row",), f"expected an int >= 0, got {describe(row)}"))
+        ident: object = self.id
+        if not isinstance(ident, str | int) or isinstance(ident, bool):
+            problems.append(Problem(("id",), f"expected a str or int, got {describe(ident)}"))
+        reasons: object = self.reasons
+        if not isinstance(reasons, tuple) or not all(
+            isinstance(r, tuple) and len(r) == 2 and all(isinstance(x, str) for x in r)
+            for r in reasons
+        ):
+            problems.append(Problem(("reasons",), f"expected a tuple of (field, message) "
+                                                  f"pairs, got {describe(reasons)}"))  # fmt: skip
+        if problems:
+            raise SchemaError(problems)
+
 
 @attrs.frozen(eq=False)
 class Encoded:
@@ -134,6 +152,24 @@ class EventCheck(Result):
     accepted: int
     rejected: tuple[RejectedEvent, ...]
     _encoded: Encoded | None = attrs.field(default=None, alias="encoded")
+
+    def __attrs_post_init__(self) -> None:
+        problems = []
+        n: object = self.n
+        accepted: object = self.accepted
+        rejected: object = self.rejected
+        if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+            problems.append(Problem(("n",), f"expected an int >= 0, got {describe(n)}"))
+        elif not isinstance(accepted, int) or isinstance(accepted, bool) or not 0 <= accepted <= n:
+            problems.append(Problem(("accepted",), f"expected an int from 0 to {n}, got "
+                                                   f"{describe(accepted)}"))  # fmt: skip
+        if not isinstance(rejected, tuple) or not all(
+            isinstance(r, RejectedEvent) for r in rejected
+        ):
+            problems.append(Problem(("rejected",), f"expected a tuple of RejectedEvent, got "
+                                                   f"{describe(rejected)}"))  # fmt: skip
+        if problems:
+            raise SchemaError(problems)
 
     @property
     def ok(self) -> bool:

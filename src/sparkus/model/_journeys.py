@@ -92,6 +92,31 @@ def _as_datetime(seconds: int) -> dt.datetime:
     return dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(seconds=int(seconds))
 
 
+_FIELD_KINDS: Final = {"ids": "U", "start": "M", "support": "i", "sessions": "i", "offsets": "i",
+                       "row": "i", "step": "i", "due": "M", "_combo": "i",
+                       "_combo_position": "i"}  # fmt: skip
+
+
+def _schedule_fields_iv(schedule: object) -> None:
+    """The fields of a schedule made directly: a template and numpy arrays of the right kinds."""
+    problems = []
+    template: object = getattr(schedule, "template", None)
+    if not isinstance(template, JourneyTemplate):
+        problems.append(Problem(("template",), f"expected a JourneyTemplate, got "
+                                               f"{describe(template)}"))  # fmt: skip
+    for name, kinds in _FIELD_KINDS.items():
+        value = getattr(schedule, name)
+        if not isinstance(value, np.ndarray) or value.dtype.kind not in kinds:
+            problems.append(Problem((name.lstrip("_"),), f"expected a numpy array of kind "
+                                                         f"{kinds!r}, got {describe(value)}"))  # fmt: skip
+    follow: object = getattr(schedule, "follow_up_days", None)
+    if not isinstance(follow, int) or isinstance(follow, bool):
+        problems.append(Problem(("follow_up_days",), f"expected an int, got {describe(follow)}"))
+    if problems:
+        problems.append(Problem((), "build a schedule with schedule_journeys"))
+        raise SchemaError(problems)
+
+
 @attrs.frozen(eq=False, repr=False)
 class JourneySchedule:
     """Every participant's journey through a program, as columns.
@@ -156,6 +181,7 @@ class JourneySchedule:
     _fingerprint: str = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
+        _schedule_fields_iv(self)
         keys = string_keys(self.ids)
         order = np.argsort(keys, kind="stable")
         object.__setattr__(self, "_id_keys", keys[order])
