@@ -3,6 +3,7 @@
 import contextlib
 import datetime as dt
 import json
+import re
 
 import pytest
 from hypothesis import given
@@ -14,6 +15,7 @@ from sparkus.model import (
     AssessmentSource,
     CostModel,
     Event,
+    EventKind,
     Journey,
     JourneyTemplate,
     Level,
@@ -35,6 +37,7 @@ from tests.strategies import (
     participant_dicts_with_one_problem,
 )
 
+_IDENT = re.compile(r"^\S(.*\S)?$")  # the text rule of ids and names
 LEVELS_LISTED = "executive, senior_leader, manager, individual_contributor"
 RECORD_TYPES = sorted(set(RECORDS) - {"ProgramDocument"})  # test_document has the document
 PERSON = {"id": "e1", "level": "manager", "department": "Sales", "tenure_years": 2}
@@ -420,3 +423,53 @@ def test_type_and_value_problems_in_one_field_are_all_reported():
     with pytest.raises(SchemaError) as error:
         from_json(person(attributes={"a": None, "b": -1e999}), Participant)
     assert locations(error) == ["attributes.a", "attributes.b"]
+
+
+# -- round trips under extreme values (issue 12) -----------------------------------------------
+
+_FINITE = st.floats(allow_nan=False, allow_infinity=False)
+_TEXT = st.text(min_size=1, max_size=12).filter(lambda s: bool(_IDENT.match(s)))
+_AWARE = st.datetimes(
+    min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30),
+    timezones=st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=14)),
+                               dt.timezone(-dt.timedelta(hours=23, minutes=59))]),
+)  # fmt: skip
+
+
+@given(
+    _TEXT,
+    st.floats(min_value=0.0, allow_infinity=False),
+    st.floats(min_value=-12.0, max_value=14.0),
+    st.dictionaries(
+        _TEXT.filter(lambda k: k not in PERSON and k not in {"manager_id", "team", "utc_offset",
+                                                             "languages", "focus_goals",
+                                                             "attributes"}),
+        st.one_of(_FINITE, st.integers(-(2**70), 2**70), st.booleans(), st.text(max_size=8)),
+        max_size=4,
+    ),
+)  # fmt: skip
+def test_participant_round_trips_at_the_edges_of_the_float_range(pid, tenure, offset, attrs_):
+    """Subnormals, 1e308, huge integers and any text come back from JSON exactly."""
+    record = Participant(pid, Level.MANAGER, "Sales", tenure, utc_offset=offset,
+                         attributes=attrs_)  # fmt: skip
+    again = from_json(to_json(record), Participant)
+    assert again == record
+    assert again.tenure_years == tenure
+    assert structure(unstructure(record), Participant) == record
+
+
+@given(_FINITE, _FINITE, _AWARE)
+def test_event_and_assessment_round_trip_extreme_values(a, b, when):
+    """Values, scales and times at the edges of their ranges survive JSON unchanged."""
+    low, high = sorted((a, b))
+    if low == high:
+        high = low + 1.0 if abs(low) < 1e300 else low
+        if low == high:
+            low = -1.7e308
+    assessment = Assessment("e1", AssessmentSource.SELF, {"x": low, "y": high}, when,
+                            scale=(low, high))  # fmt: skip
+    assert from_json(to_json(assessment), Assessment) == assessment
+    event = Event("ev", "e1", EventKind.ACTIVITY, when, value=a)
+    again = from_json(to_json(event).encode("utf-8"), Event)
+    assert again == event
+    assert again.time.utcoffset() == when.utcoffset()
