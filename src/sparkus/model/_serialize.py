@@ -380,9 +380,8 @@ def from_json(text: str | bytes, cls: type[T]) -> T:
 
     .. versionadded:: 0.1
 
-    The text is checked against limits before it is parsed: at most
-    :data:`~sparkus.model._json_text.MAX_JSON_DEPTH` (64) levels of nesting, numbers of at
-    most 1,000 characters, bytes in UTF-8 (a byte-order mark is dropped), and no key twice in
+    The text is checked against limits before it is parsed: at most 64 levels of nesting,
+    numbers of at most 1,000 characters, bytes in UTF-8 (a byte-order mark is dropped), and no key twice in
     one object (Python's ``json`` would keep the last silently).
 
     Parameters
