@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from sparkus._checks import as_array, check_choice, check_number, describe, rows_text
 from sparkus._errors import Problem, SchemaError
-from sparkus.model._enums import SupportType
+from sparkus.model._enums import SupportType, unknown_label
 from sparkus.model._intake import text_column
 from sparkus.model._records import JourneyTemplate
 
@@ -79,6 +79,14 @@ def utc_seconds(moment: dt.datetime) -> int:
     return int((moment - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)).total_seconds() // 1)
 
 
+def _meant(value: object) -> str:
+    """``"; did you mean 'coaching'?"`` for an export's spelling of a support type."""
+    if not isinstance(value, str):
+        return ""
+    message = unknown_label(value, SupportType)
+    return message[message.index(";") :] if ";" in message else ""
+
+
 def _support_codes(support: object, n: int, problems: list[Problem]) -> npt.NDArray[np.int8]:
     if support is None:
         return np.full(n, -1, dtype=np.int8)
@@ -93,7 +101,7 @@ def _support_codes(support: object, n: int, problems: list[Problem]) -> npt.NDAr
         known = ", ".join(s.value for s in SUPPORTS)
         problems += [
             Problem(("support", i), f"expected a SupportType (or one of {known}, or None), "
-                                    f"got {describe(values[i])}")
+                                    f"got {describe(values[i])}{_meant(values[i])}")
             for i in bad[:_MAX_LISTED]
         ]  # fmt: skip
     return codes

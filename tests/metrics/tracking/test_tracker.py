@@ -400,3 +400,13 @@ def test_simulate_events_refuses_bad_arguments_and_survives_extremes():
     events = simulate_events(SCHEDULE, rng=1, readiness=extreme,
                              as_of=dt.datetime(9999, 1, 1, tzinfo=dt.UTC))  # fmt: skip
     assert check_events(SCHEDULE, events).ok
+
+
+def test_groupings_with_missing_labels_are_refused():
+    """A grouping with None, NaN or pandas' NA labels names its rows (no 'nan' group)."""
+    import pandas as pd
+
+    for labels in (np.array([np.nan] + [1.0] * (N - 1)),
+                   pd.Series(["a"] * (N - 1) + [None]), [None] * N):  # fmt: skip
+        with pytest.raises(SchemaError, match=r"groups.g: holds missing labels .* row"):
+            Tracker(PROGRAM, SCHEDULE, groups={"g": labels})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import os
 from collections.abc import Mapping
 from typing import Any, Final, cast
@@ -18,7 +19,7 @@ from typing import Any, Final, cast
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import check_number, describe
+from sparkus._checks import as_array, check_number, describe, rows_text
 from sparkus._errors import Problem, SchemaError
 from sparkus._privacy import distinct_groups
 from sparkus.metrics._estimate import Estimate
@@ -388,14 +389,16 @@ def _tracker_iv(program: object, schedule: object, groups: object, window_days: 
             problems.append(Problem(("groups",), f"expected a mapping, got {describe(groups)}"))
         else:
             for name, labels in groups.items():
-                array = np.asarray(labels)
+                array = as_array(labels, f"groups.{name}")
                 if not isinstance(name, str) or not name:
                     problems.append(Problem(("groups",), f"grouping names are text, got {name!r}"))
                 elif array.shape != (n,):
                     msg = f"expected {n} labels (one per participant), got shape {array.shape}"
                     problems.append(Problem(("groups", name), msg))
-                elif array.dtype.kind == "O" and any(v is None for v in array.tolist()):
-                    problems.append(Problem(("groups", name), "holds None; label everyone"))
+                elif len(missing := _missing_labels(array)):
+                    msg = (f"holds missing labels (None or NaN) in {rows_text(missing)}; label "
+                           "everyone (an 'unknown' group, say)")  # fmt: skip
+                    problems.append(Problem(("groups", name), msg))
     check_number(window_days, "window_days", low=1, integer=True, problems=problems)
     steps = cast(JourneySchedule, schedule).step_ids
     for name, value in (("pre_step", pre_step), ("post_step", post_step)):
@@ -431,3 +434,19 @@ def _moment(moment: object) -> int:
         msg = f"{moment.isoformat()} is outside years 1 to 9999 in UTC"
         raise SchemaError([Problem(("as_of",), msg)]) from None
     return seconds(moment)
+
+
+def _missing_labels(labels: npt.NDArray[Any]) -> npt.NDArray[np.intp]:
+    """The rows of a grouping whose label is missing: None, NaN, pandas' NA or NaT."""
+    if labels.dtype.kind == "f":
+        return np.flatnonzero(np.isnan(labels))
+    if labels.dtype.kind == "M":
+        return np.flatnonzero(np.isnat(labels))
+    if labels.dtype.kind != "O":
+        return np.zeros(0, dtype=np.intp)
+    return np.flatnonzero([
+        v is None
+        or (isinstance(v, float) and math.isnan(v))
+        or type(v).__name__ in {"NAType", "NaTType"}
+        for v in labels.tolist()
+    ])  # fmt: skip
