@@ -39,7 +39,8 @@ MAX_NUMBER_LENGTH: Final = 1_000
 # A string (closed or not, escapes skipped in one pass) or a number.
 _STRING: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)
 _TOKEN: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]', re.DOTALL)
-_LONG_NUMBER: Final = re.compile(rf"-?[0-9.eE+-]{{{MAX_NUMBER_LENGTH + 1},}}")
+_LONG_NUMBER: Final = re.compile(rf"[0-9.eE+-]{{{MAX_NUMBER_LENGTH + 1},}}")
+_NUMBER_OR_STRING: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[0-9.eE+-]+', re.DOTALL)
 
 
 def _fail(message: str, path: tuple[PathSegment, ...] = ()) -> SchemaError:
@@ -66,17 +67,30 @@ def _decode(data: bytes) -> str:
         raise _fail(msg) from None
 
 
-def _check_depth(text: str) -> None:
-    """Refuse nesting deeper than the limit, found by a vectorised scan outside strings."""
-    bare = _STRING.sub("", text).encode("utf-8", "replace")
-    if len(bare) == 0:
+def _check_limits(text: str) -> None:
+    """Refuse nesting deeper than the limit, or a number longer than its limit.
+
+    One C-level pass removes the strings; the depth is then a vectorised running sum over
+    the brackets left, and a long number a regex search. Only when a limit is broken are the
+    tokens of the original text walked, to say where.
+    """
+    bare = _STRING.sub("", text)
+    if _LONG_NUMBER.search(bare) is not None:
+        for match in _NUMBER_OR_STRING.finditer(text):
+            token = match.group()
+            if not token.startswith('"') and len(token) > MAX_NUMBER_LENGTH:
+                msg = (f"has a number of {len(token):,} characters at "
+                       f"{_where(text, match.start())}; numbers may have at most "
+                       f"{MAX_NUMBER_LENGTH:,} characters")  # fmt: skip
+                raise _fail(msg)
+    codes = np.frombuffer(bare.encode("utf-8", "replace"), dtype=np.uint8)
+    if len(codes) == 0:
         return
-    codes = np.frombuffer(bare, dtype=np.uint8)
     step = (codes == ord("[")).astype(np.int32) + (codes == ord("{"))
     step -= (codes == ord("]")).astype(np.int32) + (codes == ord("}"))
     if int(np.cumsum(step).max(initial=0)) <= MAX_JSON_DEPTH:
         return
-    depth = 0  # rare: walk the tokens again to say where the limit was passed
+    depth = 0
     for match in _TOKEN.finditer(text):
         token = match.group()
         if token in "[{":
@@ -89,19 +103,6 @@ def _check_depth(text: str) -> None:
                 raise _fail(msg)
         elif token in "]}":
             depth -= 1
-
-
-def _check_numbers(text: str) -> None:
-    """Refuse a number longer than the limit (outside strings) before it is converted."""
-    bare = _STRING.sub(lambda m: " " * len(m.group()), text)  # keep positions
-    match = _LONG_NUMBER.search(bare)
-    if match is not None:
-        msg = (
-            f"has a number of {len(match.group()):,} characters at "
-            f"{_where(text, match.start())}; numbers may have at most "
-            f"{MAX_NUMBER_LENGTH:,} characters"
-        )
-        raise _fail(msg)
 
 
 class _Repeated(dict[str, Any]):
@@ -140,8 +141,7 @@ def load_json(text: object, name: str = "text") -> Any:
         text = _decode(bytes(text))
     if not isinstance(text, str):
         raise _fail(f"expected JSON text (str or UTF-8 bytes), got {describe(text)}", (name,))
-    _check_depth(text)
-    _check_numbers(text)
+    _check_limits(text)
     repeated = False
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
