@@ -228,3 +228,17 @@ def test_schedule_lookups_refuse_bad_input():
     with pytest.raises(SchemaError, match="ids"):
         schedule.rows_of(np.array([1.5]))
     assert schedule.rows_of(["a", "zz"]).tolist() == [0, -1]
+
+
+def test_pandas_inputs_are_paired_by_index():
+    """ids, support and sessions as pandas Series are aligned by index, or refused."""
+    import pandas as pd
+
+    ids = pd.Series(["a", "b"], index=[10, 20])
+    support = pd.Series(["mentoring", "coaching"], index=[20, 10])
+    sessions = pd.Series([2, 6], index=[10, 20])
+    schedule = schedule_journeys(TEMPLATE, ids, support, sessions, start=START)
+    assert schedule.journey("a").support_type is SupportType.COACHING
+    assert schedule.sessions.tolist() == [2, 6]
+    with pytest.raises(SchemaError, match="support"):
+        schedule_journeys(TEMPLATE, ids, support.set_axis([1, 2]), sessions, start=START)

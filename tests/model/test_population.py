@@ -234,3 +234,14 @@ def test_frames_of_pandas_and_polars():
     assert Population.from_frame(frame)["manager_id"].tolist() == [-1, -1, -1]
     assert Population.from_frame(pl.DataFrame({k: list(v) for k, v in columns.items()
                                                if k not in ("languages", "focus_goals")}))  # fmt: skip
+
+
+def test_pandas_columns_are_paired_by_index():
+    """Columns given as pandas Series with their own indexes are aligned, or refused."""
+    columns = {k: pd.Series(v, index=[7, 8, 9]) for k, v in org(3).items()}
+    columns["tenure_years"] = pd.Series([5.0, 4.0, 3.0], index=[9, 8, 7])
+    population = Population.from_columns(columns)
+    assert population["tenure_years"].tolist() == [3.0, 4.0, 5.0]
+    columns["tenure_years"] = pd.Series([5.0, 4.0, 3.0], index=[1, 2, 3])
+    with pytest.raises(SchemaError, match="tenure_years"):
+        Population.from_columns(columns)

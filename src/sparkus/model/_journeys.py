@@ -387,6 +387,9 @@ def schedule_journeys(
         What to do when someone is given more sessions than the template offers for their
         support type: refuse, or keep the template's sessions.
 
+    `ids`, `support`, `sessions` and `start` given as pandas Series are paired by their index
+    (or refused, naming the input, when their indexes hold different rows).
+
     Returns
     -------
     JourneySchedule

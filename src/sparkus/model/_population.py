@@ -19,6 +19,7 @@ from sparkus._checks import as_array, describe, is_real
 from sparkus._errors import Problem, SchemaError
 from sparkus.model._columns import CORE, Column, read_columns, record_columns
 from sparkus.model._enums import Goal, Level
+from sparkus.model._intake import aligned
 from sparkus.model._records import Participant
 
 __all__ = ["FrameLike", "Population"]
@@ -134,6 +135,9 @@ class Population:
         scales : mapping of str to (float, float), optional
             The lowest and highest value of score columns; a value outside is an error.
 
+        Columns given as pandas Series are paired by their index (put in the order of the
+        first one's), and refused, naming the column, when their indexes hold different rows.
+
         Returns
         -------
         Population
@@ -144,6 +148,9 @@ class Population:
             If `scales` is not a mapping of column name to (lowest, highest), or listing every
             problem of the columns with its row and column.
         """
+        given: object = columns
+        if isinstance(given, Mapping):  # pandas columns: paired by index, or refused
+            columns = aligned(given, list(given))  # type: ignore[assignment]
         return Population(*read_columns(columns, _scales_iv(scales)))
 
     @classmethod

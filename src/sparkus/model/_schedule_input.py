@@ -16,7 +16,14 @@ from typing import Any, Final, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import as_array, check_choice, check_number, describe, rows_text
+from sparkus._checks import (
+    align_rows,
+    as_array,
+    check_choice,
+    check_number,
+    describe,
+    rows_text,
+)
 from sparkus._errors import Problem, SchemaError
 from sparkus.model._enums import SupportType, unknown_label
 from sparkus.model._intake import text_column
@@ -112,6 +119,9 @@ def schedule_iv(
     follow_up_days: object, excess: object,
 ) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.int8], IntArray | None, IntArray]:  # fmt: skip
     problems: list[Problem] = []
+    ids, support, sessions, start = align_rows(
+        ("ids", ids), ("support", support), ("sessions", sessions), ("start", start)
+    )  # pandas inputs are paired by index, never by position when their indexes disagree
     if not isinstance(template, JourneyTemplate):
         problems.append(
             Problem(("template",), f"expected a JourneyTemplate, got {describe(template)}")
