@@ -345,6 +345,9 @@ DOORS: list[Entry] = [
              SchemaError, "columns"),
         case("scales", lambda: Population.from_columns(POPULATION, scales=5), SchemaError,  # type: ignore[arg-type]
              "scales"),
+        case("pandas misaligned", lambda: Population.from_columns({
+            k: __import__("pandas").Series(v, index=[0, 1] if k != "tenure_years" else [4, 5])
+            for k, v in POPULATION.items()}), SchemaError, "tenure_years", "index"),
         case("scale reversed", lambda: Population.from_columns(
             {**POPULATION, "x": [1.0, 2.0]}, scales={"x": (5, 1)}), SchemaError, "scales.x"),
     )),
@@ -435,6 +438,10 @@ DOORS: list[Entry] = [
              "follow_up_days"),
         case("excess", lambda: schedule_journeys(TEMPLATE, ["a"], None, start=START,
                                                  excess="drop"), SchemaError, "excess"),  # type: ignore[arg-type]
+        case("pandas misaligned", lambda: schedule_journeys(
+            TEMPLATE, __import__("pandas").Series(["a", "b"], index=[0, 1]),
+            __import__("pandas").Series(["coaching"] * 2, index=[5, 6]), start=START),
+             SchemaError, "support", "index"),
         case("too many sessions", lambda: schedule_journeys(TEMPLATE, ["a"], ["coaching"], [9],
                                                             start=START), SchemaError,
              "sessions", "excess='truncate'"),
