@@ -137,7 +137,7 @@ def test_bad_scales_are_reported():
     assert messages(error) == {"nope": "has a declared scale but no such column"}
     with pytest.raises(SchemaError, match="lowest < highest") as error:
         Population.from_columns(org(), scales={"motivation": (5, 1)})
-    assert locations(error) == ["motivation"]
+    assert locations(error) == ["scales.motivation"]
 
 
 def test_tuple_columns_are_checked():

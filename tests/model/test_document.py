@@ -228,3 +228,22 @@ def test_record_and_document_problems_come_together():
     with pytest.raises(SchemaError) as error:
         from_json(json.dumps(data), ProgramDocument)
     assert locations(error) == ["participants[1].level", "participants[2].manager_id"]
+
+
+def test_a_bad_record_does_not_make_false_reference_problems():
+    """One unreadable participant: people it manages, and its assessments, are not reported
+    as naming nobody (they name someone who did not read); a real dangling id still is."""
+    participants = [good("boss"), *(good(f"p{i}", "boss") for i in range(7)), good("x", "ghost")]
+    participants[0]["tenure_years"] = -1
+    data = document_data(participants)
+    data["assessments"] = [
+        unstructure(Assessment("boss", AssessmentSource.MANAGER, {"x": 2.0}, T0)),
+        unstructure(Assessment("nobody", AssessmentSource.MANAGER, {"x": 2.0}, T0)),
+    ]
+    with pytest.raises(SchemaError) as error:
+        from_json(json.dumps(data), ProgramDocument)
+    assert locations(error) == [
+        "participants[0].tenure_years",
+        "participants[8].manager_id",
+        "assessments[1].participant_id",
+    ]

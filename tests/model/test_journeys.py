@@ -155,3 +155,90 @@ def test_state_names():
     """The states are the five the issue names."""
     assert [s.value for s in StepState] == [
         "scheduled", "completed", "missed", "skipped", "rescheduled"]  # fmt: skip
+
+
+# -- sizes a caller controls, and ids (issue 12) ----------------------------------------------
+
+
+def test_empty_schedule_is_accepted():
+    """Empty lists are an empty schedule (as support=None is), not a confusing refusal."""
+    for sessions in ([], None, np.zeros(0, dtype=np.int64)):
+        schedule = schedule_journeys(TEMPLATE, [], [], sessions, start=START)
+        assert len(schedule) == 0
+        assert schedule.n_slots == 0
+
+
+@pytest.mark.parametrize(
+    ("start", "where"),
+    [
+        (dt.datetime(9999, 12, 1, tzinfo=dt.UTC), "start: .*2200"),
+        (dt.datetime(1, 1, 1, tzinfo=dt.UTC), "start: .*1900"),
+        (np.array(["1970-01-01", "2150-01-01"], dtype="datetime64[s]"), "span"),
+    ],
+)
+def test_far_or_spread_starts_are_refused(start, where):
+    """Starts outside 1900-2200, or spread over more than ten years, are refused up front."""
+    ids = ["a", "b"]
+    with pytest.raises(SchemaError, match=where):
+        schedule_journeys(TEMPLATE, ids, ["coaching"] * 2, start=start)
+
+
+def test_long_template_or_follow_up_is_refused():
+    """A template or a follow-up longer than the supported span is refused before any work."""
+    from sparkus.model import JourneyTemplate, Step, StepKind
+
+    long = JourneyTemplate("long", (Step("k", StepKind.KICKOFF_WEBINAR, 0),), 10**30)
+    with pytest.raises(SchemaError, match="3,660 days"):
+        schedule_journeys(long, ["a"], None, start=START)
+    with pytest.raises(SchemaError, match="follow_up_days"):
+        schedule_journeys(TEMPLATE, ["a"], None, start=START, follow_up_days=10**12)
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [[1, 2], np.array([1.5, 2.5]), [True, False], ["a", None], np.array([b"a", b"b"])],
+)
+def test_ids_that_are_not_text_are_refused_naming_rows(ids):
+    """People's ids are text: numbers, bools, bytes and missing ids are refused by row."""
+    with pytest.raises(SchemaError, match=r"ids(: .*row|\[1\])"):
+        schedule_journeys(TEMPLATE, ids, None, start=START)
+
+
+@pytest.mark.parametrize(
+    ("sessions", "where"),
+    [([1.5, 2], "sessions"), ([-1, 2], "sessions"), ([2**70, 1], "sessions"), ([1], "sessions")],
+)
+def test_bad_sessions_are_named(sessions, where):
+    """Sessions that are not non-negative integers, one per id, are refused."""
+    with pytest.raises(SchemaError, match=where):
+        schedule_journeys(TEMPLATE, ["a", "b"], ["coaching"] * 2, sessions, start=START)
+
+
+def test_schedule_lookups_refuse_bad_input():
+    """rows_of, slots_of and journey refuse bad arguments with a SchemaError naming them."""
+    schedule = _schedule()
+    with pytest.raises(SchemaError, match="participant_id"):
+        schedule.journey("nobody")
+    with pytest.raises(SchemaError, match="participant_id"):
+        schedule.journey(3)  # type: ignore[arg-type]
+    with pytest.raises(SchemaError, match="rows"):
+        schedule.slots_of(np.array([99]), np.array([0]))
+    with pytest.raises(SchemaError, match="steps"):
+        schedule.slots_of(np.array([0]), np.array([99]))
+    with pytest.raises(SchemaError, match="ids"):
+        schedule.rows_of(np.array([1.5]))
+    assert schedule.rows_of(["a", "zz"]).tolist() == [0, -1]
+
+
+def test_pandas_inputs_are_paired_by_index():
+    """ids, support and sessions as pandas Series are aligned by index, or refused."""
+    import pandas as pd
+
+    ids = pd.Series(["a", "b"], index=[10, 20])
+    support = pd.Series(["mentoring", "coaching"], index=[20, 10])
+    sessions = pd.Series([2, 6], index=[10, 20])
+    schedule = schedule_journeys(TEMPLATE, ids, support, sessions, start=START)
+    assert schedule.journey("a").support_type is SupportType.COACHING
+    assert schedule.sessions.tolist() == [2, 6]
+    with pytest.raises(SchemaError, match="support"):
+        schedule_journeys(TEMPLATE, ids, support.set_axis([1, 2]), sessions, start=START)

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sparkus import SchemaError
 from sparkus.model import Goal, Level, Participant, Population
 from tests.model.populations import org
 from tests.strategies import (
@@ -194,3 +195,53 @@ def test_records_given_are_left_unchanged():
     assert records == given_list
     assert population.to_records() == records
     assert population.to_records()[0] is not records[0]
+
+
+def test_unknown_column_is_a_schema_error_too():
+    """The missing-column KeyError is a SchemaError naming `name`, for any key type."""
+    population = Population.from_columns(org(3))
+    for key in ("nope", 3, None, ["id"]):
+        with pytest.raises(SchemaError, match="name: no column"):
+            population[key]  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("call", "where"),
+    [
+        (lambda: Population.from_frame(5), "frame"),  # type: ignore[arg-type]
+        (lambda: Population.from_records(5), "records"),  # type: ignore[arg-type]
+        (lambda: Population.from_columns(org(3), scales=5), "scales"),  # type: ignore[arg-type]
+        (lambda: Population.from_columns(org(3), scales={"x": "ab"}), "scales.x"),
+    ],
+    ids=["frame", "records", "scales", "scale"],
+)
+def test_constructors_refuse_wrong_types(call, where):
+    """Each constructor names the argument it cannot read."""
+    with pytest.raises(SchemaError, match=where):
+        call()
+
+
+def test_frames_of_pandas_and_polars():
+    """pandas (any index, NA for missing managers) and polars frames read like columns."""
+    import pandas as pd
+    import polars as pl
+
+    columns = org(3)
+    expected = Population.from_columns(columns)
+    frame = pd.DataFrame({k: list(v) for k, v in columns.items()}, index=[9, 3, 5])
+    assert Population.from_frame(frame) == expected
+    frame["manager_id"] = pd.array([None] * 3, dtype="string")
+    assert Population.from_frame(frame)["manager_id"].tolist() == [-1, -1, -1]
+    assert Population.from_frame(pl.DataFrame({k: list(v) for k, v in columns.items()
+                                               if k not in ("languages", "focus_goals")}))  # fmt: skip
+
+
+def test_pandas_columns_are_paired_by_index():
+    """Columns given as pandas Series with their own indexes are aligned, or refused."""
+    columns = {k: pd.Series(v, index=[7, 8, 9]) for k, v in org(3).items()}
+    columns["tenure_years"] = pd.Series([5.0, 4.0, 3.0], index=[9, 8, 7])
+    population = Population.from_columns(columns)
+    assert population["tenure_years"].tolist() == [3.0, 4.0, 5.0]
+    columns["tenure_years"] = pd.Series([5.0, 4.0, 3.0], index=[1, 2, 3])
+    with pytest.raises(SchemaError, match="tenure_years"):
+        Population.from_columns(columns)

@@ -1,7 +1,9 @@
 """JSON in and out: round trips, and every problem of bad input reported with its path."""
 
+import contextlib
 import datetime as dt
 import json
+import re
 
 import pytest
 from hypothesis import given
@@ -13,6 +15,7 @@ from sparkus.model import (
     AssessmentSource,
     CostModel,
     Event,
+    EventKind,
     Journey,
     JourneyTemplate,
     Level,
@@ -34,6 +37,7 @@ from tests.strategies import (
     participant_dicts_with_one_problem,
 )
 
+_IDENT = re.compile(r"^\S(.*\S)?$")  # the text rule of ids and names
 LEVELS_LISTED = "executive, senior_leader, manager, individual_contributor"
 RECORD_TYPES = sorted(set(RECORDS) - {"ProgramDocument"})  # test_document has the document
 PERSON = {"id": "e1", "level": "manager", "department": "Sales", "tenure_years": 2}
@@ -102,11 +106,31 @@ def test_non_ascii_text_is_written_as_is():
 
 
 def test_to_json_and_structure_reject_non_records():
-    """to_json and structure take sparkus records only (a TypeError otherwise)."""
-    with pytest.raises(TypeError, match="`obj` must be a sparkus record"):
+    """to_json and structure take sparkus records only (a SchemaError naming the argument)."""
+    with pytest.raises(SchemaError, match="obj: expected a sparkus record"):
         to_json({"id": "e1"})
-    with pytest.raises(TypeError, match="`cls` must be a sparkus record class"):
-        structure({"id": "e1"}, dict)
+    for cls in (dict, int, "Participant", None, tuple[int, ...], list[dict]):
+        with pytest.raises(SchemaError, match="cls: expected a sparkus record class"):
+            structure({"id": "e1"}, cls)  # type: ignore[arg-type]
+        with pytest.raises(SchemaError, match="cls: expected a sparkus record class"):
+            from_json("{}", cls)  # type: ignore[arg-type]
+    with pytest.raises(SchemaError, match="indent"):
+        to_json(Participant("e1", Level.MANAGER, "Sales", 2.0), indent="2")  # type: ignore[arg-type]
+    with pytest.raises(SchemaError, match="obj: expected a sparkus record"):
+        unstructure(object())
+
+
+def test_structure_reads_tuples_and_lists_of_records():
+    """``tuple[Record, ...]`` and ``list[Record]`` read a list, each item's problems at its index."""
+    data = [{**PERSON, "id": "a"}, {**PERSON, "id": "b"}]
+    people = structure(data, tuple[Participant, ...])
+    assert [p.id for p in people] == ["a", "b"]
+    assert isinstance(structure(data, list[Participant]), list)
+    with pytest.raises(SchemaError) as error:
+        structure([data[0], {**PERSON, "level": "boss"}, 3], list[Participant])
+    assert locations(error) == ["[1].level", "[2]"]
+    with pytest.raises(SchemaError, match="expected a list"):
+        structure({"a": 1}, tuple[Participant, ...])
 
 
 # -- bad input --------------------------------------------------------------------------------
@@ -317,6 +341,59 @@ def test_integers_are_not_read_as_floats_where_an_int_is_due():
     assert isinstance(cost, float)
 
 
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested more than 64 deep"),
+        ('{"a": ' * 65 + "1" + "}" * 65, "nested more than 64 deep"),
+        ('{"id": "e1",\n "tenure_years": ' + "9" * 5_000 + "}", "line 2, column 18"),
+        ('{"tenure_years": -' + "1" * 2_000 + ".5}", "1,000 characters"),
+        (b"\xff\xfe{}", "not UTF-8"),
+        (b'{"id": "e1", "department": "\xe9"}', "line 1, column 29"),
+        ('{"id": "e1", "id": "e2"}', "id: repeats a key"),
+        ('{"id": "e1", "attributes": {"a": 1, "b": 2, "a": 3}}', "attributes.a: repeats"),
+    ],
+)
+def test_hostile_json_is_a_schema_error_with_a_location(text, where):
+    """Deep nesting, huge numbers, bytes that are not UTF-8 and repeated keys are refused,
+    each with its line and column or JSON path, before any expensive work."""
+    with pytest.raises(SchemaError, match=where):
+        from_json(text, Participant)
+
+
+def test_json_limits_leave_valid_documents_alone():
+    """Nesting up to the limit, a long but bounded number, and UTF-8 bytes with a BOM read."""
+    record = from_json(("\ufeff" + person(tenure_years=2.5)).encode(), Participant)
+    assert record.tenure_years == 2.5
+    deep = '{"a": ' * 63 + "1" + "}" * 63
+    with pytest.raises(SchemaError, match="unknown field"):  # read, then refused by the schema
+        from_json(deep, Participant)
+    assert from_json(person(tenure_years=float("1" * 300)), Participant).tenure_years > 1e299
+    with pytest.raises(SchemaError, match="text: expected JSON text"):
+        from_json(None, Participant)  # type: ignore[arg-type]
+
+
+@given(st.one_of(st.text(max_size=200), st.binary(max_size=200)))
+def test_from_json_never_raises_anything_but_schema_error(text):
+    """Any text or bytes at all: a record, or a SchemaError; never another exception."""
+    with contextlib.suppress(SchemaError):
+        from_json(text, Participant)
+
+
+_JSON_ATOMS = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=10)
+)
+
+
+@given(st.recursive(_JSON_ATOMS, lambda inner: st.lists(inner, max_size=4)
+                    | st.dictionaries(st.sampled_from([*PERSON, "x"]), inner, max_size=5),
+                    max_leaves=20))  # fmt: skip
+def test_from_json_of_any_json_value_is_a_record_or_a_schema_error(value):
+    """Any JSON document (records' keys included): a record, or a SchemaError."""
+    with contextlib.suppress(SchemaError):
+        from_json(json.dumps(value), Participant)
+
+
 def test_huge_integer_in_json_is_a_schema_error():
     """An integer too large for a float is a SchemaError at its path, not an OverflowError."""
     with pytest.raises(SchemaError) as error:
@@ -346,3 +423,53 @@ def test_type_and_value_problems_in_one_field_are_all_reported():
     with pytest.raises(SchemaError) as error:
         from_json(person(attributes={"a": None, "b": -1e999}), Participant)
     assert locations(error) == ["attributes.a", "attributes.b"]
+
+
+# -- round trips under extreme values (issue 12) -----------------------------------------------
+
+_FINITE = st.floats(allow_nan=False, allow_infinity=False)
+_TEXT = st.text(min_size=1, max_size=12).filter(lambda s: bool(_IDENT.match(s)))
+_AWARE = st.datetimes(
+    min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30),
+    timezones=st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=14)),
+                               dt.timezone(-dt.timedelta(hours=23, minutes=59))]),
+)  # fmt: skip
+
+
+@given(
+    _TEXT,
+    st.floats(min_value=0.0, allow_infinity=False),
+    st.floats(min_value=-12.0, max_value=14.0),
+    st.dictionaries(
+        _TEXT.filter(lambda k: k not in PERSON and k not in {"manager_id", "team", "utc_offset",
+                                                             "languages", "focus_goals",
+                                                             "attributes"}),
+        st.one_of(_FINITE, st.integers(-(2**70), 2**70), st.booleans(), st.text(max_size=8)),
+        max_size=4,
+    ),
+)  # fmt: skip
+def test_participant_round_trips_at_the_edges_of_the_float_range(pid, tenure, offset, attrs_):
+    """Subnormals, 1e308, huge integers and any text come back from JSON exactly."""
+    record = Participant(pid, Level.MANAGER, "Sales", tenure, utc_offset=offset,
+                         attributes=attrs_)  # fmt: skip
+    again = from_json(to_json(record), Participant)
+    assert again == record
+    assert again.tenure_years == tenure
+    assert structure(unstructure(record), Participant) == record
+
+
+@given(_FINITE, _FINITE, _AWARE)
+def test_event_and_assessment_round_trip_extreme_values(a, b, when):
+    """Values, scales and times at the edges of their ranges survive JSON unchanged."""
+    low, high = sorted((a, b))
+    if low == high:
+        high = low + 1.0 if abs(low) < 1e300 else low
+        if low == high:
+            low = -1.7e308
+    assessment = Assessment("e1", AssessmentSource.SELF, {"x": low, "y": high}, when,
+                            scale=(low, high))  # fmt: skip
+    assert from_json(to_json(assessment), Assessment) == assessment
+    event = Event("ev", "e1", EventKind.ACTIVITY, when, value=a)
+    again = from_json(to_json(event).encode("utf-8"), Event)
+    assert again == event
+    assert again.time.utcoffset() == when.utcoffset()

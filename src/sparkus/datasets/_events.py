@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import check_rng, describe
+from sparkus._checks import check_number, check_rng, describe
 from sparkus._errors import Problem, SchemaError
 from sparkus.model import EventKind, EventTable, JourneySchedule, StepKind
 
@@ -25,7 +25,12 @@ def _code(kind: EventKind) -> int:
 
 
 def _simulate_iv(
-    schedule: object, readiness: object, as_of: object, rates: dict[str, object], rng: object
+    schedule: object,
+    readiness: object,
+    as_of: object,
+    rates: dict[str, object],
+    rng: object,
+    encoded: object,
 ) -> np.random.Generator:
     problems: list[Problem] = []
     if not isinstance(schedule, JourneySchedule):
@@ -45,8 +50,9 @@ def _simulate_iv(
     if as_of is not None and (not isinstance(as_of, dt.datetime) or as_of.utcoffset() is None):
         problems.append(Problem(("as_of",), f"expected an aware datetime, got {describe(as_of)}"))
     for name, value in rates.items():
-        if isinstance(value, bool) or not isinstance(value, float | int) or not 0 <= value <= 1:
-            problems.append(Problem((name,), f"expected a rate in [0, 1], got {value!r}"))
+        check_number(value, name, low=0.0, high=1.0, what="a rate", problems=problems)
+    if not isinstance(encoded, bool):
+        problems.append(Problem(("encoded",), f"expected True or False, got {describe(encoded)}"))
     generator = check_rng(rng, problems=problems)
     if problems:
         raise SchemaError(problems)
@@ -100,7 +106,9 @@ def simulate_events(
     Raises
     ------
     SchemaError
-        For malformed arguments.
+        For malformed arguments (naming each): a schedule that is not one, readiness that is
+        not one finite number per participant, a naive `as_of`, rates outside [0, 1], an
+        `rng` that is not a seed or generator, an `encoded` that is not a bool.
 
     Examples
     --------
@@ -117,11 +125,11 @@ def simulate_events(
     True
     """
     rates: dict[str, object] = {"duplicate_rate": duplicate_rate, "late_rate": late_rate}
-    gen = _simulate_iv(schedule, readiness, as_of, rates, rng)
+    gen = _simulate_iv(schedule, readiness, as_of, rates, rng, encoded)
     n, steps = len(schedule), schedule.template.steps
     duration = schedule.template.duration_days
     latent = gen.standard_normal(n) if readiness is None else np.asarray(readiness, dtype=float)
-    base = 1.0 / (1.0 + np.exp(-(0.8 + latent)))
+    base = 0.5 * (1.0 + np.tanh(0.5 * (0.8 + latent)))  # the logistic, without overflow
     row = schedule.row.astype(np.int64)
     step = schedule.step.astype(np.int64)
     m = len(row)

@@ -14,6 +14,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from sparkus._checks import check_number, describe
 from sparkus._errors import Problem, SchemaError
 from sparkus.model import (
     CostModel,
@@ -50,6 +51,8 @@ _SITES: Final = (
     ("Singapore", 8.0, "zh", 0.10),
     ("Sao Paulo", -3.0, "pt", 0.05),
 )
+MAX_PEOPLE: Final = 10_000_000
+"""The largest headcount :func:`synthetic_org` draws (about 1 GB of memory per million)."""
 _TENURE_MEAN: Final = (12.0, 10.0, 7.0, 4.0)  # years, by level
 
 STAGES: Final = ("precontemplation", "contemplation", "preparation", "action", "maintenance")
@@ -146,6 +149,40 @@ class SyntheticTruth:
     propensity: FloatArray
     selection: str
 
+    def __attrs_post_init__(self) -> None:
+        problems: list[Problem] = []
+        n = -1
+        for name in ("readiness", "stage", "propensity"):
+            value = getattr(self, name)
+            if (
+                not isinstance(value, np.ndarray)
+                or value.ndim != 1
+                or value.dtype.kind not in "iuf"
+            ):
+                problems.append(Problem((name,), f"expected a 1-D numpy array of numbers, got "
+                                                 f"{describe(value)}"))  # fmt: skip
+            elif not np.isfinite(value).all():
+                problems.append(Problem((name,), "holds values that are not finite"))
+            elif n not in (-1, len(value)):
+                problems.append(Problem((name,), f"has {len(value)} values, not {n}"))
+            else:
+                n = len(value)
+        for name in ("item_loadings", "effects"):
+            if not isinstance(getattr(self, name), Mapping):
+                problems.append(Problem((name,), f"expected a mapping, got "
+                                                 f"{describe(getattr(self, name))}"))  # fmt: skip
+        stages: object = self.stages
+        if not isinstance(stages, tuple) or not all(isinstance(x, str) for x in stages):
+            problems.append(Problem(("stages",), f"expected a tuple of str, got "
+                                                 f"{describe(stages)}"))  # fmt: skip
+        check_number(self.outcome_sd, "outcome_sd", low=0.0, low_open=True, problems=problems)
+        selection: object = self.selection
+        if not isinstance(selection, str):
+            problems.append(Problem(("selection",), f"expected text, got "
+                                                    f"{describe(selection)}"))  # fmt: skip
+        if problems:
+            raise SchemaError(problems)
+
 
 @attrs.frozen(eq=False)
 class SyntheticOrg:
@@ -187,14 +224,29 @@ class SyntheticOrg:
     truth: SyntheticTruth
     seed: int
 
+    def __attrs_post_init__(self) -> None:
+        expected = {"population": Population, "program": Program, "truth": SyntheticTruth}
+        problems = [Problem((name,), f"expected a {kind.__name__}, got "
+                                     f"{describe(getattr(self, name))}")
+                    for name, kind in expected.items()
+                    if not isinstance(getattr(self, name), kind)]  # fmt: skip
+        providers: object = self.providers
+        if not isinstance(providers, tuple) or not all(isinstance(p, Provider) for p in providers):
+            msg = f"expected a tuple of Provider, got {describe(providers)}"
+            problems.append(Problem(("providers",), msg))
+        check_number(self.seed, "seed", low=0, integer=True, problems=problems)
+        if problems:
+            raise SchemaError(problems)
+
     def __repr__(self) -> str:
         return f"SyntheticOrg(n={len(self.population)}, providers={len(self.providers)}, seed={self.seed})"
 
 
 def _synthetic_org_iv(n: object, seed: object) -> None:
-    problems = []
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 20:
-        problems.append(Problem(("n",), f"`n` must be an integer >= 20, got {n!r}"))
+    problems: list[Problem] = []
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or not 20 <= n <= MAX_PEOPLE:
+        msg = f"`n` must be an integer >= 20 and at most {MAX_PEOPLE:,}, got {describe(n)}"
+        problems.append(Problem(("n",), msg))
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         problems.append(Problem(("seed",), f"`seed` must be a non-negative integer, got {seed!r}"))
     if problems:
@@ -220,7 +272,7 @@ def synthetic_org(n: int = 5_000, *, seed: int = 0) -> SyntheticOrg:
     Parameters
     ----------
     n : int
-        Headcount, at least 20.
+        Headcount, from 20 to 10,000,000 (a million people take about 6 seconds and 1 GB).
     seed : int
         Seed of the random generator; the same seed gives the same organisation.
 
@@ -231,7 +283,8 @@ def synthetic_org(n: int = 5_000, *, seed: int = 0) -> SyntheticOrg:
     Raises
     ------
     SchemaError
-        If `n` or `seed` is not a valid integer.
+        If `n` is not an integer from 20 to 10,000,000, or `seed` is not a non-negative
+        integer; checked before anything is drawn.
 
     Examples
     --------

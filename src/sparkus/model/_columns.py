@@ -23,7 +23,9 @@ import numpy.typing as npt
 from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
 from sparkus._fields import language, text
-from sparkus.model._enums import Goal, Level
+from sparkus._fields import scale as scale_check
+from sparkus.model._enums import Goal, Level, unknown_label
+from sparkus.model._intake import is_missing
 from sparkus.model._records import Participant
 
 __all__ = ["CORE", "Column", "ColumnKind", "read_columns", "record_columns"]
@@ -78,7 +80,28 @@ class Column:
     scale: Scale | None = None
     required: bool = False
 
+    def __attrs_post_init__(self) -> None:
+        given: dict[str, object] = attrs.asdict(self, recurse=False)
+        problems = []
+        if not isinstance(given["name"], str):
+            problems.append(Problem(("name",), f"expected a string, got {describe(given['name'])}"))
+        if not isinstance(given["kind"], str) or given["kind"] not in _KINDS:
+            allowed = ", ".join(repr(k) for k in _KINDS)
+            problems.append(Problem(("kind",), f"expected one of {allowed}, got {given['kind']!r}"))
+        if not isinstance(given["categories"], tuple):
+            problems.append(Problem(("categories",), f"expected a tuple, got "
+                                                     f"{describe(given['categories'])}"))  # fmt: skip
+        if given["scale"] is not None and scale_check(given["scale"]):
+            problems.append(Problem(("scale",), f"expected None or (lowest, highest) with "
+                                                f"lowest < highest, got {describe(given['scale'])}"))  # fmt: skip
+        if not isinstance(given["required"], bool):
+            problems.append(Problem(("required",), f"expected True or False, got "
+                                                   f"{describe(given['required'])}"))  # fmt: skip
+        if problems:
+            raise SchemaError(problems)
 
+
+_KINDS: Final = ("id", "reference", "category", "tuple", "float", "int", "bool")
 CORE: Final = ("id", "level", "department", "tenure_years", "manager_id", "team",
                 "utc_offset", "languages", "focus_goals")  # fmt: skip
 _REQUIRED: Final = frozenset({"id", "level", "department", "tenure_years"})
@@ -108,7 +131,7 @@ class _Collector:
 
 
 def _is_missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    return is_missing(value)
 
 
 def _as_array(name: str, values: object) -> np.ndarray[Any, Any]:
@@ -342,6 +365,8 @@ def _category(
         if fixed is not None:
             if isinstance(value, str) and value in fixed:
                 return value, None
+            if fixed == _LEVELS:
+                return None, unknown_label(value, Level)
             return None, f"{value!r} is not one of {', '.join(fixed)}"
         if _text_key(value) is None:
             return None, f"expected a non-empty string, got {describe(value)}"
@@ -369,7 +394,7 @@ def _tuples(
             return None, f"expected a list of strings, got {describe(value)}"
         for item in items:
             if fixed is not None and item not in fixed:
-                return None, f"{item!r} is not one of {', '.join(fixed)}"
+                return None, unknown_label(item, Goal)
             if fixed is None and (found := language(item)):
                 return None, found[0].message
         if len(set(items)) != len(items):

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 import attrs
+import numpy as np
 
 from sparkus._errors import Problem, SchemaError
 from sparkus._fields import Record, checked, instance_of, number, tuple_of
@@ -82,18 +83,29 @@ class ProgramDocument(Record):
         )
 
     @classmethod
-    def _check_partial(cls, parts: Mapping[str, Any]) -> list[Problem]:
-        """Document checks over the records that did read, when others did not."""
+    def _check_partial(cls, parts: Mapping[str, Any], raw: Mapping[str, Any]) -> list[Problem]:
+        """Document checks over the records that did read, when others did not.
+
+        A participant that did not read is still a person: a manager id or an assessment
+        naming its id (as written in `raw`, the document's data) names someone, so it is not
+        reported as naming nobody.
+        """
 
         def indexed(name: str, kind: type[Any]) -> list[tuple[int, Any]]:
             found = parts.get(name, ())
             pairs = found.items() if isinstance(found, Mapping) else enumerate(found)
             return [(int(i), r) for i, r in pairs if isinstance(r, kind)]
 
+        people = indexed("participants", Participant)
+        read = {i for i, _ in people}
+        given = raw.get("participants")
+        unread: set[str] = set()
+        if isinstance(given, list | tuple):
+            unread = {item["id"] for i, item in enumerate(given)
+                      if i not in read and isinstance(item, Mapping)
+                      and isinstance(item.get("id"), str)}  # fmt: skip
         return _document_problems(
-            indexed("participants", Participant),
-            indexed("providers", Provider),
-            indexed("assessments", Assessment),
+            people, indexed("providers", Provider), indexed("assessments", Assessment), unread
         )
 
 
@@ -101,15 +113,21 @@ def _document_problems(
     participants: list[tuple[int, Participant]],
     providers: list[tuple[int, Provider]],
     assessments: list[tuple[int, Assessment]],
+    unread: frozenset[str] | set[str] = frozenset(),
 ) -> list[Problem]:
     """Unique ids, managers and assessments that name participants, no manager cycle.
 
     Each list pairs a record with its index in the document, so problems point at the right
-    place even when some records could not be read.
+    place even when some records could not be read; `unread` holds the ids of participants
+    that did not read, which references may name without being reported.
     """
     problems: list[Problem] = []
+    columns = record_columns(r for _, r in participants)
+    if unread:  # a manager who did not read is not a missing manager
+        managers = columns["manager_id"]
+        managers[np.isin(managers.astype(str), list(unread))] = None
     try:
-        read_columns(record_columns(r for _, r in participants), {})
+        read_columns(columns, {})
     except SchemaError as error:
         index = [i for i, _ in participants]
         for p in error.problems:
@@ -122,7 +140,7 @@ def _document_problems(
         if seen.setdefault(provider.id, i) != i:
             msg = f"{provider.id!r} repeats providers[{seen[provider.id]}]"
             problems.append(Problem(("providers", i, "id"), msg))
-    ids = {p.id for _, p in participants}
+    ids = {p.id for _, p in participants} | unread
     for i, assessment in assessments:
         if assessment.participant_id not in ids:
             msg = f"{assessment.participant_id!r} names no participant of the document"

@@ -2,13 +2,54 @@
 
 Every enum serialises by its value (the lower-case string), which is also what a CSV column or a
 JSON document holds. The order of members is meaningful where it says so.
+
+Looking a member up by a value it does not have (``Level("boss")``) is a
+:class:`~sparkus.SchemaError` listing the allowed values (still a :class:`ValueError`), and
+for a spelling that an export would use (``"Manager"``, ``"individual contributor"``) it says
+which value was meant; the lookup stays exact, so nothing is read as something else silently.
 """
 
 from __future__ import annotations
 
 import enum
+from typing import Any
 
-__all__ = ["AssessmentSource", "EventKind", "Goal", "Level", "Season", "StepKind", "SupportType"]
+from sparkus._errors import Problem, SchemaError
+from sparkus._fields import not_one_of
+
+__all__ = [
+    "AssessmentSource",
+    "EventKind",
+    "Goal",
+    "Level",
+    "Season",
+    "StepKind",
+    "SupportType",
+    "unknown_label",
+]
+
+
+def _normalised(text: str) -> str:
+    return "_".join(text.strip().lower().replace("-", " ").replace("&", "and").split())
+
+
+def unknown_label(value: object, cls: type[enum.Enum]) -> str:
+    """Why `value` is not a member of `cls`: the allowed values, and the one meant, if clear."""
+    message = not_one_of(value, cls)
+    if isinstance(value, str):
+        key = _normalised(value)
+        for member in cls:
+            if key in (member.value, member.name.lower()):
+                return f"{message}; did you mean {member.value!r}?"
+    return message
+
+
+def _refuse(cls: type[enum.Enum], value: object) -> Any:
+    """The enums' ``_missing_``: an unknown value is a SchemaError at the enum's name."""
+    raise SchemaError([Problem((cls.__name__,), unknown_label(value, cls))])
+
+
+_missing = classmethod(_refuse)
 
 
 class Level(enum.Enum):
@@ -25,6 +66,8 @@ class Level(enum.Enum):
     >>> Level.EXECUTIVE.rank < Level.MANAGER.rank
     True
     """
+
+    _missing_ = _missing
 
     EXECUTIVE = "executive"
     SENIOR_LEADER = "senior_leader"
@@ -50,6 +93,8 @@ class Season(enum.Enum):
     >>> Season.WINTER.meaning
     'major transformation or crisis'
     """
+
+    _missing_ = _missing
 
     SPRING = "spring"
     SUMMER = "summer"
@@ -83,6 +128,8 @@ class Goal(enum.Enum):
      'transformation_readiness']
     """
 
+    _missing_ = _missing
+
     LEADERSHIP_DEVELOPMENT = "leadership_development"
     TEAM_COLLABORATION = "team_collaboration"
     DIVERSITY_INCLUSION = "diversity_inclusion"
@@ -102,6 +149,8 @@ class SupportType(enum.Enum):
     >>> len(SupportType)
     5
     """
+
+    _missing_ = _missing
 
     COACHING = "coaching"
     MENTORING = "mentoring"
@@ -125,6 +174,8 @@ class StepKind(enum.Enum):
     >>> StepKind.KICKOFF_WEBINAR.support_type is None
     True
     """
+
+    _missing_ = _missing
 
     KICKOFF_WEBINAR = "kickoff_webinar"
     VISION_SETTING = "vision_setting"
@@ -164,6 +215,8 @@ class AssessmentSource(enum.Enum):
     [<AssessmentSource.SELF: 'self'>, <AssessmentSource.MANAGER: 'manager'>]
     """
 
+    _missing_ = _missing
+
     SELF = "self"
     MANAGER = "manager"
 
@@ -179,6 +232,8 @@ class EventKind(enum.Enum):
     >>> EventKind("session_rated") is EventKind.SESSION_RATED
     True
     """
+
+    _missing_ = _missing
 
     STEP_COMPLETED = "step_completed"
     STEP_MISSED = "step_missed"

@@ -16,6 +16,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table
 from sparkus.model._event_table import (
@@ -37,7 +38,8 @@ from sparkus.model._event_table import (
     EventTable,
     as_event_table,
 )
-from sparkus.model._journeys import JourneySchedule, string_keys
+from sparkus.model._journeys import JourneySchedule
+from sparkus.model._schedule_input import string_keys
 
 __all__ = ["Encoded", "EventCheck", "RejectedEvent", "check_events"]
 
@@ -78,6 +80,24 @@ class RejectedEvent:
     id: str | int
     reasons: tuple[tuple[str, str], ...]
 
+    def __attrs_post_init__(self) -> None:
+        problems = []
+        row: object = self.row
+        if not isinstance(row, int) or isinstance(row, bool) or row < 0:
+            problems.append(Problem(("row",), f"expected an int >= 0, got {describe(row)}"))
+        ident: object = self.id
+        if not isinstance(ident, str | int) or isinstance(ident, bool):
+            problems.append(Problem(("id",), f"expected a str or int, got {describe(ident)}"))
+        reasons: object = self.reasons
+        if not isinstance(reasons, tuple) or not all(
+            isinstance(r, tuple) and len(r) == 2 and all(isinstance(x, str) for x in r)
+            for r in reasons
+        ):
+            problems.append(Problem(("reasons",), f"expected a tuple of (field, message) "
+                                                  f"pairs, got {describe(reasons)}"))  # fmt: skip
+        if problems:
+            raise SchemaError(problems)
+
 
 @attrs.frozen(eq=False)
 class Encoded:
@@ -89,6 +109,8 @@ class Encoded:
     time: IntArray
     value: FloatArray
     source: IntArray
+    schedule: str = ""
+    """The fingerprint of the schedule the events were checked against."""
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -130,6 +152,24 @@ class EventCheck(Result):
     accepted: int
     rejected: tuple[RejectedEvent, ...]
     _encoded: Encoded | None = attrs.field(default=None, alias="encoded")
+
+    def __attrs_post_init__(self) -> None:
+        problems = []
+        n: object = self.n
+        accepted: object = self.accepted
+        rejected: object = self.rejected
+        if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+            problems.append(Problem(("n",), f"expected an int >= 0, got {describe(n)}"))
+        elif not isinstance(accepted, int) or isinstance(accepted, bool) or not 0 <= accepted <= n:
+            problems.append(Problem(("accepted",), f"expected an int from 0 to {n}, got "
+                                                   f"{describe(accepted)}"))  # fmt: skip
+        if not isinstance(rejected, tuple) or not all(
+            isinstance(r, RejectedEvent) for r in rejected
+        ):
+            problems.append(Problem(("rejected",), f"expected a tuple of RejectedEvent, got "
+                                                   f"{describe(rejected)}"))  # fmt: skip
+        if problems:
+            raise SchemaError(problems)
 
     @property
     def ok(self) -> bool:
@@ -262,8 +302,10 @@ def check_events(schedule: JourneySchedule, events: object) -> EventCheck:
     Raises
     ------
     SchemaError
-        Only for a batch that cannot be read at all (a missing column, columns of different
-        lengths); problems with single events are reported in the result.
+        If `schedule` is not a :class:`JourneySchedule`, or for a batch that cannot be read
+        at all (a missing column, columns of different lengths, a column of the wrong type,
+        ids that are neither text nor 64-bit integers, pandas columns whose indexes differ);
+        problems with single events are reported in the result.
 
     Examples
     --------
@@ -285,6 +327,10 @@ def check_events(schedule: JourneySchedule, events: object) -> EventCheck:
       events[1].participant: 'e9' is not a participant of the schedule (event id 'a2')
       events[2].value: a rating must be between 0 and 10, got 11 (event id 'a3')
     """
+    given: object = schedule
+    if not isinstance(given, JourneySchedule):
+        msg = f"expected a JourneySchedule, got {describe(given)}"
+        raise SchemaError([Problem(("schedule",), msg)])
     table = as_event_table(events)
     return _check(schedule, table)
 
@@ -426,7 +472,7 @@ def _check(schedule: JourneySchedule, table: EventTable) -> EventCheck:
     good = np.flatnonzero(~bad)
     encoded = Encoded(
         row=row[good], slot=slot[good], kind=table.kind[good], time=table.time[good],
-        value=value[good], source=good,
+        value=value[good], source=good, schedule=schedule.fingerprint,
     )  # fmt: skip
     return EventCheck(n, len(good), tuple(rejected), encoded=encoded)
 

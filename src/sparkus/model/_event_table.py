@@ -17,9 +17,17 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import describe
+from sparkus._checks import describe, rows_text
 from sparkus._errors import Problem, SchemaError
 from sparkus.model._enums import EventKind, StepKind
+from sparkus.model._intake import (
+    aligned,
+    column,
+    column_names,
+    finite_or_nan,
+    id_column,
+    is_missing,
+)
 from sparkus.model._records import Event
 
 __all__ = [
@@ -62,28 +70,23 @@ TIME_NAIVE: Final = 2
 TIME_UNREADABLE: Final = 3
 EPOCH: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _COLUMNS: Final = ("id", "participant", "kind", "time", "step", "value")
+_FIELD_KINDS: Final = {"id": "Ui", "participant": "Ui", "kind": "i", "time": "i",
+                       "time_flag": "i", "step": "Ui", "value": "f"}  # fmt: skip
 
 
-def _strings(values: object, name: str) -> npt.NDArray[np.str_]:
-    array = np.asarray(values)
-    if array.ndim != 1:
-        raise SchemaError([Problem((name,), f"expected a 1-D column, got shape {array.shape}")])
-    if array.dtype.kind == "U":
-        return array
-    return np.array(["" if v is None else str(v) for v in array.tolist()], dtype=str)
+def _shape(value: object) -> str:
+    if isinstance(value, np.ndarray):
+        return f"an array of dtype {value.dtype} and shape {value.shape}"
+    return describe(value)
 
 
-def _codes_or_strings(values: object, name: str) -> npt.NDArray[Any]:
-    array = np.asarray(values)
-    if array.dtype.kind in "iu" and array.ndim == 1:
-        return array.astype(np.int64)
-    return _strings(array, name)
+def _step_column(values: object) -> npt.NDArray[Any]:
+    """Step ids as text (``""`` for none), or step indices as int64 (-1 for none)."""
+    return id_column(values, "step", what="step ids or step indices")
 
 
 def _time_column(values: object) -> tuple[IntArray, npt.NDArray[np.int8]]:
-    array = np.asarray(values)
-    if array.ndim != 1:
-        raise SchemaError([Problem(("time",), f"expected a 1-D column, got shape {array.shape}")])
+    array = column(values, "time")
     if array.dtype.kind == "M":
         seconds = array.astype("datetime64[s]").view(np.int64).copy()
         flag = np.where(np.isnat(array), TIME_MISSING, TIME_OK).astype(np.int8)
@@ -93,6 +96,9 @@ def _time_column(values: object) -> tuple[IntArray, npt.NDArray[np.int8]]:
     flag = np.zeros(len(array), dtype=np.int8)
     for i, v in enumerate(array.tolist()):
         moment = v
+        if is_missing(v):
+            flag[i] = TIME_MISSING
+            continue
         if isinstance(v, str):
             try:
                 moment = dt.datetime.fromisoformat(v)
@@ -104,17 +110,13 @@ def _time_column(values: object) -> tuple[IntArray, npt.NDArray[np.int8]]:
                 flag[i] = TIME_NAIVE
             else:
                 seconds[i] = int((moment - EPOCH).total_seconds() // 1)
-        elif moment is None:
-            flag[i] = TIME_MISSING
         else:
             flag[i] = TIME_UNREADABLE
     return seconds, flag
 
 
 def _kind_column(values: object) -> npt.NDArray[np.int8]:
-    array = np.asarray(values)
-    if array.ndim != 1:
-        raise SchemaError([Problem(("kind",), f"expected a 1-D column, got shape {array.shape}")])
+    array = column(values, "kind")
     if array.dtype.kind in "iu":
         return np.where((array >= 0) & (array < len(KINDS)), array, -1).astype(np.int8)
     if array.dtype.kind == "O":
@@ -132,16 +134,11 @@ def _kind_column(values: object) -> npt.NDArray[np.int8]:
 def _value_column(values: object, n: int) -> FloatArray:
     if values is None:
         return np.full(n, np.nan)
-    array = np.asarray(values)
-    if array.dtype.kind in "biuf":
+    array = column(values, "value")
+    if array.dtype.kind in "iuf":
         return array.astype(np.float64)
-    out = np.full(len(array), np.nan)
-    for i, v in enumerate(array.tolist()):
-        if v is not None and not isinstance(v, bool) and isinstance(v, int | float):
-            out[i] = float(v)
-        elif v is not None:
-            out[i] = np.inf  # not a number: refused as "not a finite number"
-    return out
+    # anything else cell by cell: missing is NaN, a non-number inf (refused as not finite)
+    return np.array([finite_or_nan(v) for v in array.tolist()], dtype=np.float64)
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -191,7 +188,21 @@ class EventTable:
     value: FloatArray
 
     def __attrs_post_init__(self) -> None:
-        lengths = {name: len(getattr(self, name)) for name in (*_COLUMNS, "time_flag")}
+        problems = [
+            Problem((name,), f"expected a 1-D numpy array of dtype {kinds}, got {_shape(value)}")
+            for name, kinds in _FIELD_KINDS.items()
+            if not (
+                isinstance(value := getattr(self, name), np.ndarray)
+                and value.ndim == 1
+                and value.dtype.kind in kinds
+            )
+        ]
+        if problems:
+            problems.append(
+                Problem((), "build a table with EventTable.from_columns or from_records")
+            )
+            raise SchemaError(problems)
+        lengths = {name: len(getattr(self, name)) for name in _FIELD_KINDS}
         if len(set(lengths.values())) > 1:
             shown = ", ".join(f"{k}: {v}" for k, v in lengths.items())
             raise SchemaError([Problem((), f"columns differ in length ({shown})")])
@@ -232,8 +243,30 @@ class EventTable:
         return cls(*_read_columns(_record_columns(events), set(_COLUMNS)))
 
     def take(self, rows: npt.ArrayLike) -> EventTable:
-        """The events at `rows` (indices or a boolean mask), in that order."""
-        index = np.asarray(rows)
+        """The events at `rows` (indices or a boolean mask), in that order.
+
+        Raises
+        ------
+        SchemaError
+            If `rows` is not a 1-D array of integers from ``-n`` to ``n - 1`` or a boolean
+            mask of length ``n``.
+        """
+        index = column(rows, "rows")
+        n = len(self)
+        if index.dtype.kind == "b":
+            if len(index) != n:
+                msg = f"a boolean mask needs {n} entries, one per event, got {len(index)}"
+                raise SchemaError([Problem(("rows",), msg)])
+        elif index.dtype.kind in "iu" or len(index) == 0:
+            index = index.astype(np.int64)
+            outside = np.flatnonzero((index < -n) | (index >= n))
+            if len(outside):
+                msg = (f"{int(index[outside[0]])} is not an event of this table of {n} (in "
+                       f"{rows_text(outside)})")  # fmt: skip
+                raise SchemaError([Problem(("rows",), msg)])
+        else:
+            msg = f"expected integer positions or a boolean mask, got dtype {index.dtype}"
+            raise SchemaError([Problem(("rows",), msg)])
         return EventTable(*(getattr(self, name)[index] for name in
                             ("id", "participant", "kind", "time", "time_flag", "step", "value")))  # fmt: skip
 
@@ -253,8 +286,7 @@ def as_event_table(events: object) -> EventTable:
 
 def _present_columns(columns: Mapping[str, Any]) -> set[str]:
     """The names of the columns given; a SchemaError if a required one is missing."""
-    given: object = columns
-    have = set(getattr(given, "columns", None) or getattr(given, "keys", list)())
+    have = set(column_names(columns))
     missing = [c for c in ("id", "participant", "kind", "time") if c not in have]
     if missing:
         msg = f"missing required column(s) {', '.join(missing)}; give {', '.join(_COLUMNS)}"
@@ -264,7 +296,11 @@ def _present_columns(columns: Mapping[str, Any]) -> set[str]:
 
 def _record_columns(events: Iterable[object]) -> dict[str, npt.NDArray[Any]]:
     """The columns of Event records; a SchemaError naming each item that is not one."""
-    records: list[object] = list(events)
+    given: object = events
+    if isinstance(given, str | bytes | Mapping) or not isinstance(given, Iterable):
+        msg = f"expected an iterable of Event records, got {describe(given)}"
+        raise SchemaError([Problem(("events",), msg)])
+    records: list[object] = list(given)
     bad = [Problem(("events", i), f"expected an Event, got {describe(e)}")
            for i, e in enumerate(records) if not isinstance(e, Event)]  # fmt: skip
     if bad:
@@ -281,16 +317,17 @@ def _record_columns(events: Iterable[object]) -> dict[str, npt.NDArray[Any]]:
 
 
 def _read_columns(columns: Mapping[str, Any], have: set[str]) -> tuple[npt.NDArray[Any], ...]:
-    """The seven arrays of a table, in field order, from columns holding the required ones."""
-    ids = np.asarray(columns["id"])
-    if ids.dtype.kind in "iu":
-        id_array: npt.NDArray[Any] = ids.astype(np.int64)
-    else:
-        id_array = _strings(ids, "id")
+    """The seven arrays of a table, in field order, from columns holding the required ones.
+
+    pandas columns are aligned by index (or refused); every column must be 1-D and ids text
+    or 64-bit integers (see :func:`~sparkus.model._intake.id_column`).
+    """
+    given = aligned(columns, [c for c in _COLUMNS if c in have])
+    id_array = id_column(given["id"], "id", what="event ids")
     n = len(id_array)
-    time, flag = _time_column(columns["time"])
-    step = (_codes_or_strings(columns["step"], "step") if "step" in have
-            else np.full(n, "", dtype=str))  # fmt: skip
-    value = _value_column(columns["value"] if "value" in have else None, n)
-    return (id_array, _codes_or_strings(columns["participant"], "participant"),
-            _kind_column(columns["kind"]), time, flag, step, value)  # fmt: skip
+    time, flag = _time_column(given["time"])
+    step = _step_column(given["step"]) if "step" in have else np.full(n, "", dtype=str)
+    value = _value_column(given.get("value"), n)
+    participant = id_column(given["participant"], "participant",
+                            what="participant ids or schedule rows")  # fmt: skip
+    return (id_array, participant, _kind_column(given["kind"]), time, flag, step, value)

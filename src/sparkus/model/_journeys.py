@@ -19,18 +19,31 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import describe
+from sparkus._checks import as_array, describe, rows_text
 from sparkus._errors import Problem, SchemaError
-from sparkus.model._enums import SupportType
+from sparkus.model._enums import SupportType, unknown_label
+from sparkus.model._intake import id_column
 from sparkus.model._records import Journey, JourneyTemplate
+from sparkus.model._schedule_input import (
+    SECONDS_PER_DAY,
+    SUPPORTS,
+    schedule_iv,
+    string_keys,
+)
 from sparkus.model._serialize import json_text
 
 __all__ = ["JourneySchedule", "StepState", "schedule_journeys"]
 
 IntArray: TypeAlias = npt.NDArray[np.int64]
-SECONDS_PER_DAY: Final = 86_400
-_SUPPORTS: Final = tuple(SupportType)
-_MAX_LISTED: Final = 10
+_SUPPORTS: Final = SUPPORTS
+_MAX_SHOWN: Final = 10
+
+
+def _refuse(cls: type[enum.Enum], value: object) -> Any:
+    raise SchemaError([Problem((cls.__name__,), unknown_label(value, cls))])
+
+
+_missing = classmethod(_refuse)
 
 
 class StepState(enum.Enum):
@@ -66,6 +79,8 @@ class StepState(enum.Enum):
     ['scheduled', 'completed', 'missed', 'skipped', 'rescheduled']
     """
 
+    _missing_ = _missing
+
     SCHEDULED = "scheduled"
     COMPLETED = "completed"
     MISSED = "missed"
@@ -73,41 +88,33 @@ class StepState(enum.Enum):
     RESCHEDULED = "rescheduled"
 
 
-def string_keys(values: npt.NDArray[Any]) -> npt.NDArray[np.uint64]:
-    """A 64-bit hash of each string of a numpy unicode array, the same whatever its width.
-
-    The characters are read eight bytes at a time and mixed FNV-style (all-zero words, which
-    only padding makes, are skipped). Callers confirm a match by comparing the strings
-    themselves, so a collision can cost a look-up, never a wrong answer.
-    """
-    array = np.ascontiguousarray(values)
-    if array.dtype.kind != "U":
-        array = array.astype(str)
-    keys = np.full(len(array), 0xCBF29CE484222325, dtype=np.uint64)
-    chars = array.dtype.itemsize // 4
-    if chars == 0 or len(array) == 0:
-        return keys
-    if chars % 2:
-        array = array.astype(f"<U{chars + 1}")
-    words = array.view(np.uint64).reshape(len(array), -1)
-    prime, shift = np.uint64(0x100000001B3), np.uint64(29)
-    with np.errstate(over="ignore"):
-        for i in range(words.shape[1]):
-            word = words[:, i]
-            if not word.any():
-                break
-            mixed = (keys ^ word) * prime
-            mixed ^= mixed >> shift
-            keys = np.where(word != 0, mixed, keys)
-    return keys
-
-
-def _utc_seconds(moment: dt.datetime) -> int:
-    return int((moment - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)).total_seconds() // 1)
-
-
 def _as_datetime(seconds: int) -> dt.datetime:
     return dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(seconds=int(seconds))
+
+
+_FIELD_KINDS: Final = {"ids": "U", "start": "M", "support": "i", "sessions": "i", "offsets": "i",
+                       "row": "i", "step": "i", "due": "M", "_combo": "i",
+                       "_combo_position": "i"}  # fmt: skip
+
+
+def _schedule_fields_iv(schedule: object) -> None:
+    """The fields of a schedule made directly: a template and numpy arrays of the right kinds."""
+    problems = []
+    template: object = getattr(schedule, "template", None)
+    if not isinstance(template, JourneyTemplate):
+        problems.append(Problem(("template",), f"expected a JourneyTemplate, got "
+                                               f"{describe(template)}"))  # fmt: skip
+    for name, kinds in _FIELD_KINDS.items():
+        value = getattr(schedule, name)
+        if not isinstance(value, np.ndarray) or value.dtype.kind not in kinds:
+            problems.append(Problem((name.lstrip("_"),), f"expected a numpy array of kind "
+                                                         f"{kinds!r}, got {describe(value)}"))  # fmt: skip
+    follow: object = getattr(schedule, "follow_up_days", None)
+    if not isinstance(follow, int) or isinstance(follow, bool):
+        problems.append(Problem(("follow_up_days",), f"expected an int, got {describe(follow)}"))
+    if problems:
+        problems.append(Problem((), "build a schedule with schedule_journeys"))
+        raise SchemaError(problems)
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -174,6 +181,7 @@ class JourneySchedule:
     _fingerprint: str = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
+        _schedule_fields_iv(self)
         keys = string_keys(self.ids)
         order = np.argsort(keys, kind="stable")
         object.__setattr__(self, "_id_keys", keys[order])
@@ -249,13 +257,17 @@ class JourneySchedule:
         """The row of each participant id, -1 for an id not in the schedule.
 
         Integers are taken as rows already (and checked to be in range).
+
+        Raises
+        ------
+        SchemaError
+            If `ids` is not a 1-D column of text ids or int64 rows (floats, bools and bytes
+            are refused naming the rows).
         """
-        wanted = np.asarray(ids)
-        if wanted.dtype.kind in "iu":
+        wanted = id_column(ids, "ids", what="participant ids or rows")
+        if wanted.dtype.kind == "i":
             rows = wanted.astype(np.int64)
             return np.where((rows >= 0) & (rows < len(self)), rows, -1)
-        if wanted.dtype.kind != "U":
-            wanted = np.array(["" if v is None else str(v) for v in wanted.tolist()], dtype=str)
         if len(wanted) == 0:
             return np.zeros(0, dtype=np.int64)
         keys = string_keys(wanted)
@@ -274,9 +286,42 @@ class JourneySchedule:
         return out.astype(np.int64)
 
     def slots_of(self, rows: IntArray, steps: IntArray) -> IntArray:
-        """The slot of each (row, step index) pair, -1 where the journey lacks the step."""
+        """The slot of each (row, step index) pair, -1 where the journey lacks the step.
+
+        Raises
+        ------
+        SchemaError
+            If `rows` and `steps` are not integer arrays of one length, or hold a row or a
+            step index outside the schedule.
+        """
+        rows, steps = self._slots_iv(rows, steps)
         position = self._combo_position[self._combo[rows], steps].astype(np.int64)
         return np.where(position >= 0, self.offsets[rows] + position, -1)
+
+    def _slots_iv(self, rows: object, steps: object) -> tuple[IntArray, IntArray]:
+        out = []
+        problems = []
+        for name, value, size in (("rows", rows, len(self)), ("steps", steps, len(self.step_ids))):
+            given = as_array(value, name)
+            array = given.reshape(-1) if given.ndim <= 1 else None
+            if array is None or (array.dtype.kind not in "iu" and array.size):
+                problems.append(Problem((name,), f"expected a 1-D array of integers, got "
+                                                 f"{describe(value)}"))  # fmt: skip
+                out.append(np.zeros(0, np.int64))
+                continue
+            ints = array.astype(np.int64)
+            bad = np.flatnonzero((ints < 0) | (ints >= size))
+            if len(bad):
+                problems.append(Problem((name,), f"{int(ints[bad[0]])} is outside 0 to {size - 1} "
+                                                 f"in {rows_text(bad)}"))  # fmt: skip
+            out.append(ints)
+        if not problems and len(out[0]) != len(out[1]):
+            problems.append(
+                Problem(("steps",), f"has {len(out[1])} entries for {len(out[0])} rows")
+            )
+        if problems:
+            raise SchemaError(problems)
+        return out[0], out[1]
 
     def journey(self, participant_id: str) -> Journey:
         """The :class:`~sparkus.model.Journey` record of one participant.
@@ -286,6 +331,10 @@ class JourneySchedule:
         SchemaError
             If `participant_id` is not in the schedule.
         """
+        given: object = participant_id
+        if not isinstance(given, str):
+            msg = f"expected a participant id (text), got {describe(given)}"
+            raise SchemaError([Problem(("participant_id",), msg)])
         row = int(self.rows_of(np.array([participant_id], dtype=str))[0])
         if row < 0:
             msg = f"{participant_id!r} is not a participant of this schedule"
@@ -296,102 +345,6 @@ class JourneySchedule:
         support = None if code < 0 else _SUPPORTS[code]
         start = _as_datetime(int(self.start_seconds[row]))
         return Journey(participant_id, start, steps, support)
-
-
-def _support_codes(support: object, n: int, problems: list[Problem]) -> npt.NDArray[np.int8]:
-    if support is None:
-        return np.full(n, -1, dtype=np.int8)
-    lookup: dict[object, int] = {None: -1, "none": -1}
-    for i, s in enumerate(_SUPPORTS):
-        lookup[s] = lookup[s.value] = i
-    values = np.asarray(support, dtype=object).ravel().tolist()
-    found = [lookup.get(v, -2) if isinstance(v, str | SupportType | None) else -2 for v in values]
-    codes = np.array(found, dtype=np.int8)
-    bad = np.flatnonzero(codes == -2).tolist()
-    if bad:
-        known = ", ".join(s.value for s in _SUPPORTS)
-        problems += [
-            Problem(("support", i), f"expected a SupportType (or one of {known}, or None), "
-                                    f"got {describe(values[i])}")
-            for i in bad[:_MAX_LISTED]
-        ]  # fmt: skip
-    return codes
-
-
-def _schedule_iv(
-    template: object, ids: object, support: object, sessions: object, start: object,
-    follow_up_days: object, excess: object,
-) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.int8], IntArray | None, IntArray]:  # fmt: skip
-    problems: list[Problem] = []
-    if not isinstance(template, JourneyTemplate):
-        problems.append(
-            Problem(("template",), f"expected a JourneyTemplate, got {describe(template)}")
-        )
-    id_array = np.asarray(ids)
-    if id_array.dtype.kind != "U":
-        id_array = np.array(["" if v is None else str(v) if isinstance(v, str) else "\0"
-                             for v in np.asarray(ids, dtype=object).ravel().tolist()], dtype=str)  # fmt: skip
-    id_array = id_array.ravel()
-    n = len(id_array)
-    stripped = np.strings.strip(id_array) if n else id_array
-    bad_ids = np.flatnonzero((stripped == "") | (stripped != id_array)).tolist()
-    problems += [Problem(("ids", i), f"expected a non-empty id without surrounding spaces, got "
-                                     f"{str(id_array[i])!r}") for i in bad_ids[:_MAX_LISTED]]  # fmt: skip
-    text_ids = id_array
-    if not bad_ids and n:
-        keys = np.sort(string_keys(text_ids))
-        if (keys[1:] == keys[:-1]).any():  # a repeat (or, rarely, a hash collision): check
-            uniq, counts = np.unique(text_ids, return_counts=True)
-            repeated = uniq[counts > 1][:_MAX_LISTED].tolist()
-            problems += [Problem(("ids",), f"{v!r} appears more than once; ids must be unique")
-                         for v in repeated]  # fmt: skip
-    codes = _support_codes(support, n, problems)
-    if len(codes) != n:
-        problems.append(Problem(("support",), f"has {len(codes)} entries for {n} ids"))
-    counts_array: IntArray | None = None
-    if sessions is not None:
-        raw = np.asarray(sessions)
-        if raw.dtype.kind not in "iub" or raw.ndim != 1 or len(raw) != n or (raw < 0).any():
-            msg = f"expected {n} non-negative integers (one per id), got {describe(sessions)}"
-            problems.append(Problem(("sessions",), msg))
-        else:
-            counts_array = raw.astype(np.int64)
-    starts = np.zeros(n, dtype=np.int64)
-    given: object = start
-    if isinstance(given, dt.datetime):
-        if given.tzinfo is None or given.utcoffset() is None:
-            problems.append(Problem(("start",), "is a naive datetime; give it a UTC offset"))
-        else:
-            starts[:] = _utc_seconds(given)
-    else:
-        raw_start = np.asarray(given)
-        if raw_start.dtype.kind == "M" and raw_start.shape == (n,):
-            if np.isnat(raw_start).any():
-                problems.append(Problem(("start",), "holds NaT; every participant needs a start"))
-            starts = raw_start.astype("datetime64[s]").view(np.int64).copy()
-        elif raw_start.dtype.kind == "O" and raw_start.shape == (n,):
-            for i, v in enumerate(raw_start.tolist()):
-                if isinstance(v, dt.datetime) and v.utcoffset() is not None:
-                    starts[i] = _utc_seconds(v)
-                else:
-                    msg = f"expected a datetime with a UTC offset, got {describe(v)}"
-                    problems.append(Problem(("start", i), msg))
-        else:
-            msg = (f"expected one aware datetime, or {n} of them (or datetime64 values in UTC), "
-                   f"got {describe(given)}")  # fmt: skip
-            problems.append(Problem(("start",), msg))
-    if (
-        isinstance(follow_up_days, bool)
-        or not isinstance(follow_up_days, int)
-        or follow_up_days < 0
-    ):
-        msg = f"expected a non-negative integer, got {describe(follow_up_days)}"
-        problems.append(Problem(("follow_up_days",), msg))
-    if excess not in ("raise", "truncate"):
-        problems.append(Problem(("excess",), f"expected 'raise' or 'truncate', got {excess!r}"))
-    if problems:
-        raise SchemaError(problems)
-    return text_ids, codes, counts_array, starts
 
 
 def schedule_journeys(
@@ -434,6 +387,9 @@ def schedule_journeys(
         What to do when someone is given more sessions than the template offers for their
         support type: refuse, or keep the template's sessions.
 
+    `ids`, `support`, `sessions` and `start` given as pandas Series are paired by their index
+    (or refused, naming the input, when their indexes hold different rows).
+
     Returns
     -------
     JourneySchedule
@@ -459,7 +415,7 @@ def schedule_journeys(
     >>> str(schedule.due[schedule.offsets[0] + 4])  # a's first coaching session, day 14
     '2027-03-15T00:00:00'
     """
-    text_ids, codes, counts, starts = _schedule_iv(
+    text_ids, codes, counts, starts = schedule_iv(
         template, ids, support, sessions, start, follow_up_days, excess
     )
     steps = template.steps
@@ -483,8 +439,8 @@ def schedule_journeys(
         if over.any():
             if excess == "raise":
                 rows = np.flatnonzero(over)
-                shown = ", ".join(str(int(r)) for r in rows[:_MAX_LISTED])
-                more = f" ... ({len(rows):,} rows)" if len(rows) > _MAX_LISTED else ""
+                shown = ", ".join(str(int(r)) for r in rows[:_MAX_SHOWN])
+                more = f" ... ({len(rows):,} rows)" if len(rows) > _MAX_SHOWN else ""
                 msg = (
                     f"rows {shown}{more} ask for up to {int(counts[over].max())} "
                     f"{_SUPPORTS[code].value} sessions, but the template offers {offered}; add "

@@ -8,14 +8,18 @@ integer array.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol, cast
 
 import numpy as np
 import numpy.typing as npt
 
+from sparkus._checks import as_array, describe, is_real
+from sparkus._errors import Problem, SchemaError
 from sparkus.model._columns import CORE, Column, read_columns, record_columns
 from sparkus.model._enums import Goal, Level
+from sparkus.model._intake import aligned
 from sparkus.model._records import Participant
 
 __all__ = ["FrameLike", "Population"]
@@ -31,6 +35,39 @@ class FrameLike(Protocol):
     def columns(self) -> Iterable[Any]: ...
 
     def __getitem__(self, key: Any, /) -> Any: ...
+
+
+class ColumnError(SchemaError, KeyError):
+    """No such column: a SchemaError naming `name` that is also the KeyError of a lookup."""
+
+    __str__ = SchemaError.__str__  # KeyError's would quote the message
+
+
+def _scales_iv(scales: object) -> dict[str, tuple[float, float]]:
+    """A mapping of column name to (lowest, highest); else a SchemaError naming `scales`."""
+    if scales is None:
+        return {}
+    if not isinstance(scales, Mapping):
+        msg = f"expected a mapping of column name to (lowest, highest), got {describe(scales)}"
+        raise SchemaError([Problem(("scales",), msg)])
+    problems = []
+    out: dict[str, tuple[float, float]] = {}
+    for name, pair in scales.items():
+        ok = (
+            isinstance(name, str)
+            and isinstance(pair, tuple | list)
+            and len(pair) == 2
+            and all(is_real(v) and math.isfinite(float(v)) for v in pair)
+            and float(pair[0]) < float(pair[1])
+        )
+        if not ok:
+            msg = f"expected (lowest, highest), finite with lowest < highest, got {describe(pair)}"
+            problems.append(Problem(("scales", str(name)), msg))
+        else:
+            out[name] = (float(pair[0]), float(pair[1]))
+    if problems:
+        raise SchemaError(problems)
+    return out
 
 
 class Population:
@@ -98,6 +135,9 @@ class Population:
         scales : mapping of str to (float, float), optional
             The lowest and highest value of score columns; a value outside is an error.
 
+        Columns given as pandas Series are paired by their index (put in the order of the
+        first one's), and refused, naming the column, when their indexes hold different rows.
+
         Returns
         -------
         Population
@@ -105,9 +145,13 @@ class Population:
         Raises
         ------
         SchemaError
-            Listing every problem with its row and column.
+            If `scales` is not a mapping of column name to (lowest, highest), or listing every
+            problem of the columns with its row and column.
         """
-        return Population(*read_columns(columns, dict(scales or {})))
+        given: object = columns
+        if isinstance(given, Mapping):  # pandas columns: paired by index, or refused
+            columns = aligned(given, list(given))  # type: ignore[assignment]
+        return Population(*read_columns(columns, _scales_iv(scales)))
 
     @classmethod
     def from_frame(
@@ -115,8 +159,16 @@ class Population:
     ) -> Population:
         """Build a population from any DataFrame-like object (pandas, polars, ...).
 
-        Only ``frame.columns`` and ``frame[name]`` are used, so pandas is never imported.
-        Missing values (None or NaN) are allowed in ``manager_id`` and ``team`` only.
+        Only ``frame.columns`` and ``frame[name]`` are used, so pandas is never imported; the
+        frame's own index is ignored (every column comes from the one frame, row by row). A
+        mapping of columns is read as by :meth:`from_columns`. Missing values (None, NaN,
+        pandas' ``NA``) are allowed in ``manager_id`` and ``team`` only.
+
+        Raises
+        ------
+        SchemaError
+            If `frame` is not a DataFrame or mapping, `scales` not a mapping of column name
+            to (lowest, highest), or listing every problem of the columns with its row.
 
         Examples
         --------
@@ -127,8 +179,19 @@ class Population:
         >>> Population.from_frame(frame).decode("department").tolist()
         ['R&D', 'R&D']
         """
-        columns = {str(label): np.asarray(frame[label]) for label in frame.columns}
-        return Population(*read_columns(columns, dict(scales or {})))
+        given: object = frame
+        if isinstance(given, Mapping):
+            return Population(*read_columns(given, _scales_iv(scales)))
+        labels = getattr(given, "columns", None)
+        if (
+            labels is None
+            or isinstance(labels, str)
+            or not callable(getattr(given, "__getitem__", None))
+        ):
+            msg = f"expected a DataFrame (pandas, polars) or a mapping of columns, got {describe(given)}"
+            raise SchemaError([Problem(("frame",), msg)])
+        columns = {str(label): as_array(frame[label], str(label)) for label in list(labels)}
+        return Population(*read_columns(columns, _scales_iv(scales)))
 
     @classmethod
     def from_records(cls, records: Iterable[Participant]) -> Population:
@@ -136,6 +199,12 @@ class Population:
 
         Every record must carry the same attribute names, each with one type (numbers may mix
         int and float), since each becomes a column.
+
+        Raises
+        ------
+        SchemaError
+            If `records` is not an iterable of :class:`Participant`, naming each item that is
+            not one, or listing the document-level problems (repeated ids, unknown managers).
 
         Examples
         --------
@@ -148,7 +217,11 @@ class Population:
         >>> pop.to_records()[1].attributes["site"]
         'Lima'
         """
-        return Population(*read_columns(record_columns(records), {}))
+        given: object = records
+        if isinstance(given, str | bytes | Mapping) or not isinstance(given, Iterable):
+            msg = f"expected an iterable of Participant records, got {describe(given)}"
+            raise SchemaError([Problem(("records",), msg)])
+        return Population(*read_columns(record_columns(given), {}))
 
     # -- access ------------------------------------------------------------------------------
 
@@ -176,22 +249,36 @@ class Population:
         return int(self._columns["id"].shape[0])
 
     def __getitem__(self, name: str) -> np.ndarray[Any, Any]:
-        """The stored (read-only) array of column `name`: codes for categorical columns."""
+        """The stored (read-only) array of column `name`: codes for categorical columns.
+
+        Raises
+        ------
+        SchemaError
+            If there is no column `name` (the error is also a :class:`KeyError`); the message
+            lists the columns.
+        """
         self._check_column(name)
         return self._columns[name]
 
-    def _check_column(self, name: str) -> None:
-        """A KeyError listing the columns if there is no column `name`."""
-        if name not in self._columns:
+    def _check_column(self, name: object) -> None:
+        """A SchemaError (also a KeyError) listing the columns if there is no column `name`."""
+        if not isinstance(name, str) or name not in self._columns:
             known = ", ".join(self._schema)
-            msg = f"no column {name!r}; the population has: {known}"
-            raise KeyError(msg)
+            shown = repr(name) if isinstance(name, str) else describe(name)
+            msg = f"no column {shown}; the population has: {known}"
+            raise ColumnError([Problem(("name",), msg)])
 
     def __contains__(self, name: object) -> bool:
         return name in self._columns
 
     def decode(self, name: str) -> np.ndarray[Any, Any]:
-        """Column `name` in its external form: strings, tuples, manager ids, None for missing."""
+        """Column `name` in its external form: strings, tuples, manager ids, None for missing.
+
+        Raises
+        ------
+        SchemaError
+            If there is no column `name` (also a :class:`KeyError`).
+        """
         self._check_column(name)
         return self._decoded(name)
 

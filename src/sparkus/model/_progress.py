@@ -14,23 +14,28 @@ Event ids are therefore not stored: an event's effect depends on its content onl
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Final, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
 
+from sparkus._checks import check_number, describe, rows_text
 from sparkus._errors import Problem, SchemaError
 from sparkus.model._event_check import Encoded
 from sparkus.model._event_table import (
     ACTIVITY,
     COMPLETED,
     KINDS,
+    MAX_MOVE_DAYS,
     MISSED,
     RATED,
     RESCHEDULED,
+    SCORED_STEPS,
     SKIPPED,
 )
-from sparkus.model._journeys import SECONDS_PER_DAY, JourneySchedule, StepState
+from sparkus.model._journeys import JourneySchedule, StepState
+from sparkus.model._schedule_input import SECONDS_PER_DAY
 
 __all__ = ["JourneyProgress"]
 
@@ -133,10 +138,19 @@ class JourneyProgress:
         """Apply the accepted events of an :class:`~sparkus.model.EventCheck`.
 
         The check must come from :func:`~sparkus.model.check_events` on this state's schedule.
+
+        Raises
+        ------
+        SchemaError
+            If `check` is not the result of :func:`~sparkus.model.check_events`, or was made
+            against another schedule.
         """
-        encoded: Encoded | None = getattr(check, "_encoded", None)
-        if encoded is None:
-            msg = "expected the result of check_events(schedule, events)"
+        encoded: object = getattr(check, "_encoded", None)
+        if not isinstance(encoded, Encoded):
+            msg = f"expected the result of check_events(schedule, events), got {describe(check)}"
+            raise SchemaError([Problem(("check",), msg)])
+        if encoded.schedule != self.schedule.fingerprint:
+            msg = "was made against another journey schedule; check the events on this one"
             raise SchemaError([Problem(("check",), msg)])
         self._apply(encoded)
 
@@ -172,6 +186,10 @@ class JourneyProgress:
         SchemaError
             If the two states belong to different schedules.
         """
+        given: object = other
+        if not isinstance(given, JourneyProgress):
+            raise SchemaError([Problem(("other",), f"expected a JourneyProgress, got "
+                                                   f"{describe(given)}")])  # fmt: skip
         if other.schedule.fingerprint != self.schedule.fingerprint:
             msg = "belongs to a different journey schedule; merge states of one schedule only"
             raise SchemaError([Problem(("other",), msg)])
@@ -202,25 +220,42 @@ class JourneyProgress:
     ) -> JourneyProgress:
         """Rebuild a state saved with :meth:`arrays`.
 
+        Every value is checked against what events can leave: times inside each journey (its
+        start to its end plus follow-up), state codes, reschedules of at most
+        3,660 days, ratings from 0 to 10, scores only on assessment and checkpoint steps,
+        ``-inf`` where no event set a value, and no active day outside a journey.
+
         Raises
         ------
         SchemaError
-            If an array is missing or does not fit the schedule.
+            If an array is missing, is not a numpy array of the schedule's shape and dtype, or
+            holds a value no events could have left (naming the array and the slots or rows).
         """
         out = cls(schedule)
+        given: object = arrays
+        if not isinstance(given, Mapping):
+            raise SchemaError([Problem(("arrays",), f"expected a mapping, got {describe(given)}")])
         problems = []
         for name in ARRAYS:
             if name not in arrays:
                 problems.append(Problem((name,), "is missing"))
                 continue
-            value = np.asarray(arrays[name])
+            value: object = arrays[name]
             mine = getattr(out, name)
-            if value.shape != mine.shape or value.dtype != mine.dtype:
-                msg = (f"expected {mine.dtype} of shape {mine.shape}, got {value.dtype} of "
-                       f"shape {value.shape}")  # fmt: skip
+            if (
+                not isinstance(value, np.ndarray)
+                or value.shape != mine.shape
+                or value.dtype != mine.dtype
+            ):
+                shown = (f"{value.dtype} of shape {value.shape}" if isinstance(value, np.ndarray)
+                         else describe(value))  # fmt: skip
+                msg = f"expected {mine.dtype} of shape {mine.shape}, got {shown}"
                 problems.append(Problem((name,), msg))
             else:
                 setattr(out, name, value.copy())
+        if problems:
+            raise SchemaError(problems)
+        problems = _state_problems(out)
         if problems:
             raise SchemaError(problems)
         return out
@@ -240,12 +275,21 @@ class JourneyProgress:
         """Each slot's :class:`~sparkus.model.StepState` and (possibly moved) due date.
 
         With `as_of` (seconds since 1970 UTC), a completion after it does not count yet.
+
+        Raises
+        ------
+        SchemaError
+            If `as_of` is not None or an integer.
         """
         codes, due = self.state_codes(as_of)
         return np.array(STATE_CODES, dtype=object)[codes], due.astype("datetime64[s]")
 
     def state_codes(self, as_of: int | None = None) -> tuple[npt.NDArray[np.int8], IntArray]:
         """Each slot's state as an index into ``list(StepState)``, and its due date in seconds."""
+        if as_of is not None:
+            check_number(as_of, "as_of", integer=True, low=NONE, high=NEVER,
+                         what="seconds since 1970 UTC (an integer)")  # fmt: skip
+            as_of = int(as_of)
         due = self.schedule.due_seconds.copy()
         moved = self.moved_time != NONE
         due[moved] += np.round(self.moved_days[moved] * SECONDS_PER_DAY).astype(np.int64)
@@ -258,3 +302,70 @@ class JourneyProgress:
         limit = NEVER - 1 if as_of is None else as_of
         codes[self.first_done <= limit] = STATE_CODES.index(StepState.COMPLETED)
         return codes, due
+
+
+_CHUNK: Final = 50_000
+
+
+def _state_problems(state: JourneyProgress) -> list[Problem]:
+    """What in `state` no events on its schedule could have left: each array, with the slots."""
+    schedule = state.schedule
+    row = schedule.row.astype(np.int64)
+    starts, ends = schedule.start_seconds[row], schedule.end_seconds[row]
+    problems: list[Problem] = []
+
+    def refuse(name: str, bad: npt.NDArray[np.bool_], what: str) -> None:
+        if bad.any():
+            where = rows_text(np.flatnonzero(bad)).replace("row", "slot")
+            problems.append(Problem((name,), f"{what} in {where}; the file was not written by "
+                                             "sparkus for this schedule"))  # fmt: skip
+
+    def outside(times: IntArray) -> npt.NDArray[np.bool_]:
+        return np.asarray((times < starts) | (times >= ends))
+
+    refuse("first_done", (state.first_done != NEVER) & outside(state.first_done),
+           "holds completion times outside the journey")  # fmt: skip
+    flow = state.status != NONE
+    priority = state.status & 3
+    refuse("status", flow & ((priority == 0) | outside(state.status >> 2)),
+           "holds state codes or times no event leaves")  # fmt: skip
+    scored = np.array([s.kind in SCORED_STEPS for s in schedule.template.steps], dtype=bool)
+    slot_scored = scored[schedule.step.astype(np.intp)] if len(scored) else np.zeros(0, bool)
+    latest = (
+        ("moved_time", "moved_days", -MAX_MOVE_DAYS, MAX_MOVE_DAYS, None),
+        ("rating_time", "rating", 0.0, 10.0, None),
+        ("score_time", "score", -np.inf, np.inf, slot_scored),
+    )
+    for time_name, value_name, low, high, allowed in latest:
+        times, values = getattr(state, time_name), getattr(state, value_name)
+        set_ = times != NONE
+        refuse(time_name, set_ & outside(times), "holds event times outside the journey")
+        with np.errstate(invalid="ignore"):
+            good_value = np.isfinite(values) & (values >= low) & (values <= high)
+        refuse(value_name, set_ & ~good_value, f"holds values outside {low:g} to {high:g} or "
+                                               "not finite")  # fmt: skip
+        refuse(value_name, ~set_ & (values != -np.inf), "holds values without an event time")
+        if allowed is not None:
+            refuse(value_name, set_ & ~allowed, "holds scores of steps that carry none")
+    _active_problems(state, problems)
+    return problems
+
+
+def _active_problems(state: JourneyProgress, problems: list[Problem]) -> None:
+    """Active days outside a participant's journey (rows named), block by block."""
+    schedule, active = state.schedule, state.active
+    n = len(schedule)
+    first = schedule.start_seconds // SECONDS_PER_DAY - schedule.epoch_day
+    last = (schedule.end_seconds - 1) // SECONDS_PER_DAY - schedule.epoch_day
+    bad_rows: list[npt.NDArray[np.int64]] = []
+    for lo in range(0, n, _CHUNK):
+        chunk = active[lo : lo + _CHUNK]
+        bits = np.unpackbits(chunk.view(np.uint8), axis=1, bitorder="little").astype(bool)
+        days = np.arange(bits.shape[1])
+        allowed = (days >= first[lo : lo + _CHUNK, None]) & (days <= last[lo : lo + _CHUNK, None])
+        bad_rows.append(lo + np.flatnonzero((bits & ~allowed).any(axis=1)))
+    bad = np.concatenate(bad_rows) if bad_rows else np.zeros(0, np.int64)
+    if len(bad):
+        msg = (f"marks days outside the journey as active in {rows_text(bad)}; the file was not "
+               "written by sparkus for this schedule")  # fmt: skip
+        problems.append(Problem(("active",), msg))

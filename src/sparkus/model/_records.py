@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from sparkus._checks import check_number, describe
 from sparkus._errors import Problem, SchemaError
 from sparkus._fields import (
     AttributeValue,
@@ -22,6 +23,7 @@ from sparkus._fields import (
     language,
     mapping_of,
     member,
+    not_one_of,
     number,
     optional,
     scale,
@@ -267,8 +269,13 @@ class CostModel(Record):
         Raises
         ------
         SchemaError
-            If the cost model has no session fee for `support`.
+            If `support` is not a :class:`SupportType`, `sessions` not an integer from 0 to
+            10,000, or the cost model has no session fee for `support`.
         """
+        given: object = support
+        if not isinstance(given, SupportType):
+            raise SchemaError([Problem(("support",), not_one_of(given, SupportType))])
+        check_number(sessions, "sessions", low=0, high=10_000, integer=True)
         if support not in self.session_cost:
             known = ", ".join(s.value for s in self.session_cost) or "none"
             msg = f"has no fee for {support.value!r} (fees are set for: {known})"
@@ -367,7 +374,16 @@ class JourneyTemplate(Record):
         return _step_problems(self.steps, self.duration_days)
 
     def steps_for(self, support: SupportType | None) -> tuple[Step, ...]:
-        """The shared steps plus the sessions of `support` (``None``: shared steps only)."""
+        """The shared steps plus the sessions of `support` (``None``: shared steps only).
+
+        Raises
+        ------
+        SchemaError
+            If `support` is neither None nor a :class:`SupportType`.
+        """
+        given: object = support
+        if given is not None and not isinstance(given, SupportType):
+            raise SchemaError([Problem(("support",), not_one_of(given, SupportType))])
         return tuple(s for s in self.steps if s.support_type in (None, support))
 
     @property
@@ -428,8 +444,12 @@ class Journey(Record):
         Raises
         ------
         SchemaError
-            If the journey has no such step.
+            If `step_id` is not text, or the journey has no such step.
         """
+        given: object = step_id
+        if not isinstance(given, str):
+            msg = f"expected a step id (text), got {describe(given)}"
+            raise SchemaError([Problem(("step_id",), msg)])
         for step in self.steps:
             if step.id == step_id:
                 return self.start + dt.timedelta(days=step.day)

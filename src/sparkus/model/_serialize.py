@@ -12,14 +12,16 @@ import enum
 import json
 import typing
 from collections.abc import Callable, Mapping
-from typing import Any, Final, TypeVar, cast
+from typing import Any, Final, TypeVar
 
 import attrs
 import cattrs
 
-from sparkus._checks import describe
+from sparkus._checks import check_number, describe
 from sparkus._errors import PathSegment, Problem, SchemaError
-from sparkus._fields import FrozenMapping, ItemsCheck, field_check, not_one_of
+from sparkus._fields import FrozenMapping, ItemsCheck, field_check
+from sparkus.model._enums import unknown_label
+from sparkus.model._json_text import load_json
 
 __all__ = ["from_json", "json_text", "structure", "to_json", "unstructure"]
 
@@ -77,7 +79,7 @@ def _structure_enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
     try:
         return cls(value)
     except ValueError:
-        raise _fail(not_one_of(value, cls)) from None
+        raise _fail(unknown_label(value, cls)) from None
 
 
 def _hook(cls: Any) -> _Hook:
@@ -121,6 +123,19 @@ def _make_tuple_hook(cls: Any) -> _Hook:
         return tuple(out)
 
     return hook
+
+
+def _make_list_hook(cls: Any) -> _Hook:
+    tuple_hook = _make_tuple_hook(tuple[(*typing.get_args(cls), ...)])  # type: ignore[misc]
+
+    def hook(value: object, _: object) -> list[Any]:
+        return list(tuple_hook(value, cls))
+
+    return hook
+
+
+def _is_list(cls: Any) -> bool:
+    return typing.get_origin(cls) is list and len(typing.get_args(cls)) == 1
 
 
 def _make_mapping_hook(cls: Any) -> _Hook:
@@ -197,7 +212,7 @@ def _make_record_hook(cls: type[Any]) -> _Hook:
                     )
             check_partial = getattr(cls, "_check_partial", None)
             if check_partial is not None:
-                problems.extend(check_partial({**kwargs, **partial}))
+                problems.extend(check_partial({**kwargs, **partial}, value))
             order = {name: i for i, name in enumerate(f.name for f in fields)}
             problems.sort(key=lambda p: order.get(str(p.path[0]), len(order)) if p.path else -1)
             raise SchemaError(problems)
@@ -236,6 +251,7 @@ def _new_converter() -> cattrs.Converter:
     converter.register_structure_hook(str | int | float | bool, _structure_attribute)
     converter.register_structure_hook_func(_is_enum, _structure_enum)
     converter.register_structure_hook_factory(_is_tuple, _make_tuple_hook)
+    converter.register_structure_hook_factory(_is_list, _make_list_hook)
     converter.register_structure_hook_factory(_is_mapping, _make_mapping_hook)
     converter.register_structure_hook_factory(attrs.has, _make_record_hook)
     converter.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
@@ -252,12 +268,18 @@ def unstructure(obj: object) -> Any:
 
     .. versionadded:: 0.1
 
+    Raises
+    ------
+    SchemaError
+        If `obj` is not a sparkus record.
+
     Examples
     --------
     >>> from sparkus.model import Level, Participant, unstructure
     >>> unstructure(Participant("e1", Level.MANAGER, "Sales", 2.0))["level"]
     'manager'
     """
+    _obj_iv(obj)
     return _CONVERTER.unstructure(obj)
 
 
@@ -266,10 +288,14 @@ def structure(data: object, cls: type[T]) -> T:
 
     .. versionadded:: 0.1
 
+    `cls` is a sparkus record class, or ``tuple[Record, ...]`` / ``list[Record]`` of one to
+    read a list of records (each item's problems at its index, ``[3].level``).
+
     Raises
     ------
     SchemaError
-        With one :class:`~sparkus.Problem` per offending value, each with its path.
+        With one :class:`~sparkus.Problem` per offending value, each with its path; or at
+        ``cls`` if it is not a record class (nor a tuple or list of one).
 
     Examples
     --------
@@ -280,20 +306,41 @@ def structure(data: object, cls: type[T]) -> T:
     sparkus.SchemaError: 2 problems in the input:
       level: 'boss' is not one of executive, senior_leader, manager, individual_contributor
       tenure_years: required field is missing
+    >>> people = [{"id": "e1", "level": "manager", "department": "Sales", "tenure_years": 2}]
+    >>> structure(people, tuple[Participant, ...])[0].id
+    'e1'
     """
     _record_class_iv(cls)
     return _structure(data, cls)
 
 
+def _is_record_class(cls: object) -> bool:
+    return isinstance(cls, type) and attrs.has(cls)
+
+
 def _record_class_iv(cls: object) -> None:
-    if not attrs.has(cast(Any, cls)):
-        msg = f"`cls` must be a sparkus record class, got {cls!r}"
-        raise TypeError(msg)
+    if _is_record_class(cls):
+        return
+    origin, args = typing.get_origin(cls), typing.get_args(cls)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis and _is_record_class(args[0]):
+        return
+    if origin is list and len(args) == 1 and _is_record_class(args[0]):
+        return
+    msg = (
+        "expected a sparkus record class (or tuple[Record, ...] or list[Record]), got "
+        f"{describe(cls)}"
+    )
+    raise _fail(msg, ("cls",))
 
 
 def _structure(data: object, cls: type[T]) -> T:
     result: T = _CONVERTER.structure(data, cls)
     return result
+
+
+def _obj_iv(obj: object) -> None:
+    if not attrs.has(type(obj)):
+        raise _fail(f"expected a sparkus record, got {describe(obj)}", ("obj",))
 
 
 def to_json(obj: object, *, indent: int | None = None) -> str:
@@ -304,16 +351,21 @@ def to_json(obj: object, *, indent: int | None = None) -> str:
     Enums are written by value and times in ISO 8601 with their UTC offset. NaN and infinity are
     never written (records cannot hold them).
 
+    Raises
+    ------
+    SchemaError
+        If `obj` is not a sparkus record, or `indent` is not None or an integer from 0 to 16.
+
     Examples
     --------
     >>> from sparkus.model import Level, Participant, to_json
     >>> to_json(Participant("e1", Level.MANAGER, "Sales", 2.0))[:48]
     '{"id": "e1", "level": "manager", "department": "'
     """
-    if not attrs.has(type(obj)):
-        msg = f"`obj` must be a sparkus record, got {describe(obj)}"
-        raise TypeError(msg)
-    return json_text(obj, indent)
+    _obj_iv(obj)
+    if indent is not None:
+        check_number(indent, "indent", low=0, high=16, integer=True)
+    return json_text(obj, None if indent is None else int(indent))
 
 
 def json_text(obj: object, indent: int | None = None) -> str:
@@ -328,18 +380,24 @@ def from_json(text: str | bytes, cls: type[T]) -> T:
 
     .. versionadded:: 0.1
 
+    The text is checked against limits before it is parsed: at most 64 levels of nesting,
+    numbers of at most 1,000 characters, bytes in UTF-8 (a byte-order mark is dropped), and no key twice in
+    one object (Python's ``json`` would keep the last silently).
+
     Parameters
     ----------
     text : str or bytes
         The JSON document.
     cls : type
-        The record class to build.
+        The record class to build (or ``tuple[Record, ...]`` / ``list[Record]``, as for
+        :func:`structure`).
 
     Raises
     ------
     SchemaError
-        If the text is not JSON (with line and column) or the document does not fit `cls`;
-        every problem is listed, each with its path.
+        If the text is not JSON or breaks a limit (with line and column), repeats a key (with
+        its JSON path), or the document does not fit `cls`; every problem is listed, each with
+        its path.
 
     Examples
     --------
@@ -347,12 +405,12 @@ def from_json(text: str | bytes, cls: type[T]) -> T:
     >>> from_json('{"id": "e1", "level": "manager", "department": "Sales",'
     ...           ' "tenure_years": 2}', Participant).tenure_years
     2.0
+    >>> from_json('{"id": "e1", "id": "e2"}', Participant)
+    Traceback (most recent call last):
+      ...
+    sparkus.SchemaError: 1 problem in the input:
+      id: repeats a key of its object; give each key once
     """
-    try:
-        # NaN and Infinity parse here and are then reported, with their paths, by the checks.
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        msg = f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
-        raise _fail(msg) from None
     _record_class_iv(cls)
+    data = load_json(text)
     return _structure(data, cls)

@@ -7,9 +7,10 @@ little effect), so every number here is a starting point to override, not a find
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Final
 
+from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
 from sparkus._fields import not_one_of
 from sparkus.model._enums import Goal, Season, StepKind, SupportType
@@ -102,7 +103,8 @@ def default_journey(season: Season, goals: Iterable[Goal]) -> JourneyTemplate:
     Raises
     ------
     SchemaError
-        If `season` is not a :class:`Season` or `goals` is empty or holds a non-:class:`Goal`.
+        If `season` is not a :class:`Season` or `goals` is not an iterable, is empty or holds
+        a non-:class:`Goal`.
 
     Examples
     --------
@@ -113,7 +115,11 @@ def default_journey(season: Season, goals: Iterable[Goal]) -> JourneyTemplate:
 
     .. versionadded:: 0.1
     """
-    goals = tuple(goals)
+    given: object = goals
+    if isinstance(given, str | bytes | Mapping) or not isinstance(given, Iterable):
+        msg = f"expected an iterable of Goal, got {describe(given)}"
+        raise SchemaError([Problem(("goals",), msg)])
+    goals = tuple(given)
     _default_journey_iv(season, goals)
 
     duration, pulses = _SEASON_SHAPE[season]

@@ -280,7 +280,7 @@ def test_empty_parts_render_a_note(snapshot):
 
 def test_a_suppressed_cell_never_shows_its_figures(snapshot):
     """A cell listed as suppressed shows no figure even when the snapshot also carries one."""
-    legal = dict(snapshot["groups"]["department"][0], group="Legal", participants=3,
+    legal = dict(snapshot["groups"]["department"][0], group="Legal", participants=3, active=2,
                  mean_rating=1.23, nps=-77.0)  # fmt: skip
     snapshot["groups"]["department"].append(legal)
     page = render_html(snapshot)

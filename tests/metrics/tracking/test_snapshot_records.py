@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
+import attrs
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sparkus import SchemaError
 from sparkus.metrics import (
@@ -106,3 +110,108 @@ def test_records_read_like_the_json_objects(tracker):
     assert row["progress"] is row.progress
     assert isinstance(snap.engagement.series[0].date, dt.date)
     assert snap.impact is None
+
+
+# -- inconsistent or non-finite figures (issue 12) ----------------------------------------------
+
+
+def _snapshot_dict() -> dict:
+    from tests.metrics.tracking._dashboard_fixture import dashboard_snapshot
+
+    return dashboard_snapshot()
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (lambda s: s["funnel"][0].update(due=3, completed=4), r"funnel\[0\].completed: 4 is more"),
+        (lambda s: s["totals"].update(active=10**6), "totals.active: 1e.06 is more"),
+        (lambda s: s["engagement"]["series"][0].update(active=999), r"series\[0\].active"),
+        (lambda s: s["groups"]["department"][0].update(active=10**6), r"department\[0\].active"),
+        (
+            lambda s: s["groups"]["department"][0]["progress"].update(ci=[50, 60]),
+            r"progress.ci: .*does not hold",
+        ),
+        (lambda s: s["totals"].update(mean_rating=11.0), "totals.mean_rating"),
+        (
+            lambda s: s["suppressed"].append(
+                {"grouping": "g", "group": "x", "reason": "r", "figure": "salary"}
+            ),
+            "figure",
+        ),
+        (lambda s: s["impact"].update(level=1.0), "impact.level"),
+        (lambda s: s["roi"].update(ci=[5.0, float("inf")]), r"roi.ci\[1\]"),
+    ],
+    ids=[
+        "completed",
+        "totals-active",
+        "point-active",
+        "group-active",
+        "ci",
+        "rating",
+        "figure",
+        "level",
+        "roi-ci",
+    ],
+)
+def test_reader_refuses_inconsistent_figures_with_their_path(change, where):
+    """completed > due, active > enrolled, a rating past 10, a CI without its estimate..."""
+    snapshot = _snapshot_dict()
+    change(snapshot)
+    with pytest.raises(SchemaError, match=where):
+        render_html(snapshot)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Roi(roi_percent=float("nan"), bcr=None, ci=None, level=None, currency="EUR"),
+        lambda: Roi(roi_percent=1.0, bcr=float("inf"), ci=None, level=None, currency="EUR"),
+        lambda: Impact(method="m", estimate=np.nan, ci=None, level=0.95, n=3, pvalue=None),
+        lambda: Impact(method="m", estimate=1.0, ci=None, level=0.95, n=-3, pvalue=None),
+        lambda: Impact(method=3, estimate=1.0, ci=None, level=0.95, n=3, pvalue=2.0),
+    ],
+    ids=["roi-nan", "bcr-inf", "estimate-nan", "n-negative", "method-and-pvalue"],
+)
+def test_typed_records_refuse_non_finite_figures(make):
+    """A record made in Python checks itself: NaN, infinity or a negative n never get in."""
+    with pytest.raises(SchemaError):
+        make()
+
+
+def test_snapshot_roi_with_nan_is_refused(tracker):
+    """snapshot(roi={"roi_percent": nan, ...}) names roi.roi_percent; NaN never reaches a page."""
+    document = {"roi_percent": float("nan"), "bcr": 1.2, "ci": None, "level": 0.95,
+                "currency": "EUR"}  # fmt: skip
+    with pytest.raises(SchemaError, match=r"roi\.roi_percent"):
+        tracker.snapshot(as_of=END, roi=document)
+    with pytest.raises(SchemaError, match=r"roi\.roi_percent"):
+        tracker.snapshot(as_of=END, roi={"roi_percent": float("nan")})
+
+
+def test_dashboard_built_by_hand_is_checked(tracker):
+    """A Dashboard made directly with parts of the wrong kind is refused naming them."""
+    from sparkus.metrics import Dashboard
+
+    good = tracker.snapshot(as_of=END)
+    with pytest.raises(SchemaError, match="totals"):
+        Dashboard(program="p", as_of=good.as_of, min_group_size=5, totals={"nps": 1},
+                  engagement=good.engagement, funnel=(), groups={}, suppressed=())  # fmt: skip
+    with pytest.raises(SchemaError, match="as_of"):
+        Dashboard(program="p", as_of="yesterday", min_group_size=5, totals=good.totals,
+                  engagement=good.engagement, funnel=(), groups={}, suppressed=())  # fmt: skip
+
+
+@given(st.lists(st.integers(0, len(EVENTS) - 1), max_size=400), st.integers(-30, 400),
+       st.sampled_from([2, 5, 31]))  # fmt: skip
+@settings(max_examples=30)
+def test_dashboards_from_finite_events_never_hold_nan(rows, day, minimum):
+    """Any subset of finite events, any as_of, any minimum group size: a strict-JSON snapshot."""
+
+    program = attrs.evolve(PROGRAM, min_group_size=minimum)
+    tracker = Tracker(program, SCHEDULE, groups={"department": DEPARTMENTS})
+    tracker.update(EVENTS.take(np.asarray(rows, dtype=np.int64)))
+    as_of = dt.datetime(2027, 1, 4, tzinfo=dt.UTC) + dt.timedelta(days=day)
+    snap = tracker.snapshot(as_of=as_of, impact=ESTIMATE, roi=RETURN)
+    json.dumps(snap.to_dict(), allow_nan=False)
+    assert "NaN" not in render_html(snap)

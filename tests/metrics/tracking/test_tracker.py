@@ -24,6 +24,7 @@ from sparkus.model import (
     Program,
     Season,
     SupportType,
+    check_events,
     default_journey,
     schedule_journeys,
 )
@@ -319,3 +320,93 @@ def test_simulator_is_deterministic_and_plausible():
     ratings = EVENTS.value[EVENTS.kind == 4]
     assert ratings.min() >= 0
     assert ratings.max() <= 10
+
+
+def _event_frame_columns() -> dict[str, object]:
+    kinds = [k.value for k in _kinds()]
+    return {
+        "id": EVENTS.id, "participant": EVENTS.participant, "kind": kinds,
+        "time": EVENTS.time.astype("datetime64[s]").astype("datetime64[ms]"),
+        "step": EVENTS.step, "value": EVENTS.value,
+    }  # fmt: skip
+
+
+def test_update_takes_pandas_and_polars_frames():
+    """A pandas DataFrame (any index) or a polars DataFrame of events updates the tracker."""
+    import pandas as pd
+    import polars as pl
+
+    columns = _event_frame_columns()
+    frame = pd.DataFrame(columns, index=np.arange(len(EVENTS))[::-1] * 3)
+    for table in (frame, pl.DataFrame(columns)):
+        tracker = _tracker()
+        check = tracker.update(table)
+        assert check.ok
+        assert tracker == ONE_PASS
+
+
+# -- sizes a caller controls (issue 12) --------------------------------------------------------
+
+
+def test_far_as_of_is_bounded_by_the_schedule():
+    """A mistyped year gives the dashboard at the schedule's end, not millions of points."""
+    far = ONE_PASS.snapshot(as_of=dt.datetime(9999, 1, 1, tzinfo=dt.UTC))
+    assert len(far.engagement.series) == SCHEDULE.n_days
+    last = SCHEDULE.end_seconds.max()
+    at_end = ONE_PASS.snapshot(as_of=dt.datetime.fromtimestamp(int(last) + 86_400 * 40, dt.UTC))
+    assert far.engagement == at_end.engagement
+    assert far.funnel == at_end.funnel
+    assert far.totals == at_end.totals
+    near = ONE_PASS.snapshot(as_of=END)
+    assert near.engagement.series == far.engagement.series[: len(near.engagement.series)]
+
+
+@pytest.mark.parametrize(
+    "as_of",
+    [
+        dt.datetime(9999, 12, 31, 23, tzinfo=dt.timezone(-dt.timedelta(hours=5))),
+        dt.datetime(2027, 1, 1),
+        "2027-01-01",
+        dt.date(2027, 1, 1),
+    ],
+)
+def test_as_of_outside_the_calendar_or_not_aware_is_refused(as_of):
+    """An as_of past year 9999 in UTC, naive, text or a date is refused naming as_of."""
+    with pytest.raises(SchemaError, match="as_of"):
+        ONE_PASS.snapshot(as_of=as_of)
+
+
+def test_empty_schedule_tracks_and_snapshots():
+    """A tracker of nobody takes no events and snapshots with every figure withheld."""
+    empty = schedule_journeys(TEMPLATE, [], [], start=START)
+    tracker = Tracker(PROGRAM, empty)
+    assert tracker.update({"id": [], "participant": [], "kind": [], "time": []}).ok
+    snap = tracker.snapshot(as_of=END)
+    assert snap.totals["participants"] is None
+    assert snap.engagement.series[:1] == snap.engagement.series
+
+
+def test_simulate_events_refuses_bad_arguments_and_survives_extremes():
+    """Bad rng, as_of or rates are SchemaErrors; extreme readiness gives events, no warning."""
+    with pytest.raises(SchemaError, match="rng"):
+        simulate_events(SCHEDULE, rng="x")
+    with pytest.raises(SchemaError, match="as_of"):
+        simulate_events(SCHEDULE, as_of=dt.datetime(2027, 1, 1))
+    with pytest.raises(SchemaError, match="late_rate"):
+        simulate_events(SCHEDULE, late_rate=float("nan"))
+    with pytest.raises(SchemaError, match="readiness"):
+        simulate_events(SCHEDULE, readiness=[0.0])
+    extreme = np.where(np.arange(N) % 2, 1e308, -1e308)
+    events = simulate_events(SCHEDULE, rng=1, readiness=extreme,
+                             as_of=dt.datetime(9999, 1, 1, tzinfo=dt.UTC))  # fmt: skip
+    assert check_events(SCHEDULE, events).ok
+
+
+def test_groupings_with_missing_labels_are_refused():
+    """A grouping with None, NaN or pandas' NA labels names its rows (no 'nan' group)."""
+    import pandas as pd
+
+    for labels in (np.array([np.nan] + [1.0] * (N - 1)),
+                   pd.Series(["a"] * (N - 1) + [None]), [None] * N):  # fmt: skip
+        with pytest.raises(SchemaError, match=r"groups.g: holds missing labels .* row"):
+            Tracker(PROGRAM, SCHEDULE, groups={"g": labels})

@@ -520,7 +520,8 @@ def write_html(snapshot: object, path: str | os.PathLike[str], *, title: str | N
     Raises
     ------
     SchemaError
-        If the snapshot does not fit the contract; nothing is written then.
+        If the snapshot does not fit the contract, or `path` is not a path or cannot be
+        written (a missing folder, say; naming it); nothing is written then.
 
     Examples
     --------
@@ -541,7 +542,15 @@ def write_html(snapshot: object, path: str | os.PathLike[str], *, title: str | N
     6
     """
     snap, text = _render_iv(snapshot, title)
-    page = _page(snap, text)
+    given: object = path
+    if not isinstance(given, str | os.PathLike) or given == "":
+        msg = f"expected a file path, got {describe_json(given)}"
+        raise SchemaError([Problem(("path",), msg)])
     target = Path(path)
-    target.write_text(page, encoding="utf-8", newline="\n")
+    page = _page(snap, text)
+    try:
+        target.write_text(page, encoding="utf-8", newline="\n")
+    except (OSError, ValueError) as error:
+        why = getattr(error, "strerror", None) or str(error)
+        raise SchemaError([Problem(("path",), f"{target}: cannot be written ({why})")]) from None
     return target

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Mapping
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sparkus._checks import describe
 from sparkus._errors import PathSegment, Problem, SchemaError
@@ -67,6 +67,18 @@ class _Reader:
 
     def fail(self, path: _Path, message: str) -> None:
         self.problems.append(Problem(path, message))
+
+    def make(self, path: _Path, cls: Callable[..., _T], **fields: Any) -> _T:
+        """A record of the fields read, or None with its problems collected at `path`.
+
+        The record's own checks (consistency: no more completions than steps due, ...) run
+        when it is made; the reader raises before using a None.
+        """
+        try:
+            return cls(**fields)
+        except SchemaError as error:
+            self.problems.extend(error.prefixed(path).problems)
+            return None  # type: ignore[return-value]  # the reader raises before using it
 
     def mapping(self, value: object, path: _Path) -> Mapping[str, object] | None:
         if isinstance(value, Mapping):
@@ -181,7 +193,9 @@ class _Reader:
             where = (*path, key, i)
             record = self.mapping(item, where)
             if record is not None:
-                out.append(read(record, where))
+                made = read(record, where)
+                if made is not None:  # None: its problems are listed
+                    out.append(made)
         return tuple(out)
 
     def optional(
@@ -200,7 +214,9 @@ class _Reader:
     # -- the records of the contract ---------------------------------------------------------
 
     def totals(self, obj: Mapping[str, object], path: _Path) -> Totals:
-        return Totals(
+        return self.make(
+            path,
+            Totals,
             participants=self.count(obj, path, "participants"),
             active=self.count(obj, path, "active"),
             participation_rate=self.number(obj, path, "participation_rate", low=0, high=1),
@@ -219,10 +235,12 @@ class _Reader:
                 self.fail((*path, "date"), f"expected an ISO date like '2027-01-04', got {text!r}")
             date = dt.date.min
         active, enrolled = self.count(obj, path, "active"), self.count(obj, path, "enrolled")
-        return Point(date=date, active=active, enrolled=enrolled)
+        return self.make(path, Point, date=date, active=active, enrolled=enrolled)
 
     def step(self, obj: Mapping[str, object], path: _Path) -> Step:
-        return Step(
+        return self.make(
+            path,
+            Step,
             step=self.string(obj, path, "step"),
             kind=self.string(obj, path, "kind"),
             due=self.count(obj, path, "due"),
@@ -231,7 +249,9 @@ class _Reader:
         )
 
     def progress(self, obj: Mapping[str, object], path: _Path) -> Progress:
-        return Progress(
+        return self.make(
+            path,
+            Progress,
             estimate=self.number(obj, path, "estimate"),
             ci=self.interval(obj, path, "ci"),
             level=self.number(obj, path, "level", low=0, high=1),
@@ -242,7 +262,9 @@ class _Reader:
         group = self.string(obj, path, "group")
         found, _ = self.get(obj, path, "progress")
         progress = self.optional(obj, path, "progress", self.progress) if found else None
-        return GroupRow(
+        return self.make(
+            path,
+            GroupRow,
             group=group,
             participants=self.count(obj, path, "participants"),
             active=self.count(obj, path, "active"),
@@ -258,7 +280,9 @@ class _Reader:
         if figure is not None and not isinstance(figure, str):
             self.fail((*path, "figure"), f"expected a string or null, got {describe_json(figure)}")
             figure = None
-        return Suppressed(
+        return self.make(
+            path,
+            Suppressed,
             grouping=self.string(obj, path, "grouping"),
             group=self.string(obj, path, "group"),
             reason=self.string(obj, path, "reason"),
@@ -266,7 +290,9 @@ class _Reader:
         )
 
     def impact(self, obj: Mapping[str, object], path: _Path) -> Impact:
-        return Impact(
+        return self.make(
+            path,
+            Impact,
             method=self.string(obj, path, "method"),
             estimate=self.number(obj, path, "estimate"),
             ci=self.interval(obj, path, "ci"),
@@ -276,7 +302,9 @@ class _Reader:
         )
 
     def roi(self, obj: Mapping[str, object], path: _Path) -> Roi:
-        return Roi(
+        return self.make(
+            path,
+            Roi,
             roi_percent=self.number(obj, path, "roi_percent"),
             bcr=self.number(obj, path, "bcr"),
             ci=self.interval(obj, path, "ci"),
@@ -414,7 +442,9 @@ def as_impact(value: object) -> Impact | None:
     if value is None or isinstance(value, Impact):
         return value
     if isinstance(value, Estimate):
-        return Impact(
+        return _made(
+            ("impact",),
+            Impact,
             method=value.method,
             estimate=_finite(value.estimate),
             ci=_finite_interval(value.ci),
@@ -438,7 +468,9 @@ def as_roi(value: object) -> Roi | None:
     if value is None or isinstance(value, Roi):
         return value
     if isinstance(value, ROIResult):
-        return Roi(
+        return _made(
+            ("roi",),
+            Roi,
             roi_percent=_finite(value.roi),
             bcr=_finite(value.bcr),
             ci=_finite_interval(value.roi_ci),
@@ -449,6 +481,14 @@ def as_roi(value: object) -> Roi | None:
         return _read_part(value, "roi", _Reader.roi)
     msg = f"expected an ROIResult or a mapping, got {describe(value)}"
     raise SchemaError([Problem(("roi",), msg)])
+
+
+def _made(path: _Path, cls: Callable[..., _T], **fields: Any) -> _T:
+    reader = _Reader()
+    record = reader.make(path, cls, **fields)
+    if reader.problems:
+        raise SchemaError(reader.problems)
+    return record
 
 
 def _read_part(

@@ -16,11 +16,15 @@ values are the fields' values (records, :class:`~sparkus.metrics.ConfidenceInter
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 import attrs
+import numpy as np
 
+from sparkus._checks import describe, is_real
+from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number, to_jsonable
 from sparkus.metrics._estimate import ConfidenceInterval
 
@@ -106,6 +110,89 @@ def _keys(cls: type[Entry]) -> tuple[str, ...]:
     return tuple(f.name for f in attrs.fields(cls))  # type: ignore[arg-type]
 
 
+# -- the rules every record checks when it is made ---------------------------------------------
+# The reader checks a document by the same rules, with each value's path in the document; a
+# record made in Python (a snapshot's, or one passed to ``Tracker.snapshot``) checks itself, so
+# no dashboard holds NaN, an infinity, a rate above 1 or more completions than steps due.
+
+RATING_RANGE: Final = (0.0, 10.0)
+NPS_RANGE: Final = (-100.0, 100.0)
+
+
+class _Rules:
+    """Collects the problems of one record, each at its field."""
+
+    def __init__(self, record: object) -> None:
+        self.record = record
+        self.problems: list[Problem] = []
+
+    def fail(self, name: str, message: str) -> None:
+        self.problems.append(Problem((name,), message))
+
+    def text(self, name: str) -> None:
+        value = getattr(self.record, name)
+        if not isinstance(value, str):
+            self.fail(name, f"expected a string, got {describe(value)}")
+
+    def count(self, name: str, *, nullable: bool = True, minimum: int = 0) -> int | None:
+        value = getattr(self.record, name)
+        if value is None and nullable:
+            return None
+        if not is_real(value) or not isinstance(value, int | np.integer) or value < minimum:
+            self.fail(name, f"expected a whole number of at least {minimum}"
+                            f"{' or None' if nullable else ''}, got {describe(value)}")  # fmt: skip
+            return None
+        return int(value)
+
+    def number(
+        self, name: str, low: float = -math.inf, high: float = math.inf, *, open_: bool = False
+    ) -> float | None:
+        value = getattr(self.record, name)
+        if value is None:
+            return None
+        inside = is_real(value) and math.isfinite(float(value)) and low <= float(value) <= high
+        if inside and open_ and float(value) in (low, high):
+            inside = False
+        if not inside:
+            bounds = "" if math.isinf(low) and math.isinf(high) else (
+                f" {'strictly ' if open_ else ''}between {low:g} and {high:g}")  # fmt: skip
+            self.fail(name, f"expected a finite number{bounds} or None, got {describe(value)}")
+            return None
+        return float(value)
+
+    def interval(self, name: str) -> ConfidenceInterval | None:
+        value = getattr(self.record, name)
+        if value is None:
+            return None
+        if (
+            not isinstance(value, ConfidenceInterval)
+            or not all(is_real(v) and math.isfinite(float(v)) for v in value)
+            or value.low > value.high
+        ):
+            self.fail(name, f"expected a ConfidenceInterval of finite low <= high or None, got "
+                            f"{describe(value)}")  # fmt: skip
+            return None
+        return value
+
+    def at_most(self, name: str, value: float | None, limit: float | None, what: str) -> None:
+        if value is not None and limit is not None and value > limit:
+            self.fail(name, f"{value:g} is more than the {limit:g} {what}")
+
+    def done(self) -> None:
+        if self.problems:
+            raise SchemaError(self.problems)
+
+
+def _figures(rules: _Rules) -> None:
+    """The figures a group row and the totals share."""
+    participants = rules.count("participants")
+    rules.at_most("active", rules.count("active"), participants, "participants")
+    rules.number("participation_rate", 0.0, 1.0)
+    rules.number("completion_rate", 0.0, 1.0)
+    rules.number("mean_rating", *RATING_RANGE)
+    rules.number("nps", *NPS_RANGE)
+
+
 @attrs.frozen(kw_only=True)
 class Totals(Entry):
     """The program-wide figures."""
@@ -118,6 +205,12 @@ class Totals(Entry):
     mean_rating: float | None
     nps: float | None
 
+    def __attrs_post_init__(self) -> None:
+        rules = _Rules(self)
+        _figures(rules)
+        rules.count("overdue_steps")
+        rules.done()
+
 
 @attrs.frozen(kw_only=True)
 class Point(Entry):
@@ -127,6 +220,14 @@ class Point(Entry):
     active: int | None
     enrolled: int | None
 
+    def __attrs_post_init__(self) -> None:
+        rules = _Rules(self)
+        date: object = self.date
+        if not isinstance(date, dt.date):
+            rules.fail("date", f"expected a datetime.date, got {describe(date)}")
+        rules.at_most("active", rules.count("active"), rules.count("enrolled"), "enrolled")
+        rules.done()
+
 
 @attrs.frozen(kw_only=True)
 class Engagement(Entry):
@@ -134,6 +235,14 @@ class Engagement(Entry):
 
     window_days: int
     series: tuple[Point, ...]
+
+    def __attrs_post_init__(self) -> None:
+        rules = _Rules(self)
+        rules.count("window_days", nullable=False, minimum=1)
+        series: object = self.series
+        if not isinstance(series, tuple) or not all(isinstance(p, Point) for p in series):
+            rules.fail("series", f"expected a tuple of Point, got {describe(series)}")
+        rules.done()
 
 
 @attrs.frozen(kw_only=True)
@@ -146,6 +255,14 @@ class Step(Entry):
     completed: int | None
     median_days_to_complete: float | None
 
+    def __attrs_post_init__(self) -> None:
+        rules = _Rules(self)
+        rules.text("step")
+        rules.text("kind")
+        rules.at_most("completed", rules.count("completed"), rules.count("due"), "due")
+        rules.number("median_days_to_complete", 0.0)
+        rules.done()
+
 
 @attrs.frozen(kw_only=True)
 class Progress(Entry):
@@ -155,6 +272,15 @@ class Progress(Entry):
     ci: ConfidenceInterval | None
     level: float | None
     n: int | None
+
+    def __attrs_post_init__(self) -> None:
+        rules = _Rules(self)
+        estimate, ci = rules.number("estimate"), rules.interval("ci")
+        if estimate is not None and ci is not None and not ci.low <= estimate <= ci.high:
+            rules.fail("ci", f"[{ci.low:g}, {ci.high:g}] does not hold the estimate {estimate:g}")
+        rules.number("level", 0.0, 1.0, open_=True)
+        rules.count("n", minimum=1)
+        rules.done()
 
 
 @attrs.frozen(kw_only=True)
@@ -170,6 +296,15 @@ class GroupRow(Entry):
     nps: float | None
     progress: Progress | None
 
+    def __attrs_post_init__(self) -> None:
+        rules = _Rules(self)
+        rules.text("group")
+        _figures(rules)
+        progress: object = self.progress
+        if progress is not None and not isinstance(progress, Progress):
+            rules.fail("progress", f"expected a Progress or None, got {describe(progress)}")
+        rules.done()
+
 
 @attrs.frozen(kw_only=True)
 class Suppressed(Entry):
@@ -179,6 +314,15 @@ class Suppressed(Entry):
     group: str
     figure: str | None = None
     reason: str
+
+    def __attrs_post_init__(self) -> None:
+        rules = _Rules(self)
+        for name in ("grouping", "group", "reason"):
+            rules.text(name)
+        if self.figure is not None and self.figure not in FIGURE_FIELDS:
+            rules.fail("figure", f"expected one of {', '.join(FIGURE_FIELDS)} or None, got "
+                                 f"{describe(self.figure)}")  # fmt: skip
+        rules.done()
 
     def to_json(self) -> dict[str, Any]:
         """The entry as its JSON object; ``figure`` only when one figure is hidden."""
@@ -199,6 +343,16 @@ class Impact(Entry):
     n: int | None
     pvalue: float | None
 
+    def __attrs_post_init__(self) -> None:
+        rules = _Rules(self)
+        rules.text("method")
+        rules.number("estimate")
+        rules.interval("ci")
+        rules.number("level", 0.0, 1.0, open_=True)
+        rules.count("n")
+        rules.number("pvalue", 0.0, 1.0)
+        rules.done()
+
 
 @attrs.frozen(kw_only=True)
 class Roi(Entry):
@@ -209,6 +363,15 @@ class Roi(Entry):
     ci: ConfidenceInterval | None
     level: float | None
     currency: str
+
+    def __attrs_post_init__(self) -> None:
+        rules = _Rules(self)
+        rules.number("roi_percent")
+        rules.number("bcr")
+        rules.interval("ci")
+        rules.number("level", 0.0, 1.0, open_=True)
+        rules.text("currency")
+        rules.done()
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -292,6 +455,39 @@ class Dashboard(Result):
     suppressed: tuple[Suppressed, ...]
     impact: Impact | None = None
     roi: Roi | None = None
+
+    def __attrs_post_init__(self) -> None:
+        rules = _Rules(self)
+        rules.text("program")
+        rules.text("as_of")
+        if isinstance(self.as_of, str):
+            try:
+                aware = dt.datetime.fromisoformat(self.as_of).utcoffset() is not None
+            except ValueError:
+                aware = False
+            if not aware:
+                rules.fail("as_of", f"expected an ISO 8601 time with a UTC offset, got "
+                                    f"{self.as_of!r}")  # fmt: skip
+        rules.count("min_group_size", nullable=False, minimum=1)
+        parts: dict[str, type[Entry]] = {"totals": Totals, "engagement": Engagement,
+                                         "impact": Impact, "roi": Roi}  # fmt: skip
+        for name, kind in parts.items():
+            value: object = getattr(self, name)
+            optional = name in ("impact", "roi")
+            if not (isinstance(value, kind) or (optional and value is None)):
+                rules.fail(name, f"expected a {kind.__name__}, got {describe(value)}")
+        for name, kind in (("funnel", Step), ("suppressed", Suppressed)):
+            value = getattr(self, name)
+            if not isinstance(value, tuple) or not all(isinstance(v, kind) for v in value):
+                rules.fail(name, f"expected a tuple of {kind.__name__}, got {describe(value)}")
+        groups: object = self.groups
+        if not isinstance(groups, dict) or not all(
+            isinstance(k, str) and isinstance(v, tuple) and all(isinstance(r, GroupRow) for r in v)
+            for k, v in groups.items()
+        ):
+            rules.fail("groups", f"expected a dict of str to tuples of GroupRow, got "
+                                 f"{describe(groups)}")  # fmt: skip
+        rules.done()
 
     def to_dict(self) -> dict[str, Any]:
         """The dashboard as a JSON-ready dict (NaN never appears: missing figures are None)."""

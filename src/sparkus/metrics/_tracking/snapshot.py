@@ -184,24 +184,34 @@ def _per_person(
 
 
 def _activity(tracker: Tracker, as_of_day: int) -> tuple[BoolArray, IntArray]:
-    """Who is active in the window ending `as_of_day`, and the daily active series."""
+    """Who is active in the window ending `as_of_day`, and the daily active series.
+
+    The series runs from the schedule's first day to `as_of_day`, or to the last day any
+    event is accepted (``schedule.n_days``) if that comes first: after it nothing can change,
+    so a far `as_of` (a mistyped year) costs no more than the schedule's own span.
+    """
     n, window = len(tracker.schedule), tracker.window_days
     active = tracker.progress.active
-    days = max(as_of_day + 1, 1)
+    days = max(min(as_of_day, tracker.schedule.n_days - 1) + 1, 1)
     active_now = np.zeros(n, dtype=bool)
     series = np.zeros(days, dtype=np.int64)
     width = active.shape[1] * 64
-    for lo in range(0, n, _CHUNK):
-        chunk = active[lo : lo + _CHUNK]
+    hi = min(max(as_of_day + 1, 0), width)  # the window ending at as_of_day, in stored days
+    lo = min(max(as_of_day + 1 - window, 0), width)
+    ends = np.arange(1, days + 1)
+    for start in range(0, n, _CHUNK):
+        chunk = active[start : start + _CHUNK]
         bits = np.unpackbits(chunk.view(np.uint8), axis=1, bitorder="little")
-        upto = min(days, width)
-        cum = np.zeros((len(chunk), days + 1), dtype=np.int32)
-        np.cumsum(bits[:, :upto], axis=1, out=cum[:, 1 : upto + 1])
-        cum[:, upto + 1 :] = cum[:, upto : upto + 1]
-        ends = np.arange(1, days + 1)
-        in_window = cum[:, ends] - cum[:, np.maximum(ends - window, 0)] > 0
+        cum = np.zeros((len(chunk), width + 1), dtype=np.int32)
+        np.cumsum(bits, axis=1, out=cum[:, 1:])
+        in_window = (
+            cum[:, np.minimum(ends, width)]
+            - cum[:, np.minimum(np.maximum(ends - window, 0), width)]
+            > 0
+        )
         series += in_window.sum(axis=0)
-        active_now[lo : lo + len(chunk)] = in_window[:, -1] if as_of_day >= 0 else False
+        if as_of_day >= 0:
+            active_now[start : start + len(chunk)] = cum[:, hi] - cum[:, lo] > 0
     return active_now, series
 
 

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
+import math
 import os
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import check_number, describe
+from sparkus._checks import as_array, check_number, describe, rows_text
 from sparkus._errors import Problem, SchemaError
 from sparkus._privacy import distinct_groups
 from sparkus.metrics._estimate import Estimate
@@ -27,12 +27,17 @@ from sparkus.metrics._roi import ROIResult
 from sparkus.metrics._tracking.reader import as_impact, as_roi
 from sparkus.metrics._tracking.schema import Dashboard, Impact, Roi
 from sparkus.metrics._tracking.snapshot import EPOCH, SECONDS_PER_DAY, dashboard_at, seconds
+from sparkus.metrics._tracking.state_file import (
+    FORMAT,
+    VERSION,
+    file_name,
+    read_state,
+    write_state,
+)
 from sparkus.model import EventCheck, JourneyProgress, JourneySchedule, Program, check_events
 
 __all__ = ["Tracker"]
 
-_STATE_FORMAT: Final = "sparkus.tracker"
-_STATE_VERSION: Final = 1
 _NEVER: Final = JourneyProgress.NEVER
 _UNSET: Final = JourneyProgress.UNSET
 
@@ -205,43 +210,73 @@ class Tracker:
 
         The schedule and program are not written: :meth:`load` takes them again and checks
         the schedule's fingerprint.
+
+        Raises
+        ------
+        SchemaError
+            If `file` is not a path or a binary file object, or cannot be written (naming it).
         """
         arrays = {f"state_{k}": v for k, v in self.progress.arrays().items()}
         arrays.update({f"group_{i}": v[1] for i, v in enumerate(self.groups.values())})
-        meta = {"format": _STATE_FORMAT, "version": _STATE_VERSION, **self._config(),
+        meta = {"format": FORMAT, "version": VERSION, **self._config(),
                 "grouping_names": list(self.groups)}  # fmt: skip
-        np.savez(file, meta=np.array(json.dumps(meta)), **arrays)  # type: ignore[arg-type]
+        write_state(file, meta, arrays)
 
     @classmethod
     def load(cls, file: str | os.PathLike[str] | io.IOBase, program: Program,
              schedule: JourneySchedule) -> Tracker:  # fmt: skip
         """Read a state written by :meth:`save`.
 
+        The file is not trusted: the archive must hold exactly the members :meth:`save`
+        writes, each member's declared size must fit the schedule (a few bytes per slot and
+        per participant) and is checked before anything is read, numpy headers are checked
+        before their data, nothing is unpickled, and every value is checked against what
+        events on `schedule` can leave (see :meth:`JourneyProgress.from_arrays
+        <sparkus.model.JourneyProgress.from_arrays>`), grouping codes included.
+
         Raises
         ------
         SchemaError
-            If the file is not a tracker state, or was saved for another program or schedule.
+            If the file is missing, empty, not a tracker state, larger than the schedule
+            allows, or holds values that do not fit (each problem naming the file), or was
+            saved for another program or schedule.
         """
-        with np.load(file, allow_pickle=False) as data:
-            try:
-                meta = json.loads(str(data["meta"]))
-            except (KeyError, ValueError):
-                raise SchemaError([Problem(("file",), "is not a saved Tracker")]) from None
-            if meta.get("format") != _STATE_FORMAT or meta.get("version") != _STATE_VERSION:
-                raise SchemaError([Problem(("file",), "is not a saved Tracker (version 1)")])
-            options = (meta["window_days"], meta["pre_step"], meta["post_step"], meta["level"])
+        _program_schedule_iv(program, schedule, [])
+        meta, arrays, codes = read_state(file, schedule)
+        where = file_name(file)
+        options = (meta["window_days"], meta["pre_step"], meta["post_step"], meta["level"])
+        try:
             _tracker_iv(program, schedule, None, *options)
-            if meta["schedule"] != schedule.fingerprint:
-                msg = "differs from the one the state was saved with"
-                raise SchemaError([Problem(("schedule",), msg)])
-            if meta["program"] != program.name or meta["min_group_size"] != program.min_group_size:
-                raise SchemaError([Problem(("program",), f"is not {meta['program']!r} as saved")])
-            out = cls.__new__(cls)
-            out._start(program, schedule, *options)
-            for i, name in enumerate(meta["grouping_names"]):
-                out.groups[name] = (list(meta["groups"][name]), data[f"group_{i}"].astype(np.intp))
-            arrays = {k[len("state_") :]: data[k] for k in data.files if k.startswith("state_")}
-        out.progress = JourneyProgress.from_arrays(schedule, arrays)
+        except SchemaError as error:
+            raise SchemaError([Problem(("file",), f"{where}: saved option {p}")
+                               for p in error.problems]) from None  # fmt: skip
+        if meta["schedule"] != schedule.fingerprint:
+            msg = "differs from the one the state was saved with"
+            raise SchemaError([Problem(("schedule",), msg)])
+        if meta["program"] != program.name or meta["min_group_size"] != program.min_group_size:
+            raise SchemaError([Problem(("program",), f"is not {meta['program']!r} as saved")])
+        out = cls.__new__(cls)
+        out._start(program, schedule, *options)
+        problems = []
+        n = len(schedule)
+        for i, name in enumerate(meta["grouping_names"]):
+            names, group = list(meta["groups"][name]), codes[i]
+            if group.dtype.kind not in "iu" or group.shape != (n,):
+                msg = (f"{where}: group_{i} ({name}): expected {n} integer codes, got "
+                       f"{group.dtype} of shape {group.shape}")  # fmt: skip
+                problems.append(Problem(("file",), msg))
+            elif n and (group.min() < 0 or group.max() >= len(names)):
+                msg = f"{where}: group_{i} ({name}): codes outside 0 to {len(names) - 1}"
+                problems.append(Problem(("file",), msg))
+            else:
+                out.groups[name] = (names, group.astype(np.intp))
+        if problems:
+            raise SchemaError(problems)
+        try:
+            out.progress = JourneyProgress.from_arrays(schedule, arrays)
+        except SchemaError as error:
+            raise SchemaError([Problem(("file", *p.path), f"{where}: {p.message}")
+                               for p in error.problems]) from None  # fmt: skip
         return out
 
     # -- figures ---------------------------------------------------------------------------
@@ -269,8 +304,16 @@ class Tracker:
     def step_states(
         self, as_of: dt.datetime | None = None
     ) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.datetime64]]:
-        """Every slot's :class:`~sparkus.model.StepState` and due date (schedule slot order)."""
-        return self.progress.states(None if as_of is None else seconds(as_of))
+        """Every slot's :class:`~sparkus.model.StepState` and due date (schedule slot order).
+
+        Raises
+        ------
+        SchemaError
+            If `as_of` is not None or an aware datetime.
+        """
+        if as_of is None:
+            return self.progress.states(None)
+        return self.progress.states(_moment(as_of))
 
     def snapshot(
         self,
@@ -294,6 +337,11 @@ class Tracker:
         funnel row or a day of the series describing fewer. Groupings are published
         independently; do not configure one grouping that refines another (department and
         department-by-level), whose differences could reveal a cell.
+
+        The engagement series runs from the first journey's start to `as_of`, or to the last
+        day events are accepted (the last journey's end plus follow-up) if that comes first:
+        a far `as_of` (a mistyped year) gives the dashboard at the schedule's end, at the cost
+        of the schedule's own span.
 
         Parameters
         ----------
@@ -328,43 +376,77 @@ class Tracker:
         moment = as_of if as_of is not None else self.latest()
         if moment is None:
             moment = EPOCH + dt.timedelta(days=self.schedule.epoch_day)
-        if not isinstance(moment, dt.datetime) or moment.utcoffset() is None:
-            msg = f"expected an aware datetime, got {describe(moment)}"
-            raise SchemaError([Problem(("as_of",), msg)])
-        return seconds(moment), as_impact(impact), as_roi(roi)
+        return _moment(moment), as_impact(impact), as_roi(roi)
 
 
 def _tracker_iv(program: object, schedule: object, groups: object, window_days: object,
                 pre_step: object, post_step: object, level: object) -> None:  # fmt: skip
-    problems = []
-    if not isinstance(program, Program):
-        problems.append(Problem(("program",), f"expected a Program, got {describe(program)}"))
-    if not isinstance(schedule, JourneySchedule):
-        problems.append(
-            Problem(("schedule",), f"expected a JourneySchedule, got {describe(schedule)}")
-        )
-        raise SchemaError(problems)
-    n = len(schedule)
+    problems: list[Problem] = []
+    _program_schedule_iv(program, schedule, problems)
+    n = len(cast(JourneySchedule, schedule))
     if groups is not None:
         if not isinstance(groups, Mapping):
             problems.append(Problem(("groups",), f"expected a mapping, got {describe(groups)}"))
         else:
             for name, labels in groups.items():
-                array = np.asarray(labels)
+                array = as_array(labels, f"groups.{name}")
                 if not isinstance(name, str) or not name:
                     problems.append(Problem(("groups",), f"grouping names are text, got {name!r}"))
                 elif array.shape != (n,):
                     msg = f"expected {n} labels (one per participant), got shape {array.shape}"
                     problems.append(Problem(("groups", name), msg))
-                elif array.dtype.kind == "O" and any(v is None for v in array.tolist()):
-                    problems.append(Problem(("groups", name), "holds None; label everyone"))
+                elif len(missing := _missing_labels(array)):
+                    msg = (f"holds missing labels (None or NaN) in {rows_text(missing)}; label "
+                           "everyone (an 'unknown' group, say)")  # fmt: skip
+                    problems.append(Problem(("groups", name), msg))
     check_number(window_days, "window_days", low=1, integer=True, problems=problems)
-    steps = schedule.step_ids
+    steps = cast(JourneySchedule, schedule).step_ids
     for name, value in (("pre_step", pre_step), ("post_step", post_step)):
-        if value not in steps:
+        if not isinstance(value, str) or value not in steps:
             problems.append(Problem((name,), f"{value!r} is not a step of the template "
                                              f"(its steps: {', '.join(steps)})"))  # fmt: skip
     check_number(level, "level", low=0.0, high=1.0, low_open=True, high_open=True,
                  what="a confidence level", problems=problems)  # fmt: skip
     if problems:
         raise SchemaError(problems)
+
+
+def _program_schedule_iv(program: object, schedule: object, problems: list[Problem]) -> None:
+    """A Program and a JourneySchedule; raises with `problems` if either is not."""
+    if not isinstance(program, Program):
+        problems.append(Problem(("program",), f"expected a Program, got {describe(program)}"))
+    if not isinstance(schedule, JourneySchedule):
+        problems.append(
+            Problem(("schedule",), f"expected a JourneySchedule, got {describe(schedule)}")
+        )
+    if problems:
+        raise SchemaError(problems)
+
+
+def _moment(moment: object) -> int:
+    """An aware datetime inside the calendar in UTC, on the tracker's clock; else refused."""
+    if not isinstance(moment, dt.datetime) or moment.utcoffset() is None:
+        msg = f"expected an aware datetime, got {describe(moment)}"
+        raise SchemaError([Problem(("as_of",), msg)])
+    try:
+        moment.astimezone(dt.UTC)
+    except OverflowError:
+        msg = f"{moment.isoformat()} is outside years 1 to 9999 in UTC"
+        raise SchemaError([Problem(("as_of",), msg)]) from None
+    return seconds(moment)
+
+
+def _missing_labels(labels: npt.NDArray[Any]) -> npt.NDArray[np.intp]:
+    """The rows of a grouping whose label is missing: None, NaN, pandas' NA or NaT."""
+    if labels.dtype.kind == "f":
+        return np.flatnonzero(np.isnan(labels))
+    if labels.dtype.kind == "M":
+        return np.flatnonzero(np.isnat(labels))
+    if labels.dtype.kind != "O":
+        return np.zeros(0, dtype=np.intp)
+    return np.flatnonzero([
+        v is None
+        or (isinstance(v, float) and math.isnan(v))
+        or type(v).__name__ in {"NAType", "NaTType"}
+        for v in labels.tolist()
+    ])  # fmt: skip

@@ -1,0 +1,217 @@
+"""A tracker's state on disk: a ``.npz`` archive, read back with every size checked first.
+
+``Tracker.save`` writes it; ``Tracker.load`` reads it with every size checked before anything
+is allocated and every value checked before it is trusted.
+
+A state file is a zip archive of ``.npy`` members: ``meta`` (the options as JSON text),
+``state_<name>`` for each array of :class:`~sparkus.model.JourneyProgress` and ``group_<i>``
+for each grouping's codes. Reading one never unpickles (numpy's ``allow_pickle=False``) and
+never trusts a declared size: the archive's directory must list exactly those members, each
+member's declared size must fit what the schedule implies (a few bytes per slot or per
+participant), a member is read only up to that size (a member that inflates past what it
+declared is refused), and each ``.npy`` header's dtype and shape are checked before its data
+is read. Every problem is a :class:`~sparkus.SchemaError`, file problems naming the file.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import IO, Any, Final
+
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._checks import describe
+from sparkus._errors import Problem, SchemaError
+from sparkus.model import JourneySchedule
+
+__all__ = ["FORMAT", "VERSION", "check_file_arg", "file_name", "read_state", "write_state"]
+
+FORMAT: Final = "sparkus.tracker"
+VERSION: Final = 1
+_HEADER_ROOM: Final = 4_096
+"""Bytes allowed for a ``.npy`` member's magic and header."""
+_META_BASE: Final = 1 << 20
+_META_PER_PARTICIPANT: Final = 4_096
+_ARRAYS: Final = ("first_done", "status", "moved_time", "moved_days", "rating_time", "rating",
+                  "score_time", "score", "active")  # fmt: skip
+
+FileArg = str | os.PathLike[str] | IO[bytes] | io.IOBase
+
+
+def file_name(file: object) -> str:
+    """The path of `file` as text, or its ``name``, for messages."""
+    if isinstance(file, str | os.PathLike):
+        return os.fspath(file)
+    return str(getattr(file, "name", "the file object"))
+
+
+def _file_error(file: object, message: str) -> SchemaError:
+    return SchemaError([Problem(("file",), f"{file_name(file)}: {message}")])
+
+
+def check_file_arg(file: object) -> None:
+    """A path or a binary file object, or a SchemaError naming `file`."""
+    if isinstance(file, str | os.PathLike):
+        if isinstance(file, str) and not file:
+            raise SchemaError([Problem(("file",), "expected a path, got an empty string")])
+        return
+    if callable(getattr(file, "read", None)) or callable(getattr(file, "write", None)):
+        return
+    msg = f"expected a path or a binary file object, got {describe(file)}"
+    raise SchemaError([Problem(("file",), msg)])
+
+
+def write_state(
+    file: FileArg, meta: Mapping[str, Any], arrays: Mapping[str, npt.NDArray[Any]]
+) -> None:
+    """Write `meta` (as JSON) and `arrays` to `file`; an OS error is a SchemaError naming it."""
+    check_file_arg(file)
+    try:
+        np.savez(file, meta=np.array(json.dumps(meta)), **arrays)  # type: ignore[arg-type]
+    except OSError as error:
+        raise _file_error(file, f"cannot be written ({error.strerror or error})") from None
+
+
+def _limits(schedule: JourneySchedule, n_groups: int) -> dict[str, int]:
+    """The most bytes each member may declare (data plus header)."""
+    m, n = schedule.n_slots, len(schedule)
+    words = max(1, -(-schedule.n_days // 64))
+    limits = {f"state_{a}.npy": 8 * m + _HEADER_ROOM for a in _ARRAYS}
+    limits["state_active.npy"] = 8 * n * words + _HEADER_ROOM
+    limits["meta.npy"] = _META_BASE + _META_PER_PARTICIPANT * n
+    limits.update({f"group_{i}.npy": 8 * n + _HEADER_ROOM for i in range(n_groups)})
+    return limits
+
+
+def _read_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, file: object
+) -> npt.NDArray[Any]:
+    """One ``.npy`` member, read at most `limit` bytes, its header checked first."""
+    if info.file_size > limit:
+        msg = (f"member {info.filename!r} declares {info.file_size:,} bytes, more than the "
+               f"{limit:,} this schedule allows")  # fmt: skip
+        raise _file_error(file, msg)
+    try:
+        with archive.open(info) as member:
+            data = member.read(limit + 1)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError,
+            RuntimeError, ValueError) as error:  # fmt: skip
+        raise _file_error(file, f"member {info.filename!r} cannot be read ({error})") from None
+    if len(data) > limit or len(data) != info.file_size:
+        msg = f"member {info.filename!r} holds another size than it declares"
+        raise _file_error(file, msg)
+    buffer = io.BytesIO(data)
+    try:
+        version = np.lib.format.read_magic(buffer)
+        if version == (1, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_1_0(buffer)
+        elif version == (2, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_2_0(buffer)
+        else:
+            raise ValueError(f"unsupported .npy version {version}")
+        if dtype.hasobject:
+            raise ValueError("it holds Python objects, which are never loaded")
+        count = int(np.prod(shape, dtype=np.int64)) if shape else 1
+        if count < 0 or count * dtype.itemsize != len(data) - buffer.tell():
+            raise ValueError("its header does not match its data")
+        array = np.frombuffer(data, dtype=dtype, count=count, offset=buffer.tell())
+        array = array.reshape(shape, order="F" if fortran else "C")
+    except Exception as error:  # noqa: BLE001 - numpy's header parser raises many kinds
+        raise _file_error(
+            file, f"member {info.filename!r} is not a numpy array ({error})"
+        ) from None
+    return np.array(array)  # a writable, owned copy in native layout
+
+
+def read_state(
+    file: FileArg, schedule: JourneySchedule
+) -> tuple[dict[str, Any], dict[str, npt.NDArray[Any]], list[npt.NDArray[Any]]]:
+    """The options, the state arrays and the grouping codes of a saved tracker.
+
+    Sizes, member names, dtypes and shapes are checked here; the values are checked by
+    :meth:`JourneyProgress.from_arrays <sparkus.model.JourneyProgress.from_arrays>` and the
+    options by the tracker.
+    """
+    check_file_arg(file)
+    try:
+        archive = zipfile.ZipFile(file if not isinstance(file, os.PathLike) else Path(file))
+    except FileNotFoundError:
+        raise _file_error(file, "no such file") from None
+    except IsADirectoryError:
+        raise _file_error(file, "is a folder, not a file") from None
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError) as error:
+        why = (
+            "is empty"
+            if "empty" in str(error).lower()
+            else "is not a saved Tracker (not a .npz archive)"
+        )
+        raise _file_error(file, why) from None
+    with archive:
+        infos = {info.filename: info for info in archive.infolist()}
+        if "meta.npy" not in infos:
+            raise _file_error(file, "is not a saved Tracker (no meta member)")
+        meta_limit = _limits(schedule, 0)["meta.npy"]
+        meta_array = _read_member(archive, infos["meta.npy"], meta_limit, file)
+        if meta_array.dtype.kind != "U" or meta_array.shape != ():
+            raise _file_error(file, "is not a saved Tracker (its meta is not text)")
+        meta = _meta(str(meta_array), file)
+        n_groups = len(meta["grouping_names"])
+        limits = _limits(schedule, n_groups)
+        extra = sorted(set(infos) - set(limits))
+        missing = sorted(set(limits) - set(infos))
+        if extra or missing:
+            parts = ([f"lacks {', '.join(missing)}"] if missing else []) + (
+                [f"has unexpected members {', '.join(extra[:5])}"] if extra else [])  # fmt: skip
+            raise _file_error(
+                file, f"is not a saved Tracker of this form: it {' and '.join(parts)}"
+            )
+        arrays = {a: _read_member(archive, infos[f"state_{a}.npy"], limits[f"state_{a}.npy"], file)
+                  for a in _ARRAYS}  # fmt: skip
+        groups = [_read_member(archive, infos[f"group_{i}.npy"], limits[f"group_{i}.npy"], file)
+                  for i in range(n_groups)]  # fmt: skip
+    return meta, arrays, groups
+
+
+_META_KEYS: Final = {
+    "format": str, "version": int, "program": str, "min_group_size": int, "schedule": str,
+    "window_days": int, "pre_step": str, "post_step": str, "level": float, "groups": dict,
+    "grouping_names": list,
+}  # fmt: skip
+
+
+def _meta(text: str, file: object) -> dict[str, Any]:
+    try:  # the text is bounded by the member's size limit
+        meta = json.loads(text)
+    except (ValueError, RecursionError):
+        raise _file_error(file, "is not a saved Tracker (its meta is not JSON)") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("version") != VERSION:
+        raise _file_error(file, f"is not a saved Tracker (format {FORMAT!r}, version {VERSION})")
+    problems = []
+    for key, kind in _META_KEYS.items():
+        value = meta.get(key)
+        ok = isinstance(value, kind) and not isinstance(value, bool)
+        if kind is float:
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if not ok:
+            msg = f"{file_name(file)}: meta.{key}: expected {kind.__name__}, got {describe(value)}"
+            problems.append(Problem(("file",), msg))
+    if not problems:
+        names, groups = meta["grouping_names"], meta["groups"]
+        if (not all(isinstance(g, str) for g in names) or len(set(names)) != len(names)
+                or list(groups) != names):  # fmt: skip
+            msg = f"{file_name(file)}: meta.groups: does not match meta.grouping_names"
+            problems.append(Problem(("file",), msg))
+        elif not all(
+            isinstance(v, list) and all(isinstance(x, str) for x in v) for v in groups.values()
+        ):
+            msg = f"{file_name(file)}: meta.groups: expected lists of group names"
+            problems.append(Problem(("file",), msg))
+    if problems:
+        raise SchemaError(problems)
+    return meta

@@ -1,0 +1,236 @@
+"""The input of :func:`~sparkus.model.schedule_journeys`, checked at its door.
+
+Ids are text and unique; each person's support type is a :class:`~sparkus.model.SupportType`
+(or its value, or None); sessions are integers; starts are aware datetimes (or datetime64 in
+UTC) from :data:`EARLIEST_START` to :data:`LATEST_START`; and the whole schedule, from its
+first start to the last day its events are accepted, spans at most :data:`MAX_SCHEDULE_DAYS`
+days. These limits are checked before anything is allocated: the tracker keeps a bit per
+participant and day of the span.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Final, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._checks import (
+    align_rows,
+    as_array,
+    check_choice,
+    check_number,
+    describe,
+    rows_text,
+)
+from sparkus._errors import Problem, SchemaError
+from sparkus.model._enums import SupportType, unknown_label
+from sparkus.model._intake import text_column
+from sparkus.model._records import JourneyTemplate
+
+__all__ = [
+    "EARLIEST_START",
+    "LATEST_START",
+    "MAX_SCHEDULE_DAYS",
+    "SECONDS_PER_DAY",
+    "SUPPORTS",
+    "schedule_iv",
+    "string_keys",
+    "utc_seconds",
+]
+
+IntArray: TypeAlias = npt.NDArray[np.int64]
+SECONDS_PER_DAY: Final = 86_400
+MAX_SCHEDULE_DAYS: Final = 3_660
+"""The most days a schedule may span, from its first start to the last day its events are
+accepted (about ten years): the tracker keeps a bit per participant and day of it."""
+EARLIEST_START: Final = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+LATEST_START: Final = dt.datetime(2200, 1, 1, tzinfo=dt.UTC)
+SUPPORTS: Final = tuple(SupportType)
+_MAX_SESSIONS: Final = 10_000
+_MAX_LISTED: Final = 10
+
+
+def string_keys(values: npt.NDArray[Any]) -> npt.NDArray[np.uint64]:
+    """A 64-bit hash of each string of a numpy unicode array, the same whatever its width.
+
+    The characters are read eight bytes at a time and mixed FNV-style (all-zero words, which
+    only padding makes, are skipped). Callers confirm a match by comparing the strings
+    themselves, so a collision can cost a look-up, never a wrong answer.
+    """
+    array = np.ascontiguousarray(values)
+    if array.dtype.kind != "U":
+        array = array.astype(str)
+    keys = np.full(len(array), 0xCBF29CE484222325, dtype=np.uint64)
+    chars = array.dtype.itemsize // 4
+    if chars == 0 or len(array) == 0:
+        return keys
+    if chars % 2:
+        array = array.astype(f"<U{chars + 1}")
+    words = array.view(np.uint64).reshape(len(array), -1)
+    prime, shift = np.uint64(0x100000001B3), np.uint64(29)
+    with np.errstate(over="ignore"):
+        for i in range(words.shape[1]):
+            word = words[:, i]
+            if not word.any():
+                break
+            mixed = (keys ^ word) * prime
+            mixed ^= mixed >> shift
+            keys = np.where(word != 0, mixed, keys)
+    return keys
+
+
+def utc_seconds(moment: dt.datetime) -> int:
+    """An aware datetime as whole seconds since 1970-01-01 UTC."""
+    return int((moment - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)).total_seconds() // 1)
+
+
+def _meant(value: object) -> str:
+    """``"; did you mean 'coaching'?"`` for an export's spelling of a support type."""
+    if not isinstance(value, str):
+        return ""
+    message = unknown_label(value, SupportType)
+    return message[message.index(";") :] if ";" in message else ""
+
+
+def _support_codes(support: object, n: int, problems: list[Problem]) -> npt.NDArray[np.int8]:
+    if support is None:
+        return np.full(n, -1, dtype=np.int8)
+    lookup: dict[object, int] = {None: -1, "none": -1}
+    for i, s in enumerate(SUPPORTS):
+        lookup[s] = lookup[s.value] = i
+    values = np.asarray(support, dtype=object).ravel().tolist()
+    found = [lookup.get(v, -2) if isinstance(v, str | SupportType | None) else -2 for v in values]
+    codes = np.array(found, dtype=np.int8)
+    bad = np.flatnonzero(codes == -2).tolist()
+    if bad:
+        known = ", ".join(s.value for s in SUPPORTS)
+        problems += [
+            Problem(("support", i), f"expected a SupportType (or one of {known}, or None), "
+                                    f"got {describe(values[i])}{_meant(values[i])}")
+            for i in bad[:_MAX_LISTED]
+        ]  # fmt: skip
+    return codes
+
+
+def schedule_iv(
+    template: object, ids: object, support: object, sessions: object, start: object,
+    follow_up_days: object, excess: object,
+) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.int8], IntArray | None, IntArray]:  # fmt: skip
+    problems: list[Problem] = []
+    ids, support, sessions, start = align_rows(
+        ("ids", ids), ("support", support), ("sessions", sessions), ("start", start)
+    )  # pandas inputs are paired by index, never by position when their indexes disagree
+    if not isinstance(template, JourneyTemplate):
+        problems.append(
+            Problem(("template",), f"expected a JourneyTemplate, got {describe(template)}")
+        )
+    try:
+        id_array = text_column(ids, "ids", what="participant ids")
+    except SchemaError as error:
+        problems += error.problems
+        id_array = np.full(len(as_array(ids, "ids").reshape(-1)), "x", dtype=str)
+    n = len(id_array)
+    stripped = np.strings.strip(id_array) if n else id_array
+    bad_ids = np.flatnonzero((stripped == "") | (stripped != id_array)).tolist()
+    problems += [Problem(("ids", i), f"expected a non-empty id without surrounding spaces, got "
+                                     f"{str(id_array[i])!r}") for i in bad_ids[:_MAX_LISTED]]  # fmt: skip
+    text_ids = id_array
+    if not bad_ids and n:
+        keys = np.sort(string_keys(text_ids))
+        if (keys[1:] == keys[:-1]).any():  # a repeat (or, rarely, a hash collision): check
+            uniq, counts = np.unique(text_ids, return_counts=True)
+            repeated = uniq[counts > 1][:_MAX_LISTED].tolist()
+            problems += [Problem(("ids",), f"{v!r} appears more than once; ids must be unique")
+                         for v in repeated]  # fmt: skip
+    codes = _support_codes(support, n, problems)
+    if len(codes) != n:
+        problems.append(Problem(("support",), f"has {len(codes)} entries for {n} ids"))
+    counts_array: IntArray | None = None
+    if sessions is not None:
+        raw = as_array(sessions, "sessions")
+        if raw.ndim != 1:
+            raw = np.zeros((0, 0))  # not one per id: reported below
+        if raw.size == 0 and raw.ndim == 1:
+            raw = raw.astype(np.int64)  # an empty list reads as floats
+        if raw.dtype.kind == "O" and all(
+            isinstance(v, int) and not isinstance(v, bool) for v in raw.tolist()
+        ):
+            raw = np.array([min(v, _MAX_SESSIONS + 1) for v in raw.tolist()], dtype=np.int64)
+        if (
+            raw.dtype.kind not in "iu"
+            or raw.ndim != 1
+            or len(raw) != n
+            or (raw < 0).any()
+            or (len(raw) and raw.max() > _MAX_SESSIONS)
+        ):
+            msg = (f"expected {n} integers from 0 to {_MAX_SESSIONS:,} (one per id), got "
+                   f"{describe(sessions)}")  # fmt: skip
+            problems.append(Problem(("sessions",), msg))
+        else:
+            counts_array = raw.astype(np.int64)
+    starts = np.zeros(n, dtype=np.int64)
+    given: object = start
+    if isinstance(given, dt.datetime):
+        if given.tzinfo is None or given.utcoffset() is None:
+            problems.append(Problem(("start",), "is a naive datetime; give it a UTC offset"))
+        else:
+            starts[:] = utc_seconds(given)
+    else:
+        raw_start = np.asarray(given)
+        if raw_start.dtype.kind == "M" and raw_start.shape == (n,):
+            if np.isnat(raw_start).any():
+                problems.append(Problem(("start",), "holds NaT; every participant needs a start"))
+            starts = raw_start.astype("datetime64[s]").view(np.int64).copy()
+        elif raw_start.dtype.kind == "O" and raw_start.shape == (n,):
+            for i, v in enumerate(raw_start.tolist()):
+                if isinstance(v, dt.datetime) and v.utcoffset() is not None:
+                    starts[i] = utc_seconds(v)
+                else:
+                    msg = f"expected a datetime with a UTC offset, got {describe(v)}"
+                    problems.append(Problem(("start", i), msg))
+        else:
+            msg = (f"expected one aware datetime, or {n} of them (or datetime64 values in UTC), "
+                   f"got {describe(given)}")  # fmt: skip
+            problems.append(Problem(("start",), msg))
+    follow = check_number(follow_up_days, "follow_up_days", low=0, high=MAX_SCHEDULE_DAYS,
+                          integer=True, problems=problems)  # fmt: skip
+    if not problems and isinstance(template, JourneyTemplate):
+        _span_problems(template, starts, int(follow), problems)
+    check_choice(excess, "excess", ("raise", "truncate"), problems=problems)
+    if problems:
+        raise SchemaError(problems)
+    return text_ids, codes, counts_array, starts
+
+
+def _span_problems(
+    template: JourneyTemplate, starts: IntArray, follow_up_days: int, problems: list[Problem]
+) -> None:
+    """Starts inside the supported years, and the whole schedule inside the supported span."""
+    journey_days = template.duration_days + follow_up_days + 1
+    if journey_days > MAX_SCHEDULE_DAYS:
+        msg = (f"a journey of {template.duration_days:,} days plus {follow_up_days:,} follow-up "
+               f"days is longer than the {MAX_SCHEDULE_DAYS:,} days a schedule may span")  # fmt: skip
+        problems.append(Problem(("template", "duration_days"), msg))
+        return
+    if len(starts) == 0:
+        return
+    low, high = utc_seconds(EARLIEST_START), utc_seconds(LATEST_START)
+    outside = np.flatnonzero((starts < low) | (starts >= high))
+    if len(outside):
+        shown = str(np.datetime64(int(starts[outside[0]]), "s"))
+        msg = (f"starts must fall from {EARLIEST_START.date()} to {LATEST_START.date()} "
+               f"(exclusive), got {shown} in {_rows(outside)}")  # fmt: skip
+        problems.append(Problem(("start",), msg))
+        return
+    span = (int(starts.max()) - int(starts.min())) // SECONDS_PER_DAY + journey_days
+    if span > MAX_SCHEDULE_DAYS:
+        msg = (f"the journeys span {span:,} days from the first start to the last day events "
+               f"are accepted; a schedule may span at most {MAX_SCHEDULE_DAYS:,} days (start "
+               "far-apart cohorts as separate schedules)")  # fmt: skip
+        problems.append(Problem(("start",), msg))
+
+
+def _rows(rows: npt.NDArray[np.intp]) -> str:
+    return rows_text(rows.astype(np.int64))
