@@ -7,6 +7,7 @@ working.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 
@@ -39,6 +40,23 @@ def _render_path(path: Sequence[PathSegment]) -> str:
     return "".join(out) or "$"
 
 
+def _path_iv(path: object) -> tuple[PathSegment, ...]:
+    """A path as a tuple of names and indices; numpy integers become ints."""
+    if not isinstance(path, str | bytes) and isinstance(path, Sequence):
+        out: list[PathSegment] = []
+        for segment in path:
+            if isinstance(segment, str):
+                out.append(segment)
+            elif not isinstance(segment, bool) and hasattr(segment, "__index__"):
+                out.append(operator.index(segment))
+            else:
+                break
+        else:
+            return tuple(out)
+    msg = f"expected a sequence of field names (str) and list indices (int), got {path!r}"
+    raise SchemaError([Problem(("path",), msg)])
+
+
 class Problem:
     """One thing wrong with an input: where it is and what is wrong.
 
@@ -58,7 +76,11 @@ class Problem:
     __slots__ = ("message", "path")
 
     def __init__(self, path: Sequence[PathSegment], message: str) -> None:
-        self.path: tuple[PathSegment, ...] = tuple(path)
+        self.path: tuple[PathSegment, ...] = _path_iv(path)
+        given: object = message
+        if not isinstance(given, str):
+            msg = f"expected the message as text, got {type(given).__name__}"
+            raise SchemaError([Problem(("message",), msg)])
         self.message = message
 
     @property
@@ -122,9 +144,9 @@ class SchemaError(SparkusError, ValueError):
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
-        if not self.problems:
-            msg = "SchemaError needs at least one problem"
-            raise ValueError(msg)
+        if not self.problems or not all(isinstance(p, Problem) for p in self.problems):
+            msg = "expected at least one problem, each a Problem"
+            raise SchemaError([Problem(("problems",), msg)])
         super().__init__(self._render())
 
     def _render(self) -> str:

@@ -270,7 +270,15 @@ class FrozenMapping(Mapping[K, V]):
     __slots__ = ("_data",)
 
     def __init__(self, data: Mapping[K, V] | None = None) -> None:
-        self._data: dict[K, V] = {builtin(k): builtin(v) for k, v in (data or {}).items()}
+        given: object = data
+        if given is not None and not isinstance(given, Mapping):
+            msg = f"expected a mapping, got {describe(given)}"
+            raise SchemaError([Problem(("data",), msg)])
+        try:
+            self._data: dict[K, V] = {builtin(k): builtin(v) for k, v in (data or {}).items()}
+        except TypeError:
+            msg = "holds a key or value that cannot be hashed; keys must be text or numbers"
+            raise SchemaError([Problem(("data",), msg)]) from None
 
     def __getitem__(self, key: K) -> V:
         return self._data[key]

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from sparkus import SchemaError
+from sparkus import Problem, SchemaError
 from sparkus.datasets import SyntheticOrg, SyntheticTruth, simulate_events, synthetic_org
 from sparkus.metrics import (
     Dashboard,
@@ -33,6 +33,7 @@ from sparkus.model import (
     EventCheck,
     EventKind,
     EventTable,
+    FrozenMapping,
     Goal,
     Journey,
     JourneyProgress,
@@ -143,21 +144,25 @@ def _empty_path() -> str:
     return ""
 
 
-_ERROR_REASON = (
-    "an exception class: sparkus raises it, callers catch it; its constructor (in the shared "
-    "core, sparkus._errors, which this area may not edit) takes the library's own problems. "
-    "Refusing a malformed Problem path or an empty problem list is proposed for the core."
-)
+_MESSAGE_ONLY = "an exception class raised with a message; any text is a valid message"
 
 # fmt: off
 DOORS: list[Entry] = [
     # -- sparkus ------------------------------------------------------------------------------
-    NotADoor("sparkus.EstimationError", _ERROR_REASON),
-    NotADoor("sparkus.InfeasibleError", _ERROR_REASON),
-    NotADoor("sparkus.NotFittedError", _ERROR_REASON),
-    NotADoor("sparkus.Problem", _ERROR_REASON),
-    NotADoor("sparkus.SchemaError", _ERROR_REASON),
-    NotADoor("sparkus.SparkusError", _ERROR_REASON),
+    NotADoor("sparkus.EstimationError", _MESSAGE_ONLY),
+    NotADoor("sparkus.InfeasibleError", _MESSAGE_ONLY),
+    NotADoor("sparkus.NotFittedError", _MESSAGE_ONLY),
+    Door("sparkus.Problem", (
+        case("path is None", lambda: Problem(None, "m"), SchemaError, "path"),
+        case("path is a string", lambda: Problem("level", "m"), SchemaError, "path"),
+        case("a bool in the path", lambda: Problem(("a", True), "m"), SchemaError, "path"),
+        case("message not text", lambda: Problem(("a",), 5), SchemaError, "message"),
+    )),
+    Door("sparkus.SchemaError", (
+        case("no problem", lambda: SchemaError([]), SchemaError, "problems"),
+        case("not a Problem", lambda: SchemaError(["bad"]), SchemaError, "problems"),
+    )),
+    NotADoor("sparkus.SparkusError", _MESSAGE_ONLY),
     NotADoor("sparkus.SparkusWarning", "a warning class: it is issued, never called with data"),
     NotADoor("sparkus.__version__", "a constant: the installed version's text"),
     NotADoor("sparkus.datasets", "a subpackage, imported on first use; its names have doors"),
@@ -170,12 +175,10 @@ DOORS: list[Entry] = [
     NotADoor("sparkus.model.SCHEMA_VERSION", "a constant: the document format's version"),
     NotADoor("sparkus.model.ColumnKind", "a type alias (a Literal of column kinds)"),
     NotADoor("sparkus.model.FrameLike", "a typing Protocol: what a DataFrame-like offers"),
-    NotADoor(
-        "sparkus.model.FrozenMapping",
-        "the shared core's immutable mapping (sparkus._fields, not editable here): records "
-        "make it from a checked mapping; refusing a non-mapping in its constructor is proposed "
-        "for the core",
-    ),
+    Door("sparkus.model.FrozenMapping", (
+        case("not a mapping", lambda: FrozenMapping(5), SchemaError, "data", "expected a mapping"),
+        case("a list", lambda: FrozenMapping([("a", 1)]), SchemaError, "data"),
+    )),
     # -- sparkus.model: the vocabularies ------------------------------------------------------
     *(
         Door(f"sparkus.model.{cls.__name__}", (
