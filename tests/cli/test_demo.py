@@ -53,7 +53,9 @@ def test_text_report_names_the_naive_bias(capsys):
 def test_bad_n_is_a_clear_error(capsys):
     """A headcount below 20 exits with status 2 and says why on stderr."""
     assert main(["demo", "--n", "5"]) == 2
-    assert "`n` must be an integer >= 20" in capsys.readouterr().err
+    assert "argument --n: expected a whole number from 20 to 20,000, got 5" in (
+        capsys.readouterr().err
+    )
 
 
 def test_console_entry_point_runs():
