@@ -128,6 +128,11 @@ class Table:
             lines = [f"{self.name}: no column {name!r}{why} (columns: {known})" for name in missing]
             raise FileInputError(lines)
 
+    def require_rows(self) -> None:
+        """Refuse a file with a header and no rows."""
+        if not self.lines:
+            raise FileInputError([f"{self.name}: has a header but no rows"])
+
     def is_numeric(self, name: str) -> bool:
         """Whether every filled cell of the column is a number (finite or not), and one is."""
         filled = [cell for cell in self.cells[name] if cell]

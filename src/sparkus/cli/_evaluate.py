@@ -101,6 +101,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
     _check_method(args)
     table = read_table(args.data)
+    table.require_rows()
     named = [args.outcome, _column(args.treated, "--treated")[0]]
     if args.control:
         named.append(_column(args.control, "--control")[0])

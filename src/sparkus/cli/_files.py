@@ -78,6 +78,7 @@ def read_people(
         Every problem of the file, each with its line and column, in the order of the lines.
     """
     table = read_table(path)
+    table.require_rows()
     present = {k: v for k, v in (scales or {}).items() if k in table.cells}
     numeric = NUMBER_COLUMNS | present.keys()
     problems: list[Located] = []

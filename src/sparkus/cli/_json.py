@@ -110,14 +110,34 @@ def _too_deep(text: str, name: str) -> None:
             depth -= 1
 
 
+_HALF_PAIR: Final = (
+    "holds half of a UTF-16 surrogate pair (a lone \\uD800 to \\uDFFF escape): not text"
+)
+
+
+def _is_unicode(text: str) -> bool:
+    """Whether `text` is Unicode text: a JSON escape can leave half a surrogate pair."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _refusals(value: object, path: tuple[PathSegment, ...], out: list[Problem]) -> None:
     """Every refused value and repeated key in the parsed document, with its path."""
     if isinstance(value, _Refused):
         out.append(Problem(path, value.message))
+    elif isinstance(value, str):
+        if not _is_unicode(value):
+            out.append(Problem(path, _HALF_PAIR))
     elif isinstance(value, dict):
         for key in getattr(value, "repeated", ()):
             out.append(Problem((*path, key), "the key appears twice in one object; keep one"))
         for key, item in value.items():
+            if not _is_unicode(key):
+                shown = key.encode("utf-8", "backslashreplace").decode("utf-8")
+                out.append(Problem((*path, shown), f"the key {_HALF_PAIR}"))
             _refusals(item, (*path, key), out)
     elif isinstance(value, list):
         for index, item in enumerate(value):
@@ -132,8 +152,8 @@ def read_json(path: str | Path) -> Any:
     FileInputError
         For text that is not JSON (line and column), nesting deeper than
         :data:`MAX_JSON_DEPTH`, and, at their path in the document: numbers longer than
-        :data:`MAX_NUMBER_CHARACTERS` or beyond the float range, NaN and Infinity, and keys
-        given twice in one object.
+        :data:`MAX_NUMBER_CHARACTERS` or beyond the float range, NaN and Infinity, keys
+        given twice in one object, and strings holding half of a UTF-16 surrogate pair.
     """
     path = Path(path)
     text = read_text(path)

@@ -171,6 +171,24 @@ def _fixed_pairs(
     return fixed, table
 
 
+def _fixed_problems(error: SchemaError, order: list[str], table: Table) -> list[str]:
+    """The library's problems with the fixed pairs (``fixed[3]: ...``), at their lines."""
+    row_of = {pid: i for i, pid in enumerate(table.cells["id"])}
+    out: list[Located] = []
+    for problem in error.problems:
+        path = problem.path
+        if (
+            len(path) >= 2
+            and path[0] == "fixed"
+            and isinstance(path[1], int)
+            and path[1] < len(order)
+        ):
+            out.append(table.problem(row_of[order[path[1]]], "id", problem.message))
+        else:
+            out.append(Located(0, "", f"{table.name}: {problem}"))
+    return lines_of(out)
+
+
 def run_match(args: argparse.Namespace) -> int:
     """``sparkus match``."""
     from sparkus.matching import assign, candidate_matrix
@@ -205,9 +223,7 @@ def run_match(args: argparse.Namespace) -> int:
         except SchemaError as error:
             if not mine or fixed_table is None:
                 raise
-            name_ = fixed_table.name
-            raise FileInputError([f"{name_}: {p.location}: {p.message}"
-                                  for p in error.problems]) from None  # fmt: skip
+            raise FileInputError(_fixed_problems(error, list(mine), fixed_table)) from None
         pairs = result.pairs()
         scores = candidates.scores.tocsr()
         col_of = {pid: j for j, pid in enumerate(candidates.provider_ids)}
