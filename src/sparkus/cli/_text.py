@@ -59,6 +59,16 @@ def _line_and_character(text: str, index: int) -> tuple[int, int]:
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
+def _binary(path: Path, before: str) -> FileInputError:
+    """The error for a NUL character after the text `before`."""
+    line, character = _line_and_character(before, len(before))
+    msg = (
+        f"{path.name}, line {line}, character {character}: a NUL character; this is a binary "
+        "file (or UTF-16 without its byte-order mark), not CSV or JSON text"
+    )
+    return FileInputError([msg])
+
+
 def read_text(path: str | Path) -> str:
     """The file's text; refuses folders, missing, oversized, non-text and non-UTF files.
 
@@ -70,9 +80,14 @@ def read_text(path: str | Path) -> str:
     path = Path(path)
     data = _bytes(path)
     encoding = next((name for bom, name in _BOMS if data.startswith(bom)), "utf-8")
+    # NUL never occurs in UTF-8 text: look for it before decoding, so a binary file is named
+    # as one rather than as a wrong encoding.
+    nul = data.find(b"\x00") if encoding == "utf-8" else -1
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
+        if 0 <= nul < error.start:
+            raise _binary(path, data[:nul].decode(encoding, errors="replace")) from None
         good = data[: error.start].decode(encoding, errors="replace")
         line, character = _line_and_character(good, len(good))
         byte = data[error.start]
@@ -88,10 +103,5 @@ def read_text(path: str | Path) -> str:
     text = text.removeprefix("\ufeff")
     nul = text.find("\x00")
     if nul >= 0:
-        line, character = _line_and_character(text, nul)
-        msg = (
-            f"{path.name}, line {line}, character {character}: a NUL character; this is a "
-            "binary file (or UTF-16 without its byte-order mark), not CSV or JSON text"
-        )
-        raise FileInputError([msg])
+        raise _binary(path, text[:nul])
     return text
