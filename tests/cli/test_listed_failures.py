@@ -285,6 +285,39 @@ def test_fixed_pairs_for_people_not_in_the_plan_are_refused(org, run):
     assert "fixed.csv, line 3, column id: 'NOBODY' is not matched" in done.err
 
 
+def test_fixed_pairs_beyond_a_capacity_are_infeasible(org, run):
+    """More fixed pairs than a provider's places: exit 4, naming the --fixed file."""
+    import numpy as np
+
+    from sparkus.cli import _files
+    from sparkus.matching import candidate_matrix
+    from sparkus.model import SupportType
+
+    plan = org / "plan.csv"
+    assert run("plan", *files(org), "--out", str(plan)).status == 0
+    with plan.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    people = _files.read_people(org / "people.csv")
+    program, providers = _files.read_program(org / "program.json")
+    found = []
+    for kind in (SupportType.COACHING, SupportType.MENTORING):
+        members = np.array([r["support"] == kind.value for r in rows])
+        candidates = candidate_matrix(
+            people, providers, members=members, support_type=kind, program=program
+        )
+        scores = candidates.scores.tocsc()
+        for j, provider in enumerate(candidates.provider_ids):
+            allowed = [candidates.participant_ids[i] for i in scores[:, j].nonzero()[0]]
+            if len(allowed) > candidates.capacity[j]:
+                found.append((provider, allowed))
+    provider, allowed = found[0]
+    lines = "".join(f"{pid},{provider}\n" for pid in allowed)
+    (org / "fixed.csv").write_text("id,provider_id\n" + lines)
+    done = run("match", *files(org), "--plan", str(plan), "--fixed", str(org / "fixed.csv"))
+    assert done.status == 4
+    assert "infeasible: the pairs of fixed.csv:" in done.err
+
+
 # exit statuses ---------------------------------------------------------------------------
 
 

@@ -175,10 +175,8 @@ def test_nesting_at_the_limit_is_read(tmp_path):
 
 def test_every_refused_value_is_named_by_its_path(tmp_path):
     """Long numbers, overflowing ones, NaN and repeated keys are all listed with their paths."""
-    text = '{"a": [1, %s, NaN], "b": {"c": 1, "c": 2}, "d": %s, "e": -1e400}' % (
-        "7" * 500,
-        "9" * 330,
-    )
+    long, huge = "7" * 500, "9" * 330
+    text = f'{{"a": [1, {long}, NaN], "b": {{"c": 1, "c": 2}}, "d": {huge}, "e": -1e400}}'
     (tmp_path / "f.json").write_text(text)
     assert problems(read_json, tmp_path / "f.json") == [
         "f.json, at a[1]: a number of 500 digits; sparkus reads numbers of up to 400 characters",

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._errors import SchemaError
+from sparkus._errors import InfeasibleError, SchemaError
 from sparkus.cli._csv import Located, Table, check_output, lines_of, read_table, write_table
 from sparkus.cli._exits import FileInputError, UsageError
 from sparkus.cli._files import read_people, read_program, read_providers
@@ -224,6 +224,10 @@ def run_match(args: argparse.Namespace) -> int:
             if not mine or fixed_table is None:
                 raise
             raise FileInputError(_fixed_problems(error, list(mine), fixed_table)) from None
+        except InfeasibleError as error:
+            if not mine or fixed_table is None:
+                raise
+            raise InfeasibleError(f"the pairs of {fixed_table.name}: {error}") from None
         pairs = result.pairs()
         scores = candidates.scores.tocsr()
         col_of = {pid: j for j, pid in enumerate(candidates.provider_ids)}
