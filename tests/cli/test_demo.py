@@ -118,3 +118,17 @@ def test_demo_runs_on_the_smallest_organisations(capsys):
         report = run_json(capsys, "--n", n, "--seed", "1")
         assert report["organisation"]["n"] == int(n)
         assert report["planning"]["scenarios"]
+
+
+def _refuse_constant(name):
+    raise AssertionError(f"{name} in the JSON report")
+
+
+def test_demo_json_never_holds_nan(capsys):
+    """A tiny organisation where nobody is matched reports null, not NaN (invalid JSON)."""
+    for seed in (0, 1, 2):
+        assert main(["demo", "--n", "20", "--seed", str(seed), "--json"]) == 0
+        report = json.loads(capsys.readouterr().out, parse_constant=_refuse_constant)
+        for row in report["matching"]["assignments"]:
+            if row["assigned"] == 0:
+                assert row["mean_compatibility"] is None

@@ -151,7 +151,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
             clusters=clusters[keep] if clusters is not None else None,
         )
     if args.json:
-        print(json.dumps(estimate.to_dict(), indent=2))
+        print(json.dumps(estimate.to_dict(), indent=2, allow_nan=False))
     else:
         print(estimate.summary())
     dropped = int((~keep).sum())

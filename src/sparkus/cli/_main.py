@@ -231,7 +231,7 @@ def _run_demo(args: argparse.Namespace) -> int:
     progress = Progress(STEPS, enabled=True if args.progress else None)
     report = build_report(n=args.n, seed=args.seed, progress=progress, html=args.html)
     if args.json:
-        print(json.dumps(report, indent=2, ensure_ascii=False))
+        print(json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False))
     else:
         print(render_report(report))
     return 0
