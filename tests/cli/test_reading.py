@@ -254,3 +254,15 @@ def test_existing_file_is_left_whole_when_writing_fails(tmp_path):
         write_table(path, {"a": [Boom()]})
     assert path.read_text() == "keep"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_long_cells_are_cut_in_messages(tmp_path):
+    """A 5,000-digit cell is named with its length, not printed whole; every line is capped."""
+    (tmp_path / "f.csv").write_text("id,y\na," + "9" * 5000 + "\n")
+    found: list[_csv.Located] = []
+    read_table(tmp_path / "f.csv").numbers("y", found)
+    (problem,) = found
+    assert problem.text.endswith("... (5,000 characters) is not a finite number")
+    assert len(problem.text) < 120
+    error = FileInputError(["x" * 100_000])
+    assert len(error.shown[0]) == 1_000

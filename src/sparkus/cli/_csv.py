@@ -27,7 +27,7 @@ from typing import Any, Final, NamedTuple, TextIO
 import numpy as np
 import numpy.typing as npt
 
-from sparkus.cli._exits import FileInputError, UsageError
+from sparkus.cli._exits import FileInputError, UsageError, shown
 from sparkus.cli._text import read_text
 
 __all__ = [
@@ -124,7 +124,10 @@ class Table:
         """Refuse when a column is missing, listing the columns the file has."""
         missing = [name for name in names if name not in self.cells]
         if missing:
-            known = ", ".join(self.cells) or "none"
+            names = list(self.cells)
+            known = ", ".join(names[:60]) or "none"
+            if len(names) > 60:
+                known += f", ... and {len(names) - 60:,} more"
             lines = [f"{self.name}: no column {name!r}{why} (columns: {known})" for name in missing]
             raise FileInputError(lines)
 
@@ -166,9 +169,9 @@ class Table:
                     continue
                 message = "empty; a number is required"
             elif value is None:
-                message = f"expected a number, got {cell!r}"
+                message = f"expected a number, got {shown(cell)}"
             else:
-                message = f"{cell!r} is not a finite number"
+                message = f"{shown(cell)} is not a finite number"
                 if not required:
                     message += "; leave the cell empty for a missing value"
             problems.append(self.problem(i, name, message))

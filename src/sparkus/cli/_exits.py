@@ -23,6 +23,7 @@ __all__ = [
     "USAGE",
     "FileInputError",
     "UsageError",
+    "shown",
 ]
 
 OK: Final = 0
@@ -36,6 +37,16 @@ INTERRUPTED: Final = 130
 
 MAX_LISTED: Final = 50
 """At most this many problems are printed; the rest are counted."""
+
+MAX_LINE: Final = 1_000
+"""The longest problem line printed: a 100,000-character cell is cut, not printed whole."""
+
+
+def shown(value: str, width: int = 40) -> str:
+    """`value` quoted for a message, cut to `width` characters (with its full length)."""
+    if len(value) <= width:
+        return repr(value)
+    return f"{value[: width - 3]!r}... ({len(value):,} characters)"
 
 
 class UsageError(SparkusError, ValueError):
@@ -59,8 +70,12 @@ class FileInputError(SparkusError, ValueError):
         if not self.lines:
             msg = "FileInputError needs at least one problem"
             raise ValueError(msg)
-        shown = list(self.lines[:MAX_LISTED])
+        listed = [_cut(line) for line in self.lines[:MAX_LISTED]]
         if len(self.lines) > MAX_LISTED:
-            shown.append(f"... and {len(self.lines) - MAX_LISTED:,} more problems")
-        self.shown = tuple(shown)
-        super().__init__("\n".join(shown))
+            listed.append(f"... and {len(self.lines) - MAX_LISTED:,} more problems")
+        self.shown = tuple(listed)
+        super().__init__("\n".join(listed))
+
+
+def _cut(line: str) -> str:
+    return line if len(line) <= MAX_LINE else line[: MAX_LINE - 3] + "..."
