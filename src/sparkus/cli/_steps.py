@@ -39,12 +39,15 @@ def summary(text: str) -> None:
     print(text, file=sys.stderr)
 
 
-def _triage_files(args: argparse.Namespace) -> tuple[Population, Program, Any]:
+def _triage_files(
+    args: argparse.Namespace,
+) -> tuple[Population, Program, tuple[Provider, ...], Any]:
+    """The people, the program, the providers the program lists, and their triage."""
     from sparkus.triage import triage
 
     people = read_people(args.people, scales=_scales())
-    program, _ = read_program(args.program)
-    return people, program, triage(people, program=program)
+    program, providers = read_program(args.program)
+    return people, program, providers, triage(people, program=program)
 
 
 def run_triage(args: argparse.Namespace) -> int:
@@ -52,7 +55,7 @@ def run_triage(args: argparse.Namespace) -> int:
     from sparkus.triage import ReadinessLevel
 
     check_output(args.out, force=args.force)
-    _, _, result = _triage_files(args)
+    *_, result = _triage_files(args)
     names = np.array([level.value for level in ReadinessLevel] + ["not_assessed"], dtype=object)
     columns: dict[str, Any] = {
         "id": result.ids,
@@ -85,8 +88,8 @@ def run_plan(args: argparse.Namespace) -> int:
     from sparkus.matching import plan_support
 
     check_output(args.out, force=args.force)
-    people, program, triaged = _triage_files(args)
-    providers = _providers(args, read_program(args.program)[1])
+    people, program, in_program, triaged = _triage_files(args)
+    providers = _providers(args, in_program)
     plan = plan_support(people, triaged, program, providers, budget=args.budget)
     write_table(
         args.out,
