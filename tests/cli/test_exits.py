@@ -140,3 +140,23 @@ def test_console_script_returns_the_status(tmp_path):
     )  # fmt: skip
     assert data.returncode == 3
     assert "Traceback" not in data.stderr
+
+
+def test_other_warnings_are_shown_once():
+    """A warning that is not a SparkusWarning is shown once, after the command, and the run
+    ends (showing it inside the recording block used to record it again, without end)."""
+    script = (
+        "import sys, warnings\n"
+        "import sparkus.cli._commands as commands\n"
+        "from sparkus.cli import main\n"
+        "def warns(args):\n"
+        "    warnings.warn('overflow encountered in multiply', RuntimeWarning, stacklevel=1)\n"
+        "    raise ValueError('then a bug')\n"
+        "commands.run_triage = warns\n"
+        "sys.exit(main(['triage', '--people', 'p.csv', '--program', 'p.json']))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, check=False)  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.count("RuntimeWarning: overflow encountered in multiply") == 1
+    assert "internal error" in done.stderr

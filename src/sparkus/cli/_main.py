@@ -161,42 +161,48 @@ def main(argv: Sequence[str] | None = None) -> int:
     name = f"sparkus {args.command}"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", SparkusWarning)
-        try:
-            return int(args.run(args))
-        except UsageError as error:
-            _error(f"{name}: {error}\n(run '{name} --help' for the options)")
-            return USAGE
-        except FileInputError as error:
-            lines = "\n".join(f"  {line}" for line in error.shown)
-            _error(f"{name}: problems in the input:\n{lines}")
-            return DATA
-        except SchemaError as error:
-            _error(f"{name}: {error}")
-            return DATA
-        except InfeasibleError as error:
-            _error(f"{name}: infeasible: {error}")
-            return INFEASIBLE
-        except EstimationError as error:
-            _error(f"{name}: cannot estimate: {error}")
-            return ESTIMATION
-        except KeyboardInterrupt:
-            _error(f"{name}: interrupted")
-            return INTERRUPTED
-        except BrokenPipeError:
-            _quiet_stdout()
-            return CLOSED_PIPE
-        # Anything else is a bug in sparkus: said so in one line, the traceback only on request.
-        except Exception as error:  # noqa: BLE001
-            if args.debug:
-                traceback.print_exc()
-            what = f"{type(error).__name__}: {error}".splitlines()[0][:300]
-            _error(
-                f"{name}: internal error, a bug in sparkus ({what}); please report it with the "
-                f"command you ran at {ISSUES}; run again with --debug for the traceback"
-            )
-            return INTERNAL
-        finally:
-            _show(caught, name)
+        status = _run(args, name)
+    # Shown only now: inside the block above, showing a warning would record it again.
+    _show(caught, name)
+    return status
+
+
+def _run(args: argparse.Namespace, name: str) -> int:
+    """Run the command; turn each kind of failure into its message and exit status."""
+    try:
+        return int(args.run(args))
+    except UsageError as error:
+        _error(f"{name}: {error}\n(run '{name} --help' for the options)")
+        return USAGE
+    except FileInputError as error:
+        lines = "\n".join(f"  {line}" for line in error.shown)
+        _error(f"{name}: problems in the input:\n{lines}")
+        return DATA
+    except SchemaError as error:
+        _error(f"{name}: {error}")
+        return DATA
+    except InfeasibleError as error:
+        _error(f"{name}: infeasible: {error}")
+        return INFEASIBLE
+    except EstimationError as error:
+        _error(f"{name}: cannot estimate: {error}")
+        return ESTIMATION
+    except KeyboardInterrupt:
+        _error(f"{name}: interrupted")
+        return INTERRUPTED
+    except BrokenPipeError:
+        _quiet_stdout()
+        return CLOSED_PIPE
+    # Anything else is a bug in sparkus: said so in one line, the traceback only on request.
+    except Exception as error:  # noqa: BLE001
+        if args.debug:
+            traceback.print_exc()
+        what = f"{type(error).__name__}: {error}".splitlines()[0][:300]
+        _error(
+            f"{name}: internal error, a bug in sparkus ({what}); please report it with the "
+            f"command you ran at {ISSUES}; run again with --debug for the traceback"
+        )
+        return INTERNAL
 
 
 def _error(text: str) -> None:
