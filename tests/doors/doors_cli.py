@@ -383,6 +383,22 @@ PLAN_DOOR = Door(
             "--providers",
             files=files(program_json=json.dumps(DOCUMENT["program"])),
         ),
+        command(
+            "a fee of 1e308",
+            ["plan", *ARGS],
+            3,
+            "program.json, at program.cost_model.session_cost.coaching",
+            "1e+15",
+            files=files(program_json=PROGRAM.replace('"coaching": 320.0', '"coaching": 1e308', 1)),
+        ),
+        command(
+            "a capacity of 2**63",
+            ["plan", *ARGS, "--providers", "p.json"],
+            3,
+            "p.json, at [0].capacity",
+            "1e+15",
+            files=files(p_json=json.dumps([dict(PROVIDERS[0], capacity=2**63)])),
+        ),
         command("--budget nan", ["plan", *ARGS, "--budget", "nan"], 2, "argument --budget"),
         command("--budget negative", ["plan", *ARGS, "--budget", "-1"], 2, "argument --budget"),
         command(

@@ -19,13 +19,18 @@ from sparkus._errors import PathSegment, Problem
 from sparkus.cli._exits import FileInputError
 from sparkus.cli._text import read_text
 
-__all__ = ["MAX_JSON_DEPTH", "MAX_NUMBER_CHARACTERS", "read_json"]
+__all__ = ["MAX_JSON_DEPTH", "MAX_MAGNITUDE", "MAX_NUMBER_CHARACTERS", "read_json"]
 
 MAX_JSON_DEPTH: Final = 64
 """The deepest nesting of arrays and objects read; a program document needs about 6."""
 
 MAX_NUMBER_CHARACTERS: Final = 400
 """The longest number read, in characters (a float has at most 309 integer digits)."""
+
+MAX_MAGNITUDE: Final = 1e15
+"""The largest number read, in absolute value: a quadrillion is more than any budget, fee,
+capacity or count of a program, and keeps every product of them finite (a fee of 1e308 made
+the planner's arithmetic overflow, and a capacity of 2**63 overflowed a 64-bit integer)."""
 
 _TOKENS: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
 """Strings (skipped whole, so brackets inside them do not count) and brackets."""
@@ -67,9 +72,12 @@ def _integer(text: str) -> int | _Refused:
             f"{MAX_NUMBER_CHARACTERS} characters"
         )
     value = int(text)
-    if abs(value) > 1.7976931348623157e308:
-        return _Refused(f"{text[:12]}... is beyond the range of a number (about ±1.8e308)")
-    return value
+    return _Refused(_too_large(text)) if abs(value) > MAX_MAGNITUDE else value
+
+
+def _too_large(text: str) -> str:
+    shown = text if len(text) <= 24 else f"{text[:12]}...({len(text):,} characters)"
+    return f"{shown} is larger than {MAX_MAGNITUDE:.0e}, the largest number sparkus reads"
 
 
 def _float(text: str) -> float | _Refused:
@@ -81,7 +89,7 @@ def _float(text: str) -> float | _Refused:
     value = float(text)
     if not math.isfinite(value):
         return _Refused(f"{text} is beyond the range of a number (about ±1.8e308)")
-    return value
+    return _Refused(_too_large(text)) if abs(value) > MAX_MAGNITUDE else value
 
 
 def _constant(text: str) -> _Refused:
@@ -152,7 +160,7 @@ def read_json(path: str | Path) -> Any:
     FileInputError
         For text that is not JSON (line and column), nesting deeper than
         :data:`MAX_JSON_DEPTH`, and, at their path in the document: numbers longer than
-        :data:`MAX_NUMBER_CHARACTERS` or beyond the float range, NaN and Infinity, keys
+        :data:`MAX_NUMBER_CHARACTERS` or larger than :data:`MAX_MAGNITUDE`, NaN and Infinity, keys
         given twice in one object, and strings holding half of a UTF-16 surrogate pair.
     """
     path = Path(path)
