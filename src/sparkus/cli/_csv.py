@@ -124,10 +124,10 @@ class Table:
         """Refuse when a column is missing, listing the columns the file has."""
         missing = [name for name in names if name not in self.cells]
         if missing:
-            names = list(self.cells)
-            known = ", ".join(names[:60]) or "none"
-            if len(names) > 60:
-                known += f", ... and {len(names) - 60:,} more"
+            columns = list(self.cells)
+            known = ", ".join(columns[:60]) or "none"
+            if len(columns) > 60:
+                known += f", ... and {len(columns) - 60:,} more"
             lines = [f"{self.name}: no column {name!r}{why} (columns: {known})" for name in missing]
             raise FileInputError(lines)
 
