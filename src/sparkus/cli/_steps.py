@@ -221,6 +221,13 @@ def run_match(args: argparse.Namespace) -> int:
         )
         listed = set(candidates.participant_ids)
         mine = {p: q for p, q in fixed.items() if p in listed}
+        unlisted = [p for p in fixed if supports.get(p) == name and p not in listed]
+        if unlisted and fixed_table is not None:  # never drop a chosen pair silently
+            row_of = {pid: i for i, pid in enumerate(fixed_table.cells["id"])}
+            message = f"is not among the {name} candidates"
+            raise FileInputError(lines_of(
+                fixed_table.problem(row_of[p], "id", f"{p!r} {message}") for p in unlisted
+            ))  # fmt: skip
         try:
             result = assign(candidates, fixed=mine, load_penalty=args.load_penalty)
         except SchemaError as error:
