@@ -1,4 +1,8 @@
-"""The ``sparkus`` command line: ``sparkus demo`` and, later, one command per step."""
+"""The ``sparkus`` command line: the demo, and one command per step of the program.
+
+``sparkus demo`` runs the whole pipeline on a synthetic organisation; triage, plan, match,
+evaluate and synthetic run one step on files (see :doc:`/command-line`).
+"""
 
 from sparkus.cli._main import main
 

@@ -234,8 +234,9 @@ def _matching(org: SyntheticOrg, plan: SupportPlan) -> Report:
             "places": int(candidates.capacity.sum()),
             "assigned": exact.n_assigned,
             "unassigned": reasons,
-            "mean_compatibility": exact.mean_compatibility,
-            "greedy_mean_compatibility": greedy.mean_compatibility,
+            # the mean over nobody placed is undefined: null, not NaN
+            "mean_compatibility": exact.mean_compatibility if exact.n_assigned else None,
+            "greedy_mean_compatibility": greedy.mean_compatibility if greedy.n_assigned else None,
             "load_gini": exact.load_gini,
             "max_utilisation": exact.max_utilisation,
         })  # fmt: skip

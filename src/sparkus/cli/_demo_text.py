@@ -229,6 +229,11 @@ def _render_planning(p: Report) -> list[str]:
     ]
 
 
+def _maybe(value: float | None, spec: str) -> str:
+    """A number formatted, or a dash where it is undefined (None)."""
+    return "-" if value is None else format(value, spec)
+
+
 def _render_matching(m: Report) -> list[str]:
     rows = [
         [
@@ -236,8 +241,8 @@ def _render_matching(m: Report) -> list[str]:
             f"{a['participants']:,}",
             f"{a['places']:,}",
             f"{a['assigned']:,}",
-            f"{a['mean_compatibility']:.3f}",
-            f"{a['greedy_mean_compatibility']:.3f}",
+            _maybe(a["mean_compatibility"], ".3f"),
+            _maybe(a["greedy_mean_compatibility"], ".3f"),
             f"{a['load_gini']:.2f}",
         ]
         for a in m["assignments"]

@@ -1,16 +1,36 @@
-"""Argument parsing and dispatch for the ``sparkus`` command."""
+"""Argument parsing, dispatch and exit statuses of the ``sparkus`` command."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import traceback
 import warnings
 from collections.abc import Sequence
+from typing import Final
 
-from sparkus._errors import SparkusError, SparkusWarning
-from sparkus.cli._commands import add_commands
-from sparkus.cli._files import FileInputError
+from sparkus._errors import EstimationError, InfeasibleError, SchemaError, SparkusWarning
+from sparkus.cli._commands import add_commands, force_option
+from sparkus.cli._csv import check_output
+from sparkus.cli._exits import (
+    DATA,
+    ESTIMATION,
+    INFEASIBLE,
+    INTERNAL,
+    INTERRUPTED,
+    USAGE,
+    FileInputError,
+    UsageError,
+)
+from sparkus.cli._options import MAX_DEMO_HEADCOUNT, MAX_SEED, whole
+
+ISSUES: Final = "https://github.com/sparkus/sparkus/issues"
+"""Where an internal error is reported."""
+
+CLOSED_PIPE: Final = 141
+"""Standard output closed early (``sparkus triage ... | head``), as shells report SIGPIPE."""
 
 _DEMO_HELP = """\
 Run the whole sparkus pipeline on a seeded synthetic organisation and print a readable report:
@@ -26,24 +46,28 @@ size (5) are suppressed in every table about people. --html PATH writes the dash
 self-contained HTML report.
 """
 
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text.replace("_", ""))
-    except ValueError:
-        msg = f"expected a whole number, got {text!r}"
-        raise argparse.ArgumentTypeError(msg) from None
-    if value < 0:
-        msg = f"expected a number >= 0, got {value}"
-        raise argparse.ArgumentTypeError(msg)
-    return value
+_EXITS = """\
+exit statuses:
+  0  success
+  1  an internal error (a bug in sparkus; --debug shows the traceback)
+  2  usage: an unknown command or option, a bad option value, an output that cannot be
+     written or already exists (add --force)
+  3  bad input data: a file that cannot be read or does not fit its format (each problem
+     named by file and line and column, or JSON path)
+  4  infeasible: constraints that cannot all be met (budget, capacities)
+  5  estimation impossible: the data cannot support the estimate
+"""
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sparkus",
         description="Evidence-based coaching programs at scale.",
-        epilog="Run 'sparkus demo --help' for the demo's options.",
+        epilog="Run 'sparkus COMMAND --help' for a command's options.\n\n" + _EXITS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an internal error"
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     demo = commands.add_parser(
@@ -53,9 +77,12 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     demo.add_argument(
-        "--n", type=_positive_int, default=5_000, help="headcount, >= 20 (default: 5000)"
+        "--n",
+        type=whole(20, MAX_DEMO_HEADCOUNT),
+        default=5_000,
+        help=f"headcount, 20 to {MAX_DEMO_HEADCOUNT:,} (default: 5000)",
     )
-    demo.add_argument("--seed", type=_positive_int, default=0, help="random seed (default: 0)")
+    demo.add_argument("--seed", type=whole(0, MAX_SEED), default=0, help="random seed (default: 0)")
     demo.add_argument(
         "--json", action="store_true", help="print the report as JSON instead of text"
     )
@@ -67,8 +94,17 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--html", metavar="PATH", help="also write the dashboard as a self-contained HTML report"
     )
+    force_option(demo, "the --html file")
     demo.set_defaults(run=_run_demo)
-    add_commands(commands, _positive_int)
+    add_commands(commands)
+    for command in commands.choices.values():
+        # also after the command; SUPPRESS keeps the global flag's value when absent here
+        command.add_argument(
+            "--debug",
+            action="store_true",
+            default=argparse.SUPPRESS,
+            help="show the traceback of an internal error",
+        )
     return parser
 
 
@@ -76,6 +112,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``sparkus`` command line; return the exit status.
 
     .. versionadded:: 0.1
+
+    No user error shows a Python traceback: each is one message on standard error, and the
+    exit status says which kind it is.
+
+    ======  =====================================================================================
+    status  meaning
+    ======  =====================================================================================
+    0       success
+    1       an internal error, a bug in sparkus: one line saying so and where to report it;
+            ``--debug`` shows the traceback
+    2       usage: an unknown command or option, a bad option value, an output path that
+            cannot be written or already exists (add ``--force``)
+    3       bad input data: a file that cannot be read (missing, not UTF-8, not CSV/JSON) or
+            does not fit its format, every problem named by file and line and column, or JSON
+            path
+    4       infeasible: constraints that cannot all be met
+            (:class:`~sparkus.InfeasibleError`: budget, capacities)
+    5       estimation impossible: the data cannot support the estimate
+            (:class:`~sparkus.EstimationError`)
+    130     interrupted (Ctrl-C)
+    141     standard output closed before the command finished (``| head``)
+    ======  =====================================================================================
 
     Parameters
     ----------
@@ -85,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 2 for bad arguments or input (the error is printed to stderr).
+        The exit status above.
 
     Examples
     --------
@@ -96,25 +154,78 @@ def main(argv: Sequence[str] | None = None) -> int:
     ...
     0
     """
-    args = _parser().parse_args(argv)
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", SparkusWarning)
-            status = int(args.run(args))
-        for warning in caught:
-            if issubclass(warning.category, SparkusWarning):
-                print(f"sparkus {args.command}: warning: {warning.message}", file=sys.stderr)
-            else:
-                warnings.showwarning(warning.message, warning.category, warning.filename,
-                                     warning.lineno)  # fmt: skip
-        return status
+        args = _parser().parse_args(argv)
+    except SystemExit as exit_:  # argparse: --help (0) or a usage error (2), already printed
+        return exit_.code if isinstance(exit_.code, int) else USAGE
+    name = f"sparkus {args.command}"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SparkusWarning)
+        status = _run(args, name)
+    # Shown only now: inside the block above, showing a warning would record it again.
+    _show(caught, name)
+    return status
+
+
+def _run(args: argparse.Namespace, name: str) -> int:
+    """Run the command; turn each kind of failure into its message and exit status."""
+    try:
+        return int(args.run(args))
+    except UsageError as error:
+        _error(f"{name}: {error}\n(run '{name} --help' for the options)")
+        return USAGE
     except FileInputError as error:
-        lines = "\n".join(f"  {line}" for line in error.lines)
-        print(f"sparkus {args.command}: problems in the input:\n{lines}", file=sys.stderr)
-        return 2
-    except SparkusError as error:
-        print(f"sparkus {args.command}: {error}", file=sys.stderr)
-        return 2
+        lines = "\n".join(f"  {line}" for line in error.shown)
+        _error(f"{name}: problems in the input:\n{lines}")
+        return DATA
+    except SchemaError as error:
+        _error(f"{name}: {error}")
+        return DATA
+    except InfeasibleError as error:
+        _error(f"{name}: infeasible: {error}")
+        return INFEASIBLE
+    except EstimationError as error:
+        _error(f"{name}: cannot estimate: {error}")
+        return ESTIMATION
+    except KeyboardInterrupt:
+        _error(f"{name}: interrupted")
+        return INTERRUPTED
+    except BrokenPipeError:
+        _quiet_stdout()
+        return CLOSED_PIPE
+    # Anything else is a bug in sparkus: said so in one line, the traceback only on request.
+    except Exception as error:  # noqa: BLE001
+        if args.debug:
+            traceback.print_exc()
+        what = f"{type(error).__name__}: {error}".splitlines()[0][:300]
+        _error(
+            f"{name}: internal error, a bug in sparkus ({what}); please report it with the "
+            f"command you ran at {ISSUES}; run again with --debug for the traceback"
+        )
+        return INTERNAL
+
+
+def _error(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _show(caught: list[warnings.WarningMessage], name: str) -> None:
+    """Print the warnings of the run: sparkus's own as one line each."""
+    for warning in caught:
+        if issubclass(warning.category, SparkusWarning):
+            _error(f"{name}: warning: {warning.message}")
+        else:
+            warnings.showwarning(warning.message, warning.category, warning.filename,
+                                 warning.lineno)  # fmt: skip
+
+
+def _quiet_stdout() -> None:
+    """After the reader of standard output left, send what is still buffered nowhere."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (captured, say)
+        pass
 
 
 def _run_demo(args: argparse.Namespace) -> int:
@@ -122,10 +233,11 @@ def _run_demo(args: argparse.Namespace) -> int:
     from sparkus.cli._demo_text import render_report
     from sparkus.cli._progress import Progress
 
+    check_output(args.html, force=args.force, option="--html")
     progress = Progress(STEPS, enabled=True if args.progress else None)
     report = build_report(n=args.n, seed=args.seed, progress=progress, html=args.html)
     if args.json:
-        print(json.dumps(report, indent=2, ensure_ascii=False))
+        print(json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False))
     else:
         print(render_report(report))
     return 0

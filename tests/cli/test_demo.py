@@ -53,7 +53,9 @@ def test_text_report_names_the_naive_bias(capsys):
 def test_bad_n_is_a_clear_error(capsys):
     """A headcount below 20 exits with status 2 and says why on stderr."""
     assert main(["demo", "--n", "5"]) == 2
-    assert "`n` must be an integer >= 20" in capsys.readouterr().err
+    assert "argument --n: expected a whole number from 20 to 20,000, got 5" in (
+        capsys.readouterr().err
+    )
 
 
 def test_console_entry_point_runs():
@@ -116,3 +118,17 @@ def test_demo_runs_on_the_smallest_organisations(capsys):
         report = run_json(capsys, "--n", n, "--seed", "1")
         assert report["organisation"]["n"] == int(n)
         assert report["planning"]["scenarios"]
+
+
+def _refuse_constant(name):
+    raise AssertionError(f"{name} in the JSON report")
+
+
+def test_demo_json_never_holds_nan(capsys):
+    """A tiny organisation where nobody is matched reports null, not NaN (invalid JSON)."""
+    for seed in (0, 1, 2):
+        assert main(["demo", "--n", "20", "--seed", str(seed), "--json"]) == 0
+        report = json.loads(capsys.readouterr().out, parse_constant=_refuse_constant)
+        for row in report["matching"]["assignments"]:
+            if row["assigned"] == 0:
+                assert row["mean_compatibility"] is None

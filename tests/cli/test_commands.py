@@ -77,7 +77,7 @@ def test_evaluate_matches_ancova(files, capsys):
 
 
 def test_bad_level_is_reported_with_file_line_and_column(files, tmp_path, capsys):
-    """A bad value in the people CSV is reported as file, line and column, exit status 2."""
+    """A bad value in the people CSV is reported as file, line and column, exit status 3."""
     lines = (files / "people.csv").read_text().splitlines()
     header = lines[0].split(",")
     cells = lines[3].split(",")
@@ -86,7 +86,7 @@ def test_bad_level_is_reported_with_file_line_and_column(files, tmp_path, capsys
     bad = tmp_path / "people.csv"
     bad.write_text("\n".join(lines) + "\n")
     code = main(["triage", "--people", str(bad), "--program", str(files / "program.json")])
-    assert code == 2
+    assert code == 3
     err = capsys.readouterr().err
     assert "people.csv, line 4, column level: 'intern' is not one of" in err
 
@@ -95,7 +95,7 @@ def test_ragged_csv_names_the_line(tmp_path, files, capsys):
     """A row with too many cells is named by its line before anything is read."""
     bad = tmp_path / "people.csv"
     bad.write_text("id,level\nE1,manager\nE2,manager,extra\n")
-    assert main(["triage", "--people", str(bad), "--program", str(files / "program.json")]) == 2
+    assert main(["triage", "--people", str(bad), "--program", str(files / "program.json")]) == 3
     assert "people.csv, line 3: 3 cells, but the header has 2" in capsys.readouterr().err
 
 
@@ -103,7 +103,7 @@ def test_bad_program_json_names_the_path(tmp_path, files, capsys):
     """A malformed program names each offending field of the JSON document."""
     program = tmp_path / "program.json"
     program.write_text('{"name": 3}')
-    assert main(["triage", "--people", str(files / "people.csv"), "--program", str(program)]) == 2
+    assert main(["triage", "--people", str(files / "people.csv"), "--program", str(program)]) == 3
     err = capsys.readouterr().err
     assert "program.json, at name: expected a string, got int 3" in err
     assert "program.json, at budget: required field is missing" in err
@@ -113,7 +113,7 @@ def test_invalid_json_gives_line_and_column(tmp_path, files, capsys):
     """Text that is not JSON is reported with its line and column."""
     program = tmp_path / "program.json"
     program.write_text('{"name": }')
-    assert main(["triage", "--people", str(files / "people.csv"), "--program", str(program)]) == 2
+    assert main(["triage", "--people", str(files / "people.csv"), "--program", str(program)]) == 3
     assert "program.json, line 1, column 10: not valid JSON" in capsys.readouterr().err
 
 
@@ -121,7 +121,7 @@ def test_evaluate_rejects_a_non_binary_treatment(files, capsys):
     """A treatment column that is not 0/1 is refused, naming the line and the fix."""
     code = main(["evaluate", str(files / "people.csv"), "--outcome", "outcome_post",
                  "--pre", "outcome_pre", "--treated", "support"])  # fmt: skip
-    assert code == 2
+    assert code == 3
     err = capsys.readouterr().err
     assert "line 2, column support: expected 0/1 or true/false" in err
     assert "--treated support=VALUE" in err
@@ -188,7 +188,7 @@ def test_match_rejects_a_plan_naming_unknown_people(files, tmp_path, capsys):
     plan = tmp_path / "plan.csv"
     plan.write_text("id,support\nNOBODY,coaching\n")
     args = ["--people", str(files / "people.csv"), "--program", str(files / "program.json")]
-    assert main(["match", *args, "--plan", str(plan)]) == 2
+    assert main(["match", *args, "--plan", str(plan)]) == 3
     assert "plan.csv, line 2, column id: 'NOBODY' is not in the people file" in (
         capsys.readouterr().err
     )

@@ -1,0 +1,360 @@
+"""CSV files in and out: every cell located, numbers checked one by one, formulas escaped.
+
+Reading keeps every cell as text with the physical line its row starts on (a quoted cell may
+span lines), so any later problem names its line. A column is read as numbers when asked to,
+or when every filled cell is one; then each cell that is not a finite number is one problem at
+its place, and the column stays numeric.
+
+Writing follows the OWASP rule against CSV injection: a text cell that starts with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return is written with a leading ``'`` and quoted, so
+a spreadsheet shows it as text instead of running it. Numbers are written as numbers (``-3.5``
+stays ``-3.5``). Reading undoes the escape, so ``sparkus plan``'s output reads back as the ids
+it was given.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, Final, NamedTuple, TextIO
+
+import numpy as np
+import numpy.typing as npt
+
+from sparkus.cli._exits import FileInputError, UsageError, shown
+from sparkus.cli._text import read_text
+
+__all__ = [
+    "FORMULA_STARTS",
+    "MAX_CELL_CHARACTERS",
+    "Located",
+    "Table",
+    "check_output",
+    "escape",
+    "lines_of",
+    "read_table",
+    "unescape",
+    "write_file",
+    "write_table",
+]
+
+FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+"""The first characters that make a spreadsheet read a cell as a formula (OWASP)."""
+
+MAX_CELL_CHARACTERS: Final = 131_072
+"""The longest cell read: the default limit of Python's csv module, kept on purpose."""
+
+
+def escape(text: str) -> str:
+    """`text` as a spreadsheet shows it as text: a leading ``'`` before a formula start.
+
+    A text that already starts with ``'`` followed by a formula start (or another ``'``) gets
+    one more, so that :func:`unescape` gives back exactly what was written.
+    """
+    if text.startswith(FORMULA_STARTS) or (
+        text.startswith("'") and text[1:2] in (*FORMULA_STARTS, "'")
+    ):
+        return "'" + text
+    return text
+
+
+def unescape(text: str) -> str:
+    """Undo :func:`escape`."""
+    if text.startswith("'") and text[1:2] in (*FORMULA_STARTS, "'"):
+        return text[1:]
+    return text
+
+
+def _number(text: str) -> float | None:
+    """The cell as a float (maybe inf or nan), or None when it is not a number."""
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+class Located(NamedTuple):
+    """One problem at its place in a CSV file: sorted, problems follow the file's lines."""
+
+    line: int
+    """The line (0 for a problem of the whole file or column)."""
+    column: str
+    """The column ("" for a problem of a whole line)."""
+    text: str
+    """The message, starting with the file, line and column."""
+
+
+def lines_of(problems: Iterable[Located]) -> list[str]:
+    """The problems' messages in the order of the file."""
+    return [p.text for p in sorted(problems)]
+
+
+class Table:
+    """A CSV file's cells as text, column by column, with the line each row starts on.
+
+    Attributes
+    ----------
+    name : str
+        The file's name, as messages show it.
+    cells : dict of str to list of str
+        Each column's cells, stripped, with the formula escape undone.
+    lines : list of int
+        The line (1 is the header) on which each row starts.
+    """
+
+    def __init__(self, name: str, cells: dict[str, list[str]], lines: list[int]) -> None:
+        self.name = name
+        self.cells = cells
+        self.lines = lines
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def where(self, row: int, column: str) -> str:
+        """``people.csv, line 7, column level``."""
+        return f"{self.name}, line {self.lines[row]}, column {column}"
+
+    def require(self, *names: str, why: str = "") -> None:
+        """Refuse when a column is missing, listing the columns the file has."""
+        missing = [name for name in names if name not in self.cells]
+        if missing:
+            columns = list(self.cells)
+            known = ", ".join(columns[:60]) or "none"
+            if len(columns) > 60:
+                known += f", ... and {len(columns) - 60:,} more"
+            lines = [f"{self.name}: no column {name!r}{why} (columns: {known})" for name in missing]
+            raise FileInputError(lines)
+
+    def require_rows(self) -> None:
+        """Refuse a file with a header and no rows."""
+        if not self.lines:
+            raise FileInputError([f"{self.name}: has a header but no rows"])
+
+    def is_numeric(self, name: str) -> bool:
+        """Whether every filled cell of the column is a number (finite or not), and one is."""
+        filled = [cell for cell in self.cells[name] if cell]
+        return bool(filled) and all(_number(cell) is not None for cell in filled)
+
+    def numbers(
+        self,
+        name: str,
+        problems: list[Located],
+        *,
+        rows: npt.NDArray[np.bool_] | None = None,
+        required: bool = True,
+    ) -> npt.NDArray[np.float64]:
+        """The column as floats, NaN where a cell is not a finite number.
+
+        Each such cell of `rows` (all rows by default) is added to `problems` at its line;
+        empty cells too when `required`.
+        """
+        self.require(name)
+        cells = self.cells[name]
+        values = np.full(len(cells), math.nan)
+        for i, cell in enumerate(cells):
+            value = _number(cell) if cell else None
+            if value is not None and math.isfinite(value):
+                values[i] = value
+                continue
+            if rows is not None and not rows[i]:
+                continue
+            if not cell:
+                if not required:
+                    continue
+                message = "empty; a number is required"
+            elif value is None:
+                message = f"expected a number, got {shown(cell)}"
+            else:
+                message = f"{shown(cell)} is not a finite number"
+                if not required:
+                    message += "; leave the cell empty for a missing value"
+            problems.append(self.problem(i, name, message))
+        return values
+
+    def problem(self, row: int, column: str, message: str) -> Located:
+        """A problem at one cell."""
+        return Located(self.lines[row], column, f"{self.where(row, column)}: {message}")
+
+    def text(self, name: str, *, empty_is_none: bool = False) -> npt.NDArray[Any]:
+        """The column as an object array of str (None for empty cells when asked)."""
+        self.require(name)
+        cells = self.cells[name]
+        if empty_is_none:
+            return np.array([cell or None for cell in cells], dtype=object)
+        return np.array(cells, dtype=object)
+
+
+def _records(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
+    """Each CSV record with the line it starts on; malformed quoting is a located error."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    limit = csv.field_size_limit()
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if "field limit" in str(error):
+                msg = (
+                    f"{name}, line {start}: a cell longer than {limit:,} characters, the longest "
+                    "sparkus reads (an unclosed quote makes one cell of the rest of the file)"
+                )
+            else:
+                msg = (
+                    f"{name}, line {start}: not valid CSV ({error}); a cell holding a comma, "
+                    'quote or line break must be quoted, with its quotes doubled ("")'
+                )
+            raise FileInputError([msg]) from None
+        yield start, row
+
+
+def read_table(path: str | Path) -> Table:
+    """A CSV file with a header row, as a :class:`Table`.
+
+    Raises
+    ------
+    FileInputError
+        A file that cannot be read (see :func:`~sparkus.cli._text.read_text`), malformed CSV,
+        a cell over :data:`MAX_CELL_CHARACTERS`, no header, an empty or repeated column name, or
+        rows with another number of cells than the header (each such line named).
+    """
+    path = Path(path)
+    name = path.name
+    records = _records(read_text(path), name)
+    first = next(records, None)
+    if first is None:
+        raise FileInputError([f"{name}: is empty; expected a header row naming the columns"])
+    header = [unescape(cell.strip()) for cell in first[1]]
+    problems = []
+    seen: dict[str, int] = {}
+    for i, column in enumerate(header, start=1):
+        if not column:
+            problems.append(f"{name}, line {first[0]}: column {i} has no name")
+        elif column in seen:
+            problems.append(
+                f"{name}, line {first[0]}: column {column!r} appears twice "
+                f"(columns {seen[column]} and {i})"
+            )
+        else:
+            seen[column] = i
+    columns: list[list[str]] = [[] for _ in header]
+    lines: list[int] = []
+    for line, row in records:
+        if not any(cell.strip() for cell in row):
+            continue  # blank lines, and rows of empty cells, are skipped
+        if len(row) != len(header):
+            problems.append(
+                f"{name}, line {line}: {len(row)} cells, but the header has {len(header)}"
+            )
+            continue
+        lines.append(line)
+        for cells, cell in zip(columns, row, strict=True):
+            cells.append(unescape(cell.strip()))
+    if problems:
+        raise FileInputError(problems)
+    return Table(name, dict(zip(header, columns, strict=True)), lines)
+
+
+def check_output(path: str | Path | None, *, force: bool, option: str = "--out") -> None:
+    """Refuse, before any work, an output path that cannot be written or would be overwritten.
+
+    ``None`` and ``-`` mean standard output.
+
+    Raises
+    ------
+    UsageError
+        The folder does not exist or is not a folder, the path is a folder, or the file exists
+        and `force` is false.
+    """
+    if path is None or str(path) == "-":
+        return
+    path = Path(path)
+    folder = path.parent
+    if not folder.exists():
+        raise UsageError(f"{option} {path}: the folder {folder} does not exist; create it first")
+    if not folder.is_dir():
+        raise UsageError(f"{option} {path}: {folder} is not a folder")
+    if path.is_dir():
+        raise UsageError(f"{option} {path}: is a folder; give a file name in it")
+    if path.exists() and not force:
+        raise UsageError(f"{option} {path}: the file exists; add --force to overwrite it")
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"{option} {path}: the folder {folder} is not writable")
+
+
+def _cell(value: object) -> str:
+    """One cell's text: numbers as numbers, text escaped and quoted where needed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, float | np.floating):
+        return "" if math.isnan(value) else repr(float(value))
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    text = str(getattr(value, "value", value))
+    escaped = escape(text)
+    if escaped != text or any(c in text for c in ',"\n\r') or text != text.strip():
+        return '"' + escaped.replace('"', '""') + '"'
+    return escaped
+
+
+def _write(handle: TextIO, columns: Mapping[str, Iterable[object]]) -> None:
+    names = list(columns)
+    handle.write(",".join(_cell(name) for name in names) + "\n")
+    rows = zip(*(list(columns[n]) for n in names), strict=True)
+    handle.writelines(",".join(_cell(value) for value in row) + "\n" for row in rows)
+
+
+def write_table(path: str | Path | None, columns: Mapping[str, Iterable[object]]) -> None:
+    """Write columns as CSV to `path`, or to standard output when `path` is None or ``-``.
+
+    A file is written whole or not at all (see :func:`write_file`). Call :func:`check_output`
+    before the work that produces the columns.
+
+    Raises
+    ------
+    UsageError
+        When the file cannot be written (the reason from the system: disk full, ...).
+    """
+    if path is None or str(path) == "-":
+        _write(sys.stdout, columns)
+        return
+    write_file(Path(path), lambda handle: _write(handle, columns))
+
+
+def write_file(path: Path, write: Callable[[TextIO], object]) -> None:
+    """Call `write` on a temporary file beside `path`, then rename it to `path`.
+
+    A reader never sees half a file, and a failed run leaves an existing file as it was.
+
+    Raises
+    ------
+    UsageError
+        When the file cannot be written (the reason from the system: disk full, ...).
+    """
+    try:
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        try:
+            with os.fdopen(descriptor, "w", newline="", encoding="utf-8") as handle:
+                write(handle)
+            Path(temporary).chmod(0o666 & ~_umask())  # mkstemp's file is private (0600)
+            Path(temporary).replace(path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        raise UsageError(f"{path}: cannot be written ({error.strerror or error})") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -1,0 +1,160 @@
+"""``sparkus evaluate``: the difference a program made to an outcome, from one CSV file.
+
+Every column an option names is checked against the file before anything is read (all missing
+ones at once, with the columns the file has), and every cell the estimate uses is checked at its
+line: an empty or non-numeric outcome, baseline or covariate, an empty cluster, a treatment
+flag that is not 0/1. Rows that are neither treated nor control are left out, and their cells
+are not checked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from sparkus.cli._csv import Located, Table, lines_of, read_table
+from sparkus.cli._exits import FileInputError, UsageError
+from sparkus.cli._steps import summary
+
+__all__ = ["run_evaluate"]
+
+_TRUE = frozenset({"1", "true", "yes"})
+_FALSE = frozenset({"0", "false", "no"})
+
+
+def _column(spec: str, option: str) -> tuple[str, str | None]:
+    """``COLUMN`` or ``COLUMN=VALUE`` as (column, value or None)."""
+    name, equals, value = spec.partition("=")
+    name = name.strip()
+    if not name:
+        raise UsageError(f"{option} {spec!r}: expected COLUMN or COLUMN=VALUE")
+    return name, (value.strip() if equals else None)
+
+
+def _same(cell: str, value: str, numeric: bool) -> bool:
+    if numeric:
+        try:
+            return float(cell) == float(value)
+        except ValueError:
+            return False
+    return cell == value
+
+
+def _group(spec: str, option: str, table: Table, problems: list[Located]) -> npt.NDArray[np.bool_]:
+    """Rows selected by ``COLUMN`` (0/1, true/false, yes/no) or ``COLUMN=VALUE``."""
+    name, value = _column(spec, option)
+    cells = table.cells[name]
+    if value is not None:
+        numeric = table.is_numeric(name)
+        chosen = np.array([_same(cell, value, numeric) for cell in cells], dtype=bool)
+        if not chosen.any():
+            seen = sorted(set(cells))
+            shown = ", ".join(repr(v) for v in seen[:10]) + (", ..." if len(seen) > 10 else "")
+            msg = f"{table.name}: no row has {name}={value} ({option}); its values: {shown}"
+            raise FileInputError([msg])
+        return chosen
+    chosen = np.zeros(len(cells), dtype=bool)
+    for i, cell in enumerate(cells):
+        text = cell.lower()
+        number = _number_text(text)
+        if text in _TRUE or number == "1":
+            chosen[i] = True
+        elif text not in _FALSE and number != "0":
+            got = repr(cell) if cell else "an empty cell"
+            message = (
+                f"expected 0/1 or true/false, got {got}; or select rows with {option} {name}=VALUE"
+            )
+            problems.append(table.problem(i, name, message))
+    return chosen
+
+
+def _number_text(text: str) -> str | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return f"{value:g}" if math.isfinite(value) else None
+
+
+def _check_method(args: argparse.Namespace) -> None:
+    """Refuse, before reading, an option combination the method cannot use."""
+    if args.method == "aipw" and not (args.pre or args.covariates):
+        raise UsageError(
+            "--method aipw needs --pre and/or --covariates (what selection depended on)"
+        )
+    if args.method == "ancova" and not args.pre:
+        raise UsageError("--method ancova needs --pre COLUMN (the baseline); or use --method naive")
+    if args.clusters and args.method != "ancova":
+        raise UsageError(f"--clusters applies to --method ancova, not {args.method}")
+    if args.trim is not None and args.method != "aipw":
+        raise UsageError(f"--trim applies to --method aipw, not {args.method}")
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    """``sparkus evaluate``."""
+    from sparkus.metrics import aipw, ancova, welch_ttest
+
+    _check_method(args)
+    table = read_table(args.data)
+    table.require_rows()
+    named = [args.outcome, _column(args.treated, "--treated")[0]]
+    if args.control:
+        named.append(_column(args.control, "--control")[0])
+    named += [args.pre] if args.pre else []
+    named += list(args.covariates or ()) + ([args.clusters] if args.clusters else [])
+    table.require(*dict.fromkeys(named))
+
+    problems: list[Located] = []
+    treated = _group(args.treated, "--treated", table, problems)
+    control = _group(args.control, "--control", table, problems) if args.control else ~treated
+    if problems:
+        raise FileInputError(lines_of(problems))
+    both = np.flatnonzero(treated & control)
+    if both.size:
+        raise FileInputError([f"{table.name}, line {table.lines[i]}: selected as both treated "
+                              "and control" for i in both.tolist()])  # fmt: skip
+    keep = treated | control
+    if not (keep & ~treated).any():
+        msg = f"{table.name}: no control row (every selected row is treated); give --control"
+        raise FileInputError([msg])
+
+    post = table.numbers(args.outcome, problems, rows=keep)
+    pre = table.numbers(args.pre, problems, rows=keep) if args.pre else None
+    covariates = {c: table.numbers(c, problems, rows=keep) for c in args.covariates or ()}
+    clusters = None
+    if args.clusters:
+        clusters = table.text(args.clusters)
+        for i in np.flatnonzero(keep & (clusters == "")).tolist():
+            problems.append(table.problem(i, args.clusters, "empty; every row needs a cluster"))
+    if problems:
+        raise FileInputError(lines_of(problems))
+
+    estimate: Any
+    if args.method == "naive":
+        estimate = welch_ttest(post[keep & treated], post[keep & ~treated])
+    elif args.method == "aipw":
+        design = ({args.pre: pre} if pre is not None else {}) | covariates
+        estimate = aipw(post[keep], treated[keep], {k: v[keep] for k, v in design.items()},
+                        trim=args.trim)  # fmt: skip
+    else:
+        assert pre is not None  # _check_method
+        estimate = ancova(
+            post[keep],
+            pre[keep],
+            treated[keep],
+            covariates={k: v[keep] for k, v in covariates.items()} or None,
+            clusters=clusters[keep] if clusters is not None else None,
+        )
+    if args.json:
+        print(json.dumps(estimate.to_dict(), indent=2, allow_nan=False))
+    else:
+        print(estimate.summary())
+    dropped = int((~keep).sum())
+    if dropped:
+        summary(f"{dropped:,} rows are neither treated nor control and were left out")
+    return 0
