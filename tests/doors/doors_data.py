@@ -219,6 +219,10 @@ DOORS: list[Entry] = [
                                                 Level.MANAGER), SchemaError, "capacity"),  # type: ignore[arg-type]
         case("negative fee", lambda: Provider("c", SupportType.COACHING, 2, -1.0, Level.MANAGER),
              SchemaError, "cost_per_session"),
+        case("fee 1e308", lambda: Provider("c", SupportType.COACHING, 2, 1e308, Level.MANAGER),
+             SchemaError, "cost_per_session"),
+        case("capacity 2**63", lambda: Provider("c", SupportType.COACHING, 2**63, 1.0,
+                                                Level.MANAGER), SchemaError, "capacity"),
         case("support a string", lambda: Provider("c", "coaching", 2, 1.0, Level.MANAGER),  # type: ignore[arg-type]
              SchemaError, "support_type"),
         case("inf fee", lambda: Provider("c", SupportType.COACHING, 2, float("inf"),
@@ -239,6 +243,8 @@ DOORS: list[Entry] = [
         case("negative fee", lambda: CostModel({SupportType.COACHING: -1.0}), SchemaError,
              "session_cost.coaching"),
         case("not a mapping", lambda: CostModel(5), SchemaError, "session_cost"),  # type: ignore[arg-type]
+        case("hourly cost 1e308", lambda: CostModel({}, participant_hourly_cost=1e308),
+             SchemaError, "participant_hourly_cost"),
         case("NaN hours", lambda: CostModel({}, session_hours=float("nan")), SchemaError,
              "session_hours"),
     )),
@@ -304,6 +310,9 @@ DOORS: list[Entry] = [
              SchemaError, "goals"),
         case("currency", lambda: Program("p", (Goal.TEAM_COLLABORATION,), Season.SPRING, 1.0,
                                          "euro", COSTS, TEMPLATE), SchemaError, "currency"),
+        case("budget 1e308", lambda: Program("p", (Goal.TEAM_COLLABORATION,), Season.SPRING,
+                                             1e308, "EUR", COSTS, TEMPLATE), SchemaError,
+             "budget"),
         case("budget NaN", lambda: Program("p", (Goal.TEAM_COLLABORATION,), Season.SPRING,
                                            float("nan"), "EUR", COSTS, TEMPLATE), SchemaError,
              "budget"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Final
 
 import attrs
 
@@ -54,6 +55,12 @@ __all__ = [
 
 _utc_offset = number(low=-12.0, high=14.0)
 _nonnegative = number(low=0.0)
+MAX_AMOUNT: Final = 1e15
+"""The largest amount of money, or of hours, a record holds: far beyond any program's budget,
+and small enough that costs summed over ten million people and their sessions stay finite."""
+MAX_CAPACITY: Final = 1_000_000
+"""The most participants one provider can take."""
+_amount = number(low=0.0, high=MAX_AMOUNT)
 _languages = tuple_of(language, unique=True)
 _goals = tuple_of(member(Goal), unique=True)
 _attributes = mapping_of(text, attribute_value)
@@ -138,7 +145,7 @@ class Provider(Record):
     support_type : SupportType
         The support this provider delivers.
     capacity : int
-        How many participants the provider can take at once, ``>= 0``.
+        How many participants the provider can take at once, from 0 to 1,000,000.
     cost_per_session : float
         Fee per session in the program's currency, ``>= 0`` (0 for internal mentors).
     seniority : Level
@@ -164,8 +171,8 @@ class Provider(Record):
 
     id: str = attrs.field(metadata=checked(text))
     support_type: SupportType = attrs.field(metadata=checked(member(SupportType)))
-    capacity: int = attrs.field(metadata=checked(number(low=0, integer=True)))
-    cost_per_session: float = attrs.field(metadata=checked(_nonnegative))
+    capacity: int = attrs.field(metadata=checked(number(low=0, high=MAX_CAPACITY, integer=True)))
+    cost_per_session: float = attrs.field(metadata=checked(_amount))
     seniority: Level = attrs.field(metadata=checked(member(Level)))
     specialties: tuple[Goal, ...] = attrs.field(default=(), metadata=checked(_goals))
     languages: tuple[str, ...] = attrs.field(default=(), metadata=checked(_languages))
@@ -223,7 +230,7 @@ def _support_costs() -> FrozenMapping[SupportType, float]:
     return FrozenMapping()
 
 
-_costs = mapping_of(member(SupportType), _nonnegative)
+_costs = mapping_of(member(SupportType), _amount)
 
 
 @attrs.frozen
@@ -242,6 +249,8 @@ class CostModel(Record):
         One-off cost per participant by support type (licences, platform seats, materials).
     fixed_cost : float
         Program cost that does not scale with participants (design, administration).
+        Every amount and the session hours are at most 10**15, so that costs summed over
+        millions of people stay finite.
 
     Examples
     --------
@@ -256,12 +265,12 @@ class CostModel(Record):
     session_cost: Mapping[SupportType, float] = attrs.field(
         converter=freeze, metadata=checked(_costs)
     )
-    session_hours: float = attrs.field(default=1.0, metadata=checked(_nonnegative))
-    participant_hourly_cost: float = attrs.field(default=0.0, metadata=checked(_nonnegative))
+    session_hours: float = attrs.field(default=1.0, metadata=checked(_amount))
+    participant_hourly_cost: float = attrs.field(default=0.0, metadata=checked(_amount))
     per_participant_cost: Mapping[SupportType, float] = attrs.field(
         factory=_support_costs, converter=freeze, metadata=checked(_costs)
     )
-    fixed_cost: float = attrs.field(default=0.0, metadata=checked(_nonnegative))
+    fixed_cost: float = attrs.field(default=0.0, metadata=checked(_amount))
 
     def per_person(self, support: SupportType, *, sessions: int) -> float:
         """Fully loaded cost of giving one person `sessions` sessions of `support`.
@@ -518,7 +527,7 @@ class Program(Record):
     season : Season
         The business season the program runs in.
     budget : float
-        Budget in `currency`, ``>= 0``.
+        Budget in `currency`, from 0 to 10**15.
     currency : str
         ISO 4217 code of the budget and every cost.
     cost_model : CostModel
@@ -548,7 +557,7 @@ class Program(Record):
         metadata=checked(tuple_of(member(Goal), unique=True, nonempty=True))
     )
     season: Season = attrs.field(metadata=checked(member(Season)))
-    budget: float = attrs.field(metadata=checked(_nonnegative))
+    budget: float = attrs.field(metadata=checked(_amount))
     currency: str = attrs.field(metadata=checked(currency))
     cost_model: CostModel = attrs.field(metadata=checked(instance_of(CostModel, "a CostModel")))
     journey: JourneyTemplate = attrs.field(
