@@ -54,6 +54,7 @@ from sparkus.metrics._resampling import (
     interval,
     jackknife,
 )
+from sparkus.metrics._rows import paired_rows
 
 __all__ = ["BootstrapResult", "bootstrap"]
 
@@ -417,14 +418,19 @@ def _bootstrap_iv(
         raise schema_error("data", msg)
     if len(given) == 0:
         raise schema_error("data", "holds no samples; pass at least one, e.g. `(x,)`")
+    if not isinstance(paired, bool | np.bool_):
+        raise schema_error("paired", f"expected True or False, got {paired!r}")
+    given = list(given)
+    if paired or clusters is not None:  # rows of several inputs that belong together
+        *given, clusters = paired_rows(
+            *((f"data[{j}]", s) for j, s in enumerate(given)), ("clusters", clusters)
+        )
     samples = [vector(s, f"data[{j}]", minimum=2) for j, s in enumerate(given)]
     if not callable(statistic):
         raise schema_error("statistic", f"expected a callable, got {type(statistic).__name__}")
     resamples = int(check_number(n_resamples, "n_resamples", low=2, integer=True))
     check_choice(method, "method", METHODS)
     check_level(level)
-    if not isinstance(paired, bool | np.bool_):
-        raise schema_error("paired", f"expected True or False, got {paired!r}")
     if vectorized is None:
         try:
             is_vectorized = "axis" in inspect.signature(statistic).parameters

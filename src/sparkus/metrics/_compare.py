@@ -22,6 +22,7 @@ from sparkus.metrics._estimate import (
     normal_pvalue,
     wald_estimate,
 )
+from sparkus.metrics._rows import paired_rows
 
 __all__ = ["compare_proportions", "paired_ttest", "welch_ttest"]
 
@@ -104,6 +105,7 @@ def _paired_ttest_iv(pre: object, post: object, level: object) -> tuple[FloatArr
 
 def paired_changes(pre: object, post: object) -> FloatArray:
     """``post - pre`` for at least two pairs of finite values, not all the same change."""
+    pre, post = paired_rows(("pre", pre), ("post", post))
     before, after = vector(pre, "pre"), vector(post, "post")
     same_length(("pre", len(before)), ("post", len(after)))
     if len(before) < 2:

@@ -36,6 +36,7 @@ from sparkus._checks import (
 )
 from sparkus._errors import EstimationError
 from sparkus.metrics._estimate import ConfidenceInterval, Estimate
+from sparkus.metrics._rows import paired_rows
 
 __all__ = ["icc", "mde", "power", "sample_size"]
 
@@ -400,6 +401,7 @@ def _icc_interval(f: float, dfn: float, dfd: float, m0: float, level: float) -> 
 
 def _icc_iv(y: object, clusters: object, level: object) -> tuple[FloatArray, IntArray, int, float]:
     value = check_level(level)
+    y, clusters = paired_rows(("y", y), ("clusters", clusters))
     outcome = vector(y, "y", minimum=2)
     codes, count = cluster_codes(clusters, "clusters")
     same_length(("y", len(outcome)), ("clusters", len(codes)))

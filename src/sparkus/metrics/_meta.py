@@ -9,7 +9,7 @@ Spiegelhalter (2009).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final, Literal
 
 import attrs
@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from sparkus._checks import (
     FloatArray,
+    as_array,
     check_choice,
     check_level,
     rows_text,
@@ -35,6 +36,7 @@ from sparkus.metrics._estimate import (
     t_pvalue,
     wald_interval,
 )
+from sparkus.metrics._rows import paired_rows
 
 __all__ = ["MetaAnalysis", "fixed_effect", "random_effects"]
 
@@ -360,6 +362,9 @@ def random_effects(
 def _meta_iv(
     effects: object, variances: object, labels: object, level: object
 ) -> tuple[FloatArray, FloatArray, tuple[str, ...], float]:
+    effects, variances, labels = paired_rows(
+        ("effects", effects), ("variances", variances), ("labels", labels)
+    )
     y = vector(effects, "effects")
     v = vector(variances, "variances")
     same_length(("effects", len(y)), ("variances", len(v)))
@@ -379,10 +384,14 @@ def _meta_iv(
     if labels is None:
         names = tuple(f"study {i + 1}" for i in range(k))
     else:
-        if isinstance(labels, str) or not isinstance(labels, Sequence | np.ndarray):
+        if isinstance(labels, str | bytes | Mapping) or not hasattr(labels, "__len__"):
             msg = f"expected a sequence of {k} study labels, got {type(labels).__name__}"
             raise schema_error("labels", msg)
-        names = tuple(str(x) for x in labels)
+        given = as_array(labels, "labels")
+        if given.ndim != 1:
+            msg = f"expected a 1-D sequence of {k} study labels, got shape {given.shape}"
+            raise schema_error("labels", msg)
+        names = tuple(str(x) for x in given.tolist())
         if len(names) != k:
             raise schema_error("labels", f"expected {k} labels, one per study, got {len(names)}")
     return y, v, names, check_level(level)

@@ -35,6 +35,7 @@ from sparkus._errors import EstimationError, SparkusWarning
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._estimate import frozen
 from sparkus.metrics._propensity import LogitFit, dot, fit_logit, times_rows
+from sparkus.metrics._rows import paired_rows
 
 __all__ = ["OverlapDiagnostics", "overlap"]
 
@@ -312,6 +313,7 @@ def weighting_data(
     """The checks of every weighting door: options, then the arrays and their lengths."""
     kind = check_choice(estimand, "estimand", ESTIMANDS)
     cut = _trim_check(trim)
+    y, treated, X = paired_rows(("y", y), ("treated", treated), ("X", X))
     outcome = None if y is None else vector(y, "y", minimum=2)
     group = indicator(treated, "treated")
     values, labels = named_matrix(X, "X", names=cast("Sequence[str] | None", names))

@@ -47,6 +47,7 @@ from sparkus._checks import (
 )
 from sparkus._errors import EstimationError, NotFittedError
 from sparkus.metrics._linalg import checked_cholesky
+from sparkus.metrics._rows import as_table, paired_rows
 
 __all__ = ["PropensityModel"]
 
@@ -413,8 +414,9 @@ class PropensityModel:
         """
         tol = check_number(self.tol, "tol", low=0.0, low_open=True, what="a positive number")
         max_iter = int(check_number(self.max_iter, "max_iter", low=1, integer=True))
-        design, labels = named_matrix(X, "X", names=names)
-        group = indicator(treated, "treated")
+        table, given = paired_rows(("X", X), ("treated", treated))
+        design, labels = named_matrix(table, "X", names=names)
+        group = indicator(given, "treated")
         same_length(("X", design.shape[0]), ("treated", len(group)))
         fit = fit_logit(design, group, labels, tol=tol, max_iter=max_iter)
         self.coef_ = fit.coef
@@ -458,12 +460,13 @@ class PropensityModel:
         if not self._fitted:
             msg = "this PropensityModel is not fitted yet; call fit(X, treated) first"
             raise NotFittedError(msg)
-        values, labels = named_matrix(X, "X", names=names)
+        table = as_table(X)
+        values, labels = named_matrix(table, "X", names=names)
         if values.shape[1] != self.n_features_in_:
             msg = f"expected {self.n_features_in_} columns, as in fit, got {values.shape[1]}"
             raise schema_error("X", msg)
         if (
-            names is not None or callable(getattr(X, "keys", None))
+            names is not None or callable(getattr(table, "keys", None))
         ) and labels != self.feature_names_in_:
             msg = f"expected the columns {list(self.feature_names_in_)} (as in fit), got {list(labels)}"
             raise schema_error("X", msg)

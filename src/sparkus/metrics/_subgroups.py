@@ -34,6 +34,7 @@ from sparkus.metrics._compare import two_samples, welch
 from sparkus.metrics._estimate import Estimate
 from sparkus.metrics._multiple import Adjustment, adjust
 from sparkus.metrics._regression import ancova_fit, covariates_check, outcome_check
+from sparkus.metrics._rows import paired_rows
 
 __all__ = ["SubgroupEffects", "subgroup_effects"]
 
@@ -203,6 +204,10 @@ def _subgroup_effects_iv(
     if how == "difference" and covariates is not None:
         msg = "are only used by method='ancova'; drop them or pass pre= and method='ancova'"
         raise schema_error("covariates", msg)
+    y, treated, groups, pre, covariates = paired_rows(
+        ("y", y), ("treated", treated), ("groups", groups), ("pre", pre),
+        ("covariates", covariates),
+    )  # fmt: skip
     outcome = vector(y, "y", minimum=2)
     n = len(outcome)
     group = indicator(treated, "treated")
