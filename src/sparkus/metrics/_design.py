@@ -37,6 +37,7 @@ from sparkus._checks import (
 from sparkus._errors import EstimationError
 from sparkus.metrics._estimate import ConfidenceInterval, Estimate
 from sparkus.metrics._rows import paired_rows
+from sparkus.metrics._stable import common_scale, constant
 
 __all__ = ["icc", "mde", "power", "sample_size"]
 
@@ -410,7 +411,7 @@ def _icc_iv(y: object, clusters: object, level: object) -> tuple[FloatArray, Int
     if count == len(outcome):
         msg = "every cluster has a single row, so the variance within clusters is unknown"
         raise EstimationError(msg)
-    if np.ptp(outcome) == 0.0:
+    if constant(outcome):
         raise EstimationError("`y` is constant: zero variance, so the ICC is undefined")
     return outcome, codes, count, value
 
@@ -468,7 +469,8 @@ def icc(y: npt.ArrayLike, clusters: npt.ArrayLike, *, level: float = 0.95) -> Es
     """
     from scipy import stats
 
-    outcome, codes, count, value = _icc_iv(y, clusters, level)
+    given, codes, count, value = _icc_iv(y, clusters, level)
+    _, (outcome,) = common_scale(given)  # the ICC is scale-free: no square overflows
     n = len(outcome)
     sizes = np.bincount(codes).astype(np.float64)
     sums = np.bincount(codes, weights=outcome)

@@ -144,6 +144,8 @@ class Estimate(Result):
         ------
         SchemaError
             If `level` is not strictly between 0 and 1.
+        EstimationError
+            If a limit at that level would leave the range of a double (about ±1.8e308).
         NotImplementedError
             If the estimator that made this result cannot recompute its interval.
         """
@@ -214,6 +216,23 @@ def wald_interval(estimate: float, se: float, df: float | None, level: float) ->
     return ConfidenceInterval(estimate - q * se, estimate + q * se)
 
 
+def scaled_wald_interval(
+    estimate: float, se: float, df: float | None, exponent: int, level: float
+) -> ConfidenceInterval:
+    """:func:`wald_interval` of an estimate and standard error given in units of ``2**exponent``.
+
+    The limits are computed in those units and multiplied back; a limit beyond the range of a
+    double is an EstimationError saying so, never an infinite interval.
+    """
+    from sparkus.metrics._stable import representable, unscale
+
+    low, high = wald_interval(estimate, se, df, level)
+    out = ConfidenceInterval(unscale(low, exponent), unscale(high, exponent))
+    representable((("the lower limit of the interval", out.low),
+                   ("the upper limit of the interval", out.high)))  # fmt: skip
+    return out
+
+
 def wald_estimate(
     estimate: float,
     se: float,
@@ -223,16 +242,25 @@ def wald_estimate(
     statistic: float,
     n: int,
     method: str,
+    exponent: int = 0,
 ) -> Estimate:
     """An :class:`Estimate` with the Wald interval ``estimate ± q se`` at every level.
 
     The p-value tests 0 with `statistic`: by t with `df` d.f., or normal when `df` is None.
+    `estimate` and `se` may be given in units of ``2**exponent`` (see ``_stable``): they are
+    multiplied back, and an EstimationError says so if a reported number leaves the float range.
     """
-    interval = partial(wald_interval, estimate, se, df)
+    from sparkus.metrics._stable import representable, unscale
+
+    representable((("the test statistic", statistic),))
+    interval = partial(scaled_wald_interval, estimate, se, df, exponent)
+    ci = interval(level)
+    estimate, se = unscale(estimate, exponent), unscale(se, exponent)
+    representable((("the estimate", estimate), ("its standard error", se)))
     return Estimate(
         estimate=estimate,
         se=se,
-        ci=interval(level),
+        ci=ci,
         level=level,
         pvalue=normal_pvalue(statistic) if df is None else t_pvalue(statistic, df),
         n=n,

@@ -35,6 +35,7 @@ from sparkus.metrics._estimate import Estimate
 from sparkus.metrics._linalg import COV_TYPES, CovType, Part, fit_ols
 from sparkus.metrics._ols_result import OLSResult, ols_result, term_estimate
 from sparkus.metrics._rows import paired_rows
+from sparkus.metrics._stable import constant
 
 __all__ = ["ancova", "did", "ols"]
 
@@ -86,7 +87,7 @@ def _clusters_check(clusters: object, n: int, stacklevel: int) -> _Clusters | No
 def outcome_check(y: object, name: str) -> FloatArray:
     """The outcome as a vector of at least two values that are not all the same."""
     values = vector(y, name, minimum=2)
-    if np.ptp(values) == 0.0:
+    if constant(values):
         raise EstimationError(f"`{name}` is constant: zero variance, nothing to explain")
     return values
 

@@ -20,6 +20,7 @@ import numpy.typing as npt
 from sparkus._checks import FloatArray, IntArray, schema_error
 from sparkus._errors import EstimationError
 from sparkus.metrics._estimate import ConfidenceInterval
+from sparkus.metrics._stable import constant
 
 __all__ = [
     "BATCH_ELEMENTS",
@@ -164,7 +165,7 @@ def bias_correction(distribution: FloatArray, estimate: float) -> float:
     from scipy import special
 
     b = len(distribution)
-    if np.ptp(distribution) == 0.0:
+    if constant(distribution):
         msg = (
             "the bootstrap distribution is degenerate: every resample gives the same value "
             f"({distribution[0]:g}), so the BCa interval is undefined; use method='percentile'"

@@ -35,6 +35,7 @@ from sparkus.metrics._estimate import Estimate
 from sparkus.metrics._multiple import Adjustment, adjust
 from sparkus.metrics._regression import ancova_fit, covariates_check, outcome_check
 from sparkus.metrics._rows import paired_rows
+from sparkus.metrics._stable import constant
 
 __all__ = ["SubgroupEffects", "subgroup_effects"]
 
@@ -234,7 +235,7 @@ def _effect(
         kept: FloatArray | None = None
         if extra is not None:  # a covariate constant within the group is its intercept: drop it
             block = extra[rows]
-            varies = [j for j in range(block.shape[1]) if np.ptp(block[:, j]) > 0]
+            varies = [j for j in range(block.shape[1]) if not constant(block[:, j])]
             kept = block[:, varies] if varies else None
             names = tuple(names[j] for j in varies)
         return ancova_fit(post, pre[rows], treated[rows], kept, names if kept is not None else (),
