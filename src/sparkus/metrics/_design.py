@@ -44,7 +44,42 @@ __all__ = ["icc", "mde", "power", "sample_size"]
 Design: TypeAlias = Literal["two-group", "pre-post", "clustered"]
 _DESIGNS: Final[tuple[Design, ...]] = ("two-group", "pre-post", "clustered")
 _MAX_N: Final = 1e12
+MIN_ALPHA: Final = 1e-12
+"""The smallest significance level planned for: beyond it the critical values leave the range
+in which the noncentral t distribution is computed to the 1e-9 a power needs."""
+MAX_POWER: Final = 1.0 - 1e-6
+"""The largest power solved for: the power is computed to about 1e-9, so a target closer to 1
+has no well-defined solution."""
 _MIN_CLUSTERS: Final = 2
+
+
+_NC_CERTAIN: Final = 1e12
+"""A noncentrality beyond which the power is 1 to double precision for any d.f. and alpha."""
+
+
+def _nct_cdf(x: float, df: float, nc: float) -> float:
+    """``P(T <= x)`` for T noncentral t: scipy's ``nctdtr``, and where that fails, its limit.
+
+    ``nctdtr`` (Boost's noncentral t, which statsmodels calls too) is accurate to about 1e-9
+    wherever it returns a number (the tests compare it with quadrature over the χ²
+    distribution), but returns NaN far in a tail (probabilities under about 1e-13) or for a
+    noncentrality beyond about 1e10. There ``T = (Z + nc) / S`` with ``S = sqrt(χ²_df / df)``
+    is all but ``nc / S``, and ``P(T <= x) = E Φ(x S - nc)`` is the step's limit, a χ²
+    probability: ``P(S > nc / x)`` for ``x > 0``, ``P(S < nc / x)`` for ``x < 0``, off by a
+    tail of Z that is far below the 1e-9 that matters for a power.
+    """
+    from scipy import special, stats
+
+    value = float(special.nctdtr(df, nc, x))
+    if 0.0 <= value <= 1.0:
+        return value
+    if x == 0.0:
+        return float(special.ndtr(-nc))
+    ratio = nc / x
+    if ratio <= 0.0:  # x and nc of opposite signs: the step is at S <= 0, outside the range
+        return 1.0 if x > 0.0 else 0.0
+    quantile = df * ratio * ratio
+    return float(stats.chi2.sf(quantile, df) if x > 0.0 else stats.chi2.cdf(quantile, df))
 
 
 @attrs.frozen
@@ -76,13 +111,21 @@ class _Plan:
         return n1 + n2 - 2.0, 1.0 / (1.0 / n1 + 1.0 / n2)
 
     def power(self, effect: float, n: float) -> float:
-        from scipy import special, stats
+        """Both tails of the two-sided test, as statsmodels adds them, each computed directly.
+
+        ``P(T > c | nc) = P(T <= -c | -nc)``, so neither tail is a difference from 1 (which
+        loses a tiny `alpha`), and with ``nc = |effect| sqrt(nobs) >= 0`` the lower tail is the
+        small one.
+        """
+        from scipy import special
 
         df, nobs = self.terms(n)
-        nc = effect * math.sqrt(nobs)
-        upper = float(stats.t.isf(self.alpha / 2.0, df))
-        lower = float(stats.t.ppf(self.alpha / 2.0, df))
-        return float((1.0 - special.nctdtr(df, nc, upper)) + special.nctdtr(df, nc, lower))
+        nc = abs(effect) * math.sqrt(nobs)
+        if not nc < _NC_CERTAIN:
+            return 1.0  # the upper tail misses 1 by less than 1e-300
+        critical = -float(special.stdtrit(df, self.alpha / 2.0))
+        value = _nct_cdf(-critical, df, -nc) + _nct_cdf(-critical, df, nc)
+        return min(1.0, max(value, 0.0))
 
     def check_n(self, n: float, name: str) -> None:
         """EstimationError if `n` leaves too few (effective) units for the design."""
@@ -111,7 +154,7 @@ def _plan_check(
     design: object, alpha: object, ratio: object, cluster_size: object, icc: object
 ) -> _Plan:
     kind = check_choice(design, "design", _DESIGNS)
-    a = check_number(alpha, "alpha", low=0.0, high=1.0, low_open=True, high_open=True,
+    a = check_number(alpha, "alpha", low=MIN_ALPHA, high=1.0, high_open=True,
                      what="a significance level")  # fmt: skip
     r = check_number(ratio, "ratio", low=0.0, low_open=True, what="a positive ratio n2 / n1")
     if kind == "pre-post" and r != 1.0:
@@ -140,7 +183,7 @@ def _effect_check(effect: object, *, nonzero: bool) -> float:
 
 
 def _target_check(power: object, alpha: float) -> float:
-    value = check_number(power, "power", low=0.0, high=1.0, low_open=True, high_open=True,
+    value = check_number(power, "power", low=0.0, high=MAX_POWER, low_open=True,
                          what="a power")  # fmt: skip
     if value <= alpha:
         msg = f"expected a power above alpha = {alpha:g} (the power of a zero effect), got {value}"
@@ -186,7 +229,7 @@ def power(
     n : float
         The size of the first group (people, not clusters), or the number of pairs.
     alpha : float, default 0.05
-        The significance level of the two-sided test.
+        The significance level of the two-sided test, in ``[1e-12, 1)``.
     ratio : float, default 1.0
         The second group's size over the first's (two-group and clustered designs).
     design : {"two-group", "pre-post", "clustered"}, default "two-group"
@@ -258,9 +301,9 @@ def sample_size(
     effect : float
         The smallest standardised effect worth detecting (its sign does not matter).
     alpha : float, default 0.05
-        The significance level of the two-sided test.
+        The significance level of the two-sided test, in ``[1e-12, 1)``.
     power : float, default 0.8
-        The power wanted, above `alpha`.
+        The power wanted, above `alpha` and at most ``1 - 1e-6``.
     ratio : float, default 1.0
         The second group's size over the first's.
     design : {"two-group", "pre-post", "clustered"}, default "two-group"
@@ -343,9 +386,9 @@ def mde(
     n : float
         The size of the first group (people, not clusters), or the number of pairs.
     alpha : float, default 0.05
-        The significance level of the two-sided test.
+        The significance level of the two-sided test, in ``[1e-12, 1)``.
     power : float, default 0.8
-        The power wanted, above `alpha`.
+        The power wanted, above `alpha` and at most ``1 - 1e-6``.
     ratio : float, default 1.0
         The second group's size over the first's.
     design : {"two-group", "pre-post", "clustered"}, default "two-group"
@@ -378,10 +421,20 @@ def mde(
     from scipy import optimize
 
     size, target, plan = _mde_iv(n, alpha, power, ratio, design, cluster_size, icc)
-    high = 1.0
+    # bracket the root from the normal approximation, by doubling and halving: the power
+    # rises from alpha (effect 0) to 1, so the bracket exists; then Brent to 1e-13 relative
+    _, nobs = plan.terms(size)
+    guess = 3.0 / math.sqrt(nobs)
+    high = guess
     while plan.power(high, size) < target:
         high *= 2.0
-    return float(optimize.brentq(lambda d: plan.power(d, size) - target, 0.0, high, xtol=1e-13))
+    low = min(high, guess) / 2.0
+    while plan.power(low, size) >= target:
+        low /= 2.0
+    return float(
+        optimize.brentq(lambda d: plan.power(d, size) - target, low, high,
+                        xtol=1e-300, rtol=1e-13)
+    )  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------
