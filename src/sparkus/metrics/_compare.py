@@ -295,5 +295,6 @@ def compare_proportions(x: npt.ArrayLike, y: npt.ArrayLike, *, level: float = 0.
         statistic=z,
         df=None,
         ci_method=_NEWCOMBE,
+        measure="difference",
         interval=interval,
     )

@@ -554,5 +554,6 @@ def icc(y: npt.ArrayLike, clusters: npt.ArrayLike, *, level: float = 0.95) -> Es
         df=(float(dfn), float(dfd)),
         ci_method="F",
         n_clusters=count,
+        measure="ICC",
         interval=interval,
     )

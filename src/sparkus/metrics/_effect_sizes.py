@@ -207,6 +207,7 @@ def _build(
         statistic=t,
         df=df,
         ci_method=_CI_NAMES[ci_method],
+        measure="SMD",
         interval=interval,
     )
 

@@ -120,7 +120,8 @@ class OLSResult(Result):
             If `name` is not one of `names` (they are listed).
         """
         index = self.names.index(check_choice(name, "name", self.names))
-        return term_estimate(self, index, f"OLS coefficient of `{name}` ({self.cov} SE)")
+        method = f"OLS coefficient of `{name}` ({self.cov} SE)"
+        return term_estimate(self, index, method, "coefficient")
 
     def confidence_interval(self, level: float = 0.95) -> FloatArray:
         """The confidence intervals of all coefficients at another `level`, shape (k, 2).
@@ -166,7 +167,10 @@ def _intervals(params: FloatArray, se: FloatArray, df: int, level: float) -> Flo
     return frozen(np.column_stack([params - q * se, params + q * se]))
 
 
-def term_estimate(result: OLSResult, index: int, method: str) -> Estimate:
+def term_estimate(
+    result: OLSResult, index: int, method: str, measure: str = "difference"
+) -> Estimate:
+    """One coefficient of `result` as an Estimate; `measure` says what it measures."""
     b, s = float(result.params[index]), float(result.se[index])
     interval = partial(wald_interval, b, s, result.df)
     return Estimate(
@@ -181,6 +185,7 @@ def term_estimate(result: OLSResult, index: int, method: str) -> Estimate:
         df=result.df,
         ci_method="t",
         n_clusters=result.n_clusters,
+        measure=measure,
         interval=interval,
     )
 
