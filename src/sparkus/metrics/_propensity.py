@@ -48,6 +48,7 @@ from sparkus._checks import (
 from sparkus._errors import EstimationError, NotFittedError
 from sparkus.metrics._linalg import checked_cholesky
 from sparkus.metrics._rows import as_table, paired_rows
+from sparkus.metrics._sizes import MAX_ITER, check_count
 
 __all__ = ["PropensityModel"]
 
@@ -332,7 +333,7 @@ class PropensityModel:
         Newton stops once no coefficient (in the scaled coordinates) moves by more than this;
         convergence is quadratic, so the last step leaves an error far below `tol`.
     max_iter : int, default 100
-        The most Newton steps.
+        The most Newton steps, from 1 to 10,000.
 
     Attributes
     ----------
@@ -410,10 +411,12 @@ class PropensityModel:
             separate the groups, so that fitted propensities reach 0 or 1 (no overlap); or
             Newton does not converge.
         SchemaError
-            If `treated` is not 0/1, or an option is invalid.
+            If `treated` is not 0/1, or an option is invalid (`max_iter` beyond 10,000
+            included).
         """
         tol = check_number(self.tol, "tol", low=0.0, low_open=True, what="a positive number")
-        max_iter = int(check_number(self.max_iter, "max_iter", low=1, integer=True))
+        max_iter = check_count(self.max_iter, "max_iter", low=1, high=MAX_ITER,
+                               why="each step is a pass over the data")  # fmt: skip
         table, given = paired_rows(("X", X), ("treated", treated))
         design, labels = named_matrix(table, "X", names=names)
         group = indicator(given, "treated")

@@ -22,11 +22,12 @@ from typing import Any, Final, cast
 import attrs
 import numpy as np
 
-from sparkus._checks import check_level, check_number, check_rng
+from sparkus._checks import check_level, check_rng
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, to_jsonable
 from sparkus.metrics._estimate import ConfidenceInterval
 from sparkus.metrics._roi_items import Benefit, Cost
+from sparkus.metrics._sizes import MAX_DRAW_CELLS, MAX_DRAWS, check_count
 
 __all__ = ["ROIResult", "roi"]
 
@@ -273,7 +274,12 @@ def _roi_iv(
             "loaded (fees, administration, participants' time)"
         )
         raise SchemaError([Problem(("costs",), msg)])
-    draws = int(check_number(n_draws, "n_draws", low=_MIN_DRAWS, integer=True))
+    most = min(MAX_DRAWS, MAX_DRAW_CELLS // len(items))
+    why = (
+        f"at most {MAX_DRAWS:,}, and draws x benefits at most {MAX_DRAW_CELLS:,}: the draws "
+        "are held in memory"
+    )
+    draws = check_count(n_draws, "n_draws", low=_MIN_DRAWS, high=most, why=why)
     generator = check_rng(rng)
     if not isinstance(currency, str):
         raise SchemaError([Problem(("currency",), f"expected a str, got {currency!r}")])
@@ -332,7 +338,8 @@ def roi(
     level : float, default 0.95
         The level of the intervals.
     n_draws : int, default 10000
-        The number of Monte Carlo draws (at least 100). The Monte Carlo error of a 95% bound
+        The number of Monte Carlo draws: at least 100, at most 10,000,000, and at most
+        33,554,432 divided by the number of benefits. The Monte Carlo error of a 95% bound
         is about ``0.02 / sqrt(n_draws / 10000)`` of the spread of the ROI.
     rng : int or numpy.random.Generator, optional
         The source of randomness; a seed makes the interval exactly reproducible.
@@ -349,7 +356,7 @@ def roi(
     ------
     SchemaError
         If a benefit or cost is of the wrong type, the costs add up to 0, or an option is out
-        of range. A :class:`Benefit` or :class:`Cost` with a negative amount, a NaN, or an
+        of range (`n_draws` beyond its limit is refused before anything is allocated). A :class:`Benefit` or :class:`Cost` with a negative amount, a NaN, or an
         isolation or confidence outside ``[0, 1]`` is refused when it is made.
 
     Notes
