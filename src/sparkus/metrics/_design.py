@@ -44,6 +44,8 @@ __all__ = ["icc", "mde", "power", "sample_size"]
 Design: TypeAlias = Literal["two-group", "pre-post", "clustered"]
 _DESIGNS: Final[tuple[Design, ...]] = ("two-group", "pre-post", "clustered")
 _MAX_N: Final = 1e12
+MIN_RATIO: Final = 1e-6
+"""The smallest ratio of the second group's size to the first's (and its inverse the largest)."""
 MIN_ALPHA: Final = 1e-12
 """The smallest significance level planned for: beyond it the critical values leave the range
 in which the noncentral t distribution is computed to the 1e-9 a power needs."""
@@ -137,10 +139,10 @@ class _Plan:
         elif self.design == "clustered":
             clusters = n / self.cluster_size
             msg = (
-                f"`{name}` = {n:g} people in clusters of {self.cluster_size:g} is "
-                f"{clusters:.3g} clusters, {n / self.deff:.3g} effective people, in the first "
-                f"group (design effect {self.deff:.4g}); the design needs at least {floor:.4g} "
-                f"people in it (two clusters per group)"
+                f"`{name}` = {n:g} people in clusters of `cluster_size` = {self.cluster_size:g} "
+                f"is {clusters:.3g} clusters, {n / self.deff:.3g} effective people, in the "
+                f"first group (design effect {self.deff:.4g} from `icc`); the design needs at "
+                f"least {floor:.4g} people in it (two clusters per group)"
             )
         else:
             msg = (
@@ -156,7 +158,8 @@ def _plan_check(
     kind = check_choice(design, "design", _DESIGNS)
     a = check_number(alpha, "alpha", low=MIN_ALPHA, high=1.0, high_open=True,
                      what="a significance level")  # fmt: skip
-    r = check_number(ratio, "ratio", low=0.0, low_open=True, what="a positive ratio n2 / n1")
+    r = check_number(ratio, "ratio", low=MIN_RATIO, high=1.0 / MIN_RATIO,
+                     what="a ratio n2 / n1")  # fmt: skip
     if kind == "pre-post" and r != 1.0:
         raise schema_error("ratio", f"a pre-post design has one group; got ratio={ratio!r}")
     if kind != "clustered":
@@ -169,7 +172,8 @@ def _plan_check(
         missing = "cluster_size" if cluster_size is None else "icc"
         msg = "design='clustered' needs both `cluster_size` and `icc`"
         raise schema_error(missing, msg)
-    m = check_number(cluster_size, "cluster_size", low=1.0, what="a mean cluster size")
+    m = check_number(cluster_size, "cluster_size", low=1.0, high=_MAX_N,
+                     what="a mean cluster size")  # fmt: skip
     rho = check_number(icc, "icc", low=0.0, high=1.0, what="an intra-class correlation")
     return _Plan(kind, a, r, 1.0 + (m - 1.0) * rho, m)
 
@@ -231,11 +235,12 @@ def power(
     alpha : float, default 0.05
         The significance level of the two-sided test, in ``[1e-12, 1)``.
     ratio : float, default 1.0
-        The second group's size over the first's (two-group and clustered designs).
+        The second group's size over the first's (two-group and clustered designs), from
+        1e-6 to 1e6.
     design : {"two-group", "pre-post", "clustered"}, default "two-group"
         The design; see :mod:`sparkus.metrics` for the formulas.
     cluster_size : float, optional
-        The mean number of people per cluster; ``design="clustered"`` only.
+        The mean number of people per cluster, from 1 to 10¹²; ``design="clustered"`` only.
     icc : float, optional
         The intra-class correlation, in ``[0, 1]`` (estimate it with :func:`icc`);
         ``design="clustered"`` only.

@@ -13,6 +13,7 @@ import attrs
 import numpy as np
 
 from sparkus._checks import FloatArray, check_choice, check_level
+from sparkus._errors import EstimationError
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._estimate import (
     ConfidenceInterval,
@@ -22,6 +23,7 @@ from sparkus.metrics._estimate import (
     wald_interval,
 )
 from sparkus.metrics._linalg import CovType, LinearFit
+from sparkus.metrics._stable import FLOAT_RANGE
 
 __all__ = ["OLSResult", "ols_result", "term_estimate"]
 
@@ -194,14 +196,24 @@ def ols_result(fit: LinearFit, names: tuple[str, ...], cov: CovType, level: floa
     from scipy import stats
 
     se = np.sqrt(np.diag(fit.cov_params))
-    statistic = fit.params / se
+    with np.errstate(over="ignore"):
+        statistic = fit.params / se
+        intervals = _intervals(fit.params, se, fit.df_inference, level)
+    for values, what in ((statistic, "t statistic"), (intervals, "confidence interval")):
+        rows = np.flatnonzero(~np.isfinite(values).reshape(len(names), -1).all(axis=1))
+        if len(rows):
+            msg = (
+                f"the {what} of `{names[int(rows[0])]}` is outside the range of double "
+                f"precision: {FLOAT_RANGE}"
+            )
+            raise EstimationError(msg)
     return OLSResult(
         names=names,
         params=frozen(fit.params),
         se=frozen(se),
         statistic=frozen(statistic),
         pvalue=frozen(2.0 * stats.t.sf(np.abs(statistic), fit.df_inference)),
-        ci=_intervals(fit.params, se, fit.df_inference, level),
+        ci=intervals,
         level=level,
         cov_params=frozen(fit.cov_params),
         cov=cov,

@@ -258,7 +258,8 @@ def _diagnostics(
     w1, w0 = _weights(p, tk, estimand)
     Zk = fit.design[1:]
     gap = times_rows(Zk, w1) / w1.sum() - times_rows(Zk, w0) / w0.sum()
-    after = gap * (fit.sd / first.sd) / sd  # back to the units of the first fit's scaling
+    # back to the units of the first fit's scaling (its columns' powers of two, then its SDs)
+    after = gap * np.ldexp(fit.sd / first.sd, fit.exponents - first.exponents) / sd
     ess1, ess0 = _ess(w1), _ess(w0)  # each is zero outside its group
     k1 = int(np.count_nonzero(tk))
     k0 = len(tk) - k1

@@ -195,7 +195,10 @@ def tau2_reml(s: Studies) -> float:
     upper = min(10.0 * (spread + float(s.v.max())), _MAX) or np.finfo(float).tiny
     while _reml_score(s, upper) > 0:
         if upper >= _MAX:
-            msg = f"the REML estimate of tau² exceeds the range of a double; {FLOAT_RANGE}"
+            msg = (
+                "the REML estimate of tau², the variance between the `effects`, exceeds the "
+                f"range of a double; {FLOAT_RANGE}"
+            )
             raise EstimationError(msg)
         upper = min(upper * 10.0, _MAX)
     low = max(float(s.v.min()) * 1e-6, upper * 1e-300, np.finfo(float).tiny)

@@ -316,6 +316,12 @@ class Cost:
                 msg = f"expected a number of at least 0, got {factor!r}"
                 raise SchemaError([Problem((key,), msg)])
         amount = float(people) * float(hours) * float(hourly_cost)
+        if not math.isfinite(amount):
+            msg = (
+                f"people x hours x hourly_cost = {float(people):g} x {float(hours):g} x "
+                f"{float(hourly_cost):g} exceeds the largest number a double holds (1.8e308)"
+            )
+            raise SchemaError([Problem(("people",), msg)])
         note = (
             f"{float(people):,.6g} people x {float(hours):,.4g} h x {float(hourly_cost):,.6g} "
             "per hour"

@@ -398,8 +398,19 @@ def _rv(f_q: float, f_crit: float) -> float:
     if f <= 0.0:
         return 0.0
     if f_crit > 0.0 and f_q > 1.0 / f_crit:  # the bound on R²_{Y~Z|D,X} does not bind
-        return (f_q * f_q - f_crit * f_crit) / (1.0 + f_q * f_q)
-    return 0.5 * (math.sqrt(f**4 + 4.0 * f**2) - f**2)
+        # (f_q² - f_crit²) / (1 + f_q²), written so that no square overflows
+        r = f_crit / f_q
+        return (1.0 - r * r) / (1.0 + (1.0 / f_q) ** 2)
+    # ½ (sqrt(f⁴ + 4f²) - f²) = 2 / (1 + sqrt(1 + 4 / f²)): no f⁴ to overflow, no cancellation
+    return 2.0 / (1.0 + math.hypot(1.0, 2.0 / f))
+
+
+def _partial_r2(t: float, df: int) -> float:
+    """``t² / (t² + df)``, written so that neither square overflows nor the ratio is 0 / 0."""
+    a = abs(t) / math.sqrt(df)
+    if a > 1.0:
+        return 1.0 / (1.0 + (1.0 / a) ** 2)
+    return a * a / (1.0 + a * a)
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -521,7 +532,7 @@ class RobustnessValue(Result):
             se=se,
             statistic=t,
             df=df,
-            partial_r2=t * t / (t * t + df),
+            partial_r2=_partial_r2(t, df),
             rv_q=_rv(f_q, 0.0),
             rv_qa=_rv(f_q, f_crit),
             q=share,
