@@ -687,11 +687,11 @@ def convert_effect_size(
     if origin == "r":  # (1 - r)(1 + r) keeps the digits of 1 - r² near |r| = 1
         d = x * math.sqrt(a) / math.sqrt((1.0 - x) * (1.0 + x))
     elif origin == "log_odds_ratio":
-        d = x * math.sqrt(3.0) / math.pi
+        d = x * (math.sqrt(3.0) / math.pi)  # one factor below 1: no intermediate overflow
     else:
         d = x
     if goal == "r":
         return d / math.hypot(d, math.sqrt(a))  # d² + a never overflows
     if goal == "log_odds_ratio":
-        return d * math.pi / math.sqrt(3.0)
+        return d * (math.pi / math.sqrt(3.0))
     return d

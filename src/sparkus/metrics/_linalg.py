@@ -54,6 +54,7 @@ class LinearFit:
     """What a least-squares fit learned (internal; public results are built from it)."""
 
     params: FloatArray
+    se: FloatArray
     cov_params: FloatArray
     n: int
     df_resid: int
@@ -264,11 +265,13 @@ def fit_ols(
     # back to the units of the data: β = β' 2**(ey - e_j), cov = cov' 2**(2 ey - e_j - e_k)
     power = y_exponent - exponents
     with np.errstate(over="ignore"):
+        se = np.ldexp(np.sqrt(np.diag(cov_params)), power)  # not the root of a subnormal
         params = np.ldexp(params, power)
         cov_params = np.ldexp(cov_params, power[:, np.newaxis] + power[np.newaxis, :])
     _representable_fit(params, cov_params, names)
     return LinearFit(
         params=params,
+        se=se,
         cov_params=cov_params,
         n=n,
         df_resid=df_resid,

@@ -195,7 +195,7 @@ def term_estimate(
 def ols_result(fit: LinearFit, names: tuple[str, ...], cov: CovType, level: float) -> OLSResult:
     from scipy import stats
 
-    se = np.sqrt(np.diag(fit.cov_params))
+    se = fit.se
     with np.errstate(over="ignore"):
         statistic = fit.params / se
         intervals = _intervals(fit.params, se, fit.df_inference, level)
