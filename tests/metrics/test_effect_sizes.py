@@ -18,7 +18,7 @@ from scipy import special, stats
 
 from sparkus import EstimationError, SchemaError
 from sparkus.metrics import cohens_d, convert_effect_size, glass_delta, hedges_g, paired_dz
-from sparkus.metrics._effect_sizes import noncentrality_interval
+from sparkus.metrics._noncentral import asymptotic_limit, noncentrality_interval
 
 from . import exact
 
@@ -405,9 +405,7 @@ def test_noncentrality_interval_matches_its_asymptotic_form_for_large_t():
     agree with the exact inversion where both apply."""
     for df in (1.0, 5.0, 40.0):
         exact_limits = noncentrality_interval(9_000.0, df, 0.95)
-        from sparkus.metrics._effect_sizes import _asymptotic_limit
-
-        approx = [_asymptotic_limit(9_000.0, df, p) for p in (0.975, 0.025)]
+        approx = [asymptotic_limit(9_000.0, df, p) for p in (0.975, 0.025)]
         assert_allclose(approx, exact_limits, rtol=1e-7)
 
 

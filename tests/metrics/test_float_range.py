@@ -130,9 +130,7 @@ def test_e_value_over_the_float_range(estimate, ci, measure, common):
     """Any estimate and interval: a finite E-value of at least 1, or a SchemaError."""
     if ci is not None:
         ci = tuple(sorted(ci))
-    result = _finite_or_typed(
-        lambda: e_value(estimate, ci, measure=measure, common_outcome=common)
-    )
+    result = _finite_or_typed(lambda: e_value(estimate, ci, measure=measure, common_outcome=common))
     if result is not None:
         assert math.isfinite(result.e_value)
         assert result.e_value >= 1.0
