@@ -137,8 +137,25 @@ class OLSResult(Result):
         -------
         ndarray of float64, shape (k, 2)
             One row ``(low, high)`` per coefficient.
+
+        Raises
+        ------
+        SchemaError
+            If `level` is not strictly between 0 and 1.
+        EstimationError
+            If a limit at that level would leave the range of a double (about ±1.8e308).
         """
-        return _intervals(self.params, self.se, self.df, check_level(level))
+        value = check_level(level)
+        with np.errstate(over="ignore"):
+            out = _intervals(self.params, self.se, self.df, value)
+        if not np.isfinite(out).all():
+            row = int(np.flatnonzero(~np.isfinite(out).all(axis=1))[0])
+            msg = (
+                f"the confidence interval of `{self.names[row]}` at level {value:g} is outside "
+                f"the range of double precision: {FLOAT_RANGE}"
+            )
+            raise EstimationError(msg)
+        return out
 
     def _headline(self) -> str:
         return (
