@@ -340,3 +340,25 @@ def test_bad_options_are_schema_errors(kwargs, field):
     with pytest.raises(SchemaError) as info:
         bootstrap((X, Y), mean_difference, **kwargs)
     assert info.value.problems[0].path == (field,)
+
+
+# -- sizes the caller controls ------------------------------------------------------------------
+
+_SMALL = np.linspace(0.0, 1.0, 100)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field", "limit"),
+    [
+        ({"n_resamples": 10**9}, "n_resamples", "10,000,000"),  # was a bare MemoryError
+        ({"n_resamples": 1e9}, "n_resamples", "integer"),  # a float is no count
+        ({"batch": 10**9}, "batch", "16,777,216"),
+        ({"batch": 10**6, "n_resamples": 10**6}, "batch", "16,777,216"),
+        ({"jackknife_groups": 10**9}, "jackknife_groups", "100,000"),
+    ],
+)
+def test_sizes_beyond_their_documented_limit_are_refused_before_allocating(kwargs, field, limit):
+    """Resamples, batches and jackknife groups past their limits are a SchemaError naming
+    the parameter and the limit, raised before any memory is allocated."""
+    with pytest.raises(SchemaError, match=rf"{field}.*{limit}"):
+        bootstrap((_SMALL,), np.mean, **kwargs)

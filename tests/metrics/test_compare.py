@@ -5,6 +5,8 @@ called on the literal data below exactly as written next to each value. The publ
 are Newcombe (1998), Statistics in Medicine 17:873-890, Table II, method 10 (hybrid score).
 """
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
 from hypothesis import assume, given
@@ -14,6 +16,8 @@ from scipy import stats
 
 from sparkus import EstimationError, SchemaError
 from sparkus.metrics import compare_proportions, paired_ttest, welch_ttest
+
+from . import exact
 
 X_GROUP = np.array([3.9, 4.4, 2.8, 5.1, 4.7, 3.6, 4.9, 5.5, 4.1, 3.3, 4.8, 5.0])
 Y_GROUP = np.array([3.1, 3.8, 2.9, 4.2, 3.5, 2.6, 4.0, 3.3, 3.7, 2.8, 3.9, 3.4, 4.4, 3.0, 3.6])
@@ -176,3 +180,67 @@ def test_bad_input_is_named():
         compare_proportions([0, 2, 1], [1, 0])
     with pytest.raises(SchemaError, match="level"):
         welch_ttest(X_GROUP, Y_GROUP, level=1.0)
+
+
+# -- the edge of the float range ----------------------------------------------------------------
+
+_RNG = np.random.default_rng(7)
+X_WILD = np.r_[_RNG.normal(0.0, 1.0, 20), 1e308]
+Y_PLAIN = _RNG.normal(0.0, 1.0, 20)
+
+
+def _exact_welch(x, y):
+    """Welch's difference, standard error, t and d.f. in rational arithmetic."""
+    vn1, vn2 = exact.var(x) / len(x), exact.var(y) / len(y)
+    diff = exact.mean(x) - exact.mean(y)
+    total = vn1 + vn2
+    df = total**2 / (vn1**2 / (len(x) - 1) + vn2**2 / (len(y) - 1))
+    return exact.to_float(diff), exact.sqrt(total), exact.ratio(diff, total), float(df)
+
+
+@pytest.mark.parametrize(
+    ("x", "y"),
+    [
+        (X_WILD, Y_PLAIN),  # gave a NaN interval and p-value
+        (np.array([1e307, -1e307, 5e306]), np.array([-1e307, 2e306, 0.0])),
+        (np.array([0.0, 5e-324, 1.5e-323]), np.array([1e-323, 2e-323, 3.5e-323])),  # subnormal
+    ],
+)
+def test_welch_at_the_edge_of_the_float_range_is_exact(x, y):
+    """Values near 1e308 or subnormal give Welch's exact estimate, t, d.f. and p."""
+    r = welch_ttest(x, y)
+    diff, se, t, df = _exact_welch(x, y)
+    assert r.estimate == pytest.approx(diff, rel=1e-9)
+    assert r.se == pytest.approx(se, rel=1e-9)
+    assert r.statistic == pytest.approx(t, rel=1e-9)
+    assert r.df == pytest.approx(df, rel=1e-9)
+    assert r.pvalue == pytest.approx(2 * stats.t.sf(abs(t), df), rel=1e-9)
+    assert r.ci.low < r.estimate < r.ci.high
+    assert all(np.isfinite([r.ci.low, r.ci.high]))
+    assert all(np.isfinite(r.confidence_interval(0.5)))
+
+
+def test_paired_ttest_at_the_edge_of_the_float_range():
+    """post - pre near 1e308 is exact where it fits; an interval beyond 1.8e308 is refused
+    (it was -inf), naming the supported range."""
+    r = paired_ttest([0.0, 1e307, 1e307], [0.0, 0.0, 0.0])
+    change = [0.0, -1e307, -1e307]
+    assert r.estimate == pytest.approx(exact.to_float(exact.mean(change)), rel=1e-12)
+    assert r.se == pytest.approx(exact.sqrt(exact.var(change) / 3), rel=1e-12)
+    assert all(np.isfinite([r.ci.low, r.ci.high, r.pvalue]))
+    with pytest.raises(EstimationError, match=r"1\.8e308"):
+        paired_ttest([0.0, 1.7e308, 1.7e308], [0.0, 0.0, 0.0])
+    with pytest.raises(EstimationError, match=r"1\.8e308"):
+        welch_ttest([1.7e308, -1.7e308, 1e308], [-1.7e308, 1e308, 0.0])
+
+
+def test_paired_ttest_whose_differences_overflow_is_still_exact():
+    """post - pre beyond 1.8e308 in one pair does not spoil a result that fits."""
+    pre = np.array([-1.7e308, 0.0, 1.0e308, 1.0e308])
+    post = np.array([1.0e308, 0.0, 0.0, 1.5e308])
+    r = paired_ttest(pre / 4, post / 4)
+    changes = [
+        Fraction(float(b)) - Fraction(float(a)) for a, b in zip(pre / 4, post / 4, strict=True)
+    ]
+    mean = sum(changes) / 4
+    assert r.estimate == pytest.approx(float(mean), rel=1e-12)

@@ -216,3 +216,179 @@ def test_icc_bad_input():
         icc([1.0, 1.0, 2.0, 2.0], [0, 0, 1, 1])
     with pytest.raises(EstimationError, match=r"`y` is missing .* row 1"):
         icc([1.0, np.nan, 2.0, 2.5], [0, 0, 1, 1])
+
+
+# -- the whole grid: effects 0.01 to 3, group sizes 2 to 10⁷ --------------------------------------
+
+GRID_EFFECTS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 3.0)
+GRID_SIZES = (2, 3, 5, 10, 20, 50, 100, 500, 1000, 1500, 10_000, 100_000, 1_000_000, 10_000_000)
+
+
+def _cdf_by_quadrature(x, df, nc):
+    """P(T <= x) for T noncentral t, as E Φ(x S - nc) over S = sqrt(χ²_df / df), by quad.
+
+    An independent reference where scipy's nctdtr (which statsmodels calls) returns NaN. The
+    integral runs over the χ² quantile z ~ N(0, 1), so that it is smooth for every df.
+    """
+    from scipy import integrate, special
+
+    def s_of(z):
+        v = stats.chi2.isf(special.ndtr(-z), df) if z > 0 else stats.chi2.ppf(special.ndtr(z), df)
+        return math.sqrt(v / df)
+
+    def f(z):
+        return special.ndtr(x * s_of(z) - nc) * stats.norm.pdf(z)
+
+    return integrate.quad(f, -38.0, 38.0, limit=400, epsabs=1e-13, points=(0.0,))[0]
+
+
+def _reference_power(effect, n, alpha=0.05):
+    """TTestIndPower's power, by quadrature where statsmodels (nctdtr) returns NaN."""
+    from statsmodels.stats.power import TTestIndPower
+
+    value = TTestIndPower().power(effect, n, alpha)
+    if np.isfinite(value):
+        return float(value), "statsmodels"
+    df, nc = 2 * n - 2, effect * math.sqrt(n / 2)
+    crit = stats.t.isf(alpha / 2, df)
+    return 1 - _cdf_by_quadrature(crit, df, nc) + _cdf_by_quadrature(-crit, df, nc), "quad"
+
+
+def test_power_equals_statsmodels_on_the_whole_grid():
+    """power() equals TTestIndPower().power to 1e-6 for every effect and size of the grid,
+    never NaN (power(0.5, 1500) was NaN); where statsmodels itself is NaN, the reference is
+    the integral over the χ² distribution."""
+    worst = 0.0
+    for effect in GRID_EFFECTS:
+        for n in GRID_SIZES:
+            expected, _ = _reference_power(effect, n)
+            got = power(effect, n)
+            assert math.isfinite(got), (effect, n)
+            worst = max(worst, abs(got - expected))
+            assert got == pytest.approx(expected, abs=1e-6), (effect, n)
+            assert power(-effect, n) == pytest.approx(got, abs=1e-12)
+    assert worst < 1e-6
+
+
+def test_power_at_the_listed_point():
+    """power(0.5, 1500) is 1 to double precision (it was NaN)."""
+    assert power(0.5, 1500) == pytest.approx(1.0, abs=1e-12)
+
+
+def test_mde_equals_statsmodels_on_the_whole_grid():
+    """mde() is the effect at which TTestIndPower().power equals the target, to 1e-9, for
+    every size of the grid (mde(1000) raised scipy's bare ValueError).
+
+    statsmodels' own solve_power(effect_size=None, ...) stops at its root finder's tolerance
+    (brentq_expanding, xtol=1e-5 in the effect), so it is compared at that tolerance, and the
+    sharper comparison goes through statsmodels' power function. Where that root finder meets
+    a NaN power and stops short (n = 2 at power 0.95: its answer has power 0.9490), its
+    solution is not one, and only the power is compared.
+    """
+    from statsmodels.stats.power import TTestIndPower
+
+    solver = TTestIndPower()
+    for target in (0.5, 0.8, 0.95):
+        for n in GRID_SIZES:
+            got = mde(n, power=target)
+            assert solver.power(got, n, 0.05) == pytest.approx(target, abs=1e-9), (n, target)
+            expected = solver.solve_power(None, nobs1=n, alpha=0.05, power=target)
+            if abs(solver.power(expected, n, 0.05) - target) < 1e-6:  # a solution indeed
+                assert got == pytest.approx(expected, abs=1e-5), (n, target)
+    assert mde(1000) == pytest.approx(0.12535080529703696, rel=1e-6)  # the issue's value
+
+
+def test_sample_size_equals_statsmodels_on_the_whole_grid():
+    """sample_size() is statsmodels' continuous solution rounded up, for every effect."""
+    from statsmodels.stats.power import TTestIndPower
+
+    solver = TTestIndPower()
+    for target in (0.5, 0.8, 0.95):
+        for effect in GRID_EFFECTS:
+            expected = solver.solve_power(effect, nobs1=None, alpha=0.05, power=target)
+            got = sample_size(effect, power=target)
+            near_whole = abs(expected - round(expected)) < 1e-6 * expected
+            assert got == math.ceil(expected) or near_whole, (effect, target, expected, got)
+            assert power(effect, got) >= target
+            if got > 2:
+                assert power(effect, got - 1) < target
+
+
+@pytest.mark.parametrize("design", ["pre-post", "clustered"])
+def test_other_designs_equal_statsmodels_across_sizes(design):
+    """Pre-post (TTestPower) and clustered (TTestIndPower at n / deff) power and mde agree
+    with statsmodels to 1e-6 across sizes, and stay finite."""
+    from statsmodels.stats.power import TTestIndPower, TTestPower
+
+    for n in (20, 100, 1500, 10_000, 1_000_000, 10_000_000):
+        for effect in (0.01, 0.1, 0.5, 3.0):
+            if design == "pre-post":
+                options = {"design": "pre-post"}
+                expected = TTestPower().power(effect, n, 0.05)
+                solved = TTestPower().solve_power(None, nobs=n, alpha=0.05, power=0.8)
+            else:
+                options = {"design": "clustered", "cluster_size": 10, "icc": 0.05}
+                expected = TTestIndPower().power(effect, n / 1.45, 0.05)
+                solved = TTestIndPower().solve_power(None, nobs1=n / 1.45, alpha=0.05, power=0.8)
+            got = power(effect, n, **options)
+            assert math.isfinite(got)
+            if np.isfinite(expected):
+                assert got == pytest.approx(expected, abs=1e-6), (n, effect)
+            else:  # statsmodels' NaN: a power of 1 to double precision
+                assert got == pytest.approx(1.0, abs=1e-9)
+            assert mde(n, **options) == pytest.approx(solved, abs=1e-5)  # its xtol
+
+
+@given(
+    st.floats(-1e308, 1e308, allow_nan=False, allow_infinity=False),
+    st.floats(2.0, 1e300, allow_nan=False, allow_infinity=False),
+    st.floats(0.0, 1.0, allow_nan=False, exclude_max=True),
+)
+def test_power_is_a_probability_over_the_float_range(effect, n, alpha):
+    """Any finite effect, size and level gives a power in [alpha, 1] (to 1e-12), never NaN;
+    a level below 1e-12 is refused, naming `alpha`."""
+    if alpha < 1e-12:
+        with pytest.raises(SchemaError, match="alpha"):
+            power(effect, n, alpha=alpha)
+        return
+    value = power(effect, n, alpha=alpha)
+    assert alpha - 1e-12 <= value <= 1.0
+
+
+@given(
+    st.floats(-1e308, 1e308, allow_nan=False, allow_infinity=False),
+    st.floats(1e-12, 0.4),
+    st.floats(0.5, 1.0 - 1e-6),
+)
+def test_sample_size_is_an_integer_or_a_typed_error(effect, alpha, target):
+    """Any finite effect gives a whole size whose power reaches the target, or an error
+    saying no size up to 10¹² does (a tiny effect), or naming `effect` (zero)."""
+    if effect == 0:
+        with pytest.raises(SchemaError, match="effect"):
+            sample_size(effect, alpha=alpha, power=target)
+        return
+    try:
+        size = sample_size(effect, alpha=alpha, power=target)
+    except EstimationError as error:
+        message = str(error)
+    else:
+        message = ""
+    if message:
+        assert "1e+12" in message
+        return
+    assert isinstance(size, int)
+    assert size >= 2
+    assert power(effect, size, alpha=alpha) >= target
+
+
+@given(
+    st.floats(2.0, 1e300, allow_nan=False, allow_infinity=False),
+    st.floats(1e-12, 0.4),
+    st.floats(0.5, 1.0 - 1e-6),
+)
+def test_mde_is_positive_and_solves_the_power_over_the_float_range(n, alpha, target):
+    """Any size from 2 to 1e300 gives a positive finite effect whose power is the target."""
+    effect = mde(n, alpha=alpha, power=target)
+    assert math.isfinite(effect)
+    assert effect > 0
+    assert power(effect, n, alpha=alpha) == pytest.approx(target, abs=1e-7)

@@ -7,6 +7,7 @@ published values are MBESS's ``conf.limits.nct(1.5, 98, .95)`` as quoted in stat
 """
 
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -17,7 +18,9 @@ from scipy import special, stats
 
 from sparkus import EstimationError, SchemaError
 from sparkus.metrics import cohens_d, convert_effect_size, glass_delta, hedges_g, paired_dz
-from sparkus.metrics._effect_sizes import noncentrality_interval
+from sparkus.metrics._noncentral import asymptotic_limit, noncentrality_interval
+
+from . import exact
 
 # Two groups and a pre/post sample of the tests' own (scores on a 1-5 scale).
 X_GROUP = np.array([3.9, 4.4, 2.8, 5.1, 4.7, 3.6, 4.9, 5.5, 4.1, 3.3, 4.8, 5.0])
@@ -316,3 +319,121 @@ def test_inputs_are_not_mutated():
     paired_dz(x[:12], y[:12])
     assert np.array_equal(x, X_GROUP)
     assert np.array_equal(y, Y_GROUP)
+
+
+# -- the edge of the float range ----------------------------------------------------------------
+
+_RNG = np.random.default_rng(7)
+X_WILD = np.r_[_RNG.normal(0.0, 1.0, 20), 1e308]
+Y_PLAIN = _RNG.normal(0.0, 1.0, 20)
+
+
+def _exact_d(x, y):
+    """Cohen's d in rational arithmetic: (mean x - mean y) / pooled SD."""
+    n1, n2 = len(x), len(y)
+    pooled = ((n1 - 1) * exact.var(x) + (n2 - 1) * exact.var(y)) / (n1 + n2 - 2)
+    return exact.ratio(exact.mean(x) - exact.mean(y), pooled)
+
+
+@pytest.mark.parametrize(
+    ("x", "y"),
+    [
+        (X_WILD, Y_PLAIN),  # one value near the largest double: the squares overflowed
+        (-X_WILD, Y_PLAIN),
+        (np.array([1.7e308, -1.7e308, 1e308]), np.array([-1e308, 5e307, 0.0])),
+        (np.array([0.0, 5e-324, 1.5e-323]), np.array([1e-323, 2e-323, 2.5e-323])),  # subnormal
+    ],
+)
+def test_extreme_but_finite_values_give_the_exact_effect(x, y):
+    """Values near 1e308 or subnormal give the exact d, g and delta (was d = 0, p = 1)."""
+    d = cohens_d(x, y)
+    assert d.estimate == pytest.approx(_exact_d(x, y), rel=1e-9)
+    df = len(x) + len(y) - 2
+    t = d.estimate * math.sqrt(len(x) * len(y) / (len(x) + len(y)))
+    assert d.pvalue == pytest.approx(2 * stats.t.sf(abs(t), df), rel=1e-9)
+    assert d.ci.low < d.estimate < d.ci.high
+    g = hedges_g(x, y)
+    assert g.estimate == pytest.approx(_exact_d(x, y) * _j_exact(df), rel=1e-9)
+    delta = glass_delta(x, y)
+    exact_delta = exact.ratio(exact.mean(x) - exact.mean(y), exact.var(y))
+    assert delta.estimate == pytest.approx(exact_delta, rel=1e-9)
+    for result in (d, g, delta):
+        assert all(math.isfinite(v) for v in (result.se, result.pvalue, *result.ci))
+
+
+def _j_exact(df):
+    return math.exp(special.gammaln(df / 2) - special.gammaln((df - 1) / 2)) / math.sqrt(df / 2)
+
+
+def test_paired_dz_at_the_edge_of_the_float_range():
+    """Changes of 1.7e308 (whose difference overflowed to -inf) give the exact d_z."""
+    pre, post = np.array([0.0, 1.7e308, 1.7e308]), np.zeros(3)
+    dz = paired_dz(pre, post)
+    change = [0.0, -1.7e308, -1.7e308]
+    assert dz.estimate == pytest.approx(exact.ratio(exact.mean(change), exact.var(change)))
+    assert all(math.isfinite(v) for v in (dz.se, dz.pvalue, *dz.ci))
+    pre, post = np.array([-1.7e308, 0.0, 1.7e308]), np.array([1.7e308, 1.0e308, -1.0e308])
+    change = [
+        exact.to_float(exact.mean([b]) - exact.mean([a])) for a, b in zip(pre, post, strict=True)
+    ]
+    assert not all(math.isfinite(c) for c in change)  # post - pre itself overflows
+    exact_change = [Fraction(float(b)) - Fraction(float(a)) for a, b in zip(pre, post, strict=True)]
+    dz = paired_dz(pre, post)
+    assert dz.estimate == pytest.approx(exact.ratio(sum(exact_change) / 3, _var(exact_change)))
+
+
+def _var(values):
+    m = sum(values) / len(values)
+    return sum((v - m) ** 2 for v in values) / (len(values) - 1)
+
+
+def test_huge_standardised_difference_is_computed_or_refused_with_the_range():
+    """A t of 1e6 or more gets its interval (asymptotic) or an error naming ci_method."""
+    x = np.array([1.0, 1.0 + 2.0**-40, 1.0 - 2.0**-40])
+    y = np.array([0.0, 2.0**-40, -(2.0**-40)])
+    d = cohens_d(x, y)  # d = 2**40: the noncentral-t interval by its asymptotic form
+    assert d.estimate == pytest.approx(2.0**40, rel=1e-9)
+    assert d.ci.low < d.estimate < d.ci.high
+    assert math.isfinite(d.ci.high)
+    x = np.array([1.0, 1.0, 1.0 + 2.0**-52])
+    big = cohens_d(x, np.array([0.0, 0.0, 2.0**-52]), ci_method="normal")
+    assert math.isfinite(big.ci.high)
+
+
+def test_noncentrality_interval_matches_its_asymptotic_form_for_large_t():
+    """Beyond |t| = 1e4 the limits come from P(S > u) - f'(u) / 2t² (error O(t⁻⁴)), which
+    agree with the exact inversion where both apply."""
+    for df in (1.0, 5.0, 40.0):
+        exact_limits = noncentrality_interval(9_000.0, df, 0.95)
+        approx = [asymptotic_limit(9_000.0, df, p) for p in (0.975, 0.025)]
+        assert_allclose(approx, exact_limits, rtol=1e-7)
+
+
+@pytest.mark.parametrize(
+    ("value", "source", "target", "expected"),
+    [
+        (1e308, "d", "r", 1.0),  # was 0: d * d overflowed
+        (-1e308, "d", "r", -1.0),
+        (1e-320, "d", "r", 5e-321),
+        (1.0 - 2.0**-53, "r", "d", None),  # d = 2r / sqrt(1 - r²), exact by rationals
+    ],
+)
+def test_convert_effect_size_over_the_float_range(value, source, target, expected):
+    """Conversions stay finite and exact at the edge of the float range."""
+    out = convert_effect_size(value, source=source, target=target)
+    if expected is None:
+        r = Fraction(value)
+        expected = exact.ratio(2 * r, 1 - r * r)
+    assert out == pytest.approx(expected, rel=1e-12)
+
+
+def test_convert_effect_size_refuses_results_beyond_the_range():
+    """A log odds ratio beyond 1.8e308 is refused, naming the supported range."""
+    with pytest.raises(SchemaError, match=r"value.*(range|at most)"):
+        convert_effect_size(1.7e308, source="d", target="log_odds_ratio")
+    near_one = 1.0 - 2.0**-53
+    huge = convert_effect_size(near_one, source="r", target="log_odds_ratio", n1=2, n2=1e308)
+    assert math.isfinite(huge)
+    assert convert_effect_size(0.5, source="d", target="r", n1=1e308, n2=1e308) == pytest.approx(
+        0.5 / math.sqrt(0.25 + 4.0)
+    )

@@ -6,7 +6,7 @@ import pickle
 import numpy as np
 import pytest
 
-from sparkus import SchemaError
+from sparkus import EstimationError, SchemaError
 from sparkus.metrics import ConfidenceInterval, Estimate, icc, welch_ttest
 
 X = [5.1, 6.0, 6.3, 7.2, 5.9, 6.6]
@@ -65,17 +65,29 @@ def test_confidence_interval_recomputes_and_validates():
         r.confidence_interval(1.5)
 
 
-def test_construction_is_validated():
-    """A level outside (0, 1) or an interval that is not a ConfidenceInterval is refused."""
-    with pytest.raises(SchemaError, match="level"):
-        Estimate(estimate=1.0, se=0.1, ci=ConfidenceInterval(0.8, 1.2), level=0.0, pvalue=0.01,
-                 n=10, method="x")  # fmt: skip
-    with pytest.raises(TypeError, match="ConfidenceInterval"):
-        Estimate(estimate=1.0, se=0.1, ci=(0.8, 1.2), level=0.95, pvalue=0.01, n=10,  # type: ignore[arg-type]
-                 method="x")  # fmt: skip
-    manual = Estimate(estimate=1.0, se=0.1, ci=ConfidenceInterval(0.8, 1.2), level=0.95,
-                      pvalue=0.01, n=10, method="by hand")  # fmt: skip
-    with pytest.raises(NotImplementedError, match="by hand"):
+_FIELDS = {"estimate": 1.0, "se": 0.1, "ci": ConfidenceInterval(0.8, 1.2), "level": 0.95,
+           "pvalue": 0.01, "n": 10, "method": "by hand"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("level", 0.0), ("ci", (0.8, 1.2)), ("ci", ConfidenceInterval(1.2, 0.8)),
+     ("ci", ConfidenceInterval(float("nan"), 1.0)), ("estimate", float("inf")),
+     ("estimate", "1.0"), ("se", -0.1), ("pvalue", 1.5), ("n", 0), ("n", 2.5), ("n", True),
+     ("method", None), ("measure", "risk"), ("df", -1.0), ("n_clusters", 0),
+     ("statistic", float("nan"))],
+)  # fmt: skip
+def test_construction_is_validated(field, value):
+    """Every field of a hand-made Estimate is checked: a SchemaError naming the field (an
+    interval that is not a ConfidenceInterval was a bare TypeError)."""
+    with pytest.raises(SchemaError, match=field):
+        Estimate(**{**_FIELDS, field: value})
+
+
+def test_an_estimate_made_by_hand_has_no_other_interval():
+    """Its interval at another level is an EstimationError (it was NotImplementedError)."""
+    manual = Estimate(**_FIELDS)
+    with pytest.raises(EstimationError, match="by hand"):
         manual.confidence_interval(0.9)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -11,6 +12,8 @@ from hypothesis import strategies as st
 
 from sparkus import EstimationError, SchemaError
 from sparkus.metrics import MetaAnalysis, fixed_effect, random_effects
+
+from . import exact
 
 # The BCG vaccine trials (Colditz et al. 1994), metafor's `dat.bcg`, as printed in the metafor
 # README (github.com/wviechtb/metafor, README.md): TB cases and non-cases, vaccinated and not.
@@ -334,3 +337,110 @@ def test_bad_options_are_schema_errors(kwargs, field):
     with pytest.raises(SchemaError) as info:
         random_effects([0.1, 0.2, 0.3], [0.01, 0.02, 0.03], **kwargs)
     assert info.value.problems[0].path == (field,)
+
+
+# -- the edge of the float range ----------------------------------------------------------------
+
+
+def _exact_dl(effects, variances):
+    """DerSimonian-Laird in rational arithmetic: mu, Q, tau², s², I², H² (metafor's formulas)."""
+    y = [Fraction(float(e)) for e in effects]
+    w = [1 / Fraction(float(v)) for v in variances]
+    k = len(y)
+    sw = sum(w)
+    mu = sum(wi * yi for wi, yi in zip(w, y, strict=True)) / sw
+    q = sum(wi * (yi - mu) ** 2 for wi, yi in zip(w, y, strict=True))
+    c = sw - sum(wi * wi for wi in w) / sw
+    tau2 = max(Fraction(0), (q - (k - 1)) / c)
+    s2 = (k - 1) * sw / (sw * sw - sum(wi * wi for wi in w))
+    return {"q": q, "tau2": tau2, "i2": tau2 / (tau2 + s2), "h2": (tau2 + s2) / s2}
+
+
+@pytest.mark.parametrize(
+    ("effects", "variances"),
+    [
+        ([1.0, 2.0, 3.0], [1e300, 1e305, 1e307]),  # h² was NaN: Σw² underflowed
+        ([1e150, -3e150, 2e150], [1e300, 4e300, 9e299]),
+        ([1e-160, 3e-160, -2e-160, 5e-160], [1e-310, 2e-311, 3e-310, 4e-320]),  # subnormal
+        ([0.1, 0.4, 0.2], [1e-300, 1e-10, 1e300]),  # weights 1e600 apart
+    ],
+)
+def test_dersimonian_laird_is_exact_across_the_float_range(effects, variances):
+    """Huge, tiny and wildly unequal variances give the exact Q, τ², I² and H², never NaN."""
+    result = random_effects(effects, variances, method="DL")
+    expected = _exact_dl(effects, variances)
+    for name in ("q", "tau2", "i2", "h2"):
+        value = getattr(result, name)
+        assert math.isfinite(value), name
+        assert value == pytest.approx(float(expected[name]), rel=1e-9, abs=1e-300), name
+    for field in ("estimate", "se", "statistic", "pvalue", "q_pvalue"):
+        assert math.isfinite(getattr(result, field)), field
+    assert np.isfinite(result.study_ci).all()
+    assert np.isfinite(result.weights).all()
+
+
+def test_reml_with_huge_variances_solves_its_score_exactly():
+    """REML's τ² on variances near 1e305 is a root of the exact score (or 0 where it is
+    negative), and every reported number is finite."""
+    effects, variances = [1e152, -2e152, 3e152, 0.5e152], [1e304, 2e305, 1e305, 4e304]
+    result = random_effects(effects, variances)
+    assert all(math.isfinite(v) for v in (result.tau2, result.i2, result.h2, result.se))
+    y = [Fraction(e) for e in effects]
+    v = [Fraction(x) for x in variances]
+
+    def score(tau2):
+        w = [1 / (vi + tau2) for vi in v]
+        mu = sum(wi * yi for wi, yi in zip(w, y, strict=True)) / sum(w)
+        first = sum((wi * (yi - mu)) ** 2 for wi, yi in zip(w, y, strict=True))
+        return first - (sum(w) - sum(wi * wi for wi in w) / sum(w))
+
+    tau2 = Fraction(result.tau2)
+    scale = float(sum(1 / vi for vi in v)) ** 2 * 1e-9  # the score's terms are of order Σw²
+    if tau2 == 0:
+        assert score(Fraction(0)) <= 0
+    else:
+        assert abs(float(score(tau2))) / scale < 1e-3
+        assert score(tau2 * Fraction(99, 100)) > 0 > score(tau2 * Fraction(101, 100))
+
+
+def test_fixed_effect_with_huge_and_tiny_variances():
+    """The inverse-variance mean of studies with variances 1e-300 and 1e300 is exact."""
+    effects, variances = [0.1, 0.4, 0.2], [1e-300, 1e-10, 1e300]
+    result = fixed_effect(effects, variances)
+    w = [1 / Fraction(x) for x in variances]
+    mu = sum(wi * Fraction(e) for wi, e in zip(w, effects, strict=True)) / sum(w)
+    assert result.estimate == pytest.approx(float(mu), rel=1e-12)
+    assert result.se == pytest.approx(exact.sqrt(1 / sum(w)), rel=1e-12)
+    assert math.isfinite(result.h2)
+
+
+def test_results_beyond_the_float_range_are_refused_with_the_range():
+    """A z statistic or a Q beyond 1.8e308 is an EstimationError that says the range."""
+    with pytest.raises(EstimationError, match=r"test statistic.*1\.8e308"):
+        fixed_effect([1e308, 1e308], [1e-300, 1e-300])
+    with pytest.raises(EstimationError, match=r"Q.*1\.8e308"):
+        fixed_effect([1e308, -1e308], [1e-300, 1e-300])
+    huge = fixed_effect([1.7e308, 1.6e308], [1e308, 1e308])  # fits: finite everywhere
+    assert np.isfinite(huge.study_ci).all()
+
+
+@given(
+    st.lists(st.floats(-1e308, 1e308, allow_nan=False), min_size=2, max_size=6),
+    st.lists(st.floats(5e-324, 1e308, allow_nan=False), min_size=6, max_size=6),
+    st.sampled_from(["DL", "REML"]),
+    st.booleans(),
+)
+def test_meta_analysis_over_the_float_range(effects, variances, method, hk):
+    """Any finite effects and positive variances give finite results or an EstimationError."""
+    variances = variances[: len(effects)]
+    try:
+        result = random_effects(effects, variances, method=method, hartung_knapp=hk)
+    except EstimationError:
+        return
+    numbers = [result.estimate, result.se, *result.ci, result.statistic, result.pvalue, result.q,
+               result.q_pvalue, result.i2, result.h2, result.tau2]  # fmt: skip
+    assert all(math.isfinite(x) for x in numbers)
+    assert 0.0 <= result.i2 <= 1.0
+    assert result.h2 >= 1.0 - 1e-12
+    assert np.isfinite(result.study_ci).all()
+    assert result.weights.sum() == pytest.approx(1.0)

@@ -296,3 +296,26 @@ def test_bad_items():
 def test_result_type():
     """roi returns an ROIResult."""
     assert isinstance(roi(benefit(), [Cost("fees", 1.0)]), ROIResult)
+
+
+# -- sizes the caller controls ------------------------------------------------------------------
+
+
+def _benefit(name="engagement"):
+    return Benefit(name=name, improvement=2.0, se=1.0, value=100.0, count=10, isolation=1.0,
+                   confidence=1.0)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("benefits", "n_draws", "limit"),
+    [
+        ([_benefit()], 10**10, "10,000,000"),  # was a bare MemoryError
+        ([_benefit()], 1e10, "integer"),  # a float is no count
+        ([_benefit(str(i)) for i in range(100)], 10**6, "33,554,432"),
+    ],
+)
+def test_draws_beyond_the_documented_limit_are_refused_before_allocating(benefits, n_draws, limit):
+    """n_draws past its limit (or draws times benefits past theirs) is a SchemaError naming
+    n_draws and the limit, raised before any memory is allocated."""
+    with pytest.raises(SchemaError, match=rf"n_draws.*{limit}"):
+        roi(benefits, [Cost("fees", 1000.0)], n_draws=n_draws, rng=1)

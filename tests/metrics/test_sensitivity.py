@@ -27,12 +27,17 @@ from scipy import stats
 
 from sparkus import SchemaError
 from sparkus.metrics import (
+    ConfidenceInterval,
+    Estimate,
     EValue,
     RobustnessValue,
+    ancova,
     e_value,
     hedges_g,
     ols,
+    paired_ttest,
     robustness_value,
+    welch_ttest,
 )
 
 # -- E-value -----------------------------------------------------------------------------------
@@ -105,6 +110,94 @@ def test_e_value_is_symmetric_and_monotone(rr, other):
     assert e >= max(rr, 1.0 / rr) - 1e-12
     if max(rr, 1 / rr) < max(other, 1 / other):
         assert e <= e_value(other).e_value + 1e-12
+
+
+_COACHED = [5.1, 6.0, 6.3, 7.2, 5.9, 6.6]
+_OTHERS = [4.2, 5.0, 4.4, 5.1, 4.8, 5.5]
+
+
+def test_e_value_of_a_standardised_difference_needs_measure_smd():
+    """An Estimate of Hedges' g is not read as a risk ratio (it was): without `measure` it is
+    refused, naming `measure` and the conversion it would take."""
+    g = hedges_g(_COACHED, _OTHERS)
+    assert g.measure == "SMD"
+    with pytest.raises(SchemaError, match=r"measure.*standardised mean difference.*SMD"):
+        e_value(g)
+    for ratio in ("RR", "OR", "HR"):
+        with pytest.raises(SchemaError, match="measure"):
+            e_value(g, measure=ratio)
+
+
+def test_e_value_converts_an_smd_only_when_asked_and_says_how():
+    """measure='SMD' converts d and its interval by RR = exp(0.91 d) (VanderWeele & Ding 2017),
+    and the result says so."""
+    g = hedges_g(_COACHED, _OTHERS)
+    result = e_value(g, measure="SMD")
+    rr = math.exp(0.91 * g.estimate)
+    assert result.risk_ratio == pytest.approx(rr, rel=1e-15)
+    assert result.e_value == pytest.approx(rr + math.sqrt(rr * (rr - 1.0)), rel=1e-15)
+    assert_allclose(result.ci_risk_ratio, [math.exp(0.91 * v) for v in g.ci], rtol=1e-15)
+    assert "exp(0.91 d)" in result.conversion
+    assert "VanderWeele & Ding 2017" in result.conversion
+    assert result.measure == "SMD"
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: welch_ttest(_COACHED, _OTHERS),
+        lambda: paired_ttest(_OTHERS, _COACHED),
+        lambda: ancova(np.r_[_COACHED, _OTHERS], np.r_[_OTHERS, _COACHED], [1] * 6 + [0] * 6),
+    ],
+    ids=["welch_ttest", "paired_ttest", "ancova"],
+)
+def test_e_value_refuses_a_difference_on_the_outcome_scale(make):
+    """A difference of means is no ratio and no standardised difference: refused, naming
+    `estimate` and what to pass instead, whatever the measure."""
+    estimate = make()
+    assert estimate.measure == "difference"
+    for measure in (None, "RR", "SMD"):
+        with pytest.raises(SchemaError, match=r"estimate.*outcome's own scale"):
+            e_value(estimate, measure=measure)
+
+
+def test_e_value_of_an_estimate_without_a_measure_needs_one():
+    """An Estimate that carries no measure (made by hand) needs `measure` said explicitly;
+    one that carries a ratio is used as it is."""
+    fields = {"se": 0.1, "ci": ConfidenceInterval(1.5, 2.6), "level": 0.95, "pvalue": 0.01,
+              "n": 100, "method": "a published risk ratio"}  # fmt: skip
+    bare = Estimate(estimate=2.0, **fields)
+    with pytest.raises(SchemaError, match="measure"):
+        e_value(bare)
+    assert e_value(bare, measure="RR").e_value == pytest.approx(2.0 + math.sqrt(2.0))
+    carried = Estimate(estimate=2.0, measure="RR", **fields)
+    assert e_value(carried).e_value == pytest.approx(2.0 + math.sqrt(2.0))
+
+
+@pytest.mark.parametrize(
+    ("value", "measure", "name"),
+    [(1e308, "RR", "estimate"), (1e-308, "RR", "estimate"), (800.0, "SMD", "estimate"),
+     (-800.0, "SMD", "estimate")],
+)  # fmt: skip
+def test_e_value_beyond_the_float_range_is_refused_with_the_range(value, measure, name):
+    """An E-value that would exceed 1.8e308 is a SchemaError naming the parameter and range."""
+    with pytest.raises(SchemaError, match=rf"{name}.*(at most|range)"):
+        e_value(value, measure=measure)
+
+
+@given(st.floats(5e-324, 1.7e308), st.sampled_from(["RR", "OR", "HR"]), st.booleans())
+def test_e_value_over_the_float_range(rr, measure, common):
+    """Any positive finite ratio gives a finite E-value of at least 1, or a typed error."""
+    try:
+        result = e_value(rr, measure=measure, common_outcome=common)
+    except SchemaError as error:
+        message = str(error)
+    else:
+        message = ""
+        assert math.isfinite(result.e_value)
+        assert result.e_value >= 1.0
+    if message:
+        assert "estimate" in message
 
 
 # -- robustness value --------------------------------------------------------------------------

@@ -119,6 +119,10 @@ def test_propensity_model_bad_options():
         PropensityModel(tol=0.0).fit(X, T)
     with pytest.raises(SchemaError, match="max_iter"):
         PropensityModel(max_iter=0).fit(X, T)
+    with pytest.raises(SchemaError, match=r"max_iter.*at most 10,000"):
+        PropensityModel(max_iter=10**12).fit(X, T)
+    with pytest.raises(SchemaError, match="max_iter"):
+        PropensityModel(max_iter=100.0).fit(X, T)
 
 
 # -- ipw and aipw against statsmodels ----------------------------------------------------------

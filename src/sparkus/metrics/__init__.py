@@ -29,9 +29,10 @@ from sparkus.metrics._overlap import OverlapDiagnostics, overlap
 from sparkus.metrics._plots import balance_plot, forest_plot
 from sparkus.metrics._propensity import PropensityModel
 from sparkus.metrics._regression import ancova, did, ols
+from sparkus.metrics._robustness import RobustnessValue, robustness_value
 from sparkus.metrics._roi import ROIResult, roi
 from sparkus.metrics._roi_items import Benefit, Cost
-from sparkus.metrics._sensitivity import EValue, RobustnessValue, e_value, robustness_value
+from sparkus.metrics._sensitivity import EValue, e_value
 from sparkus.metrics._subgroups import SubgroupEffects, subgroup_effects
 from sparkus.metrics._tracking.page import render_html, write_html
 from sparkus.metrics._tracking.plots import plot_engagement, plot_funnel, plot_progress

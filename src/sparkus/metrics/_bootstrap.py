@@ -33,7 +33,6 @@ from sparkus._checks import (
     IntArray,
     check_choice,
     check_level,
-    check_number,
     check_rng,
     cluster_codes,
     same_length,
@@ -53,6 +52,13 @@ from sparkus.metrics._resampling import (
     evaluate,
     interval,
     jackknife,
+)
+from sparkus.metrics._rows import paired_rows
+from sparkus.metrics._sizes import (
+    MAX_BATCH_ELEMENTS,
+    MAX_JACKKNIFE_GROUPS,
+    MAX_RESAMPLES,
+    check_count,
 )
 
 __all__ = ["BootstrapResult", "bootstrap"]
@@ -225,7 +231,7 @@ def bootstrap(
         ``(batch, n)`` it returns one number per row, and runs on a whole batch of resamples
         at once. Otherwise it is called once per resample.
     n_resamples : int, default 2000
-        The number of bootstrap resamples, at least 2.
+        The number of bootstrap resamples, from 2 to 10,000,000.
     method : {"bca", "percentile"}, default "bca"
         The interval: bias-corrected and accelerated (Efron 1987), or the plain percentile
         interval.
@@ -244,13 +250,15 @@ def bootstrap(
         Whether `statistic` is vectorised; by default, whether it takes an ``axis`` argument.
     batch : int, optional
         Resamples per batch given to a vectorised statistic. By default batches hold about
-        a million values per sample (8 MiB), which bounds the memory used.
+        a million values per sample (8 MiB), which bounds the memory used; at most
+        ``16,777,216 // n`` for samples of up to n values (128 MiB).
     jackknife_groups : int, optional
         For the BCa acceleration: split each sample's units at random into this many groups
         and leave out one group at a time (the grouped jackknife of Efron & Narasimhan 2020);
         a value at least the number of units gives the exact leave-one-out jackknife. By
         default the jackknife is exact for samples of up to 5,000 units, and grouped into
-        200 groups for larger samples.
+        200 groups for larger samples. At most 100,000 (each group costs one evaluation of
+        the statistic).
     rng : int or numpy.random.Generator, optional
         The source of randomness; an int seeds ``numpy.random.default_rng``. The result is
         exactly reproducible for the same `rng`, data and `batch`.
@@ -265,7 +273,9 @@ def bootstrap(
     ------
     SchemaError
         For a malformed argument (`data` not a sequence of samples, an unknown `method`, a
-        statistic that does not return one number per resample, ...).
+        statistic that does not return one number per resample, ...), or a size beyond its
+        limit (`n_resamples`, `batch`, `jackknife_groups`: see each), checked before any
+        memory is allocated.
     EstimationError
         For data that cannot support the interval: a sample with fewer than two observations,
         missing or non-finite values (the rows are named), mismatched lengths with
@@ -417,14 +427,20 @@ def _bootstrap_iv(
         raise schema_error("data", msg)
     if len(given) == 0:
         raise schema_error("data", "holds no samples; pass at least one, e.g. `(x,)`")
+    if not isinstance(paired, bool | np.bool_):
+        raise schema_error("paired", f"expected True or False, got {paired!r}")
+    given = list(given)
+    if paired or clusters is not None:  # rows of several inputs that belong together
+        *given, clusters = paired_rows(
+            *((f"data[{j}]", s) for j, s in enumerate(given)), ("clusters", clusters)
+        )
     samples = [vector(s, f"data[{j}]", minimum=2) for j, s in enumerate(given)]
     if not callable(statistic):
         raise schema_error("statistic", f"expected a callable, got {type(statistic).__name__}")
-    resamples = int(check_number(n_resamples, "n_resamples", low=2, integer=True))
+    resamples = check_count(n_resamples, "n_resamples", low=2, high=MAX_RESAMPLES,
+                            why="the bootstrap distribution is held in memory")  # fmt: skip
     check_choice(method, "method", METHODS)
     check_level(level)
-    if not isinstance(paired, bool | np.bool_):
-        raise schema_error("paired", f"expected True or False, got {paired!r}")
     if vectorized is None:
         try:
             is_vectorized = "axis" in inspect.signature(statistic).parameters
@@ -436,15 +452,23 @@ def _bootstrap_iv(
         raise schema_error("vectorized", f"expected None, True or False, got {vectorized!r}")
     groups_wanted = None
     if jackknife_groups is not None:
-        groups_wanted = int(check_number(jackknife_groups, "jackknife_groups", low=2, integer=True))
+        groups_wanted = check_count(jackknife_groups, "jackknife_groups", low=2,
+                                    high=MAX_JACKKNIFE_GROUPS,
+                                    why="each group costs one evaluation of the statistic")  # fmt: skip
     generator = check_rng(rng)
     if paired and len(samples) > 1:
         same_length(*((f"data[{j}]", len(s)) for j, s in enumerate(samples)))
     groups = _groups(samples, bool(paired), clusters)
+    longest = max(1, *map(len, samples))
     if batch is None:
-        batch_size = max(1, min(resamples, BATCH_ELEMENTS // max(1, *map(len, samples))))
+        batch_size = max(1, min(resamples, BATCH_ELEMENTS // longest))
     else:
-        batch_size = int(check_number(batch, "batch", low=1, integer=True))
+        most = max(1, MAX_BATCH_ELEMENTS // longest)
+        why = (
+            f"a batch holds batch x {longest:,} resampled values per sample, at most "
+            f"{MAX_BATCH_ELEMENTS:,}"
+        )
+        batch_size = check_count(batch, "batch", low=1, high=most, why=why)
     return samples, groups, statistic, is_vectorized, batch_size, groups_wanted, generator
 
 

@@ -22,6 +22,8 @@ from sparkus.metrics._estimate import (
     normal_pvalue,
     wald_estimate,
 )
+from sparkus.metrics._rows import paired_rows
+from sparkus.metrics._stable import common_scale, constant, unscale
 
 __all__ = ["compare_proportions", "paired_ttest", "welch_ttest"]
 
@@ -37,7 +39,7 @@ def _welch_ttest_iv(x: object, y: object, level: object) -> tuple[FloatArray, Fl
 def two_samples(x: object, y: object) -> tuple[FloatArray, FloatArray]:
     """Two groups of at least two finite values each, not both constant (named `x` and `y`)."""
     a, b = vector(x, "x", minimum=2), vector(y, "y", minimum=2)
-    if np.ptp(a) == 0.0 and np.ptp(b) == 0.0:
+    if constant(a) and constant(b):
         msg = "`x` and `y` are both constant: zero variance, so the t statistic is undefined"
         raise EstimationError(msg)
     return a, b
@@ -68,8 +70,10 @@ def welch_ttest(x: npt.ArrayLike, y: npt.ArrayLike, *, level: float = 0.95) -> E
     Raises
     ------
     EstimationError
-        If a group has fewer than two values or a missing value (the rows are named), or both
-        groups are constant.
+        If a group has fewer than two values or a missing value (the rows are named), both
+        groups are constant, or the difference, its standard error or an interval limit
+        would leave the range of a double (about ±1.8e308; values anywhere in that range are
+        computed exactly, scaled before squaring).
     SchemaError
         If `level` is not strictly between 0 and 1.
 
@@ -86,33 +90,62 @@ def welch_ttest(x: npt.ArrayLike, y: npt.ArrayLike, *, level: float = 0.95) -> E
     return welch(a, b, value)
 
 
+def spread(values: FloatArray, exponent: int) -> float:
+    """The standard deviation (``ddof=1``) of `values`, in units of ``2**exponent``.
+
+    Computed at the values' own scale (see ``_stable``), so that neither the squares of values
+    near 1e308 overflow nor those of subnormal values underflow.
+    """
+    own, (scaled,) = common_scale(values)
+    return unscale(float(np.std(scaled, ddof=1)), own - exponent)
+
+
 def welch(a: FloatArray, b: FloatArray, level: float) -> Estimate:
-    """Welch's t-test of groups already checked (by :func:`two_samples`)."""
+    """Welch's t-test of groups already checked (by :func:`two_samples`).
+
+    Computed in units of a common power of two (``_stable``): no variance is ever squared, so
+    values anywhere in the float range give the exact t, d.f. and p-value.
+    """
     n1, n2 = len(a), len(b)
-    vn1, vn2 = float(np.var(a, ddof=1)) / n1, float(np.var(b, ddof=1)) / n2
-    diff = float(np.mean(a) - np.mean(b))
-    se = math.sqrt(vn1 + vn2)
-    df = (vn1 + vn2) ** 2 / (vn1**2 / (n1 - 1) + vn2**2 / (n2 - 1))
-    return wald_estimate(diff, se, df, level, statistic=diff / se, n=n1 + n2,
-                         method="Welch's t-test")  # fmt: skip
+    exponent, (sa, sb) = common_scale(a, b)
+    s1, s2 = spread(a, exponent) / math.sqrt(n1), spread(b, exponent) / math.sqrt(n2)
+    diff = float(np.mean(sa)) - float(np.mean(sb))
+    se = math.hypot(s1, s2)
+    # the Welch-Satterthwaite d.f. from the shares of the variance, which cannot overflow
+    big, small = max(s1, s2), min(s1, s2)
+    q = (small / big) ** 2
+    share_big, share_small = 1.0 / (1.0 + q), q / (1.0 + q)
+    n_big, n_small = (n1, n2) if s1 >= s2 else (n2, n1)
+    df = 1.0 / (share_big**2 / (n_big - 1) + share_small**2 / (n_small - 1))
+    statistic = diff / se if se > 0 else math.copysign(math.inf, diff)
+    return wald_estimate(diff, se, df, level, statistic=statistic, n=n1 + n2,
+                         method="Welch's t-test", exponent=exponent)  # fmt: skip
 
 
-def _paired_ttest_iv(pre: object, post: object, level: object) -> tuple[FloatArray, float]:
+def _paired_ttest_iv(
+    pre: object, post: object, level: object
+) -> tuple[tuple[FloatArray, int], float]:
     value = check_level(level)
     return paired_changes(pre, post), value
 
 
-def paired_changes(pre: object, post: object) -> FloatArray:
-    """``post - pre`` for at least two pairs of finite values, not all the same change."""
+def paired_changes(pre: object, post: object) -> tuple[FloatArray, int]:
+    """``post - pre`` for at least two pairs of finite values, not all the same change.
+
+    Returns the changes in units of ``2**exponent`` and the exponent (see ``_stable``): the
+    changes of values near 1e308 may themselves exceed the float range.
+    """
+    pre, post = paired_rows(("pre", pre), ("post", post))
     before, after = vector(pre, "pre"), vector(post, "post")
     same_length(("pre", len(before)), ("post", len(after)))
     if len(before) < 2:
         raise EstimationError(f"`pre` and `post` hold {len(before)} pair; at least 2 are needed")
-    change = after - before
-    if np.ptp(change) == 0.0:
+    first, (b, a) = common_scale(before, after)
+    second, (change,) = common_scale(a - b)
+    if constant(change):
         msg = "every pair changed by the same amount: zero variance of the changes"
         raise EstimationError(msg)
-    return change
+    return change, first + second
 
 
 def paired_ttest(pre: npt.ArrayLike, post: npt.ArrayLike, *, level: float = 0.95) -> Estimate:
@@ -140,8 +173,9 @@ def paired_ttest(pre: npt.ArrayLike, post: npt.ArrayLike, *, level: float = 0.95
     Raises
     ------
     EstimationError
-        If `pre` and `post` differ in length, hold fewer than two pairs or a missing value, or
-        every pair changed by the same amount.
+        If `pre` and `post` differ in length, hold fewer than two pairs or a missing value,
+        every pair changed by the same amount, or the mean change, its standard error or an
+        interval limit would leave the range of a double (about ±1.8e308).
     SchemaError
         If `level` is not strictly between 0 and 1.
 
@@ -155,12 +189,12 @@ def paired_ttest(pre: npt.ArrayLike, post: npt.ArrayLike, *, level: float = 0.95
     >>> round(result.estimate, 4), result.df
     (0.22, 24)
     """
-    change, value = _paired_ttest_iv(pre, post, level)
+    (change, exponent), value = _paired_ttest_iv(pre, post, level)
     n = len(change)
     mean = float(np.mean(change))
     se = float(np.std(change, ddof=1)) / math.sqrt(n)
     return wald_estimate(mean, se, n - 1, value, statistic=mean / se, n=n,
-                         method="paired t-test (post - pre)")  # fmt: skip
+                         method="paired t-test (post - pre)", exponent=exponent)  # fmt: skip
 
 
 def _wilson(count: int, n: int, z: float) -> tuple[float, float]:
@@ -261,5 +295,6 @@ def compare_proportions(x: npt.ArrayLike, y: npt.ArrayLike, *, level: float = 0.
         statistic=z,
         df=None,
         ci_method=_NEWCOMBE,
+        measure="difference",
         interval=interval,
     )

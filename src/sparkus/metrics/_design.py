@@ -36,13 +36,52 @@ from sparkus._checks import (
 )
 from sparkus._errors import EstimationError
 from sparkus.metrics._estimate import ConfidenceInterval, Estimate
+from sparkus.metrics._rows import paired_rows
+from sparkus.metrics._stable import common_scale, constant
 
 __all__ = ["icc", "mde", "power", "sample_size"]
 
 Design: TypeAlias = Literal["two-group", "pre-post", "clustered"]
 _DESIGNS: Final[tuple[Design, ...]] = ("two-group", "pre-post", "clustered")
 _MAX_N: Final = 1e12
+MIN_RATIO: Final = 1e-6
+"""The smallest ratio of the second group's size to the first's (and its inverse the largest)."""
+MIN_ALPHA: Final = 1e-12
+"""The smallest significance level planned for: beyond it the critical values leave the range
+in which the noncentral t distribution is computed to the 1e-9 a power needs."""
+MAX_POWER: Final = 1.0 - 1e-6
+"""The largest power solved for: the power is computed to about 1e-9, so a target closer to 1
+has no well-defined solution."""
 _MIN_CLUSTERS: Final = 2
+
+
+_NC_CERTAIN: Final = 1e12
+"""A noncentrality beyond which the power is 1 to double precision for any d.f. and alpha."""
+
+
+def _nct_cdf(x: float, df: float, nc: float) -> float:
+    """``P(T <= x)`` for T noncentral t: scipy's ``nctdtr``, and where that fails, its limit.
+
+    ``nctdtr`` (Boost's noncentral t, which statsmodels calls too) is accurate to about 1e-9
+    wherever it returns a number (the tests compare it with quadrature over the χ²
+    distribution), but returns NaN far in a tail (probabilities under about 1e-13) or for a
+    noncentrality beyond about 1e10. There ``T = (Z + nc) / S`` with ``S = sqrt(χ²_df / df)``
+    is all but ``nc / S``, and ``P(T <= x) = E Φ(x S - nc)`` is the step's limit, a χ²
+    probability: ``P(S > nc / x)`` for ``x > 0``, ``P(S < nc / x)`` for ``x < 0``, off by a
+    tail of Z that is far below the 1e-9 that matters for a power.
+    """
+    from scipy import special, stats
+
+    value = float(special.nctdtr(df, nc, x))
+    if 0.0 <= value <= 1.0:
+        return value
+    if x == 0.0:
+        return float(special.ndtr(-nc))
+    ratio = nc / x
+    if ratio <= 0.0:  # x and nc of opposite signs: the step is at S <= 0, outside the range
+        return 1.0 if x > 0.0 else 0.0
+    quantile = df * ratio * ratio
+    return float(stats.chi2.sf(quantile, df) if x > 0.0 else stats.chi2.cdf(quantile, df))
 
 
 @attrs.frozen
@@ -74,13 +113,21 @@ class _Plan:
         return n1 + n2 - 2.0, 1.0 / (1.0 / n1 + 1.0 / n2)
 
     def power(self, effect: float, n: float) -> float:
-        from scipy import special, stats
+        """Both tails of the two-sided test, as statsmodels adds them, each computed directly.
+
+        ``P(T > c | nc) = P(T <= -c | -nc)``, so neither tail is a difference from 1 (which
+        loses a tiny `alpha`), and with ``nc = |effect| sqrt(nobs) >= 0`` the lower tail is the
+        small one.
+        """
+        from scipy import special
 
         df, nobs = self.terms(n)
-        nc = effect * math.sqrt(nobs)
-        upper = float(stats.t.isf(self.alpha / 2.0, df))
-        lower = float(stats.t.ppf(self.alpha / 2.0, df))
-        return float((1.0 - special.nctdtr(df, nc, upper)) + special.nctdtr(df, nc, lower))
+        nc = abs(effect) * math.sqrt(nobs)
+        if not nc < _NC_CERTAIN:
+            return 1.0  # the upper tail misses 1 by less than 1e-300
+        critical = -float(special.stdtrit(df, self.alpha / 2.0))
+        value = _nct_cdf(-critical, df, -nc) + _nct_cdf(-critical, df, nc)
+        return min(1.0, max(value, 0.0))
 
     def check_n(self, n: float, name: str) -> None:
         """EstimationError if `n` leaves too few (effective) units for the design."""
@@ -92,10 +139,10 @@ class _Plan:
         elif self.design == "clustered":
             clusters = n / self.cluster_size
             msg = (
-                f"`{name}` = {n:g} people in clusters of {self.cluster_size:g} is "
-                f"{clusters:.3g} clusters, {n / self.deff:.3g} effective people, in the first "
-                f"group (design effect {self.deff:.4g}); the design needs at least {floor:.4g} "
-                f"people in it (two clusters per group)"
+                f"`{name}` = {n:g} people in clusters of `cluster_size` = {self.cluster_size:g} "
+                f"is {clusters:.3g} clusters, {n / self.deff:.3g} effective people, in the "
+                f"first group (design effect {self.deff:.4g} from `icc`); the design needs at "
+                f"least {floor:.4g} people in it (two clusters per group)"
             )
         else:
             msg = (
@@ -109,9 +156,10 @@ def _plan_check(
     design: object, alpha: object, ratio: object, cluster_size: object, icc: object
 ) -> _Plan:
     kind = check_choice(design, "design", _DESIGNS)
-    a = check_number(alpha, "alpha", low=0.0, high=1.0, low_open=True, high_open=True,
+    a = check_number(alpha, "alpha", low=MIN_ALPHA, high=1.0, high_open=True,
                      what="a significance level")  # fmt: skip
-    r = check_number(ratio, "ratio", low=0.0, low_open=True, what="a positive ratio n2 / n1")
+    r = check_number(ratio, "ratio", low=MIN_RATIO, high=1.0 / MIN_RATIO,
+                     what="a ratio n2 / n1")  # fmt: skip
     if kind == "pre-post" and r != 1.0:
         raise schema_error("ratio", f"a pre-post design has one group; got ratio={ratio!r}")
     if kind != "clustered":
@@ -124,7 +172,8 @@ def _plan_check(
         missing = "cluster_size" if cluster_size is None else "icc"
         msg = "design='clustered' needs both `cluster_size` and `icc`"
         raise schema_error(missing, msg)
-    m = check_number(cluster_size, "cluster_size", low=1.0, what="a mean cluster size")
+    m = check_number(cluster_size, "cluster_size", low=1.0, high=_MAX_N,
+                     what="a mean cluster size")  # fmt: skip
     rho = check_number(icc, "icc", low=0.0, high=1.0, what="an intra-class correlation")
     return _Plan(kind, a, r, 1.0 + (m - 1.0) * rho, m)
 
@@ -138,7 +187,7 @@ def _effect_check(effect: object, *, nonzero: bool) -> float:
 
 
 def _target_check(power: object, alpha: float) -> float:
-    value = check_number(power, "power", low=0.0, high=1.0, low_open=True, high_open=True,
+    value = check_number(power, "power", low=0.0, high=MAX_POWER, low_open=True,
                          what="a power")  # fmt: skip
     if value <= alpha:
         msg = f"expected a power above alpha = {alpha:g} (the power of a zero effect), got {value}"
@@ -184,13 +233,14 @@ def power(
     n : float
         The size of the first group (people, not clusters), or the number of pairs.
     alpha : float, default 0.05
-        The significance level of the two-sided test.
+        The significance level of the two-sided test, in ``[1e-12, 1)``.
     ratio : float, default 1.0
-        The second group's size over the first's (two-group and clustered designs).
+        The second group's size over the first's (two-group and clustered designs), from
+        1e-6 to 1e6.
     design : {"two-group", "pre-post", "clustered"}, default "two-group"
         The design; see :mod:`sparkus.metrics` for the formulas.
     cluster_size : float, optional
-        The mean number of people per cluster; ``design="clustered"`` only.
+        The mean number of people per cluster, from 1 to 10¹²; ``design="clustered"`` only.
     icc : float, optional
         The intra-class correlation, in ``[0, 1]`` (estimate it with :func:`icc`);
         ``design="clustered"`` only.
@@ -256,9 +306,9 @@ def sample_size(
     effect : float
         The smallest standardised effect worth detecting (its sign does not matter).
     alpha : float, default 0.05
-        The significance level of the two-sided test.
+        The significance level of the two-sided test, in ``[1e-12, 1)``.
     power : float, default 0.8
-        The power wanted, above `alpha`.
+        The power wanted, above `alpha` and at most ``1 - 1e-6``.
     ratio : float, default 1.0
         The second group's size over the first's.
     design : {"two-group", "pre-post", "clustered"}, default "two-group"
@@ -341,9 +391,9 @@ def mde(
     n : float
         The size of the first group (people, not clusters), or the number of pairs.
     alpha : float, default 0.05
-        The significance level of the two-sided test.
+        The significance level of the two-sided test, in ``[1e-12, 1)``.
     power : float, default 0.8
-        The power wanted, above `alpha`.
+        The power wanted, above `alpha` and at most ``1 - 1e-6``.
     ratio : float, default 1.0
         The second group's size over the first's.
     design : {"two-group", "pre-post", "clustered"}, default "two-group"
@@ -376,10 +426,20 @@ def mde(
     from scipy import optimize
 
     size, target, plan = _mde_iv(n, alpha, power, ratio, design, cluster_size, icc)
-    high = 1.0
+    # bracket the root from the normal approximation, by doubling and halving: the power
+    # rises from alpha (effect 0) to 1, so the bracket exists; then Brent to 1e-13 relative
+    _, nobs = plan.terms(size)
+    guess = 3.0 / math.sqrt(nobs)
+    high = guess
     while plan.power(high, size) < target:
         high *= 2.0
-    return float(optimize.brentq(lambda d: plan.power(d, size) - target, 0.0, high, xtol=1e-13))
+    low = min(high, guess) / 2.0
+    while plan.power(low, size) >= target:
+        low /= 2.0
+    return float(
+        optimize.brentq(lambda d: plan.power(d, size) - target, low, high,
+                        xtol=1e-300, rtol=1e-13)
+    )  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------
@@ -400,6 +460,7 @@ def _icc_interval(f: float, dfn: float, dfd: float, m0: float, level: float) -> 
 
 def _icc_iv(y: object, clusters: object, level: object) -> tuple[FloatArray, IntArray, int, float]:
     value = check_level(level)
+    y, clusters = paired_rows(("y", y), ("clusters", clusters))
     outcome = vector(y, "y", minimum=2)
     codes, count = cluster_codes(clusters, "clusters")
     same_length(("y", len(outcome)), ("clusters", len(codes)))
@@ -408,7 +469,7 @@ def _icc_iv(y: object, clusters: object, level: object) -> tuple[FloatArray, Int
     if count == len(outcome):
         msg = "every cluster has a single row, so the variance within clusters is unknown"
         raise EstimationError(msg)
-    if np.ptp(outcome) == 0.0:
+    if constant(outcome):
         raise EstimationError("`y` is constant: zero variance, so the ICC is undefined")
     return outcome, codes, count, value
 
@@ -466,7 +527,8 @@ def icc(y: npt.ArrayLike, clusters: npt.ArrayLike, *, level: float = 0.95) -> Es
     """
     from scipy import stats
 
-    outcome, codes, count, value = _icc_iv(y, clusters, level)
+    given, codes, count, value = _icc_iv(y, clusters, level)
+    _, (outcome,) = common_scale(given)  # the ICC is scale-free: no square overflows
     n = len(outcome)
     sizes = np.bincount(codes).astype(np.float64)
     sums = np.bincount(codes, weights=outcome)
@@ -497,5 +559,6 @@ def icc(y: npt.ArrayLike, clusters: npt.ArrayLike, *, level: float = 0.95) -> Es
         df=(float(dfn), float(dfd)),
         ci_method="F",
         n_clusters=count,
+        measure="ICC",
         interval=interval,
     )

@@ -25,8 +25,10 @@ from sparkus._checks import (
     vector,
 )
 from sparkus._errors import EstimationError
-from sparkus.metrics._compare import paired_changes
+from sparkus.metrics._compare import paired_changes, spread
 from sparkus.metrics._estimate import ConfidenceInterval, Estimate, t_pvalue, wald_interval
+from sparkus.metrics._noncentral import noncentrality_interval
+from sparkus.metrics._stable import common_scale, constant, representable
 
 __all__ = ["cohens_d", "convert_effect_size", "glass_delta", "hedges_g", "paired_dz"]
 
@@ -38,53 +40,12 @@ _CI_METHODS: Final[tuple[CIMethod, ...]] = ("noncentral_t", "normal")
 _CORRECTIONS: Final[tuple[Correction, ...]] = ("exact", "approximate")
 _SCALES: Final[tuple[Scale, ...]] = ("d", "r", "log_odds_ratio")
 _CI_NAMES: Final = {"noncentral_t": "noncentral t", "normal": "normal"}
+_MAX_D_TO_LOG_OR: Final = float(np.finfo(float).max) / math.pi * math.sqrt(3.0) / (1.0 + 1e-15)
 
 
 # --------------------------------------------------------------------------------------------
 # Intervals
 # --------------------------------------------------------------------------------------------
-
-
-def _noncentrality_limit(t: float, df: float, p: float) -> float:
-    """The noncentrality ``nc`` with ``P(T <= t | nc) = p``: scipy's ``nctdtrinc``, polished.
-
-    ``nctdtrinc`` alone is accurate to about 1e-8 in probability; Brent's method on ``nctdtr``,
-    in a bracket grown around its answer, takes the limit to full precision.
-    """
-    from scipy import optimize, special
-
-    def excess(nc: float) -> float:  # decreasing in nc
-        return float(special.nctdtr(df, nc, t)) - p
-
-    start = float(special.nctdtrinc(df, p, t))
-    if not math.isfinite(start):
-        start = t
-    step = 1e-6 * (1.0 + abs(start))
-    low, high = start - step, start + step
-    for _ in range(64):
-        f_low, f_high = excess(low), excess(high)
-        if f_low >= 0.0 >= f_high:
-            break
-        if not f_low >= 0.0:
-            low -= step
-        if not f_high <= 0.0:
-            high += step
-        step *= 2.0
-    else:  # pragma: no cover - nctdtr is monotone and finite near any sensible limit
-        msg = f"could not invert the noncentral t distribution at t={t:g} with {df:g} d.f."
-        raise EstimationError(msg)
-    return float(optimize.brentq(excess, low, high, xtol=1e-15, rtol=4 * np.finfo(float).eps))
-
-
-def noncentrality_interval(t: float, df: float, level: float) -> ConfidenceInterval:
-    """The confidence interval of the noncentrality of a t statistic `t` with `df` d.f.
-
-    The limits solve ``P(T <= t | nc) = (1 ± level) / 2`` (Steiger & Fouladi, 1997).
-    """
-    tail = (1.0 - level) / 2.0
-    return ConfidenceInterval(
-        _noncentrality_limit(t, df, 1.0 - tail), _noncentrality_limit(t, df, tail)
-    )
 
 
 def _effect_interval(
@@ -139,6 +100,7 @@ def _build(
         statistic=t,
         df=df,
         ci_method=_CI_NAMES[ci_method],
+        measure="SMD",
         interval=interval,
     )
 
@@ -157,16 +119,32 @@ def _two_group_check(
 
 
 def _pooled(x: FloatArray, y: FloatArray) -> tuple[float, float]:
-    """The difference in means and the pooled standard deviation; an error if it is zero."""
-    if np.ptp(x) == 0.0 and np.ptp(y) == 0.0:
+    """The difference in means and the pooled SD, both in units of a common power of two.
+
+    Their ratio, Cohen's d, is all that is used: the units cancel, and no value is squared at
+    its own magnitude (see ``_stable``). An error if both groups are constant.
+    """
+    if constant(x) and constant(y):
         msg = (
             "`x` and `y` are both constant, so the pooled standard deviation is zero and a "
             "standardised difference is undefined"
         )
         raise EstimationError(msg)
     n1, n2 = len(x), len(y)
-    pooled = ((n1 - 1) * np.var(x, ddof=1) + (n2 - 1) * np.var(y, ddof=1)) / (n1 + n2 - 2)
-    return float(np.mean(x) - np.mean(y)), math.sqrt(pooled)
+    exponent, (sx, sy) = common_scale(x, y)
+    s1, s2 = spread(x, exponent), spread(y, exponent)
+    pooled = math.hypot(math.sqrt(n1 - 1) * s1, math.sqrt(n2 - 1) * s2) / math.sqrt(n1 + n2 - 2)
+    return float(np.mean(sx)) - float(np.mean(sy)), pooled
+
+
+def _standardised(diff: float, sd: float, what: str) -> float:
+    """``diff / sd``, or an EstimationError when it leaves the float range.
+
+    That happens when the spread is almost nothing beside the difference (under 1e-308 of it).
+    """
+    value = diff / sd if sd > 0.0 else math.copysign(math.inf, diff)
+    representable(((what, value),), "the spread is almost zero beside the difference")
+    return value
 
 
 def _cohens_d_iv(
@@ -212,7 +190,11 @@ def cohens_d(
     ------
     EstimationError
         If a group has fewer than two values, a value is missing or not finite (the rows are
-        named), or both groups are constant.
+        named), or both groups are constant. Values anywhere in the float range are computed
+        exactly (scaled before squaring); a spread under about 1e-308 of the difference, whose
+        standardised difference would not fit a double, is refused, and so is a noncentral-t
+        interval at a ``|t|`` beyond 3e4 where its asymptotic forms do not hold (the message
+        names ``ci_method='normal'``).
     SchemaError
         If `ci_method` or `level` is not an allowed value.
 
@@ -243,14 +225,16 @@ def _pooled_effect(
     """``j d``, d standardised by the pooled SD: Cohen's d (j = 1) or Hedges' g (j = J(df))."""
     diff, sd = _pooled(a, b)
     n1, n2 = len(a), len(b)
-    d = diff / sd
+    d = _standardised(diff, sd, "the standardised difference")
     g = j * d
     scale = math.sqrt(n1 * n2 / (n1 + n2))
-    se = math.sqrt((n1 + n2) / (n1 * n2) + g * g / (2.0 * (n1 + n2)))
+    se = math.hypot(math.sqrt((n1 + n2) / (n1 * n2)), g / math.sqrt(2.0 * (n1 + n2)))
+    t = d * scale
+    representable((("the t statistic", t),))
     return _build(
         estimate=g,
         se=se,
-        t=d * scale,
+        t=t,
         df=n1 + n2 - 2,
         scale=scale,
         factor=j,
@@ -342,7 +326,7 @@ def _glass_delta_iv(
     x: object, y: object, ci_method: object, level: object
 ) -> tuple[FloatArray, FloatArray, CIMethod, float]:
     a, b, method, value = _two_group_check(x, y, ci_method, level, minimum_x=1)
-    if np.ptp(b) == 0.0:
+    if constant(b):
         msg = "`y` (the comparison group) is constant, so Glass's delta is undefined"
         raise EstimationError(msg)
     return a, b, method, value
@@ -383,7 +367,8 @@ def glass_delta(
     Raises
     ------
     EstimationError
-        If `y` has fewer than two values or is constant, or a value is missing or not finite.
+        If `y` has fewer than two values or is constant, or a value is missing or not finite;
+        or, as :func:`cohens_d`, at the edge of the float range.
     SchemaError
         If `ci_method` or `level` is not an allowed value.
 
@@ -398,13 +383,17 @@ def glass_delta(
     """
     a, b, method, value = _glass_delta_iv(x, y, ci_method, level)
     n1, n2 = len(a), len(b)
-    delta = float((np.mean(a) - np.mean(b)) / np.std(b, ddof=1))
+    exponent, (sa, sb) = common_scale(a, b)
+    diff = float(np.mean(sa)) - float(np.mean(sb))
+    delta = _standardised(diff, spread(b, exponent), "Glass's delta")
     scale = math.sqrt(n1 * n2 / (n1 + n2))
-    se = math.sqrt((n1 + n2) / (n1 * n2) + delta * delta / (2.0 * (n2 - 1)))
+    se = math.hypot(math.sqrt((n1 + n2) / (n1 * n2)), delta / math.sqrt(2.0 * (n2 - 1)))
+    t = delta * scale
+    representable((("the t statistic", t),))
     return _build(
         estimate=delta,
         se=se,
-        t=delta * scale,
+        t=t,
         df=n2 - 1,
         scale=scale,
         factor=1.0,
@@ -422,7 +411,7 @@ def glass_delta(
 
 def _paired_dz_iv(
     pre: object, post: object, ci_method: object, level: object
-) -> tuple[FloatArray, CIMethod, float]:
+) -> tuple[tuple[FloatArray, int], CIMethod, float]:
     method = check_choice(ci_method, "ci_method", _CI_METHODS)
     value = check_level(level)
     return paired_changes(pre, post), method, value
@@ -464,7 +453,8 @@ def paired_dz(
     ------
     EstimationError
         If `pre` and `post` differ in length, hold fewer than two pairs or a missing value, or
-        every pair changed by the same amount.
+        every pair changed by the same amount; or, as :func:`cohens_d`, at the edge of the
+        float range.
     SchemaError
         If `ci_method` or `level` is not an allowed value.
 
@@ -479,15 +469,17 @@ def paired_dz(
     >>> round(dz.estimate, 4), [round(v, 4) for v in dz.ci]
     (0.507, [0.1224, 0.8838])
     """
-    change, method, value = _paired_dz_iv(pre, post, ci_method, level)
-    n = len(change)
-    dz = float(np.mean(change) / np.std(change, ddof=1))
+    (change, _), method, value = _paired_dz_iv(pre, post, ci_method, level)
+    n = len(change)  # the changes in units of a power of two, which d_z does not depend on
+    dz = _standardised(float(np.mean(change)), float(np.std(change, ddof=1)), "d_z")
     scale = math.sqrt(n)
-    se = math.sqrt(1.0 / n + dz * dz / (2.0 * n))
+    se = math.hypot(math.sqrt(1.0 / n), dz / math.sqrt(2.0 * n))
+    t = dz * scale
+    representable((("the t statistic", t),))
     return _build(
         estimate=dz,
         se=se,
-        t=dz * scale,
+        t=t,
         df=n - 1,
         scale=scale,
         factor=1.0,
@@ -515,15 +507,21 @@ def _convert_effect_size_iv(
     else:
         size1 = check_number(n1, "n1", low=1.0, what="a group size of at least 1")
         size2 = check_number(n2, "n2", low=1.0, what="a group size of at least 1")
-        total = size1 + size2
-        if total <= 2.0:
-            raise schema_error("n2", f"expected n1 + n2 > 2, got {total:g}")
-        a = (total * total - 2.0 * total) / (size1 * size2)
+        if size1 + size2 <= 2.0:
+            raise schema_error("n2", f"expected n1 + n2 > 2, got {size1 + size2:g}")
+        # (N² - 2N) / (n1 n2) as (N / n1) ((N - 2) / n2): no product of sizes overflows
+        a = (1.0 + size2 / size1) * (size1 / size2 + 1.0 - 2.0 / size2)
     if origin == "r":
         x = check_number(value, "value", low=-1.0, high=1.0, low_open=True, high_open=True,
                          what="a correlation")  # fmt: skip
     else:
         x = check_number(value, "value", what="a finite number")
+    if origin == "d" and goal == "log_odds_ratio" and abs(x) > _MAX_D_TO_LOG_OR:
+        msg = (
+            f"expected |value| at most {_MAX_D_TO_LOG_OR:.4g} for a conversion to a log odds "
+            f"ratio (d π / √3 must stay within the range of a double), got {value!r}"
+        )
+        raise schema_error("value", msg)
     return x, origin, goal, a
 
 
@@ -565,7 +563,8 @@ def convert_effect_size(
     ------
     SchemaError
         If a scale is not one of the allowed values, only one group size is given, or `value`
-        is out of range.
+        is out of range: a correlation not strictly between -1 and 1, or a d beyond about
+        ±9.9e307 converted to a log odds ratio (which would leave the range of a double).
 
     Examples
     --------
@@ -578,14 +577,14 @@ def convert_effect_size(
     0.5
     """
     x, origin, goal, a = _convert_effect_size_iv(value, source, target, n1, n2)
-    if origin == "r":
-        d = x * math.sqrt(a) / math.sqrt(1.0 - x * x)
+    if origin == "r":  # (1 - r)(1 + r) keeps the digits of 1 - r² near |r| = 1
+        d = x * math.sqrt(a) / math.sqrt((1.0 - x) * (1.0 + x))
     elif origin == "log_odds_ratio":
-        d = x * math.sqrt(3.0) / math.pi
+        d = x * (math.sqrt(3.0) / math.pi)  # one factor below 1: no intermediate overflow
     else:
         d = x
     if goal == "r":
-        return d / math.sqrt(d * d + a)
+        return d / math.hypot(d, math.sqrt(a))  # d² + a never overflows
     if goal == "log_odds_ratio":
-        return d * math.pi / math.sqrt(3.0)
+        return d * (math.pi / math.sqrt(3.0))
     return d

@@ -11,17 +11,24 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from functools import partial
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import FloatArray, check_level
-from sparkus._errors import EstimationError
+from sparkus._checks import (
+    FloatArray,
+    check_choice,
+    check_level,
+    check_number,
+    describe,
+    schema_error,
+)
+from sparkus._errors import EstimationError, SchemaError
 from sparkus._results import Result, Table, format_number
 
-__all__ = ["ConfidenceInterval", "Estimate"]
+__all__ = ["MEASURES", "ConfidenceInterval", "Estimate"]
 
 
 class ConfidenceInterval(NamedTuple):
@@ -44,19 +51,78 @@ class ConfidenceInterval(NamedTuple):
     high: float
 
 
+MEASURES: Final = ("SMD", "difference", "coefficient", "ICC", "RR", "OR", "HR")
+"""What an :class:`Estimate` may say it measures (its `measure`)."""
+
+
+def _fail(attribute: attrs.Attribute[Any], message: str) -> SchemaError:
+    return schema_error(attribute.name, message)
+
+
 def _check_level(_instance: object, attribute: attrs.Attribute[float], value: float) -> None:
     check_level(value, attribute.name)
+
+
+def _check_finite(_instance: object, attribute: attrs.Attribute[float], value: object) -> None:
+    check_number(value, attribute.name, what="a finite number")
+
+
+def _check_se(_instance: object, attribute: attrs.Attribute[float], value: object) -> None:
+    check_number(value, attribute.name, low=0.0, what="a standard error (finite, >= 0)")
+
+
+def _check_pvalue(_instance: object, attribute: attrs.Attribute[float], value: object) -> None:
+    check_number(value, attribute.name, low=0.0, high=1.0, what="a p-value")
+
+
+def _check_n(_instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+    check_number(value, attribute.name, low=1, integer=True, what="a count of rows")
+
+
+def _check_text(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str):
+        raise _fail(attribute, f"expected a str, got {describe(value)}")
+
+
+def _check_optional_finite(
+    _instance: object, attribute: attrs.Attribute[float | None], value: object
+) -> None:
+    if value is not None:
+        check_number(value, attribute.name, what="a finite number or None")
+
+
+def _check_df(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, tuple):
+        if len(value) != 2:
+            raise _fail(attribute, f"expected one number or a pair (dfn, dfd), got {value!r}")
+        for part in value:
+            check_number(part, attribute.name, low=0.0, low_open=True, what="positive d.f.")
+        return
+    check_number(value, attribute.name, low=0.0, low_open=True, what="positive d.f.")
+
+
+def _check_clusters(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        check_number(value, attribute.name, low=1, integer=True, what="a number of clusters")
+
+
+def _check_measure(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        check_choice(value, attribute.name, MEASURES)
 
 
 def _check_ci(
     _instance: object, attribute: attrs.Attribute[ConfidenceInterval], value: object
 ) -> None:
     if not isinstance(value, ConfidenceInterval):
-        msg = f"`{attribute.name}` must be a ConfidenceInterval, got {type(value).__name__}"
-        raise TypeError(msg)
-    if value.low > value.high:
-        msg = f"`{attribute.name}` must have low <= high, got {tuple(value)}"
-        raise ValueError(msg)
+        msg = f"expected a ConfidenceInterval(low, high), got {describe(value)}"
+        raise _fail(attribute, msg)
+    low = check_number(value.low, f"{attribute.name}.low", what="a finite limit")
+    high = check_number(value.high, f"{attribute.name}.high", what="a finite limit")
+    if low > high:
+        raise _fail(attribute, f"expected low <= high, got {tuple(value)}")
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -94,6 +160,20 @@ class Estimate(Result):
         The value tested by `pvalue`.
     n_clusters : int or None
         The number of clusters, for cluster-robust estimates.
+    measure : str or None
+        What `estimate` measures, for the functions that read it (:func:`e_value`):
+        ``"SMD"`` (a standardised mean difference: :func:`cohens_d`, :func:`hedges_g`,
+        :func:`glass_delta`, :func:`paired_dz`), ``"difference"`` (a difference on the
+        outcome's own scale: the t-tests, ANCOVA, DiD, IPW, AIPW, proportions),
+        ``"coefficient"`` (an OLS coefficient), ``"ICC"``, or a ratio (``"RR"``, ``"OR"``,
+        ``"HR"``) for an Estimate made by hand; None when unknown.
+
+    Raises
+    ------
+    SchemaError
+        When made by hand with a field that is not what it says (a non-finite estimate, a
+        negative standard error, a p-value outside [0, 1], an interval with low > high, an
+        unknown measure, ...), naming the field.
 
     See Also
     --------
@@ -111,18 +191,19 @@ class Estimate(Result):
     True
     """
 
-    estimate: float
-    se: float
+    estimate: float = attrs.field(validator=_check_finite)
+    se: float = attrs.field(validator=_check_se)
     ci: ConfidenceInterval = attrs.field(validator=_check_ci)
     level: float = attrs.field(validator=_check_level)
-    pvalue: float
-    n: int
-    method: str
-    statistic: float | None = None
-    df: float | tuple[float, float] | None = None
-    ci_method: str = "t"
-    null: float = 0.0
-    n_clusters: int | None = None
+    pvalue: float = attrs.field(validator=_check_pvalue)
+    n: int = attrs.field(validator=_check_n)
+    method: str = attrs.field(validator=_check_text)
+    statistic: float | None = attrs.field(default=None, validator=_check_optional_finite)
+    df: float | tuple[float, float] | None = attrs.field(default=None, validator=_check_df)
+    ci_method: str = attrs.field(default="t", validator=_check_text)
+    null: float = attrs.field(default=0.0, validator=_check_finite)
+    n_clusters: int | None = attrs.field(default=None, validator=_check_clusters)
+    measure: str | None = attrs.field(default=None, validator=_check_measure)
     _interval: Callable[[float], ConfidenceInterval] | None = attrs.field(
         default=None, alias="interval"
     )
@@ -144,13 +225,17 @@ class Estimate(Result):
         ------
         SchemaError
             If `level` is not strictly between 0 and 1.
-        NotImplementedError
-            If the estimator that made this result cannot recompute its interval.
+        EstimationError
+            If a limit at that level would leave the range of a double (about ±1.8e308), or
+            the Estimate was made by hand, without the means to recompute its interval.
         """
         value = check_level(level)
         if self._interval is None:
-            msg = f"{self.method} does not support intervals at other levels"
-            raise NotImplementedError(msg)
+            msg = (
+                f"this Estimate ({self.method}) holds one interval, at level {self.level:g}, "
+                "and not the means to compute another: it was not made by a sparkus estimator"
+            )
+            raise EstimationError(msg)
         return self._interval(value)
 
     def to_dict(self) -> dict[str, Any]:
@@ -214,6 +299,23 @@ def wald_interval(estimate: float, se: float, df: float | None, level: float) ->
     return ConfidenceInterval(estimate - q * se, estimate + q * se)
 
 
+def scaled_wald_interval(
+    estimate: float, se: float, df: float | None, exponent: int, level: float
+) -> ConfidenceInterval:
+    """:func:`wald_interval` of an estimate and standard error given in units of ``2**exponent``.
+
+    The limits are computed in those units and multiplied back; a limit beyond the range of a
+    double is an EstimationError saying so, never an infinite interval.
+    """
+    from sparkus.metrics._stable import representable, unscale
+
+    low, high = wald_interval(estimate, se, df, level)
+    out = ConfidenceInterval(unscale(low, exponent), unscale(high, exponent))
+    representable((("the lower limit of the interval", out.low),
+                   ("the upper limit of the interval", out.high)))  # fmt: skip
+    return out
+
+
 def wald_estimate(
     estimate: float,
     se: float,
@@ -223,16 +325,26 @@ def wald_estimate(
     statistic: float,
     n: int,
     method: str,
+    exponent: int = 0,
+    measure: str = "difference",
 ) -> Estimate:
     """An :class:`Estimate` with the Wald interval ``estimate ± q se`` at every level.
 
     The p-value tests 0 with `statistic`: by t with `df` d.f., or normal when `df` is None.
+    `estimate` and `se` may be given in units of ``2**exponent`` (see ``_stable``): they are
+    multiplied back, and an EstimationError says so if a reported number leaves the float range.
     """
-    interval = partial(wald_interval, estimate, se, df)
+    from sparkus.metrics._stable import representable, unscale
+
+    representable((("the test statistic", statistic),))
+    interval = partial(scaled_wald_interval, estimate, se, df, exponent)
+    ci = interval(level)
+    estimate, se = unscale(estimate, exponent), unscale(se, exponent)
+    representable((("the estimate", estimate), ("its standard error", se)))
     return Estimate(
         estimate=estimate,
         se=se,
-        ci=interval(level),
+        ci=ci,
         level=level,
         pvalue=normal_pvalue(statistic) if df is None else t_pvalue(statistic, df),
         n=n,
@@ -240,6 +352,7 @@ def wald_estimate(
         statistic=statistic,
         df=df,
         ci_method="normal" if df is None else "t",
+        measure=measure,
         interval=interval,
     )
 

@@ -4,7 +4,11 @@ The design is given as parts (a column of ones, 1-D columns, 2-D blocks of colum
 assembled whole: rows are copied, a block of 8,192 at a time, into one reused buffer, so a fit
 on a million rows allocates no temporary the size of the design.
 
-The fit works on the shifted and scaled design. With an intercept, every other column and the
+The fit works on the shifted and scaled design. First every column and the outcome are divided
+by a power of two that puts their values below 1 (an exact division, undone on the coefficients
+and covariances at the end), so that no cross product of values near 1e308 overflows and none of
+subnormal values underflows; a coefficient that does not fit a double after all is refused,
+naming its column. With an intercept, every other column and the
 outcome are shifted by their means over the first block, so the cross-product matrix does not
 carry the squared condition number that raw columns with large means would give it; then each
 column is scaled to unit length. The Cholesky factorisation of that matrix, computed column by
@@ -31,6 +35,7 @@ import numpy as np
 
 from sparkus._checks import BoolArray, FloatArray, IntArray, rows_text
 from sparkus._errors import EstimationError
+from sparkus.metrics._stable import FLOAT_RANGE, common_scale
 
 CovType: TypeAlias = Literal["nonrobust", "HC0", "HC1", "HC2", "HC3", "CR1"]
 Part: TypeAlias = FloatArray | BoolArray | None
@@ -49,12 +54,13 @@ class LinearFit:
     """What a least-squares fit learned (internal; public results are built from it)."""
 
     params: FloatArray
+    se: FloatArray
     cov_params: FloatArray
     n: int
     df_resid: int
     df_inference: int
     n_clusters: int | None
-    ssr: float
+    ssr: float  # the sums of squares in the units of the scaled outcome (their ratio is R²)
     tss: float
 
 
@@ -63,8 +69,30 @@ def width(parts: Sequence[Part]) -> int:
     return sum(1 if part is None or part.ndim == 1 else part.shape[1] for part in parts)
 
 
-def _fill(parts: Sequence[Part], start: int, out: FloatArray) -> None:
-    """Copy rows ``start : start + len(out)`` of the design into `out`."""
+def column_exponents(parts: Sequence[Part]) -> IntArray:
+    """Each column's binary exponent: dividing by ``2**e`` puts its values below 1 (exactly).
+
+    0 for the column of ones, for 0/1 columns and for all-zero columns. The fit works on the
+    columns so divided, so that no cross product of values near 1e308 overflows and none of
+    subnormal values underflows; coefficients and covariances are multiplied back at the end.
+    """
+    out: list[int] = []
+    for part in parts:
+        if part is None or part.dtype == np.bool_:
+            out.extend([0] * (1 if part is None or part.ndim == 1 else part.shape[1]))
+            continue
+        tops = np.max(np.abs(part), axis=0) if len(part) else np.zeros(width((part,)))
+        out.extend(math.frexp(float(t))[1] for t in np.atleast_1d(tops))
+    return np.array(out, dtype=np.intp)
+
+
+def _fill(
+    parts: Sequence[Part], start: int, out: FloatArray, exponents: IntArray | None = None
+) -> None:
+    """Copy rows ``start : start + len(out)`` of the design into `out`.
+
+    Each column is divided by ``2**exponents[j]`` when `exponents` are given.
+    """
     stop = start + out.shape[0]
     j = 0
     for part in parts:
@@ -77,16 +105,22 @@ def _fill(parts: Sequence[Part], start: int, out: FloatArray) -> None:
         else:
             out[:, j : j + part.shape[1]] = part[start:stop]
             j += part.shape[1]
+    if exponents is not None and exponents.any():
+        np.ldexp(out, -exponents, out=out)
 
 
 def _row_blocks(
-    parts: Sequence[Part], n: int, shift: FloatArray, step: int = _BLOCK
+    parts: Sequence[Part],
+    n: int,
+    shift: FloatArray,
+    exponents: IntArray | None = None,
+    step: int = _BLOCK,
 ) -> Iterator[tuple[int, FloatArray]]:
     """``(start, rows - shift)`` for consecutive blocks of rows, in one reused buffer."""
     buffer = np.empty((min(step, n), len(shift)))
     for start in range(0, n, step):
         block = buffer[: min(step, n - start)]
-        _fill(parts, start, block)
+        _fill(parts, start, block, exponents)
         block -= shift
         yield start, block
 
@@ -173,19 +207,22 @@ def fit_ols(
     if n <= k:
         msg = f"{n} rows cannot fit {k} coefficients; at least {k + 1} rows are needed"
         raise EstimationError(msg)
+    # every column and the outcome below 1 in magnitude, by exact powers of two
+    exponents = column_exponents(parts)
+    y_exponent, (y,) = common_scale(y)
     shift = np.zeros(k)
     y_shift = 0.0
     if intercept is not None:
         # Any shift makes an exact reparametrisation; the means of the first block are close
         # enough to the column means to take their size out of the cross products.
         first = np.empty((min(_BLOCK, n), k))
-        _fill(parts, 0, first)
+        _fill(parts, 0, first, exponents)
         shift = first.mean(axis=0)
         shift[intercept] = 0.0
         y_shift = float(np.mean(y[: len(first)]))
     gram = np.zeros((k, k))
     xty = np.zeros(k)
-    for start, block in _row_blocks(parts, n, shift):
+    for start, block in _row_blocks(parts, n, shift, exponents):
         gram += block.T @ block
         xty += block.T @ (y[start : start + len(block)] - y_shift)
     length = np.sqrt(np.diag(gram))
@@ -202,7 +239,8 @@ def fit_ols(
         params[intercept] += y_shift - shift @ beta_s
 
     codes = None if clusters is None else clusters[0]
-    resid, meat = _residuals_and_meat(parts, y, shift, y_shift, beta_s, inverse, cov, codes)
+    resid, meat = _residuals_and_meat(parts, y, shift, y_shift, beta_s, inverse, cov, codes,
+                                      exponents)  # fmt: skip
     ssr = float(resid @ resid)
     tss = float(np.sum((y - np.mean(y)) ** 2)) if intercept is not None else float(y @ y)
     if ssr <= _PERFECT_FIT * tss:
@@ -224,8 +262,16 @@ def fit_ols(
         cov_s = inverse @ meat @ inverse
     cov_params = back @ cov_s @ back.T
     cov_params = (cov_params + cov_params.T) / 2.0
+    # back to the units of the data: β = β' 2**(ey - e_j), cov = cov' 2**(2 ey - e_j - e_k)
+    power = y_exponent - exponents
+    with np.errstate(over="ignore"):
+        se = np.ldexp(np.sqrt(np.diag(cov_params)), power)  # not the root of a subnormal
+        params = np.ldexp(params, power)
+        cov_params = np.ldexp(cov_params, power[:, np.newaxis] + power[np.newaxis, :])
+    _representable_fit(params, cov_params, names)
     return LinearFit(
         params=params,
+        se=se,
         cov_params=cov_params,
         n=n,
         df_resid=df_resid,
@@ -234,6 +280,29 @@ def fit_ols(
         ssr=ssr,
         tss=tss,
     )
+
+
+def _representable_fit(params: FloatArray, cov_params: FloatArray, names: Sequence[str]) -> None:
+    """EstimationError naming the first coefficient whose value or variance leaves the range.
+
+    A variance that underflows to 0 leaves it as surely as one that overflows: its standard
+    error would read 0 and its t statistic NaN.
+    """
+    variances = np.diag(cov_params)
+    bad = ~np.isfinite(params) | ~np.isfinite(variances) | ~(variances > 0)
+    what = ""
+    if bad.any():
+        j = int(np.flatnonzero(bad)[0])
+        what = f"the coefficient of `{names[j]}` or its variance"
+    elif not np.isfinite(cov_params).all():
+        j, k = (int(i) for i in np.argwhere(~np.isfinite(cov_params))[0])
+        what = f"the covariance of the coefficients of `{names[j]}` and `{names[k]}`"
+    if what:
+        msg = (
+            f"{what} is outside the range of double precision: {FLOAT_RANGE}; rescale that "
+            "column or the outcome"
+        )
+        raise EstimationError(msg)
 
 
 def _residuals_and_meat(
@@ -245,6 +314,7 @@ def _residuals_and_meat(
     inverse: FloatArray,
     cov: CovType,
     codes: IntArray | None,
+    exponents: IntArray,
 ) -> tuple[FloatArray, FloatArray]:
     """The residuals and the meat of the sandwich, in one pass over blocks of rows.
 
@@ -263,7 +333,7 @@ def _residuals_and_meat(
         size = int(codes.max()) + 1
         step = max(_BLOCK, size)
         sums = np.zeros(size * k)
-    for start, block in _row_blocks(parts, n, shift, step):
+    for start, block in _row_blocks(parts, n, shift, exponents, step):
         stop = start + len(block)
         e = (y[start:stop] - y_shift) - block @ beta
         resid[start:stop] = e

@@ -9,7 +9,8 @@ Spiegelhalter (2009).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from typing import Final, Literal
 
 import attrs
@@ -18,6 +19,7 @@ import numpy.typing as npt
 
 from sparkus._checks import (
     FloatArray,
+    as_array,
     check_choice,
     check_level,
     rows_text,
@@ -35,15 +37,21 @@ from sparkus.metrics._estimate import (
     t_pvalue,
     wald_interval,
 )
+from sparkus.metrics._pooling import (
+    Studies,
+    pool,
+    scale_studies,
+    squared_z,
+    tau2_dl,
+    tau2_reml,
+)
+from sparkus.metrics._rows import paired_rows
+from sparkus.metrics._stable import representable, unscale
 
 __all__ = ["MetaAnalysis", "fixed_effect", "random_effects"]
 
 Tau2Method = Literal["DL", "REML"]
 TAU2_METHODS: Final[tuple[Tau2Method, ...]] = ("DL", "REML")
-
-_REML_TOL: Final = 1e-12
-_REML_GRID: Final = 64
-"""Points of the grid on which the REML score is scanned for sign changes."""
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -223,7 +231,10 @@ def fixed_effect(
         If `labels` is not one string per study or `level` is not in (0, 1).
     EstimationError
         For fewer than two studies, mismatched lengths, missing or non-finite values, or a
-        variance that is not positive (the rows are named).
+        variance that is not positive (the rows are named); or when a result would leave the
+        range of a double (a z statistic or Q beyond 1.8e308: effects 1e154 standard errors
+        apart). Effects and variances anywhere in the float range are otherwise pooled exactly
+        (relative weights, effects scaled by a power of two).
 
     See Also
     --------
@@ -247,8 +258,9 @@ def fixed_effect(
     [0.462, 0.231, 0.308]
     """
     y, v, names, lvl = _meta_iv(effects, variances, labels, level)
-    w = 1.0 / v
-    return _result(y, v, names, lvl, w, tau2=0.0, method="fixed effect", hartung_knapp=False)
+    studies = scale_studies(y, v)
+    return _result(y, v, names, lvl, studies, tau2=0.0, method="fixed effect",
+                   hartung_knapp=False)  # fmt: skip
 
 
 def random_effects(
@@ -302,7 +314,9 @@ def random_effects(
     EstimationError
         For fewer than two studies, mismatched lengths, missing or non-finite values, a
         variance that is not positive (the rows are named), or a REML fit that does not
-        converge.
+        converge; or when a result would leave the range of a double (τ², H², Q or the z
+        statistic beyond 1.8e308). I², H² and τ² are computed from relative weights, so huge
+        or tiny variances give them exactly (H² was NaN for variances near 1e308).
 
     See Also
     --------
@@ -346,9 +360,10 @@ def random_effects(
     given: object = hartung_knapp
     if not isinstance(given, bool | np.bool_):
         raise schema_error("hartung_knapp", f"expected True or False, got {hartung_knapp!r}")
-    tau2 = _tau2_dl(y, v) if kind == "DL" else _tau2_reml(y, v)
+    studies = scale_studies(y, v)
+    tau2 = tau2_dl(studies) if kind == "DL" else tau2_reml(studies)
     name = f"random effects ({kind}){', Hartung-Knapp' if hartung_knapp else ''}"
-    return _result(y, v, names, lvl, 1.0 / (v + tau2), tau2=tau2, method=name,
+    return _result(y, v, names, lvl, studies, tau2=tau2, method=name,
                    hartung_knapp=bool(hartung_knapp))  # fmt: skip
 
 
@@ -360,6 +375,9 @@ def random_effects(
 def _meta_iv(
     effects: object, variances: object, labels: object, level: object
 ) -> tuple[FloatArray, FloatArray, tuple[str, ...], float]:
+    effects, variances, labels = paired_rows(
+        ("effects", effects), ("variances", variances), ("labels", labels)
+    )
     y = vector(effects, "effects")
     v = vector(variances, "variances")
     same_length(("effects", len(y)), ("variances", len(v)))
@@ -379,81 +397,22 @@ def _meta_iv(
     if labels is None:
         names = tuple(f"study {i + 1}" for i in range(k))
     else:
-        if isinstance(labels, str) or not isinstance(labels, Sequence | np.ndarray):
+        if isinstance(labels, str | bytes | Mapping) or not hasattr(labels, "__len__"):
             msg = f"expected a sequence of {k} study labels, got {type(labels).__name__}"
             raise schema_error("labels", msg)
-        names = tuple(str(x) for x in labels)
+        given = as_array(labels, "labels")
+        if given.ndim != 1:
+            msg = f"expected a 1-D sequence of {k} study labels, got shape {given.shape}"
+            raise schema_error("labels", msg)
+        names = tuple(str(x) for x in given.tolist())
         if len(names) != k:
             raise schema_error("labels", f"expected {k} labels, one per study, got {len(names)}")
     return y, v, names, check_level(level)
 
 
 # --------------------------------------------------------------------------------------------
-# Estimation
+# Estimation (in the scaled units of ``_pooling``)
 # --------------------------------------------------------------------------------------------
-
-
-def _tau2_dl(y: FloatArray, v: FloatArray) -> float:
-    """The DerSimonian-Laird moment estimate of τ², truncated at zero."""
-    w = 1.0 / v
-    sw = w.sum()
-    mu = (w * y).sum() / sw
-    q = float((w * (y - mu) ** 2).sum())
-    c = float(sw - (w**2).sum() / sw)
-    return max(0.0, (q - (len(y) - 1)) / c)
-
-
-def _reml_loglik(y: FloatArray, v: FloatArray, tau2: float) -> float:
-    """The restricted log-likelihood of τ², up to a constant."""
-    w = 1.0 / (v + tau2)
-    sw = w.sum()
-    mu = (w * y).sum() / sw
-    return float(-0.5 * (np.log(v + tau2).sum() + np.log(sw) + (w * (y - mu) ** 2).sum()))
-
-
-def _reml_score(y: FloatArray, v: FloatArray, tau2: FloatArray) -> FloatArray:
-    """Twice the derivative of the restricted log-likelihood at each τ² in `tau2`.
-
-    With ``P = W - w w' / sum(w)`` it is ``y'P²y - tr P``; vectorised over the τ² values.
-    """
-    w = 1.0 / (v[:, None] + tau2[None, :])
-    sw = w.sum(axis=0)
-    mu = (w * y[:, None]).sum(axis=0) / sw
-    py = w * (y[:, None] - mu)
-    return np.asarray((py**2).sum(axis=0) - (sw - (w**2).sum(axis=0) / sw), dtype=np.float64)
-
-
-def _tau2_reml(y: FloatArray, v: FloatArray) -> float:
-    """The REML estimate of τ², found as a root of the score, to machine precision.
-
-    The score is scanned on a grid from 0 to a τ² beyond which it is negative; each sign
-    change from + to - brackets a local maximum, refined by Brent's method. The estimate is the
-    candidate (0 included when the score is negative there) of highest restricted likelihood.
-    Unlike Fisher scoring, this cannot oscillate, and its answer does not depend on the order of
-    the studies beyond rounding.
-    """
-    from scipy import optimize
-
-    spread = float(np.var(y, ddof=1)) if len(y) > 1 else 0.0
-    upper = 10.0 * (spread + float(v.max())) + np.finfo(float).tiny
-    while _reml_score(y, v, np.array([upper]))[0] > 0:
-        upper *= 10.0
-    grid = np.concatenate([[0.0], np.geomspace(upper * 1e-12, upper, _REML_GRID)])
-    score = _reml_score(y, v, grid)
-    candidates = [0.0] if score[0] <= 0 else []
-    for i in np.flatnonzero((score[:-1] > 0) & (score[1:] <= 0)).tolist():
-        root = optimize.brentq(
-            lambda t: float(_reml_score(y, v, np.array([t]))[0]),
-            grid[i],
-            grid[i + 1],
-            xtol=_REML_TOL * max(grid[i + 1], 1e-300),
-            rtol=4 * np.finfo(float).eps,
-        )
-        candidates.append(float(root))
-    if not candidates:  # the score is positive up to `upper`, where it is negative: cannot be
-        msg = "the REML estimate of tau² could not be bracketed; use method='DL'"
-        raise EstimationError(msg)
-    return max(candidates, key=lambda t: _reml_loglik(y, v, t))
 
 
 def _result(
@@ -461,51 +420,67 @@ def _result(
     v: FloatArray,
     labels: tuple[str, ...],
     level: float,
-    w: FloatArray,
+    studies: Studies,
     *,
     tau2: float,
     method: str,
     hartung_knapp: bool,
 ) -> MetaAnalysis:
+    """The meta-analysis of `studies` (`y` and `v` as given) at the between-study `tau2`."""
     from scipy import stats
 
     k = len(y)
-    sw = float(w.sum())
-    estimate = float((w * y).sum() / sw)
+    fixed = pool(studies, 0.0)
+    p = fixed if tau2 == 0.0 else pool(studies, tau2)
     # Q and I² come from the fixed-effect weights, whatever the model
-    w_fe = 1.0 / v
-    mu_fe = (w_fe * y).sum() / w_fe.sum()
-    q = float((w_fe * (y - mu_fe) ** 2).sum())
+    q = squared_z(studies, fixed.mu, 0.0)
+    representable((("Cochran's Q", q),), "the effects are too far apart for their errors")
     q_pvalue = float(stats.chi2.sf(q, k - 1))
+    estimate = unscale(p.mu, studies.exponent)
     if hartung_knapp:
-        se = float(np.sqrt((w * (y - estimate) ** 2).sum() / ((k - 1) * sw)))
+        spread = float(p.w @ (studies.y - p.mu) ** 2)
+        se = unscale(math.sqrt(spread / ((k - 1) * p.sw)), studies.exponent)
         df: int | None = k - 1
     else:
-        se = float(1.0 / np.sqrt(sw))
+        se = p.inverse_root_sum()
         df = None
+    representable((("the pooled estimate", estimate), ("its standard error", se)))
     if not se > 0:
         msg = "the studies' effects are identical, so the Hartung-Knapp standard error is zero"
         raise EstimationError(msg)
     statistic = estimate / se
+    representable((("the test statistic", statistic),))
     pvalue = normal_pvalue(statistic) if df is None else t_pvalue(statistic, df)
+    prediction = None
     if method == "fixed effect":
         i2 = max(0.0, (q - (k - 1)) / q) if q > 0 else 0.0
         h2 = q / (k - 1)
-        prediction = None
     else:
-        # the typical within-study variance (Higgins & Thompson 2002), as metafor reports it
-        s2 = (k - 1) * w_fe.sum() / (w_fe.sum() ** 2 - (w_fe**2).sum())
-        i2 = tau2 / (tau2 + s2)
-        h2 = (tau2 + s2) / s2
-        prediction = None
+        # the typical within-study variance (Higgins & Thompson 2002), as metafor reports it:
+        # (k - 1) Σw / ((Σw)² - Σw²), in relative weights
+        s2 = (k - 1) * fixed.minimum() * fixed.sw / fixed.pairs if fixed.pairs > 0 else math.inf
+        i2 = tau2 / (tau2 + s2) if math.isfinite(s2) else 0.0
+        h2 = 1.0 + tau2 / s2
+        representable((("H² (tau² over the typical within-study variance)", h2),),
+                      "the variances are almost nothing beside tau²")  # fmt: skip
         if k >= 3:
-            half = critical_value(level, k - 2) * float(np.sqrt(tau2 + se**2))
+            half = critical_value(level, k - 2) * math.hypot(math.sqrt(tau2), se)
             prediction = ConfidenceInterval(estimate - half, estimate + half)
+            representable((("the lower prediction limit", prediction.low),
+                           ("the upper prediction limit", prediction.high)))  # fmt: skip
+    ci = wald_interval(estimate, se, df, level)
+    representable((("the lower confidence limit", ci.low),
+                   ("the upper confidence limit", ci.high)))  # fmt: skip
     half_study = critical_value(level) * np.sqrt(v)
+    with np.errstate(over="ignore"):
+        study_ci = np.column_stack([y - half_study, y + half_study])
+    if not np.isfinite(study_ci).all():
+        row = int(np.flatnonzero(~np.isfinite(study_ci).all(axis=1))[0])
+        representable(((f"the interval of study {row}", math.inf),))
     return MetaAnalysis(
         estimate=estimate,
         se=se,
-        ci=wald_interval(estimate, se, df, level),
+        ci=ci,
         level=level,
         statistic=statistic,
         pvalue=pvalue,
@@ -520,8 +495,8 @@ def _result(
         labels=labels,
         effects=frozen(y),
         variances=frozen(v),
-        study_ci=frozen(np.column_stack([y - half_study, y + half_study])),
-        weights=frozen(w / sw),
+        study_ci=frozen(study_ci),
+        weights=frozen(p.w / p.sw),
         method=method,
         hartung_knapp=hartung_knapp,
     )

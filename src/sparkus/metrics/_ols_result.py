@@ -13,6 +13,7 @@ import attrs
 import numpy as np
 
 from sparkus._checks import FloatArray, check_choice, check_level
+from sparkus._errors import EstimationError
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._estimate import (
     ConfidenceInterval,
@@ -22,6 +23,7 @@ from sparkus.metrics._estimate import (
     wald_interval,
 )
 from sparkus.metrics._linalg import CovType, LinearFit
+from sparkus.metrics._stable import FLOAT_RANGE
 
 __all__ = ["OLSResult", "ols_result", "term_estimate"]
 
@@ -120,7 +122,8 @@ class OLSResult(Result):
             If `name` is not one of `names` (they are listed).
         """
         index = self.names.index(check_choice(name, "name", self.names))
-        return term_estimate(self, index, f"OLS coefficient of `{name}` ({self.cov} SE)")
+        method = f"OLS coefficient of `{name}` ({self.cov} SE)"
+        return term_estimate(self, index, method, "coefficient")
 
     def confidence_interval(self, level: float = 0.95) -> FloatArray:
         """The confidence intervals of all coefficients at another `level`, shape (k, 2).
@@ -134,8 +137,25 @@ class OLSResult(Result):
         -------
         ndarray of float64, shape (k, 2)
             One row ``(low, high)`` per coefficient.
+
+        Raises
+        ------
+        SchemaError
+            If `level` is not strictly between 0 and 1.
+        EstimationError
+            If a limit at that level would leave the range of a double (about ±1.8e308).
         """
-        return _intervals(self.params, self.se, self.df, check_level(level))
+        value = check_level(level)
+        with np.errstate(over="ignore"):
+            out = _intervals(self.params, self.se, self.df, value)
+        if not np.isfinite(out).all():
+            row = int(np.flatnonzero(~np.isfinite(out).all(axis=1))[0])
+            msg = (
+                f"the confidence interval of `{self.names[row]}` at level {value:g} is outside "
+                f"the range of double precision: {FLOAT_RANGE}"
+            )
+            raise EstimationError(msg)
+        return out
 
     def _headline(self) -> str:
         return (
@@ -166,7 +186,10 @@ def _intervals(params: FloatArray, se: FloatArray, df: int, level: float) -> Flo
     return frozen(np.column_stack([params - q * se, params + q * se]))
 
 
-def term_estimate(result: OLSResult, index: int, method: str) -> Estimate:
+def term_estimate(
+    result: OLSResult, index: int, method: str, measure: str = "difference"
+) -> Estimate:
+    """One coefficient of `result` as an Estimate; `measure` says what it measures."""
     b, s = float(result.params[index]), float(result.se[index])
     interval = partial(wald_interval, b, s, result.df)
     return Estimate(
@@ -181,6 +204,7 @@ def term_estimate(result: OLSResult, index: int, method: str) -> Estimate:
         df=result.df,
         ci_method="t",
         n_clusters=result.n_clusters,
+        measure=measure,
         interval=interval,
     )
 
@@ -188,15 +212,25 @@ def term_estimate(result: OLSResult, index: int, method: str) -> Estimate:
 def ols_result(fit: LinearFit, names: tuple[str, ...], cov: CovType, level: float) -> OLSResult:
     from scipy import stats
 
-    se = np.sqrt(np.diag(fit.cov_params))
-    statistic = fit.params / se
+    se = fit.se
+    with np.errstate(over="ignore"):
+        statistic = fit.params / se
+        intervals = _intervals(fit.params, se, fit.df_inference, level)
+    for values, what in ((statistic, "t statistic"), (intervals, "confidence interval")):
+        rows = np.flatnonzero(~np.isfinite(values).reshape(len(names), -1).all(axis=1))
+        if len(rows):
+            msg = (
+                f"the {what} of `{names[int(rows[0])]}` is outside the range of double "
+                f"precision: {FLOAT_RANGE}"
+            )
+            raise EstimationError(msg)
     return OLSResult(
         names=names,
         params=frozen(fit.params),
         se=frozen(se),
         statistic=frozen(statistic),
         pvalue=frozen(2.0 * stats.t.sf(np.abs(statistic), fit.df_inference)),
-        ci=_intervals(fit.params, se, fit.df_inference, level),
+        ci=intervals,
         level=level,
         cov_params=frozen(fit.cov_params),
         cov=cov,

@@ -35,6 +35,7 @@ from sparkus._errors import EstimationError, SparkusWarning
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._estimate import frozen
 from sparkus.metrics._propensity import LogitFit, dot, fit_logit, times_rows
+from sparkus.metrics._rows import paired_rows
 
 __all__ = ["OverlapDiagnostics", "overlap"]
 
@@ -257,7 +258,8 @@ def _diagnostics(
     w1, w0 = _weights(p, tk, estimand)
     Zk = fit.design[1:]
     gap = times_rows(Zk, w1) / w1.sum() - times_rows(Zk, w0) / w0.sum()
-    after = gap * (fit.sd / first.sd) / sd  # back to the units of the first fit's scaling
+    # back to the units of the first fit's scaling (its columns' powers of two, then its SDs)
+    after = gap * np.ldexp(fit.sd / first.sd, fit.exponents - first.exponents) / sd
     ess1, ess0 = _ess(w1), _ess(w0)  # each is zero outside its group
     k1 = int(np.count_nonzero(tk))
     k0 = len(tk) - k1
@@ -312,6 +314,7 @@ def weighting_data(
     """The checks of every weighting door: options, then the arrays and their lengths."""
     kind = check_choice(estimand, "estimand", ESTIMANDS)
     cut = _trim_check(trim)
+    y, treated, X = paired_rows(("y", y), ("treated", treated), ("X", X))
     outcome = None if y is None else vector(y, "y", minimum=2)
     group = indicator(treated, "treated")
     values, labels = named_matrix(X, "X", names=cast("Sequence[str] | None", names))

@@ -80,7 +80,8 @@ def forest_plot(
     ImportError
         If matplotlib is not installed (install ``sparkus[plot]``).
     SchemaError
-        If `result_or_estimates` is neither a MetaAnalysis nor a mapping of estimates.
+        If `result_or_estimates` is neither a MetaAnalysis nor a mapping of estimates, `null`
+        is not None or a finite number, `prediction` is not a bool or `xlabel` not a str.
 
     See Also
     --------
@@ -100,6 +101,16 @@ def forest_plot(
     ['Lyon', 'Porto', 'Turin', 'random effects (REML)']
     >>> plt.close(fig)
     """
+    problems: list[Problem] = []
+    line = None if null is None else check_number(null, "null", problems=problems)
+    flag: object = prediction
+    if not isinstance(flag, bool):
+        problems.append(Problem(("prediction",), f"expected True or False, got {flag!r}"))
+    label: object = xlabel
+    if not isinstance(label, str):
+        problems.append(Problem(("xlabel",), f"expected a str, got {type(label).__name__}"))
+    if problems:
+        raise SchemaError(problems)
     given: object = result_or_estimates
     if not isinstance(given, MetaAnalysis | Mapping):
         msg = (
@@ -112,8 +123,8 @@ def forest_plot(
         _forest_meta(axes, given, prediction=prediction)
     else:
         _forest_estimates(axes, given)
-    if null is not None:
-        axes.axvline(float(null), color=GREY, linestyle="--", linewidth=1, zorder=0)
+    if line is not None:
+        axes.axvline(line, color=GREY, linestyle="--", linewidth=1, zorder=0)
     axes.set_xlabel(xlabel)
     return axes
 
@@ -237,7 +248,7 @@ def balance_plot(
     ['tenure', 'level', 'age']
     >>> plt.close(fig)
     """
-    names, before, after = _balance_iv(diagnostics, threshold)
+    names, before, after = _balance_iv(diagnostics, threshold, absolute)
     axes = axes_or_current(ax, "balance_plot")
     if absolute:
         before, after = np.abs(before), np.abs(after)
@@ -259,7 +270,7 @@ def balance_plot(
 
 
 def _balance_iv(
-    diagnostics: object, threshold: object
+    diagnostics: object, threshold: object, absolute: object = True
 ) -> tuple[tuple[str, ...], np.ndarray[Any, np.dtype[np.float64]],
            np.ndarray[Any, np.dtype[np.float64]]]:  # fmt: skip
     missing = [a for a in ("covariates", "smd_before", "smd_after") if not hasattr(diagnostics, a)]
@@ -286,6 +297,8 @@ def _balance_iv(
         arrays.append(array)
     check_number(threshold, "threshold", low=0.0, low_open=True, what="a positive number",
                  problems=problems)  # fmt: skip
+    if not isinstance(absolute, bool):
+        problems.append(Problem(("absolute",), f"expected True or False, got {absolute!r}"))
     if problems:
         raise SchemaError(problems)
     return names, arrays[0], arrays[1]

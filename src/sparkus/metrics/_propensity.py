@@ -38,6 +38,7 @@ import numpy.typing as npt
 from sparkus._checks import (
     BoolArray,
     FloatArray,
+    IntArray,
     check_number,
     indicator,
     named_matrix,
@@ -47,6 +48,9 @@ from sparkus._checks import (
 )
 from sparkus._errors import EstimationError, NotFittedError
 from sparkus.metrics._linalg import checked_cholesky
+from sparkus.metrics._rows import as_table, paired_rows
+from sparkus.metrics._sizes import MAX_ITER, check_count
+from sparkus.metrics._stable import FLOAT_RANGE
 
 __all__ = ["PropensityModel"]
 
@@ -60,6 +64,8 @@ _WARM_ROWS: Final = 20_000
 _WARM_MIN: Final = 100_000
 _BLOCK: Final = 4096
 """Rows per block when the design is laid out by columns (the blocks stay in cache)."""
+_MIN_TOL: Final = 1e-14
+"""The smallest step tolerance: steps shorter than rounding cannot be asked for."""
 _CONTRACTION: Final = 0.01
 """A step with an earlier Hessian is kept only if it is at most this share of the last step."""
 
@@ -69,7 +75,8 @@ class LogitFit:
     """A fitted propensity model (internal; the estimators of ``_weighting`` use it).
 
     `design` is the centred and scaled design stored by columns, shape ``(k + 1, n)``: a row of
-    ones first, then each covariate as a row (so that every pass over the data reads contiguous
+    ones first, then each covariate (divided by ``2**exponents``, then centred on `mean` and
+    divided by `sd`) as a row (so that every pass over the data reads contiguous
     memory); `hessian` is ``design W design' / n`` at the optimum, the average Fisher
     information in those coordinates, which the stacked standard errors of the weighting
     estimators need.
@@ -81,6 +88,7 @@ class LogitFit:
     design: FloatArray
     mean: FloatArray
     sd: FloatArray
+    exponents: IntArray
     hessian: FloatArray
     n_iter: int
 
@@ -94,19 +102,26 @@ def _expit(eta: FloatArray) -> FloatArray:
     return out
 
 
-def design_check(X: FloatArray, names: Sequence[str]) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """``[1, (X - mean) / scale]`` by columns (shape (k + 1, n)), the mean and the scale.
+def design_check(
+    X: FloatArray, names: Sequence[str]
+) -> tuple[FloatArray, FloatArray, FloatArray, IntArray]:
+    """The design ``[1, (X 2**-e - mean) / scale]`` by columns, with its mean, scale and ``e``.
 
-    An error names linearly dependent columns.
+    The design has shape (k + 1, n). Each column is first divided by a power of two that puts its values below 1 (exact), so
+    that neither its mean nor its cross products overflow for values near 1e308 or underflow
+    for subnormal ones. An error names linearly dependent columns.
     """
     n, k = X.shape
-    mean = np.einsum("ij->j", X) / n  # numpy's loop: X.mean(axis=0) is slower, BLAS threaded
+    tops = np.maximum(np.abs(X.max(axis=0)), np.abs(X.min(axis=0)))
+    exponents = np.array([math.frexp(float(t))[1] for t in tops], dtype=np.intp)
     design = np.empty((k + 1, n))
     design[0] = 1.0
-    column = mean[:, np.newaxis]
+    shift = -exponents[:, np.newaxis]
     for start in range(0, n, _BLOCK):  # the transposition in cache-sized blocks
         stop = min(start + _BLOCK, n)
-        np.subtract(X[start:stop].T, column, out=design[1:, start:stop])
+        np.ldexp(X[start:stop].T, shift, out=design[1:, start:stop])
+    mean = np.einsum("ij->i", design[1:]) / n  # numpy's loop: .mean is slower, BLAS threaded
+    design[1:] -= mean[:, np.newaxis]
     gram = design @ design.T  # one symmetric rank-k update
     length = np.sqrt(np.diag(gram)[1:])
     # the rank check of the least-squares core, on the unit-diagonal cross products
@@ -118,7 +133,7 @@ def design_check(X: FloatArray, names: Sequence[str]) -> tuple[FloatArray, Float
     )  # fmt: skip
     sd = length / math.sqrt(n)
     design[1:] /= sd[:, np.newaxis]
-    return design, mean, sd
+    return design, mean, sd, exponents
 
 
 def dot(a: FloatArray, b: FloatArray) -> float:
@@ -278,7 +293,7 @@ def fit_logit(
         k = X.shape[1] + 1
         msg = f"{n} rows cannot fit a propensity model with {k} coefficients; at least {k + 1} are needed"
         raise EstimationError(msg)
-    design, mean, sd = design_check(X, names)
+    design, mean, sd, exponents = design_check(X, names)
     t = treated.astype(np.float64)
     share = count / n
     start = np.zeros(len(design))
@@ -303,14 +318,24 @@ def fit_logit(
             )
             raise EstimationError(msg)
         raise _separation_error(p, treated)
-    coef = beta[1:] / sd
+    scaled = beta[1:] / sd  # per unit of the columns divided by 2**exponents
+    with np.errstate(over="ignore"):
+        coef = np.ldexp(scaled, -exponents)
+    if not np.isfinite(coef).all():
+        j = int(np.flatnonzero(~np.isfinite(coef))[0])
+        msg = (
+            f"the propensity coefficient of `{names[j]}` is beyond the range of double "
+            f"precision: {FLOAT_RANGE}; rescale that column"
+        )
+        raise EstimationError(msg)
     return LogitFit(
-        intercept=float(beta[0] - coef @ mean),
+        intercept=float(beta[0] - scaled @ mean),
         coef=coef,
         propensity=p,
         design=design,
         mean=mean,
         sd=sd,
+        exponents=exponents,
         hessian=hessian / n,
         n_iter=total,
     )
@@ -329,9 +354,10 @@ class PropensityModel:
     ----------
     tol : float, default 1e-8
         Newton stops once no coefficient (in the scaled coordinates) moves by more than this;
-        convergence is quadratic, so the last step leaves an error far below `tol`.
+        convergence is quadratic, so the last step leaves an error far below `tol`. At least
+        1e-14 (rounding moves the coefficients by about that much).
     max_iter : int, default 100
-        The most Newton steps.
+        The most Newton steps, from 1 to 10,000.
 
     Attributes
     ----------
@@ -409,12 +435,15 @@ class PropensityModel:
             separate the groups, so that fitted propensities reach 0 or 1 (no overlap); or
             Newton does not converge.
         SchemaError
-            If `treated` is not 0/1, or an option is invalid.
+            If `treated` is not 0/1, or an option is invalid (`max_iter` beyond 10,000
+            included).
         """
-        tol = check_number(self.tol, "tol", low=0.0, low_open=True, what="a positive number")
-        max_iter = int(check_number(self.max_iter, "max_iter", low=1, integer=True))
-        design, labels = named_matrix(X, "X", names=names)
-        group = indicator(treated, "treated")
+        tol = check_number(self.tol, "tol", low=_MIN_TOL, what="a step tolerance")
+        max_iter = check_count(self.max_iter, "max_iter", low=1, high=MAX_ITER,
+                               why="each step is a pass over the data")  # fmt: skip
+        table, given = paired_rows(("X", X), ("treated", treated))
+        design, labels = named_matrix(table, "X", names=names)
+        group = indicator(given, "treated")
         same_length(("X", design.shape[0]), ("treated", len(group)))
         fit = fit_logit(design, group, labels, tol=tol, max_iter=max_iter)
         self.coef_ = fit.coef
@@ -453,19 +482,30 @@ class PropensityModel:
         SchemaError
             If `X` does not have the columns the model was fitted on.
         EstimationError
-            If `X` holds a missing value (the rows are named).
+            If `X` holds a missing value (the rows are named), or values so large that the
+            linear predictor overflows to inf - inf.
         """
         if not self._fitted:
             msg = "this PropensityModel is not fitted yet; call fit(X, treated) first"
             raise NotFittedError(msg)
-        values, labels = named_matrix(X, "X", names=names)
+        table = as_table(X)
+        values, labels = named_matrix(table, "X", names=names)
         if values.shape[1] != self.n_features_in_:
             msg = f"expected {self.n_features_in_} columns, as in fit, got {values.shape[1]}"
             raise schema_error("X", msg)
         if (
-            names is not None or callable(getattr(X, "keys", None))
+            names is not None or callable(getattr(table, "keys", None))
         ) and labels != self.feature_names_in_:
             msg = f"expected the columns {list(self.feature_names_in_)} (as in fit), got {list(labels)}"
             raise schema_error("X", msg)
-        p = _expit(self.intercept_ + values @ self.coef_)
+        with np.errstate(over="ignore", invalid="ignore"):
+            eta = self.intercept_ + values @ self.coef_
+        bad = np.isnan(eta)  # +-inf is a propensity of 1 or 0; NaN is inf - inf
+        if bad.any():
+            msg = (
+                f"covariates times coefficients overflow in {rows_text(np.flatnonzero(bad))} "
+                f"(values near 1e308 of opposite effects): {FLOAT_RANGE}"
+            )
+            raise EstimationError(msg)
+        p = _expit(eta)
         return np.column_stack([1.0 - p, p])

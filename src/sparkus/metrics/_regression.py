@@ -34,6 +34,8 @@ from sparkus._errors import EstimationError, SparkusWarning
 from sparkus.metrics._estimate import Estimate
 from sparkus.metrics._linalg import COV_TYPES, CovType, Part, fit_ols
 from sparkus.metrics._ols_result import OLSResult, ols_result, term_estimate
+from sparkus.metrics._rows import paired_rows
+from sparkus.metrics._stable import constant
 
 __all__ = ["ancova", "did", "ols"]
 
@@ -85,7 +87,7 @@ def _clusters_check(clusters: object, n: int, stacklevel: int) -> _Clusters | No
 def outcome_check(y: object, name: str) -> FloatArray:
     """The outcome as a vector of at least two values that are not all the same."""
     values = vector(y, name, minimum=2)
-    if np.ptp(values) == 0.0:
+    if constant(values):
         raise EstimationError(f"`{name}` is constant: zero variance, nothing to explain")
     return values
 
@@ -169,6 +171,7 @@ def _ols_iv(
     kind = _cov_check(cov, clusters)
     if not isinstance(intercept, bool):
         raise schema_error("intercept", f"expected True or False, got {intercept!r}")
+    y, X, clusters = paired_rows(("y", y), ("X", X), ("clusters", clusters))
     outcome = vector(y, "y", minimum=2)
     design, labels = named_matrix(X, "X", names=cast("Sequence[str] | None", names))
     same_length(("y", len(outcome)), ("X", design.shape[0]))
@@ -275,6 +278,10 @@ def _ancova_iv(
     post: object, pre: object, treated: object, covariates: object, cov: object,
     clusters: object, level: object,
 ) -> tuple[_Effect, FloatArray, BoolArray, _Clusters | None]:  # fmt: skip
+    post, pre, treated, covariates, clusters = paired_rows(
+        ("post", post), ("pre", pre), ("treated", treated), ("covariates", covariates),
+        ("clusters", clusters),
+    )  # fmt: skip
     columns = (("pre", pre, False), ("treated", treated, True))
     effect = _effect_iv("post", post, columns, covariates, _ANCOVA_TERMS, cov, clusters, level)
     baseline, group = effect.columns
@@ -387,6 +394,10 @@ def _did_iv(
     y: object, treated: object, post: object, covariates: object, clusters: object,
     cov: object, level: object,
 ) -> tuple[FloatArray, tuple[Part, ...], tuple[str, ...], CovType, _Clusters | None, float]:  # fmt: skip
+    y, treated, post, covariates, clusters = paired_rows(
+        ("y", y), ("treated", treated), ("post", post), ("covariates", covariates),
+        ("clusters", clusters),
+    )  # fmt: skip
     columns = (("treated", treated, True), ("post", post, True))
     effect = _effect_iv("y", y, columns, covariates, _DID_TERMS, cov, clusters, level)
     group, after = (cast(BoolArray, column) for column in effect.columns)

@@ -17,9 +17,10 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import FloatArray, IntArray, schema_error
+from sparkus._checks import FloatArray, IntArray, describe, schema_error
 from sparkus._errors import EstimationError
 from sparkus.metrics._estimate import ConfidenceInterval
+from sparkus.metrics._stable import constant
 
 __all__ = [
     "BATCH_ELEMENTS",
@@ -78,11 +79,29 @@ class Group:
 # --------------------------------------------------------------------------------------------
 
 
+def _call(stat: Statistic, *arrays: npt.NDArray[Any], **options: Any) -> FloatArray:
+    """The caller's statistic on `arrays`, as float64.
+
+    What it raises, or a value that is not numbers, is a SchemaError naming `statistic`, with
+    its own exception chained.
+    """
+    try:
+        value = stat(*arrays, **options)
+    except Exception as exc:  # the caller's code: any failure is named, never passed bare
+        msg = f"raised {type(exc).__name__}: {exc}; the statistic must accept the samples"
+        raise schema_error("statistic", msg) from exc
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        msg = f"returned {describe(value)}, not a number; it must return one number"
+        raise schema_error("statistic", msg) from None
+
+
 def evaluate(stat: Statistic, arrays: Sequence[npt.NDArray[Any]], vectorized: bool,
               b: int) -> FloatArray:  # fmt: skip
     """The statistic on `b` resamples; ``arrays[j]`` holds sample j's, shape (b, n_j)."""
     if vectorized:
-        out = np.asarray(stat(*arrays, axis=-1), dtype=np.float64)
+        out = _call(stat, *arrays, axis=-1)
         if out.size != b or (out.ndim > 1 and out.shape[0] != b):
             shapes = ", ".join(str(a.shape) for a in arrays)
             msg = (
@@ -94,7 +113,7 @@ def evaluate(stat: Statistic, arrays: Sequence[npt.NDArray[Any]], vectorized: bo
         return out.reshape(b)
     out = np.empty(b)
     for i in range(b):
-        value = np.asarray(stat(*(a[i] for a in arrays)), dtype=np.float64)
+        value = _call(stat, *(a[i] for a in arrays))
         if value.size != 1:
             msg = f"returned {value.size} numbers (shape {value.shape}); it must return one"
             raise schema_error("statistic", msg)
@@ -164,7 +183,7 @@ def bias_correction(distribution: FloatArray, estimate: float) -> float:
     from scipy import special
 
     b = len(distribution)
-    if np.ptp(distribution) == 0.0:
+    if constant(distribution):
         msg = (
             "the bootstrap distribution is degenerate: every resample gives the same value "
             f"({distribution[0]:g}), so the BCa interval is undefined; use method='percentile'"

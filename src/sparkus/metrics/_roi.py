@@ -22,11 +22,12 @@ from typing import Any, Final, cast
 import attrs
 import numpy as np
 
-from sparkus._checks import check_level, check_number, check_rng
-from sparkus._errors import Problem, SchemaError
+from sparkus._checks import check_level, check_rng
+from sparkus._errors import EstimationError, Problem, SchemaError
 from sparkus._results import Result, Table, to_jsonable
 from sparkus.metrics._estimate import ConfidenceInterval
 from sparkus.metrics._roi_items import Benefit, Cost
+from sparkus.metrics._sizes import MAX_DRAW_CELLS, MAX_DRAWS, check_count
 
 __all__ = ["ROIResult", "roi"]
 
@@ -266,34 +267,63 @@ def _roi_iv(
     if not items:
         msg = "is empty; give at least one Benefit (one with improvement=None counts as 0)"
         raise SchemaError([Problem(("benefits",), msg)])
-    total = math.fsum(c.amount for c in loaded)
+    total = _total((c.amount for c in loaded), "costs")
     if total <= 0:
         msg = (
             "add up to 0, so the ROI is undefined; list every cost of the program, fully "
             "loaded (fees, administration, participants' time)"
         )
         raise SchemaError([Problem(("costs",), msg)])
-    draws = int(check_number(n_draws, "n_draws", low=_MIN_DRAWS, integer=True))
+    most = min(MAX_DRAWS, MAX_DRAW_CELLS // len(items))
+    why = (
+        f"at most {MAX_DRAWS:,}, and draws x benefits at most {MAX_DRAW_CELLS:,}: the draws "
+        "are held in memory"
+    )
+    draws = check_count(n_draws, "n_draws", low=_MIN_DRAWS, high=most, why=why)
     generator = check_rng(rng)
     if not isinstance(currency, str):
         raise SchemaError([Problem(("currency",), f"expected a str, got {currency!r}")])
     return items, loaded, value, draws, generator, currency
 
 
+def _total(amounts: Iterable[float], name: str) -> float:
+    """The exact sum of `amounts`; a SchemaError naming `name` if it exceeds a double."""
+    try:
+        total = math.fsum(amounts)
+    except OverflowError:
+        total = math.inf
+    if not math.isfinite(total):
+        msg = "add up to more than the largest number a double holds (1.8e308); use larger units"
+        raise SchemaError([Problem((name,), msg)])
+    return total
+
+
 def _draws(benefits: tuple[Benefit, ...], n_draws: int, rng: np.random.Generator) -> Any:
-    """Monte Carlo draws of the total counted benefit, shape (n_draws,)."""
+    """Monte Carlo draws of the total counted benefit, shape (n_draws,).
+
+    An EstimationError when a draw leaves the range of a double (a standard error so large
+    that improvement ± a few errors, times count and value, exceeds 1.8e308).
+    """
     z = rng.standard_normal((n_draws, len(benefits)))
     total = np.zeros(n_draws)
-    for j, b in enumerate(benefits):
-        if b.improvement is None:
-            continue
-        improvement = b.improvement + b.se * z[:, j]
-        if b.value_range is not None and b.value_range[0] < b.value_range[1]:
-            low, high = b.value_range
-            value: Any = rng.triangular(low, b.value, high, size=n_draws)
-        else:
-            value = b.value
-        total += improvement * value * (b.count * b.isolation * b.confidence)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for j, b in enumerate(benefits):
+            if b.improvement is None:
+                continue
+            improvement = b.improvement + b.se * z[:, j]
+            if b.value_range is not None and b.value_range[0] < b.value_range[1]:
+                low, high = b.value_range
+                value: Any = rng.triangular(low, b.value, high, size=n_draws)
+            else:
+                value = b.value
+            total += improvement * value * (b.count * b.isolation * b.confidence)
+    if not np.isfinite(total).all():
+        msg = (
+            "the Monte Carlo draws of the benefits exceed the largest number a double holds "
+            "(1.8e308): a standard error or value range so large that the improvement times "
+            "count and value leaves the range; state them in larger units"
+        )
+        raise EstimationError(msg)
     return total
 
 
@@ -332,7 +362,8 @@ def roi(
     level : float, default 0.95
         The level of the intervals.
     n_draws : int, default 10000
-        The number of Monte Carlo draws (at least 100). The Monte Carlo error of a 95% bound
+        The number of Monte Carlo draws: at least 100, at most 10,000,000, and at most
+        33,554,432 divided by the number of benefits. The Monte Carlo error of a 95% bound
         is about ``0.02 / sqrt(n_draws / 10000)`` of the spread of the ROI.
     rng : int or numpy.random.Generator, optional
         The source of randomness; a seed makes the interval exactly reproducible.
@@ -348,8 +379,12 @@ def roi(
     Raises
     ------
     SchemaError
-        If a benefit or cost is of the wrong type, the costs add up to 0, or an option is out
-        of range. A :class:`Benefit` or :class:`Cost` with a negative amount, a NaN, or an
+        If a benefit or cost is of the wrong type, the costs add up to 0 (or beyond 1.8e308),
+        or an option is out of range (`n_draws` beyond its limit is refused before anything
+        is allocated).
+    EstimationError
+        If a figure would leave the range of a double: costs tiny beside the benefits, or
+        standard errors so large that the Monte Carlo draws overflow. A :class:`Benefit` or :class:`Cost` with a negative amount, a NaN, or an
         isolation or confidence outside ``[0, 1]`` is refused when it is made.
 
     Notes
@@ -389,8 +424,8 @@ def roi(
     items, loaded, value, draws, generator, cur = _roi_iv(
         benefits, costs, level, n_draws, rng, currency
     )
-    benefit = math.fsum(b.counted_value for b in items)
-    cost = math.fsum(c.amount for c in loaded)
+    benefit = _total((b.counted_value for b in items), "benefits")
+    cost = _total((c.amount for c in loaded), "costs")
     sample = _draws(items, draws, generator)
     tails = [(1.0 - value) / 2.0, (1.0 + value) / 2.0]
     low, high = (float(q) for q in np.quantile(sample, tails))
@@ -399,6 +434,20 @@ def roi(
         low = high = benefit  # no stated uncertainty: no rounding noise in the last digits
         covered = float(benefit >= cost)
     net = ConfidenceInterval(low - cost, high - cost)
+    with np.errstate(over="ignore"):
+        figures = (
+            ("the net benefit", benefit - cost), ("the benefit-cost ratio", benefit / cost),
+            ("the ROI", (benefit - cost) / cost * 100.0),
+            ("the interval of the net benefit", net.low), ("", net.high),
+            ("the interval of the ROI", net.low / cost * 100.0), ("", net.high / cost * 100.0),
+        )  # fmt: skip
+    for what, number in figures:
+        if not math.isfinite(number):
+            msg = (
+                f"{what or 'an interval limit'} exceeds the largest number a double holds "
+                "(1.8e308): the costs are tiny beside the benefits; state both in the same units"
+            )
+            raise EstimationError(msg)
     return ROIResult(
         benefits=items,
         costs=loaded,

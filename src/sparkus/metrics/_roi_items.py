@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias, cast, get_args
+from typing import Any, Final, Literal, TypeAlias, cast, get_args
 
 import attrs
 import numpy as np
 
 from sparkus._errors import Problem, SchemaError
-
-if TYPE_CHECKING:
-    from sparkus.metrics._estimate import Estimate
+from sparkus.metrics._estimate import Estimate
 
 __all__ = ["Benefit", "Cost"]
 
@@ -164,6 +162,13 @@ class Benefit:
     note : str, default ""
         Where the figures come from, for the reader of the summary.
 
+    Raises
+    ------
+    SchemaError
+        For a field that is missing or not finite, a negative value, count or standard error,
+        a factor outside ``[0, 1]``, or an ``improvement x count x value`` beyond the range of
+        a double; the field is named.
+
     Examples
     --------
     >>> from sparkus.metrics import Benefit
@@ -185,6 +190,15 @@ class Benefit:
     )
     unit: str = attrs.field(default="", validator=_text)
     note: str = attrs.field(default="", validator=_text)
+
+    def __attrs_post_init__(self) -> None:
+        if not math.isfinite(self.gross_value):
+            msg = (
+                f"improvement x count x value = {self.improvement:g} x {self.count:g} x "
+                f"{self.value:g} exceeds the largest number a double holds (1.8e308); state "
+                "the improvement in larger units (thousands, say)"
+            )
+            raise SchemaError([Problem(("improvement",), msg)])
 
     @classmethod
     def from_estimate(
@@ -220,7 +234,17 @@ class Benefit:
         -------
         Benefit
             With ``improvement = estimate.estimate`` and ``se = estimate.se``.
+
+        Raises
+        ------
+        SchemaError
+            If `estimate` is not an :class:`Estimate`, or a field is invalid (as for
+            :class:`Benefit`).
         """
+        given: object = estimate
+        if not isinstance(given, Estimate):
+            msg = f"expected an Estimate (from ancova, aipw, ...), got {type(given).__name__}"
+            raise SchemaError([Problem(("estimate",), msg)])
         default_note = f"{estimate.method}, n={estimate.n}"
         return cls(
             name=name,
@@ -316,6 +340,12 @@ class Cost:
                 msg = f"expected a number of at least 0, got {factor!r}"
                 raise SchemaError([Problem((key,), msg)])
         amount = float(people) * float(hours) * float(hourly_cost)
+        if not math.isfinite(amount):
+            msg = (
+                f"people x hours x hourly_cost = {float(people):g} x {float(hours):g} x "
+                f"{float(hourly_cost):g} exceeds the largest number a double holds (1.8e308)"
+            )
+            raise SchemaError([Problem(("people",), msg)])
         note = (
             f"{float(people):,.6g} people x {float(hours):,.4g} h x {float(hourly_cost):,.6g} "
             "per hour"

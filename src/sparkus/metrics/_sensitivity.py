@@ -1,7 +1,8 @@
-"""Sensitivity to hidden confounding: the E-value and the robustness value.
+"""Sensitivity to hidden confounding on the risk-ratio scale: the E-value.
 
-Both answer the question a sceptical reader asks of an observational estimate: how strong would
-an unmeasured confounder have to be to explain the effect away?
+It answers the question a sceptical reader asks of an observational estimate: how strong would
+an unmeasured confounder have to be to explain the effect away? (The robustness value, beside it
+in ``_robustness``, asks the same of a regression coefficient.)
 
 **E-value** (VanderWeele & Ding 2017): the minimum strength of association, on the risk-ratio
 scale, that a confounder would need with both the treatment and the outcome, beyond the
@@ -9,36 +10,31 @@ measured covariates, to move the estimate (or its confidence limit nearest the n
 For ``RR >= 1`` it is ``RR + √(RR (RR - 1))``; for ``RR < 1``, the same of ``1 / RR``. Other
 measures are first converted to an approximate risk ratio (VanderWeele & Ding 2017, Table 2;
 VanderWeele 2017 for the square root of a common odds ratio).
-
-**Robustness value** (Cinelli & Hazlett 2020): for a regression coefficient, the partial R²
-that a confounder would need with both the treatment and the outcome (given the covariates)
-to reduce the estimate by ``100 q %`` (``RV_q``), or to make it no longer significant at
-level ``alpha`` after that reduction (``RV_{q,alpha}``). Beside it, the partial R² of the treatment
-with the outcome, ``R²_{Y~D|X} = t² / (t² + df)``: a confounder that explained all the residual
-variance of the outcome would still need to explain this share of the treatment's to bring the
-estimate to zero (the "extreme scenario"). All three follow from the classical t statistic and
-its residual degrees of freedom alone.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, Final, Literal, Self, TypeAlias
+from typing import Final, Literal, TypeAlias, cast
 
 import attrs
+import numpy as np
 
 from sparkus._checks import check_choice, check_number, schema_error
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._estimate import ConfidenceInterval, Estimate
-from sparkus.metrics._ols_result import OLSResult
 
-__all__ = ["EValue", "RobustnessValue", "e_value", "robustness_value"]
+__all__ = ["EValue", "e_value"]
 
 Measure: TypeAlias = Literal["RR", "OR", "HR", "SMD"]
 MEASURES: Final[tuple[Measure, ...]] = ("RR", "OR", "HR", "SMD")
+_MAX_RR: Final = float(np.finfo(float).max) / 2.0
+"""The E-value of a risk ratio is below twice the ratio: it fits a double up to here."""
 _SMD_TO_LOG_RR: Final = 0.91
 """``log RR ≈ 0.91 d`` (VanderWeele & Ding 2017, from Hasselblad & Hedges 1995: π / √3 ≈ 1.81
 maps d to a log odds ratio, and half of that log odds ratio, as for a common outcome)."""
+_MAX_SMD: Final = math.log(_MAX_RR) / _SMD_TO_LOG_RR
+"""The largest |d| whose E-value fits a double."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -119,8 +115,9 @@ class EValue(Result):
 
 
 def _e(rr: float) -> float:
-    rr = rr if rr >= 1.0 else 1.0 / rr
-    return rr + math.sqrt(rr * (rr - 1.0))
+    """``RR + √(RR (RR - 1))`` of RR or 1/RR, whichever is at least 1 (no product overflows)."""
+    r = rr if rr >= 1.0 else 1.0 / rr
+    return r + math.sqrt(r) * math.sqrt(r - 1.0)
 
 
 def _to_risk_ratio(value: float, measure: Measure, common: bool) -> float:
@@ -132,9 +129,13 @@ def _to_risk_ratio(value: float, measure: Measure, common: bool) -> float:
         return value
     if measure == "OR":
         return math.sqrt(value)
-    return float((1.0 - 0.5 ** math.sqrt(value)) / (1.0 - 0.5 ** math.sqrt(1.0 / value)))
+    # (1 - 0.5^√HR) / (1 - 0.5^√(1/HR)), each 1 - 0.5^x as -expm1(x log 0.5): no digits lost
+    root = math.sqrt(value)
+    half = math.log(0.5)
+    return float(math.expm1(root * half) / math.expm1(half / root))
 
 
+_SMD_NOTE: Final = "RR ≈ exp(0.91 d), VanderWeele & Ding 2017"
 _CONVERSIONS: Final = {
     ("RR", False): "a risk ratio, used as it is",
     ("RR", True): "a risk ratio, used as it is",
@@ -142,28 +143,89 @@ _CONVERSIONS: Final = {
     ("OR", True): "an odds ratio of a common outcome: RR ≈ √OR",
     ("HR", False): "a hazard ratio of a rare outcome (under 15%): RR ≈ HR",
     ("HR", True): "a hazard ratio of a common outcome: RR ≈ (1 - 0.5^√HR) / (1 - 0.5^√(1/HR))",
-    ("SMD", False): "a standardised mean difference d: RR ≈ exp(0.91 d)",
-    ("SMD", True): "a standardised mean difference d: RR ≈ exp(0.91 d)",
+    ("SMD", False): f"a standardised mean difference d, converted as asked: {_SMD_NOTE}",
+    ("SMD", True): f"a standardised mean difference d, converted as asked: {_SMD_NOTE}",
 }
+_WHAT: Final = {
+    "SMD": "a standardised mean difference",
+    "RR": "a risk ratio",
+    "OR": "an odds ratio",
+    "HR": "a hazard ratio",
+    "difference": "a difference on the outcome's own scale",
+    "coefficient": "a regression coefficient on the outcome's own scale",
+    "ICC": "an intra-class correlation",
+}
+
+
+def _estimate_measure(given: Estimate, measure: object) -> Measure:
+    """The measure of an Estimate: the one it carries, and the one asked for, must agree.
+
+    An SMD is converted only when asked (``measure="SMD"``); a difference on the outcome's
+    scale is no measure the E-value reads.
+    """
+    carried = given.measure
+    if carried is not None and carried not in MEASURES:
+        msg = (
+            f"is {_WHAT.get(carried, carried)} ({given.method}); the E-value needs a ratio "
+            "(RR, OR, HR) or a standardised mean difference: standardise the difference "
+            "(hedges_g, or divide by the outcome's SD) and pass measure='SMD', or pass a ratio"
+        )
+        raise schema_error("estimate", msg)
+    if measure is None:
+        if carried is None:
+            msg = (
+                f"an Estimate that does not carry its measure ({given.method}) needs it said: "
+                "pass measure='RR', 'OR' or 'HR' for a ratio, or measure='SMD' for a "
+                f"standardised mean difference ({_SMD_NOTE})"
+            )
+            raise schema_error("measure", msg)
+        if carried == "SMD":
+            msg = (
+                f"the Estimate is a standardised mean difference ({given.method}), not a risk "
+                f"ratio; it is converted only when asked: pass measure='SMD' ({_SMD_NOTE})"
+            )
+            raise schema_error("measure", msg)
+        return cast(Measure, carried)
+    kind = check_choice(measure, "measure", MEASURES)
+    if carried is not None and carried != kind:
+        msg = (
+            f"is {kind!r}, but the Estimate is {_WHAT[carried]} ({given.method}); pass "
+            f"measure={carried!r}"
+        )
+        raise schema_error("measure", msg)
+    return kind
+
+
+def _range_text(kind: Measure, common: bool) -> str:
+    if kind == "SMD":
+        return f"|d| at most {_MAX_SMD:.4g}"
+    if common and kind in ("OR", "HR"):  # pragma: no cover - their roots always fit
+        return "a positive ratio"
+    return f"a ratio within [{1.0 / _MAX_RR:.3g}, {_MAX_RR:.3g}]"
 
 
 def _e_value_iv(
     estimate: object, ci: object, measure: object, common_outcome: object
 ) -> tuple[float, tuple[float, float] | None, Measure, bool]:
-    kind = check_choice(measure, "measure", MEASURES)
     if not isinstance(common_outcome, bool):
         raise schema_error("common_outcome", f"expected True or False, got {common_outcome!r}")
     given: object = estimate
     if isinstance(given, Estimate):
+        kind = _estimate_measure(given, measure)
         if ci is None:
             ci = given.ci
         given = given.estimate
+    else:
+        kind = "RR" if measure is None else check_choice(measure, "measure", MEASURES)
     positive = kind != "SMD"
     what = "a positive ratio" if positive else "a finite number"
     low = 0.0 if positive else -math.inf
     value = check_number(given, "estimate", low=low, low_open=positive, what=what)
+    _check_in_range(value, "estimate", kind, common_outcome)
     if ci is None:
         return value, None, kind, common_outcome
+    if isinstance(ci, str | bytes):
+        raise schema_error("ci", f"expected a pair (low, high), got {ci!r}")
     try:
         pair: tuple[object, ...] = tuple(ci)  # type: ignore[arg-type]
     except TypeError:
@@ -174,6 +236,8 @@ def _e_value_iv(
         check_number(v, f"ci[{i}]", low=low, low_open=positive, what=what)
         for i, v in enumerate(pair)
     )
+    for i, limit in enumerate(limits):
+        _check_in_range(limit, f"ci[{i}]", kind, common_outcome)
     if not limits[0] <= value <= limits[1]:
         msg = (
             f"expected low <= estimate <= high, got ({limits[0]!r}, {limits[1]!r}) around {value!r}"
@@ -182,11 +246,26 @@ def _e_value_iv(
     return value, (limits[0], limits[1]), kind, common_outcome
 
 
+def _check_in_range(value: float, name: str, kind: Measure, common: bool) -> None:
+    """A SchemaError naming `name` if the E-value of `value` would not fit a double."""
+    try:
+        rr = _to_risk_ratio(value, kind, common)
+        e = _e(rr) if rr > 0.0 else math.inf
+    except (OverflowError, ZeroDivisionError):
+        e = math.inf
+    if not (math.isfinite(e) and rr > 0.0):
+        msg = (
+            f"the E-value of {value!r} would exceed the range of a double (1.8e308); expected "
+            f"{_range_text(kind, common)}"
+        )
+        raise schema_error(name, msg)
+
+
 def e_value(
     estimate: float | Estimate,
     ci: tuple[float, float] | None = None,
     *,
-    measure: Measure = "RR",
+    measure: Measure | None = None,
     common_outcome: bool = False,
 ) -> EValue:
     """The E-value: how strong a hidden confounder would have to be to explain an effect away.
@@ -202,14 +281,18 @@ def e_value(
     Parameters
     ----------
     estimate : float or Estimate
-        The estimate on the scale of `measure`. An :class:`Estimate` (say from
-        :func:`hedges_g`, with ``measure="SMD"``) brings its interval too.
+        The estimate on the scale of `measure`. An :class:`Estimate` brings its interval too,
+        and the measure it carries (its ``measure``): a standardised mean difference (from
+        :func:`hedges_g`, :func:`cohens_d`, ...) is converted only when asked, with
+        ``measure="SMD"``; a difference on the outcome's own scale (a t-test, ANCOVA, IPW) is
+        refused, since the E-value reads ratios.
     ci : pair of float, optional
         The confidence interval ``(low, high)`` on the same scale.
-    measure : {"RR", "OR", "HR", "SMD"}, default "RR"
+    measure : {"RR", "OR", "HR", "SMD"}, optional
         A risk ratio; an odds ratio or hazard ratio (converted to an approximate risk ratio,
         see `common_outcome`); or a standardised mean difference d, converted by
-        ``RR ≈ exp(0.91 d)``.
+        ``RR ≈ exp(0.91 d)`` (VanderWeele & Ding 2017), and its interval limit by limit. By
+        default ``"RR"`` for a number; an Estimate needs it said unless it carries a ratio.
     common_outcome : bool, default False
         For an odds or hazard ratio: whether the outcome is common (15% or more), in which
         case ``RR ≈ √OR``, or ``RR ≈ (1 - 0.5^√HR) / (1 - 0.5^√(1/HR))``. A rare outcome
@@ -224,7 +307,10 @@ def e_value(
     ------
     SchemaError
         If a ratio is not positive, the interval does not hold the estimate, or an option is
-        not an allowed value.
+        not an allowed value; if an Estimate comes without `measure` and carries none, or
+        carries a standardised mean difference (pass ``measure="SMD"``), or another measure
+        than `measure`, or a difference on the outcome's scale; or if the E-value would not
+        fit a double (a risk ratio beyond about 9e307 or below 1.1e-308, ``|d|`` beyond 779).
 
     Notes
     -----
@@ -255,6 +341,22 @@ def e_value(
     >>> result = e_value(0.4, (0.2, 0.6), measure="SMD")
     >>> round(result.risk_ratio, 3), round(result.e_value, 3), round(result.e_value_ci, 3)
     (1.439, 2.234, 1.689)
+
+    An :class:`Estimate` of a standardised difference says so, and is converted only when
+    asked:
+
+    >>> from sparkus.metrics import hedges_g
+    >>> g = hedges_g([5.1, 6.0, 6.3, 7.2, 5.9, 6.6], [4.2, 5.0, 4.4, 5.1, 4.8, 5.5])
+    >>> e_value(g)
+    Traceback (most recent call last):
+        ...
+    sparkus.SchemaError: 1 problem in the input:
+      measure: the Estimate is a standardised mean difference (Hedges' g ...), not a risk ratio; it is converted only when asked: pass measure='SMD' (RR ≈ exp(0.91 d), VanderWeele & Ding 2017)
+    >>> result = e_value(g, measure="SMD")
+    >>> round(result.risk_ratio, 3), round(result.e_value, 3)
+    (6.544, 12.566)
+    >>> result.conversion
+    'a standardised mean difference d, converted as asked: RR ≈ exp(0.91 d), VanderWeele & Ding 2017'
     """
     value, limits, kind, common = _e_value_iv(estimate, ci, measure, common_outcome)
     rr = _to_risk_ratio(value, kind, common)
@@ -273,255 +375,4 @@ def e_value(
         e_value=_e(rr),
         e_value_ci=e_ci,
         conversion=_CONVERSIONS[kind, common],
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# Robustness value
-# --------------------------------------------------------------------------------------------
-
-
-def _rv(f_q: float, f_crit: float) -> float:
-    """Cinelli & Hazlett's robustness value from Cohen's f (times q) and the critical f."""
-    f = f_q - f_crit
-    if f <= 0.0:
-        return 0.0
-    if f_crit > 0.0 and f_q > 1.0 / f_crit:  # the bound on R²_{Y~Z|D,X} does not bind
-        return (f_q * f_q - f_crit * f_crit) / (1.0 + f_q * f_q)
-    return 0.5 * (math.sqrt(f**4 + 4.0 * f**2) - f**2)
-
-
-@attrs.frozen(repr=False, eq=False)
-class RobustnessValue(Result):
-    """How strong hidden confounding would have to be to overturn a regression estimate.
-
-    .. versionadded:: 0.1
-
-    Attributes
-    ----------
-    term : str
-        The regressor (the treatment).
-    estimate, se : float or None
-        Its coefficient and classical standard error, when known.
-    statistic : float
-        Its classical t statistic.
-    df : int
-        The residual degrees of freedom of the regression.
-    partial_r2 : float
-        ``R²_{Y~D|X} = t² / (t² + df)``: the share of the outcome's residual variance that the
-        treatment explains. A confounder explaining all of the outcome's residual variance would
-        need to explain at least this share of the treatment's to bring the estimate to zero.
-    rv_q : float
-        ``RV_q``: the partial R² a confounder would need with both treatment and outcome to
-        reduce the estimate by ``100 q %``.
-    rv_qa : float
-        ``RV_{q,alpha}``: the same to make the reduced estimate no longer significant at level
-        `alpha`
-        (0 if it is not significant already).
-    q : float
-        The share of the estimate to explain away (1: all of it).
-    alpha : float
-        The significance level of `rv_qa`.
-
-    Examples
-    --------
-    The Darfur example of Cinelli & Hazlett (2020), ``directlyharmed``: t = 4.18, 783 d.f.
-    (:func:`robustness_value` gives one from an :class:`OLSResult`).
-
-    >>> from sparkus.metrics import RobustnessValue
-    >>> rv = RobustnessValue.from_statistic(4.18445, 783, term="directlyharmed")
-    >>> rv
-    RobustnessValue(term='directlyharmed', partial_r2=0.02187, rv_q=0.1388, rv_qa=0.07626)
-    >>> rv.q, rv.alpha
-    (1.0, 0.05)
-    """
-
-    term: str
-    estimate: float | None
-    se: float | None
-    statistic: float
-    df: int
-    partial_r2: float
-    rv_q: float
-    rv_qa: float
-    q: float
-    alpha: float
-
-    @classmethod
-    def from_statistic(
-        cls, statistic: float, df: int, *, q: float = 1.0, alpha: float = 0.05,
-        term: str = "treatment",
-    ) -> Self:  # fmt: skip
-        """The robustness value from a published t statistic and its residual d.f.
-
-        Parameters
-        ----------
-        statistic : float
-            The classical (not robust) t statistic of the treatment's coefficient.
-        df : int
-            The regression's residual degrees of freedom, ``n - k``; at least 2.
-        q : float, default 1.0
-            The share of the estimate to explain away, positive.
-        alpha : float, default 0.05
-            The significance level of ``rv_qa``.
-        term : str, default "treatment"
-            A name for the treatment, for the summary.
-
-        Returns
-        -------
-        RobustnessValue
-
-        Raises
-        ------
-        SchemaError
-            If an argument is out of range.
-
-        Examples
-        --------
-        The Darfur example of Cinelli & Hazlett (2020), ``directlyharmed``: t = 4.18, 783 d.f.
-
-        >>> from sparkus.metrics import RobustnessValue
-        >>> rv = RobustnessValue.from_statistic(4.18445, 783, term="directlyharmed")
-        >>> round(100 * rv.partial_r2, 2), round(100 * rv.rv_q, 2), round(100 * rv.rv_qa, 2)
-        (2.19, 13.88, 7.63)
-        """
-        t = check_number(statistic, "statistic", what="a finite t statistic")
-        dof = int(check_number(df, "df", low=2, integer=True))
-        given_term: object = term
-        if not isinstance(given_term, str):
-            raise schema_error("term", f"expected a name, got {term!r}")
-        return cls._build(term, None, None, t, dof, q, alpha)
-
-    @classmethod
-    def _build(
-        cls, term: str, estimate: float | None, se: float | None, t: float, df: int,
-        q: object, alpha: object,
-    ) -> Self:  # fmt: skip
-        from scipy import special
-
-        share = check_number(q, "q", low=0.0, low_open=True, what="a positive share")
-        level = check_number(alpha, "alpha", low=0.0, high=1.0, low_open=True, high_open=True,
-                             what="a significance level")  # fmt: skip
-        f_q = share * abs(t) / math.sqrt(df)
-        f_crit = abs(float(special.stdtrit(df - 1, level / 2.0))) / math.sqrt(df - 1)
-        return cls(
-            term=term,
-            estimate=estimate,
-            se=se,
-            statistic=t,
-            df=df,
-            partial_r2=t * t / (t * t + df),
-            rv_q=_rv(f_q, 0.0),
-            rv_qa=_rv(f_q, f_crit),
-            q=share,
-            alpha=level,
-        )
-
-    def _headline(self) -> str:
-        return (
-            f"term={self.term!r}, partial_r2={format_number(self.partial_r2)}, "
-            f"rv_q={format_number(self.rv_q)}, rv_qa={format_number(self.rv_qa)}"
-        )
-
-    def _tables(self) -> list[Table]:
-        q = f"{self.q:g}"
-        rows = (
-            ("estimate", format_number(self.estimate)),
-            ("standard error", format_number(self.se)),
-            ("t statistic", format_number(self.statistic)),
-            ("residual df", format_number(self.df)),
-            ("partial R² of treatment with outcome", _pct(self.partial_r2)),
-            (f"robustness value RV (q={q})", _pct(self.rv_q)),
-            (f"robustness value RV (q={q}, alpha={self.alpha:g})", _pct(self.rv_qa)),
-        )
-        note = (
-            f"A confounder explaining {_pct(self.rv_q)} of the residual variance of both "
-            f"treatment and outcome would reduce the estimate by {100 * self.q:g}%; one "
-            f"explaining {_pct(self.rv_qa)} of each would leave it not significant at "
-            f"{self.alpha:g}. Weaker confounding could not."
-        )
-        title = f"Sensitivity of `{self.term}` to hidden confounding (Cinelli & Hazlett 2020)"
-        return [Table(title, ("quantity", "value"), rows, note)]
-
-
-def _pct(x: float) -> str:
-    return f"{100 * x:.2f}%"
-
-
-def robustness_value(
-    result: OLSResult, term: str, *, q: float = 1.0, alpha: float = 0.05
-) -> RobustnessValue:
-    """The robustness value and partial R² of a regression coefficient (Cinelli & Hazlett).
-
-    .. versionadded:: 0.1
-
-    How strongly an omitted confounder would have to be associated with the treatment and
-    with the outcome, in shares of their residual variance (partial R²), to explain away
-    ``100 q %`` of the estimate (``rv_q``), or enough of it that it is no longer significant at
-    level `alpha` (``rv_qa``). The formulas need the classical t statistic and the residual
-    degrees of freedom, so the fit must have ``cov="nonrobust"``.
-
-    Parameters
-    ----------
-    result : OLSResult
-        A fit from :func:`ols` with ``cov="nonrobust"``.
-    term : str
-        The treatment: one of ``result.names``.
-    q : float, default 1.0
-        The share of the estimate to explain away (1: all of it; 0.5: half).
-    alpha : float, default 0.05
-        The significance level of ``rv_qa``.
-
-    Returns
-    -------
-    RobustnessValue
-        ``partial_r2``, ``rv_q`` and ``rv_qa``, with the estimate they describe.
-
-    Raises
-    ------
-    SchemaError
-        If `result` is not an :class:`OLSResult`, its covariance is not ``"nonrobust"``,
-        `term` is not one of its names, or `q` or `alpha` is out of range.
-
-    See Also
-    --------
-    RobustnessValue.from_statistic : The same from a published t statistic and d.f.
-
-    References
-    ----------
-    Cinelli, C. & Hazlett, C. (2020). Making sense of sensitivity: extending omitted variable
-    bias. *Journal of the Royal Statistical Society, Series B* 82(1), 39-67.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sparkus.metrics import ols, robustness_value
-    >>> rng = np.random.default_rng(6)
-    >>> readiness = rng.normal(0.0, 1.0, 300)
-    >>> coached = (rng.random(300) < 0.4 + 0.2 * (readiness > 0)).astype(float)
-    >>> growth = 2.0 * readiness + 0.6 * coached + rng.normal(0.0, 1.5, 300)
-    >>> fit = ols(growth, {"coached": coached, "readiness": readiness}, cov="nonrobust")
-    >>> rv = robustness_value(fit, "coached")
-    >>> round(rv.partial_r2, 4), round(rv.rv_q, 4), round(rv.rv_qa, 4)
-    (0.0297, 0.1603, 0.0588)
-    """
-    given: Any = result
-    if not isinstance(given, OLSResult):
-        msg = f"expected an OLSResult (from ols(...)), got {type(given).__name__}"
-        raise schema_error("result", msg)
-    if result.cov != "nonrobust":
-        msg = (
-            f"was fitted with cov={result.cov!r}; the robustness value needs the classical t "
-            "statistic: refit with ols(..., cov='nonrobust')"
-        )
-        raise schema_error("result", msg)
-    index = result.names.index(check_choice(term, "term", result.names))
-    return RobustnessValue._build(
-        term,
-        float(result.params[index]),
-        float(result.se[index]),
-        float(result.statistic[index]),
-        result.df_resid,
-        q,
-        alpha,
     )

@@ -34,6 +34,8 @@ from sparkus.metrics._compare import two_samples, welch
 from sparkus.metrics._estimate import Estimate
 from sparkus.metrics._multiple import Adjustment, adjust
 from sparkus.metrics._regression import ancova_fit, covariates_check, outcome_check
+from sparkus.metrics._rows import paired_rows
+from sparkus.metrics._stable import constant
 
 __all__ = ["SubgroupEffects", "subgroup_effects"]
 
@@ -203,6 +205,10 @@ def _subgroup_effects_iv(
     if how == "difference" and covariates is not None:
         msg = "are only used by method='ancova'; drop them or pass pre= and method='ancova'"
         raise schema_error("covariates", msg)
+    y, treated, groups, pre, covariates = paired_rows(
+        ("y", y), ("treated", treated), ("groups", groups), ("pre", pre),
+        ("covariates", covariates),
+    )  # fmt: skip
     outcome = vector(y, "y", minimum=2)
     n = len(outcome)
     group = indicator(treated, "treated")
@@ -229,7 +235,7 @@ def _effect(
         kept: FloatArray | None = None
         if extra is not None:  # a covariate constant within the group is its intercept: drop it
             block = extra[rows]
-            varies = [j for j in range(block.shape[1]) if np.ptp(block[:, j]) > 0]
+            varies = [j for j in range(block.shape[1]) if not constant(block[:, j])]
             kept = block[:, varies] if varies else None
             names = tuple(names[j] for j in varies)
         return ancova_fit(post, pre[rows], treated[rows], kept, names if kept is not None else (),

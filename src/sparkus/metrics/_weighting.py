@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import BoolArray, FloatArray, check_level
+from sparkus._checks import BoolArray, FloatArray, check_level, schema_error
 from sparkus._errors import EstimationError
 from sparkus.metrics._estimate import Estimate, finite_or_raise, wald_estimate
 from sparkus.metrics._linalg import checked_cholesky
@@ -51,6 +51,7 @@ from sparkus.metrics._overlap import (
     weighting_data,
 )
 from sparkus.metrics._propensity import LogitFit, combine_rows, dot, times_rows
+from sparkus.metrics._stable import common_scale
 
 __all__ = ["aipw", "ipw"]
 
@@ -58,22 +59,40 @@ __all__ = ["aipw", "ipw"]
 def _weighted_iv(
     y: object, treated: object, X: object, estimand: object, trim: object, names: object,
     level: object,
-) -> tuple[WeightingData, FloatArray, float]:  # fmt: skip
-    """The checks ipw and aipw share: the level, then those of every weighting door."""
+) -> tuple[WeightingData, FloatArray, float, int]:  # fmt: skip
+    """The checks ipw and aipw share: the level, then those of every weighting door.
+
+    Returns the outcome divided by ``2**exponent`` (see ``_stable``) and the exponent.
+    """
     value = check_level(level)
+    if y is None:
+        raise schema_error("y", "expected the outcome, one value per unit, got None")
     data = weighting_data(y, treated, X, estimand, trim, names)
-    assert data.y is not None  # y was given
-    return data, data.y, value
+    if data.y is None:  # pragma: no cover - y was given, so weighting_data read it
+        raise schema_error("y", "expected the outcome, one value per unit")
+    # the outcome in units of a power of two below 1: no square of it overflows
+    exponent, (outcome,) = common_scale(data.y)
+    return data, outcome, value, exponent
 
 
 def _weighted_estimate(
-    effect: float, se: float, n: int, level: float, d: Design, name: str, how: str
-) -> Estimate:
-    """The result of a weighting estimator: a normal interval, and what was done in words."""
+    effect: float, se: float, n: int, level: float, d: Design, name: str, how: str,
+    exponent: int,
+) -> Estimate:  # fmt: skip
+    """The result of a weighting estimator: a normal interval, and what was done in words.
+
+    `effect` and `se` are in units of ``2**exponent``.
+    """
     finite_or_raise((effect, se), "the estimate or its standard error")
-    statistic = effect / se if se > 0 else math.copysign(math.inf, effect)
+    if not se > 0:
+        msg = (
+            "the standard error is zero: the outcome is fitted exactly within both groups, so "
+            "there is no uncertainty to report"
+        )
+        raise EstimationError(msg)
     method = f"{name} estimate of the {d.estimand} ({how}{kept_note(d)})"
-    return wald_estimate(effect, se, None, level, statistic=statistic, n=n, method=method)
+    return wald_estimate(effect, se, None, level, statistic=effect / se, n=n, method=method,
+                         exponent=exponent)  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------
@@ -190,15 +209,27 @@ def ipw(
     >>> round(effect.estimate, 3), round(effect.se, 3), effect.ci_method
     (0.459, 0.153, 'normal')
     """
-    data, outcome, value = _weighted_iv(y, treated, X, estimand, trim, names, level)
+    data, outcome, value, exponent = _weighted_iv(y, treated, X, estimand, trim, names, level)
     d = fit_design(data)
     warn_overlap(d.diagnostics, stacklevel=2)
     y_kept, t_kept = d.on_kept(outcome), d.on_kept(data.treated)
     effect, influence = _ipw_influence(y_kept, t_kept, d.fit, d.estimand, d.weights)
     n = len(y_kept)
-    se = math.sqrt(dot(influence, influence)) / n
+    se = _root_sum_squares(influence) / n
     how = "normalised weights, logistic propensity; stacked M-estimation SE"
-    return _weighted_estimate(effect, se, n, value, d, "IPW", how)
+    return _weighted_estimate(effect, se, n, value, d, "IPW", how, exponent)
+
+
+def _root_sum_squares(values: FloatArray) -> float:
+    """``sqrt(Σ v²)``, summed at the scale of the largest value.
+
+    Weights up to 1e10 may multiply the influence of a scaled outcome.
+    """
+    top = float(np.max(np.abs(values))) if len(values) else 0.0
+    if top == 0.0 or not math.isfinite(top):
+        return top
+    scaled = values / top
+    return top * math.sqrt(dot(scaled, scaled))
 
 
 # --------------------------------------------------------------------------------------------
@@ -209,7 +240,13 @@ def ipw(
 def _outcome_fit(
     X: FloatArray, y: FloatArray, rows: BoolArray, names: tuple[str, ...], label: str
 ) -> FloatArray:
-    """Least-squares predictions, for every row, of `y` on ``[1, X]`` fitted on `rows`."""
+    """Least-squares predictions, for every row, of `y` on ``[1, X]`` fitted on `rows`.
+
+    The columns of `X` are first divided by powers of two that put them below 1 (the
+    predictions do not depend on the units of the columns).
+    """
+    tops = np.maximum(np.abs(X.max(axis=0)), np.abs(X.min(axis=0)))
+    X = np.ldexp(X, -np.array([math.frexp(float(t))[1] for t in tops], dtype=np.intp))
     Xg, yg = X[rows], y[rows]
     m, k = Xg.shape
     if m <= k + 1:
@@ -325,7 +362,7 @@ def aipw(
     >>> [round(v, 3) for v in effect.ci]
     [0.371, 0.757]
     """
-    data, outcome, value = _weighted_iv(y, treated, X, estimand, trim, names, level)
+    data, outcome, value, exponent = _weighted_iv(y, treated, X, estimand, trim, names, level)
     d = fit_design(data)
     warn_overlap(d.diagnostics, stacklevel=2)
     yk, Xk, t = d.on_kept(outcome), d.on_kept(data.X), d.on_kept(data.treated)
@@ -345,6 +382,6 @@ def aipw(
         eta0 = float(odds @ gap / odds.sum())
         effect = eta1 - eta0
         influence = np.where(t, gap - eta1, 0.0) / (n1 / n) - odds * (gap - eta0) / (odds.sum() / n)
-    se = float(math.sqrt(influence @ influence) / n)
+    se = _root_sum_squares(influence) / n
     how = "logistic propensity, linear outcome model per group; influence-function SE"
-    return _weighted_estimate(effect, se, n, value, d, "AIPW", how)
+    return _weighted_estimate(effect, se, n, value, d, "AIPW", how, exponent)

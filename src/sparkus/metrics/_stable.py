@@ -1,0 +1,70 @@
+"""Arithmetic at the edge of the float range: scale before squaring, and say when a number is out.
+
+Means, variances and sums of squares of values near 1e308 overflow, and those of subnormal
+values (below 2.2e-308) underflow, long before the statistic itself leaves the float range. So
+the estimators divide their data by a common power of two, :func:`common_scale`, which is exact
+(it only moves the exponent) and puts every value below 1 in magnitude; they compute in those
+units, where no square overflows, and multiply back with :func:`unscale` only the numbers they
+report. Scale-free results (standardised effects, t statistics, p-values) need no multiplying
+back at all. A reported number that does not fit a double after all (a difference of means
+beyond 1.8e308, say) is refused by :func:`representable` with an error that says the range.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Final
+
+import numpy as np
+
+from sparkus._checks import FloatArray
+from sparkus._errors import EstimationError
+
+__all__ = ["FLOAT_RANGE", "common_scale", "constant", "representable", "unscale"]
+
+FLOAT_RANGE: Final = (
+    "a double holds magnitudes from about 2.2e-308 (4.9e-324 subnormal) to 1.8e308; rescale the "
+    "data (to thousands, say) so that the result fits"
+)
+"""What a message says about the supported range."""
+
+
+def common_scale(*arrays: FloatArray) -> tuple[int, list[FloatArray]]:
+    """The exponent ``e`` and the arrays divided by ``2**e``, every magnitude then below 1.
+
+    ``e`` is the binary exponent of the largest magnitude (0 when every value is 0), so the
+    division is exact except for values more than 2**1074 times smaller than the largest,
+    which round to the nearest subnormal: they are negligible beside it in any sum.
+    """
+    tops = [float(np.max(np.abs(a))) for a in arrays if a.size]
+    top = max(tops, default=0.0)
+    if top == 0.0:
+        return 0, list(arrays)
+    exponent = math.frexp(top)[1]
+    return exponent, [np.ldexp(a, -exponent) for a in arrays]
+
+
+def constant(values: FloatArray) -> bool:
+    """Whether every value is the same (``np.ptp`` would overflow on ±1.7e308)."""
+    return bool(values.min() == values.max())
+
+
+def unscale(value: float, exponent: int) -> float:
+    """``value * 2**exponent``; infinite (with the sign) when it overflows a double."""
+    try:
+        return math.ldexp(value, exponent)
+    except OverflowError:
+        return math.copysign(math.inf, value)
+
+
+def representable(values: Iterable[tuple[str, float]], context: str = "") -> None:
+    """EstimationError naming the first value that is not finite, and the range of a double.
+
+    Each item is ``(what, value)``, e.g. ``("the difference of means", d)``.
+    """
+    for what, value in values:
+        if not math.isfinite(value):
+            where = f" ({context})" if context else ""
+            msg = f"{what} is beyond the range of double precision{where}: {FLOAT_RANGE}"
+            raise EstimationError(msg)
