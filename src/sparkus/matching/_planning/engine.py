@@ -21,8 +21,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import BoolArray, FloatArray, check_number, describe, is_real
-from sparkus._errors import InfeasibleError, Problem, SchemaError, SparkusWarning
+from sparkus._checks import BoolArray, FloatArray, check_number, describe, indicator, is_real
+from sparkus._errors import EstimationError, InfeasibleError, Problem, SchemaError, SparkusWarning
 from sparkus._fields import not_one_of
 from sparkus.matching._planning.inputs import people_problems, providers_problems, same_people
 from sparkus.matching._planning.integer_program import (
@@ -247,10 +247,18 @@ def _pools(
 def _bool_rows(
     problems: list[Problem], path: tuple[str | int, ...], value: object, n: int
 ) -> BoolArray | None:
-    array = np.asarray(value)
-    if array.shape != (n,) or array.dtype != np.bool_:
-        msg = (f"expected a bool array of one value per person ({n}), got "
-               f"{array.dtype} of shape {array.shape}")  # fmt: skip
+    """One boolean per person: booleans, or the numbers 0 and 1 (as pandas hands them over)."""
+    name = Problem(path, "").location
+    try:
+        array = indicator(value, name)
+    except SchemaError as err:
+        problems.extend(Problem(path, p.message) for p in err.problems)
+        return None
+    except EstimationError as err:
+        problems.append(Problem(path, str(err)))
+        return None
+    if array.shape != (n,):
+        msg = f"expected one value per person ({n}), got {array.shape[0]}"
         problems.append(Problem(path, msg))
         return None
     return array.copy()

@@ -110,7 +110,7 @@ def plan_support(
         support type, named by its value (``"coaching"``). A pool holds one support type.
     access : mapping of str to bool array, optional
         For a pool (or ``"self_guided_reflection"`` without providers), who may draw on it: one
-        bool per person. Pools not named are open to everyone.
+        bool (or 0/1) per person. Pools not named are open to everyone.
     min_reach : mapping of Level or str to float, optional
         Minimum share of people supported (any support) per :class:`~sparkus.model.Level` or department name.
     exclude_resistant : bool
