@@ -21,6 +21,7 @@ from sparkus._checks import check_number
 from sparkus._errors import Problem, SparkusWarning
 
 __all__ = [
+    "MAX_ITER",
     "Cone",
     "check_optimiser_options",
     "has_recession_direction",
@@ -33,6 +34,10 @@ __all__ = [
 ]
 
 FloatArray = NDArray[np.float64]
+
+MAX_ITER: Final = 1_000_000
+"""The most iterations a fitted model's `max_iter` may ask for (the solver's own int limit is far
+above; a million L-BFGS-B steps on this loss is a mistyped number, not a plan)."""
 
 _BLOCK_BYTES: Final = 256 * 1024
 """Rows of X are visited in blocks of about this size, so that a block stays in cache."""
@@ -68,7 +73,7 @@ def check_optimiser_options(tol: object, max_iter: object) -> list[Problem]:
     problems: list[Problem] = []
     if positive_number(tol) is None:
         problems.append(Problem(("tol",), f"expected a positive finite number, got {tol!r}"))
-    check_number(max_iter, "max_iter", low=1, integer=True, problems=problems)
+    check_number(max_iter, "max_iter", low=1, high=MAX_ITER, integer=True, problems=problems)
     return problems
 
 

@@ -17,7 +17,7 @@ from typing import Any, Self
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import check_labels, check_matrix, check_sample_weight
+from sparkus._checks import align_rows, check_labels, check_matrix, check_sample_weight
 from sparkus._errors import EstimationError, Problem, SchemaError
 from sparkus.triage._estimator import Estimator
 from sparkus.triage._fitting import (
@@ -133,7 +133,8 @@ class LogisticReadinessModel(Estimator):
         A `tol` of 1e-8 or less asks for the optimum as exactly as float64 resolves it (Newton
         steps then run on to a gradient near 1e-14), so that refits agree to many digits.
     max_iter : int, default 1000
-        Most L-BFGS-B iterations; a :class:`~sparkus.SparkusWarning` says when they ran out.
+        Most L-BFGS-B iterations, at most 1,000,000; a :class:`~sparkus.SparkusWarning` says
+        when they ran out.
 
     Attributes
     ----------
@@ -225,13 +226,15 @@ class LogisticReadinessModel(Estimator):
         ------
         SchemaError
             If a hyper-parameter or an input is malformed (non-finite features, mismatched
-            lengths, ...); every problem found is listed.
+            lengths, `max_iter` above a million, pandas indexes of `X`, `y` and
+            `sample_weight` that disagree, ...); every problem found is listed.
         EstimationError
             If `y` holds a single class, or if ``C=None`` and the classes are separable.
         """
         problems = _check_hyperparameters(self.C, self.fit_intercept, self.tol, self.max_iter)
         if problems:
             raise SchemaError(problems)
+        X, y, sample_weight = align_rows(("X", X), ("y", y), ("sample_weight", sample_weight))
         Xc = check_matrix(X, copy=False)
         labels = check_labels(y, Xc.shape[0])
         sw = check_sample_weight(sample_weight, Xc.shape[0])
@@ -407,6 +410,7 @@ class LogisticReadinessModel(Estimator):
         float
             A number in [0, 1].
         """
+        X, y, sample_weight = align_rows(("X", X), ("y", y), ("sample_weight", sample_weight))
         predicted = self._predicted(self._checked(X))
         labels = check_labels(y, predicted.shape[0])
         sw = check_sample_weight(sample_weight, predicted.shape[0])

@@ -214,7 +214,8 @@ class OrdinalReadinessModel(Estimator):
         Stop when the largest entry of the gradient of the mean negative log-likelihood falls
         below `tol` (in the centred and scaled coordinates the solver works in).
     max_iter : int, default 1000
-        Most L-BFGS-B iterations; a :class:`~sparkus.SparkusWarning` says when they ran out.
+        Most L-BFGS-B iterations, at most 1,000,000; a :class:`~sparkus.SparkusWarning` says
+        when they ran out.
 
     Attributes
     ----------
