@@ -159,8 +159,9 @@ def check_common(
 
 
 def check_confidence_level(value: object, problems: list[Problem]) -> None:
-    """The level of the expected effect's interval: in (0, 1]."""
-    check_number(value, "confidence_level", low=0.0, high=1.0, low_open=True, problems=problems)
+    """The level of the expected effect's interval: strictly between 0 and 1."""
+    check_number(value, "confidence_level", low=0.0, high=1.0, low_open=True, high_open=True,
+                 problems=problems)  # fmt: skip
 
 
 def _supports(

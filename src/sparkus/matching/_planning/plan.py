@@ -127,7 +127,7 @@ def plan_support(
         Seconds the solver may use; past it, the best plan found stands with a
         :class:`~sparkus.SparkusWarning` giving the gap reached.
     confidence_level : float
-        Level of the expected effect's interval.
+        Level of the expected effect's interval, strictly between 0 and 1.
 
     Returns
     -------

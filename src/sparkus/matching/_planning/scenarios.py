@@ -455,7 +455,7 @@ def compare_scenarios(
     priors : EffectPriors, optional
         The priors every scenario is valued with: `triaged`'s if given, else the defaults.
     confidence_level : float
-        Level of the effect intervals.
+        Level of the effect intervals, strictly between 0 and 1.
 
     Returns
     -------
