@@ -407,6 +407,12 @@ TRIAGE = [
         "sparkus.triage.RubricClassifier.predict",
         (
             case(
+                "thresholds as text",
+                lambda: T().RubricClassifier(thresholds="low").predict(w().X),
+                SchemaError,
+                "thresholds",
+            ),
+            case(
                 "answer of 99 on a 1-5 item",
                 lambda: w().rubric.predict(_x(r3_0=99.0)),
                 SchemaError,
@@ -1051,6 +1057,14 @@ TRIAGE = [
         "sparkus.triage.roc_auc_ovr",
         (
             case(
+                "average as an array",
+                lambda: T().roc_auc_ovr(
+                    [0, 1], [[1.0, 0.0], [0.0, 1.0]], classes=[0, 1], average=np.ones(2)
+                ),
+                SchemaError,
+                "average",
+            ),
+            case(
                 "unknown average",
                 lambda: T().roc_auc_ovr(
                     [0, 1], [[1.0, 0.0], [0.0, 1.0]], classes=[0, 1], average="micro"
@@ -1190,6 +1204,13 @@ ASSIGNMENT = [
     Door(
         "sparkus.matching.solve_assignment",
         (
+            case(
+                "capacity of 1e308",
+                lambda: M().solve_assignment(COST, [1e308, 1]),
+                SchemaError,
+                "capacity",
+                "2**40",
+            ),
             case("-inf cost", lambda: M().solve_assignment([[1.0, -INF]], 1), SchemaError, "cost"),
             case("text costs", lambda: M().solve_assignment([["a"]], 1), SchemaError, "cost"),
             case("1-D costs", lambda: M().solve_assignment([1.0, 2.0], 1), SchemaError, "cost"),
@@ -1830,6 +1851,12 @@ PLANNING = [
         "sparkus.matching.SupportRecommendation.reasons",
         (
             case(
+                "id as a list",
+                lambda: w().recommendation.reasons([None, None]),
+                SchemaError,
+                "person_id",
+            ),
+            case(
                 "unknown person",
                 lambda: w().recommendation.reasons("nobody"),
                 SchemaError,
@@ -1839,11 +1866,20 @@ PLANNING = [
     ),
     Door(
         "sparkus.matching.SupportPlan.totals",
-        (case("unknown grouping", lambda: w().plan.totals("height"), SchemaError, "by"),),
+        (
+            case("unknown grouping", lambda: w().plan.totals("height"), SchemaError, "by"),
+            case("grouping as an array", lambda: w().plan.totals(np.ones(2)), SchemaError, "by"),
+        ),
     ),
     Door(
         "sparkus.matching.plan_support",
         (
+            case(
+                "supports as a matrix",
+                lambda: _plan(supports=np.ones((2, 2))),
+                SchemaError,
+                "supports[0]",
+            ),
             case("negative budget", lambda: _plan(budget=-1.0), SchemaError, "budget"),
             case("NaN budget", lambda: _plan(budget=NAN), SchemaError, "budget"),
             case("infinite budget", lambda: _plan(budget=INF), SchemaError, "budget"),
@@ -2022,6 +2058,12 @@ PLANNING = [
     Door(
         "sparkus.matching.EffectPriors.with_estimate",
         (
+            case(
+                "support as a list",
+                lambda: M().EffectPriors().with_estimate([], 0.1, 0.1, source="x"),
+                SchemaError,
+                "support",
+            ),
             case(
                 "NaN effect",
                 lambda: M().EffectPriors().with_estimate(_coaching(), NAN, 0.1, source="x"),

@@ -18,8 +18,8 @@ from typing import Final, Literal, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import align_rows, check_number
-from sparkus._errors import Problem, SchemaError
+from sparkus._checks import align_rows, check_choice, check_number
+from sparkus._errors import SchemaError
 from sparkus.triage._labels import (
     check_classes,
     check_proba,
@@ -53,7 +53,7 @@ FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.intp]
 Average: TypeAlias = Literal["macro", "weighted"]
 
-_AVERAGES: Final = ("macro", "weighted")
+_AVERAGES: Final[tuple[Average, ...]] = ("macro", "weighted")
 
 MAX_BINS: Final = 100_000
 """The most bins the expected calibration error may use (each bin takes memory; far fewer rows
@@ -333,11 +333,9 @@ def expected_calibration_error(
 def _roc_auc_ovr_iv(
     y_true: object, proba: object, classes: object, average: object
 ) -> tuple[IntArray, FloatArray, tuple[Hashable, ...], Average]:
-    if average not in _AVERAGES:
-        msg = f"expected one of {', '.join(map(repr, _AVERAGES))}, got {average!r}"
-        raise SchemaError([Problem(("average",), msg)])
+    how = check_choice(average, "average", _AVERAGES)
     codes, matrix, labels = _probabilistic_check(y_true, proba, classes)
-    return codes, matrix, labels, average
+    return codes, matrix, labels, how
 
 
 def roc_auc_ovr(

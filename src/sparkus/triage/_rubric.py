@@ -8,7 +8,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import check_matrix, describe
+from sparkus._checks import check_matrix, describe, is_real
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
 from sparkus.triage._instrument import Features, Instrument, default_instrument, scale_problems
@@ -156,7 +156,9 @@ class RubricClassifier:
         problems = []
         if not isinstance(instrument, Instrument):
             problems.append(Problem(("instrument",), "expected an Instrument"))
-        t = np.asarray(self.thresholds, dtype=np.float64)
+        given: object = self.thresholds  # checked at run time
+        numbers = isinstance(given, tuple | list | np.ndarray) and all(is_real(v) for v in given)
+        t = np.asarray(given, dtype=np.float64) if numbers else np.full(3, np.nan)
         if (
             t.shape != (3,)
             or not np.all(np.isfinite(t))
@@ -166,11 +168,11 @@ class RubricClassifier:
             msg = f"expected three increasing numbers inside (-1, 1), got {self.thresholds!r}"
             problems.append(Problem(("thresholds",), msg))
         band: object = self.review_band
-        if isinstance(band, bool) or not isinstance(band, int | float) or not 0 <= band < 1:
+        if not is_real(band) or not 0 <= band < 1:  # type: ignore[operator]
             problems.append(Problem(("review_band",), f"expected a number in [0, 1), got {band!r}"))
-        if problems or not isinstance(instrument, Instrument) or not isinstance(band, int | float):
+        if problems or not isinstance(instrument, Instrument):
             raise SchemaError(problems)
-        return instrument, t, float(band)
+        return instrument, t, float(band)  # type: ignore[arg-type]
 
     def _standardise(
         self, instrument: Instrument, X: Any, name: str = "X"

@@ -106,8 +106,8 @@ def assign(
         cost matrix of shape (n_participants, n_providers): dense with NaN or ``+inf`` for a
         pair not allowed, or sparse where only stored entries are allowed.
     capacity : int or array_like of int, optional
-        The most participants each provider takes. Required with a cost matrix; by default a
-        candidate matrix's own `capacity`.
+        The most participants each provider takes (0 to 2**40). Required with a cost matrix;
+        by default a candidate matrix's own `capacity`.
     matcher : str or Matcher, default "exact"
         A registered matcher's name (see :func:`available_matchers`) or a matcher object.
     forbidden : optional

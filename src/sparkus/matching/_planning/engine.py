@@ -200,7 +200,8 @@ def _supports(
                 problems.append(Problem(("supports", i), msg))
         if not given:
             problems.append(Problem(("supports",), "must name at least one SupportType"))
-        chosen = tuple(s for s in SupportType if s in given)
+        named = {s for s in given if isinstance(s, SupportType)}
+        chosen = tuple(s for s in SupportType if s in named)
     for s in chosen:
         if s not in priors.priors and not problems:
             msg = (f"no prior for {s.value!r}: add one with EffectPriors.with_estimate, or "

@@ -13,8 +13,18 @@ from typing import Final
 
 import attrs
 
-from sparkus._errors import Problem
-from sparkus._fields import Record, checked, freeze, instance_of, mapping_of, member, number, text
+from sparkus._errors import Problem, SchemaError
+from sparkus._fields import (
+    Record,
+    checked,
+    freeze,
+    instance_of,
+    mapping_of,
+    member,
+    not_one_of,
+    number,
+    text,
+)
 from sparkus.model import FrozenMapping, SupportType
 from sparkus.triage import ReadinessLevel
 
@@ -195,7 +205,17 @@ class EffectPriors(Record):
         -------
         EffectPriors
             A new table; this one is unchanged.
+
+        Raises
+        ------
+        SchemaError
+            If `support` is not a :class:`~sparkus.model.SupportType`, or the new
+            :class:`EffectPrior` is invalid (a non-finite effect, a negative or non-finite
+            `se`, a fractional `sessions`).
         """
+        given: object = support  # checked at run time for callers without a type checker
+        if not isinstance(given, SupportType):
+            raise SchemaError([Problem(("support",), not_one_of(given, SupportType))])
         current = self.priors.get(support)
         if sessions is None:
             sessions = current.sessions if current is not None else 6

@@ -116,7 +116,8 @@ class ScenarioComparison(Result):
 
     def plan(self, name: str) -> SupportPlan:
         """The plan of scenario `name`."""
-        if name not in self.names:
+        given: object = name  # checked at run time for callers without a type checker
+        if not isinstance(given, str) or given not in self.names:
             msg = f"no scenario {name!r}; the scenarios are: {', '.join(self.names)}"
             raise SchemaError([Problem(("name",), msg)])
         return self.plans[self.names.index(name)]

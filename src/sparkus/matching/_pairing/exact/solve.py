@@ -370,7 +370,7 @@ def solve_assignment(
         the stored entries are allowed (a stored zero is an allowed pair of cost 0); duplicate
         entries are summed, as scipy does. ``-inf`` is refused.
     capacity : int or array_like of int, shape (n_providers,)
-        How many participants each provider takes at most; one integer for all.
+        How many participants each provider takes at most (0 to 2**40); one integer for all.
     forbidden : array_like of bool, sparse matrix, or sequence of (row, col), optional
         Further pairs not allowed: a boolean mask of the shape of `cost`, or (row, column)
         index pairs.
