@@ -18,10 +18,13 @@ from sparkus._checks import align_rows, check_matrix
 from sparkus._errors import EstimationError, SchemaError
 from sparkus.triage._estimator import Estimator
 from sparkus.triage._fitting import (
+    check_coefficients,
     check_optimiser_options,
+    column_exponents,
     has_recession_direction,
     minimise,
     scaled_columns,
+    stable_dot,
     weighted_moments,
     weighted_variance,
 )
@@ -343,6 +346,10 @@ class OrdinalReadinessModel(Estimator):
                 "least two levels"
             )
             raise EstimationError(msg)
+        # columns near the float limits are fitted divided by a power of two (exact)
+        exponents = column_exponents(Xc)
+        if exponents.any():
+            Xc = np.ldexp(Xc, -exponents)
         _check_full_rank(Xc)
         if has_recession_direction(_LevelCone(scaled_columns(Xc), codes, n_classes)):
             msg = (
@@ -363,10 +370,21 @@ class OrdinalReadinessModel(Estimator):
         what = f"{type(self).__name__}.fit"
         phi, n_iter = minimise(loss, phi0, float(self.tol), int(self.max_iter), what)
         params = loss.to_statsmodels(phi)
+        what = f"{type(self).__name__}.fit"
+        with np.errstate(over="ignore"):
+            params[:p] = np.ldexp(params[:p], -exponents)
+            thresholds = _thresholds(params[p:])
+        check_coefficients(params[:p], what)
+        if not np.isfinite(thresholds).all():
+            msg = (
+                f"{what}: the thresholds between levels are beyond the float range (a level "
+                "holds almost no rows); merge it with a neighbouring level"
+            )
+            raise EstimationError(msg)
         self.classes_ = classes
         self.params_ = params
         self.coef_ = params[:p].copy()
-        self.thresholds_ = _thresholds(params[p:])
+        self.thresholds_ = thresholds
         self.n_features_in_ = p
         self.n_iter_ = n_iter
         self._fitted = True
@@ -391,7 +409,7 @@ class OrdinalReadinessModel(Estimator):
         """The level probabilities of each row of a checked `Xc`."""
         from scipy import special
 
-        eta = Xc @ self.coef_
+        eta = stable_dot(Xc, self.coef_)
         n, k = Xc.shape[0], self.classes_.shape[0]
         cumulative = np.empty((n, k + 1))
         cumulative[:, 0] = 0.0
