@@ -233,7 +233,9 @@ def _default_budgets(setup: PlanSetup, points: int) -> FloatArray:
     budgets = np.linspace(low, max(high, low), points)
     if low < setup.budget < high:
         budgets = np.append(budgets, setup.budget)
-    return np.unique(np.round(budgets, 2))
+    with np.errstate(over="ignore"):  # cents only where they are within the float's digits
+        rounded = np.where(np.abs(budgets) < 1e15, np.round(budgets, 2), budgets)
+    return np.unique(rounded)
 
 
 def budget_frontier(

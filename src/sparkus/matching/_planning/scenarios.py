@@ -24,6 +24,7 @@ from sparkus.matching._planning.engine import (
     PlanOptions,
     build_setup,
     check_confidence_level,
+    check_money,
     cost_per_person,
     readiness_modifier,
     sessions_of,
@@ -127,7 +128,11 @@ class ScenarioComparison(Result):
         """Per scenario: cost, reach, expected effect, interval, cost per effect, fits, ratios.
 
         ``cost_vs_reference`` and ``effect_vs_reference`` are the scenario's cost and expected
-        effect as shares of the reference scenario's ("everyone gets a coach").
+        effect as shares of the reference scenario's ("everyone gets a coach"). Ratios with
+        nothing to divide by follow fixed conventions: ``cost_per_effect`` is ``inf`` when the
+        expected effect is not positive, ``share_of_budget`` ``inf`` for a budget of 0; the
+        two ``*_vs_reference`` ratios are NaN (undefined, 0/0) when the reference's cost or
+        effect is 0, and ``reach_<level>`` NaN for a level with nobody in it.
         """
         ref = self.plan(self.reference)
         out: dict[str, dict[str, float | bool]] = {}
@@ -264,6 +269,7 @@ def _fixed_plan(
         code[m] = k
         cost[m] = cost_per_person(costs, s, sessions[m])
         effect[m] = priors.priors[s].effect * modifier[m]
+    check_money(cost[:, None], used or (SupportType.COACHING,))
     mean, low, high = effect_interval(priors, modifier, code, used, confidence_level)
     total = float(cost.sum()) + costs.fixed_cost
     constraints = [PlanConstraint("budget", "budget", total, program.budget, None, False)]
