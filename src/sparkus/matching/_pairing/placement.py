@@ -126,9 +126,16 @@ def _tiers_iv(tiers: IntArray, cols: IndexArray, costs: FloatArray, load_penalty
     n_pairs = float(tiers.sum())
     if not math.isfinite(top * n_pairs) or top * n_pairs > _PENALTY_ROOM:
         limit = max(_PENALTY_ROOM / n_pairs - float(np.abs(costs).max(initial=0.0)), 0.0) / 2
+        if limit > 0:
+            msg = (
+                f"is too large for the float range with {int(n_pairs):,} places to fill: the "
+                f"penalised total would overflow; pass at most {limit:.3g}"
+            )
+            raise SchemaError([Problem(("load_penalty",), msg)])
         msg = (
-            f"is too large for the float range with {int(n_pairs):,} places to fill: the "
-            f"penalised total would overflow; pass at most {limit:.3g}"
+            f"with a load penalty, costs up to {_PENALTY_ROOM / n_pairs:.3g} in magnitude are "
+            f"supported for {int(n_pairs):,} places (the penalised total must stay a float); "
+            "divide the costs by a common factor, or pass load_penalty=0"
         )
         raise SchemaError([Problem(("load_penalty",), msg)])
 

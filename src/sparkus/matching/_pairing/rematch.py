@@ -9,6 +9,7 @@ room (it keeps it, rather than no provider at all, when none has). The result sa
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
@@ -20,6 +21,7 @@ from sparkus._checks import check_rng
 from sparkus._errors import InfeasibleError, Problem, SchemaError
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._pairing.assign_result import Assignment, Label
+from sparkus.matching._pairing.exact.arcs import Arcs
 from sparkus.matching._pairing.instance import (
     CandidateLike,
     Instance,
@@ -387,12 +389,22 @@ def rematch(
     # by more than any other choice can change the total, so the solver takes it only where no
     # placement as large puts the participant elsewhere.
     back = np.flatnonzero(is_released & placed_before & ~is_leaving[np.maximum(before, 0)])
-    solve_inst = inst
+    solve_inst, penalty = inst, previous.load_penalty
     if back.size:
+        # Costs near the float limit are scaled down by a power of two first (the optimum and
+        # the load penalty's tiers scale alike), so that the surcharge stays a float.
         costs = inst.arcs.costs
+        top = float(np.abs(costs).max(initial=0.0)) + penalty + 1.0
+        shift = max(0, math.frexp(top)[1] + math.frexp(4.0 * (active.sum() + 2))[1] - 1000)
+        if shift:
+            arcs = inst.arcs
+            scaled = Arcs(arcs.n, arcs.m, arcs.indptr, arcs.cols, np.ldexp(costs, -shift))
+            solve_inst = attrs.evolve(inst, arcs=scaled)
+            penalty = math.ldexp(penalty, -shift)
+        costs = solve_inst.arcs.costs
         span = float(costs.max() - costs.min()) if costs.size else 0.0
-        surcharge = (int(active.sum()) + 1) * (span + 2.0 * previous.load_penalty + 1.0)
-        solve_inst = with_surcharge(inst, back, before[back], surcharge)
+        surcharge = (int(active.sum()) + 1) * (span + 2.0 * penalty + 1.0)
+        solve_inst = with_surcharge(solve_inst, back, before[back], surcharge)
     standing = {
         int(i): previous.unassigned.get(previous.participant_label(int(i)), "unassigned before")
         for i in np.flatnonzero(~placed_before & ~active)
@@ -402,7 +414,7 @@ def rematch(
         fixed_to=fixed_to,
         active=active,
         cap_limit=cap_limit,
-        load_penalty=previous.load_penalty,
+        load_penalty=penalty,
         matcher=found,
         rng=generator,
         standing=standing,

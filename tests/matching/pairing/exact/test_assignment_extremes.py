@@ -154,3 +154,29 @@ def test_the_auction_alone_over_the_whole_float_range(problem):
         assert abs(best) > Fraction(MAX) / 2
         return
     check_optimal(cost, capacity, result)
+
+
+@settings(max_examples=80, deadline=None)
+@given(extreme_problems(), st.sampled_from([0.0, 0.5, 1e10]), st.data())
+def test_assign_and_rematch_over_the_whole_float_range(problem, load_penalty, data):
+    """assign (with a load penalty) and rematch (whose surcharge for released participants
+    must stay a float): finite totals within capacity, or a SchemaError; never a bare error."""
+    from sparkus.matching import assign, rematch
+
+    cost, capacity = problem
+    try:
+        before = assign(cost, capacity, load_penalty=load_penalty)
+    except SchemaError:
+        return
+    assert math.isfinite(before.total_cost)
+    assert math.isfinite(before.penalty)
+    assert np.all(before.load <= capacity)
+    released = data.draw(st.lists(st.integers(0, cost.shape[0] - 1), unique=True, max_size=3))
+    leaving = data.draw(st.lists(st.integers(0, cost.shape[1] - 1), unique=True, max_size=1))
+    try:
+        after = rematch(before, cost, released=released, leaving=leaving)
+    except SchemaError:
+        return
+    assert math.isfinite(after.assignment.total_cost)
+    assert np.all(after.assignment.load <= capacity)
+    assert np.all(after.assignment.load[leaving] == 0)
