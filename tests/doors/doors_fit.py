@@ -94,7 +94,7 @@ def M() -> Any:
     return module
 
 
-def Te() -> Any:
+def Tg() -> Any:
     import sparkus.testing as module
 
     return module
@@ -2107,21 +2107,21 @@ TESTING = [
     Door(
         "sparkus.testing.check_matcher",
         (
-            case("unknown matcher", lambda: Te().check_matcher("magic"), SchemaError, "matcher"),
+            case("unknown matcher", lambda: Tg().check_matcher("magic"), SchemaError, "matcher"),
             case(
                 "zero examples",
-                lambda: Te().check_matcher("exact", n_examples=0),
+                lambda: Tg().check_matcher("exact", n_examples=0),
                 SchemaError,
                 "n_examples",
             ),
             case(
                 "a billion examples",
-                lambda: Te().check_matcher("exact", n_examples=10**9),
+                lambda: Tg().check_matcher("exact", n_examples=10**9),
                 SchemaError,
                 "n_examples",
             ),
             case(
-                "negative seed", lambda: Te().check_matcher("exact", seed=-1), SchemaError, "seed"
+                "negative seed", lambda: Tg().check_matcher("exact", seed=-1), SchemaError, "seed"
             ),
         ),
     ),
@@ -2130,25 +2130,25 @@ TESTING = [
         (
             case(
                 "negative size",
-                lambda: Te().assignment_instances(max_participants=-1),
+                lambda: Tg().assignment_instances(max_participants=-1),
                 SchemaError,
                 "max_participants",
             ),
             case(
                 "huge size",
-                lambda: Te().assignment_instances(max_providers=10**9),
+                lambda: Tg().assignment_instances(max_providers=10**9),
                 SchemaError,
                 "max_providers",
             ),
             case(
                 "min above max",
-                lambda: Te().assignment_instances(min_participants=5, max_participants=2),
+                lambda: Tg().assignment_instances(min_participants=5, max_participants=2),
                 SchemaError,
                 "min_participants",
             ),
             case(
                 "integer_costs as 1",
-                lambda: Te().assignment_instances(integer_costs=1),
+                lambda: Tg().assignment_instances(integer_costs=1),
                 SchemaError,
                 "integer_costs",
             ),
@@ -2159,13 +2159,13 @@ TESTING = [
         (
             case(
                 "-inf cost",
-                lambda: Te().AssignmentInstance.from_dense([[-INF]], [1]),
+                lambda: Tg().AssignmentInstance.from_dense([[-INF]], [1]),
                 SchemaError,
                 "cost",
             ),
             case(
                 "negative capacity",
-                lambda: Te().AssignmentInstance.from_dense([[1.0]], [-1]),
+                lambda: Tg().AssignmentInstance.from_dense([[1.0]], [-1]),
                 SchemaError,
                 "capacity",
             ),

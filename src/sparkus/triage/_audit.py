@@ -247,6 +247,9 @@ def audit(
     groups (the complementary ones are no larger than the smallest reported group). Cell
     suppression is not differential privacy.
 
+    pandas Series are aligned by their index; indexes that do not hold the same labels are a
+    :class:`~sparkus.SchemaError` naming both inputs.
+
     Parameters
     ----------
     selected : array-like of bool, shape (n,)
@@ -256,9 +259,6 @@ def audit(
         Each person's group (e.g. a gender or an age band).
     labels : array-like of bool, shape (n,), optional
         Whether each person would truly benefit from support (booleans, or 0 and 1).
-
-    pandas Series are aligned by their index; indexes that do not hold the same labels are a
-    :class:`~sparkus.SchemaError` naming both inputs.
     min_group_size : int, default 5
         The smallest group whose figures are published (5 is the common default of people
         analytics tools; see the documentation on privacy).
