@@ -1421,6 +1421,12 @@ ASSIGNMENT = [
         "sparkus.matching.deferred_acceptance",
         (
             case(
+                "capacity of 2.0 (a float)",
+                lambda: M().deferred_acceptance({"a": ["x"]}, {"x": ["a"]}, {"x": 2.0}),
+                SchemaError,
+                "capacity.x",
+            ),
+            case(
                 "unknown reviewer",
                 lambda: M().deferred_acceptance({"a": ["x"]}, {"y": ["a"]}, {"y": 1}),
                 SchemaError,
