@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import math
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sparkus._errors import SchemaError
+from sparkus._errors import SchemaError, SparkusWarning
 from sparkus.triage._audit import AuditResult, audit
 
 
@@ -90,13 +89,71 @@ def test_tpr_is_withheld_for_a_group_with_few_who_would_benefit():
     assert result.tpr_gap is None
 
 
-def test_nobody_selected_gives_undefined_ratios_and_no_flags():
-    """When no reported group has anyone selected, impact ratios are NaN and nothing is flagged."""
+def test_nobody_selected_gives_undefined_ratios_said_so_and_no_flags():
+    """Nobody selected in any reported group: every impact ratio is None (undefined, 0/0), never
+    NaN, a SparkusWarning says why, the summary says so, and nothing is flagged."""
     selected, groups = _people({"A": (10, 0), "B": (10, 0)})
-    result = audit(selected, groups)
-    assert all(math.isnan(r) for r in result.impact_ratios.values())
+    with pytest.warns(SparkusWarning, match="nobody was selected"):
+        result = audit(selected, groups)
+    assert result.impact_ratios == {"A": None, "B": None}
     assert result.flagged == {"A": False, "B": False}
+    assert result.reference_group is None
+    assert result.selection_rates == {"A": 0.0, "B": 0.0}
     assert result.to_dict()["impact_ratios"] == {"A": None, "B": None}
+    assert "undefined" in result.summary()
+
+
+def test_a_reference_rate_above_zero_defines_every_ratio():
+    """Some selected in one group only: the others' ratios are 0.0 (defined) and flagged."""
+    selected, groups = _people({"A": (10, 5), "B": (10, 0)})
+    result = audit(selected, groups)
+    assert result.impact_ratios == {"A": 1.0, "B": 0.0}
+    assert result.flagged == {"A": False, "B": True}
+
+
+@pytest.mark.parametrize("kind", ["int", "float", "object", "pandas", "pandas-nullable"])
+def test_selected_and_labels_as_zero_one_numbers_are_read_as_booleans(kind):
+    """0/1 as pandas and scikit-learn hand them over give the audit of the booleans."""
+    import pandas as pd
+
+    selected, groups = _people({"A": (80, 48), "B": (40, 12)})
+    labels = np.arange(len(groups)) % 2 == 0
+    convert = {
+        "int": lambda a: a.astype(np.int64),
+        "float": lambda a: a.astype(np.float64),
+        "object": lambda a: np.array(a.astype(int).tolist(), dtype=object),
+        "pandas": lambda a: pd.Series(a.astype(np.int8)),
+        "pandas-nullable": lambda a: pd.Series(a.astype(int), dtype="Int64"),
+    }[kind]
+    expected = audit(selected, groups, labels=labels).to_dict()
+    assert audit(convert(selected), groups, labels=convert(labels)).to_dict() == expected
+
+
+@pytest.mark.parametrize("bad", [[1, 0, 2], [1, -1, 0], [0.5, 1.0, 0.0], ["1", "0", "1"]])
+def test_selected_other_than_zero_or_one_is_refused(bad):
+    """2, -1 or 0.5 are not choices: refused naming `selected` and the row."""
+    with pytest.raises(SchemaError, match="selected") as info:
+        audit(bad, ["A", "B", "A"])
+    assert "row" in str(info.value) or "dtype" in str(info.value) or "number" in str(info.value)
+
+
+def test_pandas_inputs_are_aligned_by_index():
+    """selected, groups and labels with their own indexes are paired by label, not position."""
+    import pandas as pd
+
+    selected, groups = _people({"A": (80, 48), "B": (40, 12)})
+    labels = np.arange(len(groups)) % 3 == 0
+    index = [f"p{i}" for i in range(len(groups))]
+    order = np.random.default_rng(0).permutation(len(groups))
+    expected = audit(selected, groups, labels=labels).to_dict()
+    got = audit(
+        pd.Series(selected, index=index).iloc[order],
+        pd.Series(groups, index=index),
+        labels=pd.Series(labels, index=index).iloc[order[::-1]],
+    ).to_dict()
+    assert got == expected
+    with pytest.raises(SchemaError, match="index"):
+        audit(pd.Series(selected, index=index), pd.Series(groups))
 
 
 def test_integer_groups_and_the_result_views():
@@ -225,6 +282,7 @@ def test_differencing_cannot_recover_a_suppressed_groups_selected_count():
     assert _feasible_sizes(published, known_n=124)["C"] == {1, 2, 3, 4}
 
 
+@pytest.mark.filterwarnings("ignore::sparkus.SparkusWarning")  # nobody selected
 @given(audits())
 def test_differencing_fails_on_random_audits(case):
     """On any audit, no hidden group's selected count, nor its size, follows from the result."""
@@ -248,6 +306,7 @@ def test_differencing_fails_on_random_audits(case):
 # ---- properties -----------------------------------------------------------------------------------
 
 
+@pytest.mark.filterwarnings("ignore::sparkus.SparkusWarning")  # nobody selected
 @given(audits(), st.randoms(use_true_random=False))
 def test_permuting_rows_does_not_change_the_result(case, random):
     """The audit depends on the people, not on the order of the rows."""
@@ -261,6 +320,7 @@ def test_permuting_rows_does_not_change_the_result(case, random):
     assert after.to_dict() == before
 
 
+@pytest.mark.filterwarnings("ignore::sparkus.SparkusWarning")  # nobody selected
 @given(audits())
 def test_ratios_lie_in_zero_one_with_the_reference_at_one(case):
     """Impact ratios are in [0, 1], the reference group's is 1, and flags mean ratio < 0.8."""
@@ -268,13 +328,14 @@ def test_ratios_lie_in_zero_one_with_the_reference_at_one(case):
     result = audit(selected, groups, labels=labels, min_group_size=m)
     assert set(result.impact_ratios) == set(result.counts) == set(result.flagged)
     assert not set(result.counts) & set(result.suppressed)
-    if result.reference_group is None:
-        assert result.counts == {}
+    if result.reference_group is None:  # nothing reported, or nobody selected: undefined
+        assert all(r is None for r in result.impact_ratios.values())
+        assert all(rate == 0.0 for rate in result.selection_rates.values())
+        assert not any(result.flagged.values())
         return
     top = max(result.selection_rates.values())
     assert result.selection_rates[result.reference_group] == top
-    if top == 0:
-        return
+    assert top > 0
     assert result.impact_ratios[result.reference_group] == 1.0
     for g, ratio in result.impact_ratios.items():
         assert 0.0 <= ratio <= 1.0
@@ -290,7 +351,9 @@ def test_ratios_lie_in_zero_one_with_the_reference_at_one(case):
     ("kwargs", "field"),
     [
         pytest.param({"selected": [True, False]}, "selected", id="length"),
-        pytest.param({"selected": [1, 0, 1]}, "selected", id="int-selected"),
+        pytest.param({"selected": [1, 0, 2]}, "selected", id="int-selected-two"),
+        pytest.param({"selected": [True, None, False]}, "selected", id="missing-selected"),
+        pytest.param({"selected": [[True, False, True]]}, "selected", id="2-d-selected"),
         pytest.param({"labels": [True]}, "labels", id="label-length"),
         pytest.param({"labels": ["yes", "no", "yes"]}, "labels", id="str-labels"),
         pytest.param({"min_group_size": 0}, "min_group_size", id="min-zero"),

@@ -75,7 +75,7 @@ def test_answers_outside_the_scale_are_rejected():
     with pytest.raises(SchemaError) as info:
         TWO_ITEMS.features({"id": ["a", "b"], "self_motivation": [3, 7], "manager_support": [2, 2]})
     assert info.value.problems[0].location == "participants[1].self_motivation"
-    assert "outside the item's scale 1 to 5" in info.value.problems[0].message
+    assert "outside the scale of item self_motivation, 1 to 5" in info.value.problems[0].message
 
 
 def test_empty_population_is_rejected():

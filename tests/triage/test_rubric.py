@@ -1,5 +1,6 @@
 """The transparent rubric: scores, levels, monotonicity, explanations."""
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -7,7 +8,14 @@ from hypothesis import strategies as st
 from sparkus import SchemaError
 from sparkus.datasets import synthetic_org
 from sparkus.model import AssessmentSource
-from sparkus.triage import Instrument, Item, ReadinessLevel, RubricClassifier, default_instrument
+from sparkus.triage import (
+    Features,
+    Instrument,
+    Item,
+    ReadinessLevel,
+    RubricClassifier,
+    default_instrument,
+)
 
 N_ITEMS = len(default_instrument().items)
 answers = st.lists(st.integers(1, 5), min_size=N_ITEMS, max_size=N_ITEMS)
@@ -104,7 +112,7 @@ def test_bad_answers_are_rejected_with_their_position():
         rubric.predict([[3.0, 3.0]])
     row = [3.0] * N_ITEMS
     row[4] = float("nan")
-    with pytest.raises(SchemaError, match=r"\(0, 4\)"):
+    with pytest.raises(SchemaError, match=r"X\[0\]\[4\]"):
         rubric.predict([row])
 
 
@@ -113,7 +121,7 @@ def test_explain_rejects_an_unknown_person():
     features = default_instrument().features(synthetic_org(50, seed=2).population)
     with pytest.raises(SchemaError, match="'nobody'"):
         RubricClassifier().explain(features, "nobody")
-    with pytest.raises(SchemaError, match="row number below 50"):
+    with pytest.raises(SchemaError, match="outside the 50 rows"):
         RubricClassifier().explain(features, 50)
 
 
@@ -121,3 +129,65 @@ def test_levels_are_ordered():
     """ReadinessLevel ranks run from resistant (0) to highly ready (3)."""
     assert [lv.rank for lv in ReadinessLevel] == [0, 1, 2, 3]
     assert ReadinessLevel.RESISTANT.value == "resistant"
+
+
+# ---- issue 12: answers outside the scale, row numbers that wrap ---------------------------------
+
+
+def _answers_with(row, item, value, n=3):
+    X = [[3.0] * N_ITEMS for _ in range(n)]
+    X[row][item] = value
+    return X
+
+
+@pytest.mark.parametrize("method", ["predict", "predict_codes", "score", "needs_review"])
+@pytest.mark.parametrize("value", [99.0, 0.0, -1e308, 5.000001])
+def test_answers_outside_an_items_scale_are_refused_naming_row_and_item(method, value):
+    """An answer of 99 on a 1-5 item is a SchemaError naming the row and the item, never a level."""
+    X = _answers_with(2, 0, value)
+    with pytest.raises(SchemaError) as info:
+        getattr(RubricClassifier(), method)(X)
+    text = str(info.value)
+    assert "self_motivation" in text
+    assert "X[2]" in text
+    assert "1 to 5" in text
+
+
+def test_explain_refuses_features_with_answers_outside_the_scale():
+    """Features built by hand with an out-of-scale answer are refused by explain, by row and item."""
+    features = default_instrument().features(synthetic_org(20, seed=2).population)
+    X = features.X.copy()
+    X[4, 8] = 99.0
+    bad = Features(X, features.ids, features.columns, features.missing, "raise", {})
+    with pytest.raises(SchemaError, match=r"features\.X\[4\].*manager_motivation"):
+        RubricClassifier().explain(bad, 4)
+
+
+@pytest.mark.parametrize("person", [-1, -50, 20, 10**30, True, 1.0, None, np.int64(-1)])
+def test_explain_refuses_a_row_number_outside_the_rows(person):
+    """A row number is not a Python index: -1 is refused (never the last person), so are floats."""
+    features = default_instrument().features(synthetic_org(20, seed=2).population)
+    with pytest.raises(SchemaError) as info:
+        RubricClassifier().explain(features, person)
+    assert info.value.problems[0].path[0] == "person"
+
+
+def test_explain_takes_numpy_integers_and_ids():
+    """A numpy integer row and a numpy string id both work."""
+    features = default_instrument().features(synthetic_org(20, seed=2).population)
+    rubric = RubricClassifier()
+    assert rubric.explain(features, np.int64(3)).person == features.ids[3]
+    assert rubric.explain(features, features.ids[5]).person == features.ids[5]
+
+
+def test_wide_scales_and_weights_standardise_without_overflow():
+    """Scales near the float limit and huge weights give finite scores in [-1, 1]."""
+    instrument = Instrument(
+        (
+            Item("a", AssessmentSource.SELF, scale=(-1.7e308, 1.7e308), weight=1e308),
+            Item("b", AssessmentSource.SELF, scale=(0.0, 5e-324 * 4), weight=1e308),
+        )
+    )
+    score = RubricClassifier(instrument).score([[1.7e308, 5e-324 * 4], [-1.7e308, 0.0]])
+    assert np.isfinite(score).all()
+    assert score.tolist() == pytest.approx([1.0, -1.0])

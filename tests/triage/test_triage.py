@@ -144,3 +144,74 @@ def test_fitted_models_plug_into_triage():
         np.testing.assert_allclose(result.probabilities.sum(axis=1), 1.0)
         np.testing.assert_array_equal(result.review, proba.max(axis=1) < 0.5)
         assert (result.level >= 0).all()
+
+
+# ---- issue 12: every way answers enter is checked ------------------------------------------
+
+
+def test_features_given_with_answers_outside_the_scale_are_refused(org):
+    """Features built elsewhere with an answer of 99 on a 1-5 item are refused by row and item."""
+    from sparkus.triage import Features
+
+    features = default_instrument().features(org.population)
+    X = features.X.copy()
+    X[12, 3] = 99.0
+    bad = Features(X, features.ids, features.columns, features.missing, "raise", {})
+    with pytest.raises(SchemaError) as info:
+        triage(org.population, features=bad)
+    assert info.value.problems[0].location == "features.X[12]"
+    assert "self_responsibility" in str(info.value)
+
+
+class _Fixed:
+    """A 'fitted model' answering fixed probabilities with given classes."""
+
+    def __init__(self, classes, proba):
+        self.classes_ = np.asarray(classes)
+        self._proba = proba
+
+    def predict_proba(self, X):
+        return self._proba(X)
+
+
+def test_model_classes_in_export_spellings_map_to_the_levels(org):
+    """Classes 'Resistant' ... 'Highly ready' are read as the four levels."""
+    classes = ["Highly ready", "Ready", "Emerging", "Resistant"]
+    model = _Fixed(classes, lambda X: np.tile([0.7, 0.1, 0.1, 0.1], (len(X), 1)))
+    result = triage(org.population, model)
+    assert (result.level == 3).all()
+    np.testing.assert_allclose(result.probabilities[0], [0.1, 0.1, 0.1, 0.7])
+
+
+@pytest.mark.parametrize(
+    ("classes", "proba", "where"),
+    [
+        (["ready", "Ready"], lambda X: np.full((len(X), 2), 0.5), "both read as"),
+        (["boss", "ready"], lambda X: np.full((len(X), 2), 0.5), "not a readiness level"),
+        ([0, 1], lambda X: np.full((len(X), 3), 1 / 3), "model.predict_proba"),
+        ([0, 1], lambda X: np.full((len(X), 2), np.nan), "model.predict_proba"),
+        ([True, False], lambda X: np.full((len(X), 2), 0.5), "not a readiness level"),
+    ],
+)
+def test_a_model_whose_classes_or_probabilities_do_not_fit_is_refused(org, classes, proba, where):
+    """Classes that are not levels (or one level twice) and malformed probabilities are named."""
+    with pytest.raises(SchemaError, match=where):
+        triage(org.population, _Fixed(classes, proba))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        ({"model": "rubric"}, "model"),
+        ({"review_threshold": float("nan")}, "review_threshold"),
+        ({"review_threshold": 1.5}, "review_threshold"),
+        ({"instrument": "default"}, "instrument"),
+        ({"missing": "drop"}, "missing"),
+        ({"policy": {}}, "policy"),
+    ],
+)
+def test_bad_arguments_name_the_parameter(org, kwargs, name):
+    """Each malformed argument is a SchemaError naming it."""
+    with pytest.raises(SchemaError) as info:
+        triage(org.population, **kwargs)
+    assert name in str(info.value)

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._errors import SchemaError
+from sparkus._checks import check_number
+from sparkus._errors import Problem, SchemaError
 from sparkus.testing._strategies import (
     AssignmentInstance,
     assignment_instances,
@@ -18,6 +19,9 @@ if TYPE_CHECKING:
     from sparkus.matching import Matcher
 
 __all__ = ["MatcherCheckError", "check_matcher"]
+
+MAX_EXAMPLES: Final = 100_000
+"""The most generated instances :func:`check_matcher` tries (hypothesis' ``max_examples``)."""
 
 _SEED: Final = 20240501
 """The seed of the generator handed to the matcher on every instance."""
@@ -204,13 +208,16 @@ def check_matcher(matcher: Matcher | str, *, n_examples: int = 50, seed: int | N
     matcher : Matcher or str
         The matcher object, or the name of a registered or installed matcher.
     n_examples : int, default 50
-        How many generated instances to try (hypothesis' ``max_examples``).
+        How many generated instances to try (hypothesis' ``max_examples``), from 1 to 100,000.
     seed : int or None, default 0
-        The seed of the instance generator, for a reproducible check; None draws new
-        instances on every call.
+        The seed (an integer >= 0) of the instance generator, for a reproducible check; None
+        draws new instances on every call.
 
     Raises
     ------
+    SchemaError
+        If `n_examples` or `seed` is not an integer in its range, or `matcher` names no
+        registered matcher.
     MatcherCheckError
         An :class:`AssertionError` naming the matcher, the invariant it breaks and a minimal
         instance that shows it (hypothesis shrinks generated instances).
@@ -243,15 +250,22 @@ def check_matcher(matcher: Matcher | str, *, n_examples: int = 50, seed: int | N
     from hypothesis import HealthCheck, given, settings
     from hypothesis.errors import FlakyFailure
 
+    problems: list[Problem] = []
+    check_number(n_examples, "n_examples", low=1, high=MAX_EXAMPLES, integer=True,
+                 problems=problems)  # fmt: skip
+    if seed is not None:
+        check_number(seed, "seed", low=0, integer=True, what="None or an integer >= 0",
+                     problems=problems)  # fmt: skip
+    if problems:
+        raise SchemaError(problems)
     if isinstance(matcher, str):
         from sparkus.matching import get_matcher
 
-        matcher = get_matcher(matcher)
+        try:
+            matcher = get_matcher(matcher)
+        except SchemaError as err:
+            raise SchemaError(Problem(("matcher",), p.message) for p in err.problems) from None
     _protocol(matcher)
-    given_n: object = n_examples
-    if isinstance(given_n, bool) or not isinstance(given_n, int) or given_n < 1:
-        msg = f"`n_examples` must be a positive integer, got {given_n!r}"
-        raise ValueError(msg)
 
     for _label, dense, capacity in _EDGE_CASES:
         check_instance(matcher, AssignmentInstance.from_dense(dense, capacity))

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import attrs
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from sparkus._checks import check_number, real_array, schema_error
+from sparkus._errors import Problem, SchemaError
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
@@ -16,6 +19,12 @@ else:
     csr_array = Any
 
 __all__ = ["AssignmentInstance", "assignment_instances", "require_hypothesis"]
+
+MAX_SIDE: Final = 1_000
+"""The most rows or columns :func:`assignment_instances` may be asked for."""
+
+MAX_CAPACITY: Final = 1_000_000
+"""The largest provider capacity :func:`assignment_instances` may be asked for."""
 
 FloatArray: TypeAlias = NDArray[np.float64]
 
@@ -63,16 +72,35 @@ class AssignmentInstance:
 
     @classmethod
     def from_dense(cls, cost: ArrayLike, capacity: ArrayLike) -> AssignmentInstance:
-        """Build from a dense cost array, NaN marking the pairs not allowed."""
+        """Build from a dense cost array, NaN marking the pairs not allowed.
+
+        An empty `cost` (``[]``, or rows without columns) has as many columns as `capacity`
+        has entries.
+
+        Raises
+        ------
+        SchemaError
+            If `cost` is not a 2-D array of finite numbers or NaN, or `capacity` is not one
+            non-negative integer per column of `cost`.
+        """
         from scipy.sparse import csr_array
 
-        dense = np.asarray(cost, dtype=np.float64)
+        caps = _capacity(capacity)
+        dense = real_array(cost, "cost")
+        if dense.size == 0:
+            dense = dense.reshape(dense.shape[0] if dense.ndim == 2 else 0, caps.shape[0])
         if dense.ndim != 2:
-            dense = dense.reshape(0, np.asarray(capacity).shape[0])
+            raise schema_error("cost", f"expected a 2-D array, got shape {dense.shape}")
+        if np.isinf(dense).any():
+            msg = "holds an infinite cost; mark a pair not allowed with NaN, not inf"
+            raise schema_error("cost", msg)
+        if caps.shape[0] != dense.shape[1]:
+            msg = f"has {caps.shape[0]} entries for {dense.shape[1]} providers (columns of `cost`)"
+            raise schema_error("capacity", msg)
         rows, cols = np.nonzero(~np.isnan(dense))
         matrix = csr_array((dense[rows, cols], (rows, cols)), shape=dense.shape)
         matrix.sum_duplicates()
-        return cls(matrix, np.asarray(capacity, dtype=np.int64).reshape(-1))
+        return cls(matrix, caps)
 
     def dense(self) -> FloatArray:
         """The costs as a dense array, NaN for the pairs not allowed."""
@@ -88,6 +116,35 @@ class AssignmentInstance:
         dense = self.dense()
         rows = ", ".join("[" + ", ".join(number(x) for x in row) + "]" for row in dense.tolist())
         return f"AssignmentInstance.from_dense([{rows}], capacity={self.capacity.tolist()})"
+
+
+def _capacity(capacity: object) -> NDArray[np.int64]:
+    array = real_array(capacity, "capacity").reshape(-1)
+    with np.errstate(invalid="ignore"):
+        bad = ~((array >= 0) & (array == np.round(array)) & (array < 2**62))
+    if bad.any():
+        raise schema_error("capacity", f"expected non-negative integers, got {array[bad][:5]}")
+    return array.astype(np.int64)
+
+
+def _strategy_iv(sizes: dict[str, object], integer_costs: object) -> None:
+    problems: list[Problem] = []
+    for name, value in sizes.items():
+        limit = MAX_CAPACITY if name == "max_capacity" else MAX_SIDE
+        check_number(value, name, low=0, high=limit, integer=True, problems=problems)
+    for smallest, largest in (
+        ("min_participants", "max_participants"),
+        ("min_providers", "max_providers"),
+    ):
+        low, high = sizes[smallest], sizes[largest]
+        if not problems and isinstance(low, int) and isinstance(high, int) and low > high:
+            msg = f"is {low}, above `{largest}` ({high})"
+            problems.append(Problem((smallest,), msg))
+    if integer_costs is not None and not isinstance(integer_costs, bool):
+        msg = f"expected True, False or None, got {integer_costs!r}"
+        problems.append(Problem(("integer_costs",), msg))
+    if problems:
+        raise SchemaError(problems)
 
 
 def assignment_instances(
@@ -110,13 +167,18 @@ def assignment_instances(
     Parameters
     ----------
     max_participants, max_providers : int
-        The largest numbers of rows and columns.
+        The largest numbers of rows and columns, at most 1,000 each.
     max_capacity : int
-        The largest capacity of a provider.
+        The largest capacity of a provider, at most 1,000,000.
     min_participants, min_providers : int
-        The smallest numbers of rows and columns.
+        The smallest numbers of rows and columns, not above the largest.
     integer_costs : bool, optional
         Integer costs only (True), floats only (False), or both (None, the default).
+
+    Raises
+    ------
+    SchemaError
+        If a size is not an integer in its range, or `integer_costs` is not a bool or None.
 
     Returns
     -------
@@ -131,6 +193,12 @@ def assignment_instances(
     ...     assert instance.cost.shape[0] <= 3
     >>> test_shape()
     """
+    _strategy_iv(
+        {"max_participants": max_participants, "max_providers": max_providers,
+         "max_capacity": max_capacity, "min_participants": min_participants,
+         "min_providers": min_providers},
+        integer_costs,
+    )  # fmt: skip
     require_hypothesis()
     from hypothesis import strategies as st
 

@@ -10,15 +10,15 @@ Employee Selection Procedures (29 CFR 1607.4(D)). It publishes nothing about sma
 
 from __future__ import annotations
 
-import math
+import warnings
 from typing import Any, Final, cast
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import as_array, check_number
-from sparkus._errors import Problem, SchemaError
+from sparkus._checks import align_rows, as_array, check_number, indicator
+from sparkus._errors import EstimationError, Problem, SchemaError, SparkusWarning
 from sparkus._privacy import Group, distinct_groups, invalid_label_rows, suppress_small_groups
 from sparkus._results import Result, Table, format_number
 from sparkus.triage._labels import length_problems, row_problems
@@ -46,9 +46,10 @@ class AuditResult(Result):
         How many of them were selected.
     selection_rates : dict of group to float
         ``selected_counts / counts``.
-    impact_ratios : dict of group to float
-        Each selection rate divided by that of `reference_group`, in ``[0, 1]``; NaN for every
-        group if no reported group had anyone selected.
+    impact_ratios : dict of group to float or None
+        Each selection rate divided by that of `reference_group`, in ``[0, 1]``. None for every
+        group when no reported group had anyone selected: the ratio is then 0/0, undefined (a
+        :class:`~sparkus.SparkusWarning` says so, and nothing is flagged).
     flagged : dict of group to bool
         Whether the impact ratio is below 0.8 (the four-fifths rule), decided in exact integer
         arithmetic so a ratio of exactly 0.8 is never flagged by rounding.
@@ -65,7 +66,7 @@ class AuditResult(Result):
         The smallest group whose figures are published.
     reference_group : str, int or None
         The reported group with the highest selection rate (the first in sorted order on a tie);
-        None if every group is suppressed.
+        None if every group is suppressed or nobody was selected.
     n : int or None
         Everyone audited; None when any group is suppressed.
     n_selected : int or None
@@ -87,7 +88,7 @@ class AuditResult(Result):
     counts: dict[Group, int]
     selected_counts: dict[Group, int]
     selection_rates: dict[Group, float]
-    impact_ratios: dict[Group, float]
+    impact_ratios: dict[Group, float | None]
     flagged: dict[Group, bool]
     tpr: dict[Group, float | None] | None
     tpr_gap: float | None
@@ -114,11 +115,11 @@ class AuditResult(Result):
         rows: list[tuple[str, ...]] = []
         for g in self.counts:
             ratio = self.impact_ratios[g]
-            verdict = "flagged" if self.flagged[g] else "-" if math.isnan(ratio) else "ok"
+            verdict = "flagged" if self.flagged[g] else "-" if ratio is None else "ok"
             row: tuple[str, ...] = (
                 format_number(g), format_number(self.counts[g]),
                 format_number(self.selected_counts[g]), format_number(self.selection_rates[g]),
-                format_number(ratio), verdict,
+                "undefined" if ratio is None else format_number(ratio), verdict,
             )  # fmt: skip
             if self.tpr is not None:
                 row += (format_number(self.tpr[g]),)
@@ -127,6 +128,11 @@ class AuditResult(Result):
             (
                 f"reference group: {format_number(self.reference_group)}; flagged: impact "
                 f"ratio below {FOUR_FIFTHS} (29 CFR 1607.4(D))"
+            )
+            if self.reference_group is not None or not self.counts
+            else (
+                "impact ratios undefined: nobody was selected in any reported group (0/0), so "
+                "the four-fifths rule flags nobody"
             ),
             (
                 f"groups of fewer than {self.min_group_size} people are suppressed, with the "
@@ -153,16 +159,17 @@ class AuditResult(Result):
 def _bool_array(
     value: object, name: str, n: int | None
 ) -> tuple[npt.NDArray[np.bool_], list[Problem]]:
-    array = as_array(value, name)
-    if array.ndim != 1:
-        msg = f"expected a 1-D array of booleans, got an array of shape {array.shape}"
-        return np.zeros(0, dtype=bool), [Problem((name,), msg)]
-    if array.dtype.kind != "b":
-        msg = (
-            f"expected booleans (True/False), got dtype {array.dtype}; convert explicitly, "
-            "e.g. `x == 1`, so that no other value is read as a choice"
+    """Booleans, or the numbers 0 and 1 (as pandas and scikit-learn hand them over), one per row.
+
+    Any other number (2, -1, 0.5), text, or a missing value is refused, naming the rows.
+    """
+    try:
+        array = indicator(value, name)
+    except (SchemaError, EstimationError) as err:
+        problems = (
+            list(err.problems) if isinstance(err, SchemaError) else [Problem((name,), str(err))]
         )
-        return np.zeros(0, dtype=bool), [Problem((name,), msg)]
+        return np.zeros(0, dtype=bool), problems
     if n is not None and array.shape[0] != n:
         return array, length_problems([("groups", n), (name, array.shape[0])])
     return array, []
@@ -187,6 +194,12 @@ def _groups_array(value: object) -> tuple[npt.NDArray[Any], list[Problem]]:
 def _audit_iv(
     selected: object, groups: object, labels: object, min_group_size: object
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[Any], npt.NDArray[np.bool_] | None, int]:
+    inputs = [("selected", selected), ("groups", groups)]
+    if labels is not None:
+        inputs.append(("labels", labels))
+    aligned = align_rows(*inputs)
+    selected, groups = aligned[0], aligned[1]
+    labels = aligned[2] if labels is not None else None
     group_array, problems = _groups_array(groups)
     n = group_array.shape[0] if group_array.ndim == 1 else None
     if n == 0:
@@ -234,14 +247,18 @@ def audit(
     groups (the complementary ones are no larger than the smallest reported group). Cell
     suppression is not differential privacy.
 
+    pandas Series are aligned by their index; indexes that do not hold the same labels are a
+    :class:`~sparkus.SchemaError` naming both inputs.
+
     Parameters
     ----------
     selected : array-like of bool, shape (n,)
-        Whether the triage selected each person for human support.
+        Whether the triage selected each person for human support: booleans, or the numbers
+        0 and 1 (as pandas and scikit-learn hand them over); any other value is refused.
     groups : array-like of str or int, shape (n,)
         Each person's group (e.g. a gender or an age band).
     labels : array-like of bool, shape (n,), optional
-        Whether each person would truly benefit from support.
+        Whether each person would truly benefit from support (booleans, or 0 and 1).
     min_group_size : int, default 5
         The smallest group whose figures are published (5 is the common default of people
         analytics tools; see the documentation on privacy).
@@ -255,8 +272,16 @@ def audit(
     Raises
     ------
     SchemaError
-        If the arrays differ in length or are empty, `selected` or `labels` are not booleans, a
-        group label is not a str or an int, or `min_group_size` is not an integer of at least 1.
+        If the arrays differ in length or are empty, `selected` or `labels` hold a value other
+        than a boolean, 0 or 1 (or a missing one; the rows are named), a group label is not a
+        str or an int, pandas indexes disagree, or `min_group_size` is not an integer of at
+        least 1.
+
+    Warns
+    -----
+    SparkusWarning
+        When nobody was selected in any reported group: the impact ratios are undefined
+        (None).
 
     Examples
     --------
@@ -296,15 +321,24 @@ def audit(
     for i in shown:  # the first highest rate, compared exactly: hits_i / n_i > hits_r / n_r
         if reference is None or hits[i] * counts[reference] > hits[reference] * counts[i]:
             reference = i
-    ratios: dict[Group, float] = {}
+    ratios: dict[Group, float | None] = {}
     flagged: dict[Group, bool] = {}
+    undefined = reference is None or hits[reference] == 0
     for i in shown:
-        if reference is None or hits[reference] == 0:
-            ratios[names[i]], flagged[names[i]] = float("nan"), False
+        if undefined:  # 0 / 0: no group had anyone selected, so no rate to compare with
+            ratios[names[i]], flagged[names[i]] = None, False
             continue
+        assert reference is not None  # for the type checker: `undefined` covers None
         ratios[names[i]] = float((hits[i] * counts[reference]) / (hits[reference] * counts[i]))
         # ratio < 4/5  <=>  5 * hits_i * n_ref < 4 * hits_ref * n_i, in exact integers
         flagged[names[i]] = bool(5 * hits[i] * counts[reference] < 4 * hits[reference] * counts[i])
+    if shown and undefined:
+        msg = (
+            "nobody was selected in any reported group, so every impact ratio is undefined "
+            "(0/0) and reported as None; the four-fifths rule cannot flag anyone"
+        )
+        warnings.warn(msg, SparkusWarning, stacklevel=2)
+        reference = None
 
     tpr: dict[Group, float | None] | None = None
     tpr_gap: float | None = None

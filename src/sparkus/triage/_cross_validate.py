@@ -16,7 +16,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import check_number, check_rng
+from sparkus._checks import align_rows, check_number, check_rng
 from sparkus._errors import EstimationError, Problem, SchemaError
 from sparkus._results import Result, Table, format_number
 from sparkus.triage._labels import (
@@ -169,8 +169,9 @@ def _clone(model: ProbabilisticClassifier) -> ProbabilisticClassifier:
 
 def _cross_validate_iv(
     model: object, X: object, y: object, k: object, rng: object
-) -> tuple[IntArray, tuple[Hashable, ...], npt.NDArray[Any], int, np.random.Generator]:
+) -> tuple[Any, IntArray, tuple[Hashable, ...], npt.NDArray[Any], int, np.random.Generator]:
     problems: list[Problem] = []
+    X, y = align_rows(("X", X), ("y", y))
     missing = [m for m in ("fit", "predict_proba") if not callable(getattr(model, m, None))]
     if missing:
         msg = (
@@ -203,7 +204,7 @@ def _cross_validate_iv(
             f"{counts[smallest]} or gather more rows of that class"
         )
         raise SchemaError([Problem(("k",), msg)])
-    return codes, classes, labels, folds, generator
+    return X, codes, classes, labels, folds, generator
 
 
 def _stratified_folds(
@@ -292,7 +293,8 @@ def cross_validate(
     Raises
     ------
     SchemaError
-        If `model` lacks ``fit`` or ``predict_proba``; `X` and `y` differ in length; `y` is empty,
+        If `model` lacks ``fit`` or ``predict_proba``; `X` and `y` differ in length (or, as
+        pandas objects, in their indexes: they are aligned by index); `y` is empty,
         has a missing label or a single class; `k` is below 2 or above the size of the smallest
         class (which is named); or `rng` is not a seed or a generator.
     EstimationError
@@ -324,7 +326,7 @@ def cross_validate(
 
     .. versionadded:: 0.1
     """
-    codes, classes, labels, folds, generator = _cross_validate_iv(model, X, y, k, rng)
+    X, codes, classes, labels, folds, generator = _cross_validate_iv(model, X, y, k, rng)
     fold = _stratified_folds(codes, len(classes), folds, generator)
     oof = np.empty((len(codes), len(classes)), dtype=np.float64)
     reports: list[ClassificationReport] = []

@@ -9,6 +9,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from sparkus._checks import describe, real_array, rows_text, schema_error
 from sparkus._errors import Problem
 from sparkus._fields import Record, checked, freeze, mapping_of, member, number
 from sparkus.model import FrozenMapping, Goal, Level
@@ -129,12 +130,50 @@ class DosagePolicy(Record):
             Organisational level ranks (:attr:`sparkus.model.Level.rank`), one per person.
         goals : iterable of Goal
             The program's goals.
+
+        Raises
+        ------
+        SchemaError
+            If a readiness rank is not an integer from -1 to 3, an organisational level rank
+            not one of :class:`~sparkus.model.Level`'s, the two differ in length, or a goal is
+            not a :class:`~sparkus.model.Goal` (each named by row or position).
         """
-        r = np.asarray(readiness, dtype=np.int64)
-        lv = np.asarray(level, dtype=np.int64)
+        r, lv, goal_list = _dose_iv(readiness, level, goals)
         base = np.array([self.sessions[x] for x in _LEVELS] + [0], dtype=np.int64)[r]
         share = np.array([self.reflection_share[x] for x in _LEVELS] + [0.0])[r]
         by_level = np.array([self.level_extra.get(x, 0) for x in Level], dtype=np.int64)[lv]
-        by_goal = max((self.goal_extra.get(g, 0) for g in goals), default=0)
+        by_goal = max((self.goal_extra.get(g, 0) for g in goal_list), default=0)
         sessions = np.where(base > 0, base + by_level + by_goal, 0)
         return sessions, share
+
+
+def _ranks(value: object, name: str, low: int, high: int) -> npt.NDArray[np.int64]:
+    """Integer ranks from `low` to `high`, one per person; any other value named by row."""
+    array = real_array(value, name)
+    if array.ndim != 1:
+        raise schema_error(name, f"expected a 1-D array of ranks, got shape {array.shape}")
+    with np.errstate(invalid="ignore"):
+        bad = ~((array >= low) & (array <= high) & (array == np.round(array)))
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        shown = ", ".join(repr(float(v)) for v in array[rows[:5]])
+        msg = f"expected integer ranks from {low} to {high}, got {shown} in {rows_text(rows)}"
+        raise schema_error(name, msg)
+    return array.astype(np.int64)
+
+
+def _dose_iv(
+    readiness: object, level: object, goals: object
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], list[Goal]]:
+    r = _ranks(readiness, "readiness", -1, len(_LEVELS) - 1)
+    lv = _ranks(level, "level", 0, len(Level) - 1)
+    if r.shape != lv.shape:
+        msg = f"has {lv.shape[0]} rows but `readiness` has {r.shape[0]}; pass one per person"
+        raise schema_error("level", msg)
+    if isinstance(goals, str | bytes) or not isinstance(goals, Iterable):
+        raise schema_error("goals", f"expected an iterable of Goal, got {describe(goals)}")
+    goal_list = list(goals)
+    for k, g in enumerate(goal_list):
+        if not isinstance(g, Goal):
+            raise schema_error(f"goals[{k}]", f"expected a Goal, got {describe(g)}")
+    return r, lv, goal_list

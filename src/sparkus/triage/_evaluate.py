@@ -5,7 +5,9 @@ probabilities (one column per class, in the order of `classes`). The definitions
 scikit-learn where it has the metric (confusion matrix, precision, recall, F1, the multiclass
 Brier score and the one-vs-rest ROC AUC agree with scikit-learn 1.9 to rounding); the expected
 calibration error, which scikit-learn does not have, is the top-label variant of Guo et al.
-(2017), spelled out in :func:`expected_calibration_error`.
+(2017), spelled out in :func:`expected_calibration_error`. pandas inputs (a Series of labels,
+a DataFrame of probabilities) are paired by their index, never by position when the indexes
+disagree.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from typing import Final, Literal, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import check_number
-from sparkus._errors import Problem, SchemaError
+from sparkus._checks import align_rows, check_choice, check_number
+from sparkus._errors import SchemaError
 from sparkus.triage._labels import (
     check_classes,
     check_proba,
@@ -51,7 +53,11 @@ FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.intp]
 Average: TypeAlias = Literal["macro", "weighted"]
 
-_AVERAGES: Final = ("macro", "weighted")
+_AVERAGES: Final[tuple[Average, ...]] = ("macro", "weighted")
+
+MAX_BINS: Final = 100_000
+"""The most bins the expected calibration error may use (each bin takes memory; far fewer rows
+than bins leave almost every bin empty anyway)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -64,6 +70,7 @@ def _probabilistic_check(
 ) -> tuple[IntArray, FloatArray, tuple[Hashable, ...]]:
     """The shared checks of every metric that scores probabilities."""
     labels = check_classes(classes, "classes", minimum=2)
+    y_true, proba = align_rows(("y_true", y_true), ("proba", proba))
     y = labels_array(y_true, "y_true")
     codes = encode(y, labels, "y_true", "classes")
     return codes, check_proba(proba, len(codes), len(labels)), labels
@@ -73,6 +80,7 @@ def _paired_check(
     y_true: object, y_pred: object, labels: object
 ) -> tuple[IntArray, IntArray, tuple[Hashable, ...]]:
     """The shared checks of every metric that compares predicted labels with true ones."""
+    y_true, y_pred = align_rows(("y_true", y_true), ("y_pred", y_pred))
     true = labels_array(y_true, "y_true")
     pred = labels_array(y_pred, "y_pred")
     problems = length_problems([("y_true", len(true)), ("y_pred", len(pred))])
@@ -87,7 +95,7 @@ def _paired_check(
 
 
 def _n_bins_check(n_bins: object) -> int:
-    return int(check_number(n_bins, "n_bins", low=1, integer=True))
+    return int(check_number(n_bins, "n_bins", low=1, high=MAX_BINS, integer=True))
 
 
 # --------------------------------------------------------------------------------------------
@@ -126,8 +134,8 @@ def confusion_matrix(
     Raises
     ------
     SchemaError
-        If the inputs are empty, of different lengths, have missing labels, or hold labels
-        outside an explicit `labels`.
+        If the inputs are empty, of different lengths, have missing labels, hold labels
+        outside an explicit `labels`, or are pandas objects whose indexes disagree.
 
     Examples
     --------
@@ -236,8 +244,9 @@ def brier_score(
     Raises
     ------
     SchemaError
-        If the inputs are empty or of different lengths, a label is not in `classes`, or a row
-        of `proba` is not a probability vector (the offending rows are named).
+        If the inputs are empty or of different lengths, a label is not in `classes`, a row
+        of `proba` is not a probability vector (the offending rows are named), or pandas
+        inputs have indexes that disagree.
 
     Examples
     --------
@@ -303,7 +312,7 @@ def expected_calibration_error(
     Raises
     ------
     SchemaError
-        As :func:`brier_score`, or if `n_bins` is not an integer of at least 1.
+        As :func:`brier_score`, or if `n_bins` is not an integer from 1 to 100,000.
 
     Examples
     --------
@@ -324,11 +333,9 @@ def expected_calibration_error(
 def _roc_auc_ovr_iv(
     y_true: object, proba: object, classes: object, average: object
 ) -> tuple[IntArray, FloatArray, tuple[Hashable, ...], Average]:
-    if average not in _AVERAGES:
-        msg = f"expected one of {', '.join(map(repr, _AVERAGES))}, got {average!r}"
-        raise SchemaError([Problem(("average",), msg)])
+    how = check_choice(average, "average", _AVERAGES)
     codes, matrix, labels = _probabilistic_check(y_true, proba, classes)
-    return codes, matrix, labels, average
+    return codes, matrix, labels, how
 
 
 def roc_auc_ovr(

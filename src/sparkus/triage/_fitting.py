@@ -18,21 +18,29 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sparkus._checks import check_number
-from sparkus._errors import Problem, SparkusWarning
+from sparkus._errors import EstimationError, Problem, SparkusWarning
 
 __all__ = [
+    "MAX_ITER",
     "Cone",
+    "check_coefficients",
     "check_optimiser_options",
+    "column_exponents",
     "has_recession_direction",
     "minimise",
     "positive_number",
     "row_blocks",
     "scaled_columns",
+    "stable_dot",
     "weighted_moments",
     "weighted_variance",
 ]
 
 FloatArray = NDArray[np.float64]
+
+MAX_ITER: Final = 1_000_000
+"""The most iterations a fitted model's `max_iter` may ask for (the solver's own int limit is far
+above; a million L-BFGS-B steps on this loss is a mistyped number, not a plan)."""
 
 _BLOCK_BYTES: Final = 256 * 1024
 """Rows of X are visited in blocks of about this size, so that a block stays in cache."""
@@ -68,7 +76,7 @@ def check_optimiser_options(tol: object, max_iter: object) -> list[Problem]:
     problems: list[Problem] = []
     if positive_number(tol) is None:
         problems.append(Problem(("tol",), f"expected a positive finite number, got {tol!r}"))
-    check_number(max_iter, "max_iter", low=1, integer=True, problems=problems)
+    check_number(max_iter, "max_iter", low=1, high=MAX_ITER, integer=True, problems=problems)
     return problems
 
 
@@ -76,19 +84,20 @@ def weighted_variance(X: FloatArray, w: FloatArray, mean: FloatArray) -> FloatAr
     """Weighted column variances around `mean`, from centred blocks of rows.
 
     Centring first keeps a constant column at exactly zero, where ``E[x^2] - mean^2`` would
-    leave rounding noise; a variance below the rounding of the mean is set to zero.
+    leave rounding noise; a variance below the rounding of the mean (relative to the mean,
+    so that a column of small values keeps its variance) is set to zero.
     """
     var = np.zeros(X.shape[1])
     for rows in row_blocks(*X.shape):
         centred = X[rows] - mean
         centred *= centred
         var += w[rows] @ centred
-    var[var <= (1e-10 * np.maximum(1.0, np.abs(mean))) ** 2] = 0.0
+    var[var <= (1e-10 * np.abs(mean)) ** 2] = 0.0
     return var
 
 
 def weighted_moments(
-    X: FloatArray, w: FloatArray, *, ridge: float = 0.0, center: bool = True
+    X: FloatArray, w: FloatArray, *, ridge: float | FloatArray = 0.0, center: bool = True
 ) -> tuple[FloatArray, FloatArray]:
     """Weighted column means (zero unless `center`) and scales for the solver's coordinates.
 
@@ -269,3 +278,55 @@ def minimise(
             )
         warnings.warn(msg, SparkusWarning, stacklevel=3)
     return theta, n_iter
+
+
+_SAFE_EXPONENT = 64
+"""Columns whose largest magnitude lies within ``2**±64`` are fitted as they are."""
+
+
+def column_exponents(X: FloatArray) -> NDArray[np.intp]:
+    """Per column, the power of two to divide it by before fitting (0 for most columns).
+
+    A column whose largest magnitude is beyond ``2**64`` or below ``2**-64`` (near the float
+    limits, where the solver's squares and products overflow or underflow) gets the exponent
+    that brings it to ``[0.5, 1)``; dividing by a power of two is exact, and the coefficient is
+    multiplied back after the fit. All-zero columns keep 0.
+    """
+    top = np.abs(X).max(axis=0)
+    _, exponent = np.frexp(top)
+    ordinary = (top == 0) | (np.abs(exponent) <= _SAFE_EXPONENT)
+    return np.where(ordinary, 0, exponent).astype(np.intp)
+
+
+def check_coefficients(coef: FloatArray, what: str) -> None:
+    """EstimationError naming the columns whose coefficients are beyond the float range."""
+    bad = np.flatnonzero(~np.isfinite(coef).reshape(-1, coef.shape[-1]).all(axis=0))
+    if bad.size:
+        cols = ", ".join(str(int(c)) for c in bad[:8])
+        msg = (
+            f"{what}: the coefficients of column(s) {cols} of `X` are beyond the float range: "
+            "the column's values are too small (or too large) for any effect on the labels to "
+            "be expressed; rescale it (e.g. to thousands) and fit again"
+        )
+        raise EstimationError(msg)
+
+
+def stable_dot(X: FloatArray, coef: FloatArray) -> FloatArray:
+    """``X @ coef`` for a vector `coef`, never NaN: ±inf where the true value overflows.
+
+    The plain product is used where it is finite; elsewhere (features or coefficients near the
+    float limits, where ``inf - inf`` would give NaN) each term is split into a mantissa and a
+    power of two, summed at the row's largest power, and scaled back once.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = np.asarray(X @ coef, dtype=np.float64)
+    bad = ~np.isfinite(out)
+    if bad.any():
+        mx, ex = np.frexp(X[bad])
+        mc, ec = np.frexp(coef)
+        power = ex + ec
+        top = power.max(axis=1, keepdims=True)
+        total = np.ldexp(mx * mc, power - top).sum(axis=1)
+        with np.errstate(over="ignore"):
+            out[bad] = np.ldexp(total, top[:, 0])
+    return out

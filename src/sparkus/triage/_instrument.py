@@ -9,6 +9,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from sparkus._checks import align_rows, as_array, describe, real_array
 from sparkus._errors import Problem, SchemaError
 from sparkus._fields import (
     Record,
@@ -31,6 +32,7 @@ __all__ = [
     "default_instrument",
     "policy_problems",
     "population_features",
+    "scale_problems",
 ]
 
 MissingPolicy = Literal["raise", "impute_mean", "review"]
@@ -178,9 +180,12 @@ class Instrument(Record):
 
         Parameters
         ----------
-        data : Population or mapping of str to array-like
+        data : Population, mapping of str to array-like, or data frame
             A population whose columns include every item's column, or a mapping of column
-            name to answers (NaN marks a missing answer; a mapping must also hold ``"id"``).
+            name to answers or a pandas or polars data frame (NaN marks a missing answer; a
+            mapping or frame must also hold ``"id"``, str or int ids, each once). pandas
+            columns given in a mapping are aligned by their index (differing indexes are a
+            :class:`~sparkus.SchemaError`).
         missing : {"raise", "impute_mean", "review"}
             What to do with missing answers: raise a :class:`~sparkus.SchemaError` naming
             them (default); fill each with the item's mean over those who answered (recorded
@@ -191,19 +196,28 @@ class Instrument(Record):
         ------
         SchemaError
             For an unknown missing policy, item columns absent from `data`, answers outside
-            an item's scale, non-numeric answers, an empty population, or (with ``"raise"``)
-            any missing answer, each with its row and column.
+            an item's scale (or infinite), non-numeric answers, missing, repeated or non-text
+            ids, columns of another length than the ids, an empty population, or (with
+            ``"raise"``) any missing answer, each with its row and column.
         """
         _policy_iv(missing)
         given: object = data  # checked at run time for callers without a type checker
         if isinstance(given, Population):
             return population_features(self, given, missing)
-        if isinstance(given, Mapping):
-            if "id" not in given:
+        if isinstance(given, Mapping) or _is_frame(given):
+            table: Any = given
+            names = [str(k) for k in (table.columns if _is_frame(table) else table.keys())]
+            if "id" not in names:
                 raise SchemaError([Problem(("id",), "a mapping of answers needs an 'id' column")])
-            ids = np.asarray(given["id"]).astype(str)
-            return _read_columns(self, ids, given, [str(k) for k in given], missing)
-        msg = f"expected a Population or a mapping of columns, got {type(given).__name__}"
+            wanted = ["id", *(c for c in self.columns if c in names)]
+            aligned = align_rows(*((f"data[{c!r}]", table[c]) for c in wanted))
+            columns = dict(zip(wanted, aligned, strict=True))
+            ids = _id_column(columns["id"], "data['id']")
+            return _read_columns(self, ids, columns, names, missing)
+        msg = (
+            "expected a Population, a mapping of columns or a data frame, got "
+            f"{type(given).__name__}"
+        )
         raise SchemaError([Problem(("data",), msg)])
 
     def features_from_assessments(
@@ -223,13 +237,16 @@ class Instrument(Record):
         ------
         SchemaError
             For assessments naming people not in `ids`, items the instrument does not
-            declare, a scale that differs from the item's, and missing answers under
-            ``"raise"`` (each with its path).
+            declare, a scale that differs from the item's, answers outside it, missing or
+            repeated ids, and missing answers under ``"raise"`` (each with its path).
         """
         _policy_iv(missing)
-        id_array = np.asarray(ids).astype(str)
+        id_array = _id_column(ids, "ids")
         if id_array.shape[0] == 0:
             raise SchemaError([Problem(("ids",), "no participants given")])
+        if isinstance(assessments, str | bytes | Mapping) or not isinstance(assessments, Iterable):
+            msg = f"expected an iterable of Assessment records, got {describe(assessments)}"
+            raise SchemaError([Problem(("assessments",), msg)])
         row_of = {v: i for i, v in enumerate(id_array.tolist())}
         index = {(item.source, item.name): j for j, item in enumerate(self.items)}
         X = np.full((id_array.shape[0], len(self.items)), np.nan)
@@ -267,20 +284,8 @@ class Instrument(Record):
         self, X: npt.NDArray[np.float64], ids: npt.NDArray[np.str_], policy: MissingPolicy
     ) -> Features:
         """Check scales and apply the missing-data policy."""
-        problems: list[Problem] = []
         absent = np.isnan(X)
-        for j, item in enumerate(self.items):
-            low, high = item.scale
-            col = X[:, j]
-            bad = np.flatnonzero(~absent[:, j] & ((col < low) | (col > high) | ~np.isfinite(col)))
-            problems += [
-                Problem(("participants", int(r), item.column),
-                        f"{float(col[r])!r} is outside the item's scale {low:g} to {high:g}")
-                for r in bad[:_ROWS_SHOWN]
-            ]  # fmt: skip
-            if bad.size > _ROWS_SHOWN:
-                msg = f"... and {bad.size - _ROWS_SHOWN:,} more rows outside the scale"
-                problems.append(Problem((item.column,), msg))
+        problems = scale_problems(self, X, ("participants",), by_column=True)
         if policy == "raise" and absent.any():
             rows, cols = np.nonzero(absent)
             problems += [
@@ -300,11 +305,43 @@ class Instrument(Record):
                 if answered.size == 0:
                     msg = "nobody answered this item, so there is no mean to impute"
                     raise SchemaError([Problem((self.items[j].column,), msg)])
-                imputed[self.items[j].column] = float(answered.mean())
+                top = float(np.abs(answered).max()) or 1.0
+                imputed[self.items[j].column] = top * float(np.mean(answered / top))
                 X[absent[:, j], j] = imputed[self.items[j].column]
         X.flags.writeable = False
         absent.flags.writeable = False
         return Features(X, ids, self.columns, absent, policy, imputed)
+
+
+def scale_problems(
+    instrument: Instrument,
+    X: npt.NDArray[np.float64],
+    path: tuple[str | int, ...],
+    *,
+    by_column: bool = False,
+) -> list[Problem]:
+    """One problem per answer outside its item's scale (NaN counts as missing, not as outside).
+
+    Each problem is at ``(*path, row)``, or ``(*path, row, column)`` with `by_column`, and names
+    the item; past 20 rows an item's problems end with a count of the rest.
+    """
+    problems: list[Problem] = []
+    with np.errstate(invalid="ignore"):
+        for j, item in enumerate(instrument.items):
+            low, high = item.scale
+            col = X[:, j]
+            bad = np.flatnonzero((col < low) | (col > high) | np.isinf(col))
+            for r in bad[:_ROWS_SHOWN].tolist():
+                where = (*path, r, item.column) if by_column else (*path, r)
+                msg = (
+                    f"{float(col[r])!r} is outside the scale of item {item.column}, "
+                    f"{low:g} to {high:g}"
+                )
+                problems.append(Problem(where, msg))
+            if bad.size > _ROWS_SHOWN:
+                msg = f"... and {bad.size - _ROWS_SHOWN:,} more answers outside the scale of {item.column}"
+                problems.append(Problem(path, msg))
+    return problems
 
 
 def population_features(
@@ -337,26 +374,62 @@ def _read_columns(
     X = np.empty((ids.shape[0], len(instrument.items)), dtype=np.float64)
     problems: list[Problem] = []
     for j, item in enumerate(instrument.items):
-        column = np.asarray(get[item.column])
+        try:
+            column = real_array(get[item.column], item.column)
+        except SchemaError as err:
+            problems += err.problems
+            continue
         if column.shape != ids.shape:
-            msg = f"has {column.shape[0]} rows, the ids {ids.shape[0]}"
+            msg = (
+                f"expected one answer per id ({ids.shape[0]}), got an array of shape {column.shape}"
+            )
             problems.append(Problem((item.column,), msg))
             continue
-        if column.dtype.kind not in "iuf":
-            try:
-                column = column.astype(np.float64)
-            except (TypeError, ValueError):
-                problems.append(Problem((item.column,), "answers must be numbers"))
-                continue
         X[:, j] = column
     if problems:
         raise SchemaError(problems)
     return instrument._finish(X, ids, missing)
 
 
+def _is_frame(value: object) -> bool:
+    """A pandas or polars DataFrame (recognised without importing either)."""
+    module = type(value).__module__
+    return type(value).__name__ == "DataFrame" and module.startswith(("pandas", "polars"))
+
+
+def _id_column(value: object, name: str) -> npt.NDArray[np.str_]:
+    """Participant ids as strings: str or int ids, one per row, none missing or repeated."""
+    array = as_array(value, name)
+    if array.ndim != 1:
+        raise SchemaError(
+            [Problem((name,), f"expected a 1-D column of ids, got shape {array.shape}")]
+        )
+    values = array.tolist()
+    bad = [
+        k for k, v in enumerate(values)
+        if isinstance(v, bool) or not isinstance(v, str | int) or (isinstance(v, str) and not v.strip())
+    ]  # fmt: skip
+    if bad:
+        problems = [
+            Problem((name, k), f"expected a str or int id, got {describe(values[k])}")
+            for k in bad[:_ROWS_SHOWN]
+        ]
+        if len(bad) > _ROWS_SHOWN:
+            problems.append(Problem((name,), f"... and {len(bad) - _ROWS_SHOWN:,} more bad ids"))
+        raise SchemaError(problems)
+    ids = np.array([str(v) for v in values], dtype=str) if values else np.zeros(0, dtype=str)
+    unique, first, counts = np.unique(ids, return_index=True, return_counts=True)
+    if (counts > 1).any():
+        twice = np.sort(first[counts > 1])
+        shown = ", ".join(repr(str(ids[k])) for k in twice[:8])
+        raise SchemaError([Problem((name,), f"repeats the ids {shown}; give each person one row")])
+    del unique
+    return ids
+
+
 def policy_problems(missing: object) -> list[Problem]:
     """The problem with a missing-data policy that is not one of the three (empty if valid)."""
-    if missing in _POLICIES:
+    if isinstance(missing, str) and missing in _POLICIES:
         return []
     msg = f"`missing` must be one of {', '.join(_POLICIES)}, got {missing!r}"
     return [Problem(("missing",), msg)]

@@ -179,7 +179,8 @@ def check_proba(proba: object, n: int, k: int, name: str = "proba") -> FloatArra
         msg = f"has {array.shape[0]} rows but `y_true` has {n}; pass one row per label"
         raise SchemaError([Problem((name,), msg)])
     inside = np.all((array >= 0.0) & (array <= 1.0), axis=1)  # NaN fails both comparisons
-    sums = array.sum(axis=1)
+    with np.errstate(over="ignore", invalid="ignore"):  # rows outside [0, 1] are named anyway
+        sums = array.sum(axis=1)
     off = inside & ~(np.abs(sums - 1.0) <= _SUM_TOLERANCE)
     problems = row_problems(
         name,

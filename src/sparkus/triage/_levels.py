@@ -1,10 +1,17 @@
-"""The readiness scale: four ordered levels, least ready first."""
+"""The readiness scale: four ordered levels, least ready first, and the spellings of them."""
 
 from __future__ import annotations
 
 import enum
+import re
+from typing import Final
 
-__all__ = ["ReadinessLevel"]
+from sparkus._checks import describe
+from sparkus._errors import Problem, SchemaError
+
+__all__ = ["ReadinessLevel", "readiness_level"]
+
+_SEPARATORS: Final = re.compile(r"[\s_-]+")
 
 
 class ReadinessLevel(enum.Enum):
@@ -23,11 +30,18 @@ class ReadinessLevel(enum.Enum):
 
     :attr:`rank` gives the order (0 for ``resistant``), so levels compare by readiness.
 
+    A level is looked up by its value in the spellings real exports use: any case, white space
+    around it ignored, and a space or a hyphen for the underscore (``"Highly ready"``,
+    ``" READY "``, ``"highly-ready"``). Any other text is a :class:`~sparkus.SchemaError`
+    listing the four values.
+
     Examples
     --------
     >>> from sparkus.triage import ReadinessLevel
     >>> ReadinessLevel("ready").rank > ReadinessLevel.EMERGING.rank
     True
+    >>> ReadinessLevel("Highly ready")
+    <ReadinessLevel.HIGHLY_READY: 'highly_ready'>
 
     .. versionadded:: 0.1
     """
@@ -42,5 +56,33 @@ class ReadinessLevel(enum.Enum):
         """Position on the scale: 0 for the least ready."""
         return _RANK[self]
 
+    @classmethod
+    def _missing_(cls, value: object) -> ReadinessLevel:
+        found = readiness_level(value)
+        if found is None:
+            allowed = ", ".join(repr(level.value) for level in cls)
+            msg = (
+                f"expected a readiness level ({allowed}; any case, spaces or hyphens for "
+                f"underscores), got {describe(value)}"
+            )
+            raise SchemaError([Problem(("ReadinessLevel",), msg)])
+        return found
+
 
 _RANK = {level: i for i, level in enumerate(ReadinessLevel)}
+_BY_SPELLING = {level.value: level for level in ReadinessLevel}
+
+
+def readiness_level(label: object) -> ReadinessLevel | None:
+    """The level `label` names: a member, or a value in an accepted spelling; else None.
+
+    Accepted: the value in any case, with white space around it, and spaces or hyphens for
+    the underscore (``" Highly-Ready "`` is ``highly_ready``). Numbers, booleans and other
+    text name no level.
+    """
+    if isinstance(label, ReadinessLevel):
+        return label
+    if isinstance(label, str):
+        key = _SEPARATORS.sub("_", label.strip().casefold())
+        return _BY_SPELLING.get(key)
+    return None

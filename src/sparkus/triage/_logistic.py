@@ -17,17 +17,21 @@ from typing import Any, Self
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import check_labels, check_matrix, check_sample_weight
+from sparkus._checks import align_rows, check_labels, check_matrix, check_sample_weight
 from sparkus._errors import EstimationError, Problem, SchemaError
 from sparkus.triage._estimator import Estimator
 from sparkus.triage._fitting import (
+    check_coefficients,
     check_optimiser_options,
+    column_exponents,
     has_recession_direction,
     minimise,
     positive_number,
     row_blocks,
     scaled_columns,
+    stable_dot,
     weighted_moments,
+    weighted_variance,
 )
 from sparkus.triage._logistic_loss import BinomialLoss, MultinomialLoss, softmax_rows
 
@@ -133,7 +137,8 @@ class LogisticReadinessModel(Estimator):
         A `tol` of 1e-8 or less asks for the optimum as exactly as float64 resolves it (Newton
         steps then run on to a gradient near 1e-14), so that refits agree to many digits.
     max_iter : int, default 1000
-        Most L-BFGS-B iterations; a :class:`~sparkus.SparkusWarning` says when they ran out.
+        Most L-BFGS-B iterations, at most 1,000,000; a :class:`~sparkus.SparkusWarning` says
+        when they ran out.
 
     Attributes
     ----------
@@ -225,13 +230,15 @@ class LogisticReadinessModel(Estimator):
         ------
         SchemaError
             If a hyper-parameter or an input is malformed (non-finite features, mismatched
-            lengths, ...); every problem found is listed.
+            lengths, `max_iter` above a million, pandas indexes of `X`, `y` and
+            `sample_weight` that disagree, ...); every problem found is listed.
         EstimationError
             If `y` holds a single class, or if ``C=None`` and the classes are separable.
         """
         problems = _check_hyperparameters(self.C, self.fit_intercept, self.tol, self.max_iter)
         if problems:
             raise SchemaError(problems)
+        X, y, sample_weight = align_rows(("X", X), ("y", y), ("sample_weight", sample_weight))
         Xc = check_matrix(X, copy=False)
         labels = check_labels(y, Xc.shape[0])
         sw = check_sample_weight(sample_weight, Xc.shape[0])
@@ -247,39 +254,68 @@ class LogisticReadinessModel(Estimator):
         if self.C is None:
             self._check_not_separable(Xc, codes, sw, n_classes, fit_intercept)
 
-        total = float(sw.sum())
-        w = sw / total
-        l2 = 0.0 if self.C is None else 1.0 / (float(self.C) * total)
-        mean, scale = weighted_moments(Xc, w, ridge=l2, center=fit_intercept)
+        top = float(sw.max())  # weights near the float limit: sum them scaled
+        total = float((sw / top).sum())
+        w = (sw / top) / total
+        with np.errstate(over="ignore"):  # C * weight beyond the floats: no penalty left
+            l2 = 0.0 if self.C is None else 1.0 / (float(self.C) * top * total)
+        # columns near the float limits are fitted divided by a power of two (exact), with
+        # the penalty on the original coefficients kept: l2 * 4**-k per column
+        exponents = column_exponents(Xc)
+        penalty: float | FloatArray = l2
+        if exponents.any():
+            Xc = np.ldexp(Xc, -exponents)
+            with np.errstate(over="ignore"):
+                penalty = np.minimum(np.ldexp(l2, -2 * exponents), 1e300)
         p = Xc.shape[1]
+        # With an intercept, a constant column's coefficient is 0 at the optimum (the intercept
+        # does what it would, unpenalised) and the minimum-norm choice without a penalty; it is
+        # left out of the solve, whose coordinates it would make singular.
+        kept = np.ones(p, dtype=bool)
+        if fit_intercept:
+            kept = weighted_variance(Xc, w, w @ Xc) > 0
+            if not kept.all():
+                Xc = Xc[:, kept]
+                if not isinstance(penalty, float):
+                    penalty = penalty[kept]
+        mean, scale = weighted_moments(Xc, w, ridge=penalty, center=fit_intercept)
+        q = Xc.shape[1]
         freq = np.bincount(codes, weights=w, minlength=n_classes)
         log_freq = np.log(np.clip(freq, 1e-12, None))
         what = f"{type(self).__name__}.fit"
         loss: BinomialLoss | MultinomialLoss
         if n_classes == 2:
             loss = BinomialLoss(
-                Xc, (codes == 1).astype(np.float64), w, l2, mean, scale, fit_intercept
+                Xc, (codes == 1).astype(np.float64), w, penalty, mean, scale, fit_intercept
             )
-            theta0 = np.zeros(p + int(fit_intercept))
+            theta0 = np.zeros(q + int(fit_intercept))
             if fit_intercept:
-                theta0[p] = log_freq[1] - log_freq[0]
+                theta0[q] = log_freq[1] - log_freq[0]
             theta, n_iter = minimise(
                 loss, theta0, float(self.tol), int(self.max_iter), what, loss.hessp_at, loss.project
             )
             coef_b, intercept_b = loss.to_original(theta)
-            coef = coef_b.reshape(1, p)
+            coef = coef_b.reshape(1, q)
             intercept = np.array([intercept_b])
         else:
-            loss = MultinomialLoss(Xc, codes, n_classes, w, l2, mean, scale, fit_intercept)
-            theta0 = np.zeros(n_classes * p + n_classes * int(fit_intercept))
+            loss = MultinomialLoss(Xc, codes, n_classes, w, penalty, mean, scale, fit_intercept)
+            theta0 = np.zeros(n_classes * q + n_classes * int(fit_intercept))
             if fit_intercept:
-                theta0[n_classes * p :] = log_freq - log_freq.mean()
+                theta0[n_classes * q :] = log_freq - log_freq.mean()
             theta, n_iter = minimise(
                 loss, theta0, float(self.tol), int(self.max_iter), what, loss.hessp_at, loss.project
             )
             coef, intercept = loss.to_original(theta)
             coef -= coef.mean(axis=0)
             intercept -= intercept.mean()
+        if not kept.all():
+            full = np.zeros((coef.shape[0], p))
+            full[:, kept] = coef
+            coef = full
+        if exponents.any():
+            with np.errstate(over="ignore"):
+                coef = np.ldexp(coef, -exponents)
+        check_coefficients(coef, what)
         self.classes_ = classes
         self.coef_ = np.ascontiguousarray(coef)
         self.intercept_ = intercept
@@ -311,10 +347,18 @@ class LogisticReadinessModel(Estimator):
         """``X @ coef_.T + intercept_``, shape (n_samples, 1 or n_classes), block by block."""
         out = np.empty((X.shape[0], self.coef_.shape[0]))
         for rows in row_blocks(*X.shape):
-            block = out[rows]
-            np.matmul(X[rows], self.coef_.T, out=block)
-            block += self.intercept_
+            out[rows] = self._block_scores(X[rows])
         return out
+
+    def _block_scores(self, Xb: FloatArray) -> FloatArray:
+        """``Xb @ coef_.T + intercept_`` for a block of rows; ±inf, never NaN, on overflow."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            block = Xb @ self.coef_.T
+        if not np.isfinite(block).all():
+            for k in range(block.shape[1]):
+                block[:, k] = stable_dot(Xb, self.coef_[k])
+        block += self.intercept_
+        return block
 
     def _predicted(self, X: FloatArray) -> NDArray[Any]:
         """The most probable class of each row of a checked `X`."""
@@ -362,17 +406,13 @@ class LogisticReadinessModel(Estimator):
 
             out = np.empty((Xc.shape[0], 2))
             for rows in row_blocks(*Xc.shape):
-                z = Xc[rows] @ self.coef_[0]
-                z += self.intercept_[0]
+                z = self._block_scores(Xc[rows])[:, 0]
                 special.expit(z, out=out[rows, 1])
                 special.expit(-z, out=out[rows, 0])
             return out
         out = np.empty((Xc.shape[0], self.classes_.shape[0]))
         for rows in row_blocks(*Xc.shape):
-            block = out[rows]
-            np.matmul(Xc[rows], self.coef_.T, out=block)
-            block += self.intercept_
-            softmax_rows(block)
+            out[rows] = softmax_rows(self._block_scores(Xc[rows]))
         return out
 
     def predict(self, X: object) -> NDArray[Any]:
@@ -407,6 +447,7 @@ class LogisticReadinessModel(Estimator):
         float
             A number in [0, 1].
         """
+        X, y, sample_weight = align_rows(("X", X), ("y", y), ("sample_weight", sample_weight))
         predicted = self._predicted(self._checked(X))
         labels = check_labels(y, predicted.shape[0])
         sw = check_sample_weight(sample_weight, predicted.shape[0])

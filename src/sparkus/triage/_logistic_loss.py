@@ -26,12 +26,12 @@ class _ScaledLoss:
         self,
         X: FloatArray,
         w: FloatArray,
-        l2: float,
+        l2: float | FloatArray,
         mean: FloatArray,
         scale: FloatArray,
         fit_intercept: bool,
     ) -> None:
-        self.X, self.w, self.l2 = X, w, l2
+        self.X, self.w, self.l2 = X, w, l2  # l2: one strength, or one per column
         self.mean, self.scale, self.fit_intercept = mean, scale, fit_intercept
         self.p = X.shape[1]
         self.blocks = row_blocks(*X.shape)
@@ -51,7 +51,7 @@ class BinomialLoss(_ScaledLoss):
         X: FloatArray,
         target: FloatArray,
         w: FloatArray,
-        l2: float,
+        l2: float | FloatArray,
         mean: FloatArray,
         scale: FloatArray,
         fit_intercept: bool,
@@ -89,7 +89,7 @@ class BinomialLoss(_ScaledLoss):
             r *= wb
             g_coef += r @ Xb
             g_int += float(r.sum())
-        value = loss + 0.5 * self.l2 * float(coef @ coef)
+        value = loss + 0.5 * float((self.l2 * coef) @ coef)
         return value, self._to_solver(g_coef, g_int, theta)
 
     def project(self, v: FloatArray) -> FloatArray:
@@ -135,7 +135,7 @@ class MultinomialLoss(_ScaledLoss):
         codes: NDArray[np.intp],
         n_classes: int,
         w: FloatArray,
-        l2: float,
+        l2: float | FloatArray,
         mean: FloatArray,
         scale: FloatArray,
         fit_intercept: bool,
@@ -184,7 +184,7 @@ class MultinomialLoss(_ScaledLoss):
             scores.ravel()[own] -= wb  # w * (softmax - one-hot)
             g_coef += scores @ Xb
             g_int += scores.sum(axis=1)
-        value = loss + 0.5 * self.l2 * float(np.vdot(coef, coef))
+        value = loss + 0.5 * float(np.vdot(self.l2 * coef, coef))
         return value, self._to_solver(g_coef, g_int, theta)
 
     def project(self, v: FloatArray) -> FloatArray:
@@ -196,7 +196,7 @@ class MultinomialLoss(_ScaledLoss):
         out = v.copy()
         if self.fit_intercept:
             out[self.n_coef :] -= out[self.n_coef :].mean()
-        if self.l2 == 0.0:
+        if not np.any(self.l2):
             coef = out[: self.n_coef].reshape(self.K, self.p)
             coef -= coef.mean(axis=0)
         return out
@@ -232,8 +232,18 @@ class MultinomialLoss(_ScaledLoss):
 
 
 def softmax_rows(scores: FloatArray) -> FloatArray:
-    """Turn a (n, K) array of scores into probabilities in place and return it."""
-    scores -= scores.max(axis=1, keepdims=True)
+    """Turn a (n, K) array of scores into probabilities in place and return it.
+
+    Scores may be ±inf (features near the float limits): a row's probability then goes, in
+    equal shares, to its classes of the highest score, never NaN.
+    """
+    top = scores.max(axis=1, keepdims=True)
+    infinite = ~np.isfinite(top[:, 0])
+    if infinite.any():
+        rows = scores[infinite]
+        scores[infinite] = np.where(rows == top[infinite], 0.0, -np.inf)
+        top[infinite] = 0.0
+    scores -= top
     np.exp(scores, out=scores)
     scores /= scores.sum(axis=1, keepdims=True)
     return scores

@@ -8,132 +8,32 @@ keeps the thresholds increasing without constraints.
 
 from __future__ import annotations
 
-import enum
-from typing import Any, Self
+from collections.abc import Hashable, Sequence
+from typing import Any, Self, cast
 
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import check_labels, check_matrix
-from sparkus._errors import EstimationError, Problem, SchemaError
+from sparkus._checks import align_rows, check_matrix
+from sparkus._errors import EstimationError, SchemaError
 from sparkus.triage._estimator import Estimator
 from sparkus.triage._fitting import (
+    check_coefficients,
     check_optimiser_options,
+    column_exponents,
     has_recession_direction,
     minimise,
     scaled_columns,
+    stable_dot,
     weighted_moments,
     weighted_variance,
 )
+from sparkus.triage._order import check_order, encode_ordered
 
 __all__ = ["OrdinalReadinessModel"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
-
-_LISTED = 5
-"""How many empty categories an error names before it only counts the rest."""
-
-
-def _categorical_parts(y: object) -> tuple[NDArray[Any], IntArray] | None:
-    """Categories and codes of a pandas Categorical or categorical Series, read by duck typing."""
-    source = getattr(y, "cat", y)
-    categories = getattr(source, "categories", None)
-    codes = getattr(source, "codes", None)
-    if categories is None or codes is None:
-        return None
-    return np.asarray(categories), np.asarray(codes, dtype=np.intp)
-
-
-def _enum_class(labels: NDArray[Any]) -> type[enum.Enum] | None:
-    """The Enum class every label belongs to, if they all belong to one."""
-    if labels.dtype.kind != "O" or labels.shape[0] == 0:
-        return None
-    first = labels[0]
-    if not isinstance(first, enum.Enum):
-        return None
-    cls = type(first)
-    if all(isinstance(v, cls) for v in labels):
-        return cls
-    return None
-
-
-def _empty_levels_error(
-    levels: list[Any], total: int | None = None, hint: str = ""
-) -> EstimationError:
-    """The error naming the first empty levels (of `total`, by default all of `levels`)."""
-    count = len(levels) if total is None else total
-    shown = ", ".join(repr(v.value if isinstance(v, enum.Enum) else v) for v in levels[:_LISTED])
-    more = f" and {count - min(count, _LISTED)} more" if count > _LISTED else ""
-    plural = count > 1
-    msg = (
-        f"no row has the level{'s' if plural else ''} {shown}{more}, "
-        f"{'categories' if plural else 'a category'} inside the observed range of `y`, so "
-        f"{'their thresholds' if plural else 'its threshold'} cannot be estimated. Merge "
-        f"{'them' if plural else 'it'} with a neighbouring level or collect rows of "
-        f"{'them' if plural else 'it'}{hint}"
-    )
-    return EstimationError(msg)
-
-
-def _encode_ordered(y: object, n_rows: int) -> tuple[NDArray[Any], IntArray]:
-    """The ordered classes (from the lowest to the highest observed) and each row's code.
-
-    The order comes from, in turn: a pandas categorical's categories; an Enum's declaration
-    order; the integers between the smallest and the largest label; the sorted distinct labels.
-    A level inside the observed range with no rows is an EstimationError.
-    """
-    parts = _categorical_parts(y)
-    if parts is not None:
-        order, codes = parts
-        codes = check_labels(codes, n_rows).astype(np.intp)
-        if (codes < 0).any():
-            (rows,) = np.nonzero(codes < 0)
-            shown = ", ".join(str(r) for r in rows[:_LISTED])
-            msg = f"missing label in rows {shown}{' ...' if len(rows) > _LISTED else ''}"
-            raise SchemaError([Problem(("y", int(rows[0])), msg)])
-        lo, hi = int(codes.min()), int(codes.max())
-        counts = np.bincount(codes - lo, minlength=hi - lo + 1)
-        if (counts == 0).any():
-            raise _empty_levels_error(list(order[lo : hi + 1][counts == 0]))
-        return order[lo : hi + 1], codes - lo
-    labels = check_labels(y, n_rows)
-    enum_cls = _enum_class(labels)
-    if enum_cls is not None:
-        members = list(enum_cls)
-        rank = {m: i for i, m in enumerate(members)}
-        codes = np.fromiter((rank[v] for v in labels), dtype=np.intp, count=labels.shape[0])
-        lo, hi = int(codes.min()), int(codes.max())
-        counts = np.bincount(codes - lo, minlength=hi - lo + 1)
-        span = np.empty(hi - lo + 1, dtype=object)
-        span[:] = members[lo : hi + 1]
-        if (counts == 0).any():
-            raise _empty_levels_error(list(span[counts == 0]))
-        return span, codes - lo
-    try:
-        classes, codes = np.unique(labels, return_inverse=True)
-    except TypeError:
-        msg = (
-            "labels must be mutually comparable so that they sort (all numbers, all strings, or "
-            "members of one Enum); encode them as integer levels"
-        )
-        raise SchemaError([Problem(("y",), msg)]) from None
-    codes = codes.reshape(-1).astype(np.intp)
-    if labels.dtype.kind in "iu":
-        steps = np.diff(classes)
-        if (steps > 1).any():
-            gaps = np.nonzero(steps > 1)[0]
-            missing: list[Any] = []
-            for g in gaps[:_LISTED]:
-                start, stop = int(classes[g]) + 1, int(classes[g + 1])
-                missing.extend(range(start, min(stop, start + _LISTED)))
-            total = int((steps[gaps] - 1).sum())
-            hint = (
-                " (integer labels are read as a scale from the smallest to the largest; if the "
-                "numbers only name the levels, pass consecutive codes 0 .. K-1)"
-            )
-            raise _empty_levels_error(missing[:_LISTED], total, hint)
-    return classes, codes
 
 
 def _check_full_rank(X: FloatArray) -> None:
@@ -309,16 +209,21 @@ class OrdinalReadinessModel(Estimator):
 
     Parameters
     ----------
+    order : sequence, optional
+        The levels, lowest first, for labels whose order cannot be read from them (text other
+        than readiness levels, say ``["low", "mid", "high"]``). Every label of `y` must be one
+        of them. Without it the order is read from `y` (see Notes), never guessed.
     tol : float, default 1e-10
         Stop when the largest entry of the gradient of the mean negative log-likelihood falls
         below `tol` (in the centred and scaled coordinates the solver works in).
     max_iter : int, default 1000
-        Most L-BFGS-B iterations; a :class:`~sparkus.SparkusWarning` says when they ran out.
+        Most L-BFGS-B iterations, at most 1,000,000; a :class:`~sparkus.SparkusWarning` says
+        when they ran out.
 
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
-        The levels from the lowest to the highest observed.
+        The levels from the lowest to the highest observed, as spelled in `y`.
     coef_ : ndarray of shape (n_features,)
         ``beta``: a positive coefficient moves rows towards higher levels.
     thresholds_ : ndarray of shape (n_classes - 1,)
@@ -332,11 +237,19 @@ class OrdinalReadinessModel(Estimator):
 
     Notes
     -----
-    The order of the levels comes from, in turn: the categories of a pandas categorical `y`;
-    the declaration order of an :class:`enum.Enum` whose members `y` holds; the integers between
-    the smallest and the largest label, for integer labels (so ``[1, 2, 4]`` lacks level 3); the
-    sorted distinct labels otherwise. A level inside the observed range with no rows makes the
-    thresholds inestimable, and ``fit`` raises :class:`~sparkus.EstimationError` naming it.
+    The order of the levels comes from, in turn: `order`, when given; the categories of an
+    ordered pandas categorical `y`; the declaration order of an :class:`enum.Enum` whose
+    members `y` holds; :class:`ReadinessLevel` for text labels that all name readiness levels
+    (``"resistant"`` ... ``"highly_ready"``, in any case, with spaces or hyphens for the
+    underscore; ``classes_`` keeps the spelling of `y`, one spelling per level); the integers
+    between the smallest and the largest label, for integer labels (so ``[1, 2, 4]`` lacks
+    level 3); the numeric order of other numbers. Other text, an unordered categorical
+    included, has no order of its own: ``fit`` raises :class:`~sparkus.SchemaError` asking for
+    `order` rather than sorting it alphabetically (which puts ``"emerging"`` before
+    ``"resistant"``). A level inside the observed range with no rows makes the thresholds
+    inestimable, and ``fit`` raises :class:`~sparkus.EstimationError` naming it.
+
+    pandas `X` and `y` are aligned by their index (differing indexes are a SchemaError).
 
     ``fit`` also refuses, with :class:`~sparkus.EstimationError`, constant or collinear columns
     and data whose levels are separated by the features (checked with a small linear program),
@@ -360,11 +273,27 @@ class OrdinalReadinessModel(Estimator):
     array([[0.214, 0.248, 0.338, 0.2  ]])
     >>> model.predict(X[:3])
     array([2, 2, 0])
+
+    Readiness levels are ordered as levels; other text needs its order:
+
+    >>> names = np.array(["resistant", "emerging", "ready", "highly_ready"])
+    >>> OrdinalReadinessModel().fit(X, names[y]).classes_.tolist()
+    ['resistant', 'emerging', 'ready', 'highly_ready']
+    >>> words = np.array(["low", "mid", "high", "top"])
+    >>> OrdinalReadinessModel(order=["low", "mid", "high", "top"]).fit(X, words[y]).classes_
+    array(['low', 'mid', 'high', 'top'], dtype='<U4')
     """
 
-    _param_names = ("tol", "max_iter")
+    _param_names = ("order", "tol", "max_iter")
 
-    def __init__(self, *, tol: float = 1e-10, max_iter: int = 1000) -> None:
+    def __init__(
+        self,
+        *,
+        order: Sequence[Hashable] | None = None,
+        tol: float = 1e-10,
+        max_iter: int = 1000,
+    ) -> None:
+        self.order = order
         self.tol = tol
         self.max_iter = max_iter
         self._fitted = False
@@ -394,16 +323,22 @@ class OrdinalReadinessModel(Estimator):
         Raises
         ------
         SchemaError
-            If a hyper-parameter or an input is malformed; every problem found is listed.
+            If a hyper-parameter or an input is malformed; every problem found is listed. Also
+            if `y` holds text with no order of its own and `order` is not given, a label that
+            `order` lacks, or one readiness level spelled in two ways.
         EstimationError
             If `y` holds a single level, a level inside its range has no rows, a column is
             constant or collinear with others, or the levels are separated by the features.
         """
         problems = check_optimiser_options(self.tol, self.max_iter)
+        order = None if self.order is None else check_order(self.order)
+        if isinstance(order, list):
+            problems += order
         if problems:
             raise SchemaError(problems)
+        X, y = align_rows(("X", X), ("y", y))
         Xc = check_matrix(X, copy=False)
-        classes, codes = _encode_ordered(y, Xc.shape[0])
+        classes, codes = encode_ordered(y, Xc.shape[0], cast("tuple[Hashable, ...] | None", order))
         n_classes = classes.shape[0]
         if n_classes < 2:
             msg = (
@@ -411,6 +346,10 @@ class OrdinalReadinessModel(Estimator):
                 "least two levels"
             )
             raise EstimationError(msg)
+        # columns near the float limits are fitted divided by a power of two (exact)
+        exponents = column_exponents(Xc)
+        if exponents.any():
+            Xc = np.ldexp(Xc, -exponents)
         _check_full_rank(Xc)
         if has_recession_direction(_LevelCone(scaled_columns(Xc), codes, n_classes)):
             msg = (
@@ -431,10 +370,21 @@ class OrdinalReadinessModel(Estimator):
         what = f"{type(self).__name__}.fit"
         phi, n_iter = minimise(loss, phi0, float(self.tol), int(self.max_iter), what)
         params = loss.to_statsmodels(phi)
+        what = f"{type(self).__name__}.fit"
+        with np.errstate(over="ignore"):
+            params[:p] = np.ldexp(params[:p], -exponents)
+            thresholds = _thresholds(params[p:])
+        check_coefficients(params[:p], what)
+        if not np.isfinite(thresholds).all():
+            msg = (
+                f"{what}: the thresholds between levels are beyond the float range (a level "
+                "holds almost no rows); merge it with a neighbouring level"
+            )
+            raise EstimationError(msg)
         self.classes_ = classes
         self.params_ = params
         self.coef_ = params[:p].copy()
-        self.thresholds_ = _thresholds(params[p:])
+        self.thresholds_ = thresholds
         self.n_features_in_ = p
         self.n_iter_ = n_iter
         self._fitted = True
@@ -459,7 +409,7 @@ class OrdinalReadinessModel(Estimator):
         """The level probabilities of each row of a checked `Xc`."""
         from scipy import special
 
-        eta = Xc @ self.coef_
+        eta = stable_dot(Xc, self.coef_)
         n, k = Xc.shape[0], self.classes_.shape[0]
         cumulative = np.empty((n, k + 1))
         cumulative[:, 0] = 0.0

@@ -8,9 +8,10 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from sparkus._checks import check_matrix, describe, is_real
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
-from sparkus.triage._instrument import Features, Instrument, default_instrument
+from sparkus.triage._instrument import Features, Instrument, default_instrument, scale_problems
 from sparkus.triage._levels import ReadinessLevel
 
 __all__ = ["Explanation", "RubricClassifier", "rubric_decisions"]
@@ -155,7 +156,9 @@ class RubricClassifier:
         problems = []
         if not isinstance(instrument, Instrument):
             problems.append(Problem(("instrument",), "expected an Instrument"))
-        t = np.asarray(self.thresholds, dtype=np.float64)
+        given: object = self.thresholds  # checked at run time
+        numbers = isinstance(given, tuple | list | np.ndarray) and all(is_real(v) for v in given)
+        t = np.asarray(given, dtype=np.float64) if numbers else np.full(3, np.nan)
         if (
             t.shape != (3,)
             or not np.all(np.isfinite(t))
@@ -165,33 +168,42 @@ class RubricClassifier:
             msg = f"expected three increasing numbers inside (-1, 1), got {self.thresholds!r}"
             problems.append(Problem(("thresholds",), msg))
         band: object = self.review_band
-        if isinstance(band, bool) or not isinstance(band, int | float) or not 0 <= band < 1:
+        if not is_real(band) or not 0 <= band < 1:  # type: ignore[operator]
             problems.append(Problem(("review_band",), f"expected a number in [0, 1), got {band!r}"))
-        if problems or not isinstance(instrument, Instrument) or not isinstance(band, int | float):
+        if problems or not isinstance(instrument, Instrument):
             raise SchemaError(problems)
-        return instrument, t, float(band)
+        return instrument, t, float(band)  # type: ignore[arg-type]
 
-    def _standardise(self, instrument: Instrument, X: Any) -> npt.NDArray[np.float64]:
-        values = np.asarray(X, dtype=np.float64)
+    def _standardise(
+        self, instrument: Instrument, X: Any, name: str = "X"
+    ) -> npt.NDArray[np.float64]:
+        """Each answer on ``[-1, 1]`` by its item's scale (reversed items negated), checked.
+
+        `X` is one row per person and one column per item (a data frame's item columns are
+        taken by name); answers outside an item's scale are a SchemaError naming row and item.
+        """
+        values = check_matrix(_item_columns(instrument, X, name), name, copy=False)
         p = len(instrument.items)
-        if values.ndim != 2 or values.shape[1] != p:
+        if values.shape[1] != p:
             msg = f"expected shape (n, {p}) for the instrument's {p} items, got {values.shape}"
-            raise SchemaError([Problem(("X",), msg)])
-        bad = np.argwhere(~np.isfinite(values))
-        if bad.size:
-            shown = ", ".join(f"({r}, {c})" for r, c in bad[:20].tolist())
-            msg = f"answers must be finite; missing or infinite at (row, column) {shown}"
-            raise SchemaError([Problem(("X",), msg)])
+            raise SchemaError([Problem((name,), msg)])
+        problems = scale_problems(instrument, values, tuple(name.split(".")))
+        if problems:
+            raise SchemaError(problems)
         low = np.array([i.scale[0] for i in instrument.items])
         high = np.array([i.scale[1] for i in instrument.items])
-        z = (values - (low + high) / 2) / ((high - low) / 2)
+        # halves first: (high - low) overflows for scales near the float limit, their halves do not
+        middle = low / 2 + high / 2
+        half = high / 2 - low / 2
+        z = np.clip((values - middle) / half, -1.0, 1.0)
         sign = np.array([-1.0 if i.reverse else 1.0 for i in instrument.items])
         return np.asarray(z * sign)
 
     def _weights(self, instrument: Instrument) -> npt.NDArray[np.float64]:
         w = np.array([item.weight for item in instrument.items], dtype=np.float64)
-        if not w.sum() > 0:
+        if not w.max() > 0:
             raise SchemaError([Problem(("instrument", "items"), "at least one weight must be > 0")])
+        w = w / w.max()  # so that the sum cannot overflow
         normalised: npt.NDArray[np.float64] = w / w.sum()
         return normalised
 
@@ -226,25 +238,23 @@ class RubricClassifier:
         features : Features
             The instrument's answers (from :meth:`Instrument.features`).
         person : str or int
-            A participant id, or a row number.
+            A participant id, or a row number from 0 to ``len(features.ids) - 1``. A row
+            number is not a Python index: a negative one is refused, not counted from the end.
+
+        Raises
+        ------
+        SchemaError
+            If `features` is not :class:`Features`, `person` is an unknown id or a row number
+            outside the rows (or neither a str nor an int), or the person's answers are
+            missing or outside their items' scales (named by row and item).
         """
         instrument, thresholds, band = self._params()
-        who: object = person  # checked at run time
-        if isinstance(who, str):
-            rows = np.flatnonzero(features.ids == who)
-            if rows.size == 0:
-                raise SchemaError(
-                    [Problem(("person",), f"{person!r} is not among the features' ids")]
-                )
-            row = int(rows[0])
-        elif isinstance(person, int | np.integer) and -len(features.ids) <= person < len(
-            features.ids
-        ):
-            row = int(person) % len(features.ids)
-        else:
-            msg = f"expected an id or a row number below {len(features.ids)}, got {person!r}"
-            raise SchemaError([Problem(("person",), msg)])
-        z = self._standardise(instrument, features.X[row : row + 1])[0]
+        row = _row_of(features, person)
+        answers = np.asarray(features.X)[row : row + 1]
+        try:
+            z = self._standardise(instrument, answers, "features.X")[0]
+        except SchemaError as err:  # name the person's row, not row 0 of the one-row slice
+            raise SchemaError(_at_row(p, row) for p in err.problems) from None
         contributions = z * self._weights(instrument)
         score = float(contributions.sum())
         margin = float(np.abs(score - thresholds).min())
@@ -263,6 +273,52 @@ class RubricClassifier:
 
     def __repr__(self) -> str:
         return f"RubricClassifier(thresholds={self.thresholds!r}, review_band={self.review_band!r})"
+
+
+def _item_columns(instrument: Instrument, X: object, name: str) -> object:
+    """A data frame's item columns, in the instrument's order, taken by name; else `X`."""
+    columns = getattr(X, "columns", None)
+    if columns is None or not type(X).__module__.startswith(("pandas", "polars")):
+        return X
+    names = [str(c) for c in columns]
+    wanted = list(instrument.columns)
+    if names == wanted or not any(c in names for c in wanted):
+        return X  # in order already, or unnamed (positional) columns
+    absent = [c for c in wanted if c not in names]
+    if absent:
+        msg = f"lacks the item columns {absent}; it has: {', '.join(names)}"
+        raise SchemaError([Problem((name,), msg)])
+    frame: Any = X
+    return frame[wanted]
+
+
+def _row_of(features: object, person: object) -> int:
+    """The row of `person` (an id, or a row number in range) in `features`."""
+    if not isinstance(features, Features):
+        msg = f"expected Features (from Instrument.features), got {describe(features)}"
+        raise SchemaError([Problem(("features",), msg)])
+    n = len(features.ids)
+    if isinstance(person, str):
+        rows = np.flatnonzero(np.asarray(features.ids) == person)
+        if rows.size == 0:
+            raise SchemaError([Problem(("person",), f"{person!r} is not among the features' ids")])
+        return int(rows[0])
+    if isinstance(person, int | np.integer) and not isinstance(person, bool | np.bool_):
+        if 0 <= person < n:
+            return int(person)
+        msg = (
+            f"row number {int(person)} is outside the {n} rows; pass 0 to {n - 1} (a row number "
+            "is not a Python index: negative numbers do not count from the end), or an id"
+        )
+        raise SchemaError([Problem(("person",), msg)])
+    msg = f"expected an id (str) or a row number below {n} (int), got {describe(person)}"
+    raise SchemaError([Problem(("person",), msg)])
+
+
+def _at_row(problem: Problem, row: int) -> Problem:
+    """`problem` of a one-row slice, moved to `row` of the whole matrix."""
+    path = tuple(row if isinstance(seg, int) else seg for seg in problem.path)
+    return Problem(path, problem.message)
 
 
 def _codes(

@@ -8,6 +8,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from sparkus._checks import check_number, describe
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
 from sparkus.model import Population, Program, SupportType
@@ -20,8 +21,10 @@ from sparkus.triage._instrument import (
     default_instrument,
     policy_problems,
     population_features,
+    scale_problems,
 )
-from sparkus.triage._levels import ReadinessLevel
+from sparkus.triage._labels import check_proba
+from sparkus.triage._levels import ReadinessLevel, readiness_level
 from sparkus.triage._rubric import RubricClassifier, rubric_decisions
 
 __all__ = ["TriageResult", "triage"]
@@ -184,27 +187,32 @@ class TriageResult(Result):
 
 def _triage_iv(
     population: object,
+    model: object,
     review_threshold: object,
     policy: object,
     program: object,
     missing: object,
     features: object,
+    instrument: object,
 ) -> None:
     problems = []
+    fitted = callable(getattr(model, "predict_proba", None))
+    if model is not None and not isinstance(model, RubricClassifier) and not fitted:
+        msg = (
+            f"expected None, a RubricClassifier or a fitted model with predict_proba and "
+            f"classes_, got {describe(model)}"
+        )
+        problems.append(Problem(("model",), msg))
+    if instrument is not None and not isinstance(instrument, Instrument):
+        problems.append(
+            Problem(("instrument",), f"expected an Instrument, got {describe(instrument)}")
+        )
     if not isinstance(population, Population):
         problems.append(
             Problem(("population",), f"expected a Population, got {type(population).__name__}")
         )
-    if (
-        isinstance(review_threshold, bool)
-        or not isinstance(review_threshold, int | float)
-        or not (0 <= review_threshold <= 1)
-    ):
-        problems.append(
-            Problem(
-                ("review_threshold",), f"expected a probability in [0, 1], got {review_threshold!r}"
-            )
-        )
+    check_number(review_threshold, "review_threshold", low=0.0, high=1.0,
+                 what="a probability", problems=problems)  # fmt: skip
     if not isinstance(policy, DosagePolicy):
         problems.append(Problem(("policy",), "expected a DosagePolicy"))
     if program is not None and not isinstance(program, Program):
@@ -226,19 +234,60 @@ def _level_columns(model: ProbabilisticClassifier) -> npt.NDArray[np.int64]:
     if classes is None:
         msg = "the model has no classes_: fit it on readiness labels first"
         raise SchemaError([Problem(("model",), msg)])
-    ranks = []
+    ranks: list[int] = []
+    seen: dict[int, object] = {}
     for label in np.asarray(classes).tolist():
-        if isinstance(label, ReadinessLevel):
-            ranks.append(label.rank)
-        elif isinstance(label, str) and label in {lv.value for lv in _LEVELS}:
-            ranks.append(ReadinessLevel(label).rank)
-        elif isinstance(label, int) and 0 <= label < len(_LEVELS):
-            ranks.append(label)
+        level = readiness_level(label)
+        if level is not None:
+            rank = level.rank
+        elif (
+            isinstance(label, int | np.integer)
+            and not isinstance(label, bool | np.bool_)
+            and 0 <= label < len(_LEVELS)
+        ):
+            rank = int(label)
         else:
             allowed = ", ".join(lv.value for lv in _LEVELS)
             msg = f"class {label!r} is not a readiness level ({allowed}) or a rank 0-3"
             raise SchemaError([Problem(("model", "classes_"), msg)])
+        if rank in seen:
+            msg = (
+                f"classes {seen[rank]!r} and {label!r} both read as the level "
+                f"{_LEVELS[rank].value!r}; fit the model on one spelling per level"
+            )
+            raise SchemaError([Problem(("model", "classes_"), msg)])
+        seen[rank] = label
+        ranks.append(rank)
     return np.asarray(ranks, dtype=np.int64)
+
+
+def _features_iv(
+    features: Features, population: Population, instrument: Instrument
+) -> list[Problem]:
+    """Problems with features read elsewhere: their shape, missing marks and scales."""
+    X = np.asarray(features.X)
+    missing = np.asarray(features.missing)
+    n = len(population)
+    if X.ndim != 2 or X.shape[0] != n or X.dtype.kind not in "iuf":
+        msg = f"X must be a matrix of numbers with one row per person ({n}), got {X.shape}"
+        return [Problem(("features", "X"), msg)]
+    if missing.shape != X.shape or missing.dtype != np.bool_:
+        msg = f"must be booleans of the shape of X, {X.shape}; got {missing.shape}"
+        return [Problem(("features", "missing"), msg)]
+    unmarked = np.argwhere(np.isnan(X) & ~missing)
+    if unmarked.size:
+        shown = ", ".join(f"X[{r}][{c}]" for r, c in unmarked[:8].tolist())
+        msg = f"NaN not marked as missing at {shown}; mark missing answers in `missing`"
+        return [Problem(("features",), msg)]
+    if tuple(features.columns) != instrument.columns:
+        if X.shape[1] != len(instrument.items):
+            msg = (
+                f"has {X.shape[1]} columns, the instrument {len(instrument.items)} items "
+                f"({', '.join(instrument.columns)}); pass the instrument the features came from"
+            )
+            return [Problem(("features", "columns"), msg)]
+        return []  # another instrument's features for a fitted model: no scales to check
+    return scale_problems(instrument, np.where(missing, np.nan, X), ("features", "X"))
 
 
 def triage(
@@ -284,8 +333,11 @@ def triage(
     Raises
     ------
     SchemaError
-        For invalid arguments, item columns missing from the population, or answers outside
-        their scale (and missing answers under ``missing="raise"``).
+        For invalid arguments, item columns missing from the population, answers outside
+        their scale (in the population or in `features`, named by row and item), missing
+        answers under ``missing="raise"``, a model whose classes are not readiness levels
+        (in the spellings :class:`ReadinessLevel` accepts) or ranks 0-3, or whose
+        ``predict_proba`` does not give one probability row per person.
 
     Examples
     --------
@@ -301,14 +353,18 @@ def triage(
     .. versionadded:: 0.1
     """
     policy = DosagePolicy() if policy is None else policy
-    _triage_iv(population, review_threshold, policy, program, missing, features)
+    _triage_iv(population, model, review_threshold, policy, program, missing, features, instrument)
     if model is None:
         model = RubricClassifier(instrument)
+    if instrument is None:
+        rubric_items = model.instrument if isinstance(model, RubricClassifier) else None
+        instrument = rubric_items if rubric_items is not None else default_instrument()
     if features is None:
-        if instrument is None:
-            rubric_items = model.instrument if isinstance(model, RubricClassifier) else None
-            instrument = rubric_items if rubric_items is not None else default_instrument()
         features = population_features(instrument, population, missing)
+    else:
+        problems = _features_iv(features, population, instrument)
+        if problems:
+            raise SchemaError(problems)
     n = len(population)
     assessed = ~features.incomplete
     level = np.full(n, -1, dtype=np.int8)
@@ -326,7 +382,9 @@ def triage(
         ranks = _level_columns(model)
         probabilities = np.full((n, len(_LEVELS)), np.nan)
         if X.shape[0]:
-            proba = np.asarray(model.predict_proba(X), dtype=np.float64)
+            proba = check_proba(
+                model.predict_proba(X), X.shape[0], len(ranks), "model.predict_proba"
+            )
             by_level = np.zeros((X.shape[0], len(_LEVELS)))
             by_level[:, ranks] = proba
             probabilities[assessed] = by_level

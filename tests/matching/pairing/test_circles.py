@@ -134,7 +134,7 @@ def test_result_views_and_json():
     check_partition(result, org.population, np.arange(300))
     first = result.circles[0][0]
     assert result.circle_of(first) == result.circles[0]
-    with pytest.raises(KeyError, match="not a member"):
+    with pytest.raises(SchemaError, match="not a member"):
         result.circle_of("nobody")
     data = json.loads(json.dumps(result.to_dict()))
     assert data["aims"] == {"level": 1.0, "departments": 1.0, "time_zones": 1.0,

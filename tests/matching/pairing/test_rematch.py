@@ -113,8 +113,45 @@ def test_validation():
         rematch("previous", cost)  # type: ignore[arg-type]
     with pytest.raises(InfeasibleError):
         rematch(before, cost, capacity=[1, 0])
-    with pytest.raises(SchemaError, match="not allowed"):
+    with pytest.raises(SchemaError, match="no longer allowed"):
         rematch(before, cost, forbidden=np.ones((3, 2), dtype=bool))
+
+
+def test_a_capacity_lowered_below_the_kept_load_names_capacity_and_the_providers():
+    """The error names `capacity` (what the caller passed), each provider and by how much,
+    never `fixed` or `max_load`, which the caller did not pass."""
+    cost = np.array([[1.0, 2.0, 3.0], [1.0, 3.0, 2.0], [2.0, 1.0, 3.0], [3.0, 2.0, 1.0]])
+    before = assign(cost, capacity=2)
+    assert before.provider.tolist() == [0, 0, 1, 2]
+    with pytest.raises(InfeasibleError) as info:
+        rematch(before, cost, capacity=[1, 0, 2])
+    text = str(info.value)
+    assert "`capacity`" in text
+    assert "`fixed`" not in text
+    assert "max_load" not in text
+    assert "provider 0: capacity 1 for 2 kept participants (1 too many)" in text
+    assert "provider 1: capacity 0 for 1 kept participant (1 too many)" in text
+    assert "released" in text  # what to do about it
+    by_id = assign(fake_candidates())
+    ids = by_id.participant_ids
+    crowded = int(np.argmax(by_id.load))
+    lowered = by_id.capacity.copy()
+    lowered[crowded] = by_id.load[crowded] - 1
+    with pytest.raises(InfeasibleError, match=rf"provider {by_id.provider_ids[crowded]!r}"):
+        rematch(by_id, fake_candidates(), capacity=lowered)
+    assert ids is not None
+
+
+def test_a_kept_pair_no_longer_allowed_names_forbidden_not_fixed():
+    """A kept pair that `forbidden` now rules out is named with the input the caller passed."""
+    cost = np.ones((3, 2))
+    before = assign(cost, capacity=2)
+    with pytest.raises(SchemaError) as info:
+        rematch(before, cost, forbidden=[(0, int(before.provider[0]))])
+    text = str(info.value)
+    assert "fixed" not in text
+    assert "forbidden" in text
+    assert "released" in text
 
 
 @st.composite

@@ -287,3 +287,12 @@ def test_empty_market():
     alone = deferred_acceptance({"a": []}, {}, {})
     assert alone.matches == {"a": None}
     assert alone.is_stable()
+
+
+def test_a_huge_capacity_means_no_limit_and_allocates_nothing():
+    """A capacity of 10**30 (beyond int64) is read as no limit, not an OverflowError or 8 GB."""
+    proposers = {"a": ["x"], "b": ["x"]}
+    reviewers = {"x": ["b", "a"]}
+    result = deferred_acceptance(proposers, reviewers, {"x": 10**30})
+    assert result.matches == {"a": "x", "b": "x"}
+    assert is_stable(result.matches, proposers, reviewers, {"x": 10**12})

@@ -375,6 +375,18 @@ def test_pools_by_key_and_access(org, triaged):
     assert "pool coaching/manager" in names
 
 
+def test_access_masks_as_zero_one_numbers_are_read_as_booleans(org, triaged):
+    """0/1 integers (as pandas hands a boolean column over) give the plan of the booleans."""
+    import pandas as pd
+
+    sales = org.population.decode("department") == "Sales"
+    by_bool = plan_support(org.population, triaged, org.program, org.providers,
+                           access={"mentoring": sales})  # fmt: skip
+    by_int = plan_support(org.population, triaged, org.program, org.providers,
+                          access={"mentoring": pd.Series(sales.astype(int))})  # fmt: skip
+    np.testing.assert_array_equal(by_int.support, by_bool.support)
+
+
 def test_pool_seniority_limits_who_may_use_it():
     """A pool of manager-level coaches serves no executive."""
     world = make_world([0, 0, 2], [3, 3, 3], [6, 6, 6], capacity=(3, 0), budget=1e6)
@@ -439,7 +451,9 @@ def test_budget_below_fixed_cost(org, triaged):
         ({"min_reach": {"Atlantis": 0.5}}, "min_reach.Atlantis"),
         ({"min_reach": {Level.MANAGER: 1.5}}, "min_reach.manager"),
         ({"access": {"hypnosis": [True] * 8}}, "access.hypnosis"),
-        ({"access": {"coaching": [1] * 8}}, "access.coaching"),
+        ({"access": {"coaching": [2] * 8}}, "access.coaching"),
+        ({"access": {"coaching": [-1] + [1] * 7}}, "access.coaching"),
+        ({"access": {"coaching": [1] * 7}}, "access.coaching"),
         ({"pools": {"c1": "coaching"}}, "pools.m1"),
         ({"pools": lambda p: "one"}, "pools.one"),
         ({"mip_rel_gap": -0.1}, "mip_rel_gap"),

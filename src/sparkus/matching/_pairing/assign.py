@@ -106,8 +106,8 @@ def assign(
         cost matrix of shape (n_participants, n_providers): dense with NaN or ``+inf`` for a
         pair not allowed, or sparse where only stored entries are allowed.
     capacity : int or array_like of int, optional
-        The most participants each provider takes. Required with a cost matrix; by default a
-        candidate matrix's own `capacity`.
+        The most participants each provider takes (0 to 2**40). Required with a cost matrix;
+        by default a candidate matrix's own `capacity`.
     matcher : str or Matcher, default "exact"
         A registered matcher's name (see :func:`available_matchers`) or a matcher object.
     forbidden : optional
@@ -140,7 +140,9 @@ def assign(
     SchemaError
         If an input is malformed: a cost matrix or capacity of the wrong shape or values, an
         unknown matcher, id or index, a fixed pair that is not allowed or fixes a participant
-        twice; or if the matcher breaks its contract (the message names it).
+        twice; a `load_penalty` whose split into unit tiers would exceed 20,000,000 pairs or
+        whose penalised total would overflow the floats (the message gives the largest
+        usable value); or if the matcher breaks its contract (the message names it).
     InfeasibleError
         If the fixed pairs give a provider more participants than its capacity or load cap.
 

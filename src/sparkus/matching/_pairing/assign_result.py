@@ -14,7 +14,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import BoolArray, FloatArray
+from sparkus._checks import BoolArray, FloatArray, describe, schema_error
 from sparkus._results import Result, Table, format_number
 
 __all__ = ["MAX_LOAD", "NOT_PLACED", "Assignment", "Label", "gini"]
@@ -29,6 +29,18 @@ MAX_LOAD: Final = "max_load"
 
 NOT_PLACED: Final = "not placed by the matcher"
 """Reason for a participant left out although an allowed provider had room (a heuristic)."""
+
+
+def _position(value: object, name: str, size: int) -> int:
+    """`value` as a row or column number in ``[0, size)``; a SchemaError naming `name` else."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer):
+        index = -1
+    else:
+        index = int(value)
+    if 0 <= index < size:
+        return index
+    msg = f"expected an integer from 0 to {size - 1}, got {describe(value)}"
+    raise schema_error(name, msg)
 
 
 def gini(values: FloatArray) -> float:
@@ -171,12 +183,27 @@ class Assignment(Result):
         return out
 
     def participant_label(self, row: int) -> Label:
-        """The id of participant `row` (the row itself for a cost matrix)."""
-        return self.participant_ids[row] if self.participant_ids is not None else int(row)
+        """The id of participant `row` (the row itself for a cost matrix).
+
+        Raises
+        ------
+        SchemaError
+            If `row` is not an integer from 0 to ``n - 1`` (a row number, not a Python index:
+            negative numbers do not count from the end).
+        """
+        index = _position(row, "row", self.n)
+        return self.participant_ids[index] if self.participant_ids is not None else index
 
     def provider_label(self, col: int) -> Label:
-        """The id of provider `col` (the column itself for a cost matrix)."""
-        return self.provider_ids[col] if self.provider_ids is not None else int(col)
+        """The id of provider `col` (the column itself for a cost matrix).
+
+        Raises
+        ------
+        SchemaError
+            If `col` is not an integer from 0 to the number of providers minus one.
+        """
+        index = _position(col, "col", int(self.load.shape[0]))
+        return self.provider_ids[index] if self.provider_ids is not None else index
 
     def pairs(self) -> dict[Label, Label]:
         """Each placed participant with its provider, by id (by index for a cost matrix)."""

@@ -19,7 +19,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import FloatArray, check_rng, describe
+from sparkus._checks import FloatArray, check_rng, describe, schema_error
 from sparkus._errors import InfeasibleError, Problem, SchemaError
 from sparkus._fields import Record, checked, number
 from sparkus._results import Result, Table, format_number
@@ -211,13 +211,14 @@ class PeerCircles(Result):
 
         Raises
         ------
-        KeyError
-            If `member` is not a member; the message says so.
+        SchemaError
+            If `member` is not the id of a member; the message says so.
         """
-        found = np.flatnonzero(self.ids == member)
-        if not found.size:
-            msg = f"{member!r} is not a member of these circles"
-            raise KeyError(msg)
+        given: object = member  # checked at run time for callers without a type checker
+        found = np.flatnonzero(self.ids == given) if isinstance(given, str) else np.zeros(0, int)
+        if not len(found):
+            msg = f"{member!r} is not a member of these circles; pass a member's id"
+            raise schema_error("member", msg)
         return self.circles[int(self.circle[found[0]])]
 
     def to_dict(self) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from sparkus._checks import BoolArray, FloatArray
 from sparkus._errors import InfeasibleError, Problem, SchemaError
 from sparkus.matching._pairing.assign_result import Label
 from sparkus.matching._pairing.exact.arcs import (
+    MAX_CAPACITY,
     Arcs,
     capacity_iv,
     cost_arcs,
@@ -278,7 +279,7 @@ def max_load_iv(max_load: object, capacity: IntArray, problems: list[Problem]) -
         if given < 0:
             problems.append(Problem(("max_load",), f"expected a non-negative integer, got {given}"))
             return capacity.copy()
-        return np.minimum(capacity, np.int64(given))
+        return np.minimum(capacity, np.int64(min(int(given), MAX_CAPACITY)))
     share = float(given)
     if not 0 < share <= 1:
         msg = f"a share of capacity must lie in (0, 1], got {share!r}; pass an int for a count"

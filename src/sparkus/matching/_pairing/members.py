@@ -14,7 +14,7 @@ from typing import Any, Final, TypeAlias, cast
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import describe
+from sparkus._checks import as_array, describe
 from sparkus._errors import Problem
 from sparkus.model import Population
 
@@ -34,6 +34,8 @@ def members_iv(participants: Population, members: object, problems: list[Problem
     n = len(participants)
     if members is None:
         return np.arange(n, dtype=np.intp)
+    if callable(getattr(members, "to_numpy", None)) and not isinstance(members, np.ndarray):
+        members = as_array(members, "members")  # a pandas or polars Series: its values
     if isinstance(members, str | bytes) or not isinstance(members, Sequence | np.ndarray):
         msg = (
             f"expected None (everyone), a boolean mask, row indices or ids, got {describe(members)}"

@@ -103,6 +103,46 @@ def _tiers(
     return new_indptr, new_cols, new_costs, tier_provider
 
 
+MAX_TIER_PAIRS: Final = 20_000_000
+"""The most pairs the load penalty's split into unit tiers may make (8 bytes and more each)."""
+
+
+def _tiers_iv(tiers: IntArray, cols: IndexArray, costs: FloatArray, load_penalty: float) -> None:
+    """A SchemaError naming `load_penalty` when its tiers would not fit memory or the floats."""
+    pairs = int(tiers[cols].sum())
+    if pairs > MAX_TIER_PAIRS:
+        msg = (
+            f"with a load penalty each provider becomes one column per place it may fill; here "
+            f"that makes {pairs:,} pairs, above {MAX_TIER_PAIRS:,}: lower the capacities or "
+            "`max_load`, or pass load_penalty=0"
+        )
+        raise SchemaError([Problem(("load_penalty",), msg)])
+    used = tiers > 0
+    if not used.any():
+        return
+    # the dearest tier adds load_penalty * (2t - 1) / capacity < 2 * load_penalty, and the
+    # solver adds up to one such cost per participant placed
+    top = float(np.abs(costs).max(initial=0.0)) + 2.0 * load_penalty
+    n_pairs = float(tiers.sum())
+    if not math.isfinite(top * n_pairs) or top * n_pairs > _PENALTY_ROOM:
+        limit = max(_PENALTY_ROOM / n_pairs - float(np.abs(costs).max(initial=0.0)), 0.0) / 2
+        if limit > 0:
+            msg = (
+                f"is too large for the float range with {int(n_pairs):,} places to fill: the "
+                f"penalised total would overflow; pass at most {limit:.3g}"
+            )
+            raise SchemaError([Problem(("load_penalty",), msg)])
+        msg = (
+            f"with a load penalty, costs up to {_PENALTY_ROOM / n_pairs:.3g} in magnitude are "
+            f"supported for {int(n_pairs):,} places (the penalised total must stay a float); "
+            "divide the costs by a common factor, or pass load_penalty=0"
+        )
+        raise SchemaError([Problem(("load_penalty",), msg)])
+
+
+_PENALTY_ROOM: Final = 1e300
+
+
 def _check_answer(answer: object, cost: Any, capacity: IntArray, name: str) -> IndexArray:
     """The matcher's answer, checked against the contract; an error names the matcher."""
 
@@ -176,6 +216,7 @@ def place(
         # only as many tiers as there are participants who could use them
         wanted = np.bincount(cols, minlength=m)
         tiers = np.minimum(room, wanted).astype(np.int64)
+        _tiers_iv(tiers, cols, costs, load_penalty)
         indptr, cols_x, costs_x, tier_provider = _tiers(
             indptr, cols, costs, tiers, fixed_load, inst.capacity, load_penalty
         )

@@ -158,9 +158,13 @@ def _twice(
 
 
 def _capacity_iv(
-    capacity: object, reviewers: Sequence[Hashable], problems: list[Problem]
+    capacity: object, reviewers: Sequence[Hashable], n_proposers: int, problems: list[Problem]
 ) -> IndexArray:
-    """One non-negative integer per reviewer, from a mapping."""
+    """One non-negative integer per reviewer, from a mapping.
+
+    A capacity above the number of proposers can never bind and is held as that number (so that
+    10**30 neither overflows nor allocates).
+    """
     out = np.zeros(len(reviewers), dtype=np.intp)
     if not isinstance(capacity, Mapping):
         msg = f"expected a mapping of reviewer id to an integer, got {type(capacity).__name__}"
@@ -181,7 +185,7 @@ def _capacity_iv(
             msg = f"expected a non-negative integer, got {value!r}"
             problems.append(Problem(("capacity", segment(r)), msg))
             continue
-        out[k] = int(value)
+        out[k] = min(int(value), n_proposers)
     return out
 
 
@@ -210,7 +214,7 @@ def encode_preferences(
     p_index, r_index = index_of(proposers), index_of(reviewers)
     p_ptr, p_flat = _encode_lists(proposer_prefs, "proposer_prefs", r_index, "reviewer", problems)
     r_ptr, r_flat = _encode_lists(reviewer_prefs, "reviewer_prefs", p_index, "proposer", problems)
-    caps = _capacity_iv(capacity, reviewers, problems)
+    caps = _capacity_iv(capacity, reviewers, len(proposers), problems)
     if problems:
         raise SchemaError(problems)
     n_p = len(proposers)

@@ -312,3 +312,27 @@ def check_plugin(plugin: object, kind: Kind) -> None:
     problems = protocol_problems(plugin, checked, None)
     if problems:
         raise SchemaError(problems)
+
+
+def prepare_iv(participants: object, providers: object) -> None:
+    """A SchemaError unless the arguments of a built-in scorer's ``prepare`` are right.
+
+    `participants` must be a Population and `providers` a sequence of Provider records.
+    """
+    from sparkus.model import Population, Provider
+
+    problems: list[Problem] = []
+    if not isinstance(participants, Population):
+        msg = f"expected a Population, got {type(participants).__name__}"
+        problems.append(Problem(("participants",), msg))
+    if isinstance(providers, str | bytes) or not isinstance(providers, Sequence):
+        msg = f"expected a sequence of Provider records, got {type(providers).__name__}"
+        problems.append(Problem(("providers",), msg))
+    else:
+        problems += [
+            Problem(("providers", k), f"expected a Provider, got {type(p).__name__}")
+            for k, p in enumerate(providers)
+            if not isinstance(p, Provider)
+        ][:8]
+    if problems:
+        raise SchemaError(problems)

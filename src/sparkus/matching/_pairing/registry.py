@@ -138,10 +138,14 @@ class _Registry:
         if given is not None and (not isinstance(given, str) or not given):
             msg = f"expected a non-empty string or None, got {given!r}"
             raise SchemaError([Problem(("name",), msg)])
+        given_replace: object = replace  # checked at run time for callers without a type checker
+        if not isinstance(given_replace, bool):
+            msg = f"expected True or False, got {replace!r}"
+            raise SchemaError([Problem(("replace",), msg)])
         if inspect.isclass(plugin):
             try:
                 plugin = plugin()
-            except TypeError as exc:
+            except Exception as exc:  # the plugin's own constructor: any failure is its problem
                 msg = (
                     f"{describe_plugin(plugin)} is a class that could not be built without arguments "
                     f"({exc}); register an instance instead"
@@ -232,7 +236,7 @@ class _Registry:
         if inspect.isclass(loaded):
             try:
                 loaded = loaded()
-            except TypeError as exc:
+            except Exception as exc:  # the plugin's own constructor
                 msg = f"{describe_plugin(loaded)} could not be built without arguments ({exc})"
                 raise SchemaError([Problem(("plugin",), msg)]) from exc
         found = kind_of(loaded)
@@ -336,7 +340,8 @@ def register(plugin: Any, *, name: str | None = None, replace: bool = False) -> 
     ------
     SchemaError
         If `plugin` lacks what its protocol asks for (the message names the plugin and what
-        it lacks), or if the name is taken and `replace` is False.
+        it lacks), a class cannot be built without arguments, `name` is not a non-empty
+        string, `replace` is not a bool, or the name is taken and `replace` is False.
 
     See Also
     --------

@@ -9,6 +9,7 @@ room (it keeps it, rather than no provider at all, when none has). The result sa
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
@@ -17,13 +18,13 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from sparkus._checks import check_rng
-from sparkus._errors import Problem, SchemaError
+from sparkus._errors import InfeasibleError, Problem, SchemaError
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._pairing.assign_result import Assignment, Label
+from sparkus.matching._pairing.exact.arcs import Arcs
 from sparkus.matching._pairing.instance import (
     CandidateLike,
     Instance,
-    fixed_iv,
     instance_iv,
     labels_to_index,
     matcher_iv,
@@ -43,6 +44,7 @@ else:
 __all__ = ["Move", "Rematch", "rematch"]
 
 IndexArray: TypeAlias = NDArray[np.intp]
+IntArray: TypeAlias = NDArray[np.int64]
 
 PROVIDER_LEFT: Final = "provider left"
 RELEASED: Final = "released"
@@ -216,6 +218,57 @@ def _rematch_iv(
     return previous, inst, leave, rel, found, generator
 
 
+def _kept_iv(
+    previous: Assignment,
+    inst: Instance,
+    kept: IndexArray,
+    cap_limit: IntArray,
+    capacity_given: bool,
+) -> IndexArray:
+    """Per participant, the provider its kept pair stays with (-1 for none), checked.
+
+    A kept pair that `candidates` or `forbidden` no longer allows is a SchemaError, and kept
+    pairs over a provider's new capacity an InfeasibleError; both name the inputs the caller
+    passed (`candidates`, `forbidden`, `capacity`), the providers and the amounts, and say how
+    to go on.
+    """
+    before = previous.provider
+    fixed_to = np.full(inst.arcs.n, -1, dtype=np.intp)
+    fixed_to[kept] = before[kept]
+    allowed, _ = inst.lookup(kept, before[kept].astype(np.intp))
+    if not allowed.all():
+        lost = kept[~allowed]
+        shown = ", ".join(
+            f"({previous.participant_label(int(i))!r}, {previous.provider_label(int(before[i]))!r})"
+            for i in lost[:_SHOWN]
+        )
+        more = f", ... ({lost.size} in all)" if lost.size > _SHOWN else ""
+        msg = (
+            f"the kept pairs {shown}{more} of `previous` are no longer allowed by `candidates` "
+            "and `forbidden`; pass those participants in `released` to place them again"
+        )
+        raise SchemaError([Problem(("previous",), msg)])
+    load = np.bincount(before[kept], minlength=inst.arcs.m)
+    over = np.flatnonzero(load > cap_limit)
+    if over.size:
+        parts = []
+        for j in over[:_SHOWN].tolist():
+            count, places = int(load[j]), int(cap_limit[j])
+            parts.append(
+                f"provider {previous.provider_label(j)!r}: capacity {places} for {count} kept "
+                f"participant{'s' if count != 1 else ''} ({count - places} too many)"
+            )
+        more = f"; ... ({over.size} providers in all)" if over.size > _SHOWN else ""
+        source = "`capacity`" if capacity_given else "the capacities of `candidates`"
+        msg = (
+            f"{source} leaves fewer places than the pairs kept from `previous` fill: "
+            f"{'; '.join(parts)}{more}. Raise those capacities, or pass some of their "
+            "participants in `released` (or the provider in `leaving`) to place them again"
+        )
+        raise InfeasibleError(msg)
+    return fixed_to
+
+
 def _ids(
     name: str,
     value: object,
@@ -287,9 +340,10 @@ def rematch(
     ------
     SchemaError
         If `candidates` does not fit `previous`, an id is unknown, or a kept pair is no longer
-        allowed by `candidates` and `forbidden`.
+        allowed by `candidates` and `forbidden` (the pairs are named).
     InfeasibleError
-        If the kept pairs exceed a provider's (new) capacity.
+        If the kept pairs exceed a provider's new `capacity`: the error names each such
+        provider, its capacity and how many kept participants it has.
 
     Examples
     --------
@@ -329,25 +383,28 @@ def rematch(
     cap_limit = np.minimum(previous.max_load, caps)
     inst = attrs.evolve(inst, capacity=caps)
     kept = np.flatnonzero(placed_before & ~active)
-    problems: list[Problem] = []
-    pairs = [
-        (previous.participant_label(i), previous.provider_label(int(before[i])))
-        for i in kept.tolist()
-    ]
-    fixed_to = fixed_iv(pairs, inst, cap_limit, problems)  # kept pairs must still fit
-    if problems:
-        raise SchemaError(p.prefixed(("previous",)) for p in problems)
+    fixed_to = _kept_iv(previous, inst, kept, cap_limit, capacity is not None)
 
     # A released participant's old pair stays allowed as a last resort only: its cost is raised
     # by more than any other choice can change the total, so the solver takes it only where no
     # placement as large puts the participant elsewhere.
     back = np.flatnonzero(is_released & placed_before & ~is_leaving[np.maximum(before, 0)])
-    solve_inst = inst
+    solve_inst, penalty = inst, previous.load_penalty
     if back.size:
+        # Costs near the float limit are scaled down by a power of two first (the optimum and
+        # the load penalty's tiers scale alike), so that the surcharge stays a float.
         costs = inst.arcs.costs
+        top = float(np.abs(costs).max(initial=0.0)) + penalty + 1.0
+        shift = max(0, math.frexp(top)[1] + math.frexp(4.0 * (active.sum() + 2))[1] - 1000)
+        if shift:
+            arcs = inst.arcs
+            scaled = Arcs(arcs.n, arcs.m, arcs.indptr, arcs.cols, np.ldexp(costs, -shift))
+            solve_inst = attrs.evolve(inst, arcs=scaled)
+            penalty = math.ldexp(penalty, -shift)
+        costs = solve_inst.arcs.costs
         span = float(costs.max() - costs.min()) if costs.size else 0.0
-        surcharge = (int(active.sum()) + 1) * (span + 2.0 * previous.load_penalty + 1.0)
-        solve_inst = with_surcharge(inst, back, before[back], surcharge)
+        surcharge = (int(active.sum()) + 1) * (span + 2.0 * penalty + 1.0)
+        solve_inst = with_surcharge(solve_inst, back, before[back], surcharge)
     standing = {
         int(i): previous.unassigned.get(previous.participant_label(int(i)), "unassigned before")
         for i in np.flatnonzero(~placed_before & ~active)
@@ -357,7 +414,7 @@ def rematch(
         fixed_to=fixed_to,
         active=active,
         cap_limit=cap_limit,
-        load_penalty=previous.load_penalty,
+        load_penalty=penalty,
         matcher=found,
         rng=generator,
         standing=standing,

@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from sparkus._checks import FloatArray
 from sparkus._errors import Problem, SchemaError
+from sparkus.matching._pairing.protocols import prepare_iv
 
 if TYPE_CHECKING:
     from sparkus.matching._pairing.protocols import IndexArray, PairScore
@@ -115,6 +116,7 @@ class SameReportingLine:
 
     def prepare(self, participants: Population, providers: Sequence[Provider]) -> PairScore:
         """Walk the manager forest and find each provider's own row."""
+        prepare_iv(participants, providers)
         ids = participants.ids.tolist()
         row_of = dict(zip(ids, range(len(ids)), strict=True))
         problems = [

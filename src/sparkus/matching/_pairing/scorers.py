@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 
 from sparkus._checks import FloatArray
 from sparkus._errors import Problem, SchemaError
+from sparkus.matching._pairing.protocols import prepare_iv
 from sparkus.matching._pairing.reporting_line import SameReportingLine
 from sparkus.model import FrozenMapping, Goal, Level
 
@@ -213,11 +214,24 @@ class GoalFit:
     unknown: float = attrs.field(default=0.5, validator=_unit_float("goal_fit"))
 
     def for_program(self, program: Program) -> GoalFit:
-        """Return this scorer with `program`'s goals as fallback (unless it already has one)."""
+        """Return this scorer with `program`'s goals as fallback (unless it already has one).
+
+        Raises
+        ------
+        SchemaError
+            If `program` is not a :class:`~sparkus.model.Program`.
+        """
+        from sparkus.model import Program
+
+        given: object = program  # checked at run time for callers without a type checker
+        if not isinstance(given, Program):
+            msg = f"expected a Program, got {type(given).__name__}"
+            raise SchemaError([Problem(("program",), msg)])
         return self if self.fallback else attrs.evolve(self, fallback=program.goals)
 
     def prepare(self, participants: Population, providers: Sequence[Provider]) -> PairScore:
         """Tabulate the fit of every goal set with every specialty set."""
+        prepare_iv(participants, providers)
         return self._tabulate(participants, providers).score
 
     def _tabulate(self, participants: Population, providers: Sequence[Provider]) -> Tabulated:
@@ -280,6 +294,7 @@ class SharedLanguage:
 
     def prepare(self, participants: Population, providers: Sequence[Provider]) -> PairScore:
         """Tabulate every participant language set against every provider language set."""
+        prepare_iv(participants, providers)
         return self._tabulate(participants, providers).score
 
     def _tabulate(self, participants: Population, providers: Sequence[Provider]) -> Tabulated:
@@ -352,6 +367,7 @@ class TimeZoneOverlap:
 
     def prepare(self, participants: Population, providers: Sequence[Provider]) -> PairScore:
         """Tabulate the overlap of every pair of UTC offsets that occurs."""
+        prepare_iv(participants, providers)
         return self._tabulate(participants, providers).score
 
     def _tabulate(self, participants: Population, providers: Sequence[Provider]) -> Tabulated:
@@ -434,6 +450,7 @@ class SeniorityGap:
 
     def prepare(self, participants: Population, providers: Sequence[Provider]) -> PairScore:
         """Tabulate the score of each pair of levels."""
+        prepare_iv(participants, providers)
         return self._tabulate(participants, providers).score
 
     def _tabulate(self, participants: Population, providers: Sequence[Provider]) -> Tabulated:
@@ -533,6 +550,7 @@ class StatedPreferences:
 
     def prepare(self, participants: Population, providers: Sequence[Provider]) -> PairScore:
         """Check every id and index the listed pairs."""
+        prepare_iv(participants, providers)
         ids = participants.ids.tolist()
         row_of = dict(zip(ids, range(len(ids)), strict=True))
         col_of = {p.id: j for j, p in enumerate(providers)}

@@ -48,7 +48,9 @@ def _propose(problem: Preferences) -> tuple[IndexArray, int]:
     proposals made.
     """
     n_p, n_r = problem.n_proposers, problem.n_reviewers
-    caps = problem.capacity
+    # a reviewer never holds more proposals than it has acceptable proposers: the slots need
+    # no more, whatever capacity the caller gave (10**12 must not allocate 10**12 slots)
+    caps = np.minimum(problem.capacity, np.bincount(problem.rev, minlength=n_r))
     offsets = np.zeros(n_r + 1, dtype=np.intp)
     np.cumsum(caps, out=offsets[1:])
     slot_entry = np.full(int(offsets[-1]), -1, dtype=np.intp)  # held proposals, by reviewer
@@ -321,7 +323,8 @@ def deferred_acceptance(
         Each reviewer's acceptable proposers, most preferred first. A pair is acceptable only
         when each side lists the other.
     capacity : mapping of id to int
-        How many proposers each reviewer takes at most (every reviewer, 0 allowed).
+        How many proposers each reviewer takes at most (every reviewer, 0 allowed); a number
+        above the count of proposers means no limit and is held as that count.
 
     Returns
     -------

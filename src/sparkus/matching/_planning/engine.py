@@ -21,8 +21,16 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import BoolArray, FloatArray, check_number, describe, is_real
-from sparkus._errors import InfeasibleError, Problem, SchemaError, SparkusWarning
+from sparkus._checks import (
+    BoolArray,
+    FloatArray,
+    as_array,
+    check_number,
+    describe,
+    indicator,
+    is_real,
+)
+from sparkus._errors import EstimationError, InfeasibleError, Problem, SchemaError, SparkusWarning
 from sparkus._fields import not_one_of
 from sparkus.matching._planning.inputs import people_problems, providers_problems, same_people
 from sparkus.matching._planning.integer_program import (
@@ -48,6 +56,7 @@ __all__ = [
     "build_setup",
     "check_common",
     "check_confidence_level",
+    "check_money",
     "cost_per_person",
     "plan_setup",
     "readiness_modifier",
@@ -72,6 +81,10 @@ _MAX_ROW_PROBLEMS: Final = 20
 
 
 # -- the options and the problem as data -------------------------------------------------------
+
+
+MAX_WEIGHT: Final = 1e12
+"""The largest equity weight a person may have (weights are relative: 1e12 to 1 is plenty)."""
 
 
 @attrs.frozen(eq=False)
@@ -159,8 +172,9 @@ def check_common(
 
 
 def check_confidence_level(value: object, problems: list[Problem]) -> None:
-    """The level of the expected effect's interval: in (0, 1]."""
-    check_number(value, "confidence_level", low=0.0, high=1.0, low_open=True, problems=problems)
+    """The level of the expected effect's interval: strictly between 0 and 1."""
+    check_number(value, "confidence_level", low=0.0, high=1.0, low_open=True, high_open=True,
+                 problems=problems)  # fmt: skip
 
 
 def _supports(
@@ -199,7 +213,8 @@ def _supports(
                 problems.append(Problem(("supports", i), msg))
         if not given:
             problems.append(Problem(("supports",), "must name at least one SupportType"))
-        chosen = tuple(s for s in SupportType if s in given)
+        named = {s for s in given if isinstance(s, SupportType)}
+        chosen = tuple(s for s in SupportType if s in named)
     for s in chosen:
         if s not in priors.priors and not problems:
             msg = (f"no prior for {s.value!r}: add one with EffectPriors.with_estimate, or "
@@ -247,10 +262,18 @@ def _pools(
 def _bool_rows(
     problems: list[Problem], path: tuple[str | int, ...], value: object, n: int
 ) -> BoolArray | None:
-    array = np.asarray(value)
-    if array.shape != (n,) or array.dtype != np.bool_:
-        msg = (f"expected a bool array of one value per person ({n}), got "
-               f"{array.dtype} of shape {array.shape}")  # fmt: skip
+    """One boolean per person: booleans, or the numbers 0 and 1 (as pandas hands them over)."""
+    name = Problem(path, "").location
+    try:
+        array = indicator(value, name)
+    except SchemaError as err:
+        problems.extend(Problem(path, p.message) for p in err.problems)
+        return None
+    except EstimationError as err:
+        problems.append(Problem(path, str(err)))
+        return None
+    if array.shape != (n,):
+        msg = f"expected one value per person ({n}), got {array.shape[0]}"
         problems.append(Problem(path, msg))
         return None
     return array.copy()
@@ -283,18 +306,20 @@ def _weights(weights: object, n: int, problems: list[Problem]) -> FloatArray:
     """Each person's equity weight (1 without weights, or while any problem stands)."""
     if weights is None:
         return np.ones(n)
-    w = np.asarray(weights, dtype=object)
+    w = as_array(weights, "weights").astype(object)
     if w.shape != (n,):
         msg = f"expected one weight per person ({n}), got shape {w.shape}"
         problems.append(Problem(("weights",), msg))
-    else:
-        bad = [i for i, x in enumerate(w.tolist())
-               if not is_real(x) or not math.isfinite(float(x)) or float(x) < 0]  # fmt: skip
-        problems += [
-            Problem(("weights", i), f"expected a finite number >= 0, got {describe(w[i])}")
-            for i in bad[:_MAX_ROW_PROBLEMS]
-        ]
-    return np.asarray([float(x) for x in w.tolist()]) if not problems else np.ones(n)
+        return np.ones(n)
+    found: list[Problem] = []
+    values = []
+    for i, x in enumerate(w.tolist()):
+        before = len(found)
+        values.append(check_number(x, "weights", low=0.0, high=MAX_WEIGHT, problems=found))
+        if len(found) > before:
+            found[-1] = Problem(("weights", i), found[-1].message)
+    problems += found[:_MAX_ROW_PROBLEMS]
+    return np.asarray(values) if not found else np.ones(n)
 
 
 def _reach(
@@ -361,8 +386,30 @@ def cost_per_person(
     """The cost model's cost of `support` for people getting `sessions` sessions each."""
     one_off = cost_model.per_person(support, sessions=0)
     per_session = cost_model.per_person(support, sessions=1) - one_off
-    out: FloatArray = one_off + per_session * np.asarray(sessions)
+    with np.errstate(over="ignore", invalid="ignore"):  # beyond the floats: refused by the caller
+        out: FloatArray = one_off + per_session * np.asarray(sessions)
     return out
+
+
+def check_money(cost: FloatArray, supports: tuple[SupportType, ...]) -> None:
+    """A SchemaError naming the cost model when a cost, or everyone's dearest total, overflows."""
+    bad = ~np.isfinite(cost)
+    if bad.any():
+        rows, cols = np.nonzero(bad)
+        msg = (
+            f"the cost of {supports[int(cols[0])].value!r} for a person (row {int(rows[0])}) is "
+            "beyond the float range; fees times sessions must stay below 1.8e308 (state the "
+            "costs in a larger unit, thousands say)"
+        )
+        raise SchemaError([Problem(("program", "cost_model"), msg)])
+    with np.errstate(over="ignore"):
+        dearest = float(np.max(cost, axis=1, initial=0.0).sum()) if cost.size else 0.0
+    if not math.isfinite(dearest):
+        msg = (
+            "everyone's dearest support together costs more than the float range holds "
+            "(1.8e308); state the costs in a larger unit (thousands, millions) and plan again"
+        )
+        raise SchemaError([Problem(("program", "cost_model"), msg)])
 
 
 def build_setup(
@@ -433,6 +480,7 @@ def build_setup(
     for k, s in enumerate(chosen):
         sessions_s[:, k] = sessions_of(priors, s, dose)
         cost_s[:, k] = cost_per_person(costs, s, sessions_s[:, k])
+    check_money(cost_s, chosen)
     modifier = readiness_modifier(priors, readiness)
     effect_s = np.array([priors.priors[s].effect for s in chosen])[None, :] * modifier[:, None]
 

@@ -6,6 +6,7 @@ problem with the planning engine (``engine.py``) and solves it at each budget.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Final, cast
@@ -40,6 +41,10 @@ IntArray = npt.NDArray[np.int64]
 
 _LEVELS: Final = tuple(Level)
 _MAX_ROW_PROBLEMS: Final = 20
+
+
+MAX_BUDGETS: Final = 1_000
+"""The most budgets one frontier solves (`points`, or the length of `budgets`)."""
 
 
 @attrs.frozen(repr=False)
@@ -179,8 +184,11 @@ def _budgets(value: object) -> tuple[FloatArray | None, list[Problem]]:
         return None, [
             Problem(("budgets",), f"expected a sequence of numbers, got {describe(value)}")
         ]
-    items = list(cast(Iterable[object], value))
+    items = list(itertools.islice(cast(Iterable[object], value), MAX_BUDGETS + 1))
     problems: list[Problem] = []
+    if len(items) > MAX_BUDGETS:
+        msg = f"holds more than {MAX_BUDGETS:,} budgets; each is a plan to solve: pass fewer"
+        return None, [Problem(("budgets",), msg)]
     for i, b in enumerate(items):
         check_number(b, "budgets", low=0.0, problems=problems)
         if problems and problems[-1].path == ("budgets",):
@@ -205,7 +213,7 @@ def _budget_frontier_iv(
     problems: list[Problem] = []
     chosen, found = _budgets(budgets)
     problems += found
-    check_number(points, "points", low=2, integer=True, problems=problems)
+    check_number(points, "points", low=2, high=MAX_BUDGETS, integer=True, problems=problems)
     if problems:
         raise SchemaError(problems)
     setup = plan_setup(population, triage, program, providers, budget=None, options=options)
@@ -225,7 +233,9 @@ def _default_budgets(setup: PlanSetup, points: int) -> FloatArray:
     budgets = np.linspace(low, max(high, low), points)
     if low < setup.budget < high:
         budgets = np.append(budgets, setup.budget)
-    return np.unique(np.round(budgets, 2))
+    with np.errstate(over="ignore"):  # cents only where they are within the float's digits
+        rounded = np.where(np.abs(budgets) < 1e15, np.round(budgets, 2), budgets)
+    return np.unique(rounded)
 
 
 def budget_frontier(
@@ -262,7 +272,8 @@ def budget_frontier(
         plan without a budget limit costs, plus the program's budget. To see what the next
         100,000 buys, pass ``[budget, budget + 100_000]``.
     points : int
-        Number of default budgets, ``>= 2``.
+        Number of default budgets, from 2 to 1,000 (each budget is a plan to solve; `budgets`
+        may hold at most 1,000 too).
     priors, policy, pools, access, min_reach, exclude_resistant, weights, supports
         As for :func:`plan_support`.
     mip_rel_gap, time_limit, confidence_level
@@ -275,7 +286,8 @@ def budget_frontier(
     Raises
     ------
     SchemaError
-        For invalid arguments.
+        For invalid arguments, more than 1,000 budgets or `points`, or a budget that is
+        negative or not finite.
     InfeasibleError
         If a budget is too small for the constraints; the message says by how much.
 

@@ -136,6 +136,14 @@ class _Classes:
     budget_row: int  # -1 if there is no budget row
     pool_rows: slice
     reach_rows: slice
+    money: float  # the budget row is in units of this (a power of two: exact)
+    worth: float  # the solver's objective is var_value / worth (a power of two)
+
+    @property
+    def objective(self) -> FloatArray:
+        """The objective the solvers maximise: the values in units of `worth`."""
+        scaled: FloatArray = self.var_value / self.worth
+        return scaled
 
 
 def _row_key(instance: Instance) -> npt.NDArray[np.void]:
@@ -175,12 +183,21 @@ def _classes(instance: Instance) -> _Classes:
     bounds: list[FloatArray] = [size.astype(np.float64)]
     row = k
     budget_row = -1
+    # Money and value are solved in units of a power of two near their largest magnitude, so
+    # that fees and effects anywhere in the float range reach HiGHS as numbers near one (it
+    # treats 1e20 as infinite); the answers are scaled back exactly.
+    money, worth = _unit(var_cost), _unit(var_value)
     if math.isfinite(instance.budget):
         budget_row = row
         rows.append(np.full(nv, row))
         columns.append(cols)
-        values.append(var_cost)
-        bounds.append(np.array([instance.budget]))
+        values.append(var_cost / money)
+        # a budget above what everyone's dearest option costs cannot bind: cap it there
+        dearest = np.zeros(k)
+        np.maximum.at(dearest, var_class, var_cost / money)
+        with np.errstate(over="ignore"):
+            reachable = float(dearest @ size) if nv else 0.0
+        bounds.append(np.array([min(instance.budget / money, reachable * (1 + 1e-9) + 1.0)]))
         row += 1
     p = instance.capacity.shape[0]
     pool_of_var = instance.option_pool[var_option]
@@ -207,8 +224,14 @@ def _classes(instance: Instance) -> _Classes:
     )
     return _Classes(
         inverse, size.astype(np.int64), var_class, var_option, var_cost, var_value, A,
-        np.concatenate(bounds), budget_row, pool_rows, reach_rows,
+        np.concatenate(bounds), budget_row, pool_rows, reach_rows, money, worth,
     )  # fmt: skip
+
+
+def _unit(values: FloatArray) -> float:
+    """The power of two at or just below the largest magnitude of `values` (1 when all are 0)."""
+    top = float(np.abs(values).max(initial=0.0))
+    return math.ldexp(1.0, math.frexp(top)[1] - 1) if top > 0 else 1.0
 
 
 def _lp(c: FloatArray, A: Any, b: FloatArray, ub: FloatArray) -> Any:
@@ -262,7 +285,7 @@ def _fix_and_solve(cl: _Classes, y_lp: FloatArray, *, time_limit: float) -> Floa
     fixed[free] = 0.0
     rhs = cl.b - cl.A @ fixed
     sub = cl.A[:, free]
-    res = _milp(-cl.var_value[free], sub, low[free], high[free], rhs, gap=0.0,
+    res = _milp(-cl.objective[free], sub, low[free], high[free], rhs, gap=0.0,
                 time_limit=time_limit)  # fmt: skip
     if res.x is None:
         return None
@@ -312,16 +335,16 @@ def solve(instance: Instance, *, mip_rel_gap: float, time_limit: float) -> Solut
                         time.perf_counter() - started, int(cl.size.shape[0]), 0,
                         "nothing to choose")  # fmt: skip
     t0 = time.perf_counter()
-    lp = _lp(-cl.var_value, cl.A, cl.b, ub)
+    lp = _lp(-cl.objective, cl.A, cl.b, ub)
     lp_seconds = time.perf_counter() - t0
     if lp.status == 2:
         raise Unsolvable
     if lp.status != 0:
         msg = f"the LP relaxation failed: {lp.message}"
         raise RuntimeError(msg)
-    lp_bound = -float(lp.fun)
-    marginals = -np.asarray(lp.ineqlin.marginals, dtype=np.float64)
-    budget_price = float(marginals[cl.budget_row]) if cl.budget_row >= 0 else 0.0
+    lp_bound = -float(lp.fun) * cl.worth
+    marginals = -np.asarray(lp.ineqlin.marginals, dtype=np.float64) * cl.worth
+    budget_price = float(marginals[cl.budget_row]) / cl.money if cl.budget_row >= 0 else 0.0
     pool_price = marginals[cl.pool_rows]
     reach_price = -marginals[cl.reach_rows]  # rows were written as -reach <= -min
     remaining = time_limit - (time.perf_counter() - started)
@@ -331,7 +354,7 @@ def solve(instance: Instance, *, mip_rel_gap: float, time_limit: float) -> Solut
     method = "LP relaxation, then milp on its fractional counts"
     if y is None or _gap(best, bound) > mip_rel_gap:
         remaining = time_limit - (time.perf_counter() - started)
-        res = _milp(-cl.var_value, cl.A, np.zeros(nv), ub, cl.b, gap=mip_rel_gap,
+        res = _milp(-cl.objective, cl.A, np.zeros(nv), ub, cl.b, gap=mip_rel_gap,
                     time_limit=max(remaining, min(1.0, time_limit)))  # fmt: skip
         if res.x is not None:
             candidate = np.round(res.x)
@@ -341,7 +364,7 @@ def solve(instance: Instance, *, mip_rel_gap: float, time_limit: float) -> Solut
             raise Unsolvable
         dual = getattr(res, "mip_dual_bound", None)
         if dual is not None and math.isfinite(dual):
-            bound = min(bound, -float(dual))
+            bound = min(bound, -float(dual) * cl.worth)
         method = "LP relaxation, then milp on the whole problem"
     if y is None:
         raise TimedOut
@@ -386,7 +409,8 @@ def min_cost(instance: Instance) -> float | None:
     if not cl.var_cost.size:
         return None
     ub = cl.size[cl.var_class].astype(np.float64)
-    res = _milp(cl.var_cost, cl.A, np.zeros_like(ub), ub, cl.b, gap=0.0, time_limit=60.0)
+    res = _milp(cl.var_cost / cl.money, cl.A, np.zeros_like(ub), ub, cl.b, gap=0.0,
+                time_limit=60.0)  # fmt: skip
     return None if res.x is None else float(cl.var_cost @ np.round(res.x))
 
 

@@ -98,7 +98,10 @@ def plan_support(
     providers : sequence of Provider
         Coaches, mentors, peer facilitators and team coaches; their capacities make the pools.
     budget : float, optional
-        Total budget, fixed cost included; the program's if omitted.
+        Total budget, fixed cost included; the program's if omitted. Any finite amount: the
+        solver works in units of the dearest option, so fees and budgets anywhere in the
+        float range are planned alike (a cost below 1e-9 of the dearest option's counts as
+        free, the solver's tolerance).
     priors : EffectPriors, optional
         Expected effect and sessions per support type; :class:`EffectPriors` ``()`` if omitted.
     policy : SupportPolicy, optional
@@ -110,13 +113,13 @@ def plan_support(
         support type, named by its value (``"coaching"``). A pool holds one support type.
     access : mapping of str to bool array, optional
         For a pool (or ``"self_guided_reflection"`` without providers), who may draw on it: one
-        bool per person. Pools not named are open to everyone.
+        bool (or 0/1) per person. Pools not named are open to everyone.
     min_reach : mapping of Level or str to float, optional
         Minimum share of people supported (any support) per :class:`~sparkus.model.Level` or department name.
     exclude_resistant : bool
         Give the resistant nothing (the method's default).
     weights : array of float, optional
-        Equity weight per person, ``>= 0``: the objective is the weighted effect.
+        Equity weight per person, 0 to 1e12: the objective is the weighted effect.
     supports : iterable of SupportType, optional
         The support types to plan with; by default every type the cost model prices, the
         policy covers and the program's journey offers (a plan cannot give what the journey
@@ -127,7 +130,7 @@ def plan_support(
         Seconds the solver may use; past it, the best plan found stands with a
         :class:`~sparkus.SparkusWarning` giving the gap reached.
     confidence_level : float
-        Level of the expected effect's interval.
+        Level of the expected effect's interval, strictly between 0 and 1.
 
     Returns
     -------
@@ -136,8 +139,10 @@ def plan_support(
     Raises
     ------
     SchemaError
-        For invalid arguments (negative budget, unknown support types, a weight that is NaN,
-        a policy or priors that do not cover a support type planned, ...).
+        For invalid arguments (negative budget, unknown support types, a weight that is NaN
+        or above 1e12, a policy or priors that do not cover a support type planned, ...), or
+        costs per person (fees times sessions), or everyone's dearest support together,
+        beyond the float range.
     InfeasibleError
         If no plan keeps every constraint; the message says which, and by how much (for
         instance the budget that minimum reach needs).

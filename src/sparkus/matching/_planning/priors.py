@@ -13,16 +13,33 @@ from typing import Final
 
 import attrs
 
-from sparkus._errors import Problem
-from sparkus._fields import Record, checked, freeze, instance_of, mapping_of, member, number, text
+from sparkus._errors import Problem, SchemaError
+from sparkus._fields import (
+    Record,
+    checked,
+    freeze,
+    instance_of,
+    mapping_of,
+    member,
+    not_one_of,
+    number,
+    text,
+)
 from sparkus.model import FrozenMapping, SupportType
 from sparkus.triage import ReadinessLevel
 
 __all__ = ["EffectPrior", "EffectPriors"]
 
-_finite = number()
-_nonnegative = number(low=0.0)
-_count = number(low=0, integer=True)
+MAX_EFFECT: Final = 100.0
+"""The largest magnitude of an effect, its standard error and a readiness modifier."""
+
+MAX_SESSIONS: Final = 1_000
+"""The most sessions per person a prior may name."""
+
+_effect = number(low=-MAX_EFFECT, high=MAX_EFFECT)
+_se = number(low=0.0, high=MAX_EFFECT)
+_count = number(low=0, high=MAX_SESSIONS, integer=True)
+_modifier = number(low=0.0, high=MAX_EFFECT)
 
 _COACHING_SOURCE: Final = (
     "Jones, Woods & Guillaume 2016 (J. Occup. Organ. Psychol. 89; 17 workplace studies): "
@@ -59,12 +76,13 @@ class EffectPrior(Record):
     ----------
     effect : float
         Expected standardised effect (a standardised mean difference, Cohen's d or Hedges' g)
-        on development outcomes for one person who receives the support. Finite.
+        on development outcomes for one person who receives the support, from -100 to 100
+        (effects of development support are below 1; the bound only keeps sums finite).
     se : float
-        Standard error of `effect`: the uncertainty about the average effect, ``>= 0``.
+        Standard error of `effect`: the uncertainty about the average effect, 0 to 100.
     sessions : int
         Sessions per person when triage gives no dose (and always for self-guided
-        reflection), ``>= 0``.
+        reflection), 0 to 1,000.
     source : str
         Where the numbers come from.
 
@@ -77,8 +95,8 @@ class EffectPrior(Record):
     .. versionadded:: 0.1
     """
 
-    effect: float = attrs.field(metadata=checked(_finite))
-    se: float = attrs.field(metadata=checked(_nonnegative))
+    effect: float = attrs.field(metadata=checked(_effect))
+    se: float = attrs.field(metadata=checked(_se))
     sessions: int = attrs.field(metadata=checked(_count))
     source: str = attrs.field(metadata=checked(text))
 
@@ -125,7 +143,7 @@ class EffectPriors(Record):
     priors : mapping of SupportType to EffectPrior
         One prior per support type; a support type without one cannot be planned.
     readiness_modifier : mapping of ReadinessLevel to float
-        Multiplies the effect by readiness, ``>= 0``; every level must be present. The default
+        Multiplies the effect by readiness, 0 to 100; every level must be present. The default
         is 1 for every level: no meta-analysis gives a pooled estimate of how readiness
         moderates the effect of development support, so the default assumes none. Lower it
         for the less ready to encode the belief behind triage (and see how the scenario
@@ -155,7 +173,7 @@ class EffectPriors(Record):
     readiness_modifier: Mapping[ReadinessLevel, float] = attrs.field(
         factory=_no_moderation,
         converter=freeze,
-        metadata=checked(mapping_of(member(ReadinessLevel), _nonnegative)),
+        metadata=checked(mapping_of(member(ReadinessLevel), _modifier)),
     )
 
     def _cross_check(self) -> list[Problem]:
@@ -195,7 +213,17 @@ class EffectPriors(Record):
         -------
         EffectPriors
             A new table; this one is unchanged.
+
+        Raises
+        ------
+        SchemaError
+            If `support` is not a :class:`~sparkus.model.SupportType`, or the new
+            :class:`EffectPrior` is invalid (a non-finite effect, a negative or non-finite
+            `se`, a fractional `sessions`).
         """
+        given: object = support  # checked at run time for callers without a type checker
+        if not isinstance(given, SupportType):
+            raise SchemaError([Problem(("support",), not_one_of(given, SupportType))])
         current = self.priors.get(support)
         if sessions is None:
             sessions = current.sessions if current is not None else 6

@@ -303,7 +303,8 @@ class SupportRecommendation(Result):
         return out
 
     def _row(self, person_id: str) -> int:
-        found = np.flatnonzero(self.ids == person_id)
+        given: object = person_id  # checked at run time
+        found = np.flatnonzero(self.ids == given) if isinstance(given, str) else np.zeros(0, int)
         if not found.size:
             msg = f"`person_id` {person_id!r} is not one of the recommendation's ids"
             raise SchemaError([Problem(("person_id",), msg)])

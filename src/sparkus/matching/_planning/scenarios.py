@@ -24,6 +24,7 @@ from sparkus.matching._planning.engine import (
     PlanOptions,
     build_setup,
     check_confidence_level,
+    check_money,
     cost_per_person,
     readiness_modifier,
     sessions_of,
@@ -116,7 +117,8 @@ class ScenarioComparison(Result):
 
     def plan(self, name: str) -> SupportPlan:
         """The plan of scenario `name`."""
-        if name not in self.names:
+        given: object = name  # checked at run time for callers without a type checker
+        if not isinstance(given, str) or given not in self.names:
             msg = f"no scenario {name!r}; the scenarios are: {', '.join(self.names)}"
             raise SchemaError([Problem(("name",), msg)])
         return self.plans[self.names.index(name)]
@@ -126,7 +128,11 @@ class ScenarioComparison(Result):
         """Per scenario: cost, reach, expected effect, interval, cost per effect, fits, ratios.
 
         ``cost_vs_reference`` and ``effect_vs_reference`` are the scenario's cost and expected
-        effect as shares of the reference scenario's ("everyone gets a coach").
+        effect as shares of the reference scenario's ("everyone gets a coach"). Ratios with
+        nothing to divide by follow fixed conventions: ``cost_per_effect`` is ``inf`` when the
+        expected effect is not positive, ``share_of_budget`` ``inf`` for a budget of 0; the
+        two ``*_vs_reference`` ratios are NaN (undefined, 0/0) when the reference's cost or
+        effect is 0, and ``reach_<level>`` NaN for a level with nobody in it.
         """
         ref = self.plan(self.reference)
         out: dict[str, dict[str, float | bool]] = {}
@@ -263,6 +269,7 @@ def _fixed_plan(
         code[m] = k
         cost[m] = cost_per_person(costs, s, sessions[m])
         effect[m] = priors.priors[s].effect * modifier[m]
+    check_money(cost[:, None], used or (SupportType.COACHING,))
     mean, low, high = effect_interval(priors, modifier, code, used, confidence_level)
     total = float(cost.sum()) + costs.fixed_cost
     constraints = [PlanConstraint("budget", "budget", total, program.budget, None, False)]
@@ -455,7 +462,7 @@ def compare_scenarios(
     priors : EffectPriors, optional
         The priors every scenario is valued with: `triaged`'s if given, else the defaults.
     confidence_level : float
-        Level of the effect intervals.
+        Level of the effect intervals, strictly between 0 and 1.
 
     Returns
     -------

@@ -277,7 +277,8 @@ class SupportPlan(Result):
             The grouping; ``"support"`` and ``"pool"`` have a ``"none"`` row for the people
             without support.
         """
-        if by not in _GROUP_BY:
+        given: object = by  # checked at run time for callers without a type checker
+        if not isinstance(given, str) or given not in _GROUP_BY:
             msg = f"`by` must be one of {', '.join(_GROUP_BY)}, got {by!r}"
             raise SchemaError([Problem(("by",), msg)])
         if by == "level":

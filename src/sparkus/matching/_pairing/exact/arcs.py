@@ -19,6 +19,7 @@ from sparkus._checks import FloatArray
 from sparkus._errors import Problem
 
 __all__ = [
+    "MAX_CAPACITY",
     "Arcs",
     "capacity_iv",
     "cost_arcs",
@@ -32,6 +33,10 @@ __all__ = [
 
 IntArray = NDArray[np.int64]
 IndexArray = NDArray[np.intp]
+
+MAX_CAPACITY: Final = 2**40
+"""The largest capacity of one provider (about 1.1e12 places; sums of capacities stay exact
+in 64-bit integers for millions of providers)."""
 
 _MAX_LISTED: Final = 8
 """Offending entries named one by one in an error, before a count of the rest."""
@@ -156,12 +161,12 @@ def capacity_iv(capacity: object, m: int | None, problems: list[Problem]) -> Int
         msg = f"expected an integer or an array of length {want}, got shape {array.shape}"
         problems.append(Problem(("capacity",), msg))
         return None
-    bad = ~np.isfinite(array) | (array < 0) | (array != np.round(array))
+    bad = ~np.isfinite(array) | (array < 0) | (array != np.round(array)) | (array > MAX_CAPACITY)
     if bad.any():
         where = np.flatnonzero(bad)
         shown = ", ".join(f"[{int(j)}]={array[j]!r}" for j in where[:_MAX_LISTED])
         more = f", ... ({where.size} in all)" if where.size > _MAX_LISTED else ""
-        msg = f"expected non-negative integers, got {shown}{more}"
+        msg = f"expected non-negative integers up to 2**40, got {shown}{more}"
         problems.append(Problem(("capacity",), msg))
         return None
     return array.astype(np.int64)

@@ -116,6 +116,14 @@ from sparkus.matching._pairing.exact.arcs import (
     forbidden_cells,
 )
 from sparkus.matching._pairing.exact.auction import LIMIT, PriceOverflowError, auction
+from sparkus.matching._pairing.exact.extremes import (
+    MAX_FLOAT,
+    check_representable,
+    least_prices,
+    lowest_prices,
+    range_exponent,
+    total,
+)
 from sparkus.matching._pairing.exact.repair import Repaired, repair
 from sparkus.matching._pairing.exact.slots import solve_slots
 from sparkus.matching._pairing.exact.transport import COST_LIMIT, MAX_OBJECTS, transport
@@ -362,7 +370,7 @@ def solve_assignment(
         the stored entries are allowed (a stored zero is an allowed pair of cost 0); duplicate
         entries are summed, as scipy does. ``-inf`` is refused.
     capacity : int or array_like of int, shape (n_providers,)
-        How many participants each provider takes at most; one integer for all.
+        How many participants each provider takes at most (0 to 2**40); one integer for all.
     forbidden : array_like of bool, sparse matrix, or sequence of (row, col), optional
         Further pairs not allowed: a boolean mask of the shape of `cost`, or (row, column)
         index pairs.
@@ -378,7 +386,10 @@ def solve_assignment(
     ------
     SchemaError
         If `cost` is not a 2-D real matrix or holds ``-inf``, if `capacity` is not one
-        non-negative integer per provider, or if `forbidden` does not fit `cost`.
+        non-negative integer per provider, or if `forbidden` does not fit `cost`. Also if the
+        optimal placement's total cost (or its dual prices) lies beyond the float range, which
+        only costs near ``±1.8e308`` can cause: every finite cost is supported, and divided
+        internally by a power of two where the sums along the solver's paths would overflow.
 
     Notes
     -----
@@ -447,12 +458,24 @@ def solve_arcs(arcs: Arcs, caps: IntArray) -> AssignmentResult:
     prices = np.zeros(m, dtype=np.float64)
     max_violation = gap_bound = total_cost = 0.0
     if n_active:
-        fixed = _solve(indptr, cols, values, caps, m)
+        shift = range_exponent(values, n_active + m)
+        scaled = np.ldexp(values, -shift) if shift else values
+        fixed = _solve(indptr, cols, scaled, caps, m)
         chosen = fixed.arc >= 0
         provider[active[chosen]] = cols[fixed.arc[chosen]]
-        prices = fixed.prices.copy()
-        max_violation, gap_bound = fixed.max_violation, fixed.gap_bound
-        total_cost = math.fsum(values[fixed.arc[chosen]].tolist())
+        prices = lowest_prices(fixed.prices, cols[fixed.arc[chosen]], caps)
+        violation = fixed.max_violation
+        if shift and float(np.abs(prices[caps > 0]).max(initial=0.0)) > math.ldexp(
+            MAX_FLOAT, -shift
+        ):
+            # the solver's prices are valid but higher than needed; the least ones may fit
+            prices, violation = least_prices(indptr, cols, scaled, fixed.arc, caps)
+        with np.errstate(over="ignore"):
+            prices = np.ldexp(prices, shift)
+            max_violation = math.ldexp(violation, shift) if shift else violation
+            gap_bound = math.ldexp(fixed.gap_bound, shift) if shift else fixed.gap_bound
+        total_cost = total(values[fixed.arc[chosen]], scaled[fixed.arc[chosen]], shift)
+        check_representable(total_cost, prices[caps > 0], max(max_violation, gap_bound))
 
     prices[caps == 0] = np.inf  # a provider without places: no price would attract anyone
     placed = provider >= 0
