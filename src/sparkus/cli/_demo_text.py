@@ -155,7 +155,9 @@ def _render_triage(t: Report, minimum: int) -> list[str]:
                 str(g).replace("_", " "),
                 f"{result['counts'][g]:,}",
                 f"{result['selection_rates'][g]:.1%}",
-                f"{result['impact_ratios'][g]:.2f}",
+                "undefined"
+                if result["impact_ratios"][g] is None
+                else f"{result['impact_ratios'][g]:.2f}",
                 "FLAG" if result["flagged"][g] else "",
                 "-"
                 if result["tpr"] is None or result["tpr"][g] is None

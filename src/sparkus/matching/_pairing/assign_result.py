@@ -7,7 +7,6 @@ providers.
 
 from __future__ import annotations
 
-import math
 from typing import Final, TypeAlias
 
 import attrs
@@ -168,11 +167,14 @@ class Assignment(Result):
 
     @property
     def mean_compatibility(self) -> float | None:
-        """The mean compatibility of the placed pairs (None without a candidate matrix)."""
+        """The mean compatibility of the placed pairs.
+
+        None without a candidate matrix, or when nobody is placed (a mean of nothing).
+        """
         if self.compatibility is None:
             return None
         placed = self.compatibility[self.provider >= 0]
-        return float(placed.mean()) if placed.size else math.nan
+        return float(placed.mean()) if placed.size else None
 
     @property
     def utilisation(self) -> FloatArray:
