@@ -18,7 +18,7 @@ Every check raises :class:`~sparkus.SchemaError` naming the parameter (malformed
 that differ), never a bare numpy or Python exception. Scalar checks that run inside an ``_iv``
 helper collecting every problem take ``problems=``: they append to it instead of raising.
 
-Held whole (about 650 lines): it is one idea, the rules of input at the door, and a reader
+Held whole (about 700 lines): it is one idea, the rules of input at the door, and a reader
 looking for how any argument is checked should find every rule here.
 """
 
@@ -229,9 +229,32 @@ def align_rows(*inputs: tuple[str, object]) -> list[object]:
     DataFrames, the later ones are put in the row order of the first one's index; a pandas
     index that does not hold the same unique labels as the first is a SchemaError naming both
     inputs and some labels at fault: sparkus never pairs rows by position when the caller's
-    indexes say otherwise. Other values (lists, numpy arrays, polars, which has no index) are
-    paired by position, and returned as they were given.
+    indexes say otherwise. A mapping whose values include pandas Series (``{"hours": series}``)
+    takes part column by column (named ``X['hours']``) and comes back as a new dict in the same
+    key order. Other values (lists, numpy arrays, polars, which has no index, None) are paired
+    by position, and returned as they were given.
     """
+    flat: list[tuple[str, object]] = []
+    spans: list[tuple[int, list[Any] | None]] = []
+    for name, value in inputs:
+        if isinstance(value, Mapping) and any(_row_index(v) is not None for v in value.values()):
+            keys = list(value.keys())
+            spans.append((len(flat), keys))
+            flat.extend((f"{name}[{key!r}]", value[key]) for key in keys)
+        else:
+            spans.append((len(flat), None))
+            flat.append((name, value))
+    aligned = _align_flat(flat)
+    out: list[object] = []
+    for start, columns in spans:
+        if columns is None:
+            out.append(aligned[start])
+        else:
+            out.append(dict(zip(columns, aligned[start : start + len(columns)], strict=True)))
+    return out
+
+
+def _align_flat(inputs: list[tuple[str, object]]) -> list[object]:
     values = [value for _, value in inputs]
     indexed = [(k, name, idx) for k, (name, value) in enumerate(inputs)
                if (idx := _row_index(value)) is not None]  # fmt: skip
@@ -262,12 +285,26 @@ def align_rows(*inputs: tuple[str, object]) -> list[object]:
     return values
 
 
+def as_table(value: object) -> object:
+    """A polars DataFrame as a mapping of its columns by name; anything else as it is.
+
+    Checks that read a table by ``keys()`` (a mapping, a pandas DataFrame) then read polars,
+    which has none, by column name too, and results keep the column names.
+    """
+    columns = getattr(value, "columns", None)
+    if (type(value).__module__.startswith("polars") and isinstance(columns, list)
+            and hasattr(value, "get_column")):  # fmt: skip
+        getter: Any = value
+        return {str(name): getter.get_column(name) for name in columns}
+    return value
+
+
 def _labels_text(labels: Any) -> str:
     shown = ", ".join(repr(v) for v in list(labels[:5]))
     return shown + (f", ... ({len(labels):,} in all)" if len(labels) > 5 else "")
 
 
-def _is_missing(value: object) -> bool:
+def is_missing(value: object) -> bool:
     """None, a float NaN, or pandas' ``NA`` / ``NaT`` (recognised without importing pandas)."""
     if value is None:
         return True
@@ -287,7 +324,7 @@ def real_array(value: object, name: str) -> npt.NDArray[np.float64]:
         return array.astype(np.float64, copy=False)
     if kind == "O":
         try:
-            flat = [math.nan if _is_missing(v) else _as_float(v) for v in array.ravel().tolist()]
+            flat = [math.nan if is_missing(v) else _as_float(v) for v in array.ravel().tolist()]
         except (TypeError, ValueError):
             msg = "holds values that are not numbers; pass numbers (or booleans)"
             raise schema_error(name, msg) from None
@@ -441,7 +478,7 @@ def cluster_codes(value: object, name: str) -> tuple[IntArray, int]:
             raise _not_finite(name, bad)
     elif kind == "O":
         bad = np.fromiter(
-            (_is_missing(v) or (isinstance(v, float) and not math.isfinite(v))
+            (is_missing(v) or (isinstance(v, float) and not math.isfinite(v))
              for v in array.tolist()),
             dtype=bool,
             count=n,
@@ -611,7 +648,7 @@ def check_labels(y: object, n_rows: int, name: str = "y") -> npt.NDArray[Any]:
         missing = ~np.isfinite(array)
     elif kind == "O":
         missing = np.fromiter(
-            (_is_missing(v) or (isinstance(v, float) and not np.isfinite(v)) for v in array),
+            (is_missing(v) or (isinstance(v, float) and not np.isfinite(v)) for v in array),
             dtype=bool,
             count=array.shape[0],
         )

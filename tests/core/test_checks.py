@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from sparkus import SchemaError
-from sparkus._checks import align_rows, as_array, real_array
+from sparkus._checks import align_rows, as_array, as_table, real_array
 
 
 def test_aligned_by_index():
@@ -59,3 +59,24 @@ def test_pandas_missing_values_are_nan():
     values = real_array(pd.Series([1, None, 3], dtype="Int64"), "x")
     assert np.isnan(values[1])
     assert values[[0, 2]].tolist() == [1.0, 3.0]
+
+
+def test_mapping_of_series_aligned_column_by_column():
+    """A dict of Series takes part column by column and comes back as a new dict."""
+    y = pd.Series([1.0, 2.0, 3.0], index=["p", "q", "r"])
+    X = {"a": pd.Series([30.0, 10.0, 20.0], index=["r", "p", "q"]), "b": [7.0, 8.0, 9.0]}
+    _, out = align_rows(("y", y), ("X", X))
+    assert out["a"].tolist() == [10.0, 20.0, 30.0]
+    assert out["b"] == [7.0, 8.0, 9.0]
+    with pytest.raises(SchemaError, match=r"X\['a'\]: its index does not match"):
+        align_rows(("y", y), ("X", {"a": pd.Series([1.0, 2.0, 3.0], index=["p", "q", "z"])}))
+
+
+def test_polars_table_is_read_by_column_name():
+    """A polars DataFrame becomes a mapping of its columns; other values pass as they are."""
+    pl = pytest.importorskip("polars")
+    table = as_table(pl.DataFrame({"hours": [1.0, 2.0], "tenure": [3.0, 4.0]}))
+    assert list(table) == ["hours", "tenure"]
+    assert table["tenure"].to_list() == [3.0, 4.0]
+    values = [1.0, 2.0]
+    assert as_table(values) is values

@@ -39,6 +39,7 @@ from sparkus._checks import (
     BoolArray,
     FloatArray,
     IntArray,
+    as_table,
     check_number,
     indicator,
     named_matrix,
@@ -48,7 +49,7 @@ from sparkus._checks import (
 )
 from sparkus._errors import EstimationError, NotFittedError
 from sparkus.metrics._linalg import checked_cholesky
-from sparkus.metrics._rows import as_table, paired_rows
+from sparkus.metrics._rows import paired_rows
 from sparkus.metrics._sizes import MAX_ITER, check_count
 from sparkus.metrics._stable import FLOAT_RANGE
 

@@ -20,12 +20,11 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import describe
+from sparkus._checks import describe, is_missing
 from sparkus._errors import Problem, SchemaError
 from sparkus._fields import language, text
 from sparkus._fields import scale as scale_check
 from sparkus.model._enums import Goal, Level, unknown_label
-from sparkus.model._intake import is_missing
 from sparkus.model._records import Participant
 
 __all__ = ["CORE", "Column", "ColumnKind", "read_columns", "record_columns"]

@@ -17,7 +17,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import describe, rows_text
+from sparkus._checks import describe, is_missing, rows_text
 from sparkus._errors import Problem, SchemaError
 from sparkus.model._enums import EventKind, StepKind
 from sparkus.model._intake import (
@@ -26,7 +26,6 @@ from sparkus.model._intake import (
     column_names,
     finite_or_nan,
     id_column,
-    is_missing,
 )
 from sparkus.model._records import Event
 

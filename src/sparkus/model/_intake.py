@@ -18,7 +18,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import align_rows, as_array, describe, rows_text
+from sparkus._checks import align_rows, as_array, describe, is_missing, rows_text
 from sparkus._errors import Problem, SchemaError
 
 __all__ = [
@@ -28,21 +28,11 @@ __all__ = [
     "column_names",
     "finite_or_nan",
     "id_column",
-    "is_missing",
     "text_column",
 ]
 
 INT64_MAX: Final = int(np.iinfo(np.int64).max)
 INT64_MIN: Final = int(np.iinfo(np.int64).min)
-
-
-def is_missing(value: object) -> bool:
-    """None, a float NaN, or pandas' ``NA`` / ``NaT`` (recognised without importing pandas)."""
-    if value is None:
-        return True
-    if isinstance(value, float | np.floating):
-        return bool(np.isnan(value))
-    return type(value).__name__ in {"NAType", "NaTType"}
 
 
 def column(values: object, name: str) -> npt.NDArray[Any]:
