@@ -103,15 +103,16 @@ def test_json_nested_100k_deep_is_a_located_data_error(org, run):
     done = run("triage", *files(org))
     assert done.status == 3
     assert "program.json, line 1, column" in done.err
-    assert "nested deeper than 64" in done.err
+    assert "nested more than 64 deep" in done.err
 
 
 def test_json_huge_number_is_a_located_data_error(org, run):
-    """A 5,000-digit number is refused at its JSON path (it used to be a bare ValueError)."""
+    """A 5,000-digit number is refused at its line and column (it used to be a bare ValueError)."""
     set_budget(org, "9" * 5_000)
     done = run("triage", *files(org))
     assert done.status == 3
-    assert "program.json, at program.budget: a number of 5,000 digits" in done.err
+    assert "program.json, line " in done.err
+    assert "a number of 5,000 characters" in done.err
 
 
 @pytest.mark.parametrize("literal", ["1e999", "-1e999", "NaN", "Infinity", "-Infinity"])
@@ -121,7 +122,7 @@ def test_json_non_finite_number_is_located(org, run, literal):
     done = run("triage", *files(org))
     assert done.status == 3
     assert "program.json, at program.budget:" in done.err
-    assert literal in done.err
+    assert "is not finite" in done.err
 
 
 def test_json_duplicate_key_is_located(org, run):
@@ -129,7 +130,7 @@ def test_json_duplicate_key_is_located(org, run):
     set_budget(org, '1000.0, "budget": 1.0')
     done = run("triage", *files(org))
     assert done.status == 3
-    assert "program.json, at program.budget: the key appears twice" in done.err
+    assert "program.json, at program.budget: repeats a key of its object" in done.err
 
 
 # evaluate --------------------------------------------------------------------------------

@@ -20,8 +20,8 @@ import cattrs
 from sparkus._checks import check_number, describe
 from sparkus._errors import PathSegment, Problem, SchemaError
 from sparkus._fields import FrozenMapping, ItemsCheck, field_check
+from sparkus._json import JSONTextError, load_json
 from sparkus.model._enums import unknown_label
-from sparkus.model._json_text import load_json
 
 __all__ = ["from_json", "json_text", "structure", "to_json", "unstructure"]
 
@@ -412,5 +412,8 @@ def from_json(text: str | bytes, cls: type[T]) -> T:
       id: repeats a key of its object; give each key once
     """
     _record_class_iv(cls)
-    data = load_json(text)
+    try:
+        data = load_json(text)
+    except JSONTextError as error:  # the same problem, as the plain SchemaError it is here
+        raise SchemaError(error.problems) from None
     return _structure(data, cls)

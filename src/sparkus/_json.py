@@ -1,4 +1,7 @@
-"""JSON text in, plain data out: the one reader of JSON that a caller (or a file) hands us.
+r"""JSON text in, plain data out: the one reader of JSON that a caller or a file hands sparkus.
+
+Both :func:`sparkus.model.from_json` and the command line's files read through it, so a
+document is refused the same way wherever it comes from.
 
 Python's :func:`json.loads` recurses once per level of nesting, converts a number of any
 length, decodes bytes by guessing their encoding and keeps the last of two repeated keys. This
@@ -11,10 +14,13 @@ with a :class:`~sparkus.SchemaError` that says where:
   passes the limit;
 - a number longer than :data:`MAX_NUMBER_LENGTH` characters is refused at its line and column;
 - a key repeated in one object is refused at its JSON path (``participants[3].id``);
+- a string or key holding half of a UTF-16 surrogate pair (a lone ``\\uD800`` escape) is
+  refused at its path: it is not text;
 - text that is not JSON at all is refused at the line and column the parser stopped at.
 
-``NaN`` and ``Infinity`` parse (as Python's ``json`` does) and are then refused, with their
-paths, by the checks of the records they land in.
+``NaN`` and ``Infinity`` (and ``1e999``, read as infinity), which JSON does not have but
+Python's ``json`` reads, parse; the checks of the records they land in then refuse them at their
+paths, together with every other problem of the document.
 """
 
 from __future__ import annotations
@@ -28,13 +34,13 @@ import numpy as np
 from sparkus._checks import describe
 from sparkus._errors import PathSegment, Problem, SchemaError
 
-__all__ = ["MAX_JSON_DEPTH", "MAX_NUMBER_LENGTH", "load_json"]
+__all__ = ["MAX_JSON_DEPTH", "MAX_NUMBER_LENGTH", "JSONTextError", "load_json"]
 
 MAX_JSON_DEPTH: Final = 64
 """The deepest nesting of lists and objects a JSON document may have (a program document
 needs six levels)."""
 MAX_NUMBER_LENGTH: Final = 1_000
-"""The most characters a JSON number may have (a float needs at most 25)."""
+"""The most characters a JSON number may have (a float needs at most 25, the largest one\nwritten out in full 309 digits)."""
 
 # A string (closed or not, escapes skipped in one pass) or a number.
 _STRING: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)
@@ -47,10 +53,25 @@ def _fail(message: str, path: tuple[PathSegment, ...] = ()) -> SchemaError:
     return SchemaError([Problem(path, message)])
 
 
-def _where(text: str, position: int) -> str:
+class JSONTextError(SchemaError):
+    """Text that cannot be read as a JSON document: what is wrong, and the line and column.
+
+    One problem at the root, ``"<what> at line L, column C"``; a reader of files shows the
+    line and column beside the file's name instead (``program.json, line 3, column 12: ...``).
+    """
+
+    def __init__(self, what: str, line: int, column: int) -> None:
+        self.what, self.line, self.column = what, line, column
+        super().__init__([Problem((), f"{what} at line {line}, column {column}")])
+
+    def __reduce__(self) -> Any:
+        return (type(self), (self.what, self.line, self.column))
+
+
+def _at(text: str, position: int) -> tuple[int, int]:
     line = text.count("\n", 0, position) + 1
     column = position - (text.rfind("\n", 0, position) + 1) + 1
-    return f"line {line}, column {column}"
+    return line, column
 
 
 def _decode(data: bytes) -> str:
@@ -60,11 +81,8 @@ def _decode(data: bytes) -> str:
         start = error.start
         line = data.count(b"\n", 0, start) + 1
         column = start - (data.rfind(b"\n", 0, start) + 1) + 1
-        msg = (
-            f"is not UTF-8 text: byte 0x{data[start]:02x} at line {line}, column {column} "
-            "cannot be decoded; save the file as UTF-8"
-        )
-        raise _fail(msg) from None
+        what = f"is not UTF-8 text: byte 0x{data[start]:02x} cannot be decoded (save as UTF-8)"
+        raise JSONTextError(what, line, column) from None
 
 
 def _check_limits(text: str) -> None:
@@ -79,10 +97,9 @@ def _check_limits(text: str) -> None:
         for match in _NUMBER_OR_STRING.finditer(text):
             token = match.group()
             if not token.startswith('"') and len(token) > MAX_NUMBER_LENGTH:
-                msg = (f"has a number of {len(token):,} characters at "
-                       f"{_where(text, match.start())}; numbers may have at most "
-                       f"{MAX_NUMBER_LENGTH:,} characters")  # fmt: skip
-                raise _fail(msg)
+                what = (f"has a number of {len(token):,} characters (numbers may have at most "
+                        f"{MAX_NUMBER_LENGTH:,} characters)")  # fmt: skip
+                raise JSONTextError(what, *_at(text, match.start()))
     codes = np.frombuffer(bare.encode("utf-8", "replace"), dtype=np.uint8)
     if len(codes) == 0:
         return
@@ -96,11 +113,8 @@ def _check_limits(text: str) -> None:
         if token in "[{":
             depth += 1
             if depth > MAX_JSON_DEPTH:
-                msg = (
-                    f"is nested more than {MAX_JSON_DEPTH} deep at {_where(text, match.start())}; "
-                    "sparkus documents need far fewer levels"
-                )
-                raise _fail(msg)
+                what = f"is nested more than {MAX_JSON_DEPTH} deep (a document needs far fewer)"
+                raise JSONTextError(what, *_at(text, match.start()))
         elif token in "]}":
             depth -= 1
 
@@ -123,42 +137,59 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return marked
 
 
-def _repeats(value: Any, path: tuple[PathSegment, ...], found: list[Problem]) -> None:
+_HALF_PAIR: Final = (
+    "holds half of a UTF-16 surrogate pair (a lone \\uD800 to \\uDFFF escape): not text"
+)
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _refusals(value: Any, path: tuple[PathSegment, ...], found: list[Problem]) -> Any:
+    """The document with plain dicts; every repeated key and half surrogate put in `found`."""
+    if isinstance(value, str):
+        if not _is_text(value):
+            found.append(Problem(path, _HALF_PAIR))
+        return value
     if isinstance(value, dict):
-        if isinstance(value, _Repeated):
-            found += [Problem((*path, k), "repeats a key of its object; give each key once")
-                      for k in value.repeated]  # fmt: skip
+        found += [Problem((*path, k), "repeats a key of its object; give each key once")
+                  for k in getattr(value, "repeated", ())]  # fmt: skip
+        out = {}
         for k, v in value.items():
-            _repeats(v, (*path, k), found)
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            _repeats(v, (*path, i), found)
+            if not _is_text(k):
+                shown = k.encode("utf-8", "backslashreplace").decode("utf-8")
+                found.append(Problem((*path, shown), f"the key {_HALF_PAIR}"))
+            out[k] = _refusals(v, (*path, k), found)
+        return out
+    if isinstance(value, list):
+        return [_refusals(v, (*path, i), found) for i, v in enumerate(value)]
+    return value
 
 
 def load_json(text: object, name: str = "text") -> Any:
-    """Plain data from JSON `text` (str or UTF-8 bytes), within the limits; else a SchemaError."""
+    """Plain data from JSON `text` (str or UTF-8 bytes), within the limits; else a SchemaError.
+
+    Problems inside the document are at their JSON path; a problem of the text (encoding,
+    nesting, a long number, syntax) is a :class:`JSONTextError`, with its line and column.
+    """
     if isinstance(text, bytes | bytearray | memoryview):
         text = _decode(bytes(text))
     if not isinstance(text, str):
         raise _fail(f"expected JSON text (str or UTF-8 bytes), got {describe(text)}", (name,))
     _check_limits(text)
-    repeated = False
-
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        nonlocal repeated
-        out = _pairs(items)
-        repeated = repeated or isinstance(out, _Repeated)
-        return out
-
     try:
-        data = json.loads(text, object_pairs_hook=pairs)
+        data = json.loads(text, object_pairs_hook=_pairs)
     except json.JSONDecodeError as error:
-        msg = f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
-        raise _fail(msg) from None
+        raise JSONTextError(f"not valid JSON: {error.msg}", error.lineno, error.colno) from None
     except RecursionError:  # the depth is checked above; a smaller interpreter stack is not
         raise _fail(f"is nested too deeply to read (limit {MAX_JSON_DEPTH})") from None
-    if repeated:
-        found: list[Problem] = []
-        _repeats(data, (), found)
+    found: list[Problem] = []
+    plain = _refusals(data, (), found)
+    if found:
         raise SchemaError(found)
-    return data
+    return plain
