@@ -42,7 +42,9 @@ def _package(path: Path) -> str:
     parts = path.relative_to(SRC).parts
     if parts == ("__main__.py",):  # ``python -m sparkus`` is the command line
         return "cli"
-    return parts[0] if len(parts) > 1 else CORE
+    if len(parts) == 1 or parts[0].startswith("_"):  # sparkus/_x.py or sparkus/_x/...
+        return CORE
+    return parts[0]
 
 
 def _dotted(path: Path) -> str:
