@@ -13,8 +13,9 @@ Then every withheld count is checked against the attacker of the threat model (w
 person's group, and so every headcount, and who would benefit; and, with ``total_known``, the
 number selected in all): a withheld count is *protected* when the published figures leave it
 a range at least the protection width wide, the width being the minimum group size `m`, or the
-whole range a cell of fewer people than that could take (``0`` to its size). Where that cannot
-hold without withholding a large group's figures, the count is reported as *exposed*, in words.
+whole range a cell of fewer people than that could take (``0`` to its size): the published
+figures must not narrow it at all. Where that cannot hold without withholding a large group's
+figures, the count is reported as *exposed* ("narrowed"), in words.
 
 Every withheld count here is the number selected among `k` people who sit in a *pool* of people
 whose selected total the attacker knows and of whom nothing else is published; the range
@@ -33,18 +34,14 @@ import numpy.typing as npt
 __all__ = ["Disclosure", "cell_range", "disclose", "is_protected"]
 
 _SELECTION_EXPOSED: Final = (
-    "selected count: the total selected known elsewhere, less the published counts, narrows "
-    "it below the protection width; only withholding a large group's figures would protect it"
+    "selected count narrowed by the total selected known elsewhere (only withholding a large "
+    "group's figures would protect it)"
 )
 _TPR_EXPOSED: Final = (
-    "TPR withheld (fewer than {m} would benefit), but the group's published selected count "
-    "narrows how many of them were selected below the protection width; withholding that "
-    "count would lose the group's flag"
+    "TPR withheld (fewer than {m} would benefit) but narrowed by the group's published "
+    "selected count (only withholding that count, and the group's flag, would protect it)"
 )
-_HIDDEN_TPR_EXPOSED: Final = (
-    "TPR: the total selected known elsewhere narrows how many of those who would benefit were "
-    "selected below the protection width"
-)
+_HIDDEN_TPR_EXPOSED: Final = "TPR narrowed by the total selected known elsewhere"
 
 
 def cell_range(k: int, pool: int, selected: int) -> tuple[int, int]:
