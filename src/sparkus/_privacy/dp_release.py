@@ -503,10 +503,9 @@ def _post_process(
         return NoisyRate(numerator=numerator, denominator=denominator, rate=rate,
                          epsilon=epsilon, scales=(float(scales[0]), float(scales[1])))  # fmt: skip
     count = max(int(noisy[0]), 0)
+    low, high = float(aggregate.low), float(aggregate.high)
     mean = None
     if count:
-        middle = (aggregate.low + aggregate.high) / 2.0
-        mean = min(max(middle + float(noisy[1]) / count, aggregate.low), aggregate.high)
-    return NoisySum(count=count, mean=mean, total=(mean or 0.0) * count, low=float(aggregate.low),
-                    high=float(aggregate.high), epsilon=epsilon,
-                    scales=(float(scales[0]), float(scales[1])))  # fmt: skip
+        mean = min(max((low + high) / 2.0 + float(noisy[1]) / count, low), high)
+    return NoisySum(count=count, mean=mean, total=(mean or 0.0) * count, low=low, high=high,
+                    epsilon=epsilon, scales=(float(scales[0]), float(scales[1])))  # fmt: skip
