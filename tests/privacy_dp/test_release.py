@@ -359,3 +359,20 @@ def test_the_engine_imports_and_keeps_its_ledger_without_opendp() -> None:
     assert "refused: the differentially private release mode needs OpenDP" in done.stdout
     assert "sparkus[dp]" in done.stdout
     assert done.stdout.strip().endswith("False")
+
+
+def test_opendp_features_are_left_as_they_were() -> None:
+    """The release enables OpenDP's 'contrib' only while it builds, and restores the setting."""
+    import opendp.mod
+    import opendp.prelude as dp
+
+    was = "contrib" in opendp.mod.GLOBAL_FEATURES
+    try:
+        dp.disable_features("contrib")
+        release_private({"p": {"a": ExactCount(3)}}, DifferentialPrivacy(1.0, 2.0))
+        assert "contrib" not in opendp.mod.GLOBAL_FEATURES
+        dp.enable_features("contrib")
+        release_private({"p": {"a": ExactCount(3)}}, DifferentialPrivacy(1.0, 2.0))
+        assert "contrib" in opendp.mod.GLOBAL_FEATURES
+    finally:
+        (dp.enable_features if was else dp.disable_features)("contrib")

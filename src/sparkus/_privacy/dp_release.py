@@ -30,6 +30,7 @@ instead, for tests and simulations: reproducible, and for that very reason no pr
 
 from __future__ import annotations
 
+import importlib
 import math
 import warnings
 from collections.abc import Iterator, Mapping
@@ -72,18 +73,16 @@ _MAX_CELLS: Final = 1_000_000
 def _opendp() -> Any:
     """OpenDP's prelude, imported on first use; an ImportError naming the extra without it."""
     try:
-        import opendp.prelude as dp
+        # imported by name: the type checker runs without the optional extra installed too
+        return importlib.import_module("opendp.prelude")
     except ImportError as error:
         raise ImportError(INSTALL_HINT) from error
-    return dp
 
 
 @contextmanager
 def _contrib(dp: Any) -> Iterator[None]:
     """OpenDP's ``contrib`` features enabled while measurements are built, then as they were."""
-    import opendp.mod
-
-    features = getattr(opendp.mod, "GLOBAL_FEATURES", None)
+    features = getattr(importlib.import_module("opendp.mod"), "GLOBAL_FEATURES", None)
     already = features is None or "contrib" in features
     if not already:
         dp.enable_features("contrib")
