@@ -20,8 +20,8 @@ rating, as the dashboard defines it. A second rating figure, the mean over rater
 rater's own mean (per-person bound 1), shows what a DP-friendlier definition would cost.
 
 Each budget (ε = 1 and ε = 0.1 per release) is released `repeats` times with OpenDP's noise
-(unseeded: OpenDP's sampler cannot be seeded; the error statistics are stable across runs to
-the digits shown at 200 repeats). The table gives, per department, the mean absolute error
+(unseeded: OpenDP's sampler cannot be seeded; at 200 repeats a rerun's errors differ by about
+a tenth). The table gives, per department, the mean absolute error
 against the exact figure: percentage points for the rates, rating points (0-10) for the means.
 ``--figure`` draws it against department size.
 """
