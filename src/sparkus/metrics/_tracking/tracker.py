@@ -24,6 +24,8 @@ from sparkus._errors import Problem, SchemaError
 from sparkus._privacy import distinct_groups
 from sparkus.metrics._estimate import Estimate
 from sparkus.metrics._roi import ROIResult
+from sparkus.metrics._tracking.ledger import FIGURES, Ledger, ledger_problems, part_labels
+from sparkus.metrics._tracking.protection import record_release, unit_labels
 from sparkus.metrics._tracking.reader import as_impact, as_roi
 from sparkus.metrics._tracking.schema import Dashboard, Impact, Roi
 from sparkus.metrics._tracking.snapshot import EPOCH, SECONDS_PER_DAY, dashboard_at, seconds
@@ -129,6 +131,7 @@ class Tracker:
         self.level = float(level)
         self.groups: dict[str, tuple[list[str], npt.NDArray[np.intp]]] = {}
         self.progress = JourneyProgress(schedule)
+        self.ledger = Ledger()
 
     def __repr__(self) -> str:
         return (
@@ -189,7 +192,24 @@ class Tracker:
             raise SchemaError([Problem(("other",), msg)])
         out = self._empty_like()
         out.progress = self.progress.merge(given.progress)
+        out.ledger = self.ledger.merge(given.ledger, self._units(),
+                                       lambda f, j: unit_labels(self, f, j))  # fmt: skip
         return out
+
+    def _units(self) -> dict[str, int]:
+        """Units of each figure in the release ledger: participants, or slots (completion)."""
+        return {f: self.schedule.n_slots if f == "completion" else len(self.schedule)
+                for f in FIGURES}  # fmt: skip
+
+    def _labels(self) -> dict[str, list[int]]:
+        sizes = [len(names) for names, _ in self.groups.values()]
+        steps = len(self.schedule.template.steps)
+        return {f: part_labels(f, sizes, steps) for f in FIGURES}
+
+    @property
+    def releases(self) -> int:
+        """How many snapshots this tracker has released (see :meth:`snapshot`)."""
+        return self.ledger.releases
 
     def _empty_like(self) -> Tracker:
         out = Tracker.__new__(Tracker)
@@ -201,7 +221,8 @@ class Tracker:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Tracker):
             return NotImplemented
-        return self._same_config(other) and self.progress == other.progress
+        return (self._same_config(other) and self.progress == other.progress
+                and self.ledger == other.ledger)  # fmt: skip
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -218,8 +239,9 @@ class Tracker:
         """
         arrays = {f"state_{k}": v for k, v in self.progress.arrays().items()}
         arrays.update({f"group_{i}": v[1] for i, v in enumerate(self.groups.values())})
+        arrays.update(self.ledger.arrays())
         meta = {"format": FORMAT, "version": VERSION, **self._config(),
-                "grouping_names": list(self.groups)}  # fmt: skip
+                "grouping_names": list(self.groups), "ledger": self.ledger.meta()}  # fmt: skip
         write_state(file, meta, arrays)
 
     @classmethod
@@ -242,7 +264,7 @@ class Tracker:
             saved for another program or schedule.
         """
         _program_schedule_iv(program, schedule, [])
-        meta, arrays, codes = read_state(file, schedule)
+        meta, arrays, codes, ledger_arrays = read_state(file, schedule)
         where = file_name(file)
         options = (meta["window_days"], meta["pre_step"], meta["post_step"], meta["level"])
         try:
@@ -272,6 +294,11 @@ class Tracker:
                 out.groups[name] = (names, group.astype(np.intp))
         if problems:
             raise SchemaError(problems)
+        ledger, problems = ledger_problems(meta["ledger"], ledger_arrays, out._units(),
+                                           out._labels(), max(schedule.n_days, 1), where)  # fmt: skip
+        if problems or ledger is None:
+            raise SchemaError(problems)
+        out.ledger = ledger
         try:
             out.progress = JourneyProgress.from_arrays(schedule, arrays)
         except SchemaError as error:
@@ -321,6 +348,7 @@ class Tracker:
         *,
         impact: Estimate | Mapping[str, Any] | None = None,
         roi: ROIResult | Mapping[str, Any] | None = None,
+        release: bool = True,
     ) -> Dashboard:
         """The dashboard at `as_of`, with the privacy rule applied.
 
@@ -366,13 +394,19 @@ class Tracker:
             accepted kinds or, as a mapping, does not fit the dashboard contract (each problem
             named by its path, e.g. ``impact.ci``).
         """
-        at, figures, returns = self._snapshot_iv(as_of, impact, roi)
-        return dashboard_at(self, at, figures, returns)
+        at, figures, returns = self._snapshot_iv(as_of, impact, roi, release)
+        dashboard, decision = dashboard_at(self, at, figures, returns)
+        if release:
+            self.ledger = record_release(self.ledger, decision, self, at)
+        return dashboard
 
     def _snapshot_iv(
-        self, as_of: object, impact: object, roi: object
+        self, as_of: object, impact: object, roi: object, release: object
     ) -> tuple[int, Impact | None, Roi | None]:
         """The moment on the tracker's clock, and the impact and ROI as the document's records."""
+        if not isinstance(release, bool):
+            msg = f"expected True (a release) or False (a preview), got {describe(release)}"
+            raise SchemaError([Problem(("release",), msg)])
         moment = as_of if as_of is not None else self.latest()
         if moment is None:
             moment = EPOCH + dt.timedelta(days=self.schedule.epoch_day)

@@ -1,0 +1,212 @@
+"""Linked-table suppression: hide further cells until every hidden cell keeps its width.
+
+One :class:`LinkedTable` is one figure as the attacker sees it (atoms, cells, measures: see
+:mod:`sparkus._privacy.lp`), every grouping of the figure together, and any cells published
+in earlier releases as *fixed* cells (published, never to be hidden again). :func:`protect`
+starts from the primary suppressions and repeats:
+
+1. solve the attacker's programs for every hidden cell and every small group of people
+   (a group of fewer than the minimum, which published cells could isolate by differencing);
+2. stop when each keeps its protection width (:func:`~sparkus._privacy.lp.required`);
+3. otherwise hide, for each exposed one, the cheapest published cell that binds its range
+   (its marginal in the attacker's program is not zero), and go to 1;
+4. at the end, show again each secondary suppression, dearest first, that the others have made
+   unneeded (verified again with the programs).
+
+Hiding a cell only removes a constraint, so the loop ends (at worst with every cell of the
+figure hidden) and each round's choice is guided by the programs that failed. This is a greedy,
+LP-guided choice, not the optimum: the least-cost pattern is a mixed-integer problem
+(Fischetti & Salazar-González 2000, solved by τ-ARGUS and sdcTable for large tables), and the
+greedy choice can hide more than it. Solutions found along the way serve as witnesses: a checked
+set whose value already differs by its width across two of them is protected without its own
+programs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final, TypeAlias
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._privacy.lp import Inconsistent, Measure, Solver, box, required, tolerance
+
+if TYPE_CHECKING:
+    from scipy import sparse
+
+__all__ = ["COMPLEMENT", "NONE", "OVERLAP", "PRIMARY", "LinkedTable", "Protection", "protect_linked"]
+
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+IntArray: TypeAlias = npt.NDArray[np.int64]
+BoolArray: TypeAlias = npt.NDArray[np.bool_]
+
+NONE: Final = 0
+PRIMARY: Final = 1
+"""Hidden before the loop (the caller's rule: a small cell, a change since the last release)."""
+COMPLEMENT: Final = 2
+"""Hidden to keep another hidden cell's width."""
+OVERLAP: Final = 3
+"""Hidden to keep a small group of people, isolated by published cells, unrecoverable."""
+
+
+@attrs.frozen(eq=False)
+class LinkedTable:
+    """One figure: cells by atoms, who each describes, what hiding it costs, what to check.
+
+    Parameters
+    ----------
+    cells : csr matrix
+        Cells by atoms (0/1).
+    people : int array
+        People each cell describes.
+    fixed : bool array
+        Cells published earlier: always published, never hidden.
+    cost : float array
+        What hiding each cell loses (its people, say).
+    measures : tuple of Measure
+        The figure's quantities (one, or two sharing the cells: a mean rating and the NPS).
+    groups : csr matrix
+        Small groups of people to keep unrecoverable (groups by atoms), and `group_people`.
+    """
+
+    cells: sparse.csr_matrix
+    people: IntArray
+    fixed: BoolArray
+    cost: FloatArray
+    measures: tuple[Measure, ...]
+    groups: sparse.csr_matrix
+    group_people: IntArray
+
+
+@attrs.frozen(eq=False)
+class Protection:
+    """The outcome: why each cell is hidden (NONE if shown), and what stayed exposed."""
+
+    kind: IntArray
+    exposed: bool
+    """True when a checked set could not be protected by hiding this release's cells (only
+    earlier releases pin it); the caller hides the whole figure then."""
+
+
+def _checks(table: LinkedTable, hidden: BoolArray) -> tuple[sparse.csr_matrix, IntArray, IntArray]:
+    """The sets to check: the hidden cells (as their rows) and then the small groups.
+
+    Returns the stacked rows, their people, and for each row the hidden cell it is (or -1).
+    """
+    from scipy import sparse
+
+    rows = np.flatnonzero(hidden & ~table.fixed)
+    stacked = sparse.vstack([table.cells[rows], table.groups]).tocsr()
+    people = np.concatenate([table.people[rows], table.group_people]).astype(np.int64)
+    which = np.concatenate([rows, np.full(table.groups.shape[0], -1)]).astype(np.int64)
+    return stacked, people, which
+
+
+def exposed_sets(
+    table: LinkedTable, hidden: BoolArray, k: int, share: float
+) -> list[tuple[int, IntArray]]:
+    """Each checked set narrower than its width: (its row among the checks, binding cells).
+
+    Raises Inconsistent when the published sums cannot all hold (earlier releases whose
+    values changed).
+    """
+    checks, people, _ = _checks(table, hidden)
+    if checks.shape[0] == 0:
+        return []
+    published = ~hidden
+    found: dict[int, set[int]] = {}
+    for measure in table.measures:
+        solver = Solver(table.cells, published, measure, whole=False)
+        if not solver.feasible():
+            raise Inconsistent
+        need = required(checks, people, measure, box(table.cells, published, measure), k, share)
+        scale = np.asarray(checks @ np.maximum(np.abs(measure.low), np.abs(measure.high))).ravel()
+        slack = tolerance(scale)
+        for _ in range(2):  # witnesses from two spread-out points first
+            pending = np.flatnonzero(need > slack)
+            if not len(pending):
+                break
+            direction = np.asarray(checks[pending].sum(axis=0)).ravel()
+            solver.extreme(direction, +1)
+            solver.extreme(direction, -1)
+        low, high = solver.spread(checks)
+        for i in np.flatnonzero((need > slack) & (high - low < need - slack)):
+            target = checks[i].toarray().ravel().astype(np.float64)
+            top, up = solver.extreme(target, +1)
+            bottom, down = solver.extreme(target, -1)
+            if measure.integer:
+                top, bottom = np.floor(top + _EPS), np.ceil(bottom - _EPS)
+            if top - bottom < need[i] - slack[i]:
+                found.setdefault(int(i), set()).update(up.tolist(), down.tolist())
+    return [(i, np.array(sorted(b), dtype=np.int64)) for i, b in sorted(found.items())]
+
+
+_EPS: Final = 1e-6
+
+
+def protect_linked(table: LinkedTable, primary: BoolArray, k: int, share: float) -> Protection:
+    """Hide cells until every hidden cell and every small group keeps its protection width.
+
+    `primary` marks the cells the caller's rules hide. Raises Inconsistent when the fixed
+    cells (earlier releases) and this release's true sums cannot all hold.
+    """
+    hidden = primary & ~table.fixed
+    kind = np.where(hidden, PRIMARY, NONE).astype(np.int64)
+    while True:
+        found = exposed_sets(table, hidden, k, share)
+        if not found:
+            return Protection(_prune(table, hidden, kind, k, share), exposed=False)
+        _, _, which = _checks(table, hidden)
+        chosen: set[int] = set()
+        stuck = False
+        for row, binding in found:
+            options = [int(c) for c in binding if not hidden[c] and not table.fixed[c]]
+            if not options:
+                options = _touching(table, hidden, int(row), which)
+            if not options:
+                stuck = True
+                continue
+            if chosen.intersection(options):
+                continue
+            pick = min(options, key=lambda c: (table.cost[c], c))
+            chosen.add(pick)
+            kind[pick] = COMPLEMENT if which[row] >= 0 else OVERLAP
+        if not chosen:
+            if stuck:  # only earlier releases pin it: hide everything this release has
+                rest = ~hidden & ~table.fixed
+                kind[rest] = COMPLEMENT
+                return Protection(kind, exposed=True)
+            return Protection(kind, exposed=False)  # pragma: no cover - found implies a choice
+        hidden[list(chosen)] = True
+
+
+def _prune(table: LinkedTable, hidden: BoolArray, kind: IntArray, k: int, share: float) -> IntArray:
+    """Show again each secondary suppression, dearest first, that the others make unneeded.
+
+    The greedy rounds choose for the sets exposed at the time; a cell chosen early can become
+    redundant once later ones are hidden. Each candidate is shown again only if every hidden
+    cell and small group still keeps its width without it.
+    """
+    kind = kind.copy()
+    secondary = [int(c) for c in np.flatnonzero((kind == COMPLEMENT) | (kind == OVERLAP))]
+    for c in sorted(secondary, key=lambda c: (-table.cost[c], c)):
+        hidden[c] = False
+        try:
+            fine = not exposed_sets(table, hidden, k, share)
+        except Inconsistent:  # pragma: no cover - showing a true value keeps them consistent
+            fine = False
+        if fine:
+            kind[c] = NONE
+        else:
+            hidden[c] = True
+    return kind
+
+
+def _touching(table: LinkedTable, hidden: BoolArray, row: int, which: IntArray) -> list[int]:
+    """Published cells of this release sharing an atom with a checked set (a fallback when no
+    marginal points at a binding cell)."""
+    checks, _, _ = _checks(table, hidden)
+    atoms = checks[row].indices
+    touching = np.flatnonzero(np.asarray(table.cells[:, atoms].sum(axis=1)).ravel() > 0)
+    return [int(c) for c in touching if not hidden[c] and not table.fixed[c]]
