@@ -87,7 +87,7 @@ def typecheck(session: nox.Session) -> None:
 def docs(session: nox.Session) -> None:
     """Build the docs with warnings as errors, then run every example they contain."""
     # the pages on plugins and tracking run sparkus.testing (hypothesis) and a Dask example
-    session.install("-e", ".[docs,pandas,plot]", "hypothesis>=6.100", "dask>=2024.1")
+    session.install("-e", ".[docs,pandas,plot,dp]", "hypothesis>=6.100", "dask>=2024.1")
     session.run(
         "sphinx-build", "--fail-on-warning", "--nitpicky", "--keep-going",
         "-b", "html", "docs", "docs/_build/html",
@@ -107,7 +107,7 @@ def bench(session: nox.Session) -> None:
     here only, never as sparkus dependencies. ``nox -s bench -- --quick`` for a smoke run; the
     options after ``--`` go to every script (see benchmarks/README.md).
     """
-    session.install("-e", ".", "pandas", "scikit-learn", "statsmodels", "ortools", "networkx",
+    session.install("-e", ".[dp]", "pandas", "scikit-learn", "statsmodels", "ortools", "networkx",
                     "matching")  # fmt: skip
     for script in ["run.py", *sorted(p.name for p in Path("benchmarks").glob("bench_*.py"))]:
         session.run("python", f"benchmarks/{script}", *session.posargs)

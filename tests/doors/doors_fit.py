@@ -905,6 +905,18 @@ TRIAGE = [
                 SchemaError,
                 "min_group_size",
             ),
+            case(
+                "total_known as text",
+                lambda: T().audit([True], ["a"], total_known="yes"),
+                SchemaError,
+                "total_known",
+            ),
+            case(
+                "total_known as 1",
+                lambda: T().audit([True], ["a"], total_known=1),
+                SchemaError,
+                "total_known",
+            ),
         ),
     ),
     Door(

@@ -11,6 +11,7 @@ group order (Engineering, People, Sales).
 """
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -154,25 +155,24 @@ def test_integer_labels():
 # --------------------------------------------------------------------------------------------
 
 
-def test_small_group_suppressed_with_a_complementary_one():
-    """A group with fewer than 5 treated is hidden, with the next smallest, and no overall."""
+def test_a_small_group_is_hidden_alone_and_every_large_group_reported():
+    """Legal (3 treated) is hidden; the three large groups keep their pinned effects."""
     result = subgroup_effects(*with_small_group()[:3], pre=with_small_group()[3])
-    # min(treated, control): Engineering 17, Legal 3, People 17, Sales 17; the tie goes to the
-    # first in sorted order, Engineering.
-    assert list(result.suppressed) == ["Engineering", "Legal"]
-    assert result.suppressed["Legal"] == "fewer than 5 treated or control people"
-    assert result.suppressed["Engineering"].startswith("complementary")
-    assert list(result.estimates) == ["People", "Sales"]
+    assert result.suppressed == {"Legal": "fewer than 5 treated or control people"}
+    assert list(result.estimates) == ["Engineering", "People", "Sales"]
+    for g, (b, se, p, low, high) in ANCOVA.items():
+        e = result.estimates[g]
+        np.testing.assert_allclose([e.estimate, e.se, e.pvalue, *e.ci], [b, se, p, low, high],
+                                   rtol=1e-8)  # fmt: skip
+    # Holm over the three reported groups, as without Legal
+    np.testing.assert_allclose(list(result.adjusted_pvalues.values()), HOLM, rtol=1e-8)
     assert result.overall is None
     assert result.n is None
-    assert set(result.n_treated) == {"People", "Sales"}
+    assert list(result.withheld) == ["overall", "n"]
+    assert "suppressed group's effect" in result.withheld["overall"]
     text = result.summary()
     assert "Legal" in text
-    assert "withheld" in text
-    # Holm over the two reported groups only: min(1, 2 p) for the smaller, then the max.
-    p_people, p_sales = ANCOVA["People"][2], ANCOVA["Sales"][2]
-    np.testing.assert_allclose(list(result.adjusted_pvalues.values()),
-                               [max(p_people, 2 * p_sales), 2 * p_sales], rtol=1e-8)  # fmt: skip
+    assert "overall withheld" in text
 
 
 def test_few_controls_also_suppress():
@@ -193,11 +193,70 @@ def test_no_published_figure_reveals_a_suppressed_group():
         post, treated, group, pre = with_small_group(size, treated_in, shift)
         other = subgroup_effects(post, treated, group, pre=pre).to_dict()
         assert other == base
-    # A headcount known from elsewhere minus the reported counts gives the hidden groups only
-    # together (Engineering and Legal: 36 treated, 20 control), never Legal's alone.
+    # what is published is the large groups' own: 67 treated and 83 control between them
     reported = sum(base["n_treated"].values()), sum(base["n_control"].values())
-    assert reported == (34, 66)
-    assert len(base["suppressed"]) >= 2
+    assert reported == (67, 83)
+
+
+def test_the_overall_effect_would_give_a_lone_hidden_group_away():
+    """The attacker can fail: with equal treated shares, the overall difference is the groups'
+    differences weighted by size, so publishing it would give the hidden group's exactly."""
+    rng = np.random.default_rng(4)
+    sizes = {"A": 20, "B": 30, "C": 4}  # half of each group treated
+    group = np.repeat(list(sizes), list(sizes.values()))
+    treated = np.concatenate([np.arange(k) % 2 == 0 for k in sizes.values()])
+    y = rng.normal(50.0, 5.0, len(group)) + 3.0 * treated
+    y[(group == "C") & treated] += 40.0  # C's own effect, which must stay hidden
+    hidden = subgroup_effects(y, treated, group)
+    assert set(hidden.suppressed) == {"C"}
+    assert hidden.overall is None
+    everything = subgroup_effects(y, treated, group, min_group_size=1)  # as if published
+    n = len(group)
+    weights = {g: k / n for g, k in sizes.items()}
+    rest = sum(weights[g] * hidden.estimates[g].estimate for g in ("A", "B"))
+    recovered = (everything.overall.estimate - rest) / weights["C"]
+    assert recovered == pytest.approx(everything.estimates["C"].estimate, rel=1e-9)
+
+
+@st.composite
+def small_group_data(draw):
+    """Two to five groups of 2 to 30 people, some with few treated or control people."""
+    m = draw(st.integers(2, 5))
+    sizes = draw(st.lists(st.integers(2, 30), min_size=2, max_size=5))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    group = np.repeat(np.array(["A", "B", "C", "D", "E"])[: len(sizes)], sizes)
+    shares = np.repeat([draw(st.sampled_from([0.1, 0.5, 0.9])) for _ in sizes], sizes)
+    treated = rng.random(len(group)) < shares
+    y = rng.normal(50.0, 5.0, len(group)) + 2.0 * treated
+    return y, treated, group, m, rng
+
+
+def _numbers(text):
+    return {int(x) for x in re.findall(r"\d+", text)}
+
+
+@settings(max_examples=30)
+@given(small_group_data())
+def test_every_large_group_is_reported_and_nothing_published_depends_on_a_hidden_one(case):
+    """Random groups: every group with m treated and m control is reported (or not estimable,
+    with the reason), the overall figures are withheld whenever one is hidden, and replacing
+    the hidden groups' outcomes by anything changes no published figure."""
+    y, treated, group, m, rng = case
+    result = subgroup_effects(y, treated, group, min_group_size=m)
+    large = {
+        g for g in np.unique(group).tolist()
+        if min((treated & (group == g)).sum(), (~treated & (group == g)).sum()) >= m
+    }  # fmt: skip
+    assert set(result.estimates) | set(result.not_estimable) == large
+    assert set(result.suppressed) == set(np.unique(group).tolist()) - large
+    assert (result.overall is None and result.n is None) == bool(result.suppressed)
+    assert bool(result.withheld) == bool(result.suppressed)
+    for text in [*result.suppressed.values(), *result.withheld.values()]:
+        assert _numbers(text) <= {m}
+    hidden = np.isin(group, list(result.suppressed))
+    other = y.copy()
+    other[hidden] = rng.normal(0.0, 100.0, hidden.sum())
+    assert subgroup_effects(other, treated, group, min_group_size=m).to_dict() == result.to_dict()
 
 
 def test_minimum_is_a_parameter():

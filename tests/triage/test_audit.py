@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -11,6 +13,7 @@ from hypothesis import strategies as st
 
 from sparkus._errors import SchemaError, SparkusWarning
 from sparkus.triage._audit import AuditResult, audit
+from tests.attacker import audit_constraints, hidden_ranges, protected
 
 
 def _people(spec):
@@ -170,7 +173,7 @@ def test_integer_groups_and_the_result_views():
     assert json.loads(json.dumps(result.to_dict()))["flagged"] == {"1": False, "2": True}
 
 
-# ---- privacy: suppression and differencing -------------------------------------------------------
+# ---- privacy: every large group is audited; small ones are protected by what is withheld -------
 
 FIGURES = ("counts", "selected_counts", "selection_rates", "impact_ratios", "flagged", "tpr")
 
@@ -180,7 +183,7 @@ def test_a_group_of_four_is_suppressed_and_appears_in_no_figure():
     selected, groups = _people({"A": (80, 48), "B": (40, 12), "C": (4, 4)})
     labels = np.ones(len(groups), dtype=bool)
     result = audit(selected, groups, labels=labels)
-    assert "fewer than 5 people" in result.suppressed["C"]
+    assert result.suppressed == {"C": "fewer than 5 people"}
     published = result.to_dict()
     for field in FIGURES:
         assert "C" not in published[field]
@@ -189,26 +192,117 @@ def test_a_group_of_four_is_suppressed_and_appears_in_no_figure():
     assert "C " not in summary_rows
 
 
-def test_complementary_suppression_hides_the_next_smallest_group():
-    """With one small group hidden, the next smallest is hidden too, and no total is published."""
-    # Were only C hidden, anyone who knows the headcount (124) and the places (64) would get
-    # C by subtraction: 124 - 80 - 40 = 4 people, 64 - 48 - 12 = 4 selected. With B hidden too,
-    # they get B and C together (44 people, 16 selected), which does not split.
-    selected, groups = _people({"A": (80, 48), "B": (40, 12), "C": (4, 4)})
+def _selection_ranges(result, selected, groups, labels=None, *, total=None):
+    """The LP attacker's range of every withheld count: each hidden group's selected count
+    and, with labels, the selected count among those who would benefit wherever the TPR is
+    withheld; with the number of people each counts over."""
+    published = audit_constraints(result, selected, groups, labels, total=total)
+    cells, people = {}, {}
+    for g in np.unique(groups).tolist():
+        mask = groups == g
+        if g in result.suppressed:
+            cells[("selected", g)] = mask
+        if labels is not None and (g in result.suppressed or result.tpr[g] is None):
+            cells[("tpr", g)] = mask & labels
+    people = {key: int(mask.sum()) for key, mask in cells.items()}
+    return hidden_ranges(len(groups), published, cells), people
+
+
+ISSUE = {"A": (100, 50), "B": (100, 30)}
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        pytest.param(ISSUE, id="the-issue"),
+        # the reference group is the next smallest: the old rule hid it as C's complement
+        pytest.param({"A": (80, 40), "B": (100, 30)}, id="complement-is-the-reference"),
+        # the flagged group is the next smallest: the old rule hid the very group to flag
+        pytest.param({"A": (100, 50), "B": (80, 24)}, id="complement-is-the-flagged"),
+    ],
+)
+def test_the_issue_example_flags_b_against_a_while_c_stays_unrecoverable(spec):
+    """A 50% and B 30% with C 3 of 4: B is flagged at 0.6 against A; C's count keeps 0 to 4."""
+    without_c = audit(*_people(spec))
+    selected, groups = _people(spec | {"C": (4, 3)})
     result = audit(selected, groups)
-    assert set(result.suppressed) == {"B", "C"}
-    assert "complementary" in result.suppressed["B"]
-    assert result.counts == {"A": 80}
     assert result.reference_group == "A"
-    assert (result.n, result.n_selected) == (None, None)  # no total to subtract from
+    assert result.impact_ratios == {"A": 1.0, "B": pytest.approx(0.6)}
+    assert result.flagged == {"A": False, "B": True}
+    for field in ("counts", "selected_counts", "selection_rates", "impact_ratios", "flagged"):
+        assert getattr(result, field) == getattr(without_c, field)  # C changes no large figure
+    assert result.suppressed == {"C": "fewer than 5 people"}
+    assert (result.n, result.n_selected) == (None, None)
+    assert set(result.withheld) == {"n", "n_selected"}
+    assert result.exposed == {}
+    assert "not audited" in result.limits[0]
+    # the exact attacker: C's selected count can be anything from 0 to 4 (its whole range,
+    # the protection width for a group of fewer than 5 people)
+    ranges, people = _selection_ranges(result, selected, groups)
+    assert ranges[("selected", "C")] == pytest.approx((0.0, 4.0))
+    assert protected(*ranges[("selected", "C")], people[("selected", "C")], 5)
 
 
-def test_two_small_groups_hide_together_when_they_reach_the_minimum():
-    """Two small groups that together reach min_group_size need no further suppression."""
+def test_the_attacker_recovers_c_when_the_withheld_total_is_published():
+    """The attacker can fail: with the total selected (83) published, C's 3 follows exactly."""
+    selected, groups = _people(ISSUE | {"C": (4, 3)})
+    result = audit(selected, groups)
+    ranges, people = _selection_ranges(result, selected, groups, total=83)
+    assert ranges[("selected", "C")] == pytest.approx((3.0, 3.0))
+    assert not protected(*ranges[("selected", "C")], people[("selected", "C")], 5)
+    # told that the total is known elsewhere, the audit says so instead of staying silent
+    with pytest.warns(SparkusWarning, match="cannot protect"):
+        told = audit(selected, groups, total_known=True)
+    assert list(told.exposed) == ["C"]
+    assert told.exposed["C"].startswith("selected count narrowed by the total selected known")
+    assert told.flagged == result.flagged  # and still flags B
+    assert "Not protected" in told.summary()
+    assert "exposed=['C']" in repr(told)
+
+
+def test_a_known_total_exposes_nobody_when_the_hidden_groups_can_share_it():
+    """Two hidden groups of 4 with 4 selected between them: each may hold 0 to 4 of them."""
+    selected, groups = _people(ISSUE | {"C": (4, 2), "D": (4, 2)})
+    result = audit(selected, groups, total_known=True)
+    assert result.exposed == {}
+    ranges, _ = _selection_ranges(result, selected, groups, total=int(selected.sum()))
+    for cell in (("selected", "C"), ("selected", "D")):
+        assert ranges[cell] == pytest.approx((0.0, 4.0))
+
+
+def test_a_published_count_that_pins_a_withheld_tpr_is_said_in_words():
+    """B: all 10 selected, 3 would benefit: its TPR (3/3) follows from the count; said so."""
+    selected = np.r_[np.arange(20) < 8, np.ones(10, dtype=bool)]
+    labels = np.r_[np.arange(20) < 10, np.arange(10) < 3]
+    groups = np.repeat(["A", "B"], [20, 10])
+    with pytest.warns(SparkusWarning, match="cannot protect"):
+        result = audit(selected, groups, labels=labels)
+    assert result.tpr == {"A": pytest.approx(0.8), "B": None}
+    assert result.flagged == {"A": True, "B": False}  # the flag is kept
+    assert list(result.exposed) == ["B"]
+    assert "TPR withheld (fewer than 5 would benefit)" in result.exposed["B"]
+    ranges, people = _selection_ranges(result, selected, groups, labels)
+    assert ranges[("tpr", "B")] == pytest.approx((3.0, 3.0))
+    assert not protected(*ranges[("tpr", "B")], people[("tpr", "B")], 5)
+
+
+def test_two_small_groups_are_hidden_and_every_large_one_published():
+    """Two small groups are hidden; both large ones are published."""
     selected, groups = _people({"A": (50, 20), "B": (3, 1), "C": (3, 2), "D": (40, 10)})
     result = audit(selected, groups)
     assert set(result.suppressed) == {"B", "C"}
     assert result.counts == {"A": 50, "D": 40}
+    assert result.limits[0].startswith("2 groups have fewer than 5 people")
+
+
+def test_one_published_group_compares_nothing_and_says_so():
+    """One large group and one small: the ratio is 1 by definition, and the result says so."""
+    selected, groups = _people({"A": (50, 10), "C": (3, 0)})
+    result = audit(selected, groups)
+    assert result.counts == {"A": 50}
+    assert result.flagged == {"A": False}
+    assert any("only one group" in text for text in result.limits)
+    assert "only one group" in result.summary()
 
 
 def test_a_single_small_group_withholds_everything():
@@ -218,89 +312,104 @@ def test_a_single_small_group_withholds_everything():
     assert result.suppressed == {"A": "fewer than 5 people"}
     assert (result.n, result.n_selected, result.reference_group) == (None, None, None)
     assert "withheld" in result.summary()
+    assert any("no group has at least 5 people" in text for text in result.limits)
 
 
-def _hidden_size_ranges(published):
-    """The sizes each hidden group can have, to an attacker who reads only the result."""
-    m = published["min_group_size"]
-    smallest_shown = min(published["counts"].values(), default=10**9)
-    return {
-        g: (1, m - 1) if reason.startswith("fewer") else (m, smallest_shown)
-        for g, reason in published["suppressed"].items()
-    }
+@st.composite
+def small_group_audits(draw):
+    """Two to six groups, at least one below the minimum, each with its own selection rate."""
+    m = draw(st.integers(2, 6))
+    k = draw(st.integers(2, 6))
+    sizes = [draw(st.integers(1, m - 1))]
+    sizes += draw(st.lists(st.integers(1, 4 * m), min_size=k - 1, max_size=k - 1))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    names = rng.permutation(["A", "B", "C", "D", "E", "F"][:k])
+    groups = np.repeat(names, sizes)
+    rates = np.array([draw(st.sampled_from([0.0, 0.2, 0.5, 0.9, 1.0])) for _ in range(k)])
+    selected = rng.random(len(groups)) < np.repeat(rates, sizes)
+    labels = rng.random(len(groups)) < draw(st.sampled_from([0.1, 0.5, 0.9]))
+    return selected, groups, labels, m
 
 
-def _feasible_sizes(published, known_n=None):
-    """Each hidden group's possible sizes given the total (None: unconstrained).
-
-    The total is the published one or, failing that, `known_n`, a headcount known elsewhere.
-    """
-    ranges = _hidden_size_ranges(published)
-    total = published["n"] if published["n"] is not None else known_n
-    if total is None:
-        return dict.fromkeys(ranges)
-    residual = total - sum(published["counts"].values())
-    ranges = {g: (lo, min(hi, residual)) for g, (lo, hi) in ranges.items()}
-    out = {}
-    for g, (lo, hi) in ranges.items():
-        lo_rest = sum(r[0] for h, r in ranges.items() if h != g)
-        hi_rest = sum(r[1] for h, r in ranges.items() if h != g)
-        out[g] = {v for v in range(lo, hi + 1) if lo_rest <= residual - v <= hi_rest}
-    return out
+def _numbers(text):
+    return {int(x) for x in re.findall(r"\d+", text)}
 
 
-def _feasible_selected(published, true_sizes, known_selected=None):
-    """Each hidden group's possible selected counts given everything published.
+@pytest.mark.filterwarnings("ignore::sparkus.SparkusWarning")  # nobody selected; exposures
+@given(small_group_audits(), st.booleans())
+def test_every_large_group_is_audited_and_every_hidden_count_protected(case, total_known):
+    """Random audits with small groups: every group of m or more is published with its ratio
+    against the highest published rate and the four-fifths flag among them; every withheld
+    count is protected from the LP attacker, or named in `exposed` (and only then)."""
+    selected, groups, labels, m = case
+    result = audit(selected, groups, labels=labels, min_group_size=m, total_known=total_known)
+    names, sizes = np.unique(groups, return_counts=True)
+    size = dict(zip(names.tolist(), sizes.tolist(), strict=True))
+    hits = {g: int(selected[groups == g].sum()) for g in size}
+    large = sorted(g for g in size if size[g] >= m)
+    assert list(result.counts) == large
+    assert set(result.suppressed) == set(size) - set(large)
+    # impact ratios against the highest published rate, and the four-fifths rule, exactly
+    rate = {g: Fraction(hits[g], size[g]) for g in large}
+    top = max(rate.values(), default=Fraction(0))
+    for g in large:
+        assert result.selected_counts[g] == hits[g]
+        if top == 0:
+            assert result.impact_ratios[g] is None
+            assert not result.flagged[g]
+        else:
+            assert result.impact_ratios[g] == pytest.approx(float(rate[g] / top), rel=1e-12)
+            assert result.flagged[g] == (rate[g] / top < Fraction(4, 5))
+    if top > 0:
+        assert rate[result.reference_group] == top
+    # the exact attacker, with the total selected when the audit was told it is known
+    total = int(selected.sum()) if total_known else None
+    ranges, people = _selection_ranges(result, selected, groups, labels, total=total)
+    for (figure, g), (low, high) in ranges.items():
+        safe = protected(low, high, people[(figure, g)], m)
+        if figure == "selected" and not total_known:
+            assert safe, f"the selected count of {g!r} can be narrowed"
+        assert safe == (g not in result.exposed or figure not in _exposed_figures(result, g))
+    # reasons carry the rule's minimum, never a count the rule protects
+    for text in [*result.suppressed.values(), *result.exposed.values()]:
+        assert _numbers(text) <= {m}
+    for text in [*result.limits, *result.withheld.values()]:
+        assert _numbers(text) <= {m, len(result.suppressed)}
 
-    The attacker is granted more than the result shows: the true size of every group, and
-    possibly the total selected (`known_selected`, e.g. the number of coaching places).
-    """
-    hidden = list(published["suppressed"])
-    total = published["n_selected"] if published["n_selected"] is not None else known_selected
-    if total is None:
-        return {g: set(range(true_sizes[g] + 1)) for g in hidden}
-    residual = total - sum(published["selected_counts"].values())
-    out = {}
-    for g in hidden:
-        rest = sum(true_sizes[h] for h in hidden if h != g)
-        out[g] = {v for v in range(true_sizes[g] + 1) if 0 <= residual - v <= rest}
-    return out
+
+def _exposed_figures(result, g):
+    """Which figures of `g` the result names as exposed: "selected", "tpr", or both."""
+    parts = result.exposed.get(g, "").split("; ")
+    return {figure for figure, start in (("selected", "selected count"), ("tpr", "TPR"))
+            if any(part.startswith(start) for part in parts)}  # fmt: skip
 
 
-def test_differencing_cannot_recover_a_suppressed_groups_selected_count():
-    """Even with the headcount and the places known, C's figures do not follow by subtraction."""
-    selected, groups = _people({"A": (80, 48), "B": (40, 12), "C": (4, 4)})
-    published = json.loads(json.dumps(audit(selected, groups).to_dict()))
-    sizes = {"A": 80, "B": 40, "C": 4}
-    # from the result alone: nothing to subtract from
-    assert _feasible_selected(published, sizes)["C"] == {0, 1, 2, 3, 4}
-    assert _feasible_sizes(published)["C"] is None
-    # with the totals known elsewhere (124 people, 64 places) and every group's size:
-    # B + C selected = 64 - 48 = 16, and C's 4 people may hold anywhere from 0 to 4 of them
-    assert _feasible_selected(published, sizes, known_selected=64)["C"] == {0, 1, 2, 3, 4}
-    # B + C = 124 - 80 = 44 people; C may have 1 to 4 (and B 40 to 43)
-    assert _feasible_sizes(published, known_n=124)["C"] == {1, 2, 3, 4}
-
-
-@pytest.mark.filterwarnings("ignore::sparkus.SparkusWarning")  # nobody selected
-@given(audits())
-def test_differencing_fails_on_random_audits(case):
-    """On any audit, no hidden group's selected count, nor its size, follows from the result."""
+@pytest.mark.filterwarnings("ignore::sparkus.SparkusWarning")  # nobody selected; exposures
+@given(small_group_audits())
+def test_tpr_follows_the_same_rule(case):
+    """TPRs are published for every group of m or more with m or more who would benefit, the
+    gap is taken among them, and a withheld TPR is protected or named in `exposed`."""
     selected, groups, labels, m = case
     result = audit(selected, groups, labels=labels, min_group_size=m)
-    published = json.loads(json.dumps(result.to_dict()))
-    published["suppressed"] = result.suppressed  # keep the original key types
-    names, sizes = np.unique(groups, return_counts=True)
-    true_sizes = dict(zip(names.tolist(), sizes.tolist(), strict=True))
-    for g, values in _feasible_selected(published, true_sizes).items():
-        assert len(values) >= 2, f"the selected count of {g!r} can be recovered"
-    if m >= 3:  # below 3, "fewer than m people" alone says a group has 1 person
-        for g, values in _feasible_sizes(published).items():
-            assert values is None or len(values) >= 2, f"the size of {g!r} can be recovered"
-    if result.suppressed:
-        assert (result.n, result.n_selected) == (None, None)
-        hidden = [true_sizes[g] for g in result.suppressed]
-        assert (len(hidden) >= 2 and sum(hidden) >= m) or not result.counts
+    expected = {}
+    for g in result.counts:
+        positives = labels[groups == g]
+        if positives.sum() >= m:
+            expected[g] = Fraction(
+                int((selected & labels)[groups == g].sum()), int(positives.sum())
+            )
+    assert {g: v for g, v in result.tpr.items() if v is not None} == {
+        g: pytest.approx(float(v), rel=1e-12) for g, v in expected.items()
+    }
+    if len(expected) >= 2:
+        gap = max(expected.values()) - min(expected.values())
+        assert result.tpr_gap == pytest.approx(float(gap), abs=1e-12)
+    else:
+        assert result.tpr_gap is None
+    ranges, people = _selection_ranges(result, selected, groups, labels)
+    for (figure, g), (low, high) in ranges.items():
+        if figure == "tpr":
+            assert protected(low, high, people[(figure, g)], m) or "TPR" in result.exposed[g]
 
 
 # ---- properties -----------------------------------------------------------------------------------

@@ -157,11 +157,15 @@ def _triage(org: SyntheticOrg, result: TriageResult) -> Report:
     selected = result.sessions > 0  # selected for human sessions
     # Would benefit: the synthetic truth's stage of change is preparation or later.
     benefit = org.truth.stage >= 2
-    audits = {
-        by: audit(selected, pop.decode(by).astype(str), labels=benefit,
-                  min_group_size=program.min_group_size).to_dict()
-        for by in ("department", "level")
-    }  # fmt: skip
+    # The triage above publishes how many were selected (its counts by readiness level), so
+    # each audit is told the total is known: it then names any hidden group that total exposes.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SparkusWarning)  # said in each audit's own fields
+        audits = {
+            by: audit(selected, pop.decode(by).astype(str), labels=benefit,
+                      min_group_size=program.min_group_size, total_known=True).to_dict()
+            for by in ("department", "level")
+        }  # fmt: skip
     truth_level = np.minimum(org.truth.stage, len(ReadinessLevel) - 1)
     return {
         "method": result.method,

@@ -6,6 +6,7 @@ what ``sparkus demo --json`` prints, so the text and the JSON can never disagree
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -170,7 +171,18 @@ def _render_triage(t: Report, minimum: int) -> list[str]:
         )
         if result["suppressed"]:
             hidden = ", ".join(str(g) for g in result["suppressed"])
-            out.append(f"    suppressed (groups under {minimum}, and complements): {hidden}")
+            out.append(
+                f"    not audited (fewer than {minimum} people; totals withheld for them): {hidden}"
+            )
+        lines = [text for text in result["limits"] if "not audited" not in text]  # said above
+        lines += [f"not protected: {g}: {why}" for g, why in result["exposed"].items()]
+        for line in lines:
+            out += textwrap.wrap(
+                line,
+                width=96,
+                initial_indent="    ",
+                subsequent_indent="      ",
+            )
     return out
 
 

@@ -3,7 +3,8 @@
 Each group's effect is estimated on its own rows; the p-values are adjusted for the number of
 groups reported; and no figure is published about a group with fewer than the minimum number
 of supported or unsupported people, nor anything from which such a group's figures could be
-recovered by subtraction (see ``sparkus._privacy``).
+recovered (the overall effect and size are withheld instead). A large group's effect is never
+hidden to protect a small one.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from sparkus._checks import (
     vector,
 )
 from sparkus._errors import EstimationError
-from sparkus._privacy import Group, distinct_groups, invalid_label_rows, suppress_small_groups
+from sparkus._privacy import Group, distinct_groups, invalid_label_rows
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._compare import two_samples, welch
 from sparkus.metrics._estimate import Estimate
@@ -42,14 +43,26 @@ __all__ = ["SubgroupEffects", "subgroup_effects"]
 SubgroupMethod: TypeAlias = Literal["ancova", "difference"]
 _METHODS: Final[tuple[SubgroupMethod, ...]] = ("ancova", "difference")
 _ADJUSTMENTS: Final[tuple[Adjustment, ...]] = ("holm", "fdr_bh", "bonferroni")
+_WITHHELD: Final[dict[str, str]] = {
+    "overall": (
+        "withheld because a group is suppressed: with the reported groups' effects and sizes "
+        "it could give the suppressed group's effect"
+    ),
+    "n": (
+        "withheld because a group is suppressed: less the reported sizes, it would give the "
+        "suppressed groups' size"
+    ),
+}
 
 
 @attrs.frozen(repr=False, eq=False)
 class SubgroupEffects(Result):
     """The program's effect in each subgroup large enough to report, with adjusted p-values.
 
-    Every mapping has one entry per *reported* group, in sorted order (ints before strings);
-    suppressed groups appear only in `suppressed`, with the reason.
+    Every mapping has one entry per *reported* group (every group with at least
+    `min_group_size` treated and control people), in sorted order (ints before strings);
+    suppressed groups appear only in `suppressed`, with the reason, and the figures withheld
+    to protect them in `withheld`.
 
     .. versionadded:: 0.1
 
@@ -62,15 +75,17 @@ class SubgroupEffects(Result):
     n_treated, n_control : dict of group to int
         The number of supported and unsupported people in each reported group.
     suppressed : dict of group to str
-        The groups whose figures are withheld for privacy, with the reason.
+        The groups whose figures are withheld for privacy (fewer than `min_group_size` treated
+        or control people), with the rule that hid them.
     not_estimable : dict of group to str
         Groups large enough to report whose effect could not be estimated, with the reason
         (their sizes are in `n_treated` and `n_control`).
     overall : Estimate or None
-        The effect over everyone, by the same method; None (withheld) when a group is
-        suppressed, so that it cannot be subtracted to recover a suppressed group.
+        The effect over everyone, by the same method; None (withheld, see `withheld`) when a
+        group is suppressed, so that it cannot be combined with the reported groups to recover
+        a suppressed group's effect.
     n : int or None
-        Everyone analysed; None when a group is suppressed.
+        Everyone analysed; None (withheld, see `withheld`) when a group is suppressed.
     method : str
         ``"ancova"`` or ``"difference"``.
     p_adjust : str
@@ -79,6 +94,9 @@ class SubgroupEffects(Result):
         The fewest supported, and the fewest unsupported, people a reported group has.
     level : float
         The confidence level of the intervals.
+    withheld : dict of str to str
+        The overall figures withheld (``"overall"``, ``"n"``), with the reason; empty when
+        no group is suppressed.
 
     Examples
     --------
@@ -107,6 +125,7 @@ class SubgroupEffects(Result):
     p_adjust: str
     min_group_size: int
     level: float
+    withheld: dict[str, str] = attrs.field(factory=dict)
 
     def _headline(self) -> str:
         overall = "withheld" if self.overall is None else format_number(self.overall.estimate)
@@ -144,11 +163,14 @@ class SubgroupEffects(Result):
             f"p-values adjusted ({self.p_adjust}) over the {len(self.estimates)} groups reported",
             (
                 f"groups with fewer than {self.min_group_size} treated or control people are "
-                "suppressed, with the next smallest until two or more are hidden; then no "
-                "overall figures"
+                "suppressed; every larger group is reported, and the overall figures are "
+                "withheld instead"
             ),
             f"overall: n={self.n if self.n is not None else 'withheld'}"
             + ("" if self.overall is not None else ", effect withheld"),
+        ]
+        notes += [
+            f"{what} withheld: {why.split(': ', 1)[-1]}" for what, why in self.withheld.items()
         ]
         tables = [Table("Effect by group", headers, tuple(rows), "\n".join(notes))]
         hidden = [(format_number(g), why) for g, why in self.suppressed.items()]
@@ -273,14 +295,19 @@ def subgroup_effects(
     among many groups, some look different by chance.
 
     Privacy rule. A group with fewer than `min_group_size` treated or fewer than
-    `min_group_size` control people is suppressed: none of its figures is published. Whenever
-    a group is suppressed, further groups are suppressed, smallest first, until the suppressed
-    groups together hold at least `min_group_size` treated and control people and at least two
-    groups (complementary suppression), and the overall effect and total are withheld, so that
-    no published figure can be subtracted from another to recover a suppressed group. The
-    adjusted p-values count only the reported groups, so they reveal nothing of the others.
-    Cell suppression is not differential privacy: the published sizes still bound the sizes
-    of the suppressed groups.
+    `min_group_size` control people is suppressed: none of its figures is published. Every
+    other group is reported, always: a large group's effect is never hidden to protect a small
+    one. A suppressed group is protected by what is withheld instead: whenever a group is
+    suppressed, the overall effect and the total (`overall`, `n`) are withheld, because the
+    overall effect together with the reported groups' effects and sizes can give a suppressed
+    group's effect (exactly, by difference in means, when the groups' treated shares are
+    equal), and the total less the reported sizes gives the suppressed groups' size. Each
+    reported figure is then computed from its own group's rows alone, so no published figure
+    depends on a suppressed group's data at all: any values of theirs are consistent with what
+    is published. `withheld` says what was withheld and why; reasons name the rule, never a
+    count it protects. The adjusted p-values count only the reported groups. Two sets of
+    subgroup effects of the same people by different groupings, or an overall effect published
+    elsewhere, are linked to these: protect them together.
 
     Parameters
     ----------
@@ -342,13 +369,13 @@ def subgroup_effects(
     >>> post = pre + 2.0 + 4.0 * treated + rng.normal(0.0, 5.0, 269)
     >>> result = subgroup_effects(post, treated, dept, pre=pre)
     >>> {g: round(e.estimate, 2) for g, e in result.estimates.items()}
-    {'Finance': 2.93, 'Sales': 2.32}
+    {'Finance': 2.93, 'Marketing': 5.36, 'Sales': 2.32}
     >>> {g: round(p, 4) for g, p in result.adjusted_pvalues.items()}
-    {'Finance': 0.0172, 'Sales': 0.0172}
+    {'Finance': 0.0172, 'Marketing': 0.0003, 'Sales': 0.0172}
     >>> result.suppressed
-    {'Marketing': 'complementary: keeps a smaller group from being recovered', 'People': 'fewer than 5 treated or control people'}
-    >>> result.overall is None, result.n is None
-    (True, True)
+    {'People': 'fewer than 5 treated or control people'}
+    >>> result.overall is None, result.n is None, list(result.withheld)
+    (True, True, ['overall', 'n'])
     """
     y_, t_, labels, pre_, extra, names, how, m, adjust_by, value = _subgroup_effects_iv(
         y, treated, groups, pre, covariates, method, min_group_size, p_adjust, level
@@ -358,13 +385,11 @@ def subgroup_effects(
     k = len(keys)
     n_t = np.bincount(index, weights=t_, minlength=k).astype(np.int64)
     n_c = np.bincount(index, minlength=k).astype(np.int64) - n_t
-    primary, extra_hidden = suppress_small_groups(np.minimum(n_t, n_c), m)
-    suppressed: dict[Group, str] = {}
-    for i in range(k):
-        if i in primary:
-            suppressed[keys[i]] = f"fewer than {m} treated or control people"
-        elif i in extra_hidden:
-            suppressed[keys[i]] = "complementary: keeps a smaller group from being recovered"
+    suppressed: dict[Group, str] = {
+        keys[i]: f"fewer than {m} treated or control people"
+        for i in range(k)
+        if min(n_t[i], n_c[i]) < m
+    }
     shown = [i for i in range(k) if keys[i] not in suppressed]
     order = np.argsort(index, kind="stable")
     bounds = np.searchsorted(index[order], np.arange(k + 1))
@@ -396,4 +421,5 @@ def subgroup_effects(
         p_adjust=adjust_by,
         min_group_size=m,
         level=value,
+        withheld=dict(_WITHHELD) if suppressed else {},
     )

@@ -5,7 +5,8 @@ the EU AI Act (Annex III, point 4), and New York City's Local Law 144 requires a
 employment decision tools to pass a bias audit that reports selection rates and impact ratios by
 category. :func:`audit` computes those figures from who was selected and to which group each
 person belongs, and flags adverse impact by the four-fifths rule of the Uniform Guidelines on
-Employee Selection Procedures (29 CFR 1607.4(D)). It publishes nothing about small groups.
+Employee Selection Procedures (29 CFR 1607.4(D)). It publishes nothing about small groups, and
+protects them by withholding totals, never by hiding a large group's flag (``_audit_rules``).
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ import numpy.typing as npt
 
 from sparkus._checks import align_rows, as_array, check_number, indicator
 from sparkus._errors import EstimationError, Problem, SchemaError, SparkusWarning
-from sparkus._privacy import Group, distinct_groups, invalid_label_rows, suppress_small_groups
+from sparkus._privacy import Group, distinct_groups, invalid_label_rows
 from sparkus._results import Result, Table, format_number
+from sparkus.triage._audit_rules import disclose
 from sparkus.triage._labels import length_problems, row_problems
 
 __all__ = ["AuditResult", "audit"]
@@ -31,46 +33,61 @@ FOUR_FIFTHS: Final = 0.8
 
 @attrs.frozen(repr=False, eq=False)
 class AuditResult(Result):
-    """Selection rates, impact ratios and four-fifths flags of each group large enough to report.
+    """Selection rates, impact ratios and four-fifths flags of every group large enough to publish.
 
-    Every mapping has one entry per *reported* group (sorted); suppressed groups appear only in
-    `suppressed`, with the reason.
+    Every mapping has one entry per *published* group (sorted): each group of at least
+    `min_group_size` people, always. Smaller groups are hidden and listed only in `suppressed`,
+    with the reason; what the audit could not do or protect is said in `limits` and `exposed`.
 
     .. versionadded:: 0.1
 
     Attributes
     ----------
     counts : dict of group to int
-        The number of people in each reported group.
+        The number of people in each published group.
     selected_counts : dict of group to int
         How many of them were selected.
     selection_rates : dict of group to float
         ``selected_counts / counts``.
     impact_ratios : dict of group to float or None
         Each selection rate divided by that of `reference_group`, in ``[0, 1]``. None for every
-        group when no reported group had anyone selected: the ratio is then 0/0, undefined (a
+        group when no published group had anyone selected: the ratio is then 0/0, undefined (a
         :class:`~sparkus.SparkusWarning` says so, and nothing is flagged).
     flagged : dict of group to bool
         Whether the impact ratio is below 0.8 (the four-fifths rule), decided in exact integer
         arithmetic so a ratio of exactly 0.8 is never flagged by rounding.
     tpr : dict of group to float or None, or None
-        With `labels`: of the people in each group who would benefit, the share selected (the
-        true-positive rate). None for a group with fewer than `min_group_size` such people, so a
-        handful of individuals is never exposed. None without `labels`.
+        With `labels`: of the people in each published group who would benefit, the share
+        selected (the true-positive rate). None (withheld) for a group in which fewer than
+        `min_group_size` would benefit. None without `labels`.
     tpr_gap : float or None
         The highest minus the lowest published true-positive rate; None without `labels` or
         with fewer than two published rates.
     suppressed : dict of group to str
-        The groups whose figures are withheld, with the reason.
+        The hidden groups (fewer than `min_group_size` people), with the rule that hid them.
     min_group_size : int
-        The smallest group whose figures are published.
+        The smallest group whose figures are published; also the protection width (see
+        :func:`audit`).
     reference_group : str, int or None
-        The reported group with the highest selection rate (the first in sorted order on a tie);
-        None if every group is suppressed or nobody was selected.
+        The published group with the highest selection rate (the first in sorted order on a
+        tie); None if no group is published or nobody was selected.
     n : int or None
-        Everyone audited; None when any group is suppressed.
+        Everyone audited; None (withheld, see `withheld`) when a group is hidden.
     n_selected : int or None
-        Everyone selected; None when any group is suppressed.
+        Everyone selected; None (withheld, see `withheld`) when a group is hidden.
+    exposed : dict of group to str
+        Withheld figures that the published ones (with the total selected, if `total_known`)
+        narrow below the protection width, because protecting them would mean withholding a
+        large group's figures: which figure, and why. Empty when every withheld figure is
+        protected.
+    limits : tuple of str
+        What the audit could not do because doing it would expose someone: hidden groups are
+        not audited; with one published group there is nothing to compare. Empty when every
+        group is published.
+    withheld : dict of str to str
+        The totals withheld (``"n"``, ``"n_selected"``), with the reason.
+    total_known : bool
+        Whether the audit assumed that readers know the total selected from elsewhere.
 
     Examples
     --------
@@ -97,14 +114,19 @@ class AuditResult(Result):
     reference_group: Group | None
     n: int | None
     n_selected: int | None
+    exposed: dict[Group, str] = attrs.field(factory=dict)
+    limits: tuple[str, ...] = ()
+    withheld: dict[str, str] = attrs.field(factory=dict)
+    total_known: bool = False
 
     def _headline(self) -> str:
         flagged = [g for g, f in self.flagged.items() if f]
-        return (
+        text = (
             f"n={self.n if self.n is not None else 'withheld'}, reported={len(self.counts)}, "
             f"suppressed={len(self.suppressed)}, flagged={flagged!r}, "
             f"reference_group={self.reference_group!r}"
         )
+        return text + (f", exposed={list(self.exposed)!r}" if self.exposed else "")
 
     def _tables(self) -> list[Table]:
         headers: tuple[str, ...] = (
@@ -127,16 +149,16 @@ class AuditResult(Result):
         notes = [
             (
                 f"reference group: {format_number(self.reference_group)}; flagged: impact "
-                f"ratio below {FOUR_FIFTHS} (29 CFR 1607.4(D))"
+                f"ratio below {FOUR_FIFTHS} (29 CFR 1607.4(D)), among the published groups"
             )
             if self.reference_group is not None or not self.counts
             else (
-                "impact ratios undefined: nobody was selected in any reported group (0/0), so "
+                "impact ratios undefined: nobody was selected in any published group (0/0), so "
                 "the four-fifths rule flags nobody"
             ),
             (
-                f"groups of fewer than {self.min_group_size} people are suppressed, with the "
-                "next smallest until two or more groups are hidden; no totals then"
+                f"groups of fewer than {self.min_group_size} people are hidden and not audited; "
+                "every larger group is published, and the totals are withheld instead"
             ),
         ]
         if self.tpr is not None:
@@ -149,10 +171,16 @@ class AuditResult(Result):
             f"totals: n={format_number(self.n) if self.n is not None else 'withheld'}, "
             f"selected={format_number(self.n_selected) if self.n_selected is not None else 'withheld'}"
         )
+        notes += [f"limit: {text}" for text in self.limits]
         tables = [Table("Selection rates by group", headers, tuple(rows), "\n".join(notes))]
         if self.suppressed:
             hidden = tuple((format_number(g), why) for g, why in self.suppressed.items())
             tables.append(Table("Suppressed groups", ("group", "reason"), hidden))
+        if self.exposed:
+            known = " and the total selected known elsewhere" if self.total_known else ""
+            note = f"the attacker: every figure above{known}, and every person's group"
+            exposed = tuple((format_number(g), why) for g, why in self.exposed.items())
+            tables.append(Table("Not protected", ("group", "what is exposed"), exposed, note))
         return tables
 
 
@@ -192,7 +220,7 @@ def _groups_array(value: object) -> tuple[npt.NDArray[Any], list[Problem]]:
 
 
 def _audit_iv(
-    selected: object, groups: object, labels: object, min_group_size: object
+    selected: object, groups: object, labels: object, min_group_size: object, total_known: object
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[Any], npt.NDArray[np.bool_] | None, int]:
     inputs = [("selected", selected), ("groups", groups)]
     if labels is not None:
@@ -211,6 +239,9 @@ def _audit_iv(
         truth, more = _bool_array(labels, "labels", n)
         problems += more
     check_number(min_group_size, "min_group_size", low=1, integer=True, problems=problems)
+    if not isinstance(total_known, bool | np.bool_):
+        msg = f"expected True or False, got {type(total_known).__name__} {total_known!r}"
+        problems.append(Problem(("total_known",), msg))
     if problems:
         raise SchemaError(problems)
     return chosen, group_array, truth, int(cast(int, min_group_size))
@@ -222,30 +253,39 @@ def audit(
     *,
     labels: npt.ArrayLike | None = None,
     min_group_size: int = 5,
+    total_known: bool = False,
 ) -> AuditResult:
     """Audit a triage for adverse impact: selection rates and impact ratios by group.
 
     For each group: its size, how many were selected and the selection rate; the impact ratio
-    (the rate divided by the highest rate among reported groups, as New York City Local Law 144
-    asks); and a flag when the ratio is below four fifths (29 CFR 1607.4(D)). With `labels`
-    (who would truly benefit), also the true-positive rate of each group and the largest gap
-    between groups (equal opportunity).
+    (the rate divided by the highest rate among the published groups, as New York City Local
+    Law 144 asks); and a flag when the ratio is below four fifths (29 CFR 1607.4(D)). With
+    `labels` (who would truly benefit), also the true-positive rate of each group and the
+    largest gap between groups (equal opportunity).
 
-    Privacy rule. A group of fewer than `min_group_size` people is suppressed: none of its
-    figures is published. Whenever a group is suppressed:
+    Privacy rule. Every group of at least `min_group_size` people is published, with its
+    impact ratio and flag, always: a small group is never protected by hiding a large group's
+    flag. A smaller group is hidden: none of its figures is published, and it is not audited.
+    It is protected by what the audit withholds about it and about the totals: whenever a
+    group is hidden, the number audited and the number selected (`n`, `n_selected`) are
+    withheld, since either, less the published groups, would give the hidden groups' size or
+    selected count. A true-positive rate is published where at least `min_group_size` people
+    of a published group would benefit, and the gap is taken among the published rates.
 
-    - the totals (`n`, `n_selected`) are not published, so nothing in the result can be
-      subtracted to recover a suppressed group's size or selected count; and
-    - further groups are suppressed, smallest first, until the suppressed groups together hold
-      at least `min_group_size` people and at least two groups (complementary suppression), so
-      that totals known from elsewhere (a headcount, the number of coaching places) give the
-      suppressed groups' figures only together, never one group's.
-
-    What this does not stop: someone who knows the total selected from elsewhere, when the
-    suppressed groups together had nobody (or everybody) selected, learns that each of them had
-    nobody (or everybody) selected; and the published sizes bound the sizes of the suppressed
-    groups (the complementary ones are no larger than the smallest reported group). Cell
-    suppression is not differential privacy.
+    The attacker the rule is checked against knows every figure of the result, each person's
+    group (so every headcount) and who would benefit, and with ``total_known=True`` also the
+    number selected in all. A withheld count is protected when the figures published leave it
+    a range at least the protection width wide: `min_group_size`, or, for a count of fewer
+    people than that (a hidden group's selected count), its whole range from 0 to its size.
+    Where that cannot hold without withholding a large group's figures, the result says so in
+    `exposed`, in the summary and with a :class:`~sparkus.SparkusWarning`: a group's
+    published selected count can narrow how many of the few in it who would benefit were
+    selected, and a total selected known elsewhere, less the published counts, gives a lone
+    hidden group's count. What the audit could not do (audit the hidden groups; compare
+    anything when one group is published) is said in `limits`. Reasons never carry a count
+    the rule protects. Two audits of the same people by different groupings are linked tables:
+    each one's figures constrain the other's hidden cells, so protect them together (the
+    total selected that one publishes is known to the other: pass ``total_known=True``).
 
     pandas Series are aligned by their index; indexes that do not hold the same labels are a
     :class:`~sparkus.SchemaError` naming both inputs.
@@ -261,60 +301,67 @@ def audit(
         Whether each person would truly benefit from support (booleans, or 0 and 1).
     min_group_size : int, default 5
         The smallest group whose figures are published (5 is the common default of people
-        analytics tools; see the documentation on privacy).
+        analytics tools; see the documentation on privacy), and the protection width.
+    total_known : bool, default False
+        Whether readers know how many were selected in all from elsewhere (the program's
+        places, a published triage, another audit of the same people). The totals are
+        withheld either way; with True, the audit also checks the hidden groups against that
+        total and reports in `exposed` those it gives away.
 
     Returns
     -------
     AuditResult
-        The reported groups' figures, the suppressed groups with reasons, the reference group
-        and the totals when no group is suppressed.
+        The published groups' figures, the hidden groups with reasons, what the audit could
+        not do or protect, the reference group, and the totals when no group is hidden.
 
     Raises
     ------
     SchemaError
         If the arrays differ in length or are empty, `selected` or `labels` hold a value other
         than a boolean, 0 or 1 (or a missing one; the rows are named), a group label is not a
-        str or an int, pandas indexes disagree, or `min_group_size` is not an integer of at
-        least 1.
+        str or an int, pandas indexes disagree, `min_group_size` is not an integer of at
+        least 1, or `total_known` is not a bool.
 
     Warns
     -----
     SparkusWarning
-        When nobody was selected in any reported group: the impact ratios are undefined
-        (None).
+        When nobody was selected in any published group: the impact ratios are undefined
+        (None); and when a withheld figure is exposed (see `exposed`).
 
     Examples
     --------
-    Group A: 48 of 80 selected (0.60); group B: 12 of 40 (0.30). B's impact ratio is
-    0.30 / 0.60 = 0.5, below 0.8, so it is flagged. Group C has 4 people and is suppressed, and
-    with it the next smallest group, B, so that C's figures cannot be recovered from totals known
-    elsewhere; the result then publishes no totals:
+    Selected for human sessions: group A 50 of 100 (0.50), B 30 of 100 (0.30), C 3 of 4. C is
+    hidden; A and B are published, so B's impact ratio is 0.30 / 0.50 = 0.6, below 0.8, and
+    B is flagged. The totals are withheld: with them, C's count would follow by subtraction.
 
     >>> import numpy as np
     >>> from sparkus.triage import audit
-    >>> groups = np.repeat(["A", "B"], [80, 40])
-    >>> selected = np.r_[np.arange(80) < 48, np.arange(40) < 12]
+    >>> groups = np.repeat(["A", "B", "C"], [100, 100, 4])
+    >>> selected = np.r_[np.arange(100) < 50, np.arange(100) < 30, np.arange(4) < 3]
     >>> result = audit(selected, groups)
-    >>> result.selection_rates, result.impact_ratios, result.flagged
-    ({'A': 0.6, 'B': 0.3}, {'A': 1.0, 'B': 0.5}, {'A': False, 'B': True})
-    >>> small = audit(np.r_[selected, [True] * 4], np.r_[groups, ["C"] * 4])
-    >>> sorted(small.suppressed), small.n, small.n_selected
-    (['B', 'C'], None, None)
+    >>> result.impact_ratios, result.flagged
+    ({'A': 1.0, 'B': 0.6}, {'A': False, 'B': True})
+    >>> result.suppressed, result.n_selected
+    ({'C': 'fewer than 5 people'}, None)
+    >>> result.limits[0].split(":")[0]
+    '1 group has fewer than 5 people and is not audited'
 
     .. versionadded:: 0.1
     """
-    chosen, group_array, truth, m = _audit_iv(selected, groups, labels, min_group_size)
+    chosen, group_array, truth, m = _audit_iv(selected, groups, labels, min_group_size, total_known)
     names, index = distinct_groups(group_array)
     counts = np.bincount(index, minlength=len(names)).astype(np.int64)
     hits = np.bincount(index, weights=chosen, minlength=len(names)).astype(np.int64)
-    primary, extra = suppress_small_groups(counts, m)
-    shown = [i for i in range(len(names)) if i not in primary | extra]
-    suppressed = {names[i]: f"fewer than {m} people" for i in sorted(primary)} | {
-        names[i]: f"complementary: hidden so that the groups of fewer than {m} cannot be "
-        "recovered by subtraction"
-        for i in sorted(extra)
-    }
-    suppressed = {g: suppressed[g] for g in names if g in suppressed}
+    positives: npt.NDArray[np.int64] | None = None
+    true_hits: npt.NDArray[np.int64] | None = None
+    if truth is not None:
+        positives = np.bincount(index, weights=truth, minlength=len(names)).astype(np.int64)
+        true_hits = np.bincount(index, weights=truth & chosen, minlength=len(names)).astype(
+            np.int64
+        )
+    rule = disclose(counts, hits, positives, true_hits, m, total_known=bool(total_known))
+    shown = rule.shown
+    suppressed: dict[Group, str] = {names[i]: f"fewer than {m} people" for i in rule.hidden}
 
     rates = {names[i]: float(hits[i] / counts[i]) for i in shown}
     reference: int | None = None
@@ -334,7 +381,7 @@ def audit(
         flagged[names[i]] = bool(5 * hits[i] * counts[reference] < 4 * hits[reference] * counts[i])
     if shown and undefined:
         msg = (
-            "nobody was selected in any reported group, so every impact ratio is undefined "
+            "nobody was selected in any published group, so every impact ratio is undefined "
             "(0/0) and reported as None; the four-fifths rule cannot flag anyone"
         )
         warnings.warn(msg, SparkusWarning, stacklevel=2)
@@ -342,16 +389,21 @@ def audit(
 
     tpr: dict[Group, float | None] | None = None
     tpr_gap: float | None = None
-    if truth is not None:
-        positives = np.bincount(index, weights=truth, minlength=len(names)).astype(np.int64)
-        true_hits = np.bincount(index, weights=truth & chosen, minlength=len(names))
+    if positives is not None and true_hits is not None:
         tpr = {
-            names[i]: float(true_hits[i] / positives[i]) if positives[i] >= m else None
+            names[i]: float(true_hits[i] / positives[i]) if i in rule.tpr_shown else None
             for i in shown
         }
         published = [v for v in tpr.values() if v is not None]
         tpr_gap = max(published) - min(published) if len(published) >= 2 else None
 
+    exposed = {names[i]: "; ".join(why) for i, why in rule.exposed.items()}
+    if exposed:
+        msg = (
+            f"the audit cannot protect every withheld figure of {sorted(exposed, key=str)!r} "
+            "without withholding a large group's figures; see `exposed`"
+        )
+        warnings.warn(msg, SparkusWarning, stacklevel=2)
     return AuditResult(
         counts={names[i]: int(counts[i]) for i in shown},
         selected_counts={names[i]: int(hits[i]) for i in shown},
@@ -365,4 +417,8 @@ def audit(
         reference_group=None if reference is None else names[reference],
         n=None if suppressed else int(counts.sum()),
         n_selected=None if suppressed else int(hits.sum()),
+        exposed=exposed,
+        limits=rule.limits,
+        withheld=rule.withheld,
+        total_known=bool(total_known),
     )

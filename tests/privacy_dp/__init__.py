@@ -1,0 +1,1 @@
+"""Tests of the differentially private release mode (sparkus._privacy.dp*)."""
