@@ -123,18 +123,21 @@ def exposed_sets(
         need = required(checks, people, measure, box(table.cells, published, measure), k, share)
         scale = np.asarray(checks @ np.maximum(np.abs(measure.low), np.abs(measure.high))).ravel()
         slack = tolerance(scale)
-        for _ in range(2):  # witnesses from two spread-out points first
-            pending = np.flatnonzero(need > slack)
-            if not len(pending):
-                break
-            direction = np.asarray(checks[pending].sum(axis=0)).ravel()
-            solver.extreme(direction, +1)
-            solver.extreme(direction, -1)
-        low, high = solver.spread(checks)
-        for i in np.flatnonzero((need > slack) & (high - low < need - slack)):
+        pending = np.flatnonzero(need > slack)
+        low, high = _certify(solver, checks, pending, need - slack)
+        nudge = _NUDGE * np.random.default_rng(len(pending)).random(len(measure.low))
+        for i in pending:
+            if high[i] - low[i] >= need[i] - slack[i]:
+                continue  # a witness found since shows it wide enough
             target = checks[i].toarray().ravel().astype(np.float64)
+            solver.extreme(target, +1, nudge)  # near-extremes first: a tenth of the pivots
+            solver.extreme(target, -1, nudge)
+            _widen(low, high, checks, pending, solver.witnesses[-2:])
+            if high[i] - low[i] >= need[i] - slack[i]:
+                continue
             top, up = solver.extreme(target, +1)
             bottom, down = solver.extreme(target, -1)
+            _widen(low, high, checks, pending, solver.witnesses[-2:])
             if measure.integer:
                 top, bottom = np.floor(top + _EPS), np.ceil(bottom - _EPS)
             if top - bottom < need[i] - slack[i]:
@@ -143,6 +146,54 @@ def exposed_sets(
 
 
 _EPS: Final = 1e-6
+_ROUNDS: Final = 16
+"""At most this many shared witness programs before checking sets one by one."""
+_FEW: Final = 3
+"""Sets left unproven at which shared rounds stop paying for themselves."""
+_NUDGE: Final = 1e-3
+"""Random weights added to one set's objective for a cheap near-extreme: against a 0/1
+objective the simplex makes thousands of degenerate pivots, with the nudge a few hundred."""
+
+
+def _widen(low: FloatArray, high: FloatArray, checks: sparse.csr_matrix, rows: IntArray,
+           points: list[FloatArray]) -> None:  # fmt: skip
+    """Stretch the seen ranges of `rows` of `checks` to hold the values at `points`."""
+    if not len(rows) or not points:
+        return
+    values = np.asarray(checks[rows] @ np.column_stack(points))
+    low[rows] = np.minimum(low[rows], values.min(axis=1))
+    high[rows] = np.maximum(high[rows], values.max(axis=1))
+
+
+def _certify(solver: Solver, checks: sparse.csr_matrix, pending: IntArray,
+             need: FloatArray) -> tuple[FloatArray, FloatArray]:  # fmt: skip
+    """Each checked set's range over witnesses shared by many sets at once.
+
+    Each program pushes every still-unproven set up or down at random (one sign per set,
+    seeded): a set whose value differs by its width between two solutions is protected without
+    programs of its own. Rounds stop when two in a row prove nothing new. Returns the seen
+    low and high of every checked set (inf and -inf where unseen).
+    """
+    n = checks.shape[0]
+    low, high = np.full(n, np.inf), np.full(n, -np.inf)
+    _widen(low, high, checks, np.arange(n), solver.witnesses)
+    rng = np.random.default_rng(len(pending))
+    nudge = _NUDGE * rng.random(checks.shape[1])
+    idle = 0
+    for r in range(_ROUNDS):
+        open_ = pending[high[pending] - low[pending] < need[pending]]
+        if len(open_) <= _FEW or idle >= 2:
+            break
+        signs = np.ones(len(open_)) if r < 2 else rng.choice([-1.0, 1.0], size=len(open_))
+        # random weights: equal ones leave the simplex thousands of degenerate pivots
+        weights = signs * rng.uniform(0.5, 1.5, size=len(open_))
+        direction = np.asarray(checks[open_].T @ weights).ravel()
+        solver.extreme(direction, -1 if r == 1 else +1, None if r < 2 else nudge)
+        before = len(open_)
+        _widen(low, high, checks, open_, solver.witnesses[-1:])
+        after = int(np.count_nonzero(high[open_] - low[open_] < need[open_]))
+        idle = idle + 1 if after == before else 0
+    return low, high
 
 
 def protect_linked(table: LinkedTable, primary: BoolArray, k: int, share: float) -> Protection:

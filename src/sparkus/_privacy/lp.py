@@ -104,8 +104,11 @@ class Solver:
         if self.a_eq.shape[0] == 0:
             x = np.where(c > 0, self.low, self.high)
             return x, np.zeros(0)
-        res = linprog(c, A_eq=self.a_eq, b_eq=self.b_eq,
-                      bounds=np.column_stack([self.low, self.high]), method="highs")  # fmt: skip
+        # HiGHS' presolve costs ten times the solve on these wide, short programs (a hundred
+        # rows, ten thousand atoms: 0.24 s against 0.027 s), and finds nothing to remove.
+        res = linprog(c, A_eq=self.a_eq, b_eq=self.b_eq, method="highs",
+                      bounds=np.column_stack([self.low, self.high]),
+                      options={"presolve": False})  # fmt: skip
         if res.status == 2:
             raise Inconsistent
         if res.status != 0:  # pragma: no cover - bounded, small problems always solve
@@ -128,20 +131,31 @@ class Solver:
 
     def feasible(self) -> bool:
         """Whether any values within the bounds give every published sum."""
+        # Any objective answers the question; a zero or uniform one leaves the simplex
+        # thousands of degenerate pivots (1.1 s on a 100 by 13,702 program), a random one a
+        # hundred or two (0.03 s). Seeded, so the witness is the same every run.
+        direction = np.random.default_rng(len(self.low)).random(len(self.low))
         try:
-            x, _ = self._solve(np.zeros(len(self.low)))
+            x, _ = self._solve(direction)
         except Inconsistent:
             return False
         self.witnesses.append(x)
         return True
 
-    def extreme(self, target: FloatArray, sense: int) -> tuple[float, IntArray]:
+    def extreme(
+        self, target: FloatArray, sense: int, nudge: FloatArray | None = None
+    ) -> tuple[float, IntArray]:
         """The smallest (`sense` -1) or largest (+1) ``target @ x``, and the binding cells.
 
         The binding cells are the published cells (indices into the figure's cells) whose
         marginal is not zero at the linear optimum: hiding one of them can widen the range.
+        With `nudge` (small per-atom weights added to the objective) the point is a cheap
+        near-optimum instead: still a solution, so its value is one the target can take, but
+        perhaps short of the extreme.
         """
         c = -float(sense) * target
+        if nudge is not None:
+            c = c + nudge
         x, marginals = self._solve(c)
         if self.integer and np.any(np.abs(x - np.round(x)) > _INTEGRAL):
             x = self._integer(c)
