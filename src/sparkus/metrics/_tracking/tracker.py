@@ -22,9 +22,12 @@ import numpy.typing as npt
 from sparkus._checks import as_array, check_number, describe, rows_text
 from sparkus._errors import Problem, SchemaError
 from sparkus._privacy import distinct_groups
+from sparkus._privacy.dp import DifferentialPrivacy, PrivacyLedger
+from sparkus._privacy.dp_release import PrivateRelease
 from sparkus.metrics._estimate import Estimate
 from sparkus.metrics._roi import ROIResult
 from sparkus.metrics._tracking.ledger import FIGURES, Ledger, ledger_problems, part_labels
+from sparkus.metrics._tracking.private import private_problems, release_snapshot
 from sparkus.metrics._tracking.protection import record_release, unit_labels
 from sparkus.metrics._tracking.reader import as_impact, as_roi
 from sparkus.metrics._tracking.schema import Dashboard, Impact, Roi
@@ -399,6 +402,109 @@ class Tracker:
         if release:
             self.ledger = record_release(self.ledger, decision, self, at)
         return dashboard
+
+    def private_snapshot(
+        self,
+        options: DifferentialPrivacy,
+        *,
+        as_of: dt.datetime | None = None,
+        ledger: PrivacyLedger | None = None,
+        rng: object = None,
+    ) -> PrivateRelease:
+        """The dashboard's figures at `as_of`, released with differential privacy.
+
+        For dashboards read continuously: every figure gets noise calibrated to what one
+        participant can change in it, and each release spends ``options.epsilon_per_release``
+        of the privacy-loss budget ``options.total_epsilon``; the ledger refuses a release past
+        it. Each release is ε-differentially private at the person level, and the releases' ε
+        add up.
+
+        The mode protects by noise, not by hiding: it publishes **every group** of every
+        grouping, the smallest included, with neither the minimum group size nor
+        complementary suppression. Four figures, in total (partitions ``"total/<figure>"``,
+        group ``"all"``) and per grouping (``"<grouping>/<figure>"``): ``participants``,
+        ``participation`` (active of started), ``completion`` (required steps done of due) and
+        ``rating`` (the mean session rating). The noise is calibrated to the longest journey
+        the template allows, never to the data. The tracker does not keep the ledger: pass each
+        release's ``ledger`` to the next call; ``None`` starts a new budget. An exact
+        :meth:`snapshot` published beside the private releases undoes their protection. The
+        guide's differential privacy page says what the mode guarantees and what it costs.
+
+        .. versionadded:: 0.1
+
+        Parameters
+        ----------
+        options : DifferentialPrivacy
+            The ε of one release and the total budget.
+        as_of : datetime, optional
+            An aware datetime; default the latest event applied. It labels the release in the
+            ledger (ISO 8601).
+        ledger : PrivacyLedger, optional
+            The releases so far: the previous release's ``ledger``. None starts an empty ledger
+            with the options' total; a ledger's total must equal ``options.total_epsilon``.
+        rng : None, int or numpy.random.Generator, optional
+            None (the default, and the only choice for a release that is published) draws the
+            noise from OpenDP's secure sampler, which cannot be seeded. A seed or a generator
+            draws the same distributions from numpy, reproducibly, for tests and simulations:
+            such a release warns (:class:`~sparkus.SparkusWarning`) and is marked ``seeded``,
+            because anyone with the seed can remove the noise.
+
+        Returns
+        -------
+        PrivateRelease
+            The noisy figures by partition and group, the ε each partition spent, and the
+            ledger after this release (``spent``, ``remaining``).
+
+        Raises
+        ------
+        SchemaError
+            If `options` is not a DifferentialPrivacy, `ledger` not a PrivacyLedger of the
+            same total, `rng` not a seed or generator, `as_of` not an aware datetime, or a
+            grouping is named ``"total"`` (each problem naming the parameter).
+        InfeasibleError
+            If the release would pass the total budget; nothing is drawn.
+        ImportError
+            If OpenDP is not installed.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from sparkus.datasets import simulate_events, synthetic_org
+        >>> from sparkus.metrics import Tracker
+        >>> from sparkus.model import schedule_journeys
+        >>> from sparkus.privacy import DifferentialPrivacy
+        >>> org = synthetic_org(300, seed=1)
+        >>> schedule = schedule_journeys(org.program.journey, org.population["id"],
+        ...                              ["coaching"] * 300,
+        ...                              start=dt.datetime(2027, 1, 4, tzinfo=dt.UTC))
+        >>> tracker = Tracker(org.program, schedule,
+        ...                   groups={"department": org.population.decode("department")})
+        >>> _ = tracker.update(simulate_events(schedule, rng=0))
+        >>> options = DifferentialPrivacy(epsilon_per_release=0.5, total_epsilon=1.0)
+        >>> first = tracker.private_snapshot(options, as_of=dt.datetime(2027, 3, 1, tzinfo=dt.UTC))
+        >>> first.label, first.spent, first.remaining
+        ('2027-03-01T00:00:00+00:00', 0.5, 0.5)
+        >>> "Executive Office" in first.cells["department/participation"]  # 1 person, shown
+        True
+        >>> second = tracker.private_snapshot(options, as_of=dt.datetime(2027, 4, 1, tzinfo=dt.UTC),
+        ...                                   ledger=first.ledger)
+        >>> second.ledger.labels
+        ('2027-03-01T00:00:00+00:00', '2027-04-01T00:00:00+00:00')
+        >>> tracker.private_snapshot(options, ledger=second.ledger)
+        Traceback (most recent call last):
+        ...
+        sparkus.InfeasibleError: the release '...' needs epsilon 0.5, but only 0 of the total budget 1 remains (1 spent over 2 releases); a new budget is a new policy decision, not a setting to raise
+        """
+        problems: list[Problem] = []
+        at = 0
+        try:
+            at = self._snapshot_iv(as_of, None, None, True)[0]
+        except SchemaError as error:
+            problems.extend(error.problems)
+        problems.extend(private_problems(self, options, ledger, rng))
+        if problems:
+            raise SchemaError(problems)
+        return release_snapshot(self, at, options, ledger, rng)
 
     def _snapshot_iv(
         self, as_of: object, impact: object, roi: object, release: object
