@@ -35,7 +35,16 @@ from sparkus._privacy.lp import Inconsistent, Measure, Solver, box, required, to
 if TYPE_CHECKING:
     from scipy import sparse
 
-__all__ = ["COMPLEMENT", "NONE", "OVERLAP", "PRIMARY", "LinkedTable", "Protection", "protect_linked"]
+__all__ = [
+    "COMPLEMENT",
+    "EARLIER",
+    "NONE",
+    "OVERLAP",
+    "PRIMARY",
+    "LinkedTable",
+    "Protection",
+    "protect_linked",
+]
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.int64]
@@ -48,6 +57,8 @@ COMPLEMENT: Final = 2
 """Hidden to keep another hidden cell's width."""
 OVERLAP: Final = 3
 """Hidden to keep a small group of people, isolated by published cells, unrecoverable."""
+EARLIER: Final = 4
+"""Hidden to keep a cell that an earlier release withheld as wide as it was."""
 
 
 @attrs.frozen(eq=False)
@@ -68,6 +79,9 @@ class LinkedTable:
         The figure's quantities (one, or two sharing the cells: a mean rating and the NPS).
     groups : csr matrix
         Small groups of people to keep unrecoverable (groups by atoms), and `group_people`.
+    again : csr matrix, optional
+        Cells earlier releases withheld, as they were then (sets by atoms): this release must
+        not narrow them below their width; and `again_people`.
     """
 
     cells: sparse.csr_matrix
@@ -77,6 +91,9 @@ class LinkedTable:
     measures: tuple[Measure, ...]
     groups: sparse.csr_matrix
     group_people: IntArray
+    again: sparse.csr_matrix | None = None
+    """Cells earlier releases withheld (sets by atoms), checked again, and `again_people`."""
+    again_people: IntArray | None = None
 
 
 @attrs.frozen(eq=False)
@@ -90,17 +107,27 @@ class Protection:
 
 
 def _checks(table: LinkedTable, hidden: BoolArray) -> tuple[sparse.csr_matrix, IntArray, IntArray]:
-    """The sets to check: the hidden cells (as their rows) and then the small groups.
+    """The sets to check.
 
-    Returns the stacked rows, their people, and for each row the hidden cell it is (or -1).
+    The hidden cells (as their rows), the small groups, then the cells earlier releases
+    withheld.
+
+    Returns the stacked rows, their people, and for each row the hidden cell it is (or -1
+    for a small group, -2 for an earlier withheld cell).
     """
     from scipy import sparse
 
     rows = np.flatnonzero(hidden & ~table.fixed)
-    stacked = sparse.vstack([table.cells[rows], table.groups]).tocsr()
-    people = np.concatenate([table.people[rows], table.group_people]).astype(np.int64)
-    which = np.concatenate([rows, np.full(table.groups.shape[0], -1)]).astype(np.int64)
-    return stacked, people, which
+    blocks = [table.cells[rows], table.groups]
+    people = [table.people[rows], table.group_people]
+    which = [rows, np.full(table.groups.shape[0], -1)]
+    if table.again is not None and table.again_people is not None:
+        blocks.append(table.again)
+        people.append(table.again_people)
+        which.append(np.full(table.again.shape[0], -2))
+    stacked = sparse.vstack(blocks).tocsr()
+    return (stacked, np.concatenate(people).astype(np.int64),
+            np.concatenate(which).astype(np.int64))  # fmt: skip
 
 
 def exposed_sets(
@@ -126,10 +153,11 @@ def exposed_sets(
         pending = np.flatnonzero(need > slack)
         low, high = _certify(solver, checks, pending, need - slack)
         nudge = _NUDGE * np.random.default_rng(len(pending)).random(len(measure.low))
+        before: Solver | None = None
         for i in pending:
             if high[i] - low[i] >= need[i] - slack[i]:
                 continue  # a witness found since shows it wide enough
-            target = checks[i].toarray().ravel().astype(np.float64)
+            target = checks[int(i)].toarray().ravel().astype(np.float64)
             solver.extreme(target, +1, nudge)  # near-extremes first: a tenth of the pivots
             solver.extreme(target, -1, nudge)
             _widen(low, high, checks, pending, solver.witnesses[-2:])
@@ -140,8 +168,15 @@ def exposed_sets(
             _widen(low, high, checks, pending, solver.witnesses[-2:])
             if measure.integer:
                 top, bottom = np.floor(top + _EPS), np.ceil(bottom - _EPS)
-            if top - bottom < need[i] - slack[i]:
-                found.setdefault(int(i), set()).update(up.tolist(), down.tolist())
+            if top - bottom >= need[i] - slack[i]:
+                continue
+            if table.fixed.any():  # what earlier releases alone leave it: no release widens that
+                if before is None:
+                    before = Solver(table.cells, table.fixed, measure, whole=False)
+                earlier = before.extreme(target, +1)[0] - before.extreme(target, -1)[0]
+                if top - bottom >= min(need[i], earlier) - slack[i]:
+                    continue
+            found.setdefault(int(i), set()).update(up.tolist(), down.tolist())
     return [(i, np.array(sorted(b), dtype=np.int64)) for i, b in sorted(found.items())]
 
 
@@ -214,7 +249,7 @@ def protect_linked(table: LinkedTable, primary: BoolArray, k: int, share: float)
         for row, binding in found:
             options = [int(c) for c in binding if not hidden[c] and not table.fixed[c]]
             if not options:
-                options = _touching(table, hidden, int(row), which)
+                options = _touching(table, hidden, int(row))
             if not options:
                 stuck = True
                 continue
@@ -222,7 +257,7 @@ def protect_linked(table: LinkedTable, primary: BoolArray, k: int, share: float)
                 continue
             pick = min(options, key=lambda c: (table.cost[c], c))
             chosen.add(pick)
-            kind[pick] = COMPLEMENT if which[row] >= 0 else OVERLAP
+            kind[pick] = COMPLEMENT if which[row] >= 0 else OVERLAP if which[row] == -1 else EARLIER
         if not chosen:
             if stuck:  # only earlier releases pin it: hide everything this release has
                 rest = ~hidden & ~table.fixed
@@ -240,7 +275,7 @@ def _prune(table: LinkedTable, hidden: BoolArray, kind: IntArray, k: int, share:
     cell and small group still keeps its width without it.
     """
     kind = kind.copy()
-    secondary = [int(c) for c in np.flatnonzero((kind == COMPLEMENT) | (kind == OVERLAP))]
+    secondary = [int(c) for c in np.flatnonzero(kind >= COMPLEMENT)]
     for c in sorted(secondary, key=lambda c: (-table.cost[c], c)):
         hidden[c] = False
         try:
@@ -254,9 +289,11 @@ def _prune(table: LinkedTable, hidden: BoolArray, kind: IntArray, k: int, share:
     return kind
 
 
-def _touching(table: LinkedTable, hidden: BoolArray, row: int, which: IntArray) -> list[int]:
-    """Published cells of this release sharing an atom with a checked set (a fallback when no
-    marginal points at a binding cell)."""
+def _touching(table: LinkedTable, hidden: BoolArray, row: int) -> list[int]:
+    """Published cells of this release sharing an atom with a checked set.
+
+    The fallback when no marginal points at a binding cell.
+    """
     checks, _, _ = _checks(table, hidden)
     atoms = checks[row].indices
     touching = np.flatnonzero(np.asarray(table.cells[:, atoms].sum(axis=1)).ravel() > 0)

@@ -43,7 +43,7 @@ _INTEGRAL: Final = 1e-6
 """How far from a whole number an optimum's atom may be and still count as whole."""
 
 
-class Inconsistent(Exception):  # noqa: N818 - a signal between private modules, never shown
+class Inconsistent(Exception):
     """The published sums cannot all hold for any values within the bounds."""
 
 
@@ -106,7 +106,7 @@ class Solver:
             return x, np.zeros(0)
         # HiGHS' presolve costs ten times the solve on these wide, short programs (a hundred
         # rows, ten thousand atoms: 0.24 s against 0.027 s), and finds nothing to remove.
-        res = linprog(c, A_eq=self.a_eq, b_eq=self.b_eq, method="highs",
+        res = linprog(c, A_eq=self.a_eq, b_eq=self.b_eq, method="highs",  # type: ignore[call-overload]
                       bounds=np.column_stack([self.low, self.high]),
                       options={"presolve": False})  # fmt: skip
         if res.status == 2:
@@ -120,14 +120,14 @@ class Solver:
     def _integer(self, c: FloatArray) -> FloatArray:
         from scipy.optimize import Bounds, LinearConstraint, milp
 
-        res = milp(c, integrality=np.ones(len(c)), bounds=Bounds(self.low, self.high),
+        res = milp(c, integrality=np.ones(len(c), dtype=np.int64), bounds=Bounds(self.low, self.high),
                    constraints=LinearConstraint(self.a_eq, self.b_eq, self.b_eq))  # fmt: skip
         if res.status == 2:
             raise Inconsistent
         if res.x is None:  # pragma: no cover - a time limit is never set
             msg = f"the attacker's integer program did not solve ({res.message})"
             raise RuntimeError(msg)
-        return np.round(np.asarray(res.x, dtype=np.float64))
+        return np.asarray(np.round(np.asarray(res.x, dtype=np.float64)), dtype=np.float64)
 
     def feasible(self) -> bool:
         """Whether any values within the bounds give every published sum."""
@@ -219,4 +219,5 @@ def required(
     n = np.maximum(people, 1).astype(np.float64)
     wanted = share * np.minimum(k, n) / n * span if width is None else width
     boxed_span = np.asarray(targets @ (boxed[1] - boxed[0])).ravel()
-    return np.minimum(wanted, boxed_span)
+    out: FloatArray = np.minimum(wanted, boxed_span)
+    return out

@@ -115,9 +115,10 @@ class Cell:
 
     def __attrs_post_init__(self) -> None:
         problems = []
-        if not isinstance(self.name, str) or not self.name:
+        name: object = self.name
+        if not isinstance(name, str) or not name:
             problems.append(Problem(("name",), f"expected a non-empty str, got "
-                                               f"{describe(self.name)}"))  # fmt: skip
+                                               f"{describe(name)}"))  # fmt: skip
         release: object = self.release
         if not isinstance(release, int | np.integer) or isinstance(release, bool) or release < 0:
             problems.append(Problem(("release",), f"expected a whole number of 0 or more, got "
@@ -157,6 +158,14 @@ def _bound(value: object, name: str) -> float | FloatArray:
     return out
 
 
+def _low(value: object) -> float | FloatArray:
+    return _bound(value, "low")
+
+
+def _high(value: object) -> float | FloatArray:
+    return _bound(value, "high")
+
+
 @attrs.frozen(eq=False)
 class Figure:
     """One published figure: the kind of per-person value it sums, and its cells.
@@ -193,20 +202,22 @@ class Figure:
     name: str
     cells: tuple[Cell, ...] = attrs.field(converter=tuple)
     kind: FigureKind = "count"
-    low: float | FloatArray = attrs.field(default=0.0, converter=lambda v: _bound(v, "low"))
-    high: float | FloatArray = attrs.field(default=1.0, converter=lambda v: _bound(v, "high"))
+    low: float | FloatArray = attrs.field(default=0.0, converter=_low)
+    high: float | FloatArray = attrs.field(default=1.0, converter=_high)
     width: float | None = None
 
     def __attrs_post_init__(self) -> None:
         problems = []
-        if not isinstance(self.name, str) or not self.name:
+        name: object = self.name
+        if not isinstance(name, str) or not name:
             problems.append(Problem(("name",), f"expected a non-empty str, got "
-                                               f"{describe(self.name)}"))  # fmt: skip
+                                               f"{describe(name)}"))  # fmt: skip
         if self.kind not in FIGURE_KINDS:
             problems.append(Problem(("kind",), f"expected one of {', '.join(FIGURE_KINDS)}, got "
                                                f"{describe(self.kind)}"))  # fmt: skip
         seen: set[tuple[str, int]] = set()
-        for i, cell in enumerate(self.cells):
+        cells: tuple[object, ...] = self.cells
+        for i, cell in enumerate(cells):
             if not isinstance(cell, Cell):
                 problems.append(Problem(("cells", i), f"expected a Cell, got {describe(cell)}"))
             elif (cell.name, cell.release) in seen:

@@ -8,6 +8,7 @@ with HiGHS. See :mod:`sparkus._privacy.lp` for the programs.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -18,7 +19,7 @@ from sparkus._checks import check_number, describe
 from sparkus._errors import Problem, SchemaError
 from sparkus._privacy.atoms import atoms_of_masks, incidence
 from sparkus._privacy.lp import Measure, Solver, box, required, tolerance
-from sparkus._privacy.records import Cell, CellRange, DisclosureCheck, Figure
+from sparkus._privacy.records import CellRange, DisclosureCheck, Figure
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -65,7 +66,9 @@ def verify_disclosure(
         the range of ``min(k, n)`` of its people (a count: ``share * min(k, n)``; a mean on a
         1-5 scale over five or fewer people: ``share * 4``). Never more than the published
         cells, taken one at a time, leave it (a cell in which everyone has the top value pins
-        each of its people; no suppression undoes that).
+        each of its people; no suppression undoes that), nor more than the cells of earlier
+        releases alone leave a cell of a later one (a cell shown in release 0 and hidden in
+        release 1 for the same people stays known; release 1 cannot undo that).
 
     Returns
     -------
@@ -239,6 +242,18 @@ class _Release:
         self.measure = Measure(figure.name, low.astype(np.float64), high.astype(np.float64),
                                sums, integer=figure.kind == "count")  # fmt: skip
         self.solver = Solver(self.cells, self.published, self.measure)
+        self.release_of = np.array([figure.cells[i].release for i in chosen], dtype=np.int64)
+
+    def _earlier(self, target: FloatArray, release: int) -> float:
+        """The width of `target`'s range under the cells of earlier releases alone.
+
+        Infinite when there are none: what no later release can be blamed for narrowing.
+        """
+        before = self.published & (self.release_of < release)
+        if release <= 0 or not before.any():
+            return np.inf
+        solver = Solver(self.cells, before, self.measure)
+        return solver.extreme(target, +1)[0] - solver.extreme(target, -1)[0]
 
     def solver_feasible(self) -> bool:
         return self.solver.feasible()
@@ -259,10 +274,10 @@ class _Release:
         people = np.concatenate([self.people[hidden], self.sizes[small]]).astype(np.int64)
         if targets.shape[0] == 0:
             return []
-        width = None
+        width: FloatArray | None = None
         if self.figure.width is not None:
             per = people.astype(np.float64) if self.figure.kind == "mean" else 1.0
-            width = self.figure.width * per
+            width = np.full(len(people), float(self.figure.width)) * per
         need = required(targets, people, self.measure, box(self.cells, self.published,
                         self.measure), k, share, width)  # fmt: skip
         scale = np.asarray(targets @ np.maximum(np.abs(self.measure.low),
@@ -291,7 +306,6 @@ class _Release:
         target = targets[i].toarray().ravel()
         high, _ = self.solver.extreme(target, +1)
         low, _ = self.solver.extreme(target, -1)
-        protected = bool(high - low >= need - slack)
         if kind == "hidden":
             name, release = self.figure.cells[cell].name, self.figure.cells[cell].release
         else:
@@ -303,6 +317,9 @@ class _Release:
                 f"{c.name} (release {c.release})" if multi else c.name for c in labels
             )
             release = max(c.release for c in labels)
+        if high - low < need - slack:
+            need = min(need, self._earlier(target, release))
+        protected = bool(high - low >= need - slack)
         return CellRange(self.figure.name, name, release, kind,  # type: ignore[arg-type]
                          self._unit(low, people), self._unit(high, people),
                          self._unit(float(need), people), protected)  # fmt: skip
@@ -317,7 +334,7 @@ def _change_rule(figure: Figure, masks: list[BoolArray], k: int) -> list[CellRan
             by_name.setdefault(cell.name, []).append(i)
     for indices in by_name.values():
         indices.sort(key=lambda i: figure.cells[i].release)
-        for before, after in zip(indices, indices[1:], strict=False):
+        for before, after in itertools.pairwise(indices):
             changed = int(np.count_nonzero(masks[before] != masks[after]))
             if 0 < changed < k and figure.cells[before].value != figure.cells[after].value:
                 cell = figure.cells[after]

@@ -7,6 +7,10 @@ published it: when (seconds on the tracker's clock) and the sums it showed (one 
 e.g. the ratings' sum and the promoters less the detractors). Per participant (per slot, for
 completion) and per part, one bit says whether they counted in their cell's last published value.
 
+The ledger keeps the same for the last release that *withheld* each cell (when, its true sums,
+and per unit whether it counted): a later release must not narrow a cell an earlier one hid, so
+each cell's last withheld value is a set the attacker's programs check again.
+
 That is what the next release needs: the change rule (a cell whose contributors changed by
 fewer than the minimum since its last release is not shown with a new value) compares the bits
 with today's contributors, and the attacker's programs take each cell's last published value as
@@ -26,7 +30,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._errors import Problem, SchemaError
+from sparkus._errors import Problem
 
 __all__ = ["FIGURES", "MEASURES", "Ledger", "PartRecord", "part_labels"]
 
@@ -41,8 +45,11 @@ MEASURES: Final = {"participation": 1, "completion": 1, "rating": 2, "progress":
 
 
 def part_labels(figure: str, groupings: Sequence[int], n_steps: int) -> list[int]:
-    """How many cells each part of `figure` has: the total, each grouping, then the funnel
-    (completion) or the engagement series' as_of day (participation)."""
+    """How many cells each part of `figure` has.
+
+    The total, each grouping, then the funnel (completion) or the engagement series' as_of
+    day (participation).
+    """
     labels = [1, *groupings]
     if figure == "completion":
         labels.append(n_steps)
@@ -53,8 +60,11 @@ def part_labels(figure: str, groupings: Sequence[int], n_steps: int) -> list[int
 
 @attrs.define(eq=False)
 class PartRecord:
-    """One part of one figure: per unit, whether it counted at its cell's last release
-    (packed bits); per cell, when that release was (-1: never) and the sums it showed."""
+    """One part of one figure, as its cells' last release left it.
+
+    Per unit, whether it counted at its cell's last release (packed bits); per cell, when that
+    release was (-1: never) and the sums it showed.
+    """
 
     bits: npt.NDArray[np.uint8]
     published: IntArray
@@ -77,16 +87,21 @@ class Ledger:
     last: int = -1
     withheld: set[int] = attrs.field(factory=set)
     parts: dict[str, list[PartRecord]] = attrs.field(factory=dict)
+    hidden: dict[str, list[PartRecord]] = attrs.field(factory=dict)
+    """Per figure and part, each cell's last withheld release (as `parts` for published)."""
 
     @classmethod
     def started(cls, units: Mapping[str, int], labels: Mapping[str, list[int]]) -> Ledger:
         """An empty ledger with room for every part (nothing published yet)."""
-        parts = {
-            f: [PartRecord(np.zeros(-(-units[f] // 8), np.uint8), np.full(k, -1, np.int64),
-                           np.zeros((k, MEASURES[f]))) for k in labels[f]]
-            for f in FIGURES
-        }  # fmt: skip
-        return cls(0, -1, set(), parts)
+
+        def empty() -> dict[str, list[PartRecord]]:
+            return {
+                f: [PartRecord(np.zeros(-(-units[f] // 8), np.uint8), np.full(k, -1, np.int64),
+                               np.zeros((k, MEASURES[f]))) for k in labels[f]]
+                for f in FIGURES
+            }  # fmt: skip
+
+        return cls(0, -1, set(), empty(), empty())
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Ledger):
@@ -97,7 +112,10 @@ class Ledger:
         if not self.parts or not other.parts:
             return not self.parts and not other.parts
         return all(
-            a.same(b) for f in FIGURES for a, b in zip(self.parts[f], other.parts[f], strict=True)
+            a.same(b)
+            for mine, theirs in ((self.parts, other.parts), (self.hidden, other.hidden))
+            for f in FIGURES
+            for a, b in zip(mine[f], theirs[f], strict=True)
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -105,21 +123,29 @@ class Ledger:
     def merge(
         self, other: Ledger, units: Mapping[str, int], label_of: Callable[[str, int], IntArray]
     ) -> Ledger:
-        """Both ledgers' releases: per cell, the later release (ties: the larger sums, then the
-        union of the bits), so the merge is commutative and associative.
+        """Both ledgers' releases.
+
+        Per cell, the later release (ties: the larger sums, then the union of the bits), so
+        the merge is commutative and associative.
 
         `label_of(figure, part)` gives each unit's cell in that part (-1: none).
         """
         releases, last = max(self.releases, other.releases), max(self.last, other.last)
         withheld = self.withheld | other.withheld
         if not self.parts or not other.parts:
-            return Ledger(releases, last, withheld, dict(self.parts or other.parts))
-        parts: dict[str, list[PartRecord]] = {}
-        for f in FIGURES:
-            parts[f] = [_merge_part(a, b, units[f], label_of(f, j))
-                        for j, (a, b) in enumerate(zip(self.parts[f], other.parts[f],
-                                                       strict=True))]  # fmt: skip
-        return Ledger(releases, last, withheld, parts)
+            return Ledger(releases, last, withheld, dict(self.parts or other.parts),
+                          dict(self.hidden or other.hidden))  # fmt: skip
+
+        def merged(mine: dict[str, list[PartRecord]],
+                   theirs: dict[str, list[PartRecord]]) -> dict[str, list[PartRecord]]:  # fmt: skip
+            return {
+                f: [_merge_part(a, b, units[f], label_of(f, j))
+                    for j, (a, b) in enumerate(zip(mine[f], theirs[f], strict=True))]
+                for f in FIGURES
+            }  # fmt: skip
+
+        return Ledger(releases, last, withheld, merged(self.parts, other.parts),
+                      merged(self.hidden, other.hidden))  # fmt: skip
 
     # -- the state file --------------------------------------------------------------------
 
@@ -129,11 +155,12 @@ class Ledger:
 
     def arrays(self) -> dict[str, npt.NDArray[Any]]:
         out: dict[str, npt.NDArray[Any]] = {}
-        for f, records in self.parts.items():
-            for j, rec in enumerate(records):
-                out[f"ledger_{f}_{j}_bits"] = rec.bits
-                out[f"ledger_{f}_{j}_published"] = rec.published
-                out[f"ledger_{f}_{j}_values"] = rec.values
+        for kind, store in (("", self.parts), ("hidden_", self.hidden)):
+            for f, records in store.items():
+                for j, rec in enumerate(records):
+                    out[f"ledger_{kind}{f}_{j}_bits"] = rec.bits
+                    out[f"ledger_{kind}{f}_{j}_published"] = rec.published
+                    out[f"ledger_{kind}{f}_{j}_values"] = rec.values
         return out
 
 
@@ -193,12 +220,27 @@ def ledger_problems(
     if problems:
         return None, problems
     if not stored:
-        return Ledger(releases, last, set(withheld), {}), []
+        return Ledger(releases, last, set(withheld), {}, {}), []
+    stores = [_records(arrays, units, labels, last, kind, fail) for kind in ("", "hidden_")]
+    if problems:
+        return None, problems
+    return Ledger(releases, last, set(withheld), stores[0], stores[1]), []
+
+
+def _records(
+    arrays: Mapping[str, npt.NDArray[Any]],
+    units: Mapping[str, int],
+    labels: Mapping[str, list[int]],
+    last: int,
+    kind: str,
+    fail: Callable[[str], None],
+) -> dict[str, list[PartRecord]]:
+    """One store of the saved ledger (published, or hidden: `kind`), each array checked."""
     parts: dict[str, list[PartRecord]] = {}
     for f in FIGURES:
         records = []
         for j, k in enumerate(labels[f]):
-            name = f"ledger_{f}_{j}"
+            name = f"ledger_{kind}{f}_{j}"
             bits, published, values = (arrays.get(f"{name}_{s}") for s in
                                        ("bits", "published", "values"))  # fmt: skip
             size = -(-units[f] // 8)
@@ -221,9 +263,7 @@ def ledger_problems(
                 fail(f"{name}_values: holds values that are not finite")
             records.append(PartRecord(bits, published, values))
         parts[f] = records
-    if problems:
-        return None, problems
-    return Ledger(releases, last, set(withheld), parts), []
+    return parts
 
 
 def _whole(value: object) -> bool:

@@ -35,11 +35,12 @@ import numpy.typing as npt
 from sparkus._privacy import (
     CHANGED,
     COMPLEMENTARY,
+    EARLIER,
     OVERLAPPING,
     SMALL,
     Inconsistent,
-    Measure,
     LinkedTable,
+    Measure,
     protect_linked,
 )
 from sparkus.metrics._tracking.ledger import FIGURES, Ledger, PartRecord, part_labels
@@ -61,6 +62,9 @@ SHARE: Final = 0.5
 _PRIMARY: Final = 1
 _COMPLEMENT: Final = 2
 _OVERLAP: Final = 3
+_EARLIER: Final = 4
+_REASONS: Final = {_COMPLEMENT: COMPLEMENTARY, _OVERLAP: OVERLAPPING, _EARLIER: EARLIER}
+"""The reason a secondary suppression of each kind gives."""
 _RELABEL: Final = 1 << 40
 """Fold part codes into one key until it would pass this, then renumber it."""
 
@@ -81,7 +85,8 @@ class _Part:
     def labels(self, row: npt.NDArray[np.intp] | None) -> npt.NDArray[np.intp]:
         if self.label is not None:
             return self.label
-        assert self.person is not None and row is not None
+        assert self.person is not None
+        assert row is not None
         return self.person[row]
 
 
@@ -101,8 +106,11 @@ class _Spec:
 
 @attrs.frozen(eq=False)
 class Decision:
-    """What a snapshot shows: per figure and part, the hidden cells and why; and the values
-    and contributors a release records."""
+    """What a snapshot shows.
+
+    Per figure and part, the hidden cells and why; and the values and contributors a release
+    records.
+    """
 
     hidden: dict[str, list[dict[int, str]]]
     specs: dict[str, _Spec]
@@ -223,13 +231,23 @@ class _Built:
     sums: list[FloatArray]
 
 
-def _build(spec: _Spec, history: list[PartRecord] | None, k: int) -> _Built:
-    """The figure's linked table, its current cells, and the primary suppressions."""
+def _build(
+    spec: _Spec,
+    history: list[PartRecord] | None,
+    withheld: list[PartRecord] | None,
+    k: int,
+) -> _Built:
+    """The figure's linked table, its current cells, and the primary suppressions.
+
+    `history` holds each cell's last published release (fixed cells), `withheld` its last
+    withheld one (sets checked again: a release must not narrow what an earlier one hid).
+    """
     from scipy import sparse
 
     units, row = spec.units, spec.row
     people = [_people(spec, p) for p in spec.parts]
-    bits = [r.unpacked(units) for r in history] if history else None
+    earlier = [history, withheld] if history is not None and withheld is not None else []
+    bits = [[r.unpacked(units) for r in store] for store in earlier]
     codes: list[tuple[npt.NDArray[np.intp], int]] = []
     keep = np.zeros(units, dtype=bool)
     for j, part in enumerate(spec.parts):
@@ -237,9 +255,10 @@ def _build(spec: _Spec, history: list[PartRecord] | None, k: int) -> _Built:
         now = np.where(part.contrib & (labels >= 0), labels, -1)
         codes.append((now, part.n_labels))
         keep |= now >= 0
-        if bits is not None and history is not None:
-            seen = history[j].published >= 0
-            before = np.where(bits[j] & (labels >= 0) & seen[np.maximum(labels, 0)], labels, -1)
+        for store, store_bits in zip(earlier, bits, strict=True):
+            seen = store[j].published >= 0
+            before = np.where(store_bits[j] & (labels >= 0) & seen[np.maximum(labels, 0)],
+                              labels, -1)  # fmt: skip
             codes.append((before, part.n_labels))
             keep |= before >= 0
     classes = None
@@ -250,9 +269,10 @@ def _build(spec: _Spec, history: list[PartRecord] | None, k: int) -> _Built:
     rep = np.zeros(count, dtype=np.int64)
     kept = np.flatnonzero(keep)
     rep[atom] = kept  # any unit of an atom stands for it: they share every code
-    rows_, cols_, cells, costs, fixed, cell_people = [], [], [], [], [], []
-    step = 2 if history else 1
-    for j, part in enumerate(spec.parts):
+    rows_, cols_, costs, fixed, cell_people = [], [], [], [], []
+    cells: list[tuple[int, int]] = []
+    step = 1 + len(earlier)
+    for j in range(len(spec.parts)):
         at_atom = codes[step * j][0][rep]
         for i in np.flatnonzero(people[j] > 0):
             held = np.flatnonzero(at_atom == i)
@@ -264,9 +284,9 @@ def _build(spec: _Spec, history: list[PartRecord] | None, k: int) -> _Built:
             fixed.append(False)
     n_current = len(cells)
     history_sums: list[list[float]] = [[] for _ in spec.values]
-    if history:
+    if history is not None and earlier:
         for j, record in enumerate(history):
-            at_atom = codes[2 * j + 1][0][rep]
+            at_atom = codes[step * j + 1][0][rep]
             for i in np.flatnonzero(record.published >= 0):
                 held = np.flatnonzero(at_atom == i)
                 if not len(held):
@@ -288,14 +308,15 @@ def _build(spec: _Spec, history: list[PartRecord] | None, k: int) -> _Built:
     sums = []
     for m in range(len(spec.values)):
         value = np.bincount(atom, spec.values[m][keep], minlength=count)
-        low = np.bincount(atom, spec.low[m][keep], minlength=count)
-        high = np.bincount(atom, spec.high[m][keep], minlength=count)
+        low = np.bincount(atom, spec.low[m][keep], minlength=count).astype(np.float64)
+        high = np.bincount(atom, spec.high[m][keep], minlength=count).astype(np.float64)
         current = np.asarray(matrix[:n_current] @ value).ravel()
         sums.append(current)
         measures.append(Measure(f"{spec.figure}.{m}", low, high,
                                       np.concatenate([current, history_sums[m]]),
                                       spec.integer[m]))  # fmt: skip
     groups, group_people = _small_groups(spec, matrix, n_current, atom, count, keep, classes, k)
+    again, again_people = _withheld_sets(spec, withheld, codes, step, rep, count)
     primary = np.zeros(len(costs), dtype=bool)
     reasons: dict[int, str] = {}
     for c in range(n_current):
@@ -303,20 +324,58 @@ def _build(spec: _Spec, history: list[PartRecord] | None, k: int) -> _Built:
             primary[c] = True
             reasons[c] = SMALL
     table = LinkedTable(matrix, np.array(cell_people, np.int64), np.array(fixed, bool),
-                        np.array(costs), tuple(measures), groups, group_people)  # fmt: skip
+                        np.array(costs), tuple(measures), groups, group_people, again,
+                        again_people)  # fmt: skip
     return _Built(table, cells, primary, reasons, sums)
+
+
+def _withheld_sets(
+    spec: _Spec,
+    withheld: list[PartRecord] | None,
+    codes: list[tuple[npt.NDArray[np.intp], int]],
+    step: int,
+    rep: IntArray,
+    count: int,
+) -> tuple[sparse.csr_matrix, IntArray]:
+    """Each cell's last withheld release as a set of atoms, and the people it described."""
+    from scipy import sparse
+
+    rows_: list[IntArray] = []
+    cols_: list[IntArray] = []
+    people: list[int] = []
+    if withheld is not None and step == 3:
+        for j, record in enumerate(withheld):
+            code = codes[step * j + 2][0]
+            at_atom = code[rep]
+            for i in np.flatnonzero(record.published >= 0):
+                held = np.flatnonzero(at_atom == i)
+                if not len(held):
+                    continue
+                rows_.append(np.full(len(held), len(people), dtype=np.int64))
+                cols_.append(held.astype(np.int64))
+                units = code == i
+                if spec.row is not None:  # completion: people, not slots
+                    people.append(len(np.unique(spec.row[units])))
+                else:
+                    people.append(int(units.sum()))
+    r = np.concatenate(rows_) if rows_ else np.zeros(0, np.int64)
+    c = np.concatenate(cols_) if cols_ else np.zeros(0, np.int64)
+    matrix = sparse.csr_matrix((np.ones(len(r)), (r, c)), shape=(len(people), count))
+    return matrix, np.array(people, dtype=np.int64)
 
 
 def _classes(
     spec: _Spec, codes: list[tuple[npt.NDArray[np.intp], int]], keep: BoolArray
 ) -> tuple[IntArray, BoolArray, int]:
-    """Completion: each participant's class (the same cells, now and before, through any of
-    their slots, funnel aside), whether they have one, and how many classes."""
+    """Completion: each participant's class, whether they have one, and how many classes.
+
+    A class is the same cells, now and before, through any of their slots, funnel aside.
+    """
     assert spec.row is not None
     n = len(spec.parts[0].person) if spec.parts[0].person is not None else 0
     person_codes = []
     has = np.zeros(n, dtype=bool)
-    per_part = 2 if len(codes) == 2 * len(spec.parts) else 1
+    per_part = len(codes) // len(spec.parts)
     for j, part in enumerate(spec.parts):
         if part.person is None:
             continue
@@ -341,8 +400,11 @@ def _small_groups(
     classes: tuple[IntArray, BoolArray, int] | None,
     k: int,
 ) -> tuple[sparse.csr_matrix, IntArray]:
-    """Groups of fewer than `k` people to keep unrecoverable: atoms of people (participants
-    with the same cells), or, for completion, the slots of a class of participants."""
+    """Groups of fewer than `k` people to keep unrecoverable.
+
+    Atoms of people (participants with the same cells), or, for completion, the slots of a
+    class of participants.
+    """
     from scipy import sparse
 
     if classes is None:
@@ -358,13 +420,13 @@ def _small_groups(
     unit_class = cls[spec.row[keep]]
     pairs = np.unique(unit_class[unit_class >= 0] * count + atom[unit_class >= 0])
     c_of, a_of = pairs // count, pairs % count
-    small = np.flatnonzero((size > 0) & (size < k))
-    pick = np.isin(c_of, small)
-    index = {int(c): i for i, c in enumerate(small)}
+    small_classes = np.flatnonzero((size > 0) & (size < k))
+    pick = np.isin(c_of, small_classes)
+    index = {int(c): i for i, c in enumerate(small_classes)}
     rows_ = np.array([index[int(c)] for c in c_of[pick]], dtype=np.int64)
     data = np.ones(len(rows_))
     matrix_ = sparse.csr_matrix((data, (rows_, a_of[pick])), shape=(len(small), count))
-    return matrix_, size[small].astype(np.int64)
+    return matrix_, size[small_classes].astype(np.int64)
 
 
 def decide(
@@ -377,24 +439,24 @@ def decide(
     for spec in _specs(tracker, exact):
         specs[spec.figure] = spec
         history = ledger.parts.get(spec.figure) if ledger.parts else None
-        built = _build(spec, history, k)
+        withheld = ledger.hidden.get(spec.figure) if ledger.hidden else None
+        built = _build(spec, history, withheld, k)
         if history:
             _change_rule(spec, history, built, k)
         kind = _protect(built, k, secondary)
         if kind is None:  # earlier releases' values cannot hold with today's
-            built = _build(spec, None, k)
+            alone = _build(spec, None, None, k)
             if history:
-                _change_rule(spec, history, built, k)
-            kind = _protect(built, k, secondary)
-            assert kind is not None  # today's true values always hold
+                _change_rule(spec, history, alone, k)
+            alone_kind = _protect(alone, k, secondary)
+            assert alone_kind is not None  # today's true values always hold
+            built, kind = _rejoin(built, alone, alone_kind, k, secondary)
         per_part: list[dict[int, str]] = [{} for _ in spec.parts]
         for c, (j, i) in enumerate(built.cells):
             if kind[c] == _PRIMARY:
                 per_part[j][i] = built.reasons[c]
-            elif kind[c] == _COMPLEMENT:
-                per_part[j][i] = COMPLEMENTARY
-            elif kind[c] == _OVERLAP:
-                per_part[j][i] = OVERLAPPING
+            elif kind[c] != 0:
+                per_part[j][i] = _REASONS[int(kind[c])]
         hidden[spec.figure] = per_part
         part_sums = [np.zeros((p.n_labels, len(spec.values))) for p in spec.parts]
         for c, (j, i) in enumerate(built.cells):
@@ -403,6 +465,30 @@ def decide(
         sums[spec.figure] = part_sums
     point = 0 in hidden["participation"][-1] if exact.as_of_point >= 0 else False
     return Decision(hidden, specs, sums, point)
+
+
+def _rejoin(
+    built: _Built, alone: _Built, alone_kind: IntArray, k: int, secondary: bool
+) -> tuple[_Built, IntArray]:
+    """Today's cells protected alone, then again with the earlier releases if they now hold.
+
+    Values that changed since an earlier release make today's true cells and the earlier ones
+    impossible together, but hiding today's changed cells can make the rest possible again:
+    then the attacker reads both releases as one (values that did not change), and what
+    today's release shows must keep every check wide against that. `built` is the figure with
+    its history; `alone` the same cells without it, protected to `alone_kind`.
+    """
+    n = len(alone.cells)
+    joined = attrs.evolve(built, primary=built.primary.copy(), reasons=dict(built.reasons))
+    for c in np.flatnonzero(alone_kind[:n] > 0):
+        if not joined.primary[c]:
+            joined.primary[c] = True
+            joined.reasons[int(c)] = (alone.reasons[int(c)] if alone_kind[c] == _PRIMARY
+                                 else _REASONS[int(alone_kind[c])])  # fmt: skip
+    kind = _protect(joined, k, secondary)
+    if kind is None:  # the releases cannot hold together: each stands alone
+        return alone, alone_kind
+    return joined, kind
 
 
 def _change_rule(spec: _Spec, history: list[PartRecord], built: _Built, k: int) -> None:
@@ -428,33 +514,43 @@ def _protect(built: _Built, k: int, secondary: bool) -> IntArray | None:
 
 
 def record_release(ledger: Ledger, decision: Decision, tracker: Tracker, at: int) -> Ledger:
-    """`ledger` with this release added: each shown cell's contributors, time and sums."""
+    """`ledger` with this release added.
+
+    Each cell's contributors, time and sums, in the published store if it was shown and in the
+    withheld store if it was hidden.
+    """
     units = {f: decision.specs[f].units for f in FIGURES}
     if not ledger.parts:
         ledger = Ledger.started(units, {f: _labels(tracker, f) for f in FIGURES})
     parts: dict[str, list[PartRecord]] = {}
+    hidden: dict[str, list[PartRecord]] = {}
     for f in FIGURES:
         spec = decision.specs[f]
-        records = []
-        for j, (part, record) in enumerate(zip(spec.parts, ledger.parts[f], strict=True)):
-            people = _people(spec, part)
-            shown = np.flatnonzero(people > 0)
-            shown = np.array([i for i in shown if int(i) not in decision.hidden[f][j]],
-                             dtype=np.int64)  # fmt: skip
-            bits = record.unpacked(spec.units)
-            labels = part.labels(spec.row)
-            update = np.isin(labels, shown)
-            bits[update] = part.contrib[update]
-            published = record.published.copy()
-            values = record.values.copy()
-            published[shown] = at
-            values[shown] = decision.sums[f][j][shown]
-            records.append(PartRecord(np.packbits(bits), published, values))
-        parts[f] = records
-    withheld = set(ledger.withheld)
+        parts[f], hidden[f] = [], []
+        for j, part in enumerate(spec.parts):
+            present = np.flatnonzero(_people(spec, part) > 0)
+            withheld = np.isin(present, list(decision.hidden[f][j]))
+            for store, out, cells in ((ledger.parts, parts, present[~withheld]),
+                                      (ledger.hidden, hidden, present[withheld])):  # fmt: skip
+                out[f].append(_recorded(store[f][j], spec, part, cells, at,
+                                        decision.sums[f][j]))  # fmt: skip
+    withheld_days = set(ledger.withheld)
     if decision.point_hidden:
-        withheld.add(int(at // 86_400 - tracker.schedule.epoch_day))
-    return Ledger(ledger.releases + 1, max(ledger.last, at), withheld, parts)
+        withheld_days.add(int(at // 86_400 - tracker.schedule.epoch_day))
+    return Ledger(ledger.releases + 1, max(ledger.last, at), withheld_days, parts, hidden)
+
+
+def _recorded(record: PartRecord, spec: _Spec, part: _Part, cells: IntArray, at: int,
+              sums: FloatArray) -> PartRecord:  # fmt: skip
+    """`record` with `cells` of `part` stamped at `at`: their contributors and sums now."""
+    bits = record.unpacked(spec.units)
+    update = np.isin(part.labels(spec.row), cells)
+    bits[update] = part.contrib[update]
+    published = record.published.copy()
+    values = record.values.copy()
+    published[cells] = at
+    values[cells] = sums[cells]
+    return PartRecord(np.packbits(bits), published, values)
 
 
 def _labels(tracker: Tracker, figure: str) -> list[int]:

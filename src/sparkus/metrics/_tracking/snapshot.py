@@ -144,9 +144,11 @@ def _totals(
 def _engagement(
     tracker: Tracker, exact: Exact, decision: Decision, m: int, suppressed: list[Suppressed]
 ) -> Engagement:
-    """People active and enrolled per day; a day is withheld when it describes fewer than the
-    minimum, when it is the as_of day and the decision hides it, or when an earlier release
-    withheld it."""
+    """People active and enrolled per day.
+
+    A day is withheld when it describes fewer than the minimum, when it is the as_of day and
+    the decision hides it, or when an earlier release withheld it.
+    """
     schedule = tracker.schedule
     withheld = tracker.ledger.withheld
     point_reason = decision.hidden["participation"][-1].get(0)
@@ -191,14 +193,18 @@ def _funnel(
 def _groups(
     tracker: Tracker, exact: Exact, decision: Decision, m: int, suppressed: list[Suppressed]
 ) -> dict[str, tuple[GroupRow, ...]]:
-    """Per grouping, the shown groups' figures; a group of fewer than `m` participants is
-    hidden whole, and each figure of the others as the decision says."""
+    """Per grouping, the shown groups' figures.
+
+    A group of fewer than `m` participants is hidden whole, and each figure of the others as
+    the decision says.
+    """
     person, paired = exact.person, exact.paired
     grouped: dict[str, tuple[GroupRow, ...]] = {}
     for j, (grouping, (names, codes)) in enumerate(tracker.groups.items(), start=1):
         k = len(names)
         sums: Mapping[str, FloatArray] = {
-            key: np.bincount(codes, value, minlength=k) for key, value in person.items()
+            key: np.bincount(codes, value, minlength=k).astype(np.float64)
+            for key, value in person.items()
         }
         moments = CoMoments.of(exact.x[paired], exact.y[paired], codes[paired], k)
         counts = sums["participants"]

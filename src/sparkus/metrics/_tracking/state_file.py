@@ -6,7 +6,7 @@ is allocated and every value checked before it is trusted.
 A state file is a zip archive of ``.npy`` members: ``meta`` (the options as JSON text),
 ``state_<name>`` for each array of :class:`~sparkus.model.JourneyProgress`, ``group_<i>``
 for each grouping's codes and, once the tracker has released a snapshot, ``ledger_<figure>_<j>_
-{bits,published,values}`` for each part of its release ledger (version 2; version 1 files,
+{bits,published,values}`` and ``ledger_hidden_<figure>_<j>_{bits,published,values}`` for each part of its release ledger (version 2; version 1 files,
 written before the ledger, read as a tracker that has released nothing). Reading one never unpickles (numpy's ``allow_pickle=False``) and
 never trusts a declared size: the archive's directory must list exactly those members, each
 member's declared size must fit what the schedule implies (a few bytes per slot or per
@@ -101,9 +101,11 @@ def _limits(
         for f in FIGURES:
             units = m if f == "completion" else n
             for j, k in enumerate(part_labels(f, ledger, steps)):
-                limits[f"ledger_{f}_{j}_bits.npy"] = -(-units // 8) + _HEADER_ROOM
-                limits[f"ledger_{f}_{j}_published.npy"] = 8 * k + _HEADER_ROOM
-                limits[f"ledger_{f}_{j}_values.npy"] = 8 * k * MEASURES[f] + _HEADER_ROOM
+                for kind in ("", "hidden_"):
+                    name = f"ledger_{kind}{f}_{j}"
+                    limits[f"{name}_bits.npy"] = -(-units // 8) + _HEADER_ROOM
+                    limits[f"{name}_published.npy"] = 8 * k + _HEADER_ROOM
+                    limits[f"{name}_values.npy"] = 8 * k * MEASURES[f] + _HEADER_ROOM
     return limits
 
 
@@ -152,8 +154,7 @@ def read_state(
 ) -> tuple[
     dict[str, Any], dict[str, npt.NDArray[Any]], list[npt.NDArray[Any]], dict[str, npt.NDArray[Any]]
 ]:
-    """The options, the state arrays, the grouping codes and the ledger's arrays of a saved
-    tracker.
+    """The options, state arrays, grouping codes and ledger arrays of a saved tracker.
 
     Sizes, member names, dtypes and shapes are checked here; the values are checked by
     :meth:`JourneyProgress.from_arrays <sparkus.model.JourneyProgress.from_arrays>` and the
@@ -215,8 +216,10 @@ def _meta(text: str, file: object) -> dict[str, Any]:
         meta = json.loads(text)
     except (ValueError, RecursionError):
         raise _file_error(file, "is not a saved Tracker (its meta is not JSON)") from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("version") not in (
-        VERSIONS
+    if (
+        not isinstance(meta, dict)
+        or meta.get("format") != FORMAT
+        or meta.get("version") not in (VERSIONS)
     ):
         raise _file_error(file, f"is not a saved Tracker (format {FORMAT!r}, version "
                                 f"{' or '.join(map(str, VERSIONS))})")  # fmt: skip
