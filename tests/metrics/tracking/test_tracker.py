@@ -145,7 +145,10 @@ def test_save_and_load_round_trip(tmp_path):
     buffer.seek(0)
     loaded = Tracker.load(buffer, PROGRAM, SCHEDULE)
     assert loaded == ONE_PASS
-    assert loaded.snapshot(as_of=END).to_dict() == ONE_PASS.snapshot(as_of=END, release=False).to_dict()
+    assert (
+        loaded.snapshot(as_of=END).to_dict()
+        == ONE_PASS.snapshot(as_of=END, release=False).to_dict()
+    )
     path = tmp_path / "state.npz"
     ONE_PASS.save(path)
     other = schedule_journeys(TEMPLATE, IDS, SUPPORT, [3] * N, start=START)
@@ -175,8 +178,12 @@ def test_snapshot_follows_the_contract():
     assert shown == ["People", "Sales", "Tech"]
     assert data["suppressed"][:2] == [
         {"grouping": "department", "group": "Legal", "reason": "fewer than the minimum group size"},
-        {"grouping": "department", "group": "People", "figure": "completion",
-         "reason": "complementary: protects other hidden cells"},
+        {
+            "grouping": "department",
+            "group": "People",
+            "figure": "completion",
+            "reason": "complementary: protects other hidden cells",
+        },
     ]
     entry = data["groups"]["department"][0]
     assert set(entry) == {"group", "participants", "active", "participation_rate",
@@ -354,7 +361,9 @@ def test_far_as_of_is_bounded_by_the_schedule():
     far = ONE_PASS.snapshot(as_of=dt.datetime(9999, 1, 1, tzinfo=dt.UTC), release=False)
     assert len(far.engagement.series) == SCHEDULE.n_days
     last = SCHEDULE.end_seconds.max()
-    at_end = ONE_PASS.snapshot(as_of=dt.datetime.fromtimestamp(int(last) + 86_400 * 40, dt.UTC), release=False)
+    at_end = ONE_PASS.snapshot(
+        as_of=dt.datetime.fromtimestamp(int(last) + 86_400 * 40, dt.UTC), release=False
+    )
     assert far.engagement == at_end.engagement
     assert far.funnel == at_end.funnel
     assert far.totals == at_end.totals
