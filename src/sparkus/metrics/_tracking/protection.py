@@ -425,7 +425,7 @@ def _small_groups(
     index = {int(c): i for i, c in enumerate(small_classes)}
     rows_ = np.array([index[int(c)] for c in c_of[pick]], dtype=np.int64)
     data = np.ones(len(rows_))
-    matrix_ = sparse.csr_matrix((data, (rows_, a_of[pick])), shape=(len(small), count))
+    matrix_ = sparse.csr_matrix((data, (rows_, a_of[pick])), shape=(len(small_classes), count))
     return matrix_, size[small_classes].astype(np.int64)
 
 

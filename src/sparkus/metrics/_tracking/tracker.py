@@ -102,8 +102,8 @@ class Tracker:
     >>> snap = tracker.snapshot(as_of=dt.datetime(2027, 4, 1, tzinfo=dt.UTC))
     >>> snap.totals["participants"], snap.totals["active"], round(snap.totals["nps"], 1)
     (300, 249, 30.2)
-    >>> [(s["group"], s["reason"]) for s in snap.suppressed]
-    [('Executive Office', '1 participant, fewer than 5'), ('People', 'complementary: protects Executive Office')]
+    >>> sorted({(s["group"], s["reason"]) for s in snap.suppressed})
+    [('Executive Office', 'fewer than the minimum group size'), ('Finance', 'complementary: protects other hidden cells'), ('People', 'complementary: protects other hidden cells')]
     """
 
     def __init__(
@@ -358,16 +358,20 @@ class Tracker:
         Completions, activity, due and overdue steps count up to `as_of`; the other step
         states reflect every event received (take `as_of` at or after the latest event).
 
-        Privacy: every grouped figure describes at least ``program.min_group_size`` people.
-        Per grouping, groups with fewer participants are hidden, and further groups, smallest
-        first, until the hidden ones hold at least that many people in at least two groups
-        (complementary suppression), so no hidden group can be
-        recovered by subtracting shown groups from a total. The same rule runs again for
-        each figure on the people it describes (those enrolled, with steps due, who rated, with
-        a pre and a post score). A total over fewer than the minimum is withheld, as is a
-        funnel row or a day of the series describing fewer. Groupings are published
-        independently; do not configure one grouping that refines another (department and
-        department-by-level), whose differences could reveal a cell.
+        Privacy: every published figure describes at least ``program.min_group_size`` people,
+        and is protected against an attacker who knows everything this tracker has released
+        for the program (every grouping, figure and earlier release) and everyone's group
+        memberships. Cells of fewer than the minimum are hidden; so is a cell whose
+        contributors changed by fewer than the minimum since its last release; then further
+        cells, across every grouping and figure at once, until every hidden cell, every small
+        group that published cells could isolate, and every cell an earlier release withheld
+        keeps its protection width against linear programs over everything published
+        (:func:`sparkus.privacy.verify_disclosure` is that attacker). Reasons name the rule,
+        never a count. See the Privacy page of the guide.
+
+        A release (the default) is recorded in the tracker's ledger, saved and merged with its
+        state; ``release=False`` previews the dashboard without recording it, for a viewer who
+        must not see it twice.
 
         The engagement series runs from the first journey's start to `as_of`, or to the last
         day events are accepted (the last journey's end plus follow-up) if that comes first:
@@ -385,6 +389,10 @@ class Tracker:
         roi : ROIResult or mapping, optional
             A return on investment to include (:func:`~sparkus.metrics.roi`'s result), or the
             document's ``roi`` object: roi_percent, bcr, ci, level and currency.
+        release : bool, default True
+            Record the dashboard in the release ledger (:attr:`releases` counts them), so the
+            next release is protected together with it; False for a preview that nobody else
+            sees (it is protected the same way, but not remembered).
 
         Returns
         -------
