@@ -17,8 +17,9 @@ with today's contributors, and the attacker's programs take each cell's last pub
 a constraint on the same per-person values. Earlier values of a cell that has since been
 published again are not kept: their differences were checked when they were released (every
 cell published again has changed by at least the minimum since). The cost is one bit per
-participant (or slot) per part and figure: for 1,000,000 participants, nine million slots and
-three groupings, about 6 MiB, whatever the number of releases.
+participant (or slot) per part and figure, twice (published and withheld): for 1,000,000
+participants, nine million slots and three groupings, about 14 MiB, whatever the number of
+releases.
 """
 
 from __future__ import annotations

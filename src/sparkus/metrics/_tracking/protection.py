@@ -7,8 +7,9 @@ Every figure of a snapshot (participation, completion, rating with NPS, progress
 linked table in the sense of :mod:`sparkus._privacy.linked`: its cells are the total, every
 group of every grouping, and, for completion, every step of the funnel, and for participation,
 the engagement series' point on the as_of day (the same people's activity); the cells that
-earlier releases last published are fixed cells of the same table. Units are participants, or
-slots (a participant's step) for completion, whose funnel and group cells share them. The rules:
+earlier releases last published are fixed cells of the same table, and the cells they last
+withheld are sets it checks again. Units are participants, or slots (a participant's step) for
+completion, whose funnel and group cells share them. The rules:
 
 1. *fewer than the minimum*: a cell describing 1 to ``k - 1`` people is hidden;
 2. *changed since the last release*: a cell whose contributors changed by 1 to ``k - 1``
@@ -16,11 +17,14 @@ slots (a participant's step) for completion, whose funnel and group cells share 
 3. *complementary*: then cells are hidden, across every grouping of the figure at once, until
    every hidden cell and every group of fewer than ``k`` people the published cells could
    isolate keeps its protection width against everything published, earlier releases included
-   (:func:`~sparkus._privacy.linked.protect_linked`).
+   (:func:`~sparkus._privacy.linked.protect_linked`);
+4. *withheld in an earlier release*: and so does every cell an earlier release withheld, as it
+   was then (a release must not narrow it), unless earlier releases alone already pinned it.
 
 When earlier releases' values cannot hold together with today's for unchanged per-person values
-(activity moved, ratings were added), the earlier releases constrain nothing the attacker can
-use exactly, and the figure is verified on its own; rule 2 still applies.
+(activity moved, ratings were added), the cells are protected on their own first; if what that
+hides makes the releases possible together again, the attacker reads them as one, and the
+protection runs again with the history (:func:`_rejoin`). Rule 2 applies either way.
 """
 
 from __future__ import annotations
