@@ -9,15 +9,17 @@ others, six sessions each), ``simulate_events(schedule, rng=1)``, a ``Tracker`` 
 department and by site, and its exact dashboard ``snapshot`` 120 days after the start, with
 ``min_group_size=2`` so that every department but the one-person Executive Office shows.
 
-From the tracker's public state the script rebuilds each figure's exact numerator and
-denominator (and checks them against the snapshot's rates), then releases the dashboard with
-:func:`sparkus._privacy.dp_release.release_private` as a dashboard would: twelve partitions
-(totals, department and site, each with participants, participation rate, completion rate and
-mean rating), so each partition gets ε/12 and a two-number figure ε/24 per number. Per-person
-bounds: 1 for people counted; the most required steps any schedule row has for the
-completion rate; the most slots any row has (each slot keeps one rating) for the pooled mean
-rating, as the dashboard defines it. A second rating figure, the mean over raters of each
-rater's own mean (per-person bound 1), shows what a DP-friendlier definition would cost.
+The dashboard's figures are released by the public method, ``Tracker.private_snapshot``: twelve
+partitions (totals, department and site, each with participants, participation rate,
+completion rate and mean rating), so each partition gets ε/12 and a two-number figure ε/24 per
+number. Its per-person bounds come from the program's journey template: 1 for people counted;
+the most required steps one journey can hold for the completion rate; the most slots one
+journey can hold (each slot keeps one rating) for the pooled mean rating, as the dashboard
+defines it. The exact figures it starts from (the tracker's internal ``exact_aggregates``) are
+checked against the exact snapshot's rates first. A second rating and completion figure, per
+person (the mean over raters of each rater's own mean; the mean over people of each person's
+share of steps completed; per-person bound 1), released with ``sparkus.privacy.release_private``
+on the same partitions, shows what a DP-friendlier definition would cost.
 
 Each budget (ε = 1 and ε = 0.1 per release) is released `repeats` times with OpenDP's noise
 (unseeded: OpenDP's sampler cannot be seeded; at 200 repeats a rerun's errors differ by about
@@ -43,12 +45,12 @@ from typing import Any
 import attrs
 import numpy as np
 
-from sparkus._privacy.dp import DifferentialPrivacy
-from sparkus._privacy.dp_cells import ExactCount, ExactRate, ExactSum
-from sparkus._privacy.dp_release import release_private
 from sparkus.datasets import simulate_events, synthetic_org
 from sparkus.metrics import Tracker
+from sparkus.metrics._tracking.private import contribution_bounds, exact_aggregates
+from sparkus.metrics._tracking.snapshot import seconds
 from sparkus.model import JourneyProgress, schedule_journeys
+from sparkus.privacy import DifferentialPrivacy, ExactRate, ExactSum, release_private
 
 BUDGETS = (1.0, 0.1)
 START = dt.datetime(2027, 1, 4, tzinfo=dt.UTC)
@@ -82,10 +84,13 @@ def build(n: int) -> dict[str, Any]:
 
 
 def per_person(tracker: Tracker) -> dict[str, Any]:
-    """Each participant's contribution to each figure at AS_OF, from the tracker's public state."""
+    """Each participant's own completion share and mean rating at AS_OF, from the public state.
+
+    For the per-person figures only (the dashboard's figures come from the tracker itself).
+    """
     schedule, progress = tracker.schedule, tracker.progress
     n = len(schedule)
-    at = int((AS_OF - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)).total_seconds())
+    at = seconds(AS_OF)
     row = schedule.row.astype(np.intp)
     steps = schedule.template.steps
     required = np.array([s.required for s in steps], dtype=bool)[schedule.step.astype(np.intp)]
@@ -93,88 +98,46 @@ def per_person(tracker: Tracker) -> dict[str, Any]:
     due_by = due <= np.datetime64(AS_OF.replace(tzinfo=None), "s")
     done_by = progress.first_done <= at
     rated = (progress.rating_time != JourneyProgress.UNSET) & (progress.rating_time <= at)
-    slots = np.bincount(row, minlength=n)
     rating_n = np.bincount(row, rated, minlength=n)
     rating_sum = np.bincount(row, np.where(rated, progress.rating, 0.0), minlength=n)
+    due_n = np.bincount(row, required & due_by, minlength=n)
+    done_n = np.bincount(row, required & due_by & done_by, minlength=n)
     return {
-        "due": np.bincount(row, required & due_by, minlength=n).astype(np.int64),
-        "done": np.bincount(row, required & due_by & done_by, minlength=n).astype(np.int64),
-        "rating_n": rating_n.astype(np.int64),
-        "rating_sum": rating_sum,
+        "has_due": due_n > 0,
+        "share": np.divide(done_n, due_n, out=np.zeros(n), where=due_n > 0),
+        "rated": rating_n > 0,
         "rater_mean": np.divide(rating_sum, rating_n, out=np.zeros(n), where=rating_n > 0),
-        # data-independent bounds, from the schedule alone
-        "steps_bound": int(np.bincount(row, required, minlength=n).max()),
-        "slots_bound": int(slots.max()),
     }
 
 
-def exact_aggregates(
-    data: dict[str, Any], person: dict[str, Any], *, per_person_means: bool = False
+def per_person_aggregates(
+    tracker: Tracker, dashboard: dict[str, dict[Any, Any]], person: dict[str, Any]
 ) -> dict[str, dict[Any, Any]]:
-    """The twelve partitions a DP dashboard releases: totals, department and site x 4 figures.
-
-    With `per_person_means`, completion and rating are means over people of each person's own
-    share of steps completed and own mean rating (per-person bound 1), not pooled over steps
-    and ratings as the dashboard defines them.
-    """
-    snapshot = data["snapshot"]
-    tracker: Tracker = data["tracker"]
-    cells: dict[str, dict[Any, Any]] = {}
-    groupings = {"totals": (["all"], np.zeros(len(tracker.schedule), dtype=np.intp))}
-    groupings.update(tracker.groups)
-    has_due = person["due"] > 0
-    share = np.divide(person["done"], person["due"], out=np.zeros(len(has_due)), where=has_due)
+    """The dashboard's partitions with completion and rating defined per person (bound 1)."""
+    cells = dict(dashboard)
+    n = len(tracker.schedule)
+    groupings = {"total": (["all"], np.zeros(n, dtype=np.intp)), **tracker.groups}
     for grouping, (names, codes) in groupings.items():
         k = len(names)
 
         def total(values: Any, codes: Any = codes, k: int = k) -> Any:
             return np.bincount(codes, values, minlength=k)
 
-        count = np.bincount(codes, minlength=k)
-        active = _active(snapshot, grouping, names)
-        cells[f"{grouping}/participants"] = {g: ExactCount(int(count[i]))
-                                             for i, g in enumerate(names)}  # fmt: skip
-        cells[f"{grouping}/participation"] = {
-            g: ExactRate(int(active[i]), int(count[i])) for i, g in enumerate(names)
-        }
-        if per_person_means:
-            people_due, shares = total(has_due).astype(np.int64), total(share)
-            raters, rater_sum = total(person["rating_n"] > 0).astype(np.int64), total(
-                person["rater_mean"])  # fmt: skip
-            cells[f"{grouping}/completion"] = {
-                g: ExactSum(float(shares[i]), int(people_due[i]), 0.0, 1.0)
-                for i, g in enumerate(names)
-            }
-            cells[f"{grouping}/rating"] = {
-                g: ExactSum(float(rater_sum[i]), int(raters[i]), 0.0, 10.0)
-                for i, g in enumerate(names)
-            }
-            continue
-        due, done = total(person["due"]).astype(np.int64), total(person["done"]).astype(np.int64)
-        rating_n, rating_sum = total(person["rating_n"]).astype(np.int64), total(
-            person["rating_sum"])  # fmt: skip
+        people_due, shares = total(person["has_due"]).astype(np.int64), total(person["share"])
+        raters, rater_sum = total(person["rated"]).astype(np.int64), total(person["rater_mean"])
         cells[f"{grouping}/completion"] = {
-            g: ExactRate(int(done[i]), int(due[i]), per_person=person["steps_bound"])
+            g: ExactSum(float(min(shares[i], people_due[i])), int(people_due[i]), 0.0, 1.0)
             for i, g in enumerate(names)
         }
         cells[f"{grouping}/rating"] = {
-            g: ExactSum(float(rating_sum[i]), int(rating_n[i]), 0.0, 10.0,
-                        per_person=person["slots_bound"])
+            g: ExactSum(float(min(rater_sum[i], 10.0 * raters[i])), int(raters[i]), 0.0, 10.0)
             for i, g in enumerate(names)
-        }  # fmt: skip
+        }
     return cells
 
 
-def _active(snapshot: Any, grouping: str, names: list[str]) -> list[int]:
-    """People active per group, as the exact snapshot shows them (the one-person group: 0)."""
-    if grouping == "totals":
-        return [int(snapshot.totals["active"])]
-    shown = {row["group"]: row["active"] for row in snapshot.groups[grouping]}
-    return [int(shown.get(g) or 0) for g in names]
-
-
 def check_against_snapshot(data: dict[str, Any], cells: dict[str, dict[Any, Any]]) -> int:
-    """The rebuilt exact figures equal the snapshot's department rows; returns rows checked."""
+    """The tracker's exact figures equal the snapshot's department rows; returns rows checked."""
     checked = 0
     for row in data["snapshot"].groups["department"]:
         g = row["group"]
@@ -202,35 +165,47 @@ COLUMNS = {  # column: (configuration, partition figure, unit scale, title)
 }
 
 
-def errors(cells: dict[str, dict[Any, Any]], epsilon: float, repeats: int,
-           departments: list[str]) -> tuple[dict[str, dict[str, float]], float, float]:  # fmt: skip
+def errors(data: dict[str, Any], cells: dict[str, dict[Any, Any]] | None, epsilon: float,
+           repeats: int, departments: list[str]
+           ) -> tuple[dict[str, dict[str, float]], float, float]:  # fmt: skip
     """Mean absolute error per department and figure over `repeats` releases.
 
-    Also the time of one release (after a first, untimed one that loads OpenDP) and the ε
-    each partition got.
+    `cells` None releases the dashboard through ``Tracker.private_snapshot`` (the exact figures
+    from the tracker's ``exact_aggregates``); otherwise `cells` through ``release_private``.
+    Also the time of one release (after a first, untimed one that loads OpenDP) and the ε each
+    partition got.
     """
+    tracker: Tracker = data["tracker"]
     options = DifferentialPrivacy(epsilon, epsilon * (repeats + 1))
+
+    def release(ledger: Any) -> Any:
+        if cells is None:
+            return tracker.private_snapshot(options, as_of=AS_OF, ledger=ledger)
+        return release_private(cells, options, ledger=ledger)
+
+    exact_cells = data["exact"] if cells is None else cells
     figures = ("participation", "completion", "rating")
-    exact = {f: {g: _value(cells[f"department/{f}"][g]) for g in departments} for f in figures}
+    exact = {f: {g: _value(exact_cells[f"department/{f}"][g]) for g in departments}
+             for f in figures}  # fmt: skip
     sums = {f: dict.fromkeys(departments, 0.0) for f in figures}
     defined = {f: dict.fromkeys(departments, 0) for f in figures}
-    ledger = release_private(cells, options).ledger  # warm-up: imports OpenDP
-    seconds = 0.0
+    ledger = release(None).ledger  # warm-up: imports OpenDP
+    seconds_ = 0.0
     share = 0.0
     for _ in range(repeats):
         started = time.perf_counter()
-        release = release_private(cells, options, ledger=ledger)
-        seconds += time.perf_counter() - started
-        ledger = release.ledger
-        share = release.epsilon_by_partition["department/participation"]
+        result = release(ledger)
+        seconds_ += time.perf_counter() - started
+        ledger = result.ledger
+        share = result.epsilon_by_partition["department/participation"]
         for f in figures:
             for g in departments:
-                value = release.value(f"department/{f}", g)
+                value = result.value(f"department/{f}", g)
                 if value is not None:
                     sums[f][g] += abs(value - exact[f][g])
                     defined[f][g] += 1
     table = {f: {g: sums[f][g] / max(defined[f][g], 1) for g in departments} for f in figures}
-    return table, seconds / repeats, share
+    return table, seconds_ / repeats, share
 
 
 def _value(aggregate: Any) -> float:
@@ -255,7 +230,7 @@ def draw(figure: Path, sizes: dict[str, int], results: dict[float, Any]) -> None
         ax.set_xscale("log")
         ax.xaxis.set_major_formatter(mpl.ticker.ScalarFormatter())
         ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())
-        ax.set_xticks([400, 600, 800, 1200])
+        ax.set_xticks([300, 400, 600, 800, 1200])
         ax.set_ylim(bottom=0)
         ax.set_xlabel("department size (participants)")
         ax.set_title(title, fontsize=10)
@@ -285,25 +260,29 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()
     print(f"bench_dp: {n:,} participants, {repeats} releases per budget", file=sys.stderr)
     data = build(n)
-    person = per_person(data["tracker"])
-    configurations = {
-        "dashboard": exact_aggregates(data, person),
-        "per_person": exact_aggregates(data, person, per_person_means=True),
+    tracker: Tracker = data["tracker"]
+    data["exact"] = exact_aggregates(tracker, seconds(AS_OF))
+    person = per_person(tracker)
+    required_bound, slots_bound = contribution_bounds(tracker.schedule.template)
+    configurations: dict[str, dict[str, dict[Any, Any]] | None] = {
+        "dashboard": None,  # Tracker.private_snapshot
+        "per_person": per_person_aggregates(tracker, data["exact"], person),
     }
-    checked = 0 if args.no_check else check_against_snapshot(data, configurations["dashboard"])
+    checked = 0 if args.no_check else check_against_snapshot(data, data["exact"])
     departments = [row["group"] for row in data["snapshot"].groups["department"]]
-    cells = configurations["dashboard"]
+    cells = data["exact"]
     sizes = {g: cells["department/participants"][g].count for g in departments}
     results: dict[float, Any] = {}
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no seeded release here: every noise is OpenDP's
         for epsilon in BUDGETS:
-            measured = {c: errors(configurations[c], epsilon, repeats, departments)
+            measured = {c: errors(data, configurations[c], epsilon, repeats, departments)
                         for c in configurations}  # fmt: skip
             table = {column: {g: unit * measured[c][0][f][g] for g in departments}
                      for column, (c, f, unit, _) in COLUMNS.items()}  # fmt: skip
             results[epsilon] = {"errors": table,
                                 "seconds_per_release": measured["dashboard"][1],
+                                "seconds_per_engine_release": measured["per_person"][1],
                                 "epsilon_per_partition": measured["dashboard"][2]}  # fmt: skip
     header = f"{'department':<18}{'size':>6}" + "".join(f"{c:>15}" for c in COLUMNS)
     for epsilon in BUDGETS:
@@ -318,9 +297,11 @@ def main(argv: list[str] | None = None) -> int:
         medians = "".join(f"{np.median(list(result['errors'][c].values())):>15.2f}"
                           for c in COLUMNS)  # fmt: skip
         print(f"{'median':<24}{medians}")
-        print(f"one release: {1000 * result['seconds_per_release']:.1f} ms "
+        print(f"one Tracker.private_snapshot: {1000 * result['seconds_per_release']:.1f} ms, "
+              f"one release_private of ready cells: "
+              f"{1000 * result['seconds_per_engine_release']:.1f} ms "
               f"(the exact snapshot: {1000 * data['snapshot_seconds']:.1f} ms)")  # fmt: skip
-    print(f"\nbounds: {person['steps_bound']} required steps and {person['slots_bound']} rated "
+    print(f"\nbounds: {required_bound} required steps and {slots_bound} rated "
           f"slots per person; exact figures checked against {checked} snapshot rows; "
           f"load average {load_before[0]:.2f} before, {os.getloadavg()[0]:.2f} after "
           f"({os.cpu_count()} CPUs, Python {platform.python_version()})")  # fmt: skip
@@ -329,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"figure: {args.figure}", file=sys.stderr)
     if args.json is not None:
         record = {"participants": n, "repeats": repeats, "sizes": sizes,
-                  "bounds": {"steps": person["steps_bound"], "slots": person["slots_bound"]},
+                  "bounds": {"steps": required_bound, "slots": slots_bound},
                   "results": {str(e): r for e, r in results.items()},
                   "load_average": [load_before[0], os.getloadavg()[0]]}  # fmt: skip
         args.json.write_text(json.dumps(record, indent=2), encoding="utf-8")

@@ -58,7 +58,7 @@ napoleon_use_rtype = False
 napoleon_use_ivar = False
 _PUBLIC = [
     importlib.import_module(f"sparkus.{name}")
-    for name in ("model", "datasets", "triage", "matching", "metrics")
+    for name in ("model", "datasets", "triage", "matching", "metrics", "privacy")
     if importlib.util.find_spec(f"sparkus.{name}") is not None
 ] + [sparkus]
 

@@ -7,6 +7,7 @@ The subpackages are imported on first use, so ``import sparkus`` stays light:
 - :mod:`sparkus.triage`: readiness levels, explanations, dosage and a fairness audit.
 - :mod:`sparkus.matching`: support planning, scoring, assignment, stable matching and groups.
 - :mod:`sparkus.metrics`: impact estimators, study design, ROI, and the live tracker.
+- :mod:`sparkus.privacy`: the disclosure verifier and the differentially private release mode.
 - :mod:`sparkus.testing`: hypothesis strategies and the conformance check for matcher plugins.
 """
 
@@ -26,7 +27,7 @@ from sparkus._errors import (
 )
 
 if TYPE_CHECKING:
-    from sparkus import datasets, matching, metrics, model, testing, triage
+    from sparkus import datasets, matching, metrics, model, privacy, testing, triage
 
 __all__ = [
     "EstimationError",
@@ -41,11 +42,14 @@ __all__ = [
     "matching",
     "metrics",
     "model",
+    "privacy",
     "testing",
     "triage",
 ]
 
-_SUBPACKAGES = frozenset({"datasets", "matching", "metrics", "model", "testing", "triage"})
+_SUBPACKAGES = frozenset(
+    {"datasets", "matching", "metrics", "model", "privacy", "testing", "triage"}
+)
 
 
 def __getattr__(name: str) -> Any:

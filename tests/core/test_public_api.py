@@ -13,7 +13,7 @@ import pytest
 PUBLIC = {
     "sparkus": """
         EstimationError InfeasibleError NotFittedError Problem SchemaError SparkusError
-        SparkusWarning __version__ datasets matching metrics model testing triage
+        SparkusWarning __version__ datasets matching metrics model privacy testing triage
     """,
     "sparkus.model": """
         SCHEMA_VERSION Assessment AssessmentSource Column ColumnKind CostModel Event
@@ -54,6 +54,11 @@ PUBLIC = {
         paired_ttest plot_engagement plot_funnel plot_progress power random_effects
         render_html robustness_value roi sample_size subgroup_effects welch_ttest
         write_html
+    """,
+    "sparkus.privacy": """
+        Cell CellRange DifferentialPrivacy DisclosureCheck ExactCount ExactRate ExactSum
+        Figure NoisyCount NoisyRate NoisySum PrivacyLedger PrivateRelease release_private
+        verify_disclosure
     """,
     "sparkus.testing": """
         AssignmentInstance MatcherCheckError assignment_instances check_matcher

@@ -27,6 +27,7 @@ PACKAGES = (
     "sparkus.triage",
     "sparkus.matching",
     "sparkus.metrics",
+    "sparkus.privacy",
     "sparkus.testing",
     "sparkus.cli",
 )

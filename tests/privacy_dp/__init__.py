@@ -1,1 +1,1 @@
-"""Tests of the differentially private release mode (sparkus._privacy.dp*)."""
+"""Tests of the differentially private release mode (sparkus.privacy, Tracker.private_snapshot)."""

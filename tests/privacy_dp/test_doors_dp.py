@@ -9,9 +9,14 @@ import numpy as np
 import pytest
 
 from sparkus import SchemaError
-from sparkus._privacy.dp import DifferentialPrivacy, PrivacyLedger
-from sparkus._privacy.dp_cells import ExactCount, ExactRate, ExactSum
-from sparkus._privacy.dp_release import release_private
+from sparkus.privacy import (
+    DifferentialPrivacy,
+    ExactCount,
+    ExactRate,
+    ExactSum,
+    PrivacyLedger,
+    release_private,
+)
 
 OPTIONS = DifferentialPrivacy(1.0, 10.0)
 CELLS = {"department/participation": {"Sales": ExactRate(3, 4)}}

@@ -11,9 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sparkus import InfeasibleError
-from sparkus._privacy.dp import DifferentialPrivacy, PrivacyLedger
-from sparkus._privacy.dp_cells import ExactCount
-from sparkus._privacy.dp_release import release_private
+from sparkus.privacy import DifferentialPrivacy, ExactCount, PrivacyLedger, release_private
 
 CELLS = {"totals/participants": {"all": ExactCount(120)}}
 

@@ -21,16 +21,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sparkus import SparkusWarning
-from sparkus._privacy.dp import DifferentialPrivacy
-from sparkus._privacy.dp_cells import (
+from sparkus.privacy import (
+    DifferentialPrivacy,
     ExactCount,
     ExactRate,
     ExactSum,
     NoisyCount,
     NoisyRate,
     NoisySum,
+    PrivateRelease,
+    release_private,
 )
-from sparkus._privacy.dp_release import PrivateRelease, release_private
 
 STEPS = 4  # required steps a person can have due
 RATINGS = 3  # sessions a person can rate
@@ -343,9 +344,8 @@ def test_the_engine_imports_and_keeps_its_ledger_without_opendp() -> None:
     """In a fresh interpreter without opendp: the modules import, options and ledgers work."""
     code = (
         "import sys; sys.modules['opendp'] = None\n"
-        "from sparkus._privacy.dp import DifferentialPrivacy, PrivacyLedger\n"
-        "from sparkus._privacy.dp_cells import ExactCount\n"
-        "from sparkus._privacy.dp_release import release_private\n"
+        "from sparkus.privacy import DifferentialPrivacy, ExactCount, PrivacyLedger\n"
+        "from sparkus.privacy import release_private\n"
         "options = DifferentialPrivacy(1.0, 2.0)\n"
         "ledger = PrivacyLedger(2.0).charge(1.0, 'a')\n"
         "try:\n"

@@ -374,10 +374,13 @@ def _render_tracking(t: Report) -> list[str]:
             "  funnel: " + ", ".join(f"{f['step']} {f['completed'] / f['due']:.0%}" for f in core)
         )
     if t["suppressed"]:
-        hidden = ", ".join(f"{s['grouping']} {s['group']}" for s in t["suppressed"][:6])
-        more = len(t["suppressed"]) - 6
+        cells = [
+            f"{s['grouping']} {s['group']}" + (f" ({s['figure']})" if s.get("figure") else "")
+            for s in t["suppressed"]
+        ]
+        more = len(cells) - 6
         out.append(
-            f"  suppressed (small groups and complements): {hidden}"
+            f"  suppressed (small groups and linked cells): {', '.join(cells[:6])}"
             + (f" and {more} more" if more > 0 else "")
         )
     if t["html"]:

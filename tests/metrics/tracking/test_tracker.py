@@ -90,7 +90,7 @@ def test_order_does_not_matter(seed):
 def test_same_batch_twice_changes_nothing():
     """Applying a batch again leaves the state and the snapshot as they were."""
     tracker = _fed(np.arange(len(EVENTS)))
-    before = tracker.snapshot(as_of=END).to_dict()
+    before = tracker.snapshot(as_of=END, release=False).to_dict()
     tracker.update(EVENTS)
     assert tracker == ONE_PASS
     assert tracker.snapshot(as_of=END).to_dict() == before
@@ -145,7 +145,10 @@ def test_save_and_load_round_trip(tmp_path):
     buffer.seek(0)
     loaded = Tracker.load(buffer, PROGRAM, SCHEDULE)
     assert loaded == ONE_PASS
-    assert loaded.snapshot(as_of=END).to_dict() == ONE_PASS.snapshot(as_of=END).to_dict()
+    assert (
+        loaded.snapshot(as_of=END).to_dict()
+        == ONE_PASS.snapshot(as_of=END, release=False).to_dict()
+    )
     path = tmp_path / "state.npz"
     ONE_PASS.save(path)
     other = schedule_journeys(TEMPLATE, IDS, SUPPORT, [3] * N, start=START)
@@ -161,7 +164,7 @@ def test_merge_refuses_other_configuration():
 
 def test_snapshot_follows_the_contract():
     """The snapshot has the contract's keys, is strict JSON, and hides the small department."""
-    snap = ONE_PASS.snapshot(as_of=END)
+    snap = ONE_PASS.snapshot(as_of=END, release=False)
     assert isinstance(snap, Dashboard)
     data = snap.to_json_dict()
     json.dumps(data, allow_nan=False)
@@ -172,10 +175,15 @@ def test_snapshot_follows_the_contract():
                                    "completion_rate", "overdue_steps", "mean_rating", "nps"}  # fmt: skip
     assert data["as_of"] == "2027-05-04T00:00:00+00:00"
     shown = [g["group"] for g in data["groups"]["department"]]
-    assert shown == ["Sales", "Tech"]
+    assert shown == ["People", "Sales", "Tech"]
     assert data["suppressed"][:2] == [
-        {"grouping": "department", "group": "Legal", "reason": "3 participants, fewer than 5"},
-        {"grouping": "department", "group": "People", "reason": "complementary: protects Legal"},
+        {"grouping": "department", "group": "Legal", "reason": "fewer than the minimum group size"},
+        {
+            "grouping": "department",
+            "group": "People",
+            "figure": "completion",
+            "reason": "complementary: protects other hidden cells",
+        },
     ]
     entry = data["groups"]["department"][0]
     assert set(entry) == {"group", "participants", "active", "participation_rate",
@@ -219,26 +227,26 @@ def _world(swap: bool, other: str = "p03") -> dict[str, object]:
 
 @pytest.mark.parametrize("as_of_days", [30, 120])
 def test_no_published_figure_recovers_a_small_group(as_of_days):
-    """Two worlds that differ only inside the small group give identical snapshots.
+    """In either world, the exact verifier bounds every hidden cell no narrower than its width.
 
     In one world Legal's first person is the more engaged, in the other it is People's first
-    person; Legal's own figures differ (activity, completion, ratings), yet every published
-    figure, totals and complements included, is the same, so no arithmetic on the snapshot
-    can tell Legal's value.
+    person. Legal (three people) is never shown, and an attacker who writes every published
+    figure of the snapshot as a linear constraint (the verifier) cannot narrow Legal, or any
+    cell hidden to protect it, below the protection width.
     """
+    from sparkus.privacy import verify_disclosure
+    from tests.privacy.world import published
+
     as_of = START + dt.timedelta(days=as_of_days)
-    snaps = []
     for swap in (False, True):
         tracker = _tracker()
         assert tracker.update(_world(swap)).ok
-        snaps.append(tracker.snapshot(as_of=as_of).to_dict())
-    assert snaps[0] == snaps[1]
-    published = json.dumps(snaps[0])
-    assert '"group": "Legal"' in published  # only in `suppressed`
-    assert all(g["group"] != "Legal" for g in snaps[0]["groups"]["department"])
-    # Legal's true mean vision rating differs between the worlds: 10 against 2.
-    # A figure over fewer than five people is never shown, in total or in a group.
-    assert snaps[0]["totals"]["participants"] == N
+        snap = tracker.snapshot(as_of=as_of)
+        assert all(g["group"] != "Legal" for g in snap.to_dict()["groups"]["department"])
+        assert snap.totals["participants"] == N
+        check = verify_disclosure(list(published(tracker, snap).values()))
+        assert check.protected, check.summary()
+        assert any(c.cell == "department=Legal" for c in check.cells)
 
 
 def test_differencing_test_can_fail():
@@ -350,14 +358,16 @@ def test_update_takes_pandas_and_polars_frames():
 
 def test_far_as_of_is_bounded_by_the_schedule():
     """A mistyped year gives the dashboard at the schedule's end, not millions of points."""
-    far = ONE_PASS.snapshot(as_of=dt.datetime(9999, 1, 1, tzinfo=dt.UTC))
+    far = ONE_PASS.snapshot(as_of=dt.datetime(9999, 1, 1, tzinfo=dt.UTC), release=False)
     assert len(far.engagement.series) == SCHEDULE.n_days
     last = SCHEDULE.end_seconds.max()
-    at_end = ONE_PASS.snapshot(as_of=dt.datetime.fromtimestamp(int(last) + 86_400 * 40, dt.UTC))
+    at_end = ONE_PASS.snapshot(
+        as_of=dt.datetime.fromtimestamp(int(last) + 86_400 * 40, dt.UTC), release=False
+    )
     assert far.engagement == at_end.engagement
     assert far.funnel == at_end.funnel
     assert far.totals == at_end.totals
-    near = ONE_PASS.snapshot(as_of=END)
+    near = ONE_PASS.snapshot(as_of=END, release=False)
     assert near.engagement.series == far.engagement.series[: len(near.engagement.series)]
 
 
@@ -373,7 +383,7 @@ def test_far_as_of_is_bounded_by_the_schedule():
 def test_as_of_outside_the_calendar_or_not_aware_is_refused(as_of):
     """An as_of past year 9999 in UTC, naive, text or a date is refused naming as_of."""
     with pytest.raises(SchemaError, match="as_of"):
-        ONE_PASS.snapshot(as_of=as_of)
+        ONE_PASS.snapshot(as_of=as_of, release=False)
 
 
 def test_empty_schedule_tracks_and_snapshots():

@@ -250,8 +250,8 @@ def _groups_html(snap: Dashboard, ids: Ids) -> str:
     head = (
         _open("groups", "Progress by group")
         + f"<p>Groups of fewer than {snap.min_group_size} people are suppressed, and so are enough "
-        "other groups that no suppressed figure can be recovered by subtraction from the "
-        "totals.</p>"
+        "other cells that no suppressed figure can be narrowed down from everything published, "
+        "across every grouping and every earlier snapshot.</p>"
     )
     if not snap.groups:
         return head + '<p class="note">This snapshot has no groupings.</p></section>'

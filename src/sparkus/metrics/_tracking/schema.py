@@ -539,7 +539,8 @@ class Dashboard(Result):
         if self.suppressed:
             hidden = tuple((s.grouping, s.group, s.figure or "all", s.reason)
                            for s in self.suppressed)  # fmt: skip
-            note = f"groups of fewer than {self.min_group_size} are hidden, with complements"
+            note = (f"groups of fewer than {self.min_group_size} are hidden, with the linked cells "
+                    "that would give them away")  # fmt: skip
             tables.append(
                 Table("Suppressed", ("grouping", "group", "figure", "reason"), hidden, note)
             )

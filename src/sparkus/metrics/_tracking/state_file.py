@@ -4,8 +4,10 @@
 is allocated and every value checked before it is trusted.
 
 A state file is a zip archive of ``.npy`` members: ``meta`` (the options as JSON text),
-``state_<name>`` for each array of :class:`~sparkus.model.JourneyProgress` and ``group_<i>``
-for each grouping's codes. Reading one never unpickles (numpy's ``allow_pickle=False``) and
+``state_<name>`` for each array of :class:`~sparkus.model.JourneyProgress`, ``group_<i>``
+for each grouping's codes and, once the tracker has released a snapshot, ``ledger_<figure>_<j>_
+{bits,published,values}`` and ``ledger_hidden_<figure>_<j>_{bits,published,values}`` for each part of its release ledger (version 2; version 1 files,
+written before the ledger, read as a tracker that has released nothing). Reading one never unpickles (numpy's ``allow_pickle=False``) and
 never trusts a declared size: the archive's directory must list exactly those members, each
 member's declared size must fit what the schedule implies (a few bytes per slot or per
 participant), a member is read only up to that size (a member that inflates past what it
@@ -28,12 +30,15 @@ import numpy.typing as npt
 
 from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
+from sparkus.metrics._tracking.ledger import FIGURES, MEASURES, part_labels
 from sparkus.model import JourneySchedule
 
 __all__ = ["FORMAT", "VERSION", "check_file_arg", "file_name", "read_state", "write_state"]
 
 FORMAT: Final = "sparkus.tracker"
-VERSION: Final = 1
+VERSION: Final = 2
+VERSIONS: Final = (1, 2)
+"""The versions this sparkus reads (1: no release ledger)."""
 _HEADER_ROOM: Final = 4_096
 """Bytes allowed for a ``.npy`` member's magic and header."""
 _META_BASE: Final = 1 << 20
@@ -78,14 +83,29 @@ def write_state(
         raise _file_error(file, f"cannot be written ({error.strerror or error})") from None
 
 
-def _limits(schedule: JourneySchedule, n_groups: int) -> dict[str, int]:
-    """The most bytes each member may declare (data plus header)."""
+def _limits(
+    schedule: JourneySchedule, n_groups: int, ledger: list[int] | None = None
+) -> dict[str, int]:
+    """The most bytes each member may declare (data plus header).
+
+    `ledger` is each grouping's number of groups when the file holds a release ledger.
+    """
     m, n = schedule.n_slots, len(schedule)
     words = max(1, -(-schedule.n_days // 64))
     limits = {f"state_{a}.npy": 8 * m + _HEADER_ROOM for a in _ARRAYS}
     limits["state_active.npy"] = 8 * n * words + _HEADER_ROOM
     limits["meta.npy"] = _META_BASE + _META_PER_PARTICIPANT * n
     limits.update({f"group_{i}.npy": 8 * n + _HEADER_ROOM for i in range(n_groups)})
+    if ledger is not None:
+        steps = len(schedule.template.steps)
+        for f in FIGURES:
+            units = m if f == "completion" else n
+            for j, k in enumerate(part_labels(f, ledger, steps)):
+                for kind in ("", "hidden_"):
+                    name = f"ledger_{kind}{f}_{j}"
+                    limits[f"{name}_bits.npy"] = -(-units // 8) + _HEADER_ROOM
+                    limits[f"{name}_published.npy"] = 8 * k + _HEADER_ROOM
+                    limits[f"{name}_values.npy"] = 8 * k * MEASURES[f] + _HEADER_ROOM
     return limits
 
 
@@ -131,8 +151,10 @@ def _read_member(
 
 def read_state(
     file: FileArg, schedule: JourneySchedule
-) -> tuple[dict[str, Any], dict[str, npt.NDArray[Any]], list[npt.NDArray[Any]]]:
-    """The options, the state arrays and the grouping codes of a saved tracker.
+) -> tuple[
+    dict[str, Any], dict[str, npt.NDArray[Any]], list[npt.NDArray[Any]], dict[str, npt.NDArray[Any]]
+]:
+    """The options, state arrays, grouping codes and ledger arrays of a saved tracker.
 
     Sizes, member names, dtypes and shapes are checked here; the values are checked by
     :meth:`JourneyProgress.from_arrays <sparkus.model.JourneyProgress.from_arrays>` and the
@@ -162,7 +184,9 @@ def read_state(
             raise _file_error(file, "is not a saved Tracker (its meta is not text)")
         meta = _meta(str(meta_array), file)
         n_groups = len(meta["grouping_names"])
-        limits = _limits(schedule, n_groups)
+        stored = meta["ledger"].get("stored") is True
+        sizes = [len(meta["groups"][name]) for name in meta["grouping_names"]]
+        limits = _limits(schedule, n_groups, sizes if stored else None)
         extra = sorted(set(infos) - set(limits))
         missing = sorted(set(limits) - set(infos))
         if extra or missing:
@@ -175,13 +199,15 @@ def read_state(
                   for a in _ARRAYS}  # fmt: skip
         groups = [_read_member(archive, infos[f"group_{i}.npy"], limits[f"group_{i}.npy"], file)
                   for i in range(n_groups)]  # fmt: skip
-    return meta, arrays, groups
+        ledger = {name[:-4]: _read_member(archive, infos[name], limit, file)
+                  for name, limit in limits.items() if name.startswith("ledger_")}  # fmt: skip
+    return meta, arrays, groups, ledger
 
 
 _META_KEYS: Final = {
     "format": str, "version": int, "program": str, "min_group_size": int, "schedule": str,
     "window_days": int, "pre_step": str, "post_step": str, "level": float, "groups": dict,
-    "grouping_names": list,
+    "grouping_names": list, "ledger": dict,
 }  # fmt: skip
 
 
@@ -190,8 +216,15 @@ def _meta(text: str, file: object) -> dict[str, Any]:
         meta = json.loads(text)
     except (ValueError, RecursionError):
         raise _file_error(file, "is not a saved Tracker (its meta is not JSON)") from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("version") != VERSION:
-        raise _file_error(file, f"is not a saved Tracker (format {FORMAT!r}, version {VERSION})")
+    if (
+        not isinstance(meta, dict)
+        or meta.get("format") != FORMAT
+        or meta.get("version") not in (VERSIONS)
+    ):
+        raise _file_error(file, f"is not a saved Tracker (format {FORMAT!r}, version "
+                                f"{' or '.join(map(str, VERSIONS))})")  # fmt: skip
+    if meta["version"] == 1:
+        meta = {**meta, "ledger": {"releases": 0, "last": -1, "withheld": [], "stored": False}}
     problems = []
     for key, kind in _META_KEYS.items():
         value = meta.get(key)

@@ -22,8 +22,13 @@ import numpy.typing as npt
 from sparkus._checks import as_array, check_number, describe, rows_text
 from sparkus._errors import Problem, SchemaError
 from sparkus._privacy import distinct_groups
+from sparkus._privacy.dp import DifferentialPrivacy, PrivacyLedger
+from sparkus._privacy.dp_release import PrivateRelease
 from sparkus.metrics._estimate import Estimate
 from sparkus.metrics._roi import ROIResult
+from sparkus.metrics._tracking.ledger import FIGURES, Ledger, ledger_problems, part_labels
+from sparkus.metrics._tracking.private import private_problems, release_snapshot
+from sparkus.metrics._tracking.protection import record_release, unit_labels
 from sparkus.metrics._tracking.reader import as_impact, as_roi
 from sparkus.metrics._tracking.schema import Dashboard, Impact, Roi
 from sparkus.metrics._tracking.snapshot import EPOCH, SECONDS_PER_DAY, dashboard_at, seconds
@@ -97,8 +102,8 @@ class Tracker:
     >>> snap = tracker.snapshot(as_of=dt.datetime(2027, 4, 1, tzinfo=dt.UTC))
     >>> snap.totals["participants"], snap.totals["active"], round(snap.totals["nps"], 1)
     (300, 249, 30.2)
-    >>> [(s["group"], s["reason"]) for s in snap.suppressed]
-    [('Executive Office', '1 participant, fewer than 5'), ('People', 'complementary: protects Executive Office')]
+    >>> sorted({(s["group"], s["reason"]) for s in snap.suppressed})
+    [('Executive Office', 'fewer than the minimum group size'), ('Finance', 'complementary: protects other hidden cells'), ('People', 'complementary: protects other hidden cells')]
     """
 
     def __init__(
@@ -129,6 +134,7 @@ class Tracker:
         self.level = float(level)
         self.groups: dict[str, tuple[list[str], npt.NDArray[np.intp]]] = {}
         self.progress = JourneyProgress(schedule)
+        self.ledger = Ledger()
 
     def __repr__(self) -> str:
         return (
@@ -189,7 +195,24 @@ class Tracker:
             raise SchemaError([Problem(("other",), msg)])
         out = self._empty_like()
         out.progress = self.progress.merge(given.progress)
+        out.ledger = self.ledger.merge(given.ledger, self._units(),
+                                       lambda f, j: unit_labels(self, f, j))  # fmt: skip
         return out
+
+    def _units(self) -> dict[str, int]:
+        """Units of each figure in the release ledger: participants, or slots (completion)."""
+        return {f: self.schedule.n_slots if f == "completion" else len(self.schedule)
+                for f in FIGURES}  # fmt: skip
+
+    def _labels(self) -> dict[str, list[int]]:
+        sizes = [len(names) for names, _ in self.groups.values()]
+        steps = len(self.schedule.template.steps)
+        return {f: part_labels(f, sizes, steps) for f in FIGURES}
+
+    @property
+    def releases(self) -> int:
+        """How many snapshots this tracker has released (see :meth:`snapshot`)."""
+        return self.ledger.releases
 
     def _empty_like(self) -> Tracker:
         out = Tracker.__new__(Tracker)
@@ -201,7 +224,8 @@ class Tracker:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Tracker):
             return NotImplemented
-        return self._same_config(other) and self.progress == other.progress
+        return (self._same_config(other) and self.progress == other.progress
+                and self.ledger == other.ledger)  # fmt: skip
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -218,8 +242,9 @@ class Tracker:
         """
         arrays = {f"state_{k}": v for k, v in self.progress.arrays().items()}
         arrays.update({f"group_{i}": v[1] for i, v in enumerate(self.groups.values())})
+        arrays.update(self.ledger.arrays())
         meta = {"format": FORMAT, "version": VERSION, **self._config(),
-                "grouping_names": list(self.groups)}  # fmt: skip
+                "grouping_names": list(self.groups), "ledger": self.ledger.meta()}  # fmt: skip
         write_state(file, meta, arrays)
 
     @classmethod
@@ -242,7 +267,7 @@ class Tracker:
             saved for another program or schedule.
         """
         _program_schedule_iv(program, schedule, [])
-        meta, arrays, codes = read_state(file, schedule)
+        meta, arrays, codes, ledger_arrays = read_state(file, schedule)
         where = file_name(file)
         options = (meta["window_days"], meta["pre_step"], meta["post_step"], meta["level"])
         try:
@@ -272,6 +297,11 @@ class Tracker:
                 out.groups[name] = (names, group.astype(np.intp))
         if problems:
             raise SchemaError(problems)
+        ledger, problems = ledger_problems(meta["ledger"], ledger_arrays, out._units(),
+                                           out._labels(), max(schedule.n_days, 1), where)  # fmt: skip
+        if problems or ledger is None:
+            raise SchemaError(problems)
+        out.ledger = ledger
         try:
             out.progress = JourneyProgress.from_arrays(schedule, arrays)
         except SchemaError as error:
@@ -321,22 +351,27 @@ class Tracker:
         *,
         impact: Estimate | Mapping[str, Any] | None = None,
         roi: ROIResult | Mapping[str, Any] | None = None,
+        release: bool = True,
     ) -> Dashboard:
         """The dashboard at `as_of`, with the privacy rule applied.
 
         Completions, activity, due and overdue steps count up to `as_of`; the other step
         states reflect every event received (take `as_of` at or after the latest event).
 
-        Privacy: every grouped figure describes at least ``program.min_group_size`` people.
-        Per grouping, groups with fewer participants are hidden, and further groups, smallest
-        first, until the hidden ones hold at least that many people in at least two groups
-        (complementary suppression), so no hidden group can be
-        recovered by subtracting shown groups from a total. The same rule runs again for
-        each figure on the people it describes (those enrolled, with steps due, who rated, with
-        a pre and a post score). A total over fewer than the minimum is withheld, as is a
-        funnel row or a day of the series describing fewer. Groupings are published
-        independently; do not configure one grouping that refines another (department and
-        department-by-level), whose differences could reveal a cell.
+        Privacy: every published figure describes at least ``program.min_group_size`` people,
+        and is protected against an attacker who knows everything this tracker has released
+        for the program (every grouping, figure and earlier release) and everyone's group
+        memberships. Cells of fewer than the minimum are hidden; so is a cell whose
+        contributors changed by fewer than the minimum since its last release; then further
+        cells, across every grouping and figure at once, until every hidden cell, every small
+        group that published cells could isolate, and every cell an earlier release withheld
+        keeps its protection width against linear programs over everything published
+        (:func:`sparkus.privacy.verify_disclosure` is that attacker). Reasons name the rule,
+        never a count. See the Privacy page of the guide.
+
+        A release (the default) is recorded in the tracker's ledger, saved and merged with its
+        state; ``release=False`` previews the dashboard without recording it, for a viewer who
+        must not see it twice.
 
         The engagement series runs from the first journey's start to `as_of`, or to the last
         day events are accepted (the last journey's end plus follow-up) if that comes first:
@@ -354,6 +389,10 @@ class Tracker:
         roi : ROIResult or mapping, optional
             A return on investment to include (:func:`~sparkus.metrics.roi`'s result), or the
             document's ``roi`` object: roi_percent, bcr, ci, level and currency.
+        release : bool, default True
+            Record the dashboard in the release ledger (:attr:`releases` counts them), so the
+            next release is protected together with it; False for a preview that nobody else
+            sees (it is protected the same way, but not remembered).
 
         Returns
         -------
@@ -366,13 +405,122 @@ class Tracker:
             accepted kinds or, as a mapping, does not fit the dashboard contract (each problem
             named by its path, e.g. ``impact.ci``).
         """
-        at, figures, returns = self._snapshot_iv(as_of, impact, roi)
-        return dashboard_at(self, at, figures, returns)
+        at, figures, returns = self._snapshot_iv(as_of, impact, roi, release)
+        dashboard, decision = dashboard_at(self, at, figures, returns)
+        if release:
+            self.ledger = record_release(self.ledger, decision, self, at)
+        return dashboard
+
+    def private_snapshot(
+        self,
+        options: DifferentialPrivacy,
+        *,
+        as_of: dt.datetime | None = None,
+        ledger: PrivacyLedger | None = None,
+        rng: object = None,
+    ) -> PrivateRelease:
+        """The dashboard's figures at `as_of`, released with differential privacy.
+
+        For dashboards read continuously: every figure gets noise calibrated to what one
+        participant can change in it, and each release spends ``options.epsilon_per_release``
+        of the privacy-loss budget ``options.total_epsilon``; the ledger refuses a release past
+        it. Each release is ε-differentially private at the person level, and the releases' ε
+        add up.
+
+        The mode protects by noise, not by hiding: it publishes **every group** of every
+        grouping, the smallest included, with neither the minimum group size nor
+        complementary suppression. Four figures, in total (partitions ``"total/<figure>"``,
+        group ``"all"``) and per grouping (``"<grouping>/<figure>"``): ``participants``,
+        ``participation`` (active of started), ``completion`` (required steps done of due) and
+        ``rating`` (the mean session rating). The noise is calibrated to the longest journey
+        the template allows, never to the data. The tracker does not keep the ledger: pass each
+        release's ``ledger`` to the next call; ``None`` starts a new budget. An exact
+        :meth:`snapshot` published beside the private releases undoes their protection. The
+        guide's differential privacy page says what the mode guarantees and what it costs.
+
+        .. versionadded:: 0.1
+
+        Parameters
+        ----------
+        options : DifferentialPrivacy
+            The ε of one release and the total budget.
+        as_of : datetime, optional
+            An aware datetime; default the latest event applied. It labels the release in the
+            ledger (ISO 8601).
+        ledger : PrivacyLedger, optional
+            The releases so far: the previous release's ``ledger``. None starts an empty ledger
+            with the options' total; a ledger's total must equal ``options.total_epsilon``.
+        rng : None, int or numpy.random.Generator, optional
+            None (the default, and the only choice for a release that is published) draws the
+            noise from OpenDP's secure sampler, which cannot be seeded. A seed or a generator
+            draws the same distributions from numpy, reproducibly, for tests and simulations:
+            such a release warns (:class:`~sparkus.SparkusWarning`) and is marked ``seeded``,
+            because anyone with the seed can remove the noise.
+
+        Returns
+        -------
+        PrivateRelease
+            The noisy figures by partition and group, the ε each partition spent, and the
+            ledger after this release (``spent``, ``remaining``).
+
+        Raises
+        ------
+        SchemaError
+            If `options` is not a DifferentialPrivacy, `ledger` not a PrivacyLedger of the
+            same total, `rng` not a seed or generator, `as_of` not an aware datetime, or a
+            grouping is named ``"total"`` (each problem naming the parameter).
+        InfeasibleError
+            If the release would pass the total budget; nothing is drawn.
+        ImportError
+            If OpenDP is not installed.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from sparkus.datasets import simulate_events, synthetic_org
+        >>> from sparkus.metrics import Tracker
+        >>> from sparkus.model import schedule_journeys
+        >>> from sparkus.privacy import DifferentialPrivacy
+        >>> org = synthetic_org(300, seed=1)
+        >>> schedule = schedule_journeys(org.program.journey, org.population["id"],
+        ...                              ["coaching"] * 300,
+        ...                              start=dt.datetime(2027, 1, 4, tzinfo=dt.UTC))
+        >>> tracker = Tracker(org.program, schedule,
+        ...                   groups={"department": org.population.decode("department")})
+        >>> _ = tracker.update(simulate_events(schedule, rng=0))
+        >>> options = DifferentialPrivacy(epsilon_per_release=0.5, total_epsilon=1.0)
+        >>> first = tracker.private_snapshot(options, as_of=dt.datetime(2027, 3, 1, tzinfo=dt.UTC))
+        >>> first.label, first.spent, first.remaining
+        ('2027-03-01T00:00:00+00:00', 0.5, 0.5)
+        >>> "Executive Office" in first.cells["department/participation"]  # 1 person, shown
+        True
+        >>> second = tracker.private_snapshot(options, as_of=dt.datetime(2027, 4, 1, tzinfo=dt.UTC),
+        ...                                   ledger=first.ledger)
+        >>> second.ledger.labels
+        ('2027-03-01T00:00:00+00:00', '2027-04-01T00:00:00+00:00')
+        >>> tracker.private_snapshot(options, ledger=second.ledger)
+        Traceback (most recent call last):
+        ...
+        sparkus.InfeasibleError: the release '...' needs epsilon 0.5, but only 0 of the total budget 1 remains (1 spent over 2 releases); a new budget is a new policy decision, not a setting to raise
+        """
+        problems: list[Problem] = []
+        at = 0
+        try:
+            at = self._snapshot_iv(as_of, None, None, True)[0]
+        except SchemaError as error:
+            problems.extend(error.problems)
+        problems.extend(private_problems(self, options, ledger, rng))
+        if problems:
+            raise SchemaError(problems)
+        return release_snapshot(self, at, options, ledger, rng)
 
     def _snapshot_iv(
-        self, as_of: object, impact: object, roi: object
+        self, as_of: object, impact: object, roi: object, release: object
     ) -> tuple[int, Impact | None, Roi | None]:
         """The moment on the tracker's clock, and the impact and ROI as the document's records."""
+        if not isinstance(release, bool):
+            msg = f"expected True (a release) or False (a preview), got {describe(release)}"
+            raise SchemaError([Problem(("release",), msg)])
         moment = as_of if as_of is not None else self.latest()
         if moment is None:
             moment = EPOCH + dt.timedelta(days=self.schedule.epoch_day)

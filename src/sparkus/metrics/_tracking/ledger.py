@@ -1,0 +1,271 @@
+"""The release ledger: what a tracker has published, as much as protecting the next release needs.
+
+Every cell a snapshot can publish is one *part* (the total, a grouping, the funnel, the
+engagement series' as_of day) and one *label* in it (a group, a step) of one figure
+(participation, completion, rating, progress). For each, the ledger keeps the last release that
+published it: when (seconds on the tracker's clock) and the sums it showed (one per measure,
+e.g. the ratings' sum and the promoters less the detractors). Per participant (per slot, for
+completion) and per part, one bit says whether they counted in their cell's last published value.
+
+The ledger keeps the same for the last release that *withheld* each cell (when, its true sums,
+and per unit whether it counted): a later release must not narrow a cell an earlier one hid, so
+each cell's last withheld value is a set the attacker's programs check again.
+
+That is what the next release needs: the change rule (a cell whose contributors changed by
+fewer than the minimum since its last release is not shown with a new value) compares the bits
+with today's contributors, and the attacker's programs take each cell's last published value as
+a constraint on the same per-person values. Earlier values of a cell that has since been
+published again are not kept: their differences were checked when they were released (every
+cell published again has changed by at least the minimum since). The cost is one bit per
+participant (or slot) per part and figure, twice (published and withheld): for 1,000,000
+participants, nine million slots and three groupings, about 14 MiB, whatever the number of
+releases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final, TypeAlias
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._errors import Problem
+
+__all__ = ["FIGURES", "MEASURES", "Ledger", "PartRecord", "part_labels"]
+
+BoolArray: TypeAlias = npt.NDArray[np.bool_]
+IntArray: TypeAlias = npt.NDArray[np.int64]
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+
+FIGURES: Final = ("participation", "completion", "rating", "progress")
+"""The figures of a snapshot, in the order the ledger stores them."""
+MEASURES: Final = {"participation": 1, "completion": 1, "rating": 2, "progress": 1}
+"""How many sums each figure publishes per cell."""
+
+
+def part_labels(figure: str, groupings: Sequence[int], n_steps: int) -> list[int]:
+    """How many cells each part of `figure` has.
+
+    The total, each grouping, then the funnel (completion) or the engagement series' as_of
+    day (participation).
+    """
+    labels = [1, *groupings]
+    if figure == "completion":
+        labels.append(n_steps)
+    if figure == "participation":
+        labels.append(1)
+    return labels
+
+
+@attrs.define(eq=False)
+class PartRecord:
+    """One part of one figure, as its cells' last release left it.
+
+    Per unit, whether it counted at its cell's last release (packed bits); per cell, when that
+    release was (-1: never) and the sums it showed.
+    """
+
+    bits: npt.NDArray[np.uint8]
+    published: IntArray
+    values: FloatArray
+
+    def unpacked(self, units: int) -> BoolArray:
+        return np.unpackbits(self.bits, count=units).astype(bool)
+
+    def same(self, other: PartRecord) -> bool:
+        return (np.array_equal(self.bits, other.bits)
+                and np.array_equal(self.published, other.published)
+                and np.array_equal(self.values, other.values))  # fmt: skip
+
+
+@attrs.define(eq=False)
+class Ledger:
+    """Releases so far, their days whose engagement point was withheld, and each part."""
+
+    releases: int = 0
+    last: int = -1
+    withheld: set[int] = attrs.field(factory=set)
+    parts: dict[str, list[PartRecord]] = attrs.field(factory=dict)
+    hidden: dict[str, list[PartRecord]] = attrs.field(factory=dict)
+    """Per figure and part, each cell's last withheld release (as `parts` for published)."""
+
+    @classmethod
+    def started(cls, units: Mapping[str, int], labels: Mapping[str, list[int]]) -> Ledger:
+        """An empty ledger with room for every part (nothing published yet)."""
+
+        def empty() -> dict[str, list[PartRecord]]:
+            return {
+                f: [PartRecord(np.zeros(-(-units[f] // 8), np.uint8), np.full(k, -1, np.int64),
+                               np.zeros((k, MEASURES[f]))) for k in labels[f]]
+                for f in FIGURES
+            }  # fmt: skip
+
+        return cls(0, -1, set(), empty(), empty())
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Ledger):
+            return NotImplemented
+        if (self.releases, self.last, self.withheld) != (other.releases, other.last,
+                                                         other.withheld):  # fmt: skip
+            return False
+        if not self.parts or not other.parts:
+            return not self.parts and not other.parts
+        return all(
+            a.same(b)
+            for mine, theirs in ((self.parts, other.parts), (self.hidden, other.hidden))
+            for f in FIGURES
+            for a, b in zip(mine[f], theirs[f], strict=True)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def merge(
+        self, other: Ledger, units: Mapping[str, int], label_of: Callable[[str, int], IntArray]
+    ) -> Ledger:
+        """Both ledgers' releases.
+
+        Per cell, the later release (ties: the larger sums, then the union of the bits), so
+        the merge is commutative and associative.
+
+        `label_of(figure, part)` gives each unit's cell in that part (-1: none).
+        """
+        releases, last = max(self.releases, other.releases), max(self.last, other.last)
+        withheld = self.withheld | other.withheld
+        if not self.parts or not other.parts:
+            return Ledger(releases, last, withheld, dict(self.parts or other.parts),
+                          dict(self.hidden or other.hidden))  # fmt: skip
+
+        def merged(mine: dict[str, list[PartRecord]],
+                   theirs: dict[str, list[PartRecord]]) -> dict[str, list[PartRecord]]:  # fmt: skip
+            return {
+                f: [_merge_part(a, b, units[f], label_of(f, j))
+                    for j, (a, b) in enumerate(zip(mine[f], theirs[f], strict=True))]
+                for f in FIGURES
+            }  # fmt: skip
+
+        return Ledger(releases, last, withheld, merged(self.parts, other.parts),
+                      merged(self.hidden, other.hidden))  # fmt: skip
+
+    # -- the state file --------------------------------------------------------------------
+
+    def meta(self) -> dict[str, Any]:
+        return {"releases": self.releases, "last": self.last, "withheld": sorted(self.withheld),
+                "stored": bool(self.parts)}  # fmt: skip
+
+    def arrays(self) -> dict[str, npt.NDArray[Any]]:
+        out: dict[str, npt.NDArray[Any]] = {}
+        for kind, store in (("", self.parts), ("hidden_", self.hidden)):
+            for f, records in store.items():
+                for j, rec in enumerate(records):
+                    out[f"ledger_{kind}{f}_{j}_bits"] = rec.bits
+                    out[f"ledger_{kind}{f}_{j}_published"] = rec.published
+                    out[f"ledger_{kind}{f}_{j}_values"] = rec.values
+        return out
+
+
+def _merge_part(a: PartRecord, b: PartRecord, units: int, label: IntArray) -> PartRecord:
+    take_b = (b.published > a.published) | (
+        (b.published == a.published) & _larger(b.values, a.values)
+    )
+    tie = (b.published == a.published) & np.all(b.values == a.values, axis=1)
+    published = np.where(take_b, b.published, a.published)
+    values = np.where(take_b[:, None], b.values, a.values)
+    bits_a, bits_b = a.unpacked(units), b.unpacked(units)
+    safe = np.maximum(label, 0)
+    from_b = (label >= 0) & take_b[safe]
+    both = (label >= 0) & tie[safe]
+    bits = np.where(from_b, bits_b, bits_a) | (both & bits_b)
+    return PartRecord(np.packbits(bits), published, values)
+
+
+def _larger(x: FloatArray, y: FloatArray) -> BoolArray:
+    """Row by row, whether `x` is lexicographically larger than `y`."""
+    out = np.zeros(len(x), dtype=bool)
+    decided = np.zeros(len(x), dtype=bool)
+    for j in range(x.shape[1]):
+        gt, lt = x[:, j] > y[:, j], x[:, j] < y[:, j]
+        out |= ~decided & gt
+        decided |= gt | lt
+    return out
+
+
+def ledger_problems(
+    meta: object,
+    arrays: Mapping[str, npt.NDArray[Any]],
+    units: Mapping[str, int],
+    labels: Mapping[str, list[int]],
+    days: int,
+    where: str,
+) -> tuple[Ledger | None, list[Problem]]:
+    """The saved ledger, every value checked; or the problems, each naming the file."""
+    problems: list[Problem] = []
+
+    def fail(message: str) -> None:
+        problems.append(Problem(("file",), f"{where}: {message}"))
+
+    if not isinstance(meta, dict) or set(meta) != {"releases", "last", "withheld", "stored"}:
+        fail("meta.ledger: expected releases, last, withheld and stored")
+        return None, problems
+    releases, last, withheld, stored = (meta[k] for k in ("releases", "last", "withheld",
+                                                          "stored"))  # fmt: skip
+    if not _whole(releases) or releases < 0:
+        fail("meta.ledger.releases: expected a whole number of 0 or more")
+    if not _whole(last) or last < -1:
+        fail("meta.ledger.last: expected a time in seconds, or -1")
+    if not isinstance(withheld, list) or not all(_whole(d) and 0 <= d < days for d in withheld):
+        fail(f"meta.ledger.withheld: expected days from 0 to {days - 1}")
+    if not isinstance(stored, bool):
+        fail("meta.ledger.stored: expected true or false")
+    if problems:
+        return None, problems
+    if not stored:
+        return Ledger(releases, last, set(withheld), {}, {}), []
+    stores = [_records(arrays, units, labels, last, kind, fail) for kind in ("", "hidden_")]
+    if problems:
+        return None, problems
+    return Ledger(releases, last, set(withheld), stores[0], stores[1]), []
+
+
+def _records(
+    arrays: Mapping[str, npt.NDArray[Any]],
+    units: Mapping[str, int],
+    labels: Mapping[str, list[int]],
+    last: int,
+    kind: str,
+    fail: Callable[[str], None],
+) -> dict[str, list[PartRecord]]:
+    """One store of the saved ledger (published, or hidden: `kind`), each array checked."""
+    parts: dict[str, list[PartRecord]] = {}
+    for f in FIGURES:
+        records = []
+        for j, k in enumerate(labels[f]):
+            name = f"ledger_{kind}{f}_{j}"
+            bits, published, values = (arrays.get(f"{name}_{s}") for s in
+                                       ("bits", "published", "values"))  # fmt: skip
+            size = -(-units[f] // 8)
+            if bits is None or bits.dtype != np.uint8 or bits.shape != (size,):
+                fail(f"{name}_bits: expected {size} bytes of packed bits")
+                continue
+            spare = size * 8 - units[f]
+            if spare and int(bits[-1]) & ((1 << spare) - 1):
+                fail(f"{name}_bits: bits set past the last unit")
+            if published is None or published.dtype != np.int64 or published.shape != (k,):
+                fail(f"{name}_published: expected {k} int64 times")
+                continue
+            if np.any(published < -1) or np.any(published > last):
+                fail(f"{name}_published: times must be -1 or at most the last release")
+            shape = (k, MEASURES[f])
+            if values is None or values.dtype != np.float64 or values.shape != shape:
+                fail(f"{name}_values: expected float64 of shape {shape}")
+                continue
+            if not np.all(np.isfinite(values)):
+                fail(f"{name}_values: holds values that are not finite")
+            records.append(PartRecord(bits, published, values))
+        parts[f] = records
+    return parts
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)

@@ -1,0 +1,576 @@
+"""Which cells of a snapshot are shown: primary, change-rule and linked secondary suppression.
+
+Held whole: the figures' cells, their atoms, the earlier releases and the loop that protects
+them are one construction; split, each part would only make sense beside the others.
+
+Every figure of a snapshot (participation, completion, rating with NPS, progress) is one
+linked table in the sense of :mod:`sparkus._privacy.linked`: its cells are the total, every
+group of every grouping, and, for completion, every step of the funnel, and for participation,
+the engagement series' point on the as_of day (the same people's activity); the cells that
+earlier releases last published are fixed cells of the same table, and the cells they last
+withheld are sets it checks again. Units are participants, or slots (a participant's step) for
+completion, whose funnel and group cells share them. The rules:
+
+1. *fewer than the minimum*: a cell describing 1 to ``k - 1`` people is hidden;
+2. *changed since the last release*: a cell whose contributors changed by 1 to ``k - 1``
+   people since its last published value is hidden (the attacker would difference the two);
+3. *complementary*: then cells are hidden, across every grouping of the figure at once, until
+   every hidden cell and every group of fewer than ``k`` people the published cells could
+   isolate keeps its protection width against everything published, earlier releases included
+   (:func:`~sparkus._privacy.linked.protect_linked`);
+4. *withheld in an earlier release*: and so does every cell an earlier release withheld, as it
+   was then (a release must not narrow it), unless earlier releases alone already pinned it.
+
+When earlier releases' values cannot hold together with today's for unchanged per-person values
+(activity moved, ratings were added), the cells are protected on their own first; if what that
+hides makes the releases possible together again, the attacker reads them as one, and the
+protection runs again with the history (:func:`_rejoin`). Rule 2 applies either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Final, TypeAlias
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._privacy import (
+    CHANGED,
+    COMPLEMENTARY,
+    EARLIER,
+    OVERLAPPING,
+    SMALL,
+    Inconsistent,
+    LinkedTable,
+    Measure,
+    protect_linked,
+)
+from sparkus.metrics._tracking.ledger import FIGURES, Ledger, PartRecord, part_labels
+
+if TYPE_CHECKING:
+    from scipy import sparse
+
+    from sparkus.metrics._tracking.figures import Exact
+    from sparkus.metrics._tracking.tracker import Tracker
+
+__all__ = ["SHARE", "Decision", "decide", "record_release", "unit_labels"]
+
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+IntArray: TypeAlias = npt.NDArray[np.int64]
+BoolArray: TypeAlias = npt.NDArray[np.bool_]
+
+SHARE: Final = 0.5
+"""The share of ``min(k, n)`` people's range a hidden cell keeps (see docs/privacy.md)."""
+_PRIMARY: Final = 1
+_COMPLEMENT: Final = 2
+_OVERLAP: Final = 3
+_EARLIER: Final = 4
+_REASONS: Final = {_COMPLEMENT: COMPLEMENTARY, _OVERLAP: OVERLAPPING, _EARLIER: EARLIER}
+"""The reason a secondary suppression of each kind gives."""
+_RELABEL: Final = 1 << 40
+"""Fold part codes into one key until it would pass this, then renumber it."""
+
+
+@attrs.frozen(eq=False)
+class _Part:
+    """One part of a figure: each unit's cell in it, and whether it counts there now.
+
+    For completion's total and groupings, `person` holds each participant's cell and the
+    units' cells are read through `row`; otherwise `label` holds each unit's cell.
+    """
+
+    n_labels: int
+    contrib: BoolArray
+    label: npt.NDArray[np.intp] | None = None
+    person: npt.NDArray[np.intp] | None = None
+
+    def labels(self, row: npt.NDArray[np.intp] | None) -> npt.NDArray[np.intp]:
+        if self.label is not None:
+            return self.label
+        assert self.person is not None
+        assert row is not None
+        return self.person[row]
+
+
+@attrs.frozen(eq=False)
+class _Spec:
+    """One figure as units, parts and measures (each unit's value and bounds)."""
+
+    figure: str
+    units: int
+    parts: tuple[_Part, ...]
+    row: npt.NDArray[np.intp] | None
+    values: tuple[FloatArray, ...]
+    low: tuple[FloatArray, ...]
+    high: tuple[FloatArray, ...]
+    integer: tuple[bool, ...]
+
+
+@attrs.frozen(eq=False)
+class Decision:
+    """What a snapshot shows.
+
+    Per figure and part, the hidden cells and why; and the values and contributors a release
+    records.
+    """
+
+    hidden: dict[str, list[dict[int, str]]]
+    specs: dict[str, _Spec]
+    sums: dict[str, list[FloatArray]]
+    """Per figure and part, each cell's sums (cells by measures)."""
+    point_hidden: bool
+    """Whether the engagement point of the as_of day is withheld."""
+
+
+def _specs(tracker: Tracker, exact: Exact) -> list[_Spec]:
+    """The four figures of `exact` as units, parts and measures."""
+    n = len(exact.person["participants"])
+    groupings = [codes for _, codes in tracker.groups.values()]
+    sizes = [len(names) for names, _ in tracker.groups.values()]
+    zeros = np.zeros(n, dtype=np.intp)
+    person = exact.person
+
+    def people_parts(contrib: BoolArray) -> list[_Part]:
+        return [_Part(1, contrib, label=zeros),
+                *(_Part(k, contrib, label=c) for k, c in zip(sizes, groupings, strict=True))]  # fmt: skip
+
+    started = person["started"] > 0
+    point = np.full(n, 0 if exact.as_of_point >= 0 else -1, dtype=np.intp)
+    engaged = exact.enrolled_now | exact.window_active
+    participation = _Spec(
+        "participation", n, (*people_parts(started), _Part(1, engaged, label=point)), None,
+        (exact.window_active.astype(np.float64),), (np.zeros(n),), (np.ones(n),), (True,),
+    )  # fmt: skip
+    m = len(exact.slot_due)
+    req_due = exact.slot_due & exact.slot_required
+    n_steps = len(exact.funnel_due)
+    completion = _Spec(
+        "completion", m,
+        (_Part(1, req_due, person=zeros),
+         *(_Part(k, req_due, person=c) for k, c in zip(sizes, groupings, strict=True)),
+         _Part(n_steps, exact.slot_due, label=exact.slot_step)),
+        exact.slot_row, (exact.slot_done.astype(np.float64),), (np.zeros(m),), (np.ones(m),),
+        (True,),
+    )  # fmt: skip
+    rating_n = person["rating_n"].astype(np.float64)
+    rating = _Spec(
+        "rating", n, tuple(people_parts(rating_n > 0)), None,
+        (person["rating_sum"].astype(np.float64),
+         (person["promoters"] - person["detractors"]).astype(np.float64)),
+        (np.zeros(n), -rating_n), (10.0 * rating_n, rating_n), (False, True),
+    )  # fmt: skip
+    paired = exact.paired
+    change = np.zeros(n)
+    change[paired] = exact.y[paired] - exact.x[paired]
+    lo, hi = (float(change[paired].min()), float(change[paired].max())) if paired.any() else (0, 0)
+    no_total = people_parts(paired)
+    no_total[0] = _Part(1, np.zeros(n, dtype=bool), label=zeros)  # the document has no total
+    progress = _Spec(
+        "progress", n, tuple(no_total), None, (change,),
+        (np.full(n, lo),), (np.full(n, hi),), (False,),
+    )  # fmt: skip
+    return [participation, completion, rating, progress]
+
+
+def _people(spec: _Spec, part: _Part) -> IntArray:
+    """How many people each cell of `part` describes now."""
+    if part.person is not None:
+        assert spec.row is not None
+        counts = np.bincount(spec.row, part.contrib, minlength=len(part.person)) > 0
+        return np.bincount(part.person[counts], minlength=part.n_labels).astype(np.int64)
+    labels = part.labels(spec.row)
+    return np.bincount(labels[part.contrib & (labels >= 0)],
+                       minlength=part.n_labels).astype(np.int64)  # fmt: skip
+
+
+def _changed(spec: _Spec, part: _Part, record: PartRecord) -> IntArray:
+    """Per cell of `part`, the people whose contribution differs from its last release."""
+    labels = part.labels(spec.row)
+    differs = (record.unpacked(spec.units) != part.contrib) & (labels >= 0)
+    if spec.row is None:
+        return np.bincount(labels[differs], minlength=part.n_labels).astype(np.int64)
+    if part.person is not None:
+        moved = np.bincount(spec.row[differs], minlength=len(part.person)) > 0
+        return np.bincount(part.person[moved], minlength=part.n_labels).astype(np.int64)
+    return np.bincount(labels[differs], minlength=part.n_labels).astype(np.int64)
+
+
+def _fold(codes: Sequence[tuple[npt.NDArray[np.intp], int]], keep: BoolArray) -> tuple[
+    IntArray, int
+]:  # fmt: skip
+    """Each kept unit's atom: units with the same code in every array share one."""
+    key = np.zeros(int(keep.sum()), dtype=np.int64)
+    top = 1
+    for code, n_labels in codes:
+        radix = n_labels + 1
+        if top * radix >= _RELABEL:
+            key, top = _renumber(key)
+        key = key * radix + (code[keep].astype(np.int64) + 1)
+        top *= radix
+    return _renumber(key)
+
+
+def _renumber(key: IntArray) -> tuple[IntArray, int]:
+    """`key` as 0 .. A-1 (dense keys by a lookup table, others by sorting)."""
+    if len(key) == 0:
+        return key, 0
+    top = int(key.max()) + 1
+    if top <= 4 * len(key) + 1_000_000:
+        present = np.bincount(key, minlength=top) > 0
+        lookup = np.cumsum(present) - 1
+        return lookup[key].astype(np.int64), int(present.sum())
+    uniq, inverse = np.unique(key, return_inverse=True)
+    return inverse.reshape(-1).astype(np.int64), len(uniq)
+
+
+@attrs.frozen(eq=False)
+class _Built:
+    table: LinkedTable
+    cells: list[tuple[int, int]]
+    """The (part, label) of each current cell; fixed cells follow them in the table."""
+    primary: BoolArray
+    reasons: dict[int, str]
+    sums: list[FloatArray]
+
+
+def _build(
+    spec: _Spec,
+    history: list[PartRecord] | None,
+    withheld: list[PartRecord] | None,
+    k: int,
+) -> _Built:
+    """The figure's linked table, its current cells, and the primary suppressions.
+
+    `history` holds each cell's last published release (fixed cells), `withheld` its last
+    withheld one (sets checked again: a release must not narrow what an earlier one hid).
+    """
+    from scipy import sparse
+
+    units, row = spec.units, spec.row
+    people = [_people(spec, p) for p in spec.parts]
+    earlier = [history, withheld] if history is not None and withheld is not None else []
+    bits = [[r.unpacked(units) for r in store] for store in earlier]
+    codes: list[tuple[npt.NDArray[np.intp], int]] = []
+    keep = np.zeros(units, dtype=bool)
+    for j, part in enumerate(spec.parts):
+        labels = part.labels(row)
+        now = np.where(part.contrib & (labels >= 0), labels, -1)
+        codes.append((now, part.n_labels))
+        keep |= now >= 0
+        for store, store_bits in zip(earlier, bits, strict=True):
+            seen = store[j].published >= 0
+            before = np.where(store_bits[j] & (labels >= 0) & seen[np.maximum(labels, 0)],
+                              labels, -1)  # fmt: skip
+            codes.append((before, part.n_labels))
+            keep |= before >= 0
+    classes = None
+    if row is not None:  # completion: each person's cells (through any slot) set their class
+        classes = _classes(spec, codes, keep)
+        codes.append((np.where(classes[1][row] & keep, classes[0][row], -1), classes[2]))
+    atom, count = _fold(codes, keep)
+    rep = np.zeros(count, dtype=np.int64)
+    kept = np.flatnonzero(keep)
+    rep[atom] = kept  # any unit of an atom stands for it: they share every code
+    rows_, cols_, costs, fixed, cell_people = [], [], [], [], []
+    cells: list[tuple[int, int]] = []
+    step = 1 + len(earlier)
+    for j in range(len(spec.parts)):
+        at_atom = codes[step * j][0][rep]
+        for i in np.flatnonzero(people[j] > 0):
+            held = np.flatnonzero(at_atom == i)
+            rows_.append(np.full(len(held), len(cells)))
+            cols_.append(held)
+            cells.append((j, int(i)))
+            costs.append(float(people[j][i]))
+            cell_people.append(int(people[j][i]))
+            fixed.append(False)
+    n_current = len(cells)
+    history_sums: list[list[float]] = [[] for _ in spec.values]
+    if history is not None and earlier:
+        for j, record in enumerate(history):
+            at_atom = codes[step * j + 1][0][rep]
+            for i in np.flatnonzero(record.published >= 0):
+                held = np.flatnonzero(at_atom == i)
+                if not len(held):
+                    continue
+                rows_.append(np.full(len(held), len(costs)))
+                cols_.append(held)
+                costs.append(np.inf)
+                cell_people.append(0)
+                fixed.append(True)
+                for m in range(len(spec.values)):
+                    history_sums[m].append(float(record.values[i, m]))
+    matrix = sparse.csr_matrix(
+        (np.ones(sum(len(c) for c in cols_)),
+         (np.concatenate(rows_) if rows_ else np.zeros(0, np.int64),
+          np.concatenate(cols_) if cols_ else np.zeros(0, np.int64))),
+        shape=(len(costs), count),
+    )  # fmt: skip
+    measures = []
+    sums = []
+    for m in range(len(spec.values)):
+        value = np.bincount(atom, spec.values[m][keep], minlength=count)
+        low = np.bincount(atom, spec.low[m][keep], minlength=count).astype(np.float64)
+        high = np.bincount(atom, spec.high[m][keep], minlength=count).astype(np.float64)
+        current = np.asarray(matrix[:n_current] @ value).ravel()
+        sums.append(current)
+        measures.append(Measure(f"{spec.figure}.{m}", low, high,
+                                      np.concatenate([current, history_sums[m]]),
+                                      spec.integer[m]))  # fmt: skip
+    groups, group_people = _small_groups(spec, matrix, n_current, atom, count, keep, classes, k)
+    again, again_people = _withheld_sets(spec, withheld, codes, step, rep, count)
+    primary = np.zeros(len(costs), dtype=bool)
+    reasons: dict[int, str] = {}
+    for c in range(n_current):
+        if cell_people[c] < k:
+            primary[c] = True
+            reasons[c] = SMALL
+    table = LinkedTable(matrix, np.array(cell_people, np.int64), np.array(fixed, bool),
+                        np.array(costs), tuple(measures), groups, group_people, again,
+                        again_people)  # fmt: skip
+    return _Built(table, cells, primary, reasons, sums)
+
+
+def _withheld_sets(
+    spec: _Spec,
+    withheld: list[PartRecord] | None,
+    codes: list[tuple[npt.NDArray[np.intp], int]],
+    step: int,
+    rep: IntArray,
+    count: int,
+) -> tuple[sparse.csr_matrix, IntArray]:
+    """Each cell's last withheld release as a set of atoms, and the people it described."""
+    from scipy import sparse
+
+    rows_: list[IntArray] = []
+    cols_: list[IntArray] = []
+    people: list[int] = []
+    if withheld is not None and step == 3:
+        for j, record in enumerate(withheld):
+            code = codes[step * j + 2][0]
+            at_atom = code[rep]
+            for i in np.flatnonzero(record.published >= 0):
+                held = np.flatnonzero(at_atom == i)
+                if not len(held):
+                    continue
+                rows_.append(np.full(len(held), len(people), dtype=np.int64))
+                cols_.append(held.astype(np.int64))
+                units = code == i
+                if spec.row is not None:  # completion: people, not slots
+                    people.append(len(np.unique(spec.row[units])))
+                else:
+                    people.append(int(units.sum()))
+    r = np.concatenate(rows_) if rows_ else np.zeros(0, np.int64)
+    c = np.concatenate(cols_) if cols_ else np.zeros(0, np.int64)
+    matrix = sparse.csr_matrix((np.ones(len(r)), (r, c)), shape=(len(people), count))
+    return matrix, np.array(people, dtype=np.int64)
+
+
+def _classes(
+    spec: _Spec, codes: list[tuple[npt.NDArray[np.intp], int]], keep: BoolArray
+) -> tuple[IntArray, BoolArray, int]:
+    """Completion: each participant's class, whether they have one, and how many classes.
+
+    A class is the same cells, now and before, through any of their slots, funnel aside.
+    """
+    assert spec.row is not None
+    n = len(spec.parts[0].person) if spec.parts[0].person is not None else 0
+    person_codes = []
+    has = np.zeros(n, dtype=bool)
+    per_part = len(codes) // len(spec.parts)
+    for j, part in enumerate(spec.parts):
+        if part.person is None:
+            continue
+        for c in range(per_part):
+            code, n_labels = codes[per_part * j + c]
+            inside = np.bincount(spec.row[keep & (code >= 0)], minlength=n) > 0
+            person_codes.append((np.where(inside, part.person, -1), n_labels))
+            has |= inside
+    cls, count = _fold(person_codes, has)
+    out = np.full(n, -1, dtype=np.int64)
+    out[has] = cls
+    return out, has, count
+
+
+def _small_groups(
+    spec: _Spec,
+    matrix: sparse.csr_matrix,
+    n_current: int,
+    atom: IntArray,
+    count: int,
+    keep: BoolArray,
+    classes: tuple[IntArray, BoolArray, int] | None,
+    k: int,
+) -> tuple[sparse.csr_matrix, IntArray]:
+    """Groups of fewer than `k` people to keep unrecoverable.
+
+    Atoms of people (participants with the same cells), or, for completion, the slots of a
+    class of participants.
+    """
+    from scipy import sparse
+
+    if classes is None:
+        size = np.bincount(atom, minlength=count)
+        lone = np.diff(matrix.indptr[: n_current + 1]) == 1
+        own = set(matrix.indices[matrix.indptr[:n_current][lone]].tolist())
+        small = [a for a in np.flatnonzero((size > 0) & (size < k)) if int(a) not in own]
+        rows = sparse.identity(count, format="csr")[np.array(small, dtype=np.int64)]
+        return rows, size[small].astype(np.int64)
+    assert spec.row is not None
+    cls, has, n_classes = classes
+    size = np.bincount(cls[has], minlength=n_classes)
+    unit_class = cls[spec.row[keep]]
+    pairs = np.unique(unit_class[unit_class >= 0] * count + atom[unit_class >= 0])
+    c_of, a_of = pairs // count, pairs % count
+    small_classes = np.flatnonzero((size > 0) & (size < k))
+    pick = np.isin(c_of, small_classes)
+    index = {int(c): i for i, c in enumerate(small_classes)}
+    rows_ = np.array([index[int(c)] for c in c_of[pick]], dtype=np.int64)
+    data = np.ones(len(rows_))
+    matrix_ = sparse.csr_matrix((data, (rows_, a_of[pick])), shape=(len(small_classes), count))
+    return matrix_, size[small_classes].astype(np.int64)
+
+
+def decide(
+    tracker: Tracker, exact: Exact, ledger: Ledger, k: int, *, secondary: bool = True
+) -> Decision:
+    """The hidden cells of every figure of `exact`, against `ledger`'s earlier releases."""
+    hidden: dict[str, list[dict[int, str]]] = {}
+    specs: dict[str, _Spec] = {}
+    sums: dict[str, list[FloatArray]] = {}
+    for spec in _specs(tracker, exact):
+        specs[spec.figure] = spec
+        history = ledger.parts.get(spec.figure) if ledger.parts else None
+        withheld = ledger.hidden.get(spec.figure) if ledger.hidden else None
+        built = _build(spec, history, withheld, k)
+        if history:
+            _change_rule(spec, history, built, k)
+        kind = _protect(built, k, secondary)
+        if kind is None:  # earlier releases' values cannot hold with today's
+            alone = _build(spec, None, None, k)
+            if history:
+                _change_rule(spec, history, alone, k)
+            alone_kind = _protect(alone, k, secondary)
+            assert alone_kind is not None  # today's true values always hold
+            built, kind = _rejoin(built, alone, alone_kind, k, secondary)
+        per_part: list[dict[int, str]] = [{} for _ in spec.parts]
+        for c, (j, i) in enumerate(built.cells):
+            if kind[c] == _PRIMARY:
+                per_part[j][i] = built.reasons[c]
+            elif kind[c] != 0:
+                per_part[j][i] = _REASONS[int(kind[c])]
+        hidden[spec.figure] = per_part
+        part_sums = [np.zeros((p.n_labels, len(spec.values))) for p in spec.parts]
+        for c, (j, i) in enumerate(built.cells):
+            for m in range(len(spec.values)):
+                part_sums[j][i, m] = built.sums[m][c]
+        sums[spec.figure] = part_sums
+    point = 0 in hidden["participation"][-1] if exact.as_of_point >= 0 else False
+    return Decision(hidden, specs, sums, point)
+
+
+def _rejoin(
+    built: _Built, alone: _Built, alone_kind: IntArray, k: int, secondary: bool
+) -> tuple[_Built, IntArray]:
+    """Today's cells protected alone, then again with the earlier releases if they now hold.
+
+    Values that changed since an earlier release make today's true cells and the earlier ones
+    impossible together, but hiding today's changed cells can make the rest possible again:
+    then the attacker reads both releases as one (values that did not change), and what
+    today's release shows must keep every check wide against that. `built` is the figure with
+    its history; `alone` the same cells without it, protected to `alone_kind`.
+    """
+    n = len(alone.cells)
+    joined = attrs.evolve(built, primary=built.primary.copy(), reasons=dict(built.reasons))
+    for c in np.flatnonzero(alone_kind[:n] > 0):
+        if not joined.primary[c]:
+            joined.primary[c] = True
+            joined.reasons[int(c)] = (alone.reasons[int(c)] if alone_kind[c] == _PRIMARY
+                                 else _REASONS[int(alone_kind[c])])  # fmt: skip
+    kind = _protect(joined, k, secondary)
+    if kind is None:  # the releases cannot hold together: each stands alone
+        return alone, alone_kind
+    return joined, kind
+
+
+def _change_rule(spec: _Spec, history: list[PartRecord], built: _Built, k: int) -> None:
+    """Hide each cell whose contributors changed by 1 to ``k - 1`` since its last release."""
+    changed = [_changed(spec, part, record) for part, record in zip(spec.parts, history,
+                                                                     strict=True)]  # fmt: skip
+    for c, (j, i) in enumerate(built.cells):
+        if built.primary[c] or history[j].published[i] < 0:
+            continue
+        if 0 < changed[j][i] < k:
+            built.primary[c] = True
+            built.reasons[c] = CHANGED
+
+
+def _protect(built: _Built, k: int, secondary: bool) -> IntArray | None:
+    """Each cell's suppression kind, or None when the earlier releases cannot hold."""
+    if not secondary:
+        return np.where(built.primary, _PRIMARY, 0).astype(np.int64)
+    try:
+        return protect_linked(built.table, built.primary, k, SHARE).kind
+    except Inconsistent:
+        return None
+
+
+def record_release(ledger: Ledger, decision: Decision, tracker: Tracker, at: int) -> Ledger:
+    """`ledger` with this release added.
+
+    Each cell's contributors, time and sums, in the published store if it was shown and in the
+    withheld store if it was hidden.
+    """
+    units = {f: decision.specs[f].units for f in FIGURES}
+    if not ledger.parts:
+        ledger = Ledger.started(units, {f: _labels(tracker, f) for f in FIGURES})
+    parts: dict[str, list[PartRecord]] = {}
+    hidden: dict[str, list[PartRecord]] = {}
+    for f in FIGURES:
+        spec = decision.specs[f]
+        parts[f], hidden[f] = [], []
+        for j, part in enumerate(spec.parts):
+            present = np.flatnonzero(_people(spec, part) > 0)
+            withheld = np.isin(present, list(decision.hidden[f][j]))
+            for store, out, cells in ((ledger.parts, parts, present[~withheld]),
+                                      (ledger.hidden, hidden, present[withheld])):  # fmt: skip
+                out[f].append(_recorded(store[f][j], spec, part, cells, at,
+                                        decision.sums[f][j]))  # fmt: skip
+    withheld_days = set(ledger.withheld)
+    if decision.point_hidden:
+        withheld_days.add(int(at // 86_400 - tracker.schedule.epoch_day))
+    return Ledger(ledger.releases + 1, max(ledger.last, at), withheld_days, parts, hidden)
+
+
+def _recorded(record: PartRecord, spec: _Spec, part: _Part, cells: IntArray, at: int,
+              sums: FloatArray) -> PartRecord:  # fmt: skip
+    """`record` with `cells` of `part` stamped at `at`: their contributors and sums now."""
+    bits = record.unpacked(spec.units)
+    update = np.isin(part.labels(spec.row), cells)
+    bits[update] = part.contrib[update]
+    published = record.published.copy()
+    values = record.values.copy()
+    published[cells] = at
+    values[cells] = sums[cells]
+    return PartRecord(np.packbits(bits), published, values)
+
+
+def _labels(tracker: Tracker, figure: str) -> list[int]:
+    return part_labels(figure, [len(names) for names, _ in tracker.groups.values()],
+                       len(tracker.schedule.template.steps))  # fmt: skip
+
+
+def unit_labels(tracker: Tracker, figure: str, part: int) -> npt.NDArray[np.intp]:
+    """Each unit's cell in `part` of `figure` (participants, or slots for completion)."""
+    schedule = tracker.schedule
+    groupings = [codes for _, codes in tracker.groups.values()]
+    slots = figure == "completion"
+    units = schedule.n_slots if slots else len(schedule)
+    if part == 0 or part > len(groupings):
+        if slots and part > len(groupings):
+            return schedule.step.astype(np.intp)
+        return np.zeros(units, dtype=np.intp)
+    codes = groupings[part - 1]
+    return codes[schedule.row.astype(np.intp)] if slots else codes
