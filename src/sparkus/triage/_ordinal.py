@@ -14,9 +14,9 @@ from typing import Any, Self, cast
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import align_rows, check_matrix
+from sparkus._checks import align_rows
 from sparkus._errors import EstimationError, SchemaError
-from sparkus.triage._estimator import Estimator
+from sparkus.triage._estimator import Estimator, feature_matrix, feature_names, fit_target
 from sparkus.triage._fitting import (
     check_coefficients,
     check_optimiser_options,
@@ -337,13 +337,15 @@ class OrdinalReadinessModel(Estimator):
         if problems:
             raise SchemaError(problems)
         X, y = align_rows(("X", X), ("y", y))
-        Xc = check_matrix(X, copy=False)
+        names = feature_names(X)
+        Xc = feature_matrix(X)
+        fit_target(y, Xc.shape[0], type(self).__name__)
         classes, codes = encode_ordered(y, Xc.shape[0], cast("tuple[Hashable, ...] | None", order))
         n_classes = classes.shape[0]
         if n_classes < 2:
             msg = (
-                f"`y` holds a single level, {classes[0]!r}; an ordinal model needs rows of at "
-                "least two levels"
+                f"`y` holds a single level, {classes[0]!r}; an ordinal model, like any classifier, "
+                "needs rows of at least two levels"
             )
             raise EstimationError(msg)
         # columns near the float limits are fitted divided by a power of two (exact)
@@ -386,6 +388,7 @@ class OrdinalReadinessModel(Estimator):
         self.coef_ = params[:p].copy()
         self.thresholds_ = thresholds
         self.n_features_in_ = p
+        self._set_feature_names(names)
         self.n_iter_ = n_iter
         self._fitted = True
         return self
@@ -430,6 +433,19 @@ class OrdinalReadinessModel(Estimator):
         ndarray of shape (n_samples,)
             Levels from ``classes_``.
         """
-        proba = self._proba(self._checked(X))
-        labels: NDArray[Any] = self.classes_[np.argmax(proba, axis=1)]
+        return self._predicted(self._checked(X))
+
+    def _predicted(self, X: FloatArray) -> NDArray[Any]:
+        """The most probable level of each row of a checked `X`."""
+        labels: NDArray[Any] = self.classes_[np.argmax(self._proba(X), axis=1)]
         return labels
+
+    def __sklearn_tags__(self) -> Any:
+        """scikit-learn's tags, with ``poor_score``: see the class Notes (called by scikit-learn).
+
+        scikit-learn's checks score classifiers on unordered clusters of points, which one
+        ordering of levels along one direction cannot fit well; the tag tells them so.
+        """
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.poor_score = True
+        return tags
