@@ -163,6 +163,9 @@ class LogisticReadinessModel(Estimator):
         Intercepts, zero if `fit_intercept` is False.
     n_features_in_ : int
         The number of features seen in ``fit``.
+    feature_names_in_ : ndarray of str (object dtype), shape (n_features,)
+        The column names of a pandas or polars `X` in ``fit``, when all are text; present only
+        then. Later calls check a data frame's names against them (SchemaError if they differ).
     n_iter_ : int
         The number of L-BFGS-B iterations ``fit`` took, plus its Newton steps.
 
@@ -177,6 +180,10 @@ class LogisticReadinessModel(Estimator):
 
     With ``C=None``, ``fit`` first solves a small linear program (Konis, 2007) to check that the
     classes are not separable, since then the maximum-likelihood coefficients are infinite.
+
+    The model follows scikit-learn's estimator protocol without depending on it: it works in
+    ``Pipeline``, ``GridSearchCV`` and ``cross_val_score``, and passes scikit-learn's
+    ``check_estimator`` but for the checks listed, with the reason, in the triage guide.
 
     Examples
     --------
@@ -244,9 +251,11 @@ class LogisticReadinessModel(Estimator):
         SchemaError
             If a hyper-parameter or an input is malformed (non-finite features, mismatched
             lengths, `max_iter` above a million, pandas indexes of `X`, `y` and
-            `sample_weight` that disagree, ...); every problem found is listed.
+            `sample_weight` that disagree, a sparse or complex `X`, a missing `y`, float
+            labels that are not whole numbers, ...); every problem found is listed.
         EstimationError
-            If `y` holds a single class, or if ``C=None`` and the classes are separable.
+            If `y` holds a single class (or `X` a single row), or if ``C=None`` and the
+            classes are separable.
         """
         problems = _check_hyperparameters(self.C, self.fit_intercept, self.tol, self.max_iter)
         if problems:

@@ -232,6 +232,9 @@ class OrdinalReadinessModel(Estimator):
         statsmodels' parameters: ``[beta, theta_0, log(theta_1 - theta_0), ...]``.
     n_features_in_ : int
         The number of features seen in ``fit``.
+    feature_names_in_ : ndarray of str (object dtype), shape (n_features,)
+        The column names of a pandas or polars `X` in ``fit``, when all are text; present only
+        then. Later calls check a data frame's names against them (SchemaError if they differ).
     n_iter_ : int
         The number of L-BFGS-B iterations ``fit`` took.
 
@@ -254,6 +257,10 @@ class OrdinalReadinessModel(Estimator):
     ``fit`` also refuses, with :class:`~sparkus.EstimationError`, constant or collinear columns
     and data whose levels are separated by the features (checked with a small linear program),
     since then the maximum-likelihood estimate does not exist or is not unique.
+
+    The model follows scikit-learn's estimator protocol (``score`` is the accuracy) without depending on it: it works in
+    ``Pipeline``, ``GridSearchCV`` and ``cross_val_score``, and passes scikit-learn's
+    ``check_estimator`` but for the checks listed, with the reason, in the triage guide.
 
     Examples
     --------
@@ -325,9 +332,10 @@ class OrdinalReadinessModel(Estimator):
         SchemaError
             If a hyper-parameter or an input is malformed; every problem found is listed. Also
             if `y` holds text with no order of its own and `order` is not given, a label that
-            `order` lacks, or one readiness level spelled in two ways.
+            `order` lacks, one readiness level spelled in two ways, a sparse or complex `X`,
+            or a missing `y`.
         EstimationError
-            If `y` holds a single level, a level inside its range has no rows, a column is
+            If `y` holds a single level (or `X` a single row), a level inside its range has no rows, a column is
             constant or collinear with others, or the levels are separated by the features.
         """
         problems = check_optimiser_options(self.tol, self.max_iter)
