@@ -81,8 +81,11 @@ def typecheck(session: nox.Session) -> None:
 @nox.session(default=True)
 def docs(session: nox.Session) -> None:
     """Build the docs with warnings as errors, then run every example they contain."""
-    # the pages on plugins and tracking run sparkus.testing (hypothesis) and a Dask example
-    session.install("-e", ".[docs,pandas,plot,dp]", "hypothesis>=6.100", "dask>=2024.1")
+    # the pages on plugins and tracking run sparkus.testing (hypothesis) and a Dask example;
+    # the triage page runs its models in scikit-learn's Pipeline and GridSearchCV
+    session.install(
+        "-e", ".[docs,pandas,plot,dp]", "hypothesis>=6.100", "dask>=2024.1", "scikit-learn>=1.6"
+    )  # fmt: skip
     session.run(
         "sphinx-build", "--fail-on-warning", "--nitpicky", "--keep-going",
         "-b", "html", "docs", "docs/_build/html",

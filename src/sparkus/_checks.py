@@ -607,12 +607,18 @@ def check_matrix(X: object, name: str = "X", *, copy: bool = True) -> FloatArray
     return out
 
 
-def check_n_features(X: FloatArray, n_features_in: int, name: str = "X") -> None:
-    """A SchemaError unless `X` has the `n_features_in` columns the estimator was fitted on."""
+def check_n_features(
+    X: FloatArray, n_features_in: int, name: str = "X", *, owner: str = "the model"
+) -> None:
+    """A SchemaError unless `X` has the `n_features_in` columns `owner` was fitted on.
+
+    The message keeps scikit-learn's words ("X has 3 features, but LogisticReadinessModel is
+    expecting 2 features as input"), which its estimator checks look for.
+    """
     if X.shape[1] != n_features_in:
         msg = (
-            f"has {X.shape[1]} features, but the model was fitted on {n_features_in}; "
-            "pass the same columns, in the same order, as in fit"
+            f"{name} has {X.shape[1]} features, but {owner} is expecting {n_features_in} "
+            "features as input; pass the same columns, in the same order, as in fit"
         )
         raise schema_error(name, msg)
 

@@ -73,6 +73,13 @@ def w() -> Any:
     )
 
 
+def _sparse(X: np.ndarray) -> Any:
+    """`X` as a scipy sparse CSR matrix."""
+    from scipy import sparse
+
+    return sparse.csr_array(X)
+
+
 def _x(**changes: Any) -> np.ndarray:
     """The world's answers with some cells changed: ``{(row, col): value}`` as keywords."""
     X = w().X.copy()
@@ -607,6 +614,55 @@ TRIAGE = [
                 SchemaError,
                 "penalty",
             ),
+            # scikit-learn's checks look for its words in these (issue 14)
+            case(
+                "continuous y",
+                lambda: T().LogisticReadinessModel().fit(w().X, w().X[:, 0] + 0.5),
+                SchemaError,
+                "y",
+                "continuous",
+            ),
+            case(
+                "y None",
+                lambda: T().LogisticReadinessModel().fit(w().X, None),
+                SchemaError,
+                "y",
+                "requires y to be passed",
+            ),
+            case(
+                "sparse X",
+                lambda: T().LogisticReadinessModel().fit(_sparse(w().X), w().stage),
+                SchemaError,
+                "X",
+                "sparse",
+            ),
+            case(
+                "complex X",
+                lambda: T().LogisticReadinessModel().fit(w().X + 1j, w().stage),
+                SchemaError,
+                "X",
+                "Complex data not supported",
+            ),
+            case(
+                "mixed column names",
+                lambda: (
+                    T()
+                    .LogisticReadinessModel()
+                    .fit(
+                        pd.DataFrame(w().X).set_axis(["a", *range(1, w().X.shape[1])], axis=1),
+                        w().stage,
+                    )
+                ),
+                SchemaError,
+                "X",
+                "all are text",
+            ),
+            case(
+                "one sample",
+                lambda: T().LogisticReadinessModel().fit(w().X[:1], w().stage[:1]),
+                EstimationError,
+                "1 sample",
+            ),
         ),
     ),
     Door(
@@ -784,7 +840,18 @@ TRIAGE = [
     ),
     Door(
         "sparkus.triage.OrdinalReadinessModel.predict",
-        (case("other feature count", lambda: w().ordinal.predict(w().X[:, :2]), SchemaError, "X"),),
+        (
+            case(
+                "other feature count", lambda: w().ordinal.predict(w().X[:, :2]), SchemaError, "X"
+            ),
+            case(
+                "1-D X",
+                lambda: w().ordinal.predict(w().X[:, 0]),
+                SchemaError,
+                "X",
+                "Reshape your data",
+            ),
+        ),
     ),
     Door(
         "sparkus.triage.triage",

@@ -319,7 +319,9 @@ def test_predict_with_other_feature_count():
     X, y, _ = _make_data(2, seed=2)
     model = LogisticReadinessModel().fit(X, y)
     for method in (model.predict, model.predict_proba, model.decision_function):
-        with pytest.raises(SchemaError, match="has 2 features, but the model was fitted on 3"):
+        with pytest.raises(
+            SchemaError, match="has 2 features, but LogisticReadinessModel is expecting 3"
+        ):
             method(X[:, :2])
 
 

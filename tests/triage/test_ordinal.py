@@ -216,7 +216,9 @@ def test_predict_with_other_feature_count():
     """Predicting with a different number of features is a SchemaError."""
     X, y = _make_levels(3, seed=3)
     model = OrdinalReadinessModel().fit(X, y)
-    with pytest.raises(SchemaError, match="has 3 features, but the model was fitted on 2"):
+    with pytest.raises(
+        SchemaError, match="has 3 features, but OrdinalReadinessModel is expecting 2"
+    ):
         model.predict_proba(np.ones((4, 3)))
 
 

@@ -1,27 +1,130 @@
-"""What every fitted triage model shares: scikit-learn's parameter protocol and a fitted flag."""
+"""What every fitted triage model shares: scikit-learn's estimator protocol and a fitted flag.
+
+The protocol is implemented, not inherited: sparkus does not depend on scikit-learn, and nothing
+here imports it except ``__sklearn_tags__``, which only scikit-learn calls (so scikit-learn is
+there to import). With it the models pass ``sklearn.utils.estimator_checks.check_estimator``
+(bar the checks ``tests/triage/test_sklearn_compat.py`` lists with the reason each fails) and work
+in ``Pipeline``, ``GridSearchCV`` and ``cross_val_score``.
+"""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, ClassVar, Self
 
+import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import check_matrix, check_n_features
-from sparkus._errors import NotFittedError, Problem, SchemaError
+from sparkus._checks import (
+    align_rows,
+    as_array,
+    check_labels,
+    check_matrix,
+    check_n_features,
+    check_sample_weight,
+    schema_error,
+)
+from sparkus._errors import EstimationError, NotFittedError, Problem, SchemaError, SparkusWarning
 
-__all__ = ["Estimator"]
+__all__ = ["Estimator", "feature_matrix", "feature_names", "fit_target"]
+
+_MAX_NAMES_SHOWN = 5
+"""A message about mismatched column names lists this many names of each kind, then ``- ...``."""
+
+
+def feature_names(X: object) -> NDArray[np.object_] | None:
+    """The column names of a pandas or polars data frame `X` when all are text, else None.
+
+    scikit-learn's rule: only text names are names (pandas' default 0, 1, ... are positions);
+    a frame that mixes text and other names is a SchemaError, since half-named columns cannot
+    be checked against ``fit``. Neither library is imported.
+    """
+    module = type(X).__module__
+    if not module.startswith(("pandas", "polars")):
+        return None
+    columns = getattr(X, "columns", None)
+    if columns is None:
+        return None
+    names = list(columns)
+    text = [isinstance(name, str) for name in names]
+    if not names or not any(text):
+        return None
+    if not all(text):
+        kinds = sorted({type(name).__name__ for name in names})
+        msg = (
+            f"has column names of the types {kinds}; names are checked against fit only when "
+            "all are text: convert them (X.columns = X.columns.astype(str)) or pass an array"
+        )
+        raise schema_error("X", msg)
+    return np.asarray(names, dtype=object)
+
+
+def feature_matrix(X: object) -> NDArray[np.float64]:
+    """`X` as a finite float64 matrix (``check_matrix``), refusing in scikit-learn's words.
+
+    Sparse matrices, complex numbers, 1-D arrays and matrices without columns are refused with a
+    SchemaError whose message holds the phrase scikit-learn's checks (and its users) look for:
+    "sparse", "Complex data not supported", "Reshape your data", "0 feature(s)".
+    """
+    if type(X).__module__.startswith("scipy.sparse"):
+        msg = (
+            f"is a sparse {type(X).__name__}: sparse input is not supported; pass a dense "
+            "array (X.toarray())"
+        )
+        raise schema_error("X", msg)
+    array = as_array(X, "X")
+    if array.dtype.kind == "c":
+        msg = "Complex data not supported: pass real numbers (the real part, or both parts)"
+        raise schema_error("X", msg)
+    if array.ndim == 1:
+        msg = (
+            "expected a 2-D array (n_samples, n_features), got 1-D. Reshape your data: "
+            "X.reshape(-1, 1) for a single feature, X.reshape(1, -1) for a single sample"
+        )
+        raise schema_error("X", msg)
+    if array.ndim == 2 and array.shape[0] > 0 and array.shape[1] == 0:
+        msg = (
+            f"expected at least one row and one column, got 0 feature(s) (shape={array.shape}) "
+            "while a minimum of 1 is required; pass at least one column"
+        )
+        raise schema_error("X", msg)
+    return check_matrix(array, copy=False)
+
+
+def fit_target(y: object, n_samples: int, what: str) -> None:
+    """Refuse, in scikit-learn's words, a missing `y` and a single sample for `what`'s ``fit``."""
+    if y is None:
+        msg = (
+            f"{what} requires y to be passed, but the target y is None; pass one label per row of X"
+        )
+        raise schema_error("y", msg)
+    if n_samples == 1:
+        msg = f"X has 1 sample; {what} needs rows of at least two classes to fit"
+        raise EstimationError(msg)
+
+
+def _listed(names: list[str]) -> str:
+    """scikit-learn's list of names in a message: one ``- name`` line each, five at most."""
+    lines = [f"- {name}\n" for name in names[:_MAX_NAMES_SHOWN]]
+    if len(names) > _MAX_NAMES_SHOWN:
+        lines.append("- ...\n")
+    return "".join(lines)
 
 
 class Estimator:
-    """Base of the fitted models: ``get_params``/``set_params``, ``repr`` and the fitted check.
+    """Base of the fitted models: scikit-learn's estimator protocol, ``repr`` and the fitted check.
 
     Subclasses list their hyper-parameters in ``_param_names``, store them unchanged in
-    ``__init__`` and set ``_fitted = True`` at the end of ``fit``.
+    ``__init__``, and at the end of ``fit`` set ``n_features_in_``, call
+    ``_set_feature_names`` with what :func:`feature_names` read from `X`, and set
+    ``_fitted = True``. Their other methods read `X` through ``_checked``.
     """
 
     _param_names: ClassVar[tuple[str, ...]] = ()
+    _estimator_type: ClassVar[str] = "classifier"  # what scikit-learn before 1.6 reads
     _fitted: bool = False
     n_features_in_: int
+    feature_names_in_: NDArray[np.object_]
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:  # noqa: ARG002 (sklearn's API)
         """The hyper-parameters, by name (scikit-learn's protocol; `deep` is accepted and unused)."""
@@ -37,6 +140,25 @@ class Estimator:
             setattr(self, name, value)
         return self
 
+    def __sklearn_tags__(self) -> Any:
+        """scikit-learn's tags: a classifier of 2-D finite real features (called by scikit-learn).
+
+        scikit-learn is imported here, and only here: this method exists for scikit-learn
+        (1.6 or later), which calls it, so it is importable whenever the method runs.
+        """
+        from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
+
+        return Tags(
+            estimator_type="classifier",
+            target_tags=TargetTags(required=True),
+            classifier_tags=ClassifierTags(),
+            input_tags=InputTags(two_d_array=True, allow_nan=False),
+        )
+
+    def __sklearn_is_fitted__(self) -> bool:
+        """Whether ``fit`` has run (scikit-learn's ``check_is_fitted`` reads this)."""
+        return self._fitted
+
     def __repr__(self) -> str:
         defaults = type(self)().get_params()
         changed = [
@@ -46,6 +168,74 @@ class Estimator:
         ]
         return f"{type(self).__name__}({', '.join(changed)})"
 
+    def score(self, X: object, y: object, sample_weight: object = None) -> float:
+        """Accuracy: the (weighted) share of rows whose predicted class is their label.
+
+        This is what scikit-learn's ``cross_val_score`` and ``GridSearchCV`` maximise unless
+        told to score otherwise.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Finite real features, the columns seen in ``fit``.
+        y : array-like of shape (n_samples,)
+            True labels.
+        sample_weight : array-like of shape (n_samples,), optional
+            Weight of each row; None weighs every row 1.
+
+        Returns
+        -------
+        float
+            A number in [0, 1].
+        """
+        X, y, sample_weight = align_rows(("X", X), ("y", y), ("sample_weight", sample_weight))
+        predicted = self._predicted(self._checked(X))
+        labels = check_labels(y, predicted.shape[0])
+        sw = check_sample_weight(sample_weight, predicted.shape[0])
+        return float(sw @ (predicted == labels) / sw.sum())
+
+    def _predicted(self, X: NDArray[np.float64]) -> NDArray[Any]:
+        """The predicted class of each row of a checked `X` (each model says how)."""
+        raise NotImplementedError
+
+    def _set_feature_names(self, names: NDArray[np.object_] | None) -> None:
+        """Keep the column names seen in ``fit`` (forget those of an earlier fit without any)."""
+        if names is not None:
+            self.feature_names_in_ = names
+        elif "feature_names_in_" in vars(self):
+            del self.feature_names_in_
+
+    def _check_feature_names(self, X: object) -> None:
+        """A SchemaError if `X` names its columns otherwise than in ``fit``; a warning if only one did.
+
+        The messages are scikit-learn's, which its checks (and users' habits) expect.
+        """
+        given = feature_names(X)
+        fitted: NDArray[np.object_] | None = vars(self).get("feature_names_in_")
+        name = type(self).__name__
+        if given is None and fitted is None:
+            return
+        if fitted is None:
+            msg = f"X has feature names, but {name} was fitted without feature names"
+            warnings.warn(msg, SparkusWarning, stacklevel=4)
+            return
+        if given is None:
+            msg = f"X does not have valid feature names, but {name} was fitted with feature names"
+            warnings.warn(msg, SparkusWarning, stacklevel=4)
+            return
+        if len(given) == len(fitted) and bool((given == fitted).all()):
+            return
+        msg = "The feature names should match those that were passed during fit.\n"
+        unexpected = sorted(set(given) - set(fitted))
+        missing = sorted(set(fitted) - set(given))
+        if unexpected:
+            msg += "Feature names unseen at fit time:\n" + _listed(unexpected)
+        if missing:
+            msg += "Feature names seen at fit time, yet now missing:\n" + _listed(missing)
+        if not unexpected and not missing:
+            msg += "Feature names must be in the same order as they were in fit.\n"
+        raise schema_error("X", msg + "Pass the columns of fit, by the same names and in order.")
+
     def _checked(self, X: object) -> NDArray[Any]:
         """`X` as a float matrix with the features seen in ``fit``; NotFittedError before it."""
         if not self._fitted:
@@ -53,6 +243,7 @@ class Estimator:
                 f"this {type(self).__name__} is not fitted yet; call fit(X, y) first, then predict"
             )
             raise NotFittedError(msg)
-        Xc = check_matrix(X, copy=False)
-        check_n_features(Xc, self.n_features_in_)
+        self._check_feature_names(X)
+        Xc = feature_matrix(X)
+        check_n_features(Xc, self.n_features_in_, owner=type(self).__name__)
         return Xc

@@ -17,9 +17,9 @@ from typing import Any, Self
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import align_rows, check_labels, check_matrix, check_sample_weight
+from sparkus._checks import align_rows, check_labels, check_sample_weight
 from sparkus._errors import EstimationError, Problem, SchemaError
-from sparkus.triage._estimator import Estimator
+from sparkus.triage._estimator import Estimator, feature_matrix, feature_names, fit_target
 from sparkus.triage._fitting import (
     check_coefficients,
     check_optimiser_options,
@@ -55,6 +55,19 @@ def _check_hyperparameters(
         problems.append(Problem(("fit_intercept",), msg))
     problems.extend(check_optimiser_options(tol, max_iter))
     return problems
+
+
+def _check_not_continuous(labels: NDArray[Any]) -> None:
+    """SchemaError if float labels are not whole numbers: a continuous target, not classes."""
+    if labels.dtype.kind == "f":
+        fractional = labels[labels != np.round(labels)]
+        if fractional.size:
+            msg = (
+                f"holds continuous values (such as {fractional[0]!r}), not class labels; a "
+                "classifier needs one of a few classes per row: pass integer or text labels, "
+                "or bin the values first"
+            )
+            raise SchemaError([Problem(("y",), msg)])
 
 
 def _encode_classes(y: NDArray[Any]) -> tuple[NDArray[Any], NDArray[np.intp]]:
@@ -150,6 +163,9 @@ class LogisticReadinessModel(Estimator):
         Intercepts, zero if `fit_intercept` is False.
     n_features_in_ : int
         The number of features seen in ``fit``.
+    feature_names_in_ : ndarray of str (object dtype), shape (n_features,)
+        The column names of a pandas or polars `X` in ``fit``, when all are text; present only
+        then. Later calls check a data frame's names against them (SchemaError if they differ).
     n_iter_ : int
         The number of L-BFGS-B iterations ``fit`` took, plus its Newton steps.
 
@@ -164,6 +180,10 @@ class LogisticReadinessModel(Estimator):
 
     With ``C=None``, ``fit`` first solves a small linear program (Konis, 2007) to check that the
     classes are not separable, since then the maximum-likelihood coefficients are infinite.
+
+    The model follows scikit-learn's estimator protocol without depending on it: it works in
+    ``Pipeline``, ``GridSearchCV`` and ``cross_val_score``, and passes scikit-learn's
+    ``check_estimator`` but for the checks listed, with the reason, in the triage guide.
 
     Examples
     --------
@@ -231,16 +251,21 @@ class LogisticReadinessModel(Estimator):
         SchemaError
             If a hyper-parameter or an input is malformed (non-finite features, mismatched
             lengths, `max_iter` above a million, pandas indexes of `X`, `y` and
-            `sample_weight` that disagree, ...); every problem found is listed.
+            `sample_weight` that disagree, a sparse or complex `X`, a missing `y`, float
+            labels that are not whole numbers, ...); every problem found is listed.
         EstimationError
-            If `y` holds a single class, or if ``C=None`` and the classes are separable.
+            If `y` holds a single class (or `X` a single row), or if ``C=None`` and the
+            classes are separable.
         """
         problems = _check_hyperparameters(self.C, self.fit_intercept, self.tol, self.max_iter)
         if problems:
             raise SchemaError(problems)
         X, y, sample_weight = align_rows(("X", X), ("y", y), ("sample_weight", sample_weight))
-        Xc = check_matrix(X, copy=False)
+        names = feature_names(X)
+        Xc = feature_matrix(X)
+        fit_target(y, Xc.shape[0], type(self).__name__)
         labels = check_labels(y, Xc.shape[0])
+        _check_not_continuous(labels)
         sw = check_sample_weight(sample_weight, Xc.shape[0])
         classes, codes = _encode_classes(labels)
         if classes.shape[0] < 2:
@@ -320,6 +345,7 @@ class LogisticReadinessModel(Estimator):
         self.coef_ = np.ascontiguousarray(coef)
         self.intercept_ = intercept
         self.n_features_in_ = p
+        self._set_feature_names(names)
         self.n_iter_ = n_iter
         self._fitted = True
         return self
@@ -429,26 +455,3 @@ class LogisticReadinessModel(Estimator):
             Labels from ``classes_``.
         """
         return self._predicted(self._checked(X))
-
-    def score(self, X: object, y: object, sample_weight: object = None) -> float:
-        """Accuracy: the (weighted) share of rows whose predicted class is their label.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Finite real features, the columns seen in ``fit``.
-        y : array-like of shape (n_samples,)
-            True labels.
-        sample_weight : array-like of shape (n_samples,), optional
-            Weight of each row; None weighs every row 1.
-
-        Returns
-        -------
-        float
-            A number in [0, 1].
-        """
-        X, y, sample_weight = align_rows(("X", X), ("y", y), ("sample_weight", sample_weight))
-        predicted = self._predicted(self._checked(X))
-        labels = check_labels(y, predicted.shape[0])
-        sw = check_sample_weight(sample_weight, predicted.shape[0])
-        return float(sw @ (predicted == labels) / sw.sum())

@@ -14,9 +14,9 @@ from typing import Any, Self, cast
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import align_rows, check_matrix
+from sparkus._checks import align_rows
 from sparkus._errors import EstimationError, SchemaError
-from sparkus.triage._estimator import Estimator
+from sparkus.triage._estimator import Estimator, feature_matrix, feature_names, fit_target
 from sparkus.triage._fitting import (
     check_coefficients,
     check_optimiser_options,
@@ -232,6 +232,9 @@ class OrdinalReadinessModel(Estimator):
         statsmodels' parameters: ``[beta, theta_0, log(theta_1 - theta_0), ...]``.
     n_features_in_ : int
         The number of features seen in ``fit``.
+    feature_names_in_ : ndarray of str (object dtype), shape (n_features,)
+        The column names of a pandas or polars `X` in ``fit``, when all are text; present only
+        then. Later calls check a data frame's names against them (SchemaError if they differ).
     n_iter_ : int
         The number of L-BFGS-B iterations ``fit`` took.
 
@@ -254,6 +257,10 @@ class OrdinalReadinessModel(Estimator):
     ``fit`` also refuses, with :class:`~sparkus.EstimationError`, constant or collinear columns
     and data whose levels are separated by the features (checked with a small linear program),
     since then the maximum-likelihood estimate does not exist or is not unique.
+
+    The model follows scikit-learn's estimator protocol (``score`` is the accuracy) without depending on it: it works in
+    ``Pipeline``, ``GridSearchCV`` and ``cross_val_score``, and passes scikit-learn's
+    ``check_estimator`` but for the checks listed, with the reason, in the triage guide.
 
     Examples
     --------
@@ -325,9 +332,10 @@ class OrdinalReadinessModel(Estimator):
         SchemaError
             If a hyper-parameter or an input is malformed; every problem found is listed. Also
             if `y` holds text with no order of its own and `order` is not given, a label that
-            `order` lacks, or one readiness level spelled in two ways.
+            `order` lacks, one readiness level spelled in two ways, a sparse or complex `X`,
+            or a missing `y`.
         EstimationError
-            If `y` holds a single level, a level inside its range has no rows, a column is
+            If `y` holds a single level (or `X` a single row), a level inside its range has no rows, a column is
             constant or collinear with others, or the levels are separated by the features.
         """
         problems = check_optimiser_options(self.tol, self.max_iter)
@@ -337,13 +345,15 @@ class OrdinalReadinessModel(Estimator):
         if problems:
             raise SchemaError(problems)
         X, y = align_rows(("X", X), ("y", y))
-        Xc = check_matrix(X, copy=False)
+        names = feature_names(X)
+        Xc = feature_matrix(X)
+        fit_target(y, Xc.shape[0], type(self).__name__)
         classes, codes = encode_ordered(y, Xc.shape[0], cast("tuple[Hashable, ...] | None", order))
         n_classes = classes.shape[0]
         if n_classes < 2:
             msg = (
-                f"`y` holds a single level, {classes[0]!r}; an ordinal model needs rows of at "
-                "least two levels"
+                f"`y` holds a single level, {classes[0]!r}; an ordinal model, like any classifier, "
+                "needs rows of at least two levels"
             )
             raise EstimationError(msg)
         # columns near the float limits are fitted divided by a power of two (exact)
@@ -386,6 +396,7 @@ class OrdinalReadinessModel(Estimator):
         self.coef_ = params[:p].copy()
         self.thresholds_ = thresholds
         self.n_features_in_ = p
+        self._set_feature_names(names)
         self.n_iter_ = n_iter
         self._fitted = True
         return self
@@ -430,6 +441,19 @@ class OrdinalReadinessModel(Estimator):
         ndarray of shape (n_samples,)
             Levels from ``classes_``.
         """
-        proba = self._proba(self._checked(X))
-        labels: NDArray[Any] = self.classes_[np.argmax(proba, axis=1)]
+        return self._predicted(self._checked(X))
+
+    def _predicted(self, X: FloatArray) -> NDArray[Any]:
+        """The most probable level of each row of a checked `X`."""
+        labels: NDArray[Any] = self.classes_[np.argmax(self._proba(X), axis=1)]
         return labels
+
+    def __sklearn_tags__(self) -> Any:
+        """scikit-learn's tags, with ``poor_score``: see the class Notes (called by scikit-learn).
+
+        scikit-learn's checks score classifiers on unordered clusters of points, which one
+        ordering of levels along one direction cannot fit well; the tag tells them so.
+        """
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.poor_score = True
+        return tags
