@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -85,13 +86,18 @@ def _sources() -> tuple[str, ...]:
     return tuple(source.value for source in AssessmentSource)
 
 
-def _is_field(name: object) -> bool:
-    """A core field, or a survey item named ``<source>_<item>``."""
+def _misspelt(name: object) -> str | None:
+    """The core field `name` looks like a misspelling of, if any (``tenure``: ``tenure_years``).
+
+    Any other name is a field, a survey item (``<source>_<item>``) or a free attribute.
+    """
     if not isinstance(name, str):
-        return False
-    return name in CORE or any(
-        name.startswith(f"{s}_") and len(name) > len(s) + 1 for s in _sources()
-    )
+        return ""
+    if name in CORE or any(name.startswith(f"{s}_") and len(name) > len(s) + 1
+                           for s in _sources()):  # fmt: skip
+        return None
+    close = difflib.get_close_matches(name.lower(), CORE, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def _shown(names: list[str], limit: int = 12) -> str:
@@ -134,13 +140,13 @@ def _columns_iv(columns: object, names: dict[str, Any]) -> tuple[dict[str, str],
     for field, source in columns.items():
         where = ("columns", str(field))
         before = len(problems)
-        if not _is_field(field):
-            close = difflib.get_close_matches(str(field), CORE, n=1, cutoff=0.6)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+        close = _misspelt(field)
+        if close is not None:
+            hint = f" (did you mean {close!r}?)" if close else ""
             msg = (
-                f"{field!r} is not a sparkus field{hint}; the fields are {', '.join(CORE)}, and "
-                f"survey items named {' or '.join(f'{s}_<item>' for s in _sources())}; "
-                "other export columns keep their own names"
+                f"{field!r} is not a sparkus field{hint}; the fields are {', '.join(CORE)}, "
+                f"survey items named {' or '.join(f'{s}_<item>' for s in _sources())}, and "
+                "free attributes under a name of your own that is not like a field's"
             )
             problems.append(Problem(where, msg))
         if not isinstance(source, str) or source not in names:
@@ -329,9 +335,20 @@ def _spelling_clashes(field: str, array: npt.NDArray[Any]) -> list[Problem]:
 
 
 def _ids_as_text(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    """Integer ids (employee numbers) as their decimal text; anything else as it is."""
+    """Integer ids (employee numbers) as their decimal text; anything else as it is.
+
+    A float column of whole numbers and blanks is integers with blanks (what pandas makes of
+    numeric manager ids with a blank at the top): its numbers become text, its blanks None.
+    """
     if array.dtype.kind in "iu":
         return array.astype(str)
+    if array.dtype.kind == "f":
+        present = array[~np.isnan(array)]
+        if not (np.all(present == np.round(present)) and np.all(np.abs(present) < 2**53)):
+            return array
+        out = np.empty(array.shape[0], dtype=object)
+        out[:] = [None if math.isnan(v) else str(int(v)) for v in array.tolist()]
+        return out
     if array.dtype.kind != "O":
         return array
     out = np.empty(array.shape[0], dtype=object)
@@ -460,6 +477,11 @@ def _ingest(
     if "id" not in raw and id_source == "the index":
         out["id"] = column(index, "id")
     for field, values in raw.items():
+        if isinstance(values, list | tuple):  # each cell as given: numpy would make [1, "x"] text
+            out[field] = np.empty(len(values), dtype=object)
+            for i, value in enumerate(values):
+                out[field][i] = value
+            continue
         try:
             out[field] = column(values, field)
         except SchemaError as error:
@@ -504,6 +526,8 @@ def _read(
         problems += more
     elif field == "tenure_years":
         array, more = _tenure(array, blank, source, as_of)
+        if more:  # reported here: the column's own check would only repeat it row by row
+            array = np.zeros(array.shape[0])
         problems += more
     elif field in _TEXT_FIELDS:
         problems += _spelling_clashes(field, array)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any, Protocol, cast
+from typing import Any, Literal, Protocol, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -20,7 +20,7 @@ from sparkus._checks import describe, is_real
 from sparkus._errors import Problem, SchemaError
 from sparkus.model._columns import CORE, Column, read_columns, record_columns
 from sparkus.model._enums import Goal, Level
-from sparkus.model._ingest import MissingPolicy, carried_counts, read_export
+from sparkus.model._ingest import carried_counts, read_export
 from sparkus.model._intake import aligned
 from sparkus.model._records import Participant
 
@@ -166,7 +166,7 @@ class Population:
         *,
         columns: Mapping[str, str] | None = None,
         labels: Mapping[str, Mapping[Any, Any]] | None = None,
-        missing: Mapping[str, MissingPolicy] | None = None,
+        missing: Mapping[str, Literal["refuse", "carry"]] | None = None,
         as_of: date | str | None = None,
         scales: Mapping[str, tuple[float, float]] | None = None,
     ) -> Population:
