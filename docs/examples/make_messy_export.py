@@ -179,4 +179,4 @@ def export_text() -> str:
 
 if __name__ == "__main__":
     PATH.write_text(export_text(), encoding="utf-8", newline="")
-    print(f"wrote {PATH} ({N} people)")
+    print(f"wrote {PATH} ({N} people)")  # noqa: T201 (a script says what it wrote)

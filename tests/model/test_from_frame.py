@@ -26,8 +26,11 @@ from sparkus.triage import triage
 from tests.model.populations import locations, messages
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
-_spec = importlib.util.spec_from_file_location("make_messy_export", EXAMPLES / "make_messy_export.py")
-assert _spec is not None and _spec.loader is not None
+_spec = importlib.util.spec_from_file_location(
+    "make_messy_export", EXAMPLES / "make_messy_export.py"
+)
+assert _spec is not None
+assert _spec.loader is not None
 messy = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(messy)
 
@@ -80,7 +83,8 @@ def test_shipped_export_is_what_its_seeded_script_makes():
     text = messy.export_text()
     assert text.count("\n") == messy.N + 1
     assert ",," in text  # blank cells
-    assert "SENIOR_LEADER" in text and "Individual Contributor" in text and "SALES" in text
+    for spelling in ("SENIOR_LEADER", "Individual Contributor", "SALES"):
+        assert spelling in text
 
 
 def test_pandas_and_polars_read_the_same_population():
@@ -177,7 +181,8 @@ def test_blanks_refused_by_default_name_the_rows():
     found = messages(error)
     assert f"participants[{rows[0]}].self_motivation" in found
     message = found[f"participants[{rows[0]}].self_motivation"]
-    assert "'Q1 Motivation (self)'" in message and "missing={'self_motivation': 'carry'}" in message
+    assert "'Q1 Motivation (self)'" in message
+    assert "missing={'self_motivation': 'carry'}" in message
 
 
 def test_unknown_levels_are_one_problem_with_counts_and_accepted_values():
@@ -203,7 +208,8 @@ def test_department_spellings_without_labels_are_refused():
     with pytest.raises(SchemaError) as error:
         ingested(read_pandas(), labels=None)
     message = messages(error)["department"]
-    assert "'Sales'" in message and "'SALES'" in message and "differ only in case" in message
+    for part in ("'Sales'", "'SALES'", "differ only in case"):
+        assert part in message
 
 
 def test_dates_need_as_of_and_must_not_be_later():
@@ -217,7 +223,8 @@ def test_dates_need_as_of_and_must_not_be_later():
     with pytest.raises(SchemaError) as error:
         ingested(frame)
     assert locations(error) == ["participants[7].tenure_years"]
-    assert "2030-01-01" in str(error.value) and "after as_of" in str(error.value)
+    assert "2030-01-01" in str(error.value)
+    assert "after as_of" in str(error.value)
 
 
 def test_tenure_from_dates_is_days_over_365_25():

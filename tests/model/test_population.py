@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sparkus import SchemaError
-from sparkus.model._ingest import label_key
 from sparkus.model import Goal, Level, Participant, Population
+from sparkus.model._ingest import label_key
 from tests.model.populations import org
 from tests.strategies import (
     columns_of,

@@ -122,8 +122,14 @@ def _table(frame: object) -> tuple[Any, dict[str, Any], Any | None]:
     if isinstance(given, Mapping):
         return given, {str(k): k for k in given}, None
     labels = getattr(given, "columns", None)
-    if labels is None or isinstance(labels, str) or not callable(getattr(given, "__getitem__", None)):
-        msg = f"expected a DataFrame (pandas, polars) or a mapping of columns, got {describe(given)}"
+    if (
+        labels is None
+        or isinstance(labels, str)
+        or not callable(getattr(given, "__getitem__", None))
+    ):
+        msg = (
+            f"expected a DataFrame (pandas, polars) or a mapping of columns, got {describe(given)}"
+        )
         raise SchemaError([Problem(("frame",), msg)])
     index = getattr(given, "index", None) if type(given).__module__.startswith("pandas") else None
     return given, {str(label): label for label in list(labels)}, index
@@ -135,7 +141,7 @@ def _columns_iv(columns: object, names: dict[str, Any]) -> tuple[dict[str, str],
     if not isinstance(columns, Mapping):
         msg = f"expected a mapping of sparkus field to export column name, got {describe(columns)}"
         return {}, [Problem(("columns",), msg)]
-    problems = []
+    problems: list[Problem] = []
     out: dict[str, str] = {}
     for field, source in columns.items():
         where = ("columns", str(field))
@@ -157,7 +163,9 @@ def _columns_iv(columns: object, names: dict[str, Any]) -> tuple[dict[str, str],
     return out, problems
 
 
-def _labels_iv(labels: object, present: list[str]) -> tuple[dict[str, dict[Any, Any]], list[Problem]]:
+def _labels_iv(
+    labels: object, present: list[str]
+) -> tuple[dict[str, dict[Any, Any]], list[Problem]]:
     if labels is None:
         return {}, []
     if not isinstance(labels, Mapping):
@@ -176,14 +184,13 @@ def _labels_iv(labels: object, present: list[str]) -> tuple[dict[str, dict[Any, 
             problems.append(Problem(where, msg))
             continue
         spelled: dict[Any, Any] = {}
-        for raw, value in table.items():
-            if field == "level":
-                value = value.value if isinstance(value, Level) else value
-                if value not in _LEVEL_DEFAULTS.values():
-                    allowed = ", ".join(level.value for level in Level)
-                    msg = f"maps to {value!r}, which is not a level; expected one of {allowed}"
-                    problems.append(Problem((*where, str(raw)), msg))
-                    continue
+        for raw, given in table.items():
+            value = given.value if isinstance(given, Level) and field == "level" else given
+            if field == "level" and value not in _LEVEL_DEFAULTS.values():
+                allowed = ", ".join(level.value for level in Level)
+                msg = f"maps to {value!r}, which is not a level; expected one of {allowed}"
+                problems.append(Problem((*where, str(raw)), msg))
+                continue
             spelled[label_key(raw) if isinstance(raw, str) else raw] = value
         out[str(field)] = spelled
     return out, problems
@@ -294,8 +301,8 @@ def _unknown_levels(array: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], list[Pro
     values = array.tolist()
     out = np.empty(len(values), dtype=object)
     unknown: dict[str, list[int]] = {}
-    for i, v in enumerate(values):
-        v = v.value if isinstance(v, Level) else v
+    for i, cell in enumerate(values):
+        v = cell.value if isinstance(cell, Level) else cell
         found = _LEVEL_DEFAULTS.get(label_key(v)) if isinstance(v, str) else None
         if found is None and v is not None:
             unknown.setdefault(repr(v) if isinstance(v, str) else describe(v), []).append(i)
@@ -449,8 +456,10 @@ def _where(problem: Problem) -> tuple[object, object]:
 def _ingest(
     frame: object, columns: object, labels: object, missing: object, as_of: object
 ) -> tuple[dict[str, npt.NDArray[Any]], frozenset[str], list[Problem]]:
-    """The columns of an export under sparkus' names, those whose blanks are carried, and
-    the problems of its cells (problems of the arguments are raised)."""
+    """The export's columns under sparkus' names, the carried ones and its cells' problems.
+
+    Problems with the arguments are raised at once.
+    """
     table, names, index = _table(frame)
     mapping, problems = _columns_iv(columns, names)
     if problems:
@@ -538,7 +547,9 @@ def _read(
     return array, problems
 
 
-def carried_counts(columns: Mapping[str, npt.NDArray[Any]], kinds: Mapping[str, str]) -> dict[str, int]:
+def carried_counts(
+    columns: Mapping[str, npt.NDArray[Any]], kinds: Mapping[str, str]
+) -> dict[str, int]:
     """How many values each free attribute holds as missing (NaN, or code -1 for text)."""
     counts: dict[str, int] = {}
     for name, kind in kinds.items():

@@ -186,8 +186,9 @@ class Population:
         columns : mapping of str to str, optional
             Sparkus field to the export's column name, e.g. ``{"id": "employee_id",
             "tenure_years": "hire_date", "self_clarity": "Q1 Clarity (self)"}``. The keys are
-            the fields of :class:`Participant` and survey items named ``self_<item>`` or
-            ``manager_<item>``.
+            the fields of :class:`Participant`, survey items named ``self_<item>`` or
+            ``manager_<item>``, and free attributes; a key that looks like a misspelt field
+            (``"tenure"`` for ``tenure_years``) is refused.
         labels : mapping of str to mapping, optional
             Per column, raw values to the values sparkus should read (``{"department":
             {"R and D": "R&D"}}``; numbers too, e.g. for a survey answered in words). Text is
