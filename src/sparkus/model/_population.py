@@ -176,9 +176,14 @@ class Population:
         imported. Text cells are read without surrounding spaces, and a cell that is
         ``None``, NaN, NaT, pandas' ``NA`` or empty text is *blank*.
 
+        Ids come from the column ``columns["id"]`` names, else from a column named ``id``,
+        else from a pandas frame's index unless it is a ``RangeIndex`` (the row numbers
+        pandas gives by default). Integer ids (employee numbers) are read as their decimal
+        text, in ``manager_id`` too.
+
         Parameters
         ----------
-        frame : DataFrame or mapping of str to array-like
+        frame : FrameLike or mapping of str to array-like
             The export, one row per person. Every column is read: those `columns` names under
             their sparkus field, the others under their own name (a core field if so named,
             else a free attribute). Columns of a mapping given as pandas Series are paired by
@@ -209,11 +214,6 @@ class Population:
             over 365.25 days a year. A date after `as_of` is refused.
         scales : mapping of str to (float, float), optional
             The lowest and highest value of score columns, as for :meth:`from_columns`.
-
-        Ids come from the column ``columns["id"]`` names, else from a column named ``id``,
-        else from a pandas frame's index unless it is a ``RangeIndex`` (the row numbers
-        pandas gives by default). Integer ids (employee numbers) are read as their decimal
-        text, in ``manager_id`` too.
 
         Returns
         -------
