@@ -363,15 +363,7 @@ DOORS: list[Entry] = [
         case("scale reversed", lambda: Population.from_columns(
             {**POPULATION, "x": [1.0, 2.0]}, scales={"x": (5, 1)}), SchemaError, "scales.x"),
     )),
-    Door("sparkus.model.Population.from_frame", (
-        case("not a frame", lambda: Population.from_frame(5), SchemaError, "frame"),  # type: ignore[arg-type]
-        case("pandas NaN tenure", lambda: Population.from_frame(__import__("pandas").DataFrame(
-            {**POPULATION, "tenure_years": [1.0, None]}, index=[7, 3])), SchemaError,
-             "participants[1].tenure_years"),
-        case("polars bad level", lambda: Population.from_frame(__import__("polars").DataFrame(
-            {**POPULATION, "level": ["boss", "manager"]})), SchemaError,
-             "participants[0].level"),
-    )),
+    # sparkus.model.Population.from_frame: in doors_ingest.py
     Door("sparkus.model.Population.from_records", (
         case("not iterable", lambda: Population.from_records(5), SchemaError, "records"),  # type: ignore[arg-type]
         case("not records", lambda: Population.from_records([PERSON]), SchemaError,  # type: ignore[list-item]

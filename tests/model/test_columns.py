@@ -211,7 +211,8 @@ def test_many_bad_rows_are_capped():
 
 
 def test_frame_bad_values_name_their_rows():
-    """from_frame reports bad levels, NaN, repeats, unknown managers and scores by row."""
+    """from_frame reports unknown levels in one problem, blanks, repeats, unknown managers and
+    scores by row."""
     columns = org()
     columns["level"] = with_row(columns["level"], 17, "boss")
     columns["tenure_years"] = with_row(columns["tenure_years"], 3, math.inf)
@@ -221,14 +222,18 @@ def test_frame_bad_values_name_their_rows():
     columns["motivation"] = with_row(columns["motivation"], 13, 0.0)
     with pytest.raises(SchemaError) as error:
         Population.from_frame(pd.DataFrame(columns), scales={"motivation": (1, 5)})
-    assert messages(error) == {
+    found = messages(error)
+    assert found.pop("level").startswith("unknown values 'boss' (row 17): 1 row in all")
+    assert found == {
         "participants[19].id": "'e18' repeats participants[18]",
-        "participants[17].level": f"'boss' is not one of {LEVELS_LISTED}",
         "participants[3].tenure_years": "inf is not a finite number",
         "participants[7].manager_id": (
             "'ghost' names no participant; every manager must be a row of the population"
         ),
-        "participants[12].motivation": "nan is not a finite number",
+        "participants[12].motivation": (
+            "is blank in the export (column 'motivation'); fill it in, or pass "
+            "missing={'motivation': 'carry'} to keep it as missing"
+        ),
         "participants[13].motivation": "0.0 is outside the scale 1 to 5",
     }
 
@@ -241,8 +246,9 @@ def test_frame_wrong_types_name_their_rows():
     columns["team"] = with_row([None] * N, 2, True)
     with pytest.raises(SchemaError) as error:
         Population.from_frame(pd.DataFrame(columns))
-    assert messages(error) == {
-        "participants[17].level": f"3 is not one of {LEVELS_LISTED}",
+    found = messages(error)
+    assert found.pop("level").startswith("unknown values int 3 (row 17): 1 row in all")
+    assert found == {
         "participants[2].team": "expected a non-empty string, got bool True",
         "participants[5].tenure_years": "expected a number, got str 'five'",
     }

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from sparkus import SchemaError
 from sparkus.model import Goal, Level, Participant, Population
+from sparkus.model._ingest import label_key
 from tests.model.populations import org
 from tests.strategies import (
     columns_of,
@@ -47,8 +48,19 @@ def test_columns_frame_and_records_build_the_same_population(records):
     columns = columns_of(records)
     expected = Population.from_records(records)
     assert Population.from_columns(columns) == expected
-    if records:  # a frame without rows cannot tell a number column from a text one
+    # a frame without rows cannot tell a number column from a text one; and from_frame
+    # refuses departments or teams spelled two ways ("Sales", "SALES"), as an export may
+    if records and not _spelled_two_ways(columns):
         assert Population.from_frame(pd.DataFrame(columns)) == expected
+
+
+def _spelled_two_ways(columns) -> bool:
+    """Whether two departments or teams differ only in case, spaces or separators."""
+    for name in ("department", "team"):
+        values = {v for v in columns[name] if isinstance(v, str)}
+        if len({label_key(v) for v in values}) < len(values):
+            return True
+    return False
 
 
 @given(population_columns(), st.data())

@@ -262,11 +262,15 @@ def record_columns(records: Iterable[Participant]) -> dict[str, np.ndarray[Any, 
 
 
 def read_columns(
-    columns: Mapping[str, object], scales: dict[str, tuple[float, float]]
+    columns: Mapping[str, object],
+    scales: dict[str, tuple[float, float]],
+    carried: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, np.ndarray[Any, Any]], dict[str, Column]]:
     """The stored arrays and the schema of a population, every column read and checked.
 
-    Every problem is gathered, with its row and column, into one SchemaError.
+    Free-attribute columns named in `carried` may hold missing values (NaN in a number
+    column, None in a text column), kept as missing. Every problem is gathered, with its row
+    and column, into one SchemaError.
     """
     collector = _Collector()
     if not isinstance(columns, Mapping):
@@ -315,7 +319,9 @@ def read_columns(
         stored[name], schema[name] = _tuples(name, values, collector, fixed)
     for name, array in arrays.items():
         if name not in CORE:
-            stored[name], schema[name] = _attribute(name, array, scales.get(name), collector)
+            stored[name], schema[name] = _attribute(
+                name, array, scales.get(name), collector, carried=name in carried
+            )
     collector.raise_if_any()
     _check_tree(ids, stored["manager_id"], collector)
     collector.raise_if_any()
@@ -412,12 +418,12 @@ def _floats(
     low: float | None = None,
     high: float | None = None,
     required: bool = False,
+    carried: bool = False,
 ) -> tuple[npt.NDArray[np.float64], Column]:
     array, not_numbers = _numeric(name, values, collector)
     finite = np.isfinite(array)
-    collector.rows(
-        name, ~finite & ~not_numbers, lambda i: f"{float(array[i])!r} is not a finite number"
-    )
+    refused = ~finite & ~not_numbers & ~(np.isnan(array) & carried)
+    collector.rows(name, refused, lambda i: f"{float(array[i])!r} is not a finite number")
     outside = finite & (
         ((array < low) if low is not None else False)
         | ((array > high) if high is not None else False)
@@ -518,11 +524,20 @@ def _check_tree(
 
 
 def _attribute(
-    name: str, values: npt.ArrayLike, scale: tuple[float, float] | None, collector: _Collector
+    name: str,
+    values: npt.ArrayLike,
+    scale: tuple[float, float] | None,
+    collector: _Collector,
+    *,
+    carried: bool = False,
 ) -> tuple[np.ndarray[Any, Any], Column]:
     raw = np.asarray(values)
     if raw.dtype.kind == "U":
         return _category(name, _as_list(raw), collector, required=True, any_text=True)
+    present = [v for v in _as_list(raw) if not _is_missing(v)] if carried else []
+    if present and raw.dtype.kind == "O" and all(isinstance(v, str) for v in present):
+        # text carried with missing cells (None, NaN): code -1
+        return _category(name, _as_list(raw), collector, required=False, any_text=True)
     if raw.dtype.kind == "b":
         return raw.copy(), Column(name, "bool")
     if raw.dtype.kind in "iu" and scale is None:
@@ -530,7 +545,7 @@ def _attribute(
             collector.column(name, "holds integers too large for a 64-bit integer column")
         return raw.astype(np.int64), Column(name, "int")
     if raw.dtype.kind in "iuf":
-        return _scored(name, raw, scale, collector)
+        return _scored(name, raw, scale, collector, carried=carried)
     items = _as_list(raw)
     if items and all(isinstance(v, bool | np.bool_) for v in items):
         return np.array(items, dtype=bool), Column(name, "bool")
@@ -538,7 +553,9 @@ def _attribute(
         try:
             if all(isinstance(v, int | np.integer) for v in items) and scale is None:
                 return np.array(items, dtype=np.int64), Column(name, "int")
-            return _scored(name, np.array(items, dtype=np.float64), scale, collector)
+            return _scored(
+                name, np.array(items, dtype=np.float64), scale, collector, carried=carried
+            )
         except OverflowError:
             collector.column(name, "holds numbers too large for a 64-bit column")
             return np.zeros(len(items)), Column(name, "float")
@@ -554,10 +571,15 @@ def _attribute(
 
 
 def _scored(
-    name: str, array: npt.NDArray[Any], scale: tuple[float, float] | None, collector: _Collector
+    name: str,
+    array: npt.NDArray[Any],
+    scale: tuple[float, float] | None,
+    collector: _Collector,
+    *,
+    carried: bool = False,
 ) -> tuple[npt.NDArray[np.float64], Column]:
     if scale is None:
-        values, column = _floats(name, array, collector)
+        values, column = _floats(name, array, collector, carried=carried)
         return values, column
     low, high = float(scale[0]), float(scale[1])
     if not (math.isfinite(low) and math.isfinite(high) and low < high):
@@ -565,7 +587,7 @@ def _scored(
             name, f"scale must be (lowest, highest) with lowest < highest, got {scale!r}"
         )
         return array.astype(np.float64), Column(name, "float")
-    values, _ = _floats(name, array, collector)
+    values, _ = _floats(name, array, collector, carried=carried)
     outside = np.isfinite(values) & ((values < low) | (values > high))
     collector.rows(
         name, outside, lambda i: f"{float(values[i])!r} is outside the scale {low:g} to {high:g}"

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from typing import Any, Protocol, cast
+from datetime import date
+from typing import Any, Literal, Protocol, cast
 
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import as_array, describe, is_real
+from sparkus._checks import describe, is_real
 from sparkus._errors import Problem, SchemaError
 from sparkus.model._columns import CORE, Column, read_columns, record_columns
 from sparkus.model._enums import Goal, Level
+from sparkus.model._ingest import carried_counts, read_export
 from sparkus.model._intake import aligned
 from sparkus.model._records import Participant
 
@@ -35,6 +37,10 @@ class FrameLike(Protocol):
     def columns(self) -> Iterable[Any]: ...
 
     def __getitem__(self, key: Any, /) -> Any: ...
+
+
+def _is_absent(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 class ColumnError(SchemaError, KeyError):
@@ -155,43 +161,107 @@ class Population:
 
     @classmethod
     def from_frame(
-        cls, frame: FrameLike, *, scales: Mapping[str, tuple[float, float]] | None = None
+        cls,
+        frame: FrameLike,
+        *,
+        columns: Mapping[str, str] | None = None,
+        labels: Mapping[str, Mapping[Any, Any]] | None = None,
+        missing: Mapping[str, Literal["refuse", "carry"]] | None = None,
+        as_of: date | str | None = None,
+        scales: Mapping[str, tuple[float, float]] | None = None,
     ) -> Population:
-        """Build a population from any DataFrame-like object (pandas, polars, ...).
+        """Build a population from an HR export: a pandas or polars DataFrame, or a mapping.
 
-        Only ``frame.columns`` and ``frame[name]`` are used, so pandas is never imported; the
-        frame's own index is ignored (every column comes from the one frame, row by row). A
-        mapping of columns is read as by :meth:`from_columns`. Missing values (None, NaN,
-        pandas' ``NA``) are allowed in ``manager_id`` and ``team`` only.
+        Only ``frame.columns`` and ``frame[name]`` are used, so neither pandas nor polars is
+        imported. Text cells are read without surrounding spaces, and a cell that is
+        ``None``, NaN, NaT, pandas' ``NA`` or empty text is *blank*.
+
+        Ids come from the column ``columns["id"]`` names, else from a column named ``id``,
+        else from a pandas frame's index unless it is a ``RangeIndex`` (the row numbers
+        pandas gives by default). Integer ids (employee numbers) are read as their decimal
+        text, in ``manager_id`` too.
+
+        Parameters
+        ----------
+        frame : FrameLike or mapping of str to array-like
+            The export, one row per person. Every column is read: those `columns` names under
+            their sparkus field, the others under their own name (a core field if so named,
+            else a free attribute). Columns of a mapping given as pandas Series are paired by
+            their index, as by :meth:`from_columns`.
+        columns : mapping of str to str, optional
+            Sparkus field to the export's column name, e.g. ``{"id": "employee_id",
+            "tenure_years": "hire_date", "self_clarity": "Q1 Clarity (self)"}``. The keys are
+            the fields of :class:`Participant`, survey items named ``self_<item>`` or
+            ``manager_<item>``, and free attributes; a key that looks like a misspelt field
+            (``"tenure"`` for ``tenure_years``) is refused.
+        labels : mapping of str to mapping, optional
+            Per column, raw values to the values sparkus should read (``{"department":
+            {"R and D": "R&D"}}``; numbers too, e.g. for a survey answered in words). Text is
+            matched without regard to case, spaces or separators (``-``, ``_``, ``.``, ``/``).
+            ``level`` reads the values of :class:`Level` and common spellings such as
+            ``"Senior Leader"``, ``"senior-leader"``, ``"Manager"``, ``"IC"`` or
+            ``"Individual Contributor"`` without being told.
+        missing : mapping of str to {"refuse", "carry"}, optional
+            Per column, what a blank means. ``"refuse"`` (the default for every column): a
+            :class:`~sparkus.SchemaError` naming the rows. ``"carry"`` (free attributes only):
+            the value is kept as missing, NaN in a number column and None in a text column;
+            :attr:`carried` counts them per column. A blank ``manager_id`` or ``team`` always
+            reads as "none", a blank ``languages`` or ``focus_goals`` as an empty list.
+        as_of : datetime.date or str, optional
+            The day on which tenure is measured, required when ``tenure_years`` comes from a
+            column of dates (datetime64, ``datetime.date``, pandas ``Timestamp`` or ISO text
+            such as ``"2019-03-04"``): tenure is then the whole days from the date to `as_of`
+            over 365.25 days a year. A date after `as_of` is refused.
+        scales : mapping of str to (float, float), optional
+            The lowest and highest value of score columns, as for :meth:`from_columns`.
+
+        Returns
+        -------
+        Population
+            The carried blanks are NaN (numbers) or None (text) in :meth:`decode`; survey
+            items carried so go to human review in ``sparkus.triage.triage(...,
+            missing="review")``, and are refused, naming the rows, under its default.
 
         Raises
         ------
         SchemaError
-            If `frame` is not a DataFrame or mapping, `scales` not a mapping of column name
-            to (lowest, highest), or listing every problem of the columns with its row.
+            If `frame` is not a DataFrame or mapping; listing every unknown field and absent
+            export column of `columns`; every column of `labels` or `missing` the population
+            lacks, every label that is not a level, every policy other than ``"refuse"`` or
+            ``"carry"``; the blank cells of each column not carried (with their rows); the
+            unknown levels (with their counts and the accepted values); text values that
+            differ only in case, spaces or separators; a column of dates without `as_of`, or
+            dates after it (with their rows); and then every problem of the columns with its
+            row, as :meth:`from_columns`.
 
         Examples
         --------
         >>> import pandas as pd
         >>> from sparkus.model import Population
-        >>> frame = pd.DataFrame({"id": ["a", "b"], "level": ["manager", "manager"],
-        ...                       "department": ["R&D", "R&D"], "tenure_years": [1.0, 2.0]})
-        >>> Population.from_frame(frame).decode("department").tolist()
-        ['R&D', 'R&D']
+        >>> export = pd.DataFrame({
+        ...     "employee_id": [101, 102, 103],
+        ...     "Job Level": ["Senior Leader", "manager", "IC"],
+        ...     "Dept": ["R&D", "R&D", " R&D"],
+        ...     "hire_date": pd.to_datetime(["2015-03-01", "2020-09-15", "2024-01-10"]),
+        ...     "Q1 Clarity (self)": [4.0, None, 5.0],
+        ... })
+        >>> pop = Population.from_frame(
+        ...     export,
+        ...     columns={"id": "employee_id", "level": "Job Level", "department": "Dept",
+        ...              "tenure_years": "hire_date", "self_clarity": "Q1 Clarity (self)"},
+        ...     missing={"self_clarity": "carry"},
+        ...     as_of="2025-01-01",
+        ... )
+        >>> pop.decode("level").tolist()
+        ['senior_leader', 'manager', 'individual_contributor']
+        >>> pop.ids.tolist(), pop["tenure_years"].round(2).tolist()
+        (['101', '102', '103'], [9.84, 4.3, 0.98])
+        >>> pop.carried
+        {'self_clarity': 1}
+        >>> pop
+        Population(n=3, attributes=['self_clarity'], carried={'self_clarity': 1})
         """
-        given: object = frame
-        if isinstance(given, Mapping):
-            return Population(*read_columns(given, _scales_iv(scales)))
-        labels = getattr(given, "columns", None)
-        if (
-            labels is None
-            or isinstance(labels, str)
-            or not callable(getattr(given, "__getitem__", None))
-        ):
-            msg = f"expected a DataFrame (pandas, polars) or a mapping of columns, got {describe(given)}"
-            raise SchemaError([Problem(("frame",), msg)])
-        columns = {str(label): as_array(frame[label], str(label)) for label in list(labels)}
-        return Population(*read_columns(columns, _scales_iv(scales)))
+        return Population(*read_export(frame, columns, labels, missing, as_of, _scales_iv(scales)))
 
     @classmethod
     def from_records(cls, records: Iterable[Participant]) -> Population:
@@ -298,6 +368,16 @@ class Population:
         return stored.copy()
 
     @property
+    def carried(self) -> dict[str, int]:
+        """How many values each free attribute holds as missing, for the columns with any.
+
+        Only :meth:`from_frame` with ``missing={column: "carry"}`` makes them: a number column
+        then holds NaN, a text column None (code -1), where the export was blank.
+        """
+        kinds = {name: column.kind for name, column in self._schema.items()}
+        return carried_counts(self._columns, kinds)
+
+    @property
     def scales(self) -> dict[str, tuple[float, float]]:
         """The declared scale of each score column."""
         return {name: c.scale for name, c in self._schema.items() if c.scale is not None}
@@ -310,7 +390,11 @@ class Population:
         return {name: self._decoded(name) for name in self._schema}
 
     def to_records(self) -> list[Participant]:
-        """One :class:`Participant` per row; free attributes go to ``attributes``."""
+        """One :class:`Participant` per row; free attributes go to ``attributes``.
+
+        A value carried as missing (see :attr:`carried`) is left out of that person's
+        ``attributes``, since a record holds no missing values.
+        """
         data = {name: self._decoded(name).tolist() for name in self._schema}
         extras = self.attributes
         records = []
@@ -319,7 +403,8 @@ class Population:
             row["level"] = Level(row["level"])
             row["focus_goals"] = tuple(Goal(g) for g in (row["focus_goals"] or ()))
             row["languages"] = row["languages"] or ()
-            attributes = {name: data[name][i] for name in extras}
+            attributes = {name: data[name][i] for name in extras
+                          if not _is_absent(data[name][i])}  # fmt: skip
             records.append(Participant(**row, attributes=attributes))
         return records
 
@@ -329,11 +414,14 @@ class Population:
         if not isinstance(other, Population):
             return NotImplemented
         return self._schema == other._schema and all(
-            np.array_equal(self._columns[k], other._columns[k]) for k in self._schema
+            np.array_equal(a, b, equal_nan=a.dtype.kind == "f")
+            for a, b in ((self._columns[k], other._columns[k]) for k in self._schema)
         )
 
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         extra = f", attributes={list(self.attributes)}" if self.attributes else ""
+        carried = self.carried
+        extra += f", carried={carried}" if carried else ""
         return f"Population(n={len(self)}{extra})"

@@ -1,0 +1,567 @@
+"""Reading a real HR export: its column names, its label spellings, its blanks and its dates.
+
+:meth:`~sparkus.model.Population.from_frame` reads a table through :func:`read_export`, which turns
+the export into the columns :func:`~sparkus.model._columns.read_columns` checks:
+
+- **names**: ``columns`` maps sparkus' fields to the export's column names; the other columns
+  keep their own names;
+- **labels**: ``labels`` maps raw values to sparkus' values per column, compared without
+  regard to case, surrounding spaces or separators (``-``, ``_``, ``.``, ``/``, spaces);
+  ``level`` knows the common spellings (``"Senior Leader"``, ``"IC"``, ...) and lists every
+  unknown value in one problem; two spellings of a department or team that differ only so
+  are refused together, never read as two departments;
+- **blanks**: empty cells (``None``, NaN, NaT, ``""``, spaces) are refused naming the rows,
+  or carried as missing for the columns ``missing`` names (free attributes only);
+- **dates**: a ``tenure_years`` column of dates (datetime64, ``datetime.date``, pandas
+  ``Timestamp``, ISO text) becomes years of tenure on the day ``as_of``.
+
+Problems of the export are gathered into one :class:`~sparkus.SchemaError`, each naming its
+argument, column or rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any, Final, Literal, TypeAlias, get_args
+
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._checks import as_table, describe, is_missing, rows_text
+from sparkus._errors import Problem, SchemaError
+from sparkus.model._columns import CORE, Column, read_columns
+from sparkus.model._enums import AssessmentSource, Level
+from sparkus.model._intake import aligned, column
+
+__all__ = ["DAYS_PER_YEAR", "MissingPolicy", "carried_counts", "label_key", "read_export"]
+
+MissingPolicy: TypeAlias = Literal["refuse", "carry"]
+_POLICIES: Final = get_args(MissingPolicy)
+DAYS_PER_YEAR: Final = 365.25
+"""Tenure from dates: whole days between the date and ``as_of``, over 365.25 days a year."""
+
+_ROOT: Final = "participants"
+_ROWS_SHOWN: Final = 20
+_REQUIRED: Final = ("id", "level", "department", "tenure_years")
+_NONE_WHEN_BLANK: Final = ("manager_id", "team")  # a blank reads as "no manager", "no team"
+_EMPTY_WHEN_BLANK: Final = ("languages", "focus_goals")  # a blank reads as "none listed"
+_TEXT_FIELDS: Final = ("department", "team")
+_SEPARATORS: Final = re.compile(r"[\s_\-./]+")
+
+_LEVEL_SPELLINGS: Final = {
+    Level.EXECUTIVE: ("executive", "executives", "exec", "c level", "c suite"),
+    Level.SENIOR_LEADER: (
+        "senior leader", "senior leaders", "senior leadership", "sr leader", "senior management",
+    ),
+    Level.MANAGER: ("manager", "managers", "people manager", "line manager", "mgr"),
+    Level.INDIVIDUAL_CONTRIBUTOR: (
+        "individual contributor", "individual contributors", "ic", "contributor",
+        "non manager", "staff",
+    ),
+}  # fmt: skip
+
+
+def label_key(text: str) -> str:
+    """How labels are compared: lower case, separators and runs of spaces as one space.
+
+    ``"Senior-Leader"``, ``" senior_leader "`` and ``"SENIOR LEADER"`` all give
+    ``"senior leader"``; ``&`` reads as ``and``.
+    """
+    return " ".join(_SEPARATORS.sub(" ", text.replace("&", " and ")).lower().split())
+
+
+_LEVEL_DEFAULTS: Final = {
+    label_key(spelling): level.value
+    for level, spellings in _LEVEL_SPELLINGS.items()
+    for spelling in (*spellings, level.value, level.name)
+}
+
+
+def _sources() -> tuple[str, ...]:
+    return tuple(source.value for source in AssessmentSource)
+
+
+def _misspelt(name: object) -> str | None:
+    """The core field `name` looks like a misspelling of, if any (``tenure``: ``tenure_years``).
+
+    Any other name is a field, a survey item (``<source>_<item>``) or a free attribute.
+    """
+    if not isinstance(name, str):
+        return ""
+    if name in CORE or any(name.startswith(f"{s}_") and len(name) > len(s) + 1
+                           for s in _sources()):  # fmt: skip
+        return None
+    close = difflib.get_close_matches(name.lower(), CORE, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _shown(names: list[str], limit: int = 12) -> str:
+    text = ", ".join(repr(n) for n in names[:limit])
+    return text + (f", ... ({len(names)} in all)" if len(names) > limit else "")
+
+
+def _rows_problems(field: str, rows: list[int], message: str) -> list[Problem]:
+    problems = [Problem((_ROOT, row, field), message) for row in rows[:_ROWS_SHOWN]]
+    if len(rows) > _ROWS_SHOWN:
+        more = f"... and {len(rows) - _ROWS_SHOWN:,} more rows with the same problem"
+        problems.append(Problem((_ROOT, field), more))
+    return problems
+
+
+# -- the arguments -----------------------------------------------------------------------------
+
+
+def _table(frame: object) -> tuple[Any, dict[str, Any], Any | None]:
+    """The table to read columns from, its names (text to label), and a pandas row index."""
+    given = as_table(frame)  # polars: a mapping of its columns
+    if isinstance(given, Mapping):
+        return given, {str(k): k for k in given}, None
+    labels = getattr(given, "columns", None)
+    if (
+        labels is None
+        or isinstance(labels, str)
+        or not callable(getattr(given, "__getitem__", None))
+    ):
+        msg = (
+            f"expected a DataFrame (pandas, polars) or a mapping of columns, got {describe(given)}"
+        )
+        raise SchemaError([Problem(("frame",), msg)])
+    index = getattr(given, "index", None) if type(given).__module__.startswith("pandas") else None
+    return given, {str(label): label for label in list(labels)}, index
+
+
+def _columns_iv(columns: object, names: dict[str, Any]) -> tuple[dict[str, str], list[Problem]]:
+    if columns is None:
+        return {}, []
+    if not isinstance(columns, Mapping):
+        msg = f"expected a mapping of sparkus field to export column name, got {describe(columns)}"
+        return {}, [Problem(("columns",), msg)]
+    problems: list[Problem] = []
+    out: dict[str, str] = {}
+    for field, source in columns.items():
+        where = ("columns", str(field))
+        before = len(problems)
+        close = _misspelt(field)
+        if close is not None:
+            hint = f" (did you mean {close!r}?)" if close else ""
+            msg = (
+                f"{field!r} is not a sparkus field{hint}; the fields are {', '.join(CORE)}, "
+                f"survey items named {' or '.join(f'{s}_<item>' for s in _sources())}, and "
+                "free attributes under a name of your own that is not like a field's"
+            )
+            problems.append(Problem(where, msg))
+        if not isinstance(source, str) or source not in names:
+            msg = f"no column {source!r} in the export; it has: {_shown(list(names))}"
+            problems.append(Problem(where, msg))
+        if len(problems) == before:
+            out[str(field)] = str(source)
+    return out, problems
+
+
+def _labels_iv(
+    labels: object, present: list[str]
+) -> tuple[dict[str, dict[Any, Any]], list[Problem]]:
+    if labels is None:
+        return {}, []
+    if not isinstance(labels, Mapping):
+        msg = f"expected a mapping of field to a mapping of raw value to value, got {describe(labels)}"
+        return {}, [Problem(("labels",), msg)]
+    problems = []
+    out: dict[str, dict[Any, Any]] = {}
+    for field, table in labels.items():
+        where = ("labels", str(field))
+        if field not in present:
+            msg = f"no such column in the population; it has: {_shown(present)}"
+            problems.append(Problem(where, msg))
+            continue
+        if not isinstance(table, Mapping):
+            msg = f"expected a mapping of raw value to value, got {describe(table)}"
+            problems.append(Problem(where, msg))
+            continue
+        spelled: dict[Any, Any] = {}
+        for raw, given in table.items():
+            value = given.value if isinstance(given, Level) and field == "level" else given
+            if field == "level" and value not in _LEVEL_DEFAULTS.values():
+                allowed = ", ".join(level.value for level in Level)
+                msg = f"maps to {value!r}, which is not a level; expected one of {allowed}"
+                problems.append(Problem((*where, str(raw)), msg))
+                continue
+            spelled[label_key(raw) if isinstance(raw, str) else raw] = value
+        out[str(field)] = spelled
+    return out, problems
+
+
+def _missing_iv(missing: object, present: list[str]) -> tuple[frozenset[str], list[Problem]]:
+    if missing is None:
+        return frozenset(), []
+    if not isinstance(missing, Mapping):
+        msg = f"expected a mapping of column name to 'refuse' or 'carry', got {describe(missing)}"
+        return frozenset(), [Problem(("missing",), msg)]
+    problems = []
+    carried = set()
+    for field, policy in missing.items():
+        where = ("missing", str(field))
+        if field not in present:
+            msg = f"no such column in the population; it has: {_shown(present)}"
+            problems.append(Problem(where, msg))
+        elif policy not in _POLICIES:
+            allowed = " or ".join(repr(p) for p in _POLICIES)
+            problems.append(Problem(where, f"expected {allowed}, got {describe(policy)}"))
+        elif policy == "carry" and field in CORE:
+            msg = (
+                f"only free attributes (survey items, ...) can be carried as missing, not the "
+                f"field {field!r}; a blank manager_id or team already reads as none"
+            )
+            problems.append(Problem(where, msg))
+        elif policy == "carry":
+            carried.add(str(field))
+    return frozenset(carried), problems
+
+
+def _day(value: object) -> np.datetime64 | None:
+    """A date as numpy's day, or None if `value` is not a date (a datetime gives its day)."""
+    if isinstance(value, np.datetime64):
+        return None if np.isnat(value) else value.astype("datetime64[D]")
+    if isinstance(value, dt.datetime):  # pandas' Timestamp too
+        return np.datetime64(value.date(), "D")
+    if isinstance(value, dt.date):
+        return np.datetime64(value, "D")
+    if isinstance(value, str):
+        try:
+            return np.datetime64(dt.date.fromisoformat(value), "D")
+        except ValueError:
+            pass
+        try:
+            return np.datetime64(dt.datetime.fromisoformat(value).date(), "D")
+        except ValueError:
+            return None
+    return None
+
+
+def _as_of_iv(as_of: object) -> tuple[np.datetime64 | None, list[Problem]]:
+    if as_of is None:
+        return None, []
+    day = _day(as_of)
+    if day is None:
+        msg = f"expected a date (datetime.date, an ISO date text like '2025-01-31'), got {describe(as_of)}"
+        return None, [Problem(("as_of",), msg)]
+    return day, []
+
+
+# -- the cells ---------------------------------------------------------------------------------
+
+
+def _cleaned(array: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], npt.NDArray[np.bool_]]:
+    """Text stripped of surrounding spaces, and which cells are blank."""
+    kind = array.dtype.kind
+    if kind == "f":
+        return array, np.isnan(array)
+    if kind == "M":
+        return array, np.isnat(array)
+    if kind == "U":
+        stripped = np.char.strip(array)
+        blank = stripped == ""
+        if not blank.any():
+            return stripped, blank
+        array = stripped.astype(object)
+    elif kind != "O":
+        return array, np.zeros(array.shape[0], dtype=bool)
+    items = [v.strip() if isinstance(v, str) else v for v in array.tolist()]
+    blank = np.fromiter((is_missing(v) or v == "" for v in items), dtype=bool, count=len(items))
+    out = np.empty(len(items), dtype=object)
+    out[:] = [None if b else v for v, b in zip(items, blank, strict=True)]
+    return out, blank
+
+
+def _relabelled(array: npt.NDArray[Any], table: dict[Any, Any]) -> npt.NDArray[Any]:
+    """`array` with each value the labels map replaced (text compared by :func:`label_key`)."""
+    if not table or array.dtype.kind not in "OU":
+        return array
+    out = np.empty(array.shape[0], dtype=object)
+    values = array.tolist()
+    cache: dict[Any, Any] = {}
+    for i, v in enumerate(values):
+        if v not in cache:
+            key = label_key(v) if isinstance(v, str) else v
+            try:
+                cache[v] = table.get(key, v)
+            except TypeError:  # unhashable: left for the column's own check
+                cache[v] = v
+        out[i] = cache[v]
+    return out
+
+
+def _unknown_levels(array: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], list[Problem]]:
+    """Levels by their default spellings; every unknown value listed in one problem."""
+    values = array.tolist()
+    out = np.empty(len(values), dtype=object)
+    unknown: dict[str, list[int]] = {}
+    for i, cell in enumerate(values):
+        v = cell.value if isinstance(cell, Level) else cell
+        found = _LEVEL_DEFAULTS.get(label_key(v)) if isinstance(v, str) else None
+        if found is None and v is not None:
+            unknown.setdefault(repr(v) if isinstance(v, str) else describe(v), []).append(i)
+        out[i] = found if found is not None else v
+    if not unknown:
+        return out, []
+    ranked = sorted(unknown.items(), key=lambda item: -len(item[1]))
+    shown = ", ".join(f"{v} ({rows_text(np.array(r))})" for v, r in ranked[:20])
+    if len(ranked) > 20:
+        shown += f", ... ({len(ranked)} values in all)"
+    rows = sum(len(r) for r in unknown.values())
+    accepted = ", ".join(level.value for level in Level)
+    msg = (
+        f"unknown values {shown}: {rows} row{'s' * (rows != 1)} in all; accepted: {accepted} "
+        "(any case, spaces or separators, and spellings such as 'Senior Leader', 'IC', "
+        "'Individual Contributor'); map the others with labels={'level': {raw: level}}"
+    )
+    return out, [Problem(("level",), msg)]
+
+
+def _spelling_clashes(field: str, array: npt.NDArray[Any]) -> list[Problem]:
+    """One problem if two spellings of a text column differ only in case, spaces or separators."""
+    counts = Counter(v for v in array.tolist() if isinstance(v, str))
+    groups: dict[str, list[str]] = {}
+    for value in counts:
+        groups.setdefault(label_key(value), []).append(value)
+    clashes = [sorted(g, key=lambda v: -counts[v]) for g in groups.values() if len(g) > 1]
+    if not clashes:
+        return []
+    shown = "; ".join(", ".join(f"{v!r} ({counts[v]} rows)" for v in g) for g in clashes[:10])
+    first = clashes[0]
+    msg = (
+        f"spellings that differ only in case, spaces or separators: {shown}; say which is "
+        f"meant, e.g. labels={{{field!r}: {{{label_key(first[0])!r}: {first[0]!r}}}}}"
+    )
+    return [Problem((field,), msg)]
+
+
+def _ids_as_text(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Integer ids (employee numbers) as their decimal text; anything else as it is.
+
+    A float column of whole numbers and blanks is integers with blanks (what pandas makes of
+    numeric manager ids with a blank at the top): its numbers become text, its blanks None.
+    """
+    if array.dtype.kind in "iu":
+        return array.astype(str)
+    if array.dtype.kind == "f":
+        present = array[~np.isnan(array)]
+        if not (np.all(present == np.round(present)) and np.all(np.abs(present) < 2**53)):
+            return array
+        out = np.empty(array.shape[0], dtype=object)
+        out[:] = [None if math.isnan(v) else str(int(v)) for v in array.tolist()]
+        return out
+    if array.dtype.kind != "O":
+        return array
+    out = np.empty(array.shape[0], dtype=object)
+    out[:] = [
+        str(int(v)) if isinstance(v, int | np.integer) and not isinstance(v, bool | np.bool_) else v
+        for v in array.tolist()
+    ]
+    return out
+
+
+def _tenure(
+    array: npt.NDArray[Any], blank: npt.NDArray[np.bool_], source: str, as_of: np.datetime64 | None
+) -> tuple[npt.NDArray[Any], list[Problem]]:
+    """Years of tenure from a column of dates; numbers pass as they are."""
+    if array.dtype.kind == "M":
+        days = array.astype("datetime64[D]")
+    elif array.dtype.kind in "OU":
+        present = [v for v, b in zip(array.tolist(), blank.tolist(), strict=True) if not b]
+        parsed = [_day(v) for v in present]
+        dated = [d is not None for d in parsed]
+        if not any(dated) or all(isinstance(v, int | float) for v in present):
+            return array, []
+        if not all(dated):
+            rows = [i for i, v in enumerate(array.tolist()) if not blank[i] and _day(v) is None]
+            msg = "expected a date like the other rows (an ISO date such as '2019-03-04')"
+            return array, _rows_problems("tenure_years", rows, msg)
+        days = np.array(
+            [np.datetime64("NaT") if b else _day(v) for v, b in zip(array, blank, strict=True)],
+            dtype="datetime64[D]",
+        )
+    else:
+        return array, []
+    if as_of is None:
+        msg = (
+            f"tenure_years comes from dates (the column {source!r}): pass as_of, the date on "
+            "which to measure tenure (e.g. as_of='2025-01-31')"
+        )
+        return array, [Problem(("as_of",), msg)]
+    elapsed = (as_of - days).astype(np.float64)
+    future = np.flatnonzero(~blank & (elapsed < 0)).tolist()
+    if future:
+        problems = [
+            Problem((_ROOT, row, "tenure_years"), f"the date {days[row]} in {source!r} is after "
+                                                  f"as_of, {as_of}; a date of hire cannot be later")
+            for row in future[:_ROWS_SHOWN]
+        ]  # fmt: skip
+        if len(future) > _ROWS_SHOWN:
+            more = f"... and {len(future) - _ROWS_SHOWN:,} more rows with the same problem"
+            problems.append(Problem((_ROOT, "tenure_years"), more))
+        return array, problems
+    return elapsed / DAYS_PER_YEAR, []
+
+
+# -- the export --------------------------------------------------------------------------------
+
+
+def read_export(
+    frame: object,
+    columns: object,
+    labels: object,
+    missing: object,
+    as_of: object,
+    scales: dict[str, tuple[float, float]],
+) -> tuple[dict[str, npt.NDArray[Any]], dict[str, Column]]:
+    """The stored arrays and schema of the population an export describes.
+
+    Problems with the arguments are raised first; then the problems of the export's cells
+    and those :func:`~sparkus.model._columns.read_columns` finds are reported together (a
+    column the export's reading already faulted is not reported again).
+    """
+    arrays, carried, problems = _ingest(frame, columns, labels, missing, as_of)
+    faulted = {_where(problem) for problem in problems}
+    if ("as_of", None) in faulted:
+        faulted.add(("tenure_years", None))
+    try:
+        built = read_columns(arrays, scales, carried)
+    except SchemaError as error:
+        problems += [
+            p for p in error.problems
+            if _where(p) not in faulted and (_where(p)[0], None) not in faulted
+        ]  # fmt: skip
+        raise SchemaError(problems) from None
+    if problems:
+        raise SchemaError(problems)
+    return built
+
+
+def _where(problem: Problem) -> tuple[object, object]:
+    """(field, row) of a problem; row None for a problem of a whole column."""
+    path = problem.path
+    if len(path) == 3 and path[0] == _ROOT:
+        return path[2], path[1]
+    if len(path) == 2 and path[0] == _ROOT:  # "... and n more rows"
+        return path[1], "more"
+    return (path[0] if path else None), None
+
+
+def _ingest(
+    frame: object, columns: object, labels: object, missing: object, as_of: object
+) -> tuple[dict[str, npt.NDArray[Any]], frozenset[str], list[Problem]]:
+    """The export's columns under sparkus' names, the carried ones and its cells' problems.
+
+    Problems with the arguments are raised at once.
+    """
+    table, names, index = _table(frame)
+    mapping, problems = _columns_iv(columns, names)
+    if problems:
+        raise SchemaError(problems)
+    sources: dict[str, str] = dict(mapping)
+    for name in names:
+        if name not in mapping.values() and name not in sources:
+            sources[name] = name
+    present = list(sources)
+    id_source = sources.get("id")
+    if id_source is None and index is not None and type(index).__name__ != "RangeIndex":
+        present.insert(0, "id")
+        id_source = "the index"
+    spelled, label_problems = _labels_iv(labels, present)
+    carried, missing_problems = _missing_iv(missing, present)
+    as_of_day, as_of_problems = _as_of_iv(as_of)
+    problems = label_problems + missing_problems + as_of_problems
+    if problems:
+        raise SchemaError(problems)
+    raw: dict[str, object] = {field: table[names[source]] for field, source in sources.items()}
+    if isinstance(table, Mapping):  # pandas columns of a mapping: paired by index
+        raw = aligned(raw, list(raw))
+    out: dict[str, npt.NDArray[Any]] = {}
+    if "id" not in raw and id_source == "the index":
+        out["id"] = column(index, "id")
+    for field, values in raw.items():
+        if isinstance(values, list | tuple):  # each cell as given: numpy would make [1, "x"] text
+            out[field] = np.empty(len(values), dtype=object)
+            for i, value in enumerate(values):
+                out[field][i] = value
+            continue
+        try:
+            out[field] = column(values, field)
+        except SchemaError as error:
+            problems += error.problems
+    if problems:
+        raise SchemaError(problems)
+    for field in list(out):
+        out[field], more = _read(field, out[field], spelled.get(field, {}), sources, carried,
+                                 as_of_day)  # fmt: skip
+        problems += more
+    return out, carried, problems
+
+
+def _read(
+    field: str,
+    array: npt.NDArray[Any],
+    table: dict[Any, Any],
+    sources: dict[str, str],
+    carried: frozenset[str],
+    as_of: np.datetime64 | None,
+) -> tuple[npt.NDArray[Any], list[Problem]]:
+    """One column cleaned, relabelled and checked for blanks; dates become tenure."""
+    source = sources.get(field, "the index")
+    array, blank = _cleaned(array)
+    problems: list[Problem] = []
+    if blank.any() and field in _EMPTY_WHEN_BLANK:
+        array = array.astype(object)
+        array[blank] = ""
+    elif blank.any() and field not in _NONE_WHEN_BLANK and field not in carried:
+        hint = (
+            "fill it in: every person needs one"
+            if field in _REQUIRED
+            else f"fill it in, or pass missing={{{field!r}: 'carry'}} to keep it as missing"
+        )
+        msg = f"is blank in the export (column {source!r}); {hint}"
+        problems += _rows_problems(field, np.flatnonzero(blank).tolist(), msg)
+    array = _relabelled(array, table)
+    if field in ("id", "manager_id"):
+        array = _ids_as_text(array)
+    elif field == "level":
+        array, more = _unknown_levels(array)
+        problems += more
+    elif field == "tenure_years":
+        array, more = _tenure(array, blank, source, as_of)
+        if more:  # reported here: the column's own check would only repeat it row by row
+            array = np.zeros(array.shape[0])
+        problems += more
+    elif field in _TEXT_FIELDS:
+        problems += _spelling_clashes(field, array)
+    if field in carried and array.dtype.kind == "O":
+        present = [v for v in array.tolist() if v is not None]
+        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
+            array = np.array([np.nan if v is None else v for v in array.tolist()], dtype=float)
+    return array, problems
+
+
+def carried_counts(
+    columns: Mapping[str, npt.NDArray[Any]], kinds: Mapping[str, str]
+) -> dict[str, int]:
+    """How many values each free attribute holds as missing (NaN, or code -1 for text)."""
+    counts: dict[str, int] = {}
+    for name, kind in kinds.items():
+        if name in CORE:
+            continue
+        values = columns[name]
+        if kind == "float":
+            n = int(np.isnan(values).sum())
+        elif kind == "category":
+            n = int((values == -1).sum())
+        else:
+            n = 0
+        if n:
+            counts[name] = n
+    return counts
