@@ -135,14 +135,7 @@ if TYPE_CHECKING:
 else:
     SparseLike: TypeAlias = Any
 
-__all__ = [
-    "CANDIDATES_FULL",
-    "CAPACITY",
-    "NO_CANDIDATE",
-    "AssignmentResult",
-    "solve_arcs",
-    "solve_assignment",
-]
+__all__ = ["CAPACITY", "NO_CANDIDATE", "AssignmentResult", "solve_arcs", "solve_assignment"]
 
 IntArray = NDArray[np.int64]
 IndexArray = NDArray[np.intp]
@@ -151,13 +144,9 @@ NO_CANDIDATE: Final = "no candidate"
 """Reason for a participant with no allowed provider at all."""
 
 CAPACITY: Final = "capacity"
-"""Reason for a participant with allowed providers whose places went to others, when no provider
-has a place left (or who has only providers of capacity 0)."""
-
+"""Reason for a participant whose allowed providers are full, and so is every other one."""
 CANDIDATES_FULL: Final = "candidates full"
-"""Reason for a participant whose allowed providers are all full while other providers still
-have places: its candidate list is too short (a larger ``k``, fewer exclusions), not the
-program too small."""
+"""Reason for a participant whose allowed providers are full while others have places left."""
 
 _MAX_EXPONENT: Final = 900
 """Finest grid ``2**-e`` considered (costs are scaled by at most ``2**900``)."""
@@ -496,8 +485,6 @@ def solve_arcs(arcs: Arcs, caps: IntArray) -> AssignmentResult:
     prices[caps == 0] = np.inf  # a provider without places: no price would attract anyone
     placed = provider >= 0
     load = np.bincount(provider[placed], minlength=m).astype(np.int64)
-    # the exact solve places as many as it can, so an unplaced participant's candidates are
-    # full; whether the program is ("capacity") or only its list ("candidates full") differs
     full_reason = CANDIDATES_FULL if bool((load < caps).any()) else CAPACITY
     reasons = {
         int(i): (NO_CANDIDATE if not has_candidate[i] else full_reason)
