@@ -235,13 +235,11 @@ def journeys(draw: st.DrawFn) -> Journey:
 def events(draw: st.DrawFn) -> Event:
     """A valid Event: a step id where its kind needs one, a value where it needs one."""
     kind = draw(st.sampled_from(EventKind))
-    step_id = draw(st.none() | idents) if kind is EventKind.ACTIVITY else draw(idents)
+    step = draw(st.none() | idents) if kind is EventKind.ACTIVITY else draw(idents)
     value = (
         draw(finite_floats()) if kind is EventKind.SESSION_RATED else draw(st.none() | numbers())
     )
-    return Event(
-        draw(idents), draw(idents), kind, draw(aware_datetimes), step_id=step_id, value=value
-    )
+    return Event(draw(idents), draw(idents), kind, draw(aware_datetimes), step=step, value=value)
 
 
 programs = st.builds(

@@ -299,9 +299,9 @@ DOORS: list[Entry] = [
         case("naive time", lambda: Event("e", "a", EventKind.ACTIVITY, NAIVE), SchemaError,
              "time"),
         case("rating without value", lambda: Event("e", "a", EventKind.SESSION_RATED, DAY,
-                                                   step_id="s"), SchemaError, "value"),
+                                                   step="s"), SchemaError, "value"),
         case("step event without step", lambda: Event("e", "a", EventKind.STEP_COMPLETED, DAY),
-             SchemaError, "step_id"),
+             SchemaError, "step"),
         case("inf value", lambda: Event("e", "a", EventKind.ACTIVITY, DAY,
                                         value=float("inf")), SchemaError, "value"),
     )),
@@ -505,6 +505,9 @@ DOORS: list[Entry] = [
     Door("sparkus.model.EventTable.from_records", (
         case("not records", lambda: EventTable.from_records(["x"]), SchemaError, "events[0]"),  # type: ignore[list-item]
         case("not iterable", lambda: EventTable.from_records(5), SchemaError, "events"),  # type: ignore[arg-type]
+        case("dict with a record's old field", lambda: EventTable.from_records([{
+            "id": "e", "participant_id": "a", "kind": "activity", "time": DAY}]), SchemaError,
+            "events[0].participant_id", "unknown field", "events[0]", "participant"),
     )),
     Door("sparkus.model.EventTable.take", (
         case("outside", lambda: EVENTS.take([10**9]), SchemaError, "rows"),
@@ -597,6 +600,11 @@ DOORS: list[Entry] = [
         case("pandas misaligned", lambda: Tracker(PROGRAM, SCHEDULE).update({
             k: __import__("pandas").Series(v, index=[0, 1] if k != "time" else [3, 4])
             for k, v in _events().items()}), SchemaError, "time"),
+        case("dict without kind", lambda: Tracker(PROGRAM, SCHEDULE).update(
+            {"id": "e", "participant": "a", "time": DAY}), SchemaError, "events[0]", "kind"),
+        case("dict holding a list", lambda: Tracker(PROGRAM, SCHEDULE).update(
+            [{"id": "e", "participant": "a", "kind": "activity", "time": [DAY]}]), SchemaError,
+            "events[0].time", "one value"),
     )),
     Door("sparkus.metrics.Tracker.merge", (
         case("not a tracker", lambda: _tracker().merge(5), SchemaError, "other"),  # type: ignore[arg-type]

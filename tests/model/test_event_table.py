@@ -13,7 +13,7 @@ from tests.model.event_data import DAY, SCHEDULE, event_columns
 def test_records_and_columns_agree():
     """Records and columns of the same events give the same encoding."""
     records = [
-        Event("r1", "a", EventKind.SESSION_RATED, DAY, step_id="coaching-1", value=8.0),
+        Event("r1", "a", EventKind.SESSION_RATED, DAY, step="coaching-1", value=8.0),
         Event("r2", "b", EventKind.ACTIVITY, DAY),
     ]
     table = EventTable.from_records(records)

@@ -102,7 +102,7 @@ HOUR = dt.timedelta(hours=1)
 
 
 def _event(i: int, kind: EventKind, hours: float, value: float | None = None) -> Event:
-    return Event(f"x{i}", "a", kind, T0 + hours * HOUR, step_id="coaching-1", value=value)
+    return Event(f"x{i}", "a", kind, T0 + hours * HOUR, step="coaching-1", value=value)
 
 
 def _state(events: list[Event]) -> tuple[str, str]:

@@ -216,7 +216,7 @@ def test_non_finite_numbers_are_rejected(value):
         participant(tenure_years=value, utc_offset=value, attributes={"score": value})
     assert locations(error) == ["tenure_years", "utc_offset", "attributes.score"]
     with pytest.raises(SchemaError, match="not finite") as error:
-        Event("ev", "e1", EventKind.SESSION_RATED, T0, step_id="s", value=value)
+        Event("ev", "e1", EventKind.SESSION_RATED, T0, step="s", value=value)
     assert locations(error) == ["value"]
 
 
@@ -314,14 +314,14 @@ def test_journey_rejects_steps_of_another_support():
 
 
 def test_event_needs_step_and_value_where_its_kind_does():
-    """Step events need a step_id; a session rating also needs a value."""
+    """Step events need a step; a session rating also needs a value."""
     with pytest.raises(SchemaError) as error:
         Event("ev", "e1", EventKind.SESSION_RATED, T0)
-    assert locations(error) == ["step_id", "value"]
+    assert locations(error) == ["step", "value"]
     with pytest.raises(SchemaError) as error:
         Event("ev", "e1", EventKind.STEP_COMPLETED, T0)
-    assert locations(error) == ["step_id"]
-    assert Event("ev", "e1", EventKind.ACTIVITY, T0).step_id is None
+    assert locations(error) == ["step"]
+    assert Event("ev", "e1", EventKind.ACTIVITY, T0).step is None
 
 
 def test_program_rejects_wrong_values():

@@ -227,7 +227,7 @@ def test_non_finite_score_and_value_in_json():
         from_json(text, Assessment)
     assert locations(error) == ["scores.a"]
     event = (
-        '{"id": "ev", "participant_id": "e1", "kind": "session_rated", "step_id": "s",'
+        '{"id": "ev", "participant": "e1", "kind": "session_rated", "step": "s",'
         ' "time": "2026-03-02T09:30:00Z", "value": Infinity}'
     )
     with pytest.raises(SchemaError, match="not finite") as error:

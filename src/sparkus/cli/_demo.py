@@ -372,18 +372,17 @@ def _tracking(
 ) -> Dashboard:
     """Journeys for everyone the plan supports, simulated events, and the live dashboard."""
     pop, program = org.population, org.program
-    supported = np.flatnonzero(np.array([s is not None for s in plan.support]))
+    enrolled = plan.enrolled()
+    supported = np.flatnonzero(plan.support != None)  # the rows of `enrolled`, for the groups
     schedule = schedule_journeys(
         program.journey,
-        plan.ids[supported],
-        plan.support[supported],
-        plan.sessions[supported],
+        **enrolled,
         start=PROGRAM_START,
         excess="truncate",
     )
     events = simulate_events(schedule, rng=org.seed, readiness=triaged.level[supported])
     groups = {by: pop.decode(by).astype(str)[supported] for by in ("department", "level")}
-    groups["support_type"] = np.array([s.value for s in plan.support[supported]], dtype=object)
+    groups["support_type"] = np.array([s.value for s in enrolled["support"]], dtype=object)
     tracker = Tracker(program, schedule, groups=groups)
     tracker.update(events)
     coaching = next((r for r in impact["effects"] if r["support_type"] == "coaching"), None)

@@ -140,7 +140,7 @@ class EventCheck(Result):
     ...                              start=dt.datetime(2027, 1, 4, tzinfo=dt.UTC))
     >>> day = dt.datetime(2027, 1, 18, 10, tzinfo=dt.UTC)
     >>> check = check_events(schedule, [
-    ...     Event("a1", "e1", EventKind.SESSION_RATED, day, step_id="coaching-1", value=9.0),
+    ...     Event("a1", "e1", EventKind.SESSION_RATED, day, step="coaching-1", value=9.0),
     ...     Event("a2", "e9", EventKind.ACTIVITY, day)])
     >>> check
     EventCheck(n=2, accepted=1, rejected=1)
@@ -292,8 +292,11 @@ def check_events(schedule: JourneySchedule, events: object) -> EventCheck:
     ----------
     schedule : JourneySchedule
         The journeys the events belong to.
-    events : EventTable, mapping, or iterable of Event
-        The batch: a table, columns (a mapping or a DataFrame), or records.
+    events : EventTable, mapping, or iterable of Event or dict
+        The batch: a table; columns (a mapping or a DataFrame); :class:`Event` records; or
+        dicts with the table's column names (``id``, ``participant``, ``kind``, ``time``,
+        optional ``step`` and ``value``), as a JSON API receives them. One dict (whose ``id``
+        is a single value, not a list) is a batch of one event.
 
     Returns
     -------
@@ -304,7 +307,9 @@ def check_events(schedule: JourneySchedule, events: object) -> EventCheck:
     SchemaError
         If `schedule` is not a :class:`JourneySchedule`, or for a batch that cannot be read
         at all (a missing column, columns of different lengths, a column of the wrong type,
-        ids that are neither text nor 64-bit integers, pandas columns whose indexes differ);
+        ids that are neither text nor 64-bit integers, pandas columns whose indexes differ,
+        an item that is neither an Event nor a dict, a dict with an unknown or a missing
+        field);
         problems with single events are reported in the result.
 
     Examples
@@ -317,9 +322,9 @@ def check_events(schedule: JourneySchedule, events: object) -> EventCheck:
     ...                              start=dt.datetime(2027, 1, 4, tzinfo=dt.UTC))
     >>> day = dt.datetime(2027, 1, 18, 10, tzinfo=dt.UTC)
     >>> check = check_events(schedule, [
-    ...     Event("a1", "e1", EventKind.SESSION_RATED, day, step_id="coaching-1", value=9.0),
+    ...     Event("a1", "e1", EventKind.SESSION_RATED, day, step="coaching-1", value=9.0),
     ...     Event("a2", "e9", EventKind.ACTIVITY, day),
-    ...     Event("a3", "e1", EventKind.SESSION_RATED, day, step_id="coaching-1", value=11.0)])
+    ...     Event("a3", "e1", EventKind.SESSION_RATED, day, step="coaching-1", value=11.0)])
     >>> check
     EventCheck(n=3, accepted=1, rejected=2)
     >>> print(check.error())

@@ -231,13 +231,28 @@ class EventTable:
         return cls(*_read_columns(columns, _present_columns(columns)))
 
     @classmethod
-    def from_records(cls, events: Iterable[Event]) -> EventTable:
-        """Build from :class:`~sparkus.model.Event` records.
+    def from_records(cls, events: Iterable[Event | Mapping[str, Any]]) -> EventTable:
+        """Build from :class:`~sparkus.model.Event` records, or dicts with the same fields.
+
+        A dict holds one event under the table's column names, which are also the
+        :class:`~sparkus.model.Event` field names: ``id``, ``participant``, ``kind`` and
+        ``time`` required, ``step`` and ``value`` optional (None for none). Its values are
+        read like the cells of :meth:`from_columns`.
 
         Raises
         ------
         SchemaError
-            If an item is not an :class:`~sparkus.model.Event`.
+            If an item is neither an :class:`~sparkus.model.Event` nor a dict, or a dict has
+            an unknown field, lacks a required one, or holds a list where one value belongs
+            (naming the item and the field, e.g. ``events[3].participant_id``).
+
+        Examples
+        --------
+        >>> from sparkus.model import EventTable
+        >>> EventTable.from_records([
+        ...     {"id": "ev1", "participant": "e1", "kind": "activity",
+        ...      "time": "2027-01-05T10:00:00+00:00"}])
+        EventTable(n=1)
         """
         return cls(*_read_columns(_record_columns(events), set(_COLUMNS)))
 
@@ -271,16 +286,32 @@ class EventTable:
 
 
 def as_event_table(events: object) -> EventTable:
-    """An :class:`EventTable` from a table, a mapping of columns, a DataFrame or records."""
+    """An :class:`EventTable` from a table, a mapping of columns, a DataFrame, records or dicts.
+
+    A mapping whose ``id`` is one value (text or an integer) is one event; a mapping whose
+    ``id`` is a list or an array is columns.
+    """
     if isinstance(events, EventTable):
         return events
+    if isinstance(events, Mapping) and _is_one_value(events.get("id")):
+        return EventTable(*_read_columns(_record_columns([events]), set(_COLUMNS)))
     if isinstance(events, Mapping) or hasattr(events, "columns"):
         columns: Any = events
         return EventTable(*_read_columns(columns, _present_columns(columns)))
     if isinstance(events, Iterable) and not isinstance(events, str | bytes):
         return EventTable(*_read_columns(_record_columns(events), set(_COLUMNS)))
-    msg = f"expected an EventTable, a mapping of columns or Event records, got {describe(events)}"
+    msg = (f"expected an EventTable, a mapping of columns, Event records or dicts with the "
+           f"fields {', '.join(_COLUMNS)}, got {describe(events)}")  # fmt: skip
     raise SchemaError([Problem(("events",), msg)])
+
+
+def _is_one_value(value: object) -> bool:
+    """Whether `value` is a single cell (text, a number, a datetime...), not a column."""
+    if isinstance(value, str | bytes):
+        return True
+    if isinstance(value, Mapping | Iterable) or hasattr(value, "__array__"):
+        return bool(np.ndim(value) == 0) if hasattr(value, "__array__") else False
+    return value is not None
 
 
 def _present_columns(columns: Mapping[str, Any]) -> set[str]:
@@ -294,25 +325,59 @@ def _present_columns(columns: Mapping[str, Any]) -> set[str]:
 
 
 def _record_columns(events: Iterable[object]) -> dict[str, npt.NDArray[Any]]:
-    """The columns of Event records; a SchemaError naming each item that is not one."""
+    """The columns of Event records and dicts; a SchemaError naming each item that is neither.
+
+    A dict has the event table's fields: ``id``, ``participant``, ``kind`` and ``time``
+    required, ``step`` and ``value`` optional (None for none). An unknown field, a missing
+    required one, or a field holding more than one value is refused naming the item and the
+    field; a value that cannot be read (an unknown kind, a naive time) is left to the check,
+    which refuses that event alone.
+    """
     given: object = events
     if isinstance(given, str | bytes | Mapping) or not isinstance(given, Iterable):
-        msg = f"expected an iterable of Event records, got {describe(given)}"
+        msg = f"expected an iterable of Event records or dicts, got {describe(given)}"
         raise SchemaError([Problem(("events",), msg)])
-    records: list[object] = list(given)
-    bad = [Problem(("events", i), f"expected an Event, got {describe(e)}")
-           for i, e in enumerate(records) if not isinstance(e, Event)]  # fmt: skip
-    if bad:
-        raise SchemaError(bad)
-    events_ = [e for e in records if isinstance(e, Event)]
-    return {
-        "id": np.array([e.id for e in events_], dtype=str),
-        "participant": np.array([e.participant_id for e in events_], dtype=str),
-        "kind": np.array([KINDS.index(e.kind) for e in events_], dtype=np.int8),
-        "time": np.array([e.time for e in events_], dtype=object),
-        "step": np.array([e.step_id or "" for e in events_], dtype=str),
-        "value": np.array([np.nan if e.value is None else e.value for e in events_]),
-    }  # fmt: skip
+    cells: dict[str, list[object]] = {name: [] for name in _COLUMNS}
+    problems: list[Problem] = []
+    for i, item in enumerate(given):
+        if isinstance(item, Event):
+            row: Mapping[str, object] = {name: getattr(item, name) for name in _COLUMNS}
+        elif isinstance(item, Mapping):
+            row = item
+            problems += _dict_problems(i, item)
+        else:
+            msg = f"expected an Event or a dict of the fields {', '.join(_COLUMNS)}, got " + (
+                describe(item)
+            )
+            problems.append(Problem(("events", i), msg))
+            continue
+        for name in _COLUMNS:
+            cells[name].append(row.get(name))
+    if problems:
+        raise SchemaError(problems)
+    out = {}
+    for name, values in cells.items():
+        out[name] = np.empty(len(values), dtype=object)  # one cell each: no nesting inferred
+        out[name][:] = values
+    return out
+
+
+def _dict_problems(i: int, item: Mapping[Any, object]) -> list[Problem]:
+    """What keeps the dict of event `i` from being an event: unknown, missing, non-scalar fields."""
+    problems = []
+    fields = ", ".join(_COLUMNS)
+    for key, value in item.items():
+        if key not in _COLUMNS:
+            msg = f"unknown field {key!r}; an event's fields are {fields} (the table's columns)"
+            problems.append(Problem(("events", i, str(key)), msg))
+        elif not is_missing(value) and not _is_one_value(value):
+            msg = f"expected one value, got {describe(value)}"
+            problems.append(Problem(("events", i, key), msg))
+    missing = [name for name in ("id", "participant", "kind", "time") if name not in item]
+    if missing:
+        msg = f"missing field(s) {', '.join(missing)}; an event's fields are {fields}"
+        problems.append(Problem(("events", i), msg))
+    return problems
 
 
 def _read_columns(columns: Mapping[str, Any], have: set[str]) -> tuple[npt.NDArray[Any], ...]:

@@ -374,10 +374,13 @@ def schedule_journeys(
     ids : sequence of str
         Participant ids, unique.
     support : sequence of SupportType, str or None, or None
-        Each person's support type (e.g. a support plan's ``support``); None for everyone's
-        shared steps only.
+        Each person's support type; None for everyone's shared steps only. A person given
+        None is still a participant (enrolled, counted in every rate): from a support plan,
+        pass ``**plan.enrolled()`` (:meth:`SupportPlan.enrolled
+        <sparkus.matching.SupportPlan.enrolled>`), the people it supports, never every row.
     sessions : sequence of int, optional
-        Human sessions per person (e.g. a support plan's ``sessions``, from triage's dosage).
+        Human sessions per person (e.g. the ``sessions`` of ``plan.enrolled()``, from
+        triage's dosage).
     start : datetime or sequence of datetimes
         One start for everyone, or one per person, with a UTC offset (``datetime64`` values
         are read as UTC).

@@ -99,7 +99,7 @@ class JourneyProgress:
     >>> t = dt.datetime(2027, 1, 20, tzinfo=dt.UTC)
     >>> progress = JourneyProgress(schedule)
     >>> progress.apply(check_events(schedule, [
-    ...     Event("x1", "e1", EventKind.STEP_RESCHEDULED, t, step_id="coaching-1", value=7.0)]))
+    ...     Event("x1", "e1", EventKind.STEP_RESCHEDULED, t, step="coaching-1", value=7.0)]))
     >>> state, due = progress.states()
     >>> slot = schedule.offsets[0] + 4  # coaching-1
     >>> state[slot].value, str(due[slot].astype("datetime64[D]"))

@@ -475,14 +475,14 @@ class Event(Record):
     ----------
     id : str
         Unique event id; the same id applied twice counts once.
-    participant_id : str
-        Whose journey it belongs to.
+    participant : str
+        Whose journey it belongs to (the participant's id).
     kind : EventKind
         What happened.
     time : datetime.datetime
         When, with a UTC offset.
-    step_id : str or None
-        The step it concerns; required for step events and ratings.
+    step : str or None
+        The id of the step it concerns; required for step events and ratings.
     value : float or None
         A rating or a score, where the kind has one; required for ``session_rated``.
 
@@ -491,7 +491,7 @@ class Event(Record):
     >>> import datetime as dt
     >>> from sparkus.model import Event, EventKind
     >>> e = Event("ev1", "e17", EventKind.SESSION_RATED, dt.datetime(2026, 3, 16, tzinfo=dt.UTC),
-    ...           step_id="coaching-1", value=9.0)
+    ...           step="coaching-1", value=9.0)
     >>> e.value
     9.0
 
@@ -499,16 +499,16 @@ class Event(Record):
     """
 
     id: str = attrs.field(metadata=checked(text))
-    participant_id: str = attrs.field(metadata=checked(text))
+    participant: str = attrs.field(metadata=checked(text))
     kind: EventKind = attrs.field(metadata=checked(member(EventKind)))
     time: dt.datetime = attrs.field(metadata=checked(aware_datetime))
-    step_id: str | None = attrs.field(default=None, metadata=checked(optional(text)))
+    step: str | None = attrs.field(default=None, metadata=checked(optional(text)))
     value: float | None = attrs.field(default=None, metadata=checked(optional(number())))
 
     def _cross_check(self) -> list[Problem]:
         problems = []
-        if self.kind is not EventKind.ACTIVITY and self.step_id is None:
-            problems.append(Problem(("step_id",), f"a {self.kind.value} event needs a step_id"))
+        if self.kind is not EventKind.ACTIVITY and self.step is None:
+            problems.append(Problem(("step",), f"a {self.kind.value} event needs a step"))
         if self.kind is EventKind.SESSION_RATED and self.value is None:
             problems.append(Problem(("value",), "a session_rated event needs a value"))
         return problems

@@ -135,7 +135,9 @@ def test_candidate_matrix_fixed_and_forbidden_by_id():
     result = assign(fake_candidates(), fixed={"cy": "c1"}, forbidden=[("di", "c2")])
     # c1 is full with cy, so bo (0.6) and di (0.3) both want c3's one place: bo scores higher
     assert result.pairs() == {"ana": "c2", "bo": "c3", "cy": "c1"}
-    assert result.unassigned == {"di": "capacity"}
+    # c2 keeps a place (capacity 2, ana alone) that di may not take: di's candidates are full,
+    # not the program (issue 14: "capacity" while places were free was untrue)
+    assert result.unassigned == {"di": "candidates full"}
     assert result.fixed.tolist() == [False, False, True, False]
 
 

@@ -84,7 +84,10 @@ class Assignment(Result):
         Per participant, whether its pair was fixed by the caller.
     unassigned : dict
         For each participant left unplaced (by id, or by row for a cost matrix), why:
-        ``"no candidate"`` (no allowed provider), ``"capacity"`` (the places went to others),
+        ``"no candidate"`` (no allowed provider), ``"candidates full"`` (its allowed
+        providers' places went to others while other providers have places left: its candidate
+        list is too short, e.g. ``candidate_matrix(k=...)`` too small), ``"capacity"`` (the
+        places went to others and no provider has one left),
         ``"max_load"`` (places were left only beyond the load cap), ``"not placed by the
         matcher"`` (an allowed provider had room: the matcher is a heuristic).
     load : ndarray of int

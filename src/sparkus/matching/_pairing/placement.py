@@ -42,7 +42,7 @@ from sparkus.matching._pairing.assign_result import (
     gini,
 )
 from sparkus.matching._pairing.exact.arcs import Arcs
-from sparkus.matching._pairing.exact.solve import CAPACITY, NO_CANDIDATE
+from sparkus.matching._pairing.exact.solve import CANDIDATES_FULL, CAPACITY, NO_CANDIDATE
 from sparkus.matching._pairing.instance import Instance, label
 
 if TYPE_CHECKING:
@@ -274,6 +274,9 @@ def assignment_of(
     if unplaced.size:
         room_cap = load < cap_limit
         room_beyond = (load < caps) & ~room_cap
+        # places left anywhere: then a participant whose candidates are full lacks candidates,
+        # not places, and "capacity" would send the reader to hire providers for nothing
+        full_reason = CANDIDATES_FULL if bool(room_cap.any()) else CAPACITY
         for i in unplaced.tolist():
             who = label(inst, i, "row")
             if i in standing:
@@ -287,7 +290,7 @@ def assignment_of(
             elif room_beyond[allowed].any():
                 reasons[who] = MAX_LOAD
             else:
-                reasons[who] = CAPACITY
+                reasons[who] = full_reason
     return Assignment(
         provider=provider,
         matcher=name,

@@ -117,7 +117,7 @@ class Matcher(Protocol):
     >>> result
     Assignment(n=5, assigned=4, total_cost=0.8, load_gini=0.250, matcher='row-order')
     >>> result.provider, result.unassigned
-    (array([ 0,  0,  0,  1, -1]), {4: 'capacity'})
+    (array([ 0,  0,  0,  1, -1]), {4: 'candidates full'})
 
     :func:`sparkus.testing.check_matcher` checks the behaviour a matcher must keep.
     """

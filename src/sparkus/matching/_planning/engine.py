@@ -184,8 +184,18 @@ def _supports(
     offered = program.journey.support_types
     problems: list[Problem] = []
     if supports is None:
+        unpriced = [
+            s for s in SupportType if s not in priced and s in policy.rules and s in offered
+        ]
+        if unpriced:
+            names = ", ".join(repr(s.value) for s in unpriced)
+            known = ", ".join(repr(s.value) for s in priced) or "none"
+            msg = (f"has no session fee for {names}, which the program's journey offers (fees "
+                   f"are set for: {known}); add a fee for each (0.0 if it costs nothing), or "
+                   f"plan without them by naming the types to plan in `supports`")  # fmt: skip
+            problems.append(Problem(("program", "cost_model", "session_cost"), msg))
         chosen = tuple(s for s in SupportType if s in priced and s in policy.rules and s in offered)
-        if not chosen:
+        if not chosen and not unpriced:
             msg = (
                 "no support type is priced by the program's cost model, covered by the policy "
                 "and offered by the program's journey; add session fees, rules or journey steps"

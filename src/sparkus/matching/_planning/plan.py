@@ -121,9 +121,11 @@ def plan_support(
     weights : array of float, optional
         Equity weight per person, 0 to 1e12: the objective is the weighted effect.
     supports : iterable of SupportType, optional
-        The support types to plan with; by default every type the cost model prices, the
-        policy covers and the program's journey offers (a plan cannot give what the journey
-        has no steps for).
+        The support types to plan with; by default every type the policy covers and the
+        program's journey offers (a plan cannot give what the journey has no steps for),
+        each of which needs a session fee in the cost model (0.0 for a free one): a type
+        without one is an error, never silently left out. Naming the types here is how to
+        plan without some of them.
     mip_rel_gap : float
         Relative gap to the bound at which the solver may stop (0 for a proven optimum).
     time_limit : float
@@ -140,7 +142,8 @@ def plan_support(
     ------
     SchemaError
         For invalid arguments (negative budget, unknown support types, a weight that is NaN
-        or above 1e12, a policy or priors that do not cover a support type planned, ...), or
+        or above 1e12, a policy or priors that do not cover a support type planned, a type
+        the journey offers without a fee in the cost model and `supports` not given, ...), or
         costs per person (fees times sessions), or everyone's dearest support together,
         beyond the float range.
     InfeasibleError

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Final, Literal, cast
+from typing import TYPE_CHECKING, Any, Final, Literal, TypedDict, cast
 
 import attrs
 import numpy as np
@@ -118,6 +118,14 @@ class PlanConstraint(Result):
         row = (self.name, format_number(self.used), format_number(self.limit), price,
                format_number(self.binding))  # fmt: skip
         return [Table("Constraint", ("name", "used", "limit", "shadow price", "binds"), (row,))]
+
+
+class Enrolment(TypedDict):
+    """The supported people of a plan, keyed as :func:`~sparkus.model.schedule_journeys`' arguments."""
+
+    ids: npt.NDArray[np.str_]
+    support: npt.NDArray[np.object_]
+    sessions: IntArray
 
 
 @attrs.frozen(repr=False)
@@ -257,6 +265,47 @@ class SupportPlan(Result):
     def supported(self) -> int:
         """People who get some support."""
         return int(np.sum(self.support != None))  # element-wise on an object array
+
+    def enrolled(self) -> Enrolment:
+        """The people the plan supports, as the arguments of a journey schedule.
+
+        Everyone whose support is None is left out: they are not in the program, and a
+        journey for them would count them as participants (enrolled, overdue, in every
+        rate). Scheduling every row of the plan would do that; schedule this instead.
+
+        Returns
+        -------
+        dict
+            ``ids``, ``support`` (:class:`~sparkus.model.SupportType`) and ``sessions`` of
+            the supported people, in the plan's order (copies), to pass as
+            ``schedule_journeys(program.journey, **plan.enrolled(), start=...)``.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from sparkus.datasets import synthetic_org
+        >>> from sparkus.matching import plan_support
+        >>> from sparkus.model import schedule_journeys
+        >>> from sparkus.triage import triage
+        >>> org = synthetic_org(n=500, seed=1)
+        >>> plan = plan_support(org.population, triage(org.population, program=org.program),
+        ...                     org.program, org.providers)
+        >>> plan.n, plan.supported
+        (500, 434)
+        >>> schedule = schedule_journeys(org.program.journey, **plan.enrolled(),
+        ...                              start=dt.datetime(2027, 1, 4, tzinfo=dt.UTC),
+        ...                              excess="truncate")
+        >>> len(schedule)
+        434
+
+        .. versionadded:: 0.1
+        """
+        rows = np.flatnonzero(self.support != None)  # element-wise on an object array
+        return Enrolment(
+            ids=self.ids[rows].copy(),
+            support=self.support[rows].copy(),
+            sessions=self.sessions[rows].copy(),
+        )
 
     @property
     def cost_per_effect(self) -> float:

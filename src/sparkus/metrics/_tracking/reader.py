@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sparkus._checks import describe
 from sparkus._errors import PathSegment, Problem, SchemaError
@@ -352,6 +352,7 @@ def read_dashboard(snapshot: object) -> Dashboard:
     root = reader.mapping(_as_mapping(snapshot), ())
     if root is None:
         raise SchemaError(reader.problems)
+    root = _with_result_parts(root)
     schema = root.get("schema")
     if schema != SCHEMA:
         reader.fail(
@@ -478,9 +479,40 @@ def as_roi(value: object) -> Roi | None:
             currency=value.currency,
         )
     if isinstance(value, Mapping):
-        return _read_part(value, "roi", _Reader.roi)
+        return _read_part(_roi_document(value), "roi", _Reader.roi)
     msg = f"expected an ROIResult or a mapping, got {describe(value)}"
     raise SchemaError([Problem(("roi",), msg)])
+
+
+def _roi_document(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The document's ``roi`` object from :meth:`ROIResult.to_dict`'s form (``roi``, ``roi_ci``).
+
+    A mapping with ``roi_percent`` is the document's form already and is returned as given.
+    """
+    if "roi_percent" in value or "roi" not in value or "roi_ci" not in value:
+        return value
+    return {"roi_percent": value["roi"], "bcr": value.get("bcr"), "ci": value["roi_ci"],
+            "level": value.get("level"), "currency": value.get("currency", "")}  # fmt: skip
+
+
+def _with_result_parts(root: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A snapshot mapping whose ``impact`` and ``roi`` are typed results or their to_dict().
+
+    An :class:`~sparkus.metrics.Estimate` or :class:`~sparkus.metrics.ROIResult` (or the
+    ROIResult's ``to_dict()``) becomes the document's object; anything else is left for the
+    reader to check. The caller's mapping is not changed.
+    """
+    impact, roi = root.get("impact"), root.get("roi")
+    if not isinstance(impact, Estimate) and not isinstance(roi, ROIResult | Mapping):
+        return root
+    out = dict(root)
+    if isinstance(impact, Estimate):
+        out["impact"] = cast(Impact, as_impact(impact)).to_json()
+    if isinstance(roi, ROIResult):
+        out["roi"] = cast(Roi, as_roi(roi)).to_json()
+    elif isinstance(roi, Mapping):
+        out["roi"] = _roi_document(roi)
+    return out
 
 
 def _made(path: _Path, cls: Callable[..., _T], **fields: Any) -> _T:

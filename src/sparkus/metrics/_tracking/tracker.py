@@ -153,12 +153,41 @@ class Tracker:
 
         Parameters
         ----------
-        events : EventTable, mapping, or iterable of Event
-            The batch: a table, columns (a mapping or a DataFrame), or records (see :func:`~sparkus.model.check_events` for the checks).
+        events : EventTable, mapping, or iterable of Event or dict
+            The batch: a table, columns (a mapping or a DataFrame), :class:`~sparkus.model.Event`
+            records, or dicts with the event table's column names (``id``, ``participant``,
+            ``kind``, ``time``, optional ``step`` and ``value``), which are also the
+            :class:`~sparkus.model.Event` field names. One dict is a batch of one event. See
+            :func:`~sparkus.model.check_events` for the checks.
 
         Returns
         -------
         EventCheck
+
+        Raises
+        ------
+        SchemaError
+            If the batch cannot be read at all (see :func:`~sparkus.model.check_events`): a
+            dict with an unknown field (``participant_id``, say) or without a required one is
+            refused naming the item and the field.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from sparkus.datasets import synthetic_org
+        >>> from sparkus.metrics import Tracker
+        >>> from sparkus.model import schedule_journeys
+        >>> org = synthetic_org(300, seed=1)
+        >>> schedule = schedule_journeys(org.program.journey, org.population["id"][:2],
+        ...                              ["coaching", "coaching"], [6, 6],
+        ...                              start=dt.datetime(2027, 1, 4, tzinfo=dt.UTC))
+        >>> tracker = Tracker(org.program, schedule)
+        >>> tracker.update([
+        ...     {"id": "ev1", "participant": schedule.ids[0], "kind": "step_completed",
+        ...      "time": "2027-01-04T10:00:00+00:00", "step": "kickoff"},
+        ...     {"id": "ev2", "participant": schedule.ids[1], "kind": "activity",
+        ...      "time": "2027-01-05T09:00:00+00:00"}])
+        EventCheck(n=2, accepted=2, rejected=0)
         """
         check = check_events(self.schedule, events)
         self.progress.apply(check)

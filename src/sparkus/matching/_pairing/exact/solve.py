@@ -144,8 +144,9 @@ NO_CANDIDATE: Final = "no candidate"
 """Reason for a participant with no allowed provider at all."""
 
 CAPACITY: Final = "capacity"
-"""Reason for a participant with allowed providers whose places went to others (or who has only
-providers of capacity 0)."""
+"""Reason for a participant whose allowed providers are full, and so is every other one."""
+CANDIDATES_FULL: Final = "candidates full"
+"""Reason for a participant whose allowed providers are full while others have places left."""
 
 _MAX_EXPONENT: Final = 900
 """Finest grid ``2**-e`` considered (costs are scaled by at most ``2**900``)."""
@@ -204,8 +205,10 @@ class AssignmentResult(Result):
         allow together.
     unassigned_reason : dict of int to str
         For each participant left unplaced: ``"no candidate"`` when no provider is allowed for
-        it at all, ``"capacity"`` when it has allowed providers but their places went to others
-        (placing it would leave someone else out, or cost more).
+        it at all, ``"candidates full"`` when its allowed providers' places went to others while
+        providers it may not go to still have places (its candidate list is too short),
+        ``"capacity"`` when they did and no provider has a place left (placing it would leave
+        someone else out, or cost more).
     load : ndarray of int
         Per provider, how many participants it receives.
     capacity : ndarray of int
@@ -261,6 +264,7 @@ class AssignmentResult(Result):
     def _tables(self) -> list[Table]:
         reasons = list(self.unassigned_reason.values())
         no_candidate = reasons.count(NO_CANDIDATE)
+        short_list = reasons.count(CANDIDATES_FULL)
         full = int(np.count_nonzero(self.load >= self.capacity))
         unused = int(np.count_nonzero(self.load == 0))
         mean = self.total_cost / self.n_assigned if self.n_assigned else None
@@ -268,7 +272,8 @@ class AssignmentResult(Result):
             ("participants", format_number(self.n)),
             ("assigned", format_number(self.n_assigned)),
             ("unassigned: no candidate", format_number(no_candidate)),
-            ("unassigned: capacity", format_number(len(reasons) - no_candidate)),
+            ("unassigned: candidates full", format_number(short_list)),
+            ("unassigned: capacity", format_number(len(reasons) - no_candidate - short_list)),
             ("providers", format_number(int(self.load.shape[0]))),
             ("providers full / unused", f"{full:,} / {unused:,}"),
             ("capacity used", f"{int(self.load.sum()):,} of {int(self.capacity.sum()):,}"),
@@ -480,8 +485,9 @@ def solve_arcs(arcs: Arcs, caps: IntArray) -> AssignmentResult:
     prices[caps == 0] = np.inf  # a provider without places: no price would attract anyone
     placed = provider >= 0
     load = np.bincount(provider[placed], minlength=m).astype(np.int64)
+    full_reason = CANDIDATES_FULL if bool((load < caps).any()) else CAPACITY
     reasons = {
-        int(i): (NO_CANDIDATE if not has_candidate[i] else CAPACITY)
+        int(i): (NO_CANDIDATE if not has_candidate[i] else full_reason)
         for i in np.flatnonzero(~placed)
     }
     return AssignmentResult(
