@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 import os
 from collections.abc import Mapping
-from typing import Any, Final, cast
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import as_array, check_number, describe, rows_text
+from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
 from sparkus._privacy import distinct_groups
 from sparkus._privacy.dp import DifferentialPrivacy, PrivacyLedger
@@ -31,7 +30,7 @@ from sparkus.metrics._tracking.private import private_problems, release_snapshot
 from sparkus.metrics._tracking.protection import record_release, unit_labels
 from sparkus.metrics._tracking.reader import as_impact, as_roi
 from sparkus.metrics._tracking.schema import Dashboard, Impact, Roi
-from sparkus.metrics._tracking.snapshot import EPOCH, SECONDS_PER_DAY, dashboard_at, seconds
+from sparkus.metrics._tracking.snapshot import EPOCH, SECONDS_PER_DAY, dashboard_at
 from sparkus.metrics._tracking.state_file import (
     FORMAT,
     VERSION,
@@ -39,6 +38,7 @@ from sparkus.metrics._tracking.state_file import (
     read_state,
     write_state,
 )
+from sparkus.metrics._tracking.tracker_checks import moment_of, program_schedule_iv, tracker_iv
 from sparkus.model import EventCheck, JourneyProgress, JourneySchedule, Program, check_events
 
 __all__ = ["Tracker"]
@@ -117,7 +117,7 @@ class Tracker:
         post_step: str = "checkpoint-final",
         level: float = 0.95,
     ) -> None:
-        _tracker_iv(program, schedule, groups, window_days, pre_step, post_step, level)
+        tracker_iv(program, schedule, groups, window_days, pre_step, post_step, level)
         self._start(program, schedule, window_days, pre_step, post_step, level)
         for name, labels in (groups or {}).items():
             names, codes = distinct_groups(np.asarray(labels))
@@ -295,12 +295,12 @@ class Tracker:
             allows, or holds values that do not fit (each problem naming the file), or was
             saved for another program or schedule.
         """
-        _program_schedule_iv(program, schedule, [])
+        program_schedule_iv(program, schedule, [])
         meta, arrays, codes, ledger_arrays = read_state(file, schedule)
         where = file_name(file)
         options = (meta["window_days"], meta["pre_step"], meta["post_step"], meta["level"])
         try:
-            _tracker_iv(program, schedule, None, *options)
+            tracker_iv(program, schedule, None, *options)
         except SchemaError as error:
             raise SchemaError([Problem(("file",), f"{where}: saved option {p}")
                                for p in error.problems]) from None  # fmt: skip
@@ -372,7 +372,7 @@ class Tracker:
         """
         if as_of is None:
             return self.progress.states(None)
-        return self.progress.states(_moment(as_of))
+        return self.progress.states(moment_of(as_of))
 
     def snapshot(
         self,
@@ -553,77 +553,4 @@ class Tracker:
         moment = as_of if as_of is not None else self.latest()
         if moment is None:
             moment = EPOCH + dt.timedelta(days=self.schedule.epoch_day)
-        return _moment(moment), as_impact(impact), as_roi(roi)
-
-
-def _tracker_iv(program: object, schedule: object, groups: object, window_days: object,
-                pre_step: object, post_step: object, level: object) -> None:  # fmt: skip
-    problems: list[Problem] = []
-    _program_schedule_iv(program, schedule, problems)
-    n = len(cast(JourneySchedule, schedule))
-    if groups is not None:
-        if not isinstance(groups, Mapping):
-            problems.append(Problem(("groups",), f"expected a mapping, got {describe(groups)}"))
-        else:
-            for name, labels in groups.items():
-                array = as_array(labels, f"groups.{name}")
-                if not isinstance(name, str) or not name:
-                    problems.append(Problem(("groups",), f"grouping names are text, got {name!r}"))
-                elif array.shape != (n,):
-                    msg = f"expected {n} labels (one per participant), got shape {array.shape}"
-                    problems.append(Problem(("groups", name), msg))
-                elif len(missing := _missing_labels(array)):
-                    msg = (f"holds missing labels (None or NaN) in {rows_text(missing)}; label "
-                           "everyone (an 'unknown' group, say)")  # fmt: skip
-                    problems.append(Problem(("groups", name), msg))
-    check_number(window_days, "window_days", low=1, integer=True, problems=problems)
-    steps = cast(JourneySchedule, schedule).step_ids
-    for name, value in (("pre_step", pre_step), ("post_step", post_step)):
-        if not isinstance(value, str) or value not in steps:
-            problems.append(Problem((name,), f"{value!r} is not a step of the template "
-                                             f"(its steps: {', '.join(steps)})"))  # fmt: skip
-    check_number(level, "level", low=0.0, high=1.0, low_open=True, high_open=True,
-                 what="a confidence level", problems=problems)  # fmt: skip
-    if problems:
-        raise SchemaError(problems)
-
-
-def _program_schedule_iv(program: object, schedule: object, problems: list[Problem]) -> None:
-    """A Program and a JourneySchedule; raises with `problems` if either is not."""
-    if not isinstance(program, Program):
-        problems.append(Problem(("program",), f"expected a Program, got {describe(program)}"))
-    if not isinstance(schedule, JourneySchedule):
-        problems.append(
-            Problem(("schedule",), f"expected a JourneySchedule, got {describe(schedule)}")
-        )
-    if problems:
-        raise SchemaError(problems)
-
-
-def _moment(moment: object) -> int:
-    """An aware datetime inside the calendar in UTC, on the tracker's clock; else refused."""
-    if not isinstance(moment, dt.datetime) or moment.utcoffset() is None:
-        msg = f"expected an aware datetime, got {describe(moment)}"
-        raise SchemaError([Problem(("as_of",), msg)])
-    try:
-        moment.astimezone(dt.UTC)
-    except OverflowError:
-        msg = f"{moment.isoformat()} is outside years 1 to 9999 in UTC"
-        raise SchemaError([Problem(("as_of",), msg)]) from None
-    return seconds(moment)
-
-
-def _missing_labels(labels: npt.NDArray[Any]) -> npt.NDArray[np.intp]:
-    """The rows of a grouping whose label is missing: None, NaN, pandas' NA or NaT."""
-    if labels.dtype.kind == "f":
-        return np.flatnonzero(np.isnan(labels))
-    if labels.dtype.kind == "M":
-        return np.flatnonzero(np.isnat(labels))
-    if labels.dtype.kind != "O":
-        return np.zeros(0, dtype=np.intp)
-    return np.flatnonzero([
-        v is None
-        or (isinstance(v, float) and math.isnan(v))
-        or type(v).__name__ in {"NAType", "NaTType"}
-        for v in labels.tolist()
-    ])  # fmt: skip
+        return moment_of(moment), as_impact(impact), as_roi(roi)

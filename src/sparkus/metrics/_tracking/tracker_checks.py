@@ -1,0 +1,97 @@
+"""The Tracker's checks at its doors.
+
+The constructor's options, the program and schedule, a moment on the tracker's clock, and
+labels that are missing.
+
+Apart from the tracker so that each stays readable; only the tracker imports it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from typing import Any, cast
+
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._checks import as_array, check_number, describe, rows_text
+from sparkus._errors import Problem, SchemaError
+from sparkus.metrics._tracking.snapshot import seconds
+from sparkus.model import JourneySchedule, Program
+
+__all__ = ["missing_labels", "moment_of", "program_schedule_iv", "tracker_iv"]
+
+
+def tracker_iv(program: object, schedule: object, groups: object, window_days: object,
+                pre_step: object, post_step: object, level: object) -> None:  # fmt: skip
+    problems: list[Problem] = []
+    program_schedule_iv(program, schedule, problems)
+    n = len(cast(JourneySchedule, schedule))
+    if groups is not None:
+        if not isinstance(groups, Mapping):
+            problems.append(Problem(("groups",), f"expected a mapping, got {describe(groups)}"))
+        else:
+            for name, labels in groups.items():
+                array = as_array(labels, f"groups.{name}")
+                if not isinstance(name, str) or not name:
+                    problems.append(Problem(("groups",), f"grouping names are text, got {name!r}"))
+                elif array.shape != (n,):
+                    msg = f"expected {n} labels (one per participant), got shape {array.shape}"
+                    problems.append(Problem(("groups", name), msg))
+                elif len(missing := missing_labels(array)):
+                    msg = (f"holds missing labels (None or NaN) in {rows_text(missing)}; label "
+                           "everyone (an 'unknown' group, say)")  # fmt: skip
+                    problems.append(Problem(("groups", name), msg))
+    check_number(window_days, "window_days", low=1, integer=True, problems=problems)
+    steps = cast(JourneySchedule, schedule).step_ids
+    for name, value in (("pre_step", pre_step), ("post_step", post_step)):
+        if not isinstance(value, str) or value not in steps:
+            problems.append(Problem((name,), f"{value!r} is not a step of the template "
+                                             f"(its steps: {', '.join(steps)})"))  # fmt: skip
+    check_number(level, "level", low=0.0, high=1.0, low_open=True, high_open=True,
+                 what="a confidence level", problems=problems)  # fmt: skip
+    if problems:
+        raise SchemaError(problems)
+
+
+def program_schedule_iv(program: object, schedule: object, problems: list[Problem]) -> None:
+    """A Program and a JourneySchedule; raises with `problems` if either is not."""
+    if not isinstance(program, Program):
+        problems.append(Problem(("program",), f"expected a Program, got {describe(program)}"))
+    if not isinstance(schedule, JourneySchedule):
+        problems.append(
+            Problem(("schedule",), f"expected a JourneySchedule, got {describe(schedule)}")
+        )
+    if problems:
+        raise SchemaError(problems)
+
+
+def moment_of(moment: object) -> int:
+    """An aware datetime inside the calendar in UTC, on the tracker's clock; else refused."""
+    if not isinstance(moment, dt.datetime) or moment.utcoffset() is None:
+        msg = f"expected an aware datetime, got {describe(moment)}"
+        raise SchemaError([Problem(("as_of",), msg)])
+    try:
+        moment.astimezone(dt.UTC)
+    except OverflowError:
+        msg = f"{moment.isoformat()} is outside years 1 to 9999 in UTC"
+        raise SchemaError([Problem(("as_of",), msg)]) from None
+    return seconds(moment)
+
+
+def missing_labels(labels: npt.NDArray[Any]) -> npt.NDArray[np.intp]:
+    """The rows of a grouping whose label is missing: None, NaN, pandas' NA or NaT."""
+    if labels.dtype.kind == "f":
+        return np.flatnonzero(np.isnan(labels))
+    if labels.dtype.kind == "M":
+        return np.flatnonzero(np.isnat(labels))
+    if labels.dtype.kind != "O":
+        return np.zeros(0, dtype=np.intp)
+    return np.flatnonzero([
+        v is None
+        or (isinstance(v, float) and math.isnan(v))
+        or type(v).__name__ in {"NAType", "NaTType"}
+        for v in labels.tolist()
+    ])  # fmt: skip
