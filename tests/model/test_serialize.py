@@ -320,11 +320,16 @@ def test_cross_checks_run_when_read_from_json():
 
 
 def test_integers_are_not_read_as_floats_where_an_int_is_due():
-    """An int field rejects 2.0 and true; a float field reads 2 as 2.0."""
-    step = {"id": "s", "kind": "checkpoint", "day": 2.0}
+    """An int field rejects 2.5 and true and reads 2.0 as 2 (JSON and JSON Schema have one
+    kind of number); a float field reads 2 as 2.0."""
+    step = {"id": "s", "kind": "checkpoint", "day": 2.5}
     with pytest.raises(SchemaError, match="expected an integer") as error:
         structure(step, Step)
     assert locations(error) == ["day"]
+    step["day"] = 2.0
+    day = structure(step, Step).day
+    assert day == 2
+    assert type(day) is int
     provider = {
         "id": "c",
         "support_type": "coaching",
