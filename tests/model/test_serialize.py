@@ -37,7 +37,7 @@ from tests.strategies import (
     participant_dicts_with_one_problem,
 )
 
-_IDENT = re.compile(r"^\S(.*\S)?$")  # the text rule of ids and names
+_IDENT = re.compile(r"^\S([^\n\r]*\S)?\Z")  # the text rule of ids and names: one line
 LEVELS_LISTED = "executive, senior_leader, manager, individual_contributor"
 RECORD_TYPES = sorted(set(RECORDS) - {"ProgramDocument"})  # test_document has the document
 PERSON = {"id": "e1", "level": "manager", "department": "Sales", "tenure_years": 2}

@@ -69,7 +69,7 @@ def json_schema(cls: type[Any]) -> dict[str, Any]:
     Returns
     -------
     dict
-        The schema, ready for :func:`json.dumps` or a validator such as the ``jsonschema``
+        The schema, ready for ``json.dumps`` or a validator such as the ``jsonschema``
         package.
 
     Raises

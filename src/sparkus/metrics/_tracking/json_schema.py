@@ -62,7 +62,7 @@ def dashboard_schema() -> dict[str, Any]:
     Returns
     -------
     dict
-        The schema, ready for :func:`json.dumps` or a validator such as the ``jsonschema``
+        The schema, ready for ``json.dumps`` or a validator such as the ``jsonschema``
         package.
 
     Examples
