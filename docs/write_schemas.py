@@ -53,7 +53,7 @@ def main() -> int:
         path = HERE / name
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
-            print(f"wrote {path}")
+            sys.stdout.write(f"wrote {path}\n")
     return 0
 
 

@@ -25,9 +25,9 @@ __all__ = [
     "DRAFT",
     "SCHEMA_BASE",
     "Definitions",
-    "document_schema",
     "docstring_parameters",
     "docstring_summary",
+    "document_schema",
     "enum_schema",
     "plain",
     "record_schema",
@@ -124,7 +124,7 @@ class Definitions:
         """The definition of `cls` itself."""
         if cls in self._special:
             return self._special[cls](self)
-        if isinstance(cls, type) and issubclass(cls, enum.Enum):
+        if issubclass(cls, enum.Enum):
             return enum_schema(cls)
         return self._records(cls, self)
 
@@ -146,10 +146,11 @@ def _default(field: attrs.Attribute[Any]) -> tuple[bool, Any]:
     default = field.default
     if default is attrs.NOTHING:
         return False, None
-    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-        if default.takes_self:
+    factory = getattr(default, "factory", None)  # an attrs.Factory
+    if callable(factory):
+        if getattr(default, "takes_self", False):
             return False, None
-        return True, plain(default.factory())
+        return True, plain(factory())
     return True, plain(default)
 
 
@@ -191,8 +192,10 @@ def record_schema(cls: type[Any], definitions: Definitions) -> JSONSchema:
 def document_schema(
     root: JSONSchema, definitions: Definitions, *, name: str, version: int, title: str
 ) -> JSONSchema:
-    """A whole schema: the draft, an ``$id`` with the document format's version, the root's
-    own keywords, and the definitions it refers to."""
+    """A whole schema around `root`: the draft, a versioned ``$id``, and the definitions.
+
+    The ``$id`` holds the document format's `version`, so a new format is a new schema.
+    """
     out: JSONSchema = {
         "$schema": DRAFT,
         "$id": f"{SCHEMA_BASE}{name}.v{version}.schema.json",

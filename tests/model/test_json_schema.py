@@ -184,21 +184,44 @@ def _document() -> dict[str, Any]:
             "min_group_size": 5,
         },
         "participants": [
-            {"id": "e1", "level": "manager", "department": "Sales", "tenure_years": 3.5,
-             "languages": ["en", "pt-BR"], "focus_goals": ["team_collaboration"],
-             "attributes": {"site": "Oslo", "remote": True, "grade": 7}},
-            {"id": "e2", "level": "individual_contributor", "department": "Sales",
-             "tenure_years": 1, "manager_id": "e1", "utc_offset": -3,
-             "attributes": {"site": "Lima", "remote": False, "grade": 5}},
-        ],  # fmt: skip
+            {
+                "id": "e1",
+                "level": "manager",
+                "department": "Sales",
+                "tenure_years": 3.5,
+                "languages": ["en", "pt-BR"],
+                "focus_goals": ["team_collaboration"],
+                "attributes": {"site": "Oslo", "remote": True, "grade": 7},
+            },
+            {
+                "id": "e2",
+                "level": "individual_contributor",
+                "department": "Sales",
+                "tenure_years": 1,
+                "manager_id": "e1",
+                "utc_offset": -3,
+                "attributes": {"site": "Lima", "remote": False, "grade": 5},
+            },
+        ],
         "providers": [
-            {"id": "c1", "support_type": "coaching", "capacity": 8, "cost_per_session": 250.0,
-             "seniority": "executive", "specialties": ["leadership_development"]},
-        ],  # fmt: skip
+            {
+                "id": "c1",
+                "support_type": "coaching",
+                "capacity": 8,
+                "cost_per_session": 250.0,
+                "seniority": "executive",
+                "specialties": ["leadership_development"],
+            },
+        ],
         "assessments": [
-            {"participant_id": "e2", "source": "self", "scores": {"motivation": 4},
-             "taken_at": _TIME, "scale": [1, 5]},
-        ],  # fmt: skip
+            {
+                "participant_id": "e2",
+                "source": "self",
+                "scores": {"motivation": 4},
+                "taken_at": _TIME,
+                "scale": [1, 5],
+            },
+        ],
     }
 
 

@@ -15,7 +15,8 @@ FOLDER = DOCS / "_static" / "schema"
 
 def _writer() -> ModuleType:
     spec = importlib.util.spec_from_file_location("write_schemas", DOCS / "write_schemas.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

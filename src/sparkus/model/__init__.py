@@ -21,8 +21,8 @@ from sparkus.model._enums import (
 )
 from sparkus.model._event_check import EventCheck, RejectedEvent, check_events
 from sparkus.model._event_table import EventTable
-from sparkus.model._json_schema import json_schema
 from sparkus.model._journeys import JourneySchedule, StepState, schedule_journeys
+from sparkus.model._json_schema import json_schema
 from sparkus.model._population import FrameLike, Population
 from sparkus.model._progress import JourneyProgress
 from sparkus.model._records import (

@@ -62,7 +62,9 @@ def test_tracker_snapshots_validate():
         dashboard = TRACKER.snapshot(as_of=START + dt.timedelta(days=day))
         assert_valid(json.loads(json.dumps(dashboard.to_dict())))
     full = TRACKER.snapshot(as_of=END, impact=ESTIMATE, roi=RETURN).to_dict()
-    assert full["suppressed"] and full["impact"] and full["roi"]
+    assert full["suppressed"]
+    assert full["impact"]
+    assert full["roi"]
     assert_valid(json.loads(json.dumps(full)))
 
 

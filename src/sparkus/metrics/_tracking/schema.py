@@ -489,7 +489,7 @@ class Dashboard(Result):
 
     program: str
     as_of: str
-    min_group_size: int = _count(minimum=1, nullable=False)
+    min_group_size: int = attrs.field(metadata={BOUNDS: Bounds(1, integer=True, nullable=False)})
     totals: Totals
     engagement: Engagement
     funnel: tuple[Step, ...]
