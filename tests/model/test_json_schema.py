@@ -251,6 +251,16 @@ def _drop(path: str) -> Callable[[dict[str, Any]], None]:
     return mutate
 
 
+def _both(*mutations: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
+    """A mutation made of several."""
+
+    def mutate(doc: dict[str, Any]) -> None:
+        for one in mutations:
+            one(doc)
+
+    return mutate
+
+
 P, V, A, J, S = "participants.0", "providers.0", "assessments.0", "program.journey", "program"
 MUTATIONS = [
     # wrong type
@@ -359,7 +369,13 @@ READER_ONLY = [
     ("a scale upside down", _set(f"{A}.scale", [5, 1])),
     ("an assessment of nobody", _set(f"{A}.participant_id", "e9")),
     ("participants with different attributes", _drop("participants.1.attributes.grade")),
-    ("an attribute named like a field", _set(f"{P}.attributes", {"level": "x"})),
+    (
+        "an attribute named like a field",
+        _both(
+            _set(f"{P}.attributes", {"level": "x"}),
+            _set("participants.1.attributes", {"level": "y"}),
+        ),
+    ),
     ("a provider id twice", _set("providers", [_document()["providers"][0]] * 2)),
 ]
 
