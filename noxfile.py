@@ -2,7 +2,8 @@
 # /// script
 # dependencies = ["nox>=2024.3.2"]
 # ///
-"""Development sessions: ``nox -s tests``, ``lint``, ``typecheck``, ``docs``, ``bench``, ``demo``.
+"""Development sessions: ``nox -s tests``, ``lint``, ``typecheck``, ``docs``, ``bench``, ``demo``,
+``schemas``.
 
 Run ``nox`` alone for what CI checks (lint, typecheck, tests, docs).
 """
@@ -95,6 +96,13 @@ def docs(session: nox.Session) -> None:
         "--ignore=docs/examples",  # the example plugin is tested, installed, by `tests`
         "docs", "src/sparkus",
     )  # fmt: skip
+
+
+@nox.session(default=False)
+def schemas(session: nox.Session) -> None:
+    """Write the JSON Schema files of the documents into docs/_static/schema/ from the code."""
+    session.install(".")
+    session.run("python", "docs/write_schemas.py")
 
 
 @nox.session(default=False)

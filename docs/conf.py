@@ -88,7 +88,7 @@ nitpick_ignore_regex = [
 
 html_theme = "furo"
 html_title = f"sparkus {release}"
-html_static_path: list[str] = []
+html_static_path = ["_static"]  # the JSON Schema files are published at _static/schema/
 
 
 # -- two napoleon pitfalls ---------------------------------------------------------------------

@@ -14,7 +14,7 @@ import enum
 import math
 import re
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Final, TypeVar
+from typing import Any, Final, Protocol, TypeVar
 
 import attrs
 import numpy as np
@@ -24,15 +24,63 @@ from sparkus._errors import Problem, SchemaError
 
 Check = Callable[[object], list[Problem]]
 AttributeValue = str | int | float | bool
+JSONSchema = dict[str, Any]
 
 _CHECK: Final = "sparkus.check"
-_IDENT = re.compile(r"^\S(.*\S)?$")
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
+# The patterns are written once, for Python and for the JSON Schema: they mean the same in both
+# regular-expression dialects (ECMA 262 and Python's ``re``). ``$(?!\n)`` is the end of the text
+# in both: Python's ``$`` alone also matches before a final line break, which let ``"e1\n"`` pass.
+_IDENT = re.compile(r"^\S(?:[^\n\r]*\S)?$(?!\n)")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$(?!\n)")
+_CURRENCY = re.compile(r"^[A-Z]{3}$(?!\n)")
+_OFFSET_AT_END = r"(?:Z|z|[+-]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$(?!\n)"
 
 E = TypeVar("E", bound=enum.Enum)
 K = TypeVar("K")
 V = TypeVar("V")
+
+
+class Definitions(Protocol):
+    """Where a JSON Schema keeps the definitions its parts refer to (records and enums)."""
+
+    def ref(self, cls: type[Any]) -> JSONSchema:
+        """A ``$ref`` to the definition of `cls`, added on first use."""
+
+
+SchemaOf = Callable[[Definitions], JSONSchema]
+"""The JSON Schema of the values a check accepts, given the definitions it may refer to."""
+
+
+class Declared:
+    """A check together with the JSON Schema of the values it accepts: one rule, two readers.
+
+    The check guards records built in Python and records read from JSON; the schema says the
+    same rule to any other JSON tool. Rules across several fields (a record's ``_cross_check``)
+    are the record's, and not part of a field's schema.
+    """
+
+    __slots__ = ("check", "schema")
+
+    def __init__(self, check: Check, schema: SchemaOf) -> None:
+        self.check = check
+        self.schema = schema
+
+    def __call__(self, value: object) -> list[Problem]:
+        return self.check(value)
+
+
+def declared(check: Check, schema: JSONSchema | SchemaOf) -> Declared:
+    """`check` declared with `schema` (a fixed schema, or one built from the definitions)."""
+    if callable(schema):
+        return Declared(check, schema)
+    fixed = schema
+    return Declared(check, lambda _: dict(fixed))
+
+
+def schema_of(check: Check | None) -> SchemaOf | None:
+    """The JSON Schema a check declares, if it declares one."""
+    found: SchemaOf | None = getattr(check, "schema", None)
+    return found
 
 
 def checked(check: Check) -> dict[str, Check]:
@@ -50,7 +98,9 @@ def _one(message: str) -> list[Problem]:
     return [Problem((), message)]
 
 
-def number(*, low: float | None = None, high: float | None = None, integer: bool = False) -> Check:
+def number(
+    *, low: float | None = None, high: float | None = None, integer: bool = False
+) -> Declared:
     """A finite number (an integer if `integer`) inside ``[low, high]``."""
     kind = "an integer" if integer else "a number"
     bounds = _describe_bounds(low, high)
@@ -70,7 +120,12 @@ def number(*, low: float | None = None, high: float | None = None, integer: bool
             return _one(f"{value!r} is out of range; expected {kind}{bounds}")
         return []
 
-    return check
+    schema: JSONSchema = {"type": "integer" if integer else "number"}
+    if low is not None:
+        schema["minimum"] = int(low) if integer else float(low)
+    if high is not None:
+        schema["maximum"] = int(high) if integer else float(high)
+    return declared(check, schema)
 
 
 def _describe_bounds(low: float | None, high: float | None) -> str:
@@ -83,16 +138,21 @@ def _describe_bounds(low: float | None, high: float | None) -> str:
     return ""
 
 
-def text(value: object) -> list[Problem]:
-    """A non-empty string without leading or trailing white space."""
+def _text(value: object) -> list[Problem]:
     if not isinstance(value, str):
         return _one(f"expected a string, got {describe(value)}")
     if not _IDENT.match(value):
-        return _one(f"{value!r} must be non-empty, without leading or trailing white space")
+        return _one(
+            f"{value!r} must be non-empty, on one line, without leading or trailing white space"
+        )
     return []
 
 
-def pattern(regex: re.Pattern[str], what: str) -> Check:
+text = declared(_text, {"type": "string", "pattern": _IDENT.pattern})
+"""A non-empty string on one line, without leading or trailing white space."""
+
+
+def pattern(regex: re.Pattern[str], what: str) -> Declared:
     """A string matching `regex`; `what` says what it is, e.g. ``'a currency code like EUR'``."""
 
     def check(value: object) -> list[Problem]:
@@ -102,15 +162,14 @@ def pattern(regex: re.Pattern[str], what: str) -> Check:
             return _one(f"{value!r} is not {what}")
         return []
 
-    return check
+    return declared(check, {"type": "string", "pattern": regex.pattern})
 
 
 language = pattern(_LANGUAGE, "a lower-case ISO 639 language code like 'en' or 'pt-BR'")
 currency = pattern(_CURRENCY, "an ISO 4217 currency code like 'EUR'")
 
 
-def scale(value: object) -> list[Problem]:
-    """A score scale: a pair ``(lowest, highest)`` of finite numbers with lowest < highest."""
+def _scale(value: object) -> list[Problem]:
     if (
         isinstance(value, tuple)
         and len(value) == 2
@@ -121,12 +180,25 @@ def scale(value: object) -> list[Problem]:
     return _one(f"expected (lowest, highest) with lowest < highest, got {describe(value)}")
 
 
-def boolean(value: object) -> list[Problem]:
-    """A bool (not 0/1, not 'true')."""
+_PAIR: Final[JSONSchema] = {
+    "type": "array",
+    "prefixItems": [{"type": "number"}, {"type": "number"}],
+    "minItems": 2,
+    "maxItems": 2,
+}
+scale = declared(_scale, {**_PAIR, "description": "[lowest, highest], lowest < highest"})
+"""A score scale: a pair ``(lowest, highest)`` of finite numbers with lowest < highest."""
+
+
+def _boolean(value: object) -> list[Problem]:
     return [] if isinstance(value, bool) else _one(f"expected true or false, got {describe(value)}")
 
 
-def member(enum_cls: type[E]) -> Check:
+boolean = declared(_boolean, {"type": "boolean"})
+"""A bool (not 0/1, not 'true')."""
+
+
+def member(enum_cls: type[E]) -> Declared:
     """A member of `enum_cls`."""
 
     def check(value: object) -> list[Problem]:
@@ -134,7 +206,7 @@ def member(enum_cls: type[E]) -> Check:
             return []
         return _one(not_one_of(value, enum_cls))
 
-    return check
+    return declared(check, lambda definitions: definitions.ref(enum_cls))
 
 
 def not_one_of(value: object, enum_cls: type[enum.Enum]) -> str:
@@ -147,17 +219,28 @@ def not_one_of(value: object, enum_cls: type[enum.Enum]) -> str:
     return f"{shown!r} is not one of {allowed}"
 
 
-def optional(inner: Check) -> Check:
+def optional(inner: Check) -> Declared:
     """``None``, or a value passing `inner`."""
 
     def check(value: object) -> list[Problem]:
         return [] if value is None else inner(value)
 
-    return check
+    def schema(definitions: Definitions) -> JSONSchema:
+        return {"anyOf": [_schema(inner, definitions), {"type": "null"}]}
+
+    return declared(check, schema)
 
 
-def aware_datetime(value: object) -> list[Problem]:
-    """A timezone-aware :class:`datetime.datetime`."""
+def _schema(check: Check, definitions: Definitions) -> JSONSchema:
+    """The schema `check` declares; a check without one is a bug of sparkus, said at once."""
+    found = schema_of(check)
+    if found is None:
+        msg = f"the check {check!r} declares no JSON Schema; declare one with `declared`"
+        raise TypeError(msg)
+    return found(definitions)
+
+
+def _aware_datetime(value: object) -> list[Problem]:
     if not isinstance(value, dt.datetime):
         return _one(f"expected a date and time with a UTC offset, got {describe(value)}")
     if value.tzinfo is None or value.utcoffset() is None:
@@ -168,6 +251,17 @@ def aware_datetime(value: object) -> list[Problem]:
     return []
 
 
+DATE_TIME: Final[JSONSchema] = {
+    "type": "string",
+    "format": "date-time",
+    "pattern": _OFFSET_AT_END,
+    "description": "ISO 8601 date and time with a UTC offset, e.g. 2026-03-02T09:30:00+01:00",
+}
+"""The schema of a date and time with its UTC offset, as sparkus writes them."""
+aware_datetime = declared(_aware_datetime, DATE_TIME)
+"""A timezone-aware :class:`datetime.datetime`."""
+
+
 class ItemsCheck:
     """A check of a whole container that also knows the check of each item.
 
@@ -175,11 +269,12 @@ class ItemsCheck:
     by one, so one error lists every problem.
     """
 
-    __slots__ = ("item", "whole")
+    __slots__ = ("item", "schema", "whole")
 
-    def __init__(self, whole: Check, item: Check) -> None:
+    def __init__(self, whole: Check, item: Check, schema: SchemaOf) -> None:
         self.whole = whole
         self.item = item
+        self.schema = schema
 
     def __call__(self, value: object) -> list[Problem]:
         return self.whole(value)
@@ -198,7 +293,15 @@ def tuple_of(inner: Check, *, unique: bool = False, nonempty: bool = False) -> I
             problems.extend(_repeats(value))
         return problems
 
-    return ItemsCheck(check, inner)
+    def schema(definitions: Definitions) -> JSONSchema:
+        out: JSONSchema = {"type": "array", "items": _schema(inner, definitions)}
+        if unique:
+            out["uniqueItems"] = True
+        if nonempty:
+            out["minItems"] = 1
+        return out
+
+    return ItemsCheck(check, inner, schema)
 
 
 def _repeats(items: tuple[object, ...]) -> Iterator[Problem]:
@@ -224,14 +327,20 @@ def mapping_of(key: Check, value: Check) -> ItemsCheck:
             problems.extend(p.prefixed((segment,)) for p in value(v))
         return problems
 
-    return ItemsCheck(check, value)
+    def schema(definitions: Definitions) -> JSONSchema:
+        return {
+            "type": "object",
+            "propertyNames": _schema(key, definitions),
+            "additionalProperties": _schema(value, definitions),
+        }
+
+    return ItemsCheck(check, value, schema)
 
 
 _finite = number()
 
 
-def attribute_value(value: object) -> list[Problem]:
-    """A free attribute: a string, a bool, or a finite number."""
+def _attribute_value(value: object) -> list[Problem]:
     if isinstance(value, str | bool):
         return []
     if is_real(value):
@@ -239,13 +348,17 @@ def attribute_value(value: object) -> list[Problem]:
     return _one(f"expected a string, number or bool, got {describe(value)}")
 
 
-def instance_of(cls: type[Any], what: str) -> Check:
+attribute_value = declared(_attribute_value, {"type": ["string", "number", "boolean"]})
+"""A free attribute: a string, a bool, or a finite number."""
+
+
+def instance_of(cls: type[Any], what: str) -> Declared:
     """An instance of `cls` (itself checked at its construction)."""
 
     def check(value: object) -> list[Problem]:
         return [] if isinstance(value, cls) else _one(f"expected {what}, got {describe(value)}")
 
-    return check
+    return declared(check, lambda definitions: definitions.ref(cls))
 
 
 class FrozenMapping(Mapping[K, V]):

@@ -20,8 +20,8 @@ PUBLIC = {
         EventCheck EventKind EventTable FrameLike FrozenMapping Goal Journey
         JourneyProgress JourneySchedule JourneyTemplate Level Participant Population
         Program ProgramDocument Provider RejectedEvent Season Step StepKind StepState
-        SupportType check_events default_journey from_json schedule_journeys structure
-        to_json unstructure
+        SupportType check_events default_journey from_json json_schema schedule_journeys
+        structure to_json unstructure
     """,
     "sparkus.datasets": """
         SyntheticOrg SyntheticTruth simulate_events synthetic_org
@@ -49,7 +49,7 @@ PUBLIC = {
         Benefit BootstrapResult ConfidenceInterval Cost Dashboard EValue Estimate
         MetaAnalysis OLSResult OverlapDiagnostics PropensityModel ROIResult
         RobustnessValue SubgroupEffects Tracker adjust_pvalues aipw ancova balance_plot
-        bootstrap cohens_d compare_proportions convert_effect_size did e_value
+        bootstrap cohens_d compare_proportions convert_effect_size dashboard_schema did e_value
         fixed_effect forest_plot glass_delta hedges_g icc ipw mde ols overlap paired_dz
         paired_ttest plot_engagement plot_funnel plot_progress power random_effects
         render_html robustness_value roi sample_size subgroup_effects welch_ttest

@@ -37,7 +37,7 @@ from tests.strategies import (
     participant_dicts_with_one_problem,
 )
 
-_IDENT = re.compile(r"^\S(.*\S)?$")  # the text rule of ids and names
+_IDENT = re.compile(r"^\S([^\n\r]*\S)?\Z")  # the text rule of ids and names: one line
 LEVELS_LISTED = "executive, senior_leader, manager, individual_contributor"
 RECORD_TYPES = sorted(set(RECORDS) - {"ProgramDocument"})  # test_document has the document
 PERSON = {"id": "e1", "level": "manager", "department": "Sales", "tenure_years": 2}
@@ -320,11 +320,16 @@ def test_cross_checks_run_when_read_from_json():
 
 
 def test_integers_are_not_read_as_floats_where_an_int_is_due():
-    """An int field rejects 2.0 and true; a float field reads 2 as 2.0."""
-    step = {"id": "s", "kind": "checkpoint", "day": 2.0}
+    """An int field rejects 2.5 and true and reads 2.0 as 2 (JSON and JSON Schema have one
+    kind of number); a float field reads 2 as 2.0."""
+    step = {"id": "s", "kind": "checkpoint", "day": 2.5}
     with pytest.raises(SchemaError, match="expected an integer") as error:
         structure(step, Step)
     assert locations(error) == ["day"]
+    step["day"] = 2.0
+    day = structure(step, Step).day
+    assert day == 2
+    assert type(day) is int
     provider = {
         "id": "c",
         "support_type": "coaching",

@@ -7,7 +7,8 @@ established tool (scipy, statsmodels, pingouin) to many decimals. :func:`e_value
 :func:`robustness_value` say how strong hidden confounding would have to be; :func:`power`,
 :func:`sample_size` and :func:`mde` size a study; :func:`roi` prices the result by the Phillips
 method. :class:`Tracker` follows a program's events into a mergeable state and a privacy-safe
-:class:`Dashboard`, which :func:`render_html` turns into a self-contained report. scipy and
+:class:`Dashboard`, which :func:`render_html` turns into a self-contained report and
+:func:`dashboard_schema` describes as JSON Schema. scipy and
 matplotlib are imported on first use.
 """
 
@@ -34,6 +35,7 @@ from sparkus.metrics._roi import ROIResult, roi
 from sparkus.metrics._roi_items import Benefit, Cost
 from sparkus.metrics._sensitivity import EValue, e_value
 from sparkus.metrics._subgroups import SubgroupEffects, subgroup_effects
+from sparkus.metrics._tracking.json_schema import dashboard_schema
 from sparkus.metrics._tracking.page import render_html, write_html
 from sparkus.metrics._tracking.plots import plot_engagement, plot_funnel, plot_progress
 from sparkus.metrics._tracking.schema import Dashboard
@@ -64,6 +66,7 @@ __all__ = [
     "cohens_d",
     "compare_proportions",
     "convert_effect_size",
+    "dashboard_schema",
     "did",
     "e_value",
     "fixed_effect",

@@ -3,7 +3,7 @@
 Records (:class:`Participant`, :class:`Provider`, :class:`Program`, ...) are frozen, slotted attrs
 classes checked at construction; :class:`Population` holds many participants as columns;
 :func:`to_json` and :func:`from_json` read and write every record and a whole
-:class:`ProgramDocument`. :func:`schedule_journeys` lays out each participant's journey, and
+:class:`ProgramDocument`, and :func:`json_schema` describes each such document as JSON Schema. :func:`schedule_journeys` lays out each participant's journey, and
 :class:`EventTable` with :func:`check_events` validates what happened on it.
 """
 
@@ -22,6 +22,7 @@ from sparkus.model._enums import (
 from sparkus.model._event_check import EventCheck, RejectedEvent, check_events
 from sparkus.model._event_table import EventTable
 from sparkus.model._journeys import JourneySchedule, StepState, schedule_journeys
+from sparkus.model._json_schema import json_schema
 from sparkus.model._population import FrameLike, Population
 from sparkus.model._progress import JourneyProgress
 from sparkus.model._records import (
@@ -71,6 +72,7 @@ __all__ = [
     "check_events",
     "default_journey",
     "from_json",
+    "json_schema",
     "schedule_journeys",
     "structure",
     "to_json",

@@ -9,7 +9,7 @@ import attrs
 import numpy as np
 
 from sparkus._errors import Problem, SchemaError
-from sparkus._fields import Record, checked, instance_of, number, tuple_of
+from sparkus._fields import Record, checked, declared, instance_of, number, tuple_of
 from sparkus.model._columns import read_columns, record_columns
 from sparkus.model._records import Assessment, Participant, Program, Provider
 
@@ -19,7 +19,7 @@ SCHEMA_VERSION: Final = 1
 """The version of the program document format this sparkus writes and reads."""
 
 
-def _version(value: object) -> list[Problem]:
+def _check_version(value: object) -> list[Problem]:
     found = number(integer=True)(value)
     if found:
         return found
@@ -28,6 +28,9 @@ def _version(value: object) -> list[Problem]:
         return [Problem((), f"version {value} is not supported (this sparkus reads "
                             f"{SCHEMA_VERSION}); {how}")]  # fmt: skip
     return []
+
+
+_version = declared(_check_version, {"const": SCHEMA_VERSION})
 
 
 @attrs.frozen

@@ -50,6 +50,10 @@ def _structure_float(value: object, _: object) -> float:
 
 
 def _structure_int(value: object, _: object) -> int:
+    # JSON has one kind of number: 2.0 is the integer 2 there (and in JSON Schema), as a
+    # program that computed a capacity in floating point writes it.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise _fail(f"expected an integer, got {describe(value)}")
     return value

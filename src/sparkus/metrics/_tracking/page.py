@@ -488,7 +488,7 @@ def render_html(snapshot: object, *, title: str | None = None) -> str:
     Traceback (most recent call last):
     ...
     sparkus.SchemaError: 5 problems in the input:
-      min_group_size: expected a whole number or null, got the string '5'
+      min_group_size: expected a whole number, got the string '5'
       funnel[0].kind: is required but missing; see the dashboard contract
       funnel[0].due: is required but missing; see the dashboard contract
       funnel[0].completed: is required but missing; see the dashboard contract

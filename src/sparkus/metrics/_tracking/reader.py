@@ -143,13 +143,22 @@ class _Reader:
         return x
 
     def count(
-        self, obj: Mapping[str, object], path: _Path, key: str, *, minimum: int = 0
+        self,
+        obj: Mapping[str, object],
+        path: _Path,
+        key: str,
+        *,
+        minimum: int = 0,
+        nullable: bool = True,
     ) -> int | None:
         found, value = self.get(obj, path, key)
-        if not found or value is None:
+        if not found or (value is None and nullable):
             return None
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # JSON has one kind of number: 2.0 is the whole number 2
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail((*path, key), f"expected a whole number or null, got {describe_json(value)}")
+            expected = "a whole number or null" if nullable else "a whole number"
+            self.fail((*path, key), f"expected {expected}, got {describe_json(value)}")
             return None
         if value < minimum:
             self.fail((*path, key), f"expected a whole number of at least {minimum}, got {value}")
@@ -384,7 +393,7 @@ def read_dashboard(snapshot: object) -> Dashboard:
         else:
             if as_of.utcoffset() is None:
                 reader.fail(("as_of",), f"{as_of_text!r} has no time zone; add one, e.g. +00:00")
-    min_group_size = reader.count(root, (), "min_group_size", minimum=1)
+    min_group_size = reader.count(root, (), "min_group_size", minimum=1, nullable=False)
 
     totals = Totals(participants=None, active=None, participation_rate=None,
                     completion_rate=None, overdue_steps=None, mean_rating=None, nps=None)  # fmt: skip
@@ -398,7 +407,9 @@ def read_dashboard(snapshot: object) -> Dashboard:
     found, value = reader.get(root, (), "engagement")
     engagement = reader.mapping(value, ("engagement",)) if found else None
     if engagement is not None:
-        window_days = reader.count(engagement, ("engagement",), "window_days", minimum=1)
+        window_days = reader.count(
+            engagement, ("engagement",), "window_days", minimum=1, nullable=False
+        )
         series = reader.items(engagement, ("engagement",), "series", reader.point)
         seen: dict[dt.date, int] = {}
         for i, point in enumerate(series):

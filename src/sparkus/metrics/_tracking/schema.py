@@ -29,6 +29,8 @@ from sparkus._results import Result, Table, format_number, to_jsonable
 from sparkus.metrics._estimate import ConfidenceInterval
 
 __all__ = [
+    "BOUNDS",
+    "CHOICES",
     "ENGAGEMENT",
     "FIGURE_FIELDS",
     "FUNNEL",
@@ -36,6 +38,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "SCHEMA_VERSIONS",
     "TOTALS",
+    "Bounds",
     "Dashboard",
     "Engagement",
     "Entry",
@@ -47,6 +50,8 @@ __all__ = [
     "Step",
     "Suppressed",
     "Totals",
+    "bounds_of",
+    "choices_of",
 ]
 
 SCHEMA: Final = "sparkus.dashboard"
@@ -117,6 +122,43 @@ def _keys(cls: type[Entry]) -> tuple[str, ...]:
 
 RATING_RANGE: Final = (0.0, 10.0)
 NPS_RANGE: Final = (-100.0, 100.0)
+BOUNDS: Final = "sparkus.bounds"
+"""Field metadata: a :class:`Bounds`, read by the record's checks and by the JSON Schema."""
+CHOICES: Final = "sparkus.choices"
+"""Field metadata: the strings a text field may hold (besides None)."""
+
+
+@attrs.frozen
+class Bounds:
+    """The range a count or a figure of the document keeps: declared once per field."""
+
+    low: float = -math.inf
+    high: float = math.inf
+    open_: bool = False  # both ends excluded (a confidence level is strictly inside (0, 1))
+    integer: bool = False
+    nullable: bool = True
+
+
+def _count(*, minimum: int = 0, nullable: bool = True) -> Any:
+    """A whole-number field of at least `minimum` (None allowed if `nullable`)."""
+    return attrs.field(metadata={BOUNDS: Bounds(minimum, integer=True, nullable=nullable)})
+
+
+def _figure(low: float = -math.inf, high: float = math.inf, *, open_: bool = False) -> Any:
+    """A finite number field inside ``[low, high]`` (or ``(low, high)`` if `open_`), or None."""
+    return attrs.field(metadata={BOUNDS: Bounds(low, high, open_)})
+
+
+def choices_of(cls: type[Any], name: str) -> tuple[str, ...]:
+    """The strings field `name` of record `cls` may hold."""
+    found: tuple[str, ...] = attrs.fields_dict(cls)[name].metadata[CHOICES]
+    return found
+
+
+def bounds_of(cls: type[Any], name: str) -> Bounds:
+    """The bounds field `name` of record `cls` declares."""
+    found: Bounds = attrs.fields_dict(cls)[name].metadata[BOUNDS]
+    return found
 
 
 class _Rules:
@@ -134,7 +176,9 @@ class _Rules:
         if not isinstance(value, str):
             self.fail(name, f"expected a string, got {describe(value)}")
 
-    def count(self, name: str, *, nullable: bool = True, minimum: int = 0) -> int | None:
+    def count(self, name: str) -> int | None:
+        declared = bounds_of(type(self.record), name)
+        minimum, nullable = int(declared.low), declared.nullable
         value = getattr(self.record, name)
         if value is None and nullable:
             return None
@@ -144,9 +188,9 @@ class _Rules:
             return None
         return int(value)
 
-    def number(
-        self, name: str, low: float = -math.inf, high: float = math.inf, *, open_: bool = False
-    ) -> float | None:
+    def number(self, name: str) -> float | None:
+        declared = bounds_of(type(self.record), name)
+        low, high, open_ = declared.low, declared.high, declared.open_
         value = getattr(self.record, name)
         if value is None:
             return None
@@ -187,23 +231,21 @@ def _figures(rules: _Rules) -> None:
     """The figures a group row and the totals share."""
     participants = rules.count("participants")
     rules.at_most("active", rules.count("active"), participants, "participants")
-    rules.number("participation_rate", 0.0, 1.0)
-    rules.number("completion_rate", 0.0, 1.0)
-    rules.number("mean_rating", *RATING_RANGE)
-    rules.number("nps", *NPS_RANGE)
+    for name in ("participation_rate", "completion_rate", "mean_rating", "nps"):
+        rules.number(name)
 
 
 @attrs.frozen(kw_only=True)
 class Totals(Entry):
     """The program-wide figures."""
 
-    participants: int | None
-    active: int | None
-    participation_rate: float | None
-    completion_rate: float | None
-    overdue_steps: int | None
-    mean_rating: float | None
-    nps: float | None
+    participants: int | None = _count()
+    active: int | None = _count()
+    participation_rate: float | None = _figure(0.0, 1.0)
+    completion_rate: float | None = _figure(0.0, 1.0)
+    overdue_steps: int | None = _count()
+    mean_rating: float | None = _figure(*RATING_RANGE)
+    nps: float | None = _figure(*NPS_RANGE)
 
     def __attrs_post_init__(self) -> None:
         rules = _Rules(self)
@@ -217,8 +259,8 @@ class Point(Entry):
     """One day of the engagement series: people active in the window, and people enrolled."""
 
     date: dt.date
-    active: int | None
-    enrolled: int | None
+    active: int | None = _count()
+    enrolled: int | None = _count()
 
     def __attrs_post_init__(self) -> None:
         rules = _Rules(self)
@@ -233,12 +275,12 @@ class Point(Entry):
 class Engagement(Entry):
     """The daily engagement series and the window that defines *active*."""
 
-    window_days: int
+    window_days: int = _count(minimum=1, nullable=False)
     series: tuple[Point, ...]
 
     def __attrs_post_init__(self) -> None:
         rules = _Rules(self)
-        rules.count("window_days", nullable=False, minimum=1)
+        rules.count("window_days")
         series: object = self.series
         if not isinstance(series, tuple) or not all(isinstance(p, Point) for p in series):
             rules.fail("series", f"expected a tuple of Point, got {describe(series)}")
@@ -251,16 +293,16 @@ class Step(Entry):
 
     step: str
     kind: str
-    due: int | None
-    completed: int | None
-    median_days_to_complete: float | None
+    due: int | None = _count()
+    completed: int | None = _count()
+    median_days_to_complete: float | None = _figure(0.0)
 
     def __attrs_post_init__(self) -> None:
         rules = _Rules(self)
         rules.text("step")
         rules.text("kind")
         rules.at_most("completed", rules.count("completed"), rules.count("due"), "due")
-        rules.number("median_days_to_complete", 0.0)
+        rules.number("median_days_to_complete")
         rules.done()
 
 
@@ -268,18 +310,18 @@ class Step(Entry):
 class Progress(Entry):
     """Development progress of a group: mean change (post - pre) with its interval."""
 
-    estimate: float | None
+    estimate: float | None = _figure()
     ci: ConfidenceInterval | None
-    level: float | None
-    n: int | None
+    level: float | None = _figure(0.0, 1.0, open_=True)
+    n: int | None = _count(minimum=1)
 
     def __attrs_post_init__(self) -> None:
         rules = _Rules(self)
         estimate, ci = rules.number("estimate"), rules.interval("ci")
         if estimate is not None and ci is not None and not ci.low <= estimate <= ci.high:
             rules.fail("ci", f"[{ci.low:g}, {ci.high:g}] does not hold the estimate {estimate:g}")
-        rules.number("level", 0.0, 1.0, open_=True)
-        rules.count("n", minimum=1)
+        rules.number("level")
+        rules.count("n")
         rules.done()
 
 
@@ -288,12 +330,12 @@ class GroupRow(Entry):
     """The figures of one shown group of a grouping."""
 
     group: str
-    participants: int | None
-    active: int | None
-    participation_rate: float | None
-    completion_rate: float | None
-    mean_rating: float | None
-    nps: float | None
+    participants: int | None = _count()
+    active: int | None = _count()
+    participation_rate: float | None = _figure(0.0, 1.0)
+    completion_rate: float | None = _figure(0.0, 1.0)
+    mean_rating: float | None = _figure(*RATING_RANGE)
+    nps: float | None = _figure(*NPS_RANGE)
     progress: Progress | None
 
     def __attrs_post_init__(self) -> None:
@@ -312,14 +354,14 @@ class Suppressed(Entry):
 
     grouping: str
     group: str
-    figure: str | None = None
+    figure: str | None = attrs.field(default=None, metadata={CHOICES: tuple(FIGURE_FIELDS)})
     reason: str
 
     def __attrs_post_init__(self) -> None:
         rules = _Rules(self)
         for name in ("grouping", "group", "reason"):
             rules.text(name)
-        if self.figure is not None and self.figure not in FIGURE_FIELDS:
+        if self.figure is not None and self.figure not in choices_of(Suppressed, "figure"):
             rules.fail("figure", f"expected one of {', '.join(FIGURE_FIELDS)} or None, got "
                                  f"{describe(self.figure)}")  # fmt: skip
         rules.done()
@@ -337,20 +379,20 @@ class Impact(Entry):
     """An impact estimate shown beside the tracking figures (from an ``Estimate``)."""
 
     method: str
-    estimate: float | None
+    estimate: float | None = _figure()
     ci: ConfidenceInterval | None
-    level: float | None
-    n: int | None
-    pvalue: float | None
+    level: float | None = _figure(0.0, 1.0, open_=True)
+    n: int | None = _count()
+    pvalue: float | None = _figure(0.0, 1.0)
 
     def __attrs_post_init__(self) -> None:
         rules = _Rules(self)
         rules.text("method")
         rules.number("estimate")
         rules.interval("ci")
-        rules.number("level", 0.0, 1.0, open_=True)
+        rules.number("level")
         rules.count("n")
-        rules.number("pvalue", 0.0, 1.0)
+        rules.number("pvalue")
         rules.done()
 
 
@@ -358,10 +400,10 @@ class Impact(Entry):
 class Roi(Entry):
     """A return on investment shown beside the tracking figures (from an ``ROIResult``)."""
 
-    roi_percent: float | None
-    bcr: float | None
+    roi_percent: float | None = _figure()
+    bcr: float | None = _figure()
     ci: ConfidenceInterval | None
-    level: float | None
+    level: float | None = _figure(0.0, 1.0, open_=True)
     currency: str
 
     def __attrs_post_init__(self) -> None:
@@ -369,7 +411,7 @@ class Roi(Entry):
         rules.number("roi_percent")
         rules.number("bcr")
         rules.interval("ci")
-        rules.number("level", 0.0, 1.0, open_=True)
+        rules.number("level")
         rules.text("currency")
         rules.done()
 
@@ -447,7 +489,7 @@ class Dashboard(Result):
 
     program: str
     as_of: str
-    min_group_size: int
+    min_group_size: int = attrs.field(metadata={BOUNDS: Bounds(1, integer=True, nullable=False)})
     totals: Totals
     engagement: Engagement
     funnel: tuple[Step, ...]
@@ -468,7 +510,7 @@ class Dashboard(Result):
             if not aware:
                 rules.fail("as_of", f"expected an ISO 8601 time with a UTC offset, got "
                                     f"{self.as_of!r}")  # fmt: skip
-        rules.count("min_group_size", nullable=False, minimum=1)
+        rules.count("min_group_size")
         parts: dict[str, type[Entry]] = {"totals": Totals, "engagement": Engagement,
                                          "impact": Impact, "roi": Roi}  # fmt: skip
         for name, kind in parts.items():

@@ -1,0 +1,207 @@
+"""JSON Schema (draft 2020-12) built from the declarations: the one place a rule is written.
+
+A record's schema comes from its attrs fields: each field's declared check (see
+:mod:`sparkus._fields`) says its type, bounds, pattern or enum; a field without a default is
+required; keys the reader does not know are refused (``additionalProperties: false``). Titles
+and descriptions come from the docstrings (a numpydoc ``Parameters`` section gives each
+property's). Records and enums a schema refers to are kept once under ``$defs``. The dashboard
+document of :mod:`sparkus.metrics` uses the same envelope and definitions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import inspect
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+import attrs
+
+from sparkus._fields import JSONSchema, field_check, schema_of
+
+__all__ = [
+    "DRAFT",
+    "SCHEMA_BASE",
+    "Definitions",
+    "docstring_parameters",
+    "docstring_summary",
+    "document_schema",
+    "enum_schema",
+    "plain",
+    "record_schema",
+    "schema_file_name",
+]
+
+DRAFT: Final = "https://json-schema.org/draft/2020-12/schema"
+SCHEMA_BASE: Final = "https://sparkus.readthedocs.io/en/latest/_static/schema/"
+"""Where the schema files are published (``docs/_static/schema/`` in the repository)."""
+
+_SECTION = re.compile(r"^\s*(Parameters|Attributes|Returns|Raises|Examples|Notes|See Also)\s*$")
+_PARAMETER = re.compile(r"^(\w+)\s*:")
+_ROLE = re.compile(r":[\w:]+:`~?([^`<]*?)(?:\s*<[^>]*>)?`")
+
+
+def _prose(text: str) -> str:
+    """Docstring text without its reStructuredText markup, on one line."""
+    text = _ROLE.sub(lambda m: m.group(1).rsplit(".", 1)[-1], text).replace("``", "")
+    return " ".join(text.replace("`", "").split())
+
+
+def docstring_summary(obj: object) -> str:
+    """The prose of a docstring before its first numpydoc section, one line per paragraph."""
+    lines: list[str] = []
+    for line in inspect.cleandoc(getattr(obj, "__doc__", None) or "").splitlines():
+        if _SECTION.match(line):
+            break
+        lines.append(line)
+    paragraphs = "\n".join(lines).split("\n\n")
+    kept = [_prose(p) for p in paragraphs if p.strip() and not p.lstrip().startswith("..")]
+    return "\n\n".join(kept)
+
+
+def docstring_parameters(obj: object) -> dict[str, str]:
+    """Each parameter's description from a numpydoc ``Parameters`` section, on one line."""
+    out: dict[str, str] = {}
+    inside, name = False, ""
+    for line in inspect.cleandoc(getattr(obj, "__doc__", None) or "").splitlines():
+        section = _SECTION.match(line)
+        if section:
+            inside = section.group(1) in ("Parameters", "Attributes")
+            continue
+        if not inside or set(line.strip()) == {"-"}:
+            continue
+        found = _PARAMETER.match(line)
+        if found:
+            name = found.group(1)
+            out[name] = ""
+        elif name and line.startswith(" "):
+            out[name] = _prose(f"{out[name]} {line}")
+    return out
+
+
+def schema_file_name(cls: type[Any]) -> str:
+    """``ProgramDocument`` -> ``program-document``: a class's name in a file name."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", cls.__name__).lower()
+
+
+def enum_schema(cls: type[enum.Enum]) -> JSONSchema:
+    """An enum as the strings of its values."""
+    return {
+        "title": cls.__name__,
+        "description": docstring_summary(cls),
+        "type": "string",
+        "enum": [member.value for member in cls],
+    }
+
+
+class Definitions:
+    """The ``$defs`` of one schema: each record or enum once, referred to by ``$ref``.
+
+    `records` builds a record's definition (by default from its declared checks); `special`
+    builds those of other classes (the dashboard's interval, say).
+    """
+
+    def __init__(
+        self,
+        special: Mapping[type[Any], Callable[[Definitions], JSONSchema]] | None = None,
+        records: Callable[[type[Any], Definitions], JSONSchema] | None = None,
+    ) -> None:
+        self.defs: dict[str, JSONSchema] = {}
+        self._special = dict(special or {})
+        self._records = records or record_schema
+
+    def ref(self, cls: type[Any]) -> JSONSchema:
+        """A ``$ref`` to the definition of `cls`, added on first use."""
+        name = cls.__name__
+        if name not in self.defs:
+            self.defs[name] = {}  # taken: a record may refer to itself
+            self.defs[name] = self.build(cls)
+        return {"$ref": f"#/$defs/{name}"}
+
+    def build(self, cls: type[Any]) -> JSONSchema:
+        """The definition of `cls` itself."""
+        if cls in self._special:
+            return self._special[cls](self)
+        if issubclass(cls, enum.Enum):
+            return enum_schema(cls)
+        return self._records(cls, self)
+
+
+def plain(value: Any) -> Any:
+    """A default value as JSON: enums by value, tuples as lists, mappings as objects."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(plain(k)): plain(v) for k, v in value.items()}
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def _default(field: attrs.Attribute[Any]) -> tuple[bool, Any]:
+    default = field.default
+    if default is attrs.NOTHING:
+        return False, None
+    factory = getattr(default, "factory", None)  # an attrs.Factory
+    if callable(factory):
+        if getattr(default, "takes_self", False):
+            return False, None
+        return True, plain(factory())
+    return True, plain(default)
+
+
+def record_schema(cls: type[Any], definitions: Definitions) -> JSONSchema:
+    """The schema of an attrs record from its fields' declared checks and its docstring.
+
+    Raises
+    ------
+    TypeError
+        If a field declares no check, or a check without a schema (a bug of the record).
+    """
+    described = docstring_parameters(cls)
+    properties: JSONSchema = {}
+    required: list[str] = []
+    for field in attrs.fields(cls):
+        build = schema_of(field_check(field))
+        if build is None:
+            msg = f"{cls.__name__}.{field.name} declares no JSON Schema with its check"
+            raise TypeError(msg)
+        prop = build(definitions)
+        if field.name in described:
+            prop["description"] = described[field.name]
+        has_default, default = _default(field)
+        if has_default:
+            prop["default"] = default
+        else:
+            required.append(field.name)
+        properties[field.name] = prop
+    return {
+        "title": cls.__name__,
+        "description": docstring_summary(cls),
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+    }
+
+
+def document_schema(
+    root: JSONSchema, definitions: Definitions, *, name: str, version: int, title: str
+) -> JSONSchema:
+    """A whole schema around `root`: the draft, a versioned ``$id``, and the definitions.
+
+    The ``$id`` holds the document format's `version`, so a new format is a new schema.
+    """
+    out: JSONSchema = {
+        "$schema": DRAFT,
+        "$id": f"{SCHEMA_BASE}{name}.v{version}.schema.json",
+        **root,
+        "title": title,
+    }
+    if definitions.defs:
+        out["$defs"] = dict(sorted(definitions.defs.items()))
+    return out
