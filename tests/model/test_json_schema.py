@@ -143,7 +143,7 @@ def _event_records(table: Any) -> list[Event]:
         value = None if np.isnan(table.value[row]) else float(table.value[row])
         time = dt.datetime.fromtimestamp(int(table.time[row]), tz=dt.UTC)
         out.append(Event(str(table.id[row]), str(table.participant[row]),
-                         kinds[table.kind[row]], time, step_id=step, value=value))  # fmt: skip
+                         kinds[table.kind[row]], time, step=step, value=value))  # fmt: skip
     assert {e.kind for e in out} >= {EventKind.STEP_COMPLETED, EventKind.SESSION_RATED}
     return out
 
