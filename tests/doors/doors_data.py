@@ -591,6 +591,14 @@ DOORS: list[Entry] = [
         case("pre step", lambda: Tracker(PROGRAM, SCHEDULE, pre_step="nope"), SchemaError,
              "pre_step"),
         case("level 1", lambda: Tracker(PROGRAM, SCHEDULE, level=1.0), SchemaError, "level"),
+        case("share 0", lambda: Tracker(PROGRAM, SCHEDULE, protection_share=0.0), SchemaError,
+             "protection_share"),
+        case("share 2", lambda: Tracker(PROGRAM, SCHEDULE, protection_share=2), SchemaError,
+             "protection_share"),
+        case("share nan", lambda: Tracker(PROGRAM, SCHEDULE, protection_share=float("nan")),
+             SchemaError, "protection_share"),
+        case("share text", lambda: Tracker(PROGRAM, SCHEDULE, protection_share="half"),  # type: ignore[arg-type]
+             SchemaError, "protection_share"),
     )),
     Door("sparkus.metrics.Tracker.update", (
         case("not a table", lambda: Tracker(PROGRAM, SCHEDULE).update(5), SchemaError,

@@ -55,14 +55,12 @@ if TYPE_CHECKING:
     from sparkus.metrics._tracking.figures import Exact
     from sparkus.metrics._tracking.tracker import Tracker
 
-__all__ = ["SHARE", "Decision", "decide", "record_release", "unit_labels"]
+__all__ = ["Decision", "decide", "record_release", "unit_labels"]
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.int64]
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
 
-SHARE: Final = 0.5
-"""The share of ``min(k, n)`` people's range a hidden cell keeps (see docs/privacy.md)."""
 _PRIMARY: Final = 1
 _COMPLEMENT: Final = 2
 _OVERLAP: Final = 3
@@ -436,7 +434,11 @@ def _small_groups(
 def decide(
     tracker: Tracker, exact: Exact, ledger: Ledger, k: int, *, secondary: bool = True
 ) -> Decision:
-    """The hidden cells of every figure of `exact`, against `ledger`'s earlier releases."""
+    """The hidden cells of every figure of `exact`, against `ledger`'s earlier releases.
+
+    The protection width is the tracker's ``protection_share`` of ``min(k, n)`` people's range.
+    """
+    share = tracker.protection_share
     hidden: dict[str, list[dict[int, str]]] = {}
     specs: dict[str, _Spec] = {}
     sums: dict[str, list[FloatArray]] = {}
@@ -447,14 +449,14 @@ def decide(
         built = _build(spec, history, withheld, k)
         if history:
             _change_rule(spec, history, built, k)
-        kind = _protect(built, k, secondary)
+        kind = _protect(built, k, secondary, share)
         if kind is None:  # earlier releases' values cannot hold with today's
             alone = _build(spec, None, None, k)
             if history:
                 _change_rule(spec, history, alone, k)
-            alone_kind = _protect(alone, k, secondary)
+            alone_kind = _protect(alone, k, secondary, share)
             assert alone_kind is not None  # today's true values always hold
-            built, kind = _rejoin(built, alone, alone_kind, k, secondary)
+            built, kind = _rejoin(built, alone, alone_kind, k, secondary, share)
         per_part: list[dict[int, str]] = [{} for _ in spec.parts]
         for c, (j, i) in enumerate(built.cells):
             if kind[c] == _PRIMARY:
@@ -472,7 +474,7 @@ def decide(
 
 
 def _rejoin(
-    built: _Built, alone: _Built, alone_kind: IntArray, k: int, secondary: bool
+    built: _Built, alone: _Built, alone_kind: IntArray, k: int, secondary: bool, share: float
 ) -> tuple[_Built, IntArray]:
     """Today's cells protected alone, then again with the earlier releases if they now hold.
 
@@ -489,7 +491,7 @@ def _rejoin(
             joined.primary[c] = True
             joined.reasons[int(c)] = (alone.reasons[int(c)] if alone_kind[c] == _PRIMARY
                                  else _REASONS[int(alone_kind[c])])  # fmt: skip
-    kind = _protect(joined, k, secondary)
+    kind = _protect(joined, k, secondary, share)
     if kind is None:  # the releases cannot hold together: each stands alone
         return alone, alone_kind
     return joined, kind
@@ -507,12 +509,12 @@ def _change_rule(spec: _Spec, history: list[PartRecord], built: _Built, k: int) 
             built.reasons[c] = CHANGED
 
 
-def _protect(built: _Built, k: int, secondary: bool) -> IntArray | None:
+def _protect(built: _Built, k: int, secondary: bool, share: float) -> IntArray | None:
     """Each cell's suppression kind, or None when the earlier releases cannot hold."""
     if not secondary:
         return np.where(built.primary, _PRIMARY, 0).astype(np.int64)
     try:
-        return protect_linked(built.table, built.primary, k, SHARE).kind
+        return protect_linked(built.table, built.primary, k, share).kind
     except Inconsistent:
         return None
 

@@ -207,7 +207,7 @@ def read_state(
 _META_KEYS: Final = {
     "format": str, "version": int, "program": str, "min_group_size": int, "schedule": str,
     "window_days": int, "pre_step": str, "post_step": str, "level": float, "groups": dict,
-    "grouping_names": list, "ledger": dict,
+    "grouping_names": list, "ledger": dict, "protection_share": float,
 }  # fmt: skip
 
 
@@ -224,7 +224,8 @@ def _meta(text: str, file: object) -> dict[str, Any]:
         raise _file_error(file, f"is not a saved Tracker (format {FORMAT!r}, version "
                                 f"{' or '.join(map(str, VERSIONS))})")  # fmt: skip
     if meta["version"] == 1:
-        meta = {**meta, "ledger": {"releases": 0, "last": -1, "withheld": [], "stored": False}}
+        meta = {**meta, "ledger": {"releases": 0, "last": -1, "withheld": [], "stored": False},
+                "protection_share": 0.5}  # fmt: skip
     problems = []
     for key, kind in _META_KEYS.items():
         value = meta.get(key)

@@ -82,6 +82,11 @@ class Tracker:
         and ``"checkpoint-final"``, the default journey's first assessment and last checkpoint.
     level : float, default 0.95
         Confidence level of the progress intervals.
+    protection_share : float, default 0.5
+        The protection width of the dashboard's privacy rule: every hidden cell of `n` people
+        keeps a range at least this share of the range of ``min(k, n)`` of its people (a count:
+        ``protection_share * min(k, n)``), against everything released. Higher hides more.
+        From 0.05 to 1; see the Privacy page of the guide.
 
     Examples
     --------
@@ -116,15 +121,18 @@ class Tracker:
         pre_step: str = "self-assessment",
         post_step: str = "checkpoint-final",
         level: float = 0.95,
+        protection_share: float = 0.5,
     ) -> None:
-        tracker_iv(program, schedule, groups, window_days, pre_step, post_step, level)
-        self._start(program, schedule, window_days, pre_step, post_step, level)
+        options = (window_days, pre_step, post_step, level, protection_share)
+        tracker_iv(program, schedule, groups, *options)
+        self._start(program, schedule, *options)
         for name, labels in (groups or {}).items():
             names, codes = distinct_groups(np.asarray(labels))
             self.groups[name] = ([str(g) for g in names], codes)
 
     def _start(self, program: Program, schedule: JourneySchedule, window_days: int,
-               pre_step: str, post_step: str, level: float) -> None:  # fmt: skip
+               pre_step: str, post_step: str, level: float,
+               protection_share: float) -> None:  # fmt: skip
         """Set checked options, no groupings and an empty state."""
         self.program = program
         self.schedule = schedule
@@ -132,6 +140,7 @@ class Tracker:
         self.pre_step = pre_step
         self.post_step = post_step
         self.level = float(level)
+        self.protection_share = float(protection_share)
         self.groups: dict[str, tuple[list[str], npt.NDArray[np.intp]]] = {}
         self.progress = JourneyProgress(schedule)
         self.ledger = Ledger()
@@ -202,6 +211,7 @@ class Tracker:
             "pre_step": self.pre_step,
             "post_step": self.post_step,
             "level": self.level,
+            "protection_share": self.protection_share,
             "groups": {k: v[0] for k, v in self.groups.items()},
         }
 
@@ -246,7 +256,7 @@ class Tracker:
     def _empty_like(self) -> Tracker:
         out = Tracker.__new__(Tracker)
         out._start(self.program, self.schedule, self.window_days, self.pre_step,
-                   self.post_step, self.level)  # fmt: skip
+                   self.post_step, self.level, self.protection_share)  # fmt: skip
         out.groups = self.groups
         return out
 
@@ -298,7 +308,8 @@ class Tracker:
         program_schedule_iv(program, schedule, [])
         meta, arrays, codes, ledger_arrays = read_state(file, schedule)
         where = file_name(file)
-        options = (meta["window_days"], meta["pre_step"], meta["post_step"], meta["level"])
+        options = (meta["window_days"], meta["pre_step"], meta["post_step"], meta["level"],
+                   meta["protection_share"])  # fmt: skip
         try:
             tracker_iv(program, schedule, None, *options)
         except SchemaError as error:
@@ -394,7 +405,8 @@ class Tracker:
         contributors changed by fewer than the minimum since its last release; then further
         cells, across every grouping and figure at once, until every hidden cell, every small
         group that published cells could isolate, and every cell an earlier release withheld
-        keeps its protection width against linear programs over everything published
+        keeps its protection width (``protection_share`` of ``min(k, n)`` people's range)
+        against linear programs over everything published
         (:func:`sparkus.privacy.verify_disclosure` is that attacker). Reasons name the rule,
         never a count. See the Privacy page of the guide.
 

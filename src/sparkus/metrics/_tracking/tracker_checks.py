@@ -25,7 +25,8 @@ __all__ = ["missing_labels", "moment_of", "program_schedule_iv", "tracker_iv"]
 
 
 def tracker_iv(program: object, schedule: object, groups: object, window_days: object,
-                pre_step: object, post_step: object, level: object) -> None:  # fmt: skip
+                pre_step: object, post_step: object, level: object,
+                protection_share: object = 0.5) -> None:  # fmt: skip
     problems: list[Problem] = []
     program_schedule_iv(program, schedule, problems)
     n = len(cast(JourneySchedule, schedule))
@@ -52,6 +53,8 @@ def tracker_iv(program: object, schedule: object, groups: object, window_days: o
                                              f"(its steps: {', '.join(steps)})"))  # fmt: skip
     check_number(level, "level", low=0.0, high=1.0, low_open=True, high_open=True,
                  what="a confidence level", problems=problems)  # fmt: skip
+    check_number(protection_share, "protection_share", low=0.05, high=1.0,
+                 what="a share of the range of min(k, n) people", problems=problems)  # fmt: skip
     if problems:
         raise SchemaError(problems)
 
