@@ -273,8 +273,10 @@ class Instrument(Record):
                 problems.append(Problem(("assessments", k, "participant_id"), msg))
                 continue
             if a.source.is_rater_group:
-                msg = (f"{a.source.value!r} is a rater group, read only in aggregate "
-                       "(sparkus.metrics.rater_change); the instrument reads self and manager")
+                msg = (
+                    f"{a.source.value!r} is a rater group, read only in aggregate "
+                    "(sparkus.metrics.rater_change); the instrument reads self and manager"
+                )
                 problems.append(Problem(("assessments", k, "source"), msg))
                 continue
             for name in a.scores:
