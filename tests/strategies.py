@@ -176,6 +176,7 @@ def assessments(draw: st.DrawFn, participant_ids: st.SearchStrategy[str] = ident
         scores,
         draw(aware_datetimes),
         scale=(low, high),
+        rater_id=draw(st.none() | idents),
     )
 
 

@@ -93,6 +93,7 @@ def test_json_shape():
         "scores": {"a": 2},
         "taken_at": "2026-03-02T09:30:00-03:30",
         "scale": [1.0, 5.0],
+        "rater_id": None,
     }
     costs = json.loads(to_json(CostModel({SupportType.PEER_SUPPORT: 5.0})))
     assert costs["session_cost"] == {"peer_support": 5.0}

@@ -4,7 +4,9 @@ Estimators (effect sizes, tests, regression, ANCOVA, difference-in-differences, 
 bootstrap, meta-analysis, subgroups) return an :class:`Estimate` or a result class with the
 estimate, its standard error, confidence interval, test and sample size, and agree with an
 established tool (scipy, statsmodels, pingouin) to many decimals. :func:`e_value` and
-:func:`robustness_value` say how strong hidden confounding would have to be; :func:`power`,
+:func:`robustness_value` say how strong hidden confounding would have to be;
+:func:`rater_change` follows 360 feedback by rater group under rater anonymity and
+:func:`gas_tscore` turns goal attainment scaling into an outcome; :func:`power`,
 :func:`sample_size` and :func:`mde` size a study; :func:`roi` prices the result by the Phillips
 method. :class:`Tracker` follows a program's events into a mergeable state and a privacy-safe
 :class:`Dashboard`, which :func:`render_html` turns into a self-contained report and
@@ -23,12 +25,14 @@ from sparkus.metrics._effect_sizes import (
     paired_dz,
 )
 from sparkus.metrics._estimate import ConfidenceInterval, Estimate
+from sparkus.metrics._gas import gas_tscore
 from sparkus.metrics._meta import MetaAnalysis, fixed_effect, random_effects
 from sparkus.metrics._multiple import adjust_pvalues
 from sparkus.metrics._ols_result import OLSResult
 from sparkus.metrics._overlap import OverlapDiagnostics, overlap
 from sparkus.metrics._plots import balance_plot, forest_plot
 from sparkus.metrics._propensity import PropensityModel
+from sparkus.metrics._raters import RaterChange, rater_change
 from sparkus.metrics._regression import ancova, did, ols
 from sparkus.metrics._robustness import RobustnessValue, robustness_value
 from sparkus.metrics._roi import ROIResult, roi
@@ -55,6 +59,7 @@ __all__ = [
     "OverlapDiagnostics",
     "PropensityModel",
     "ROIResult",
+    "RaterChange",
     "RobustnessValue",
     "SubgroupEffects",
     "Tracker",
@@ -71,6 +76,7 @@ __all__ = [
     "e_value",
     "fixed_effect",
     "forest_plot",
+    "gas_tscore",
     "glass_delta",
     "hedges_g",
     "icc",
@@ -85,6 +91,7 @@ __all__ = [
     "plot_progress",
     "power",
     "random_effects",
+    "rater_change",
     "render_html",
     "robustness_value",
     "roi",

@@ -204,21 +204,35 @@ _STEP_SUPPORT = {
 
 
 class AssessmentSource(enum.Enum):
-    """Who answered an assessment: the participant, or their manager.
+    """Who answered an assessment: the participant, their manager, a peer or a direct report.
 
     .. versionadded:: 0.1
+
+    Self and manager are single raters by nature; peers and direct reports are *rater groups*
+    (:attr:`is_rater_group`), which a 360 report never shows below a minimum number of raters
+    (three by default, the common rater-anonymity norm of 360 tools; see
+    :func:`sparkus.metrics.rater_change`).
 
     Examples
     --------
     >>> from sparkus.model import AssessmentSource
-    >>> list(AssessmentSource)
-    [<AssessmentSource.SELF: 'self'>, <AssessmentSource.MANAGER: 'manager'>]
+    >>> [source.value for source in AssessmentSource]
+    ['self', 'manager', 'peer', 'direct_report']
+    >>> AssessmentSource.PEER.is_rater_group, AssessmentSource.MANAGER.is_rater_group
+    (True, False)
     """
 
     _missing_ = _missing
 
     SELF = "self"
     MANAGER = "manager"
+    PEER = "peer"
+    DIRECT_REPORT = "direct_report"
+
+    @property
+    def is_rater_group(self) -> bool:
+        """True for sources answered by several anonymous raters (peers, direct reports)."""
+        return self in (AssessmentSource.PEER, AssessmentSource.DIRECT_REPORT)
 
 
 class EventKind(enum.Enum):

@@ -191,8 +191,9 @@ class Population:
         columns : mapping of str to str, optional
             Sparkus field to the export's column name, e.g. ``{"id": "employee_id",
             "tenure_years": "hire_date", "self_clarity": "Q1 Clarity (self)"}``. The keys are
-            the fields of :class:`Participant`, survey items named ``self_<item>`` or
-            ``manager_<item>``, and free attributes; a key that looks like a misspelt field
+            the fields of :class:`Participant`, survey items named ``<source>_<item>`` for a
+            :class:`AssessmentSource` (``self_``, ``manager_``, ``peer_``, ``direct_report_``),
+            and free attributes; a key that looks like a misspelt field
             (``"tenure"`` for ``tenure_years``) is refused.
         labels : mapping of str to mapping, optional
             Per column, raw values to the values sparkus should read (``{"department":

@@ -182,7 +182,7 @@ class Provider(Record):
 
 @attrs.frozen
 class Assessment(Record):
-    """One filled-in readiness instrument: a self-assessment or a manager's feedback.
+    """One filled-in questionnaire: a self-assessment, a manager's, a peer's or a report's.
 
     Parameters
     ----------
@@ -196,6 +196,10 @@ class Assessment(Record):
         When it was answered, with a UTC offset.
     scale : tuple of (float, float)
         The lowest and highest possible score, default ``(1.0, 5.0)`` (a five-point Likert scale).
+    rater_id : str or None
+        Who answered, so that a rater who answers twice counts once in a rater group (peers,
+        direct reports). Optional: without it, each assessment counts as one rater. It is
+        input only: no result of sparkus shows it.
 
     Examples
     --------
@@ -216,6 +220,7 @@ class Assessment(Record):
     )
     taken_at: dt.datetime = attrs.field(metadata=checked(aware_datetime))
     scale: tuple[float, float] = attrs.field(default=(1.0, 5.0), metadata=checked(scale))
+    rater_id: str | None = attrs.field(default=None, metadata=checked(optional(text)))
 
     def _cross_check(self) -> list[Problem]:
         low, high = self.scale

@@ -49,7 +49,9 @@ class Item(Record):
     name : str
         The item's key in an :class:`~sparkus.model.Assessment` (``"motivation"``).
     source : AssessmentSource
-        Who answers it: the participant or their manager.
+        Who answers it: the participant or their manager. Peers and direct reports are rater
+        groups, read only in aggregate under the rater minimum
+        (:func:`sparkus.metrics.rater_change`), never one rater at a time: they are refused.
     scale : tuple of (float, float)
         Lowest and highest possible answer, default ``(1.0, 5.0)``.
     weight : float
@@ -72,6 +74,15 @@ class Item(Record):
     scale: tuple[float, float] = attrs.field(default=(1.0, 5.0), metadata=checked(scale))
     weight: float = attrs.field(default=1.0, metadata=checked(number(low=0.0)))
     reverse: bool = attrs.field(default=False, metadata=checked(boolean))
+
+    def _cross_check(self) -> list[Problem]:
+        if self.source.is_rater_group:
+            msg = (
+                f"{self.source.value!r} is a rater group: a readiness item reads one rater "
+                "(self or manager); aggregate rater groups with sparkus.metrics.rater_change"
+            )
+            return [Problem(("source",), msg)]
+        return []
 
     @property
     def column(self) -> str:
@@ -260,6 +271,13 @@ class Instrument(Record):
             if a.participant_id not in row_of:
                 msg = f"{a.participant_id!r} is not among the given ids"
                 problems.append(Problem(("assessments", k, "participant_id"), msg))
+                continue
+            if a.source.is_rater_group:
+                msg = (
+                    f"{a.source.value!r} is a rater group, read only in aggregate "
+                    "(sparkus.metrics.rater_change); the instrument reads self and manager"
+                )
+                problems.append(Problem(("assessments", k, "source"), msg))
                 continue
             for name in a.scores:
                 key = (a.source, name)
