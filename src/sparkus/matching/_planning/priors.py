@@ -14,6 +14,7 @@ from typing import Final
 import attrs
 
 from sparkus._errors import Problem, SchemaError
+from sparkus._results import Table, format_number, tables_html
 from sparkus._fields import (
     Record,
     checked,
@@ -185,6 +186,24 @@ class EffectPriors(Record):
         if not self.priors:
             problems.append(Problem(("priors",), "needs a prior for at least one support type"))
         return problems
+
+    def _repr_html_(self) -> str:
+        effects = Table(
+            "Expected effect by support type",
+            ("support type", "effect", "se", "sessions", "source"),
+            tuple(
+                (support.value, format_number(p.effect), format_number(p.se),
+                 format_number(p.sessions), p.source)
+                for support, p in self.priors.items()
+            ),  # fmt: skip
+            note="effect: standardised, in standard deviations of the outcome, per person",
+        )
+        modifier = Table(
+            "Readiness modifier",
+            ("readiness", "multiplies the effect by"),
+            tuple((lv.value, format_number(m)) for lv, m in self.readiness_modifier.items()),
+        )
+        return tables_html([effects, modifier])
 
     def with_estimate(
         self,
