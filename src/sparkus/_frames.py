@@ -48,12 +48,12 @@ def _library(backend: Backend) -> Any:
     """The backend's module, imported now; an ImportError naming the extra when it is missing."""
     try:
         if backend == "pandas":
-            import pandas
+            import pandas as pd
 
-            return pandas
-        import polars
+            return pd
+        import polars as pl
 
-        return polars
+        return pl
     except ImportError as exc:
         msg = (
             f"to_frame(backend={backend!r}) needs {backend}: install it with "

@@ -14,7 +14,6 @@ from typing import Final
 import attrs
 
 from sparkus._errors import Problem, SchemaError
-from sparkus._results import Table, format_number, tables_html
 from sparkus._fields import (
     Record,
     checked,
@@ -26,6 +25,7 @@ from sparkus._fields import (
     number,
     text,
 )
+from sparkus._results import Table, format_number, tables_html
 from sparkus.model import FrozenMapping, SupportType
 from sparkus.triage import ReadinessLevel
 
@@ -192,10 +192,15 @@ class EffectPriors(Record):
             "Expected effect by support type",
             ("support type", "effect", "se", "sessions", "source"),
             tuple(
-                (support.value, format_number(p.effect), format_number(p.se),
-                 format_number(p.sessions), p.source)
+                (
+                    support.value,
+                    format_number(p.effect),
+                    format_number(p.se),
+                    format_number(p.sessions),
+                    p.source,
+                )
                 for support, p in self.priors.items()
-            ),  # fmt: skip
+            ),
             note="effect: standardised, in standard deviations of the outcome, per person",
         )
         modifier = Table(
