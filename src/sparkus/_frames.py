@@ -75,17 +75,16 @@ def _plain(value: Any, *, lists: bool) -> Any:
 
 
 def _column(values: Any, *, polars: bool) -> Any:
-    """A column as a fresh numpy array (numbers, bools, dates, text) or a list of plain cells."""
+    """A fresh numpy array (numbers, bools, dates, text), else a list of plain cells.
+
+    A list lets the library infer the column's type as it does for any Python list (a number
+    column with None as float with NaN in pandas, as a number column with nulls in polars).
+    """
     array = values if isinstance(values, np.ndarray) else None
     if array is not None and array.dtype.kind in "biufMmU":
         return array.copy()
     items = values.tolist() if array is not None else list(values)
-    cells = [_plain(v, lists=polars) for v in items]
-    if polars:
-        return cells
-    out = np.empty(len(cells), dtype=object)
-    out[:] = cells
-    return out
+    return [_plain(v, lists=polars) for v in items]
 
 
 def decoded(codes: Any, labels: Sequence[str]) -> npt.NDArray[np.object_]:
@@ -94,7 +93,7 @@ def decoded(codes: Any, labels: Sequence[str]) -> npt.NDArray[np.object_]:
     table[:-1] = list(labels)
     table[-1] = None
     ints = np.asarray(codes, dtype=np.int64)
-    return table[np.where(ints < 0, len(labels), ints)]  # type: ignore[no-any-return]
+    return table[np.where(ints < 0, len(labels), ints)]
 
 
 def build_frame(

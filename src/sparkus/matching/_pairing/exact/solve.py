@@ -139,7 +139,7 @@ if TYPE_CHECKING:
 else:
     SparseLike: TypeAlias = Any
 
-__all__ = ["CAPACITY", "NO_CANDIDATE", "AssignmentResult", "solve_arcs", "solve_assignment"]
+__all__ = ["solve_arcs", "solve_assignment"]
 
 IntArray = NDArray[np.int64]
 IndexArray = NDArray[np.intp]
