@@ -81,6 +81,9 @@ def _column(values: Any, *, polars: bool) -> Any:
     column with None as float with NaN in pandas, as a number column with nulls in polars).
     """
     array = values if isinstance(values, np.ndarray) else None
+    if array is not None and array.dtype.kind in "Mm" and polars:
+        unit = np.datetime_data(array.dtype)[0]  # polars takes days, ms, us and ns
+        return array.astype(f"{array.dtype.kind}8[{'ms' if unit in ('s', 'm', 'h') else unit}]")
     if array is not None and array.dtype.kind in "biufMmU":
         return array.copy()
     items = values.tolist() if array is not None else list(values)
