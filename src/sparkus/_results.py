@@ -16,7 +16,7 @@ from typing import Any, cast
 import attrs
 import numpy as np
 
-__all__ = ["Result", "Table", "format_number", "render_text_table", "to_jsonable"]
+__all__ = ["Result", "Table", "format_number", "render_text_table", "tables_html", "to_jsonable"]
 
 
 @attrs.frozen
@@ -68,6 +68,22 @@ def render_text_table(table: Table) -> str:
     return "\n".join(out)
 
 
+def tables_html(tables: Sequence[Table]) -> str:
+    """Tables as the HTML a notebook shows: a title, a table and its note for each."""
+    parts = []
+    for t in tables:
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in t.headers)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in t.rows
+        )
+        note = f"<p>{html.escape(t.note)}</p>" if t.note else ""
+        parts.append(
+            f"<h4>{html.escape(t.title)}</h4><table><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table>{note}"
+        )
+    return "<div class='sparkus-result'>" + "".join(parts) + "</div>"
+
+
 def to_jsonable(value: Any) -> Any:
     """`value` as JSON-ready Python: results as dicts, arrays as lists, numpy scalars as numbers."""
     if isinstance(value, Result):
@@ -108,19 +124,7 @@ class Result:
         return {f.name: to_jsonable(getattr(self, f.name)) for f in fields}
 
     def _repr_html_(self) -> str:
-        parts = []
-        for t in self._tables():
-            head = "".join(f"<th>{html.escape(h)}</th>" for h in t.headers)
-            body = "".join(
-                "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
-                for row in t.rows
-            )
-            note = f"<p>{html.escape(t.note)}</p>" if t.note else ""
-            parts.append(
-                f"<h4>{html.escape(t.title)}</h4><table><thead><tr>{head}</tr></thead>"
-                f"<tbody>{body}</tbody></table>{note}"
-            )
-        return "<div class='sparkus-result'>" + "".join(parts) + "</div>"
+        return tables_html(self._tables())
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._headline()})"

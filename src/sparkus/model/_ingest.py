@@ -271,8 +271,11 @@ def _cleaned(array: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], npt.NDArray[np.
         array = stripped.astype(object)
     elif kind != "O":
         return array, np.zeros(array.shape[0], dtype=bool)
-    items = [v.strip() if isinstance(v, str) else v for v in array.tolist()]
-    blank = np.fromiter((is_missing(v) or v == "" for v in items), dtype=bool, count=len(items))
+    # a list cell (polars' list column) arrives as an array: a sequence, never blank text
+    items = [v.strip() if isinstance(v, str) else v.tolist() if isinstance(v, np.ndarray) else v
+             for v in array.tolist()]  # fmt: skip
+    blank = np.fromiter((is_missing(v) or (isinstance(v, str) and v == "") for v in items),
+                        dtype=bool, count=len(items))  # fmt: skip
     out = np.empty(len(items), dtype=object)
     out[:] = [None if b else v for v, b in zip(items, blank, strict=True)]
     return out, blank

@@ -21,6 +21,7 @@ import numpy.typing as npt
 
 from sparkus._checks import as_array, describe, rows_text
 from sparkus._errors import Problem, SchemaError
+from sparkus._frames import Backend, build_frame, check_backend, decoded
 from sparkus.model._enums import SupportType, unknown_label
 from sparkus.model._intake import id_column
 from sparkus.model._records import Journey, JourneyTemplate
@@ -322,6 +323,61 @@ class JourneySchedule:
         if problems:
             raise SchemaError(problems)
         return out[0], out[1]
+
+    def to_frame(self, *, backend: Backend = "pandas") -> Any:
+        """The schedule as a DataFrame: one row per participant.
+
+        Columns: ``start`` (the journey's start) and ``end`` (start plus the template's
+        ``duration_days``; the follow-up is not included), both datetimes in UTC without a
+        time zone; ``support`` (the :class:`SupportType` value, None for none);
+        ``sessions``; ``steps`` (how many steps the journey holds).
+
+        Parameters
+        ----------
+        backend : {"pandas", "polars"}
+            pandas gets the participant ids as its index (named ``id``); polars, which has no
+            index, as its first column. The library is imported only now.
+
+        Returns
+        -------
+        pandas.DataFrame or polars.DataFrame
+            A new frame: changing it never changes the schedule.
+
+        Raises
+        ------
+        SchemaError
+            If `backend` is neither ``"pandas"`` nor ``"polars"``.
+        ImportError
+            If the library is not installed (the message names the extra to install).
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from sparkus.model import Goal, Season, SupportType, default_journey
+        >>> from sparkus.model import schedule_journeys
+        >>> template = default_journey(Season.WINTER, [Goal.LEADERSHIP_DEVELOPMENT])
+        >>> schedule = schedule_journeys(template, ["e1", "e2"],
+        ...                              [SupportType.COACHING, None], [4, 0],
+        ...                              start=dt.datetime(2027, 1, 4, tzinfo=dt.UTC))
+        >>> frame = schedule.to_frame()
+        >>> frame.loc["e1", "support"], int(frame.loc["e1", "sessions"])
+        ('coaching', 4)
+        >>> frame["steps"].tolist(), str(frame.loc["e2", "start"])
+        ([12, 8], '2027-01-04 00:00:00')
+
+        .. versionadded:: 0.1
+        """
+        chosen = check_backend(backend)
+        days = np.timedelta64(self.template.duration_days, "D")
+        columns = {
+            "id": self.ids,
+            "start": self.start,
+            "end": self.start + days,
+            "support": decoded(self.support, [s.value for s in _SUPPORTS]),
+            "sessions": self.sessions,
+            "steps": np.diff(self.offsets),
+        }
+        return build_frame(columns, ("id",), chosen)
 
     def journey(self, participant_id: str) -> Journey:
         """The :class:`~sparkus.model.Journey` record of one participant.

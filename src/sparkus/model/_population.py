@@ -18,7 +18,9 @@ import numpy.typing as npt
 
 from sparkus._checks import describe, is_real
 from sparkus._errors import Problem, SchemaError
+from sparkus._frames import Backend, build_frame, check_backend
 from sparkus.model._columns import CORE, Column, read_columns, record_columns
+from sparkus.model._display import population_html
 from sparkus.model._enums import Goal, Level
 from sparkus.model._ingest import carried_counts, read_export
 from sparkus.model._intake import aligned
@@ -390,6 +392,52 @@ class Population:
         """
         return {name: self._decoded(name) for name in self._schema}
 
+    def to_frame(self, *, backend: Backend = "pandas") -> Any:
+        """The population as a DataFrame: one row per person, every column in external form.
+
+        The columns are those of :meth:`to_columns`: ``level`` as its value
+        (``"manager"``), ``manager_id`` as the manager's id (None at the top), ``team`` as
+        text or None, ``languages`` and ``focus_goals`` as tuples (pandas) or lists
+        (polars), free attributes as they are stored (NaN or None where carried as missing).
+        ``Population.from_frame(pop.to_frame(), scales=pop.scales) == pop`` when nothing is
+        carried as missing.
+
+        Parameters
+        ----------
+        backend : {"pandas", "polars"}
+            pandas gets the ids as its index (named ``id``); polars, which has no index, as
+            its first column. The library is imported only now.
+
+        Returns
+        -------
+        pandas.DataFrame or polars.DataFrame
+            A new frame: changing it never changes the population.
+
+        Raises
+        ------
+        SchemaError
+            If `backend` is neither ``"pandas"`` nor ``"polars"``.
+        ImportError
+            If the library is not installed (the message names the extra to install).
+
+        Examples
+        --------
+        >>> from sparkus.model import Population
+        >>> pop = Population.from_columns({
+        ...     "id": ["a", "b"], "level": ["executive", "manager"],
+        ...     "department": ["Board", "Sales"], "tenure_years": [9.0, 3.0],
+        ...     "manager_id": [None, "a"], "site": ["Oslo", "Lima"]})
+        >>> frame = pop.to_frame()
+        >>> frame.index.tolist(), frame["level"].tolist(), frame.loc["b", "manager_id"]
+        (['a', 'b'], ['executive', 'manager'], 'a')
+        >>> Population.from_frame(frame) == pop
+        True
+
+        .. versionadded:: 0.1
+        """
+        chosen = check_backend(backend)
+        return build_frame(self.to_columns(), ("id",), chosen)
+
     def to_records(self) -> list[Participant]:
         """One :class:`Participant` per row; free attributes go to ``attributes``.
 
@@ -420,6 +468,9 @@ class Population:
         )
 
     __hash__ = None  # type: ignore[assignment]
+
+    def _repr_html_(self) -> str:
+        return population_html(self)
 
     def __repr__(self) -> str:
         extra = f", attributes={list(self.attributes)}" if self.attributes else ""

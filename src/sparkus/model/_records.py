@@ -31,6 +31,7 @@ from sparkus._fields import (
     text,
     tuple_of,
 )
+from sparkus.model._display import program_html
 from sparkus.model._enums import (
     AssessmentSource,
     EventKind,
@@ -569,3 +570,6 @@ class Program(Record):
         metadata=checked(instance_of(JourneyTemplate, "a JourneyTemplate"))
     )
     min_group_size: int = attrs.field(default=5, metadata=checked(number(low=2, integer=True)))
+
+    def _repr_html_(self) -> str:
+        return program_html(self)

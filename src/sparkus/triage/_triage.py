@@ -10,6 +10,7 @@ import numpy.typing as npt
 
 from sparkus._checks import check_number, describe
 from sparkus._errors import Problem, SchemaError
+from sparkus._frames import Framed, FrameSpec, decoded
 from sparkus._results import Result, Table, format_number
 from sparkus.model import Population, Program, SupportType
 from sparkus.triage._cross_validate import ProbabilisticClassifier
@@ -33,7 +34,7 @@ _LEVELS: Final = tuple(ReadinessLevel)
 
 
 @attrs.frozen(repr=False)
-class TriageResult(Result):
+class TriageResult(Framed, Result):
     """Who lands where, why, and what it costs.
 
     Per-person arrays follow the population's rows. This result holds individual decisions and
@@ -76,6 +77,14 @@ class TriageResult(Result):
     currency : str or None
         The program's currency.
 
+    Notes
+    -----
+    ``to_frame(backend="pandas")`` gives one row per person, indexed by ``id``, with the
+    columns ``readiness`` (the :class:`ReadinessLevel` value, None for people not assessed),
+    ``review``, ``sessions``, ``reflection_share``, then ``score`` when the rubric decided and
+    ``p_resistant`` ... ``p_highly_ready`` when a model gave probabilities;
+    ``backend="polars"`` gives the same with ``id`` as the first column.
+
     Examples
     --------
     >>> from sparkus.datasets import synthetic_org
@@ -86,6 +95,9 @@ class TriageResult(Result):
     TriageResult(n=300, method='rubric', review=66, session_saving=64.8%)
     >>> result.counts
     {'resistant': 51, 'emerging': 132, 'ready': 83, 'highly_ready': 34, 'not_assessed': 0}
+    >>> frame = result.to_frame()
+    >>> frame.loc["E000002", "readiness"], bool(frame.loc["E000002", "review"])
+    ('resistant', True)
     """
 
     ids: npt.NDArray[np.str_]
@@ -141,6 +153,21 @@ class TriageResult(Result):
         if self.cost is None or not self.cost_full:
             return None
         return 1.0 - self.cost / self.cost_full
+
+    def _frame(self) -> FrameSpec:
+        columns: dict[str, object] = {
+            "id": self.ids,
+            "readiness": decoded(self.level, [lv.value for lv in _LEVELS]),
+            "review": self.review,
+            "sessions": self.sessions,
+            "reflection_share": self.reflection_share,
+        }
+        if self.score is not None:
+            columns["score"] = self.score
+        if self.probabilities is not None:
+            for i, lv in enumerate(_LEVELS):
+                columns[f"p_{lv.value}"] = self.probabilities[:, i]
+        return columns, ("id",)
 
     def _headline(self) -> str:
         return (

@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sparkus._checks import BoolArray, FloatArray, describe, schema_error
+from sparkus._frames import Framed, FrameSpec
 from sparkus._results import Result, Table, format_number
 
 __all__ = ["MAX_LOAD", "NOT_PLACED", "Assignment", "Label", "gini"]
@@ -55,7 +56,7 @@ def gini(values: FloatArray) -> float:
 
 
 @attrs.frozen(repr=False, eq=False)
-class Assignment(Result):
+class Assignment(Framed, Result):
     """Who is placed with whom, what it costs, and how evenly the load is spread.
 
     .. versionadded:: 0.1
@@ -107,6 +108,14 @@ class Assignment(Result):
     participant_ids, provider_ids : tuple of str or None
         The ids of the rows and columns, for a candidate matrix.
 
+    Notes
+    -----
+    ``to_frame(backend="pandas")`` gives one row per participant, indexed by
+    ``participant`` (its id, or its row for a cost matrix): ``provider`` (the provider's id
+    or column, None when unplaced), ``pair_cost``, ``compatibility`` (for a candidate
+    matrix), ``fixed`` and ``reason`` (why it is unplaced, None when placed);
+    ``backend="polars"`` gives ``participant`` as the first column.
+
     Examples
     --------
     :func:`assign` returns one; here five participants and two providers with three places:
@@ -121,6 +130,8 @@ class Assignment(Result):
     {0: 0, 1: 0, 2: 1, 3: 1, 4: 0}
     >>> result.load, result.capacity, result.unassigned
     (array([3, 2]), array([3, 3]), {})
+    >>> result.to_frame()["provider"].tolist()
+    [0, 0, 1, 1, 0]
     >>> print(result.summary())
     Assignment
     quantity                value
@@ -214,6 +225,22 @@ class Assignment(Result):
         """Each placed participant with its provider, by id (by index for a cost matrix)."""
         rows = np.flatnonzero(self.provider >= 0).tolist()
         return {self.participant_label(i): self.provider_label(int(self.provider[i])) for i in rows}
+
+    def _frame(self) -> FrameSpec:
+        rows = range(self.n)
+        who = list(self.participant_ids) if self.participant_ids is not None else list(rows)
+        columns: dict[str, object] = {
+            "participant": who,
+            "provider": [
+                self.provider_label(int(c)) if c >= 0 else None for c in self.provider.tolist()
+            ],
+            "pair_cost": self.pair_cost,
+        }
+        if self.compatibility is not None:
+            columns["compatibility"] = self.compatibility
+        columns["fixed"] = self.fixed
+        columns["reason"] = [self.unassigned.get(label) for label in who]
+        return columns, ("participant",)
 
     def _headline(self) -> str:
         extra = ""

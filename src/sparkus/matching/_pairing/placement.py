@@ -42,7 +42,7 @@ from sparkus.matching._pairing.assign_result import (
     gini,
 )
 from sparkus.matching._pairing.exact.arcs import Arcs
-from sparkus.matching._pairing.exact.solve import CANDIDATES_FULL, CAPACITY, NO_CANDIDATE
+from sparkus.matching._pairing.exact.result import CANDIDATES_FULL, CAPACITY, NO_CANDIDATE
 from sparkus.matching._pairing.instance import Instance, label
 
 if TYPE_CHECKING:

@@ -25,6 +25,7 @@ from sparkus._fields import (
     number,
     text,
 )
+from sparkus._results import Table, format_number, tables_html
 from sparkus.model import FrozenMapping, SupportType
 from sparkus.triage import ReadinessLevel
 
@@ -185,6 +186,29 @@ class EffectPriors(Record):
         if not self.priors:
             problems.append(Problem(("priors",), "needs a prior for at least one support type"))
         return problems
+
+    def _repr_html_(self) -> str:
+        effects = Table(
+            "Expected effect by support type",
+            ("support type", "effect", "se", "sessions", "source"),
+            tuple(
+                (
+                    support.value,
+                    format_number(p.effect),
+                    format_number(p.se),
+                    format_number(p.sessions),
+                    p.source,
+                )
+                for support, p in self.priors.items()
+            ),
+            note="effect: standardised, in standard deviations of the outcome, per person",
+        )
+        modifier = Table(
+            "Readiness modifier",
+            ("readiness", "multiplies the effect by"),
+            tuple((lv.value, format_number(m)) for lv, m in self.readiness_modifier.items()),
+        )
+        return tables_html([effects, modifier])
 
     def with_estimate(
         self,

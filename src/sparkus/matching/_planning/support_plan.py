@@ -20,9 +20,11 @@ import numpy.typing as npt
 
 from sparkus._checks import BoolArray, FloatArray
 from sparkus._errors import Problem, SchemaError
+from sparkus._frames import Framed, FrameSpec, decoded
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._planning.priors import EffectPriors
 from sparkus.model import Level, SupportType, unstructure
+from sparkus.triage import ReadinessLevel
 
 if TYPE_CHECKING:
     from sparkus.matching._planning.engine import PlanSetup
@@ -129,7 +131,7 @@ class Enrolment(TypedDict):
 
 
 @attrs.frozen(repr=False)
-class SupportPlan(Result):
+class SupportPlan(Framed, Result):
     """Who gets which support, what it costs, and the good it is expected to do.
 
     Per-person arrays follow the population's rows. The plan holds individual decisions and
@@ -206,6 +208,14 @@ class SupportPlan(Result):
     priors : EffectPriors
         The priors the effects come from.
 
+    Notes
+    -----
+    ``to_frame(backend="pandas")`` gives one row per person, indexed by ``id``: ``support``
+    (the :class:`~sparkus.model.SupportType` value, None for no support), ``pool``,
+    ``sessions``, ``cost``, ``effect``, ``level`` (the :class:`~sparkus.model.Level` value),
+    ``readiness`` (the :class:`~sparkus.triage.ReadinessLevel` value, None if not assessed)
+    and ``department``; ``backend="polars"`` gives ``id`` as the first column.
+
     Examples
     --------
     :func:`plan_support` returns one:
@@ -224,6 +234,8 @@ class SupportPlan(Result):
     {'coaching': 5, 'mentoring': 15, 'peer_support': 8, 'self_guided_reflection': 406, 'none': 66}
     >>> str(plan.ids[3]), plan.support[3].value, int(plan.sessions[3]), plan.pool[3]
     ('E000004', 'coaching', 4, 'coaching')
+    >>> plan.to_frame().loc["E000004", ["support", "level", "readiness"]].tolist()
+    ['coaching', 'individual_contributor', 'highly_ready']
     """
 
     ids: npt.NDArray[np.str_]
@@ -361,6 +373,15 @@ class SupportPlan(Result):
         out = super().to_dict()
         out["priors"] = unstructure(self.priors)
         return out
+
+    def _frame(self) -> FrameSpec:
+        return {
+            "id": self.ids, "support": self.support, "pool": self.pool,
+            "sessions": self.sessions, "cost": self.cost, "effect": self.effect,
+            "level": decoded(self.level, [lv.value for lv in _LEVELS]),
+            "readiness": decoded(self.readiness, [lv.value for lv in ReadinessLevel]),
+            "department": self.department,
+        }, ("id",)  # fmt: skip
 
     def _headline(self) -> str:
         gap = "" if self.gap is None else f", gap={self.gap:.3%}"

@@ -27,6 +27,7 @@ from sparkus._checks import describe, is_real
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number, to_jsonable
 from sparkus.metrics._estimate import ConfidenceInterval
+from sparkus.metrics._tracking.frames import DashboardTables
 
 __all__ = [
     "BOUNDS",
@@ -417,7 +418,7 @@ class Roi(Entry):
 
 
 @attrs.frozen(repr=False, eq=False)
-class Dashboard(Result):
+class Dashboard(DashboardTables, Result):
     """A privacy-safe snapshot of a program for HR: the shape of the dashboard contract.
 
     Every grouped figure has passed the program's minimum group size and complementary

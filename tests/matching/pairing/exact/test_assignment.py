@@ -26,7 +26,8 @@ from sparkus.matching._pairing.exact import auction as auction_module
 from sparkus.matching._pairing.exact import solve as assignment_module
 from sparkus.matching._pairing.exact.auction import _Auction, auction
 from sparkus.matching._pairing.exact.repair import repair
-from sparkus.matching._pairing.exact.solve import AssignmentResult, solve_assignment
+from sparkus.matching._pairing.exact.result import AssignmentResult
+from sparkus.matching._pairing.exact.solve import solve_assignment
 
 # -- instances (rebuilt from seeds) and their pinned optima --------------------------------------
 

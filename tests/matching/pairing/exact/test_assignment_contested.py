@@ -21,7 +21,8 @@ from scipy.optimize import linear_sum_assignment
 
 from sparkus.matching._pairing.exact import solve as assignment_module
 from sparkus.matching._pairing.exact import transport as transport_module
-from sparkus.matching._pairing.exact.solve import AssignmentResult, solve_assignment
+from sparkus.matching._pairing.exact.result import AssignmentResult
+from sparkus.matching._pairing.exact.solve import solve_assignment
 
 # -- instances (rebuilt from seeds) and their pinned optima --------------------------------------
 

@@ -8,6 +8,7 @@ providers' places when places are few (``slots.py``), and the ε-scaling auction
 original float costs (``repair.py``).
 """
 
-from sparkus.matching._pairing.exact.solve import AssignmentResult, solve_arcs, solve_assignment
+from sparkus.matching._pairing.exact.result import AssignmentResult
+from sparkus.matching._pairing.exact.solve import solve_arcs, solve_assignment
 
 __all__ = ["AssignmentResult", "solve_arcs", "solve_assignment"]
