@@ -27,6 +27,7 @@ from sparkus.metrics import (
     Cost,
     Dashboard,
     Estimate,
+    ROIResult,
     Tracker,
     aipw,
     ancova,
@@ -65,9 +66,9 @@ def build_report(
     with progress.step("matching"):
         matching = _matching(org, plan)
     with progress.step("impact and ROI"):
-        impact = _impact(org)
+        impact, returns = _impact(org)
     with progress.step("journeys and tracking"):
-        dashboard = _tracking(org, triaged, plan, impact)
+        dashboard = _tracking(org, triaged, plan, impact, returns)
     if html is not None:
         write_html(dashboard, html)
     return {
@@ -263,10 +264,11 @@ def _matching(org: SyntheticOrg, plan: SupportPlan) -> Report:
 
 
 def _estimate(e: Estimate) -> Report:
-    return {"estimate": e.estimate, "ci": [e.ci.low, e.ci.high], "se": e.se, "n": e.n}
+    return {"estimate": e.estimate, "ci": [e.ci.low, e.ci.high], "se": e.se, "n": e.n,
+            "pvalue": e.pvalue}  # fmt: skip
 
 
-def _impact(org: SyntheticOrg) -> Report:
+def _impact(org: SyntheticOrg) -> tuple[Report, ROIResult | None]:
     """The earlier program's effects, estimated three ways against the known truth, and ROI."""
     pop, truth = org.population, org.truth
     support = pop.decode("support").astype(str)
@@ -313,7 +315,8 @@ def _impact(org: SyntheticOrg) -> Report:
             "robustness_value_alpha": robustness.rv_qa,
             "overlap_concerns": concerns,
         })  # fmt: skip
-    return {"effects": rows, "outcome_sd": truth.outcome_sd, "roi": _roi(org, estimates)}
+    figures, returns = _roi(org, estimates)
+    return {"effects": rows, "outcome_sd": truth.outcome_sd, "roi": figures}, returns
 
 
 VALUE_PER_POINT = 1_000.0
@@ -321,10 +324,12 @@ VALUE_PER_POINT = 1_000.0
 a year per person, between half and double; see the ROI section of the docs."""
 
 
-def _roi(org: SyntheticOrg, estimates: dict[SupportType, Estimate]) -> Report | None:
+def _roi(
+    org: SyntheticOrg, estimates: dict[SupportType, Estimate]
+) -> tuple[Report | None, ROIResult | None]:
     """The coaching part of the earlier program, by the Phillips method, from its ANCOVA effect."""
     if SupportType.COACHING not in estimates:
-        return None
+        return None, None
     program, cost_model = org.program, org.program.cost_model
     coached = int(np.sum(org.population.decode("support").astype(str) == "coaching"))
     sessions = len(program.journey.steps_for(SupportType.COACHING)) - len(
@@ -360,7 +365,7 @@ def _roi(org: SyntheticOrg, estimates: dict[SupportType, Estimate]) -> Report | 
         "payback_months": result.payback_months,
         "break_even_probability": result.break_even_probability,
         "level": result.level,
-    }
+    }, result
 
 
 PROGRAM_START = dt.datetime(2027, 1, 11, tzinfo=dt.UTC)
@@ -368,7 +373,11 @@ PROGRAM_START = dt.datetime(2027, 1, 11, tzinfo=dt.UTC)
 
 
 def _tracking(
-    org: SyntheticOrg, triaged: TriageResult, plan: SupportPlan, impact: Report
+    org: SyntheticOrg,
+    triaged: TriageResult,
+    plan: SupportPlan,
+    impact: Report,
+    returns: ROIResult | None,
 ) -> Dashboard:
     """Journeys for everyone the plan supports, simulated events, and the live dashboard."""
     pop, program = org.population, org.program
@@ -390,13 +399,9 @@ def _tracking(
     if coaching is not None:
         e = coaching["ancova"]
         estimate = {"method": "ANCOVA (earlier program, coaching)", "estimate": e["estimate"],
-                    "ci": e["ci"], "level": 0.95, "n": e["n"], "pvalue": None}  # fmt: skip
-    roi_figures = None
-    if impact["roi"] is not None:
-        r = impact["roi"]
-        roi_figures = {"roi_percent": r["roi_percent"], "bcr": r["bcr"], "ci": r["roi_ci"],
-                       "level": r["level"], "currency": r["currency"]}  # fmt: skip
-    return tracker.snapshot(impact=estimate, roi=roi_figures)
+                    "ci": e["ci"], "level": 0.95, "n": e["n"], "pvalue": e["pvalue"]}  # fmt: skip
+    # the ROIResult itself, so that the report shows the assumptions it rests on
+    return tracker.snapshot(impact=estimate, roi=returns)
 
 
 def _tracking_report(dashboard: Dashboard, html: str | None) -> Report:
