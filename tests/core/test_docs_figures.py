@@ -38,6 +38,7 @@ STATED: dict[str, dict[str, str]] = {
         "1e-9": "the solver's tolerance, a fact of the method",
         "20": "the benchmark instance's 20 pools, an input of the benchmark",
     },
+    "report.md": {"10": "the rating scale's top (0 to 10), a rule of the contract"},
 }
 """Per page, numbers its prose states as facts of the method rather than of a run."""
 

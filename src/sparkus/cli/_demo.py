@@ -16,6 +16,7 @@ from sparkus._errors import InfeasibleError, SparkusWarning
 from sparkus.cli._progress import Progress
 from sparkus.datasets import SyntheticOrg, simulate_events, synthetic_org
 from sparkus.matching import (
+    Assignment,
     SupportPlan,
     assign,
     candidate_matrix,
@@ -39,7 +40,7 @@ from sparkus.metrics import (
     write_html,
 )
 from sparkus.model import Level, SupportType, schedule_journeys
-from sparkus.triage import ReadinessLevel, TriageResult, audit, triage
+from sparkus.triage import AuditResult, ReadinessLevel, TriageResult, audit, triage
 
 Report = dict[str, Any]
 
@@ -60,17 +61,18 @@ def build_report(
         org = synthetic_org(n, seed=seed)
     with progress.step("readiness triage"):
         triaged = triage(org.population, program=org.program)
-        triage_report = _triage(org, triaged)
+        triage_report, audits = _triage(org, triaged)
     with progress.step("support planning"):
         planning, plan = _planning(org, triaged)
     with progress.step("matching"):
-        matching = _matching(org, plan)
+        matching, assignments = _matching(org, plan)
     with progress.step("impact and ROI"):
         impact, returns = _impact(org)
     with progress.step("journeys and tracking"):
         dashboard = _tracking(org, triaged, plan, impact, returns)
     if html is not None:
-        write_html(dashboard, html)
+        write_html(dashboard, html, plan=plan, triage=triaged, matching=assignments or None,
+                   audit=audits)  # fmt: skip
     return {
         "organisation": _organisation(org),
         "providers": _providers(org),
@@ -152,7 +154,7 @@ def _instrument(org: SyntheticOrg) -> list[Report]:
     ]
 
 
-def _triage(org: SyntheticOrg, result: TriageResult) -> Report:
+def _triage(org: SyntheticOrg, result: TriageResult) -> tuple[Report, dict[str, AuditResult]]:
     """The rubric's triage, its saving, and a fairness audit by department and by level."""
     pop, program = org.population, org.program
     selected = result.sessions > 0  # selected for human sessions
@@ -164,7 +166,7 @@ def _triage(org: SyntheticOrg, result: TriageResult) -> Report:
         warnings.simplefilter("ignore", SparkusWarning)  # said in each audit's own fields
         audits = {
             by: audit(selected, pop.decode(by).astype(str), labels=benefit,
-                      min_group_size=program.min_group_size, total_known=True).to_dict()
+                      min_group_size=program.min_group_size, total_known=True)
             for by in ("department", "level")
         }  # fmt: skip
     truth_level = np.minimum(org.truth.stage, len(ReadinessLevel) - 1)
@@ -180,8 +182,8 @@ def _triage(org: SyntheticOrg, result: TriageResult) -> Report:
         "cost_saving": result.cost_saving,
         "currency": result.currency,
         "agreement_with_truth": float(np.mean(result.level == truth_level)),
-        "audits": audits,
-    }
+        "audits": {by: found.to_dict() for by, found in audits.items()},
+    }, audits
 
 
 def _planning(org: SyntheticOrg, triaged: TriageResult) -> tuple[Report, SupportPlan]:
@@ -216,10 +218,11 @@ def _planning(org: SyntheticOrg, triaged: TriageResult) -> tuple[Report, Support
     }, plan
 
 
-def _matching(org: SyntheticOrg, plan: SupportPlan) -> Report:
+def _matching(org: SyntheticOrg, plan: SupportPlan) -> tuple[Report, dict[str, Assignment]]:
     """Who works with whom: coaches and mentors assigned exactly, peer circles formed."""
     pop, program = org.population, org.program
     pairs = []
+    assignments: dict[str, Assignment] = {}
     for support in (SupportType.COACHING, SupportType.MENTORING):
         members = plan.ids[plan.support == support]
         if members.size == 0:
@@ -228,6 +231,7 @@ def _matching(org: SyntheticOrg, plan: SupportPlan) -> Report:
             pop, org.providers, support_type=support, program=program, members=members
         )
         exact = assign(candidates)
+        assignments[support.value] = exact
         greedy = assign(candidates, matcher="greedy")
         reasons: dict[str, int] = {}
         for reason in exact.unassigned.values():
@@ -260,7 +264,7 @@ def _matching(org: SyntheticOrg, plan: SupportPlan) -> Report:
             "random": formed.random_objective,
             "bound": formed.bound,
         }
-    return {"assignments": pairs, "peer_circles": circles}
+    return {"assignments": pairs, "peer_circles": circles}, assignments
 
 
 def _estimate(e: Estimate) -> Report:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from sparkus._errors import Problem, SchemaError
@@ -55,6 +55,15 @@ from sparkus.metrics._tracking.schema import (
     SCHEMA_VERSION,
     TOTALS,
     Dashboard,
+)
+from sparkus.metrics._tracking.sections import (
+    AssignmentLike,
+    AuditLike,
+    PlanLike,
+    Sections,
+    TriageLike,
+    check_sections,
+    sections_html,
 )
 from sparkus.metrics._tracking.style import CSP, CSS
 
@@ -246,8 +255,9 @@ def _suppressed_html(snap: Dashboard) -> str:
     )
 
 
-def _page(snap: Dashboard, title: str) -> str:
+def _page(snap: Dashboard, title: str, sections: Sections = (None, None, None, None)) -> str:
     ids = Ids()
+    plan, triage, matching, fairness = sections_html(sections, snap.min_group_size)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -270,11 +280,15 @@ def _page(snap: Dashboard, title: str) -> str:
         "</header>",
         "<main>",
         _totals_html(snap),
+        triage,
+        plan,
+        matching,
         _engagement_html(snap, ids),
         _funnel_html(snap, ids),
         _groups_html(snap, ids),
         impact_html(snap, ids),
         roi_html(snap, ids),
+        fairness,
         _suppressed_html(snap),
         "</main>",
         (
@@ -293,18 +307,29 @@ def _moment(snap: Dashboard) -> dt.datetime:
     return dt.datetime.fromisoformat(snap.as_of)
 
 
-def _render_iv(snapshot: object, title: object) -> tuple[Dashboard, str]:
-    """The snapshot, read and checked, and the page's title."""
+def _render_iv(
+    snapshot: object, title: object, plan: object, triage: object, matching: object, audit: object
+) -> tuple[Dashboard, str, Sections]:
+    """The snapshot, read and checked, the page's title and the optional sections' inputs."""
     snap = read_dashboard(snapshot)
+    sections = check_sections(plan, triage, matching, audit)
     if title is None:
-        return snap, f"{snap.program}: dashboard as of {_moment(snap).date().isoformat()}"
+        title = f"{snap.program}: dashboard as of {_moment(snap).date().isoformat()}"
     if not isinstance(title, str):
         msg = f"expected a string or None, got {describe_json(title)}"
         raise SchemaError([Problem(("title",), msg)])
-    return snap, title
+    return snap, title, sections
 
 
-def render_html(snapshot: object, *, title: str | None = None) -> str:
+def render_html(
+    snapshot: object,
+    *,
+    title: str | None = None,
+    plan: PlanLike | None = None,
+    triage: TriageLike | None = None,
+    matching: Mapping[str, AssignmentLike] | None = None,
+    audit: Mapping[str, AuditLike] | None = None,
+) -> str:
     """Render a dashboard snapshot as one self-contained HTML page.
 
     .. versionadded:: 0.1
@@ -324,6 +349,22 @@ def render_html(snapshot: object, *, title: str | None = None) -> str:
         name are ignored. ``null`` figures render as an en dash.
     title : str, optional
         The page's ``<title>``. Default: the program's name and the snapshot's date.
+    plan : SupportPlan, optional
+        Adds the "Budget and plan" section: the budget, the plan's cost, reach and expected
+        effect, and a table by support type.
+    triage : TriageResult, optional
+        Adds the "Triage" section: people by readiness level, and how many go to review.
+    matching : mapping of str to Assignment, optional
+        Adds the "Matching" section: per name (a support type, say), the people placed, the
+        places, who was not placed and why, and the pairs' mean fit.
+    audit : mapping of str to AuditResult, optional
+        Adds the "Fairness" section: per grouping (department, level...), each group's share
+        selected for sessions with a person against the highest, flagged under four fifths.
+
+    These four are the results of the earlier steps, read only for aggregates. The
+    snapshot's minimum group size applies to them as to the dashboard: a count of 1 to
+    ``min_group_size - 1`` people is shown as "suppressed", with the next smallest count of
+    its table when the table's total is shown, so that no withheld count can be worked out.
 
     Returns
     -------
@@ -334,7 +375,7 @@ def render_html(snapshot: object, *, title: str | None = None) -> str:
     ------
     SchemaError
         If the snapshot does not fit the contract, with the path of every problem (e.g.
-        ``funnel[2].due``).
+        ``funnel[2].due``), or an optional input is not of its kind (naming it).
 
     See Also
     --------
@@ -376,11 +417,20 @@ def render_html(snapshot: object, *, title: str | None = None) -> str:
       funnel[0].completed: is required but missing; see the dashboard contract
       funnel[0].median_days_to_complete: is required but missing; see the dashboard contract
     """
-    snap, text = _render_iv(snapshot, title)
-    return _page(snap, text)
+    snap, text, sections = _render_iv(snapshot, title, plan, triage, matching, audit)
+    return _page(snap, text, sections)
 
 
-def write_html(snapshot: object, path: str | os.PathLike[str], *, title: str | None = None) -> Path:
+def write_html(
+    snapshot: object,
+    path: str | os.PathLike[str],
+    *,
+    title: str | None = None,
+    plan: PlanLike | None = None,
+    triage: TriageLike | None = None,
+    matching: Mapping[str, AssignmentLike] | None = None,
+    audit: Mapping[str, AuditLike] | None = None,
+) -> Path:
     """Render a dashboard snapshot with :func:`render_html` and write it to `path` (UTF-8).
 
     .. versionadded:: 0.1
@@ -393,6 +443,9 @@ def write_html(snapshot: object, path: str | os.PathLike[str], *, title: str | N
         Where to write the page; an existing file is replaced.
     title : str, optional
         The page's ``<title>``, as for :func:`render_html`.
+    plan, triage, matching, audit : optional
+        The earlier steps' results, for the report's sections on them, as for
+        :func:`render_html`.
 
     Returns
     -------
@@ -423,13 +476,13 @@ def write_html(snapshot: object, path: str | os.PathLike[str], *, title: str | N
     ...     written.read_text(encoding="utf-8").count("<section")
     6
     """
-    snap, text = _render_iv(snapshot, title)
+    snap, text, sections = _render_iv(snapshot, title, plan, triage, matching, audit)
     given: object = path
     if not isinstance(given, str | os.PathLike) or given == "":
         msg = f"expected a file path, got {describe_json(given)}"
         raise SchemaError([Problem(("path",), msg)])
     target = Path(path)
-    page = _page(snap, text)
+    page = _page(snap, text, sections)
     try:
         target.write_text(page, encoding="utf-8", newline="\n")
     except (OSError, ValueError) as error:
