@@ -152,10 +152,9 @@ def test_report_sections_of_the_setup_render_in_chromium(tmp_path):
     """Budget and plan, triage, matching and fairness: drawn in a screenshot, whole in the DOM."""
     from PIL import Image
 
-    from tests.metrics.tracking.test_report_sections import _Assignment, _Plan
-
     from sparkus.datasets import synthetic_org
     from sparkus.triage import audit, triage
+    from tests.metrics.tracking.test_report_sections import _Assignment, _Plan
 
     org = synthetic_org(300, seed=2)
     triaged = triage(org.population, program=org.program)
@@ -168,11 +167,14 @@ def test_report_sections_of_the_setup_render_in_chromium(tmp_path):
     with Image.open(shot) as image:
         assert image.size == (WIDTH, HEIGHT)
         colours = image.convert("RGB").getcolors(maxcolors=WIDTH * HEIGHT)
-    assert colours is not None and len(colours) > 50
+    assert colours is not None
+    assert len(colours) > 50
     (tmp_path / "netlog.json").unlink()
     dom = _open(page, tmp_path, "--dump-dom").stdout
     for section in ("triage", "plan", "matching", "fairness"):
         assert f'<section id="{section}"' in dom
-    assert "Budget and plan" in dom and "People by readiness level" in dom
-    assert "Placements by support type" in dom and "Selection for human sessions by level" in dom
+    assert "Budget and plan" in dom
+    assert "People by readiness level" in dom
+    assert "Placements by support type" in dom
+    assert "Selection for human sessions by level" in dom
     assert "</html>" in dom
