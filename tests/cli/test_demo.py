@@ -110,6 +110,17 @@ def test_demo_writes_a_self_contained_html_dashboard(capsys, tmp_path):
     assert "https://" not in page
     assert report["tracking"]["html"] == str(path)
     assert report["tracking"]["totals"]["participants"] > 0
+    # issue 14: the ANCOVA's p-value is shown (it was "p" and a dash), with its plain-words note, the
+    # ROI's assumptions beside the ROI, and support types as words
+    coaching = next(r for r in report["impact"]["effects"] if r["support_type"] == "coaching")
+    pvalue = coaching["ancova"]["pvalue"]
+    assert 0 <= pvalue <= 1
+    assert "p \N{EN DASH}" not in page
+    assert ("p &lt; 0.001" if pvalue < 0.001 else f"p = {pvalue:.3f}") in page
+    assert "adjusted for prior scores" in page
+    assert "What this ROI assumes" in page
+    assert "self_guided_reflection" not in page
+    assert "self-guided reflection" in page
 
 
 def test_demo_runs_on_the_smallest_organisations(capsys):

@@ -681,6 +681,14 @@ DOORS: list[Entry] = [
              "totals.completion_rate"),
         case("schema", lambda: render_html(_snapshot(schema="other")), SchemaError, "schema"),
         case("title", lambda: render_html(_snapshot(), title=5), SchemaError, "title"),  # type: ignore[arg-type]
+        case("plan", lambda: render_html(_snapshot(), plan="plan"), SchemaError, "plan",  # type: ignore[arg-type]
+             "SupportPlan"),
+        case("triage", lambda: render_html(_snapshot(), triage=[1]), SchemaError, "triage",  # type: ignore[arg-type]
+             "TriageResult"),
+        case("matching item", lambda: render_html(_snapshot(), matching={"coaching": 3}),  # type: ignore[dict-item]
+             SchemaError, "matching.coaching", "Assignment"),
+        case("audit empty", lambda: render_html(_snapshot(), audit={}), SchemaError, "audit",
+             "non-empty mapping"),
     )),
     Door("sparkus.metrics.write_html", (
         case("missing folder", lambda: write_html(_snapshot(), "/no/such/dir/r.html"),
@@ -688,6 +696,7 @@ DOORS: list[Entry] = [
         case("path None", lambda: write_html(_snapshot(), None), SchemaError, "path"),  # type: ignore[arg-type]
         case("empty path", lambda: write_html(_snapshot(), _empty_path()), SchemaError, "path"),
         case("bad snapshot", lambda: write_html({}, "x.html"), SchemaError, "schema"),
+        case("plan", lambda: write_html(_snapshot(), "x.html", plan=5), SchemaError, "plan"),  # type: ignore[arg-type]
     )),
     Door("sparkus.metrics.plot_engagement", (
         case("not a snapshot", lambda: plot_engagement(5), SchemaError, "expected an object"),

@@ -16,6 +16,7 @@ from sparkus._errors import InfeasibleError, SparkusWarning
 from sparkus.cli._progress import Progress
 from sparkus.datasets import SyntheticOrg, simulate_events, synthetic_org
 from sparkus.matching import (
+    Assignment,
     SupportPlan,
     assign,
     candidate_matrix,
@@ -27,6 +28,7 @@ from sparkus.metrics import (
     Cost,
     Dashboard,
     Estimate,
+    ROIResult,
     Tracker,
     aipw,
     ancova,
@@ -38,7 +40,7 @@ from sparkus.metrics import (
     write_html,
 )
 from sparkus.model import Level, SupportType, schedule_journeys
-from sparkus.triage import ReadinessLevel, TriageResult, audit, triage
+from sparkus.triage import AuditResult, ReadinessLevel, TriageResult, audit, triage
 
 Report = dict[str, Any]
 
@@ -59,17 +61,18 @@ def build_report(
         org = synthetic_org(n, seed=seed)
     with progress.step("readiness triage"):
         triaged = triage(org.population, program=org.program)
-        triage_report = _triage(org, triaged)
+        triage_report, audits = _triage(org, triaged)
     with progress.step("support planning"):
         planning, plan = _planning(org, triaged)
     with progress.step("matching"):
-        matching = _matching(org, plan)
+        matching, assignments = _matching(org, plan)
     with progress.step("impact and ROI"):
-        impact = _impact(org)
+        impact, returns = _impact(org)
     with progress.step("journeys and tracking"):
-        dashboard = _tracking(org, triaged, plan, impact)
+        dashboard = _tracking(org, triaged, plan, impact, returns)
     if html is not None:
-        write_html(dashboard, html)
+        write_html(dashboard, html, plan=plan, triage=triaged, matching=assignments or None,
+                   audit=audits)  # fmt: skip
     return {
         "organisation": _organisation(org),
         "providers": _providers(org),
@@ -151,7 +154,7 @@ def _instrument(org: SyntheticOrg) -> list[Report]:
     ]
 
 
-def _triage(org: SyntheticOrg, result: TriageResult) -> Report:
+def _triage(org: SyntheticOrg, result: TriageResult) -> tuple[Report, dict[str, AuditResult]]:
     """The rubric's triage, its saving, and a fairness audit by department and by level."""
     pop, program = org.population, org.program
     selected = result.sessions > 0  # selected for human sessions
@@ -163,7 +166,7 @@ def _triage(org: SyntheticOrg, result: TriageResult) -> Report:
         warnings.simplefilter("ignore", SparkusWarning)  # said in each audit's own fields
         audits = {
             by: audit(selected, pop.decode(by).astype(str), labels=benefit,
-                      min_group_size=program.min_group_size, total_known=True).to_dict()
+                      min_group_size=program.min_group_size, total_known=True)
             for by in ("department", "level")
         }  # fmt: skip
     truth_level = np.minimum(org.truth.stage, len(ReadinessLevel) - 1)
@@ -179,8 +182,8 @@ def _triage(org: SyntheticOrg, result: TriageResult) -> Report:
         "cost_saving": result.cost_saving,
         "currency": result.currency,
         "agreement_with_truth": float(np.mean(result.level == truth_level)),
-        "audits": audits,
-    }
+        "audits": {by: found.to_dict() for by, found in audits.items()},
+    }, audits
 
 
 def _planning(org: SyntheticOrg, triaged: TriageResult) -> tuple[Report, SupportPlan]:
@@ -215,10 +218,11 @@ def _planning(org: SyntheticOrg, triaged: TriageResult) -> tuple[Report, Support
     }, plan
 
 
-def _matching(org: SyntheticOrg, plan: SupportPlan) -> Report:
+def _matching(org: SyntheticOrg, plan: SupportPlan) -> tuple[Report, dict[str, Assignment]]:
     """Who works with whom: coaches and mentors assigned exactly, peer circles formed."""
     pop, program = org.population, org.program
     pairs = []
+    assignments: dict[str, Assignment] = {}
     for support in (SupportType.COACHING, SupportType.MENTORING):
         members = plan.ids[plan.support == support]
         if members.size == 0:
@@ -227,6 +231,7 @@ def _matching(org: SyntheticOrg, plan: SupportPlan) -> Report:
             pop, org.providers, support_type=support, program=program, members=members
         )
         exact = assign(candidates)
+        assignments[support.value] = exact
         greedy = assign(candidates, matcher="greedy")
         reasons: dict[str, int] = {}
         for reason in exact.unassigned.values():
@@ -259,14 +264,15 @@ def _matching(org: SyntheticOrg, plan: SupportPlan) -> Report:
             "random": formed.random_objective,
             "bound": formed.bound,
         }
-    return {"assignments": pairs, "peer_circles": circles}
+    return {"assignments": pairs, "peer_circles": circles}, assignments
 
 
 def _estimate(e: Estimate) -> Report:
-    return {"estimate": e.estimate, "ci": [e.ci.low, e.ci.high], "se": e.se, "n": e.n}
+    return {"estimate": e.estimate, "ci": [e.ci.low, e.ci.high], "se": e.se, "n": e.n,
+            "pvalue": e.pvalue}  # fmt: skip
 
 
-def _impact(org: SyntheticOrg) -> Report:
+def _impact(org: SyntheticOrg) -> tuple[Report, ROIResult | None]:
     """The earlier program's effects, estimated three ways against the known truth, and ROI."""
     pop, truth = org.population, org.truth
     support = pop.decode("support").astype(str)
@@ -313,7 +319,8 @@ def _impact(org: SyntheticOrg) -> Report:
             "robustness_value_alpha": robustness.rv_qa,
             "overlap_concerns": concerns,
         })  # fmt: skip
-    return {"effects": rows, "outcome_sd": truth.outcome_sd, "roi": _roi(org, estimates)}
+    figures, returns = _roi(org, estimates)
+    return {"effects": rows, "outcome_sd": truth.outcome_sd, "roi": figures}, returns
 
 
 VALUE_PER_POINT = 1_000.0
@@ -321,10 +328,12 @@ VALUE_PER_POINT = 1_000.0
 a year per person, between half and double; see the ROI section of the docs."""
 
 
-def _roi(org: SyntheticOrg, estimates: dict[SupportType, Estimate]) -> Report | None:
+def _roi(
+    org: SyntheticOrg, estimates: dict[SupportType, Estimate]
+) -> tuple[Report | None, ROIResult | None]:
     """The coaching part of the earlier program, by the Phillips method, from its ANCOVA effect."""
     if SupportType.COACHING not in estimates:
-        return None
+        return None, None
     program, cost_model = org.program, org.program.cost_model
     coached = int(np.sum(org.population.decode("support").astype(str) == "coaching"))
     sessions = len(program.journey.steps_for(SupportType.COACHING)) - len(
@@ -360,7 +369,7 @@ def _roi(org: SyntheticOrg, estimates: dict[SupportType, Estimate]) -> Report | 
         "payback_months": result.payback_months,
         "break_even_probability": result.break_even_probability,
         "level": result.level,
-    }
+    }, result
 
 
 PROGRAM_START = dt.datetime(2027, 1, 11, tzinfo=dt.UTC)
@@ -368,7 +377,11 @@ PROGRAM_START = dt.datetime(2027, 1, 11, tzinfo=dt.UTC)
 
 
 def _tracking(
-    org: SyntheticOrg, triaged: TriageResult, plan: SupportPlan, impact: Report
+    org: SyntheticOrg,
+    triaged: TriageResult,
+    plan: SupportPlan,
+    impact: Report,
+    returns: ROIResult | None,
 ) -> Dashboard:
     """Journeys for everyone the plan supports, simulated events, and the live dashboard."""
     pop, program = org.population, org.program
@@ -390,13 +403,9 @@ def _tracking(
     if coaching is not None:
         e = coaching["ancova"]
         estimate = {"method": "ANCOVA (earlier program, coaching)", "estimate": e["estimate"],
-                    "ci": e["ci"], "level": 0.95, "n": e["n"], "pvalue": None}  # fmt: skip
-    roi_figures = None
-    if impact["roi"] is not None:
-        r = impact["roi"]
-        roi_figures = {"roi_percent": r["roi_percent"], "bcr": r["bcr"], "ci": r["roi_ci"],
-                       "level": r["level"], "currency": r["currency"]}  # fmt: skip
-    return tracker.snapshot(impact=estimate, roi=roi_figures)
+                    "ci": e["ci"], "level": 0.95, "n": e["n"], "pvalue": e["pvalue"]}  # fmt: skip
+    # the ROIResult itself, so that the report shows the assumptions it rests on
+    return tracker.snapshot(impact=estimate, roi=returns)
 
 
 def _tracking_report(dashboard: Dashboard, html: str | None) -> Report:

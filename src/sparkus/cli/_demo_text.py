@@ -307,7 +307,9 @@ def _render_impact(m: Report) -> list[str]:
             f"{m['outcome_sd']:g}), each support against none"
         ),
         _table(["support", "method", "estimate", "95% CI", "truth", "covers truth"], rows),
-        "  naive: growth difference; ANCOVA: post on pre, readiness and seniority (HC1);",
+        "  naive: the raw difference in growth, with no adjustment;",
+        "  ANCOVA: adjusted for prior scores, readiness and seniority (regression of the score",
+        "  after on the score before; HC1 standard errors);",
         "  AIPW: doubly robust, logistic propensity and a linear outcome model per arm",
     ]
     for r in m["effects"]:

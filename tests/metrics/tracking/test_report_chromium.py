@@ -146,3 +146,35 @@ def test_network_check_catches_a_page_that_fetches(tmp_path):
     _, requests = _screenshot(page, tmp_path)
     assert "https://example.invalid/pixel.png" in requests
     assert "http://example.org/style.css" in requests
+
+
+def test_report_sections_of_the_setup_render_in_chromium(tmp_path):
+    """Budget and plan, triage, matching and fairness: drawn in a screenshot, whole in the DOM."""
+    from PIL import Image
+
+    from sparkus.datasets import synthetic_org
+    from sparkus.triage import audit, triage
+    from tests.metrics.tracking.test_report_sections import _Assignment, _Plan
+
+    org = synthetic_org(300, seed=2)
+    triaged = triage(org.population, program=org.program)
+    audits = {"level": audit(triaged.sessions > 0, org.population.decode("level").astype(str))}
+    page = write_html(dashboard_snapshot(), tmp_path / "sections.html", plan=_Plan(),
+                      triage=triaged, matching={"coaching": _Assignment()},
+                      audit=audits)  # fmt: skip
+    shot, requests = _screenshot(page, tmp_path)
+    assert requests == []
+    with Image.open(shot) as image:
+        assert image.size == (WIDTH, HEIGHT)
+        colours = image.convert("RGB").getcolors(maxcolors=WIDTH * HEIGHT)
+    assert colours is not None
+    assert len(colours) > 50
+    (tmp_path / "netlog.json").unlink()
+    dom = _open(page, tmp_path, "--dump-dom").stdout
+    for section in ("triage", "plan", "matching", "fairness"):
+        assert f'<section id="{section}"' in dom
+    assert "Budget and plan" in dom
+    assert "People by readiness level" in dom
+    assert "Placements by support type" in dom
+    assert "Selection for human sessions by level" in dom
+    assert "</html>" in dom

@@ -54,8 +54,12 @@ def test_impact_and_roi_are_typed_records(tracker):
         "ci": [ESTIMATE.ci.low, ESTIMATE.ci.high], "level": 0.95, "n": ESTIMATE.n,
         "pvalue": ESTIMATE.pvalue,
     }  # fmt: skip
+    assumptions = data["roi"].pop("assumptions")
     assert data["roi"] == {"roi_percent": RETURN.roi, "bcr": RETURN.bcr,
                            "ci": list(RETURN.roi_ci), "level": 0.95, "currency": "EUR"}  # fmt: skip
+    # the ROI's assumptions travel with it: the value of a unit, the credited shares, each cost
+    assert any("valued at EUR 1,000 a year" in a and "for 40 people" in a for a in assumptions)
+    assert "Cost, fees: EUR 20,000." in assumptions
 
 
 def test_mappings_are_read_into_the_same_records(tracker):

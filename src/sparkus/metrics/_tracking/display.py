@@ -15,8 +15,10 @@ import attrs
 
 from sparkus.metrics._estimate import ConfidenceInterval
 from sparkus.metrics._tracking.schema import FIGURE_FIELDS, Dashboard, GroupRow, Step
+from sparkus.model import Level, Season, SupportType
 
 __all__ = [
+    "ANCOVA_NOTE",
     "DASH",
     "SUPPRESSED_TEXT",
     "GroupLine",
@@ -24,9 +26,11 @@ __all__ = [
     "count_text",
     "days_text",
     "funnel_label",
+    "group_label",
     "group_lines",
     "hidden_in",
     "humanise",
+    "is_ancova",
     "level_text",
     "nps_text",
     "number_text",
@@ -204,6 +208,41 @@ def rate(part: int | None, whole: int | None) -> float | None:
 def humanise(name: str) -> str:
     """A grouping's name as words: ``"support_type"`` becomes ``"support type"``."""
     return name.replace("_", " ")
+
+
+_VOCABULARY: Final = frozenset(
+    member.value for kind in (SupportType, Level, Season) for member in kind
+) | frozenset({"resistant", "emerging", "ready", "highly_ready", "not_assessed", "none"})
+"""sparkus' own snake_case values (support types, levels, seasons, readiness levels), which a
+snapshot's groups carry when the tracker grouped by them."""
+
+
+def group_label(name: str) -> str:
+    """A group's name for people: sparkus' own values as words, any other name as given.
+
+    ``"self_guided_reflection"`` becomes ``"self-guided reflection"`` and
+    ``"individual_contributor"`` ``"individual contributor"``; a department called
+    ``"R_and_D"`` keeps its name, as the organisation spelled it.
+    """
+    if name not in _VOCABULARY:
+        return name
+    return name.replace("self_guided", "self-guided").replace("_", " ")
+
+
+ANCOVA_NOTE: Final = (
+    "About the method: ANCOVA (analysis of covariance) compares the people in the program with "
+    "people who were not, and takes account of the scores each had before the program. Someone "
+    "who started high tends to end high with or without the program; comparing people who "
+    "started alike keeps that head start from being counted as the program's effect. It can "
+    "only account for what was measured before: people who chose the program may still differ "
+    "in ways no score shows."
+)
+"""The plain-words note the report gives beside an ANCOVA estimate."""
+
+
+def is_ancova(method: str) -> bool:
+    """Whether an estimate's method is ANCOVA (adjusted for prior scores)."""
+    return "ancova" in method.lower()
 
 
 def when_text(moment: dt.datetime) -> str:

@@ -13,9 +13,8 @@ reader.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from sparkus._errors import Problem, SchemaError
@@ -25,7 +24,6 @@ from sparkus.metrics._tracking.charts import (
     engagement_svg,
     funnel_svg,
     interval_svg,
-    tick_text,
 )
 from sparkus.metrics._tracking.display import (
     DASH,
@@ -34,6 +32,7 @@ from sparkus.metrics._tracking.display import (
     ci_text,
     count_text,
     days_text,
+    group_label,
     group_lines,
     hidden_in,
     humanise,
@@ -41,12 +40,13 @@ from sparkus.metrics._tracking.display import (
     nps_text,
     number_text,
     percent_text,
-    pvalue_text,
     rate,
     rating_text,
     unless,
     when_text,
 )
+from sparkus.metrics._tracking.html_parts import E, html_table, open_section
+from sparkus.metrics._tracking.page_results import beside_progress, impact_html, roi_html
 from sparkus.metrics._tracking.reader import describe_json, read_dashboard
 from sparkus.metrics._tracking.schema import (
     ENGAGEMENT,
@@ -56,51 +56,18 @@ from sparkus.metrics._tracking.schema import (
     TOTALS,
     Dashboard,
 )
+from sparkus.metrics._tracking.sections import (
+    AssignmentLike,
+    AuditLike,
+    PlanLike,
+    Sections,
+    TriageLike,
+    check_sections,
+    sections_html,
+)
 from sparkus.metrics._tracking.style import CSP, CSS
 
 __all__ = ["render_html", "write_html"]
-
-_E = html.escape
-
-
-def _open(section: str, heading: str) -> str:
-    """The start of a section of the page: its element and its heading, linked for readers."""
-    return (
-        f'<section id="{section}" aria-labelledby="{section}-heading">'
-        f'<h2 id="{section}-heading">{heading}</h2>'
-    )
-
-
-def _table(
-    caption: str,
-    headers: Sequence[str],
-    rows: Sequence[Sequence[str]],
-    *,
-    row_classes: Sequence[str] = (),
-    text_columns: int = 1,
-    scroll: bool = False,
-) -> str:
-    """An HTML table whose first column heads the rows; every cell is text, escaped here.
-
-    The first `text_columns` columns hold words (left-aligned), the others figures.
-    """
-
-    def align(j: int) -> str:
-        return ' class="text"' if j < text_columns else ""
-
-    head = "".join(f'<th scope="col"{align(j)}>{_E(h)}</th>' for j, h in enumerate(headers))
-    body = []
-    for i, row in enumerate(rows):
-        klass = row_classes[i] if i < len(row_classes) and row_classes[i] else ""
-        cells = [f'<th scope="row">{_E(row[0])}</th>']
-        cells += [f"<td{align(j)}>{_E(c)}</td>" for j, c in enumerate(row[1:], start=1)]
-        attr = f' class="{klass}"' if klass else ""
-        body.append(f"<tr{attr}>{''.join(cells)}</tr>")
-    table = (
-        f"<table><caption>{_E(caption)}</caption><thead><tr>{head}</tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table>"
-    )
-    return f'<div class="scroll">{table}</div>' if scroll else table
 
 
 def _totals_html(snap: Dashboard) -> str:
@@ -118,13 +85,13 @@ def _totals_html(snap: Dashboard) -> str:
         ("Mean session rating", unless(hidden, "mean_rating", rating_text(t.mean_rating))),
         ("Net promoter score", unless(hidden, "nps", nps_text(t.nps))),
     ]
-    items = "".join(f"<div><dt>{_E(k)}</dt><dd>{_E(v)}</dd></div>" for k, v in tiles)
-    return _open("totals", "Headline figures") + f'<dl class="tiles">{items}</dl></section>'
+    items = "".join(f"<div><dt>{E(k)}</dt><dd>{E(v)}</dd></div>" for k, v in tiles)
+    return open_section("totals", "Headline figures") + f'<dl class="tiles">{items}</dl></section>'
 
 
 def _engagement_html(snap: Dashboard, ids: Ids) -> str:
     head = (
-        _open("engagement", "Engagement over time")
+        open_section("engagement", "Engagement over time")
         + f"<p>Active: at least one journey event in the {snap.engagement.window_days} days up "
         "to the date. "
         "Enrolled: people whose journey has started.</p>"
@@ -138,7 +105,7 @@ def _engagement_html(snap: Dashboard, ids: Ids) -> str:
         active = unless(hidden, "active", count_text(p.active))
         share = unless(hidden, "active", percent_text(rate(p.active, p.enrolled)))
         rows.append((p.date.isoformat(), active, count_text(p.enrolled), share))
-    table = _table(
+    table = html_table(
         "Engagement by date", ("Date", "Active", "Enrolled", "Active share"), rows, scroll=True
     )
     return head + f'<div class="figure">{engagement_svg(snap, ids)}{table}</div></section>'
@@ -146,7 +113,7 @@ def _engagement_html(snap: Dashboard, ids: Ids) -> str:
 
 def _funnel_html(snap: Dashboard, ids: Ids) -> str:
     head = (
-        _open("funnel", "Step completion")
+        open_section("funnel", "Step completion")
         + "<p>For each journey step, the people for whom it is due by now and how many completed "
         "it.</p>"
     )
@@ -167,44 +134,46 @@ def _funnel_html(snap: Dashboard, ids: Ids) -> str:
             )
         )
     headers = ("Step", "Kind", "Due", "Completed", "Completion", "Median days to complete")
-    table = _table("Completion by step", headers, rows, text_columns=2)
+    table = html_table("Completion by step", headers, rows, text_columns=2)
     return head + f'<div class="figure stacked">{funnel_svg(snap, ids)}{table}</div></section>'
 
 
 def _group_html(grouping: str, lines: Sequence[GroupLine], ids: Ids) -> str:
     name = humanise(grouping)
-    heading = f"<h3>By {_E(name)}</h3>"
+    heading = f"<h3>By {E(name)}</h3>"
     rows = [line.row for line in lines]
     chart_rows = []
     for line, r in zip(lines, rows, strict=True):
+        label = group_label(r.group)
         if line.progress_note or r.progress is None:
-            chart_rows.append(IntervalRow(r.group, None, None, line.progress_note))
+            chart_rows.append(IntervalRow(label, None, None, line.progress_note))
         else:
-            chart_rows.append(IntervalRow(r.group, r.progress.estimate, r.progress.ci))
+            chart_rows.append(IntervalRow(label, r.progress.estimate, r.progress.ci))
     levels = {r.progress.level for r in rows if r.progress is not None and r.progress.level}
     level = level_text(levels.pop()) if len(levels) == 1 else ""
     chart = ""
     if rows:
         estimates = sum(r.estimate is not None for r in chart_rows)
         desc = (
-            f"Dot-and-interval chart of development progress by {name}: {len(rows)} groups, "
-            f"{estimates} with an estimate; each dot is the mean change in assessment score "
-            f"with its {level}confidence interval; the dashed line marks no change. Suppressed "
-            "groups show no figure. The table with the chart gives every value."
+            f"Dot-and-interval chart of the raw change in assessment score by {name}: "
+            f"{len(rows)} groups, {estimates} with an estimate; each dot is the participants' "
+            f"mean change from before to after, with its {level}confidence interval; the dashed "
+            "line marks no change. It is not the program's effect: there is no comparison "
+            "group. Suppressed groups show no figure. The table with the chart gives every value."
         )
         chart = interval_svg(
             chart_rows,
             ids,
-            title=f"Development progress by {name}",
+            title=f"Raw change by {name} (not the program's effect)",
             desc=desc,
-            axis="Mean change in assessment score (post minus pre)",
+            axis="Mean change in assessment score, before to after (raw)",
             reference="no change",
         )
     table_rows: list[tuple[str, ...]] = []
     classes = []
     for line, r in zip(lines, rows, strict=True):
         if line.suppressed is not None:
-            table_rows.append((r.group, *([SUPPRESSED_TEXT] * 7)))
+            table_rows.append((group_label(r.group), *([SUPPRESSED_TEXT] * 7)))
             classes.append("suppressed")
             continue
         p = r.progress
@@ -215,7 +184,7 @@ def _group_html(grouping: str, lines: Sequence[GroupLine], ids: Ids) -> str:
         hidden = line.hidden
         table_rows.append(
             (
-                r.group,
+                group_label(r.group),
                 count_text(r.participants),
                 unless(hidden, "active", count_text(r.active)),
                 unless(hidden, "participation_rate", percent_text(r.participation_rate)),
@@ -234,21 +203,26 @@ def _group_html(grouping: str, lines: Sequence[GroupLine], ids: Ids) -> str:
         "Completion",
         "Rating",
         "NPS",
-        f"Progress ({level}CI)",
+        f"Raw change ({level}CI)",
     )
-    table = _table(f"Figures by {name}", headers, table_rows, row_classes=classes)
-    reasons = [f"{line.row.group}: {line.suppressed}" for line in lines if line.suppressed]
+    table = html_table(f"Figures by {name}", headers, table_rows, row_classes=classes)
+    reasons = [
+        f"{group_label(line.row.group)}: {line.suppressed}" for line in lines if line.suppressed
+    ]
     note = ""
     if reasons:
-        note = (
-            '<p class="note">Suppressed: ' + "; ".join(_E(reason) for reason in reasons) + ".</p>"
-        )
+        note = '<p class="note">Suppressed: ' + "; ".join(E(reason) for reason in reasons) + ".</p>"
     return f'{heading}<div class="figure stacked">{chart}<div>{table}{note}</div></div>'
 
 
 def _groups_html(snap: Dashboard, ids: Ids) -> str:
     head = (
-        _open("groups", "Progress by group")
+        open_section("groups", "Progress by group: the raw change")
+        + "<p>The raw change: how much the participants' assessment scores changed from "
+        "before the program to after, on average. It is <strong>not the program's "
+        "effect</strong>: it also holds whatever would have changed without the program "
+        "(time, practice, the season), and it has no comparison group.</p>"
+        + beside_progress(snap)
         + f"<p>Groups of fewer than {snap.min_group_size} people are suppressed, and so are enough "
         "other cells that no suppressed figure can be narrowed down from everything published, "
         "across every grouping and every earlier snapshot.</p>"
@@ -259,91 +233,8 @@ def _groups_html(snap: Dashboard, ids: Ids) -> str:
     return head + "".join(_group_html(g, lines, ids) for g, lines in shown.items()) + "</section>"
 
 
-def _impact_html(snap: Dashboard, ids: Ids) -> str:
-    head = _open("impact", "Impact estimate")
-    impact = snap.impact
-    if impact is None:
-        return head + '<p class="note">This snapshot has no impact estimate.</p></section>'
-    level = level_text(impact.level)
-    sentence = (
-        f"{impact.method}: estimated effect {number_text(impact.estimate)} "
-        f"({level}confidence interval {ci_text(impact.ci)}), n = {count_text(impact.n)}, "
-        f"p {'= ' if impact.pvalue is not None and impact.pvalue >= 0.001 else ''}"
-        f"{pvalue_text(impact.pvalue)}."
-    )
-    rows = [
-        (
-            impact.method,
-            number_text(impact.estimate),
-            ci_text(impact.ci),
-            count_text(impact.n),
-            pvalue_text(impact.pvalue),
-        )
-    ]
-    table = _table("Impact estimate", ("Method", "Estimate", f"{level}CI", "n", "p-value"), rows)
-    chart = ""
-    if impact.estimate is not None:
-        desc = (
-            f"Dot-and-interval chart of the program's estimated effect, {number_text(impact.estimate)}"
-            f", with its {level}confidence interval {ci_text(impact.ci)}; the dashed line marks no "
-            "effect."
-        )
-        chart = interval_svg(
-            [IntervalRow(impact.method, impact.estimate, impact.ci)],
-            ids,
-            title="Impact estimate",
-            desc=desc,
-            axis="Estimated effect on the outcome",
-            reference="no effect",
-        )
-    return (
-        head
-        + f'<p class="headline">{_E(sentence)}</p>'
-        + f'<div class="figure">{chart}{table}</div></section>'
-    )
-
-
-def _roi_html(snap: Dashboard, ids: Ids) -> str:
-    roi = snap.roi
-    if roi is None:
-        return ""
-    level = level_text(roi.level)
-
-    def pct(value: float | None) -> str:
-        return DASH if value is None else f"{number_text(value)}%"
-
-    bcr = DASH if roi.bcr is None else f"{roi.bcr:.2f} : 1"
-    sentence = (
-        f"Return on investment {pct(roi.roi_percent)} ({level}interval {ci_text(roi.ci, pct)}); "
-        f"benefit-cost ratio {bcr}; money in {roi.currency}."
-    )
-    rows = [(f"ROI ({roi.currency})", pct(roi.roi_percent), ci_text(roi.ci, pct), bcr)]
-    table = _table(
-        "Return on investment", ("Figure", "ROI", f"{level}interval", "Benefit-cost ratio"), rows
-    )
-    chart = ""
-    if roi.roi_percent is not None:
-        desc = (
-            f"Dot-and-interval chart of the return on investment, {pct(roi.roi_percent)}, with "
-            f"its {level}interval {ci_text(roi.ci, pct)}; the dashed line marks break-even (0%)."
-        )
-        chart = interval_svg(
-            [IntervalRow("ROI", roi.roi_percent, roi.ci)],
-            ids,
-            title="Return on investment",
-            desc=desc,
-            axis="ROI (%)",
-            reference="break-even",
-            fmt=lambda v: f"{tick_text(v)}%",
-        )
-    return (
-        _open("roi", "Return on investment") + f'<p class="headline">{_E(sentence)}</p>'
-        f'<div class="figure">{chart}{table}</div></section>'
-    )
-
-
 def _suppressed_html(snap: Dashboard) -> str:
-    head = _open("suppressed", "Suppressed cells")
+    head = open_section("suppressed", "Suppressed cells")
     if not snap.suppressed:
         return head + '<p class="note">No cell was suppressed.</p></section>'
     rows = [
@@ -357,15 +248,16 @@ def _suppressed_html(snap: Dashboard) -> str:
     return (
         head
         + intro
-        + _table(
+        + html_table(
             "Suppressed cells", ("Grouping", "Group", "Figures", "Reason"), rows, text_columns=4
         )
         + "</section>"
     )
 
 
-def _page(snap: Dashboard, title: str) -> str:
+def _page(snap: Dashboard, title: str, sections: Sections = (None, None, None, None)) -> str:
     ids = Ids()
+    plan, triage, matching, fairness = sections_html(sections, snap.min_group_size)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -374,25 +266,29 @@ def _page(snap: Dashboard, title: str) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="generator" content="sparkus">',
-        f"<title>{_E(title)}</title>",
+        f"<title>{E(title)}</title>",
         f"<style>{CSS}</style>",
         "</head>",
         "<body>",
         "<header>",
-        f"<h1>{_E(snap.program)}</h1>",
+        f"<h1>{E(snap.program)}</h1>",
         (
             f'<p class="meta">Coaching program dashboard as of <time '
-            f'datetime="{_E(snap.as_of)}">{_E(when_text(_moment(snap)))}</time>. '
+            f'datetime="{E(snap.as_of)}">{E(when_text(_moment(snap)))}</time>. '
             f"Minimum group size {snap.min_group_size}.</p>"
         ),
         "</header>",
         "<main>",
         _totals_html(snap),
+        triage,
+        plan,
+        matching,
         _engagement_html(snap, ids),
         _funnel_html(snap, ids),
         _groups_html(snap, ids),
-        _impact_html(snap, ids),
-        _roi_html(snap, ids),
+        impact_html(snap, ids),
+        roi_html(snap, ids),
+        fairness,
         _suppressed_html(snap),
         "</main>",
         (
@@ -411,18 +307,29 @@ def _moment(snap: Dashboard) -> dt.datetime:
     return dt.datetime.fromisoformat(snap.as_of)
 
 
-def _render_iv(snapshot: object, title: object) -> tuple[Dashboard, str]:
-    """The snapshot, read and checked, and the page's title."""
+def _render_iv(
+    snapshot: object, title: object, plan: object, triage: object, matching: object, audit: object
+) -> tuple[Dashboard, str, Sections]:
+    """The snapshot, read and checked, the page's title and the optional sections' inputs."""
     snap = read_dashboard(snapshot)
+    sections = check_sections(plan, triage, matching, audit)
     if title is None:
-        return snap, f"{snap.program}: dashboard as of {_moment(snap).date().isoformat()}"
+        title = f"{snap.program}: dashboard as of {_moment(snap).date().isoformat()}"
     if not isinstance(title, str):
         msg = f"expected a string or None, got {describe_json(title)}"
         raise SchemaError([Problem(("title",), msg)])
-    return snap, title
+    return snap, title, sections
 
 
-def render_html(snapshot: object, *, title: str | None = None) -> str:
+def render_html(
+    snapshot: object,
+    *,
+    title: str | None = None,
+    plan: PlanLike | None = None,
+    triage: TriageLike | None = None,
+    matching: Mapping[str, AssignmentLike] | None = None,
+    audit: Mapping[str, AuditLike] | None = None,
+) -> str:
     """Render a dashboard snapshot as one self-contained HTML page.
 
     .. versionadded:: 0.1
@@ -442,6 +349,22 @@ def render_html(snapshot: object, *, title: str | None = None) -> str:
         name are ignored. ``null`` figures render as an en dash.
     title : str, optional
         The page's ``<title>``. Default: the program's name and the snapshot's date.
+    plan : SupportPlan, optional
+        Adds the "Budget and plan" section: the budget, the plan's cost, reach and expected
+        effect, and a table by support type.
+    triage : TriageResult, optional
+        Adds the "Triage" section: people by readiness level, and how many go to review.
+    matching : mapping of str to Assignment, optional
+        Adds the "Matching" section: per name (a support type, say), the people placed, the
+        places, who was not placed and why, and the pairs' mean fit.
+    audit : mapping of str to AuditResult, optional
+        Adds the "Fairness" section: per grouping (department, level...), each group's share
+        selected for sessions with a person against the highest, flagged under four fifths.
+
+    These four are the results of the earlier steps, read only for aggregates. The
+    snapshot's minimum group size applies to them as to the dashboard: a count of 1 to
+    ``min_group_size - 1`` people is shown as "suppressed", with the next smallest count of
+    its table when the table's total is shown, so that no withheld count can be worked out.
 
     Returns
     -------
@@ -452,7 +375,7 @@ def render_html(snapshot: object, *, title: str | None = None) -> str:
     ------
     SchemaError
         If the snapshot does not fit the contract, with the path of every problem (e.g.
-        ``funnel[2].due``).
+        ``funnel[2].due``), or an optional input is not of its kind (naming it).
 
     See Also
     --------
@@ -494,11 +417,20 @@ def render_html(snapshot: object, *, title: str | None = None) -> str:
       funnel[0].completed: is required but missing; see the dashboard contract
       funnel[0].median_days_to_complete: is required but missing; see the dashboard contract
     """
-    snap, text = _render_iv(snapshot, title)
-    return _page(snap, text)
+    snap, text, sections = _render_iv(snapshot, title, plan, triage, matching, audit)
+    return _page(snap, text, sections)
 
 
-def write_html(snapshot: object, path: str | os.PathLike[str], *, title: str | None = None) -> Path:
+def write_html(
+    snapshot: object,
+    path: str | os.PathLike[str],
+    *,
+    title: str | None = None,
+    plan: PlanLike | None = None,
+    triage: TriageLike | None = None,
+    matching: Mapping[str, AssignmentLike] | None = None,
+    audit: Mapping[str, AuditLike] | None = None,
+) -> Path:
     """Render a dashboard snapshot with :func:`render_html` and write it to `path` (UTF-8).
 
     .. versionadded:: 0.1
@@ -511,6 +443,9 @@ def write_html(snapshot: object, path: str | os.PathLike[str], *, title: str | N
         Where to write the page; an existing file is replaced.
     title : str, optional
         The page's ``<title>``, as for :func:`render_html`.
+    plan, triage, matching, audit : optional
+        The earlier steps' results, for the report's sections on them, as for
+        :func:`render_html`.
 
     Returns
     -------
@@ -541,13 +476,13 @@ def write_html(snapshot: object, path: str | os.PathLike[str], *, title: str | N
     ...     written.read_text(encoding="utf-8").count("<section")
     6
     """
-    snap, text = _render_iv(snapshot, title)
+    snap, text, sections = _render_iv(snapshot, title, plan, triage, matching, audit)
     given: object = path
     if not isinstance(given, str | os.PathLike) or given == "":
         msg = f"expected a file path, got {describe_json(given)}"
         raise SchemaError([Problem(("path",), msg)])
     target = Path(path)
-    page = _page(snap, text)
+    page = _page(snap, text, sections)
     try:
         target.write_text(page, encoding="utf-8", newline="\n")
     except (OSError, ValueError) as error:

@@ -20,6 +20,7 @@ from sparkus._checks import describe
 from sparkus._errors import PathSegment, Problem, SchemaError
 from sparkus.metrics._estimate import ConfidenceInterval, Estimate
 from sparkus.metrics._roi import ROIResult
+from sparkus.metrics._tracking.roi_words import roi_assumptions
 from sparkus.metrics._tracking.schema import (
     SCHEMA,
     SCHEMA_VERSIONS,
@@ -319,7 +320,18 @@ class _Reader:
             ci=self.interval(obj, path, "ci"),
             level=self.number(obj, path, "level", low=0, high=1),
             currency=self.string(obj, path, "currency"),
+            assumptions=self.texts(obj, path, "assumptions"),
         )
+
+    def texts(self, obj: Mapping[str, object], path: _Path, key: str) -> tuple[str, ...]:
+        """An optional list of strings (absent or null: none)."""
+        value = obj.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        self.fail((*path, key), f"expected a list of strings, got {describe_json(value)}")
+        return ()
 
     def groups(self, obj: Mapping[str, object], path: _Path) -> dict[str, tuple[GroupRow, ...]]:
         found, value = self.get(obj, path, "groups")
@@ -488,6 +500,7 @@ def as_roi(value: object) -> Roi | None:
             ci=_finite_interval(value.roi_ci),
             level=_finite(value.level),
             currency=value.currency,
+            assumptions=roi_assumptions(value),
         )
     if isinstance(value, Mapping):
         return _read_part(_roi_document(value), "roi", _Reader.roi)
@@ -503,7 +516,8 @@ def _roi_document(value: Mapping[str, Any]) -> Mapping[str, Any]:
     if "roi_percent" in value or "roi" not in value or "roi_ci" not in value:
         return value
     return {"roi_percent": value["roi"], "bcr": value.get("bcr"), "ci": value["roi_ci"],
-            "level": value.get("level"), "currency": value.get("currency", "")}  # fmt: skip
+            "level": value.get("level"), "currency": value.get("currency", ""),
+            "assumptions": value.get("assumptions")}  # fmt: skip
 
 
 def _with_result_parts(root: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -406,6 +406,7 @@ class Roi(Entry):
     ci: ConfidenceInterval | None
     level: float | None = _figure(0.0, 1.0, open_=True)
     currency: str
+    assumptions: tuple[str, ...] = ()
 
     def __attrs_post_init__(self) -> None:
         rules = _Rules(self)
@@ -414,6 +415,9 @@ class Roi(Entry):
         rules.interval("ci")
         rules.number("level")
         rules.text("currency")
+        given: object = self.assumptions  # a record made in Python may hold anything
+        if not isinstance(given, tuple) or not all(isinstance(a, str) for a in given):
+            rules.fail("assumptions", f"expected a tuple of strings, got {describe(given)}")
         rules.done()
 
 
@@ -461,8 +465,9 @@ class Dashboard(DashboardTables, Result):
         :meth:`Tracker.snapshot` (an :class:`Estimate`, say).
     roi : record or None
         A return on investment to show beside them: roi_percent, bcr, ci (the interval of the
-        ROI in percent), level and currency, as given to :meth:`Tracker.snapshot` (an
-        :class:`ROIResult`, say).
+        ROI in percent), level, currency and the assumptions it rests on (a list of
+        sentences), as given to :meth:`Tracker.snapshot` (an :class:`ROIResult`, whose benefits
+        and costs give the assumptions, say).
 
     Examples
     --------
