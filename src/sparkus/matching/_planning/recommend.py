@@ -204,19 +204,28 @@ class SupportPolicy(Record):
         return []
 
     def table(self, program: Program) -> str:
-        """The policy as a plain-text table of scores for `program`'s goals and season."""
+        """The policy as a plain-text table of scores for `program`'s goals and season.
+
+        The ``in journey`` column says whether the program's journey delivers each support
+        type; the recommender and the plan offer only those that it does.
+        """
         supports = [s for s in SupportType if s in self.rules]
-        headers = ("support", "min readiness", "goals", "season", *(lv.value for lv in Level))
+        offered = program.journey.support_types
+        headers = ("support", "in journey", "min readiness", "goals", "season",
+                   *(lv.value for lv in Level))  # fmt: skip
         rows = []
         for s in supports:
             rule = self.rules[s]
             goal = float(np.mean([rule.goals[g] for g in program.goals]))
             rows.append((
-                s.value, rule.min_readiness.value, format_number(goal),
+                s.value, "yes" if s in offered else "no", rule.min_readiness.value,
+                format_number(goal),
                 format_number(rule.seasons[program.season]),
                 *(format_number(rule.levels[lv]) for lv in Level),
             ))  # fmt: skip
-        return render_text_table(Table("Support policy", headers, tuple(rows)))
+        note = (f"in journey: whether the program's journey ({program.journey.name!r}) has "
+                "steps for it; the recommender and the plan offer only those")  # fmt: skip
+        return render_text_table(Table("Support policy", headers, tuple(rows), note=note))
 
 
 @attrs.frozen(repr=False)
@@ -232,7 +241,8 @@ class SupportRecommendation(Result):
     ids : ndarray of str
         Participant ids.
     support_types : tuple of SupportType
-        The support types the policy has rules for, in :class:`~sparkus.model.SupportType` order.
+        The support types the policy has rules for and the program's journey delivers (has
+        steps for), in :class:`~sparkus.model.SupportType` order.
     scores : ndarray of shape (n, k)
         Each person's score for each support type; NaN where it is ruled out.
     ranking : ndarray of shape (n, k) of int8
@@ -263,19 +273,19 @@ class SupportRecommendation(Result):
     >>> [support.value for support in rec.top[2:5]]
     ['self_guided_reflection', 'coaching', 'coaching']
     >>> [rec.support_types[k].value for k in rec.ranking[3]]
-    ['coaching', 'team_coaching', 'mentoring', 'peer_support', 'self_guided_reflection']
+    ['coaching', 'mentoring', 'peer_support', 'self_guided_reflection']
     >>> print(rec.summary())
     Recommended support, by readiness
     first choice            resistant  emerging  ready  highly_ready  not assessed  all
     ----------------------  ---------  --------  -----  ------------  ------------  ---
-    coaching                        0         0    137            55             0  192
+    coaching                        0         0    152            55             0  207
     mentoring                       0         0      0             0             0    0
     peer_support                    0         0      0             0             0    0
-    team_coaching                   0         0     15             0             0   15
     self_guided_reflection         66       227      0             0             0  293
     none (ruled out)                0         0      0             0             0    0
     program goals: leadership_development, transformation_readiness; season: spring (new vision
-    or strategy); reasons per person: .reasons(person_id)
+    or strategy); not in the journey: team_coaching (never ranked); reasons per person:
+    .reasons(person_id)
     """
 
     ids: npt.NDArray[np.str_]
@@ -287,6 +297,7 @@ class SupportRecommendation(Result):
     goals: tuple[Goal, ...]
     season: Season
     profile_reasons: Mapping[str, Mapping[str, tuple[str, ...]]]
+    not_offered: tuple[SupportType, ...] = ()
 
     @property
     def n(self) -> int:
@@ -346,13 +357,15 @@ class SupportRecommendation(Result):
             for label, row in self._counts().items()
         )  # fmt: skip
         goals = ", ".join(g.value for g in self.goals)
+        lacking = ", ".join(s.value for s in self.not_offered)
+        missing = f"; not in the journey: {lacking} (never ranked)" if lacking else ""
         return [
             Table(
                 "Recommended support, by readiness",
                 headers,
                 rows,
                 note=f"program goals: {goals}; season: {self.season.value} "
-                f"({self.season.meaning}); reasons per person: .reasons(person_id)",
+                f"({self.season.meaning}){missing}; reasons per person: .reasons(person_id)",
             )
         ]
 
@@ -369,7 +382,8 @@ def _profile_scores(
 
     The readiness axis is indexed by rank + 1, so index 0 is "not assessed".
     """
-    supports = tuple(s for s in SupportType if s in policy.rules)
+    offered = program.journey.support_types
+    supports = tuple(s for s in SupportType if s in policy.rules and s in offered)
     scores = np.full((len(_LEVELS), len(_READINESS) + 1, len(supports)), np.nan)
     for k, s in enumerate(supports):
         rule = policy.rules[s]
@@ -434,6 +448,16 @@ def _recommend_support_iv(
     if problems:
         raise SchemaError(problems)
     problems = same_people(cast(Population, population), cast(TriageResult, triage))
+    program = cast(Program, program)
+    rules = cast(SupportPolicy, policy).rules
+    offered = program.journey.support_types
+    if not any(s in offered for s in rules):
+        covered = ", ".join(repr(s.value) for s in SupportType if s in rules)
+        has = ", ".join(repr(s.value) for s in offered) or "none"
+        msg = (f"the journey {program.journey.name!r} delivers none of the support types the "
+               f"policy covers ({covered}); it has steps for: {has}. Add steps for them, or "
+               "rules for what the journey delivers")  # fmt: skip
+        problems.append(Problem(("program", "journey"), msg))
     if problems:
         raise SchemaError(problems)
 
@@ -449,7 +473,11 @@ def recommend_support(
 
     Each person's score for a support type is the policy's fit to the program's goals
     (their mean) and season, plus the fit to the person's level and readiness; support types
-    the person's readiness rules out are not ranked. The ranking is advice for the person and
+    the person's readiness rules out are not ranked. Only the support types the program's
+    journey delivers (:attr:`JourneyTemplate.support_types
+    <sparkus.model.JourneyTemplate.support_types>`) are ranked: a type without steps in the
+    journey could not be received, so it is listed in
+    :attr:`~SupportRecommendation.not_offered` instead. The ranking is advice for the person and
     for provider matching; :func:`plan_support` uses the policy only for what it rules out,
     and chooses by expected effect per cost under the budget.
 
@@ -471,7 +499,8 @@ def recommend_support(
     Raises
     ------
     SchemaError
-        For arguments of the wrong type, or a triage of another population.
+        For arguments of the wrong type, a triage of another population, or a journey
+        (``program.journey``) that delivers none of the support types the policy covers.
 
     Examples
     --------
@@ -486,7 +515,6 @@ def recommend_support(
     ...     print(f"{support.value:<23} {why[0]}")
     coaching                score 3.25
     mentoring               score 3.25
-    team_coaching           score 3.25
     peer_support            score 3.125
     self_guided_reflection  score 2.25
     >>> for line in rec.reasons(person)[SupportType.COACHING][1:5]:
@@ -524,4 +552,5 @@ def recommend_support(
         goals=program.goals,
         season=program.season,
         profile_reasons=FrozenMapping(reasons),
+        not_offered=tuple(s for s in SupportType if s in policy.rules and s not in supports),
     )
