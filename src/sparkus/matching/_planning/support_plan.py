@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, TypedDict, cast
 
 import attrs
@@ -22,7 +22,7 @@ from sparkus._checks import BoolArray, FloatArray
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._planning.priors import EffectPriors
-from sparkus.model import Level, SupportType, unstructure
+from sparkus.model import FrozenMapping, Level, SupportType, unstructure
 
 if TYPE_CHECKING:
     from sparkus.matching._planning.engine import PlanSetup
@@ -86,12 +86,12 @@ class PlanConstraint(Result):
     budget            budget   limit 75,000  binding: True
     pool coaching     capacity limit     21  binding: False
     pool mentoring    capacity limit     15  binding: True
-    pool peer_support capacity limit      8  binding: True
+    pool peer_support capacity limit      8  binding: False
     >>> mentoring = plan.constraints[2]
     >>> mentoring
     PlanConstraint(pool mentoring: used=15, limit=15, binding=True)
     >>> mentoring.met, round(mentoring.shadow_price, 2)  # effect per extra mentoring place
-    (True, 0.07)
+    (True, 0.08)
     """
 
     name: str
@@ -178,7 +178,8 @@ class SupportPlan(Result):
     confidence_level : float
         The interval's level.
     objective : float
-        The optimised total: `expected_effect`, or its equity-weighted version.
+        The optimised total: each person's expected effect times their support type's
+        `fit_weights` entry and, if given, their equity weight.
     bound : float or None
         Proven upper bound on the best possible `objective` (the smaller of the LP relaxation
         and the MILP dual bound), up to HiGHS' tolerances (an absolute gap of 1e-6 on the
@@ -205,6 +206,11 @@ class SupportPlan(Result):
         The program's currency.
     priors : EffectPriors
         The priors the effects come from.
+    fit_weights : mapping of SupportType to float
+        The weight of each planned support type's effect in `objective`: its fit to the
+        program's season and goals (:meth:`SupportPolicy.fit_weights
+        <sparkus.matching.SupportPolicy.fit_weights>`). Empty for a plan that was not
+        optimised.
 
     Examples
     --------
@@ -217,11 +223,11 @@ class SupportPlan(Result):
     >>> plan = plan_support(org.population, triage(org.population, program=org.program),
     ...                     org.program, org.providers)
     >>> plan.status, plan.binding
-    ('optimal', ('budget', 'pool mentoring', 'pool peer_support'))
+    ('optimal', ('budget', 'pool mentoring'))
     >>> bool(plan.total_cost <= plan.budget), plan.budget, plan.currency
     (True, 75000.0, 'EUR')
     >>> {support: t["people"] for support, t in plan.totals("support").items()}
-    {'coaching': 5, 'mentoring': 15, 'peer_support': 8, 'self_guided_reflection': 406, 'none': 66}
+    {'coaching': 6, 'mentoring': 15, 'peer_support': 0, 'self_guided_reflection': 413, 'none': 66}
     >>> str(plan.ids[3]), plan.support[3].value, int(plan.sessions[3]), plan.pool[3]
     ('E000004', 'coaching', 4, 'coaching')
     """
@@ -255,6 +261,7 @@ class SupportPlan(Result):
     lp_seconds: float | None
     currency: str
     priors: EffectPriors
+    fit_weights: Mapping[SupportType, float] = attrs.field(factory=FrozenMapping)
 
     @property
     def n(self) -> int:
@@ -381,8 +388,16 @@ class SupportPlan(Result):
              + f"{high:,.1f})"),
             ("cost per unit of effect", f"{self.cost_per_effect:,.0f} {cur}"),
         ]  # fmt: skip
-        if self.weighted:
-            rows.append(("equity-weighted objective", format_number(self.objective)))
+        fitted = any(w != 1.0 for w in self.fit_weights.values())
+        if self.weighted or fitted:
+            why = " and ".join(
+                (["fit to season and goals"] if fitted else [])
+                + (["equity weights"] if self.weighted else [])
+            )
+            rows.append((f"weighted objective ({why})", format_number(self.objective)))
+        if fitted:
+            weights = ", ".join(f"{s.value} {w:g}" for s, w in self.fit_weights.items())
+            rows.append(("weight by fit to season and goals", weights))
         if self.bound is not None and self.gap is not None:
             rows += [
                 ("bound (best possible objective)", format_number(self.bound)),
@@ -562,4 +577,5 @@ def plan_from_choice(setup: PlanSetup, choice: IntArray, solution: Solution | No
         lp_seconds=None if solution is None else solution.lp_seconds,
         currency=setup.program.currency,
         priors=setup.priors,
+        fit_weights=FrozenMapping(setup.fit_weights),
     )
