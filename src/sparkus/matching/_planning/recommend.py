@@ -259,7 +259,7 @@ def recommend_support(
     journey delivers (:attr:`JourneyTemplate.support_types
     <sparkus.model.JourneyTemplate.support_types>`) are ranked: a type without steps in the
     journey could not be received, so it is listed in
-    :attr:`~SupportRecommendation.not_offered` instead. The ranking is advice for the person and
+    the result's ``not_offered`` instead. The ranking is advice for the person and
     for provider matching; :func:`plan_support` uses the policy for what it rules out and,
     through :meth:`SupportPolicy.fit_weights`, for the fit of each support type to the
     program's season and goals, and chooses by weighted expected effect per cost under the

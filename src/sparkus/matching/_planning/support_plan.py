@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, Literal, TypedDict, cast
+from typing import TYPE_CHECKING, Any, Final, Literal, cast
 
 import attrs
 import numpy as np
@@ -21,6 +21,8 @@ import numpy.typing as npt
 from sparkus._checks import BoolArray, FloatArray
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
+from sparkus.matching._pairing.assign_result import Assignment
+from sparkus.matching._planning.enrolment import Enrolment, enrolment
 from sparkus.matching._planning.priors import EffectPriors
 from sparkus.model import FrozenMapping, Level, SupportType, unstructure
 
@@ -118,14 +120,6 @@ class PlanConstraint(Result):
         row = (self.name, format_number(self.used), format_number(self.limit), price,
                format_number(self.binding))  # fmt: skip
         return [Table("Constraint", ("name", "used", "limit", "shadow price", "binds"), (row,))]
-
-
-class Enrolment(TypedDict):
-    """The supported people of a plan, keyed as :func:`~sparkus.model.schedule_journeys`' arguments."""
-
-    ids: npt.NDArray[np.str_]
-    support: npt.NDArray[np.object_]
-    sessions: IntArray
 
 
 @attrs.frozen(repr=False)
@@ -273,19 +267,34 @@ class SupportPlan(Result):
         """People who get some support."""
         return int(np.sum(self.support != None))  # element-wise on an object array
 
-    def enrolled(self) -> Enrolment:
+    def enrolled(self, assignments: Assignment | Sequence[Assignment] | None = None) -> Enrolment:
         """The people the plan supports, as the arguments of a journey schedule.
 
         Everyone whose support is None is left out: they are not in the program, and a
         journey for them would count them as participants (enrolled, overdue, in every
         rate). Scheduling every row of the plan would do that; schedule this instead.
 
+        Parameters
+        ----------
+        assignments : Assignment or sequence of Assignment, optional
+            Who was matched with whom (:func:`~sparkus.matching.assign` on a
+            :func:`~sparkus.matching.candidate_matrix`, one per support type, say): adds
+            each supported person's provider id (None where unmatched), so that each
+            journey knows its provider and the tracker reports by provider.
+
         Returns
         -------
         dict
             ``ids``, ``support`` (:class:`~sparkus.model.SupportType`) and ``sessions`` of
-            the supported people, in the plan's order (copies), to pass as
+            the supported people, in the plan's order (copies), and ``provider`` with
+            `assignments`, to pass as
             ``schedule_journeys(program.journey, **plan.enrolled(), start=...)``.
+
+        Raises
+        ------
+        SchemaError
+            If `assignments` are not assignments made on candidate matrices, place someone
+            the plan does not support, or place someone twice (naming the assignment).
 
         Examples
         --------
@@ -307,12 +316,7 @@ class SupportPlan(Result):
 
         .. versionadded:: 0.1
         """
-        rows = np.flatnonzero(self.support != None)  # element-wise on an object array
-        return Enrolment(
-            ids=self.ids[rows].copy(),
-            support=self.support[rows].copy(),
-            sessions=self.sessions[rows].copy(),
-        )
+        return enrolment(self.ids, self.support, self.sessions, assignments)
 
     @property
     def cost_per_effect(self) -> float:
