@@ -224,12 +224,13 @@ def journey_templates(draw: st.DrawFn) -> JourneyTemplate:
 
 @st.composite
 def journeys(draw: st.DrawFn) -> Journey:
-    """A valid Journey: shared steps plus sessions of its own support type."""
+    """A valid Journey: shared steps plus sessions of its own support type, and a provider
+    (or none) where it has support."""
     support = draw(st.none() | st.sampled_from(SupportType))
     allowed = [k for k in StepKind if k.support_type in (None, support)]
-    return Journey(
-        draw(idents), draw(aware_datetimes), draw(step_sequences(st.sampled_from(allowed))), support
-    )
+    provider = None if support is None else draw(st.none() | idents)
+    steps = draw(step_sequences(st.sampled_from(allowed)))
+    return Journey(draw(idents), draw(aware_datetimes), steps, support, provider)
 
 
 @st.composite

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final, Literal, TypeAlias
 
 import attrs
@@ -95,7 +95,7 @@ def _as_datetime(seconds: int) -> dt.datetime:
 
 _FIELD_KINDS: Final = {"ids": "U", "start": "M", "support": "i", "sessions": "i", "offsets": "i",
                        "row": "i", "step": "i", "due": "M", "_combo": "i",
-                       "_combo_position": "i"}  # fmt: skip
+                       "_combo_position": "i", "provider": "U"}  # fmt: skip
 
 
 def _schedule_fields_iv(schedule: object) -> None:
@@ -150,6 +150,8 @@ class JourneySchedule:
         Each slot's due date in UTC (journey start plus the step's day).
     follow_up_days : int
         Days after a journey's end in which its events are still accepted.
+    provider : ndarray of str
+        Each participant's provider id (who coaches or mentors them), ``""`` for none.
 
     Examples
     --------
@@ -177,11 +179,17 @@ class JourneySchedule:
     follow_up_days: int
     _combo: npt.NDArray[np.int16] = attrs.field(alias="combo")
     _combo_position: npt.NDArray[np.int16] = attrs.field(alias="combo_position")
+    provider: npt.NDArray[np.str_] = attrs.field(default=None)
     _id_keys: npt.NDArray[np.uint64] = attrs.field(init=False)
     _id_rows: IntArray = attrs.field(init=False)
     _fingerprint: str = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
+        given: object = self.provider
+        if given is None:  # a schedule without providers
+            ids: object = self.ids
+            n = len(ids) if isinstance(ids, np.ndarray) else 0
+            object.__setattr__(self, "provider", np.full(n, "", dtype=str))
         _schedule_fields_iv(self)
         keys = string_keys(self.ids)
         order = np.argsort(keys, kind="stable")
@@ -191,11 +199,13 @@ class JourneySchedule:
         digest.update(json_text(self.template).encode())
         for array in (self.ids, self.start, self.support, self.sessions, self.offsets):
             digest.update(np.ascontiguousarray(array).tobytes())
+        if self.provider.any():  # schedules without providers keep their fingerprint
+            digest.update("\x00".join(self.provider.tolist()).encode())
         digest.update(str(self.follow_up_days).encode())
         object.__setattr__(self, "_fingerprint", digest.hexdigest())
         frozen: tuple[npt.NDArray[Any], ...] = (
             self.ids, self.start, self.support, self.sessions, self.offsets, self.row, self.step,
-            self.due, self._combo, self._combo_position,
+            self.due, self._combo, self._combo_position, self.provider,
         )  # fmt: skip
         for array in frozen:
             array.flags.writeable = False
@@ -400,7 +410,28 @@ class JourneySchedule:
         code = int(self.support[row])
         support = None if code < 0 else _SUPPORTS[code]
         start = _as_datetime(int(self.start_seconds[row]))
-        return Journey(participant_id, start, steps, support)
+        provider = str(self.provider[row]) or None
+        return Journey(participant_id, start, steps, support, provider)
+
+    def provider_labels(self, none: str = "no provider") -> npt.NDArray[np.str_]:
+        """Each participant's provider id, `none` for a participant without one.
+
+        The labels of the ``"provider"`` grouping a :class:`~sparkus.metrics.Tracker` reports
+        by when the schedule has providers.
+
+        Raises
+        ------
+        SchemaError
+            If `none` is not a non-empty text or is some provider's id.
+        """
+        given: object = none
+        if not isinstance(given, str) or not given.strip():
+            msg = f"expected a non-empty label, got {describe(given)}"
+            raise SchemaError([Problem(("none",), msg)])
+        if given in set(self.provider.tolist()):
+            msg = f"{given!r} is a provider's id; choose another label for no provider"
+            raise SchemaError([Problem(("none",), msg)])
+        return np.where(self.provider == "", given, self.provider)
 
 
 def schedule_journeys(
@@ -412,6 +443,7 @@ def schedule_journeys(
     start: dt.datetime | npt.ArrayLike,
     follow_up_days: int = 90,
     excess: Literal["raise", "truncate"] = "raise",
+    provider: Sequence[str | None] | npt.ArrayLike | Mapping[str, str] | None = None,
 ) -> JourneySchedule:
     """Instantiate a journey template for every participant.
 
@@ -445,6 +477,14 @@ def schedule_journeys(
     excess : {"raise", "truncate"}, default "raise"
         What to do when someone is given more sessions than the template offers for their
         support type: refuse, or keep the template's sessions.
+    provider : sequence of str or None, or mapping of str to str, optional
+        Who delivers each participant's support (a :class:`~sparkus.model.Provider`'s id):
+        one id or None per participant, or a mapping of participant id to provider id, such
+        as an assignment's ``pairs()`` (:meth:`Assignment.pairs
+        <sparkus.matching.Assignment.pairs>`) or the ``provider`` of
+        ``plan.enrolled(assignments)``. Participants not in the mapping have none. Each
+        :class:`~sparkus.model.Journey` then knows its provider, and a
+        :class:`~sparkus.metrics.Tracker` of the schedule reports by provider.
 
     `ids`, `support`, `sessions` and `start` given as pandas Series are paired by their index
     (or refused, naming the input, when their indexes hold different rows).
@@ -457,7 +497,9 @@ def schedule_journeys(
     ------
     SchemaError
         For malformed input, naming each offending entry; with ``excess="raise"``, for more
-        sessions than the template offers (saying how many rows and which support type).
+        sessions than the template offers (saying how many rows and which support type); a
+        provider for a participant without support, or a mapping naming someone who is not
+        scheduled (``provider[<id>]``).
 
     Examples
     --------
@@ -473,9 +515,17 @@ def schedule_journeys(
     [10, 16, 6]
     >>> str(schedule.due[schedule.offsets[0] + 4])  # a's first coaching session, day 14
     '2027-03-15T00:00:00'
+
+    With who coaches whom, each journey knows its provider:
+
+    >>> schedule = schedule_journeys(
+    ...     template, ["a", "b"], [SupportType.COACHING, SupportType.COACHING],
+    ...     start=dt.datetime(2027, 3, 1, tzinfo=dt.UTC), provider={"a": "coach-7"})
+    >>> schedule.journey("a").provider_id, schedule.journey("b").provider_id
+    ('coach-7', None)
     """
-    text_ids, codes, counts, starts = schedule_iv(
-        template, ids, support, sessions, start, follow_up_days, excess
+    text_ids, codes, counts, starts, providers = schedule_iv(
+        template, ids, support, sessions, start, follow_up_days, excess, provider
     )
     steps = template.steps
     kinds_support = [s.support_type for s in steps]
@@ -557,4 +607,5 @@ def schedule_journeys(
         follow_up_days=int(follow_up_days),
         combo=combo.astype(np.int16),
         combo_position=position,
+        provider=providers,
     )

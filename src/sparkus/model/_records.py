@@ -422,6 +422,10 @@ class Journey(Record):
         The participant's steps in order of `day`, ids unique.
     support_type : SupportType or None
         The support the participant receives, ``None`` for shared steps only.
+    provider_id : str or None
+        Who delivers the support: the id of a :class:`Provider` (the coach, mentor or
+        facilitator the assignment placed the participant with), ``None`` if nobody is
+        assigned. A journey without support has no provider.
 
     Examples
     --------
@@ -441,9 +445,14 @@ class Journey(Record):
     support_type: SupportType | None = attrs.field(
         default=None, metadata=checked(optional(member(SupportType)))
     )
+    provider_id: str | None = attrs.field(default=None, metadata=checked(optional(text)))
 
     def _cross_check(self) -> list[Problem]:
         problems = _step_problems(self.steps, None)
+        if self.provider_id is not None and self.support_type is None:
+            msg = (f"{self.provider_id!r} delivers no support here: a journey whose support is "
+                   "none has no provider")  # fmt: skip
+            problems.append(Problem(("provider_id",), msg))
         for i, step in enumerate(self.steps):
             if step.support_type not in (None, self.support_type):
                 have = "none" if self.support_type is None else repr(self.support_type.value)

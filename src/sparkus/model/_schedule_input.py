@@ -11,6 +11,7 @@ participant and day of the span.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any, Final, TypeAlias
 
 import numpy as np
@@ -114,14 +115,70 @@ def _support_codes(support: object, n: int, problems: list[Problem]) -> npt.NDAr
     return codes
 
 
+def _providers(
+    provider: object, ids: npt.NDArray[np.str_], codes: npt.NDArray[np.int8],
+    problems: list[Problem],
+) -> npt.NDArray[np.str_]:  # fmt: skip
+    """Each participant's provider id, "" for none: from one per id, or a mapping by id."""
+    n = len(ids)
+    if provider is None:
+        return np.full(n, "", dtype=str)
+    found: list[object]
+    if isinstance(provider, Mapping):
+        where = {v: i for i, v in enumerate(ids.tolist())}
+        found = [None] * n
+        for key, value in provider.items():
+            if not isinstance(key, str) or key not in where:
+                msg = f"{key!r} is not one of the scheduled ids; schedule them, or leave it out"
+                problems.append(Problem(("provider", str(key)), msg))
+            else:
+                found[where[key]] = value
+        paths: list[str | int] = list(ids.tolist())
+    else:
+        values = as_array(provider, "provider")
+        if values.ndim != 1 or len(values) != n:
+            msg = f"expected {n} provider ids or None (one per id), got {describe(provider)}"
+            problems.append(Problem(("provider",), msg))
+            return np.full(n, "", dtype=str)
+        found, paths = values.tolist(), list(range(n))
+    out = np.full(n, "", dtype=object)
+    for i, value in enumerate(found):
+        if value is None:
+            continue
+        if not isinstance(value, str) or not value.strip() or value != value.strip():
+            msg = f"expected a provider id (non-empty text) or None, got {describe(value)}"
+            problems.append(Problem(("provider", paths[i]), msg))
+        elif len(codes) == n and codes[i] < 0:
+            msg = (
+                f"{value!r} is given to {str(ids[i])!r}, whose support is None; a provider "
+                "delivers a support type"
+            )
+            problems.append(Problem(("provider", paths[i]), msg))
+        else:
+            out[i] = value
+        if len(problems) > _MAX_LISTED:
+            break
+    return out.astype(str) if n else np.zeros(0, dtype=str)
+
+
 def schedule_iv(
     template: object, ids: object, support: object, sessions: object, start: object,
-    follow_up_days: object, excess: object,
-) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.int8], IntArray | None, IntArray]:  # fmt: skip
+    follow_up_days: object, excess: object, provider: object = None,
+) -> tuple[npt.NDArray[np.str_], npt.NDArray[np.int8], IntArray | None, IntArray,
+           npt.NDArray[np.str_]]:  # fmt: skip
     problems: list[Problem] = []
-    ids, support, sessions, start = align_rows(
-        ("ids", ids), ("support", support), ("sessions", sessions), ("start", start)
-    )  # pandas inputs are paired by index, never by position when their indexes disagree
+    # pandas inputs are paired by index, never by position when their indexes disagree; a
+    # mapping of providers is paired by participant id
+    per_row = None if isinstance(provider, Mapping) else provider
+    ids, support, sessions, start, per_row = align_rows(
+        ("ids", ids),
+        ("support", support),
+        ("sessions", sessions),
+        ("start", start),
+        ("provider", per_row),
+    )
+    if per_row is not None:
+        provider = per_row
     if not isinstance(template, JourneyTemplate):
         problems.append(
             Problem(("template",), f"expected a JourneyTemplate, got {describe(template)}")
@@ -199,9 +256,10 @@ def schedule_iv(
     if not problems and isinstance(template, JourneyTemplate):
         _span_problems(template, starts, int(follow), problems)
     check_choice(excess, "excess", ("raise", "truncate"), problems=problems)
+    providers = _providers(provider, text_ids, codes, problems)
     if problems:
         raise SchemaError(problems)
-    return text_ids, codes, counts_array, starts
+    return text_ids, codes, counts_array, starts, providers
 
 
 def _span_problems(

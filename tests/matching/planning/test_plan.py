@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from sparkus import InfeasibleError, SchemaError, SparkusWarning
 from sparkus.datasets import synthetic_org
-from sparkus.matching import EffectPrior, EffectPriors, SupportPlan, plan_support
+from sparkus.matching import EffectPrior, EffectPriors, SupportPlan, SupportPolicy, plan_support
 from sparkus.matching._planning import engine as _plan
 from sparkus.matching._planning.integer_program import Instance, Unsolvable, solve
 from sparkus.model import (
@@ -119,7 +119,12 @@ def brute_force(world: World, *, budget: float, exclude_resistant: bool = True,
         prior = world.priors.priors[s]
         mod = np.array([world.priors.readiness_modifier[ReadinessLevel(r)] for r in
                         ("resistant", "emerging", "ready", "highly_ready")])[readiness]  # fmt: skip
-        value[:, k] = prior.effect * mod * w
+        # The default policy's fit weight (fit_weight=1): the rule's mean goal score plus its
+        # season score, read from the policy table rather than from SupportPolicy.fit_weights.
+        rule = SupportPolicy().rules[s]
+        fit = np.mean([rule.goals[g] for g in world.program.goals])
+        fit += rule.seasons[world.program.season]
+        value[:, k] = prior.effect * mod * w * fit
         if s is SELF:
             cost[:, k] = platform
             eligible[:, k] = ~((readiness == 0) & exclude_resistant)
@@ -357,7 +362,8 @@ def test_equity_weights_move_support(org, triaged):
     managers = level == Level.MANAGER.rank
     assert np.sum(weighted.support[managers] != None) >= np.sum(plain.support[managers] != None)
     assert weighted.weighted
-    assert weighted.objective == pytest.approx(float(np.sum(weighted.effect * weights)))
+    fit = [weighted.fit_weights[x] if x is not None else 0.0 for x in weighted.support]
+    assert weighted.objective == pytest.approx(float(np.sum(weighted.effect * weights * fit)))
     np.testing.assert_array_equal(weights, before)
 
 

@@ -40,8 +40,8 @@ from sparkus.matching._planning.integer_program import (
     diagnose,
     solve,
 )
+from sparkus.matching._planning.policy import SupportPolicy, suitable
 from sparkus.matching._planning.priors import EffectPriors
-from sparkus.matching._planning.recommend import SupportPolicy, suitable
 from sparkus.matching._planning.support_plan import SupportPlan, plan_from_choice
 from sparkus.model import CostModel, Level, Population, Program, Provider, SupportType
 from sparkus.triage import ReadinessLevel, TriageResult
@@ -129,6 +129,7 @@ class PlanSetup:
     readiness: npt.NDArray[np.int8]
     department: npt.NDArray[np.object_]
     modifier: FloatArray  # (n,)
+    fit_weights: Mapping[SupportType, float]  # the policy's, for the planned types
     budget: float  # total, fixed cost included
     weighted: bool
     confidence_level: float
@@ -493,6 +494,8 @@ def build_setup(
     check_money(cost_s, chosen)
     modifier = readiness_modifier(priors, readiness)
     effect_s = np.array([priors.priors[s].effect for s in chosen])[None, :] * modifier[:, None]
+    fits = policy.fit_weights(program)
+    fit_s = np.array([fits[s] for s in chosen])
 
     eligible = ok[:, o_support] & (level[:, None].astype(np.int64) >= top_rank[None, :])
     for j, name in enumerate(option_names):
@@ -501,7 +504,7 @@ def build_setup(
     instance = Instance(
         eligible=eligible,
         cost=cost_s[:, o_support],
-        value=(effect_s * w[:, None])[:, o_support],
+        value=(effect_s * fit_s[None, :] * w[:, None])[:, o_support],
         effect=effect_s[:, o_support],
         option_pool=o_pool,
         capacity=capacity,
@@ -529,6 +532,7 @@ def build_setup(
         readiness=readiness,
         department=department,
         modifier=modifier,
+        fit_weights={s: fits[s] for s in chosen},
         budget=float(cast(float, total_budget)),
         weighted=options.weights is not None,
         confidence_level=float(cast(float, options.confidence_level)),

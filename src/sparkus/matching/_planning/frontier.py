@@ -29,8 +29,8 @@ from sparkus.matching._planning.engine import (
     solve_setup,
 )
 from sparkus.matching._planning.integer_program import min_cost
+from sparkus.matching._planning.policy import SupportPolicy
 from sparkus.matching._planning.priors import EffectPriors
-from sparkus.matching._planning.recommend import SupportPolicy
 from sparkus.matching._planning.support_plan import SupportPlan
 from sparkus.model import Level, Population, Program, Provider, SupportType
 from sparkus.triage import TriageResult
@@ -101,9 +101,9 @@ class BudgetFrontier(Result):
     >>> frontier
     BudgetFrontier(n=3, budgets=50,000 to 100,000 EUR, expected_effect=27.7 to 51.6)
     >>> frontier.supported
-    array([277, 434, 434])
+    array([276, 434, 434])
     >>> frontier.gains.round(1)  # expected effect bought by each further 25,000
-    array([19.1,  4.8])
+    array([19. ,  4.9])
     """
 
     budgets: FloatArray

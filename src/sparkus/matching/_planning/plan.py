@@ -66,8 +66,10 @@ def plan_support(
 
     Each person gets at most one option: a support type and the provider pool it draws a place
     from (or nothing). An option's cost is the program's cost model for the person's dose; its
-    value is the prior's expected effect, times the person's readiness modifier and, if given,
-    their equity weight. The plan maximises the total value subject to
+    value is the prior's expected effect, times the person's readiness modifier, times the
+    support type's fit to the program's season and goals (:meth:`SupportPolicy.fit_weights`,
+    so that the season and the goals shape the plan) and, if given, the person's equity
+    weight. The plan maximises the total value subject to
 
     * the budget (fixed cost included);
     * each pool's capacity: the sum of its providers' capacities (self-guided reflection
@@ -105,7 +107,9 @@ def plan_support(
     priors : EffectPriors, optional
         Expected effect and sessions per support type; :class:`EffectPriors` ``()`` if omitted.
     policy : SupportPolicy, optional
-        What each readiness level rules out; :class:`SupportPolicy` ``()`` if omitted. Support
+        What each readiness level rules out, and how each support type fits the program's
+        season and goals (:meth:`SupportPolicy.fit_weights`; ``SupportPolicy(fit_weight=0)``
+        plans on expected effect alone); :class:`SupportPolicy` ``()`` if omitted. Support
         types without a rule are not offered.
     pools : callable or mapping, optional
         How providers form capacity pools: a function of a :class:`~sparkus.model.Provider` returning the

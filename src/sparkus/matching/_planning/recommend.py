@@ -1,222 +1,29 @@
-"""The support recommender: a readable policy table that ranks support types for each person.
+"""The support recommender: ranks support types for each person from the policy table.
 
-The policy is data, not a chain of ifs: one :class:`SupportRule` per support type scores how
-well it fits each goal, season, organisational level and readiness level, and names the least
-ready level it suits. :func:`recommend_support` adds the scores up for each person and says why.
+:func:`recommend_support` adds up the :class:`~sparkus.matching.SupportPolicy` scores for each
+person and says why, for the support types the program's journey delivers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final, cast
+from typing import Final, cast
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
 from sparkus._errors import Problem, SchemaError
-from sparkus._fields import Record, checked, freeze, instance_of, mapping_of, member, number, text
-from sparkus._results import Result, Table, format_number, render_text_table
+from sparkus._results import Result, Table, format_number
 from sparkus.matching._planning.inputs import people_problems, same_people
+from sparkus.matching._planning.policy import SupportPolicy, SupportRule
 from sparkus.model import FrozenMapping, Goal, Level, Population, Program, Season, SupportType
 from sparkus.triage import ReadinessLevel, TriageResult
 
 __all__ = ["SupportPolicy", "SupportRecommendation", "SupportRule", "recommend_support"]
 
-_score = number(low=0.0)
 _READINESS: Final = tuple(ReadinessLevel)
 _LEVELS: Final = tuple(Level)
-
-
-def _coverage(
-    name: str, table: Mapping[Any, float], members: type[Any], what: str
-) -> list[Problem]:
-    return [
-        Problem(
-            (name, m.value),
-            f"the policy does not cover {what} {m.value!r}; give every {what} a score (0 for none)",
-        )
-        for m in members
-        if m not in table
-    ]
-
-
-@attrs.frozen
-class SupportRule(Record):
-    """How well one support type fits goals, seasons, levels and readiness; who it suits.
-
-    A person's score for the support type is the mean of `goals` over the program's goals,
-    plus `seasons` for the program's season, plus `levels` for the person's level, plus
-    `readiness` for their readiness level. People less ready than `min_readiness` are ruled
-    out. Scores are non-negative numbers; the default policy uses 0 to 1 for each part.
-
-    Parameters
-    ----------
-    min_readiness : ReadinessLevel
-        The least ready level the support type suits; anyone less ready is ruled out.
-    goals : mapping of Goal to float
-        Fit to each strategic goal; every goal must be present.
-    seasons : mapping of Season to float
-        Fit to each business season; every season must be present.
-    levels : mapping of Level to float
-        Fit to each organisational level; every level must be present.
-    readiness : mapping of ReadinessLevel to float
-        Fit to each readiness level; every readiness level must be present.
-    rationale : str
-        Why the rule says what it says, with sources where there are any.
-
-    Examples
-    --------
-    >>> from sparkus.matching import SupportPolicy
-    >>> from sparkus.model import SupportType
-    >>> rule = SupportPolicy().rules[SupportType.COACHING]
-    >>> rule.min_readiness
-    <ReadinessLevel.READY: 'ready'>
-
-    .. versionadded:: 0.1
-    """
-
-    min_readiness: ReadinessLevel = attrs.field(metadata=checked(member(ReadinessLevel)))
-    goals: Mapping[Goal, float] = attrs.field(
-        converter=freeze, metadata=checked(mapping_of(member(Goal), _score))
-    )
-    seasons: Mapping[Season, float] = attrs.field(
-        converter=freeze, metadata=checked(mapping_of(member(Season), _score))
-    )
-    levels: Mapping[Level, float] = attrs.field(
-        converter=freeze, metadata=checked(mapping_of(member(Level), _score))
-    )
-    readiness: Mapping[ReadinessLevel, float] = attrs.field(
-        converter=freeze, metadata=checked(mapping_of(member(ReadinessLevel), _score))
-    )
-    rationale: str = attrs.field(metadata=checked(text))
-
-    def _cross_check(self) -> list[Problem]:
-        return [
-            *_coverage("goals", self.goals, Goal, "goal"),
-            *_coverage("seasons", self.seasons, Season, "season"),
-            *_coverage("levels", self.levels, Level, "level"),
-            *_coverage("readiness", self.readiness, ReadinessLevel, "readiness level"),
-        ]
-
-
-def _rule(
-    min_readiness: ReadinessLevel,
-    goals: tuple[float, float, float, float],
-    seasons: tuple[float, float, float, float],
-    levels: tuple[float, float, float, float],
-    readiness: tuple[float, float, float, float],
-    rationale: str,
-) -> SupportRule:
-    return SupportRule(
-        min_readiness,
-        dict(zip(Goal, goals, strict=True)),
-        dict(zip(Season, seasons, strict=True)),
-        dict(zip(Level, levels, strict=True)),
-        dict(zip(ReadinessLevel, readiness, strict=True)),
-        rationale,
-    )
-
-
-_R = ReadinessLevel
-
-
-def _default_rules() -> FrozenMapping[SupportType, SupportRule]:
-    # Columns: goals (leadership, team, D&I, transformation); seasons (spring, summer, autumn,
-    # winter); levels (executive, senior leader, manager, individual contributor); readiness
-    # (resistant, emerging, ready, highly ready).
-    return FrozenMapping({
-        SupportType.COACHING: _rule(
-            _R.READY, (1.0, 0.5, 0.5, 1.0), (1.0, 0.5, 0.5, 1.0), (1.0, 1.0, 0.75, 0.5),
-            (0.0, 0.0, 0.75, 1.0),
-            "One-to-one coaching has the strongest evidence for leaders' development "
-            "(Jones, Woods & Guillaume 2016; Burt & Talati 2017) and suits a new strategy or "
-            "a crisis, when leaders carry the change. It asks for readiness: offered from "
-            "'ready' on.",
-        ),
-        SupportType.MENTORING: _rule(
-            _R.READY, (1.0, 0.25, 1.0, 0.5), (0.5, 1.0, 1.0, 0.25), (0.25, 0.5, 1.0, 1.0),
-            (0.0, 0.0, 1.0, 0.75),
-            "Mentoring passes on know-how and sponsorship (career and inclusion goals; Eby et "
-            "al. 2008 and 2013), fits growth and business as usual, and needs a more senior "
-            "mentor, so it suits managers and individual contributors most.",
-        ),
-        SupportType.PEER_SUPPORT: _rule(
-            _R.READY, (0.5, 1.0, 1.0, 0.75), (0.5, 0.75, 1.0, 0.75), (0.25, 0.5, 1.0, 1.0),
-            (0.0, 0.0, 1.0, 0.75),
-            "Peer circles build collaboration and belonging at low cost; a policy choice "
-            "with modest evidence (no workplace meta-analysis).",
-        ),
-        SupportType.TEAM_COACHING: _rule(
-            _R.READY, (0.5, 1.0, 0.5, 1.0), (1.0, 0.75, 0.25, 1.0), (0.5, 1.0, 1.0, 0.5),
-            (0.0, 0.0, 1.0, 1.0),
-            "Team coaching works on how a team collaborates and changes together; it suits "
-            "leaders of teams, in a new strategy or a transformation. The evidence is thin.",
-        ),
-        SupportType.SELF_GUIDED_REFLECTION: _rule(
-            _R.RESISTANT, (0.5, 0.25, 0.5, 0.5), (0.5, 0.5, 0.75, 0.5), (0.5, 0.5, 0.5, 0.75),
-            (0.25, 1.0, 0.5, 0.5),
-            "Technology-powered reflection reaches everyone at a low cost: the method's "
-            "default for the emerging majority (contemplation), and a light start for anyone. "
-            "Smaller, uncertain effects (Terblanche et al. 2022; Losch et al. 2016).",
-        ),
-    })  # fmt: skip
-
-
-@attrs.frozen
-class SupportPolicy(Record):
-    """Which support types suit whom: one :class:`SupportRule` per support type.
-
-    Support types without a rule are never recommended nor planned. The default policy
-    follows the mission's method: human support (coaching, mentoring, peer support, team
-    coaching) from readiness ``ready`` on, self-guided reflection for anyone (the resistant
-    are excluded by the plan, not by the policy). The scores are judgement, not evidence:
-    read them with :meth:`table`, replace them, and serialise the policy with
-    :func:`~sparkus.model.to_json`.
-
-    Parameters
-    ----------
-    rules : mapping of SupportType to SupportRule
-        The rule of each support type offered; at least one.
-
-    Examples
-    --------
-    >>> from sparkus.matching import SupportPolicy
-    >>> from sparkus.model import from_json, to_json
-    >>> policy = SupportPolicy()
-    >>> from_json(to_json(policy), SupportPolicy) == policy
-    True
-
-    .. versionadded:: 0.1
-    """
-
-    rules: Mapping[SupportType, SupportRule] = attrs.field(
-        factory=_default_rules,
-        converter=freeze,
-        metadata=checked(
-            mapping_of(member(SupportType), instance_of(SupportRule, "a SupportRule"))
-        ),
-    )
-
-    def _cross_check(self) -> list[Problem]:
-        if not self.rules:
-            return [Problem(("rules",), "needs a rule for at least one support type")]
-        return []
-
-    def table(self, program: Program) -> str:
-        """The policy as a plain-text table of scores for `program`'s goals and season."""
-        supports = [s for s in SupportType if s in self.rules]
-        headers = ("support", "min readiness", "goals", "season", *(lv.value for lv in Level))
-        rows = []
-        for s in supports:
-            rule = self.rules[s]
-            goal = float(np.mean([rule.goals[g] for g in program.goals]))
-            rows.append((
-                s.value, rule.min_readiness.value, format_number(goal),
-                format_number(rule.seasons[program.season]),
-                *(format_number(rule.levels[lv]) for lv in Level),
-            ))  # fmt: skip
-        return render_text_table(Table("Support policy", headers, tuple(rows)))
 
 
 @attrs.frozen(repr=False)
@@ -232,7 +39,8 @@ class SupportRecommendation(Result):
     ids : ndarray of str
         Participant ids.
     support_types : tuple of SupportType
-        The support types the policy has rules for, in :class:`~sparkus.model.SupportType` order.
+        The support types the policy has rules for and the program's journey delivers (has
+        steps for), in :class:`~sparkus.model.SupportType` order.
     scores : ndarray of shape (n, k)
         Each person's score for each support type; NaN where it is ruled out.
     ranking : ndarray of shape (n, k) of int8
@@ -263,19 +71,19 @@ class SupportRecommendation(Result):
     >>> [support.value for support in rec.top[2:5]]
     ['self_guided_reflection', 'coaching', 'coaching']
     >>> [rec.support_types[k].value for k in rec.ranking[3]]
-    ['coaching', 'team_coaching', 'mentoring', 'peer_support', 'self_guided_reflection']
+    ['coaching', 'mentoring', 'peer_support', 'self_guided_reflection']
     >>> print(rec.summary())
     Recommended support, by readiness
     first choice            resistant  emerging  ready  highly_ready  not assessed  all
     ----------------------  ---------  --------  -----  ------------  ------------  ---
-    coaching                        0         0    137            55             0  192
+    coaching                        0         0    152            55             0  207
     mentoring                       0         0      0             0             0    0
     peer_support                    0         0      0             0             0    0
-    team_coaching                   0         0     15             0             0   15
     self_guided_reflection         66       227      0             0             0  293
     none (ruled out)                0         0      0             0             0    0
     program goals: leadership_development, transformation_readiness; season: spring (new vision
-    or strategy); reasons per person: .reasons(person_id)
+    or strategy); not in the journey: team_coaching (never ranked); reasons per person:
+    .reasons(person_id)
     """
 
     ids: npt.NDArray[np.str_]
@@ -287,6 +95,7 @@ class SupportRecommendation(Result):
     goals: tuple[Goal, ...]
     season: Season
     profile_reasons: Mapping[str, Mapping[str, tuple[str, ...]]]
+    not_offered: tuple[SupportType, ...] = ()
 
     @property
     def n(self) -> int:
@@ -346,13 +155,15 @@ class SupportRecommendation(Result):
             for label, row in self._counts().items()
         )  # fmt: skip
         goals = ", ".join(g.value for g in self.goals)
+        lacking = ", ".join(s.value for s in self.not_offered)
+        missing = f"; not in the journey: {lacking} (never ranked)" if lacking else ""
         return [
             Table(
                 "Recommended support, by readiness",
                 headers,
                 rows,
                 note=f"program goals: {goals}; season: {self.season.value} "
-                f"({self.season.meaning}); reasons per person: .reasons(person_id)",
+                f"({self.season.meaning}){missing}; reasons per person: .reasons(person_id)",
             )
         ]
 
@@ -369,7 +180,8 @@ def _profile_scores(
 
     The readiness axis is indexed by rank + 1, so index 0 is "not assessed".
     """
-    supports = tuple(s for s in SupportType if s in policy.rules)
+    offered = program.journey.support_types
+    supports = tuple(s for s in SupportType if s in policy.rules and s in offered)
     scores = np.full((len(_LEVELS), len(_READINESS) + 1, len(supports)), np.nan)
     for k, s in enumerate(supports):
         rule = policy.rules[s]
@@ -380,22 +192,6 @@ def _profile_scores(
                 if r.rank >= rule.min_readiness.rank:
                     scores[lv.rank, r.rank + 1, k] = base + rule.levels[lv] + rule.readiness[r]
     return supports, scores
-
-
-def suitable(
-    policy: SupportPolicy, supports: tuple[SupportType, ...], readiness: npt.NDArray[Any]
-) -> npt.NDArray[np.bool_]:
-    """Shape (n, len(supports)): which support types a person's readiness leaves open.
-
-    Support types without a rule, and people not assessed (rank -1), get nothing.
-    """
-    r = np.asarray(readiness, dtype=np.int64)
-    out = np.zeros((r.shape[0], len(supports)), dtype=bool)
-    for k, s in enumerate(supports):
-        rule = policy.rules.get(s)
-        if rule is not None:
-            out[:, k] = r >= rule.min_readiness.rank
-    return out
 
 
 def _reasons(
@@ -434,6 +230,16 @@ def _recommend_support_iv(
     if problems:
         raise SchemaError(problems)
     problems = same_people(cast(Population, population), cast(TriageResult, triage))
+    program = cast(Program, program)
+    rules = cast(SupportPolicy, policy).rules
+    offered = program.journey.support_types
+    if not any(s in offered for s in rules):
+        covered = ", ".join(repr(s.value) for s in SupportType if s in rules)
+        has = ", ".join(repr(s.value) for s in offered) or "none"
+        msg = (f"the journey {program.journey.name!r} delivers none of the support types the "
+               f"policy covers ({covered}); it has steps for: {has}. Add steps for them, or "
+               "rules for what the journey delivers")  # fmt: skip
+        problems.append(Problem(("program", "journey"), msg))
     if problems:
         raise SchemaError(problems)
 
@@ -449,9 +255,15 @@ def recommend_support(
 
     Each person's score for a support type is the policy's fit to the program's goals
     (their mean) and season, plus the fit to the person's level and readiness; support types
-    the person's readiness rules out are not ranked. The ranking is advice for the person and
-    for provider matching; :func:`plan_support` uses the policy only for what it rules out,
-    and chooses by expected effect per cost under the budget.
+    the person's readiness rules out are not ranked. Only the support types the program's
+    journey delivers (:attr:`JourneyTemplate.support_types
+    <sparkus.model.JourneyTemplate.support_types>`) are ranked: a type without steps in the
+    journey could not be received, so it is listed in
+    the result's ``not_offered`` instead. The ranking is advice for the person and
+    for provider matching; :func:`plan_support` uses the policy for what it rules out and,
+    through :meth:`SupportPolicy.fit_weights`, for the fit of each support type to the
+    program's season and goals, and chooses by weighted expected effect per cost under the
+    budget.
 
     Parameters
     ----------
@@ -471,7 +283,8 @@ def recommend_support(
     Raises
     ------
     SchemaError
-        For arguments of the wrong type, or a triage of another population.
+        For arguments of the wrong type, a triage of another population, or a journey
+        (``program.journey``) that delivers none of the support types the policy covers.
 
     Examples
     --------
@@ -486,7 +299,6 @@ def recommend_support(
     ...     print(f"{support.value:<23} {why[0]}")
     coaching                score 3.25
     mentoring               score 3.25
-    team_coaching           score 3.25
     peer_support            score 3.125
     self_guided_reflection  score 2.25
     >>> for line in rec.reasons(person)[SupportType.COACHING][1:5]:
@@ -524,4 +336,5 @@ def recommend_support(
         goals=program.goals,
         season=program.season,
         profile_reasons=FrozenMapping(reasons),
+        not_offered=tuple(s for s in SupportType if s in policy.rules and s not in supports),
     )

@@ -31,15 +31,15 @@ from sparkus.matching._planning.engine import (
     solve_setup,
 )
 from sparkus.matching._planning.inputs import people_problems, providers_problems, same_people
+from sparkus.matching._planning.policy import SupportPolicy
 from sparkus.matching._planning.priors import EffectPriors
-from sparkus.matching._planning.recommend import SupportPolicy
 from sparkus.matching._planning.support_plan import (
     PlanConstraint,
     SupportPlan,
     effect_interval,
     objects,
 )
-from sparkus.model import Level, Population, Program, Provider, SupportType
+from sparkus.model import Goal, Level, Population, Program, Provider, Season, SupportType
 from sparkus.triage import TriageResult
 
 __all__ = ["ScenarioComparison", "compare_scenarios"]
@@ -78,6 +78,12 @@ class ScenarioComparison(Result):
         The program's currency.
     confidence_level : float
         The level of the effect intervals.
+    season : Season
+        The program's season: with its goals, it weighs the triaged plan's choice through
+        the policy's fit weights (:meth:`SupportPolicy.fit_weights
+        <sparkus.matching.SupportPolicy.fit_weights>`), shown under the table.
+    goals : tuple of Goal
+        The program's goals.
     reference : str
         The scenario savings are measured against: ``"everyone gets a coach"``.
 
@@ -98,7 +104,7 @@ class ScenarioComparison(Result):
     ...     print(f"{name:<21}  cost {m['cost']:>9,.0f}  fits budget: {m['fits_budget']}")
     executives only        cost    29,560  fits budget: True
     everyone gets a coach  cost 1,165,000  fits budget: False
-    triaged                cost    74,660  fits budget: True
+    triaged                cost    74,890  fits budget: True
     >>> table.plan("triaged").supported
     434
     """
@@ -108,6 +114,8 @@ class ScenarioComparison(Result):
     budget: float
     currency: str
     confidence_level: float
+    season: Season
+    goals: tuple[Goal, ...]
     reference: str = EVERYONE
 
     @property
@@ -214,6 +222,16 @@ class ScenarioComparison(Result):
                 for name, m in metrics.items()
             ),
         )
+        mix = Table(
+            "Support mix (people per support type)",
+            ("scenario", *(s.value for s in SupportType), "none"),
+            tuple(
+                (name, *(format_number(int(np.sum(p.support == s))) for s in SupportType),
+                 format_number(sum(s is None for s in p.support.tolist())))
+                for name, p in zip(self.names, self.plans, strict=True)
+            ),
+            note=self._fit_note(),
+        )  # fmt: skip
         triaged = metrics.get(TRIAGED)
         verdict = ""
         if triaged is not None:
@@ -241,7 +259,22 @@ class ScenarioComparison(Result):
                 f"a scenario only if it saves money and keeps at least 100% of the effect{verdict}"
             ),
         )
-        return [main, reach, against]
+        return [main, reach, mix, against]
+
+    def _fit_note(self) -> str:
+        goals = ", ".join(g.value for g in self.goals)
+        context = f"season {self.season.value} ({self.season.meaning}); goals: {goals}"
+        weighted = [(n, p) for n, p in zip(self.names, self.plans, strict=True) if p.fit_weights]
+        if not weighted:
+            return f"{context}; no scenario was optimised with the policy's fit weights"
+        parts = []
+        for name, p in weighted:
+            weights = ", ".join(f"{s.value} {w:g}" for s, w in p.fit_weights.items())
+            parts.append(f"{name!r} weighs each support type's effect by its fit: {weights}")
+        return (
+            f"{context}; " + "; ".join(parts) + " (the policy's judgement of fit to the season "
+            "and goals, not a measured effect: see SupportPolicy.fit_weights)"
+        )
 
 
 def _fixed_plan(
@@ -544,4 +577,6 @@ def compare_scenarios(
         budget=prog.budget,
         currency=prog.currency,
         confidence_level=level,
+        season=prog.season,
+        goals=prog.goals,
     )

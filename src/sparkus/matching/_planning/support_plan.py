@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Final, Literal, TypedDict, cast
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final, Literal, cast
 
 import attrs
 import numpy as np
@@ -22,8 +22,10 @@ from sparkus._checks import BoolArray, FloatArray
 from sparkus._errors import Problem, SchemaError
 from sparkus._frames import Framed, FrameSpec, decoded
 from sparkus._results import Result, Table, format_number
+from sparkus.matching._pairing.assign_result import Assignment
+from sparkus.matching._planning.enrolment import Enrolment, enrolment
 from sparkus.matching._planning.priors import EffectPriors
-from sparkus.model import Level, SupportType, unstructure
+from sparkus.model import FrozenMapping, Level, SupportType, unstructure
 from sparkus.triage import ReadinessLevel
 
 if TYPE_CHECKING:
@@ -88,12 +90,12 @@ class PlanConstraint(Result):
     budget            budget   limit 75,000  binding: True
     pool coaching     capacity limit     21  binding: False
     pool mentoring    capacity limit     15  binding: True
-    pool peer_support capacity limit      8  binding: True
+    pool peer_support capacity limit      8  binding: False
     >>> mentoring = plan.constraints[2]
     >>> mentoring
     PlanConstraint(pool mentoring: used=15, limit=15, binding=True)
     >>> mentoring.met, round(mentoring.shadow_price, 2)  # effect per extra mentoring place
-    (True, 0.07)
+    (True, 0.08)
     """
 
     name: str
@@ -120,14 +122,6 @@ class PlanConstraint(Result):
         row = (self.name, format_number(self.used), format_number(self.limit), price,
                format_number(self.binding))  # fmt: skip
         return [Table("Constraint", ("name", "used", "limit", "shadow price", "binds"), (row,))]
-
-
-class Enrolment(TypedDict):
-    """The supported people of a plan, keyed as :func:`~sparkus.model.schedule_journeys`' arguments."""
-
-    ids: npt.NDArray[np.str_]
-    support: npt.NDArray[np.object_]
-    sessions: IntArray
 
 
 @attrs.frozen(repr=False)
@@ -180,7 +174,8 @@ class SupportPlan(Framed, Result):
     confidence_level : float
         The interval's level.
     objective : float
-        The optimised total: `expected_effect`, or its equity-weighted version.
+        The optimised total: each person's expected effect times their support type's
+        `fit_weights` entry and, if given, their equity weight.
     bound : float or None
         Proven upper bound on the best possible `objective` (the smaller of the LP relaxation
         and the MILP dual bound), up to HiGHS' tolerances (an absolute gap of 1e-6 on the
@@ -207,6 +202,11 @@ class SupportPlan(Framed, Result):
         The program's currency.
     priors : EffectPriors
         The priors the effects come from.
+    fit_weights : mapping of SupportType to float
+        The weight of each planned support type's effect in `objective`: its fit to the
+        program's season and goals (:meth:`SupportPolicy.fit_weights
+        <sparkus.matching.SupportPolicy.fit_weights>`). Empty for a plan that was not
+        optimised.
 
     Notes
     -----
@@ -227,11 +227,11 @@ class SupportPlan(Framed, Result):
     >>> plan = plan_support(org.population, triage(org.population, program=org.program),
     ...                     org.program, org.providers)
     >>> plan.status, plan.binding
-    ('optimal', ('budget', 'pool mentoring', 'pool peer_support'))
+    ('optimal', ('budget', 'pool mentoring'))
     >>> bool(plan.total_cost <= plan.budget), plan.budget, plan.currency
     (True, 75000.0, 'EUR')
     >>> {support: t["people"] for support, t in plan.totals("support").items()}
-    {'coaching': 5, 'mentoring': 15, 'peer_support': 8, 'self_guided_reflection': 406, 'none': 66}
+    {'coaching': 6, 'mentoring': 15, 'peer_support': 0, 'self_guided_reflection': 413, 'none': 66}
     >>> str(plan.ids[3]), plan.support[3].value, int(plan.sessions[3]), plan.pool[3]
     ('E000004', 'coaching', 4, 'coaching')
     >>> plan.to_frame().loc["E000004", ["support", "level", "readiness"]].tolist()
@@ -267,6 +267,7 @@ class SupportPlan(Framed, Result):
     lp_seconds: float | None
     currency: str
     priors: EffectPriors
+    fit_weights: Mapping[SupportType, float] = attrs.field(factory=FrozenMapping)
 
     @property
     def n(self) -> int:
@@ -278,19 +279,34 @@ class SupportPlan(Framed, Result):
         """People who get some support."""
         return int(np.sum(self.support != None))  # element-wise on an object array
 
-    def enrolled(self) -> Enrolment:
+    def enrolled(self, assignments: Assignment | Sequence[Assignment] | None = None) -> Enrolment:
         """The people the plan supports, as the arguments of a journey schedule.
 
         Everyone whose support is None is left out: they are not in the program, and a
         journey for them would count them as participants (enrolled, overdue, in every
         rate). Scheduling every row of the plan would do that; schedule this instead.
 
+        Parameters
+        ----------
+        assignments : Assignment or sequence of Assignment, optional
+            Who was matched with whom (:func:`~sparkus.matching.assign` on a
+            :func:`~sparkus.matching.candidate_matrix`, one per support type, say): adds
+            each supported person's provider id (None where unmatched), so that each
+            journey knows its provider and the tracker reports by provider.
+
         Returns
         -------
         dict
             ``ids``, ``support`` (:class:`~sparkus.model.SupportType`) and ``sessions`` of
-            the supported people, in the plan's order (copies), to pass as
+            the supported people, in the plan's order (copies), and ``provider`` with
+            `assignments`, to pass as
             ``schedule_journeys(program.journey, **plan.enrolled(), start=...)``.
+
+        Raises
+        ------
+        SchemaError
+            If `assignments` are not assignments made on candidate matrices, place someone
+            the plan does not support, or place someone twice (naming the assignment).
 
         Examples
         --------
@@ -312,12 +328,7 @@ class SupportPlan(Framed, Result):
 
         .. versionadded:: 0.1
         """
-        rows = np.flatnonzero(self.support != None)  # element-wise on an object array
-        return Enrolment(
-            ids=self.ids[rows].copy(),
-            support=self.support[rows].copy(),
-            sessions=self.sessions[rows].copy(),
-        )
+        return enrolment(self.ids, self.support, self.sessions, assignments)
 
     @property
     def cost_per_effect(self) -> float:
@@ -402,8 +413,16 @@ class SupportPlan(Framed, Result):
              + f"{high:,.1f})"),
             ("cost per unit of effect", f"{self.cost_per_effect:,.0f} {cur}"),
         ]  # fmt: skip
-        if self.weighted:
-            rows.append(("equity-weighted objective", format_number(self.objective)))
+        fitted = any(w != 1.0 for w in self.fit_weights.values())
+        if self.weighted or fitted:
+            why = " and ".join(
+                (["fit to season and goals"] if fitted else [])
+                + (["equity weights"] if self.weighted else [])
+            )
+            rows.append((f"weighted objective ({why})", format_number(self.objective)))
+        if fitted:
+            weights = ", ".join(f"{s.value} {w:g}" for s, w in self.fit_weights.items())
+            rows.append(("weight by fit to season and goals", weights))
         if self.bound is not None and self.gap is not None:
             rows += [
                 ("bound (best possible objective)", format_number(self.bound)),
@@ -583,4 +602,5 @@ def plan_from_choice(setup: PlanSetup, choice: IntArray, solution: Solution | No
         lp_seconds=None if solution is None else solution.lp_seconds,
         currency=setup.program.currency,
         priors=setup.priors,
+        fit_weights=FrozenMapping(setup.fit_weights),
     )

@@ -73,7 +73,13 @@ class Tracker:
         Everyone's journey (:func:`~sparkus.model.schedule_journeys`).
     groups : mapping of str to array-like, optional
         Groupings to report by (department, level, support type, cohort...): one label per
-        participant, in the schedule's row order.
+        participant, in the schedule's row order. When the schedule knows who delivers each
+        participant's support (``schedule_journeys(..., provider=...)``), a ``"provider"``
+        grouping is added (:meth:`JourneySchedule.provider_labels
+        <sparkus.model.JourneySchedule.provider_labels>`: the provider's id, ``"no
+        provider"`` for the others) unless `groups` names one: each provider's participants,
+        completion and session ratings, under the same privacy rule as every grouping (a
+        provider with fewer than ``min_group_size`` participants is hidden).
     window_days : int, default 14
         A participant is *active* with any activity in the last `window_days` days.
     pre_step, post_step : str
@@ -126,7 +132,10 @@ class Tracker:
         options = (window_days, pre_step, post_step, level, protection_share)
         tracker_iv(program, schedule, groups, *options)
         self._start(program, schedule, *options)
-        for name, labels in (groups or {}).items():
+        given = dict(groups or {})
+        if schedule.provider.any() and "provider" not in given:
+            given["provider"] = schedule.provider_labels()
+        for name, labels in given.items():
             names, codes = distinct_groups(np.asarray(labels))
             self.groups[name] = ([str(g) for g in names], codes)
 
