@@ -148,7 +148,7 @@ def _export_error(error: SchemaError, config: RunConfig, table: Table) -> Except
     out: list[Located] = []
     for problem in error.problems:
         rows = [s for s in problem.path if isinstance(s, int)]
-        names = [s for s in problem.path[1:] if isinstance(s, str)]
+        names = [s for s in problem.path if isinstance(s, str) and s != "participants"]
         column = config.columns.get(names[0], names[0]) if names else ""
         if rows and rows[0] < len(table):
             out.append(table.problem(rows[0], column, problem.message))
