@@ -72,7 +72,10 @@ def test_example_runs_and_agrees_with_python(run, tmp_path):
     """`run --example` then `run program.toml` writes every table; the numbers are the library's."""
     folder = tmp_path / "example"
     assert run("run", "--example", str(folder)).status == 0
+    # the example is the walkthrough's: the same export and providers as docs/examples
     assert (folder / "messy_export.csv").read_bytes() == DOCS_EXPORT.read_bytes()
+    providers = DOCS_EXPORT.with_name("providers.json").read_bytes()
+    assert (folder / "providers.json").read_bytes() == providers
     done = run("run", str(folder / "program.toml"))
     assert done.status == 0, done.err
     out = folder / "results"
