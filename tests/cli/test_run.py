@@ -13,10 +13,10 @@ import pytest
 from sparkus.model import (
     CostModel,
     Goal,
-    Season,
     Population,
     Program,
     Provider,
+    Season,
     default_journey,
     structure,
 )
@@ -92,7 +92,8 @@ def test_example_runs_and_agrees_with_python(run, tmp_path):
     assert sum(float(r["cost"]) for r in plan_rows) == pytest.approx(float(plan.cost.sum()))
     assert sum(s is not None for s in supports) == 128  # the plan's summary: supported=128
     journeys = _rows(out / "journeys.csv")
-    assert [r["id"] for r in journeys] == list(schedule.ids) and len(journeys) == 128
+    assert [r["id"] for r in journeys] == list(schedule.ids)
+    assert len(journeys) == 128
     assert {r["start"] for r in journeys} == {"2026-01-05T00:00:00"}
     matched = {r["participant"]: r["provider"] or None for r in _rows(out / "matching.csv")}
     assert matched == pairs
@@ -107,7 +108,8 @@ def test_run_again_needs_force(run, tmp_path):
     assert run("run", "--example", str(folder)).status == 0
     assert run("run", str(folder / "program.toml"), "--out", str(tmp_path / "o")).status == 0
     again = run("run", str(folder / "program.toml"), "--out", str(tmp_path / "o"))
-    assert again.status == 2 and "--force" in again.err
+    assert again.status == 2
+    assert "--force" in again.err
     assert run("run", str(folder / "program.toml"), "--out", str(tmp_path / "o"),
                "--force").status == 0  # fmt: skip
     assert run("run", "--example", str(folder)).status == 2

@@ -27,9 +27,7 @@ RUN = Door(
         command("nothing to run", ["run"], 2, "give the program file"),
         command("program file and --example", ["run", "p.toml", "--example", "d"], 2, "not both"),
         command("no such program file", ["run", "nope.toml"], 2, "nope.toml: no such file"),
-        command(
-            "program file is a folder", ["run", "d"], 2, "d: is a folder", files={"d/x": ""}
-        ),  # fmt: skip
+        command("program file is a folder", ["run", "d"], 2, "d: is a folder", files={"d/x": ""}),
         command(
             "not TOML",
             ["run", "p.toml"],
@@ -37,7 +35,7 @@ RUN = Door(
             "p.toml: not valid TOML",
             "line 1",
             files={"p.toml": "[program\n"},
-        ),  # fmt: skip
+        ),
         command(
             "required keys missing",
             ["run", "p.toml"],
@@ -45,7 +43,7 @@ RUN = Door(
             "p.toml, at costs: missing",
             "p.toml, at export: missing",
             files={"p.toml": "[program]\n"},
-        ),  # fmt: skip
+        ),
         command(
             "unknown goal",
             ["run", "program.toml"],

@@ -22,7 +22,7 @@ import attrs
 
 from sparkus._errors import Problem, SchemaError
 from sparkus.cli._exits import UsageError
-from sparkus.model import CostModel, Goal, Program, Season, default_journey, structure, unstructure
+from sparkus.model import Goal, Program, Season, default_journey, structure, unstructure
 
 __all__ = ["RunConfig", "read_program_file"]
 
@@ -66,7 +66,9 @@ def _table(data: Mapping[str, Any], section: str, problems: list[str], path: Pat
     for key in data:
         if key not in _KEYS[section]:
             allowed = ", ".join(_KEYS[section])
-            problems.append(_where(path, prefix + key, f"not a key of this table; the keys are {allowed}"))
+            problems.append(
+                _where(path, prefix + key, f"not a key of this table; the keys are {allowed}")
+            )
     for key in _REQUIRED.get(section, ()):
         if key not in data:
             problems.append(_where(path, prefix + key, "missing; this key is required"))
@@ -132,8 +134,9 @@ def _mapping(value: object, key: str, path: Path, problems: list[str], depth: in
     if value is None:
         return {}
     ok = isinstance(value, dict) and all(
-        isinstance(v, str) if depth == 1 else isinstance(v, dict)
-        and all(isinstance(x, str) for x in v.values())
+        isinstance(v, str)
+        if depth == 1
+        else isinstance(v, dict) and all(isinstance(x, str) for x in v.values())
         for v in value.values()
     )
     if not ok:
@@ -178,9 +181,15 @@ def read_program_file(path: str | Path, *, out: str | None = None) -> RunConfig:
     if isinstance(as_of, dt.datetime):
         as_of = as_of.date()
     if as_of is not None and not isinstance(as_of, dt.date):
-        problems.append(_where(path, "export.as_of", f"expected a date such as 2025-06-30, got {as_of!r}"))
+        problems.append(
+            _where(path, "export.as_of", f"expected a date such as 2025-06-30, got {as_of!r}")
+        )
     files: dict[str, Path | None] = {}
-    for key, table in (("export.path", export), ("providers.path", providers), ("output.folder", output)):
+    for key, table in (
+        ("export.path", export),
+        ("providers.path", providers),
+        ("output.folder", output),
+    ):
         value = table.get(key.split(".")[1])
         if value is not None and not (isinstance(value, str) and value.strip()):
             problems.append(_where(path, key, f"expected a path (text), got {value!r}"))
@@ -194,9 +203,10 @@ def read_program_file(path: str | Path, *, out: str | None = None) -> RunConfig:
     missing = _mapping(missing, "export.missing", path, problems)
     if problems:
         raise UsageError("\n".join(problems))
-    assert program is not None and isinstance(start, dt.datetime)  # noqa: S101 - checked above
+    assert program is not None  # checked above
+    assert isinstance(start, dt.datetime)
     export_path = files["export.path"]
-    assert export_path is not None  # noqa: S101 - required above
+    assert export_path is not None  # required above
     folder = Path(out) if out is not None else files["output.folder"] or path.parent / "results"
     return RunConfig(
         path=path,

@@ -18,7 +18,7 @@ import importlib.util
 import shutil
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Literal, cast
 
 import numpy as np
 
@@ -62,7 +62,9 @@ def _folder(directory: Path, names: tuple[str, ...], *, force: bool, option: str
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise UsageError(f"{directory}: cannot create the folder ({error.strerror or error})") from None
+        raise UsageError(
+            f"{directory}: cannot create the folder ({error.strerror or error})"
+        ) from None
 
 
 def write_example(directory: str, *, force: bool) -> int:
@@ -77,7 +79,7 @@ def write_example(directory: str, *, force: bool) -> int:
     return 0
 
 
-def _backend() -> str:
+def _backend() -> Literal["pandas", "polars"]:
     for name in ("pandas", "polars"):
         if importlib.util.find_spec(name) is not None:
             return name
@@ -91,7 +93,7 @@ def _backend() -> str:
 def _cell(value: Any) -> Any:
     """Dates and times in ISO 8601 (a pandas Timestamp would be written as its nanoseconds)."""
     isoformat = getattr(value, "isoformat", None)
-    return isoformat() if callable(isoformat) and value == value else value  # NaT != NaT
+    return isoformat() if callable(isoformat) and str(value) != "NaT" else value
 
 
 def _columns(frame: Any) -> dict[str, list[Any]]:
@@ -124,10 +126,10 @@ def _read_export(config: RunConfig) -> tuple[Population, Table]:
     scales = {i.column: i.scale for i in default_instrument().items if i.column in fields}
     try:
         people = Population.from_frame(
-            columns,
+            cast(Any, columns),  # a mapping of columns, which from_frame reads like a frame
             columns=config.columns,
             labels=config.labels,
-            missing=config.missing or None,
+            missing=cast(Any, config.missing) or None,
             as_of=config.as_of,
             scales=scales,
         )
@@ -137,8 +139,11 @@ def _read_export(config: RunConfig) -> tuple[Population, Table]:
 
 
 def _export_error(error: SchemaError, config: RunConfig, table: Table) -> Exception:
-    """The export's problems: a setting's at its key of the program file (exit 2), a cell's
-    at its line and column of the export (exit 3)."""
+    """The export's problems, each where it is fixed.
+
+    A setting's at its key of the program file (exit 2), a cell's at its line and column of
+    the export (exit 3).
+    """
     settings = [p for p in error.problems if p.path and p.path[0] in _SETTINGS]
     if settings:
         return UsageError("\n".join(
