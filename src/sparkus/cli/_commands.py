@@ -15,6 +15,7 @@ from sparkus.cli._csv import write_file, write_table
 from sparkus.cli._evaluate import run_evaluate
 from sparkus.cli._exits import UsageError
 from sparkus.cli._options import MAX_HEADCOUNT, MAX_SEED, real, whole
+from sparkus.cli._run import run_run
 from sparkus.cli._steps import MATCHED, run_match, run_plan, run_triage, summary
 from sparkus.model import ProgramDocument, to_json
 
@@ -162,6 +163,26 @@ def add_commands(commands: Any) -> None:
         help="spread participants over providers (0 = none; 0.1 to 1 is gentle)",
     )
     match.set_defaults(run=run_match)
+
+    run = commands.add_parser(
+        "run",
+        help="run the whole program on your own export: triage, plan, matching, journeys",
+        description="Read a program file (TOML: goals, season, budget, costs, the export and "
+        "how to read it, optionally a providers file) and run triage, the support plan, "
+        "matching (with providers) and the journeys; write people.csv, triage.csv, plan.csv, "
+        "matching.csv, journeys.csv and report.html into the output folder. --example DIR "
+        "writes a working example folder to start from.",
+        formatter_class=formatter,
+    )
+    run.add_argument("config", nargs="?", help="the program file (TOML)")
+    run.add_argument(
+        "--example", metavar="DIR", help="write an example program, export and providers to DIR"
+    )
+    run.add_argument(
+        "--out", metavar="DIR", help="output folder (default: [output] folder of the file)"
+    )
+    force_option(run, "files already in the output folder")
+    run.set_defaults(run=run_run)
 
     synthetic = commands.add_parser(
         "synthetic",

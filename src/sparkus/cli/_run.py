@@ -1,0 +1,238 @@
+"""``sparkus run``: the whole program on your own files, and ``sparkus run --example``.
+
+The program file (:mod:`sparkus.cli._program_file`) names the export and how to read it; the
+command runs triage, the support plan, matching (when a providers file is given) and the
+journeys, and writes into the output folder:
+
+- ``people.csv``, ``triage.csv``, ``plan.csv``, ``matching.csv`` (with providers),
+  ``journeys.csv``: the results' ``to_frame()`` tables, as CSV;
+- ``report.html``: the dashboard at the journeys' start (no events yet: the plan's start).
+
+Tables go through pandas, or polars when pandas is missing (one of them must be installed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import shutil
+from importlib import resources
+from pathlib import Path
+from typing import Any, Final, Literal, cast
+
+import numpy as np
+
+from sparkus._errors import Problem, SchemaError
+from sparkus.cli._csv import Located, Table, lines_of, read_table, write_table
+from sparkus.cli._exits import FileInputError, UsageError
+from sparkus.cli._files import read_providers
+from sparkus.cli._program_file import RunConfig, read_program_file
+from sparkus.cli._steps import summary
+from sparkus.model import Population, Provider, SupportType
+
+__all__ = ["EXAMPLE_FILES", "OUTPUTS", "run_run"]
+
+EXAMPLE_FILES: Final = ("program.toml", "messy_export.csv", "providers.json")
+"""The files ``sparkus run --example DIR`` writes."""
+
+OUTPUTS: Final = (
+    "people.csv",
+    "triage.csv",
+    "plan.csv",
+    "matching.csv",
+    "journeys.csv",
+    "report.html",
+)
+"""The files ``sparkus run`` writes (``matching.csv`` only with a providers file)."""
+
+_MATCHED: Final = (SupportType.COACHING, SupportType.MENTORING, SupportType.PEER_SUPPORT,
+                   SupportType.TEAM_COACHING)  # fmt: skip
+_TEXT_FIELDS: Final = frozenset({"id", "level", "department", "team", "manager_id"})
+_SETTINGS: Final = ("columns", "labels", "missing", "as_of", "scales")
+
+
+def _folder(directory: Path, names: tuple[str, ...], *, force: bool, option: str) -> None:
+    """Create `directory`; refuse to overwrite its `names` unless `force`."""
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"{option} {directory}: is a file, not a folder")
+    existing = [n for n in names if (directory / n).exists()]
+    if existing and not force:
+        shown = ", ".join(str(directory / n) for n in existing)
+        raise UsageError(f"{shown}: the file exists; add --force to overwrite")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(
+            f"{directory}: cannot create the folder ({error.strerror or error})"
+        ) from None
+
+
+def write_example(directory: str, *, force: bool) -> int:
+    """``sparkus run --example DIR``: the example program, its export and its providers."""
+    out = Path(directory)
+    _folder(out, EXAMPLE_FILES, force=force, option="--example")
+    source = resources.files("sparkus.cli") / "example"
+    for name in EXAMPLE_FILES:
+        with resources.as_file(source / name) as file:
+            shutil.copyfile(file, out / name)
+    summary(f"wrote {out / 'program.toml'}; run it with: sparkus run {out / 'program.toml'}")
+    return 0
+
+
+def _backend() -> Literal["pandas", "polars"]:
+    for name in ("pandas", "polars"):
+        if importlib.util.find_spec(name) is not None:
+            return name
+    msg = (
+        "sparkus run writes its tables with pandas or polars, and neither is installed; "
+        "install one: pip install 'sparkus[pandas]'"
+    )
+    raise UsageError(msg)
+
+
+def _cell(value: Any) -> Any:
+    """Dates and times in ISO 8601 (a pandas Timestamp would be written as its nanoseconds)."""
+    isoformat = getattr(value, "isoformat", None)
+    return isoformat() if callable(isoformat) and str(value) != "NaT" else value
+
+
+def _columns(frame: Any) -> dict[str, list[Any]]:
+    """A pandas or polars frame as columns, the index first."""
+    if hasattr(frame, "reset_index"):
+        frame = frame.reset_index()
+        data = {str(name): frame[name].tolist() for name in frame.columns}
+    else:
+        data = {str(k): v for k, v in frame.to_dict(as_series=False).items()}
+    return {name: [_cell(v) for v in values] for name, values in data.items()}
+
+
+def _read_export(config: RunConfig) -> tuple[Population, Table]:
+    """The export as a population, every problem named by file and key, or line and column."""
+    from sparkus.triage import default_instrument
+
+    table = read_table(config.export)
+    table.require_rows()
+    text = {config.columns.get(f, f) for f in _TEXT_FIELDS}
+    problems: list[Located] = []
+    columns: dict[str, Any] = {}
+    for name in table.cells:
+        if name not in text and table.is_numeric(name):
+            columns[name] = table.numbers(name, problems, required=False)
+        else:
+            columns[name] = np.array(table.cells[name], dtype=object)
+    if problems:
+        raise FileInputError(lines_of(problems))
+    fields = set(config.columns) | set(table.cells)
+    scales = {i.column: i.scale for i in default_instrument().items if i.column in fields}
+    try:
+        people = Population.from_frame(
+            cast(Any, columns),  # a mapping of columns, which from_frame reads like a frame
+            columns=config.columns,
+            labels=config.labels,
+            missing=cast(Any, config.missing) or None,
+            as_of=config.as_of,
+            scales=scales,
+        )
+    except SchemaError as error:
+        raise _export_error(error, config, table) from None
+    return people, table
+
+
+def _export_error(error: SchemaError, config: RunConfig, table: Table) -> Exception:
+    """The export's problems, each where it is fixed.
+
+    A setting's at its key of the program file (exit 2), a cell's at its line and column of
+    the export (exit 3).
+    """
+    settings = [p for p in error.problems if p.path and p.path[0] in _SETTINGS]
+    if settings:
+        return UsageError("\n".join(
+            f"{config.path.name}, at {Problem(('export', *p.path), '').location}: {p.message}"
+            for p in settings
+        ))  # fmt: skip
+    out: list[Located] = []
+    for problem in error.problems:
+        rows = [s for s in problem.path if isinstance(s, int)]
+        names = [s for s in problem.path if isinstance(s, str) and s != "participants"]
+        column = config.columns.get(names[0], names[0]) if names else ""
+        if rows and rows[0] < len(table):
+            out.append(table.problem(rows[0], column, problem.message))
+        else:
+            where = f"{table.name}, column {column}" if column else table.name
+            out.append(Located(0, column, f"{where}: {problem.message}"))
+    return FileInputError(lines_of(out))
+
+
+def _match(
+    people: Population, plan: Any, providers: tuple[Provider, ...], program: Any
+) -> dict[str, list[Any]]:
+    """Each matched support type's assignment, as one table with a support column."""
+    from sparkus.matching import assign, candidate_matrix
+
+    out: dict[str, list[Any]] = {}
+    for support in _MATCHED:
+        members = np.array([s is support for s in plan.support], dtype=bool)
+        if not members.any() or not any(p.support_type is support for p in providers):
+            continue
+        candidates = candidate_matrix(
+            people, providers, members=members, support_type=support, program=program
+        )
+        result = assign(candidates)
+        summary(f"{support.value}: {result!r}")
+        columns = _columns(result.to_frame(backend=_backend()))
+        columns = {"participant": columns.pop("participant"),
+                   "support": [support.value] * len(columns["provider"]), **columns}  # fmt: skip
+        for name, values in columns.items():
+            out.setdefault(name, []).extend(values)
+    return out
+
+
+def run_run(args: argparse.Namespace) -> int:
+    """``sparkus run``."""
+    if args.example is not None:
+        if args.config is not None:
+            raise UsageError("give a program file or --example DIR, not both")
+        return write_example(args.example, force=args.force)
+    if args.config is None:
+        raise UsageError("give the program file to run, or --example DIR to write one")
+    return _run(read_program_file(args.config, out=args.out), force=args.force)
+
+
+def _run(config: RunConfig, *, force: bool) -> int:
+    from sparkus.matching import plan_support
+    from sparkus.metrics import Tracker, write_html
+    from sparkus.model import schedule_journeys
+    from sparkus.triage import triage
+
+    backend = _backend()
+    providers = read_providers(config.providers) if config.providers is not None else ()
+    _folder(config.output, OUTPUTS, force=force, option="--out")
+    people, _ = _read_export(config)
+    summary(f"read {config.export.name}: {len(people):,} people; carried as missing: "
+            f"{sum(people.carried.values()):,} cells")  # fmt: skip
+    program = config.program
+    triaged = triage(people, program=program, missing="review")
+    summary(str(triaged))
+    plan = plan_support(people, triaged, program, providers)
+    summary(str(plan))
+    tables: dict[str, Any] = {
+        "people.csv": _columns(people.to_frame(backend=backend)),
+        "triage.csv": _columns(triaged.to_frame(backend=backend)),
+        "plan.csv": _columns(plan.to_frame(backend=backend)),
+    }
+    if providers:
+        tables["matching.csv"] = _match(people, plan, providers, program)
+    else:
+        summary("matching: skipped (the program file names no providers file)")
+    schedule = schedule_journeys(
+        program.journey, **plan.enrolled(), start=config.start, excess="truncate"
+    )
+    tables["journeys.csv"] = _columns(schedule.to_frame(backend=backend))
+    # no events yet: the dashboard as the program starts
+    snapshot = Tracker(program, schedule).snapshot(as_of=config.start)
+    for name, columns in tables.items():
+        write_table(config.output / name, columns)
+    write_html(snapshot, config.output / "report.html", title=program.name)
+    written = ", ".join([*tables, "report.html"])
+    summary(f"wrote {written} in {config.output}")
+    return 0
