@@ -45,6 +45,7 @@ from sparkus.matching._pairing.stable import (
     deferred_acceptance,
     is_stable,
 )
+from sparkus.matching._planning.constraint import PlanConstraint
 from sparkus.matching._planning.frontier import BudgetFrontier, budget_frontier
 from sparkus.matching._planning.plan import plan_support
 from sparkus.matching._planning.priors import EffectPrior, EffectPriors
@@ -55,7 +56,7 @@ from sparkus.matching._planning.recommend import (
     recommend_support,
 )
 from sparkus.matching._planning.scenarios import ScenarioComparison, compare_scenarios
-from sparkus.matching._planning.support_plan import PlanConstraint, SupportPlan
+from sparkus.matching._planning.support_plan import SupportPlan
 
 __all__ = [
     "DEFAULT_WEIGHTS",

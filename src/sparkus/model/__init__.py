@@ -21,7 +21,7 @@ from sparkus.model._enums import (
 )
 from sparkus.model._event_check import EventCheck, RejectedEvent, check_events
 from sparkus.model._event_table import EventTable
-from sparkus.model._journeys import JourneySchedule, StepState, schedule_journeys
+from sparkus.model._journeys import JourneySchedule, schedule_journeys
 from sparkus.model._json_schema import json_schema
 from sparkus.model._population import FrameLike, Population
 from sparkus.model._progress import JourneyProgress
@@ -37,6 +37,7 @@ from sparkus.model._records import (
     Step,
 )
 from sparkus.model._serialize import from_json, structure, to_json, unstructure
+from sparkus.model._step_state import StepState
 from sparkus.model._templates import default_journey
 
 __all__ = [

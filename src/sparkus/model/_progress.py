@@ -34,8 +34,9 @@ from sparkus.model._event_table import (
     SCORED_STEPS,
     SKIPPED,
 )
-from sparkus.model._journeys import JourneySchedule, StepState
+from sparkus.model._journeys import JourneySchedule
 from sparkus.model._schedule_input import SECONDS_PER_DAY
+from sparkus.model._step_state import StepState
 
 __all__ = ["JourneyProgress"]
 
