@@ -26,6 +26,7 @@ from sparkus._checks import (
     schema_error,
 )
 from sparkus._errors import EstimationError, SchemaError
+from sparkus._frames import Framed, FrameSpec
 from sparkus._results import Result, Table, format_number
 
 __all__ = ["MEASURES", "ConfidenceInterval", "Estimate"]
@@ -126,7 +127,7 @@ def _check_ci(
 
 
 @attrs.frozen(repr=False, eq=False)
-class Estimate(Result):
+class Estimate(Framed, Result):
     """One estimated quantity with its uncertainty: the result of every metrics estimator.
 
     .. versionadded:: 0.1
@@ -168,6 +169,14 @@ class Estimate(Result):
         ``"coefficient"`` (an OLS coefficient), ``"ICC"``, or a ratio (``"RR"``, ``"OR"``,
         ``"HR"``) for an Estimate made by hand; None when unknown.
 
+    Notes
+    -----
+    ``to_frame(backend="pandas")`` gives one row, without an index: ``estimate``, ``se``,
+    ``ci_low``, ``ci_high``, ``level``, ``pvalue``, ``n``, ``method``, ``statistic``, ``df``
+    (a number, the pair ``(dfn, dfd)``, or missing), ``ci_method``, ``null``, ``n_clusters``
+    and ``measure``; ``backend="polars"`` gives the same columns. Missing fields are None (or
+    NaN in a pandas number column).
+
     Raises
     ------
     SchemaError
@@ -189,6 +198,8 @@ class Estimate(Result):
     (0.4665, 2.3335)
     >>> result.confidence_interval(0.5).low > result.ci.low
     True
+    >>> result.to_frame()[["estimate", "n", "ci_method"]].to_dict("records")
+    [{'estimate': 1.4, 'n': 10, 'ci_method': 't'}]
     """
 
     estimate: float = attrs.field(validator=_check_finite)
@@ -243,6 +254,15 @@ class Estimate(Result):
         out = super().to_dict()
         del out["_interval"]
         return out
+
+    def _frame(self) -> FrameSpec:
+        return {
+            "estimate": [self.estimate], "se": [self.se], "ci_low": [self.ci.low],
+            "ci_high": [self.ci.high], "level": [self.level], "pvalue": [self.pvalue],
+            "n": [self.n], "method": [self.method], "statistic": [self.statistic],
+            "df": [self.df], "ci_method": [self.ci_method], "null": [self.null],
+            "n_clusters": [self.n_clusters], "measure": [self.measure],
+        }, ()  # fmt: skip
 
     def _headline(self) -> str:
         low, high = (format_number(v) for v in self.ci)

@@ -28,6 +28,7 @@ import numpy.typing as npt
 
 from sparkus._checks import FloatArray, IntArray, check_level, check_number, describe
 from sparkus._errors import EstimationError, Problem, SchemaError
+from sparkus._frames import Framed, FrameSpec
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._compare import paired_changes
 from sparkus.metrics._estimate import Estimate, frozen, wald_estimate
@@ -52,7 +53,7 @@ def _read_only(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
 
 
 @attrs.frozen(repr=False)
-class RaterChange(Result):
+class RaterChange(Framed, Result):
     """Each person's 360 scores before and after, by rater group, small groups protected.
 
     One row per person and shown group, in order of person (as first met) and group (self,
@@ -85,6 +86,13 @@ class RaterChange(Result):
     items : tuple of str or None
         The items averaged, or None for every item each assessment scored.
 
+    Notes
+    -----
+    ``to_frame(backend="pandas")`` gives one row per person and shown group, in the order
+    above, indexed by ``participant`` and ``group``: ``n_pre``, ``n_post``, ``pre``, ``post``
+    and ``change``. A withheld ``"others"`` group has no row, as it has none here;
+    ``backend="polars"`` gives ``participant`` and ``group`` as the first columns.
+
     Examples
     --------
     >>> import datetime as dt
@@ -105,6 +113,8 @@ class RaterChange(Result):
     [('self', 1.0), ('manager', 1.0), ('peer', 1.0)]
     >>> result.withheld
     (('e1', 'others'),)
+    >>> result.to_frame()["change"].round(3).to_dict()  # no row for the withheld 'others'
+    {('e1', 'self'): 1.0, ('e1', 'manager'): 1.0, ('e1', 'peer'): 1.0}
     """
 
     participant: npt.NDArray[np.str_] = attrs.field(converter=_read_only)
@@ -118,6 +128,12 @@ class RaterChange(Result):
     incomplete: tuple[tuple[str, str], ...]
     min_raters: int
     items: tuple[str, ...] | None
+
+    def _frame(self) -> FrameSpec:
+        return {
+            "participant": self.participant, "group": self.group, "n_pre": self.n_pre,
+            "n_post": self.n_post, "pre": self.pre, "post": self.post, "change": self.change,
+        }, ("participant", "group")  # fmt: skip
 
     def _headline(self) -> str:
         people = len(set(self.participant.tolist()) | {p for p, _ in self.withheld})

@@ -29,6 +29,7 @@ from sparkus._checks import (
     vector,
 )
 from sparkus._errors import EstimationError
+from sparkus._frames import Framed, FrameSpec
 from sparkus._privacy import Group, distinct_groups, invalid_label_rows
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._compare import two_samples, welch
@@ -56,7 +57,7 @@ _WITHHELD: Final[dict[str, str]] = {
 
 
 @attrs.frozen(repr=False, eq=False)
-class SubgroupEffects(Result):
+class SubgroupEffects(Framed, Result):
     """The program's effect in each subgroup large enough to report, with adjusted p-values.
 
     Every mapping has one entry per *reported* group (every group with at least
@@ -98,6 +99,15 @@ class SubgroupEffects(Result):
         The overall figures withheld (``"overall"``, ``"n"``), with the reason; empty when
         no group is suppressed.
 
+    Notes
+    -----
+    ``to_frame(backend="pandas")`` gives one row per reported group (those of `n_treated`,
+    in the same order), indexed by ``group``: ``n_treated``, ``n_control``, ``estimate``,
+    ``se``, ``ci_low``, ``ci_high``, ``pvalue``, ``adjusted_pvalue`` and ``not_estimable``
+    (the reason, None for a group with an estimate, whose figures are then missing). A
+    suppressed group has no row, and nothing overall is in the frame (see `overall`);
+    ``backend="polars"`` gives ``group`` as the first column.
+
     Examples
     --------
     >>> import numpy as np
@@ -126,6 +136,24 @@ class SubgroupEffects(Result):
     min_group_size: int
     level: float
     withheld: dict[str, str] = attrs.field(factory=dict)
+
+    def _frame(self) -> FrameSpec:
+        groups = list(self.n_treated)
+        found = [self.estimates.get(g) for g in groups]
+
+        def figure(read: Any) -> list[float | None]:
+            return [None if e is None else float(read(e)) for e in found]
+
+        return {
+            "group": groups,
+            "n_treated": [self.n_treated[g] for g in groups],
+            "n_control": [self.n_control[g] for g in groups],
+            "estimate": figure(lambda e: e.estimate), "se": figure(lambda e: e.se),
+            "ci_low": figure(lambda e: e.ci.low), "ci_high": figure(lambda e: e.ci.high),
+            "pvalue": figure(lambda e: e.pvalue),
+            "adjusted_pvalue": [self.adjusted_pvalues.get(g) for g in groups],
+            "not_estimable": [self.not_estimable.get(g) for g in groups],
+        }, ("group",)  # fmt: skip
 
     def _headline(self) -> str:
         overall = "withheld" if self.overall is None else format_number(self.overall.estimate)
@@ -376,6 +404,8 @@ def subgroup_effects(
     {'People': 'fewer than 5 treated or control people'}
     >>> result.overall is None, result.n is None, list(result.withheld)
     (True, True, ['overall', 'n'])
+    >>> result.to_frame().index.tolist()  # the suppressed group has no row
+    ['Finance', 'Marketing', 'Sales']
     """
     y_, t_, labels, pre_, extra, names, how, m, adjust_by, value = _subgroup_effects_iv(
         y, treated, groups, pre, covariates, method, min_group_size, p_adjust, level

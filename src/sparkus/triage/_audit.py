@@ -20,6 +20,7 @@ import numpy.typing as npt
 
 from sparkus._checks import align_rows, as_array, check_number, indicator
 from sparkus._errors import EstimationError, Problem, SchemaError, SparkusWarning
+from sparkus._frames import Framed, FrameSpec
 from sparkus._privacy import Group, distinct_groups, invalid_label_rows
 from sparkus._results import Result, Table, format_number
 from sparkus.triage._audit_rules import disclose
@@ -32,7 +33,7 @@ FOUR_FIFTHS: Final = 0.8
 
 
 @attrs.frozen(repr=False, eq=False)
-class AuditResult(Result):
+class AuditResult(Framed, Result):
     """Selection rates, impact ratios and four-fifths flags of every group large enough to publish.
 
     Every mapping has one entry per *published* group (sorted): each group of at least
@@ -89,6 +90,14 @@ class AuditResult(Result):
     total_known : bool
         Whether the audit assumed that readers know the total selected from elsewhere.
 
+    Notes
+    -----
+    ``to_frame(backend="pandas")`` gives one row per published group (those of `counts`, in
+    the same order), indexed by ``group``: ``n``, ``selected``, ``selection_rate``,
+    ``impact_ratio`` (missing where undefined), ``flagged``, ``reference`` (whether it is
+    `reference_group`) and, with `labels`, ``tpr`` (missing where withheld). A hidden group
+    has no row; ``backend="polars"`` gives ``group`` as the first column.
+
     Examples
     --------
     >>> import numpy as np
@@ -118,6 +127,21 @@ class AuditResult(Result):
     limits: tuple[str, ...] = ()
     withheld: dict[str, str] = attrs.field(factory=dict)
     total_known: bool = False
+
+    def _frame(self) -> FrameSpec:
+        groups = list(self.counts)
+        columns: dict[str, Any] = {
+            "group": groups,
+            "n": [self.counts[g] for g in groups],
+            "selected": [self.selected_counts[g] for g in groups],
+            "selection_rate": [self.selection_rates[g] for g in groups],
+            "impact_ratio": [self.impact_ratios[g] for g in groups],
+            "flagged": [self.flagged[g] for g in groups],
+            "reference": [g == self.reference_group for g in groups],
+        }
+        if self.tpr is not None:
+            columns["tpr"] = [self.tpr[g] for g in groups]
+        return columns, ("group",)
 
     def _headline(self) -> str:
         flagged = [g for g, f in self.flagged.items() if f]
@@ -345,6 +369,12 @@ def audit(
     ({'C': 'fewer than 5 people'}, None)
     >>> result.limits[0].split(":")[0]
     '1 group has fewer than 5 people and is not audited'
+
+    As a table, the hidden group C has no row:
+
+    >>> frame = result.to_frame()
+    >>> frame.index.tolist(), frame["impact_ratio"].tolist(), frame["flagged"].tolist()
+    (['A', 'B'], [1.0, 0.6], [False, True])
 
     .. versionadded:: 0.1
     """

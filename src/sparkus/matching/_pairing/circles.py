@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 from sparkus._checks import FloatArray, check_rng, describe, schema_error
 from sparkus._errors import InfeasibleError, Problem, SchemaError
 from sparkus._fields import Record, checked, number
+from sparkus._frames import Framed, FrameSpec
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._pairing.circle_search import (
     AIMS,
@@ -100,7 +101,7 @@ class CircleAims(Record):
 
 
 @attrs.frozen(repr=False, eq=False)
-class PeerCircles(Result):
+class PeerCircles(Framed, Result):
     """Peer circles, how well they meet their aims, and how that compares.
 
     .. versionadded:: 0.1
@@ -137,6 +138,13 @@ class PeerCircles(Result):
         Rounds of the local search.
     exchanges : int
         Swaps and moves the local search applied.
+
+    Notes
+    -----
+    ``to_frame(backend="pandas")`` gives one row per member, in the order given, indexed by
+    ``id``: ``row`` (the member's row in the population), ``circle`` (an index into
+    `circles`), ``size`` (the size of that circle) and ``fit``; ``backend="polars"`` gives
+    ``id`` as the first column.
 
     Examples
     --------
@@ -226,6 +234,12 @@ class PeerCircles(Result):
         out = super().to_dict()
         out["aims"] = attrs.asdict(self.aims)
         return out
+
+    def _frame(self) -> FrameSpec:
+        return {
+            "id": self.ids, "row": self.rows, "circle": self.circle,
+            "size": self.sizes[self.circle], "fit": self.fit,
+        }, ("id",)  # fmt: skip
 
     def _headline(self) -> str:
         return (

@@ -37,6 +37,7 @@ from numpy.typing import NDArray
 
 from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
+from sparkus._frames import Framed, FrameSpec, decoded
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._pairing.members import Members, members_iv, size_range_iv
 
@@ -64,7 +65,7 @@ TOO_FEW: Final = "too few in department"
 
 
 @attrs.frozen(repr=False, eq=False)
-class TeamCohorts(Result):
+class TeamCohorts(Framed, Result):
     """Cohorts for team coaching: teams kept together where the size range allows.
 
     .. versionadded:: 0.1
@@ -91,6 +92,15 @@ class TeamCohorts(Result):
         department"`` (with the numbers).
     size_range : tuple of (int, int)
         The smallest and largest cohort allowed.
+
+    Notes
+    -----
+    ``to_frame(backend="pandas")`` gives one row per member, in the order given, indexed by
+    ``id``: ``row`` (the member's row in the population), ``cohort`` (an index into
+    `cohorts`, -1 for a member left out, as in `cohort`), the cohort's ``department`` and
+    ``kind``, and ``left_out`` (the reason from `leftovers`; None for a member placed, and
+    ``department`` and ``kind`` None for a member left out); ``backend="polars"`` gives ``id``
+    as the first column.
 
     Examples
     --------
@@ -148,6 +158,15 @@ class TeamCohorts(Result):
     def n_placed(self) -> int:
         """How many members are in a cohort."""
         return int(np.count_nonzero(self.cohort >= 0))
+
+    def _frame(self) -> FrameSpec:
+        departments = decoded(self.cohort, self.departments)
+        kinds = decoded(self.cohort, self.kinds)
+        left = [self.leftovers.get(i) for i in self.ids.tolist()]
+        return {
+            "id": self.ids, "row": self.rows, "cohort": self.cohort,
+            "department": departments, "kind": kinds, "left_out": left,
+        }, ("id",)  # fmt: skip
 
     def _headline(self) -> str:
         return f"n={self.n}, cohorts={len(self.cohorts)}, left out={len(self.leftovers)}"
