@@ -97,6 +97,11 @@ def test_example_runs_and_agrees_with_python(run, tmp_path):
     assert {r["start"] for r in journeys} == {"2026-01-05T00:00:00"}
     matched = {r["participant"]: r["provider"] or None for r in _rows(out / "matching.csv")}
     assert matched == pairs
+    # the assignment reaches the journeys: each matched person's journey names their provider,
+    # everyone else's names none
+    on_journeys = {r["id"]: r["provider"] or None for r in journeys}
+    assert {p: on_journeys[p] for p in matched} == matched
+    assert all(on_journeys[p] is None for p in on_journeys if p not in matched)
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "Lead 2026" in html
     assert "read messy_export.csv: 200 people; carried as missing: 71 cells" in done.err

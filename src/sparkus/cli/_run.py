@@ -165,11 +165,16 @@ def _export_error(error: SchemaError, config: RunConfig, table: Table) -> Except
 
 def _match(
     people: Population, plan: Any, providers: tuple[Provider, ...], program: Any
-) -> dict[str, list[Any]]:
-    """Each matched support type's assignment, as one table with a support column."""
+) -> tuple[dict[str, list[Any]], list[Any]]:
+    """Each matched support type's assignment as one table, and the assignments themselves.
+
+    The table has a support column; the assignments carry each person's provider into the
+    journeys.
+    """
     from sparkus.matching import assign, candidate_matrix
 
     out: dict[str, list[Any]] = {}
+    results: list[Any] = []
     for support in _MATCHED:
         members = np.array([s is support for s in plan.support], dtype=bool)
         if not members.any() or not any(p.support_type is support for p in providers):
@@ -178,13 +183,14 @@ def _match(
             people, providers, members=members, support_type=support, program=program
         )
         result = assign(candidates)
+        results.append(result)
         summary(f"{support.value}: {result!r}")
         columns = _columns(result.to_frame(backend=_backend()))
         columns = {"participant": columns.pop("participant"),
                    "support": [support.value] * len(columns["provider"]), **columns}  # fmt: skip
         for name, values in columns.items():
             out.setdefault(name, []).extend(values)
-    return out
+    return out, results
 
 
 def run_run(args: argparse.Namespace) -> int:
@@ -220,13 +226,16 @@ def _run(config: RunConfig, *, force: bool) -> int:
         "triage.csv": _columns(triaged.to_frame(backend=backend)),
         "plan.csv": _columns(plan.to_frame(backend=backend)),
     }
+    assignments: list[Any] = []
     if providers:
-        tables["matching.csv"] = _match(people, plan, providers, program)
+        tables["matching.csv"], assignments = _match(people, plan, providers, program)
     else:
         summary("matching: skipped (the program file names no providers file)")
+    # each journey knows its provider where matching placed the person
     schedule = schedule_journeys(
-        program.journey, **plan.enrolled(), start=config.start, excess="truncate"
-    )
+        program.journey, **plan.enrolled(assignments or None), start=config.start,
+        excess="truncate",
+    )  # fmt: skip
     tables["journeys.csv"] = _columns(schedule.to_frame(backend=backend))
     # no events yet: the dashboard as the program starts
     snapshot = Tracker(program, schedule).snapshot(as_of=config.start)

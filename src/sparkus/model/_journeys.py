@@ -290,7 +290,8 @@ class JourneySchedule:
         Columns: ``start`` (the journey's start) and ``end`` (start plus the template's
         ``duration_days``; the follow-up is not included), both datetimes in UTC without a
         time zone; ``support`` (the :class:`SupportType` value, None for none);
-        ``sessions``; ``steps`` (how many steps the journey holds).
+        ``sessions``; ``steps`` (how many steps the journey holds); and, when the schedule
+        has providers, ``provider`` (the provider's id, None for none).
 
         Parameters
         ----------
@@ -329,7 +330,7 @@ class JourneySchedule:
         """
         chosen = check_backend(backend)
         days = np.timedelta64(self.template.duration_days, "D")
-        columns = {
+        columns: dict[str, Any] = {
             "id": self.ids,
             "start": self.start,
             "end": self.start + days,
@@ -337,6 +338,8 @@ class JourneySchedule:
             "sessions": self.sessions,
             "steps": np.diff(self.offsets),
         }
+        if self.provider.any():
+            columns["provider"] = [p or None for p in self.provider.tolist()]
         return build_frame(columns, ("id",), chosen)
 
     def journey(self, participant_id: str) -> Journey:
