@@ -74,7 +74,7 @@ def typecheck(session: nox.Session) -> None:
     """Type-check the library with mypy --strict (configured in pyproject.toml)."""
     # matplotlib and hypothesis are optional at run time but typed against when present
     session.install(
-        "-e", ".[plot]", "hypothesis>=6.100", "mypy>=1.10", "pandas-stubs", "scipy-stubs"
+        "-e", ".[plot,polars]", "hypothesis>=6.100", "mypy>=1.10", "pandas-stubs", "scipy-stubs"
     )
     session.run("mypy", "--strict", "src")
 
@@ -83,9 +83,11 @@ def typecheck(session: nox.Session) -> None:
 def docs(session: nox.Session) -> None:
     """Build the docs with warnings as errors, then run every example they contain."""
     # the pages on plugins and tracking run sparkus.testing (hypothesis) and a Dask example;
-    # the triage page runs its models in scikit-learn's Pipeline and GridSearchCV
+    # the triage page runs its models in scikit-learn's Pipeline and GridSearchCV; the data
+    # model page shows tables out in pandas and polars
     session.install(
-        "-e", ".[docs,pandas,plot,dp]", "hypothesis>=6.100", "dask>=2024.1", "scikit-learn>=1.6"
+        "-e", ".[docs,pandas,polars,plot,dp]", "hypothesis>=6.100", "dask>=2024.1",
+        "scikit-learn>=1.6",
     )  # fmt: skip
     session.run(
         "sphinx-build", "--fail-on-warning", "--nitpicky", "--keep-going",
