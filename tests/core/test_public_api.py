@@ -46,14 +46,14 @@ PUBLIC = {
         plan_support recommend_support register rematch solve_assignment team_cohorts
     """,
     "sparkus.metrics": """
-        Benefit BootstrapResult ConfidenceInterval Cost Dashboard EValue Estimate
+        Benefit BootstrapResult ConfidenceInterval Cost Dashboard DiDAggregation EValue Estimate
         MetaAnalysis OLSResult OverlapDiagnostics PropensityModel ROIResult
-        RaterChange RobustnessValue SubgroupEffects Tracker adjust_pvalues aipw ancova
+        RaterChange RobustnessValue StaggeredDiD SubgroupEffects Tracker adjust_pvalues aipw ancova
         balance_plot bootstrap cohens_d compare_proportions convert_effect_size
         dashboard_schema did e_value fixed_effect forest_plot gas_tscore glass_delta hedges_g
         icc ipw mde ols overlap paired_dz paired_ttest plot_engagement plot_funnel
         plot_progress power random_effects rater_change render_html robustness_value roi
-        sample_size subgroup_effects welch_ttest
+        sample_size staggered_did subgroup_effects welch_ttest
         write_html
     """,
     "sparkus.privacy": """

@@ -1,7 +1,7 @@
 """Did the program work, for whom, and was it worth it; and how is it going right now.
 
 Estimators (effect sizes, tests, regression, ANCOVA, difference-in-differences, IPW and AIPW,
-bootstrap, meta-analysis, subgroups) return an :class:`Estimate` or a result class with the
+bootstrap, meta-analysis, subgroups, staggered rollouts by :func:`staggered_did`) return an :class:`Estimate` or a result class with the
 estimate, its standard error, confidence interval, test and sample size, and agree with an
 established tool (scipy, statsmodels, pingouin) to many decimals. :func:`e_value` and
 :func:`robustness_value` say how strong hidden confounding would have to be;
@@ -38,6 +38,7 @@ from sparkus.metrics._robustness import RobustnessValue, robustness_value
 from sparkus.metrics._roi import ROIResult, roi
 from sparkus.metrics._roi_items import Benefit, Cost
 from sparkus.metrics._sensitivity import EValue, e_value
+from sparkus.metrics._staggered import DiDAggregation, StaggeredDiD, staggered_did
 from sparkus.metrics._subgroups import SubgroupEffects, subgroup_effects
 from sparkus.metrics._tracking.json_schema import dashboard_schema
 from sparkus.metrics._tracking.page import render_html, write_html
@@ -52,6 +53,7 @@ __all__ = [
     "ConfidenceInterval",
     "Cost",
     "Dashboard",
+    "DiDAggregation",
     "EValue",
     "Estimate",
     "MetaAnalysis",
@@ -61,6 +63,7 @@ __all__ = [
     "ROIResult",
     "RaterChange",
     "RobustnessValue",
+    "StaggeredDiD",
     "SubgroupEffects",
     "Tracker",
     "adjust_pvalues",
@@ -96,6 +99,7 @@ __all__ = [
     "robustness_value",
     "roi",
     "sample_size",
+    "staggered_did",
     "subgroup_effects",
     "welch_ttest",
     "write_html",
