@@ -12,7 +12,6 @@ import warnings
 import numpy as np
 import pytest
 import statsmodels.api as sm
-from numpy.testing import assert_allclose
 
 from sparkus import EstimationError, SchemaError, SparkusWarning
 from sparkus.metrics import policy_difference, policy_value

@@ -108,9 +108,9 @@ def test_inputs_not_mutated_and_pandas_accepted():
 
 
 def test_plot_draws_both_curves():
-    import matplotlib
+    import matplotlib as mpl
 
-    matplotlib.use("Agg")
+    mpl.use("Agg")
     import matplotlib.pyplot as plt
 
     y, t, score = _data(9, 120)
@@ -149,7 +149,7 @@ def test_bad_input():
         qini(y, np.ones(40), score)
     with pytest.raises(SchemaError, match="treated"):
         qini(y, np.zeros(40), score)
-    with pytest.raises(SchemaError, match="`y`|y"):
+    with pytest.raises(SchemaError, match="y"):
         qini(np.arange(40.0), t, score)
     with pytest.raises(EstimationError, match="Qini"):
         qini(np.zeros(40), t, score)
