@@ -47,13 +47,13 @@ PUBLIC = {
     """,
     "sparkus.metrics": """
         Benefit BootstrapResult ConfidenceInterval Cost Dashboard DiDAggregation EValue Estimate
-        MetaAnalysis OLSResult OverlapDiagnostics PropensityModel ROIResult
+        MetaAnalysis OLSResult OverlapDiagnostics PropensityModel QiniResult ROIResult
         RaterChange RobustnessValue StaggeredDiD SubgroupEffects Tracker adjust_pvalues aipw ancova
         balance_plot bootstrap cohens_d compare_proportions convert_effect_size
         dashboard_schema did e_value fixed_effect forest_plot gas_tscore glass_delta hedges_g
         icc ipw mde ols overlap paired_dz paired_ttest plot_engagement plot_funnel
-        plot_progress power random_effects rater_change render_html robustness_value roi
-        sample_size staggered_did subgroup_effects welch_ttest
+        plot_progress policy_difference policy_value power qini random_effects rater_change
+        render_html robustness_value roi sample_size staggered_did subgroup_effects welch_ttest
         write_html
     """,
     "sparkus.privacy": """

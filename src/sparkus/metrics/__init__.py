@@ -1,13 +1,14 @@
 """Did the program work, for whom, and was it worth it; and how is it going right now.
 
 Estimators (effect sizes, tests, regression, ANCOVA, difference-in-differences, IPW and AIPW,
-bootstrap, meta-analysis, subgroups, staggered rollouts by :func:`staggered_did`) return an :class:`Estimate` or a result class with the
-estimate, its standard error, confidence interval, test and sample size, and agree with an
-established tool (scipy, statsmodels, pingouin) to many decimals. :func:`e_value` and
+bootstrap, meta-analysis, subgroups, staggered rollouts by :func:`staggered_did`, the value of
+a targeting policy) return an :class:`Estimate` or a result class with the estimate, its
+standard error, confidence interval, test and sample size, and agree with an established tool
+(scipy, statsmodels, pingouin) to many decimals. :func:`e_value` and
 :func:`robustness_value` say how strong hidden confounding would have to be;
 :func:`rater_change` follows 360 feedback by rater group under rater anonymity and
-:func:`gas_tscore` turns goal attainment scaling into an outcome; :func:`power`,
-:func:`sample_size` and :func:`mde` size a study; :func:`roi` prices the result by the Phillips
+:func:`gas_tscore` turns goal attainment scaling into an outcome; :func:`qini` says how well a
+score targeted those who gained; :func:`power`, :func:`sample_size` and :func:`mde` size a study; :func:`roi` prices the result by the Phillips
 method. :class:`Tracker` follows a program's events into a mergeable state and a privacy-safe
 :class:`Dashboard`, which :func:`render_html` turns into a self-contained report and
 :func:`dashboard_schema` describes as JSON Schema. scipy and
@@ -31,6 +32,7 @@ from sparkus.metrics._multiple import adjust_pvalues
 from sparkus.metrics._ols_result import OLSResult
 from sparkus.metrics._overlap import OverlapDiagnostics, overlap
 from sparkus.metrics._plots import balance_plot, forest_plot
+from sparkus.metrics._policy import policy_difference, policy_value
 from sparkus.metrics._propensity import PropensityModel
 from sparkus.metrics._raters import RaterChange, rater_change
 from sparkus.metrics._regression import ancova, did, ols
@@ -45,6 +47,7 @@ from sparkus.metrics._tracking.page import render_html, write_html
 from sparkus.metrics._tracking.plots import plot_engagement, plot_funnel, plot_progress
 from sparkus.metrics._tracking.schema import Dashboard
 from sparkus.metrics._tracking.tracker import Tracker
+from sparkus.metrics._uplift import QiniResult, qini
 from sparkus.metrics._weighting import aipw, ipw
 
 __all__ = [
@@ -60,6 +63,7 @@ __all__ = [
     "OLSResult",
     "OverlapDiagnostics",
     "PropensityModel",
+    "QiniResult",
     "ROIResult",
     "RaterChange",
     "RobustnessValue",
@@ -92,7 +96,10 @@ __all__ = [
     "plot_engagement",
     "plot_funnel",
     "plot_progress",
+    "policy_difference",
+    "policy_value",
     "power",
+    "qini",
     "random_effects",
     "rater_change",
     "render_html",

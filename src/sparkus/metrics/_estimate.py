@@ -346,7 +346,7 @@ def wald_estimate(
     n: int,
     method: str,
     exponent: int = 0,
-    measure: str = "difference",
+    measure: str | None = "difference",
 ) -> Estimate:
     """An :class:`Estimate` with the Wald interval ``estimate ± q se`` at every level.
 

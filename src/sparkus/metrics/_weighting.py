@@ -237,7 +237,7 @@ def _root_sum_squares(values: FloatArray) -> float:
 # --------------------------------------------------------------------------------------------
 
 
-def _outcome_fit(
+def outcome_fit(
     X: FloatArray, y: FloatArray, rows: BoolArray, names: tuple[str, ...], label: str
 ) -> FloatArray:
     """Least-squares predictions, for every row, of `y` on ``[1, X]`` fitted on `rows`.
@@ -368,9 +368,9 @@ def aipw(
     yk, Xk, t = d.on_kept(outcome), d.on_kept(data.X), d.on_kept(data.treated)
     p = d.fit.propensity
     n = len(yk)
-    m0 = _outcome_fit(Xk, yk, ~t, data.names, "control")
+    m0 = outcome_fit(Xk, yk, ~t, data.names, "control")
     if d.estimand == "ATE":
-        m1 = _outcome_fit(Xk, yk, t, data.names, "treated")
+        m1 = outcome_fit(Xk, yk, t, data.names, "treated")
         terms = m1 - m0 + np.where(t, (yk - m1) / p, -(yk - m0) / (1.0 - p))
         effect = float(terms.mean())
         influence = terms - effect
