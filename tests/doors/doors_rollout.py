@@ -7,7 +7,7 @@ from typing import Any
 
 from sparkus import SchemaError
 
-from .table import Door, case
+from .table import Door, NotADoor, case
 
 NAN, INF = math.nan, math.inf
 
@@ -16,6 +16,15 @@ def M() -> Any:
     import sparkus.matching
 
     return sparkus.matching
+
+
+def R() -> Any:
+    import sparkus.metrics
+
+    return sparkus.metrics
+
+
+_PEOPLE = {"site": ["x", "y", "x", "y"], "team": ["a", "a", "b", None], "x": [1.0, 2, 3, 4]}
 
 
 def _coaching() -> Any:
@@ -70,6 +79,73 @@ DOORS = [
                 lambda: M().EffectPriors().update({_coaching(): (0.1, 0.1)}, source=""),
                 SchemaError,
                 "source",
+            ),
+        ),
+    ),
+    NotADoor(
+        "sparkus.metrics.RolloutDesign",
+        "a frozen result that only design_rollout makes; its door is design_rollout's",
+    ),
+    Door(
+        "sparkus.metrics.design_rollout",
+        (
+            case(
+                "population a number",
+                lambda: R().design_rollout(3, waves=2),
+                SchemaError,
+                "population",
+            ),
+            case(
+                "empty population",
+                lambda: R().design_rollout({"x": []}, waves=2),
+                SchemaError,
+                "population",
+            ),
+            case("zero waves", lambda: R().design_rollout(_PEOPLE, waves=0), SchemaError, "waves"),
+            case(
+                "fractional waves",
+                lambda: R().design_rollout(_PEOPLE, waves=1.5),
+                SchemaError,
+                "waves",
+            ),
+            case(
+                "too many waves",
+                lambda: R().design_rollout(_PEOPLE, waves=10**6),
+                SchemaError,
+                "waves",
+            ),
+            case(
+                "unknown stratum column",
+                lambda: R().design_rollout(_PEOPLE, waves=2, strata="dept"),
+                SchemaError,
+                "strata",
+                "dept",
+            ),
+            case(
+                "two cluster columns",
+                lambda: R().design_rollout(_PEOPLE, waves=2, cluster=["site", "team"]),
+                SchemaError,
+                "cluster",
+            ),
+            case(
+                "missing cluster value",
+                lambda: R().design_rollout(_PEOPLE, waves=2, cluster="team"),
+                SchemaError,
+                "team",
+                "row 3",
+            ),
+            case(
+                "text covariate",
+                lambda: R().design_rollout(_PEOPLE, waves=2, covariates=["site"]),
+                SchemaError,
+                "covariates",
+                "site",
+            ),
+            case(
+                "negative seed",
+                lambda: R().design_rollout(_PEOPLE, waves=2, rng=-3),
+                SchemaError,
+                "rng",
             ),
         ),
     ),

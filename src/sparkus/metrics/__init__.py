@@ -7,7 +7,8 @@ established tool (scipy, statsmodels, pingouin) to many decimals. :func:`e_value
 :func:`robustness_value` say how strong hidden confounding would have to be;
 :func:`rater_change` follows 360 feedback by rater group under rater anonymity and
 :func:`gas_tscore` turns goal attainment scaling into an outcome; :func:`power`,
-:func:`sample_size` and :func:`mde` size a study; :func:`roi` prices the result by the Phillips
+:func:`sample_size` and :func:`mde` size a study;
+:func:`design_rollout` randomises a rollout to waves; :func:`roi` prices the result by the Phillips
 method. :class:`Tracker` follows a program's events into a mergeable state and a privacy-safe
 :class:`Dashboard`, which :func:`render_html` turns into a self-contained report and
 :func:`dashboard_schema` describes as JSON Schema. scipy and
@@ -37,6 +38,7 @@ from sparkus.metrics._regression import ancova, did, ols
 from sparkus.metrics._robustness import RobustnessValue, robustness_value
 from sparkus.metrics._roi import ROIResult, roi
 from sparkus.metrics._roi_items import Benefit, Cost
+from sparkus.metrics._rollout import RolloutDesign, design_rollout
 from sparkus.metrics._sensitivity import EValue, e_value
 from sparkus.metrics._subgroups import SubgroupEffects, subgroup_effects
 from sparkus.metrics._tracking.json_schema import dashboard_schema
@@ -61,6 +63,7 @@ __all__ = [
     "ROIResult",
     "RaterChange",
     "RobustnessValue",
+    "RolloutDesign",
     "SubgroupEffects",
     "Tracker",
     "adjust_pvalues",
@@ -72,6 +75,7 @@ __all__ = [
     "compare_proportions",
     "convert_effect_size",
     "dashboard_schema",
+    "design_rollout",
     "did",
     "e_value",
     "fixed_effect",
