@@ -55,7 +55,7 @@ PUBLIC = {
         plot_progress power random_effects rater_change render_html robustness_value roi
         sample_size subgroup_effects welch_ttest
         write_html
-        RolloutDesign design_rollout
+        RolloutDesign design_rollout rollout_power
     """,
     "sparkus.privacy": """
         Cell CellRange DifferentialPrivacy DisclosureCheck ExactCount ExactRate ExactSum

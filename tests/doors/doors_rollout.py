@@ -149,4 +149,59 @@ DOORS = [
             ),
         ),
     ),
+    Door(
+        "sparkus.metrics.rollout_power",
+        (
+            case(
+                "NaN effect",
+                lambda: R().rollout_power(NAN, clusters=8, steps=4, cluster_size=10, icc=0.05),
+                SchemaError,
+                "effect",
+            ),
+            case(
+                "one step",
+                lambda: R().rollout_power(0.3, clusters=8, steps=1, cluster_size=10, icc=0.05),
+                SchemaError,
+                "steps",
+            ),
+            case(
+                "fewer clusters than steps",
+                lambda: R().rollout_power(0.3, clusters=3, steps=4, cluster_size=10, icc=0.05),
+                SchemaError,
+                "clusters",
+            ),
+            case(
+                "fractional clusters",
+                lambda: R().rollout_power(0.3, clusters=8.5, steps=4, cluster_size=10, icc=0.05),
+                SchemaError,
+                "clusters",
+            ),
+            case(
+                "cluster size below one",
+                lambda: R().rollout_power(0.3, clusters=8, steps=4, cluster_size=0, icc=0.05),
+                SchemaError,
+                "cluster_size",
+            ),
+            case(
+                "icc of one",
+                lambda: R().rollout_power(0.3, clusters=8, steps=4, cluster_size=10, icc=1.0),
+                SchemaError,
+                "icc",
+            ),
+            case(
+                "infinite icc",
+                lambda: R().rollout_power(0.3, clusters=8, steps=4, cluster_size=10, icc=INF),
+                SchemaError,
+                "icc",
+            ),
+            case(
+                "alpha of one",
+                lambda: R().rollout_power(
+                    0.3, clusters=8, steps=4, cluster_size=10, icc=0.05, alpha=1.0
+                ),
+                SchemaError,
+                "alpha",
+            ),
+        ),
+    ),
 ]

@@ -8,7 +8,8 @@ established tool (scipy, statsmodels, pingouin) to many decimals. :func:`e_value
 :func:`rater_change` follows 360 feedback by rater group under rater anonymity and
 :func:`gas_tscore` turns goal attainment scaling into an outcome; :func:`power`,
 :func:`sample_size` and :func:`mde` size a study;
-:func:`design_rollout` randomises a rollout to waves; :func:`roi` prices the result by the Phillips
+:func:`design_rollout` randomises a rollout to waves and :func:`rollout_power` gives a
+stepped-wedge rollout's power; :func:`roi` prices the result by the Phillips
 method. :class:`Tracker` follows a program's events into a mergeable state and a privacy-safe
 :class:`Dashboard`, which :func:`render_html` turns into a self-contained report and
 :func:`dashboard_schema` describes as JSON Schema. scipy and
@@ -40,6 +41,7 @@ from sparkus.metrics._roi import ROIResult, roi
 from sparkus.metrics._roi_items import Benefit, Cost
 from sparkus.metrics._rollout import RolloutDesign, design_rollout
 from sparkus.metrics._sensitivity import EValue, e_value
+from sparkus.metrics._stepped_wedge import rollout_power
 from sparkus.metrics._subgroups import SubgroupEffects, subgroup_effects
 from sparkus.metrics._tracking.json_schema import dashboard_schema
 from sparkus.metrics._tracking.page import render_html, write_html
@@ -99,6 +101,7 @@ __all__ = [
     "render_html",
     "robustness_value",
     "roi",
+    "rollout_power",
     "sample_size",
     "subgroup_effects",
     "welch_ttest",
