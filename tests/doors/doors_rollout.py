@@ -27,6 +27,12 @@ def R() -> Any:
 _PEOPLE = {"site": ["x", "y", "x", "y"], "team": ["a", "a", "b", None], "x": [1.0, 2, 3, 4]}
 
 
+def _raw_difference() -> Any:
+    from sparkus.metrics import welch_ttest
+
+    return welch_ttest([3.0, 4.0, 5.0, 4.5], [3.0, 2.5, 3.5, 4.0])
+
+
 def _coaching() -> Any:
     from sparkus.model import SupportType
 
@@ -67,6 +73,12 @@ DOORS = [
                 lambda: M().EffectPriors().update({_coaching(): (0.1, -0.1)}),
                 SchemaError,
                 "estimates.coaching.se",
+            ),
+            case(
+                "an Estimate on the outcome's scale",
+                lambda: M().EffectPriors().update({_coaching(): _raw_difference()}),
+                SchemaError,
+                "estimates.coaching.measure",
             ),
             case(
                 "infinite tau",

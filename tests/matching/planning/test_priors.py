@@ -209,3 +209,13 @@ def test_update_bad_input_is_a_schema_error(estimates, kwargs, location):
     with pytest.raises(SchemaError) as info:
         EffectPriors().update(estimates, **kwargs)
     assert location in str(info.value)
+
+
+def test_update_refuses_an_estimate_on_the_outcome_scale():
+    """An ANCOVA difference is on the outcome's scale, not standardised: refused, named."""
+    from sparkus.metrics import welch_ttest
+
+    rng = np.random.default_rng(4)
+    raw = welch_ttest(rng.normal(3.5, 1, 50), rng.normal(3.0, 1, 50))
+    with pytest.raises(SchemaError, match=r"estimates\.coaching\.measure"):
+        EffectPriors().update({SupportType.COACHING: raw})

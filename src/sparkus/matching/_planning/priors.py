@@ -287,8 +287,8 @@ class EffectPriors(Record):
         ----------
         estimates : mapping of SupportType to Estimate or (effect, se)
             This organisation's estimate per support type: a :class:`sparkus.metrics.Estimate`
-            (its ``estimate`` and ``se`` are read; it should be a standardised effect, as the
-            priors are) or a pair ``(effect, se)``. Support types without an estimate keep
+            (its ``estimate`` and ``se`` are read; its ``measure`` must be ``"SMD"`` or None,
+            as the priors are standardised effects) or a pair ``(effect, se)``. Support types without an estimate keep
             their prior unchanged; an empty mapping returns an equal table.
         tau : float or mapping of SupportType to float, default 0
             The between-program standard deviation of true effects (the meta-analysis's
@@ -311,7 +311,8 @@ class EffectPriors(Record):
         ------
         SchemaError
             If `estimates` is not a mapping, a key is not a support type with a prior, an
-            estimate is neither an Estimate nor an ``(effect, se)`` pair, an effect or se is
+            estimate is neither an Estimate nor an ``(effect, se)`` pair, an Estimate is on
+            another measure than a standardised difference, an effect or se is
             not finite (or se negative), `tau` is negative or not finite, or both the prior
             variance and the estimate's se are 0 (two certain, perhaps different, values).
 
@@ -362,6 +363,13 @@ def _support_key(key: object, priors: Mapping[SupportType, EffectPrior]) -> Supp
 def _estimate_pair(value: object, support: SupportType) -> tuple[float, float]:
     name = f"estimates.{support.value}"
     if hasattr(value, "estimate") and hasattr(value, "se"):
+        measure = getattr(value, "measure", None)
+        if measure not in (None, "SMD"):
+            raise SchemaError([
+                Problem(("estimates", support.value, "measure"), f"the priors are standardised "
+                        f"effects; an Estimate on the measure {measure!r} is not one (use "
+                        f"cohens_d or hedges_g, or pass a standardised (effect, se) pair)")
+            ])  # fmt: skip
         pair: tuple[object, object] = (value.estimate, value.se)
     elif isinstance(value, tuple | list) and len(value) == 2:
         pair = (value[0], value[1])
