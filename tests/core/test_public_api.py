@@ -55,6 +55,7 @@ PUBLIC = {
         plot_progress policy_difference policy_value power qini random_effects rater_change
         render_html robustness_value roi sample_size staggered_did subgroup_effects welch_ttest
         write_html
+        RolloutDesign design_rollout rollout_power
     """,
     "sparkus.privacy": """
         Cell CellRange DifferentialPrivacy DisclosureCheck ExactCount ExactRate ExactSum

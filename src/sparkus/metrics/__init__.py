@@ -8,7 +8,9 @@ standard error, confidence interval, test and sample size, and agree with an est
 :func:`robustness_value` say how strong hidden confounding would have to be;
 :func:`rater_change` follows 360 feedback by rater group under rater anonymity and
 :func:`gas_tscore` turns goal attainment scaling into an outcome; :func:`qini` says how well a
-score targeted those who gained; :func:`power`, :func:`sample_size` and :func:`mde` size a study; :func:`roi` prices the result by the Phillips
+score targeted those who gained; :func:`power`, :func:`sample_size` and :func:`mde` size a
+study; :func:`design_rollout` randomises a rollout to waves and :func:`rollout_power` gives a
+stepped-wedge rollout's power; :func:`roi` prices the result by the Phillips
 method. :class:`Tracker` follows a program's events into a mergeable state and a privacy-safe
 :class:`Dashboard`, which :func:`render_html` turns into a self-contained report and
 :func:`dashboard_schema` describes as JSON Schema. scipy and
@@ -39,8 +41,10 @@ from sparkus.metrics._regression import ancova, did, ols
 from sparkus.metrics._robustness import RobustnessValue, robustness_value
 from sparkus.metrics._roi import ROIResult, roi
 from sparkus.metrics._roi_items import Benefit, Cost
+from sparkus.metrics._rollout import RolloutDesign, design_rollout
 from sparkus.metrics._sensitivity import EValue, e_value
 from sparkus.metrics._staggered import DiDAggregation, StaggeredDiD, staggered_did
+from sparkus.metrics._stepped_wedge import rollout_power
 from sparkus.metrics._subgroups import SubgroupEffects, subgroup_effects
 from sparkus.metrics._tracking.json_schema import dashboard_schema
 from sparkus.metrics._tracking.page import render_html, write_html
@@ -67,6 +71,7 @@ __all__ = [
     "ROIResult",
     "RaterChange",
     "RobustnessValue",
+    "RolloutDesign",
     "StaggeredDiD",
     "SubgroupEffects",
     "Tracker",
@@ -79,6 +84,7 @@ __all__ = [
     "compare_proportions",
     "convert_effect_size",
     "dashboard_schema",
+    "design_rollout",
     "did",
     "e_value",
     "fixed_effect",
@@ -105,6 +111,7 @@ __all__ = [
     "render_html",
     "robustness_value",
     "roi",
+    "rollout_power",
     "sample_size",
     "staggered_did",
     "subgroup_effects",

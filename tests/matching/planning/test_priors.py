@@ -2,7 +2,10 @@
 
 import math
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sparkus import SchemaError
 from sparkus.matching import EffectPrior, EffectPriors
@@ -97,3 +100,122 @@ def test_nan_effect_in_json_names_its_path():
     with pytest.raises(SchemaError) as info:
         from_json(text, EffectPriors)
     assert "priors.coaching.effect" in [p.location for p in info.value.problems]
+
+
+# --- update: the normal-normal conjugate combination (issue 15) ---------------------------
+
+
+def _closed_form(m, se, tau, y, s):
+    """Reference: the conjugate normal update written out independently (Gelman et al., BDA3,
+    eq. 2.12: posterior precision = prior precision + data precision; mean = their weighted
+    average), with the random-effects predictive prior N(m, se^2 + tau^2)."""
+    prior_precision = 1 / (se * se + tau * tau)
+    data_precision = 1 / (s * s)
+    precision = prior_precision + data_precision
+    return (prior_precision * m + data_precision * y) / precision, precision**-0.5
+
+
+@pytest.mark.parametrize(
+    ("y", "s", "tau"),
+    [(0.25, 0.05, 0.0), (0.25, 0.05, 0.1), (0.9, 0.3, 0.2), (-0.1, 0.02, 0.15)],
+)
+def test_update_equals_the_conjugate_closed_form(y, s, tau):
+    """Posterior precision is the sum of precisions, the mean precision-weighted."""
+    priors = EffectPriors()
+    coaching = priors.priors[SupportType.COACHING]
+    new = priors.update({SupportType.COACHING: (y, s)}, tau=tau).priors[SupportType.COACHING]
+    mean, se = _closed_form(coaching.effect, coaching.se, tau, y, s)
+    assert new.effect == pytest.approx(mean, rel=1e-12, abs=1e-15)
+    assert new.se == pytest.approx(se, rel=1e-12)
+    assert new.sessions == coaching.sessions
+
+
+def test_update_by_hand_numbers():
+    """0.40 (se 0.09, tau 0.1) and 0.25 (se 0.05): v0 = 0.0181, v1 = 0.0025; by hand,
+    (0.4/0.0181 + 0.25/0.0025) / (1/0.0181 + 400) = 0.26820388..."""
+    new = EffectPriors().update({SupportType.COACHING: (0.25, 0.05)}, tau=0.1)
+    assert new.priors[SupportType.COACHING].effect == pytest.approx(0.2682038835, abs=1e-10)
+
+
+def test_update_reads_an_estimate_and_names_both_sources():
+    """A metrics Estimate is read by its estimate and se; the source names prior and estimate."""
+    from sparkus.metrics import cohens_d
+
+    rng = np.random.default_rng(3)
+    est = cohens_d(rng.normal(0.3, 1, 80), rng.normal(0, 1, 80))
+    new = EffectPriors().update({SupportType.MENTORING: est}, source="2025 cohort, Cohen's d")
+    pair = EffectPriors().update({SupportType.MENTORING: (est.estimate, est.se)})
+    assert new.priors[SupportType.MENTORING].effect == pair.priors[SupportType.MENTORING].effect
+    text = new.priors[SupportType.MENTORING].source
+    assert "Eby" in text
+    assert "2025 cohort, Cohen's d" in text
+
+
+def test_no_estimate_leaves_the_priors_unchanged():
+    """An empty mapping returns an equal table; types without an estimate keep their prior."""
+    priors = EffectPriors()
+    assert priors.update({}) == priors
+    new = priors.update({SupportType.COACHING: (0.2, 0.1)})
+    assert new.priors[SupportType.MENTORING] == priors.priors[SupportType.MENTORING]
+    assert priors.priors[SupportType.COACHING].effect == 0.4
+
+
+@given(
+    y=st.floats(-2, 2),
+    s=st.floats(1e-6, 1e-4),
+    tau=st.floats(0, 0.5),
+)
+def test_a_very_precise_estimate_dominates(y, s, tau):
+    """With an se far below the prior's spread, the posterior is all but the estimate."""
+    new = EffectPriors().update({SupportType.PEER_SUPPORT: (y, s)}, tau=tau)
+    post = new.priors[SupportType.PEER_SUPPORT]
+    assert post.effect == pytest.approx(y, abs=1e-5)
+    assert post.se <= s
+
+
+@given(y=st.floats(-2, 2), s=st.floats(0.01, 1), tau=st.floats(0, 1))
+def test_posterior_lies_between_and_is_tighter(y, s, tau):
+    """The posterior mean lies between prior and estimate; its se is below both spreads."""
+    prior = EffectPriors().priors[SupportType.TEAM_COACHING]
+    post = EffectPriors().update({SupportType.TEAM_COACHING: (y, s)}, tau=tau)
+    post = post.priors[SupportType.TEAM_COACHING]
+    low, high = sorted((prior.effect, y))
+    assert low - 1e-12 <= post.effect <= high + 1e-12
+    assert post.se <= min(s, math.hypot(prior.se, tau)) + 1e-15
+
+
+def test_tau_per_support_type_and_widening():
+    """A larger tau widens the prior, so the estimate weighs more."""
+    est = {SupportType.COACHING: (0.1, 0.1)}
+    narrow = EffectPriors().update(est).priors[SupportType.COACHING].effect
+    wide = EffectPriors().update(est, tau={SupportType.COACHING: 0.3})
+    assert abs(wide.priors[SupportType.COACHING].effect - 0.1) < abs(narrow - 0.1)
+
+
+@pytest.mark.parametrize(
+    ("estimates", "kwargs", "location"),
+    [
+        ([(0.1, 0.1)], {}, "estimates"),
+        ({"coaching": (0.1, 0.1)}, {}, "estimates"),
+        ({SupportType.COACHING: 0.1}, {}, "estimates.coaching"),
+        ({SupportType.COACHING: (math.nan, 0.1)}, {}, "estimates.coaching.effect"),
+        ({SupportType.COACHING: (0.1, -1.0)}, {}, "estimates.coaching.se"),
+        ({SupportType.COACHING: (0.1, 0.1)}, {"tau": -0.1}, "tau"),
+        ({SupportType.COACHING: (0.1, 0.1)}, {"tau": {SupportType.COACHING: math.inf}}, "tau"),
+    ],
+)
+def test_update_bad_input_is_a_schema_error(estimates, kwargs, location):
+    """Bad estimates or tau are refused, naming where."""
+    with pytest.raises(SchemaError) as info:
+        EffectPriors().update(estimates, **kwargs)
+    assert location in str(info.value)
+
+
+def test_update_refuses_an_estimate_on_the_outcome_scale():
+    """An ANCOVA difference is on the outcome's scale, not standardised: refused, named."""
+    from sparkus.metrics import welch_ttest
+
+    rng = np.random.default_rng(4)
+    raw = welch_ttest(rng.normal(3.5, 1, 50), rng.normal(3.0, 1, 50))
+    with pytest.raises(SchemaError, match=r"estimates\.coaching\.measure"):
+        EffectPriors().update({SupportType.COACHING: raw})

@@ -8,11 +8,13 @@ effect ``sparkus.metrics`` estimated on an earlier cohort) through
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Final
 
 import attrs
 
+from sparkus._checks import check_number, describe
 from sparkus._errors import Problem, SchemaError
 from sparkus._fields import (
     Record,
@@ -161,6 +163,13 @@ class EffectPriors(Record):
     >>> ours.priors[SupportType.MENTORING].effect, ours.priors[SupportType.MENTORING].sessions
     (0.31, 6)
 
+    Next season's priors from this season's estimates (:meth:`update`), the published prior
+    and the organisation's evidence combined:
+
+    >>> learned = priors.update({SupportType.COACHING: (0.25, 0.05)}, tau=0.1)
+    >>> round(learned.priors[SupportType.COACHING].effect, 3)
+    0.268
+
     .. versionadded:: 0.1
     """
 
@@ -254,3 +263,159 @@ class EffectPriors(Record):
         updated = dict(self.priors)
         updated[support] = EffectPrior(effect, se, sessions, source)
         return attrs.evolve(self, priors=updated)
+
+    def update(
+        self,
+        estimates: Mapping[SupportType, object],
+        *,
+        tau: float | Mapping[SupportType, float] = 0.0,
+        source: str = "this organisation's estimate",
+    ) -> EffectPriors:
+        """Combine each published prior with this organisation's estimate (normal-normal).
+
+        For a support type with an estimate ``y`` with standard error ``s``, and a prior of
+        effect ``m`` with standard error ``se`` and between-program heterogeneity ``tau``,
+        the prior for *this organisation's* true effect is the random-effects predictive
+        distribution ``N(m, v0)`` with the prior variance ``v0 = se**2 + tau**2``: the
+        uncertainty about the average effect of the meta-analysis plus the spread of true
+        effects between programs. The conjugate posterior has precision
+        ``1 / v0 + 1 / s**2`` (the sum of the precisions) and mean
+        ``(m / v0 + y / s**2) / precision`` (the precision-weighted mean); its standard error
+        ``1 / sqrt(precision)`` is the new prior's `se`.
+
+        Parameters
+        ----------
+        estimates : mapping of SupportType to Estimate or (effect, se)
+            This organisation's estimate per support type: a :class:`sparkus.metrics.Estimate`
+            (its ``estimate`` and ``se`` are read; its ``measure`` must be ``"SMD"`` or None,
+            as the priors are standardised effects) or a pair ``(effect, se)``. Support types without an estimate keep
+            their prior unchanged; an empty mapping returns an equal table.
+        tau : float or mapping of SupportType to float, default 0
+            The between-program standard deviation of true effects (the meta-analysis's
+            ``tau``), one for every support type or one per type (a type missing from the
+            mapping gets 0). The default table holds no ``tau``: the meta-analyses behind it
+            report heterogeneity in different metrics, so 0 (the fixed-effect view, prior
+            variance ``se**2`` alone) is the default, and stating ``tau`` widens the prior
+            and lets the organisation's evidence weigh more.
+        source : str
+            How the estimates are named in the new priors' sources.
+
+        Returns
+        -------
+        EffectPriors
+            A new table; each updated prior's source names the published prior's source,
+            the estimate and the prior variance used. Sessions and the readiness modifier are
+            kept. This table is unchanged.
+
+        Raises
+        ------
+        SchemaError
+            If `estimates` is not a mapping, a key is not a support type with a prior, an
+            estimate is neither an Estimate nor an ``(effect, se)`` pair, an Estimate is on
+            another measure than a standardised difference, an effect or se is
+            not finite (or se negative), `tau` is negative or not finite, or both the prior
+            variance and the estimate's se are 0 (two certain, perhaps different, values).
+
+        Examples
+        --------
+        >>> from sparkus.matching import EffectPriors
+        >>> from sparkus.model import SupportType
+        >>> priors = EffectPriors()
+        >>> new = priors.update({SupportType.MENTORING: (0.30, 0.08)})
+        >>> m = new.priors[SupportType.MENTORING]
+        >>> round(m.effect, 3), round(m.se, 4)  # equal precisions: the midpoint
+        (0.25, 0.0566)
+        >>> "Eby" in m.source and "this organisation's estimate" in m.source
+        True
+
+        .. versionadded:: 0.1
+        """
+        given: object = estimates
+        if not isinstance(given, Mapping):
+            raise SchemaError([
+                Problem(("estimates",), f"expected a mapping of support type to estimate, got "
+                                        f"{describe(given)}")
+            ])  # fmt: skip
+        named: object = source
+        if not isinstance(named, str) or not named.strip():
+            raise SchemaError([Problem(("source",), f"expected a non-empty text, got "
+                                                   f"{describe(source)}")])  # fmt: skip
+        updated = dict(self.priors)
+        for key, value in given.items():
+            support = _support_key(key, self.priors)
+            effect, se = _estimate_pair(value, support)
+            spread = _tau_for(tau, support)
+            prior = self.priors[support]
+            updated[support] = _posterior(prior, effect, se, spread, source)
+        return attrs.evolve(self, priors=updated)
+
+
+def _support_key(key: object, priors: Mapping[SupportType, EffectPrior]) -> SupportType:
+    if not isinstance(key, SupportType):
+        raise SchemaError([Problem(("estimates",), not_one_of(key, SupportType))])
+    if key not in priors:
+        raise SchemaError([
+            Problem(("estimates", key.value), "no prior for this support type to update")
+        ])  # fmt: skip
+    return key
+
+
+def _estimate_pair(value: object, support: SupportType) -> tuple[float, float]:
+    name = f"estimates.{support.value}"
+    if hasattr(value, "estimate") and hasattr(value, "se"):
+        measure = getattr(value, "measure", None)
+        if measure not in (None, "SMD"):
+            raise SchemaError([
+                Problem(("estimates", support.value, "measure"), f"the priors are standardised "
+                        f"effects; an Estimate on the measure {measure!r} is not one (use "
+                        f"cohens_d or hedges_g, or pass a standardised (effect, se) pair)")
+            ])  # fmt: skip
+        pair: tuple[object, object] = (value.estimate, value.se)
+    elif isinstance(value, tuple | list) and len(value) == 2:
+        pair = (value[0], value[1])
+    else:
+        raise SchemaError([
+            Problem(("estimates", support.value), f"expected an Estimate or an (effect, se) "
+                                                  f"pair, got {describe(value)}")
+        ])  # fmt: skip
+    effect = check_number(pair[0], f"{name}.effect", low=-MAX_EFFECT, high=MAX_EFFECT)
+    se = check_number(pair[1], f"{name}.se", low=0.0, high=MAX_EFFECT)
+    return effect, se
+
+
+def _tau_for(tau: object, support: SupportType) -> float:
+    if isinstance(tau, Mapping):
+        value = tau.get(support, 0.0)
+        name = f"tau.{support.value}"
+    else:
+        value, name = tau, "tau"
+    return check_number(value, name, low=0.0, high=MAX_EFFECT)
+
+
+def _posterior(
+    prior: EffectPrior, effect: float, se: float, tau: float, source: str
+) -> EffectPrior:
+    """The normal-normal conjugate update of `prior` (variance se² + tau²) by ``N(effect, se²)``."""
+    v0 = prior.se**2 + tau**2
+    v1 = se**2
+    if v0 == 0.0 and v1 == 0.0:
+        if effect == prior.effect:
+            mean, post_se = effect, 0.0
+        else:
+            raise SchemaError([
+                Problem(("estimates", "se"), "the prior and the estimate are both certain (zero "
+                                             "variance) and differ: nothing to combine")
+            ])  # fmt: skip
+    elif v1 == 0.0:
+        mean, post_se = effect, 0.0
+    elif v0 == 0.0:
+        mean, post_se = prior.effect, 0.0
+    else:
+        precision = 1.0 / v0 + 1.0 / v1
+        mean = (prior.effect / v0 + effect / v1) / precision
+        post_se = math.sqrt(1.0 / precision)
+    note = (
+        f"{prior.source} | Updated (normal-normal; prior {prior.effect:g}, prior variance "
+        f"se^2 + tau^2 = {prior.se:g}^2 + {tau:g}^2) with {source}: {effect:g} (se {se:g})."
+    )
+    return EffectPrior(mean, post_se, prior.sessions, note)

@@ -1,0 +1,303 @@
+"""Rollouts that prove it: people (or whole teams) randomised to waves, with a balance table.
+
+A rollout in waves is a randomised experiment when the waves are drawn by lot: the later waves
+are the earlier waves' comparison group until their turn comes. :func:`design_rollout` draws
+the waves by stratified randomisation (within each stratum the units are shuffled and dealt to
+the waves in turn, so wave sizes within a stratum differ by at most one unit), and when
+`cluster` names a column, the units are whole clusters (teams), so colleagues share a wave and
+the support one gets does not spill over to a colleague still waiting.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._checks import (
+    FloatArray,
+    IntArray,
+    as_array,
+    as_table,
+    check_number,
+    check_rng,
+    describe,
+    is_missing,
+    schema_error,
+)
+from sparkus._results import Result, Table, format_number
+from sparkus.model import Population
+
+__all__ = ["RolloutDesign", "design_rollout"]
+
+MAX_WAVES: Final = 1_000
+"""The most waves a rollout may have."""
+
+_NUMERIC_KINDS: Final = ("float", "int")
+
+
+@attrs.frozen(repr=False, eq=False)
+class RolloutDesign(Result):
+    """Who starts in which wave, and how alike the waves are.
+
+    .. versionadded:: 0.1
+
+    Attributes
+    ----------
+    wave : ndarray of int64
+        Each person's wave, 1 to `waves`, in the population's row order.
+    waves : int
+        The number of waves.
+    strata : tuple of str
+        The stratum of each row of `counts`: the values of the strata columns joined by
+        ``" / "`` (``"all"`` without strata).
+    counts : ndarray of int64
+        People per stratum (rows, as `strata`) and wave (columns, wave 1 first).
+    covariates : tuple of str
+        The numeric covariates of `smd`, in its row order.
+    smd : ndarray of float64
+        Each covariate's (rows) standardised mean difference between each wave (columns) and
+        everyone else: the difference of the means over ``√((s²_wave + s²_rest) / 2)``
+        (Austin 2009), missing values left out; NaN when a side has fewer than two values or
+        no spread.
+    cluster : str or None
+        The column whose values were randomised whole, or None when people were.
+
+    Examples
+    --------
+    >>> from sparkus.metrics import design_rollout
+    >>> people = {
+    ...     "team": ["a", "a", "b", "b", "c", "c", "d", "d"],
+    ...     "site": ["x", "x", "x", "x", "y", "y", "y", "y"],
+    ...     "tenure": [1.0, 3.0, 2.0, 5.0, 4.0, 2.0, 7.0, 1.0],
+    ... }
+    >>> design = design_rollout(people, waves=2, strata="site", cluster="team", rng=1)
+    >>> design.counts.tolist()  # two people (one team) per site and wave
+    [[2, 2], [2, 2]]
+    >>> bool((design.wave[0::2] == design.wave[1::2]).all())  # colleagues share a wave
+    True
+    """
+
+    wave: IntArray
+    waves: int
+    strata: tuple[str, ...]
+    counts: IntArray
+    covariates: tuple[str, ...]
+    smd: FloatArray
+    cluster: str | None
+
+    def _headline(self) -> str:
+        unit = f"clusters by {self.cluster!r}" if self.cluster else "people"
+        finite = np.abs(self.smd[np.isfinite(self.smd)])
+        worst = format_number(float(finite.max())) if finite.size else "-"
+        return (
+            f"{len(self.wave)} people, {self.waves} waves, {len(self.strata)} strata, "
+            f"randomised {unit}, max |SMD|={worst}"
+        )
+
+    def _tables(self) -> list[Table]:
+        heads = tuple(f"wave {k + 1}" for k in range(self.waves))
+        counts = Table(
+            "People per stratum and wave",
+            ("stratum", *heads),
+            tuple(
+                (name, *(format_number(int(c)) for c in row))
+                for name, row in zip(self.strata, self.counts, strict=True)
+            ),
+        )
+        balance = Table(
+            "Balance: standardised mean difference, wave against the rest",
+            ("covariate", *heads),
+            tuple(
+                (name, *(format_number(float(v)) for v in row))
+                for name, row in zip(self.covariates, self.smd, strict=True)
+            ),
+            note="|SMD| above 0.1 is commonly read as imbalance (Austin 2009)",
+        )
+        return [counts, balance]
+
+
+def _columns_of(population: object) -> tuple[dict[str, Any], dict[str, bool]]:
+    """Every column by name (categories decoded) and whether it is numeric."""
+    if isinstance(population, Population):
+        columns = {name: population.decode(name) for name in population.columns}
+        numeric = {
+            name: population.schema[name].kind in _NUMERIC_KINDS for name in population.columns
+        }
+        return columns, numeric
+    table = as_table(population)
+    keys = getattr(table, "keys", None)
+    if not callable(keys):
+        msg = (
+            "expected a Population, a mapping of columns, or a pandas or polars DataFrame, "
+            f"got {describe(population)}"
+        )
+        raise schema_error("population", msg)
+    getter: Any = table
+    columns = {str(k): as_array(getter[k], f"population[{k!r}]") for k in keys()}
+    numeric = {k: v.dtype.kind in "fiu" for k, v in columns.items()}
+    return columns, numeric
+
+
+def _names(value: object, name: str, columns: Mapping[str, Any]) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    names: Sequence[object] = [value] if isinstance(value, str) else value  # type: ignore[assignment]
+    if not isinstance(names, list | tuple) or not names:
+        raise schema_error(name, f"expected a column name or a list of them, got {describe(value)}")
+    for item in names:
+        if not isinstance(item, str) or item not in columns:
+            shown = ", ".join(sorted(columns)[:10])
+            raise schema_error(name, f"{item!r} is not a column of the population ({shown})")
+    return tuple(str(n) for n in names)
+
+
+def _labels(array: npt.NDArray[Any], name: str) -> list[str]:
+    labels = []
+    for row, value in enumerate(array.tolist()):
+        if is_missing(value):
+            raise schema_error(name, f"row {row} is missing; every person needs a value")
+        labels.append(str(value))
+    return labels
+
+
+def _design_rollout_iv(
+    population: object, waves: object, strata: object, cluster: object, covariates: object,
+    rng: object,
+) -> tuple[dict[str, Any], tuple[str, ...], str | None, tuple[str, ...], int,
+           np.random.Generator]:  # fmt: skip
+    columns, numeric = _columns_of(population)
+    n = len(next(iter(columns.values()))) if columns else 0
+    if n == 0:
+        raise schema_error("population", "has no people; a rollout needs at least one")
+    count = int(check_number(waves, "waves", low=1, high=MAX_WAVES, integer=True))
+    strata_names = _names(strata, "strata", columns)
+    cluster_names = _names(cluster, "cluster", columns)
+    if len(cluster_names) > 1:
+        raise schema_error("cluster", f"expected one column name, got {describe(cluster)}")
+    cluster_name = cluster_names[0] if cluster_names else None
+    if covariates is None:
+        used = {*strata_names, *cluster_names}
+        chosen = tuple(k for k, is_num in numeric.items() if is_num and k not in used)
+    else:
+        chosen = _names(covariates, "covariates", columns)
+        for name in chosen:
+            if not numeric[name]:
+                raise schema_error("covariates", f"{name!r} is not a numeric column")
+    return columns, strata_names, cluster_name, chosen, count, check_rng(rng)
+
+
+def _smd(values: FloatArray, in_wave: npt.NDArray[np.bool_]) -> float:
+    a, b = values[in_wave], values[~in_wave]
+    a, b = a[~np.isnan(a)], b[~np.isnan(b)]
+    if a.size < 2 or b.size < 2:
+        return math.nan
+    pooled = math.sqrt((float(np.var(a, ddof=1)) + float(np.var(b, ddof=1))) / 2.0)
+    if pooled == 0.0:
+        return math.nan
+    return (float(a.mean()) - float(b.mean())) / pooled
+
+
+def design_rollout(
+    population: object,
+    *,
+    waves: int,
+    strata: str | Sequence[str] | None = None,
+    cluster: str | None = None,
+    covariates: Sequence[str] | None = None,
+    rng: int | np.random.Generator | None = None,
+) -> RolloutDesign:
+    """Randomise people, or whole teams, to the waves of a rollout, stratified, with balance.
+
+    .. versionadded:: 0.1
+
+    Within each stratum the units (people, or the clusters when `cluster` is given) are put in
+    random order and dealt to the waves in a random order of waves, one each in turn: wave
+    sizes within a stratum differ by at most one unit, and which waves get the extra units is
+    random too. A cluster belongs to the stratum most of its members are in (the first in
+    sorted order on a tie), so stratify by a team-level column (department, site) when
+    clusters are teams.
+
+    Parameters
+    ----------
+    population : Population, mapping of columns, or pandas or polars DataFrame
+        One row per person. Category columns of a :class:`~sparkus.model.Population` are read
+        by their labels.
+    waves : int
+        The number of waves, 1 to 1,000.
+    strata : str or list of str, optional
+        The columns whose combinations are the strata; None randomises everyone together.
+    cluster : str, optional
+        The column whose values are randomised whole (a team), so colleagues share a wave.
+    covariates : list of str, optional
+        The numeric columns of the balance table; by default every numeric column that is not
+        a stratum or the cluster.
+    rng : int, numpy.random.Generator or None
+        The seed: the same seed and population give the same waves.
+
+    Returns
+    -------
+    RolloutDesign
+        The waves, the counts per stratum and wave, and the balance table.
+
+    Raises
+    ------
+    SchemaError
+        If `population` is not a table or is empty, `waves` is not an integer from 1 to
+        1,000, `strata`, `cluster` or `covariates` name no column (or a covariate is not
+        numeric), a stratum or cluster value is missing (naming the row), or `rng` is not a
+        seed or generator.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparkus.metrics import design_rollout
+    >>> rng = np.random.default_rng(0)
+    >>> people = {"level": ["manager"] * 30 + ["individual"] * 70,
+    ...           "tenure": rng.gamma(2.0, 2.0, 100)}
+    >>> design = design_rollout(people, waves=3, strata="level", rng=7)
+    >>> design.strata, design.counts.tolist()
+    (('individual', 'manager'), [[23, 24, 23], [10, 10, 10]])
+    """
+    columns, strata_names, cluster_name, chosen, count, gen = _design_rollout_iv(
+        population, waves, strata, cluster, covariates, rng
+    )
+    n = len(next(iter(columns.values())))
+    keys = [_labels(np.asarray(columns[name]), f"population[{name!r}]") for name in strata_names]
+    stratum_of = [" / ".join(parts) for parts in zip(*keys, strict=True)] if keys else ["all"] * n
+    if cluster_name is None:
+        unit_of = np.arange(n)
+        unit_stratum = stratum_of
+    else:
+        labels = _labels(np.asarray(columns[cluster_name]), f"population[{cluster_name!r}]")
+        names, unit_of = np.unique(np.asarray(labels), return_inverse=True)
+        members: list[dict[str, int]] = [{} for _ in names]
+        for unit, stratum in zip(unit_of.tolist(), stratum_of, strict=True):
+            members[unit][stratum] = members[unit].get(stratum, 0) + 1
+        unit_stratum = [min(m, key=lambda s, m=m: (-m[s], s)) for m in members]  # type: ignore[misc]
+    strata_sorted = sorted(set(stratum_of))  # every unit's stratum is some person's
+    unit_wave = np.zeros(len(unit_stratum), dtype=np.int64)
+    stratum_array = np.asarray(unit_stratum)
+    for stratum in sorted(set(unit_stratum)):
+        units = np.flatnonzero(stratum_array == stratum)
+        order = gen.permutation(units)
+        deal = gen.permutation(count)
+        unit_wave[order] = deal[np.arange(order.size) % count] + 1
+    wave = unit_wave[unit_of]
+    row_of = {s: row for row, s in enumerate(strata_sorted)}
+    person_stratum = np.asarray([row_of[s] for s in stratum_of], dtype=np.int64)
+    counts = np.zeros((len(strata_sorted), count), dtype=np.int64)
+    np.add.at(counts, (person_stratum, wave - 1), 1)
+    smd = np.full((len(chosen), count), math.nan)
+    for i, name in enumerate(chosen):
+        values = np.asarray(columns[name], dtype=np.float64)
+        for k in range(count):
+            smd[i, k] = _smd(values, wave == k + 1)
+    wave.flags.writeable = False
+    counts.flags.writeable = False
+    smd.flags.writeable = False
+    return RolloutDesign(wave, count, tuple(strata_sorted), counts, chosen, smd, cluster_name)
