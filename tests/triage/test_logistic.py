@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from sparkus import EstimationError, NotFittedError, SchemaError, SparkusWarning
-from sparkus._checks import check_matrix
+from sparkus._checks_fit import check_matrix
 from sparkus.triage._logistic import LogisticReadinessModel
 
 

@@ -223,13 +223,13 @@ def policy_value(
     >>> round(value.estimate, 3), round(value.se, 3)  # the truth: 0.5
     (0.557, 0.065)
     """
-    value = check_level(level)
+    confidence = check_level(level)
     g1, g0, (chosen,), exponent, how = _gammas(
         y, treated, [("policy", policy)], X, propensity, names, stacklevel=2
     )
     terms = np.where(chosen, g1, g0)
     method = f"AIPW value of the policy ({how}; influence-function SE)"
-    return _estimate(terms, value, exponent, method, None)
+    return _estimate(terms, confidence, exponent, method, None)
 
 
 def policy_difference(
@@ -299,11 +299,11 @@ def policy_difference(
     >>> round(gain.estimate, 3), [round(v, 3) for v in gain.ci]  # the truth: 0.5
     (0.512, [0.379, 0.646])
     """
-    value = check_level(level)
+    confidence = check_level(level)
     g1, g0, (chosen, other), exponent, how = _gammas(
         y, treated, [("policy", policy), ("baseline", baseline)], X, propensity, names,
         stacklevel=2,
     )  # fmt: skip
     terms = (chosen.astype(np.float64) - other.astype(np.float64)) * (g1 - g0)
     method = f"AIPW difference of two policies' values ({how}; paired influence-function SE)"
-    return _estimate(terms, value, exponent, method, "difference")
+    return _estimate(terms, confidence, exponent, method, "difference")

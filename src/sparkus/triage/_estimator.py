@@ -15,15 +15,8 @@ from typing import Any, ClassVar, Self
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import (
-    align_rows,
-    as_array,
-    check_labels,
-    check_matrix,
-    check_n_features,
-    check_sample_weight,
-    schema_error,
-)
+from sparkus._checks import align_rows, as_array, schema_error
+from sparkus._checks_fit import check_labels, check_matrix, check_n_features, check_sample_weight
 from sparkus._errors import EstimationError, NotFittedError, Problem, SchemaError, SparkusWarning
 
 __all__ = ["Estimator", "feature_matrix", "feature_names", "fit_target"]

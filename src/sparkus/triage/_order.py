@@ -16,7 +16,8 @@ from typing import Any, cast
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import check_labels, describe
+from sparkus._checks import describe
+from sparkus._checks_fit import check_labels
 from sparkus._errors import EstimationError, Problem, SchemaError
 from sparkus.triage._labels import row_problems, scalar, show, unique_labels
 from sparkus.triage._levels import ReadinessLevel, readiness_level

@@ -8,7 +8,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import check_matrix, describe, is_real
+from sparkus._checks import describe, is_real
+from sparkus._checks_fit import check_matrix
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
 from sparkus.triage._instrument import Features, Instrument, default_instrument, scale_problems

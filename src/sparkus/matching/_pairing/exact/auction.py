@@ -1,5 +1,11 @@
 """The exact solver behind :func:`~sparkus.matching.solve_assignment`: an ε-scaling auction.
 
+Held whole (about 860 lines): one algorithm. Its parts (forward rounds, reverse rounds, the
+shortest-path drain, ε-scaling) are methods of one mutable state, the prices, copies and
+holders they all read and write under one invariant (ε-complementary slackness); apart, each
+would need that state and its invariant explained again, and a reader checking the invariant
+would have to follow it across files.
+
 The problem, on integer costs: assign every person (row) to at most one object (provider) it
 lists, with at most ``capacity[j]`` persons on object ``j``; first as many persons as possible,
 then at the least total cost. The solver works on costs already scaled to integers and multiplied
@@ -44,12 +50,6 @@ How it works (Bertsekas' auction, adapted to capacities and vectorised):
 
 The duals at the end (object prices, and each person's best value) certify the optimum: the total
 of the reduced-cost violations is at most ``n·ε``.
-
-Held whole (about 860 lines): one algorithm. Its parts (forward rounds, reverse rounds, the
-shortest-path drain, ε-scaling) are methods of one mutable state, the prices, copies and
-holders they all read and write under one invariant (ε-complementary slackness); apart, each
-would need that state and its invariant explained again, and a reader checking the invariant
-would have to follow it across files.
 """
 
 from __future__ import annotations
