@@ -140,7 +140,7 @@ def plan_support(
         Level of the expected effect's interval, strictly between 0 and 1.
     effects : mapping of SupportType (or its value) to array of float, optional
         Each person's expected effect of each support type, instead of the priors' (for
-        instance :meth:`BenefitModel.effects <sparkus.triage.BenefitModel>` of the
+        instance the predictions of ``sparkus.triage.BenefitModel`` for the
         population, or any arrays): one finite number per person, in the population's row
         order, or a pandas Series whose index holds the population's ids (put in its order;
         refused, never paired by position, when it holds other labels). Keys are

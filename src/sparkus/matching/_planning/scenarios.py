@@ -1,4 +1,4 @@
-"""The usual answers beside the triaged plan, all valued with the same priors.
+"""The usual answers beside the triaged plan, all valued with the same priors (or effects).
 
 :func:`compare_scenarios` puts "executives only", "everyone gets a coach", the triaged plan and
 any plan of the user's side by side, which is where a claim such as "saves up to 75% of the
@@ -64,7 +64,9 @@ class ScenarioComparison(Result):
     ``"executives only"`` (every executive gets full coaching) and ``"everyone gets a
     coach"`` (everyone gets full coaching, the triage's ``full_sessions``), neither held to
     the budget or to capacity (the table says whether they fit); ``"triaged"`` is the
-    five-step approach (:func:`plan_support`); then the user's plans.
+    five-step approach (:func:`plan_support`); then the user's plans. With per-person
+    `effects`, every scenario is valued with them instead, the triaged plan is named ``"by
+    readiness"`` and ``"by predicted benefit"`` follows it (see :func:`compare_scenarios`).
 
     .. versionadded:: 0.1
 

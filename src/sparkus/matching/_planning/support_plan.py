@@ -350,9 +350,10 @@ class SupportPlan(Framed, Result):
              f"{self.expected_effect:,.1f} ({self.confidence_level:.0%} interval {low:,.1f} to "
              + f"{high:,.1f})" if self.effect_source == "priors" else
              f"{self.expected_effect:,.4g} (in the units of the per-person effects; no interval)"),
-            ("expected effects from", self.effect_source),
             ("cost per unit of effect", f"{self.cost_per_effect:,.0f} {cur}"),
         ]  # fmt: skip
+        if self.effect_source != "priors":
+            rows.insert(4, ("expected effects from", self.effect_source))
         fitted = any(w != 1.0 for w in self.fit_weights.values())
         if self.weighted or fitted:
             why = " and ".join(
