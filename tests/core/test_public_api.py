@@ -56,6 +56,7 @@ PUBLIC = {
         render_html robustness_value roi sample_size staggered_did subgroup_effects welch_ttest
         write_html
         RolloutDesign design_rollout rollout_power
+        RandomizationTest randomization_test
     """,
     "sparkus.privacy": """
         Cell CellRange DifferentialPrivacy DisclosureCheck ExactCount ExactRate ExactSum

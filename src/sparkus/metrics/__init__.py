@@ -9,8 +9,8 @@ standard error, confidence interval, test and sample size, and agree with an est
 :func:`rater_change` follows 360 feedback by rater group under rater anonymity and
 :func:`gas_tscore` turns goal attainment scaling into an outcome; :func:`qini` says how well a
 score targeted those who gained; :func:`power`, :func:`sample_size` and :func:`mde` size a
-study; :func:`design_rollout` randomises a rollout to waves and :func:`rollout_power` gives a
-stepped-wedge rollout's power; :func:`roi` prices the result by the Phillips
+study; :func:`design_rollout` randomises a rollout to waves, :func:`randomization_test` tests it by
+drawing it again and :func:`rollout_power` gives a stepped-wedge rollout's power; :func:`roi` prices the result by the Phillips
 method. :class:`Tracker` follows a program's events into a mergeable state and a privacy-safe
 :class:`Dashboard`, which :func:`render_html` turns into a self-contained report and
 :func:`dashboard_schema` describes as JSON Schema. scipy and
@@ -36,6 +36,7 @@ from sparkus.metrics._overlap import OverlapDiagnostics, overlap
 from sparkus.metrics._plots import balance_plot, forest_plot
 from sparkus.metrics._policy import policy_difference, policy_value
 from sparkus.metrics._propensity import PropensityModel
+from sparkus.metrics._randomization import RandomizationTest, randomization_test
 from sparkus.metrics._raters import RaterChange, rater_change
 from sparkus.metrics._regression import ancova, did, ols
 from sparkus.metrics._robustness import RobustnessValue, robustness_value
@@ -69,6 +70,7 @@ __all__ = [
     "PropensityModel",
     "QiniResult",
     "ROIResult",
+    "RandomizationTest",
     "RaterChange",
     "RobustnessValue",
     "RolloutDesign",
@@ -107,6 +109,7 @@ __all__ = [
     "power",
     "qini",
     "random_effects",
+    "randomization_test",
     "rater_change",
     "render_html",
     "robustness_value",

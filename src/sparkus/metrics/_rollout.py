@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, Literal, TypeAlias
 
 import attrs
 import numpy as np
@@ -23,16 +23,21 @@ from sparkus._checks import (
     IntArray,
     as_array,
     as_table,
+    check_choice,
     check_number,
     check_rng,
     describe,
     is_missing,
     schema_error,
 )
+from sparkus._frames import Backend, build_frame, check_backend
 from sparkus._results import Result, Table, format_number
 from sparkus.model import Population
 
-__all__ = ["RolloutDesign", "design_rollout"]
+__all__ = ["RolloutDesign", "RolloutTable", "design_rollout", "draw_waves"]
+
+RolloutTable: TypeAlias = Literal["assignment", "counts", "balance"]
+_TABLES: Final[tuple[RolloutTable, ...]] = ("assignment", "counts", "balance")
 
 MAX_WAVES: Final = 1_000
 """The most waves a rollout may have."""
@@ -66,6 +71,15 @@ class RolloutDesign(Result):
         no spread.
     cluster : str or None
         The column whose values were randomised whole, or None when people were.
+    ids : ndarray of str or None
+        The people's ids: a :class:`~sparkus.model.Population`'s, or the ``"id"`` column of
+        a table; None without either (rows are then named by their number).
+    unit : ndarray of int64
+        Each person's randomised unit (index into `units`): themselves, or their cluster.
+    units : tuple of str
+        The randomised units' names: the cluster values, or the row numbers as text.
+    unit_stratum : ndarray of int64
+        Each unit's stratum, as an index into `strata`.
 
     Examples
     --------
@@ -89,6 +103,71 @@ class RolloutDesign(Result):
     covariates: tuple[str, ...]
     smd: FloatArray
     cluster: str | None
+    ids: npt.NDArray[np.str_] | None
+    unit: IntArray
+    units: tuple[str, ...]
+    unit_stratum: IntArray
+
+    def to_frame(self, table: RolloutTable = "assignment", *, backend: Backend = "pandas") -> Any:
+        """The assignment per person, or the counts or balance table, as a DataFrame.
+
+        Parameters
+        ----------
+        table : {"assignment", "counts", "balance"}
+            ``"assignment"``: one row per person, indexed by ``id`` (or ``row``, the row
+            number, without ids), with ``wave``, ``stratum`` and ``unit`` (the cluster, or the
+            row number when people were randomised). ``"counts"``: one row per stratum,
+            indexed by ``stratum``, with a column of people per wave (``wave 1``, ...).
+            ``"balance"``: one row per covariate, indexed by ``covariate``, with each wave's
+            standardised mean difference against the rest (``wave 1``, ...; NaN where not
+            computable).
+        backend : {"pandas", "polars"}
+            pandas gets the index above; polars, which has no index, gets it as the first
+            column. The library is imported only now.
+
+        Returns
+        -------
+        pandas.DataFrame or polars.DataFrame
+            A new frame: changing it never changes the design.
+
+        Raises
+        ------
+        SchemaError
+            If `table` or `backend` is not one of the values above.
+        ImportError
+            If the library is not installed (the message names the extra to install).
+
+        Examples
+        --------
+        >>> from sparkus.metrics import design_rollout
+        >>> people = {"id": ["a", "b", "c", "d"], "site": ["x", "x", "y", "y"],
+        ...           "tenure": [1.0, 3.0, 2.0, 5.0]}
+        >>> design = design_rollout(people, waves=2, strata="site", rng=1)
+        >>> frame = design.to_frame()
+        >>> frame.index.name, list(frame.columns)
+        ('id', ['wave', 'stratum', 'unit'])
+        >>> design.to_frame("counts").loc["x"].tolist()
+        [1, 1]
+
+        .. versionadded:: 0.1
+        """
+        chosen = check_choice(table, "table", _TABLES)
+        lib = check_backend(backend)
+        heads = [f"wave {k + 1}" for k in range(self.waves)]
+        if chosen == "counts":
+            columns: dict[str, Any] = {"stratum": np.asarray(self.strata, dtype=object)}
+            columns |= {h: self.counts[:, k] for k, h in enumerate(heads)}
+            return build_frame(columns, ("stratum",), lib)
+        if chosen == "balance":
+            columns = {"covariate": np.asarray(self.covariates, dtype=object)}
+            columns |= {h: self.smd[:, k] for k, h in enumerate(heads)}
+            return build_frame(columns, ("covariate",), lib)
+        key = "row" if self.ids is None else "id"
+        rows = np.arange(len(self.wave)) if self.ids is None else self.ids
+        strata = np.asarray(self.strata, dtype=object)[self.unit_stratum[self.unit]]
+        units = np.asarray(self.units, dtype=object)[self.unit]
+        columns = {key: rows, "wave": self.wave, "stratum": strata, "unit": units}
+        return build_frame(columns, (key,), lib)
 
     def _headline(self) -> str:
         unit = f"clusters by {self.cluster!r}" if self.cluster else "people"
@@ -202,6 +281,31 @@ def _smd(values: FloatArray, in_wave: npt.NDArray[np.bool_]) -> float:
     return (float(a.mean()) - float(b.mean())) / pooled
 
 
+def draw_waves(unit_stratum: IntArray, waves: int, rng: np.random.Generator) -> IntArray:
+    """Each unit's wave (1 to `waves`), drawn as :func:`design_rollout` draws it.
+
+    Within each stratum (in the order of their codes) the units are put in random order and
+    dealt to the waves in a random order of waves, one each in turn. The one randomisation of
+    a rollout: :func:`design_rollout` draws the design with it, and
+    :func:`~sparkus.metrics.randomization_test` draws the design again with it.
+    """
+    unit_wave = np.zeros(unit_stratum.shape[0], dtype=np.int64)
+    for stratum in np.unique(unit_stratum).tolist():
+        units = np.flatnonzero(unit_stratum == stratum)
+        order = rng.permutation(units)
+        deal = rng.permutation(waves)
+        unit_wave[order] = deal[np.arange(order.size) % waves] + 1
+    return unit_wave
+
+
+def _ids_of(population: object, columns: Mapping[str, Any]) -> npt.NDArray[np.str_] | None:
+    if isinstance(population, Population):
+        return np.asarray(population.ids).astype(str)
+    if "id" in columns:
+        return np.asarray([str(v) for v in np.asarray(columns["id"]).tolist()])
+    return None
+
+
 def design_rollout(
     population: object,
     *,
@@ -272,23 +376,20 @@ def design_rollout(
     if cluster_name is None:
         unit_of = np.arange(n)
         unit_stratum = stratum_of
+        unit_names = tuple(str(i) for i in range(n))
     else:
         labels = _labels(np.asarray(columns[cluster_name]), f"population[{cluster_name!r}]")
         names, unit_of = np.unique(np.asarray(labels), return_inverse=True)
+        unit_names = tuple(str(x) for x in names.tolist())
         members: list[dict[str, int]] = [{} for _ in names]
         for unit, stratum in zip(unit_of.tolist(), stratum_of, strict=True):
             members[unit][stratum] = members[unit].get(stratum, 0) + 1
         unit_stratum = [min(m, key=lambda s, m=m: (-m[s], s)) for m in members]  # type: ignore[misc]
     strata_sorted = sorted(set(stratum_of))  # every unit's stratum is some person's
-    unit_wave = np.zeros(len(unit_stratum), dtype=np.int64)
-    stratum_array = np.asarray(unit_stratum)
-    for stratum in sorted(set(unit_stratum)):
-        units = np.flatnonzero(stratum_array == stratum)
-        order = gen.permutation(units)
-        deal = gen.permutation(count)
-        unit_wave[order] = deal[np.arange(order.size) % count] + 1
-    wave = unit_wave[unit_of]
     row_of = {s: row for row, s in enumerate(strata_sorted)}
+    unit_codes = np.asarray([row_of[s] for s in unit_stratum], dtype=np.int64)
+    unit_wave = draw_waves(unit_codes, count, gen)
+    wave = unit_wave[unit_of]
     person_stratum = np.asarray([row_of[s] for s in stratum_of], dtype=np.int64)
     counts = np.zeros((len(strata_sorted), count), dtype=np.int64)
     np.add.at(counts, (person_stratum, wave - 1), 1)
@@ -300,4 +401,9 @@ def design_rollout(
     wave.flags.writeable = False
     counts.flags.writeable = False
     smd.flags.writeable = False
-    return RolloutDesign(wave, count, tuple(strata_sorted), counts, chosen, smd, cluster_name)
+    unit_of = np.asarray(unit_of, dtype=np.int64)
+    for array in (unit_of, unit_codes):
+        array.flags.writeable = False
+    return RolloutDesign(wave, count, tuple(strata_sorted), counts, chosen, smd, cluster_name,
+                         ids=_ids_of(population, columns), unit=unit_of, units=unit_names,
+                         unit_stratum=unit_codes)  # fmt: skip

@@ -24,13 +24,11 @@ import numpy.typing as npt
 from sparkus._checks import (
     BoolArray,
     FloatArray,
-    as_array,
     check_number,
     describe,
-    indicator,
     is_real,
 )
-from sparkus._errors import EstimationError, InfeasibleError, Problem, SchemaError, SparkusWarning
+from sparkus._errors import InfeasibleError, Problem, SchemaError, SparkusWarning
 from sparkus._fields import not_one_of
 from sparkus.matching._planning.inputs import people_problems, providers_problems, same_people
 from sparkus.matching._planning.integer_program import (
@@ -42,6 +40,7 @@ from sparkus.matching._planning.integer_program import (
 )
 from sparkus.matching._planning.policy import SupportPolicy, suitable
 from sparkus.matching._planning.priors import EffectPriors
+from sparkus.matching._planning.rows import access_masks, equity_weights, expected_effects
 from sparkus.matching._planning.support_plan import SupportPlan, plan_from_choice
 from sparkus.model import CostModel, Level, Population, Program, Provider, SupportType
 from sparkus.triage import ReadinessLevel, TriageResult
@@ -83,10 +82,6 @@ _MAX_ROW_PROBLEMS: Final = 20
 # -- the options and the problem as data -------------------------------------------------------
 
 
-MAX_WEIGHT: Final = 1e12
-"""The largest equity weight a person may have (weights are relative: 1e12 to 1 is plenty)."""
-
-
 @attrs.frozen(eq=False)
 class PlanOptions:
     """The options every planner takes beside the data, as the caller passed them (unchecked).
@@ -106,6 +101,7 @@ class PlanOptions:
     mip_rel_gap: object = MIP_REL_GAP
     time_limit: object = TIME_LIMIT
     confidence_level: object = CONFIDENCE_LEVEL
+    effects: object = None
 
 
 @attrs.frozen(eq=False)
@@ -135,6 +131,7 @@ class PlanSetup:
     confidence_level: float
     mip_rel_gap: float
     time_limit: float
+    effect_source: str = "priors"  # or "per-person effects" (then no prior interval)
 
     @property
     def fixed_cost(self) -> float:
@@ -270,69 +267,6 @@ def _pools(
     return dict(sorted(grouped.items())), problems
 
 
-def _bool_rows(
-    problems: list[Problem], path: tuple[str | int, ...], value: object, n: int
-) -> BoolArray | None:
-    """One boolean per person: booleans, or the numbers 0 and 1 (as pandas hands them over)."""
-    name = Problem(path, "").location
-    try:
-        array = indicator(value, name)
-    except SchemaError as err:
-        problems.extend(Problem(path, p.message) for p in err.problems)
-        return None
-    except EstimationError as err:
-        problems.append(Problem(path, str(err)))
-        return None
-    if array.shape != (n,):
-        msg = f"expected one value per person ({n}), got {array.shape[0]}"
-        problems.append(Problem(path, msg))
-        return None
-    return array.copy()
-
-
-def _access_masks(
-    access: object, option_names: tuple[str, ...], n: int, problems: list[Problem]
-) -> dict[str, BoolArray]:
-    """Per option named in `access`, who may draw on it."""
-    masks: dict[str, BoolArray] = {}
-    if access is None:
-        return masks
-    if not isinstance(access, Mapping):
-        msg = f"expected a mapping of pool name to a bool array, got {describe(access)}"
-        problems.append(Problem(("access",), msg))
-        return masks
-    for key, value in access.items():
-        if key not in option_names:
-            known = ", ".join(option_names) or "none"
-            msg = f"{key!r} is not a pool of this plan (pools: {known})"
-            problems.append(Problem(("access", str(key)), msg))
-            continue
-        mask = _bool_rows(problems, ("access", key), value, n)
-        if mask is not None:
-            masks[key] = mask
-    return masks
-
-
-def _weights(weights: object, n: int, problems: list[Problem]) -> FloatArray:
-    """Each person's equity weight (1 without weights, or while any problem stands)."""
-    if weights is None:
-        return np.ones(n)
-    w = as_array(weights, "weights").astype(object)
-    if w.shape != (n,):
-        msg = f"expected one weight per person ({n}), got shape {w.shape}"
-        problems.append(Problem(("weights",), msg))
-        return np.ones(n)
-    found: list[Problem] = []
-    values = []
-    for i, x in enumerate(w.tolist()):
-        before = len(found)
-        values.append(check_number(x, "weights", low=0.0, high=MAX_WEIGHT, problems=found))
-        if len(found) > before:
-            found[-1] = Problem(("weights", i), found[-1].message)
-    problems += found[:_MAX_ROW_PROBLEMS]
-    return np.asarray(values) if not found else np.ones(n)
-
-
 def _reach(
     min_reach: object,
     population: Population,
@@ -455,8 +389,9 @@ def build_setup(
     option_names = pool_names + ((_SELF.value,) if unlimited_self else ())
     level = np.asarray(population["level"], dtype=np.int8)
     readiness = np.asarray(triage.level, dtype=np.int8)
-    masks = _access_masks(options.access, option_names, n, problems)
-    w = _weights(options.weights, n, problems)
+    masks = access_masks(options.access, option_names, n, problems)
+    w = equity_weights(options.weights, n, problems)
+    given = expected_effects(options.effects, population, chosen, problems)
     department = population.decode("department")
     reach, reach_min, reach_names = _reach(options.min_reach, population, level, department,
                                            problems)  # fmt: skip
@@ -493,7 +428,10 @@ def build_setup(
         cost_s[:, k] = cost_per_person(costs, s, sessions_s[:, k])
     check_money(cost_s, chosen)
     modifier = readiness_modifier(priors, readiness)
-    effect_s = np.array([priors.priors[s].effect for s in chosen])[None, :] * modifier[:, None]
+    if given is None:
+        effect_s = np.array([priors.priors[s].effect for s in chosen])[None, :] * modifier[:, None]
+    else:  # the caller's per-person effects replace the priors' effect times the modifier
+        effect_s = given
     fits = policy.fit_weights(program)
     fit_s = np.array([fits[s] for s in chosen])
 
@@ -538,6 +476,7 @@ def build_setup(
         confidence_level=float(cast(float, options.confidence_level)),
         mip_rel_gap=float(cast(float, options.mip_rel_gap)),
         time_limit=float(cast(float, options.time_limit)),
+        effect_source="priors" if given is None else "per-person effects",
     )
 
 

@@ -41,6 +41,11 @@ IntArray = npt.NDArray[np.int64]
 
 _LEVELS: Final = tuple(Level)
 _MAX_ROW_PROBLEMS: Final = 20
+_UNITS: Final = {
+    "priors": "expected effect: people times standard deviations of improvement",
+    "per-person effects": "expected effect: the sum of the per-person effects given (in "
+    "their units, no interval)",
+}
 
 
 MAX_BUDGETS: Final = 1_000
@@ -85,6 +90,9 @@ class BudgetFrontier(Result):
         The intervals' level.
     weighted : bool
         Whether `objective` is equity-weighted.
+    effect_source : {"priors", "per-person effects"}
+        Where the expected effects come from (see :attr:`SupportPlan.effect_source`); with
+        per-person effects they are in those effects' units and have no interval (NaN).
 
     Examples
     --------
@@ -119,6 +127,7 @@ class BudgetFrontier(Result):
     currency: str
     confidence_level: float
     weighted: bool
+    effect_source: str = "priors"
 
     @property
     def n(self) -> int:
@@ -151,7 +160,7 @@ class BudgetFrontier(Result):
             rows.append((
                 f"{self.budgets[k]:,.0f}", f"{self.total_cost[k]:,.0f}",
                 format_number(int(self.supported[k])), f"{self.expected_effect[k]:,.1f}",
-                f"{low:,.1f} to {high:,.1f}", gained,
+                f"{low:,.1f} to {high:,.1f}" if math.isfinite(low) else "-", gained,
                 format_number(float(1000 * self.shadow_price[k])), f"{self.gap[k]:.3%}",
             ))  # fmt: skip
         cur = self.currency
@@ -169,10 +178,8 @@ class BudgetFrontier(Result):
                     "gap",
                 ),
                 tuple(rows),
-                note=(
-                    "expected effect: people times standard deviations of improvement; the "
-                    "marginal value is the LP relaxation's shadow price of the budget"
-                ),
+                note=f"{_UNITS[self.effect_source]}; the marginal value is the LP "
+                "relaxation's shadow price of the budget",
             )
         ]
 
@@ -257,6 +264,7 @@ def budget_frontier(
     mip_rel_gap: float = MIP_REL_GAP,
     time_limit: float = TIME_LIMIT,
     confidence_level: float = CONFIDENCE_LEVEL,
+    effects: Mapping[SupportType | str, npt.ArrayLike] | None = None,
 ) -> BudgetFrontier:
     """Solve the plan at a range of budgets: what each extra unit of money buys.
 
@@ -274,8 +282,9 @@ def budget_frontier(
     points : int
         Number of default budgets, from 2 to 1,000 (each budget is a plan to solve; `budgets`
         may hold at most 1,000 too).
-    priors, policy, pools, access, min_reach, exclude_resistant, weights, supports
-        As for :func:`plan_support`.
+    priors, policy, pools, access, min_reach, exclude_resistant, weights, supports, effects
+        As for :func:`plan_support` (with per-person `effects`, every plan is valued with
+        them).
     mip_rel_gap, time_limit, confidence_level
         As for :func:`plan_support`, for each budget.
 
@@ -310,6 +319,7 @@ def budget_frontier(
         priors=priors, policy=policy, pools=pools, access=access, min_reach=min_reach,
         exclude_resistant=exclude_resistant, weights=weights, supports=supports,
         mip_rel_gap=mip_rel_gap, time_limit=time_limit, confidence_level=confidence_level,
+        effects=effects,
     )  # fmt: skip
     setup, chosen, n_points = _budget_frontier_iv(
         population, triage, program, providers, budgets, points, options
@@ -349,4 +359,5 @@ def budget_frontier(
         currency=setup.program.currency,
         confidence_level=setup.confidence_level,
         weighted=setup.weighted,
+        effect_source=setup.effect_source,
     )

@@ -61,6 +61,7 @@ def plan_support(
     mip_rel_gap: float = MIP_REL_GAP,
     time_limit: float = TIME_LIMIT,
     confidence_level: float = CONFIDENCE_LEVEL,
+    effects: Mapping[SupportType | str, npt.ArrayLike] | None = None,
 ) -> SupportPlan:
     """Choose each person's support to maximise the total expected effect under the budget.
 
@@ -137,6 +138,21 @@ def plan_support(
         :class:`~sparkus.SparkusWarning` giving the gap reached.
     confidence_level : float
         Level of the expected effect's interval, strictly between 0 and 1.
+    effects : mapping of SupportType (or its value) to array of float, optional
+        Each person's expected effect of each support type, instead of the priors' (for
+        instance the predictions of ``sparkus.triage.BenefitModel`` for the
+        population, or any arrays): one finite number per person, in the population's row
+        order, or a pandas Series whose index holds the population's ids (put in its order;
+        refused, never paired by position, when it holds other labels). Keys are
+        :class:`~sparkus.model.SupportType` members or their values (``"coaching"``, as
+        exports spell them); every type planned needs effects, others are ignored. A
+        person's value for a support type is then ``effects[s][i]`` times the type's fit
+        weight (and the equity weight): the priors' effect times the readiness modifier is
+        replaced, and the priors give only the sessions. Negative effects are allowed: such a
+        person is simply not given that support (unless a minimum reach forces it). The plan's
+        effects are then in the units of `effects` (``plan.effect_source`` says
+        ``"per-person effects"``), and it has no interval (``(nan, nan)``): the priors'
+        interval does not apply to them.
 
     Returns
     -------
@@ -147,7 +163,9 @@ def plan_support(
     SchemaError
         For invalid arguments (negative budget, unknown support types, a weight that is NaN
         or above 1e12, a policy or priors that do not cover a support type planned, a type
-        the journey offers without a fee in the cost model and `supports` not given, ...), or
+        the journey offers without a fee in the cost model and `supports` not given,
+        `effects` of the wrong length, with a NaN or infinite row, an unknown support label,
+        or missing a type planned, ...), or
         costs per person (fees times sessions), or everyone's dearest support together,
         beyond the float range.
     InfeasibleError
@@ -178,6 +196,7 @@ def plan_support(
         priors=priors, policy=policy, pools=pools, access=access, min_reach=min_reach,
         exclude_resistant=exclude_resistant, weights=weights, supports=supports,
         mip_rel_gap=mip_rel_gap, time_limit=time_limit, confidence_level=confidence_level,
+        effects=effects,
     )  # fmt: skip
     setup = _plan_support_iv(population, triage, program, providers, budget, options)
     return solve_setup(setup)

@@ -1,4 +1,4 @@
-"""The usual answers beside the triaged plan, all valued with the same priors.
+"""The usual answers beside the triaged plan, all valued with the same priors (or effects).
 
 :func:`compare_scenarios` puts "executives only", "everyone gets a coach", the triaged plan and
 any plan of the user's side by side, which is where a claim such as "saves up to 75% of the
@@ -24,9 +24,6 @@ from sparkus.matching._planning.engine import (
     PlanOptions,
     build_setup,
     check_confidence_level,
-    check_money,
-    cost_per_person,
-    readiness_modifier,
     sessions_of,
     solve_setup,
 )
@@ -34,10 +31,15 @@ from sparkus.matching._planning.inputs import people_problems, providers_problem
 from sparkus.matching._planning.policy import SupportPolicy
 from sparkus.matching._planning.priors import EffectPriors
 from sparkus.matching._planning.support_plan import (
-    PlanConstraint,
     SupportPlan,
-    effect_interval,
-    objects,
+)
+from sparkus.matching._planning.valuing import (
+    BY_BENEFIT,
+    BY_READINESS,
+    benefit_plan,
+    check_benefit,
+    fixed_plan,
+    revalued,
 )
 from sparkus.model import Goal, Level, Population, Program, Provider, Season, SupportType
 from sparkus.triage import TriageResult
@@ -62,7 +64,9 @@ class ScenarioComparison(Result):
     ``"executives only"`` (every executive gets full coaching) and ``"everyone gets a
     coach"`` (everyone gets full coaching, the triage's ``full_sessions``), neither held to
     the budget or to capacity (the table says whether they fit); ``"triaged"`` is the
-    five-step approach (:func:`plan_support`); then the user's plans.
+    five-step approach (:func:`plan_support`); then the user's plans. With per-person
+    `effects`, every scenario is valued with them instead, the triaged plan is named ``"by
+    readiness"`` and ``"by predicted benefit"`` follows it (see :func:`compare_scenarios`).
 
     .. versionadded:: 0.1
 
@@ -167,18 +171,23 @@ class ScenarioComparison(Result):
             out[name] = row
         return out
 
+    @property
+    def _triaged(self) -> str:
+        return BY_READINESS if BY_READINESS in self.names else TRIAGED
+
     def _headline(self) -> str:
-        m = self.metrics.get(TRIAGED)
+        m = self.metrics.get(self._triaged)
         if m is None:
             return f"n={self.n}, scenarios={len(self.names)}"
         return (
-            f"n={self.n}, scenarios={len(self.names)}, triaged: cost "
+            f"n={self.n}, scenarios={len(self.names)}, {self._triaged}: cost "
             f"{m['cost_vs_reference']:.1%} and effect {m['effect_vs_reference']:.1%} of "
             f"{self.reference!r}"
         )
 
     def _tables(self) -> list[Table]:
         metrics = self.metrics
+        priced = self.plans[0].effect_source == "priors"  # else valued with per-person effects
         cur = self.currency
         level = f"{self.confidence_level:.0%}"
         main = Table(
@@ -201,7 +210,7 @@ class ScenarioComparison(Result):
                     f"{m['cost']:,.0f}",
                     f"{m['share_of_budget']:.1%}",
                     f"{m['expected_effect']:,.1f}",
-                    f"{m['effect_low']:,.1f} to {m['effect_high']:,.1f}",
+                    f"{m['effect_low']:,.1f} to {m['effect_high']:,.1f}" if priced else "-",
                     f"{m['cost_per_effect']:,.0f}",
                     format_number(bool(m["fits_budget"])),
                     format_number(bool(m["fits_capacity"])),
@@ -212,6 +221,9 @@ class ScenarioComparison(Result):
                 "expected effect: people times standard deviations of improvement, from the "
                 "priors; the interval reflects uncertainty about each support type's average "
                 "effect; costs include the fixed cost"
+                if priced
+                else "expected effect: the sum of each person's given effect of the support "
+                "they get (in the units of `effects`; no interval); costs include the fixed cost"
             ),
         )
         reach = Table(
@@ -232,7 +244,7 @@ class ScenarioComparison(Result):
             ),
             note=self._fit_note(),
         )  # fmt: skip
-        triaged = metrics.get(TRIAGED)
+        triaged = metrics.get(self._triaged)
         verdict = ""
         if triaged is not None:
             saving = 1 - float(triaged["cost_vs_reference"])
@@ -240,7 +252,8 @@ class ScenarioComparison(Result):
             holds = "holds" if saving > 0 and kept >= 1 else "does not hold"
             verdict = (
                 f"; here the triaged plan saves {saving:.1%} of the cost and keeps {kept:.1%} "
-                f"of the expected effect, so the claim {holds} under these priors"
+                f"of the expected effect, so the claim {holds} under these "
+                + ("priors" if priced else "per-person effects")
             )
         against = Table(
             f"Against {self.reference!r}",
@@ -275,76 +288,6 @@ class ScenarioComparison(Result):
             f"{context}; " + "; ".join(parts) + " (the policy's judgement of fit to the season "
             "and goals, not a measured effect: see SupportPolicy.fit_weights)"
         )
-
-
-def _fixed_plan(
-    population: Population,
-    triage: TriageResult,
-    program: Program,
-    providers: Sequence[Provider],
-    priors: EffectPriors,
-    support: npt.NDArray[np.object_],
-    sessions: IntArray,
-    confidence_level: float,
-    method: str,
-) -> SupportPlan:
-    """Value a given assignment (SupportType or None per person) with the priors; no solving."""
-    n = len(population)
-    used = tuple(s for s in SupportType if np.any(support == s))
-    code = np.full(n, -1, dtype=np.int64)
-    cost = np.zeros(n)
-    effect = np.zeros(n)
-    readiness = np.asarray(triage.level, dtype=np.int8)
-    modifier = readiness_modifier(priors, readiness)
-    costs = program.cost_model
-    for k, s in enumerate(used):
-        m = support == s
-        code[m] = k
-        cost[m] = cost_per_person(costs, s, sessions[m])
-        effect[m] = priors.priors[s].effect * modifier[m]
-    check_money(cost[:, None], used or (SupportType.COACHING,))
-    mean, low, high = effect_interval(priors, modifier, code, used, confidence_level)
-    total = float(cost.sum()) + costs.fixed_cost
-    constraints = [PlanConstraint("budget", "budget", total, program.budget, None, False)]
-    for k, s in enumerate(used):
-        places = [p.capacity for p in providers if p.support_type is s]
-        if s is _SELF and not places:
-            continue  # self-guided reflection without providers has no limit
-        constraints.append(PlanConstraint(
-            f"capacity {s.value}", "capacity", float(np.sum(code == k)), float(sum(places)),
-            None, False,
-        ))  # fmt: skip
-    return SupportPlan(
-        ids=population.ids,
-        support=objects(used, code),
-        pool=np.full(n, None, dtype=object),
-        sessions=np.where(code >= 0, sessions, 0).astype(np.int64),
-        cost=cost,
-        effect=effect,
-        level=np.asarray(population["level"], dtype=np.int8),
-        readiness=readiness,
-        department=population.decode("department"),
-        supports=used,
-        budget=program.budget,
-        fixed_cost=costs.fixed_cost,
-        total_cost=total,
-        expected_effect=mean,
-        confidence_interval=(low, high),
-        confidence_level=confidence_level,
-        objective=mean,
-        bound=None,
-        lp_bound=None,
-        gap=None,
-        budget_shadow_price=None,
-        constraints=tuple(constraints),
-        status="fixed",
-        method=method,
-        weighted=False,
-        solve_seconds=None,
-        lp_seconds=None,
-        currency=program.currency,
-        priors=priors,
-    )
 
 
 def _user_assignment(
@@ -434,7 +377,7 @@ def _compare_scenarios_iv(
                 if not isinstance(key, str) or not key.strip():
                     msg = f"a scenario name must be a non-empty string, got {describe(key)}"
                     problems.append(Problem(("plans",), msg))
-                elif key in (EXECUTIVES_ONLY, EVERYONE, TRIAGED):
+                elif key in (EXECUTIVES_ONLY, EVERYONE, TRIAGED, BY_READINESS, BY_BENEFIT):
                     msg = f"{key!r} is a built-in scenario; give your plan another name"
                     problems.append(Problem(("plans", key), msg))
     if problems:
@@ -466,6 +409,7 @@ def compare_scenarios(
     plans: Mapping[str, SupportPlan | Sequence[SupportType | None]] | None = None,
     priors: EffectPriors | None = None,
     confidence_level: float = CONFIDENCE_LEVEL,
+    effects: Mapping[SupportType | str, npt.ArrayLike] | None = None,
 ) -> ScenarioComparison:
     """Put the usual answers, the triaged plan and the user's plans side by side.
 
@@ -496,6 +440,12 @@ def compare_scenarios(
         The priors every scenario is valued with: `triaged`'s if given, else the defaults.
     confidence_level : float
         Level of the effect intervals, strictly between 0 and 1.
+    effects : mapping of SupportType (or its value) to array of float, optional
+        Per-person expected effects, as for :func:`plan_support`. Every scenario is then
+        valued with them (a person's effect is their entry for the support they get, in the
+        units of `effects`, with no interval), ``"triaged"`` is named ``"by readiness"``
+        and ``"by predicted benefit"`` (:func:`plan_support` with `effects`, the same
+        budget) follows it. They must cover coaching and every type the plans may give.
 
     Returns
     -------
@@ -535,10 +485,10 @@ def compare_scenarios(
     execs[pop["level"] != Level.EXECUTIVE.rank] = None
     names = [EXECUTIVES_ONLY, EVERYONE, TRIAGED]
     out = [
-        _fixed_plan(
+        fixed_plan(
             pop, tri, prog, provs, prs, execs, full, level, "fixed assignment: executives only"
         ),
-        _fixed_plan(
+        fixed_plan(
             pop,
             tri,
             prog,
@@ -567,10 +517,20 @@ def compare_scenarios(
         problems += found
         if not found:
             names.append(name)
-            out.append(_fixed_plan(pop, tri, prog, provs, prs, support, sessions, level,
+            out.append(fixed_plan(pop, tri, prog, provs, prs, support, sessions, level,
                                    f"fixed assignment: {name}"))  # fmt: skip
     if problems:
         raise SchemaError(problems)
+    if effects is not None:  # every scenario in the effects' units; the benefit plan beside
+        needed = {SupportType.COACHING, *(s for p in out for s in p.supports)}
+        matrix, kinds = check_benefit(effects, pop, tuple(needed))
+        names.insert(3, BY_BENEFIT)
+        names[2] = BY_READINESS
+        best = benefit_plan(pop, tri, prog, provs, priors=prs, budget=out[2].budget,
+                            supports=out[2].supports, effects=effects,
+                            confidence_level=level)  # fmt: skip
+        out = [revalued(p, matrix, kinds) for p in out]
+        out.insert(3, best)
     return ScenarioComparison(
         names=tuple(names),
         plans=tuple(out),

@@ -76,7 +76,8 @@ class SupportPlan(Framed, Result):
     cost : ndarray of float
         Fully loaded cost per person (the fixed cost is not spread over people).
     effect : ndarray of float
-        Expected standardised effect per person (not equity-weighted).
+        Expected effect per person (not equity-weighted): standardised, from the priors, or
+        in the units of the per-person `effects` the plan was made with (`effect_source`).
     level : ndarray of int8
         Organisational level ranks (:attr:`Level.rank <sparkus.model.Level.rank>`).
     readiness : ndarray of int8
@@ -92,9 +93,12 @@ class SupportPlan(Framed, Result):
     total_cost : float
         Sum of `cost` plus `fixed_cost`.
     expected_effect : float
-        Sum of `effect`: people times standard deviations of improvement.
+        Sum of `effect`: people times standard deviations of improvement, or, with
+        per-person effects, people times the units of those effects.
     confidence_interval : tuple of float
-        Interval for `expected_effect` from the priors' uncertainty. Each support type's mean
+        Interval for `expected_effect` from the priors' uncertainty; ``(nan, nan)`` for a
+        plan made with per-person effects, which carry no uncertainty the plan could use
+        (the priors' interval is about their average effects, not about those). Each support type's mean
         effect is uncertain (normal with the prior's standard error) and shared by everyone
         who gets it, so people sharing a support type are perfectly correlated and types are
         independent. It reflects uncertainty about the average effects, not person-to-person
@@ -135,6 +139,10 @@ class SupportPlan(Framed, Result):
         program's season and goals (:meth:`SupportPolicy.fit_weights
         <sparkus.matching.SupportPolicy.fit_weights>`). Empty for a plan that was not
         optimised.
+    effect_source : {"priors", "per-person effects"}
+        Where the expected effects come from: the priors (their effect times the readiness
+        modifier), or the per-person `effects` given to :func:`~sparkus.matching.plan_support`
+        (the priors then give only the sessions).
 
     Notes
     -----
@@ -196,6 +204,7 @@ class SupportPlan(Framed, Result):
     currency: str
     priors: EffectPriors
     fit_weights: Mapping[SupportType, float] = attrs.field(factory=FrozenMapping)
+    effect_source: str = "priors"
 
     @property
     def n(self) -> int:
@@ -324,9 +333,10 @@ class SupportPlan(Framed, Result):
 
     def _headline(self) -> str:
         gap = "" if self.gap is None else f", gap={self.gap:.3%}"
+        source = "" if self.effect_source == "priors" else f" ({self.effect_source})"
         return (
             f"n={self.n}, supported={self.supported:,}, cost={self.total_cost:,.0f} "
-            f"{self.currency}, expected_effect={self.expected_effect:,.1f}{gap}"
+            f"{self.currency}, expected_effect={self.expected_effect:,.1f}{source}{gap}"
         )
 
     def _tables(self) -> list[Table]:
@@ -338,9 +348,12 @@ class SupportPlan(Framed, Result):
             ("people supported", f"{self.supported:,} of {self.n:,}"),
             ("expected effect",
              f"{self.expected_effect:,.1f} ({self.confidence_level:.0%} interval {low:,.1f} to "
-             + f"{high:,.1f})"),
+             + f"{high:,.1f})" if self.effect_source == "priors" else
+             f"{self.expected_effect:,.4g} (in the units of the per-person effects; no interval)"),
             ("cost per unit of effect", f"{self.cost_per_effect:,.0f} {cur}"),
         ]  # fmt: skip
+        if self.effect_source != "priors":
+            rows.insert(4, ("expected effects from", self.effect_source))
         fitted = any(w != 1.0 for w in self.fit_weights.values())
         if self.weighted or fitted:
             why = " and ".join(
@@ -466,9 +479,12 @@ def plan_from_choice(setup: PlanSetup, choice: IntArray, solution: Solution | No
     support = np.where(has, setup.option_support[safe], -1) if inst.cost.size else np.full(n, -1)
     pool_code = np.where(has, setup.option_pool[safe], -1) if inst.cost.size else np.full(n, -1)
     pool_code = np.where(pool_code >= 0, pool_code, len(setup.pool_names))
-    mean, low, high = effect_interval(
-        setup.priors, setup.modifier, support, setup.supports, setup.confidence_level
-    )
+    if setup.effect_source == "priors":
+        mean, low, high = effect_interval(
+            setup.priors, setup.modifier, support, setup.supports, setup.confidence_level
+        )
+    else:  # the caller's effects: their sum, and no interval (the priors' does not apply)
+        mean, low, high = float(effect.sum()), math.nan, math.nan
     total_cost = float(cost.sum()) + setup.fixed_cost
     objective = float(np.where(has, inst.value[rows, safe], 0.0).sum()) if inst.cost.size else 0.0
     scale = float(np.max(np.abs(inst.value), initial=0.0)) or 1.0
@@ -531,4 +547,5 @@ def plan_from_choice(setup: PlanSetup, choice: IntArray, solution: Solution | No
         currency=setup.program.currency,
         priors=setup.priors,
         fit_weights=FrozenMapping(setup.fit_weights),
+        effect_source=setup.effect_source,
     )

@@ -1,0 +1,191 @@
+"""The per-person arguments of a plan: who may use a pool, equity weights, expected effects.
+
+:func:`~sparkus.matching.plan_support` and :func:`~sparkus.matching.budget_frontier` take
+arrays of one value per person beside the population; their checks are written once here.
+Each appends the problems it finds, for the planner's one :class:`~sparkus.SchemaError`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Final
+
+import numpy as np
+
+from sparkus._checks import (
+    BoolArray,
+    FloatArray,
+    align_rows,
+    as_array,
+    check_number,
+    describe,
+    indicator,
+    real_array,
+)
+from sparkus._errors import EstimationError, Problem, SchemaError
+from sparkus._fields import not_one_of
+from sparkus.model import Population, SupportType
+
+__all__ = [
+    "EFFECT_SOURCES",
+    "MAX_WEIGHT",
+    "access_masks",
+    "bool_rows",
+    "equity_weights",
+    "expected_effects",
+]
+
+_MAX_ROW_PROBLEMS: Final = 20
+
+EFFECT_SOURCES: Final = ("priors", "per-person effects")
+"""Where a plan's expected effects come from: the priors, or the caller's `effects`."""
+
+MAX_WEIGHT: Final = 1e12
+"""The largest equity weight a person may have (weights are relative: 1e12 to 1 is plenty)."""
+
+
+def bool_rows(
+    problems: list[Problem], path: tuple[str | int, ...], value: object, n: int
+) -> BoolArray | None:
+    """One boolean per person: booleans, or the numbers 0 and 1 (as pandas hands them over)."""
+    name = Problem(path, "").location
+    try:
+        array = indicator(value, name)
+    except SchemaError as err:
+        problems.extend(Problem(path, p.message) for p in err.problems)
+        return None
+    except EstimationError as err:
+        problems.append(Problem(path, str(err)))
+        return None
+    if array.shape != (n,):
+        msg = f"expected one value per person ({n}), got {array.shape[0]}"
+        problems.append(Problem(path, msg))
+        return None
+    return array.copy()
+
+
+def access_masks(
+    access: object, option_names: tuple[str, ...], n: int, problems: list[Problem]
+) -> dict[str, BoolArray]:
+    """Per option named in `access`, who may draw on it."""
+    masks: dict[str, BoolArray] = {}
+    if access is None:
+        return masks
+    if not isinstance(access, Mapping):
+        msg = f"expected a mapping of pool name to a bool array, got {describe(access)}"
+        problems.append(Problem(("access",), msg))
+        return masks
+    for key, value in access.items():
+        if key not in option_names:
+            known = ", ".join(option_names) or "none"
+            msg = f"{key!r} is not a pool of this plan (pools: {known})"
+            problems.append(Problem(("access", str(key)), msg))
+            continue
+        mask = bool_rows(problems, ("access", key), value, n)
+        if mask is not None:
+            masks[key] = mask
+    return masks
+
+
+def equity_weights(weights: object, n: int, problems: list[Problem]) -> FloatArray:
+    """Each person's equity weight (1 without weights, or while any problem stands)."""
+    if weights is None:
+        return np.ones(n)
+    w = as_array(weights, "weights").astype(object)
+    if w.shape != (n,):
+        msg = f"expected one weight per person ({n}), got shape {w.shape}"
+        problems.append(Problem(("weights",), msg))
+        return np.ones(n)
+    found: list[Problem] = []
+    values = []
+    for i, x in enumerate(w.tolist()):
+        before = len(found)
+        values.append(check_number(x, "weights", low=0.0, high=MAX_WEIGHT, problems=found))
+        if len(found) > before:
+            found[-1] = Problem(("weights", i), found[-1].message)
+    problems += found[:_MAX_ROW_PROBLEMS]
+    return np.asarray(values) if not found else np.ones(n)
+
+
+def _support_of(key: object) -> SupportType | None:
+    """A SupportType from itself or its string value (as exports spell it); None if neither."""
+    if isinstance(key, SupportType):
+        return key
+    if isinstance(key, str):
+        try:
+            return SupportType(key)
+        except ValueError:
+            return None
+    return None
+
+
+def _aligned(value: object, population: Population, name: str) -> object:
+    """A pandas Series put in the population's order by its index (the ids), or refused."""
+    if not type(value).__module__.startswith("pandas"):
+        return value
+    import pandas as pd  # the caller passed pandas: it is imported already
+
+    reference = pd.Series(np.zeros(len(population)), index=pd.Index(population.ids, name="id"))
+    return align_rows(("population.ids", reference), (name, value))[1]
+
+
+def expected_effects(
+    effects: object,
+    population: Population,
+    supports: tuple[SupportType, ...],
+    problems: list[Problem],
+) -> FloatArray | None:
+    """Each person's expected effect of each planned support type, (n, S); None without any.
+
+    `effects` maps a SupportType (or its value) to one finite float per person; a pandas
+    Series is put in the population's order by its index, which must hold the population's
+    ids. Types not planned are ignored; a planned type without effects is a problem.
+    """
+    if effects is None:
+        return None
+    if not isinstance(effects, Mapping):
+        msg = (f"expected a mapping of SupportType (or its value) to one expected effect per "
+               f"person, got {describe(effects)}")  # fmt: skip
+        problems.append(Problem(("effects",), msg))
+        return None
+    n = len(population)
+    given: dict[SupportType, object] = {}
+    before = len(problems)
+    for key, value in effects.items():
+        support = _support_of(key)
+        label = key.value if isinstance(key, SupportType) else str(key)
+        if support is None:
+            problems.append(Problem(("effects", label), not_one_of(key, SupportType)))
+        elif support in given:
+            msg = f"{support.value!r} is given twice (as the SupportType and as its value)"
+            problems.append(Problem(("effects", label), msg))
+        else:
+            given[support] = value
+    missing = [s.value for s in supports if s not in given]
+    if missing:
+        names = ", ".join(repr(s) for s in missing)
+        msg = (f"has no expected effects for {names}, which the plan may give; give them, or "
+               "restrict `supports` to the types given")  # fmt: skip
+        problems.append(Problem(("effects",), msg))
+    out = np.zeros((n, len(supports)))
+    for k, s in enumerate(supports):
+        if s not in given:
+            continue
+        name = f"effects[{s.value!r}]"
+        try:
+            column = real_array(_aligned(given[s], population, name), name)
+        except SchemaError as err:
+            problems.extend(Problem(("effects", s.value), p.message) for p in err.problems)
+            continue
+        if column.shape != (n,):
+            msg = f"expected one effect per person ({n}), got shape {column.shape}"
+            problems.append(Problem(("effects", s.value), msg))
+            continue
+        bad = np.flatnonzero(~np.isfinite(column))
+        for row in bad[:_MAX_ROW_PROBLEMS].tolist():
+            what = "missing (NaN)" if math.isnan(column[row]) else f"{column[row]} (not finite)"
+            msg = f"is {what} for {population.ids[row]!r}; every effect must be a finite number"
+            problems.append(Problem(("effects", s.value, row), msg))
+        out[:, k] = column
+    return out if len(problems) == before else None

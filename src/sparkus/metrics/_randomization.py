@@ -1,0 +1,324 @@
+"""Randomisation inference for a randomised rollout: the design drawn again, many times.
+
+When waves are drawn by lot, the lot itself is the basis of inference (Fisher's exact test,
+Rosenbaum 2002, ch. 2): under the sharp null that the support changed nobody's outcome, the
+outcomes are fixed and only the draw varies, so the statistic's distribution is that of the
+statistic over the draws the design could have made. :func:`randomization_test` redraws the
+design with its own randomisation (:func:`~sparkus.metrics.design_rollout`'s draw: the same
+strata, the same clusters, the same number of units per wave up to which waves take a
+stratum's remainder) and compares. The p-value counts the observed draw among the draws
+(Phipson & Smyth 2010), so it is never 0 and is exact for any number of draws.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable
+from typing import Any, Final, Literal, TypeAlias, cast
+
+import attrs
+import numpy as np
+
+from sparkus._checks import (
+    FloatArray,
+    IntArray,
+    check_choice,
+    check_number,
+    check_rng,
+    describe,
+    real_array,
+    schema_error,
+)
+from sparkus._results import Result, Table, format_number
+from sparkus.metrics._rollout import RolloutDesign, draw_waves
+
+__all__ = ["RandomizationTest", "randomization_test"]
+
+Alternative: TypeAlias = Literal["two-sided", "greater", "less"]
+_ALTERNATIVES: Final[tuple[Alternative, ...]] = ("two-sided", "greater", "less")
+MAX_DRAWS: Final = 1_000_000
+"""The most draws a test may take."""
+MAX_EXACT: Final = 200_000
+"""The most distinct draws ``draws="exact"`` enumerates."""
+_TOLERANCE: Final = 1e-12  # relative: a redraw ties with the observed statistic within it
+
+
+@attrs.frozen(repr=False, eq=False)
+class RandomizationTest(Result):
+    """A randomisation test of a randomised rollout.
+
+    .. versionadded:: 0.1
+
+    Attributes
+    ----------
+    statistic : float
+        The statistic on the rollout as drawn.
+    pvalue : float
+        ``(1 + b) / (1 + m)`` for `m` random redraws of which `b` give a statistic at least as
+        extreme (Phipson & Smyth 2010); with ``draws="exact"``, the share of all the draws
+        the design could have made (each as likely) that are at least as extreme.
+    null : ndarray of float64
+        The statistic on each redraw (each distinct draw for ``"exact"``).
+    draws : int
+        The number of redraws, or of distinct draws for ``"exact"``.
+    exact : bool
+        Whether every draw was enumerated.
+    alternative : str
+        ``"two-sided"`` (``|T| >= |t|``), ``"greater"`` (``T >= t``) or ``"less"``.
+    period : int or None
+        The period of the built-in statistic (None for a callable).
+    method : str
+        What was tested, in words.
+
+    Examples
+    --------
+    >>> from sparkus.metrics import design_rollout, randomization_test
+    >>> people = {"site": ["x"] * 10 + ["y"] * 10, "tenure": list(range(20))}
+    >>> design = design_rollout(people, waves=2, strata="site", rng=3)
+    >>> y = 2.0 * (design.wave == 1) + [0.1 * (i % 7) for i in range(20)]
+    >>> test = randomization_test(design, y, draws=999, rng=4)
+    >>> round(test.statistic, 2), test.pvalue
+    (1.79, 0.001)
+    """
+
+    statistic: float
+    pvalue: float
+    null: FloatArray
+    draws: int
+    exact: bool
+    alternative: str
+    period: int | None
+    method: str
+
+    def _headline(self) -> str:
+        how = "exact" if self.exact else f"draws={self.draws:,}"
+        return (
+            f"statistic={format_number(self.statistic)}, pvalue={format_number(self.pvalue)}, "
+            f"{how}, {self.alternative}"
+        )
+
+    def _tables(self) -> list[Table]:
+        rows = (
+            ("statistic", format_number(self.statistic)),
+            ("p-value", format_number(self.pvalue)),
+            ("alternative", self.alternative),
+            ("draws", f"all {self.draws:,} (exact)" if self.exact else f"{self.draws:,}"),
+            ("null: mean", format_number(float(self.null.mean()))),
+            ("null: standard deviation", format_number(float(self.null.std()))),
+        )
+        return [Table("Randomisation test", ("", "value"), rows, note=self.method)]
+
+
+def early_vs_late(y: FloatArray, wave: IntArray, period: int) -> float:
+    """Mean outcome of the waves started by `period` minus that of the waves not yet started."""
+    early = wave <= period
+    if early.all() or not early.any():
+        return math.nan
+    return float(y[early].mean() - y[~early].mean())
+
+
+def _randomization_test_iv(
+    design: object, y: object, statistic: object, period: object, draws: object,
+    alternative: object, rng: object,
+) -> tuple[RolloutDesign, FloatArray, int | None, bool, Alternative, np.random.Generator]:  # fmt: skip
+    if not isinstance(design, RolloutDesign):
+        msg = f"expected a RolloutDesign (from design_rollout), got {describe(design)}"
+        raise schema_error("design", msg)
+    values = real_array(y, "y")
+    n = design.wave.shape[0]
+    if values.shape != (n,):
+        raise schema_error("y", f"expected one outcome per person ({n}), got shape {values.shape}")
+    bad = np.flatnonzero(~np.isfinite(values))
+    if bad.size:
+        rows = ", ".join(str(i) for i in bad[:5].tolist())
+        msg = f"rows {rows} are missing or not finite; every person needs a finite outcome"
+        raise schema_error("y", msg)
+    chosen_period: int | None = None
+    if statistic == "early_vs_late":
+        if design.waves < 2:
+            raise schema_error("design", "has one wave: early against late needs two or more")
+        chosen_period = int(check_number(period, "period", low=1, high=design.waves - 1,
+                                         integer=True))  # fmt: skip
+    elif not callable(statistic):
+        msg = f"expected 'early_vs_late' or a function of (y, wave), got {describe(statistic)}"
+        raise schema_error("statistic", msg)
+    exact = draws == "exact"
+    if not exact:
+        check_number(draws, "draws", low=1, high=MAX_DRAWS, integer=True)
+    side = check_choice(alternative, "alternative", _ALTERNATIVES)
+    return design, values, chosen_period, exact, side, check_rng(rng)
+
+
+def _stratum_draws(units: IntArray, waves: int) -> list[IntArray]:
+    """Every distinct wave vector of one stratum's units the design's draw can make."""
+    m = units.size
+    seen: set[tuple[int, ...]] = set()
+    for deal in itertools.permutations(range(waves)):
+        dealt = [deal[k % waves] + 1 for k in range(m)]
+        seen.update(itertools.permutations(dealt))
+    return [np.asarray(s, dtype=np.int64) for s in sorted(seen)]
+
+
+def _count_exact(design: RolloutDesign) -> int:
+    """How many distinct draws the design can make (each as likely)."""
+    total = 1
+    for code in np.unique(design.unit_stratum).tolist():
+        m = int(np.sum(design.unit_stratum == code))
+        q, r = divmod(m, design.waves)
+        total *= (
+            math.comb(design.waves, r)
+            * math.factorial(m)
+            // (math.factorial(q + 1) ** r * math.factorial(q) ** (design.waves - r))
+        )
+        if total > MAX_EXACT:
+            break
+    return total
+
+
+def _exact_waves(design: RolloutDesign) -> list[IntArray]:
+    """Each distinct draw of the design, as each unit's wave."""
+    codes = np.unique(design.unit_stratum).tolist()
+    members = [np.flatnonzero(design.unit_stratum == c) for c in codes]
+    options = [_stratum_draws(u, design.waves) for u in members]
+    out = []
+    for combo in itertools.product(*options):
+        unit_wave = np.zeros(design.unit_stratum.shape[0], dtype=np.int64)
+        for units, waves in zip(members, combo, strict=True):
+            unit_wave[units] = waves
+        out.append(unit_wave)
+    return out
+
+
+def randomization_test(
+    design: RolloutDesign,
+    y: Any,
+    *,
+    statistic: Literal["early_vs_late"] | Callable[[FloatArray, IntArray], float] = (
+        "early_vs_late"
+    ),
+    period: int = 1,
+    draws: int | Literal["exact"] = 999,
+    alternative: Alternative = "two-sided",
+    rng: int | np.random.Generator | None = None,
+) -> RandomizationTest:
+    """The randomisation p-value of a statistic of a randomised rollout.
+
+    .. versionadded:: 0.1
+
+    Under the sharp null hypothesis that the support changed no one's outcome, `y` is what it
+    would have been under any draw of the waves; the design is drawn again `draws` times with
+    its own randomisation (:func:`design_rollout`'s: within each stratum the same units, whole
+    clusters, dealt to the waves in turn, so each wave gets the same number of units up to
+    which waves take the stratum's remainder) and the statistic computed on each redraw. The
+    p-value is ``(1 + b) / (1 + draws)``, with `b` the redraws at least as extreme as the
+    observed statistic (Phipson & Smyth 2010: the observed draw is one of the possible draws,
+    so the p-value is never 0 and the test keeps its level exactly).
+
+    Parameters
+    ----------
+    design : RolloutDesign
+        The rollout, from :func:`design_rollout`.
+    y : array-like of float
+        One outcome per person, in the design's row order, measured at `period` (after the
+        waves up to `period` started, before the next).
+    statistic : "early_vs_late" or callable
+        ``"early_vs_late"``: the mean outcome of the people in waves 1 to `period` minus that
+        of the people in later waves (NaN-free for any draw, as every wave has a unit when
+        there are at least as many units per stratum as waves). A callable gets ``(y, wave)``
+        (floats, and each person's wave, 1 first) and returns a float.
+    period : int
+        For ``"early_vs_late"``: the last wave counted as started, 1 to ``waves - 1``.
+    draws : int or "exact"
+        Random redraws, 1 to 1,000,000; or ``"exact"``: every distinct draw the design can
+        make (each as likely), for designs with at most 200,000 of them.
+    alternative : {"two-sided", "greater", "less"}
+        Extreme means ``|T| >= |t|``, ``T >= t`` or ``T <= t`` (ties within 1e-12, relative,
+        count as at least as extreme).
+    rng : int, numpy.random.Generator or None
+        The seed of the redraws: the same seed gives the same p-value.
+
+    Returns
+    -------
+    RandomizationTest
+
+    Raises
+    ------
+    SchemaError
+        If `design` is not a RolloutDesign, `y` is not one finite number per person, `period`
+        is not a wave before the last, `statistic`, `draws`, `alternative` or `rng` is not one
+        of the values above, ``"exact"`` would enumerate more than 200,000 draws, or the
+        statistic is not a finite number on the rollout as drawn.
+
+    References
+    ----------
+    Phipson, B. and Smyth, G. K. (2010). Permutation p-values should never be zero.
+    *Statistical Applications in Genetics and Molecular Biology* 9(1), 39.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparkus.metrics import design_rollout, randomization_test
+    >>> rng = np.random.default_rng(0)
+    >>> people = {"team": np.repeat(np.arange(12), 5), "site": np.repeat(["a", "b"], 30)}
+    >>> design = design_rollout(people, waves=3, strata="site", cluster="team", rng=1)
+    >>> y = rng.normal(size=60)  # no effect at all
+    >>> test = randomization_test(design, y, period=1, draws=499, rng=2)
+    >>> test.draws, bool(0 < test.pvalue <= 1)
+    (499, True)
+    """
+    chosen, values, chosen_period, exact, side, gen = _randomization_test_iv(
+        design, y, statistic, period, draws, alternative, rng
+    )
+    stat: Callable[[FloatArray, IntArray], float]
+    if chosen_period is not None:
+        p = chosen_period
+
+        def stat(v: FloatArray, w: IntArray) -> float:
+            return early_vs_late(v, w, p)
+
+        method = (f"difference in mean outcome, waves 1 to {p} minus waves {p + 1} to "
+                  f"{chosen.waves}, redrawn with the design's stratified randomisation")  # fmt: skip
+    else:
+        stat = cast(Callable[[FloatArray, IntArray], float], statistic)
+        method = "a user statistic, redrawn with the design's stratified randomisation"
+    if chosen.cluster is not None:
+        method += f" of whole clusters ({chosen.cluster!r})"
+    observed = _value(stat, values, chosen.wave)
+    if exact:
+        count = _count_exact(chosen)
+        if count > MAX_EXACT:
+            msg = (f"the design can make more than {MAX_EXACT:,} draws; pass a number of "
+                   "random draws instead")  # fmt: skip
+            raise schema_error("draws", msg)
+        unit_waves = _exact_waves(chosen)
+    else:
+        n_draws = int(cast(int, draws))
+        unit_waves = [draw_waves(chosen.unit_stratum, chosen.waves, gen) for _ in range(n_draws)]
+    null = np.array([stat(values.copy(), w[chosen.unit]) for w in unit_waves], dtype=np.float64)
+    null = np.where(np.isfinite(null), null, np.nan)
+    scale = max(abs(observed), 1.0) * _TOLERANCE
+    if side == "two-sided":
+        extreme = np.abs(null) >= abs(observed) - scale
+    elif side == "greater":
+        extreme = null >= observed - scale
+    else:
+        extreme = null <= observed + scale
+    hits = int(np.sum(extreme))  # NaN compares false: a draw without a statistic is not extreme
+    pvalue = hits / len(null) if exact else (1 + hits) / (1 + len(null))
+    null.flags.writeable = False
+    return RandomizationTest(float(observed), float(pvalue), null, len(null), exact, side,
+                             chosen_period, method)  # fmt: skip
+
+
+def _value(stat: Callable[[FloatArray, IntArray], float], y: FloatArray, wave: IntArray) -> float:
+    """The statistic on the rollout as drawn: a finite float, else a SchemaError."""
+    try:
+        value = float(stat(y.copy(), wave.copy()))
+    except (TypeError, ValueError) as err:
+        msg = f"did not return a number on the rollout as drawn ({err})"
+        raise schema_error("statistic", msg) from None
+    if not math.isfinite(value):
+        msg = f"is {value} on the rollout as drawn; it must be a finite number"
+        raise schema_error("statistic", msg)
+    return value
