@@ -18,6 +18,7 @@ from sparkus._checks import (
     IntArray,
     align_rows,
     as_array,
+    as_table,
     check_choice,
     check_number,
     check_rng,
@@ -95,6 +96,7 @@ def _is_frame(value: object) -> bool:
 def training_data(X: object, treated: object, y: object) -> TrainingData:
     """The checked training data; pandas inputs are paired by their index."""
     X, treated, y = align_rows(("X", X), ("treated", treated), ("y", y))
+    X = as_table(X)  # a polars frame as its columns by name
     matrix, names = named_matrix(X, "X")
     outcome = vector(y, "y")
     labels = as_array(treated, "treated")
@@ -139,8 +141,13 @@ def _arms(labels: Any) -> tuple[IntArray, tuple[Support, ...]]:
     return np.array([0 if s is None else code[s] for s in found], dtype=np.intp), supports
 
 
-def fold_codes(fold: object, data: TrainingData, folds: int, rng: object) -> IntArray:
-    """Each row's fold: the caller's labels coded ``0 ..``, else stratified random folds."""
+def fold_codes(
+    fold: object, data: TrainingData, folds: int, rng: object
+) -> tuple[IntArray, tuple[str, ...]]:
+    """Each row's fold coded ``0 ..``, and each fold's name.
+
+    The caller's labels (named by their ``repr``), else stratified random folds named ``0 ..``.
+    """
     n = data.X.shape[0]
     if fold is not None:
         given = as_array(fold, "fold")
@@ -148,12 +155,12 @@ def fold_codes(fold: object, data: TrainingData, folds: int, rng: object) -> Int
             raise schema_error("fold", f"expected one fold label per row, got shape {given.shape}")
         same_length(("X", n), ("fold", given.shape[0]))
         try:
-            _, codes = np.unique(given, return_inverse=True)
+            names, codes = np.unique(given, return_inverse=True)
         except TypeError:
             raise schema_error("fold", "holds labels that cannot be compared") from None
         if codes.max(initial=0) < 1:
             raise schema_error("fold", "holds a single fold; cross-fitting needs at least two")
-        return np.asarray(codes, dtype=np.intp)
+        return np.asarray(codes, dtype=np.intp), tuple(repr(v) for v in names.tolist())
     for k, support in enumerate(data.supports):
         for arm, who in ((k + 1, "treated"), (0, "untreated")):
             count = int((data.arm == arm).sum())
@@ -165,11 +172,12 @@ def fold_codes(fold: object, data: TrainingData, folds: int, rng: object) -> Int
                 )
                 raise schema_error("folds", msg)
     generator = check_rng(rng)
-    return stratified_folds(data.arm, folds, generator)
+    return stratified_folds(data.arm, folds, generator), tuple(str(f) for f in range(folds))
 
 
 def predict_matrix(X: object, names: Sequence[str], from_frame: bool) -> FloatArray:
     """`X` for prediction: a frame's columns put in the fitted order by name, else by count."""
+    X = as_table(X)
     if _is_frame(X):
         getter: Any = X
         given = [str(k) for k in getter.keys()]  # noqa: SIM118 (a frame's keys are its columns)
