@@ -14,9 +14,10 @@ from typing import Any, Final, Self
 
 import attrs
 import numpy as np
+import scipy.special
 import scipy.stats
 
-from sparkus._checks import FloatArray, IntArray, check_level, schema_error
+from sparkus._checks import BoolArray, FloatArray, IntArray, check_level, schema_error
 from sparkus._errors import NotFittedError, SchemaError, SparkusWarning
 from sparkus._frames import Backend, build_frame
 from sparkus.model import SupportType
@@ -29,10 +30,11 @@ from sparkus.triage._benefit_inputs import (
 )
 from sparkus.triage._benefit_stages import (
     clone,
+    crossfit_linear,
+    crossfit_logistic,
     fit_linear,
-    fit_logistic,
-    predict_logistic,
     sandwich,
+    with_intercept,
 )
 
 __all__ = ["BenefitModel"]
@@ -230,65 +232,76 @@ class BenefitModel:
         subset: IntArray,
         which: tuple[int, Support, tuple[str, ...]],
     ) -> _Stage:
+        """One support type's stage; its rows sorted by fold, so each fold is a slice."""
         k, support, fold_names = which
-        Xs, ys, ts, fs = (
-            X[subset],
-            y[subset],
-            (arm[subset] == k + 1).astype(np.float64),
-            codes[subset],
-        )
-        raw = np.empty(subset.shape[0])
-        mu0 = np.empty(subset.shape[0])
-        mu1 = np.empty(subset.shape[0])
-        for f in np.unique(fs):
-            test = fs == f
-            share = ts[test].mean()
+        rows = subset[np.argsort(codes[subset], kind="stable")]
+        Z, ys, fs = with_intercept(X[rows]), y[rows], codes[rows]
+        ts = (arm[rows] == k + 1).astype(np.float64)
+        starts = np.flatnonzero(np.r_[True, fs[1:] != fs[:-1]])
+        bounds = list(zip(starts.tolist(), [*starts[1:].tolist(), rows.shape[0]], strict=True))
+        for a, b in bounds:
+            share = ts[a:b].mean()
             if share in (0.0, 1.0):
                 who = "treated" if share == 0.0 else "untreated"
                 msg = (
-                    f"fold {fold_names[f]} has no {who} row of type {_name(support)!r}: each fold needs both "
-                    "to cross-fit; use fewer folds or pass `fold=` with both in every fold"
+                    f"fold {fold_names[fs[a]]} has no {who} row of type {_name(support)!r}: each "
+                    "fold needs both to cross-fit; use fewer folds or pass `fold=` with both in "
+                    "every fold"
                 )
                 raise _param_error("fold", msg)
-            train = ~test
-            raw[test], mu0[test], mu1[test] = self._nuisances(
-                Xs[train], ts[train], ys[train], Xs[test]
-            )
+        raw = self._propensities(Z, ts, bounds)
+        mu0, mu1 = self._outcomes(Z, ts, ys, bounds)
         self._warn_overlap(raw, support)
         e = np.clip(raw, self.clip, 1.0 - self.clip)
         pseudo = mu1 - mu0 + ts * (ys - mu1) / e - (1.0 - ts) * (ys - mu0) / (1.0 - e)
+        Xs = Z[:, 1:]
         if self.final in ("linear", "ridge"):
             alpha = float(self.alpha) if self.final == "ridge" else 0.0
             coef = fit_linear(Xs, pseudo, alpha)
             cov = sandwich(Xs, pseudo, coef, alpha)
-            return _Stage(subset, e, pseudo, coef, cov, None)
+            return _Stage(rows, e, pseudo, coef, cov, None)
         model = clone(self.final)
         model.fit(Xs, pseudo)
-        return _Stage(subset, e, pseudo, None, None, model)
+        return _Stage(rows, e, pseudo, None, None, model)
 
-    def _nuisances(
-        self, X: FloatArray, t: FloatArray, y: FloatArray, X_test: FloatArray
-    ) -> tuple[FloatArray, FloatArray, FloatArray]:
-        """Propensity, μ₀ and μ₁ at `X_test` from models fitted on (`X`, `t`, `y`)."""
+    def _propensities(
+        self, Z: FloatArray, t: FloatArray, bounds: list[tuple[int, int]]
+    ) -> FloatArray:
+        """Each row's cross-fitted propensity (rows sorted by fold; `Z` is ``[1, X]``)."""
+        out = np.empty(Z.shape[0])
         if self.propensity is None:
-            e = predict_logistic(fit_logistic(X, t), X_test)
-        else:
+            for (a, b), beta in zip(bounds, crossfit_logistic(Z, t, bounds), strict=True):
+                out[a:b] = scipy.special.expit(Z[a:b] @ beta)
+            return out
+        for (a, b), train in _trainings(Z.shape[0], bounds):
             model = clone(self.propensity)
-            model.fit(X, t.astype(np.int64))
-            proba = np.asarray(model.predict_proba(X_test), dtype=np.float64)
+            model.fit(Z[train, 1:], t[train].astype(np.int64))
+            proba = np.asarray(model.predict_proba(Z[a:b, 1:]), dtype=np.float64)
             classes = list(getattr(model, "classes_", [0, 1]))
-            e = proba[:, classes.index(1)]
-        XT = np.column_stack([X, t])
-        zeros, ones = np.zeros(X_test.shape[0]), np.ones(X_test.shape[0])
+            out[a:b] = proba[:, classes.index(1)]
+        return out
+
+    def _outcomes(
+        self, Z: FloatArray, t: FloatArray, y: FloatArray, bounds: list[tuple[int, int]]
+    ) -> tuple[FloatArray, FloatArray]:
+        """Each row's cross-fitted μ₀ and μ₁: one outcome model on ``[X, t]`` per fold."""
+        mu0, mu1 = np.empty(Z.shape[0]), np.empty(Z.shape[0])
         if self.outcome is None:
-            beta = fit_linear(XT, y)
-            base = beta[0] + X_test @ beta[1:-1]
-            return e, base, base + beta[-1]
-        model = clone(self.outcome)
-        model.fit(XT, y)
-        mu0 = np.asarray(model.predict(np.column_stack([X_test, zeros])), dtype=np.float64)
-        mu1 = np.asarray(model.predict(np.column_stack([X_test, ones])), dtype=np.float64)
-        return e, mu0.reshape(-1), mu1.reshape(-1)
+            design = np.column_stack([Z, t])
+            for (a, b), beta in zip(bounds, crossfit_linear(design, y, bounds), strict=True):
+                mu0[a:b] = Z[a:b] @ beta[:-1]
+                mu1[a:b] = mu0[a:b] + beta[-1]
+            return mu0, mu1
+        XT = np.column_stack([Z[:, 1:], t])
+        for (a, b), train in _trainings(Z.shape[0], bounds):
+            model = clone(self.outcome)
+            model.fit(XT[train], y[train])
+            test = XT[a:b].copy()
+            test[:, -1] = 0.0
+            mu0[a:b] = np.asarray(model.predict(test), dtype=np.float64).reshape(-1)
+            test[:, -1] = 1.0
+            mu1[a:b] = np.asarray(model.predict(test), dtype=np.float64).reshape(-1)
+        return mu0, mu1
 
     def _warn_overlap(self, raw: FloatArray, support: Support) -> None:
         low, high = OVERLAP_BAND
@@ -437,6 +450,16 @@ class BenefitModel:
 
 def _name(support: Support) -> str:
     return support.value if isinstance(support, SupportType) else support
+
+
+def _trainings(n: int, bounds: list[tuple[int, int]]) -> list[tuple[tuple[int, int], BoolArray]]:
+    """Each fold's slice and the mask of its training rows (every other fold)."""
+    out = []
+    for a, b in bounds:
+        train = np.ones(n, dtype=np.bool_)
+        train[a:b] = False
+        out.append(((a, b), train))
+    return out
 
 
 def _spread(n: int, rows: IntArray, values: FloatArray) -> FloatArray:
