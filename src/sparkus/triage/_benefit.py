@@ -8,14 +8,13 @@ regression of the pseudo-outcomes on the features. The stages' numerics live in
 
 from __future__ import annotations
 
+import statistics
 import warnings
 from collections.abc import Mapping
 from typing import Any, Final, Self
 
 import attrs
 import numpy as np
-import scipy.special
-import scipy.stats
 
 from sparkus._checks import BoolArray, FloatArray, IntArray, check_level, schema_error
 from sparkus._errors import NotFittedError, SchemaError, SparkusWarning
@@ -32,12 +31,15 @@ from sparkus.triage._benefit_stages import (
     clone,
     crossfit_linear,
     crossfit_logistic,
+    expit,
     fit_linear,
     sandwich,
     with_intercept,
 )
 
 __all__ = ["BenefitModel"]
+
+_NORMAL: Final = statistics.NormalDist()
 
 OVERLAP_BAND: Final = (0.05, 0.95)
 """Propensities outside this band count towards the poor-overlap warning."""
@@ -271,7 +273,7 @@ class BenefitModel:
         out = np.empty(Z.shape[0])
         if self.propensity is None:
             for (a, b), beta in zip(bounds, crossfit_logistic(Z, t, bounds), strict=True):
-                out[a:b] = scipy.special.expit(Z[a:b] @ beta)
+                out[a:b] = expit(Z[a:b] @ beta)
             return out
         for (a, b), train in _trainings(Z.shape[0], bounds):
             model = clone(self.propensity)
@@ -404,7 +406,7 @@ class BenefitModel:
         Z = np.column_stack([np.ones(Xm.shape[0]), Xm])
         centre = Z @ stage.coef
         se = np.sqrt(np.einsum("ij,jk,ik->i", Z, stage.cov, Z))
-        z = float(scipy.stats.norm.ppf(0.5 + chosen / 2.0))
+        z = _NORMAL.inv_cdf(0.5 + chosen / 2.0)
         return centre - z * se, centre + z * se
 
     def ate(self, support: object = None) -> float:
@@ -416,7 +418,7 @@ class BenefitModel:
         chosen = check_level(level)
         pseudo = self._stage(support)[1].pseudo
         se = float(pseudo.std(ddof=1) / np.sqrt(pseudo.shape[0]))
-        z = float(scipy.stats.norm.ppf(0.5 + chosen / 2.0))
+        z = _NORMAL.inv_cdf(0.5 + chosen / 2.0)
         return float(pseudo.mean()) - z * se, float(pseudo.mean()) + z * se
 
     def to_frame(self, *, level: float = 0.95, backend: Backend = "pandas") -> Any:
@@ -427,7 +429,7 @@ class BenefitModel:
         """
         chosen = check_level(level)
         stages = self._fitted()
-        z = float(scipy.stats.norm.ppf(0.5 + chosen / 2.0))
+        z = _NORMAL.inv_cdf(0.5 + chosen / 2.0)
         supports, terms, est, se = [], [], [], []
         for support, stage in stages.items():
             if stage.coef is None or stage.cov is None:

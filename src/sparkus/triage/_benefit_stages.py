@@ -1,6 +1,7 @@
 """The stages of :class:`~sparkus.triage.BenefitModel`: folds, nuisance fits and the final fit.
 
-Plain numpy and scipy, so the doubly robust learner needs no scikit-learn:
+Plain numpy and scipy, so the doubly robust learner needs no scikit-learn (scipy is imported
+when a fit starts, never at ``import sparkus``):
 
 - :func:`stratified_folds`: a fold per row, stratified on the arm, seeded;
 - :func:`crossfit_logistic`: unpenalised maximum-likelihood logistic regressions, one without
@@ -22,8 +23,6 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 import numpy as np
-import scipy.linalg
-import scipy.special
 
 from sparkus._checks import FloatArray, IntArray
 
@@ -31,6 +30,7 @@ __all__ = [
     "clone",
     "crossfit_linear",
     "crossfit_logistic",
+    "expit",
     "fit_linear",
     "sandwich",
     "stratified_folds",
@@ -71,6 +71,12 @@ def stratified_folds(codes: IntArray, folds: int, rng: np.random.Generator) -> I
     return fold
 
 
+def expit(eta: FloatArray) -> FloatArray:
+    """The logistic function ``1 / (1 + exp(-eta))``, without overflow."""
+    small = np.exp(-np.abs(eta))
+    return np.asarray(np.where(eta >= 0.0, 1.0, small) / (1.0 + small), dtype=np.float64)
+
+
 def with_intercept(X: FloatArray) -> FloatArray:
     """``[1, X]``: the design of a fit with an intercept."""
     Z = np.empty((X.shape[0], X.shape[1] + 1))
@@ -81,6 +87,8 @@ def with_intercept(X: FloatArray) -> FloatArray:
 
 def _solve_gram(gram: FloatArray, rhs: FloatArray, Z: FloatArray, y: FloatArray) -> FloatArray:
     """Solve the normal equations by Cholesky; least squares on the rows if they are singular."""
+    import scipy.linalg
+
     try:
         factor = scipy.linalg.cho_factor(gram, check_finite=False)
         if np.linalg.cond(gram) < 1e10:
@@ -108,6 +116,8 @@ def crossfit_linear(
     fold's Gram matrix comes from a view, and each fit subtracts its fold from the whole:
     one pass over the data for every fold's fit.
     """
+    import scipy.linalg
+
     parts = [(Z[a:b].T @ Z[a:b], Z[a:b].T @ y[a:b]) for a, b in bounds]
     gram = sum((g for g, _ in parts), np.zeros((Z.shape[1], Z.shape[1])))
     rhs = sum((r for _, r in parts), np.zeros(Z.shape[1]))
@@ -136,6 +146,8 @@ def _newton_logistic(
     the step limit and the propensities come out near 0 or 1, which the learner's clip and
     overlap warning then handle.
     """
+    import scipy.linalg
+
     n = sum(b - a for a, b in slices)
 
     def evaluate(b_: FloatArray) -> tuple[float, list[FloatArray]]:
@@ -200,6 +212,8 @@ def fit_linear(X: FloatArray, y: FloatArray, alpha: float = 0.0) -> FloatArray:
     Ridge with penalty `alpha` on the slopes when it is positive; the intercept is never
     penalised.
     """
+    import scipy.linalg
+
     Z = with_intercept(X)
     gram = Z.T @ Z
     if alpha:
