@@ -78,9 +78,10 @@ def test_same_folds_same_coefficients_as_econml(nonlinear):
     difference, ~4e-11 seen), and to 1e-10 with the very same scikit-learn plug-ins."""
     X, t, y, _ = _simulate(3, nonlinear=nonlinear)
     built_in = BenefitModel(rng=1).fit(X, t, y)
-    plugged = BenefitModel(
-        propensity=_logistic(), outcome=linear_model.LinearRegression(), rng=1
-    ).fit(X, t, y)
+    propensity, outcome = _logistic(), linear_model.LinearRegression()
+    plugged = BenefitModel(propensity=propensity, outcome=outcome, rng=1).fit(X, t, y)
+    assert not hasattr(propensity, "coef_")  # cloned per fold: the caller's stay unfitted
+    assert not hasattr(outcome, "coef_")
     np.testing.assert_array_equal(plugged.fold_, built_in.fold_)
     reference = _quiet_fit(_econml(_splits(built_in.fold_)), y, t, X=X).model_cate(T=1)
     for model, tol in ((built_in, 1e-8), (plugged, 1e-10)):

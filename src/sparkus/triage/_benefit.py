@@ -114,6 +114,9 @@ class BenefitModel:
     pseudo_outcomes_, propensities_ : dict
         Per support type, an array over the training rows (NaN for rows outside that type's
         model): the pseudo-outcomes and the clipped cross-fitted propensities.
+    intercept_, coef_ : dict
+        Per support type, the final stage's intercept (float) and slopes (ndarray), for the
+        "linear" and "ridge" final stages only.
 
     Warns
     -----
@@ -222,6 +225,9 @@ class BenefitModel:
         if self.final in ("linear", "ridge"):
             self.intercept_ = {s: float(st.coef[0]) for s, st in stages.items()}  # type: ignore[index]
             self.coef_ = {s: st.coef[1:].copy() for s, st in stages.items()}  # type: ignore[index]
+        else:  # a refit with a plug-in final stage leaves no stale coefficients behind
+            self.__dict__.pop("intercept_", None)
+            self.__dict__.pop("coef_", None)
         self._stages = stages
         return self
 
