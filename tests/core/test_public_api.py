@@ -27,7 +27,7 @@ PUBLIC = {
         SyntheticOrg SyntheticTruth simulate_events synthetic_org
     """,
     "sparkus.triage": """
-        FOUR_FIFTHS AuditResult ClassMetrics ClassificationReport CrossValidationResult
+        FOUR_FIFTHS AuditResult BenefitModel ClassMetrics ClassificationReport CrossValidationResult
         DosagePolicy Explanation Features Instrument Item LogisticReadinessModel
         MissingPolicy OrdinalReadinessModel ProbabilisticClassifier ReadinessLevel
         RubricClassifier TriageResult audit brier_score confusion_matrix cross_validate

@@ -5,6 +5,7 @@ conventions. :func:`triage` turns answers into a level, a review flag and a dose
 """
 
 from sparkus.triage._audit import FOUR_FIFTHS, AuditResult, audit
+from sparkus.triage._benefit import BenefitModel
 from sparkus.triage._cross_validate import (
     CrossValidationResult,
     ProbabilisticClassifier,
@@ -30,6 +31,7 @@ from sparkus.triage._triage import TriageResult, triage
 __all__ = [
     "FOUR_FIFTHS",
     "AuditResult",
+    "BenefitModel",
     "ClassMetrics",
     "ClassificationReport",
     "CrossValidationResult",

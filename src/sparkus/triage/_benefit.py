@@ -1,0 +1,480 @@
+"""Who benefits: :class:`BenefitModel`, the doubly robust learner of each person's gain.
+
+The DR-learner (Kennedy 2023; Foster & Syrgkanis 2023): cross-fitted nuisance models (the
+propensity and the outcome), the doubly robust pseudo-outcome of each row, then a final
+regression of the pseudo-outcomes on the features. The stages' numerics live in
+:mod:`sparkus.triage._benefit_stages`; the input checks in :mod:`sparkus.triage._benefit_inputs`.
+"""
+
+from __future__ import annotations
+
+import statistics
+import warnings
+from collections.abc import Mapping
+from typing import Any, Final, Self
+
+import attrs
+import numpy as np
+
+from sparkus._checks import BoolArray, FloatArray, IntArray, check_level, schema_error
+from sparkus._errors import NotFittedError, SchemaError, SparkusWarning
+from sparkus._frames import Backend, build_frame
+from sparkus.model import SupportType
+from sparkus.triage._benefit_inputs import (
+    Support,
+    check_params,
+    fold_codes,
+    predict_matrix,
+    training_data,
+)
+from sparkus.triage._benefit_stages import (
+    clone,
+    crossfit_linear,
+    crossfit_logistic,
+    expit,
+    fit_linear,
+    sandwich,
+    with_intercept,
+)
+
+__all__ = ["BenefitModel"]
+
+_NORMAL: Final = statistics.NormalDist()
+
+OVERLAP_BAND: Final = (0.05, 0.95)
+"""Propensities outside this band count towards the poor-overlap warning."""
+OVERLAP_SHARE: Final = 0.1
+"""The warning fires when more than this share of a type's propensities lie outside the band
+(or when any had to be clipped)."""
+
+
+@attrs.frozen
+class _Stage:
+    """One support type's fit: its rows, nuisances, pseudo-outcomes and final stage."""
+
+    rows: IntArray
+    propensity: FloatArray
+    pseudo: FloatArray
+    coef: FloatArray | None
+    cov: FloatArray | None
+    final: Any
+
+
+class BenefitModel:
+    """Each person's expected gain from a support: a cross-fitted doubly robust learner.
+
+    .. versionadded:: 0.1
+
+    The DR-learner of Kennedy (2023) and Foster & Syrgkanis (2023). The rows are dealt into
+    `folds` folds, stratified on the support each person had; for each fold the propensity
+    and outcome models are fitted on the other folds and predict its rows, giving each row's
+    doubly robust pseudo-outcome
+
+    ``psi = mu1(x) - mu0(x) + t (y - mu1(x)) / e(x) - (1 - t) (y - mu0(x)) / (1 - e(x))``
+
+    with the propensity ``e`` clipped to ``[clip, 1 - clip]``. The final stage regresses ψ on
+    the features over all rows; its prediction at ``x`` is the expected gain, in the outcome's
+    units, of a person with features ``x``.
+
+    Several support types: when `treated` holds support-type labels, one model per type is
+    fitted **against "none"** (one-vs-none): the rows of that type and the untreated rows, the
+    rows of the other types left out of that type's model.
+
+    Parameters
+    ----------
+    final : {"linear", "ridge"} or regressor, default "linear"
+        The final stage: least squares, ridge (penalty `alpha` on the slopes, the intercept
+        unpenalised), or any object with ``fit(X, y)`` and ``predict(X)`` (scikit-learn style;
+        scikit-learn itself is not needed). Intervals are for "linear" and "ridge" only.
+    propensity : classifier, optional
+        An object with ``fit(X, t)`` and ``predict_proba(X)``; by default an unpenalised
+        logistic regression with an intercept.
+    outcome : regressor, optional
+        An object with ``fit(X, y)`` and ``predict(X)``, fitted on the features with the
+        treatment as a last column (one model on ``[X, t]``, as EconML's ``DRLearner`` does);
+        by default least squares with an intercept on ``[X, t]``.
+    folds : int, default 5
+        The number of cross-fitting folds, at least 2.
+    alpha : float, default 1.0
+        The ridge penalty (used when ``final="ridge"``).
+    clip : float, default 0.01
+        Propensities are clipped to ``[clip, 1 - clip]``; in ``(0, 0.5)``.
+    rng : None, int or numpy.random.Generator
+        Seeds the fold assignment.
+
+    Attributes
+    ----------
+    supports_ : tuple
+        The support types fitted: ``("treated",)`` for 0/1 `treated`, else
+        :class:`~sparkus.model.SupportType` members in their declared order.
+    feature_names_ : tuple of str
+        The features' names (a data frame's columns, else ``x1, x2, ...``).
+    fold_ : ndarray of int
+        Each training row's fold.
+    pseudo_outcomes_, propensities_ : dict
+        Per support type, an array over the training rows (NaN for rows outside that type's
+        model): the pseudo-outcomes and the clipped cross-fitted propensities.
+    intercept_, coef_ : dict
+        Per support type, the final stage's intercept (float) and slopes (ndarray), for the
+        "linear" and "ridge" final stages only.
+
+    Warns
+    -----
+    SparkusWarning
+        When overlap is poor: more than 10% of a type's propensities lie outside
+        ``[0.05, 0.95]``, or some had to be clipped. The message names the type and the counts.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sparkus.triage import BenefitModel
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(2_000, 2))
+    >>> t = rng.random(2_000) < 0.5
+    >>> y = X[:, 0] + t * (1.0 + 2.0 * X[:, 1]) + rng.normal(size=2_000)
+    >>> model = BenefitModel(rng=1).fit(X, t, y)
+    >>> model.coef_["treated"]  # the true effect is 1 + 0 x1 + 2 x2
+    array([-0.03...,  2.05...])
+    >>> gain = model.predict([[0.0, 0.5]])
+    >>> lower, upper = model.predict_interval([[0.0, 0.5]])
+    >>> bool(lower[0] < gain[0] < upper[0])
+    True
+    """
+
+    def __init__(
+        self,
+        *,
+        final: object = "linear",
+        propensity: object = None,
+        outcome: object = None,
+        folds: int = 5,
+        alpha: float = 1.0,
+        clip: float = 0.01,
+        rng: object = None,
+    ) -> None:
+        check_params(final, propensity, outcome, folds, alpha, clip, rng)
+        self.final = final
+        self.propensity = propensity
+        self.outcome = outcome
+        self.folds = folds
+        self.alpha = alpha
+        self.clip = clip
+        self.rng = rng
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The constructor's parameters, as scikit-learn's ``clone`` reads them.
+
+        `deep` is accepted for scikit-learn's sake; the plug-ins are returned as they are.
+        """
+        del deep
+        keys = ("final", "propensity", "outcome", "folds", "alpha", "clip", "rng")
+        return {key: getattr(self, key) for key in keys}
+
+    def __repr__(self) -> str:
+        given = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"BenefitModel({given})"
+
+    # -- fitting -----------------------------------------------------------------------------
+
+    def fit(self, X: object, treated: object, y: object, *, fold: object = None) -> Self:
+        """Fit the nuisance models by cross-fitting, then the final stage on all rows.
+
+        Parameters
+        ----------
+        X : array-like or data frame of shape (n, p)
+            The features (a pandas or polars frame keeps its column names).
+        treated : array-like of shape (n,)
+            0/1 (or bool) for one support type; or support-type labels (text as exported,
+            e.g. ``"coaching"``, or :class:`~sparkus.model.SupportType`) with ``"none"`` for
+            the untreated.
+        y : array-like of shape (n,)
+            The outcome.
+        fold : array-like of shape (n,), optional
+            A fold label per row, used instead of the stratified random folds (at least two
+            distinct labels).
+
+        Returns
+        -------
+        BenefitModel
+            The fitted model.
+
+        Raises
+        ------
+        SchemaError
+            A label that is no support type; a fold with no treated or no untreated row of a
+            type (naming the fold and the type); too few rows per fold.
+        EstimationError
+            Missing or infinite values in `X` or `y`; inputs of different lengths.
+        """
+        data = training_data(X, treated, y)
+        codes, fold_names = fold_codes(fold, data, self.folds, self.rng)
+        stages: dict[Support, _Stage] = {}
+        for k, support in enumerate(data.supports):
+            subset = np.flatnonzero((data.arm == 0) | (data.arm == k + 1))
+            stages[support] = self._fit_type(
+                data.X, data.arm, data.y, codes, subset, (k, support, fold_names)
+            )
+        n = data.X.shape[0]
+        self.supports_ = data.supports
+        self.feature_names_ = data.names
+        self.n_features_in_ = data.X.shape[1]
+        self.from_frame_ = data.from_frame
+        self.fold_ = codes
+        self.pseudo_outcomes_ = {s: _spread(n, st.rows, st.pseudo) for s, st in stages.items()}
+        self.propensities_ = {s: _spread(n, st.rows, st.propensity) for s, st in stages.items()}
+        if self.final in ("linear", "ridge"):
+            self.intercept_ = {s: float(st.coef[0]) for s, st in stages.items()}  # type: ignore[index]
+            self.coef_ = {s: st.coef[1:].copy() for s, st in stages.items()}  # type: ignore[index]
+        else:  # a refit with a plug-in final stage leaves no stale coefficients behind
+            self.__dict__.pop("intercept_", None)
+            self.__dict__.pop("coef_", None)
+        self._stages = stages
+        return self
+
+    def _fit_type(
+        self,
+        X: FloatArray,
+        arm: IntArray,
+        y: FloatArray,
+        codes: IntArray,
+        subset: IntArray,
+        which: tuple[int, Support, tuple[str, ...]],
+    ) -> _Stage:
+        """One support type's stage; its rows sorted by fold, so each fold is a slice."""
+        k, support, fold_names = which
+        rows = subset[np.argsort(codes[subset], kind="stable")]
+        Z, ys, fs = with_intercept(X[rows]), y[rows], codes[rows]
+        ts = (arm[rows] == k + 1).astype(np.float64)
+        starts = np.flatnonzero(np.r_[True, fs[1:] != fs[:-1]])
+        bounds = list(zip(starts.tolist(), [*starts[1:].tolist(), rows.shape[0]], strict=True))
+        for a, b in bounds:
+            share = ts[a:b].mean()
+            if share in (0.0, 1.0):
+                who = "treated" if share == 0.0 else "untreated"
+                msg = (
+                    f"fold {fold_names[fs[a]]} has no {who} row of type {_name(support)!r}: each "
+                    "fold needs both to cross-fit; use fewer folds or pass `fold=` with both in "
+                    "every fold"
+                )
+                raise _param_error("fold", msg)
+        raw = self._propensities(Z, ts, bounds)
+        mu0, mu1 = self._outcomes(Z, ts, ys, bounds)
+        self._warn_overlap(raw, support)
+        e = np.clip(raw, self.clip, 1.0 - self.clip)
+        pseudo = mu1 - mu0 + ts * (ys - mu1) / e - (1.0 - ts) * (ys - mu0) / (1.0 - e)
+        Xs = Z[:, 1:]
+        if self.final in ("linear", "ridge"):
+            alpha = float(self.alpha) if self.final == "ridge" else 0.0
+            coef = fit_linear(Xs, pseudo, alpha)
+            cov = sandwich(Xs, pseudo, coef, alpha)
+            return _Stage(rows, e, pseudo, coef, cov, None)
+        model = clone(self.final)
+        model.fit(Xs, pseudo)
+        return _Stage(rows, e, pseudo, None, None, model)
+
+    def _propensities(
+        self, Z: FloatArray, t: FloatArray, bounds: list[tuple[int, int]]
+    ) -> FloatArray:
+        """Each row's cross-fitted propensity (rows sorted by fold; `Z` is ``[1, X]``)."""
+        out = np.empty(Z.shape[0])
+        if self.propensity is None:
+            for (a, b), beta in zip(bounds, crossfit_logistic(Z, t, bounds), strict=True):
+                out[a:b] = expit(Z[a:b] @ beta)
+            return out
+        for (a, b), train in _trainings(Z.shape[0], bounds):
+            model = clone(self.propensity)
+            model.fit(Z[train, 1:], t[train].astype(np.int64))
+            proba = np.asarray(model.predict_proba(Z[a:b, 1:]), dtype=np.float64)
+            classes = list(getattr(model, "classes_", [0, 1]))
+            out[a:b] = proba[:, classes.index(1)]
+        return out
+
+    def _outcomes(
+        self, Z: FloatArray, t: FloatArray, y: FloatArray, bounds: list[tuple[int, int]]
+    ) -> tuple[FloatArray, FloatArray]:
+        """Each row's cross-fitted μ₀ and μ₁: one outcome model on ``[X, t]`` per fold."""
+        mu0, mu1 = np.empty(Z.shape[0]), np.empty(Z.shape[0])
+        if self.outcome is None:
+            design = np.column_stack([Z, t])
+            for (a, b), beta in zip(bounds, crossfit_linear(design, y, bounds), strict=True):
+                mu0[a:b] = Z[a:b] @ beta[:-1]
+                mu1[a:b] = mu0[a:b] + beta[-1]
+            return mu0, mu1
+        XT = np.column_stack([Z[:, 1:], t])
+        for (a, b), train in _trainings(Z.shape[0], bounds):
+            model = clone(self.outcome)
+            model.fit(XT[train], y[train])
+            test = XT[a:b].copy()
+            test[:, -1] = 0.0
+            mu0[a:b] = np.asarray(model.predict(test), dtype=np.float64).reshape(-1)
+            test[:, -1] = 1.0
+            mu1[a:b] = np.asarray(model.predict(test), dtype=np.float64).reshape(-1)
+        return mu0, mu1
+
+    def _warn_overlap(self, raw: FloatArray, support: Support) -> None:
+        low, high = OVERLAP_BAND
+        outside = int(((raw < low) | (raw > high)).sum())
+        clipped = int(((raw < self.clip) | (raw > 1.0 - self.clip)).sum())
+        if clipped or outside > OVERLAP_SHARE * raw.shape[0]:
+            msg = (
+                f"poor overlap for {_name(support)!r}: {outside:,} of {raw.shape[0]:,} "
+                f"propensities lie outside [{low}, {high}] and {clipped:,} were clipped to "
+                f"[{self.clip}, {1.0 - self.clip}]; the effects there lean on the outcome model"
+            )
+            warnings.warn(msg, SparkusWarning, stacklevel=4)
+
+    # -- predictions -------------------------------------------------------------------------
+
+    def _fitted(self) -> dict[Support, _Stage]:
+        stages: dict[Support, _Stage] | None = getattr(self, "_stages", None)
+        if stages is None:
+            msg = "this BenefitModel is not fitted yet; call fit(X, treated, y) first"
+            raise NotFittedError(msg)
+        return stages
+
+    def _stage(self, support: object) -> tuple[Support, _Stage]:
+        stages = self._fitted()
+        if support is None:
+            if len(stages) > 1:
+                shown = ", ".join(repr(_name(s)) for s in stages)
+                msg = f"the model was fitted on several support types ({shown}); name one"
+                raise _param_error("support", msg)
+            return next(iter(stages.items()))
+        for key, stage in stages.items():
+            if support == key or (isinstance(key, SupportType) and support == key.value):
+                return key, stage
+        shown = ", ".join(repr(_name(s)) for s in stages)
+        raise _param_error("support", f"expected one of {shown}, got {support!r}")
+
+    def _matrix(self, X: object) -> FloatArray:
+        self._fitted()
+        return predict_matrix(X, self.feature_names_, self.from_frame_)
+
+    def predict(self, X: object, support: object = None) -> FloatArray:
+        """Each person's expected gain from `support`, in the outcome's units.
+
+        Parameters
+        ----------
+        X : array-like or data frame of shape (m, p)
+            Features as at fit; a data frame's columns are matched by name.
+        support : str or SupportType, optional
+            The support type; needed when the model was fitted on several.
+
+        Returns
+        -------
+        ndarray of float64, shape (m,)
+        """
+        Xm = self._matrix(X)
+        _, stage = self._stage(support)
+        if stage.coef is not None:
+            return np.asarray(stage.coef[0] + Xm @ stage.coef[1:], dtype=np.float64)
+        return np.asarray(stage.final.predict(Xm), dtype=np.float64).reshape(-1)
+
+    def effects(self, X: object) -> Mapping[Support, FloatArray]:
+        """Each person's expected gain from every support type fitted, by type.
+
+        Returns
+        -------
+        dict
+            :attr:`supports_` to an array of shape (m,), as ``plan_support(effects=...)``
+            takes them.
+        """
+        self._matrix(X)
+        return {s: self.predict(X, s) for s in self.supports_}
+
+    def predict_interval(
+        self, X: object, level: float = 0.95, support: object = None
+    ) -> tuple[FloatArray, FloatArray]:
+        """The confidence interval of each person's expected gain (linear or ridge final stage).
+
+        Normal intervals from the HC1 heteroskedasticity-robust covariance of the final
+        least-squares fit on the pseudo-outcomes (as EconML's
+        ``StatsModelsLinearRegression(cov_type="HC1")``).
+
+        Returns
+        -------
+        lower, upper : ndarray of float64, shape (m,)
+
+        Raises
+        ------
+        SchemaError
+            For a plug-in final stage (no interval is known for it).
+        """
+        Xm = self._matrix(X)
+        chosen = check_level(level)
+        _, stage = self._stage(support)
+        if stage.coef is None or stage.cov is None:
+            msg = (
+                "intervals are only for final='linear' or 'ridge'; a plug-in final stage has no "
+                "known standard error (bootstrap the whole fit instead)"
+            )
+            raise _param_error("final", msg)
+        Z = np.column_stack([np.ones(Xm.shape[0]), Xm])
+        centre = Z @ stage.coef
+        se = np.sqrt(np.einsum("ij,jk,ik->i", Z, stage.cov, Z))
+        z = _NORMAL.inv_cdf(0.5 + chosen / 2.0)
+        return centre - z * se, centre + z * se
+
+    def ate(self, support: object = None) -> float:
+        """The average effect of `support` among its model's rows: the pseudo-outcomes' mean."""
+        return float(self._stage(support)[1].pseudo.mean())
+
+    def ate_interval(self, level: float = 0.95, support: object = None) -> tuple[float, float]:
+        """The normal interval of :meth:`ate`, from the pseudo-outcomes' standard error."""
+        chosen = check_level(level)
+        pseudo = self._stage(support)[1].pseudo
+        se = float(pseudo.std(ddof=1) / np.sqrt(pseudo.shape[0]))
+        z = _NORMAL.inv_cdf(0.5 + chosen / 2.0)
+        return float(pseudo.mean()) - z * se, float(pseudo.mean()) + z * se
+
+    def to_frame(self, *, level: float = 0.95, backend: Backend = "pandas") -> Any:
+        """The final stage's coefficients: one row per support type and term.
+
+        Columns ``support``, ``term`` (``intercept`` then the features), ``estimate``,
+        ``std_error`` (HC1), ``lower`` and ``upper``; pandas indexes by support and term.
+        """
+        chosen = check_level(level)
+        stages = self._fitted()
+        z = _NORMAL.inv_cdf(0.5 + chosen / 2.0)
+        supports, terms, est, se = [], [], [], []
+        for support, stage in stages.items():
+            if stage.coef is None or stage.cov is None:
+                raise _param_error("final", "a plug-in final stage has no coefficients to show")
+            supports += [_name(support)] * stage.coef.shape[0]
+            terms += ["intercept", *self.feature_names_]
+            est.append(stage.coef)
+            se.append(np.sqrt(np.diag(stage.cov)))
+        estimate, error = np.concatenate(est), np.concatenate(se)
+        columns = {
+            "support": supports,
+            "term": terms,
+            "estimate": estimate,
+            "std_error": error,
+            "lower": estimate - z * error,
+            "upper": estimate + z * error,
+        }
+        return build_frame(columns, ["support", "term"], backend)
+
+
+def _name(support: Support) -> str:
+    return support.value if isinstance(support, SupportType) else support
+
+
+def _trainings(n: int, bounds: list[tuple[int, int]]) -> list[tuple[tuple[int, int], BoolArray]]:
+    """Each fold's slice and the mask of its training rows (every other fold)."""
+    out = []
+    for a, b in bounds:
+        train = np.ones(n, dtype=np.bool_)
+        train[a:b] = False
+        out.append(((a, b), train))
+    return out
+
+
+def _spread(n: int, rows: IntArray, values: FloatArray) -> FloatArray:
+    out = np.full(n, np.nan)
+    out[rows] = values
+    return out
+
+
+def _param_error(name: str, message: str) -> SchemaError:
+    return schema_error(name, message)
