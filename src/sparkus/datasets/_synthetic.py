@@ -293,6 +293,8 @@ def synthetic_org(n: int = 5_000, *, seed: int = 0) -> SyntheticOrg:
         "outcome_pre": np.round(pre[order], 3),
         "outcome_post": np.round(post[order], 3),
     }
+    for s in _SUPPORTS:  # into row order one at a time: one extra array at the peak, not five
+        gains[s] = gains[s][order]
     population = Population.from_columns(columns, scales=dict.fromkeys(ITEMS, ITEM_SCALE))
     truth = SyntheticTruth(
         readiness=readiness[order],
@@ -309,7 +311,7 @@ def synthetic_org(n: int = 5_000, *, seed: int = 0) -> SyntheticOrg:
             "then depends on level only. Growth (outcome_post - outcome_pre) rises with the "
             "same readiness_index and seniority, so both confound a naive comparison."
         ),
-        individual_effects=FrozenMapping({s: gains[s][order] for s in _SUPPORTS}),
+        individual_effects=FrozenMapping(gains),
     )
     providers = _providers(n, columns, level[order], rng)
     return SyntheticOrg(population, providers, _program(n), truth, int(seed))
