@@ -79,16 +79,23 @@ def test_progress_bar_goes_to_stderr_only(capsys):
 
 
 def test_demo_adjusted_estimates_cover_the_truth_and_naive_does_not(capsys):
-    """On the demo's organisation the naive difference misses the truth; ANCOVA and AIPW cover it."""
+    """On the demo's organisation the naive difference misses the truth; ANCOVA and AIPW cover it.
+
+    Effects differ between people (issue 15), so each estimate is held to what it targets: AIPW
+    (estimand ATT) and the naive difference to the treated's mean true gain, ANCOVA to its
+    Frisch-Waugh-Lovell weighted mean of the treated's gains; both differ from the ATE.
+    """
     report = run_json(capsys)
     effects = report["impact"]["effects"]
     assert {r["support_type"] for r in effects} == {"coaching", "mentoring"}
     for r in effects:
-        truth = r["true_effect"]
-        assert not r["naive"]["ci"][0] <= truth <= r["naive"]["ci"][1]
-        for method in ("ancova", "aipw"):
+        att = r["true_att"]
+        assert not r["naive"]["ci"][0] <= att <= r["naive"]["ci"][1]
+        for method, truth in (("ancova", r["ancova_target"]), ("aipw", att)):
             low, high = r[method]["ci"]
             assert low <= truth <= high, (r["support_type"], method)
+    coaching = next(r for r in effects if r["support_type"] == "coaching")
+    assert coaching["true_att"] > 1.5 * coaching["true_effect"]  # the coached gain most
 
 
 def test_demo_matches_within_capacity(capsys):

@@ -72,6 +72,7 @@ PROGRAM = Program(
 )
 IDS = [f"p{i:02d}" for i in range(12)]
 SCHEDULE = schedule_journeys(TEMPLATE, IDS, ["coaching"] * 12, [4] * 12, start=START)
+_GAINS = {s: np.zeros(2) for s in SupportType}  # a valid SyntheticTruth.individual_effects
 EVENTS = simulate_events(SCHEDULE, rng=1)
 PERSON = {"id": "e1", "level": "manager", "department": "Sales", "tenure_years": 2}
 POPULATION = {
@@ -575,10 +576,23 @@ DOORS: list[Entry] = [
              "population", "program", "truth", "seed"),
     )),
     Door("sparkus.datasets.SyntheticTruth", (
-        case("not arrays", lambda: SyntheticTruth([1.0], [0], ("a",), {}, {}, 1.0, [0.5], "s"),  # type: ignore[arg-type]
+        case("not arrays", lambda: SyntheticTruth([1.0], [0], ("a",), {}, {}, 1.0, [0.5], "s", _GAINS),  # type: ignore[arg-type]
              SchemaError, "readiness"),
         case("sd zero", lambda: SyntheticTruth(np.zeros(2), np.zeros(2), ("a",), {}, {}, 0.0,
-                                               np.zeros(2), "s"), SchemaError, "outcome_sd"),
+                                               np.zeros(2), "s", _GAINS), SchemaError, "outcome_sd"),
+        case("individual effects not a mapping", lambda: SyntheticTruth(
+            np.zeros(2), np.zeros(2), ("a",), {}, {}, 1.0, np.zeros(2), "s", [0.0]),  # type: ignore[arg-type]
+             SchemaError, "individual_effects"),
+        case("individual effects missing a type", lambda: SyntheticTruth(
+            np.zeros(2), np.zeros(2), ("a",), {}, {}, 1.0, np.zeros(2), "s",
+            {SupportType.COACHING: np.zeros(2)}), SchemaError, "individual_effects", "mentoring"),
+        case("individual effects of the wrong length", lambda: SyntheticTruth(
+            np.zeros(2), np.zeros(2), ("a",), {}, {}, 1.0, np.zeros(2), "s",
+            {**_GAINS, SupportType.COACHING: np.zeros(3)}), SchemaError, "coaching", "3 values"),
+        case("individual effects not finite", lambda: SyntheticTruth(
+            np.zeros(2), np.zeros(2), ("a",), {}, {}, 1.0, np.zeros(2), "s",
+            {**_GAINS, SupportType.MENTORING: np.array([1.0, np.nan])}), SchemaError,
+             "mentoring", "not finite"),
     )),
     # -- sparkus.metrics: live tracking -------------------------------------------------------
     Door("sparkus.metrics.Tracker", (

@@ -16,6 +16,12 @@ import numpy.typing as npt
 
 from sparkus._checks import check_number, describe
 from sparkus._errors import Problem, SchemaError
+from sparkus.datasets._truth import (
+    EFFECT_SD,
+    OUTCOME_SD,
+    SyntheticTruth,
+    individual_effects,
+)
 from sparkus.model import (
     CostModel,
     FrozenMapping,
@@ -74,20 +80,6 @@ ITEMS: Final = FrozenMapping({
 })  # fmt: skip
 ITEM_SCALE: Final = (1.0, 5.0)
 
-# True effect of each support type on the development index, in standard deviations of the
-# index. Coaching sits between the workplace meta-analyses (Jones, Woods & Guillaume 2016:
-# delta = 0.36; Burt & Talati 2017, RCTs only: 0.42); team coaching, with no meta-analysis, just
-# below it; mentoring "favourable but small" (Eby et al. 2008); peer support modest (no workplace
-# meta-analysis); self-guided digital reflection smallest (Losch et al. 2016; Terblanche et al.
-# 2022). These are the simulation's truths, not estimates.
-EFFECT_SD: Final = FrozenMapping({
-    SupportType.COACHING: 0.40,
-    SupportType.TEAM_COACHING: 0.30,
-    SupportType.MENTORING: 0.20,
-    SupportType.PEER_SUPPORT: 0.15,
-    SupportType.SELF_GUIDED_REFLECTION: 0.10,
-})  # fmt: skip
-OUTCOME_SD: Final = 10.0
 _SUPPORTS: Final = tuple(SupportType)
 # Which support a supported person got in the earlier program, by level (rows: levels; columns:
 # coaching, mentoring, peer support, team coaching, self-guided reflection).
@@ -97,91 +89,6 @@ _SUPPORT_MIX: Final = np.array([
     [0.25, 0.25, 0.15, 0.20, 0.15],
     [0.05, 0.15, 0.30, 0.10, 0.40],
 ])  # fmt: skip
-
-
-@attrs.frozen(eq=False)
-class SyntheticTruth:
-    """What generated a synthetic organisation: the answers an estimator should recover.
-
-    .. versionadded:: 0.1
-
-    Attributes
-    ----------
-    readiness : ndarray of float
-        Latent readiness per person (row order of the population), about N(0, 1).
-    stage : ndarray of int8
-        Stage of change per person, an index into :attr:`stages`; 0 is the resistant
-        (precontemplation) stage.
-    stages : tuple of str
-        Names of the stages, least ready first.
-    item_loadings : mapping of str to float
-        Loading of each instrument item on latent readiness.
-    effects : mapping of SupportType to float
-        True effect of each support type on ``outcome_post``, in outcome points. Effects are
-        the same for everyone who gets a support type, so ANCOVA, IPW and AIPW all target them.
-    outcome_sd : float
-        Standard deviation of the development index the effects are measured against; an effect
-        in standard deviations is ``effects[s] / outcome_sd``.
-    propensity : ndarray of float
-        Each person's true probability of having received any support in the earlier program.
-    selection : str
-        The selection model in words: who got support, and why a naive comparison is biased.
-
-    Examples
-    --------
-    >>> from sparkus.datasets import synthetic_org
-    >>> from sparkus.model import SupportType
-    >>> truth = synthetic_org(n=300, seed=3).truth
-    >>> truth.stages
-    ('precontemplation', 'contemplation', 'preparation', 'action', 'maintenance')
-    >>> truth.effects[SupportType.COACHING] / truth.outcome_sd  # in standard deviations
-    0.4
-    >>> truth.readiness.shape, truth.item_loadings["self_motivation"]
-    ((300,), 0.8)
-    """
-
-    readiness: FloatArray
-    stage: npt.NDArray[np.int8]
-    stages: tuple[str, ...]
-    item_loadings: Mapping[str, float]
-    effects: Mapping[SupportType, float]
-    outcome_sd: float
-    propensity: FloatArray
-    selection: str
-
-    def __attrs_post_init__(self) -> None:
-        problems: list[Problem] = []
-        n = -1
-        for name in ("readiness", "stage", "propensity"):
-            value = getattr(self, name)
-            if (
-                not isinstance(value, np.ndarray)
-                or value.ndim != 1
-                or value.dtype.kind not in "iuf"
-            ):
-                problems.append(Problem((name,), f"expected a 1-D numpy array of numbers, got "
-                                                 f"{describe(value)}"))  # fmt: skip
-            elif not np.isfinite(value).all():
-                problems.append(Problem((name,), "holds values that are not finite"))
-            elif n not in (-1, len(value)):
-                problems.append(Problem((name,), f"has {len(value)} values, not {n}"))
-            else:
-                n = len(value)
-        for name in ("item_loadings", "effects"):
-            if not isinstance(getattr(self, name), Mapping):
-                problems.append(Problem((name,), f"expected a mapping, got "
-                                                 f"{describe(getattr(self, name))}"))  # fmt: skip
-        stages: object = self.stages
-        if not isinstance(stages, tuple) or not all(isinstance(x, str) for x in stages):
-            problems.append(Problem(("stages",), f"expected a tuple of str, got "
-                                                 f"{describe(stages)}"))  # fmt: skip
-        check_number(self.outcome_sd, "outcome_sd", low=0.0, low_open=True, problems=problems)
-        selection: object = self.selection
-        if not isinstance(selection, str):
-            problems.append(Problem(("selection",), f"expected text, got "
-                                                    f"{describe(selection)}"))  # fmt: skip
-        if problems:
-            raise SchemaError(problems)
 
 
 @attrs.frozen(eq=False)
@@ -267,7 +174,25 @@ def synthetic_org(n: int = 5_000, *, seed: int = 0) -> SyntheticOrg:
     selected on their observed readiness and seniority, and recorded a development index before
     and after; ready and senior people improve more even without support, so a naive comparison
     of supported and unsupported people overstates the effect, while an estimator that adjusts
-    for the observed instrument and level recovers :attr:`SyntheticTruth.effects`.
+    for the observed instrument and level recovers the average it targets (the ATE in
+    :attr:`SyntheticTruth.effects`, or the ATT).
+
+    Each person's gain from each support type depends on observed traits: the readiness index
+    ``r`` (the standardised mean of the instrument's nine items), ``seniority`` (1 for
+    executives, 2/3, 1/3, 0 for individual contributors) and ``tenure`` (``tenure_years``).
+    A non-negative benefit profile per type,
+
+    - coaching: ``(0.3 + seniority) * exp(-(r - 0.7)**2 / (2 * 1.2**2))``, an inverted U in
+      readiness (the resistant gain little, the most ready need it least) rising with seniority;
+    - team coaching: ``0.25 + seniority`` (leaders bring a team);
+    - mentoring: ``0.25 + exp(-tenure / 4)`` (newcomers gain most);
+    - peer support: ``0.25 + 1`` for individual contributors, ``0.25`` otherwise;
+    - self-guided reflection: ``0.25 + 1 / (1 + exp(-2 * (r - 0.5)))`` (the self-directed),
+
+    is divided by its mean over the organisation and multiplied by the average effect, so
+    ``individual_effects[s]`` averages exactly ``effects[s]``. The directions are illustrative
+    (the cited meta-analyses report averages); targeting coaching by readiness alone is not
+    the oracle. The published averages are ``EFFECT_SD`` times ``OUTCOME_SD`` (10 points).
 
     Parameters
     ----------
@@ -298,6 +223,9 @@ def synthetic_org(n: int = 5_000, *, seed: int = 0) -> SyntheticOrg:
     {'executive': 5, 'senior_leader': 35, 'manager': 120, 'individual_contributor': 840}
     >>> org.truth.effects[SupportType.COACHING]  # outcome points: 0.4 standard deviations
     4.0
+    >>> gains = org.truth.individual_effects[SupportType.COACHING]  # each person's own
+    >>> print(f"mean {gains.mean():.2f}, sd {gains.std():.2f}, min {gains.min():.2f}")
+    mean 4.00, sd 2.62, min 0.01
 
     .. versionadded:: 0.1
     """
@@ -335,7 +263,11 @@ def synthetic_org(n: int = 5_000, *, seed: int = 0) -> SyntheticOrg:
         np.where(supported, kind, len(_SUPPORTS))
     ]
     effects = {s: OUTCOME_SD * EFFECT_SD[s] for s in _SUPPORTS}
-    individual = np.where(supported, np.array([effects[s] for s in _SUPPORTS])[kind], 0.0)
+    gains = individual_effects(observed, seniority, np.round(tenure, 2), level, effects)
+    individual = np.zeros(n)
+    for k, s in enumerate(_SUPPORTS):
+        got = supported & (kind == k)
+        individual[got] = gains[s][got]
     pre = 50.0 + OUTCOME_SD * (0.35 * observed + 0.2 * seniority + 0.9 * rng.standard_normal(n))
     post = pre + 2.0 + 3.0 * observed + 2.0 * seniority + individual + 5.0 * rng.standard_normal(n)
 
@@ -361,6 +293,8 @@ def synthetic_org(n: int = 5_000, *, seed: int = 0) -> SyntheticOrg:
         "outcome_pre": np.round(pre[order], 3),
         "outcome_post": np.round(post[order], 3),
     }
+    for s in _SUPPORTS:  # into row order one at a time: one extra array at the peak, not five
+        gains[s] = gains[s][order]
     population = Population.from_columns(columns, scales=dict.fromkeys(ITEMS, ITEM_SCALE))
     truth = SyntheticTruth(
         readiness=readiness[order],
@@ -377,6 +311,7 @@ def synthetic_org(n: int = 5_000, *, seed: int = 0) -> SyntheticOrg:
             "then depends on level only. Growth (outcome_post - outcome_pre) rises with the "
             "same readiness_index and seniority, so both confound a naive comparison."
         ),
+        individual_effects=FrozenMapping(gains),
     )
     providers = _providers(n, columns, level[order], rng)
     return SyntheticOrg(population, providers, _program(n), truth, int(seed))
