@@ -1,0 +1,108 @@
+"""The aggregations of the group-time effects (R's ``did::aggte``) and their influence functions.
+
+Each aggregation is a weighted mean of ATT(g, t) cells; its influence function is the same
+weighted mean of the cells' influence functions plus, where the weights are estimated group
+shares, the estimation effect of the weights (R's ``did:::wif``).
+"""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._checks import FloatArray
+
+__all__ = ["Aggregated", "Parts", "by_group", "by_label"]
+
+
+def _wif(keep_groups: FloatArray, pg: FloatArray, g: FloatArray) -> FloatArray:
+    """The influence function of the group-share weights pg/sum(pg) (R's ``did:::wif``)."""
+    share = (g[:, None] == keep_groups[None, :]).astype(float) - pg[None, :]
+    total = float(pg.sum())
+    out = share / total - share.sum(axis=1, keepdims=True) * (pg / total**2)[None, :]
+    return np.asarray(out, dtype=float)
+
+
+def _aggregate(
+    att: FloatArray,
+    inf: FloatArray,
+    weights: FloatArray,
+    wif: FloatArray | None,
+) -> tuple[float, FloatArray]:
+    value = float(att @ weights)
+    func = inf @ weights
+    if wif is not None:
+        func = func + wif @ att
+    return value, func
+
+
+@attrs.frozen
+class Parts:
+    """The cells' effects, influence functions and group shares, to aggregate."""
+
+    att: FloatArray
+    inf: FloatArray
+    pg: FloatArray
+    group: FloatArray
+    g: FloatArray
+
+    def weighted(self, keep: npt.NDArray[np.bool_]) -> tuple[float, FloatArray]:
+        """The group-share weighted mean of the kept cells, with the weights' estimation error."""
+        w = self.pg[keep] / self.pg[keep].sum()
+        wif = _wif(self.group[keep], self.pg[keep], self.g)
+        return _aggregate(self.att[keep], self.inf[:, keep], w, wif)
+
+
+@attrs.frozen
+class Aggregated:
+    """One aggregation: labels, effects and influence functions, and the overall's."""
+
+    kind: str
+    labels: FloatArray
+    att: FloatArray
+    inf: FloatArray
+    overall: float
+    overall_inf: FloatArray
+
+
+def by_group(
+    parts: Parts,
+    groups: FloatArray,
+    pg_group: FloatArray,
+    post: npt.NDArray[np.bool_],
+) -> Aggregated:
+    """Each group's mean post-treatment effect; overall, their group-share weighted mean."""
+    atts, funcs = [], []
+    for gv in groups:
+        keep = (parts.group == gv) & post
+        k = int(keep.sum())
+        value, func = _aggregate(parts.att[keep], parts.inf[:, keep], np.full(k, 1 / k), None)
+        atts.append(value)
+        funcs.append(func)
+    att, inf = np.array(atts), np.column_stack(funcs)
+    overall, func = _aggregate(att, inf, pg_group / pg_group.sum(), _wif(groups, pg_group, parts.g))
+    return Aggregated("group", groups, att, inf, overall, func)
+
+
+def by_label(
+    parts: Parts,
+    label: FloatArray,
+    eligible: npt.NDArray[np.bool_],
+    values: FloatArray,
+    kind: str,
+) -> Aggregated:
+    """Cells sharing a label (event time or calendar period), weighted by group share.
+
+    The overall is the plain mean over the labels (event times from 0 on), as R's ``aggte``.
+    """
+    atts, funcs = [], []
+    for v in values:
+        value, func = parts.weighted((label == v) & eligible)
+        atts.append(value)
+        funcs.append(func)
+    att, inf = np.array(atts), np.column_stack(funcs)
+    mask = values >= 0 if kind == "dynamic" else np.ones(values.shape[0], dtype=bool)
+    k = int(mask.sum())
+    overall, func = _aggregate(att[mask], inf[:, mask], np.full(k, 1 / k), None)
+    return Aggregated(kind, values.astype(float), att, inf, overall, func)
