@@ -224,14 +224,18 @@ def test_bootstrap_is_reproducible_with_a_seed() -> None:
     d = _panel(7, n=200, periods=4)
     a = staggered_did(d.y, d.unit, d.time, d.g, bootstrap=200, rng=42)
     b = staggered_did(d.y, d.unit, d.time, d.g, bootstrap=200, rng=np.random.default_rng(42))
-    assert a.boot_se is not None and b.boot_se is not None
+    assert a.boot_se is not None
+    assert b.boot_se is not None
     np.testing.assert_array_equal(a.boot_se, b.boot_se)
     assert a.crit == b.crit
     assert a.by_event.crit == b.by_event.crit
     c = staggered_did(d.y, d.unit, d.time, d.g, bootstrap=200, rng=43)
-    assert c.boot_se is not None and not np.array_equal(a.boot_se, c.boot_se)
+    assert c.boot_se is not None
+    assert not np.array_equal(a.boot_se, c.boot_se)
     plain = staggered_did(d.y, d.unit, d.time, d.g)
-    assert plain.boot_se is None and plain.crit is None and plain.bootstrap == 0
+    assert plain.boot_se is None
+    assert plain.crit is None
+    assert plain.bootstrap == 0
     np.testing.assert_array_equal(plain.att, a.att)  # the bootstrap changes no estimate
 
 
@@ -255,7 +259,8 @@ def test_bootstrap_se_within_simulation_error_of_analytic(multipliers: str) -> N
     assert res.boot_se is not None
     np.testing.assert_allclose(res.boot_se, res.se, rtol=tol)
     for agg in (res.by_group, res.by_event, res.by_period):
-        assert agg.boot_se is not None and agg.overall_boot_se is not None
+        assert agg.boot_se is not None
+        assert agg.overall_boot_se is not None
         np.testing.assert_allclose(agg.boot_se, agg.se, rtol=tol)
         assert agg.overall_boot_se == pytest.approx(agg.overall_se, rel=tol)
     assert res.simple_boot_se == pytest.approx(res.simple_se, rel=tol)
@@ -285,17 +290,19 @@ def test_uniform_critical_value_between_pointwise_and_bonferroni() -> None:
     assert list(frame.index.names) == ["group", "period"]
     np.testing.assert_allclose(frame.band_high - frame.band_low, 2 * res.crit * res.boot_se)
     text = res.summary()
-    assert "band low" in text and "critical value" in text
+    assert "band low" in text
+    assert "critical value" in text
 
 
 def test_bootstrap_agrees_with_csdid_in_distribution() -> None:
-    """csdid's bootstrap SEs and uniform critical value against ours: each is a simulation
-    estimate of the same quantity, so they differ by at most 4 sds of a difference."""
+    """csdid's bootstrap SEs and uniform critical value against ours (both Rademacher): each
+    is a simulation estimate of the same quantity, so they differ by at most 4 sds of a
+    difference."""
     att_gt = pytest.importorskip("csdid.att_gt")
     d = _panel(10, n=600, periods=5)
     draws = 999
     res = staggered_did(d.y, d.unit, d.time, d.g, covariates=d[["x1", "x2"]], bootstrap=draws)
-    np.random.seed(0)  # csdid draws from numpy's global generator
+    np.random.seed(0)  # noqa: NPY002 (csdid draws from numpy's global generator)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         out = att_gt.ATTgt(
@@ -310,7 +317,8 @@ def test_bootstrap_agrees_with_csdid_in_distribution() -> None:
         ).fit(est_method="dr", bstrap=True)
     ref = out.results
     tol = 4 * math.sqrt(2) * _iqr_rel_sd(draws)
-    assert res.boot_se is not None and res.crit is not None
+    assert res.boot_se is not None
+    assert res.crit is not None
     np.testing.assert_allclose(res.boot_se, np.asarray(ref["se"], dtype=float), rtol=tol)
     crit_ref = float(np.asarray(ref["c"], dtype=float).ravel()[0])
     assert res.crit == pytest.approx(crit_ref, rel=0.1)

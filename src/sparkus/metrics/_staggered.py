@@ -312,7 +312,7 @@ def staggered_did(
     covariates: object = None,
     est_method: EstMethod = "dr",
     bootstrap: int | None = None,
-    multipliers: Multipliers = "mammen",
+    multipliers: Multipliers = "rademacher",
     rng: object = None,
     level: float = 0.95,
 ) -> StaggeredDiD:
@@ -342,8 +342,9 @@ def staggered_did(
         The number of multiplier bootstrap draws (at least 100; R uses 999) for bootstrap
         standard errors and uniform bands; None (the default) for analytic standard errors
         only.
-    multipliers : {"mammen", "rademacher"}
-        The bootstrap multipliers: Mammen's two-point weights (R ``did``) or random signs.
+    multipliers : {"rademacher", "mammen"}
+        The bootstrap multipliers: random signs (as R ``did``'s ``mboot`` and ``csdid``) or
+        Mammen's skewed two-point weights (as R ``DRDID``).
     rng : None, int or numpy.random.Generator
         The bootstrap's random numbers (a seed reproduces them exactly).
     level : float

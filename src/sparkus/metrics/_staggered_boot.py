@@ -1,7 +1,7 @@
 """The multiplier bootstrap of R's ``did`` (``mboot``): standard errors and uniform bands.
 
-Each draw multiplies every unit's influence function by one random multiplier (Mammen's
-two-point weights, as R ``did`` and ``csdid``, or Rademacher signs) and averages:
+Each draw multiplies every unit's influence function by one random multiplier (Rademacher
+signs, as R ``did`` and ``csdid``, or Mammen's two-point weights, as R ``DRDID``) and averages:
 ``b = sqrt(n) * mean(v * inf)``, column by column. The bootstrap standard error of a column is
 the interquartile range of its draws over that of the normal, ``(q75 - q25) / (z75 - z25)``,
 divided by ``sqrt(n)``; the uniform (simultaneous) critical value of a block of columns is the
