@@ -26,12 +26,12 @@ from sparkus._checks import (
     check_rng,
     schema_error,
 )
-from sparkus._errors import EstimationError
 from sparkus._frames import Framed, FrameSpec
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._staggered_agg import Parts, by_group, by_label
 from sparkus.metrics._staggered_boot import MULTIPLIERS, Multipliers, multiplier_bootstrap
-from sparkus.metrics._staggered_dr import EST_METHODS, EstMethod, cell_effect
+from sparkus.metrics._staggered_cells import group_time_cells
+from sparkus.metrics._staggered_dr import EST_METHODS, EstMethod
 from sparkus.metrics._staggered_panel import balanced_panel, covariate_cube
 
 __all__ = ["DiDAggregation", "StaggeredDiD", "staggered_did"]
@@ -425,51 +425,12 @@ def staggered_did(
     groups = np.unique(g[g != 0])
     if groups.size == 0:
         raise schema_error("first_treated", "no unit is ever treated; nothing to estimate")
-    index = {float(p): i for i, p in enumerate(periods)}
-    cell_g: list[float] = []
-    cell_t: list[float] = []
-    atts: list[float] = []
-    n1s: list[int] = []
-    n0s: list[int] = []
-    funcs: list[FloatArray] = []
-    for gv in groups:
-        treated = g == gv
-        for ti in range(1, periods.shape[0]):
-            tv = periods[ti]
-            base = ti - 1 if tv < gv else index[float(gv)] - 1
-            # R did: not yet treated = never treated, or first treated after t (not g itself)
-            comp = (g == 0) if control == "never" else (g == 0) | ((g > tv) & (g != gv))
-            n1, n0 = int(treated.sum()), int(comp.sum())
-            if n0 == 0:
-                msg = (
-                    f"no comparison units remain for the group-time cell (g={gv:g}, t={tv:g}) "
-                    f"with control={control!r}; use control='not_yet' or add never treated units"
-                )
-                raise EstimationError(msg)
-            dy = ymat[:, ti] - ymat[:, base]
-            func = np.zeros(n)
-            if xs is None:
-                mu1, mu0 = dy[treated].mean(), dy[comp].mean()
-                func[treated] = n / n1 * (dy[treated] - mu1)
-                func[comp] = -n / n0 * (dy[comp] - mu0)
-                att_gt = float(mu1 - mu0)
-            else:
-                cell = treated | comp
-                att_gt, sub = cell_effect(
-                    dy[cell], treated[cell], xs[cell, base], est_method, f"(g={gv:g}, t={tv:g})"
-                )
-                func[cell] = n / (n1 + n0) * sub
-            cell_g.append(float(gv))
-            cell_t.append(float(tv))
-            atts.append(att_gt)
-            n1s.append(n1)
-            n0s.append(n0)
-            funcs.append(func)
-    group, period = np.array(cell_g), np.array(cell_t)
-    att, inf = np.array(atts), np.column_stack(funcs)
-    se = np.sqrt(np.sum(inf**2, axis=0)) / n
-    pg_group = np.array([np.mean(g == gv) for gv in groups])
-    parts = Parts(att, inf, pg_group[np.searchsorted(groups, group)], group, g)
+    cells = group_time_cells(ymat, periods, g, control, xs, est_method)
+    group, period, att, inf = cells.group, cells.period, cells.att, cells.inf
+    se = np.sqrt(np.einsum("ij,ij->j", inf, inf)) / n
+    unit_group = np.where(g == 0, -1, np.searchsorted(groups, g))
+    pg_group = np.bincount(unit_group + 1, minlength=groups.size + 1)[1:] / n
+    parts = Parts(att, inf, pg_group[np.searchsorted(groups, group)], group, groups, unit_group)
     post = group <= period
     simple, simple_func = parts.weighted(post)
     event = period - group
@@ -517,8 +478,8 @@ def staggered_did(
         period=period,
         att=att,
         se=se,
-        n_treated=np.array(n1s, dtype=np.int64),
-        n_control=np.array(n0s, dtype=np.int64),
+        n_treated=cells.n_treated,
+        n_control=cells.n_control,
         simple=simple,
         simple_se=_se(simple_func),
         by_group=results[0],

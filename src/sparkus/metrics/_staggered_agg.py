@@ -11,16 +11,28 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import FloatArray
+from sparkus._checks import FloatArray, IntArray
 
 __all__ = ["Aggregated", "Parts", "by_group", "by_label"]
 
 
-def _wif(keep_groups: FloatArray, pg: FloatArray, g: FloatArray) -> FloatArray:
-    """The influence function of the group-share weights pg/sum(pg) (R's ``did:::wif``)."""
-    share = (g[:, None] == keep_groups[None, :]).astype(float) - pg[None, :]
+def _wif_att(keep_groups: FloatArray, pg: FloatArray, parts: Parts, att: FloatArray) -> FloatArray:
+    """The group-share weights' influence times the effects, ``wif @ att`` (R ``did:::wif``).
+
+    R's ``wif`` is the units x cells matrix ``share / total - rowsum(share) pg / total^2`` with
+    ``share = 1[g == keep_groups] - pg``; its product with `att` needs, per unit, only the sum
+    of the kept cells' effects and their count in the unit's group, so no such matrix is built.
+    """
     total = float(pg.sum())
-    out = share / total - share.sum(axis=1, keepdims=True) * (pg / total**2)[None, :]
+    size = parts.groups.size
+    cell_index = np.searchsorted(parts.groups, keep_groups)
+    att_sum = np.bincount(cell_index, weights=att, minlength=size)
+    count = np.bincount(cell_index, minlength=size).astype(float)
+    mine = parts.unit_group >= 0
+    unit_att = np.where(mine, att_sum[parts.unit_group], 0.0)
+    unit_count = np.where(mine, count[parts.unit_group], 0.0)
+    pg_att = float(pg @ att)
+    out = (unit_att - pg_att) / total - (unit_count - total) * pg_att / total**2
     return np.asarray(out, dtype=float)
 
 
@@ -28,12 +40,12 @@ def _aggregate(
     att: FloatArray,
     inf: FloatArray,
     weights: FloatArray,
-    wif: FloatArray | None,
+    wif: tuple[FloatArray, FloatArray, Parts] | None,
 ) -> tuple[float, FloatArray]:
     value = float(att @ weights)
     func = inf @ weights
     if wif is not None:
-        func = func + wif @ att
+        func = func + _wif_att(*wif, att)
     return value, func
 
 
@@ -45,13 +57,15 @@ class Parts:
     inf: FloatArray
     pg: FloatArray
     group: FloatArray
-    g: FloatArray
+    groups: FloatArray
+    unit_group: IntArray  # each unit's index in `groups`; -1 for the never treated
 
     def weighted(self, keep: npt.NDArray[np.bool_]) -> tuple[float, FloatArray]:
         """The group-share weighted mean of the kept cells, with the weights' estimation error."""
-        w = self.pg[keep] / self.pg[keep].sum()
-        wif = _wif(self.group[keep], self.pg[keep], self.g)
-        return _aggregate(self.att[keep], self.inf[:, keep], w, wif)
+        w = np.where(keep, self.pg, 0.0) / self.pg[keep].sum()  # zero weight: no column copy
+        wif = (self.group[keep], self.pg[keep], self)
+        value, func = _aggregate(self.att, self.inf, w, None)
+        return value, func + _wif_att(*wif, self.att[keep])
 
 
 @attrs.frozen
@@ -81,7 +95,7 @@ def by_group(
         atts.append(value)
         funcs.append(func)
     att, inf = np.array(atts), np.column_stack(funcs)
-    overall, func = _aggregate(att, inf, pg_group / pg_group.sum(), _wif(groups, pg_group, parts.g))
+    overall, func = _aggregate(att, inf, pg_group / pg_group.sum(), (groups, pg_group, parts))
     return Aggregated("group", groups, att, inf, overall, func)
 
 

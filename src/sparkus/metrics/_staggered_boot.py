@@ -29,10 +29,12 @@ _CHUNK_CELLS: Final = 4_000_000  # multipliers drawn at a time (draws x units)
 
 
 def _draws(rng: np.random.Generator, shape: tuple[int, int], kind: Multipliers) -> FloatArray:
-    u = rng.random(shape)
-    if kind == "rademacher":
-        return np.where(u < 0.5, -1.0, 1.0)
+    size = shape[0] * shape[1]
+    if kind == "rademacher":  # one random bit per multiplier
+        bits = np.unpackbits(np.frombuffer(rng.bytes(-(-size // 8)), dtype=np.uint8))
+        return np.asarray(bits[:size].reshape(shape) * 2.0 - 1.0, dtype=float)
     # Mammen: 1 - kappa with probability kappa / sqrt(5), else kappa (mean 0, variance 1)
+    u = rng.random(shape, dtype=np.float32)
     return np.where(u < _KAPPA / _SQRT5, 1.0 - _KAPPA, _KAPPA)
 
 
