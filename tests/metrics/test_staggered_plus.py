@@ -333,3 +333,20 @@ def test_to_frame_without_bootstrap_and_polars() -> None:
     event = res.by_event.to_frame(backend="polars")
     assert event.columns == ["dynamic", "att", "se", "ci_low", "ci_high"]
     assert event["att"].to_list() == res.by_event.att.tolist()
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_unit_and_time_labels_do_not_matter(seed: int) -> None:
+    """Units as text, as sparse or shifted integers, periods as floats: the same cells."""
+    d = _panel(12, n=60, periods=4)
+    rng = np.random.default_rng(seed)
+    codes = rng.permutation(10**6)[:60] if seed % 2 else rng.permutation(60) - 30
+    relabel = codes[d.unit.to_numpy()]
+    base = staggered_did(d.y, d.unit, d.time, d.g)
+    as_text = staggered_did(d.y, [f"u{k}" for k in relabel], d.time, d.g)
+    shifted = staggered_did(d.y, relabel, d.time + 2000.0, np.where(d.g > 0, d.g + 2000.0, 0))
+    np.testing.assert_allclose(as_text.att, base.att, atol=1e-12)
+    np.testing.assert_allclose(shifted.att, base.att, atol=1e-12)
+    np.testing.assert_allclose(shifted.se, base.se, atol=1e-12)
+    np.testing.assert_array_equal(shifted.period, base.period + 2000.0)

@@ -299,7 +299,7 @@ def _se(func: FloatArray) -> float:
 
 def _ses(inf: FloatArray) -> FloatArray:
     n = inf.shape[0]
-    return np.asarray(np.sqrt(np.mean(inf**2, axis=0) / n), dtype=float)
+    return np.asarray(np.sqrt(np.einsum("ij,ij->j", inf, inf)) / n, dtype=float)
 
 
 def staggered_did(
@@ -395,11 +395,20 @@ def staggered_did(
     >>> res = staggered_did(y, unit, time, first)
     >>> round(res.simple, 6)
     2.0
-    >>> x = np.repeat([0.5, 1.0, 0.2, 0.9, 0.4, 0.7], 3)
-    >>> boot = staggered_did(y, unit, time, first, covariates=x, est_method="reg",
-    ...                      bootstrap=199, rng=1)
-    >>> round(boot.simple, 6), boot.crit >= 0
-    (2.0, True)
+
+    With a covariate that shapes the trends, and the bootstrap's uniform bands:
+
+    >>> rng = np.random.default_rng(0)
+    >>> unit = np.repeat(np.arange(300), 3)
+    >>> time = np.tile([1, 2, 3], 300)
+    >>> first = np.repeat(rng.choice([0, 2, 3], size=300), 3)
+    >>> x = np.repeat(rng.normal(size=300), 3)
+    >>> y = time * (1 + x) + (time >= first) * (first > 0) * 2.0 + rng.normal(0, 0.1, 900)
+    >>> res = staggered_did(y, unit, time, first, covariates=x, bootstrap=999, rng=1)
+    >>> round(res.simple, 1)
+    2.0
+    >>> bool(1.96 < res.crit < 2.8)
+    True
 
     .. versionadded:: 0.1
     """

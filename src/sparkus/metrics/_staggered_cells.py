@@ -51,42 +51,45 @@ def group_time_cells(
     groups = np.unique(g[g != 0])
     later = periods[1:]
     steps = k - 1
-    inf = np.empty((n, groups.size * steps))
+    inf = np.zeros((n, groups.size * steps))
     att = np.empty(groups.size * steps)
     n1s = np.empty(groups.size * steps, dtype=np.int64)
     n0s = np.empty(groups.size * steps, dtype=np.int64)
     for j, gv in enumerate(groups):
-        cols = slice(j * steps, (j + 1) * steps)
         treated = g == gv
         # varying base period: t - 1 before the start, g - 1 from the start on
         start = int(np.searchsorted(periods, gv))
         bases = np.where(later < gv, np.arange(steps), start - 1)
-        dy = ymat[:, 1:] - ymat[:, bases]
         if control == "never":
-            comp = np.broadcast_to((g == 0)[:, None], dy.shape)
+            comp = np.broadcast_to((g == 0)[:, None], (n, steps))
         else:  # R did: never treated, or first treated after t (not g itself)
             comp = (g == 0)[:, None] | ((g[:, None] > later[None, :]) & ~treated[:, None])
         n1 = int(treated.sum())
         n0 = comp.sum(axis=0)
         if np.any(n0 == 0):
             raise _no_comparison(float(gv), float(later[int(np.argmin(n0))]), control)
+        cols = slice(j * steps, (j + 1) * steps)
         n1s[cols], n0s[cols] = n1, n0
+        rows = np.flatnonzero(treated | comp.any(axis=1))  # the others weigh nothing
+        sub = ymat[rows]
+        dy = sub[:, 1:] - sub[:, bases]
+        mine, theirs = treated[rows], comp[rows]
         if xs is None:
-            mu1 = dy[treated].mean(axis=0)
-            mu0 = (dy[g == 0].sum(axis=0) if control == "never" else (comp * dy).sum(axis=0)) / n0
-            scale = np.where(treated[:, None], n / n1, np.where(comp, -n / n0, 0.0))
-            inf[:, cols] = (dy - np.where(treated[:, None], mu1, mu0)) * scale
+            mu1 = dy[mine].mean(axis=0)
+            mu0 = (
+                dy[g[rows] == 0].sum(axis=0) if control == "never" else (theirs * dy).sum(axis=0)
+            ) / n0
+            scale = np.where(mine[:, None], n / n1, np.where(theirs, -n / n0, 0.0))
+            inf[rows, cols] = (dy - np.where(mine[:, None], mu1, mu0)) * scale
             att[cols] = mu1 - mu0
             continue
         for i in range(steps):
-            cell = treated | comp[:, i]
+            cell = mine | theirs[:, i]
             name = f"(g={gv:g}, t={later[i]:g})"
-            value, sub = cell_effect(
-                dy[cell, i], treated[cell], xs[cell, bases[i]], est_method, name
+            value, part = cell_effect(
+                dy[cell, i], mine[cell], xs[rows[cell], bases[i]], est_method, name
             )
-            column = np.zeros(n)
-            column[cell] = n / (n1 + int(n0[i])) * sub
-            inf[:, j * steps + i] = column
+            inf[rows[cell], j * steps + i] = n / (n1 + int(n0[i])) * part
             att[j * steps + i] = value
     return Cells(
         np.repeat(groups, steps).astype(float), np.tile(later, groups.size), att, inf, n1s, n0s

@@ -7,7 +7,10 @@ by index, with no loop over units.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 
 from sparkus._checks import (
     FloatArray,
@@ -21,6 +24,28 @@ from sparkus._checks import (
 )
 
 __all__ = ["balanced_panel", "covariate_cube"]
+
+
+def _codes(values: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], IntArray]:
+    """``np.unique(values, return_inverse=True)``, in linear time for whole numbers.
+
+    Whole numbers in a range not much wider than their count (unit ids, periods) are counted
+    per value instead of sorted.
+    """
+    n = values.shape[0]
+    if n and values.dtype.kind in "iuf":
+        low, high = values.min(), values.max()
+        whole = values.dtype.kind != "f" or (
+            np.isfinite(low) and np.isfinite(high) and np.array_equal(values, np.floor(values))
+        )
+        if whole and float(high) - float(low) <= 4 * n + 1024:
+            offset = (values - low).astype(np.int64)
+            present = np.bincount(offset) > 0
+            rank = np.cumsum(present) - 1
+            labels = (np.flatnonzero(present) + low).astype(values.dtype)
+            return labels, rank[offset]
+    labels, inverse = np.unique(values, return_inverse=True)
+    return labels, inverse
 
 
 def balanced_panel(
@@ -41,8 +66,8 @@ def balanced_panel(
     same_length(("y", y_.shape[0]), ("unit", unit_.shape[0]), ("time", time_.shape[0]))
     same_length(("y", y_.shape[0]), ("first_treated", first.shape[0]))
     first = np.where(np.isnan(first), 0.0, first)
-    units, u = np.unique(unit_, return_inverse=True)
-    periods, t = np.unique(time_, return_inverse=True)
+    units, u = _codes(unit_)
+    periods, t = _codes(time_)
     n, k = units.shape[0], periods.shape[0]
     if k < 2:
         raise schema_error("time", f"the panel has {k} period; at least 2 are needed")
