@@ -350,3 +350,32 @@ def test_unit_and_time_labels_do_not_matter(seed: int) -> None:
     np.testing.assert_allclose(shifted.att, base.att, atol=1e-12)
     np.testing.assert_allclose(shifted.se, base.se, atol=1e-12)
     np.testing.assert_array_equal(shifted.period, base.period + 2000.0)
+
+
+def test_uniform_band_covers_all_cells_at_nominal_rate() -> None:
+    """Monte Carlo with a known truth: the uniform band covers every ATT(g, t) at once in
+    about 95% of panels (4 binomial sds, sqrt(0.95 * 0.05 / reps)), while the pointwise
+    intervals, read jointly, cover all cells clearly less often."""
+    reps, n, periods = 200, 300, 5
+    rng = np.random.default_rng(2026)
+    unit = np.repeat(np.arange(n), periods)
+    time = np.tile(np.arange(1, periods + 1), n)
+    uniform = pointwise = 0
+    for _ in range(reps):
+        first = np.repeat(rng.choice([0, 3, 4, 5], size=n), periods)
+        truth = np.where((first > 0) & (time >= first), 1.0 + 0.5 * (time - first), 0.0)
+        y = (
+            np.repeat(rng.normal(size=n), periods)
+            + 0.2 * time
+            + truth
+            + rng.normal(size=n * periods)
+        )
+        res = staggered_did(y, unit, time, first, bootstrap=199, rng=rng)
+        assert res.boot_se is not None
+        assert res.crit is not None
+        cell_truth = np.where(res.period >= res.group, 1.0 + 0.5 * (res.period - res.group), 0.0)
+        uniform += bool(np.all(np.abs(res.att - cell_truth) <= res.crit * res.boot_se))
+        pointwise += bool(np.all(np.abs(res.att - cell_truth) <= 1.959964 * res.se))
+    sd = math.sqrt(0.95 * 0.05 / reps)
+    assert abs(uniform / reps - 0.95) < 4 * sd
+    assert pointwise / reps < 0.95 - 4 * sd
