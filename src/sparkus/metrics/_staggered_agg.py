@@ -16,24 +16,29 @@ from sparkus._checks import FloatArray, IntArray
 __all__ = ["Aggregated", "Parts", "by_group", "by_label"]
 
 
-def _wif_att(keep_groups: FloatArray, pg: FloatArray, parts: Parts, att: FloatArray) -> FloatArray:
-    """The group-share weights' influence times the effects, ``wif @ att`` (R ``did:::wif``).
+def _wif_table(
+    keep_groups: FloatArray, pg: FloatArray, parts: Parts, att: FloatArray
+) -> FloatArray:
+    """The group-share weights' influence times the effects, ``wif @ att``, per group.
 
-    R's ``wif`` is the units x cells matrix ``share / total - rowsum(share) pg / total^2`` with
-    ``share = 1[g == keep_groups] - pg``; its product with `att` needs, per unit, only the sum
-    of the kept cells' effects and their count in the unit's group, so no such matrix is built.
+    Entry 0 is for the never treated, entry i + 1 for ``parts.groups[i]``. R's ``wif`` is the units x cells matrix ``share / total - rowsum(share) pg / total^2`` with
+    ``share = 1[g == keep_groups] - pg``; its product with `att` is the same for all the units
+    of a group (it needs only the sum of the kept cells' effects and their count in the
+    unit's group), so no such matrix is built.
     """
     total = float(pg.sum())
-    size = parts.groups.size
-    cell_index = np.searchsorted(parts.groups, keep_groups)
+    size = parts.groups.size + 1
+    cell_index = np.searchsorted(parts.groups, keep_groups) + 1
     att_sum = np.bincount(cell_index, weights=att, minlength=size)
     count = np.bincount(cell_index, minlength=size).astype(float)
-    mine = parts.unit_group >= 0
-    unit_att = np.where(mine, att_sum[parts.unit_group], 0.0)
-    unit_count = np.where(mine, count[parts.unit_group], 0.0)
     pg_att = float(pg @ att)
-    out = (unit_att - pg_att) / total - (unit_count - total) * pg_att / total**2
+    out = (att_sum - pg_att) / total - (count - total) * pg_att / total**2
     return np.asarray(out, dtype=float)
+
+
+def _wif_att(keep_groups: FloatArray, pg: FloatArray, parts: Parts, att: FloatArray) -> FloatArray:
+    """:func:`_wif_table` for each unit."""
+    return _wif_table(keep_groups, pg, parts, att)[parts.unit_group + 1]
 
 
 def _aggregate(
@@ -68,10 +73,10 @@ class Parts:
     def weighted_many(self, keeps: list[npt.NDArray[np.bool_]]) -> tuple[FloatArray, FloatArray]:
         """:meth:`weighted` for several sets of cells at once: one product with the cells."""
         w = np.column_stack([np.where(k, self.pg, 0.0) / self.pg[k].sum() for k in keeps])
-        inf = self.inf @ w
-        for j, k in enumerate(keeps):
-            inf[:, j] += _wif_att(self.group[k], self.pg[k], self, self.att[k])
-        return self.att @ w, inf
+        table = np.column_stack(
+            [_wif_table(self.group[k], self.pg[k], self, self.att[k]) for k in keeps]
+        )
+        return self.att @ w, self.inf @ w + table[self.unit_group + 1]
 
 
 @attrs.frozen

@@ -74,11 +74,16 @@ def group_time_cells(
         sub = ymat[rows]
         dy = sub[:, 1:] - sub[:, bases]
         mine, theirs = treated[rows], comp[rows]
+        if xs is None and control == "never":  # one comparison group for all the cells
+            tr, co = rows[mine], rows[~mine]
+            mu1, mu0 = dy[mine].mean(axis=0), dy[~mine].mean(axis=0)
+            inf[tr, cols] = (dy[mine] - mu1) * (n / n1)
+            inf[co, cols] = (dy[~mine] - mu0) * (-n / n0)
+            att[cols] = mu1 - mu0
+            continue
         if xs is None:
             mu1 = dy[mine].mean(axis=0)
-            mu0 = (
-                dy[g[rows] == 0].sum(axis=0) if control == "never" else (theirs * dy).sum(axis=0)
-            ) / n0
+            mu0 = (theirs * dy).sum(axis=0) / n0
             scale = np.where(mine[:, None], n / n1, np.where(theirs, -n / n0, 0.0))
             inf[rows, cols] = (dy - np.where(mine[:, None], mu1, mu0)) * scale
             att[cols] = mu1 - mu0
