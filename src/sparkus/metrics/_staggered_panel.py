@@ -48,6 +48,26 @@ def _codes(values: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], IntArray]:
     return labels, inverse
 
 
+def _unbalanced(counts: IntArray, units: npt.NDArray[Any], periods: npt.NDArray[Any]) -> None:
+    """Raise the SchemaError of a unit-period observed twice, or missing."""
+    twice = np.argwhere(counts > 1)
+    if twice.size:
+        i, j = twice[0]
+        msg = (
+            f"unit {units[i]} is observed {counts[i, j]} times in period {periods[j]:g} "
+            f"({twice.shape[0]:,} unit-periods repeat); pass one row per unit and period"
+        )
+        raise schema_error("unit", msg)
+    missing = np.argwhere(counts == 0)
+    if missing.size:
+        i, j = missing[0]
+        msg = (
+            f"unit {units[i]} is not observed in period {periods[j]:g} ({missing.shape[0]:,} "
+            "unit-periods missing); the panel must be balanced"
+        )
+        raise schema_error("unit", msg)
+
+
 def balanced_panel(
     y: object, unit: object, time: object, first_treated: object
 ) -> tuple[FloatArray, FloatArray, FloatArray, tuple[IntArray, IntArray]]:
@@ -72,22 +92,8 @@ def balanced_panel(
     if k < 2:
         raise schema_error("time", f"the panel has {k} period; at least 2 are needed")
     counts = np.bincount(u * k + t, minlength=n * k).reshape(n, k)
-    twice = np.argwhere(counts > 1)
-    if twice.size:
-        i, j = twice[0]
-        msg = (
-            f"unit {units[i]} is observed {counts[i, j]} times in period {periods[j]:g} "
-            f"({twice.shape[0]:,} unit-periods repeat); pass one row per unit and period"
-        )
-        raise schema_error("unit", msg)
-    missing = np.argwhere(counts == 0)
-    if missing.size:
-        i, j = missing[0]
-        msg = (
-            f"unit {units[i]} is not observed in period {periods[j]:g} ({missing.shape[0]:,} "
-            "unit-periods missing); the panel must be balanced"
-        )
-        raise schema_error("unit", msg)
+    if u.shape[0] != n * k or counts.max() > 1:  # else every unit-period is there once
+        _unbalanced(counts, units, periods)
     g = np.full(n, np.nan)
     g[u] = first
     if not np.array_equal(g[u], first):
