@@ -13,9 +13,14 @@ The case (sizes of the full run; ``--quick`` uses 5,000 units):
   on either side's clock, as sparkus computes all four in the call, which only makes
   sparkus's side heavier). Target: ratio <= 0.1.
 
-Latest full run (2026-12-06, 2 shared cores under load, load average 5.1 before and 5.2
-after, library-default threads): sparkus 0.47 s, csdid 0.4.3 6.7 s, ratio 0.07x (target met);
-cells equal to 1.3e-14, SEs to 6.6e-17.
+Latest full runs (2026-12-06, 2 shared cores under load), 3 repeats each:
+
+- library-default threads (load average 2.8): sparkus 0.17 s, csdid 0.4.3 7.0 s, ratio 0.02x
+  (target met); csdid's time is mostly its multi-threaded BLAS fighting for the busy cores;
+- ``--single-thread`` (load average about 3.5): sparkus 0.13 s, csdid 1.11 s, ratio 0.12x
+  (target missed by a little; the like-for-like figure).
+
+Cells equal to 1.3e-14, SEs to 6.6e-17.
 
 Every child builds the panel (seeded) and warms its imports on a small panel first, none of it
 timed. An untimed child runs both on the same panel and reports the largest differences of
