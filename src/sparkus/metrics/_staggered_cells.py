@@ -11,7 +11,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import FloatArray
+from sparkus._checks import FloatArray, IntArray
 from sparkus._errors import EstimationError
 from sparkus.metrics._staggered_dr import EstMethod, cell_effect
 
@@ -38,6 +38,50 @@ def _no_comparison(gv: float, tv: float, control: str) -> EstimationError:
     return EstimationError(msg)
 
 
+def _bases(periods: FloatArray, gv: float) -> IntArray:
+    """Each cell's base period index: t - 1 before the start, g - 1 from the start on."""
+    later = periods[1:]
+    start = int(np.searchsorted(periods, gv))
+    return np.asarray(np.where(later < gv, np.arange(later.shape[0]), start - 1), dtype=np.int64)
+
+
+def _never_plain(ymat: FloatArray, periods: FloatArray, g: FloatArray, groups: FloatArray) -> Cells:
+    """The cells without covariates against the never treated, all at once.
+
+    Every cell's change is a difference of two periods, so all the changes are one product
+    ``ymat @ D`` with a periods x cells matrix of +1 and -1; the never treated are the
+    comparison rows of every cell, a group's units the treated rows of its own cells only.
+    """
+    n, k = ymat.shape
+    steps = k - 1
+    diff = np.zeros((k, groups.size * steps))
+    for j, gv in enumerate(groups):
+        index = np.arange(j * steps, (j + 1) * steps)
+        diff[np.arange(1, k), index] = 1.0
+        diff[_bases(periods, float(gv)), index] -= 1.0
+    dy = ymat @ diff
+    never = g == 0
+    n0 = int(never.sum())
+    inf = np.zeros_like(dy)
+    mu0 = dy[never].mean(axis=0)
+    inf[never] = (dy[never] - mu0) * (-n / n0)
+    att = -mu0
+    n1s = np.empty(groups.size * steps, dtype=np.int64)
+    for j, gv in enumerate(groups):
+        cols = slice(j * steps, (j + 1) * steps)
+        rows = np.flatnonzero(g == gv)
+        block = dy[rows, cols]
+        mu1 = block.mean(axis=0)
+        inf[rows, cols] = (block - mu1) * (n / rows.shape[0])
+        att[cols] += mu1
+        n1s[cols] = rows.shape[0]
+    n0s = np.full(groups.size * steps, n0, dtype=np.int64)
+    later = periods[1:]
+    return Cells(
+        np.repeat(groups, steps).astype(float), np.tile(later, groups.size), att, inf, n1s, n0s
+    )
+
+
 def group_time_cells(
     ymat: FloatArray,
     periods: FloatArray,
@@ -51,15 +95,15 @@ def group_time_cells(
     groups = np.unique(g[g != 0])
     later = periods[1:]
     steps = k - 1
+    if xs is None and control == "never" and np.any(g == 0):
+        return _never_plain(ymat, periods, g, groups)
     inf = np.zeros((n, groups.size * steps))
     att = np.empty(groups.size * steps)
     n1s = np.empty(groups.size * steps, dtype=np.int64)
     n0s = np.empty(groups.size * steps, dtype=np.int64)
     for j, gv in enumerate(groups):
         treated = g == gv
-        # varying base period: t - 1 before the start, g - 1 from the start on
-        start = int(np.searchsorted(periods, gv))
-        bases = np.where(later < gv, np.arange(steps), start - 1)
+        bases = _bases(periods, float(gv))
         if control == "never":
             comp = np.broadcast_to((g == 0)[:, None], (n, steps))
         else:  # R did: never treated, or first treated after t (not g itself)
