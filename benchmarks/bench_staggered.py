@@ -13,12 +13,14 @@ The case (sizes of the full run; ``--quick`` uses 5,000 units):
   on either side's clock, as sparkus computes all four in the call, which only makes
   sparkus's side heavier). Target: ratio <= 0.1.
 
-Latest full runs (2026-12-06, 2 shared cores under load), 3 repeats each:
+Latest full runs (2026-12-06, 2 shared cores, load average 1.7), 3 repeats each:
 
-- library-default threads (load average 2.8): sparkus 0.17 s, csdid 0.4.3 7.0 s, ratio 0.02x
-  (target met); csdid's time is mostly its multi-threaded BLAS fighting for the busy cores;
-- ``--single-thread`` (load average about 3.5): sparkus 0.13 s, csdid 1.11 s, ratio 0.12x
-  (target missed by a little; the like-for-like figure).
+- library-default threads: sparkus 0.107 s, csdid 0.4.3 1.25 s, ratio 0.09x (target met);
+- ``--single-thread``: sparkus 0.121 s, csdid 1.24 s, ratio 0.10x (target met, narrowly).
+
+Under heavier load (about 5) with default threads csdid took 6-7 s (its multi-threaded BLAS
+fighting for the busy cores) and the ratio fell to 0.02-0.07x: a figure about the host, not
+about either library.
 
 Cells equal to 1.3e-14, SEs to 6.6e-17.
 
