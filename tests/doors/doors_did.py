@@ -19,6 +19,8 @@ TIME = np.tile(np.arange(1, _T + 1), _N)
 FIRST = np.repeat([3, 3, 3, 4, 4, 4, 0, 0], _T)
 Y = np.random.default_rng(3).normal(size=_N * _T)
 TWICE = np.concatenate([UNIT[:-1], [0]])
+# units 0-2 (group 3) have covariate 1..3, the rest 0: a perfect split for the propensity
+SEPARATES = np.repeat([1.0, 2.0, 3.0, 0.0, 0.0, 0.0, 0.0, 0.0], _T)
 NEVER_NONE = np.repeat([3, 3, 3, 4, 4, 4, 4, 4], _T)
 
 DOORS = [
@@ -73,10 +75,57 @@ DOORS = [
                 "(g=3, t=4)",
             ),
             case(
-                "covariates not built",
-                lambda: staggered_did(Y, UNIT, TIME, FIRST, covariates=Y),
+                "NaN covariate",
+                lambda: staggered_did(
+                    Y, UNIT, TIME, FIRST, covariates=np.where(UNIT == 1, np.nan, Y)
+                ),
                 SchemaError,
                 "covariates",
+                "row 4",
+            ),
+            case(
+                "constant covariate column",
+                lambda: staggered_did(Y, UNIT, TIME, FIRST, covariates=np.column_stack([Y, 0 * Y])),
+                SchemaError,
+                "covariates",
+                "column 1",
+            ),
+            case(
+                "covariates collinear among the comparison units",
+                lambda: staggered_did(Y, UNIT, TIME, FIRST, covariates=Y),
+                EstimationError,
+                "(g=3, t=2)",
+                "collinear",
+            ),
+            case(
+                "covariates separate the group from its comparison",
+                lambda: staggered_did(Y, UNIT, TIME, FIRST, covariates=SEPARATES, est_method="ipw"),
+                EstimationError,
+                "(g=3, t=2)",
+            ),
+            case(
+                "unknown est_method",
+                lambda: staggered_did(Y, UNIT, TIME, FIRST, est_method="ols"),  # type: ignore[arg-type]
+                SchemaError,
+                "est_method",
+            ),
+            case(
+                "too few bootstrap draws",
+                lambda: staggered_did(Y, UNIT, TIME, FIRST, bootstrap=10),
+                SchemaError,
+                "bootstrap",
+            ),
+            case(
+                "unknown multipliers",
+                lambda: staggered_did(Y, UNIT, TIME, FIRST, bootstrap=100, multipliers="normal"),  # type: ignore[arg-type]
+                SchemaError,
+                "multipliers",
+            ),
+            case(
+                "bad rng",
+                lambda: staggered_did(Y, UNIT, TIME, FIRST, bootstrap=100, rng=-1),
+                SchemaError,
+                "rng",
             ),
             case(
                 "unknown control",

@@ -268,7 +268,7 @@ def test_result_is_frozen_and_reports() -> None:
 
 
 def test_bad_inputs() -> None:
-    """Twice-observed units, out-of-panel starts, covariates and empty comparison groups."""
+    """Twice-observed units, out-of-panel starts, NaN covariates and empty comparison groups."""
     d = _panel(7, n=20, periods=4)
     twice = pd.concat([d, d.iloc[:1]], ignore_index=True)
     with pytest.raises(SchemaError, match="observed 2 times"):
@@ -276,7 +276,7 @@ def test_bad_inputs() -> None:
     with pytest.raises(SchemaError, match="outside the panel"):
         staggered_did(d.y, d.unit, d.time, d.g.where(d.unit != 0, 9))
     with pytest.raises(SchemaError, match="covariates"):
-        staggered_did(d.y, d.unit, d.time, d.g, covariates=d.y)
+        staggered_did(d.y, d.unit, d.time, d.g, covariates=d.y.where(d.unit != 2))
     all_treated = d.g.where(d.g != 0, 4)
     with pytest.raises(EstimationError, match=r"\(g=3, t=2\)"):
         staggered_did(d.y, d.unit, d.time, all_treated)

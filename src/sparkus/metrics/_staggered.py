@@ -10,6 +10,7 @@ period. Standard errors come from the cells' influence functions, as in R's ``di
 
 from __future__ import annotations
 
+import itertools
 from typing import Final, Literal, TypeAlias
 
 import attrs
@@ -19,16 +20,19 @@ import numpy.typing as npt
 from sparkus._checks import (
     FloatArray,
     align_rows,
-    as_array,
     check_choice,
     check_level,
-    real_array,
-    same_length,
+    check_number,
+    check_rng,
     schema_error,
-    vector,
 )
-from sparkus._errors import EstimationError
+from sparkus._frames import Framed, FrameSpec
 from sparkus._results import Result, Table, format_number
+from sparkus.metrics._staggered_agg import Parts, by_group, by_label
+from sparkus.metrics._staggered_boot import MULTIPLIERS, Multipliers, multiplier_bootstrap
+from sparkus.metrics._staggered_cells import group_time_cells
+from sparkus.metrics._staggered_dr import EST_METHODS, EstMethod
+from sparkus.metrics._staggered_panel import balanced_panel, covariate_cube
 
 __all__ = ["DiDAggregation", "StaggeredDiD", "staggered_did"]
 
@@ -47,23 +51,54 @@ def _z(level: float) -> float:
     return float(stats.norm.ppf(0.5 + level / 2.0))
 
 
-def _ci_rows(
-    labels: FloatArray, att: FloatArray, se: FloatArray, z: float
+def _rows(
+    labels: tuple[FloatArray, ...],
+    att: FloatArray,
+    se: FloatArray,
+    z: float,
+    boot_se: FloatArray | None,
+    crit: float | None,
 ) -> tuple[tuple[str, ...], ...]:
-    return tuple(
-        (
-            f"{float(label):g}",
-            format_number(float(a)),
-            format_number(float(s)),
-            format_number(float(a - z * s)),
-            format_number(float(a + z * s)),
-        )
-        for label, a, s in zip(labels, att, se, strict=True)
+    """Table rows: the labels, the effect, its SE and interval, then the bootstrap band."""
+    out = []
+    for i, (a, s) in enumerate(zip(att, se, strict=True)):
+        row = [f"{float(lab[i]):g}" for lab in labels]
+        row += [format_number(float(x)) for x in (a, s, a - z * s, a + z * s)]
+        if boot_se is not None and crit is not None:
+            b = float(boot_se[i])
+            row += [format_number(x) for x in (b, a - crit * b, a + crit * b)]
+        out.append(tuple(row))
+    return tuple(out)
+
+
+def _headers(first: tuple[str, ...], level: float, boot: bool) -> tuple[str, ...]:
+    pct = f"{level:.0%}"
+    cols = (*first, "ATT", "SE", f"{pct} low", f"{pct} high")
+    return (*cols, "boot SE", "band low", "band high") if boot else cols
+
+
+def _band_note(crit: float | None, level: float, draws: int) -> str:
+    if crit is None:
+        return ""
+    return (
+        f"Bands: uniform {level:.0%} over the rows (multiplier bootstrap, {draws:,} draws; "
+        f"critical value {crit:.3f} against the pointwise {_z(level):.3f})."
     )
 
 
+def _frame_columns(
+    att: FloatArray, se: FloatArray, level: float, boot_se: FloatArray | None, crit: float | None
+) -> dict[str, FloatArray]:
+    z = _z(level)
+    cols = {"att": att, "se": se, "ci_low": att - z * se, "ci_high": att + z * se}
+    if boot_se is not None and crit is not None:
+        cols |= {"boot_se": boot_se, "band_low": att - crit * boot_se}
+        cols["band_high"] = att + crit * boot_se
+    return cols
+
+
 @attrs.frozen(repr=False, eq=False)
-class DiDAggregation(Result):
+class DiDAggregation(Framed, Result):
     """One aggregation of the group-time effects, and its overall average.
 
     Attributes
@@ -80,11 +115,22 @@ class DiDAggregation(Result):
         from 0 on) and its standard error.
     level : float
         The confidence level of the intervals the summary shows.
+    boot_se : numpy.ndarray or None
+        With ``bootstrap=``, the multiplier bootstrap standard error per label.
+    overall_boot_se : float or None
+        With ``bootstrap=``, the overall effect's bootstrap standard error.
+    crit : float or None
+        With ``bootstrap=``, the uniform critical value over the labels: the band
+        ``att +- crit * boot_se`` covers all of them at once with probability `level`.
+    bootstrap : int
+        The number of bootstrap draws (0 without the bootstrap).
 
     Notes
     -----
     The weights and standard errors follow R's ``did::aggte`` (Callaway & Sant'Anna 2021,
-    section 3), including the estimation error of the group-share weights.
+    section 3), including the estimation error of the group-share weights. ``to_frame()``
+    has one row per label: ``att``, ``se``, ``ci_low``, ``ci_high`` and, with the bootstrap,
+    ``boot_se``, ``band_low``, ``band_high``.
 
     .. versionadded:: 0.1
     """
@@ -96,24 +142,44 @@ class DiDAggregation(Result):
     overall: float
     overall_se: float
     level: float
+    boot_se: FloatArray | None = None
+    overall_boot_se: float | None = None
+    crit: float | None = None
+    bootstrap: int = 0
 
     def _headline(self) -> str:
         return f"kind={self.kind}, overall={self.overall:.4g}, se={self.overall_se:.4g}"
 
+    def _frame(self) -> FrameSpec:
+        cols = _frame_columns(self.att, self.se, self.level, self.boot_se, self.crit)
+        return {self.kind: self.labels, **cols}, (self.kind,)
+
     def _tables(self) -> list[Table]:
         z = _z(self.level)
-        pct = f"{self.level:.0%}"
-        headers = (self.kind, "ATT", "SE", f"{pct} low", f"{pct} high")
-        overall = np.array([self.overall]), np.array([self.overall_se])
-        overall_row = _ci_rows(np.array([np.nan]), *overall, z)[0]
+        boot = self.boot_se is not None
+        rows = _rows((self.labels,), self.att, self.se, z, self.boot_se, self.crit)
+        overall_boot = None if self.overall_boot_se is None else np.array([self.overall_boot_se])
+        overall_row = _rows(
+            (np.array([np.nan]),),
+            np.array([self.overall]),
+            np.array([self.overall_se]),
+            z,
+            overall_boot,
+            None if overall_boot is None else _z(self.level),
+        )[0]
+        note = _band_note(self.crit, self.level, self.bootstrap)
         return [
-            Table(_KINDS[self.kind], headers, _ci_rows(self.labels, self.att, self.se, z)),
-            Table("Overall", headers, (("overall", *overall_row[1:]),)),
+            Table(_KINDS[self.kind], _headers((self.kind,), self.level, boot), rows, note=note),
+            Table(
+                "Overall",
+                _headers((self.kind,), self.level, boot),
+                (("overall", *overall_row[1:]),),
+            ),
         ]
 
 
 @attrs.frozen(repr=False, eq=False)
-class StaggeredDiD(Result):
+class StaggeredDiD(Framed, Result):
     """Group-time average treatment effects ATT(g, t) and their aggregations.
 
     Attributes
@@ -135,6 +201,26 @@ class StaggeredDiD(Result):
         Units in the (balanced) panel.
     level : float
         The confidence level of the intervals the summary shows.
+    est_method : str
+        ``"dr"``, ``"ipw"`` or ``"reg"``: the estimator of each cell (all the same without
+        covariates).
+    n_covariates : int
+        The number of covariate columns (0 without covariates).
+    boot_se : numpy.ndarray or None
+        With ``bootstrap=``, the multiplier bootstrap standard error per cell.
+    simple_boot_se : float or None
+        With ``bootstrap=``, the simple average's bootstrap standard error.
+    crit : float or None
+        With ``bootstrap=``, the uniform critical value over all the cells: the band
+        ``att +- crit * boot_se`` covers every ATT(g, t) at once with probability `level`.
+    bootstrap : int
+        The number of bootstrap draws (0 without the bootstrap).
+
+    Notes
+    -----
+    ``to_frame()`` has one row per cell, indexed by ``group`` and ``period``: ``att``,
+    ``se``, ``ci_low``, ``ci_high`` and, with the bootstrap, ``boot_se``, ``band_low``,
+    ``band_high``. Each aggregation has its own ``to_frame()``.
 
     .. versionadded:: 0.1
     """
@@ -153,133 +239,67 @@ class StaggeredDiD(Result):
     control: str
     n_units: int
     level: float
+    est_method: str = "dr"
+    n_covariates: int = 0
+    boot_se: FloatArray | None = None
+    simple_boot_se: float | None = None
+    crit: float | None = None
+    bootstrap: int = 0
 
     def _headline(self) -> str:
         return f"n_units={self.n_units}, simple={self.simple:.4g}, se={self.simple_se:.4g}"
 
+    def _frame(self) -> FrameSpec:
+        cols = _frame_columns(self.att, self.se, self.level, self.boot_se, self.crit)
+        base = {"group": self.group, "period": self.period}
+        extra = {"n_treated": self.n_treated, "n_control": self.n_control}
+        return {**base, **cols, **extra}, ("group", "period")
+
     def _tables(self) -> list[Table]:
         z = _z(self.level)
-        pct = f"{self.level:.0%}"
-        rows = tuple(
-            (
-                f"{float(g):g}",
-                f"{float(t):g}",
-                format_number(float(a)),
-                format_number(float(s)),
-                format_number(float(a - z * s)),
-                format_number(float(a + z * s)),
-            )
-            for g, t, a, s in zip(self.group, self.period, self.att, self.se, strict=True)
+        boot = self.boot_se is not None
+        covariates = (
+            f"; {self.n_covariates} covariate(s), estimator {self.est_method!r}"
+            if self.n_covariates
+            else ""
+        )
+        note = (
+            f"Comparison group: {self.control.replace('_', ' ')} treated; "
+            f"{self.n_units:,} units{covariates}. {_band_note(self.crit, self.level, self.bootstrap)}"
         )
         cells = Table(
             "Group-time effects ATT(g, t)",
-            ("group", "period", "ATT", "SE", f"{pct} low", f"{pct} high"),
-            rows,
-            note=f"Comparison group: {self.control.replace('_', ' ')} treated; "
-            f"{self.n_units:,} units.",
+            _headers(("group", "period"), self.level, boot),
+            _rows((self.group, self.period), self.att, self.se, z, self.boot_se, self.crit),
+            note=note.strip(),
         )
+        simple_boot = None if self.simple_boot_se is None else np.array([self.simple_boot_se])
+        simple_row = _rows(
+            (np.array([np.nan]),),
+            np.array([self.simple]),
+            np.array([self.simple_se]),
+            z,
+            simple_boot,
+            None if simple_boot is None else z,
+        )[0]
         simple = Table(
             "Simple average of post-treatment effects",
-            ("", "ATT", "SE", f"{pct} low", f"{pct} high"),
-            (
-                (
-                    "simple",
-                    format_number(self.simple),
-                    format_number(self.simple_se),
-                    format_number(self.simple - z * self.simple_se),
-                    format_number(self.simple + z * self.simple_se),
-                ),
-            ),
+            _headers(("",), self.level, boot),
+            (("simple", *simple_row[1:]),),
         )
         return [cells, simple] + [
             t for agg in (self.by_group, self.by_event, self.by_period) for t in agg._tables()
         ]
 
 
-def _panel(
-    y: object, unit: object, time: object, first_treated: object
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """The outcome as a units x periods matrix, the periods and each unit's first treated period."""
-    y, unit, time, first_treated = align_rows(
-        ("y", y), ("unit", unit), ("time", time), ("first_treated", first_treated)
-    )
-    y_ = vector(y, "y")
-    unit_ = as_array(unit, "unit")
-    time_ = vector(time, "time")
-    first = real_array(first_treated, "first_treated")
-    if unit_.ndim != 1:
-        raise schema_error("unit", f"expected a 1-D sequence of labels, got shape {unit_.shape}")
-    if first.ndim != 1:
-        raise schema_error("first_treated", f"expected a 1-D sequence, got shape {first.shape}")
-    same_length(("y", y_.shape[0]), ("unit", unit_.shape[0]), ("time", time_.shape[0]))
-    same_length(("y", y_.shape[0]), ("first_treated", first.shape[0]))
-    first = np.where(np.isnan(first), 0.0, first)
-    units, u = np.unique(unit_, return_inverse=True)
-    periods, t = np.unique(time_, return_inverse=True)
-    n, k = units.shape[0], periods.shape[0]
-    if k < 2:
-        raise schema_error("time", f"the panel has {k} period; at least 2 are needed")
-    counts = np.bincount(u * k + t, minlength=n * k).reshape(n, k)
-    twice = np.argwhere(counts > 1)
-    if twice.size:
-        i, j = twice[0]
-        msg = (
-            f"unit {units[i]} is observed {counts[i, j]} times in period {periods[j]:g} "
-            f"({twice.shape[0]:,} unit-periods repeat); pass one row per unit and period"
-        )
-        raise schema_error("unit", msg)
-    missing = np.argwhere(counts == 0)
-    if missing.size:
-        i, j = missing[0]
-        msg = (
-            f"unit {units[i]} is not observed in period {periods[j]:g} ({missing.shape[0]:,} "
-            "unit-periods missing); the panel must be balanced"
-        )
-        raise schema_error("unit", msg)
-    g = np.full(n, np.nan)
-    g[u] = first
-    if not np.array_equal(g[u], first):
-        bad = int(np.flatnonzero(g[u] != first)[0])
-        msg = f"unit {unit_[bad]} has more than one first treated period; give each unit one"
-        raise schema_error("first_treated", msg)
-    outside = (g != 0) & ~np.isin(g, periods[1:])
-    if outside.any():
-        i = int(np.flatnonzero(outside)[0])
-        msg = (
-            f"unit {units[i]} is first treated in {g[i]:g}, outside the panel's periods "
-            f"after the first ({periods[1]:g} to {periods[-1]:g}); use 0 or NaN for never "
-            "treated"
-        )
-        raise schema_error("first_treated", msg)
-    matrix = np.empty((n, k))
-    matrix[u, t] = y_
-    return matrix, periods.astype(float), g
-
-
-def _wif(keep_groups: FloatArray, pg: FloatArray, g: FloatArray) -> FloatArray:
-    """The influence function of the group-share weights pg/sum(pg) (R's ``did:::wif``)."""
-    share = (g[:, None] == keep_groups[None, :]).astype(float) - pg[None, :]
-    total = float(pg.sum())
-    out = share / total - share.sum(axis=1, keepdims=True) * (pg / total**2)[None, :]
-    return np.asarray(out, dtype=float)
-
-
-def _aggregate(
-    att: FloatArray,
-    inf: FloatArray,
-    weights: FloatArray,
-    wif: FloatArray | None,
-) -> tuple[float, FloatArray]:
-    value = float(att @ weights)
-    func = inf @ weights
-    if wif is not None:
-        func = func + wif @ att
-    return value, func
-
-
 def _se(func: FloatArray) -> float:
     n = func.shape[0]
     return float(np.sqrt(np.mean(func**2) / n))
+
+
+def _ses(inf: FloatArray) -> FloatArray:
+    n = inf.shape[0]
+    return np.asarray(np.sqrt(np.einsum("ij,ij->j", inf, inf)) / n, dtype=float)
 
 
 def staggered_did(
@@ -290,6 +310,10 @@ def staggered_did(
     *,
     control: Control = "never",
     covariates: object = None,
+    est_method: EstMethod = "dr",
+    bootstrap: int | None = None,
+    multipliers: Multipliers = "rademacher",
+    rng: object = None,
     level: float = 0.95,
 ) -> StaggeredDiD:
     """Callaway & Sant'Anna (2021) group-time effects of a staggered rollout.
@@ -307,25 +331,41 @@ def staggered_did(
         0 or NaN for never treated. It must be one of the panel's periods after the first.
     control : {"never", "not_yet"}
         The comparison group: the never treated, or the never and not yet treated.
-    covariates : None
-        Conditional parallel trends (the doubly robust estimator) are not built yet; anything
-        but None is refused.
+    covariates : array-like of float, optional
+        Covariates for conditional parallel trends, one row per row of `y` (1-D for one
+        covariate, or rows x columns). As R ``did``, each cell uses every unit's row from the
+        cell's base period, so a covariate that changes over time enters at the base period.
+    est_method : {"dr", "ipw", "reg"}
+        The estimator of each cell with covariates (Sant'Anna & Zhao 2020): doubly robust
+        (R's default), inverse probability weighting, or outcome regression.
+    bootstrap : int, optional
+        The number of multiplier bootstrap draws (at least 100; R uses 999) for bootstrap
+        standard errors and uniform bands; None (the default) for analytic standard errors
+        only.
+    multipliers : {"rademacher", "mammen"}
+        The bootstrap multipliers: random signs (as R ``did``'s ``mboot`` and ``csdid``) or
+        Mammen's skewed two-point weights (as R ``DRDID``).
+    rng : None, int or numpy.random.Generator
+        The bootstrap's random numbers (a seed reproduces them exactly).
     level : float
-        Confidence level of the intervals in the summary.
+        Confidence level of the intervals and bands.
 
     Returns
     -------
     StaggeredDiD
         ATT(g, t) per group and period, and the simple, group, event-time and calendar
-        aggregations, with analytic standard errors from the influence functions.
+        aggregations, with analytic standard errors from the influence functions and, with
+        `bootstrap`, bootstrap standard errors and uniform bands.
 
     Raises
     ------
     SchemaError
         A unit observed twice (or not at all) in a period, a first treated period outside
-        the panel or changing within a unit, covariates given, an unknown `control`.
+        the panel or changing within a unit, covariates that are not finite numbers or with a
+        column that never varies, an unknown `control`, `est_method` or `multipliers`.
     EstimationError
-        No comparison unit remains for a group-time cell (named).
+        No comparison unit remains for a group-time cell, or the cell's covariates are
+        collinear or separate its group from the comparison group (the cell is named).
 
     Notes
     -----
@@ -334,8 +374,15 @@ def staggered_did(
     covariates the estimate of each cell is the difference between the mean change of group g
     and that of its comparison group; the doubly robust, IPW and regression estimators of R
     all reduce to it. Standard errors match ``did::att_gt(..., bstrap=FALSE)`` and
-    ``did::aggte(..., bstrap=FALSE)`` on the ``mpdta`` data to 1e-9. Not clustered beyond
-    the unit; no multiplier bootstrap or uniform bands yet.
+    ``did::aggte(..., bstrap=FALSE)`` on the ``mpdta`` data to 1e-9, and the ``csdid`` port
+    with covariates to 1e-6. Where R sets a cell to NA (a singular design, overlap failing:
+    a propensity of 0.999 or more), this function raises instead, naming the cell.
+
+    The multiplier bootstrap is R's ``mboot``: each draw averages the influence functions
+    times the multipliers; the standard error is the draws' interquartile range over the
+    normal's; the uniform critical value is the `level` quantile of the largest
+    ``|draw / se|`` over the cells (or over an aggregation's labels), so the band
+    ``att +- crit * boot_se`` covers all the cells at once. Not clustered beyond the unit.
 
     Examples
     --------
@@ -349,144 +396,109 @@ def staggered_did(
     >>> round(res.simple, 6)
     2.0
 
+    With a covariate that shapes the trends, and the bootstrap's uniform bands:
+
+    >>> rng = np.random.default_rng(0)
+    >>> unit = np.repeat(np.arange(300), 3)
+    >>> time = np.tile([1, 2, 3], 300)
+    >>> first = np.repeat(rng.choice([0, 2, 3], size=300), 3)
+    >>> x = np.repeat(rng.normal(size=300), 3)
+    >>> y = time * (1 + x) + (time >= first) * (first > 0) * 2.0 + rng.normal(0, 0.1, 900)
+    >>> res = staggered_did(y, unit, time, first, covariates=x, bootstrap=999, rng=1)
+    >>> round(res.simple, 1)
+    2.0
+    >>> bool(1.96 < res.crit < 2.8)
+    True
+
     .. versionadded:: 0.1
     """
     control = check_choice(control, "control", _CONTROLS)
+    est_method = check_choice(est_method, "est_method", EST_METHODS)
+    multipliers = check_choice(multipliers, "multipliers", MULTIPLIERS)
     level = check_level(level)
+    draws = 0
+    if bootstrap is not None:
+        draws = int(check_number(bootstrap, "bootstrap", low=100, high=1_000_000, integer=True))
+    generator = check_rng(rng) if draws else None
     if covariates is not None:
-        msg = (
-            "conditional parallel trends (covariates with the doubly robust estimator) are "
-            "not implemented yet; pass covariates=None"
+        y, unit, time, first_treated, covariates = align_rows(
+            ("y", y),
+            ("unit", unit),
+            ("time", time),
+            ("first_treated", first_treated),
+            ("covariates", covariates),
         )
-        raise schema_error("covariates", msg)
-    ymat, periods, g = _panel(y, unit, time, first_treated)
+    ymat, periods, g, where = balanced_panel(y, unit, time, first_treated)
+    xs = None if covariates is None else covariate_cube(covariates, ymat.shape, where)
     n = ymat.shape[0]
     groups = np.unique(g[g != 0])
     if groups.size == 0:
         raise schema_error("first_treated", "no unit is ever treated; nothing to estimate")
-    index = {float(p): i for i, p in enumerate(periods)}
-    cell_g: list[float] = []
-    cell_t: list[float] = []
-    atts: list[float] = []
-    n1s: list[int] = []
-    n0s: list[int] = []
-    funcs: list[FloatArray] = []
-    for gv in groups:
-        treated = g == gv
-        for ti in range(1, periods.shape[0]):
-            tv = periods[ti]
-            base = ti - 1 if tv < gv else index[float(gv)] - 1
-            # R did: not yet treated = never treated, or first treated after t (not g itself)
-            comp = (g == 0) if control == "never" else (g == 0) | ((g > tv) & (g != gv))
-            n1, n0 = int(treated.sum()), int(comp.sum())
-            if n0 == 0:
-                msg = (
-                    f"no comparison units remain for the group-time cell (g={gv:g}, t={tv:g}) "
-                    f"with control={control!r}; use control='not_yet' or add never treated units"
-                )
-                raise EstimationError(msg)
-            dy = ymat[:, ti] - ymat[:, base]
-            mu1, mu0 = dy[treated].mean(), dy[comp].mean()
-            func = np.zeros(n)
-            func[treated] = n / n1 * (dy[treated] - mu1)
-            func[comp] = -n / n0 * (dy[comp] - mu0)
-            cell_g.append(float(gv))
-            cell_t.append(float(tv))
-            atts.append(float(mu1 - mu0))
-            n1s.append(n1)
-            n0s.append(n0)
-            funcs.append(func)
-    group, period = np.array(cell_g), np.array(cell_t)
-    att, inf = np.array(atts), np.column_stack(funcs)
-    se = np.sqrt(np.sum(inf**2, axis=0)) / n
-    pg_group = np.array([np.mean(g == gv) for gv in groups])
-    parts = _Parts(att, inf, pg_group[np.searchsorted(groups, group)], group, g)
+    cells = group_time_cells(ymat, periods, g, control, xs, est_method)
+    group, period, att, inf = cells.group, cells.period, cells.att, cells.inf
+    se = np.sqrt(np.einsum("ij,ij->j", inf, inf)) / n
+    unit_group = np.where(g == 0, -1, np.searchsorted(groups, g))
+    pg_group = np.bincount(unit_group + 1, minlength=groups.size + 1)[1:] / n
+    parts = Parts(att, inf, pg_group[np.searchsorted(groups, group)], group, groups, unit_group)
     post = group <= period
     simple, simple_func = parts.weighted(post)
-    by_group = _by_group(parts, groups, pg_group, post, level)
     event = period - group
-    by_event = _by_label(parts, event, np.ones_like(post), np.unique(event), "dynamic", level)
     calendar = periods[periods >= groups.min()]
-    by_period = _by_label(parts, period, post, calendar, "calendar", level)
+    aggs = (
+        by_group(parts, groups, pg_group, post),
+        by_label(parts, event, np.ones_like(post), np.unique(event), "dynamic"),
+        by_label(parts, period, post, calendar, "calendar"),
+    )
+    boot: dict[str, object] = {}
+    boot_aggs: list[dict[str, object]] = [{}, {}, {}]
+    if generator is not None:
+        mats = [inf, simple_func[:, None]]
+        for agg in aggs:
+            mats += [agg.inf, agg.overall_inf[:, None]]
+        edges = np.cumsum([0, *(m.shape[1] for m in mats)])
+        blocks = [slice(int(a), int(b)) for a, b in itertools.pairwise(edges)]
+        boot_se, crits = multiplier_bootstrap(
+            np.column_stack(mats), blocks, draws, generator, multipliers, level
+        )
+        parts_se = [boot_se[b] for b in blocks]
+        boot = {"boot_se": parts_se[0], "simple_boot_se": float(parts_se[1][0]), "crit": crits[0]}
+        for i in range(3):
+            boot_aggs[i] = {
+                "boot_se": parts_se[2 + 2 * i],
+                "overall_boot_se": float(parts_se[3 + 2 * i][0]),
+                "crit": crits[2 + 2 * i],
+            }
+    results = [
+        DiDAggregation(
+            agg.kind,
+            agg.labels,
+            agg.att,
+            _ses(agg.inf),
+            agg.overall,
+            _se(agg.overall_inf),
+            level,
+            bootstrap=draws,
+            **extra,  # type: ignore[arg-type]
+        )
+        for agg, extra in zip(aggs, boot_aggs, strict=True)
+    ]
     return StaggeredDiD(
         group=group,
         period=period,
         att=att,
         se=se,
-        n_treated=np.array(n1s, dtype=np.int64),
-        n_control=np.array(n0s, dtype=np.int64),
+        n_treated=cells.n_treated,
+        n_control=cells.n_control,
         simple=simple,
         simple_se=_se(simple_func),
-        by_group=by_group,
-        by_event=by_event,
-        by_period=by_period,
+        by_group=results[0],
+        by_event=results[1],
+        by_period=results[2],
         control=control,
         n_units=n,
         level=level,
+        est_method=est_method,
+        n_covariates=0 if xs is None else xs.shape[2],
+        bootstrap=draws,
+        **boot,  # type: ignore[arg-type]
     )
-
-
-def _ses(inf: FloatArray) -> FloatArray:
-    n = inf.shape[0]
-    return np.asarray(np.sqrt(np.mean(inf**2, axis=0) / n), dtype=float)
-
-
-@attrs.frozen
-class _Parts:
-    """The cells' effects, influence functions and group shares, to aggregate."""
-
-    att: FloatArray
-    inf: FloatArray
-    pg: FloatArray
-    group: FloatArray
-    g: FloatArray
-
-    def weighted(self, keep: npt.NDArray[np.bool_]) -> tuple[float, FloatArray]:
-        """The group-share weighted mean of the kept cells, with the weights' estimation error."""
-        w = self.pg[keep] / self.pg[keep].sum()
-        wif = _wif(self.group[keep], self.pg[keep], self.g)
-        return _aggregate(self.att[keep], self.inf[:, keep], w, wif)
-
-
-def _by_group(
-    parts: _Parts,
-    groups: FloatArray,
-    pg_group: FloatArray,
-    post: npt.NDArray[np.bool_],
-    level: float,
-) -> DiDAggregation:
-    """Each group's mean post-treatment effect; overall, their group-share weighted mean."""
-    atts, funcs = [], []
-    for gv in groups:
-        keep = (parts.group == gv) & post
-        k = int(keep.sum())
-        value, func = _aggregate(parts.att[keep], parts.inf[:, keep], np.full(k, 1 / k), None)
-        atts.append(value)
-        funcs.append(func)
-    att, inf = np.array(atts), np.column_stack(funcs)
-    overall, func = _aggregate(att, inf, pg_group / pg_group.sum(), _wif(groups, pg_group, parts.g))
-    return DiDAggregation("group", groups, att, _ses(inf), overall, _se(func), level)
-
-
-def _by_label(
-    parts: _Parts,
-    label: FloatArray,
-    eligible: npt.NDArray[np.bool_],
-    values: FloatArray,
-    kind: str,
-    level: float,
-) -> DiDAggregation:
-    """Cells sharing a label (event time or calendar period), weighted by group share.
-
-    The overall is the plain mean over the labels (event times from 0 on), as R's ``aggte``.
-    """
-    atts, funcs = [], []
-    for v in values:
-        value, func = parts.weighted((label == v) & eligible)
-        atts.append(value)
-        funcs.append(func)
-    att, inf = np.array(atts), np.column_stack(funcs)
-    mask = values >= 0 if kind == "dynamic" else np.ones(values.shape[0], dtype=bool)
-    k = int(mask.sum())
-    overall, func = _aggregate(att[mask], inf[:, mask], np.full(k, 1 / k), None)
-    return DiDAggregation(kind, values.astype(float), att, _ses(inf), overall, _se(func), level)

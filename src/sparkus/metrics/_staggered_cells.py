@@ -1,0 +1,145 @@
+"""The group-time cells ATT(g, t) of a staggered rollout and their influence functions.
+
+Without covariates each cell is a difference of mean changes; all the cells of a group are
+computed at once, as columns of one units x periods array, with no loop over units. With
+covariates each cell runs the estimator of :mod:`sparkus.metrics._staggered_dr` on its units.
+"""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._checks import FloatArray, IntArray
+from sparkus._errors import EstimationError
+from sparkus.metrics._staggered_dr import EstMethod, cell_effect
+
+__all__ = ["Cells", "group_time_cells"]
+
+
+@attrs.frozen
+class Cells:
+    """Every cell's group, period, effect, units, and the units x cells influence matrix."""
+
+    group: FloatArray
+    period: FloatArray
+    att: FloatArray
+    inf: FloatArray
+    n_treated: npt.NDArray[np.int64]
+    n_control: npt.NDArray[np.int64]
+
+
+def _no_comparison(gv: float, tv: float, control: str) -> EstimationError:
+    msg = (
+        f"no comparison units remain for the group-time cell (g={gv:g}, t={tv:g}) "
+        f"with control={control!r}; use control='not_yet' or add never treated units"
+    )
+    return EstimationError(msg)
+
+
+def _bases(periods: FloatArray, gv: float) -> IntArray:
+    """Each cell's base period index: t - 1 before the start, g - 1 from the start on."""
+    later = periods[1:]
+    start = int(np.searchsorted(periods, gv))
+    return np.asarray(np.where(later < gv, np.arange(later.shape[0]), start - 1), dtype=np.int64)
+
+
+def _never_plain(ymat: FloatArray, periods: FloatArray, g: FloatArray, groups: FloatArray) -> Cells:
+    """The cells without covariates against the never treated, all at once.
+
+    Every cell's change is a difference of two periods, so all the changes are one product
+    ``ymat @ D`` with a periods x cells matrix of +1 and -1; the never treated are the
+    comparison rows of every cell, a group's units the treated rows of its own cells only.
+    """
+    n, k = ymat.shape
+    steps = k - 1
+    diff = np.zeros((k, groups.size * steps))
+    for j, gv in enumerate(groups):
+        index = np.arange(j * steps, (j + 1) * steps)
+        diff[np.arange(1, k), index] = 1.0
+        diff[_bases(periods, float(gv)), index] -= 1.0
+    dy = ymat @ diff
+    never = g == 0
+    n0 = int(never.sum())
+    inf = np.zeros_like(dy)
+    mu0 = dy[never].mean(axis=0)
+    inf[never] = (dy[never] - mu0) * (-n / n0)
+    att = -mu0
+    n1s = np.empty(groups.size * steps, dtype=np.int64)
+    for j, gv in enumerate(groups):
+        cols = slice(j * steps, (j + 1) * steps)
+        rows = np.flatnonzero(g == gv)
+        block = dy[rows, cols]
+        mu1 = block.mean(axis=0)
+        inf[rows, cols] = (block - mu1) * (n / rows.shape[0])
+        att[cols] += mu1
+        n1s[cols] = rows.shape[0]
+    n0s = np.full(groups.size * steps, n0, dtype=np.int64)
+    later = periods[1:]
+    return Cells(
+        np.repeat(groups, steps).astype(float), np.tile(later, groups.size), att, inf, n1s, n0s
+    )
+
+
+def group_time_cells(
+    ymat: FloatArray,
+    periods: FloatArray,
+    g: FloatArray,
+    control: str,
+    xs: FloatArray | None,
+    est_method: EstMethod,
+) -> Cells:
+    """All cells (g, t), t from the second period on, in the order of R ``did``."""
+    n, k = ymat.shape
+    groups = np.unique(g[g != 0])
+    later = periods[1:]
+    steps = k - 1
+    if xs is None and control == "never" and np.any(g == 0):
+        return _never_plain(ymat, periods, g, groups)
+    inf = np.zeros((n, groups.size * steps))
+    att = np.empty(groups.size * steps)
+    n1s = np.empty(groups.size * steps, dtype=np.int64)
+    n0s = np.empty(groups.size * steps, dtype=np.int64)
+    for j, gv in enumerate(groups):
+        treated = g == gv
+        bases = _bases(periods, float(gv))
+        if control == "never":
+            comp = np.broadcast_to((g == 0)[:, None], (n, steps))
+        else:  # R did: never treated, or first treated after t (not g itself)
+            comp = (g == 0)[:, None] | ((g[:, None] > later[None, :]) & ~treated[:, None])
+        n1 = int(treated.sum())
+        n0 = comp.sum(axis=0)
+        if np.any(n0 == 0):
+            raise _no_comparison(float(gv), float(later[int(np.argmin(n0))]), control)
+        cols = slice(j * steps, (j + 1) * steps)
+        n1s[cols], n0s[cols] = n1, n0
+        rows = np.flatnonzero(treated | comp.any(axis=1))  # the others weigh nothing
+        sub = ymat[rows]
+        dy = sub[:, 1:] - sub[:, bases]
+        mine, theirs = treated[rows], comp[rows]
+        if xs is None and control == "never":  # one comparison group for all the cells
+            tr, co = rows[mine], rows[~mine]
+            mu1, mu0 = dy[mine].mean(axis=0), dy[~mine].mean(axis=0)
+            inf[tr, cols] = (dy[mine] - mu1) * (n / n1)
+            inf[co, cols] = (dy[~mine] - mu0) * (-n / n0)
+            att[cols] = mu1 - mu0
+            continue
+        if xs is None:
+            mu1 = dy[mine].mean(axis=0)
+            mu0 = (theirs * dy).sum(axis=0) / n0
+            scale = np.where(mine[:, None], n / n1, np.where(theirs, -n / n0, 0.0))
+            inf[rows, cols] = (dy - np.where(mine[:, None], mu1, mu0)) * scale
+            att[cols] = mu1 - mu0
+            continue
+        for i in range(steps):
+            cell = mine | theirs[:, i]
+            name = f"(g={gv:g}, t={later[i]:g})"
+            value, part = cell_effect(
+                dy[cell, i], mine[cell], xs[rows[cell], bases[i]], est_method, name
+            )
+            inf[rows[cell], j * steps + i] = n / (n1 + int(n0[i])) * part
+            att[j * steps + i] = value
+    return Cells(
+        np.repeat(groups, steps).astype(float), np.tile(later, groups.size), att, inf, n1s, n0s
+    )

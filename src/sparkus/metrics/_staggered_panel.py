@@ -1,0 +1,144 @@
+"""The staggered rollout's input: a balanced long-format panel, and its covariates.
+
+The outcome becomes a units x periods matrix and the covariates a units x periods x columns
+array, so that each group-time cell reads its two periods (and its base period's covariates)
+by index, with no loop over units.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._checks import (
+    FloatArray,
+    IntArray,
+    align_rows,
+    as_array,
+    real_array,
+    same_length,
+    schema_error,
+    vector,
+)
+
+__all__ = ["balanced_panel", "covariate_cube"]
+
+
+def _codes(values: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], IntArray]:
+    """``np.unique(values, return_inverse=True)``, in linear time for whole numbers.
+
+    Whole numbers in a range not much wider than their count (unit ids, periods) are counted
+    per value instead of sorted.
+    """
+    n = values.shape[0]
+    if n and values.dtype.kind in "iuf":
+        low, high = values.min(), values.max()
+        whole = values.dtype.kind != "f" or (
+            np.isfinite(low) and np.isfinite(high) and np.array_equal(values, np.floor(values))
+        )
+        if whole and float(high) - float(low) <= 4 * n + 1024:
+            offset = (values - low).astype(np.int64)
+            present = np.bincount(offset) > 0
+            rank = np.cumsum(present) - 1
+            labels = (np.flatnonzero(present) + low).astype(values.dtype)
+            return labels, rank[offset]
+    labels, inverse = np.unique(values, return_inverse=True)
+    return labels, inverse
+
+
+def _unbalanced(counts: IntArray, units: npt.NDArray[Any], periods: npt.NDArray[Any]) -> None:
+    """Raise the SchemaError of a unit-period observed twice, or missing."""
+    twice = np.argwhere(counts > 1)
+    if twice.size:
+        i, j = twice[0]
+        msg = (
+            f"unit {units[i]} is observed {counts[i, j]} times in period {periods[j]:g} "
+            f"({twice.shape[0]:,} unit-periods repeat); pass one row per unit and period"
+        )
+        raise schema_error("unit", msg)
+    missing = np.argwhere(counts == 0)
+    if missing.size:
+        i, j = missing[0]
+        msg = (
+            f"unit {units[i]} is not observed in period {periods[j]:g} ({missing.shape[0]:,} "
+            "unit-periods missing); the panel must be balanced"
+        )
+        raise schema_error("unit", msg)
+
+
+def balanced_panel(
+    y: object, unit: object, time: object, first_treated: object
+) -> tuple[FloatArray, FloatArray, FloatArray, tuple[IntArray, IntArray]]:
+    """The outcome as units x periods, the periods, each unit's start, each row's indexes."""
+    y, unit, time, first_treated = align_rows(
+        ("y", y), ("unit", unit), ("time", time), ("first_treated", first_treated)
+    )
+    y_ = vector(y, "y")
+    unit_ = as_array(unit, "unit")
+    time_ = vector(time, "time")
+    first = real_array(first_treated, "first_treated")
+    if unit_.ndim != 1:
+        raise schema_error("unit", f"expected a 1-D sequence of labels, got shape {unit_.shape}")
+    if first.ndim != 1:
+        raise schema_error("first_treated", f"expected a 1-D sequence, got shape {first.shape}")
+    same_length(("y", y_.shape[0]), ("unit", unit_.shape[0]), ("time", time_.shape[0]))
+    same_length(("y", y_.shape[0]), ("first_treated", first.shape[0]))
+    first = np.where(np.isnan(first), 0.0, first)
+    units, u = _codes(unit_)
+    periods, t = _codes(time_)
+    n, k = units.shape[0], periods.shape[0]
+    if k < 2:
+        raise schema_error("time", f"the panel has {k} period; at least 2 are needed")
+    counts = np.bincount(u * k + t, minlength=n * k).reshape(n, k)
+    if u.shape[0] != n * k or counts.max() > 1:  # else every unit-period is there once
+        _unbalanced(counts, units, periods)
+    g = np.full(n, np.nan)
+    g[u] = first
+    if not np.array_equal(g[u], first):
+        bad = int(np.flatnonzero(g[u] != first)[0])
+        msg = f"unit {unit_[bad]} has more than one first treated period; give each unit one"
+        raise schema_error("first_treated", msg)
+    outside = (g != 0) & ~np.isin(g, periods[1:])
+    if outside.any():
+        i = int(np.flatnonzero(outside)[0])
+        msg = (
+            f"unit {units[i]} is first treated in {g[i]:g}, outside the panel's periods "
+            f"after the first ({periods[1]:g} to {periods[-1]:g}); use 0 or NaN for never "
+            "treated"
+        )
+        raise schema_error("first_treated", msg)
+    matrix = np.empty((n, k))
+    matrix[u, t] = y_
+    return matrix, periods.astype(float), g, (u, t)
+
+
+def covariate_cube(
+    covariates: object, shape: tuple[int, int], where: tuple[IntArray, IntArray]
+) -> FloatArray:
+    """The covariates as units x periods x columns, checked: finite, each column varying."""
+    x = real_array(covariates, "covariates")
+    rows = where[0].shape[0]
+    if x.ndim == 1:
+        x = x[:, None]
+    if x.ndim != 2 or x.shape[0] != rows:
+        msg = (
+            f"expected {rows:,} rows (one per row of y), 1-D or rows x columns; got shape {x.shape}"
+        )
+        raise schema_error("covariates", msg)
+    bad = np.argwhere(~np.isfinite(x))
+    if bad.size:
+        i, j = bad[0]
+        msg = f"row {i}, column {j} is {x[i, j]}; covariates must be finite numbers"
+        raise schema_error("covariates", msg)
+    constant = np.flatnonzero(np.ptp(x, axis=0) == 0) if x.shape[0] else np.array([], int)
+    if constant.size:
+        msg = (
+            f"column {int(constant[0])} never varies (the intercept is already in the model); "
+            "drop it"
+        )
+        raise schema_error("covariates", msg)
+    out = np.empty((*shape, x.shape[1]))
+    out[where[0], where[1]] = x
+    return out
