@@ -472,8 +472,9 @@ def _render_loop(loop: Report) -> list[str]:
         "",
         "  Updated priors (standardised effects, mean ± se): published prior + this organisation",
         _table(["support", "published", "this organisation", "updated"], priors, "    "),
-        "  (normal-normal with tau = 0: no between-program spread is stated, so the estimates",
-        "  pool fully; the sources of both are kept in each updated prior)",
+        "  (normal-normal, tau = 0: the published table states no between-program spread, so the",
+        "  prior counts at its own precision; a stated tau would weigh this organisation's estimate",
+        "  more. Each updated prior keeps the sources of both.)",
         "",
         (
             f"  Season two: the same budget ({currency} {two['budget']:,.0f}) and providers, "
