@@ -175,12 +175,17 @@ def test_demo_tells_the_evidence_loop(capsys):
     }
     assert loop["rollout"]["waves"] == 3
     assert sum(loop["rollout"]["wave_sizes"]) == loop["rollout"]["participants"]
+    simulated = loop["rollout"]["simulated"]
+    assert abs(simulated["att"] - simulated["true_att"]) < 4 * simulated["att_se"]
+    assert 0 < simulated["randomization_p"] <= 1
     text = render_report(report)  # what `sparkus demo` prints, from the same report
     assert "Evidence loop" in text
     assert "Updated priors" in text
     assert "of oracle" in text
     assert "The same budget buys" in text
     assert "whole teams randomised to 3 waves" in text
+    assert "staggered DiD simple ATT" in text
+    assert "randomisation p-value" in text
 
 
 def test_demo_loop_is_skipped_with_a_reason_on_a_tiny_organisation(capsys):

@@ -57,3 +57,14 @@ def test_the_oracle_is_the_best_plan():
 def test_the_same_seed_reproduces_the_loop_exactly():
     """The loop's report is a function of the organisation's size and seed."""
     assert _loop(1_500, 4) == _loop(1_500, 4)
+
+
+def test_the_simulated_rollout_recovers_the_true_att():
+    """Staggered DiD on waves simulated from the truth: within 3 standard errors of the true ATT.
+
+    At n = 5,000, seed 0 (the demo's): 1.546 (se 0.189) against 1.534; a randomised rollout
+    with a real effect of about 0.15 SD is detected (randomisation p-value 0.002).
+    """
+    simulated = _loop(5_000, 0)["rollout"]["simulated"]
+    assert abs(simulated["att"] - simulated["true_att"]) < 3 * simulated["att_se"]
+    assert simulated["randomization_p"] < 0.05

@@ -16,7 +16,7 @@ import numpy as np
 from sparkus._errors import SparkusError, SparkusWarning
 from sparkus.datasets import SyntheticOrg
 from sparkus.matching import EffectPriors, SupportPlan, SupportPolicy, plan_support
-from sparkus.metrics import design_rollout, rollout_power
+from sparkus.metrics import design_rollout, randomization_test, rollout_power, staggered_did
 from sparkus.model import SupportType
 from sparkus.triage import BenefitModel, TriageResult
 
@@ -37,6 +37,9 @@ WAVES = 3
 
 ICC = 0.05
 """The stated intra-team correlation of the outcome for the rollout's power."""
+
+TREND, NOISE = 1.0, 5.0
+"""The simulated waves' common trend per period and measurement noise, in outcome points."""
 
 MIN_TREATED = 40
 """The fewest people a support must have had in season one for the loop to learn from it."""
@@ -222,6 +225,7 @@ def _rollout(
         else None
     )
     smd = np.abs(design.smd)
+    gains = np.array(_true_gains(org, plan, who))
     return {
         "participants": int(who.size),
         "teams": teams,
@@ -231,4 +235,46 @@ def _rollout(
         "effect": effect,
         "icc": ICC,
         "power": power,
+        "simulated": _simulate_waves(org, design, gains, people["outcome_pre"]),
+    }
+
+
+def _true_gains(org: SyntheticOrg, plan: SupportPlan, who: Any) -> list[float]:
+    """Each participant's true gain (points) from the support the plan gives them."""
+    truth = org.truth.individual_effects
+    return [float(truth[SupportType(plan.support[i])][i]) for i in who]
+
+
+def _simulate_waves(
+    org: SyntheticOrg,
+    design: Any,
+    gains: np.ndarray[Any, np.dtype[np.float64]],
+    baseline: np.ndarray[Any, np.dtype[np.float64]],
+) -> Report:
+    """The waves' outcomes drawn from the truth, and what the rollout's analysis finds.
+
+    Periods 1 to 3: wave 1 starts in period 2, wave 2 in period 3, wave 3 after the panel (the
+    comparison). Each person's outcome is their baseline, plus :data:`TREND` per period, plus
+    their true gain once their wave started, plus noise of sd :data:`NOISE`; the baseline is
+    their season-one baseline (``outcome_pre``). The true ATT is the
+    mean true gain over the treated person-periods, the target of the simple aggregation.
+    """
+    rng = np.random.default_rng([org.seed, 15])
+    n = design.wave.size
+    first = np.where(design.wave < WAVES, design.wave + 1, 0)
+    periods = np.arange(1, WAVES + 1)
+    treated = (periods[None, :] >= first[:, None]) & (first[:, None] > 0)
+    y = baseline[:, None] + TREND * (periods[None, :] - 1) + gains[:, None] * treated
+    y = y + rng.normal(0.0, NOISE, y.shape)
+    did = staggered_did(y.ravel(), np.repeat(np.arange(n), WAVES), np.tile(periods, n),
+                        np.repeat(first, WAVES), control="never")  # fmt: skip
+    test = randomization_test(design, y[:, 1], period=1, draws=999, rng=org.seed)
+    return {
+        "periods": WAVES,
+        "trend": TREND,
+        "noise": NOISE,
+        "att": did.simple,
+        "att_se": did.simple_se,
+        "true_att": float(np.broadcast_to(gains[:, None], treated.shape)[treated].mean()),
+        "randomization_p": test.pvalue,
     }

@@ -516,4 +516,25 @@ def _render_loop(loop: Report) -> list[str]:
             f"  stepped-wedge power for the predicted average gain ({rollout['effect']:.2f} SD), "
             f"intra-team correlation {rollout['icc']:g}: {_maybe(rollout['power'], '.1%')}"
         ),
+        *_render_simulated(rollout["simulated"]),
+    ]
+
+
+def _render_simulated(sim: Report) -> list[str]:
+    """The simulated waves: staggered DiD's simple ATT against the true ATT, and the p-value."""
+    low, high = sim["att"] - 1.959964 * sim["att_se"], sim["att"] + 1.959964 * sim["att_se"]
+    return [
+        (
+            f"  Simulated from the truth ({sim['periods']} periods, trend {sim['trend']:g} point "
+            f"a period, noise sd {sim['noise']:g};"
+        ),
+        "  wave 3 starts after the panel and is the comparison):",
+        (
+            f"    staggered DiD simple ATT {sim['att']:+.2f} points ({low:+.2f} to {high:+.2f}; "
+            f"se by person) against the true ATT {sim['true_att']:+.2f}"
+        ),
+        (
+            "    randomisation p-value (wave 1 against later waves in period 2): "
+            f"{sim['randomization_p']:.3f}"
+        ),
     ]

@@ -41,7 +41,8 @@ naively, by ANCOVA and by AIPW against the known truth, with its ROI; the journe
 simulated events of the new program as HR's privacy-safe dashboard shows them; and the
 evidence loop: who benefits learned from the earlier program, the priors updated, the next
 season planned by readiness, by predicted benefit and by the truth (the oracle) for the same
-budget and valued against the truth, and its participants randomised to waves by team.
+budget and valued against the truth, its participants randomised to waves by team, and the
+waves' outcomes simulated from the truth and analysed by staggered DiD.
 
 The organisation is the one sparkus.datasets.synthetic_org(n, seed=seed) draws: the same --n
 and --seed always give the same report. Groups smaller than the program's minimum reporting
