@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 from sparkus.cli import main
+from sparkus.cli._demo_text import render_report
 
 
 def run_json(capsys, *args):
@@ -17,7 +18,7 @@ def test_demo_json_has_every_section(capsys):
     report = run_json(capsys, "--n", "400", "--seed", "3")
     assert set(report) == {
         "organisation", "providers", "program", "readiness_instrument", "triage", "planning",
-        "matching", "impact", "tracking", "ground_truth",
+        "matching", "impact", "tracking", "evidence_loop", "ground_truth",
     }  # fmt: skip
     assert report["organisation"]["n"] == 400
     assert sum(report["triage"]["counts"].values()) == 400
@@ -150,3 +151,46 @@ def test_demo_json_never_holds_nan(capsys):
         for row in report["matching"]["assignments"]:
             if row["assigned"] == 0:
                 assert row["mean_compatibility"] is None
+
+
+def test_demo_tells_the_evidence_loop(capsys):
+    """The loop's section: season one evaluated, priors updated, season two three ways, rollout."""
+    assert main(["demo", "--json", "--n", "1500", "--seed", "2"]) == 0
+    captured = capsys.readouterr()
+    assert "SparkusWarning" not in captured.err  # overlap warnings are in the report, as text
+    report = json.loads(captured.out)
+    loop = report["evidence_loop"]
+    assert set(loop) == {"features", "season_one", "priors", "season_two", "rollout", "notes"}
+    assert {"evaluation", "overlap_concerns", "people", "supported", "outcome_sd"} == set(
+        loop["season_one"]
+    )
+    assert [p["plan"] for p in loop["season_two"]["plans"]] == [
+        "by readiness", "by predicted benefit", "oracle",
+    ]  # fmt: skip
+    budget = loop["season_two"]["budget"]
+    assert all(p["cost"] <= budget for p in loop["season_two"]["plans"])
+    assert loop["season_two"]["plans"][2]["share_of_oracle"] == 1.0
+    assert {r["support_type"] for r in loop["priors"]} <= {
+        r["support_type"] for r in loop["season_one"]["evaluation"]
+    }
+    assert loop["rollout"]["waves"] == 3
+    assert sum(loop["rollout"]["wave_sizes"]) == loop["rollout"]["participants"]
+    simulated = loop["rollout"]["simulated"]
+    assert abs(simulated["att"] - simulated["true_att"]) < 4 * simulated["att_se"]
+    assert 0 < simulated["randomization_p"] <= 1
+    text = render_report(report)  # what `sparkus demo` prints, from the same report
+    assert "Evidence loop" in text
+    assert "Updated priors" in text
+    assert "of oracle" in text
+    assert "The same budget buys" in text
+    assert "whole teams randomised to 3 waves" in text
+    assert "staggered DiD simple ATT" in text
+    assert "randomisation p-value" in text
+
+
+def test_demo_loop_is_skipped_with_a_reason_on_a_tiny_organisation(capsys):
+    """Where too few people had a support for the model's folds, the loop says so and stops."""
+    report = run_json(capsys, "--n", "60", "--seed", "1")
+    assert "too few people" in report["evidence_loop"]["skipped"]
+    assert main(["demo", "--n", "60", "--seed", "1"]) == 0
+    assert "skipped:" in capsys.readouterr().out

@@ -39,6 +39,12 @@ STATED: dict[str, dict[str, str]] = {
         "20": "the benchmark instance's 20 pools, an input of the benchmark",
     },
     "report.md": {"10": "the rating scale's top (0 to 10), a rule of the contract"},
+    "evidence-loop.md": {
+        "10": "the synthetic outcome's standard deviation in points, a fact of the simulation",
+        "95%": "the intervals' stated level",
+        "6,000": "the integration test's organisation size, stated there",
+        "90%": "the integration test's stated share of the oracle's value",
+    },
 }
 """Per page, numbers its prose states as facts of the method rather than of a run."""
 

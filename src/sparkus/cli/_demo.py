@@ -1,6 +1,6 @@
 """``sparkus demo``: the whole pipeline on the synthetic organisation, end to end.
 
-``build_report`` runs the five steps and gathers what each found into a JSON-ready report;
+``build_report`` runs the seven steps and gathers what each found into a JSON-ready report;
 ``_demo_text.py`` renders it for a terminal.
 """
 
@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from sparkus._errors import InfeasibleError, SparkusWarning
+from sparkus.cli._demo_loop import evidence_loop
 from sparkus.cli._progress import Progress
 from sparkus.datasets import SyntheticOrg, simulate_events, synthetic_org
 from sparkus.matching import (
@@ -44,7 +45,7 @@ from sparkus.triage import AuditResult, ReadinessLevel, TriageResult, audit, tri
 
 Report = dict[str, Any]
 
-STEPS = 6
+STEPS = 7
 """The number of progress steps of :func:`build_report`."""
 
 
@@ -70,6 +71,8 @@ def build_report(
         impact, returns = _impact(org)
     with progress.step("journeys and tracking"):
         dashboard = _tracking(org, triaged, plan, impact, returns)
+    with progress.step("evidence loop"):
+        loop = evidence_loop(org, triaged)
     if html is not None:
         write_html(dashboard, html, plan=plan, triage=triaged, matching=assignments or None,
                    audit=audits)  # fmt: skip
@@ -83,6 +86,7 @@ def build_report(
         "matching": matching,
         "impact": impact,
         "tracking": _tracking_report(dashboard, html),
+        "evidence_loop": loop,
         "ground_truth": _truth(org),
     }
 

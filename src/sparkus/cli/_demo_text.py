@@ -91,6 +91,8 @@ def render_report(report: Report) -> str:
         "",
         *_render_tracking(report["tracking"]),
         "",
+        *_render_loop(report["evidence_loop"]),
+        "",
         "Ground truth (known only because the organisation is synthetic)",
         "  stages of change: "
         + ", ".join(f"{s['stage']} {s['share']:.1%}" for s in truth["stages"]),
@@ -399,3 +401,140 @@ def _render_tracking(t: Report) -> list[str]:
 
 _FUNNEL_SHOWN = ("kickoff", "vision", "self-assessment", "manager-feedback", "checkpoint-mid",
                  "checkpoint-final")  # fmt: skip
+
+
+def _render_loop(loop: Report) -> list[str]:
+    """The evidence loop: season one evaluated, priors updated, season two planned by benefit."""
+    title = "Evidence loop: learn who benefits from season one, plan season two by it"
+    if "skipped" in loop:
+        return [title, "  skipped: " + loop["skipped"].replace("\n", " ")]
+    one, two, rollout = loop["season_one"], loop["season_two"], loop["rollout"]
+    currency = two["currency"]
+    evaluation = [
+        [
+            r["support_type"].replace("_", " "),
+            f"{r['treated']:,}",
+            f"{r['ate']:+.2f}",
+            f"{r['ci'][0]:+.2f} to {r['ci'][1]:+.2f}",
+            f"{r['true_ate']:+.2f}",
+        ]
+        for r in one["evaluation"]
+    ]
+    priors = [
+        [
+            r["support_type"].replace("_", " "),
+            f"{r['prior']:.2f} ± {r['prior_se']:.2f}",
+            f"{r['estimate']:.2f} ± {r['estimate_se']:.2f}",
+            f"{r['updated']:.2f} ± {r['updated_se']:.2f}",
+        ]
+        for r in loop["priors"]
+    ]
+    plans = [
+        [
+            p["plan"],
+            f"{p['true_gain']:,.0f}",
+            _maybe(p["share_of_oracle"], ".1%"),
+            f"{p['cost']:,.0f}",
+            f"{p['supported']:,}",
+        ]
+        for p in two["plans"]
+    ]
+    kinds = list(dict.fromkeys(k for p in two["plans"] for k in p["by_support"]))
+    people = [
+        [k.replace("_", " "), *(f"{p['by_support'].get(k, 0):,}" for p in two["plans"])]
+        for k in kinds
+    ]
+    more = two["more_percent"]
+    out = [
+        title,
+        (
+            f"  Season one: the earlier program ({one['supported']:,} of {one['people']:,} "
+            "people supported, triaged by readiness)."
+        ),
+        textwrap.fill(
+            "Who benefits: a doubly robust learner (BenefitModel) of each person's gain from "
+            "each support, on observed traits: " + ", ".join(loop["features"]) + ".",
+            width=96,
+            initial_indent="  ",
+            subsequent_indent="  ",
+        ),
+        "",
+        "  Evaluation: each support's average effect (development index points) against the truth",
+        _table(["support", "treated", "model ATE", "95% interval", "true ATE"], evaluation, "    "),
+    ]
+    if one["overlap_concerns"]:
+        out.append(f"  Overlap warnings from the model ({len(one['overlap_concerns'])}):")
+        out += [
+            textwrap.fill(c, width=96, initial_indent="    - ", subsequent_indent="      ")
+            for c in one["overlap_concerns"]
+        ]
+    out += [
+        "",
+        "  Updated priors (standardised effects, mean ± se): published prior + this organisation",
+        _table(["support", "published", "this organisation", "updated"], priors, "    "),
+        "  (normal-normal, tau = 0: the published table states no between-program spread, so the",
+        "  prior counts at its own precision; a stated tau would weigh this organisation's estimate",
+        "  more. Each updated prior keeps the sources of both.)",
+        "",
+        (
+            f"  Season two: the same budget ({currency} {two['budget']:,.0f}) and providers, "
+            "three ways, valued by the true gain"
+        ),
+        _table(
+            ["plan", "true gain (points)", "of oracle", f"cost ({currency})", "supported"],
+            plans,
+            "    ",
+        ),
+        _table(["people by support", *(p["plan"] for p in two["plans"])], people, "    "),
+        "  All three plans ignore provider fit (fit_weight 0), so the oracle, planned on each",
+        "  person's true gains, is the best any targeting can do with this budget.",
+        (
+            f"  The same budget buys {two['more_points']:+,.0f} points ({more:+.1f}%) of true "
+            "gain when planned\n  by predicted benefit instead of by readiness."
+            if more is not None
+            else "  The readiness plan has no true gain to compare with."
+        ),
+        "",
+    ]
+    out += [
+        textwrap.fill(note, width=96, initial_indent="  note: ", subsequent_indent="    ")
+        for note in loop["notes"]
+    ]
+    if "skipped" in rollout:
+        return [*out, "  Rollout: skipped: " + rollout["skipped"]]
+    return [
+        *out,
+        (
+            f"  Rollout: the {rollout['participants']:,} season-two participants (by predicted "
+            f"benefit) in {rollout['teams']:,} teams,"
+        ),
+        f"  whole teams randomised to {rollout['waves']} waves, stratified by level",
+        "  wave sizes: "
+        + ", ".join(f"{s:,}" for s in rollout["wave_sizes"])
+        + f"; balance: max |SMD| {_maybe(rollout['max_abs_smd'], '.3f')} (tenure, baseline)",
+        (
+            f"  stepped-wedge power for the predicted average gain ({rollout['effect']:.2f} SD), "
+            f"intra-team correlation {rollout['icc']:g}: {_maybe(rollout['power'], '.1%')}"
+        ),
+        *_render_simulated(rollout["simulated"]),
+    ]
+
+
+def _render_simulated(sim: Report) -> list[str]:
+    """The simulated waves: staggered DiD's simple ATT against the true ATT, and the p-value."""
+    low, high = sim["att"] - 1.959964 * sim["att_se"], sim["att"] + 1.959964 * sim["att_se"]
+    return [
+        (
+            f"  Simulated from the truth ({sim['periods']} periods, trend {sim['trend']:g} point "
+            f"a period, noise sd {sim['noise']:g};"
+        ),
+        "  wave 3 starts after the panel and is the comparison):",
+        (
+            f"    staggered DiD simple ATT {sim['att']:+.2f} points ({low:+.2f} to {high:+.2f}; "
+            f"se by person) against the true ATT {sim['true_att']:+.2f}"
+        ),
+        (
+            "    randomisation p-value (wave 1 against later waves in period 2): "
+            f"{sim['randomization_p']:.3f}"
+        ),
+    ]

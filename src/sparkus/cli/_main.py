@@ -37,8 +37,12 @@ Run the whole sparkus pipeline on a seeded synthetic organisation and print a re
 the organisation and its providers; the program (goals, season, budget, journey); readiness
 triage with its fairness audit; support planning against the usual scenarios; matching of
 coaches and mentors and the forming of peer circles; the earlier program's impact estimated
-naively, by ANCOVA and by AIPW against the known truth, with its ROI; and the journeys and
-simulated events of the new program as HR's privacy-safe dashboard shows them.
+naively, by ANCOVA and by AIPW against the known truth, with its ROI; the journeys and
+simulated events of the new program as HR's privacy-safe dashboard shows them; and the
+evidence loop: who benefits learned from the earlier program, the priors updated, the next
+season planned by readiness, by predicted benefit and by the truth (the oracle) for the same
+budget and valued against the truth, its participants randomised to waves by team, and the
+waves' outcomes simulated from the truth and analysed by staggered DiD.
 
 The organisation is the one sparkus.datasets.synthetic_org(n, seed=seed) draws: the same --n
 and --seed always give the same report. Groups smaller than the program's minimum reporting
