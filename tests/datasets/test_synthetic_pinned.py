@@ -76,3 +76,15 @@ def test_population_is_what_from_columns_builds(n, seed):
     assert ours == rebuilt
     for name in ours.columns:
         assert ours[name].dtype == rebuilt[name].dtype, name
+
+
+@pytest.mark.parametrize("n", [20, 999_999, 1_000_002])
+def test_employee_ids_are_numpy_string_ids(n):
+    """The ids written as code points equal numpy's string functions (dtype included), across
+    the step from six to seven digits."""
+    from sparkus.datasets._synthetic import _employee_ids
+
+    expected = np.char.add("E", np.char.zfill(np.arange(1, n + 1).astype(str), 6))
+    got = _employee_ids(n)
+    assert got.dtype == expected.dtype
+    np.testing.assert_array_equal(got, expected)

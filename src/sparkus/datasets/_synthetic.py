@@ -277,7 +277,7 @@ def synthetic_org(n: int = 5_000, *, seed: int = 0) -> SyntheticOrg:
     pre = 50.0 + OUTCOME_SD * (0.35 * observed + 0.2 * seniority + 0.9 * rng.standard_normal(n))
     post = pre + 2.0 + 3.0 * observed + 2.0 * seniority + individual + 5.0 * rng.standard_normal(n)
 
-    ids = np.char.add("E", np.char.zfill(np.arange(1, n + 1).astype(str), 6))
+    ids = _employee_ids(n)
     order = rng.permutation(n)  # rows in no meaningful order, as in an HR export
     where = np.empty(n, dtype=np.int64)
     where[order] = np.arange(n)
@@ -324,6 +324,24 @@ def synthetic_org(n: int = 5_000, *, seed: int = 0) -> SyntheticOrg:
     )
     providers = _providers(n, columns, level[order], rng)
     return SyntheticOrg(population, providers, _program(n), truth, int(seed))
+
+
+def _employee_ids(n: int) -> npt.NDArray[np.str_]:
+    """``E000001`` to ``E{n}``: "E" and the number, at least six digits (``zfill(6)``).
+
+    Written digit by digit as code points, never through a million Python strings; the same
+    array (dtype included) as ``np.char.add("E", np.char.zfill(np.arange(1, n + 1).astype(str),
+    6))``.
+    """
+    width = max(6, len(str(n)))
+    chars = np.zeros((n, width + 1), dtype=np.uint32)  # unused places stay 0, numpy's padding
+    chars[:, 0] = ord("E")
+    for size in range(6, width + 1):  # the numbers written with `size` digits: one slice
+        low, high = (1 if size == 6 else 10 ** (size - 1)), min(n, 10**size - 1)
+        number = np.arange(low, high + 1, dtype=np.int64)
+        for place in range(size):  # units, tens, ...: the character at size - place
+            chars[low - 1 : high, size - place] = ord("0") + number // 10**place % 10
+    return chars.view(f"<U{width + 1}").reshape(n)
 
 
 def _counts(n: int) -> list[int]:
