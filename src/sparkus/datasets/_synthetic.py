@@ -424,13 +424,18 @@ def _teams(
 def _focus_goals(level: IntArray, rng: np.random.Generator) -> tuple[list[str], IntArray]:
     """One or two goals per person (codes into ``;``-joined labels); leaders lean to leadership."""
     goals = [g.value for g in Goal]
-    weights = np.array([
+    cumulative = np.cumsum([
         [0.55, 0.15, 0.10, 0.20],
         [0.45, 0.20, 0.10, 0.25],
         [0.35, 0.30, 0.15, 0.20],
         [0.20, 0.35, 0.25, 0.20],
-    ])[level]  # fmt: skip
-    first = (rng.random(level.size)[:, None] > np.cumsum(weights, axis=1)).sum(axis=1)
+    ], axis=1)  # fmt: skip
+    # by level, how many cumulative weights lie below a uniform (the table summed once, not
+    # per person: the same sums, so the same goals)
+    draw = rng.random(level.size)
+    first = np.zeros(level.size, dtype=np.int64)
+    for column in cumulative.T:
+        first += draw > column[level]
     first = np.minimum(first, 3)
     second = (first + rng.integers(1, 4, size=level.size)) % 4
     two = rng.random(level.size) < 0.4
