@@ -14,6 +14,12 @@ validates nothing and applies no privacy rule, so the ratio, if anything, flatte
 events are the simulator's (``simulate_events(..., encoded=True)``: participant rows and step
 indices, with late and repeated events), built before the timing starts.
 
+The second case, ``tracker_update``, times ``Tracker.update`` alone (no snapshot) against
+pandas building the same state: drop repeated ids, then per (participant, step) the first
+completion, the latest status, reschedule, rating and score, and the distinct active days; its
+untimed check compares the first completion of every slot and the count of active
+person-days.
+
 An untimed child checks that the two agree on the department figures and that the merge of 16
 shard trackers equals the single pass exactly. Every measurement runs in a fresh child and the
 two sides alternate: sparkus, pandas, sparkus, ...
