@@ -14,6 +14,12 @@ validates nothing and applies no privacy rule, so the ratio, if anything, flatte
 events are the simulator's (``simulate_events(..., encoded=True)``: participant rows and step
 indices, with late and repeated events), built before the timing starts.
 
+The second case, ``tracker_update``, times ``Tracker.update`` alone (no snapshot) against
+pandas building the same state: drop repeated ids, then per (participant, step) the first
+completion, the latest status, reschedule, rating and score, and the distinct active days; its
+untimed check compares the first completion of every slot and the count of active
+person-days.
+
 An untimed child checks that the two agree on the department figures and that the merge of 16
 shard trackers equals the single pass exactly. Every measurement runs in a fresh child and the
 two sides alternate: sparkus, pandas, sparkus, ...
@@ -165,6 +171,83 @@ def _pandas_work(data: dict[str, Any]) -> Callable[[], Any]:
     return work
 
 
+def _update_work(data: dict[str, Any], batch: int) -> Callable[[], Any]:
+    """Tracker.update alone: every batch checked and accumulated into the state, no snapshot."""
+    import numpy as np
+
+    from sparkus.metrics import Tracker
+
+    events = data["events"]
+    chunks = [events.take(np.arange(lo, min(lo + batch, len(events))))
+              for lo in range(0, len(events), batch)]  # fmt: skip
+
+    def work() -> Any:
+        tracker = Tracker(data["program"], data["schedule"],
+                          groups={"department": data["department"]})  # fmt: skip
+        for chunk in chunks:
+            tracker.update(chunk)
+        return tracker
+
+    return work
+
+
+def _state_pandas_work(data: dict[str, Any]) -> Callable[[], Any]:
+    """The tracker's state with pandas: dedupe, then per (participant, step) and per day."""
+    import pandas as pd
+
+    events = data["events"]
+    frame = pd.DataFrame({"id": events.id, "row": events.participant, "step": events.step,
+                          "kind": events.kind, "time": events.time, "value": events.value})  # fmt: skip
+
+    def work() -> Any:
+        ev = frame.drop_duplicates("id")
+        keys = ["row", "step"]
+        done = ev[ev.kind == 0].groupby(keys)["time"].min()
+        flow = ev[ev.kind.isin([1, 2, 3])].assign(
+            key=lambda d: d.time * 4 + d.kind.map({3: 1, 1: 2, 2: 3})
+        )
+        status = flow.groupby(keys)["key"].max()
+        latest = [ev[mask].sort_values(["time", "value"]).groupby(keys)[["time", "value"]].last()
+                  for mask in (ev.kind == 3, ev.kind == 4,
+                               (ev.kind == 0) & ev.value.notna())]  # fmt: skip
+        marks = ev[ev.kind.isin([0, 4, 5])]
+        days = pd.DataFrame({"row": marks.row, "day": marks.time // DAY}).drop_duplicates()
+        return done, status, latest, days
+
+    return work
+
+
+def _update_sparkus(params: Params) -> Work:
+    return _update_work(_data(params), params["batch"])
+
+
+def _update_pandas(params: Params) -> Work:
+    import pandas as pd  # noqa: F401  (imported before the timing starts)
+
+    return _state_pandas_work(_data(params))
+
+
+def check_state(params: Params) -> dict[str, Any]:
+    """Untimed: the tracker's state equals pandas' per-slot first completions and active days."""
+    import numpy as np
+    import pandas as pd
+
+    data = _data(params)
+    tracker = _update_work(data, params["batch"])()
+    done, _, _, days = _state_pandas_work(data)()
+    schedule, progress = data["schedule"], tracker.progress
+    rows = done.index.get_level_values(0).to_numpy()
+    steps = done.index.get_level_values(1).to_numpy()
+    slots = schedule.slots_of(rows, steps)
+    first_done = np.full(schedule.n_slots, progress.NEVER, dtype=np.int64)
+    first_done[slots] = done.to_numpy()
+    bits = np.unpackbits(progress.active.view(np.uint8), axis=1, bitorder="little")
+    active_days = int(bits.sum())
+    return {"first_done_equal": bool(np.array_equal(first_done, progress.first_done)),
+            "active_days": active_days, "pandas_active_days": len(days),
+            "pandas": pd.__version__, "events": len(data["events"])}  # fmt: skip
+
+
 def _tracker_sparkus(params: Params) -> Work:
     return _sparkus_work(_data(params), params["batch"])
 
@@ -234,6 +317,19 @@ def notes(result: CaseResult, params: Params, agreement: dict[str, Any]) -> list
     return out
 
 
+def update_notes(result: CaseResult, params: Params, agreement: dict[str, Any]) -> list[str]:
+    rate = params["events"] / result.sparkus.median_seconds
+    peer_rate = params["events"] / result.peer.median_seconds
+    out = [f"sparkus {rate:,.0f} events/s; pandas {peer_rate:,.0f} events/s"]
+    if agreement:
+        out.append(
+            f"same data, pandas {agreement['pandas']}: first completions per slot equal: "
+            f"{agreement['first_done_equal']}; active person-days {agreement['active_days']:,} "
+            f"(pandas {agreement['pandas_active_days']:,})"
+        )
+    return out
+
+
 def options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--participants", type=int, default=None, metavar="N")
     parser.add_argument("--events", type=int, default=None, metavar="N")
@@ -259,7 +355,19 @@ CASES = [
         QUICK,
         check=check,
         notes=notes,
-    )
+    ),
+    Case(
+        "tracker_update",
+        "Tracker.update of {events:_} events over {n:_} participants in batches of {batch:_} "
+        "(the state only, no snapshot)",
+        _update_sparkus,
+        _update_pandas,
+        "pandas: dedupe + groupby of the state",
+        FULL,
+        QUICK,
+        check=check_state,
+        notes=update_notes,
+    ),
 ]
 
 if __name__ == "__main__":

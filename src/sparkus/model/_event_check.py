@@ -10,7 +10,7 @@ over the rejected ones.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, TypeAlias
+from typing import Any, Final, TypeAlias
 
 import attrs
 import numpy as np
@@ -218,6 +218,10 @@ class EventCheck(Result):
         ]  # fmt: skip
 
 
+_NO_VALUE: Final = np.isin(np.arange(len(KINDS) + 1), [MISSED, SKIPPED, ACTIVITY])
+"""Whether each event kind carries no value, by kind code (one more entry, False, for -1)."""
+
+
 def _id_problems(ids: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
     if ids.dtype.kind == "i":
         return np.asarray(ids < 0)
@@ -230,19 +234,27 @@ def _id_problems(ids: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
 def _conflicting_ids(
     ids: npt.NDArray[Any], fields: tuple[npt.NDArray[Any], ...]
 ) -> npt.NDArray[np.bool_]:
-    """Rows whose id repeats in the batch with different content."""
+    """Rows whose id repeats in the batch with different content.
+
+    One sort of the 64-bit keys finds the keys that repeat; only the rows holding those (the
+    repeats, usually few) are ordered and compared field by field.
+    """
     n = len(ids)
+    out = np.zeros(n, dtype=bool)
     if n < 2:
-        return np.zeros(n, dtype=bool)
+        return out
     keys = ids.view(np.uint64) if ids.dtype.kind == "i" else string_keys(ids)
-    order = np.argsort(keys, kind="stable")
+    ordered = np.sort(keys)
+    repeated = ordered[1:] == ordered[:-1]
+    if not repeated.any():
+        return out
+    rows = np.flatnonzero(np.isin(keys, ordered[1:][repeated]))
+    order = rows[np.argsort(keys[rows], kind="stable")]
     k = keys[order]
     same = k[1:] == k[:-1]
     if ids.dtype.kind != "i":
         same &= ids[order][1:] == ids[order][:-1]
-    if not same.any():
-        return np.zeros(n, dtype=bool)
-    differs = np.zeros(n - 1, dtype=bool)
+    differs = np.zeros(len(order) - 1, dtype=bool)
     for f in fields:
         a, b = f[order][1:], f[order][:-1]
         if f.dtype.kind == "f":
@@ -251,13 +263,12 @@ def _conflicting_ids(
             differs |= a != b
     bad_pairs = same & differs
     if not bad_pairs.any():
-        return np.zeros(n, dtype=bool)
-    bad_keys = np.unique(k[1:][bad_pairs])
-    out = np.isin(keys, bad_keys)
+        return out
+    bad = np.isin(keys[rows], np.unique(k[1:][bad_pairs]))
     if ids.dtype.kind != "i":
-        bad_ids = np.unique(ids[order][1:][bad_pairs])
-        out &= np.isin(ids, bad_ids)
-    return np.asarray(out)
+        bad &= np.isin(ids[rows], np.unique(ids[order][1:][bad_pairs]))
+    out[rows] = bad
+    return out
 
 
 def check_events(schedule: JourneySchedule, events: object) -> EventCheck:
@@ -342,7 +353,7 @@ def check_events(schedule: JourneySchedule, events: object) -> EventCheck:
 
 def _check(schedule: JourneySchedule, table: EventTable) -> EventCheck:
     n = len(table)
-    kind = table.kind.astype(np.int64)
+    kind = table.kind  # int8 codes, -1 for no kind: compared and looked up as they are
     problems: list[tuple[str, npt.NDArray[np.bool_], Any]] = []
 
     def refuse(field: str, mask: npt.NDArray[np.bool_], message: Any) -> None:
@@ -402,7 +413,9 @@ def _check(schedule: JourneySchedule, table: EventTable) -> EventCheck:
     # times against the journey
     timed = (flag == TIME_OK) & known
     starts = schedule.start_seconds[safe_row] if len(schedule) else np.zeros(n, np.int64)
-    ends = schedule.end_seconds[safe_row] if len(schedule) else np.zeros(n, np.int64)
+    # every journey accepts events for the same span from its start: one gather, not two
+    span = schedule.end_seconds[0] - schedule.start_seconds[0] if len(schedule) else 0
+    ends = starts + span
     refuse(
         "time",
         timed & (table.time < starts),
@@ -448,7 +461,7 @@ def _check(schedule: JourneySchedule, table: EventTable) -> EventCheck:
             "and checkpoints carry a score)"
         ),
     )
-    no_value = np.isin(kind, [MISSED, SKIPPED, ACTIVITY])
+    no_value = _NO_VALUE[kind]  # kind -1 (not a kind) reads the last entry, False
     refuse(
         "value",
         no_value & present,
@@ -475,10 +488,13 @@ def _check(schedule: JourneySchedule, table: EventTable) -> EventCheck:
         ids = table.id.tolist()
         rejected = [RejectedEvent(i, ids[i], tuple(reasons[i])) for i in sorted(reasons)]
     good = np.flatnonzero(~bad)
-    encoded = Encoded(
-        row=row[good], slot=slot[good], kind=table.kind[good], time=table.time[good],
-        value=value[good], source=good, schedule=schedule.fingerprint,
-    )  # fmt: skip
+    if rejected:
+        row, slot, kinds, times, value = (row[good], slot[good], table.kind[good],
+                                          table.time[good], value[good])  # fmt: skip
+    else:  # all accepted: plain copies (the caller may reuse its arrays), no gathers
+        kinds, times, value = table.kind.copy(), table.time.copy(), value.copy()
+    encoded = Encoded(row=row, slot=slot, kind=kinds, time=times, value=value, source=good,
+                      schedule=schedule.fingerprint)  # fmt: skip
     return EventCheck(n, len(good), tuple(rejected), encoded=encoded)
 
 

@@ -49,6 +49,12 @@ NONE: Final = np.iinfo(np.int64).min
 _PRIORITY: Final = {RESCHEDULED: 1, MISSED: 2, SKIPPED: 3}
 STATE_CODES: Final = tuple(StepState)
 _MARKS_ACTIVE: Final = (ACTIVITY, COMPLETED, RATED)
+# By event kind code: whether it marks its day active, whether it opens or closes a step, and
+# its priority on a tie in time (lookups on the int8 codes, one pass each)
+_MARKS: Final = np.isin(np.arange(len(KINDS)), _MARKS_ACTIVE)
+_FLOW: Final = np.isin(np.arange(len(KINDS)), tuple(_PRIORITY))
+_FLOW_PRIORITY: Final = np.array([_PRIORITY.get(k, 0) for k in range(len(KINDS))], np.int64)
+_BIT: Final = np.left_shift(np.uint64(1), np.arange(64, dtype=np.uint64))
 ARRAYS: Final = ("first_done", "status", "moved_time", "moved_days", "rating_time", "rating",
                  "score_time", "score", "active")  # fmt: skip
 
@@ -130,6 +136,7 @@ class JourneyProgress:
         self.score_time = np.full(m, NONE, dtype=np.int64)
         self.score = np.full(m, -np.inf)
         self.words = max(1, -(-schedule.n_days // 64))
+        self._epoch_day = schedule.epoch_day
         self.active = np.zeros((len(schedule), self.words), dtype=np.uint64)
 
     def __repr__(self) -> str:
@@ -159,25 +166,21 @@ class JourneyProgress:
         kind, slot, time, value = e.kind, e.slot, e.time, e.value
         done = kind == COMPLETED
         np.minimum.at(self.first_done, slot[done], time[done])
-        flow = (kind == MISSED) | (kind == SKIPPED) | (kind == RESCHEDULED)
+        flow = _FLOW[kind]
         if flow.any():
-            priority = np.zeros(len(KINDS), dtype=np.int64)
-            for k, p in _PRIORITY.items():
-                priority[k] = p
-            np.maximum.at(self.status, slot[flow], time[flow] * 4 + priority[kind[flow]])
+            np.maximum.at(self.status, slot[flow], time[flow] * 4 + _FLOW_PRIORITY[kind[flow]])
         moved = kind == RESCHEDULED
         _join_latest(self.moved_time, self.moved_days, slot[moved], time[moved], value[moved])
         rated = kind == RATED
         _join_latest(self.rating_time, self.rating, slot[rated], time[rated], value[rated])
         scored = done & ~np.isnan(value)
         _join_latest(self.score_time, self.score, slot[scored], time[scored], value[scored])
-        marks = np.isin(kind, _MARKS_ACTIVE)
+        marks = _MARKS[kind]
         if marks.any():
-            day = time[marks] // SECONDS_PER_DAY - self.schedule.epoch_day
-            bit = e.row[marks] * (self.words * 64) + day
-            word, shift = bit >> 6, (bit & 63).astype(np.uint64)
-            flat = self.active.reshape(-1)
-            np.bitwise_or.at(flat, word, np.left_shift(np.uint64(1), shift))
+            # day d of row r is bit d % 64 of word r * words + d // 64 (days from epoch_day)
+            day = time[marks] // SECONDS_PER_DAY - self._epoch_day
+            word = e.row[marks] * self.words + (day >> 6)
+            np.bitwise_or.at(self.active.reshape(-1), word, _BIT[day & 63])
 
     def merge(self, other: JourneyProgress) -> JourneyProgress:
         """A new state holding the events of both (exact, commutative, associative).
@@ -206,7 +209,7 @@ class JourneyProgress:
     def copy(self) -> JourneyProgress:
         """An independent copy."""
         out = JourneyProgress.__new__(JourneyProgress)
-        out.schedule, out.words = self.schedule, self.words
+        out.schedule, out.words, out._epoch_day = self.schedule, self.words, self._epoch_day
         for name in ARRAYS:
             setattr(out, name, getattr(self, name).copy())
         return out
