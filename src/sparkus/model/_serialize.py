@@ -21,7 +21,9 @@ from sparkus._checks import check_number, describe
 from sparkus._errors import PathSegment, Problem, SchemaError
 from sparkus._fields import FrozenMapping, ItemsCheck, field_check
 from sparkus._json import JSONTextError, load_json
+from sparkus.model._document import ProgramDocument
 from sparkus.model._enums import unknown_label
+from sparkus.model._fast_json import fast_document
 
 __all__ = ["from_json", "json_text", "structure", "to_json", "unstructure"]
 
@@ -416,6 +418,10 @@ def from_json(text: str | bytes, cls: type[T]) -> T:
       id: repeats a key of its object; give each key once
     """
     _record_class_iv(cls)
+    if cls is ProgramDocument:
+        document = fast_document(text, _structure)
+        if document is not None:
+            return typing.cast(T, document)
     try:
         data = load_json(text)
     except JSONTextError as error:  # the same problem, as the plain SchemaError it is here
