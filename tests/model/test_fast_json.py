@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from sparkus import SchemaError
 from sparkus._json import JSONTextError, load_json
+from sparkus._json import _may_have_long_number as may_have_long_number
 from sparkus.datasets import synthetic_org
 from sparkus.model import Participant, ProgramDocument, from_json, structure, to_json, unstructure
 from sparkus.model._fast_json import fast_document
@@ -157,3 +158,12 @@ def test_the_participant_writer_gives_what_the_generic_hooks_give(person: Partic
     expected = generic.unstructure(person)
     assert unstructure(person) == expected
     assert json.dumps(unstructure(person)) == json.dumps(expected)  # the same types, in order
+
+
+def test_a_number_past_the_limit_is_always_seen_whatever_its_offset() -> None:
+    # The fast check samples the text every 500 characters: a run of 1,001 number characters
+    # must be caught wherever it starts (then the detailed pass refuses it at its place).
+    for offset in range(1_000):
+        for run in ("1" * 1_001, "1." + "0" * 999, "-1e" + "0" * 998):
+            assert may_have_long_number(" " * offset + run + " ")
+    assert not may_have_long_number('{"a": ' + "1" * 500 + "}")
