@@ -22,7 +22,7 @@ from typing import Any, Final
 import numpy as np
 
 from sparkus._errors import SchemaError
-from sparkus._fields import frozen_plain
+from sparkus._fields import frozen_plain, language
 from sparkus._json import is_plain, parse_if_plain
 from sparkus.model._columns import read_columns
 from sparkus.model._document import SCHEMA_VERSION, ProgramDocument
@@ -49,7 +49,6 @@ _GOALS: Final = {member.value: member for member in Goal}
 # Where a text value breaks the identifier rule in "\n".join(values): white space at either
 # end of a value, or \r anywhere (a \n inside a value shows in the count of line breaks).
 _EDGE: Final = re.compile(r"\A\s|\s\Z|\n\s|\s\n|\r")
-_LANGUAGE: Final = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$(?!\n)")
 _NUMBERS: Final = frozenset((int, float))
 _ATTRIBUTE_TYPES: Final = frozenset((str, int, float, bool))
 _DOCUMENT_FIELDS: Final = frozenset(
@@ -129,11 +128,11 @@ def _participants(items: Any) -> tuple[tuple[Participant, ...], dict[str, list[A
     offsets = _floats([p.get("utc_offset", 0.0) for p in items], -12.0, 14.0)
     languages = _item_tuples([p.get("languages", _NO_ITEMS) for p in items], None)
     distinct = set(chain.from_iterable(languages))
-    _require(all(type(code) is str and _LANGUAGE.match(code) for code in distinct))
+    _require(not any(map(language, distinct)))  # the field's own check, once per distinct code
     goals = _item_tuples([p.get("focus_goals", _NO_ITEMS) for p in items], _GOALS.__getitem__)
     dicts = [p.get("attributes", _NO_ATTRIBUTES) for p in items]
     attributes = _attributes(dicts)
-    columns = (
+    columns: tuple[list[Any], ...] = (
         ids, levels, departments, tenures, managers, teams, offsets, languages, goals, attributes
     )  # fmt: skip
     out: list[Participant] = []
