@@ -116,7 +116,7 @@ def bench(session: nox.Session) -> None:
     options after ``--`` go to every script (see benchmarks/README.md).
     """
     session.install("-e", ".[dp]", "pandas", "scikit-learn", "statsmodels", "ortools", "networkx",
-                    "matching")  # fmt: skip
+                    "matching", "pydantic>=2", "msgspec")  # fmt: skip
     for script in ["run.py", *sorted(p.name for p in Path("benchmarks").glob("bench_*.py"))]:
         session.run("python", f"benchmarks/{script}", *session.posargs)
 

@@ -34,7 +34,14 @@ import numpy as np
 from sparkus._checks import describe
 from sparkus._errors import PathSegment, Problem, SchemaError
 
-__all__ = ["MAX_JSON_DEPTH", "MAX_NUMBER_LENGTH", "JSONTextError", "load_json"]
+__all__ = [
+    "MAX_JSON_DEPTH",
+    "MAX_NUMBER_LENGTH",
+    "JSONTextError",
+    "is_plain",
+    "load_json",
+    "parse_if_plain",
+]
 
 MAX_JSON_DEPTH: Final = 64
 """The deepest nesting of lists and objects a JSON document may have (a program document
@@ -193,3 +200,60 @@ def load_json(text: object, name: str = "text") -> Any:
     if found:
         raise SchemaError(found)
     return plain
+
+
+# -- the fast path: the same refusals, proven absent by cheap checks ---------------------------
+
+_HALF: Final = MAX_NUMBER_LENGTH // 2
+_WINDOW: Final = re.compile(rf"[0-9.eE+-]{{{_HALF + 1}}}")
+_PAIR_IN_SAMPLE: Final = re.compile(r"(?=[0-9.eE+-]{2})")
+_SURROGATE_ESCAPE: Final = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _may_have_long_number(text: str) -> bool:
+    """False only if no run of number characters in `text` passes :data:`MAX_NUMBER_LENGTH`.
+
+    A run of ``2h + 1`` such characters (``h`` half the limit) holds a whole window
+    ``text[k*h : k*h + h + 1]``, whose two ends are neighbours in ``text[::h]``: only the
+    windows starting where the sample holds two number characters in a row are looked at.
+    """
+    sample = text[::_HALF]
+    return any(
+        _WINDOW.match(text, match.start() * _HALF) is not None
+        for match in _PAIR_IN_SAMPLE.finditer(sample)
+    )
+
+
+def parse_if_plain(text: object) -> Any:
+    """The data of JSON `text` if :func:`load_json` would surely accept it, else None.
+
+    None when the text is not str or UTF-8 bytes, may hold a number longer than the limit, may
+    hold half a surrogate pair, is not JSON or is nested too deep for the parser. Objects with a
+    repeated key come back as a subclass of dict (``type(obj) is not dict``), and nesting is not
+    checked: a caller that accepts the data checks both (:func:`is_plain`) or knows them bounded.
+    """
+    if isinstance(text, bytes | bytearray | memoryview):
+        try:
+            text = bytes(text).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return None
+    if not isinstance(text, str) or _may_have_long_number(text):
+        return None
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text) is not None:
+        return None
+    if not text.isascii() and not _is_text(text):
+        return None
+    try:
+        return json.loads(text, object_pairs_hook=_pairs)
+    except (json.JSONDecodeError, RecursionError):
+        return None
+
+
+def is_plain(value: Any, depth: int = 0) -> bool:
+    """Whether data from :func:`parse_if_plain` has no repeated key and fits the nesting limit."""
+    kind = type(value)
+    if kind is dict:
+        return depth < MAX_JSON_DEPTH and all(is_plain(v, depth + 1) for v in value.values())
+    if kind is list:
+        return depth < MAX_JSON_DEPTH and all(is_plain(v, depth + 1) for v in value)
+    return kind is not _Repeated

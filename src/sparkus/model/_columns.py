@@ -446,6 +446,8 @@ def _numeric(
     if raw.dtype.kind in "iuf":
         return raw.astype(np.float64, copy=True), np.zeros(raw.shape[0], dtype=bool)
     items = _as_list(raw)
+    if set(map(type, items)) == {float}:  # the usual column read from JSON, in one C pass
+        return np.array(items, dtype=np.float64), np.zeros(len(items), dtype=bool)
     bad = np.fromiter((not _is_number_like(v) for v in items), dtype=bool, count=len(items))
     collector.rows(name, bad, lambda i: f"expected a number, got {describe(items[i])}")
     array = np.array([np.nan if b else float(v) for v, b in zip(items, bad, strict=True)])
@@ -547,7 +549,10 @@ def _attribute(
     if raw.dtype.kind in "iuf":
         return _scored(name, raw, scale, collector, carried=carried)
     items = _as_list(raw)
-    if items and all(isinstance(v, bool | np.bool_) for v in items):
+    types = set(map(type, items))  # one C pass decides the usual columns of one plain type
+    if items and types == {float}:
+        return _scored(name, np.array(items, dtype=np.float64), scale, collector, carried=carried)
+    if items and types <= {bool, np.bool_}:
         return np.array(items, dtype=bool), Column(name, "bool")
     if items and all(_is_number_like(v) for v in items):
         try:

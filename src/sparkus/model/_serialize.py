@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import gc
 import json
 import typing
 from collections.abc import Callable, Mapping
@@ -21,7 +22,10 @@ from sparkus._checks import check_number, describe
 from sparkus._errors import PathSegment, Problem, SchemaError
 from sparkus._fields import FrozenMapping, ItemsCheck, field_check
 from sparkus._json import JSONTextError, load_json
+from sparkus.model._document import ProgramDocument
 from sparkus.model._enums import unknown_label
+from sparkus.model._fast_json import fast_document
+from sparkus.model._records import Participant
 
 __all__ = ["from_json", "json_text", "structure", "to_json", "unstructure"]
 
@@ -245,6 +249,22 @@ def _is_enum(cls: Any) -> bool:
     return isinstance(cls, type) and issubclass(cls, enum.Enum)
 
 
+def _unstructure_participant(p: Participant) -> dict[str, Any]:
+    """A participant as plain data: what the generic hooks give, in one expression."""
+    return {
+        "id": p.id,
+        "level": p.level.value,
+        "department": p.department,
+        "tenure_years": p.tenure_years,
+        "manager_id": p.manager_id,
+        "team": p.team,
+        "utc_offset": p.utc_offset,
+        "languages": list(p.languages),
+        "focus_goals": [goal.value for goal in p.focus_goals],
+        "attributes": dict(p.attributes.items()),
+    }
+
+
 def _new_converter() -> cattrs.Converter:
     converter = cattrs.Converter()
     converter.register_structure_hook(str, _structure_str)
@@ -261,6 +281,7 @@ def _new_converter() -> cattrs.Converter:
     converter.register_unstructure_hook(dt.datetime, dt.datetime.isoformat)
     converter.register_unstructure_hook(FrozenMapping, _unstructure_mapping)
     converter.register_unstructure_hook_func(_is_tuple, _unstructure_tuple)
+    converter.register_unstructure_hook(Participant, _unstructure_participant)
     return converter
 
 
@@ -374,9 +395,14 @@ def to_json(obj: object, *, indent: int | None = None) -> str:
 
 def json_text(obj: object, indent: int | None = None) -> str:
     """The JSON of a record already known to be one: what :func:`~sparkus.model.to_json` writes past its door."""
-    return json.dumps(
-        _CONVERTER.unstructure(obj), indent=indent, allow_nan=False, ensure_ascii=False
-    )
+    paused = gc.isenabled()  # the plain copy frees nothing while it is built: no collections
+    gc.disable()
+    try:
+        data = _CONVERTER.unstructure(obj)
+    finally:
+        if paused:
+            gc.enable()
+    return json.dumps(data, indent=indent, allow_nan=False, ensure_ascii=False)
 
 
 def from_json(text: str | bytes, cls: type[T]) -> T:
@@ -416,6 +442,10 @@ def from_json(text: str | bytes, cls: type[T]) -> T:
       id: repeats a key of its object; give each key once
     """
     _record_class_iv(cls)
+    if cls is ProgramDocument:
+        document = fast_document(text, _structure)
+        if document is not None:
+            return typing.cast(T, document)
     try:
         data = load_json(text)
     except JSONTextError as error:  # the same problem, as the plain SchemaError it is here

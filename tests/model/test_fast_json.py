@@ -1,0 +1,169 @@
+"""The fast path of from_json for program documents: the same documents, the same refusals.
+
+The fast path (``sparkus.model._fast_json``) only ever accepts: on any doubt it hands the text to
+the detailed pass. So the contract to hold is that whatever it accepts, the detailed pass
+accepts too and builds an equal document, written back to the same JSON (the same types: an
+integer attribute stays an integer); and that from_json, fast path first, reports exactly what
+the detailed pass alone reports, problem by problem, path and message.
+"""
+
+import json
+import math
+from typing import Any
+
+from cattrs.gen import make_dict_unstructure_fn
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sparkus import SchemaError
+from sparkus._json import JSONTextError, load_json
+from sparkus._json import _may_have_long_number as may_have_long_number
+from sparkus.datasets import synthetic_org
+from sparkus.model import Participant, ProgramDocument, from_json, structure, to_json, unstructure
+from sparkus.model._fast_json import fast_document
+from sparkus.model._serialize import _new_converter, _structure
+from tests.strategies import participants, program_documents
+
+
+def detailed(text: str | bytes) -> ProgramDocument:
+    """The detailed pass alone: what from_json did before it had a fast path."""
+    try:
+        data = load_json(text)
+    except JSONTextError as error:
+        raise SchemaError(error.problems) from None
+    return structure(data, ProgramDocument)
+
+
+def outcome(read: Any, text: str | bytes) -> tuple[str, Any]:
+    try:
+        return "read", to_json(read(text))
+    except SchemaError as error:
+        return "refused", [(p.location, p.message) for p in error.problems]
+
+
+def assert_same(text: str | bytes) -> None:
+    expected = outcome(detailed, text)
+    assert outcome(lambda t: from_json(t, ProgramDocument), text) == expected
+    fast = fast_document(text, _structure)
+    if fast is not None:  # the fast path accepted: the detailed pass must agree, value and types
+        assert expected == ("read", to_json(fast))
+        assert fast == detailed(text)
+
+
+BAD_VALUES = [
+    None, True, 0, -1, 1.5, -0.5, 1e400, -1e400, math.nan, 10**400, 20.0, "", " x", "x ", "a\nb",
+    "a\rb", "manager", "EN", "en", [], ["en", "en"], ["x"], [1], {}, {"k": 1}, {"id": "x"},
+    {"k": math.nan}, {"k": [1]}, {" k": 1}, "\ud800",
+]  # fmt: skip
+FIELDS = [
+    "id", "level", "department", "tenure_years", "manager_id", "team", "utc_offset",
+    "languages", "focus_goals", "attributes", "extra",
+]  # fmt: skip
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> str:
+    """A valid document's JSON, or one mutated: a bad value, a field dropped or added, a
+    participant repeated, a key repeated, a lone surrogate, a very long number."""
+    data = unstructure(draw(program_documents()))
+    people = data["participants"]
+    kind = draw(st.sampled_from(["none", "value", "drop", "repeat", "self", "text", "top"]))
+    if people and kind in ("value", "drop", "repeat", "self"):
+        i = draw(st.integers(0, len(people) - 1))
+        field = draw(st.sampled_from(FIELDS))
+        if kind == "value":
+            people[i][field] = draw(st.sampled_from(BAD_VALUES))
+        elif kind == "drop":
+            people[i].pop(field, None)
+        elif kind == "repeat":
+            people.append(dict(people[i]))
+        else:
+            people[i]["manager_id"] = people[i]["id"]
+    if kind == "top":
+        key = draw(st.sampled_from(["program", "participants", "schema_version", "x"]))
+        data[key] = draw(st.sampled_from([*BAD_VALUES, 2, 1.0]))
+    text = json.dumps(
+        data, ensure_ascii=draw(st.booleans()), indent=draw(st.sampled_from([None, 1]))
+    )
+    if kind == "text":
+        edit = draw(st.sampled_from(['"id": ', '"level": ', "2.0", "[", '"team": ']))
+        replacement = {
+            '"id": ': '"id": "dup", "id": ',  # a repeated key
+            '"level": ': '"level": "\\udc00", "x": ',  # a lone surrogate
+            "2.0": "2." + "0" * 1200,  # a number too long
+            "[": "[" * 70,  # too deep
+            '"team": ': '"team" : "a", "team" : ',  # a repeated key, spaced
+        }[edit]
+        text = text.replace(edit, replacement, 1)
+    return text
+
+
+@settings(max_examples=300, deadline=None)
+@given(mutated())
+def test_fast_and_detailed_paths_agree_on_valid_and_invalid_documents(text: str) -> None:
+    assert_same(text)
+    assert_same(text.encode("utf-8"))
+
+
+def test_the_fast_path_reads_a_synthetic_organisation_as_the_detailed_pass_does() -> None:
+    org = synthetic_org(300, seed=3)
+    document = ProgramDocument(org.program, tuple(org.population.to_records()), org.providers)
+    text = to_json(document)
+    fast = fast_document(text, _structure)
+    assert fast is not None  # the fast path is taken for a valid document
+    assert fast == document == detailed(text)
+    assert to_json(fast) == text
+    assert_same(text)
+
+
+def test_a_broken_synthetic_organisation_is_reported_as_by_the_detailed_pass() -> None:
+    org = synthetic_org(200, seed=4)
+    data = unstructure(
+        ProgramDocument(org.program, tuple(org.population.to_records()), org.providers)
+    )
+    data["participants"][5]["tenure_years"] = -1.0
+    data["participants"][9]["manager_id"] = "nobody"
+    data["participants"][12]["attributes"]["site"] = math.inf
+    text = json.dumps(data)
+    assert fast_document(text, _structure) is None
+    kind, problems = outcome(lambda t: from_json(t, ProgramDocument), text)
+    assert kind == "refused"
+    assert {location for location, _ in problems} == {
+        "participants[5].tenure_years",
+        "participants[12].attributes.site",
+        "participants[9].manager_id",
+    }
+    assert_same(text)
+
+
+def test_an_integer_attribute_stays_an_integer() -> None:
+    data = unstructure(ProgramDocument(synthetic_org(20, seed=1).program))
+    data["participants"] = [
+        {"id": "a", "level": "manager", "department": "S", "tenure_years": 2,
+         "attributes": {"n": 3, "x": 1.5, "b": True, "s": "t"}},
+    ]  # fmt: skip
+    text = json.dumps(data)
+    fast = fast_document(text, _structure)
+    assert fast is not None
+    (person,) = fast.participants
+    assert type(person.tenure_years) is float
+    assert [type(v) for v in person.attributes.values()] == [int, float, bool, str]
+    assert_same(text)
+
+
+@given(participants())
+def test_the_participant_writer_gives_what_the_generic_hooks_give(person: Participant) -> None:
+    generic = _new_converter()  # the generic record hook, generated by cattrs, registered last
+    generic.register_unstructure_hook(Participant, make_dict_unstructure_fn(Participant, generic))
+    expected = generic.unstructure(person)
+    assert unstructure(person) == expected
+    assert json.dumps(unstructure(person)) == json.dumps(expected)  # the same types, in order
+
+
+def test_a_number_past_the_limit_is_always_seen_whatever_its_offset() -> None:
+    # The fast check samples the text every 500 characters: a run of 1,001 number characters
+    # must be caught wherever it starts (then the detailed pass refuses it at its place).
+    for offset in range(1_000):
+        for run in ("1" * 1_001, "1." + "0" * 999, "-1e" + "0" * 998):
+            assert may_have_long_number(" " * offset + run + " ")
+    assert not may_have_long_number('{"a": ' + "1" * 500 + "}")
