@@ -17,7 +17,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.special import logsumexp
 
-from sparkus.triage._logistic_loss import BinomialLoss, MultinomialLoss, loss_blocks
+from sparkus.triage._logistic_loss import (
+    BinomialLoss,
+    MultinomialLoss,
+    feature_major,
+    loss_blocks,
+)
 
 
 def _problem(seed: int, n: int, p: int, k: int) -> dict[str, object]:
@@ -132,3 +137,12 @@ def test_a_fortran_x_is_not_copied() -> None:
     X = np.asfortranarray(pr["X"])
     loss = MultinomialLoss(X, pr["codes"], 3, pr["w"], 0.1, pr["mean"], pr["scale"], True)
     assert np.shares_memory(loss.XT, X)
+
+
+@pytest.mark.parametrize("n", [0, 1, 1023, 1024, 1025, 3000])
+def test_feature_major_is_the_transpose(n: int) -> None:
+    X = np.random.default_rng(n).normal(size=(n, 7))
+    for given_x in (X, np.asfortranarray(X), X[::-1], X[:, ::2]):
+        XT = feature_major(given_x)
+        assert XT.flags.c_contiguous
+        np.testing.assert_array_equal(XT, given_x.T)

@@ -34,7 +34,12 @@ from sparkus.triage._fitting import (
     weighted_moments,
     weighted_variance,
 )
-from sparkus.triage._logistic_loss import BinomialLoss, MultinomialLoss, softmax_rows
+from sparkus.triage._logistic_loss import (
+    BinomialLoss,
+    MultinomialLoss,
+    feature_major,
+    softmax_rows,
+)
 
 __all__ = ["LogisticReadinessModel"]
 
@@ -289,7 +294,7 @@ class LogisticReadinessModel(Estimator):
         # the penalty on the original coefficients kept: l2 * 4**-k per column
         # the losses read X feature-major (see _logistic_loss): one copy here, none for a
         # Fortran-ordered X, and the column statistics below read that copy too
-        Xc = np.ascontiguousarray(Xc.T).T
+        Xc = feature_major(Xc).T
         exponents = column_exponents(Xc)
         penalty: float | FloatArray = l2
         if exponents.any():
