@@ -2,8 +2,8 @@
 # /// script
 # dependencies = ["nox>=2024.3.2"]
 # ///
-"""Development sessions: ``nox -s tests``, ``lint``, ``typecheck``, ``docs``, ``bench``, ``demo``,
-``schemas``.
+"""Development sessions: ``nox -s tests``, ``lint``, ``typecheck``, ``docs``, ``bench``,
+``bench_quick``, ``demo``, ``schemas``.
 
 Run ``nox`` alone for what CI checks (lint, typecheck, tests, docs).
 """
@@ -119,6 +119,23 @@ def bench(session: nox.Session) -> None:
                     "matching", "pydantic>=2", "msgspec")  # fmt: skip
     for script in ["run.py", *sorted(p.name for p in Path("benchmarks").glob("bench_*.py"))]:
         session.run("python", f"benchmarks/{script}", *session.posargs)
+
+
+@nox.session(default=False)
+def bench_quick(session: nox.Session) -> None:
+    """Run every benchmark script once with ``--quick`` (small sizes, one repeat): a smoke test.
+
+    CI runs it (``.ci/run``) so that a benchmark broken by a change is seen; the figures mean
+    nothing at these sizes. The peers come with the ``test`` extra; a case whose peer is not
+    installed is skipped with a note, not failed (``benchmarks/_harness.py``). The untimed
+    agreement checks run too, except in ``bench_privacy.py``, whose checks replay the attacker's
+    verification of whole dashboards (about a minute alone): its timed sides still run.
+    """
+    session.install("-e", ".[test]")
+    slow_checks = {"bench_privacy.py"}
+    for script in ["run.py", *sorted(p.name for p in Path("benchmarks").glob("bench_*.py"))]:
+        extra = ["--no-check"] if script in slow_checks else []
+        session.run("python", f"benchmarks/{script}", "--quick", *extra, *session.posargs)
 
 
 @nox.session(default=False)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import ast
 import gc
+import importlib.util
 import inspect
 import json
 import os
@@ -46,6 +47,7 @@ __all__ = [
     "MARKER",
     "Case",
     "CaseResult",
+    "PeerMissing",
     "Sample",
     "Side",
     "SideResult",
@@ -55,6 +57,7 @@ __all__ = [
     "machine_facts",
     "main",
     "measure",
+    "missing_peer",
     "run_interleaved",
     "write_json",
 ]
@@ -245,6 +248,43 @@ class ChildError(RuntimeError):
     """A measured child failed or did not report."""
 
 
+class PeerMissing(ChildError):
+    """A child failed because a package it imports (a peer, never sparkus) is not installed.
+
+    The case is skipped, not failed: CI runs every script once with ``--quick`` in whatever
+    environment it has, and a peer absent there must not hide the other cases.
+    """
+
+    def __init__(self, module: str) -> None:
+        super().__init__(f"{module} is not installed")
+        self.module = module
+
+
+_RUNTIME = frozenset({"sparkus", "numpy", "scipy", "attrs", "cattrs", "cattr"})
+"""Top-level modules sparkus itself needs: a child missing one of them is broken, not skipped."""
+
+
+def missing_peer(stderr: str) -> str | None:
+    """The top-level module a child's traceback says is missing, if a peer's, else None."""
+    lines = [x for x in stderr.splitlines() if x.startswith("ModuleNotFoundError: No module")]
+    if not lines:
+        return None
+    name = lines[-1].split("'")[1] if lines[-1].count("'") >= 2 else ""
+    top = name.split(".")[0]
+    if not top or top in _RUNTIME or importlib.util.find_spec(top) is not None:
+        return None
+    return top
+
+
+def _failed(what: str, returncode: int, stderr: str) -> ChildError:
+    """The error for a failed child: PeerMissing when a peer package is not installed."""
+    module = missing_peer(stderr)
+    if module is not None:
+        return PeerMissing(module)
+    tail = "\n".join(stderr.strip().splitlines()[-15:])
+    return ChildError(f"{what} exited with {returncode}:\n{tail}")
+
+
 def run_child(side: Side) -> Sample:
     """Run one fresh child for `side` and return its report."""
     argv = [sys.executable, *side.command]
@@ -255,9 +295,7 @@ def run_child(side: Side) -> Sample:
     wall = time.perf_counter() - start
     reports = [line for line in done.stdout.splitlines() if line.startswith(MARKER)]
     if done.returncode != 0 or not reports:
-        tail = "\n".join(done.stderr.strip().splitlines()[-15:])
-        msg = f"{side.label!r} child exited with {done.returncode} and no report:\n{tail}"
-        raise ChildError(msg)
+        raise _failed(f"{side.label!r} child (no report)", done.returncode, done.stderr)
     report: dict[str, Any] = ast.literal_eval(reports[-1][len(MARKER) :])
     seconds = wall if side.wall_clock else float(report.pop("seconds"))
     if side.wall_clock:
@@ -454,9 +492,7 @@ def _untimed(script: Path, spec: str, params: Params) -> dict[str, Any]:
         argv, capture_output=True, text=True, timeout=UNTIMED_TIMEOUT_S, check=False
     )
     if done.returncode != 0:
-        tail = "\n".join(done.stderr.strip().splitlines()[-15:])
-        msg = f"untimed child {spec!r} exited with {done.returncode}:\n{tail}"
-        raise ChildError(msg)
+        raise _failed(f"untimed child {spec!r}", done.returncode, done.stderr)
     lines = [x for x in done.stdout.splitlines() if x.startswith(CHECK_MARKER)]
     report: dict[str, Any] = ast.literal_eval(lines[-1][len(CHECK_MARKER) :]) if lines else {}
     return report
@@ -554,6 +590,7 @@ def main(
     facts = machine_facts()
     facts["threads"] = "1 (--single-thread)" if args.single_thread else "library defaults"
     measured: list[CaseResult] = []
+    skipped: dict[str, str] = {}
     agreement: dict[str, Any] = {}
     used: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="sparkus-bench-") as workdir:
@@ -567,7 +604,12 @@ def main(
                 params = tune(args, params)
             n = args.repeats or (1 if args.quick else case.repeats or repeats)
             used[case.name] = {"repeats": n, "params": params}
-            result, report = _run_case(path, case, params, n, check=not args.no_check)
+            try:
+                result, report = _run_case(path, case, params, n, check=not args.no_check)
+            except PeerMissing as missing:
+                skipped[case.name] = f"skipped: {missing.module} is not installed"
+                print(f"  {case.name}: {skipped[case.name]}", file=sys.stderr)
+                continue
             measured.append(result)
             if report is not None:
                 agreement[case.name] = report
@@ -586,6 +628,7 @@ def main(
     )
     print(format_table(measured))
     notes = [f"{r.name}: {note}" for r in measured for note in r.notes]
+    notes += [f"{name}: {why}" for name, why in skipped.items()]
     if notes:
         print("\n" + "\n".join(f"- {note}" for note in notes))
     record = {
@@ -603,6 +646,7 @@ def main(
         },
         "agreement": agreement,
         "cases": [r.to_dict() for r in measured],
+        "skipped": skipped,
     }
     written = write_json(folder, record)
     print(f"\nwrote {written.relative_to(path.parent.parent)} ({format_seconds(elapsed)} in all)")

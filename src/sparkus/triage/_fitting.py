@@ -88,25 +88,39 @@ def weighted_variance(X: FloatArray, w: FloatArray, mean: FloatArray) -> FloatAr
     so that a column of small values keeps its variance) is set to zero.
     """
     var = np.zeros(X.shape[1])
-    for rows in row_blocks(*X.shape):
-        centred = X[rows] - mean
-        centred *= centred
-        var += w[rows] @ centred
+    if X.flags.f_contiguous and not X.flags.c_contiguous:  # column by column, each contiguous
+        for j in range(X.shape[1]):
+            centred = X[:, j] - mean[j]
+            centred *= centred
+            var[j] = w @ centred
+    else:
+        for rows in row_blocks(*X.shape):
+            centred = X[rows] - mean
+            centred *= centred
+            var += w[rows] @ centred
     var[var <= (1e-10 * np.abs(mean)) ** 2] = 0.0
     return var
 
 
 def weighted_moments(
-    X: FloatArray, w: FloatArray, *, ridge: float | FloatArray = 0.0, center: bool = True
+    X: FloatArray,
+    w: FloatArray,
+    *,
+    ridge: float | FloatArray = 0.0,
+    center: bool = True,
+    variance: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Weighted column means (zero unless `center`) and scales for the solver's coordinates.
 
     The scale of a column is ``sqrt(variance + ridge)``: with an L2 penalty of strength `ridge`
     (on the mean loss) this makes the curvature of every scaled coefficient about one, even for
     columns that hardly vary. A column with no variance and no penalty keeps the scale 1.
+    `variance`, if given, is ``weighted_variance(X, w, mean)`` already computed for this mean.
     """
     mean = w @ X if center else np.zeros(X.shape[1])
-    total = weighted_variance(X, w, mean) + ridge
+    if variance is None:
+        variance = weighted_variance(X, w, mean)
+    total = variance + ridge
     scale = np.sqrt(total)
     scale[total <= 0.0] = 1.0
     return mean, scale
@@ -292,7 +306,7 @@ def column_exponents(X: FloatArray) -> NDArray[np.intp]:
     that brings it to ``[0.5, 1)``; dividing by a power of two is exact, and the coefficient is
     multiplied back after the fit. All-zero columns keep 0.
     """
-    top = np.abs(X).max(axis=0)
+    top = np.maximum(X.max(axis=0), -X.min(axis=0))  # |X|'s column maxima, no |X| formed
     _, exponent = np.frexp(top)
     ordinary = (top == 0) | (np.abs(exponent) <= _SAFE_EXPONENT)
     return np.where(ordinary, 0, exponent).astype(np.intp)

@@ -34,7 +34,12 @@ from sparkus.triage._fitting import (
     weighted_moments,
     weighted_variance,
 )
-from sparkus.triage._logistic_loss import BinomialLoss, MultinomialLoss, softmax_rows
+from sparkus.triage._logistic_loss import (
+    BinomialLoss,
+    MultinomialLoss,
+    feature_major,
+    softmax_rows,
+)
 
 __all__ = ["LogisticReadinessModel"]
 
@@ -287,10 +292,13 @@ class LogisticReadinessModel(Estimator):
             l2 = 0.0 if self.C is None else 1.0 / (float(self.C) * top * total)
         # columns near the float limits are fitted divided by a power of two (exact), with
         # the penalty on the original coefficients kept: l2 * 4**-k per column
+        # the losses read X feature-major (see _logistic_loss): one copy here, none for a
+        # Fortran-ordered X, and the column statistics below read that copy too
+        Xc = feature_major(Xc).T
         exponents = column_exponents(Xc)
         penalty: float | FloatArray = l2
         if exponents.any():
-            Xc = np.ldexp(Xc, -exponents)
+            Xc = np.asfortranarray(np.ldexp(Xc, -exponents))
             with np.errstate(over="ignore"):
                 penalty = np.minimum(np.ldexp(l2, -2 * exponents), 1e300)
         p = Xc.shape[1]
@@ -298,13 +306,18 @@ class LogisticReadinessModel(Estimator):
         # does what it would, unpenalised) and the minimum-norm choice without a penalty; it is
         # left out of the solve, whose coordinates it would make singular.
         kept = np.ones(p, dtype=bool)
+        variance = None
         if fit_intercept:
-            kept = weighted_variance(Xc, w, w @ Xc) > 0
+            variance = weighted_variance(Xc, w, w @ Xc)
+            kept = variance > 0
             if not kept.all():
-                Xc = Xc[:, kept]
+                Xc = np.asfortranarray(Xc[:, kept])
+                variance = variance[kept]
                 if not isinstance(penalty, float):
                     penalty = penalty[kept]
-        mean, scale = weighted_moments(Xc, w, ridge=penalty, center=fit_intercept)
+        mean, scale = weighted_moments(
+            Xc, w, ridge=penalty, center=fit_intercept, variance=variance
+        )
         q = Xc.shape[1]
         freq = np.bincount(codes, weights=w, minlength=n_classes)
         log_freq = np.log(np.clip(freq, 1e-12, None))
