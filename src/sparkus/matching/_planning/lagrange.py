@@ -13,9 +13,11 @@ every ``x >= 0``; its minimum equals the LP relaxation's optimum (the per-person
 simplex, so the relaxation has no duality gap). Each evaluation is one vectorised pass over
 people.
 
-1. :func:`minimise_dual` minimises ``L`` by cutting planes in a box around the best point so
-   far (a box-step bundle method, its small LP solved by ``scipy.optimize.linprog``), until the
-   model of ``L`` cannot promise more than a small share of ``L`` within the box.
+1. :func:`minimise_dual` minimises ``L``: L-BFGS-B first (over many people the pieces of
+   ``L`` are fine, so a quasi-Newton method gets near the minimum in a few dozen passes), then
+   cutting planes in a box around the best point (a box-step bundle method over every pass's
+   cut, its small LP solved by ``scipy.optimize.linprog``), until the model of ``L`` cannot
+   promise more than a small share of ``L`` within the box.
 2. :func:`solve_structured` fixes every person whose best choice at the final multipliers wins
    by a clear margin, and hands the rest, a *core* of the people nearest a tie (the LP's basic
    optimum has at most one fractional person per coupling row), to the general solver
@@ -31,7 +33,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterator
-from typing import Final
+from typing import Final, cast
 
 import attrs
 import numpy as np
@@ -59,6 +61,8 @@ __all__ = [
 IntArray = npt.NDArray[np.int64]
 
 _MAX_EVALUATIONS: Final = 300
+
+_TOLERANCES: Final = (0.25, 0.05, 0.01, 0.001)  # the dual's, in shares of mip_rel_gap
 
 STRUCTURED_FROM: Final = 20_000
 """People from which :func:`solve_plan` tries the structured path first."""
@@ -181,34 +185,54 @@ class Lagrangian:
 
 @attrs.frozen(eq=False)
 class Dual:
-    """The least ``L`` found (scaled units), where, and how many evaluations it took."""
+    """The least ``L`` found (scaled units), where, and how many evaluations it took.
+
+    Also the state to resume from: the cuts and the box.
+    """
 
     x: FloatArray
     best: Evaluation
     evaluations: int
+    cuts_g: list[FloatArray] = attrs.field(factory=list)
+    cuts_c: list[float] = attrs.field(factory=list)
+    box: float = 1.0
 
 
 def minimise_dual(
-    lagrangian: Lagrangian, *, tolerance: float, start: FloatArray | None = None, deadline: float
+    lagrangian: Lagrangian,
+    *,
+    tolerance: float,
+    start: FloatArray | None = None,
+    deadline: float,
+    resume: Dual | None = None,
 ) -> Dual:
     """Minimise ``L`` over ``x >= 0`` by box-step cutting planes.
 
     Stops when the cutting-plane model, within a box around the best point, cannot promise a
     decrease above ``tolerance`` times ``|L|`` (and the box does not bind), or at `deadline`
-    (a ``time.perf_counter`` value), or after a few hundred evaluations.
+    (a ``time.perf_counter`` value), or after a few hundred evaluations. `resume` carries on
+    from an earlier call's cuts (to a smaller tolerance, say).
     """
     from scipy.optimize import linprog
 
     m = lagrangian.size
-    x = np.zeros(m) if start is None or start.shape != (m,) else np.maximum(start, 0.0)
-    centre = lagrangian.evaluate(x)
-    evaluations = 1
+    if resume is not None:
+        x, centre, evaluations = resume.x, resume.best, resume.evaluations
+        cuts_g, cuts_c, box = list(resume.cuts_g), list(resume.cuts_c), resume.box
+    else:
+        x = np.zeros(m) if start is None or start.shape != (m,) else np.maximum(start, 0.0)
+        centre = lagrangian.evaluate(x)
+        evaluations = 1
+        cuts_g = [centre.gradient]
+        cuts_c = [centre.value - float(centre.gradient @ x)]
+        box = 0.25
+        if m:
+            x, centre, extra = _quasi_newton(lagrangian, x, centre, cuts_g, cuts_c, deadline)
+            evaluations += extra
+            box = 0.05 * max(1.0, float(np.max(x)))
     if m == 0:
         return Dual(x, centre, evaluations)
-    cuts_g = [centre.gradient]
-    cuts_c = [centre.value - float(centre.gradient @ x)]
-    box = 1.0 if start is None else 0.25
-    for _ in range(_MAX_EVALUATIONS):
+    while evaluations < _MAX_EVALUATIONS:
         if time.perf_counter() > deadline:
             break
         # min t  s.t.  t >= c_k + g_k . y,  max(0, x - box) <= y <= x + box
@@ -237,7 +261,43 @@ def minimise_dual(
             x, centre = y, trial
         elif not binds:
             box = max(box * 0.5, 1e-9)
-    return Dual(x, centre, evaluations)
+    return Dual(x, centre, evaluations, cuts_g, cuts_c, box)
+
+
+def _quasi_newton(
+    lagrangian: Lagrangian,
+    x: FloatArray,
+    centre: Evaluation,
+    cuts_g: list[FloatArray],
+    cuts_c: list[float],
+    deadline: float,
+) -> tuple[FloatArray, Evaluation, int]:
+    """L-BFGS-B on ``L`` from `x`: the best point it evaluates, and how many evaluations.
+
+    ``L`` is piecewise linear, but over many people its pieces are fine, so a quasi-Newton
+    method gets near the minimum in a few dozen passes; every pass is kept as a cut for the
+    cutting planes that finish the job (and every point evaluated is a valid bound).
+    """
+    from scipy.optimize import minimize
+
+    best = [x, centre]
+    count = [0]
+
+    def fun(y: FloatArray) -> tuple[float, FloatArray]:
+        y = np.maximum(y, 0.0)
+        if time.perf_counter() > deadline:  # pretend a flat function: L-BFGS-B stops
+            return float(cast(Evaluation, best[1]).value), np.zeros_like(y)
+        count[0] += 1
+        found = lagrangian.evaluate(y)
+        cuts_g.append(found.gradient)
+        cuts_c.append(found.value - float(found.gradient @ y))
+        if found.value < cast(Evaluation, best[1]).value:
+            best[0], best[1] = y, found
+        return found.value, found.gradient
+
+    minimize(fun, x, jac=True, method="L-BFGS-B", bounds=[(0.0, None)] * lagrangian.size,
+             options={"maxiter": 100, "maxfun": _MAX_EVALUATIONS // 2})  # fmt: skip
+    return cast(FloatArray, best[0]), cast(Evaluation, best[1]), count[0]
 
 
 # -- the primal plan: fix the clear choices, settle the core ------------------------------------
@@ -292,10 +352,15 @@ def _settle(
     choice: IntArray,
     core: npt.NDArray[np.bool_],
     *,
+    bound: float,
     mip_rel_gap: float,
     time_limit: float,
-) -> IntArray:
-    """The plan: fixed people keep `choice`, the core's problem is solved by the general path."""
+) -> IntArray | None:
+    """The plan: fixed people keep `choice`, the core's problem is solved by the general path.
+
+    The core's gap is set so that it may lose at most a quarter of the whole plan's allowed
+    shortfall (``mip_rel_gap * bound``); None when the core's problem has no plan in time.
+    """
     fixed = np.where(core, -1, choice)
     taken = np.flatnonzero(fixed >= 0)
     pool_of = instance.option_pool[fixed[taken]]
@@ -317,8 +382,14 @@ def _settle(
         reach_names=instance.reach_names,
     )
     if sub.budget < 0 or np.any(instance.capacity - used < 0):
-        raise Unsolvable
-    found = solve(sub, mip_rel_gap=mip_rel_gap, time_limit=time_limit)
+        return None
+    most = float(np.where(sub.eligible, np.maximum(sub.value, 0.0), 0.0).max(axis=1).sum())
+    allowed = 0.25 * mip_rel_gap * abs(bound) / most if most > 0 else mip_rel_gap
+    try:
+        found = solve(sub, mip_rel_gap=min(max(allowed, mip_rel_gap / 4), 0.5),
+                      time_limit=time_limit)  # fmt: skip
+    except (Unsolvable, TimedOut):
+        return None
     out = fixed.copy()
     out[people] = found.choice
     return out
@@ -342,53 +413,53 @@ def solve_structured(
     lagrangian = Lagrangian(instance.eligible, instance.cost, instance.value,
                             instance.option_pool, instance.capacity, instance.budget,
                             instance.reach, instance.reach_min)  # fmt: skip
-    dual = minimise_dual(lagrangian, tolerance=mip_rel_gap / 100, start=start, deadline=deadline)
-    dual_seconds = time.perf_counter() - started
-    bound = dual.best.value * lagrangian.worth
-    choice, lead = lagrangian.margins(dual.x)
     n = instance.n
-    size = min(n, max(1_000, 50 * lagrangian.size, n // 500))
-    for _ in range(4):
-        core = np.zeros(n, dtype=bool)
-        core[np.argpartition(lead, size - 1)[:size] if size < n else slice(None)] = True
-        _repair(instance, choice, lead, core)
-        remaining = time_limit - (time.perf_counter() - started)
-        if remaining <= 0:
-            return None
-        try:
-            plan = _settle(instance, choice, core, mip_rel_gap=mip_rel_gap / 4,
-                           time_limit=remaining)  # fmt: skip
-        except (Unsolvable, TimedOut):
-            plan = None
-        if plan is not None:
-            best = _value_of(instance, plan)
-            gap = gap_of(best, max(bound, best))
-            if gap <= mip_rel_gap:
-                lam, mu, nu = lagrangian.prices(dual.x)
-                return Solution(
-                    choice=plan,
-                    objective=best,
-                    bound=max(bound, best),
-                    lp_bound=bound,
-                    gap=gap,
-                    reached=True,
-                    budget_price=lam,
-                    pool_price=mu,
-                    reach_price=nu,
-                    lp_seconds=dual_seconds,
-                    seconds=time.perf_counter() - started,
-                    classes=n,
-                    variables=int(instance.eligible.sum()),
-                    method=(
-                        f"Lagrangian dual over {lagrangian.size} coupling rows "
-                        f"({dual.evaluations} passes over the people), then milp on a core "
-                        f"of {int(core.sum()):,} people nearest a tie"
-                    ),
-                    multipliers=dual.x,
-                )
-        if size >= n:
-            return None
-        size = min(n, size * 8)
+    dual: Dual | None = None
+    for share in _TOLERANCES:
+        dual = minimise_dual(lagrangian, tolerance=mip_rel_gap * share, start=start,
+                             deadline=deadline, resume=dual)  # fmt: skip
+        dual_seconds = time.perf_counter() - started
+        bound = dual.best.value * lagrangian.worth
+        choice, lead = lagrangian.margins(dual.x)
+        size = min(n, max(1_000, 50 * lagrangian.size, n // 500))
+        for _ in range(2):
+            core = np.zeros(n, dtype=bool)
+            core[np.argpartition(lead, size - 1)[:size] if size < n else slice(None)] = True
+            _repair(instance, choice, lead, core)
+            remaining = time_limit - (time.perf_counter() - started)
+            if remaining <= 0:
+                return None
+            plan = _settle(instance, choice, core, bound=bound, mip_rel_gap=mip_rel_gap,
+                           time_limit=min(remaining, max(5.0, 0.1 * time_limit)))  # fmt: skip
+            if plan is not None:
+                best = _value_of(instance, plan)
+                gap = gap_of(best, max(bound, best))
+                if gap <= mip_rel_gap:
+                    lam, mu, nu = lagrangian.prices(dual.x)
+                    return Solution(
+                        choice=plan,
+                        objective=best,
+                        bound=max(bound, best),
+                        lp_bound=bound,
+                        gap=gap,
+                        reached=True,
+                        budget_price=lam,
+                        pool_price=mu,
+                        reach_price=nu,
+                        lp_seconds=dual_seconds,
+                        seconds=time.perf_counter() - started,
+                        classes=n,
+                        variables=int(instance.eligible.sum()),
+                        method=(
+                            f"Lagrangian dual over {lagrangian.size} coupling rows "
+                            f"({dual.evaluations} passes over the people), then milp on a "
+                            f"core of {int(core.sum()):,} people nearest a tie"
+                        ),
+                        multipliers=dual.x,
+                    )
+            if size >= n:
+                break
+            size = min(n, size * 8)
     return None
 
 
