@@ -37,7 +37,7 @@ from sparkus.matching._planning.integer_program import (
     Unsolvable,
     diagnose,
 )
-from sparkus.matching._planning.lagrange import solve_plan
+from sparkus.matching._planning.lagrange import Warm, solve_plan
 from sparkus.matching._planning.policy import SupportPolicy, suitable
 from sparkus.matching._planning.priors import EffectPriors
 from sparkus.matching._planning.rows import access_masks, equity_weights, expected_effects
@@ -518,12 +518,12 @@ def solve_setup(setup: PlanSetup, *, stacklevel: int = 3) -> SupportPlan:
 
 
 def solve_setup_warm(
-    setup: PlanSetup, *, start: FloatArray | None, stacklevel: int = 3
-) -> tuple[SupportPlan, FloatArray | None]:
-    """:func:`solve_setup`, the structured path starting from the multipliers `start`.
+    setup: PlanSetup, *, start: Warm | None, stacklevel: int = 3
+) -> tuple[SupportPlan, Warm | None]:
+    """:func:`solve_setup`, the structured path starting from where another budget's ended.
 
-    Also returns the multipliers the structured path ended at (None if it was not used), to
-    start the next solve of a similar instance from (the frontier's next budget).
+    Also returns where the structured path ended (None if it was not used), to start the next
+    solve of the same people from (the frontier's next budget).
     """
     if setup.budget < setup.fixed_cost:
         raise InfeasibleError(diagnose(setup.instance, fixed_cost=setup.fixed_cost,
@@ -545,4 +545,5 @@ def solve_setup_warm(
                f"{solution.gap:.3%} to the bound, above mip_rel_gap={setup.mip_rel_gap:g}; the "
                "plan keeps every constraint but may not be the best: raise `time_limit`")  # fmt: skip
         warnings.warn(msg, SparkusWarning, stacklevel=stacklevel)
-    return plan_from_choice(setup, solution.choice, solution), solution.multipliers
+    warm = solution.warm if isinstance(solution.warm, Warm) else None
+    return plan_from_choice(setup, solution.choice, solution), warm

@@ -328,7 +328,7 @@ def budget_frontier(
     grid = _default_budgets(setup, n_points) if chosen is None else chosen
     plans: list[SupportPlan] = []
     best: SupportPlan | None = None
-    start = None  # the structured path starts each budget from the last one's multipliers
+    start = None  # the structured path starts each budget where the last one's ended
     for b in grid.tolist():
         at = attrs.evolve(
             setup, budget=b, instance=setup.instance.with_budget(b - setup.fixed_cost)

@@ -131,7 +131,7 @@ class Solution:
     classes: int
     variables: int
     method: str
-    multipliers: FloatArray | None = None  # the structured solver's, to warm-start the next
+    warm: object = None  # the structured solver's end (lagrange.Warm), to warm-start the next
 
 
 @attrs.frozen(eq=False)

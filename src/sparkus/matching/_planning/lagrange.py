@@ -53,6 +53,7 @@ __all__ = [
     "STRUCTURED_FROM",
     "Dual",
     "Lagrangian",
+    "Warm",
     "minimise_dual",
     "solve_plan",
     "solve_structured",
@@ -198,6 +199,42 @@ class Dual:
     box: float = 1.0
 
 
+@attrs.frozen(eq=False)
+class Warm:
+    """Where the structured path ended, to start a solve of the same people at another budget.
+
+    The cuts stay valid: only the budget's term of ``L`` changes with the budget, so a cut's
+    intercept is unchanged and its budget slope moves by the change of budget.
+    """
+
+    x: FloatArray
+    cuts_g: tuple[FloatArray, ...]
+    cuts_c: tuple[float, ...]
+    budget: float  # scaled, as the cuts were taken
+    scale: tuple[float, float]  # the Lagrangian's (worth, money)
+    box: float
+
+    def resume(self, lagrangian: Lagrangian) -> Dual | None:
+        """The dual's state for `lagrangian`, or None if it is not of the same people's kind."""
+        if self.x.shape != (lagrangian.size,) or self.scale != (
+            lagrangian.worth,
+            lagrangian.money,
+        ):
+            return None
+        shift = lagrangian.budget - self.budget
+        cuts_g = [g.copy() for g in self.cuts_g]
+        if lagrangian.has_budget:
+            for g in cuts_g:
+                g[0] += shift
+        centre = lagrangian.evaluate(self.x)
+        cuts_g.append(centre.gradient)
+        cuts_c = [*self.cuts_c, centre.value - float(centre.gradient @ self.x)]
+        return Dual(self.x, centre, 1, cuts_g, cuts_c, self.box)
+
+
+_KEEP_CUTS: Final = 200  # the most recent cuts a warm start carries
+
+
 def minimise_dual(
     lagrangian: Lagrangian,
     *,
@@ -219,6 +256,9 @@ def minimise_dual(
     if resume is not None:
         x, centre, evaluations = resume.x, resume.best, resume.evaluations
         cuts_g, cuts_c, box = list(resume.cuts_g), list(resume.cuts_c), resume.box
+        if evaluations == 1 and m:  # a warm start (Warm.resume): the quasi-Newton steps too
+            x, centre, extra = _quasi_newton(lagrangian, x, centre, cuts_g, cuts_c, deadline)
+            evaluations += extra
     else:
         x = np.zeros(m) if start is None or start.shape != (m,) else np.maximum(start, 0.0)
         centre = lagrangian.evaluate(x)
@@ -385,13 +425,17 @@ def _settle(
         return None
     most = float(np.where(sub.eligible, np.maximum(sub.value, 0.0), 0.0).max(axis=1).sum())
     allowed = 0.25 * mip_rel_gap * abs(bound) / most if most > 0 else mip_rel_gap
-    try:
-        found = solve(sub, mip_rel_gap=min(max(allowed, mip_rel_gap / 4), 0.5),
-                      time_limit=time_limit)  # fmt: skip
-    except (Unsolvable, TimedOut):
-        return None
     out = fixed.copy()
-    out[people] = found.choice
+    # First the LP and its rounding alone (a loose gap stops there); the core's MIP proper only
+    # if the whole plan is still short of the target.
+    for gap in (0.5, min(max(allowed, mip_rel_gap / 4), 0.5)):
+        try:
+            found = solve(sub, mip_rel_gap=gap, time_limit=time_limit)
+        except (Unsolvable, TimedOut):
+            return None
+        out[people] = found.choice
+        if gap_of(_value_of(instance, out), bound) <= mip_rel_gap:
+            break
     return out
 
 
@@ -405,7 +449,7 @@ def solve_structured(
     *,
     mip_rel_gap: float,
     time_limit: float,
-    start: FloatArray | None = None,
+    start: Warm | None = None,
 ) -> Solution | None:
     """The structured path; None when its plan's gap stays above `mip_rel_gap`."""
     started = time.perf_counter()
@@ -414,10 +458,10 @@ def solve_structured(
                             instance.option_pool, instance.capacity, instance.budget,
                             instance.reach, instance.reach_min)  # fmt: skip
     n = instance.n
-    dual: Dual | None = None
+    dual = None if start is None else start.resume(lagrangian)
     for share in _TOLERANCES:
-        dual = minimise_dual(lagrangian, tolerance=mip_rel_gap * share, start=start,
-                             deadline=deadline, resume=dual)  # fmt: skip
+        dual = minimise_dual(lagrangian, tolerance=mip_rel_gap * share, deadline=deadline,
+                             resume=dual)  # fmt: skip
         dual_seconds = time.perf_counter() - started
         bound = dual.best.value * lagrangian.worth
         choice, lead = lagrangian.margins(dual.x)
@@ -455,7 +499,14 @@ def solve_structured(
                             f"({dual.evaluations} passes over the people), then milp on a "
                             f"core of {int(core.sum()):,} people nearest a tie"
                         ),
-                        multipliers=dual.x,
+                        warm=Warm(
+                            dual.x,
+                            tuple(dual.cuts_g[-_KEEP_CUTS:]),
+                            tuple(dual.cuts_c[-_KEEP_CUTS:]),
+                            lagrangian.budget,
+                            (lagrangian.worth, lagrangian.money),
+                            dual.box,
+                        ),
                     )
             if size >= n:
                 break
@@ -469,7 +520,7 @@ def solve_plan(
     mip_rel_gap: float,
     time_limit: float,
     structured: bool | None = None,
-    start: FloatArray | None = None,
+    start: Warm | None = None,
 ) -> Solution:
     """Solve `instance`: the structured path first for large ones, the general one otherwise.
 
