@@ -496,13 +496,13 @@ def test_triage_of_another_population_is_refused(org, triaged):
 def test_time_limit_warns_with_the_gap(monkeypatch):
     """A solve stopped above the requested gap warns, saying the gap reached."""
     world = make_world([3, 3], [2, 2], [6, 6])
-    real = _plan.solve
+    real = _plan.solve_plan
 
     def stopped(instance, **kwargs):
         found = real(instance, **kwargs)
         return attrs.evolve(found, gap=0.05, reached=False)
 
-    monkeypatch.setattr(_plan, "solve", stopped)
+    monkeypatch.setattr(_plan, "solve_plan", stopped)
     with pytest.warns(SparkusWarning, match=r"time limit .* gap of 5\.000%"):
         plan = plan_of(world, time_limit=5.0)
     assert plan.status == "time_limit"

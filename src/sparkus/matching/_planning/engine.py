@@ -36,8 +36,8 @@ from sparkus.matching._planning.integer_program import (
     TimedOut,
     Unsolvable,
     diagnose,
-    solve,
 )
+from sparkus.matching._planning.lagrange import Warm, solve_plan
 from sparkus.matching._planning.policy import SupportPolicy, suitable
 from sparkus.matching._planning.priors import EffectPriors
 from sparkus.matching._planning.rows import access_masks, equity_weights, expected_effects
@@ -61,6 +61,7 @@ __all__ = [
     "readiness_modifier",
     "sessions_of",
     "solve_setup",
+    "solve_setup_warm",
 ]
 
 IntArray = npt.NDArray[np.int64]
@@ -512,12 +513,25 @@ def plan_setup(
 
 def solve_setup(setup: PlanSetup, *, stacklevel: int = 3) -> SupportPlan:
     """Solve the setup's instance; InfeasibleError with the reason if there is no plan."""
+    plan, _ = solve_setup_warm(setup, start=None, stacklevel=stacklevel + 1)
+    return plan
+
+
+def solve_setup_warm(
+    setup: PlanSetup, *, start: Warm | None, stacklevel: int = 3
+) -> tuple[SupportPlan, Warm | None]:
+    """:func:`solve_setup`, the structured path starting from where another budget's ended.
+
+    Also returns where the structured path ended (None if it was not used), to start the next
+    solve of the same people from (the frontier's next budget).
+    """
     if setup.budget < setup.fixed_cost:
         raise InfeasibleError(diagnose(setup.instance, fixed_cost=setup.fixed_cost,
                                        total_budget=setup.budget,
                                        currency=setup.program.currency))  # fmt: skip
     try:
-        solution = solve(setup.instance, mip_rel_gap=setup.mip_rel_gap, time_limit=setup.time_limit)
+        solution = solve_plan(setup.instance, mip_rel_gap=setup.mip_rel_gap,
+                              time_limit=setup.time_limit, start=start)  # fmt: skip
     except Unsolvable:
         reason = diagnose(setup.instance, fixed_cost=setup.fixed_cost, total_budget=setup.budget,
                           currency=setup.program.currency)  # fmt: skip
@@ -531,4 +545,5 @@ def solve_setup(setup: PlanSetup, *, stacklevel: int = 3) -> SupportPlan:
                f"{solution.gap:.3%} to the bound, above mip_rel_gap={setup.mip_rel_gap:g}; the "
                "plan keeps every constraint but may not be the best: raise `time_limit`")  # fmt: skip
         warnings.warn(msg, SparkusWarning, stacklevel=stacklevel)
-    return plan_from_choice(setup, solution.choice, solution)
+    warm = solution.warm if isinstance(solution.warm, Warm) else None
+    return plan_from_choice(setup, solution.choice, solution), warm

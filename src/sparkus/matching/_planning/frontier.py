@@ -27,6 +27,7 @@ from sparkus.matching._planning.engine import (
     PoolKey,
     plan_setup,
     solve_setup,
+    solve_setup_warm,
 )
 from sparkus.matching._planning.integer_program import min_cost
 from sparkus.matching._planning.policy import SupportPolicy
@@ -327,11 +328,12 @@ def budget_frontier(
     grid = _default_budgets(setup, n_points) if chosen is None else chosen
     plans: list[SupportPlan] = []
     best: SupportPlan | None = None
+    start = None  # the structured path starts each budget where the last one's ended
     for b in grid.tolist():
         at = attrs.evolve(
             setup, budget=b, instance=setup.instance.with_budget(b - setup.fixed_cost)
         )
-        plan = solve_setup(at, stacklevel=4)
+        plan, start = solve_setup_warm(at, start=start, stacklevel=4)
         if best is not None and best.objective > plan.objective:
             # The smaller budget's plan fits this budget too, and is better: keep it.
             bound = plan.bound if plan.bound is not None else best.objective

@@ -1,4 +1,4 @@
-"""The planning problem as data, and its one solver path: LP relaxation, then HiGHS' MILP.
+"""The planning problem as data, and its general solver path: LP relaxation, then HiGHS' MILP.
 
 An :class:`Instance` holds, for every person and option, whether the person may take the
 option, its cost and its value (the equity-weighted expected effect), plus the budget, the
@@ -18,6 +18,9 @@ only by level, readiness and dose. The steps:
 3. If the gap to the LP bound is still above ``mip_rel_gap``, ``scipy.optimize.milp`` solves
    the whole class problem, within ``time_limit``; the better plan is kept and the bound is the
    smaller of the LP's and the MILP's dual bound.
+
+Large instances of people who all differ go first to the structured solver (``lagrange.py``):
+a Lagrangian dual over the few coupling rows, and this path on a small core of people.
 """
 
 from __future__ import annotations
@@ -32,7 +35,16 @@ import numpy.typing as npt
 
 from sparkus._checks import BoolArray, FloatArray
 
-__all__ = ["Instance", "Solution", "TimedOut", "Unsolvable", "diagnose", "min_cost", "solve"]
+__all__ = [
+    "Instance",
+    "Solution",
+    "TimedOut",
+    "Unsolvable",
+    "diagnose",
+    "gap_of",
+    "min_cost",
+    "solve",
+]
 
 IntArray = npt.NDArray[np.int64]
 
@@ -119,6 +131,7 @@ class Solution:
     classes: int
     variables: int
     method: str
+    warm: object = None  # the structured solver's end (lagrange.Warm), to warm-start the next
 
 
 @attrs.frozen(eq=False)
@@ -352,7 +365,7 @@ def solve(instance: Instance, *, mip_rel_gap: float, time_limit: float) -> Solut
     best = -np.inf if y is None else _value(cl, y)
     bound = lp_bound
     method = "LP relaxation, then milp on its fractional counts"
-    if y is None or _gap(best, bound) > mip_rel_gap:
+    if y is None or gap_of(best, bound) > mip_rel_gap:
         remaining = time_limit - (time.perf_counter() - started)
         res = _milp(-cl.objective, cl.A, np.zeros(nv), ub, cl.b, gap=mip_rel_gap,
                     time_limit=max(remaining, min(1.0, time_limit)))  # fmt: skip
@@ -369,7 +382,7 @@ def solve(instance: Instance, *, mip_rel_gap: float, time_limit: float) -> Solut
     if y is None:
         raise TimedOut
     bound = max(bound, best)
-    gap = _gap(best, bound)
+    gap = gap_of(best, bound)
     return Solution(
         choice=_assign(cl, y, instance.n),
         objective=best,
@@ -388,7 +401,7 @@ def solve(instance: Instance, *, mip_rel_gap: float, time_limit: float) -> Solut
     )
 
 
-def _gap(objective: float, bound: float) -> float:
+def gap_of(objective: float, bound: float) -> float:
     """Share of the bound the plan may fall short of the optimum by (0 when they agree)."""
     if not math.isfinite(objective):
         return math.inf

@@ -1,0 +1,542 @@
+"""The structured solver: a Lagrangian dual over the few coupling rows, and a core to settle.
+
+The planning problem is a multiple-choice knapsack: every person takes at most one option, and
+a handful of coupling rows tie people together (the budget, each pool's capacity, each group's
+minimum reach). With multipliers ``x = (lam, mu, nu) >= 0`` on those rows, the problem splits
+into one choice per person: take the option of largest reduced value
+
+    ``value - lam * cost - mu[pool] + nu . groups``
+
+or nothing when none is positive. The Lagrangian ``L(x)``, the sum of those best reduced values
+plus ``lam * budget + mu . capacity - nu . reach_min``, is an upper bound on the optimum for
+every ``x >= 0``; its minimum equals the LP relaxation's optimum (the per-person polytope is a
+simplex, so the relaxation has no duality gap). Each evaluation is one vectorised pass over
+people.
+
+1. :func:`minimise_dual` minimises ``L``: L-BFGS-B first (over many people the pieces of
+   ``L`` are fine, so a quasi-Newton method gets near the minimum in a few dozen passes), then
+   cutting planes in a box around the best point (a box-step bundle method over every pass's
+   cut, its small LP solved by ``scipy.optimize.linprog``), until the model of ``L`` cannot
+   promise more than a small share of ``L`` within the box.
+2. :func:`solve_structured` fixes every person whose best choice at the final multipliers wins
+   by a clear margin, and hands the rest, a *core* of the people nearest a tie (the LP's basic
+   optimum has at most one fractional person per coupling row), to the general solver
+   (``integer_program.solve_general``) with what the fixed people left of the budget, the pools
+   and the minimum reach. The core grows when its problem has no plan or the gap is above the
+   target; the caller falls back to the general solver on the whole problem if it still is.
+
+The bound reported is the least ``L`` evaluated, which is never below the true optimum.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from typing import Final, cast
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._checks import FloatArray
+from sparkus.matching._planning.integer_program import (
+    Instance,
+    Solution,
+    TimedOut,
+    Unsolvable,
+    gap_of,
+    solve,
+)
+
+__all__ = [
+    "STRUCTURED_FROM",
+    "Dual",
+    "Lagrangian",
+    "Warm",
+    "minimise_dual",
+    "solve_plan",
+    "solve_structured",
+]
+
+IntArray = npt.NDArray[np.int64]
+
+_MAX_EVALUATIONS: Final = 300
+
+_TOLERANCES: Final = (0.25, 0.05, 0.01, 0.001)  # the dual's, in shares of mip_rel_gap
+
+STRUCTURED_FROM: Final = 20_000
+"""People from which :func:`solve_plan` tries the structured path first."""
+
+
+@attrs.frozen(eq=False)
+class Evaluation:
+    """``L`` at one point, a subgradient, and each person's choice there."""
+
+    value: float
+    gradient: FloatArray
+    choice: IntArray  # option per person, -1 for nothing
+
+
+class Lagrangian:
+    """The Lagrangian of an instance's coupling rows, in scaled units.
+
+    Values are divided by their mean largest entry and costs by their mean entry, so that every
+    multiplier is of the order of one person's value; :meth:`prices` scales them back. The
+    arrays are held option by option (O, n), so that each pass reads them contiguously.
+    """
+
+    def __init__(
+        self,
+        eligible: npt.NDArray[np.bool_],
+        cost: FloatArray,
+        value: FloatArray,
+        option_pool: IntArray,
+        capacity: FloatArray,
+        budget: float,
+        reach: npt.NDArray[np.bool_],
+        reach_min: IntArray,
+    ) -> None:
+        n, n_options = eligible.shape
+        ok = np.ascontiguousarray(eligible.T)
+        self.value = np.where(ok, value.T, -np.inf)
+        best = self.value.max(axis=0, initial=-np.inf)
+        top = best[np.isfinite(best)]
+        self.worth = float(np.mean(np.abs(top))) if top.size and np.any(top) else 1.0
+        self.value /= self.worth
+        self.cost = np.where(ok, np.abs(cost.T), 0.0)
+        mean_cost = float(self.cost.sum()) / max(int(ok.sum()), 1)
+        self.money = mean_cost if mean_cost > 0 else 1.0
+        self.cost = np.where(ok, cost.T / self.money, 0.0)
+        self.option_pool = option_pool
+        self.capacity = capacity.astype(np.float64)
+        self.has_budget = math.isfinite(budget)
+        self.budget = budget / self.money if self.has_budget else 0.0
+        self.reach = reach.astype(np.float32)
+        self.reach_min = reach_min.astype(np.float64)
+        self.n, self.n_options = n, n_options
+        self.pools = int(capacity.shape[0])
+        self.groups = int(reach.shape[0])
+        # Multipliers: [budget (if any), pools..., groups...]
+        self.size = int(self.has_budget) + self.pools + self.groups
+
+    def split(self, x: FloatArray) -> tuple[float, FloatArray, FloatArray]:
+        b = int(self.has_budget)
+        lam = float(x[0]) if self.has_budget else 0.0
+        return lam, x[b : b + self.pools], x[b + self.pools :]
+
+    def _passes(self, x: FloatArray) -> Iterator[tuple[int, FloatArray]]:
+        """Each option's reduced values (-inf where not eligible), one option at a time."""
+        lam, mu, nu = self.split(x)
+        per_option = np.append(mu, 0.0)[self.option_pool]  # pool -1 takes the appended 0
+        bonus = None
+        if self.groups and np.any(nu):
+            bonus = (nu.astype(np.float32) @ self.reach).astype(np.float64)
+        t = np.empty(self.n)
+        for o in range(self.n_options):
+            np.multiply(self.cost[o], -lam, out=t)
+            t += self.value[o]
+            t -= per_option[o]
+            if bonus is not None:
+                t += bonus
+            yield o, t
+
+    def evaluate(self, x: FloatArray) -> Evaluation:
+        lam, mu, nu = self.split(x)
+        top = np.zeros(self.n)  # nothing: 0
+        choice = np.full(self.n, -1, dtype=np.int64)
+        for o, t in self._passes(x):
+            better = t > top
+            np.copyto(choice, o, where=better)
+            np.maximum(top, t, out=top)
+        take = choice >= 0
+        value = float(top.sum()) + lam * self.budget + float(mu @ self.capacity)
+        value -= float(nu @ self.reach_min)
+        gradient = np.empty(self.size)
+        b = int(self.has_budget)
+        people = np.flatnonzero(take)
+        chosen = choice[people]
+        if self.has_budget:
+            spent = float(self.cost.ravel()[chosen * self.n + people].sum())
+            gradient[0] = self.budget - spent
+        pool = self.option_pool[chosen]
+        used = np.bincount(pool[pool >= 0], minlength=self.pools)[: self.pools]
+        gradient[b : b + self.pools] = self.capacity - used
+        if self.groups:
+            reached = self.reach @ take.astype(np.float32)
+            gradient[b + self.pools :] = reached.astype(np.float64) - self.reach_min
+        return Evaluation(value, gradient, choice)
+
+    def margins(self, x: FloatArray) -> tuple[IntArray, FloatArray]:
+        """Each person's best choice at `x` (-1: nothing) and its lead over the runner-up."""
+        first = np.zeros(self.n)  # nothing: 0
+        second = np.full(self.n, -np.inf)
+        choice = np.full(self.n, -1, dtype=np.int64)
+        for o, t in self._passes(x):
+            np.maximum(second, np.minimum(first, t), out=second)
+            np.copyto(choice, o, where=t > first)
+            np.maximum(first, t, out=first)
+        return choice, first - second
+
+    def prices(self, x: FloatArray) -> tuple[float, FloatArray, FloatArray]:
+        """The multipliers in the instance's units: value per currency unit, place, person."""
+        lam, mu, nu = self.split(x)
+        return lam * self.worth / self.money, mu * self.worth, nu * self.worth
+
+
+@attrs.frozen(eq=False)
+class Dual:
+    """The least ``L`` found (scaled units), where, and how many evaluations it took.
+
+    Also the state to resume from: the cuts and the box.
+    """
+
+    x: FloatArray
+    best: Evaluation
+    evaluations: int
+    cuts_g: list[FloatArray] = attrs.field(factory=list)
+    cuts_c: list[float] = attrs.field(factory=list)
+    box: float = 1.0
+
+
+@attrs.frozen(eq=False)
+class Warm:
+    """Where the structured path ended, to start a solve of the same people at another budget.
+
+    The cuts stay valid: only the budget's term of ``L`` changes with the budget, so a cut's
+    intercept is unchanged and its budget slope moves by the change of budget.
+    """
+
+    x: FloatArray
+    cuts_g: tuple[FloatArray, ...]
+    cuts_c: tuple[float, ...]
+    budget: float  # scaled, as the cuts were taken
+    scale: tuple[float, float]  # the Lagrangian's (worth, money)
+    box: float
+
+    def resume(self, lagrangian: Lagrangian) -> Dual | None:
+        """The dual's state for `lagrangian`, or None if it is not of the same people's kind."""
+        if self.x.shape != (lagrangian.size,) or self.scale != (
+            lagrangian.worth,
+            lagrangian.money,
+        ):
+            return None
+        shift = lagrangian.budget - self.budget
+        cuts_g = [g.copy() for g in self.cuts_g]
+        if lagrangian.has_budget:
+            for g in cuts_g:
+                g[0] += shift
+        centre = lagrangian.evaluate(self.x)
+        cuts_g.append(centre.gradient)
+        cuts_c = [*self.cuts_c, centre.value - float(centre.gradient @ self.x)]
+        return Dual(self.x, centre, 1, cuts_g, cuts_c, self.box)
+
+
+_KEEP_CUTS: Final = 200  # the most recent cuts a warm start carries
+
+
+def minimise_dual(
+    lagrangian: Lagrangian,
+    *,
+    tolerance: float,
+    start: FloatArray | None = None,
+    deadline: float,
+    resume: Dual | None = None,
+) -> Dual:
+    """Minimise ``L`` over ``x >= 0`` by box-step cutting planes.
+
+    Stops when the cutting-plane model, within a box around the best point, cannot promise a
+    decrease above ``tolerance`` times ``|L|`` (and the box does not bind), or at `deadline`
+    (a ``time.perf_counter`` value), or after a few hundred evaluations. `resume` carries on
+    from an earlier call's cuts (to a smaller tolerance, say).
+    """
+    from scipy.optimize import linprog
+
+    m = lagrangian.size
+    if resume is not None:
+        x, centre, evaluations = resume.x, resume.best, resume.evaluations
+        cuts_g, cuts_c, box = list(resume.cuts_g), list(resume.cuts_c), resume.box
+        if evaluations == 1 and m:  # a warm start (Warm.resume): the quasi-Newton steps too
+            x, centre, extra = _quasi_newton(lagrangian, x, centre, cuts_g, cuts_c, deadline)
+            evaluations += extra
+    else:
+        x = np.zeros(m) if start is None or start.shape != (m,) else np.maximum(start, 0.0)
+        centre = lagrangian.evaluate(x)
+        evaluations = 1
+        cuts_g = [centre.gradient]
+        cuts_c = [centre.value - float(centre.gradient @ x)]
+        box = 0.25
+        if m:
+            x, centre, extra = _quasi_newton(lagrangian, x, centre, cuts_g, cuts_c, deadline)
+            evaluations += extra
+            box = 0.05 * max(1.0, float(np.max(x)))
+    if m == 0:
+        return Dual(x, centre, evaluations)
+    while evaluations < _MAX_EVALUATIONS:
+        if time.perf_counter() > deadline:
+            break
+        # min t  s.t.  t >= c_k + g_k . y,  max(0, x - box) <= y <= x + box
+        g = np.asarray(cuts_g)
+        a_ub = np.column_stack([g, -np.ones(len(cuts_g))])
+        b_ub = -np.asarray(cuts_c)
+        bounds = [(max(0.0, float(v) - box), float(v) + box) for v in x] + [(None, None)]
+        c = np.zeros(m + 1)
+        c[-1] = 1.0
+        res = linprog(c, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
+        if res.status != 0 or res.x is None:
+            break
+        solved = np.asarray(res.x, dtype=np.float64)
+        y = solved[:m]
+        promised = centre.value - float(solved[-1])
+        binds = bool(np.any(np.abs(y - x) >= 0.999 * box))
+        if promised <= tolerance * max(abs(centre.value), 1e-12) and not binds:
+            break
+        trial = lagrangian.evaluate(y)
+        evaluations += 1
+        cuts_g.append(trial.gradient)
+        cuts_c.append(trial.value - float(trial.gradient @ y))
+        if centre.value - trial.value >= 0.1 * promised:  # a serious step
+            if binds:
+                box *= 2.0
+            x, centre = y, trial
+        elif not binds:
+            box = max(box * 0.5, 1e-9)
+    return Dual(x, centre, evaluations, cuts_g, cuts_c, box)
+
+
+def _quasi_newton(
+    lagrangian: Lagrangian,
+    x: FloatArray,
+    centre: Evaluation,
+    cuts_g: list[FloatArray],
+    cuts_c: list[float],
+    deadline: float,
+) -> tuple[FloatArray, Evaluation, int]:
+    """L-BFGS-B on ``L`` from `x`: the best point it evaluates, and how many evaluations.
+
+    ``L`` is piecewise linear, but over many people its pieces are fine, so a quasi-Newton
+    method gets near the minimum in a few dozen passes; every pass is kept as a cut for the
+    cutting planes that finish the job (and every point evaluated is a valid bound).
+    """
+    from scipy.optimize import minimize
+
+    best = [x, centre]
+    count = [0]
+
+    def fun(y: FloatArray) -> tuple[float, FloatArray]:
+        y = np.maximum(y, 0.0)
+        if time.perf_counter() > deadline:  # pretend a flat function: L-BFGS-B stops
+            return float(cast(Evaluation, best[1]).value), np.zeros_like(y)
+        count[0] += 1
+        found = lagrangian.evaluate(y)
+        cuts_g.append(found.gradient)
+        cuts_c.append(found.value - float(found.gradient @ y))
+        if found.value < cast(Evaluation, best[1]).value:
+            best[0], best[1] = y, found
+        return found.value, found.gradient
+
+    minimize(fun, x, jac=True, method="L-BFGS-B", bounds=[(0.0, None)] * lagrangian.size,
+             options={"maxiter": 100, "maxfun": _MAX_EVALUATIONS // 2})  # fmt: skip
+    return cast(FloatArray, best[0]), cast(Evaluation, best[1]), count[0]
+
+
+# -- the primal plan: fix the clear choices, settle the core ------------------------------------
+
+
+def _repair(
+    instance: Instance, choice: IntArray, lead: FloatArray, core: npt.NDArray[np.bool_]
+) -> None:
+    """Grow `core` (in place) until the fixed people leave the core's problem a chance.
+
+    Fixed people who overfill a pool or the budget, and unsupported members of a group whose
+    minimum reach the core cannot meet alone, join the core, nearest a tie first.
+    """
+    pool_of = np.where(choice >= 0, instance.option_pool[np.maximum(choice, 0)], -1)
+    rows = np.arange(instance.n)
+    for _ in range(8):
+        grew = False
+        fixed = ~core & (choice >= 0)
+        for p in range(instance.capacity.shape[0]):
+            members = np.flatnonzero(fixed & (pool_of == p))
+            over = members.shape[0] - math.floor(float(instance.capacity[p]) + 1e-9)
+            if over > 0:
+                pick = members[np.argsort(lead[members], kind="stable")[: over + 8]]
+                core[pick] = True
+                grew = True
+        if math.isfinite(instance.budget):
+            paid = np.flatnonzero(~core & (choice >= 0))
+            spend = instance.cost[paid, choice[paid]]
+            overspent = float(spend.sum()) - instance.budget
+            if overspent > 0:
+                order = np.argsort(lead[paid], kind="stable")
+                freed = np.cumsum(spend[order])
+                upto = int(np.searchsorted(freed, overspent)) + 8
+                core[paid[order[:upto]]] = True
+                grew = True
+        can = instance.eligible.any(axis=1)
+        for g in range(instance.reach.shape[0]):
+            members = instance.reach[g]
+            need = int(instance.reach_min[g]) - int(np.sum(members & ~core & (choice >= 0)))
+            have = int(np.sum(members & core & can))
+            if need > have:
+                idle = rows[members & ~core & (choice < 0) & can]
+                pick = idle[np.argsort(lead[idle], kind="stable")[: need - have + 8]]
+                core[pick] = True
+                grew = bool(pick.size) or grew
+        if not grew:
+            return
+
+
+def _settle(
+    instance: Instance,
+    choice: IntArray,
+    core: npt.NDArray[np.bool_],
+    *,
+    bound: float,
+    mip_rel_gap: float,
+    time_limit: float,
+) -> IntArray | None:
+    """The plan: fixed people keep `choice`, the core's problem is solved by the general path.
+
+    The core's gap is set so that it may lose at most a quarter of the whole plan's allowed
+    shortfall (``mip_rel_gap * bound``); None when the core's problem has no plan in time.
+    """
+    fixed = np.where(core, -1, choice)
+    taken = np.flatnonzero(fixed >= 0)
+    pool_of = instance.option_pool[fixed[taken]]
+    used = np.bincount(pool_of[pool_of >= 0], minlength=instance.capacity.shape[0])
+    spent = float(instance.cost[taken, fixed[taken]].sum())
+    supported = (fixed >= 0).astype(np.int64)
+    people = np.flatnonzero(core)
+    sub = Instance(
+        eligible=instance.eligible[people],
+        cost=instance.cost[people],
+        value=instance.value[people],
+        effect=instance.effect[people],
+        option_pool=instance.option_pool,
+        capacity=np.maximum(instance.capacity - used, 0.0),
+        budget=instance.budget - spent if math.isfinite(instance.budget) else math.inf,
+        reach=instance.reach[:, people],
+        reach_min=np.maximum(instance.reach_min - instance.reach.astype(np.int64) @ supported, 0),
+        pool_names=instance.pool_names,
+        reach_names=instance.reach_names,
+    )
+    if sub.budget < 0 or np.any(instance.capacity - used < 0):
+        return None
+    most = float(np.where(sub.eligible, np.maximum(sub.value, 0.0), 0.0).max(axis=1).sum())
+    allowed = 0.25 * mip_rel_gap * abs(bound) / most if most > 0 else mip_rel_gap
+    out = fixed.copy()
+    # First the LP and its rounding alone (a loose gap stops there); the core's MIP proper only
+    # if the whole plan is still short of the target.
+    for gap in (0.5, min(max(allowed, mip_rel_gap / 4), 0.5)):
+        try:
+            found = solve(sub, mip_rel_gap=gap, time_limit=time_limit)
+        except (Unsolvable, TimedOut):
+            return None
+        out[people] = found.choice
+        if gap_of(_value_of(instance, out), bound) <= mip_rel_gap:
+            break
+    return out
+
+
+def _value_of(instance: Instance, choice: IntArray) -> float:
+    taken = np.flatnonzero(choice >= 0)
+    return float(instance.value[taken, choice[taken]].sum())
+
+
+def solve_structured(
+    instance: Instance,
+    *,
+    mip_rel_gap: float,
+    time_limit: float,
+    start: Warm | None = None,
+) -> Solution | None:
+    """The structured path; None when its plan's gap stays above `mip_rel_gap`."""
+    started = time.perf_counter()
+    deadline = started + 0.5 * time_limit
+    lagrangian = Lagrangian(instance.eligible, instance.cost, instance.value,
+                            instance.option_pool, instance.capacity, instance.budget,
+                            instance.reach, instance.reach_min)  # fmt: skip
+    n = instance.n
+    dual = None if start is None else start.resume(lagrangian)
+    for share in _TOLERANCES:
+        dual = minimise_dual(lagrangian, tolerance=mip_rel_gap * share, deadline=deadline,
+                             resume=dual)  # fmt: skip
+        dual_seconds = time.perf_counter() - started
+        bound = dual.best.value * lagrangian.worth
+        choice, lead = lagrangian.margins(dual.x)
+        size = min(n, max(1_000, 50 * lagrangian.size, n // 500))
+        for _ in range(2):
+            core = np.zeros(n, dtype=bool)
+            core[np.argpartition(lead, size - 1)[:size] if size < n else slice(None)] = True
+            _repair(instance, choice, lead, core)
+            remaining = time_limit - (time.perf_counter() - started)
+            if remaining <= 0:
+                return None
+            plan = _settle(instance, choice, core, bound=bound, mip_rel_gap=mip_rel_gap,
+                           time_limit=min(remaining, max(5.0, 0.1 * time_limit)))  # fmt: skip
+            if plan is not None:
+                best = _value_of(instance, plan)
+                gap = gap_of(best, max(bound, best))
+                if gap <= mip_rel_gap:
+                    lam, mu, nu = lagrangian.prices(dual.x)
+                    return Solution(
+                        choice=plan,
+                        objective=best,
+                        bound=max(bound, best),
+                        lp_bound=bound,
+                        gap=gap,
+                        reached=True,
+                        budget_price=lam,
+                        pool_price=mu,
+                        reach_price=nu,
+                        lp_seconds=dual_seconds,
+                        seconds=time.perf_counter() - started,
+                        classes=n,
+                        variables=int(instance.eligible.sum()),
+                        method=(
+                            f"Lagrangian dual over {lagrangian.size} coupling rows "
+                            f"({dual.evaluations} passes over the people), then milp on a "
+                            f"core of {int(core.sum()):,} people nearest a tie"
+                        ),
+                        warm=Warm(
+                            dual.x,
+                            tuple(dual.cuts_g[-_KEEP_CUTS:]),
+                            tuple(dual.cuts_c[-_KEEP_CUTS:]),
+                            lagrangian.budget,
+                            (lagrangian.worth, lagrangian.money),
+                            dual.box,
+                        ),
+                    )
+            if size >= n:
+                break
+            size = min(n, size * 8)
+    return None
+
+
+def solve_plan(
+    instance: Instance,
+    *,
+    mip_rel_gap: float,
+    time_limit: float,
+    structured: bool | None = None,
+    start: Warm | None = None,
+) -> Solution:
+    """Solve `instance`: the structured path first for large ones, the general one otherwise.
+
+    `structured` None chooses by size (from ``STRUCTURED_FROM`` people); True tries it at any
+    size. When the structured plan's gap stays above `mip_rel_gap`, the general path solves the
+    whole problem and its method says so.
+    """
+    use = instance.n >= STRUCTURED_FROM if structured is None else structured
+    if not use or mip_rel_gap <= 0:  # a zero gap is the general path's to prove
+        return solve(instance, mip_rel_gap=mip_rel_gap, time_limit=time_limit)
+    started = time.perf_counter()
+    found = solve_structured(instance, mip_rel_gap=mip_rel_gap, time_limit=time_limit,
+                             start=start)  # fmt: skip
+    if found is not None:
+        return found
+    remaining = max(time_limit - (time.perf_counter() - started), min(1.0, time_limit))
+    general = solve(instance, mip_rel_gap=mip_rel_gap, time_limit=remaining)
+    method = "the structured path's gap stayed above mip_rel_gap, so: " + general.method
+    return attrs.evolve(general, method=method, seconds=time.perf_counter() - started)
