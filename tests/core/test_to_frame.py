@@ -159,8 +159,13 @@ def test_population_round_trip(made: tuple[dict[str, Any], dict[str, tuple[float
     """``Population.from_frame(pop.to_frame())`` is `pop`, through pandas and through polars."""
     columns, scales = made
     pop = Population.from_columns(columns, scales=scales)
-    assert Population.from_frame(pop.to_frame(), scales=scales) == pop
-    assert Population.from_frame(pop.to_frame(backend="polars"), scales=scales) == pop
+    # Spellings that differ only in case are refused as a likely typo unless named exactly:
+    # a frame written by sparkus says each is meant as spelled.
+    labels = {f: {v: v for v in set(pop.decode(f).tolist()) if isinstance(v, str)}
+              for f in ("department", "team")}  # fmt: skip
+    assert Population.from_frame(pop.to_frame(), scales=scales, labels=labels) == pop
+    back = Population.from_frame(pop.to_frame(backend="polars"), scales=scales, labels=labels)
+    assert back == pop
 
 
 def test_triage_frame() -> None:
@@ -257,3 +262,19 @@ def test_repr_html() -> None:
     assert "120 people" in org.population._repr_html_()
     assert org.program.name in org.program._repr_html_()
     assert "coaching" in EffectPriors()._repr_html_()
+
+
+def test_spellings_named_exactly_stay_apart() -> None:
+    """Two departments differing only in case: refused as a typo, kept when the map names each."""
+    columns = {"id": ["a", "b", "c"], "level": ["manager"] * 3,
+               "department": ["IT", "It", "it"], "tenure_years": [1.0, 2.0, 3.0]}  # fmt: skip
+    pop = Population.from_columns(columns)
+    with pytest.raises(SchemaError, match="map each spelling to itself"):
+        Population.from_frame(pop.to_frame())
+    kept = {"department": {"IT": "IT", "It": "It", "it": "it"}}
+    assert Population.from_frame(pop.to_frame(), labels=kept) == pop
+    merged = Population.from_frame(pop.to_frame(), labels={"department": {"it": "IT"}})
+    assert merged.decode("department").tolist() == ["IT", "IT", "IT"]
+    # a spelling named once maps every spelling of its key, as before
+    merged = Population.from_frame(pop.to_frame(), labels={"department": {"IT": "IT"}})
+    assert merged.decode("department").tolist() == ["IT", "IT", "IT"]

@@ -9,7 +9,8 @@ the export into the columns :func:`~sparkus.model._columns.read_columns` checks:
   regard to case, surrounding spaces or separators (``-``, ``_``, ``.``, ``/``, spaces);
   ``level`` knows the common spellings (``"Senior Leader"``, ``"IC"``, ...) and lists every
   unknown value in one problem; two spellings of a department or team that differ only so
-  are refused together, never read as two departments;
+  are refused together, never read as two departments, unless ``labels`` names each as
+  spelled (a spelling the map names exactly is looked up as spelled first);
 - **blanks**: empty cells (``None``, NaN, NaT, ``""``, spaces) are refused naming the rows,
   or carried as missing for the columns ``missing`` names (free attributes only);
 - **dates**: a ``tenure_years`` column of dates (datetime64, ``datetime.date``, pandas
@@ -163,16 +164,40 @@ def _columns_iv(columns: object, names: dict[str, Any]) -> tuple[dict[str, str],
     return out, problems
 
 
-def _labels_iv(
-    labels: object, present: list[str]
-) -> tuple[dict[str, dict[Any, Any]], list[Problem]]:
+class _Labels:
+    """One column's labels map: each raw spelling exactly, and compared by :func:`label_key`.
+
+    A value is looked up as spelled first, then by its key. Spellings the map names exactly are
+    what the caller said is meant: two of them that differ only in case (``"IT"`` and ``"It"``
+    each mapped to itself) stay two values and are no clash.
+    """
+
+    def __init__(self) -> None:
+        self.exact: dict[Any, Any] = {}
+        self.by_key: dict[Any, Any] = {}
+
+    def add(self, raw: Any, value: Any) -> None:
+        self.exact[raw] = value
+        self.by_key[label_key(raw) if isinstance(raw, str) else raw] = value
+
+    def get(self, v: Any) -> Any:
+        if v in self.exact:
+            return self.exact[v]
+        return self.by_key.get(label_key(v) if isinstance(v, str) else v, v)
+
+    def said(self) -> set[str]:
+        """The values the map names exactly (text only)."""
+        return {v for v in self.exact.values() if isinstance(v, str)}
+
+
+def _labels_iv(labels: object, present: list[str]) -> tuple[dict[str, _Labels], list[Problem]]:
     if labels is None:
         return {}, []
     if not isinstance(labels, Mapping):
         msg = f"expected a mapping of field to a mapping of raw value to value, got {describe(labels)}"
         return {}, [Problem(("labels",), msg)]
     problems = []
-    out: dict[str, dict[Any, Any]] = {}
+    out: dict[str, _Labels] = {}
     for field, table in labels.items():
         where = ("labels", str(field))
         if field not in present:
@@ -183,7 +208,7 @@ def _labels_iv(
             msg = f"expected a mapping of raw value to value, got {describe(table)}"
             problems.append(Problem(where, msg))
             continue
-        spelled: dict[Any, Any] = {}
+        spelled = _Labels()
         for raw, given in table.items():
             value = given.value if isinstance(given, Level) and field == "level" else given
             if field == "level" and value not in _LEVEL_DEFAULTS.values():
@@ -191,7 +216,7 @@ def _labels_iv(
                 msg = f"maps to {value!r}, which is not a level; expected one of {allowed}"
                 problems.append(Problem((*where, str(raw)), msg))
                 continue
-            spelled[label_key(raw) if isinstance(raw, str) else raw] = value
+            spelled.add(raw, value)
         out[str(field)] = spelled
     return out, problems
 
@@ -281,21 +306,20 @@ def _cleaned(array: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], npt.NDArray[np.
     return out, blank
 
 
-def _relabelled(array: npt.NDArray[Any], table: dict[Any, Any]) -> npt.NDArray[Any]:
-    """`array` with each value the labels map replaced (text compared by :func:`label_key`)."""
-    if not table or array.dtype.kind not in "OU":
+def _relabelled(array: npt.NDArray[Any], table: _Labels) -> npt.NDArray[Any]:
+    """`array` with each value the labels map replaced (as spelled, else by :func:`label_key`)."""
+    if not table.exact or array.dtype.kind not in "OU":
         return array
     out = np.empty(array.shape[0], dtype=object)
     values = array.tolist()
     cache: dict[Any, Any] = {}
     for i, v in enumerate(values):
-        if v not in cache:
-            key = label_key(v) if isinstance(v, str) else v
-            try:
-                cache[v] = table.get(key, v)
-            except TypeError:  # unhashable: left for the column's own check
-                cache[v] = v
-        out[i] = cache[v]
+        try:
+            if v not in cache:
+                cache[v] = table.get(v)
+            out[i] = cache[v]
+        except TypeError:  # unhashable: left for the column's own check
+            out[i] = v
     return out
 
 
@@ -326,9 +350,12 @@ def _unknown_levels(array: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], list[Pro
     return out, [Problem(("level",), msg)]
 
 
-def _spelling_clashes(field: str, array: npt.NDArray[Any]) -> list[Problem]:
-    """One problem if two spellings of a text column differ only in case, spaces or separators."""
-    counts = Counter(v for v in array.tolist() if isinstance(v, str))
+def _spelling_clashes(field: str, array: npt.NDArray[Any], said: set[str]) -> list[Problem]:
+    """One problem if two spellings of a text column differ only in case, spaces or separators.
+
+    Spellings the labels map names exactly (`said`) are meant as given and clash with none.
+    """
+    counts = Counter(v for v in array.tolist() if isinstance(v, str) and v not in said)
     groups: dict[str, list[str]] = {}
     for value in counts:
         groups.setdefault(label_key(value), []).append(value)
@@ -339,7 +366,8 @@ def _spelling_clashes(field: str, array: npt.NDArray[Any]) -> list[Problem]:
     first = clashes[0]
     msg = (
         f"spellings that differ only in case, spaces or separators: {shown}; say which is "
-        f"meant, e.g. labels={{{field!r}: {{{label_key(first[0])!r}: {first[0]!r}}}}}"
+        f"meant, e.g. labels={{{field!r}: {{{label_key(first[0])!r}: {first[0]!r}}}}}, or map "
+        f"each spelling to itself to keep them apart"
     )
     return [Problem((field,), msg)]
 
@@ -501,7 +529,7 @@ def _ingest(
     if problems:
         raise SchemaError(problems)
     for field in list(out):
-        out[field], more = _read(field, out[field], spelled.get(field, {}), sources, carried,
+        out[field], more = _read(field, out[field], spelled.get(field, _Labels()), sources, carried,
                                  as_of_day)  # fmt: skip
         problems += more
     return out, carried, problems
@@ -510,7 +538,7 @@ def _ingest(
 def _read(
     field: str,
     array: npt.NDArray[Any],
-    table: dict[Any, Any],
+    table: _Labels,
     sources: dict[str, str],
     carried: frozenset[str],
     as_of: np.datetime64 | None,
@@ -542,7 +570,7 @@ def _read(
             array = np.zeros(array.shape[0])
         problems += more
     elif field in _TEXT_FIELDS:
-        problems += _spelling_clashes(field, array)
+        problems += _spelling_clashes(field, array, table.said())
     if field in carried and array.dtype.kind == "O":
         present = [v for v in array.tolist() if v is not None]
         if all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):

@@ -200,8 +200,10 @@ class Population:
         labels : mapping of str to mapping, optional
             Per column, raw values to the values sparkus should read (``{"department":
             {"R and D": "R&D"}}``; numbers too, e.g. for a survey answered in words). Text is
-            matched without regard to case, spaces or separators (``-``, ``_``, ``.``, ``/``).
-            ``level`` reads the values of :class:`Level` and common spellings such as
+            matched without regard to case, spaces or separators (``-``, ``_``, ``.``, ``/``),
+            a spelling the map names exactly first: two departments or teams whose names
+            differ only so are refused as a likely typo unless the map names each
+            (``{"department": {"IT": "IT", "It": "It"}}`` keeps both). ``level`` reads the values of :class:`Level` and common spellings such as
             ``"Senior Leader"``, ``"senior-leader"``, ``"Manager"``, ``"IC"`` or
             ``"Individual Contributor"`` without being told.
         missing : mapping of str to {"refuse", "carry"}, optional
