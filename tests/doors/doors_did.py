@@ -122,6 +122,35 @@ DOORS = [
                 "multipliers",
             ),
             case(
+                "a unit in two clusters",
+                lambda: staggered_did(Y, UNIT, TIME, FIRST, cluster=np.where(TIME == 1, 0, UNIT)),
+                SchemaError,
+                "cluster",
+                "one cluster",
+            ),
+            case(
+                "a single cluster",
+                lambda: staggered_did(Y, UNIT, TIME, FIRST, cluster=np.zeros(len(Y))),
+                SchemaError,
+                "cluster",
+                "at least two",
+            ),
+            case(
+                "a row without a cluster",
+                lambda: staggered_did(
+                    Y, UNIT, TIME, FIRST, cluster=np.where(UNIT == 1, np.nan, UNIT % 2)
+                ),
+                SchemaError,
+                "cluster",
+                "no cluster",
+            ),
+            case(
+                "clusters of another length",
+                lambda: staggered_did(Y, UNIT, TIME, FIRST, cluster=UNIT[:-1]),
+                SchemaError,
+                "cluster",
+            ),
+            case(
                 "bad rng",
                 lambda: staggered_did(Y, UNIT, TIME, FIRST, bootstrap=100, rng=-1),
                 SchemaError,

@@ -266,8 +266,10 @@ def _simulate_waves(
     treated = (periods[None, :] >= first[:, None]) & (first[:, None] > 0)
     y = baseline[:, None] + TREND * (periods[None, :] - 1) + gains[:, None] * treated
     y = y + rng.normal(0.0, NOISE, y.shape)
+    # whole teams were randomised: the standard errors are clustered on the team
     did = staggered_did(y.ravel(), np.repeat(np.arange(n), WAVES), np.tile(periods, n),
-                        np.repeat(first, WAVES), control="never")  # fmt: skip
+                        np.repeat(first, WAVES), control="never",
+                        cluster=np.repeat(design.unit, WAVES))  # fmt: skip
     test = randomization_test(design, y[:, 1], period=1, draws=999, rng=org.seed)
     return {
         "periods": WAVES,
@@ -275,6 +277,7 @@ def _simulate_waves(
         "noise": NOISE,
         "att": did.simple,
         "att_se": did.simple_se,
+        "clusters": did.n_clusters,
         "true_att": float(np.broadcast_to(gains[:, None], treated.shape)[treated].mean()),
         "randomization_p": test.pvalue,
     }

@@ -531,7 +531,8 @@ def _render_simulated(sim: Report) -> list[str]:
         "  wave 3 starts after the panel and is the comparison):",
         (
             f"    staggered DiD simple ATT {sim['att']:+.2f} points ({low:+.2f} to {high:+.2f}; "
-            f"se by person) against the true ATT {sim['true_att']:+.2f}"
+            f"se clustered on {sim['clusters']:,} teams) against the true ATT "
+            f"{sim['true_att']:+.2f}"
         ),
         (
             "    randomisation p-value (wave 1 against later waves in period 2): "

@@ -11,6 +11,7 @@ period. Standard errors come from the cells' influence functions, as in R's ``di
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from typing import Final, Literal, TypeAlias
 
 import attrs
@@ -19,6 +20,7 @@ import numpy.typing as npt
 
 from sparkus._checks import (
     FloatArray,
+    IntArray,
     align_rows,
     check_choice,
     check_level,
@@ -32,7 +34,7 @@ from sparkus.metrics._staggered_agg import Parts, by_group, by_label
 from sparkus.metrics._staggered_boot import MULTIPLIERS, Multipliers, multiplier_bootstrap
 from sparkus.metrics._staggered_cells import group_time_cells
 from sparkus.metrics._staggered_dr import EST_METHODS, EstMethod
-from sparkus.metrics._staggered_panel import balanced_panel, covariate_cube
+from sparkus.metrics._staggered_panel import balanced_panel, covariate_cube, unit_clusters
 
 __all__ = ["DiDAggregation", "StaggeredDiD", "staggered_did"]
 
@@ -215,6 +217,9 @@ class StaggeredDiD(Framed, Result):
         ``att +- crit * boot_se`` covers every ATT(g, t) at once with probability `level`.
     bootstrap : int
         The number of bootstrap draws (0 without the bootstrap).
+    n_clusters : int
+        With ``cluster=``, the number of clusters the standard errors are clustered on; 0
+        when they are by unit.
 
     Notes
     -----
@@ -245,6 +250,7 @@ class StaggeredDiD(Framed, Result):
     simple_boot_se: float | None = None
     crit: float | None = None
     bootstrap: int = 0
+    n_clusters: int = 0
 
     def _headline(self) -> str:
         return f"n_units={self.n_units}, simple={self.simple:.4g}, se={self.simple_se:.4g}"
@@ -263,9 +269,14 @@ class StaggeredDiD(Framed, Result):
             if self.n_covariates
             else ""
         )
+        clustered = (
+            f"; standard errors clustered on {self.n_clusters:,} clusters"
+            if self.n_clusters
+            else ""
+        )
         note = (
             f"Comparison group: {self.control.replace('_', ' ')} treated; "
-            f"{self.n_units:,} units{covariates}. {_band_note(self.crit, self.level, self.bootstrap)}"
+            f"{self.n_units:,} units{covariates}{clustered}. {_band_note(self.crit, self.level, self.bootstrap)}"
         )
         cells = Table(
             "Group-time effects ATT(g, t)",
@@ -292,14 +303,26 @@ class StaggeredDiD(Framed, Result):
         ]
 
 
-def _se(func: FloatArray) -> float:
-    n = func.shape[0]
-    return float(np.sqrt(np.mean(func**2) / n))
+def _se(func: FloatArray, n: int) -> float:
+    """The standard error from an influence function over `n` units (summed by cluster, or not)."""
+    return float(np.sqrt(np.sum(func**2)) / n)
 
 
-def _ses(inf: FloatArray) -> FloatArray:
-    n = inf.shape[0]
+def _ses(inf: FloatArray, n: int) -> FloatArray:
     return np.asarray(np.sqrt(np.einsum("ij,ij->j", inf, inf)) / n, dtype=float)
+
+
+def _cluster_sums(codes: IntArray | None) -> Callable[[FloatArray], FloatArray]:
+    """Sum an influence function's unit rows within each cluster (identity without clusters)."""
+    if codes is None:
+        return lambda inf: inf
+    order = np.argsort(codes, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(codes[order]) != 0])
+
+    def summed(inf: FloatArray) -> FloatArray:
+        return np.asarray(np.add.reduceat(inf[order], starts, axis=0), dtype=float)
+
+    return summed
 
 
 def staggered_did(
@@ -314,6 +337,7 @@ def staggered_did(
     bootstrap: int | None = None,
     multipliers: Multipliers = "rademacher",
     rng: object = None,
+    cluster: object = None,
     level: float = 0.95,
 ) -> StaggeredDiD:
     """Callaway & Sant'Anna (2021) group-time effects of a staggered rollout.
@@ -347,6 +371,12 @@ def staggered_did(
         Mammen's skewed two-point weights (as R ``DRDID``).
     rng : None, int or numpy.random.Generator
         The bootstrap's random numbers (a seed reproduces them exactly).
+    cluster : array-like, optional
+        The cluster of each row (a team, when whole teams were randomised to waves), the same
+        on all the rows of a unit: the standard errors, analytic and bootstrap, are then
+        clustered: the units' influence functions are summed within each cluster, and the
+        bootstrap draws one multiplier per cluster. At least two clusters. By default the
+        standard errors are by unit.
     level : float
         Confidence level of the intervals and bands.
 
@@ -362,7 +392,8 @@ def staggered_did(
     SchemaError
         A unit observed twice (or not at all) in a period, a first treated period outside
         the panel or changing within a unit, covariates that are not finite numbers or with a
-        column that never varies, an unknown `control`, `est_method` or `multipliers`.
+        column that never varies, a unit in more than one cluster or fewer than two clusters,
+        an unknown `control`, `est_method` or `multipliers`.
     EstimationError
         No comparison unit remains for a group-time cell, or the cell's covariates are
         collinear or separate its group from the comparison group (the cell is named).
@@ -382,7 +413,13 @@ def staggered_did(
     times the multipliers; the standard error is the draws' interquartile range over the
     normal's; the uniform critical value is the `level` quantile of the largest
     ``|draw / se|`` over the cells (or over an aggregation's labels), so the band
-    ``att +- crit * boot_se`` covers all the cells at once. Not clustered beyond the unit.
+    ``att +- crit * boot_se`` covers all the cells at once.
+
+    With `cluster`, the analytic standard error of an estimate with unit influence functions
+    ``psi`` is ``sqrt(sum_c (sum_{i in c} psi_i)**2) / n``, the CR0 cluster-robust sandwich
+    (equal to statsmodels' ``cov_type="cluster"`` without its small-sample correction for a
+    cell without covariates); R's ``mboot`` with ``clustervars`` scales cluster means
+    instead, which agrees when clusters are of equal size.
 
     Examples
     --------
@@ -428,7 +465,14 @@ def staggered_did(
             ("first_treated", first_treated),
             ("covariates", covariates),
         )
+    if cluster is not None:
+        y, unit, time, first_treated, cluster = align_rows(
+            ("y", y), ("unit", unit), ("time", time), ("first_treated", first_treated),
+            ("cluster", cluster),
+        )  # fmt: skip
     ymat, periods, g, where = balanced_panel(y, unit, time, first_treated)
+    codes, count = unit_clusters(cluster, where, ymat.shape[0])
+    summed = _cluster_sums(codes)
     xs = None if covariates is None else covariate_cube(covariates, ymat.shape, where)
     n = ymat.shape[0]
     groups = np.unique(g[g != 0])
@@ -436,7 +480,7 @@ def staggered_did(
         raise schema_error("first_treated", "no unit is ever treated; nothing to estimate")
     cells = group_time_cells(ymat, periods, g, control, xs, est_method)
     group, period, att, inf = cells.group, cells.period, cells.att, cells.inf
-    se = np.sqrt(np.einsum("ij,ij->j", inf, inf)) / n
+    se = _ses(summed(inf), n)
     unit_group = np.where(g == 0, -1, np.searchsorted(groups, g))
     pg_group = np.bincount(unit_group + 1, minlength=groups.size + 1)[1:] / n
     parts = Parts(att, inf, pg_group[np.searchsorted(groups, group)], group, groups, unit_group)
@@ -458,7 +502,7 @@ def staggered_did(
         edges = np.cumsum([0, *(m.shape[1] for m in mats)])
         blocks = [slice(int(a), int(b)) for a, b in itertools.pairwise(edges)]
         boot_se, crits = multiplier_bootstrap(
-            np.column_stack(mats), blocks, draws, generator, multipliers, level
+            summed(np.column_stack(mats)), blocks, draws, generator, multipliers, level, n=n
         )
         parts_se = [boot_se[b] for b in blocks]
         boot = {"boot_se": parts_se[0], "simple_boot_se": float(parts_se[1][0]), "crit": crits[0]}
@@ -473,9 +517,9 @@ def staggered_did(
             agg.kind,
             agg.labels,
             agg.att,
-            _ses(agg.inf),
+            _ses(summed(agg.inf), n),
             agg.overall,
-            _se(agg.overall_inf),
+            _se(summed(agg.overall_inf[:, None])[:, 0], n),
             level,
             bootstrap=draws,
             **extra,  # type: ignore[arg-type]
@@ -490,7 +534,7 @@ def staggered_did(
         n_treated=cells.n_treated,
         n_control=cells.n_control,
         simple=simple,
-        simple_se=_se(simple_func),
+        simple_se=_se(summed(simple_func[:, None])[:, 0], n),
         by_group=results[0],
         by_event=results[1],
         by_period=results[2],
@@ -500,5 +544,6 @@ def staggered_did(
         est_method=est_method,
         n_covariates=0 if xs is None else xs.shape[2],
         bootstrap=draws,
+        n_clusters=0 if codes is None else count,
         **boot,  # type: ignore[arg-type]
     )

@@ -45,21 +45,26 @@ def multiplier_bootstrap(
     rng: np.random.Generator,
     kind: Multipliers,
     level: float,
+    *,
+    n: int | None = None,
 ) -> tuple[FloatArray, list[float]]:
     """Bootstrap standard errors of each column of `inf` and each block's uniform critical value.
 
     `inf` is the units x columns matrix of influence functions (the estimate minus the truth is
     about ``inf.mean(axis=0)``). A column without variation (a cell whose influence is all zero)
     gets a NaN standard error and is left out of its block's maximum, as R's ``mboot``.
+    When the rows of `inf` are clusters' sums of the units' influence functions, `n` is the
+    number of units (one multiplier is drawn per row, so per cluster); by default the rows.
     """
     from scipy import stats
 
-    n = inf.shape[0]
+    rows = inf.shape[0]
+    n = rows if n is None else n
     out = np.empty((draws, inf.shape[1]))
-    step = max(1, _CHUNK_CELLS // max(n, 1))
+    step = max(1, _CHUNK_CELLS // max(rows, 1))
     for start in range(0, draws, step):
         stop = min(draws, start + step)
-        out[start:stop] = _draws(rng, (stop - start, n), kind) @ inf / np.sqrt(n)
+        out[start:stop] = _draws(rng, (stop - start, rows), kind) @ inf / np.sqrt(n)
     q = np.quantile(out, [0.25, 0.75], axis=0, method="inverted_cdf")
     sigma = (q[1] - q[0]) / (stats.norm.ppf(0.75) - stats.norm.ppf(0.25))
     live = np.sum(out**2, axis=0) > np.sqrt(np.finfo(float).eps) * 10

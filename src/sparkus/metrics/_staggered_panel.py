@@ -142,3 +142,45 @@ def covariate_cube(
     out = np.empty((*shape, x.shape[1]))
     out[where[0], where[1]] = x
     return out
+
+
+def unit_clusters(
+    cluster: object, where: tuple[IntArray, IntArray], n: int
+) -> tuple[IntArray | None, int]:
+    """Each unit's cluster as a code 0..count-1 (None without clusters), checked.
+
+    A unit's rows must all name the same cluster, and there must be at least two clusters.
+    """
+    if cluster is None:
+        return None, 0
+    labels = as_array(cluster, "cluster")
+    rows = where[0].shape[0]
+    if labels.ndim != 1 or labels.shape[0] != rows:
+        msg = f"expected {rows:,} labels (one per row of y), got shape {labels.shape}"
+        raise schema_error("cluster", msg)
+    blank = [
+        i
+        for i, v in enumerate(labels.tolist())
+        if v is None or (isinstance(v, float) and np.isnan(v))
+    ]
+    if blank:
+        msg = f"row {blank[0]} has no cluster ({len(blank):,} rows); give every row its cluster"
+        raise schema_error("cluster", msg)
+    try:
+        names, codes = _codes(labels)
+    except TypeError:
+        raise schema_error(
+            "cluster", "mixes labels of different kinds; use text or numbers"
+        ) from None
+    unit_code = np.full(n, -1, dtype=np.int64)
+    unit_code[where[0]] = codes
+    if not np.array_equal(unit_code[where[0]], codes):
+        bad = int(np.flatnonzero(unit_code[where[0]] != codes)[0])
+        msg = (
+            f"row {bad} puts its unit in cluster {labels[bad]!r}, another row of the same unit "
+            f"in {names[unit_code[where[0][bad]]]!r}; a unit belongs to one cluster"
+        )
+        raise schema_error("cluster", msg)
+    if names.shape[0] < 2:
+        raise schema_error("cluster", "every unit is in one cluster; at least two are needed")
+    return unit_code, int(names.shape[0])
