@@ -112,3 +112,30 @@ def test_the_text_is_not_changed_and_bad_arguments_are_named() -> None:
         Population.from_json(text, scales=[1, 5])  # type: ignore[arg-type]
     with pytest.raises(SchemaError, match="line 1, column"):
         Population.from_json("{")
+
+
+def test_colons_in_text_are_counted_and_a_repeated_key_is_still_seen() -> None:
+    # The fast path proves "no repeated key" by counting colons: colons inside strings (ids,
+    # teams, attribute names and values) must not hide a repeated key, nor refuse a good text.
+    data = {
+        "program": unstructure(synthetic_org(20, seed=1).program),
+        "participants": [
+            {"id": "a:1", "level": "manager", "department": "S:x", "tenure_years": 2,
+             "team": "t:1", "attributes": {"k:1": "v:1"}},
+            {"id": "b", "level": "manager", "department": "S", "tenure_years": 1,
+             "manager_id": "a:1", "attributes": {"k:1": "w"}},
+        ],
+    }  # fmt: skip
+    text = json.dumps(data)
+    assert fast_population(text, _structure, {}) is not None
+    assert Population.from_json(text) == by_records(text)
+    for repeated in (
+        text.replace('"team": ', '"team": "t:2", "team": ', 1),
+        text.replace('"k:1": "w"', '"k:1": "w", "k:1": "w"', 1),
+        text.replace('"program": {', '"program": {"name": "a:b", ', 1),
+    ):
+        assert fast_population(repeated, _structure, {}) is None
+        kind, problems = outcome(Population.from_json, repeated)
+        assert kind == "refused"
+        assert any("repeats a key" in m for _, m in problems)
+        assert (kind, problems) == outcome(by_records, repeated)

@@ -17,13 +17,13 @@ import operator
 import re
 from collections.abc import Callable
 from itertools import chain
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, cast
 
 import numpy as np
 
 from sparkus._errors import SchemaError
 from sparkus._fields import frozen_plain, language
-from sparkus._json import is_plain, parse_if_plain
+from sparkus._json import entries_and_colons, is_plain, parse_counting_keys
 from sparkus.model._columns import Column, read_columns
 from sparkus.model._document import SCHEMA_VERSION, ProgramDocument
 from sparkus.model._enums import Goal, Level
@@ -155,9 +155,10 @@ def _found(columns: list[list[Any]], dicts: list[Any]) -> dict[str, Any]:
     return found
 
 
-def _participants(items: Any) -> tuple[tuple[Participant, ...], dict[str, list[Any]]]:
+def _participants(
+    columns: list[list[Any]], dicts: list[Any]
+) -> tuple[tuple[Participant, ...], dict[str, list[Any]]]:
     """The participants, and their columns as :func:`record_columns` gives them."""
-    columns, dicts = _participant_columns(items)
     levels = list(map(_LEVELS.__getitem__, columns[1]))
     goals = [tuple(map(_GOALS.__getitem__, g)) for g in columns[8]]
     attributes = list(map(frozen_plain, dicts))
@@ -238,18 +239,38 @@ def _rest(data: Any, structure: Callable[[Any, Any], Any], ids: list[str]) -> tu
     return program, providers, assessments, version
 
 
-def _data(text: object) -> Any:
-    data = parse_if_plain(text)
+def _read(text: object) -> tuple[Any, list[list[Any]], list[Any]]:
+    """The document's data, its participants' columns and attribute dicts, all checked.
+
+    The text is parsed with plain dicts; that no key was repeated is then proven by counting
+    (:func:`parse_counting_keys`): the entries of every dict, plus the colons inside strings,
+    equal the colons of the text. Participants are counted column by column: once checked,
+    their only dicts are the participants and their attributes.
+    """
+    parsed = parse_counting_keys(text)
+    _require(parsed is not None)
+    data, colons = cast(tuple[Any, int], parsed)
     _require(type(data) is dict and "program" in data and data.keys() <= _DOCUMENT_FIELDS)
-    return data
+    items = data.get("participants", _NO_ITEMS)
+    columns, dicts = _participant_columns(items)
+    found = entries_and_colons({k: v for k, v in data.items() if k != "participants"})
+    _require(found is not None)
+    entries, inside = cast(tuple[int, int], found)
+    entries += ("participants" in data) + sum(map(len, items)) + sum(map(len, dicts))
+    if entries + inside != colons:  # colons in the participants' text, or a repeated key
+        texts = chain(*columns[0:3:2], *(filter(None, c) for c in columns[4:6]))
+        values = chain.from_iterable(map(dict.values, dicts))
+        inside += "".join(texts).count(":") + "".join(chain.from_iterable(dicts)).count(":")
+        inside += "".join(v for v in values if v.__class__ is str).count(":")
+        _require(entries + inside == colons)
+    return data, columns, dicts
 
 
 def _population(
     text: object, structure: Callable[[Any, Any], Any], scales: dict[str, tuple[float, float]]
 ) -> tuple[dict[str, np.ndarray[Any, Any]], dict[str, Column]] | None:
     try:
-        data = _data(text)
-        columns, dicts = _participant_columns(data.get("participants", _NO_ITEMS))
+        data, columns, dicts = _read(text)
         _rest(data, structure, columns[0])
         found = _found(columns, dicts)
         del data, columns, dicts
@@ -263,8 +284,8 @@ def _population(
 
 def _document(text: object, structure: Callable[[Any, Any], Any]) -> ProgramDocument | None:
     try:
-        data = _data(text)
-        participants, columns = _participants(data.get("participants", _NO_ITEMS))
+        data, found, dicts = _read(text)
+        participants, columns = _participants(found, dicts)
         program, providers, assessments, version = _rest(data, structure, columns["id"])
         read_columns(columns, {})
     except _ERRORS:
