@@ -186,6 +186,56 @@ def check(params: Params) -> dict[str, Any]:
     return {"participants": len(people), "text_mb": round(len(text.encode()) / 1e6, 2), **same}
 
 
+POPULATION_FULL: Params = {"n": 1_000_000}
+POPULATION_QUICK: Params = {"n": 2_000}
+
+
+def _write_document(params: Params) -> None:
+    """The synthetic organisation's document, written once to the run's folder."""
+    from pathlib import Path
+
+    Path(params["workdir"], "document.json").write_text(_text(params), encoding="utf-8")
+
+
+def _read_document(params: Params) -> str:
+    from pathlib import Path
+
+    return Path(params["workdir"], "document.json").read_text(encoding="utf-8")
+
+
+def _population(params: Params) -> Work:
+    from sparkus.model import Population
+
+    text = _read_document(params)
+    return lambda: Population.from_json(text)
+
+
+def _population_loads(params: Params) -> Work:
+    text = _read_document(params)
+    return lambda: json.loads(text)
+
+
+def check_population(params: Params) -> dict[str, Any]:
+    """The columnar path reads the ids, levels and attributes json.loads reads."""
+    from sparkus.model import Population
+
+    text = _read_document(params)
+    population = Population.from_json(text)
+    people = json.loads(text)["participants"]
+    same = {
+        "ids": population.ids.tolist() == [p["id"] for p in people],
+        "levels": population.decode("level").tolist() == [p["level"] for p in people],
+        "attributes": all(
+            population.decode(name).tolist() == [p["attributes"][name] for p in people]
+            for name in population.attributes
+        ),
+    }
+    if not all(same.values()):
+        msg = f"the columns disagree with json.loads: {same}"
+        raise AssertionError(msg)
+    return {"participants": len(people), "text_mb": round(len(text.encode()) / 1e6, 1), **same}
+
+
 CASES = [
     Case("from_json_vs_loads", "from_json(text, ProgramDocument), {n:_} participants",
          _from_json, _loads, "json.loads of the same text (floor)", FULL, QUICK, target=1.5,
@@ -194,6 +244,10 @@ CASES = [
          _from_json, _pydantic, "pydantic v2 TypeAdapter.validate_json", FULL, QUICK),
     Case("from_json_vs_msgspec", "from_json(text, ProgramDocument), {n:_} participants",
          _from_json, _msgspec, "msgspec.json.decode into Structs", FULL, QUICK),
+    Case("population_from_json_vs_loads",
+         "Population.from_json(text), {n:_} participants", _population, _population_loads,
+         "json.loads of the same text (floor)", POPULATION_FULL, POPULATION_QUICK, repeats=1,
+         target=2.0, prepare=_write_document, check=check_population),
     Case("to_json_vs_dumps", "to_json(document), {n:_} participants", _to_json, _dumps,
          "json.dumps of the same plain data", FULL, QUICK, target=1.5),
 ]  # fmt: skip

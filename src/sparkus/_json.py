@@ -38,8 +38,10 @@ __all__ = [
     "MAX_JSON_DEPTH",
     "MAX_NUMBER_LENGTH",
     "JSONTextError",
+    "entries_and_colons",
     "is_plain",
     "load_json",
+    "parse_counting_keys",
     "parse_if_plain",
 ]
 
@@ -232,6 +234,20 @@ def parse_if_plain(text: object) -> Any:
     repeated key come back as a subclass of dict (``type(obj) is not dict``), and nesting is not
     checked: a caller that accepts the data checks both (:func:`is_plain`) or knows them bounded.
     """
+    plain = _plain_text(text)
+    if plain is None:
+        return None
+    try:
+        return json.loads(plain, object_pairs_hook=_pairs)
+    except (json.JSONDecodeError, RecursionError):
+        return None
+
+
+_ESCAPED_COLON: Final = re.compile(r"\\u003[aA]")
+
+
+def _plain_text(text: object) -> str | None:
+    """`text` as str if it is text within the limits of numbers and surrogates, else None."""
     if isinstance(text, bytes | bytearray | memoryview):
         try:
             text = bytes(text).decode("utf-8-sig")
@@ -243,10 +259,45 @@ def parse_if_plain(text: object) -> Any:
         return None
     if not text.isascii() and not _is_text(text):
         return None
+    return text
+
+
+def parse_counting_keys(text: object) -> tuple[Any, int] | None:
+    """As :func:`parse_if_plain`, with plain dicts throughout, and a bound on the keys.
+
+    The bound is the number of colons in the text: every key of every object is followed by
+    exactly one colon outside strings, and a colon inside a string only raises the count. So
+    when the entries of every dict of the data, plus the colons inside its strings that the
+    caller counts, add up to the bound, no key was repeated (a repeated key leaves one entry
+    fewer than the keys written). Nesting is not checked (as :func:`parse_if_plain`).
+    """
+    plain = _plain_text(text)
+    # An escaped colon (\u003a) is a colon in the data but not in the text: it would pay for
+    # one repeated key, so such a text takes the detailed pass.
+    if plain is None or ("\\u" in plain and _ESCAPED_COLON.search(plain) is not None):
+        return None
     try:
-        return json.loads(text, object_pairs_hook=_pairs)
+        return json.loads(plain), plain.count(":")
     except (json.JSONDecodeError, RecursionError):
         return None
+
+
+def entries_and_colons(value: Any, depth: int = 0) -> tuple[int, int] | None:
+    """Entries of every dict in `value` and colons in every string (keys too); None if too deep."""
+    kind = type(value)
+    if kind is str:
+        return 0, value.count(":")
+    if kind is dict or kind is list:
+        if depth >= MAX_JSON_DEPTH:
+            return None
+        entries, colons = (len(value), sum(k.count(":") for k in value)) if kind is dict else (0, 0)
+        for item in value.values() if kind is dict else value:
+            found = entries_and_colons(item, depth + 1)
+            if found is None:
+                return None
+            entries, colons = entries + found[0], colons + found[1]
+        return entries, colons
+    return 0, 0
 
 
 def is_plain(value: Any, depth: int = 0) -> bool:

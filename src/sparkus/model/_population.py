@@ -25,6 +25,7 @@ from sparkus.model._enums import Goal, Level
 from sparkus.model._ingest import carried_counts, read_export
 from sparkus.model._intake import aligned
 from sparkus.model._records import Participant
+from sparkus.model._serialize import population_columns
 
 __all__ = ["FrameLike", "Population"]
 
@@ -267,6 +268,66 @@ class Population:
         Population(n=3, attributes=['self_clarity'], carried={'self_clarity': 1})
         """
         return Population(*read_export(frame, columns, labels, missing, as_of, _scales_iv(scales)))
+
+    @classmethod
+    def from_json(
+        cls,
+        text: str | bytes,
+        *,
+        scales: Mapping[str, tuple[float, float]] | None = None,
+    ) -> Population:
+        """Read the participants of a :class:`ProgramDocument` in JSON straight into columns.
+
+        The document is checked exactly as ``from_json(text, ProgramDocument)`` checks it (its
+        program, providers and assessments too), with the same limits on the text, but a valid
+        document's participants go to columns without a :class:`Participant` record per
+        person: the way in for large documents. A text that is not a valid document is refused
+        with every problem of ``from_json(text, ProgramDocument)``, each at its JSON path
+        (``participants[17].level``), the same problems and messages.
+
+        Only program documents are read; a JSON array of participant records is read with
+        ``Population.from_records(from_json(text, tuple[Participant, ...]))``.
+
+        Parameters
+        ----------
+        text : str or bytes
+            The JSON of a program document, as :func:`to_json` writes it.
+        scales : mapping of str to (float, float), optional
+            The lowest and highest value of score columns, as for :meth:`from_columns`.
+
+        Returns
+        -------
+        Population
+            Equal to ``Population.from_records(from_json(text, ProgramDocument).participants)``
+            (with `scales`, to :meth:`from_columns` of its columns).
+
+        Raises
+        ------
+        SchemaError
+            If `scales` is not a mapping of column name to (lowest, highest); if `text` is not
+            a program document (every problem, with its JSON path, or its line and column for
+            text that is not JSON); if its participants' attributes differ in names or types,
+            or a score falls outside its scale (with the rows).
+
+        Examples
+        --------
+        >>> from sparkus.datasets import synthetic_org
+        >>> from sparkus.model import Population, ProgramDocument, to_json
+        >>> org = synthetic_org(n=50, seed=1)
+        >>> people = tuple(org.population.to_records())
+        >>> text = to_json(ProgramDocument(org.program, people, org.providers))
+        >>> pop = Population.from_json(text)
+        >>> len(pop), pop == Population.from_records(people)
+        (50, True)
+        >>> Population.from_json(text.replace('"level": "manager"', '"level": "boss"', 1))
+        Traceback (most recent call last):
+          ...
+        sparkus.SchemaError: 1 problem in the input:
+          participants[1].level: 'boss' is not one of executive, senior_leader, manager, individual_contributor
+
+        .. versionadded:: 0.1
+        """
+        return Population(*population_columns(text, _scales_iv(scales)))
 
     @classmethod
     def from_records(cls, records: Iterable[Participant]) -> Population:

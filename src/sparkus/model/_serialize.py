@@ -22,12 +22,13 @@ from sparkus._checks import check_number, describe
 from sparkus._errors import PathSegment, Problem, SchemaError
 from sparkus._fields import FrozenMapping, ItemsCheck, field_check
 from sparkus._json import JSONTextError, load_json
+from sparkus.model._columns import Column, read_columns, record_columns
 from sparkus.model._document import ProgramDocument
 from sparkus.model._enums import unknown_label
-from sparkus.model._fast_json import fast_document
+from sparkus.model._fast_json import fast_document, fast_population
 from sparkus.model._records import Participant
 
-__all__ = ["from_json", "json_text", "structure", "to_json", "unstructure"]
+__all__ = ["from_json", "json_text", "population_columns", "structure", "to_json", "unstructure"]
 
 T = TypeVar("T")
 _Hook = Callable[[Any, Any], Any]
@@ -451,3 +452,24 @@ def from_json(text: str | bytes, cls: type[T]) -> T:
     except JSONTextError as error:  # the same problem, as the plain SchemaError it is here
         raise SchemaError(error.problems) from None
     return _structure(data, cls)
+
+
+def population_columns(
+    text: object, scales: dict[str, tuple[float, float]]
+) -> tuple[dict[str, Any], dict[str, Column]]:
+    """The arrays and schema of the participants of the program document in JSON `text`.
+
+    The fast path reads the participants into columns without a record per person; whenever
+    it cannot prove the document valid, the detailed pass reads it as :func:`from_json` does
+    (every problem with its JSON path), then its participants' columns are read with `scales`.
+    """
+    found = fast_population(text, _structure, scales)
+    if found is not None:
+        return found
+    try:
+        data = load_json(text)
+    except JSONTextError as error:
+        raise SchemaError(error.problems) from None
+    document = _structure(data, ProgramDocument)
+    del data
+    return read_columns(record_columns(document.participants), scales)
