@@ -30,6 +30,7 @@ The bound reported is the least ``L`` evaluated, which is never below the true o
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 from collections.abc import Iterator
@@ -58,6 +59,10 @@ IntArray = npt.NDArray[np.int64]
 _MAX_EVALUATIONS: Final = 300
 
 _TOLERANCES: Final = (0.25, 0.05, 0.01, 0.001)  # the dual's, in shares of mip_rel_gap
+# A warm start (another budget's end) first tries the quasi-Newton steps alone (an infinite
+# tolerance): starting near the minimum, their bound mostly proves the gap already, and the
+# cutting planes (the most passes, at the budgets where the pools fill) are left out.
+_WARM_TOLERANCES: Final = (math.inf, *_TOLERANCES)
 
 STRUCTURED_FROM: Final = 20_000
 """People from which :func:`solve_plan` tries the structured path first."""
@@ -113,6 +118,14 @@ class Lagrangian:
         self.groups = int(reach.shape[0])
         # Multipliers: [budget (if any), pools..., groups...]
         self.size = int(self.has_budget) + self.pools + self.groups
+
+    def at_budget(self, budget: float) -> Lagrangian | None:
+        """The same people's Lagrangian at another finite budget (arrays shared), or None."""
+        if not (self.has_budget and math.isfinite(budget)):
+            return None
+        out = copy.copy(self)
+        out.budget = budget / self.money
+        return out
 
     def split(self, x: FloatArray) -> tuple[float, FloatArray, FloatArray]:
         b = int(self.has_budget)
@@ -207,6 +220,24 @@ class Warm:
     budget: float  # scaled, as the cuts were taken
     scale: tuple[float, float]  # the Lagrangian's (worth, money)
     box: float
+    lagrangian: Lagrangian | None = None  # the people's arrays, kept for the next budget
+    instance: Instance | None = None  # whose Lagrangian it is
+
+    def lagrangian_for(self, instance: Instance) -> Lagrangian | None:
+        """The Lagrangian at `instance`'s budget if `instance` differs only in budget."""
+        mine = self.instance
+        if self.lagrangian is None or mine is None:
+            return None
+        same = (
+            mine.eligible is instance.eligible
+            and mine.cost is instance.cost
+            and mine.value is instance.value
+            and mine.reach is instance.reach
+            and np.array_equal(mine.option_pool, instance.option_pool)
+            and np.array_equal(mine.capacity, instance.capacity)
+            and np.array_equal(mine.reach_min, instance.reach_min)
+        )
+        return self.lagrangian.at_budget(instance.budget) if same else None
 
     def resume(self, lagrangian: Lagrangian) -> Dual | None:
         """The dual's state for `lagrangian`, or None if it is not of the same people's kind."""
@@ -242,7 +273,8 @@ def minimise_dual(
     Stops when the cutting-plane model, within a box around the best point, cannot promise a
     decrease above ``tolerance`` times ``|L|`` (and the box does not bind), or at `deadline`
     (a ``time.perf_counter`` value), or after a few hundred evaluations. `resume` carries on
-    from an earlier call's cuts (to a smaller tolerance, say).
+    from an earlier call's cuts (to a smaller tolerance, say). An infinite `tolerance` stops
+    after the quasi-Newton steps.
     """
     from scipy.optimize import linprog
 
@@ -264,8 +296,8 @@ def minimise_dual(
             x, centre, extra = _quasi_newton(lagrangian, x, centre, cuts_g, cuts_c, deadline)
             evaluations += extra
             box = 0.05 * max(1.0, float(np.max(x)))
-    if m == 0:
-        return Dual(x, centre, evaluations)
+    if m == 0 or math.isinf(tolerance):  # no cutting planes: the quasi-Newton steps alone
+        return Dual(x, centre, evaluations, cuts_g, cuts_c, box)
     while evaluations < _MAX_EVALUATIONS:
         if time.perf_counter() > deadline:
             break
@@ -344,12 +376,13 @@ def solve_structured(
     """The structured path; None when its plan's gap stays above `mip_rel_gap`."""
     started = time.perf_counter()
     deadline = started + 0.5 * time_limit
-    lagrangian = Lagrangian(instance.eligible, instance.cost, instance.value,
-                            instance.option_pool, instance.capacity, instance.budget,
-                            instance.reach, instance.reach_min)  # fmt: skip
+    shared = None if start is None else start.lagrangian_for(instance)  # built once a frontier
+    lagrangian = shared or Lagrangian(instance.eligible, instance.cost, instance.value,
+                                      instance.option_pool, instance.capacity, instance.budget,
+                                      instance.reach, instance.reach_min)  # fmt: skip
     n = instance.n
     dual = None if start is None else start.resume(lagrangian)
-    for share in _TOLERANCES:
+    for share in _TOLERANCES if dual is None else _WARM_TOLERANCES:
         dual = minimise_dual(lagrangian, tolerance=mip_rel_gap * share, deadline=deadline,
                              resume=dual)  # fmt: skip
         dual_seconds = time.perf_counter() - started
@@ -396,6 +429,8 @@ def solve_structured(
                             lagrangian.budget,
                             (lagrangian.worth, lagrangian.money),
                             dual.box,
+                            lagrangian,
+                            instance,
                         ),
                     )
             if size >= n:
