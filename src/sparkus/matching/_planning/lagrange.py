@@ -30,6 +30,7 @@ The bound reported is the least ``L`` evaluated, which is never below the true o
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 from collections.abc import Iterator
@@ -40,14 +41,8 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._checks import FloatArray
-from sparkus.matching._planning.integer_program import (
-    Instance,
-    Solution,
-    TimedOut,
-    Unsolvable,
-    gap_of,
-    solve,
-)
+from sparkus.matching._planning.core import repair, settle, value_of
+from sparkus.matching._planning.integer_program import Instance, Solution, gap_of, solve
 
 __all__ = [
     "STRUCTURED_FROM",
@@ -64,6 +59,10 @@ IntArray = npt.NDArray[np.int64]
 _MAX_EVALUATIONS: Final = 300
 
 _TOLERANCES: Final = (0.25, 0.05, 0.01, 0.001)  # the dual's, in shares of mip_rel_gap
+# A warm start (another budget's end) first tries the quasi-Newton steps alone (an infinite
+# tolerance): starting near the minimum, their bound mostly proves the gap already, and the
+# cutting planes (the most passes, at the budgets where the pools fill) are left out.
+_WARM_TOLERANCES: Final = (math.inf, *_TOLERANCES)
 
 STRUCTURED_FROM: Final = 20_000
 """People from which :func:`solve_plan` tries the structured path first."""
@@ -119,6 +118,14 @@ class Lagrangian:
         self.groups = int(reach.shape[0])
         # Multipliers: [budget (if any), pools..., groups...]
         self.size = int(self.has_budget) + self.pools + self.groups
+
+    def at_budget(self, budget: float) -> Lagrangian | None:
+        """The same people's Lagrangian at another finite budget (arrays shared), or None."""
+        if not (self.has_budget and math.isfinite(budget)):
+            return None
+        out = copy.copy(self)
+        out.budget = budget / self.money
+        return out
 
     def split(self, x: FloatArray) -> tuple[float, FloatArray, FloatArray]:
         b = int(self.has_budget)
@@ -213,6 +220,24 @@ class Warm:
     budget: float  # scaled, as the cuts were taken
     scale: tuple[float, float]  # the Lagrangian's (worth, money)
     box: float
+    lagrangian: Lagrangian | None = None  # the people's arrays, kept for the next budget
+    instance: Instance | None = None  # whose Lagrangian it is
+
+    def lagrangian_for(self, instance: Instance) -> Lagrangian | None:
+        """The Lagrangian at `instance`'s budget if `instance` differs only in budget."""
+        mine = self.instance
+        if self.lagrangian is None or mine is None:
+            return None
+        same = (
+            mine.eligible is instance.eligible
+            and mine.cost is instance.cost
+            and mine.value is instance.value
+            and mine.reach is instance.reach
+            and np.array_equal(mine.option_pool, instance.option_pool)
+            and np.array_equal(mine.capacity, instance.capacity)
+            and np.array_equal(mine.reach_min, instance.reach_min)
+        )
+        return self.lagrangian.at_budget(instance.budget) if same else None
 
     def resume(self, lagrangian: Lagrangian) -> Dual | None:
         """The dual's state for `lagrangian`, or None if it is not of the same people's kind."""
@@ -248,7 +273,8 @@ def minimise_dual(
     Stops when the cutting-plane model, within a box around the best point, cannot promise a
     decrease above ``tolerance`` times ``|L|`` (and the box does not bind), or at `deadline`
     (a ``time.perf_counter`` value), or after a few hundred evaluations. `resume` carries on
-    from an earlier call's cuts (to a smaller tolerance, say).
+    from an earlier call's cuts (to a smaller tolerance, say). An infinite `tolerance` stops
+    after the quasi-Newton steps.
     """
     from scipy.optimize import linprog
 
@@ -270,8 +296,8 @@ def minimise_dual(
             x, centre, extra = _quasi_newton(lagrangian, x, centre, cuts_g, cuts_c, deadline)
             evaluations += extra
             box = 0.05 * max(1.0, float(np.max(x)))
-    if m == 0:
-        return Dual(x, centre, evaluations)
+    if m == 0 or math.isinf(tolerance):  # no cutting planes: the quasi-Newton steps alone
+        return Dual(x, centre, evaluations, cuts_g, cuts_c, box)
     while evaluations < _MAX_EVALUATIONS:
         if time.perf_counter() > deadline:
             break
@@ -340,110 +366,6 @@ def _quasi_newton(
     return cast(FloatArray, best[0]), cast(Evaluation, best[1]), count[0]
 
 
-# -- the primal plan: fix the clear choices, settle the core ------------------------------------
-
-
-def _repair(
-    instance: Instance, choice: IntArray, lead: FloatArray, core: npt.NDArray[np.bool_]
-) -> None:
-    """Grow `core` (in place) until the fixed people leave the core's problem a chance.
-
-    Fixed people who overfill a pool or the budget, and unsupported members of a group whose
-    minimum reach the core cannot meet alone, join the core, nearest a tie first.
-    """
-    pool_of = np.where(choice >= 0, instance.option_pool[np.maximum(choice, 0)], -1)
-    rows = np.arange(instance.n)
-    for _ in range(8):
-        grew = False
-        fixed = ~core & (choice >= 0)
-        for p in range(instance.capacity.shape[0]):
-            members = np.flatnonzero(fixed & (pool_of == p))
-            over = members.shape[0] - math.floor(float(instance.capacity[p]) + 1e-9)
-            if over > 0:
-                pick = members[np.argsort(lead[members], kind="stable")[: over + 8]]
-                core[pick] = True
-                grew = True
-        if math.isfinite(instance.budget):
-            paid = np.flatnonzero(~core & (choice >= 0))
-            spend = instance.cost[paid, choice[paid]]
-            overspent = float(spend.sum()) - instance.budget
-            if overspent > 0:
-                order = np.argsort(lead[paid], kind="stable")
-                freed = np.cumsum(spend[order])
-                upto = int(np.searchsorted(freed, overspent)) + 8
-                core[paid[order[:upto]]] = True
-                grew = True
-        can = instance.eligible.any(axis=1)
-        for g in range(instance.reach.shape[0]):
-            members = instance.reach[g]
-            need = int(instance.reach_min[g]) - int(np.sum(members & ~core & (choice >= 0)))
-            have = int(np.sum(members & core & can))
-            if need > have:
-                idle = rows[members & ~core & (choice < 0) & can]
-                pick = idle[np.argsort(lead[idle], kind="stable")[: need - have + 8]]
-                core[pick] = True
-                grew = bool(pick.size) or grew
-        if not grew:
-            return
-
-
-def _settle(
-    instance: Instance,
-    choice: IntArray,
-    core: npt.NDArray[np.bool_],
-    *,
-    bound: float,
-    mip_rel_gap: float,
-    time_limit: float,
-) -> IntArray | None:
-    """The plan: fixed people keep `choice`, the core's problem is solved by the general path.
-
-    The core's gap is set so that it may lose at most a quarter of the whole plan's allowed
-    shortfall (``mip_rel_gap * bound``); None when the core's problem has no plan in time.
-    """
-    fixed = np.where(core, -1, choice)
-    taken = np.flatnonzero(fixed >= 0)
-    pool_of = instance.option_pool[fixed[taken]]
-    used = np.bincount(pool_of[pool_of >= 0], minlength=instance.capacity.shape[0])
-    spent = float(instance.cost[taken, fixed[taken]].sum())
-    supported = (fixed >= 0).astype(np.int64)
-    people = np.flatnonzero(core)
-    sub = Instance(
-        eligible=instance.eligible[people],
-        cost=instance.cost[people],
-        value=instance.value[people],
-        effect=instance.effect[people],
-        option_pool=instance.option_pool,
-        capacity=np.maximum(instance.capacity - used, 0.0),
-        budget=instance.budget - spent if math.isfinite(instance.budget) else math.inf,
-        reach=instance.reach[:, people],
-        reach_min=np.maximum(instance.reach_min - instance.reach.astype(np.int64) @ supported, 0),
-        pool_names=instance.pool_names,
-        reach_names=instance.reach_names,
-    )
-    if sub.budget < 0 or np.any(instance.capacity - used < 0):
-        return None
-    most = float(np.where(sub.eligible, np.maximum(sub.value, 0.0), 0.0).max(axis=1).sum())
-    allowed = 0.25 * mip_rel_gap * abs(bound) / most if most > 0 else mip_rel_gap
-    out = fixed.copy()
-    # First the LP and its rounding alone (a loose gap stops there); the core's MIP proper only
-    # if the whole plan is still short of the target.
-    for gap in (0.5, min(max(allowed, mip_rel_gap / 4), 0.5)):
-        try:
-            found = solve(sub, mip_rel_gap=gap, time_limit=time_limit)
-        except (Unsolvable, TimedOut):
-            return None
-        out[people] = found.choice
-        if gap_of(_value_of(instance, out), bound) <= mip_rel_gap:
-            break
-    return out
-
-
-def _value_of(instance: Instance, choice: IntArray) -> float:
-    taken = np.flatnonzero(choice >= 0)
-    return float(instance.value[taken, choice[taken]].sum())
-
-
 def solve_structured(
     instance: Instance,
     *,
@@ -454,12 +376,13 @@ def solve_structured(
     """The structured path; None when its plan's gap stays above `mip_rel_gap`."""
     started = time.perf_counter()
     deadline = started + 0.5 * time_limit
-    lagrangian = Lagrangian(instance.eligible, instance.cost, instance.value,
-                            instance.option_pool, instance.capacity, instance.budget,
-                            instance.reach, instance.reach_min)  # fmt: skip
+    shared = None if start is None else start.lagrangian_for(instance)  # built once a frontier
+    lagrangian = shared or Lagrangian(instance.eligible, instance.cost, instance.value,
+                                      instance.option_pool, instance.capacity, instance.budget,
+                                      instance.reach, instance.reach_min)  # fmt: skip
     n = instance.n
     dual = None if start is None else start.resume(lagrangian)
-    for share in _TOLERANCES:
+    for share in _TOLERANCES if dual is None else _WARM_TOLERANCES:
         dual = minimise_dual(lagrangian, tolerance=mip_rel_gap * share, deadline=deadline,
                              resume=dual)  # fmt: skip
         dual_seconds = time.perf_counter() - started
@@ -469,14 +392,14 @@ def solve_structured(
         for _ in range(2):
             core = np.zeros(n, dtype=bool)
             core[np.argpartition(lead, size - 1)[:size] if size < n else slice(None)] = True
-            _repair(instance, choice, lead, core)
+            repair(instance, choice, lead, core)
             remaining = time_limit - (time.perf_counter() - started)
             if remaining <= 0:
                 return None
-            plan = _settle(instance, choice, core, bound=bound, mip_rel_gap=mip_rel_gap,
+            plan = settle(instance, choice, core, bound=bound, mip_rel_gap=mip_rel_gap,
                            time_limit=min(remaining, max(5.0, 0.1 * time_limit)))  # fmt: skip
             if plan is not None:
-                best = _value_of(instance, plan)
+                best = value_of(instance, plan)
                 gap = gap_of(best, max(bound, best))
                 if gap <= mip_rel_gap:
                     lam, mu, nu = lagrangian.prices(dual.x)
@@ -506,6 +429,8 @@ def solve_structured(
                             lagrangian.budget,
                             (lagrangian.worth, lagrangian.money),
                             dual.box,
+                            lagrangian,
+                            instance,
                         ),
                     )
             if size >= n:

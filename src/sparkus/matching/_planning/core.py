@@ -1,0 +1,127 @@
+"""The structured path's primal plan: fix the clear choices, settle the core.
+
+:func:`repair` grows the core until the fixed people leave its problem a chance;
+:func:`settle` solves the core's problem with the general path (``integer_program.solve``)
+around the fixed people; :func:`value_of` is a choice's total value.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._checks import FloatArray
+from sparkus.matching._planning.integer_program import (
+    Instance,
+    TimedOut,
+    Unsolvable,
+    gap_of,
+    solve,
+)
+
+__all__ = ["repair", "settle", "value_of"]
+
+IntArray = npt.NDArray[np.int64]
+
+
+def repair(
+    instance: Instance, choice: IntArray, lead: FloatArray, core: npt.NDArray[np.bool_]
+) -> None:
+    """Grow `core` (in place) until the fixed people leave the core's problem a chance.
+
+    Fixed people who overfill a pool or the budget, and unsupported members of a group whose
+    minimum reach the core cannot meet alone, join the core, nearest a tie first.
+    """
+    pool_of = np.where(choice >= 0, instance.option_pool[np.maximum(choice, 0)], -1)
+    rows = np.arange(instance.n)
+    for _ in range(8):
+        grew = False
+        fixed = ~core & (choice >= 0)
+        for p in range(instance.capacity.shape[0]):
+            members = np.flatnonzero(fixed & (pool_of == p))
+            over = members.shape[0] - math.floor(float(instance.capacity[p]) + 1e-9)
+            if over > 0:
+                pick = members[np.argsort(lead[members], kind="stable")[: over + 8]]
+                core[pick] = True
+                grew = True
+        if math.isfinite(instance.budget):
+            paid = np.flatnonzero(~core & (choice >= 0))
+            spend = instance.cost[paid, choice[paid]]
+            overspent = float(spend.sum()) - instance.budget
+            if overspent > 0:
+                order = np.argsort(lead[paid], kind="stable")
+                freed = np.cumsum(spend[order])
+                upto = int(np.searchsorted(freed, overspent)) + 8
+                core[paid[order[:upto]]] = True
+                grew = True
+        can = instance.eligible.any(axis=1)
+        for g in range(instance.reach.shape[0]):
+            members = instance.reach[g]
+            need = int(instance.reach_min[g]) - int(np.sum(members & ~core & (choice >= 0)))
+            have = int(np.sum(members & core & can))
+            if need > have:
+                idle = rows[members & ~core & (choice < 0) & can]
+                pick = idle[np.argsort(lead[idle], kind="stable")[: need - have + 8]]
+                core[pick] = True
+                grew = bool(pick.size) or grew
+        if not grew:
+            return
+
+
+def settle(
+    instance: Instance,
+    choice: IntArray,
+    core: npt.NDArray[np.bool_],
+    *,
+    bound: float,
+    mip_rel_gap: float,
+    time_limit: float,
+) -> IntArray | None:
+    """The plan: fixed people keep `choice`, the core's problem is solved by the general path.
+
+    The core's gap is set so that it may lose at most a quarter of the whole plan's allowed
+    shortfall (``mip_rel_gap * bound``); None when the core's problem has no plan in time.
+    """
+    fixed = np.where(core, -1, choice)
+    taken = np.flatnonzero(fixed >= 0)
+    pool_of = instance.option_pool[fixed[taken]]
+    used = np.bincount(pool_of[pool_of >= 0], minlength=instance.capacity.shape[0])
+    spent = float(instance.cost[taken, fixed[taken]].sum())
+    supported = (fixed >= 0).astype(np.int64)
+    people = np.flatnonzero(core)
+    sub = Instance(
+        eligible=instance.eligible[people],
+        cost=instance.cost[people],
+        value=instance.value[people],
+        effect=instance.effect[people],
+        option_pool=instance.option_pool,
+        capacity=np.maximum(instance.capacity - used, 0.0),
+        budget=instance.budget - spent if math.isfinite(instance.budget) else math.inf,
+        reach=instance.reach[:, people],
+        reach_min=np.maximum(instance.reach_min - instance.reach.astype(np.int64) @ supported, 0),
+        pool_names=instance.pool_names,
+        reach_names=instance.reach_names,
+    )
+    if sub.budget < 0 or np.any(instance.capacity - used < 0):
+        return None
+    most = float(np.where(sub.eligible, np.maximum(sub.value, 0.0), 0.0).max(axis=1).sum())
+    allowed = 0.25 * mip_rel_gap * abs(bound) / most if most > 0 else mip_rel_gap
+    out = fixed.copy()
+    # First the LP and its rounding alone (a loose gap stops there); the core's MIP proper only
+    # if the whole plan is still short of the target.
+    for gap in (0.5, min(max(allowed, mip_rel_gap / 4), 0.5)):
+        try:
+            found = solve(sub, mip_rel_gap=gap, time_limit=time_limit)
+        except (Unsolvable, TimedOut):
+            return None
+        out[people] = found.choice
+        if gap_of(value_of(instance, out), bound) <= mip_rel_gap:
+            break
+    return out
+
+
+def value_of(instance: Instance, choice: IntArray) -> float:
+    taken = np.flatnonzero(choice >= 0)
+    return float(instance.value[taken, choice[taken]].sum())
