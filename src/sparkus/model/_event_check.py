@@ -386,7 +386,7 @@ def _check(schedule: JourneySchedule, table: EventTable) -> EventCheck:
     step_ids = np.array(schedule.step_ids, dtype=str)
     order = np.argsort(step_ids)
     if table.step.dtype.kind == "i":
-        codes: IntArray = table.step.astype(np.int64)
+        codes: IntArray = table.step.astype(np.int64, copy=False)
         has_step = codes >= 0
         step = np.where(has_step, codes, 0)
         step_known = has_step & (codes < len(step_ids))
