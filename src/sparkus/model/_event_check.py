@@ -372,9 +372,11 @@ def _check(schedule: JourneySchedule, table: EventTable) -> EventCheck:
     refuse("kind", kind < 0, "is not an event kind (one of "
            + ", ".join(k.value for k in KINDS) + ")")  # fmt: skip
     flag = table.time_flag
-    refuse("time", flag == TIME_MISSING, "is missing")
-    refuse("time", flag == TIME_NAIVE, "is naive; give it a UTC offset")
-    refuse("time", flag == TIME_UNREADABLE, "is not a datetime (nor ISO 8601 text)")
+    time_ok = flag == TIME_OK
+    if not time_ok.all():  # one pass when every time reads
+        refuse("time", flag == TIME_MISSING, "is missing")
+        refuse("time", flag == TIME_NAIVE, "is naive; give it a UTC offset")
+        refuse("time", flag == TIME_UNREADABLE, "is not a datetime (nor ISO 8601 text)")
     row = schedule.rows_of(table.participant)
     known = row >= 0
     refuse(
@@ -417,7 +419,7 @@ def _check(schedule: JourneySchedule, table: EventTable) -> EventCheck:
         lambda i: f"{str(table.step[i])!r} is not on {str(table.participant[i])!r}'s journey",
     )
     # times against the journey
-    timed = (flag == TIME_OK) & known
+    timed = time_ok & known
     starts = schedule.start_seconds[safe_row] if len(schedule) else np.zeros(n, np.int64)
     # every journey accepts events for the same span from its start: one gather, not two
     span = schedule.end_seconds[0] - schedule.start_seconds[0] if len(schedule) else 0
@@ -441,20 +443,21 @@ def _check(schedule: JourneySchedule, table: EventTable) -> EventCheck:
     finite = np.isfinite(value)
     refuse("value", present & ~finite, "is not a finite number")
     low, high = RATING_SCALE
-    refuse("value", (kind == RATED) & ~present, "a session_rated event needs a rating (0 to 10)")
+    rated, moved = kind == RATED, kind == RESCHEDULED
+    refuse("value", rated & ~present, "a session_rated event needs a rating (0 to 10)")
     refuse(
         "value",
-        (kind == RATED) & finite & ((value < low) | (value > high)),
+        rated & finite & ((value < low) | (value > high)),
         lambda i: f"a rating must be between 0 and 10, got {value[i]:g}",
     )
     refuse(
         "value",
-        (kind == RESCHEDULED) & ~present,
+        moved & ~present,
         "a step_rescheduled event needs the days the due date moves",
     )
     refuse(
         "value",
-        (kind == RESCHEDULED) & finite & (np.abs(value) > MAX_MOVE_DAYS),
+        moved & finite & (np.abs(value) > MAX_MOVE_DAYS),
         lambda i: f"a move of {value[i]:g} days is beyond {MAX_MOVE_DAYS:,.0f} either way",
     )
     scored = np.array([s.kind in SCORED_STEPS for s in schedule.template.steps])
@@ -476,10 +479,9 @@ def _check(schedule: JourneySchedule, table: EventTable) -> EventCheck:
     bad = np.zeros(n, dtype=bool)
     for _, mask, _ in problems:
         bad |= mask
-    canon_value = np.where(present, value, np.nan)
     refuse(
-        "id",
-        _conflicting_ids(table.id, (row, slot, kind, table.time, canon_value, step)),
+        "id",  # (values compare with NaN equal to NaN: no canonical copy needed)
+        _conflicting_ids(table.id, (row, slot, kind, table.time, value, step)),
         "repeats with different content in this batch; give each event its own id",
     )
     for _, mask, _ in problems:
