@@ -227,7 +227,7 @@ class JourneySchedule:
         """
         wanted = id_column(ids, "ids", what="participant ids or rows")
         if wanted.dtype.kind == "i":
-            rows = wanted.astype(np.int64)
+            rows = wanted.astype(np.int64, copy=False)
             return np.where((rows >= 0) & (rows < len(self)), rows, -1)
         if len(wanted) == 0:
             return np.zeros(0, dtype=np.int64)
@@ -270,7 +270,7 @@ class JourneySchedule:
                                                  f"{describe(value)}"))  # fmt: skip
                 out.append(np.zeros(0, np.int64))
                 continue
-            ints = array.astype(np.int64)
+            ints = array.astype(np.int64, copy=False)
             bad = np.flatnonzero((ints < 0) | (ints >= size))
             if len(bad):
                 problems.append(Problem((name,), f"{int(ints[bad[0]])} is outside 0 to {size - 1} "

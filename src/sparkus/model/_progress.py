@@ -59,17 +59,35 @@ ARRAYS: Final = ("first_done", "status", "moved_time", "moved_days", "rating_tim
                  "score_time", "score", "active")  # fmt: skip
 
 
+def _scatter(op: np.ufunc, state: npt.NDArray[Any], where: IntArray, v: npt.NDArray[Any]) -> None:
+    """``op.at(state, where, v)`` for an idempotent `op` (minimum, maximum, bitwise or).
+
+    One gather, `op` and scatter settles every position named once; where a position repeats,
+    the scatter keeps one of its results, and the events whose result was not kept (found by a
+    second gather) go through ``op.at``. Since ``op(x, x) == x``, the result is exactly
+    ``op.at``'s, at a fraction of its cost (``ufunc.at`` took about 200 ns an event here).
+    """
+    if len(where) == 0:
+        return
+    mine = state[where]
+    op(mine, v, out=mine)
+    state[where] = mine
+    lost = state[where] != mine
+    if lost.any():
+        op.at(state, where[lost], v[lost])
+
+
 def _join_latest(times: IntArray, values: FloatArray, slots: IntArray, t: IntArray,
                  v: FloatArray) -> None:  # fmt: skip
     """Keep, per slot, the value of the latest event (ties: the larger value)."""
     if len(slots) == 0:
         return
     before = times[slots]
-    np.maximum.at(times, slots, t)
+    _scatter(np.maximum, times, slots, t)
     after = times[slots]
     values[slots[after > before]] = -np.inf
     take = t == after
-    np.maximum.at(values, slots[take], v[take])
+    _scatter(np.maximum, values, slots[take], v[take])
 
 
 def _merge_latest(t1: IntArray, v1: FloatArray, t2: IntArray, v2: FloatArray) -> None:
@@ -165,10 +183,12 @@ class JourneyProgress:
     def _apply(self, e: Encoded) -> None:
         kind, slot, time, value = e.kind, e.slot, e.time, e.value
         done = kind == COMPLETED
-        np.minimum.at(self.first_done, slot[done], time[done])
+        _scatter(np.minimum, self.first_done, slot[done], time[done])
         flow = _FLOW[kind]
         if flow.any():
-            np.maximum.at(self.status, slot[flow], time[flow] * 4 + _FLOW_PRIORITY[kind[flow]])
+            _scatter(
+                np.maximum, self.status, slot[flow], time[flow] * 4 + _FLOW_PRIORITY[kind[flow]]
+            )
         moved = kind == RESCHEDULED
         _join_latest(self.moved_time, self.moved_days, slot[moved], time[moved], value[moved])
         rated = kind == RATED
@@ -180,7 +200,7 @@ class JourneyProgress:
             # day d of row r is bit d % 64 of word r * words + d // 64 (days from epoch_day)
             day = time[marks] // SECONDS_PER_DAY - self._epoch_day
             word = e.row[marks] * self.words + (day >> 6)
-            np.bitwise_or.at(self.active.reshape(-1), word, _BIT[day & 63])
+            _scatter(np.bitwise_or, self.active.reshape(-1), word, _BIT[day & 63])
 
     def merge(self, other: JourneyProgress) -> JourneyProgress:
         """A new state holding the events of both (exact, commutative, associative).

@@ -133,7 +133,8 @@ class Tracker:
         tracker_iv(program, schedule, groups, *options)
         self._start(program, schedule, *options)
         given = dict(groups or {})
-        if schedule.provider.any() and "provider" not in given:
+        # `!= ""`: ndarray.any() on text takes about 0.3 s per million rows
+        if (schedule.provider != "").any() and "provider" not in given:
             given["provider"] = schedule.provider_labels()
         for name, labels in given.items():
             names, codes = distinct_groups(np.asarray(labels))
