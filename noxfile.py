@@ -19,6 +19,9 @@ nox.needs_version = ">=2024.3.2"
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_existing_virtualenvs = True
 
+BENCH_PEERS = ("pydantic>=2", "msgspec")
+"""Benchmark peers beyond the ``test`` extra (JSON validators no test needs)."""
+
 
 @nox.session(default=False)
 def browser(session: nox.Session) -> None:
@@ -111,12 +114,12 @@ def schemas(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Run ``benchmarks/run.py`` and every ``benchmarks/bench_*.py``; figures are ratios to peers.
 
-    The peers (pandas, scikit-learn, statsmodels, OR-Tools, networkx, matching) are installed
-    here only, never as sparkus dependencies. ``nox -s bench -- --quick`` for a smoke run; the
+    The peers (the ``test`` extra's pandas, scikit-learn, statsmodels, OR-Tools, networkx,
+    matching, EconML, csdid, and :data:`BENCH_PEERS`) are installed here only, never as sparkus
+    dependencies. ``nox -s bench -- --quick`` for a smoke run; the
     options after ``--`` go to every script (see benchmarks/README.md).
     """
-    session.install("-e", ".[dp]", "pandas", "scikit-learn", "statsmodels", "ortools", "networkx",
-                    "matching", "pydantic>=2", "msgspec")  # fmt: skip
+    session.install("-e", ".[test]", *BENCH_PEERS)
     for script in ["run.py", *sorted(p.name for p in Path("benchmarks").glob("bench_*.py"))]:
         session.run("python", f"benchmarks/{script}", *session.posargs)
 
@@ -126,12 +129,12 @@ def bench_quick(session: nox.Session) -> None:
     """Run every benchmark script once with ``--quick`` (small sizes, one repeat): a smoke test.
 
     CI runs it (``.ci/run``) so that a benchmark broken by a change is seen; the figures mean
-    nothing at these sizes. The peers come with the ``test`` extra; a case whose peer is not
+    nothing at these sizes. The peers are those of ``bench``; a case whose peer is not
     installed is skipped with a note, not failed (``benchmarks/_harness.py``). The untimed
     agreement checks run too, except in ``bench_privacy.py``, whose checks replay the attacker's
     verification of whole dashboards (about a minute alone): its timed sides still run.
     """
-    session.install("-e", ".[test]")
+    session.install("-e", ".[test]", *BENCH_PEERS)
     slow_checks = {"bench_privacy.py"}
     for script in ["run.py", *sorted(p.name for p in Path("benchmarks").glob("bench_*.py"))]:
         extra = ["--no-check"] if script in slow_checks else []
