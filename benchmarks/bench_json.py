@@ -162,9 +162,11 @@ def _dumps(params: Params) -> Work:
 
 
 def check(params: Params) -> dict[str, Any]:
-    """Every side reads the same participants from the same text; to_json writes it back."""
-    import msgspec
+    """Every side reads the same participants from the same text; to_json writes it back.
 
+    A peer that is not installed is left out of the check (its own case is skipped), so the
+    floor's case runs without the validators.
+    """
     from sparkus.model import ProgramDocument, from_json, to_json, unstructure
 
     text = _text(params)
@@ -172,14 +174,21 @@ def check(params: Params) -> dict[str, Any]:
     plain = json.loads(text)
     people = plain["participants"]
     ours = unstructure(document)["participants"]
-    checked = json.loads(_pydantic_model().dump_json(_pydantic_model().validate_json(text)))
-    decoded = json.loads(msgspec.json.encode(msgspec.json.decode(text, type=_msgspec_type())))
-    same = {
-        "json.loads": ours == people,
-        "pydantic": checked["participants"] == people,
-        "msgspec": decoded["participants"] == people,
-        "to_json": to_json(document) == text,
-    }
+    same = {"json.loads": ours == people, "to_json": to_json(document) == text}
+    try:
+        model = _pydantic_model()
+        same["pydantic"] = (
+            json.loads(model.dump_json(model.validate_json(text)))["participants"] == people
+        )
+    except ModuleNotFoundError:
+        pass
+    try:
+        import msgspec
+
+        decoded = msgspec.json.decode(text, type=_msgspec_type())
+        same["msgspec"] = json.loads(msgspec.json.encode(decoded))["participants"] == people
+    except ModuleNotFoundError:
+        pass
     if not all(same.values()):
         msg = f"the sides disagree on the participants: {same}"
         raise AssertionError(msg)
