@@ -85,11 +85,31 @@ def _check_against_csdid(res: StaggeredDiD, out: object, tol: float) -> None:
         assert agg.overall_se == pytest.approx(float(atte["overall_se"]), abs=tol)
 
 
+def _csdid(
+    data: pd.DataFrame,
+    xformla: str,
+    *,
+    est_method: str = "dr",
+    names: tuple[str, str, str, str] = ("y", "g", "unit", "time"),
+    **options: object,
+) -> object:
+    """csdid's ATTgt on `data` (y, first treated, unit, time columns named by `names`), fitted;
+    its warnings (pandas deprecations inside csdid) silenced."""
+    from csdid.att_gt import ATTgt
+
+    y, g, unit, time = names
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = ATTgt(yname=y, gname=g, idname=unit, tname=time, xformla=xformla, data=data,
+                      **options)  # fmt: skip
+        return model.fit(est_method=est_method, bstrap=bool(options.get("biters")))
+
+
 @pytest.mark.parametrize("method", ["dr", "ipw", "reg"])
 @pytest.mark.parametrize("control", ["never", "not_yet"])
 def test_covariates_match_csdid(method: str, control: str) -> None:
     """Every cell, SE and aggregation equals csdid with xformla=y~x1+x2 to 1e-9."""
-    att_gt = pytest.importorskip("csdid.att_gt")
+    pytest.importorskip("csdid.att_gt")
     d = _panel(1)
     res = staggered_did(
         d.y,
@@ -102,31 +122,16 @@ def test_covariates_match_csdid(method: str, control: str) -> None:
     )
     assert res.est_method == method
     assert res.n_covariates == 2
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        out = att_gt.ATTgt(
-            yname="y",
-            gname="g",
-            idname="unit",
-            tname="time",
-            xformla="y~x1+x2",
-            data=d,
-            control_group=[CSDID_CONTROL[control]],
-        ).fit(est_method=method, bstrap=False)
-        _check_against_csdid(res, out, 1e-9)
+    out = _csdid(d, "y~x1+x2", est_method=method, control_group=[CSDID_CONTROL[control]])
+    _check_against_csdid(res, out, 1e-9)
 
 
 def test_time_varying_covariates_use_the_base_period() -> None:
     """A covariate that changes over time enters at each cell's base period, as csdid/R."""
-    att_gt = pytest.importorskip("csdid.att_gt")
+    pytest.importorskip("csdid.att_gt")
     d = _panel(2, n=300, varying=True)
     res = staggered_did(d.y, d.unit, d.time, d.g, covariates=d[["x1", "x2"]].to_numpy())
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        out = att_gt.ATTgt(
-            yname="y", gname="g", idname="unit", tname="time", xformla="y~x1+x2", data=d
-        ).fit(est_method="dr", bstrap=False)
-        _check_against_csdid(res, out, 1e-9)
+    _check_against_csdid(res, _csdid(d, "y~x1+x2"), 1e-9)
     # changing x1 in a period that is no cell's base period (the last) changes nothing
     last = d.time == d.time.max()
     moved = d.x1.where(~last, d.x1 + 5.0)
@@ -136,23 +141,14 @@ def test_time_varying_covariates_use_the_base_period() -> None:
 
 def test_mpdta_with_lpop_matches_csdid() -> None:
     """R's mpdta with xformla=~lpop (R did's own example), against csdid live, to 1e-9."""
-    att_gt = pytest.importorskip("csdid.att_gt")
+    pytest.importorskip("csdid.att_gt")
     path = os.environ.get("SPARKUS_MPDTA")
     if not path or not Path(path).is_file():
         pytest.skip("SPARKUS_MPDTA is not set to the mpdta CSV")
     d = pd.read_csv(path)
     res = staggered_did(d.lemp, d.countyreal, d.year, d["first.treat"], covariates=d.lpop)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        out = att_gt.ATTgt(
-            yname="lemp",
-            gname="first.treat",
-            idname="countyreal",
-            tname="year",
-            xformla="lemp~lpop",
-            data=d,
-        ).fit(est_method="dr", bstrap=False)
-        _check_against_csdid(res, out, 1e-9)
+    out = _csdid(d, "lemp~lpop", names=("lemp", "first.treat", "countyreal", "year"))
+    _check_against_csdid(res, out, 1e-9)
 
 
 def test_covariates_remove_the_confounded_trend() -> None:
@@ -298,24 +294,12 @@ def test_bootstrap_agrees_with_csdid_in_distribution() -> None:
     """csdid's bootstrap SEs and uniform critical value against ours (both Rademacher): each
     is a simulation estimate of the same quantity, so they differ by at most 4 sds of a
     difference."""
-    att_gt = pytest.importorskip("csdid.att_gt")
+    pytest.importorskip("csdid.att_gt")
     d = _panel(10, n=600, periods=5)
     draws = 999
     res = staggered_did(d.y, d.unit, d.time, d.g, covariates=d[["x1", "x2"]], bootstrap=draws)
     np.random.seed(0)  # noqa: NPY002 (csdid draws from numpy's global generator)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        out = att_gt.ATTgt(
-            yname="y",
-            gname="g",
-            idname="unit",
-            tname="time",
-            xformla="y~x1+x2",
-            data=d,
-            cband=True,
-            biters=draws,
-        ).fit(est_method="dr", bstrap=True)
-    ref = out.results
+    ref = _csdid(d, "y~x1+x2", cband=True, biters=draws).results  # type: ignore[attr-defined]
     tol = 4 * math.sqrt(2) * _iqr_rel_sd(draws)
     assert res.boot_se is not None
     assert res.crit is not None
