@@ -60,6 +60,12 @@ def _from_json(params: Params) -> Work:
     return lambda: from_json(text, ProgramDocument)
 
 
+def _from_json_stdlib(params: Params) -> Work:
+    """from_json with msgspec hidden: the standard library's parser, no optional extra."""
+    sys.modules["msgspec"] = None  # type: ignore[assignment]  # import msgspec: ImportError
+    return _from_json(params)
+
+
 def _loads(params: Params) -> Work:
     text = _text(params)
     return lambda: json.loads(text)
@@ -249,6 +255,10 @@ CASES = [
     Case("from_json_vs_loads", "from_json(text, ProgramDocument), {n:_} participants",
          _from_json, _loads, "json.loads of the same text (floor)", FULL, QUICK, target=1.5,
          check=check),
+    Case("from_json_stdlib_vs_loads",
+         "from_json(text, ProgramDocument), {n:_} participants, without msgspec",
+         _from_json_stdlib, _loads, "json.loads of the same text (floor)", FULL, QUICK,
+         target=1.5),
     Case("from_json_vs_pydantic", "from_json(text, ProgramDocument), {n:_} participants",
          _from_json, _pydantic, "pydantic v2 TypeAdapter.validate_json", FULL, QUICK),
     Case("from_json_vs_msgspec", "from_json(text, ProgramDocument), {n:_} participants",

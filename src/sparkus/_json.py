@@ -39,6 +39,7 @@ __all__ = [
     "MAX_NUMBER_LENGTH",
     "JSONTextError",
     "entries_and_colons",
+    "fast_loads",
     "is_plain",
     "load_json",
     "parse_counting_keys",
@@ -277,9 +278,43 @@ def parse_counting_keys(text: object) -> tuple[Any, int] | None:
     if plain is None or ("\\u" in plain and _ESCAPED_COLON.search(plain) is not None):
         return None
     try:
-        return json.loads(plain), plain.count(":")
+        return fast_loads(plain), plain.count(":")
     except (json.JSONDecodeError, RecursionError):
         return None
+
+
+_MSGSPEC: list[Any] = []  # [decode, its error] once looked up; [None, None] when not installed
+
+
+def fast_loads(plain: str) -> Any:
+    """``json.loads(plain)``, through msgspec's decoder when it is installed (speed only).
+
+    msgspec (the optional ``json`` extra) parses about 1.7 times as fast as the standard
+    library and gives the same values for every text it accepts: the same types, keys, strings
+    and correctly rounded floats (``tests/core/test_fast_loads.py`` compares the two). It
+    refuses a few texts ``json.loads`` reads (``NaN``, ``1e999``, nesting deeper than its own
+    limit); those, and everything else it refuses, go to ``json.loads``, so the outcome is
+    always that of ``json.loads``.
+    """
+    if not _MSGSPEC:
+        try:
+            import msgspec
+        except ImportError:
+            _MSGSPEC.extend((None, None))
+        else:
+            _MSGSPEC.extend(
+                (
+                    msgspec.json.Decoder().decode,
+                    (msgspec.MsgspecError, RecursionError, UnicodeError),
+                )
+            )
+    decode, error = _MSGSPEC
+    if decode is not None:
+        try:
+            return decode(plain)
+        except error:
+            pass
+    return json.loads(plain)
 
 
 def entries_and_colons(value: Any, depth: int = 0) -> tuple[int, int] | None:

@@ -9,13 +9,17 @@ the detailed pass alone reports, problem by problem, path and message.
 
 import json
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from cattrs.gen import make_dict_unstructure_fn
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sparkus import SchemaError
+from sparkus import _json as sparkus_json
 from sparkus._json import JSONTextError, load_json
 from sparkus._json import _may_have_long_number as may_have_long_number
 from sparkus.datasets import synthetic_org
@@ -98,11 +102,26 @@ def mutated(draw: st.DrawFn) -> str:
     return text
 
 
+@contextmanager
+def parser(name: str) -> Iterator[None]:
+    """fast_loads through msgspec (the ``json`` extra) or through the standard library alone."""
+    if name == "msgspec":
+        pytest.importorskip("msgspec")
+    saved = list(sparkus_json._MSGSPEC)
+    sparkus_json._MSGSPEC[:] = [None, None] if name == "json" else []
+    try:
+        yield
+    finally:
+        sparkus_json._MSGSPEC[:] = saved
+
+
+@pytest.mark.parametrize("name", ["json", "msgspec"])
 @settings(max_examples=300, deadline=None)
-@given(mutated())
-def test_fast_and_detailed_paths_agree_on_valid_and_invalid_documents(text: str) -> None:
-    assert_same(text)
-    assert_same(text.encode("utf-8"))
+@given(text=mutated())
+def test_fast_and_detailed_paths_agree_on_valid_and_invalid_documents(name: str, text: str) -> None:
+    with parser(name):
+        assert_same(text)
+        assert_same(text.encode("utf-8", "surrogatepass"))  # a lone surrogate: not UTF-8
 
 
 def test_the_fast_path_reads_a_synthetic_organisation_as_the_detailed_pass_does() -> None:

@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import gc
 import operator
-import re
+from collections import deque
 from collections.abc import Callable
-from itertools import chain
+from itertools import chain, repeat
 from typing import Any, Final, TypeVar, cast
 
 import numpy as np
 
 from sparkus._errors import SchemaError
-from sparkus._fields import frozen_plain, language
+from sparkus._fields import FrozenMapping, language
 from sparkus._json import entries_and_colons, is_plain, parse_counting_keys
 from sparkus.model._columns import Column, read_columns
 from sparkus.model._document import SCHEMA_VERSION, ProgramDocument
@@ -48,9 +48,6 @@ _FIELDS: Final = (
 _NAMES: Final = frozenset(_FIELDS)
 _LEVELS: Final = {member.value: member for member in Level}
 _GOALS: Final = {member.value: member for member in Goal}
-# Where a text value breaks the identifier rule in "\n".join(values): white space at either
-# end of a value, or \r anywhere (a \n inside a value shows in the count of line breaks).
-_EDGE: Final = re.compile(r"\A\s|\s\Z|\n\s|\s\n|\r")
 _NUMBERS: Final = frozenset((int, float))
 _ATTRIBUTE_TYPES: Final = frozenset((str, int, float, bool))
 _DOCUMENT_FIELDS: Final = frozenset(
@@ -59,6 +56,8 @@ _DOCUMENT_FIELDS: Final = frozenset(
 _NO_ITEMS: Final[list[Any]] = []
 _NO_ATTRIBUTES: Final[dict[str, Any]] = {}
 _set = object.__setattr__
+_SLOTS: Final = {name: Participant.__dict__[name] for name in _FIELDS}
+_MAPPING_DATA: Final = FrozenMapping.__dict__["_data"]
 
 
 class _NotPlain(Exception):
@@ -71,12 +70,16 @@ def _require(condition: bool) -> None:
 
 
 def _texts(values: list[Any]) -> None:
-    """Every value a non-empty one-line string without white space at either end."""
+    r"""Every value a non-empty one-line string without white space at either end.
+
+    White space is what ``str.strip`` drops (the ``\s`` of the field's rule), and ``strip``
+    returns the very string when it drops nothing.
+    """
     if not values:
         return
+    _require(all(values) and all(map(operator.is_, map(str.strip, values), values)))
     joined = "\n".join(values)  # TypeError if any is not a string
-    _require(joined.count("\n") == len(values) - 1 and _EDGE.search(joined) is None)
-    _require(len(values) > 1 or joined != "")
+    _require(joined.count("\n") == len(values) - 1 and "\r" not in joined)
 
 
 def _optional_texts(values: list[Any]) -> None:
@@ -91,28 +94,36 @@ def _floats(values: list[Any], low: float, high: float) -> list[float]:
     return floats
 
 
-def _item_tuples(lists: list[Any], convert: Callable[[Any], Any] | None) -> list[tuple[Any, ...]]:
-    """Lists of distinct items, as tuples (items converted by `convert`)."""
+def _item_tuples(lists: list[Any]) -> tuple[list[tuple[Any, ...]], set[tuple[Any, ...]]]:
+    """Lists of distinct items, as tuples; and the distinct tuples (checked once each)."""
     _require(set(map(type, lists)) <= {list})
-    _require(sum(map(len, map(set, lists))) == sum(map(len, lists)))  # TypeError if unhashable
-    if convert is None:
-        return list(map(tuple, lists))
-    return [tuple(map(convert, items)) for items in lists]
+    tuples = list(map(tuple, lists))
+    distinct = set(tuples)  # TypeError if an item is unhashable
+    _require(all(len(set(items)) == len(items) for items in distinct))
+    return tuples, distinct
 
 
-def _attributes(dicts: list[Any]) -> None:
-    """Every attribute key a field-free identifier, every value a finite number, bool or text."""
+def _attributes(dicts: list[Any]) -> dict[str, list[Any]]:
+    """The attribute columns, by name, when every participant has the same names.
+
+    Every key a field-free identifier, every value a finite number, bool or text.
+    """
     _require(set(map(type, dicts)) <= {dict})  # a dict with a repeated key is a subclass
     keys = list(set(chain.from_iterable(dicts)))
+    _require(sum(map(len, dicts)) == len(keys) * len(dicts))  # so each has every name
     _texts(keys)
     _require(_NAMES.isdisjoint(keys))
-    values = list(chain.from_iterable(map(dict.values, dicts)))
-    _require(set(map(type, values)) <= _ATTRIBUTE_TYPES)
-    numbers = [v for v in values if v.__class__ is not str]
-    _require(bool(np.all(np.isfinite(np.array(numbers, dtype=np.float64)))))
+    found = {key: list(map(operator.itemgetter(key), dicts)) for key in keys}
+    for values in found.values():
+        kinds = set(map(type, values))
+        _require(kinds <= _ATTRIBUTE_TYPES)
+        if kinds != {str}:
+            numbers = values if str not in kinds else [v for v in values if v.__class__ is not str]
+            _require(bool(np.isfinite(np.array(numbers, dtype=np.float64)).all()))
+    return found
 
 
-def _participant_columns(items: Any) -> tuple[list[list[Any]], list[Any]]:
+def _participant_columns(items: Any) -> tuple[list[Any], list[Any]]:
     """The participants' fields, each gathered into one list and checked; their attribute dicts.
 
     Levels and goals stay as their values (checked against the enums); tenures and offsets
@@ -133,53 +144,82 @@ def _participant_columns(items: Any) -> tuple[list[list[Any]], list[Any]]:
     teams = [p.get("team") for p in items]
     _optional_texts(teams)
     offsets = _floats([p.get("utc_offset", 0.0) for p in items], -12.0, 14.0)
-    languages = _item_tuples([p.get("languages", _NO_ITEMS) for p in items], None)
-    distinct = set(chain.from_iterable(languages))
-    _require(not any(map(language, distinct)))  # the field's own check, once per distinct code
-    goals = _item_tuples([p.get("focus_goals", _NO_ITEMS) for p in items], None)
-    _require(set(chain.from_iterable(goals)) <= _GOALS.keys())
+    languages, distinct = _item_tuples([p.get("languages", _NO_ITEMS) for p in items])
+    codes = set(chain.from_iterable(distinct))
+    _require(not any(map(language, codes)))  # the field's own check, once per distinct code
+    goals, distinct = _item_tuples([p.get("focus_goals", _NO_ITEMS) for p in items])
+    _require(set(chain.from_iterable(distinct)) <= _GOALS.keys())
     dicts = [p.get("attributes", _NO_ATTRIBUTES) for p in items]
-    _attributes(dicts)
+    attributes = _attributes(dicts)
     columns = [ids, levels, departments, tenures, managers, teams, offsets, languages, goals]
-    return columns, dicts
+    return [*columns, attributes], dicts
 
 
-def _found(columns: list[list[Any]], dicts: list[Any]) -> dict[str, Any]:
-    """The columns as :func:`record_columns` gives them, attributes by name."""
-    found: dict[str, Any] = dict(zip(_FIELDS[:-1], columns, strict=True))
-    # Every participant carries the names of the first, in any order (as record_columns asks).
-    names = dicts[0].keys() if dicts else _NO_ATTRIBUTES.keys()
-    _require(all(map(names.__eq__, map(dict.keys, dicts))))
-    for name in names:
-        found[name] = [d[name] for d in dicts]
+def _found(columns: list[Any], dicts: list[Any]) -> dict[str, Any]:
+    """The columns as :func:`record_columns` gives them, attributes by name.
+
+    Every participant carries the names of the first, in any order (as record_columns asks).
+    """
+    found: dict[str, Any] = dict(zip(_FIELDS[:-1], columns[:-1], strict=True))
+    attributes = columns[-1]
+    for name in dicts[0] if dicts else ():
+        found[name] = attributes[name]
     return found
 
 
 def _participants(
     columns: list[list[Any]], dicts: list[Any]
 ) -> tuple[tuple[Participant, ...], dict[str, list[Any]]]:
-    """The participants, and their columns as :func:`record_columns` gives them."""
+    """The participants, and their columns as :func:`record_columns` gives them.
+
+    The records are built a field at a time over all of them: each slot's descriptor is
+    mapped over the people and the column (in C), as the checks already passed.
+    """
     levels = list(map(_LEVELS.__getitem__, columns[1]))
-    goals = [tuple(map(_GOALS.__getitem__, g)) for g in columns[8]]
-    attributes = list(map(frozen_plain, dicts))
-    out: list[Participant] = []
-    new, put = Participant.__new__, _set
-    for i, lv, dep, ten, man, team, off, lang, goal, attr in zip(
-        columns[0], levels, *columns[2:8], goals, attributes, strict=True
-    ):
-        person = new(Participant)
-        put(person, "id", i)
-        put(person, "level", lv)
-        put(person, "department", dep)
-        put(person, "tenure_years", ten)
-        put(person, "manager_id", man)
-        put(person, "team", team)
-        put(person, "utc_offset", off)
-        put(person, "languages", lang)
-        put(person, "focus_goals", goal)
-        put(person, "attributes", attr)
-        out.append(person)
-    return tuple(out), _found(columns, dicts)
+    distinct = {g: tuple(map(_GOALS.__getitem__, g)) for g in set(columns[8])}
+    goals = list(map(distinct.__getitem__, columns[8]))
+    attributes = _frozen(dicts)
+    people = list(map(Participant.__new__, repeat(Participant, len(levels))))
+    values = (columns[0], levels, *columns[2:8], goals, attributes)
+    for name, column in zip(_FIELDS, values, strict=True):
+        deque(map(_SLOTS[name].__set__, people, column), maxlen=0)
+    return tuple(people), _found(columns, dicts)
+
+
+def _frozen(dicts: list[dict[str, Any]]) -> list[FrozenMapping[str, Any]]:
+    """Each participant's attribute dict (its own copy) in a :class:`FrozenMapping`."""
+    mappings = list(map(FrozenMapping.__new__, repeat(FrozenMapping, len(dicts))))
+    deque(map(_MAPPING_DATA.__set__, mappings, map(dict, dicts)), maxlen=0)
+    return mappings
+
+
+def _cross_checks(columns: dict[str, list[Any]]) -> None:
+    """The document's checks of its participants' columns, for columns read by this path.
+
+    Unique ids, every manager a participant, no cycle in the manager tree (by pointer
+    doubling) and attribute columns of one kind each, as :func:`read_columns` asks; a column
+    whose kind needs its rules (mixed bools and numbers, an integer column that does not fit
+    64 bits) is handed to :func:`read_columns` itself.
+    """
+    ids = columns["id"]
+    row: dict[object, int] = dict(zip(ids, range(len(ids)), strict=True))
+    _require(len(row) == len(ids))
+    row[None] = -1
+    parent = np.fromiter(map(row.__getitem__, columns["manager_id"]), np.int64, len(ids))
+    jump = parent
+    for _ in range(max(1, len(ids).bit_length() + 1)):
+        alive = jump >= 0
+        if not alive.any():
+            break
+        jump = np.where(alive, jump[np.maximum(jump, 0)], -1)
+    _require(not bool((jump >= 0).any()))
+    for name in columns.keys() - _NAMES:
+        kinds = set(map(type, columns[name]))
+        if kinds == {int}:
+            np.array(columns[name], dtype=np.int64)  # OverflowError if it does not fit
+        elif kinds and not (kinds in ({str}, {bool}) or kinds <= _NUMBERS):
+            read_columns(columns, {})
+            return
 
 
 def _paused(read: Callable[[], _T]) -> _T:
@@ -287,7 +327,7 @@ def _document(text: object, structure: Callable[[Any, Any], Any]) -> ProgramDocu
         data, found, dicts = _read(text)
         participants, columns = _participants(found, dicts)
         program, providers, assessments, version = _rest(data, structure, columns["id"])
-        read_columns(columns, {})
+        _cross_checks(columns)
     except _ERRORS:
         return None
     document = ProgramDocument.__new__(ProgramDocument)
