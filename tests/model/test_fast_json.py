@@ -186,3 +186,44 @@ def test_a_number_past_the_limit_is_always_seen_whatever_its_offset() -> None:
         for run in ("1" * 1_001, "1." + "0" * 999, "-1e" + "0" * 998):
             assert may_have_long_number(" " * offset + run + " ")
     assert not may_have_long_number('{"a": ' + "1" * 500 + "}")
+
+
+def _people(*rows: dict[str, Any]) -> str:
+    data = unstructure(ProgramDocument(synthetic_org(20, seed=1).program))
+    base = {"level": "manager", "department": "S", "tenure_years": 1.0}
+    data["participants"] = [{**base, **row} for row in rows]
+    return json.dumps(data)
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # a manager cycle, long and short, beside a sound tree
+        [{"id": "r"}, {"id": "a", "manager_id": "c"}, {"id": "b", "manager_id": "a"},
+         {"id": "c", "manager_id": "b"}, {"id": "d", "manager_id": "r"}],
+        [{"id": "a", "manager_id": "b"}, {"id": "b", "manager_id": "a"}],
+        [{"id": "a"}, {"id": "a"}],  # a repeated id
+        [{"id": "a", "manager_id": "z"}],  # a manager who is not in the document
+        # attribute columns of mixed kinds: read_columns' own rules decide
+        [{"id": "a", "attributes": {"k": True}}, {"id": "b", "attributes": {"k": 2}}],
+        [{"id": "a", "attributes": {"k": "x"}}, {"id": "b", "attributes": {"k": 2}}],
+        [{"id": "a", "attributes": {"k": 2**63}}, {"id": "b", "attributes": {"k": 2}}],
+        [{"id": "a", "attributes": {"k": 2**63}}, {"id": "b", "attributes": {"k": 2.5}}],
+        [{"id": "a", "attributes": {"k": 1}}, {"id": "b", "attributes": {"j": 1}}],
+        [{"id": "a", "attributes": {"k": 1}}, {"id": "b"}],
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("name", ["json", "msgspec"])
+def test_the_cross_checks_of_the_fast_path_agree_with_the_document(
+    rows: list[dict[str, Any]], name: str
+) -> None:
+    with parser(name):
+        assert_same(_people(*rows))
+
+
+def test_a_deep_sound_tree_is_read_on_the_fast_path() -> None:
+    """A chain of 1,000 managers needs every round of pointer doubling, and is no cycle."""
+    rows = [{"id": "p0"}] + [{"id": f"p{i}", "manager_id": f"p{i - 1}"} for i in range(1, 1000)]
+    text = _people(*rows)
+    assert fast_document(text, _structure) is not None
+    assert_same(text)
