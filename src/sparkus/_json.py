@@ -38,10 +38,12 @@ __all__ = [
     "MAX_JSON_DEPTH",
     "MAX_NUMBER_LENGTH",
     "JSONTextError",
+    "countable_text",
     "entries_and_colons",
     "fast_loads",
     "is_plain",
     "load_json",
+    "optional_msgspec",
     "parse_counting_keys",
     "parse_if_plain",
 ]
@@ -247,6 +249,11 @@ def parse_if_plain(text: object) -> Any:
 _ESCAPED_COLON: Final = re.compile(r"\\u003[aA]")
 
 
+def _has_u_escape(text: str) -> bool:
+    r"""Whether `text` holds a \u escape (a search for one character first: far faster)."""
+    return "\\" in text and "\\u" in text
+
+
 def _plain_text(text: object) -> str | None:
     """`text` as str if it is text within the limits of numbers and surrogates, else None."""
     if isinstance(text, bytes | bytearray | memoryview):
@@ -256,7 +263,7 @@ def _plain_text(text: object) -> str | None:
             return None
     if not isinstance(text, str) or _may_have_long_number(text):
         return None
-    if "\\u" in text and _SURROGATE_ESCAPE.search(text) is not None:
+    if _has_u_escape(text) and _SURROGATE_ESCAPE.search(text) is not None:
         return None
     if not text.isascii() and not _is_text(text):
         return None
@@ -272,10 +279,8 @@ def parse_counting_keys(text: object) -> tuple[Any, int] | None:
     caller counts, add up to the bound, no key was repeated (a repeated key leaves one entry
     fewer than the keys written). Nesting is not checked (as :func:`parse_if_plain`).
     """
-    plain = _plain_text(text)
-    # An escaped colon (\u003a) is a colon in the data but not in the text: it would pay for
-    # one repeated key, so such a text takes the detailed pass.
-    if plain is None or ("\\u" in plain and _ESCAPED_COLON.search(plain) is not None):
+    plain = countable_text(text)
+    if plain is None:
         return None
     try:
         return fast_loads(plain), plain.count(":")
@@ -283,7 +288,33 @@ def parse_counting_keys(text: object) -> tuple[Any, int] | None:
         return None
 
 
-_MSGSPEC: list[Any] = []  # [decode, its error] once looked up; [None, None] when not installed
+def countable_text(text: object) -> str | None:
+    r"""`text` as str if :func:`parse_counting_keys` may read it, else None.
+
+    As :func:`parse_if_plain` asks (text within the limits of numbers and surrogates), and
+    without an escaped colon (\u003a): a colon in the data but not in the text, it would
+    pay for one repeated key.
+    """
+    plain = _plain_text(text)
+    if plain is None or (_has_u_escape(plain) and _ESCAPED_COLON.search(plain) is not None):
+        return None
+    return plain
+
+
+_MSGSPEC: list[Any] = []  # [msgspec, decode, its errors] once looked up; None each if missing
+
+
+def optional_msgspec() -> Any:
+    """The msgspec module if it is installed (the optional ``json`` extra), else None."""
+    if not _MSGSPEC:
+        try:
+            import msgspec
+        except ImportError:
+            _MSGSPEC.extend((None, None, None))
+        else:
+            errors = (msgspec.MsgspecError, RecursionError, UnicodeError)
+            _MSGSPEC.extend((msgspec, msgspec.json.Decoder().decode, errors))
+    return _MSGSPEC[0]
 
 
 def fast_loads(plain: str) -> Any:
@@ -296,23 +327,11 @@ def fast_loads(plain: str) -> Any:
     limit); those, and everything else it refuses, go to ``json.loads``, so the outcome is
     always that of ``json.loads``.
     """
-    if not _MSGSPEC:
-        try:
-            import msgspec
-        except ImportError:
-            _MSGSPEC.extend((None, None))
-        else:
-            _MSGSPEC.extend(
-                (
-                    msgspec.json.Decoder().decode,
-                    (msgspec.MsgspecError, RecursionError, UnicodeError),
-                )
-            )
-    decode, error = _MSGSPEC
-    if decode is not None:
+    if optional_msgspec() is not None:
+        _, decode, errors = _MSGSPEC
         try:
             return decode(plain)
-        except error:
+        except errors:
             pass
     return json.loads(plain)
 

@@ -24,6 +24,7 @@ from sparkus._json import JSONTextError, load_json
 from sparkus._json import _may_have_long_number as may_have_long_number
 from sparkus.datasets import synthetic_org
 from sparkus.model import Participant, ProgramDocument, from_json, structure, to_json, unstructure
+from sparkus.model._fast_json import _read_structs as read_structs
 from sparkus.model._fast_json import fast_document
 from sparkus.model._serialize import _new_converter, _structure
 from tests.strategies import participants, program_documents
@@ -108,7 +109,7 @@ def parser(name: str) -> Iterator[None]:
     if name == "msgspec":
         pytest.importorskip("msgspec")
     saved = list(sparkus_json._MSGSPEC)
-    sparkus_json._MSGSPEC[:] = [None, None] if name == "json" else []
+    sparkus_json._MSGSPEC[:] = [None, None, None] if name == "json" else []
     try:
         yield
     finally:
@@ -227,3 +228,20 @@ def test_a_deep_sound_tree_is_read_on_the_fast_path() -> None:
     text = _people(*rows)
     assert fast_document(text, _structure) is not None
     assert_same(text)
+
+
+def test_msgspec_types_read_a_valid_document_and_its_left_out_fields() -> None:
+    """With msgspec installed, its typed decoder reads valid documents (no detour)."""
+    msgspec = pytest.importorskip("msgspec")
+    org = synthetic_org(50, seed=3)
+    full = to_json(ProgramDocument(org.program, tuple(org.population.to_records())))
+    sparse = _people(
+        {"id": "a", "tenure_years": 2},  # an integer tenure, every optional field left out
+        {"id": "b", "manager_id": "a", "team": None, "utc_offset": -12, "languages": ["en"]},
+        {"id": "c", "manager_id": None, "focus_goals": ["team_collaboration"], "attributes": {}},
+    )
+    for text in (full, sparse):
+        assert read_structs(text, msgspec) is not None
+        with parser("msgspec"):
+            assert fast_document(text, _structure) is not None
+            assert_same(text)

@@ -17,13 +17,19 @@ import operator
 from collections import deque
 from collections.abc import Callable
 from itertools import chain, repeat
-from typing import Any, Final, TypeVar, cast
+from typing import Annotated, Any, Final, Literal, TypeVar, cast
 
 import numpy as np
 
 from sparkus._errors import SchemaError
 from sparkus._fields import FrozenMapping, language
-from sparkus._json import entries_and_colons, is_plain, parse_counting_keys
+from sparkus._json import (
+    countable_text,
+    entries_and_colons,
+    is_plain,
+    optional_msgspec,
+    parse_counting_keys,
+)
 from sparkus.model._columns import Column, read_columns
 from sparkus.model._document import SCHEMA_VERSION, ProgramDocument
 from sparkus.model._enums import Goal, Level
@@ -106,21 +112,25 @@ def _item_tuples(lists: list[Any]) -> tuple[list[tuple[Any, ...]], set[tuple[Any
 def _attributes(dicts: list[Any]) -> dict[str, list[Any]]:
     """The attribute columns, by name, when every participant has the same names.
 
-    Every key a field-free identifier, every value a finite number, bool or text.
+    Every key a field-free identifier (the values are checked by :func:`_attribute_values`
+    or, on msgspec's path, by its types).
     """
     _require(set(map(type, dicts)) <= {dict})  # a dict with a repeated key is a subclass
     keys = list(set(chain.from_iterable(dicts)))
     _require(sum(map(len, dicts)) == len(keys) * len(dicts))  # so each has every name
     _texts(keys)
     _require(_NAMES.isdisjoint(keys))
-    found = {key: list(map(operator.itemgetter(key), dicts)) for key in keys}
+    return {key: list(map(operator.itemgetter(key), dicts)) for key in keys}
+
+
+def _attribute_values(found: dict[str, list[Any]]) -> None:
+    """Every attribute value a finite number, a bool or a text."""
     for values in found.values():
         kinds = set(map(type, values))
         _require(kinds <= _ATTRIBUTE_TYPES)
         if kinds != {str}:
             numbers = values if str not in kinds else [v for v in values if v.__class__ is not str]
             _require(bool(np.isfinite(np.array(numbers, dtype=np.float64)).all()))
-    return found
 
 
 def _participant_columns(items: Any) -> tuple[list[Any], list[Any]]:
@@ -151,6 +161,7 @@ def _participant_columns(items: Any) -> tuple[list[Any], list[Any]]:
     _require(set(chain.from_iterable(distinct)) <= _GOALS.keys())
     dicts = [p.get("attributes", _NO_ATTRIBUTES) for p in items]
     attributes = _attributes(dicts)
+    _attribute_values(attributes)
     columns = [ids, levels, departments, tenures, managers, teams, offsets, languages, goals]
     return [*columns, attributes], dicts
 
@@ -279,30 +290,133 @@ def _rest(data: Any, structure: Callable[[Any, Any], Any], ids: list[str]) -> tu
     return program, providers, assessments, version
 
 
-def _read(text: object) -> tuple[Any, list[list[Any]], list[Any]]:
+def _read(text: object) -> tuple[Any, list[Any], list[Any]]:
     """The document's data, its participants' columns and attribute dicts, all checked.
 
-    The text is parsed with plain dicts; that no key was repeated is then proven by counting
+    The text is parsed with plain dicts (through msgspec's typed decoder first when it is
+    installed: :func:`_read_structs`); that no key was repeated is then proven by counting
     (:func:`parse_counting_keys`): the entries of every dict, plus the colons inside strings,
     equal the colons of the text. Participants are counted column by column: once checked,
     their only dicts are the participants and their attributes.
     """
+    msgspec = optional_msgspec()
+    if msgspec is not None:
+        read = _read_structs(text, msgspec)
+        if read is not None:
+            return read
     parsed = parse_counting_keys(text)
     _require(parsed is not None)
     data, colons = cast(tuple[Any, int], parsed)
     _require(type(data) is dict and "program" in data and data.keys() <= _DOCUMENT_FIELDS)
     items = data.get("participants", _NO_ITEMS)
     columns, dicts = _participant_columns(items)
+    entries = ("participants" in data) + sum(map(len, items))
+    _count_keys(data, columns, dicts, entries, colons)
+    return data, columns, dicts
+
+
+def _count_keys(data: Any, columns: list[Any], dicts: list[Any], entries: int, colons: int) -> None:
+    """Prove that no key was repeated, by counting.
+
+    `entries` (the participants' own) plus every other dict's, and the colons inside strings,
+    equal the `colons` of the text.
+    """
     found = entries_and_colons({k: v for k, v in data.items() if k != "participants"})
     _require(found is not None)
-    entries, inside = cast(tuple[int, int], found)
-    entries += ("participants" in data) + sum(map(len, items)) + sum(map(len, dicts))
+    others, inside = cast(tuple[int, int], found)
+    entries += others + sum(map(len, dicts))
     if entries + inside != colons:  # colons in the participants' text, or a repeated key
         texts = chain(*columns[0:3:2], *(filter(None, c) for c in columns[4:6]))
         values = chain.from_iterable(map(dict.values, dicts))
         inside += "".join(texts).count(":") + "".join(chain.from_iterable(dicts)).count(":")
         inside += "".join(v for v in values if v.__class__ is str).count(":")
         _require(entries + inside == colons)
+
+
+_DECODERS: dict[Any, tuple[Any, Any]] = {}  # msgspec module -> (its document decoder, UNSET)
+# The participant fields a document may leave out, and what the record holds then.
+_OPTIONAL: Final = (("manager_id", None), ("team", None), ("utc_offset", 0.0),
+                    ("languages", _NO_ITEMS), ("focus_goals", _NO_ITEMS),
+                    ("attributes", _NO_ATTRIBUTES))  # fmt: skip
+
+
+def _decoder(msgspec: Any) -> tuple[Any, Any]:
+    """The msgspec decoder of a program document typed as the fast path reads it, and UNSET.
+
+    The types hold the participant rules msgspec checks in C (types, levels and goals, the
+    bounds of tenures and offsets, no unknown field); a field left out reads as UNSET, so the
+    keys written can be counted. NaN and infinities are not JSON to msgspec.
+    """
+    found = _DECODERS.get(msgspec)
+    if found is None:
+        unset, meta, literal = msgspec.UNSET, msgspec.Meta, cast(Any, Literal)
+        maybe: Any = msgspec.UnsetType
+        listed: Any = list
+        person = msgspec.defstruct(
+            "Participant",
+            [
+                ("id", str),
+                ("level", literal[tuple(_LEVELS)]),
+                ("department", str),
+                ("tenure_years", Annotated[float, meta(ge=0.0)]),
+                ("manager_id", str | None | maybe, unset),
+                ("team", str | None | maybe, unset),
+                ("utc_offset", Annotated[float, meta(ge=-12.0, le=14.0)] | maybe, unset),
+                ("languages", list[str] | maybe, unset),
+                ("focus_goals", listed[literal[tuple(_GOALS)]] | maybe, unset),
+                ("attributes", dict[str, str | int | float | bool] | maybe, unset),
+            ],
+            forbid_unknown_fields=True,
+        )
+        document = msgspec.defstruct(
+            "ProgramDocument",
+            [("program", Any), ("participants", listed[person] | maybe, unset),
+             *((name, Any, unset) for name in ("providers", "assessments", "schema_version"))],
+            forbid_unknown_fields=True,
+        )  # fmt: skip
+        found = _DECODERS[msgspec] = (msgspec.json.Decoder(document).decode, unset)
+    return found
+
+
+def _read_structs(text: object, msgspec: Any) -> tuple[Any, list[Any], list[Any]] | None:
+    """As :func:`_read`, the participants decoded by msgspec into typed structs.
+
+    None when msgspec refuses the text: the plain parse then decides.
+    """
+    plain = countable_text(text)
+    _require(plain is not None)
+    decode, unset = _decoder(msgspec)
+    try:
+        decoded = decode(plain)
+    except (msgspec.MsgspecError, RecursionError, UnicodeError):
+        return None
+    data = {f: v for f in decoded.__struct_fields__ if (v := getattr(decoded, f)) is not unset}
+    people = data.get("participants", _NO_ITEMS)
+    n = len(people)
+    entries = ("participants" in data) + 4 * n  # the required fields, then the others given
+    ids = list(map(operator.attrgetter("id"), people))
+    _texts(ids)
+    levels = list(map(operator.attrgetter("level"), people))
+    departments = list(map(operator.attrgetter("department"), people))
+    _texts(departments)
+    tenures = list(map(operator.attrgetter("tenure_years"), people))
+    optional = []
+    for name, default in _OPTIONAL:
+        values = list(map(operator.attrgetter(name), people))
+        left_out = values.count(unset)
+        entries += n - left_out
+        optional.append([default if v is unset else v for v in values] if left_out else values)
+    managers, teams, offsets, languages, goals, dicts = optional
+    _optional_texts(managers)
+    _require(not any(map(operator.eq, ids, managers)))
+    _optional_texts(teams)
+    languages, distinct = _item_tuples(languages)
+    _require(not any(map(language, set(chain.from_iterable(distinct)))))
+    goals, _ = _item_tuples(goals)
+    attributes = _attributes(dicts)
+    columns: list[Any] = [ids, levels, departments, tenures, managers, teams, offsets]
+    columns += [languages, goals, attributes]
+    _count_keys(data, columns, dicts, entries, cast(str, plain).count(":"))
     return data, columns, dicts
 
 
