@@ -245,3 +245,33 @@ def test_msgspec_types_read_a_valid_document_and_its_left_out_fields() -> None:
         with parser("msgspec"):
             assert fast_document(text, _structure) is not None
             assert_same(text)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        {}, {"capacity": 12.0}, {"capacity": -1}, {"capacity": 10**6 + 1}, {"capacity": True},
+        {"cost_per_session": 1e15}, {"cost_per_session": 1.0000001e15}, {"cost_per_session": -0.0},
+        {"support_type": "therapy"}, {"seniority": "boss"}, {"specialties": ["x"]},
+        {"specialties": ["team_collaboration", "team_collaboration"]}, {"languages": ["EN"]},
+        {"languages": ["en", "en"]}, {"utc_offset": 14.5}, {"employee_id": " e1"},
+        {"employee_id": "e:1"}, {"id": "c:1"}, {"id": ""}, {"extra": 1}, {"languages": None},
+    ],
+)  # fmt: skip
+def test_providers_read_by_msgspec_types_agree_with_the_detailed_pass(edit: dict[str, Any]) -> None:
+    data = json.loads(_people({"id": "e1"}))
+    data["providers"] = [
+        {"id": "c0", "support_type": "coaching", "capacity": 3, "cost_per_session": 10,
+         "seniority": "executive"},
+        {"id": "c1", "support_type": "mentoring", "capacity": 2, "cost_per_session": 0.0,
+         "seniority": "manager", "specialties": [], "languages": ["en"], "utc_offset": 1,
+         "employee_id": "e1", **edit},
+    ]  # fmt: skip
+    for name in ("msgspec", "json"):
+        with parser(name):
+            assert_same(json.dumps(data))
+    if not edit:  # valid: msgspec's types read it, providers and all
+        assert read_structs(json.dumps(data), pytest.importorskip("msgspec")) is not None
+    repeated = json.dumps(data).replace('"id": "c0", ', '"id": "c0", "id": "c9", ')
+    with parser("msgspec"):
+        assert_same(repeated)  # a repeated key in a provider: counted, then the detailed pass

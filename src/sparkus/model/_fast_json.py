@@ -19,6 +19,7 @@ from collections.abc import Callable
 from itertools import chain, repeat
 from typing import Annotated, Any, Final, Literal, TypeVar, cast
 
+import attrs
 import numpy as np
 
 from sparkus._errors import SchemaError
@@ -32,8 +33,15 @@ from sparkus._json import (
 )
 from sparkus.model._columns import Column, read_columns
 from sparkus.model._document import SCHEMA_VERSION, ProgramDocument
-from sparkus.model._enums import Goal, Level
-from sparkus.model._records import Assessment, Participant, Program, Provider
+from sparkus.model._enums import Goal, Level, SupportType
+from sparkus.model._records import (
+    MAX_AMOUNT,
+    MAX_CAPACITY,
+    Assessment,
+    Participant,
+    Program,
+    Provider,
+)
 
 __all__ = ["fast_document", "fast_population"]
 
@@ -54,6 +62,7 @@ _FIELDS: Final = (
 _NAMES: Final = frozenset(_FIELDS)
 _LEVELS: Final = {member.value: member for member in Level}
 _GOALS: Final = {member.value: member for member in Goal}
+_SUPPORTS: Final = {member.value: member for member in SupportType}
 _NUMBERS: Final = frozenset((int, float))
 _ATTRIBUTE_TYPES: Final = frozenset((str, int, float, bool))
 _DOCUMENT_FIELDS: Final = frozenset(
@@ -279,7 +288,9 @@ def _rest(data: Any, structure: Callable[[Any, Any], Any], ids: list[str]) -> tu
     rest = {k: v for k, v in data.items() if k != "participants"}
     _require(is_plain(rest))
     program = structure(rest["program"], Program)
-    providers = structure(rest.get("providers", _NO_ITEMS), tuple[Provider, ...])
+    providers = rest.get("providers", _NO_ITEMS)
+    if type(providers) is not tuple:  # a tuple: built and checked by msgspec's path
+        providers = structure(providers, tuple[Provider, ...])
     assessments = structure(rest.get("assessments", _NO_ITEMS), tuple[Assessment, ...])
     version = structure(rest.get("schema_version", SCHEMA_VERSION), int)
     _require(version == SCHEMA_VERSION and type(version) is int)
@@ -340,6 +351,12 @@ _OPTIONAL: Final = (("manager_id", None), ("team", None), ("utc_offset", 0.0),
                     ("attributes", _NO_ATTRIBUTES))  # fmt: skip
 
 
+_PROVIDER_FIELDS: Final = tuple(field.name for field in attrs.fields(Provider))
+_PROVIDER_SLOTS: Final = {name: Provider.__dict__[name] for name in _PROVIDER_FIELDS}
+_OPTIONAL_OF_PROVIDERS: Final = (("specialties", _NO_ITEMS), ("languages", _NO_ITEMS),
+                                 ("utc_offset", 0.0), ("employee_id", None))  # fmt: skip
+
+
 def _decoder(msgspec: Any) -> tuple[Any, Any]:
     """The msgspec decoder of a program document typed as the fast path reads it, and UNSET.
 
@@ -368,10 +385,26 @@ def _decoder(msgspec: Any) -> tuple[Any, Any]:
             ],
             forbid_unknown_fields=True,
         )
+        provider = msgspec.defstruct(
+            "Provider",
+            [
+                ("id", str),
+                ("support_type", literal[tuple(_SUPPORTS)]),
+                ("capacity", Annotated[int, meta(ge=0, le=MAX_CAPACITY)]),
+                ("cost_per_session", Annotated[float, meta(ge=0.0, le=MAX_AMOUNT)]),
+                ("seniority", literal[tuple(_LEVELS)]),
+                ("specialties", listed[literal[tuple(_GOALS)]] | maybe, unset),
+                ("languages", list[str] | maybe, unset),
+                ("utc_offset", Annotated[float, meta(ge=-12.0, le=14.0)] | maybe, unset),
+                ("employee_id", str | None | maybe, unset),
+            ],
+            forbid_unknown_fields=True,
+        )
         document = msgspec.defstruct(
             "ProgramDocument",
             [("program", Any), ("participants", listed[person] | maybe, unset),
-             *((name, Any, unset) for name in ("providers", "assessments", "schema_version"))],
+             ("providers", listed[provider] | maybe, unset),
+             *((name, Any, unset) for name in ("assessments", "schema_version"))],
             forbid_unknown_fields=True,
         )  # fmt: skip
         found = _DECODERS[msgspec] = (msgspec.json.Decoder(document).decode, unset)
@@ -416,8 +449,45 @@ def _read_structs(text: object, msgspec: Any) -> tuple[Any, list[Any], list[Any]
     attributes = _attributes(dicts)
     columns: list[Any] = [ids, levels, departments, tenures, managers, teams, offsets]
     columns += [languages, goals, attributes]
+    if "providers" in data:
+        data["providers"], written, inside = _providers(data["providers"], unset)
+        entries += written + inside  # their entries, and the colons inside their strings
     _count_keys(data, columns, dicts, entries, cast(str, plain).count(":"))
     return data, columns, dicts
+
+
+def _providers(decoded: list[Any], unset: Any) -> tuple[tuple[Provider, ...], int, int]:
+    """The providers decoded by msgspec, checked and built a field at a time, as records.
+
+    Also the entries they wrote and the colons inside their strings (for the key count).
+    """
+    n = len(decoded)
+    entries = 5 * n  # the required fields, then the others given
+    ids = list(map(operator.attrgetter("id"), decoded))
+    _texts(ids)
+    supports = list(map(_SUPPORTS.__getitem__, map(operator.attrgetter("support_type"), decoded)))
+    levels = list(map(_LEVELS.__getitem__, map(operator.attrgetter("seniority"), decoded)))
+    optional: list[list[Any]] = []
+    for name, default in _OPTIONAL_OF_PROVIDERS:
+        values = list(map(operator.attrgetter(name), decoded))
+        left_out = values.count(unset)
+        entries += n - left_out
+        optional.append([default if v is unset else v for v in values] if left_out else values)
+    specialties, languages, offsets, employees = optional
+    _optional_texts(employees)
+    specialties, distinct = _item_tuples(specialties)
+    goals = {g: tuple(map(_GOALS.__getitem__, g)) for g in distinct}
+    languages, distinct = _item_tuples(languages)
+    _require(not any(map(language, set(chain.from_iterable(distinct)))))
+    capacities = list(map(operator.attrgetter("capacity"), decoded))
+    costs = list(map(operator.attrgetter("cost_per_session"), decoded))
+    fields: tuple[list[Any], ...] = (ids, supports, capacities, costs, levels, list(map(goals.__getitem__, specialties)),
+              languages, offsets, employees)  # fmt: skip
+    providers = list(map(Provider.__new__, repeat(Provider, n)))
+    for name, column in zip(_PROVIDER_FIELDS, fields, strict=True):
+        deque(map(_PROVIDER_SLOTS[name].__set__, providers, column), maxlen=0)
+    inside = "".join(chain(ids, filter(None, employees))).count(":")
+    return tuple(providers), entries, inside
 
 
 def _population(
