@@ -251,17 +251,21 @@ def _is_enum(cls: Any) -> bool:
 
 
 def _unstructure_participant(p: Participant) -> dict[str, Any]:
-    """A participant as plain data: what the generic hooks give, in one expression."""
+    """A participant as plain data: what the generic hooks give, in one expression.
+
+    Enum values are read from ``_value_`` (the documented attribute behind ``Enum.value``,
+    which is a Python-level property: a call per read).
+    """
     return {
         "id": p.id,
-        "level": p.level.value,
+        "level": p.level._value_,
         "department": p.department,
         "tenure_years": p.tenure_years,
         "manager_id": p.manager_id,
         "team": p.team,
         "utc_offset": p.utc_offset,
         "languages": list(p.languages),
-        "focus_goals": [goal.value for goal in p.focus_goals],
+        "focus_goals": [goal._value_ for goal in p.focus_goals],
         "attributes": dict(p.attributes.items()),
     }
 
