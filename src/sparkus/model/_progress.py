@@ -50,11 +50,6 @@ NONE: Final = np.iinfo(np.int64).min
 _PRIORITY: Final = {RESCHEDULED: 1, MISSED: 2, SKIPPED: 3}
 STATE_CODES: Final = tuple(StepState)
 _MARKS_ACTIVE: Final = (ACTIVITY, COMPLETED, RATED)
-# By event kind code: whether it marks its day active, whether it opens or closes a step, and
-# its priority on a tie in time (lookups on the int8 codes, one pass each)
-_MARKS: Final = np.isin(np.arange(len(KINDS)), _MARKS_ACTIVE)
-_FLOW: Final = np.isin(np.arange(len(KINDS)), tuple(_PRIORITY))
-_FLOW_PRIORITY: Final = np.array([_PRIORITY.get(k, 0) for k in range(len(KINDS))], np.int64)
 _BIT: Final = np.left_shift(np.uint64(1), np.arange(64, dtype=np.uint64))
 ARRAYS: Final = ("first_done", "status", "moved_time", "moved_days", "rating_time", "rating",
                  "score_time", "score", "active")  # fmt: skip
@@ -215,26 +210,31 @@ class JourneyProgress:
         self._apply(encoded)
 
     def _apply(self, e: Encoded) -> None:
-        kind, slot, time, value = e.kind, e.slot, e.time, e.value
-        done = kind == COMPLETED
-        _scatter(np.minimum, self.first_done, slot[done], time[done])
-        flow = _FLOW[kind]
-        if flow.any():
-            _scatter(
-                np.maximum, self.status, slot[flow], time[flow] * 4 + _FLOW_PRIORITY[kind[flow]]
-            )
-        moved = kind == RESCHEDULED
-        _join_latest(self.moved_time, self.moved_days, slot[moved], time[moved], value[moved])
-        rated = kind == RATED
-        _join_latest(self.rating_time, self.rating, slot[rated], time[rated], value[rated])
-        scored = done & ~np.isnan(value)
-        _join_latest(self.score_time, self.score, slot[scored], time[scored], value[scored])
-        marks = _MARKS[kind]
-        if marks.any():
+        # the events grouped by kind once (a stable radix sort of the int8 codes), so that each
+        # fact reads contiguous slices, not a boolean mask and its selections per fact
+        order = np.argsort(e.kind, kind="stable")
+        edges = np.concatenate(([0], np.cumsum(np.bincount(e.kind, minlength=len(KINDS)))))
+        at = [order[edges[k] : edges[k + 1]] for k in range(len(KINDS))]
+        time = [e.time[i] for i in at]
+        slot = {k: e.slot[at[k]] for k in (COMPLETED, *_PRIORITY, RATED)}  # (activity: none)
+        done_slot, done_time = slot[COMPLETED], time[COMPLETED]
+        _scatter(np.minimum, self.first_done, done_slot, done_time)
+        for k, priority in _PRIORITY.items():
+            _scatter(np.maximum, self.status, slot[k], time[k] * 4 + priority)
+        moved, rated = at[RESCHEDULED], at[RATED]
+        _join_latest(self.moved_time, self.moved_days, slot[RESCHEDULED], time[RESCHEDULED],
+                     e.value[moved])  # fmt: skip
+        _join_latest(self.rating_time, self.rating, slot[RATED], time[RATED], e.value[rated])
+        done_value = e.value[at[COMPLETED]]
+        scored = ~np.isnan(done_value)
+        _join_latest(self.score_time, self.score, done_slot[scored], done_time[scored],
+                     done_value[scored])  # fmt: skip
+        active = self.active.reshape(-1)
+        for k in _MARKS_ACTIVE:
             # day d of row r is bit d % 64 of word r * words + d // 64 (days from epoch_day)
-            day = time[marks] // SECONDS_PER_DAY - self._epoch_day
-            word = e.row[marks] * self.words + (day >> 6)
-            _scatter(np.bitwise_or, self.active.reshape(-1), word, _BIT[day & 63])
+            day = time[k] // SECONDS_PER_DAY - self._epoch_day
+            word = e.row[at[k]] * self.words + (day >> 6)
+            _scatter(np.bitwise_or, active, word, _BIT[day & 63])
 
     def merge(self, other: JourneyProgress) -> JourneyProgress:
         """A new state holding the events of both (exact, commutative, associative).
