@@ -217,6 +217,72 @@ def _state_pandas_work(data: dict[str, Any]) -> Callable[[], Any]:
     return work
 
 
+def _floor_work(data: dict[str, Any], batch: int) -> Callable[[], Any]:
+    """The bare numpy passes any checked update into this state makes: a floor, not a peer.
+
+    The same state (eight arrays of one value per slot and the active-day bits, in plain pages,
+    filled as the tracker fills them), then per batch: one sort of the ids (finding repeats
+    needs a sort or a hash), one range test of the rows, one gather of each event's first slot,
+    last slot and journey start (one row of a table), the time test, and one gather, op and
+    scatter per event into its fact and into the active days. It resolves no repeated slot,
+    keeps no second array per fact and builds no report, so it is below what an exact update
+    can do.
+    """
+    import mmap
+
+    import numpy as np
+
+    schedule, events = data["schedule"], data["events"]
+    chunks = [events.take(np.arange(lo, min(lo + batch, len(events))))
+              for lo in range(0, len(events), batch)]  # fmt: skip
+    n, m = len(schedule), schedule.n_slots
+    words = max(1, -(-schedule.n_days // 64))
+    epoch_day = schedule.epoch_day
+    starts = schedule.start_seconds
+    span = int(schedule.end_seconds[0] - starts[0])
+    table = np.stack([schedule.offsets[:-1], schedule.offsets[1:], starts], axis=1)
+    bit = np.left_shift(np.uint64(1), np.arange(64, dtype=np.uint64))
+
+    def plain(size: int, dtype: Any, fill: Any) -> Any:
+        out = np.frombuffer(mmap.mmap(-1, size * np.dtype(dtype).itemsize), dtype=dtype)
+        if fill:
+            out.fill(fill)
+        return out
+
+    def work() -> Any:
+        facts = [plain(m, np.int64, -1) for _ in range(5)]
+        values = [plain(m, np.float64, -np.inf) for _ in range(3)]
+        active = plain(n * words, np.uint64, 0)
+        for chunk in chunks:
+            np.sort(chunk.id)
+            row = chunk.participant
+            known = (row >= 0) & (row < n)
+            info = table[np.where(known, row, 0)]
+            slot = info[:, 0] + chunk.step
+            good = known & (slot < info[:, 1]) & (chunk.time >= info[:, 2])
+            good &= chunk.time < info[:, 2] + span
+            kind, time = chunk.kind, chunk.time
+            for k in range(5):  # each event's fact: one gather, op and scatter
+                sel = good & (kind == k)
+                where = slot[sel]
+                mine = facts[k][where]
+                np.maximum(mine, time[sel], out=mine)
+                facts[k][where] = mine
+            sel = good & ((kind == 0) | (kind >= 4))
+            day = time[sel] // DAY - epoch_day
+            word = row[sel] * words + (day >> 6)
+            mine = active[word]
+            mine |= bit[day & 63]
+            active[word] = mine
+        return facts, values, active
+
+    return work
+
+
+def _floor(params: Params) -> Work:
+    return _floor_work(_data(params), params["batch"])
+
+
 def _update_sparkus(params: Params) -> Work:
     return _update_work(_data(params), params["batch"])
 
@@ -330,6 +396,12 @@ def update_notes(result: CaseResult, params: Params, agreement: dict[str, Any]) 
     return out
 
 
+def floor_notes(result: CaseResult, params: Params, _agreement: dict[str, Any]) -> list[str]:
+    rate = params["events"] / result.sparkus.median_seconds
+    floor_rate = params["events"] / result.peer.median_seconds
+    return [f"sparkus {rate:,.0f} events/s; the bare numpy passes {floor_rate:,.0f} events/s"]
+
+
 def options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--participants", type=int, default=None, metavar="N")
     parser.add_argument("--events", type=int, default=None, metavar="N")
@@ -367,6 +439,17 @@ CASES = [
         QUICK,
         check=check_state,
         notes=update_notes,
+    ),
+    Case(
+        "tracker_floor",
+        "Tracker.update of {events:_} events over {n:_} participants in batches of {batch:_} "
+        "against the bare numpy passes such an update makes",
+        _update_sparkus,
+        _floor,
+        "numpy: the floor's passes into the same state (no repeats resolved, no report)",
+        FULL,
+        QUICK,
+        notes=floor_notes,
     ),
 ]
 

@@ -38,7 +38,7 @@ from sparkus.model._event_table import (
     EventTable,
     as_event_table,
 )
-from sparkus.model._journeys import JourneySchedule
+from sparkus.model._journeys import JourneySchedule, slot_lookup
 from sparkus.model._schedule_input import string_keys
 
 __all__ = ["Encoded", "EventCheck", "RejectedEvent", "check_events"]
@@ -231,6 +231,11 @@ def _id_problems(ids: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
     return np.asarray((stripped == "") | (stripped != ids))
 
 
+def _bucket(keys: npt.NDArray[np.uint64], bits: int) -> npt.NDArray[np.uint64]:
+    """Each 64-bit key's bucket of ``2**bits`` (Fibonacci hashing: the top bits of a product)."""
+    return (keys * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - bits)
+
+
 def _conflicting_ids(
     ids: npt.NDArray[Any], fields: tuple[npt.NDArray[Any], ...]
 ) -> npt.NDArray[np.bool_]:
@@ -248,13 +253,19 @@ def _conflicting_ids(
     repeated = ordered[1:] == ordered[:-1]
     if not repeated.any():
         return out
-    # the rows holding a repeated key: a binary search in the (sorted, distinct) repeated keys,
-    # cheaper than np.isin's sort of the whole batch
+    # the rows holding a repeated key: a table of the repeated keys' hash buckets (small enough
+    # to stay in cache) picks the candidates, and a binary search in the (sorted, distinct)
+    # repeated keys settles them; cheaper than np.isin's sort of the whole batch, and than a
+    # binary search of every key
     twice = ordered[1:][repeated]
     twice = twice[np.concatenate(([True], twice[1:] != twice[:-1]))]
-    at = np.searchsorted(twice, keys)
+    bits = min(max(10, (8 * len(twice)).bit_length()), 24)
+    table = np.zeros(1 << bits, dtype=bool)
+    table[_bucket(twice, bits)] = True
+    candidates = np.flatnonzero(table[_bucket(keys, bits)])
+    at = np.searchsorted(twice, keys[candidates])
     np.minimum(at, len(twice) - 1, out=at)
-    rows = np.flatnonzero(twice[at] == keys)
+    rows = candidates[twice[at] == keys[candidates]]
     order = rows[np.argsort(keys[rows], kind="stable")]
     k = keys[order]
     same = k[1:] == k[:-1]
@@ -390,9 +401,8 @@ def _check(schedule: JourneySchedule, table: EventTable) -> EventCheck:
     if table.step.dtype.kind == "i":
         codes: IntArray = table.step.astype(np.int64, copy=False)
         has_step = codes >= 0
-        step = np.where(has_step, codes, 0)
         step_known = has_step & (codes < len(step_ids))
-        step = np.where(step_known, step, 0)
+        step = codes
     else:
         has_step = table.step != ""
         at = np.minimum(np.searchsorted(step_ids[order], table.step), len(step_ids) - 1)
@@ -408,11 +418,12 @@ def _check(schedule: JourneySchedule, table: EventTable) -> EventCheck:
         lambda i: f"{str(table.step[i])!r} is not a step of the template",
     )
     safe_row = np.where(known, row, 0)
+    safe_step = np.where(step_known, step, 0)  # (rows and steps in range: no second check)
+    # repeated ids compare step codes as given (unknown ones as 0), text steps by their index
+    compared_step = safe_step if table.step.dtype.kind == "i" else step
     slot = np.full(n, -1, dtype=np.int64)
     if len(schedule):
-        slot = np.where(
-            step_known & known, schedule.slots_of(safe_row, np.where(step_known, step, 0)), -1
-        )
+        slot = np.where(step_known & known, slot_lookup(schedule, safe_row, safe_step), -1)
     refuse(
         "step",
         step_known & known & (slot < 0),
@@ -461,7 +472,7 @@ def _check(schedule: JourneySchedule, table: EventTable) -> EventCheck:
         lambda i: f"a move of {value[i]:g} days is beyond {MAX_MOVE_DAYS:,.0f} either way",
     )
     scored = np.array([s.kind in SCORED_STEPS for s in schedule.template.steps])
-    can_score = step_known & scored[np.where(step_known, step, 0)]
+    can_score = step_known & scored[safe_step]
     refuse(
         "value",
         (kind == COMPLETED) & present & step_known & ~can_score,
@@ -481,7 +492,7 @@ def _check(schedule: JourneySchedule, table: EventTable) -> EventCheck:
         bad |= mask
     refuse(
         "id",  # (values compare with NaN equal to NaN: no canonical copy needed)
-        _conflicting_ids(table.id, (row, slot, kind, table.time, value, step)),
+        _conflicting_ids(table.id, (row, slot, kind, table.time, value, compared_step)),
         "repeats with different content in this batch; give each event its own id",
     )
     for _, mask, _ in problems:

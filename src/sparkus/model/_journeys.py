@@ -32,7 +32,7 @@ from sparkus.model._schedule_input import (
 )
 from sparkus.model._serialize import json_text
 
-__all__ = ["JourneySchedule", "schedule_journeys"]
+__all__ = ["JourneySchedule", "schedule_journeys", "slot_lookup"]
 
 IntArray: TypeAlias = npt.NDArray[np.int64]
 _SUPPORTS: Final = SUPPORTS
@@ -256,8 +256,7 @@ class JourneySchedule:
             step index outside the schedule.
         """
         rows, steps = self._slots_iv(rows, steps)
-        position = self._combo_position[self._combo[rows], steps].astype(np.int64)
-        return np.where(position >= 0, self.offsets[rows] + position, -1)
+        return slot_lookup(self, rows, steps)
 
     def _slots_iv(self, rows: object, steps: object) -> tuple[IntArray, IntArray]:
         out = []
@@ -562,3 +561,9 @@ def schedule_journeys(
         combo_position=position,
         provider=providers,
     )
+
+
+def slot_lookup(schedule: JourneySchedule, rows: IntArray, steps: IntArray) -> IntArray:
+    """:meth:`JourneySchedule.slots_of` for rows and step indexes already checked in range."""
+    position = schedule._combo_position[schedule._combo[rows], steps]
+    return np.where(position >= 0, schedule.offsets[rows] + position, -1)

@@ -1,0 +1,104 @@
+"""The faster paths of ``Tracker.update`` against plain references.
+
+``JourneyProgress`` allocates arrays of 4 MiB or more outside numpy's allocator, which asks the
+kernel for huge pages (slow to fault in where the kernel compacts memory first). The values,
+dtypes and shapes must be exactly those of ``np.full``, and copies, merges and states read back
+must stay independent of the arrays they came from. Small schedules stay under the threshold, so
+these tests lower it to 0 to send every array through the mmap path.
+
+The check of repeated ids picks the rows holding a repeated key through a table of hash
+buckets before a binary search: it must refuse exactly the rows a plain dict of each id's
+contents refuses.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import sparkus.model._progress as progress_module
+from sparkus.model import JourneyProgress, check_events
+from sparkus.model._event_check import _conflicting_ids
+from sparkus.model._progress import _copy, _fresh
+from tests.model.test_event_reference import EVENTS, SCHEDULE
+
+
+@pytest.mark.parametrize(
+    ("dtype", "fill"),
+    [(np.int64, np.iinfo(np.int64).max), (np.int64, np.iinfo(np.int64).min),
+     (np.float64, -np.inf), (np.uint64, 0)],
+)  # fmt: skip
+@pytest.mark.parametrize("shape", [(0,), (1,), (7,), (3, 5), (600_000,)])
+def test_fresh_equals_np_full(monkeypatch, dtype, fill, shape):
+    # (600_000,) int64 is 4.6 MiB: the mmap path at the real threshold too
+    for threshold in (progress_module._PLAIN_FROM, 0):
+        monkeypatch.setattr(progress_module, "_PLAIN_FROM", threshold)
+        out = _fresh(shape, dtype, fill)
+        expected = np.full(shape, fill, dtype=dtype)
+        assert out.dtype == expected.dtype
+        assert out.shape == expected.shape
+        assert out.flags.writeable
+        assert out.flags.c_contiguous
+        assert np.array_equal(out, expected)
+        twin = _copy(out)
+        assert np.array_equal(twin, out)
+        assert not np.shares_memory(twin, out)
+
+
+def _state(seed: int, size: int) -> JourneyProgress:
+    rng = np.random.default_rng(seed)
+    state = JourneyProgress(SCHEDULE)
+    state.apply(check_events(SCHEDULE, EVENTS.take(rng.integers(0, len(EVENTS), size))))
+    return state
+
+
+@given(st.integers(0, 2**32 - 1), st.integers(0, 300))
+@settings(max_examples=25, deadline=None)
+def test_state_in_plain_pages_equals_numpys(seed, size):
+    numpys = _state(seed, size)  # the test schedule is small: every array from np.full
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(progress_module, "_PLAIN_FROM", 0)
+        plain = _state(seed, size)
+        assert all(not a.flags.owndata for a in plain.arrays().values())  # the mmap path
+        assert plain == numpys
+        for name, array in plain.arrays().items():
+            mine = numpys.arrays()[name]
+            assert array.dtype == mine.dtype, name
+            assert array.shape == mine.shape, name
+        # a copy, a merge and a state read back share no memory with their sources
+        copied = plain.copy()
+        merged = plain.merge(numpys)
+        read = JourneyProgress.from_arrays(SCHEDULE, plain.arrays())
+        for other in (copied, merged, read):
+            assert other == numpys
+            for name, array in other.arrays().items():
+                assert not np.shares_memory(array, plain.arrays()[name]), name
+        copied.active[...] = 0
+        assert plain == numpys
+
+
+@given(
+    st.lists(st.integers(-(2**63), 2**63 - 1), min_size=1, max_size=20),
+    st.integers(0, 2**32 - 1),
+    st.integers(2, 3000),
+    st.integers(1, 3000),
+)
+@settings(max_examples=60, deadline=None)
+def test_conflicting_ids_equal_a_dict_of_contents(pool, seed, size, spread):
+    # ids drawn from a pool (edge values and `spread` random 64-bit ones: few or many repeated
+    # keys, so small and large bucket tables), contents from two values: the rows refused are
+    # those whose id appears with two different contents (a plain dict)
+    rng = np.random.default_rng(seed)
+    drawn = rng.integers(-(2**63), 2**63 - 1, spread, dtype=np.int64, endpoint=True)
+    pool = np.concatenate([np.array(pool, dtype=np.int64), drawn])
+    ids = pool[rng.integers(0, len(pool), size)]
+    content = rng.integers(0, 2, size) * rng.integers(0, 2, size)
+    seen: dict[int, set[int]] = {}
+    for i, c in zip(ids.tolist(), content.tolist(), strict=True):
+        seen.setdefault(i, set()).add(c)
+    expected = np.array([len(seen[i]) > 1 for i in ids.tolist()])
+    assert np.array_equal(_conflicting_ids(ids, (content,)), expected)
+    text = ids.astype(str)
+    assert np.array_equal(_conflicting_ids(text, (content,)), expected)
