@@ -43,6 +43,7 @@ __all__ = [
     "load_json",
     "parse_counting_keys",
     "parse_if_plain",
+    "plain_counting_text",
 ]
 
 MAX_JSON_DEPTH: Final = 64
@@ -308,3 +309,14 @@ def is_plain(value: Any, depth: int = 0) -> bool:
     if kind is list:
         return depth < MAX_JSON_DEPTH and all(is_plain(v, depth + 1) for v in value)
     return kind is not _Repeated
+
+
+def plain_counting_text(text: object) -> str | None:
+    """`text` as str if :func:`parse_counting_keys` may parse it, else None (no parsing).
+
+    For a reader that parses the text piece by piece and counts colons over each piece's span.
+    """
+    plain = _plain_text(text)
+    if plain is None or ("\\u" in plain and _ESCAPED_COLON.search(plain) is not None):
+        return None
+    return plain
