@@ -60,6 +60,16 @@ _DECODER: Final = json.JSONDecoder()
 _raw_decode: Final = _DECODER.raw_decode
 _scanstring: Final = json.decoder.scanstring  # type: ignore[attr-defined]
 _PARSE_ERRORS: Final = (*FAST_ERRORS, json.JSONDecodeError, RecursionError)
+# The types of the core columns, as the fast path's checks have left them.
+_FLOATS: Final = frozenset(("tenure_years", "utc_offset"))
+_CHECKED: Final[dict[str, set[type]]] = {
+    "level": {str},
+    "department": {str},
+    "manager_id": {str},  # or None
+    "team": {str},  # or None
+    "languages": {tuple},
+    "focus_goals": {tuple},
+}
 _Columns = tuple[dict[str, np.ndarray[Any, Any]], dict[str, Column]]
 
 
@@ -178,7 +188,9 @@ def _compact(name: str, values: Any) -> list[Any] | np.ndarray[Any, Any]:
     """
     if name == "id":
         return np.array(values, dtype=np.str_)
-    types = set(map(type, values))
+    if name in _FLOATS:
+        return np.array(values, dtype=np.float64)
+    types = _CHECKED.get(name) or set(map(type, values))
     if types == {float}:
         return np.array(values, dtype=np.float64)
     if types == {tuple} or types <= {str, type(None)}:
