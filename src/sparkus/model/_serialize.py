@@ -26,8 +26,8 @@ from sparkus.model._columns import Column, read_columns, record_columns
 from sparkus.model._document import ProgramDocument
 from sparkus.model._enums import unknown_label
 from sparkus.model._fast_json import fast_document
-from sparkus.model._stream_json import stream_population
 from sparkus.model._records import Participant
+from sparkus.model._stream_json import stream_population
 
 __all__ = ["from_json", "json_text", "population_columns", "structure", "to_json", "unstructure"]
 
