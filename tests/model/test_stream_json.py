@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from sparkus.datasets import synthetic_org
 from sparkus.model import Population, ProgramDocument, to_json, unstructure
+from sparkus.model import _stream_json as stream_json
 from sparkus.model._fast_json import fast_population
 from sparkus.model._serialize import _structure
 from sparkus.model._stream_json import stream_population
@@ -178,3 +179,20 @@ def test_a_synthetic_organisation_takes_the_streaming_path() -> None:
     for chunk_chars in (1, 5_000, 10**9):
         assert streamed(text, chunk_chars) == Population.from_records(document.participants)
     assert Population.from_json(text) == Population.from_records(document.participants)
+
+
+def test_the_result_does_not_depend_on_msgspec(monkeypatch: pytest.MonkeyPatch) -> None:
+    # msgspec is an optional extra for speed: without it, json reads every chunk; with it, the
+    # chunks it refuses (NaN, numbers out of range, an array ending inside the piece) go to json.
+    data = _org(40)
+    data["participants"][3]["attributes"]["outcome_pre"] = 1e400  # json reads inf: refused
+    texts = [to_json(ProgramDocument(*_structure_parts(_org(40)))), json.dumps(data)]
+    with_msgspec = [
+        [outcome(lambda t, c=c: streamed(t, c), t) for c in (1, 900, 10**9)] for t in texts
+    ]
+    monkeypatch.setattr(stream_json, "_fast_decode", lambda: None)
+    without = [[outcome(lambda t, c=c: streamed(t, c), t) for c in (1, 900, 10**9)] for t in texts]
+    assert with_msgspec == without
+    assert with_msgspec[0][0][1] == by_records(texts[0])
+    assert {kind for kind, _ in with_msgspec[1]} == {"read"}  # not refused: None, stepped aside
+    assert all(found is None for _, found in with_msgspec[1])
