@@ -196,3 +196,18 @@ def test_the_result_does_not_depend_on_msgspec(monkeypatch: pytest.MonkeyPatch) 
     assert with_msgspec[0][0][1] == by_records(texts[0])
     assert {kind for kind, _ in with_msgspec[1]} == {"read"}  # not refused: None, stepped aside
     assert all(found is None for _, found in with_msgspec[1])
+
+
+@pytest.mark.parametrize("chunk_chars", [1, 333, 10**9])
+def test_non_ascii_text_and_utf8_bytes_with_a_byte_order_mark(chunk_chars: int) -> None:
+    data = _org(30)
+    for i, person in enumerate(data["participants"]):
+        person["department"] = ["Ventes, Île-de-France", "Zürich 営業", "Δ😀"][i % 3]
+    text = json.dumps(data, ensure_ascii=False)
+    expected = by_records(text)
+    assert streamed(text, chunk_chars) == expected
+    assert streamed(b"\xef\xbb\xbf" + text.encode("utf-8"), chunk_chars) == expected
+    escaped = json.dumps(data)  # 😀 as a surrogate pair of \u escapes: the detailed pass reads it
+    assert streamed(escaped, chunk_chars) is None is fast_population(escaped, _structure, {})
+    assert Population.from_json(escaped) == expected
+    assert streamed("\ufeff" + text, chunk_chars) is None  # json.loads refuses a str BOM too
