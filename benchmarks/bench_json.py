@@ -18,7 +18,9 @@ against one peer on the same text, interleaved, each repeat in a fresh child:
 Every side is warmed before its timing (its models built, one call made): a server reads
 many documents with the same readers. The program, providers and assessments are few; the peers' models read them as plain objects.
 pydantic and msgspec are benchmark peers only (``nox -s bench`` installs them), never sparkus
-dependencies. The untimed check reads the text with every side and compares the participants.
+dependencies. msgspec is also sparkus's optional ``fast`` extra: where it is installed (as in
+``nox -s bench``), ``Population.from_json`` parses the chunks of its participants with it.
+The untimed check reads the text with every side and compares the participants.
 """
 
 # No `from __future__ import annotations`: the peers read the models' annotations at run time.

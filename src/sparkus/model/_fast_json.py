@@ -524,3 +524,14 @@ def _document(text: object, structure: Callable[[Any, Any], Any]) -> ProgramDocu
     ):
         _set(document, name, value)
     return document
+
+
+# -- shared with the streaming reader of populations (_stream_json) ----------------------------
+# It reads the participants chunk by chunk and checks each chunk with these same functions.
+
+NotPlain = _NotPlain
+FAST_ERRORS: Final = _ERRORS
+DOCUMENT_FIELDS: Final = _DOCUMENT_FIELDS
+participant_columns = _participant_columns
+columns_by_name = _found
+other_records = _rest

@@ -25,8 +25,9 @@ from sparkus._json import JSONTextError, load_json
 from sparkus.model._columns import Column, read_columns, record_columns
 from sparkus.model._document import ProgramDocument
 from sparkus.model._enums import unknown_label
-from sparkus.model._fast_json import fast_document, fast_population
+from sparkus.model._fast_json import fast_document
 from sparkus.model._records import Participant
+from sparkus.model._stream_json import stream_population
 
 __all__ = ["from_json", "json_text", "population_columns", "structure", "to_json", "unstructure"]
 
@@ -463,11 +464,11 @@ def population_columns(
 ) -> tuple[dict[str, Any], dict[str, Column]]:
     """The arrays and schema of the participants of the program document in JSON `text`.
 
-    The fast path reads the participants into columns without a record per person; whenever
+    The streaming fast path reads the participants, chunk by chunk, without a record per person; whenever
     it cannot prove the document valid, the detailed pass reads it as :func:`from_json` does
     (every problem with its JSON path), then its participants' columns are read with `scales`.
     """
-    found = fast_population(text, _structure, scales)
+    found = stream_population(text, _structure, scales)
     if found is not None:
         return found
     try:
