@@ -207,9 +207,14 @@ def _participants(
 
 
 def _frozen(dicts: list[dict[str, Any]]) -> list[FrozenMapping[str, Any]]:
-    """Each participant's attribute dict (its own copy) in a :class:`FrozenMapping`."""
+    """Each participant's attribute dict in a :class:`FrozenMapping`.
+
+    The dicts are the parser's own, referenced by nothing else, so each mapping keeps its dict
+    (the shared empty one, for participants without attributes, is replaced by a fresh one).
+    """
+    owned = [d if d is not _NO_ATTRIBUTES else {} for d in dicts]
     mappings = list(map(FrozenMapping.__new__, repeat(FrozenMapping, len(dicts))))
-    deque(map(_MAPPING_DATA.__set__, mappings, map(dict, dicts)), maxlen=0)
+    deque(map(_MAPPING_DATA.__set__, mappings, owned), maxlen=0)
     return mappings
 
 
