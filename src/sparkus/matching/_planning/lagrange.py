@@ -26,6 +26,13 @@ people.
    target; the caller falls back to the general solver on the whole problem if it still is.
 
 The bound reported is the least ``L`` evaluated, which is never below the true optimum.
+
+Along a frontier (:class:`Warm`), only the budget's term ``lam * budget`` of ``L`` changes, so
+the last budget's end is moved to the next budget without a pass over the people; the start is
+the better of that point and the multipliers extrapolated along the last two budgets, the
+quasi-Newton steps start as long as the last budget's move and stop once a step improves
+``L`` by less than a small share of ``mip_rel_gap`` (the cutting planes follow if the gap is
+still unproven).
 """
 
 from __future__ import annotations
@@ -33,7 +40,6 @@ from __future__ import annotations
 import copy
 import math
 import time
-from collections.abc import Iterator
 from typing import Final, cast
 
 import attrs
@@ -118,6 +124,7 @@ class Lagrangian:
         self.groups = int(reach.shape[0])
         # Multipliers: [budget (if any), pools..., groups...]
         self.size = int(self.has_budget) + self.pools + self.groups
+        self._reduced: FloatArray | None = None  # work space of reduced()
 
     def at_budget(self, budget: float) -> Lagrangian | None:
         """The same people's Lagrangian at another finite budget (arrays shared), or None."""
@@ -132,57 +139,61 @@ class Lagrangian:
         lam = float(x[0]) if self.has_budget else 0.0
         return lam, x[b : b + self.pools], x[b + self.pools :]
 
-    def _passes(self, x: FloatArray) -> Iterator[tuple[int, FloatArray]]:
-        """Each option's reduced values (-inf where not eligible), one option at a time."""
+    def reduced(self, x: FloatArray) -> FloatArray:
+        """Every option's reduced values at `x`, (O, n), -inf where not eligible.
+
+        The array is reused by the next call.
+        """
         lam, mu, nu = self.split(x)
         per_option = np.append(mu, 0.0)[self.option_pool]  # pool -1 takes the appended 0
-        bonus = None
+        if self._reduced is None:
+            self._reduced = np.empty_like(self.value)
+        t = np.multiply(self.cost, -lam, out=self._reduced)
+        t += self.value
+        t -= per_option[:, None]
         if self.groups and np.any(nu):
-            bonus = (nu.astype(np.float32) @ self.reach).astype(np.float64)
-        t = np.empty(self.n)
-        for o in range(self.n_options):
-            np.multiply(self.cost[o], -lam, out=t)
-            t += self.value[o]
-            t -= per_option[o]
-            if bonus is not None:
-                t += bonus
-            yield o, t
+            t += (nu.astype(np.float32) @ self.reach).astype(np.float64)
+        return t
+
+    def _best(self, t: FloatArray) -> tuple[IntArray, FloatArray]:
+        """Each person's best choice (the first of equals, -1: nothing) and its reduced value."""
+        top = np.maximum(t.max(axis=0, initial=-np.inf), 0.0)  # nothing: 0
+        choice = np.full(self.n, -1, dtype=np.int64)
+        for o in range(self.n_options - 1, -1, -1):  # the first of equals written last
+            np.copyto(choice, o, where=t[o] == top)
+        np.copyto(choice, -1, where=top <= 0.0)
+        return choice, top
 
     def evaluate(self, x: FloatArray) -> Evaluation:
+        """``L`` at `x`, a subgradient and each person's choice there: one pass over people."""
         lam, mu, nu = self.split(x)
-        top = np.zeros(self.n)  # nothing: 0
-        choice = np.full(self.n, -1, dtype=np.int64)
-        for o, t in self._passes(x):
-            better = t > top
-            np.copyto(choice, o, where=better)
-            np.maximum(top, t, out=top)
-        take = choice >= 0
+        choice, top = self._best(self.reduced(x))
         value = float(top.sum()) + lam * self.budget + float(mu @ self.capacity)
         value -= float(nu @ self.reach_min)
         gradient = np.empty(self.size)
         b = int(self.has_budget)
-        people = np.flatnonzero(take)
-        chosen = choice[people]
+        taken = np.bincount(choice + 1, minlength=self.n_options + 1)[1:]  # people per option
         if self.has_budget:
-            spent = float(self.cost.ravel()[chosen * self.n + people].sum())
+            people = np.flatnonzero(choice >= 0)
+            spent = float(self.cost.ravel()[choice[people] * self.n + people].sum())
             gradient[0] = self.budget - spent
-        pool = self.option_pool[chosen]
-        used = np.bincount(pool[pool >= 0], minlength=self.pools)[: self.pools]
+        pooled = self.option_pool >= 0
+        used = np.bincount(self.option_pool[pooled], weights=taken[pooled],
+                           minlength=self.pools)[: self.pools]  # fmt: skip
         gradient[b : b + self.pools] = self.capacity - used
         if self.groups:
-            reached = self.reach @ take.astype(np.float32)
+            reached = self.reach @ (choice >= 0).astype(np.float32)
             gradient[b + self.pools :] = reached.astype(np.float64) - self.reach_min
         return Evaluation(value, gradient, choice)
 
     def margins(self, x: FloatArray) -> tuple[IntArray, FloatArray]:
         """Each person's best choice at `x` (-1: nothing) and its lead over the runner-up."""
-        first = np.zeros(self.n)  # nothing: 0
+        t = self.reduced(x)
+        choice, first = self._best(t)
         second = np.full(self.n, -np.inf)
-        choice = np.full(self.n, -1, dtype=np.int64)
-        for o, t in self._passes(x):
-            np.maximum(second, np.minimum(first, t), out=second)
-            np.copyto(choice, o, where=t > first)
-            np.maximum(first, t, out=first)
+        for o in range(self.n_options):  # the best but one (nothing's 0 included)
+            np.maximum(second, np.where(choice == o, -np.inf, t[o]), out=second)
+        np.maximum(second, np.where(choice < 0, -np.inf, 0.0), out=second)
         return choice, first - second
 
     def prices(self, x: FloatArray) -> tuple[float, FloatArray, FloatArray]:
@@ -204,6 +215,8 @@ class Dual:
     cuts_g: list[FloatArray] = attrs.field(factory=list)
     cuts_c: list[float] = attrs.field(factory=list)
     box: float = 1.0
+    warm: bool = False  # from Warm.resume: the quasi-Newton steps are still to take
+    step: float | None = None  # their first step's length, if known
 
 
 @attrs.frozen(eq=False)
@@ -222,6 +235,8 @@ class Warm:
     box: float
     lagrangian: Lagrangian | None = None  # the people's arrays, kept for the next budget
     instance: Instance | None = None  # whose Lagrangian it is
+    best: Evaluation | None = None  # L at x (at `budget`)
+    before: tuple[FloatArray, float] | None = None  # x and budget of the budget before
 
     def lagrangian_for(self, instance: Instance) -> Lagrangian | None:
         """The Lagrangian at `instance`'s budget if `instance` differs only in budget."""
@@ -240,7 +255,14 @@ class Warm:
         return self.lagrangian.at_budget(instance.budget) if same else None
 
     def resume(self, lagrangian: Lagrangian) -> Dual | None:
-        """The dual's state for `lagrangian`, or None if it is not of the same people's kind."""
+        """The dual's state for `lagrangian`, or None if it is not of the same people's kind.
+
+        ``L`` moves with the budget by ``lam * change``, so the end's value and subgradient at
+        the new budget need no pass over the people. With the budget before too, the
+        multipliers are extrapolated along the budgets (they move smoothly between the kinks)
+        and the better of the two points starts; the quasi-Newton steps start as long as the
+        last budget's move.
+        """
         if self.x.shape != (lagrangian.size,) or self.scale != (
             lagrangian.worth,
             lagrangian.money,
@@ -251,11 +273,39 @@ class Warm:
         if lagrangian.has_budget:
             for g in cuts_g:
                 g[0] += shift
-        centre = lagrangian.evaluate(self.x)
-        cuts_g.append(centre.gradient)
-        cuts_c = [*self.cuts_c, centre.value - float(centre.gradient @ self.x)]
-        return Dual(self.x, centre, 1, cuts_g, cuts_c, self.box)
+        cuts_c = list(self.cuts_c)
+        x, passes = self.x, 0
+        if self.best is None:
+            centre = lagrangian.evaluate(x)
+            passes += 1
+            cuts_g.append(centre.gradient)
+            cuts_c.append(centre.value - float(centre.gradient @ x))
+        else:
+            lam = lagrangian.split(x)[0]
+            gradient = self.best.gradient.copy()
+            if lagrangian.has_budget:
+                gradient[0] += shift
+            centre = Evaluation(self.best.value + lam * shift, gradient, self.best.choice)
+        step = None
+        if self.before is not None and lagrangian.has_budget and self.before[1] != self.budget:
+            previous, budget = self.before
+            move = x - previous
+            guess = np.maximum(x + move * (shift / (self.budget - budget)), 0.0)
+            trial = lagrangian.evaluate(guess)
+            passes += 1
+            cuts_g.append(trial.gradient)
+            cuts_c.append(trial.value - float(trial.gradient @ guess))
+            if trial.value < centre.value:
+                x, centre = guess, trial
+            step = max(float(np.max(np.abs(move))), 1e-3 * max(1.0, float(np.max(x))))
+        return Dual(x, centre, passes, cuts_g, cuts_c, self.box, warm=True, step=step)
 
+
+_PRECISION: Final = 2.2e-9  # scipy's default ftol for L-BFGS-B
+# The structured path stops the quasi-Newton steps when one improves L by less than this share
+# of mip_rel_gap (relative): further digits of the dual's minimum do not change what the gap
+# proves, and where they would, the cutting planes follow.
+_PRECISION_SHARE: Final = 1e-4
 
 _KEEP_CUTS: Final = 200  # the most recent cuts a warm start carries
 
@@ -267,6 +317,7 @@ def minimise_dual(
     start: FloatArray | None = None,
     deadline: float,
     resume: Dual | None = None,
+    precision: float = _PRECISION,
 ) -> Dual:
     """Minimise ``L`` over ``x >= 0`` by box-step cutting planes.
 
@@ -282,8 +333,10 @@ def minimise_dual(
     if resume is not None:
         x, centre, evaluations = resume.x, resume.best, resume.evaluations
         cuts_g, cuts_c, box = list(resume.cuts_g), list(resume.cuts_c), resume.box
-        if evaluations == 1 and m:  # a warm start (Warm.resume): the quasi-Newton steps too
-            x, centre, extra = _quasi_newton(lagrangian, x, centre, cuts_g, cuts_c, deadline)
+        if resume.warm and m:  # a warm start (Warm.resume): the quasi-Newton steps too
+            x, centre, extra = _quasi_newton(
+                lagrangian, x, centre, cuts_g, cuts_c, deadline, precision, resume.step
+            )
             evaluations += extra
     else:
         x = np.zeros(m) if start is None or start.shape != (m,) else np.maximum(start, 0.0)
@@ -293,7 +346,9 @@ def minimise_dual(
         cuts_c = [centre.value - float(centre.gradient @ x)]
         box = 0.25
         if m:
-            x, centre, extra = _quasi_newton(lagrangian, x, centre, cuts_g, cuts_c, deadline)
+            x, centre, extra = _quasi_newton(
+                lagrangian, x, centre, cuts_g, cuts_c, deadline, precision
+            )
             evaluations += extra
             box = 0.05 * max(1.0, float(np.max(x)))
     if m == 0 or math.isinf(tolerance):  # no cutting planes: the quasi-Newton steps alone
@@ -337,6 +392,8 @@ def _quasi_newton(
     cuts_g: list[FloatArray],
     cuts_c: list[float],
     deadline: float,
+    precision: float,
+    step: float | None = None,
 ) -> tuple[FloatArray, Evaluation, int]:
     """L-BFGS-B on ``L`` from `x`: the best point it evaluates, and how many evaluations.
 
@@ -348,22 +405,28 @@ def _quasi_newton(
 
     best = [x, centre]
     count = [0]
+    scale = 1.0 if step is None else step  # L-BFGS-B's first step has length one
+    z0 = x / scale
 
-    def fun(y: FloatArray) -> tuple[float, FloatArray]:
-        y = np.maximum(y, 0.0)
+    def fun(z: FloatArray) -> tuple[float, FloatArray]:
+        y = np.maximum(z * scale, 0.0)
+        if count[0] == 0 and np.array_equal(z, z0):  # L-BFGS-B starts where we are
+            count[0] = -1
+            return centre.value, centre.gradient * scale
         if time.perf_counter() > deadline:  # pretend a flat function: L-BFGS-B stops
             return float(cast(Evaluation, best[1]).value), np.zeros_like(y)
-        count[0] += 1
+        count[0] = max(count[0], 0) + 1
         found = lagrangian.evaluate(y)
         cuts_g.append(found.gradient)
         cuts_c.append(found.value - float(found.gradient @ y))
         if found.value < cast(Evaluation, best[1]).value:
             best[0], best[1] = y, found
-        return found.value, found.gradient
+        return found.value, found.gradient * scale
 
-    minimize(fun, x, jac=True, method="L-BFGS-B", bounds=[(0.0, None)] * lagrangian.size,
-             options={"maxiter": 100, "maxfun": _MAX_EVALUATIONS // 2})  # fmt: skip
-    return cast(FloatArray, best[0]), cast(Evaluation, best[1]), count[0]
+    minimize(fun, z0, jac=True, method="L-BFGS-B", bounds=[(0.0, None)] * lagrangian.size,
+             options={"maxiter": 100, "maxfun": _MAX_EVALUATIONS // 2,
+                      "ftol": precision})  # fmt: skip
+    return cast(FloatArray, best[0]), cast(Evaluation, best[1]), max(count[0], 0)
 
 
 def solve_structured(
@@ -382,9 +445,12 @@ def solve_structured(
                                       instance.reach, instance.reach_min)  # fmt: skip
     n = instance.n
     dual = None if start is None else start.resume(lagrangian)
+    # A warm start stops its quasi-Newton steps early (the cutting planes follow if need be);
+    # a cold one, far from the minimum, takes them to the end before the cutting planes.
+    precision = _PRECISION if dual is None else _PRECISION_SHARE * mip_rel_gap
     for share in _TOLERANCES if dual is None else _WARM_TOLERANCES:
         dual = minimise_dual(lagrangian, tolerance=mip_rel_gap * share, deadline=deadline,
-                             resume=dual)  # fmt: skip
+                             resume=dual, precision=precision)  # fmt: skip
         dual_seconds = time.perf_counter() - started
         bound = dual.best.value * lagrangian.worth
         choice, lead = lagrangian.margins(dual.x)
@@ -431,6 +497,8 @@ def solve_structured(
                             dual.box,
                             lagrangian,
                             instance,
+                            dual.best,
+                            None if start is None else (start.x, start.budget),
                         ),
                     )
             if size >= n:
