@@ -454,7 +454,9 @@ def solve_structured(
         dual_seconds = time.perf_counter() - started
         bound = dual.best.value * lagrangian.worth
         choice, lead = lagrangian.margins(dual.x)
-        size = min(n, max(1_000, 50 * lagrangian.size, n // 500))
+        # The LP's basic optimum has at most one fractional person per coupling row: a core
+        # of 25 people per row (500 at least) leaves its rounding room; it grows if short.
+        size = min(n, max(500, 25 * lagrangian.size, n // 500))
         for _ in range(2):
             core = np.zeros(n, dtype=bool)
             core[np.argpartition(lead, size - 1)[:size] if size < n else slice(None)] = True
