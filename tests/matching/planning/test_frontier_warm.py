@@ -169,3 +169,51 @@ def test_a_warm_start_moves_the_last_value_by_the_budget_term_without_a_pass():
     assert extrapolated.warm
     assert extrapolated.step is not None
     assert extrapolated.step > 0
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 300), st.integers(1, 5),
+       st.lists(st.floats(0.0, 3.0), min_size=12, max_size=12))  # fmt: skip
+def test_blocks_of_people_open_to_the_same_options_give_the_same_pass(seed, n, regions, point):
+    """People grouped by the options open to them (as regions do): the pass over the blocks
+    gives the same choices and leads as one pass over every option, and L as summed by hand."""
+    from sparkus.matching._planning.integer_program import Instance
+    from sparkus.matching._planning.lagrange import Block, Lagrangian
+
+    base = random_instance(seed, n, 2 * regions + 1, regions, 1, 0.3, 0.3)
+    rng = np.random.default_rng(seed)
+    region = rng.integers(0, regions + 1, n)  # region `regions`: open to no pooled option
+    options = np.arange(2 * regions + 1)
+    eligible = (options[None, :] // 2 == region[:, None]) | (options[None, :] == 2 * regions)
+    eligible[rng.random(n) < 0.1] = False  # some open to nothing at all
+    instance = Instance(eligible, base.cost, base.value, base.effect, np.where(options < 2 * regions, options // 2, -1),
+                        base.capacity, base.budget, base.reach, base.reach_min)  # fmt: skip
+    args = (instance.eligible, instance.cost, instance.value, instance.option_pool,
+            instance.capacity, instance.budget, instance.reach, instance.reach_min)  # fmt: skip
+    blocked = Lagrangian(*args)
+    whole = Lagrangian(*args)
+    whole.blocks = [Block(None, np.arange(whole.n_options), whole.value, whole.cost)]
+    x = np.asarray(point[: blocked.size])
+    a, b = blocked.evaluate(x), whole.evaluate(x)
+    assert np.array_equal(a.choice, b.choice)
+    assert a.value == pytest.approx(b.value, rel=1e-12, abs=1e-12)
+    assert a.value == pytest.approx(_lagrangian_by_hand(instance, blocked, x), rel=1e-6, abs=1e-6)
+    np.testing.assert_allclose(a.gradient, b.gradient, rtol=1e-12, atol=1e-9)
+    (ca, la), (cb, lb) = blocked.margins(x), whole.margins(x)
+    assert np.array_equal(ca, cb)
+    assert np.array_equal(la, lb)
+
+
+def test_people_open_to_few_of_many_options_are_passed_over_in_blocks():
+    """Five regions' people, each open to their region's options and one shared: one block per
+    region, each holding only its options."""
+    from sparkus.matching._planning.lagrange import Lagrangian
+
+    base = random_instance(2, 2_000, 21, 20, 0, 0.3, 0.0)
+    region = np.arange(2_000) % 5
+    options = np.arange(21)
+    eligible = (options[None, :] % 5 == region[:, None]) | (options[None, :] == 20)
+    lagrangian = Lagrangian(eligible, base.cost, base.value, base.option_pool, base.capacity,
+                            base.budget, base.reach, base.reach_min)  # fmt: skip
+    assert len(lagrangian.blocks) == 5
+    assert sum(block.value.size for block in lagrangian.blocks) == int(eligible.sum())

@@ -40,6 +40,7 @@ from __future__ import annotations
 import copy
 import math
 import time
+from collections.abc import Iterator
 from typing import Final, cast
 
 import attrs
@@ -88,7 +89,9 @@ class Lagrangian:
 
     Values are divided by their mean largest entry and costs by their mean entry, so that every
     multiplier is of the order of one person's value; :meth:`prices` scales them back. The
-    arrays are held option by option (O, n), so that each pass reads them contiguously.
+    arrays are held option by option (O, n), so that each pass reads them contiguously, and
+    again by :class:`Block` of people open to the same options, which a pass reads instead (in
+    the benchmark's organisation each person is open to 5 or 6 of 21 options).
     """
 
     def __init__(
@@ -124,7 +127,7 @@ class Lagrangian:
         self.groups = int(reach.shape[0])
         # Multipliers: [budget (if any), pools..., groups...]
         self.size = int(self.has_budget) + self.pools + self.groups
-        self._reduced: FloatArray | None = None  # work space of reduced()
+        self.blocks = _blocks(ok, self.value, self.cost)
 
     def at_budget(self, budget: float) -> Lagrangian | None:
         """The same people's Lagrangian at another finite budget (arrays shared), or None."""
@@ -139,43 +142,44 @@ class Lagrangian:
         lam = float(x[0]) if self.has_budget else 0.0
         return lam, x[b : b + self.pools], x[b + self.pools :]
 
-    def reduced(self, x: FloatArray) -> FloatArray:
-        """Every option's reduced values at `x`, (O, n), -inf where not eligible.
-
-        The array is reused by the next call.
-        """
+    def _passes(self, x: FloatArray) -> Iterator[tuple[Block, FloatArray]]:
+        """Each block's reduced values at `x`: (its options, its people)."""
         lam, mu, nu = self.split(x)
         per_option = np.append(mu, 0.0)[self.option_pool]  # pool -1 takes the appended 0
-        if self._reduced is None:
-            self._reduced = np.empty_like(self.value)
-        t = np.multiply(self.cost, -lam, out=self._reduced)
-        t += self.value
-        t -= per_option[:, None]
+        bonus = None
         if self.groups and np.any(nu):
-            t += (nu.astype(np.float32) @ self.reach).astype(np.float64)
-        return t
-
-    def _best(self, t: FloatArray) -> tuple[IntArray, FloatArray]:
-        """Each person's best choice (the first of equals, -1: nothing) and its reduced value."""
-        top = np.maximum(t.max(axis=0, initial=-np.inf), 0.0)  # nothing: 0
-        choice = np.full(self.n, -1, dtype=np.int64)
-        for o in range(self.n_options - 1, -1, -1):  # the first of equals written last
-            np.copyto(choice, o, where=t[o] == top)
-        np.copyto(choice, -1, where=top <= 0.0)
-        return choice, top
+            bonus = (nu.astype(np.float32) @ self.reach).astype(np.float64)
+        for block in self.blocks:
+            t = np.multiply(block.cost, -lam)
+            t += block.value
+            t -= per_option[block.options][:, None]
+            if bonus is not None:
+                t += bonus if block.people is None else bonus[block.people]
+            yield block, t
 
     def evaluate(self, x: FloatArray) -> Evaluation:
         """``L`` at `x`, a subgradient and each person's choice there: one pass over people."""
         lam, mu, nu = self.split(x)
-        choice, top = self._best(self.reduced(x))
-        value = float(top.sum()) + lam * self.budget + float(mu @ self.capacity)
-        value -= float(nu @ self.reach_min)
+        choice = np.full(self.n, -1, dtype=np.int64)
+        value = lam * self.budget + float(mu @ self.capacity) - float(nu @ self.reach_min)
+        taken = np.zeros(self.n_options)  # people per option
+        spent = 0.0
+        for block, t in self._passes(x):
+            slot, best = _best(t)
+            value += float(best.sum())  # nothing, and people open to no option: 0
+            got = slot >= 0
+            mine = np.flatnonzero(got)
+            if self.has_budget:
+                spent += float(block.cost.ravel()[slot[mine] * t.shape[1] + mine].sum())
+            taken[block.options] += np.bincount(slot[mine], minlength=t.shape[0])
+            chosen = np.where(got, block.options[np.maximum(slot, 0)], -1)
+            if block.people is None:
+                choice = chosen
+            else:
+                choice[block.people] = chosen
         gradient = np.empty(self.size)
         b = int(self.has_budget)
-        taken = np.bincount(choice + 1, minlength=self.n_options + 1)[1:]  # people per option
         if self.has_budget:
-            people = np.flatnonzero(choice >= 0)
-            spent = float(self.cost.ravel()[choice[people] * self.n + people].sum())
             gradient[0] = self.budget - spent
         pooled = self.option_pool >= 0
         used = np.bincount(self.option_pool[pooled], weights=taken[pooled],
@@ -188,18 +192,78 @@ class Lagrangian:
 
     def margins(self, x: FloatArray) -> tuple[IntArray, FloatArray]:
         """Each person's best choice at `x` (-1: nothing) and its lead over the runner-up."""
-        t = self.reduced(x)
-        choice, first = self._best(t)
-        second = np.full(self.n, -np.inf)
-        for o in range(self.n_options):  # the best but one (nothing's 0 included)
-            np.maximum(second, np.where(choice == o, -np.inf, t[o]), out=second)
-        np.maximum(second, np.where(choice < 0, -np.inf, 0.0), out=second)
-        return choice, first - second
+        choice = np.full(self.n, -1, dtype=np.int64)
+        lead = np.full(self.n, np.inf)  # open to no option: nothing, by any margin
+        for block, t in self._passes(x):
+            slot, first = _best(t)
+            second = np.where(slot < 0, -np.inf, 0.0)  # nothing's 0, unless it is the best
+            for o in range(t.shape[0]):  # the best but one
+                np.maximum(second, np.where(slot == o, -np.inf, t[o]), out=second)
+            chosen = np.where(slot >= 0, block.options[np.maximum(slot, 0)], -1)
+            if block.people is None:
+                choice, lead = chosen, first - second
+            else:
+                choice[block.people] = chosen
+                lead[block.people] = first - second
+        return choice, lead
 
     def prices(self, x: FloatArray) -> tuple[float, FloatArray, FloatArray]:
         """The multipliers in the instance's units: value per currency unit, place, person."""
         lam, mu, nu = self.split(x)
         return lam * self.worth / self.money, mu * self.worth, nu * self.worth
+
+
+@attrs.frozen(eq=False)
+class Block:
+    """People open to the same options (all people: None), with those options' arrays."""
+
+    people: IntArray | None
+    options: IntArray
+    value: FloatArray  # (options, people), scaled, as in Lagrangian
+    cost: FloatArray
+
+
+_MOST_BLOCKS: Final = 64
+
+
+def _blocks(ok: npt.NDArray[np.bool_], value: FloatArray, cost: FloatArray) -> list[Block]:
+    """The people grouped by the options open to them, when few groups save most of a pass.
+
+    One block of everyone (the full arrays) when there are many patterns of open options, or
+    when each person is open to most options anyway.
+    """
+    n_options, n = ok.shape
+    everyone = [Block(None, np.arange(n_options), value, cost)]
+    if n_options > 63 or n == 0:
+        return everyone
+    key = np.zeros(n, dtype=np.uint64)
+    for o in range(n_options):
+        key |= ok[o].astype(np.uint64) << np.uint64(o)
+    patterns, which = np.unique(key, return_inverse=True)
+    which = which.reshape(-1)
+    open_to = np.array([int(p).bit_count() for p in patterns.tolist()])
+    counts = np.bincount(which, minlength=patterns.shape[0])
+    if patterns.shape[0] > _MOST_BLOCKS or int(open_to @ counts) > 0.6 * n_options * n:
+        return everyone
+    out = []
+    for k, pattern in enumerate(patterns.tolist()):
+        options = np.array([o for o in range(n_options) if pattern >> o & 1], dtype=np.int64)
+        if not options.size:  # open to nothing: they take nothing at any prices
+            continue
+        people = np.flatnonzero(which == k)
+        out.append(Block(people, options, np.ascontiguousarray(value[options][:, people]),
+                         np.ascontiguousarray(cost[options][:, people])))  # fmt: skip
+    return out
+
+
+def _best(t: FloatArray) -> tuple[IntArray, FloatArray]:
+    """Each column's best row (the first of equals; -1: nothing, at 0) and its value."""
+    top = np.maximum(t.max(axis=0, initial=-np.inf), 0.0)  # nothing: 0
+    slot = np.full(t.shape[1], -1, dtype=np.int64)
+    for o in range(t.shape[0] - 1, -1, -1):  # the first of equals written last
+        np.copyto(slot, o, where=t[o] == top)
+    np.copyto(slot, -1, where=top <= 0.0)
+    return slot, top
 
 
 @attrs.frozen(eq=False)
