@@ -192,7 +192,7 @@ def test_blocks_of_people_open_to_the_same_options_give_the_same_pass(seed, n, r
             instance.capacity, instance.budget, instance.reach, instance.reach_min)  # fmt: skip
     blocked = Lagrangian(*args)
     whole = Lagrangian(*args)
-    whole.blocks = [Block(None, np.arange(whole.n_options), whole.value, whole.cost)]
+    whole.blocks = (Block(None, np.arange(whole.n_options), whole.value, whole.cost, whole.reach),)
     x = np.asarray(point[: blocked.size])
     a, b = blocked.evaluate(x), whole.evaluate(x)
     assert np.array_equal(a.choice, b.choice)

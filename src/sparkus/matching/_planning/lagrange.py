@@ -77,11 +77,29 @@ STRUCTURED_FROM: Final = 20_000
 
 @attrs.frozen(eq=False)
 class Evaluation:
-    """``L`` at one point, a subgradient, and each person's choice there."""
+    """``L`` at one point, a subgradient, and each person's choice there.
+
+    The choices are kept block by block (each block's best option, -1 for nothing) and put in
+    people's order only when asked for: the dual's passes never need them.
+    """
 
     value: float
     gradient: FloatArray
-    choice: IntArray  # option per person, -1 for nothing
+    slots: tuple[IntArray, ...]
+    blocks: tuple[Block, ...]
+    n: int
+
+    @property
+    def choice(self) -> IntArray:
+        """Option per person, -1 for nothing."""
+        out = np.full(self.n, -1, dtype=np.int64)
+        for block, slot in zip(self.blocks, self.slots, strict=True):
+            chosen = np.where(slot >= 0, block.options[np.maximum(slot, 0)], -1)
+            if block.people is None:
+                out = chosen
+            else:
+                out[block.people] = chosen
+        return out
 
 
 class Lagrangian:
@@ -127,7 +145,7 @@ class Lagrangian:
         self.groups = int(reach.shape[0])
         # Multipliers: [budget (if any), pools..., groups...]
         self.size = int(self.has_budget) + self.pools + self.groups
-        self.blocks = _blocks(ok, self.value, self.cost)
+        self.blocks = _blocks(ok, self.value, self.cost, self.reach)
 
     def at_budget(self, budget: float) -> Lagrangian | None:
         """The same people's Lagrangian at another finite budget (arrays shared), or None."""
@@ -160,23 +178,23 @@ class Lagrangian:
     def evaluate(self, x: FloatArray) -> Evaluation:
         """``L`` at `x`, a subgradient and each person's choice there: one pass over people."""
         lam, mu, nu = self.split(x)
-        choice = np.full(self.n, -1, dtype=np.int64)
         value = lam * self.budget + float(mu @ self.capacity) - float(nu @ self.reach_min)
         taken = np.zeros(self.n_options)  # people per option
+        reached = np.zeros(self.groups)
         spent = 0.0
+        slots = []
         for block, t in self._passes(x):
             slot, best = _best(t)
+            slots.append(slot)
             value += float(best.sum())  # nothing, and people open to no option: 0
             got = slot >= 0
             mine = np.flatnonzero(got)
             if self.has_budget:
                 spent += float(block.cost.ravel()[slot[mine] * t.shape[1] + mine].sum())
             taken[block.options] += np.bincount(slot[mine], minlength=t.shape[0])
-            chosen = np.where(got, block.options[np.maximum(slot, 0)], -1)
-            if block.people is None:
-                choice = chosen
-            else:
-                choice[block.people] = chosen
+            if self.groups:
+                reach = self.reach if block.people is None else block.reach
+                reached += reach @ got.astype(np.float32)
         gradient = np.empty(self.size)
         b = int(self.has_budget)
         if self.has_budget:
@@ -186,9 +204,8 @@ class Lagrangian:
                            minlength=self.pools)[: self.pools]  # fmt: skip
         gradient[b : b + self.pools] = self.capacity - used
         if self.groups:
-            reached = self.reach @ (choice >= 0).astype(np.float32)
-            gradient[b + self.pools :] = reached.astype(np.float64) - self.reach_min
-        return Evaluation(value, gradient, choice)
+            gradient[b + self.pools :] = reached - self.reach_min
+        return Evaluation(value, gradient, tuple(slots), self.blocks, self.n)
 
     def margins(self, x: FloatArray) -> tuple[IntArray, FloatArray]:
         """Each person's best choice at `x` (-1: nothing) and its lead over the runner-up."""
@@ -221,19 +238,22 @@ class Block:
     options: IntArray
     value: FloatArray  # (options, people), scaled, as in Lagrangian
     cost: FloatArray
+    reach: npt.NDArray[np.float32]  # (groups, people)
 
 
 _MOST_BLOCKS: Final = 64
 
 
-def _blocks(ok: npt.NDArray[np.bool_], value: FloatArray, cost: FloatArray) -> list[Block]:
+def _blocks(
+    ok: npt.NDArray[np.bool_], value: FloatArray, cost: FloatArray, reach: npt.NDArray[np.float32]
+) -> tuple[Block, ...]:
     """The people grouped by the options open to them, when few groups save most of a pass.
 
     One block of everyone (the full arrays) when there are many patterns of open options, or
     when each person is open to most options anyway.
     """
     n_options, n = ok.shape
-    everyone = [Block(None, np.arange(n_options), value, cost)]
+    everyone = (Block(None, np.arange(n_options), value, cost, reach),)
     if n_options > 63 or n == 0:
         return everyone
     key = np.zeros(n, dtype=np.uint64)
@@ -252,8 +272,9 @@ def _blocks(ok: npt.NDArray[np.bool_], value: FloatArray, cost: FloatArray) -> l
             continue
         people = np.flatnonzero(which == k)
         out.append(Block(people, options, np.ascontiguousarray(value[options][:, people]),
-                         np.ascontiguousarray(cost[options][:, people])))  # fmt: skip
-    return out
+                         np.ascontiguousarray(cost[options][:, people]),
+                         np.ascontiguousarray(reach[:, people])))  # fmt: skip
+    return tuple(out)
 
 
 def _best(t: FloatArray) -> tuple[IntArray, FloatArray]:
@@ -349,7 +370,8 @@ class Warm:
             gradient = self.best.gradient.copy()
             if lagrangian.has_budget:
                 gradient[0] += shift
-            centre = Evaluation(self.best.value + lam * shift, gradient, self.best.choice)
+            centre = attrs.evolve(self.best, value=self.best.value + lam * shift,
+                                  gradient=gradient)  # fmt: skip
         step = None
         if self.before is not None and lagrangian.has_budget and self.before[1] != self.budget:
             previous, budget = self.before
