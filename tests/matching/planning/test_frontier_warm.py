@@ -178,7 +178,8 @@ def test_blocks_of_people_open_to_the_same_options_give_the_same_pass(seed, n, r
     """People grouped by the options open to them (as regions do): the pass over the blocks
     gives the same choices and leads as one pass over every option, and L as summed by hand."""
     from sparkus.matching._planning.integer_program import Instance
-    from sparkus.matching._planning.lagrange import Block, Lagrangian
+    from sparkus.matching._planning.lagrange import Lagrangian
+    from sparkus.matching._planning.passes import Block
 
     base = random_instance(seed, n, 2 * regions + 1, regions, 1, 0.3, 0.3)
     rng = np.random.default_rng(seed)

@@ -50,6 +50,7 @@ import numpy.typing as npt
 from sparkus._checks import FloatArray
 from sparkus.matching._planning.core import repair, settle, value_of
 from sparkus.matching._planning.integer_program import Instance, Solution, gap_of, solve
+from sparkus.matching._planning.passes import Block, Evaluation, best_of, blocks_of
 
 __all__ = [
     "STRUCTURED_FROM",
@@ -73,33 +74,6 @@ _WARM_TOLERANCES: Final = (math.inf, *_TOLERANCES)
 
 STRUCTURED_FROM: Final = 20_000
 """People from which :func:`solve_plan` tries the structured path first."""
-
-
-@attrs.frozen(eq=False)
-class Evaluation:
-    """``L`` at one point, a subgradient, and each person's choice there.
-
-    The choices are kept block by block (each block's best option, -1 for nothing) and put in
-    people's order only when asked for: the dual's passes never need them.
-    """
-
-    value: float
-    gradient: FloatArray
-    slots: tuple[IntArray, ...]
-    blocks: tuple[Block, ...]
-    n: int
-
-    @property
-    def choice(self) -> IntArray:
-        """Option per person, -1 for nothing."""
-        out = np.full(self.n, -1, dtype=np.int64)
-        for block, slot in zip(self.blocks, self.slots, strict=True):
-            chosen = np.where(slot >= 0, block.options[np.maximum(slot, 0)], -1)
-            if block.people is None:
-                out = chosen
-            else:
-                out[block.people] = chosen
-        return out
 
 
 class Lagrangian:
@@ -145,7 +119,7 @@ class Lagrangian:
         self.groups = int(reach.shape[0])
         # Multipliers: [budget (if any), pools..., groups...]
         self.size = int(self.has_budget) + self.pools + self.groups
-        self.blocks = _blocks(ok, self.value, self.cost, self.reach)
+        self.blocks = blocks_of(ok, self.value, self.cost, self.reach)
 
     def at_budget(self, budget: float) -> Lagrangian | None:
         """The same people's Lagrangian at another finite budget (arrays shared), or None."""
@@ -184,7 +158,7 @@ class Lagrangian:
         spent = 0.0
         slots = []
         for block, t in self._passes(x):
-            slot, best = _best(t)
+            slot, best = best_of(t)
             slots.append(slot)
             value += float(best.sum())  # nothing, and people open to no option: 0
             got = slot >= 0
@@ -212,7 +186,7 @@ class Lagrangian:
         choice = np.full(self.n, -1, dtype=np.int64)
         lead = np.full(self.n, np.inf)  # open to no option: nothing, by any margin
         for block, t in self._passes(x):
-            slot, first = _best(t)
+            slot, first = best_of(t)
             second = np.where(slot < 0, -np.inf, 0.0)  # nothing's 0, unless it is the best
             for o in range(t.shape[0]):  # the best but one
                 np.maximum(second, np.where(slot == o, -np.inf, t[o]), out=second)
@@ -228,63 +202,6 @@ class Lagrangian:
         """The multipliers in the instance's units: value per currency unit, place, person."""
         lam, mu, nu = self.split(x)
         return lam * self.worth / self.money, mu * self.worth, nu * self.worth
-
-
-@attrs.frozen(eq=False)
-class Block:
-    """People open to the same options (all people: None), with those options' arrays."""
-
-    people: IntArray | None
-    options: IntArray
-    value: FloatArray  # (options, people), scaled, as in Lagrangian
-    cost: FloatArray
-    reach: npt.NDArray[np.float32]  # (groups, people)
-
-
-_MOST_BLOCKS: Final = 64
-
-
-def _blocks(
-    ok: npt.NDArray[np.bool_], value: FloatArray, cost: FloatArray, reach: npt.NDArray[np.float32]
-) -> tuple[Block, ...]:
-    """The people grouped by the options open to them, when few groups save most of a pass.
-
-    One block of everyone (the full arrays) when there are many patterns of open options, or
-    when each person is open to most options anyway.
-    """
-    n_options, n = ok.shape
-    everyone = (Block(None, np.arange(n_options), value, cost, reach),)
-    if n_options > 63 or n == 0:
-        return everyone
-    key = np.zeros(n, dtype=np.uint64)
-    for o in range(n_options):
-        key |= ok[o].astype(np.uint64) << np.uint64(o)
-    patterns, which = np.unique(key, return_inverse=True)
-    which = which.reshape(-1)
-    open_to = np.array([int(p).bit_count() for p in patterns.tolist()])
-    counts = np.bincount(which, minlength=patterns.shape[0])
-    if patterns.shape[0] > _MOST_BLOCKS or int(open_to @ counts) > 0.6 * n_options * n:
-        return everyone
-    out = []
-    for k, pattern in enumerate(patterns.tolist()):
-        options = np.array([o for o in range(n_options) if pattern >> o & 1], dtype=np.int64)
-        if not options.size:  # open to nothing: they take nothing at any prices
-            continue
-        people = np.flatnonzero(which == k)
-        out.append(Block(people, options, np.ascontiguousarray(value[options][:, people]),
-                         np.ascontiguousarray(cost[options][:, people]),
-                         np.ascontiguousarray(reach[:, people])))  # fmt: skip
-    return tuple(out)
-
-
-def _best(t: FloatArray) -> tuple[IntArray, FloatArray]:
-    """Each column's best row (the first of equals; -1: nothing, at 0) and its value."""
-    top = np.maximum(t.max(axis=0, initial=-np.inf), 0.0)  # nothing: 0
-    slot = np.full(t.shape[1], -1, dtype=np.int64)
-    for o in range(t.shape[0] - 1, -1, -1):  # the first of equals written last
-        np.copyto(slot, o, where=t[o] == top)
-    np.copyto(slot, -1, where=top <= 0.0)
-    return slot, top
 
 
 @attrs.frozen(eq=False)
