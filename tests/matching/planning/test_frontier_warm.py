@@ -7,6 +7,7 @@ formulation); the fresh plans are sparkus's own cold solves at the same budget.
 
 from __future__ import annotations
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -94,3 +95,126 @@ def test_each_frontier_point_equals_a_fresh_plan_support(large):
         assert "Lagrangian" in fresh.method
         bound = max(fresh.bound or 0.0, fresh.objective)
         assert abs(frontier.objective[k] - fresh.objective) <= GAP * bound
+
+
+def _lagrangian_by_hand(instance, lagrangian, x):
+    """L(x) in the Lagrangian's scaled units, person by person in plain Python (no arrays)."""
+    lam, mu, nu = lagrangian.split(x)
+    total = 0.0
+    for i in range(instance.n):
+        best = 0.0  # nothing
+        for o in range(instance.eligible.shape[1]):
+            if not instance.eligible[i, o]:
+                continue
+            pool = int(instance.option_pool[o])
+            reduced = instance.value[i, o] / lagrangian.worth
+            reduced -= lam * instance.cost[i, o] / lagrangian.money
+            reduced -= float(mu[pool]) if pool >= 0 else 0.0
+            reduced += sum(float(nu[g]) for g in range(len(nu)) if instance.reach[g, i])
+            best = max(best, reduced)
+        total += best
+    budget = instance.budget / lagrangian.money if lagrangian.has_budget else 0.0
+    return total + lam * budget + float(mu @ instance.capacity) - float(nu @ instance.reach_min)
+
+
+@settings(max_examples=30, deadline=None)
+@given(warm_chains, st.lists(st.floats(0.0, 3.0), min_size=8, max_size=8))
+def test_one_pass_over_all_options_is_the_lagrangian(instance, point):
+    """The vectorised pass (all options at once) gives L as summed person by person, and a
+    subgradient that is the slack of each coupling row at its choices."""
+    from sparkus.matching._planning.lagrange import Lagrangian
+
+    lagrangian = Lagrangian(instance.eligible, instance.cost, instance.value,
+                            instance.option_pool, instance.capacity, instance.budget,
+                            instance.reach, instance.reach_min)  # fmt: skip
+    x = np.asarray(point[: lagrangian.size])
+    found = lagrangian.evaluate(x)
+    by_hand = _lagrangian_by_hand(instance, lagrangian, x)
+    assert found.value == pytest.approx(by_hand, rel=1e-6, abs=1e-6)
+    taken = found.choice >= 0
+    people = np.flatnonzero(taken)
+    b = int(lagrangian.has_budget)
+    if lagrangian.has_budget:
+        spent = float(instance.cost[people, found.choice[people]].sum()) / lagrangian.money
+        assert found.gradient[0] == pytest.approx(lagrangian.budget - spent, abs=1e-9)
+    pools = instance.option_pool[found.choice[people]]
+    for p in range(lagrangian.pools):
+        assert found.gradient[b + p] == instance.capacity[p] - np.sum(pools == p)
+    choice, lead = lagrangian.margins(x)
+    assert np.array_equal(choice, found.choice)
+    assert np.all(lead >= 0)
+
+
+def test_a_warm_start_moves_the_last_value_by_the_budget_term_without_a_pass():
+    """L at the last budget's end, moved to the next budget by lam * change, equals a pass
+    over the people at the new budget; the extrapolated start costs one pass."""
+    instance = random_instance(8, 3_000, 6, 5, 2, 0.2, 0.3)
+    first = solve_structured(instance, mip_rel_gap=GAP, time_limit=60.0)
+    assert first is not None
+    second = solve_structured(instance.with_budget(instance.budget * 1.1), mip_rel_gap=GAP,
+                              time_limit=60.0, start=first.warm)  # fmt: skip
+    assert second is not None
+    at = instance.with_budget(instance.budget * 1.2)
+    warm = second.warm
+    lagrangian = warm.lagrangian_for(at)
+    assert lagrangian is not None
+    moved = attrs.evolve(warm, before=None).resume(lagrangian)
+    fresh = lagrangian.evaluate(warm.x)
+    assert moved.evaluations == 0
+    assert moved.best.value == pytest.approx(fresh.value, rel=1e-12)
+    np.testing.assert_allclose(moved.best.gradient, fresh.gradient, rtol=1e-12, atol=1e-9)
+    extrapolated = warm.resume(lagrangian)
+    assert extrapolated.evaluations == 1
+    assert extrapolated.best.value <= moved.best.value
+    assert extrapolated.warm
+    assert extrapolated.step is not None
+    assert extrapolated.step > 0
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 300), st.integers(1, 5),
+       st.lists(st.floats(0.0, 3.0), min_size=12, max_size=12))  # fmt: skip
+def test_blocks_of_people_open_to_the_same_options_give_the_same_pass(seed, n, regions, point):
+    """People grouped by the options open to them (as regions do): the pass over the blocks
+    gives the same choices and leads as one pass over every option, and L as summed by hand."""
+    from sparkus.matching._planning.integer_program import Instance
+    from sparkus.matching._planning.lagrange import Lagrangian
+    from sparkus.matching._planning.passes import Block
+
+    base = random_instance(seed, n, 2 * regions + 1, regions, 1, 0.3, 0.3)
+    rng = np.random.default_rng(seed)
+    region = rng.integers(0, regions + 1, n)  # region `regions`: open to no pooled option
+    options = np.arange(2 * regions + 1)
+    eligible = (options[None, :] // 2 == region[:, None]) | (options[None, :] == 2 * regions)
+    eligible[rng.random(n) < 0.1] = False  # some open to nothing at all
+    instance = Instance(eligible, base.cost, base.value, base.effect, np.where(options < 2 * regions, options // 2, -1),
+                        base.capacity, base.budget, base.reach, base.reach_min)  # fmt: skip
+    args = (instance.eligible, instance.cost, instance.value, instance.option_pool,
+            instance.capacity, instance.budget, instance.reach, instance.reach_min)  # fmt: skip
+    blocked = Lagrangian(*args)
+    whole = Lagrangian(*args)
+    whole.blocks = (Block(None, np.arange(whole.n_options), whole.value, whole.cost, whole.reach),)
+    x = np.asarray(point[: blocked.size])
+    a, b = blocked.evaluate(x), whole.evaluate(x)
+    assert np.array_equal(a.choice, b.choice)
+    assert a.value == pytest.approx(b.value, rel=1e-12, abs=1e-12)
+    assert a.value == pytest.approx(_lagrangian_by_hand(instance, blocked, x), rel=1e-6, abs=1e-6)
+    np.testing.assert_allclose(a.gradient, b.gradient, rtol=1e-12, atol=1e-9)
+    (ca, la), (cb, lb) = blocked.margins(x), whole.margins(x)
+    assert np.array_equal(ca, cb)
+    assert np.array_equal(la, lb)
+
+
+def test_people_open_to_few_of_many_options_are_passed_over_in_blocks():
+    """Five regions' people, each open to their region's options and one shared: one block per
+    region, each holding only its options."""
+    from sparkus.matching._planning.lagrange import Lagrangian
+
+    base = random_instance(2, 2_000, 21, 20, 0, 0.3, 0.0)
+    region = np.arange(2_000) % 5
+    options = np.arange(21)
+    eligible = (options[None, :] % 5 == region[:, None]) | (options[None, :] == 20)
+    lagrangian = Lagrangian(eligible, base.cost, base.value, base.option_pool, base.capacity,
+                            base.budget, base.reach, base.reach_min)  # fmt: skip
+    assert len(lagrangian.blocks) == 5
+    assert sum(block.value.size for block in lagrangian.blocks) == int(eligible.sum())

@@ -26,6 +26,13 @@ people.
    target; the caller falls back to the general solver on the whole problem if it still is.
 
 The bound reported is the least ``L`` evaluated, which is never below the true optimum.
+
+Along a frontier (:class:`Warm`), only the budget's term ``lam * budget`` of ``L`` changes, so
+the last budget's end is moved to the next budget without a pass over the people; the start is
+the better of that point and the multipliers extrapolated along the last two budgets, the
+quasi-Newton steps start as long as the last budget's move and stop once a step improves
+``L`` by less than a small share of ``mip_rel_gap`` (the cutting planes follow if the gap is
+still unproven).
 """
 
 from __future__ import annotations
@@ -43,6 +50,7 @@ import numpy.typing as npt
 from sparkus._checks import FloatArray
 from sparkus.matching._planning.core import repair, settle, value_of
 from sparkus.matching._planning.integer_program import Instance, Solution, gap_of, solve
+from sparkus.matching._planning.passes import Block, Evaluation, best_of, blocks_of
 
 __all__ = [
     "STRUCTURED_FROM",
@@ -68,21 +76,14 @@ STRUCTURED_FROM: Final = 20_000
 """People from which :func:`solve_plan` tries the structured path first."""
 
 
-@attrs.frozen(eq=False)
-class Evaluation:
-    """``L`` at one point, a subgradient, and each person's choice there."""
-
-    value: float
-    gradient: FloatArray
-    choice: IntArray  # option per person, -1 for nothing
-
-
 class Lagrangian:
     """The Lagrangian of an instance's coupling rows, in scaled units.
 
     Values are divided by their mean largest entry and costs by their mean entry, so that every
     multiplier is of the order of one person's value; :meth:`prices` scales them back. The
-    arrays are held option by option (O, n), so that each pass reads them contiguously.
+    arrays are held option by option (O, n), so that each pass reads them contiguously, and
+    again by :class:`Block` of people open to the same options, which a pass reads instead (in
+    the benchmark's organisation each person is open to 5 or 6 of 21 options).
     """
 
     def __init__(
@@ -118,6 +119,7 @@ class Lagrangian:
         self.groups = int(reach.shape[0])
         # Multipliers: [budget (if any), pools..., groups...]
         self.size = int(self.has_budget) + self.pools + self.groups
+        self.blocks = blocks_of(ok, self.value, self.cost, self.reach)
 
     def at_budget(self, budget: float) -> Lagrangian | None:
         """The same people's Lagrangian at another finite budget (arrays shared), or None."""
@@ -132,58 +134,69 @@ class Lagrangian:
         lam = float(x[0]) if self.has_budget else 0.0
         return lam, x[b : b + self.pools], x[b + self.pools :]
 
-    def _passes(self, x: FloatArray) -> Iterator[tuple[int, FloatArray]]:
-        """Each option's reduced values (-inf where not eligible), one option at a time."""
+    def _passes(self, x: FloatArray) -> Iterator[tuple[Block, FloatArray]]:
+        """Each block's reduced values at `x`: (its options, its people)."""
         lam, mu, nu = self.split(x)
         per_option = np.append(mu, 0.0)[self.option_pool]  # pool -1 takes the appended 0
         bonus = None
         if self.groups and np.any(nu):
             bonus = (nu.astype(np.float32) @ self.reach).astype(np.float64)
-        t = np.empty(self.n)
-        for o in range(self.n_options):
-            np.multiply(self.cost[o], -lam, out=t)
-            t += self.value[o]
-            t -= per_option[o]
+        for block in self.blocks:
+            t = np.multiply(block.cost, -lam)
+            t += block.value
+            t -= per_option[block.options][:, None]
             if bonus is not None:
-                t += bonus
-            yield o, t
+                t += bonus if block.people is None else bonus[block.people]
+            yield block, t
 
     def evaluate(self, x: FloatArray) -> Evaluation:
+        """``L`` at `x`, a subgradient and each person's choice there: one pass over people."""
         lam, mu, nu = self.split(x)
-        top = np.zeros(self.n)  # nothing: 0
-        choice = np.full(self.n, -1, dtype=np.int64)
-        for o, t in self._passes(x):
-            better = t > top
-            np.copyto(choice, o, where=better)
-            np.maximum(top, t, out=top)
-        take = choice >= 0
-        value = float(top.sum()) + lam * self.budget + float(mu @ self.capacity)
-        value -= float(nu @ self.reach_min)
+        value = lam * self.budget + float(mu @ self.capacity) - float(nu @ self.reach_min)
+        taken = np.zeros(self.n_options)  # people per option
+        reached = np.zeros(self.groups)
+        spent = 0.0
+        slots = []
+        for block, t in self._passes(x):
+            slot, best = best_of(t)
+            slots.append(slot)
+            value += float(best.sum())  # nothing, and people open to no option: 0
+            got = slot >= 0
+            mine = np.flatnonzero(got)
+            if self.has_budget:
+                spent += float(block.cost.ravel()[slot[mine] * t.shape[1] + mine].sum())
+            taken[block.options] += np.bincount(slot[mine], minlength=t.shape[0])
+            if self.groups:
+                reach = self.reach if block.people is None else block.reach
+                reached += reach @ got.astype(np.float32)
         gradient = np.empty(self.size)
         b = int(self.has_budget)
-        people = np.flatnonzero(take)
-        chosen = choice[people]
         if self.has_budget:
-            spent = float(self.cost.ravel()[chosen * self.n + people].sum())
             gradient[0] = self.budget - spent
-        pool = self.option_pool[chosen]
-        used = np.bincount(pool[pool >= 0], minlength=self.pools)[: self.pools]
+        pooled = self.option_pool >= 0
+        used = np.bincount(self.option_pool[pooled], weights=taken[pooled],
+                           minlength=self.pools)[: self.pools]  # fmt: skip
         gradient[b : b + self.pools] = self.capacity - used
         if self.groups:
-            reached = self.reach @ take.astype(np.float32)
-            gradient[b + self.pools :] = reached.astype(np.float64) - self.reach_min
-        return Evaluation(value, gradient, choice)
+            gradient[b + self.pools :] = reached - self.reach_min
+        return Evaluation(value, gradient, tuple(slots), self.blocks, self.n)
 
     def margins(self, x: FloatArray) -> tuple[IntArray, FloatArray]:
         """Each person's best choice at `x` (-1: nothing) and its lead over the runner-up."""
-        first = np.zeros(self.n)  # nothing: 0
-        second = np.full(self.n, -np.inf)
         choice = np.full(self.n, -1, dtype=np.int64)
-        for o, t in self._passes(x):
-            np.maximum(second, np.minimum(first, t), out=second)
-            np.copyto(choice, o, where=t > first)
-            np.maximum(first, t, out=first)
-        return choice, first - second
+        lead = np.full(self.n, np.inf)  # open to no option: nothing, by any margin
+        for block, t in self._passes(x):
+            slot, first = best_of(t)
+            second = np.where(slot < 0, -np.inf, 0.0)  # nothing's 0, unless it is the best
+            for o in range(t.shape[0]):  # the best but one
+                np.maximum(second, np.where(slot == o, -np.inf, t[o]), out=second)
+            chosen = np.where(slot >= 0, block.options[np.maximum(slot, 0)], -1)
+            if block.people is None:
+                choice, lead = chosen, first - second
+            else:
+                choice[block.people] = chosen
+                lead[block.people] = first - second
+        return choice, lead
 
     def prices(self, x: FloatArray) -> tuple[float, FloatArray, FloatArray]:
         """The multipliers in the instance's units: value per currency unit, place, person."""
@@ -204,6 +217,8 @@ class Dual:
     cuts_g: list[FloatArray] = attrs.field(factory=list)
     cuts_c: list[float] = attrs.field(factory=list)
     box: float = 1.0
+    warm: bool = False  # from Warm.resume: the quasi-Newton steps are still to take
+    step: float | None = None  # their first step's length, if known
 
 
 @attrs.frozen(eq=False)
@@ -222,6 +237,8 @@ class Warm:
     box: float
     lagrangian: Lagrangian | None = None  # the people's arrays, kept for the next budget
     instance: Instance | None = None  # whose Lagrangian it is
+    best: Evaluation | None = None  # L at x (at `budget`)
+    before: tuple[FloatArray, float] | None = None  # x and budget of the budget before
 
     def lagrangian_for(self, instance: Instance) -> Lagrangian | None:
         """The Lagrangian at `instance`'s budget if `instance` differs only in budget."""
@@ -240,7 +257,14 @@ class Warm:
         return self.lagrangian.at_budget(instance.budget) if same else None
 
     def resume(self, lagrangian: Lagrangian) -> Dual | None:
-        """The dual's state for `lagrangian`, or None if it is not of the same people's kind."""
+        """The dual's state for `lagrangian`, or None if it is not of the same people's kind.
+
+        ``L`` moves with the budget by ``lam * change``, so the end's value and subgradient at
+        the new budget need no pass over the people. With the budget before too, the
+        multipliers are extrapolated along the budgets (they move smoothly between the kinks)
+        and the better of the two points starts; the quasi-Newton steps start as long as the
+        last budget's move.
+        """
         if self.x.shape != (lagrangian.size,) or self.scale != (
             lagrangian.worth,
             lagrangian.money,
@@ -251,11 +275,40 @@ class Warm:
         if lagrangian.has_budget:
             for g in cuts_g:
                 g[0] += shift
-        centre = lagrangian.evaluate(self.x)
-        cuts_g.append(centre.gradient)
-        cuts_c = [*self.cuts_c, centre.value - float(centre.gradient @ self.x)]
-        return Dual(self.x, centre, 1, cuts_g, cuts_c, self.box)
+        cuts_c = list(self.cuts_c)
+        x, passes = self.x, 0
+        if self.best is None:
+            centre = lagrangian.evaluate(x)
+            passes += 1
+            cuts_g.append(centre.gradient)
+            cuts_c.append(centre.value - float(centre.gradient @ x))
+        else:
+            lam = lagrangian.split(x)[0]
+            gradient = self.best.gradient.copy()
+            if lagrangian.has_budget:
+                gradient[0] += shift
+            centre = attrs.evolve(self.best, value=self.best.value + lam * shift,
+                                  gradient=gradient)  # fmt: skip
+        step = None
+        if self.before is not None and lagrangian.has_budget and self.before[1] != self.budget:
+            previous, budget = self.before
+            move = x - previous
+            guess = np.maximum(x + move * (shift / (self.budget - budget)), 0.0)
+            trial = lagrangian.evaluate(guess)
+            passes += 1
+            cuts_g.append(trial.gradient)
+            cuts_c.append(trial.value - float(trial.gradient @ guess))
+            if trial.value < centre.value:
+                x, centre = guess, trial
+            step = max(float(np.max(np.abs(move))), 1e-3 * max(1.0, float(np.max(x))))
+        return Dual(x, centre, passes, cuts_g, cuts_c, self.box, warm=True, step=step)
 
+
+_PRECISION: Final = 2.2e-9  # scipy's default ftol for L-BFGS-B
+# The structured path stops the quasi-Newton steps when one improves L by less than this share
+# of mip_rel_gap (relative): further digits of the dual's minimum do not change what the gap
+# proves, and where they would, the cutting planes follow.
+_PRECISION_SHARE: Final = 1e-4
 
 _KEEP_CUTS: Final = 200  # the most recent cuts a warm start carries
 
@@ -267,6 +320,7 @@ def minimise_dual(
     start: FloatArray | None = None,
     deadline: float,
     resume: Dual | None = None,
+    precision: float = _PRECISION,
 ) -> Dual:
     """Minimise ``L`` over ``x >= 0`` by box-step cutting planes.
 
@@ -282,8 +336,10 @@ def minimise_dual(
     if resume is not None:
         x, centre, evaluations = resume.x, resume.best, resume.evaluations
         cuts_g, cuts_c, box = list(resume.cuts_g), list(resume.cuts_c), resume.box
-        if evaluations == 1 and m:  # a warm start (Warm.resume): the quasi-Newton steps too
-            x, centre, extra = _quasi_newton(lagrangian, x, centre, cuts_g, cuts_c, deadline)
+        if resume.warm and m:  # a warm start (Warm.resume): the quasi-Newton steps too
+            x, centre, extra = _quasi_newton(
+                lagrangian, x, centre, cuts_g, cuts_c, deadline, precision, resume.step
+            )
             evaluations += extra
     else:
         x = np.zeros(m) if start is None or start.shape != (m,) else np.maximum(start, 0.0)
@@ -293,7 +349,9 @@ def minimise_dual(
         cuts_c = [centre.value - float(centre.gradient @ x)]
         box = 0.25
         if m:
-            x, centre, extra = _quasi_newton(lagrangian, x, centre, cuts_g, cuts_c, deadline)
+            x, centre, extra = _quasi_newton(
+                lagrangian, x, centre, cuts_g, cuts_c, deadline, precision
+            )
             evaluations += extra
             box = 0.05 * max(1.0, float(np.max(x)))
     if m == 0 or math.isinf(tolerance):  # no cutting planes: the quasi-Newton steps alone
@@ -337,6 +395,8 @@ def _quasi_newton(
     cuts_g: list[FloatArray],
     cuts_c: list[float],
     deadline: float,
+    precision: float,
+    step: float | None = None,
 ) -> tuple[FloatArray, Evaluation, int]:
     """L-BFGS-B on ``L`` from `x`: the best point it evaluates, and how many evaluations.
 
@@ -348,22 +408,28 @@ def _quasi_newton(
 
     best = [x, centre]
     count = [0]
+    scale = 1.0 if step is None else step  # L-BFGS-B's first step has length one
+    z0 = x / scale
 
-    def fun(y: FloatArray) -> tuple[float, FloatArray]:
-        y = np.maximum(y, 0.0)
+    def fun(z: FloatArray) -> tuple[float, FloatArray]:
+        y = np.maximum(z * scale, 0.0)
+        if count[0] == 0 and np.array_equal(z, z0):  # L-BFGS-B starts where we are
+            count[0] = -1
+            return centre.value, centre.gradient * scale
         if time.perf_counter() > deadline:  # pretend a flat function: L-BFGS-B stops
             return float(cast(Evaluation, best[1]).value), np.zeros_like(y)
-        count[0] += 1
+        count[0] = max(count[0], 0) + 1
         found = lagrangian.evaluate(y)
         cuts_g.append(found.gradient)
         cuts_c.append(found.value - float(found.gradient @ y))
         if found.value < cast(Evaluation, best[1]).value:
             best[0], best[1] = y, found
-        return found.value, found.gradient
+        return found.value, found.gradient * scale
 
-    minimize(fun, x, jac=True, method="L-BFGS-B", bounds=[(0.0, None)] * lagrangian.size,
-             options={"maxiter": 100, "maxfun": _MAX_EVALUATIONS // 2})  # fmt: skip
-    return cast(FloatArray, best[0]), cast(Evaluation, best[1]), count[0]
+    minimize(fun, z0, jac=True, method="L-BFGS-B", bounds=[(0.0, None)] * lagrangian.size,
+             options={"maxiter": 100, "maxfun": _MAX_EVALUATIONS // 2,
+                      "ftol": precision})  # fmt: skip
+    return cast(FloatArray, best[0]), cast(Evaluation, best[1]), max(count[0], 0)
 
 
 def solve_structured(
@@ -382,13 +448,18 @@ def solve_structured(
                                       instance.reach, instance.reach_min)  # fmt: skip
     n = instance.n
     dual = None if start is None else start.resume(lagrangian)
+    # A warm start stops its quasi-Newton steps early (the cutting planes follow if need be);
+    # a cold one, far from the minimum, takes them to the end before the cutting planes.
+    precision = _PRECISION if dual is None else _PRECISION_SHARE * mip_rel_gap
     for share in _TOLERANCES if dual is None else _WARM_TOLERANCES:
         dual = minimise_dual(lagrangian, tolerance=mip_rel_gap * share, deadline=deadline,
-                             resume=dual)  # fmt: skip
+                             resume=dual, precision=precision)  # fmt: skip
         dual_seconds = time.perf_counter() - started
         bound = dual.best.value * lagrangian.worth
         choice, lead = lagrangian.margins(dual.x)
-        size = min(n, max(1_000, 50 * lagrangian.size, n // 500))
+        # The LP's basic optimum has at most one fractional person per coupling row: a core
+        # of 25 people per row (500 at least) leaves its rounding room; it grows if short.
+        size = min(n, max(500, 25 * lagrangian.size, n // 500))
         for _ in range(2):
             core = np.zeros(n, dtype=bool)
             core[np.argpartition(lead, size - 1)[:size] if size < n else slice(None)] = True
@@ -431,6 +502,8 @@ def solve_structured(
                             dual.box,
                             lagrangian,
                             instance,
+                            dual.best,
+                            None if start is None else (start.x, start.budget),
                         ),
                     )
             if size >= n:
