@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import gc
 import json
 import typing
 from collections.abc import Callable, Mapping
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, cast
 
 import attrs
 import cattrs
@@ -240,7 +241,18 @@ def _is_tuple(cls: Any) -> bool:
 
 
 def _unstructure_tuple(value: tuple[Any, ...]) -> list[Any]:
+    kinds = set(map(type, value))
+    if len(kinds) == 1:  # the usual tuple, of one kind: its hook looked up once, not per item
+        return list(map(_unstructure_hook(kinds.pop()), value))
     return [_CONVERTER.unstructure(v) for v in value]
+
+
+def _unstructure_hook(cls: type[Any]) -> Callable[[Any], Any]:
+    """The converter's unstructure function for `cls` (cattrs 24.1 has a name for it)."""
+    found: Callable[[Any], Any] | None = getattr(_CONVERTER, "get_unstructure_hook", None)
+    if found is None:  # pragma: no cover - cattrs before 24.1
+        return functools.partial(_CONVERTER.unstructure, unstructure_as=cls)
+    return cast(Callable[[Any], Any], found(cls))
 
 
 def _is_mapping(cls: Any) -> bool:
