@@ -17,8 +17,8 @@ from sparkus import SchemaError
 from sparkus.datasets import synthetic_org
 from sparkus.model import Population, ProgramDocument, from_json, to_json, unstructure
 from sparkus.model._columns import read_columns, record_columns
-from sparkus.model._fast_json import fast_population
 from sparkus.model._serialize import _structure
+from sparkus.model._stream_json import stream_population
 from tests.model.test_fast_json import detailed, mutated
 
 
@@ -43,7 +43,7 @@ def test_the_columnar_path_agrees_with_the_records_on_valid_and_invalid_document
     expected = outcome(by_records, text)
     assert outcome(Population.from_json, text) == expected
     assert outcome(Population.from_json, text.encode("utf-8")) == expected
-    fast = fast_population(text, _structure, {})
+    fast = stream_population(text, _structure, {})
     if fast is not None:  # accepted by the fast path: the records must agree
         assert expected == ("read", Population(*fast))
 
@@ -56,7 +56,7 @@ def _org_text(n: int, seed: int) -> tuple[Any, str]:
 
 def test_a_synthetic_organisation_takes_the_fast_path_and_reads_as_its_records() -> None:
     document, text = _org_text(300, 3)
-    assert fast_population(text, _structure, {}) is not None
+    assert stream_population(text, _structure, {}) is not None
     pop = Population.from_json(text)
     assert pop == Population.from_records(document.participants) == by_records(text)
     assert pop.to_records() == list(document.participants)
@@ -127,14 +127,14 @@ def test_colons_in_text_are_counted_and_a_repeated_key_is_still_seen() -> None:
         ],
     }  # fmt: skip
     text = json.dumps(data)
-    assert fast_population(text, _structure, {}) is not None
+    assert stream_population(text, _structure, {}) is not None
     assert Population.from_json(text) == by_records(text)
     for repeated in (
         text.replace('"team": ', '"team": "t:2", "team": ', 1),
         text.replace('"k:1": "w"', '"k:1": "w", "k:1": "w"', 1),
         text.replace('"program": {', '"program": {"name": "a:b", ', 1),
     ):
-        assert fast_population(repeated, _structure, {}) is None
+        assert stream_population(repeated, _structure, {}) is None
         kind, problems = outcome(Population.from_json, repeated)
         assert kind == "refused"
         assert any("repeats a key" in m for _, m in problems)
@@ -155,7 +155,7 @@ def test_an_escaped_colon_cannot_pay_for_a_repeated_key() -> None:
                                     '"department": "S\\u003ax", "tenure_years": 2, '
                                     '"tenure_years": 2', 1)  # fmt: skip
     assert "\\u003a" in text
-    assert fast_population(text, _structure, {}) is None
+    assert stream_population(text, _structure, {}) is None
     for read in (Population.from_json, lambda t: from_json(t, ProgramDocument)):
         kind, problems = outcome(read, text)
         assert kind == "refused"

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from sparkus import _json as sparkus_json
 from sparkus.datasets import synthetic_org
 from sparkus.model import Population, ProgramDocument, to_json, unstructure
-from sparkus.model._fast_json import fast_population
+from sparkus.model._fast_json import fast_document
 from sparkus.model._serialize import _structure
 from sparkus.model._stream_json import stream_population
 from tests.model.test_fast_json import mutated
@@ -40,8 +40,8 @@ def test_the_streaming_path_agrees_with_the_records_and_with_the_whole_text_fast
     stream = streamed(text, chunk_chars)
     if stream is not None:  # accepted: the records must agree
         assert expected == ("read", stream)
-    # It proves valid exactly the documents the fast path over the whole text proves valid.
-    assert (stream is None) == (fast_population(text, _structure, {}) is None)
+    # It proves valid exactly the documents the fast path of from_json proves valid.
+    assert (stream is None) == (fast_document(text, _structure) is None)
     assert outcome(Population.from_json, text) == expected
 
 
@@ -208,6 +208,6 @@ def test_non_ascii_text_and_utf8_bytes_with_a_byte_order_mark(chunk_chars: int) 
     assert streamed(text, chunk_chars) == expected
     assert streamed(b"\xef\xbb\xbf" + text.encode("utf-8"), chunk_chars) == expected
     escaped = json.dumps(data)  # 😀 as a surrogate pair of \u escapes: the detailed pass reads it
-    assert streamed(escaped, chunk_chars) is None is fast_population(escaped, _structure, {})
+    assert streamed(escaped, chunk_chars) is None is fast_document(escaped, _structure)
     assert Population.from_json(escaped) == expected
     assert streamed("\ufeff" + text, chunk_chars) is None  # json.loads refuses a str BOM too

@@ -31,7 +31,7 @@ from sparkus._json import (
     optional_msgspec,
     parse_counting_keys,
 )
-from sparkus.model._columns import Column, read_columns
+from sparkus.model._columns import read_columns
 from sparkus.model._document import SCHEMA_VERSION, ProgramDocument
 from sparkus.model._enums import Goal, Level, SupportType
 from sparkus.model._records import (
@@ -43,7 +43,7 @@ from sparkus.model._records import (
     Provider,
 )
 
-__all__ = ["fast_document", "fast_population"]
+__all__ = ["fast_document"]
 
 _T = TypeVar("_T")
 
@@ -267,22 +267,11 @@ def fast_document(text: object, structure: Callable[[Any, Any], Any]) -> Program
 
     `structure` is the detailed reader of one record, used for the few records that are not
     participants (the program, providers and assessments), each checked as always. The
-    document is then built without its constructor, whose checks are run here: the columns of
-    the participants read with :func:`read_columns`, as the document's cross-check does with
-    the columns of its records, and the providers' and assessments' ids.
+    document is then built without its constructor, whose checks are run here: the document's
+    cross-checks of its participants' columns (:func:`_cross_checks`), and the providers' and
+    assessments' ids.
     """
     return _paused(lambda: _document(text, structure))
-
-
-def fast_population(
-    text: object, structure: Callable[[Any, Any], Any], scales: dict[str, tuple[float, float]]
-) -> tuple[dict[str, np.ndarray[Any, Any]], dict[str, Column]] | None:
-    """The population columns of the document in `text`, or None (run the detailed pass).
-
-    The same checks as :func:`fast_document`, without building a record per participant: the
-    columns go to :func:`read_columns` (with `scales`), whose arrays and schema are returned.
-    """
-    return _paused(lambda: _population(text, structure, scales))
 
 
 _ERRORS: Final = (_NotPlain, SchemaError, KeyError, TypeError, ValueError, OverflowError)
@@ -493,22 +482,6 @@ def _providers(decoded: list[Any], unset: Any) -> tuple[tuple[Provider, ...], in
         deque(map(_PROVIDER_SLOTS[name].__set__, providers, column), maxlen=0)
     inside = "".join(chain(ids, filter(None, employees))).count(":")
     return tuple(providers), entries, inside
-
-
-def _population(
-    text: object, structure: Callable[[Any, Any], Any], scales: dict[str, tuple[float, float]]
-) -> tuple[dict[str, np.ndarray[Any, Any]], dict[str, Column]] | None:
-    try:
-        data, columns, dicts = _read(text)
-        _rest(data, structure, columns[0])
-        found = _found(columns, dicts)
-        del data, columns, dicts
-        found["id"] = np.array(found["id"], dtype=np.str_)  # read by read_columns in C
-        found["tenure_years"] = np.array(found["tenure_years"], dtype=np.float64)
-        found["utc_offset"] = np.array(found["utc_offset"], dtype=np.float64)
-        return read_columns(found, scales)
-    except _ERRORS:
-        return None
 
 
 def _document(text: object, structure: Callable[[Any, Any], Any]) -> ProgramDocument | None:

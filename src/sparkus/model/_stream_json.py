@@ -85,9 +85,9 @@ def stream_population(
 ) -> _Columns | None:
     """The population columns of the document in `text`, or None (run the detailed pass).
 
-    The same checks as :func:`~sparkus.model._fast_json.fast_population`, the participants
-    read `chunk_chars` characters at a time; the columns go to :func:`read_columns` (with
-    `scales`), whose arrays and schema are returned.
+    The same checks as :func:`~sparkus.model._fast_json.fast_document`, without a record per
+    participant, the participants read `chunk_chars` characters at a time; the columns go to
+    :func:`read_columns` (with `scales`), whose arrays and schema are returned.
     """
     paused = gc.isenabled()
     gc.disable()  # reading builds objects and frees none: a collection would scan for nothing
