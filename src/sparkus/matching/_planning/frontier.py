@@ -382,11 +382,18 @@ def budget_frontier(
     best: _Point | None = None
     start = None  # the structured path starts each budget where the last one's ended
     levels = [setup.level == lv.rank for lv in _LEVELS]
+    free = False  # whether the last plan's proof does not depend on the budget
     for b in grid.tolist():
+        if free and best is not None and best.total_cost <= b:
+            # The last budget's Lagrangian bound has a zero budget price: it bounds every
+            # larger budget too, and the last plan fits them with the same proven gap.
+            solved.append(best)
+            continue
         at = attrs.evolve(
             setup, budget=b, instance=setup.instance.with_budget(b - setup.fixed_cost)
         )
         solution, start = solve_choice(at, start=start, stacklevel=4)
+        free = start is not None and solution.reached and solution.budget_price == 0.0
         point = _point(at, solution, levels)
         if best is not None and best.objective > point.objective:
             # The smaller budget's plan fits this budget too, and is better: keep it.
