@@ -38,7 +38,7 @@ STATED: dict[str, dict[str, str]] = {
         "1e-9": "the solver's tolerance, a fact of the method",
         "20": "the benchmark instance's 20 pools, an input of the benchmark",
         "20,000": "the size from which the structured path is tried (STRUCTURED_FROM), a fact",
-        "500": "the least size of the structured path's core, a fact of the method",
+        "5": "the structured path's core per coupling row, a fact of the method",
     },
     "report.md": {"10": "the rating scale's top (0 to 10), a rule of the contract"},
     "evidence-loop.md": {

@@ -26,13 +26,13 @@ from sparkus.matching._planning.engine import (
     PlanSetup,
     PoolKey,
     plan_setup,
+    solve_choice,
     solve_setup,
-    solve_setup_warm,
 )
-from sparkus.matching._planning.integer_program import min_cost
+from sparkus.matching._planning.integer_program import Solution, min_cost
 from sparkus.matching._planning.policy import SupportPolicy
 from sparkus.matching._planning.priors import EffectPriors
-from sparkus.matching._planning.support_plan import SupportPlan
+from sparkus.matching._planning.support_plan import effect_interval
 from sparkus.model import Level, Population, Program, Provider, SupportType
 from sparkus.triage import TriageResult
 
@@ -246,6 +246,58 @@ def _default_budgets(setup: PlanSetup, points: int) -> FloatArray:
     return np.unique(rounded)
 
 
+@attrs.frozen
+class _Point:
+    """What the frontier reports of one budget's plan (its totals, not the plan itself)."""
+
+    total_cost: float
+    expected_effect: float
+    confidence_interval: tuple[float, float]
+    objective: float
+    supported: int
+    reach: list[float]
+    shadow_price: float
+    gap: float
+
+
+def _point(setup: PlanSetup, solution: Solution, levels: list[npt.NDArray[np.bool_]]) -> _Point:
+    """The totals of the plan that gives person i option ``solution.choice[i]``.
+
+    Each is computed as :func:`~sparkus.matching._planning.support_plan.plan_from_choice`
+    computes it (the same expressions, so the same floats), without the per-person arrays.
+    """
+    inst = setup.instance
+    choice = solution.choice
+    has = choice >= 0
+    if inst.cost.size:
+        rows = np.arange(inst.n)
+        safe = np.where(has, choice, 0)
+        cost = np.where(has, inst.cost[rows, safe], 0.0)
+        objective = float(np.where(has, inst.value[rows, safe], 0.0).sum())
+        support = np.where(has, setup.option_support[safe], -1)
+    else:
+        rows = safe = np.zeros(0, dtype=np.int64)
+        cost, objective, support = np.zeros(inst.n), 0.0, np.full(inst.n, -1)
+    if setup.effect_source == "priors":
+        mean, low, high = effect_interval(
+            setup.priors, setup.modifier, support, setup.supports, setup.confidence_level
+        )
+    else:  # the caller's effects: their sum, and no interval
+        effect = np.where(has, inst.effect[rows, safe], 0.0) if inst.cost.size else cost
+        mean, low, high = float(effect.sum()), math.nan, math.nan
+    reach = [float(np.mean(has[m])) if m.any() else math.nan for m in levels]
+    return _Point(
+        total_cost=float(cost.sum()) + setup.fixed_cost,
+        expected_effect=mean,
+        confidence_interval=(low, high),
+        objective=objective,
+        supported=int(np.sum(has)),
+        reach=reach,
+        shadow_price=solution.budget_price or 0.0,
+        gap=solution.gap or 0.0,
+    )
+
+
 def budget_frontier(
     population: Population,
     triage: TriageResult,
@@ -326,37 +378,40 @@ def budget_frontier(
         population, triage, program, providers, budgets, points, options
     )
     grid = _default_budgets(setup, n_points) if chosen is None else chosen
-    plans: list[SupportPlan] = []
-    best: SupportPlan | None = None
+    solved: list[_Point] = []
+    best: _Point | None = None
     start = None  # the structured path starts each budget where the last one's ended
+    levels = [setup.level == lv.rank for lv in _LEVELS]
+    free = False  # whether the last plan's proof does not depend on the budget
     for b in grid.tolist():
+        if free and best is not None and best.total_cost <= b:
+            # The last budget's Lagrangian bound has a zero budget price: it bounds every
+            # larger budget too, and the last plan fits them with the same proven gap.
+            solved.append(best)
+            continue
         at = attrs.evolve(
             setup, budget=b, instance=setup.instance.with_budget(b - setup.fixed_cost)
         )
-        plan, start = solve_setup_warm(at, start=start, stacklevel=4)
-        if best is not None and best.objective > plan.objective:
+        solution, start = solve_choice(at, start=start, stacklevel=4)
+        free = start is not None and solution.reached and solution.budget_price == 0.0
+        point = _point(at, solution, levels)
+        if best is not None and best.objective > point.objective:
             # The smaller budget's plan fits this budget too, and is better: keep it.
-            bound = plan.bound if plan.bound is not None else best.objective
+            bound = solution.bound
             gap = max(bound - best.objective, 0.0) / abs(bound) if bound else 0.0
-            plan = attrs.evolve(best, budget=b, bound=bound, gap=gap,
-                                budget_shadow_price=plan.budget_shadow_price)  # fmt: skip
-        best = plan
-        plans.append(plan)
-    levels = [np.asarray(p.level) == lv.rank for p in plans[:1] for lv in _LEVELS]
-    reach = np.array([
-        [float(np.mean(p.support[m] != None)) if m.any() else math.nan for m in levels]
-        for p in plans
-    ])  # fmt: skip
+            point = attrs.evolve(best, gap=gap, shadow_price=point.shadow_price)
+        best = point
+        solved.append(point)
     return BudgetFrontier(
         budgets=grid,
-        total_cost=np.array([p.total_cost for p in plans]),
-        expected_effect=np.array([p.expected_effect for p in plans]),
-        confidence_interval=np.array([p.confidence_interval for p in plans]),
-        objective=np.array([p.objective for p in plans]),
-        supported=np.array([p.supported for p in plans], dtype=np.int64),
-        reach=reach,
-        shadow_price=np.array([p.budget_shadow_price or 0.0 for p in plans]),
-        gap=np.array([p.gap or 0.0 for p in plans]),
+        total_cost=np.array([p.total_cost for p in solved]),
+        expected_effect=np.array([p.expected_effect for p in solved]),
+        confidence_interval=np.array([p.confidence_interval for p in solved]),
+        objective=np.array([p.objective for p in solved]),
+        supported=np.array([p.supported for p in solved], dtype=np.int64),
+        reach=np.array([p.reach for p in solved]),
+        shadow_price=np.array([p.shadow_price for p in solved]),
+        gap=np.array([p.gap for p in solved]),
         program_budget=setup.program.budget,
         currency=setup.program.currency,
         confidence_level=setup.confidence_level,

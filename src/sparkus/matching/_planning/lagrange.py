@@ -311,6 +311,8 @@ _PRECISION: Final = 2.2e-9  # scipy's default ftol for L-BFGS-B
 _PRECISION_SHARE: Final = 1e-4
 
 _KEEP_CUTS: Final = 200  # the most recent cuts a warm start carries
+_CORE_LEAST = 100
+_CORE_PER_ROW = 5
 
 
 def minimise_dual(
@@ -459,7 +461,7 @@ def solve_structured(
         choice, lead = lagrangian.margins(dual.x)
         # The LP's basic optimum has at most one fractional person per coupling row: a core
         # of 25 people per row (500 at least) leaves its rounding room; it grows if short.
-        size = min(n, max(500, 25 * lagrangian.size, n // 500))
+        size = min(n, max(_CORE_LEAST, _CORE_PER_ROW * lagrangian.size, n // 500))
         for _ in range(2):
             core = np.zeros(n, dtype=bool)
             core[np.argpartition(lead, size - 1)[:size] if size < n else slice(None)] = True
