@@ -75,9 +75,14 @@ def lint(session: nox.Session) -> None:
 @nox.session(default=True)
 def typecheck(session: nox.Session) -> None:
     """Type-check the library with mypy --strict (configured in pyproject.toml)."""
-    # matplotlib and hypothesis are optional at run time but typed against when present
+    # matplotlib, msgspec and hypothesis are optional at run time but typed against when present
     session.install(
-        "-e", ".[plot,polars]", "hypothesis>=6.100", "mypy>=1.10", "pandas-stubs", "scipy-stubs"
+        "-e",
+        ".[plot,polars,json]",
+        "hypothesis>=6.100",
+        "mypy>=1.10",
+        "pandas-stubs",
+        "scipy-stubs",
     )
     session.run("mypy", "--strict", "src")
 

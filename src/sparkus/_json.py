@@ -308,7 +308,7 @@ def optional_msgspec() -> Any:
     """The msgspec module if it is installed (the optional ``json`` extra), else None."""
     if not _MSGSPEC:
         try:
-            import msgspec
+            import msgspec  # type: ignore[import-not-found, unused-ignore]  # optional extra
         except ImportError:
             _MSGSPEC.extend((None, None, None))
         else:
