@@ -23,7 +23,7 @@ import attrs
 import numpy as np
 
 from sparkus._errors import SchemaError
-from sparkus._fields import FrozenMapping, language
+from sparkus._fields import FrozenMapping, Record, language
 from sparkus._json import (
     countable_text,
     entries_and_colons,
@@ -46,6 +46,7 @@ from sparkus.model._records import (
 __all__ = ["fast_document"]
 
 _T = TypeVar("_T")
+_R = TypeVar("_R", bound=Record)
 
 _FIELDS: Final = (
     "id",
@@ -71,7 +72,6 @@ _DOCUMENT_FIELDS: Final = frozenset(
 _NO_ITEMS: Final[list[Any]] = []
 _NO_ATTRIBUTES: Final[dict[str, Any]] = {}
 _set = object.__setattr__
-_SLOTS: Final = {name: Participant.__dict__[name] for name in _FIELDS}
 _MAPPING_DATA: Final = FrozenMapping.__dict__["_data"]
 
 
@@ -150,29 +150,45 @@ def _participant_columns(items: Any) -> tuple[list[Any], list[Any]]:
     """
     _require(type(items) is list and set(map(type, items)) <= {dict})
     _require(all(map(_NAMES.issuperset, items)))  # a missing required field: KeyError below
-    ids = [p["id"] for p in items]
-    _texts(ids)
     levels = [p["level"] for p in items]
     _require(set(levels) <= _LEVELS.keys())  # TypeError if unhashable
-    departments = [p["department"] for p in items]
-    _texts(departments)
     tenures = _floats([p["tenure_years"] for p in items], 0.0, np.inf)
-    managers = [p.get("manager_id") for p in items]
+    offsets = _floats([p.get("utc_offset", 0.0) for p in items], -12.0, 14.0)
+    dicts = [p.get("attributes", _NO_ATTRIBUTES) for p in items]
+    columns = _checked_columns(
+        [p["id"] for p in items], levels, [p["department"] for p in items], tenures,
+        [p.get("manager_id") for p in items], [p.get("team") for p in items], offsets,
+        [p.get("languages", _NO_ITEMS) for p in items],
+        [p.get("focus_goals", _NO_ITEMS) for p in items], dicts,
+    )  # fmt: skip
+    _attribute_values(columns[-1])
+    return columns, dicts
+
+
+def _checked_columns(
+    ids: list[Any], levels: list[Any], departments: list[Any], tenures: list[float],
+    managers: list[Any], teams: list[Any], offsets: list[float], languages: list[Any],
+    goals: list[Any], dicts: list[Any],
+) -> list[Any]:  # fmt: skip
+    """The checks both parsers' columns need, and the columns as the fast path keeps them.
+
+    Levels, tenures and offsets come checked (by the caller or by msgspec's types); the
+    texts, the lists of distinct languages and goals, and the attribute names are checked
+    here. The last column is the attributes by name (:func:`_attributes`).
+    """
+    _texts(ids)
+    _texts(departments)
     _optional_texts(managers)
     _require(not any(map(operator.eq, ids, managers)))
-    teams = [p.get("team") for p in items]
     _optional_texts(teams)
-    offsets = _floats([p.get("utc_offset", 0.0) for p in items], -12.0, 14.0)
-    languages, distinct = _item_tuples([p.get("languages", _NO_ITEMS) for p in items])
+    languages, distinct = _item_tuples(languages)
     codes = set(chain.from_iterable(distinct))
     _require(not any(map(language, codes)))  # the field's own check, once per distinct code
-    goals, distinct = _item_tuples([p.get("focus_goals", _NO_ITEMS) for p in items])
+    goals, distinct = _item_tuples(goals)
     _require(set(chain.from_iterable(distinct)) <= _GOALS.keys())
-    dicts = [p.get("attributes", _NO_ATTRIBUTES) for p in items]
     attributes = _attributes(dicts)
-    _attribute_values(attributes)
-    columns = [ids, levels, departments, tenures, managers, teams, offsets, languages, goals]
-    return [*columns, attributes], dicts
+    return [ids, levels, departments, tenures, managers, teams, offsets, languages, goals,
+            attributes]  # fmt: skip
 
 
 def _found(columns: list[Any], dicts: list[Any]) -> dict[str, Any]:
@@ -190,20 +206,37 @@ def _found(columns: list[Any], dicts: list[Any]) -> dict[str, Any]:
 def _participants(
     columns: list[list[Any]], dicts: list[Any]
 ) -> tuple[tuple[Participant, ...], dict[str, list[Any]]]:
-    """The participants, and their columns as :func:`record_columns` gives them.
-
-    The records are built a field at a time over all of them: each slot's descriptor is
-    mapped over the people and the column (in C), as the checks already passed.
-    """
+    """The participants, and their columns as :func:`record_columns` gives them."""
     levels = list(map(_LEVELS.__getitem__, columns[1]))
     distinct = {g: tuple(map(_GOALS.__getitem__, g)) for g in set(columns[8])}
     goals = list(map(distinct.__getitem__, columns[8]))
-    attributes = _frozen(dicts)
-    people = list(map(Participant.__new__, repeat(Participant, len(levels))))
-    values = (columns[0], levels, *columns[2:8], goals, attributes)
-    for name, column in zip(_FIELDS, values, strict=True):
-        deque(map(_SLOTS[name].__set__, people, column), maxlen=0)
-    return tuple(people), _found(columns, dicts)
+    values = [columns[0], levels, *columns[2:8], goals, _frozen(dicts)]
+    return _records(Participant, values), _found(columns, dicts)
+
+
+def _records(cls: type[_R], values: list[list[Any]]) -> tuple[_R, ...]:
+    """Records of `cls` from one column per field (in field order), their checks already passed.
+
+    Built a field at a time over all of them: each slot's descriptor is mapped over the
+    records and the column, in C.
+    """
+    records = list(map(cls.__new__, repeat(cls, len(values[0]))))
+    for field, column in zip(attrs.fields(cast(Any, cls)), values, strict=True):
+        deque(map(cls.__dict__[field.name].__set__, records, column), maxlen=0)
+    return tuple(records)
+
+
+def _given(
+    structs: list[Any], fields: tuple[tuple[str, Any], ...], unset: Any
+) -> tuple[list[list[Any]], int]:
+    """The columns of fields a record may leave out, defaults filled in; how many were written."""
+    columns, written = [], 0
+    for name, default in fields:
+        values = list(map(operator.attrgetter(name), structs))
+        left_out = values.count(unset)
+        written += len(values) - left_out
+        columns.append([default if v is unset else v for v in values] if left_out else values)
+    return columns, written
 
 
 def _frozen(dicts: list[dict[str, Any]]) -> list[FrozenMapping[str, Any]]:
@@ -277,14 +310,21 @@ def fast_document(text: object, structure: Callable[[Any, Any], Any]) -> Program
 _ERRORS: Final = (_NotPlain, SchemaError, KeyError, TypeError, ValueError, OverflowError)
 
 
-def _rest(data: Any, structure: Callable[[Any, Any], Any], ids: list[str]) -> tuple[Any, ...]:
-    """The document's other records, each read by `structure`, and their cross-checks."""
+def _rest(
+    data: Any,
+    structure: Callable[[Any, Any], Any],
+    ids: list[str],
+    providers: tuple[Provider, ...] | None = None,
+) -> tuple[Any, ...]:
+    """The document's other records, each read by `structure`, and their cross-checks.
+
+    `providers` are those msgspec's path has already read and checked, if it did.
+    """
     rest = {k: v for k, v in data.items() if k != "participants"}
     _require(is_plain(rest))
     program = structure(rest["program"], Program)
-    providers = rest.get("providers", _NO_ITEMS)
-    if type(providers) is not tuple:  # a tuple: built and checked by msgspec's path
-        providers = structure(providers, tuple[Provider, ...])
+    if providers is None:
+        providers = structure(rest.get("providers", _NO_ITEMS), tuple[Provider, ...])
     assessments = structure(rest.get("assessments", _NO_ITEMS), tuple[Assessment, ...])
     version = structure(rest.get("schema_version", SCHEMA_VERSION), int)
     _require(version == SCHEMA_VERSION and type(version) is int)
@@ -295,8 +335,10 @@ def _rest(data: Any, structure: Callable[[Any, Any], Any], ids: list[str]) -> tu
     return program, providers, assessments, version
 
 
-def _read(text: object) -> tuple[Any, list[Any], list[Any]]:
+def _read(text: object) -> tuple[Any, list[Any], list[Any], tuple[Provider, ...] | None]:
     """The document's data, its participants' columns and attribute dicts, all checked.
+
+    Also the providers, when msgspec's path has read them (else they are in the data).
 
     The text is parsed with plain dicts (through msgspec's typed decoder first when it is
     installed: :func:`_read_structs`); that no key was repeated is then proven by counting
@@ -317,7 +359,7 @@ def _read(text: object) -> tuple[Any, list[Any], list[Any]]:
     columns, dicts = _participant_columns(items)
     entries = ("participants" in data) + sum(map(len, items))
     _count_keys(data, columns, dicts, entries, colons)
-    return data, columns, dicts
+    return data, columns, dicts, None
 
 
 def _count_keys(data: Any, columns: list[Any], dicts: list[Any], entries: int, colons: int) -> None:
@@ -331,11 +373,15 @@ def _count_keys(data: Any, columns: list[Any], dicts: list[Any], entries: int, c
     others, inside = cast(tuple[int, int], found)
     entries += others + sum(map(len, dicts))
     if entries + inside != colons:  # colons in the participants' text, or a repeated key
-        texts = chain(*columns[0:3:2], *(filter(None, c) for c in columns[4:6]))
-        values = chain.from_iterable(map(dict.values, dicts))
-        inside += "".join(texts).count(":") + "".join(chain.from_iterable(dicts)).count(":")
-        inside += "".join(v for v in values if v.__class__ is str).count(":")
-        _require(entries + inside == colons)
+        _require(entries + inside + _colons_inside(columns, dicts) == colons)
+
+
+def _colons_inside(columns: list[Any], dicts: list[Any]) -> int:
+    """The colons inside the participants' strings: the texts, attribute names and values."""
+    texts = chain(*columns[0:3:2], *(filter(None, c) for c in columns[4:6]))
+    values = chain.from_iterable(map(dict.values, dicts))
+    inside = "".join(texts).count(":") + "".join(chain.from_iterable(dicts)).count(":")
+    return inside + "".join(v for v in values if v.__class__ is str).count(":")
 
 
 _DECODERS: dict[Any, tuple[Any, Any]] = {}  # msgspec module -> (its document decoder, UNSET)
@@ -345,8 +391,6 @@ _OPTIONAL: Final = (("manager_id", None), ("team", None), ("utc_offset", 0.0),
                     ("attributes", _NO_ATTRIBUTES))  # fmt: skip
 
 
-_PROVIDER_FIELDS: Final = tuple(field.name for field in attrs.fields(Provider))
-_PROVIDER_SLOTS: Final = {name: Provider.__dict__[name] for name in _PROVIDER_FIELDS}
 _OPTIONAL_OF_PROVIDERS: Final = (("specialties", _NO_ITEMS), ("languages", _NO_ITEMS),
                                  ("utc_offset", 0.0), ("employee_id", None))  # fmt: skip
 
@@ -405,8 +449,10 @@ def _decoder(msgspec: Any) -> tuple[Any, Any]:
     return found
 
 
-def _read_structs(text: object, msgspec: Any) -> tuple[Any, list[Any], list[Any]] | None:
-    """As :func:`_read`, the participants decoded by msgspec into typed structs.
+def _read_structs(
+    text: object, msgspec: Any
+) -> tuple[Any, list[Any], list[Any], tuple[Provider, ...] | None] | None:
+    """As :func:`_read`, the participants and providers decoded by msgspec into typed structs.
 
     None when msgspec refuses the text: the plain parse then decides.
     """
@@ -419,35 +465,22 @@ def _read_structs(text: object, msgspec: Any) -> tuple[Any, list[Any], list[Any]
         return None
     data = {f: v for f in decoded.__struct_fields__ if (v := getattr(decoded, f)) is not unset}
     people = data.get("participants", _NO_ITEMS)
-    n = len(people)
-    entries = ("participants" in data) + 4 * n  # the required fields, then the others given
-    ids = list(map(operator.attrgetter("id"), people))
-    _texts(ids)
-    levels = list(map(operator.attrgetter("level"), people))
-    departments = list(map(operator.attrgetter("department"), people))
-    _texts(departments)
-    tenures = list(map(operator.attrgetter("tenure_years"), people))
-    optional = []
-    for name, default in _OPTIONAL:
-        values = list(map(operator.attrgetter(name), people))
-        left_out = values.count(unset)
-        entries += n - left_out
-        optional.append([default if v is unset else v for v in values] if left_out else values)
+    required = [list(map(operator.attrgetter(name), people)) for name in _FIELDS[:4]]
+    optional, written = _given(people, _OPTIONAL, unset)
     managers, teams, offsets, languages, goals, dicts = optional
-    _optional_texts(managers)
-    _require(not any(map(operator.eq, ids, managers)))
-    _optional_texts(teams)
-    languages, distinct = _item_tuples(languages)
-    _require(not any(map(language, set(chain.from_iterable(distinct)))))
-    goals, _ = _item_tuples(goals)
-    attributes = _attributes(dicts)
-    columns: list[Any] = [ids, levels, departments, tenures, managers, teams, offsets]
-    columns += [languages, goals, attributes]
+    ids, levels, departments, tenures = required
+    columns = _checked_columns(ids, levels, departments, tenures, managers, teams, offsets,
+                               languages, goals, dicts)  # fmt: skip
+    # The keys written: the participants' required fields and those given, their attributes
+    # (counted with the other dicts), and the providers' (counted here, with the colons
+    # inside their strings: they are no longer plain data).
+    entries = ("participants" in data) + 4 * len(people) + written
+    providers = None
     if "providers" in data:
-        data["providers"], written, inside = _providers(data["providers"], unset)
-        entries += written + inside  # their entries, and the colons inside their strings
+        providers, written, inside = _providers(data.pop("providers"), unset)
+        entries += 1 + written + inside
     _count_keys(data, columns, dicts, entries, cast(str, plain).count(":"))
-    return data, columns, dicts
+    return data, columns, dicts, providers
 
 
 def _providers(decoded: list[Any], unset: Any) -> tuple[tuple[Provider, ...], int, int]:
@@ -455,40 +488,33 @@ def _providers(decoded: list[Any], unset: Any) -> tuple[tuple[Provider, ...], in
 
     Also the entries they wrote and the colons inside their strings (for the key count).
     """
-    n = len(decoded)
-    entries = 5 * n  # the required fields, then the others given
-    ids = list(map(operator.attrgetter("id"), decoded))
+    ids, supports, capacities, costs, levels = (
+        list(map(operator.attrgetter(name), decoded))
+        for name in ("id", "support_type", "capacity", "cost_per_session", "seniority")
+    )
+    (specialties, languages, offsets, employees), written = _given(
+        decoded, _OPTIONAL_OF_PROVIDERS, unset
+    )
     _texts(ids)
-    supports = list(map(_SUPPORTS.__getitem__, map(operator.attrgetter("support_type"), decoded)))
-    levels = list(map(_LEVELS.__getitem__, map(operator.attrgetter("seniority"), decoded)))
-    optional: list[list[Any]] = []
-    for name, default in _OPTIONAL_OF_PROVIDERS:
-        values = list(map(operator.attrgetter(name), decoded))
-        left_out = values.count(unset)
-        entries += n - left_out
-        optional.append([default if v is unset else v for v in values] if left_out else values)
-    specialties, languages, offsets, employees = optional
     _optional_texts(employees)
     specialties, distinct = _item_tuples(specialties)
     goals = {g: tuple(map(_GOALS.__getitem__, g)) for g in distinct}
     languages, distinct = _item_tuples(languages)
     _require(not any(map(language, set(chain.from_iterable(distinct)))))
-    capacities = list(map(operator.attrgetter("capacity"), decoded))
-    costs = list(map(operator.attrgetter("cost_per_session"), decoded))
-    fields: tuple[list[Any], ...] = (ids, supports, capacities, costs, levels, list(map(goals.__getitem__, specialties)),
-              languages, offsets, employees)  # fmt: skip
-    providers = list(map(Provider.__new__, repeat(Provider, n)))
-    for name, column in zip(_PROVIDER_FIELDS, fields, strict=True):
-        deque(map(_PROVIDER_SLOTS[name].__set__, providers, column), maxlen=0)
+    values = [ids, list(map(_SUPPORTS.__getitem__, supports)), capacities, costs,
+              list(map(_LEVELS.__getitem__, levels)), list(map(goals.__getitem__, specialties)),
+              languages, offsets, employees]  # fmt: skip
     inside = "".join(chain(ids, filter(None, employees))).count(":")
-    return tuple(providers), entries, inside
+    return _records(Provider, values), 5 * len(decoded) + written, inside
 
 
 def _document(text: object, structure: Callable[[Any, Any], Any]) -> ProgramDocument | None:
     try:
-        data, found, dicts = _read(text)
+        data, found, dicts, read_providers = _read(text)
         participants, columns = _participants(found, dicts)
-        program, providers, assessments, version = _rest(data, structure, columns["id"])
+        program, providers, assessments, version = _rest(
+            data, structure, columns["id"], read_providers
+        )
         _cross_checks(columns)
     except _ERRORS:
         return None
@@ -513,3 +539,4 @@ DOCUMENT_FIELDS: Final = _DOCUMENT_FIELDS
 participant_columns = _participant_columns
 columns_by_name = _found
 other_records = _rest
+colons_inside = _colons_inside

@@ -41,6 +41,7 @@ from sparkus.model._fast_json import (
     DOCUMENT_FIELDS,
     FAST_ERRORS,
     NotPlain,
+    colons_inside,
     columns_by_name,
     other_records,
     participant_columns,
@@ -215,11 +216,7 @@ def _chunk_columns(
     entries = sum(map(len, items)) + sum(map(len, dicts))
     colons = text.count(":", start, end)
     if entries != colons:  # colons inside the participants' strings, or a repeated key
-        texts = chain(*columns[0:3:2], *(filter(None, c) for c in columns[4:6]))
-        values = chain.from_iterable(map(dict.values, dicts))
-        inside = "".join(texts).count(":") + "".join(chain.from_iterable(dicts)).count(":")
-        inside += "".join(v for v in values if v.__class__ is str).count(":")
-        _require(entries + inside == colons)
+        _require(entries + colons_inside(columns, dicts) == colons)
     # Every participant has the same attribute names (participant_columns checked it).
     return columns_by_name(columns, dicts), set(columns[-1])
 
