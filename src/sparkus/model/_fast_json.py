@@ -533,7 +533,7 @@ def _document(text: object, structure: Callable[[Any, Any], Any]) -> ProgramDocu
 # -- shared with the streaming reader of populations (_stream_json) ----------------------------
 # It reads the participants chunk by chunk and checks each chunk with these same functions.
 
-NotPlain = _NotPlain
+require = _require
 FAST_ERRORS: Final = _ERRORS
 DOCUMENT_FIELDS: Final = _DOCUMENT_FIELDS
 participant_columns = _participant_columns

@@ -40,11 +40,11 @@ from sparkus.model._columns import Column, read_columns
 from sparkus.model._fast_json import (
     DOCUMENT_FIELDS,
     FAST_ERRORS,
-    NotPlain,
     colons_inside,
     columns_by_name,
     other_records,
     participant_columns,
+    require,
 )
 
 __all__ = ["CHUNK_CHARS", "stream_population"]
@@ -71,11 +71,6 @@ _CHECKED: Final[dict[str, set[type]]] = {
     "focus_goals": {tuple},
 }
 _Columns = tuple[dict[str, np.ndarray[Any, Any]], dict[str, Column]]
-
-
-def _require(condition: bool) -> None:
-    if not condition:
-        raise NotPlain
 
 
 def stream_population(
@@ -112,37 +107,37 @@ def _stream(
     chunk_chars: int,
 ) -> _Columns:
     plain = countable_text(text)
-    _require(plain is not None)
+    require(plain is not None)
     text = str(plain)
     rest: dict[str, Any] = {}
     found: dict[str, Any] | None = None
     position = _white(text, 0)
-    _require(text.startswith("{", position))
+    require(text.startswith("{", position))
     position = _white(text, position + 1)
     closed = text.startswith("}", position)
     while not closed:
-        _require(text.startswith('"', position))
+        require(text.startswith('"', position))
         key, position = _scanstring(text, position + 1)
-        _require(
+        require(
             key in DOCUMENT_FIELDS and key not in rest and (key != "participants" or found is None)
         )
         position = _white(text, position)
-        _require(text.startswith(":", position))
+        require(text.startswith(":", position))
         position = _white(text, position + 1)
         if key == "participants":
             found, position = _participants(text, position, chunk_chars)
         else:
             value, end = _raw_decode(text, position)
             counted = entries_and_colons(value)  # None if nested too deep
-            _require(counted is not None)
+            require(counted is not None)
             entries, inside = cast(tuple[int, int], counted)
-            _require(entries + inside == text.count(":", position, end))
+            require(entries + inside == text.count(":", position, end))
             rest[key], position = value, end
         position = _white(text, position)
         closed = text.startswith("}", position)
-        _require(closed or text.startswith(",", position))
+        require(closed or text.startswith(",", position))
         position = _white(text, position + 1)
-    _require(position == len(text) and "program" in rest)
+    require(position == len(text) and "program" in rest)
     if found is None:
         found, _ = _chunk_columns([], text, 0, 0)
     ids = np.array(found["id"], dtype=np.str_)  # read by read_columns in C
@@ -157,7 +152,7 @@ def _stream(
 
 def _participants(text: str, position: int, chunk_chars: int) -> tuple[dict[str, Any], int]:
     """The participants' columns, read chunk by chunk from the array at `position`; its end."""
-    _require(text.startswith("[", position))
+    require(text.startswith("[", position))
     first = _white(text, position + 1)
     if text.startswith("]", first):  # no participants
         return _chunk_columns([], text, 0, 0)[0], first + 1
@@ -169,12 +164,12 @@ def _participants(text: str, position: int, chunk_chars: int) -> tuple[dict[str,
         del items
         if not pieces:
             pieces, names = {name: [] for name in piece}, piece_names
-        _require(piece_names == names)  # every participant carries the first one's names
+        require(piece_names == names)  # every participant carries the first one's names
         for name, values in piece.items():
             pieces[name].append(_compact(name, values))
         del piece
     end = _white(text, stop)
-    _require(text.startswith("]", end))
+    require(text.startswith("]", end))
     return {name: _joined(segments) for name, segments in pieces.items()}, end + 1
 
 
@@ -216,7 +211,7 @@ def _chunk_columns(
     entries = sum(map(len, items)) + sum(map(len, dicts))
     colons = text.count(":", start, end)
     if entries != colons:  # colons inside the participants' strings, or a repeated key
-        _require(entries + colons_inside(columns, dicts) == colons)
+        require(entries + colons_inside(columns, dicts) == colons)
     # Every participant has the same attribute names (participant_columns checked it).
     return columns_by_name(columns, dicts), set(columns[-1])
 
@@ -282,7 +277,7 @@ def _one_by_one(text: str, position: int, target: int) -> tuple[list[Any], int, 
         position = _white(text, position)
         if text.startswith("]", position):
             return items, position, True
-        _require(text.startswith(",", position))
+        require(text.startswith(",", position))
         position = _white(text, position + 1)
         if position > target:
             return items, position, False
