@@ -37,8 +37,6 @@ SECONDS_PER_DAY: Final = 86_400
 _UNSET: Final = JourneyProgress.UNSET
 _STATES: Final = JourneyProgress.STATES
 _OPEN: Final = (_STATES.index(StepState.SCHEDULED), _STATES.index(StepState.RESCHEDULED))
-_CHUNK: Final = 50_000
-"""Participants per block when the activity bits are unpacked."""
 
 
 @attrs.frozen(eq=False)
@@ -150,28 +148,41 @@ def _activity(tracker: Tracker, as_of_day: int) -> tuple[BoolArray, IntArray]:
     event is accepted (``schedule.n_days``) if that comes first: after it nothing can change,
     so a far `as_of` (a mistyped year) costs no more than the schedule's own span.
     """
-    n, window = len(tracker.schedule), tracker.window_days
-    active = tracker.progress.active
     days = max(min(as_of_day, tracker.schedule.n_days - 1) + 1, 1)
-    active_now = np.zeros(n, dtype=bool)
-    series = np.zeros(days, dtype=np.int64)
-    width = active.shape[1] * 64
+    return active_in_window(tracker.progress.active, tracker.window_days, as_of_day, days)
+
+
+def active_in_window(
+    active: npt.NDArray[np.uint64], window: int, as_of_day: int, days: int
+) -> tuple[BoolArray, IntArray]:
+    """From each person's active days (bits of `active`, day 0 the lowest): the window's actives.
+
+    Returns who has an active day in the `window` days ending `as_of_day`, and for each day
+    ``d < days`` how many people have an active day in the window ending ``d``. A person's
+    active day ``a`` covers the days ``a`` to ``a + window - 1``; cut at the person's next
+    active day, these runs do not overlap, so the series is a running sum of +1 where a run
+    starts and -1 where it ends: one pass over the active days, not over every person's every
+    day.
+    """
+    n, row_bytes = active.shape[0], active.shape[1] * 8
+    width = row_bytes * 8
     hi = min(max(as_of_day + 1, 0), width)  # the window ending at as_of_day, in stored days
     lo = min(max(as_of_day + 1 - window, 0), width)
-    ends = np.arange(1, days + 1)
-    for start in range(0, n, _CHUNK):
-        chunk = active[start : start + _CHUNK]
-        bits = np.unpackbits(chunk.view(np.uint8), axis=1, bitorder="little")
-        cum = np.zeros((len(chunk), width + 1), dtype=np.int32)
-        np.cumsum(bits, axis=1, out=cum[:, 1:])
-        in_window = (
-            cum[:, np.minimum(ends, width)]
-            - cum[:, np.minimum(np.maximum(ends - window, 0), width)]
-            > 0
-        )
-        series += in_window.sum(axis=0)
-        if as_of_day >= 0:
-            active_now[start : start + len(chunk)] = cum[:, hi] - cum[:, lo] > 0
+    # Each active day as (person, day), by person then by day: the bits of the nonzero bytes
+    # only (day 8j + b is bit b of a row's byte j, as the words are little-endian).
+    flat = np.ascontiguousarray(active).reshape(-1).view(np.uint8)
+    byte = np.flatnonzero(flat)
+    bit = np.flatnonzero(np.unpackbits(flat[byte][:, None], axis=1, bitorder="little"))
+    at = byte[bit >> 3]
+    who, day = at // row_bytes, (at % row_bytes) * 8 + (bit & 7)
+    end = day + window
+    same = np.flatnonzero(who[1:] == who[:-1])  # the next active day is the same person's
+    end[same] = np.minimum(end[same], day[same + 1])
+    change = np.bincount(np.minimum(day, days), minlength=days + 1)
+    change -= np.bincount(np.minimum(end, days), minlength=days + 1)
+    active_now = np.zeros(n, dtype=bool)
+    active_now[who[(day >= lo) & (day < hi)]] = True
+    series = np.cumsum(change[:days])
     return active_now, series
 
 
