@@ -198,9 +198,10 @@ def _funnel(
     present = np.bincount(step, minlength=len(steps)).astype(np.int64)
     finished = np.flatnonzero(due_by & done_by)
     days_taken = (progress.first_done[finished] - due[finished]) / SECONDS_PER_DAY
-    order = np.lexsort((days_taken, step[finished]))
-    sorted_steps, sorted_days = step[finished][order], days_taken[order]
-    bounds = np.searchsorted(sorted_steps, np.arange(len(steps) + 1))
+    # By step (a radix sort of the small step codes); a median needs no order within one.
+    order = np.argsort(schedule.step[finished], kind="stable")
+    sorted_days = days_taken[order]
+    bounds = np.concatenate([[0], np.cumsum(done_count)])
     medians: list[float | None] = []
     for i in range(len(steps)):
         lo, hi = bounds[i], bounds[i + 1]

@@ -67,13 +67,11 @@ _OVERLAP: Final = 3
 _EARLIER: Final = 4
 _REASONS: Final = {_COMPLEMENT: COMPLEMENTARY, _OVERLAP: OVERLAPPING, _EARLIER: EARLIER}
 """The reason a secondary suppression of each kind gives."""
-_RELABEL: Final = 1 << 40
-"""Fold part codes into one key until it would pass this, then renumber it."""
 
 
 @attrs.frozen(eq=False)
 class _Part:
-    """One part of a figure: each unit's cell in it, and whether it counts there now.
+    """One part of a figure: each unit's cell in it (-1: none), and whether it counts there now.
 
     For completion's total and groupings, `person` holds each participant's cell and the
     units' cells are read through `row`; otherwise `label` holds each unit's cell.
@@ -183,6 +181,25 @@ def _people(spec: _Spec, part: _Part) -> IntArray:
                        minlength=part.n_labels).astype(np.int64)  # fmt: skip
 
 
+def _shown(
+    part: _Part, row: npt.NDArray[np.intp] | None, cells: BoolArray | None
+) -> npt.NDArray[np.intp]:
+    """Each unit's cell in `part` if it is one of `cells` (all cells: None), else -1.
+
+    Through participants' cells where units are slots, so the test runs once per participant.
+    """
+    labels = part.label if part.person is None else part.person
+    assert labels is not None
+    if cells is None:
+        out = labels  # a cell, or -1 for none
+    else:
+        out = np.where((labels >= 0) & cells[np.maximum(labels, 0)], labels, -1)
+    if part.person is None:
+        return out
+    assert row is not None
+    return out[row]
+
+
 def _changed(spec: _Spec, part: _Part, record: PartRecord) -> IntArray:
     """Per cell of `part`, the people whose contribution differs from its last release."""
     labels = part.labels(spec.row)
@@ -198,27 +215,40 @@ def _changed(spec: _Spec, part: _Part, record: PartRecord) -> IntArray:
 def _fold(codes: Sequence[tuple[npt.NDArray[np.intp], int]], keep: BoolArray) -> tuple[
     IntArray, int
 ]:  # fmt: skip
-    """Each kept unit's atom: units with the same code in every array share one."""
-    key = np.zeros(int(keep.sum()), dtype=np.int64)
+    """Each kept unit's atom: units with the same code in every array share one.
+
+    Atoms are numbered in the order of their codes read as digits, the first array's the most
+    significant. The key is renumbered by a lookup table whenever the next digit would take it
+    past the table's size: a dense renumbering keeps the keys' order, so the atoms are the
+    same, in the same order, as from the whole mixed-radix key, without a sort.
+    """
+    kept = None if keep.all() else np.flatnonzero(keep)
+    key = np.zeros(len(keep) if kept is None else len(kept), dtype=np.int64)
     top = 1
     for code, n_labels in codes:
         radix = n_labels + 1
-        if top * radix >= _RELABEL:
-            key, top = _renumber(key)
-        key = key * radix + (code[keep].astype(np.int64) + 1)
+        if top * radix > _dense(len(key)):
+            key, top = _renumber(key, top)
+        key *= radix
+        key += code if kept is None else code[kept]
+        key += 1
         top *= radix
-    return _renumber(key)
+    return _renumber(key, top)
 
 
-def _renumber(key: IntArray) -> tuple[IntArray, int]:
-    """`key` as 0 .. A-1 (dense keys by a lookup table, others by sorting)."""
+def _dense(n: int) -> int:
+    """The largest key range renumbered by a lookup table rather than a sort."""
+    return 4 * n + 1_000_000
+
+
+def _renumber(key: IntArray, top: int) -> tuple[IntArray, int]:
+    """`key` (below `top`) as 0 .. A-1 in the same order (a lookup table, or a sort)."""
     if len(key) == 0:
         return key, 0
-    top = int(key.max()) + 1
-    if top <= 4 * len(key) + 1_000_000:
+    if top <= _dense(len(key)):
         present = np.bincount(key, minlength=top) > 0
         lookup = np.cumsum(present) - 1
-        return lookup[key].astype(np.int64), int(present.sum())
+        return lookup[key], int(lookup[-1]) + 1
     uniq, inverse = np.unique(key, return_inverse=True)
     return inverse.reshape(-1).astype(np.int64), len(uniq)
 
@@ -253,20 +283,18 @@ def _build(
     codes: list[tuple[npt.NDArray[np.intp], int]] = []
     keep = np.zeros(units, dtype=bool)
     for j, part in enumerate(spec.parts):
-        labels = part.labels(row)
-        now = np.where(part.contrib & (labels >= 0), labels, -1)
+        now = np.where(part.contrib, _shown(part, row, None), -1)
         codes.append((now, part.n_labels))
         keep |= now >= 0
         for store, store_bits in zip(earlier, bits, strict=True):
-            seen = store[j].published >= 0
-            before = np.where(store_bits[j] & (labels >= 0) & seen[np.maximum(labels, 0)],
-                              labels, -1)  # fmt: skip
+            before = np.where(store_bits[j], _shown(part, row, store[j].published >= 0), -1)
             codes.append((before, part.n_labels))
             keep |= before >= 0
-    classes = None
+    classes = unit_class = None
     if row is not None:  # completion: each person's cells (through any slot) set their class
         classes = _classes(spec, codes, keep)
-        codes.append((np.where(classes[1][row] & keep, classes[0][row], -1), classes[2]))
+        unit_class = np.where(keep, classes[0][row], -1)  # a kept unit's person has a class
+        codes.append((unit_class, classes[2]))
     atom, count = _fold(codes, keep)
     rep = np.zeros(count, dtype=np.int64)
     kept = np.flatnonzero(keep)
@@ -317,7 +345,8 @@ def _build(
         measures.append(Measure(f"{spec.figure}.{m}", low, high,
                                       np.concatenate([current, history_sums[m]]),
                                       spec.integer[m]))  # fmt: skip
-    groups, group_people = _small_groups(spec, matrix, n_current, atom, count, keep, classes, k)
+    groups, group_people = _small_groups(spec, matrix, n_current, atom, count, keep, classes,
+                                         unit_class, k)  # fmt: skip
     again, again_people = _withheld_sets(spec, withheld, codes, step, rep, count)
     primary = np.zeros(len(costs), dtype=bool)
     reasons: dict[int, str] = {}
@@ -400,16 +429,17 @@ def _small_groups(
     count: int,
     keep: BoolArray,
     classes: tuple[IntArray, BoolArray, int] | None,
+    unit_class: npt.NDArray[np.intp] | None,
     k: int,
 ) -> tuple[sparse.csr_matrix, IntArray]:
     """Groups of fewer than `k` people to keep unrecoverable.
 
     Atoms of people (participants with the same cells), or, for completion, the slots of a
-    class of participants.
+    class of participants (`unit_class`: each unit's class, -1 for none).
     """
     from scipy import sparse
 
-    if classes is None:
+    if classes is None or unit_class is None:
         size = np.bincount(atom, minlength=count)
         lone = np.diff(matrix.indptr[: n_current + 1]) == 1
         own = set(matrix.indices[matrix.indptr[:n_current][lone]].tolist())
@@ -419,15 +449,15 @@ def _small_groups(
     assert spec.row is not None
     cls, has, n_classes = classes
     size = np.bincount(cls[has], minlength=n_classes)
-    unit_class = cls[spec.row[keep]]
-    pairs = np.unique(unit_class[unit_class >= 0] * count + atom[unit_class >= 0])
-    c_of, a_of = pairs // count, pairs % count
     small_classes = np.flatnonzero((size > 0) & (size < k))
-    pick = np.isin(c_of, small_classes)
-    index = {int(c): i for i, c in enumerate(small_classes)}
-    rows_ = np.array([index[int(c)] for c in c_of[pick]], dtype=np.int64)
+    is_small = np.zeros(n_classes + 1, dtype=bool)  # by class + 1: a unit of no class is -1
+    is_small[small_classes + 1] = True
+    unit_class = unit_class[keep]
+    pick = is_small[unit_class + 1]
+    pairs = np.unique(unit_class[pick] * count + atom[pick])  # by class, then atom
+    rows_ = np.searchsorted(small_classes, pairs // count)
     data = np.ones(len(rows_))
-    matrix_ = sparse.csr_matrix((data, (rows_, a_of[pick])), shape=(len(small_classes), count))
+    matrix_ = sparse.csr_matrix((data, (rows_, pairs % count)), shape=(len(small_classes), count))
     return matrix_, size[small_classes].astype(np.int64)
 
 
@@ -550,7 +580,13 @@ def _recorded(record: PartRecord, spec: _Spec, part: _Part, cells: IntArray, at:
               sums: FloatArray) -> PartRecord:  # fmt: skip
     """`record` with `cells` of `part` stamped at `at`: their contributors and sums now."""
     bits = record.unpacked(spec.units)
-    update = np.isin(part.labels(spec.row), cells)
+    chosen = np.zeros(part.n_labels + 1, dtype=bool)  # by label + 1: label -1 is no cell
+    chosen[cells + 1] = True
+    if part.person is not None:
+        assert spec.row is not None
+        update = chosen[part.person + 1][spec.row]
+    else:
+        update = chosen[part.labels(None) + 1]
     bits[update] = part.contrib[update]
     published = record.published.copy()
     values = record.values.copy()
