@@ -51,6 +51,7 @@ from sparkus._checks import FloatArray
 from sparkus.matching._planning.core import repair, settle, value_of
 from sparkus.matching._planning.integer_program import Instance, Solution, gap_of, solve
 from sparkus.matching._planning.passes import Block, Evaluation, best_of, blocks_of
+from sparkus.matching._planning.quasi_newton import descend
 
 __all__ = [
     "STRUCTURED_FROM",
@@ -219,6 +220,7 @@ class Dual:
     box: float = 1.0
     warm: bool = False  # from Warm.resume: the quasi-Newton steps are still to take
     step: float | None = None  # their first step's length, if known
+    curvature: FloatArray | None = None  # the quasi-Newton model of the inverse Hessian
 
 
 @attrs.frozen(eq=False)
@@ -239,6 +241,7 @@ class Warm:
     instance: Instance | None = None  # whose Lagrangian it is
     best: Evaluation | None = None  # L at x (at `budget`)
     before: tuple[FloatArray, float] | None = None  # x and budget of the budget before
+    curvature: FloatArray | None = None  # the warm quasi-Newton's inverse Hessian, kept
 
     def lagrangian_for(self, instance: Instance) -> Lagrangian | None:
         """The Lagrangian at `instance`'s budget if `instance` differs only in budget."""
@@ -301,14 +304,15 @@ class Warm:
             if trial.value < centre.value:
                 x, centre = guess, trial
             step = max(float(np.max(np.abs(move))), 1e-3 * max(1.0, float(np.max(x))))
-        return Dual(x, centre, passes, cuts_g, cuts_c, self.box, warm=True, step=step)
+        return Dual(x, centre, passes, cuts_g, cuts_c, self.box, warm=True, step=step,
+                    curvature=self.curvature)  # fmt: skip
 
 
 _PRECISION: Final = 2.2e-9  # scipy's default ftol for L-BFGS-B
 # The structured path stops the quasi-Newton steps when one improves L by less than this share
 # of mip_rel_gap (relative): further digits of the dual's minimum do not change what the gap
 # proves, and where they would, the cutting planes follow.
-_PRECISION_SHARE: Final = 1e-4
+_PRECISION_SHARE: Final = 1e-3
 
 _KEEP_CUTS: Final = 200  # the most recent cuts a warm start carries
 _CORE_LEAST = 100
@@ -335,12 +339,14 @@ def minimise_dual(
     from scipy.optimize import linprog
 
     m = lagrangian.size
+    curvature = None
     if resume is not None:
         x, centre, evaluations = resume.x, resume.best, resume.evaluations
         cuts_g, cuts_c, box = list(resume.cuts_g), list(resume.cuts_c), resume.box
+        curvature = resume.curvature
         if resume.warm and m:  # a warm start (Warm.resume): the quasi-Newton steps too
-            x, centre, extra = _quasi_newton(
-                lagrangian, x, centre, cuts_g, cuts_c, deadline, precision, resume.step
+            x, centre, extra, curvature = _warm_quasi_newton(
+                lagrangian, x, centre, cuts_g, cuts_c, deadline, precision, resume
             )
             evaluations += extra
     else:
@@ -357,7 +363,7 @@ def minimise_dual(
             evaluations += extra
             box = 0.05 * max(1.0, float(np.max(x)))
     if m == 0 or math.isinf(tolerance):  # no cutting planes: the quasi-Newton steps alone
-        return Dual(x, centre, evaluations, cuts_g, cuts_c, box)
+        return Dual(x, centre, evaluations, cuts_g, cuts_c, box, curvature=curvature)
     while evaluations < _MAX_EVALUATIONS:
         if time.perf_counter() > deadline:
             break
@@ -387,7 +393,33 @@ def minimise_dual(
             x, centre = y, trial
         elif not binds:
             box = max(box * 0.5, 1e-9)
-    return Dual(x, centre, evaluations, cuts_g, cuts_c, box)
+    return Dual(x, centre, evaluations, cuts_g, cuts_c, box, curvature=curvature)
+
+
+def _warm_quasi_newton(
+    lagrangian: Lagrangian,
+    x: FloatArray,
+    centre: Evaluation,
+    cuts_g: list[FloatArray],
+    cuts_c: list[float],
+    deadline: float,
+    precision: float,
+    resume: Dual,
+) -> tuple[FloatArray, Evaluation, int, FloatArray]:
+    """The warm start's quasi-Newton steps, from the curvature the last budget ended with."""
+    best = [x, centre]
+
+    def keep(y: FloatArray, found: Evaluation) -> None:
+        cuts_g.append(found.gradient)
+        cuts_c.append(found.value - float(found.gradient @ y))
+        if found.value < cast(Evaluation, best[1]).value:
+            best[0], best[1] = y, found
+
+    _, _, count, curvature = descend(lagrangian.evaluate, x, centre, inverse=resume.curvature,
+                                     step=resume.step, precision=precision,
+                                     most=_MAX_EVALUATIONS // 2, deadline=deadline,
+                                     keep=keep)  # fmt: skip
+    return cast(FloatArray, best[0]), cast(Evaluation, best[1]), count, curvature
 
 
 def _quasi_newton(
@@ -506,6 +538,7 @@ def solve_structured(
                             instance,
                             dual.best,
                             None if start is None else (start.x, start.budget),
+                            dual.curvature,
                         ),
                     )
             if size >= n:
