@@ -29,8 +29,10 @@ The bound reported is the least ``L`` evaluated, which is never below the true o
 
 Along a frontier (:class:`Warm`), only the budget's term ``lam * budget`` of ``L`` changes, so
 the last budget's end is moved to the next budget without a pass over the people; the start is
-the better of that point and the multipliers extrapolated along the last two budgets, the
-quasi-Newton steps start as long as the last budget's move and stop once a step improves
+the better of that point and the multipliers extrapolated along the last two budgets. Its
+quasi-Newton steps are ``quasi_newton.descend``, a BFGS method whose model of the curvature is
+carried from budget to budget (it stays valid: only the budget's term changes); the first warm
+budget's steps start as long as the last budget's move, and they stop once a step improves
 ``L`` by less than a small share of ``mip_rel_gap`` (the cutting planes follow if the gap is
 still unproven).
 """
@@ -430,9 +432,8 @@ def _quasi_newton(
     cuts_c: list[float],
     deadline: float,
     precision: float,
-    step: float | None = None,
 ) -> tuple[FloatArray, Evaluation, int]:
-    """L-BFGS-B on ``L`` from `x`: the best point it evaluates, and how many evaluations.
+    """L-BFGS-B on ``L`` from `x` (a cold start): the best point it evaluates, and how many evaluations.
 
     ``L`` is piecewise linear, but over many people its pieces are fine, so a quasi-Newton
     method gets near the minimum in a few dozen passes; every pass is kept as a cut for the
@@ -442,14 +443,12 @@ def _quasi_newton(
 
     best = [x, centre]
     count = [0]
-    scale = 1.0 if step is None else step  # L-BFGS-B's first step has length one
-    z0 = x / scale
 
     def fun(z: FloatArray) -> tuple[float, FloatArray]:
-        y = np.maximum(z * scale, 0.0)
-        if count[0] == 0 and np.array_equal(z, z0):  # L-BFGS-B starts where we are
+        y = np.maximum(z, 0.0)
+        if count[0] == 0 and np.array_equal(z, x):  # L-BFGS-B starts where we are
             count[0] = -1
-            return centre.value, centre.gradient * scale
+            return centre.value, centre.gradient
         if time.perf_counter() > deadline:  # pretend a flat function: L-BFGS-B stops
             return float(cast(Evaluation, best[1]).value), np.zeros_like(y)
         count[0] = max(count[0], 0) + 1
@@ -458,9 +457,9 @@ def _quasi_newton(
         cuts_c.append(found.value - float(found.gradient @ y))
         if found.value < cast(Evaluation, best[1]).value:
             best[0], best[1] = y, found
-        return found.value, found.gradient * scale
+        return found.value, found.gradient
 
-    minimize(fun, z0, jac=True, method="L-BFGS-B", bounds=[(0.0, None)] * lagrangian.size,
+    minimize(fun, x, jac=True, method="L-BFGS-B", bounds=[(0.0, None)] * lagrangian.size,
              options={"maxiter": 100, "maxfun": _MAX_EVALUATIONS // 2,
                       "ftol": precision})  # fmt: skip
     return cast(FloatArray, best[0]), cast(Evaluation, best[1]), max(count[0], 0)
