@@ -36,10 +36,15 @@ def repair(
     """
     pool_of = np.where(choice >= 0, instance.option_pool[np.maximum(choice, 0)], -1)
     rows = np.arange(instance.n)
+    can = instance.eligible.any(axis=1)
+    pools = instance.capacity.shape[0]
+    room = np.floor(instance.capacity.astype(np.float64) + 1e-9)
     for _ in range(8):
         grew = False
         fixed = ~core & (choice >= 0)
-        for p in range(instance.capacity.shape[0]):
+        placed = pool_of[fixed]
+        counts = np.bincount(placed[placed >= 0], minlength=pools)[:pools]
+        for p in np.flatnonzero(counts > room).tolist():  # only the pools overfilled
             members = np.flatnonzero(fixed & (pool_of == p))
             over = members.shape[0] - math.floor(float(instance.capacity[p]) + 1e-9)
             if over > 0:
@@ -56,7 +61,6 @@ def repair(
                 upto = int(np.searchsorted(freed, overspent)) + 8
                 core[paid[order[:upto]]] = True
                 grew = True
-        can = instance.eligible.any(axis=1)
         for g in range(instance.reach.shape[0]):
             members = instance.reach[g]
             need = int(instance.reach_min[g]) - int(np.sum(members & ~core & (choice >= 0)))

@@ -29,8 +29,10 @@ The bound reported is the least ``L`` evaluated, which is never below the true o
 
 Along a frontier (:class:`Warm`), only the budget's term ``lam * budget`` of ``L`` changes, so
 the last budget's end is moved to the next budget without a pass over the people; the start is
-the better of that point and the multipliers extrapolated along the last two budgets, the
-quasi-Newton steps start as long as the last budget's move and stop once a step improves
+the better of that point and the multipliers extrapolated along the last two budgets. Its
+quasi-Newton steps are ``quasi_newton.descend``, a BFGS method whose model of the curvature is
+carried from budget to budget (it stays valid: only the budget's term changes); the first warm
+budget's steps start as long as the last budget's move, and they stop once a step improves
 ``L`` by less than a small share of ``mip_rel_gap`` (the cutting planes follow if the gap is
 still unproven).
 """
@@ -51,6 +53,7 @@ from sparkus._checks import FloatArray
 from sparkus.matching._planning.core import repair, settle, value_of
 from sparkus.matching._planning.integer_program import Instance, Solution, gap_of, solve
 from sparkus.matching._planning.passes import Block, Evaluation, best_of, blocks_of
+from sparkus.matching._planning.quasi_newton import descend
 
 __all__ = [
     "STRUCTURED_FROM",
@@ -219,6 +222,7 @@ class Dual:
     box: float = 1.0
     warm: bool = False  # from Warm.resume: the quasi-Newton steps are still to take
     step: float | None = None  # their first step's length, if known
+    curvature: FloatArray | None = None  # the quasi-Newton model of the inverse Hessian
 
 
 @attrs.frozen(eq=False)
@@ -239,6 +243,7 @@ class Warm:
     instance: Instance | None = None  # whose Lagrangian it is
     best: Evaluation | None = None  # L at x (at `budget`)
     before: tuple[FloatArray, float] | None = None  # x and budget of the budget before
+    curvature: FloatArray | None = None  # the warm quasi-Newton's inverse Hessian, kept
 
     def lagrangian_for(self, instance: Instance) -> Lagrangian | None:
         """The Lagrangian at `instance`'s budget if `instance` differs only in budget."""
@@ -301,14 +306,15 @@ class Warm:
             if trial.value < centre.value:
                 x, centre = guess, trial
             step = max(float(np.max(np.abs(move))), 1e-3 * max(1.0, float(np.max(x))))
-        return Dual(x, centre, passes, cuts_g, cuts_c, self.box, warm=True, step=step)
+        return Dual(x, centre, passes, cuts_g, cuts_c, self.box, warm=True, step=step,
+                    curvature=self.curvature)  # fmt: skip
 
 
 _PRECISION: Final = 2.2e-9  # scipy's default ftol for L-BFGS-B
 # The structured path stops the quasi-Newton steps when one improves L by less than this share
 # of mip_rel_gap (relative): further digits of the dual's minimum do not change what the gap
 # proves, and where they would, the cutting planes follow.
-_PRECISION_SHARE: Final = 1e-4
+_PRECISION_SHARE: Final = 1e-3
 
 _KEEP_CUTS: Final = 200  # the most recent cuts a warm start carries
 _CORE_LEAST = 100
@@ -335,12 +341,14 @@ def minimise_dual(
     from scipy.optimize import linprog
 
     m = lagrangian.size
+    curvature = None
     if resume is not None:
         x, centre, evaluations = resume.x, resume.best, resume.evaluations
         cuts_g, cuts_c, box = list(resume.cuts_g), list(resume.cuts_c), resume.box
+        curvature = resume.curvature
         if resume.warm and m:  # a warm start (Warm.resume): the quasi-Newton steps too
-            x, centre, extra = _quasi_newton(
-                lagrangian, x, centre, cuts_g, cuts_c, deadline, precision, resume.step
+            x, centre, extra, curvature = _warm_quasi_newton(
+                lagrangian, x, centre, cuts_g, cuts_c, deadline, precision, resume
             )
             evaluations += extra
     else:
@@ -357,7 +365,7 @@ def minimise_dual(
             evaluations += extra
             box = 0.05 * max(1.0, float(np.max(x)))
     if m == 0 or math.isinf(tolerance):  # no cutting planes: the quasi-Newton steps alone
-        return Dual(x, centre, evaluations, cuts_g, cuts_c, box)
+        return Dual(x, centre, evaluations, cuts_g, cuts_c, box, curvature=curvature)
     while evaluations < _MAX_EVALUATIONS:
         if time.perf_counter() > deadline:
             break
@@ -387,7 +395,33 @@ def minimise_dual(
             x, centre = y, trial
         elif not binds:
             box = max(box * 0.5, 1e-9)
-    return Dual(x, centre, evaluations, cuts_g, cuts_c, box)
+    return Dual(x, centre, evaluations, cuts_g, cuts_c, box, curvature=curvature)
+
+
+def _warm_quasi_newton(
+    lagrangian: Lagrangian,
+    x: FloatArray,
+    centre: Evaluation,
+    cuts_g: list[FloatArray],
+    cuts_c: list[float],
+    deadline: float,
+    precision: float,
+    resume: Dual,
+) -> tuple[FloatArray, Evaluation, int, FloatArray]:
+    """The warm start's quasi-Newton steps, from the curvature the last budget ended with."""
+    best = [x, centre]
+
+    def keep(y: FloatArray, found: Evaluation) -> None:
+        cuts_g.append(found.gradient)
+        cuts_c.append(found.value - float(found.gradient @ y))
+        if found.value < cast(Evaluation, best[1]).value:
+            best[0], best[1] = y, found
+
+    _, _, count, curvature = descend(lagrangian.evaluate, x, centre, inverse=resume.curvature,
+                                     step=resume.step, precision=precision,
+                                     most=_MAX_EVALUATIONS // 2, deadline=deadline,
+                                     keep=keep)  # fmt: skip
+    return cast(FloatArray, best[0]), cast(Evaluation, best[1]), count, curvature
 
 
 def _quasi_newton(
@@ -398,9 +432,8 @@ def _quasi_newton(
     cuts_c: list[float],
     deadline: float,
     precision: float,
-    step: float | None = None,
 ) -> tuple[FloatArray, Evaluation, int]:
-    """L-BFGS-B on ``L`` from `x`: the best point it evaluates, and how many evaluations.
+    """L-BFGS-B on ``L`` from `x` (a cold start): the best point it evaluates, and how many evaluations.
 
     ``L`` is piecewise linear, but over many people its pieces are fine, so a quasi-Newton
     method gets near the minimum in a few dozen passes; every pass is kept as a cut for the
@@ -410,14 +443,12 @@ def _quasi_newton(
 
     best = [x, centre]
     count = [0]
-    scale = 1.0 if step is None else step  # L-BFGS-B's first step has length one
-    z0 = x / scale
 
     def fun(z: FloatArray) -> tuple[float, FloatArray]:
-        y = np.maximum(z * scale, 0.0)
-        if count[0] == 0 and np.array_equal(z, z0):  # L-BFGS-B starts where we are
+        y = np.maximum(z, 0.0)
+        if count[0] == 0 and np.array_equal(z, x):  # L-BFGS-B starts where we are
             count[0] = -1
-            return centre.value, centre.gradient * scale
+            return centre.value, centre.gradient
         if time.perf_counter() > deadline:  # pretend a flat function: L-BFGS-B stops
             return float(cast(Evaluation, best[1]).value), np.zeros_like(y)
         count[0] = max(count[0], 0) + 1
@@ -426,9 +457,9 @@ def _quasi_newton(
         cuts_c.append(found.value - float(found.gradient @ y))
         if found.value < cast(Evaluation, best[1]).value:
             best[0], best[1] = y, found
-        return found.value, found.gradient * scale
+        return found.value, found.gradient
 
-    minimize(fun, z0, jac=True, method="L-BFGS-B", bounds=[(0.0, None)] * lagrangian.size,
+    minimize(fun, x, jac=True, method="L-BFGS-B", bounds=[(0.0, None)] * lagrangian.size,
              options={"maxiter": 100, "maxfun": _MAX_EVALUATIONS // 2,
                       "ftol": precision})  # fmt: skip
     return cast(FloatArray, best[0]), cast(Evaluation, best[1]), max(count[0], 0)
@@ -506,6 +537,7 @@ def solve_structured(
                             instance,
                             dual.best,
                             None if start is None else (start.x, start.budget),
+                            dual.curvature,
                         ),
                     )
             if size >= n:
