@@ -60,6 +60,8 @@ __all__ = ["Decision", "decide", "record_release", "unit_labels"]
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.int64]
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
+Codes: TypeAlias = npt.NDArray[np.int32]
+"""Each unit's cell, -1 for none (cells fit 32 bits: they are groups, steps or classes)."""
 
 _PRIMARY: Final = 1
 _COMPLEMENT: Final = 2
@@ -79,10 +81,10 @@ class _Part:
 
     n_labels: int
     contrib: BoolArray
-    label: npt.NDArray[np.intp] | None = None
-    person: npt.NDArray[np.intp] | None = None
+    label: Codes | None = None
+    person: Codes | None = None
 
-    def labels(self, row: npt.NDArray[np.intp] | None) -> npt.NDArray[np.intp]:
+    def labels(self, row: npt.NDArray[np.intp] | None) -> Codes:
         if self.label is not None:
             return self.label
         assert self.person is not None
@@ -102,6 +104,8 @@ class _Spec:
     low: tuple[FloatArray, ...]
     high: tuple[FloatArray, ...]
     integer: tuple[bool, ...]
+    first: IntArray | None = None
+    """Where units are slots listed participant by participant: each one's first slot."""
 
 
 @attrs.frozen(eq=False)
@@ -123,9 +127,9 @@ class Decision:
 def _specs(tracker: Tracker, exact: Exact) -> list[_Spec]:
     """The four figures of `exact` as units, parts and measures."""
     n = len(exact.person["participants"])
-    groupings = [codes for _, codes in tracker.groups.values()]
+    groupings = [codes.astype(np.int32) for _, codes in tracker.groups.values()]
     sizes = [len(names) for names, _ in tracker.groups.values()]
-    zeros = np.zeros(n, dtype=np.intp)
+    zeros = np.zeros(n, dtype=np.int32)
     person = exact.person
 
     def people_parts(contrib: BoolArray) -> list[_Part]:
@@ -133,7 +137,7 @@ def _specs(tracker: Tracker, exact: Exact) -> list[_Spec]:
                 *(_Part(k, contrib, label=c) for k, c in zip(sizes, groupings, strict=True))]  # fmt: skip
 
     started = person["started"] > 0
-    point = np.full(n, 0 if exact.as_of_point >= 0 else -1, dtype=np.intp)
+    point = np.full(n, 0 if exact.as_of_point >= 0 else -1, dtype=np.int32)
     engaged = exact.enrolled_now | exact.window_active
     participation = _Spec(
         "participation", n, (*people_parts(started), _Part(1, engaged, label=point)), None,
@@ -142,13 +146,15 @@ def _specs(tracker: Tracker, exact: Exact) -> list[_Spec]:
     m = len(exact.slot_due)
     req_due = exact.slot_due & exact.slot_required
     n_steps = len(exact.funnel_due)
+    row = exact.slot_row
+    in_order = bool(np.all(row[1:] >= row[:-1]))
     completion = _Spec(
         "completion", m,
         (_Part(1, req_due, person=zeros),
          *(_Part(k, req_due, person=c) for k, c in zip(sizes, groupings, strict=True)),
-         _Part(n_steps, exact.slot_due, label=exact.slot_step)),
-        exact.slot_row, (exact.slot_done.astype(np.float64),), (np.zeros(m),), (np.ones(m),),
-        (True,),
+         _Part(n_steps, exact.slot_due, label=exact.slot_step.astype(np.int32))),
+        row, (exact.slot_done.astype(np.float64),), (np.zeros(m),), (np.ones(m),),
+        (True,), np.flatnonzero(np.diff(row, prepend=-1)) if in_order else None,
     )  # fmt: skip
     rating_n = person["rating_n"].astype(np.float64)
     rating = _Spec(
@@ -170,20 +176,34 @@ def _specs(tracker: Tracker, exact: Exact) -> list[_Spec]:
     return [participation, completion, rating, progress]
 
 
+def _any_of(spec: _Spec, units: BoolArray, n: int) -> BoolArray:
+    """Whether each of the `n` participants has one of `units` (units are their slots)."""
+    assert spec.row is not None
+    if spec.first is None:
+        return np.bincount(spec.row[units], minlength=n) > 0
+    out = np.zeros(n, dtype=bool)
+    if len(spec.first):
+        out[spec.row[spec.first]] = np.logical_or.reduceat(units, spec.first)
+    return out
+
+
+def _participants(spec: _Spec) -> int:
+    """How many participants the units of `spec` belong to (slots: through their total)."""
+    total = spec.parts[0]
+    return len(total.person if total.person is not None else total.labels(spec.row))
+
+
 def _people(spec: _Spec, part: _Part) -> IntArray:
     """How many people each cell of `part` describes now."""
     if part.person is not None:
-        assert spec.row is not None
-        counts = np.bincount(spec.row, part.contrib, minlength=len(part.person)) > 0
+        counts = _any_of(spec, part.contrib, len(part.person))
         return np.bincount(part.person[counts], minlength=part.n_labels).astype(np.int64)
     labels = part.labels(spec.row)
     return np.bincount(labels[part.contrib & (labels >= 0)],
                        minlength=part.n_labels).astype(np.int64)  # fmt: skip
 
 
-def _shown(
-    part: _Part, row: npt.NDArray[np.intp] | None, cells: BoolArray | None
-) -> npt.NDArray[np.intp]:
+def _shown(part: _Part, row: npt.NDArray[np.intp] | None, cells: BoolArray | None) -> Codes:
     """Each unit's cell in `part` if it is one of `cells` (all cells: None), else -1.
 
     Through participants' cells where units are slots, so the test runs once per participant.
@@ -207,50 +227,55 @@ def _changed(spec: _Spec, part: _Part, record: PartRecord) -> IntArray:
     if spec.row is None:
         return np.bincount(labels[differs], minlength=part.n_labels).astype(np.int64)
     if part.person is not None:
-        moved = np.bincount(spec.row[differs], minlength=len(part.person)) > 0
+        moved = _any_of(spec, differs, len(part.person))
         return np.bincount(part.person[moved], minlength=part.n_labels).astype(np.int64)
     return np.bincount(labels[differs], minlength=part.n_labels).astype(np.int64)
 
 
-def _fold(codes: Sequence[tuple[npt.NDArray[np.intp], int]], keep: BoolArray) -> tuple[
-    IntArray, int
-]:  # fmt: skip
+def _fold(codes: Sequence[tuple[Codes, int]], keep: BoolArray) -> tuple[IntArray, int]:
     """Each kept unit's atom: units with the same code in every array share one.
 
     Atoms are numbered in the order of their codes read as digits, the first array's the most
     significant. The key is renumbered by a lookup table whenever the next digit would take it
-    past the table's size: a dense renumbering keeps the keys' order, so the atoms are the
-    same, in the same order, as from the whole mixed-radix key, without a sort.
+    past the number of units: a dense renumbering keeps the keys' order, so the atoms are the
+    same, in the same order, as from the whole mixed-radix key, without a sort. Two key
+    buffers take turns, so a fold allocates nothing per digit.
     """
     kept = None if keep.all() else np.flatnonzero(keep)
-    key = np.zeros(len(keep) if kept is None else len(kept), dtype=np.int64)
+    size = len(keep) if kept is None else len(kept)
+    key, spare = np.zeros(size, dtype=np.int64), np.empty(size, dtype=np.int64)
+    digit = np.empty(size, dtype=np.int32)
     top = 1
     for code, n_labels in codes:
         radix = n_labels + 1
-        if top * radix > _dense(len(key)):
-            key, top = _renumber(key, top)
+        if top * radix > max(size, 1):
+            top = _renumber(key, top, spare)
+            key, spare = spare, key
         key *= radix
-        key += code if kept is None else code[kept]
+        if kept is None:
+            key += code
+        else:
+            key += np.take(code, kept, out=digit, mode="clip")  # codes are int32
         key += 1
         top *= radix
-    return _renumber(key, top)
+    count = _renumber(key, top, spare)
+    return spare, count
 
 
-def _dense(n: int) -> int:
-    """The largest key range renumbered by a lookup table rather than a sort."""
-    return 4 * n + 1_000_000
-
-
-def _renumber(key: IntArray, top: int) -> tuple[IntArray, int]:
-    """`key` (below `top`) as 0 .. A-1 in the same order (a lookup table, or a sort)."""
+def _renumber(key: IntArray, top: int, out: IntArray) -> int:
+    """Write `key` (below `top`) as 0 .. A-1 in the same order into `out`; return A."""
     if len(key) == 0:
-        return key, 0
-    if top <= _dense(len(key)):
-        present = np.bincount(key, minlength=top) > 0
-        lookup = np.cumsum(present) - 1
-        return lookup[key], int(lookup[-1]) + 1
+        return 0
+    if top <= 4 * len(key) + 1_000_000:  # a lookup table
+        present = np.zeros(top, dtype=bool)
+        present[key] = True
+        lookup = np.cumsum(present)
+        lookup -= 1
+        np.take(lookup, key, out=out, mode="clip")  # in range: unbuffered
+        return int(lookup[-1]) + 1
     uniq, inverse = np.unique(key, return_inverse=True)
-    return inverse.reshape(-1).astype(np.int64), len(uniq)
+    out[:] = inverse.reshape(-1)
+    return len(uniq)
 
 
 @attrs.frozen(eq=False)
@@ -280,7 +305,7 @@ def _build(
     people = [_people(spec, p) for p in spec.parts]
     earlier = [history, withheld] if history is not None and withheld is not None else []
     bits = [[r.unpacked(units) for r in store] for store in earlier]
-    codes: list[tuple[npt.NDArray[np.intp], int]] = []
+    codes: list[tuple[Codes, int]] = []
     keep = np.zeros(units, dtype=bool)
     for j, part in enumerate(spec.parts):
         now = np.where(part.contrib, _shown(part, row, None), -1)
@@ -293,7 +318,7 @@ def _build(
     classes = unit_class = None
     if row is not None:  # completion: each person's cells (through any slot) set their class
         classes = _classes(spec, codes, keep)
-        unit_class = np.where(keep, classes[0][row], -1)  # a kept unit's person has a class
+        unit_class = np.where(keep, classes[0].astype(np.int32)[row], -1)  # kept: has a class
         codes.append((unit_class, classes[2]))
     atom, count = _fold(codes, keep)
     rep = np.zeros(count, dtype=np.int64)
@@ -336,10 +361,14 @@ def _build(
     )  # fmt: skip
     measures = []
     sums = []
+    # Each unit's atom, `count` for units in no cell, to sum the measures without gathering them.
+    every = atom if len(atom) == units else np.full(units, count, dtype=np.int64)
+    if every is not atom:
+        every[kept] = atom
     for m in range(len(spec.values)):
-        value = np.bincount(atom, spec.values[m][keep], minlength=count)
-        low = np.bincount(atom, spec.low[m][keep], minlength=count).astype(np.float64)
-        high = np.bincount(atom, spec.high[m][keep], minlength=count).astype(np.float64)
+        value = np.bincount(every, spec.values[m], minlength=count + 1)[:count]
+        low = np.bincount(every, spec.low[m], minlength=count + 1)[:count].astype(np.float64)
+        high = np.bincount(every, spec.high[m], minlength=count + 1)[:count].astype(np.float64)
         current = np.asarray(matrix[:n_current] @ value).ravel()
         sums.append(current)
         measures.append(Measure(f"{spec.figure}.{m}", low, high,
@@ -363,7 +392,7 @@ def _build(
 def _withheld_sets(
     spec: _Spec,
     withheld: list[PartRecord] | None,
-    codes: list[tuple[npt.NDArray[np.intp], int]],
+    codes: list[tuple[Codes, int]],
     step: int,
     rep: IntArray,
     count: int,
@@ -386,7 +415,7 @@ def _withheld_sets(
                 cols_.append(held.astype(np.int64))
                 units = code == i
                 if spec.row is not None:  # completion: people, not slots
-                    people.append(len(np.unique(spec.row[units])))
+                    people.append(int(_any_of(spec, units, _participants(spec)).sum()))
                 else:
                     people.append(int(units.sum()))
     r = np.concatenate(rows_) if rows_ else np.zeros(0, np.int64)
@@ -396,14 +425,14 @@ def _withheld_sets(
 
 
 def _classes(
-    spec: _Spec, codes: list[tuple[npt.NDArray[np.intp], int]], keep: BoolArray
+    spec: _Spec, codes: list[tuple[Codes, int]], keep: BoolArray
 ) -> tuple[IntArray, BoolArray, int]:
     """Completion: each participant's class, whether they have one, and how many classes.
 
     A class is the same cells, now and before, through any of their slots, funnel aside.
     """
     assert spec.row is not None
-    n = len(spec.parts[0].person) if spec.parts[0].person is not None else 0
+    n = _participants(spec)
     person_codes = []
     has = np.zeros(n, dtype=bool)
     per_part = len(codes) // len(spec.parts)
@@ -412,7 +441,7 @@ def _classes(
             continue
         for c in range(per_part):
             code, n_labels = codes[per_part * j + c]
-            inside = np.bincount(spec.row[keep & (code >= 0)], minlength=n) > 0
+            inside = _any_of(spec, keep & (code >= 0), n)
             person_codes.append((np.where(inside, part.person, -1), n_labels))
             has |= inside
     cls, count = _fold(person_codes, has)
@@ -429,7 +458,7 @@ def _small_groups(
     count: int,
     keep: BoolArray,
     classes: tuple[IntArray, BoolArray, int] | None,
-    unit_class: npt.NDArray[np.intp] | None,
+    unit_class: Codes | None,
     k: int,
 ) -> tuple[sparse.csr_matrix, IntArray]:
     """Groups of fewer than `k` people to keep unrecoverable.
