@@ -8,6 +8,7 @@ The reference optima come from ``scipy.optimize.milp`` on the per-person formula
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -111,3 +112,38 @@ def test_a_frontier_budget_is_proven_by_the_fit_alone():
         fitted += "dropped to fit" in found.method
         start = found.warm
     assert fitted >= 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(fits, st.lists(st.floats(0.0, 2.0), min_size=6, max_size=6))
+def test_leads_are_each_persons_best_and_runner_up_by_hand(instance, prices):
+    """Person by person, from the reduced values written out: the best option (first of
+    equals; nothing at 0 wins ties), its value, the runner-up (the best option where nothing
+    is the best) and the lead over it."""
+    lagrangian = _lagrangian(instance)
+    x = np.asarray(prices[: lagrangian.size])
+    choice, lead, keen, runner = lagrangian.leads(x)
+    lam, mu, nu = lagrangian.split(x)
+    for i in range(instance.n):
+        reduced = [-np.inf] * instance.eligible.shape[1]
+        for o in np.flatnonzero(instance.eligible[i]).tolist():
+            pool = int(instance.option_pool[o])
+            reduced[o] = (instance.value[i, o] / lagrangian.worth
+                          - lam * instance.cost[i, o] / lagrangian.money
+                          - (mu[pool] if pool >= 0 else 0.0)
+                          + float(nu @ instance.reach[:, i]))  # fmt: skip
+        ranked = sorted([(0.0, -1, -1)] + [(r, -o, o) for o, r in enumerate(reduced)])[::-1]
+        best, runner_up = ranked[0], ranked[1]
+        # ties: the first option wins, and nothing (0) wins over an option at 0
+        if best[0] == 0.0 and best[2] >= 0:
+            best, runner_up = (0.0, -1, -1), best
+        assert choice[i] == best[2]
+        near = {"rel": 1e-6, "abs": 1e-6}  # the groups' term is summed in float32
+        assert keen[i] == pytest.approx(best[0], **near)
+        if best[2] >= 0:
+            assert lead[i] == pytest.approx(best[0] - runner_up[0], **near)
+            assert runner[i] == runner_up[2]
+        else:
+            top = max(reduced, default=-np.inf)
+            assert lead[i] == (pytest.approx(-top, **near) if np.isfinite(top) else np.inf)
+            assert runner[i] == (runner_up[2] if np.isfinite(runner_up[0]) else -1)

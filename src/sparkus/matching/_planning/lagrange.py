@@ -190,7 +190,10 @@ class Lagrangian:
         return choice, lead
 
     def leads(self, x: FloatArray) -> tuple[IntArray, FloatArray, FloatArray, IntArray]:
-        """:meth:`margins`, each person's best reduced value at `x` (0: nothing) and runner-up."""
+        """:meth:`margins`, each person's best reduced value at `x` (0: nothing) and runner-up.
+
+        The runner-up is -1 for nothing; where nothing is the best, it is the best option.
+        """
         choice = np.full(self.n, -1, dtype=np.int64)
         lead = np.full(self.n, np.inf)  # open to no option: nothing, by any margin
         top = np.zeros(self.n)
