@@ -1,5 +1,6 @@
 """The structured path's primal plan: fix the clear choices, settle the core.
 
+:func:`fit` drops the least keen people until the choices fit (no core at all);
 :func:`repair` grows the core until the fixed people leave its problem a chance;
 :func:`settle` solves the core's problem with the general path (``integer_program.solve``)
 around the fixed people; :func:`value_of` is a choice's total value.
@@ -21,7 +22,7 @@ from sparkus.matching._planning.integer_program import (
     solve,
 )
 
-__all__ = ["repair", "settle", "value_of"]
+__all__ = ["fit", "repair", "settle", "value_of"]
 
 IntArray = npt.NDArray[np.int64]
 
@@ -72,6 +73,53 @@ def repair(
                 grew = bool(pick.size) or grew
         if not grew:
             return
+
+
+def fit(
+    instance: Instance, choice: IntArray, keen: FloatArray, lead: FloatArray, runner: IntArray
+) -> IntArray | None:
+    """`choice` changed where it breaks a constraint, least keen people first, or None.
+
+    `keen` is each person's best reduced value at the dual's prices (how much they prefer
+    their choice to nothing), `lead` how much they prefer it to their `runner`-up (-1:
+    nothing). Members of an overfilled pool move to their runner-up where its pool has room,
+    or take nothing, smallest lead first; then payees are dropped, least keen first, while
+    the budget is overspent. None when a group's minimum reach is then unmet.
+    """
+    out = choice.copy()
+    taken = np.flatnonzero(out >= 0)
+    pool_of = instance.option_pool[out[taken]]
+    room = np.floor(instance.capacity.astype(np.float64) + 1e-9)
+    counts = np.bincount(pool_of[pool_of >= 0], minlength=room.shape[0])[: room.shape[0]]
+    for p in np.flatnonzero(counts > room).tolist():
+        members = taken[pool_of == p]
+        over = int(members.shape[0] - room[p])
+        for i in members[np.argsort(lead[members], kind="stable")[:over]].tolist():
+            other = int(runner[i])
+            there = int(instance.option_pool[other]) if other >= 0 else -1
+            if other >= 0 and there != p and (there < 0 or counts[there] < room[there]):
+                out[i] = other
+                if there >= 0:
+                    counts[there] += 1
+            else:
+                out[i] = -1
+            counts[p] -= 1
+    paid = np.flatnonzero(out >= 0)
+    spend = instance.cost[paid, out[paid]]
+    if math.isfinite(instance.budget):
+        overspent = float(spend.sum()) - instance.budget
+        if overspent > 0:
+            order = np.argsort(keen[paid], kind="stable")
+            upto = int(np.searchsorted(np.cumsum(spend[order]), overspent)) + 1
+            out[paid[order[:upto]]] = -1
+            paid = np.flatnonzero(out >= 0)
+            if float(instance.cost[paid, out[paid]].sum()) > instance.budget:
+                return None  # rounding in the sums: the core's solve decides
+    if instance.reach.shape[0]:
+        reached = instance.reach.astype(np.int64) @ (out >= 0).astype(np.int64)
+        if np.any(reached < instance.reach_min):
+            return None
+    return out
 
 
 def settle(

@@ -50,7 +50,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._checks import FloatArray
-from sparkus.matching._planning.core import repair, settle, value_of
+from sparkus.matching._planning.core import fit, repair, settle, value_of
 from sparkus.matching._planning.integer_program import Instance, Solution, gap_of, solve
 from sparkus.matching._planning.passes import Block, Evaluation, best_of, blocks_of
 from sparkus.matching._planning.quasi_newton import descend
@@ -186,20 +186,36 @@ class Lagrangian:
 
     def margins(self, x: FloatArray) -> tuple[IntArray, FloatArray]:
         """Each person's best choice at `x` (-1: nothing) and its lead over the runner-up."""
+        choice, lead, _, _ = self.leads(x)
+        return choice, lead
+
+    def leads(self, x: FloatArray) -> tuple[IntArray, FloatArray, FloatArray, IntArray]:
+        """:meth:`margins`, each person's best reduced value at `x` (0: nothing) and runner-up.
+
+        The runner-up is -1 for nothing; where nothing is the best, it is the best option.
+        """
         choice = np.full(self.n, -1, dtype=np.int64)
         lead = np.full(self.n, np.inf)  # open to no option: nothing, by any margin
+        top = np.zeros(self.n)
+        runner = np.full(self.n, -1, dtype=np.int64)
         for block, t in self._passes(x):
             slot, first = best_of(t)
             second = np.where(slot < 0, -np.inf, 0.0)  # nothing's 0, unless it is the best
+            other = np.full(t.shape[1], -1, dtype=np.int64)
             for o in range(t.shape[0]):  # the best but one
-                np.maximum(second, np.where(slot == o, -np.inf, t[o]), out=second)
+                rival = np.where(slot == o, -np.inf, t[o])
+                np.copyto(other, o, where=rival > second)
+                np.maximum(second, rival, out=second)
             chosen = np.where(slot >= 0, block.options[np.maximum(slot, 0)], -1)
+            second_best = np.where(other >= 0, block.options[np.maximum(other, 0)], -1)
             if block.people is None:
-                choice, lead = chosen, first - second
+                choice, lead, top, runner = chosen, first - second, first, second_best
             else:
                 choice[block.people] = chosen
                 lead[block.people] = first - second
-        return choice, lead
+                top[block.people] = first
+                runner[block.people] = second_best
+        return choice, lead, top, runner
 
     def prices(self, x: FloatArray) -> tuple[float, FloatArray, FloatArray]:
         """The multipliers in the instance's units: value per currency unit, place, person."""
@@ -489,24 +505,44 @@ def solve_structured(
                              resume=dual, precision=precision)  # fmt: skip
         dual_seconds = time.perf_counter() - started
         bound = dual.best.value * lagrangian.worth
-        choice, lead = lagrangian.margins(dual.x)
+        choice, lead, top, runner = lagrangian.leads(dual.x)
         # The LP's basic optimum has at most one fractional person per coupling row: a core
         # of 25 people per row (500 at least) leaves its rounding room; it grows if short.
         size = min(n, max(_CORE_LEAST, _CORE_PER_ROW * lagrangian.size, n // 500))
-        for _ in range(2):
-            core = np.zeros(n, dtype=bool)
-            core[np.argpartition(lead, size - 1)[:size] if size < n else slice(None)] = True
-            repair(instance, choice, lead, core)
-            remaining = time_limit - (time.perf_counter() - started)
-            if remaining <= 0:
-                return None
-            plan = settle(instance, choice, core, bound=bound, mip_rel_gap=mip_rel_gap,
-                           time_limit=min(remaining, max(5.0, 0.1 * time_limit)))  # fmt: skip
+        # Along a frontier, the choices at the dual's prices, dropped where they overfill,
+        # mostly prove the gap without the core's two HiGHS calls.
+        cores = [0] if start is not None else []
+        cores += [size, min(n, size * 8)] if size < n else [n]
+        for size in cores:
+            held = size
+            if size == 0:
+                plan = fit(instance, choice, top, lead, runner)
+            else:
+                core = np.zeros(n, dtype=bool)
+                core[np.argpartition(lead, size - 1)[:size] if size < n else slice(None)] = True
+                repair(instance, choice, lead, core)
+                held = int(core.sum())
+                remaining = time_limit - (time.perf_counter() - started)
+                if remaining <= 0:
+                    return None
+                plan = settle(instance, choice, core, bound=bound, mip_rel_gap=mip_rel_gap,
+                              time_limit=min(remaining, max(5.0, 0.1 * time_limit)))  # fmt: skip
             if plan is not None:
                 best = value_of(instance, plan)
                 gap = gap_of(best, max(bound, best))
                 if gap <= mip_rel_gap:
                     lam, mu, nu = lagrangian.prices(dual.x)
+                    kept = Warm(dual.x, tuple(dual.cuts_g[-_KEEP_CUTS:]),
+                                tuple(dual.cuts_c[-_KEEP_CUTS:]), lagrangian.budget,
+                                (lagrangian.worth, lagrangian.money), dual.box, lagrangian,
+                                instance, dual.best,
+                                None if start is None else (start.x, start.budget),
+                                dual.curvature)  # fmt: skip
+                    settled = (
+                        f"milp on a core of {held:,} people nearest a tie"
+                        if held
+                        else "its choices at those prices, the least keen dropped to fit"
+                    )
                     return Solution(
                         choice=plan,
                         objective=best,
@@ -523,26 +559,10 @@ def solve_structured(
                         variables=int(instance.eligible.sum()),
                         method=(
                             f"Lagrangian dual over {lagrangian.size} coupling rows "
-                            f"({dual.evaluations} passes over the people), then milp on a "
-                            f"core of {int(core.sum()):,} people nearest a tie"
+                            f"({dual.evaluations} passes over the people), then {settled}"
                         ),
-                        warm=Warm(
-                            dual.x,
-                            tuple(dual.cuts_g[-_KEEP_CUTS:]),
-                            tuple(dual.cuts_c[-_KEEP_CUTS:]),
-                            lagrangian.budget,
-                            (lagrangian.worth, lagrangian.money),
-                            dual.box,
-                            lagrangian,
-                            instance,
-                            dual.best,
-                            None if start is None else (start.x, start.budget),
-                            dual.curvature,
-                        ),
+                        warm=kept,
                     )
-            if size >= n:
-                break
-            size = min(n, size * 8)
     return None
 
 
