@@ -1,7 +1,8 @@
 """Which cells of a snapshot are shown: primary, change-rule and linked secondary suppression.
 
-Held whole: the figures' cells, their atoms, the earlier releases and the loop that protects
-them are one construction; split, each part would only make sense beside the others.
+The figures' cells, the earlier releases and the loop that protects them are one
+construction, kept together here; the atoms the cells are sets of are found by
+:func:`~sparkus.metrics._tracking.atoms.fold`.
 
 Every figure of a snapshot (participation, completion, rating with NPS, progress) is one
 linked table in the sense of :mod:`sparkus._privacy.linked`: its cells are the total, every
@@ -29,7 +30,6 @@ protection runs again with the history (:func:`_rejoin`). Rule 2 applies either 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final, TypeAlias
 
 import attrs
@@ -47,6 +47,7 @@ from sparkus._privacy import (
     Measure,
     protect_linked,
 )
+from sparkus.metrics._tracking.atoms import Codes, fold
 from sparkus.metrics._tracking.ledger import FIGURES, Ledger, PartRecord, part_labels
 
 if TYPE_CHECKING:
@@ -60,8 +61,6 @@ __all__ = ["Decision", "decide", "record_release", "unit_labels"]
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.int64]
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
-Codes: TypeAlias = npt.NDArray[np.int32]
-"""Each unit's cell, -1 for none (cells fit 32 bits: they are groups, steps or classes)."""
 
 _PRIMARY: Final = 1
 _COMPLEMENT: Final = 2
@@ -232,52 +231,6 @@ def _changed(spec: _Spec, part: _Part, record: PartRecord) -> IntArray:
     return np.bincount(labels[differs], minlength=part.n_labels).astype(np.int64)
 
 
-def _fold(codes: Sequence[tuple[Codes, int]], keep: BoolArray) -> tuple[IntArray, int]:
-    """Each kept unit's atom: units with the same code in every array share one.
-
-    Atoms are numbered in the order of their codes read as digits, the first array's the most
-    significant. The key is renumbered by a lookup table whenever the next digit would take it
-    past the number of units: a dense renumbering keeps the keys' order, so the atoms are the
-    same, in the same order, as from the whole mixed-radix key, without a sort. Two key
-    buffers take turns, so a fold allocates nothing per digit.
-    """
-    kept = None if keep.all() else np.flatnonzero(keep)
-    size = len(keep) if kept is None else len(kept)
-    key, spare = np.zeros(size, dtype=np.int64), np.empty(size, dtype=np.int64)
-    digit = np.empty(size, dtype=np.int32)
-    top = 1
-    for code, n_labels in codes:
-        radix = n_labels + 1
-        if top * radix > max(size, 1):
-            top = _renumber(key, top, spare)
-            key, spare = spare, key
-        key *= radix
-        if kept is None:
-            key += code
-        else:
-            key += np.take(code, kept, out=digit, mode="clip")  # codes are int32
-        key += 1
-        top *= radix
-    count = _renumber(key, top, spare)
-    return spare, count
-
-
-def _renumber(key: IntArray, top: int, out: IntArray) -> int:
-    """Write `key` (below `top`) as 0 .. A-1 in the same order into `out`; return A."""
-    if len(key) == 0:
-        return 0
-    if top <= 4 * len(key) + 1_000_000:  # a lookup table
-        present = np.zeros(top, dtype=bool)
-        present[key] = True
-        lookup = np.cumsum(present)
-        lookup -= 1
-        np.take(lookup, key, out=out, mode="clip")  # in range: unbuffered
-        return int(lookup[-1]) + 1
-    uniq, inverse = np.unique(key, return_inverse=True)
-    out[:] = inverse.reshape(-1)
-    return len(uniq)
-
-
 @attrs.frozen(eq=False)
 class _Built:
     table: LinkedTable
@@ -320,7 +273,7 @@ def _build(
         classes = _classes(spec, codes, keep)
         unit_class = np.where(keep, classes[0].astype(np.int32)[row], -1)  # kept: has a class
         codes.append((unit_class, classes[2]))
-    atom, count = _fold(codes, keep)
+    atom, count = fold(codes, keep)
     rep = np.zeros(count, dtype=np.int64)
     kept = np.flatnonzero(keep)
     rep[atom] = kept  # any unit of an atom stands for it: they share every code
@@ -444,7 +397,7 @@ def _classes(
             inside = _any_of(spec, keep & (code >= 0), n)
             person_codes.append((np.where(inside, part.person, -1), n_labels))
             has |= inside
-    cls, count = _fold(person_codes, has)
+    cls, count = fold(person_codes, has)
     out = np.full(n, -1, dtype=np.int64)
     out[has] = cls
     return out, has, count

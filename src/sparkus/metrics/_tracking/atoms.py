@@ -1,0 +1,68 @@
+"""Units grouped into atoms: the units that have the same code in every array of codes.
+
+The privacy rule (:mod:`~sparkus.metrics._tracking.protection`) describes every published cell
+as a set of atoms, so that its linear programs range over atoms rather than over people or
+slots. :func:`fold` finds them without a sort: the codes are read as the digits of one key,
+renumbered densely whenever the next digit would take the key past the number of units.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["Codes", "fold"]
+
+BoolArray: TypeAlias = npt.NDArray[np.bool_]
+IntArray: TypeAlias = npt.NDArray[np.int64]
+Codes: TypeAlias = npt.NDArray[np.int32]
+"""Each unit's cell, -1 for none (cells fit 32 bits: they are groups, steps or classes)."""
+
+
+def fold(codes: Sequence[tuple[Codes, int]], keep: BoolArray) -> tuple[IntArray, int]:
+    """Each kept unit's atom: units with the same code in every array share one.
+
+    Atoms are numbered in the order of their codes read as digits, the first array's the most
+    significant. The key is renumbered by a lookup table whenever the next digit would take it
+    past the number of units: a dense renumbering keeps the keys' order, so the atoms are the
+    same, in the same order, as from the whole mixed-radix key, without a sort. Two key
+    buffers take turns, so a fold allocates nothing per digit.
+    """
+    kept = None if keep.all() else np.flatnonzero(keep)
+    size = len(keep) if kept is None else len(kept)
+    key, spare = np.zeros(size, dtype=np.int64), np.empty(size, dtype=np.int64)
+    digit = np.empty(size, dtype=np.int32)
+    top = 1
+    for code, n_labels in codes:
+        radix = n_labels + 1
+        if top * radix > max(size, 1):
+            top = _renumber(key, top, spare)
+            key, spare = spare, key
+        key *= radix
+        if kept is None:
+            key += code
+        else:
+            key += np.take(code, kept, out=digit, mode="clip")  # codes are int32
+        key += 1
+        top *= radix
+    count = _renumber(key, top, spare)
+    return spare, count
+
+
+def _renumber(key: IntArray, top: int, out: IntArray) -> int:
+    """Write `key` (below `top`) as 0 .. A-1 in the same order into `out`; return A."""
+    if len(key) == 0:
+        return 0
+    if top <= 4 * len(key) + 1_000_000:  # a lookup table
+        present = np.zeros(top, dtype=bool)
+        present[key] = True
+        lookup = np.cumsum(present)
+        lookup -= 1
+        np.take(lookup, key, out=out, mode="clip")  # in range: unbuffered
+        return int(lookup[-1]) + 1
+    uniq, inverse = np.unique(key, return_inverse=True)
+    out[:] = inverse.reshape(-1)
+    return len(uniq)
