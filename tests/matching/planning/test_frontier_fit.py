@@ -16,7 +16,13 @@ from sparkus.matching._planning.core import fit, value_of
 from sparkus.matching._planning.integer_program import Instance
 from sparkus.matching._planning.lagrange import Lagrangian, solve_plan
 
-from .test_structured import GAP, assert_keeps_constraints, per_person, random_instance
+from .test_structured import (
+    GAP,
+    assert_keeps_constraints,
+    instances_of,
+    per_person,
+    random_instance,
+)
 
 
 def _lagrangian(instance: Instance) -> Lagrangian:
@@ -67,16 +73,7 @@ def test_an_unmet_minimum_reach_leaves_it_to_the_core():
     assert fit(instance, *found[:1], found[2], found[1], found[3]) is None
 
 
-fits = st.builds(
-    random_instance,
-    seed=st.integers(0, 2**32 - 1),
-    n=st.integers(1, 40),
-    options=st.integers(1, 4),
-    pools=st.integers(0, 3),
-    groups=st.integers(0, 2),
-    budget_share=st.floats(0.05, 0.6),
-    reach=st.sampled_from([0.0, 0.3]),
-)
+fits = instances_of(st.floats(0.05, 0.6), st.sampled_from([0.0, 0.3]))
 
 
 @settings(max_examples=40, deadline=None)

@@ -101,16 +101,18 @@ def assert_keeps_constraints(instance: Instance, choice: np.ndarray) -> None:
     assert np.all(reached >= instance.reach_min)
 
 
-instances = st.builds(
-    random_instance,
-    seed=st.integers(0, 2**32 - 1),
-    n=st.integers(1, 40),
-    options=st.integers(1, 4),
-    pools=st.integers(0, 3),
-    groups=st.integers(0, 2),
-    budget_share=st.sampled_from([0.05, 0.2, 0.5, 2.0]),
-    reach=st.sampled_from([0.0, 0.3, 0.6, 0.95]),
-)
+def instances_of(
+    budget_share: st.SearchStrategy[float], reach: st.SearchStrategy[float], *, most: int = 40
+) -> st.SearchStrategy[Instance]:
+    """Random instances of up to `most` people, with the given budgets and minimum reach."""
+    return st.builds(random_instance, seed=st.integers(0, 2**32 - 1), n=st.integers(1, most),
+                     options=st.integers(1, 4), pools=st.integers(0, 3),
+                     groups=st.integers(0, 2), budget_share=budget_share,
+                     reach=reach)  # fmt: skip
+
+
+instances = instances_of(st.sampled_from([0.05, 0.2, 0.5, 2.0]),
+                         st.sampled_from([0.0, 0.3, 0.6, 0.95]))  # fmt: skip
 
 
 @settings(max_examples=25)

@@ -43,7 +43,7 @@ import copy
 import math
 import time
 from collections.abc import Iterator
-from typing import Final, cast
+from typing import Final
 
 import attrs
 import numpy as np
@@ -425,19 +425,27 @@ def _warm_quasi_newton(
     resume: Dual,
 ) -> tuple[FloatArray, Evaluation, int, FloatArray]:
     """The warm start's quasi-Newton steps, from the curvature the last budget ended with."""
-    best = [x, centre]
-
-    def keep(y: FloatArray, found: Evaluation) -> None:
-        cuts_g.append(found.gradient)
-        cuts_c.append(found.value - float(found.gradient @ y))
-        if found.value < cast(Evaluation, best[1]).value:
-            best[0], best[1] = y, found
-
+    kept = _Kept(x, centre, cuts_g, cuts_c)
     _, _, count, curvature = descend(lagrangian.evaluate, x, centre, inverse=resume.curvature,
                                      step=resume.step, precision=precision,
                                      most=_MAX_EVALUATIONS // 2, deadline=deadline,
-                                     keep=keep)  # fmt: skip
-    return cast(FloatArray, best[0]), cast(Evaluation, best[1]), count, curvature
+                                     keep=kept.add)  # fmt: skip
+    return kept.x, kept.best, count, curvature
+
+
+class _Kept:
+    """Every point a quasi-Newton method evaluates: kept as a cut, and the best one."""
+
+    def __init__(
+        self, x: FloatArray, centre: Evaluation, cuts_g: list[FloatArray], cuts_c: list[float]
+    ) -> None:
+        self.x, self.best, self.cuts_g, self.cuts_c = x, centre, cuts_g, cuts_c
+
+    def add(self, y: FloatArray, found: Evaluation) -> None:
+        self.cuts_g.append(found.gradient)
+        self.cuts_c.append(found.value - float(found.gradient @ y))
+        if found.value < self.best.value:
+            self.x, self.best = y, found
 
 
 def _quasi_newton(
@@ -457,7 +465,7 @@ def _quasi_newton(
     """
     from scipy.optimize import minimize
 
-    best = [x, centre]
+    kept = _Kept(x, centre, cuts_g, cuts_c)
     count = [0]
 
     def fun(z: FloatArray) -> tuple[float, FloatArray]:
@@ -466,19 +474,16 @@ def _quasi_newton(
             count[0] = -1
             return centre.value, centre.gradient
         if time.perf_counter() > deadline:  # pretend a flat function: L-BFGS-B stops
-            return float(cast(Evaluation, best[1]).value), np.zeros_like(y)
+            return kept.best.value, np.zeros_like(y)
         count[0] = max(count[0], 0) + 1
         found = lagrangian.evaluate(y)
-        cuts_g.append(found.gradient)
-        cuts_c.append(found.value - float(found.gradient @ y))
-        if found.value < cast(Evaluation, best[1]).value:
-            best[0], best[1] = y, found
+        kept.add(y, found)
         return found.value, found.gradient
 
     minimize(fun, x, jac=True, method="L-BFGS-B", bounds=[(0.0, None)] * lagrangian.size,
              options={"maxiter": 100, "maxfun": _MAX_EVALUATIONS // 2,
                       "ftol": precision})  # fmt: skip
-    return cast(FloatArray, best[0]), cast(Evaluation, best[1]), max(count[0], 0)
+    return kept.x, kept.best, max(count[0], 0)
 
 
 def solve_structured(
