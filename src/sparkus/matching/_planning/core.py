@@ -47,7 +47,7 @@ def repair(
         counts = np.bincount(placed[placed >= 0], minlength=pools)[:pools]
         for p in np.flatnonzero(counts > room).tolist():  # only the pools overfilled
             members = np.flatnonzero(fixed & (pool_of == p))
-            over = members.shape[0] - math.floor(float(instance.capacity[p]) + 1e-9)
+            over = members.shape[0] - int(room[p])
             if over > 0:
                 pick = members[np.argsort(lead[members], kind="stable")[: over + 8]]
                 core[pick] = True

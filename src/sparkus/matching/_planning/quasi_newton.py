@@ -73,7 +73,6 @@ def descend(
             break
         d = np.zeros(m)
         d[free] = -h[np.ix_(free, free)] @ g[free]
-        d[~free] = 0.0
         y = np.maximum(x + d, 0.0)
         slope = float(g @ (y - x))
         if not slope < 0:  # the projection spoilt the descent: the projected gradient instead
