@@ -52,7 +52,14 @@ import numpy.typing as npt
 from sparkus._checks import FloatArray
 from sparkus.matching._planning.core import fit, repair, settle, value_of
 from sparkus.matching._planning.integer_program import Instance, Solution, gap_of, solve
-from sparkus.matching._planning.passes import Block, Evaluation, best_of, blocks_of
+from sparkus.matching._planning.passes import (
+    Block,
+    Evaluation,
+    best_of,
+    best_two,
+    blocks_of,
+    rows_of,
+)
 from sparkus.matching._planning.quasi_newton import descend
 
 __all__ = [
@@ -137,20 +144,18 @@ class Lagrangian:
         lam = float(x[0]) if self.has_budget else 0.0
         return lam, x[b : b + self.pools], x[b + self.pools :]
 
-    def _passes(self, x: FloatArray) -> Iterator[tuple[Block, FloatArray]]:
-        """Each block's reduced values at `x`: (its options, its people)."""
+    def _passes(
+        self, x: FloatArray
+    ) -> Iterator[tuple[Block, Iterator[FloatArray], tuple[int, int]]]:
+        """Each block's reduced values at `x`, row by row (:func:`rows_of`), and their shape."""
         lam, mu, nu = self.split(x)
         per_option = np.append(mu, 0.0)[self.option_pool]  # pool -1 takes the appended 0
         bonus = None
         if self.groups and np.any(nu):
             bonus = (nu.astype(np.float32) @ self.reach).astype(np.float64)
         for block in self.blocks:
-            t = np.multiply(block.cost, -lam)
-            t += block.value
-            t -= per_option[block.options][:, None]
-            if bonus is not None:
-                t += bonus if block.people is None else bonus[block.people]
-            yield block, t
+            mine = bonus if bonus is None or block.people is None else bonus[block.people]
+            yield block, rows_of(block, lam, per_option[block.options], mine), block.value.shape
 
     def evaluate(self, x: FloatArray) -> Evaluation:
         """``L`` at `x`, a subgradient and each person's choice there: one pass over people."""
@@ -160,15 +165,16 @@ class Lagrangian:
         reached = np.zeros(self.groups)
         spent = 0.0
         slots = []
-        for block, t in self._passes(x):
-            slot, best = best_of(t)
+        for block, rows, (k, n) in self._passes(x):
+            slot, best = best_of(rows, (k, n))
             slots.append(slot)
             value += float(best.sum())  # nothing, and people open to no option: 0
             got = slot >= 0
             mine = np.flatnonzero(got)
+            chosen = slot[mine].astype(np.intp)
             if self.has_budget:
-                spent += float(block.cost.ravel()[slot[mine] * t.shape[1] + mine].sum())
-            taken[block.options] += np.bincount(slot[mine], minlength=t.shape[0])
+                spent += float(block.cost.ravel()[chosen * n + mine].sum())
+            taken[block.options] += np.bincount(chosen, minlength=k)
             if self.groups:
                 reach = self.reach if block.people is None else block.reach
                 reached += reach @ got.astype(np.float32)
@@ -198,14 +204,8 @@ class Lagrangian:
         lead = np.full(self.n, np.inf)  # open to no option: nothing, by any margin
         top = np.zeros(self.n)
         runner = np.full(self.n, -1, dtype=np.int64)
-        for block, t in self._passes(x):
-            slot, first = best_of(t)
-            second = np.where(slot < 0, -np.inf, 0.0)  # nothing's 0, unless it is the best
-            other = np.full(t.shape[1], -1, dtype=np.int64)
-            for o in range(t.shape[0]):  # the best but one
-                rival = np.where(slot == o, -np.inf, t[o])
-                np.copyto(other, o, where=rival > second)
-                np.maximum(second, rival, out=second)
+        for block, rows, shape in self._passes(x):
+            slot, first, other, second = best_two(rows, shape)
             chosen = np.where(slot >= 0, block.options[np.maximum(slot, 0)], -1)
             second_best = np.where(other >= 0, block.options[np.maximum(other, 0)], -1)
             if block.people is None:

@@ -8,7 +8,8 @@ few of many options. :class:`Evaluation` is what one pass finds.
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Iterable, Iterator
+from typing import Any, Final
 
 import attrs
 import numpy as np
@@ -16,9 +17,10 @@ import numpy.typing as npt
 
 from sparkus._checks import FloatArray
 
-__all__ = ["Block", "Evaluation", "best_of", "blocks_of"]
+__all__ = ["Block", "Evaluation", "best_of", "best_two", "blocks_of", "rows_of"]
 
 IntArray = npt.NDArray[np.int64]
+SlotArray = npt.NDArray[np.signedinteger[Any]]  # a block's option per person, -1: nothing
 
 
 @attrs.frozen(eq=False)
@@ -31,7 +33,7 @@ class Evaluation:
 
     value: float
     gradient: FloatArray
-    slots: tuple[IntArray, ...]
+    slots: tuple[SlotArray, ...]
     blocks: tuple[Block, ...]
     n: int
 
@@ -95,11 +97,85 @@ def blocks_of(
     return tuple(out)
 
 
-def best_of(t: FloatArray) -> tuple[IntArray, FloatArray]:
-    """Each column's best row (the first of equals; -1: nothing, at 0) and its value."""
-    top = np.maximum(t.max(axis=0, initial=-np.inf), 0.0)  # nothing: 0
-    slot = np.full(t.shape[1], -1, dtype=np.int64)
-    for o in range(t.shape[0] - 1, -1, -1):  # the first of equals written last
-        np.copyto(slot, o, where=t[o] == top)
-    np.copyto(slot, -1, where=top <= 0.0)
+def rows_of(
+    block: Block, lam: float, shift: FloatArray, bonus: FloatArray | None
+) -> Iterator[FloatArray]:
+    """The block's reduced values ``value - lam * cost - shift + bonus``, option by option.
+
+    `shift` is per option of the block, `bonus` per person of the block (None: none). Every
+    row is written into one buffer, which stays in cache, so a consumer must be done with a
+    row before it asks for the next.
+    """
+    row = np.empty(block.value.shape[1])
+    for o in range(block.value.shape[0]):
+        np.multiply(block.cost[o], -lam, out=row)
+        row += block.value[o]
+        row -= shift[o]
+        if bonus is not None:
+            row += bonus
+        yield row
+
+
+def best_of(rows: Iterable[FloatArray], shape: tuple[int, int]) -> tuple[SlotArray, FloatArray]:
+    """Each person's best row (the first of equals; -1: nothing, which wins ties at 0), its value.
+
+    One running maximum from nothing's 0: a row wins where it beats every row before it. The
+    winner is kept as ``row + 1`` by a maximum (rows come in increasing order), so no step
+    branches on the data (a masked write mispredicts at random). `shape`: (rows, people).
+    """
+    n = shape[1]
+    top = np.zeros(n)
+    slot = np.zeros(n, dtype=_slot_type(shape[0]))
+    won = np.empty(n, dtype=np.bool_)
+    mark = np.empty_like(slot)
+    kind = slot.dtype.type
+    for o, row in enumerate(rows):
+        np.greater(row, top, out=won)
+        np.maximum(top, row, out=top)
+        np.multiply(won, kind(o + 1), out=mark)
+        np.maximum(slot, mark, out=slot)
+    slot -= 1
     return slot, top
+
+
+def best_two(
+    rows: Iterable[FloatArray], shape: tuple[int, int]
+) -> tuple[SlotArray, FloatArray, SlotArray, FloatArray]:
+    """:func:`best_of`, and the best but one among the rest, nothing included (-1 for nothing).
+
+    The same running pass, holding two: a row that beats the best demotes it to second, one
+    that beats only the second replaces it. Ties go to the earlier, as in :func:`best_of`.
+    """
+    n = shape[1]
+    top = np.zeros(n)
+    second = np.full(n, -np.inf)
+    slot = np.zeros(n, dtype=_slot_type(shape[0]))  # row + 1; 0: nothing
+    other = np.zeros_like(slot)
+    won = np.empty(n, dtype=np.bool_)
+    beat = np.empty(n, dtype=np.bool_)
+    step = np.empty_like(slot)
+    kind = slot.dtype.type
+    low = np.empty(n)
+    for o, row in enumerate(rows):
+        np.greater(row, top, out=won)
+        np.greater(row, second, out=beat)
+        np.minimum(row, top, out=low)
+        np.maximum(second, low, out=second)  # the old best where it is beaten
+        np.maximum(top, row, out=top)
+        # other: the old best where the row won, the row where it beat the second
+        np.subtract(o + 1, other, out=step)
+        step *= beat.view(np.int8)
+        other += step
+        np.subtract(slot, o + 1, out=step)
+        step *= won.view(np.int8)
+        other += step
+        np.multiply(won, kind(o + 1), out=step)
+        np.maximum(slot, step, out=slot)
+    slot -= 1
+    other -= 1
+    return slot, top, other, second
+
+
+def _slot_type(rows: int) -> type[np.signedinteger[Any]]:
+    """The narrowest integer that holds ``-1 .. rows``: a byte for the usual handful."""
+    return np.int8 if rows < 127 else np.int32
