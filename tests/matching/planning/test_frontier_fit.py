@@ -62,6 +62,38 @@ def test_an_overspent_budget_drops_the_least_keen_payees():
     assert plan.tolist() == [0, -1, 0]
 
 
+def test_money_left_goes_to_the_idle_nearest_to_indifferent():
+    """At a budget price so high that nobody takes the one option (cost 1, values 3, 1, 2,
+    budget 2), the fit adds people while the money lasts, nearest to indifferent first: the
+    values 3 and 2; worked by hand (scaled values 1.5, 0.5, 1 less 2 give leads 0.5, 1.5, 1)."""
+    value = np.array([[3.0], [1.0], [2.0]])
+    instance = Instance(np.ones((3, 1), dtype=bool), np.ones((3, 1)), value, value.copy(),
+                        np.array([-1]), np.zeros(0), 2.0, np.zeros((0, 3), dtype=bool),
+                        np.zeros(0, dtype=np.int64), (), ())  # fmt: skip
+    lagrangian = _lagrangian(instance)
+    choice, lead, keen, runner = lagrangian.leads(np.array([2.0]))
+    assert choice.tolist() == [-1, -1, -1]
+    assert lead.tolist() == [0.5, 1.5, 1.0]
+    plan = fit(instance, choice, keen, lead, runner)
+    assert plan is not None
+    assert plan.tolist() == [0, -1, 0]
+
+
+def test_places_left_go_to_the_idle_nearest_to_indifferent_while_the_pool_has_room():
+    """One option in a pool of one place, money for all, a pool price (5) that keeps everyone
+    out: the fit adds only the keenest (value 3) and stops at the pool's place."""
+    value = np.array([[2.0], [3.0], [1.0]])
+    instance = Instance(np.ones((3, 1), dtype=bool), np.ones((3, 1)), value, value.copy(),
+                        np.array([0]), np.array([1.0]), 10.0, np.zeros((0, 3), dtype=bool),
+                        np.zeros(0, dtype=np.int64), (), ())  # fmt: skip
+    lagrangian = _lagrangian(instance)
+    choice, lead, keen, runner = lagrangian.leads(np.array([0.0, 5.0]))
+    assert choice.tolist() == [-1, -1, -1]
+    plan = fit(instance, choice, keen, lead, runner)
+    assert plan is not None
+    assert plan.tolist() == [-1, 0, -1]
+
+
 def test_an_unmet_minimum_reach_leaves_it_to_the_core():
     """The group's two members must both be supported; the budget pays for one: no fit."""
     value = np.array([[1.0], [1.0]])

@@ -1,6 +1,7 @@
 """The structured path's primal plan: fix the clear choices, settle the core.
 
-:func:`fit` drops the least keen people until the choices fit (no core at all);
+:func:`fit` drops the least keen people until the choices fit, then adds the nearest to
+indifferent while places and money are left (no core at all);
 :func:`repair` grows the core until the fixed people leave its problem a chance;
 :func:`settle` solves the core's problem with the general path (``integer_program.solve``)
 around the fixed people; :func:`value_of` is a choice's total value.
@@ -25,6 +26,8 @@ from sparkus.matching._planning.integer_program import (
 __all__ = ["fit", "repair", "settle", "value_of"]
 
 IntArray = npt.NDArray[np.int64]
+
+_FILL_LEAST = 1024  # people a fit tries to add, at least (a hundredth of all, if more)
 
 
 def repair(
@@ -84,7 +87,10 @@ def fit(
     their choice to nothing), `lead` how much they prefer it to their `runner`-up (-1:
     nothing). Members of an overfilled pool move to their runner-up where its pool has room,
     or take nothing, smallest lead first; then payees are dropped, least keen first, while
-    the budget is overspent. None when a group's minimum reach is then unmet.
+    the budget is overspent; then people who take nothing join their best option, nearest to
+    indifferent first, while places and money are left (at prices a little off the dual's
+    minimum, the choices underspend as often as they overspend). None when a group's minimum
+    reach is then unmet.
     """
     out = choice.copy()
     taken = np.flatnonzero(out >= 0)
@@ -115,10 +121,60 @@ def fit(
             paid = np.flatnonzero(out >= 0)
             if float(instance.cost[paid, out[paid]].sum()) > instance.budget:
                 return None  # rounding in the sums: the core's solve decides
+    out = _fill(instance, out, lead, runner)
     if instance.reach.shape[0]:
         reached = instance.reach.astype(np.int64) @ (out >= 0).astype(np.int64)
         if np.any(reached < instance.reach_min):
             return None
+    return out
+
+
+def _fill(instance: Instance, out: IntArray, lead: FloatArray, runner: IntArray) -> IntArray:
+    """People who take nothing join their best option (`runner`) while it fits.
+
+    Only where that option is worth something, nearest to indifferent first, while its pool
+    has places and the budget has money.
+    """
+    idle = np.flatnonzero((out < 0) & (runner >= 0))
+    if not idle.size:
+        return out
+    option = runner[idle]
+    worth = instance.value[idle, option] > 0
+    idle, option = idle[worth], option[worth]
+    most = max(_FILL_LEAST, out.shape[0] // 100)  # the nearest; the rest would not fit anyway
+    if idle.size > most:
+        near = np.argpartition(lead[idle], most - 1)[:most]
+        idle, option = idle[near], option[near]
+    order = np.argsort(lead[idle], kind="stable")
+    idle, option = idle[order], option[order]
+    pool = instance.option_pool[option]
+    taken = np.flatnonzero(out >= 0)
+    held = instance.option_pool[out[taken]]
+    pools = instance.capacity.shape[0]
+    held = np.bincount(held[held >= 0], minlength=pools)[:pools]
+    room = np.floor(instance.capacity.astype(np.float64) + 1e-9) - held
+    pooled = np.flatnonzero(pool >= 0)
+    if pooled.size:
+        by_pool = pooled[np.argsort(pool[pooled], kind="stable")]
+        sorted_pool = pool[by_pool]
+        starts = np.flatnonzero(np.r_[True, sorted_pool[1:] != sorted_pool[:-1]])
+        rank = np.arange(by_pool.size) - np.repeat(starts, np.diff(np.r_[starts, by_pool.size]))
+        fits = np.ones(idle.size, dtype=bool)
+        fits[by_pool] = rank < room[sorted_pool]
+        idle, option = idle[fits], option[fits]
+    if math.isfinite(instance.budget):
+        left = instance.budget - float(instance.cost[taken, out[taken]].sum())
+        spend = np.cumsum(instance.cost[idle, option])
+        upto = int(np.searchsorted(spend, left, side="right"))
+        while upto:  # the sum in the plan's order may round above the running one's
+            trial = out.copy()
+            trial[idle[:upto]] = option[:upto]
+            paid = np.flatnonzero(trial >= 0)
+            if float(instance.cost[paid, trial[paid]].sum()) <= instance.budget:
+                return trial
+            upto -= 1
+        return out
+    out[idle] = option
     return out
 
 
