@@ -285,7 +285,11 @@ def _point(setup: PlanSetup, solution: Solution, levels: list[npt.NDArray[np.boo
     else:  # the caller's effects: their sum, and no interval
         effect = np.where(has, inst.effect[rows, safe], 0.0) if inst.cost.size else cost
         mean, low, high = float(effect.sum()), math.nan, math.nan
-    reach = [float(np.mean(has[m])) if m.any() else math.nan for m in levels]
+    # a level's share supported: the mean of `has` over its members, as integers over integers
+    reach = [
+        np.count_nonzero(has & m) / members if (members := np.count_nonzero(m)) else math.nan
+        for m in levels
+    ]
     return _Point(
         total_cost=float(cost.sum()) + setup.fixed_cost,
         expected_effect=mean,

@@ -561,7 +561,7 @@ def solve_structured(
                         lp_seconds=dual_seconds,
                         seconds=time.perf_counter() - started,
                         classes=n,
-                        variables=int(instance.eligible.sum()),
+                        variables=int(np.count_nonzero(instance.eligible)),
                         method=(
                             f"Lagrangian dual over {lagrangian.size} coupling rows "
                             f"({dual.evaluations} passes over the people), then {settled}"
