@@ -207,15 +207,16 @@ class Lagrangian:
         runner = np.full(self.n, -1, dtype=np.int64)
         for block, rows, shape in self._passes(x):
             slot, first, other, second = best_two(rows, shape)
-            chosen = np.where(slot >= 0, block.options[np.maximum(slot, 0)], -1)
-            second_best = np.where(other >= 0, block.options[np.maximum(other, 0)], -1)
+            options = np.append(block.options, -1)  # a slot's option; slot -1 reads the -1
+            second -= first
+            np.negative(second, out=second)  # the lead
             if block.people is None:
-                choice, lead, top, runner = chosen, first - second, first, second_best
+                choice, lead, top, runner = options[slot], second, first, options[other]
             else:
-                choice[block.people] = chosen
-                lead[block.people] = first - second
+                choice[block.people] = options[slot]
+                lead[block.people] = second
                 top[block.people] = first
-                runner[block.people] = second_best
+                runner[block.people] = options[other]
         return choice, lead, top, runner
 
     def prices(self, x: FloatArray) -> tuple[float, FloatArray, FloatArray]:

@@ -132,7 +132,7 @@ def best_of(rows: Iterable[FloatArray], shape: tuple[int, int]) -> tuple[SlotArr
     for o, row in enumerate(rows):
         np.greater(row, top, out=won)
         np.maximum(top, row, out=top)
-        np.multiply(won, kind(o + 1), out=mark)
+        np.multiply(won.view(np.int8), kind(o + 1), out=mark)
         np.maximum(slot, mark, out=slot)
     slot -= 1
     return slot, top
@@ -169,7 +169,7 @@ def best_two(
         np.subtract(slot, o + 1, out=step)
         step *= won.view(np.int8)
         other += step
-        np.multiply(won, kind(o + 1), out=step)
+        np.multiply(won.view(np.int8), kind(o + 1), out=step)
         np.maximum(slot, step, out=slot)
     slot -= 1
     other -= 1
