@@ -61,7 +61,7 @@ def test_the_warm_path_shares_the_lagrangian_only_with_the_same_people():
     assert first.warm is not None
     shared = first.warm.lagrangian_for(instance.with_budget(instance.budget * 1.2))
     assert shared is not None
-    assert shared.value is first.warm.lagrangian.value
+    assert shared.blocks is first.warm.lagrangian.blocks
     assert shared.budget == pytest.approx(first.warm.lagrangian.budget * 1.2)
     other = random_instance(6, 3_000, 6, 5, 2, 0.3, 0.5)
     assert first.warm.lagrangian_for(other) is None
@@ -190,7 +190,10 @@ def test_blocks_of_people_open_to_the_same_options_give_the_same_pass(seed, n, r
             instance.capacity, instance.budget, instance.reach, instance.reach_min)  # fmt: skip
     blocked = Lagrangian(*args)
     whole = Lagrangian(*args)
-    whole.blocks = (Block(None, np.arange(whole.n_options), whole.value, whole.cost, whole.reach),)
+    ok = instance.eligible.T
+    whole.blocks = (Block(None, np.arange(whole.n_options),
+                          np.where(ok, instance.value.T / whole.worth, -np.inf),
+                          np.where(ok, instance.cost.T / whole.money, 0.0), whole.reach),)  # fmt: skip
     x = np.asarray(point[: blocked.size])
     a, b = blocked.evaluate(x), whole.evaluate(x)
     assert np.array_equal(a.choice, b.choice)

@@ -92,9 +92,9 @@ class Lagrangian:
 
     Values are divided by their mean largest entry and costs by their mean entry, so that every
     multiplier is of the order of one person's value; :meth:`prices` scales them back. The
-    arrays are held option by option (O, n), so that each pass reads them contiguously, and
-    again by :class:`Block` of people open to the same options, which a pass reads instead (in
-    the benchmark's organisation each person is open to 5 or 6 of 21 options).
+    arrays are held by :class:`Block` of people open to the same options, option by option
+    (O, n) so that each pass reads them contiguously, and only where open (in the benchmark's
+    organisation each person is open to 5 or 6 of 21 options).
     """
 
     def __init__(
@@ -109,28 +109,34 @@ class Lagrangian:
         reach_min: IntArray,
     ) -> None:
         n, n_options = eligible.shape
-        ok = np.ascontiguousarray(eligible.T)
-        self.value = np.where(ok, value.T, -np.inf)
-        best = self.value.max(axis=0, initial=-np.inf)
+        self.reach = reach.astype(np.float32)
+        self.blocks = blocks_of(eligible, value, cost, self.reach)  # to be scaled, below
+        best = np.full(n, -np.inf)  # each person's largest value, in people's order
+        spent = 0.0
+        for block in self.blocks:
+            most = block.value.max(axis=0, initial=-np.inf)
+            if block.people is None:
+                best = most
+            else:
+                best[block.people] = most
+            spent += float(np.abs(block.cost).sum())  # 0 where not open
         top = best[np.isfinite(best)]
         self.worth = float(np.mean(np.abs(top))) if top.size and np.any(top) else 1.0
-        self.value /= self.worth
-        self.cost = np.where(ok, np.abs(cost.T), 0.0)
-        mean_cost = float(self.cost.sum()) / max(int(ok.sum()), 1)
+        mean_cost = spent / max(int(np.count_nonzero(eligible)), 1)
         self.money = mean_cost if mean_cost > 0 else 1.0
-        self.cost = np.where(ok, cost.T / self.money, 0.0)
+        for block in self.blocks:
+            np.divide(block.value, self.worth, out=block.value)
+            np.divide(block.cost, self.money, out=block.cost)
         self.option_pool = option_pool
         self.capacity = capacity.astype(np.float64)
         self.has_budget = math.isfinite(budget)
         self.budget = budget / self.money if self.has_budget else 0.0
-        self.reach = reach.astype(np.float32)
         self.reach_min = reach_min.astype(np.float64)
         self.n, self.n_options = n, n_options
         self.pools = int(capacity.shape[0])
         self.groups = int(reach.shape[0])
         # Multipliers: [budget (if any), pools..., groups...]
         self.size = int(self.has_budget) + self.pools + self.groups
-        self.blocks = blocks_of(ok, self.value, self.cost, self.reach)
 
     def at_budget(self, budget: float) -> Lagrangian | None:
         """The same people's Lagrangian at another finite budget (arrays shared), or None."""

@@ -65,36 +65,46 @@ _MOST_BLOCKS: Final = 64
 
 
 def blocks_of(
-    ok: npt.NDArray[np.bool_], value: FloatArray, cost: FloatArray, reach: npt.NDArray[np.float32]
+    eligible: npt.NDArray[np.bool_],
+    value: FloatArray,
+    cost: FloatArray,
+    reach: npt.NDArray[np.float32],
 ) -> tuple[Block, ...]:
     """The people grouped by the options open to them, when few groups save most of a pass.
 
-    One block of everyone (the full arrays) when there are many patterns of open options, or
-    when each person is open to most options anyway.
+    `eligible`, `value` and `cost` are (people, options), as an instance holds them; each
+    block's arrays are gathered straight from them, only where open, and transposed to
+    (options, people). One block of everyone (the full arrays, -inf and 0 where not open) when
+    there are many patterns of open options, or when each person is open to most options
+    anyway. The arrays are the caller's units: the Lagrangian scales them in place.
     """
-    n_options, n = ok.shape
-    everyone = (Block(None, np.arange(n_options), value, cost, reach),)
-    if n_options > 63 or n == 0:
-        return everyone
-    key = np.zeros(n, dtype=np.uint64)
-    for o in range(n_options):
-        key |= ok[o].astype(np.uint64) << np.uint64(o)
-    patterns, which = np.unique(key, return_inverse=True)
-    which = which.reshape(-1)
-    open_to = np.array([int(p).bit_count() for p in patterns.tolist()])
-    counts = np.bincount(which, minlength=patterns.shape[0])
-    if patterns.shape[0] > _MOST_BLOCKS or int(open_to @ counts) > 0.6 * n_options * n:
-        return everyone
-    out = []
-    for k, pattern in enumerate(patterns.tolist()):
-        options = np.array([o for o in range(n_options) if pattern >> o & 1], dtype=np.int64)
-        if not options.size:  # open to nothing: they take nothing at any prices
-            continue
-        people = np.flatnonzero(which == k)
-        out.append(Block(people, options, np.ascontiguousarray(value[options][:, people]),
-                         np.ascontiguousarray(cost[options][:, people]),
-                         np.ascontiguousarray(reach[:, people])))  # fmt: skip
-    return tuple(out)
+    n, n_options = eligible.shape
+    if n_options <= 63 and n:
+        packed = np.packbits(eligible, axis=1, bitorder="little")  # option o: bit o
+        wide = np.zeros((n, 8), dtype=np.uint8)
+        wide[:, : packed.shape[1]] = packed
+        patterns, which = np.unique(wide.view("<u8").reshape(-1), return_inverse=True)
+        which = which.reshape(-1)
+        open_to = np.array([int(p).bit_count() for p in patterns.tolist()])
+        counts = np.bincount(which, minlength=patterns.shape[0])
+        if patterns.shape[0] <= _MOST_BLOCKS and int(open_to @ counts) <= 0.6 * n_options * n:
+            order = np.argsort(which, kind="stable")  # people by pattern, in order within each
+            ends = np.cumsum(counts)
+            out = []
+            for k, pattern in enumerate(patterns.tolist()):
+                options = np.array([o for o in range(n_options) if pattern >> o & 1],
+                                   dtype=np.int64)  # fmt: skip
+                if not options.size:  # open to nothing: they take nothing at any prices
+                    continue
+                people = order[ends[k] - counts[k] : ends[k]]
+                where = np.ix_(people, options)
+                out.append(Block(people, options, np.ascontiguousarray(value[where].T),
+                                 np.ascontiguousarray(cost[where].T),
+                                 np.ascontiguousarray(reach[:, people])))  # fmt: skip
+            return tuple(out)
+    ok = eligible.T
+    return (Block(None, np.arange(n_options), np.where(ok, value.T, -np.inf),
+                  np.where(ok, cost.T, 0.0), reach),)  # fmt: skip
 
 
 def rows_of(
