@@ -17,7 +17,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sparkus import SparkusError, SparkusWarning
+from sparkus import Problem, SparkusError, SparkusWarning
 from sparkus.matching import budget_frontier, plan_support
 from sparkus.model._records import MAX_AMOUNT
 
@@ -81,3 +81,32 @@ def test_frontiers_with_extreme_fees_are_finite(world):
         return
     for array in (frontier.budgets, frontier.total_cost, frontier.expected_effect):
         assert np.isfinite(array).all()
+
+
+_weight_values = st.sampled_from(
+    [0.0, -0.0, 1.0, 0.5, 1e12, 1e12 + 1e6, -1.0, math.nan, math.inf, -math.inf, 3, 1e300]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(_weight_values, min_size=1, max_size=12),
+    st.sampled_from(["float64", "float32", "float16", "int64", "uint8", "int8"]),
+)
+def test_equity_weights_fast_path_reads_and_refuses_as_the_row_by_row_one(raw, dtype):
+    """Weights in a real dtype go through numpy in one go; the same weights as Python objects
+    go row by row through check_number. Both give the same weights, or the same problems."""
+    from sparkus.matching._planning.rows import equity_weights
+
+    with np.errstate(all="ignore"):
+        typed = np.array(raw, dtype=np.float64).astype(dtype)
+    objects = np.array(typed.tolist(), dtype=object)
+    fast_problems: list[Problem] = []
+    slow_problems: list[Problem] = []
+    fast = equity_weights(typed, typed.shape[0], fast_problems)
+    slow = equity_weights(objects, typed.shape[0], slow_problems)
+    assert [(p.path, p.message) for p in fast_problems] == [
+        (p.path, p.message) for p in slow_problems
+    ]
+    np.testing.assert_array_equal(fast, slow)
+    assert fast.dtype == np.float64

@@ -92,14 +92,19 @@ def equity_weights(weights: object, n: int, problems: list[Problem]) -> FloatArr
     """Each person's equity weight (1 without weights, or while any problem stands)."""
     if weights is None:
         return np.ones(n)
-    w = as_array(weights, "weights").astype(object)
+    w = as_array(weights, "weights")
     if w.shape != (n,):
         msg = f"expected one weight per person ({n}), got shape {w.shape}"
         problems.append(Problem(("weights",), msg))
         return np.ones(n)
-    found: list[Problem] = []
+    if w.dtype.kind in "iuf":  # real numbers: the fast path, when every one is in range
+        with np.errstate(over="ignore", invalid="ignore"):
+            x = w.astype(np.float64)  # float() of each, as check_number reads them
+        if bool(np.all(np.isfinite(x) & (x >= 0.0) & (x <= MAX_WEIGHT))):
+            return x
+    found: list[Problem] = []  # else person by person, each problem with its row
     values = []
-    for i, x in enumerate(w.tolist()):
+    for i, x in enumerate(w.astype(object).tolist()):
         before = len(found)
         values.append(check_number(x, "weights", low=0.0, high=MAX_WEIGHT, problems=found))
         if len(found) > before:
