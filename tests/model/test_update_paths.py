@@ -18,10 +18,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import sparkus.model._progress as progress_module
+import sparkus._memory as memory_module
+from sparkus._memory import fresh, taken
 from sparkus.model import JourneyProgress, check_events
 from sparkus.model._event_check import _conflicting_ids
-from sparkus.model._progress import _copy, _fresh
+from sparkus.model._progress import _copy
 from tests.model.test_event_reference import EVENTS, SCHEDULE
 
 
@@ -33,9 +34,9 @@ from tests.model.test_event_reference import EVENTS, SCHEDULE
 @pytest.mark.parametrize("shape", [(0,), (1,), (7,), (3, 5), (600_000,)])
 def test_fresh_equals_np_full(monkeypatch, dtype, fill, shape):
     # (600_000,) int64 is 4.6 MiB: the mmap path at the real threshold too
-    for threshold in (progress_module._PLAIN_FROM, 0):
-        monkeypatch.setattr(progress_module, "_PLAIN_FROM", threshold)
-        out = _fresh(shape, dtype, fill)
+    for threshold in (memory_module.PLAIN_FROM, 0):
+        monkeypatch.setattr(memory_module, "PLAIN_FROM", threshold)
+        out = fresh(shape, dtype, fill)
         expected = np.full(shape, fill, dtype=dtype)
         assert out.dtype == expected.dtype
         assert out.shape == expected.shape
@@ -45,6 +46,20 @@ def test_fresh_equals_np_full(monkeypatch, dtype, fill, shape):
         twin = _copy(out)
         assert np.array_equal(twin, out)
         assert not np.shares_memory(twin, out)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.int64, np.bool_])
+def test_taken_columns_equal_numpys_in_plain_pages(monkeypatch, dtype):
+    rng = np.random.default_rng(3)
+    array = (rng.random((1_000, 6)) * 100).astype(dtype)
+    columns = np.array([4, 0, 0, 5, 2], dtype=np.intp)
+    for threshold in (memory_module.PLAIN_FROM, 0):
+        monkeypatch.setattr(memory_module, "PLAIN_FROM", threshold)
+        out = taken(array, columns)
+        assert out.dtype == array.dtype
+        assert out.flags.c_contiguous
+        assert np.array_equal(out, array[:, columns])
+        assert not np.shares_memory(out, array)
 
 
 def _state(seed: int, size: int) -> JourneyProgress:
@@ -59,7 +74,7 @@ def _state(seed: int, size: int) -> JourneyProgress:
 def test_state_in_plain_pages_equals_numpys(seed, size):
     numpys = _state(seed, size)  # the test schedule is small: every array from np.full
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(progress_module, "_PLAIN_FROM", 0)
+        patch.setattr(memory_module, "PLAIN_FROM", 0)
         plain = _state(seed, size)
         assert all(not a.flags.owndata for a in plain.arrays().values())  # the mmap path
         assert plain == numpys

@@ -14,7 +14,6 @@ Event ids are therefore not stored: an event's effect depends on its content onl
 
 from __future__ import annotations
 
-import mmap
 from collections.abc import Mapping
 from typing import Any, Final, TypeAlias
 
@@ -23,6 +22,7 @@ import numpy.typing as npt
 
 from sparkus._checks import check_number, describe, rows_text
 from sparkus._errors import Problem, SchemaError
+from sparkus._memory import fresh
 from sparkus.model._event_check import Encoded
 from sparkus.model._event_table import (
     ACTIVITY,
@@ -55,34 +55,9 @@ ARRAYS: Final = ("first_done", "status", "moved_time", "moved_days", "rating_tim
                  "score_time", "score", "active")  # fmt: skip
 
 
-_PLAIN_FROM: Final = 1 << 22
-"""Bytes from which numpy asks the kernel for transparent huge pages (``MADV_HUGEPAGE``)."""
-
-
-def _fresh(shape: tuple[int, ...], dtype: Any, fill: Any) -> npt.NDArray[Any]:
-    """A new array of `shape` holding `fill`, large ones in plain (not huge) pages.
-
-    numpy asks the kernel for transparent huge pages on every allocation of 4 MiB or more. Where
-    the kernel honours that by compacting memory at the first touch (``defrag`` ``madvise``, a
-    common default), the tracker's state of 1,000,000 participants (850 MiB) took 2.1 to 2.3 s
-    to fill on this machine, against 0.4 to 0.6 s in plain pages, and the random gathers and
-    scatters of ``update`` ran no faster in the huge pages. An anonymous ``mmap`` is plain pages
-    (unless huge pages are set to ``always``) and already zero, so a state filled with zeros
-    (the active days) costs nothing until written. The values are those of ``np.full``.
-    """
-    dtype = np.dtype(dtype)
-    size = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    if size == 0 or size < _PLAIN_FROM:  # (mmap takes no empty map)
-        return np.full(shape, fill, dtype=dtype)
-    out = np.frombuffer(mmap.mmap(-1, size), dtype=dtype).reshape(shape)
-    if fill != 0:
-        out.fill(fill)
-    return out
-
-
 def _copy(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    """An independent copy of `array`, allocated as :func:`_fresh` allocates."""
-    out = _fresh(array.shape, array.dtype, 0)
+    """An independent copy of `array`, allocated as ``sparkus._memory.fresh`` allocates."""
+    out = fresh(array.shape, array.dtype, 0)
     np.copyto(out, array)
     return out
 
@@ -173,18 +148,18 @@ class JourneyProgress:
             raise SchemaError([Problem(("schedule",), msg)])
         m = schedule.n_slots
         self.schedule = schedule
-        # allocated in plain pages, not numpy's huge ones (see _fresh)
-        self.first_done = _fresh((m,), np.int64, NEVER)
-        self.status = _fresh((m,), np.int64, NONE)
-        self.moved_time = _fresh((m,), np.int64, NONE)
-        self.moved_days = _fresh((m,), np.float64, -np.inf)
-        self.rating_time = _fresh((m,), np.int64, NONE)
-        self.rating = _fresh((m,), np.float64, -np.inf)
-        self.score_time = _fresh((m,), np.int64, NONE)
-        self.score = _fresh((m,), np.float64, -np.inf)
+        # allocated in plain pages, not numpy's huge ones (see sparkus._memory)
+        self.first_done = fresh((m,), np.int64, NEVER)
+        self.status = fresh((m,), np.int64, NONE)
+        self.moved_time = fresh((m,), np.int64, NONE)
+        self.moved_days = fresh((m,), np.float64, -np.inf)
+        self.rating_time = fresh((m,), np.int64, NONE)
+        self.rating = fresh((m,), np.float64, -np.inf)
+        self.score_time = fresh((m,), np.int64, NONE)
+        self.score = fresh((m,), np.float64, -np.inf)
         self.words = max(1, -(-schedule.n_days // 64))
         self._epoch_day = schedule.epoch_day
-        self.active = _fresh((len(schedule), self.words), np.uint64, 0)
+        self.active = fresh((len(schedule), self.words), np.uint64, 0)
 
     def __repr__(self) -> str:
         return f"JourneyProgress(participants={len(self.schedule)}, slots={self.schedule.n_slots})"

@@ -30,6 +30,7 @@ from sparkus._checks import (
 )
 from sparkus._errors import InfeasibleError, Problem, SchemaError, SparkusWarning
 from sparkus._fields import not_one_of
+from sparkus._memory import taken
 from sparkus.matching._planning.inputs import people_problems, providers_problems, same_people
 from sparkus.matching._planning.integer_program import (
     Instance,
@@ -438,15 +439,17 @@ def build_setup(
     fits = policy.fit_weights(program)
     fit_s = np.array([fits[s] for s in chosen])
 
-    eligible = ok[:, o_support] & (level[:, None].astype(np.int64) >= top_rank[None, :])
+    # The (people, options) arrays are the plan's largest: in plain pages (sparkus._memory).
+    eligible = taken(ok, o_support)
+    eligible &= level[:, None].astype(np.int64) >= top_rank[None, :]
     for j, name in enumerate(option_names):
         if name in masks:
             eligible[:, j] &= masks[name]
     instance = Instance(
         eligible=eligible,
-        cost=cost_s[:, o_support],
-        value=(effect_s * fit_s[None, :] * w[:, None])[:, o_support],
-        effect=effect_s[:, o_support],
+        cost=taken(cost_s, o_support),
+        value=taken(effect_s * fit_s[None, :] * w[:, None], o_support),
+        effect=taken(np.asarray(effect_s, dtype=np.float64), o_support),
         option_pool=o_pool,
         capacity=capacity,
         budget=float(cast(float, total_budget)) - costs.fixed_cost,
@@ -467,7 +470,7 @@ def build_setup(
         pool_names=pool_names,
         pool_support=o_support[: len(pool_names)],
         capacity=capacity,
-        sessions=sessions_s[:, o_support],
+        sessions=taken(sessions_s, o_support),
         instance=instance,
         level=level,
         readiness=readiness,
