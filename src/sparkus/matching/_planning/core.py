@@ -110,18 +110,20 @@ def fit(
             else:
                 out[i] = -1
             counts[p] -= 1
+    # each person's cost, 0 for nothing: the plan's own sum (plan_from_choice sums this array)
+    spend = np.zeros(out.shape[0])
     paid = np.flatnonzero(out >= 0)
-    spend = instance.cost[paid, out[paid]]
+    spend[paid] = instance.cost[paid, out[paid]]
     if math.isfinite(instance.budget):
         overspent = float(spend.sum()) - instance.budget
         if overspent > 0:
-            order = np.argsort(keen[paid], kind="stable")
+            order = paid[np.argsort(keen[paid], kind="stable")]
             upto = int(np.searchsorted(np.cumsum(spend[order]), overspent)) + 1
-            out[paid[order[:upto]]] = -1
-            paid = np.flatnonzero(out >= 0)
-            if float(instance.cost[paid, out[paid]].sum()) > instance.budget:
+            out[order[:upto]] = -1
+            spend[order[:upto]] = 0.0
+            if float(spend.sum()) > instance.budget:
                 return None  # rounding in the sums: the core's solve decides
-    out = _fill(instance, out, lead, runner)
+    out = _fill(instance, out, spend, lead, runner)
     if instance.reach.shape[0]:
         reached = instance.reach.astype(np.int64) @ (out >= 0).astype(np.int64)
         if np.any(reached < instance.reach_min):
@@ -129,11 +131,13 @@ def fit(
     return out
 
 
-def _fill(instance: Instance, out: IntArray, lead: FloatArray, runner: IntArray) -> IntArray:
+def _fill(
+    instance: Instance, out: IntArray, spend: FloatArray, lead: FloatArray, runner: IntArray
+) -> IntArray:
     """People who take nothing join their best option (`runner`) while it fits.
 
     Only where that option is worth something, nearest to indifferent first, while its pool
-    has places and the budget has money.
+    has places and the budget has money. `spend` is each person's cost in `out` (0: nothing).
     """
     idle = np.flatnonzero((out < 0) & (runner >= 0))
     if not idle.size:
@@ -163,17 +167,16 @@ def _fill(instance: Instance, out: IntArray, lead: FloatArray, runner: IntArray)
         fits[by_pool] = rank < room[sorted_pool]
         idle, option = idle[fits], option[fits]
     if math.isfinite(instance.budget):
-        left = instance.budget - float(instance.cost[taken, out[taken]].sum())
-        spend = np.cumsum(instance.cost[idle, option])
-        upto = int(np.searchsorted(spend, left, side="right"))
+        cost = instance.cost[idle, option]
+        upto = int(np.searchsorted(np.cumsum(cost), instance.budget - float(spend.sum()),
+                                   side="right"))  # fmt: skip
         while upto:  # the sum in the plan's order may round above the running one's
-            trial = out.copy()
-            trial[idle[:upto]] = option[:upto]
-            paid = np.flatnonzero(trial >= 0)
-            if float(instance.cost[paid, trial[paid]].sum()) <= instance.budget:
-                return trial
+            trial = spend.copy()
+            trial[idle[:upto]] = cost[:upto]
+            if float(trial.sum()) <= instance.budget:
+                break
             upto -= 1
-        return out
+        idle, option = idle[:upto], option[:upto]
     out[idle] = option
     return out
 
