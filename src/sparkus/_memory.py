@@ -44,6 +44,11 @@ def fresh(shape: tuple[int, ...], dtype: Any, fill: Any = 0) -> npt.NDArray[Any]
 
 def taken(array: npt.NDArray[Any], columns: npt.NDArray[np.integer[Any]]) -> npt.NDArray[Any]:
     """``array[:, columns]`` of a 2-D array, into a :func:`fresh` array."""
+    if columns.size and not (int(columns.min()) >= 0 and int(columns.max()) < array.shape[1]):
+        msg = f"columns outside 0..{array.shape[1] - 1}"
+        raise IndexError(msg)
     out = fresh((array.shape[0], columns.shape[0]), array.dtype)
-    np.take(array, columns, axis=1, out=out)
+    # mode "clip" (the columns are checked above): np.take's default mode writes through a
+    # temporary as large as `out`, which would ask for the huge pages this avoids
+    np.take(array, columns, axis=1, out=out, mode="clip")
     return out

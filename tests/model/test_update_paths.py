@@ -60,6 +60,8 @@ def test_taken_columns_equal_numpys_in_plain_pages(monkeypatch, dtype):
         assert out.flags.c_contiguous
         assert np.array_equal(out, array[:, columns])
         assert not np.shares_memory(out, array)
+    with pytest.raises(IndexError, match="columns outside"):
+        taken(array, np.array([0, 6]))
 
 
 def _state(seed: int, size: int) -> JourneyProgress:

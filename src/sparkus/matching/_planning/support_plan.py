@@ -487,7 +487,10 @@ def plan_from_choice(setup: PlanSetup, choice: IntArray, solution: Solution | No
         mean, low, high = float(effect.sum()), math.nan, math.nan
     total_cost = float(cost.sum()) + setup.fixed_cost
     objective = float(np.where(has, inst.value[rows, safe], 0.0).sum()) if inst.cost.size else 0.0
-    scale = float(np.max(np.abs(inst.value), initial=0.0)) or 1.0
+    # the largest |value|, without a copy of the (people, options) table
+    scale = (
+        max(float(np.max(inst.value, initial=0.0)), -float(np.min(inst.value, initial=0.0))) or 1.0
+    )
     budget_price = solution.budget_price if solution is not None else None
     max_cost = float(np.max(inst.cost, initial=0.0)) or 1.0
     constraints = [
