@@ -176,3 +176,27 @@ def test_leads_are_each_persons_best_and_runner_up_by_hand(instance, prices):
             top = max(reduced, default=-np.inf)
             assert lead[i] == (pytest.approx(-top, **near) if np.isfinite(top) else np.inf)
             assert runner[i] == (runner_up[2] if np.isfinite(runner_up[0]) else -1)
+
+
+def test_the_fill_stops_before_the_last_payer_when_the_plans_sum_rounds_over():
+    """Costs whose running sum equals the budget exactly while the plan's own (pairwise) sum of
+    the same costs is a rounding above it, then many people who cost nothing: the fill keeps
+    the plan's sum within the budget by leaving out the last person who pays (and, taking a
+    prefix in order, those after), in one step rather than one person at a time."""
+    from sparkus.matching._planning.core import _fill
+
+    paying = np.array([0.001, 0.001, 0.3, 0.7, 0.3, 0.7, 0.2, 0.001, 0.1, 0.3, 0.2, 0.001, 0.001,
+                       1.1, 3.3, 3.3, 0.2, 0.1, 0.1, 0.001, 3.3, 3.3, 1.1, 3.3, 3.3, 0.1, 0.1,
+                       3.3, 0.1, 3.3, 0.001, 3.3, 0.3, 0.2, 0.7, 3.3, 0.3, 3.3, 0.3, 0.001])  # fmt: skip
+    budget = float(np.cumsum(paying)[-1])
+    assert float(paying.sum()) > budget  # numpy's pairwise sum rounds above the running one
+    cost = np.concatenate([paying, np.zeros(20_000)])[:, None]
+    n = cost.shape[0]
+    instance = Instance(np.ones((n, 1), dtype=bool), cost, np.ones((n, 1)), np.ones((n, 1)),
+                        np.array([-1]), np.zeros(0), budget, np.zeros((0, n), dtype=bool),
+                        np.zeros(0, dtype=np.int64), (), ())  # fmt: skip
+    out = _fill(instance, np.full(n, -1), np.zeros(n), np.arange(n, dtype=np.float64),
+                np.zeros(n, dtype=np.int64))  # fmt: skip
+    assert out[:39].tolist() == [0] * 39
+    assert int(np.count_nonzero(out[39:] >= 0)) == 0
+    assert float(np.where(out >= 0, cost[:, 0], 0.0).sum()) <= budget

@@ -175,7 +175,8 @@ def _fill(
             trial[idle[:upto]] = cost[:upto]
             if float(trial.sum()) <= instance.budget:
                 break
-            upto -= 1
+            paying = np.flatnonzero(cost[:upto] != 0)  # without the last who pays
+            upto = int(paying[-1]) if paying.size else 0
         idle, option = idle[:upto], option[:upto]
     out[idle] = option
     return out
