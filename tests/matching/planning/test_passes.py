@@ -12,11 +12,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from sparkus.matching._planning.passes import best_of, best_two
+from sparkus.matching._planning.passes import best_of, best_two, blocks_of
 
 
 def _ranked(column: list[float]) -> tuple[int, float, int, float]:
@@ -79,3 +80,24 @@ def test_the_rows_are_read_one_at_a_time():
     table = np.array([[1.0, -1.0, 2.0], [3.0, 0.0, 2.0], [2.0, 0.5, 5.0]])
     assert best_of(reused(table), table.shape)[0].tolist() == [1, 2, 2]
     assert best_two(reused(table), table.shape)[2].tolist() == [2, -1, 0]
+
+
+@pytest.mark.parametrize("open_share", [0.2, 0.95])
+def test_every_blocks_rows_are_contiguous(open_share):
+    """Whether people are grouped by pattern (few options each) or held as one block of
+    everyone (most options open), each option's row of values and costs is contiguous: a
+    pass reads them row by row."""
+    rng = np.random.default_rng(4)
+    n, k = 3_000, 6
+    if open_share < 0.5:  # three patterns of two options
+        eligible = np.zeros((n, k), dtype=bool)
+        for i in range(n):
+            eligible[i, 2 * (i % 3) : 2 * (i % 3) + 2] = True
+    else:
+        eligible = rng.random((n, k)) < open_share
+    blocks = blocks_of(eligible, rng.random((n, k)), rng.random((n, k)),
+                       np.zeros((0, n), dtype=np.float32))  # fmt: skip
+    assert (len(blocks) == 1) == (open_share > 0.5)
+    for block in blocks:
+        assert block.value.flags.c_contiguous
+        assert block.cost.flags.c_contiguous

@@ -102,7 +102,7 @@ def blocks_of(
                                  np.ascontiguousarray(cost[where].T),
                                  np.ascontiguousarray(reach[:, people])))  # fmt: skip
             return tuple(out)
-    ok = eligible.T
+    ok = np.ascontiguousarray(eligible.T)  # so that np.where writes (options, people) rows
     return (Block(None, np.arange(n_options), np.where(ok, value.T, -np.inf),
                   np.where(ok, cost.T, 0.0), reach),)  # fmt: skip
 
