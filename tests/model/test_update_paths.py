@@ -13,6 +13,8 @@ contents refuses.
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -62,6 +64,23 @@ def test_taken_columns_equal_numpys_in_plain_pages(monkeypatch, dtype):
         assert not np.shares_memory(out, array)
     with pytest.raises(IndexError, match="columns outside"):
         taken(array, np.array([0, 6]))
+
+
+@pytest.mark.parametrize("whole", [False, True])
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX")
+def test_plain_pages_are_private_to_a_forked_child(monkeypatch, whole):
+    """A child forked after the allocation writes its own copy, as with numpy's own memory
+    (a shared map would let a worker process change the parent's tracker state)."""
+    monkeypatch.setattr(memory_module, "PLAIN_FROM", 0)
+    out = fresh((1_000,), np.int64, 0, whole=whole)
+    assert not out.flags.owndata  # the mmap path
+    pid = os.fork()
+    if pid == 0:  # the child
+        out[:] = 7
+        os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert not out.any()
 
 
 def _state(seed: int, size: int) -> JourneyProgress:
