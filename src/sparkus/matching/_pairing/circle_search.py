@@ -40,6 +40,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sparkus._checks import FloatArray
+from sparkus._runs import rank_in_runs
 from sparkus.model import Level
 
 if TYPE_CHECKING:
@@ -240,11 +241,8 @@ def _construct(inst: CircleInstance, k: int, rng: np.random.Generator) -> IndexA
     noise = rng.permutation(n)
     by_group = np.lexsort((noise, inst.department, inst.level, inst.zone))
     group = (inst.zone * len(Level) + inst.level) * max(inst.n_departments, 1) + inst.department
-    sorted_group = group[by_group]
-    starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])
-    lengths = np.diff(np.r_[starts, n])
     turn = np.empty(n, dtype=np.intp)
-    turn[by_group] = np.arange(n) - np.repeat(starts, lengths)
+    turn[by_group] = rank_in_runs(group[by_group])
     order = np.lexsort((noise, inst.department, turn, inst.level, inst.zone))
     sizes = np.full(k, n // k, dtype=np.intp)
     sizes[: n % k] += 1

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._checks import FloatArray
+from sparkus._runs import rank_in_runs
 from sparkus.matching._planning.integer_program import (
     Instance,
     TimedOut,
@@ -159,12 +160,9 @@ def _fill(
     room = np.floor(instance.capacity.astype(np.float64) + 1e-9) - held
     pooled = np.flatnonzero(pool >= 0)
     if pooled.size:
-        by_pool = pooled[np.argsort(pool[pooled], kind="stable")]
-        sorted_pool = pool[by_pool]
-        starts = np.flatnonzero(np.r_[True, sorted_pool[1:] != sorted_pool[:-1]])
-        rank = np.arange(by_pool.size) - np.repeat(starts, np.diff(np.r_[starts, by_pool.size]))
+        by_pool = pooled[np.argsort(pool[pooled], kind="stable")]  # keenest first in each
         fits = np.ones(idle.size, dtype=bool)
-        fits[by_pool] = rank < room[sorted_pool]
+        fits[by_pool] = rank_in_runs(pool[by_pool]) < room[pool[by_pool]]
         idle, option = idle[fits], option[fits]
     if math.isfinite(instance.budget):
         cost = instance.cost[idle, option]

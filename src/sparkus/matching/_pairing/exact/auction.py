@@ -61,6 +61,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sparkus._checks import BoolArray
+from sparkus._runs import rank_in_runs
 from sparkus.matching._pairing.exact.arcs import ranges
 
 __all__ = ["AuctionOutcome", "PriceOverflowError", "auction"]
@@ -135,15 +136,6 @@ class AuctionOutcome:
     phases: int
     rounds: int
     bids: int
-
-
-def _rank_in_groups(keys: IndexArray) -> IndexArray:
-    """Position of each element within its run of equal `keys` (`keys` sorted)."""
-    n = keys.shape[0]
-    first = np.ones(n, dtype=bool)
-    first[1:] = keys[1:] != keys[:-1]
-    starts = np.flatnonzero(first)
-    return np.arange(n, dtype=np.intp) - np.repeat(starts, np.diff(np.append(starts, n)))
 
 
 @attrs.define(eq=False)
@@ -275,7 +267,7 @@ class _Auction:
         by_object = np.argsort(self.obj[held], kind="stable")
         persons = held[by_object]
         objs = self.obj[persons]
-        self.slot_holder[self.offsets[objs] + _rank_in_groups(objs)] = persons
+        self.slot_holder[self.offsets[objs] + rank_in_runs(objs)] = persons
         self.paid[held] = self.prices[self.obj[held]]
 
     def slack(self) -> IntArray:
@@ -394,7 +386,7 @@ class _Auction:
         is_new = np.concatenate([np.zeros(n_slots, dtype=bool), np.ones(bidders.shape[0], bool)])
         order = np.lexsort((is_new, -all_price, is_free, all_obj))
         sorted_obj = all_obj[order]
-        rank = _rank_in_groups(sorted_obj)
+        rank = rank_in_runs(sorted_obj)
         keep = rank < self.capacity[sorted_obj]
         kept = order[keep]
         target = self.offsets[sorted_obj[keep]] + rank[keep]
@@ -670,7 +662,7 @@ class _Auction:
             gain[self.obj[person] == stale[group]] = -BIG
             order = np.lexsort((-gain, group))
             group, person, arc, gain = group[order], person[order], arc[order], gain[order]
-            rank = _rank_in_groups(group)
+            rank = rank_in_runs(group)
             # The price: the (free + 1)-th best gain less ε, at least 0.
             nxt = np.full(stale.shape[0], -BIG, dtype=np.int64)
             at = rank == free[group]
