@@ -46,8 +46,11 @@ def tests(session: nox.Session) -> None:
     plugin = "./docs/examples/sparkus-greedy-plugin"
     session.install("-e", ".[test]", plugin)
     env = {"SPARKUS_REQUIRE_EXAMPLE_PLUGIN": "1"}
-    # the browser test needs a system package: its own session below, never an install here
-    session.run("pytest", "-m", "not browser", *session.posargs, env=env)
+    # the browser test needs a system package: its own session below, never an install here.
+    # One worker per core, each taking the next test as it frees (`-n 0` after `--` for one
+    # process); every test is independent of the others' order and process.
+    workers = ("-n", "auto", "--dist", "worksteal")
+    session.run("pytest", "-m", "not browser", *workers, *session.posargs, env=env)
     session.run("pytest", "-p", "no:cacheprovider", f"--rootdir={plugin}", plugin, env=env)
 
 
