@@ -15,10 +15,10 @@ import numpy.typing as npt
 
 from sparkus._checks import BoolArray, FloatArray, check_level, indicator, same_length, vector
 from sparkus._errors import EstimationError
+from sparkus._quantiles import critical_value
 from sparkus.metrics._estimate import (
     ConfidenceInterval,
     Estimate,
-    critical_value,
     normal_pvalue,
     wald_estimate,
 )

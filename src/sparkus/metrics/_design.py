@@ -448,14 +448,27 @@ def mde(
 
 
 def _icc_interval(f: float, dfn: float, dfd: float, m0: float, level: float) -> ConfidenceInterval:
-    from scipy import stats
-
     tail = (1.0 - level) / 2.0
-    f_low = f / float(stats.f.ppf(1.0 - tail, dfn, dfd))
-    f_high = f * float(stats.f.ppf(1.0 - tail, dfd, dfn))
-    return ConfidenceInterval(
-        (f_low - 1.0) / (f_low + m0 - 1.0), (f_high - 1.0) / (f_high + m0 - 1.0)
-    )
+    f_low = f / _f_upper_quantile(tail, dfn, dfd)
+    f_high = f * _f_upper_quantile(tail, dfd, dfn)
+    # (F - 1) / (F + m0 - 1) rises to 1 as F grows: an F quantile past the doubles is 1
+    high = (f_high - 1.0) / (f_high + m0 - 1.0) if math.isfinite(f_high) else 1.0
+    low = (f_low - 1.0) / (f_low + m0 - 1.0)
+    # at levels near 0 both limits are the median's: equal, but for the last bit
+    return ConfidenceInterval(low, max(high, low))
+
+
+def _f_upper_quantile(tail: float, dfn: float, dfd: float) -> float:
+    """The F(`dfn`, `dfd`) quantile with `tail` above it, accurate for the smallest tails.
+
+    ``scipy.stats.f.isf`` returns inf below tails of about 1e-16 (it works from ``1 - tail``);
+    with ``W = dfn X / (dfn X + dfd)`` a Beta(dfn/2, dfd/2) variable, ``1 - W`` is
+    Beta(dfd/2, dfn/2) and its lower quantile at `tail` is exact there.
+    """
+    from scipy import special
+
+    v = float(special.betaincinv(dfd / 2.0, dfn / 2.0, tail))
+    return (dfd / dfn) * (1.0 - v) / v if v > 0.0 else math.inf
 
 
 def _icc_iv(y: object, clusters: object, level: object) -> tuple[FloatArray, IntArray, int, float]:

@@ -27,6 +27,7 @@ from sparkus._checks import (
 )
 from sparkus._errors import EstimationError, SchemaError
 from sparkus._frames import Framed, FrameSpec
+from sparkus._quantiles import critical_value
 from sparkus._results import Result, Table, format_number
 
 __all__ = ["MEASURES", "ConfidenceInterval", "Estimate"]
@@ -303,14 +304,6 @@ def _percent(level: float) -> str:
 # --------------------------------------------------------------------------------------------
 # Interval and p-value helpers (module-level, so results that hold them still pickle)
 # --------------------------------------------------------------------------------------------
-
-
-def critical_value(level: float, df: float | None = None) -> float:
-    """The two-sided critical value at `level`: of t with `df` d.f., or normal if `df` is None."""
-    from scipy import special
-
-    tail = (1.0 + level) / 2.0
-    return float(special.ndtri(tail)) if df is None else float(special.stdtrit(df, tail))
 
 
 def wald_interval(estimate: float, se: float, df: float | None, level: float) -> ConfidenceInterval:

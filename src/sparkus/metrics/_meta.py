@@ -28,10 +28,10 @@ from sparkus._checks import (
     vector,
 )
 from sparkus._errors import EstimationError
+from sparkus._quantiles import critical_value
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._estimate import (
     ConfidenceInterval,
-    critical_value,
     frozen,
     normal_pvalue,
     t_pvalue,

@@ -14,11 +14,11 @@ import numpy as np
 
 from sparkus._checks import FloatArray, check_choice, check_level
 from sparkus._errors import EstimationError
+from sparkus._quantiles import critical_value
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._estimate import (
     ConfidenceInterval,
     Estimate,
-    critical_value,
     frozen,
     wald_interval,
 )

@@ -29,6 +29,7 @@ from sparkus._checks import (
     schema_error,
 )
 from sparkus._frames import Framed, FrameSpec
+from sparkus._quantiles import critical_value
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._staggered_agg import Parts, by_group, by_label
 from sparkus.metrics._staggered_boot import MULTIPLIERS, Multipliers, multiplier_bootstrap
@@ -45,12 +46,6 @@ _KINDS: Final[dict[str, str]] = {
     "dynamic": "By event time (periods since the start)",
     "calendar": "By calendar period",
 }
-
-
-def _z(level: float) -> float:
-    from scipy import stats
-
-    return float(stats.norm.ppf(0.5 + level / 2.0))
 
 
 def _rows(
@@ -84,14 +79,14 @@ def _band_note(crit: float | None, level: float, draws: int) -> str:
         return ""
     return (
         f"Bands: uniform {level:.0%} over the rows (multiplier bootstrap, {draws:,} draws; "
-        f"critical value {crit:.3f} against the pointwise {_z(level):.3f})."
+        f"critical value {crit:.3f} against the pointwise {critical_value(level):.3f})."
     )
 
 
 def _frame_columns(
     att: FloatArray, se: FloatArray, level: float, boot_se: FloatArray | None, crit: float | None
 ) -> dict[str, FloatArray]:
-    z = _z(level)
+    z = critical_value(level)
     cols = {"att": att, "se": se, "ci_low": att - z * se, "ci_high": att + z * se}
     if boot_se is not None and crit is not None:
         cols |= {"boot_se": boot_se, "band_low": att - crit * boot_se}
@@ -157,7 +152,7 @@ class DiDAggregation(Framed, Result):
         return {self.kind: self.labels, **cols}, (self.kind,)
 
     def _tables(self) -> list[Table]:
-        z = _z(self.level)
+        z = critical_value(self.level)
         boot = self.boot_se is not None
         rows = _rows((self.labels,), self.att, self.se, z, self.boot_se, self.crit)
         overall_boot = None if self.overall_boot_se is None else np.array([self.overall_boot_se])
@@ -167,7 +162,7 @@ class DiDAggregation(Framed, Result):
             np.array([self.overall_se]),
             z,
             overall_boot,
-            None if overall_boot is None else _z(self.level),
+            None if overall_boot is None else critical_value(self.level),
         )[0]
         note = _band_note(self.crit, self.level, self.bootstrap)
         return [
@@ -262,7 +257,7 @@ class StaggeredDiD(Framed, Result):
         return {**base, **cols, **extra}, ("group", "period")
 
     def _tables(self) -> list[Table]:
-        z = _z(self.level)
+        z = critical_value(self.level)
         boot = self.boot_se is not None
         covariates = (
             f"; {self.n_covariates} covariate(s), estimator {self.est_method!r}"

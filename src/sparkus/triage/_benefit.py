@@ -8,7 +8,6 @@ regression of the pseudo-outcomes on the features. The stages' numerics live in
 
 from __future__ import annotations
 
-import statistics
 import warnings
 from collections.abc import Mapping
 from typing import Any, Final, Self
@@ -19,6 +18,7 @@ import numpy as np
 from sparkus._checks import BoolArray, FloatArray, IntArray, check_level, schema_error
 from sparkus._errors import NotFittedError, SchemaError, SparkusWarning
 from sparkus._frames import Backend, build_frame
+from sparkus._quantiles import critical_value
 from sparkus.model import SupportType
 from sparkus.triage._benefit_inputs import (
     Support,
@@ -39,7 +39,6 @@ from sparkus.triage._benefit_stages import (
 
 __all__ = ["BenefitModel"]
 
-_NORMAL: Final = statistics.NormalDist()
 
 OVERLAP_BAND: Final = (0.05, 0.95)
 """Propensities outside this band count towards the poor-overlap warning."""
@@ -412,7 +411,7 @@ class BenefitModel:
         Z = np.column_stack([np.ones(Xm.shape[0]), Xm])
         centre = Z @ stage.coef
         se = np.sqrt(np.einsum("ij,jk,ik->i", Z, stage.cov, Z))
-        z = _NORMAL.inv_cdf(0.5 + chosen / 2.0)
+        z = critical_value(chosen)
         return centre - z * se, centre + z * se
 
     def ate(self, support: object = None) -> float:
@@ -424,7 +423,7 @@ class BenefitModel:
         chosen = check_level(level)
         pseudo = self._stage(support)[1].pseudo
         se = float(pseudo.std(ddof=1) / np.sqrt(pseudo.shape[0]))
-        z = _NORMAL.inv_cdf(0.5 + chosen / 2.0)
+        z = critical_value(chosen)
         return float(pseudo.mean()) - z * se, float(pseudo.mean()) + z * se
 
     def to_frame(self, *, level: float = 0.95, backend: Backend = "pandas") -> Any:
@@ -435,7 +434,7 @@ class BenefitModel:
         """
         chosen = check_level(level)
         stages = self._fitted()
-        z = _NORMAL.inv_cdf(0.5 + chosen / 2.0)
+        z = critical_value(chosen)
         supports, terms, est, se = [], [], [], []
         for support, stage in stages.items():
             if stage.coef is None or stage.cov is None:

@@ -10,7 +10,6 @@ side by side; :class:`PlanConstraint` is one of its constraints, with its shadow
 from __future__ import annotations
 
 import math
-import statistics
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Literal, cast
 
@@ -21,6 +20,7 @@ import numpy.typing as npt
 from sparkus._checks import BoolArray, FloatArray
 from sparkus._errors import Problem, SchemaError
 from sparkus._frames import Framed, FrameSpec, decoded
+from sparkus._quantiles import critical_value
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._pairing.assign_result import Assignment
 from sparkus.matching._planning.constraint import PlanConstraint
@@ -350,7 +350,9 @@ class SupportPlan(Framed, Result):
              f"{self.expected_effect:,.1f} ({self.confidence_level:.0%} interval {low:,.1f} to "
              + f"{high:,.1f})" if self.effect_source == "priors" else
              f"{self.expected_effect:,.4g} (in the units of the per-person effects; no interval)"),
-            ("cost per unit of effect", f"{self.cost_per_effect:,.0f} {cur}"),
+            ("cost per unit of effect",
+             f"{self.cost_per_effect:,.0f} {cur}" if math.isfinite(self.cost_per_effect)
+             else "none (no positive expected effect to divide by)"),
         ]  # fmt: skip
         if self.effect_source != "priors":
             rows.insert(4, ("expected effects from", self.effect_source))
@@ -454,7 +456,7 @@ def effect_interval(
     se = np.array([priors.priors[s].se for s in supports])
     mean = float(weight @ effects)
     sd = float(np.sqrt(np.sum((weight * se) ** 2)))
-    z = statistics.NormalDist().inv_cdf(0.5 + confidence_level / 2)
+    z = critical_value(confidence_level)
     return mean, mean - z * sd, mean + z * sd
 
 
