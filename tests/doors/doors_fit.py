@@ -1641,6 +1641,13 @@ CANDIDATES = [
                 "scorers",
             ),
             case(
+                "weight past the floats",
+                lambda: M().candidate_matrix(w().pop, w().providers, scorers={"goal_fit": 10**400}),
+                SchemaError,
+                "scorers.goal_fit",
+                "finite",
+            ),
+            case(
                 "unknown support type",
                 lambda: M().candidate_matrix(w().pop, w().providers, support_type="hypnosis"),
                 SchemaError,
@@ -1974,6 +1981,20 @@ PLANNING = [
             case("weights of another length", lambda: _plan(weights=[1.0]), SchemaError, "weights"),
             case("NaN weight", lambda: _plan(weights=[NAN] * 60), SchemaError, "weights[0]"),
             case(
+                "weights indexed by row numbers, not ids",
+                lambda: _plan(weights=__import__("pandas").Series(np.ones(60))),
+                SchemaError,
+                "weights",
+                "index",
+            ),
+            case(
+                "effects whose sum is past the floats",
+                lambda: _plan(effects={s: np.full(60, 1e307) for s in w().plan.supports}),
+                SchemaError,
+                "effects",
+                "float range",
+            ),
+            case(
                 "access of 2",
                 lambda: _plan(access={"coaching": [2] * 60}),
                 SchemaError,
@@ -2044,6 +2065,15 @@ PLANNING = [
                 ),
                 SchemaError,
                 "budgets",
+            ),
+            case(
+                "budgets as a mapping (its keys would be read)",
+                lambda: M().budget_frontier(
+                    w().pop, w().triaged, w().program, w().providers, budgets={1e5: "low"}
+                ),
+                SchemaError,
+                "budgets",
+                "sequence",
             ),
         ),
     ),

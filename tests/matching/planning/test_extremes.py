@@ -103,8 +103,9 @@ def test_equity_weights_fast_path_reads_and_refuses_as_the_row_by_row_one(raw, d
     objects = np.array(typed.tolist(), dtype=object)
     fast_problems: list[Problem] = []
     slow_problems: list[Problem] = []
-    fast = equity_weights(typed, typed.shape[0], fast_problems)
-    slow = equity_weights(objects, typed.shape[0], slow_problems)
+    people = make_world([0] * typed.shape[0], [0] * typed.shape[0], [1] * typed.shape[0])
+    fast = equity_weights(typed, people.population, fast_problems)
+    slow = equity_weights(objects, people.population, slow_problems)
     assert [(p.path, p.message) for p in fast_problems] == [
         (p.path, p.message) for p in slow_problems
     ]

@@ -382,14 +382,18 @@ def test_pools_by_key_and_access(org, triaged):
 
 
 def test_access_masks_as_zero_one_numbers_are_read_as_booleans(org, triaged):
-    """0/1 integers (as pandas hands a boolean column over) give the plan of the booleans."""
+    """0/1 integers (as pandas hands a boolean column over) give the plan of the booleans.
+
+    A pandas Series is read by its index, the ids (test_aligned_rows.py).
+    """
     import pandas as pd
 
     sales = org.population.decode("department") == "Sales"
     by_bool = plan_support(org.population, triaged, org.program, org.providers,
                            access={"mentoring": sales})  # fmt: skip
+    as_int = pd.Series(sales.astype(int), index=org.population.ids)
     by_int = plan_support(org.population, triaged, org.program, org.providers,
-                          access={"mentoring": pd.Series(sales.astype(int))})  # fmt: skip
+                          access={"mentoring": as_int})  # fmt: skip
     np.testing.assert_array_equal(by_int.support, by_bool.support)
 
 
@@ -401,6 +405,31 @@ def test_pool_seniority_limits_who_may_use_it():
     plan = plan_support(world.population, world.triage, world.program, junior,
                         priors=world.priors)  # fmt: skip
     assert plan.support.tolist() == [SELF, SELF, COACHING]
+
+
+def test_a_plan_with_no_effect_says_so_in_its_summary(org, triaged):
+    """With every weight 0 there is no effect to divide the cost by: the summary says so
+    rather than printing "inf EUR", and a bound of negative zero reads 0."""
+    plan = plan_support(org.population, triaged, org.program, org.providers,
+                        weights=np.zeros(len(org.population)))  # fmt: skip
+    assert plan.cost_per_effect == math.inf  # the documented convention
+    text = plan.summary()
+    assert "no positive expected effect" in text
+    assert "inf" not in text
+    assert " -0\n" not in text + "\n"
+
+
+def test_min_reach_takes_a_level_by_its_value(org, triaged):
+    """A level spelled as exports spell it ("senior_leader") is the Level; a name that is
+    neither a level nor a department is refused, and the message lists the levels' values."""
+    plans = [plan_support(org.population, triaged, org.program, org.providers, budget=400_000.0,
+                          min_reach={key: 0.8}) for key in (Level.SENIOR_LEADER, "senior_leader")]  # fmt: skip
+    assert plans[1].support.tolist() == plans[0].support.tolist()
+    assert plans[1].objective == plans[0].objective
+    with pytest.raises(SchemaError, match="senior_leader") as info:
+        plan_support(org.population, triaged, org.program, org.providers,
+                     min_reach={"senior leader": 0.8})  # fmt: skip
+    assert [p.path for p in info.value.problems] == [("min_reach", "senior leader")]
 
 
 def test_min_reach_is_met(org, triaged):

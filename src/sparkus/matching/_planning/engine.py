@@ -22,11 +22,9 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._checks import (
-    BoolArray,
     FloatArray,
     check_number,
     describe,
-    is_real,
 )
 from sparkus._errors import InfeasibleError, Problem, SchemaError, SparkusWarning
 from sparkus._fields import not_one_of
@@ -42,9 +40,14 @@ from sparkus.matching._planning.integer_program import (
 from sparkus.matching._planning.lagrange import Warm, solve_plan
 from sparkus.matching._planning.policy import SupportPolicy, suitable
 from sparkus.matching._planning.priors import EffectPriors
-from sparkus.matching._planning.rows import access_masks, equity_weights, expected_effects
+from sparkus.matching._planning.rows import (
+    access_masks,
+    equity_weights,
+    expected_effects,
+    reach_groups,
+)
 from sparkus.matching._planning.support_plan import SupportPlan, plan_from_choice
-from sparkus.model import CostModel, Level, Population, Program, Provider, SupportType
+from sparkus.model import CostModel, Population, Program, Provider, SupportType
 from sparkus.triage import ReadinessLevel, TriageResult
 
 __all__ = [
@@ -271,48 +274,6 @@ def _pools(
     return dict(sorted(grouped.items())), problems
 
 
-def _reach(
-    min_reach: object,
-    population: Population,
-    level: npt.NDArray[np.int8],
-    department: npt.NDArray[np.object_],
-    problems: list[Problem],
-) -> tuple[BoolArray, IntArray, tuple[str, ...]]:
-    """The groups with a minimum reach: members (R, n), people to support, names."""
-    n = len(population)
-    rows: list[BoolArray] = []
-    least: list[int] = []
-    names: list[str] = []
-    if min_reach is not None and not isinstance(min_reach, Mapping):
-        msg = f"expected a mapping of Level or department to a share, got {describe(min_reach)}"
-        problems.append(Problem(("min_reach",), msg))
-    elif min_reach is not None:
-        departments = {str(d) for d in population.schema["department"].categories}
-        for key, share in min_reach.items():
-            label = key.value if isinstance(key, Level) else str(key)
-            if isinstance(key, Level):
-                members = level == key.rank
-                name = f"level {key.value}"
-            elif isinstance(key, str) and key in departments:
-                members = department == key
-                name = f"department {key}"
-            else:
-                known = ", ".join(sorted(departments))
-                msg = (f"{key!r} is neither a Level nor a department (departments: "
-                       f"{known})")  # fmt: skip
-                problems.append(Problem(("min_reach", label), msg))
-                continue
-            if not is_real(share) or not 0.0 <= float(share) <= 1.0:
-                msg = f"expected a share from 0 to 1, got {describe(share)}"
-                problems.append(Problem(("min_reach", label), msg))
-                continue
-            rows.append(np.asarray(members, dtype=bool))
-            least.append(math.ceil(float(share) * int(members.sum()) - 1e-9))
-            names.append(name)
-    reach = np.asarray(rows, dtype=bool).reshape(len(rows), n)
-    return reach, np.asarray(least, dtype=np.int64), tuple(names)
-
-
 def readiness_modifier(priors: EffectPriors, readiness: npt.NDArray[np.int8]) -> FloatArray:
     """Each person's modifier of the expected effect; 1 for the not assessed (rank -1)."""
     table = np.array([priors.readiness_modifier[r] for r in ReadinessLevel] + [1.0])
@@ -361,6 +322,30 @@ def check_money(cost: FloatArray, supports: tuple[SupportType, ...]) -> None:
         raise SchemaError([Problem(("program", "cost_model"), msg)])
 
 
+def _check_worth(
+    value: FloatArray, effect: FloatArray, supports: tuple[SupportType, ...], source: str
+) -> None:
+    """A SchemaError naming `source` when a value (effect x fit x equity weight) overflows.
+
+    The plan sums values and effects over everyone: each person's largest, summed, must be
+    finite too, or the objective and the expected effect would be infinite.
+    """
+    for table, what in ((effect, "expected effect"), (value, "value (effect x fit x weight)")):
+        bad = ~np.isfinite(table)
+        if bad.any():
+            rows, cols = np.nonzero(bad)
+            msg = (f"the {what} of {supports[int(cols[0])].value!r} for a person (row "
+                   f"{int(rows[0])}) is beyond the float range (1.8e308); state effects in a "
+                   "smaller unit")  # fmt: skip
+            raise SchemaError([Problem((source,), msg)])
+        with np.errstate(over="ignore"):
+            total = float(np.max(np.abs(table), axis=1, initial=0.0).sum()) if table.size else 0.0
+        if not math.isfinite(total):
+            msg = (f"everyone's largest {what} together is more than the float range holds "
+                   "(1.8e308); state effects in a smaller unit and plan again")  # fmt: skip
+            raise SchemaError([Problem((source,), msg)])
+
+
 def build_setup(
     population: Population,
     triage: TriageResult,
@@ -393,11 +378,11 @@ def build_setup(
     option_names = pool_names + ((_SELF.value,) if unlimited_self else ())
     level = np.asarray(population["level"], dtype=np.int8)
     readiness = np.asarray(triage.level, dtype=np.int8)
-    masks = access_masks(options.access, option_names, n, problems)
-    w = equity_weights(options.weights, n, problems)
+    masks = access_masks(options.access, option_names, population, problems)
+    w = equity_weights(options.weights, population, problems)
     given = expected_effects(options.effects, population, chosen, problems)
     department = population.decode("department")
-    reach, reach_min, reach_names = _reach(options.min_reach, population, level, department,
+    reach, reach_min, reach_names = reach_groups(options.min_reach, population, level, department,
                                            problems)  # fmt: skip
     if problems:
         raise SchemaError(problems)
@@ -438,6 +423,12 @@ def build_setup(
         effect_s = given
     fits = policy.fit_weights(program)
     fit_s = np.array([fits[s] for s in chosen])
+    with np.errstate(over="ignore", invalid="ignore"):  # beyond the floats: refused below
+        value_s = effect_s * fit_s[None, :] * w[:, None]
+    source = (
+        "effects" if given is not None else "weights" if options.weights is not None else "priors"
+    )
+    _check_worth(value_s, np.broadcast_to(effect_s, value_s.shape), chosen, source)
 
     # The (people, options) arrays are the plan's largest: in plain pages (sparkus._memory).
     eligible = taken(ok, o_support)
@@ -448,7 +439,7 @@ def build_setup(
     instance = Instance(
         eligible=eligible,
         cost=taken(cost_s, o_support),
-        value=taken(effect_s * fit_s[None, :] * w[:, None], o_support),
+        value=taken(value_s, o_support),
         effect=taken(np.asarray(effect_s, dtype=np.float64), o_support),
         option_pool=o_pool,
         capacity=capacity,

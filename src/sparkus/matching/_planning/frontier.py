@@ -188,7 +188,8 @@ class BudgetFrontier(Result):
 def _budgets(value: object) -> tuple[FloatArray | None, list[Problem]]:
     if value is None:
         return None, []
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+    # a mapping would be read by its keys, which are rarely what it means
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
         return None, [
             Problem(("budgets",), f"expected a sequence of numbers, got {describe(value)}")
         ]
@@ -332,7 +333,8 @@ def budget_frontier(
     population, triage, program, providers
         As for :func:`plan_support`.
     budgets : iterable of float, optional
-        The budgets to solve, fixed cost included. By default `points` budgets evenly spaced
+        The budgets to solve, fixed cost included; the frontier holds them in increasing
+        order, each once (`BudgetFrontier.budgets` says which were solved). By default `points` budgets evenly spaced
         from the least that meets minimum reach (the fixed cost, without it) to what the best
         plan without a budget limit costs, plus the program's budget. To see what the next
         100,000 buys, pass ``[budget, budget + 100_000]``.

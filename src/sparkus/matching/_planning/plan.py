@@ -118,13 +118,15 @@ def plan_support(
         support type, named by its value (``"coaching"``). A pool holds one support type.
     access : mapping of str to bool array, optional
         For a pool (or ``"self_guided_reflection"`` without providers), who may draw on it: one
-        bool (or 0/1) per person. Pools not named are open to everyone.
+        bool (or 0/1) per person. Pools not named are open to everyone. A pandas Series is
+        read by its index, which must hold the population's ids (in any order).
     min_reach : mapping of Level or str to float, optional
         Minimum share of people supported (any support) per :class:`~sparkus.model.Level` or department name.
     exclude_resistant : bool
         Give the resistant nothing (the method's default).
     weights : array of float, optional
-        Equity weight per person, 0 to 1e12: the objective is the weighted effect.
+        Equity weight per person, 0 to 1e12: the objective is the weighted effect. A pandas
+        Series is read by its index, which must hold the population's ids (in any order).
     supports : iterable of SupportType, optional
         The support types to plan with; by default every type the policy covers and the
         program's journey offers (a plan cannot give what the journey has no steps for),

@@ -1,4 +1,4 @@
-"""The per-person arguments of a plan: who may use a pool, equity weights, expected effects.
+"""The per-person arguments of a plan: pools' access, weights, effects, minimum reach.
 
 :func:`~sparkus.matching.plan_support` and :func:`~sparkus.matching.budget_frontier` take
 arrays of one value per person beside the population; their checks are written once here.
@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Final
 
 import numpy as np
+import numpy.typing as npt
 
 from sparkus._checks import (
     BoolArray,
@@ -21,11 +22,12 @@ from sparkus._checks import (
     check_number,
     describe,
     indicator,
+    is_real,
     real_array,
 )
 from sparkus._errors import EstimationError, Problem, SchemaError
 from sparkus._fields import not_one_of
-from sparkus.model import Population, SupportType
+from sparkus.model import Level, Population, SupportType
 
 __all__ = [
     "EFFECT_SOURCES",
@@ -34,6 +36,7 @@ __all__ = [
     "bool_rows",
     "equity_weights",
     "expected_effects",
+    "reach_groups",
 ]
 
 _MAX_ROW_PROBLEMS: Final = 20
@@ -46,12 +49,16 @@ MAX_WEIGHT: Final = 1e12
 
 
 def bool_rows(
-    problems: list[Problem], path: tuple[str | int, ...], value: object, n: int
+    problems: list[Problem], path: tuple[str | int, ...], value: object, population: Population
 ) -> BoolArray | None:
-    """One boolean per person: booleans, or the numbers 0 and 1 (as pandas hands them over)."""
+    """One boolean per person: booleans, or the numbers 0 and 1 (as pandas hands them over).
+
+    A pandas Series is put in the population's order by its index, which must hold the ids.
+    """
+    n = len(population)
     name = Problem(path, "").location
     try:
-        array = indicator(value, name)
+        array = indicator(_aligned(value, population, name), name)
     except SchemaError as err:
         problems.extend(Problem(path, p.message) for p in err.problems)
         return None
@@ -66,9 +73,9 @@ def bool_rows(
 
 
 def access_masks(
-    access: object, option_names: tuple[str, ...], n: int, problems: list[Problem]
+    access: object, option_names: tuple[str, ...], population: Population, problems: list[Problem]
 ) -> dict[str, BoolArray]:
-    """Per option named in `access`, who may draw on it."""
+    """Per option named in `access`, who may draw on it (a pandas Series by its index)."""
     masks: dict[str, BoolArray] = {}
     if access is None:
         return masks
@@ -82,17 +89,25 @@ def access_masks(
             msg = f"{key!r} is not a pool of this plan (pools: {known})"
             problems.append(Problem(("access", str(key)), msg))
             continue
-        mask = bool_rows(problems, ("access", key), value, n)
+        mask = bool_rows(problems, ("access", key), value, population)
         if mask is not None:
             masks[key] = mask
     return masks
 
 
-def equity_weights(weights: object, n: int, problems: list[Problem]) -> FloatArray:
-    """Each person's equity weight (1 without weights, or while any problem stands)."""
+def equity_weights(weights: object, population: Population, problems: list[Problem]) -> FloatArray:
+    """Each person's equity weight (1 without weights, or while any problem stands).
+
+    A pandas Series is put in the population's order by its index, which must hold the ids.
+    """
+    n = len(population)
     if weights is None:
         return np.ones(n)
-    w = as_array(weights, "weights")
+    try:
+        w = as_array(_aligned(weights, population, "weights"), "weights")
+    except SchemaError as err:
+        problems.extend(Problem(("weights",), p.message) for p in err.problems)
+        return np.ones(n)
     if w.shape != (n,):
         msg = f"expected one weight per person ({n}), got shape {w.shape}"
         problems.append(Problem(("weights",), msg))
@@ -194,3 +209,52 @@ def expected_effects(
             problems.append(Problem(("effects", s.value, row), msg))
         out[:, k] = column
     return out if len(problems) == before else None
+
+
+def reach_groups(
+    min_reach: object,
+    population: Population,
+    level: npt.NDArray[np.int8],
+    department: npt.NDArray[np.object_],
+    problems: list[Problem],
+) -> tuple[BoolArray, npt.NDArray[np.int64], tuple[str, ...]]:
+    """The groups with a minimum reach: members (R, n), people to support, names."""
+    n = len(population)
+    rows: list[BoolArray] = []
+    least: list[int] = []
+    names: list[str] = []
+    if min_reach is not None and not isinstance(min_reach, Mapping):
+        msg = f"expected a mapping of Level or department to a share, got {describe(min_reach)}"
+        problems.append(Problem(("min_reach",), msg))
+    elif min_reach is not None:
+        departments = {str(d) for d in population.schema["department"].categories}
+        levels = {lv.value: lv for lv in Level}
+        for given, share in min_reach.items():
+            label = given.value if isinstance(given, Level) else str(given)
+            # a Level or its value, as exports spell it (a department of that name first)
+            key = (
+                levels.get(given, given)
+                if isinstance(given, str) and given not in departments
+                else given
+            )
+            if isinstance(key, Level):
+                members = level == key.rank
+                name = f"level {key.value}"
+            elif isinstance(key, str) and key in departments:
+                members = department == key
+                name = f"department {key}"
+            else:
+                known = ", ".join(sorted(departments))
+                msg = (f"{key!r} is neither a Level (or its value: "
+                       f"{', '.join(levels)}) nor a department (departments: {known})")  # fmt: skip
+                problems.append(Problem(("min_reach", label), msg))
+                continue
+            if not is_real(share) or not 0.0 <= float(share) <= 1.0:
+                msg = f"expected a share from 0 to 1, got {describe(share)}"
+                problems.append(Problem(("min_reach", label), msg))
+                continue
+            rows.append(np.asarray(members, dtype=bool))
+            least.append(math.ceil(float(share) * int(members.sum()) - 1e-9))
+            names.append(name)
+    reach = np.asarray(rows, dtype=bool).reshape(len(rows), n)
+    return reach, np.asarray(least, dtype=np.int64), tuple(names)
