@@ -85,6 +85,22 @@ def is_real(value: object) -> bool:
     )
 
 
+def is_finite_real(value: object) -> bool:
+    """:func:`is_real` and finite as a float (an int too large for a float is not).
+
+    Examples
+    --------
+    >>> is_finite_real(3), is_finite_real(10**400), is_finite_real(float("nan")), is_finite_real(True)
+    (True, False, False, False)
+    """
+    if not is_real(value):
+        return False
+    try:
+        return math.isfinite(float(value))  # type: ignore[arg-type]
+    except OverflowError:  # a Python int beyond the floats
+        return False
+
+
 def check_number(
     value: object,
     name: str,

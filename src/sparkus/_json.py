@@ -197,7 +197,10 @@ def load_json(text: object, name: str = "text") -> Any:
     try:
         data = json.loads(text, object_pairs_hook=_pairs)
     except json.JSONDecodeError as error:
-        raise JSONTextError(f"not valid JSON: {error.msg}", error.lineno, error.colno) from None
+        # some of json's messages end in "at" ("Unterminated string starting at"): the line
+        # and column follow as "at line L, column C" once
+        what = error.msg.removesuffix(" at")
+        raise JSONTextError(f"not valid JSON: {what}", error.lineno, error.colno) from None
     except RecursionError:  # the depth is checked above; a smaller interpreter stack is not
         raise _fail(f"is nested too deeply to read (limit {MAX_JSON_DEPTH})") from None
     found: list[Problem] = []

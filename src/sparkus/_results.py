@@ -30,7 +30,13 @@ class Table:
 
 
 def format_number(value: object, digits: int = 4) -> str:
-    """A number for a table: `digits` significant digits, thousands separated, ``-`` for None."""
+    """A number for a table: `digits` significant digits, thousands separated, ``-`` for None.
+
+    Examples
+    --------
+    >>> [format_number(v) for v in (1234567.0, 0.000123, -0.0, None, 3)]
+    ['1.235e+06', '0.000123', '0', '-', '3']
+    """
     if value is None:
         return "-"
     if isinstance(value, bool | np.bool_):
@@ -38,7 +44,7 @@ def format_number(value: object, digits: int = 4) -> str:
     if isinstance(value, int | np.integer):
         return f"{int(value):,}"
     if isinstance(value, float | np.floating):
-        x = float(value)
+        x = float(value) + 0.0  # a negative zero is shown as 0
         if math.isnan(x):
             return "nan"
         if x != 0 and (abs(x) >= 10**digits or abs(x) < 10 ** -(digits - 1)):

@@ -42,7 +42,9 @@ def test_the_columnar_path_agrees_with_the_records_on_valid_and_invalid_document
 ) -> None:
     expected = outcome(by_records, text)
     assert outcome(Population.from_json, text) == expected
-    assert outcome(Population.from_json, text.encode("utf-8")) == expected
+    if text.isascii() or not any("\ud800" <= c <= "\udfff" for c in text):
+        # as bytes too (a lone surrogate written raw has no UTF-8 bytes: the str path only)
+        assert outcome(Population.from_json, text.encode("utf-8")) == expected
     fast = stream_population(text, _structure, {})
     if fast is not None:  # accepted by the fast path: the records must agree
         assert expected == ("read", Population(*fast))

@@ -147,6 +147,21 @@ def test_malformed_json_gives_line_and_column():
         from_json("", Participant)
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"id": "e1', "not valid JSON: Unterminated string starting at line 1, column 8"),
+        ('{"id": "e\u0001"}', "not valid JSON: Invalid control character at line 1, column 10"),
+    ],
+)
+def test_json_messages_read_as_sentences(text, message):
+    """json's messages that end in "at" are followed by the line and column once ("at at"
+    before)."""
+    with pytest.raises(SchemaError) as error:
+        from_json(text, Participant)
+    assert error.value.problems[0].message == message
+
+
 def test_unknown_enum_value_lists_allowed_values():
     """An unknown level is reported at `level` with every allowed value."""
     with pytest.raises(SchemaError) as error:

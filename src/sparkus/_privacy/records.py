@@ -15,7 +15,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import as_array, describe, is_real
+from sparkus._checks import as_array, describe, is_finite_real, is_real
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number, to_jsonable
 
@@ -75,7 +75,7 @@ def _members(value: object) -> npt.NDArray[Any]:
 def _value(value: object) -> float | None:
     if value is None:
         return None
-    if not is_real(value) or not math.isfinite(float(value)):  # type: ignore[arg-type]
+    if not is_finite_real(value):
         msg = f"expected a finite number, or None for a hidden cell, got {describe(value)}"
         raise SchemaError([Problem(("value",), msg)])
     return float(value)  # type: ignore[arg-type]

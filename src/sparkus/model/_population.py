@@ -16,7 +16,7 @@ from typing import Any, Literal, Protocol, cast
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import describe, is_real
+from sparkus._checks import describe, is_finite_real
 from sparkus._errors import Problem, SchemaError
 from sparkus._frames import Backend, build_frame, check_backend
 from sparkus.model._columns import CORE, Column, read_columns, record_columns
@@ -66,7 +66,7 @@ def _scales_iv(scales: object) -> dict[str, tuple[float, float]]:
             isinstance(name, str)
             and isinstance(pair, tuple | list)
             and len(pair) == 2
-            and all(is_real(v) and math.isfinite(float(v)) for v in pair)
+            and all(is_finite_real(v) for v in pair)
             and float(pair[0]) < float(pair[1])
         )
         if not ok:

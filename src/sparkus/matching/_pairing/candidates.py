@@ -12,7 +12,6 @@ are, and only the kept candidates accumulate.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, cast
 
@@ -20,7 +19,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import FloatArray, describe, is_real
+from sparkus._checks import FloatArray, describe, is_finite_real
 from sparkus._errors import Problem, SchemaError
 from sparkus.matching._pairing.candidate_results import CandidateMatrix
 from sparkus.matching._pairing.members import Members, members_iv
@@ -99,11 +98,7 @@ def _lookup(name: str) -> object:
 
 
 def _is_weight(value: object) -> bool:
-    return (
-        is_real(value)
-        and math.isfinite(float(cast(float, value)))
-        and float(cast(float, value)) >= 0
-    )
+    return is_finite_real(value) and float(cast(float, value)) >= 0
 
 
 def _scorers_iv(

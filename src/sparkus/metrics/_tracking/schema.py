@@ -23,7 +23,7 @@ from typing import Any, Final
 import attrs
 import numpy as np
 
-from sparkus._checks import describe, is_real
+from sparkus._checks import describe, is_finite_real, is_real
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number, to_jsonable
 from sparkus.metrics._estimate import ConfidenceInterval
@@ -195,7 +195,7 @@ class _Rules:
         value = getattr(self.record, name)
         if value is None:
             return None
-        inside = is_real(value) and math.isfinite(float(value)) and low <= float(value) <= high
+        inside = is_finite_real(value) and low <= float(value) <= high
         if inside and open_ and float(value) in (low, high):
             inside = False
         if not inside:
@@ -211,7 +211,7 @@ class _Rules:
             return None
         if (
             not isinstance(value, ConfidenceInterval)
-            or not all(is_real(v) and math.isfinite(float(v)) for v in value)
+            or not all(is_finite_real(v) for v in value)
             or value.low > value.high
         ):
             self.fail(name, f"expected a ConfidenceInterval of finite low <= high or None, got "
