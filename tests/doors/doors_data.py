@@ -363,6 +363,9 @@ DOORS: list[Entry] = [
             for k, v in POPULATION.items()}), SchemaError, "tenure_years", "index"),
         case("scale reversed", lambda: Population.from_columns(
             {**POPULATION, "x": [1.0, 2.0]}, scales={"x": (5, 1)}), SchemaError, "scales.x"),
+        case("scale past the floats", lambda: Population.from_columns(
+            {**POPULATION, "x": [1.0, 2.0]}, scales={"x": (0, 10**400)}), SchemaError,
+             "scales.x", "finite"),
     )),
     # sparkus.model.Population.from_frame: in doors_ingest.py
     Door("sparkus.model.Population.from_records", (
@@ -436,6 +439,9 @@ DOORS: list[Entry] = [
         case("year 9999", lambda: schedule_journeys(
             TEMPLATE, ["a"], None, start=dt.datetime(9999, 1, 1, tzinfo=dt.UTC)), SchemaError,
              "start", "2200"),
+        case("start past the years numpy converts", lambda: schedule_journeys(
+            TEMPLATE, ["a"], None, start=np.array([96290296032926006], dtype="datetime64[D]")),
+             SchemaError, "start", "years 1 to 9999"),
         case("span", lambda: schedule_journeys(TEMPLATE, ["a", "b"], None, start=np.array(
             ["2000-01-01", "2150-01-01"], dtype="datetime64[s]")), SchemaError, "start", "span"),
         case("follow-up huge", lambda: schedule_journeys(TEMPLATE, ["a"], None, start=START,

@@ -72,6 +72,9 @@ DOORS: list[Entry] = [
         case("as_of not a date", lambda: _read(as_of="soon"), SchemaError, "as_of"),
         case("date after as_of", lambda: _read(as_of="2020-01-01"), SchemaError,
              "participants[1].tenure_years", "participants[2].tenure_years", "after"),
+        case("hire dates past the years numpy converts", lambda: _read(EXPORT | {"hire_date":
+             __import__("numpy").array([2015, 2020, 10**17], dtype="datetime64[Y]")}),
+             SchemaError, "tenure_years", "years 1 to 9999"),
         case("dates mixed with numbers", lambda: _read(EXPORT | {"hire_date": ["2015-03-01",
              3.0, "2024-01-10"]}), SchemaError, "participants[1].tenure_years"),
         case("blank id", lambda: _read(EXPORT | {"employee_id": ["a", " ", "c"]}), SchemaError,

@@ -7,7 +7,7 @@ import datetime as dt
 import attrs
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sparkus import SchemaError
@@ -139,3 +139,91 @@ def _dicts(table: EventTable) -> list[dict[str, object]]:
             "value": None if np.isnan(table.value[i]) else float(table.value[i]),
         })  # fmt: skip
     return out
+
+
+# -- the same batch as columns and as dicts (issue 16) ----------------------------------------
+
+
+def test_an_int_participant_in_a_dict_is_refused_in_any_batch():
+    """An int participant in a dict is refused in any batch; a column of rows is still rows."""
+    two = {**ACTIVE, "participant": 1}
+    for batch in ([two], [two, ACTIVE], [ACTIVE, two], two):
+        with pytest.raises(SchemaError) as error:
+            Tracker(PROGRAM, SCHEDULE).update(batch)
+        (problem,) = error.value.problems
+        assert problem.path[-1] == "participant"
+        assert "id as text" in problem.message
+    columns = {key: [value] for key, value in two.items()}
+    assert check_events(SCHEDULE, columns).ok
+
+
+_CELLS = {
+    "id": st.sampled_from(["e1", "e2", "e3", 1, 2, -3, float("nan"), None, " e4", ""]),
+    "participant": st.sampled_from(["a", "b", "nobody", float("nan"), None, ""]),
+    "kind": st.sampled_from([k.value for k in EventKind] + ["logged_in", float("nan"), None, 5, 9]),
+    "time": st.sampled_from([
+        "2027-01-18T10:00:00+00:00", "2027-01-20T09:30:00+01:00", "2026-12-01T00:00:00+00:00",
+        "not a time", "2027-01-18T10:00:00", dt.datetime(2027, 1, 19, 8, tzinfo=dt.UTC),
+        dt.datetime(2027, 1, 19, 8), np.datetime64("2027-01-19T08:00", "m"),
+        np.datetime64("2027-01-21", "D"), np.datetime64("NaT"), float("nan"), None,
+    ]),
+    "step": st.sampled_from(["coaching-1", "kickoff", "no-such-step", "", None, float("nan"), 0, 3]),
+    "value": st.sampled_from([None, float("nan"), 8.0, 9, 11.0, -2.5, True, False, "9", "nan",
+                        float("inf")]),
+}  # fmt: skip
+
+
+_UNREADABLE = {  # cells that refuse the whole batch
+    "id": st.sampled_from([2**63, 1.0, 2.5, True, b"e1"]),
+    "participant": st.sampled_from([1.5, b"a", False]),
+    "step": st.sampled_from([2.0, b"kickoff", -(2**64)]),
+    "time": st.just(np.datetime64(96290296032926006, "D")),
+}
+
+
+@st.composite
+def _batches(draw: st.DrawFn) -> list[dict[str, object]]:
+    """A batch of events as dicts: valid and invalid cells (NaN among text, bools, text among
+    numbers, datetime64 cells, naive times), every dict with every column; sometimes one cell
+    that no batch may hold (a float or bool id, a far datetime64)."""
+    n = draw(st.integers(1, 5))
+    batch = [{name: draw(cells) for name, cells in _CELLS.items()} for _ in range(n)]
+    if draw(st.booleans()):
+        name = draw(st.sampled_from(sorted(_UNREADABLE)))
+        batch[draw(st.integers(0, n - 1))][name] = draw(_UNREADABLE[name])
+    return batch
+
+
+def _outcome(events: object) -> object:
+    """What a tracker makes of `events`: the problems raised, or the check and the state."""
+    tracker = Tracker(PROGRAM, SCHEDULE)
+    try:
+        check = tracker.update(events)
+    except SchemaError as error:
+        return [str(p) for p in error.problems]
+    return check.accepted, check.rejected, tracker
+
+
+@settings(max_examples=300)
+@given(_batches())
+def test_columns_and_dicts_accept_and_refuse_the_same(batch):
+    """The same events as lists and as dicts give the same problems, or the same check and state."""
+    columns = {name: [event[name] for event in batch] for name in _CELLS}
+    by_dicts, by_columns = _outcome(batch), _outcome(columns)
+    if isinstance(by_dicts, tuple) and isinstance(by_columns, tuple):
+        assert by_dicts[:2] == by_columns[:2]
+        assert by_dicts[2] == by_columns[2]
+    else:
+        assert by_dicts == by_columns
+
+
+@given(_batches(), st.sampled_from(["id", "participant", "step"]), st.data())
+def test_nul_characters_are_refused_in_both_forms(batch, column, data):
+    """A NUL in an id, participant or step is refused alike as lists and as dicts, naming the row."""
+    row = data.draw(st.integers(0, len(batch) - 1))
+    batch[row][column] = data.draw(st.sampled_from(["e1\x00", "a\x00", "\x00", "coa\x00ching-1"]))
+    columns = {name: [event[name] for event in batch] for name in _CELLS}
+    by_dicts, by_columns = _outcome(batch), _outcome(columns)
+    assert by_dicts == by_columns
+    assert any(p.startswith(f"{column}: text with a NUL") and f"row {row}" in p
+               for p in by_dicts)  # fmt: skip

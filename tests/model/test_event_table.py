@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+from fractions import Fraction
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sparkus import SchemaError
 from sparkus.model import Event, EventKind, EventTable, check_events
 from tests.model.event_data import DAY, SCHEDULE, event_columns
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+TIME_OK, TIME_MISSING = 0, 1
 
 
 def test_records_and_columns_agree():
@@ -117,3 +126,228 @@ def test_events_that_are_not_a_table():
     for bad in (5, "events", None, {"id": 5}):
         with pytest.raises(SchemaError, match=r"events|id"):
             check_events(SCHEDULE, bad)
+
+
+# -- cells numpy would change: far times, NaN among text, bools, NUL characters (issue 16) ----
+
+
+def _one_event(**change):
+    """One activity of participant "a" as columns of lists, with `change` applied."""
+    columns = {"id": ["e1"], "participant": ["a"], "kind": ["activity"],
+               "time": ["2027-01-18T10:00:00+00:00"]}  # fmt: skip
+    columns.update(change)
+    return columns
+
+
+UNITS = ("Y", "M", "W", "D", "h", "m", "s", "ms", "us", "ns", "ps", "fs", "as")
+TICK = {"W": 604_800, "D": 86_400, "h": 3_600, "m": 60, "s": 1, "ms": Fraction(1, 10**3),
+        "us": Fraction(1, 10**6), "ns": Fraction(1, 10**9), "ps": Fraction(1, 10**12),
+        "fs": Fraction(1, 10**15), "as": Fraction(1, 10**18)}  # fmt: skip
+FIRST, LAST = -62_135_596_800, 253_402_300_799  # 0001-01-01 and 9999-12-31T23:59:59, UTC
+
+
+def _exact_seconds(ticks: int, unit: str) -> int | None:
+    """The second (rounded down) a datetime64 tick falls in, None outside the years 1 to 9999."""
+    if unit in ("Y", "M"):
+        months = ticks * 12 if unit == "Y" else ticks
+        year, month = 1970 + months // 12, months % 12 + 1
+        if not 1 <= year <= 9999:
+            return None
+        return int((dt.datetime(year, month, 1, tzinfo=dt.UTC) - EPOCH).total_seconds())
+    seconds = math.floor(ticks * Fraction(TICK[unit]))
+    return seconds if FIRST <= seconds <= LAST else None
+
+
+@settings(max_examples=300)
+@given(st.sampled_from(UNITS), st.integers(-(2**63) + 1, 2**63 - 1) | st.integers(-(10**7), 10**7))
+def test_datetime64_times_are_exact_or_refused(unit, ticks):
+    """A datetime64 time of any unit is read exactly, or refused naming its row; never wrapped."""
+    columns = _one_event(id=["e1", "e2"], participant=["a", "a"], kind=["activity"] * 2,
+                         time=np.array([0, ticks], dtype=f"datetime64[{unit}]"))  # fmt: skip
+    expected = _exact_seconds(ticks, unit)
+    if expected is None:
+        with pytest.raises(SchemaError, match=r"time: expected times within the years 1 to "
+                                              r"9999, got .* in row 1"):  # fmt: skip
+            EventTable.from_columns(columns)
+    else:
+        table = EventTable.from_columns(columns)
+        assert table.time.tolist() == [0, expected]
+        assert table.time_flag.tolist() == [TIME_OK, TIME_OK]
+
+
+@pytest.mark.parametrize("unit", UNITS)
+def test_the_years_1_and_9999_are_read_in_every_unit(unit):
+    """The first and last ticks within the years 1 to 9999 are read, one beyond is refused."""
+    if unit in ("Y", "M"):
+        first, last = (1 - 1970, 9999 - 1970) if unit == "Y" else ((1 - 1970) * 12, 8029 * 12 + 11)
+    else:
+        first, last = math.ceil(FIRST / Fraction(TICK[unit])), math.floor((LAST + 1) / Fraction(
+            TICK[unit]) - Fraction(1, 2**64))  # fmt: skip
+    for ticks, ok in ((first, True), (first - 1, False), (last, True), (last + 1, False)):
+        if not -(2**63) < ticks < 2**63:
+            continue
+        columns = _one_event(time=np.array([ticks], dtype=f"datetime64[{unit}]"))
+        if ok:
+            assert EventTable.from_columns(columns).time.tolist() == [_exact_seconds(ticks, unit)]
+        else:
+            with pytest.raises(SchemaError, match="years 1 to 9999"):
+                EventTable.from_columns(columns)
+
+
+def test_the_far_day_of_the_fuzzer_is_refused():
+    """A day in the year 263,633,876,215,515 is refused as a column, a list cell or a dict cell."""
+    far = np.datetime64(96290296032926006, "D")
+    with pytest.raises(SchemaError, match=r"time.*years 1 to 9999.*row 0"):
+        EventTable.from_columns(_one_event(time=np.array([far])))
+    mixed = _one_event(id=["e1", "e2"], participant=["a", "a"], kind=["activity"] * 2,
+                       time=[np.datetime64(0, "ns"), far])  # fmt: skip
+    with pytest.raises(SchemaError, match=r"time.*years 1 to 9999.*row 1"):
+        EventTable.from_columns(mixed)
+    with pytest.raises(SchemaError, match=r"time.*years 1 to 9999.*row 0"):
+        EventTable.from_records([{"id": "e1", "participant": "a", "kind": "activity",
+                                  "time": far}])  # fmt: skip
+
+
+def test_datetime64_cells_read_like_a_datetime64_column():
+    """datetime64 cells in a list or an event dict are read as UTC, like a datetime64 column."""
+    day = np.datetime64("2027-01-18T10:00", "m")
+    column = EventTable.from_columns(_one_event(time=np.array([day])))
+    cells = EventTable.from_columns(_one_event(time=[day]))
+    record = EventTable.from_records([{"id": "e1", "participant": "a", "kind": "activity",
+                                       "time": day}])  # fmt: skip
+    assert column.time.tolist() == cells.time.tolist() == record.time.tolist()
+    assert record.time_flag.tolist() == [TIME_OK]
+    assert check_events(SCHEDULE, [{"id": "e1", "participant": "a", "kind": "activity",
+                                    "time": np.datetime64("NaT")}]).rejected[0].reasons == (
+        ("time", "is missing"),)  # fmt: skip
+
+
+@pytest.mark.parametrize("column", ["id", "participant", "step"])
+def test_nan_among_text_is_missing(column):
+    """A float NaN in a list of text is a missing cell (as in a DataFrame), never "nan"."""
+    columns = _one_event(id=["e1", "e2"], participant=["a", "b"], kind=["activity"] * 2,
+                         time=["2027-01-18T10:00:00+00:00"] * 2, step=["", ""])  # fmt: skip
+    columns[column] = [columns[column][0], float("nan")]
+    table = EventTable.from_columns(columns)
+    assert getattr(table, column).tolist()[1] == ""
+    import pandas as pd
+
+    frame = EventTable.from_columns(pd.DataFrame(columns))
+    assert getattr(frame, column).tolist() == getattr(table, column).tolist()
+
+
+def test_nan_time_in_a_list_is_missing():
+    """A NaN among ISO times in a list is a missing time, not unreadable text "nan"."""
+    table = EventTable.from_columns(_one_event(id=["e1", "e2"], participant=["a", "a"],
+                                               kind=["activity"] * 2,
+                                               time=["2027-01-18T10:00:00+00:00", np.nan]))  # fmt: skip
+    assert table.time_flag.tolist() == [TIME_OK, TIME_MISSING]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[True, 9], [9.5, True], np.array([True, False]), np.array([True, 9], dtype=object)],
+)
+def test_bool_values_are_refused_as_in_dicts(values):
+    """A bool in a value column is "not a finite number", as in a dict; numbers beside it stay."""
+    columns = _one_event(id=["r1", "r2"], participant=["a", "a"], kind=["session_rated"] * 2,
+                         time=["2027-01-18T10:00:00+00:00"] * 2, step=["coaching-1"] * 2,
+                         value=values)  # fmt: skip
+    check = check_events(SCHEDULE, columns)
+    bools = [i for i, v in enumerate(list(values)) if isinstance(v, bool | np.bool_)]
+    assert [r.row for r in check.rejected] == bools
+    assert all(r.reasons == (("value", "is not a finite number"),) for r in check.rejected)
+    as_dicts = check_events(SCHEDULE, [
+        {k: (v[i].item() if isinstance(v[i], np.generic) else v[i]) for k, v in columns.items()}
+        for i in range(2)])  # fmt: skip
+    assert as_dicts.rejected == check.rejected
+
+
+def test_text_values_are_refused_where_they_are_text():
+    """Text in a value list is refused in its own row; a NaN beside it stays a missing value."""
+    columns = _one_event(id=["a", "b"], participant=["a", "a"], kind=["activity", "session_rated"],
+                         time=["2027-01-18T11:00:00+00:00"] * 2, step=["", "coaching-1"],
+                         value=[float("nan"), "9"])  # fmt: skip
+    check = check_events(SCHEDULE, columns)
+    assert [(r.row, r.reasons) for r in check.rejected] == [
+        (1, (("value", "is not a finite number"),))]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("column", "text"),
+    [
+        ("id", "e1\x00"),
+        ("participant", "a\x00"),
+        ("step", "kickoff\x00"),
+        ("participant", "a\x00b"),
+    ],
+)
+def test_nul_characters_are_refused(column, text):
+    """Text with a NUL in an id, participant or step is refused naming the column and the row."""
+    columns = _one_event(id=["e0", "e1"], participant=["a", "a"], kind=["activity"] * 2,
+                         time=["2027-01-18T10:00:00+00:00"] * 2, step=["", ""])  # fmt: skip
+    columns[column] = [columns[column][0], text]
+    for batch in (columns, {**columns, column: np.array(columns[column], dtype=object)}):
+        with pytest.raises(SchemaError, match=rf"{column}: text with a NUL.* in row 1"):
+            EventTable.from_columns(batch)
+    dicts = [{k: v[i] for k, v in columns.items()} for i in range(2)]
+    with pytest.raises(SchemaError, match=rf"{column}: text with a NUL.* in row 1"):
+        EventTable.from_records(dicts)
+
+
+def test_ids_differing_by_a_nul_do_not_collide():
+    """Event ids "a" and "a\x00" are not read as one id: the batch is refused."""
+    with pytest.raises(SchemaError, match=r"id: text with a NUL.*row 1"):
+        check_events(SCHEDULE, _one_event(id=["a", "a\x00"], participant=["a", "a"],
+                                          kind=["activity"] * 2,
+                                          time=["2027-01-18T10:00:00+00:00"] * 2))  # fmt: skip
+
+
+def test_a_kind_with_a_nul_is_not_a_kind():
+    """A kind "activity\x00" is not an event kind (numpy would read it as "activity")."""
+    check = check_events(SCHEDULE, _one_event(kind=["activity\x00"]))
+    assert check.rejected[0].reasons[0][0] == "kind"
+
+
+def test_missing_cells_of_a_nullable_integer_column_are_named():
+    """Missing cells of a nullable integer column refuse their own rows (a step: none)."""
+    import pandas as pd
+    import polars as pl
+
+    columns = _one_event(id=pd.Series([1, pd.NA], dtype="Int64"), participant=["a", "a"],
+                         kind=["activity"] * 2, time=["2027-01-18T10:00:00+00:00"] * 2)  # fmt: skip
+    for ids in (columns["id"], pl.Series([1, None], dtype=pl.Int64)):
+        check = check_events(SCHEDULE, {**columns, "id": ids})
+        assert [r.row for r in check.rejected] == [1]
+        assert check.rejected[0].reasons[0][0] == "id"
+    steps = EventTable.from_columns({**columns, "id": ["x", "y"],
+                                     "step": pd.Series([3, pd.NA], dtype="Int64")})  # fmt: skip
+    assert steps.step.tolist() == [3, -1]
+
+
+def test_out_of_range_ids_in_a_list_name_their_rows():
+    """An id past the int64 range in a list is named with its own row, as an int."""
+    columns = _one_event(id=[1, 2**63, -1], participant=["a"] * 3, kind=["activity"] * 3,
+                         time=["2027-01-18T10:00:00+00:00"] * 3)  # fmt: skip
+    with pytest.raises(SchemaError, match=r"got int 9223372036854775808 in row 1$"):
+        EventTable.from_columns(columns)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [["a", 1.5], ["a", True], ["a", b"x"]],
+)
+def test_non_ids_among_text_ids_are_refused(values):
+    """A float, a bool or bytes beside text ids in a list is refused, not read as text."""
+    columns = _one_event(id=values, participant=["a", "a"], kind=["activity"] * 2,
+                         time=["2027-01-18T10:00:00+00:00"] * 2)  # fmt: skip
+    with pytest.raises(SchemaError, match=r"id: expected event ids.* in row 1"):
+        EventTable.from_columns(columns)
+
+
+def test_a_list_in_a_list_column_is_named():
+    """A list holding a list where one value belongs is refused naming the column and row."""
+    columns = _one_event(id=["e0", ["e1", "e2"]], participant=["a", "a"], kind=["activity"] * 2,
+                         time=["2027-01-18T10:00:00+00:00"] * 2)  # fmt: skip
+    with pytest.raises(SchemaError, match=r"id: expected one value per row, got list.* row 1"):
+        EventTable.from_columns(columns)

@@ -5,13 +5,20 @@ participant, kind, time, step, value). Reading one never refuses a single event:
 not an :class:`~sparkus.model.EventKind` becomes -1 and a time that cannot be read is flagged,
 so that :func:`~sparkus.model.check_events` can report every problem of every event at once.
 The codes of the kinds and of the time flags are shared with the check and the progress here.
+
+Columns and event dicts are read by the same rules: a list is read as its cells (see
+``_event_cells``), never through numpy's choice of one dtype for all of them,
+so a NaN among text is a missing cell and a bool among numbers is not a number, in a list as in
+a dict. What cannot be read faithfully at all (ids of the wrong type, text holding a NUL
+character, a datetime64 time outside the years 1 to 9999) refuses the batch, naming the column
+and the rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any, Final, TypeAlias
+from typing import Any, Final, TypeAlias, TypeGuard
 
 import attrs
 import numpy as np
@@ -20,13 +27,14 @@ import numpy.typing as npt
 from sparkus._checks import describe, is_missing, rows_text
 from sparkus._errors import Problem, SchemaError
 from sparkus.model._enums import EventKind, StepKind
-from sparkus.model._intake import (
-    aligned,
-    column,
-    column_names,
-    finite_or_nan,
-    id_column,
+from sparkus.model._event_cells import (
+    datetime_seconds,
+    event_cells,
+    id_cells,
+    is_one_value,
+    nul_problems,
 )
+from sparkus.model._intake import aligned, column, column_names, finite_or_nan
 from sparkus.model._records import Event
 
 __all__ = [
@@ -81,23 +89,27 @@ def _shape(value: object) -> str:
 
 def _step_column(values: object) -> npt.NDArray[Any]:
     """Step ids as text (``""`` for none), or step indices as int64 (-1 for none)."""
-    return id_column(values, "step", what="step ids or step indices")
+    return id_cells(values, "step", what="step ids or step indices")
 
 
 def _time_column(values: object) -> tuple[IntArray, npt.NDArray[np.int8]]:
+    """Seconds since 1970 UTC and the time flags; far datetime64 values are a SchemaError."""
     array = column(values, "time")
     if array.dtype.kind == "M":
-        seconds = array.astype("datetime64[s]").view(np.int64).copy()
-        flag = np.where(np.isnat(array), TIME_MISSING, TIME_OK).astype(np.int8)
-        seconds[flag != TIME_OK] = 0
-        return seconds, flag
+        seconds, missing = datetime_seconds(array, "time")
+        return seconds, np.where(missing, TIME_MISSING, TIME_OK).astype(np.int8)
     seconds = np.zeros(len(array), dtype=np.int64)
     flag = np.zeros(len(array), dtype=np.int8)
-    for i, v in enumerate(array.tolist()):
+    cells = array.tolist()
+    if array.dtype.kind == "O":  # datetime64 cells (read as UTC, like a datetime64 column)
+        _datetime64_cells(cells, seconds, flag)
+    for i, v in enumerate(cells):
         moment = v
         if is_missing(v):
             flag[i] = TIME_MISSING
             continue
+        if isinstance(v, np.datetime64):
+            continue  # read above
         if isinstance(v, str):
             try:
                 moment = dt.datetime.fromisoformat(v)
@@ -114,13 +126,36 @@ def _time_column(values: object) -> tuple[IntArray, npt.NDArray[np.int8]]:
     return seconds, flag
 
 
+def _datetime64_cells(cells: list[Any], seconds: IntArray, flag: npt.NDArray[np.int8]) -> None:
+    """Read the datetime64 cells of an object column into `seconds` and `flag`, by unit."""
+    by_unit: dict[np.dtype[Any], list[int]] = {}
+    for i, v in enumerate(cells):
+        if isinstance(v, np.datetime64):
+            by_unit.setdefault(v.dtype, []).append(i)
+    for unit, at in by_unit.items():
+        rows = np.array(at, dtype=np.int64)
+        times = np.array([cells[i] for i in at], dtype=unit)
+        seconds[rows], missing = datetime_seconds(times, "time", rows)
+        flag[rows] = np.where(missing, TIME_MISSING, TIME_OK)
+
+
+def _kind_name(value: object) -> str:
+    """The name of an event kind given as a member, its name or its index; "" if none."""
+    if isinstance(value, EventKind):
+        return str(value.value)
+    if isinstance(value, str):
+        return "" if "\x00" in value else value  # (a 'U' array would drop a trailing NUL)
+    if _is_int(value):
+        return KINDS[int(value)].value if 0 <= value < len(KINDS) else ""
+    return ""
+
+
 def _kind_column(values: object) -> npt.NDArray[np.int8]:
     array = column(values, "kind")
     if array.dtype.kind in "iu":
         return np.where((array >= 0) & (array < len(KINDS)), array, -1).astype(np.int8)
     if array.dtype.kind == "O":
-        array = np.array([v.value if isinstance(v, EventKind) else str(v) for v in array.tolist()],
-                         dtype=str)  # fmt: skip
+        array = np.array([_kind_name(v) for v in array.tolist()], dtype=str)
     if array.dtype.kind != "U":
         return np.full(len(array), -1, dtype=np.int8)
     names = np.array([k.value for k in KINDS], dtype=str)
@@ -136,8 +171,13 @@ def _value_column(values: object, n: int) -> FloatArray:
     array = column(values, "value")
     if array.dtype.kind in "iuf":
         return array.astype(np.float64)
-    # anything else cell by cell: missing is NaN, a non-number inf (refused as not finite)
-    return np.array([finite_or_nan(v) for v in array.tolist()], dtype=np.float64)
+    if array.dtype.kind != "O":  # bools, text, dates: not numbers (refused as not finite)
+        return np.full(len(array), np.inf)
+    cells = array.tolist()
+    if set(map(type, cells)) <= {float, np.float64}:
+        return np.array(cells, dtype=np.float64)
+    # cell by cell: missing is NaN, a non-number (a bool, text) inf (refused as not finite)
+    return np.array([finite_or_nan(v) for v in cells], dtype=np.float64)
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -220,13 +260,18 @@ class EventTable:
 
         `time` is ``datetime64`` (read as UTC, the fast path) or aware datetimes or ISO 8601
         strings with an offset; `kind` holds :class:`EventKind` values (or their indices);
-        `step` ``""`` or None for none; `value` NaN or None for none.
+        `step` ``""`` or None for none; `value` NaN or None for none. A list is read cell by
+        cell, like the same values in event dicts: None and NaN are missing in any column, a
+        bool or text in `value` is not a number.
 
         Raises
         ------
         SchemaError
-            If a required column is missing or the columns differ in length. Problems with
-            single events are not raised here: :func:`check_events` reports them.
+            If a required column is missing or the columns differ in length, an id, participant
+            or step is neither text nor a 64-bit integer or its text holds a NUL character, a
+            ``datetime64`` time lies outside the years 1 to 9999, or a list holds a list where
+            one value belongs (naming the column and the rows). Problems with single events
+            are not raised here: :func:`check_events` reports them.
         """
         return cls(*_read_columns(columns, _present_columns(columns)))
 
@@ -243,8 +288,10 @@ class EventTable:
         ------
         SchemaError
             If an item is neither an :class:`~sparkus.model.Event` nor a dict, or a dict has
-            an unknown field, lacks a required one, or holds a list where one value belongs
-            (naming the item and the field, e.g. ``events[3].participant_id``).
+            an unknown field, lacks a required one, holds a list where one value belongs, or
+            an integer participant (an id is text; schedule rows, the fast path, come as a
+            column to :meth:`from_columns`), naming the item and the field, e.g.
+            ``events[3].participant_id``; and for the cells :meth:`from_columns` refuses.
 
         Examples
         --------
@@ -293,7 +340,7 @@ def as_event_table(events: object) -> EventTable:
     """
     if isinstance(events, EventTable):
         return events
-    if isinstance(events, Mapping) and _is_one_value(events.get("id")):
+    if isinstance(events, Mapping) and is_one_value(events.get("id")):
         return EventTable(*_read_columns(_record_columns([events]), set(_COLUMNS)))
     if isinstance(events, Mapping) or hasattr(events, "columns"):
         columns: Any = events
@@ -303,15 +350,6 @@ def as_event_table(events: object) -> EventTable:
     msg = (f"expected an EventTable, a mapping of columns, Event records or dicts with the "
            f"fields {', '.join(_COLUMNS)}, got {describe(events)}")  # fmt: skip
     raise SchemaError([Problem(("events",), msg)])
-
-
-def _is_one_value(value: object) -> bool:
-    """Whether `value` is a single cell (text, a number, a datetime...), not a column."""
-    if isinstance(value, str | bytes):
-        return True
-    if isinstance(value, Mapping | Iterable) or hasattr(value, "__array__"):
-        return bool(np.ndim(value) == 0) if hasattr(value, "__array__") else False
-    return value is not None
 
 
 def _present_columns(columns: Mapping[str, Any]) -> set[str]:
@@ -329,7 +367,8 @@ def _record_columns(events: Iterable[object]) -> dict[str, npt.NDArray[Any]]:
 
     A dict has the event table's fields: ``id``, ``participant``, ``kind`` and ``time``
     required, ``step`` and ``value`` optional (None for none). An unknown field, a missing
-    required one, or a field holding more than one value is refused naming the item and the
+    required one, a field holding more than one value, or an integer participant (whose
+    meaning, a schedule row, belongs to a column of rows) is refused naming the item and the
     field; a value that cannot be read (an unknown kind, a naive time) is left to the check,
     which refuses that event alone.
     """
@@ -362,6 +401,11 @@ def _record_columns(events: Iterable[object]) -> dict[str, npt.NDArray[Any]]:
     return out
 
 
+def _is_int(value: object) -> TypeGuard[int | np.integer[Any]]:
+    """An int or a numpy integer, not a bool."""
+    return isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
+
+
 def _dict_problems(i: int, item: Mapping[Any, object]) -> list[Problem]:
     """What keeps the dict of event `i` from being an event: unknown, missing, non-scalar fields."""
     problems = []
@@ -370,8 +414,13 @@ def _dict_problems(i: int, item: Mapping[Any, object]) -> list[Problem]:
         if key not in _COLUMNS:
             msg = f"unknown field {key!r}; an event's fields are {fields} (the table's columns)"
             problems.append(Problem(("events", i, str(key)), msg))
-        elif not is_missing(value) and not _is_one_value(value):
+        elif not is_missing(value) and not is_one_value(value):
             msg = f"expected one value, got {describe(value)}"
+            problems.append(Problem(("events", i, key), msg))
+        elif key == "participant" and _is_int(value):
+            msg = (f"expected the participant's id as text, got {describe(value)}; pass the id "
+                   "as text, or schedule rows as a column of integers (the fast path of "
+                   "EventTable.from_columns)")  # fmt: skip
             problems.append(Problem(("events", i, key), msg))
     missing = [name for name in ("id", "participant", "kind", "time") if name not in item]
     if missing:
@@ -386,12 +435,20 @@ def _read_columns(columns: Mapping[str, Any], have: set[str]) -> tuple[npt.NDArr
     pandas columns are aligned by index (or refused); every column must be 1-D and ids text
     or 64-bit integers (see :func:`~sparkus.model._intake.id_column`).
     """
-    given = aligned(columns, [c for c in _COLUMNS if c in have])
-    id_array = id_column(given["id"], "id", what="event ids")
+    given = {name: event_cells(values, name)  # lists as their cells: no NaN read as "nan"
+             for name, values in aligned(columns, [c for c in _COLUMNS if c in have]).items()}  # fmt: skip
+    problems = []
+    for name in ("id", "participant", "step"):
+        if name in given:
+            given[name] = array = column(given[name], name)
+            problems += nul_problems(array, name)  # (every column's, at once)
+    if problems:
+        raise SchemaError(problems)
+    id_array = id_cells(given["id"], "id", what="event ids")
     n = len(id_array)
     time, flag = _time_column(given["time"])
     step = _step_column(given["step"]) if "step" in have else np.full(n, "", dtype=str)
     value = _value_column(given.get("value"), n)
-    participant = id_column(given["participant"], "participant",
-                            what="participant ids or schedule rows")  # fmt: skip
+    participant = id_cells(given["participant"], "participant",
+                           what="participant ids or schedule rows")  # fmt: skip
     return (id_array, participant, _kind_column(given["kind"]), time, flag, step, value)

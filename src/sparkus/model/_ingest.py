@@ -37,6 +37,7 @@ from sparkus._checks import as_table, describe, is_missing, rows_text
 from sparkus._errors import Problem, SchemaError
 from sparkus.model._columns import CORE, Column, read_columns
 from sparkus.model._enums import AssessmentSource, Level
+from sparkus.model._event_cells import years_problems
 from sparkus.model._intake import aligned, column
 
 __all__ = ["DAYS_PER_YEAR", "MissingPolicy", "carried_counts", "label_key", "read_export"]
@@ -402,6 +403,8 @@ def _tenure(
 ) -> tuple[npt.NDArray[Any], list[Problem]]:
     """Years of tenure from a column of dates; numbers pass as they are."""
     if array.dtype.kind == "M":
+        if problems := years_problems(array, "tenure_years"):  # before converting the unit
+            return array, problems
         days = array.astype("datetime64[D]")
     elif array.dtype.kind in "OU":
         present = [v for v, b in zip(array.tolist(), blank.tolist(), strict=True) if not b]
@@ -420,10 +423,8 @@ def _tenure(
     else:
         return array, []
     if as_of is None:
-        msg = (
-            f"tenure_years comes from dates (the column {source!r}): pass as_of, the date on "
-            "which to measure tenure (e.g. as_of='2025-01-31')"
-        )
+        msg = (f"tenure_years comes from dates (the column {source!r}): pass as_of, the date on "
+               "which to measure tenure (e.g. as_of='2025-01-31')")  # fmt: skip
         return array, [Problem(("as_of",), msg)]
     elapsed = (as_of - days).astype(np.float64)
     future = np.flatnonzero(~blank & (elapsed < 0)).tolist()

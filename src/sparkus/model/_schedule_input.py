@@ -27,6 +27,7 @@ from sparkus._checks import (
 )
 from sparkus._errors import Problem, SchemaError
 from sparkus.model._enums import SupportType, unknown_label
+from sparkus.model._event_cells import years_problems
 from sparkus.model._intake import text_column
 from sparkus.model._records import JourneyTemplate
 
@@ -239,7 +240,9 @@ def schedule_iv(
         if raw_start.dtype.kind == "M" and raw_start.shape == (n,):
             if np.isnat(raw_start).any():
                 problems.append(Problem(("start",), "holds NaT; every participant needs a start"))
-            starts = raw_start.astype("datetime64[s]").view(np.int64).copy()
+            problems += years_problems(raw_start, "start")  # checked before converting
+            if not problems:
+                starts = raw_start.astype("datetime64[s]").view(np.int64).copy()
         elif raw_start.dtype.kind == "O" and raw_start.shape == (n,):
             for i, v in enumerate(raw_start.tolist()):
                 if isinstance(v, dt.datetime) and v.utcoffset() is not None:
