@@ -81,6 +81,22 @@ def test_polars_frame_is_a_table():
     assert check_events(SCHEDULE, frame).ok
 
 
+@pytest.mark.parametrize("backend", ["dict", "pandas", "polars"])
+def test_a_column_that_is_not_an_events_is_refused(backend):
+    """A typo (`values`) or a column of a wider table is refused, naming it, as an unknown key
+    of an event dict is: ignored, the typo would drop every value without a word."""
+    columns = _frame_columns()
+    columns["values"] = columns.pop("value")
+    columns["source"] = ["hr", "hr"]
+    if backend == "pandas":
+        columns = __import__("pandas").DataFrame(columns)
+    elif backend == "polars":
+        columns = __import__("polars").DataFrame(columns)
+    with pytest.raises(SchemaError, match="not an event column") as info:
+        EventTable.from_columns(columns)
+    assert sorted(p.path for p in info.value.problems) == [("source",), ("values",)]
+
+
 def test_misaligned_pandas_columns_are_refused():
     """Columns given as pandas Series with different indexes are refused, never paired by row."""
     import pandas as pd

@@ -353,12 +353,24 @@ def as_event_table(events: object) -> EventTable:
 
 
 def _present_columns(columns: Mapping[str, Any]) -> set[str]:
-    """The names of the columns given; a SchemaError if a required one is missing."""
-    have = set(column_names(columns))
+    """The names of the columns given; a SchemaError if a required one is missing.
+
+    A column that is not an event's is one too: a typo such as ``values`` would otherwise
+    drop the values without a word.
+    """
+    names = column_names(columns)
+    have = set(names)
     missing = [c for c in ("id", "participant", "kind", "time") if c not in have]
+    problems = []
     if missing:
         msg = f"missing required column(s) {', '.join(missing)}; give {', '.join(_COLUMNS)}"
-        raise SchemaError([Problem((), msg)])
+        problems.append(Problem((), msg))
+    for name in (n for n in names if n not in _COLUMNS):
+        msg = (f"is not an event column (the columns are {', '.join(_COLUMNS)}); select the "
+               "event columns of a wider table (`frame[[...]]`)")  # fmt: skip
+        problems.append(Problem((name,), msg))
+    if problems:
+        raise SchemaError(problems)
     return have
 
 
