@@ -7,17 +7,20 @@ level ``alpha`` after that reduction (``RV_{q,alpha}``). Beside it, the partial 
 with the outcome, ``R²_{Y~D|X} = t² / (t² + df)``: a confounder that explained all the residual
 variance of the outcome would still need to explain this share of the treatment's to bring the
 estimate to zero (the "extreme scenario"). All three follow from the classical t statistic and
-its residual degrees of freedom alone.
+its residual degrees of freedom alone. ``RV_{q,alpha}`` needs at least two of those: it tests
+the estimate adjusted for the confounder, one more regressor, on the ``df - 1`` that remain; a
+fit with one residual degree of freedom has no robustness value (an EstimationError).
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, Self
+from typing import Any, Final, Self
 
 import attrs
 
 from sparkus._checks import check_choice, check_number, schema_error
+from sparkus._errors import EstimationError
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._ols_result import OLSResult
 
@@ -27,6 +30,19 @@ __all__ = ["RobustnessValue", "robustness_value"]
 # --------------------------------------------------------------------------------------------
 # Robustness value
 # --------------------------------------------------------------------------------------------
+
+_MIN_DF: Final = 2
+"""The fewest residual degrees of freedom: ``RV_{q,alpha}``'s critical t has ``df - 1``."""
+
+
+def _too_few_df(df: int) -> str:
+    """Why a fit with `df` (below 2) residual degrees of freedom has no robustness value."""
+    return (
+        f"the fit has {df} residual degree{'s' if df != 1 else ''} of freedom (rows minus "
+        f"coefficients); the robustness value needs at least {_MIN_DF}: RV_(q,alpha) tests the "
+        "estimate adjusted for the confounder, one more regressor, on the df - 1 degrees of "
+        "freedom left (Cinelli & Hazlett 2020). Add rows or drop regressors"
+    )
 
 
 def _rv(f_q: float, f_crit: float) -> float:
@@ -145,7 +161,7 @@ class RobustnessValue(Result):
         (2.19, 13.88, 7.63)
         """
         t = check_number(statistic, "statistic", what="a finite t statistic")
-        dof = int(check_number(df, "df", low=2, integer=True))
+        dof = int(check_number(df, "df", low=_MIN_DF, integer=True))
         given_term: object = term
         if not isinstance(given_term, str):
             raise schema_error("term", f"expected a name, got {term!r}")
@@ -161,6 +177,8 @@ class RobustnessValue(Result):
         share = check_number(q, "q", low=0.0, low_open=True, what="a positive share")
         level = check_number(alpha, "alpha", low=0.0, high=1.0, low_open=True, high_open=True,
                              what="a significance level")  # fmt: skip
+        if df < _MIN_DF:  # an OLS fit's own df; from_statistic refuses these as given
+            raise EstimationError(_too_few_df(df))
         f_q = share * abs(t) / math.sqrt(df)
         f_crit = abs(float(special.stdtrit(df - 1, level / 2.0))) / math.sqrt(df - 1)
         return cls(
@@ -241,6 +259,10 @@ def robustness_value(
     SchemaError
         If `result` is not an :class:`OLSResult`, its covariance is not ``"nonrobust"``,
         `term` is not one of its names, or `q` or `alpha` is out of range.
+    EstimationError
+        If the fit has fewer than 2 residual degrees of freedom (``n - k``): ``rv_qa`` tests
+        the estimate adjusted for the confounder, one more regressor, and that test needs
+        ``df - 1 >= 1`` degrees of freedom (Cinelli & Hazlett 2020).
 
     See Also
     --------

@@ -21,6 +21,7 @@ import numpy.typing as npt
 from sparkus._checks import (
     FloatArray,
     IntArray,
+    align_rows,
     as_array,
     as_table,
     check_choice,
@@ -28,10 +29,13 @@ from sparkus._checks import (
     check_rng,
     describe,
     is_missing,
+    rows_text,
     schema_error,
 )
+from sparkus._errors import Problem, SchemaError
 from sparkus._frames import Backend, build_frame, check_backend
 from sparkus._results import Result, Table, format_number
+from sparkus.metrics._stable import common_scale
 from sparkus.model import Population
 
 __all__ = ["RolloutDesign", "RolloutTable", "design_rollout", "draw_waves"]
@@ -217,9 +221,42 @@ def _columns_of(population: object) -> tuple[dict[str, Any], dict[str, bool]]:
         )
         raise schema_error("population", msg)
     getter: Any = table
-    columns = {str(k): as_array(getter[k], f"population[{k!r}]") for k in keys()}
+    given = {k: getter[k] for k in keys()}
+    if isinstance(table, Mapping):  # a DataFrame's columns share its index already
+        given = align_rows(("population", given))[0]  # type: ignore[assignment]
+    columns = {str(k): as_array(v, f"population[{k!r}]") for k, v in given.items()}
+    _same_rows(columns)
     numeric = {k: v.dtype.kind in "fiu" for k, v in columns.items()}
     return columns, numeric
+
+
+def _same_rows(columns: Mapping[str, npt.NDArray[Any]]) -> None:
+    """SchemaError unless every column is 1-D and all have one length, naming the others.
+
+    Parameters
+    ----------
+    columns : mapping of str to ndarray
+        The population's columns by name.
+
+    Raises
+    ------
+    SchemaError
+        Naming each column that is not 1-D or, when the lengths differ, every column with
+        its length.
+    """
+    problems = [
+        Problem((f"population[{k!r}]",),
+                f"expected a column of one value per person, got shape {v.shape}")
+        for k, v in columns.items() if v.ndim != 1
+    ]  # fmt: skip
+    if problems:
+        raise SchemaError(problems)
+    lengths = {k: v.shape[0] for k, v in columns.items()}
+    if len(set(lengths.values())) > 1:
+        shown = ", ".join(f"{k!r} has {m:,}" for k, m in lengths.items())
+        msg = (f"its columns differ in length: {shown} rows; give every column one value per "
+               "person, in the same order")  # fmt: skip
+        raise schema_error("population", msg)
 
 
 def _names(value: object, name: str, columns: Mapping[str, Any]) -> tuple[str, ...]:
@@ -271,14 +308,49 @@ def _design_rollout_iv(
 
 
 def _smd(values: FloatArray, in_wave: npt.NDArray[np.bool_]) -> float:
+    """The standardised mean difference of a wave against the rest, NaN left out.
+
+    Computed in units of a power of two near the largest magnitude (:func:`common_scale`,
+    exact): the SMD does not depend on the unit, and no mean or square overflows or
+    underflows, so 1e300 times the data gives the SMD of the data.
+    """
     a, b = values[in_wave], values[~in_wave]
     a, b = a[~np.isnan(a)], b[~np.isnan(b)]
     if a.size < 2 or b.size < 2:
         return math.nan
+    _, (a, b) = common_scale(a, b)
     pooled = math.sqrt((float(np.var(a, ddof=1)) + float(np.var(b, ddof=1))) / 2.0)
     if pooled == 0.0:
         return math.nan
     return (float(a.mean()) - float(b.mean())) / pooled
+
+
+def _covariate(column: npt.NDArray[Any], name: str) -> FloatArray:
+    """A numeric column as floats, NaN for missing; an infinite value is refused by row.
+
+    Parameters
+    ----------
+    column : ndarray
+        A numeric (float or integer) column.
+    name : str
+        Its name, for the message.
+
+    Returns
+    -------
+    ndarray of float64
+
+    Raises
+    ------
+    SchemaError
+        If a value is infinite (naming the rows).
+    """
+    values = np.asarray(column, dtype=np.float64)
+    infinite = np.flatnonzero(np.isinf(values))
+    if infinite.size:
+        msg = (f"is infinite in {rows_text(infinite)}; a balance covariate takes finite numbers "
+               "(NaN for a missing value, which the balance table leaves out)")  # fmt: skip
+        raise schema_error(f"population[{name!r}]", msg)
+    return values
 
 
 def draw_waves(unit_stratum: IntArray, waves: int, rng: np.random.Generator) -> IntArray:
@@ -330,7 +402,8 @@ def design_rollout(
     ----------
     population : Population, mapping of columns, or pandas or polars DataFrame
         One row per person. Category columns of a :class:`~sparkus.model.Population` are read
-        by their labels.
+        by their labels. In a mapping of pandas Series, the columns are paired by their index
+        (put in the first Series' order), never by position.
     waves : int
         The number of waves, 1 to 1,000.
     strata : str or list of str, optional
@@ -351,10 +424,11 @@ def design_rollout(
     Raises
     ------
     SchemaError
-        If `population` is not a table or is empty, `waves` is not an integer from 1 to
-        1,000, `strata`, `cluster` or `covariates` name no column (or a covariate is not
-        numeric), a stratum or cluster value is missing (naming the row), or `rng` is not a
-        seed or generator.
+        If `population` is not a table or is empty, its columns are not 1-D or differ in
+        length (naming them), pandas columns' indexes do not hold the same rows, `waves` is
+        not an integer from 1 to 1,000, `strata`, `cluster` or `covariates` name no column (or
+        a covariate is not numeric, or infinite somewhere), a stratum or cluster value is
+        missing (naming the row), or `rng` is not a seed or generator.
 
     Examples
     --------
@@ -395,7 +469,7 @@ def design_rollout(
     np.add.at(counts, (person_stratum, wave - 1), 1)
     smd = np.full((len(chosen), count), math.nan)
     for i, name in enumerate(chosen):
-        values = np.asarray(columns[name], dtype=np.float64)
+        values = _covariate(columns[name], name)
         for k in range(count):
             smd[i, k] = _smd(values, wave == k + 1)
     wave.flags.writeable = False

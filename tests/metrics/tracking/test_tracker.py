@@ -417,6 +417,6 @@ def test_groupings_with_missing_labels_are_refused():
     import pandas as pd
 
     for labels in (np.array([np.nan] + [1.0] * (N - 1)),
-                   pd.Series(["a"] * (N - 1) + [None]), [None] * N):  # fmt: skip
+                   pd.Series(["a"] * (N - 1) + [None], index=IDS), [None] * N):  # fmt: skip
         with pytest.raises(SchemaError, match=r"groups.g: holds missing labels .* row"):
             Tracker(PROGRAM, SCHEDULE, groups={"g": labels})

@@ -73,9 +73,12 @@ class Tracker:
         Everyone's journey (:func:`~sparkus.model.schedule_journeys`).
     groups : mapping of str to array-like, optional
         Groupings to report by (department, level, support type, cohort...): one label per
-        participant, in the schedule's row order. When the schedule knows who delivers each
-        participant's support (``schedule_journeys(..., provider=...)``), a ``"provider"``
-        grouping is added (:meth:`JourneySchedule.provider_labels
+        participant. A pandas Series is read by its index, which must hold the schedule's
+        participant ids (``schedule.ids``), each once, in any order (else a SchemaError naming
+        ``groups['<name>']`` and some labels at fault); a list, a numpy array or a polars
+        Series, which carry no ids, is in the schedule's row order. When the schedule knows
+        who delivers each participant's support (``schedule_journeys(..., provider=...)``), a
+        ``"provider"`` grouping is added (:meth:`JourneySchedule.provider_labels
         <sparkus.model.JourneySchedule.provider_labels>`: the provider's id, ``"no
         provider"`` for the others) unless `groups` names one: each provider's participants,
         completion and session ratings, under the same privacy rule as every grouping (a
@@ -130,14 +133,13 @@ class Tracker:
         protection_share: float = 0.5,
     ) -> None:
         options = (window_days, pre_step, post_step, level, protection_share)
-        tracker_iv(program, schedule, groups, *options)
+        given = tracker_iv(program, schedule, groups, *options)  # pandas put in schedule order
         self._start(program, schedule, *options)
-        given = dict(groups or {})
         # `!= ""`: ndarray.any() on text takes about 0.3 s per million rows
         if (schedule.provider != "").any() and "provider" not in given:
             given["provider"] = schedule.provider_labels()
         for name, labels in given.items():
-            names, codes = distinct_groups(np.asarray(labels))
+            names, codes = distinct_groups(labels)
             self.groups[name] = ([str(g) for g in names], codes)
 
     def _start(self, program: Program, schedule: JourneySchedule, window_days: int,

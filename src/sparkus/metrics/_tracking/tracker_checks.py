@@ -1,7 +1,7 @@
 """The Tracker's checks at its doors.
 
-The constructor's options, the program and schedule, a moment on the tracker's clock, and
-labels that are missing.
+The constructor's options, the program and schedule, a moment on the tracker's clock, labels
+that are missing, and per-participant values given as pandas, read by their index.
 
 Apart from the tracker so that each stays readable; only the tracker imports it.
 """
@@ -16,34 +16,49 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import as_array, check_number, describe, rows_text
+from sparkus._checks import align_rows, as_array, check_number, describe, rows_text
 from sparkus._errors import Problem, SchemaError
 from sparkus.metrics._tracking.snapshot import seconds
 from sparkus.model import JourneySchedule, Program
 
-__all__ = ["missing_labels", "moment_of", "program_schedule_iv", "tracker_iv"]
+__all__ = ["by_participant", "missing_labels", "moment_of", "program_schedule_iv", "tracker_iv"]
 
 
 def tracker_iv(program: object, schedule: object, groups: object, window_days: object,
                 pre_step: object, post_step: object, level: object,
-                protection_share: object = 0.5) -> None:  # fmt: skip
+                protection_share: object = 0.5) -> dict[str, npt.NDArray[Any]]:  # fmt: skip
+    """Check the constructor's arguments; return each grouping's labels in schedule order.
+
+    A pandas Series of labels is read by its index, which must hold the schedule's
+    participant ids (:func:`by_participant`); other array-likes are in the schedule's order.
+    """
     problems: list[Problem] = []
     program_schedule_iv(program, schedule, problems)
     n = len(cast(JourneySchedule, schedule))
+    out: dict[str, npt.NDArray[Any]] = {}
     if groups is not None:
         if not isinstance(groups, Mapping):
             problems.append(Problem(("groups",), f"expected a mapping, got {describe(groups)}"))
         else:
-            for name, labels in groups.items():
+            for name, given in groups.items():
+                labels = by_participant(given, cast(JourneySchedule, schedule),
+                                        f"groups[{name!r}]", problems)  # fmt: skip
+                if labels is None:
+                    continue
                 array = as_array(labels, f"groups.{name}")
+                out[str(name)] = array
                 if not isinstance(name, str) or not name:
                     problems.append(Problem(("groups",), f"grouping names are text, got {name!r}"))
                 elif array.shape != (n,):
                     msg = f"expected {n} labels (one per participant), got shape {array.shape}"
                     problems.append(Problem(("groups", name), msg))
                 elif len(missing := missing_labels(array)):
-                    msg = (f"holds missing labels (None or NaN) in {rows_text(missing)}; label "
-                           "everyone (an 'unknown' group, say)")  # fmt: skip
+                    who = ", ".join(
+                        repr(str(i)) for i in cast(JourneySchedule, schedule).ids[missing[:5]]
+                    )
+                    msg = (f"holds missing labels (None or NaN) in {rows_text(missing)} of the "
+                           f"schedule (participants {who}{', ...' if len(missing) > 5 else ''});"
+                           " label everyone (an 'unknown' group, say)")  # fmt: skip
                     problems.append(Problem(("groups", name), msg))
     check_number(window_days, "window_days", low=1, integer=True, problems=problems)
     steps = cast(JourneySchedule, schedule).step_ids
@@ -57,6 +72,43 @@ def tracker_iv(program: object, schedule: object, groups: object, window_days: o
                  what="a share of the range of min(k, n) people", problems=problems)  # fmt: skip
     if problems:
         raise SchemaError(problems)
+    return out
+
+
+def by_participant(value: object, schedule: JourneySchedule, name: str,
+                   problems: list[Problem]) -> object | None:  # fmt: skip
+    """One value per participant, a pandas Series or DataFrame put in the schedule's order.
+
+    Parameters
+    ----------
+    value : array-like
+        One value per participant. A pandas Series or DataFrame is read by its index, which
+        must hold the schedule's participant ids, each once (in any order); anything else
+        (a list, a numpy array, a polars Series, which has no index) is taken in the
+        schedule's row order as it is.
+    schedule : JourneySchedule
+        The schedule whose ``ids`` give the order.
+    name : str
+        The input's name for a problem, e.g. ``"groups['department']"``.
+    problems : list of Problem
+        Where a problem is appended: an index with repeated labels, or that does not hold
+        the participant ids (naming some labels at fault).
+
+    Returns
+    -------
+    object or None
+        `value` in the schedule's order; None when a problem was appended.
+    """
+    if not type(value).__module__.startswith("pandas") or not hasattr(value, "reindex"):
+        return value
+    import pandas as pd  # the caller passed pandas: it is imported already
+
+    ids = pd.Series(np.zeros(len(schedule)), index=pd.Index(schedule.ids, name="id"))
+    try:
+        return align_rows(("schedule.ids", ids), (name, value))[1]
+    except SchemaError as error:
+        problems.extend(error.problems)
+        return None
 
 
 def program_schedule_iv(program: object, schedule: object, problems: list[Problem]) -> None:
