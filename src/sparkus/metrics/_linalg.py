@@ -14,8 +14,14 @@ carry the squared condition number that raw columns with large means would give 
 column is scaled to unit length. The Cholesky factorisation of that matrix, computed column by
 column, doubles as the rank check: the pivot of column ``j`` is ``1 - R²`` of its regression on
 the columns before it, so a pivot below ``1e-10`` names a column that the others (which are
-named too) reproduce. The shift is a reparametrisation that moves only the intercept, so the
-coefficients and covariances are mapped back exactly.
+named too) reproduce (:func:`sparkus._linalg_core.checked_cholesky`, shared with triage). The
+shift is a reparametrisation that moves only the intercept, so the coefficients and covariances
+are mapped back exactly.
+
+Standard errors need residual variance. An exact fit is refused, and so, for the robust kinds,
+is a coefficient that only rows of leverage 1 determine (a row alone in its cell, or singled out
+by a regressor): their residuals are 0 whatever their values, so its robust variance is 0 up to
+rounding. Every variance is checked before its square root is taken.
 
 Cluster sums of the scores use one ``numpy.bincount`` per block over (cluster, column) pairs: no
 Python loop over rows or clusters. Conventions follow statsmodels' ``OLS(...).fit(cov_type=...)``
@@ -35,7 +41,19 @@ import numpy as np
 
 from sparkus._checks import BoolArray, FloatArray, IntArray, rows_text
 from sparkus._errors import EstimationError
+from sparkus._linalg_core import checked_cholesky, unit_exponents
 from sparkus.metrics._stable import FLOAT_RANGE, common_scale
+
+__all__ = [
+    "COV_TYPES",
+    "CovType",
+    "LinearFit",
+    "Part",
+    "checked_cholesky",
+    "column_exponents",
+    "fit_ols",
+    "width",
+]
 
 CovType: TypeAlias = Literal["nonrobust", "HC0", "HC1", "HC2", "HC3", "CR1"]
 Part: TypeAlias = FloatArray | BoolArray | None
@@ -43,10 +61,9 @@ Part: TypeAlias = FloatArray | BoolArray | None
 COV_TYPES: Final[tuple[CovType, ...]] = ("nonrobust", "HC0", "HC1", "HC2", "HC3", "CR1")
 
 _BLOCK: Final = 1 << 13
-_RANK_TOLERANCE: Final = 1e-10
-_CONSTANT_TOLERANCE: Final = 1e-12
 _LEVERAGE_TOLERANCE: Final = 1e-10
 _PERFECT_FIT: Final = 1e-24
+_DEGENERATE_VARIANCE: Final = 1e-20
 
 
 @attrs.frozen(eq=False)
@@ -81,8 +98,9 @@ def column_exponents(parts: Sequence[Part]) -> IntArray:
         if part is None or part.dtype == np.bool_:
             out.extend([0] * (1 if part is None or part.ndim == 1 else part.shape[1]))
             continue
-        tops = np.max(np.abs(part), axis=0) if len(part) else np.zeros(width((part,)))
-        out.extend(math.frexp(float(t))[1] for t in np.atleast_1d(tops))
+        out.extend(
+            unit_exponents(np.asarray(part, dtype=np.float64).reshape(len(part), -1)).tolist()
+        )
     return np.array(out, dtype=np.intp)
 
 
@@ -123,67 +141,6 @@ def _row_blocks(
         _fill(parts, start, block, exponents)
         block -= shift
         yield start, block
-
-
-def _describe_dependence(j: int, partners: Sequence[int], names: Sequence[str]) -> str:
-    if not partners:
-        return f"`{names[j]}` is all zeros"
-    listed = ", ".join(f"`{names[i]}`" for i in partners)
-    return f"`{names[j]}` is (almost) a linear combination of {listed}"
-
-
-def checked_cholesky(
-    gram: FloatArray,
-    size: FloatArray,
-    shift: FloatArray,
-    intercept: int | None,
-    names: Sequence[str],
-) -> FloatArray:
-    """The Cholesky factor of the unit-diagonal `gram`, or an error naming dependent columns.
-
-    `size` is each column's length after the shift and `shift` the shift, so that a dependency
-    found among shifted columns can be told in the original ones: a column whose variation is
-    below 1e-12 of its size is constant (a copy of the intercept); otherwise the intercept is
-    named among the partners when the relation needs a constant.
-    """
-    k = gram.shape[0]
-    n_rows = 0.0 if intercept is None else size[intercept] ** 2
-    raw = np.sqrt(size**2 + n_rows * shift**2)  # the length of each original column
-    lower = np.zeros((k, k))
-    problems: list[str] = []
-    dropped: set[int] = set()
-    for j in range(k):
-        if intercept is not None and j != intercept and size[j] <= _CONSTANT_TOLERANCE * raw[j]:
-            problems.append(f"`{names[j]}` is constant, so it duplicates `{names[intercept]}`")
-            dropped.add(j)
-            continue
-        row = lower[j, :j]
-        pivot = gram[j, j] - row @ row if gram[j, j] > 0 else 0.0
-        if pivot <= _RANK_TOLERANCE:
-            kept = [i for i in range(j) if i not in dropped]
-            partners: list[int] = []
-            if kept and gram[j, j] > 0:
-                coef = np.linalg.lstsq(gram[np.ix_(kept, kept)], gram[kept, j], rcond=None)[0]
-                slopes = coef * size[j] / size[kept]  # in the units of the original columns
-                weight = dict(zip(kept, np.abs(slopes) * raw[kept], strict=True))
-                if intercept is not None and intercept in weight:
-                    constant = shift[j] - slopes @ shift[kept]
-                    weight[intercept] = abs(constant) * size[intercept]
-                largest = max(weight.values())
-                partners = sorted(i for i, w in weight.items() if w > 1e-6 * largest)
-            problems.append(_describe_dependence(j, partners, names))
-            dropped.add(j)
-            continue
-        lower[j, j] = math.sqrt(pivot)
-        lower[j + 1 :, j] = (gram[j + 1 :, j] - lower[j + 1 :, :j] @ row) / lower[j, j]
-    if problems:
-        msg = (
-            "the design is singular (its columns are linearly dependent): "
-            + "; ".join(problems)
-            + ". Drop one column of each dependent set"
-        )
-        raise EstimationError(msg)
-    return lower
 
 
 def fit_ols(
@@ -239,13 +196,20 @@ def fit_ols(
         params[intercept] += y_shift - shift @ beta_s
 
     codes = None if clusters is None else clusters[0]
-    resid, meat = _residuals_and_meat(parts, y, shift, y_shift, beta_s, inverse, cov, codes,
-                                      exponents)  # fmt: skip
+    resid, meat, exact = _residuals_and_meat(parts, y, shift, y_shift, beta_s, inverse, cov,
+                                             codes, exponents)  # fmt: skip
     ssr = float(resid @ resid)
     tss = float(np.sum((y - np.mean(y)) ** 2)) if intercept is not None else float(y @ y)
     if ssr <= _PERFECT_FIT * tss:
-        msg = "the regressors fit `y` exactly: zero residual variance, so no standard errors"
+        msg = (
+            "the regressors fit `y` exactly (every residual is 0): no residual variance to "
+            f"estimate a standard error from; with {n} rows for {k} coefficients, more rows "
+            "are needed"
+        )
         raise EstimationError(msg)
+    total = np.diag(back @ inverse @ back.T)  # each coefficient's Σ of squared row weights
+    if exact is not None:
+        _check_exact_rows(exact, inverse @ back.T, total, cov, names)
 
     df_resid = n - k
     df_inference = df_resid
@@ -262,6 +226,7 @@ def fit_ols(
         cov_s = inverse @ meat @ inverse
     cov_params = back @ cov_s @ back.T
     cov_params = (cov_params + cov_params.T) / 2.0
+    _check_variances(np.diag(cov_params), total * (ssr / df_resid), cov, names)
     # back to the units of the data: β = β' 2**(ey - e_j), cov = cov' 2**(2 ey - e_j - e_k)
     power = y_exponent - exponents
     with np.errstate(over="ignore"):
@@ -305,6 +270,63 @@ def _representable_fit(params: FloatArray, cov_params: FloatArray, names: Sequen
         raise EstimationError(msg)
 
 
+def _check_exact_rows(
+    exact: tuple[IntArray, FloatArray],
+    influence: FloatArray,
+    total: FloatArray,
+    cov: CovType,
+    names: Sequence[str],
+) -> None:
+    """EstimationError naming a coefficient that only rows fitted exactly determine.
+
+    `exact` holds the rows of leverage 1 and their (shifted, scaled) design rows; `influence`
+    maps a design row to its weight in each coefficient and `total` is each coefficient's sum
+    of squared weights over all rows. Rows of leverage 1 have residual 0 whatever their values,
+    so a robust covariance sees no variation in a coefficient only they determine: its variance
+    is 0 up to rounding, and the root of that rounding error (or NaN) is no standard error.
+    """
+    rows, design = exact
+    weights = design @ influence  # each exact row's weight in each coefficient
+    rest = total - np.einsum("ij,ij->j", weights, weights)
+    degenerate = np.flatnonzero(rest <= _LEVERAGE_TOLERANCE * total)
+    if not degenerate.size:
+        return
+    j = int(degenerate[0])
+    behind = rows[np.abs(weights[:, j]) > _LEVERAGE_TOLERANCE * math.sqrt(total[j])]
+    its = "their values" if len(behind) > 1 else "its value"
+    their = "their residuals are" if len(behind) > 1 else "its residual is"
+    msg = (
+        f"the {cov} standard error of `{names[j]}` is undefined: it rests only on "
+        f"{rows_text(behind)}, which the model fits exactly whatever {its} (leverage 1: a row "
+        f"alone in its cell, or singled out by a regressor), so {their} 0 and there is no "
+        "residual variance to estimate it from; more rows like them are needed (or "
+        "cov='nonrobust', which pools the residual variance of the other rows)"
+    )
+    raise EstimationError(msg)
+
+
+def _check_variances(
+    variances: FloatArray, classical: FloatArray, cov: CovType, names: Sequence[str]
+) -> None:
+    """EstimationError naming a coefficient whose variance (before rescaling) is not positive.
+
+    A robust variance below ``1e-20`` of the classical one is a rounding error of 0: the
+    residuals of every row that determines the coefficient are 0 (cluster sums that vanish,
+    say). Checked before the square root, which would give NaN for a rounding error below 0.
+    """
+    floor = 0.0 if cov == "nonrobust" else _DEGENERATE_VARIANCE
+    bad = np.flatnonzero(~(variances > floor * classical))
+    if bad.size:
+        j = int(bad[0])
+        msg = (
+            f"the {cov} variance of `{names[j]}` is 0: the residuals of the rows (or clusters) "
+            "that determine it are all 0, so there is no residual variance to estimate its "
+            "standard error from; more rows are needed (or cov='nonrobust', which pools the "
+            "residual variance of the other rows)"
+        )
+        raise EstimationError(msg)
+
+
 def _residuals_and_meat(
     parts: Sequence[Part],
     y: FloatArray,
@@ -315,13 +337,15 @@ def _residuals_and_meat(
     cov: CovType,
     codes: IntArray | None,
     exponents: IntArray,
-) -> tuple[FloatArray, FloatArray]:
-    """The residuals and the meat of the sandwich, in one pass over blocks of rows.
+) -> tuple[FloatArray, FloatArray, tuple[IntArray, FloatArray] | None]:
+    """The residuals, the meat of the sandwich and the rows of leverage 1, in one pass.
 
     HC: ``Σ ωᵢ eᵢ² x̃ᵢx̃ᵢ'`` with ``ωᵢ`` 1, ``1 / (1 - hᵢ)`` or ``1 / (1 - hᵢ)²``. CR1:
     ``Σ_g s_g s_g'``, with ``s_g`` the sum of the scores ``x̃ᵢeᵢ`` over cluster ``g``, summed by
     one ``bincount`` over (cluster, column) pairs per block (blocks at least as long as there are
-    clusters, so the counts never outgrow the data).
+    clusters, so the counts never outgrow the data). For HC0, HC1 and CR1, the rows of leverage
+    1 (whose residuals are 0 whatever their values) and their design rows, or None when there
+    are none (HC2 and HC3 refuse such rows here).
     """
     n, k = len(y), len(shift)
     resid = np.empty(n)
@@ -333,12 +357,19 @@ def _residuals_and_meat(
         size = int(codes.max()) + 1
         step = max(_BLOCK, size)
         sums = np.zeros(size * k)
+    exact_rows: list[IntArray] = []
+    exact_design: list[FloatArray] = []
     for start, block in _row_blocks(parts, n, shift, exponents, step):
         stop = start + len(block)
         e = (y[start:stop] - y_shift) - block @ beta
         resid[start:stop] = e
         if cov == "nonrobust":
             continue
+        if cov in ("HC0", "HC1", "CR1"):
+            high = np.einsum("ij,ij->i", block @ inverse, block) >= 1.0 - _LEVERAGE_TOLERANCE
+            if high.any():
+                exact_rows.append(np.flatnonzero(high) + start)
+                exact_design.append(block[high])  # a copy, before the block is overwritten
         if codes is not None:
             np.multiply(block, e[:, np.newaxis], out=block)
             index = (codes[start:stop, np.newaxis] * k + offsets).ravel()
@@ -361,4 +392,6 @@ def _residuals_and_meat(
     if codes is not None:
         scores = sums.reshape(-1, k)
         meat = scores.T @ scores
-    return resid, meat
+    if not exact_rows:
+        return resid, meat, None
+    return resid, meat, (np.concatenate(exact_rows), np.concatenate(exact_design))

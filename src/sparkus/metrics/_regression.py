@@ -236,8 +236,9 @@ def ols(
     EstimationError
         If the inputs differ in length or hold a missing value (the rows are named); `y` is
         constant or fitted exactly; the design is singular (the dependent columns are named);
-        there are no more rows than coefficients; there is a single cluster; or HC2/HC3 meet a
-        row of leverage one.
+        there are no more rows than coefficients; there is a single cluster; HC2/HC3 meet a
+        row of leverage one; or, for HC0, HC1 and CR1, only rows of leverage one (fitted
+        exactly, their residuals 0) determine a coefficient, whose standard error would be 0.
     SchemaError
         If an option is not an allowed value, or `cov` and `clusters` do not go together.
 
@@ -403,10 +404,22 @@ def _did_iv(
     group, after = (cast(BoolArray, column) for column in effect.columns)
     _groups_check(after, "post", ("rows after the program", "rows before the program"))
     cells = np.bincount(2 * group.astype(np.intp) + after, minlength=4)
+    labels = ("control before", "control after", "treated before", "treated after")
     if not cells.all():
-        labels = ("control before", "control after", "treated before", "treated after")
         empty = ", ".join(labels[i] for i in np.flatnonzero(cells == 0))
         msg = f"the 2x2 design has no rows in: {empty}; each group needs rows before and after"
+        raise EstimationError(msg)
+    if effect.cov != "nonrobust" and (cells == 1).any():
+        # The four cells have a mean each, so a cell's only row is fitted exactly: its residual
+        # is 0 whatever its value and a robust covariance counts no noise from that cell.
+        single = ", ".join(labels[i] for i in np.flatnonzero(cells == 1))
+        msg = (
+            f"the 2x2 design has a single row in: {single}; the model fits such a row exactly "
+            f"(its residual is 0 whatever its value), so there is no residual variance in such a "
+            f"cell to estimate the {effect.cov} standard error from; each cell needs at least "
+            "two rows (or pass cov='nonrobust', which pools the residual variance of the other "
+            "cells)"
+        )
         raise EstimationError(msg)
     codes = _clusters_check(clusters, len(effect.outcome), stacklevel=4)
     base: tuple[Part, ...] = (None, group, after, group & after)
@@ -461,7 +474,8 @@ def did(
     ------
     EstimationError
         As :func:`ols`; and if there are no treated or no control units, no rows before or
-        after, or an empty cell of the 2x2 design.
+        after, an empty cell of the 2x2 design, or (with a robust `cov`) a cell of one row,
+        which the model fits exactly so that no residual variance is left there.
     SchemaError
         As :func:`ols`, and if `treated` or `post` is not 0/1.
 

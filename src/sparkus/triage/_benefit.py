@@ -3,7 +3,9 @@
 The DR-learner (Kennedy 2023; Foster & Syrgkanis 2023): cross-fitted nuisance models (the
 propensity and the outcome), the doubly robust pseudo-outcome of each row, then a final
 regression of the pseudo-outcomes on the features. The stages' numerics live in
-:mod:`sparkus.triage._benefit_stages`; the input checks in :mod:`sparkus.triage._benefit_inputs`.
+:mod:`sparkus.triage._benefit_stages` (folds and nuisance fits) and
+:mod:`sparkus.triage._benefit_final` (the units of the fit, the rank check and the final stage);
+the input checks in :mod:`sparkus.triage._benefit_inputs`.
 """
 
 from __future__ import annotations
@@ -15,13 +17,33 @@ from typing import Any, Final, Self
 import attrs
 import numpy as np
 
-from sparkus._checks import BoolArray, FloatArray, IntArray, check_level, schema_error
-from sparkus._errors import NotFittedError, SchemaError, SparkusWarning
+from sparkus._checks import (
+    BoolArray,
+    FloatArray,
+    IntArray,
+    check_level,
+    rows_text,
+    schema_error,
+)
+from sparkus._errors import EstimationError, NotFittedError, SchemaError, SparkusWarning
 from sparkus._frames import Backend, build_frame
 from sparkus._quantiles import critical_value
 from sparkus.model import SupportType
+from sparkus.triage._benefit_final import (
+    FLOAT_LIMITS,
+    Scale,
+    fit_final,
+    nuisance_columns,
+    refuse_singular,
+    reported_coefficients,
+    scaled,
+    stage_design,
+    unscaled_pseudo,
+)
 from sparkus.triage._benefit_inputs import (
+    BINARY_KEY,
     Support,
+    TrainingData,
     check_params,
     fold_codes,
     predict_matrix,
@@ -32,8 +54,6 @@ from sparkus.triage._benefit_stages import (
     crossfit_linear,
     crossfit_logistic,
     expit,
-    fit_linear,
-    sandwich,
     with_intercept,
 )
 
@@ -49,7 +69,11 @@ OVERLAP_SHARE: Final = 0.1
 
 @attrs.frozen
 class _Stage:
-    """One support type's fit: its rows, nuisances, pseudo-outcomes and final stage."""
+    """One support type's fit: its rows, nuisances, pseudo-outcomes and final stage.
+
+    The pseudo-outcomes, coefficients and covariance are in the scaled units of the fit (see
+    :func:`~sparkus.triage._benefit_final.scaled`): the model multiplies them back.
+    """
 
     rows: IntArray
     propensity: FloatArray
@@ -203,47 +227,65 @@ class BenefitModel:
             A label that is no support type; a fold with no treated or no untreated row of a
             type (naming the fold and the type); too few rows per fold.
         EstimationError
-            Missing or infinite values in `X` or `y`; inputs of different lengths.
+            Missing or infinite values in `X` or `y`; inputs of different lengths; for the
+            "linear" final stage, features that are linearly dependent on a type's rows (a
+            constant or duplicated column: the columns are named); coefficients, standard
+            errors or pseudo-outcomes beyond the range of a double (naming what to rescale).
         """
         data = training_data(X, treated, y)
         codes, fold_names = fold_codes(fold, data, self.folds, self.rng)
+        scale, X_scaled, y_scaled = scaled(data.X, data.y)
         stages: dict[Support, _Stage] = {}
         for k, support in enumerate(data.supports):
             subset = np.flatnonzero((data.arm == 0) | (data.arm == k + 1))
             stages[support] = self._fit_type(
-                data.X, data.arm, data.y, codes, subset, (k, support, fold_names)
+                data, (X_scaled, y_scaled, scale), codes, subset, (k, support, fold_names)
             )
         n = data.X.shape[0]
+        pseudo = {s: unscaled_pseudo(st.pseudo, scale.y, _name(s)) for s, st in stages.items()}
+        terms = ("intercept", *data.names)
+        reported = {
+            s: reported_coefficients(st.coef, st.cov, scale, terms, _name(s))
+            for s, st in stages.items()
+            if st.coef is not None and st.cov is not None
+        }
         self.supports_ = data.supports
         self.feature_names_ = data.names
         self.n_features_in_ = data.X.shape[1]
         self.from_frame_ = data.from_frame
         self.fold_ = codes
-        self.pseudo_outcomes_ = {s: _spread(n, st.rows, st.pseudo) for s, st in stages.items()}
+        self.pseudo_outcomes_ = {s: _spread(n, st.rows, pseudo[s]) for s, st in stages.items()}
         self.propensities_ = {s: _spread(n, st.rows, st.propensity) for s, st in stages.items()}
         if self.final in ("linear", "ridge"):
-            self.intercept_ = {s: float(st.coef[0]) for s, st in stages.items()}  # type: ignore[index]
-            self.coef_ = {s: st.coef[1:].copy() for s, st in stages.items()}  # type: ignore[index]
+            self.intercept_ = {s: float(coef[0]) for s, (coef, _) in reported.items()}
+            self.coef_ = {s: coef[1:].copy() for s, (coef, _) in reported.items()}
         else:  # a refit with a plug-in final stage leaves no stale coefficients behind
             self.__dict__.pop("intercept_", None)
             self.__dict__.pop("coef_", None)
         self._stages = stages
+        self._scale = scale
+        self._errors = {s: se for s, (_, se) in reported.items()}
         return self
 
     def _fit_type(
         self,
-        X: FloatArray,
-        arm: IntArray,
-        y: FloatArray,
+        data: TrainingData,
+        units: tuple[FloatArray, FloatArray, Scale],
         codes: IntArray,
         subset: IntArray,
         which: tuple[int, Support, tuple[str, ...]],
     ) -> _Stage:
-        """One support type's stage; its rows sorted by fold, so each fold is a slice."""
+        """One support type's stage; its rows sorted by fold, so each fold is a slice.
+
+        The built-in models see the scaled `units` (``X / 2**e``, ``y / 2**e_y``), plug-ins
+        the data as given; the outcome models' predictions and the pseudo-outcomes are in the
+        scaled units of `y`.
+        """
         k, support, fold_names = which
+        X_scaled, y_scaled, scale = units
         rows = subset[np.argsort(codes[subset], kind="stable")]
-        Z, ys, fs = with_intercept(X[rows]), y[rows], codes[rows]
-        ts = (arm[rows] == k + 1).astype(np.float64)
+        Z, ys, fs = with_intercept(X_scaled[rows]), y_scaled[rows], codes[rows]
+        ts = (data.arm[rows] == k + 1).astype(np.float64)
         starts = np.flatnonzero(np.r_[True, fs[1:] != fs[:-1]])
         bounds = list(zip(starts.tolist(), [*starts[1:].tolist(), rows.shape[0]], strict=True))
         for a, b in bounds:
@@ -256,25 +298,44 @@ class BenefitModel:
                     "every fold"
                 )
                 raise _param_error("fold", msg)
-        raw = self._propensities(Z, ts, bounds)
-        mu0, mu1 = self._outcomes(Z, ts, ys, bounds)
+        design = stage_design(Z[:, 1:])
+        what = (
+            "the final stage"
+            if support == BINARY_KEY
+            else f"the final stage for {_name(support)!r} (on its rows and the 'none' rows)"
+        )
+        terms = ("intercept", *data.names)
+        penalty = None
+        if self.final == "ridge" and self.alpha > 0:
+            with np.errstate(over="ignore", under="ignore"):  # capped; 0 is negligible
+                penalty = np.ldexp(float(self.alpha), -2 * scale.x)  # alpha·b² in the data's units
+        if self.final in ("linear", "ridge") and penalty is None:
+            # before the nuisance fits meet the same columns
+            refuse_singular(design, terms, what, ridge=self.final == "ridge")
+            keep = np.arange(Z.shape[1])
+        else:  # unpenalised nuisance fits predict the same on the independent columns
+            keep = nuisance_columns(design)
+        X_given = data.X[rows]
+        raw = self._propensities(Z[:, keep], X_given, ts, bounds)
+        mu0, mu1 = self._outcomes(Z[:, keep], (X_given, data.y[rows], scale.y), ts, ys, bounds)
         self._warn_overlap(raw, support)
         e = np.clip(raw, self.clip, 1.0 - self.clip)
         pseudo = mu1 - mu0 + ts * (ys - mu1) / e - (1.0 - ts) * (ys - mu0) / (1.0 - e)
-        Xs = Z[:, 1:]
         if self.final in ("linear", "ridge"):
-            alpha = float(self.alpha) if self.final == "ridge" else 0.0
-            coef = fit_linear(Xs, pseudo, alpha)
-            cov = sandwich(Xs, pseudo, coef, alpha)
+            coef, cov = fit_final(design, pseudo, penalty, terms, what)
             return _Stage(rows, e, pseudo, coef, cov, None)
         model = clone(self.final)
-        model.fit(Xs, pseudo)
+        model.fit(X_given, unscaled_pseudo(pseudo, scale.y, _name(support)))
         return _Stage(rows, e, pseudo, None, None, model)
 
     def _propensities(
-        self, Z: FloatArray, t: FloatArray, bounds: list[tuple[int, int]]
+        self, Z: FloatArray, X: FloatArray, t: FloatArray, bounds: list[tuple[int, int]]
     ) -> FloatArray:
-        """Each row's cross-fitted propensity (rows sorted by fold; `Z` is ``[1, X]``)."""
+        """Each row's cross-fitted propensity (rows sorted by fold).
+
+        `Z` is the built-in model's design (``[1, X]`` scaled, dependent columns dropped), `X`
+        the features as given, for a plug-in.
+        """
         out = np.empty(Z.shape[0])
         if self.propensity is None:
             for (a, b), beta in zip(bounds, crossfit_logistic(Z, t, bounds), strict=True):
@@ -282,16 +343,26 @@ class BenefitModel:
             return out
         for (a, b), train in _trainings(Z.shape[0], bounds):
             model = clone(self.propensity)
-            model.fit(Z[train, 1:], t[train].astype(np.int64))
-            proba = np.asarray(model.predict_proba(Z[a:b, 1:]), dtype=np.float64)
+            model.fit(X[train], t[train].astype(np.int64))
+            proba = np.asarray(model.predict_proba(X[a:b]), dtype=np.float64)
             classes = list(getattr(model, "classes_", [0, 1]))
             out[a:b] = proba[:, classes.index(1)]
         return out
 
     def _outcomes(
-        self, Z: FloatArray, t: FloatArray, y: FloatArray, bounds: list[tuple[int, int]]
+        self,
+        Z: FloatArray,
+        given: tuple[FloatArray, FloatArray, int],
+        t: FloatArray,
+        y: FloatArray,
+        bounds: list[tuple[int, int]],
     ) -> tuple[FloatArray, FloatArray]:
-        """Each row's cross-fitted μ₀ and μ₁: one outcome model on ``[X, t]`` per fold."""
+        """Each row's cross-fitted μ₀ and μ₁: one outcome model on ``[X, t]`` per fold.
+
+        `Z` and `y` are the built-in model's design and outcome (scaled); `given` holds the
+        features and outcome as given and the outcome's exponent, for a plug-in, whose
+        predictions are scaled as `y` is.
+        """
         mu0, mu1 = np.empty(Z.shape[0]), np.empty(Z.shape[0])
         if self.outcome is None:
             design = np.column_stack([Z, t])
@@ -299,16 +370,18 @@ class BenefitModel:
                 mu0[a:b] = Z[a:b] @ beta[:-1]
                 mu1[a:b] = mu0[a:b] + beta[-1]
             return mu0, mu1
-        XT = np.column_stack([Z[:, 1:], t])
+        X, outcome, exponent = given
+        XT = np.column_stack([X, t])
         for (a, b), train in _trainings(Z.shape[0], bounds):
             model = clone(self.outcome)
-            model.fit(XT[train], y[train])
+            model.fit(XT[train], outcome[train])
             test = XT[a:b].copy()
             test[:, -1] = 0.0
             mu0[a:b] = np.asarray(model.predict(test), dtype=np.float64).reshape(-1)
             test[:, -1] = 1.0
             mu1[a:b] = np.asarray(model.predict(test), dtype=np.float64).reshape(-1)
-        return mu0, mu1
+        with np.errstate(over="ignore", under="ignore"):
+            return np.ldexp(mu0, -exponent), np.ldexp(mu1, -exponent)
 
     def _warn_overlap(self, raw: FloatArray, support: Support) -> None:
         low, high = OVERLAP_BAND
@@ -366,8 +439,27 @@ class BenefitModel:
         Xm = self._matrix(X)
         _, stage = self._stage(support)
         if stage.coef is not None:
-            return np.asarray(stage.coef[0] + Xm @ stage.coef[1:], dtype=np.float64)
+            Z = self._scaled_design(Xm)
+            return self._unscaled_gain(Z @ stage.coef)
         return np.asarray(stage.final.predict(Xm), dtype=np.float64).reshape(-1)
+
+    def _scaled_design(self, Xm: FloatArray) -> FloatArray:
+        """``[1, X / 2**e]``: new rows in the scaled units of the fit."""
+        with np.errstate(under="ignore"):  # a value far below the training range counts 0
+            return with_intercept(np.ldexp(Xm, -self._scale.x))
+
+    def _unscaled_gain(self, *values: FloatArray) -> FloatArray:
+        """Gains in the scaled units back in the outcome's; an error if one overflows."""
+        with np.errstate(over="ignore", under="ignore"):
+            out = [np.ldexp(v, self._scale.y) for v in values]
+        bad = np.flatnonzero(~np.all(np.isfinite(out), axis=0))
+        if bad.size:
+            msg = (
+                f"the predicted gain of {rows_text(bad)} is beyond the range of double precision "
+                f"({FLOAT_LIMITS}): `X` holds values far outside those the model was fitted on"
+            )
+            raise EstimationError(msg)
+        return out[0] if len(out) == 1 else np.stack(out)
 
     def effects(self, X: object) -> Mapping[Support, FloatArray]:
         """Each person's expected gain from every support type fitted, by type.
@@ -408,15 +500,17 @@ class BenefitModel:
                 "known standard error (bootstrap the whole fit instead)"
             )
             raise _param_error("final", msg)
-        Z = np.column_stack([np.ones(Xm.shape[0]), Xm])
+        Z = self._scaled_design(Xm)
         centre = Z @ stage.coef
-        se = np.sqrt(np.einsum("ij,jk,ik->i", Z, stage.cov, Z))
+        se = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", Z, stage.cov, Z), 0.0))
         z = critical_value(chosen)
-        return centre - z * se, centre + z * se
+        lower, upper = self._unscaled_gain(centre - z * se, centre + z * se)
+        return lower, upper
 
     def ate(self, support: object = None) -> float:
         """The average effect of `support` among its model's rows: the pseudo-outcomes' mean."""
-        return float(self._stage(support)[1].pseudo.mean())
+        pseudo = self._stage(support)[1].pseudo
+        return float(self._unscaled_gain(np.array([pseudo.mean()]))[0])
 
     def ate_interval(self, level: float = 0.95, support: object = None) -> tuple[float, float]:
         """The normal interval of :meth:`ate`, from the pseudo-outcomes' standard error."""
@@ -424,7 +518,9 @@ class BenefitModel:
         pseudo = self._stage(support)[1].pseudo
         se = float(pseudo.std(ddof=1) / np.sqrt(pseudo.shape[0]))
         z = critical_value(chosen)
-        return float(pseudo.mean()) - z * se, float(pseudo.mean()) + z * se
+        mean = float(pseudo.mean())
+        lower, upper = self._unscaled_gain(np.array([mean - z * se]), np.array([mean + z * se]))
+        return float(lower[0]), float(upper[0])
 
     def to_frame(self, *, level: float = 0.95, backend: Backend = "pandas") -> Any:
         """The final stage's coefficients: one row per support type and term.
@@ -441,8 +537,8 @@ class BenefitModel:
                 raise _param_error("final", "a plug-in final stage has no coefficients to show")
             supports += [_name(support)] * stage.coef.shape[0]
             terms += ["intercept", *self.feature_names_]
-            est.append(stage.coef)
-            se.append(np.sqrt(np.diag(stage.cov)))
+            est.append(np.array([self.intercept_[support], *self.coef_[support]]))
+            se.append(self._errors[support])
         estimate, error = np.concatenate(est), np.concatenate(se)
         columns = {
             "support": supports,

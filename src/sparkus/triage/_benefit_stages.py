@@ -9,11 +9,10 @@ when a fit starts, never at ``import sparkus``):
   built-in propensity model;
 - :func:`crossfit_linear`: least squares without each fold, from per-fold Gram matrices (the
   built-in outcome model);
-- :func:`fit_linear`: least squares with an intercept (the "linear" final stage) and ridge with
-  an unpenalised intercept (the "ridge" final stage);
-- :func:`sandwich`: the HC1 heteroskedasticity-robust covariance of a (ridge) least-squares fit,
-  as statsmodels' ``cov_type="HC1"`` gives for OLS;
 - :func:`clone`: a fresh copy of a plug-in model, as ``sklearn.base.clone`` makes it.
+
+The final stage (least squares or ridge, with its HC1 covariance) and the units the built-in
+models are fitted in live in :mod:`sparkus.triage._benefit_final`.
 """
 
 from __future__ import annotations
@@ -31,8 +30,6 @@ __all__ = [
     "crossfit_linear",
     "crossfit_logistic",
     "expit",
-    "fit_linear",
-    "sandwich",
     "stratified_folds",
     "with_intercept",
 ]
@@ -83,19 +80,6 @@ def with_intercept(X: FloatArray) -> FloatArray:
     Z[:, 0] = 1.0
     Z[:, 1:] = X
     return Z
-
-
-def _solve_gram(gram: FloatArray, rhs: FloatArray, Z: FloatArray, y: FloatArray) -> FloatArray:
-    """Solve the normal equations by Cholesky; least squares on the rows if they are singular."""
-    import scipy.linalg
-
-    try:
-        factor = scipy.linalg.cho_factor(gram, check_finite=False)
-        if np.linalg.cond(gram) < 1e10:
-            return np.asarray(scipy.linalg.cho_solve(factor, rhs, check_finite=False))
-    except np.linalg.LinAlgError:
-        pass
-    return np.asarray(scipy.linalg.lstsq(Z, y, lapack_driver="gelsy")[0], dtype=np.float64)
 
 
 def _excluding(
@@ -204,39 +188,3 @@ def crossfit_logistic(
         others = [bounds[g] for g in range(len(bounds)) if g != f]
         out.append(_newton_logistic(Z, t, others, whole.copy()))
     return out
-
-
-def fit_linear(X: FloatArray, y: FloatArray, alpha: float = 0.0) -> FloatArray:
-    """Coefficients ``[intercept, slopes...]`` of least squares of `y` on `X`.
-
-    Ridge with penalty `alpha` on the slopes when it is positive; the intercept is never
-    penalised.
-    """
-    import scipy.linalg
-
-    Z = with_intercept(X)
-    gram = Z.T @ Z
-    if alpha:
-        gram[np.arange(1, Z.shape[1]), np.arange(1, Z.shape[1])] += alpha
-        return np.asarray(scipy.linalg.solve(gram, Z.T @ y, assume_a="pos"), dtype=np.float64)
-    return _solve_gram(gram, Z.T @ y, Z, y)
-
-
-def sandwich(X: FloatArray, y: FloatArray, beta: FloatArray, alpha: float = 0.0) -> FloatArray:
-    """The HC1 covariance of `beta` (from :func:`fit_linear` with the same `alpha`).
-
-    ``n / (n - p) · B⁻¹ Zᵀ diag(e²) Z B⁻¹`` with ``Z = [1, X]``, ``e`` the residuals and
-    ``B = ZᵀZ`` plus `alpha` on the slopes' diagonal: statsmodels' ``OLS(...).fit(cov_type="HC1")``
-    when `alpha` is 0.
-    """
-    Z = with_intercept(X)
-    n, p = Z.shape
-    resid = y - Z @ beta
-    bread = Z.T @ Z
-    if alpha:
-        bread[np.arange(1, p), np.arange(1, p)] += alpha
-    inverse = np.linalg.pinv(bread, hermitian=True)
-    root = Z * np.abs(resid)[:, None]
-    meat = root.T @ root
-    cov: FloatArray = inverse @ meat @ inverse * (n / (n - p))
-    return cov
