@@ -43,11 +43,22 @@ _S = TypeVar("_S", bound=str)
 # -- messages ----------------------------------------------------------------------------------
 
 
+def shown(value: object) -> str:
+    """A value as its user wrote it, for a message: numpy scalars as the Python value.
+
+    Examples
+    --------
+    >>> shown(np.float64(1.5)), shown(np.str_("E01")), shown(np.int64(-1)), shown("a")
+    ('1.5', "'E01'", '-1', "'a'")
+    """
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
 def describe(value: object) -> str:
-    """Say what arrived, for a message: ``str 'five'``, ``int 3``, ``None``."""
+    """Say what arrived, for a message: ``str 'five'``, ``int 3``, ``float64 1.5``, ``None``."""
     if value is None:
         return "None"
-    text = repr(value)
+    text = shown(value)
     if len(text) > 60:
         text = text[:57] + "..."
     return f"{type(value).__name__} {text}"
@@ -55,12 +66,12 @@ def describe(value: object) -> str:
 
 def rows_text(rows: npt.NDArray[np.integer[Any]]) -> str:
     """``"rows 3, 17 and 52"``; past ten rows, the first ten and the count."""
-    shown = [str(int(r)) for r in rows[:_MAX_ROWS_TEXT]]
+    listed = [str(int(r)) for r in rows[:_MAX_ROWS_TEXT]]
     if len(rows) == 1:
-        return f"row {shown[0]}"
+        return f"row {listed[0]}"
     if len(rows) > _MAX_ROWS_TEXT:
-        return f"rows {', '.join(shown)}, ... ({len(rows):,} rows in all)"
-    return f"rows {', '.join(shown[:-1])} and {shown[-1]}"
+        return f"rows {', '.join(listed)}, ... ({len(rows):,} rows in all)"
+    return f"rows {', '.join(listed[:-1])} and {listed[-1]}"
 
 
 def schema_error(name: str, message: str) -> SchemaError:
@@ -158,8 +169,8 @@ def check_choice(
     for option in allowed:
         if isinstance(value, str) and value == option:
             return option
-    shown = ", ".join(repr(a) for a in allowed)
-    _fail(name, f"expected one of {shown}, got {value!r}", problems)
+    choices = ", ".join(repr(a) for a in allowed)
+    _fail(name, f"expected one of {choices}, got {value!r}", problems)
     return allowed[0]
 
 
@@ -312,8 +323,8 @@ def as_table(value: object) -> object:
 
 
 def _labels_text(labels: Any) -> str:
-    shown = ", ".join(repr(v) for v in list(labels[:5]))
-    return shown + (f", ... ({len(labels):,} in all)" if len(labels) > 5 else "")
+    first = ", ".join(repr(v) for v in list(labels[:5]))
+    return first + (f", ... ({len(labels):,} in all)" if len(labels) > 5 else "")
 
 
 def is_missing(value: object) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 import warnings
 from pathlib import Path
 
@@ -103,6 +104,8 @@ def test_door_refuses(name: str, case: Case | CommandCase, tmp_path, monkeypatch
     text = str(info.value)
     for expected in case.names:
         assert expected in text, f"{name}: {expected!r} not named in: {text}"
+    # a value is shown as the user wrote it, never as numpy's repr of a scalar
+    assert not re.search(r"\bnp\.(float|int|uint|bool|str)\w*\(|np\.(True|False)_", text), text
 
 
 def _run_command(name, case: CommandCase, tmp_path, monkeypatch, capsys) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -362,3 +363,19 @@ def test_sizes_beyond_their_documented_limit_are_refused_before_allocating(kwarg
     the parameter and the limit, raised before any memory is allocated."""
     with pytest.raises(SchemaError, match=rf"{field}.*{limit}"):
         bootstrap((_SMALL,), np.mean, **kwargs)
+
+
+@pytest.mark.parametrize("k", [-1000, -360, 340, 1000])
+def test_bootstrap_is_exactly_equivariant_to_a_power_of_two(k):
+    """Data times 2**k give the interval, the SE and the BCa acceleration times 2**k, to the
+    bit: the acceleration cubed deviations of 1e103 (overflow) and squared those of 1e-110
+    (0/0), and the SE squared 1e-301 to zero."""
+    import warnings
+
+    x = np.random.default_rng(5).normal(size=30)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        base = bootstrap([x], np.mean, n_resamples=200, rng=0)
+        scaled = bootstrap([np.ldexp(x, k)], np.mean, n_resamples=200, rng=0)
+    assert scaled.se == math.ldexp(base.se, k)
+    assert tuple(scaled.ci) == tuple(math.ldexp(v, k) for v in base.ci)

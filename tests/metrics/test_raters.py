@@ -218,3 +218,21 @@ def test_order_of_people_is_first_met():
     pre = [a for p in people for a in _answers(p, S.SELF, [2], T0)]
     post = [a for p in people for a in _answers(p, S.SELF, [3], T1)]
     assert rater_change(pre, post).participant.tolist() == people
+
+
+def test_the_change_compares_the_items_both_waves_score():
+    """An item scored in one wave only is left out (it had been averaged into that wave's
+    mean, so a new form read as a change); waves with no item in common are refused."""
+    t0, t1 = dt.datetime(2026, 3, 1, tzinfo=dt.UTC), dt.datetime(2026, 9, 1, tzinfo=dt.UTC)
+    self_ = AssessmentSource.SELF
+    pre = [Assessment("e1", self_, {"listens": 3, "delegates": 2}, t0)]
+    post = [Assessment("e1", self_, {"listens": 4, "strategy": 5}, t1)]
+    result = rater_change(pre, post)
+    assert result.items == ("listens",)
+    assert result.change.tolist() == [1.0]  # listens 3 -> 4, by hand
+    apart = [Assessment("e1", self_, {"strategy": 5}, t1)]
+    with pytest.raises(SchemaError, match="no item in common") as info:
+        rater_change(pre, apart)
+    assert [p.path for p in info.value.problems] == [("items",)]
+    # generators are read once, as before
+    assert rater_change(iter(pre), iter(post)).change.tolist() == [1.0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import warnings
 from pathlib import Path
@@ -280,3 +281,24 @@ def test_bad_inputs() -> None:
     all_treated = d.g.where(d.g != 0, 4)
     with pytest.raises(EstimationError, match=r"\(g=3, t=2\)"):
         staggered_did(d.y, d.unit, d.time, all_treated)
+
+
+@pytest.mark.parametrize("k", [-664, 531])
+def test_staggered_did_is_exactly_equivariant_to_a_power_of_two(k):
+    """y times 2**k (about 1e-200 and 1e160) gives the effects and their SEs times 2**k, to
+    the bit: the SEs squared the influence functions, so 1e-200 gave a SE of 0 silently and
+    1e160 an overflow."""
+    import warnings
+
+    rng = np.random.default_rng(7)
+    n, periods = 60, 4
+    first = np.repeat([0, 2, 3], 20)
+    unit, time = np.repeat(np.arange(n), periods), np.tile(np.arange(1, periods + 1), n)
+    start = np.repeat(first, periods)
+    y = rng.normal(size=n * periods) + (time >= start) * (start > 0) + time * 0.5
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        base = staggered_did(y, unit, time, start)
+        scaled = staggered_did(np.ldexp(y, k), unit, time, start)
+    assert scaled.simple == math.ldexp(base.simple, k)
+    assert scaled.simple_se == math.ldexp(base.simple_se, k)

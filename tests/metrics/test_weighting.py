@@ -400,3 +400,26 @@ def test_overlap_smd_sign_flips_with_groups(problem):
     b = _quiet(overlap, ~t, x)
     assert_allclose(a.smd_before, -b.smd_before, rtol=1e-9, atol=1e-12)
     assert_allclose(a.smd_after, -b.smd_after, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("estimator", [ipw, aipw])
+@pytest.mark.parametrize("value", [1.0, -3.5e300, 5e-324])
+def test_a_constant_outcome_is_refused(estimator, value):
+    """An outcome the same for every unit has no effect to estimate: ipw had reported rounding
+    noise (1e-16) over a standard error of rounding noise, p = 1e-41."""
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(200, 2))
+    t = (rng.random(200) < 1 / (1 + np.exp(-X[:, 0]))).astype(int)
+    with pytest.raises(EstimationError, match="same for every unit"):
+        estimator(np.full(200, value), t, X)
+
+
+@pytest.mark.parametrize("estimator", [ipw, aipw])
+def test_a_group_of_one_is_refused(estimator):
+    """One treated unit has no spread of its own: ipw's standard error left its uncertainty
+    out (p = 1.6e-4 with no effect at all). welch_ttest refuses the same data."""
+    rng = np.random.default_rng(1)
+    pre = rng.normal(size=40)
+    treated = np.r_[1, np.zeros(39)].astype(int)
+    with pytest.raises(EstimationError, match="has 1 treated unit"):
+        estimator(pre + rng.normal(size=40), treated, pre[:, None])

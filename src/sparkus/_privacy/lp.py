@@ -101,6 +101,10 @@ class Solver:
         """A minimiser of ``c @ x`` and the constraints' marginals; Inconsistent if none."""
         from scipy.optimize import linprog
 
+        if len(c) == 0:  # nobody (every cell empty): each published sum must be 0
+            if np.any(self.b_eq != 0):
+                raise Inconsistent
+            return np.zeros(0), np.zeros(self.a_eq.shape[0])
         if self.a_eq.shape[0] == 0:
             x = np.where(c > 0, self.low, self.high)
             return x, np.zeros(0)
@@ -120,6 +124,8 @@ class Solver:
     def _integer(self, c: FloatArray) -> FloatArray:
         from scipy.optimize import Bounds, LinearConstraint, milp
 
+        if len(c) == 0:
+            return self._solve(c)[0]
         res = milp(c, integrality=np.ones(len(c), dtype=np.int64), bounds=Bounds(self.low, self.high),
                    constraints=LinearConstraint(self.a_eq, self.b_eq, self.b_eq))  # fmt: skip
         if res.status == 2:

@@ -152,7 +152,7 @@ def _verify_disclosure_iv(
     for i, figure in enumerate(figures):
         n, found = _population(figure, ("figures", i))
         problems.extend(found)
-        out.append((n, [cell.mask(n) for cell in figure.cells] if not found else []))
+        out.append(_masks(figure, n) if not found else (n, []))
     if problems:
         raise SchemaError(problems)
     return out
@@ -185,6 +185,20 @@ def _population(figure: Figure, where: tuple[Any, ...]) -> tuple[int, list[Probl
         if cell.members.dtype != bool and len(cell.members) and cell.members.max() >= n
     ]  # fmt: skip
     return n, problems
+
+
+def _masks(figure: Figure, n: int) -> tuple[int, list[BoolArray]]:
+    """The cells' masks over the figure's people, or over those the cells name.
+
+    Over those the cells name if nothing else says how many people there are (cells of row
+    indices, bounds the same for all). People no cell names are in no sum and no target: leaving them out changes no range,
+    and row indices as large as 10**12 need no mask of that length.
+    """
+    sized = any(np.ndim(getattr(figure, bound)) for bound in ("low", "high"))
+    if sized or any(cell.members.dtype == bool for cell in figure.cells):
+        return n, [cell.mask(n) for cell in figure.cells]
+    named = np.unique(np.concatenate([cell.members for cell in figure.cells] or [np.zeros(0)]))
+    return len(named), [np.isin(named, cell.members) for cell in figure.cells]
 
 
 def _per_person(bound: float | FloatArray, n: int) -> FloatArray:

@@ -60,6 +60,7 @@ from sparkus.metrics._sizes import (
     MAX_RESAMPLES,
     check_count,
 )
+from sparkus.metrics._stable import common_scale, unscale
 
 __all__ = ["BootstrapResult", "bootstrap"]
 
@@ -382,7 +383,7 @@ def bootstrap(
     ci = interval(distribution, level, z0, accel)
     return BootstrapResult(
         estimate=estimate,
-        se=float(np.std(distribution, ddof=1)),
+        se=_spread(distribution),
         ci=ci,
         level=level,
         method=method,
@@ -400,6 +401,15 @@ def bootstrap(
 # --------------------------------------------------------------------------------------------
 # Input validation
 # --------------------------------------------------------------------------------------------
+
+
+def _spread(distribution: FloatArray) -> float:
+    """The standard deviation (ddof=1), computed in units of the largest value.
+
+    Squares of 1e-160 underflow to zero, and of 1e160 overflow.
+    """
+    exponent, (scaled,) = common_scale(distribution)
+    return unscale(float(np.std(scaled, ddof=1)), exponent)
 
 
 def _bootstrap_iv(

@@ -13,7 +13,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import FloatArray, check_number, real_array
+from sparkus._checks import FloatArray, check_number, real_array, shown
 from sparkus._errors import Problem, SchemaError
 
 __all__ = ["gas_tscore"]
@@ -45,7 +45,8 @@ def _gas_tscore_iv(
     bad = goal & ~np.isin(x, _LEVELS)
     problems += [
         Problem(
-            ("attainment", r, c), f"{x[r, c]!r} is not a level -2, -1, 0, 1 or 2 (NaN: no goal)"
+            ("attainment", r, c),
+            f"{shown(x[r, c])} is not a level -2, -1, 0, 1 or 2 (NaN: no goal)",
         )
         for r, c in _cells(bad)[:_SHOWN]
     ]
@@ -65,7 +66,7 @@ def _gas_tscore_iv(
     else:
         wrong = goal & ~(np.isfinite(w) & (w > 0))
         problems += [
-            Problem(("weights", r, c), f"{w[r, c]!r} is not a finite weight > 0")
+            Problem(("weights", r, c), f"{shown(w[r, c])} is not a finite weight > 0")
             for r, c in _cells(wrong)[:_SHOWN]
         ]
     if problems:

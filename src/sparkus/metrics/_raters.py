@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import attrs
 import numpy as np
@@ -249,6 +249,33 @@ def _wave(name: str, given: object, items: tuple[str, ...] | None,
     return out
 
 
+def _listed(given: object) -> object:
+    """An iterable of records as a list (read twice: items, then scores); else as it is."""
+    if isinstance(given, str | bytes | Mapping) or not isinstance(given, Iterable):
+        return given
+    return list(given)
+
+
+def _items_of(given: object) -> dict[str, None]:
+    return {key: None for a in cast(list[object], given) if isinstance(a, Assessment)
+            for key in a.scores}  # fmt: skip
+
+
+def _common_items(pre: object, post: object, problems: list[Problem]) -> tuple[str, ...] | None:
+    """The items both waves score, where they differ (None: the same, every item)."""
+    if not (isinstance(pre, list) and isinstance(post, list)):
+        return None  # refused by _wave
+    before, after = _items_of(pre), _items_of(post)
+    if before.keys() == after.keys():
+        return None
+    common = tuple(k for k in before if k in after)
+    if not common and before and after:
+        msg = (f"pre and post score no item in common (pre: {', '.join(before)}; post: "
+               f"{', '.join(after)}): a change needs the same items; pass the items to compare")  # fmt: skip
+        problems.append(Problem(("items",), msg))
+    return common or None
+
+
 def _rater_change_iv(
     pre: object, post: object, items: object, min_raters: object
 ) -> tuple[_Wave, _Wave, tuple[str, ...] | None, int]:
@@ -266,6 +293,9 @@ def _rater_change_iv(
         else:
             chosen = tuple(items)
     low = check_number(min_raters, "min_raters", low=2, integer=True, problems=problems)
+    pre, post = _listed(pre), _listed(post)
+    if chosen is None and not problems:  # the same items before and after, or a change of
+        chosen = _common_items(pre, post, problems)  # what is asked would read as one
     scale: list[tuple[float, float]] = []
     before = _wave("pre", pre, chosen, scale, problems)
     after = _wave("post", post, chosen, scale, problems)
@@ -300,7 +330,9 @@ def rater_change(
         The assessments of the first and the second wave (any mix of people and sources).
         All on one scale.
     items : sequence of str, optional
-        The items to average (e.g. one competency); default every item scored.
+        The items to average (e.g. one competency); default every item both waves score
+        (an item scored in one wave only is left out: a change compares the same items, and
+        `RaterChange.items` says which).
     min_raters : int, default 3
         The fewest raters a peer or direct-report group is shown with, at least 2. Three is
         the common 360 rule (Qualtrics 360, Culture Amp, Lattice); raise it for small teams
@@ -316,7 +348,8 @@ def rater_change(
     ------
     SchemaError
         If `pre` or `post` is not an iterable of :class:`~sparkus.model.Assessment` or holds
-        none, assessments differ in scale, one scores none of `items`, `items` is not a
+        none, assessments differ in scale, the waves score no item in common (without
+        `items`), one scores none of `items`, `items` is not a
         non-empty sequence of names, or `min_raters` is not an integer >= 2 (each path named).
 
     Examples

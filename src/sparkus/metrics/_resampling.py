@@ -20,7 +20,7 @@ import numpy.typing as npt
 from sparkus._checks import FloatArray, IntArray, describe, schema_error
 from sparkus._errors import EstimationError
 from sparkus.metrics._estimate import ConfidenceInterval
-from sparkus.metrics._stable import constant
+from sparkus.metrics._stable import common_scale, constant
 
 __all__ = [
     "BATCH_ELEMENTS",
@@ -273,21 +273,26 @@ def _leave_group_out(labels: IntArray, m: int, step: int) -> Iterator[IntArray]:
 
 
 def acceleration(jackknife: list[FloatArray]) -> float:
-    """The BCa acceleration from jackknife values, summed over samples as scipy does."""
-    nums, dens = [], []
-    for theta in jackknife:
-        n = float(len(theta))
-        u = (n - 1) * (np.mean(theta) - theta)
-        nums.append(np.sum(u**3) / n**3)
-        dens.append(np.sum(u**2) / n**2)
-    den = sum(dens)
-    if not den > 0:
+    """The BCa acceleration from jackknife values, summed over samples as scipy does.
+
+    Computed in units of the largest value, then of the largest deviation: the acceleration
+    does not depend on the statistic's units, while cubes of deviations of 1e103 overflow and
+    squares of 1e-160 underflow to zero.
+    """
+    _, scaled = common_scale(*jackknife)
+    _, deviations = common_scale(*[(len(t) - 1) * (np.mean(t) - t) for t in scaled])
+    if not any(np.any(u) for u in deviations):
         msg = (
             "the jackknife values are all equal (leaving out an observation never changes the "
             "statistic), so the BCa acceleration is undefined; use method='percentile'"
         )
         raise EstimationError(msg)
-    return float(1 / 6 * sum(nums) / den ** (3 / 2))
+    nums, dens = [], []
+    for u in deviations:
+        n = float(len(u))
+        nums.append(np.sum(u**3) / n**3)
+        dens.append(np.sum(u**2) / n**2)
+    return float(1 / 6 * sum(nums) / sum(dens) ** (3 / 2))
 
 
 def interval(

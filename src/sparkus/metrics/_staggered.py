@@ -31,6 +31,7 @@ from sparkus._checks import (
 from sparkus._frames import Framed, FrameSpec
 from sparkus._quantiles import critical_value
 from sparkus._results import Result, Table, format_number
+from sparkus.metrics._stable import common_scale, unscale
 from sparkus.metrics._staggered_agg import Parts, by_group, by_label
 from sparkus.metrics._staggered_boot import MULTIPLIERS, Multipliers, multiplier_bootstrap
 from sparkus.metrics._staggered_cells import group_time_cells
@@ -299,12 +300,22 @@ class StaggeredDiD(Framed, Result):
 
 
 def _se(func: FloatArray, n: int) -> float:
-    """The standard error from an influence function over `n` units (summed by cluster, or not)."""
-    return float(np.sqrt(np.sum(func**2)) / n)
+    """The standard error from an influence function over `n` units (summed by cluster, or not).
+
+    Summed in units of a power of two near the largest value: squares of outcomes of 1e-200
+    underflow to zero, and of 1e160 overflow.
+    """
+    exponent, (scaled,) = common_scale(func)
+    return unscale(float(np.sqrt(np.sum(scaled**2)) / n), exponent)
 
 
 def _ses(inf: FloatArray, n: int) -> FloatArray:
-    return np.asarray(np.sqrt(np.einsum("ij,ij->j", inf, inf)) / n, dtype=float)
+    """:func:`_se` of each column of `inf`, each in its own units."""
+    tops = np.max(np.abs(inf), axis=0, initial=0.0)
+    exponents = np.frexp(np.where(np.isfinite(tops), tops, 0.0))[1]
+    scaled = np.ldexp(inf, -exponents)
+    return np.asarray(np.ldexp(np.sqrt(np.einsum("ij,ij->j", scaled, scaled)) / n, exponents),
+                      dtype=float)  # fmt: skip
 
 
 def _cluster_sums(codes: IntArray | None) -> Callable[[FloatArray], FloatArray]:

@@ -20,6 +20,7 @@ from sparkus._checks import (
     real_array,
     same_length,
     schema_error,
+    shown,
     vector,
 )
 
@@ -177,8 +178,8 @@ def unit_clusters(
     if not np.array_equal(unit_code[where[0]], codes):
         bad = int(np.flatnonzero(unit_code[where[0]] != codes)[0])
         msg = (
-            f"row {bad} puts its unit in cluster {labels[bad]!r}, another row of the same unit "
-            f"in {names[unit_code[where[0][bad]]]!r}; a unit belongs to one cluster"
+            f"row {bad} puts its unit in cluster {shown(labels[bad])}, another row of the same "
+            f"unit in {shown(names[unit_code[where[0][bad]]])}; a unit belongs to one cluster"
         )
         raise schema_error("cluster", msg)
     if names.shape[0] < 2:

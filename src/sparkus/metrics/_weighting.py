@@ -51,7 +51,7 @@ from sparkus.metrics._overlap import (
     weighting_data,
 )
 from sparkus.metrics._propensity import LogitFit, combine_rows, dot, times_rows
-from sparkus.metrics._stable import common_scale
+from sparkus.metrics._stable import common_scale, constant
 
 __all__ = ["aipw", "ipw"]
 
@@ -70,6 +70,7 @@ def _weighted_iv(
     data = weighting_data(y, treated, X, estimand, trim, names)
     if data.y is None:  # pragma: no cover - y was given, so weighting_data read it
         raise schema_error("y", "expected the outcome, one value per unit")
+    _estimable(None, data.treated)  # before fitting: a group of one is refused at once
     # the outcome in units of a power of two below 1: no square of it overflows
     exponent, (outcome,) = common_scale(data.y)
     return data, outcome, value, exponent
@@ -174,7 +175,8 @@ def ipw(
     Raises
     ------
     EstimationError
-        As :func:`overlap`.
+        As :func:`overlap`; and if a group keeps fewer than two units or the outcome is the
+        same for every unit kept.
     SchemaError
         As :func:`overlap`.
 
@@ -213,11 +215,32 @@ def ipw(
     d = fit_design(data)
     warn_overlap(d.diagnostics, stacklevel=2)
     y_kept, t_kept = d.on_kept(outcome), d.on_kept(data.treated)
+    _estimable(y_kept, t_kept.astype(bool))
     effect, influence = _ipw_influence(y_kept, t_kept, d.fit, d.estimand, d.weights)
     n = len(y_kept)
     se = _root_sum_squares(influence) / n
     how = "normalised weights, logistic propensity; stacked M-estimation SE"
     return _weighted_estimate(effect, se, n, value, d, "IPW", how, exponent)
+
+
+def _estimable(outcome: FloatArray | None, treated: BoolArray) -> None:
+    """An EstimationError unless each group keeps two units and the outcome varies.
+
+    A group of one has no spread of its own: its residual is 0, so the standard error left
+    out its uncertainty (one treated unit read p = 1.6e-4 with no effect at all). An outcome
+    the same for every unit has an effect of 0 with no uncertainty; computed, it came out as
+    rounding noise over a standard error of rounding noise (p = 1e-41).
+    """
+    for name, count in (("treated", int(treated.sum())), ("control", int((~treated).sum()))):
+        if count < 2:
+            what = f"no {name} units" if count == 0 else f"1 {name} unit"
+            msg = (f"`treated` has {what} (kept); a weighting estimate and its standard "
+                   "error need at least 2 in each group")  # fmt: skip
+            raise EstimationError(msg)
+    if outcome is not None and len(outcome) and constant(outcome):
+        msg = ("the outcome is the same for every unit kept: there is no variation to "
+               "estimate an effect or its standard error from")  # fmt: skip
+        raise EstimationError(msg)
 
 
 def _root_sum_squares(values: FloatArray) -> float:
@@ -322,8 +345,9 @@ def aipw(
     Raises
     ------
     EstimationError
-        As :func:`overlap`; and if a group has too few units for its outcome model, or its
-        covariates are collinear within the group (the columns are named).
+        As :func:`overlap`; and if a group keeps fewer than two units, the outcome is the
+        same for every unit kept, a group has too few units for its outcome model, or its covariates are collinear within the
+        group (the columns are named).
     SchemaError
         As :func:`overlap`.
 
@@ -366,6 +390,7 @@ def aipw(
     d = fit_design(data)
     warn_overlap(d.diagnostics, stacklevel=2)
     yk, Xk, t = d.on_kept(outcome), d.on_kept(data.X), d.on_kept(data.treated)
+    _estimable(yk, t.astype(bool))
     p = d.fit.propensity
     n = len(yk)
     m0 = outcome_fit(Xk, yk, ~t, data.names, "control")

@@ -16,7 +16,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import align_rows, check_number, check_rng
+from sparkus._checks import align_rows, check_number, check_rng, shown
 from sparkus._errors import EstimationError, Problem, SchemaError
 from sparkus._results import Result, Table, format_number
 from sparkus.triage._labels import (
@@ -191,7 +191,7 @@ def _cross_validate_iv(
         raise SchemaError(length_problems([("y", len(labels)), ("X", cast(int, n_x))]))
     classes = ordered(unique_labels(labels, "y"))
     if len(classes) < 2:
-        msg = f"holds a single class ({classes[0]!r}); cross-validation needs at least two"
+        msg = f"holds a single class ({shown(classes[0])}); cross-validation needs at least two"
         raise SchemaError([Problem(("y",), msg)])
     codes = encode(labels, classes, "y", "y")
     counts = np.bincount(codes, minlength=len(classes))

@@ -17,7 +17,7 @@ from typing import Any, Self
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import align_rows
+from sparkus._checks import align_rows, shown
 from sparkus._checks_fit import check_labels, check_sample_weight
 from sparkus._errors import EstimationError, Problem, SchemaError
 from sparkus.triage._estimator import Estimator, feature_matrix, feature_names, fit_target
@@ -69,7 +69,7 @@ def _check_not_continuous(labels: NDArray[Any]) -> None:
         fractional = labels[labels != np.round(labels)]
         if fractional.size:
             msg = (
-                f"holds continuous values (such as {fractional[0]!r}), not class labels; a "
+                f"holds continuous values (such as {shown(fractional[0])}), not class labels; a "
                 "classifier needs one of a few classes per row: pass integer or text labels, "
                 "or bin the values first"
             )
@@ -276,7 +276,7 @@ class LogisticReadinessModel(Estimator):
         classes, codes = _encode_classes(labels)
         if classes.shape[0] < 2:
             msg = (
-                f"`y` holds a single class, {classes[0]!r}; a classifier needs rows of at least "
+                f"`y` holds a single class, {shown(classes[0])}; a classifier needs rows of at least "
                 "two classes"
             )
             raise EstimationError(msg)

@@ -27,6 +27,7 @@ from sparkus.matching._pairing.exact.arcs import (
     drop_cells,
     forbidden_cells,
     is_sparse,
+    provider_labels,
 )
 from sparkus.matching._pairing.protocols import Matcher, kind_of, plugin_lacks
 from sparkus.matching._pairing.registry import find_plugin
@@ -201,7 +202,12 @@ def instance_iv(
             problems.append(Problem(("capacity",), msg))
     arcs = cost_arcs(cost, problems)
     caps = (
-        capacity_iv(capacity, arcs.m if arcs is not None else None, problems)
+        capacity_iv(
+            capacity,
+            arcs.m if arcs is not None else None,
+            problems,
+            provider_labels(cost) if provider_ids is None else provider_ids,
+        )
         if (capacity is not None)
         else None
     )

@@ -24,6 +24,7 @@ from sparkus._checks import (
     indicator,
     is_real,
     real_array,
+    shown,
 )
 from sparkus._errors import EstimationError, Problem, SchemaError
 from sparkus._fields import not_one_of
@@ -205,7 +206,9 @@ def expected_effects(
         bad = np.flatnonzero(~np.isfinite(column))
         for row in bad[:_MAX_ROW_PROBLEMS].tolist():
             what = "missing (NaN)" if math.isnan(column[row]) else f"{column[row]} (not finite)"
-            msg = f"is {what} for {population.ids[row]!r}; every effect must be a finite number"
+            msg = (
+                f"is {what} for {shown(population.ids[row])}; every effect must be a finite number"
+            )
             problems.append(Problem(("effects", s.value, row), msg))
         out[:, k] = column
     return out if len(problems) == before else None

@@ -15,7 +15,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import FloatArray
+from sparkus._checks import FloatArray, shown
 from sparkus._errors import Problem
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "forbidden_cells",
     "is_sparse",
     "listed",
+    "provider_labels",
     "ranges",
 ]
 
@@ -143,8 +144,18 @@ def cost_arcs(cost: object, problems: list[Problem]) -> Arcs | None:
     return Arcs(n, m, indptr, cols, values)
 
 
-def capacity_iv(capacity: object, m: int | None, problems: list[Problem]) -> IntArray | None:
-    """Per provider a non-negative integer (a single integer means the same for all)."""
+def capacity_iv(
+    capacity: object, m: int | None, problems: list[Problem], providers: object = None
+) -> IntArray | None:
+    """Per provider a non-negative integer (a single integer means the same for all).
+
+    A pandas Series is put in the order of `providers` (the cost's column labels, or a
+    candidate matrix's provider ids) by its index, or refused: never paired by position.
+    """
+    if providers is not None and type(capacity).__module__.startswith("pandas"):
+        capacity = _by_provider(capacity, list(cast(Any, providers)), problems)
+        if capacity is None:
+            return None
     try:
         array = np.asarray(capacity)
     except (TypeError, ValueError) as exc:
@@ -164,12 +175,42 @@ def capacity_iv(capacity: object, m: int | None, problems: list[Problem]) -> Int
     bad = ~np.isfinite(array) | (array < 0) | (array != np.round(array)) | (array > MAX_CAPACITY)
     if bad.any():
         where = np.flatnonzero(bad)
-        shown = ", ".join(f"[{int(j)}]={array[j]!r}" for j in where[:_MAX_LISTED])
+        listed = ", ".join(f"[{int(j)}]={shown(array[j])}" for j in where[:_MAX_LISTED])
         more = f", ... ({where.size} in all)" if where.size > _MAX_LISTED else ""
-        msg = f"expected non-negative integers up to 2**40, got {shown}{more}"
+        msg = f"expected non-negative integers up to 2**40, got {listed}{more}"
         problems.append(Problem(("capacity",), msg))
         return None
     return array.astype(np.int64)
+
+
+def provider_labels(cost: object) -> object:
+    """The column labels of a pandas cost table (its providers), else None (by position)."""
+    return getattr(cost, "columns", None) if type(cost).__module__.startswith("pandas") else None
+
+
+def _by_provider(capacity: Any, providers: list[Any], problems: list[Problem]) -> object:
+    """A pandas Series of capacities in the providers' order, by its index; None if it cannot."""
+    index = getattr(capacity, "index", None)
+    if index is None or getattr(capacity, "ndim", 1) != 1:
+        return capacity  # not a Series: read (and refused, if need be) as an array
+    labels = list(index)
+    lacks = [p for p in providers if p not in set(labels)]
+    extra = [label for label in labels if label not in set(providers)]
+    if len(set(labels)) != len(labels) or lacks or extra:
+        parts = ["repeats labels"] if len(set(labels)) != len(labels) else []
+        parts += (
+            [f"lacks the providers {', '.join(map(repr, lacks[:_MAX_LISTED]))}"] if lacks else []
+        )
+        parts += (
+            [f"has labels {', '.join(map(repr, extra[:_MAX_LISTED]))} that are no provider"]
+            if extra
+            else []
+        )
+        msg = (f"a pandas Series is read by its index, the providers' labels (the cost's columns), "
+               f"but it {' and '.join(parts)}; pass a numpy array to pair by position")  # fmt: skip
+        problems.append(Problem(("capacity",), msg))
+        return None
+    return capacity.reindex(providers).to_numpy()
 
 
 def forbidden_cells(forbidden: object, n: int, m: int, problems: list[Problem]) -> IndexArray:

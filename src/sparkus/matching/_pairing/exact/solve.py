@@ -112,6 +112,7 @@ from sparkus.matching._pairing.exact.arcs import (
     cost_arcs,
     drop_cells,
     forbidden_cells,
+    provider_labels,
 )
 from sparkus.matching._pairing.exact.auction import LIMIT, PriceOverflowError, auction
 from sparkus.matching._pairing.exact.extremes import (
@@ -194,7 +195,8 @@ def _solve_assignment_iv(
     """Validate the inputs of :func:`solve_assignment`: the allowed pairs and the capacities."""
     problems: list[Problem] = []
     arcs = cost_arcs(cost, problems)
-    caps = capacity_iv(capacity, arcs.m if arcs is not None else None, problems)
+    caps = capacity_iv(capacity, arcs.m if arcs is not None else None, problems,
+                       provider_labels(cost))  # fmt: skip
     banned = np.zeros(0, dtype=np.intp)
     if arcs is not None:
         banned = forbidden_cells(forbidden, arcs.n, arcs.m, problems)
