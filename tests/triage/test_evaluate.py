@@ -436,3 +436,20 @@ def test_bad_input_is_a_schema_error_naming_the_field(call, field):
     with pytest.raises(SchemaError) as info:
         call()
     assert info.value.problems[0].path[0] == field
+
+
+@pytest.mark.parametrize(
+    ("y_true", "says"),
+    [
+        (
+            ["low", "low", "mid", "mid"],
+            "class 'high' is undefined: no row of `y_true` belongs to it; ",
+        ),
+        (["low"] * 4, "classes 'mid', 'high' are undefined"),
+    ],
+)
+def test_an_absent_class_is_named_in_a_sentence(y_true, says):
+    proba = np.full((4, 3), 1 / 3)
+    with pytest.raises(EstimationError) as info:
+        roc_auc_ovr(y_true, proba, classes=["low", "mid", "high"])
+    assert says in str(info.value)

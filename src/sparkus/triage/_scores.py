@@ -296,9 +296,12 @@ def auc_per_class(
     absent = np.flatnonzero(support == 0)
     if absent.size:
         names = show([classes[i] for i in absent])
+        one = absent.size == 1
         msg = (
-            f"the one-vs-rest ROC AUC of class {names} is undefined: no row of `y_true` "
-            "belongs to it; evaluate on data holding every class, or drop the class"
+            f"the one-vs-rest ROC AUC of {'class' if one else 'classes'} {names} "
+            f"{'is' if one else 'are'} "
+            f"undefined: no row of `y_true` belongs to {'it' if one else 'them'}; evaluate on "
+            f"data holding every class, or drop {'the class' if one else 'those classes'}"
         )
         raise EstimationError(msg)
     aucs = np.array([_auc(codes == j, proba[:, j]) for j in range(k)], dtype=np.float64)
