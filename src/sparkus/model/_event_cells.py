@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 from sparkus._checks import describe, is_missing, rows_text
 from sparkus._errors import Problem, SchemaError
-from sparkus.model._intake import column, id_column
+from sparkus.model._intake import INT64_MAX, INT64_MIN, column, id_column
 
 __all__ = [
     "datetime_seconds",
@@ -35,8 +35,6 @@ __all__ = [
     "years_problems",
 ]
 
-_INT64_MIN: Final = int(np.iinfo(np.int64).min)
-_INT64_MAX: Final = int(np.iinfo(np.int64).max)
 _FIRST_SECOND: Final = -62_135_596_800  # 0001-01-01T00:00:00 UTC, in seconds since 1970
 _LAST_SECOND: Final = 253_402_300_799  # 9999-12-31T23:59:59 UTC
 _FIRST_MONTH: Final = (1 - 1970) * 12  # January of year 1, in months since January 1970
@@ -194,8 +192,8 @@ def _tick_bounds(dtype: np.dtype[Any]) -> tuple[int, int]:
         tick = _SECONDS[unit] * count
         low, high = _FIRST_SECOND / tick, (_LAST_SECOND + 1) / tick - Fraction(1, 2**64)
     else:  # generic: no unit, only NaT
-        return _INT64_MIN + 1, _INT64_MAX
-    return max(math.ceil(low), _INT64_MIN + 1), min(math.floor(high), _INT64_MAX)
+        return INT64_MIN + 1, INT64_MAX
+    return max(math.ceil(low), INT64_MIN + 1), min(math.floor(high), INT64_MAX)
 
 
 def years_problems(

@@ -23,6 +23,7 @@ from sparkus._errors import Problem, SchemaError
 
 __all__ = [
     "INT64_MAX",
+    "INT64_MIN",
     "aligned",
     "column",
     "column_names",

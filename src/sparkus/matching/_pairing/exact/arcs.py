@@ -194,10 +194,11 @@ def _by_provider(capacity: Any, providers: list[Any], problems: list[Problem]) -
     if index is None or getattr(capacity, "ndim", 1) != 1:
         return capacity  # not a Series: read (and refused, if need be) as an array
     labels = list(index)
-    lacks = [p for p in providers if p not in set(labels)]
-    extra = [label for label in labels if label not in set(providers)]
-    if len(set(labels)) != len(labels) or lacks or extra:
-        parts = ["repeats labels"] if len(set(labels)) != len(labels) else []
+    known, given = set(providers), set(labels)
+    lacks = [p for p in providers if p not in given]
+    extra = [label for label in labels if label not in known]
+    if len(given) != len(labels) or lacks or extra:
+        parts = ["repeats labels"] if len(given) != len(labels) else []
         parts += (
             [f"lacks the providers {', '.join(map(repr, lacks[:_MAX_LISTED]))}"] if lacks else []
         )
