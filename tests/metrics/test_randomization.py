@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sparkus import SchemaError
+from sparkus import EstimationError, SchemaError
 from sparkus.metrics import design_rollout, randomization_test
 
 
@@ -175,3 +175,46 @@ def test_to_frame_assignment_counts_balance():
     assert by_team["unit"].tolist() == ["a", "a", "b", "b"]
     with pytest.raises(SchemaError, match="table"):
         design.to_frame("people")
+
+
+def test_a_statistic_that_fails_on_a_redraw_is_named():
+    """Whatever the caller's statistic raises, on the draw or on a redraw, is a SchemaError
+    naming `statistic` and the draw, with the caller's exception chained (it had escaped bare
+    from the redraws, and as itself unless a TypeError or ValueError)."""
+    _, design = _tiny()
+    y = np.arange(7, dtype=float)
+    calls = []
+
+    def fails_on_third(v, wave):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyError("wave 3")
+        return float(v[wave == 1].mean())
+
+    with pytest.raises(SchemaError, match=r"statistic.*KeyError on redraw 2") as info:
+        randomization_test(design, y, statistic=fails_on_third, draws=20, rng=1)
+    assert isinstance(info.value.__cause__, KeyError)
+    with pytest.raises(SchemaError, match=r"statistic.*ZeroDivisionError on the rollout as"):
+        randomization_test(design, y, statistic=lambda v, w: 1 / 0, draws=20, rng=1)
+    returned = []
+
+    def a_list_when_redrawn(v, wave):
+        returned.append(1)
+        return 1.0 if len(returned) == 1 else [1.0, 2.0]
+
+    with pytest.raises(SchemaError, match=r"statistic.*returned .*list.* on redraw 1"):
+        randomization_test(design, y, statistic=a_list_when_redrawn, draws=20, rng=1)
+
+
+def test_a_redraw_without_a_statistic_is_refused_not_dropped():
+    """A statistic that is NaN on some redraws: those draws were counted as not extreme, which
+    made the p-value too small (here 1/21 for a statistic as extreme as any); now refused."""
+    _, design = _tiny()
+    y = np.arange(7, dtype=float)
+    observed = design.wave.copy()
+
+    def only_as_drawn(v, wave):
+        return 1.0 if np.array_equal(wave, observed) else float("nan")
+
+    with pytest.raises(EstimationError, match=r"NaN or infinite on \d+ of 20 redraws"):
+        randomization_test(design, y, statistic=only_as_drawn, draws=20, rng=1)

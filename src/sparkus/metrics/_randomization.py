@@ -30,6 +30,7 @@ from sparkus._checks import (
     real_array,
     schema_error,
 )
+from sparkus._errors import EstimationError
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._rollout import RolloutDesign, draw_waves
 
@@ -248,7 +249,11 @@ def randomization_test(
         If `design` is not a RolloutDesign, `y` is not one finite number per person, `period`
         is not a wave before the last, `statistic`, `draws`, `alternative` or `rng` is not one
         of the values above, ``"exact"`` would enumerate more than 200,000 draws, or the
-        statistic is not a finite number on the rollout as drawn.
+        statistic raises or returns something other than one number on any draw, or a value
+        that is not finite on the rollout as drawn (its own exception chained).
+    EstimationError
+        If the statistic is NaN or infinite on any redraw: such a draw can be counted neither
+        as extreme nor as not, and leaving it out would make the p-value too small.
 
     References
     ----------
@@ -295,8 +300,16 @@ def randomization_test(
     else:
         n_draws = int(cast(int, draws))
         unit_waves = [draw_waves(chosen.unit_stratum, chosen.waves, gen) for _ in range(n_draws)]
-    null = np.array([stat(values.copy(), w[chosen.unit]) for w in unit_waves], dtype=np.float64)
-    null = np.where(np.isfinite(null), null, np.nan)
+    null = np.array([_value(stat, values, w[chosen.unit], k + 1)
+                     for k, w in enumerate(unit_waves)])  # fmt: skip
+    bad = ~np.isfinite(null)
+    if bad.any():
+        msg = (
+            f"the statistic is NaN or infinite on {int(bad.sum()):,} of {len(null):,} redraws "
+            "(a redraw may, e.g., leave a wave without people); a redraw without a statistic "
+            "cannot be counted as extreme or not, so use a statistic defined on every draw"
+        )
+        raise EstimationError(msg)
     scale = max(abs(observed), 1.0) * _TOLERANCE
     if side == "two-sided":
         extreme = np.abs(null) >= abs(observed) - scale
@@ -304,21 +317,33 @@ def randomization_test(
         extreme = null >= observed - scale
     else:
         extreme = null <= observed + scale
-    hits = int(np.sum(extreme))  # NaN compares false: a draw without a statistic is not extreme
+    hits = int(np.sum(extreme))
     pvalue = hits / len(null) if exact else (1 + hits) / (1 + len(null))
     null.flags.writeable = False
     return RandomizationTest(float(observed), float(pvalue), null, len(null), exact, side,
                              chosen_period, method)  # fmt: skip
 
 
-def _value(stat: Callable[[FloatArray, IntArray], float], y: FloatArray, wave: IntArray) -> float:
-    """The statistic on the rollout as drawn: a finite float, else a SchemaError."""
+def _value(stat: Callable[[FloatArray, IntArray], float], y: FloatArray, wave: IntArray,
+           redraw: int = 0) -> float:  # fmt: skip
+    """The statistic on one draw (0: the rollout as drawn; k: the k-th redraw) as a float.
+
+    What the statistic raises, or a value that is not one number, is a SchemaError naming
+    `statistic`, with its own exception chained. On the rollout as drawn the value must also be
+    finite; a redraw's may not be, which the caller counts.
+    """
+    where = "on the rollout as drawn" if redraw == 0 else f"on redraw {redraw:,}"
     try:
-        value = float(stat(y.copy(), wave.copy()))
-    except (TypeError, ValueError) as err:
-        msg = f"did not return a number on the rollout as drawn ({err})"
+        value = stat(y.copy(), wave.copy())
+    except Exception as exc:  # the caller's code: any failure is named, never passed bare
+        msg = f"raised {type(exc).__name__} {where}: {exc}"
+        raise schema_error("statistic", msg) from exc
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        msg = f"returned {describe(value)} {where}; it must return one number"
         raise schema_error("statistic", msg) from None
-    if not math.isfinite(value):
-        msg = f"is {value} on the rollout as drawn; it must be a finite number"
+    if redraw == 0 and not math.isfinite(number):
+        msg = f"is {number} {where}; it must be a finite number"
         raise schema_error("statistic", msg)
-    return value
+    return number
