@@ -206,8 +206,9 @@ def qini(y: npt.ArrayLike, treated: npt.ArrayLike, score: npt.ArrayLike) -> Qini
         If `y` or `treated` is not 0/1, if everyone or no one was treated (naming
         `treated`), or if `score` is not numeric.
     EstimationError
-        If an input has missing or infinite values, if the lengths differ, or if the perfect
-        ranking is no better than random (no responders), so the coefficients are undefined.
+        If an input has missing or infinite values, if the lengths differ, if `y` is
+        constant (no responders, or no one else), or if the perfect ranking is no better than
+        random, so the coefficients are undefined.
 
     See Also
     --------
@@ -248,6 +249,12 @@ def qini(y: npt.ArrayLike, treated: npt.ArrayLike, score: npt.ArrayLike) -> Qini
     if n1 in (0, n):
         which = "everyone was" if n1 == n else "no one was"
         raise schema_error("treated", f"{which} treated; the curves compare the two groups")
+    responders = int(np.count_nonzero(outcome))
+    if responders in (0, n):
+        which = "every" if responders == n else "no"
+        msg = (f"{which} y is 1: the curves count responders against non-responders, so a "
+               "constant outcome leaves nothing to rank (the coefficients are undefined)")  # fmt: skip
+        raise EstimationError(msg)
     t = group.astype(np.float64)
     x, q, u = _curves(outcome, t, values)
     # the perfect rankings, as scikit-uplift's perfect_qini_curve (negative_effect=True) and
