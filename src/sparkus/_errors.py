@@ -8,6 +8,9 @@ working.
 from __future__ import annotations
 
 import operator
+import os
+import sys
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 
@@ -186,6 +189,21 @@ class SparkusWarning(UserWarning):
 
         warnings.simplefilter("ignore", sparkus.SparkusWarning)
     """
+
+
+_PACKAGE: Final = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def warn_caller(message: str) -> None:
+    """Warn with a SparkusWarning attributed to the first frame outside sparkus.
+
+    A helper deep in a fit is reached from several doors at different depths, so a fixed
+    `stacklevel` would point inside the package from some of them.
+    """
+    level, frame = 2, sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        level, frame = level + 1, frame.f_back  # type: ignore[assignment]
+    warnings.warn(message, SparkusWarning, stacklevel=level)
 
 
 # Public errors read as ``sparkus.SchemaError`` in tracebacks, not as the private module's.

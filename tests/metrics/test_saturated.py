@@ -10,12 +10,14 @@ numpy's "invalid value in sqrt", nor an error blaming the float range, nor a sta
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sparkus import EstimationError
+from sparkus import EstimationError, SparkusWarning
 from sparkus.metrics import ancova, did, ols
 
 pytestmark = pytest.mark.filterwarnings("ignore:only .* clusters:sparkus.SparkusWarning")
@@ -143,7 +145,9 @@ def test_ols_with_row_dummies_gives_positive_ses_or_says_why(
         X[f"d{row}"] = (np.arange(n) == row).astype(float)
     y = rng.normal(size=n)
     try:
-        fit = ols(y, X, cov=cov, intercept=intercept, **_clusters(cov, n))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", SparkusWarning)
+            fit = ols(y, X, cov=cov, intercept=intercept, **_clusters(cov, n))
     except EstimationError as error:
         text = str(error)
         assert "range of double precision" not in text  # the data are small: not the reason
@@ -154,3 +158,37 @@ def test_ols_with_row_dummies_gives_positive_ses_or_says_why(
         return
     assert np.all(np.isfinite(fit.se))
     assert np.all(fit.se > 0)
+    for warning in caught:  # a coefficient that singled-out rows determine in part: said so
+        assert issubclass(warning.category, SparkusWarning)
+        if "clusters" in str(warning.message):
+            continue
+        assert "too small" in str(warning.message) and "leverage 1" in str(warning.message)
+
+
+def test_one_treated_person_warns_that_the_robust_se_leaves_out_their_noise():
+    """One treated person among controls: the treatment coefficient is their outcome minus the
+    controls' prediction for them, so their own noise is most of its variance, yet their
+    residual is 0. HC1 gave SE 0.18 and p = 3e-7 with no effect at all (statsmodels 0.14 gives
+    the same HC1 SE): a SparkusWarning now says the SE is too small and by what share."""
+    rng = np.random.default_rng(0)
+    n = 30
+    pre = rng.normal(size=n)
+    post = pre + rng.normal(size=n)
+    treated = np.zeros(n)
+    treated[0] = 1
+    with pytest.warns(SparkusWarning, match=r"HC1 standard error of `treated` is too small: "
+                      r"row 0 determines (\d+)% of it") as record:  # fmt: skip
+        ancova(post, pre, treated)
+    # Closed form of the share: the coefficient is y_0 - (a + b pre_0), a and b the controls'
+    # fit; with equal variances its variance is σ²(1 + h), h the controls' prediction leverage
+    # at pre_0, of which σ² is row 0's own.
+    controls = pre[1:]
+    h = 1 / (n - 1) + (pre[0] - controls.mean()) ** 2 / np.sum((controls - controls.mean()) ** 2)
+    share = int(str(record[0].message).split("determines ")[1].split("%")[0])
+    assert share == round(100 / (1 + h))
+    assert record[0].filename == __file__  # attributed to the caller, not to sparkus
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SparkusWarning)
+        ancova(post, pre, treated, cov="nonrobust")  # pools the controls' residual variance
+        treated[:10] = 1
+        ancova(post, pre, treated)  # ten treated: no row is fitted exactly

@@ -40,7 +40,7 @@ import attrs
 import numpy as np
 
 from sparkus._checks import BoolArray, FloatArray, IntArray, rows_text
-from sparkus._errors import EstimationError
+from sparkus._errors import EstimationError, warn_caller
 from sparkus._linalg_core import checked_cholesky, unit_exponents
 from sparkus.metrics._stable import FLOAT_RANGE, common_scale
 
@@ -62,6 +62,7 @@ COV_TYPES: Final[tuple[CovType, ...]] = ("nonrobust", "HC0", "HC1", "HC2", "HC3"
 
 _BLOCK: Final = 1 << 13
 _LEVERAGE_TOLERANCE: Final = 1e-10
+_EXACT_SHARE: Final = 0.1  # rows fitted exactly behind more of a coefficient: its SE is warned of
 _PERFECT_FIT: Final = 1e-24
 _DEGENERATE_VARIANCE: Final = 1e-20
 
@@ -290,6 +291,7 @@ def _check_exact_rows(
     rest = total - np.einsum("ij,ij->j", weights, weights)
     degenerate = np.flatnonzero(rest <= _LEVERAGE_TOLERANCE * total)
     if not degenerate.size:
+        _warn_exact_share(rows, weights, 1.0 - rest / total, cov, names)
         return
     j = int(degenerate[0])
     behind = rows[np.abs(weights[:, j]) > _LEVERAGE_TOLERANCE * math.sqrt(total[j])]
@@ -303,6 +305,31 @@ def _check_exact_rows(
         "cov='nonrobust', which pools the residual variance of the other rows)"
     )
     raise EstimationError(msg)
+
+
+def _warn_exact_share(
+    rows: IntArray, weights: FloatArray, share: FloatArray, cov: CovType, names: Sequence[str]
+) -> None:
+    """SparkusWarning for a coefficient that rows fitted exactly determine in good part.
+
+    Such a row's noise moves the coefficient, but its residual is 0, so a robust variance
+    leaves out its share of the coefficient's variance (under equal variances, `share` of it):
+    one treated person among controls, say, whose own outcome is the whole treatment effect.
+    """
+    j = int(np.argmax(share))
+    if share[j] < _EXACT_SHARE:
+        return
+    behind = rows[np.abs(weights[:, j]) > _LEVERAGE_TOLERANCE * np.abs(weights[:, j]).max()]
+    msg = (
+        f"the {cov} standard error of `{names[j]}` is too small: {rows_text(behind)} "
+        f"{'determine' if len(behind) > 1 else 'determines'} {share[j]:.0%} of it (with equal "
+        "variances) but the model fits "
+        f"{'them' if len(behind) > 1 else 'it'} exactly (leverage 1: a row alone in its cell, "
+        "or singled out by a regressor), so that part of its variance is left out; more rows "
+        f"like {'them' if len(behind) > 1 else 'it'} are needed (or cov='nonrobust', which "
+        "pools the residual variance of the other rows)"
+    )
+    warn_caller(msg)
 
 
 def _check_variances(

@@ -245,7 +245,9 @@ def ols(
     Warns
     -----
     SparkusWarning
-        With fewer than 30 clusters.
+        With fewer than 30 clusters; or, for HC0, HC1 and CR1, when rows of leverage one
+        determine a tenth or more of a coefficient (one treated person, say): their residuals
+        are 0, so its standard error leaves out their noise.
 
     Examples
     --------
@@ -365,7 +367,9 @@ def ancova(
     Warns
     -----
     SparkusWarning
-        With fewer than 30 clusters.
+        With fewer than 30 clusters; or, for HC0, HC1 and CR1, when rows of leverage one
+        determine a tenth or more of a coefficient (one treated person, say): their residuals
+        are 0, so its standard error leaves out their noise.
 
     Examples
     --------
@@ -482,7 +486,9 @@ def did(
     Warns
     -----
     SparkusWarning
-        With fewer than 30 clusters.
+        With fewer than 30 clusters; or, for HC0, HC1 and CR1, when rows of leverage one
+        determine a tenth or more of a coefficient (one treated person, say): their residuals
+        are 0, so its standard error leaves out their noise.
 
     Examples
     --------
