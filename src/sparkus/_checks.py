@@ -231,10 +231,50 @@ def as_array(value: object, name: str) -> npt.NDArray[Any]:
     try:
         if callable(to_numpy):  # pandas and polars
             return np.asarray(to_numpy())
-        return np.asarray(value)
+        array = np.asarray(value)
     except (TypeError, ValueError) as exc:
         msg = f"could not be read as an array ({exc}); pass a rectangular array-like"
         raise schema_error(name, msg) from None
+    if array.dtype.kind in "US" and not _only_text(value, array.ndim):
+        # numpy writes 1 beside "1" as "1" and NaN beside text as "nan": such values are kept
+        # as the objects they were, for the checks to see them
+        return np.asarray(value, dtype=object)
+    return array
+
+
+def _only_text(value: object, ndim: int) -> bool:
+    """Whether a sequence numpy read as text holds text alone (not 1 or NaN beside text)."""
+    if ndim == 1 and isinstance(value, list | tuple):
+        kinds = set(map(type, value))  # one pass in C for the usual flat list of str
+        if kinds <= {str, bytes}:
+            return True
+        return all(issubclass(kind, str | bytes) for kind in kinds)
+    cells = np.asarray(value, dtype=object).ravel().tolist()
+    return all(isinstance(v, str | bytes) for v in cells)
+
+
+def mixed_labels(labels: npt.NDArray[Any]) -> str | None:
+    """What is wrong with labels that mix text with numbers, or None when they do not.
+
+    Only an object array can mix them (see :func:`as_array`). 1 and "1" print alike, so a
+    table would show two groups of one name, or a check merge them; missing values are left to
+    the caller's own check.
+    """
+    if labels.dtype.kind != "O":
+        return None
+    text = number = None
+    for row, value in enumerate(labels.ravel().tolist()):
+        if isinstance(value, str):
+            text = (row, value) if text is None else text
+        elif not is_missing(value):
+            number = (row, value) if number is None else number
+        if text is not None and number is not None:
+            return (
+                f"mixes text and numbers ({shown(number[1])} in row {number[0]}, "
+                f"{text[1]!r} in row {text[0]}): labels of both kinds print alike, so pass "
+                "one kind (all text, say)"
+            )
+    return None
 
 
 def _row_index(value: object) -> Any | None:
@@ -343,17 +383,47 @@ def real_array(value: object, name: str) -> npt.NDArray[np.float64]:
     """
     array = as_array(value, name)
     kind = array.dtype.kind
+    if kind in "iu" and array.size:
+        low, high = int(array.min()), int(array.max())
+        if max(-low, high) > EXACT_INTEGERS:
+            at = int(np.argmax(np.abs(array.astype(np.float64)).ravel()))
+            raise schema_error(name, _inexact_message(array.ravel()[at].item(), at))
     if kind in "biuf":
         return array.astype(np.float64, copy=False)
     if kind == "O":
-        try:
-            flat = [math.nan if is_missing(v) else _as_float(v) for v in array.ravel().tolist()]
-        except (TypeError, ValueError):
-            msg = "holds values that are not numbers; pass numbers (or booleans)"
-            raise schema_error(name, msg) from None
+        cells = array.ravel().tolist()
+        flat = []
+        for at, cell in enumerate(cells):
+            if is_missing(cell):
+                flat.append(math.nan)
+                continue
+            if isinstance(cell, int) and abs(cell) > EXACT_INTEGERS:
+                raise schema_error(name, _inexact_message(cell, at))
+            try:
+                flat.append(_as_float(cell))
+            except (TypeError, ValueError):
+                msg = "holds values that are not numbers; pass numbers (or booleans)"
+                raise schema_error(name, msg) from None
         return np.array(flat, dtype=np.float64).reshape(array.shape)
     msg = f"expected numbers, got an array of dtype {array.dtype}; pass numbers (or booleans)"
     raise schema_error(name, msg)
+
+
+EXACT_INTEGERS: Final = 2**53
+"""The largest magnitude below which every integer is a float64 exactly."""
+
+
+def _inexact_message(value: int, at: int) -> str:
+    bits = value.bit_length()  # str() of a huge int is slow, and refused past 4,300 digits
+    if bits > 1023:
+        shown = f"an integer of about {math.floor(bits * math.log10(2)) + 1:,} digits"
+    else:
+        shown = f"the integer {float(value):.4g}"
+    return (
+        f"holds {shown} at [{at}], beyond 2**53 (about 9.0e15), where a float64 no longer "
+        "holds every integer (past 1.8e308, none): nearby values would become equal; subtract "
+        "a baseline first (or pass floats, accepting the rounding)"
+    )
 
 
 def _as_float(value: object) -> float:
@@ -508,6 +578,8 @@ def cluster_codes(value: object, name: str) -> tuple[IntArray, int]:
         )  # fmt: skip
         if bad.any():
             raise _not_finite(name, bad)
+        if (mixed := mixed_labels(array)) is not None:
+            raise schema_error(name, mixed)
         try:
             lookup: dict[Any, int] = {}
             codes_list = [lookup.setdefault(v, len(lookup)) for v in array.tolist()]

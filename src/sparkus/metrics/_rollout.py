@@ -29,6 +29,7 @@ from sparkus._checks import (
     check_rng,
     describe,
     is_missing,
+    mixed_labels,
     rows_text,
     schema_error,
 )
@@ -273,6 +274,8 @@ def _names(value: object, name: str, columns: Mapping[str, Any]) -> tuple[str, .
 
 
 def _labels(array: npt.NDArray[Any], name: str) -> list[str]:
+    if (mixed := mixed_labels(array)) is not None:
+        raise schema_error(name, mixed)
     labels = []
     for row, value in enumerate(array.tolist()):
         if is_missing(value):
@@ -445,14 +448,14 @@ def design_rollout(
         population, waves, strata, cluster, covariates, rng
     )
     n = len(next(iter(columns.values())))
-    keys = [_labels(np.asarray(columns[name]), f"population[{name!r}]") for name in strata_names]
+    keys = [_labels(columns[name], f"population[{name!r}]") for name in strata_names]
     stratum_of = [" / ".join(parts) for parts in zip(*keys, strict=True)] if keys else ["all"] * n
     if cluster_name is None:
         unit_of = np.arange(n)
         unit_stratum = stratum_of
         unit_names = tuple(str(i) for i in range(n))
     else:
-        labels = _labels(np.asarray(columns[cluster_name]), f"population[{cluster_name!r}]")
+        labels = _labels(columns[cluster_name], f"population[{cluster_name!r}]")
         names, unit_of = np.unique(np.asarray(labels), return_inverse=True)
         unit_names = tuple(str(x) for x in names.tolist())
         members: list[dict[str, int]] = [{} for _ in names]

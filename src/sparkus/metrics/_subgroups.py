@@ -19,10 +19,12 @@ import numpy.typing as npt
 from sparkus._checks import (
     BoolArray,
     FloatArray,
+    as_array,
     check_choice,
     check_level,
     check_number,
     indicator,
+    mixed_labels,
     rows_text,
     same_length,
     schema_error,
@@ -209,10 +211,7 @@ class SubgroupEffects(Framed, Result):
 
 
 def _labels(groups: object, n: int) -> npt.NDArray[Any]:
-    try:
-        array = np.asarray(groups)
-    except (TypeError, ValueError) as exc:
-        raise schema_error("groups", f"could not be read as an array ({exc})") from None
+    array = as_array(groups, "groups")
     if array.ndim != 1:
         msg = f"expected a 1-D array of group labels, got an array of shape {array.shape}"
         raise schema_error("groups", msg)
@@ -228,6 +227,8 @@ def _labels(groups: object, n: int) -> npt.NDArray[Any]:
             "give every person a group"
         )
         raise schema_error("groups", msg)
+    if (mixed := mixed_labels(array)) is not None:
+        raise schema_error("groups", mixed)
     return array
 
 

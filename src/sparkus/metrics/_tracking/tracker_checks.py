@@ -16,7 +16,7 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import align_rows, as_array, check_number, describe, rows_text
+from sparkus._checks import align_rows, as_array, check_number, describe, mixed_labels, rows_text
 from sparkus._errors import Problem, SchemaError
 from sparkus.metrics._tracking.snapshot import seconds
 from sparkus.model import JourneySchedule, Program
@@ -60,6 +60,8 @@ def tracker_iv(program: object, schedule: object, groups: object, window_days: o
                            f"schedule (participants {who}{', ...' if len(missing) > 5 else ''});"
                            " label everyone (an 'unknown' group, say)")  # fmt: skip
                     problems.append(Problem(("groups", name), msg))
+                elif (mixed := mixed_labels(array)) is not None:
+                    problems.append(Problem(("groups", name), mixed))
     check_number(window_days, "window_days", low=1, integer=True, problems=problems)
     steps = cast(JourneySchedule, schedule).step_ids
     for name, value in (("pre_step", pre_step), ("post_step", post_step)):
