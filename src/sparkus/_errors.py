@@ -12,6 +12,7 @@ import os
 import sys
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Final
 
 __all__ = [
@@ -191,7 +192,7 @@ class SparkusWarning(UserWarning):
     """
 
 
-_PACKAGE: Final = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_PACKAGE: Final = str(Path(__file__).resolve().parent) + os.sep
 
 
 def warn_caller(message: str) -> None:

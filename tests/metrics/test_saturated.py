@@ -162,33 +162,59 @@ def test_ols_with_row_dummies_gives_positive_ses_or_says_why(
         assert issubclass(warning.category, SparkusWarning)
         if "clusters" in str(warning.message):
             continue
-        assert "too small" in str(warning.message) and "leverage 1" in str(warning.message)
+        assert "too small" in str(warning.message)
+        assert "leverage 1" in str(warning.message)
 
 
-def test_one_treated_person_warns_that_the_robust_se_leaves_out_their_noise():
+def test_one_treated_person_is_refused_under_a_robust_covariance():
     """One treated person among controls: the treatment coefficient is their outcome minus the
     controls' prediction for them, so their own noise is most of its variance, yet their
     residual is 0. HC1 gave SE 0.18 and p = 3e-7 with no effect at all (statsmodels 0.14 gives
-    the same HC1 SE): a SparkusWarning now says the SE is too small and by what share."""
+    the same HC1 SE; in a null simulation it rejected 64% of the time at 5%): refused now,
+    naming the share of the variance it leaves out."""
     rng = np.random.default_rng(0)
     n = 30
     pre = rng.normal(size=n)
     post = pre + rng.normal(size=n)
     treated = np.zeros(n)
     treated[0] = 1
-    with pytest.warns(SparkusWarning, match=r"HC1 standard error of `treated` is too small: "
-                      r"row 0 determines (\d+)% of it") as record:  # fmt: skip
+    with pytest.raises(EstimationError, match=r"HC1 standard error of `treated` is too small: "
+                       r"row 0 determines (\d+)% of its variance") as info:  # fmt: skip
         ancova(post, pre, treated)
     # Closed form of the share: the coefficient is y_0 - (a + b pre_0), a and b the controls'
     # fit; with equal variances its variance is σ²(1 + h), h the controls' prediction leverage
     # at pre_0, of which σ² is row 0's own.
     controls = pre[1:]
     h = 1 / (n - 1) + (pre[0] - controls.mean()) ** 2 / np.sum((controls - controls.mean()) ** 2)
-    share = int(str(record[0].message).split("determines ")[1].split("%")[0])
+    share = int(str(info.value).split("determines ")[1].split("%", maxsplit=1)[0])
     assert share == round(100 / (1 + h))
-    assert record[0].filename == __file__  # attributed to the caller, not to sparkus
     with warnings.catch_warnings():
         warnings.simplefilter("error", SparkusWarning)
         ancova(post, pre, treated, cov="nonrobust")  # pools the controls' residual variance
         treated[:10] = 1
         ancova(post, pre, treated)  # ten treated: no row is fitted exactly
+
+
+def test_rows_fitted_exactly_behind_a_tenth_of_a_coefficient_are_warned_of():
+    """Between a tenth and a half of a coefficient's variance left out: a SparkusWarning with
+    the share, pointing at the caller's line. Row 0 is singled out by its own dummy, whose
+    coefficient is y_0 minus the other rows' prediction at x_0: the farther out x_0, the more
+    of its variance that prediction carries, and the smaller row 0's own share (44%, 27%,
+    17%, then below a tenth: no warning), where a closer x_0 gives half or more: refused."""
+    x = np.array([-0.6, 0.3, -0.2, 0.9, -1.1, 0.4, 0.2, -0.5, 0.8, 0.1])
+    y = np.array([0.4, -0.2, 0.5, 0.1, -0.7, 0.9, -0.3, 0.2, 0.6, -0.1])
+    dummy = (np.arange(10) == 0).astype(float)
+    shares = []
+    for far in (2.0, 3.0, 4.0, 6.0, 10.0):
+        x[0] = far
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", SparkusWarning)
+            ols(y, {"x": x, "d0": dummy})
+        for warning in caught:
+            assert warning.filename == __file__
+            text = str(warning.message)
+            shares.append(int(text.split("determines ")[1].split("%", maxsplit=1)[0]))
+    assert shares == [44, 27, 17]
+    x[0] = 1.0  # nearer: row 0's own noise is half or more of the dummy's variance
+    with pytest.raises(EstimationError, match=r"`d0` is too small: row 0 determines"):
+        ols(y, {"x": x, "d0": dummy})

@@ -62,7 +62,8 @@ COV_TYPES: Final[tuple[CovType, ...]] = ("nonrobust", "HC0", "HC1", "HC2", "HC3"
 
 _BLOCK: Final = 1 << 13
 _LEVERAGE_TOLERANCE: Final = 1e-10
-_EXACT_SHARE: Final = 0.1  # rows fitted exactly behind more of a coefficient: its SE is warned of
+_EXACT_WARN: Final = 0.1  # rows fitted exactly behind this share of a coefficient: warned of
+_EXACT_REFUSE: Final = 0.5  # and behind this share: its robust standard error is refused
 _PERFECT_FIT: Final = 1e-24
 _DEGENERATE_VARIANCE: Final = 1e-20
 
@@ -278,57 +279,49 @@ def _check_exact_rows(
     cov: CovType,
     names: Sequence[str],
 ) -> None:
-    """EstimationError naming a coefficient that only rows fitted exactly determine.
+    """Refuse, or warn of, a coefficient that rows fitted exactly determine in good part.
 
     `exact` holds the rows of leverage 1 and their (shifted, scaled) design rows; `influence`
     maps a design row to its weight in each coefficient and `total` is each coefficient's sum
     of squared weights over all rows. Rows of leverage 1 have residual 0 whatever their values,
-    so a robust covariance sees no variation in a coefficient only they determine: its variance
-    is 0 up to rounding, and the root of that rounding error (or NaN) is no standard error.
+    so a robust covariance leaves out their share of a coefficient's variance (under equal
+    variances, the share of its squared weights): one treated person among controls, say,
+    whose own outcome is most of the effect. From half of it on the standard error is refused
+    (a robust SE with no effect at all rejected 64% of the time at 5%; at all of it, it is 0
+    up to rounding); from a tenth on, a SparkusWarning says by how much it falls short.
     """
     rows, design = exact
     weights = design @ influence  # each exact row's weight in each coefficient
     rest = total - np.einsum("ij,ij->j", weights, weights)
-    degenerate = np.flatnonzero(rest <= _LEVERAGE_TOLERANCE * total)
-    if not degenerate.size:
-        _warn_exact_share(rows, weights, 1.0 - rest / total, cov, names)
-        return
-    j = int(degenerate[0])
-    behind = rows[np.abs(weights[:, j]) > _LEVERAGE_TOLERANCE * math.sqrt(total[j])]
-    its = "their values" if len(behind) > 1 else "its value"
-    their = "their residuals are" if len(behind) > 1 else "its residual is"
-    msg = (
-        f"the {cov} standard error of `{names[j]}` is undefined: it rests only on "
-        f"{rows_text(behind)}, which the model fits exactly whatever {its} (leverage 1: a row "
-        f"alone in its cell, or singled out by a regressor), so {their} 0 and there is no "
-        "residual variance to estimate it from; more rows like them are needed (or "
-        "cov='nonrobust', which pools the residual variance of the other rows)"
-    )
-    raise EstimationError(msg)
-
-
-def _warn_exact_share(
-    rows: IntArray, weights: FloatArray, share: FloatArray, cov: CovType, names: Sequence[str]
-) -> None:
-    """SparkusWarning for a coefficient that rows fitted exactly determine in good part.
-
-    Such a row's noise moves the coefficient, but its residual is 0, so a robust variance
-    leaves out its share of the coefficient's variance (under equal variances, `share` of it):
-    one treated person among controls, say, whose own outcome is the whole treatment effect.
-    """
+    share = 1.0 - rest / total
     j = int(np.argmax(share))
-    if share[j] < _EXACT_SHARE:
+    if share[j] < _EXACT_WARN:
         return
-    behind = rows[np.abs(weights[:, j]) > _LEVERAGE_TOLERANCE * np.abs(weights[:, j]).max()]
+    behind = rows[np.abs(weights[:, j]) > _LEVERAGE_TOLERANCE * math.sqrt(total[j])]
+    them, their = ("them", "their") if len(behind) > 1 else ("it", "its")
+    why = (
+        f"which the model fits exactly whatever {their} value{'s' if len(behind) > 1 else ''} "
+        f"(leverage 1: a row alone in its cell, or singled out by a regressor), so {their} "
+        f"residual{'s are' if len(behind) > 1 else ' is'} 0"
+    )
+    remedy = (
+        f"more rows like {them} are needed (or cov='nonrobust', which pools the residual "
+        "variance of the other rows)"
+    )
+    if rest[j] <= _LEVERAGE_TOLERANCE * total[j]:
+        msg = (
+            f"the {cov} standard error of `{names[j]}` is undefined: it rests only on "
+            f"{rows_text(behind)}, {why} and there is no residual variance to estimate it "
+            f"from; {remedy}"
+        )
+        raise EstimationError(msg)
     msg = (
         f"the {cov} standard error of `{names[j]}` is too small: {rows_text(behind)} "
-        f"{'determine' if len(behind) > 1 else 'determines'} {share[j]:.0%} of it (with equal "
-        "variances) but the model fits "
-        f"{'them' if len(behind) > 1 else 'it'} exactly (leverage 1: a row alone in its cell, "
-        "or singled out by a regressor), so that part of its variance is left out; more rows "
-        f"like {'them' if len(behind) > 1 else 'it'} are needed (or cov='nonrobust', which "
-        "pools the residual variance of the other rows)"
+        f"{'determine' if len(behind) > 1 else 'determines'} {share[j]:.0%} of its variance "
+        f"(with equal variances), {why}: that part is left out; {remedy}"
     )
+    if share[j] >= _EXACT_REFUSE:
+        raise EstimationError(msg)
     warn_caller(msg)
 
 

@@ -237,8 +237,9 @@ def ols(
         If the inputs differ in length or hold a missing value (the rows are named); `y` is
         constant or fitted exactly; the design is singular (the dependent columns are named);
         there are no more rows than coefficients; there is a single cluster; HC2/HC3 meet a
-        row of leverage one; or, for HC0, HC1 and CR1, only rows of leverage one (fitted
-        exactly, their residuals 0) determine a coefficient, whose standard error would be 0.
+        row of leverage one; or, for HC0, HC1 and CR1, rows of leverage one (fitted exactly,
+        their residuals 0) determine half or more of a coefficient's variance, which its
+        standard error would leave out.
     SchemaError
         If an option is not an allowed value, or `cov` and `clusters` do not go together.
 
@@ -246,8 +247,8 @@ def ols(
     -----
     SparkusWarning
         With fewer than 30 clusters; or, for HC0, HC1 and CR1, when rows of leverage one
-        determine a tenth or more of a coefficient (one treated person, say): their residuals
-        are 0, so its standard error leaves out their noise.
+        determine a tenth to a half of a coefficient's variance: their residuals are 0, so
+        its standard error leaves out their noise (from a half on, it is refused).
 
     Examples
     --------
@@ -368,8 +369,8 @@ def ancova(
     -----
     SparkusWarning
         With fewer than 30 clusters; or, for HC0, HC1 and CR1, when rows of leverage one
-        determine a tenth or more of a coefficient (one treated person, say): their residuals
-        are 0, so its standard error leaves out their noise.
+        determine a tenth to a half of a coefficient's variance: their residuals are 0, so
+        its standard error leaves out their noise (from a half on, it is refused).
 
     Examples
     --------
@@ -487,8 +488,8 @@ def did(
     -----
     SparkusWarning
         With fewer than 30 clusters; or, for HC0, HC1 and CR1, when rows of leverage one
-        determine a tenth or more of a coefficient (one treated person, say): their residuals
-        are 0, so its standard error leaves out their noise.
+        determine a tenth to a half of a coefficient's variance: their residuals are 0, so
+        its standard error leaves out their noise (from a half on, it is refused).
 
     Examples
     --------
