@@ -36,7 +36,8 @@ DOORS: list[Entry] = [
                 "NaN score", lambda: qini(Y01, T, np.r_[X[:-1], np.nan]), EstimationError, "score"
             ),
             case("lengths differ", lambda: qini(Y01, T, X[:-1]), EstimationError, "`score`"),
-            case("no responders", lambda: qini(np.zeros(N), T, X), EstimationError, "Qini"),
+            case("no responders", lambda: qini(np.zeros(N), T, X), EstimationError, "no y is 1"),
+            case("only responders", lambda: qini(np.ones(N), T, X), EstimationError, "every y"),
         ),
     ),
     Door(

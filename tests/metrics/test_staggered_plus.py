@@ -363,3 +363,26 @@ def test_uniform_band_covers_all_cells_at_nominal_rate() -> None:
     sd = math.sqrt(0.95 * 0.05 / reps)
     assert abs(uniform / reps - 0.95) < 4 * sd
     assert pointwise / reps < 0.95 - 4 * sd
+
+
+def test_not_yet_without_never_treated_says_what_to_do_and_the_advice_holds():
+    """Every unit eventually treated and control='not_yet': the last periods have no
+    comparison units. The message had advised control='not_yet', which was passed; it now
+    says to keep the periods before the last group's first, and doing so gives csdid's cells.
+    Reference: csdid 0.4.3, ATTgt(yname="y", gname="g", idname="id", tname="t",
+    control_group="notyettreated", data=df).fit(est_method="dr", bstrap=False) on the full
+    data (it drops those periods itself): ATT(2,2) 1.133127, ATT(2,3) 0.151019, ATT(3,2)
+    -0.410201, ATT(3,3) 0.843793."""
+    rng = np.random.default_rng(3)
+    rows = []
+    for i in range(30):
+        g, a = [2, 3, 4][i // 10], rng.normal()
+        for t in range(1, 5):
+            rows.append((i, t, g, a + 0.2 * t + (t >= g) + rng.normal()))
+    unit, time, first, y = (np.array(c, dtype=float) for c in zip(*rows, strict=True))
+    with pytest.raises(EstimationError, match=r"keep only the periods before 4, the last group"):
+        staggered_did(y, unit, time, first, control="not_yet")
+    keep = time < 4
+    first = np.where(first == 4, 0, first)[keep]
+    result = staggered_did(y[keep], unit[keep], time[keep], first, control="not_yet")
+    np.testing.assert_allclose(result.att, [1.133127, 0.151019, -0.410201, 0.843793], atol=1e-6)

@@ -193,8 +193,9 @@ def cohens_d(
         named), or both groups are constant. Values anywhere in the float range are computed
         exactly (scaled before squaring); a spread under about 1e-308 of the difference, whose
         standardised difference would not fit a double, is refused, and so is a noncentral-t
-        interval at a ``|t|`` beyond 3e4 where its asymptotic forms do not hold (the message
-        names ``ci_method='normal'``).
+        interval none of its methods computes accurately: ``|t|`` beyond 3e4 but under 30
+        ``sqrt(2 df)``, with fewer than 400,000 d.f. (the message names
+        ``ci_method='normal'``).
     SchemaError
         If `ci_method` or `level` is not an allowed value.
 

@@ -438,6 +438,9 @@ def _result(
     q_pvalue = float(stats.chi2.sf(q, k - 1))
     estimate = unscale(p.mu, studies.exponent)
     if hartung_knapp:
+        if np.all(studies.y == studies.y[0]):  # the weighted mean may round an ulp off them
+            msg = "the studies' effects are identical, so the Hartung-Knapp standard error is zero"
+            raise EstimationError(msg)
         spread = float(p.w @ (studies.y - p.mu) ** 2)
         se = unscale(math.sqrt(spread / ((k - 1) * p.sw)), studies.exponent)
         df: int | None = k - 1

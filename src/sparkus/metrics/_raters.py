@@ -84,7 +84,10 @@ class RaterChange(Framed, Result):
     min_raters : int
         The fewest raters a shown rater group has in each wave.
     items : tuple of str or None
-        The items averaged, or None for every item each assessment scored.
+        The items averaged: those passed, or those both waves score where the waves' items
+        differ; None when both waves score the same items (all of them averaged). Items are
+        chosen over the whole waves: each rater's score is the mean of the chosen items their
+        own assessment scored.
 
     Notes
     -----
@@ -331,8 +334,10 @@ def rater_change(
         All on one scale.
     items : sequence of str, optional
         The items to average (e.g. one competency); default every item both waves score
-        (an item scored in one wave only is left out: a change compares the same items, and
-        `RaterChange.items` says which).
+        (an item no assessment of one wave scores is left out, and `RaterChange.items` says
+        which). The choice is made over the whole waves: a rater who skipped an item is
+        averaged over the chosen items they scored, so pass `items` to compare exactly the
+        same items for everyone.
     min_raters : int, default 3
         The fewest raters a peer or direct-report group is shown with, at least 2. Three is
         the common 360 rule (Qualtrics 360, Culture Amp, Lattice); raise it for small teams

@@ -30,10 +30,18 @@ class Cells:
     n_control: npt.NDArray[np.int64]
 
 
-def _no_comparison(gv: float, tv: float, control: str) -> EstimationError:
+def _no_comparison(gv: float, tv: float, control: str, last: float) -> EstimationError:
+    if control == "never":
+        advice = "use control='not_yet' or add never treated units"
+    else:
+        advice = (
+            f"every unit is treated by then and none is never treated: keep only the periods "
+            f"before {last:g}, the last group's first (its units are then the comparison, as "
+            "R's did package does), or add never treated units"
+        )
     msg = (
         f"no comparison units remain for the group-time cell (g={gv:g}, t={tv:g}) "
-        f"with control={control!r}; use control='not_yet' or add never treated units"
+        f"with control={control!r}; {advice}"
     )
     return EstimationError(msg)
 
@@ -111,7 +119,8 @@ def group_time_cells(
         n1 = int(treated.sum())
         n0 = comp.sum(axis=0)
         if np.any(n0 == 0):
-            raise _no_comparison(float(gv), float(later[int(np.argmin(n0))]), control)
+            at = float(later[int(np.argmin(n0))])
+            raise _no_comparison(float(gv), at, control, float(groups[-1]))
         cols = slice(j * steps, (j + 1) * steps)
         n1s[cols], n0s[cols] = n1, n0
         rows = np.flatnonzero(treated | comp.any(axis=1))  # the others weigh nothing
