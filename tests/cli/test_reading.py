@@ -152,6 +152,63 @@ def test_unused_rows_are_not_checked(tmp_path):
     assert found == []
 
 
+@pytest.mark.parametrize("text", ["42", "-3.5", "+.5", "5.", "1e-3", "-2.5E+10", " 7 ", "007"])
+def test_plain_ascii_numbers_are_read(text):
+    """Decimal and scientific ASCII numbers read as float() reads them."""
+    assert _csv.number(text) == float(text)
+
+
+@pytest.mark.parametrize("text", ["inf", "-Infinity", "NaN", "+nan", "-INF", "1e400"])
+def test_inf_and_nan_stay_numbers_that_are_not_finite(text):
+    """The words of inf and nan (and an overflow) are numbers, named as not finite."""
+    value = _csv.number(text)
+    assert value is not None
+    assert not math.isfinite(value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["3_06", "1_000", "1e1_0", "1_0.5", "\u0663", "\uff13", "1\u0665", "\U0001d7d1", "0x10",
+     "1,5", "", "e5", ".", "1e", "--1", "in f", "infinit", "nan1", "1 2"],
+)  # fmt: skip
+def test_numbers_only_python_reads_are_refused(text):
+    """PEP 515 underscores and the digits of other scripts are not numbers in a CSV cell."""
+    assert _csv.number(text) is None
+
+
+@given(st.text(max_size=12))
+def test_a_number_is_what_float_reads_in_ascii_without_underscores(text):
+    """A cell read as a number is ASCII without "_", and reads as float() reads it."""
+    value = _csv.number(text)
+    if value is not None:
+        assert text.strip().isascii()
+        assert "_" not in text
+        assert value == float(text) or (math.isnan(value) and math.isnan(float(text)))
+
+
+@given(st.floats())
+def test_every_float_as_python_writes_it_is_a_number(value):
+    """repr() of any float, the form write_table uses, reads back as that float."""
+    read = _csv.number(repr(value))
+    assert read is not None
+    assert read == value or (math.isnan(read) and math.isnan(value))
+
+
+def test_underscored_and_foreign_digits_are_located_problems(tmp_path):
+    """`3_06` and `٣` in a number column are "expected a number", not 306 and 3."""
+    (tmp_path / "f.csv").write_text("id,y\na,1\nb,3_06\nc,\u0663\n", encoding="utf-8")
+    table = read_table(tmp_path / "f.csv")
+    assert not table.is_numeric("y")
+    found: list[_csv.Located] = []
+    values = table.numbers("y", found)
+    assert [p.text for p in found] == [
+        "f.csv, line 3, column y: expected a number, got '3_06'",
+        "f.csv, line 4, column y: expected a number, got '\u0663'",
+    ]
+    assert values[0] == 1.0
+    assert np.isnan(values[1:]).all()
+
+
 # JSON guards -------------------------------------------------------------------------------
 
 
@@ -243,6 +300,23 @@ def test_formula_cells_are_quoted_with_a_leading_quote(tmp_path):
         "\"'\rx\",1e+308", "\"''=x\",-0.0",
     ]  # fmt: skip
     assert rows[8] == "plain,3"
+
+
+def test_tuple_cells_are_written_joined_with_semicolons(tmp_path):
+    """Tuples and lists (languages, focus goals) are written `;`-joined, as they are read."""
+    from sparkus.model import Goal
+
+    path = tmp_path / "f.csv"
+    write_table(path, {
+        "id": ["a", "b", "c"],
+        "languages": [("en", "fr"), (), ["de"]],
+        "focus_goals": [(Goal.LEADERSHIP_DEVELOPMENT, Goal.TEAM_COLLABORATION), (), []],
+    })  # fmt: skip
+    assert read_table(path).cells == {
+        "id": ["a", "b", "c"],
+        "languages": ["en;fr", "", "de"],
+        "focus_goals": ["leadership_development;team_collaboration", "", ""],
+    }
 
 
 def test_existing_file_is_left_whole_when_writing_fails(tmp_path):

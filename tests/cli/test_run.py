@@ -173,3 +173,47 @@ def test_bad_export_cell_exits_3_at_its_line(run, tmp_path):
     assert done.status == 3
     assert "messy_export.csv, column Job Level" in done.err
     assert "Wizard" in done.err
+
+
+def test_people_csv_of_a_run_reads_back_as_a_people_file(run, tmp_path, org_files):
+    """`sparkus run`'s people.csv is a people file: `triage --people` reads the same people."""
+    from sparkus.cli._files import read_people
+    from sparkus.cli._program_file import read_program_file
+    from sparkus.cli._run import _read_export
+    from sparkus.triage import default_instrument
+
+    folder = tmp_path / "ex"
+    assert run("run", "--example", str(folder)).status == 0
+    export = folder / "messy_export.csv"
+    with export.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    first_answer = rows[0].index("Q1 Motivation (self)")
+    rows[0] += ["Languages", "Goals"]
+    languages = ["en;fr", "", "de", "fr ; en"]
+    goals = ["leadership_development;team_collaboration", "", "", "leadership_development"]
+    for i, row in enumerate(rows[1:]):
+        # every survey answer given: a people file takes no blank answers
+        row[first_answer:] = [cell or "3" for cell in row[first_answer:]]
+        row += [languages[i % 4], goals[i % 4]]
+    with export.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    program = folder / "program.toml"
+    text = program.read_text(encoding="utf-8")
+    mapping = '[export.columns]  # sparkus field = "the export\'s column"\n'
+    assert mapping in text
+    program.write_text(
+        text.replace(mapping, mapping + 'languages = "Languages"\nfocus_goals = "Goals"\n'),
+        encoding="utf-8",
+    )
+    done = run("run", str(program))
+    assert done.status == 0, done.err
+    people = folder / "results" / "people.csv"
+    written = _rows(people)
+    assert [r["languages"] for r in written[:4]] == ["en;fr", "", "de", "fr;en"]
+    assert written[0]["focus_goals"] == "leadership_development;team_collaboration"
+    ran, _ = _read_export(read_program_file(program))
+    scales = {item.column: item.scale for item in default_instrument().items}
+    assert read_people(people, scales=scales) == ran
+    triaged = run("triage", "--people", str(people), "--program", str(org_files / "program.json"))
+    assert triaged.status == 0, triaged.err
+    assert [r["id"] for r in csv.DictReader(triaged.out.splitlines())] == ran["id"].tolist()

@@ -47,13 +47,8 @@ def _run_synthetic(args: argparse.Namespace) -> int:
     out = _synthetic_folder(args.directory, force=args.force)
     org = synthetic_org(args.n, seed=args.seed)
     pop = org.population
-    columns: dict[str, Any] = {}
-    for name in pop.schema:
-        values = pop.decode(name)
-        if name in ("languages", "focus_goals"):
-            columns[name] = [";".join(getattr(v, "value", v) for v in row) for row in values]
-        else:
-            columns[name] = values
+    # tuple columns (languages, focus_goals) are written `;`-joined, as people files read them
+    columns: dict[str, Any] = {name: pop.decode(name) for name in pop.schema}
     write_table(out / "people.csv", columns)
     document = to_json(ProgramDocument(org.program, (), org.providers), indent=2) + "\n"
     write_file(out / "program.json", lambda handle: handle.write(document))

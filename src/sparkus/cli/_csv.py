@@ -18,6 +18,7 @@ import csv
 import io
 import math
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -38,6 +39,7 @@ __all__ = [
     "check_output",
     "escape",
     "lines_of",
+    "number",
     "read_table",
     "unescape",
     "write_file",
@@ -71,12 +73,32 @@ def unescape(text: str) -> str:
     return text
 
 
-def _number(text: str) -> float | None:
-    """The cell as a float (maybe inf or nan), or None when it is not a number."""
-    try:
-        return float(text)
-    except ValueError:
-        return None
+_NUMBER: Final = re.compile(
+    r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)",
+    re.IGNORECASE,
+)
+"""The numbers a cell may hold: ASCII decimal or scientific, or the words of inf and nan.
+
+Python's :func:`float` also takes PEP 515 underscores (``3_06`` is 306) and the digits of
+other scripts (Arabic-Indic, fullwidth); no spreadsheet writes these, so such a cell is not
+read as a number: a mistyped cell must not become another number.
+"""
+
+
+def number(text: str) -> float | None:
+    """The cell as a float (maybe inf or nan), or None when it is not a number.
+
+    A number is written in ASCII: ``42``, ``-3.5``, ``.5``, ``1e-3``; ``inf``, ``infinity``
+    and ``nan`` in any case, with a sign or not, are numbers that are not finite (a number
+    column then names them as such). White space around the number is ignored.
+
+    Examples
+    --------
+    >>> number(" -1.5e3 "), number("3_06"), number("\uff13"), number("-Inf")
+    (-1500.0, None, None, -inf)
+    """
+    text = text.strip()
+    return float(text) if _NUMBER.fullmatch(text) else None
 
 
 class Located(NamedTuple):
@@ -88,11 +110,19 @@ class Located(NamedTuple):
     """The column ("" for a problem of a whole line)."""
     text: str
     """The message, starting with the file, line and column."""
+    follows: bool = False
+    """Whether it sums up the rows before it (``... and 180 more rows with the same problem``):
+    then `line` is the last of those rows, and it comes after that line's problems of its
+    column."""
 
 
 def lines_of(problems: Iterable[Located]) -> list[str]:
-    """The problems' messages in the order of the file."""
-    return [p.text for p in sorted(problems)]
+    """The problems' messages in the order of the file.
+
+    By line, then column; a summary of rows comes right after the last of its rows.
+    """
+    ordered = sorted(problems, key=lambda p: (p.line, p.column, p.follows, p.text))
+    return [p.text for p in ordered]
 
 
 class Table:
@@ -124,12 +154,23 @@ class Table:
         """Refuse when a column is missing, listing the columns the file has."""
         missing = [name for name in names if name not in self.cells]
         if missing:
-            columns = list(self.cells)
-            known = ", ".join(columns[:60]) or "none"
-            if len(columns) > 60:
-                known += f", ... and {len(columns) - 60:,} more"
-            lines = [f"{self.name}: no column {name!r}{why} (columns: {known})" for name in missing]
-            raise FileInputError(lines)
+            note = self.columns_note()
+            raise FileInputError(
+                [f"{self.name}: no column {name!r}{why}{note}" for name in missing]
+            )
+
+    def columns_note(self) -> str:
+        """The file's columns, to add to a message about one it lacks: `` (columns: id, level)``.
+
+        A header read as one column that holds a ``;`` or a tab is first said to use it as the
+        delimiter: ``; the file seems to use ';' as its delimiter: save it comma-separated``.
+        """
+        columns = [name if name.isprintable() else repr(name) for name in self.cells]
+        known = ", ".join(columns[:60]) or "none"
+        if len(columns) > 60:
+            known += f", ... and {len(columns) - 60:,} more"
+        hint = _delimiter_hint(list(self.cells))
+        return (f"; {hint}" if hint else "") + f" (columns: {known})"
 
     def require_rows(self) -> None:
         """Refuse a file with a header and no rows."""
@@ -139,7 +180,7 @@ class Table:
     def is_numeric(self, name: str) -> bool:
         """Whether every filled cell of the column is a number (finite or not), and one is."""
         filled = [cell for cell in self.cells[name] if cell]
-        return bool(filled) and all(_number(cell) is not None for cell in filled)
+        return bool(filled) and all(number(cell) is not None for cell in filled)
 
     def numbers(
         self,
@@ -158,7 +199,7 @@ class Table:
         cells = self.cells[name]
         values = np.full(len(cells), math.nan)
         for i, cell in enumerate(cells):
-            value = _number(cell) if cell else None
+            value = number(cell) if cell else None
             if value is not None and math.isfinite(value):
                 values[i] = value
                 continue
@@ -215,6 +256,15 @@ def _records(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
         yield start, row
 
 
+def _delimiter_hint(header: list[str]) -> str:
+    """What to do when a header read as one column holds another delimiter ("" if not)."""
+    if len(header) == 1:
+        for delimiter, named in ((";", "';'"), ("\t", "a tab")):
+            if delimiter in header[0]:
+                return f"the file seems to use {named} as its delimiter: save it comma-separated"
+    return ""
+
+
 def read_table(path: str | Path) -> Table:
     """A CSV file with a header row, as a :class:`Table`.
 
@@ -258,6 +308,8 @@ def read_table(path: str | Path) -> Table:
         for cells, cell in zip(columns, row, strict=True):
             cells.append(unescape(cell.strip()))
     if problems:
+        if hint := _delimiter_hint(header):
+            problems.insert(0, f"{name}, line {first[0]}: one column, {shown(header[0])}; {hint}")
         raise FileInputError(problems)
     return Table(name, dict(zip(header, columns, strict=True)), lines)
 
@@ -290,7 +342,11 @@ def check_output(path: str | Path | None, *, force: bool, option: str = "--out")
 
 
 def _cell(value: object) -> str:
-    """One cell's text: numbers as numbers, text escaped and quoted where needed."""
+    """One cell's text: numbers as numbers, text escaped and quoted where needed.
+
+    A tuple or list (``languages``, ``focus_goals``) is its entries joined with ``;``, the
+    form the people files are read in (``en;fr``; empty when there are none).
+    """
     if value is None:
         return ""
     if isinstance(value, bool | np.bool_):
@@ -299,7 +355,10 @@ def _cell(value: object) -> str:
         return "" if math.isnan(value) else repr(float(value))
     if isinstance(value, int | np.integer):
         return str(int(value))
-    text = str(getattr(value, "value", value))
+    if isinstance(value, tuple | list):
+        text = ";".join(str(getattr(entry, "value", entry)) for entry in value)
+    else:
+        text = str(getattr(value, "value", value))
     escaped = escape(text)
     if escaped != text or any(c in text for c in ',"\n\r') or text != text.strip():
         return '"' + escaped.replace('"', '""') + '"'

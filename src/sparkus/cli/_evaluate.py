@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from sparkus.cli._csv import Located, Table, lines_of, read_table
+from sparkus.cli._csv import Located, Table, lines_of, number, read_table
 from sparkus.cli._exits import FileInputError, UsageError
 from sparkus.cli._steps import summary
 
@@ -38,10 +38,8 @@ def _column(spec: str, option: str) -> tuple[str, str | None]:
 
 def _same(cell: str, value: str, numeric: bool) -> bool:
     if numeric:
-        try:
-            return float(cell) == float(value)
-        except ValueError:
-            return False
+        read = number(cell)
+        return read is not None and read == number(value)
     return cell == value
 
 
@@ -74,11 +72,8 @@ def _group(spec: str, option: str, table: Table, problems: list[Located]) -> npt
 
 
 def _number_text(text: str) -> str | None:
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return f"{value:g}" if math.isfinite(value) else None
+    value = number(text)
+    return f"{value:g}" if value is not None and math.isfinite(value) else None
 
 
 def _check_method(args: argparse.Namespace) -> None:

@@ -47,20 +47,43 @@ def _cell_of(problem: Problem) -> tuple[int | None, str]:
     return (rows[0] if rows else None), (names[0] if names else "")
 
 
-def located(error: SchemaError, table: Table) -> list[Located]:
-    """The problems of a population built from `table`, each naming its cell in the file."""
-    out = []
+def located(
+    error: SchemaError, table: Table, *, columns: Mapping[str, str] | None = None
+) -> list[Located]:
+    """The problems of a population built from `table`, each naming its cell in the file.
+
+    `columns` maps a field to the file's column that holds it (``sparkus run``'s export); by
+    default each field is the column of its name. A problem of a column's rows that names no
+    row (``... and 180 more rows with the same problem``) sums up the rows listed just before
+    it: it is placed after them, not at the top. A problem of a column the file lacks lists
+    the columns it has (see :meth:`Table.columns_note`).
+    """
+    out: list[Located] = []
     for problem in error.problems:
-        row, column = _cell_of(problem)
+        row, field = _cell_of(problem)
+        column = (columns or {}).get(field, field)
         if row is not None and row < len(table):
             if column:
                 out.append(table.problem(row, column, problem.message))
             else:
                 line = table.lines[row]
                 out.append(Located(line, "", f"{table.name}, line {line}: {problem.message}"))
+            continue
+        where = f"{table.name}, column {column}" if column else table.name
+        text = f"{where}: {problem.message}"
+        if row is None and column and column not in table.cells:  # a required column
+            text += table.columns_note()
+        previous = out[-1] if out else None
+        if (
+            row is None
+            and problem.path[:1] == ("participants",)
+            and previous is not None
+            and previous.line > 0
+            and previous.column == column
+        ):
+            out.append(Located(previous.line, column, text, follows=True))
         else:
-            where = f"{table.name}, column {column}" if column else table.name
-            out.append(Located(0, column, f"{where}: {problem.message}"))
+            out.append(Located(0, column, text))
     return out
 
 

@@ -25,7 +25,7 @@ import numpy as np
 from sparkus._errors import Problem, SchemaError
 from sparkus.cli._csv import Located, Table, lines_of, read_table, write_table
 from sparkus.cli._exits import FileInputError, UsageError
-from sparkus.cli._files import read_providers
+from sparkus.cli._files import located, read_providers
 from sparkus.cli._program_file import RunConfig, read_program_file
 from sparkus.cli._steps import summary
 from sparkus.model import Population, Provider, SupportType
@@ -150,17 +150,7 @@ def _export_error(error: SchemaError, config: RunConfig, table: Table) -> Except
             f"{config.path.name}, at {Problem(('export', *p.path), '').location}: {p.message}"
             for p in settings
         ))  # fmt: skip
-    out: list[Located] = []
-    for problem in error.problems:
-        rows = [s for s in problem.path if isinstance(s, int)]
-        names = [s for s in problem.path if isinstance(s, str) and s != "participants"]
-        column = config.columns.get(names[0], names[0]) if names else ""
-        if rows and rows[0] < len(table):
-            out.append(table.problem(rows[0], column, problem.message))
-        else:
-            where = f"{table.name}, column {column}" if column else table.name
-            out.append(Located(0, column, f"{where}: {problem.message}"))
-    return FileInputError(lines_of(out))
+    return FileInputError(lines_of(located(error, table, columns=config.columns)))
 
 
 def _match(
