@@ -29,6 +29,8 @@ __all__ = [
     "check_matrix",
     "check_n_features",
     "check_sample_weight",
+    "is_missing_label",
+    "object_floats",
 ]
 
 
@@ -58,22 +60,80 @@ def cell_problems(
     return problems
 
 
-def _non_numeric_cells(array: npt.NDArray[Any]) -> tuple[IntArray, IntArray]:
-    """Row and column indices of the cells of an object array that are not real numbers."""
-    flat = array.reshape(-1)
-    bad = np.fromiter((not _is_real_cell(v) for v in flat), dtype=bool, count=flat.size)
-    rows, cols = np.nonzero(bad.reshape(array.shape))
-    return rows.astype(np.intp), cols.astype(np.intp)
+def object_floats(array: npt.NDArray[Any], name: str) -> FloatArray:
+    """A 2-D object array of real numbers as float64, every cell checked one by one.
+
+    Text, bytes, complex numbers and other non-numbers (None and pandas' ``NA`` among them) are
+    a SchemaError naming each cell ``name[row][column]``, and so are Python ints too large for
+    a float (``10**400``), which ``float()`` would refuse with a bare OverflowError. Booleans
+    count as 0 and 1; float NaN and infinities pass through, for the caller to judge.
+
+    Examples
+    --------
+    >>> object_floats(np.array([[1, 2.5], [True, 4]], dtype=object), "X")
+    array([[1. , 2.5],
+           [1. , 4. ]])
+    >>> try:
+    ...     object_floats(np.array([["0.5", 10**400]], dtype=object), "X")
+    ... except SchemaError as err:
+    ...     print(err)
+    3 problems in the input:
+      X[0][0]: not a real number
+      X[0][1]: beyond the float range (about ±1.8e308)
+      X: every value must be a real number within the float range; encode text as numbers and rescale huge values first
+    """
+    flat = array.reshape(-1).tolist()
+    out = np.empty(len(flat), dtype=np.float64)
+    kinds = np.zeros(len(flat), dtype=np.int8)  # 0 a number, 1 not a number, 2 too large
+    for k, value in enumerate(flat):
+        if isinstance(value, str | bytes | complex | np.complexfloating):
+            kinds[k] = 1
+            continue
+        try:
+            out[k] = float(value)
+        except OverflowError:
+            kinds[k] = 2
+        except (TypeError, ValueError):
+            kinds[k] = 1
+    if kinds.any():
+        rows, cols = np.nonzero(kinds.reshape(array.shape))
+        what = kinds.reshape(array.shape)[rows, cols]
+        listed = min(len(rows), MAX_LISTED)
+        problems = [
+            Problem(
+                (name, int(rows[k]), int(cols[k])),
+                "not a real number" if what[k] == 1 else "beyond the float range (about ±1.8e308)",
+            )
+            for k in range(listed)
+        ]
+        if len(rows) > listed:
+            problems.append(
+                Problem((name,), f"... and {len(rows) - listed} more such values not listed")
+            )
+        fix = (
+            "every value must be a real number within the float range; encode text as numbers "
+            "and rescale huge values first"
+        )
+        problems.append(Problem((name,), fix))
+        raise SchemaError(problems)
+    return out.reshape(array.shape)
 
 
-def _is_real_cell(value: object) -> bool:
-    if isinstance(value, str | bytes | complex | np.complexfloating):
-        return False
-    try:
-        float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return False
-    return True
+def is_missing_label(value: object) -> bool:
+    """A label that marks a missing value: None, NaN, an infinity, pandas' NA or NaT, numpy's NaT.
+
+    Examples
+    --------
+    >>> [is_missing_label(v) for v in (None, float("nan"), float("inf"), np.datetime64("NaT"), "a")]
+    [True, True, True, True, False]
+    """
+    if is_missing(value):
+        return True
+    if isinstance(value, float | np.floating):
+        return not bool(np.isfinite(value))
+    if isinstance(value, np.datetime64 | np.timedelta64):
+        return bool(np.isnat(value))
+    return False
 
 
 def check_matrix(X: object, name: str = "X", *, copy: bool = True) -> FloatArray:
@@ -113,17 +173,15 @@ def check_matrix(X: object, name: str = "X", *, copy: bool = True) -> FloatArray
         raise schema_error(name, msg)
     kind = array.dtype.kind
     if kind == "O":
-        rows, cols = _non_numeric_cells(array)
-        if len(rows):
-            fix = "every value must be a real number; encode categories as numbers first"
-            raise SchemaError(cell_problems(name, rows, cols, "not a real number", fix))
+        out = object_floats(array, name)
     elif kind not in "biuf":
         msg = (
             f"expected real numbers, got dtype {array.dtype}; "
             "encode text, dates or complex values as real numbers first"
         )
         raise schema_error(name, msg)
-    out = np.array(array, dtype=np.float64, order="C", copy=copy or None)
+    else:
+        out = np.array(array, dtype=np.float64, order="C", copy=copy or None)
     # NaN and infinities make the sum non-finite; only then (or on overflow) look cell by cell,
     # so that the common case needs no (n, p) temporary.
     with np.errstate(over="ignore", invalid="ignore"):
@@ -184,7 +242,7 @@ def check_labels(y: object, n_rows: int, name: str = "y") -> npt.NDArray[Any]:
         missing = ~np.isfinite(array)
     elif kind == "O":
         missing = np.fromiter(
-            (is_missing(v) or (isinstance(v, float) and not np.isfinite(v)) for v in array),
+            (is_missing_label(v) for v in array),
             dtype=bool,
             count=array.shape[0],
         )

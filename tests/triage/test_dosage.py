@@ -1,5 +1,6 @@
 """The dosage policy: sessions and reflection per level, with level and goal extras."""
 
+import attrs
 import numpy as np
 import pytest
 
@@ -58,3 +59,59 @@ def test_dose_does_not_mutate_inputs():
     DosagePolicy().dose(readiness, level)
     assert readiness.tolist() == [0, 1, 2, 3]
     assert level.tolist() == [0, 1, 2, 3]
+
+
+# ---- fuzz report 3: a bound on sessions, and a full dose of at least one session -------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "where"),
+    [
+        ({"sessions": dict.fromkeys(ReadinessLevel, 10**30)}, "sessions.resistant"),
+        ({"sessions": dict.fromkeys(ReadinessLevel, 1_001)}, "sessions.ready"),
+        (
+            {"level_extra": {Level.INDIVIDUAL_CONTRIBUTOR: 2**62}},
+            "level_extra.individual_contributor",
+        ),
+        ({"goal_extra": {Goal.LEADERSHIP_DEVELOPMENT: 1_001}}, "goal_extra.leadership_development"),
+        ({"full_sessions": 1_001}, "full_sessions"),
+        ({"full_sessions": 0}, "full_sessions"),
+    ],
+)
+def test_session_counts_beyond_the_limit_are_refused(kwargs, where):
+    """Sessions and extras above 1,000, and a full dose outside 1-1,000, are refused by path."""
+    with pytest.raises(SchemaError) as info:
+        DosagePolicy(**kwargs)
+    assert where in [p.location for p in info.value.problems]
+    assert "1000" in str(info.value)
+
+
+def test_the_largest_policy_gives_finite_positive_totals():
+    """At the limit (1,000 sessions plus two extras of 1,000) sessions and costs stay positive."""
+    from sparkus.datasets import synthetic_org
+    from sparkus.triage import triage
+
+    org = synthetic_org(300, seed=2)
+    policy = DosagePolicy(
+        sessions=dict.fromkeys(ReadinessLevel, 1_000),
+        level_extra=dict.fromkeys(Level, 1_000),
+        goal_extra=dict.fromkeys(Goal, 1_000),
+        full_sessions=1_000,
+    )
+    result = triage(org.population, policy=policy, program=org.program)
+    assessed = result.level >= 0
+    assert (result.sessions[assessed] == 3_000).all()
+    assert result.sessions_needed == 3_000 * int(assessed.sum())
+    assert result.session_saving == pytest.approx(1 - 3 * assessed.mean())
+    assert result.cost is not None
+    assert result.cost > 0
+    assert np.isfinite(result.cost)
+
+
+def test_the_saving_of_a_full_dose_of_no_sessions_is_not_stated():
+    """A hand-built result with full_sessions=0 has no saving (NaN), never a silent 0."""
+    from sparkus.datasets import synthetic_org
+    from sparkus.triage import triage
+
+    result = triage(synthetic_org(40, seed=2).population)
+    assert np.isnan(attrs.evolve(result, full_sessions=0).session_saving)

@@ -453,3 +453,79 @@ def test_an_absent_class_is_named_in_a_sentence(y_true, says):
     with pytest.raises(EstimationError) as info:
         roc_auc_ovr(y_true, proba, classes=["low", "mid", "high"])
     assert says in str(info.value)
+
+
+# ---- fuzz report 3: missing markers, huge ints and text in labels and probabilities ----------
+
+
+def _marker(name: str) -> object:
+    """A missing marker by name (pandas imported only when a test asks for one of its own)."""
+    if name == "np.NaT":
+        return np.datetime64("NaT")
+    if name == "None":
+        return None
+    pd = pytest.importorskip("pandas")
+    return {"pd.NA": pd.NA, "pd.NaT": pd.NaT}[name]
+
+
+@pytest.mark.parametrize("name", ["pd.NA", "pd.NaT", "np.NaT", "None"])
+def test_every_missing_marker_is_a_missing_label(name):
+    """pd.NA, NaT (pandas' and numpy's) and None are missing labels, in y_true and y_pred."""
+    y = np.array(["a", "b", _marker(name)], dtype=object)
+    with pytest.raises(SchemaError, match=r"y_true\[2\]: missing label"):
+        confusion_matrix(y, ["a", "b", "a"])
+    with pytest.raises(SchemaError, match=r"y_pred\[2\]: missing label"):
+        precision_recall_f1(["a", "b", "a"], y)
+    with pytest.raises(SchemaError, match=r"y_true\[2\]: missing label"):
+        brier_score(y, [[1.0, 0.0], [0.0, 1.0], [1.0, 0.0]], classes=["a", "b"])
+
+
+def test_a_missing_value_in_a_string_series_is_a_missing_label():
+    """A pandas string Series holding None (read back as pd.NA) is refused, not a class <NA>."""
+    pd = pytest.importorskip("pandas")
+
+    y = pd.Series(["a", "b", None], dtype="string")
+    with pytest.raises(SchemaError, match=r"y_true\[2\]: missing label"):
+        confusion_matrix(y, ["a", "b", "a"])
+    with pytest.raises(SchemaError, match=r"y_true\[1\]: missing label"):
+        precision_recall_f1(pd.Series(["a", None], dtype="string"), ["a", "a"])
+
+
+@pytest.mark.parametrize(
+    "metric",
+    [
+        lambda p: brier_score(["a", "b"], p, classes=["a", "b"]),
+        lambda p: expected_calibration_error(["a", "b"], p, classes=["a", "b"]),
+        lambda p: roc_auc_ovr(["a", "b"], p, classes=["a", "b"]),
+        lambda p: evaluate(["a", "b"], p, classes=["a", "b"]),
+    ],
+    ids=["brier", "ece", "auc", "evaluate"],
+)
+def test_an_int_beyond_the_floats_in_proba_is_a_schema_error(metric):
+    """10**400 as a probability is a SchemaError naming the cell, not a bare OverflowError."""
+    with pytest.raises(SchemaError, match=r"proba\[0\]\[0\]: beyond the float range"):
+        metric([[10**400, 0], [0, 1]])
+
+
+@pytest.mark.parametrize(
+    "proba",
+    [
+        [["0.8", "0.2"], ["0.4", "0.6"]],
+        np.array([["0.8", "0.2"], ["0.4", "0.6"]]),
+        np.array([["0.8", 0.2], [0.4, 0.6]], dtype=object),
+        [[b"1", b"0"], [b"0", b"1"]],
+    ],
+    ids=["list", "unicode", "object", "bytes"],
+)
+def test_probabilities_given_as_text_are_refused(proba):
+    """Text is not parsed as probabilities: it is refused, as the fit methods refuse it."""
+    with pytest.raises(SchemaError, match=r"proba(\[0\]\[0\]: not a real number|: expected real)"):
+        brier_score(["a", "b"], proba, classes=["a", "b"])
+
+
+def test_numeric_object_and_boolean_probabilities_are_still_read():
+    """Numbers held in an object array, and booleans as 0 and 1, are read as before."""
+    expected = brier_score(["a", "b"], [[1.0, 0.0], [0.0, 1.0]], classes=["a", "b"])
+    as_objects = np.array([[1, 0.0], [np.float32(0), 1]], dtype=object)
+    assert brier_score(["a", "b"], as_objects, classes=["a", "b"]) == expected
+    assert brier_score(["a", "b"], [[True, False], [False, True]], classes=["a", "b"]) == expected

@@ -187,3 +187,17 @@ def test_predicting_at_extreme_features_gives_probabilities(model):
         proba = fitted.predict_proba(far)
     assert np.isfinite(proba).all()
     np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-12)
+
+
+@pytest.mark.parametrize("model", [LogisticReadinessModel, OrdinalReadinessModel])
+def test_an_int_beyond_the_floats_in_x_is_named_in_fit_and_predict(model):
+    """10**400 in an object X is a SchemaError naming the cell, in fit and in predict_proba."""
+    from sparkus import SchemaError
+
+    huge = np.array([[10**400, 0], [1, 2], [3, 4], [5, 6]], dtype=object)
+    with pytest.raises(SchemaError, match=r"X\[0\]\[0\]: beyond the float range"):
+        model().fit(huge, [0, 1, 0, 1])
+    rng = np.random.default_rng(7)
+    fitted = model().fit(rng.normal(size=(60, 2)), rng.integers(0, 3, size=60))
+    with pytest.raises(SchemaError, match=r"X\[0\]\[0\]: beyond the float range"):
+        fitted.predict_proba(huge)

@@ -191,3 +191,38 @@ def test_wide_scales_and_weights_standardise_without_overflow():
     score = RubricClassifier(instrument).score([[1.7e308, 5e-324 * 4], [-1.7e308, 0.0]])
     assert np.isfinite(score).all()
     assert score.tolist() == pytest.approx([1.0, -1.0])
+
+
+# ---- fuzz report 3: settings are checked when the rubric is built -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "where", "message"),
+    [
+        ({"thresholds": (float("nan"), 0.0, 0.4)}, "thresholds", "three increasing numbers"),
+        ({"thresholds": (0.4, 0.0, 0.1)}, "thresholds", "three increasing numbers"),
+        ({"thresholds": (-0.3, 0.0)}, "thresholds", "three increasing numbers"),
+        ({"thresholds": ("a", "b", "c")}, "thresholds", "three increasing numbers"),
+        ({"thresholds": (-(10**400), 0.0, 0.4)}, "thresholds", "three increasing numbers"),
+        ({"thresholds": (-1.0, 0.0, 0.4)}, "thresholds", "inside (-1, 1)"),
+        ({"review_band": -0.1}, "review_band", "in [0, 1)"),
+        ({"review_band": float("nan")}, "review_band", "in [0, 1)"),
+        ({"review_band": float("inf")}, "review_band", "in [0, 1)"),
+        ({"review_band": True}, "review_band", "in [0, 1)"),
+        ({"instrument": "default"}, "instrument", "expected an Instrument"),
+    ],
+)
+def test_invalid_settings_are_refused_at_construction(kwargs, where, message):
+    """Bad thresholds, review band or instrument raise in the constructor, named, as triage does."""
+    with pytest.raises(SchemaError) as info:
+        RubricClassifier(**kwargs)
+    assert [p.location for p in info.value.problems] == [where]
+    assert message in str(info.value)
+
+
+def test_settings_changed_after_construction_are_still_checked():
+    """The settings are public attributes: a bad value set later is refused when used."""
+    rubric = RubricClassifier()
+    rubric.review_band = -1.0
+    with pytest.raises(SchemaError, match="review_band"):
+        rubric.predict(np.full((2, 9), 3.0))

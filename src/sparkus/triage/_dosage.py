@@ -18,7 +18,11 @@ from sparkus.triage._levels import ReadinessLevel
 __all__ = ["DosagePolicy"]
 
 _LEVELS: Final = tuple(ReadinessLevel)
-_count = number(low=0, integer=True)
+_MAX_SESSIONS: Final = 1_000
+"""The most sessions a policy entry may give one person (docs/errors.md, limits): a base and two
+extras add up to 3,000 per person at most, so totals and costs stay far inside int64 and float."""
+_count = number(low=0, high=_MAX_SESSIONS, integer=True)
+_full = number(low=1, high=_MAX_SESSIONS, integer=True)
 _T = TypeVar("_T")
 
 
@@ -62,17 +66,24 @@ class DosagePolicy(Record):
     Parameters
     ----------
     sessions : mapping of ReadinessLevel to int
-        Human sessions per readiness level; every level must be present.
+        Human sessions per readiness level, 0 to 1,000; every level must be present.
     reflection_share : mapping of ReadinessLevel to float
         Share of a person's development activities delivered as self-guided reflection,
         in ``[0, 1]``; every level must be present.
     level_extra : mapping of Level to int
-        Extra sessions by organisational level (missing levels: 0).
+        Extra sessions by organisational level, 0 to 1,000 (missing levels: 0).
     goal_extra : mapping of Goal to int
-        Extra sessions when the program pursues a goal (missing goals: 0).
+        Extra sessions when the program pursues a goal, 0 to 1,000 (missing goals: 0).
     full_sessions : int
-        What "everyone gets full coaching" means, in sessions per person: the comparison for
-        the saving.
+        What "everyone gets full coaching" means, in sessions per person, 1 to 1,000: the
+        comparison for the saving, which is undefined for a full dose of no sessions.
+
+    Raises
+    ------
+    SchemaError
+        For a missing readiness level, a share outside ``[0, 1]``, a session count that is not
+        an integer from 0 to 1,000, or `full_sessions` below 1 or above 1,000, each named by
+        its path.
 
     Examples
     --------
@@ -103,7 +114,7 @@ class DosagePolicy(Record):
     goal_extra: Mapping[Goal, int] = attrs.field(
         factory=_no_extra_goal, converter=freeze, metadata=checked(mapping_of(member(Goal), _count))
     )
-    full_sessions: int = attrs.field(default=6, metadata=checked(_count))
+    full_sessions: int = attrs.field(default=6, metadata=checked(_full))
 
     def _cross_check(self) -> list[Problem]:
         return [

@@ -9,7 +9,6 @@ share these readers, and the check of a probability matrix, from here.
 from __future__ import annotations
 
 import enum
-import math
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Final, TypeAlias, cast
 
@@ -17,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._checks import MAX_LISTED, as_array
+from sparkus._checks_fit import is_missing_label, object_floats
 from sparkus._errors import Problem, SchemaError
 
 __all__ = [
@@ -54,7 +54,7 @@ def show(values: Sequence[object], limit: int = 8) -> str:
 
 
 def labels_array(value: object, name: str) -> npt.NDArray[Any]:
-    """A non-empty 1-D array of labels, none missing (None, NaN)."""
+    """A non-empty 1-D array of labels, none missing (None, NaN, pandas' NA or NaT, numpy's NaT)."""
     array = as_array(value, name)
     if array.ndim != 1:
         msg = f"expected a 1-D sequence of labels, got an array of shape {array.shape}"
@@ -66,7 +66,7 @@ def labels_array(value: object, name: str) -> npt.NDArray[Any]:
         missing = ~np.isfinite(array)
     elif kind == "O":
         missing = np.fromiter(
-            (v is None or (isinstance(v, float) and not math.isfinite(v)) for v in array),
+            (is_missing_label(v) for v in array),
             dtype=bool,
             count=array.shape[0],
         )
@@ -163,20 +163,30 @@ def encode(array: npt.NDArray[Any], classes: tuple[Hashable, ...], name: str, of
 
 
 def check_proba(proba: object, n: int, k: int, name: str = "proba") -> FloatArray:
-    """An (n, k) float matrix of probabilities in [0, 1] whose rows sum to 1."""
-    try:
-        array = np.array(proba, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        msg = f"could not be read as an array of numbers ({exc})"
-        raise SchemaError([Problem((name,), msg)]) from None
-    if array.ndim != 2 or array.shape[1] != k:
+    """An (n, k) float matrix of probabilities in [0, 1] whose rows sum to 1.
+
+    Numbers only: text (``"0.8"``) is refused, not parsed, and so is a Python int beyond the
+    float range; booleans count as 0 and 1. The result is a fresh, read-only array.
+    """
+    given = as_array(proba, name)
+    if given.ndim != 2 or given.shape[1] != k:
         msg = (
             f"expected shape ({n}, {k}): one row per label and one column per class of "
-            f"`classes`, in that order; got shape {array.shape}"
+            f"`classes`, in that order; got shape {given.shape}"
         )
         raise SchemaError([Problem((name,), msg)])
-    if array.shape[0] != n:
-        msg = f"has {array.shape[0]} rows but `y_true` has {n}; pass one row per label"
+    if given.shape[0] != n:
+        msg = f"has {given.shape[0]} rows but `y_true` has {n}; pass one row per label"
+        raise SchemaError([Problem((name,), msg)])
+    if given.dtype.kind == "O":
+        array = object_floats(given, name)
+    elif given.dtype.kind in "biuf":
+        array = np.array(given, dtype=np.float64)
+    else:
+        msg = (
+            f"expected real numbers, got dtype {given.dtype}; pass probabilities as numbers "
+            "(convert text with astype(float) if you trust it)"
+        )
         raise SchemaError([Problem((name,), msg)])
     inside = np.all((array >= 0.0) & (array <= 1.0), axis=1)  # NaN fails both comparisons
     with np.errstate(over="ignore", invalid="ignore"):  # rows outside [0, 1] are named anyway

@@ -8,7 +8,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import describe, is_real
+from sparkus._checks import describe, is_finite_real, is_real
 from sparkus._checks_fit import check_matrix
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
@@ -143,6 +143,9 @@ class RubricClassifier:
         thresholds: tuple[float, float, float] = DEFAULT_THRESHOLDS,
         review_band: float = 0.05,
     ) -> None:
+        problems = _settings_problems(instrument, thresholds, review_band)
+        if problems:
+            raise SchemaError(problems)
         self.instrument = instrument
         self.thresholds = thresholds
         self.review_band = review_band
@@ -153,27 +156,13 @@ class RubricClassifier:
         return np.array([level.value for level in _LEVELS])
 
     def _params(self) -> tuple[Instrument, npt.NDArray[np.float64], float]:
+        """The settings, checked again: they are public attributes, so they may have changed."""
         instrument: object = default_instrument() if self.instrument is None else self.instrument
-        problems = []
-        if not isinstance(instrument, Instrument):
-            problems.append(Problem(("instrument",), "expected an Instrument"))
-        given: object = self.thresholds  # checked at run time
-        numbers = isinstance(given, tuple | list | np.ndarray) and all(is_real(v) for v in given)
-        t = np.asarray(given, dtype=np.float64) if numbers else np.full(3, np.nan)
-        if (
-            t.shape != (3,)
-            or not np.all(np.isfinite(t))
-            or not np.all(np.diff(t) > 0)
-            or (t[0] <= -1 or t[-1] >= 1)
-        ):
-            msg = f"expected three increasing numbers inside (-1, 1), got {self.thresholds!r}"
-            problems.append(Problem(("thresholds",), msg))
-        band: object = self.review_band
-        if not is_real(band) or not 0 <= band < 1:  # type: ignore[operator]
-            problems.append(Problem(("review_band",), f"expected a number in [0, 1), got {band!r}"))
+        problems = _settings_problems(instrument, self.thresholds, self.review_band)
         if problems or not isinstance(instrument, Instrument):
             raise SchemaError(problems)
-        return instrument, t, float(band)  # type: ignore[arg-type]
+        band: Any = self.review_band
+        return instrument, np.asarray(self.thresholds, dtype=np.float64), float(band)
 
     def _standardise(
         self, instrument: Instrument, X: Any, name: str = "X"
@@ -274,6 +263,27 @@ class RubricClassifier:
 
     def __repr__(self) -> str:
         return f"RubricClassifier(thresholds={self.thresholds!r}, review_band={self.review_band!r})"
+
+
+def _settings_problems(instrument: object, thresholds: object, band: object) -> list[Problem]:
+    """The problems with a rubric's instrument, thresholds and review band (empty if valid)."""
+    problems = []
+    if instrument is not None and not isinstance(instrument, Instrument):
+        problems.append(Problem(("instrument",), "expected an Instrument"))
+    given: object = thresholds  # checked at run time
+    numbers = isinstance(given, tuple | list | np.ndarray) and all(is_finite_real(v) for v in given)
+    t = np.asarray(given, dtype=np.float64) if numbers else np.full(3, np.nan)
+    if (
+        t.shape != (3,)
+        or not np.all(np.isfinite(t))
+        or not np.all(np.diff(t) > 0)
+        or (t[0] <= -1 or t[-1] >= 1)
+    ):
+        msg = f"expected three increasing numbers inside (-1, 1), got {thresholds!r}"
+        problems.append(Problem(("thresholds",), msg))
+    if not is_real(band) or not 0 <= band < 1:  # type: ignore[operator]
+        problems.append(Problem(("review_band",), f"expected a number in [0, 1), got {band!r}"))
+    return problems
 
 
 def _item_columns(instrument: Instrument, X: object, name: str) -> object:

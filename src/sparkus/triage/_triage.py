@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, get_args
 
 import attrs
 import numpy as np
@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from sparkus._checks import check_number, describe
 from sparkus._errors import Problem, SchemaError
-from sparkus._frames import Framed, FrameSpec, decoded
+from sparkus._frames import Framed, FrameSpec, build_frame, decoded
 from sparkus._results import Result, Table, format_number
 from sparkus.model import Population, Program, SupportType
 from sparkus.triage._cross_validate import ProbabilisticClassifier
@@ -144,8 +144,15 @@ class TriageResult(Framed, Result):
 
     @property
     def session_saving(self) -> float:
-        """Share of the full-coaching sessions the triage saves (0 to 1)."""
-        return 1.0 - self.sessions_needed / self.sessions_full if self.sessions_full else 0.0
+        """Share of the full-coaching sessions the triage saves (at most 1; below 0 if more).
+
+        Always defined for a result of :func:`triage`: :class:`DosagePolicy` refuses a full
+        dose of 0 sessions, for which no saving can be stated (a result built by hand with
+        ``full_sessions=0`` gives NaN).
+        """
+        if not self.sessions_full:
+            return float("nan")
+        return 1.0 - self.sessions_needed / self.sessions_full
 
     @property
     def cost_saving(self) -> float | None:
@@ -289,32 +296,119 @@ def _level_columns(model: ProbabilisticClassifier) -> npt.NDArray[np.int64]:
 
 
 def _features_iv(
-    features: Features, population: Population, instrument: Instrument
-) -> list[Problem]:
-    """Problems with features read elsewhere: their shape, missing marks and scales."""
+    features: Features, population: Population, instrument: Instrument, *, fitted: bool
+) -> Features:
+    """Features read elsewhere, checked and in the instrument's column order.
+
+    Columns are matched by name: the instrument's columns in another order are put in its
+    order. Columns of another instrument pass only for a fitted model (which has its own
+    columns, and no scales to check here); for the rubric they are refused, naming both lists.
+    """
     X = np.asarray(features.X)
     missing = np.asarray(features.missing)
     n = len(population)
     if X.ndim != 2 or X.shape[0] != n or X.dtype.kind not in "iuf":
         msg = f"X must be a matrix of numbers with one row per person ({n}), got {X.shape}"
-        return [Problem(("features", "X"), msg)]
+        raise SchemaError([Problem(("features", "X"), msg)])
     if missing.shape != X.shape or missing.dtype != np.bool_:
         msg = f"must be booleans of the shape of X, {X.shape}; got {missing.shape}"
-        return [Problem(("features", "missing"), msg)]
+        raise SchemaError([Problem(("features", "missing"), msg)])
+    if policy_problems(features.policy):
+        msg = f"expected one of {', '.join(get_args(MissingPolicy))}, got {features.policy!r}"
+        raise SchemaError([Problem(("features", "policy"), msg)])
     unmarked = np.argwhere(np.isnan(X) & ~missing)
     if unmarked.size:
         shown = ", ".join(f"X[{r}][{c}]" for r, c in unmarked[:8].tolist())
         msg = f"NaN not marked as missing at {shown}; mark missing answers in `missing`"
-        return [Problem(("features",), msg)]
-    if tuple(features.columns) != instrument.columns:
-        if X.shape[1] != len(instrument.items):
-            msg = (
-                f"has {X.shape[1]} columns, the instrument {len(instrument.items)} items "
-                f"({', '.join(instrument.columns)}); pass the instrument the features came from"
+        raise SchemaError([Problem(("features",), msg)])
+    if features.policy != "review" and np.isnan(X).any():
+        msg = (
+            f"holds missing answers as NaN under the policy {features.policy!r}; only 'review' "
+            "leaves them unanswered: impute them, or read the answers with missing='review'"
+        )
+        raise SchemaError([Problem(("features", "policy"), msg)])
+    columns = _column_names(features.columns, X.shape[1])
+    if set(columns) == set(instrument.columns):
+        if columns != instrument.columns:  # the same items in another order: put them in order
+            order = [columns.index(c) for c in instrument.columns]
+            X, missing = X[:, order], missing[:, order]
+        problems = scale_problems(instrument, np.where(missing, np.nan, X), ("features", "X"))
+        if problems:
+            raise SchemaError(problems)
+        return attrs.evolve(features, X=X, columns=instrument.columns, missing=missing)
+    if not fitted:
+        msg = (
+            f"are {_listed(columns)}, the instrument's are {_listed(instrument.columns)}; pass "
+            "the instrument the features came from (columns are matched by name)"
+        )
+        raise SchemaError([Problem(("features", "columns"), msg)])
+    if X.shape[1] != len(instrument.items):
+        msg = (
+            f"has {X.shape[1]} columns, the instrument {len(instrument.items)} items "
+            f"({', '.join(instrument.columns)}); pass the instrument the features came from"
+        )
+        raise SchemaError([Problem(("features", "columns"), msg)])
+    return attrs.evolve(features, columns=columns)  # another instrument's, for a fitted model
+
+
+def _column_names(columns: object, k: int) -> tuple[str, ...]:
+    """The features' column names: `k` distinct strings, else a SchemaError."""
+    given: object = columns  # checked at run time: Features are built by hand too
+    names = tuple(given) if isinstance(given, tuple | list) else ()
+    if len(names) != k or not all(isinstance(c, str) for c in names):
+        msg = f"expected {k} column names (str), one per column of X, got {describe(columns)}"
+        raise SchemaError([Problem(("features", "columns"), msg)])
+    twice = [c for c in dict.fromkeys(names) if names.count(c) > 1]
+    if twice:
+        msg = f"names the columns {_listed(twice)} more than once; name each column once"
+        raise SchemaError([Problem(("features", "columns"), msg)])
+    return names
+
+
+def _listed(names: tuple[str, ...] | list[str]) -> str:
+    return "(" + ", ".join(names) + ")"
+
+
+def _rubric_answers(model: RubricClassifier, features: Features) -> npt.NDArray[np.float64]:
+    """The answers in the order of the rubric's own items, matched by name."""
+    own: object = model.instrument
+    if own is not None and not isinstance(own, Instrument):
+        return features.X  # the rubric names its bad instrument itself
+    wanted = (own if own is not None else default_instrument()).columns
+    if features.columns == wanted:
+        return features.X
+    if set(features.columns) == set(wanted):
+        return features.X[:, [features.columns.index(c) for c in wanted]]
+    msg = (
+        f"reads the columns {_listed(features.columns)}, the rubric's instrument has "
+        f"{_listed(wanted)}; pass the rubric's instrument, or leave `instrument` out"
+    )
+    raise SchemaError([Problem(("instrument",), msg)])
+
+
+def _model_input(
+    model: ProbabilisticClassifier, X: npt.NDArray[np.float64], columns: tuple[str, ...]
+) -> object:
+    """`X` for a fitted model: by the names it was fitted on, when it has them, and named."""
+    names = getattr(model, "feature_names_in_", None)
+    if names is None:
+        return X  # fitted on an unnamed matrix: the columns in the instrument's order
+    fitted_on = [str(c) for c in np.asarray(names).reshape(-1).tolist()]
+    if len(set(fitted_on)) != len(fitted_on) or set(fitted_on) != set(columns):
+        msg = (
+            f"are {_listed(fitted_on)}, the features' columns {_listed(columns)}; fit the "
+            "model on the instrument's item columns (by name), or pass its instrument"
+        )
+        raise SchemaError([Problem(("model", "feature_names_in_"), msg)])
+    ordered = X[:, [columns.index(c) for c in fitted_on]]
+    for backend in ("pandas", "polars"):  # a model fitted on named columns reads named columns
+        try:
+            return build_frame(
+                {c: ordered[:, j] for j, c in enumerate(fitted_on)}, (), backend=backend
             )
-            return [Problem(("features", "columns"), msg)]
-        return []  # another instrument's features for a fitted model: no scales to check
-    return scale_problems(instrument, np.where(missing, np.nan, X), ("features", "X"))
+        except ImportError:
+            continue
+    return ordered  # neither library: the columns in the model's order, unnamed
 
 
 def triage(
@@ -337,15 +431,21 @@ def triage(
     model : RubricClassifier or ProbabilisticClassifier, optional
         The :class:`RubricClassifier` (default, transparent), or a fitted model with
         ``predict_proba`` and ``classes_`` such as :class:`LogisticReadinessModel`, trained on
-        readiness labels (:class:`ReadinessLevel` members or values, or ranks 0-3).
+        readiness labels (:class:`ReadinessLevel` members or values, or ranks 0-3). A model
+        fitted on named columns (``feature_names_in_``) is given the item columns by those
+        names, in its order; one fitted on an unnamed matrix, in the instrument's order.
     instrument : Instrument, optional
         The items to read; the rubric's own (or :func:`default_instrument`) by default.
     missing : {"raise", "impute_mean", "review"}
-        Policy for missing answers (see :meth:`Instrument.features`).
+        Policy for missing answers (see :meth:`Instrument.features`). Imputed answers are
+        decided like any others; only ``"review"`` leaves people not assessed (level -1, no
+        dose, in the review queue).
     features : Features, optional
         Answers read elsewhere, e.g. by :meth:`Instrument.features_from_assessments` (which
         can carry missing answers: a population cannot). Rows must follow the population's
-        ids. When given, `instrument` and `missing` are not used.
+        ids; columns are matched to the instrument's by name, in any order. Columns of
+        another instrument are accepted only for a fitted model. When given, `missing` is not
+        used (the features' own policy applies).
     review_threshold : float
         A fitted model's decision goes to human review when its top probability is below this.
     policy : DosagePolicy, optional
@@ -364,7 +464,10 @@ def triage(
         their scale (in the population or in `features`, named by row and item), missing
         answers under ``missing="raise"``, a model whose classes are not readiness levels
         (in the spellings :class:`ReadinessLevel` accepts) or ranks 0-3, or whose
-        ``predict_proba`` does not give one probability row per person.
+        ``predict_proba`` does not give one probability row per person, features whose
+        columns are not the instrument's (for the rubric), an instrument whose columns are
+        not the rubric's, and a model fitted on columns (``feature_names_in_``) other than
+        the features' (both lists named).
 
     Examples
     --------
@@ -386,31 +489,35 @@ def triage(
     if instrument is None:
         rubric_items = model.instrument if isinstance(model, RubricClassifier) else None
         instrument = rubric_items if rubric_items is not None else default_instrument()
+    fitted = not isinstance(model, RubricClassifier)
     if features is None:
         features = population_features(instrument, population, missing)
     else:
-        problems = _features_iv(features, population, instrument)
-        if problems:
-            raise SchemaError(problems)
+        features = _features_iv(features, population, instrument, fitted=fitted)
     n = len(population)
-    assessed = ~features.incomplete
+    # Only the "review" policy leaves answers missing; imputed answers are answers.
+    assessed = ~features.incomplete if features.policy == "review" else np.ones(n, dtype=bool)
     level = np.full(n, -1, dtype=np.int8)
     review = ~assessed
     probabilities: npt.NDArray[np.float64] | None = None
     score: npt.NDArray[np.float64] | None = None
-    X = features.X[assessed]
     if isinstance(model, RubricClassifier):
         method = "rubric"
         score = np.full(n, np.nan)
+        X = _rubric_answers(model, features)[assessed]
         if X.shape[0]:
             score[assessed], level[assessed], review[assessed] = rubric_decisions(model, X)
     else:
         method = type(model).__name__
         ranks = _level_columns(model)
         probabilities = np.full((n, len(_LEVELS)), np.nan)
+        X = features.X[assessed]
         if X.shape[0]:
             proba = check_proba(
-                model.predict_proba(X), X.shape[0], len(ranks), "model.predict_proba"
+                model.predict_proba(_model_input(model, X, features.columns)),
+                X.shape[0],
+                len(ranks),
+                "model.predict_proba",
             )
             by_level = np.zeros((X.shape[0], len(_LEVELS)))
             by_level[:, ranks] = proba
