@@ -22,10 +22,12 @@ completion, whose funnel and group cells share them. The rules:
 4. *withheld in an earlier release*: and so does every cell an earlier release withheld, as it
    was then (a release must not narrow it), unless earlier releases alone already pinned it.
 
-When earlier releases' values cannot hold together with today's for unchanged per-person values
-(activity moved, ratings were added), the cells are protected on their own first; if what that
-hides makes the releases possible together again, the attacker reads them as one, and the
-protection runs again with the history (:func:`_rejoin`). Rule 2 applies either way.
+The cells of today's release are protected on their own first, then again with the history
+(:func:`_rejoin`): earlier releases cannot excuse what today's cells alone would pin (the
+ledger's cells, last published by different releases, can seem to pin together what values
+that changed in between never let anyone pin). When earlier releases' values cannot hold
+together with today's for unchanged per-person values (activity moved, ratings were added),
+today's release stands alone. Rule 2 applies either way.
 """
 
 from __future__ import annotations
@@ -460,15 +462,15 @@ def decide(
         withheld = ledger.hidden.get(spec.figure) if ledger.hidden else None
         built = _build(spec, history, withheld, k)
         if history:
+            # today's cells protected on their own first (see _rejoin), then with the history
             _change_rule(spec, history, built, k)
-        kind = _protect(built, k, secondary, share)
-        if kind is None:  # earlier releases' values cannot hold with today's
             alone = _build(spec, None, None, k)
-            if history:
-                _change_rule(spec, history, alone, k)
+            _change_rule(spec, history, alone, k)
             alone_kind = _protect(alone, k, secondary, share)
             assert alone_kind is not None  # today's true values always hold
             built, kind = _rejoin(built, alone, alone_kind, k, secondary, share)
+        else:
+            kind = _protect(built, k, secondary, share)
         per_part: list[dict[int, str]] = [{} for _ in spec.parts]
         for c, (j, i) in enumerate(built.cells):
             if kind[c] == _PRIMARY:
@@ -488,13 +490,15 @@ def decide(
 def _rejoin(
     built: _Built, alone: _Built, alone_kind: IntArray, k: int, secondary: bool, share: float
 ) -> tuple[_Built, IntArray]:
-    """Today's cells protected alone, then again with the earlier releases if they now hold.
+    """Today's cells protected alone, then again with the earlier releases if they hold.
 
-    Values that changed since an earlier release make today's true cells and the earlier ones
-    impossible together, but hiding today's changed cells can make the rest possible again:
-    then the attacker reads both releases as one (values that did not change), and what
-    today's release shows must keep every check wide against that. `built` is the figure with
-    its history; `alone` the same cells without it, protected to `alone_kind`.
+    What today's release alone would pin is known for certain, whatever earlier releases
+    seemed to pin: the ledger keeps each cell's last published value, and cells of different
+    releases can seem to pin together what values that changed in between never let anyone
+    pin. With the history the attacker reads the releases as one (values that did not
+    change), and today's release must keep every check wide against that too, unless the
+    releases cannot hold together: then it stands alone. `built` is the figure with its
+    history; `alone` the same cells without it, protected to `alone_kind`.
     """
     n = len(alone.cells)
     joined = attrs.evolve(built, primary=built.primary.copy(), reasons=dict(built.reasons))
