@@ -15,7 +15,7 @@ from sparkus._privacy.groups import (
     suppress_small_groups,
 )
 from sparkus._privacy.linked import LinkedTable, Protection, protect_linked
-from sparkus._privacy.lp import Inconsistent, Measure, Solver, box, required
+from sparkus._privacy.lp import Inconsistent, Measure, Solver, box, required, tolerance
 from sparkus._privacy.records import (
     CHANGED,
     COMPLEMENTARY,
@@ -56,5 +56,6 @@ __all__ = [
     "protect_linked",
     "required",
     "suppress_small_groups",
+    "tolerance",
     "verify_disclosure",
 ]

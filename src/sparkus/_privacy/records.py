@@ -24,6 +24,8 @@ __all__ = [
     "COMPLEMENTARY",
     "EARLIER",
     "FIGURE_KINDS",
+    "MAX_BOUND",
+    "MAX_RELEASE",
     "OVERLAPPING",
     "SMALL",
     "Cell",
@@ -39,6 +41,12 @@ COMPLEMENTARY: Final = "complementary: protects other hidden cells"
 CHANGED: Final = "changed by fewer than the minimum since the last release"
 OVERLAPPING: Final = "complementary: protects a small group that other published cells isolate"
 EARLIER: Final = "withheld in an earlier release"
+
+MAX_RELEASE: Final = 2**63 - 1
+"""The largest release number a :class:`Cell` may carry (a signed 64-bit integer)."""
+MAX_BOUND: Final = 1e12
+"""The largest magnitude of a per-person bound or a mean: sums over a billion people stay
+far inside the range HiGHS solves exactly (it reads a bound beyond 1e20 as no bound)."""
 
 FigureKind: TypeAlias = Literal["count", "sum", "mean"]
 FIGURE_KINDS: Final = ("count", "sum", "mean")
@@ -99,7 +107,8 @@ class Cell:
         The published value, in the figure's units (a count, a sum or a mean); None for a
         hidden cell.
     release : int, default 0
-        Which release published it (0, 1, 2, ... in the order they were shown).
+        Which release published it (0, 1, 2, ... in the order they were shown), at most
+        ``2**63 - 1`` (:data:`MAX_RELEASE`).
 
     Examples
     --------
@@ -120,8 +129,10 @@ class Cell:
             problems.append(Problem(("name",), f"expected a non-empty str, got "
                                                f"{describe(name)}"))  # fmt: skip
         release: object = self.release
-        if not isinstance(release, int | np.integer) or isinstance(release, bool) or release < 0:
-            problems.append(Problem(("release",), f"expected a whole number of 0 or more, got "
+        if (not isinstance(release, int | np.integer) or isinstance(release, bool)
+                or not 0 <= int(release) <= MAX_RELEASE):  # fmt: skip
+            problems.append(Problem(("release",), f"expected a whole number from 0 to "
+                                                  f"{MAX_RELEASE:,} (2**63 - 1), got "
                                                   f"{describe(release)}"))  # fmt: skip
         if problems:
             raise SchemaError(problems)
@@ -187,7 +198,9 @@ class Figure:
         published as the mean over the cell's members.
     low, high : float or array-like
         Each person's smallest and largest value (one number, or one per person), as the
-        attacker knows them. Finite; whole numbers for a count.
+        attacker knows them. Within ``±1e12`` (:data:`MAX_BOUND`; state larger values in
+        larger units); whole numbers for a count. A published value must be within the same
+        range for a mean, within ``±1e12`` times the cell's people for a count or a sum.
     width : float, optional
         The protection width, in the figure's units; default ``share * min(k, n)`` people's
         range (see :func:`~sparkus.privacy.verify_disclosure`).
@@ -236,6 +249,11 @@ class Figure:
         elif self.kind == "count" and (np.any(low != np.round(low)) or
                                        np.any(high != np.round(high))):  # fmt: skip
             problems.append(Problem(("low",), "a count's bounds must be whole numbers"))
+        elif np.any(np.abs(low) > MAX_BOUND) or np.any(np.abs(high) > MAX_BOUND):
+            problems.append(Problem(("high",), f"the bounds must be within ±{MAX_BOUND:g}; "
+                                               "state the values in larger units (thousands, "
+                                               "say)"))  # fmt: skip
+        problems += _values_in_range(self)
         width: object = self.width
         if width is not None and (not is_real(width) or not 0 <= float(width) < math.inf):  # type: ignore[arg-type]
             problems.append(Problem(("width",), f"expected a finite number of 0 or more, got "
@@ -245,6 +263,21 @@ class Figure:
 
     def __repr__(self) -> str:
         return f"Figure(name={self.name!r}, kind={self.kind!r}, cells={len(self.cells)})"
+
+
+def _values_in_range(figure: Figure) -> list[Problem]:
+    """Published values beyond what `MAX_BOUND` per person allows, named by cell."""
+    out = []
+    cells: tuple[object, ...] = figure.cells
+    for i, cell in enumerate(cells):
+        if not isinstance(cell, Cell) or cell.value is None:
+            continue
+        top = MAX_BOUND * (1 if figure.kind == "mean" else max(cell.size, 1))
+        if abs(cell.value) > top:
+            msg = (f"{cell.value:g} is beyond ±{top:g} (±{MAX_BOUND:g} a person); state the "
+                   "values in larger units (thousands, say)")  # fmt: skip
+            out.append(Problem(("cells", i, "value"), msg))
+    return out
 
 
 @attrs.frozen

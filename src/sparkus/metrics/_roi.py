@@ -29,7 +29,10 @@ from sparkus.metrics._estimate import ConfidenceInterval
 from sparkus.metrics._roi_items import Benefit, Cost
 from sparkus.metrics._sizes import MAX_DRAW_CELLS, MAX_DRAWS, check_count
 
-__all__ = ["ROIResult", "roi"]
+__all__ = ["MAX_PAYBACK_MONTHS", "ROIResult", "roi"]
+
+MAX_PAYBACK_MONTHS: Final = 1200.0
+"""The longest payback reported, in months (a century); beyond it `payback_months` is None."""
 
 _MIN_DRAWS: Final = 100
 
@@ -81,7 +84,10 @@ class ROIResult(Result):
         is an ROI of 100%.
     payback_months : float or None
         ``cost / (benefit / 12)``: the months of benefits that pay back the cost. None when
-        the benefits are not positive (the program never pays back).
+        the benefits are not positive (the program never pays back), or would take more than
+        1,200 months (a century) to pay it back: a first-year
+        benefit under a hundredth of the cost is no payback in any horizon a program is judged
+        on, and a tiny benefit would give a number of months beyond the range of a double.
     level : float
         The level of the Monte Carlo intervals.
     benefit_ci, net_benefit_ci, bcr_ci, roi_ci : ConfidenceInterval
@@ -188,11 +194,12 @@ class ROIResult(Result):
             cost_note,
         )
         pct = f"{100 * self.level:.10g}%"
-        payback = (
-            "never (benefits not positive)"
-            if self.payback_months is None
-            else f"{self.payback_months:.1f} months"
-        )
+        if self.payback_months is not None:
+            payback = f"{self.payback_months:.1f} months"
+        elif self.benefit > 0:
+            payback = f"more than {MAX_PAYBACK_MONTHS:,.0f} months (benefits under 1% of costs)"
+        else:
+            payback = "never (benefits not positive)"
         summary_rows = (
             ("benefits", _money(self.benefit, cur), _interval_text(self.benefit_ci, ",.0f")),
             ("costs", _money(self.cost, cur), ""),
@@ -327,6 +334,13 @@ def _draws(benefits: tuple[Benefit, ...], n_draws: int, rng: np.random.Generator
     return total
 
 
+def _payback(benefit: float, cost: float) -> float | None:
+    """Months of benefits that pay back `cost`; None beyond `MAX_PAYBACK_MONTHS`."""
+    if not benefit > 0 or cost > benefit * (MAX_PAYBACK_MONTHS / 12.0):
+        return None
+    return cost / (benefit / 12.0)
+
+
 def roi(
     benefits: Benefit | Iterable[Benefit],
     costs: Cost | Iterable[Cost] | Mapping[str, float],
@@ -345,7 +359,8 @@ def roi(
 
     - benefit-cost ratio ``BCR = benefits / costs`` (a BCR of 2 returns two for one);
     - ``ROI % = (benefits - costs) / costs x 100`` (a BCR of 2 is an ROI of 100%);
-    - payback period, in months, ``costs / (benefits / 12)``.
+    - payback period, in months, ``costs / (benefits / 12)``; None when the benefits are not
+      positive or would take more than 1,200 months (a century) to pay back the costs.
 
     The interval comes from Monte Carlo draws of the stated uncertainty: each benefit's
     improvement is drawn from a normal distribution with its standard error, and its value per
@@ -456,7 +471,7 @@ def roi(
         net_benefit=benefit - cost,
         bcr=benefit / cost,
         roi=(benefit - cost) / cost * 100.0,
-        payback_months=cost / (benefit / 12.0) if benefit > 0 else None,
+        payback_months=_payback(benefit, cost),
         level=value,
         benefit_ci=ConfidenceInterval(low, high),
         net_benefit_ci=net,

@@ -39,10 +39,25 @@ COST_CATEGORIES: Final[tuple[CostCategory, ...]] = get_args(CostCategory)
 # --------------------------------------------------------------------------------------------
 
 
+def _plain(value: object) -> object:
+    """A numpy number as a Python float (a float16 would overflow in the products); else as is."""
+    if isinstance(value, np.integer | np.floating):  # np.bool_ is neither
+        return float(value)
+    return value
+
+
+def _plain_or_none(value: object) -> object:
+    return None if value is None else _plain(value)
+
+
 def _number(value: object, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
         raise SchemaError([Problem((name,), f"expected a number, got {value!r}")])
-    x = float(value)
+    try:
+        x = float(value)
+    except OverflowError:  # a Python int beyond 1.8e308
+        msg = "expected a number within the range of a double (1.8e308), got a larger int"
+        raise SchemaError([Problem((name,), msg)]) from None
     if not math.isfinite(x):
         msg = f"expected a finite number, got {x!r}; state a value (None means no data)"
         raise SchemaError([Problem((name,), msg)])
@@ -92,7 +107,7 @@ def _pair(value: object) -> tuple[float, float] | None:
         return None
     if isinstance(value, str) or not isinstance(value, Iterable):
         return cast(tuple[float, float], value)  # rejected by the validator, with its name
-    return cast(tuple[float, float], tuple(value))
+    return cast(tuple[float, float], tuple(_plain(v) for v in value))
 
 
 def _range(instance: Benefit, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -179,12 +194,12 @@ class Benefit:
     """
 
     name: str = attrs.field(validator=_text)
-    improvement: float | None = attrs.field(validator=_finite_or_none)
-    value: float = attrs.field(validator=_nonnegative)
-    count: float = attrs.field(default=1.0, validator=_nonnegative)
-    isolation: float = attrs.field(validator=_factor)
-    confidence: float = attrs.field(validator=_factor)
-    se: float = attrs.field(default=0.0, validator=_se)
+    improvement: float | None = attrs.field(converter=_plain_or_none, validator=_finite_or_none)
+    value: float = attrs.field(converter=_plain, validator=_nonnegative)
+    count: float = attrs.field(default=1.0, converter=_plain, validator=_nonnegative)
+    isolation: float = attrs.field(converter=_plain, validator=_factor)
+    confidence: float = attrs.field(converter=_plain, validator=_factor)
+    se: float = attrs.field(default=0.0, converter=_plain, validator=_se)
     value_range: tuple[float, float] | None = attrs.field(
         default=None, converter=_pair, validator=_range
     )
@@ -303,7 +318,7 @@ class Cost:
     """
 
     name: str = attrs.field(validator=_text)
-    amount: float = attrs.field(validator=_nonnegative)
+    amount: float = attrs.field(converter=_plain, validator=_nonnegative)
     category: CostCategory = attrs.field(default="delivery", validator=_category)
     note: str = attrs.field(default="", validator=_text)
 

@@ -38,6 +38,7 @@ from sparkus.metrics._tracking.display import (
     percent_text,
 )
 from sparkus.metrics._tracking.html_parts import E, html_table, open_section
+from sparkus.metrics._tracking.plan_withhold import PlanWithheld, plan_withheld
 
 __all__ = [
     "AssignmentLike",
@@ -192,35 +193,74 @@ def _money(value: float, currency: str) -> str:
     return f"{value:,.0f} {currency}".strip()
 
 
-def plan_html(plan: PlanLike, minimum: int) -> str:
-    """Budget and plan: what the money buys, and for how many, by support type."""
+def _headline(plan: PlanLike, withheld: PlanWithheld) -> str:
+    """The section's sentence, without the figures `withheld` keeps back."""
     cur = plan.currency
     low, high = plan.confidence_interval
     level = level_text(plan.confidence_level)
-    per_unit = plan.total_cost / plan.expected_effect if plan.expected_effect else None
-    sentence = (
-        f"Budget {_money(plan.budget, cur)}; the plan costs {_money(plan.total_cost, cur)} "
-        f"({percent_text(plan.total_cost / plan.budget) if plan.budget else DASH} of it) and "
-        f"supports {count_text(plan.supported)} of {count_text(plan.n)} people, for an expected "
-        f"effect of {number_text(plan.expected_effect)} ({level}interval {number_text(low)} to "
-        f"{number_text(high)})"
+    if withheld.cost:
+        cost = "the plan's cost is withheld"
+    else:
+        share = percent_text(plan.total_cost / plan.budget) if plan.budget else DASH
+        cost = f"the plan costs {_money(plan.total_cost, cur)} ({share} of it)"
+    supported = DASH if withheld.supported else count_text(plan.supported)
+    if withheld.effect:
+        effect = "an expected effect that is withheld"
+    else:
+        effect = (f"an expected effect of {number_text(plan.expected_effect)} ({level}interval "
+                  f"{number_text(low)} to {number_text(high)})")  # fmt: skip
+    per_unit = None
+    if not (withheld.cost or withheld.effect) and plan.expected_effect:
+        per_unit = plan.total_cost / plan.expected_effect
+    return (
+        f"Budget {_money(plan.budget, cur)}; {cost}; it supports {supported} of "
+        f"{count_text(plan.n)} people, for {effect}"
         + (f", {_money(per_unit, cur)} per unit of effect." if per_unit else ".")
     )
+
+
+def _withheld(plan: PlanLike, minimum: int) -> PlanWithheld:
     totals = plan.totals("support")
     names = list(totals)
-    counts = [int(totals[s]["people"]) for s in names]
-    small = withhold(counts, minimum, total_known=False)
-    hidden = withhold(counts, minimum)  # the plan's cost and effect totals are published
+    return plan_withheld(
+        names,
+        [int(totals[s]["people"]) for s in names],
+        [float(totals[s]["cost"]) for s in names],
+        [float(totals[s]["effect"]) for s in names],
+        minimum,
+    )
+
+
+def plan_html(plan: PlanLike, minimum: int) -> str:
+    """Budget and plan: what the money buys, and for how many, by support type.
+
+    Every figure it publishes, the headline's totals included, is weighed in choosing what to
+    withhold (:func:`~sparkus.metrics._tracking.plan_withhold.plan_withheld`).
+    """
+    cur = plan.currency
+    totals = plan.totals("support")
+    withheld = _withheld(plan, minimum)
     rows, notes = [], []
-    for i, name in enumerate(names):
+    for name, t in totals.items():
         label = group_label(name)
-        t = totals[name]
-        people = SUPPRESSED_TEXT if i in small else count_text(counts[i])
-        if i in hidden:
-            rows.append((label, people, SUPPRESSED_TEXT, SUPPRESSED_TEXT))
-            notes.append(f"{label}: {_why(i, counts, minimum)}")
+        if name in withheld.rows:
+            rows.append((label, SUPPRESSED_TEXT, SUPPRESSED_TEXT, SUPPRESSED_TEXT))
+            notes.append(f"{label}: {withheld.rows[name]}")
         else:
-            rows.append((label, people, f"{t['cost']:,.0f}", number_text(t["effect"])))
+            rows.append((label, count_text(int(t["people"])), f"{t['cost']:,.0f}",
+                         number_text(t["effect"])))  # fmt: skip
+    headline = [
+        what
+        for what, hidden in (
+            ("how many people the plan supports", withheld.supported),
+            ("the plan's cost", withheld.cost),
+            ("the expected effect and its interval", withheld.effect),
+        )
+        if hidden
+    ]
+    if headline:
+        notes.append(f"{', '.join(headline)}: withheld so that a withheld support type's "
+                     "figures cannot be worked out from them")  # fmt: skip
     table = html_table(
         "The plan by support type",
         ("Support", "People", f"Cost ({cur})" if cur else "Cost", "Expected effect"),
@@ -233,7 +273,7 @@ def plan_html(plan: PlanLike, minimum: int) -> str:
     )
     return (
         open_section("plan", "Budget and plan")
-        + f'<p class="headline">{E(sentence)}</p>{table}{_note(notes)}'
+        + f'<p class="headline">{E(_headline(plan, withheld))}</p>{table}{_note(notes)}'
         + f'<p class="note">{E(explain)}</p></section>'
     )
 
@@ -275,24 +315,22 @@ def triage_html(triage: TriageLike, minimum: int) -> str:
     )
 
 
-def plan_hidden(plan: PlanLike | None, minimum: int) -> frozenset[str]:
-    """The support types whose people the plan section withholds (fewer than the minimum)."""
-    if plan is None:
-        return frozenset()
-    totals = plan.totals("support")
-    return frozenset(s for s, t in totals.items() if 0 < int(t["people"]) < minimum)
+def plan_hidden(plan: PlanLike | None, minimum: int) -> dict[str, str]:
+    """The support types whose figures the plan section withholds, with the reason for each."""
+    return {} if plan is None else dict(_withheld(plan, minimum).rows)
 
 
 def matching_html(
-    matching: Mapping[str, AssignmentLike], minimum: int, withheld: frozenset[str] = frozenset()
+    matching: Mapping[str, AssignmentLike], minimum: int, withheld: Mapping[str, str] | None = None
 ) -> str:
     """Matching: per support type, how many were placed, and why anyone was not."""
     rows, notes = [], []
     for name, a in matching.items():
         label = group_label(name)
-        if name in withheld or 0 < a.n < minimum:
+        if (withheld and name in withheld) or 0 < a.n < minimum:
             rows.append((label, *([SUPPRESSED_TEXT] * 3), SUPPRESSED_TEXT, DASH))
-            notes.append(f"{label}: fewer than {minimum} people")
+            why = withheld[name] if withheld and name in withheld else None
+            notes.append(f"{label}: {why or f'fewer than {minimum} people'}")
             continue
         reasons: dict[str, int] = {}
         for reason in a.unassigned.values():
