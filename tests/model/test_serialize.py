@@ -458,7 +458,7 @@ _AWARE = st.datetimes(
 
 
 @given(
-    _TEXT,
+    _TEXT.filter(lambda s: "\x00" not in s),  # a NUL is refused in an id (see test_text_rules)
     st.floats(min_value=0.0, allow_infinity=False),
     st.floats(min_value=-12.0, max_value=14.0),
     st.dictionaries(

@@ -13,7 +13,6 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from itertools import repeat
 from typing import Any, Final, Literal, TypeAlias, cast
 
 import attrs
@@ -25,7 +24,9 @@ from sparkus._errors import Problem, SchemaError
 from sparkus._fields import language, text
 from sparkus._fields import scale as scale_check
 from sparkus.model._enums import Goal, Level, unknown_label
+from sparkus.model._id_columns import ROOT, Collector, check_tree, hashable, read_ids, references
 from sparkus.model._records import Participant
+from sparkus.model._text_rules import nul_message
 
 __all__ = ["CORE", "Column", "ColumnKind", "read_columns", "record_columns"]
 
@@ -33,8 +34,7 @@ ColumnKind: TypeAlias = Literal["id", "reference", "category", "tuple", "float",
 Category: TypeAlias = str | tuple[str, ...]
 Scale: TypeAlias = tuple[float, float]
 
-_ROWS_SHOWN: Final = 20
-_ROOT: Final = "participants"
+_ROOT: Final = ROOT
 _LEVELS: Final = tuple(level.value for level in Level)
 _GOALS: Final = tuple(goal.value for goal in Goal)
 
@@ -106,29 +106,6 @@ CORE: Final = ("id", "level", "department", "tenure_years", "manager_id", "team"
 _REQUIRED: Final = frozenset({"id", "level", "department", "tenure_years"})
 
 
-class _Collector:
-    """Gathers problems by row, capping how many rows are listed per column and reason."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def rows(self, column: str, rows: npt.ArrayLike, message: Callable[[int], str]) -> None:
-        index = np.flatnonzero(np.asarray(rows)) if np.asarray(rows).dtype == bool else rows
-        index = np.asarray(index, dtype=np.int64)
-        for row in index[:_ROWS_SHOWN].tolist():
-            self.problems.append(Problem((_ROOT, row, column), message(row)))
-        if index.size > _ROWS_SHOWN:
-            more = f"... and {index.size - _ROWS_SHOWN:,} more rows with the same problem"
-            self.problems.append(Problem((_ROOT, column), more))
-
-    def column(self, column: str, message: str) -> None:
-        self.problems.append(Problem((column,), message))
-
-    def raise_if_any(self) -> None:
-        if self.problems:
-            raise SchemaError(self.problems)
-
-
 def _is_missing(value: object) -> bool:
     return is_missing(value)
 
@@ -170,7 +147,7 @@ def _distinct(values: list[Any]) -> tuple[npt.NDArray[np.int64], list[Any]]:
     try:
         distinct = list(dict.fromkeys(values))
     except TypeError:  # unhashable rows (lists): key them by a hashable stand-in
-        keys = [_hashable(v) for v in values]
+        keys = [hashable(v) for v in values]
         first = dict(zip(reversed(keys), reversed(values), strict=True))
         distinct_keys = list(dict.fromkeys(keys))
         code = {k: i for i, k in enumerate(distinct_keys)}
@@ -180,21 +157,11 @@ def _distinct(values: list[Any]) -> tuple[npt.NDArray[np.int64], list[Any]]:
     return np.fromiter(map(code.__getitem__, values), dtype=np.int64, count=len(values)), distinct
 
 
-def _hashable(value: object) -> object:
-    if isinstance(value, list | np.ndarray):
-        return ("\0list", tuple(_hashable(v) for v in value))
-    try:
-        hash(value)
-    except TypeError:
-        return ("\0id", id(value))
-    return value
-
-
 def _encode(
     name: str,
     values: list[Any],
     parse: Callable[[Any], Parsed],
-    collector: _Collector,
+    collector: Collector,
     fixed: tuple[Category, ...] | None = None,
 ) -> tuple[npt.NDArray[np.int32], tuple[Category, ...]]:
     """Integer codes (-1: missing) into sorted (or `fixed`) categories; bad rows reported."""
@@ -237,7 +204,7 @@ def record_columns(records: Iterable[Participant]) -> dict[str, np.ndarray[Any, 
     problem is reported at once, each with its record's row.
     """
     records = list(records)
-    collector = _Collector()
+    collector = Collector()
     given: list[object] = list(records)
     for i, record in enumerate(given):
         if not isinstance(record, Participant):
@@ -272,7 +239,7 @@ def read_columns(
     column, None in a text column), kept as missing. Every problem is gathered, with its row
     and column, into one SchemaError.
     """
-    collector = _Collector()
+    collector = Collector()
     if not isinstance(columns, Mapping):
         raise SchemaError([Problem((), f"expected a mapping of columns, got {describe(columns)}")])
     arrays: dict[str, np.ndarray[Any, Any]] = {}
@@ -296,7 +263,7 @@ def read_columns(
     stored: dict[str, np.ndarray[Any, Any]] = {}
     schema: dict[str, Column] = {}
 
-    ids = _ids(arrays["id"], collector)
+    ids, written = read_ids(arrays["id"], collector)
     stored["id"], schema["id"] = ids, Column("id", "id", required=True)
     stored["level"], schema["level"] = _category(
         "level", _as_list(arrays["level"]), collector, fixed=_LEVELS, required=True
@@ -311,9 +278,10 @@ def read_columns(
     stored["utc_offset"], schema["utc_offset"] = _floats(
         "utc_offset", offsets, collector, low=-12.0, high=14.0
     )
-    stored["manager_id"], schema["manager_id"] = _references(
-        ids, _as_list(arrays["manager_id"]) if "manager_id" in arrays else [None] * n, collector
+    stored["manager_id"] = references(
+        written, _as_list(arrays["manager_id"]) if "manager_id" in arrays else [None] * n, collector
     )
+    schema["manager_id"] = Column("manager_id", "reference")
     for name, fixed in (("languages", None), ("focus_goals", _GOALS)):
         values = _as_list(arrays[name]) if name in arrays else [()] * n
         stored[name], schema[name] = _tuples(name, values, collector, fixed)
@@ -323,39 +291,15 @@ def read_columns(
                 name, array, scales.get(name), collector, carried=name in carried
             )
     collector.raise_if_any()
-    _check_tree(ids, stored["manager_id"], collector)
+    check_tree(ids, stored["manager_id"], collector)
     collector.raise_if_any()
     return stored, schema
-
-
-def _id_problem(value: object) -> str:
-    if isinstance(value, str) and value:
-        return f"{value!r} has leading or trailing white space"
-    return f"expected a non-empty string id, got {describe(value)}"
-
-
-def _ids(array: np.ndarray[Any, Any], collector: _Collector) -> npt.NDArray[np.str_]:
-    values = _as_list(array)
-    if array.dtype.kind == "U":  # the usual case: checked in C, not row by row
-        bad = (np.char.str_len(array) == 0) | (np.char.strip(array) != array)
-    else:
-        bad = np.fromiter((_text_key(v) is None for v in values), dtype=bool, count=len(values))
-        array = np.asarray([v if isinstance(v, str) else "" for v in values], dtype=np.str_)
-    collector.rows("id", bad, lambda i: _id_problem(values[i]))
-    listed = _as_list(array)
-    if len(dict.fromkeys(listed)) < len(listed):  # rare: find the repeats
-        first: dict[str, int] = {}
-        repeats = [i for i, v in enumerate(listed) if first.setdefault(v, i) != i and not bad[i]]
-        collector.rows(
-            "id", repeats, lambda i: f"{values[i]!r} repeats participants[{first[values[i]]}]"
-        )
-    return array.copy()
 
 
 def _category(
     name: str,
     values: list[Any],
-    collector: _Collector,
+    collector: Collector,
     *,
     fixed: tuple[str, ...] | None = None,
     required: bool = False,
@@ -375,6 +319,8 @@ def _category(
             return None, f"{value!r} is not one of {', '.join(fixed)}"
         if _text_key(value) is None:
             return None, f"expected a non-empty string, got {describe(value)}"
+        if "\x00" in cast(str, value):
+            return None, nul_message(cast(str, value))
         return cast(str, value), None
 
     codes, categories = _encode(name, values, parse, collector, fixed)
@@ -391,7 +337,7 @@ def _split(value: object) -> tuple[Any, ...] | None:
 
 
 def _tuples(
-    name: str, values: list[Any], collector: _Collector, fixed: tuple[str, ...] | None
+    name: str, values: list[Any], collector: Collector, fixed: tuple[str, ...] | None
 ) -> tuple[npt.NDArray[np.int32], Column]:
     def parse(value: object) -> Parsed:
         items = _split(value)
@@ -413,7 +359,7 @@ def _tuples(
 def _floats(
     name: str,
     values: npt.ArrayLike,
-    collector: _Collector,
+    collector: Collector,
     *,
     low: float | None = None,
     high: float | None = None,
@@ -439,7 +385,7 @@ def _floats(
 
 
 def _numeric(
-    name: str, values: npt.ArrayLike, collector: _Collector
+    name: str, values: npt.ArrayLike, collector: Collector
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
     """Values as float64, and the rows that were not numbers at all (reported here)."""
     raw = np.asarray(values)
@@ -460,80 +406,21 @@ def _is_number_like(value: object) -> bool:
     )
 
 
-def _references(
-    ids: npt.NDArray[np.str_], values: list[Any], collector: _Collector
-) -> tuple[npt.NDArray[np.int64], Column]:
-    row_of: dict[object, int] = dict(zip(ids.tolist(), range(ids.shape[0]), strict=True))
-    row_of[None] = -1
-    try:
-        index = np.fromiter(map(row_of.get, values, repeat(-2)), dtype=np.int64, count=len(values))
-    except TypeError:  # an unhashable value: reported below
-        index = np.fromiter((row_of.get(_hashable(v), -2) for v in values), np.int64, len(values))
-    unknown = np.flatnonzero(index == -2)
-    missing = [i for i in unknown.tolist() if _is_missing(values[i])]
-    index[missing] = -1
-    unknown = np.setdiff1d(unknown, missing)
-    wrong_type = [i for i in unknown.tolist() if not isinstance(values[i], str)]
-    collector.rows(
-        "manager_id",
-        wrong_type,
-        lambda i: f"expected a participant id or None, got {describe(values[i])}",
-    )
-    collector.rows(
-        "manager_id",
-        np.setdiff1d(unknown, wrong_type),
-        lambda i: (
-            f"{values[i]!r} names no participant; every manager must be a row of the population"
-        ),
-    )
-    self_managed = index == np.arange(len(values))
-    collector.rows(
-        "manager_id", self_managed, lambda i: f"{values[i]!r} cannot be their own manager"
-    )
-    return index, Column("manager_id", "reference")
-
-
-def _check_tree(
-    ids: npt.NDArray[np.str_], parent: npt.NDArray[np.int64], collector: _Collector
-) -> None:
-    """Report every cycle in the manager tree, by pointer doubling (no loop over people)."""
-    n = parent.shape[0]
-    jump = parent.copy()
-    for _ in range(max(1, math.ceil(math.log2(n + 1)) + 1)):
-        alive = jump >= 0
-        if not alive.any():
-            return
-        jump[alive] = jump[jump[alive]]
-    # After 2**k >= n steps a node still pointing at someone leads into a cycle; jump[x] is on it.
-    on_cycle = np.unique(jump[jump >= 0])
-    reported: set[int] = set()
-    for start in on_cycle.tolist():
-        if start in reported:
-            continue
-        cycle = [start]
-        node = int(parent[start])
-        while node != start:
-            cycle.append(node)
-            node = int(parent[node])
-        reported.update(cycle)
-        first = min(cycle)
-        k = cycle.index(first)
-        cycle = cycle[k:] + cycle[:k]
-        path = " -> ".join(repr(str(ids[i])) for i in [*cycle, first])
-        collector.problems.append(
-            Problem((_ROOT, first, "manager_id"), f"the manager tree has a cycle: {path}")
-        )
-
-
 def _attribute(
     name: str,
     values: npt.ArrayLike,
     scale: tuple[float, float] | None,
-    collector: _Collector,
+    collector: Collector,
     *,
     carried: bool = False,
 ) -> tuple[np.ndarray[Any, Any], Column]:
     raw = np.asarray(values)
+    if (
+        scale is not None
+        and raw.dtype.kind not in "iuf"
+        and _not_numbers(name, raw, scale, collector)
+    ):
+        return np.zeros(raw.shape[0]), Column(name, "float")
     if raw.dtype.kind == "U":
         return _category(name, _as_list(raw), collector, required=True, any_text=True)
     present = [v for v in _as_list(raw) if not _is_missing(v)] if carried else []
@@ -575,11 +462,37 @@ def _attribute(
     return np.zeros(len(items)), Column(name, "float")
 
 
+def _not_numbers(name: str, raw: npt.NDArray[Any], scale: Scale, collector: Collector) -> bool:
+    """Whether a column with a declared scale holds cells that are not numbers (reported by row).
+
+    Text that is no number (``'3,5'``, ``'N/A'``) is named first; numbers written as text
+    (``'5'``) are named only when nothing else is, and counted otherwise. Missing cells are
+    not reported here: they are the column's own problem (or carried).
+    """
+    items = _as_list(raw)
+    bad = [i for i, v in enumerate(items) if not (_is_number_like(v) or _is_missing(v))]
+    worst = [i for i in bad if not _number_text(items[i])]
+    low, high = scale
+    collector.rows(name, worst or bad, lambda i: f"expected a number on the declared scale "
+                                                 f"{low:g} to {high:g}, got {describe(items[i])}")  # fmt: skip
+    if worst and len(worst) < len(bad):
+        collector.column(name, f"{len(bad) - len(worst):,} more cells are numbers written as "
+                               "text (such as '5'); give the column as numbers")  # fmt: skip
+    return bool(bad)
+
+
+def _number_text(value: object) -> bool:
+    try:
+        return isinstance(value, str) and math.isfinite(float(value))
+    except ValueError:
+        return False
+
+
 def _scored(
     name: str,
     array: npt.NDArray[Any],
     scale: tuple[float, float] | None,
-    collector: _Collector,
+    collector: Collector,
     *,
     carried: bool = False,
 ) -> tuple[npt.NDArray[np.float64], Column]:

@@ -128,7 +128,8 @@ def _document_problems(
     columns = record_columns(r for _, r in participants)
     if unread:  # a manager who did not read is not a missing manager
         managers = columns["manager_id"]
-        managers[np.isin(managers.astype(str), list(unread))] = None
+        written = np.fromiter((m in unread for m in managers.tolist()), bool, len(managers))
+        managers[written] = None  # compared as written (a text array would drop NULs)
     try:
         read_columns(columns, {})
     except SchemaError as error:

@@ -25,6 +25,7 @@ import numpy.typing as npt
 from sparkus._checks import describe, is_missing, rows_text
 from sparkus._errors import Problem, SchemaError
 from sparkus.model._intake import INT64_MAX, INT64_MIN, column, id_column
+from sparkus.model._text_rules import nul_rows
 
 __all__ = [
     "datetime_seconds",
@@ -173,7 +174,7 @@ def nul_problems(array: npt.NDArray[Any], name: str) -> list[Problem]:
     """
     if array.dtype.kind != "O":
         return []
-    bad = [i for i, v in enumerate(array.tolist()) if isinstance(v, str) and "\x00" in v]
+    bad = nul_rows(array.tolist())  # the rule of participants' ids and names too
     if not bad:
         return []
     msg = (f"text with a NUL character ('\\x00') in {rows_text(np.array(bad, np.int64))}, "

@@ -42,6 +42,7 @@ from sparkus.model._records import (
     Program,
     Provider,
 )
+from sparkus.model._text_rules import nfc_repeats
 
 __all__ = ["fast_document"]
 
@@ -85,7 +86,7 @@ def _require(condition: bool) -> None:
 
 
 def _texts(values: list[Any]) -> None:
-    r"""Every value a non-empty one-line string without white space at either end.
+    r"""Every value a non-empty one-line string without white space at either end or a NUL.
 
     White space is what ``str.strip`` drops (the ``\s`` of the field's rule), and ``strip``
     returns the very string when it drops nothing.
@@ -94,7 +95,7 @@ def _texts(values: list[Any]) -> None:
         return
     _require(all(values) and all(map(operator.is_, map(str.strip, values), values)))
     joined = "\n".join(values)  # TypeError if any is not a string
-    _require(joined.count("\n") == len(values) - 1 and "\r" not in joined)
+    _require(joined.count("\n") == len(values) - 1 and "\r" not in joined and "\x00" not in joined)
 
 
 def _optional_texts(values: list[Any]) -> None:
@@ -261,7 +262,7 @@ def _cross_checks(columns: dict[str, list[Any]]) -> None:
     """
     ids = columns["id"]
     row: dict[object, int] = dict(zip(ids, range(len(ids)), strict=True))
-    _require(len(row) == len(ids))
+    _require(len(row) == len(ids) and not nfc_repeats(ids))
     row[None] = -1
     parent = np.fromiter(map(row.__getitem__, columns["manager_id"]), np.int64, len(ids))
     jump = parent

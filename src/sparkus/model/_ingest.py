@@ -22,7 +22,6 @@ argument, column or rows.
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import math
 import re
@@ -37,15 +36,14 @@ from sparkus._checks import as_table, describe, is_missing, rows_text
 from sparkus._errors import Problem, SchemaError
 from sparkus.model._columns import CORE, Column, read_columns
 from sparkus.model._enums import AssessmentSource, Level
-from sparkus.model._event_cells import years_problems
 from sparkus.model._intake import aligned, column
+from sparkus.model._tenure import as_of_iv, tenure_from
+from sparkus.model._text_rules import nfc
 
-__all__ = ["DAYS_PER_YEAR", "MissingPolicy", "carried_counts", "label_key", "read_export"]
+__all__ = ["MissingPolicy", "carried_counts", "label_key", "read_export"]
 
 MissingPolicy: TypeAlias = Literal["refuse", "carry"]
 _POLICIES: Final = get_args(MissingPolicy)
-DAYS_PER_YEAR: Final = 365.25
-"""Tenure from dates: whole days between the date and ``as_of``, over 365.25 days a year."""
 
 _ROOT: Final = "participants"
 _ROWS_SHOWN: Final = 20
@@ -72,8 +70,11 @@ def label_key(text: str) -> str:
     """How labels are compared: lower case, separators and runs of spaces as one space.
 
     ``"Senior-Leader"``, ``" senior_leader "`` and ``"SENIOR LEADER"`` all give
-    ``"senior leader"``; ``&`` reads as ``and``.
+    ``"senior leader"``; ``&`` reads as ``and``. Text is compared in Unicode normal form C, so
+    a composed accent (``"Sal\u00e9s"``) and a combining one (``"Sale\u0301s"``) are one
+    spelling.
     """
+    text = nfc(text)
     return " ".join(_SEPARATORS.sub(" ", text.replace("&", " and ")).lower().split())
 
 
@@ -249,36 +250,6 @@ def _missing_iv(missing: object, present: list[str]) -> tuple[frozenset[str], li
     return frozenset(carried), problems
 
 
-def _day(value: object) -> np.datetime64 | None:
-    """A date as numpy's day, or None if `value` is not a date (a datetime gives its day)."""
-    if isinstance(value, np.datetime64):
-        return None if np.isnat(value) else value.astype("datetime64[D]")
-    if isinstance(value, dt.datetime):  # pandas' Timestamp too
-        return np.datetime64(value.date(), "D")
-    if isinstance(value, dt.date):
-        return np.datetime64(value, "D")
-    if isinstance(value, str):
-        try:
-            return np.datetime64(dt.date.fromisoformat(value), "D")
-        except ValueError:
-            pass
-        try:
-            return np.datetime64(dt.datetime.fromisoformat(value).date(), "D")
-        except ValueError:
-            return None
-    return None
-
-
-def _as_of_iv(as_of: object) -> tuple[np.datetime64 | None, list[Problem]]:
-    if as_of is None:
-        return None, []
-    day = _day(as_of)
-    if day is None:
-        msg = f"expected a date (datetime.date, an ISO date text like '2025-01-31'), got {describe(as_of)}"
-        return None, [Problem(("as_of",), msg)]
-    return day, []
-
-
 # -- the cells ---------------------------------------------------------------------------------
 
 
@@ -398,49 +369,6 @@ def _ids_as_text(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return out
 
 
-def _tenure(
-    array: npt.NDArray[Any], blank: npt.NDArray[np.bool_], source: str, as_of: np.datetime64 | None
-) -> tuple[npt.NDArray[Any], list[Problem]]:
-    """Years of tenure from a column of dates; numbers pass as they are."""
-    if array.dtype.kind == "M":
-        if problems := years_problems(array, "tenure_years"):  # before converting the unit
-            return array, problems
-        days = array.astype("datetime64[D]")
-    elif array.dtype.kind in "OU":
-        present = [v for v, b in zip(array.tolist(), blank.tolist(), strict=True) if not b]
-        parsed = [_day(v) for v in present]
-        dated = [d is not None for d in parsed]
-        if not any(dated) or all(isinstance(v, int | float) for v in present):
-            return array, []
-        if not all(dated):
-            rows = [i for i, v in enumerate(array.tolist()) if not blank[i] and _day(v) is None]
-            msg = "expected a date like the other rows (an ISO date such as '2019-03-04')"
-            return array, _rows_problems("tenure_years", rows, msg)
-        days = np.array(
-            [np.datetime64("NaT") if b else _day(v) for v, b in zip(array, blank, strict=True)],
-            dtype="datetime64[D]",
-        )
-    else:
-        return array, []
-    if as_of is None:
-        msg = (f"tenure_years comes from dates (the column {source!r}): pass as_of, the date on "
-               "which to measure tenure (e.g. as_of='2025-01-31')")  # fmt: skip
-        return array, [Problem(("as_of",), msg)]
-    elapsed = (as_of - days).astype(np.float64)
-    future = np.flatnonzero(~blank & (elapsed < 0)).tolist()
-    if future:
-        problems = [
-            Problem((_ROOT, row, "tenure_years"), f"the date {days[row]} in {source!r} is after "
-                                                  f"as_of, {as_of}; a date of hire cannot be later")
-            for row in future[:_ROWS_SHOWN]
-        ]  # fmt: skip
-        if len(future) > _ROWS_SHOWN:
-            more = f"... and {len(future) - _ROWS_SHOWN:,} more rows with the same problem"
-            problems.append(Problem((_ROOT, "tenure_years"), more))
-        return array, problems
-    return elapsed / DAYS_PER_YEAR, []
-
-
 # -- the export --------------------------------------------------------------------------------
 
 
@@ -507,7 +435,7 @@ def _ingest(
         id_source = "the index"
     spelled, label_problems = _labels_iv(labels, present)
     carried, missing_problems = _missing_iv(missing, present)
-    as_of_day, as_of_problems = _as_of_iv(as_of)
+    as_of_day, as_of_problems = as_of_iv(as_of)
     problems = label_problems + missing_problems + as_of_problems
     if problems:
         raise SchemaError(problems)
@@ -566,7 +494,7 @@ def _read(
         array, more = _unknown_levels(array)
         problems += more
     elif field == "tenure_years":
-        array, more = _tenure(array, blank, source, as_of)
+        array, more = tenure_from(array, blank, source, as_of)
         if more:  # reported here: the column's own check would only repeat it row by row
             array = np.zeros(array.shape[0])
         problems += more

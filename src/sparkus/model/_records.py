@@ -41,6 +41,7 @@ from sparkus.model._enums import (
     StepKind,
     SupportType,
 )
+from sparkus.model._text_rules import name_text
 
 __all__ = [
     "Assessment",
@@ -108,12 +109,12 @@ class Participant(Record):
     .. versionadded:: 0.1
     """
 
-    id: str = attrs.field(metadata=checked(text))
+    id: str = attrs.field(metadata=checked(name_text))
     level: Level = attrs.field(metadata=checked(member(Level)))
-    department: str = attrs.field(metadata=checked(text))
+    department: str = attrs.field(metadata=checked(name_text))
     tenure_years: float = attrs.field(metadata=checked(_nonnegative))
-    manager_id: str | None = attrs.field(default=None, metadata=checked(optional(text)))
-    team: str | None = attrs.field(default=None, metadata=checked(optional(text)))
+    manager_id: str | None = attrs.field(default=None, metadata=checked(optional(name_text)))
+    team: str | None = attrs.field(default=None, metadata=checked(optional(name_text)))
     utc_offset: float = attrs.field(default=0.0, metadata=checked(_utc_offset))
     languages: tuple[str, ...] = attrs.field(default=(), metadata=checked(_languages))
     focus_goals: tuple[Goal, ...] = attrs.field(default=(), metadata=checked(_goals))

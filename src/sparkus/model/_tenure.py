@@ -1,0 +1,153 @@
+"""Tenure from an export's column: years as numbers, or dates of hire measured on ``as_of``.
+
+:meth:`~sparkus.model.Population.from_frame` reads ``tenure_years`` from a column of numbers
+(years, as they are) or of dates (datetime64, ``datetime.date``, pandas ``Timestamp``, ISO
+text), which become whole days to ``as_of`` over 365.25 days a year. Passing ``as_of`` says
+the column holds dates: a column of numbers then is refused naming it (Excel writes dates as
+serial numbers, ``45123`` for 2023-07-16, and a compact ``20150121`` is a date too), never
+read as years. ``as_of`` lies in the years 1900 to 2200, as journeys start; a date of hire
+is neither after ``as_of`` nor more than :data:`MAX_TENURE_YEARS` years before it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+
+from sparkus._checks import describe
+from sparkus._errors import Problem
+from sparkus.model._event_cells import years_problems
+
+__all__ = ["DAYS_PER_YEAR", "MAX_TENURE_YEARS", "as_of_iv", "tenure_from"]
+
+DAYS_PER_YEAR: Final = 365.25
+"""Tenure from dates: whole days between the date and ``as_of``, over 365.25 days a year."""
+MAX_TENURE_YEARS: Final = 100
+"""The longest tenure a date of hire can give: a longer one is not a person's (a placeholder
+date such as 0001-01-01 or 1900-01-01, or a mistyped year)."""
+_FIRST_AS_OF: Final = np.datetime64("1900-01-01", "D")
+_LAST_AS_OF: Final = np.datetime64("2200-12-31", "D")
+_ROOT: Final = "participants"
+_ROWS_SHOWN: Final = 20
+
+
+def _day(value: object) -> np.datetime64 | None:
+    """A date as numpy's day, or None if `value` is not a date (a datetime gives its day)."""
+    if isinstance(value, np.datetime64):
+        return None if np.isnat(value) else value.astype("datetime64[D]")
+    if isinstance(value, dt.datetime):  # pandas' Timestamp too
+        return np.datetime64(value.date(), "D")
+    if isinstance(value, dt.date):
+        return np.datetime64(value, "D")
+    if isinstance(value, str):
+        try:
+            return np.datetime64(dt.date.fromisoformat(value), "D")
+        except ValueError:
+            pass
+        try:
+            return np.datetime64(dt.datetime.fromisoformat(value).date(), "D")
+        except ValueError:
+            return None
+    return None
+
+
+def as_of_iv(as_of: object) -> tuple[np.datetime64 | None, list[Problem]]:
+    """The day `as_of` names (None if not given), or the problem with it."""
+    if as_of is None:
+        return None, []
+    day = _day(as_of)
+    if day is None:
+        msg = f"expected a date (datetime.date, an ISO date text like '2025-01-31'), got {describe(as_of)}"
+        return None, [Problem(("as_of",), msg)]
+    if not _FIRST_AS_OF <= day <= _LAST_AS_OF:
+        msg = f"{day} is out of range; expected a date from 1900-01-01 to 2200-12-31"
+        return None, [Problem(("as_of",), msg)]
+    return day, []
+
+
+def _rows_problems(rows: list[int], message: Callable[[int], str]) -> list[Problem]:
+    """One problem per row (the first 20), then a count; `message` gives a row's text."""
+    problems = [Problem((_ROOT, row, "tenure_years"), message(row)) for row in rows[:_ROWS_SHOWN]]
+    if len(rows) > _ROWS_SHOWN:
+        more = f"... and {len(rows) - _ROWS_SHOWN:,} more rows with the same problem"
+        problems.append(Problem((_ROOT, "tenure_years"), more))
+    return problems
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
+        value, bool | np.bool_
+    )
+
+
+def _numbers_not_dates(
+    array: npt.NDArray[Any], blank: npt.NDArray[np.bool_], source: str
+) -> Problem:
+    """The problem of a column of numbers where `as_of` says dates are meant."""
+    present = array[~blank].tolist()
+    example = present[0] if present else None
+    shown = f"{example:g}" if isinstance(example, float) else repr(example)
+    msg = (
+        f"the column {source!r} holds numbers (such as {shown}), not dates, but as_of is given: "
+        "tenure is measured from dates of hire. Numbers such as 45123 are Excel serial dates "
+        "and 20150121 a compact date: read the column as dates first (e.g. pandas.to_datetime("
+        "column, unit='D', origin='1899-12-30') for serials, format='%Y%m%d' for compact "
+        "dates), or leave out as_of if the numbers are years of tenure"
+    )
+    return Problem(("tenure_years",), msg)
+
+
+def tenure_from(
+    array: npt.NDArray[Any], blank: npt.NDArray[np.bool_], source: str, as_of: np.datetime64 | None
+) -> tuple[npt.NDArray[Any], list[Problem]]:
+    """Years of tenure from a column of dates; numbers pass as they are when `as_of` is None.
+
+    The problems of the column (a number where `as_of` asks for dates, a cell that is not a
+    date among dates, a date after `as_of` or too long before it) are returned with it.
+    """
+    if array.dtype.kind == "M":
+        if problems := years_problems(array, "tenure_years"):  # before converting the unit
+            return array, problems
+        days = array.astype("datetime64[D]")
+    elif array.dtype.kind in "OU":
+        present = [v for v, b in zip(array.tolist(), blank.tolist(), strict=True) if not b]
+        dated = [_day(v) is not None for v in present]
+        numbers = bool(present) and all(map(_is_number, present))
+        if numbers and as_of is not None:
+            return array, [_numbers_not_dates(array, blank, source)]
+        if not any(dated) or numbers:
+            return array, []
+        if not all(dated):
+            rows = [i for i, v in enumerate(array.tolist()) if not blank[i] and _day(v) is None]
+            msg = "expected a date like the other rows (an ISO date such as '2019-03-04')"
+            return array, _rows_problems(rows, lambda _: msg)
+        days = np.array(
+            [np.datetime64("NaT") if b else _day(v) for v, b in zip(array, blank, strict=True)],
+            dtype="datetime64[D]",
+        )
+    elif array.dtype.kind in "iuf" and as_of is not None and not blank.all():
+        return array, [_numbers_not_dates(array, blank, source)]
+    else:
+        return array, []
+    if as_of is None:
+        msg = (f"tenure_years comes from dates (the column {source!r}): pass as_of, the date on "
+               "which to measure tenure (e.g. as_of='2025-01-31')")  # fmt: skip
+        return array, [Problem(("as_of",), msg)]
+    elapsed = (as_of - days).astype(np.float64)
+    future = np.flatnonzero(~blank & (elapsed < 0)).tolist()
+    if future:
+        return array, _rows_problems(future, lambda row: (
+            f"the date {days[row]} in {source!r} is after as_of, {as_of}; a date of hire "
+            "cannot be later"))  # fmt: skip
+    longest = MAX_TENURE_YEARS * DAYS_PER_YEAR
+    past = np.flatnonzero(~blank & (elapsed > longest)).tolist()
+    if past:
+        return array, _rows_problems(past, lambda row: (
+            f"the date {days[row]} in {source!r} is more than {MAX_TENURE_YEARS} years before "
+            f"as_of, {as_of}; a tenure that long is not a person's (a placeholder date, or a "
+            "mistyped year?)"))  # fmt: skip
+    return elapsed / DAYS_PER_YEAR, []
