@@ -354,7 +354,10 @@ class Broken:
     ("kwargs", "message"),
     [
         ({"scorers": {"no_such": 1.0}}, "scorers.no_such: no scorer named 'no_such'"),
-        ({"scorers": {"goal_fit": -1.0}}, "the weight of 'goal_fit' must be a finite number >= 0"),
+        (
+            {"scorers": {"goal_fit": -1.0}},
+            "the weight of 'goal_fit' must be a finite number from 0 to 1e12",
+        ),
         ({"scorers": {"goal_fit": math.nan}}, "the weight of 'goal_fit'"),
         ({"scorers": {"goal_fit": 0.0}}, "at least one weight must be positive"),
         ({"scorers": {}}, "expected at least one scorer"),

@@ -62,6 +62,9 @@ follow mentor-protégé similarity (rho = 0.38-0.59 with positive protégé perc
 2013); time-zone overlap is practical. The numbers themselves are a judgement, not estimates:
 declare your own."""
 
+_MAX_WEIGHT: Final = 1e12
+"""The largest scorer weight (the limit docs/errors.md states for planning and scorer weights)."""
+
 _BLOCK_PAIRS: Final = 1 << 21
 """Pairs scored per block by default (a block's float array is 16 MB)."""
 
@@ -98,7 +101,7 @@ def _lookup(name: str) -> object:
 
 
 def _is_weight(value: object) -> bool:
-    return is_finite_real(value) and float(cast(float, value)) >= 0
+    return is_finite_real(value) and 0 <= float(cast(float, value)) <= _MAX_WEIGHT
 
 
 def _scorers_iv(
@@ -140,7 +143,8 @@ def _scorers_iv(
             problems.append(Problem(path, msg))
             continue
         if not _is_weight(weight):
-            msg = f"the weight of {name!r} must be a finite number >= 0, got {describe(weight)}"
+            msg = (f"the weight of {name!r} must be a finite number from 0 to 1e12 (only the "
+                   f"weights' ratios matter), got {describe(weight)}")  # fmt: skip
             problems.append(Problem(path, msg))
             continue
         hook = getattr(found, "for_program", None)

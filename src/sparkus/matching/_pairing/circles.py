@@ -12,6 +12,7 @@ The objective and the search that pursues it are in ``circle_search.py``; the ch
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
@@ -91,10 +92,16 @@ class CircleAims(Record):
         return [Problem((), msg)]
 
     def weights(self) -> dict[str, float]:
-        """The weights normalised to sum to 1, by aim."""
+        """The weights normalised to sum to 1, by aim.
+
+        Each is divided by the largest first, so weights anywhere in the float range (whose sum
+        may overflow, or whose values may be subnormal) keep their ratios.
+        """
         raw = (float(self.level), float(self.departments), float(self.time_zones))
-        total = sum(raw)
-        return {aim: w / total for aim, w in zip(AIMS, raw, strict=True)}
+        top = max(raw)
+        relative = [w / top for w in raw]
+        total = math.fsum(relative)
+        return {aim: w / total for aim, w in zip(AIMS, relative, strict=True)}
 
 
 # -- the result ------------------------------------------------------------------------------------

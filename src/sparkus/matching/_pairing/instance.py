@@ -24,8 +24,10 @@ from sparkus.matching._pairing.exact.arcs import (
     Arcs,
     capacity_iv,
     cost_arcs,
+    cost_labels,
     drop_cells,
     forbidden_cells,
+    is_mask_frame,
     is_sparse,
     provider_labels,
 )
@@ -228,7 +230,8 @@ def instance_iv(
                 msg = f"duplicate {what} ids: {', '.join(map(repr, dup[:_MAX_LISTED]))}"
                 problems.append(Problem(("candidates",), msg))
                 return None
-    banned = forbidden_iv(forbidden, arcs, participant_ids, provider_ids, problems)
+    labels = cost_labels(cost) if participant_ids is None else (participant_ids, provider_ids)
+    banned = forbidden_iv(forbidden, arcs, participant_ids, provider_ids, problems, labels)
     return Instance(drop_cells(arcs, banned), caps, participant_ids, provider_ids, scores)
 
 
@@ -248,16 +251,22 @@ def forbidden_iv(
     participant_ids: tuple[str, ...] | None,
     provider_ids: tuple[str, ...] | None,
     problems: list[Problem],
+    labels: tuple[object, object] | None = None,
 ) -> IndexArray:
-    """Forbidden pairs as sorted ``row * m + col`` (by id for a candidate matrix)."""
+    """Forbidden pairs as sorted ``row * m + col`` (by id for a candidate matrix).
+
+    `labels` are the rows' and columns' labels a pandas DataFrame mask is aligned to (the
+    cost table's, or a candidate matrix's ids); None when `cost` has none.
+    """
     if forbidden is None:
         return np.zeros(0, dtype=np.intp)
     if (
         participant_ids is None
         or is_sparse(forbidden)
         or (isinstance(forbidden, np.ndarray) and forbidden.dtype.kind == "b")
+        or is_mask_frame(forbidden)
     ):
-        return forbidden_cells(forbidden, arcs.n, arcs.m, problems)
+        return forbidden_cells(forbidden, arcs.n, arcs.m, problems, labels)
     pairs = pairs_of(forbidden, "forbidden", problems)
     rows = labels_to_index((p for p, _ in pairs), participant_ids, arcs.n, "participant",
                             ("forbidden",), problems)  # fmt: skip

@@ -42,6 +42,7 @@ from sparkus.matching._pairing.assign_result import (
     gini,
 )
 from sparkus.matching._pairing.exact.arcs import Arcs
+from sparkus.matching._pairing.exact.extremes import check_representable, total
 from sparkus.matching._pairing.exact.result import CANDIDATES_FULL, CAPACITY, NO_CANDIDATE
 from sparkus.matching._pairing.instance import Instance, label
 
@@ -291,11 +292,15 @@ def assignment_of(
                 reasons[who] = MAX_LOAD
             else:
                 reasons[who] = full_reason
+    chosen = pair_cost[placed]
+    shift = math.frexp(float(np.abs(chosen).max(initial=0.0)))[1]
+    total_cost = total(chosen, np.ldexp(chosen, -shift), shift)  # 1e308 + 1e308 - 1e308
+    check_representable(total_cost, np.zeros(0), 0.0)
     return Assignment(
         provider=provider,
         matcher=name,
         n_assigned=int(placed.shape[0]),
-        total_cost=math.fsum(pair_cost[placed].tolist()),
+        total_cost=total_cost,
         penalty=penalty,
         load_penalty=float(load_penalty),
         pair_cost=pair_cost,

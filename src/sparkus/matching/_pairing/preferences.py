@@ -59,6 +59,25 @@ def segment(identifier: Hashable) -> PathSegment:
     return str(identifier)
 
 
+def _is_id(value: object) -> bool:
+    """Whether `value` can be an id: text or an integer (a bool or 1.0 would equal the id 1)."""
+    return isinstance(value, str | int | np.integer) and not isinstance(value, bool | np.bool_)
+
+
+def _id_types(types: set[type]) -> bool:
+    return all(issubclass(t, str | int | np.integer) and not issubclass(t, bool | np.bool_)
+               for t in types)  # fmt: skip
+
+
+def _not_ids(listed: Sequence[Any], where: tuple[PathSegment, ...]) -> list[Problem]:
+    """One problem per entry that cannot be an id (the first few)."""
+    bad = [(k, x) for k, x in enumerate(listed) if not _is_id(x)]
+    return [
+        Problem((*where, k), f"{x!r} is not an id: ids are text or integers (not bool or None)")
+        for k, x in bad[:_MAX_LISTED]
+    ]
+
+
 def index_of(ids: Sequence[Hashable]) -> dict[Hashable, int]:
     return {identifier: k for k, identifier in enumerate(ids)}
 
@@ -72,7 +91,9 @@ def _encode_lists(
 ) -> tuple[IndexArray, IndexArray]:
     """Every preference list as positions into `other`, concatenated: ``(ptr, flat)``."""
     lists = list(prefs.values())
-    if all(type(v) is list or type(v) is tuple for v in lists):
+    if all(type(v) is list or type(v) is tuple for v in lists) and _id_types(
+        set(map(type, itertools.chain.from_iterable(lists)))
+    ):
         # Fast path: one pass over all ids; any problem is found again, list by list, below.
         sizes = np.fromiter(map(len, lists), dtype=np.intp, count=len(lists))
         try:
@@ -105,6 +126,10 @@ def _encode_lists(
                 lengths.append(0)
                 continue
             listed = list(given)
+        if not_ids := _not_ids(listed, (name, segment(owner))):
+            problems.extend(not_ids)
+            lengths.append(0)
+            continue
         try:
             codes: list[int] = list(map(lookup, listed))
         except (KeyError, TypeError):
@@ -194,6 +219,10 @@ def _ids(prefs: object, name: str, problems: list[Problem]) -> tuple[Hashable, .
         msg = f"expected a mapping of id to an ordered list of ids, got {type(prefs).__name__}"
         problems.append(Problem((name,), msg))
         return None
+    for key in prefs:
+        if not _is_id(key):
+            msg = f"{key!r} is not an id: ids are text or integers (not bool or None)"
+            problems.append(Problem((name, segment(key)), msg))
     return tuple(prefs)
 
 

@@ -26,6 +26,7 @@ from sparkus.matching._pairing.instance import (
     CandidateLike,
     Instance,
     instance_iv,
+    is_candidates,
     labels_to_index,
     matcher_iv,
     with_surcharge,
@@ -191,6 +192,8 @@ def _rematch_iv(
     if not isinstance(previous, Assignment):
         msg = f"expected the Assignment to re-match, got {type(previous).__name__}"
         raise SchemaError([Problem(("previous",), msg)])
+    if capacity is None:  # `previous`'s capacities: first say if the candidates do not fit it
+        _fits_previous(previous, candidates)
     inst = instance_iv(
         candidates, previous.capacity if capacity is None else capacity, forbidden, problems
     )
@@ -269,6 +272,24 @@ def _kept_iv(
     return fixed_to
 
 
+def _fits_previous(previous: Assignment, candidates: object) -> None:
+    """A SchemaError on `candidates` when their shape or kind plainly differs from `previous`."""
+    by_ids = previous.participant_ids is not None
+    if is_candidates(candidates) != by_ids:
+        made, kind, same = ("a candidate matrix", "by id", "ids") if by_ids else (
+            "a cost matrix", "by position", "shape")  # fmt: skip
+        msg = (f"`previous` was made from {made} (its pairs are {kind}): re-match on "
+               f"{made} of the same {same}")  # fmt: skip
+        raise SchemaError([Problem(("candidates",), msg)])
+    shape = getattr(candidates, "shape", None) if not by_ids else None
+    if isinstance(shape, tuple) and len(shape) == 2 and shape != (previous.n, previous.load.size):
+        msg = (
+            f"the previous assignment is {previous.n} x {previous.load.size}, the candidates "
+            f"{shape[0]} x {shape[1]}; re-match on the same participants and providers"
+        )
+        raise SchemaError([Problem(("candidates",), msg)])
+
+
 def _ids(
     name: str,
     value: object,
@@ -283,7 +304,13 @@ def _ids(
         msg = f"expected a collection of {what} {'ids' if ids else 'indices'}, got {value!r}"
         problems.append(Problem((name,), msg))
         return np.zeros(0, dtype=np.intp)
-    found = labels_to_index(list(value), ids, size, what, (name,), problems)
+    items = list(value)  # read once: a generator is not read twice
+    found = labels_to_index(items, ids, size, what, (name,), problems)
+    first: dict[int, int] = {}
+    for j, k in enumerate(found):
+        if k is not None and first.setdefault(k, j) != j:
+            msg = f"{items[j]!r} repeats {name}[{first[k]}]"
+            problems.append(Problem((name, j), msg))
     return np.unique(np.array([k for k in found if k is not None], dtype=np.intp))
 
 

@@ -186,6 +186,7 @@ def settle(
     core: npt.NDArray[np.bool_],
     *,
     bound: float,
+    scale: float,
     mip_rel_gap: float,
     time_limit: float,
 ) -> IntArray | None:
@@ -193,6 +194,7 @@ def settle(
 
     The core's gap is set so that it may lose at most a quarter of the whole plan's allowed
     shortfall (``mip_rel_gap * bound``); None when the core's problem has no plan in time.
+    `scale` is the values' unit (see :func:`gap_of`).
     """
     fixed = np.where(core, -1, choice)
     taken = np.flatnonzero(fixed >= 0)
@@ -227,7 +229,7 @@ def settle(
         except (Unsolvable, TimedOut):
             return None
         out[people] = found.choice
-        if gap_of(value_of(instance, out), bound) <= mip_rel_gap:
+        if gap_of(value_of(instance, out), bound, scale=scale) <= mip_rel_gap:
             break
     return out
 

@@ -84,6 +84,10 @@ CONFIDENCE_LEVEL: Final = 0.95
 
 _SELF: Final = SupportType.SELF_GUIDED_REFLECTION
 _MAX_ROW_PROBLEMS: Final = 20
+_LEAST_WORTH: Final = 2.0**-1022
+"""The least the largest value (effect x fit x weight) may be, when not 0: the smallest normal
+float. Below it every value is subnormal, has lost digits, and the plan would change with the
+unit of the weights or effects."""
 
 
 # -- the options and the problem as data -------------------------------------------------------
@@ -346,6 +350,28 @@ def _check_worth(
             raise SchemaError([Problem((source,), msg)])
 
 
+def _check_digits(
+    value: FloatArray, effect: FloatArray, fit: FloatArray, weighted: bool, given: bool
+) -> None:
+    """A SchemaError when the caller's weights or effects leave every value subnormal.
+
+    Subnormal values have lost digits, so the plan would change with the unit of the weights
+    (or effects). Priors are left as they are.
+    """
+    top = max(float(np.max(value, initial=0.0)), -float(np.min(value, initial=0.0)))  # no copy
+    if not 0.0 < top < _LEAST_WORTH:
+        return
+    with np.errstate(over="ignore"):  # only reached for tiny values: the pass costs nothing
+        base = float(np.max(np.abs(effect * fit), initial=0.0))
+    source = "weights" if weighted and base >= _LEAST_WORTH else "effects" if given else None
+    if source is None:
+        return
+    msg = (f"the largest value (effect x fit x weight) is {top:.3g}, below {_LEAST_WORTH:.3g}, "
+           f"where floats are subnormal and lose digits; only the ratios of the {source} matter, so multiply them "
+           "all by a large power of ten and plan again")  # fmt: skip
+    raise SchemaError([Problem((source,), msg)])
+
+
 def build_setup(
     population: Population,
     triage: TriageResult,
@@ -429,6 +455,8 @@ def build_setup(
         "effects" if given is not None else "weights" if options.weights is not None else "priors"
     )
     _check_worth(value_s, np.broadcast_to(effect_s, value_s.shape), chosen, source)
+    _check_digits(value_s, effect_s, fit_s[None, :], options.weights is not None,
+                  given is not None)  # fmt: skip
 
     # The (people, options) arrays are the plan's largest: in plain pages (sparkus._memory).
     eligible = taken(ok, o_support)
@@ -443,7 +471,7 @@ def build_setup(
         effect=taken(np.asarray(effect_s, dtype=np.float64), o_support),
         option_pool=o_pool,
         capacity=capacity,
-        budget=float(cast(float, total_budget)) - costs.fixed_cost,
+        budget=float(cast(float, total_budget)) + 0.0 - costs.fixed_cost,
         reach=reach,
         reach_min=reach_min,
         pool_names=pool_names,
@@ -468,7 +496,7 @@ def build_setup(
         department=department,
         modifier=modifier,
         fit_weights={s: fits[s] for s in chosen},
-        budget=float(cast(float, total_budget)),
+        budget=float(cast(float, total_budget)) + 0.0,  # + 0.0: a budget of -0.0 is 0
         weighted=options.weights is not None,
         confidence_level=float(cast(float, options.confidence_level)),
         mip_rel_gap=float(cast(float, options.mip_rel_gap)),

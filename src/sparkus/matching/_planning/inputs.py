@@ -38,15 +38,23 @@ def people_problems(population: object, triage: object, program: object) -> list
 
 
 def providers_problems(providers: object) -> list[Problem]:
-    """A sequence of :class:`~sparkus.model.Provider`."""
+    """A sequence of :class:`~sparkus.model.Provider`, each id once.
+
+    A repeated provider would have its capacity counted twice, so it is refused as
+    :func:`~sparkus.matching.candidate_matrix` refuses it.
+    """
     if isinstance(providers, str | bytes) or not isinstance(providers, Iterable):
         msg = f"expected a sequence of Provider, got {describe(providers)}"
         return [Problem(("providers",), msg)]
-    return [
-        Problem(("providers", i), f"expected a Provider, got {describe(p)}")
-        for i, p in enumerate(cast(Iterable[object], providers))
-        if not isinstance(p, Provider)
-    ]
+    problems: list[Problem] = []
+    first: dict[str, int] = {}
+    for i, p in enumerate(cast(Iterable[object], providers)):
+        if not isinstance(p, Provider):
+            problems.append(Problem(("providers", i), f"expected a Provider, got {describe(p)}"))
+        elif first.setdefault(p.id, i) != i:
+            msg = f"{p.id!r} repeats providers[{first[p.id]}]"
+            problems.append(Problem(("providers", i, "id"), msg))
+    return problems
 
 
 def same_people(population: Population, triage: TriageResult) -> list[Problem]:

@@ -365,7 +365,7 @@ def solve(instance: Instance, *, mip_rel_gap: float, time_limit: float) -> Solut
     best = -np.inf if y is None else _value(cl, y)
     bound = lp_bound
     method = "LP relaxation, then milp on its fractional counts"
-    if y is None or gap_of(best, bound) > mip_rel_gap:
+    if y is None or gap_of(best, bound, scale=cl.worth) > mip_rel_gap:
         remaining = time_limit - (time.perf_counter() - started)
         res = _milp(-cl.objective, cl.A, np.zeros(nv), ub, cl.b, gap=mip_rel_gap,
                     time_limit=max(remaining, min(1.0, time_limit)))  # fmt: skip
@@ -382,7 +382,7 @@ def solve(instance: Instance, *, mip_rel_gap: float, time_limit: float) -> Solut
     if y is None:
         raise TimedOut
     bound = max(bound, best)
-    gap = gap_of(best, bound)
+    gap = gap_of(best, bound, scale=cl.worth)
     return Solution(
         choice=_assign(cl, y, instance.n),
         objective=best,
@@ -401,12 +401,18 @@ def solve(instance: Instance, *, mip_rel_gap: float, time_limit: float) -> Solut
     )
 
 
-def gap_of(objective: float, bound: float) -> float:
-    """Share of the bound the plan may fall short of the optimum by (0 when they agree)."""
+def gap_of(objective: float, bound: float, *, scale: float) -> float:
+    """Share of the bound the plan may fall short of the optimum by (0 when they agree).
+
+    A shortfall within 1e-9 of the larger of `bound` and `scale` (the objective's own unit,
+    such as its largest coefficient) is rounding and counts as none: the test is the same
+    whatever the unit the values are stated in, so a plan does not change when every value
+    is multiplied by a power of two.
+    """
     if not math.isfinite(objective):
         return math.inf
     shortfall = max(bound - objective, 0.0)
-    if shortfall <= 1e-9 * max(1.0, abs(bound)):
+    if shortfall <= 1e-9 * max(abs(scale), abs(bound)):
         return 0.0
     return shortfall / abs(bound) if bound else math.inf
 

@@ -435,11 +435,12 @@ def solve_structured(
                 remaining = time_limit - (time.perf_counter() - started)
                 if remaining <= 0:
                     return None
-                plan = settle(instance, choice, core, bound=bound, mip_rel_gap=mip_rel_gap,
+                plan = settle(instance, choice, core, bound=bound, scale=lagrangian.worth,
+                              mip_rel_gap=mip_rel_gap,
                               time_limit=min(remaining, max(5.0, 0.1 * time_limit)))  # fmt: skip
             if plan is not None:
                 best = value_of(instance, plan)
-                gap = gap_of(best, max(bound, best))
+                gap = gap_of(best, max(bound, best), scale=lagrangian.worth)
                 if gap <= mip_rel_gap:
                     lam, mu, nu = lagrangian.prices(dual.x)
                     kept = Warm(dual.x, tuple(dual.cuts_g[-_KEEP_CUTS:]),

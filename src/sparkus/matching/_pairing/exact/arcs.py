@@ -23,9 +23,11 @@ __all__ = [
     "Arcs",
     "capacity_iv",
     "cost_arcs",
+    "cost_labels",
     "csr_arcs",
     "drop_cells",
     "forbidden_cells",
+    "is_mask_frame",
     "is_sparse",
     "listed",
     "provider_labels",
@@ -104,6 +106,13 @@ def cost_arcs(cost: object, problems: list[Problem]) -> Arcs | None:
             if dense.dtype.kind == "b" or dense.dtype.kind not in "iufO":
                 raise TypeError(f"dtype {dense.dtype}")
             dense = dense.astype(np.float64)
+        except OverflowError:  # a Python int past the floats, such as 10**400
+            msg = (
+                "holds a number beyond the float range (magnitudes up to 1.8e308); divide the "
+                "costs by a common factor (the placement does not change)"
+            )
+            problems.append(Problem(("cost",), msg))
+            return None
         except (TypeError, ValueError) as exc:
             msg = (
                 f"could not be read as a matrix of real numbers ({exc}); pass a 2-D array "
@@ -152,7 +161,7 @@ def capacity_iv(
     A pandas Series is put in the order of `providers` (the cost's column labels, or a
     candidate matrix's provider ids) by its index, or refused: never paired by position.
     """
-    if providers is not None and type(capacity).__module__.startswith("pandas"):
+    if providers is not None and _is_pandas(capacity):
         capacity = _by_provider(capacity, list(cast(Any, providers)), problems)
         if capacity is None:
             return None
@@ -165,8 +174,10 @@ def capacity_iv(
         msg = f"expected non-negative integers, got dtype {array.dtype}"
         problems.append(Problem(("capacity",), msg))
         return None
-    if array.ndim == 0 and m is not None:
-        array = np.full(m, array)
+    if array.dtype.kind == "f":  # float16 cannot hold 2**40: compare in float64
+        array = array.astype(np.float64)
+    if array.ndim == 0:  # the same for all (checked once when `cost` could not be read)
+        array = np.full(m if m is not None else 1, array)
     if array.ndim != 1 or (m is not None and array.shape[0] != m):
         want = f"{m} (one per provider, i.e. per column of `cost`)" if m is not None else "1-D"
         msg = f"expected an integer or an array of length {want}, got shape {array.shape}"
@@ -185,7 +196,34 @@ def capacity_iv(
 
 def provider_labels(cost: object) -> object:
     """The column labels of a pandas cost table (its providers), else None (by position)."""
-    return getattr(cost, "columns", None) if type(cost).__module__.startswith("pandas") else None
+    return getattr(cost, "columns", None) if _is_pandas(cost) else None
+
+
+def _is_pandas(value: object) -> bool:
+    return type(value).__module__.startswith("pandas")
+
+
+def cost_labels(cost: object) -> tuple[object, object] | None:
+    """The row and column labels of a pandas cost table, else None (by position)."""
+    if _is_pandas(cost) and hasattr(cost, "columns"):
+        frame: Any = cost
+        return frame.index, frame.columns
+    return None
+
+
+def _mismatch(labels: list[Any], wanted: list[Any], what: str, whats: str) -> list[str]:
+    """How `labels` fail to hold each of `wanted` once (empty if they do), for a message."""
+    known, given = set(wanted), set(labels)
+    if len(known) != len(wanted):  # the labels to read by are themselves ambiguous
+        return [f"cannot be read by {what} labels that `cost` repeats"]
+    lacks = [w for w in wanted if w not in given]
+    extra = [label for label in labels if label not in known]
+    parts = ["repeats labels"] if len(given) != len(labels) else []
+    if lacks:
+        parts.append(f"lacks the {whats} {', '.join(map(repr, lacks[:_MAX_LISTED]))}")
+    if extra:
+        parts.append(f"has labels {', '.join(map(repr, extra[:_MAX_LISTED]))} that are no {what}")
+    return parts
 
 
 def _by_provider(capacity: Any, providers: list[Any], problems: list[Problem]) -> object:
@@ -193,20 +231,8 @@ def _by_provider(capacity: Any, providers: list[Any], problems: list[Problem]) -
     index = getattr(capacity, "index", None)
     if index is None or getattr(capacity, "ndim", 1) != 1:
         return capacity  # not a Series: read (and refused, if need be) as an array
-    labels = list(index)
-    known, given = set(providers), set(labels)
-    lacks = [p for p in providers if p not in given]
-    extra = [label for label in labels if label not in known]
-    if len(given) != len(labels) or lacks or extra:
-        parts = ["repeats labels"] if len(given) != len(labels) else []
-        parts += (
-            [f"lacks the providers {', '.join(map(repr, lacks[:_MAX_LISTED]))}"] if lacks else []
-        )
-        parts += (
-            [f"has labels {', '.join(map(repr, extra[:_MAX_LISTED]))} that are no provider"]
-            if extra
-            else []
-        )
+    parts = _mismatch(list(index), providers, "provider", "providers")
+    if parts:
         msg = (f"a pandas Series is read by its index, the providers' labels (the cost's columns), "
                f"but it {' and '.join(parts)}; pass a numpy array to pair by position")  # fmt: skip
         problems.append(Problem(("capacity",), msg))
@@ -214,11 +240,64 @@ def _by_provider(capacity: Any, providers: list[Any], problems: list[Problem]) -
     return capacity.reindex(providers).to_numpy()
 
 
-def forbidden_cells(forbidden: object, n: int, m: int, problems: list[Problem]) -> IndexArray:
-    """Linear indices ``row * m + col`` of the forbidden pairs, sorted (empty if none)."""
+def is_mask_frame(value: object) -> bool:
+    """Whether `value` is a pandas DataFrame of booleans (a mask, read by its labels)."""
+    dtypes = getattr(value, "dtypes", None)
+    return (_is_pandas(value) and getattr(value, "ndim", 0) == 2 and dtypes is not None
+            and all(getattr(t, "kind", "O") == "b" for t in cast(Any, dtypes)))  # fmt: skip
+
+
+def _mask_by_label(
+    mask: Any, n: int, m: int, labels: tuple[object, object] | None, problems: list[Problem]
+) -> object:
+    """A pandas DataFrame mask put in the order of the cost's rows and columns; None if it cannot.
+
+    Without labels (a numpy or sparse `cost`) the rows and columns are the positions ``0..n-1``
+    and ``0..m-1``: a DataFrame labelled otherwise is refused, never paired by position.
+    """
+    if labels is None:
+        rows: list[Any] = list(range(n))
+        cols: list[Any] = list(range(m))
+    else:
+        rows, cols = list(cast(Any, labels[0])), list(cast(Any, labels[1]))
+    by_rows = _mismatch(list(mask.index), rows, "row", "rows")
+    by_cols = _mismatch(list(mask.columns), cols, "column", "columns")
+    if not by_rows and not by_cols:
+        return mask.reindex(index=rows, columns=cols).to_numpy()
+    parts = [f"its row index {' and '.join(by_rows)}"] if by_rows else []
+    parts += [f"its column index {' and '.join(by_cols)}"] if by_cols else []
+    whose = (
+        "the labels of `cost`'s rows and columns"
+        if labels is not None
+        else "the positions of `cost`'s rows and columns (a numpy `cost` has no labels)"
+    )
+    msg = (
+        f"a pandas DataFrame mask is read by its labels, {whose}, but {'; '.join(parts)}; "
+        "pass a numpy array to pair by position"
+    )
+    problems.append(Problem(("forbidden",), msg))
+    return None
+
+
+def forbidden_cells(
+    forbidden: object,
+    n: int,
+    m: int,
+    problems: list[Problem],
+    labels: tuple[object, object] | None = None,
+) -> IndexArray:
+    """Linear indices ``row * m + col`` of the forbidden pairs, sorted (empty if none).
+
+    A pandas DataFrame mask is aligned to `labels` (the cost's rows and columns) on both axes,
+    or refused; with no labels, it must be labelled by position.
+    """
     empty = np.zeros(0, dtype=np.intp)
     if forbidden is None:
         return empty
+    if is_mask_frame(forbidden):
+        forbidden = _mask_by_label(forbidden, n, m, labels, problems)
+        if forbidden is None:
+            return empty
     if is_sparse(forbidden):
         from scipy.sparse import coo_array
 

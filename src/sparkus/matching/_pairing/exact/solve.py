@@ -110,6 +110,7 @@ from sparkus.matching._pairing.exact.arcs import (
     Arcs,
     capacity_iv,
     cost_arcs,
+    cost_labels,
     drop_cells,
     forbidden_cells,
     provider_labels,
@@ -199,7 +200,7 @@ def _solve_assignment_iv(
                        provider_labels(cost))  # fmt: skip
     banned = np.zeros(0, dtype=np.intp)
     if arcs is not None:
-        banned = forbidden_cells(forbidden, arcs.n, arcs.m, problems)
+        banned = forbidden_cells(forbidden, arcs.n, arcs.m, problems, cost_labels(cost))
     if problems or arcs is None or caps is None:
         raise SchemaError(problems)
     return drop_cells(arcs, banned), caps
