@@ -10,9 +10,11 @@ rule is written once. Checks of arguments at a function's door live in :mod:`spa
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import enum
 import math
 import re
+import unicodedata
 from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, ValuesView
 from typing import Any, Final, Protocol, TypeVar
 
@@ -210,13 +212,69 @@ def member(enum_cls: type[E]) -> Declared:
 
 
 def not_one_of(value: object, enum_cls: type[enum.Enum]) -> str:
-    """The message for a value outside an enum, listing the allowed values."""
+    """The message for a value outside an enum, listing the allowed values.
+
+    Text close to one of them (a typing slip, a word left out) names the one probably meant.
+    """
     name = enum_cls.__name__
     if isinstance(value, str) and value in {m.value for m in enum_cls}:
         return f"expected a {name}, got the string {value!r}; pass {name}({value!r})"
     allowed = ", ".join(str(m.value) for m in enum_cls)
     shown = value.value if isinstance(value, enum.Enum) else value
-    return f"{shown!r} is not one of {allowed}"
+    return f"{shown!r} is not one of {allowed}{probably_meant(value, enum_cls)}"
+
+
+def probably_meant(value: object, enum_cls: type[enum.Enum]) -> str:
+    """``"; did you mean 'mentoring'?"`` for text that spells a member or nearly does, else ""."""
+    if not isinstance(value, str):
+        return ""
+    meant = read_member(value, enum_cls)
+    if meant is None:
+        keys = {spelling_key(str(m.value)): m for m in enum_cls}
+        close = difflib.get_close_matches(spelling_key(value), keys, n=1, cutoff=0.6)
+        meant = keys[close[0]] if close else None
+    return "" if meant is None else f"; did you mean {meant.value!r}?"
+
+
+_SEPARATORS: Final = re.compile(r"[\s_\-/.]+")
+
+
+def spelling_key(text: str) -> str:
+    """How labels are compared across spellings: case, separators and Unicode forms aside.
+
+    ``"Self-Guided Reflection"``, ``" self_guided_reflection "`` and ``"SELF GUIDED
+    REFLECTION"`` all give ``"self guided reflection"``; ``&`` reads as ``and``; text is
+    compared in Unicode normal form C (a composed and a combining accent are one spelling).
+    """
+    text = unicodedata.normalize("NFC", text).replace("&", " and ")
+    return " ".join(_SEPARATORS.sub(" ", text).casefold().split())
+
+
+def read_member(value: object, enum_cls: type[E]) -> E | None:
+    """The member `value` names, or None: a member, or its value or name in any spelling.
+
+    The one reader of enum labels that function arguments take (records, which JSON and
+    ``structure`` fill, take members only): ``"Coaching"``, ``"self-guided reflection"`` and
+    ``"SENIOR_LEADER"`` name their members. Anything but text names none.
+
+    Examples
+    --------
+    >>> from sparkus.model import SupportType
+    >>> read_member("Self-Guided Reflection", SupportType)
+    <SupportType.SELF_GUIDED_REFLECTION: 'self_guided_reflection'>
+    >>> read_member("coach", SupportType) is None
+    True
+    """
+    if isinstance(value, enum_cls):
+        return value
+    if not isinstance(value, str):
+        return None
+    key = spelling_key(value)
+    bare = " ".join(w for w in key.split() if w != "and")  # "Diversity & Inclusion"
+    for m in enum_cls:
+        if {key, bare} & {spelling_key(str(m.value)), spelling_key(m.name)}:
+            return m
+    return None
 
 
 def optional(inner: Check) -> Declared:

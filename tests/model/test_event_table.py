@@ -44,6 +44,11 @@ def test_whole_batch_problems_raise():
         EventTable.from_columns({"id": [1]})
     with pytest.raises(SchemaError, match="differ in length"):
         EventTable.from_columns(event_columns(id=["a", "b"]))
+    # named as the caller gave them: not the table's own flag column, nor the step and value
+    # columns it fills when they are left out
+    with pytest.raises(SchemaError, match=r"\(id: 2, participant: 1, kind: 1, time: 1\); pass"):
+        EventTable.from_columns({"id": ["a", "b"], "participant": ["e1"], "kind": ["activity"],
+                                 "time": np.array(["2027-01-05T10:00"], "datetime64[s]")})  # fmt: skip
     with pytest.raises(SchemaError, match="expected an Event"):
         EventTable.from_records(["not an event"])  # type: ignore[list-item]
 
@@ -367,3 +372,11 @@ def test_a_list_in_a_list_column_is_named():
                          time=["2027-01-18T10:00:00+00:00"] * 2)  # fmt: skip
     with pytest.raises(SchemaError, match=r"id: expected one value per row, got list.* row 1"):
         EventTable.from_columns(columns)
+
+
+def test_an_out_of_scale_rating_is_shown_as_given():
+    """10.0000001 is outside the 0-10 scale; the message had rounded it to 10."""
+    table = EventTable.from_columns(event_columns(kind=["session_rated"], value=[10.0000001]))
+    report = check_events(SCHEDULE, table)
+    (problem,) = report.rejected
+    assert "got 10.0000001" in str(problem)

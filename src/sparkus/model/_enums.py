@@ -29,19 +29,9 @@ __all__ = [
 ]
 
 
-def _normalised(text: str) -> str:
-    return "_".join(text.strip().lower().replace("-", " ").replace("&", "and").split())
-
-
 def unknown_label(value: object, cls: type[enum.Enum]) -> str:
     """Why `value` is not a member of `cls`: the allowed values, and the one meant, if clear."""
-    message = not_one_of(value, cls)
-    if isinstance(value, str):
-        key = _normalised(value)
-        for member in cls:
-            if key in (member.value, member.name.lower()):
-                return f"{message}; did you mean {member.value!r}?"
-    return message
+    return not_one_of(value, cls)
 
 
 def _refuse(cls: type[enum.Enum], value: object) -> Any:

@@ -358,7 +358,7 @@ def check_events(schedule: JourneySchedule, events: object) -> EventCheck:
     >>> print(check.error())
     2 problems in the input:
       events[1].participant: 'e9' is not a participant of the schedule (event id 'a2')
-      events[2].value: a rating must be between 0 and 10, got 11 (event id 'a3')
+      events[2].value: a rating must be between 0 and 10, got 11.0 (event id 'a3')
     """
     given: object = schedule
     if not isinstance(given, JourneySchedule):
@@ -459,7 +459,7 @@ def _check(schedule: JourneySchedule, table: EventTable) -> EventCheck:
     refuse(
         "value",
         rated & finite & ((value < low) | (value > high)),
-        lambda i: f"a rating must be between 0 and 10, got {value[i]:g}",
+        lambda i: f"a rating must be between 0 and 10, got {float(value[i])!r}",
     )
     refuse(
         "value",

@@ -456,6 +456,11 @@ def _read_columns(columns: Mapping[str, Any], have: set[str]) -> tuple[npt.NDArr
             problems += nul_problems(array, name)  # (every column's, at once)
     if problems:
         raise SchemaError(problems)
+    lengths = {name: len(values) for name, values in given.items() if np.ndim(values) == 1}
+    if len(set(lengths.values())) > 1:  # named as given: not as the table fills them
+        shown = ", ".join(f"{name}: {count:,}" for name, count in lengths.items())
+        raise SchemaError([Problem((), f"columns differ in length ({shown}); pass one value "
+                                        "per event in each")])  # fmt: skip
     id_array = id_cells(given["id"], "id", what="event ids")
     n = len(id_array)
     time, flag = _time_column(given["time"])

@@ -26,6 +26,7 @@ from sparkus._checks import (
     schema_error,
 )
 from sparkus._errors import EstimationError, NotFittedError, SchemaError, SparkusWarning
+from sparkus._fields import read_member
 from sparkus._frames import Backend, build_frame
 from sparkus._quantiles import critical_value
 from sparkus.model import SupportType
@@ -413,7 +414,8 @@ class BenefitModel:
                 raise _param_error("support", msg)
             return next(iter(stages.items()))
         for key, stage in stages.items():
-            if support == key or (isinstance(key, SupportType) and support == key.value):
+            if support == key or (isinstance(key, SupportType)
+                                  and read_member(support, SupportType) is key):  # fmt: skip
                 return key, stage
         shown = ", ".join(repr(_name(s)) for s in stages)
         raise _param_error("support", f"expected one of {shown}, got {support!r}")

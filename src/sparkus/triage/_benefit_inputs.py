@@ -31,6 +31,7 @@ from sparkus._checks import (
     schema_error,
     vector,
 )
+from sparkus._fields import probably_meant, read_member, spelling_key
 from sparkus.model import SupportType
 from sparkus.triage._benefit_stages import stratified_folds
 
@@ -116,12 +117,10 @@ def _arms(labels: Any) -> tuple[IntArray, tuple[Support, ...]]:
     found: list[SupportType | None] = []
     bad: list[int] = []
     for value in labels.tolist():
-        if isinstance(value, SupportType):
-            found.append(value)
-        elif isinstance(value, str) and value == NONE_LABEL:
+        if isinstance(value, str) and spelling_key(value) == NONE_LABEL:
             found.append(None)
-        elif isinstance(value, str) and value in by_value:
-            found.append(by_value[value])
+        elif (member := read_member(value, SupportType)) is not None:
+            found.append(member)
         else:
             found.append(None)
             bad.append(len(found) - 1)
@@ -131,7 +130,7 @@ def _arms(labels: Any) -> tuple[IntArray, tuple[Support, ...]]:
         allowed = ", ".join([NONE_LABEL, *by_value])
         msg = (
             f"{shown} in {rows_text(np.asarray(bad))} is {what} type; expected 0/1 or labels "
-            f"among {allowed}"
+            f"among {allowed}{probably_meant(labels[bad[0]], SupportType)}"
         )
         raise schema_error("treated", msg)
     supports = tuple(s for s in SupportType if s in set(found))

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import enum
-import re
-from typing import Final
 
 from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
+from sparkus._fields import read_member
 
 __all__ = ["ReadinessLevel", "readiness_level"]
-
-_SEPARATORS: Final = re.compile(r"[\s_-]+")
 
 
 class ReadinessLevel(enum.Enum):
@@ -70,19 +67,14 @@ class ReadinessLevel(enum.Enum):
 
 
 _RANK = {level: i for i, level in enumerate(ReadinessLevel)}
-_BY_SPELLING = {level.value: level for level in ReadinessLevel}
 
 
 def readiness_level(label: object) -> ReadinessLevel | None:
     """The level `label` names: a member, or a value in an accepted spelling; else None.
 
-    Accepted: the value in any case, with white space around it, and spaces or hyphens for
-    the underscore (``" Highly-Ready "`` is ``highly_ready``). Numbers, booleans and other
-    text name no level.
+    Accepted: the value or the name in any case, with white space around it, and spaces,
+    hyphens or other separators for the underscore (``" Highly-Ready "`` is
+    ``highly_ready``), as :func:`~sparkus._fields.read_member` reads every enum label.
+    Numbers, booleans and other text name no level.
     """
-    if isinstance(label, ReadinessLevel):
-        return label
-    if isinstance(label, str):
-        key = _SEPARATORS.sub("_", label.strip().casefold())
-        return _BY_SPELLING.get(key)
-    return None
+    return read_member(label, ReadinessLevel)

@@ -27,7 +27,7 @@ from sparkus._checks import (
     describe,
 )
 from sparkus._errors import InfeasibleError, Problem, SchemaError, SparkusWarning
-from sparkus._fields import not_one_of
+from sparkus._fields import not_one_of, read_member
 from sparkus._memory import taken
 from sparkus.matching._planning.inputs import people_problems, providers_problems, same_people
 from sparkus.matching._planning.integer_program import (
@@ -214,7 +214,7 @@ def _supports(
         if isinstance(supports, str | bytes) or not isinstance(supports, Iterable):
             msg = f"expected an iterable of SupportType, got {describe(supports)}"
             return (), [Problem(("supports",), msg)]
-        given = list(cast(Iterable[object], supports))
+        given = [read_member(s, SupportType) or s for s in cast(Iterable[object], supports)]
         for i, s in enumerate(given):
             if not isinstance(s, SupportType):
                 problems.append(Problem(("supports", i), not_one_of(s, SupportType)))

@@ -121,15 +121,18 @@ def plan_support(
         bool (or 0/1) per person. Pools not named are open to everyone. A pandas Series is
         read by its index, which must hold the population's ids (in any order).
     min_reach : mapping of Level or str to float, optional
-        Minimum share of people supported (any support) per :class:`~sparkus.model.Level` or department name.
+        Minimum share of people supported (any support) per :class:`~sparkus.model.Level`
+        (or its value or name, as exports spell it: ``"Manager"``) or department name.
     exclude_resistant : bool
         Give the resistant nothing (the method's default).
     weights : array of float, optional
         Equity weight per person, 0 to 1e12: the objective is the weighted effect. A pandas
         Series is read by its index, which must hold the population's ids (in any order).
-    supports : iterable of SupportType, optional
-        The support types to plan with; by default every type the policy covers and the
-        program's journey offers (a plan cannot give what the journey has no steps for),
+    supports : iterable of SupportType or str, optional
+        The support types to plan with (members, or their values or names as exports spell
+        them: ``"Coaching"``, ``"self-guided reflection"``); by default every type the policy
+        covers and the program's journey offers (a plan cannot give what the journey has no
+        steps for),
         each of which needs a session fee in the cost model (0.0 for a free one): a type
         without one is an error, never silently left out. Naming the types here is how to
         plan without some of them.
@@ -140,7 +143,7 @@ def plan_support(
         :class:`~sparkus.SparkusWarning` giving the gap reached.
     confidence_level : float
         Level of the expected effect's interval, strictly between 0 and 1.
-    effects : mapping of SupportType (or its value) to array of float, optional
+    effects : mapping of SupportType (or its value or name, any spelling) to array of float, optional
         Each person's expected effect of each support type, instead of the priors' (for
         instance the predictions of ``sparkus.triage.BenefitModel`` for the
         population, or any arrays): one finite number per person, in the population's row

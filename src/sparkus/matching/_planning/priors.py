@@ -25,6 +25,7 @@ from sparkus._fields import (
     member,
     not_one_of,
     number,
+    read_member,
     text,
 )
 from sparkus._results import Table, format_number, tables_html
@@ -255,8 +256,10 @@ class EffectPriors(Record):
             `se`, a fractional `sessions`).
         """
         given: object = support  # checked at run time for callers without a type checker
-        if not isinstance(given, SupportType):
+        member = read_member(given, SupportType)
+        if member is None:
             raise SchemaError([Problem(("support",), not_one_of(given, SupportType))])
+        support = member
         current = self.priors.get(support)
         if sessions is None:
             sessions = current.sessions if current is not None else 6
@@ -350,9 +353,10 @@ class EffectPriors(Record):
         return attrs.evolve(self, priors=updated)
 
 
-def _support_key(key: object, priors: Mapping[SupportType, EffectPrior]) -> SupportType:
-    if not isinstance(key, SupportType):
-        raise SchemaError([Problem(("estimates",), not_one_of(key, SupportType))])
+def _support_key(given: object, priors: Mapping[SupportType, EffectPrior]) -> SupportType:
+    key = read_member(given, SupportType)
+    if key is None:
+        raise SchemaError([Problem(("estimates",), not_one_of(given, SupportType))])
     if key not in priors:
         raise SchemaError([
             Problem(("estimates", key.value), "no prior for this support type to update")

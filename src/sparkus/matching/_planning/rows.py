@@ -27,7 +27,7 @@ from sparkus._checks import (
     shown,
 )
 from sparkus._errors import EstimationError, Problem, SchemaError
-from sparkus._fields import not_one_of
+from sparkus._fields import not_one_of, probably_meant, read_member
 from sparkus.model import Level, Population, SupportType
 
 __all__ = [
@@ -130,15 +130,8 @@ def equity_weights(weights: object, population: Population, problems: list[Probl
 
 
 def _support_of(key: object) -> SupportType | None:
-    """A SupportType from itself or its string value (as exports spell it); None if neither."""
-    if isinstance(key, SupportType):
-        return key
-    if isinstance(key, str):
-        try:
-            return SupportType(key)
-        except ValueError:
-            return None
-    return None
+    """A SupportType from itself or its value or name in any spelling; None if neither."""
+    return read_member(key, SupportType)
 
 
 def _aligned(value: object, population: Population, name: str) -> object:
@@ -234,9 +227,9 @@ def reach_groups(
         levels = {lv.value: lv for lv in Level}
         for given, share in min_reach.items():
             label = given.value if isinstance(given, Level) else str(given)
-            # a Level or its value, as exports spell it (a department of that name first)
+            # a Level or its value or name in any spelling (a department of that name first)
             key = (
-                levels.get(given, given)
+                read_member(given, Level) or given
                 if isinstance(given, str) and given not in departments
                 else given
             )
@@ -249,7 +242,8 @@ def reach_groups(
             else:
                 known = ", ".join(sorted(departments))
                 msg = (f"{key!r} is neither a Level (or its value: "
-                       f"{', '.join(levels)}) nor a department (departments: {known})")  # fmt: skip
+                       f"{', '.join(levels)}) nor a department (departments: {known})"
+                       f"{probably_meant(key, Level)}")  # fmt: skip
                 problems.append(Problem(("min_reach", label), msg))
                 continue
             if not is_real(share) or not 0.0 <= float(share) <= 1.0:

@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
-from sparkus._fields import not_one_of
+from sparkus._fields import not_one_of, read_member
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._planning.engine import (
     CONFIDENCE_LEVEL,
@@ -308,7 +308,8 @@ def _user_assignment(
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         msg = f"expected a SupportPlan or one SupportType or None per person, got {describe(value)}"
         return np.empty(0, object), np.empty(0, np.int64), [Problem(path, msg)]
-    items = list(cast(Iterable[object], value))
+    items = [s if s is None else read_member(s, SupportType) or s
+             for s in cast(Iterable[object], value)]  # fmt: skip
     problems: list[Problem] = []
     if len(items) != n:
         msg = f"expected one SupportType or None per person ({n}), got {len(items)}"
