@@ -201,10 +201,10 @@ def warn_caller(message: str) -> None:
     A helper deep in a fit is reached from several doors at different depths, so a fixed
     `stacklevel` would point inside the package from some of them.
     """
-    level, frame = 2, sys._getframe(1)
+    level, frame = 2, sys._getframe(1).f_back
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
-        level, frame = level + 1, frame.f_back  # type: ignore[assignment]
-    warnings.warn(message, SparkusWarning, stacklevel=level)
+        level, frame = level + 1, frame.f_back
+    warnings.warn(message, SparkusWarning, stacklevel=level + 1)
 
 
 # Public errors read as ``sparkus.SchemaError`` in tracebacks, not as the private module's.

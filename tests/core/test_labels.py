@@ -55,7 +55,7 @@ def test_other_values_name_no_member(value):
 def test_unknown_labels_name_the_one_probably_meant():
     """A slip or a word left out names the closest value; nothing close names none."""
     assert not_one_of("mentor", SupportType).endswith("; did you mean 'mentoring'?")
-    assert not_one_of("Peer Suport", SupportType).endswith("; did you mean 'peer_support'?")
+    assert not_one_of("Peer Sppport", SupportType).endswith("; did you mean 'peer_support'?")
     assert not_one_of("Senior Leader", Level).endswith("; did you mean 'senior_leader'?")
     assert "did you mean" not in not_one_of("boss", Level)
 
@@ -73,7 +73,7 @@ def test_benefit_model_reads_support_labels_as_exports_spell_them():
     np.testing.assert_array_equal(a.predict(X), b.predict(X))
     np.testing.assert_array_equal(a.predict(X, support="Coaching"), a.predict(X))
     with pytest.raises(SchemaError, match="did you mean"):
-        BenefitModel(rng=1).fit(X, np.where(arm == 1, "coachin", "none"), y)
+        BenefitModel(rng=1).fit(X, np.where(arm == 1, "coachng", "none"), y)
 
 
 def test_planning_arguments_read_support_and_level_spellings():
@@ -97,6 +97,6 @@ def test_planning_arguments_read_support_and_level_spellings():
     priors = EffectPriors()
     spelt_prior = priors.with_estimate("Coaching", 0.3, 0.1, source="pilot")
     assert spelt_prior == priors.with_estimate(SupportType.COACHING, 0.3, 0.1, source="pilot")
-    with pytest.raises(SchemaError, match=r"supports\[0\]: 'Coachin' .*did you mean 'coaching'"):
+    with pytest.raises(SchemaError, match=r"supports\[0\]: 'Coachng' .*did you mean 'coaching'"):
         plan_support(org.population, result, org.program, org.providers, budget=40_000,
-                     supports=["Coachin"])  # fmt: skip
+                     supports=["Coachng"])  # fmt: skip

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any, Final, TypeAlias, TypeGuard
+from typing import Any, Final, TypeAlias, TypeGuard, cast
 
 import attrs
 import numpy as np
@@ -456,7 +456,7 @@ def _read_columns(columns: Mapping[str, Any], have: set[str]) -> tuple[npt.NDArr
             problems += nul_problems(array, name)  # (every column's, at once)
     if problems:
         raise SchemaError(problems)
-    lengths = {name: len(values) for name, values in given.items() if np.ndim(values) == 1}
+    lengths = {name: len(cast(Any, v)) for name, v in given.items() if np.ndim(cast(Any, v)) == 1}
     if len(set(lengths.values())) > 1:  # named as given: not as the table fills them
         shown = ", ".join(f"{name}: {count:,}" for name, count in lengths.items())
         raise SchemaError([Problem((), f"columns differ in length ({shown}); pass one value "

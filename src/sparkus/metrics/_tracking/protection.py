@@ -22,12 +22,10 @@ completion, whose funnel and group cells share them. The rules:
 4. *withheld in an earlier release*: and so does every cell an earlier release withheld, as it
    was then (a release must not narrow it), unless earlier releases alone already pinned it.
 
-The cells of today's release are protected on their own first, then again with the history
-(:func:`_rejoin`): earlier releases cannot excuse what today's cells alone would pin (the
-ledger's cells, last published by different releases, can seem to pin together what values
-that changed in between never let anyone pin). When earlier releases' values cannot hold
-together with today's for unchanged per-person values (activity moved, ratings were added),
-today's release stands alone. Rule 2 applies either way.
+Today's cells are protected on their own first, then again with the history (:func:`_rejoin`):
+earlier releases cannot excuse what today's cells alone would pin. When their values cannot
+hold with today's for unchanged per-person values (activity moved, ratings were added), today's
+release stands alone. Rule 2 applies either way.
 """
 
 from __future__ import annotations
@@ -470,7 +468,9 @@ def decide(
             assert alone_kind is not None  # today's true values always hold
             built, kind = _rejoin(built, alone, alone_kind, k, secondary, share)
         else:
-            kind = _protect(built, k, secondary, share)
+            plain = _protect(built, k, secondary, share)
+            assert plain is not None  # no earlier release to disagree with
+            kind = plain
         per_part: list[dict[int, str]] = [{} for _ in spec.parts]
         for c, (j, i) in enumerate(built.cells):
             if kind[c] == _PRIMARY:

@@ -211,7 +211,7 @@ def cost_labels(cost: object) -> tuple[object, object] | None:
     return None
 
 
-def _mismatch(labels: list[Any], wanted: list[Any], what: str, whats: str) -> list[str]:
+def _mismatch(labels: list[Any], wanted: list[Any], what: str, plural: str) -> list[str]:
     """How `labels` fail to hold each of `wanted` once (empty if they do), for a message."""
     known, given = set(wanted), set(labels)
     if len(known) != len(wanted):  # the labels to read by are themselves ambiguous
@@ -220,7 +220,7 @@ def _mismatch(labels: list[Any], wanted: list[Any], what: str, whats: str) -> li
     extra = [label for label in labels if label not in known]
     parts = ["repeats labels"] if len(given) != len(labels) else []
     if lacks:
-        parts.append(f"lacks the {whats} {', '.join(map(repr, lacks[:_MAX_LISTED]))}")
+        parts.append(f"lacks the {plural} {', '.join(map(repr, lacks[:_MAX_LISTED]))}")
     if extra:
         parts.append(f"has labels {', '.join(map(repr, extra[:_MAX_LISTED]))} that are no {what}")
     return parts
