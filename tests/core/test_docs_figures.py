@@ -36,6 +36,7 @@ STATED: dict[str, dict[str, str]] = {
         "1e300": "likewise",
         "1e20": "HiGHS' infinity, a fact of the solver",
         "1e-9": "the solver's tolerance, a fact of the method",
+        "1e12": "the equity weights' upper limit, a rule of the contract",
         "20": "the benchmark instance's 20 pools, an input of the benchmark",
         "20,000": "the size from which the structured path is tried (STRUCTURED_FROM), a fact",
         "5": "the structured path's core per coupling row, a fact of the method",

@@ -51,7 +51,7 @@ DOORS = [
             ),
             case(
                 "key not a support type",
-                lambda: M().EffectPriors().update({"coaching": (0.1, 0.1)}),
+                lambda: M().EffectPriors().update({"coach": (0.1, 0.1)}),
                 SchemaError,
                 "estimates",
                 "coaching",

@@ -108,7 +108,7 @@ class Cell:
         hidden cell.
     release : int, default 0
         Which release published it (0, 1, 2, ... in the order they were shown), at most
-        ``2**63 - 1`` (:data:`MAX_RELEASE`).
+        ``2**63 - 1``.
 
     Examples
     --------
@@ -198,8 +198,8 @@ class Figure:
         published as the mean over the cell's members.
     low, high : float or array-like
         Each person's smallest and largest value (one number, or one per person), as the
-        attacker knows them. Within ``±1e12`` (:data:`MAX_BOUND`; state larger values in
-        larger units); whole numbers for a count. A published value must be within the same
+        attacker knows them. Within ``±1e12`` (state larger values in larger units); whole
+        numbers for a count. A published value must be within the same
         range for a mean, within ``±1e12`` times the cell's people for a count or a sum.
     width : float, optional
         The protection width, in the figure's units; default ``share * min(k, n)`` people's

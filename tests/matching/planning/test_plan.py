@@ -425,16 +425,19 @@ def test_a_plan_with_no_effect_says_so_in_its_summary(org, triaged):
 
 
 def test_min_reach_takes_a_level_by_its_value(org, triaged):
-    """A level spelled as exports spell it ("senior_leader") is the Level; a name that is
-    neither a level nor a department is refused, and the message lists the levels' values."""
+    """A level spelled as exports spell it ("senior_leader", "Senior Leader") is the Level; a
+    name that is neither a level nor a department is refused, and the message lists the
+    levels' values and the one probably meant."""
+    keys = (Level.SENIOR_LEADER, "senior_leader", "Senior Leader")
     plans = [plan_support(org.population, triaged, org.program, org.providers, budget=400_000.0,
-                          min_reach={key: 0.8}) for key in (Level.SENIOR_LEADER, "senior_leader")]  # fmt: skip
-    assert plans[1].support.tolist() == plans[0].support.tolist()
-    assert plans[1].objective == plans[0].objective
-    with pytest.raises(SchemaError, match="senior_leader") as info:
+                          min_reach={key: 0.8}) for key in keys]  # fmt: skip
+    for plan in plans[1:]:
+        assert plan.support.tolist() == plans[0].support.tolist()
+        assert plan.objective == plans[0].objective
+    with pytest.raises(SchemaError, match="did you mean 'senior_leader'") as info:
         plan_support(org.population, triaged, org.program, org.providers,
-                     min_reach={"senior leader": 0.8})  # fmt: skip
-    assert [p.path for p in info.value.problems] == [("min_reach", "senior leader")]
+                     min_reach={"senior leadr": 0.8})  # fmt: skip
+    assert [p.path for p in info.value.problems] == [("min_reach", "senior leadr")]
 
 
 def test_min_reach_is_met(org, triaged):
@@ -486,7 +489,7 @@ def test_budget_below_fixed_cost(org, triaged):
         ({"budget": math.nan}, "budget"),
         ({"weights": [math.nan] + [1.0] * 7}, "weights[0]"),
         ({"weights": [1.0] * 3}, "weights"),
-        ({"supports": ["coaching"]}, "supports[0]"),
+        ({"supports": ["coach"]}, "supports[0]"),
         ({"supports": [SupportType.PEER_SUPPORT]}, "supports[0]"),
         ({"min_reach": {"Atlantis": 0.5}}, "min_reach.Atlantis"),
         ({"min_reach": {Level.MANAGER: 1.5}}, "min_reach.manager"),

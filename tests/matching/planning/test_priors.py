@@ -196,7 +196,7 @@ def test_tau_per_support_type_and_widening():
     ("estimates", "kwargs", "location"),
     [
         ([(0.1, 0.1)], {}, "estimates"),
-        ({"coaching": (0.1, 0.1)}, {}, "estimates"),
+        ({"coach": (0.1, 0.1)}, {}, "estimates"),
         ({SupportType.COACHING: 0.1}, {}, "estimates.coaching"),
         ({SupportType.COACHING: (math.nan, 0.1)}, {}, "estimates.coaching.effect"),
         ({SupportType.COACHING: (0.1, -1.0)}, {}, "estimates.coaching.se"),

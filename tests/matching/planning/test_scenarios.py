@@ -96,7 +96,7 @@ def test_user_plans_as_arrays_and_as_plans(org, triaged):
     ("plans", "location"),
     [
         ({"triaged": [None]}, "plans.triaged"),
-        ({"mine": ["coaching"] * 1_200}, "plans.mine[0]"),
+        ({"mine": ["coach"] * 1_200}, "plans.mine[0]"),
         ({"mine": [None] * 3}, "plans.mine"),
         ({"mine": 7}, "plans.mine"),
         ([1, 2], "plans"),
