@@ -236,3 +236,22 @@ def test_the_change_compares_the_items_both_waves_score():
     assert [p.path for p in info.value.problems] == [("items",)]
     # generators are read once, as before
     assert rater_change(iter(pre), iter(post)).change.tolist() == [1.0]
+
+
+def test_a_group_compares_the_items_its_raters_scored_in_both_waves():
+    """A manager who scored item a before and a and b after: the change is on a alone (1.0),
+    where it had averaged a before against a and b after (2.0) while `items` said nothing;
+    peers who scored only b before and only a after have no item to compare."""
+    S = AssessmentSource
+    pre = [
+        Assessment("e1", S.SELF, {"a": 3, "b": 3}, T0),
+        Assessment("e1", S.MANAGER, {"a": 2}, T0),
+    ]
+    post = [Assessment("e1", S.SELF, {"a": 3, "b": 3}, T1),
+            Assessment("e1", S.MANAGER, {"a": 3, "b": 5}, T1)]  # fmt: skip
+    pre += [Assessment("e1", S.PEER, {"b": v}, T0, rater_id=f"p{v}") for v in (1, 2, 3)]
+    post += [Assessment("e1", S.PEER, {"a": v}, T1, rater_id=f"p{v}") for v in (4, 4, 5)]
+    result = rater_change(pre, post)
+    assert _rows(result)[("e1", "manager")] == (1, 1, 2.0, 3.0)
+    assert ("e1", "peer") in result.incomplete
+    assert result.items is None  # both waves score a and b somewhere

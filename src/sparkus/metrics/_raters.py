@@ -43,7 +43,8 @@ OTHERS: Final = "others"
 _GROUPS: Final = (*(s.value for s in AssessmentSource), OTHERS)
 
 # (participant, source) -> rater key -> (taken_at, mean score); the latest answer counts
-_Wave = dict[tuple[str, AssessmentSource], dict[object, tuple[object, float]]]
+_Scores = dict[str, float]
+_Wave = dict[tuple[str, AssessmentSource], dict[object, tuple[object, _Scores]]]
 
 
 def _read_only(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
@@ -80,14 +81,15 @@ class RaterChange(Framed, Result):
         ``(participant, "others")`` for each pooled group still below the minimum: its figures
         are not shown, and no count is given.
     incomplete : tuple of (str, str)
-        ``(participant, source)`` for each source heard in one wave only (no change to show).
+        ``(participant, source)`` for each source heard in one wave only, or whose raters
+        scored no item in both waves (no change to show).
     min_raters : int
         The fewest raters a shown rater group has in each wave.
     items : tuple of str or None
         The items averaged: those passed, or those both waves score where the waves' items
-        differ; None when both waves score the same items (all of them averaged). Items are
-        chosen over the whole waves: each rater's score is the mean of the chosen items their
-        own assessment scored.
+        differ; None when both waves score the same items. Within them, each rater group's
+        change compares the items its raters scored in both waves (a rater's score is the
+        mean of those their own assessment scored).
 
     Notes
     -----
@@ -238,7 +240,7 @@ def _wave(name: str, given: object, items: tuple[str, ...] | None,
             msg = f"scale {a.scale} differs from the first assessment's {scale[0]}"
             problems.append(Problem((name, k, "scale"), msg))
             continue
-        scores = [v for key, v in a.scores.items() if items is None or key in items]
+        scores = {key: v for key, v in a.scores.items() if items is None or key in items}
         if not scores:
             what = "no item" if items is None else f"none of the items {list(items)}"
             problems.append(Problem((name, k, "scores"), f"scores {what}"))
@@ -246,7 +248,7 @@ def _wave(name: str, given: object, items: tuple[str, ...] | None,
         rater: object = a.rater_id if a.rater_id is not None else (name, k)
         slot = out.setdefault((a.participant_id, a.source), {})
         if rater not in slot or a.taken_at > slot[rater][0]:  # type: ignore[operator]
-            slot[rater] = (a.taken_at, _mean(scores))
+            slot[rater] = (a.taken_at, scores)
     if not out and not problems:
         problems.append(Problem((name,), "holds no assessments"))
     return out
@@ -318,9 +320,9 @@ def rater_change(
 
     .. versionadded:: 0.1
 
-    A rater's score is the mean of the `items` their assessment scored; a group's score in a
-    wave is the mean over its raters (a rater with a ``rater_id`` counts once: their latest
-    answer of the wave). Self and manager are shown as they are. Peers and direct reports are
+    A rater's score is the mean of the items their assessment scored, of those the group's
+    raters scored in both waves; a group's score in a wave is the mean over its raters (a
+    rater with a ``rater_id`` counts once: their latest answer of the wave). Self and manager are shown as they are. Peers and direct reports are
     shown as their own group only with at least `min_raters` raters in both waves; a person's
     smaller rater groups are pooled into ``"others"``, shown only when the pool reaches the
     minimum in both waves and listed in :attr:`RaterChange.withheld` otherwise (the count is
@@ -335,9 +337,9 @@ def rater_change(
     items : sequence of str, optional
         The items to average (e.g. one competency); default every item both waves score
         (an item no assessment of one wave scores is left out, and `RaterChange.items` says
-        which). The choice is made over the whole waves: a rater who skipped an item is
-        averaged over the chosen items they scored, so pass `items` to compare exactly the
-        same items for everyone.
+        which). Each rater group then compares the items its own raters scored in both waves:
+        a manager who scored one item before and two after is compared on the one; a rater
+        who scored none of them is not counted, and a group left with none is incomplete.
     min_raters : int, default 3
         The fewest raters a peer or direct-report group is shown with, at least 2. Three is
         the common 360 rule (Qualtrics 360, Culture Amp, Lattice); raise it for small teams
@@ -377,23 +379,26 @@ def rater_change(
     withheld: list[tuple[str, str]] = []
     incomplete: list[tuple[str, str]] = []
     for person in people:
-        pooled: tuple[list[float], list[float]] = ([], [])
+        pooled: tuple[list[_Scores], list[_Scores]] = ([], [])
         for source in AssessmentSource:
             a = [v for _, v in before.get((person, source), {}).values()]
             b = [v for _, v in after.get((person, source), {}).values()]
             if not a and not b:
                 continue
-            if not a or not b:
+            pre_scores, post_scores = _compared(a, b)
+            if not pre_scores or not post_scores:  # one wave only, or no item both scored
                 incomplete.append((person, source.value))
-            elif source.is_rater_group and min(len(a), len(b)) < minimum:
+            elif source.is_rater_group and min(len(pre_scores), len(post_scores)) < minimum:
                 pooled[0].extend(a)
                 pooled[1].extend(b)
             else:
-                rows.append((person, source.value, len(a), len(b), *_means(a, b)))
-        a, b = pooled
-        if a and min(len(a), len(b)) >= minimum:
-            rows.append((person, OTHERS, len(a), len(b), *_means(a, b)))
-        elif a:
+                rows.append((person, source.value, len(pre_scores), len(post_scores),
+                             _mean(pre_scores), _mean(post_scores)))  # fmt: skip
+        pre_scores, post_scores = _compared(*pooled)
+        if pre_scores and min(len(pre_scores), len(post_scores)) >= minimum:
+            rows.append((person, OTHERS, len(pre_scores), len(post_scores),
+                         _mean(pre_scores), _mean(post_scores)))  # fmt: skip
+        elif pooled[0]:
             withheld.append((person, OTHERS))
     columns = list(zip(*rows, strict=True)) if rows else [()] * 6
     pre_mean = np.array(columns[4], dtype=np.float64)
@@ -418,5 +423,15 @@ def _mean(values: list[float]) -> float:
     return math.fsum(v / len(values) for v in values)
 
 
-def _means(a: list[float], b: list[float]) -> tuple[float, float]:
-    return _mean(a), _mean(b)
+def _compared(pre: list[_Scores], post: list[_Scores]) -> tuple[list[float], list[float]]:
+    """Each rater's mean over the items the group's raters scored in both waves.
+
+    A group's change then compares the same items before and after, whichever items each
+    wave's raters skipped; a rater who scored none of them is not counted.
+    """
+    common = {k for s in pre for k in s} & {k for s in post for k in s}
+
+    def means(side: list[_Scores]) -> list[float]:
+        return [_mean([v for k, v in s.items() if k in common]) for s in side if common & s.keys()]
+
+    return means(pre), means(post)
