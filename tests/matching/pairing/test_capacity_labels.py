@@ -47,8 +47,15 @@ def test_capacities_not_labelled_by_the_providers_are_refused(solve, index, says
     assert [p.path for p in info.value.problems] == [("capacity",)]
 
 
-def test_without_labels_a_series_pairs_by_position():
-    """A numpy cost table has no provider labels: capacities pair with its columns in order."""
-    series = pd.Series(PLACES, index=["p", "q", "r"])
-    np.testing.assert_array_equal(solve_assignment(COST.to_numpy(), series).load,
+def test_without_labels_a_series_is_read_by_positions_or_refused():
+    """A numpy cost table has no provider labels: a Series labelled by the positions 0..m-1
+    is read by them (in any order); one labelled otherwise is refused, as a forbidden mask
+    is, where it had been paired by position whatever its labels said."""
+    by_position = pd.Series(PLACES, index=[0, 1, 2])
+    np.testing.assert_array_equal(solve_assignment(COST.to_numpy(), by_position).load,
                                   solve_assignment(COST.to_numpy(), PLACES).load)  # fmt: skip
+    shuffled = by_position.iloc[[2, 0, 1]]
+    np.testing.assert_array_equal(solve_assignment(COST.to_numpy(), shuffled).load,
+                                  solve_assignment(COST.to_numpy(), PLACES).load)  # fmt: skip
+    with pytest.raises(SchemaError, match=r"capacity: .*positions of `cost`'s columns"):
+        solve_assignment(COST.to_numpy(), pd.Series(PLACES, index=["p", "q", "r"]))

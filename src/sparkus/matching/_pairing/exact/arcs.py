@@ -160,9 +160,11 @@ def capacity_iv(
 
     A pandas Series is put in the order of `providers` (the cost's column labels, or a
     candidate matrix's provider ids) by its index, or refused: never paired by position.
+    Without labels (a numpy `cost`) its index must be the positions ``0..m-1``, as a mask's.
     """
-    if providers is not None and _is_pandas(capacity):
-        capacity = _by_provider(capacity, list(cast(Any, providers)), problems)
+    if _is_pandas(capacity) and (providers is not None or m is not None):
+        labels = list(cast(Any, providers)) if providers is not None else list(range(cast(int, m)))
+        capacity = _by_provider(capacity, labels, problems, positions=providers is None)
         if capacity is None:
             return None
     try:
@@ -226,15 +228,18 @@ def _mismatch(labels: list[Any], wanted: list[Any], what: str, plural: str) -> l
     return parts
 
 
-def _by_provider(capacity: Any, providers: list[Any], problems: list[Problem]) -> object:
+def _by_provider(capacity: Any, providers: list[Any], problems: list[Problem], *,
+                 positions: bool = False) -> object:  # fmt: skip
     """A pandas Series of capacities in the providers' order, by its index; None if it cannot."""
     index = getattr(capacity, "index", None)
     if index is None or getattr(capacity, "ndim", 1) != 1:
         return capacity  # not a Series: read (and refused, if need be) as an array
     parts = _mismatch(list(index), providers, "provider", "providers")
     if parts:
-        msg = (f"a pandas Series is read by its index, the providers' labels (the cost's columns), "
-               f"but it {' and '.join(parts)}; pass a numpy array to pair by position")  # fmt: skip
+        whose = ("the positions of `cost`'s columns (a numpy `cost` has no labels)" if positions
+                 else "the providers' labels (the cost's columns)")  # fmt: skip
+        msg = (f"a pandas Series is read by its index, {whose}, but it {' and '.join(parts)}; "
+               "pass a numpy array to pair by position")  # fmt: skip
         problems.append(Problem(("capacity",), msg))
         return None
     return capacity.reindex(providers).to_numpy()
