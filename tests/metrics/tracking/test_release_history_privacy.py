@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pytest
 
+from sparkus import SchemaError
 from sparkus.metrics import Tracker
 from sparkus.model import (
     CostModel,
@@ -79,3 +81,19 @@ def test_each_release_protects_what_its_own_cells_would_pin():
             people = int(np.count_nonzero(department == group))
             width = tracker.protection_share * min(5, people)
             assert high - low >= width - 1e-9, (day, group, low, high)
+
+
+def test_a_release_may_not_go_back_in_time():
+    """Releases on days 25 and 75, then one back-dated to day 55: the ledger keeps each
+    cell's last published value, so the back-dated release was checked against day 75 only,
+    and its difference from day 25 isolated one newcomer's rating (7 x mean - 6 x mean, found
+    by a red-team script). A release before the last is refused; a preview is not."""
+    tracker = _tracker()
+    tracker.snapshot(START + dt.timedelta(days=20))
+    tracker.snapshot(START + dt.timedelta(days=26))
+    with pytest.raises(SchemaError, match=r"as_of: is before the last release \(2027-01-30"):
+        tracker.snapshot(START + dt.timedelta(days=25))
+    assert tracker.releases == 2
+    tracker.snapshot(START + dt.timedelta(days=25), release=False)
+    tracker.snapshot(START + dt.timedelta(days=26))  # the same moment again: allowed
+    assert tracker.releases == 3

@@ -454,7 +454,8 @@ class Tracker:
         Raises
         ------
         SchemaError
-            If `as_of` is not an aware datetime, or `impact` or `roi` is not one of the
+            If `as_of` is not an aware datetime or, for a release, is before the last release
+            (a look back is a preview: ``release=False``), or `impact` or `roi` is not one of the
             accepted kinds or, as a mapping, does not fit the dashboard contract (each problem
             named by its path, e.g. ``impact.ci``).
         """
@@ -577,4 +578,12 @@ class Tracker:
         moment = as_of if as_of is not None else self.latest()
         if moment is None:
             moment = EPOCH + dt.timedelta(days=self.schedule.epoch_day)
-        return moment_of(moment), as_impact(impact), as_roi(roi)
+        at = moment_of(moment)
+        if release and self.ledger.releases and at < self.ledger.last:
+            last = (EPOCH + dt.timedelta(seconds=self.ledger.last)).isoformat()
+            msg = (f"is before the last release ({last}): releases go forward in time (the "
+                   "ledger keeps each cell's last published value, and a dashboard back-dated "
+                   "below it could be subtracted from an earlier one); pass release=False to "
+                   "look back without publishing")  # fmt: skip
+            raise SchemaError([Problem(("as_of",), msg)])
+        return at, as_impact(impact), as_roi(roi)
