@@ -201,3 +201,20 @@ def test_an_int_beyond_the_floats_in_x_is_named_in_fit_and_predict(model):
     fitted = model().fit(rng.normal(size=(60, 2)), rng.integers(0, 3, size=60))
     with pytest.raises(SchemaError, match=r"X\[0\]\[0\]: beyond the float range"):
         fitted.predict_proba(huge)
+
+
+def test_a_class_with_no_weight_is_refused():
+    """Every row of one class at sample weight 0: there is no estimate (the class's
+    probability runs to 0; the fit had stopped at an intercept of -32.6 without a word),
+    as for the same data with those rows dropped, which leaves fewer classes than `y` names."""
+    from sparkus import EstimationError
+    from sparkus.triage import LogisticReadinessModel
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    y = np.repeat([0, 1, 2], 20)
+    weights = np.where(y == 2, 0.0, 1.0)
+    with pytest.raises(EstimationError, match="every row of class 2 has sample weight 0"):
+        LogisticReadinessModel().fit(X, y, sample_weight=weights)
+    weights[-1] = 1e-3  # a little weight: a fit
+    LogisticReadinessModel().fit(X, y, sample_weight=weights)

@@ -281,6 +281,15 @@ class LogisticReadinessModel(Estimator):
             )
             raise EstimationError(msg)
         n_classes = classes.shape[0]
+        weightless = np.flatnonzero(np.bincount(codes, weights=sw, minlength=n_classes) == 0)
+        if weightless.size:
+            shown_classes = ", ".join(shown(c) for c in classes[weightless])
+            msg = (
+                f"every row of class {shown_classes} has sample weight 0: the model cannot learn "
+                "a class from no weight (its probability would run to 0); drop its rows or give "
+                "them weight"
+            )
+            raise EstimationError(msg)
         fit_intercept = bool(self.fit_intercept)
         if self.C is None:
             self._check_not_separable(Xc, codes, sw, n_classes, fit_intercept)
