@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sparkus import SparkusWarning
+from sparkus import SchemaError, SparkusWarning
 from sparkus.privacy import (
     DifferentialPrivacy,
     ExactCount,
@@ -286,8 +286,9 @@ def _check_ranges(release: PrivateRelease) -> None:
             aggregate_strategy,
             max_size=4,
         ),
+        min_size=1,
         max_size=3,
-    ),
+    ).filter(lambda cells: any(cells.values())),  # a release without cells is refused
     epsilon=st.sampled_from([0.01, 0.1, 1.0]),
     seed=st.integers(0, 2**32),
 )
@@ -317,13 +318,13 @@ def test_post_processing_with_opendp_noise() -> None:
 
 
 def test_empty_partitions_cost_nothing() -> None:
-    """A partition without cells takes no share of ε; no partitions at all still charges."""
+    """A partition without cells takes no share of ε; a release without any cell is refused."""
     options = DifferentialPrivacy(1.0, 10.0)
     release = release_private({"empty": {}, "p": {"a": ExactCount(4)}}, options)
     assert dict(release.epsilon_by_partition) == pytest.approx({"empty": 0.0, "p": 1.0})
-    nothing = release_private({}, options)
-    assert nothing.n_cells == 0
-    assert nothing.spent == 1.0
+    for nothing in ({}, {"empty": {}}):
+        with pytest.raises(SchemaError, match=r"aggregates: holds no cells"):
+            release_private(nothing, options)
 
 
 # -- without OpenDP -------------------------------------------------------------------------------

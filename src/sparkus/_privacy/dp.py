@@ -51,6 +51,8 @@ MAX_RELEASES: Final = 1_000_000
 """The most releases one ledger records (a release a minute for about two years)."""
 BUDGET_TOLERANCE: Final = 1e-9
 """How far, relative to the total, the spent ε may pass the total: float rounding, not budget."""
+_RATIO_ROUNDING: Final = 1e-9
+"""How far below a whole number a budget ratio may fall and still count as it (float rounding)."""
 
 _release_epsilon = number(low=MIN_EPSILON, high=MAX_EPSILON_PER_RELEASE)
 _total_epsilon = number(low=MIN_EPSILON, high=MAX_TOTAL_EPSILON)
@@ -117,9 +119,13 @@ class DifferentialPrivacy(Record):
 
     @property
     def releases_allowed(self) -> int:
-        """How many releases the total budget allows: ``total_epsilon // epsilon_per_release``."""
+        """How many releases the ledger accepts: ``total_epsilon // epsilon_per_release``.
+
+        A ratio a hair below a whole number (float rounding, at most 1e-9 short) counts as
+        that number; at most ``MAX_RELEASES`` (1,000,000), the most a ledger records.
+        """
         ratio = self.total_epsilon / self.epsilon_per_release
-        return math.floor(ratio * (1.0 + BUDGET_TOLERANCE))
+        return min(math.floor(ratio + _RATIO_ROUNDING), MAX_RELEASES)
 
 
 @attrs.frozen(repr=False)

@@ -12,12 +12,14 @@ between 0 and 1), with the ε the cell spent and the scale of each noise drawn.
 
 from __future__ import annotations
 
+import math
 from typing import Final, TypeAlias
 
 import attrs
 
+from sparkus._checks import describe
 from sparkus._errors import Problem
-from sparkus._fields import Record, checked, number
+from sparkus._fields import Declared, Record, checked, declared, number, optional, tuple_of
 from sparkus._results import Result, Table, format_number
 
 __all__ = [
@@ -41,10 +43,37 @@ MAX_BOUND: Final = 1e12
 MAX_PER_PERSON: Final = 1_000_000
 """The most values one person may contribute to one cell."""
 
-_count = number(low=0, high=MAX_COUNT, integer=True)
-_per_person = number(low=1, high=MAX_PER_PERSON, integer=True)
+
+def _whole(low: int, high: int | None = None) -> Declared:
+    """An int inside ``[low, high]``, compared as integers (as floats, ``2**53 + 1`` passes)."""
+    bounds = f" >= {low:,}" if high is None else f" from {low:,} to {high:,}"
+
+    def check(value: object) -> list[Problem]:
+        if not isinstance(value, int) or isinstance(value, bool):
+            return [Problem((), f"expected an integer{bounds}, got {describe(value)}")]
+        if value < low or (high is not None and value > high):
+            return [Problem((), f"{value!r} is out of range; expected an integer{bounds}")]
+        return []
+
+    schema = {"type": "integer", "minimum": low} | ({} if high is None else {"maximum": high})
+    return declared(check, schema)
+
+
+def _is_positive(value: object) -> list[Problem]:
+    found = _finite(value)
+    if not found and not float(value) > 0.0:  # type: ignore[arg-type]
+        found = [Problem((), f"{value!r} is not positive; expected a number > 0")]
+    return found
+
+
+_count = _whole(0, MAX_COUNT)
+_noisy_count = _whole(0)
+_per_person = _whole(1, MAX_PER_PERSON)
 _bound = number(low=-MAX_BOUND, high=MAX_BOUND)
 _total = number()
+_finite = number()
+_positive = declared(_is_positive, {"type": "number", "exclusiveMinimum": 0})
+_scales = tuple_of(_positive)
 _rounding: Final = 1e-9
 """Relative slack for a sum checked against ``count * bound`` (float rounding of the sum)."""
 
@@ -184,8 +213,15 @@ class _Cell(Result):
         return [Table(type(self).__name__, ("figure", "value"), self._rows())]
 
 
+def _scales_problems(scales: tuple[float, ...], what: str) -> list[Problem]:
+    if len(scales) != 2:
+        msg = f"expected two noise scales ({what}), got {len(scales)}"
+        return [Problem(("scales",), msg)]
+    return []
+
+
 @attrs.frozen(repr=False)
-class NoisyCount(_Cell):
+class NoisyCount(Record, _Cell):
     """A count released with differential privacy.
 
     Attributes
@@ -201,9 +237,9 @@ class NoisyCount(_Cell):
     .. versionadded:: 0.1
     """
 
-    count: int
-    epsilon: float
-    scale: float
+    count: int = attrs.field(metadata=checked(_noisy_count))
+    epsilon: float = attrs.field(metadata=checked(_positive))
+    scale: float = attrs.field(metadata=checked(_positive))
 
     @property
     def value(self) -> float:
@@ -219,7 +255,7 @@ class NoisyCount(_Cell):
 
 
 @attrs.frozen(repr=False)
-class NoisySum(_Cell):
+class NoisySum(Record, _Cell):
     """A sum and its count released with differential privacy, and the mean they give.
 
     Attributes
@@ -241,13 +277,30 @@ class NoisySum(_Cell):
     .. versionadded:: 0.1
     """
 
-    count: int
-    mean: float | None
-    total: float
-    low: float
-    high: float
-    epsilon: float
-    scales: tuple[float, float]
+    count: int = attrs.field(metadata=checked(_noisy_count))
+    mean: float | None = attrs.field(metadata=checked(optional(_finite)))
+    total: float = attrs.field(metadata=checked(_finite))
+    low: float = attrs.field(metadata=checked(_bound))
+    high: float = attrs.field(metadata=checked(_bound))
+    epsilon: float = attrs.field(metadata=checked(_positive))
+    scales: tuple[float, float] = attrs.field(metadata=checked(_scales))
+
+    def _cross_check(self) -> list[Problem]:
+        if not self.low < self.high:
+            return [Problem(("high",), f"expected high > low ({self.low!r}), got {self.high!r}")]
+        if (self.mean is None) != (self.count == 0):
+            msg = (
+                f"expected None exactly when the count is 0 (count {self.count}), got {self.mean!r}"
+            )
+            return [Problem(("mean",), msg)]
+        if self.mean is not None and not self.low <= self.mean <= self.high:
+            msg = f"expected a mean in [{self.low:g}, {self.high:g}], got {self.mean!r}"
+            return [Problem(("mean",), msg)]
+        expected = (self.mean or 0.0) * self.count
+        if not math.isclose(self.total, expected, rel_tol=_rounding, abs_tol=_rounding):
+            msg = f"expected mean * count ({expected!r}), got {self.total!r}"
+            return [Problem(("total",), msg)]
+        return _scales_problems(self.scales, "count, sum")
 
     @property
     def value(self) -> float | None:
@@ -265,7 +318,7 @@ class NoisySum(_Cell):
 
 
 @attrs.frozen(repr=False)
-class NoisyRate(_Cell):
+class NoisyRate(Record, _Cell):
     """A rate released with differential privacy: a noisy numerator over a noisy denominator.
 
     Attributes
@@ -284,11 +337,23 @@ class NoisyRate(_Cell):
     .. versionadded:: 0.1
     """
 
-    numerator: int
-    denominator: int
-    rate: float | None
-    epsilon: float
-    scales: tuple[float, float]
+    numerator: int = attrs.field(metadata=checked(_noisy_count))
+    denominator: int = attrs.field(metadata=checked(_noisy_count))
+    rate: float | None = attrs.field(metadata=checked(optional(_finite)))
+    epsilon: float = attrs.field(metadata=checked(_positive))
+    scales: tuple[float, float] = attrs.field(metadata=checked(_scales))
+
+    def _cross_check(self) -> list[Problem]:
+        if self.numerator > self.denominator:
+            msg = f"expected at most the denominator {self.denominator}, got {self.numerator}"
+            return [Problem(("numerator",), msg)]
+        expected = self.numerator / self.denominator if self.denominator else None
+        if (self.rate is None) != (expected is None) or (
+            expected is not None and not math.isclose(self.rate or 0.0, expected, rel_tol=_rounding)
+        ):
+            msg = f"expected numerator / denominator ({expected!r}), got {self.rate!r}"
+            return [Problem(("rate",), msg)]
+        return _scales_problems(self.scales, "numerator, denominator")
 
     @property
     def value(self) -> float | None:

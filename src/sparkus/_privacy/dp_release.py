@@ -141,8 +141,30 @@ class PrivateRelease(Result):
         return sum(len(cells) for cells in self.cells.values())
 
     def value(self, partition: str, group: Group) -> float | None:
-        """The headline figure of one cell: a count, a mean or a rate (None if undefined)."""
-        return self.cells[partition][group].value
+        """The headline figure of one cell: a count, a mean or a rate (None if undefined).
+
+        Raises
+        ------
+        SchemaError
+            If the release holds no such `partition`, or no such `group` in it (listing those
+            it holds).
+        """
+        name: object = partition  # typed, but a caller may pass anything
+        cells = self.cells.get(partition) if isinstance(name, str) else None
+        if cells is None:
+            known = _listed(self.cells)
+            msg = f"{partition!r} is not a partition of this release (its partitions: {known})"
+            raise SchemaError([Problem(("partition",), msg)])
+        given: object = group
+        key: object = given.item() if isinstance(given, np.integer) else given
+        cell = None
+        if isinstance(key, str | int) and not isinstance(key, bool):
+            cell = cells.get(key)
+        if cell is None:
+            known = _listed(cells)
+            msg = f"{group!r} is not a group of {partition!r} (its groups: {known})"
+            raise SchemaError([Problem(("group",), msg)])
+        return cell.value
 
     def _headline(self) -> str:
         return (
@@ -176,6 +198,13 @@ class PrivateRelease(Result):
             tables.append(Table(f"{partition} (epsilon {spent})",
                                 ("group", "value", "n", "epsilon"), rows))  # fmt: skip
         return tables
+
+
+def _listed(keys: Mapping[Any, Any], most: int = 20) -> str:
+    """The first `most` keys, repr'd, and how many more."""
+    shown = [repr(k) for _, k in zip(range(most), keys, strict=False)]
+    more = f", and {len(keys) - most:,} more" if len(keys) > most else ""
+    return (", ".join(shown) or "none") + more
 
 
 def _size(cell: NoisyCell) -> int:
@@ -221,7 +250,8 @@ def release_private(
     Raises
     ------
     SchemaError
-        An argument out of its schema, naming it.
+        An argument out of its schema, naming it; `aggregates` without a single cell (a
+        release of nothing is refused rather than charged to the ledger).
     ImportError
         OpenDP is not installed (``pip install 'sparkus[dp]'``).
     InfeasibleError
@@ -337,6 +367,10 @@ def _cells_iv(aggregates: object, problems: list[Problem]) -> dict[str, dict[Gro
             kept[group.item() if isinstance(group, np.integer) else group] = aggregate
         total += len(kept)
         cells[str(partition)] = kept
+    if total == 0 and not problems:
+        msg = ("holds no cells; a release of nothing would still spend epsilon from the "
+               "ledger, so give at least one cell")  # fmt: skip
+        problems.append(Problem(("aggregates",), msg))
     if total > _MAX_CELLS:
         msg = f"expected at most {_MAX_CELLS:,} cells in one release, got {total:,}"
         problems.append(Problem(("aggregates",), msg))

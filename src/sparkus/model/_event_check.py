@@ -41,7 +41,10 @@ from sparkus.model._event_table import (
 from sparkus.model._journeys import JourneySchedule, slot_lookup
 from sparkus.model._schedule_input import string_keys
 
-__all__ = ["Encoded", "EventCheck", "RejectedEvent", "check_events"]
+__all__ = ["MAX_SCORE", "Encoded", "EventCheck", "RejectedEvent", "check_events"]
+
+MAX_SCORE: Final = 1e12
+"""The largest score in size (assessments and checkpoints): squares and sums of many stay finite."""
 
 IntArray: TypeAlias = npt.NDArray[np.int64]
 FloatArray: TypeAlias = npt.NDArray[np.float64]
@@ -310,7 +313,8 @@ def check_events(schedule: JourneySchedule, events: object) -> EventCheck:
     ``value``             missing on a rating (needs 0 to 10) or a reschedule (needs the days the
                           due date moves, at most 3,660 either way); outside those ranges; not
                           finite; present on a completion of a step other than an assessment or a
-                          checkpoint (where it is a score), or on any other kind
+                          checkpoint (where it is a score, at most 10¹² either way), or on any
+                          other kind
     ====================  ==========================================================================
 
     An exact repeat of an event (same id and content) is accepted: applying it again changes
@@ -480,6 +484,11 @@ def _check(schedule: JourneySchedule, table: EventTable) -> EventCheck:
             f"a completion of {str(table.step[i])!r} carries no value (only assessments "
             "and checkpoints carry a score)"
         ),
+    )
+    refuse(
+        "value",
+        (kind == COMPLETED) & can_score & finite & (np.abs(value) > MAX_SCORE),
+        lambda i: f"a score must be between -1e12 and 1e12, got {value[i]:g}",
     )
     no_value = _NO_VALUE[kind]  # kind -1 (not a kind) reads the last entry, False
     refuse(

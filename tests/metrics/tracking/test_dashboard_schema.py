@@ -136,7 +136,7 @@ MUTATIONS = [
     ("NPS of 101", _set("totals.nps", 101)),
     ("rating of 11", _set("totals.mean_rating", 11)),
     ("negative overdue steps", _set("totals.overdue_steps", -1)),
-    ("negative days to complete", _set("funnel.0.median_days_to_complete", -2)),
+    ("days to complete as text", _set("funnel.0.median_days_to_complete", "2")),
     ("confidence level of 1", _set(f"{G}.progress.level", 1.0)),
     ("confidence level of 0", _set("impact.level", 0)),
     ("p-value above 1", _set("impact.pvalue", 1.5)),

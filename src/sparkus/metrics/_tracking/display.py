@@ -174,8 +174,8 @@ def nps_text(value: float | None) -> str:
 
 
 def days_text(value: float | None) -> str:
-    """A number of days with one decimal."""
-    return DASH if value is None else f"{value:.1f}"
+    """A number of days with one decimal; negative is days early: ``"-0.6"`` (never ``"-0.0"``)."""
+    return DASH if value is None else f"{round(value, 1) + 0.0:.1f}"
 
 
 def pvalue_text(value: float | None) -> str:

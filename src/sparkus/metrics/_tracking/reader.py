@@ -255,7 +255,7 @@ class _Reader:
             kind=self.string(obj, path, "kind"),
             due=self.count(obj, path, "due"),
             completed=self.count(obj, path, "completed"),
-            median_days_to_complete=self.number(obj, path, "median_days_to_complete", low=0),
+            median_days_to_complete=self.number(obj, path, "median_days_to_complete"),
         )
 
     def progress(self, obj: Mapping[str, object], path: _Path) -> Progress:

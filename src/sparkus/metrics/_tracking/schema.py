@@ -296,7 +296,7 @@ class Step(Entry):
     kind: str
     due: int | None = _count()
     completed: int | None = _count()
-    median_days_to_complete: float | None = _figure(0.0)
+    median_days_to_complete: float | None = _figure()  # negative: completed early
 
     def __attrs_post_init__(self) -> None:
         rules = _Rules(self)

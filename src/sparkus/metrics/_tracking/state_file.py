@@ -66,6 +66,10 @@ def check_file_arg(file: object) -> None:
         if isinstance(file, str) and not file:
             raise SchemaError([Problem(("file",), "expected a path, got an empty string")])
         return
+    if isinstance(file, io.TextIOBase):  # its write() refuses bytes, its read() gives text
+        msg = (f"expected a binary file object (open it with 'wb' or 'rb'), got a text-mode "
+               f"{type(file).__name__}")  # fmt: skip
+        raise _file_error(file, msg)
     if callable(getattr(file, "read", None)) or callable(getattr(file, "write", None)):
         return
     msg = f"expected a path or a binary file object, got {describe(file)}"
@@ -75,10 +79,21 @@ def check_file_arg(file: object) -> None:
 def write_state(
     file: FileArg, meta: Mapping[str, Any], arrays: Mapping[str, npt.NDArray[Any]]
 ) -> None:
-    """Write `meta` (as JSON) and `arrays` to `file`; an OS error is a SchemaError naming it."""
+    """Write `meta` (as JSON) and `arrays` to `file`; an OS error is a SchemaError naming it.
+
+    A path is written exactly as given (``np.savez`` given a path would add ``.npz``, and
+    :func:`read_state` reads the path as given); a folder is refused.
+    """
     check_file_arg(file)
+    members = {"meta": np.array(json.dumps(meta)), **arrays}
     try:
-        np.savez(file, meta=np.array(json.dumps(meta)), **arrays)  # type: ignore[arg-type]
+        if not isinstance(file, str | os.PathLike):
+            np.savez(file, **members)  # type: ignore[arg-type]
+            return
+        if Path(file).is_dir():
+            raise _file_error(file, "is a folder, not a file; give a file name in it")
+        with Path(file).open("wb") as out:
+            np.savez(out, **members)  # type: ignore[arg-type]
     except OSError as error:
         raise _file_error(file, f"cannot be written ({error.strerror or error})") from None
 

@@ -84,7 +84,8 @@ class Tracker:
         completion and session ratings, under the same privacy rule as every grouping (a
         provider with fewer than ``min_group_size`` participants is hidden).
     window_days : int, default 14
-        A participant is *active* with any activity in the last `window_days` days.
+        A participant is *active* with any activity in the last `window_days` days. From 1
+        to 3,660 (ten years, the longest a schedule may span).
     pre_step, post_step : str
         The steps whose completion scores (the ``value`` of ``step_completed`` events) give
         development progress: ``post - pre`` per participant. Defaults ``"self-assessment"``
@@ -284,12 +285,14 @@ class Tracker:
         """Write the state to a numpy ``.npz`` file (arrays, plus the options as JSON).
 
         The schedule and program are not written: :meth:`load` takes them again and checks
-        the schedule's fingerprint.
+        the schedule's fingerprint. A path is written exactly as given (no ``.npz`` is
+        added), so :meth:`load` reads it back from the same path.
 
         Raises
         ------
         SchemaError
-            If `file` is not a path or a binary file object, or cannot be written (naming it).
+            If `file` is not a path or a binary file object (a text-mode file is refused), is
+            a folder, or cannot be written (naming it).
         """
         arrays = {f"state_{k}": v for k, v in self.progress.arrays().items()}
         arrays.update({f"group_{i}": v[1] for i, v in enumerate(self.groups.values())})

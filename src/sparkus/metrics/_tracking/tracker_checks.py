@@ -21,7 +21,17 @@ from sparkus._errors import Problem, SchemaError
 from sparkus.metrics._tracking.snapshot import seconds
 from sparkus.model import JourneySchedule, Program
 
-__all__ = ["by_participant", "missing_labels", "moment_of", "program_schedule_iv", "tracker_iv"]
+__all__ = [
+    "MAX_WINDOW_DAYS",
+    "by_participant",
+    "missing_labels",
+    "moment_of",
+    "program_schedule_iv",
+    "tracker_iv",
+]
+
+#: The longest activity window: the longest a schedule may span (journeys' limit), ten years.
+MAX_WINDOW_DAYS = 3660
 
 
 def tracker_iv(program: object, schedule: object, groups: object, window_days: object,
@@ -41,6 +51,10 @@ def tracker_iv(program: object, schedule: object, groups: object, window_days: o
             problems.append(Problem(("groups",), f"expected a mapping, got {describe(groups)}"))
         else:
             for name, given in groups.items():
+                if given is None:  # not "no grouping": a grouping is dropped only by leaving it out
+                    msg = f"expected {n} labels (one per participant), got None"
+                    problems.append(Problem(("groups", str(name)), msg))
+                    continue
                 labels = by_participant(given, cast(JourneySchedule, schedule),
                                         f"groups[{name!r}]", problems)  # fmt: skip
                 if labels is None:
@@ -62,7 +76,8 @@ def tracker_iv(program: object, schedule: object, groups: object, window_days: o
                     problems.append(Problem(("groups", name), msg))
                 elif (mixed := mixed_labels(array)) is not None:
                     problems.append(Problem(("groups", name), mixed))
-    check_number(window_days, "window_days", low=1, integer=True, problems=problems)
+    check_number(window_days, "window_days", low=1, high=MAX_WINDOW_DAYS, integer=True,
+                 problems=problems)  # fmt: skip
     steps = cast(JourneySchedule, schedule).step_ids
     for name, value in (("pre_step", pre_step), ("post_step", post_step)):
         if not isinstance(value, str) or value not in steps:
