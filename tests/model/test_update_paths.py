@@ -138,3 +138,22 @@ def test_conflicting_ids_equal_a_dict_of_contents(pool, seed, size, spread):
     assert np.array_equal(_conflicting_ids(ids, (content,)), expected)
     text = ids.astype(str)
     assert np.array_equal(_conflicting_ids(text, (content,)), expected)
+
+
+def test_a_saved_score_past_the_events_limit_is_refused_on_load():
+    """Events refuse scores beyond ±1e12 (a snapshot's protection overflowed past them); a
+    saved state edited to hold one is refused on load too, as other values no event leaves."""
+    from sparkus import SchemaError
+    from sparkus.model import EventTable
+    from tests.model.event_data import DAY
+    from tests.model.event_data import SCHEDULE as TWO
+
+    table = EventTable.from_records([{"id": "s1", "participant": "a", "kind": "step_completed",
+                                      "time": DAY, "step": "self-assessment", "value": 3.5}])  # fmt: skip
+    state = JourneyProgress(TWO)
+    state.apply(check_events(TWO, table))
+    arrays = state.arrays()
+    assert JourneyProgress.from_arrays(TWO, arrays) == state
+    arrays["score"] = np.where(np.isfinite(arrays["score"]), 1e100, arrays["score"])
+    with pytest.raises(SchemaError, match=r"score: holds values outside -1e\+12 to 1e\+12"):
+        JourneyProgress.from_arrays(TWO, arrays)

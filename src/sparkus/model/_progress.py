@@ -23,7 +23,7 @@ import numpy.typing as npt
 from sparkus._checks import check_number, describe, rows_text
 from sparkus._errors import Problem, SchemaError
 from sparkus._memory import fresh
-from sparkus.model._event_check import Encoded
+from sparkus.model._event_check import MAX_SCORE, Encoded
 from sparkus.model._event_table import (
     ACTIVITY,
     COMPLETED,
@@ -254,9 +254,9 @@ class JourneyProgress:
         """Rebuild a state saved with :meth:`arrays`.
 
         Every value is checked against what events can leave: times inside each journey (its
-        start to its end plus follow-up), state codes, reschedules of at most
-        3,660 days, ratings from 0 to 10, scores only on assessment and checkpoint steps,
-        ``-inf`` where no event set a value, and no active day outside a journey.
+        start to its end plus follow-up), state codes, reschedules of at most 3,660 days,
+        ratings from 0 to 10, scores from -1e12 to 1e12 and only on assessment and checkpoint
+        steps, ``-inf`` where no event set a value, and no active day outside a journey.
 
         Raises
         ------
@@ -367,7 +367,7 @@ def _state_problems(state: JourneyProgress) -> list[Problem]:
     latest = (
         ("moved_time", "moved_days", -MAX_MOVE_DAYS, MAX_MOVE_DAYS, None),
         ("rating_time", "rating", 0.0, 10.0, None),
-        ("score_time", "score", -np.inf, np.inf, slot_scored),
+        ("score_time", "score", -MAX_SCORE, MAX_SCORE, slot_scored),
     )
     for time_name, value_name, low, high, allowed in latest:
         times, values = getattr(state, time_name), getattr(state, value_name)
