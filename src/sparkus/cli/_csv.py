@@ -21,7 +21,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final, NamedTuple, TextIO
 
@@ -280,7 +280,7 @@ def read_table(path: str | Path) -> Table:
     records = _records(read_text(path), name)
     first = next(records, None)
     if first is None:
-        raise FileInputError([f"{name}: is empty; expected a header row naming the columns"])
+        raise FileInputError([f"{path}: is empty; expected a header row naming the columns"])
     header = [unescape(cell.strip()) for cell in first[1]]
     problems = []
     seen: dict[str, int] = {}
@@ -314,7 +314,13 @@ def read_table(path: str | Path) -> Table:
     return Table(name, dict(zip(header, columns, strict=True)), lines)
 
 
-def check_output(path: str | Path | None, *, force: bool, option: str = "--out") -> None:
+def check_output(
+    path: str | Path | None,
+    *,
+    force: bool,
+    option: str = "--out",
+    inputs: Sequence[str | Path | None] = (),
+) -> None:
     """Refuse, before any work, an output path that cannot be written or would be overwritten.
 
     ``None`` and ``-`` mean standard output.
@@ -322,12 +328,15 @@ def check_output(path: str | Path | None, *, force: bool, option: str = "--out")
     Raises
     ------
     UsageError
-        The folder does not exist or is not a folder, the path is a folder, or the file exists
-        and `force` is false.
+        The folder does not exist or is not a folder, the path is a folder, the path is one of
+        the command's `inputs` (even with `force`), or the file exists and `force` is false.
     """
     if path is None or str(path) == "-":
         return
     path = Path(path)
+    for given in inputs:
+        if given is not None and _same_file(path, Path(given)):
+            raise UsageError(f"{option} {path}: is also an input ({given}); write elsewhere")
     folder = path.parent
     if not folder.exists():
         raise UsageError(f"{option} {path}: the folder {folder} does not exist; create it first")
@@ -339,6 +348,15 @@ def check_output(path: str | Path | None, *, force: bool, option: str = "--out")
         raise UsageError(f"{option} {path}: the file exists; add --force to overwrite it")
     if not os.access(folder, os.W_OK):
         raise UsageError(f"{option} {path}: the folder {folder} is not writable")
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return one.resolve() == other.resolve() or (
+            one.exists() and other.exists() and one.samefile(other)
+        )
+    except (OSError, RuntimeError):  # a path that cannot be resolved: not the same file
+        return False
 
 
 def _cell(value: object) -> str:

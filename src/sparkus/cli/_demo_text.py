@@ -382,7 +382,12 @@ def _render_tracking(t: Report) -> list[str]:
     core = [f for f in t["funnel"] if f["due"] and f["step"] in _FUNNEL_SHOWN]
     if core:
         out.append(
-            "  funnel: " + ", ".join(f"{f['step']} {f['completed'] / f['due']:.0%}" for f in core)
+            "  funnel: "
+            + ", ".join(
+                f"{f['step']} "
+                + ("suppressed" if f["completed"] is None else f"{f['completed'] / f['due']:.0%}")
+                for f in core
+            )
         )
     if t["suppressed"]:
         cells = [

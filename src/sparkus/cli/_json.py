@@ -3,7 +3,7 @@
 The file's text is read by the command line's file rules, then by the shared reader, which
 refuses nesting deeper than 64 levels and numbers longer than 1,000 characters (by line and
 column), and keys given twice in one object and half surrogate pairs (at their JSON path).
-Each problem is printed with the file's name. The values themselves (NaN, a fee of 1e308, a
+Each problem is printed with the file's name (an empty file with the path as given). The values themselves (NaN, a fee of 1e308, a
 capacity of 2**63) are refused at their paths by the records' own checks.
 """
 
@@ -31,6 +31,8 @@ def read_json(path: str | Path) -> Any:
     """
     path = Path(path)
     text = read_text(path)
+    if not text.strip():
+        raise FileInputError([f"{path}: is empty; expected a JSON document"])
     try:
         return load_json(text)
     except JSONTextError as error:

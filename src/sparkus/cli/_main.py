@@ -9,7 +9,7 @@ import sys
 import traceback
 import warnings
 from collections.abc import Sequence
-from typing import Final
+from typing import Final, NoReturn
 
 from sparkus._errors import EstimationError, InfeasibleError, SchemaError, SparkusWarning
 from sparkus.cli._commands import add_commands, force_option
@@ -63,8 +63,35 @@ exit statuses:
 """
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class _OptionError(Exception):
+    """A usage error found by argparse: the parser's name and argparse's message."""
+
+    def __init__(self, prog: str, message: str) -> None:
+        super().__init__(message)
+        self.prog = prog
+        self.message = message
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (see :func:`main`), not the usage block too."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _OptionError(self.prog, message)
+
+
+def _option_error(error: _OptionError, argv: Sequence[str], parser: _Parser) -> str:
+    """One line for a usage error; an unknown option before the command is named."""
+    message = error.message
+    if error.prog == parser.prog and "COMMAND" in message:
+        known = parser._option_string_actions  # argparse offers no public view
+        unknown = [a.split("=", 1)[0] for a in argv if a.startswith("-") and a not in known]
+        if unknown:
+            message = f"unrecognized arguments: {' '.join(unknown)}; {message}"
+    return f"{error.prog}: error: {message} (run '{error.prog} --help' for the options)"
+
+
+def _parser() -> _Parser:
+    parser = _Parser(
         prog="sparkus",
         description="Evidence-based coaching programs at scale.",
         epilog="Run 'sparkus COMMAND --help' for a command's options.\n\n" + _EXITS,
@@ -158,9 +185,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ...
     0
     """
+    parser = _parser()
+    given = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = _parser().parse_args(argv)
-    except SystemExit as exit_:  # argparse: --help (0) or a usage error (2), already printed
+        args = parser.parse_args(given)
+    except _OptionError as error:  # a usage error: one line, never the usage block
+        _error(_option_error(error, given, parser))
+        return USAGE
+    except SystemExit as exit_:  # argparse: --help or --version (0)
         return exit_.code if isinstance(exit_.code, int) else USAGE
     name = f"sparkus {args.command}"
     with warnings.catch_warnings(record=True) as caught:

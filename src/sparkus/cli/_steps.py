@@ -50,11 +50,18 @@ def _triage_files(
     return people, program, providers, triage(people, program=program)
 
 
+def _inputs(args: argparse.Namespace) -> list[str | None]:
+    """The files a command reads, which its --out may not overwrite."""
+    return [
+        getattr(args, name, None) for name in ("people", "program", "providers", "plan", "fixed")
+    ]
+
+
 def run_triage(args: argparse.Namespace) -> int:
     """``sparkus triage``."""
     from sparkus.triage import ReadinessLevel
 
-    check_output(args.out, force=args.force)
+    check_output(args.out, force=args.force, inputs=_inputs(args))
     *_, result = _triage_files(args)
     names = np.array([level.value for level in ReadinessLevel] + ["not_assessed"], dtype=object)
     columns: dict[str, Any] = {
@@ -87,7 +94,7 @@ def run_plan(args: argparse.Namespace) -> int:
     """``sparkus plan``."""
     from sparkus.matching import plan_support
 
-    check_output(args.out, force=args.force)
+    check_output(args.out, force=args.force, inputs=_inputs(args))
     people, program, in_program, triaged = _triage_files(args)
     providers = _providers(args, in_program)
     plan = plan_support(people, triaged, program, providers, budget=args.budget)
@@ -196,7 +203,7 @@ def run_match(args: argparse.Namespace) -> int:
     """``sparkus match``."""
     from sparkus.matching import assign, candidate_matrix
 
-    check_output(args.out, force=args.force)
+    check_output(args.out, force=args.force, inputs=_inputs(args))
     people = read_people(args.people, scales=_scales())
     program, in_program = read_program(args.program)
     providers = _providers(args, in_program)

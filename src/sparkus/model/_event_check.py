@@ -328,7 +328,10 @@ def check_events(schedule: JourneySchedule, events: object) -> EventCheck:
         The batch: a table; columns (a mapping or a DataFrame); :class:`Event` records; or
         dicts with the table's column names (``id``, ``participant``, ``kind``, ``time``,
         optional ``step`` and ``value``), as a JSON API receives them. One dict (whose ``id``
-        is a single value, not a list) is a batch of one event.
+        is a single value, not a list) is a batch of one event. A ``participant`` column of
+        integers is read as schedule rows (the fast path), unless some id of the schedule is
+        the text of an integer: then it is refused, as it could mean those ids (pass them as
+        text).
 
     Returns
     -------

@@ -193,6 +193,9 @@ class EventTable:
     participant : ndarray of str or int64
         Participant ids, or (the fast path for large batches) rows of the schedule, as
         :meth:`JourneySchedule.rows_of <sparkus.model.JourneySchedule.rows_of>` gives them.
+        Rows are read only against a schedule none of whose ids is the text of an integer
+        (``"7"``, ``"007"``); otherwise integers could mean ids, and are refused naming
+        ``participant``: pass those ids as text (``.astype(str)``).
     kind : ndarray of int8
         Index into ``list(EventKind)``; -1 for a kind that is not an :class:`EventKind`.
     time : ndarray of int64

@@ -27,6 +27,7 @@ from sparkus.model._records import Journey, JourneyTemplate
 from sparkus.model._schedule_input import (
     SECONDS_PER_DAY,
     SUPPORTS,
+    integer_like,
     schedule_iv,
     string_keys,
 )
@@ -133,6 +134,7 @@ class JourneySchedule:
     _id_keys: npt.NDArray[np.uint64] = attrs.field(init=False)
     _id_rows: IntArray = attrs.field(init=False)
     _fingerprint: str = attrs.field(init=False)
+    _integer_like: int | None = attrs.field(init=False, default=None)  # cached by rows_of
 
     def __attrs_post_init__(self) -> None:
         given: object = self.provider
@@ -217,15 +219,31 @@ class JourneySchedule:
     def rows_of(self, ids: npt.ArrayLike) -> IntArray:
         """The row of each participant id, -1 for an id not in the schedule.
 
-        Integers are taken as rows already (and checked to be in range).
+        Integers are taken as rows already (and checked to be in range), but only when no
+        id of the schedule is the text of an integer (``"7"``, ``"007"``): then an integer
+        column (numeric employee ids read by pandas, say) could mean ids as well as rows,
+        and is refused, never paired by position.
 
         Raises
         ------
         SchemaError
             If `ids` is not a 1-D column of text ids or int64 rows (floats, bools and bytes
-            are refused naming the rows).
+            are refused naming the rows); at ``participant`` for integers when some id of
+            the schedule looks like an integer (pass the ids as text).
         """
         wanted = id_column(ids, "ids", what="participant ids or rows")
+        if wanted.dtype.kind == "i" and len(wanted):
+            first = self._integer_like
+            if first is None:  # once per schedule: one vectorised pass over the ids
+                first = integer_like(self.ids)
+                object.__setattr__(self, "_integer_like", first)
+            if first >= 0:
+                example = str(self.ids[first])
+                msg = (f"got integers ({int(wanted[0])} in row 0), read as schedule rows, but "
+                       f"this schedule's ids look like integers too ({example!r}), so the rows "
+                       "could be misread; pass the participant ids as text "
+                       "(`.astype(str)`)")  # fmt: skip
+                raise SchemaError([Problem(("participant",), msg)])
         if wanted.dtype.kind == "i":
             rows = wanted.astype(np.int64, copy=False)
             return np.where((rows >= 0) & (rows < len(self)), rows, -1)

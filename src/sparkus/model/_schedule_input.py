@@ -23,6 +23,7 @@ from sparkus._checks import (
     check_choice,
     check_number,
     describe,
+    is_missing,
     rows_text,
 )
 from sparkus._errors import Problem, SchemaError
@@ -37,6 +38,7 @@ __all__ = [
     "MAX_SCHEDULE_DAYS",
     "SECONDS_PER_DAY",
     "SUPPORTS",
+    "integer_like",
     "schedule_iv",
     "string_keys",
     "utc_seconds",
@@ -83,6 +85,25 @@ def string_keys(values: npt.NDArray[Any]) -> npt.NDArray[np.uint64]:
     return keys
 
 
+def integer_like(ids: npt.NDArray[Any]) -> int:
+    """The row of the first id that is the decimal text of an integer (``"7"``, ``"007"``).
+
+    -1 when there is none; otherwise an integer column could mean ids as well as schedule
+    rows. One vectorised pass.
+    """
+    if ids.dtype.kind != "U" or ids.size == 0:
+        return -1
+    digits = np.strings.isdecimal(np.strings.lstrip(ids, "+-"))
+    return int(np.argmax(digits)) if digits.any() else -1
+
+
+def missing_as_none(values: list[Any], given: object) -> list[Any]:
+    """`values` of a pandas or polars column with its missing cells (NaN, NA, NaT) as None."""
+    if not type(given).__module__.startswith(("pandas", "polars")):
+        return values
+    return [None if is_missing(v) else v for v in values]
+
+
 def utc_seconds(moment: dt.datetime) -> int:
     """An aware datetime as whole seconds since 1970-01-01 UTC."""
     return int((moment - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)).total_seconds() // 1)
@@ -102,7 +123,7 @@ def _support_codes(support: object, n: int, problems: list[Problem]) -> npt.NDAr
     lookup: dict[object, int] = {None: -1, "none": -1}
     for i, s in enumerate(SUPPORTS):
         lookup[s] = lookup[s.value] = i
-    values = np.asarray(support, dtype=object).ravel().tolist()
+    values = missing_as_none(np.asarray(support, dtype=object).ravel().tolist(), support)
     found = [lookup.get(v, -2) if isinstance(v, str | SupportType | None) else -2 for v in values]
     codes = np.array(found, dtype=np.int8)
     bad = np.flatnonzero(codes == -2).tolist()
@@ -141,7 +162,7 @@ def _providers(
             msg = f"expected {n} provider ids or None (one per id), got {describe(provider)}"
             problems.append(Problem(("provider",), msg))
             return np.full(n, "", dtype=str)
-        found, paths = values.tolist(), list(range(n))
+        found, paths = missing_as_none(values.tolist(), provider), list(range(n))
     out = np.full(n, "", dtype=object)
     for i, value in enumerate(found):
         if value is None:
@@ -184,10 +205,12 @@ def schedule_iv(
         problems.append(
             Problem(("template",), f"expected a JourneyTemplate, got {describe(template)}")
         )
+    ids_read = True
     try:
         id_array = text_column(ids, "ids", what="participant ids")
     except SchemaError as error:
         problems += error.problems
+        ids_read = False  # placeholders stand in: no more checks of the ids themselves
         id_array = np.full(len(as_array(ids, "ids").reshape(-1)), "x", dtype=str)
     n = len(id_array)
     stripped = np.strings.strip(id_array) if n else id_array
@@ -195,7 +218,7 @@ def schedule_iv(
     problems += [Problem(("ids", i), f"expected a non-empty id without surrounding spaces, got "
                                      f"{str(id_array[i])!r}") for i in bad_ids[:_MAX_LISTED]]  # fmt: skip
     text_ids = id_array
-    if not bad_ids and n:
+    if ids_read and not bad_ids and n:
         keys = np.sort(string_keys(text_ids))
         if (keys[1:] == keys[:-1]).any():  # a repeat (or, rarely, a hash collision): check
             uniq, counts = np.unique(text_ids, return_counts=True)

@@ -23,6 +23,7 @@ from sparkus._checks import FloatArray, describe, is_finite_real
 from sparkus._errors import Problem, SchemaError
 from sparkus.matching._pairing.candidate_results import CandidateMatrix
 from sparkus.matching._pairing.members import Members, members_iv
+from sparkus.matching._pairing.protocols import plugin_raised, read_name
 from sparkus.matching._pairing.registry import find_plugin
 from sparkus.matching._pairing.scorers import (
     GoalFit,
@@ -134,7 +135,10 @@ def _scorers_iv(
         except SchemaError as error:
             problems.extend(error.problems)
             continue
-        name = getattr(found, "name", None)
+        name, failed = read_name(found)
+        if failed:
+            problems.append(Problem(path, f"reading the scorer's `name` raised {failed}"))
+            continue
         if not isinstance(name, str) or not callable(getattr(found, "prepare", None)):
             msg = (
                 f"{describe(found)} is not a scorer: a scorer needs a `name` (str) and a "
@@ -149,7 +153,10 @@ def _scorers_iv(
             continue
         hook = getattr(found, "for_program", None)
         if program is not None and callable(hook):
-            found = hook(program)
+            try:
+                found = hook(program)
+            except Exception as exc:  # plugin code: named, chained, never a bare exception
+                raise plugin_raised("scorer", name, ("scorers", name), exc) from exc
         out.append(cast("Scorer", found))
         weights.append(float(cast(float, weight)))
     names = [s.name for s in out]
@@ -235,9 +242,33 @@ def _candidate_matrix_iv(
 # -- the computation -----------------------------------------------------------------------------
 
 
+def _prepared(scorer: Scorer, population: Population, listed: Sequence[Provider]) -> PairScore:
+    """A plugin scorer's ``prepare``, called: any exception is a SchemaError naming it."""
+    try:
+        score: object = scorer.prepare(population, listed)
+    except Exception as exc:  # plugin code: named, chained, never a bare exception
+        raise plugin_raised("scorer", scorer.name, ("scorers", scorer.name), exc) from exc
+    if not callable(score):
+        msg = (f"the scorer {scorer.name!r} returned {describe(score)} from `prepare`; it must "
+               "return a function score(rows, cols) of the pairs' scores")  # fmt: skip
+        raise SchemaError([Problem(("scorers", scorer.name), msg)])
+    return cast("PairScore", score)
+
+
 def _checked(name: str, values: object, shape: tuple[int, int]) -> FloatArray:
     """A plugin scorer's block, checked against the contract."""
-    array = np.asarray(values, dtype=np.float64)
+    given = values if isinstance(values, np.ndarray) else None
+    if given is None:
+        try:
+            given = np.asarray(values)
+        except (TypeError, ValueError):  # ragged or odd sequences: refused below
+            given = np.asarray(None)
+    if given.dtype.kind not in "biuf":
+        what = f"an array of {given.dtype}" if given is values else describe(values)
+        msg = (f"scorer {name!r} returned {what}; scores must be numbers in [0, 1] "
+               "(or -inf to forbid a pair), one per pair")  # fmt: skip
+        raise SchemaError([Problem(("scorers", name), msg)])
+    array = given.astype(np.float64, copy=False)
     try:
         array = np.broadcast_to(array, shape)
     except ValueError:
@@ -334,7 +365,10 @@ def _block_scores(
     r = rows.astype(np.intp)[:, None]
     c = setup.columns.astype(np.intp)[None, :]
     for scorer, f, w in others:
-        values = f(r, c)
+        try:
+            values = f(r, c)
+        except Exception as exc:  # plugin code: named, chained, never a bare exception
+            raise plugin_raised("scorer", scorer.name, ("scorers", scorer.name), exc) from exc
         if isinstance(scorer, _TRUSTED):
             s = np.broadcast_to(np.asarray(values, dtype=np.float64), shape)
         else:
@@ -435,7 +469,7 @@ def candidate_matrix(
         if isinstance(s, _TABLES)
     }
     prepared = tuple(
-        tabulated[i].score if i in tabulated else s.prepare(population, listed)
+        tabulated[i].score if i in tabulated else _prepared(s, population, listed)
         for i, s in enumerate(setup.scorers)
     )
     order = (*tabulated, *(i for i in range(len(prepared)) if i not in tabulated))

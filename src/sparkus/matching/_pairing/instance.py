@@ -31,7 +31,7 @@ from sparkus.matching._pairing.exact.arcs import (
     is_sparse,
     provider_labels,
 )
-from sparkus.matching._pairing.protocols import Matcher, kind_of, plugin_lacks
+from sparkus.matching._pairing.protocols import Matcher, kind_of, plugin_lacks, read_name
 from sparkus.matching._pairing.registry import find_plugin
 
 __all__ = [
@@ -304,6 +304,17 @@ def max_load_iv(max_load: object, capacity: IntArray, problems: list[Problem]) -
     return capped
 
 
+@attrs.frozen
+class _Registered:
+    """A registered matcher under the name it was looked up by (``register(m, name=...)``)."""
+
+    name: str
+    plugin: Matcher
+
+    def match(self, cost: Any, capacity: IntArray, *, rng: np.random.Generator) -> Any:
+        return self.plugin.match(cost, capacity, rng=rng)
+
+
 def matcher_iv(matcher: object, problems: list[Problem]) -> Matcher | None:
     """A registered matcher's name, or an object implementing the matcher protocol."""
     if isinstance(matcher, str):
@@ -312,7 +323,8 @@ def matcher_iv(matcher: object, problems: list[Problem]) -> Matcher | None:
         except SchemaError as exc:
             problems.extend(Problem(("matcher",), p.message) for p in exc.problems)
             return None
-        return found
+        own, _ = read_name(found)
+        return found if own == matcher else cast(Matcher, _Registered(matcher, found))
     lacks = plugin_lacks(matcher, "matcher", None)
     if kind_of(matcher) != "matcher" or lacks:
         missing = "; ".join(lacks) or "a `match` method"

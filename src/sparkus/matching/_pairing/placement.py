@@ -45,6 +45,7 @@ from sparkus.matching._pairing.exact.arcs import Arcs
 from sparkus.matching._pairing.exact.extremes import check_representable, total
 from sparkus.matching._pairing.exact.result import CANDIDATES_FULL, CAPACITY, NO_CANDIDATE
 from sparkus.matching._pairing.instance import Instance, label
+from sparkus.matching._pairing.protocols import plugin_raised
 
 if TYPE_CHECKING:
     from sparkus.matching._pairing.protocols import Matcher
@@ -229,7 +230,10 @@ def place(
         tier_provider = np.arange(m, dtype=np.intp)
     inputs: tuple[Any, ...] = (problem.data, problem.indices, problem.indptr, problem_caps)
     frozen = tuple(a.copy() for a in inputs)
-    answer = matcher.match(problem, problem_caps, rng=rng)
+    try:
+        answer = matcher.match(problem, problem_caps, rng=rng)
+    except Exception as exc:  # plugin code: named, chained, never a bare exception
+        raise plugin_raised("matcher", name, ("matcher",), exc) from exc
     if not all(np.array_equal(a, b) for a, b in zip(frozen, inputs, strict=True)):
         msg = f"the matcher {name!r} broke its contract: it changed its input (cost or capacity)"
         raise SchemaError([Problem(("matcher",), msg)])

@@ -43,7 +43,9 @@ __all__ = [
     "describe_plugin",
     "kind_of",
     "plugin_lacks",
+    "plugin_raised",
     "protocol_problems",
+    "read_name",
 ]
 
 IndexArray: TypeAlias = NDArray[np.intp]
@@ -197,9 +199,26 @@ class Scorer(Protocol):
 # -- the check of the contracts ------------------------------------------------------------------
 
 
+def read_name(plugin: object, attribute: str = "name") -> tuple[object, str]:
+    """The plugin's ``name`` (None if it has none) and, if reading it raised, what it raised."""
+    try:
+        return getattr(plugin, attribute, None), ""
+    except Exception as exc:  # noqa: BLE001 - plugin code: the caller reports what it raised
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+def plugin_raised(kind: Kind, name: str, path: tuple[str, ...], exc: Exception) -> SchemaError:
+    """The error for a plugin's code that raised: it names the plugin and what it raised.
+
+    Raise it ``from exc``, so that the plugin's own traceback stays attached.
+    """
+    msg = f"the {kind} {name!r} raised {type(exc).__name__}: {exc}"
+    return SchemaError([Problem(path, msg)])
+
+
 def describe_plugin(plugin: object) -> str:
     """How a plugin is named in a message: its ``name`` if it has one, else its type."""
-    name = getattr(plugin, "name", None)
+    name, _ = read_name(plugin)
     kind = type(plugin).__qualname__ if not inspect.isclass(plugin) else plugin.__qualname__
     return f"{name!r} ({kind})" if isinstance(name, str) else f"{kind}"
 
@@ -210,11 +229,16 @@ def plugin_lacks(plugin: object, kind: Kind, name: str | None) -> list[str]:
     A `name` given (to :func:`~sparkus.matching.register`) stands in for the plugin's own.
     """
     lacks: list[str] = []
-    own = getattr(plugin, "name", None)
-    if name is None and (not isinstance(own, str) or not own):
+    own, failed = read_name(plugin)
+    if name is None and failed:
+        lacks.append(f"a `name` that can be read (reading it raised {failed})")
+    elif name is None and (not isinstance(own, str) or not own):
         lacks.append(f"a non-empty string `name` (it has {own!r}); or pass `name=` to register()")
     method_name = METHODS[kind]
-    method = getattr(plugin, method_name, None)
+    method, failed = read_name(plugin, method_name)
+    if failed:
+        lacks.append(f"a `{method_name}` method that can be read (reading it raised {failed})")
+        return lacks
     if not callable(method):
         lacks.append(f"a `{method_name}` method")
         return lacks
@@ -250,8 +274,8 @@ def protocol_problems(plugin: object, kind: Kind, name: str | None) -> list[Prob
 
 def kind_of(plugin: object) -> Kind | None:
     """Matcher if it has ``match``, scorer if it has ``prepare``, None if neither or both."""
-    has_match = callable(getattr(plugin, "match", None))
-    has_prepare = callable(getattr(plugin, "prepare", None))
+    has_match = callable(read_name(plugin, "match")[0])
+    has_prepare = callable(read_name(plugin, "prepare")[0])
     if has_match == has_prepare:
         return None
     return "matcher" if has_match else "scorer"

@@ -34,6 +34,7 @@ from sparkus.matching._pairing.protocols import (
     kind_of,
     plugin_lacks,
     protocol_problems,
+    read_name,
 )
 
 if TYPE_CHECKING:
@@ -153,7 +154,7 @@ class _Registry:
                 raise SchemaError([Problem(("plugin",), msg)]) from exc
         kind = kind_of(plugin)
         if kind is None:
-            both = callable(getattr(plugin, "match", None))
+            both = callable(read_name(plugin, "match")[0])
             msg = (
                 f"{describe_plugin(plugin)} has both `match` and `prepare`: register a matcher and a "
                 "scorer as two objects"
