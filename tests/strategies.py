@@ -84,6 +84,7 @@ def numbers(low: float | None = None, high: float | None = None) -> st.SearchStr
 
 
 nonnegative = numbers(0.0, 1e9)
+tenures = numbers(0.0, 100.0)  # a participant's tenure in years: at most 100
 utc_offsets = numbers(-12.0, 14.0)
 languages = st.lists(language_codes, max_size=3, unique=True).map(tuple)
 goal_tuples = st.lists(st.sampled_from(Goal), max_size=4, unique=True).map(tuple)
@@ -133,7 +134,7 @@ def participants(
         pid,
         draw(st.sampled_from(Level)),
         draw(idents),
-        draw(nonnegative),
+        draw(tenures),
         manager_id=manager,
         team=draw(st.none() | idents),
         utc_offset=draw(utc_offsets),
@@ -287,7 +288,7 @@ def participant_lists(
                 pid,
                 draw(st.sampled_from(Level)),
                 draw(idents),
-                draw(nonnegative),
+                draw(tenures),
                 manager_id=manager,
                 team=draw(st.none() | idents),
                 utc_offset=draw(utc_offsets),

@@ -49,7 +49,8 @@ def test_missing_required_columns_are_named():
         ("id", "", "expected a non-empty string id, got str ''"),
         ("manager_id", 3, "expected a participant id or None, got int 3"),
         ("level", None, f"None is not one of {LEVELS_LISTED}"),
-        ("tenure_years", -1.0, "-1.0 is out of range; expected >= 0"),
+        ("tenure_years", -1.0, "-1.0 is out of range; expected from 0 to 100"),
+        ("tenure_years", 150.0, "150.0 is out of range; expected from 0 to 100"),
     ],
 )
 def test_wrong_type_names_row_and_column(column, value, message):

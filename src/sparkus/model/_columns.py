@@ -25,7 +25,7 @@ from sparkus._fields import language, text
 from sparkus._fields import scale as scale_check
 from sparkus.model._enums import Goal, Level, unknown_label
 from sparkus.model._id_columns import ROOT, Collector, check_tree, hashable, read_ids, references
-from sparkus.model._records import Participant
+from sparkus.model._records import MAX_TENURE_YEARS, Participant
 from sparkus.model._text_rules import nul_message
 
 __all__ = ["CORE", "Column", "ColumnKind", "read_columns", "record_columns"]
@@ -272,7 +272,12 @@ def read_columns(
         values = _as_list(arrays[name]) if name in arrays else [None] * n
         stored[name], schema[name] = _category(name, values, collector, required=required)
     stored["tenure_years"], schema["tenure_years"] = _floats(
-        "tenure_years", arrays["tenure_years"], collector, low=0.0, required=True
+        "tenure_years",
+        arrays["tenure_years"],
+        collector,
+        low=0.0,
+        high=MAX_TENURE_YEARS,
+        required=True,
     )
     offsets = arrays.get("utc_offset", np.zeros(n))
     stored["utc_offset"], schema["utc_offset"] = _floats(

@@ -37,6 +37,7 @@ from sparkus.model._enums import Goal, Level, SupportType
 from sparkus.model._records import (
     MAX_AMOUNT,
     MAX_CAPACITY,
+    MAX_TENURE_YEARS,
     Assessment,
     Participant,
     Program,
@@ -153,7 +154,7 @@ def _participant_columns(items: Any) -> tuple[list[Any], list[Any]]:
     _require(all(map(_NAMES.issuperset, items)))  # a missing required field: KeyError below
     levels = [p["level"] for p in items]
     _require(set(levels) <= _LEVELS.keys())  # TypeError if unhashable
-    tenures = _floats([p["tenure_years"] for p in items], 0.0, np.inf)
+    tenures = _floats([p["tenure_years"] for p in items], 0.0, MAX_TENURE_YEARS)
     offsets = _floats([p.get("utc_offset", 0.0) for p in items], -12.0, 14.0)
     dicts = [p.get("attributes", _NO_ATTRIBUTES) for p in items]
     columns = _checked_columns(
@@ -414,7 +415,7 @@ def _decoder(msgspec: Any) -> tuple[Any, Any]:
                 ("id", str),
                 ("level", literal[tuple(_LEVELS)]),
                 ("department", str),
-                ("tenure_years", Annotated[float, meta(ge=0.0)]),
+                ("tenure_years", Annotated[float, meta(ge=0.0, le=MAX_TENURE_YEARS)]),
                 ("manager_id", str | None | maybe, unset),
                 ("team", str | None | maybe, unset),
                 ("utc_offset", Annotated[float, meta(ge=-12.0, le=14.0)] | maybe, unset),

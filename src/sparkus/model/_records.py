@@ -57,6 +57,10 @@ __all__ = [
 
 _utc_offset = number(low=-12.0, high=14.0)
 _nonnegative = number(low=0.0)
+MAX_TENURE_YEARS: Final = 100
+"""The longest tenure a participant's record holds, in years: longer is no one's (a tenure in
+months or days, or a date read as a number, says so)."""
+_tenure = number(low=0.0, high=MAX_TENURE_YEARS)
 MAX_AMOUNT: Final = 1e15
 """The largest amount of money, or of hours, a record holds: far beyond any program's budget,
 and small enough that costs summed over ten million people and their sessions stay finite."""
@@ -85,7 +89,8 @@ class Participant(Record):
     department : str
         Department name.
     tenure_years : float
-        Years with the organisation, ``>= 0``.
+        Years with the organisation, from 0 to 100 (longer is no one's: a tenure in months or
+        days, or a date read as a number, is refused).
     manager_id : str or None
         The id of the person's manager, ``None`` at the top of the tree.
     team : str or None
@@ -112,7 +117,7 @@ class Participant(Record):
     id: str = attrs.field(metadata=checked(name_text))
     level: Level = attrs.field(metadata=checked(member(Level)))
     department: str = attrs.field(metadata=checked(name_text))
-    tenure_years: float = attrs.field(metadata=checked(_nonnegative))
+    tenure_years: float = attrs.field(metadata=checked(_tenure))
     manager_id: str | None = attrs.field(default=None, metadata=checked(optional(name_text)))
     team: str | None = attrs.field(default=None, metadata=checked(optional(name_text)))
     utc_offset: float = attrs.field(default=0.0, metadata=checked(_utc_offset))

@@ -21,12 +21,12 @@ import numpy.typing as npt
 from sparkus._checks import describe
 from sparkus._errors import Problem
 from sparkus.model._event_cells import years_problems
+from sparkus.model._records import MAX_TENURE_YEARS
 
 __all__ = ["DAYS_PER_YEAR", "MAX_TENURE_YEARS", "as_of_iv", "tenure_from"]
 
 DAYS_PER_YEAR: Final = 365.25
 """Tenure from dates: whole days between the date and ``as_of``, over 365.25 days a year."""
-MAX_TENURE_YEARS: Final = 100
 """The longest tenure a date of hire can give: a longer one is not a person's (a placeholder
 date such as 0001-01-01 or 1900-01-01, or a mistyped year)."""
 _FIRST_AS_OF: Final = np.datetime64("1900-01-01", "D")
