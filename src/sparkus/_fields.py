@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import enum
+import functools
 import math
 import re
 import unicodedata
 from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, ValuesView
-from typing import Any, Final, Protocol, TypeVar
+from typing import Any, Final, Protocol, TypeVar, cast
 
 import attrs
 import numpy as np
@@ -269,12 +270,21 @@ def read_member(value: object, enum_cls: type[E]) -> E | None:
         return value
     if not isinstance(value, str):
         return None
-    key = spelling_key(value)
+    return cast("E | None", _by_spelling(str(value), enum_cls))  # a column reads its labels
+
+
+@functools.lru_cache(maxsize=4096)  # labels repeat: a column of them costs a lookup per row
+def _by_spelling(text: str, enum_cls: type[enum.Enum]) -> enum.Enum | None:
+    key = spelling_key(text)
     bare = " ".join(w for w in key.split() if w != "and")  # "Diversity & Inclusion"
-    for m in enum_cls:
-        if {key, bare} & {spelling_key(str(m.value)), spelling_key(m.name)}:
-            return m
-    return None
+    keys = _spellings(enum_cls)
+    return keys.get(key, keys.get(bare))
+
+
+@functools.lru_cache(maxsize=64)
+def _spellings(enum_cls: type[enum.Enum]) -> dict[str, enum.Enum]:
+    """Each member by the spelling keys of its value and of its name."""
+    return {spelling_key(str(k)): m for m in enum_cls for k in (m.value, m.name)}
 
 
 def optional(inner: Check) -> Declared:

@@ -38,7 +38,11 @@ def day(d: float) -> dt.datetime:
 
 
 def tracker_of(
-    labels: Mapping[str, Sequence[str]], *, k: int = 5, start_days: Sequence[int] | None = None
+    labels: Mapping[str, Sequence[str]],
+    *,
+    k: int = 5,
+    start_days: Sequence[int] | None = None,
+    window_days: int = 14,
 ) -> Tracker:
     """A coaching program of as many people as the groupings label, all on the default journey."""
     n = len(next(iter(labels.values())))
@@ -56,7 +60,8 @@ def tracker_of(
     schedule = schedule_journeys(
         TEMPLATE, [f"p{i:03d}" for i in range(n)], [SupportType.COACHING] * n, [4] * n, start=starts
     )
-    return Tracker(program, schedule, groups={g: np.asarray(v) for g, v in labels.items()})
+    groups = {g: np.asarray(v) for g, v in labels.items()}
+    return Tracker(program, schedule, groups=groups, window_days=window_days)
 
 
 def events(

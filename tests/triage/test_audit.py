@@ -486,3 +486,10 @@ def test_a_missing_group_is_named_by_row():
     with pytest.raises(SchemaError, match="not a str or int") as info:
         audit([True, False, True], ["A", None, "B"])
     assert info.value.problems[0].path == ("groups", 1)
+
+
+def test_groups_mixing_text_and_numbers_are_refused():
+    """1 and "1" had been two groups that print alike (one selected at 100%, one at 0%):
+    refused, naming a row of each, as clusters and tracker groupings are."""
+    with pytest.raises(SchemaError, match=r"groups: mixes text and numbers \(1 in row 0, '1' in"):
+        audit([True] * 10 + [False] * 10, [1] * 10 + ["1"] * 10)

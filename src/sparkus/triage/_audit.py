@@ -18,7 +18,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import align_rows, as_array, check_number, indicator
+from sparkus._checks import align_rows, as_array, check_number, indicator, mixed_labels
 from sparkus._errors import EstimationError, Problem, SchemaError, SparkusWarning
 from sparkus._frames import Framed, FrameSpec
 from sparkus._privacy import Group, distinct_groups, invalid_label_rows
@@ -240,6 +240,8 @@ def _groups_array(value: object) -> tuple[npt.NDArray[Any], list[Problem]]:
         problems = row_problems("groups", rows, lambda r: f"{array[r]!r} is not a str or int label")
         problems.append(Problem(("groups",), "give every person a group (a str or an int)"))
         return array, problems
+    if (mixed := mixed_labels(array)) is not None:  # 1 and "1" would show as two groups "1"
+        return array, [Problem(("groups",), mixed)]
     return array, []
 
 

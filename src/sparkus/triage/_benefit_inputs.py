@@ -116,14 +116,21 @@ def _arms(labels: Any) -> tuple[IntArray, tuple[Support, ...]]:
     by_value = {s.value: s for s in SupportType}
     found: list[SupportType | None] = []
     bad: list[int] = []
+    read: dict[str, tuple[bool, SupportType | None]] = {}  # each distinct label read once
     for value in labels.tolist():
-        if isinstance(value, str) and spelling_key(value) == NONE_LABEL:
-            found.append(None)
-        elif (member := read_member(value, SupportType)) is not None:
-            found.append(member)
-        else:
-            found.append(None)
-            bad.append(len(found) - 1)
+        if isinstance(value, SupportType):
+            found.append(value)
+            continue
+        if isinstance(value, str):
+            if value not in read:
+                member = read_member(value, SupportType)
+                read[value] = (member is not None or spelling_key(value) == NONE_LABEL, member)
+            ok, member = read[value]
+            if ok:
+                found.append(member)
+                continue
+        found.append(None)
+        bad.append(len(found) - 1)
     if bad:
         shown = ", ".join(repr(v) for v in dict.fromkeys(labels[bad].tolist()))
         what = "missing" if all(is_missing(v) for v in labels[bad].tolist()) else "not a support"

@@ -17,18 +17,9 @@ import pytest
 
 from sparkus import SchemaError
 from sparkus.metrics import Tracker
-from sparkus.model import (
-    CostModel,
-    Goal,
-    Program,
-    Season,
-    SupportType,
-    default_journey,
-    schedule_journeys,
-)
 from tests.attacker import hidden_ranges
+from tests.privacy.world import START, events, tracker_of
 
-START = dt.datetime(2027, 1, 4, tzinfo=dt.UTC)
 DEPARTMENT = ["Ops", "Sales", "Ops", "Sales", "Ops", "Legal", "Ops", "Ops", "Sales", "Sales",
               "Sales", "Sales", "Sales", "Sales", "Sales", "Sales", "Legal", "Ops", "Ops",
               "Sales", "Legal", "Sales", "Legal"]  # fmt: skip
@@ -39,19 +30,10 @@ ACTIVITY = [(0, 26), (1, 7), (1, 28), (2, 16), (2, 12), (5, 22), (6, 25), (6, 16
 
 
 def _tracker() -> Tracker:
-    journey = default_journey(Season.WINTER, [Goal.LEADERSHIP_DEVELOPMENT])
-    program = Program("Pilot", (Goal.LEADERSHIP_DEVELOPMENT,), Season.WINTER, 1e5, "EUR",
-                      CostModel({SupportType.COACHING: 200.0}), journey)  # fmt: skip
-    people = [f"p{i:02d}" for i in range(len(DEPARTMENT))]
-    starts = [START + dt.timedelta(days=c) for c in COHORT]
-    schedule = schedule_journeys(journey, people, [SupportType.COACHING] * len(people),
-                                 [4] * len(people), start=starts)  # fmt: skip
-    tracker = Tracker(program, schedule, groups={"department": DEPARTMENT}, window_days=60)
-    times = [np.datetime64(f"2027-01-{day:02d}T09:00:00") for _, day in ACTIVITY]
-    tracker.update({"id": np.arange(len(ACTIVITY)), "participant": [people[p] for p, _ in ACTIVITY],
-                    "kind": ["activity"] * len(ACTIVITY), "step": [""] * len(ACTIVITY),
-                    "time": np.array(times, dtype="datetime64[s]"),
-                    "value": [np.nan] * len(ACTIVITY)})  # fmt: skip
+    """23 people in three departments, starting on days 0 to 2, active at 09:00 on some days."""
+    tracker = tracker_of({"department": DEPARTMENT}, start_days=COHORT, window_days=60)
+    rows = [(p, "activity", "", jan - 4 + 9 / 24, np.nan) for p, jan in ACTIVITY]
+    tracker.update(events(rows))
     return tracker
 
 
