@@ -8,12 +8,12 @@ average, whatever the number of goals, so it is an outcome the estimators take l
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import FloatArray, check_number, real_array, shown
+from sparkus._checks import FloatArray, align_rows, check_number, real_array, schema_error, shown
 from sparkus._errors import Problem, SchemaError
 
 __all__ = ["gas_tscore"]
@@ -27,6 +27,45 @@ _SHOWN: Final = 10
 def _cells(where: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
     rows, cols = np.nonzero(where)
     return [(int(r), int(c)) for r, c in zip(rows, cols, strict=True)]
+
+
+def _by_label(attainment: object, weights: object) -> object:
+    """Weights given by pandas labels put in the order of a pandas `attainment`, or refused.
+
+    A DataFrame of weights is aligned by its index (the people) and its columns (the goals);
+    a Series of weights, one per goal, by its index against the goal columns. Never paired by
+    position when both sides carry labels; anything else is returned as it is.
+    """
+    if not (_is_pandas(attainment) and _is_pandas(weights)):
+        return weights
+    goals: Any = getattr(attainment, "columns", None)
+    if goals is None:  # a Series of attainments is not the 2-D table the check asks for
+        return weights
+    given: Any = weights
+    table = hasattr(given, "columns")
+    if table:  # the same people (by index), then the same goals
+        given = align_rows(("attainment", attainment), ("weights", given))[1]
+    labels, name = (given.columns, "its columns") if table else (given.index, "its index")
+    if not labels.is_unique:
+        raise schema_error("weights", f"{name} name a goal twice; give each goal one weight")
+    if labels.equals(goals):
+        return given
+    missing, extra = goals.difference(labels), labels.difference(goals)
+    if len(missing) or len(extra):
+        parts = [f"lacks the goals {_few(missing)}"] if len(missing) else []
+        parts += [f"has {_few(extra)}, which are not goals"] if len(extra) else []
+        msg = (f"{name} must name the columns of `attainment`, but it {' and '.join(parts)}; "
+               "name the weights by goal, or pass a numpy array to pair goals by position")  # fmt: skip
+        raise schema_error("weights", msg)
+    return given[goals] if table else given.reindex(goals)
+
+
+def _is_pandas(value: object) -> bool:
+    return type(value).__module__.startswith("pandas")
+
+
+def _few(labels: Any) -> str:
+    return ", ".join(shown(v) for v in list(labels[:5])) + (" ..." if len(labels) > 5 else "")
 
 
 def _gas_tscore_iv(
@@ -57,7 +96,11 @@ def _gas_tscore_iv(
     ]
     if x.shape[0] == 0:
         problems.append(Problem(("attainment",), "has no rows; pass one row per person"))
-    w = np.ones_like(x) if weights is None else real_array(weights, "weights")
+    w = (
+        np.ones_like(x)
+        if weights is None
+        else real_array(_by_label(attainment, weights), "weights")
+    )
     if w.ndim == 1 and w.shape[0] == x.shape[1]:
         w = np.broadcast_to(w, x.shape)
     if w.shape != x.shape:
@@ -100,7 +143,9 @@ def gas_tscore(
     weights : array-like, optional
         Each goal's weight (importance, or importance times difficulty), ``> 0`` where there is
         a goal; the same shape as `attainment`, or one weight per column. Default: all 1. Only
-        the ratios within a row matter.
+        the ratios within a row matter. With a pandas `attainment`, a DataFrame of weights is
+        read by its index and columns, a Series (one weight per goal) by its index, which must
+        name the goal columns: labels are never paired by position.
     rho : float, default 0.3
         The assumed correlation between one person's goal scores, ``0 <= rho <= 1``. 0.3 is
         Kiresuk & Sherman's convention, used by most GAS studies since (Kiresuk, Smith &
@@ -118,7 +163,8 @@ def gas_tscore(
     ------
     SchemaError
         If `attainment` is not a 2-D table of the levels -2 to 2 (or NaN), a row has no goal,
-        a weight is not finite and positive where there is a goal or its shape does not fit,
+        a weight is not finite and positive where there is a goal or its shape (or, in pandas,
+        its labels) does not fit,
         or `rho` is outside ``[0, 1]``; each cell at fault is named.
 
     Notes

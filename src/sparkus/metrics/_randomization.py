@@ -29,6 +29,7 @@ from sparkus._checks import (
     describe,
     real_array,
     schema_error,
+    shown,
 )
 from sparkus._errors import EstimationError
 from sparkus._results import Result, Table, format_number
@@ -126,7 +127,7 @@ def _randomization_test_iv(
     if not isinstance(design, RolloutDesign):
         msg = f"expected a RolloutDesign (from design_rollout), got {describe(design)}"
         raise schema_error("design", msg)
-    values = real_array(y, "y")
+    values = real_array(_by_label(y, design), "y")
     n = design.wave.shape[0]
     if values.shape != (n,):
         raise schema_error("y", f"expected one outcome per person ({n}), got shape {values.shape}")
@@ -149,6 +150,36 @@ def _randomization_test_iv(
         check_number(draws, "draws", low=1, high=MAX_DRAWS, integer=True)
     side = check_choice(alternative, "alternative", _ALTERNATIVES)
     return design, values, chosen_period, exact, side, check_rng(rng)
+
+
+def _by_label(y: object, design: RolloutDesign) -> object:
+    """A pandas `y` put in the design's row order by its index, or refused; else as it is.
+
+    The design names its rows by their ids (read as text), or by their row numbers without
+    ids, as the index of its ``to_frame()``: a Series indexed otherwise, or in another order,
+    would be paired with the waves by position, so it is aligned by label or refused naming
+    some labels at fault.
+    """
+    index: Any = getattr(y, "index", None)
+    if not type(y).__module__.startswith("pandas") or not hasattr(index, "get_indexer"):
+        return y
+    what = "the design's ids" if design.ids is not None else "the design's row numbers"
+    labels: Any = np.arange(len(design.wave)) if design.ids is None else design.ids
+    given = index.map(str) if design.ids is not None else index
+    fix = (f"index `y` by {what} (the index of its to_frame()), or pass `y.to_numpy()` in the "
+           "design's row order")  # fmt: skip
+    if not given.is_unique:
+        raise schema_error("y", f"has repeated index labels; {fix}")
+    where = given.get_indexer(labels)
+    missing = [labels[k] for k in np.flatnonzero(where < 0)[:5].tolist()]
+    extra = sorted(set(given.tolist()) - set(labels.tolist()), key=str)[:5]
+    if missing or extra:
+        parts = [f"lacks {', '.join(map(shown, missing))}"] if missing else []
+        parts += [f"has {', '.join(map(shown, extra))}, not among them"] if extra else []
+        msg = f"its index does not hold {what}: it {' and '.join(parts)}; {fix}"
+        raise schema_error("y", msg)
+    found: Any = y
+    return found.iloc[where]
 
 
 def _stratum_draws(units: IntArray, waves: int) -> list[IntArray]:
@@ -222,7 +253,9 @@ def randomization_test(
         The rollout, from :func:`design_rollout`.
     y : array-like of float
         One outcome per person, in the design's row order, measured at `period` (after the
-        waves up to `period` started, before the next).
+        waves up to `period` started, before the next). A pandas Series is read by its index,
+        which must hold the design's ids (or its row numbers, without ids), as the index of
+        ``design.to_frame()``, in any order.
     statistic : "early_vs_late" or callable
         ``"early_vs_late"``: the mean outcome of the people in waves 1 to `period` minus that
         of the people in later waves (NaN-free for any draw, as every wave has a unit when
@@ -246,7 +279,8 @@ def randomization_test(
     Raises
     ------
     SchemaError
-        If `design` is not a RolloutDesign, `y` is not one finite number per person, `period`
+        If `design` is not a RolloutDesign, `y` is not one finite number per person (or a
+        Series whose index is not the design's ids, or row numbers, once each), `period`
         is not a wave before the last, `statistic`, `draws`, `alternative` or `rng` is not one
         of the values above, ``"exact"`` would enumerate more than 200,000 draws, or the
         statistic raises or returns something other than one number on any draw, or a value

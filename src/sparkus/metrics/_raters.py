@@ -226,6 +226,8 @@ def _wave(name: str, given: object, items: tuple[str, ...] | None,
           scale: list[tuple[float, float]], problems: list[Problem]) -> _Wave:  # fmt: skip
     """Each rater's latest mean score per (participant, source) of one wave."""
     out: _Wave = {}
+    kept: dict[tuple[str, AssessmentSource, object], int] = {}  # each rater's latest answer
+    clash: dict[tuple[str, AssessmentSource, object], int | None] = {}  # another one then
     if isinstance(given, str | bytes | Mapping) or not isinstance(given, Iterable):
         msg = f"expected an iterable of Assessment records, got {describe(given)}"
         problems.append(Problem((name,), msg))
@@ -247,8 +249,18 @@ def _wave(name: str, given: object, items: tuple[str, ...] | None,
             continue
         rater: object = a.rater_id if a.rater_id is not None else (name, k)
         slot = out.setdefault((a.participant_id, a.source), {})
+        who = (a.participant_id, a.source, rater)
         if rater not in slot or a.taken_at > slot[rater][0]:  # type: ignore[operator]
             slot[rater] = (a.taken_at, scores)
+            kept[who], clash[who] = k, None
+        elif a.taken_at == slot[rater][0] and scores != slot[rater][1] and clash[who] is None:
+            clash[who] = k  # which is the latest would depend on the order of the records
+    for who, row in clash.items():
+        if row is not None:
+            msg = (f"rater {who[2]!r} answered about {who[0]!r} twice at the same time with "
+                   f"different scores (also in row {kept[who]}), so neither is the latest; "
+                   "keep the answer that counts")  # fmt: skip
+            problems.append(Problem((name, row, "taken_at"), msg))
     if not out and not problems:
         problems.append(Problem((name,), "holds no assessments"))
     return out
@@ -322,7 +334,9 @@ def rater_change(
 
     A rater's score is the mean of the items their assessment scored, of those the group's
     raters scored in both waves; a group's score in a wave is the mean over its raters (a
-    rater with a ``rater_id`` counts once: their latest answer of the wave). Self and manager are shown as they are. Peers and direct reports are
+    rater with a ``rater_id`` counts once: their latest answer of the wave; two different
+    answers at that same latest time are refused, as which counts would depend on the order of
+    the records). Self and manager are shown as they are. Peers and direct reports are
     shown as their own group only with at least `min_raters` raters in both waves; a person's
     smaller rater groups are pooled into ``"others"``, shown only when the pool reaches the
     minimum in both waves and listed in :attr:`RaterChange.withheld` otherwise (the count is
@@ -356,8 +370,9 @@ def rater_change(
     SchemaError
         If `pre` or `post` is not an iterable of :class:`~sparkus.model.Assessment` or holds
         none, assessments differ in scale, the waves score no item in common (without
-        `items`), one scores none of `items`, `items` is not a
-        non-empty sequence of names, or `min_raters` is not an integer >= 2 (each path named).
+        `items`), one scores none of `items`, a rater answered twice at their latest time
+        with different scores, `items` is not a non-empty sequence of names, or `min_raters`
+        is not an integer >= 2 (each path named).
 
     Examples
     --------
