@@ -21,7 +21,7 @@ import numpy as np
 from sparkus._checks import FloatArray
 from sparkus._errors import EstimationError
 
-__all__ = ["FLOAT_RANGE", "common_scale", "constant", "representable", "unscale"]
+__all__ = ["FLOAT_RANGE", "common_scale", "constant", "representable", "unscale", "unscaled"]
 
 FLOAT_RANGE: Final = (
     "a double holds magnitudes from about 2.2e-308 (4.9e-324 subnormal) to 1.8e308; rescale the "
@@ -56,6 +56,18 @@ def unscale(value: float, exponent: int) -> float:
         return math.ldexp(value, exponent)
     except OverflowError:
         return math.copysign(math.inf, value)
+
+
+def unscaled(values: FloatArray | float, exponent: int, what: str) -> FloatArray:
+    """`values` times ``2**exponent``; an EstimationError naming `what` if one overflows.
+
+    NaN (a value that was not computable in the scaled units) stays NaN.
+    """
+    with np.errstate(over="ignore"):
+        out = np.asarray(np.ldexp(values, exponent), dtype=np.float64)
+    if np.isinf(out).any():
+        representable(((what, math.inf),))
+    return out
 
 
 def representable(values: Iterable[tuple[str, float]], context: str = "") -> None:

@@ -10,6 +10,7 @@ period. Standard errors come from the cells' influence functions, as in R's ``di
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable
 from typing import Final, Literal, TypeAlias
@@ -31,7 +32,7 @@ from sparkus._checks import (
 from sparkus._frames import Framed, FrameSpec
 from sparkus._quantiles import critical_value
 from sparkus._results import Result, Table, format_number
-from sparkus.metrics._stable import common_scale, unscale
+from sparkus.metrics._stable import common_scale, unscale, unscaled
 from sparkus.metrics._staggered_agg import Parts, by_group, by_label
 from sparkus.metrics._staggered_boot import MULTIPLIERS, Multipliers, multiplier_bootstrap
 from sparkus.metrics._staggered_cells import group_time_cells
@@ -477,6 +478,8 @@ def staggered_did(
             ("cluster", cluster),
         )  # fmt: skip
     ymat, periods, g, where = balanced_panel(y, unit, time, first_treated)
+    exponent, (ymat,) = common_scale(ymat)  # in units of a power of two, back at the end
+    up = functools.partial(unscaled, exponent=exponent, what="an effect or standard error")
     codes, count = unit_clusters(cluster, where, ymat.shape[0])
     summed = _cluster_sums(codes)
     xs = None if covariates is None else covariate_cube(covariates, ymat.shape, where)
@@ -510,7 +513,7 @@ def staggered_did(
         boot_se, crits = multiplier_bootstrap(
             summed(np.column_stack(mats)), blocks, draws, generator, multipliers, level, n=n
         )
-        parts_se = [boot_se[b] for b in blocks]
+        parts_se = [up(boot_se[b]) for b in blocks]
         boot = {"boot_se": parts_se[0], "simple_boot_se": float(parts_se[1][0]), "crit": crits[0]}
         for i in range(3):
             boot_aggs[i] = {
@@ -522,10 +525,10 @@ def staggered_did(
         DiDAggregation(
             agg.kind,
             agg.labels,
-            agg.att,
-            _ses(summed(agg.inf), n),
-            agg.overall,
-            _se(summed(agg.overall_inf[:, None])[:, 0], n),
+            up(agg.att),
+            up(_ses(summed(agg.inf), n)),
+            float(up(agg.overall)),
+            float(up(_se(summed(agg.overall_inf[:, None])[:, 0], n))),
             level,
             bootstrap=draws,
             **extra,  # type: ignore[arg-type]
@@ -535,12 +538,12 @@ def staggered_did(
     return StaggeredDiD(
         group=group,
         period=period,
-        att=att,
-        se=se,
+        att=up(att),
+        se=up(se),
         n_treated=cells.n_treated,
         n_control=cells.n_control,
-        simple=simple,
-        simple_se=_se(summed(simple_func[:, None])[:, 0], n),
+        simple=float(up(simple)),
+        simple_se=float(up(_se(summed(simple_func[:, None])[:, 0], n))),
         by_group=results[0],
         by_event=results[1],
         by_period=results[2],

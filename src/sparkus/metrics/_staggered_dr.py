@@ -65,6 +65,23 @@ def _logit(design: FloatArray, d: FloatArray, cell: str) -> FloatArray:
     return np.asarray(1.0 / (1.0 + np.exp(-(design @ beta))), dtype=float)
 
 
+def _standardised(x: FloatArray) -> FloatArray:
+    """Each covariate centred and in units of its SD over the cell's units; 0 if it is constant.
+
+    The effect and its influence function do not change when a covariate is shifted or scaled
+    (with the intercept, the fits only reparametrise), but the rank check and the logistic
+    fit's convergence test are absolute: covariates of 1e-20 or 1e20 read as collinear. A
+    column whose spread is rounding beside its size is constant for the rank check to refuse.
+    """
+    tops = np.max(np.abs(x), axis=0, initial=0.0)
+    x = np.ldexp(x, -np.frexp(tops)[1])  # exact, every magnitude below 1: no overflow below
+    centred = x - x.mean(axis=0)
+    spread = np.max(np.abs(centred), axis=0, initial=0.0)
+    live = spread > 64 * np.finfo(float).eps * np.max(np.abs(x), axis=0, initial=0.0)
+    sd = np.where(live, centred.std(axis=0), 1.0)
+    return np.asarray(np.where(live, centred / sd, 0.0), dtype=float)
+
+
 def _check_design(design: FloatArray, rows: npt.NDArray[np.bool_], cell: str, who: str) -> None:
     """Refuse a rank-deficient design among `rows`: a coefficient would not be identified."""
     sub = design[rows]
@@ -100,7 +117,7 @@ def cell_effect(
     the base period's covariates without the intercept; `cell` names the cell in errors.
     """
     n = dy.shape[0]
-    design = np.column_stack([np.ones(n), x])
+    design = np.column_stack([np.ones(n), _standardised(x)])
     df = d.astype(float)
     control = ~d
     if method == "reg":
