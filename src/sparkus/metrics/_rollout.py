@@ -280,7 +280,8 @@ def _labels(array: npt.NDArray[Any], name: str) -> list[str]:
     for row, value in enumerate(array.tolist()):
         if is_missing(value):
             raise schema_error(name, f"row {row} is missing; every person needs a value")
-        labels.append(str(value))
+        # -0.0 is 0.0: one stratum, one team (``+ 0.0`` drops the sign of a float zero only)
+        labels.append(str(value + 0.0 if isinstance(value, float) else value))
     return labels
 
 

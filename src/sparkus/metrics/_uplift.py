@@ -139,7 +139,7 @@ def _curves(
     """The points ``k`` and the Qini and uplift curves at them, ``(0, 0)`` first."""
     order = np.argsort(-score, kind="stable")
     s = score[order]
-    ends = np.r_[np.flatnonzero(np.diff(s)), len(s) - 1]
+    ends = np.r_[np.flatnonzero(s[1:] != s[:-1]), len(s) - 1]  # no overflow at ±1.8e308
     yo, to = y[order], t[order]
     k = (ends + 1).astype(np.float64)
     kt = np.cumsum(to)[ends]
