@@ -72,7 +72,7 @@ def adjust_pvalues(p: npt.ArrayLike, *, method: Adjustment = "fdr_bh") -> FloatA
     array([0.04, 0.09, 0.09, 0.2 ])
     """
     values, how = _adjust_pvalues_iv(p, method)
-    return adjust(values, how)
+    return adjust(values + 0.0, how)  # + 0.0: a p-value of -0.0 is 0
 
 
 def adjust(values: FloatArray, how: Adjustment) -> FloatArray:

@@ -33,6 +33,7 @@ from sparkus._checks import (
     BoolArray,
     FloatArray,
     check_level,
+    describe,
     indicator,
     same_length,
     schema_error,
@@ -50,7 +51,10 @@ __all__ = ["policy_difference", "policy_value"]
 
 def _propensity(value: object, n: int) -> FloatArray:
     """The given propensity, a number or one per person, each strictly between 0 and 1."""
-    if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+    if isinstance(value, bool | np.bool_):
+        msg = f"expected a probability or one per person, got {describe(value)}"
+        raise schema_error("propensity", msg)
+    if isinstance(value, (int, float, np.number)):
         e = np.full(n, float(value))
     else:
         e = vector(value, "propensity")
