@@ -93,7 +93,7 @@ def exact_aggregates(tracker: Tracker, at: int) -> dict[str, dict[Group, ExactAg
 
     Totals first (partitions ``"total/<figure>"``, one group ``"all"``), then each grouping
     (``"<grouping>/<figure>"``, every group of the grouping). `at` is in seconds on the
-    tracker's clock. The caller has refused a grouping named ``"total"``.
+    tracker's clock. A tracker refuses a grouping named ``"total"``.
     """
     exact = exact_figures(tracker, at)
     person = exact.person
@@ -137,9 +137,7 @@ def release_label(at: int) -> str:
     return (EPOCH + dt.timedelta(seconds=int(at))).isoformat()
 
 
-def private_problems(
-    tracker: Tracker, options: object, ledger: object, rng: object
-) -> list[Problem]:
+def private_problems(options: object, ledger: object, rng: object) -> list[Problem]:
     """Every problem of a private release's arguments, at the parameter's name."""
     problems: list[Problem] = []
     if not isinstance(options, DifferentialPrivacy):
@@ -167,12 +165,6 @@ def private_problems(
         problems.append(Problem(("ledger",), msg))
     if rng is not None:
         check_rng(rng, problems=problems)
-    if TOTALS in tracker.groups:
-        msg = (
-            f"a grouping is named {TOTALS!r}, the name of the totals' partitions in a private "
-            "release; rename it"
-        )
-        problems.append(Problem(("groups", TOTALS), msg))
     return problems
 
 

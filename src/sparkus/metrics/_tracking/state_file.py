@@ -65,6 +65,10 @@ def check_file_arg(file: object) -> None:
     if isinstance(file, str | os.PathLike):
         if isinstance(file, str) and not file:
             raise SchemaError([Problem(("file",), "expected a path, got an empty string")])
+        path = os.fspath(file)
+        if ("\x00" if isinstance(path, str) else b"\x00") in path:  # os.stat: bare ValueError
+            msg = f"expected a path, got {path!r}, which holds a NUL character"
+            raise SchemaError([Problem(("file",), msg)])
         return
     if isinstance(file, io.TextIOBase):  # its write() refuses bytes, its read() gives text
         msg = (f"expected a binary file object (open it with 'wb' or 'rb'), got a text-mode "
@@ -260,6 +264,10 @@ def _meta(text: str, file: object) -> dict[str, Any]:
             isinstance(v, list) and all(isinstance(x, str) for x in v) for v in groups.values()
         ):
             msg = f"{file_name(file)}: meta.groups: expected lists of group names"
+            problems.append(Problem(("file",), msg))
+        elif not all(names) or any(len(set(v)) != len(v) for v in groups.values()):
+            msg = (f"{file_name(file)}: meta.groups: expected named groupings of distinct "
+                   "group names (two groups of one name would show as one)")  # fmt: skip
             problems.append(Problem(("file",), msg))
     if problems:
         raise SchemaError(problems)

@@ -20,7 +20,6 @@ import numpy.typing as npt
 
 from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
-from sparkus._privacy import distinct_groups
 from sparkus._privacy.dp import DifferentialPrivacy, PrivacyLedger
 from sparkus._privacy.dp_release import PrivateRelease
 from sparkus.metrics._estimate import Estimate
@@ -38,7 +37,13 @@ from sparkus.metrics._tracking.state_file import (
     read_state,
     write_state,
 )
-from sparkus.metrics._tracking.tracker_checks import moment_of, program_schedule_iv, tracker_iv
+from sparkus.metrics._tracking.tracker_checks import (
+    group_codes,
+    moment_of,
+    program_schedule_iv,
+    reserved_names,
+    tracker_iv,
+)
 from sparkus.model import EventCheck, JourneyProgress, JourneySchedule, Program, check_events
 
 __all__ = ["Tracker"]
@@ -82,7 +87,8 @@ class Tracker:
         <sparkus.model.JourneySchedule.provider_labels>`: the provider's id, ``"no
         provider"`` for the others) unless `groups` names one: each provider's participants,
         completion and session ratings, under the same privacy rule as every grouping (a
-        provider with fewer than ``min_group_size`` participants is hidden).
+        provider with fewer than ``min_group_size`` participants is hidden). ``"total"``,
+        ``"funnel"`` and ``"engagement"`` name parts of the dashboard: refused as groupings.
     window_days : int, default 14
         A participant is *active* with any activity in the last `window_days` days. From 1
         to 3,660 (ten years, the longest a schedule may span).
@@ -139,9 +145,7 @@ class Tracker:
         # `!= ""`: ndarray.any() on text takes about 0.3 s per million rows
         if (schedule.provider != "").any() and "provider" not in given:
             given["provider"] = schedule.provider_labels()
-        for name, labels in given.items():
-            names, codes = distinct_groups(labels)
-            self.groups[name] = ([str(g) for g in names], codes)
+        self.groups.update(group_codes(given))
 
     def _start(self, program: Program, schedule: JourneySchedule, window_days: int,
                pre_step: str, post_step: str, level: float,
@@ -337,7 +341,8 @@ class Tracker:
             raise SchemaError([Problem(("program",), f"is not {meta['program']!r} as saved")])
         out = cls.__new__(cls)
         out._start(program, schedule, *options)
-        problems = []
+        problems = [Problem(("file",), f"{where}: saved {p.message}")
+                    for p in reserved_names(meta["grouping_names"])]  # fmt: skip
         n = len(schedule)
         for i, name in enumerate(meta["grouping_names"]):
             names, group = list(meta["groups"][name]), codes[i]
@@ -524,8 +529,8 @@ class Tracker:
         ------
         SchemaError
             If `options` is not a DifferentialPrivacy, `ledger` not a PrivacyLedger of the
-            same total, `rng` not a seed or generator, `as_of` not an aware datetime, or a
-            grouping is named ``"total"`` (each problem naming the parameter).
+            same total, `rng` not a seed or generator, or `as_of` not an aware datetime
+            (each problem naming the parameter).
         InfeasibleError
             If the release would pass the total budget; nothing is drawn.
         ImportError
@@ -566,7 +571,7 @@ class Tracker:
             at = self._snapshot_iv(as_of, None, None, True)[0]
         except SchemaError as error:
             problems.extend(error.problems)
-        problems.extend(private_problems(self, options, ledger, rng))
+        problems.extend(private_problems(options, ledger, rng))
         if problems:
             raise SchemaError(problems)
         return release_snapshot(self, at, options, ledger, rng)

@@ -10,23 +10,28 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import unicodedata
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any, Final, cast
 
 import numpy as np
 import numpy.typing as npt
 
 from sparkus._checks import align_rows, as_array, check_number, describe, mixed_labels, rows_text
 from sparkus._errors import Problem, SchemaError
+from sparkus._privacy import distinct_groups
+from sparkus.metrics._tracking.schema import ENGAGEMENT, FUNNEL, TOTALS
 from sparkus.metrics._tracking.snapshot import seconds
 from sparkus.model import JourneySchedule, Program
 
 __all__ = [
     "MAX_WINDOW_DAYS",
     "by_participant",
+    "group_codes",
     "missing_labels",
     "moment_of",
     "program_schedule_iv",
+    "reserved_names",
     "tracker_iv",
 ]
 
@@ -63,6 +68,8 @@ def tracker_iv(program: object, schedule: object, groups: object, window_days: o
                 out[str(name)] = array
                 if not isinstance(name, str) or not name:
                     problems.append(Problem(("groups",), f"grouping names are text, got {name!r}"))
+                elif found := reserved_names([name]):
+                    problems.extend(found)
                 elif array.shape != (n,):
                     msg = f"expected {n} labels (one per participant), got shape {array.shape}"
                     problems.append(Problem(("groups", name), msg))
@@ -90,6 +97,24 @@ def tracker_iv(program: object, schedule: object, groups: object, window_days: o
     if problems:
         raise SchemaError(problems)
     return out
+
+
+_RESERVED: Final = {TOTALS: "the totals", FUNNEL: "the funnel's steps",
+                    ENGAGEMENT: "the engagement series' days"}  # fmt: skip
+"""The names the dashboard's `suppressed` list gives the parts that are not groupings."""
+
+
+def reserved_names(names: list[str]) -> list[Problem]:
+    """A problem for each grouping name the dashboard gives another part (``"total"``...).
+
+    A hidden group of a grouping named ``"total"`` would be listed in `suppressed` as the
+    totals are, so neither a reader nor the report could tell which was hidden.
+    """
+    return [
+        Problem(("groups", name), f"a grouping is named {name!r}, the name the dashboard's "
+                                  f"`suppressed` list gives {_RESERVED[name]}; rename it")
+        for name in names if name in _RESERVED
+    ]  # fmt: skip
 
 
 def by_participant(value: object, schedule: JourneySchedule, name: str,
@@ -141,8 +166,17 @@ def program_schedule_iv(program: object, schedule: object, problems: list[Proble
 
 
 def moment_of(moment: object) -> int:
-    """An aware datetime inside the calendar in UTC, on the tracker's clock; else refused."""
-    if not isinstance(moment, dt.datetime) or moment.utcoffset() is None:
+    """An aware datetime inside the calendar in UTC, on the tracker's clock; else refused.
+
+    pandas' ``NaT`` is a datetime subclass whose ``utcoffset()`` raises: it is refused too.
+    """
+    aware = False
+    if isinstance(moment, dt.datetime):
+        try:
+            aware = moment.utcoffset() is not None
+        except ValueError:  # pandas' NaT: "NaTType does not support utcoffset"
+            aware = False
+    if not isinstance(moment, dt.datetime) or not aware:
         msg = f"expected an aware datetime, got {describe(moment)}"
         raise SchemaError([Problem(("as_of",), msg)])
     try:
@@ -151,6 +185,36 @@ def moment_of(moment: object) -> int:
         msg = f"{moment.isoformat()} is outside years 1 to 9999 in UTC"
         raise SchemaError([Problem(("as_of",), msg)]) from None
     return seconds(moment)
+
+
+def group_codes(
+    given: Mapping[str, npt.NDArray[Any]],
+) -> dict[str, tuple[list[str], npt.NDArray[np.intp]]]:
+    """Each grouping's distinct labels, as text, and each participant's index into them.
+
+    Refuses text labels that differ yet print alike: two spellings of one text in Unicode (a
+    composed accent and a combining one) or with white space at an end look the same in every
+    table and report, so the dashboard would show two groups of one name.
+    """
+    out: dict[str, tuple[list[str], npt.NDArray[np.intp]]] = {}
+    problems: list[Problem] = []
+    for name, labels in given.items():
+        distinct, codes = distinct_groups(labels)
+        names = [str(g) for g in distinct]
+        seen: dict[str, int] = {}
+        for i, value in enumerate(names):
+            j = seen.setdefault(unicodedata.normalize("NFC", value).strip(), i)
+            if j != i:
+                rows = [int(np.argmax(codes == k)) for k in (j, i)]
+                msg = (f"holds {names[j]!r} (row {rows[0]}) and {value!r} (row {rows[1]}), "
+                       f"which differ ({names[j]!a} and {value!a}) yet print alike; write each "
+                       "group one way")  # fmt: skip
+                problems.append(Problem(("groups", name), msg))
+                break
+        out[name] = (names, codes)
+    if problems:
+        raise SchemaError(problems)
+    return out
 
 
 def missing_labels(labels: npt.NDArray[Any]) -> npt.NDArray[np.intp]:
