@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import enum
 import math
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final, Literal, TypeAlias, cast
 
@@ -28,7 +30,10 @@ from sparkus.model._id_columns import ROOT, Collector, check_tree, hashable, rea
 from sparkus.model._records import MAX_TENURE_YEARS, Participant
 from sparkus.model._text_rules import nul_message
 
-__all__ = ["CORE", "Column", "ColumnKind", "read_columns", "record_columns"]
+__all__ = [
+    "CORE", "Column", "ColumnKind", "field_lookalike", "lookalike_message", "read_columns",
+    "record_columns",
+]  # fmt: skip
 
 ColumnKind: TypeAlias = Literal["id", "reference", "category", "tuple", "float", "int", "bool"]
 Category: TypeAlias = str | tuple[str, ...]
@@ -104,6 +109,35 @@ _KINDS: Final = ("id", "reference", "category", "tuple", "float", "int", "bool")
 CORE: Final = ("id", "level", "department", "tenure_years", "manager_id", "team",
                 "utc_offset", "languages", "focus_goals")  # fmt: skip
 _REQUIRED: Final = frozenset({"id", "level", "department", "tenure_years"})
+# a byte-order mark (a CSV saved by Excel, read without utf-8-sig) and zero-width characters
+_INVISIBLE: Final = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"))
+_NAME_SEPARATORS: Final = re.compile(r"[\s_\-./]+")
+
+
+def _name_key(name: str) -> str:
+    text = unicodedata.normalize("NFKC", name.translate(_INVISIBLE))
+    return " ".join(_NAME_SEPARATORS.sub(" ", text).casefold().split())
+
+
+_FIELD_KEYS: Final = {_name_key(field): field for field in CORE}
+
+
+def field_lookalike(name: str) -> str | None:
+    """The core field `name` spells otherwise (``"Manager ID"``: ``manager_id``), or None.
+
+    Two names are alike when they differ only in case, white space, separators (``-``,
+    ``_``, ``.``, ``/``) or invisible characters (a byte-order mark, zero-width spaces). Such
+    a column would otherwise be read as a free attribute, and its field left empty.
+    """
+    return None if name in CORE else _FIELD_KEYS.get(_name_key(name))
+
+
+def lookalike_message(name: str, field: str, fix: str) -> str:
+    """Why the column `name`, named like the core `field`, is refused; `fix`: how to read it."""
+    return (f"the column {name!r} differs from the field {field!r} only in case, spaces, "
+            f"separators or invisible characters (a byte-order mark?), so it would be read as "
+            f"a free attribute and {field!r} left out; {fix}, or give a free attribute a name "
+            f"unlike a field's")  # fmt: skip
 
 
 def _is_missing(value: object) -> bool:
@@ -249,7 +283,10 @@ def read_columns(
         except SchemaError as error:
             collector.problems.extend(error.problems)
     collector.raise_if_any()
-    for name in sorted(_REQUIRED - arrays.keys()):
+    alike = {name: field for name in arrays if (field := field_lookalike(name)) is not None}
+    for name, field in alike.items():
+        collector.column(name, lookalike_message(name, field, f"name the column {field!r}"))
+    for name in sorted(_REQUIRED - arrays.keys() - set(alike.values())):
         collector.column(name, "required column is missing")
     for name in sorted(scales.keys() - arrays.keys()):
         collector.column(name, "has a declared scale but no such column")
@@ -459,12 +496,25 @@ def _attribute(
     if all(isinstance(v, str) for v in items):
         codes, column = _category(name, items, collector, required=True, any_text=True)
         return codes, column
-    kinds = sorted({type(v).__name__ for v in items})
-    collector.column(
-        name,
-        f"an attribute column must hold one type (numbers, bools or strings), got {', '.join(kinds)}",
-    )
+    _mixed(name, items, collector, carried=carried)
     return np.zeros(len(items)), Column(name, "float")
+
+
+def _mixed(name: str, items: list[Any], collector: Collector, *, carried: bool) -> None:
+    """Report a column of several types; missing cells are named as such, not as a type."""
+    blank = np.fromiter(map(_is_missing, items), dtype=bool, count=len(items))
+    kinds = sorted({type(v).__name__ for v, b in zip(items, blank, strict=True) if not b})
+    if len(kinds) > 1 or not blank.any():
+        collector.column(name, f"an attribute column must hold one type (numbers, bools or "
+                               f"strings), got {', '.join(kinds)}")  # fmt: skip
+    elif carried:  # only bools (numbers and text carry their blanks)
+        collector.column(name, "holds bools and missing values, but a bool column has no "
+                               "missing value; fill in the blanks, or give the column as the "
+                               "numbers 1 and 0 (a blank is then kept as NaN)")  # fmt: skip
+    else:
+        msg = (f"is missing; every row of a free attribute needs a value (from_frame keeps "
+               f"blanks as missing with missing={{{name!r}: 'carry'}})")  # fmt: skip
+        collector.rows(name, blank, lambda _: msg)
 
 
 def _not_numbers(name: str, raw: npt.NDArray[Any], scale: Scale, collector: Collector) -> bool:

@@ -34,7 +34,7 @@ import numpy.typing as npt
 
 from sparkus._checks import as_table, describe, is_missing, rows_text
 from sparkus._errors import Problem, SchemaError
-from sparkus.model._columns import CORE, Column, read_columns
+from sparkus.model._columns import CORE, Column, field_lookalike, lookalike_message, read_columns
 from sparkus.model._enums import AssessmentSource, Level
 from sparkus.model._intake import aligned, column
 from sparkus.model._tenure import as_of_iv, tenure_from
@@ -428,6 +428,10 @@ def _ingest(
     for name in names:
         if name not in mapping.values() and name not in sources:
             sources[name] = name
+    for name in [n for n in sources if n not in mapping]:
+        if (field := field_lookalike(name)) is not None:
+            fix = f"pass columns={{{field!r}: {name!r}}} to read it as that field"
+            problems.append(Problem((name,), lookalike_message(name, field, fix)))
     present = list(sources)
     id_source = sources.get("id")
     if id_source is None and index is not None and type(index).__name__ != "RangeIndex":
@@ -436,7 +440,7 @@ def _ingest(
     spelled, label_problems = _labels_iv(labels, present)
     carried, missing_problems = _missing_iv(missing, present)
     as_of_day, as_of_problems = as_of_iv(as_of)
-    problems = label_problems + missing_problems + as_of_problems
+    problems += label_problems + missing_problems + as_of_problems
     if problems:
         raise SchemaError(problems)
     raw: dict[str, object] = {field: table[names[source]] for field, source in sources.items()}

@@ -146,6 +146,9 @@ class Population:
 
         Columns given as pandas Series are paired by their index (put in the order of the
         first one's), and refused, naming the column, when their indexes hold different rows.
+        A column named like a field but not exactly (``"Manager ID"``, ``"team "``, a name
+        behind a byte-order mark) is refused, naming the field, rather than read as a free
+        attribute.
 
         Returns
         -------
@@ -232,13 +235,14 @@ class Population:
         ------
         SchemaError
             If `frame` is not a DataFrame or mapping; listing every unknown field and absent
-            export column of `columns`; every column of `labels` or `missing` the population
-            lacks, every label that is not a level, every policy other than ``"refuse"`` or
-            ``"carry"``; the blank cells of each column not carried (with their rows); the
-            unknown levels (with their counts and the accepted values); text values that
-            differ only in case, spaces or separators; a column of dates without `as_of`, or
-            dates after it (with their rows); and then every problem of the columns with its
-            row, as :meth:`from_columns`.
+            export column of `columns`, and every column named like a field but not exactly
+            (``"Manager ID"``; map it with `columns`); every column of `labels` or `missing`
+            the population lacks, every label that is not a level, every policy other than
+            ``"refuse"`` or ``"carry"``; the blank cells of each column not carried (with
+            their rows); the unknown levels (with their counts and the accepted values); text
+            values that differ only in case, spaces or separators; a column of dates without
+            `as_of`, or dates after it (with their rows); and then every problem of the
+            columns with its row, as :meth:`from_columns`.
 
         Examples
         --------
