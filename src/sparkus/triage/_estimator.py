@@ -16,8 +16,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sparkus._checks import align_rows, as_array, schema_error
-from sparkus._checks_fit import check_labels, check_matrix, check_n_features, check_sample_weight
+from sparkus._checks_fit import check_matrix, check_n_features, check_sample_weight
 from sparkus._errors import EstimationError, NotFittedError, Problem, SchemaError, SparkusWarning
+from sparkus.triage._labels import fit_labels
 
 __all__ = ["Estimator", "feature_matrix", "feature_names", "fit_target"]
 
@@ -183,7 +184,7 @@ class Estimator:
         """
         X, y, sample_weight = align_rows(("X", X), ("y", y), ("sample_weight", sample_weight))
         predicted = self._predicted(self._checked(X))
-        labels = check_labels(y, predicted.shape[0])
+        labels = fit_labels(y, predicted.shape[0])
         sw = check_sample_weight(sample_weight, predicted.shape[0])
         return float(sw @ (predicted == labels) / sw.sum())
 

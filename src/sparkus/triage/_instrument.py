@@ -371,8 +371,24 @@ def population_features(
     :func:`~sparkus.triage.triage` reads its population through it after checking its own
     arguments.
     """
+    text = [c for c in instrument.columns
+            if c in population and population.schema[c].kind in ("category", "tuple")]  # fmt: skip
+    if text:  # stored as codes into sorted text ('10' before '2'): never read them as answers
+        problems = [
+            Problem((c,), f"holds text ({_show_categories(population.schema[c].categories)}), "
+                          "not numbers; give the answers as numbers (from_frame reads words "
+                          "with labels={column: {'Agree': 4, ...}})")
+            for c in text
+        ]  # fmt: skip
+        raise SchemaError(problems)
     get = {c: population[c] for c in instrument.columns if c in population}
     return _read_columns(instrument, population.ids, get, population.columns, missing)
+
+
+def _show_categories(categories: Sequence[object], limit: int = 5) -> str:
+    """The first few categories of a text column, repr'd: ``'1', '2', '3', ...``."""
+    shown = ", ".join(repr(c) for c in categories[:limit])
+    return shown + (", ..." if len(categories) > limit else "")
 
 
 def _read_columns(

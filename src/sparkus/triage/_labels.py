@@ -16,13 +16,14 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._checks import MAX_LISTED, as_array
-from sparkus._checks_fit import is_missing_label, object_floats
+from sparkus._checks_fit import check_labels, is_missing_label, object_floats
 from sparkus._errors import Problem, SchemaError
 
 __all__ = [
     "check_classes",
     "check_proba",
     "encode",
+    "fit_labels",
     "labels_array",
     "length_problems",
     "ordered",
@@ -78,7 +79,32 @@ def labels_array(value: object, name: str) -> npt.NDArray[Any]:
     if missing.any():
         problems = row_problems(name, np.flatnonzero(missing), lambda _: "missing label")
         raise SchemaError(problems)
+    _refuse_blank(array, name)
     return array
+
+
+def _refuse_blank(array: npt.NDArray[Any], name: str) -> None:
+    """Refuse labels that are empty or white-space text: a blank cell of an export, no class."""
+    if array.dtype.kind == "U":
+        blank = np.char.strip(array) == ""
+    elif array.dtype.kind == "O":
+        cells = array.tolist()
+        blank = np.fromiter((isinstance(v, str) and not v.strip() for v in cells), dtype=bool,
+                            count=len(cells))  # fmt: skip
+    else:
+        return
+    if blank.any():
+        problems = row_problems(name, np.flatnonzero(blank), lambda r: f"blank label "
+                                f"{array[r]!r}; a blank cell is a missing label, not a class")  # fmt: skip
+        problems.append(Problem((name,), "every row needs a label; drop the rows named above"))
+        raise SchemaError(problems)
+
+
+def fit_labels(y: object, n_rows: int, name: str = "y") -> npt.NDArray[Any]:
+    """One label per row, none missing or blank (see :func:`check_labels`), as a 1-D array."""
+    labels = check_labels(y, n_rows, name)
+    _refuse_blank(labels, name)
+    return labels
 
 
 def length_problems(arrays: Sequence[tuple[str, int]]) -> list[Problem]:

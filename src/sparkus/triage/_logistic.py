@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sparkus._checks import align_rows, shown
-from sparkus._checks_fit import check_labels, check_sample_weight
+from sparkus._checks_fit import check_sample_weight
 from sparkus._errors import EstimationError, Problem, SchemaError
 from sparkus.triage._estimator import Estimator, feature_matrix, feature_names, fit_target
 from sparkus.triage._fitting import (
@@ -34,6 +34,7 @@ from sparkus.triage._fitting import (
     weighted_moments,
     weighted_variance,
 )
+from sparkus.triage._labels import fit_labels
 from sparkus.triage._logistic_loss import (
     BinomialLoss,
     MultinomialLoss,
@@ -270,7 +271,7 @@ class LogisticReadinessModel(Estimator):
         names = feature_names(X)
         Xc = feature_matrix(X)
         fit_target(y, Xc.shape[0], type(self).__name__)
-        labels = check_labels(y, Xc.shape[0])
+        labels = fit_labels(y, Xc.shape[0])
         _check_not_continuous(labels)
         sw = check_sample_weight(sample_weight, Xc.shape[0])
         classes, codes = _encode_classes(labels)

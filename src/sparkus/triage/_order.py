@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from sparkus._checks import describe
 from sparkus._checks_fit import check_labels
 from sparkus._errors import EstimationError, Problem, SchemaError
-from sparkus.triage._labels import row_problems, scalar, show, unique_labels
+from sparkus.triage._labels import fit_labels, row_problems, scalar, show, unique_labels
 from sparkus.triage._levels import ReadinessLevel, readiness_level
 
 __all__ = ["check_order", "encode_ordered"]
@@ -178,7 +178,7 @@ def encode_ordered(
             msg = f"missing label in rows {shown}{' ...' if len(rows) > _LISTED else ''}"
             raise SchemaError([Problem(("y", int(rows[0])), msg)])
         return _span(codes, list(categories))
-    labels = check_labels(np.asarray(y) if parts is not None else y, n_rows)
+    labels = fit_labels(np.asarray(y) if parts is not None else y, n_rows)
     if order is not None:
         return _span(_encode_by_order(labels, order), list(order))
     enum_cls = _enum_class(labels)
