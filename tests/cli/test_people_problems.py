@@ -147,9 +147,9 @@ def test_a_summary_of_export_rows_follows_them(run, tmp_path):
 
 
 def test_a_missing_required_column_lists_the_columns_of_the_file(org, run):
-    """A header `ID` instead of `id`: the problem lists the columns the file has."""
+    """A header `emp_no` instead of `id`: the problem lists the columns the file has."""
     rows = people_rows(org)
-    rows[0][0] = "ID"
+    rows[0][0] = "emp_no"
     write_rows(org / "people.csv", rows)
     done = triage(run, org)
     assert done.status == 3

@@ -172,6 +172,12 @@ class Table:
         hint = _delimiter_hint(list(self.cells))
         return (f"; {hint}" if hint else "") + f" (columns: {known})"
 
+    def require_one_delimiter(self) -> None:
+        """Refuse a file read as one column whose header holds a ``;`` or a tab."""
+        (name, *others) = list(self.cells) or [""]
+        if not others and (hint := _delimiter_hint([name])):
+            raise FileInputError([f"{self.name}: one column, {shown(name)}; {hint}"])
+
     def require_rows(self) -> None:
         """Refuse a file with a header and no rows."""
         if not self.lines:

@@ -111,6 +111,7 @@ def _read_export(config: RunConfig) -> tuple[Population, Table]:
     from sparkus.triage import default_instrument
 
     table = read_table(config.export)
+    table.require_one_delimiter()  # else each column of the program file is named missing
     table.require_rows()
     text = {config.columns.get(f, f) for f in _TEXT_FIELDS}
     problems: list[Located] = []
