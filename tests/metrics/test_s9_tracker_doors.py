@@ -88,14 +88,16 @@ def test_a_saved_grouping_that_repeats_a_group_name_is_refused_on_load():
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [("Caf\u00e9", "Cafe\u0301"), ("Sales", "Sales "), ("Sales", "\tSales")],
-    ids=["unicode-form", "end-space", "start-tab"],
+    [("Caf\u00e9", "Cafe\u0301"), ("Sales", "Sales "), ("Sales", "\tSales"), ("Sales", "sales")],
+    ids=["unicode-form", "end-space", "start-tab", "case"],
 )
 def test_labels_that_print_alike_are_refused_naming_both(a, b):
-    """Two spellings that print alike would be two groups of one name: refused, both shown."""
+    """One group written two ways would show as two groups (some of one name): refused."""
     tracker = _tracker()
     labels = np.array([a] * 6 + [b] * 6)
-    with pytest.raises(SchemaError, match=r"groups\.department: holds .* yet print alike") as info:
+    with pytest.raises(
+        SchemaError, match=r"groups\.department: holds labels that differ only"
+    ) as info:
         Tracker(tracker.program, tracker.schedule, groups={"department": labels})
     assert ascii(a) in str(info.value)
     assert ascii(b) in str(info.value)
@@ -105,13 +107,21 @@ def test_labels_that_print_alike_are_refused_from_a_pandas_series():
     """A Series by participant id with both spellings is refused like an array."""
     tracker = _tracker()
     series = pd.Series(["Caf\u00e9"] * 6 + ["Cafe\u0301"] * 6, index=tracker.schedule.ids)
-    with pytest.raises(SchemaError, match="yet print alike"):
+    with pytest.raises(SchemaError, match="differ only in case, white space or Unicode form"):
         Tracker(tracker.program, tracker.schedule, groups={"department": series[::-1]})
 
 
-def test_labels_that_differ_in_case_stay_two_groups():
-    """Case prints differently: 'Sales' and 'sales' are two groups, as given."""
+def test_a_blank_label_is_refused_as_no_group():
+    """A blank cell of an export is a missing group, not a group named ' '."""
     tracker = _tracker()
-    labels = np.array(["Sales"] * 6 + ["sales"] * 6)
+    labels = np.array(["Sales"] * 6 + [" "] * 6)
+    with pytest.raises(SchemaError, match=r"groups\.department: holds the blank label ' '"):
+        Tracker(tracker.program, tracker.schedule, groups={"department": labels})
+
+
+def test_labels_that_differ_by_more_than_spelling_stay_two_groups():
+    """'Sales' and 'Sales 2' are two groups, as given."""
+    tracker = _tracker()
+    labels = np.array(["Sales"] * 6 + ["Sales 2"] * 6)
     built = Tracker(tracker.program, tracker.schedule, groups={"department": labels})
-    assert built.groups["department"][0] == ["Sales", "sales"]
+    assert built.groups["department"][0] == ["Sales", "Sales 2"]

@@ -12,6 +12,7 @@ from sparkus._privacy.groups import (
     Group,
     distinct_groups,
     invalid_label_rows,
+    spelling_problem,
     suppress_small_groups,
 )
 from sparkus._privacy.linked import LinkedTable, Protection, protect_linked
@@ -55,6 +56,7 @@ __all__ = [
     "invalid_label_rows",
     "protect_linked",
     "required",
+    "spelling_problem",
     "suppress_small_groups",
     "tolerance",
     "verify_disclosure",

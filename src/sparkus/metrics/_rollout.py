@@ -35,6 +35,7 @@ from sparkus._checks import (
 )
 from sparkus._errors import Problem, SchemaError
 from sparkus._frames import Backend, build_frame, check_backend
+from sparkus._privacy import spelling_problem
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._stable import common_scale
 from sparkus.model import Population
@@ -432,7 +433,8 @@ def design_rollout(
         length (naming them), pandas columns' indexes do not hold the same rows, `waves` is
         not an integer from 1 to 1,000, `strata`, `cluster` or `covariates` name no column (or
         a covariate is not numeric, or infinite somewhere), a stratum or cluster value is
-        missing (naming the row), or `rng` is not a seed or generator.
+        missing (naming the row), a stratum is blank or written two ways (differing only in
+        case, white space or Unicode form), or `rng` is not a seed or generator.
 
     Examples
     --------
@@ -450,6 +452,9 @@ def design_rollout(
     )
     n = len(next(iter(columns.values())))
     keys = [_labels(columns[name], f"population[{name!r}]") for name in strata_names]
+    for name, labels in zip(strata_names, keys, strict=True):
+        if (wrong := spelling_problem(set(labels))) is not None:
+            raise schema_error(f"population[{name!r}]", wrong)
     stratum_of = [" / ".join(parts) for parts in zip(*keys, strict=True)] if keys else ["all"] * n
     if cluster_name is None:
         unit_of = np.arange(n)

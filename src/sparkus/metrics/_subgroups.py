@@ -32,7 +32,7 @@ from sparkus._checks import (
 )
 from sparkus._errors import EstimationError
 from sparkus._frames import Framed, FrameSpec
-from sparkus._privacy import Group, distinct_groups, invalid_label_rows
+from sparkus._privacy import Group, distinct_groups, invalid_label_rows, spelling_problem
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._compare import two_samples, welch
 from sparkus.metrics._estimate import Estimate
@@ -229,6 +229,8 @@ def _labels(groups: object, n: int) -> npt.NDArray[Any]:
         raise schema_error("groups", msg)
     if (mixed := mixed_labels(array)) is not None:
         raise schema_error("groups", mixed)
+    if (wrong := spelling_problem(set(array.tolist()))) is not None:
+        raise schema_error("groups", wrong)
     return array
 
 
@@ -374,8 +376,9 @@ def subgroup_effects(
         If the inputs differ in length or hold a missing value (the rows are named).
     SchemaError
         If an option is not an allowed value, `treated` is not 0/1, a group label is not a
-        str or an int, ``method="ancova"`` comes without `pre`, or `covariates` come with
-        ``method="difference"``.
+        str or an int, is blank, or is one group written two ways (labels that differ only in
+        case, white space or Unicode form), ``method="ancova"`` comes without `pre`, or
+        `covariates` come with ``method="difference"``.
 
     Notes
     -----

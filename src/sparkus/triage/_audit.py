@@ -21,7 +21,7 @@ import numpy.typing as npt
 from sparkus._checks import align_rows, as_array, check_number, indicator, mixed_labels
 from sparkus._errors import EstimationError, Problem, SchemaError, SparkusWarning
 from sparkus._frames import Framed, FrameSpec
-from sparkus._privacy import Group, distinct_groups, invalid_label_rows
+from sparkus._privacy import Group, distinct_groups, invalid_label_rows, spelling_problem
 from sparkus._results import Result, Table, format_number
 from sparkus.triage._audit_rules import disclose
 from sparkus.triage._labels import length_problems, row_problems
@@ -242,7 +242,28 @@ def _groups_array(value: object) -> tuple[npt.NDArray[Any], list[Problem]]:
         return array, problems
     if (mixed := mixed_labels(array)) is not None:  # 1 and "1" would show as two groups "1"
         return array, [Problem(("groups",), mixed)]
-    return array, []
+    return array, _text_problems(array)
+
+
+def _text_problems(array: npt.NDArray[Any]) -> list[Problem]:
+    """Blank group labels (rows named), and one group written several ways.
+
+    A blank cell of an export is no group, and ``"F"``, ``"F "`` and ``"f"`` are one group
+    written three ways (``spelling_problem``): audited apart, each would get its own rate, and
+    two would print alike.
+    """
+    if array.dtype.kind not in "UO":
+        return []
+    cells = array.tolist()
+    blank = np.fromiter((isinstance(v, str) and not v.strip() for v in cells), dtype=bool,
+                        count=len(cells))  # fmt: skip
+    if blank.any():
+        problems = row_problems("groups", np.flatnonzero(blank), lambda r: f"blank group label "
+                                f"{cells[r]!r}; a blank cell is a missing group")  # fmt: skip
+        problems.append(Problem(("groups",), "give every person a group (a str or an int)"))
+        return problems
+    wrong = spelling_problem({v for v in cells if isinstance(v, str)})  # no counts: small
+    return [] if wrong is None else [Problem(("groups",), wrong)]
 
 
 def _audit_iv(
@@ -345,7 +366,8 @@ def audit(
     SchemaError
         If the arrays differ in length or are empty, `selected` or `labels` hold a value other
         than a boolean, 0 or 1 (or a missing one; the rows are named), a group label is not a
-        str or an int, pandas indexes disagree, `min_group_size` is not an integer of at
+        str or an int, is blank (the rows are named) or is one group written two ways
+        (labels that differ only in case, white space or Unicode form), pandas indexes disagree, `min_group_size` is not an integer of at
         least 1, or `total_known` is not a bool.
 
     Warns

@@ -89,6 +89,8 @@ class Tracker:
         completion and session ratings, under the same privacy rule as every grouping (a
         provider with fewer than ``min_group_size`` participants is hidden). ``"total"``,
         ``"funnel"`` and ``"engagement"`` name parts of the dashboard: refused as groupings.
+        A blank label, or labels that differ only in case, white space or Unicode form
+        (``"Sales"``, ``"sales "``: one group written two ways), are refused.
     window_days : int, default 14
         A participant is *active* with any activity in the last `window_days` days. From 1
         to 3,660 (ten years, the longest a schedule may span).

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import unicodedata
 from collections.abc import Mapping
 from typing import Any, Final, cast
 
@@ -19,7 +18,7 @@ import numpy.typing as npt
 
 from sparkus._checks import align_rows, as_array, check_number, describe, mixed_labels, rows_text
 from sparkus._errors import Problem, SchemaError
-from sparkus._privacy import distinct_groups
+from sparkus._privacy import distinct_groups, spelling_problem
 from sparkus.metrics._tracking.schema import ENGAGEMENT, FUNNEL, TOTALS
 from sparkus.metrics._tracking.snapshot import seconds
 from sparkus.model import JourneySchedule, Program
@@ -192,26 +191,17 @@ def group_codes(
 ) -> dict[str, tuple[list[str], npt.NDArray[np.intp]]]:
     """Each grouping's distinct labels, as text, and each participant's index into them.
 
-    Refuses text labels that differ yet print alike: two spellings of one text in Unicode (a
-    composed accent and a combining one) or with white space at an end look the same in every
-    table and report, so the dashboard would show two groups of one name.
+    Refuses blank labels and labels that are one group written several ways (in case, white
+    space or Unicode form: see ``spelling_problem``): the dashboard would show them as
+    separate groups, some under one name.
     """
     out: dict[str, tuple[list[str], npt.NDArray[np.intp]]] = {}
     problems: list[Problem] = []
     for name, labels in given.items():
         distinct, codes = distinct_groups(labels)
-        names = [str(g) for g in distinct]
-        seen: dict[str, int] = {}
-        for i, value in enumerate(names):
-            j = seen.setdefault(unicodedata.normalize("NFC", value).strip(), i)
-            if j != i:
-                rows = [int(np.argmax(codes == k)) for k in (j, i)]
-                msg = (f"holds {names[j]!r} (row {rows[0]}) and {value!r} (row {rows[1]}), "
-                       f"which differ ({names[j]!a} and {value!a}) yet print alike; write each "
-                       "group one way")  # fmt: skip
-                problems.append(Problem(("groups", name), msg))
-                break
-        out[name] = (names, codes)
+        if (wrong := spelling_problem(distinct)) is not None:
+            problems.append(Problem(("groups", name), wrong))
+        out[name] = ([str(g) for g in distinct], codes)
     if problems:
         raise SchemaError(problems)
     return out
