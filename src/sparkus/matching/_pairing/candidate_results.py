@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 from sparkus._checks import FloatArray
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
+from sparkus.matching._pairing.protocols import checked_scores, plugin_raised
 from sparkus.model import FrozenMapping, SupportType
 
 if TYPE_CHECKING:
@@ -33,6 +34,15 @@ __all__ = ["CandidateMatrix", "PairExplanation", "Shortlist"]
 
 IntArray = NDArray[np.int64]
 Status: TypeAlias = Literal["candidate", "not a candidate", "forbidden"]
+
+
+def _scored(name: str, score: PairScore, row: NDArray[np.intp], col: NDArray[np.intp]) -> float:
+    """A scorer's score of one pair: plugin code that raises, or breaks the contract, is named."""
+    try:
+        values = score(row, col)
+    except Exception as exc:  # plugin code: named, chained, never a bare exception
+        raise plugin_raised("scorer", name, ("scorers", name), exc) from exc
+    return float(checked_scores(name, values, (1, 1))[0, 0])
 
 
 @attrs.frozen(repr=False)
@@ -369,13 +379,14 @@ class CandidateMatrix(Result):
         return index[provider_id]
 
     def _explain(self, i: int, j: int) -> PairExplanation:
-        row = np.array([self._rows[i]], dtype=np.intp)
-        col = np.array([self._columns[j]], dtype=np.intp)
-        raw = tuple(
-            float(np.asarray(f(row, col), np.float64).reshape(-1)[0]) for f in self._prepared
-        )
+        # one pair, in the 2-D shape the block computation scores pairs in
+        row = np.array([[self._rows[i]]], dtype=np.intp)
+        col = np.array([[self._columns[j]]], dtype=np.intp)
         weights = tuple(self.weights.values())
         names = tuple(self.weights)
+        raw = tuple(
+            _scored(name, f, row, col) for name, f in zip(names, self._prepared, strict=True)
+        )
         forbidden = tuple(n for n, s in zip(names, raw, strict=True) if s == -math.inf)
         contributions = tuple(
             -math.inf if s == -math.inf else w * s for s, w in zip(raw, weights, strict=True)

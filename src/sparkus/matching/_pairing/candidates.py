@@ -23,7 +23,7 @@ from sparkus._checks import FloatArray, describe, is_finite_real
 from sparkus._errors import Problem, SchemaError
 from sparkus.matching._pairing.candidate_results import CandidateMatrix
 from sparkus.matching._pairing.members import Members, members_iv
-from sparkus.matching._pairing.protocols import plugin_raised, read_name
+from sparkus.matching._pairing.protocols import checked_scores, plugin_raised, read_name
 from sparkus.matching._pairing.registry import find_plugin
 from sparkus.matching._pairing.scorers import (
     GoalFit,
@@ -33,6 +33,7 @@ from sparkus.matching._pairing.scorers import (
     StatedPreferences,
     TimeZoneOverlap,
 )
+from sparkus.matching._planning.inputs import providers_problems
 from sparkus.model import FrozenMapping, Population, Program, Provider, SupportType
 
 if TYPE_CHECKING:
@@ -191,15 +192,7 @@ def _candidate_matrix_iv(
             [Problem(("providers",), f"expected a sequence of Provider, got {describe(providers)}")]
         )
     listed = tuple(providers)
-    for j, p in enumerate(listed):
-        if not isinstance(p, Provider):
-            problems.append(Problem(("providers", j), f"expected a Provider, got {describe(p)}"))
-    first: dict[str, int] = {}
-    for j, p in enumerate(listed):
-        if isinstance(p, Provider) and first.setdefault(p.id, j) != j:
-            problems.append(
-                Problem(("providers", j, "id"), f"{p.id!r} repeats providers[{first[p.id]}]")
-            )
+    problems += providers_problems(listed)
     if program is not None and not isinstance(program, Program):
         problems.append(
             Problem(("program",), f"expected a Program or None, got {describe(program)}")
@@ -253,36 +246,6 @@ def _prepared(scorer: Scorer, population: Population, listed: Sequence[Provider]
                "return a function score(rows, cols) of the pairs' scores")  # fmt: skip
         raise SchemaError([Problem(("scorers", scorer.name), msg)])
     return cast("PairScore", score)
-
-
-def _checked(name: str, values: object, shape: tuple[int, int]) -> FloatArray:
-    """A plugin scorer's block, checked against the contract."""
-    given = values if isinstance(values, np.ndarray) else None
-    if given is None:
-        try:
-            given = np.asarray(values)
-        except (TypeError, ValueError):  # ragged or odd sequences: refused below
-            given = np.asarray(None)
-    if given.dtype.kind not in "biuf":
-        what = f"an array of {given.dtype}" if given is values else describe(values)
-        msg = (f"scorer {name!r} returned {what}; scores must be numbers in [0, 1] "
-               "(or -inf to forbid a pair), one per pair")  # fmt: skip
-        raise SchemaError([Problem(("scorers", name), msg)])
-    array = given.astype(np.float64, copy=False)
-    try:
-        array = np.broadcast_to(array, shape)
-    except ValueError:
-        msg = f"scorer {name!r} returned shape {array.shape} for pairs of shape {shape}"
-        raise SchemaError([Problem(("scorers", name), msg)]) from None
-    if np.isnan(array).any():
-        msg = f"scorer {name!r} returned NaN; scores must lie in [0, 1], or be -inf to forbid"
-        raise SchemaError([Problem(("scorers", name), msg)])
-    bad = ((array < 0) & (array != -np.inf)) | (array > 1)
-    if bad.any():
-        value = float(array[bad][0])
-        msg = f"scorer {name!r} returned {value!r}; scores must lie in [0, 1], or be -inf to forbid"
-        raise SchemaError([Problem(("scorers", name), msg)])
-    return array
 
 
 def _top_k(total: FloatArray, k: int) -> tuple[NDArray[np.intp], NDArray[np.intp], FloatArray]:
@@ -372,7 +335,7 @@ def _block_scores(
         if isinstance(scorer, _TRUSTED):
             s = np.broadcast_to(np.asarray(values, dtype=np.float64), shape)
         else:
-            s = _checked(scorer.name, values, shape)
+            s = checked_scores(scorer.name, values, shape)
         _add(total, s, w)
     np.minimum(total, 1.0, out=total)
     return total
@@ -417,7 +380,8 @@ def candidate_matrix(
     members : sequence of str or int, or boolean array, optional
         The participants to score (ids, row indices, or a mask over the population's rows),
         e.g. those a support plan gives coaching; default everyone. Rows follow the
-        population's order for a mask and the given order for ids and indices.
+        population's order for a mask and the given order for ids and indices. A pandas
+        boolean Series is read by its index, which must hold the population's ids.
     support_type : SupportType or str, optional
         Keep only providers of this kind (e.g. ``"coaching"``) as columns.
     program : Program, optional

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeAlias, runt
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import FloatArray, check_choice
+from sparkus._checks import FloatArray, check_choice, describe
 from sparkus._errors import Problem, SchemaError
 
 if TYPE_CHECKING:
@@ -40,6 +40,7 @@ __all__ = [
     "PairScore",
     "Scorer",
     "check_plugin",
+    "checked_scores",
     "describe_plugin",
     "kind_of",
     "plugin_lacks",
@@ -210,10 +211,51 @@ def read_name(plugin: object, attribute: str = "name") -> tuple[object, str]:
 def plugin_raised(kind: Kind, name: str, path: tuple[str, ...], exc: Exception) -> SchemaError:
     """The error for a plugin's code that raised: it names the plugin and what it raised.
 
-    Raise it ``from exc``, so that the plugin's own traceback stays attached.
+    Raise it ``from exc``, so that the plugin's own traceback stays attached. A SchemaError
+    the plugin raised (a check of its own, such as a scorer's ids) keeps its problems, one
+    line each, rather than nesting its whole text in one.
     """
+    if isinstance(exc, SchemaError) and exc.problems:
+        return SchemaError([
+            Problem(path, f"the {kind} {name!r} refused its input: {p.location}: {p.message}")
+            for p in exc.problems
+        ])  # fmt: skip
     msg = f"the {kind} {name!r} raised {type(exc).__name__}: {exc}"
     return SchemaError([Problem(path, msg)])
+
+
+def checked_scores(name: str, values: object, shape: tuple[int, ...]) -> FloatArray:
+    """A scorer's scores of pairs of `shape`, checked against the contract (else SchemaError).
+
+    Numbers in ``[0, 1]`` or ``-inf``, one per pair (or broadcasting to `shape`); the candidate
+    matrix and its explanations check a plugin's scores with it.
+    """
+    given = values if isinstance(values, np.ndarray) else None
+    if given is None:
+        try:
+            given = np.asarray(values)
+        except (TypeError, ValueError):  # ragged or odd sequences: refused below
+            given = np.asarray(None)
+    if given.dtype.kind not in "biuf":
+        what = f"an array of {given.dtype}" if given is values else describe(values)
+        msg = (f"scorer {name!r} returned {what}; scores must be numbers in [0, 1] "
+               "(or -inf to forbid a pair), one per pair")  # fmt: skip
+        raise SchemaError([Problem(("scorers", name), msg)])
+    array = given.astype(np.float64, copy=False)
+    try:
+        array = np.broadcast_to(array, shape)
+    except ValueError:
+        msg = f"scorer {name!r} returned shape {array.shape} for pairs of shape {shape}"
+        raise SchemaError([Problem(("scorers", name), msg)]) from None
+    if np.isnan(array).any():
+        msg = f"scorer {name!r} returned NaN; scores must lie in [0, 1], or be -inf to forbid"
+        raise SchemaError([Problem(("scorers", name), msg)])
+    bad = ((array < 0) & (array != -np.inf)) | (array > 1)
+    if bad.any():
+        value = float(array[bad][0])
+        msg = f"scorer {name!r} returned {value!r}; scores must lie in [0, 1], or be -inf to forbid"
+        raise SchemaError([Problem(("scorers", name), msg)])
+    return array
 
 
 def describe_plugin(plugin: object) -> str:

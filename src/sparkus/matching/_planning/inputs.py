@@ -9,6 +9,7 @@ for the door's one :class:`~sparkus.SchemaError`.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from typing import cast
 
@@ -40,21 +41,35 @@ def people_problems(population: object, triage: object, program: object) -> list
 def providers_problems(providers: object) -> list[Problem]:
     """A sequence of :class:`~sparkus.model.Provider`, each id once.
 
-    A repeated provider would have its capacity counted twice, so it is refused as
-    :func:`~sparkus.matching.candidate_matrix` refuses it.
+    A repeated provider would have its capacity counted twice, so it is refused (here for
+    the planners and :func:`~sparkus.matching.candidate_matrix` alike), also when the two ids
+    differ only in how their accents are encoded (Unicode normal forms), as participant ids.
     """
     if isinstance(providers, str | bytes) or not isinstance(providers, Iterable):
         msg = f"expected a sequence of Provider, got {describe(providers)}"
         return [Problem(("providers",), msg)]
     problems: list[Problem] = []
-    first: dict[str, int] = {}
+    first: dict[str, tuple[int, str]] = {}
     for i, p in enumerate(cast(Iterable[object], providers)):
         if not isinstance(p, Provider):
             problems.append(Problem(("providers", i), f"expected a Provider, got {describe(p)}"))
-        elif first.setdefault(p.id, i) != i:
-            msg = f"{p.id!r} repeats providers[{first[p.id]}]"
-            problems.append(Problem(("providers", i, "id"), msg))
+            continue
+        j, earlier = first.setdefault(_nfc(p.id), (i, p.id))
+        if j == i:
+            continue
+        msg = f"{p.id!r} repeats providers[{j}]" + (
+            f", {earlier!r}, in another Unicode form ({p.id!a} and {earlier!a}); write both "
+            "the same way"
+            if earlier != p.id
+            else ""
+        )
+        problems.append(Problem(("providers", i, "id"), msg))
     return problems
+
+
+def _nfc(text: str) -> str:
+    """`text` in Unicode normal form C: one id however its accents were encoded."""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def same_people(population: Population, triage: TriageResult) -> list[Problem]:
