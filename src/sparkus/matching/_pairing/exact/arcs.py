@@ -284,6 +284,17 @@ def _mask_by_label(
     return None
 
 
+def _reads_as_mask(given: object, array: IndexArray) -> bool:
+    """Whether integer pairs could as well be a 0/1 mask: not a list of tuples, every value 0/1.
+
+    Only a cost of two columns meets this (pairs have two columns); a DataFrame or an array
+    of 0/1 there is most likely a mask, which had been read as pairs, silently.
+    """
+    if isinstance(given, list | tuple) and all(isinstance(p, tuple) for p in given):
+        return False
+    return bool(np.all((array == 0) | (array == 1)))
+
+
 def forbidden_cells(
     forbidden: object,
     n: int,
@@ -336,10 +347,18 @@ def forbidden_cells(
                 )
                 problems.append(Problem(("forbidden",), msg))
                 return empty
+            if array.shape == (n, m) and _reads_as_mask(forbidden, array):
+                msg = (
+                    f"0/1 integers of the shape of `cost`, {(n, m)}, read as a mask and as "
+                    "(row, col) pairs alike; pass a mask as booleans (`mask.astype(bool)`), or "
+                    "the pairs as a list of tuples"
+                )
+                problems.append(Problem(("forbidden",), msg))
+                return empty
             rows, cols = array[:, 0], array[:, 1]
             outside = (rows < 0) | (rows >= n) | (cols < 0) | (cols >= m)
             if outside.any():
-                cells = array[outside]
+                cells = np.unique(array[outside], axis=0)  # each pair once
                 msg = listed(cells, "pairs outside the cost matrix") + f" (shape {(n, m)})"
                 problems.append(Problem(("forbidden",), msg))
                 return empty

@@ -101,12 +101,21 @@ def range_exponent(values: FloatArray, nodes: int) -> int:
     float limit (``1e308 - (-1e308)`` is infinite). Dividing by a power of two changes no
     optimum and is exact for every cost above ``2**-1022`` times the divisor: a cost it rounds
     is below the rounding of the largest cost anyway. 0 when no scaling is needed.
+
+    Costs all below 0.5 in magnitude get a negative exponent: they are multiplied by a power of
+    two (exactly, subnormal ones included) so that the largest lies in ``[0.5, 1)``, where the
+    solvers' tolerances are made for: the grid stops at ``2**-900`` and the repair's rounding
+    tolerance at ``2**-46``, absolute, so that tinier costs had been placed by a guess or
+    certified with a `gap_bound` as large as the costs themselves.
     """
     top = float(np.abs(values).max(initial=0.0))
     if top == 0.0:
         return 0
+    exponent = math.frexp(top)[1]
+    if exponent < 0:
+        return exponent  # small costs: multiplied up, the largest to [0.5, 1)
     headroom = math.frexp(4.0 * (nodes + 2))[1]  # bits for the sums along a path
-    return max(0, math.frexp(top)[1] + headroom - _SAFE_EXPONENT)
+    return max(0, exponent + headroom - _SAFE_EXPONENT)
 
 
 def total(chosen: FloatArray, scaled: FloatArray, shift: int) -> float:

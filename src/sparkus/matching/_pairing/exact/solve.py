@@ -369,7 +369,7 @@ def solve_arcs(arcs: Arcs, caps: IntArray) -> AssignmentResult:
         provider[active[chosen]] = cols[fixed.arc[chosen]]
         prices = lowest_prices(fixed.prices, cols[fixed.arc[chosen]], caps)
         violation = fixed.max_violation
-        if shift and float(np.abs(prices[caps > 0]).max(initial=0.0)) > math.ldexp(
+        if shift > 0 and float(np.abs(prices[caps > 0]).max(initial=0.0)) > math.ldexp(
             MAX_FLOAT, -shift
         ):
             # the solver's prices are valid but higher than needed; the least ones may fit
