@@ -420,14 +420,18 @@ def test_members_by_ids_rows_or_mask_give_the_same_matrix() -> None:
 
 
 def test_members_as_a_pandas_series_are_read_like_an_array():
-    """A boolean pandas Series (its own index or not) or a Series of ids selects the members."""
+    """A boolean pandas Series indexed by id (in any order) or a Series of ids selects the
+    members; a boolean Series labelled otherwise is refused, not paired by position."""
     import pandas as pd
 
     org = synthetic_org(80, seed=5)
     sales = org.population.decode("department") == "Sales"
     expected = candidate_matrix(org.population, org.providers, members=sales, k=3)
     by_mask = candidate_matrix(org.population, org.providers, k=3,
-                               members=pd.Series(sales, index=range(500, 580)))  # fmt: skip
+                               members=pd.Series(sales, index=org.population.ids)[::-1])  # fmt: skip
+    with pytest.raises(SchemaError, match="members: its index does not match"):
+        candidate_matrix(org.population, org.providers, k=3,
+                         members=pd.Series(sales, index=range(500, 580)))  # fmt: skip
     by_ids = candidate_matrix(org.population, org.providers, k=3,
                               members=pd.Series(org.population.ids[sales]))  # fmt: skip
     assert by_mask.participant_ids == expected.participant_ids

@@ -384,7 +384,8 @@ def form_peer_circles(
         ``utc_offset`` are used).
     members : sequence of int or str, boolean mask, or None
         Who to place: row indices, ids, or a boolean mask over the rows (such as
-        ``plan.support == SupportType.PEER_SUPPORT``). Default: everyone.
+        ``plan.support == SupportType.PEER_SUPPORT``; a pandas boolean Series is read by
+        its index, which must hold the ids). Default: everyone.
     size : tuple of (int, int)
         The smallest and largest circle, ``2 <= smallest <= largest``.
     aims : CircleAims or mapping of str to float, optional

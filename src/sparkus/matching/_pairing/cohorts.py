@@ -316,7 +316,8 @@ def team_cohorts(
         The population the members come from (columns ``team`` and ``department``).
     members : sequence of int or str, boolean mask, or None
         Who to place: row indices, ids, or a boolean mask over the rows (such as
-        ``plan.support == SupportType.TEAM_COACHING``). Default: everyone.
+        ``plan.support == SupportType.TEAM_COACHING``; a pandas boolean Series is read by
+        its index, which must hold the ids). Default: everyone.
     size : tuple of (int, int)
         The smallest and largest cohort, ``2 <= smallest <= largest``. The default, 4 to 12,
         is a common range for team coaching; there is no published evidence for a best size.

@@ -2,8 +2,9 @@
 
 One check serves every function that takes ``members`` (candidate matrices, peer circles, team
 cohorts): everyone, a boolean mask, row indices or ids, so they accept the same forms and word
-their errors the same way. Another serves the two that form groups of a size range (peer
-circles and team cohorts): ``size``, a pair of smallest and largest.
+their errors the same way; a pandas boolean mask is read by its index, the participants' ids.
+Another serves the two that form groups of a size range (peer circles and team cohorts):
+``size``, a pair of smallest and largest.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from typing import Any, Final, TypeAlias, cast
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import as_array, describe
-from sparkus._errors import Problem
+from sparkus._checks import align_rows, as_array, describe
+from sparkus._errors import Problem, SchemaError
 from sparkus.model import Population
 
 __all__ = ["Members", "members_iv", "size_range_iv"]
@@ -35,7 +36,11 @@ def members_iv(participants: Population, members: object, problems: list[Problem
     if members is None:
         return np.arange(n, dtype=np.intp)
     if callable(getattr(members, "to_numpy", None)) and not isinstance(members, np.ndarray):
-        members = as_array(members, "members")  # a pandas or polars Series: its values
+        try:
+            members = as_array(_mask_by_ids(members, participants), "members")  # its values
+        except SchemaError as err:
+            problems.extend(Problem(("members",), p.message) for p in err.problems)
+            return np.arange(0, dtype=np.intp)
     if isinstance(members, str | bytes) or not isinstance(members, Sequence | np.ndarray):
         msg = (
             f"expected None (everyone), a boolean mask, row indices or ids, got {describe(members)}"
@@ -90,6 +95,21 @@ def members_iv(participants: Population, members: object, problems: list[Problem
         problems.append(Problem(("members",), msg))
     del unique
     return rows
+
+
+def _mask_by_ids(members: object, participants: Population) -> object:
+    """A pandas boolean Series put in the participants' order by its index, or refused.
+
+    Its index must hold the participants' ids (in any order): a mask is never paired with the
+    rows by position when its labels say otherwise. Other Series (of ids or rows) stand as given.
+    """
+    dtype = str(getattr(members, "dtype", ""))
+    if not type(members).__module__.startswith("pandas") or dtype not in ("bool", "boolean"):
+        return members
+    import pandas as pd  # the caller passed pandas: it is imported already
+
+    ids = pd.Series(np.zeros(len(participants)), index=pd.Index(participants.ids, name="id"))
+    return align_rows(("participants.ids", ids), ("members", members))[1]
 
 
 def size_range_iv(size: object, problems: list[Problem], what: str = "circle") -> tuple[int, int]:

@@ -35,6 +35,7 @@ __all__ = [
     "MAX_WEIGHT",
     "access_masks",
     "bool_rows",
+    "by_ids",
     "equity_weights",
     "expected_effects",
     "reach_groups",
@@ -59,7 +60,7 @@ def bool_rows(
     n = len(population)
     name = Problem(path, "").location
     try:
-        array = indicator(_aligned(value, population, name), name)
+        array = indicator(by_ids(value, population, name), name)
     except SchemaError as err:
         problems.extend(Problem(path, p.message) for p in err.problems)
         return None
@@ -105,7 +106,7 @@ def equity_weights(weights: object, population: Population, problems: list[Probl
     if weights is None:
         return np.ones(n)
     try:
-        w = as_array(_aligned(weights, population, "weights"), "weights")
+        w = as_array(by_ids(weights, population, "weights"), "weights")
     except SchemaError as err:
         problems.extend(Problem(("weights",), p.message) for p in err.problems)
         return np.ones(n)
@@ -134,8 +135,11 @@ def _support_of(key: object) -> SupportType | None:
     return read_member(key, SupportType)
 
 
-def _aligned(value: object, population: Population, name: str) -> object:
-    """A pandas Series put in the population's order by its index (the ids), or refused."""
+def by_ids(value: object, population: Population, name: str) -> object:
+    """A pandas Series put in the population's order by its index (the ids), or refused.
+
+    Anything else comes back as it was given (paired with the people by position).
+    """
     if not type(value).__module__.startswith("pandas"):
         return value
     import pandas as pd  # the caller passed pandas: it is imported already
@@ -188,7 +192,7 @@ def expected_effects(
             continue
         name = f"effects[{s.value!r}]"
         try:
-            column = real_array(_aligned(given[s], population, name), name)
+            column = real_array(by_ids(given[s], population, name), name)
         except SchemaError as err:
             problems.extend(Problem(("effects", s.value), p.message) for p in err.problems)
             continue

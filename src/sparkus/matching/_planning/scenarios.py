@@ -30,6 +30,7 @@ from sparkus.matching._planning.engine import (
 from sparkus.matching._planning.inputs import people_problems, providers_problems, same_people
 from sparkus.matching._planning.policy import SupportPolicy
 from sparkus.matching._planning.priors import EffectPriors
+from sparkus.matching._planning.rows import by_ids
 from sparkus.matching._planning.support_plan import (
     SupportPlan,
 )
@@ -308,6 +309,11 @@ def _user_assignment(
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
         msg = f"expected a SupportPlan or one SupportType or None per person, got {describe(value)}"
         return np.empty(0, object), np.empty(0, np.int64), [Problem(path, msg)]
+    try:  # a pandas Series is read by its index, the population's ids
+        value = by_ids(value, population, f"plans[{name!r}]")
+    except SchemaError as err:
+        refused = [Problem(path, p.message) for p in err.problems]
+        return np.empty(0, object), np.empty(0, np.int64), refused
     items = [s if s is None else read_member(s, SupportType) or s
              for s in cast(Iterable[object], value)]  # fmt: skip
     problems: list[Problem] = []
@@ -436,7 +442,9 @@ def compare_scenarios(
     triaged : SupportPlan, optional
         The triaged plan, if made already (with other options than the defaults).
     plans : mapping of str to SupportPlan or sequence, optional
-        The user's own scenarios, by name.
+        The user's own scenarios, by name: a plan, or one support type (or None) per person in
+        the population's row order, or a pandas Series whose index holds the population's ids
+        (put in its order; refused, never paired by position, when it holds other labels).
     priors : EffectPriors, optional
         The priors every scenario is valued with: `triaged`'s if given, else the defaults.
     confidence_level : float
