@@ -10,7 +10,7 @@ each support type to the program's season and goals (:meth:`SupportPolicy.fit_we
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 import attrs
 import numpy as np
@@ -24,7 +24,10 @@ from sparkus.triage import ReadinessLevel
 
 __all__ = ["SupportPolicy", "SupportRule", "suitable"]
 
-_score = number(low=0.0)
+_MAX_SCORE: Final = 1e12
+"""The largest score a rule may give (the limit of planning weights: scores are relative)."""
+
+_score = number(low=0.0, high=_MAX_SCORE)
 
 
 def _coverage(
@@ -47,7 +50,8 @@ class SupportRule(Record):
     A person's score for the support type is the mean of `goals` over the program's goals,
     plus `seasons` for the program's season, plus `levels` for the person's level, plus
     `readiness` for their readiness level. People less ready than `min_readiness` are ruled
-    out. Scores are non-negative numbers; the default policy uses 0 to 1 for each part.
+    out. Scores are numbers from 0 to 1e12 (only their ratios matter, and larger ones would
+    overflow the fit weights); the default policy uses 0 to 1 for each part.
 
     Parameters
     ----------
