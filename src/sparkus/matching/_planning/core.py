@@ -24,7 +24,7 @@ from sparkus.matching._planning.integer_program import (
     solve,
 )
 
-__all__ = ["fit", "repair", "settle", "value_of"]
+__all__ = ["fit", "repair", "residual", "settle", "top_up", "value_of"]
 
 IntArray = npt.NDArray[np.int64]
 
@@ -180,6 +180,62 @@ def _fill(
     return out
 
 
+def top_up(instance: Instance, choice: IntArray) -> IntArray:
+    """`choice` with idle people given their most valuable option while it still fits.
+
+    The general path's solver stops within its tolerances, which are relative to the largest
+    value: beside one value of 1e9, values near 1 are below them, and their people were left
+    idle with money and places to spare. Adding a person to an option that fits (room in its
+    pool, money in the budget) only adds value and reach, so this never breaks a constraint.
+    """
+    idle = np.flatnonzero(choice < 0)
+    if not idle.size or not instance.value.size:
+        return choice
+    worth = np.where(instance.eligible[idle], instance.value[idle], -np.inf)
+    best = np.argmax(worth, axis=1)
+    gain = worth[np.arange(idle.size), best]
+    keen = gain > 0
+    if not keen.any():
+        return choice
+    runner = np.full(choice.shape[0], -1, dtype=np.int64)
+    runner[idle[keen]] = best[keen]
+    lead = np.zeros(choice.shape[0])
+    lead[idle[keen]] = -gain[keen]  # the most valuable first
+    spend = np.zeros(choice.shape[0])
+    paid = np.flatnonzero(choice >= 0)
+    spend[paid] = instance.cost[paid, choice[paid]]
+    return _fill(instance, choice.copy(), spend, lead, runner)
+
+
+def residual(instance: Instance, fixed: IntArray, people: IntArray) -> Instance | None:
+    """The problem of `people` around the others' `fixed` choices (-1: nothing), or None.
+
+    What the fixed people leave of the budget, the pools and the minimum reach; None when
+    they already overspend the budget or overfill a pool.
+    """
+    taken = np.flatnonzero(fixed >= 0)
+    pool_of = instance.option_pool[fixed[taken]]
+    used = np.bincount(pool_of[pool_of >= 0], minlength=instance.capacity.shape[0])
+    spent = float(instance.cost[taken, fixed[taken]].sum())
+    supported = (fixed >= 0).astype(np.int64)
+    sub = Instance(
+        eligible=instance.eligible[people],
+        cost=instance.cost[people],
+        value=instance.value[people],
+        effect=instance.effect[people],
+        option_pool=instance.option_pool,
+        capacity=np.maximum(instance.capacity - used, 0.0),
+        budget=instance.budget - spent if math.isfinite(instance.budget) else math.inf,
+        reach=instance.reach[:, people],
+        reach_min=np.maximum(instance.reach_min - instance.reach.astype(np.int64) @ supported, 0),
+        pool_names=instance.pool_names,
+        reach_names=instance.reach_names,
+    )
+    if sub.budget < 0 or np.any(instance.capacity - used < 0):
+        return None
+    return sub
+
+
 def settle(
     instance: Instance,
     choice: IntArray,
@@ -197,26 +253,9 @@ def settle(
     `scale` is the values' unit (see :func:`gap_of`).
     """
     fixed = np.where(core, -1, choice)
-    taken = np.flatnonzero(fixed >= 0)
-    pool_of = instance.option_pool[fixed[taken]]
-    used = np.bincount(pool_of[pool_of >= 0], minlength=instance.capacity.shape[0])
-    spent = float(instance.cost[taken, fixed[taken]].sum())
-    supported = (fixed >= 0).astype(np.int64)
     people = np.flatnonzero(core)
-    sub = Instance(
-        eligible=instance.eligible[people],
-        cost=instance.cost[people],
-        value=instance.value[people],
-        effect=instance.effect[people],
-        option_pool=instance.option_pool,
-        capacity=np.maximum(instance.capacity - used, 0.0),
-        budget=instance.budget - spent if math.isfinite(instance.budget) else math.inf,
-        reach=instance.reach[:, people],
-        reach_min=np.maximum(instance.reach_min - instance.reach.astype(np.int64) @ supported, 0),
-        pool_names=instance.pool_names,
-        reach_names=instance.reach_names,
-    )
-    if sub.budget < 0 or np.any(instance.capacity - used < 0):
+    sub = residual(instance, fixed, people)
+    if sub is None:
         return None
     most = float(np.where(sub.eligible, np.maximum(sub.value, 0.0), 0.0).max(axis=1).sum())
     allowed = 0.25 * mip_rel_gap * abs(bound) / most if most > 0 else mip_rel_gap

@@ -50,8 +50,15 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._checks import FloatArray
-from sparkus.matching._planning.core import fit, repair, settle, value_of
-from sparkus.matching._planning.integer_program import Instance, Solution, gap_of, solve
+from sparkus.matching._planning.core import fit, repair, residual, settle, top_up, value_of
+from sparkus.matching._planning.integer_program import (
+    Instance,
+    Solution,
+    TimedOut,
+    Unsolvable,
+    gap_of,
+    solve,
+)
 from sparkus.matching._planning.passes import (
     Block,
     Evaluation,
@@ -493,13 +500,51 @@ def solve_plan(
     """
     use = instance.n >= STRUCTURED_FROM if structured is None else structured
     if not use or mip_rel_gap <= 0:  # a zero gap is the general path's to prove
-        return solve(instance, mip_rel_gap=mip_rel_gap, time_limit=time_limit)
+        found = solve(instance, mip_rel_gap=mip_rel_gap, time_limit=time_limit)
+        return _topped_up(instance, found, mip_rel_gap, time_limit)
     started = time.perf_counter()
     found = solve_structured(instance, mip_rel_gap=mip_rel_gap, time_limit=time_limit,
                              start=start)  # fmt: skip
     if found is not None:
         return found
     remaining = max(time_limit - (time.perf_counter() - started), min(1.0, time_limit))
-    general = solve(instance, mip_rel_gap=mip_rel_gap, time_limit=remaining)
+    general = _topped_up(instance, solve(instance, mip_rel_gap=mip_rel_gap, time_limit=remaining),
+                         mip_rel_gap, remaining)  # fmt: skip
     method = "the structured path's gap stayed above mip_rel_gap, so: " + general.method
     return attrs.evolve(general, method=method, seconds=time.perf_counter() - started)
+
+
+def _topped_up(
+    instance: Instance, solution: Solution, mip_rel_gap: float, time_limit: float
+) -> Solution:
+    """The general path's plan, its idle people planned again where money and places remain.
+
+    HiGHS stops within tolerances relative to the largest value: beside an effect of 1e9,
+    effects near 1 are below them, and their people were left idle with money and places to
+    spare (a plan reported optimal). When a greedy fill (:func:`top_up`) shows that some idle
+    person still fits, the idle people's own problem, around everyone else's choices and in
+    its own units, is solved too; the better plan is kept. Adding people only adds value and
+    reach, so neither plan breaks a constraint.
+    """
+    greedy = top_up(instance, solution.choice)
+    if greedy is solution.choice:
+        return solution
+    choice, best = greedy, value_of(instance, greedy)
+    idle = np.flatnonzero(solution.choice < 0)
+    sub = residual(instance, solution.choice, idle)
+    if sub is not None:
+        try:
+            found = solve(sub, mip_rel_gap=mip_rel_gap, time_limit=time_limit)
+        except (Unsolvable, TimedOut):
+            found = None
+        if found is not None:
+            planned = solution.choice.copy()
+            planned[idle] = found.choice
+            if (value := value_of(instance, planned)) > best:
+                choice, best = planned, value
+    if not best > solution.objective:
+        return solution
+    bound = max(solution.bound, best)
+    gap = gap_of(best, bound, scale=float(np.abs(instance.value).max(initial=0.0)) or 1.0)
+    return attrs.evolve(solution, choice=choice, objective=best, bound=bound, gap=gap,
+                        reached=solution.reached or gap <= mip_rel_gap + 1e-12)  # fmt: skip
