@@ -500,8 +500,8 @@ def solve_plan(
     """
     use = instance.n >= STRUCTURED_FROM if structured is None else structured
     if not use or mip_rel_gap <= 0:  # a zero gap is the general path's to prove
-        found = solve(instance, mip_rel_gap=mip_rel_gap, time_limit=time_limit)
-        return _topped_up(instance, found, mip_rel_gap, time_limit)
+        alone = solve(instance, mip_rel_gap=mip_rel_gap, time_limit=time_limit)
+        return _topped_up(instance, alone, mip_rel_gap, time_limit)
     started = time.perf_counter()
     found = solve_structured(instance, mip_rel_gap=mip_rel_gap, time_limit=time_limit,
                              start=start)  # fmt: skip
