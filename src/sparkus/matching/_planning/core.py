@@ -118,7 +118,7 @@ def fit(
     if math.isfinite(instance.budget):
         overspent = float(spend.sum()) - instance.budget
         if overspent > 0:
-            order = paid[np.argsort(keen[paid], kind="stable")]
+            order = _least_keen(paid, keen, spend, overspent)
             upto = int(np.searchsorted(np.cumsum(spend[order]), overspent)) + 1
             out[order[:upto]] = -1
             spend[order[:upto]] = 0.0
@@ -130,6 +130,27 @@ def fit(
         if np.any(reached < instance.reach_min):
             return None
     return out
+
+
+def _least_keen(paid: IntArray, keen: FloatArray, spend: FloatArray, amount: float) -> IntArray:
+    """`paid` people, least keen first (stably), at least until their spend reaches `amount`.
+
+    Sorting everyone is the cost of a sort of all payees (6 ms at 100,000); along a frontier the
+    overspend is a few people's worth, so the least keen are picked out first (a partition)
+    and only they are sorted, a larger share each time it falls short. All of them, sorted,
+    when even everyone does not reach `amount`.
+    """
+    key = keen[paid]
+    take = 64
+    while take < paid.size:
+        cut = np.partition(key, take)[take]  # everyone strictly below is among the least keen
+        chosen = np.flatnonzero(key < cut)
+        order = paid[chosen[np.argsort(key[chosen], kind="stable")]]
+        # the running sum the caller takes: the full order's, whose first people these are
+        if order.size and float(np.cumsum(spend[order])[-1]) >= amount:
+            return order
+        take *= 8
+    return paid[np.argsort(key, kind="stable")]
 
 
 def _fill(

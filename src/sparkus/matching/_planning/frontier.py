@@ -271,20 +271,20 @@ def _point(setup: PlanSetup, solution: Solution, levels: list[npt.NDArray[np.boo
     choice = solution.choice
     has = choice >= 0
     if inst.cost.size:
-        rows = np.arange(inst.n)
         safe = np.where(has, choice, 0)
-        cost = np.where(has, inst.cost[rows, safe], 0.0)
-        objective = float(np.where(has, inst.value[rows, safe], 0.0).sum())
-        support = np.where(has, setup.option_support[safe], -1)
+        cell = np.arange(inst.n) * inst.cost.shape[1] + safe  # (row, safe) in the flat tables
+        cost = np.where(has, inst.cost.ravel().take(cell), 0.0)
+        objective = float(np.where(has, inst.value.ravel().take(cell), 0.0).sum())
+        support = np.where(has, setup.option_support.take(safe), -1)
     else:
-        rows = safe = np.zeros(0, dtype=np.int64)
+        cell = np.zeros(0, dtype=np.int64)
         cost, objective, support = np.zeros(inst.n), 0.0, np.full(inst.n, -1)
     if setup.effect_source == "priors":
         mean, low, high = effect_interval(
             setup.priors, setup.modifier, support, setup.supports, setup.confidence_level
         )
     else:  # the caller's effects: their sum, and no interval
-        effect = np.where(has, inst.effect[rows, safe], 0.0) if inst.cost.size else cost
+        effect = np.where(has, inst.effect.ravel().take(cell), 0.0) if inst.cost.size else cost
         mean, low, high = float(effect.sum()), math.nan, math.nan
     # a level's share supported: the mean of `has` over its members, as integers over integers
     reach = [

@@ -450,8 +450,8 @@ def effect_interval(
     ``support[i]`` indexes `supports` (-1: none). People sharing a support type share its
     uncertain mean effect (perfectly correlated); support types are independent.
     """
-    has = support >= 0
-    weight = np.bincount(support[has], weights=modifier[has], minlength=len(supports))
+    # bin 0 gathers the unsupported (-1), dropped: the same sums, in the same order, unmasked
+    weight = np.bincount(support + 1, weights=modifier, minlength=len(supports) + 1)[1:]
     effects = np.array([priors.priors[s].effect for s in supports])
     se = np.array([priors.priors[s].se for s in supports])
     mean = float(weight @ effects)
