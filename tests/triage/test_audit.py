@@ -204,6 +204,10 @@ def _selection_ranges(result, selected, groups, labels=None, *, total=None):
             cells[("selected", g)] = mask
         if labels is not None and (g in result.suppressed or result.tpr[g] is None):
             cells[("tpr", g)] = mask & labels
+            if g not in result.suppressed:  # the count of the side of 1 to m - 1 people
+                m = result.min_group_size
+                few = [side for side in (mask & labels, mask & ~labels) if 0 < side.sum() < m]
+                cells[("tpr", g)] = max(few, key=np.sum, default=mask & labels)
     people = {key: int(mask.sum()) for key, mask in cells.items()}
     return hidden_ranges(len(groups), published, cells), people
 
@@ -387,14 +391,15 @@ def _exposed_figures(result, g):
 @pytest.mark.filterwarnings("ignore::sparkus.SparkusWarning")  # nobody selected; exposures
 @given(small_group_audits())
 def test_tpr_follows_the_same_rule(case):
-    """TPRs are published for every group of m or more with m or more who would benefit, the
-    gap is taken among them, and a withheld TPR is protected or named in `exposed`."""
+    """TPRs are published for every group of m or more with m or more who would benefit (and
+    none or m or more who would not), the gap is taken among them, and a withheld TPR is
+    protected or named in `exposed`."""
     selected, groups, labels, m = case
     result = audit(selected, groups, labels=labels, min_group_size=m)
     expected = {}
     for g in result.counts:
         positives = labels[groups == g]
-        if positives.sum() >= m:
+        if positives.sum() >= m and not 0 < (~positives).sum() < m:
             expected[g] = Fraction(
                 int((selected & labels)[groups == g].sum()), int(positives.sum())
             )

@@ -60,7 +60,8 @@ class AuditResult(Framed, Result):
     tpr : dict of group to float or None, or None
         With `labels`: of the people in each published group who would benefit, the share
         selected (the true-positive rate). None (withheld) for a group in which fewer than
-        `min_group_size` would benefit. None without `labels`.
+        `min_group_size` would benefit, or 1 to ``min_group_size - 1`` would not (the group's
+        selected count less the rate's would give their count). None without `labels`.
     tpr_gap : float or None
         The highest minus the lowest published true-positive rate; None without `labels` or
         with fewer than two published rates.
@@ -189,7 +190,7 @@ class AuditResult(Framed, Result):
             gap = format_number(self.tpr_gap)
             notes.append(
                 f"TPR: share selected among those who would benefit (gap {gap}); '-' where "
-                f"fewer than {self.min_group_size} would benefit"
+                f"fewer than {self.min_group_size} would benefit, or would not"
             )
         notes.append(
             f"totals: n={format_number(self.n) if self.n is not None else 'withheld'}, "
@@ -317,7 +318,9 @@ def audit(
     group is hidden, the number audited and the number selected (`n`, `n_selected`) are
     withheld, since either, less the published groups, would give the hidden groups' size or
     selected count. A true-positive rate is published where at least `min_group_size` people
-    of a published group would benefit, and the gap is taken among the published rates.
+    of a published group would benefit and nobody or at least `min_group_size` would not (the
+    group's selected count less the rate's count is the count of those who would not), and the
+    gap is taken among the published rates.
 
     The attacker the rule is checked against knows every figure of the result, each person's
     group (so every headcount) and who would benefit, and with ``total_known=True`` also the

@@ -7,7 +7,9 @@ The audit's privacy rule, written down once (``_audit.py`` applies it and says i
 - a hidden group is protected by what is withheld about it and about the totals (the number
   audited and the number selected), never by hiding a large group's figures;
 - a true-positive rate is published for a published group in which at least `m` people would
-  benefit; otherwise it is withheld.
+  benefit and either nobody or at least `m` people would not; otherwise it is withheld. (With
+  the group's selected count published, its selected count among those who would benefit
+  gives the count among those who would not: the rate must not isolate a few of either.)
 
 Then every withheld count is checked against the attacker of the threat model (who knows each
 person's group, and so every headcount, and who would benefit; and, with ``total_known``, the
@@ -38,7 +40,7 @@ _SELECTION_EXPOSED: Final = (
     "group's figures would protect it)"
 )
 _TPR_EXPOSED: Final = (
-    "TPR withheld (fewer than {m} would benefit) but narrowed by the group's published "
+    "TPR withheld (fewer than {m} would {benefit}) but narrowed by the group's published "
     "selected count (only withholding that count, and the group's flag, would protect it)"
 )
 _HIDDEN_TPR_EXPOSED: Final = "TPR narrowed by the total selected known elsewhere"
@@ -97,13 +99,19 @@ def disclose(
     tpr_shown: list[int] = []
     if positives is not None and true_hits is not None:
         for i in shown:
-            if positives[i] >= m:
+            # the published selected count less the TPR's count is those who would not
+            # benefit: a rate is published only if neither side is a few (1 to m - 1) people
+            sides = {"benefit": int(positives[i]), "not benefit": int(counts[i] - positives[i])}
+            few = [side for side, size in sides.items() if 0 < size < m]
+            if sides["benefit"] >= m and not few:
                 tpr_shown.append(i)
                 continue
-            # withheld: of the group's selected count (published), how many would benefit
-            low, high = cell_range(int(positives[i]), int(counts[i]), int(hits[i]))
-            if not is_protected(low, high, int(positives[i]), m):
-                exposed.setdefault(i, []).append(_TPR_EXPOSED.format(m=m))
+            # withheld: of the group's selected count (published), how many on each side
+            for side in few:
+                low, high = cell_range(sides[side], int(counts[i]), int(hits[i]))
+                if not is_protected(low, high, sides[side], m):
+                    exposed.setdefault(i, []).append(_TPR_EXPOSED.format(m=m, benefit=side))
+                    break  # one side's range is the other's: said once
         if total_known:
             for i in hidden:
                 low, high = cell_range(int(positives[i]), pool, pool_hits)
