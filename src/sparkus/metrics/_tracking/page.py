@@ -62,6 +62,7 @@ from sparkus.metrics._tracking.sections import (
     PlanLike,
     Sections,
     TriageLike,
+    check_audit_minimum,
     check_sections,
     sections_html,
 )
@@ -313,6 +314,7 @@ def _render_iv(
     """The snapshot, read and checked, the page's title and the optional sections' inputs."""
     snap = read_dashboard(snapshot)
     sections = check_sections(plan, triage, matching, audit)
+    check_audit_minimum(sections[3], snap.min_group_size)
     if title is None:
         title = f"{snap.program}: dashboard as of {_moment(snap).date().isoformat()}"
     if not isinstance(title, str):
@@ -359,7 +361,10 @@ def render_html(
         places, who was not placed and why, and the pairs' mean fit.
     audit : mapping of str to AuditResult, optional
         Adds the "Fairness" section: per grouping (department, level...), each group's share
-        selected for sessions with a person against the highest, flagged under four fifths.
+        selected for sessions with a person against the highest, flagged under four fifths,
+        and what each audit found it could not protect (its `exposed`). Each audit must have
+        been run with at least the snapshot's `min_group_size`: its ratios are taken against
+        the groups it published, which the page must then be able to show.
 
     These four are the results of the earlier steps, read only for aggregates. The
     snapshot's minimum group size applies to them as to the dashboard: a count of 1 to
@@ -375,7 +380,8 @@ def render_html(
     ------
     SchemaError
         If the snapshot does not fit the contract, with the path of every problem (e.g.
-        ``funnel[2].due``), or an optional input is not of its kind (naming it).
+        ``funnel[2].due``), an optional input is not of its kind (naming it), or an audit was
+        run with a smaller `min_group_size` than the snapshot's.
 
     See Also
     --------

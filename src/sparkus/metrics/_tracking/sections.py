@@ -46,6 +46,7 @@ __all__ = [
     "PlanLike",
     "Sections",
     "TriageLike",
+    "check_audit_minimum",
     "check_sections",
     "plan_hidden",
     "sections_html",
@@ -122,6 +123,10 @@ class AuditLike(Protocol):
     def flagged(self) -> Mapping[Any, bool]: ...
     @property
     def suppressed(self) -> Mapping[Any, str]: ...
+    @property
+    def exposed(self) -> Mapping[Any, str]: ...
+    @property
+    def min_group_size(self) -> int: ...
 
 
 Sections = tuple[
@@ -162,18 +167,46 @@ def check_sections(plan: object, triage: object, matching: object, audit: object
     return plan, triage, matching, audit  # type: ignore[return-value]  # checked just above
 
 
-def withhold(counts: Sequence[int | None], minimum: int, *, total_known: bool = True) -> set[int]:
-    """The positions of `counts` to withhold: 1 to ``minimum - 1`` people, and a complement.
+def check_audit_minimum(audits: Mapping[str, AuditLike] | None, minimum: int) -> None:
+    """Refuse an audit whose minimum group size is below the report's.
 
-    With the table's total published, one withheld count alone is the total minus the others:
-    the next smallest positive count is withheld with it.
+    Its impact ratios and flags are taken against the highest rate among the groups it
+    published; a group the report must hide may be that reference, and a shown group's rate
+    divided by its ratio would give the hidden group's rate back.
     """
-    primary = {i for i, c in enumerate(counts) if c is not None and 0 < c < minimum}
-    if total_known and len(primary) == 1:
-        others = [(c, i) for i, c in enumerate(counts) if c and i not in primary]
-        if others:
-            primary.add(min(others)[1])
-    return primary
+    problems = [
+        Problem(("audit", key), f"was run with min_group_size={a.min_group_size}, below the "
+                f"snapshot's {minimum}: its impact ratios and flags are taken against groups the "
+                f"report must hide; run audit(..., min_group_size={minimum}) for the report")
+        for key, a in (audits or {}).items()
+        if a.min_group_size < minimum
+    ]  # fmt: skip
+    if problems:
+        raise SchemaError(problems)
+
+
+def withhold(counts: Sequence[int | None], minimum: int, *, total_known: bool = True) -> set[int]:
+    """The positions of `counts` to withhold: 1 to ``minimum - 1`` people, and complements.
+
+    With the table's total published, the withheld counts' sum is the total minus the others,
+    and a reader knows each withheld count is at least 1 (a 0 is shown): of `h` withheld counts
+    summing to `s`, each is known to lie within 1 to ``s - h + 1``, and one alone is `s`. While
+    that range is narrower than half the minimum (the dashboard's default protection width of
+    a small group), the next smallest positive count is withheld too: two withheld counts of 1
+    would otherwise be known to be 1 each.
+    """
+    hidden = {i for i, c in enumerate(counts) if c is not None and 0 < c < minimum}
+    while total_known and hidden and _narrowed([counts[i] or 0 for i in hidden], minimum):
+        others = [(c, i) for i, c in enumerate(counts) if c and i not in hidden]
+        if not others:  # every positive count is withheld: the total alone says what it says
+            break
+        hidden.add(min(others)[1])
+    return hidden
+
+
+def _narrowed(withheld: Sequence[int], minimum: int) -> bool:
+    """Whether withheld counts whose sum is known leave each a range below half the minimum."""
+    return len(withheld) == 1 or 2 * (sum(withheld) - len(withheld)) < minimum
 
 
 def _why(position: int, counts: Sequence[int | None], minimum: int) -> str:
@@ -282,7 +315,11 @@ _READINESS = ("resistant", "emerging", "ready", "highly_ready", "not_assessed")
 
 
 def triage_html(triage: TriageLike, minimum: int) -> str:
-    """Triage: how many people at each readiness level, and how many go to review."""
+    """Triage: how many people at each readiness level, and how many go to review.
+
+    The sessions saved by dosing by readiness are a sum over the levels (a fixed dose each),
+    so they are withheld whenever a level's count is.
+    """
     counts_by = triage.counts
     names = [n for n in _READINESS if n in counts_by] + [
         n for n in counts_by if n not in _READINESS
@@ -302,11 +339,18 @@ def triage_html(triage: TriageLike, minimum: int) -> str:
             )
     review = int(np.count_nonzero(triage.review))
     review_text = SUPPRESSED_TEXT if 0 < review < minimum else count_text(review)
+    # the saving is an equation over the levels' counts (each level's dose is fixed): with a
+    # level withheld, it would give the withheld counts back, so it is withheld with them
+    saving = (
+        "the sessions that dosing by readiness saves are withheld, so that no withheld level's "
+        "count can be worked out from them"
+        if hidden
+        else f"sessions dosed by readiness save {percent_text(triage.session_saving)} of the "
+        "sessions of giving everyone the full journey"
+    )
     sentence = (
         f"{count_text(triage.n)} people sorted by readiness ({triage.method}); "
-        f"{review_text} sent to a person for review because the call was close; sessions "
-        f"dosed by readiness save {percent_text(triage.session_saving)} of the sessions of "
-        "giving everyone the full journey."
+        f"{review_text} sent to a person for review because the call was close; {saving}."
     )
     table = html_table("People by readiness level", ("Readiness", "People", "Share"), rows)
     return (
@@ -406,7 +450,11 @@ def fairness_html(audits: Mapping[str, AuditLike], minimum: int) -> str:
             ("Group", "People", "Selected", "Against the highest", "Flag"),
             rows,
         )
-        parts.append(f"<h3>By {E(name)}</h3>{table}{_note(notes)}")
+        # the audit's own verdict on what it could not protect: the page does not hide it
+        exposed = [f"{group_label(str(g))}: {what}" for g, what in a.exposed.items()]
+        warn = ('<p class="note">Not protected, as the audit found: '
+                + "; ".join(map(E, exposed)) + ".</p>") if exposed else ""  # fmt: skip
+        parts.append(f"<h3>By {E(name)}</h3>{table}{_note(notes)}{warn}")
     intro = (
         "<p>Who triage selects for sessions with a person, group by group. A group whose share "
         "selected is below four fifths of the highest group's is flagged (the four-fifths rule "
