@@ -334,7 +334,10 @@ def _spelling_clashes(field: str, array: npt.NDArray[Any], said: set[str]) -> li
     clashes = [sorted(g, key=lambda v: -counts[v]) for g in groups.values() if len(g) > 1]
     if not clashes:
         return []
-    shown = "; ".join(", ".join(f"{v!r} ({counts[v]} rows)" for v in g) for g in clashes[:10])
+    shown = "; ".join(
+        ", ".join(f"{v!r} ({counts[v]:,} row{'s' * (counts[v] != 1)})" for v in g)
+        for g in clashes[:10]
+    )
     first = clashes[0]
     msg = (
         f"spellings that differ only in case, spaces or separators: {shown}; say which is "
@@ -413,6 +416,35 @@ def _where(problem: Problem) -> tuple[object, object]:
     return (path[0] if path else None), None
 
 
+def _row_numbers(index: Any) -> bool:
+    """Whether a pandas index holds row numbers: integers without a name.
+
+    The numbers pandas gives (a ``RangeIndex``) and what is left of them after filtering or
+    sorting rows (``[0, 2, 3]``) would be read as ids that name no one. An index set from a
+    column (``set_index("emp_no")``) has its name, even when pandas stores consecutive
+    employee numbers as a ``RangeIndex``.
+    """
+    kind = getattr(getattr(index, "dtype", None), "kind", "O")
+    return kind in "iu" and getattr(index, "name", None) is None
+
+
+def _lacking(field: str, names: list[str], index: Any) -> Problem:
+    """The problem of a required field no column of the export holds."""
+    msg = (
+        f"required column is missing: no column of the export is named {field!r}; name the "
+        f"one that holds it with columns={{{field!r}: <column>}} (the export has: "
+        f"{_shown(names)})"
+    )
+    default = type(index).__name__ == "RangeIndex" and index.start == 0 and index.step == 1
+    if field == "id" and index is not None and not default:
+        msg += (
+            "; the frame's index holds unnamed integers, such as the row numbers left by "
+            "filtering or sorting rows, which are not read as ids: if they are ids, name the "
+            "index (frame.rename_axis('id'))"
+        )
+    return Problem((field,), msg)
+
+
 def _ingest(
     frame: object, columns: object, labels: object, missing: object, as_of: object
 ) -> tuple[dict[str, npt.NDArray[Any]], frozenset[str], list[Problem]]:
@@ -434,9 +466,12 @@ def _ingest(
             problems.append(Problem((name,), lookalike_message(name, field, fix)))
     present = list(sources)
     id_source = sources.get("id")
-    if id_source is None and index is not None and type(index).__name__ != "RangeIndex":
+    if id_source is None and index is not None and not _row_numbers(index):
         present.insert(0, "id")
         id_source = "the index"
+    looked = {field_lookalike(n) for n in sources if n not in mapping}
+    lacking = [f for f in _REQUIRED if f not in present and f not in looked]
+    problems += [_lacking(field, list(names), index) for field in lacking]
     spelled, label_problems = _labels_iv(labels, present)
     carried, missing_problems = _missing_iv(missing, present)
     as_of_day, as_of_problems = as_of_iv(as_of)

@@ -183,9 +183,10 @@ class Population:
         ``None``, NaN, NaT, pandas' ``NA`` or empty text is *blank*.
 
         Ids come from the column ``columns["id"]`` names, else from a column named ``id``,
-        else from a pandas frame's index unless it is a ``RangeIndex`` (the row numbers
-        pandas gives by default). Integer ids (employee numbers) are read as their decimal
-        text, in ``manager_id`` too.
+        else from a pandas frame's index unless it holds row numbers: integers without a
+        name (the ``RangeIndex`` pandas gives by default, or what filtering or sorting rows
+        leaves of it; name such an index if it holds ids, as ``set_index("emp_no")`` does).
+        Integer ids (employee numbers) are read as their decimal text, in ``manager_id`` too.
 
         Parameters
         ----------

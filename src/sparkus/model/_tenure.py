@@ -12,6 +12,7 @@ is neither after ``as_of`` nor more than :data:`MAX_TENURE_YEARS` years before i
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -33,6 +34,14 @@ _FIRST_AS_OF: Final = np.datetime64("1900-01-01", "D")
 _LAST_AS_OF: Final = np.datetime64("2200-12-31", "D")
 _ROOT: Final = "participants"
 _ROWS_SHOWN: Final = 20
+_WRITTEN_DATE: Final = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
+"""A date as spreadsheets write it in many locales: ``07/01/2016``, ``7.1.2016``, ``2016/01/07``."""
+_ISO_HINT: Final = (
+    "dates of hire are read as ISO dates such as '2019-03-04'; a date such as '07/01/2016' "
+    "is day-first in some locales and month-first in others, so it is never guessed: save the "
+    "column as yyyy-mm-dd, or read it as dates first (e.g. pandas.to_datetime(column, "
+    "dayfirst=True))"
+)
 
 
 def _day(value: object) -> np.datetime64 | None:
@@ -84,6 +93,35 @@ def _is_number(value: object) -> bool:
     )
 
 
+def _written_date(value: object) -> bool:
+    """Whether `value` is text written like a date that is not ISO (``07/01/2016``)."""
+    return isinstance(value, str) and _WRITTEN_DATE.fullmatch(value.strip()) is not None
+
+
+def _not_dates(present: list[Any], source: str, as_of: np.datetime64 | None) -> list[Problem]:
+    """The problem of a column of text without a single ISO date, if it is one.
+
+    With `as_of` the column must hold dates; without it, a column whose every cell is written
+    like a date (say ``07/01/2016``) is said to be dates, rather than each cell not a number.
+    """
+    written = sum(map(_written_date, present))
+    if as_of is None and written < len(present):
+        return []
+    example = next((v for v in present if _written_date(v)), present[0])
+    cells = f"{len(present):,} cell{'s' * (len(present) != 1)}"
+    if as_of is None:
+        msg = (
+            f"the column {source!r} holds dates written as {example!r} ({cells}), not years "
+            f"of tenure; {_ISO_HINT}, and pass as_of, the day on which to measure tenure"
+        )
+    else:
+        msg = (
+            f"the column {source!r} holds no date (as_of is given, so it should hold dates of "
+            f"hire): {example!r}, in {cells}; {_ISO_HINT}"
+        )
+    return [Problem(("tenure_years",), msg)]
+
+
 def _numbers_not_dates(
     array: npt.NDArray[Any], blank: npt.NDArray[np.bool_], source: str
 ) -> Problem:
@@ -119,12 +157,17 @@ def tenure_from(
         numbers = bool(present) and all(map(_is_number, present))
         if numbers and as_of is not None:
             return array, [_numbers_not_dates(array, blank, source)]
-        if not any(dated) or numbers:
+        if numbers or not present:
             return array, []
+        if not any(dated):
+            return array, _not_dates(present, source, as_of)
         if not all(dated):
-            rows = [i for i, v in enumerate(array.tolist()) if not blank[i] and _day(v) is None]
-            msg = "expected a date like the other rows (an ISO date such as '2019-03-04')"
-            return array, _rows_problems(rows, lambda _: msg)
+            values = array.tolist()
+            rows = [i for i, v in enumerate(values) if not blank[i] and _day(v) is None]
+            return array, _rows_problems(rows, lambda row: (
+                f"expected a date like the other rows (an ISO date such as '2019-03-04'), got "
+                f"{describe(values[row])}" + (f"; {_ISO_HINT}" if _written_date(values[row])
+                                              else "")))  # fmt: skip
         days = np.array(
             [np.datetime64("NaT") if b else _day(v) for v, b in zip(array, blank, strict=True)],
             dtype="datetime64[D]",
