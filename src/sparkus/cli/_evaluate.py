@@ -12,7 +12,9 @@ from __future__ import annotations
 import argparse
 import json
 import math
-from typing import Any
+import re
+from collections import Counter
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -25,6 +27,34 @@ __all__ = ["run_evaluate"]
 
 _TRUE = frozenset({"1", "true", "yes"})
 _FALSE = frozenset({"0", "false", "no"})
+_SEPARATORS: Final = re.compile(r"[\s_\-./]+")
+
+
+def _key(text: str) -> str:
+    """How two spellings of one value are told alike: case, spaces and separators aside."""
+    return " ".join(_SEPARATORS.sub(" ", text.casefold()).split())
+
+
+def _spelt_otherwise(
+    name: str, value: str, option: str, table: Table, chosen: npt.NDArray[np.bool_]
+) -> None:
+    """Refuse cells that spell `value` otherwise (``Coaching`` for ``coaching``).
+
+    They would be left out as neither treated nor control, and the estimate made on part of
+    the group without a word.
+    """
+    others = Counter(
+        cell for cell, picked in zip(table.cells[name], chosen.tolist(), strict=True)
+        if not picked and cell and _key(cell) == _key(value)
+    )  # fmt: skip
+    if others:
+        shown = ", ".join(f"{v!r} ({n:,} row{'s' * (n != 1)})" for v, n in others.most_common())
+        msg = (
+            f"{table.name}, column {name}: {shown} differ{'s' * (len(others) == 1)} from "
+            f"{value!r} ({option} {name}={value}) only in case, spaces or separators, and would "
+            f"be left out; write the value one way in the file"
+        )
+        raise FileInputError([msg])
 
 
 def _column(spec: str, option: str) -> tuple[str, str | None]:
@@ -50,6 +80,8 @@ def _group(spec: str, option: str, table: Table, problems: list[Located]) -> npt
     if value is not None:
         numeric = table.is_numeric(name)
         chosen = np.array([_same(cell, value, numeric) for cell in cells], dtype=bool)
+        if not numeric:
+            _spelt_otherwise(name, value, option, table, chosen)
         if not chosen.any():
             seen = sorted(set(cells))
             shown = ", ".join(repr(v) for v in seen[:10]) + (", ..." if len(seen) > 10 else "")
@@ -151,5 +183,18 @@ def run_evaluate(args: argparse.Namespace) -> int:
         print(estimate.summary())
     dropped = int((~keep).sum())
     if dropped:
-        summary(f"{dropped:,} rows are neither treated nor control and were left out")
+        summary(f"{dropped:,} rows are neither treated nor control and were left out"
+                f"{_left_out(args, table, keep)}")  # fmt: skip
     return 0
+
+
+def _left_out(args: argparse.Namespace, table: Table, keep: npt.NDArray[np.bool_]) -> str:
+    """The values of the rows left out, by the column that chose by value (``: support=x (12)``)."""
+    name, value = _column(args.treated, "--treated")
+    if args.control and value is None:
+        name, value = _column(args.control, "--control")
+    if value is None:
+        return ""
+    counts = Counter(c for c, k in zip(table.cells[name], keep.tolist(), strict=True) if not k)
+    shown = ", ".join(f"{name}={c or '(empty)'} ({n:,})" for c, n in counts.most_common(10))
+    return f": {shown}" + (f", ... ({len(counts):,} values)" if len(counts) > 10 else "")

@@ -14,6 +14,7 @@ Every problem names its file and its place: for CSV files the line and the colum
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
@@ -39,6 +40,32 @@ NUMBER_COLUMNS: Final = frozenset({"tenure_years", "utc_offset"})
 _OPTIONAL_TEXT: Final = frozenset({"team", "manager_id"})
 """Text columns where an empty cell means "none"."""
 
+_ROW_REFERENCE: Final = re.compile(r"participants\[(\d+)\]")
+"""Another row a population's message names (``'E11' repeats participants[10]``)."""
+_ROWS: Final = re.compile(r"\brows? (\d+(?:(?:, | and )\d+)*)")
+"""The rows a message of a whole column lists (``unknown values 'SL' (rows 2 and 5)``)."""
+
+
+def _in_lines(message: str, table: Table) -> str:
+    """`message` with each row it names as the line of the file (``repeats line 12``).
+
+    Rows count from 0 below the header; a person reading the file sees its lines. A message
+    naming a row the file does not have is left as it is.
+    """
+    named = [m.group(1) for m in _ROW_REFERENCE.finditer(message)]
+    named += [n for m in _ROWS.finditer(message) for n in re.findall(r"\d+", m.group(1))]
+    if any(int(n) >= len(table) for n in named):
+        return message
+
+    def reference(match: re.Match[str]) -> str:
+        return f"line {table.lines[int(match.group(1))]}"
+
+    def rows(match: re.Match[str]) -> str:
+        numbers = re.sub(r"\d+", lambda n: str(table.lines[int(n.group(0))]), match.group(1))
+        return ("lines " if match.group(0).startswith("rows") else "line ") + numbers
+
+    return _ROWS.sub(rows, _ROW_REFERENCE.sub(reference, message))
+
 
 def _cell_of(problem: Problem) -> tuple[int | None, str]:
     """The row and column of a population problem: ``("participants", 3, "level")``."""
@@ -56,10 +83,13 @@ def located(
     default each field is the column of its name. A problem of a column's rows that names no
     row (``... and 180 more rows with the same problem``) sums up the rows listed just before
     it: it is placed after them, not at the top. A problem of a column the file lacks lists
-    the columns it has (see :meth:`Table.columns_note`).
+    the columns it has (see :meth:`Table.columns_note`). The rows a message names
+    (``'E11' repeats participants[10]``, ``unknown values 'SL' (rows 2 and 5)``) are named by
+    their lines (``repeats line 12``, ``(lines 4 and 7)``).
     """
     out: list[Located] = []
-    for problem in error.problems:
+    for given in error.problems:
+        problem = Problem(given.path, _in_lines(given.message, table))
         row, field = _cell_of(problem)
         column = (columns or {}).get(field, field)
         if row is not None and row < len(table):

@@ -22,7 +22,15 @@ import attrs
 
 from sparkus._errors import Problem, SchemaError
 from sparkus.cli._exits import UsageError
-from sparkus.model import Goal, Program, Season, default_journey, structure, unstructure
+from sparkus.model import (
+    Goal,
+    Participant,
+    Program,
+    Season,
+    default_journey,
+    structure,
+    unstructure,
+)
 
 __all__ = ["RunConfig", "read_program_file"]
 
@@ -33,6 +41,8 @@ _KEYS: Final = {
     "providers": ("path",),
     "output": ("folder",),
 }
+_FIELDS: Final = frozenset(f.name for f in attrs.fields(Participant)) - {"attributes"}
+"""A participant's own fields: ``missing = "carry"`` is for the other columns, never these."""
 _REQUIRED: Final = {
     "": ("program", "costs", "export"),
     "program": ("goals", "season", "budget", "currency", "start"),
@@ -49,7 +59,7 @@ class RunConfig:
     start: dt.datetime
     export: Path
     columns: dict[str, str]
-    labels: dict[str, dict[str, str]]
+    labels: dict[str, dict[str, str | float]]
     missing: dict[str, str]
     as_of: dt.date | None
     providers: Path | None
@@ -129,18 +139,25 @@ def _program(
     return attrs.evolve(program, journey=default_journey(program.season, program.goals))
 
 
+def _label(value: object) -> bool:
+    """A label's value: text, or a number (a survey answered in words: ``Agree = 4``)."""
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
 def _mapping(value: object, key: str, path: Path, problems: list[str], depth: int = 1) -> Any:
-    """A table of text values (`depth` 2: a table of such tables); else one problem."""
+    """A table of text values (`depth` 2: tables of labels, one per column); else one problem."""
     if value is None:
         return {}
     ok = isinstance(value, dict) and all(
-        isinstance(v, str)
-        if depth == 1
-        else isinstance(v, dict) and all(isinstance(x, str) for x in v.values())
+        isinstance(v, str) if depth == 1 else isinstance(v, dict) and all(map(_label, v.values()))
         for v in value.values()
     )
     if not ok:
-        shape = "a table of text" if depth == 1 else "tables of text, one per column"
+        shape = (
+            "a table of text"
+            if depth == 1
+            else "tables of text or numbers, one per column (Agree = 4)"
+        )
         problems.append(_where(path, key, f"expected {shape}, got {value!r}"))
         return {}
     return value
@@ -198,8 +215,8 @@ def read_program_file(path: str | Path, *, out: str | None = None) -> RunConfig:
     columns = _mapping(export.get("columns"), "export.columns", path, problems)
     labels = _mapping(export.get("labels"), "export.labels", path, problems, depth=2)
     missing = export.get("missing")
-    if isinstance(missing, str):  # one policy for every column named in `columns`
-        missing = dict.fromkeys(columns, missing)
+    if isinstance(missing, str):  # one policy for every free attribute named in `columns`
+        missing = dict.fromkeys((c for c in columns if c not in _FIELDS), missing)
     missing = _mapping(missing, "export.missing", path, problems)
     if problems:
         raise UsageError("\n".join(problems))

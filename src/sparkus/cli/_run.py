@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import re
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -49,6 +50,14 @@ _MATCHED: Final = (SupportType.COACHING, SupportType.MENTORING, SupportType.PEER
                    SupportType.TEAM_COACHING)  # fmt: skip
 _TEXT_FIELDS: Final = frozenset({"id", "level", "department", "team", "manager_id"})
 _SETTINGS: Final = ("columns", "labels", "missing", "as_of", "scales")
+_LACKING: Final = "required column is missing"
+_IN_THE_FILE: Final = (
+    (re.compile(r"pass missing=\{'([^']+)': 'carry'\}"), r'add \1 = "carry" to [export.missing]'),
+    (re.compile(r"pass columns=\{'([^']+)': '([^']+)'\}"), r'map it under [export.columns] (\1 = "\2")'),
+    (re.compile(r"with labels=\{'([^']+)': \{raw: \w+\}\}"), r'under [export.labels.\1] ("raw" = "value")'),
+    (re.compile(r"labels=\{'([^']+)': \{'([^']+)': '([^']+)'\}\}"), r'[export.labels.\1] "\2" = "\3"'),
+)  # fmt: skip
+"""The fixes a population's problems name in Python, as the program file says them."""
 
 
 def _folder(directory: Path, names: tuple[str, ...], *, force: bool, option: str) -> None:
@@ -151,7 +160,27 @@ def _export_error(error: SchemaError, config: RunConfig, table: Table) -> Except
             f"{config.path.name}, at {Problem(('export', *p.path), '').location}: {p.message}"
             for p in settings
         ))  # fmt: skip
-    return FileInputError(lines_of(located(error, table, columns=config.columns)))
+    problems = [_for_file(p, config) for p in error.problems]
+    return FileInputError(lines_of(located(SchemaError(problems), table, columns=config.columns)))
+
+
+def _for_file(problem: Problem, config: RunConfig) -> Problem:
+    """`problem` with its fix said in the program file's words, not in Python's.
+
+    ``pass missing={'x': 'carry'}`` is ``x = "carry"`` under ``[export.missing]``, and so on
+    for ``columns=`` and ``labels=``; a required field no column holds is named with its key.
+    """
+    (field, *rest) = problem.path or ("",)
+    if not rest and problem.message.startswith(_LACKING):
+        msg = (
+            f"{_LACKING}: no column is named {field!r}; name the one that holds it in "
+            f'{config.path.name}, under [export.columns] ({field} = "<column>")'
+        )
+        return Problem(problem.path, msg)
+    msg = problem.message
+    for pattern, words in _IN_THE_FILE:
+        msg = pattern.sub(words, msg)
+    return Problem(problem.path, msg)
 
 
 def _match(
