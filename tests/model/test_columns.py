@@ -229,7 +229,8 @@ def test_frame_bad_values_name_their_rows():
         "participants[19].id": "'e18' repeats participants[18]",
         "participants[3].tenure_years": "inf is not a finite number",
         "participants[7].manager_id": (
-            "'ghost' names no participant; every manager must be a row of the population"
+            "'ghost' names no participant; every manager must be a row of the population: "
+            "add their row, or leave the cell blank for a manager outside this export"
         ),
         "participants[12].motivation": (
             "is blank in the export (column 'motivation'); fill it in, or pass "
@@ -311,7 +312,8 @@ def test_records_with_repeated_ids_unknown_managers_and_cycles():
     assert messages(error) == {
         "participants[2].id": "'a' repeats participants[0]",
         "participants[2].manager_id": (
-            "'ghost' names no participant; every manager must be a row of the population"
+            "'ghost' names no participant; every manager must be a row of the population: "
+            "add their row, or leave the cell blank for a manager outside this export"
         ),
     }
     with pytest.raises(SchemaError) as error:

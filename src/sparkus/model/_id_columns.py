@@ -149,7 +149,10 @@ def references(ids: list[Any], values: list[Any], collector: Collector) -> npt.N
 
 
 def _names_no_one(value: str, by_form: dict[str, int]) -> str:
-    msg = f"{value!r} names no participant; every manager must be a row of the population"
+    msg = (
+        f"{value!r} names no participant; every manager must be a row of the population: "
+        "add their row, or leave the cell blank for a manager outside this export"
+    )
     row = by_form.get(nfc(value))
     if row is not None:  # the same id in another Unicode form
         msg += (
