@@ -46,8 +46,10 @@ waves' outcomes simulated from the truth and analysed by staggered DiD.
 
 The organisation is the one sparkus.datasets.synthetic_org(n, seed=seed) draws: the same --n
 and --seed always give the same report. Groups smaller than the program's minimum reporting
-size (5) are suppressed in every table about people. --html PATH writes the dashboard as a
-self-contained HTML report.
+size (5) are suppressed in the fairness audits, the impact estimates and the dashboard; the
+plan, matching and evidence-loop tables show the synthetic organisation's plan whole, so at a
+small --n some of their rows are one or two (synthetic) people. --html PATH writes the
+dashboard as a self-contained HTML report.
 """
 
 _EXITS = """\
