@@ -12,20 +12,12 @@ import re
 
 import pytest
 
-
-def people_rows(org):
-    with (org / "people.csv").open(newline="", encoding="utf-8") as handle:
-        return list(csv.reader(handle))
-
-
-def write_rows(path, rows):
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
+from tests.cli.csv_rows import read_rows, write_rows
 
 
 def set_cell(org, line, column, value):
     """Change one cell of people.csv (`line` counts the header as line 1)."""
-    rows = people_rows(org)
+    rows = read_rows(org / "people.csv")
     rows[line - 1][rows[0].index(column)] = value
     write_rows(org / "people.csv", rows)
 
@@ -184,7 +176,7 @@ def test_evaluate_outcome_text_ids_are_located(org, run):
 
 def test_empty_outcome_cell_is_located(org, run):
     """An empty outcome cell of a row in the analysis names its file, line and column."""
-    rows = people_rows(org)
+    rows = read_rows(org / "people.csv")
     support = rows[0].index("support")
     line = next(i for i, r in enumerate(rows[1:], start=2) if r[support] == "coaching")
     set_cell(org, line, "outcome_post", "")
@@ -334,7 +326,7 @@ def test_usage_and_data_errors_exit_differently(org, run):
 
 def test_formula_ids_are_escaped_in_output_csv(org, run):
     """Ids a spreadsheet would run as formulas are written quoted with a leading '."""
-    rows = people_rows(org)
+    rows = read_rows(org / "people.csv")
     ids = {r[0] for r in rows[1:]}
     evil = {'=HYPERLINK("http://x","y")', "+1", "-1", "@SUM(A1)"}
     old = sorted(i for i in ids if not any(r[rows[0].index("manager_id")] == i for r in rows))
@@ -358,7 +350,7 @@ def test_formula_ids_are_escaped_in_output_csv(org, run):
 
 def test_escaped_ids_read_back_as_written(org, run):
     """An escaped id in a plan CSV is read back as the id it stands for (plan then match)."""
-    rows = people_rows(org)
+    rows = read_rows(org / "people.csv")
     manager = rows[0].index("manager_id")
     leaf = next(r[0] for r in rows[1:] if not any(x[manager] == r[0] for x in rows[1:]))
     for row in rows[1:]:

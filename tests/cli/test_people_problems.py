@@ -5,24 +5,14 @@ The fuzzing report of round 3 (model I/O and the command line), entries 4, 7 and
 
 from __future__ import annotations
 
-import csv
-
 import pytest
 
-
-def people_rows(folder):
-    with (folder / "people.csv").open(newline="", encoding="utf-8") as handle:
-        return list(csv.reader(handle))
-
-
-def write_rows(path, rows, delimiter=","):
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, delimiter=delimiter, lineterminator="\n").writerows(rows)
+from tests.cli.csv_rows import read_rows, write_rows
 
 
 def set_cells(folder, column, value, lines):
     """Set `column` to `value` on each of `lines` of people.csv (the header is line 1)."""
-    rows = people_rows(folder)
+    rows = read_rows(folder / "people.csv")
     index = rows[0].index(column)
     for line in lines:
         rows[line - 1][index] = value
@@ -67,7 +57,7 @@ def test_an_underscored_free_column_is_text(org):
 
 def test_an_underscored_treatment_flag_is_refused(org, run):
     """`0_1` in a 0/1 treatment column is refused at its line, not read as 1 (treated)."""
-    rows = people_rows(org)
+    rows = read_rows(org / "people.csv")
     support = rows[0].index("support")
     rows[0].append("coached")
     for row in rows[1:]:
@@ -127,8 +117,7 @@ def test_a_summary_of_export_rows_follows_them(run, tmp_path):
     folder = tmp_path / "ex"
     assert run("run", "--example", str(folder)).status == 0
     export = folder / "messy_export.csv"
-    with export.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.reader(handle))
+    rows = read_rows(export)
     hired = rows[0].index("Hire Date")
     for row in rows[1:26]:
         row[hired] = "2030-01-01"
@@ -148,7 +137,7 @@ def test_a_summary_of_export_rows_follows_them(run, tmp_path):
 
 def test_a_missing_required_column_lists_the_columns_of_the_file(org, run):
     """A header `emp_no` instead of `id`: the problem lists the columns the file has."""
-    rows = people_rows(org)
+    rows = read_rows(org / "people.csv")
     rows[0][0] = "emp_no"
     write_rows(org / "people.csv", rows)
     done = triage(run, org)
@@ -161,7 +150,7 @@ def test_a_missing_required_column_lists_the_columns_of_the_file(org, run):
 @pytest.mark.parametrize(("delimiter", "named"), [(";", "';'"), ("\t", "a tab")])
 def test_a_file_with_another_delimiter_is_named_as_such(org, run, delimiter, named):
     """A `;`- or tab-separated people file: each missing column says to save it with commas."""
-    rows = people_rows(org)
+    rows = read_rows(org / "people.csv")
     write_rows(org / "people.csv", rows, delimiter=delimiter)
     done = triage(run, org)
     assert done.status == 3
@@ -177,7 +166,7 @@ def test_a_file_with_another_delimiter_is_named_as_such(org, run, delimiter, nam
 
 def test_a_semicolon_file_with_decimal_commas_is_named_as_such(org, run):
     """Rows split by a decimal comma: the delimiter is named first, then each line."""
-    rows = people_rows(org)
+    rows = read_rows(org / "people.csv")
     tenure = rows[0].index("tenure_years")
     rows[2][tenure] = rows[2][tenure].replace(".", ",")
     write_rows(org / "people.csv", rows, delimiter=";")
@@ -193,7 +182,7 @@ def test_a_semicolon_file_with_decimal_commas_is_named_as_such(org, run):
 
 def test_a_column_an_option_names_gets_the_delimiter_hint_too(org, run):
     """`sparkus evaluate` on a `;` file: the missing outcome column names the delimiter."""
-    write_rows(org / "people.csv", people_rows(org), delimiter=";")
+    write_rows(org / "people.csv", read_rows(org / "people.csv"), delimiter=";")
     done = run("evaluate", str(org / "people.csv"), "--outcome", "outcome_post",
                "--treated", "support=coaching", "--method", "naive")  # fmt: skip
     assert done.status == 3

@@ -20,6 +20,7 @@ from sparkus.model import (
     default_journey,
     structure,
 )
+from tests.cli.csv_rows import read_rows, write_rows
 
 DOCS_EXPORT = Path(__file__).parents[2] / "docs" / "examples" / "messy_export.csv"
 
@@ -185,8 +186,7 @@ def test_people_csv_of_a_run_reads_back_as_a_people_file(run, tmp_path, org_file
     folder = tmp_path / "ex"
     assert run("run", "--example", str(folder)).status == 0
     export = folder / "messy_export.csv"
-    with export.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.reader(handle))
+    rows = read_rows(export)
     first_answer = rows[0].index("Q1 Motivation (self)")
     rows[0] += ["Languages", "Goals"]
     languages = ["en;fr", "", "de", "fr ; en"]
@@ -195,8 +195,7 @@ def test_people_csv_of_a_run_reads_back_as_a_people_file(run, tmp_path, org_file
         # every survey answer given: a people file takes no blank answers
         row[first_answer:] = [cell or "3" for cell in row[first_answer:]]
         row += [languages[i % 4], goals[i % 4]]
-    with export.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
+    write_rows(export, rows)
     program = folder / "program.toml"
     text = program.read_text(encoding="utf-8")
     mapping = '[export.columns]  # sparkus field = "the export\'s column"\n'

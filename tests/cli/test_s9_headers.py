@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-
-
-def _people_rows(folder):
-    with (folder / "people.csv").open(newline="", encoding="utf-8") as handle:
-        return list(csv.reader(handle))
-
-
-def _write_rows(path, rows):
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
+from tests.cli.csv_rows import read_rows, write_rows
 
 
 def test_a_manager_id_header_spelled_otherwise_is_refused(org, run):
     """`Manager_ID` is not read as a free column with the manager tree left empty (exit 3)."""
-    rows = _people_rows(org)
+    rows = read_rows(org / "people.csv")
     index = rows[0].index("manager_id")
     rows[0][index] = "Manager_ID"
-    _write_rows(org / "people.csv", rows)
+    write_rows(org / "people.csv", rows)
     done = run("triage", "--people", str(org / "people.csv"), "--program",
                str(org / "program.json"))  # fmt: skip
     assert done.status == 3
@@ -34,8 +24,7 @@ def test_run_names_a_semicolon_export_as_such(run, tmp_path):
     folder = tmp_path / "ex"
     assert run("run", "--example", str(folder)).status == 0
     export = folder / "messy_export.csv"
-    with export.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.reader(handle))
+    rows = read_rows(export)
     export.write_text("".join(";".join(row) + "\n" for row in rows), encoding="utf-8")
     done = run("run", str(folder / "program.toml"))
     assert done.status == 3

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.csv_rows import read_rows
+
 pytest.importorskip("pandas")
 
 _LIKERT = ("Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree")
@@ -38,8 +40,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 def _in_words(export: Path) -> None:
     """The survey answers as words, in a file saved by Excel (a byte-order mark, CRLF)."""
-    with export.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.reader(handle))
+    rows = read_rows(export)
     first = rows[0].index("Q1 Motivation (self)")
     for row in rows[1:]:
         row[first:] = [_LIKERT[int(cell) - 1] if cell else "" for cell in row[first:]]
