@@ -55,6 +55,8 @@ from sparkus.triage._benefit_stages import (
     crossfit_linear,
     crossfit_logistic,
     expit,
+    plugin_predictions,
+    plugin_propensities,
     with_intercept,
 )
 
@@ -233,8 +235,8 @@ class BenefitModel:
             constant or duplicated column: the columns are named); coefficients, standard
             errors or pseudo-outcomes beyond the range of a double (naming what to rescale).
         """
-        data = training_data(X, treated, y)
-        codes, fold_names = fold_codes(fold, data, self.folds, self.rng)
+        data = training_data(X, treated, y, fold)
+        codes, fold_names = fold_codes(data.fold, data, self.folds, self.rng)
         scale, X_scaled, y_scaled = scaled(data.X, data.y)
         stages: dict[Support, _Stage] = {}
         for k, support in enumerate(data.supports):
@@ -345,9 +347,7 @@ class BenefitModel:
         for (a, b), train in _trainings(Z.shape[0], bounds):
             model = clone(self.propensity)
             model.fit(X[train], t[train].astype(np.int64))
-            proba = np.asarray(model.predict_proba(X[a:b]), dtype=np.float64)
-            classes = list(getattr(model, "classes_", [0, 1]))
-            out[a:b] = proba[:, classes.index(1)]
+            out[a:b] = plugin_propensities(model, model.predict_proba(X[a:b]), b - a, "propensity")
         return out
 
     def _outcomes(
@@ -378,9 +378,9 @@ class BenefitModel:
             model.fit(XT[train], outcome[train])
             test = XT[a:b].copy()
             test[:, -1] = 0.0
-            mu0[a:b] = np.asarray(model.predict(test), dtype=np.float64).reshape(-1)
+            mu0[a:b] = plugin_predictions(model.predict(test), b - a, "outcome")
             test[:, -1] = 1.0
-            mu1[a:b] = np.asarray(model.predict(test), dtype=np.float64).reshape(-1)
+            mu1[a:b] = plugin_predictions(model.predict(test), b - a, "outcome")
         with np.errstate(over="ignore", under="ignore"):
             return np.ldexp(mu0, -exponent), np.ldexp(mu1, -exponent)
 
@@ -443,7 +443,7 @@ class BenefitModel:
         if stage.coef is not None:
             Z = self._scaled_design(Xm)
             return self._unscaled_gain(Z @ stage.coef)
-        return np.asarray(stage.final.predict(Xm), dtype=np.float64).reshape(-1)
+        return plugin_predictions(stage.final.predict(Xm), Xm.shape[0], "final")
 
     def _scaled_design(self, Xm: FloatArray) -> FloatArray:
         """``[1, X / 2**e]``: new rows in the scaled units of the fit."""

@@ -32,6 +32,7 @@ from sparkus._checks import (
     vector,
 )
 from sparkus._fields import probably_meant, read_member, spelling_key
+from sparkus._privacy import spelling_problem
 from sparkus.model import SupportType
 from sparkus.triage._benefit_stages import stratified_folds
 
@@ -88,15 +89,16 @@ class TrainingData:
     supports: tuple[Support, ...]
     names: tuple[str, ...]
     from_frame: bool
+    fold: object = None  # the caller's fold labels, in the rows' order (pandas aligned)
 
 
 def _is_frame(value: object) -> bool:
     return callable(getattr(value, "keys", None)) and not isinstance(value, np.ndarray)
 
 
-def training_data(X: object, treated: object, y: object) -> TrainingData:
-    """The checked training data; pandas inputs are paired by their index."""
-    X, treated, y = align_rows(("X", X), ("treated", treated), ("y", y))
+def training_data(X: object, treated: object, y: object, fold: object = None) -> TrainingData:
+    """The checked training data; pandas inputs (`fold` too) are paired by their index."""
+    X, treated, y, fold = align_rows(("X", X), ("treated", treated), ("y", y), ("fold", fold))
     X = as_table(X)  # a polars frame as its columns by name
     matrix, names = named_matrix(X, "X")
     outcome = vector(y, "y")
@@ -106,12 +108,29 @@ def training_data(X: object, treated: object, y: object) -> TrainingData:
         raise schema_error("treated", msg)
     same_length(("X", matrix.shape[0]), ("treated", labels.shape[0]), ("y", outcome.shape[0]))
     arm, supports = _arms(labels)
-    return TrainingData(matrix, arm, outcome, supports, names, _is_frame(X))
+    return TrainingData(matrix, arm, outcome, supports, names, _is_frame(X), fold)
+
+
+def _flags(labels: Any) -> bool:
+    """Whether `labels` are 0/1 flags: numbers or booleans, some maybe missing.
+
+    pandas' nullable ``boolean`` and ``Int64`` columns with a missing value arrive as objects;
+    they are read as flags (their missing rows named), not as support-type labels.
+    """
+    if labels.dtype.kind in "biuf":
+        return True
+    if labels.dtype.kind != "O":
+        return False
+    values = labels.tolist()
+    numbers = [v for v in values if not is_missing(v)]
+    return bool(numbers) and all(
+        isinstance(v, bool | int | float | np.bool_ | np.integer | np.floating) for v in numbers
+    )
 
 
 def _arms(labels: Any) -> tuple[IntArray, tuple[Support, ...]]:
     """Arm codes and the support types: 0/1 input, or support-type labels with "none"."""
-    if labels.dtype.kind in "biuf":
+    if _flags(labels):
         return indicator(labels, "treated").astype(np.intp), (BINARY_KEY,)
     by_value = {s.value: s for s in SupportType}
     found: list[SupportType | None] = []
@@ -133,10 +152,13 @@ def _arms(labels: Any) -> tuple[IntArray, tuple[Support, ...]]:
         bad.append(len(found) - 1)
     if bad:
         shown = ", ".join(repr(v) for v in dict.fromkeys(labels[bad].tolist()))
-        what = "missing" if all(is_missing(v) for v in labels[bad].tolist()) else "not a support"
+        missing = all(is_missing(v) for v in labels[bad].tolist())
+        what = "not a support type"
+        if missing:
+            what = "missing (give every row its support, 'none' for the untreated)"
         allowed = ", ".join([NONE_LABEL, *by_value])
         msg = (
-            f"{shown} in {rows_text(np.asarray(bad))} is {what} type; expected 0/1 or labels "
+            f"{shown} in {rows_text(np.asarray(bad))} is {what}; expected 0/1 or labels "
             f"among {allowed}{probably_meant(labels[bad[0]], SupportType)}"
         )
         raise schema_error("treated", msg)
@@ -160,12 +182,25 @@ def fold_codes(
         if given.ndim != 1:
             raise schema_error("fold", f"expected one fold label per row, got shape {given.shape}")
         same_length(("X", n), ("fold", given.shape[0]))
+        if given.dtype.kind in "fc":
+            missing = np.flatnonzero(np.isnan(given))
+        elif given.dtype.kind == "O":
+            missing = np.flatnonzero([is_missing(v) for v in given.tolist()])
+        elif given.dtype.kind in "mM":
+            missing = np.flatnonzero(np.isnat(given))
+        else:  # integers, booleans, text: nothing is missing
+            missing = np.empty(0, dtype=np.intp)
+        if missing.size:
+            msg = f"is missing in {rows_text(missing)}; give every row a fold label"
+            raise schema_error("fold", msg)
         try:
             names, codes = np.unique(given, return_inverse=True)
         except TypeError:
             raise schema_error("fold", "holds labels that cannot be compared") from None
         if codes.max(initial=0) < 1:
             raise schema_error("fold", "holds a single fold; cross-fitting needs at least two")
+        if (wrong := spelling_problem(names.tolist())) is not None:
+            raise schema_error("fold", wrong)
         return np.asarray(codes, dtype=np.intp), tuple(repr(v) for v in names.tolist())
     for k, support in enumerate(data.supports):
         for arm, who in ((k + 1, "treated"), (0, "untreated")):

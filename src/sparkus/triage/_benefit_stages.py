@@ -9,7 +9,9 @@ when a fit starts, never at ``import sparkus``):
   built-in propensity model;
 - :func:`crossfit_linear`: least squares without each fold, from per-fold Gram matrices (the
   built-in outcome model);
-- :func:`clone`: a fresh copy of a plug-in model, as ``sklearn.base.clone`` makes it.
+- :func:`clone`: a fresh copy of a plug-in model, as ``sklearn.base.clone`` makes it;
+- :func:`plugin_predictions` and :func:`plugin_propensities`: a plug-in's predictions, checked
+  (numbers, one per row, finite; probabilities in ``[0, 1]`` for the class 1).
 
 The final stage (least squares or ridge, with its HC1 covariance) and the units the built-in
 models are fitted in live in :mod:`sparkus.triage._benefit_final`.
@@ -23,13 +25,15 @@ from typing import Any, Final
 
 import numpy as np
 
-from sparkus._checks import FloatArray, IntArray
+from sparkus._checks import FloatArray, IntArray, describe, schema_error
 
 __all__ = [
     "clone",
     "crossfit_linear",
     "crossfit_logistic",
     "expit",
+    "plugin_predictions",
+    "plugin_propensities",
     "stratified_folds",
     "with_intercept",
 ]
@@ -50,6 +54,68 @@ def clone(model: object) -> Any:
         params = get_params(deep=False)
         return type(model)(**{k: copy.deepcopy(v) for k, v in params.items()})
     return copy.deepcopy(model)
+
+
+def _plugin_array(values: object, name: str, method: str) -> FloatArray:
+    """A plug-in's output as float64; a SchemaError naming `name` if it holds no numbers."""
+    try:
+        array = np.asarray(values)
+    except (TypeError, ValueError):  # ragged sequences
+        array = np.asarray(None)
+    if array.dtype.kind not in "biuf":
+        what = f"an array of {array.dtype}" if array.dtype.kind != "O" else describe(values)
+        raise schema_error(name, f"`{method}` returned {what}; it must return numbers")
+    return array.astype(np.float64, copy=False)
+
+
+def _refuse_not_finite(array: FloatArray, name: str, method: str) -> None:
+    bad = np.flatnonzero(~np.isfinite(array))
+    if bad.size:
+        msg = (
+            f"`{method}` returned {float(array[bad[0]])} for {bad.size:,} of the "
+            f"{array.shape[0]:,} rows it was given; it must return a finite number for each"
+        )
+        raise schema_error(name, msg)
+
+
+def plugin_predictions(values: object, rows: int, name: str) -> FloatArray:
+    """A plug-in regressor's ``predict`` output: one finite number per row (else SchemaError)."""
+    array = _plugin_array(values, name, "predict")
+    if array.size != rows or (array.ndim > 1 and max(array.shape) != array.size):
+        msg = f"`predict` returned shape {array.shape} for {rows:,} rows; expected ({rows},)"
+        raise schema_error(name, msg)
+    flat = array.reshape(-1)
+    _refuse_not_finite(flat, name, "predict")
+    return flat
+
+
+def plugin_propensities(model: object, values: object, rows: int, name: str) -> FloatArray:
+    """The class-1 column of a plug-in classifier's ``predict_proba``, checked.
+
+    One column per class of ``classes_`` (``[0, 1]`` when the model has none), one row per row,
+    and probabilities in ``[0, 1]``: else a SchemaError naming `name`.
+    """
+    array = _plugin_array(values, name, "predict_proba")
+    classes = np.asarray(getattr(model, "classes_", [0, 1])).tolist()
+    if not any(type(c) is not str and c == 1 for c in classes):
+        msg = f"has classes_ {classes!r}, without the class 1 (treated) it was fitted on"
+        raise schema_error(name, msg)
+    if array.shape != (rows, len(classes)):
+        msg = (
+            f"`predict_proba` returned shape {array.shape} for {rows:,} rows and classes_ "
+            f"{classes!r}; expected ({rows}, {len(classes)}), one column per class"
+        )
+        raise schema_error(name, msg)
+    column = array[:, next(k for k, c in enumerate(classes) if type(c) is not str and c == 1)]
+    _refuse_not_finite(column, name, "predict_proba")
+    outside = np.flatnonzero((column < 0.0) | (column > 1.0))
+    if outside.size:
+        msg = (
+            f"`predict_proba` returned {float(column[outside[0]])} for {outside.size:,} of the "
+            f"{rows:,} rows it was given; probabilities lie in [0, 1]"
+        )
+        raise schema_error(name, msg)
+    return column
 
 
 def stratified_folds(codes: IntArray, folds: int, rng: np.random.Generator) -> IntArray:
