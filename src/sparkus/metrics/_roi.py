@@ -28,6 +28,7 @@ from sparkus._results import Result, Table, to_jsonable
 from sparkus.metrics._estimate import ConfidenceInterval
 from sparkus.metrics._roi_items import Benefit, Cost
 from sparkus.metrics._sizes import MAX_DRAW_CELLS, MAX_DRAWS, check_count
+from sparkus.metrics._stable import product
 
 __all__ = ["MAX_PAYBACK_MONTHS", "ROIResult", "roi"]
 
@@ -309,12 +310,14 @@ def _draws(benefits: tuple[Benefit, ...], n_draws: int, rng: np.random.Generator
     """Monte Carlo draws of the total counted benefit, shape (n_draws,).
 
     An EstimationError when a draw leaves the range of a double (a standard error so large
-    that improvement ± a few errors, times count and value, exceeds 1.8e308).
+    that improvement ± a few errors, times count and value, exceeds 1.8e308). The benefits
+    take their draws in an order of their own (by their ``repr``), so the interval does not
+    depend on the order in which they were listed.
     """
     z = rng.standard_normal((n_draws, len(benefits)))
     total = np.zeros(n_draws)
     with np.errstate(over="ignore", invalid="ignore"):
-        for j, b in enumerate(benefits):
+        for j, b in enumerate(sorted(benefits, key=repr)):
             if b.improvement is None:
                 continue
             improvement = b.improvement + b.se * z[:, j]
@@ -323,7 +326,7 @@ def _draws(benefits: tuple[Benefit, ...], n_draws: int, rng: np.random.Generator
                 value: Any = rng.triangular(low, b.value, high, size=n_draws)
             else:
                 value = b.value
-            total += improvement * value * (b.count * b.isolation * b.confidence)
+            total += product(improvement, value, b.count, b.isolation, b.confidence)
     if not np.isfinite(total).all():
         msg = (
             "the Monte Carlo draws of the benefits exceed the largest number a double holds "

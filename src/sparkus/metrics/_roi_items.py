@@ -18,6 +18,7 @@ import numpy as np
 
 from sparkus._errors import Problem, SchemaError
 from sparkus.metrics._estimate import Estimate
+from sparkus.metrics._stable import product
 
 __all__ = ["Benefit", "Cost"]
 
@@ -277,17 +278,21 @@ class Benefit:
     @property
     def gross_value(self) -> float:
         """``improvement x count x value``: the first-year value before the adjustments."""
-        return 0.0 if self.improvement is None else self.improvement * self.count * self.value
+        return 0.0 if self.improvement is None else self._value()
+
+    def _value(self, *shares: float) -> float:
+        """``improvement x count x value`` times `shares`, without a part-way overflow."""
+        return cast(float, product(self.improvement, self.count, self.value, *shares))
 
     @property
     def isolated_value(self) -> float:
         """The gross value times `isolation`: the part the program caused."""
-        return self.gross_value * self.isolation
+        return 0.0 if self.improvement is None else self._value(self.isolation)
 
     @property
     def counted_value(self) -> float:
         """The isolated value times `confidence`: what the ROI counts."""
-        return self.isolated_value * self.confidence
+        return 0.0 if self.improvement is None else self._value(self.isolation, self.confidence)
 
 
 @attrs.frozen
@@ -354,7 +359,7 @@ class Cost:
             if _number(factor, key) < 0:
                 msg = f"expected a number of at least 0, got {factor!r}"
                 raise SchemaError([Problem((key,), msg)])
-        amount = float(people) * float(hours) * float(hourly_cost)
+        amount = cast(float, product(float(people), float(hours), float(hourly_cost)))
         if not math.isfinite(amount):
             msg = (
                 f"people x hours x hourly_cost = {float(people):g} x {float(hours):g} x "

@@ -8,20 +8,31 @@ units, where no square overflows, and multiply back with :func:`unscale` only th
 report. Scale-free results (standardised effects, t statistics, p-values) need no multiplying
 back at all. A reported number that does not fit a double after all (a difference of means
 beyond 1.8e308, say) is refused by :func:`representable` with an error that says the range.
+A product of several factors (a count times a value times a share) is taken by :func:`product`,
+which multiplies mantissas and adds exponents, so it overflows or underflows only when the
+product itself does, never part-way through.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 
 from sparkus._checks import FloatArray
 from sparkus._errors import EstimationError
 
-__all__ = ["FLOAT_RANGE", "common_scale", "constant", "representable", "unscale", "unscaled"]
+__all__ = [
+    "FLOAT_RANGE",
+    "common_scale",
+    "constant",
+    "product",
+    "representable",
+    "unscale",
+    "unscaled",
+]
 
 FLOAT_RANGE: Final = (
     "a double holds magnitudes from about 2.2e-308 (4.9e-324 subnormal) to 1.8e308; rescale the "
@@ -48,6 +59,26 @@ def common_scale(*arrays: FloatArray) -> tuple[int, list[FloatArray]]:
 def constant(values: FloatArray) -> bool:
     """Whether every value is the same (``np.ptp`` would overflow on ±1.7e308)."""
     return bool(values.min() == values.max())
+
+
+def product(*factors: Any) -> Any:
+    """The product of `factors` (floats or float arrays, broadcast), in any order's result.
+
+    Each factor is split into mantissa and exponent (``frexp``, exact); the mantissas, kept in
+    ``[0.5, 1)``, are multiplied and the exponents added, and ``ldexp`` applies the exponent
+    once at the end. ``1e200 x 1e200 x 1e-200`` is ``1e200`` (the naive product overflows to
+    inf first) and ``1e-200 x 1e-200 x 1e200`` is ``1e-200`` (not 0); a product that itself
+    leaves the range is ±inf or 0, as the naive one. Rounding is that of the naive product.
+    """
+    mantissa: Any = 1.0
+    exponent: Any = 0
+    for factor in factors:
+        m, e = np.frexp(factor)
+        m, carry = np.frexp(mantissa * m)
+        mantissa, exponent = m, exponent + e + carry
+    with np.errstate(over="ignore", under="ignore"):
+        out = np.ldexp(mantissa, exponent)
+    return float(out) if np.ndim(out) == 0 else out
 
 
 def unscale(value: float, exponent: int) -> float:
