@@ -34,7 +34,6 @@ from sparkus._checks import (
     check_choice,
     check_level,
     check_rng,
-    cluster_codes,
     same_length,
     schema_error,
     vector,
@@ -53,14 +52,14 @@ from sparkus.metrics._resampling import (
     interval,
     jackknife,
 )
-from sparkus.metrics._rows import paired_rows
+from sparkus.metrics._rows import cluster_labels, paired_rows
 from sparkus.metrics._sizes import (
     MAX_BATCH_ELEMENTS,
     MAX_JACKKNIFE_GROUPS,
     MAX_RESAMPLES,
     check_count,
 )
-from sparkus.metrics._stable import common_scale, unscale
+from sparkus.metrics._stable import common_scale, representable, unscale
 
 __all__ = ["BootstrapResult", "bootstrap"]
 
@@ -390,7 +389,7 @@ def bootstrap(
         n_resamples=n_resamples,
         bootstrap_distribution=distribution,
         n=tuple(len(s) for s in samples),
-        bias=float(np.mean(distribution)) - estimate,
+        bias=_bias(distribution, estimate),
         bias_correction=z0,
         acceleration=accel,
         jackknife=how,
@@ -410,6 +409,17 @@ def _spread(distribution: FloatArray) -> float:
     """
     exponent, (scaled,) = common_scale(distribution)
     return unscale(float(np.std(scaled, ddof=1)), exponent)
+
+
+def _bias(distribution: FloatArray, estimate: float) -> float:
+    """The mean of `distribution` minus `estimate`, computed in units of the largest value.
+
+    2,000 resamples of 1e308 sum past the largest double; their mean does not.
+    """
+    exponent, (scaled,) = common_scale(distribution)
+    bias = unscale(float(np.mean(scaled)) - math.ldexp(estimate, -exponent), exponent)
+    representable((("the bootstrap estimate of bias", bias),))
+    return bias
 
 
 def _bootstrap_iv(
@@ -495,7 +505,7 @@ def _groups(samples: list[FloatArray], paired: bool, clusters: object) -> list[G
             "the statistic split them"
         )
         raise schema_error("clusters", msg)
-    codes, count = cluster_codes(clusters, "clusters")
+    codes, count = cluster_labels(clusters, "clusters")
     same_length(("data[0]", len(samples[0])), ("clusters", len(codes)))
     if count < 2:
         msg = (

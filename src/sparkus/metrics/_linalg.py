@@ -153,12 +153,15 @@ def fit_ols(
     intercept: int | None,
     cov: CovType,
     clusters: tuple[IntArray, int] | None = None,
+    report: int | None = None,
 ) -> LinearFit:
     """Least squares of `y` on the design made of `parts`, with covariance `cov`.
 
     The parts must be finite and as long as `y`; `intercept` is the index of the column of ones,
     if any. For ``"CR1"`` `clusters` holds the cluster code of each row and the number of
-    clusters.
+    clusters. By default every coefficient and covariance must fit a double; with `report`,
+    only that coefficient and its standard error (an estimator that reports one term: the
+    other terms' variances, squares in the data's units, may then be ±inf or 0).
     """
     from scipy import linalg
 
@@ -235,7 +238,10 @@ def fit_ols(
         se = np.ldexp(np.sqrt(np.diag(cov_params)), power)  # not the root of a subnormal
         params = np.ldexp(params, power)
         cov_params = np.ldexp(cov_params, power[:, np.newaxis] + power[np.newaxis, :])
-    _representable_fit(params, cov_params, names)
+    if report is None:
+        _representable_fit(params, cov_params, names)
+    else:
+        _representable_term(params, se, names, report)
     return LinearFit(
         params=params,
         se=se,
@@ -268,6 +274,16 @@ def _representable_fit(params: FloatArray, cov_params: FloatArray, names: Sequen
         msg = (
             f"{what} is outside the range of double precision: {FLOAT_RANGE}; rescale that "
             "column or the outcome"
+        )
+        raise EstimationError(msg)
+
+
+def _representable_term(params: FloatArray, se: FloatArray, names: Sequence[str], j: int) -> None:
+    """EstimationError if coefficient `j` or its standard error leaves the range of a double."""
+    if not (math.isfinite(params[j]) and math.isfinite(se[j]) and se[j] > 0.0):
+        msg = (
+            f"the coefficient of `{names[j]}` or its standard error is outside the range of "
+            f"double precision: {FLOAT_RANGE}; rescale that column or the outcome"
         )
         raise EstimationError(msg)
 

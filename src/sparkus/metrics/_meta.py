@@ -441,8 +441,12 @@ def _result(
         if np.all(studies.y == studies.y[0]):  # the weighted mean may round an ulp off them
             msg = "the studies' effects are identical, so the Hartung-Knapp standard error is zero"
             raise EstimationError(msg)
-        spread = float(p.w @ (studies.y - p.mu) ** 2)
-        se = unscale(math.sqrt(spread / ((k - 1) * p.sw)), studies.exponent)
+        # sqrt(Σ w (y - mu)²) as the norm of sqrt(w) |y - mu|: a weight of 5e-324 beside 1
+        # times a squared residual would underflow to 0, its square root does not
+        terms = np.sqrt(p.w) * np.abs(studies.y - p.mu)
+        top = float(terms.max())
+        root = top * math.sqrt(float(np.sum((terms / top) ** 2))) if top > 0.0 else 0.0
+        se = unscale(root / math.sqrt((k - 1) * p.sw), studies.exponent)
         df: int | None = k - 1
     else:
         se = p.inverse_root_sum()

@@ -7,6 +7,7 @@ standard errors, t tests and intervals with the fit's degrees of freedom, for ev
 
 from __future__ import annotations
 
+import math
 from functools import partial
 
 import attrs
@@ -25,7 +26,7 @@ from sparkus.metrics._estimate import (
 from sparkus.metrics._linalg import CovType, LinearFit
 from sparkus.metrics._stable import FLOAT_RANGE
 
-__all__ = ["OLSResult", "ols_result", "term_estimate"]
+__all__ = ["OLSResult", "fit_estimate", "ols_result", "term_estimate"]
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -206,6 +207,44 @@ def term_estimate(
         n_clusters=result.n_clusters,
         measure=measure,
         interval=interval,
+    )
+
+
+def fit_estimate(
+    fit: LinearFit, index: int, names: tuple[str, ...], level: float, method: str
+) -> Estimate:
+    """One coefficient of `fit` as an Estimate, as ``term_estimate(ols_result(fit, ...))``.
+
+    For estimators that report one term (ANCOVA, difference-in-differences): the other
+    terms' figures need not fit a double (see ``fit_ols(report=...)``).
+    """
+    from scipy import stats
+
+    b, s = float(fit.params[index]), float(fit.se[index])
+    with np.errstate(over="ignore"):
+        t = b / s
+        (low, high), *_ = _intervals(np.array([b]), np.array([s]), fit.df_inference, level)
+    for value, what in ((t, "t statistic"), (low, "confidence interval"), (high, "")):
+        if not math.isfinite(value):
+            msg = (
+                f"the {what or 'confidence interval'} of `{names[index]}` is outside the range "
+                f"of double precision: {FLOAT_RANGE}"
+            )
+            raise EstimationError(msg)
+    return Estimate(
+        estimate=b,
+        se=s,
+        ci=ConfidenceInterval(float(low), float(high)),
+        level=level,
+        pvalue=float(2.0 * stats.t.sf(abs(t), fit.df_inference)),
+        n=fit.n,
+        method=method,
+        statistic=t,
+        df=fit.df_inference,
+        ci_method="t",
+        n_clusters=fit.n_clusters,
+        measure="difference",
+        interval=partial(wald_interval, b, s, fit.df_inference),
     )
 
 

@@ -121,16 +121,37 @@ def _gammas(
         e = d.fit.propensity
         source = "logistic propensity"
     t = group.astype(np.float64)
-    gamma1 = m1 + t * (scaled - m1) / e
-    gamma0 = m0 + (1.0 - t) * (scaled - m0) / (1.0 - e)
+    with np.errstate(over="ignore", invalid="ignore"):
+        gamma1 = m1 + t * (scaled - m1) / e
+        gamma0 = m0 + (1.0 - t) * (scaled - m0) / (1.0 - e)
+    _finite_terms(gamma1, gamma0, e=e)
     return gamma1, gamma0, chosen, exponent, f"{source}, {model}"
+
+
+def _finite_terms(*terms: FloatArray, e: FloatArray | None = None) -> None:
+    """EstimationError if a doubly robust term left the range of a double, and why."""
+    if all(np.isfinite(term).all() for term in terms):
+        return
+    why = "`y` is too large for them; rescale it (to thousands, say)"
+    if e is not None:
+        low, high = float(e.min()), float(e.max())
+        why = (
+            f"the weights 1 / propensity and 1 / (1 - propensity), with propensities from "
+            f"{low:g} to {high:g}, times the outcome's residuals are too large; a propensity "
+            "that close to 0 or 1 leaves those people almost no chance of the other arm "
+            "(trim them, or rescale `y`)"
+        )
+    msg = f"the doubly robust terms are beyond the range of double precision: {why}"
+    raise EstimationError(msg)
 
 
 def _estimate(terms: FloatArray, level: float, exponent: int, method: str,
               measure: str | None) -> Estimate:  # fmt: skip
     n = len(terms)
-    value = float(terms.mean())
-    centred = terms - value
+    _finite_terms(terms)
+    shift, (unit,) = common_scale(terms)  # every |term| below 1: no sum overflows
+    value = float(unit.mean())
+    centred = unit - value
     top = float(np.max(np.abs(centred)))
     se = top * math.sqrt(float(np.sum((centred / top) ** 2))) / n if top > 0 else 0.0
     finite_or_raise((value, se), "the value or its standard error")
@@ -138,7 +159,7 @@ def _estimate(terms: FloatArray, level: float, exponent: int, method: str,
         msg = "the standard error is zero: every person's doubly robust term is the same"
         raise EstimationError(msg)
     return wald_estimate(value, se, None, level, statistic=value / se, n=n, method=method,
-                         exponent=exponent, measure=measure)  # fmt: skip
+                         exponent=exponent + shift, measure=measure)  # fmt: skip
 
 
 def policy_value(
@@ -308,6 +329,7 @@ def policy_difference(
         y, treated, [("policy", policy), ("baseline", baseline)], X, propensity, names,
         stacklevel=2,
     )  # fmt: skip
-    terms = (chosen.astype(np.float64) - other.astype(np.float64)) * (g1 - g0)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused by _estimate
+        terms = (chosen.astype(np.float64) - other.astype(np.float64)) * (g1 - g0)
     method = f"AIPW difference of two policies' values ({how}; paired influence-function SE)"
     return _estimate(terms, confidence, exponent, method, "difference")

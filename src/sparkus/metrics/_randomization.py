@@ -34,6 +34,7 @@ from sparkus._checks import (
 from sparkus._errors import EstimationError
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._rollout import RolloutDesign, draw_waves
+from sparkus.metrics._stable import common_scale, unscale
 
 __all__ = ["RandomizationTest", "randomization_test"]
 
@@ -113,11 +114,16 @@ class RandomizationTest(Result):
 
 
 def early_vs_late(y: FloatArray, wave: IntArray, period: int) -> float:
-    """Mean outcome of the waves started by `period` minus that of the waves not yet started."""
+    """Mean outcome of the waves started by `period` minus that of the waves not yet started.
+
+    Computed in units of a power of two near the largest outcome (exact), so outcomes near
+    1e308 do not overflow their sums; a difference beyond the largest double is infinite.
+    """
     early = wave <= period
     if early.all() or not early.any():
         return math.nan
-    return float(y[early].mean() - y[~early].mean())
+    exponent, (scaled,) = common_scale(y)
+    return unscale(float(scaled[early].mean() - scaled[~early].mean()), exponent)
 
 
 def _randomization_test_iv(

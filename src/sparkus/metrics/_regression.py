@@ -23,7 +23,6 @@ from sparkus._checks import (
     IntArray,
     check_choice,
     check_level,
-    cluster_codes,
     indicator,
     named_matrix,
     same_length,
@@ -33,8 +32,8 @@ from sparkus._checks import (
 from sparkus._errors import EstimationError, SparkusWarning
 from sparkus.metrics._estimate import Estimate
 from sparkus.metrics._linalg import COV_TYPES, CovType, Part, fit_ols
-from sparkus.metrics._ols_result import OLSResult, ols_result, term_estimate
-from sparkus.metrics._rows import paired_rows
+from sparkus.metrics._ols_result import OLSResult, fit_estimate, ols_result
+from sparkus.metrics._rows import cluster_labels, paired_rows
 from sparkus.metrics._stable import constant
 
 __all__ = ["ancova", "did", "ols"]
@@ -67,7 +66,7 @@ def _clusters_check(clusters: object, n: int, stacklevel: int) -> _Clusters | No
     """Cluster codes and count; an error for one cluster, a warning below FEW_CLUSTERS."""
     if clusters is None:
         return None
-    codes, count = cluster_codes(clusters, "clusters")
+    codes, count = cluster_labels(clusters, "clusters")
     same_length(("y", n), ("clusters", len(codes)))
     if count < 2:
         msg = (
@@ -312,9 +311,9 @@ def ancova_fit(
     base: tuple[Part, ...] = (None, treated, pre)
     parts = base if covariates is None else (*base, covariates)
     labels = (*_ANCOVA_TERMS, *names)
-    fit = fit_ols(parts, post, labels, intercept=0, cov=cov, clusters=clusters)
+    fit = fit_ols(parts, post, labels, intercept=0, cov=cov, clusters=clusters, report=1)
     method = f"ANCOVA effect of `treated` on `post`, adjusted for `pre` ({cov} SE)"
-    return term_estimate(ols_result(fit, labels, cov, level), 1, method)
+    return fit_estimate(fit, 1, labels, level, method)
 
 
 def ancova(
@@ -508,6 +507,6 @@ def did(
     outcome, parts, names, kind, codes, value = _did_iv(
         y, treated, post, covariates, clusters, cov, level
     )
-    fit = fit_ols(parts, outcome, names, intercept=0, cov=kind, clusters=codes)
+    fit = fit_ols(parts, outcome, names, intercept=0, cov=kind, clusters=codes, report=3)
     method = f"difference-in-differences (treated:post, {kind} SE)"
-    return term_estimate(ols_result(fit, names, kind, value), 3, method)
+    return fit_estimate(fit, 3, names, value, method)

@@ -463,6 +463,8 @@ def design_rollout(
     else:
         labels = _labels(columns[cluster_name], f"population[{cluster_name!r}]")
         names, unit_of = np.unique(np.asarray(labels), return_inverse=True)
+        if (wrong := spelling_problem(names.tolist())) is not None:
+            raise schema_error(f"population[{cluster_name!r}]", wrong)
         unit_names = tuple(str(x) for x in names.tolist())
         members: list[dict[str, int]] = [{} for _ in names]
         for unit, stratum in zip(unit_of.tolist(), stratum_of, strict=True):

@@ -23,6 +23,7 @@ from sparkus._checks import (
     shown,
     vector,
 )
+from sparkus.metrics._rows import label_spellings
 
 __all__ = ["balanced_panel", "covariate_cube"]
 
@@ -184,4 +185,5 @@ def unit_clusters(
         raise schema_error("cluster", msg)
     if names.shape[0] < 2:
         raise schema_error("cluster", "every unit is in one cluster; at least two are needed")
+    label_spellings(names.tolist(), "cluster")
     return unit_code, int(names.shape[0])

@@ -217,6 +217,11 @@ def _labels(groups: object, n: int) -> npt.NDArray[Any]:
         raise schema_error("groups", msg)
     same_length(("y", n), ("groups", array.shape[0]))
     rows = invalid_label_rows(array)
+    if rows is None and array.dtype.kind == "f" and np.isnan(array).any():
+        # a nullable integer column with <NA> arrives as floats: name the missing rows
+        rows = np.flatnonzero(np.isnan(array))
+        msg = f"is missing in {rows_text(rows)}; give every person a group"
+        raise schema_error("groups", msg)
     if rows is None:
         msg = f"expected group labels as str or int, got dtype {array.dtype}"
         raise schema_error("groups", msg)
