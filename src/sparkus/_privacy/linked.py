@@ -24,13 +24,15 @@ programs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final, TypeAlias
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._privacy.lp import Inconsistent, Measure, Solver, box, required, tolerance
+from sparkus._privacy.joint import MeasureView, boxes, pair, programs
+from sparkus._privacy.lp import Inconsistent, Measure, Solver, required, tolerance
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -143,40 +145,60 @@ def exposed_sets(
         return []
     published = ~hidden
     found: dict[int, set[int]] = {}
-    for measure in table.measures:
-        solver = Solver(table.cells, published, measure, whole=False)
-        if not solver.feasible():
-            raise Inconsistent
-        need = required(checks, people, measure, box(table.cells, published, measure), k, share)
-        scale = np.asarray(checks @ np.maximum(np.abs(measure.low), np.abs(measure.high))).ravel()
-        slack = tolerance(scale)
-        pending = np.flatnonzero(need > slack)
-        low, high = _certify(solver, checks, pending, need - slack)
-        nudge = _NUDGE * np.random.default_rng(len(pending)).random(len(measure.low))
-        before: Solver | None = None
-        for i in pending:
-            if high[i] - low[i] >= need[i] - slack[i]:
-                continue  # a witness found since shows it wide enough
-            target = checks[int(i)].toarray().ravel().astype(np.float64)
-            solver.extreme(target, +1, nudge)  # near-extremes first: a tenth of the pivots
-            solver.extreme(target, -1, nudge)
-            _widen(low, high, checks, pending, solver.witnesses[-2:])
-            if high[i] - low[i] >= need[i] - slack[i]:
-                continue
-            top, up = solver.extreme(target, +1)
-            bottom, down = solver.extreme(target, -1)
-            _widen(low, high, checks, pending, solver.witnesses[-2:])
-            if measure.integer:
-                top, bottom = np.floor(top + _EPS), np.ceil(bottom - _EPS)
-            if top - bottom >= need[i] - slack[i]:
-                continue
-            if table.fixed.any():  # what earlier releases alone leave it: no release widens that
-                if before is None:
-                    before = Solver(table.cells, table.fixed, measure, whole=False)
-                earlier = before.extreme(target, +1)[0] - before.extreme(target, -1)[0]
-                if top - bottom >= min(need[i], earlier) - slack[i]:
+    # A rating sum and its NPS are read jointly (joint.py), and apart as well: each hidden
+    # set keeps the width either reading asks of it. Apart, the joint solutions serve as
+    # witnesses, so few sets need programs of their own. Ratings that changed since an earlier
+    # release may leave no joint solution: then they are read apart only.
+    readings = []
+    together: list[Solver | MeasureView] = []
+    if pair(table.measures) is not None:
+        together = programs(table.cells, published, table.measures, whole=False)
+        if together[0].feasible():
+            readings.append((together, boxes(table.cells, published, table.measures), True))
+        else:
+            together = []
+    apart = programs(table.cells, published, table.measures, whole=False, joint=False)
+    readings.append((apart, boxes(table.cells, published, table.measures, joint=False), False))
+    for solvers, boxed, joint in readings:
+        if not joint and together:
+            for solver, seen in zip(solvers, together, strict=True):
+                solver.witnesses.extend(seen.witnesses)
+        earlier: list[Solver | MeasureView] | None = None
+        for m, measure in enumerate(table.measures):
+            solver = solvers[m]
+            if not solver.feasible():
+                raise Inconsistent
+            need = required(checks, people, measure, boxed[m], k, share)
+            scale = np.asarray(checks @ np.maximum(np.abs(measure.low), np.abs(measure.high)))
+            slack = tolerance(scale.ravel())
+            pending = np.flatnonzero(need > slack)
+            low, high = _certify(solver, checks, pending, need - slack)
+            nudge = _NUDGE * np.random.default_rng(len(pending)).random(len(measure.low))
+            for i in pending:
+                if high[i] - low[i] >= need[i] - slack[i]:
+                    continue  # a witness found since shows it wide enough
+                target = checks[int(i)].toarray().ravel().astype(np.float64)
+                solver.extreme(target, +1, nudge)  # near-extremes first: a tenth of the pivots
+                solver.extreme(target, -1, nudge)
+                _widen(low, high, checks, pending, solver.witnesses[-2:])
+                if high[i] - low[i] >= need[i] - slack[i]:
                     continue
-            found.setdefault(int(i), set()).update(up.tolist(), down.tolist())
+                top, up = solver.extreme(target, +1)
+                bottom, down = solver.extreme(target, -1)
+                _widen(low, high, checks, pending, solver.witnesses[-2:])
+                if measure.integer:
+                    top, bottom = np.floor(top + _EPS), np.ceil(bottom - _EPS)
+                if top - bottom >= need[i] - slack[i]:
+                    continue
+                if table.fixed.any():  # what earlier releases alone leave: no release widens it
+                    if earlier is None:
+                        earlier = programs(table.cells, table.fixed, table.measures, whole=False,
+                                           joint=joint)  # fmt: skip
+                    before = earlier[m]
+                    wide = before.extreme(target, +1)[0] - before.extreme(target, -1)[0]
+                    if top - bottom >= min(need[i], wide) - slack[i]:
+                        continue
+                found.setdefault(int(i), set()).update(up.tolist(), down.tolist())
     return [(i, np.array(sorted(b), dtype=np.int64)) for i, b in sorted(found.items())]
 
 
@@ -191,7 +213,7 @@ objective the simplex makes thousands of degenerate pivots, with the nudge a few
 
 
 def _widen(low: FloatArray, high: FloatArray, checks: sparse.csr_matrix, rows: IntArray,
-           points: list[FloatArray]) -> None:  # fmt: skip
+           points: Sequence[FloatArray]) -> None:  # fmt: skip
     """Stretch the seen ranges of `rows` of `checks` to hold the values at `points`."""
     if not len(rows) or not points:
         return
@@ -200,7 +222,7 @@ def _widen(low: FloatArray, high: FloatArray, checks: sparse.csr_matrix, rows: I
     high[rows] = np.maximum(high[rows], values.max(axis=1))
 
 
-def _certify(solver: Solver, checks: sparse.csr_matrix, pending: IntArray,
+def _certify(solver: Solver | MeasureView, checks: sparse.csr_matrix, pending: IntArray,
              need: FloatArray) -> tuple[FloatArray, FloatArray]:  # fmt: skip
     """Each checked set's range over witnesses shared by many sets at once.
 

@@ -24,7 +24,7 @@ scipy is imported on first use.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
 
 import attrs
 import numpy as np
@@ -53,6 +53,9 @@ class Measure:
 
     `low` and `high` are per atom (the sum of its people's bounds); `sums` per cell (NaN where
     the cell's sum is unknown); `integer` when every person's value is a whole number.
+    `role` marks the two measures of one figure of ratings: ``"rating"`` the ratings' sum (0 to
+    10 each), ``"nps"`` their promoters less detractors, read jointly by
+    :mod:`sparkus._privacy.joint`; ``""`` for any other measure.
     """
 
     name: str
@@ -60,6 +63,7 @@ class Measure:
     high: FloatArray
     sums: FloatArray
     integer: bool
+    role: Literal["", "rating", "nps"] = ""
 
 
 def tolerance(scale: float | FloatArray) -> Any:

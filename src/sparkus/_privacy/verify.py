@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -18,8 +18,9 @@ import numpy.typing as npt
 from sparkus._checks import check_number, describe
 from sparkus._errors import Problem, SchemaError
 from sparkus._privacy.atoms import atoms_of_masks, incidence
+from sparkus._privacy.joint import JointSolver, MeasureView, joint_box, pair
 from sparkus._privacy.lp import Measure, Solver, box, required, tolerance
-from sparkus._privacy.records import CellRange, DisclosureCheck, Figure
+from sparkus._privacy.records import Cell, CellRange, DisclosureCheck, Figure
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -38,6 +39,7 @@ def verify_disclosure(
     *,
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
     share: float = DEFAULT_SHARE,
+    ratings: Sequence[tuple[str, str]] = (),
 ) -> DisclosureCheck:
     """Bound every hidden cell as an attacker who knows every published cell would.
 
@@ -69,6 +71,14 @@ def verify_disclosure(
         each of its people; no suppression undoes that), nor more than the cells of earlier
         releases alone leave a cell of a later one (a cell shown in release 0 and hidden in
         release 1 for the same people stays known; release 1 cannot undo that).
+    ratings : sequence of (str, str), default ()
+        Pairs of figures that describe the same ratings (0 to 10 each), read together: the
+        ratings' sum or mean (``low`` 0, ``high`` 10 a rating) and their NPS as a count of
+        promoters (9 or more) less detractors (6 or less), ``low`` -1 and ``high`` 1 a rating,
+        with the same cells. A rating's class bounds its value, so each range (and what one
+        cell alone teaches) is the joint one. The bounds say how many ratings each person
+        has, in every release the figures hold: a pair whose people rated again between
+        releases is refused if its values cannot hold so; pass its releases apart.
 
     Returns
     -------
@@ -109,10 +119,12 @@ def verify_disclosure(
     [('Legal', 2.0, 2.0), ('Tech', 4.0, 4.0)]
     """
     populations = _verify_disclosure_iv(figures, min_group_size, share)
+    partners = _ratings_iv(figures, populations, ratings)
     rows: list[CellRange] = []
     consistent: dict[str, bool] = {}
-    for figure, (n, figure_masks) in zip(figures, populations, strict=True):
-        ok, found = _verify_figure(figure, figure_masks, n, min_group_size, share)
+    for i, (figure, (n, figure_masks)) in enumerate(zip(figures, populations, strict=True)):
+        ok, found = _verify_figure(figure, figure_masks, n, min_group_size, share,
+                                   partners.get(i))  # fmt: skip
         consistent[figure.name] = ok
         rows.extend(found)
     order = {"hidden": 0, "group": 1, "small": 2, "changed": 3}
@@ -205,10 +217,73 @@ def _per_person(bound: float | FloatArray, n: int) -> FloatArray:
     return np.broadcast_to(np.asarray(bound, dtype=np.float64), (n,))
 
 
+def _ratings_iv(figures: Sequence[Figure], populations: list[tuple[int, list[BoolArray]]],
+                ratings: object) -> dict[int, tuple[Figure, bool]]:  # fmt: skip
+    """Each paired figure's partner, and whether it is the NPS; else SchemaError."""
+    problems: list[Problem] = []
+    if isinstance(ratings, str) or not isinstance(ratings, Sequence):
+        msg = f"expected a sequence of (rating figure, NPS figure) names, got {describe(ratings)}"
+        raise SchemaError([Problem(("ratings",), msg)])
+    index = {f.name: i for i, f in enumerate(figures)}
+    out: dict[int, tuple[Figure, bool]] = {}
+    for j, names in enumerate(ratings):
+        where = ("ratings", j)
+        if (isinstance(names, str) or not isinstance(names, Sequence) or len(names) != 2
+                or not all(isinstance(x, str) for x in names)):  # fmt: skip
+            problems.append(Problem(where, f"expected a pair of figure names (rating, NPS), "
+                                           f"got {describe(names)}"))  # fmt: skip
+            continue
+        missing = [x for x in names if x not in index]
+        if missing:
+            problems.append(Problem(where, f"names no figure: {', '.join(map(repr, missing))}"))
+            continue
+        i, q = index[names[0]], index[names[1]]
+        reason = _pair_problem(figures[i], figures[q], populations[i], populations[q])
+        if reason is None and (i in out or q in out or i == q):
+            reason = "a figure can be in one pair only"
+        if reason is not None:
+            problems.append(Problem(where, reason))
+            continue
+        out[i], out[q] = (figures[q], False), (figures[i], True)
+    if problems:
+        raise SchemaError(problems)
+    return out
+
+
+def _pair_problem(rating: Figure, nps: Figure, at_r: tuple[int, list[BoolArray]],
+                  at_q: tuple[int, list[BoolArray]]) -> str | None:  # fmt: skip
+    """Why two figures cannot be a rating and its NPS, or None."""
+    if rating.kind == "count" or nps.kind != "count":
+        return "expected a sum or mean of ratings, then their NPS as a count"
+    cells = {(c.name, c.release): m for c, m in zip(nps.cells, at_q[1], strict=True)}
+    if at_r[0] != at_q[0] or len(cells) != len(rating.cells) or any(
+        (c.name, c.release) not in cells or not np.array_equal(cells[c.name, c.release], m)
+        for c, m in zip(rating.cells, at_r[1], strict=True)
+    ):  # fmt: skip
+        return "the two figures must have the same cells (names, releases and members)"
+    n = _per_person(nps.high, at_q[0])
+    if (np.any(_per_person(nps.low, at_q[0]) != -n) or np.any(_per_person(rating.low, at_r[0]))
+            or np.any(_per_person(rating.high, at_r[0]) != 10.0 * n)):  # fmt: skip
+        return (
+            "expected the bounds of ratings: for each person, the sum from 0 to 10 a "
+            "rating and the NPS from -1 to 1 a rating"
+        )
+    return None
+
+
 def _verify_figure(
-    figure: Figure, masks: list[BoolArray], n: int, k: int, share: float
+    figure: Figure,
+    masks: list[BoolArray],
+    n: int,
+    k: int,
+    share: float,
+    partner: tuple[Figure, bool] | None = None,
 ) -> tuple[bool, list[CellRange]]:
-    """Whether the figure's releases agree with unchanged values, and its findings."""
+    """Whether the figure's releases agree with unchanged values, and its findings.
+
+    With `partner` (the other figure of a rating and its NPS, and whether this one is the
+    NPS), the attacker's programs are the pair's joint ones.
+    """
     cells = figure.cells
     found: list[CellRange] = []
     for cell, mask in zip(cells, masks, strict=True):
@@ -217,16 +292,20 @@ def _verify_figure(
             found.append(CellRange(figure.name, cell.name, cell.release, "small", cell.value,
                                    cell.value, None, protected=False))  # fmt: skip
     everything = list(range(len(cells)))
-    together = _Release(figure, masks, everything, n)
+    together = _Release(figure, masks, everything, n, partner)
     if together.solver_feasible():
         found.extend(together.findings(k, share))
         return True, found
     releases = sorted({c.release for c in cells})
     for r in releases:
-        alone = _Release(figure, masks, [i for i, c in enumerate(cells) if c.release == r], n)
+        alone = _Release(
+            figure, masks, [i for i, c in enumerate(cells) if c.release == r], n, partner
+        )
         if not alone.solver_feasible():
+            joint = "" if partner is None else (f" and read with {partner[0].name!r} as the "
+                                                "same ratings, as many in every release")  # fmt: skip
             msg = (f"the published values of release {r} cannot all hold for values within "
-                   f"[low, high]; check them")  # fmt: skip
+                   f"[low, high]{joint}; check them")  # fmt: skip
             raise SchemaError([Problem(("figures", figure.name), msg)])
         found.extend(alone.findings(k, share))
     found.extend(_change_rule(figure, masks, k))
@@ -236,7 +315,8 @@ def _verify_figure(
 class _Release:
     """Some cells of one figure as one attacker's program: atoms, measure, solver."""
 
-    def __init__(self, figure: Figure, masks: list[BoolArray], chosen: list[int], n: int) -> None:
+    def __init__(self, figure: Figure, masks: list[BoolArray], chosen: list[int], n: int,
+                 partner: tuple[Figure, bool] | None = None) -> None:  # fmt: skip
         self.figure = figure
         self.chosen = chosen
         own = [masks[i] for i in chosen]
@@ -246,17 +326,62 @@ class _Release:
         self.cells: sparse.csr_matrix = incidence(atom, count, own)
         self.people = np.array([int(m.sum()) for m in own], dtype=np.int64)
         self.sizes = np.bincount(atom[inside], minlength=count).astype(np.int64)
+        self.release_of = np.array([figure.cells[i].release for i in chosen], dtype=np.int64)
+        mine = [figure.cells[i] for i in chosen]
+        is_nps = partner is not None and partner[1]
+        self.published, self.measure = self._measure(
+            figure, mine, inside, n, "" if partner is None else "nps" if is_nps else "rating"
+        )
+        self.other: tuple[BoolArray, Measure, bool] | None = None
+        if partner is not None:  # the same cells of the rating's other figure, by name
+            by = {(c.name, c.release): c for c in partner[0].cells}
+            shown, measure = self._measure(partner[0], [by[c.name, c.release] for c in mine],
+                                           inside, n, "rating" if is_nps else "nps")  # fmt: skip
+            self.other = (shown, measure, is_nps)
+        self.solver = self._programs(np.ones(len(chosen), dtype=bool))
+
+    def _measure(self, figure: Figure, cells: list[Cell], inside: BoolArray, n: int,
+                 role: Literal["", "rating", "nps"]) -> tuple[BoolArray, Measure]:  # fmt: skip
+        """Which of `cells` are published, and their measure over this release's atoms."""
+        atom, count = self.atom, self.count
         low = np.bincount(atom[inside], _per_person(figure.low, n)[inside], minlength=count)
         high = np.bincount(atom[inside], _per_person(figure.high, n)[inside], minlength=count)
-        values = [figure.cells[i].value for i in chosen]
+        values = [c.value for c in cells]
         sums = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
         if figure.kind == "mean":
             sums = sums * self.people
-        self.published = np.array([v is not None for v in values], dtype=bool)
-        self.measure = Measure(figure.name, low.astype(np.float64), high.astype(np.float64),
-                               sums, integer=figure.kind == "count")  # fmt: skip
-        self.solver = Solver(self.cells, self.published, self.measure)
-        self.release_of = np.array([figure.cells[i].release for i in chosen], dtype=np.int64)
+        published = np.array([v is not None for v in values], dtype=bool)
+        return published, Measure(figure.name, low.astype(np.float64), high.astype(np.float64),
+                                  sums, integer=figure.kind == "count", role=role)  # fmt: skip
+
+    def _pair(self, within: BoolArray) -> tuple[Measure, Measure, BoolArray, BoolArray]:
+        """The rating and NPS measures, and which cells `within` each publishes."""
+        assert self.other is not None
+        shown, measure, is_nps = self.other
+        mine, theirs = self.published & within, shown & within
+        if is_nps:
+            return measure, self.measure, theirs, mine
+        return self.measure, measure, mine, theirs
+
+    def _programs(self, within: BoolArray) -> Solver | MeasureView:
+        """The programs on the cells `within` published: joint with a rating partner if any."""
+        if self.other is None:
+            return Solver(self.cells, self.published & within, self.measure)
+        rating, nps, on_r, on_q = self._pair(within)
+        assert pair((rating, nps)) is not None  # the bounds were checked at the door
+        joint = JointSolver(self.cells, on_r, rating, nps, published_nps=on_q)
+        return joint.view(1 if self.other[2] else 0)
+
+    def _box(self) -> tuple[FloatArray, FloatArray]:
+        """What each published cell alone teaches of each atom (jointly for a rating pair)."""
+        own = box(self.cells, self.published, self.measure)
+        if self.other is None:
+            return own
+        rating, nps, on_r, on_q = self._pair(np.ones(len(self.published), dtype=bool))
+        other = box(self.cells, self.other[0], self.other[1])
+        r_box, q_box = joint_box(self.cells, on_r & on_q, rating, nps,
+                                 *((other, own) if self.other[2] else (own, other)))  # fmt: skip
+        return q_box if self.other[2] else r_box
 
     def _earlier(self, target: FloatArray, release: int) -> float:
         """The width of `target`'s range under the cells of earlier releases alone.
@@ -266,7 +391,7 @@ class _Release:
         before = self.published & (self.release_of < release)
         if release <= 0 or not before.any():
             return np.inf
-        solver = Solver(self.cells, before, self.measure)
+        solver = self._programs(self.release_of < release)
         return solver.extreme(target, +1)[0] - solver.extreme(target, -1)[0]
 
     def solver_feasible(self) -> bool:
@@ -292,8 +417,7 @@ class _Release:
         if self.figure.width is not None:
             per = people.astype(np.float64) if self.figure.kind == "mean" else 1.0
             width = np.full(len(people), float(self.figure.width)) * per
-        need = required(targets, people, self.measure, box(self.cells, self.published,
-                        self.measure), k, share, width)  # fmt: skip
+        need = required(targets, people, self.measure, self._box(), k, share, width)
         scale = np.asarray(targets @ np.maximum(np.abs(self.measure.low),
                                                 np.abs(self.measure.high))).ravel()  # fmt: skip
         slack = tolerance(scale)

@@ -325,8 +325,8 @@ def _build(
         current = np.asarray(matrix[:n_current] @ value).ravel()
         sums.append(current)
         measures.append(Measure(f"{spec.figure}.{m}", low, high,
-                                      np.concatenate([current, history_sums[m]]),
-                                      spec.integer[m]))  # fmt: skip
+                                      np.concatenate([current, history_sums[m]]), spec.integer[m],
+                                      ("rating", "nps")[m] if spec.figure == "rating" else ""))  # fmt: skip
     groups, group_people = _small_groups(spec, matrix, n_current, atom, count, keep, classes,
                                          unit_class, k)  # fmt: skip
     again, again_people = _withheld_sets(spec, withheld, codes, step, rep, count)
