@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._errors import EstimationError, Problem, SchemaError
+from sparkus._labels import spelling_problem
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.intp]
@@ -544,7 +545,7 @@ def same_length(*arrays: tuple[str, int]) -> None:
 
 
 def cluster_codes(value: object, name: str) -> tuple[IntArray, int]:
-    """Integer codes ``0 .. G-1``, one per row, and the number of clusters `G`."""
+    """Codes ``0 .. G-1`` per row and `G`; one cluster written two ways is refused (the SEs shrink)."""
     array = as_array(value, name)
     if array.ndim != 1:
         msg = f"expected a 1-D sequence of cluster labels, got an array of shape {array.shape}"
@@ -586,9 +587,13 @@ def cluster_codes(value: object, name: str) -> tuple[IntArray, int]:
         except TypeError:
             msg = "holds a label that cannot be hashed (a list?); pass scalar labels"
             raise schema_error(name, msg) from None
+        if (wrong := spelling_problem(lookup)) is not None:  # "Team A", "team a": one team
+            raise schema_error(name, wrong)
         return np.array(codes_list, dtype=np.intp), len(lookup)
     elif kind not in "US":
         msg = f"expected cluster labels (numbers or strings), got dtype {array.dtype}"
         raise schema_error(name, msg)
     uniq, inverse = np.unique(array, return_inverse=True)
+    if kind == "U" and (wrong := spelling_problem(uniq.tolist())) is not None:
+        raise schema_error(name, wrong)
     return inverse.reshape(-1).astype(np.intp, copy=False), len(uniq)

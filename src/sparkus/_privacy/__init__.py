@@ -12,7 +12,6 @@ from sparkus._privacy.groups import (
     Group,
     distinct_groups,
     invalid_label_rows,
-    spelling_problem,
     suppress_small_groups,
 )
 from sparkus._privacy.linked import LinkedTable, Protection, protect_linked
@@ -56,7 +55,6 @@ __all__ = [
     "invalid_label_rows",
     "protect_linked",
     "required",
-    "spelling_problem",
     "suppress_small_groups",
     "tolerance",
     "verify_disclosure",

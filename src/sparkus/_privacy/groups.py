@@ -10,8 +10,6 @@ by the caller, or published only when they do not let a hidden cell be recovered
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Iterable
 from typing import Any, TypeAlias, cast
 
 import numpy as np
@@ -21,7 +19,6 @@ __all__ = [
     "Group",
     "distinct_groups",
     "invalid_label_rows",
-    "spelling_problem",
     "suppress_small_groups",
 ]
 
@@ -56,33 +53,6 @@ def distinct_groups(groups: npt.NDArray[Any]) -> tuple[list[Group], npt.NDArray[
     names = sorted(set(values), key=lambda g: (isinstance(g, str), g))
     index = {g: i for i, g in enumerate(names)}
     return names, np.fromiter((index[v] for v in values), np.intp, count=len(values))
-
-
-def spelling_problem(labels: Iterable[object]) -> str | None:
-    """What is wrong with distinct group labels written as no group, or one group two ways.
-
-    A blank text label (empty, or white space alone) is a missing value of an export, not a
-    group. Labels that differ only in case, white space or Unicode form (``"Sales"``,
-    ``"sales "``, a composed and a combining accent) are one group written several ways: counted
-    apart, each gets its own figures, and some print alike. None when neither occurs; labels
-    that are not text are left out. Each caller names its own field.
-    """
-    spelled: dict[str, list[str]] = {}
-    for label in labels:
-        if isinstance(label, str):
-            key = " ".join(unicodedata.normalize("NFC", label).casefold().split())
-            spelled.setdefault(key, []).append(label)
-    if "" in spelled:
-        blank = ", ".join(repr(v) for v in sorted(spelled[""])[:3])
-        return f"holds the blank label {blank}; a blank cell is no group: give everyone a group"
-    clashes = [sorted(ways) for ways in spelled.values() if len(ways) > 1]
-    if not clashes:
-        return None
-    shown = "; ".join(" and ".join(ascii(v) for v in ways[:3]) for ways in clashes[:5])
-    return (
-        f"holds labels that differ only in case, white space or Unicode form ({shown}): one "
-        "group written several ways would be counted as several; write each group one way"
-    )
 
 
 def suppress_small_groups(counts: npt.NDArray[np.int64], m: int) -> tuple[set[int], set[int]]:

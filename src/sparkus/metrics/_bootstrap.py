@@ -34,6 +34,7 @@ from sparkus._checks import (
     check_choice,
     check_level,
     check_rng,
+    cluster_codes,
     same_length,
     schema_error,
     vector,
@@ -52,7 +53,7 @@ from sparkus.metrics._resampling import (
     interval,
     jackknife,
 )
-from sparkus.metrics._rows import cluster_labels, paired_rows
+from sparkus.metrics._rows import paired_rows
 from sparkus.metrics._sizes import (
     MAX_BATCH_ELEMENTS,
     MAX_JACKKNIFE_GROUPS,
@@ -505,7 +506,7 @@ def _groups(samples: list[FloatArray], paired: bool, clusters: object) -> list[G
             "the statistic split them"
         )
         raise schema_error("clusters", msg)
-    codes, count = cluster_labels(clusters, "clusters")
+    codes, count = cluster_codes(clusters, "clusters")
     same_length(("data[0]", len(samples[0])), ("clusters", len(codes)))
     if count < 2:
         msg = (

@@ -29,13 +29,14 @@ from sparkus._checks import (
     check_choice,
     check_level,
     check_number,
+    cluster_codes,
     same_length,
     schema_error,
     vector,
 )
 from sparkus._errors import EstimationError
 from sparkus.metrics._estimate import ConfidenceInterval, Estimate
-from sparkus.metrics._rows import cluster_labels, paired_rows
+from sparkus.metrics._rows import paired_rows
 from sparkus.metrics._stable import common_scale, constant
 
 __all__ = ["icc", "mde", "power", "sample_size"]
@@ -474,7 +475,7 @@ def _icc_iv(y: object, clusters: object, level: object) -> tuple[FloatArray, Int
     value = check_level(level)
     y, clusters = paired_rows(("y", y), ("clusters", clusters))
     outcome = vector(y, "y", minimum=2)
-    codes, count = cluster_labels(clusters, "clusters")
+    codes, count = cluster_codes(clusters, "clusters")
     same_length(("y", len(outcome)), ("clusters", len(codes)))
     if count < 2:
         raise EstimationError("`clusters` holds a single cluster; the ICC needs at least two")

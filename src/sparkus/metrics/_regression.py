@@ -23,6 +23,7 @@ from sparkus._checks import (
     IntArray,
     check_choice,
     check_level,
+    cluster_codes,
     indicator,
     named_matrix,
     same_length,
@@ -33,7 +34,7 @@ from sparkus._errors import EstimationError, SparkusWarning
 from sparkus.metrics._estimate import Estimate
 from sparkus.metrics._linalg import COV_TYPES, CovType, Part, fit_ols
 from sparkus.metrics._ols_result import OLSResult, fit_estimate, ols_result
-from sparkus.metrics._rows import cluster_labels, paired_rows
+from sparkus.metrics._rows import paired_rows
 from sparkus.metrics._stable import constant
 
 __all__ = ["ancova", "did", "ols"]
@@ -66,7 +67,7 @@ def _clusters_check(clusters: object, n: int, stacklevel: int) -> _Clusters | No
     """Cluster codes and count; an error for one cluster, a warning below FEW_CLUSTERS."""
     if clusters is None:
         return None
-    codes, count = cluster_labels(clusters, "clusters")
+    codes, count = cluster_codes(clusters, "clusters")
     same_length(("y", n), ("clusters", len(codes)))
     if count < 2:
         msg = (

@@ -35,7 +35,7 @@ from sparkus._checks import (
 )
 from sparkus._errors import Problem, SchemaError
 from sparkus._frames import Backend, build_frame, check_backend
-from sparkus._privacy import spelling_problem
+from sparkus._labels import spelling_problem
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._stable import common_scale
 from sparkus.model import Population

@@ -12,23 +12,19 @@ arrays, polars, which has no index) is paired by position.
 Independent samples (the two groups of a Welch test) describe different rows and are never
 passed here together.
 
-Cluster labels (teams, sites) are read by :func:`cluster_labels`: the shared
-:func:`sparkus._checks.cluster_codes`, and a refusal of one cluster written several ways (case,
-white space, Unicode form) or a blank label, as groups are refused everywhere they are counted
-apart: "Team A" and "team a" counted as two clusters would make the clustered standard errors
-too small.
+Labels counted apart (clusters, groups) are refused when one is written several ways (case,
+white space, Unicode form) or blank: :func:`label_spellings`, and the shared
+:func:`sparkus._checks.cluster_codes` does the same for cluster labels.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-import numpy as np
+from sparkus._checks import align_rows, as_table, schema_error
+from sparkus._labels import spelling_problem
 
-from sparkus._checks import IntArray, align_rows, as_array, as_table, cluster_codes, schema_error
-from sparkus._privacy import spelling_problem
-
-__all__ = ["cluster_labels", "label_spellings", "paired_rows"]
+__all__ = ["label_spellings", "paired_rows"]
 
 
 def paired_rows(*inputs: tuple[str, object]) -> list[object]:
@@ -48,14 +44,3 @@ def label_spellings(labels: Iterable[object], name: str) -> None:
     """
     if (wrong := spelling_problem(labels)) is not None:
         raise schema_error(name, wrong)
-
-
-def cluster_labels(value: object, name: str) -> tuple[IntArray, int]:
-    """Cluster codes ``0 .. G-1`` and `G`, as ``cluster_codes``; a cluster spelled two ways refused."""
-    codes, count = cluster_codes(value, name)
-    array = as_array(value, name)
-    if array.dtype.kind in "OUS":
-        first = np.empty(count, dtype=np.intp)
-        first[codes[::-1]] = np.arange(codes.shape[0] - 1, -1, -1)  # each code's first row
-        label_spellings(array[first].tolist(), name)
-    return codes, count

@@ -32,7 +32,8 @@ from sparkus._checks import (
 )
 from sparkus._errors import EstimationError
 from sparkus._frames import Framed, FrameSpec
-from sparkus._privacy import Group, distinct_groups, invalid_label_rows, spelling_problem
+from sparkus._labels import spelling_problem
+from sparkus._privacy import Group, distinct_groups, invalid_label_rows
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._compare import two_samples, welch
 from sparkus.metrics._estimate import Estimate

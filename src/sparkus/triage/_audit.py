@@ -18,10 +18,17 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import align_rows, as_array, check_number, indicator, mixed_labels
+from sparkus._checks import (
+    align_rows,
+    as_array,
+    check_number,
+    indicator,
+    mixed_labels,
+)
 from sparkus._errors import EstimationError, Problem, SchemaError, SparkusWarning
 from sparkus._frames import Framed, FrameSpec
-from sparkus._privacy import Group, distinct_groups, invalid_label_rows, spelling_problem
+from sparkus._labels import spelling_problem
+from sparkus._privacy import Group, distinct_groups, invalid_label_rows
 from sparkus._results import Result, Table, format_number
 from sparkus.triage._audit_rules import disclose
 from sparkus.triage._labels import length_problems, row_problems

@@ -32,7 +32,7 @@ from sparkus._checks import (
     vector,
 )
 from sparkus._fields import probably_meant, read_member, spelling_key
-from sparkus._privacy import spelling_problem
+from sparkus._labels import spelling_problem
 from sparkus.model import SupportType
 from sparkus.triage._benefit_stages import stratified_folds
 

@@ -16,9 +16,17 @@ from typing import Any, Final, cast
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import align_rows, as_array, check_number, describe, mixed_labels, rows_text
+from sparkus._checks import (
+    align_rows,
+    as_array,
+    check_number,
+    describe,
+    mixed_labels,
+    rows_text,
+)
 from sparkus._errors import Problem, SchemaError
-from sparkus._privacy import distinct_groups, spelling_problem
+from sparkus._labels import spelling_problem
+from sparkus._privacy import distinct_groups
 from sparkus.metrics._tracking.schema import ENGAGEMENT, FUNNEL, TOTALS
 from sparkus.metrics._tracking.snapshot import seconds
 from sparkus.model import JourneySchedule, Program

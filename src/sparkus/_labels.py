@@ -1,0 +1,42 @@
+"""Labels counted apart: one rule for when two spellings are one group, shared by every door.
+
+Group labels (departments, sites), cluster labels (teams) and strata come from exports written
+by hand, where ``"Sales"``, ``"sales "`` and ``"Sales"`` with a combining accent are one group.
+:func:`spelling_problem` is the rule every door that counts labels apart applies (the audit,
+subgroup effects, rollout strata, tracker groupings, cluster codes and the benefit model's
+folds), the rule ``Population.from_frame`` applies to text values.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+__all__ = ["spelling_problem"]
+
+
+def spelling_problem(labels: Iterable[object]) -> str | None:
+    """What is wrong with distinct group labels written as no group, or one group two ways.
+
+    A blank text label (empty, or white space alone) is a missing value of an export, not a
+    group. Labels that differ only in case, white space or Unicode form (``"Sales"``,
+    ``"sales "``, a composed and a combining accent) are one group written several ways: counted
+    apart, each gets its own figures, and some print alike. None when neither occurs; labels
+    that are not text are left out. Each caller names its own field.
+    """
+    spelled: dict[str, list[str]] = {}
+    for label in labels:
+        if isinstance(label, str):
+            key = " ".join(unicodedata.normalize("NFC", label).casefold().split())
+            spelled.setdefault(key, []).append(label)
+    if "" in spelled:
+        blank = ", ".join(repr(v) for v in sorted(spelled[""])[:3])
+        return f"holds the blank label {blank}; a blank cell is no group: give everyone a group"
+    clashes = [sorted(ways) for ways in spelled.values() if len(ways) > 1]
+    if not clashes:
+        return None
+    shown = "; ".join(" and ".join(ascii(v) for v in ways[:3]) for ways in clashes[:5])
+    return (
+        f"holds labels that differ only in case, white space or Unicode form ({shown}): one "
+        "group written several ways would be counted as several; write each group one way"
+    )
