@@ -37,6 +37,7 @@ from sparkus.model import (
     default_journey,
     unstructure,
 )
+from sparkus.model._columns import field_lookalike
 
 MAX_RECORDS = 8
 
@@ -55,8 +56,8 @@ _ALPHABET = string.ascii_letters + string.digits + "-_ .éßø"
 idents = st.text(_ALPHABET, min_size=1, max_size=8).filter(lambda s: s == s.strip())
 """Non-empty text without leading or trailing white space: ids, names, departments."""
 
-attribute_names = idents.filter(lambda s: s not in CORE_COLUMNS)
-"""Names of free attributes; never a core column name."""
+attribute_names = idents.filter(lambda s: s not in CORE_COLUMNS and field_lookalike(s) is None)
+"""Names of free attributes; never a core column name, nor one spelled like it (``Level``)."""
 
 language_codes = st.builds(
     lambda base, subtags: "-".join([base, *subtags]),

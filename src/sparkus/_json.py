@@ -41,6 +41,7 @@ __all__ = [
     "countable_text",
     "entries_and_colons",
     "fast_loads",
+    "half_pairs",
     "is_plain",
     "load_json",
     "optional_msgspec",
@@ -173,14 +174,26 @@ def _refusals(value: Any, path: tuple[PathSegment, ...], found: list[Problem]) -
                   for k in getattr(value, "repeated", ())]  # fmt: skip
         out = {}
         for k, v in value.items():
-            if not _is_text(k):
+            shown = k
+            if not _is_text(k):  # shown escaped, in this path and those below it
                 shown = k.encode("utf-8", "backslashreplace").decode("utf-8")
                 found.append(Problem((*path, shown), f"the key {_HALF_PAIR}"))
-            out[k] = _refusals(v, (*path, k), found)
+            out[k] = _refusals(v, (*path, shown), found)
         return out
     if isinstance(value, list):
         return [_refusals(v, (*path, i), found) for i, v in enumerate(value)]
     return value
+
+
+def half_pairs(value: Any) -> list[Problem]:
+    """Every string and key of plain data `value` holding half a surrogate pair, at its path.
+
+    Such text cannot be written as UTF-8, nor read back from JSON: a writer refuses it with
+    the problems :func:`load_json` would give.
+    """
+    found: list[Problem] = []
+    _refusals(value, (), found)
+    return found
 
 
 def load_json(text: object, name: str = "text") -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -10,7 +11,7 @@ import numpy as np
 
 from sparkus._errors import Problem, SchemaError
 from sparkus._fields import Record, checked, declared, instance_of, number, tuple_of
-from sparkus.model._columns import read_columns, record_columns
+from sparkus.model._columns import CORE, read_columns, record_columns
 from sparkus.model._records import Assessment, Participant, Program, Provider
 
 __all__ = ["SCHEMA_VERSION", "ProgramDocument"]
@@ -112,6 +113,18 @@ class ProgramDocument(Record):
         )
 
 
+def _odd_row(values: np.ndarray[Any, Any]) -> int:
+    """The row at which a problem of a whole attribute column is shown.
+
+    For a column of mixed types, the first row whose kind differs from the first row's; for
+    one of integers too large, the first integer outside 64 bits; else the first row.
+    """
+    kinds = [str if isinstance(v, str) else bool if isinstance(v, bool) else float for v in values]
+    odd = [i for i, kind in enumerate(kinds) if kind is not kinds[0]]
+    odd = odd or [i for i, v in enumerate(values) if type(v) is int and not -(2**63) <= v < 2**63]
+    return (odd or [0])[0]
+
+
 def _document_problems(
     participants: list[tuple[int, Participant]],
     providers: list[tuple[int, Provider]],
@@ -124,27 +137,67 @@ def _document_problems(
     place even when some records could not be read; `unread` holds the ids of participants
     that did not read, which references may name without being reported.
     """
-    problems: list[Problem] = []
-    columns = record_columns(r for _, r in participants)
+    index = [i for i, _ in participants]
+    shifted = index != list(range(len(index)))  # some did not read: rows are renumbered
+    try:
+        columns = record_columns(r for _, r in participants)
+    except SchemaError as error:  # attributes that differ: no columns to check further
+        return [
+            *(_in_document(p, index, {}, shifted) for p in error.problems),
+            *_other_problems(providers, {p.id for _, p in participants} | unread, assessments),
+        ]
     if unread:  # a manager who did not read is not a missing manager
         managers = columns["manager_id"]
         written = np.fromiter((m in unread for m in managers.tolist()), bool, len(managers))
         managers[written] = None  # compared as written (a text array would drop NULs)
+    problems: list[Problem] = []
     try:
         read_columns(columns, {})
     except SchemaError as error:
-        index = [i for i, _ in participants]
-        for p in error.problems:
-            path = p.path
-            if len(path) >= 2 and path[0] == "participants" and isinstance(path[1], int):
-                path = ("participants", index[path[1]], *path[2:])
-            problems.append(Problem(path, p.message))
+        problems.extend(_in_document(p, index, columns, shifted) for p in error.problems)
+    return problems + _other_problems(
+        providers, {p.id for _, p in participants} | unread, assessments
+    )
+
+
+def _in_document(
+    problem: Problem, index: list[int], columns: Mapping[str, Any], shifted: bool
+) -> Problem:
+    """A problem of the participants' columns at its path in the document.
+
+    Rows, in the path and in the message (``repeats participants[3]``), become the
+    participants' indices in the document (`index`, `shifted` if some did not read); a free
+    attribute's name is put under ``attributes``, and a problem of a whole attribute column
+    is shown at the row that breaks it (:func:`_odd_row`).
+    """
+    path, message = problem.path, problem.message
+    if len(path) == 1 and path[0] in columns and path[0] not in CORE:
+        path = ("participants", _odd_row(columns[str(path[0])]), *path)
+    if len(path) >= 2 and path[0] == "participants" and isinstance(path[1], int):
+        path = ("participants", index[path[1]], *path[2:])
+    if len(path) == 3 and path[2] not in _FIELDS:  # a free attribute, where JSON has it
+        path = (*path[:2], "attributes", path[2])
+    if shifted:
+        message = _ROW.sub(lambda row: f"participants[{index[int(row[1])]}]", message)
+    return Problem(path, message)
+
+
+_FIELDS: Final = frozenset(f.name for f in attrs.fields(Participant))
+_ROW: Final = re.compile(r"participants\[(\d+)\]")
+
+
+def _other_problems(
+    providers: list[tuple[int, Provider]],
+    ids: set[str] | frozenset[str],
+    assessments: list[tuple[int, Assessment]],
+) -> list[Problem]:
+    """Provider ids repeated, and assessments naming no participant (of `ids`)."""
+    problems: list[Problem] = []
     seen: dict[str, int] = {}
     for i, provider in providers:
         if seen.setdefault(provider.id, i) != i:
             msg = f"{provider.id!r} repeats providers[{seen[provider.id]}]"
             problems.append(Problem(("providers", i, "id"), msg))
-    ids = {p.id for _, p in participants} | unread
     for i, assessment in assessments:
         if assessment.participant_id not in ids:
             msg = f"{assessment.participant_id!r} names no participant of the document"

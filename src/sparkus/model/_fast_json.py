@@ -31,7 +31,7 @@ from sparkus._json import (
     optional_msgspec,
     parse_counting_keys,
 )
-from sparkus.model._columns import read_columns
+from sparkus.model._columns import field_lookalike, read_columns
 from sparkus.model._document import SCHEMA_VERSION, ProgramDocument
 from sparkus.model._enums import Goal, Level, SupportType
 from sparkus.model._records import (
@@ -123,14 +123,14 @@ def _item_tuples(lists: list[Any]) -> tuple[list[tuple[Any, ...]], set[tuple[Any
 def _attributes(dicts: list[Any]) -> dict[str, list[Any]]:
     """The attribute columns, by name, when every participant has the same names.
 
-    Every key a field-free identifier (the values are checked by :func:`_attribute_values`
-    or, on msgspec's path, by its types).
+    Every key a field-free identifier, not a field's name in another spelling (the values
+    are checked by :func:`_attribute_values` or, on msgspec's path, by its types).
     """
     _require(set(map(type, dicts)) <= {dict})  # a dict with a repeated key is a subclass
     keys = list(set(chain.from_iterable(dicts)))
     _require(sum(map(len, dicts)) == len(keys) * len(dicts))  # so each has every name
     _texts(keys)
-    _require(_NAMES.isdisjoint(keys))
+    _require(_NAMES.isdisjoint(keys) and not any(map(field_lookalike, keys)))
     return {key: list(map(operator.itemgetter(key), dicts)) for key in keys}
 
 

@@ -148,7 +148,7 @@ class JourneySchedule:
         object.__setattr__(self, "_id_keys", keys[order])
         object.__setattr__(self, "_id_rows", order.astype(np.int64))
         digest = hashlib.blake2b(digest_size=16)
-        digest.update(json_text(self.template).encode())
+        digest.update(json_text(self.template).encode("utf-8", "surrogatepass"))
         for array in (self.ids, self.start, self.support, self.sessions, self.offsets):
             digest.update(np.ascontiguousarray(array).tobytes())
         if self.provider.any():  # schedules without providers keep their fingerprint

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Final
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
 
 import attrs
 
@@ -41,6 +41,7 @@ from sparkus.model._enums import (
     StepKind,
     SupportType,
 )
+from sparkus.model._record_rules import due_date, field_name_problems, real, real_pair, reals
 from sparkus.model._text_rules import name_text
 
 __all__ = [
@@ -70,9 +71,10 @@ _amount = number(low=0.0, high=MAX_AMOUNT)
 _languages = tuple_of(language, unique=True)
 _goals = tuple_of(member(Goal), unique=True)
 _attributes = mapping_of(text, attribute_value)
+_value = optional(number())
 
 
-def _empty() -> FrozenMapping[str, AttributeValue]:
+def _empty() -> FrozenMapping[Any, Any]:
     return FrozenMapping()
 
 
@@ -102,7 +104,8 @@ class Participant(Record):
     focus_goals : tuple of Goal
         The goals the person chose in vision setting.
     attributes : mapping of str to str, int, float or bool
-        Free attributes (readiness-instrument scores, location, ...). Copied and frozen.
+        Free attributes (readiness-instrument scores, location, ...). Copied and frozen. None
+        may be named like a field, even in another spelling (``Team``, ``Manager ID``).
 
     Examples
     --------
@@ -117,10 +120,10 @@ class Participant(Record):
     id: str = attrs.field(metadata=checked(name_text))
     level: Level = attrs.field(metadata=checked(member(Level)))
     department: str = attrs.field(metadata=checked(name_text))
-    tenure_years: float = attrs.field(metadata=checked(_tenure))
+    tenure_years: float = attrs.field(converter=real, metadata=checked(_tenure))
     manager_id: str | None = attrs.field(default=None, metadata=checked(optional(name_text)))
     team: str | None = attrs.field(default=None, metadata=checked(optional(name_text)))
-    utc_offset: float = attrs.field(default=0.0, metadata=checked(_utc_offset))
+    utc_offset: float = attrs.field(converter=real, default=0.0, metadata=checked(_utc_offset))
     languages: tuple[str, ...] = attrs.field(default=(), metadata=checked(_languages))
     focus_goals: tuple[Goal, ...] = attrs.field(default=(), metadata=checked(_goals))
     attributes: Mapping[str, AttributeValue] = attrs.field(
@@ -128,17 +131,24 @@ class Participant(Record):
     )
 
     def _cross_check(self) -> list[Problem]:
-        problems = [
-            Problem(("attributes", key), "is a Participant field; give it another name")
-            for key in self.attributes
-            if key in _PARTICIPANT_FIELDS
-        ]
-        if self.manager_id == self.id:
-            problems.append(Problem(("manager_id",), f"{self.id!r} cannot be their own manager"))
-        return problems
+        return _participant_problems(self.id, self.manager_id, self.attributes)
+
+    @classmethod
+    def _check_partial(cls, parts: Mapping[str, Any], _raw: Mapping[str, Any]) -> list[Problem]:
+        """The same checks over the fields that did read, when others did not."""
+        names = parts.get("attributes", ())
+        return _participant_problems(parts.get("id"), parts.get("manager_id"), names or ())
 
 
 _PARTICIPANT_FIELDS = frozenset(f.name for f in attrs.fields(Participant))
+
+
+def _participant_problems(pid: object, manager: object, names: Iterable[Any]) -> list[Problem]:
+    """Attributes named like a field (in any spelling), and someone their own manager."""
+    problems = field_name_problems(names, _PARTICIPANT_FIELDS, "Participant")
+    if manager is not None and manager == pid:
+        problems.append(Problem(("manager_id",), f"{pid!r} cannot be their own manager"))
+    return problems
 
 
 @attrs.frozen
@@ -179,11 +189,11 @@ class Provider(Record):
     id: str = attrs.field(metadata=checked(text))
     support_type: SupportType = attrs.field(metadata=checked(member(SupportType)))
     capacity: int = attrs.field(metadata=checked(number(low=0, high=MAX_CAPACITY, integer=True)))
-    cost_per_session: float = attrs.field(metadata=checked(_amount))
+    cost_per_session: float = attrs.field(converter=real, metadata=checked(_amount))
     seniority: Level = attrs.field(metadata=checked(member(Level)))
     specialties: tuple[Goal, ...] = attrs.field(default=(), metadata=checked(_goals))
     languages: tuple[str, ...] = attrs.field(default=(), metadata=checked(_languages))
-    utc_offset: float = attrs.field(default=0.0, metadata=checked(_utc_offset))
+    utc_offset: float = attrs.field(converter=real, default=0.0, metadata=checked(_utc_offset))
     employee_id: str | None = attrs.field(default=None, metadata=checked(optional(text)))
 
 
@@ -223,10 +233,12 @@ class Assessment(Record):
     participant_id: str = attrs.field(metadata=checked(text))
     source: AssessmentSource = attrs.field(metadata=checked(member(AssessmentSource)))
     scores: Mapping[str, float] = attrs.field(
-        converter=freeze, metadata=checked(mapping_of(text, number()))
+        converter=reals, metadata=checked(mapping_of(text, number()))
     )
     taken_at: dt.datetime = attrs.field(metadata=checked(aware_datetime))
-    scale: tuple[float, float] = attrs.field(default=(1.0, 5.0), metadata=checked(scale))
+    scale: tuple[float, float] = attrs.field(
+        default=(1.0, 5.0), converter=real_pair, metadata=checked(scale)
+    )
     rater_id: str | None = attrs.field(default=None, metadata=checked(optional(text)))
 
     def _cross_check(self) -> list[Problem]:
@@ -236,10 +248,6 @@ class Assessment(Record):
             for item, score in self.scores.items()
             if not low <= score <= high
         ]
-
-
-def _support_costs() -> FrozenMapping[SupportType, float]:
-    return FrozenMapping()
 
 
 _costs = mapping_of(member(SupportType), _amount)
@@ -275,14 +283,16 @@ class CostModel(Record):
     """
 
     session_cost: Mapping[SupportType, float] = attrs.field(
-        converter=freeze, metadata=checked(_costs)
+        converter=reals, metadata=checked(_costs)
     )
-    session_hours: float = attrs.field(default=1.0, metadata=checked(_amount))
-    participant_hourly_cost: float = attrs.field(default=0.0, metadata=checked(_amount))
+    session_hours: float = attrs.field(converter=real, default=1.0, metadata=checked(_amount))
+    participant_hourly_cost: float = attrs.field(
+        converter=real, default=0.0, metadata=checked(_amount)
+    )
     per_participant_cost: Mapping[SupportType, float] = attrs.field(
-        factory=_support_costs, converter=freeze, metadata=checked(_costs)
+        factory=_empty, converter=reals, metadata=checked(_costs)
     )
-    fixed_cost: float = attrs.field(default=0.0, metadata=checked(_amount))
+    fixed_cost: float = attrs.field(converter=real, default=0.0, metadata=checked(_amount))
 
     def per_person(self, support: SupportType, *, sessions: int) -> float:
         """Fully loaded cost of giving one person `sessions` sessions of `support`.
@@ -482,7 +492,7 @@ class Journey(Record):
             raise SchemaError([Problem(("step_id",), msg)])
         for step in self.steps:
             if step.id == step_id:
-                return self.start + dt.timedelta(days=step.day)
+                return due_date(self.start, step.day, step_id)
         known = ", ".join(s.id for s in self.steps)
         msg = f"{step_id!r} is not a step of this journey (its steps: {known})"
         raise SchemaError([Problem(("step_id",), msg)])
@@ -524,7 +534,7 @@ class Event(Record):
     kind: EventKind = attrs.field(metadata=checked(member(EventKind)))
     time: dt.datetime = attrs.field(metadata=checked(aware_datetime))
     step: str | None = attrs.field(default=None, metadata=checked(optional(text)))
-    value: float | None = attrs.field(default=None, metadata=checked(optional(number())))
+    value: float | None = attrs.field(converter=real, default=None, metadata=checked(_value))
 
     def _cross_check(self) -> list[Problem]:
         problems = []
@@ -578,7 +588,7 @@ class Program(Record):
         metadata=checked(tuple_of(member(Goal), unique=True, nonempty=True))
     )
     season: Season = attrs.field(metadata=checked(member(Season)))
-    budget: float = attrs.field(metadata=checked(_amount))
+    budget: float = attrs.field(converter=real, metadata=checked(_amount))
     currency: str = attrs.field(metadata=checked(currency))
     cost_model: CostModel = attrs.field(metadata=checked(instance_of(CostModel, "a CostModel")))
     journey: JourneyTemplate = attrs.field(

@@ -12,6 +12,7 @@ import enum
 import functools
 import gc
 import json
+import re
 import typing
 from collections.abc import Callable, Mapping
 from typing import Any, Final, TypeVar, cast
@@ -22,7 +23,7 @@ import cattrs
 from sparkus._checks import check_number, describe
 from sparkus._errors import PathSegment, Problem, SchemaError
 from sparkus._fields import FrozenMapping, ItemsCheck, field_check
-from sparkus._json import JSONTextError, load_json
+from sparkus._json import JSONTextError, half_pairs, load_json
 from sparkus.model._columns import Column, read_columns, record_columns
 from sparkus.model._document import ProgramDocument
 from sparkus.model._enums import unknown_label
@@ -72,13 +73,22 @@ def _structure_bool(value: object, _: object) -> bool:
     return value
 
 
+# The offset at the end of a time, its minutes and seconds (Python reads "+01:60" as +02:00).
+_OFFSET: Final = re.compile(r"[+-]\d{2}(?::?(\d{2})(?::?(\d{2})(?:\.\d+)?)?)?$")
+
+
 def _structure_datetime(value: object, _: object) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value  # checked for an offset by the record
     if not isinstance(value, str):
         raise _fail(f"expected an ISO 8601 date and time with offset, got {describe(value)}")
+    # RFC 3339 (and the schema's date-time) allow a lower-case "z", which Python does not read
+    text = f"{value[:-1]}Z" if value.endswith("z") else value
+    offset = _OFFSET.search(text)
     try:
-        return dt.datetime.fromisoformat(value)
+        if offset is not None and any(int(part) > 59 for part in offset.groups("0")):
+            raise ValueError
+        return dt.datetime.fromisoformat(text)
     except ValueError:
         msg = f"{value!r} is not an ISO 8601 date and time, e.g. '2026-03-02T09:30:00+01:00'"
         raise _fail(msg) from None
@@ -397,7 +407,9 @@ def to_json(obj: object, *, indent: int | None = None) -> str:
     Raises
     ------
     SchemaError
-        If `obj` is not a sparkus record, or `indent` is not None or an integer from 0 to 16.
+        If `obj` is not a sparkus record, or `indent` is not None or an integer from 0 to 16;
+        or if a text of the record holds half of a UTF-16 surrogate pair (a lone U+D800),
+        which UTF-8 cannot carry nor :func:`from_json` read back (at its path).
 
     Examples
     --------
@@ -408,7 +420,13 @@ def to_json(obj: object, *, indent: int | None = None) -> str:
     _obj_iv(obj)
     if indent is not None:
         check_number(indent, "indent", low=0, high=16, integer=True)
-    return json_text(obj, None if indent is None else int(indent))
+    text = json_text(obj, None if indent is None else int(indent))
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # text JSON cannot carry, nor from_json read back
+            raise SchemaError(half_pairs(_CONVERTER.unstructure(obj))) from None
+    return text
 
 
 def json_text(obj: object, indent: int | None = None) -> str:
