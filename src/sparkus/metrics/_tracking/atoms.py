@@ -9,12 +9,15 @@ renumbered densely whenever the next digit would take the key past the number of
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Codes", "fold"]
+if TYPE_CHECKING:
+    from scipy import sparse
+
+__all__ = ["Codes", "fold", "split_sets"]
 
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
 IntArray: TypeAlias = npt.NDArray[np.int64]
@@ -66,3 +69,34 @@ def _renumber(key: IntArray, top: int, out: IntArray) -> int:
     uniq, inverse = np.unique(key, return_inverse=True)
     out[:] = inverse.reshape(-1)
     return len(uniq)
+
+
+def split_sets(
+    key: IntArray, n_keys: int, within: IntArray, owner: npt.NDArray[np.intp], atom: IntArray,
+    count: int, k: int,
+) -> tuple[sparse.csr_matrix, IntArray]:  # fmt: skip
+    """The sets of units sharing a key that belong to 1 to ``k - 1`` owners, by atoms.
+
+    `key` is each unit's set (0 to `n_keys` - 1), `within` the larger set each key lies in (a
+    class of participants), `owner` the participant a unit belongs to and `atom` its atom (of
+    `count`). A key that is all of its class is left out: the class is checked as itself.
+    Returns the sets' rows (sets by atoms) and how many owners each has.
+    """
+    from scipy import sparse
+
+    if not len(key):
+        return sparse.csr_matrix((0, count)), np.zeros(0, dtype=np.int64)
+    n_owners = int(owner.max()) + 1
+    pairs = np.unique(key * n_owners + owner)
+    owners = np.bincount(pairs // n_owners, minlength=n_keys)
+    cls = np.zeros(n_keys, dtype=np.int64)
+    cls[key] = within
+    keys_in = np.bincount(cls[owners > 0], minlength=int(cls.max()) + 1)
+    small = np.flatnonzero((owners > 0) & (owners < k) & (keys_in[cls] > 1))
+    chosen = np.zeros(n_keys, dtype=bool)
+    chosen[small] = True
+    pick = chosen[key]
+    cells = np.unique(key[pick] * count + atom[pick])  # by key, then atom
+    rows = np.searchsorted(small, cells // count)
+    out = sparse.csr_matrix((np.ones(len(rows)), (rows, cells % count)), shape=(len(small), count))
+    return out, owners[small].astype(np.int64)

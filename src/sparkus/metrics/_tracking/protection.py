@@ -47,7 +47,7 @@ from sparkus._privacy import (
     Measure,
     protect_linked,
 )
-from sparkus.metrics._tracking.atoms import Codes, fold
+from sparkus.metrics._tracking.atoms import Codes, fold, split_sets
 from sparkus.metrics._tracking.ledger import FIGURES, Ledger, PartRecord, part_labels
 
 if TYPE_CHECKING:
@@ -329,6 +329,15 @@ def _build(
                                       ("rating", "nps")[m] if spec.figure == "rating" else ""))  # fmt: skip
     groups, group_people = _small_groups(spec, matrix, n_current, atom, count, keep, classes,
                                          unit_class, k)  # fmt: skip
+    if classes is not None and unit_class is not None and earlier and row is not None:
+        # a class's slots by the cells they count in now and before: releases isolate new ones
+        cells_of = [codes[step * j + c] for j, p in enumerate(spec.parts) if p.person is not None
+                    for c in range(step)]  # fmt: skip
+        key, n_keys = fold([(unit_class, classes[2]), *cells_of], keep)
+        split = split_sets(key, n_keys, unit_class[keep].astype(np.int64), row[keep], atom,
+                           count, k)  # fmt: skip
+        groups = sparse.vstack([groups, split[0]]).tocsr()
+        group_people = np.concatenate([group_people, split[1]])
     again, again_people = _withheld_sets(spec, withheld, codes, step, rep, count)
     primary = np.zeros(len(costs), dtype=bool)
     reasons: dict[int, str] = {}
@@ -377,9 +386,8 @@ def _withheld_sets(
     return matrix, np.array(people, dtype=np.int64)
 
 
-def _classes(
-    spec: _Spec, codes: list[tuple[Codes, int]], keep: BoolArray
-) -> tuple[IntArray, BoolArray, int]:
+def _classes(spec: _Spec, codes: list[tuple[Codes, int]],
+             keep: BoolArray) -> tuple[IntArray, BoolArray, int]:  # fmt: skip
     """Completion: each participant's class, whether they have one, and how many classes.
 
     A class is the same cells, now and before, through any of their slots, funnel aside.
@@ -403,17 +411,9 @@ def _classes(
     return out, has, count
 
 
-def _small_groups(
-    spec: _Spec,
-    matrix: sparse.csr_matrix,
-    n_current: int,
-    atom: IntArray,
-    count: int,
-    keep: BoolArray,
-    classes: tuple[IntArray, BoolArray, int] | None,
-    unit_class: Codes | None,
-    k: int,
-) -> tuple[sparse.csr_matrix, IntArray]:
+def _small_groups(spec: _Spec, matrix: sparse.csr_matrix, n_current: int, atom: IntArray,
+                  count: int, keep: BoolArray, classes: tuple[IntArray, BoolArray, int] | None,
+                  unit_class: Codes | None, k: int) -> tuple[sparse.csr_matrix, IntArray]:  # fmt: skip
     """Groups of fewer than `k` people to keep unrecoverable.
 
     Atoms of people (participants with the same cells), or, for completion, the slots of a
