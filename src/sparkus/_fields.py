@@ -24,6 +24,7 @@ import numpy as np
 
 from sparkus._checks import describe, is_real
 from sparkus._errors import Problem, SchemaError
+from sparkus._json import HALF_PAIR, has_half_pair
 
 Check = Callable[[object], list[Problem]]
 AttributeValue = str | int | float | bool
@@ -36,7 +37,7 @@ _CHECK: Final = "sparkus.check"
 _IDENT = re.compile(r"^\S(?:[^\n\r]*\S)?$(?!\n)")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$(?!\n)")
 _CURRENCY = re.compile(r"^[A-Z]{3}$(?!\n)")
-_OFFSET_AT_END = r"(?:Z|z|[+-]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$(?!\n)"
+_OFFSET_AT_END = r"(?:Z|z|[+-]\d{2}:\d{2})$(?!\n)"  # RFC 3339: hours and minutes, no seconds
 
 E = TypeVar("E", bound=enum.Enum)
 K = TypeVar("K")
@@ -144,6 +145,8 @@ def _describe_bounds(low: float | None, high: float | None) -> str:
 def _text(value: object) -> list[Problem]:
     if not isinstance(value, str):
         return _one(f"expected a string, got {describe(value)}")
+    if has_half_pair(value):  # what to_json and from_json refuse, said at construction
+        return _one(HALF_PAIR)
     if not _IDENT.match(value):
         return _one(
             f"{value!r} must be non-empty, on one line, without leading or trailing white space"
@@ -152,7 +155,7 @@ def _text(value: object) -> list[Problem]:
 
 
 text = declared(_text, {"type": "string", "pattern": _IDENT.pattern})
-"""A non-empty string on one line, without leading or trailing white space."""
+"""A non-empty string on one line, without white space at either end or half a surrogate pair."""
 
 
 def pattern(regex: re.Pattern[str], what: str) -> Declared:
@@ -311,12 +314,34 @@ def _schema(check: Check, definitions: Definitions) -> JSONSchema:
 def _aware_datetime(value: object) -> list[Problem]:
     if not isinstance(value, dt.datetime):
         return _one(f"expected a date and time with a UTC offset, got {describe(value)}")
-    if value.tzinfo is None or value.utcoffset() is None:
+    offset = value.utcoffset()
+    if offset is None:
         return _one(
             f"{value.isoformat()!r} has no UTC offset; give one, e.g. "
             f"{value.replace(tzinfo=dt.UTC).isoformat()!r}"
         )
+    if offset % _MINUTE:  # JSON's date-time (RFC 3339) writes an offset in hours and minutes
+        shown = f"{value.isoformat()!r} has a UTC offset that is not whole minutes"
+        return _one(f"{shown}; JSON date-times hold hours and minutes: round the offset")
     return []
+
+
+_MINUTE: Final = dt.timedelta(minutes=1)
+_OFFSET: Final = re.compile(r"[+-]\d{2}(?::?(\d{2})(?::?(\d{2})(?:\.\d+)?)?)?$")
+
+
+def parse_time(value: str) -> dt.datetime:
+    """An ISO 8601 date and time, else ValueError: the one reader of times given as text.
+
+    :meth:`datetime.fromisoformat`, reading RFC 3339's ``z``, refusing offsets past 59 minutes
+    or seconds (Python 3.11 reads ``"+01:60"`` as ``+02:00``).
+    """
+    text = f"{value[:-1]}Z" if value.endswith("z") else value
+    offset = _OFFSET.search(text)
+    if offset is not None and any(int(part) > 59 for part in offset.groups("0")):
+        msg = f"{value!r} has an offset past 59 minutes or seconds"
+        raise ValueError(msg)
+    return dt.datetime.fromisoformat(text)
 
 
 DATE_TIME: Final[JSONSchema] = {
@@ -327,7 +352,7 @@ DATE_TIME: Final[JSONSchema] = {
 }
 """The schema of a date and time with its UTC offset, as sparkus writes them."""
 aware_datetime = declared(_aware_datetime, DATE_TIME)
-"""A timezone-aware :class:`datetime.datetime`."""
+"""A timezone-aware :class:`datetime.datetime` whose UTC offset is whole minutes."""
 
 
 class ItemsCheck:
@@ -391,7 +416,11 @@ def mapping_of(key: Check, value: Check) -> ItemsCheck:
         problems: list[Problem] = []
         for k, v in obj.items():
             segment = k.value if isinstance(k, enum.Enum) else str(k)
-            problems.extend(p.prefixed((segment,)) for p in key(k))
+            if has_half_pair(segment):  # shown escaped, and said as to_json says it
+                segment = segment.encode("utf-8", "backslashreplace").decode("utf-8")
+                problems.append(Problem((segment,), f"the key {HALF_PAIR}"))
+            else:
+                problems.extend(p.prefixed((segment,)) for p in key(k))
             problems.extend(p.prefixed((segment,)) for p in value(v))
         return problems
 
@@ -409,7 +438,9 @@ _finite = number()
 
 
 def _attribute_value(value: object) -> list[Problem]:
-    if isinstance(value, str | bool):
+    if isinstance(value, str):
+        return _one(HALF_PAIR) if has_half_pair(value) else []
+    if isinstance(value, bool):
         return []
     if is_real(value):
         return _finite(value)

@@ -35,6 +35,7 @@ from sparkus._checks import describe
 from sparkus._errors import PathSegment, Problem, SchemaError
 
 __all__ = [
+    "HALF_PAIR",
     "MAX_JSON_DEPTH",
     "MAX_NUMBER_LENGTH",
     "JSONTextError",
@@ -42,6 +43,7 @@ __all__ = [
     "entries_and_colons",
     "fast_loads",
     "half_pairs",
+    "has_half_pair",
     "is_plain",
     "load_json",
     "optional_msgspec",
@@ -150,9 +152,10 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return marked
 
 
-_HALF_PAIR: Final = (
+HALF_PAIR: Final = (
     "holds half of a UTF-16 surrogate pair (a lone \\uD800 to \\uDFFF escape): not text"
 )
+"""Why a string holding half a surrogate pair is refused: by JSON readers, writers and records."""
 
 
 def _is_text(value: str) -> bool:
@@ -163,11 +166,16 @@ def _is_text(value: str) -> bool:
     return True
 
 
+def has_half_pair(value: str) -> bool:
+    """Whether `value` holds half a UTF-16 surrogate pair (ASCII text, the usual, costs nothing)."""
+    return not value.isascii() and not _is_text(value)
+
+
 def _refusals(value: Any, path: tuple[PathSegment, ...], found: list[Problem]) -> Any:
     """The document with plain dicts; every repeated key and half surrogate put in `found`."""
     if isinstance(value, str):
         if not _is_text(value):
-            found.append(Problem(path, _HALF_PAIR))
+            found.append(Problem(path, HALF_PAIR))
         return value
     if isinstance(value, dict):
         found += [Problem((*path, k), "repeats a key of its object; give each key once")
@@ -177,7 +185,7 @@ def _refusals(value: Any, path: tuple[PathSegment, ...], found: list[Problem]) -
             shown = k
             if not _is_text(k):  # shown escaped, in this path and those below it
                 shown = k.encode("utf-8", "backslashreplace").decode("utf-8")
-                found.append(Problem((*path, shown), f"the key {_HALF_PAIR}"))
+                found.append(Problem((*path, shown), f"the key {HALF_PAIR}"))
             out[k] = _refusals(v, (*path, shown), found)
         return out
     if isinstance(value, list):

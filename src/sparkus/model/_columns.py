@@ -25,6 +25,7 @@ from sparkus._checks import describe, is_missing
 from sparkus._errors import Problem, SchemaError
 from sparkus._fields import language, text
 from sparkus._fields import scale as scale_check
+from sparkus._json import HALF_PAIR, has_half_pair
 from sparkus.model._enums import Goal, Level, unknown_label
 from sparkus.model._id_columns import ROOT, Collector, check_tree, hashable, read_ids, references
 from sparkus.model._records import MAX_TENURE_YEARS, Participant
@@ -282,6 +283,8 @@ def read_columns(
             arrays[str(key)] = _as_array(str(key), values)
         except SchemaError as error:
             collector.problems.extend(error.problems)
+    for name in [name for name in arrays if has_half_pair(name)]:  # as a record's attribute
+        collector.column(name.encode("utf-8", "backslashreplace").decode(), f"the key {HALF_PAIR}")
     collector.raise_if_any()
     alike = {name: field for name in arrays if (field := field_lookalike(name)) is not None}
     for name, field in alike.items():
@@ -301,6 +304,7 @@ def read_columns(
     schema: dict[str, Column] = {}
 
     ids, written = read_ids(arrays["id"], collector)
+    _half_pairs("id", written, collector)
     stored["id"], schema["id"] = ids, Column("id", "id", required=True)
     stored["level"], schema["level"] = _category(
         "level", _as_list(arrays["level"]), collector, fixed=_LEVELS, required=True
@@ -320,9 +324,9 @@ def read_columns(
     stored["utc_offset"], schema["utc_offset"] = _floats(
         "utc_offset", offsets, collector, low=-12.0, high=14.0
     )
-    stored["manager_id"] = references(
-        written, _as_list(arrays["manager_id"]) if "manager_id" in arrays else [None] * n, collector
-    )
+    managers = _as_list(arrays["manager_id"]) if "manager_id" in arrays else [None] * n
+    stored["manager_id"] = references(written, managers, collector)
+    _half_pairs("manager_id", managers, collector)
     schema["manager_id"] = Column("manager_id", "reference")
     for name, fixed in (("languages", None), ("focus_goals", _GOALS)):
         values = _as_list(arrays[name]) if name in arrays else [()] * n
@@ -338,6 +342,19 @@ def read_columns(
     return stored, schema
 
 
+def _half_pairs(name: str, values: list[Any], collector: Collector) -> None:
+    """Refuse the rows of `values` holding half a surrogate pair, as records do, for that alone."""
+    try:
+        if not has_half_pair("".join(values)):  # (a lone surrogate stays one when joined)
+            return
+    except TypeError:  # not all text
+        pass
+    rows = [i for i, v in enumerate(values) if isinstance(v, str) and has_half_pair(v)]
+    at = {(ROOT, i, name) for i in rows}  # any other reason given (white space, no one) is not it
+    collector.problems[:] = [p for p in collector.problems if p.path not in at]
+    collector.rows(name, rows, lambda _: HALF_PAIR)
+
+
 def _category(
     name: str,
     values: list[Any],
@@ -348,6 +365,8 @@ def _category(
     any_text: bool = False,
 ) -> tuple[npt.NDArray[np.int32], Column]:
     def parse(value: object) -> Parsed:
+        if isinstance(value, str) and has_half_pair(value):
+            return None, HALF_PAIR
         if not required and _is_missing(value):
             return None, None
         if any_text and isinstance(value, str):

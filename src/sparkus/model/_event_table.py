@@ -26,6 +26,8 @@ import numpy.typing as npt
 
 from sparkus._checks import describe, is_missing, rows_text
 from sparkus._errors import Problem, SchemaError
+from sparkus._fields import parse_time
+from sparkus._json import HALF_PAIR, has_half_pair
 from sparkus.model._enums import EventKind, StepKind
 from sparkus.model._event_cells import (
     datetime_seconds,
@@ -112,7 +114,7 @@ def _time_column(values: object) -> tuple[IntArray, npt.NDArray[np.int8]]:
             continue  # read above
         if isinstance(v, str):
             try:
-                moment = dt.datetime.fromisoformat(v)
+                moment = parse_time(v)  # the reader of from_json: "+01:60" is no offset
             except ValueError:
                 flag[i] = TIME_UNREADABLE
                 continue
@@ -444,6 +446,26 @@ def _dict_problems(i: int, item: Mapping[Any, object]) -> list[Problem]:
     return problems
 
 
+def _half_pair_problems(array: npt.NDArray[Any], name: str) -> list[Problem]:
+    """The problem of text cells holding half a surrogate pair, which an Event record refuses."""
+    if array.dtype.kind == "U":  # code points in one vectorised pass
+        points = np.ascontiguousarray(array).view(np.uint32)
+        if not ((points >= 0xD800) & (points <= 0xDFFF)).any():
+            return []
+    elif array.dtype.kind != "O":
+        return []
+    cells = array.tolist()
+    try:
+        if not has_half_pair("".join(cells)):  # the usual column: one pass in C
+            return []
+    except TypeError:  # not all text
+        pass
+    bad = np.array([i for i, v in enumerate(cells) if isinstance(v, str) and has_half_pair(v)])
+    if not len(bad):
+        return []
+    return [Problem((name,), f"{HALF_PAIR}, in {rows_text(bad)}, e.g. {cells[bad[0]]!r}")]
+
+
 def _read_columns(columns: Mapping[str, Any], have: set[str]) -> tuple[npt.NDArray[Any], ...]:
     """The seven arrays of a table, in field order, from columns holding the required ones.
 
@@ -457,6 +479,7 @@ def _read_columns(columns: Mapping[str, Any], have: set[str]) -> tuple[npt.NDArr
         if name in given:
             given[name] = array = column(given[name], name)
             problems += nul_problems(array, name)  # (every column's, at once)
+            problems += _half_pair_problems(array, name)
     if problems:
         raise SchemaError(problems)
     lengths = {name: len(cast(Any, v)) for name, v in given.items() if np.ndim(cast(Any, v)) == 1}

@@ -12,7 +12,6 @@ import enum
 import functools
 import gc
 import json
-import re
 import typing
 from collections.abc import Callable, Mapping
 from typing import Any, Final, TypeVar, cast
@@ -22,7 +21,7 @@ import cattrs
 
 from sparkus._checks import check_number, describe
 from sparkus._errors import PathSegment, Problem, SchemaError
-from sparkus._fields import FrozenMapping, ItemsCheck, field_check
+from sparkus._fields import FrozenMapping, ItemsCheck, field_check, parse_time
 from sparkus._json import JSONTextError, half_pairs, load_json
 from sparkus.model._columns import Column, read_columns, record_columns
 from sparkus.model._document import ProgramDocument
@@ -73,22 +72,13 @@ def _structure_bool(value: object, _: object) -> bool:
     return value
 
 
-# The offset at the end of a time, its minutes and seconds (Python reads "+01:60" as +02:00).
-_OFFSET: Final = re.compile(r"[+-]\d{2}(?::?(\d{2})(?::?(\d{2})(?:\.\d+)?)?)?$")
-
-
 def _structure_datetime(value: object, _: object) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value  # checked for an offset by the record
     if not isinstance(value, str):
         raise _fail(f"expected an ISO 8601 date and time with offset, got {describe(value)}")
-    # RFC 3339 (and the schema's date-time) allow a lower-case "z", which Python does not read
-    text = f"{value[:-1]}Z" if value.endswith("z") else value
-    offset = _OFFSET.search(text)
     try:
-        if offset is not None and any(int(part) > 59 for part in offset.groups("0")):
-            raise ValueError
-        return dt.datetime.fromisoformat(text)
+        return parse_time(value)
     except ValueError:
         msg = f"{value!r} is not an ISO 8601 date and time, e.g. '2026-03-02T09:30:00+01:00'"
         raise _fail(msg) from None
