@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from sparkus._checks import align_rows, as_array, schema_error
 from sparkus._checks_fit import check_matrix, check_n_features, check_sample_weight
 from sparkus._errors import EstimationError, NotFittedError, Problem, SchemaError, SparkusWarning
+from sparkus.triage._fitting import unit_weights
 from sparkus.triage._labels import fit_labels
 
 __all__ = ["Estimator", "feature_matrix", "feature_names", "fit_target"]
@@ -185,7 +186,8 @@ class Estimator:
         X, y, sample_weight = align_rows(("X", X), ("y", y), ("sample_weight", sample_weight))
         predicted = self._predicted(self._checked(X))
         labels = fit_labels(y, predicted.shape[0])
-        sw = check_sample_weight(sample_weight, predicted.shape[0])
+        # scaled to a largest weight in [0.5, 1) first: weights near 1e308 overflow their sum
+        sw, _ = unit_weights(check_sample_weight(sample_weight, predicted.shape[0]))
         return float(sw @ (predicted == labels) / sw.sum())
 
     def _predicted(self, X: NDArray[np.float64]) -> NDArray[Any]:

@@ -32,6 +32,7 @@ __all__ = [
     "row_blocks",
     "scaled_columns",
     "stable_dot",
+    "unit_weights",
     "weighted_moments",
     "weighted_variance",
 ]
@@ -78,6 +79,19 @@ def check_optimiser_options(tol: object, max_iter: object) -> list[Problem]:
         problems.append(Problem(("tol",), f"expected a positive finite number, got {tol!r}"))
     check_number(max_iter, "max_iter", low=1, high=MAX_ITER, integer=True, problems=problems)
     return problems
+
+
+def unit_weights(sw: FloatArray) -> tuple[FloatArray, int]:
+    """`sw` divided by a power of two ``2**e`` (exact) so that its largest is in [0.5, 1), and e.
+
+    Non-negative weights with a positive largest, as ``check_sample_weight`` returns them. Sums
+    and weighted means of the scaled weights neither overflow (weights near 1e308) nor lose
+    digits among subnormals (weights near 5e-324); only the ratios of the weights remain, and
+    ``2**e`` carries their scale to where it matters (a penalty per unit of total weight).
+    """
+    _, exponent = np.frexp(sw.max())
+    scaled: FloatArray = np.ldexp(sw, -exponent)
+    return scaled, int(exponent)
 
 
 def weighted_variance(X: FloatArray, w: FloatArray, mean: FloatArray) -> FloatArray:

@@ -31,6 +31,7 @@ from sparkus.triage._fitting import (
     row_blocks,
     scaled_columns,
     stable_dot,
+    unit_weights,
     weighted_moments,
     weighted_variance,
 )
@@ -62,6 +63,23 @@ def _check_hyperparameters(
         problems.append(Problem(("fit_intercept",), msg))
     problems.extend(check_optimiser_options(tol, max_iter))
     return problems
+
+
+_MAX_PENALTY = 1e300
+"""The largest L2 strength (per unit of total weight) fitted: the coefficients it leaves are
+below 1e-300 times the gradient, zero for any use, and the solver's scales stay finite."""
+
+
+def _penalty(c_total: float, exponent: int) -> float:
+    """``2**-exponent / c_total``, the penalty per unit of weight, within [0, `_MAX_PENALTY`].
+
+    C times the total weight beyond the floats leaves no penalty (0); below them (tiny C or
+    tiny weights) a penalty beyond `_MAX_PENALTY`, which holds the coefficients at zero, is
+    fitted as `_MAX_PENALTY` rather than as inf (whose product with a zero coefficient is NaN).
+    """
+    with np.errstate(over="ignore", divide="ignore"):
+        strength = float(np.ldexp(1.0 / np.float64(c_total), -exponent))
+    return min(strength, _MAX_PENALTY)
 
 
 def _check_not_continuous(labels: NDArray[Any]) -> None:
@@ -295,11 +313,12 @@ class LogisticReadinessModel(Estimator):
         if self.C is None:
             self._check_not_separable(Xc, codes, sw, n_classes, fit_intercept)
 
-        top = float(sw.max())  # weights near the float limit: sum them scaled
-        total = float((sw / top).sum())
-        w = (sw / top) / total
-        with np.errstate(over="ignore"):  # C * weight beyond the floats: no penalty left
-            l2 = 0.0 if self.C is None else 1.0 / (float(self.C) * top * total)
+        # weights near the float limits (1e308, 5e-324): sum them scaled by 2**-e, exactly; the
+        # penalty per unit of total weight, 1 / (C * sum(sw)), then is 2**-e / (C * total)
+        unit, e = unit_weights(sw)
+        total = float(unit.sum())
+        w = unit / total
+        l2 = 0.0 if self.C is None else _penalty(float(self.C) * total, e)
         # columns near the float limits are fitted divided by a power of two (exact), with
         # the penalty on the original coefficients kept: l2 * 4**-k per column
         # the losses read X feature-major (see _logistic_loss): one copy here, none for a

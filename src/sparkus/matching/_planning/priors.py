@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
@@ -296,7 +296,7 @@ class EffectPriors(Record):
         tau : float or mapping of SupportType to float, default 0
             The between-program standard deviation of true effects (the meta-analysis's
             ``tau``), one for every support type or one per type (a type missing from the
-            mapping gets 0). The default table holds no ``tau``: the meta-analyses behind it
+            mapping gets 0; keys are read like those of `estimates`). The default table holds no ``tau``: the meta-analyses behind it
             report heterogeneity in different metrics, so 0 (the fixed-effect view, prior
             variance ``se**2`` alone) is the default, and stating ``tau`` widens the prior
             and lets the organisation's evidence weigh more.
@@ -313,7 +313,9 @@ class EffectPriors(Record):
         Raises
         ------
         SchemaError
-            If `estimates` is not a mapping, a key is not a support type with a prior, an
+            If `estimates` is not a mapping, a key is not a support type with a prior, two
+            keys of `estimates` (or of a `tau` mapping) name the same support type in two
+            spellings (``"coaching"`` and ``SupportType.COACHING``), an
             estimate is neither an Estimate nor an ``(effect, se)`` pair, an Estimate is on
             another measure than a standardised difference, an effect or se is
             not finite (or se negative), `tau` is negative or not finite, or both the prior
@@ -343,25 +345,56 @@ class EffectPriors(Record):
         if not isinstance(named, str) or not named.strip():
             raise SchemaError([Problem(("source",), f"expected a non-empty text, got "
                                                    f"{describe(source)}")])  # fmt: skip
+        keyed = _by_support(given, "estimates")
+        missing = [k for k in keyed if k not in self.priors]
+        if missing:
+            raise SchemaError([
+                Problem(("estimates", k.value), "no prior for this support type to update")
+                for k in missing
+            ])  # fmt: skip
+        spreads = _by_support(tau, "tau") if isinstance(tau, Mapping) else None
         updated = dict(self.priors)
-        for key, value in given.items():
-            support = _support_key(key, self.priors)
+        for support, value in keyed.items():
             effect, se = _estimate_pair(value, support)
-            spread = _tau_for(tau, support)
+            if spreads is None:
+                spread = check_number(tau, "tau", low=0.0, high=MAX_EFFECT)
+            else:
+                spread = check_number(
+                    spreads.get(support, 0.0), f"tau.{support.value}", low=0.0, high=MAX_EFFECT
+                )
             prior = self.priors[support]
             updated[support] = _posterior(prior, effect, se, spread, source)
         return attrs.evolve(self, priors=updated)
 
 
-def _support_key(given: object, priors: Mapping[SupportType, EffectPrior]) -> SupportType:
-    key = read_member(given, SupportType)
-    if key is None:
-        raise SchemaError([Problem(("estimates",), not_one_of(given, SupportType))])
-    if key not in priors:
-        raise SchemaError([
-            Problem(("estimates", key.value), "no prior for this support type to update")
-        ])  # fmt: skip
-    return key
+def _by_support(given: Mapping[Any, object], name: str) -> dict[SupportType, object]:
+    """`given`'s values by the support type each key names, in any spelling.
+
+    A key that names no support type, or two keys that name the same one (``"coaching"`` and
+    ``SupportType.COACHING``, or ``"Coaching"`` and ``"coaching"``), is a SchemaError: one of
+    the two values would otherwise be dropped without a word.
+    """
+    keyed: dict[SupportType, object] = {}
+    first: dict[SupportType, object] = {}
+    problems: list[Problem] = []
+    for key, value in given.items():
+        support = read_member(key, SupportType)
+        if support is None:
+            problems.append(Problem((name,), not_one_of(key, SupportType)))
+        elif support in keyed:
+            problems.append(Problem((name, support.value), f"the keys {_key(first[support])} "
+                                    f"and {_key(key)} both name the support type "
+                                    f"{support.value!r}; give one value per support type"))  # fmt: skip
+        else:
+            keyed[support], first[support] = value, key
+    if problems:
+        raise SchemaError(problems)
+    return keyed
+
+
+def _key(key: object) -> str:
+    """A key as a message shows it: ``SupportType.COACHING`` for a member, else its repr."""
+    return f"{type(key).__name__}.{key.name}" if isinstance(key, SupportType) else repr(key)
 
 
 def _estimate_pair(value: object, support: SupportType) -> tuple[float, float]:
@@ -387,22 +420,12 @@ def _estimate_pair(value: object, support: SupportType) -> tuple[float, float]:
     return effect, se
 
 
-def _tau_for(tau: object, support: SupportType) -> float:
-    if isinstance(tau, Mapping):
-        value = tau.get(support, 0.0)
-        name = f"tau.{support.value}"
-    else:
-        value, name = tau, "tau"
-    return check_number(value, name, low=0.0, high=MAX_EFFECT)
-
-
 def _posterior(
     prior: EffectPrior, effect: float, se: float, tau: float, source: str
 ) -> EffectPrior:
     """The normal-normal conjugate update of `prior` (variance se² + tau²) by ``N(effect, se²)``."""
-    v0 = prior.se**2 + tau**2
-    v1 = se**2
-    if v0 == 0.0 and v1 == 0.0:
+    sigma0 = math.hypot(prior.se, tau)  # the prior's sd, sqrt(v0), with no square formed
+    if sigma0 == 0.0 and se == 0.0:
         if effect == prior.effect:
             mean, post_se = effect, 0.0
         else:
@@ -410,14 +433,17 @@ def _posterior(
                 Problem(("estimates", "se"), "the prior and the estimate are both certain (zero "
                                              "variance) and differ: nothing to combine")
             ])  # fmt: skip
-    elif v1 == 0.0:
+    elif se == 0.0:
         mean, post_se = effect, 0.0
-    elif v0 == 0.0:
+    elif sigma0 == 0.0:
         mean, post_se = prior.effect, 0.0
     else:
-        precision = 1.0 / v0 + 1.0 / v1
-        mean = (prior.effect / v0 + effect / v1) / precision
-        post_se = math.sqrt(1.0 / precision)
+        # the precision-weighted mean as m + (y - m) * v0 / (v0 + v1), in units of the larger
+        # sd: 1 / se**2 overflows for a tiny se, and se**2 underflows; these ratios do neither
+        top = max(sigma0, se)
+        a, b = sigma0 / top, se / top  # one of them is 1
+        mean = prior.effect + (effect - prior.effect) * (a * a / (a * a + b * b))
+        post_se = sigma0 / math.hypot(sigma0, se) * se  # 1 / sqrt(1 / v0 + 1 / v1)
     note = (
         f"{prior.source} | Updated (normal-normal; prior {prior.effect:g}, prior variance "
         f"se^2 + tau^2 = {prior.se:g}^2 + {tau:g}^2) with {source}: {effect:g} (se {se:g})."
