@@ -284,6 +284,6 @@ def check_sample_weight(
         (rows,) = np.nonzero(bad)
         fix = "weights must be finite and non-negative"
         raise SchemaError(cell_problems(name, rows, None, "negative, NaN or infinite", fix))
-    if not out.sum() > 0:
+    if not out.max(initial=0.0) > 0:  # not the sum: weights near 1e308 would overflow it
         raise schema_error(name, "all weights are zero; at least one row must carry weight")
     return out

@@ -152,3 +152,16 @@ def test_fixes_are_said_in_the_program_file_and_rows_as_lines(run, tmp_path):
     assert '[export.labels.department] "legal" = "Legal"' in done.err
     assert "labels={" not in done.err
     assert "missing={" not in done.err
+
+
+def test_a_start_with_an_offset_past_59_minutes_is_refused(run, tmp_path):
+    """'+01:60' is not read as +02:00 (Python's own parser rolls it over): exit 2, named."""
+    folder = tmp_path / "ex"
+    assert run("run", "--example", str(folder)).status == 0
+    program = folder / "program.toml"
+    text = program.read_text(encoding="utf-8")
+    program.write_text(text.replace("start = 2026-01-05", 'start = "2026-01-05T00:00+01:60"'),
+                       encoding="utf-8")  # fmt: skip
+    done = run("run", str(program))
+    assert done.status == 2
+    assert "at program.start: expected a date" in done.err

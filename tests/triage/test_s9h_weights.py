@@ -30,9 +30,6 @@ _SKLEARN_MULTINOMIAL = (
 )  # fmt: skip
 
 
-# check_sample_weight (a shared core) sums the raw weights to check that one is positive, which
-# overflows with a RuntimeWarning for weights near 1e308; the score itself must not
-@pytest.mark.filterwarnings("ignore:overflow encountered in reduce:RuntimeWarning")
 @pytest.mark.parametrize("weight", [1e307, 1e308, 5e-324])
 def test_score_with_extreme_weights_equals_the_unweighted_accuracy(weight: float) -> None:
     """Equal weights near the float limits give the plain accuracy, not NaN (both models)."""

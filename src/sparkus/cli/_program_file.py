@@ -21,6 +21,7 @@ from typing import Any, Final
 import attrs
 
 from sparkus._errors import Problem, SchemaError
+from sparkus._fields import parse_time
 from sparkus.cli._exits import UsageError
 from sparkus.model import (
     Goal,
@@ -98,7 +99,7 @@ def _start(value: object) -> dt.datetime | str:
     """A TOML date or date-time (local ones read as UTC) or ISO text; else the reason."""
     if isinstance(value, str):
         try:
-            value = dt.datetime.fromisoformat(value)
+            value = parse_time(value)
         except ValueError:
             return f"expected a date such as 2026-01-05, got {value!r}"
     if isinstance(value, dt.datetime):

@@ -114,6 +114,7 @@ MUTATIONS = [
     ("no version", _drop("schema_version")),
     ("time without offset", _set("as_of", "2027-03-31T00:00:00")),
     ("time that is no time", _set("as_of", "end of March")),
+    ("offset with seconds", _set("as_of", "2027-03-31T00:00:00+01:00:30")),
     ("min group size 0", _set("min_group_size", 0)),
     ("min group size null", _set("min_group_size", None)),
     ("window null", _set("engagement.window_days", None)),
@@ -189,4 +190,12 @@ def test_rules_across_figures_are_the_readers(label, mutate):
     mutate(doc)
     assert VALIDATOR.is_valid(doc), label
     with pytest.raises(SchemaError):
+        read_dashboard(doc)
+
+
+def test_an_offset_past_59_minutes_is_refused_not_rolled_over():
+    """Python reads '+01:60' as +02:00; the reader refuses it, as from_json and events do."""
+    doc = snapshot()
+    doc["as_of"] = "2027-03-31T00:00:00+01:60"
+    with pytest.raises(SchemaError, match="as_of"):
         read_dashboard(doc)

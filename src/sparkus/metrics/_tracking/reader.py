@@ -18,6 +18,7 @@ from typing import Any, TypeVar, cast
 
 from sparkus._checks import describe
 from sparkus._errors import PathSegment, Problem, SchemaError
+from sparkus._fields import parse_time
 from sparkus.metrics._estimate import ConfidenceInterval, Estimate
 from sparkus.metrics._roi import ROIResult
 from sparkus.metrics._tracking.roi_words import roi_assumptions
@@ -396,7 +397,9 @@ def read_dashboard(snapshot: object) -> Dashboard:
     as_of_text = reader.string(root, (), "as_of")
     if "as_of" in root and isinstance(root["as_of"], str):
         try:
-            as_of = dt.datetime.fromisoformat(as_of_text)
+            as_of = parse_time(as_of_text)
+            if (as_of.utcoffset() or dt.timedelta()) % dt.timedelta(minutes=1):
+                raise ValueError(as_of_text)  # the schema's offsets are whole minutes
         except ValueError:
             reader.fail(
                 ("as_of",),

@@ -25,6 +25,7 @@ import numpy as np
 
 from sparkus._checks import describe, is_finite_real, is_real
 from sparkus._errors import Problem, SchemaError
+from sparkus._fields import parse_time
 from sparkus._results import Result, Table, format_number, to_jsonable
 from sparkus.metrics._estimate import ConfidenceInterval
 from sparkus.metrics._tracking.frames import DashboardTables
@@ -510,7 +511,8 @@ class Dashboard(DashboardTables, Result):
         rules.text("as_of")
         if isinstance(self.as_of, str):
             try:
-                aware = dt.datetime.fromisoformat(self.as_of).utcoffset() is not None
+                offset = parse_time(self.as_of).utcoffset()
+                aware = offset is not None and not offset % dt.timedelta(minutes=1)
             except ValueError:
                 aware = False
             if not aware:
