@@ -15,7 +15,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import describe
+from sparkus._checks import describe, is_missing
 from sparkus._errors import Problem, SchemaError
 from sparkus._fields import not_one_of, read_member
 from sparkus._results import Result, Table, format_number
@@ -314,7 +314,8 @@ def _user_assignment(
     except SchemaError as err:
         refused = [Problem(path, p.message) for p in err.problems]
         return np.empty(0, object), np.empty(0, np.int64), refused
-    items = [s if s is None else read_member(s, SupportType) or s
+    # None, NaN and pandas' NA alike: a Series of a plan holds NaN where it holds no support
+    items = [None if is_missing(s) else read_member(s, SupportType) or s
              for s in cast(Iterable[object], value)]  # fmt: skip
     problems: list[Problem] = []
     if len(items) != n:
@@ -442,8 +443,8 @@ def compare_scenarios(
     triaged : SupportPlan, optional
         The triaged plan, if made already (with other options than the defaults).
     plans : mapping of str to SupportPlan or sequence, optional
-        The user's own scenarios, by name: a plan, or one support type (or None) per person in
-        the population's row order, or a pandas Series whose index holds the population's ids
+        The user's own scenarios, by name: a plan, or one support type (or None, NaN or
+        pandas' NA: no support) per person in the population's row order, or a pandas Series whose index holds the population's ids
         (put in its order; refused, never paired by position, when it holds other labels).
     priors : EffectPriors, optional
         The priors every scenario is valued with: `triaged`'s if given, else the defaults.
