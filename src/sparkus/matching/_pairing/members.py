@@ -9,6 +9,7 @@ Another serves the two that form groups of a size range (peer circles and team c
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any, Final, TypeAlias, cast
 
@@ -53,20 +54,27 @@ def members_iv(participants: Population, members: object, problems: list[Problem
         problems.append(Problem(("members",), msg))
         return np.arange(0, dtype=np.intp)
     values = given.tolist()
+    if missing := [k for k, v in enumerate(values) if _is_missing(v)]:
+        shown = ", ".join(str(k) for k in missing[:_MAX_LISTED])
+        more = f" and {len(missing) - _MAX_LISTED} more" if len(missing) > _MAX_LISTED else ""
+        msg = f"has missing entries (None, NaN or NA) at positions {shown}{more}; drop or fill them"
+        problems.append(Problem(("members",), msg))
+        return np.arange(0, dtype=np.intp)
     if values and all(isinstance(v, bool | np.bool_) for v in values):
         if len(values) != n:
             msg = f"a boolean mask needs one entry per participant ({n}), got {len(values)}"
             problems.append(Problem(("members",), msg))
             return np.arange(0, dtype=np.intp)
         return np.flatnonzero(np.asarray(values, dtype=bool)).astype(np.intp)
-    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-        rows = np.asarray(values, dtype=np.intp)
+    if all(isinstance(v, int | np.integer) and not isinstance(v, bool | np.bool_) for v in values):
+        values = [int(v) for v in values]  # numpy integers (rows from np.flatnonzero) as ints
         bad = [k for k, v in enumerate(values) if not 0 <= v < n]
         for k in bad[:_MAX_LISTED]:
             msg = f"row {values[k]} is out of range; rows run from 0 to {n - 1}"
             problems.append(Problem(("members", k), msg))
-        if bad:
+        if bad:  # checked before the conversion: 10**30 would overflow it
             return np.arange(0, dtype=np.intp)
+        rows = np.asarray(values, dtype=np.intp)
     elif all(isinstance(v, str) for v in values):
         index = {identifier: k for k, identifier in enumerate(participants.ids.tolist())}
         unknown = [k for k, v in enumerate(values) if v not in index]
@@ -81,10 +89,8 @@ def members_iv(participants: Population, members: object, problems: list[Problem
         rows = np.fromiter((index[v] for v in values), dtype=np.intp, count=len(values))
     else:
         kinds = sorted({type(v).__name__ for v in values})
-        msg = (
-            "expected all row indices (int), all ids (str) or a boolean mask, got a mix of "
-            + ", ".join(kinds)
-        )
+        got = f"a mix of {', '.join(kinds)}" if len(kinds) > 1 else f"values of type {kinds[0]}"
+        msg = f"expected all row indices (int), all ids (str) or a boolean mask, got {got}"
         problems.append(Problem(("members",), msg))
         return np.arange(0, dtype=np.intp)
     unique, first, counts = np.unique(rows, return_index=True, return_counts=True)
@@ -95,6 +101,13 @@ def members_iv(participants: Population, members: object, problems: list[Problem
         problems.append(Problem(("members",), msg))
     del unique
     return rows
+
+
+def _is_missing(value: object) -> bool:
+    """Whether an entry is a missing value: None, a float NaN or pandas' NA (or NaT)."""
+    if value is None or (isinstance(value, float | np.floating) and math.isnan(value)):
+        return True
+    return type(value).__name__ in ("NAType", "NaTType")
 
 
 def _mask_by_ids(members: object, participants: Population) -> object:
