@@ -46,6 +46,7 @@ __all__ = [
     "matcher_iv",
     "max_load_iv",
     "pairs_of",
+    "with_row_surcharge",
     "with_surcharge",
 ]
 
@@ -242,6 +243,16 @@ def with_surcharge(
     arcs = inst.arcs
     hit = np.isin(inst.keys, rows.astype(np.int64) * np.int64(arcs.m) + cols.astype(np.int64))
     costs = arcs.costs + np.where(hit, surcharge, 0.0)
+    return attrs.evolve(inst, arcs=Arcs(arcs.n, arcs.m, arcs.indptr, arcs.cols, costs))
+
+
+def with_row_surcharge(inst: Instance, rows: IndexArray, surcharge: float) -> Instance:
+    """The same instance with every pair of the participants `rows` made `surcharge` dearer."""
+    arcs = inst.arcs
+    hit = np.zeros(arcs.n, dtype=bool)
+    hit[rows] = True
+    owner = np.repeat(hit, np.diff(arcs.indptr))
+    costs = arcs.costs + np.where(owner, surcharge, 0.0)
     return attrs.evolve(inst, arcs=Arcs(arcs.n, arcs.m, arcs.indptr, arcs.cols, costs))
 
 

@@ -29,6 +29,7 @@ from sparkus.matching._pairing.instance import (
     is_candidates,
     labels_to_index,
     matcher_iv,
+    with_row_surcharge,
     with_surcharge,
 )
 from sparkus.matching._pairing.placement import assignment_of, place
@@ -331,8 +332,9 @@ def rematch(
     it is. The participants of the leaving providers and the released participants are placed
     again with the matcher, load cap and load penalty of `previous`, in the places left; a
     released participant does not get its provider back while another allowed provider has
-    room. Participants unassigned before stay unassigned (call :func:`assign` with the kept
-    pairs as `fixed` to place them too).
+    room, and without one keeps it (nobody else takes the place from them). Participants
+    unassigned before stay unassigned (call :func:`assign` with the kept pairs as `fixed` to
+    place them too).
 
     .. versionadded:: 0.1
 
@@ -432,6 +434,11 @@ def rematch(
         span = float(costs.max() - costs.min()) if costs.size else 0.0
         surcharge = (int(active.sum()) + 1) * (span + 2.0 * penalty + 1.0)
         solve_inst = with_surcharge(solve_inst, back, before[back], surcharge)
+        # ... but a last resort that wins over placing someone else there: every pair of these
+        # participants is made cheaper by more than the surcharge, so that one who asked for a
+        # change and has no alternative keeps its place rather than lose it to a participant
+        # of a leaving provider or one unassigned before (a move the caller did not ask for).
+        solve_inst = with_row_surcharge(solve_inst, back, -2.0 * surcharge)
     standing = {
         int(i): previous.unassigned.get(previous.participant_label(int(i)), "unassigned before")
         for i in np.flatnonzero(~placed_before & ~active)
