@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._errors import EstimationError, Problem, SchemaError
-from sparkus._labels import spelling_problem
+from sparkus._labels import refuse_spellings
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.intp]
@@ -587,13 +587,12 @@ def cluster_codes(value: object, name: str) -> tuple[IntArray, int]:
         except TypeError:
             msg = "holds a label that cannot be hashed (a list?); pass scalar labels"
             raise schema_error(name, msg) from None
-        if (wrong := spelling_problem(lookup)) is not None:  # "Team A", "team a": one team
-            raise schema_error(name, wrong)
+        refuse_spellings(lookup, name)  # "Team A", "team a": one team
         return np.array(codes_list, dtype=np.intp), len(lookup)
     elif kind not in "US":
         msg = f"expected cluster labels (numbers or strings), got dtype {array.dtype}"
         raise schema_error(name, msg)
     uniq, inverse = np.unique(array, return_inverse=True)
-    if kind == "U" and (wrong := spelling_problem(uniq.tolist())) is not None:
-        raise schema_error(name, wrong)
+    if kind == "U":
+        refuse_spellings(uniq.tolist(), name)
     return inverse.reshape(-1).astype(np.intp, copy=False), len(uniq)

@@ -12,7 +12,9 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["spelling_problem"]
+from sparkus._errors import Problem, SchemaError
+
+__all__ = ["refuse_spellings", "spelling_problem"]
 
 
 def spelling_problem(labels: Iterable[object]) -> str | None:
@@ -40,3 +42,9 @@ def spelling_problem(labels: Iterable[object]) -> str | None:
         f"holds labels that differ only in case, white space or Unicode form ({shown}): one "
         "group written several ways would be counted as several; write each group one way"
     )
+
+
+def refuse_spellings(labels: Iterable[object], name: str) -> None:
+    """SchemaError at `name` when distinct `labels` break :func:`spelling_problem`'s rule."""
+    if (wrong := spelling_problem(labels)) is not None:
+        raise SchemaError([Problem((name,), wrong)])

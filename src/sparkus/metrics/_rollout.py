@@ -35,7 +35,7 @@ from sparkus._checks import (
 )
 from sparkus._errors import Problem, SchemaError
 from sparkus._frames import Backend, build_frame, check_backend
-from sparkus._labels import spelling_problem
+from sparkus._labels import refuse_spellings
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._stable import common_scale
 from sparkus.model import Population
@@ -453,8 +453,7 @@ def design_rollout(
     n = len(next(iter(columns.values())))
     keys = [_labels(columns[name], f"population[{name!r}]") for name in strata_names]
     for name, labels in zip(strata_names, keys, strict=True):
-        if (wrong := spelling_problem(set(labels))) is not None:
-            raise schema_error(f"population[{name!r}]", wrong)
+        refuse_spellings(set(labels), f"population[{name!r}]")
     stratum_of = [" / ".join(parts) for parts in zip(*keys, strict=True)] if keys else ["all"] * n
     if cluster_name is None:
         unit_of = np.arange(n)
@@ -463,8 +462,7 @@ def design_rollout(
     else:
         labels = _labels(columns[cluster_name], f"population[{cluster_name!r}]")
         names, unit_of = np.unique(np.asarray(labels), return_inverse=True)
-        if (wrong := spelling_problem(names.tolist())) is not None:
-            raise schema_error(f"population[{cluster_name!r}]", wrong)
+        refuse_spellings(names.tolist(), f"population[{cluster_name!r}]")
         unit_names = tuple(str(x) for x in names.tolist())
         members: list[dict[str, int]] = [{} for _ in names]
         for unit, stratum in zip(unit_of.tolist(), stratum_of, strict=True):

@@ -11,20 +11,13 @@ arrays, polars, which has no index) is paired by position.
 
 Independent samples (the two groups of a Welch test) describe different rows and are never
 passed here together.
-
-Labels counted apart (clusters, groups) are refused when one is written several ways (case,
-white space, Unicode form) or blank: :func:`label_spellings`, and the shared
-:func:`sparkus._checks.cluster_codes` does the same for cluster labels.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from sparkus._checks import align_rows, as_table
 
-from sparkus._checks import align_rows, as_table, schema_error
-from sparkus._labels import spelling_problem
-
-__all__ = ["label_spellings", "paired_rows"]
+__all__ = ["paired_rows"]
 
 
 def paired_rows(*inputs: tuple[str, object]) -> list[object]:
@@ -35,12 +28,3 @@ def paired_rows(*inputs: tuple[str, object]) -> list[object]:
     pandas inputs (a mapping of Series column by column) or refuses them naming both.
     """
     return align_rows(*((name, as_table(value)) for name, value in inputs))
-
-
-def label_spellings(labels: Iterable[object], name: str) -> None:
-    """SchemaError naming `name` if distinct text `labels` hold one label written several ways.
-
-    `labels` are the distinct labels (any iterable); labels that are not text are left out.
-    """
-    if (wrong := spelling_problem(labels)) is not None:
-        raise schema_error(name, wrong)

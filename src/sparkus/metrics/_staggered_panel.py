@@ -23,7 +23,7 @@ from sparkus._checks import (
     shown,
     vector,
 )
-from sparkus.metrics._rows import label_spellings
+from sparkus._labels import refuse_spellings
 
 __all__ = ["balanced_panel", "covariate_cube"]
 
@@ -185,5 +185,5 @@ def unit_clusters(
         raise schema_error("cluster", msg)
     if names.shape[0] < 2:
         raise schema_error("cluster", "every unit is in one cluster; at least two are needed")
-    label_spellings(names.tolist(), "cluster")
+    refuse_spellings(names.tolist(), "cluster")
     return unit_code, int(names.shape[0])

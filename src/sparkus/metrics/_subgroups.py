@@ -32,7 +32,7 @@ from sparkus._checks import (
 )
 from sparkus._errors import EstimationError
 from sparkus._frames import Framed, FrameSpec
-from sparkus._labels import spelling_problem
+from sparkus._labels import refuse_spellings
 from sparkus._privacy import Group, distinct_groups, invalid_label_rows
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._compare import two_samples, welch
@@ -235,8 +235,7 @@ def _labels(groups: object, n: int) -> npt.NDArray[Any]:
         raise schema_error("groups", msg)
     if (mixed := mixed_labels(array)) is not None:
         raise schema_error("groups", mixed)
-    if (wrong := spelling_problem(set(array.tolist()))) is not None:
-        raise schema_error("groups", wrong)
+    refuse_spellings(set(array.tolist()), "groups")
     return array
 
 

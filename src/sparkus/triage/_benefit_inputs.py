@@ -32,7 +32,7 @@ from sparkus._checks import (
     vector,
 )
 from sparkus._fields import probably_meant, read_member, spelling_key
-from sparkus._labels import spelling_problem
+from sparkus._labels import refuse_spellings
 from sparkus.model import SupportType
 from sparkus.triage._benefit_stages import stratified_folds
 
@@ -199,8 +199,7 @@ def fold_codes(
             raise schema_error("fold", "holds labels that cannot be compared") from None
         if codes.max(initial=0) < 1:
             raise schema_error("fold", "holds a single fold; cross-fitting needs at least two")
-        if (wrong := spelling_problem(names.tolist())) is not None:
-            raise schema_error("fold", wrong)
+        refuse_spellings(names.tolist(), "fold")
         return np.asarray(codes, dtype=np.intp), tuple(repr(v) for v in names.tolist())
     for k, support in enumerate(data.supports):
         for arm, who in ((k + 1, "treated"), (0, "untreated")):
