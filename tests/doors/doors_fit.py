@@ -2286,6 +2286,18 @@ TESTING = [
             ),
         ),
     ),
+    Door(
+        "sparkus.testing.AssignmentInstance",
+        (
+            case(
+                "built directly from lists",
+                lambda: Tg().AssignmentInstance([[1.0]], 3),
+                SchemaError,
+                "cost",
+                "capacity",
+            ),
+        ),
+    ),
 ]
 
 DOORS = [*TRIAGE, *ASSIGNMENT, *CANDIDATES, *PLANNING, *TESTING]

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import check_number, check_rng, describe
+from sparkus._checks import align_rows, check_number, check_rng, describe
 from sparkus._errors import Problem, SchemaError
 from sparkus.model import EventKind, EventTable, JourneySchedule, StepKind
 
@@ -31,13 +31,20 @@ def _simulate_iv(
     rates: dict[str, object],
     rng: object,
     encoded: object,
-) -> np.random.Generator:
+) -> tuple[np.random.Generator, npt.NDArray[np.float64] | None]:
     problems: list[Problem] = []
     if not isinstance(schedule, JourneySchedule):
         problems.append(
             Problem(("schedule",), f"expected a JourneySchedule, got {describe(schedule)}")
         )
         raise SchemaError(problems)
+    latent: npt.NDArray[np.float64] | None = None
+    if readiness is not None:
+        try:
+            readiness = _by_ids(readiness, schedule)
+        except SchemaError as error:
+            problems.extend(error.problems)
+            readiness = None
     if readiness is not None:
         array = np.asarray(readiness)
         if (
@@ -47,16 +54,39 @@ def _simulate_iv(
         ):
             msg = f"expected {len(schedule)} finite numbers (one per participant), got {describe(readiness)}"
             problems.append(Problem(("readiness",), msg))
+        else:
+            latent = array.astype(np.float64)
     if as_of is not None and (not isinstance(as_of, dt.datetime) or as_of.utcoffset() is None):
         problems.append(Problem(("as_of",), f"expected an aware datetime, got {describe(as_of)}"))
     for name, value in rates.items():
         check_number(value, name, low=0.0, high=1.0, what="a rate", problems=problems)
     if not isinstance(encoded, bool):
         problems.append(Problem(("encoded",), f"expected True or False, got {describe(encoded)}"))
+    elif encoded and len(schedule):
+        try:  # rows as integers are refused when some id is the text of an integer
+            schedule.rows_of(np.zeros(1, dtype=np.int64))
+        except SchemaError:
+            msg = ("expected False for this schedule: its ids look like integers, so "
+                   "check_events would refuse participant rows given as integers; pass "
+                   "encoded=False to get the ids as text")  # fmt: skip
+            problems.append(Problem(("encoded",), msg))
     generator = check_rng(rng, problems=problems)
     if problems:
         raise SchemaError(problems)
-    return generator
+    return generator, latent
+
+
+def _by_ids(readiness: object, schedule: JourneySchedule) -> object:
+    """A pandas Series put in the schedule's order by its index (participant ids), or refused.
+
+    Anything else comes back as it was given, paired with the participants by position.
+    """
+    if not type(readiness).__module__.startswith("pandas"):
+        return readiness
+    import pandas as pd  # the caller passed pandas: it is imported already
+
+    ids = pd.Series(np.zeros(len(schedule)), index=pd.Index(schedule.ids, name="id"))
+    return align_rows(("schedule.ids", ids), ("readiness", readiness))[1]
 
 
 def simulate_events(
@@ -81,22 +111,31 @@ def simulate_events(
     The self-assessment and the final checkpoint carry a development score (about
     ``N(50, 10)`` before, and a gain of about 3 + 4 x propensity after). Participants also log
     activity on days spread over their journey, earlier for the less ready. A share of events
-    arrive late (1 to 14 days after they happened) and a share are sent twice.
+    arrive late (1 to 14 days after they happened) and a share are sent twice. Every event
+    falls inside its participant's journey and follow-up days (``schedule.follow_up_days``),
+    so :func:`~sparkus.model.check_events` accepts the whole batch: a completion that would
+    come later is not logged. The score after needs a checkpoint: a template without one
+    gives completions without scores.
 
     Parameters
     ----------
     schedule : JourneySchedule
         The journeys.
     rng : int or numpy.random.Generator, optional
-        Seed or generator; the same seed gives the same events.
+        Seed or generator; the same seed gives the same events. A generator is used as
+        given, so its state advances (a second call with it gives other events).
     readiness : array-like of float, optional
-        Latent readiness per participant (about N(0, 1)); drawn when not given.
+        Latent readiness per participant (about N(0, 1)); drawn when not given. A pandas
+        Series is put in the schedule's order by its index, which must hold the participant
+        ids (any order); other array-likes are read in the schedule's row order.
     as_of : datetime, optional
         Only events up to this moment; default two weeks after the last journey ends.
     duplicate_rate, late_rate : float
         Shares of events sent twice and arriving late.
     encoded : bool, default False
-        Give participant rows and step indices instead of ids (faster to ingest).
+        Give participant rows and step indices instead of ids (faster to ingest); not for
+        a schedule whose ids look like integers, whose rows :func:`check_events
+        <sparkus.model.check_events>` refuses as ambiguous.
 
     Returns
     -------
@@ -107,8 +146,10 @@ def simulate_events(
     ------
     SchemaError
         For malformed arguments (naming each): a schedule that is not one, readiness that is
-        not one finite number per participant, a naive `as_of`, rates outside [0, 1], an
-        `rng` that is not a seed or generator, an `encoded` that is not a bool.
+        not one finite number per participant (or a Series whose index is not the
+        participant ids), a naive `as_of`, rates outside [0, 1], an
+        `rng` that is not a seed or generator, an `encoded` that is not a bool (or True for
+        a schedule whose ids look like integers, where rows would be ambiguous).
 
     Examples
     --------
@@ -125,10 +166,10 @@ def simulate_events(
     True
     """
     rates: dict[str, object] = {"duplicate_rate": duplicate_rate, "late_rate": late_rate}
-    gen = _simulate_iv(schedule, readiness, as_of, rates, rng, encoded)
+    gen, given = _simulate_iv(schedule, readiness, as_of, rates, rng, encoded)
     n, steps = len(schedule), schedule.template.steps
     duration = schedule.template.duration_days
-    latent = gen.standard_normal(n) if readiness is None else np.asarray(readiness, dtype=float)
+    latent = gen.standard_normal(n) if given is None else given
     base = 0.5 * (1.0 + np.tanh(0.5 * (0.8 + latent)))  # the logistic, without overflow
     row = schedule.row.astype(np.int64)
     step = schedule.step.astype(np.int64)
@@ -151,7 +192,9 @@ def simulate_events(
     rated = done & is_session & (gen.random(m) < 0.8)
     rating = np.clip(np.round(6.0 + 3.0 * b + gen.normal(0.0, 1.5, m)), 0, 10)
     pre_kind = np.array([s.kind is StepKind.SELF_ASSESSMENT for s in steps])[step]
-    last_checkpoint = max(i for i, s in enumerate(steps) if s.kind is StepKind.CHECKPOINT)
+    # the final checkpoint carries the score after; a template without checkpoints has none
+    last_checkpoint = max((i for i, s in enumerate(steps) if s.kind is StepKind.CHECKPOINT),
+                          default=-1)  # fmt: skip
     post_kind = step == last_checkpoint
     pre_score = 50.0 + 10.0 * gen.standard_normal(n)
     gain = 3.0 + 4.0 * base + 5.0 * gen.standard_normal(n)
@@ -190,7 +233,9 @@ def simulate_events(
         if as_of is None
         else int((as_of - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)).total_seconds())
     )
-    keep = cols["time"] <= horizon
+    # up to `as_of`, and never past a journey's end plus its follow-up days (check_events
+    # refuses those): a late completion after the window is an event nobody would accept
+    keep = (cols["time"] <= horizon) & (cols["time"] < schedule.end_seconds[cols["row"]])
     cols = {k: v[keep] for k, v in cols.items()}
     order = np.lexsort((cols["kind"], cols["step"], cols["row"], cols["time"]))
     cols = {k: v[order] for k, v in cols.items()}

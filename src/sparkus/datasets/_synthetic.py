@@ -14,7 +14,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import check_number, describe
+from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
 from sparkus.datasets._org_population import coded_population
 from sparkus.datasets._truth import (
@@ -147,7 +147,9 @@ class SyntheticOrg:
         if not isinstance(providers, tuple) or not all(isinstance(p, Provider) for p in providers):
             msg = f"expected a tuple of Provider, got {describe(providers)}"
             problems.append(Problem(("providers",), msg))
-        check_number(self.seed, "seed", low=0, integer=True, problems=problems)
+        seed: object = self.seed  # any non-negative int seeds numpy, past 2**64 and 1e308 too
+        if not _is_seed(seed):
+            problems.append(Problem(("seed",), f"expected an integer >= 0, got {describe(seed)}"))
         if problems:
             raise SchemaError(problems)
 
@@ -155,13 +157,19 @@ class SyntheticOrg:
         return f"SyntheticOrg(n={len(self.population)}, providers={len(self.providers)}, seed={self.seed})"
 
 
+def _is_seed(seed: object) -> bool:
+    """A non-negative int or numpy integer, not a bool: what ``default_rng`` takes as a seed."""
+    return isinstance(seed, int | np.integer) and not isinstance(seed, bool) and bool(seed >= 0)
+
+
 def _synthetic_org_iv(n: object, seed: object) -> None:
     problems: list[Problem] = []
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or not 20 <= n <= MAX_PEOPLE:
         msg = f"`n` must be an integer >= 20 and at most {MAX_PEOPLE:,}, got {describe(n)}"
         problems.append(Problem(("n",), msg))
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        problems.append(Problem(("seed",), f"`seed` must be a non-negative integer, got {seed!r}"))
+    if not _is_seed(seed):
+        msg = f"`seed` must be a non-negative integer, got {describe(seed)}"
+        problems.append(Problem(("seed",), msg))
     if problems:
         raise SchemaError(problems)
 
@@ -265,7 +273,9 @@ def synthetic_org(n: int = 5_000, *, seed: int = 0) -> SyntheticOrg:
 
     propensity = 1.0 / (1.0 + np.exp(-(-0.6 + 1.0 * observed + 1.2 * seniority)))
     supported = rng.random(n) < propensity
-    cumulative = np.cumsum(_SUPPORT_MIX, axis=1)[level]
+    cumulative = np.cumsum(_SUPPORT_MIX, axis=1)
+    cumulative[:, -1] = 1.0  # (a row's sum may round below 1: a draw above it got no support)
+    cumulative = cumulative[level]
     kind = (rng.random(n)[:, None] > cumulative).sum(axis=1)
     support = np.where(supported, kind, len(_SUPPORTS))  # codes into the support labels
     effects = {s: OUTCOME_SD * EFFECT_SD[s] for s in _SUPPORTS}

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import check_number
+from sparkus._checks import check_number, describe
 from sparkus._errors import Problem, SchemaError
 from sparkus.testing._strategies import (
     AssignmentInstance,
@@ -103,8 +103,12 @@ MatcherCheckError.__module__ = "sparkus.testing"
 
 
 def _name(matcher: object) -> str:
-    name = getattr(matcher, "name", None)
-    return name if isinstance(name, str) else type(matcher).__name__
+    """The matcher's name, or its type's name when it has none (or reading it raises)."""
+    try:
+        name = getattr(matcher, "name", None)
+    except Exception:  # noqa: BLE001 - plugin code: the protocol check reports a broken `name`
+        name = None
+    return name if isinstance(name, str) and name else type(matcher).__name__
 
 
 def _protocol(matcher: object) -> None:
@@ -127,32 +131,61 @@ def _run(matcher: Any, instance: AssignmentInstance, seed: int) -> Any:
         raise MatcherCheckError(name, "runs", detail, instance) from exc
 
 
+_INPUTS: Final = ("cost.data", "cost.indices", "cost.indptr", "capacity")
+
+
+def _inputs(instance: AssignmentInstance) -> tuple[Any, ...]:
+    """The arrays a matcher receives, as they are now (not copies; a matcher may rebind them)."""
+    cost = instance.cost
+    return cost.data, cost.indices, cost.indptr, instance.capacity
+
+
+def _changed(
+    saved: tuple[npt.NDArray[Any], ...], shape: tuple[int, int], instance: AssignmentInstance
+) -> str | None:
+    """What of the matcher's input differs from `saved` (values, dtype or shape), or None."""
+    if tuple(int(s) for s in instance.cost.shape) != shape:
+        return f"cost.shape from {shape} to {tuple(instance.cost.shape)}"
+    for name, before, now in zip(_INPUTS, saved, _inputs(instance), strict=True):
+        if not isinstance(now, np.ndarray) or now.dtype != before.dtype:
+            return f"{name} from {before.dtype} to {getattr(now, 'dtype', type(now).__name__)}"
+        if now.shape != before.shape:
+            return f"the shape of {name} from {before.shape} to {now.shape}"
+        if not np.array_equal(before, now, equal_nan=before.dtype.kind == "f"):
+            return f"the values of {name}"
+    return None
+
+
 def check_instance(matcher: Any, instance: AssignmentInstance, seed: int = _SEED) -> None:
-    """Check every invariant of `matcher` on one instance; raise MatcherCheckError if broken."""
+    """Check every invariant of `matcher` on one instance; raise MatcherCheckError if broken.
+
+    The inputs are compared (values, dtypes and shapes) after each of the two calls, and the
+    first answer is copied before the second call, so a matcher that returns an array it
+    later overwrites cannot pass the determinism check with it.
+    """
     name = _name(matcher)
-    cost, capacity = instance.cost, instance.capacity
-    saved: tuple[npt.NDArray[Any], ...] = (
-        cost.data.copy(),
-        cost.indices.copy(),
-        cost.indptr.copy(),
-        capacity.copy(),
-    )
+    cost = instance.cost
+    saved = tuple(a.copy() for a in _inputs(instance))
     saved_shape: tuple[int, int] = (int(cost.shape[0]), int(cost.shape[1]))
+
+    def unchanged(call: str) -> None:
+        what = _changed(saved, saved_shape, instance)
+        if what is not None:
+            broken = AssignmentInstance(cost=_rebuild(saved, saved_shape), capacity=saved[3])
+            detail = f"`match` changed its input ({what}) on the {call} call"
+            raise MatcherCheckError(name, "inputs unchanged", detail, broken)
+
     answer = _run(matcher, instance, seed)
-    after: tuple[npt.NDArray[Any], ...] = (cost.data, cost.indices, cost.indptr, capacity)
-    if cost.shape != saved_shape or not all(
-        a.shape == b.shape and np.array_equal(a, b, equal_nan=a.dtype.kind == "f")
-        for a, b in zip(saved, after, strict=True)
-    ):
-        broken = AssignmentInstance(cost=_rebuild(saved, saved_shape), capacity=saved[3])
-        raise MatcherCheckError(name, "inputs unchanged", "`match` changed its input", broken)
-    n, m = (int(s) for s in cost.shape)
+    unchanged("first")
+    n, m = saved_shape
+    capacity = saved[3]
 
     def fail(invariant: str, detail: str) -> MatcherCheckError:
         return MatcherCheckError(name, invariant, detail, instance)
 
     if not isinstance(answer, np.ndarray):
         raise fail("output type", f"`match` returned a {type(answer).__name__}, not an ndarray")
+    answer = np.array(answer, copy=True, subok=False)  # its values now, whatever it does later
     if answer.dtype.kind not in "iu":
         raise fail("output type", f"`match` returned dtype {answer.dtype}, expected integers")
     if answer.shape != (n,):
@@ -174,7 +207,13 @@ def check_instance(matcher: Any, instance: AssignmentInstance, seed: int = _SEED
         bad = [(int(i), int(answer[i])) for i in placed[np.isnan(used)]]
         raise fail("allowed pairs", f"pairs {bad} are not allowed (forbidden or missing)")
     again = _run(matcher, instance, seed)
-    if not (isinstance(again, np.ndarray) and np.array_equal(again, answer)):
+    unchanged("second")
+    same = (
+        isinstance(again, np.ndarray)
+        and again.shape == answer.shape
+        and np.array_equal(np.asarray(again), answer)
+    )
+    if not same:
         shown = again.tolist() if isinstance(again, np.ndarray) else again
         detail = (
             f"two calls with generators of the same seed gave {answer.tolist()} and {shown}; "
@@ -198,8 +237,9 @@ def check_matcher(matcher: Matcher | str, *, n_examples: int = 50, seed: int | N
     on `n_examples` instances drawn by :func:`assignment_instances`: ``match`` runs without
     error, returns an integer array of one provider column (or -1) per participant, never
     exceeds a capacity, uses allowed pairs only, returns the same answer for two generators of
-    the same seed, and leaves its inputs unchanged. Optimality is not checked: how close to
-    the optimum a matcher gets is its own business.
+    the same seed, and leaves its inputs unchanged (values, dtypes and shapes, after each of
+    the two calls). Optimality is not checked: how close to the optimum a matcher gets is its
+    own business.
 
     .. versionadded:: 0.1
 
@@ -210,8 +250,8 @@ def check_matcher(matcher: Matcher | str, *, n_examples: int = 50, seed: int | N
     n_examples : int, default 50
         How many generated instances to try (hypothesis' ``max_examples``), from 1 to 100,000.
     seed : int or None, default 0
-        The seed (an integer >= 0) of the instance generator, for a reproducible check; None
-        draws new instances on every call.
+        The seed (an integer >= 0 of any size, numpy integers included) of the instance
+        generator, for a reproducible check; None draws new instances on every call.
 
     Raises
     ------
@@ -253,11 +293,18 @@ def check_matcher(matcher: Matcher | str, *, n_examples: int = 50, seed: int | N
     problems: list[Problem] = []
     check_number(n_examples, "n_examples", low=1, high=MAX_EXAMPLES, integer=True,
                  problems=problems)  # fmt: skip
-    if seed is not None:
-        check_number(seed, "seed", low=0, integer=True, what="None or an integer >= 0",
-                     problems=problems)  # fmt: skip
+    given_seed: object = seed
+    if given_seed is not None and (
+        not isinstance(given_seed, int | np.integer)
+        or isinstance(given_seed, bool)
+        or given_seed < 0
+    ):  # any size: hypothesis seeds with the whole int
+        msg = f"expected None or an integer >= 0, got {describe(given_seed)}"
+        problems.append(Problem(("seed",), msg))
     if problems:
         raise SchemaError(problems)
+    # numpy integers as Python ints: hypothesis takes nothing else
+    n_examples, seed = int(n_examples), None if seed is None else int(seed)
     if isinstance(matcher, str):
         from sparkus.matching import get_matcher
 
