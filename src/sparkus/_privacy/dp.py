@@ -51,8 +51,6 @@ MAX_RELEASES: Final = 1_000_000
 """The most releases one ledger records (a release a minute for about two years)."""
 BUDGET_TOLERANCE: Final = 1e-9
 """How far, relative to the total, the spent ε may pass the total: float rounding, not budget."""
-_RATIO_ROUNDING: Final = 1e-9
-"""How far below a whole number a budget ratio may fall and still count as it (float rounding)."""
 
 _release_epsilon = number(low=MIN_EPSILON, high=MAX_EPSILON_PER_RELEASE)
 _total_epsilon = number(low=MIN_EPSILON, high=MAX_TOTAL_EPSILON)
@@ -109,7 +107,7 @@ class DifferentialPrivacy(Record):
     )
 
     def _cross_check(self) -> list[Problem]:
-        if self.total_epsilon < self.epsilon_per_release:
+        if _over(self.epsilon_per_release, self.total_epsilon):
             msg = (
                 f"{self.total_epsilon!r} is below epsilon_per_release "
                 f"{self.epsilon_per_release!r}; the budget must allow one release"
@@ -121,11 +119,18 @@ class DifferentialPrivacy(Record):
     def releases_allowed(self) -> int:
         """How many releases the ledger accepts: ``total_epsilon // epsilon_per_release``.
 
-        A ratio a hair below a whole number (float rounding, at most 1e-9 short) counts as
-        that number; at most ``MAX_RELEASES`` (1,000,000), the most a ledger records.
+        Exactly the number of charges of `epsilon_per_release` a :class:`PrivacyLedger` of
+        `total_epsilon` accepts, by the ledger's own arithmetic: a ratio a hair below a whole
+        number (float rounding, within the ledger's relative ``1e-9``) counts as that number.
+        At most ``MAX_RELEASES`` (1,000,000), the most a ledger records.
         """
-        ratio = self.total_epsilon / self.epsilon_per_release
-        return min(math.floor(ratio + _RATIO_ROUNDING), MAX_RELEASES)
+        eps, total = float(self.epsilon_per_release), float(self.total_epsilon)
+        n = min(math.floor(total / eps), MAX_RELEASES + 1)
+        while n > 0 and _over(n * eps, total):  # n * eps is the fsum of n charges of eps
+            n -= 1
+        while n <= MAX_RELEASES and not _over((n + 1) * eps, total):
+            n += 1
+        return min(n, MAX_RELEASES)
 
 
 @attrs.frozen(repr=False)
@@ -199,25 +204,49 @@ class PrivacyLedger(Record, Result):
         return len(self.epsilons)
 
     def can_spend(self, epsilon: float) -> bool:
-        """True if a release of `epsilon` fits what remains of the budget."""
-        return not _over(self.spent + float(epsilon), self.total_epsilon)
+        """True if a release of `epsilon` fits what remains of the budget.
+
+        The same test :meth:`charge` applies, by the same arithmetic: the releases' ε and this
+        one added with :func:`math.fsum`. A ledger that already records ``MAX_RELEASES``
+        releases can spend nothing more. Raises :class:`~sparkus.SchemaError` for an `epsilon`
+        :meth:`charge` would refuse (outside ``1e-6`` to 100, not finite, not a number).
+        """
+        problems = [p.prefixed(("epsilon",)) for p in _release_epsilon(epsilon)]
+        if problems:
+            raise SchemaError(problems)
+        return self._fits(float(epsilon))
+
+    def _fits(self, epsilon: float) -> bool:
+        """True if a checked `epsilon` fits: the one test the ledger's cross-check also makes."""
+        if self.n_releases >= MAX_RELEASES:
+            return False
+        return not _over(math.fsum((*self.epsilons, epsilon)), self.total_epsilon)
 
     def charge(self, epsilon: float, label: str) -> PrivacyLedger:
         """A new ledger: this one with one more release of `epsilon`, labelled `label`.
 
         Raises :class:`~sparkus.InfeasibleError` naming what remains when the release would
-        pass the total budget, and :class:`~sparkus.SchemaError` for an `epsilon` out of
-        range or an empty `label`.
+        pass the total budget (or the ledger already records ``MAX_RELEASES`` releases), and
+        :class:`~sparkus.SchemaError` for an `epsilon` out of range or an empty `label`.
         """
         problems = [p.prefixed(("epsilon",)) for p in _release_epsilon(epsilon)]
         problems += [p.prefixed(("label",)) for p in text(label)]
         if problems:
             raise SchemaError(problems)
         eps = float(epsilon)
-        if not self.can_spend(eps):
-            n = self.n_releases
+        n = self.n_releases
+        if n >= MAX_RELEASES:
             msg = (
-                f"the release {label!r} needs epsilon {eps:g}, but only {self.remaining:.6g} "
+                f"the release {label!r} would pass the most releases a ledger records "
+                f"({MAX_RELEASES:,}), whatever remains of the budget"
+            )
+            raise InfeasibleError(msg)
+        if not self._fits(eps):
+            needs, left = f"{eps:g}", f"{self.remaining:.6g}"
+            if needs == left:  # a hair short: show every digit, or the two would read alike
+                needs, left = repr(eps), repr(self.remaining)
+            msg = (
+                f"the release {label!r} needs epsilon {needs}, but only {left} "
                 f"of the total budget {self.total_epsilon:g} remains ({self.spent:.6g} spent "
                 f"over {n} release{'' if n == 1 else 's'}); a new budget is a new policy "
                 "decision, not a setting to raise"

@@ -15,7 +15,8 @@ level, whoever the person is and however many cells they appear in:
 Each number gets noise of scale ``Δ / ε_number``, where ``Δ`` is the most one person can change
 it (``per_person`` for a count; ``per_person * (high - low) / 2`` for a sum of values clamped to
 ``[low, high]``, released as the sum of the values' distances from the range's middle, which
-halves its sensitivity; the mean adds the middle back). Counts get OpenDP's discrete Laplace
+halves its sensitivity, computed exactly and rounded up to a float; the mean adds the middle
+back). Counts get OpenDP's discrete Laplace
 (geometric) mechanism, sums its Laplace mechanism; OpenDP's privacy map of each measurement
 certifies the ε each number spent (a scale is nudged up by float steps until the map is within
 its share). What follows (counts at least 0, a numerator at most its denominator, rates in
@@ -30,11 +31,13 @@ instead, for tests and simulations: reproducible, and for that very reason no pr
 
 from __future__ import annotations
 
+import functools
 import importlib
 import math
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from fractions import Fraction
 from typing import Any, Final
 
 import attrs
@@ -44,6 +47,7 @@ import numpy.typing as npt
 from sparkus._checks import check_rng, describe
 from sparkus._errors import Problem, SchemaError, SparkusWarning
 from sparkus._fields import FrozenMapping, text
+from sparkus._labels import spelling_problem
 from sparkus._privacy.dp import BUDGET_TOLERANCE, DifferentialPrivacy, PrivacyLedger
 from sparkus._privacy.dp_cells import (
     ExactAggregate,
@@ -365,8 +369,11 @@ def _cells_iv(aggregates: object, problems: list[Problem]) -> dict[str, dict[Gro
                 msg = f"expected an ExactCount, ExactSum or ExactRate, got {describe(aggregate)}"
                 problems.append(Problem(at, msg))
             kept[group.item() if isinstance(group, np.integer) else group] = aggregate
+        problems.extend(_group_spellings(kept, where))
         total += len(kept)
         cells[str(partition)] = kept
+    if (wrong := spelling_problem(aggregates)) is not None:
+        problems.append(Problem(("aggregates",), wrong))  # partition names, as labels
     if total == 0 and not problems:
         msg = ("holds no cells; a release of nothing would still spend epsilon from the "
                "ledger, so give at least one cell")  # fmt: skip
@@ -375,6 +382,28 @@ def _cells_iv(aggregates: object, problems: list[Problem]) -> dict[str, dict[Gro
         msg = f"expected at most {_MAX_CELLS:,} cells in one release, got {total:,}"
         problems.append(Problem(("aggregates",), msg))
     return cells
+
+
+def _group_spellings(groups: Mapping[Any, object], where: tuple[str | int, ...]) -> list[Problem]:
+    """One partition's groups written as no group, or one group several ways, at `where`.
+
+    The shared rule for labels counted apart (blank text; case, white space or Unicode form),
+    and groups that print alike (``1`` and ``"1"``): their cells would be shown, and saved by
+    ``to_dict``, under one name, one of them lost.
+    """
+    if (wrong := spelling_problem(groups)) is not None:
+        return [Problem(where, wrong)]
+    printed: dict[str, list[object]] = {}
+    for group in groups:
+        printed.setdefault(str(group), []).append(group)
+    alike = [" and ".join(repr(g) for g in ways) for ways in printed.values() if len(ways) > 1]
+    if alike:
+        msg = (
+            f"holds groups that print alike ({'; '.join(alike[:5])}): their cells would be "
+            "shown and saved under one name; write each group one way"
+        )
+        return [Problem(where, msg)]
+    return []
 
 
 # -- the noise ---------------------------------------------------------------------------------
@@ -400,8 +429,21 @@ def _numbers(aggregate: ExactAggregate) -> tuple[_Number, ...]:
     centred = aggregate.total - middle * aggregate.count
     return (
         _Number(aggregate.count, k, True),
-        _Number(centred, k * (aggregate.high - aggregate.low) / 2.0, False),
+        _Number(centred, _sum_sensitivity(k, aggregate.low, aggregate.high), False),
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _sum_sensitivity(k: int, low: float, high: float) -> float:
+    """The smallest float at least ``k * (high - low) / 2``, computed exactly.
+
+    In floats the product can round down, by up to half a float step (for ``[-1e12, 1e-5]``,
+    say), and to 0 for a range one float step wide, which no noise can be calibrated to: a
+    sensitivity must never fall below what it bounds.
+    """
+    exact = k * (Fraction(high) - Fraction(low)) / 2
+    value = float(exact)
+    return value if Fraction(value) >= exact else math.nextafter(value, math.inf)
 
 
 def _release(
@@ -510,10 +552,15 @@ def _numpy_noise(
     """The same distributions from numpy: discrete Laplace on integers, Laplace on floats.
 
     The discrete Laplace of scale ``b`` is the difference of two geometric variables with
-    success probability ``1 - exp(-1/b)``.
+    success probability ``1 - exp(-1/b)``, each drawn as ``floor(b * E)`` for a standard
+    exponential ``E`` (``P(floor(b * E) >= k) = exp(-k / b)``), in floats: numpy's integer
+    geometric saturates at the int64 limit for scales past about 1e17, and the difference of
+    two saturated draws is no noise at all.
     """
-    p = -np.expm1(-1.0 / scales[integer])
-    discrete = generator.geometric(p) - generator.geometric(p)
+    b = scales[integer]
+    discrete = np.floor(b * generator.standard_exponential(b.shape[0])) - np.floor(
+        b * generator.standard_exponential(b.shape[0])
+    )
     out = values.copy()
     out[integer] += discrete
     out[~integer] += generator.laplace(0.0, scales[~integer])
