@@ -255,6 +255,24 @@ def test_same_seed_same_circles():
         assert np.array_equal(org.population[name], values)
 
 
+@given(seed=st.integers(0, 2**16), order=st.randoms(use_true_random=False))
+@settings(max_examples=10, deadline=None)
+def test_circles_do_not_depend_on_the_order_of_the_members(seed, order):
+    """Members given in any order form the same circles (as sets), objective and fits."""
+    org = synthetic_org(300, seed=3)
+    ids = org.population.ids[:41].tolist()
+    shuffled = list(ids)
+    order.shuffle(shuffled)
+    a = form_peer_circles(org.population, ids, size=(4, 6), rng=seed, max_rounds=30)
+    b = form_peer_circles(org.population, shuffled, size=(4, 6), rng=seed, max_rounds=30)
+    assert {frozenset(c) for c in a.circles} == {frozenset(c) for c in b.circles}
+    assert a.objective == b.objective
+    assert a.aim_scores == b.aim_scores
+    fit_a = dict(zip(a.ids.tolist(), a.fit.tolist(), strict=True))
+    assert fit_a == dict(zip(b.ids.tolist(), b.fit.tolist(), strict=True))
+    assert b.ids.tolist() == shuffled  # the result still reads in the order given
+
+
 def test_members_as_ids_rows_or_mask():
     """Ids, row indices and a boolean mask select the same members."""
     org = synthetic_org(200, seed=5)

@@ -103,8 +103,9 @@ def assign(
     ----------
     candidates : CandidateMatrix, array_like or scipy sparse matrix
         A candidate matrix (its stored pairs are the allowed ones, its cost is 1 - score), or a
-        cost matrix of shape (n_participants, n_providers): dense with NaN or ``+inf`` for a
-        pair not allowed, or sparse where only stored entries are allowed.
+        cost matrix of shape (n_participants, n_providers): dense with NaN or ``+inf`` (or a
+        missing value, None or pandas ``NA``) for a pair not allowed, or sparse where only
+        stored entries are allowed. Text and booleans among the costs are refused.
     capacity : int or array_like of int, optional
         The most participants each provider takes (0 to 2**40). Required with a cost matrix;
         by default a candidate matrix's own `capacity`.
@@ -112,12 +113,14 @@ def assign(
         A registered matcher's name (see :func:`available_matchers`) or a matcher object.
     forbidden : optional
         Pairs not allowed besides those missing from `candidates`: (participant id, provider
-        id) pairs for a candidate matrix; a boolean mask or (row, column) pairs for a cost
-        matrix.
+        id) pairs for a candidate matrix; a boolean mask (a DataFrame mask is read by its
+        labels) or (row, column) pairs for a cost matrix, refused as `fixed` is.
     fixed : mapping or sequence of pairs, optional
         Pairs decided beforehand (a person's choice from a shortlist, say), participant to
-        provider, by id for a candidate matrix and by index for a cost matrix. They are kept
-        as they are, taken out of the problem and out of the providers' places.
+        provider, by id for a candidate matrix and by index for a cost matrix (refused
+        against a pandas cost table labelled other than by position, where an index could
+        mean a label; pass ``cost.to_numpy()``). They are kept as they are, taken out of the
+        problem and out of the providers' places.
     max_load : int or float, optional
         A cap on each provider's load: an integer is a number of participants, a float in
         (0, 1] a share of each provider's capacity (rounded down).

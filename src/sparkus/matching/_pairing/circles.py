@@ -339,7 +339,11 @@ def _form_peer_circles_iv(
     low, high = size_range_iv(size, problems)
     circle_aims = _aims_iv(aims, problems)
     generator = check_rng(rng, problems=problems)
-    if isinstance(max_rounds, bool) or not isinstance(max_rounds, int) or max_rounds < 0:
+    if (
+        isinstance(max_rounds, bool | np.bool_)
+        or not isinstance(max_rounds, int | np.integer)
+        or max_rounds < 0
+    ):
         msg = f"expected a non-negative integer, got {describe(max_rounds)}"
         problems.append(Problem(("max_rounds",), msg))
     if problems:
@@ -347,7 +351,7 @@ def _form_peer_circles_iv(
     if rows.size == 0:
         msg = "no members: pass at least the smallest circle size of people"
         raise InfeasibleError(msg)
-    return participants, rows, (low, high), circle_aims, generator, cast(int, max_rounds)
+    return participants, rows, (low, high), circle_aims, generator, int(cast(int, max_rounds))
 
 
 def _infeasible(n: int, low: int, high: int) -> InfeasibleError:
@@ -461,11 +465,15 @@ def form_peer_circles(
     k = circle_count(n, low, high)
     if k is None:
         raise _infeasible(n, low, high)
-    inst = circle_instance(pop, rows, circle_aims)
+    # The search runs on the members in population order, so that the circles do not depend
+    # on the order the members were given in (only on the seed); the result is given order.
+    canon = np.argsort(rows, kind="stable")
+    inst = circle_instance(pop, rows[canon], circle_aims)
     state, rounds, exchanges = optimise(inst, n, k, low, high, rounds_cap, generator)
     k = state.k  # small instances may settle on another number of circles
+    circle = np.empty(n, dtype=np.intp)
+    circle[canon] = state.circle
     # Relabel circles by their first member, so the result reads in member order.
-    circle = state.circle
     _, first = np.unique(circle, return_index=True)
     circle = np.argsort(np.argsort(first)).astype(np.intp)[circle]
     sizes = np.bincount(circle, minlength=k)
@@ -473,7 +481,8 @@ def form_peer_circles(
     order = np.argsort(circle, kind="stable")
     bounds = np.r_[0, np.cumsum(sizes)]
     circles = tuple(tuple(ids[order[bounds[c] : bounds[c + 1]]].tolist()) for c in range(k))
-    fits, combined = member_fits(inst, circle, sizes)
+    fits, combined = member_fits(inst, circle[canon], sizes)  # canonical order: means agree
+    given = np.argsort(canon)  # canonical order back to the order given
     random, random_total, aim_bounds, bound = baseline_and_bound(inst, low)
     return PeerCircles(
         ids=ids,
@@ -488,7 +497,7 @@ def form_peer_circles(
         random_aim_scores=random,
         bound=bound,
         aim_bounds=aim_bounds,
-        fit=combined,
+        fit=combined[given],
         rounds=rounds,
         exchanges=exchanges,
     )

@@ -22,6 +22,7 @@ from sparkus.matching._pairing.assign_result import Label
 from sparkus.matching._pairing.exact.arcs import (
     MAX_CAPACITY,
     Arcs,
+    by_position_refused,
     capacity_iv,
     cost_arcs,
     cost_labels,
@@ -86,6 +87,7 @@ class Instance:
     participant_ids: tuple[str, ...] | None
     provider_ids: tuple[str, ...] | None
     scores: Any  # canonical csr_array of the candidate scores, or None
+    by_position: str | None = None  # why numbers cannot name rows and columns (a labelled table)
 
     @property
     def keys(self) -> NDArray[np.int64]:
@@ -128,10 +130,20 @@ def labels_to_index(
     what: str,
     path: tuple[str | int, ...],
     problems: list[Problem],
+    refused: str | None = None,
 ) -> list[int | None]:
-    """Ids (or indices, for a cost matrix) to indices; None and a problem for an unknown one."""
+    """Ids (or indices, for a cost matrix) to indices; None and a problem for an unknown one.
+
+    `refused` says why numbers cannot be read (a cost table labelled otherwise than by
+    position): then any value is one problem, and every index None.
+    """
     index = {v: k for k, v in enumerate(ids)} if ids is not None else None
     out: list[int | None] = []
+    if index is None and refused is not None:
+        values = list(values)
+        if values:
+            problems.append(Problem(path, refused))
+        return [None] * len(values)
     for k, value in enumerate(values):
         if index is not None:
             found = index.get(value) if isinstance(value, str) else None
@@ -233,7 +245,8 @@ def instance_iv(
                 return None
     labels = cost_labels(cost) if participant_ids is None else (participant_ids, provider_ids)
     banned = forbidden_iv(forbidden, arcs, participant_ids, provider_ids, problems, labels)
-    return Instance(drop_cells(arcs, banned), caps, participant_ids, provider_ids, scores)
+    refused = by_position_refused(labels, arcs.n, arcs.m) if participant_ids is None else None
+    return Instance(drop_cells(arcs, banned), caps, participant_ids, provider_ids, scores, refused)
 
 
 def with_surcharge(
@@ -353,6 +366,9 @@ def fixed_iv(
     out = np.full(arcs.n, -1, dtype=np.intp)
     pairs = pairs_of(fixed, "fixed", problems)
     if not pairs:
+        return out
+    if inst.by_position is not None:
+        problems.append(Problem(("fixed",), inst.by_position))
         return out
     rows = labels_to_index((p for p, _ in pairs), inst.participant_ids, arcs.n, "participant",
                             ("fixed",), problems)  # fmt: skip

@@ -168,9 +168,23 @@ class _Registry:
         if problems:
             raise SchemaError(problems)
         key = name if name is not None else str(plugin.name)  # type: ignore[attr-defined]
+        if key != key.strip() or not key.isprintable():
+            msg = (
+                f"{key!r} has spaces at its ends or characters that do not print; a name is "
+                "typed to look a plugin up, so give it as it reads"
+            )
+            raise SchemaError([Problem(("name",), msg)])
         self._scan()
         self._load_builtin_scorers(kind)
         taken = key in self.plugins[kind] or key in self.pending[kind]
+        alike = [k for k in self.names(kind) if k != key and k.casefold() == key.casefold()]
+        if alike and not taken:
+            msg = (
+                f"a {kind} named {alike[0]!r} is registered, which differs from {key!r} only in "
+                f"case; give another `name=`, or `name={alike[0]!r}` with `replace=True` to "
+                "replace it"
+            )
+            raise SchemaError([Problem(("name",), msg)])
         if taken and not replace:
             holder = self.plugins[kind].get(key)
             where = (
@@ -264,8 +278,10 @@ class _Registry:
         if given in self.pending[kind]:
             return self._load(kind, given)
         known = ", ".join(repr(k) for k in self.names(kind)) or "none"
+        alike = [k for k in self.names(kind) if k.casefold() == given.strip().casefold()]
+        hint = f" (did you mean {alike[0]!r}?)" if alike else ""
         msg = (
-            f"no {kind} named {given!r}; the known {kind}s are {known}. Install a plugin that "
+            f"no {kind} named {given!r}{hint}; the known {kind}s are {known}. Install a plugin that "
             f"declares it under the entry-point group {GROUPS[kind]!r}, or register() it"
         )
         raise SchemaError([Problem(("name",), msg)])
@@ -327,7 +343,9 @@ def register(plugin: Any, *, name: str | None = None, replace: bool = False) -> 
     plugin : Matcher or Scorer
         The plugin object; a class is built with no arguments first.
     name : str, optional
-        The name to register it under; by default its ``name`` attribute.
+        The name to register it under; by default its ``name`` attribute. It is typed to look
+        the plugin up, so spaces at its ends, characters that do not print, and a name that
+        differs from a registered one only in case are refused.
     replace : bool, default False
         Replace a plugin of the same kind already registered under that name (built-ins and
         installed entry points included). Without it, a name clash is an error.
@@ -342,7 +360,8 @@ def register(plugin: Any, *, name: str | None = None, replace: bool = False) -> 
     SchemaError
         If `plugin` lacks what its protocol asks for (the message names the plugin and what
         it lacks), a class cannot be built without arguments, `name` is not a non-empty
-        string, `replace` is not a bool, or the name is taken and `replace` is False.
+        string that reads as it is typed, `replace` is not a bool, or the name is taken (in
+        any case) and `replace` is False.
 
     See Also
     --------

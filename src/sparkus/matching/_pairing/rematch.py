@@ -215,8 +215,9 @@ def _rematch_iv(
     ):
         msg = "the candidates' participant or provider ids differ from the previous assignment's"
         raise SchemaError([Problem(("candidates",), msg)])
-    leave = _ids("leaving", leaving, inst.provider_ids, m, "provider", problems)
-    rel = _ids("released", released, inst.participant_ids, n, "participant", problems)
+    leave = _ids("leaving", leaving, inst.provider_ids, m, "provider", problems, inst.by_position)
+    rel = _ids("released", released, inst.participant_ids, n, "participant", problems,
+               inst.by_position)  # fmt: skip
     if problems or found is None:
         raise SchemaError(problems)
     return previous, inst, leave, rel, found, generator
@@ -298,6 +299,7 @@ def _ids(
     size: int,
     what: str,
     problems: list[Problem],
+    refused: str | None = None,
 ) -> IndexArray:
     if value is None:
         return np.zeros(0, dtype=np.intp)
@@ -306,7 +308,7 @@ def _ids(
         problems.append(Problem((name,), msg))
         return np.zeros(0, dtype=np.intp)
     items = list(value)  # read once: a generator is not read twice
-    found = labels_to_index(items, ids, size, what, (name,), problems)
+    found = labels_to_index(items, ids, size, what, (name,), problems, refused)
     first: dict[int, int] = {}
     for j, k in enumerate(found):
         if k is not None and first.setdefault(k, j) != j:
@@ -348,10 +350,11 @@ def rematch(
     capacity : int or array_like of int, optional
         The capacities; by default those of `previous`.
     leaving : collection, optional
-        The providers who left (ids for a candidate matrix, column indices for a cost matrix).
-        They receive nobody.
+        The providers who left (ids for a candidate matrix, column indices for a cost matrix;
+        indices are refused, as in :func:`assign`, against a pandas cost table labelled other
+        than by position). They receive nobody.
     released : collection, optional
-        The participants who asked for a change (ids, or row indices).
+        The participants who asked for a change (ids, or row indices, refused likewise).
     matcher : str or Matcher, optional
         By default the matcher of `previous`, by name.
     forbidden : optional

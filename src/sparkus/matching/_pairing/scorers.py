@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NoReturn
 
 import attrs
 import numpy as np
@@ -53,7 +53,7 @@ _MAX_LISTED: Final = 8
 # -- parameter checks (raised when a scorer is constructed) --------------------------------------
 
 
-def _fail(scorer: str, field: str, message: str) -> None:
+def _fail(scorer: str, field: str, message: str) -> NoReturn:
     raise SchemaError([Problem((scorer, field), message)])
 
 
@@ -158,7 +158,7 @@ def _goals_converter(value: object) -> tuple[Goal, ...]:
     if not isinstance(given, Sequence):
         _fail("goal_fit", "fallback", f"expected a sequence of goals, got {given!r}")
     out: list[Goal] = []
-    for item in given:  # type: ignore[attr-defined]
+    for item in given:
         try:
             out.append(Goal(item))
         except ValueError:
@@ -387,11 +387,13 @@ class TimeZoneOverlap:
 # -- seniority gap -------------------------------------------------------------------------------
 
 
-def _preferred(_instance: object, _attribute: attrs.Attribute[int], value: object) -> None:
-    given: object = value
+def _preferred(value: object) -> int:
+    """An integer number of levels (a numpy integer read as the int it is), or a SchemaError."""
+    given = int(value) if isinstance(value, np.integer) else value
     if isinstance(given, bool) or not isinstance(given, int) or abs(given) >= _LEVELS:
-        msg = f"expected an integer from {1 - _LEVELS} to {_LEVELS - 1} (levels), got {given!r}"
+        msg = f"expected an integer from {1 - _LEVELS} to {_LEVELS - 1} (levels), got {value!r}"
         _fail("seniority_gap", "preferred", msg)
+    return given
 
 
 def _width(_instance: object, _attribute: attrs.Attribute[float], value: object) -> None:
@@ -445,7 +447,7 @@ class SeniorityGap:
 
     name = "seniority_gap"
 
-    preferred: int = attrs.field(default=1, validator=_preferred)
+    preferred: int = attrs.field(default=1, converter=_preferred)
     width: float = attrs.field(default=3.0, validator=_width)
 
     def prepare(self, participants: Population, providers: Sequence[Provider]) -> PairScore:
@@ -473,7 +475,7 @@ def _preferences_converter(value: object) -> FrozenMapping[str, tuple[str, ...]]
         _fail("stated_preferences", "preferences", msg)
     problems: list[Problem] = []
     out: dict[str, tuple[str, ...]] = {}
-    for key, ranked in given.items():  # type: ignore[attr-defined]
+    for key, ranked in given.items():
         path = ("preferences", str(key))
         if not isinstance(key, str):
             problems.append(Problem(path, f"expected a participant id (str), got {key!r}"))

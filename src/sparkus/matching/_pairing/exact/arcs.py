@@ -15,12 +15,13 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import FloatArray, shown
+from sparkus._checks import FloatArray, is_missing, shown
 from sparkus._errors import Problem
 
 __all__ = [
     "MAX_CAPACITY",
     "Arcs",
+    "by_position_refused",
     "capacity_iv",
     "cost_arcs",
     "cost_labels",
@@ -105,7 +106,10 @@ def cost_arcs(cost: object, problems: list[Problem]) -> Arcs | None:
             dense = np.asarray(cost)
             if dense.dtype.kind == "b" or dense.dtype.kind not in "iufO":
                 raise TypeError(f"dtype {dense.dtype}")
-            dense = dense.astype(np.float64)
+            real = _real_cells(cost, dense, problems)
+            if real is None:
+                return None
+            dense = real
         except OverflowError:  # a Python int past the floats, such as 10**400
             msg = (
                 "holds a number beyond the float range (magnitudes up to 1.8e308); divide the "
@@ -153,6 +157,49 @@ def cost_arcs(cost: object, problems: list[Problem]) -> Arcs | None:
     return Arcs(n, m, indptr, cols, values)
 
 
+def _cell_kind(cell: object) -> str | None:
+    """What a cost cell that is not a real number is ('text', 'a boolean', ...), else None."""
+    if isinstance(cell, bool | np.bool_):
+        return "a boolean"
+    if isinstance(cell, str | bytes | np.str_ | np.bytes_):
+        return "text"
+    if isinstance(cell, complex | np.complexfloating):
+        return "a complex number"
+    return None
+
+
+def _real_cells(cost: object, dense: NDArray[Any], problems: list[Problem]) -> FloatArray | None:
+    """`dense` (read from `cost`) as float64: a missing cell (None, NaN, pandas NA) is NaN.
+
+    A cell numpy would turn into a number silently is refused with its position: text
+    (``"0.1"``, read from an export without conversion) and booleans, in an object array or
+    mixed into nested lists (``[[True, 0.5]]`` reads as ``[[1.0, 0.5]]``).
+    """
+    if dense.dtype.kind != "O" and not isinstance(cost, list | tuple):
+        return dense.astype(np.float64)
+    cells = dense if dense.dtype.kind == "O" else np.asarray(cost, dtype=object)
+    if cells.shape != dense.shape:  # pragma: no cover - numpy reads both alike
+        return dense.astype(np.float64)
+    flat = cells.ravel().tolist()
+    kinds = [_cell_kind(c) for c in flat]
+    bad = np.flatnonzero([k is not None for k in kinds])
+    if bad.size:
+        where = np.column_stack(np.unravel_index(bad, dense.shape)) if dense.ndim == 2 else None
+        found = {str(kinds[int(k)]) for k in bad}
+        kind = found.pop() if len(found) == 1 else "values that are not numbers"
+        at = listed(where, kind) if where is not None else kind
+        msg = (
+            f"holds {at} (the first is {flat[int(bad[0])]!r}); costs are real numbers (NaN, "
+            "None, pandas NA or +inf for a pair not allowed): convert the column to numbers first"
+        )
+        problems.append(Problem(("cost",), msg))
+        return None
+    if dense.dtype.kind != "O":
+        return dense.astype(np.float64)
+    out = np.array([np.nan if is_missing(c) else float(c) for c in flat], dtype=np.float64)
+    return out.reshape(dense.shape)
+
+
 def capacity_iv(
     capacity: object, m: int | None, problems: list[Problem], providers: object = None
 ) -> IntArray | None:
@@ -176,6 +223,14 @@ def capacity_iv(
         msg = f"expected non-negative integers, got dtype {array.dtype}"
         problems.append(Problem(("capacity",), msg))
         return None
+    if isinstance(capacity, list | tuple):  # numpy reads [True, 2] as [1, 2]: refuse the bool
+        flat = np.asarray(capacity, dtype=object).ravel().tolist()
+        if at := [j for j, v in enumerate(flat) if isinstance(v, bool | np.bool_)]:
+            listed = ", ".join(f"[{j}]={flat[j]!r}" for j in at[:_MAX_LISTED])
+            more = f", ... ({len(at)} in all)" if len(at) > _MAX_LISTED else ""
+            msg = f"expected non-negative integers, got booleans {listed}{more}"
+            problems.append(Problem(("capacity",), msg))
+            return None
     if array.dtype.kind == "f":  # float16 cannot hold 2**40: compare in float64
         array = array.astype(np.float64)
     if array.ndim == 0:  # the same for all (checked once when `cost` could not be read)
@@ -211,6 +266,29 @@ def cost_labels(cost: object) -> tuple[object, object] | None:
         frame: Any = cost
         return frame.index, frame.columns
     return None
+
+
+def by_position_refused(labels: tuple[object, object] | None, n: int, m: int) -> str | None:
+    """Why row and column numbers cannot be read against `cost`, or None when they can.
+
+    A pandas cost table labelled other than by its positions (``0..n-1``, ``0..m-1``) makes a
+    number ambiguous: the label 2 or the third row. Numbers are then refused, never guessed.
+    """
+    if labels is None:
+        return None
+    parts = []
+    for given, size, what in ((labels[0], n, "rows"), (labels[1], m, "columns")):
+        values = list(cast(Any, given))
+        if values != list(range(size)):
+            head = ", ".join(map(repr, values[:_MAX_LISTED]))
+            parts.append(f"its {what} {head}{', ...' if len(values) > _MAX_LISTED else ''}")
+    if not parts:
+        return None
+    return (
+        "pairs are read by position (row and column numbers), but `cost` is a pandas DataFrame "
+        f"labelled otherwise ({' and '.join(parts)}), where a pair could mean labels or "
+        "positions; pass `cost.to_numpy()` and positions"
+    )
 
 
 def _mismatch(labels: list[Any], wanted: list[Any], what: str, plural: str) -> list[str]:
@@ -268,7 +346,15 @@ def _mask_by_label(
     by_rows = _mismatch(list(mask.index), rows, "row", "rows")
     by_cols = _mismatch(list(mask.columns), cols, "column", "columns")
     if not by_rows and not by_cols:
-        return mask.reindex(index=rows, columns=cols).to_numpy()
+        aligned = mask.reindex(index=rows, columns=cols)
+        missing = np.asarray(aligned.isna().to_numpy(), dtype=bool)  # nullable "boolean" NA
+        if missing.any():
+            msg = listed(np.argwhere(missing), "a pandas DataFrame mask is missing (NA)") + (
+                " (positions in `cost`'s order); fill it with True or False first"
+            )
+            problems.append(Problem(("forbidden",), msg))
+            return None
+        return aligned.to_numpy(dtype=bool)
     parts = [f"its row index {' and '.join(by_rows)}"] if by_rows else []
     parts += [f"its column index {' and '.join(by_cols)}"] if by_cols else []
     whose = (
@@ -339,6 +425,10 @@ def forbidden_cells(
             rows, cols = np.nonzero(array)
         else:
             if array.size == 0:
+                return empty
+            if refused := by_position_refused(labels, n, m):
+                msg = f"{refused}, or a boolean DataFrame mask (read by labels)"
+                problems.append(Problem(("forbidden",), msg))
                 return empty
             if array.dtype.kind not in "iu" or array.ndim != 2 or array.shape[1] != 2:
                 msg = (

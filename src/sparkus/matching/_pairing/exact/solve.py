@@ -270,14 +270,16 @@ def solve_assignment(
     Parameters
     ----------
     cost : array_like or scipy sparse matrix, shape (n_participants, n_providers)
-        The cost of each pair. Dense: NaN or ``+inf`` marks a pair as not allowed. Sparse: only
-        the stored entries are allowed (a stored zero is an allowed pair of cost 0); duplicate
-        entries are summed, as scipy does. ``-inf`` is refused.
+        The cost of each pair. Dense: NaN or ``+inf`` marks a pair as not allowed (so does a
+        missing value, None or pandas ``NA``). Sparse: only the stored entries are allowed (a
+        stored zero is an allowed pair of cost 0); duplicate entries are summed, as scipy does.
+        ``-inf``, text and booleans are refused.
     capacity : int or array_like of int, shape (n_providers,)
         How many participants each provider takes at most (0 to 2**40); one integer for all.
     forbidden : array_like of bool, sparse matrix, or sequence of (row, col), optional
-        Further pairs not allowed: a boolean mask of the shape of `cost`, or (row, column)
-        index pairs.
+        Further pairs not allowed: a boolean mask of the shape of `cost` (a pandas DataFrame
+        mask is read by its labels), or (row, column) index pairs (refused against a pandas
+        `cost` labelled other than by position, where they could mean labels).
 
     Returns
     -------
