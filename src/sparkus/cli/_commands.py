@@ -14,7 +14,7 @@ from typing import Any
 from sparkus.cli._csv import write_file, write_table
 from sparkus.cli._evaluate import run_evaluate
 from sparkus.cli._exits import UsageError
-from sparkus.cli._options import MAX_HEADCOUNT, MAX_SEED, real, whole
+from sparkus.cli._options import MAX_HEADCOUNT, MAX_SEED, path, real, whole
 from sparkus.cli._run import run_run
 from sparkus.cli._steps import MATCHED, run_match, run_plan, run_triage, summary
 from sparkus.model import ProgramDocument, to_json
@@ -66,14 +66,21 @@ def force_option(parser: argparse.ArgumentParser, what: str) -> None:
 
 def add_commands(commands: Any) -> None:
     """Add the file commands to the ``sparkus`` argument parser's sub-parsers."""
-    formatter = argparse.RawDescriptionHelpFormatter
+    formatter = argparse.HelpFormatter  # descriptions wrapped to the terminal's width
 
     def common(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--people", required=True, help="people CSV (see docs: file formats)")
         parser.add_argument(
-            "--program", required=True, help="program JSON: a Program or a ProgramDocument"
+            "--people", type=path, required=True, help="people CSV (see docs: file formats)"
         )
-        parser.add_argument("--out", default=None, help="output CSV (default: standard output)")
+        parser.add_argument(
+            "--program",
+            type=path,
+            required=True,
+            help="program JSON: a Program or a ProgramDocument",
+        )
+        parser.add_argument(
+            "--out", type=path, default=None, help="output CSV (default: standard output)"
+        )
         force_option(parser, "the --out file")
 
     triage = commands.add_parser(
@@ -95,7 +102,7 @@ def add_commands(commands: Any) -> None:
         formatter_class=formatter,
     )
     common(plan)
-    plan.add_argument("--providers", help="providers JSON (default: those in --program)")
+    plan.add_argument("--providers", type=path, help="providers JSON (default: those in --program)")
     plan.add_argument(
         "--budget", type=real(0, 1e15), default=None, help="override the program budget (>= 0)"
     )
@@ -110,10 +117,10 @@ def add_commands(commands: Any) -> None:
         "Treated and control rows are chosen by a 0/1 column or COLUMN=VALUE.",
         formatter_class=formatter,
     )
-    evaluate.add_argument("data", help="CSV with one row per person")
+    evaluate.add_argument("data", type=path, help="CSV with one row per person")
     evaluate.add_argument("--outcome", required=True, help="outcome column")
     evaluate.add_argument(
-        "--treated", required=True, help="COLUMN (0/1, true/false) or COLUMN=VALUE"
+        "--treated", required=True, help="COLUMN (0/1, true/false, yes/no) or COLUMN=VALUE"
     )
     evaluate.add_argument("--control", help="COLUMN=VALUE for the control rows (default: the rest)")
     evaluate.add_argument("--pre", help="baseline column (needed by ancova)")
@@ -141,9 +148,13 @@ def add_commands(commands: Any) -> None:
         formatter_class=formatter,
     )
     common(match)
-    match.add_argument("--plan", required=True, help="plan CSV, as `sparkus plan` writes it")
-    match.add_argument("--providers", help="providers JSON (default: those in --program)")
-    match.add_argument("--fixed", help="CSV of chosen pairs: columns id, provider_id")
+    match.add_argument(
+        "--plan", type=path, required=True, help="plan CSV, as `sparkus plan` writes it"
+    )
+    match.add_argument(
+        "--providers", type=path, help="providers JSON (default: those in --program)"
+    )
+    match.add_argument("--fixed", type=path, help="CSV of chosen pairs: columns id, provider_id")
     match.add_argument(
         "--support",
         nargs="+",
@@ -169,12 +180,18 @@ def add_commands(commands: Any) -> None:
         "writes a working example folder to start from.",
         formatter_class=formatter,
     )
-    run.add_argument("config", nargs="?", help="the program file (TOML)")
+    run.add_argument("config", nargs="?", type=path, help="the program file (TOML)")
     run.add_argument(
-        "--example", metavar="DIR", help="write an example program, export and providers to DIR"
+        "--example",
+        metavar="DIR",
+        type=path,
+        help="write an example program, export and providers to DIR",
     )
     run.add_argument(
-        "--out", metavar="DIR", help="output folder (default: [output] folder of the file)"
+        "--out",
+        metavar="DIR",
+        type=path,
+        help="output folder (default: [output] folder of the file)",
     )
     force_option(run, "files already in the output folder")
     run.set_defaults(run=run_run)
@@ -187,7 +204,7 @@ def add_commands(commands: Any) -> None:
         "already there are kept unless --force.",
         formatter_class=formatter,
     )
-    synthetic.add_argument("directory", help="the folder to write into")
+    synthetic.add_argument("directory", type=path, help="the folder to write into")
     synthetic.add_argument(
         "--n",
         type=whole(20, MAX_HEADCOUNT),

@@ -85,6 +85,13 @@ read as a number: a mistyped cell must not become another number.
 """
 
 
+_MARKUP: Final = re.compile(r"\s*<(?:!doctype\s+html|html|table|\?xml)\b", re.IGNORECASE)
+"""The start of an HTML table or an XML spreadsheet, which some systems save as ``.xls``."""
+
+_CODE: Final = re.compile(r"[+-]?0[0-9]+")
+"""A whole number written with leading zeros: a code (``00123``), as no number is written."""
+
+
 def number(text: str) -> float | None:
     """The cell as a float (maybe inf or nan), or None when it is not a number.
 
@@ -162,7 +169,7 @@ class Table:
     def columns_note(self) -> str:
         """The file's columns, to add to a message about one it lacks: `` (columns: id, level)``.
 
-        A header read as one column that holds a ``;`` or a tab is first said to use it as the
+        A header read as one column that holds a ``;`` is first said to use it as the
         delimiter: ``; the file seems to use ';' as its delimiter: save it comma-separated``.
         """
         columns = [name if name.isprintable() else repr(name) for name in self.cells]
@@ -173,7 +180,7 @@ class Table:
         return (f"; {hint}" if hint else "") + f" (columns: {known})"
 
     def require_one_delimiter(self) -> None:
-        """Refuse a file read as one column whose header holds a ``;`` or a tab."""
+        """Refuse a file read as one column whose header holds a ``;``."""
         (name, *others) = list(self.cells) or [""]
         if not others and (hint := _delimiter_hint([name])):
             raise FileInputError([f"{self.name}: one column, {shown(name)}; {hint}"])
@@ -184,9 +191,17 @@ class Table:
             raise FileInputError([f"{self.name}: has a header but no rows"])
 
     def is_numeric(self, name: str) -> bool:
-        """Whether every filled cell of the column is a number (finite or not), and one is."""
+        """Whether every filled cell of the column is a number (finite or not), and one is.
+
+        A column with a code written with leading zeros (``00123``, a cost centre or a postal
+        code) is text: read as numbers, ``00123`` would become 123, the code of another.
+        """
         filled = [cell for cell in self.cells[name] if cell]
-        return bool(filled) and all(number(cell) is not None for cell in filled)
+        return (
+            bool(filled)
+            and all(number(cell) is not None for cell in filled)
+            and not any(_CODE.fullmatch(cell) for cell in filled)
+        )
 
     def numbers(
         self,
@@ -237,9 +252,26 @@ class Table:
         return np.array(cells, dtype=object)
 
 
-def _records(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
+def _delimiter(text: str) -> str:
+    """A tab when the header splits into more cells at tabs than at commas, else a comma.
+
+    Excel's "Unicode text" and "Text (Tab delimited)" and many HR systems export cells
+    separated by tabs; a tab is never a decimal separator, so such a file is read as it is.
+    A ``;`` is not: a file saved with it often writes numbers with a decimal comma.
+    """
+    counts = []
+    for delimiter in (",", "\t"):
+        try:
+            header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
+        except csv.Error:  # malformed quoting: named at its line when read with commas
+            header = []
+        counts.append(len(header))
+    return "\t" if counts[1] > counts[0] else ","
+
+
+def _records(text: str, name: str, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
     """Each CSV record with the line it starts on; malformed quoting is a located error."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     limit = csv.field_size_limit()
     while True:
         start = reader.line_num + 1
@@ -263,27 +295,38 @@ def _records(text: str, name: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def _delimiter_hint(header: list[str]) -> str:
-    """What to do when a header read as one column holds another delimiter ("" if not)."""
-    if len(header) == 1:
-        for delimiter, named in ((";", "';'"), ("\t", "a tab")):
-            if delimiter in header[0]:
-                return f"the file seems to use {named} as its delimiter: save it comma-separated"
+    """What to do when a header read as one column holds a ``;`` ("" if not)."""
+    if len(header) == 1 and ";" in header[0]:
+        return "the file seems to use ';' as its delimiter: save it comma-separated"
     return ""
 
 
 def read_table(path: str | Path) -> Table:
     """A CSV file with a header row, as a :class:`Table`.
 
+    Cells are separated by commas, or by tabs when the header splits into more cells at tabs
+    (Excel's "Unicode text"); see :func:`_delimiter`.
+
     Raises
     ------
     FileInputError
-        A file that cannot be read (see :func:`~sparkus.cli._text.read_text`), malformed CSV,
-        a cell over :data:`MAX_CELL_CHARACTERS`, no header, an empty or repeated column name, or
-        rows with another number of cells than the header (each such line named).
+        A file that cannot be read (see :func:`~sparkus.cli._text.read_text`), an HTML or XML
+        page (an "Excel" export some systems write), malformed CSV,
+        a cell over :data:`MAX_CELL_CHARACTERS`, no header, a repeated column name, a column
+        with no name that a row fills (an unnamed column no row fills, as a delimiter at the end
+        of every line makes, is left out), or rows with another number of cells than the header
+        (each such line named; lines above the header are named as such).
     """
     path = Path(path)
     name = path.name
-    records = _records(read_text(path), name)
+    text = read_text(path)
+    if _MARKUP.match(text):
+        msg = (
+            f"{name}: is an HTML or XML page, not CSV (some systems save their 'Excel' exports "
+            "as such pages); open it in Excel and save it as 'CSV UTF-8 (Comma delimited)'"
+        )
+        raise FileInputError([msg])
+    records = _records(text, name, _delimiter(text))
     first = next(records, None)
     if first is None:
         raise FileInputError([f"{path}: is empty; expected a header row naming the columns"])
@@ -292,8 +335,8 @@ def read_table(path: str | Path) -> Table:
     seen: dict[str, int] = {}
     for i, column in enumerate(header, start=1):
         if not column:
-            problems.append(f"{name}, line {first[0]}: column {i} has no name")
-        elif column in seen:
+            continue  # named below if a row fills it
+        if column in seen:
             problems.append(
                 f"{name}, line {first[0]}: column {column!r} appears twice "
                 f"(columns {seen[column]} and {i})"
@@ -302,6 +345,7 @@ def read_table(path: str | Path) -> Table:
             seen[column] = i
     columns: list[list[str]] = [[] for _ in header]
     lines: list[int] = []
+    uneven: list[tuple[int, int]] = []
     for line, row in records:
         if not any(cell.strip() for cell in row):
             continue  # blank lines, and rows of empty cells, are skipped
@@ -309,15 +353,41 @@ def read_table(path: str | Path) -> Table:
             problems.append(
                 f"{name}, line {line}: {len(row)} cells, but the header has {len(header)}"
             )
+            uneven.append((line, len(row)))
             continue
         lines.append(line)
         for cells, cell in zip(columns, row, strict=True):
             cells.append(unescape(cell.strip()))
+    # An unnamed column no row fills (a delimiter at the end of every line) holds nothing.
+    named = [bool(column) or any(cells) for column, cells in zip(header, columns, strict=True)]
+    problems[:0] = [
+        f"{name}, line {first[0]}: column {i} has no name"
+        for i, (column, filled) in enumerate(zip(header, named, strict=True), start=1)
+        if filled and not column
+    ]
     if problems:
         if hint := _delimiter_hint(header):
             problems.insert(0, f"{name}, line {first[0]}: one column, {shown(header[0])}; {hint}")
+        elif note := _title_lines(name, first[0], len(header), uneven, len(lines)):
+            problems.insert(0, note)
         raise FileInputError(problems)
-    return Table(name, dict(zip(header, columns, strict=True)), lines)
+    kept = [(c, cells) for c, cells, n in zip(header, columns, named, strict=True) if n]
+    return Table(name, dict(kept), lines)
+
+
+def _title_lines(name: str, line: int, width: int, uneven: list[tuple[int, int]], even: int) -> str:
+    """What to do when the header has fewer cells than the rows below it ("" if not so).
+
+    Exports often start with a title or the date of the export above the header: then the
+    first line is read as the header, and every row has more cells than it.
+    """
+    if not uneven or even or len({n for _, n in uneven}) != 1 or uneven[0][1] <= width:
+        return ""
+    return (
+        f"{name}, line {line}: the header has {width} cell{'s' * (width != 1)}, and every row "
+        f"below it has {uneven[0][1]}: if the header is line {uneven[0][0]}, delete the lines "
+        "above it (a title or the date of the export)"
+    )
 
 
 def check_output(
@@ -336,6 +406,7 @@ def check_output(
     UsageError
         The folder does not exist or is not a folder, the path is a folder, the path is one of
         the command's `inputs` (even with `force`), or the file exists and `force` is false.
+        A device or a pipe (``/dev/stdout``) is not a file to keep: it needs no `force`.
     """
     if path is None or str(path) == "-":
         return
@@ -350,6 +421,8 @@ def check_output(
         raise UsageError(f"{option} {path}: {folder} is not a folder")
     if path.is_dir():
         raise UsageError(f"{option} {path}: is a folder; give a file name in it")
+    if path.exists() and not path.is_file():  # a device or a pipe (/dev/stdout): none replaced
+        return
     if path.exists() and not force:
         raise UsageError(f"{option} {path}: the file exists; add --force to overwrite it")
     if not os.access(folder, os.W_OK):
@@ -416,7 +489,10 @@ def write_table(path: str | Path | None, columns: Mapping[str, Iterable[object]]
 def write_file(path: Path, write: Callable[[TextIO], object]) -> None:
     """Call `write` on a temporary file beside `path`, then rename it to `path`.
 
-    A reader never sees half a file, and a failed run leaves an existing file as it was.
+    A reader never sees half a file, and a failed run leaves an existing file as it was. A
+    symbolic link is followed (the file it names is replaced, the link kept), and a path that
+    is neither a file nor a folder (``/dev/stdout``, a named pipe) is written to directly: a
+    rename would replace the device or the pipe itself with a file.
 
     Raises
     ------
@@ -424,6 +500,12 @@ def write_file(path: Path, write: Callable[[TextIO], object]) -> None:
         When the file cannot be written (the reason from the system: disk full, ...).
     """
     try:
+        if path.exists() and not path.is_file():  # through a link too: /dev/stdout
+            with path.open("w", newline="", encoding="utf-8") as handle:
+                write(handle)
+            return
+        if path.is_symlink():
+            path = path.resolve()
         descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         try:
             with os.fdopen(descriptor, "w", newline="", encoding="utf-8") as handle:
@@ -433,6 +515,8 @@ def write_file(path: Path, write: Callable[[TextIO], object]) -> None:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+    except BrokenPipeError:  # the reader of a pipe left: as on standard output (status 141)
+        raise
     except OSError as error:
         raise UsageError(f"{path}: cannot be written ({error.strerror or error})") from None
 

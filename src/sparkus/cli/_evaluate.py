@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import re
 from collections import Counter
 from typing import Any, Final
@@ -25,8 +24,9 @@ from sparkus.cli._steps import summary
 
 __all__ = ["run_evaluate"]
 
-_TRUE = frozenset({"1", "true", "yes"})
-_FALSE = frozenset({"0", "false", "no"})
+_TRUE = frozenset({"true", "yes", "y"})
+_FALSE = frozenset({"false", "no", "n"})
+"""A flag's words, in any case (``TRUE``, ``Yes``, ``Y``), beside the numbers 1 and 0."""
 _SEPARATORS: Final = re.compile(r"[\s_\-./]+")
 
 
@@ -74,7 +74,7 @@ def _same(cell: str, value: str, numeric: bool) -> bool:
 
 
 def _group(spec: str, option: str, table: Table, problems: list[Located]) -> npt.NDArray[np.bool_]:
-    """Rows selected by ``COLUMN`` (0/1, true/false, yes/no) or ``COLUMN=VALUE``."""
+    """Rows selected by ``COLUMN`` (0/1, true/false, yes/no, y/n) or ``COLUMN=VALUE``."""
     name, value = _column(spec, option)
     cells = table.cells[name]
     if value is not None:
@@ -90,22 +90,18 @@ def _group(spec: str, option: str, table: Table, problems: list[Located]) -> npt
         return chosen
     chosen = np.zeros(len(cells), dtype=bool)
     for i, cell in enumerate(cells):
-        text = cell.lower()
-        number = _number_text(text)
-        if text in _TRUE or number == "1":
+        text = cell.casefold()
+        read = number(text)
+        if text in _TRUE or read == 1:
             chosen[i] = True
-        elif text not in _FALSE and number != "0":
+        elif text not in _FALSE and read != 0:  # 0, -0, 0.0 and 1.0 are numbers too
             got = repr(cell) if cell else "an empty cell"
             message = (
-                f"expected 0/1 or true/false, got {got}; or select rows with {option} {name}=VALUE"
+                f"expected 0/1 or true/false (yes/no, y/n), got {got}; or select rows with "
+                f"{option} {name}=VALUE"
             )
             problems.append(table.problem(i, name, message))
     return chosen
-
-
-def _number_text(text: str) -> str | None:
-    value = number(text)
-    return f"{value:g}" if value is not None and math.isfinite(value) else None
 
 
 def _check_method(args: argparse.Namespace) -> None:
@@ -120,6 +116,33 @@ def _check_method(args: argparse.Namespace) -> None:
         raise UsageError(f"--clusters applies to --method ancova, not {args.method}")
     if args.trim is not None and args.method != "aipw":
         raise UsageError(f"--trim applies to --method aipw, not {args.method}")
+    for option, given in (("--pre", args.pre), ("--covariates", args.covariates)):
+        if given and args.method == "naive":  # else read, checked and silently not used
+            raise UsageError(f"{option} applies to --method ancova or aipw, not naive")
+    _check_columns(args)
+
+
+def _check_columns(args: argparse.Namespace) -> None:
+    """Refuse a column named by two of the options that put numbers in the model.
+
+    The baseline or the outcome again as a covariate, a covariate twice, or the treatment flag
+    as a number of the model is singular, or silently merged: a mistake in the command line,
+    not a property of the data. (The outcome as its own baseline stays what it was, an
+    estimate the data cannot support: exit status 5.)
+    """
+    seen: dict[str, str] = {}
+    treated = _column(args.treated, "--treated")
+    named = [("--outcome", args.outcome), ("--pre", args.pre)]
+    named += [("--covariates", c) for c in args.covariates or ()]
+    named += [("--treated", treated[0])] if treated[1] is None else []
+    for option, column in named:
+        if column is None or (option == "--pre" and column == args.outcome):
+            continue
+        if column in seen:
+            twice = "twice" if seen[column] == option else f"also to {seen[column]}"
+            msg = f"{option} {column}: the column is given {twice}; give each column once"
+            raise UsageError(msg)
+        seen[column] = option
 
 
 def run_evaluate(args: argparse.Namespace) -> int:

@@ -27,7 +27,7 @@ from sparkus.cli._exits import FileInputError
 from sparkus.cli._json import read_json
 from sparkus.model import Population, Program, ProgramDocument, Provider, structure
 
-__all__ = ["located", "read_people", "read_program", "read_providers"]
+__all__ = ["check_employees", "located", "read_people", "read_program", "read_providers"]
 
 TEXT_COLUMNS: Final = frozenset(
     {"id", "level", "department", "team", "manager_id", "languages", "focus_goals"}
@@ -221,3 +221,29 @@ def read_providers(path: str | Path) -> tuple[Provider, ...]:
     if problems:
         raise FileInputError([f"{path.name}, at {p.location}: {p.message}" for p in problems])
     return tuple(providers)
+
+
+def check_employees(
+    providers: tuple[Provider, ...], people: Population, *, source: str, people_file: str
+) -> None:
+    """Refuse, before any work, an employee provider who is not a person of the people file.
+
+    Matching keeps a mentor out of their own reporting line, so a provider's ``employee_id``
+    must be the id of a row; otherwise matching would refuse it only after triage and the
+    plan, without naming the file. `source` and `people_file` are the files' names.
+
+    Raises
+    ------
+    FileInputError
+        One line per such provider, naming both files.
+    """
+    known = set(people.ids.tolist())
+    lines = [
+        f"{source}: provider {p.id!r} has employee_id {p.employee_id!r}, which is not an id in "
+        f"{people_file}; give the id of their row there (matching keeps a provider out of "
+        "their own reporting line), or leave employee_id out for an outside provider"
+        for p in providers
+        if p.employee_id is not None and p.employee_id not in known
+    ]
+    if lines:
+        raise FileInputError(lines)

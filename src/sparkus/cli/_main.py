@@ -24,7 +24,7 @@ from sparkus.cli._exits import (
     FileInputError,
     UsageError,
 )
-from sparkus.cli._options import MAX_DEMO_HEADCOUNT, MAX_SEED, whole
+from sparkus.cli._options import MAX_DEMO_HEADCOUNT, MAX_SEED, path, whole
 
 ISSUES: Final = "https://github.com/sparkus/sparkus/issues"
 """Where an internal error is reported."""
@@ -54,14 +54,16 @@ dashboard as a self-contained HTML report.
 
 _EXITS = """\
 exit statuses:
-  0  success
-  1  an internal error (a bug in sparkus; --debug shows the traceback)
-  2  usage: an unknown command or option, a bad option value, an output that cannot be
-     written or already exists (add --force)
-  3  bad input data: a file that cannot be read or does not fit its format (each problem
-     named by file and line and column, or JSON path)
-  4  infeasible: constraints that cannot all be met (budget, capacities)
-  5  estimation impossible: the data cannot support the estimate
+    0  success
+    1  an internal error (a bug in sparkus; --debug shows the traceback)
+    2  usage: an unknown command or option, a bad option value, an output that cannot
+       be written or already exists (add --force)
+    3  bad input data: a file that cannot be read or does not fit its format (each
+       problem named by file and line and column, or JSON path)
+    4  infeasible: constraints that cannot all be met (budget, capacities)
+    5  estimation impossible: the data cannot support the estimate
+  130  interrupted (Ctrl-C)
+  141  standard output closed before the command finished (sparkus triage ... | head)
 """
 
 
@@ -125,7 +127,10 @@ def _parser() -> _Parser:
         help="show the progress bar on standard error even when it is not a terminal",
     )
     demo.add_argument(
-        "--html", metavar="PATH", help="also write the dashboard as a self-contained HTML report"
+        "--html",
+        metavar="PATH",
+        type=path,
+        help="also write the dashboard as a self-contained HTML report",
     )
     force_option(demo, "the --html file")
     demo.set_defaults(run=_run_demo)

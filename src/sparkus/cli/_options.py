@@ -1,6 +1,6 @@
 """Option values of the command line, checked as they are parsed (a bad one exits with 2).
 
-Every number an option takes has a documented range, so a mistyped ``--n 10**12`` is refused
+Every number an option takes has a documented range, and every path is not empty, so a mistyped ``--n 10**12`` is refused
 at once instead of running out of memory an hour later.
 """
 
@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable
 from typing import Final
 
-__all__ = ["MAX_DEMO_HEADCOUNT", "MAX_HEADCOUNT", "MAX_SEED", "real", "whole"]
+__all__ = ["MAX_DEMO_HEADCOUNT", "MAX_HEADCOUNT", "MAX_SEED", "path", "real", "whole"]
 
 MAX_HEADCOUNT: Final = 1_000_000
 """The largest ``sparkus synthetic --n``: about 7 s and 1 GB of memory."""
@@ -61,3 +61,14 @@ def real(
         return value
 
     return parse
+
+
+def path(text: str) -> str:
+    """An argparse type: a file or folder path, not empty.
+
+    An empty value (``--out "$OUT"`` with ``OUT`` unset) would otherwise be the current folder,
+    or, for ``--providers``, no file at all.
+    """
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"expected a path, got {text!r}")
+    return text

@@ -22,7 +22,8 @@ import attrs
 
 from sparkus._errors import Problem, SchemaError
 from sparkus._fields import parse_time
-from sparkus.cli._exits import UsageError
+from sparkus.cli._exits import FileInputError, UsageError
+from sparkus.cli._text import read_text
 from sparkus.model import (
     Goal,
     Participant,
@@ -164,24 +165,36 @@ def _mapping(value: object, key: str, path: Path, problems: list[str], depth: in
     return value
 
 
+def _text_of(path: Path) -> str:
+    """The program file's text, read by the rules of every input file (:func:`read_text`).
+
+    A byte-order mark (Notepad writes one) is dropped and UTF-16 with its mark is read; other
+    encodings, binary files, spreadsheets and oversized files are refused, as usage errors.
+    """
+    if path.is_dir():
+        raise UsageError(f"{path}: is a folder; give the program file in it")
+    try:
+        return read_text(path)
+    except FileInputError as error:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file; give the program file to run") from None
+        raise UsageError("\n".join(error.lines)) from None
+
+
 def read_program_file(path: str | Path, *, out: str | None = None) -> RunConfig:
     """The program file at `path`, checked; `out` overrides its output folder.
 
     Raises
     ------
     UsageError
-        A file that cannot be read or is not TOML, and every problem of its keys, each named
+        A file that cannot be read (as :func:`~sparkus.cli._text.read_text` reads every input
+        file: UTF-8 with or without a byte-order mark, or UTF-16 with its mark) or is not
+        TOML, and every problem of its keys, each named
         by file and key.
     """
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file; give the program file to run") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: is a folder; give the program file in it") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"{path}: cannot be read ({error})") from None
+        data = tomllib.loads(_text_of(path))
     except tomllib.TOMLDecodeError as error:
         raise UsageError(f"{path.name}: not valid TOML ({error})") from None
     problems: list[str] = []

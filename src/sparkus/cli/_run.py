@@ -15,18 +15,21 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import math
 import re
 import shutil
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final, Literal, cast
 
 import numpy as np
+import numpy.typing as npt
 
 from sparkus._errors import Problem, SchemaError
-from sparkus.cli._csv import Located, Table, lines_of, read_table, write_table
+from sparkus.cli._csv import Located, Table, lines_of, number, read_table, write_table
 from sparkus.cli._exits import FileInputError, UsageError
-from sparkus.cli._files import located, read_providers
+from sparkus.cli._files import check_employees, located, read_providers
 from sparkus.cli._program_file import RunConfig, read_program_file
 from sparkus.cli._steps import summary
 from sparkus.model import Population, Provider, SupportType
@@ -56,8 +59,13 @@ _IN_THE_FILE: Final = (
     (re.compile(r"pass columns=\{'([^']+)': '([^']+)'\}"), r'map it under [export.columns] (\1 = "\2")'),
     (re.compile(r"with labels=\{'([^']+)': \{raw: \w+\}\}"), r'under [export.labels.\1] ("raw" = "value")'),
     (re.compile(r"labels=\{'([^']+)': \{'([^']+)': '([^']+)'\}\}"), r'[export.labels.\1] "\2" = "\3"'),
+    (re.compile(r"read (?:it|the column) as dates first \(e\.g\. pandas\.to_datetime\([^)]*\)[^)]*\)"),
+     "format its cells as dates (yyyy-mm-dd) in the spreadsheet and export it again"),
+    (re.compile(r"leave out as_of"), "remove as_of from [export]"),
 )  # fmt: skip
 """The fixes a population's problems name in Python, as the program file says them."""
+_WORD: Final = re.compile(r"expected a number on the declared scale [^,]+, got str '([^'\\\"]+)'$")
+"""A survey answer in words (``'N/A'``, ``'Agree'``), which the program file can map."""
 
 
 def _folder(directory: Path, names: tuple[str, ...], *, force: bool, option: str) -> None:
@@ -119,26 +127,36 @@ def _read_export(config: RunConfig) -> tuple[Population, Table]:
     """The export as a population, every problem named by file and key, or line and column."""
     from sparkus.triage import default_instrument
 
-    table = read_table(config.export)
+    table = _blanked(read_table(config.export), config)
     table.require_one_delimiter()  # else each column of the program file is named missing
     table.require_rows()
+    labels = {
+        f: {k: v for k, v in spelled.items() if v != ""} for f, spelled in config.labels.items()
+    }
     text = {config.columns.get(f, f) for f in _TEXT_FIELDS}
+    fields = set(config.columns) | set(table.cells)
+    scales = {i.column: i.scale for i in default_instrument().items if i.column in fields}
+    scored = {config.columns.get(f, f): config.labels.get(f, {}) for f in scales} | {
+        config.columns.get(f, f): spelled
+        for f, spelled in config.labels.items()
+        if any(isinstance(v, int | float) for v in spelled.values())
+    }
     problems: list[Located] = []
     columns: dict[str, Any] = {}
     for name in table.cells:
         if name not in text and table.is_numeric(name):
             columns[name] = table.numbers(name, problems, required=False)
+        elif name in scored:
+            columns[name] = _answers(table.cells[name], scored[name])
         else:
             columns[name] = np.array(table.cells[name], dtype=object)
     if problems:
         raise FileInputError(lines_of(problems))
-    fields = set(config.columns) | set(table.cells)
-    scales = {i.column: i.scale for i in default_instrument().items if i.column in fields}
     try:
         people = Population.from_frame(
             cast(Any, columns),  # a mapping of columns, which from_frame reads like a frame
             columns=config.columns,
-            labels=config.labels,
+            labels=labels,
             missing=cast(Any, config.missing) or None,
             as_of=config.as_of,
             scales=scales,
@@ -146,6 +164,40 @@ def _read_export(config: RunConfig) -> tuple[Population, Table]:
     except SchemaError as error:
         raise _export_error(error, config, table) from None
     return people, table
+
+
+def _blanked(table: Table, config: RunConfig) -> Table:
+    """`table` with the cells a label maps to empty text (``"N/A" = ""``) made blank.
+
+    A blank is then what ``[export.missing]`` says (carried, or refused at its cell), as an
+    empty cell is; the labels map itself keeps only text and numbers.
+    """
+    blanks = {
+        config.columns.get(f, f): {str(k).strip().casefold() for k, v in spelled.items() if v == ""}
+        for f, spelled in config.labels.items()
+    }
+    cells = {
+        name: [("" if c.casefold() in blanks[name] else c) for c in column]
+        if blanks.get(name) else column
+        for name, column in table.cells.items()
+    }  # fmt: skip
+    return Table(table.name, cells, table.lines)
+
+
+def _answers(cells: list[str], spelled: Mapping[str, object]) -> npt.NDArray[Any]:
+    """A column of numbers on a scale, some cells words: the numbers as numbers.
+
+    A CSV cell is text, and a survey item that mixes ``4`` with ``Agree`` (mapped to a number
+    under ``[export.labels]``) or with ``75%`` is read with its finite numbers as numbers, so
+    that only the other cells are named (``got str '75%'``), never every ``'4'`` as "a number
+    written as text". A cell the labels map names (``"1" = 5``) stays text for the map.
+    """
+    named = {str(k).strip().casefold() for k in spelled}
+    out = np.empty(len(cells), dtype=object)
+    for i, cell in enumerate(cells):
+        value = None if cell.casefold() in named else number(cell)
+        out[i] = value if value is not None and math.isfinite(value) else cell
+    return out
 
 
 def _export_error(error: SchemaError, config: RunConfig, table: Table) -> Exception:
@@ -180,6 +232,13 @@ def _for_file(problem: Problem, config: RunConfig) -> Problem:
     msg = problem.message
     for pattern, words in _IN_THE_FILE:
         msg = pattern.sub(words, msg)
+    word = _WORD.search(msg)
+    if word and problem.path and isinstance(problem.path[-1], str):
+        shown = word.group(1)
+        msg += (
+            f"; under [export.labels.{problem.path[-1]}], map it to an answer "
+            f'("{shown}" = <number>) or, if it means no answer, to a blank ("{shown}" = "")'
+        )
     return Problem(problem.path, msg)
 
 
@@ -234,6 +293,9 @@ def _run(config: RunConfig, *, force: bool) -> int:
     providers = read_providers(config.providers) if config.providers is not None else ()
     _folder(config.output, OUTPUTS, force=force, option="--out")
     people, _ = _read_export(config)
+    if config.providers is not None:
+        check_employees(providers, people, source=config.providers.name,
+                        people_file=config.export.name)  # fmt: skip
     summary(f"read {config.export.name}: {len(people):,} people; carried as missing: "
             f"{sum(people.carried.values()):,} cells")  # fmt: skip
     program = config.program
@@ -261,6 +323,10 @@ def _run(config: RunConfig, *, force: bool) -> int:
     snapshot = Tracker(program, schedule).snapshot(as_of=config.start)
     for name, columns in tables.items():
         write_table(config.output / name, columns)
+    stale = [config.output / n for n in OUTPUTS if n.endswith(".csv") and n not in tables]
+    for path in [p for p in stale if p.is_file()]:  # an earlier run's, --force given
+        path.unlink()
+        summary(f"removed {path}: an earlier run's, which this run does not write")
     write_html(snapshot, config.output / "report.html", title=program.name)
     written = ", ".join([*tables, "report.html"])
     summary(f"wrote {written} in {config.output}")

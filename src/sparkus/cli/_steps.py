@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,7 @@ import numpy.typing as npt
 from sparkus._errors import InfeasibleError, SchemaError
 from sparkus.cli._csv import Located, Table, check_output, lines_of, read_table, write_table
 from sparkus.cli._exits import FileInputError, UsageError
-from sparkus.cli._files import read_people, read_program, read_providers
+from sparkus.cli._files import check_employees, read_people, read_program, read_providers
 from sparkus.model import Population, Program, Provider, SupportType
 
 __all__ = ["MATCHED", "run_match", "run_plan", "run_triage"]
@@ -207,6 +208,8 @@ def run_match(args: argparse.Namespace) -> int:
     people = read_people(args.people, scales=_scales())
     program, in_program = read_program(args.program)
     providers = _providers(args, in_program)
+    source = Path(args.providers or args.program).name
+    check_employees(providers, people, source=source, people_file=Path(args.people).name)
     supports = _plan_supports(args.plan, people)
     matched = list(dict.fromkeys(args.support))
     fixed: dict[str, str] = {}

@@ -3,7 +3,9 @@
 A file is read as UTF-8 (with or without the byte-order mark Excel writes), or as UTF-16 or
 UTF-32 when it starts with their byte-order mark (Excel's "Unicode text"). Other encodings
 (Latin-1, Windows-1252, ...) cannot be told apart reliably, so they are refused at the first
-byte that is not UTF-8, with its line, rather than read as the wrong letters.
+byte that is not UTF-8, with its line, rather than read as the wrong letters. A spreadsheet
+workbook given by mistake (``.xlsx``, ``.ods``: a zip archive; ``.xls``: an OLE2 file) is named
+as one, with how to save the sheet as CSV, rather than as a file of NUL characters.
 """
 
 from __future__ import annotations
@@ -28,6 +30,11 @@ _BOMS: Final = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+_WORKBOOKS: Final = (
+    (b"PK\x03\x04", "a zip archive, as an Excel workbook (.xlsx) or an OpenDocument sheet (.ods) is"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Office file, as an old Excel workbook (.xls) is"),
+)  # fmt: skip
+"""The first bytes of the files a spreadsheet saves as a workbook, and what to call them."""
 
 
 def _bytes(path: Path) -> bytes:
@@ -80,6 +87,13 @@ def read_text(path: str | Path) -> str:
     """
     path = Path(path)
     data = _bytes(path)
+    for magic, what in _WORKBOOKS:
+        if data.startswith(magic):
+            msg = (
+                f"{path.name}: is {what}, not a text file; save the sheet as CSV (in Excel: File "
+                "> Save As > 'CSV UTF-8 (Comma delimited)') and give that file"
+            )
+            raise FileInputError([msg])
     encoding = next((name for bom, name in _BOMS if data.startswith(bom)), "utf-8")
     # NUL never occurs in UTF-8 text: look for it before decoding, so a binary file is named
     # as one rather than as a wrong encoding.
