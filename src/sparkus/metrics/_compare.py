@@ -23,7 +23,7 @@ from sparkus.metrics._estimate import (
     wald_estimate,
 )
 from sparkus.metrics._rows import paired_rows
-from sparkus.metrics._stable import common_scale, constant, unscale
+from sparkus.metrics._stable import common_scale, constant, representable, unscale
 
 __all__ = ["compare_proportions", "paired_ttest", "welch_ttest"]
 
@@ -71,9 +71,10 @@ def welch_ttest(x: npt.ArrayLike, y: npt.ArrayLike, *, level: float = 0.95) -> E
     ------
     EstimationError
         If a group has fewer than two values or a missing value (the rows are named), both
-        groups are constant, or the difference, its standard error or an interval limit
-        would leave the range of a double (about ±1.8e308; values anywhere in that range are
-        computed exactly, scaled before squaring).
+        groups are constant, or the difference, its standard error, the t statistic or an
+        interval limit would leave the range of a double (about ±1.8e308; values anywhere in
+        that range are computed exactly, scaled before squaring: a constant group beside one
+        whose spread is under 2**-1074 of the largest value has a t beyond it).
     SchemaError
         If `level` is not strictly between 0 and 1.
 
@@ -113,6 +114,9 @@ def welch(a: FloatArray, b: FloatArray, level: float) -> Estimate:
     se = math.hypot(s1, s2)
     # the Welch-Satterthwaite d.f. from the shares of the variance, which cannot overflow
     big, small = max(s1, s2), min(s1, s2)
+    if big == 0.0:  # one group constant, the other's spread under 2**-1074 of the largest value
+        representable((("the t statistic", math.copysign(math.inf, diff)),),
+                      "the spread is almost zero beside the difference")  # fmt: skip
     q = (small / big) ** 2
     share_big, share_small = 1.0 / (1.0 + q), q / (1.0 + q)
     n_big, n_small = (n1, n2) if s1 >= s2 else (n2, n1)

@@ -27,7 +27,7 @@ from sparkus._checks import (
 from sparkus._errors import EstimationError
 from sparkus.metrics._compare import paired_changes, spread
 from sparkus.metrics._estimate import ConfidenceInterval, Estimate, t_pvalue, wald_interval
-from sparkus.metrics._noncentral import noncentrality_interval
+from sparkus.metrics._noncentral import hedges_j, noncentrality_interval
 from sparkus.metrics._stable import common_scale, constant, representable
 
 __all__ = ["cohens_d", "convert_effect_size", "glass_delta", "hedges_g", "paired_dz"]
@@ -250,11 +250,7 @@ def _hedges_correction(df: float, correction: Correction) -> float:
     """J(df): exactly ``Γ(df/2) / (sqrt(df/2) Γ((df-1)/2))``, or ``1 - 3 / (4 df - 1)``."""
     if correction == "approximate":
         return 1.0 - 3.0 / (4.0 * df - 1.0)
-    from scipy import special
-
-    return math.exp(special.gammaln(df / 2.0) - special.gammaln((df - 1.0) / 2.0)) / math.sqrt(
-        df / 2.0
-    )
+    return hedges_j(df)
 
 
 def _hedges_g_iv(

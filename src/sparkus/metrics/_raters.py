@@ -163,7 +163,7 @@ class RaterChange(Framed, Result):
 
     def estimate(
         self,
-        group: str,
+        group: str | AssessmentSource,
         *,
         participants: Collection[str] | None = None,
         level: float = 0.95,
@@ -174,10 +174,12 @@ class RaterChange(Framed, Result):
 
         Parameters
         ----------
-        group : str
-            ``"self"``, ``"manager"``, ``"peer"``, ``"direct_report"`` or ``"others"``.
+        group : str or AssessmentSource
+            ``"self"``, ``"manager"``, ``"peer"``, ``"direct_report"`` or ``"others"`` (or the
+            :class:`~sparkus.model.AssessmentSource` of the first four).
         participants : collection of str, optional
-            Restrict to these people (a team, a cohort); default everyone with a row.
+            Restrict to these people (a team, a cohort); default everyone with a row. Each must
+            be a participant of the assessments (with a row, or withheld or incomplete).
         level : float, default 0.95
             Confidence level.
 
@@ -185,7 +187,8 @@ class RaterChange(Framed, Result):
         ------
         SchemaError
             If `group` is not one of the groups, `participants` is not a collection of
-            str, or `level` is not strictly between 0 and 1.
+            str or names someone the assessments do not (each named), or `level` is not
+            strictly between 0 and 1.
         EstimationError
             If fewer than two people have a row of `group`, or every change is the same.
 
@@ -201,25 +204,45 @@ class RaterChange(Framed, Result):
         1.0
         """
         value = check_level(level)
-        if group not in _GROUPS:
+        given: object = group
+        name = given.value if isinstance(given, AssessmentSource) else given
+        if not isinstance(name, str) or name not in _GROUPS:
             allowed = ", ".join(repr(g) for g in _GROUPS)
             raise SchemaError([Problem(("group",), f"{group!r} is not one of {allowed}")])
-        mask = self.group == group
+        mask = self.group == name
         if participants is not None:
-            if isinstance(participants, str | bytes) or not isinstance(participants, Collection):
-                msg = f"expected a collection of participant ids, got {describe(participants)}"
-                raise SchemaError([Problem(("participants",), msg)])
-            mask &= np.isin(self.participant, list(participants))
+            mask &= np.isin(self.participant, self._known(participants))
         if int(mask.sum()) < 2:
-            msg = f"fewer than two people have a shown {group!r} row; a change needs at least 2"
+            msg = f"fewer than two people have a shown {name!r} row; a change needs at least 2"
             raise EstimationError(msg)
         change, exponent = paired_changes(self.pre[mask], self.post[mask])
         n = len(change)
         mean = float(np.mean(change))
         se = float(np.std(change, ddof=1)) / math.sqrt(n)
         return wald_estimate(mean, se, n - 1, value, statistic=mean / se, n=n,
-                             method=f"paired t-test of {group} ratings (post - pre)",
+                             method=f"paired t-test of {name} ratings (post - pre)",
                              exponent=exponent)  # fmt: skip
+
+    def _known(self, participants: object) -> list[str]:
+        """`participants` as a list of ids this result knows, or a SchemaError naming the rest.
+
+        A person is known with a row, a withheld group or an incomplete source; an id that is
+        none of these (a typo, a number for a text id) would otherwise be left out silently.
+        """
+        if isinstance(participants, str | bytes) or not isinstance(participants, Collection):
+            msg = f"expected a collection of participant ids, got {describe(participants)}"
+            raise SchemaError([Problem(("participants",), msg)])
+        ids = list(participants)
+        known = {*self.participant.tolist(), *(p for p, _ in self.withheld),
+                 *(p for p, _ in self.incomplete)}  # fmt: skip
+        unknown = [p for p in ids if not isinstance(p, str) or p not in known]
+        if unknown:
+            more = " ..." if len(unknown) > 5 else ""
+            shown_ids = ", ".join(repr(p) for p in unknown[:5]) + more
+            msg = (f"{shown_ids} {'is' if len(unknown) == 1 else 'are'} not among the "
+                   "participants of this result; pass the ids of its assessments")  # fmt: skip
+            raise SchemaError([Problem(("participants",), msg)])
+        return ids
 
 
 def _wave(name: str, given: object, items: tuple[str, ...] | None,

@@ -207,8 +207,9 @@ def _range_text(kind: Measure, common: bool) -> str:
 def _e_value_iv(
     estimate: object, ci: object, measure: object, common_outcome: object
 ) -> tuple[float, tuple[float, float] | None, Measure, bool]:
-    if not isinstance(common_outcome, bool):
+    if not isinstance(common_outcome, bool | np.bool_):  # numpy's own, as a mask's element
         raise schema_error("common_outcome", f"expected True or False, got {common_outcome!r}")
+    common_outcome = bool(common_outcome)
     given: object = estimate
     if isinstance(given, Estimate):
         kind = _estimate_measure(given, measure)
