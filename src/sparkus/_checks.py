@@ -7,15 +7,16 @@ One module holds them so that a rule is written once and reads the same at every
 - **scalars and options**: :func:`is_real`, :func:`check_number`, :func:`check_choice`,
   :func:`check_level` (a confidence level) and :func:`check_rng` (the one ``rng=`` rule);
 - **arrays**: :func:`as_array`, the one intake for array-likes (lists, numpy, pandas, polars),
-  :func:`align_rows`, which pairs the rows of several pandas inputs by index (never by
-  position when their indexes disagree), and the checks built on them: :func:`real_array`, :func:`vector`, :func:`named_matrix`,
-  :func:`indicator`, :func:`cluster_codes` and :func:`same_length` for estimators of effects;
-  the checks of fitted classifiers' inputs live beside it in :mod:`sparkus._checks_fit`.
+  :func:`align_rows` (pandas inputs paired by index, never by position when their indexes
+  disagree), and for estimators of effects :func:`real_array`, :func:`vector`,
+  :func:`named_matrix`, :func:`indicator`, :func:`cluster_codes` and :func:`same_length`
+  (missing rows named by their pandas labels, or positions); fitted classifiers' inputs are
+  checked in :mod:`sparkus._checks_fit`.
 
 Every check raises :class:`~sparkus.SchemaError` naming the parameter (malformed input) or
 :class:`~sparkus.EstimationError` (data that cannot support an estimate: missing values, lengths
-that differ), never a bare numpy or Python exception. Scalar checks that run inside an ``_iv``
-helper collecting every problem take ``problems=``: they append to it instead of raising.
+that differ), never a bare numpy or Python exception. Scalar checks inside an ``_iv`` helper
+take ``problems=``: they append to it instead of raising.
 """
 
 from __future__ import annotations
@@ -433,12 +434,13 @@ def _as_float(value: object) -> float:
     return float(value)  # type: ignore[arg-type]
 
 
-def _not_finite(name: str, bad: BoolArray) -> EstimationError:
-    rows = np.flatnonzero(bad)
-    msg = (
-        f"`{name}` is missing or not finite (NaN or infinite) in {rows_text(rows)}; drop or "
-        "impute those rows first"
-    )
+def _not_finite(name: str, bad: BoolArray, given: object = None) -> EstimationError:
+    """The rows of `given` (as checked) that are missing: by their labels for a pandas input."""
+    rows, index = np.flatnonzero(bad), _row_index(given)
+    plain = (getattr(index, "start", None), getattr(index, "step", None)) == (0, 1)  # 0 .. n-1
+    where = (rows_text(rows) if index is None or plain  # else aligned to another's order
+             else f"the row{'s' * (len(rows) > 1)} labelled {_labels_text(index[rows])}")  # fmt: skip
+    msg = f"`{name}` is missing or not finite (NaN or infinite) in {where}; drop or impute them"
     return EstimationError(msg)
 
 
@@ -457,7 +459,7 @@ def vector(value: object, name: str, *, minimum: int = 1) -> FloatArray:
         raise schema_error(name, msg)
     bad = ~np.isfinite(array)
     if bad.any():
-        raise _not_finite(name, bad)
+        raise _not_finite(name, bad, value)
     if array.shape[0] < minimum:
         msg = f"`{name}` has {array.shape[0]} values; at least {minimum} are needed"
         raise EstimationError(msg)
@@ -506,7 +508,7 @@ def named_matrix(
             labels = _column_names(names, array.shape[1])
     bad = ~np.isfinite(array)
     if bad.any():
-        raise _not_finite(name, np.asarray(bad.any(axis=1)))
+        raise _not_finite(name, np.asarray(bad.any(axis=1)), value)
     return array, labels
 
 
@@ -569,7 +571,7 @@ def cluster_codes(value: object, name: str) -> tuple[IntArray, int]:
     if kind == "f":
         bad = ~np.isfinite(array)
         if bad.any():
-            raise _not_finite(name, bad)
+            raise _not_finite(name, bad, value)
     elif kind == "O":
         bad = np.fromiter(
             (is_missing(v) or (isinstance(v, float) and not math.isfinite(v))
@@ -578,7 +580,7 @@ def cluster_codes(value: object, name: str) -> tuple[IntArray, int]:
             count=n,
         )  # fmt: skip
         if bad.any():
-            raise _not_finite(name, bad)
+            raise _not_finite(name, bad, value)
         if (mixed := mixed_labels(array)) is not None:
             raise schema_error(name, mixed)
         try:
