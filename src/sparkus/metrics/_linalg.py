@@ -201,8 +201,9 @@ def fit_ols(
         params[intercept] += y_shift - shift @ beta_s
 
     codes = None if clusters is None else clusters[0]
-    resid, meat, exact = _residuals_and_meat(parts, y, shift, y_shift, beta_s, inverse, cov,
-                                             codes, exponents)  # fmt: skip
+    resid, meat, exact, cluster_leverage = _residuals_and_meat(
+        parts, y, shift, y_shift, beta_s, inverse, cov, codes, exponents
+    )
     ssr = float(resid @ resid)
     tss = float(np.sum((y - np.mean(y)) ** 2)) if intercept is not None else float(y @ y)
     if ssr <= _PERFECT_FIT * tss:
@@ -213,8 +214,13 @@ def fit_ols(
         )
         raise EstimationError(msg)
     total = np.diag(back @ inverse @ back.T)  # each coefficient's Σ of squared row weights
+    warned = False
     if exact is not None:
-        _check_exact_rows(exact, inverse @ back.T, total, cov, names)
+        warned = _check_exact_rows(exact, inverse @ back.T, total, cov, names)
+    if codes is not None:
+        factor = inverse_lower.T / scale[:, np.newaxis]  # factor @ factor.T is the inverse
+        exact_clusters = _exact_clusters(parts, shift, exponents, codes, cluster_leverage, factor)
+        _check_exact_clusters(exact_clusters, factor.T @ back.T, total, names, warn=not warned)
 
     df_resid = n - k
     df_inference = df_resid
@@ -294,8 +300,8 @@ def _check_exact_rows(
     total: FloatArray,
     cov: CovType,
     names: Sequence[str],
-) -> None:
-    """Refuse, or warn of, a coefficient that rows fitted exactly determine in good part.
+) -> bool:
+    """Refuse, or warn of (then True), a coefficient that rows fitted exactly determine in part.
 
     `exact` holds the rows of leverage 1 and their (shifted, scaled) design rows; `influence`
     maps a design row to its weight in each coefficient and `total` is each coefficient's sum
@@ -312,7 +318,7 @@ def _check_exact_rows(
     share = 1.0 - rest / total
     j = int(np.argmax(share))
     if share[j] < _EXACT_WARN:
-        return
+        return False
     behind = rows[np.abs(weights[:, j]) > _LEVERAGE_TOLERANCE * math.sqrt(total[j])]
     them, their = ("them", "their") if len(behind) > 1 else ("it", "its")
     why = (
@@ -335,6 +341,106 @@ def _check_exact_rows(
         f"the {cov} standard error of `{names[j]}` is too small: {rows_text(behind)} "
         f"{'determine' if len(behind) > 1 else 'determines'} {share[j]:.0%} of its variance "
         f"(with equal variances), {why}: that part is left out; {remedy}"
+    )
+    if share[j] >= _EXACT_REFUSE:
+        raise EstimationError(msg)
+    warn_caller(msg)
+    return True
+
+
+def _exact_clusters(
+    parts: Sequence[Part],
+    shift: FloatArray,
+    exponents: IntArray,
+    codes: IntArray,
+    leverage: FloatArray,
+    factor: FloatArray,
+) -> list[tuple[int, FloatArray]]:
+    """The clusters the model fits exactly in some direction: a row of each, and the directions.
+
+    A cluster's block ``H_gg`` of the hat matrix may have an eigenvalue 1 (every treated row in
+    one cluster, say, with a treated indicator and an intercept): the cluster's residuals are
+    then orthogonal to its eigenvector whatever the data, so its score leaves out that
+    direction. Its eigenvalues lie in [0, 1] and sum to the cluster's leverage, so only a
+    cluster of leverage 1 or more can have one (at most ``k`` clusters: the leverages sum to
+    ``k``). For those, the eigenvalues of ``F' X_g' X_g F`` (``F F'`` the inverse cross
+    products) are those of ``H_gg``; each is returned with the columns ``√λ q`` of its
+    eigenvalues near 1, in the coordinates in which a coefficient's row weights are ``F' b``.
+    """
+    candidates = np.flatnonzero(leverage >= 1.0 - _LEVERAGE_TOLERANCE)
+    if candidates.size == 0:
+        return []
+    k = len(shift)
+    slot = np.full(leverage.size, -1, dtype=np.intp)
+    slot[candidates] = np.arange(candidates.size)
+    grams = np.zeros((candidates.size, k, k))
+    first = np.full(candidates.size, -1, dtype=np.intp)
+    for start, block in _row_blocks(parts, len(codes), shift, exponents):
+        where = slot[codes[start : start + len(block)]]
+        for c in np.unique(where[where >= 0]).tolist():
+            mine = where == c
+            grams[c] += block[mine].T @ block[mine]
+            if first[c] < 0:
+                first[c] = start + int(np.argmax(mine))
+    out = []
+    for c in range(candidates.size):
+        values, vectors = np.linalg.eigh(factor.T @ grams[c] @ factor)
+        near = values >= 1.0 - _LEVERAGE_TOLERANCE
+        if near.any():
+            out.append((int(first[c]), vectors[:, near] * np.sqrt(values[near])))
+    return out
+
+
+def _check_exact_clusters(
+    clusters: list[tuple[int, FloatArray]],
+    weights: FloatArray,
+    total: FloatArray,
+    names: Sequence[str],
+    *,
+    warn: bool,
+) -> None:
+    """Refuse, or warn of, a coefficient that clusters fitted exactly determine in good part.
+
+    The cluster analogue of :func:`_check_exact_rows`: a cluster's residuals sum to 0 against
+    the directions its block of the hat matrix fits exactly (eigenvalue 1), so CR1 leaves out
+    that cluster's share of a coefficient's variance. Every treated row in one cluster (one
+    treated team among thirty, say) is the common case: with no effect at all, its CR1 test
+    rejected 71% of the time at 5%. The share is refused from a half on, warned of from a tenth
+    (unless the row check warned already). `weights` holds each coefficient's ``F' b`` as a
+    column, whose squared length is `total`.
+    """
+    if not clusters:
+        return
+    parts = np.array([np.sum((directions.T @ weights) ** 2, axis=0) for _, directions in clusters])
+    share = np.minimum(parts.sum(axis=0) / total, 1.0)
+    j = int(np.argmax(share))
+    if share[j] < _EXACT_WARN or (share[j] < _EXACT_REFUSE and not warn):
+        return
+    rows = np.array([row for (row, _), part in zip(clusters, parts, strict=True)
+                     if part[j] > _LEVERAGE_TOLERANCE * total[j]], dtype=np.intp)  # fmt: skip
+    rows.sort()
+    several = len(rows) > 1
+    them = f"the clusters of {rows_text(rows)}" if several else f"the cluster of {rows_text(rows)}"
+    why = (
+        f"which the model fits exactly as {'wholes' if several else 'a whole'} (every row of a "
+        "group in one cluster, such as a single treated team), so the residuals of "
+        f"{'each' if several else 'that'} cluster sum to 0 against `{names[j]}` whatever the "
+        "data and CR1 counts no noise from it"
+    )
+    remedy = (
+        "more clusters on each side are needed (or a cov without clusters, if rows within a "
+        "cluster are independent)"
+    )
+    if share[j] >= 1.0 - _LEVERAGE_TOLERANCE:
+        msg = (
+            f"the CR1 standard error of `{names[j]}` is undefined: it rests only on {them}, "
+            f"{why}; {remedy}"
+        )
+        raise EstimationError(msg)
+    msg = (
+        f"the CR1 standard error of `{names[j]}` is too small: {them} "
+        f"{'determine' if several else 'determines'} {share[j]:.0%} of its variance (with "
+        f"equal variances), {why}: that part is left out; {remedy}"
     )
     if share[j] >= _EXACT_REFUSE:
         raise EstimationError(msg)
@@ -373,15 +479,16 @@ def _residuals_and_meat(
     cov: CovType,
     codes: IntArray | None,
     exponents: IntArray,
-) -> tuple[FloatArray, FloatArray, tuple[IntArray, FloatArray] | None]:
-    """The residuals, the meat of the sandwich and the rows of leverage 1, in one pass.
+) -> tuple[FloatArray, FloatArray, tuple[IntArray, FloatArray] | None, FloatArray]:
+    """The residuals, the meat, the rows of leverage 1 and each cluster's leverage, in one pass.
 
     HC: ``Σ ωᵢ eᵢ² x̃ᵢx̃ᵢ'`` with ``ωᵢ`` 1, ``1 / (1 - hᵢ)`` or ``1 / (1 - hᵢ)²``. CR1:
     ``Σ_g s_g s_g'``, with ``s_g`` the sum of the scores ``x̃ᵢeᵢ`` over cluster ``g``, summed by
     one ``bincount`` over (cluster, column) pairs per block (blocks at least as long as there are
     clusters, so the counts never outgrow the data). For HC0, HC1 and CR1, the rows of leverage
     1 (whose residuals are 0 whatever their values) and their design rows, or None when there
-    are none (HC2 and HC3 refuse such rows here).
+    are none (HC2 and HC3 refuse such rows here). With clusters, each cluster's sum of its
+    rows' leverages (the trace of its block of the hat matrix), else an empty array.
     """
     n, k = len(y), len(shift)
     resid = np.empty(n)
@@ -395,6 +502,7 @@ def _residuals_and_meat(
         sums = np.zeros(size * k)
     exact_rows: list[IntArray] = []
     exact_design: list[FloatArray] = []
+    cluster_leverage = np.zeros(0 if codes is None else size)
     for start, block in _row_blocks(parts, n, shift, exponents, step):
         stop = start + len(block)
         e = (y[start:stop] - y_shift) - block @ beta
@@ -402,7 +510,11 @@ def _residuals_and_meat(
         if cov == "nonrobust":
             continue
         if cov in ("HC0", "HC1", "CR1"):
-            high = np.einsum("ij,ij->i", block @ inverse, block) >= 1.0 - _LEVERAGE_TOLERANCE
+            leverage = np.einsum("ij,ij->i", block @ inverse, block)
+            if codes is not None:
+                cluster_leverage += np.bincount(codes[start:stop], weights=leverage,
+                                                minlength=cluster_leverage.size)  # fmt: skip
+            high = leverage >= 1.0 - _LEVERAGE_TOLERANCE
             if high.any():
                 exact_rows.append(np.flatnonzero(high) + start)
                 exact_design.append(block[high])  # a copy, before the block is overwritten
@@ -429,5 +541,6 @@ def _residuals_and_meat(
         scores = sums.reshape(-1, k)
         meat = scores.T @ scores
     if not exact_rows:
-        return resid, meat, None
-    return resid, meat, (np.concatenate(exact_rows), np.concatenate(exact_design))
+        return resid, meat, None, cluster_leverage
+    exact = (np.concatenate(exact_rows), np.concatenate(exact_design))
+    return resid, meat, exact, cluster_leverage

@@ -189,13 +189,34 @@ def _by_label(y: object, design: RolloutDesign) -> object:
 
 
 def _stratum_draws(units: IntArray, waves: int) -> list[IntArray]:
-    """Every distinct wave vector of one stratum's units the design's draw can make."""
+    """Every distinct wave vector of one stratum's units the design's draw can make, once each.
+
+    The draw gives ``q + 1`` units to ``r`` of the waves and ``q`` to the others (``m = q·waves
+    + r``): each choice of those waves, then of each wave's units among those left, is one
+    distinct vector, so the work is the number of vectors (:func:`_count_exact`), not ``m!``.
+    """
     m = units.size
-    seen: set[tuple[int, ...]] = set()
-    for deal in itertools.permutations(range(waves)):
-        dealt = [deal[k % waves] + 1 for k in range(m)]
-        seen.update(itertools.permutations(dealt))
-    return [np.asarray(s, dtype=np.int64) for s in sorted(seen)]
+    q, r = divmod(m, waves)
+    out: list[IntArray] = []
+    for larger in itertools.combinations(range(waves), r):
+        sizes = [q + 1 if w in larger else q for w in range(waves)]
+        _deal(np.zeros(m, dtype=np.int64), list(range(m)), sizes, 0, out)
+    out.sort(key=lambda vector: vector.tolist())
+    return out
+
+
+def _deal(
+    vector: IntArray, left: list[int], sizes: list[int], wave: int, out: list[IntArray]
+) -> None:
+    """Append each way to give ``sizes[wave:]`` of the positions `left` to waves ``wave + 1``..."""
+    if wave == len(sizes) - 1:
+        vector[left] = wave + 1
+        out.append(vector.copy())
+        return
+    for chosen in itertools.combinations(left, sizes[wave]):
+        vector[list(chosen)] = wave + 1
+        taken = set(chosen)
+        _deal(vector, [i for i in left if i not in taken], sizes, wave + 1, out)
 
 
 def _count_exact(design: RolloutDesign) -> int:

@@ -239,16 +239,18 @@ def ols(
         there are no more rows than coefficients; there is a single cluster; HC2/HC3 meet a
         row of leverage one; or, for HC0, HC1 and CR1, rows of leverage one (fitted exactly,
         their residuals 0) determine half or more of a coefficient's variance, which its
-        standard error would leave out.
+        standard error would leave out; or, for CR1, clusters fitted exactly as wholes (every
+        treated row in one cluster, say) do.
     SchemaError
         If an option is not an allowed value, or `cov` and `clusters` do not go together.
 
     Warns
     -----
     SparkusWarning
-        With fewer than 30 clusters; or, for HC0, HC1 and CR1, when rows of leverage one
-        determine a tenth to a half of a coefficient's variance: their residuals are 0, so
-        its standard error leaves out their noise (from a half on, it is refused).
+        With fewer than 30 clusters; or, for HC0, HC1 and CR1, when rows of leverage one (for
+        CR1, clusters fitted exactly as wholes) determine a tenth to a half of a coefficient's
+        variance: their residuals are 0, so its standard error leaves out their noise (from a
+        half on, it is refused).
 
     Examples
     --------
@@ -361,16 +363,18 @@ def ancova(
     Raises
     ------
     EstimationError
-        As :func:`ols`, and if there are no treated or no control units.
+        As :func:`ols` (with CR1, every treated or every control person in one cluster), and
+        if there are no treated or no control units.
     SchemaError
         As :func:`ols`, and if `treated` is not 0/1.
 
     Warns
     -----
     SparkusWarning
-        With fewer than 30 clusters; or, for HC0, HC1 and CR1, when rows of leverage one
-        determine a tenth to a half of a coefficient's variance: their residuals are 0, so
-        its standard error leaves out their noise (from a half on, it is refused).
+        With fewer than 30 clusters; or, for HC0, HC1 and CR1, when rows of leverage one (for
+        CR1, clusters fitted exactly as wholes) determine a tenth to a half of a coefficient's
+        variance: their residuals are 0, so its standard error leaves out their noise (from a
+        half on, it is refused).
 
     Examples
     --------
@@ -487,9 +491,10 @@ def did(
     Warns
     -----
     SparkusWarning
-        With fewer than 30 clusters; or, for HC0, HC1 and CR1, when rows of leverage one
-        determine a tenth to a half of a coefficient's variance: their residuals are 0, so
-        its standard error leaves out their noise (from a half on, it is refused).
+        With fewer than 30 clusters; or, for HC0, HC1 and CR1, when rows of leverage one (for
+        CR1, clusters fitted exactly as wholes) determine a tenth to a half of a coefficient's
+        variance: their residuals are 0, so its standard error leaves out their noise (from a
+        half on, it is refused).
 
     Examples
     --------

@@ -29,10 +29,11 @@ from sparkus._checks import (
     check_rng,
     schema_error,
 )
+from sparkus._errors import EstimationError
 from sparkus._frames import Framed, FrameSpec
 from sparkus._quantiles import critical_value
 from sparkus._results import Result, Table, format_number
-from sparkus.metrics._stable import common_scale, unscale, unscaled
+from sparkus.metrics._stable import common_scale, constant, unscale, unscaled
 from sparkus.metrics._staggered_agg import Parts, by_group, by_label
 from sparkus.metrics._staggered_boot import MULTIPLIERS, Multipliers, multiplier_bootstrap
 from sparkus.metrics._staggered_cells import group_time_cells
@@ -402,8 +403,9 @@ def staggered_did(
         column that never varies, a unit in more than one cluster or fewer than two clusters,
         an unknown `control`, `est_method` or `multipliers`.
     EstimationError
-        No comparison unit remains for a group-time cell, or the cell's covariates are
-        collinear or separate its group from the comparison group (the cell is named).
+        `y` is constant (every effect and standard error would be 0); no comparison unit
+        remains for a group-time cell, or the cell's covariates are collinear or separate its
+        group from the comparison group (the cell is named).
 
     Notes
     -----
@@ -478,6 +480,8 @@ def staggered_did(
             ("cluster", cluster),
         )  # fmt: skip
     ymat, periods, g, where = balanced_panel(y, unit, time, first_treated)
+    if constant(ymat):  # every effect and standard error 0: an interval [0, 0] claims certainty
+        raise EstimationError("`y` is constant: zero variance, nothing to explain")
     exponent, (ymat,) = common_scale(ymat)  # in units of a power of two, back at the end
     up = functools.partial(unscaled, exponent=exponent, what="an effect or standard error")
     codes, count = unit_clusters(cluster, where, ymat.shape[0])
