@@ -36,7 +36,7 @@ from sparkus._checks import as_table, describe, is_missing, rows_text
 from sparkus._errors import Problem, SchemaError
 from sparkus.model._columns import CORE, Column, field_lookalike, lookalike_message, read_columns
 from sparkus.model._enums import AssessmentSource, Level
-from sparkus.model._intake import aligned, column
+from sparkus.model._intake import aligned, column, wall_clock
 from sparkus.model._tenure import as_of_iv, tenure_from
 from sparkus.model._text_rules import nfc
 
@@ -123,6 +123,7 @@ def _table(frame: object) -> tuple[Any, dict[str, Any], Any | None]:
     """The table to read columns from, its names (text to label), and a pandas row index."""
     given = as_table(frame)  # polars: a mapping of its columns
     if isinstance(given, Mapping):
+        _repeated_names(list(given))
         return given, {str(k): k for k in given}, None
     labels = getattr(given, "columns", None)
     if (
@@ -135,7 +136,29 @@ def _table(frame: object) -> tuple[Any, dict[str, Any], Any | None]:
         )
         raise SchemaError([Problem(("frame",), msg)])
     index = getattr(given, "index", None) if type(given).__module__.startswith("pandas") else None
-    return given, {str(label): label for label in list(labels)}, index
+    given_labels = list(labels)
+    _repeated_names(given_labels)
+    return given, {str(label): label for label in given_labels}, index
+
+
+def _repeated_names(labels: list[Any]) -> None:
+    """Refuse column labels that repeat, or read as one name (the number 1 and the text "1").
+
+    Columns are read by name, so one of two such columns would be read twice, or dropped.
+    """
+    counts = Counter(str(label) for label in labels)
+    repeated = [name for name, n in counts.items() if n > 1]
+    if not repeated:
+        return
+    problems = []
+    for name in repeated[:_ROWS_SHOWN]:
+        given = ", ".join(repr(label) for label in labels if str(label) == name)
+        msg = (
+            f"{counts[name]} columns of the export are named {name!r} ({given}); columns are "
+            "read by name, so give each column its own name (rename, or drop the extra ones)"
+        )
+        problems.append(Problem((name,), msg))
+    raise SchemaError(problems)
 
 
 def _columns_iv(columns: object, names: dict[str, Any]) -> tuple[dict[str, str], list[Problem]]:
@@ -271,11 +294,16 @@ def _cleaned(array: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], npt.NDArray[np.
     # a list cell (polars' list column) arrives as an array: a sequence, never blank text
     items = [v.strip() if isinstance(v, str) else v.tolist() if isinstance(v, np.ndarray) else v
              for v in array.tolist()]  # fmt: skip
-    blank = np.fromiter((is_missing(v) or (isinstance(v, str) and v == "") for v in items),
-                        dtype=bool, count=len(items))  # fmt: skip
+    blank = np.fromiter((is_missing(v) or (isinstance(v, str) and v == "") or _nat(v)
+                         for v in items), dtype=bool, count=len(items))  # fmt: skip
     out = np.empty(len(items), dtype=object)
     out[:] = [None if b else v for v, b in zip(items, blank, strict=True)]
     return out, blank
+
+
+def _nat(value: object) -> bool:
+    """Whether `value` is numpy's NaT (a cell of an object column; pandas' NaT is missing)."""
+    return isinstance(value, np.datetime64 | np.timedelta64) and bool(np.isnat(value))
 
 
 def _relabelled(array: npt.NDArray[Any], table: _Labels) -> npt.NDArray[Any]:
@@ -491,7 +519,7 @@ def _ingest(
                 out[field][i] = value
             continue
         try:
-            out[field] = column(values, field)
+            out[field] = column(wall_clock(values), field)
         except SchemaError as error:
             problems += error.problems
     if problems:

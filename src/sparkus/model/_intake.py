@@ -6,7 +6,8 @@ Series; :func:`column` makes any of them a 1-D numpy array (through the shared i
 refuses them), and :func:`id_column` reads ids by one rule wherever ids are read: text, or
 integers within the 64-bit range. A float, a bool, bytes, a date or an integer outside the
 int64 range is never an id: it is refused naming the column and its rows, never rounded,
-wrapped or turned into the text ``"1.5"``.
+wrapped or turned into the text ``"1.5"``. :func:`wall_clock` reads a polars column of zoned
+datetimes on its zone's clock, as pandas gives one.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ __all__ = [
     "finite_or_nan",
     "id_column",
     "text_column",
+    "wall_clock",
 ]
 
 INT64_MAX: Final = int(np.iinfo(np.int64).max)
@@ -166,3 +168,17 @@ def finite_or_nan(value: object) -> float:
         except OverflowError:
             return math.inf
     return math.inf  # not a number: refused by the check as "not a finite number"
+
+
+def wall_clock(values: object) -> object:
+    """A polars column of zoned datetimes as its times on the clock of their zone; else itself.
+
+    pandas gives a zoned column's cells as Timestamps in their zone, whose day is the local
+    day; polars gives the instants in UTC, whose day can be the one before or after (a hire
+    at midnight in Tokyo is the previous day in UTC). Both are read on the local day.
+    """
+    dtype = getattr(values, "dtype", None)
+    if type(values).__module__.startswith("polars") and getattr(dtype, "time_zone", None):
+        series: Any = values  # (recognised without importing polars)
+        return series.dt.replace_time_zone(None)
+    return values

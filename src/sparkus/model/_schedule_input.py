@@ -28,7 +28,7 @@ from sparkus._checks import (
 )
 from sparkus._errors import Problem, SchemaError
 from sparkus.model._enums import SupportType, unknown_label
-from sparkus.model._event_cells import years_problems
+from sparkus.model._event_cells import datetime_seconds, years_problems
 from sparkus.model._intake import text_column
 from sparkus.model._records import JourneyTemplate
 
@@ -253,7 +253,9 @@ def schedule_iv(
             counts_array = raw.astype(np.int64)
     starts = np.zeros(n, dtype=np.int64)
     given: object = start
-    if isinstance(given, dt.datetime):
+    if is_missing(given):  # pandas' NaT is a datetime that has no offset to ask for
+        problems.append(Problem(("start",), f"is missing ({describe(given)}); give a start"))
+    elif isinstance(given, dt.datetime):
         if given.tzinfo is None or given.utcoffset() is None:
             problems.append(Problem(("start",), "is a naive datetime; give it a UTC offset"))
         else:
@@ -264,11 +266,14 @@ def schedule_iv(
             if np.isnat(raw_start).any():
                 problems.append(Problem(("start",), "holds NaT; every participant needs a start"))
             problems += years_problems(raw_start, "start")  # checked before converting
-            if not problems:
-                starts = raw_start.astype("datetime64[s]").view(np.int64).copy()
+            if not problems:  # (not astype: it wraps the first nanoseconds round to 2262)
+                starts = datetime_seconds(raw_start, "start")[0]
         elif raw_start.dtype.kind == "O" and raw_start.shape == (n,):
             for i, v in enumerate(raw_start.tolist()):
-                if isinstance(v, dt.datetime) and v.utcoffset() is not None:
+                if is_missing(v):
+                    msg = f"is missing ({describe(v)}); every participant needs a start"
+                    problems.append(Problem(("start", i), msg))
+                elif isinstance(v, dt.datetime) and v.utcoffset() is not None:
                     starts[i] = utc_seconds(v)
                 else:
                     msg = f"expected a datetime with a UTC offset, got {describe(v)}"

@@ -7,6 +7,10 @@ the column holds dates: a column of numbers then is refused naming it (Excel wri
 serial numbers, ``45123`` for 2023-07-16, and a compact ``20150121`` is a date too), never
 read as years. ``as_of`` lies in the years 1900 to 2200, as journeys start; a date of hire
 is neither after ``as_of`` nor more than :data:`MAX_TENURE_YEARS` years before it.
+
+A time with a zone counts on its day in that zone (pandas gives such a column as Timestamps in
+their zone, and polars' is read so too, see ``_ingest``); a naive time on its own day. A
+missing ``as_of`` (None, NaT) is refused like any other value that is not a date.
 """
 
 from __future__ import annotations
@@ -19,9 +23,9 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import describe
+from sparkus._checks import describe, is_missing
 from sparkus._errors import Problem
-from sparkus.model._event_cells import years_problems
+from sparkus.model._event_cells import datetime_seconds, years_problems
 from sparkus.model._records import MAX_TENURE_YEARS
 
 __all__ = ["DAYS_PER_YEAR", "MAX_TENURE_YEARS", "as_of_iv", "tenure_from"]
@@ -46,8 +50,11 @@ _ISO_HINT: Final = (
 
 def _day(value: object) -> np.datetime64 | None:
     """A date as numpy's day, or None if `value` is not a date (a datetime gives its day)."""
-    if isinstance(value, np.datetime64):
-        return None if np.isnat(value) else value.astype("datetime64[D]")
+    if is_missing(value):  # pandas' NaT is a datetime whose .date() fails
+        return None
+    if isinstance(value, np.datetime64):  # outside the years 1 to 9999: no date (not wrapped)
+        one = np.array([value])
+        return None if np.isnat(value) or years_problems(one, "") else _days(one)[0]
     if isinstance(value, dt.datetime):  # pandas' Timestamp too
         return np.datetime64(value.date(), "D")
     if isinstance(value, dt.date):
@@ -139,6 +146,18 @@ def _numbers_not_dates(
     return Problem(("tenure_years",), msg)
 
 
+def _days(array: npt.NDArray[np.datetime64]) -> npt.NDArray[np.datetime64]:
+    """The days of datetime64 values of any unit, rounded down; NaT stays NaT.
+
+    Not ``astype("datetime64[D]")``: numpy's conversion wraps around for the earliest
+    nanoseconds (pandas' ``Timestamp.min``, 1677-09-21, became 2262-04-10).
+    """
+    seconds, missing = datetime_seconds(array, "tenure_years")
+    days = np.floor_divide(seconds, 86_400).astype("datetime64[D]")
+    days[missing] = np.datetime64("NaT")
+    return days
+
+
 def tenure_from(
     array: npt.NDArray[Any], blank: npt.NDArray[np.bool_], source: str, as_of: np.datetime64 | None
 ) -> tuple[npt.NDArray[Any], list[Problem]]:
@@ -150,7 +169,7 @@ def tenure_from(
     if array.dtype.kind == "M":
         if problems := years_problems(array, "tenure_years"):  # before converting the unit
             return array, problems
-        days = array.astype("datetime64[D]")
+        days = _days(array)
     elif array.dtype.kind in "OU":
         present = [v for v, b in zip(array.tolist(), blank.tolist(), strict=True) if not b]
         dated = [_day(v) is not None for v in present]
