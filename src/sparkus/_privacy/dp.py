@@ -7,7 +7,7 @@ release once the total budget is spent. :class:`DifferentialPrivacy` holds the o
 release itself is :func:`sparkus._privacy.dp_release.release_private`.
 
 Composition is basic and sequential: the loss of a series of releases is the sum of their ε,
-and the ledger compares that sum with the total. Sums are taken with :func:`math.fsum`, and a
+and the ledger compares that sum with the total. Sums are taken with ``math.fsum``, and a
 spend is refused only when it passes the total by more than a relative ``1e-9`` (so ten
 releases of 0.1 fit a total of 1, whatever the float rounding of 0.1).
 
@@ -207,7 +207,7 @@ class PrivacyLedger(Record, Result):
         """True if a release of `epsilon` fits what remains of the budget.
 
         The same test :meth:`charge` applies, by the same arithmetic: the releases' ε and this
-        one added with :func:`math.fsum`. A ledger that already records ``MAX_RELEASES``
+        one added with ``math.fsum``. A ledger that already records ``MAX_RELEASES``
         releases can spend nothing more. Raises :class:`~sparkus.SchemaError` for an `epsilon`
         :meth:`charge` would refuse (outside ``1e-6`` to 100, not finite, not a number).
         """
