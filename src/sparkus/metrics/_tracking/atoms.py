@@ -78,8 +78,9 @@ def split_sets(
     """The sets of units sharing a key that belong to 1 to ``k - 1`` owners, by atoms.
 
     `key` is each unit's set (0 to `n_keys` - 1), `within` the larger set each key lies in (a
-    class of participants), `owner` the participant a unit belongs to and `atom` its atom (of
-    `count`). A key that is all of its class is left out: the class is checked as itself.
+    class of participants, or a coarser key), `owner` the participant a unit belongs to and
+    `atom` its atom (of `count`). A key that is all of its larger set is left out: that set is
+    checked as itself.
     Returns the sets' rows (sets by atoms) and how many owners each has.
     """
     from scipy import sparse
@@ -87,11 +88,16 @@ def split_sets(
     if not len(key):
         return sparse.csr_matrix((0, count)), np.zeros(0, dtype=np.int64)
     n_owners = int(owner.max()) + 1
-    pairs = np.unique(key * n_owners + owner)
+    units = np.bincount(key, minlength=n_keys)
+    # a key of `k` times the units any owner has holds `k` owners or more: count the others
+    many = units >= k * int(np.bincount(owner).max())
+    few = ~many[key]
+    pairs = np.unique(key[few] * n_owners + owner[few])
     owners = np.bincount(pairs // n_owners, minlength=n_keys)
+    owners[many] = k
     cls = np.zeros(n_keys, dtype=np.int64)
     cls[key] = within
-    keys_in = np.bincount(cls[owners > 0], minlength=int(cls.max()) + 1)
+    keys_in = np.bincount(cls[units > 0], minlength=int(cls.max()) + 1)
     small = np.flatnonzero((owners > 0) & (owners < k) & (keys_in[cls] > 1))
     chosen = np.zeros(n_keys, dtype=bool)
     chosen[small] = True

@@ -109,11 +109,7 @@ class _Spec:
 
 @attrs.frozen(eq=False)
 class Decision:
-    """What a snapshot shows.
-
-    Per figure and part, the hidden cells and why; and the values and contributors a release
-    records.
-    """
+    """What a snapshot shows: per figure and part, its hidden cells and why, and its sums."""
 
     hidden: dict[str, list[dict[int, str]]]
     specs: dict[str, _Spec]
@@ -329,15 +325,18 @@ def _build(
                                       ("rating", "nps")[m] if spec.figure == "rating" else ""))  # fmt: skip
     groups, group_people = _small_groups(spec, matrix, n_current, atom, count, keep, classes,
                                          unit_class, k)  # fmt: skip
-    if classes is not None and unit_class is not None and earlier and row is not None:
-        # a class's slots by the cells they count in now and before: releases isolate new ones
+    if classes is not None and unit_class is not None and row is not None:
+        # a class's slots by their cells now and before (required and other steps, releases
+        # isolate new ones), then by atoms: the funnel's rows isolate each step of new ones
         cells_of = [codes[step * j + c] for j, p in enumerate(spec.parts) if p.person is not None
                     for c in range(step)]  # fmt: skip
         key, n_keys = fold([(unit_class, classes[2]), *cells_of], keep)
-        split = split_sets(key, n_keys, unit_class[keep].astype(np.int64), row[keep], atom,
-                           count, k)  # fmt: skip
-        groups = sparse.vstack([groups, split[0]]).tocsr()
-        group_people = np.concatenate([group_people, split[1]])
+        within, owner = unit_class[keep].astype(np.int64), row[keep]
+        split = [split_sets(key, n_keys, within, owner, atom, count, k)]
+        if earlier:
+            split.append(split_sets(atom, count, key, owner, atom, count, k))
+        groups = sparse.vstack([groups, *(s for s, _ in split)]).tocsr()
+        group_people = np.concatenate([group_people, *(p for _, p in split)])
     again, again_people = _withheld_sets(spec, withheld, codes, step, rep, count)
     primary = np.zeros(len(costs), dtype=bool)
     reasons: dict[int, str] = {}
