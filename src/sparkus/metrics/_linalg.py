@@ -337,15 +337,18 @@ def _check_exact_rows(
             f"from; {remedy}"
         )
         raise EstimationError(msg)
-    msg = (
-        f"the {cov} standard error of `{names[j]}` is too small: {rows_text(behind)} "
-        f"{'determine' if len(behind) > 1 else 'determines'} {share[j]:.0%} of its variance "
-        f"(with equal variances), {why}: that part is left out; {remedy}"
-    )
-    if share[j] >= _EXACT_REFUSE:
+    _too_small(f"the {cov} standard error of `{names[j]}`", rows_text(behind), len(behind) > 1,
+               float(share[j]), f"{why}: that part is left out; {remedy}")  # fmt: skip
+    return True
+
+
+def _too_small(what: str, them: str, several: bool, share: float, why: str) -> None:
+    """Refuse (from half of the variance on) or warn of a standard error that leaves out `them`."""
+    msg = (f"{what} is too small: {them} {'determine' if several else 'determines'} {share:.0%} "
+           f"of its variance (with equal variances), {why}")  # fmt: skip
+    if share >= _EXACT_REFUSE:
         raise EstimationError(msg)
     warn_caller(msg)
-    return True
 
 
 def _exact_clusters(
@@ -437,14 +440,8 @@ def _check_exact_clusters(
             f"{why}; {remedy}"
         )
         raise EstimationError(msg)
-    msg = (
-        f"the CR1 standard error of `{names[j]}` is too small: {them} "
-        f"{'determine' if several else 'determines'} {share[j]:.0%} of its variance (with "
-        f"equal variances), {why}: that part is left out; {remedy}"
-    )
-    if share[j] >= _EXACT_REFUSE:
-        raise EstimationError(msg)
-    warn_caller(msg)
+    _too_small(f"the CR1 standard error of `{names[j]}`", them, several, float(share[j]),
+               f"{why}: that part is left out; {remedy}")  # fmt: skip
 
 
 def _check_variances(
