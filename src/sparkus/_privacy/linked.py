@@ -25,7 +25,7 @@ programs.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Final, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import attrs
 import numpy as np
@@ -172,16 +172,16 @@ def exposed_sets(
             scale = np.asarray(checks @ np.maximum(np.abs(measure.low), np.abs(measure.high)))
             slack = tolerance(scale.ravel())
             pending = np.flatnonzero(need > slack)
-            low, high = _certify(solver, checks, pending, need - slack)
+            low, high = _certify(solver, checks, pending, need - slack, measure.integer)
             nudge = _NUDGE * np.random.default_rng(len(pending)).random(len(measure.low))
             for i in pending:
-                if high[i] - low[i] >= need[i] - slack[i]:
+                if _seen(low, high, i, measure.integer) >= need[i] - slack[i]:
                     continue  # a witness found since shows it wide enough
                 target = checks[int(i)].toarray().ravel().astype(np.float64)
                 solver.extreme(target, +1, nudge)  # near-extremes first: a tenth of the pivots
                 solver.extreme(target, -1, nudge)
                 _widen(low, high, checks, pending, solver.witnesses[-2:])
-                if high[i] - low[i] >= need[i] - slack[i]:
+                if _seen(low, high, i, measure.integer) >= need[i] - slack[i]:
                     continue
                 top, up = solver.extreme(target, +1)
                 bottom, down = solver.extreme(target, -1)
@@ -212,6 +212,13 @@ _NUDGE: Final = 1e-3
 objective the simplex makes thousands of degenerate pivots, with the nudge a few hundred."""
 
 
+def _seen(low: FloatArray, high: FloatArray, i: Any, integer: bool) -> Any:
+    """The width witnesses show, whole numbers only for an integer measure."""
+    if integer:
+        return np.floor(high[i] + _EPS) - np.ceil(low[i] - _EPS)
+    return high[i] - low[i]
+
+
 def _widen(low: FloatArray, high: FloatArray, checks: sparse.csr_matrix, rows: IntArray,
            points: Sequence[FloatArray]) -> None:  # fmt: skip
     """Stretch the seen ranges of `rows` of `checks` to hold the values at `points`."""
@@ -223,7 +230,7 @@ def _widen(low: FloatArray, high: FloatArray, checks: sparse.csr_matrix, rows: I
 
 
 def _certify(solver: Solver | MeasureView, checks: sparse.csr_matrix, pending: IntArray,
-             need: FloatArray) -> tuple[FloatArray, FloatArray]:  # fmt: skip
+             need: FloatArray, integer: bool = False) -> tuple[FloatArray, FloatArray]:  # fmt: skip
     """Each checked set's range over witnesses shared by many sets at once.
 
     Each program pushes every still-unproven set up or down at random (one sign per set,
@@ -238,7 +245,7 @@ def _certify(solver: Solver | MeasureView, checks: sparse.csr_matrix, pending: I
     nudge = _NUDGE * rng.random(checks.shape[1])
     idle = 0
     for r in range(_ROUNDS):
-        open_ = pending[high[pending] - low[pending] < need[pending]]
+        open_ = pending[_seen(low, high, pending, integer) < need[pending]]
         if len(open_) <= _FEW or idle >= 2:
             break
         signs = np.ones(len(open_)) if r < 2 else rng.choice([-1.0, 1.0], size=len(open_))
@@ -248,7 +255,7 @@ def _certify(solver: Solver | MeasureView, checks: sparse.csr_matrix, pending: I
         solver.extreme(direction, -1 if r == 1 else +1, None if r < 2 else nudge)
         before = len(open_)
         _widen(low, high, checks, open_, solver.witnesses[-1:])
-        after = int(np.count_nonzero(high[open_] - low[open_] < need[open_]))
+        after = int(np.count_nonzero(_seen(low, high, open_, integer) < need[open_]))
         idle = idle + 1 if after == before else 0
     return low, high
 
