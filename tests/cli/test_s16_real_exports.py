@@ -162,19 +162,24 @@ def _set_answer(export: Path, line: int, value: str) -> None:
     write_rows(export, rows)
 
 
-def test_a_word_among_numbers_is_mapped_by_the_labels(run, tmp_path):
-    """`Agree` in a column of numbers, mapped to 4: the run equals the one with a 4 there."""
+@pytest.mark.parametrize(
+    ("plain", "written", "label"),
+    [("4", "Agree", '"Agree" = 4'), ("", "N/A", '"N/A" = ""')],
+    ids=["a-word-among-numbers", "an-answer-mapped-to-a-blank"],
+)
+def test_an_answer_mapped_by_the_labels_runs_as_its_value(run, tmp_path, plain, written, label):
+    """`Agree` mapped to 4 (or `"N/A" = ""`, a blank): the run equals the one with 4 (a blank)."""
     folder = _example(run, tmp_path)
     export = folder / "messy_export.csv"
-    _set_answer(export, 3, "4")
-    done = run("run", str(folder / "program.toml"), "--out", str(tmp_path / "numbers"))
+    _set_answer(export, 3, plain)
+    done = run("run", str(folder / "program.toml"), "--out", str(tmp_path / "plain"))
     assert done.status == 0, done.err
-    _set_answer(export, 3, "Agree")
+    _set_answer(export, 3, written)
     with (folder / "program.toml").open("a", encoding="utf-8") as handle:
-        handle.write('\n[export.labels.self_motivation]\n"Agree" = 4\n')
-    done = run("run", str(folder / "program.toml"), "--out", str(tmp_path / "words"))
+        handle.write(f"\n[export.labels.self_motivation]\n{label}\n")
+    done = run("run", str(folder / "program.toml"), "--out", str(tmp_path / "written"))
     assert done.status == 0, done.err
-    _same_tables(tmp_path / "numbers", tmp_path / "words")
+    _same_tables(tmp_path / "plain", tmp_path / "written")
 
 
 @pytest.mark.parametrize("cell", ["75%", "3,5", "Yes"])
@@ -467,21 +472,6 @@ def test_options_naming_one_column_twice_are_a_usage_error(org, run, options, sa
                "--treated", "support=coaching", "--control", "support=none", *options)  # fmt: skip
     assert done.status == 2
     assert f"sparkus evaluate: {said}" in done.err
-
-
-def test_an_answer_mapped_to_empty_text_is_a_blank(run, tmp_path):
-    """`"N/A" = ""` under [export.labels.x]: the cell is a blank, carried as the empty one is."""
-    folder = _example(run, tmp_path)
-    export = folder / "messy_export.csv"
-    _set_answer(export, 3, "")
-    done = run("run", str(folder / "program.toml"), "--out", str(tmp_path / "empty"))
-    assert done.status == 0, done.err
-    _set_answer(export, 3, "N/A")
-    with (folder / "program.toml").open("a", encoding="utf-8") as handle:
-        handle.write('\n[export.labels.self_motivation]\n"N/A" = ""\n')
-    done = run("run", str(folder / "program.toml"), "--out", str(tmp_path / "na"))
-    assert done.status == 0, done.err
-    _same_tables(tmp_path / "empty", tmp_path / "na")
 
 
 def test_help_lists_every_exit_status_the_docs_list(run):
