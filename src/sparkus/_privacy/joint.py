@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Final, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._privacy.lp import Inconsistent, Measure, Solver, box
+from sparkus._privacy.lp import INTEGRAL, Inconsistent, Measure, Solver, box
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -49,7 +49,6 @@ FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.int64]
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
 
-_INTEGRAL: Final = 1e-6
 _FACES: Final = np.array([[0.0, 1.0], [0.0, -1.0], [-1.0, 4.5], [1.0, -3.0], [1.0, -1.0]])
 """The pentagon of one rating as ``_FACES @ (s, q) <= _LIMITS``; ``n`` ratings: ``n`` times."""
 _LIMITS: Final = np.array([1.0, 1.0, -4.5, 9.0, 9.0])
@@ -197,7 +196,7 @@ class JointSolver:
         """A minimiser of ``c @ x`` (``x`` the sums then the NPS) and the binding cells."""
         x, marginals = self._solve(c)
         q = x[self.atoms :]
-        if self.integer and np.any(np.abs(q - np.round(q)) > _INTEGRAL):
+        if self.integer and np.any(np.abs(q - np.round(q)) > INTEGRAL):
             x = self._integer(c)
         self._keep(x)
         binding = self.rows[np.abs(marginals) > 1e-9] if len(marginals) else self.rows[:0]

@@ -33,13 +33,13 @@ import numpy.typing as npt
 if TYPE_CHECKING:
     from scipy import sparse
 
-__all__ = ["Inconsistent", "Measure", "Solver", "box", "required", "tolerance"]
+__all__ = ["INTEGRAL", "Inconsistent", "Measure", "Solver", "box", "required", "tolerance"]
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.int64]
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
 
-_INTEGRAL: Final = 1e-6
+INTEGRAL: Final = 1e-6
 """How far from a whole number an optimum's atom may be and still count as whole."""
 
 
@@ -167,7 +167,7 @@ class Solver:
         if nudge is not None:
             c = c + nudge
         x, marginals = self._solve(c)
-        if self.integer and np.any(np.abs(x - np.round(x)) > _INTEGRAL):
+        if self.integer and np.any(np.abs(x - np.round(x)) > INTEGRAL):
             x = self._integer(c)
         self.witnesses.append(x)
         binding = self.rows[np.abs(marginals) > 1e-9] if len(marginals) else self.rows[:0]
