@@ -24,6 +24,7 @@ __all__ = [
     "least_prices",
     "lowest_prices",
     "range_exponent",
+    "scale_up",
     "total",
 ]
 
@@ -116,6 +117,22 @@ def range_exponent(values: FloatArray, nodes: int) -> int:
         return exponent  # small costs: multiplied up, the largest to [0.5, 1)
     headroom = math.frexp(4.0 * (nodes + 2))[1]  # bits for the sums along a path
     return max(0, exponent + headroom - _SAFE_EXPONENT)
+
+
+def scale_up(bound: float, shift: int) -> float:
+    """An upper bound times ``2**shift``, rounded up: ``2**shift`` times it, or the next float.
+
+    Scaling a bound back from costs multiplied up (``shift < 0``) can fall among the
+    subnormals, where it is rounded, possibly down (``2**-1075`` to 0), and a bound rounded
+    down is no bound. Scaling up is exact unless it overflows (then inf).
+    """
+    try:
+        out = math.ldexp(bound, shift)
+    except OverflowError:
+        return math.inf
+    if shift < 0 and math.ldexp(out, -shift) < bound:
+        out = math.nextafter(out, math.inf)
+    return out
 
 
 def total(chosen: FloatArray, scaled: FloatArray, shift: int) -> float:

@@ -60,9 +60,11 @@ class AssignmentResult(Framed, Result):
         The largest such excess over all participants; 0 means the prices certify the
         placement exactly.
     gap_bound : float
-        A certified upper bound on ``total_cost`` minus the least possible total for as many
-        participants: 0 when the costs sit on an integer grid (see ``solve_assignment``), at the
-        level of floating-point rounding otherwise.
+        A proven upper bound on the exact total of the chosen costs (``total_cost`` before its
+        one rounding) minus the least possible exact total for as many participants: the
+        duality gap of `prices`, computed in exact arithmetic and rounded up. 0 when the costs
+        sit on an integer grid (see ``solve_assignment``), at the level of floating-point
+        rounding of the costs' range otherwise.
 
     Notes
     -----

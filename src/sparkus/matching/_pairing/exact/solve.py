@@ -20,9 +20,9 @@ The rule is on the number of providers ``m`` (columns of the cost matrix) and of
   and fast where the auction is slow: few providers, all of them popular, capacity near demand
   (a price war for the auction). Its searches cost ``O(m**2)`` Python steps each, on a dense
   ``n x m`` matrix, which is why it is kept to few providers; 64 is a hard limit (each
-  participant's set of providers is one 64-bit integer). Integers may span up to ``2**57``
-  grid steps here, so draws of ``Generator.random`` (multiples of ``2**-53``) are solved
-  exactly.
+  participant's set of providers is one 64-bit integer). Costs may span up to ``2**53``
+  grid steps here (the most for which every difference of two costs is a float), so draws of
+  ``Generator.random`` (multiples of ``2**-53``) are solved exactly.
 * otherwise, when ``n * C <= 2,000,000`` (:data:`SMALL_SLOT_CELLS`; ``C`` places in all), or
   with at least 4 participants per place (:data:`SLOT_DEMAND`) and
   ``n * C <= 20,000,000`` (:data:`MAX_SLOT_CELLS`), :func:`_use_slots`: scipy's
@@ -83,7 +83,7 @@ What "exact" means
 ------------------
 Costs that are integers, or binary fractions on a common grid (multiples of 0.5, 0.25, ...),
 whose range fits the solver's 64-bit integers (for the auction about ``2**51 / n`` grid steps
-for ``n`` participants, ``2 * 10**10`` for 100,000; ``2**57`` for the transportation solver),
+for ``n`` participants, ``2 * 10**10`` for 100,000; ``2**53`` for the transportation solver),
 are solved exactly: the transportation solver's prices satisfy complementary slackness
 exactly, and the auction ends with ε-complementary slackness for ``ε = 1 / (n + 1)`` grid
 step, which proves that no other placement of as many participants is cheaper by even one
@@ -122,6 +122,7 @@ from sparkus.matching._pairing.exact.extremes import (
     least_prices,
     lowest_prices,
     range_exponent,
+    scale_up,
     total,
 )
 from sparkus.matching._pairing.exact.repair import Repaired, repair
@@ -149,6 +150,11 @@ IndexArray = NDArray[np.intp]
 
 _MAX_EXPONENT: Final = 900
 """Finest grid ``2**-e`` considered (costs are scaled by at most ``2**900``)."""
+
+_EXACT_STEPS: Final = 2.0**53
+"""Costs on a grid are solved exactly only if fewer grid steps than this separate the least
+cost from the largest: every difference of two of them is then a float (rounding is
+monotone, so a rounded span below it is a true span below it)."""
 
 _PRICE_GROWTH: Final = 64
 """Headroom assumed first for prices over the cost range (the solver retries with the
@@ -229,7 +235,9 @@ def _to_grid(costs: FloatArray, steps: int) -> tuple[IntArray, int, bool]:
     The grid is the coarsest on which every cost lies, if the solver's integers can carry it
     (at most `steps` grid steps from the least cost to the largest; `exact` is then True: an
     optimum of the integers is an optimum of the costs); otherwise the finest they can carry,
-    and the costs are rounded to it.
+    and the costs are rounded to it. Exact needs fewer than ``2**53`` steps too: beyond, a cost
+    minus the least is rounded (``2**56 - (-1)`` is ``2**56``), and the integers are not the
+    costs (a placement 1 above the optimum was certified with `gap_bound` 0).
     """
     low, high = float(costs.min()), float(costs.max())
     span = high - low
@@ -247,7 +255,7 @@ def _to_grid(costs: FloatArray, steps: int) -> tuple[IntArray, int, bool]:
     else:
         e, exact = finest, False
     ints = np.rint((costs - low) * math.ldexp(1.0, e)).astype(np.int64)
-    return ints, e, exact
+    return ints, e, exact and span * math.ldexp(1.0, e) < _EXACT_STEPS
 
 
 # -- the solver ----------------------------------------------------------------------------------
@@ -378,8 +386,8 @@ def solve_arcs(arcs: Arcs, caps: IntArray) -> AssignmentResult:
             prices, violation = least_prices(indptr, cols, scaled, fixed.arc, caps)
         with np.errstate(over="ignore"):
             prices = np.ldexp(prices, shift)
-            max_violation = math.ldexp(violation, shift) if shift else violation
-            gap_bound = math.ldexp(fixed.gap_bound, shift) if shift else fixed.gap_bound
+        max_violation = scale_up(violation, shift)
+        gap_bound = scale_up(fixed.gap_bound, shift)
         total_cost = total(values[fixed.arc[chosen]], scaled[fixed.arc[chosen]], shift)
         check_representable(total_cost, prices[caps > 0], max(max_violation, gap_bound))
 
