@@ -14,7 +14,6 @@ The reporting-line constraint, which walks the manager tree, is in ``reporting_l
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Final, NoReturn
 
@@ -22,7 +21,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import FloatArray
+from sparkus._checks import FloatArray, is_finite_real
 from sparkus._errors import Problem, SchemaError
 from sparkus.matching._pairing.protocols import prepare_iv
 from sparkus.matching._pairing.reporting_line import SameReportingLine
@@ -48,6 +47,7 @@ IntArray = NDArray[np.int64]
 _GOALS: Final = tuple(goal.value for goal in Goal)
 _LEVELS: Final = len(Level)
 _MAX_LISTED: Final = 8
+_LANGUAGE, _ZONES, _STATED = "shared_language", "time_zone_overlap", "stated_preferences"
 
 
 # -- parameter checks (raised when a scorer is constructed) --------------------------------------
@@ -57,29 +57,30 @@ def _fail(scorer: str, field: str, message: str) -> NoReturn:
     raise SchemaError([Problem((scorer, field), message)])
 
 
+def _plain(value: object) -> object:
+    """A numpy scalar as the Python number or bool it is (``np.float32(0.5)`` as 0.5)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _unit_float(scorer: str) -> attrs._ValidatorType[float]:
     def check(_instance: object, attribute: attrs.Attribute[float], value: object) -> None:
-        given: object = value
-        ok = isinstance(given, int | float) and not isinstance(given, bool)
-        if not ok or not (0.0 <= float(given) <= 1.0):  # type: ignore[arg-type]
-            _fail(scorer, attribute.name, f"expected a number from 0 to 1, got {given!r}")
+        x = _number(value)
+        if x is None or not 0.0 <= x <= 1.0:
+            _fail(scorer, attribute.name, f"expected a number from 0 to 1, got {value!r}")
 
     return check
 
 
 def _bool(scorer: str) -> attrs._ValidatorType[bool]:
     def check(_instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
-        given: object = value
-        if not isinstance(given, bool):
-            _fail(scorer, attribute.name, f"expected True or False, got {given!r}")
+        if not isinstance(value, bool):
+            _fail(scorer, attribute.name, f"expected True or False, got {value!r}")
 
     return check
 
 
 def _number(given: object) -> float | None:
-    if isinstance(given, int | float) and not isinstance(given, bool) and math.isfinite(given):
-        return float(given)
-    return None
+    return float(given) if is_finite_real(given) else None  # type: ignore[arg-type]
 
 
 def _listed(values: Sequence[object]) -> str:
@@ -211,7 +212,7 @@ class GoalFit:
     name = "goal_fit"
 
     fallback: tuple[Goal, ...] = attrs.field(default=(), converter=_goals_converter)
-    unknown: float = attrs.field(default=0.5, validator=_unit_float("goal_fit"))
+    unknown: float = attrs.field(default=0.5, converter=_plain, validator=_unit_float("goal_fit"))
 
     def for_program(self, program: Program) -> GoalFit:
         """Return this scorer with `program`'s goals as fallback (unless it already has one).
@@ -289,8 +290,8 @@ class SharedLanguage:
 
     name = "shared_language"
 
-    required: bool = attrs.field(default=False, validator=_bool("shared_language"))
-    unknown: float = attrs.field(default=0.5, validator=_unit_float("shared_language"))
+    required: bool = attrs.field(default=False, converter=_plain, validator=_bool(_LANGUAGE))
+    unknown: float = attrs.field(default=0.5, converter=_plain, validator=_unit_float(_LANGUAGE))
 
     def prepare(self, participants: Population, providers: Sequence[Provider]) -> PairScore:
         """Tabulate every participant language set against every provider language set."""
@@ -362,8 +363,8 @@ class TimeZoneOverlap:
 
     name = "time_zone_overlap"
 
-    start: float = attrs.field(default=9.0, validator=_hours("time_zone_overlap"))
-    end: float = attrs.field(default=17.0, validator=[_hours("time_zone_overlap"), _window])
+    start: float = attrs.field(default=9.0, converter=_plain, validator=_hours(_ZONES))
+    end: float = attrs.field(default=17.0, converter=_plain, validator=[_hours(_ZONES), _window])
 
     def prepare(self, participants: Population, providers: Sequence[Provider]) -> PairScore:
         """Tabulate the overlap of every pair of UTC offsets that occurs."""
@@ -448,7 +449,7 @@ class SeniorityGap:
     name = "seniority_gap"
 
     preferred: int = attrs.field(default=1, converter=_preferred)
-    width: float = attrs.field(default=3.0, validator=_width)
+    width: float = attrs.field(default=3.0, converter=_plain, validator=_width)
 
     def prepare(self, participants: Population, providers: Sequence[Provider]) -> PairScore:
         """Tabulate the score of each pair of levels."""
@@ -548,7 +549,7 @@ class StatedPreferences:
     preferences: FrozenMapping[str, tuple[str, ...]] = attrs.field(
         factory=lambda: FrozenMapping({}), converter=_preferences_converter
     )
-    unstated: float = attrs.field(default=0.5, validator=_unit_float("stated_preferences"))
+    unstated: float = attrs.field(default=0.5, converter=_plain, validator=_unit_float(_STATED))
 
     def prepare(self, participants: Population, providers: Sequence[Provider]) -> PairScore:
         """Check every id and index the listed pairs."""
