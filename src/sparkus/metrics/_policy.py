@@ -12,9 +12,14 @@ policies is the mean of ``(π - π') (Γ1 - Γ0)``: the same people, so the two 
 
 - The propensity is the one given, else a logistic regression on `X` (as
   :func:`~sparkus.metrics.aipw`), else the treated share (a randomised program).
-- The outcome models are least squares on ``[1, X]`` fitted within each group when `X` is
-  given; without `X` there is none (``m1 = m0 = 0``) and the value is the inverse probability
-  weighted one, ``mean(π t y / e + (1 - π) (1 - t) y / (1 - e))``.
+- The outcome models are least squares on ``[1, X]`` fitted within each group; without `X`
+  they are the groups' mean outcomes (``m1 = ȳ1``, ``m0 = ȳ0``). The value then stays
+  doubly robust rather than the unnormalised (Horvitz-Thompson) inverse probability weighted
+  mean ``mean(π t y / e + (1 - π) (1 - t) y / (1 - e))``, which is not equivariant to the
+  outcome's location: on a constant outcome it is not that constant unless the weights
+  happen to average 1. With the means it is the constant exactly, shifting `y` shifts the
+  value by as much, and like the self-normalised (Hájek) estimator it needs no weight to
+  average 1 (Robins, Sued, Lei-Gomez & Rotnitzky 2007).
 
 The standard error is the sample standard deviation of the terms over ``√n``, treating the
 fitted models as known (as :func:`~sparkus.metrics.aipw`); the interval is normal.
@@ -101,13 +106,15 @@ def _gammas(
         raise schema_error("treated", msg)
     exponent, (scaled,) = common_scale(outcome)
     if X is None:
-        m1 = m0 = np.zeros(n)
-        model = "no outcome model"
+        covariates: FloatArray = np.empty((n, 0))
+        labels: tuple[str, ...] = ()
+        model = "outcome model the group means"
     else:
         data = weighting_data(outcome, group, aligned["X"], "ATE", None, names)
-        m1 = outcome_fit(data.X, scaled, group, data.names, "treated")
-        m0 = outcome_fit(data.X, scaled, ~group, data.names, "control")
+        covariates, labels = data.X, data.names
         model = "linear outcome model per group"
+    m1 = outcome_fit(covariates, scaled, group, labels, "treated")
+    m0 = outcome_fit(covariates, scaled, ~group, labels, "control")
     if propensity is not None:
         e = _propensity(propensity if scalar else aligned["propensity"], n)
         same_length(("y", n), ("propensity", len(e)))
@@ -191,8 +198,13 @@ def policy_value(
         Whom the policy treats (1) and whom not (0).
     X : array-like of shape (n,) or (n, p), or a mapping of name to column, optional
         Covariates for the outcome models (least squares within each group) and, when
-        `propensity` is not given, the logistic propensity model. Without it there is no
-        outcome model and the value is the inverse probability weighted one.
+        `propensity` is not given, the logistic propensity model. Without it the outcome
+        models are the two groups' mean outcomes (see the module notes).
+
+        .. versionchanged:: 0.1
+           Without `X` the outcome models are the groups' means, no longer zero: the
+           unnormalised inverse probability weighted value did not return a constant
+           outcome's constant.
     propensity : float or array-like of float, optional
         The known probability of treatment (one number, or one per person), strictly between
         0 and 1: 0.5 for a randomised program with equal arms. Default: fitted on `X`, or the
