@@ -23,11 +23,10 @@ def test_constant_outcome_refused(value):
         staggered_did(np.full(unit.size, value), unit, time, first)
 
 
-def test_outcome_varying_in_one_row_is_estimated():
-    """One row off the constant: estimated (its cells' standard errors are positive)."""
+def test_outcome_varying_in_one_row_refuses_the_cells_it_does_not_enter():
+    """One row off the constant: the cells it does not enter have SE 0 (R's did: NA), named."""
     unit, time, first = _panel()
     y = np.ones(unit.size)
     y[np.flatnonzero((first == 3) & (time == 3))[0]] = 2.0
-    fit = staggered_did(y, unit, time, first)
-    assert np.isfinite(fit.simple)
-    assert fit.simple_se > 0
+    with pytest.raises(EstimationError, match=r"unmeasured for the cells \(3, 2\), \(3, 4\)"):
+        staggered_did(y, unit, time, first)

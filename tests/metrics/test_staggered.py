@@ -226,7 +226,9 @@ def test_recovers_a_known_effect_without_noise() -> None:
     time = np.tile(np.arange(1, periods + 1), n)
     g = np.repeat(first, periods)
     truth = np.where((g > 0) & (time >= g), 2.0 + (time - g), 0.0)
-    y = 0.3 * unit + 1.5 * time + truth
+    # units drift apart in pairs that cancel in each group's mean: exact cells, SEs above 0
+    wobble = np.repeat((-1.0) ** (np.arange(n) // 4), periods) * 1e-3 * time
+    y = 0.3 * unit + 1.5 * time + truth + wobble
     res = staggered_did(y, unit, time, g)
     expected = np.where(res.period >= res.group, 2.0 + res.period - res.group, 0.0)
     np.testing.assert_allclose(res.att, expected, atol=1e-12)

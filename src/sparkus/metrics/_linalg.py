@@ -4,19 +4,19 @@ The design is given as parts (a column of ones, 1-D columns, 2-D blocks of colum
 assembled whole: rows are copied, a block of 8,192 at a time, into one reused buffer, so a fit
 on a million rows allocates no temporary the size of the design.
 
-The fit works on the shifted and scaled design. First every column and the outcome are divided
-by a power of two that puts their values below 1 (an exact division, undone on the coefficients
-and covariances at the end), so that no cross product of values near 1e308 overflows and none of
-subnormal values underflows; a coefficient that does not fit a double after all is refused,
-naming its column. With an intercept, every other column and the
-outcome are shifted by their means over the first block, so the cross-product matrix does not
-carry the squared condition number that raw columns with large means would give it; then each
-column is scaled to unit length. The Cholesky factorisation of that matrix, computed column by
-column, doubles as the rank check: the pivot of column ``j`` is ``1 - R²`` of its regression on
-the columns before it, so a pivot below ``1e-10`` names a column that the others (which are
-named too) reproduce (:func:`sparkus._linalg_core.checked_cholesky`, shared with triage). The
-shift is a reparametrisation that moves only the intercept, so the coefficients and covariances
-are mapped back exactly.
+The fit works on the shifted and scaled design. First every column and the outcome are divided by a
+power of two that puts their values below 1 (an exact division, undone on the coefficients and
+covariances at the end), so that no cross product of values near 1e308 overflows and none of
+subnormal values underflows; a coefficient that does not fit a double after all is refused, naming
+its column. With an intercept, every other column and the outcome are shifted by their means over
+the first block, so the cross-product matrix does not carry the squared condition number that raw
+columns with large means would give it; then each column is scaled to unit length. The Cholesky
+factorisation of that matrix, computed column by column, doubles as the rank check: the pivot of
+column ``j`` is ``1 - R²`` of its regression on the columns before it, so a pivot below ``1e-10``
+names a column that the others (which are named too) reproduce
+(:func:`sparkus._linalg_core.checked_cholesky`, shared with triage). The shift is a
+reparametrisation that moves only the intercept, so the coefficients and covariances are mapped back
+exactly.
 
 Standard errors need residual variance. An exact fit is refused, and so, for the robust kinds,
 is a coefficient that only rows of leverage 1 determine (a row alone in its cell, or singled out
@@ -46,12 +46,16 @@ from sparkus.metrics._stable import FLOAT_RANGE, common_scale
 
 __all__ = [
     "COV_TYPES",
+    "FEW_CLUSTERS",
+    "FEW_EFFECTIVE",
     "CovType",
     "LinearFit",
     "Part",
     "checked_cholesky",
     "column_exponents",
+    "effective_clusters",
     "fit_ols",
+    "warn_few_clusters",
     "width",
 ]
 
@@ -64,6 +68,8 @@ _BLOCK: Final = 1 << 13
 _LEVERAGE_TOLERANCE: Final = 1e-10
 _EXACT_WARN: Final = 0.1  # rows fitted exactly behind this share of a coefficient: warned of
 _EXACT_REFUSE: Final = 0.5  # and behind this share: its robust standard error is refused
+FEW_CLUSTERS: Final = 30  # fewer clusters than this: cluster-robust SEs warned of
+FEW_EFFECTIVE: Final = 12.0  # fewer effective clusters (Carter et al.'s G*): warned of
 _PERFECT_FIT: Final = 1e-24
 _DEGENERATE_VARIANCE: Final = 1e-20
 
@@ -201,8 +207,9 @@ def fit_ols(
         params[intercept] += y_shift - shift @ beta_s
 
     codes = None if clusters is None else clusters[0]
-    resid, meat, exact, cluster_leverage = _residuals_and_meat(
-        parts, y, shift, y_shift, beta_s, inverse, cov, codes, exponents
+    influence = inverse @ back.T  # maps a (shifted, scaled) design row to its weights
+    resid, meat, exact, cluster_leverage, cluster_weight = _residuals_and_meat(
+        parts, y, shift, y_shift, beta_s, inverse, cov, codes, exponents, influence
     )
     ssr = float(resid @ resid)
     tss = float(np.sum((y - np.mean(y)) ** 2)) if intercept is not None else float(y @ y)
@@ -216,11 +223,16 @@ def fit_ols(
     total = np.diag(back @ inverse @ back.T)  # each coefficient's Σ of squared row weights
     warned = False
     if exact is not None:
-        warned = _check_exact_rows(exact, inverse @ back.T, total, cov, names)
+        warned = _check_exact_rows(exact, influence, total, cov, names)
     if codes is not None:
         factor = inverse_lower.T / scale[:, np.newaxis]  # factor @ factor.T is the inverse
         exact_clusters = _exact_clusters(parts, shift, exponents, codes, cluster_leverage, factor)
-        _check_exact_clusters(exact_clusters, factor.T @ back.T, total, names, warn=not warned)
+        warned |= _check_exact_clusters(exact_clusters, factor.T @ back.T, total, names,
+                                        warn=not warned)  # fmt: skip
+        kept = [] if warned else list(range(k)) if report is None else [report]
+        g_star = effective_clusters(cluster_weight[:, kept]).tolist()
+        labels = [f"`{names[j]}`" for j in kept]
+        warn_few_clusters(len(cluster_weight), dict(zip(labels, g_star, strict=True)))
 
     df_resid = n - k
     df_inference = df_resid
@@ -401,8 +413,8 @@ def _check_exact_clusters(
     names: Sequence[str],
     *,
     warn: bool,
-) -> None:
-    """Refuse, or warn of, a coefficient that clusters fitted exactly determine in good part.
+) -> bool:
+    """Refuse, or warn of (then True), a coefficient that clusters fitted exactly determine.
 
     The cluster analogue of :func:`_check_exact_rows`: a cluster's residuals sum to 0 against
     the directions its block of the hat matrix fits exactly (eigenvalue 1), so CR1 leaves out
@@ -413,12 +425,12 @@ def _check_exact_clusters(
     column, whose squared length is `total`.
     """
     if not clusters:
-        return
+        return False
     parts = np.array([np.sum((directions.T @ weights) ** 2, axis=0) for _, directions in clusters])
     share = np.minimum(parts.sum(axis=0) / total, 1.0)
     j = int(np.argmax(share))
     if share[j] < _EXACT_WARN or (share[j] < _EXACT_REFUSE and not warn):
-        return
+        return False
     rows = np.array([row for (row, _), part in zip(clusters, parts, strict=True)
                      if part[j] > _LEVERAGE_TOLERANCE * total[j]], dtype=np.intp)  # fmt: skip
     rows.sort()
@@ -442,6 +454,44 @@ def _check_exact_clusters(
         raise EstimationError(msg)
     _too_small(f"the CR1 standard error of `{names[j]}`", them, several, float(share[j]),
                f"{why}: that part is left out; {remedy}")  # fmt: skip
+    return True
+
+
+def effective_clusters(weight: FloatArray) -> FloatArray:
+    """The effective number of clusters of each column of `weight` (clusters x estimates).
+
+    `weight`: per cluster, the sum ``w_g`` of its rows' squared weights in the estimate
+    (``((X'X)⁻¹ xᵢ)_j²``); ``(Σ_g w_g)² / Σ_g w_g²`` is Carter, Schnepel & Steigerwald's (2017)
+    ``G*`` with no correlation within clusters (docs/regression.md, "Few treated clusters").
+    """
+    top = weight.max(axis=0)
+    unit = weight / np.where(top > 0, top, 1.0)  # no square underflows
+    return np.asarray(unit.sum(axis=0) ** 2 / np.einsum("ij,ij->j", unit, unit), dtype=float)
+
+
+def warn_few_clusters(count: int, effective: dict[str, float]) -> None:
+    """Warn once of fewer than FEW_CLUSTERS clusters, or of an estimate resting on few.
+
+    `effective` maps each estimate's name to its effective number of clusters.
+    """
+    said = []
+    if count < FEW_CLUSTERS:
+        said.append(
+            f"only {count} clusters: cluster-robust standard errors are unreliable below about "
+            f"{FEW_CLUSTERS} (the p-values use t with {count - 1} d.f., which helps only in part)"
+        )
+    name = min(effective, key=effective.__getitem__, default=None)
+    if name is not None and effective[name] < min(FEW_EFFECTIVE, count / 2):  # else count
+        said.append(
+            f"the cluster-robust standard error of {name} rests on few clusters: its effective "
+            f"number of clusters is {effective[name]:.1f} of {count} (most of its variance "
+            "comes from a few clusters, such as a few treated teams among many), and below "
+            f"about {FEW_EFFECTIVE:g} its tests reject a true effect of 0 too often (with 3 "
+            "treated clusters of 30, 18% of the time at 5%); treat more clusters, or use a "
+            "wild cluster bootstrap (MacKinnon & Webb 2017)"
+        )
+    if said:
+        warn_caller("; ".join(said))
 
 
 def _check_variances(
@@ -476,7 +526,8 @@ def _residuals_and_meat(
     cov: CovType,
     codes: IntArray | None,
     exponents: IntArray,
-) -> tuple[FloatArray, FloatArray, tuple[IntArray, FloatArray] | None, FloatArray]:
+    influence: FloatArray,
+) -> tuple[FloatArray, FloatArray, tuple[IntArray, FloatArray] | None, FloatArray, FloatArray]:
     """The residuals, the meat, the rows of leverage 1 and each cluster's leverage, in one pass.
 
     HC: ``Σ ωᵢ eᵢ² x̃ᵢx̃ᵢ'`` with ``ωᵢ`` 1, ``1 / (1 - hᵢ)`` or ``1 / (1 - hᵢ)²``. CR1:
@@ -485,7 +536,8 @@ def _residuals_and_meat(
     clusters, so the counts never outgrow the data). For HC0, HC1 and CR1, the rows of leverage
     1 (whose residuals are 0 whatever their values) and their design rows, or None when there
     are none (HC2 and HC3 refuse such rows here). With clusters, each cluster's sum of its
-    rows' leverages (the trace of its block of the hat matrix), else an empty array.
+    rows' leverages (the trace of its block of the hat matrix), else an empty array; and each
+    cluster's sum of its rows' squared weights in each coefficient (`influence` gives them).
     """
     n, k = len(y), len(shift)
     resid = np.empty(n)
@@ -500,6 +552,7 @@ def _residuals_and_meat(
     exact_rows: list[IntArray] = []
     exact_design: list[FloatArray] = []
     cluster_leverage = np.zeros(0 if codes is None else size)
+    cluster_weight = np.zeros(0 if codes is None else size * k)
     for start, block in _row_blocks(parts, n, shift, exponents, step):
         stop = start + len(block)
         e = (y[start:stop] - y_shift) - block @ beta
@@ -516,8 +569,10 @@ def _residuals_and_meat(
                 exact_rows.append(np.flatnonzero(high) + start)
                 exact_design.append(block[high])  # a copy, before the block is overwritten
         if codes is not None:
-            np.multiply(block, e[:, np.newaxis], out=block)
             index = (codes[start:stop, np.newaxis] * k + offsets).ravel()
+            cluster_weight += np.bincount(index, weights=((block @ influence) ** 2).ravel(),
+                                          minlength=cluster_weight.size)  # fmt: skip
+            np.multiply(block, e[:, np.newaxis], out=block)
             sums += np.bincount(index, weights=block.ravel(), minlength=sums.size)
             continue
         if cov in ("HC2", "HC3"):
@@ -537,7 +592,8 @@ def _residuals_and_meat(
     if codes is not None:
         scores = sums.reshape(-1, k)
         meat = scores.T @ scores
+    per_cluster = cluster_weight.reshape(-1, k)
     if not exact_rows:
-        return resid, meat, None, cluster_leverage
+        return resid, meat, None, cluster_leverage, per_cluster
     exact = (np.concatenate(exact_rows), np.concatenate(exact_design))
-    return resid, meat, exact, cluster_leverage
+    return resid, meat, exact, cluster_leverage, per_cluster

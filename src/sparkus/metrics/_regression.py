@@ -9,7 +9,6 @@ distribution, with ``n - k`` degrees of freedom, or ``G - 1`` for clustered stan
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, Final, cast
 
@@ -30,7 +29,7 @@ from sparkus._checks import (
     schema_error,
     vector,
 )
-from sparkus._errors import EstimationError, SparkusWarning
+from sparkus._errors import EstimationError
 from sparkus.metrics._estimate import Estimate
 from sparkus.metrics._linalg import COV_TYPES, CovType, Part, fit_ols
 from sparkus.metrics._ols_result import OLSResult, fit_estimate, ols_result
@@ -38,9 +37,6 @@ from sparkus.metrics._rows import paired_rows
 from sparkus.metrics._stable import constant
 
 __all__ = ["ancova", "did", "ols"]
-
-FEW_CLUSTERS: Final = 30
-"""Below this many clusters, cluster-robust standard errors tend to be too small: a warning."""
 
 _Clusters = tuple[IntArray, int]
 
@@ -63,8 +59,8 @@ def _cov_check(cov: object, clusters: object) -> CovType:
     return kind
 
 
-def _clusters_check(clusters: object, n: int, stacklevel: int) -> _Clusters | None:
-    """Cluster codes and count; an error for one cluster, a warning below FEW_CLUSTERS."""
+def _clusters_check(clusters: object, n: int) -> _Clusters | None:
+    """Cluster codes and count; an error for one cluster (fit_ols warns of too few)."""
     if clusters is None:
         return None
     codes, count = cluster_codes(clusters, "clusters")
@@ -75,12 +71,6 @@ def _clusters_check(clusters: object, n: int, stacklevel: int) -> _Clusters | No
             "two (and about 30 or more to be reliable)"
         )
         raise EstimationError(msg)
-    if count < FEW_CLUSTERS:
-        msg = (
-            f"only {count} clusters: cluster-robust standard errors are unreliable below about "
-            f"{FEW_CLUSTERS} (the p-values use t with {count - 1} d.f., which helps only in part)"
-        )
-        warnings.warn(msg, SparkusWarning, stacklevel=stacklevel)
     return codes, count
 
 
@@ -183,7 +173,7 @@ def _ols_iv(
         labels = ("intercept", *labels)
     else:
         parts = (design,)
-    codes = _clusters_check(clusters, len(outcome), stacklevel=4)
+    codes = _clusters_check(clusters, len(outcome))
     return outcome, parts, labels, 0 if intercept else None, kind, codes, value
 
 
@@ -247,10 +237,12 @@ def ols(
     Warns
     -----
     SparkusWarning
-        With fewer than 30 clusters; or, for HC0, HC1 and CR1, when rows of leverage one (for
-        CR1, clusters fitted exactly as wholes) determine a tenth to a half of a coefficient's
-        variance: their residuals are 0, so its standard error leaves out their noise (from a
-        half on, it is refused).
+        With fewer than 30 clusters, or an effective number of clusters (Carter, Schnepel &
+        Steigerwald 2017) below 12 for a reported coefficient (a few treated teams among
+        many: CR1 tests then reject a true null too often); or, for HC0, HC1 and CR1, when
+        rows of leverage one (for CR1, clusters fitted exactly as wholes) determine a tenth
+        to a half of a coefficient's variance: their residuals are 0, so its standard error
+        leaves out their noise (from a half on, it is refused).
 
     Examples
     --------
@@ -291,7 +283,7 @@ def _ancova_iv(
     columns = (("pre", pre, False), ("treated", treated, True))
     effect = _effect_iv("post", post, columns, covariates, _ANCOVA_TERMS, cov, clusters, level)
     baseline, group = effect.columns
-    codes = _clusters_check(clusters, len(effect.outcome), stacklevel=4)
+    codes = _clusters_check(clusters, len(effect.outcome))
     return effect, cast(FloatArray, baseline), cast(BoolArray, group), codes
 
 
@@ -371,10 +363,12 @@ def ancova(
     Warns
     -----
     SparkusWarning
-        With fewer than 30 clusters; or, for HC0, HC1 and CR1, when rows of leverage one (for
-        CR1, clusters fitted exactly as wholes) determine a tenth to a half of a coefficient's
-        variance: their residuals are 0, so its standard error leaves out their noise (from a
-        half on, it is refused).
+        With fewer than 30 clusters, or an effective number of clusters (Carter, Schnepel &
+        Steigerwald 2017) below 12 for a reported coefficient (a few treated teams among
+        many: CR1 tests then reject a true null too often); or, for HC0, HC1 and CR1, when
+        rows of leverage one (for CR1, clusters fitted exactly as wholes) determine a tenth
+        to a half of a coefficient's variance: their residuals are 0, so its standard error
+        leaves out their noise (from a half on, it is refused).
 
     Examples
     --------
@@ -430,7 +424,7 @@ def _did_iv(
             "cells)"
         )
         raise EstimationError(msg)
-    codes = _clusters_check(clusters, len(effect.outcome), stacklevel=4)
+    codes = _clusters_check(clusters, len(effect.outcome))
     base: tuple[Part, ...] = (None, group, after, group & after)
     parts = base if effect.covariates is None else (*base, effect.covariates)
     names = (*_DID_TERMS, *effect.names)
@@ -491,10 +485,12 @@ def did(
     Warns
     -----
     SparkusWarning
-        With fewer than 30 clusters; or, for HC0, HC1 and CR1, when rows of leverage one (for
-        CR1, clusters fitted exactly as wholes) determine a tenth to a half of a coefficient's
-        variance: their residuals are 0, so its standard error leaves out their noise (from a
-        half on, it is refused).
+        With fewer than 30 clusters, or an effective number of clusters (Carter, Schnepel &
+        Steigerwald 2017) below 12 for a reported coefficient (a few treated teams among
+        many: CR1 tests then reject a true null too often); or, for HC0, HC1 and CR1, when
+        rows of leverage one (for CR1, clusters fitted exactly as wholes) determine a tenth
+        to a half of a coefficient's variance: their residuals are 0, so its standard error
+        leaves out their noise (from a half on, it is refused).
 
     Examples
     --------

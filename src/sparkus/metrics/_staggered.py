@@ -33,10 +33,11 @@ from sparkus._errors import EstimationError
 from sparkus._frames import Framed, FrameSpec
 from sparkus._quantiles import critical_value
 from sparkus._results import Result, Table, format_number
+from sparkus.metrics._linalg import effective_clusters, warn_few_clusters
 from sparkus.metrics._stable import common_scale, constant, unscale, unscaled
 from sparkus.metrics._staggered_agg import Parts, by_group, by_label
 from sparkus.metrics._staggered_boot import MULTIPLIERS, Multipliers, multiplier_bootstrap
-from sparkus.metrics._staggered_cells import group_time_cells
+from sparkus.metrics._staggered_cells import cluster_weights, group_time_cells, refuse_unmeasured_se
 from sparkus.metrics._staggered_dr import EST_METHODS, EstMethod
 from sparkus.metrics._staggered_panel import balanced_panel, covariate_cube, unit_clusters
 
@@ -383,8 +384,10 @@ def staggered_did(
         The cluster of each row (a team, when whole teams were randomised to waves), the same
         on all the rows of a unit: the standard errors, analytic and bootstrap, are then
         clustered: the units' influence functions are summed within each cluster, and the
-        bootstrap draws one multiplier per cluster. At least two clusters. By default the
-        standard errors are by unit.
+        bootstrap draws one multiplier per cluster. At least two clusters; a SparkusWarning
+        below 30, or when a cell's effective number of clusters (its treated and comparison
+        units weighted ``1 / n1`` and ``1 / n0``, as :func:`ols` with `clusters`) is below 12:
+        a few treated teams among many. By default the standard errors are by unit.
     level : float
         Confidence level of the intervals and bands.
 
@@ -405,7 +408,9 @@ def staggered_did(
     EstimationError
         `y` is constant (every effect and standard error would be 0); no comparison unit
         remains for a group-time cell, or the cell's covariates are collinear or separate its
-        group from the comparison group (the cell is named).
+        group from the comparison group; a cell's group or comparison group is a single
+        unit, or its standard error is 0 (each unit of both sides changed alike): an
+        influence-function SE then counts none of that side's variance (the cells are named).
 
     Notes
     -----
@@ -416,7 +421,9 @@ def staggered_did(
     all reduce to it. Standard errors match ``did::att_gt(..., bstrap=FALSE)`` and
     ``did::aggte(..., bstrap=FALSE)`` on the ``mpdta`` data to 1e-9, and the ``csdid`` port
     with covariates to 1e-6. Where R sets a cell to NA (a singular design, overlap failing:
-    a propensity of 0.999 or more), this function raises instead, naming the cell.
+    a propensity of 0.999 or more, a standard error of 0), this function raises instead,
+    naming the cell; so it does for a cell with a single unit on a side, which R estimates
+    with a warning of small groups but whose standard error leaves out that unit's variance.
 
     The multiplier bootstrap is R's ``mboot``: each draw averages the influence functions
     times the multipliers; the standard error is the draws' interquartile range over the
@@ -437,7 +444,8 @@ def staggered_did(
     >>> unit = np.repeat(np.arange(6), 3)
     >>> time = np.tile([1, 2, 3], 6)
     >>> first = np.repeat([2, 2, 3, 3, 0, 0], 3)
-    >>> y = time * 1.0 + (time >= first) * (first > 0) * 2.0 + unit * 0.1
+    >>> noise = np.tile([0.0, 0.1, -0.1], 6) * np.repeat([1, -1, 1, -1, 1, -1], 3)
+    >>> y = time * 1.0 + (time >= first) * (first > 0) * 2.0 + unit * 0.1 + noise
     >>> res = staggered_did(y, unit, time, first)
     >>> round(res.simple, 6)
     2.0
@@ -492,6 +500,10 @@ def staggered_did(
     if groups.size == 0:
         raise schema_error("first_treated", "no unit is ever treated; nothing to estimate")
     cells = group_time_cells(ymat, periods, g, control, xs, est_method)
+    if codes is not None:
+        g_star = effective_clusters(cluster_weights(g, periods, control, codes, count))
+        labels = [f"ATT({a:g}, {b:g})" for a, b in zip(cells.group, cells.period, strict=True)]
+        warn_few_clusters(count, dict(zip(labels, g_star.tolist(), strict=True)))
     group, period, att, inf = cells.group, cells.period, cells.att, cells.inf
     se = _ses(summed(inf), n)
     unit_group = np.where(g == 0, -1, np.searchsorted(groups, g))
@@ -539,10 +551,12 @@ def staggered_did(
         )
         for agg, extra in zip(aggs, boot_aggs, strict=True)
     ]
+    att_out = up(att)  # an effect beyond the range is refused first
+    refuse_unmeasured_se(se, cells)
     return StaggeredDiD(
         group=group,
         period=period,
-        att=up(att),
+        att=att_out,
         se=up(se),
         n_treated=cells.n_treated,
         n_control=cells.n_control,

@@ -7,15 +7,19 @@ covariates each cell runs the estimator of :mod:`sparkus.metrics._staggered_dr` 
 
 from __future__ import annotations
 
+from typing import Final
+
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import FloatArray, IntArray
+from sparkus._checks import BoolArray, FloatArray, IntArray
 from sparkus._errors import EstimationError
 from sparkus.metrics._staggered_dr import EstMethod, cell_effect
 
-__all__ = ["Cells", "group_time_cells"]
+__all__ = ["Cells", "cluster_weights", "group_time_cells", "refuse_unmeasured_se"]
+
+_ROUNDING: Final = 256 * float(np.finfo(np.float64).eps)  # an SE of y's rounding, |y| < 1
 
 
 @attrs.frozen
@@ -90,6 +94,73 @@ def _never_plain(ymat: FloatArray, periods: FloatArray, g: FloatArray, groups: F
     )
 
 
+def _comparison(g: FloatArray, gv: float, later: FloatArray, control: str) -> BoolArray:
+    """The comparison units of group `gv`'s cells (units x periods after the first)."""
+    out: BoolArray
+    if control == "never":
+        out = np.broadcast_to((g == 0)[:, None], (g.shape[0], later.shape[0]))
+    else:  # R did: never treated, or first treated after t (not g itself)
+        out = (g == 0)[:, None] | ((g[:, None] > later[None, :]) & (g != gv)[:, None])
+    return out
+
+
+def cluster_weights(
+    g: FloatArray, periods: FloatArray, control: str, codes: IntArray, count: int
+) -> FloatArray:
+    """Each cluster's (rows) sum of its units' squared weights in each cell (columns).
+
+    A cell is a difference of means: its treated units weigh ``1 / n1``, its comparison units
+    ``1 / n0``; the cells are in :func:`group_time_cells`' order. For
+    :func:`sparkus.metrics._linalg.effective_clusters`.
+    """
+    later = periods[1:]
+    out = []
+    for gv in np.unique(g[g != 0]):
+        treated = g == gv
+        mine = np.bincount(codes[treated], minlength=count) / float(treated.sum()) ** 2
+        comp = _comparison(g, float(gv), later, control)
+        for i in range(later.shape[0]):
+            theirs = np.bincount(codes[comp[:, i]], minlength=count)
+            out.append(mine + theirs / max(float(theirs.sum()), 1.0) ** 2)
+    return np.column_stack(out)
+
+
+def refuse_unmeasured_se(se: FloatArray, cells: Cells) -> None:
+    """EstimationError naming the cells whose standard error leaves out a side's variance.
+
+    A side of one unit (the group or its comparison group) has an influence of 0 whatever its
+    change, as a row of leverage 1 in least squares: the SE counts none of its variance, at
+    least half of the cell's (a single treated unit among 50 never treated, no effect:
+    rejected 78% of the time at 5%). R's ``did`` warns of groups under 5 units. And an SE of
+    0 up to rounding (`se` is in units where the largest ``|y|`` is below 1): every unit on
+    each side changed alike; R's ``did`` reports NA (``se <= sqrt(eps) * 10``), csdid NaN.
+    """
+    single = (cells.n_treated == 1) | (cells.n_control == 1)
+    zero = se <= _ROUNDING
+    bad = single | zero
+    if not bad.any():
+        return
+    names = ", ".join(
+        f"({g:g}, {t:g})" for g, t in zip(cells.group[bad], cells.period[bad], strict=True)
+    )
+    if single.any():
+        why = (
+            "the group or its comparison group is a single unit, whose change is its side's "
+            "mean, so the standard error leaves out that side's variance (a single treated "
+            "unit among 50 never treated, no effect: rejected 78% of the time at 5%). Add "
+            "units to that group, or drop it"
+        )
+    else:
+        why = (
+            "every unit of the group and every unit of its comparison group changed alike "
+            "between the cell's two periods (an outcome without noise), so an interval would "
+            "claim certainty; R's did reports NA there. Add units to those groups"
+        )
+    raise EstimationError(
+        f"the standard error of ATT(g, t) is unmeasured for the cells {names}: {why}"
+    )
+
+
 def group_time_cells(
     ymat: FloatArray,
     periods: FloatArray,
@@ -112,10 +183,7 @@ def group_time_cells(
     for j, gv in enumerate(groups):
         treated = g == gv
         bases = _bases(periods, float(gv))
-        if control == "never":
-            comp = np.broadcast_to((g == 0)[:, None], (n, steps))
-        else:  # R did: never treated, or first treated after t (not g itself)
-            comp = (g == 0)[:, None] | ((g[:, None] > later[None, :]) & ~treated[:, None])
+        comp = _comparison(g, float(gv), later, control)
         n1 = int(treated.sum())
         n0 = comp.sum(axis=0)
         if np.any(n0 == 0):
