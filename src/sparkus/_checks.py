@@ -474,8 +474,8 @@ def named_matrix(
     `value` is a 1-D or 2-D array-like, or anything with ``keys()`` that yields columns by name
     (a mapping, a pandas or polars data frame). Array columns are named `names` or ``x1, x2, ...``.
     """
-    keys = getattr(value, "keys", None)
-    if callable(keys) and not isinstance(value, np.ndarray):
+    keys = getattr(value, "keys", None)  # a Series has keys() too, but is one column
+    if callable(keys) and getattr(value, "ndim", 2) != 1 and not isinstance(value, np.ndarray):
         if names is not None:
             msg = "is only for arrays; the columns of a mapping or data frame are named by it"
             raise schema_error("names", msg)
