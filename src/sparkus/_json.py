@@ -8,8 +8,9 @@ length, decodes bytes by guessing their encoding and keeps the last of two repea
 reader puts limits in front of it, checked on the raw text before any parsing, and refuses
 with a :class:`~sparkus.SchemaError` that says where:
 
-- bytes must be UTF-8 (a byte-order mark is dropped); others are refused at their line and
-  column;
+- bytes must be UTF-8; others are refused at their line and column. One byte-order mark at
+  the start is dropped, from bytes and from text alike (text read with ``encoding="utf-8"``
+  starts with it);
 - nesting deeper than :data:`MAX_JSON_DEPTH` is refused at the line and column where it
   passes the limit;
 - a number longer than :data:`MAX_NUMBER_LENGTH` characters is refused at its line and column;
@@ -49,6 +50,7 @@ __all__ = [
     "optional_msgspec",
     "parse_counting_keys",
     "parse_if_plain",
+    "parse_json",
 ]
 
 MAX_JSON_DEPTH: Final = 64
@@ -89,9 +91,20 @@ def _at(text: str, position: int) -> tuple[int, int]:
     return line, column
 
 
+def _text(text: str | bytes | bytearray | memoryview) -> str:
+    """`text` as str, without one byte-order mark at its start; else UnicodeDecodeError.
+
+    The one place a BOM is dropped: the same document reads alike as bytes and as the text
+    ``bytes.decode("utf-8")`` makes of them (``json.loads`` refuses a BOM in text).
+    """
+    if isinstance(text, str):
+        return text.removeprefix("\ufeff")
+    return bytes(text).decode("utf-8-sig")
+
+
 def _decode(data: bytes) -> str:
     try:
-        return data.decode("utf-8-sig")
+        return _text(data)
     except UnicodeDecodeError as error:
         start = error.start
         line = data.count(b"\n", 0, start) + 1
@@ -210,8 +223,23 @@ def load_json(text: object, name: str = "text") -> Any:
     Problems inside the document are at their JSON path; a problem of the text (encoding,
     nesting, a long number, syntax) is a :class:`JSONTextError`, with its line and column.
     """
+    plain, found = parse_json(text, name)
+    if found:
+        raise SchemaError(found)
+    return plain
+
+
+def parse_json(text: object, name: str = "text") -> tuple[Any, list[Problem]]:
+    """As :func:`load_json`, the problems inside the document returned with its data.
+
+    A repeated key (its last value kept, as :func:`json.loads` keeps it) and text holding half
+    a surrogate pair are problems of values that did parse: a reader that checks the data
+    further reports them together with its own. A problem of the text itself still raises.
+    """
     if isinstance(text, bytes | bytearray | memoryview):
         text = _decode(bytes(text))
+    elif isinstance(text, str):
+        text = _text(text)
     if not isinstance(text, str):
         raise _fail(f"expected JSON text (str or UTF-8 bytes), got {describe(text)}", (name,))
     _check_limits(text)
@@ -226,9 +254,7 @@ def load_json(text: object, name: str = "text") -> Any:
         raise _fail(f"is nested too deeply to read (limit {MAX_JSON_DEPTH})") from None
     found: list[Problem] = []
     plain = _refusals(data, (), found)
-    if found:
-        raise SchemaError(found)
-    return plain
+    return plain, found
 
 
 # -- the fast path: the same refusals, proven absent by cheap checks ---------------------------
@@ -280,9 +306,9 @@ def _has_u_escape(text: str) -> bool:
 
 def _plain_text(text: object) -> str | None:
     """`text` as str if it is text within the limits of numbers and surrogates, else None."""
-    if isinstance(text, bytes | bytearray | memoryview):
+    if isinstance(text, str | bytes | bytearray | memoryview):
         try:
-            text = bytes(text).decode("utf-8-sig")
+            text = _text(text)
         except UnicodeDecodeError:
             return None
     if not isinstance(text, str) or _may_have_long_number(text):

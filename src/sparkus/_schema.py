@@ -2,9 +2,9 @@
 
 A record's schema comes from its attrs fields: each field's declared check (see
 :mod:`sparkus._fields`) says its type, bounds, pattern or enum; a field without a default is
-required; keys the reader does not know are refused (``additionalProperties: false``). Titles
-and descriptions come from the docstrings (a numpydoc ``Parameters`` section gives each
-property's). Records and enums a schema refers to are kept once under ``$defs``. The dashboard
+required; keys the reader does not know are refused (``additionalProperties: false``); a number
+stops where a float does (:data:`FLOAT_END`). Titles and descriptions come from the docstrings
+(a numpydoc ``Parameters`` section gives each property's). Records and enums a schema refers to are kept once under ``$defs``. The dashboard
 document of :mod:`sparkus.metrics` uses the same envelope and definitions.
 """
 
@@ -23,12 +23,14 @@ from sparkus._fields import JSONSchema, field_check, schema_of
 
 __all__ = [
     "DRAFT",
+    "FLOAT_END",
     "SCHEMA_BASE",
     "Definitions",
     "docstring_parameters",
     "docstring_summary",
     "document_schema",
     "enum_schema",
+    "in_floats",
     "plain",
     "record_schema",
     "schema_file_name",
@@ -154,6 +156,33 @@ def _default(field: attrs.Attribute[Any]) -> tuple[bool, Any]:
     return True, plain(default)
 
 
+FLOAT_END: Final = 2**1024 - 2**970
+"""The first integer past the float range: ``float()`` of it, or of any larger, overflows.
+
+A JSON number has no size of its own, and every field holds a float (or an integer a float
+can hold): each reader refuses the integers from here up, so each schema says so."""
+_SUBSCHEMAS: Final = ("anyOf", "items", "prefixItems", "additionalProperties")
+
+
+def in_floats(schema: Any) -> Any:
+    """`schema` with each number in it bounded by the float range where nothing else bounds it.
+
+    Records are referred to by ``$ref`` and bounded in their own definitions.
+    """
+    if isinstance(schema, list):
+        return [in_floats(part) for part in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: in_floats(v) if k in _SUBSCHEMAS else v for k, v in schema.items()}
+    kinds = out.get("type")
+    if {"number", "integer"} & set(kinds if isinstance(kinds, list) else [kinds]):
+        if "maximum" not in out:
+            out["exclusiveMaximum"] = FLOAT_END
+        if "minimum" not in out:
+            out["exclusiveMinimum"] = -FLOAT_END
+    return out
+
+
 def record_schema(cls: type[Any], definitions: Definitions) -> JSONSchema:
     """The schema of an attrs record from its fields' declared checks and its docstring.
 
@@ -170,7 +199,7 @@ def record_schema(cls: type[Any], definitions: Definitions) -> JSONSchema:
         if build is None:
             msg = f"{cls.__name__}.{field.name} declares no JSON Schema with its check"
             raise TypeError(msg)
-        prop = build(definitions)
+        prop = in_floats(build(definitions))
         if field.name in described:
             prop["description"] = described[field.name]
         has_default, default = _default(field)

@@ -42,7 +42,10 @@ def test_text_utf8_cannot_carry_is_refused_at_its_path(
 
 def test_a_key_with_half_a_pair_is_shown_escaped_below_it_too() -> None:
     """Reading JSON, the value under such a key has the key escaped in its path."""
-    text = '{"id": "a", "attributes": {"k\\udc00": "v\\ud800"}}'
+    text = (
+        '{"id": "a", "level": "manager", "department": "S", "tenure_years": 1,'
+        ' "attributes": {"k\\udc00": "v\\ud800"}}'
+    )
     with pytest.raises(SchemaError) as error:
         from_json(text, Participant)
     assert [p.location for p in error.value.problems] == ["attributes.k\\udc00"] * 2

@@ -55,10 +55,14 @@ def json_schema(cls: type[Any]) -> dict[str, Any]:
     changes its ``$id`` when the format does. The same schemas are published as files with the
     documentation (``_static/schema/<name>.v<version>.schema.json``).
 
-    A few rules span several fields and are checked by :func:`from_json` only, as JSON Schema
-    cannot say them: unique ids, manager ids and assessments that name a participant, no
-    manager cycle, steps in order of day, scores inside the scale, a scale's lowest below its
-    highest, and an event kind's required ``step_id`` or ``value``.
+    A few rules span several fields (or spellings) and are checked by :func:`from_json` only,
+    as JSON Schema cannot say them: unique ids (in any Unicode form), manager ids and
+    assessments that name a participant, no manager cycle, the same attribute names for every
+    participant of a document and one type per attribute (integers within 64 bits), no
+    attribute named like a participant field in any spelling, steps in order of day and within
+    the journey's duration, a journey's steps and provider that fit its support, scores inside
+    the scale, a scale's lowest below its highest, and an event kind's required ``step`` or
+    ``value``.
 
     Parameters
     ----------

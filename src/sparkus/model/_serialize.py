@@ -12,6 +12,7 @@ import enum
 import functools
 import gc
 import json
+import re
 import typing
 from collections.abc import Callable, Mapping
 from typing import Any, Final, TypeVar, cast
@@ -21,8 +22,8 @@ import cattrs
 
 from sparkus._checks import check_number, describe
 from sparkus._errors import PathSegment, Problem, SchemaError
-from sparkus._fields import FrozenMapping, ItemsCheck, field_check, parse_time
-from sparkus._json import JSONTextError, half_pairs, load_json
+from sparkus._fields import DATE_TIME, FrozenMapping, ItemsCheck, field_check, parse_time
+from sparkus._json import JSONTextError, half_pairs, parse_json
 from sparkus.model._columns import Column, read_columns, record_columns
 from sparkus.model._document import ProgramDocument
 from sparkus.model._enums import unknown_label
@@ -72,16 +73,30 @@ def _structure_bool(value: object, _: object) -> bool:
     return value
 
 
+# A JSON date-time as RFC 3339 writes it (section 5.6), ending in the offset the schema's
+# pattern declares; [0-9], not \d, which Python reads as any Unicode digit.
+_RFC_3339: Final = re.compile(
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?" + DATE_TIME["pattern"]
+)
+
+
 def _structure_datetime(value: object, _: object) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value  # checked for an offset by the record
     if not isinstance(value, str):
         raise _fail(f"expected an ISO 8601 date and time with offset, got {describe(value)}")
     try:
-        return parse_time(value)
+        moment = parse_time(value)
     except ValueError:
         msg = f"{value!r} is not an ISO 8601 date and time, e.g. '2026-03-02T09:30:00+01:00'"
         raise _fail(msg) from None
+    if moment.utcoffset() is not None and _RFC_3339.search(value) is None:
+        # ISO 8601 that JSON's date-time (RFC 3339, the schema's format) is not: "20260302T0930Z",
+        # a week date, "+0100", a space for the "T"; a time without offset is the record's to refuse
+        msg = (f"{value!r} is not written as JSON date-times are (RFC 3339: date, 'T', time "
+               "with seconds, offset), e.g. '2026-03-02T09:30:00+01:00'")  # fmt: skip
+        raise _fail(msg)
+    return moment
 
 
 def _structure_enum(value: object, cls: type[enum.Enum]) -> enum.Enum:
@@ -437,8 +452,9 @@ def from_json(text: str | bytes, cls: type[T]) -> T:
     .. versionadded:: 0.1
 
     The text is checked against limits before it is parsed: at most 64 levels of nesting,
-    numbers of at most 1,000 characters, bytes in UTF-8 (a byte-order mark is dropped), and no key twice in
-    one object (Python's ``json`` would keep the last silently).
+    numbers of at most 1,000 characters, bytes in UTF-8 (one byte-order mark at the start of
+    bytes or text is dropped), and no key twice in one object (Python's ``json`` would keep
+    the last silently).
 
     Parameters
     ----------
@@ -451,9 +467,9 @@ def from_json(text: str | bytes, cls: type[T]) -> T:
     Raises
     ------
     SchemaError
-        If the text is not JSON or breaks a limit (with line and column), repeats a key (with
-        its JSON path), or the document does not fit `cls`; every problem is listed, each with
-        its path.
+        If the text is not JSON or breaks a limit (with line and column, the one problem
+        then); else with every problem of the document, each at its JSON path: a repeated key
+        or half a surrogate pair is listed together with the values that do not fit `cls`.
 
     Examples
     --------
@@ -461,22 +477,42 @@ def from_json(text: str | bytes, cls: type[T]) -> T:
     >>> from_json('{"id": "e1", "level": "manager", "department": "Sales",'
     ...           ' "tenure_years": 2}', Participant).tenure_years
     2.0
-    >>> from_json('{"id": "e1", "id": "e2"}', Participant)
+    >>> from_json('{"id": "e1", "id": "e2", "level": "boss"}', Participant)
     Traceback (most recent call last):
       ...
-    sparkus.SchemaError: 1 problem in the input:
+    sparkus.SchemaError: 4 problems in the input:
       id: repeats a key of its object; give each key once
+      level: 'boss' is not one of executive, senior_leader, manager, individual_contributor
+      department: required field is missing
+      tenure_years: required field is missing
     """
     _record_class_iv(cls)
     if cls is ProgramDocument:
         document = fast_document(text, _structure)
         if document is not None:
             return typing.cast(T, document)
+    return _read(text, cls)
+
+
+def _read(text: object, cls: type[T]) -> T:
+    """The detailed pass: `text` parsed, then structured as `cls`, every problem reported.
+
+    A repeated key or half a surrogate pair does not stop the reading: the data is structured
+    all the same (a repeated key's last value), and its problems are reported with the text's,
+    each once (a record's own check of half a pair says what the reader says).
+    """
     try:
-        data = load_json(text)
+        data, found = parse_json(text)
     except JSONTextError as error:  # the same problem, as the plain SchemaError it is here
         raise SchemaError(error.problems) from None
-    return _structure(data, cls)
+    try:
+        read = _structure(data, cls)
+    except SchemaError as error:
+        seen = set(found)
+        raise SchemaError(found + [p for p in error.problems if p not in seen]) from None
+    if found:
+        raise SchemaError(found)
+    return read
 
 
 def population_columns(
@@ -491,10 +527,5 @@ def population_columns(
     found = stream_population(text, _structure, scales)
     if found is not None:
         return found
-    try:
-        data = load_json(text)
-    except JSONTextError as error:
-        raise SchemaError(error.problems) from None
-    document = _structure(data, ProgramDocument)
-    del data
+    document = _read(text, ProgramDocument)
     return read_columns(record_columns(document.participants), scales)
