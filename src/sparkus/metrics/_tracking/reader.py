@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
@@ -131,6 +132,9 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.fail(path, f"expected {expected}, got {describe_json(value)}")
             return None
+        if abs(value) > sys.float_info.max:  # an integer: JSON has no limit
+            self.fail(path, f"expected {expected}, got one beyond the range of floats")
+            return None
         x = float(value)
         if not math.isfinite(x):
             self.fail(path, f"got {x!r}; write null for a figure that cannot be computed")
@@ -161,6 +165,9 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, int):
             expected = "a whole number or null" if nullable else "a whole number"
             self.fail((*path, key), f"expected {expected}, got {describe_json(value)}")
+            return None
+        if abs(value) > sys.float_info.max:  # JSON has no limit; the figures are floats
+            self.fail((*path, key), "expected a whole number, got one beyond the range of floats")
             return None
         if value < minimum:
             self.fail((*path, key), f"expected a whole number of at least {minimum}, got {value}")
