@@ -21,10 +21,10 @@ from sparkus._errors import EstimationError, Problem, SchemaError
 from sparkus._results import Result, Table, format_number
 from sparkus.triage._labels import (
     check_proba,
+    distinct_classes,
     encode,
     labels_array,
     length_problems,
-    ordered,
     scalar,
     show,
     unique_labels,
@@ -189,7 +189,7 @@ def _cross_validate_iv(
     labels = labels_array(y, "y")
     if n_x != len(labels):
         raise SchemaError(length_problems([("y", len(labels)), ("X", cast(int, n_x))]))
-    classes = ordered(unique_labels(labels, "y"))
+    classes = distinct_classes(unique_labels(labels, "y"), "y")
     if len(classes) < 2:
         msg = f"holds a single class ({shown(classes[0])}); cross-validation needs at least two"
         raise SchemaError([Problem(("y",), msg)])

@@ -9,7 +9,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import describe, real_array, rows_text, schema_error
+from sparkus._checks import align_rows, describe, real_array, rows_text, schema_error
 from sparkus._errors import Problem
 from sparkus._fields import Record, checked, freeze, mapping_of, member, number
 from sparkus.model import FrozenMapping, Goal, Level
@@ -146,8 +146,14 @@ class DosagePolicy(Record):
         ------
         SchemaError
             If a readiness rank is not an integer from -1 to 3, an organisational level rank
-            not one of :class:`~sparkus.model.Level`'s, the two differ in length, or a goal is
-            not a :class:`~sparkus.model.Goal` (each named by row or position).
+            not one of :class:`~sparkus.model.Level`'s, the two differ in length (or, as pandas
+            Series, in the labels of their indexes), or a goal is not a
+            :class:`~sparkus.model.Goal` (each named by row or position).
+
+        Notes
+        -----
+        pandas Series are paired by their index (the result follows `readiness`'s order),
+        never by position; other inputs are paired by position.
         """
         r, lv, goal_list = _dose_iv(readiness, level, goals)
         base = np.array([self.sessions[x] for x in _LEVELS] + [0], dtype=np.int64)[r]
@@ -176,6 +182,7 @@ def _ranks(value: object, name: str, low: int, high: int) -> npt.NDArray[np.int6
 def _dose_iv(
     readiness: object, level: object, goals: object
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], list[Goal]]:
+    readiness, level = align_rows(("readiness", readiness), ("level", level))
     r = _ranks(readiness, "readiness", -1, len(_LEVELS) - 1)
     lv = _ranks(level, "level", 0, len(Level) - 1)
     if r.shape != lv.shape:

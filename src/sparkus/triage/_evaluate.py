@@ -7,7 +7,8 @@ Brier score and the one-vs-rest ROC AUC agree with scikit-learn 1.9 to rounding)
 calibration error, which scikit-learn does not have, is the top-label variant of Guo et al.
 (2017), spelled out in :func:`expected_calibration_error`. pandas inputs (a Series of labels,
 a DataFrame of probabilities) are paired by their index, never by position when the indexes
-disagree.
+disagree; a data frame's probability columns are matched to `classes` by name (only a frame of a
+bare matrix, its columns numbered by pandas' default range, is read in column order).
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ import numpy.typing as npt
 from sparkus._checks import align_rows, check_choice, check_number
 from sparkus._errors import SchemaError
 from sparkus.triage._labels import (
+    by_class_columns,
     check_classes,
     check_proba,
+    distinct_classes,
     encode,
     labels_array,
     length_problems,
-    ordered,
     unique_labels,
 )
 from sparkus.triage._scores import (
@@ -73,7 +75,8 @@ def _probabilistic_check(
     y_true, proba = align_rows(("y_true", y_true), ("proba", proba))
     y = labels_array(y_true, "y_true")
     codes = encode(y, labels, "y_true", "classes")
-    return codes, check_proba(proba, len(codes), len(labels)), labels
+    matrix = check_proba(by_class_columns(proba, labels, "proba"), len(codes), len(labels))
+    return codes, matrix, labels
 
 
 def _paired_check(
@@ -87,8 +90,11 @@ def _paired_check(
     if problems:
         raise SchemaError(problems)
     if labels is None:
-        found = list(dict.fromkeys(unique_labels(true, "y_true") + unique_labels(pred, "y_pred")))
-        order = ordered(found)
+        in_true = unique_labels(true, "y_true")
+        distinct_classes(in_true, "y_true")
+        # a clash y_true alone does not hold is y_pred writing a label another way
+        found = list(dict.fromkeys(in_true + unique_labels(pred, "y_pred")))
+        order = distinct_classes(found, "y_pred")
     else:
         order = check_classes(labels, "labels", minimum=1)
     return encode(true, order, "y_true", "labels"), encode(pred, order, "y_pred", "labels"), order
@@ -231,8 +237,9 @@ def brier_score(
     y_true : array-like of shape (n,)
         The true labels, each one of `classes`.
     proba : array-like of shape (n, n_classes)
-        Predicted probabilities, columns in the order of `classes`; each row in ``[0, 1]`` and
-        summing to 1 (within 1e-6).
+        Predicted probabilities, columns in the order of `classes` (a data frame's columns
+        named by class are taken by name); each row in ``[0, 1]`` and summing to 1 (within
+        1e-6).
     classes : sequence
         The classes, in column order. At least two.
 
@@ -245,8 +252,9 @@ def brier_score(
     ------
     SchemaError
         If the inputs are empty or of different lengths, a label is not in `classes`, a row
-        of `proba` is not a probability vector (the offending rows are named), or pandas
-        inputs have indexes that disagree.
+        of `proba` is not a probability vector (the offending rows are named), pandas
+        inputs have indexes that disagree, or a data frame `proba` has named columns that are
+        not the classes.
 
     Examples
     --------
@@ -298,7 +306,7 @@ def expected_calibration_error(
     y_true : array-like of shape (n,)
         The true labels, each one of `classes`.
     proba : array-like of shape (n, n_classes)
-        Predicted probabilities, columns in the order of `classes`.
+        Predicted probabilities, columns in the order of `classes` (or named by class).
     classes : sequence
         The classes, in column order. At least two.
     n_bins : int, default 10
@@ -358,7 +366,7 @@ def roc_auc_ovr(
     y_true : array-like of shape (n,)
         The true labels, each one of `classes`.
     proba : array-like of shape (n, n_classes)
-        Predicted probabilities, columns in the order of `classes`.
+        Predicted probabilities, columns in the order of `classes` (or named by class).
     classes : sequence
         The classes, in column order. At least two.
     average : {"macro", "weighted"}, default "macro"
@@ -420,7 +428,7 @@ def evaluate(
     y_true : array-like of shape (n,)
         The true labels, each one of `classes`.
     proba : array-like of shape (n, n_classes)
-        Predicted probabilities, columns in the order of `classes`.
+        Predicted probabilities, columns in the order of `classes` (or named by class).
     classes : sequence
         The classes, in column order. At least two, each occurring in `y_true`.
     n_bins : int, default 10

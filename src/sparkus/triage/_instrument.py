@@ -242,14 +242,16 @@ class Instrument(Record):
 
         Rows follow `ids`; a person with no assessment of a source has all that source's items
         missing. If someone has several assessments from the same source, the latest one
-        (by ``taken_at``) counts.
+        (by ``taken_at``) counts; two latest ones taken at the same time with different
+        answers are refused, so the result never depends on the order of `assessments`.
 
         Raises
         ------
         SchemaError
             For assessments naming people not in `ids`, items the instrument does not
             declare, a scale that differs from the item's, answers outside it, missing or
-            repeated ids, and missing answers under ``"raise"`` (each with its path).
+            repeated ids, two assessments of one person and source taken at the same time with
+            different answers, and missing answers under ``"raise"`` (each with its path).
         """
         _policy_iv(missing)
         id_array = _id_column(ids, "ids")
@@ -261,7 +263,8 @@ class Instrument(Record):
         row_of = {v: i for i, v in enumerate(id_array.tolist())}
         index = {(item.source, item.name): j for j, item in enumerate(self.items)}
         X = np.full((id_array.shape[0], len(self.items)), np.nan)
-        latest: dict[tuple[int, AssessmentSource], Assessment] = {}
+        latest: dict[tuple[int, AssessmentSource], tuple[int, Assessment]] = {}
+        clash: dict[tuple[int, AssessmentSource], int] = {}
         problems: list[Problem] = []
         given: Iterable[object] = assessments  # checked at run time
         for k, a in enumerate(given):
@@ -289,11 +292,20 @@ class Instrument(Record):
                     msg = f"scale {a.scale} differs from the item's {self.items[index[key]].scale}"
                     problems.append(Problem(("assessments", k, "scale"), msg))
             slot = (row_of[a.participant_id], a.source)
-            if slot not in latest or a.taken_at > latest[slot].taken_at:
-                latest[slot] = a
+            if slot not in latest or a.taken_at > latest[slot][1].taken_at:
+                latest[slot] = (k, a)
+                clash.pop(slot, None)
+            elif a.taken_at == latest[slot][1].taken_at and a.scores != latest[slot][1].scores:
+                clash.setdefault(slot, k)
+        for slot, k in clash.items():  # the latest time of a slot holds two sets of answers
+            msg = (
+                f"taken at the same time as assessments[{latest[slot][0]}] of the same person "
+                "and source, with other answers: neither is the latest; drop one"
+            )
+            problems.append(Problem(("assessments", k, "taken_at"), msg))
         if problems:
             raise SchemaError(problems)
-        for (row, _), a in latest.items():
+        for (row, _), (_, a) in latest.items():
             for name, score in a.scores.items():
                 X[row, index[(a.source, name)]] = score
         return self._finish(X, id_array, missing)

@@ -18,10 +18,13 @@ import numpy.typing as npt
 from sparkus._checks import MAX_LISTED, as_array
 from sparkus._checks_fit import check_labels, is_missing_label, object_floats
 from sparkus._errors import Problem, SchemaError
+from sparkus._labels import refuse_spellings
 
 __all__ = [
+    "by_class_columns",
     "check_classes",
     "check_proba",
+    "distinct_classes",
     "encode",
     "fit_labels",
     "labels_array",
@@ -127,6 +130,16 @@ def unique_labels(array: npt.NDArray[Any], name: str) -> list[Any]:
         raise SchemaError([Problem((name,), msg)]) from None
 
 
+def distinct_classes(labels: Sequence[Any], name: str) -> tuple[Hashable, ...]:
+    """The classes that distinct `labels` found in `name` make, in :func:`ordered` order.
+
+    A label written several ways (``"Ready"``, ``"ready "``: case, white space or Unicode
+    form) is a SchemaError at `name`: taken apart, one class of an export would become several.
+    """
+    refuse_spellings(labels, name)
+    return ordered(labels)
+
+
 def ordered(labels: Sequence[Any]) -> tuple[Hashable, ...]:
     """Enum members in definition order, other labels sorted (or as met, if unorderable)."""
     kinds = {type(label) for label in labels}
@@ -144,7 +157,7 @@ def scalar(value: object) -> Hashable:
 
 
 def check_classes(classes: object, name: str, minimum: int) -> tuple[Hashable, ...]:
-    """The classes as a tuple of distinct, hashable labels, at least `minimum` of them."""
+    """The classes: a tuple of at least `minimum` distinct, hashable labels, each written one way."""
     if isinstance(classes, str | bytes) or not isinstance(classes, Sequence | np.ndarray):
         msg = f"expected a sequence of class labels, got {type(classes).__name__}"
         raise SchemaError([Problem((name,), msg)])
@@ -161,6 +174,7 @@ def check_classes(classes: object, name: str, minimum: int) -> tuple[Hashable, .
         dupes = [c for c in seen if out.count(c) > 1]
         msg = f"lists {show(dupes)} more than once; each class must appear once"
         raise SchemaError([Problem((name,), msg)])
+    refuse_spellings(out, name)  # one class written two ways would take two columns
     return out
 
 
@@ -186,6 +200,39 @@ def encode(array: npt.NDArray[Any], classes: tuple[Hashable, ...], name: str, of
         problems.append(Problem((of,), f"add the missing labels to `{of}` or drop those rows"))
         raise SchemaError(problems)
     return codes
+
+
+def by_class_columns(proba: object, classes: tuple[Hashable, ...], name: str) -> object:
+    """A data frame's probability columns in the order of `classes`, taken by name; else `proba`.
+
+    Only a pandas frame of a bare matrix (columns numbered 0, 1, ... by a default range) is
+    read by position; a frame with named columns must name each class once, and is reordered
+    to `classes`: its columns are never read in their own order against other classes.
+    """
+    columns: Any = getattr(proba, "columns", None)
+    if columns is None or not type(proba).__module__.startswith(("pandas", "polars")):
+        return proba
+    names = list(columns)
+    if names == list(classes) or _default_range(columns):
+        return proba
+    try:
+        same = len(set(names)) == len(names) == len(classes) and set(names) == set(classes)
+    except TypeError:  # an unhashable column label: no class
+        same = False
+    if not same:
+        msg = (
+            f"has the columns {show(names)}, the classes are {show(list(classes))}: name one "
+            "column per class (in any order), or pass a numpy array whose columns follow "
+            "`classes`"
+        )
+        raise SchemaError([Problem((name,), msg)])
+    frame: Any = proba
+    return frame[list(classes)]
+
+
+def _default_range(columns: Any) -> bool:
+    """Whether pandas column labels are the default range 0, 1, ... (no names given)."""
+    return type(columns).__name__ == "RangeIndex" and columns.start == 0 and columns.step == 1
 
 
 def check_proba(proba: object, n: int, k: int, name: str = "proba") -> FloatArray:

@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 from sparkus._checks import align_rows, shown
 from sparkus._checks_fit import check_sample_weight
 from sparkus._errors import EstimationError, Problem, SchemaError
+from sparkus._labels import refuse_spellings
 from sparkus.triage._estimator import Estimator, feature_matrix, feature_names, fit_target
 from sparkus.triage._fitting import (
     check_coefficients,
@@ -96,7 +97,11 @@ def _check_not_continuous(labels: NDArray[Any]) -> None:
 
 
 def _encode_classes(y: NDArray[Any]) -> tuple[NDArray[Any], NDArray[np.intp]]:
-    """Sorted unique labels and each row's code; SchemaError if labels do not compare."""
+    """Sorted unique labels and each row's code.
+
+    SchemaError if labels do not compare, or if one label is written several ways (``"Ready"``
+    and ``"ready "``): fitted apart, one class of an export would become several.
+    """
     try:
         classes, codes = np.unique(y, return_inverse=True)
     except TypeError:
@@ -105,6 +110,7 @@ def _encode_classes(y: NDArray[Any]) -> tuple[NDArray[Any], NDArray[np.intp]]:
             "encode them as integers or strings"
         )
         raise SchemaError([Problem(("y",), msg)]) from None
+    refuse_spellings(classes.tolist(), "y")
     return classes, codes.reshape(-1).astype(np.intp)
 
 

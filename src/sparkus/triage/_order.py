@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from sparkus._checks import describe
 from sparkus._checks_fit import check_labels
 from sparkus._errors import EstimationError, Problem, SchemaError
+from sparkus._labels import spelling_problem
 from sparkus.triage._labels import fit_labels, row_problems, scalar, show, unique_labels
 from sparkus.triage._levels import ReadinessLevel, readiness_level
 
@@ -101,7 +102,10 @@ def _as_labels(values: Sequence[Any]) -> NDArray[Any]:
 
 
 def check_order(order: object) -> tuple[Hashable, ...] | list[Problem]:
-    """The explicit order of the levels (lowest first): distinct, hashable, at least two."""
+    """The explicit order of the levels (lowest first): distinct, hashable, at least two.
+
+    No two levels may differ only in case, white space or Unicode form: one level twice.
+    """
     if isinstance(order, str | bytes | Mapping) or not isinstance(order, Sequence | np.ndarray):
         msg = f"expected None or a sequence of the levels, lowest first, got {describe(order)}"
         return [Problem(("order",), msg)]
@@ -115,6 +119,8 @@ def check_order(order: object) -> tuple[Hashable, ...] | list[Problem]:
     if len(seen) != len(levels):
         dupes = [v for v in seen if levels.count(v) > 1]
         return [Problem(("order",), f"lists {show(dupes)} more than once; give each level once")]
+    if (wrong := spelling_problem(levels)) is not None:  # "low" and "Low": one level twice
+        return [Problem(("order",), wrong)]
     return levels
 
 

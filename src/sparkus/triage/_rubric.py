@@ -287,13 +287,18 @@ def _settings_problems(instrument: object, thresholds: object, band: object) -> 
 
 
 def _item_columns(instrument: Instrument, X: object, name: str) -> object:
-    """A data frame's item columns, in the instrument's order, taken by name; else `X`."""
+    """A data frame's item columns, in the instrument's order, taken by name; else `X`.
+
+    Only a frame whose columns carry no text name (a pandas frame of a bare matrix, numbered
+    0, 1, ...) is read by position: named columns that are not the items are refused, never
+    read in their order.
+    """
     columns = getattr(X, "columns", None)
     if columns is None or not type(X).__module__.startswith(("pandas", "polars")):
         return X
     names = [str(c) for c in columns]
     wanted = list(instrument.columns)
-    if names == wanted or not any(c in names for c in wanted):
+    if names == wanted or not any(isinstance(c, str) for c in columns):
         return X  # in order already, or unnamed (positional) columns
     absent = [c for c in wanted if c not in names]
     if absent:

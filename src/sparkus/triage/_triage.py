@@ -275,9 +275,9 @@ def _level_columns(model: ProbabilisticClassifier) -> npt.NDArray[np.int64]:
         if level is not None:
             rank = level.rank
         elif (
-            isinstance(label, int | np.integer)
+            isinstance(label, int | float | np.integer | np.floating)
             and not isinstance(label, bool | np.bool_)
-            and 0 <= label < len(_LEVELS)
+            and label in range(len(_LEVELS))  # 2 and 2.0 (a model fitted on float labels)
         ):
             rank = int(label)
         else:
@@ -431,8 +431,8 @@ def triage(
     model : RubricClassifier or ProbabilisticClassifier, optional
         The :class:`RubricClassifier` (default, transparent), or a fitted model with
         ``predict_proba`` and ``classes_`` such as :class:`LogisticReadinessModel`, trained on
-        readiness labels (:class:`ReadinessLevel` members or values, or ranks 0-3). A model
-        fitted on named columns (``feature_names_in_``) is given the item columns by those
+        readiness labels (:class:`ReadinessLevel` members or values, or ranks 0-3, whole floats
+        such as 2.0 included). A model fitted on named columns (``feature_names_in_``) is given the item columns by those
         names, in its order; one fitted on an unnamed matrix, in the instrument's order.
     instrument : Instrument, optional
         The items to read; the rubric's own (or :func:`default_instrument`) by default.
