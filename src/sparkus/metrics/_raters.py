@@ -88,8 +88,8 @@ class RaterChange(Framed, Result):
     items : tuple of str or None
         The items averaged: those passed, or those both waves score where the waves' items
         differ; None when both waves score the same items. Within them, each rater group's
-        change compares the items its raters scored in both waves (a rater's score is the
-        mean of those their own assessment scored).
+        change compares the items every one of its raters scored in both waves (a rater's
+        score is the mean of those), so each rater counts on the same items.
 
     Notes
     -----
@@ -374,9 +374,11 @@ def rater_change(
     items : sequence of str, optional
         The items to average (e.g. one competency); default every item both waves score
         (an item no assessment of one wave scores is left out, and `RaterChange.items` says
-        which). Each rater group then compares the items its own raters scored in both waves:
-        a manager who scored one item before and two after is compared on the one; a rater
-        who scored none of them is not counted, and a group left with none is incomplete.
+        which). Each rater group then compares the items every one of its raters scored in
+        both waves: a manager who scored one item before and two after is compared on the
+        one; a group whose raters share no item is incomplete. Comparing every rater of a
+        group on the same items means no two calls (with different `items`) weigh one
+        rater's answers differently, so no figure minus another recovers a rater's answers.
     min_raters : int, default 3
         The fewest raters a peer or direct-report group is shown with, at least 2. Three is
         the common 360 rule (Qualtrics 360, Culture Amp, Lattice); raise it for small teams
@@ -462,14 +464,18 @@ def _mean(values: list[float]) -> float:
 
 
 def _compared(pre: list[_Scores], post: list[_Scores]) -> tuple[list[float], list[float]]:
-    """Each rater's mean over the items the group's raters scored in both waves.
+    """Each rater's mean over the items every rater of the group scored in both waves.
 
-    A group's change then compares the same items before and after, whichever items each
-    wave's raters skipped; a rater who scored none of them is not counted.
+    Every rater of a group is scored on the same items, so a group's figure is the mean, over
+    those items, of each item's mean over the whole group: no two figures (of different
+    `items`, or of a wave whose raters skipped different items) weigh one rater's answers
+    differently, so none can be subtracted from another to recover a rater's answers. A
+    group whose raters share no item in both waves has no change to show.
     """
-    common = {k for s in pre for k in s} & {k for s in post for k in s}
+    raters = [*pre, *post]
+    common = set(raters[0]).intersection(*raters[1:]) if pre and post else set()
 
     def means(side: list[_Scores]) -> list[float]:
-        return [_mean([v for k, v in s.items() if k in common]) for s in side if common & s.keys()]
+        return [_mean([v for k, v in s.items() if k in common]) for s in side] if common else []
 
     return means(pre), means(post)
