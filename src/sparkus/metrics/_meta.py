@@ -28,6 +28,7 @@ from sparkus._checks import (
     vector,
 )
 from sparkus._errors import EstimationError
+from sparkus._labels import refuse_spellings
 from sparkus._quantiles import critical_value
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._estimate import (
@@ -228,7 +229,9 @@ def fixed_effect(
     Raises
     ------
     SchemaError
-        If `labels` is not one string per study or `level` is not in (0, 1).
+        If `labels` is not one string per study, two studies share a label (or one label is
+        written two ways, differing only in case, white space or Unicode form), or `level` is
+        not in (0, 1).
     EstimationError
         For fewer than two studies, mismatched lengths, missing or non-finite values, or a
         variance that is not positive (the rows are named); or when a result would leave the
@@ -309,7 +312,8 @@ def random_effects(
     Raises
     ------
     SchemaError
-        For an unknown `method`, `labels` that are not one string per study, or `level` not
+        For an unknown `method`, `labels` that are not one distinct string per study (two
+        studies sharing a label, or one label written two ways), or `level` not
         in (0, 1).
     EstimationError
         For fewer than two studies, mismatched lengths, missing or non-finite values, a
@@ -407,7 +411,20 @@ def _meta_iv(
         names = tuple(str(x) for x in given.tolist())
         if len(names) != k:
             raise schema_error("labels", f"expected {k} labels, one per study, got {len(names)}")
+        _distinct(names)
     return y, v, names, check_level(level)
+
+
+def _distinct(names: tuple[str, ...]) -> None:
+    """A SchemaError when two studies share a label, or one label is written two ways."""
+    first: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if name in first:
+            rows = np.array([first[name], i])
+            msg = f"{name!r} labels two studies ({rows_text(rows)}); give each study its own label"
+            raise schema_error("labels", msg)
+        first[name] = i
+    refuse_spellings(names, "labels")
 
 
 # --------------------------------------------------------------------------------------------
