@@ -78,8 +78,9 @@ class RolloutDesign(Result):
     cluster : str or None
         The column whose values were randomised whole, or None when people were.
     ids : ndarray of str or None
-        The people's ids: a :class:`~sparkus.model.Population`'s, or the ``"id"`` column of
-        a table; None without either (rows are then named by their number).
+        The people's ids: a :class:`~sparkus.model.Population`'s, the ``"id"`` column of a
+        table, or a pandas table's index (unless it is the row numbers 0, 1, ...); None
+        without any (rows are then named by their number).
     unit : ndarray of int64
         Each person's randomised unit (index into `units`): themselves, or their cluster.
     units : tuple of str
@@ -289,8 +290,8 @@ def _labels(array: npt.NDArray[Any], name: str) -> list[str]:
 def _design_rollout_iv(
     population: object, waves: object, strata: object, cluster: object, covariates: object,
     rng: object,
-) -> tuple[dict[str, Any], tuple[str, ...], str | None, tuple[str, ...], int,
-           np.random.Generator]:  # fmt: skip
+) -> tuple[dict[str, Any], npt.NDArray[np.str_] | None, tuple[str, ...], str | None,
+           tuple[str, ...], int, np.random.Generator]:  # fmt: skip
     columns, numeric = _columns_of(population)
     n = len(next(iter(columns.values()))) if columns else 0
     if n == 0:
@@ -309,7 +310,8 @@ def _design_rollout_iv(
         for name in chosen:
             if not numeric[name]:
                 raise schema_error("covariates", f"{name!r} is not a numeric column")
-    return columns, strata_names, cluster_name, chosen, count, check_rng(rng)
+    ids = _ids_of(population, columns)
+    return columns, ids, strata_names, cluster_name, chosen, count, check_rng(rng)
 
 
 def _smd(values: FloatArray, in_wave: npt.NDArray[np.bool_]) -> float:
@@ -376,11 +378,32 @@ def draw_waves(unit_stratum: IntArray, waves: int, rng: np.random.Generator) -> 
 
 
 def _ids_of(population: object, columns: Mapping[str, Any]) -> npt.NDArray[np.str_] | None:
+    """The people's ids: a Population's, the ``"id"`` column, or a pandas index of labels.
+
+    A pandas table's index (a DataFrame's, or the first Series' of a mapping, which the others
+    were put in the order of) names its rows unless it is just their numbers 0, 1, ...:
+    dropping it would name the rows by position, and a Series of outcomes indexed by the same
+    labels would then be paired with the wrong people.
+    """
     if isinstance(population, Population):
         return np.asarray(population.ids).astype(str)
     if "id" in columns:
         return np.asarray([str(v) for v in np.asarray(columns["id"]).tolist()])
-    return None
+    given = population.values() if isinstance(population, Mapping) else (population,)
+    index = next((v.index for v in given
+                  if type(v).__module__.startswith("pandas") and hasattr(v, "index")), None)  # fmt: skip
+    if index is None:
+        return None
+    labels = [str(v) for v in index.tolist()]
+    if labels == [str(i) for i in range(len(labels))]:
+        return None  # the rows' own numbers
+    first: dict[str, int] = {}
+    for i, label in enumerate(labels):
+        if (j := first.setdefault(label, i)) != i:
+            msg = (f"its index repeats the label {label!r} ({rows_text(np.array([j, i]))}), so "
+                   "it names no one person; give each row its own label (or an 'id' column)")  # fmt: skip
+            raise schema_error("population", msg)
+    return np.asarray(labels)
 
 
 def design_rollout(
@@ -408,7 +431,9 @@ def design_rollout(
     population : Population, mapping of columns, or pandas or polars DataFrame
         One row per person. Category columns of a :class:`~sparkus.model.Population` are read
         by their labels. In a mapping of pandas Series, the columns are paired by their index
-        (put in the first Series' order), never by position.
+        (put in the first Series' order), never by position. A pandas index other than the
+        row numbers names the people (see `RolloutDesign.ids`), unless there is an ``"id"``
+        column; it must not repeat a label.
     waves : int
         The number of waves, 1 to 1,000.
     strata : str or list of str, optional
@@ -434,7 +459,8 @@ def design_rollout(
         not an integer from 1 to 1,000, `strata`, `cluster` or `covariates` name no column (or
         a covariate is not numeric, or infinite somewhere), a stratum or cluster value is
         missing (naming the row), a stratum is blank or written two ways (differing only in
-        case, white space or Unicode form), or `rng` is not a seed or generator.
+        case, white space or Unicode form), a pandas index that names the people repeats a
+        label, or `rng` is not a seed or generator.
 
     Examples
     --------
@@ -447,7 +473,7 @@ def design_rollout(
     >>> design.strata, design.counts.tolist()
     (('individual', 'manager'), [[23, 24, 23], [10, 10, 10]])
     """
-    columns, strata_names, cluster_name, chosen, count, gen = _design_rollout_iv(
+    columns, ids, strata_names, cluster_name, chosen, count, gen = _design_rollout_iv(
         population, waves, strata, cluster, covariates, rng
     )
     n = len(next(iter(columns.values())))
@@ -488,5 +514,5 @@ def design_rollout(
     for array in (unit_of, unit_codes):
         array.flags.writeable = False
     return RolloutDesign(wave, count, tuple(strata_sorted), counts, chosen, smd, cluster_name,
-                         ids=_ids_of(population, columns), unit=unit_of, units=unit_names,
+                         ids=ids, unit=unit_of, units=unit_names,
                          unit_stratum=unit_codes)  # fmt: skip
