@@ -5,16 +5,44 @@ by hand, where ``"Sales"``, ``"sales "`` and ``"Sales"`` with a combining accent
 :func:`spelling_problem` is the rule every door that counts labels apart applies (the audit,
 subgroup effects, rollout strata, tracker groupings, cluster codes and the benefit model's
 folds), the rule ``Population.from_frame`` applies to text values.
+
+Answers on a scale come from the same exports, where ``"4"`` sits beside ``"Agree"``:
+:func:`number` is the one rule for which text is a number (the CSV reader's and
+``Population.from_frame``'s for a column of answers).
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Final
 
 from sparkus._errors import Problem, SchemaError
 
-__all__ = ["refuse_spellings", "spelling_problem"]
+__all__ = ["number", "refuse_spellings", "spelling_problem"]
+
+_NUMBER: Final = re.compile(
+    r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)",
+    re.IGNORECASE,
+)
+
+
+def number(text: str) -> float | None:
+    """The text as a float (maybe inf or nan), or None when it is not a number.
+
+    A number is written in ASCII: ``42``, ``-3.5``, ``.5``, ``1e-3``; ``inf``, ``infinity``
+    and ``nan`` in any case, with a sign or not, are numbers that are not finite (a number
+    column then names them as such). White space around the number is ignored. Python's
+    :func:`float` also takes PEP 515 underscores (``3_06`` is 306) and the digits of other
+    scripts (Arabic-Indic, fullwidth); no spreadsheet writes these, so such text is no number:
+    a mistyped cell must not become another number.
+
+    >>> number(" -1.5e3 "), number("3_06"), number("\uff13"), number("-Inf")
+    (-1500.0, None, None, -inf)
+    """
+    text = text.strip()
+    return float(text) if _NUMBER.fullmatch(text) else None
 
 
 def spelling_problem(labels: Iterable[object]) -> str | None:

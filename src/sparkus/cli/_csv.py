@@ -28,6 +28,7 @@ from typing import Any, Final, NamedTuple, TextIO
 import numpy as np
 import numpy.typing as npt
 
+from sparkus._labels import number
 from sparkus.cli._exits import FileInputError, UsageError, shown
 from sparkus.cli._text import read_text
 
@@ -73,39 +74,11 @@ def unescape(text: str) -> str:
     return text
 
 
-_NUMBER: Final = re.compile(
-    r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)",
-    re.IGNORECASE,
-)
-"""The numbers a cell may hold: ASCII decimal or scientific, or the words of inf and nan.
-
-Python's :func:`float` also takes PEP 515 underscores (``3_06`` is 306) and the digits of
-other scripts (Arabic-Indic, fullwidth); no spreadsheet writes these, so such a cell is not
-read as a number: a mistyped cell must not become another number.
-"""
-
-
 _MARKUP: Final = re.compile(r"\s*<(?:!doctype\s+html|html|table|\?xml)\b", re.IGNORECASE)
 """The start of an HTML table or an XML spreadsheet, which some systems save as ``.xls``."""
 
 _CODE: Final = re.compile(r"[+-]?0[0-9]+")
 """A whole number written with leading zeros: a code (``00123``), as no number is written."""
-
-
-def number(text: str) -> float | None:
-    """The cell as a float (maybe inf or nan), or None when it is not a number.
-
-    A number is written in ASCII: ``42``, ``-3.5``, ``.5``, ``1e-3``; ``inf``, ``infinity``
-    and ``nan`` in any case, with a sign or not, are numbers that are not finite (a number
-    column then names them as such). White space around the number is ignored.
-
-    Examples
-    --------
-    >>> number(" -1.5e3 "), number("3_06"), number("\uff13"), number("-Inf")
-    (-1500.0, None, None, -inf)
-    """
-    text = text.strip()
-    return float(text) if _NUMBER.fullmatch(text) else None
 
 
 class Located(NamedTuple):

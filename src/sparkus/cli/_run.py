@@ -15,19 +15,16 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import math
 import re
 import shutil
-from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final, Literal, cast
 
 import numpy as np
-import numpy.typing as npt
 
 from sparkus._errors import Problem, SchemaError
-from sparkus.cli._csv import Located, Table, lines_of, number, read_table, write_table
+from sparkus.cli._csv import Located, Table, lines_of, read_table, write_table
 from sparkus.cli._exits import FileInputError, UsageError
 from sparkus.cli._files import check_employees, located, read_providers
 from sparkus.cli._program_file import RunConfig, read_program_file
@@ -136,19 +133,12 @@ def _read_export(config: RunConfig) -> tuple[Population, Table]:
     text = {config.columns.get(f, f) for f in _TEXT_FIELDS}
     fields = set(config.columns) | set(table.cells)
     scales = {i.column: i.scale for i in default_instrument().items if i.column in fields}
-    scored = {config.columns.get(f, f): config.labels.get(f, {}) for f in scales} | {
-        config.columns.get(f, f): spelled
-        for f, spelled in config.labels.items()
-        if any(isinstance(v, int | float) for v in spelled.values())
-    }
     problems: list[Located] = []
     columns: dict[str, Any] = {}
     for name in table.cells:
         if name not in text and table.is_numeric(name):
             columns[name] = table.numbers(name, problems, required=False)
-        elif name in scored:
-            columns[name] = _answers(table.cells[name], scored[name])
-        else:
+        else:  # answers on a scale: from_frame reads "4" beside "Agree" as 4
             columns[name] = np.array(table.cells[name], dtype=object)
     if problems:
         raise FileInputError(lines_of(problems))
@@ -182,22 +172,6 @@ def _blanked(table: Table, config: RunConfig) -> Table:
         for name, column in table.cells.items()
     }  # fmt: skip
     return Table(table.name, cells, table.lines)
-
-
-def _answers(cells: list[str], spelled: Mapping[str, object]) -> npt.NDArray[Any]:
-    """A column of numbers on a scale, some cells words: the numbers as numbers.
-
-    A CSV cell is text, and a survey item that mixes ``4`` with ``Agree`` (mapped to a number
-    under ``[export.labels]``) or with ``75%`` is read with its finite numbers as numbers, so
-    that only the other cells are named (``got str '75%'``), never every ``'4'`` as "a number
-    written as text". A cell the labels map names (``"1" = 5``) stays text for the map.
-    """
-    named = {str(k).strip().casefold() for k in spelled}
-    out = np.empty(len(cells), dtype=object)
-    for i, cell in enumerate(cells):
-        value = None if cell.casefold() in named else number(cell)
-        out[i] = value if value is not None and math.isfinite(value) else cell
-    return out
 
 
 def _export_error(error: SchemaError, config: RunConfig, table: Table) -> Exception:

@@ -15,6 +15,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any, Final, Literal, TypeAlias, cast
 
 import attrs
@@ -28,12 +29,13 @@ from sparkus._fields import scale as scale_check
 from sparkus._json import HALF_PAIR, has_half_pair
 from sparkus.model._enums import Goal, Level, unknown_label
 from sparkus.model._id_columns import ROOT, Collector, check_tree, hashable, read_ids, references
+from sparkus.model._intake import finite_or_nan
 from sparkus.model._records import MAX_TENURE_YEARS, Participant
 from sparkus.model._text_rules import nul_message
 
 __all__ = [
-    "CORE", "Column", "ColumnKind", "field_lookalike", "lookalike_message", "read_columns",
-    "record_columns",
+    "CORE", "INVISIBLE", "Column", "ColumnKind", "field_lookalike", "lookalike_message",
+    "read_columns", "record_columns",
 ]  # fmt: skip
 
 ColumnKind: TypeAlias = Literal["id", "reference", "category", "tuple", "float", "int", "bool"]
@@ -111,12 +113,12 @@ CORE: Final = ("id", "level", "department", "tenure_years", "manager_id", "team"
                 "utc_offset", "languages", "focus_goals")  # fmt: skip
 _REQUIRED: Final = frozenset({"id", "level", "department", "tenure_years"})
 # a byte-order mark (a CSV saved by Excel, read without utf-8-sig) and zero-width characters
-_INVISIBLE: Final = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"))
+INVISIBLE: Final = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"))
 _NAME_SEPARATORS: Final = re.compile(r"[\s_\-./]+")
 
 
 def _name_key(name: str) -> str:
-    text = unicodedata.normalize("NFKC", name.translate(_INVISIBLE))
+    text = unicodedata.normalize("NFKC", name.translate(INVISIBLE))
     return " ".join(_NAME_SEPARATORS.sub(" ", text).casefold().split())
 
 
@@ -457,11 +459,14 @@ def _numeric(
         return np.array(items, dtype=np.float64), np.zeros(len(items), dtype=bool)
     bad = np.fromiter((not _is_number_like(v) for v in items), dtype=bool, count=len(items))
     collector.rows(name, bad, lambda i: f"expected a number, got {describe(items[i])}")
-    array = np.array([np.nan if b else float(v) for v, b in zip(items, bad, strict=True)])
+    array = np.array([np.nan if b else finite_or_nan(v) for v, b in zip(items, bad, strict=True)])
     return array.astype(np.float64), bad
 
 
 def _is_number_like(value: object) -> bool:
+    """A number: Python's, numpy's or a Decimal (polars' decimal column) but a signalling NaN."""
+    if isinstance(value, Decimal):
+        return not value.is_snan()
     return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
         value, bool | np.bool_
     )
@@ -522,8 +527,9 @@ def _attribute(
 def _mixed(name: str, items: list[Any], collector: Collector, *, carried: bool) -> None:
     """Report a column of several types; missing cells are named as such, not as a type."""
     blank = np.fromiter(map(_is_missing, items), dtype=bool, count=len(items))
-    kinds = sorted({type(v).__name__ for v, b in zip(items, blank, strict=True) if not b})
-    if len(kinds) > 1 or not blank.any():
+    present = [v for v, b in zip(items, blank, strict=True) if not b]
+    kinds = sorted({type(v).__name__ for v in present})  # ints beside floats: numbers, one type
+    if (len(kinds) > 1 and not all(map(_is_number_like, present))) or not blank.any():
         collector.column(name, f"an attribute column must hold one type (numbers, bools or "
                                f"strings), got {', '.join(kinds)}")  # fmt: skip
     elif carried:  # only bools (numbers and text carry their blanks)

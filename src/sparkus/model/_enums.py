@@ -12,12 +12,15 @@ which value was meant; the lookup stays exact, so nothing is read as something e
 from __future__ import annotations
 
 import enum
-from typing import Any
+import re
+from typing import Any, Final
 
 from sparkus._errors import Problem, SchemaError
 from sparkus._fields import not_one_of
+from sparkus.model._text_rules import nfc
 
 __all__ = [
+    "LEVEL_SPELLINGS",
     "AssessmentSource",
     "EventKind",
     "Goal",
@@ -25,6 +28,7 @@ __all__ = [
     "Season",
     "StepKind",
     "SupportType",
+    "label_key",
     "unknown_label",
 ]
 
@@ -245,3 +249,38 @@ class EventKind(enum.Enum):
     STEP_RESCHEDULED = "step_rescheduled"
     SESSION_RATED = "session_rated"
     ACTIVITY = "activity"
+
+
+_SEPARATORS: Final = re.compile(r"[\s_\-./]+")
+
+_SPELLED: Final = {
+    Level.EXECUTIVE: ("executive", "executives", "exec", "c level", "c suite"),
+    Level.SENIOR_LEADER: (
+        "senior leader", "senior leaders", "senior leadership", "sr leader", "senior management",
+    ),
+    Level.MANAGER: ("manager", "managers", "people manager", "line manager", "mgr"),
+    Level.INDIVIDUAL_CONTRIBUTOR: (
+        "individual contributor", "individual contributors", "ic", "contributor",
+        "non manager", "staff",
+    ),
+}  # fmt: skip
+
+
+def label_key(text: str) -> str:
+    """How labels are compared: lower case, separators and runs of spaces as one space.
+
+    ``"Senior-Leader"``, ``" senior_leader "`` and ``"SENIOR LEADER"`` all give
+    ``"senior leader"``; ``&`` reads as ``and``. Text is compared in Unicode normal form C, so
+    a composed accent (``"Sal\u00e9s"``) and a combining one (``"Sale\u0301s"``) are one
+    spelling.
+    """
+    text = nfc(text)
+    return " ".join(_SEPARATORS.sub(" ", text.replace("&", " and ")).lower().split())
+
+
+LEVEL_SPELLINGS: Final = {
+    label_key(spelling): level.value
+    for level, spellings in _SPELLED.items()
+    for spelling in (*spellings, level.value, level.name)
+}
+"""The spellings of each level an export uses, by :func:`label_key`, to the level's value."""

@@ -2,7 +2,9 @@
 
 Ids are kept exactly as written: an id that numpy's text arrays would change (a NUL
 character) is refused, and so are two ids that differ only in their Unicode form (composed
-or decomposed accents), naming both rows. Manager ids are resolved to row indices; the
+or decomposed accents), naming both rows; an export's ids that differ only in case or in
+leading zeros (``"00123"`` and ``"123"``, as a spreadsheet drops them) are refused as one id
+written two ways (:func:`id_spellings`). Manager ids are resolved to row indices; the
 manager tree is checked for cycles by pointer doubling, without a loop over people.
 :class:`Collector` gathers every problem, capping the rows listed per column and reason.
 """
@@ -28,7 +30,10 @@ from sparkus.model._text_rules import (
     nul_rows,
 )
 
-__all__ = ["ROOT", "ROWS_SHOWN", "Collector", "check_tree", "hashable", "read_ids", "references"]
+__all__ = [
+    "ROOT", "ROWS_SHOWN", "Collector", "check_tree", "hashable", "id_spellings", "ids_as_text",
+    "read_ids", "references",
+]  # fmt: skip
 
 ROWS_SHOWN: Final = 20
 ROOT: Final = "participants"
@@ -113,6 +118,60 @@ def read_ids(
         lambda i: nfc_repeat_message(values[i], values[pairs[i]], pairs[i]),
     )
     return array.copy(), values
+
+
+def ids_as_text(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Integer ids (employee numbers) of an export as their decimal text; anything else as it is.
+
+    A float column of whole numbers and blanks is integers with blanks (what pandas makes of
+    numeric manager ids with a blank at the top): its numbers become text, its blanks None.
+    """
+    if array.dtype.kind in "iu":
+        return array.astype(str)
+    if array.dtype.kind == "f":
+        present = array[~np.isnan(array)]
+        if not (np.all(present == np.round(present)) and np.all(np.abs(present) < 2**53)):
+            return array
+        out = np.empty(array.shape[0], dtype=object)
+        out[:] = [None if math.isnan(v) else str(int(v)) for v in array.tolist()]
+        return out
+    if array.dtype.kind != "O":
+        return array
+    out = np.empty(array.shape[0], dtype=object)
+    out[:] = [
+        str(int(v)) if isinstance(v, int | np.integer) and not isinstance(v, bool | np.bool_) else v
+        for v in array.tolist()
+    ]
+    return out
+
+
+def _id_key(value: str) -> str:
+    """How an export's ids compare: case folded, digits without their leading zeros."""
+    key = nfc(value).casefold()
+    return (key.lstrip("0") or "0") if key.isdigit() else key
+
+
+def id_spellings(values: list[Any], source: str) -> list[Problem]:
+    """The rows of an export's ids (`values`) that spell an earlier row's id otherwise.
+
+    ``"00123"`` beside ``"123"`` (an id a spreadsheet read as a number, or one column of
+    integers and text) and ``"ab12"`` beside ``"AB12"`` are one id written two ways: read as
+    two people, a manager id would name one of them at random. Ids equal in normal form C
+    are left to :func:`read_ids`, which names the repeat.
+    """
+    texts = [v for v in values if isinstance(v, str)]
+    if len(set(map(_id_key, texts))) == len(set(texts)):  # the usual case: one pass in C
+        return []
+    first: dict[str, int] = {}
+    collector = Collector()
+    rows = [i for i, v in enumerate(values) if isinstance(v, str)
+            and nfc(values[first.setdefault(_id_key(v), i)]) != nfc(v)]  # fmt: skip
+    collector.rows("id", rows, lambda i: (
+        f"{values[i]!r} and {values[first[_id_key(values[i])]]!r} (participants"
+        f"[{first[_id_key(values[i])]}]) differ only in case or leading zeros, one id written "
+        f"two ways in the column {source!r}; write each id one way (as text, to keep leading "
+        "zeros)"))  # fmt: skip
+    return collector.problems
 
 
 def references(ids: list[Any], values: list[Any], collector: Collector) -> npt.NDArray[np.int64]:

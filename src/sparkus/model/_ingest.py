@@ -10,11 +10,16 @@ the export into the columns :func:`~sparkus.model._columns.read_columns` checks:
   ``level`` knows the common spellings (``"Senior Leader"``, ``"IC"``, ...) and lists every
   unknown value in one problem; two spellings of a department or team that differ only so
   are refused together, never read as two departments, unless ``labels`` names each as
-  spelled (a spelling the map names exactly is looked up as spelled first);
+  spelled (a spelling the map names exactly is looked up as spelled first); a label mapped
+  to None (``{"N/A": None}``) is a blank, under the blank policy below;
+- **numbers as text**: in a column of answers (a declared scale, or labels giving numbers),
+  text that is a number (``" 4 "``, ``"3.0"``: the CSV reader's rule) is that number;
 - **blanks**: empty cells (``None``, NaN, NaT, ``""``, spaces) are refused naming the rows,
   or carried as missing for the columns ``missing`` names (free attributes only);
 - **dates**: a ``tenure_years`` column of dates (datetime64, ``datetime.date``, pandas
-  ``Timestamp``, ISO text) becomes years of tenure on the day ``as_of``.
+  ``Timestamp``, ISO text) becomes years of tenure on the day ``as_of``;
+- **header and ids**: a header of several rows (a pandas MultiIndex) is refused naming its
+  columns; ids that differ only in case or leading zeros are refused naming both rows.
 
 Problems of the export are gathered into one :class:`~sparkus.SchemaError`, each naming its
 argument, column or rows.
@@ -24,9 +29,9 @@ from __future__ import annotations
 
 import difflib
 import math
-import re
 from collections import Counter
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, Final, Literal, TypeAlias, get_args
 
 import numpy as np
@@ -34,11 +39,19 @@ import numpy.typing as npt
 
 from sparkus._checks import as_table, describe, is_missing, rows_text
 from sparkus._errors import Problem, SchemaError
-from sparkus.model._columns import CORE, Column, field_lookalike, lookalike_message, read_columns
-from sparkus.model._enums import AssessmentSource, Level
-from sparkus.model._intake import aligned, column, wall_clock
-from sparkus.model._tenure import as_of_iv, tenure_from
-from sparkus.model._text_rules import nfc
+from sparkus._labels import number
+from sparkus.model._columns import (
+    CORE,
+    INVISIBLE,
+    Column,
+    field_lookalike,
+    lookalike_message,
+    read_columns,
+)
+from sparkus.model._enums import LEVEL_SPELLINGS, AssessmentSource, Level, label_key
+from sparkus.model._id_columns import Collector, id_spellings, ids_as_text
+from sparkus.model._intake import aligned, column, finite_or_nan, wall_clock
+from sparkus.model._tenure import as_of_iv, is_number, tenure_from
 
 __all__ = ["MissingPolicy", "carried_counts", "label_key", "read_export"]
 
@@ -46,43 +59,11 @@ MissingPolicy: TypeAlias = Literal["refuse", "carry"]
 _POLICIES: Final = get_args(MissingPolicy)
 
 _ROOT: Final = "participants"
-_ROWS_SHOWN: Final = 20
 _REQUIRED: Final = ("id", "level", "department", "tenure_years")
 _NONE_WHEN_BLANK: Final = ("manager_id", "team")  # a blank reads as "no manager", "no team"
 _EMPTY_WHEN_BLANK: Final = ("languages", "focus_goals")  # a blank reads as "none listed"
 _TEXT_FIELDS: Final = ("department", "team")
-_SEPARATORS: Final = re.compile(r"[\s_\-./]+")
-
-_LEVEL_SPELLINGS: Final = {
-    Level.EXECUTIVE: ("executive", "executives", "exec", "c level", "c suite"),
-    Level.SENIOR_LEADER: (
-        "senior leader", "senior leaders", "senior leadership", "sr leader", "senior management",
-    ),
-    Level.MANAGER: ("manager", "managers", "people manager", "line manager", "mgr"),
-    Level.INDIVIDUAL_CONTRIBUTOR: (
-        "individual contributor", "individual contributors", "ic", "contributor",
-        "non manager", "staff",
-    ),
-}  # fmt: skip
-
-
-def label_key(text: str) -> str:
-    """How labels are compared: lower case, separators and runs of spaces as one space.
-
-    ``"Senior-Leader"``, ``" senior_leader "`` and ``"SENIOR LEADER"`` all give
-    ``"senior leader"``; ``&`` reads as ``and``. Text is compared in Unicode normal form C, so
-    a composed accent (``"Sal\u00e9s"``) and a combining one (``"Sale\u0301s"``) are one
-    spelling.
-    """
-    text = nfc(text)
-    return " ".join(_SEPARATORS.sub(" ", text.replace("&", " and ")).lower().split())
-
-
-_LEVEL_DEFAULTS: Final = {
-    label_key(spelling): level.value
-    for level, spellings in _LEVEL_SPELLINGS.items()
-    for spelling in (*spellings, level.value, level.name)
-}
+_WORDS: Final = ("id", "manager_id", "level", *_TEXT_FIELDS, *_EMPTY_WHEN_BLANK)  # never numbers
 
 
 def _sources() -> tuple[str, ...]:
@@ -108,14 +89,6 @@ def _shown(names: list[str], limit: int = 12) -> str:
     return text + (f", ... ({len(names)} in all)" if len(names) > limit else "")
 
 
-def _rows_problems(field: str, rows: list[int], message: str) -> list[Problem]:
-    problems = [Problem((_ROOT, row, field), message) for row in rows[:_ROWS_SHOWN]]
-    if len(rows) > _ROWS_SHOWN:
-        more = f"... and {len(rows) - _ROWS_SHOWN:,} more rows with the same problem"
-        problems.append(Problem((_ROOT, field), more))
-    return problems
-
-
 # -- the arguments -----------------------------------------------------------------------------
 
 
@@ -137,6 +110,11 @@ def _table(frame: object) -> tuple[Any, dict[str, Any], Any | None]:
         raise SchemaError([Problem(("frame",), msg)])
     index = getattr(given, "index", None) if type(given).__module__.startswith("pandas") else None
     given_labels = list(labels)
+    if tiered := [label for label in given_labels if isinstance(label, tuple)]:
+        msg = (f"the export's header has several rows (a pandas MultiIndex), so its columns are "
+               f"named by tuples ({_shown([str(t) for t in tiered], 3)}); name each column once, "
+               "e.g. frame.columns = ['_'.join(map(str, c)) for c in frame.columns]")  # fmt: skip
+        raise SchemaError([Problem(("frame",), msg)])
     _repeated_names(given_labels)
     return given, {str(label): label for label in given_labels}, index
 
@@ -151,7 +129,7 @@ def _repeated_names(labels: list[Any]) -> None:
     if not repeated:
         return
     problems = []
-    for name in repeated[:_ROWS_SHOWN]:
+    for name in repeated[:20]:
         given = ", ".join(repr(label) for label in labels if str(label) == name)
         msg = (
             f"{counts[name]} columns of the export are named {name!r} ({given}); columns are "
@@ -236,7 +214,8 @@ def _labels_iv(labels: object, present: list[str]) -> tuple[dict[str, _Labels], 
         spelled = _Labels()
         for raw, given in table.items():
             value = given.value if isinstance(given, Level) and field == "level" else given
-            if field == "level" and value not in _LEVEL_DEFAULTS.values():
+            blank = is_missing(value) or (isinstance(value, str) and not value.strip())
+            if field == "level" and value not in LEVEL_SPELLINGS.values() and not blank:
                 allowed = ", ".join(level.value for level in Level)
                 msg = f"maps to {value!r}, which is not a level; expected one of {allowed}"
                 problems.append(Problem((*where, str(raw)), msg))
@@ -291,8 +270,10 @@ def _cleaned(array: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], npt.NDArray[np.
         array = stripped.astype(object)
     elif kind != "O":
         return array, np.zeros(array.shape[0], dtype=bool)
-    # a list cell (polars' list column) arrives as an array: a sequence, never blank text
-    items = [v.strip() if isinstance(v, str) else v.tolist() if isinstance(v, np.ndarray) else v
+    # a list cell (polars' list column) arrives as an array: a sequence, never blank text; a
+    # Decimal (polars' decimal column) as its float, its NaN blank
+    items = [v.strip() if isinstance(v, str) else v.tolist() if isinstance(v, np.ndarray) else
+             (math.nan if v.is_nan() else float(v)) if isinstance(v, Decimal) else v
              for v in array.tolist()]  # fmt: skip
     blank = np.fromiter((is_missing(v) or (isinstance(v, str) and v == "") or _nat(v)
                          for v in items), dtype=bool, count=len(items))  # fmt: skip
@@ -330,7 +311,7 @@ def _unknown_levels(array: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], list[Pro
     unknown: dict[str, list[int]] = {}
     for i, cell in enumerate(values):
         v = cell.value if isinstance(cell, Level) else cell
-        found = _LEVEL_DEFAULTS.get(label_key(v)) if isinstance(v, str) else None
+        found = LEVEL_SPELLINGS.get(label_key(v)) if isinstance(v, str) else None
         if found is None and v is not None:
             unknown.setdefault(repr(v) if isinstance(v, str) else describe(v), []).append(i)
         out[i] = found if found is not None else v
@@ -375,31 +356,6 @@ def _spelling_clashes(field: str, array: npt.NDArray[Any], said: set[str]) -> li
     return [Problem((field,), msg)]
 
 
-def _ids_as_text(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    """Integer ids (employee numbers) as their decimal text; anything else as it is.
-
-    A float column of whole numbers and blanks is integers with blanks (what pandas makes of
-    numeric manager ids with a blank at the top): its numbers become text, its blanks None.
-    """
-    if array.dtype.kind in "iu":
-        return array.astype(str)
-    if array.dtype.kind == "f":
-        present = array[~np.isnan(array)]
-        if not (np.all(present == np.round(present)) and np.all(np.abs(present) < 2**53)):
-            return array
-        out = np.empty(array.shape[0], dtype=object)
-        out[:] = [None if math.isnan(v) else str(int(v)) for v in array.tolist()]
-        return out
-    if array.dtype.kind != "O":
-        return array
-    out = np.empty(array.shape[0], dtype=object)
-    out[:] = [
-        str(int(v)) if isinstance(v, int | np.integer) and not isinstance(v, bool | np.bool_) else v
-        for v in array.tolist()
-    ]
-    return out
-
-
 # -- the export --------------------------------------------------------------------------------
 
 
@@ -417,7 +373,7 @@ def read_export(
     and those :func:`~sparkus.model._columns.read_columns` finds are reported together (a
     column the export's reading already faulted is not reported again).
     """
-    arrays, carried, problems = _ingest(frame, columns, labels, missing, as_of)
+    arrays, carried, problems = _ingest(frame, columns, labels, missing, as_of, set(scales))
     faulted = {_where(problem) for problem in problems}
     if ("as_of", None) in faulted:
         faulted.add(("tenure_years", None))
@@ -474,7 +430,7 @@ def _lacking(field: str, names: list[str], index: Any) -> Problem:
 
 
 def _ingest(
-    frame: object, columns: object, labels: object, missing: object, as_of: object
+    frame: object, columns: object, labels: object, missing: object, as_of: object, scored: set[str]
 ) -> tuple[dict[str, npt.NDArray[Any]], frozenset[str], list[Problem]]:
     """The export's columns under sparkus' names, the carried ones and its cells' problems.
 
@@ -492,6 +448,11 @@ def _ingest(
         if (field := field_lookalike(name)) is not None:
             fix = f"pass columns={{{field!r}: {name!r}}} to read it as that field"
             problems.append(Problem((name,), lookalike_message(name, field, fix)))
+        elif name.translate(INVISIBLE) != name:  # an export's name, read without utf-8-sig
+            msg = (f"the column name {name!a} holds an invisible character (a byte-order "
+                   f"mark, a zero-width space); remove it, or map it with columns="
+                   f"{{<name>: {name!r}}}")  # fmt: skip
+            problems.append(Problem((name,), msg))
     present = list(sources)
     id_source = sources.get("id")
     if id_source is None and index is not None and not _row_numbers(index):
@@ -525,8 +486,12 @@ def _ingest(
     if problems:
         raise SchemaError(problems)
     for field in list(out):
-        out[field], more = _read(field, out[field], spelled.get(field, _Labels()), sources, carried,
-                                 as_of_day)  # fmt: skip
+        table = spelled.get(field, _Labels())
+        answers = field in scored or (
+            field not in _WORDS and any(map(is_number, table.exact.values()))
+        )
+        out[field], more = _read(field, out[field], table, sources, carried, as_of_day, answers)
+
         problems += more
     return out, carried, problems
 
@@ -538,10 +503,17 @@ def _read(
     sources: dict[str, str],
     carried: frozenset[str],
     as_of: np.datetime64 | None,
+    answers: bool,
 ) -> tuple[npt.NDArray[Any], list[Problem]]:
-    """One column cleaned, relabelled and checked for blanks; dates become tenure."""
+    """One column cleaned, relabelled and checked for blanks; dates become tenure.
+
+    A value the labels map gives as missing (None, NaN, blank text) is a blank like an empty
+    cell; in a column of `answers`, text that is a number becomes the number.
+    """
     source = sources.get(field, "the index")
-    array, blank = _cleaned(array)
+    array, blank = _cleaned(_relabelled(_cleaned(array)[0], table))
+    if answers and array.dtype.kind in "OU":
+        array = _numbers(array)
     problems: list[Problem] = []
     if blank.any() and field in _EMPTY_WHEN_BLANK:
         array = array.astype(object)
@@ -553,10 +525,13 @@ def _read(
             else f"fill it in, or pass missing={{{field!r}: 'carry'}} to keep it as missing"
         )
         msg = f"is blank in the export (column {source!r}); {hint}"
-        problems += _rows_problems(field, np.flatnonzero(blank).tolist(), msg)
-    array = _relabelled(array, table)
+        rows = Collector()
+        rows.rows(field, blank, lambda _: msg)
+        problems += rows.problems
     if field in ("id", "manager_id"):
-        array = _ids_as_text(array)
+        array = ids_as_text(array)
+    if field == "id":
+        problems += id_spellings(array.tolist(), source)
     elif field == "level":
         array, more = _unknown_levels(array)
         problems += more
@@ -569,9 +544,18 @@ def _read(
         problems += _spelling_clashes(field, array, table.said())
     if field in carried and array.dtype.kind == "O":
         present = [v for v in array.tolist() if v is not None]
-        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
-            array = np.array([np.nan if v is None else v for v in array.tolist()], dtype=float)
+        if all(map(is_number, present)):
+            array = np.array([finite_or_nan(v) for v in array.tolist()], dtype=float)
     return array, problems
+
+
+def _numbers(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """A column of answers with its text that is a finite number (``" 4 "``) as the number."""
+    out = np.empty(array.shape[0], dtype=object)
+    for i, v in enumerate(array.tolist()):
+        value = number(v) if isinstance(v, str) else None
+        out[i] = value if value is not None and math.isfinite(value) else v
+    return out
 
 
 def carried_counts(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, Final
 
 import numpy as np
@@ -159,13 +160,16 @@ def text_column(values: object, name: str, *, what: str = "ids") -> npt.NDArray[
 
 
 def finite_or_nan(value: object) -> float:
-    """A cell of a value column as a float: NaN for missing, inf for anything not a number."""
+    """A cell of a value column as a float: NaN for missing, inf for anything not a number.
+
+    A Decimal (polars' decimal column) is a number; an integer beyond the float range is inf.
+    """
     if is_missing(value):
         return math.nan
-    if _int_like(value) or isinstance(value, float | np.floating):
+    if _int_like(value) or isinstance(value, float | np.floating | Decimal):
         try:
             return float(value)  # type: ignore[arg-type]
-        except OverflowError:
+        except (OverflowError, ValueError):  # an int beyond floats; a signalling Decimal NaN
             return math.inf
     return math.inf  # not a number: refused by the check as "not a finite number"
 

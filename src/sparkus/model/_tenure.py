@@ -2,11 +2,14 @@
 
 :meth:`~sparkus.model.Population.from_frame` reads ``tenure_years`` from a column of numbers
 (years, as they are) or of dates (datetime64, ``datetime.date``, pandas ``Timestamp``, ISO
-text), which become whole days to ``as_of`` over 365.25 days a year. Passing ``as_of`` says
-the column holds dates: a column of numbers then is refused naming it (Excel writes dates as
-serial numbers, ``45123`` for 2023-07-16, and a compact ``20150121`` is a date too), never
-read as years. ``as_of`` lies in the years 1900 to 2200, as journeys start; a date of hire
-is neither after ``as_of`` nor more than :data:`MAX_TENURE_YEARS` years before it.
+text ``yyyy-mm-dd``, maybe with a time), which become whole days to ``as_of`` over 365.25
+days a year. A date must name a day: a month (``datetime64[M]``, ``"2026-03"``, a pandas
+``Period``), a week or a year is refused, and so is ISO text other than ``yyyy-mm-dd``
+(``"20260304"``, ``"2026-W10-3"``), as ``"03/04/2026"`` is (day or month first?). Passing
+``as_of`` says the column holds dates: a column of numbers then is refused naming it (Excel
+writes dates as serial numbers, ``45123`` for 2023-07-16, and a compact ``20150121`` is a date
+too), never read as years. ``as_of`` lies in the years 1900 to 2200, as journeys start; a date
+of hire is neither after ``as_of`` nor more than :data:`MAX_TENURE_YEARS` years before it.
 
 A time with a zone counts on its day in that zone (pandas gives such a column as Timestamps in
 their zone, and polars' is read so too, see ``_ingest``); a naive time on its own day. A
@@ -28,7 +31,7 @@ from sparkus._errors import Problem
 from sparkus.model._event_cells import datetime_seconds, years_problems
 from sparkus.model._records import MAX_TENURE_YEARS
 
-__all__ = ["DAYS_PER_YEAR", "MAX_TENURE_YEARS", "as_of_iv", "tenure_from"]
+__all__ = ["DAYS_PER_YEAR", "MAX_TENURE_YEARS", "as_of_iv", "is_number", "tenure_from"]
 
 DAYS_PER_YEAR: Final = 365.25
 """Tenure from dates: whole days between the date and ``as_of``, over 365.25 days a year."""
@@ -38,6 +41,8 @@ _FIRST_AS_OF: Final = np.datetime64("1900-01-01", "D")
 _LAST_AS_OF: Final = np.datetime64("2200-12-31", "D")
 _ROOT: Final = "participants"
 _ROWS_SHOWN: Final = 20
+_COARSE: Final = ("Y", "M", "W")  # datetime64 units that name no day
+_ISO_DAY: Final = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ].*)?")
 _WRITTEN_DATE: Final = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
 """A date as spreadsheets write it in many locales: ``07/01/2016``, ``7.1.2016``, ``2016/01/07``."""
 _ISO_HINT: Final = (
@@ -53,6 +58,8 @@ def _day(value: object) -> np.datetime64 | None:
     if is_missing(value):  # pandas' NaT is a datetime whose .date() fails
         return None
     if isinstance(value, np.datetime64):  # outside the years 1 to 9999: no date (not wrapped)
+        if np.datetime_data(value.dtype)[0] in _COARSE:
+            return None
         one = np.array([value])
         return None if np.isnat(value) or years_problems(one, "") else _days(one)[0]
     if isinstance(value, dt.datetime):  # pandas' Timestamp too
@@ -60,6 +67,8 @@ def _day(value: object) -> np.datetime64 | None:
     if isinstance(value, dt.date):
         return np.datetime64(value, "D")
     if isinstance(value, str):
+        if not _ISO_DAY.fullmatch(value):
+            return None
         try:
             return np.datetime64(dt.date.fromisoformat(value), "D")
         except ValueError:
@@ -77,7 +86,10 @@ def as_of_iv(as_of: object) -> tuple[np.datetime64 | None, list[Problem]]:
         return None, []
     day = _day(as_of)
     if day is None:
-        msg = f"expected a date (datetime.date, an ISO date text like '2025-01-31'), got {describe(as_of)}"
+        shown = repr(as_of) if isinstance(as_of, np.datetime64) else describe(as_of)
+        msg = (f"expected a date (datetime.date, an ISO date text like '2025-01-31'), got "
+               f"{shown}; a month, a week, a year or a pandas Period is no day: give the "
+               "day itself")  # fmt: skip
         return None, [Problem(("as_of",), msg)]
     if not _FIRST_AS_OF <= day <= _LAST_AS_OF:
         msg = f"{day} is out of range; expected a date from 1900-01-01 to 2200-12-31"
@@ -94,7 +106,8 @@ def _rows_problems(rows: list[int], message: Callable[[int], str]) -> list[Probl
     return problems
 
 
-def _is_number(value: object) -> bool:
+def is_number(value: object) -> bool:
+    """Whether `value` is a number (a bool is not)."""
     return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
         value, bool | np.bool_
     )
@@ -169,11 +182,16 @@ def tenure_from(
     if array.dtype.kind == "M":
         if problems := years_problems(array, "tenure_years"):  # before converting the unit
             return array, problems
+        if (unit := np.datetime_data(array.dtype)[0]) in _COARSE:
+            coarse = {"Y": "year", "M": "month", "W": "week"}[unit]
+            msg = (f"the column {source!r} holds dates to the {coarse} (datetime64[{unit}]), "
+                   "which name no day; give the dates of hire as days")  # fmt: skip
+            return array, [Problem(("tenure_years",), msg)]
         days = _days(array)
     elif array.dtype.kind in "OU":
         present = [v for v, b in zip(array.tolist(), blank.tolist(), strict=True) if not b]
         dated = [_day(v) is not None for v in present]
-        numbers = bool(present) and all(map(_is_number, present))
+        numbers = bool(present) and all(map(is_number, present))
         if numbers and as_of is not None:
             return array, [_numbers_not_dates(array, blank, source)]
         if numbers or not present:
