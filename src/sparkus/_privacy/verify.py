@@ -293,10 +293,21 @@ def _verify_figure(
                                    cell.value, None, protected=False))  # fmt: skip
     everything = list(range(len(cells)))
     together = _Release(figure, masks, everything, n, partner)
+    releases = sorted({c.release for c in cells})
     if together.solver_feasible():
         found.extend(together.findings(k, share))
+        # A set that an earlier release narrowed is excused later (`_Release._earlier`), so
+        # each earlier release is checked as it stood: with the releases before it, by the
+        # atoms they made, or a later release would hide the earlier one's exposure.
+        seen = {(r.cell, r.release, r.kind) for r in found if not r.protected}
+        for r in releases[:-1]:
+            upto = _Release(figure, masks, [i for i, c in enumerate(cells) if c.release <= r],
+                            n, partner)  # fmt: skip
+            for row in upto.findings(k, share):
+                if not row.protected and (row.cell, row.release, row.kind) not in seen:
+                    seen.add((row.cell, row.release, row.kind))
+                    found.append(row)
         return True, found
-    releases = sorted({c.release for c in cells})
     for r in releases:
         alone = _Release(
             figure, masks, [i for i, c in enumerate(cells) if c.release == r], n, partner
