@@ -7,9 +7,13 @@ published it: when (seconds on the tracker's clock) and the sums it showed (one 
 e.g. the ratings' sum and the promoters less the detractors). Per participant (per slot, for
 completion) and per part, one bit says whether they counted in their cell's last published value.
 
-The ledger keeps the same for the last release that *withheld* each cell (when, its true sums,
-and per unit whether it counted): a later release must not narrow a cell an earlier one hid, so
-each cell's last withheld value is a set the attacker's programs check again.
+The ledger keeps the same for every release that *withheld* a cell (when, its true sums, and
+per unit whether it counted), in layers: a later release must not narrow a cell an earlier one
+hid, so each set a cell was withheld as is checked again by the attacker's programs. A cell
+withheld again for the same people updates the layer that holds it; for new people it takes the
+first layer where it has no set yet, or a new layer. Keeping only a cell's last withheld set is
+not enough: a cell hidden in two releases over different people (steps fell due in between)
+could have its first set narrowed by a third release that kept the second one wide.
 
 That is what the next release needs: the change rule (a cell whose contributors changed by
 fewer than the minimum since its last release is not shown with a new value) compares the bits
@@ -17,9 +21,10 @@ with today's contributors, and the attacker's programs take each cell's last pub
 a constraint on the same per-person values. Earlier values of a cell that has since been
 published again are not kept: their differences were checked when they were released (every
 cell published again has changed by at least the minimum since). The cost is one bit per
-participant (or slot) per part and figure, twice (published and withheld): for 1,000,000
-participants, nine million slots and three groupings, about 14 MiB, whatever the number of
-releases.
+participant (or slot) per part and figure for the published cells, and as much again per
+layer of withheld cells: for 1,000,000 participants, nine million slots and three groupings,
+about 7 MiB plus 7 MiB per layer (as many layers as the most sets one cell was withheld as:
+at most one per release).
 """
 
 from __future__ import annotations
@@ -33,7 +38,15 @@ import numpy.typing as npt
 
 from sparkus._errors import Problem
 
-__all__ = ["FIGURES", "MEASURES", "Ledger", "PartRecord", "part_labels"]
+__all__ = [
+    "FIGURES",
+    "MAX_LAYERS",
+    "MEASURES",
+    "Ledger",
+    "PartRecord",
+    "empty_record",
+    "part_labels",
+]
 
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
 IntArray: TypeAlias = npt.NDArray[np.int64]
@@ -41,6 +54,8 @@ FloatArray: TypeAlias = npt.NDArray[np.float64]
 
 FIGURES: Final = ("participation", "completion", "rating", "progress")
 """The figures of a snapshot, in the order the ledger stores them."""
+MAX_LAYERS: Final = 4096
+"""The most layers of withheld cells a saved ledger may declare."""
 MEASURES: Final = {"participation": 1, "completion": 1, "rating": 2, "progress": 1}
 """How many sums each figure publishes per cell."""
 
@@ -88,21 +103,15 @@ class Ledger:
     last: int = -1
     withheld: set[int] = attrs.field(factory=set)
     parts: dict[str, list[PartRecord]] = attrs.field(factory=dict)
-    hidden: dict[str, list[PartRecord]] = attrs.field(factory=dict)
-    """Per figure and part, each cell's last withheld release (as `parts` for published)."""
+    hidden: dict[str, list[list[PartRecord]]] = attrs.field(factory=dict)
+    """Per figure and part, layers of the cells' withheld releases (each as `parts` holds the
+    published ones; a cell is in no layer, or in several with different people)."""
 
     @classmethod
     def started(cls, units: Mapping[str, int], labels: Mapping[str, list[int]]) -> Ledger:
         """An empty ledger with room for every part (nothing published yet)."""
-
-        def empty() -> dict[str, list[PartRecord]]:
-            return {
-                f: [PartRecord(np.zeros(-(-units[f] // 8), np.uint8), np.full(k, -1, np.int64),
-                               np.zeros((k, MEASURES[f]))) for k in labels[f]]
-                for f in FIGURES
-            }  # fmt: skip
-
-        return cls(0, -1, set(), empty(), empty())
+        parts = {f: [empty_record(units[f], k, f) for k in labels[f]] for f in FIGURES}
+        return cls(0, -1, set(), parts, {f: [[] for _ in labels[f]] for f in FIGURES})
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Ledger):
@@ -113,10 +122,11 @@ class Ledger:
         if not self.parts or not other.parts:
             return not self.parts and not other.parts
         return all(
-            a.same(b)
-            for mine, theirs in ((self.parts, other.parts), (self.hidden, other.hidden))
+            a.same(b) for f in FIGURES for a, b in zip(self.parts[f], other.parts[f], strict=True)
+        ) and all(
+            len(a) == len(b) and all(x.same(y) for x, y in zip(_sorted(a), _sorted(b), strict=True))
             for f in FIGURES
-            for a, b in zip(mine[f], theirs[f], strict=True)
+            for a, b in zip(self.hidden[f], other.hidden[f], strict=True)
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -126,8 +136,8 @@ class Ledger:
     ) -> Ledger:
         """Both ledgers' releases.
 
-        Per cell, the later release (ties: the larger sums, then the union of the bits), so
-        the merge is commutative and associative.
+        Per published cell, the later release (ties: the larger sums, then the union of the
+        bits); the withheld layers of both, each once. The merge is commutative and associative.
 
         `label_of(figure, part)` gives each unit's cell in that part (-1: none).
         """
@@ -137,32 +147,64 @@ class Ledger:
             return Ledger(releases, last, withheld, dict(self.parts or other.parts),
                           dict(self.hidden or other.hidden))  # fmt: skip
 
-        def merged(mine: dict[str, list[PartRecord]],
-                   theirs: dict[str, list[PartRecord]]) -> dict[str, list[PartRecord]]:  # fmt: skip
-            return {
-                f: [_merge_part(a, b, units[f], label_of(f, j))
-                    for j, (a, b) in enumerate(zip(mine[f], theirs[f], strict=True))]
-                for f in FIGURES
-            }  # fmt: skip
-
-        return Ledger(releases, last, withheld, merged(self.parts, other.parts),
-                      merged(self.hidden, other.hidden))  # fmt: skip
+        parts = {
+            f: [_merge_part(a, b, units[f], label_of(f, j))
+                for j, (a, b) in enumerate(zip(self.parts[f], other.parts[f], strict=True))]
+            for f in FIGURES
+        }  # fmt: skip
+        hidden = {f: [_union(a, b) for a, b in zip(self.hidden[f], other.hidden[f], strict=True)]
+                  for f in FIGURES}  # fmt: skip
+        return Ledger(releases, last, withheld, parts, hidden)
 
     # -- the state file --------------------------------------------------------------------
 
     def meta(self) -> dict[str, Any]:
+        layers = max((len(x) for f in self.hidden.values() for x in f), default=0)
         return {"releases": self.releases, "last": self.last, "withheld": sorted(self.withheld),
-                "stored": bool(self.parts)}  # fmt: skip
+                "stored": bool(self.parts), "layers": layers}  # fmt: skip
 
     def arrays(self) -> dict[str, npt.NDArray[Any]]:
+        """The ledger's arrays: per part, its published record and its withheld layers.
+
+        The layers are stacked, one row each.
+        """
         out: dict[str, npt.NDArray[Any]] = {}
-        for kind, store in (("", self.parts), ("hidden_", self.hidden)):
-            for f, records in store.items():
-                for j, rec in enumerate(records):
-                    out[f"ledger_{kind}{f}_{j}_bits"] = rec.bits
-                    out[f"ledger_{kind}{f}_{j}_published"] = rec.published
-                    out[f"ledger_{kind}{f}_{j}_values"] = rec.values
+        for f, records in self.parts.items():
+            for j, rec in enumerate(records):
+                out[f"ledger_{f}_{j}_bits"] = rec.bits
+                out[f"ledger_{f}_{j}_published"] = rec.published
+                out[f"ledger_{f}_{j}_values"] = rec.values
+        for f, layers in self.hidden.items():
+            for j, (rec, layer) in enumerate(zip(self.parts[f], layers, strict=True)):
+                out[f"ledger_hidden_{f}_{j}_bits"] = np.array(
+                    [r.bits for r in layer], np.uint8
+                ).reshape(len(layer), len(rec.bits))
+                out[f"ledger_hidden_{f}_{j}_published"] = np.array(
+                    [r.published for r in layer], np.int64
+                ).reshape(len(layer), len(rec.published))
+                out[f"ledger_hidden_{f}_{j}_values"] = np.array(
+                    [r.values for r in layer], np.float64
+                ).reshape(len(layer), *rec.values.shape)
         return out
+
+
+def empty_record(units: int, k: int, figure: str) -> PartRecord:
+    """A part of `k` cells over `units` units that no release has recorded."""
+    return PartRecord(np.zeros(-(-units // 8), np.uint8), np.full(k, -1, np.int64),
+                      np.zeros((k, MEASURES[figure])))  # fmt: skip
+
+
+def _key(record: PartRecord) -> tuple[bytes, bytes, bytes]:
+    return record.bits.tobytes(), record.published.tobytes(), record.values.tobytes()
+
+
+def _sorted(layers: list[PartRecord]) -> list[PartRecord]:
+    return sorted(layers, key=_key)
+
+
+def _union(a: list[PartRecord], b: list[PartRecord]) -> list[PartRecord]:
+    """The withheld layers of both, each once, in a fixed order."""
+    return list({_key(r): r for r in _sorted([*a, *b])}.values())
 
 
 def _merge_part(a: PartRecord, b: PartRecord, units: int, label: IntArray) -> PartRecord:
@@ -205,9 +247,13 @@ def ledger_problems(
     def fail(message: str) -> None:
         problems.append(Problem(("file",), f"{where}: {message}"))
 
-    if not isinstance(meta, dict) or set(meta) != {"releases", "last", "withheld", "stored"}:
-        fail("meta.ledger: expected releases, last, withheld and stored")
+    keys = {"releases", "last", "withheld", "stored"}
+    if not isinstance(meta, dict) or set(meta) not in (keys, keys | {"layers"}):
+        fail("meta.ledger: expected releases, last, withheld, stored and layers")
         return None, problems
+    layers = meta.get("layers", 1)  # files written before layers hold one
+    if not _whole(layers) or not 0 <= layers <= MAX_LAYERS:
+        fail(f"meta.ledger.layers: expected a whole number from 0 to {MAX_LAYERS}")
     releases, last, withheld, stored = (meta[k] for k in ("releases", "last", "withheld",
                                                           "stored"))  # fmt: skip
     if not _whole(releases) or releases < 0:
@@ -222,10 +268,28 @@ def ledger_problems(
         return None, problems
     if not stored:
         return Ledger(releases, last, set(withheld), {}, {}), []
-    stores = [_records(arrays, units, labels, last, kind, fail) for kind in ("", "hidden_")]
+    parts = _records(arrays, units, labels, last, "", fail)
+    hidden: dict[str, list[list[PartRecord]]] = {f: [[] for _ in labels[f]] for f in FIGURES}
+    for f in FIGURES:
+        for j in range(len(labels[f])):
+            name = f"ledger_hidden_{f}_{j}"
+            bits, published, values = (arrays[f"{name}_{s}"] for s in ("bits", "published",
+                                                                       "values"))  # fmt: skip
+            if bits.ndim == published.ndim == 1:  # written before layers: one
+                bits, published, values = bits[None], published[None], values[None]
+            if (bits.ndim, published.ndim, values.ndim) != (2, 2, 3) or not (
+                    len(bits) == len(published) == len(values) <= layers):  # fmt: skip
+                fail(f"{name}: expected as many layers of bits, times and values, at most "
+                     "meta.ledger.layers")  # fmt: skip
+                continue
+            for layer in range(len(bits)):
+                one = {f"{name}_bits": bits[layer], f"{name}_published": published[layer],
+                       f"{name}_values": values[layer]}  # fmt: skip
+                got = _records(one, units, labels, last, "hidden_", fail, only=(f, j))
+                hidden[f][j].extend(got[f])
     if problems:
         return None, problems
-    return Ledger(releases, last, set(withheld), stores[0], stores[1]), []
+    return Ledger(releases, last, set(withheld), parts, hidden), []
 
 
 def _records(
@@ -235,12 +299,18 @@ def _records(
     last: int,
     kind: str,
     fail: Callable[[str], None],
+    only: tuple[str, int] | None = None,
 ) -> dict[str, list[PartRecord]]:
-    """One store of the saved ledger (published, or hidden: `kind`), each array checked."""
+    """One store of the saved ledger, each array checked.
+
+    The published store, or a layer of withheld cells (`kind`); `only` one figure's part.
+    """
     parts: dict[str, list[PartRecord]] = {}
     for f in FIGURES:
         records = []
         for j, k in enumerate(labels[f]):
+            if only is not None and only != (f, j):
+                continue
             name = f"ledger_{kind}{f}_{j}"
             bits, published, values = (arrays.get(f"{name}_{s}") for s in
                                        ("bits", "published", "values"))  # fmt: skip

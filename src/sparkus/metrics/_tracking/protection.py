@@ -8,8 +8,8 @@ Every figure of a snapshot (participation, completion, rating with NPS, progress
 linked table in the sense of :mod:`sparkus._privacy.linked`: its cells are the total, every
 group of every grouping, and, for completion, every step of the funnel, and for participation,
 the engagement series' point on the as_of day (the same people's activity); the cells that
-earlier releases last published are fixed cells of the same table, and the cells they last
-withheld are sets it checks again. Units are participants, or slots (a participant's step) for
+earlier releases last published are fixed cells of the same table, and every set a cell was
+withheld as is one it checks again. Units are participants, or slots (a participant's step) for
 completion, whose funnel and group cells share them. The rules:
 
 1. *fewer than the minimum*: a cell describing 1 to ``k - 1`` people is hidden;
@@ -20,7 +20,8 @@ completion, whose funnel and group cells share them. The rules:
    isolate keeps its protection width against everything published, earlier releases included
    (:func:`~sparkus._privacy.linked.protect_linked`);
 4. *withheld in an earlier release*: and so does every cell an earlier release withheld, as it
-   was then (a release must not narrow it), unless earlier releases alone already pinned it.
+   was then (a release must not narrow it), in each release that withheld it, unless earlier
+   releases alone already pinned it.
 
 Today's cells are protected on their own first, then again with the history (:func:`_rejoin`):
 earlier releases cannot excuse what today's cells alone would pin. When their values cannot
@@ -48,7 +49,17 @@ from sparkus._privacy import (
     protect_linked,
 )
 from sparkus.metrics._tracking.atoms import Codes, fold, split_sets
-from sparkus.metrics._tracking.ledger import FIGURES, Ledger, PartRecord, part_labels
+from sparkus.metrics._tracking.figure_units import (
+    Part,
+    Spec,
+    any_of,
+    changed_people,
+    figure_specs,
+    participants,
+    people_of,
+    shown,
+)
+from sparkus.metrics._tracking.ledger import FIGURES, Ledger, PartRecord, empty_record, part_labels
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -71,160 +82,15 @@ _REASONS: Final = {_COMPLEMENT: COMPLEMENTARY, _OVERLAP: OVERLAPPING, _EARLIER: 
 
 
 @attrs.frozen(eq=False)
-class _Part:
-    """One part of a figure: each unit's cell in it (-1: none), and whether it counts there now.
-
-    For completion's total and groupings, `person` holds each participant's cell and the
-    units' cells are read through `row`; otherwise `label` holds each unit's cell.
-    """
-
-    n_labels: int
-    contrib: BoolArray
-    label: Codes | None = None
-    person: Codes | None = None
-
-    def labels(self, row: npt.NDArray[np.intp] | None) -> Codes:
-        if self.label is not None:
-            return self.label
-        assert self.person is not None
-        assert row is not None
-        return self.person[row]
-
-
-@attrs.frozen(eq=False)
-class _Spec:
-    """One figure as units, parts and measures (each unit's value and bounds)."""
-
-    figure: str
-    units: int
-    parts: tuple[_Part, ...]
-    row: npt.NDArray[np.intp] | None
-    values: tuple[FloatArray, ...]
-    low: tuple[FloatArray, ...]
-    high: tuple[FloatArray, ...]
-    integer: tuple[bool, ...]
-    first: IntArray | None = None
-    """Where units are slots listed participant by participant: each one's first slot."""
-
-
-@attrs.frozen(eq=False)
 class Decision:
     """What a snapshot shows: per figure and part, its hidden cells and why, and its sums."""
 
     hidden: dict[str, list[dict[int, str]]]
-    specs: dict[str, _Spec]
+    specs: dict[str, Spec]
     sums: dict[str, list[FloatArray]]
     """Per figure and part, each cell's sums (cells by measures)."""
     point_hidden: bool
     """Whether the engagement point of the as_of day is withheld."""
-
-
-def _specs(tracker: Tracker, exact: Exact) -> list[_Spec]:
-    """The four figures of `exact` as units, parts and measures."""
-    n = len(exact.person["participants"])
-    groupings = [codes.astype(np.int32) for _, codes in tracker.groups.values()]
-    sizes = [len(names) for names, _ in tracker.groups.values()]
-    zeros = np.zeros(n, dtype=np.int32)
-    person = exact.person
-
-    def people_parts(contrib: BoolArray) -> list[_Part]:
-        return [_Part(1, contrib, label=zeros),
-                *(_Part(k, contrib, label=c) for k, c in zip(sizes, groupings, strict=True))]  # fmt: skip
-
-    started = person["started"] > 0
-    point = np.full(n, 0 if exact.as_of_point >= 0 else -1, dtype=np.int32)
-    engaged = exact.enrolled_now | exact.window_active
-    participation = _Spec(
-        "participation", n, (*people_parts(started), _Part(1, engaged, label=point)), None,
-        (exact.window_active.astype(np.float64),), (np.zeros(n),), (np.ones(n),), (True,),
-    )  # fmt: skip
-    m = len(exact.slot_due)
-    req_due = exact.slot_due & exact.slot_required
-    n_steps = len(exact.funnel_due)
-    row = exact.slot_row
-    in_order = bool(np.all(row[1:] >= row[:-1]))
-    completion = _Spec(
-        "completion", m,
-        (_Part(1, req_due, person=zeros),
-         *(_Part(k, req_due, person=c) for k, c in zip(sizes, groupings, strict=True)),
-         _Part(n_steps, exact.slot_due, label=exact.slot_step.astype(np.int32))),
-        row, (exact.slot_done.astype(np.float64),), (np.zeros(m),), (np.ones(m),),
-        (True,), np.flatnonzero(np.diff(row, prepend=-1)) if in_order else None,
-    )  # fmt: skip
-    rating_n = person["rating_n"].astype(np.float64)
-    rating = _Spec(
-        "rating", n, tuple(people_parts(rating_n > 0)), None,
-        (person["rating_sum"].astype(np.float64),
-         (person["promoters"] - person["detractors"]).astype(np.float64)),
-        (np.zeros(n), -rating_n), (10.0 * rating_n, rating_n), (False, True),
-    )  # fmt: skip
-    paired = exact.paired
-    change = np.zeros(n)
-    change[paired] = exact.y[paired] - exact.x[paired]
-    lo, hi = (float(change[paired].min()), float(change[paired].max())) if paired.any() else (0, 0)
-    no_total = people_parts(paired)
-    no_total[0] = _Part(1, np.zeros(n, dtype=bool), label=zeros)  # the document has no total
-    progress = _Spec(
-        "progress", n, tuple(no_total), None, (change,),
-        (np.full(n, lo),), (np.full(n, hi),), (False,),
-    )  # fmt: skip
-    return [participation, completion, rating, progress]
-
-
-def _any_of(spec: _Spec, units: BoolArray, n: int) -> BoolArray:
-    """Whether each of the `n` participants has one of `units` (units are their slots)."""
-    assert spec.row is not None
-    if spec.first is None:
-        return np.bincount(spec.row[units], minlength=n) > 0
-    out = np.zeros(n, dtype=bool)
-    if len(spec.first):
-        out[spec.row[spec.first]] = np.logical_or.reduceat(units, spec.first)
-    return out
-
-
-def _participants(spec: _Spec) -> int:
-    """How many participants the units of `spec` belong to (slots: through their total)."""
-    total = spec.parts[0]
-    return len(total.person if total.person is not None else total.labels(spec.row))
-
-
-def _people(spec: _Spec, part: _Part) -> IntArray:
-    """How many people each cell of `part` describes now."""
-    if part.person is not None:
-        counts = _any_of(spec, part.contrib, len(part.person))
-        return np.bincount(part.person[counts], minlength=part.n_labels).astype(np.int64)
-    labels = part.labels(spec.row)
-    return np.bincount(labels[part.contrib & (labels >= 0)],
-                       minlength=part.n_labels).astype(np.int64)  # fmt: skip
-
-
-def _shown(part: _Part, row: npt.NDArray[np.intp] | None, cells: BoolArray | None) -> Codes:
-    """Each unit's cell in `part` if it is one of `cells` (all cells: None), else -1.
-
-    Through participants' cells where units are slots, so the test runs once per participant.
-    """
-    labels = part.label if part.person is None else part.person
-    assert labels is not None
-    if cells is None:
-        out = labels  # a cell, or -1 for none
-    else:
-        out = np.where((labels >= 0) & cells[np.maximum(labels, 0)], labels, -1)
-    if part.person is None:
-        return out
-    assert row is not None
-    return out[row]
-
-
-def _changed(spec: _Spec, part: _Part, record: PartRecord) -> IntArray:
-    """Per cell of `part`, the people whose contribution differs from its last release."""
-    labels = part.labels(spec.row)
-    differs = (record.unpacked(spec.units) != part.contrib) & (labels >= 0)
-    if spec.row is None:
-        return np.bincount(labels[differs], minlength=part.n_labels).astype(np.int64)
-    if part.person is not None:
-        moved = _any_of(spec, differs, len(part.person))
-        return np.bincount(part.person[moved], minlength=part.n_labels).astype(np.int64)
-    return np.bincount(labels[differs], minlength=part.n_labels).astype(np.int64)
 
 
 @attrs.frozen(eq=False)
@@ -238,30 +104,32 @@ class _Built:
 
 
 def _build(
-    spec: _Spec,
+    spec: Spec,
     history: list[PartRecord] | None,
-    withheld: list[PartRecord] | None,
+    withheld: list[list[PartRecord]] | None,
     k: int,
 ) -> _Built:
     """The figure's linked table, its current cells, and the primary suppressions.
 
-    `history` holds each cell's last published release (fixed cells), `withheld` its last
-    withheld one (sets checked again: a release must not narrow what an earlier one hid).
+    `history` holds each cell's last published release (fixed cells), `withheld` per part the
+    layers of its withheld releases (sets checked again: a release must not narrow what an
+    earlier one hid).
     """
     from scipy import sparse
 
     units, row = spec.units, spec.row
-    people = [_people(spec, p) for p in spec.parts]
-    earlier = [history, withheld] if history is not None and withheld is not None else []
+    people = [people_of(spec, p) for p in spec.parts]
+    layers = _layers(spec, withheld) if history is not None and withheld is not None else []
+    earlier = [history, *layers] if history is not None and withheld is not None else []
     bits = [[r.unpacked(units) for r in store] for store in earlier]
     codes: list[tuple[Codes, int]] = []
     keep = np.zeros(units, dtype=bool)
     for j, part in enumerate(spec.parts):
-        now = np.where(part.contrib, _shown(part, row, None), -1)
+        now = np.where(part.contrib, shown(part, row, None), -1)
         codes.append((now, part.n_labels))
         keep |= now >= 0
         for store, store_bits in zip(earlier, bits, strict=True):
-            before = np.where(store_bits[j], _shown(part, row, store[j].published >= 0), -1)
+            before = np.where(store_bits[j], shown(part, row, store[j].published >= 0), -1)
             codes.append((before, part.n_labels))
             keep |= before >= 0
     classes = unit_class = None
@@ -337,7 +205,7 @@ def _build(
             split.append(split_sets(atom, count, key, owner, atom, count, k))
         groups = sparse.vstack([groups, *(s for s, _ in split)]).tocsr()
         group_people = np.concatenate([group_people, *(p for _, p in split)])
-    again, again_people = _withheld_sets(spec, withheld, codes, step, rep, count)
+    again, again_people = _withheld_sets(spec, layers, codes, step, rep, count)
     primary = np.zeros(len(costs), dtype=bool)
     reasons: dict[int, str] = {}
     for c in range(n_current):
@@ -350,23 +218,34 @@ def _build(
     return _Built(table, cells, primary, reasons, sums)
 
 
+def _layers(spec: Spec, withheld: list[list[PartRecord]]) -> list[list[PartRecord]]:
+    """The withheld layers of every part as stores over all parts.
+
+    A part short of layers has empty ones.
+    """
+    depth = max((len(layers) for layers in withheld), default=0)
+    return [[layers[d] if d < len(layers) else empty_record(spec.units, part.n_labels, spec.figure)
+             for part, layers in zip(spec.parts, withheld, strict=True)]
+            for d in range(depth)]  # fmt: skip
+
+
 def _withheld_sets(
-    spec: _Spec,
-    withheld: list[PartRecord] | None,
+    spec: Spec,
+    layers: list[list[PartRecord]],
     codes: list[tuple[Codes, int]],
     step: int,
     rep: IntArray,
     count: int,
 ) -> tuple[sparse.csr_matrix, IntArray]:
-    """Each cell's last withheld release as a set of atoms, and the people it described."""
+    """Each set a cell was withheld as, over atoms, and the people it described."""
     from scipy import sparse
 
     rows_: list[IntArray] = []
     cols_: list[IntArray] = []
     people: list[int] = []
-    if withheld is not None and step == 3:
-        for j, record in enumerate(withheld):
-            code = codes[step * j + 2][0]
+    for d, layer in enumerate(layers):
+        for j, record in enumerate(layer):
+            code = codes[step * j + 2 + d][0]
             at_atom = code[rep]
             for i in np.flatnonzero(record.published >= 0):
                 held = np.flatnonzero(at_atom == i)
@@ -376,7 +255,7 @@ def _withheld_sets(
                 cols_.append(held.astype(np.int64))
                 units = code == i
                 if spec.row is not None:  # completion: people, not slots
-                    people.append(int(_any_of(spec, units, _participants(spec)).sum()))
+                    people.append(int(any_of(spec, units, participants(spec)).sum()))
                 else:
                     people.append(int(units.sum()))
     r = np.concatenate(rows_) if rows_ else np.zeros(0, np.int64)
@@ -385,14 +264,14 @@ def _withheld_sets(
     return matrix, np.array(people, dtype=np.int64)
 
 
-def _classes(spec: _Spec, codes: list[tuple[Codes, int]],
+def _classes(spec: Spec, codes: list[tuple[Codes, int]],
              keep: BoolArray) -> tuple[IntArray, BoolArray, int]:  # fmt: skip
     """Completion: each participant's class, whether they have one, and how many classes.
 
     A class is the same cells, now and before, through any of their slots, funnel aside.
     """
     assert spec.row is not None
-    n = _participants(spec)
+    n = participants(spec)
     person_codes = []
     has = np.zeros(n, dtype=bool)
     per_part = len(codes) // len(spec.parts)
@@ -401,7 +280,7 @@ def _classes(spec: _Spec, codes: list[tuple[Codes, int]],
             continue
         for c in range(per_part):
             code, n_labels = codes[per_part * j + c]
-            inside = _any_of(spec, keep & (code >= 0), n)
+            inside = any_of(spec, keep & (code >= 0), n)
             person_codes.append((np.where(inside, part.person, -1), n_labels))
             has |= inside
     cls, count = fold(person_codes, has)
@@ -410,7 +289,7 @@ def _classes(spec: _Spec, codes: list[tuple[Codes, int]],
     return out, has, count
 
 
-def _small_groups(spec: _Spec, matrix: sparse.csr_matrix, n_current: int, atom: IntArray,
+def _small_groups(spec: Spec, matrix: sparse.csr_matrix, n_current: int, atom: IntArray,
                   count: int, keep: BoolArray, classes: tuple[IntArray, BoolArray, int] | None,
                   unit_class: Codes | None, k: int) -> tuple[sparse.csr_matrix, IntArray]:  # fmt: skip
     """Groups of fewer than `k` people to keep unrecoverable.
@@ -451,9 +330,9 @@ def decide(
     """
     share = tracker.protection_share
     hidden: dict[str, list[dict[int, str]]] = {}
-    specs: dict[str, _Spec] = {}
+    specs: dict[str, Spec] = {}
     sums: dict[str, list[FloatArray]] = {}
-    for spec in _specs(tracker, exact):
+    for spec in figure_specs(tracker, exact):
         specs[spec.figure] = spec
         history = ledger.parts.get(spec.figure) if ledger.parts else None
         withheld = ledger.hidden.get(spec.figure) if ledger.hidden else None
@@ -512,9 +391,9 @@ def _rejoin(
     return joined, kind
 
 
-def _change_rule(spec: _Spec, history: list[PartRecord], built: _Built, k: int) -> None:
+def _change_rule(spec: Spec, history: list[PartRecord], built: _Built, k: int) -> None:
     """Hide each cell whose contributors changed by 1 to ``k - 1`` since its last release."""
-    changed = [_changed(spec, part, record) for part, record in zip(spec.parts, history,
+    changed = [changed_people(spec, part, record) for part, record in zip(spec.parts, history,
                                                                      strict=True)]  # fmt: skip
     for c, (j, i) in enumerate(built.cells):
         if built.primary[c] or history[j].published[i] < 0:
@@ -537,31 +416,58 @@ def _protect(built: _Built, k: int, secondary: bool, share: float) -> IntArray |
 def record_release(ledger: Ledger, decision: Decision, tracker: Tracker, at: int) -> Ledger:
     """`ledger` with this release added.
 
-    Each cell's contributors, time and sums, in the published store if it was shown and in the
-    withheld store if it was hidden.
+    Each cell's contributors, time and sums, in the published store if it was shown and in a
+    layer of the withheld store if it was hidden (:func:`_withhold`).
     """
     units = {f: decision.specs[f].units for f in FIGURES}
     if not ledger.parts:
         ledger = Ledger.started(units, {f: _labels(tracker, f) for f in FIGURES})
     parts: dict[str, list[PartRecord]] = {}
-    hidden: dict[str, list[PartRecord]] = {}
+    hidden: dict[str, list[list[PartRecord]]] = {}
     for f in FIGURES:
         spec = decision.specs[f]
         parts[f], hidden[f] = [], []
         for j, part in enumerate(spec.parts):
-            present = np.flatnonzero(_people(spec, part) > 0)
+            present = np.flatnonzero(people_of(spec, part) > 0)
             withheld = np.isin(present, list(decision.hidden[f][j]))
-            for store, out, cells in ((ledger.parts, parts, present[~withheld]),
-                                      (ledger.hidden, hidden, present[withheld])):  # fmt: skip
-                out[f].append(_recorded(store[f][j], spec, part, cells, at,
-                                        decision.sums[f][j]))  # fmt: skip
+            sums = decision.sums[f][j]
+            parts[f].append(_recorded(ledger.parts[f][j], spec, part, present[~withheld], at,
+                                      sums))  # fmt: skip
+            hidden[f].append(_withhold(ledger.hidden[f][j], spec, part, present[withheld], at,
+                                       sums))  # fmt: skip
     withheld_days = set(ledger.withheld)
     if decision.point_hidden:
         withheld_days.add(int(at // 86_400 - tracker.schedule.epoch_day))
     return Ledger(ledger.releases + 1, max(ledger.last, at), withheld_days, parts, hidden)
 
 
-def _recorded(record: PartRecord, spec: _Spec, part: _Part, cells: IntArray, at: int,
+def _withhold(layers: list[PartRecord], spec: Spec, part: Part, cells: IntArray, at: int,
+              sums: FloatArray) -> list[PartRecord]:  # fmt: skip
+    """`layers` with `cells` of `part` withheld at `at`.
+
+    A cell withheld for the same people as in a layer updates that layer; otherwise it takes
+    the first layer where it has no set yet, or a new one. Every set it was withheld as stays.
+    """
+    out = list(layers)
+    pending = np.asarray(cells, dtype=np.int64)
+    for d, record in enumerate(out):
+        same = pending[(record.published[pending] >= 0)
+                       & (changed_people(spec, part, record)[pending] == 0)]  # fmt: skip
+        if len(same):
+            out[d] = _recorded(record, spec, part, same, at, sums)
+            pending = np.setdiff1d(pending, same)
+    for d, record in enumerate(out):
+        free = pending[record.published[pending] < 0]
+        if len(free):
+            out[d] = _recorded(record, spec, part, free, at, sums)
+            pending = np.setdiff1d(pending, free)
+    if len(pending):
+        empty = empty_record(spec.units, part.n_labels, spec.figure)
+        out.append(_recorded(empty, spec, part, pending, at, sums))
+    return out
+
+
+def _recorded(record: PartRecord, spec: Spec, part: Part, cells: IntArray, at: int,
               sums: FloatArray) -> PartRecord:  # fmt: skip
     """`record` with `cells` of `part` stamped at `at`: their contributors and sums now."""
     bits = record.unpacked(spec.units)

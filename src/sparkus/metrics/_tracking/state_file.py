@@ -6,11 +6,14 @@ is allocated and every value checked before it is trusted.
 A state file is a zip archive of ``.npy`` members: ``meta`` (the options as JSON text),
 ``state_<name>`` for each array of :class:`~sparkus.model.JourneyProgress`, ``group_<i>``
 for each grouping's codes and, once the tracker has released a snapshot, ``ledger_<figure>_<j>_
-{bits,published,values}`` and ``ledger_hidden_<figure>_<j>_{bits,published,values}`` for each part of its release ledger (version 2; version 1 files,
-written before the ledger, read as a tracker that has released nothing). Reading one never unpickles (numpy's ``allow_pickle=False``) and
-never trusts a declared size: the archive's directory must list exactly those members, each
-member's declared size must fit what the schedule implies (a few bytes per slot or per
-participant), a member is read only up to that size (a member that inflates past what it
+{bits,published,values}`` and ``ledger_hidden_<figure>_<j>_{bits,published,values}`` for each
+part of its release ledger, the latter one row per layer of withheld cells, as many as
+``meta.ledger.layers`` says (version 2; files written before the layers, without that key, hold
+one withheld layer as plain rows and still load; version 1 files, written before the ledger,
+read as a tracker that has released nothing). Reading one never unpickles (numpy's
+``allow_pickle=False``) and never trusts a declared size: the archive's directory must list
+exactly those members, each member's declared size must fit what the schedule implies (a few
+bytes per slot or per participant, per layer for withheld cells), a member is read only up to that size (a member that inflates past what it
 declared is refused), and each ``.npy`` header's dtype and shape are checked before its data
 is read. Every problem is a :class:`~sparkus.SchemaError`, file problems naming the file.
 """
@@ -30,7 +33,7 @@ import numpy.typing as npt
 
 from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
-from sparkus.metrics._tracking.ledger import FIGURES, MEASURES, part_labels
+from sparkus.metrics._tracking.ledger import FIGURES, MAX_LAYERS, MEASURES, part_labels
 from sparkus.model import JourneySchedule
 
 __all__ = ["FORMAT", "VERSION", "check_file_arg", "file_name", "read_state", "write_state"]
@@ -103,11 +106,12 @@ def write_state(
 
 
 def _limits(
-    schedule: JourneySchedule, n_groups: int, ledger: list[int] | None = None
+    schedule: JourneySchedule, n_groups: int, ledger: list[int] | None = None, layers: int = 1
 ) -> dict[str, int]:
     """The most bytes each member may declare (data plus header).
 
-    `ledger` is each grouping's number of groups when the file holds a release ledger.
+    `ledger` is each grouping's number of groups when the file holds a release ledger, with
+    `layers` layers of withheld cells.
     """
     m, n = schedule.n_slots, len(schedule)
     words = max(1, -(-schedule.n_days // 64))
@@ -120,11 +124,11 @@ def _limits(
         for f in FIGURES:
             units = m if f == "completion" else n
             for j, k in enumerate(part_labels(f, ledger, steps)):
-                for kind in ("", "hidden_"):
+                for kind, rows in (("", 1), ("hidden_", layers)):
                     name = f"ledger_{kind}{f}_{j}"
-                    limits[f"{name}_bits.npy"] = -(-units // 8) + _HEADER_ROOM
-                    limits[f"{name}_published.npy"] = 8 * k + _HEADER_ROOM
-                    limits[f"{name}_values.npy"] = 8 * k * MEASURES[f] + _HEADER_ROOM
+                    limits[f"{name}_bits.npy"] = rows * -(-units // 8) + _HEADER_ROOM
+                    limits[f"{name}_published.npy"] = rows * 8 * k + _HEADER_ROOM
+                    limits[f"{name}_values.npy"] = rows * 8 * k * MEASURES[f] + _HEADER_ROOM
     return limits
 
 
@@ -205,7 +209,9 @@ def read_state(
         n_groups = len(meta["grouping_names"])
         stored = meta["ledger"].get("stored") is True
         sizes = [len(meta["groups"][name]) for name in meta["grouping_names"]]
-        limits = _limits(schedule, n_groups, sizes if stored else None)
+        layers = meta["ledger"].get("layers", 1)  # checked with the ledger; bounded here
+        layers = min(layers, MAX_LAYERS) if isinstance(layers, int) and layers >= 0 else 1
+        limits = _limits(schedule, n_groups, sizes if stored else None, layers)
         extra = sorted(set(infos) - set(limits))
         missing = sorted(set(limits) - set(infos))
         if extra or missing:
