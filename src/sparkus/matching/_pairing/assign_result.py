@@ -22,7 +22,7 @@ __all__ = ["MAX_LOAD", "NOT_PLACED", "Assignment", "Label", "gini"]
 IntArray: TypeAlias = NDArray[np.int64]
 IndexArray: TypeAlias = NDArray[np.intp]
 Label: TypeAlias = str | int
-"""A participant or provider as the caller knows it: its id, or its row or column index."""
+"""A participant or provider as the caller knows it: its id or label, or its row or column index."""
 
 MAX_LOAD: Final = "max_load"
 """Reason for a participant whose allowed providers have room left only beyond `max_load`."""
@@ -84,7 +84,7 @@ class Assignment(Framed, Result):
     fixed : ndarray of bool
         Per participant, whether its pair was fixed by the caller.
     unassigned : dict
-        For each participant left unplaced (by id, or by row for a cost matrix), why:
+        For each participant left unplaced (by id or label, or by row for a cost matrix), why:
         ``"no candidate"`` (no allowed provider), ``"candidates full"`` (its allowed
         providers' places went to others while other providers have places left: its candidate
         list is too short, e.g. ``candidate_matrix(k=...)`` too small), ``"capacity"`` (the
@@ -105,14 +105,19 @@ class Assignment(Framed, Result):
     peak_to_mean : float
         The largest utilisation over the mean utilisation (1 is perfectly even; NaN when
         nobody is placed).
-    participant_ids, provider_ids : tuple of str or None
-        The ids of the rows and columns, for a candidate matrix.
+    participant_ids, provider_ids : tuple of str or int, or None
+        The names of the rows and columns: a candidate matrix's ids, or a pandas cost table's
+        labels when it is labelled otherwise than by position (strings and integers, each
+        once); None when they are named by position (a numpy or sparse cost, or a table
+        whose labels are the positions, repeat, or are of another type). The pairs, the
+        reasons, the table and :func:`rematch` go by these names.
 
     Notes
     -----
     ``to_frame(backend="pandas")`` gives one row per participant, indexed by
-    ``participant`` (its id, or its row for a cost matrix): ``provider`` (the provider's id
-    or column, None when unplaced), ``pair_cost``, ``compatibility`` (for a candidate
+    ``participant`` (its id or label, or its row for a cost matrix, so that it joins a
+    labelled cost table by label): ``provider`` (the provider's id, label or column, None
+    when unplaced), ``pair_cost``, ``compatibility`` (for a candidate
     matrix), ``fixed`` and ``reason`` (why it is unplaced, None when placed);
     ``backend="polars"`` gives ``participant`` as the first column.
 
@@ -171,8 +176,8 @@ class Assignment(Framed, Result):
     load_gini: float
     max_utilisation: float
     peak_to_mean: float
-    participant_ids: tuple[str, ...] | None
-    provider_ids: tuple[str, ...] | None
+    participant_ids: tuple[Label, ...] | None
+    provider_ids: tuple[Label, ...] | None
 
     @property
     def n(self) -> int:
@@ -199,7 +204,7 @@ class Assignment(Framed, Result):
         return out
 
     def participant_label(self, row: int) -> Label:
-        """The id of participant `row` (the row itself for a cost matrix).
+        """The id or label of participant `row` (the row itself without them).
 
         Raises
         ------
@@ -211,7 +216,7 @@ class Assignment(Framed, Result):
         return self.participant_ids[index] if self.participant_ids is not None else index
 
     def provider_label(self, col: int) -> Label:
-        """The id of provider `col` (the column itself for a cost matrix).
+        """The id or label of provider `col` (the column itself without them).
 
         Raises
         ------
@@ -222,7 +227,7 @@ class Assignment(Framed, Result):
         return self.provider_ids[index] if self.provider_ids is not None else index
 
     def pairs(self) -> dict[Label, Label]:
-        """Each placed participant with its provider, by id (by index for a cost matrix)."""
+        """Each placed participant with its provider, by id or label (else by index)."""
         rows = np.flatnonzero(self.provider >= 0).tolist()
         return {self.participant_label(i): self.provider_label(int(self.provider[i])) for i in rows}
 

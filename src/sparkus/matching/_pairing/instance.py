@@ -47,6 +47,8 @@ __all__ = [
     "matcher_iv",
     "max_load_iv",
     "pairs_of",
+    "permuted",
+    "table_labels",
     "with_row_surcharge",
     "with_surcharge",
 ]
@@ -78,6 +80,10 @@ def is_candidates(value: object) -> bool:
     return all(hasattr(value, a) for a in ("participant_ids", "provider_ids", "scores", "cost"))
 
 
+Names: TypeAlias = tuple[tuple[Label, ...], tuple[Label, ...]]
+"""The rows' and columns' names: a candidate matrix's ids, or a pandas cost table's labels."""
+
+
 @attrs.frozen(eq=False)
 class Instance:
     """A validated problem: allowed pairs (forbidden ones removed), capacities, ids, scores."""
@@ -88,6 +94,14 @@ class Instance:
     provider_ids: tuple[str, ...] | None
     scores: Any  # canonical csr_array of the candidate scores, or None
     by_position: str | None = None  # why numbers cannot name rows and columns (a labelled table)
+    labels: Names | None = None  # a cost table's labels, when its results are keyed by them
+
+    @property
+    def names(self) -> Names | None:
+        """The ids of a candidate matrix, or the labels of a cost table; None for positions."""
+        if self.participant_ids is not None and self.provider_ids is not None:
+            return self.participant_ids, self.provider_ids
+        return self.labels
 
     @property
     def keys(self) -> NDArray[np.int64]:
@@ -246,7 +260,52 @@ def instance_iv(
     labels = cost_labels(cost) if participant_ids is None else (participant_ids, provider_ids)
     banned = forbidden_iv(forbidden, arcs, participant_ids, provider_ids, problems, labels)
     refused = by_position_refused(labels, arcs.n, arcs.m) if participant_ids is None else None
-    return Instance(drop_cells(arcs, banned), caps, participant_ids, provider_ids, scores, refused)
+    kept = table_labels(labels) if refused is not None else None
+    return Instance(
+        drop_cells(arcs, banned), caps, participant_ids, provider_ids, scores, refused, kept
+    )
+
+
+def table_labels(labels: tuple[object, object] | None) -> Names | None:
+    """A pandas cost table's row and column labels as the names of its results, or None.
+
+    Kept when each axis holds distinct strings and integers whose text is distinct too (JSON
+    writes a key as text: ``1`` and ``"1"`` would name one participant twice). Other labels
+    (repeated, or floats, dates, tuples) leave the table read by position, as its numpy array.
+    """
+    if labels is None:
+        return None
+    out: list[tuple[Label, ...]] = []
+    for axis in labels:
+        values = cast(Any, axis).tolist()
+        if not all(isinstance(v, str | int) and not isinstance(v, bool) for v in values):
+            return None
+        kept = tuple(str(v) if isinstance(v, str) else int(v) for v in values)
+        if len({str(v) for v in kept}) != len(kept):
+            return None
+        out.append(kept)
+    return out[0], out[1]
+
+
+def permuted(inst: Instance, rows: IndexArray, cols: IndexArray, labels: Names | None) -> Instance:
+    """A cost table's instance with its rows and columns put in another order.
+
+    Row ``i`` of the result is row ``rows[i]`` of `inst`, column ``j`` its column ``cols[j]``;
+    `labels` are the result's labels (None for positions). Only for a cost table: a candidate
+    matrix's scores are not moved.
+    """
+    arcs = inst.arcs
+    new_row = np.empty(arcs.n, dtype=np.intp)
+    new_row[rows] = np.arange(arcs.n, dtype=np.intp)
+    new_col = np.empty(arcs.m, dtype=np.intp)
+    new_col[cols] = np.arange(arcs.m, dtype=np.intp)
+    r = new_row[np.repeat(np.arange(arcs.n, dtype=np.intp), np.diff(arcs.indptr))]
+    c = new_col[arcs.cols]
+    order = np.lexsort((c, r))
+    indptr = np.zeros(arcs.n + 1, dtype=np.intp)
+    np.cumsum(np.bincount(r, minlength=arcs.n), out=indptr[1:])
+    moved = Arcs(arcs.n, arcs.m, indptr, c[order], arcs.costs[order])
+    return attrs.evolve(inst, arcs=moved, capacity=inst.capacity[cols], labels=labels)
 
 
 def with_surcharge(
@@ -416,5 +475,6 @@ def fixed_iv(
 
 
 def label(inst: Instance, index: int, axis: str) -> Label:
-    ids = inst.participant_ids if axis == "row" else inst.provider_ids
-    return ids[index] if ids is not None else index
+    """The id or label of row or column `index` (`axis` ``"row"`` or ``"col"``), else `index`."""
+    names = inst.names
+    return names[0 if axis == "row" else 1][index] if names is not None else index

@@ -300,6 +300,7 @@ def assignment_of(
     shift = math.frexp(float(np.abs(chosen).max(initial=0.0)))[1]
     total_cost = total(chosen, np.ldexp(chosen, -shift), shift)  # 1e308 + 1e308 - 1e308
     check_representable(total_cost, np.zeros(0), 0.0)
+    names = inst.names
     return Assignment(
         provider=provider,
         matcher=name,
@@ -317,6 +318,6 @@ def assignment_of(
         load_gini=gini(util),
         max_utilisation=peak,
         peak_to_mean=peak / mean_util if mean_util > 0 else math.nan,
-        participant_ids=inst.participant_ids,
-        provider_ids=inst.provider_ids,
+        participant_ids=names[0] if names is not None else None,
+        provider_ids=names[1] if names is not None else None,
     )

@@ -4,14 +4,16 @@
 participants of providers who left, and participants who asked for a change. Only they are
 placed again (with the same matcher, load cap and load penalty as before); a participant who
 asked for a change does not get the same provider back while another allowed provider has
-room (it keeps it, rather than no provider at all, when none has). The result says who moved, from whom to whom, and who could not be placed again and why.
+room (it keeps it, rather than no provider at all, when none has). The result says who moved,
+from whom to whom, and who could not be placed again and why. A pandas cost table is put in the
+order of the previous one by its labels.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Final, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, cast
 
 import attrs
 import numpy as np
@@ -21,14 +23,16 @@ from sparkus._checks import check_rng
 from sparkus._errors import InfeasibleError, Problem, SchemaError
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._pairing.assign_result import Assignment, Label
-from sparkus.matching._pairing.exact.arcs import Arcs
+from sparkus.matching._pairing.exact.arcs import Arcs, cost_labels, label_mismatch
 from sparkus.matching._pairing.instance import (
     CandidateLike,
     Instance,
+    Names,
     instance_iv,
     is_candidates,
     labels_to_index,
     matcher_iv,
+    permuted,
     with_row_surcharge,
     with_surcharge,
 )
@@ -193,15 +197,21 @@ def _rematch_iv(
     if not isinstance(previous, Assignment):
         msg = f"expected the Assignment to re-match, got {type(previous).__name__}"
         raise SchemaError([Problem(("previous",), msg)])
+    order = _order_iv(previous, candidates)
     if capacity is None:  # `previous`'s capacities: first say if the candidates do not fit it
         _fits_previous(previous, candidates)
-    inst = instance_iv(
-        candidates, previous.capacity if capacity is None else capacity, forbidden, problems
-    )
+        # ... in the order of the table's columns, as `capacity` would be given
+        capacity = previous.capacity if order is None else previous.capacity[np.argsort(order[1])]
+    inst = instance_iv(candidates, capacity, forbidden, problems)
     found = matcher_iv(previous.matcher if matcher is None else matcher, problems)
     generator = check_rng(rng, default=0, problems=problems)
     if inst is None or problems:
         raise SchemaError(problems)
+    names = _names(previous)
+    if order is not None:  # a cost table, read by its labels: in `previous`'s order and names
+        inst = permuted(inst, *order, names)
+    elif previous.compatibility is None and inst.participant_ids is None:  # by position
+        inst = attrs.evolve(inst, labels=names)
     n, m = inst.arcs.n, inst.arcs.m
     if (n, m) != (previous.n, previous.load.shape[0]):
         msg = (
@@ -209,10 +219,7 @@ def _rematch_iv(
             f"candidates {n} x {m}; re-match on the same participants and providers"
         )
         raise SchemaError([Problem(("candidates",), msg)])
-    if (inst.participant_ids, inst.provider_ids) != (
-        previous.participant_ids,
-        previous.provider_ids,
-    ):
+    if inst.names != names:
         msg = "the candidates' participant or provider ids differ from the previous assignment's"
         raise SchemaError([Problem(("candidates",), msg)])
     leave = _ids("leaving", leaving, inst.provider_ids, m, "provider", problems, inst.by_position)
@@ -274,12 +281,68 @@ def _kept_iv(
     return fixed_to
 
 
+def _names(previous: Assignment) -> Names | None:
+    """The ids or labels `previous` names its rows and columns by; None for positions."""
+    if previous.participant_ids is None or previous.provider_ids is None:
+        return None
+    return previous.participant_ids, previous.provider_ids
+
+
+def _order_iv(previous: Assignment, candidates: object) -> tuple[IndexArray, IndexArray] | None:
+    """The rows and columns of a pandas cost table in the order of `previous`, by their labels.
+
+    ``(rows, cols)``: row ``i`` of `previous` is row ``rows[i]`` of the table, column ``j``
+    its column ``cols[j]``. After an assignment named by labels, the table must hold exactly
+    those labels (a SchemaError naming `cost` and the labels that differ, else). After one
+    named by position, an axis labelled by the positions in another order (a reordered
+    default DataFrame) is put back by them, and any other axis is read by position, as an
+    array is. None when nothing moves, and for a candidate matrix (read by its ids).
+    """
+    given = cost_labels(candidates)
+    if given is None or previous.compatibility is not None or is_candidates(candidates):
+        return None
+    rows, cols = (cast(Any, axis).tolist() for axis in given)
+    names = _names(previous)
+    if names is None:
+        n, m = previous.n, int(previous.load.shape[0])
+        if (len(rows), len(cols)) != (n, m):
+            return None  # the shape differs: `_fits_previous` or the shape check says so
+        found = [
+            _where(labels, list(range(size)))
+            if not label_mismatch(labels, list(range(size)), "", "")
+            else np.arange(size, dtype=np.intp)
+            for labels, size in ((rows, n), (cols, m))
+        ]
+        moved = any((f != np.arange(f.size)).any() for f in found)
+        return (found[0], found[1]) if moved else None
+    by_rows = label_mismatch(rows, list(names[0]), "row", "rows")
+    by_cols = label_mismatch(cols, list(names[1]), "column", "columns")
+    if by_rows or by_cols:
+        parts = [f"its row index {' and '.join(by_rows)}"] if by_rows else []
+        parts += [f"its column index {' and '.join(by_cols)}"] if by_cols else []
+        msg = (
+            "a pandas table is read by its labels, those `previous` was made with, but "
+            f"{'; '.join(parts)}. A re-match places the participants of `previous` again "
+            "with its providers: pass a table of exactly their labels, in any order, or call "
+            "`assign` on the new table to start afresh with new participants or providers"
+        )
+        raise SchemaError([Problem(("cost",), msg)])
+    return _where(rows, list(names[0])), _where(cols, list(names[1]))
+
+
+def _where(labels: list[Any], wanted: list[Any]) -> IndexArray:
+    """The position in `labels` of each of `wanted` (each there once)."""
+    at = {v: k for k, v in enumerate(labels)}
+    return np.array([at[v] for v in wanted], dtype=np.intp)
+
+
 def _fits_previous(previous: Assignment, candidates: object) -> None:
     """A SchemaError on `candidates` when their shape or kind plainly differs from `previous`."""
-    by_ids = previous.participant_ids is not None
+    by_ids = previous.compatibility is not None  # compatibility comes with a candidate matrix
     if is_candidates(candidates) != by_ids:
         made, kind, same = ("a candidate matrix", "by id", "ids") if by_ids else (
-            "a cost matrix", "by position", "shape")  # fmt: skip
+            "a cost matrix", "by label" if _names(previous) else "by position",
+            "labels" if _names(previous) else "shape")  # fmt: skip
         msg = (f"`previous` was made from {made} (its pairs are {kind}): re-match on "
                f"{made} of the same {same}")  # fmt: skip
         raise SchemaError([Problem(("candidates",), msg)])
@@ -346,7 +409,11 @@ def rematch(
         The assignment to change, as :func:`assign` returned it.
     candidates : CandidateMatrix, array_like or scipy sparse matrix
         The candidates or costs, as passed to :func:`assign` for `previous` (same shape and
-        ids; the costs may have been updated).
+        ids; the costs may have been updated). A pandas table is read by its labels, in any
+        order of its rows and columns, when `previous` was made from one (its
+        `participant_ids` and `provider_ids`); one without labels is then read by position,
+        in the order of that table. After an assignment named by position, a table axis
+        labelled by the positions in another order is read by them, any other by position.
     capacity : int or array_like of int, optional
         The capacities; by default those of `previous`.
     leaving : collection, optional
@@ -371,8 +438,10 @@ def rematch(
     Raises
     ------
     SchemaError
-        If `candidates` does not fit `previous`, an id is unknown, or a kept pair is no longer
-        allowed by `candidates` and `forbidden` (the pairs are named).
+        If `candidates` does not fit `previous` (a pandas table labelled by other
+        participants or providers than `previous`: the labels are named), an id is unknown,
+        or a kept pair is no longer allowed by `candidates` and `forbidden` (the pairs are
+        named).
     InfeasibleError
         If the kept pairs exceed a provider's new `capacity`: the error names each such
         provider, its capacity and how many kept participants it has.

@@ -30,6 +30,7 @@ __all__ = [
     "forbidden_cells",
     "is_mask_frame",
     "is_sparse",
+    "label_mismatch",
     "listed",
     "provider_labels",
     "ranges",
@@ -291,7 +292,7 @@ def by_position_refused(labels: tuple[object, object] | None, n: int, m: int) ->
     )
 
 
-def _mismatch(labels: list[Any], wanted: list[Any], what: str, plural: str) -> list[str]:
+def label_mismatch(labels: list[Any], wanted: list[Any], what: str, plural: str) -> list[str]:
     """How `labels` fail to hold each of `wanted` once (empty if they do), for a message."""
     known, given = set(wanted), set(labels)
     if len(known) != len(wanted):  # the labels to read by are themselves ambiguous
@@ -312,7 +313,7 @@ def _by_provider(capacity: Any, providers: list[Any], problems: list[Problem], *
     index = getattr(capacity, "index", None)
     if index is None or getattr(capacity, "ndim", 1) != 1:
         return capacity  # not a Series: read (and refused, if need be) as an array
-    parts = _mismatch(list(index), providers, "provider", "providers")
+    parts = label_mismatch(list(index), providers, "provider", "providers")
     if parts:
         whose = ("the positions of `cost`'s columns (a numpy `cost` has no labels)" if positions
                  else "the providers' labels (the cost's columns)")  # fmt: skip
@@ -343,8 +344,8 @@ def _mask_by_label(
         cols: list[Any] = list(range(m))
     else:
         rows, cols = list(cast(Any, labels[0])), list(cast(Any, labels[1]))
-    by_rows = _mismatch(list(mask.index), rows, "row", "rows")
-    by_cols = _mismatch(list(mask.columns), cols, "column", "columns")
+    by_rows = label_mismatch(list(mask.index), rows, "row", "rows")
+    by_cols = label_mismatch(list(mask.columns), cols, "column", "columns")
     if not by_rows and not by_cols:
         aligned = mask.reindex(index=rows, columns=cols)
         missing = np.asarray(aligned.isna().to_numpy(), dtype=bool)  # nullable "boolean" NA
