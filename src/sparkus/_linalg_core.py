@@ -80,7 +80,11 @@ def _pivoted(
     for j in range(k):
         if intercept is not None and j != intercept and size[j] <= _CONSTANT_TOLERANCE * raw[j]:
             if names is not None:
-                problems.append(f"`{names[j]}` is constant, so it duplicates `{names[intercept]}`")
+                problem = f"`{names[j]}` is constant, so it duplicates `{names[intercept]}`"
+                if size[j] > 0:  # it varies, by less than the floats can tell from its size
+                    problem += (f" (its spread is below {_CONSTANT_TOLERANCE:g} of its size: "
+                                "subtract a typical value from it first)")  # fmt: skip
+                problems.append(problem)
             dropped.add(j)
             continue
         row = lower[j, :j]
