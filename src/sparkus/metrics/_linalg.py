@@ -208,9 +208,9 @@ def fit_ols(
 
     codes = None if clusters is None else clusters[0]
     influence = inverse @ back.T  # maps a (shifted, scaled) design row to its weights
-    resid, meat, exact, cluster_leverage, cluster_weight = _residuals_and_meat(
-        parts, y, shift, y_shift, beta_s, inverse, cov, codes, exponents, influence
-    )
+    resid, meat, exact, cluster_leverage, cluster_weight = _residuals_and_meat(parts, y, shift,
+        y_shift, beta_s, inverse, cov, codes, exponents,
+        influence if report is None else influence[:, [report]])  # fmt: skip
     ssr = float(resid @ resid)
     tss = float(np.sum((y - np.mean(y)) ** 2)) if intercept is not None else float(y @ y)
     if ssr <= _PERFECT_FIT * tss:
@@ -230,7 +230,7 @@ def fit_ols(
         warned |= _check_exact_clusters(exact_clusters, factor.T @ back.T, total, names,
                                         warn=not warned)  # fmt: skip
         kept = [] if warned else list(range(k)) if report is None else [report]
-        g_star = effective_clusters(cluster_weight[:, kept]).tolist()
+        g_star = effective_clusters(cluster_weight[:, : len(kept)]).tolist()
         labels = [f"`{names[j]}`" for j in kept]
         warn_few_clusters(len(cluster_weight), dict(zip(labels, g_star, strict=True)))
 
@@ -531,28 +531,23 @@ def _residuals_and_meat(
     """The residuals, the meat, the rows of leverage 1 and each cluster's leverage, in one pass.
 
     HC: ``Σ ωᵢ eᵢ² x̃ᵢx̃ᵢ'`` with ``ωᵢ`` 1, ``1 / (1 - hᵢ)`` or ``1 / (1 - hᵢ)²``. CR1:
-    ``Σ_g s_g s_g'``, with ``s_g`` the sum of the scores ``x̃ᵢeᵢ`` over cluster ``g``, summed by
-    one ``bincount`` over (cluster, column) pairs per block (blocks at least as long as there are
-    clusters, so the counts never outgrow the data). For HC0, HC1 and CR1, the rows of leverage
-    1 (whose residuals are 0 whatever their values) and their design rows, or None when there
-    are none (HC2 and HC3 refuse such rows here). With clusters, each cluster's sum of its
-    rows' leverages (the trace of its block of the hat matrix), else an empty array; and each
-    cluster's sum of its rows' squared weights in each coefficient (`influence` gives them).
+    ``Σ_g s_g s_g'`` (``s_g`` the sum of the scores ``x̃ᵢeᵢ`` over cluster ``g``), by one
+    ``bincount`` over (cluster, column) pairs per block at least as long as there are clusters.
+    For HC0, HC1 and CR1, the rows of leverage 1 and their design rows, or None (HC2 and HC3
+    refuse them here). With clusters, each cluster's sum of its rows' leverages (the trace of
+    its block of the hat matrix; else empty) and of their squared weights in each column of
+    `influence` (the coefficients reported).
     """
     n, k = len(y), len(shift)
     resid = np.empty(n)
     meat = np.zeros((k, k))
-    step = _BLOCK
-    sums = np.zeros(0)
-    offsets = np.arange(k)
-    if codes is not None:
-        size = int(codes.max()) + 1
-        step = max(_BLOCK, size)
-        sums = np.zeros(size * k)
+    w = influence.shape[1]  # the coefficients whose clusters' weights are summed
+    size = 0 if codes is None else int(codes.max()) + 1
+    step, offsets = max(_BLOCK, size), np.arange(k)
+    sums, cluster_leverage, cluster_weight = np.zeros(size * k), np.zeros(size), np.zeros(size * w)
     exact_rows: list[IntArray] = []
     exact_design: list[FloatArray] = []
-    cluster_leverage = np.zeros(0 if codes is None else size)
-    cluster_weight = np.zeros(0 if codes is None else size * k)
+    joint = np.hstack([inverse, influence])  # one product a block: each wakes BLAS's threads
     for start, block in _row_blocks(parts, n, shift, exponents, step):
         stop = start + len(block)
         e = (y[start:stop] - y_shift) - block @ beta
@@ -560,18 +555,20 @@ def _residuals_and_meat(
         if cov == "nonrobust":
             continue
         if cov in ("HC0", "HC1", "CR1"):
-            leverage = np.einsum("ij,ij->i", block @ inverse, block)
+            product = block @ joint if codes is not None else block @ inverse
+            leverage = np.einsum("ij,ij->i", product[:, :k], block)
             if codes is not None:
-                cluster_leverage += np.bincount(codes[start:stop], weights=leverage,
-                                                minlength=cluster_leverage.size)  # fmt: skip
+                here = codes[start:stop]
+                cluster_leverage += np.bincount(here, weights=leverage, minlength=size)
+                cluster_weight += np.bincount((here[:, np.newaxis] * w + np.arange(w)).ravel(),
+                                              weights=(product[:, k:] ** 2).ravel(),
+                                              minlength=cluster_weight.size)  # fmt: skip
             high = leverage >= 1.0 - _LEVERAGE_TOLERANCE
             if high.any():
                 exact_rows.append(np.flatnonzero(high) + start)
                 exact_design.append(block[high])  # a copy, before the block is overwritten
         if codes is not None:
             index = (codes[start:stop, np.newaxis] * k + offsets).ravel()
-            cluster_weight += np.bincount(index, weights=((block @ influence) ** 2).ravel(),
-                                          minlength=cluster_weight.size)  # fmt: skip
             np.multiply(block, e[:, np.newaxis], out=block)
             sums += np.bincount(index, weights=block.ravel(), minlength=sums.size)
             continue
@@ -592,7 +589,7 @@ def _residuals_and_meat(
     if codes is not None:
         scores = sums.reshape(-1, k)
         meat = scores.T @ scores
-    per_cluster = cluster_weight.reshape(-1, k)
+    per_cluster = cluster_weight.reshape(-1, w)
     if not exact_rows:
         return resid, meat, None, cluster_leverage, per_cluster
     exact = (np.concatenate(exact_rows), np.concatenate(exact_design))
