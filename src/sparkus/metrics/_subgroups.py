@@ -3,14 +3,15 @@
 Each group's effect is estimated on its own rows; the p-values are adjusted for the number of
 groups reported; and no figure is published about a group with fewer than the minimum number
 of supported or unsupported people, nor anything from which such a group's figures could be
-recovered (the overall effect and size are withheld instead). A large group's effect is never
-hidden to protect a small one.
+recovered (the overall effect and size are withheld instead). With one grouping, a large
+group's effect is never hidden to protect a small one; several groupings of the same people are
+protected together (``_subgroups_linked``), which can take a large group.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final, Literal, TypeAlias
+from typing import Any, Final, Literal, TypeAlias, overload
 
 import attrs
 import numpy as np
@@ -41,6 +42,7 @@ from sparkus.metrics._multiple import Adjustment, adjust
 from sparkus.metrics._regression import ancova_fit, covariates_check, outcome_check
 from sparkus.metrics._rows import paired_rows
 from sparkus.metrics._stable import constant
+from sparkus.metrics._subgroups_linked import linked_suppression
 
 __all__ = ["SubgroupEffects", "subgroup_effects"]
 
@@ -57,6 +59,16 @@ _WITHHELD: Final[dict[str, str]] = {
         "suppressed groups' size"
     ),
 }
+_ELSEWHERE: Final[dict[str, str]] = {
+    "overall": (
+        "withheld because a group of another grouping is suppressed: with that grouping's "
+        "reported effects and sizes it could give the suppressed group's effect"
+    ),
+    "n": (
+        "withheld because a group of another grouping is suppressed: less that grouping's "
+        "reported sizes, it would give the suppressed groups' size"
+    ),
+}
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -64,7 +76,8 @@ class SubgroupEffects(Framed, Result):
     """The program's effect in each subgroup large enough to report, with adjusted p-values.
 
     Every mapping has one entry per *reported* group (every group with at least
-    `min_group_size` treated and control people), in sorted order (ints before strings);
+    `min_group_size` treated and control people, unless groupings protected together in one
+    call withhold it: see :func:`subgroup_effects`), in sorted order (ints before strings);
     suppressed groups appear only in `suppressed`, with the reason, and the figures withheld
     to protect them in `withheld`.
 
@@ -80,16 +93,18 @@ class SubgroupEffects(Framed, Result):
         The number of supported and unsupported people in each reported group.
     suppressed : dict of group to str
         The groups whose figures are withheld for privacy (fewer than `min_group_size` treated
-        or control people), with the rule that hid them.
+        or control people, or, with several groupings, to protect others), with the rule that
+        hid them.
     not_estimable : dict of group to str
         Groups large enough to report whose effect could not be estimated, with the reason
         (their sizes are in `n_treated` and `n_control`).
     overall : Estimate or None
         The effect over everyone, by the same method; None (withheld, see `withheld`) when a
-        group is suppressed, so that it cannot be combined with the reported groups to recover
+        group is suppressed (of any grouping of the same call), so that it cannot be combined with the reported groups to recover
         a suppressed group's effect.
     n : int or None
-        Everyone analysed; None (withheld, see `withheld`) when a group is suppressed.
+        Everyone analysed; None (withheld, see `withheld`) when a group is suppressed (of any
+        grouping of the same call).
     method : str
         ``"ancova"`` or ``"difference"``.
     p_adjust : str
@@ -196,6 +211,10 @@ class SubgroupEffects(Framed, Result):
                 f"groups with fewer than {self.min_group_size} treated or control people are "
                 "suppressed; every larger group is reported, and the overall figures are "
                 "withheld instead"
+                if all(not why.startswith("complementary") for why in self.suppressed.values())
+                else f"groups with fewer than {self.min_group_size} treated or control people "
+                "are suppressed, and so are groups that the groupings reported together would "
+                "narrow them or a few people's figures by; the overall figures are withheld"
             ),
             f"overall: n={self.n if self.n is not None else 'withheld'}"
             + ("" if self.overall is not None else ", effect withheld"),
@@ -211,36 +230,56 @@ class SubgroupEffects(Framed, Result):
         return tables
 
 
-def _labels(groups: object, n: int) -> npt.NDArray[Any]:
-    array = as_array(groups, "groups")
+def _labels(groups: object, n: int, name: str) -> npt.NDArray[Any]:
+    array = as_array(groups, name)
     if array.ndim != 1:
-        msg = f"expected a 1-D array of group labels, got an array of shape {array.shape}"
-        raise schema_error("groups", msg)
-    same_length(("y", n), ("groups", array.shape[0]))
+        msg = (
+            f"expected a 1-D array of group labels, got an array of shape {array.shape}; "
+            "pass several groupings as a mapping of name to labels"
+        )
+        raise schema_error(name, msg)
+    same_length(("y", n), (name, array.shape[0]))
     rows = invalid_label_rows(array)
     if rows is None and array.dtype.kind == "f" and np.isnan(array).any():
         # a nullable integer column with <NA> arrives as floats: name the missing rows
         rows = np.flatnonzero(np.isnan(array))
         msg = f"is missing in {rows_text(rows)}; give every person a group"
-        raise schema_error("groups", msg)
+        raise schema_error(name, msg)
     if rows is None:
         msg = f"expected group labels as str or int, got dtype {array.dtype}"
-        raise schema_error("groups", msg)
+        raise schema_error(name, msg)
     if rows.size:
         shown = ", ".join(repr(array[r]) for r in rows[:3])
         msg = (
             f"expected a str or int label per person, got {shown} in {rows_text(rows)}; "
             "give every person a group"
         )
-        raise schema_error("groups", msg)
+        raise schema_error(name, msg)
     if (mixed := mixed_labels(array)) is not None:
-        raise schema_error("groups", mixed)
-    refuse_spellings(set(array.tolist()), "groups")
+        raise schema_error(name, mixed)
+    refuse_spellings(set(array.tolist()), name)
     return array
 
 
+def _groupings(groups: object, n: int, several: bool) -> list[tuple[str, npt.NDArray[Any]]]:
+    """Each grouping's name and labels; one grouping given alone is named ``""``."""
+    if not several or not isinstance(groups, Mapping):
+        return [("", _labels(groups, n, "groups"))]
+    if not groups:
+        msg = "expected at least one grouping, got an empty mapping"
+        raise schema_error("groups", msg)
+    out = []
+    for name, labels in groups.items():
+        if not isinstance(name, str) or not name.strip():
+            msg = f"expected each grouping's name as non-blank text, got {name!r}"
+            raise schema_error("groups", msg)
+        out.append((name, _labels(labels, n, f"groups[{name!r}]")))
+    return out
+
+
 _Inputs = tuple[
-    FloatArray, BoolArray, npt.NDArray[Any], FloatArray | None, FloatArray | None,
+    FloatArray, BoolArray, list[tuple[str, npt.NDArray[Any]]], FloatArray | None,
+    FloatArray | None,
     tuple[str, ...], SubgroupMethod, int, Adjustment, float,
 ]  # fmt: skip
 
@@ -263,6 +302,7 @@ def _subgroup_effects_iv(
     if how == "difference" and covariates is not None:
         msg = "are only used by method='ancova'; drop them or pass pre= and method='ancova'"
         raise schema_error("covariates", msg)
+    several = isinstance(groups, Mapping)  # as given: a polars table is not a mapping of them
     y, treated, groups, pre, covariates = paired_rows(
         ("y", y), ("treated", treated), ("groups", groups), ("pre", pre),
         ("covariates", covariates),
@@ -271,7 +311,7 @@ def _subgroup_effects_iv(
     n = len(outcome)
     group = indicator(treated, "treated")
     same_length(("y", n), ("treated", len(group)))
-    labels = _labels(groups, n)
+    labels = _groupings(groups, n, several)
     before = None
     if pre is not None:
         before = vector(pre, "pre")
@@ -303,10 +343,40 @@ def _effect(
     return welch(*two_samples(outcome[arm], outcome[~arm]), level)
 
 
+@overload
+def subgroup_effects(
+    y: npt.ArrayLike,
+    treated: npt.ArrayLike,
+    groups: Mapping[str, npt.ArrayLike],
+    *,
+    pre: npt.ArrayLike | None = ...,
+    covariates: npt.ArrayLike | Mapping[str, npt.ArrayLike] | Any = ...,
+    method: SubgroupMethod | None = ...,
+    min_group_size: int = ...,
+    p_adjust: Adjustment = ...,
+    level: float = ...,
+) -> dict[str, SubgroupEffects]: ...
+
+
+@overload
 def subgroup_effects(
     y: npt.ArrayLike,
     treated: npt.ArrayLike,
     groups: npt.ArrayLike,
+    *,
+    pre: npt.ArrayLike | None = ...,
+    covariates: npt.ArrayLike | Mapping[str, npt.ArrayLike] | Any = ...,
+    method: SubgroupMethod | None = ...,
+    min_group_size: int = ...,
+    p_adjust: Adjustment = ...,
+    level: float = ...,
+) -> SubgroupEffects: ...
+
+
+def subgroup_effects(
+    y: npt.ArrayLike,
+    treated: npt.ArrayLike,
+    groups: npt.ArrayLike | Mapping[str, npt.ArrayLike],
     *,
     pre: npt.ArrayLike | None = None,
     covariates: npt.ArrayLike | Mapping[str, npt.ArrayLike] | Any = None,
@@ -314,7 +384,7 @@ def subgroup_effects(
     min_group_size: int = 5,
     p_adjust: Adjustment = "holm",
     level: float = 0.95,
-) -> SubgroupEffects:
+) -> SubgroupEffects | dict[str, SubgroupEffects]:
     """The program's effect in each subgroup, with adjusted p-values and privacy suppression.
 
     .. versionadded:: 0.1
@@ -331,19 +401,41 @@ def subgroup_effects(
     among many groups, some look different by chance.
 
     Privacy rule. A group with fewer than `min_group_size` treated or fewer than
-    `min_group_size` control people is suppressed: none of its figures is published. Every
-    other group is reported, always: a large group's effect is never hidden to protect a small
-    one. A suppressed group is protected by what is withheld instead: whenever a group is
-    suppressed, the overall effect and the total (`overall`, `n`) are withheld, because the
+    `min_group_size` control people is suppressed: none of its figures is published. With one
+    grouping, every other group is reported, always: a large group's effect is never hidden to
+    protect a small one. A suppressed group is protected by what is withheld instead: whenever
+    a group is suppressed, the overall effect and the total (`overall`, `n`) are withheld, because the
     overall effect together with the reported groups' effects and sizes can give a suppressed
     group's effect (exactly, by difference in means, when the groups' treated shares are
     equal), and the total less the reported sizes gives the suppressed groups' size. Each
     reported figure is then computed from its own group's rows alone, so no published figure
     depends on a suppressed group's data at all: any values of theirs are consistent with what
     is published. `withheld` says what was withheld and why; reasons name the rule, never a
-    count it protects. The adjusted p-values count only the reported groups. Two sets of
-    subgroup effects of the same people by different groupings, or an overall effect published
-    elsewhere, are linked to these: protect them together.
+    count it protects. The adjusted p-values count only the reported groups.
+
+    Several groupings. Subgroup effects of the same people by different groupings (department
+    and level) are linked: a level's counts less the reported departments' can give a
+    suppressed department's, and two groups of different groupings whose treated, or whose
+    control, people differ by a few give those few people's outcomes by difference. Pass them
+    together, as a mapping of grouping name to labels, and they are protected together, against
+    an attacker who knows everyone's groups and every figure of the call:
+
+    - *counts*: the treated counts of every group of every grouping are one linked table of the
+      disclosure-control core (the dashboard's, see the privacy documentation); after the small
+      groups, further groups are suppressed, across the groupings at once and those of fewest
+      people first, until every suppressed group's treated count, and that of every set of
+      fewer than `min_group_size` people who share all their groups, keeps a range of at least
+      half of ``min(min_group_size, n)`` of its people against the published counts;
+    - *effects*: of two reported groups whose treated, or whose control, people differ by 1 to
+      ``min_group_size - 1``, the smaller is suppressed (on a tie, the later grouping's);
+    - the overall effect and the total are withheld, in every grouping's result, whenever any
+      group of any grouping is suppressed.
+
+    A large group may then be suppressed to protect others (its reason says so): a complete
+    grouping's counts sum to the total that another grouping's hidden group needs kept unknown.
+    Separate calls are separate publications that this function cannot see: what one call
+    publishes can undo what another withholds, so pass every grouping you publish in one call.
+    Nor can it see an overall effect published elsewhere.
 
     Parameters
     ----------
@@ -351,8 +443,9 @@ def subgroup_effects(
         The outcome after the program.
     treated : array-like of bool or {0, 1}, shape (n,)
         Whether each person was supported.
-    groups : array-like of str or int, shape (n,)
-        Each person's group.
+    groups : array-like of str or int, shape (n,), or mapping of str to array-like
+        Each person's group; or several groupings of the same people, by name (one label per
+        person in each), protected together.
     pre : array-like of float, shape (n,), optional
         The outcome before the program.
     covariates : array-like of shape (n,) or (n, p), or a mapping of name to column, optional
@@ -371,9 +464,11 @@ def subgroup_effects(
 
     Returns
     -------
-    SubgroupEffects
+    SubgroupEffects or dict of str to SubgroupEffects
         The reported groups' effects and sizes, the adjusted p-values, what was suppressed and
-        why, and the overall effect when nothing is suppressed.
+        why, and the overall effect when nothing is suppressed; for a mapping of groupings, one
+        per grouping under its name, in the mapping's order, each with its p-values adjusted
+        over its own reported groups and all with the same `overall` and `n`.
 
     Raises
     ------
@@ -382,8 +477,9 @@ def subgroup_effects(
     SchemaError
         If an option is not an allowed value, `treated` is not 0/1, a group label is not a
         str or an int, is blank, or is one group written two ways (labels that differ only in
-        case, white space or Unicode form), ``method="ancova"`` comes without `pre`, or
-        `covariates` come with ``method="difference"``.
+        case, white space or Unicode form), a mapping of groupings is empty or names one by
+        anything but non-blank text, ``method="ancova"`` comes without `pre`, or `covariates`
+        come with ``method="difference"``.
 
     Notes
     -----
@@ -415,20 +511,62 @@ def subgroup_effects(
     (True, True, ['overall', 'n'])
     >>> result.to_frame().index.tolist()  # the suppressed group has no row
     ['Finance', 'Marketing', 'Sales']
+
+    Two groupings in one call. The board's one member is also a senior: the levels' counts less
+    the departments' would give the board's, so two departments are suppressed with it:
+
+    >>> rng = np.random.default_rng(2)
+    >>> dept = np.repeat(["Sales", "Finance", "People", "Board"], [80, 60, 59, 1])
+    >>> level = np.array(["staff", "manager", "senior"])[np.arange(200) % 3]
+    >>> level[199] = "senior"
+    >>> treated = rng.random(200) < 0.5
+    >>> post = 50.0 + 4.0 * treated + rng.normal(0.0, 5.0, 200)
+    >>> both = subgroup_effects(post, treated, {"department": dept, "level": level})
+    >>> both["department"].n_treated, both["level"].n_treated
+    ({'Sales': 36}, {'manager': 35, 'senior': 30, 'staff': 32})
+    >>> for group, why in both["department"].suppressed.items():
+    ...     print(f"{group}: {why}")
+    Board: fewer than 5 treated or control people
+    Finance: complementary: with the other groupings' counts, its counts would narrow a suppressed group's
+    People: complementary: with the other groupings' counts, its counts would narrow a suppressed group's
+    >>> both["level"].overall is None, list(both["level"].withheld)
+    (True, ['overall', 'n'])
     """
     y_, t_, labels, pre_, extra, names, how, m, adjust_by, value = _subgroup_effects_iv(
         y, treated, groups, pre, covariates, method, min_group_size, p_adjust, level
     )
     data = (y_, t_, pre_, extra, names)
-    keys, index = distinct_groups(labels)
+    groupings = [(name, *distinct_groups(codes)) for name, codes in labels]
+    hidden = linked_suppression(t_, groupings, m)
+    overall: Estimate | None = None
+    if not any(hidden):
+        try:
+            overall = _effect(slice(None), data, how, value)
+        except EstimationError:
+            overall = None
+    options = (how, m, adjust_by, value)
+    results = {}
+    for (name, keys, index), suppressed in zip(groupings, hidden, strict=True):
+        withheld = (_WITHHELD if suppressed else _ELSEWHERE) if any(hidden) else {}
+        results[name] = _grouping_effects(keys, index, suppressed, overall, data, options, withheld)
+    return results if isinstance(groups, Mapping) else results[""]
+
+
+def _grouping_effects(
+    keys: list[Group],
+    index: npt.NDArray[np.intp],
+    suppressed: dict[Group, str],
+    overall: Estimate | None,
+    data: tuple[FloatArray, BoolArray, FloatArray | None, FloatArray | None, tuple[str, ...]],
+    options: tuple[SubgroupMethod, int, Adjustment, float],
+    withheld: dict[str, str],
+) -> SubgroupEffects:
+    """One grouping's result, given its suppressed groups and what is withheld, and why."""
+    how, m, adjust_by, value = options
+    t_ = data[1]
     k = len(keys)
     n_t = np.bincount(index, weights=t_, minlength=k).astype(np.int64)
     n_c = np.bincount(index, minlength=k).astype(np.int64) - n_t
-    suppressed: dict[Group, str] = {
-        keys[i]: f"fewer than {m} treated or control people"
-        for i in range(k)
-        if min(n_t[i], n_c[i]) < m
-    }
     shown = [i for i in range(k) if keys[i] not in suppressed]
     order = np.argsort(index, kind="stable")
     bounds = np.searchsorted(index[order], np.arange(k + 1))
@@ -441,12 +579,6 @@ def subgroup_effects(
         except EstimationError as exc:
             failed[keys[i]] = f"not estimable: {exc}"
     adjusted = adjust(np.array([e.pvalue for e in estimates.values()], dtype=np.float64), adjust_by)
-    overall: Estimate | None = None
-    if not suppressed:
-        try:
-            overall = _effect(slice(None), data, how, value)
-        except EstimationError:
-            overall = None
     return SubgroupEffects(
         estimates=estimates,
         adjusted_pvalues={g: float(p) for g, p in zip(estimates, adjusted, strict=True)},
@@ -455,10 +587,10 @@ def subgroup_effects(
         suppressed=suppressed,
         not_estimable=failed,
         overall=overall,
-        n=None if suppressed else len(y_),
+        n=None if "n" in withheld else len(t_),
         method=how,
         p_adjust=adjust_by,
         min_group_size=m,
         level=value,
-        withheld=dict(_WITHHELD) if suppressed else {},
+        withheld=dict(withheld),
     )
