@@ -112,15 +112,16 @@ def assign(
     matcher : str or Matcher, default "exact"
         A registered matcher's name (see :func:`available_matchers`) or a matcher object.
     forbidden : optional
-        Pairs not allowed besides those missing from `candidates`: (participant id, provider
-        id) pairs for a candidate matrix; a boolean mask (a DataFrame mask is read by its
-        labels) or (row, column) pairs for a cost matrix, refused as `fixed` is.
+        Pairs not allowed besides those missing from `candidates`: a boolean mask (a
+        DataFrame mask is read by its labels), or (participant, provider) pairs named as in
+        `fixed`.
     fixed : mapping or sequence of pairs, optional
         Pairs decided beforehand (a person's choice from a shortlist, say), participant to
-        provider, by id for a candidate matrix and by index for a cost matrix (refused
-        against a pandas cost table labelled other than by position, where an index could
-        mean a label; pass ``cost.to_numpy()``). They are kept as they are, taken out of the
-        problem and out of the providers' places.
+        provider. Each is named as the result names it: by id for a candidate matrix, by
+        label for a pandas cost table labelled other than by position (strings or integers,
+        as its index and columns hold them; a number that is no label is refused, since it
+        could mean a position), by index for any other cost matrix. They are kept as they
+        are, taken out of the problem and out of the providers' places.
     max_load : int or float, optional
         A cap on each provider's load: an integer is a number of participants, a float in
         (0, 1] a share of each provider's capacity (rounded down).
@@ -142,8 +143,9 @@ def assign(
     ------
     SchemaError
         If an input is malformed: a cost matrix or capacity of the wrong shape or values, an
-        unknown matcher, id or index, a fixed pair that is not allowed or fixes a participant
-        twice; a `load_penalty` whose split into unit tiers would exceed 20,000,000 pairs or
+        unknown matcher, id, label or index (named), a number that is none of a labelled
+        table's labels, a fixed pair that is not allowed or fixes a participant twice; a
+        `load_penalty` whose split into unit tiers would exceed 20,000,000 pairs or
         whose penalised total would overflow the floats (the message gives the largest
         usable value); or if the matcher breaks its contract (the message names it).
     InfeasibleError

@@ -31,6 +31,7 @@ from sparkus.matching._pairing.exact.arcs import (
     is_mask_frame,
     is_sparse,
     provider_labels,
+    reads_as_mask,
 )
 from sparkus.matching._pairing.protocols import Matcher, kind_of, plugin_lacks, read_name
 from sparkus.matching._pairing.registry import find_plugin
@@ -47,6 +48,7 @@ __all__ = [
     "matcher_iv",
     "max_load_iv",
     "pairs_of",
+    "pairs_to_index",
     "permuted",
     "table_labels",
     "with_row_surcharge",
@@ -104,6 +106,18 @@ class Instance:
         return self.labels
 
     @property
+    def read_by(self) -> Names | None:
+        """The names arguments give rows and columns by; None for positions (or refused).
+
+        A candidate matrix's ids, or the labels of a pandas cost table labelled otherwise
+        than by position (None when they cannot name results: `by_position` refuses numbers
+        then); a numpy or sparse cost, or a table labelled by position, is read by position.
+        """
+        if self.participant_ids is not None and self.provider_ids is not None:
+            return self.participant_ids, self.provider_ids
+        return self.labels if self.by_position is not None else None
+
+    @property
     def keys(self) -> NDArray[np.int64]:
         """``row * m + col`` of every allowed pair, sorted."""
         rows = np.repeat(np.arange(self.arcs.n, dtype=np.int64), np.diff(self.arcs.indptr))
@@ -139,44 +153,73 @@ class Instance:
 
 def labels_to_index(
     values: Iterable[object],
-    ids: tuple[str, ...] | None,
-    size: int,
-    what: str,
+    inst: Instance,
+    axis: int,
     path: tuple[str | int, ...],
     problems: list[Problem],
-    refused: str | None = None,
 ) -> list[int | None]:
-    """Ids (or indices, for a cost matrix) to indices; None and a problem for an unknown one.
+    """Participants (`axis` 0) or providers (1) named in an argument, as indices.
 
-    `refused` says why numbers cannot be read (a cost table labelled otherwise than by
-    position): then any value is one problem, and every index None.
+    The one rule for every argument that names them (`fixed`, `forbidden` pairs, `released`,
+    `leaving`): by the names the candidates give them (:attr:`Instance.read_by`), a candidate
+    matrix's ids or a pandas cost table's labels (strings, or integers, numpy's included),
+    else by position. Against a table labelled otherwise than by position, a number that is
+    none of its labels is refused with `inst.by_position` (it could mean a position), and so
+    is every value when its labels cannot name results (repeated, floats, dates). An unknown
+    name or an index out of range is a problem naming it; its index is None.
     """
-    index = {v: k for k, v in enumerate(ids)} if ids is not None else None
+    what = ("participant", "provider")[axis]
+    values = list(values)  # read once: a generator is not read twice
+    names = inst.read_by
+    if names is None:
+        if inst.by_position is not None:
+            if values:
+                problems.append(Problem(path, inst.by_position))
+            return [None] * len(values)
+        return [_position(v, (inst.arcs.n, inst.arcs.m)[axis], what, (*path, k), problems)
+                for k, v in enumerate(values)]  # fmt: skip
+    index: dict[Label, int] = {v: k for k, v in enumerate(names[axis])}
+    kind = "ids" if inst.participant_ids is not None else "labels"
     out: list[int | None] = []
-    if index is None and refused is not None:
-        values = list(values)
-        if values:
-            problems.append(Problem(path, refused))
-        return [None] * len(values)
+    numbers: list[int] = []
     for k, value in enumerate(values):
-        if index is not None:
-            found = index.get(value) if isinstance(value, str) else None
-            if found is None:
-                msg = f"{value!r} is not one of the {what} ids"
-                problems.append(Problem((*path, k), msg))
-            out.append(found)
-            continue
-        if isinstance(value, bool) or not isinstance(value, int | np.integer):
-            msg = f"expected a {what} index (an integer in [0, {size})), got {value!r}"
-            problems.append(Problem((*path, k), msg))
-            out.append(None)
-        elif not 0 <= int(value) < size:
-            msg = f"{what} index {int(value)} is outside [0, {size})"
-            problems.append(Problem((*path, k), msg))
-            out.append(None)
-        else:
-            out.append(int(value))
+        key = _name_key(value)
+        found = index.get(key) if key is not None else None
+        if found is None and inst.by_position is not None and isinstance(key, int):
+            numbers.append(key)
+        elif found is None:
+            problems.append(Problem((*path, k), f"{value!r} is not one of the {what} {kind}"))
+        out.append(found)
+    if numbers:
+        shown = ", ".join(map(str, numbers[:_MAX_LISTED]))
+        more = f", ... ({len(numbers)} in all)" if len(numbers) > _MAX_LISTED else ""
+        are = f"is no {what} label" if len(numbers) == 1 else f"are no {what} labels"
+        msg = f"{inst.by_position}, or name them by its labels ({shown}{more} {are})"
+        problems.append(Problem(path, msg))
     return out
+
+
+def _name_key(value: object) -> Label | None:
+    """`value` as a name can be (a str, or an int for any integer but a bool), else None."""
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, int | np.integer) and not isinstance(value, bool):
+        return int(value)
+    return None
+
+
+def _position(
+    value: object, size: int, what: str, path: tuple[str | int, ...], problems: list[Problem]
+) -> int | None:
+    """`value` as a row or column number in ``[0, size)``; None and a problem if it is not."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        msg = f"expected a {what} index (an integer in [0, {size})), got {value!r}"
+        problems.append(Problem(path, msg))
+        return None
+    if not 0 <= int(value) < size:
+        problems.append(Problem(path, f"{what} index {int(value)} is outside [0, {size})"))
+        return None
+    return int(value)
 
 
 def pairs_of(value: object, name: str, problems: list[Problem]) -> list[tuple[object, object]]:
@@ -203,6 +246,24 @@ def pairs_of(value: object, name: str, problems: list[Problem]) -> list[tuple[ob
             continue
         out.append((item[0], item[1]))
     return out
+
+
+def pairs_to_index(
+    value: object, inst: Instance, name: str, problems: list[Problem]
+) -> list[tuple[int, int, int]]:
+    """``(item, row, column)`` of each pair in `value` whose two names are known.
+
+    `value` holds (participant, provider) pairs, named as :func:`labels_to_index` reads them;
+    each pair it cannot read is a problem.
+    """
+    pairs = pairs_of(value, name, problems)
+    if pairs and inst.read_by is None and inst.by_position is not None:
+        problems.append(Problem((name,), inst.by_position))  # once, not once per axis
+        return []
+    rows = labels_to_index((p for p, _ in pairs), inst, 0, (name,), problems)
+    cols = labels_to_index((q for _, q in pairs), inst, 1, (name,), problems)
+    return [(k, r, c) for k, (r, c) in enumerate(zip(rows, cols, strict=True))
+            if r is not None and c is not None]  # fmt: skip
 
 
 def instance_iv(
@@ -258,12 +319,11 @@ def instance_iv(
                 problems.append(Problem(("candidates",), msg))
                 return None
     labels = cost_labels(cost) if participant_ids is None else (participant_ids, provider_ids)
-    banned = forbidden_iv(forbidden, arcs, participant_ids, provider_ids, problems, labels)
     refused = by_position_refused(labels, arcs.n, arcs.m) if participant_ids is None else None
     kept = table_labels(labels) if refused is not None else None
-    return Instance(
-        drop_cells(arcs, banned), caps, participant_ids, provider_ids, scores, refused, kept
-    )
+    inst = Instance(arcs, caps, participant_ids, provider_ids, scores, refused, kept)
+    banned = forbidden_iv(forbidden, inst, problems, labels)
+    return attrs.evolve(inst, arcs=drop_cells(arcs, banned))
 
 
 def table_labels(labels: tuple[object, object] | None) -> Names | None:
@@ -330,34 +390,29 @@ def with_row_surcharge(inst: Instance, rows: IndexArray, surcharge: float) -> In
 
 def forbidden_iv(
     forbidden: object,
-    arcs: Arcs,
-    participant_ids: tuple[str, ...] | None,
-    provider_ids: tuple[str, ...] | None,
+    inst: Instance,
     problems: list[Problem],
     labels: tuple[object, object] | None = None,
 ) -> IndexArray:
-    """Forbidden pairs as sorted ``row * m + col`` (by id for a candidate matrix).
+    """Forbidden pairs as sorted ``row * m + col``; pairs named as :func:`labels_to_index` reads.
 
-    `labels` are the rows' and columns' labels a pandas DataFrame mask is aligned to (the
-    cost table's, or a candidate matrix's ids); None when `cost` has none.
+    A mask (boolean array, sparse matrix) is read by position, a pandas DataFrame mask by
+    `labels`, the rows' and columns' labels (the cost table's, or a candidate matrix's ids);
+    None when `cost` has none.
     """
+    arcs = inst.arcs
     if forbidden is None:
         return np.zeros(0, dtype=np.intp)
     if (
-        participant_ids is None
+        inst.read_by is None
         or is_sparse(forbidden)
         or (isinstance(forbidden, np.ndarray) and forbidden.dtype.kind == "b")
         or is_mask_frame(forbidden)
     ):
         return forbidden_cells(forbidden, arcs.n, arcs.m, problems, labels)
-    pairs = pairs_of(forbidden, "forbidden", problems)
-    rows = labels_to_index((p for p, _ in pairs), participant_ids, arcs.n, "participant",
-                            ("forbidden",), problems)  # fmt: skip
-    cols = labels_to_index((q for _, q in pairs), provider_ids, arcs.m, "provider",
-                            ("forbidden",), problems)  # fmt: skip
-    cells = [
-        r * arcs.m + c for r, c in zip(rows, cols, strict=True) if r is not None and c is not None
-    ]
+    if reads_as_mask(forbidden, arcs.n, arcs.m):  # refused there as a mask or pairs alike
+        return forbidden_cells(forbidden, arcs.n, arcs.m, problems)
+    cells = [r * arcs.m + c for _, r, c in pairs_to_index(forbidden, inst, "forbidden", problems)]
     return np.unique(np.asarray(cells, dtype=np.intp))
 
 
@@ -423,18 +478,7 @@ def fixed_iv(
     """Per participant, the provider its pair is fixed to (-1 for none)."""
     arcs = inst.arcs
     out = np.full(arcs.n, -1, dtype=np.intp)
-    pairs = pairs_of(fixed, "fixed", problems)
-    if not pairs:
-        return out
-    if inst.by_position is not None:
-        problems.append(Problem(("fixed",), inst.by_position))
-        return out
-    rows = labels_to_index((p for p, _ in pairs), inst.participant_ids, arcs.n, "participant",
-                            ("fixed",), problems)  # fmt: skip
-    cols = labels_to_index((q for _, q in pairs), inst.provider_ids, arcs.m, "provider",
-                            ("fixed",), problems)  # fmt: skip
-    good = [(k, r, c) for k, (r, c) in enumerate(zip(rows, cols, strict=True))
-            if r is not None and c is not None]  # fmt: skip
+    good = pairs_to_index(fixed, inst, "fixed", problems)
     if not good:
         return out
     ks = np.array([k for k, _, _ in good], dtype=np.intp)

@@ -67,7 +67,7 @@ class Move:
     Attributes
     ----------
     participant : str or int
-        The participant (its id, or its row for a cost matrix).
+        The participant (its id or label, or its row for a cost matrix).
     from_provider : str or int or None
         Its provider before.
     to_provider : str or int or None
@@ -222,9 +222,8 @@ def _rematch_iv(
     if inst.names != names:
         msg = "the candidates' participant or provider ids differ from the previous assignment's"
         raise SchemaError([Problem(("candidates",), msg)])
-    leave = _ids("leaving", leaving, inst.provider_ids, m, "provider", problems, inst.by_position)
-    rel = _ids("released", released, inst.participant_ids, n, "participant", problems,
-               inst.by_position)  # fmt: skip
+    leave = _ids("leaving", leaving, inst, 1, problems)
+    rel = _ids("released", released, inst, 0, problems)
     if problems or found is None:
         raise SchemaError(problems)
     return previous, inst, leave, rel, found, generator
@@ -356,22 +355,20 @@ def _fits_previous(previous: Assignment, candidates: object) -> None:
 
 
 def _ids(
-    name: str,
-    value: object,
-    ids: tuple[str, ...] | None,
-    size: int,
-    what: str,
-    problems: list[Problem],
-    refused: str | None = None,
+    name: str, value: object, inst: Instance, axis: int, problems: list[Problem]
 ) -> IndexArray:
+    """The participants (`axis` 0) or providers (1) named in `value`, sorted.
+
+    Read as :func:`labels_to_index` reads them; a name given twice is a problem.
+    """
     if value is None:
         return np.zeros(0, dtype=np.intp)
     if isinstance(value, str) or not isinstance(value, Iterable):
-        msg = f"expected a collection of {what} {'ids' if ids else 'indices'}, got {value!r}"
+        msg = f"expected a collection of {('participants', 'providers')[axis]}, got {value!r}"
         problems.append(Problem((name,), msg))
         return np.zeros(0, dtype=np.intp)
     items = list(value)  # read once: a generator is not read twice
-    found = labels_to_index(items, ids, size, what, (name,), problems, refused)
+    found = labels_to_index(items, inst, axis, (name,), problems)
     first: dict[int, int] = {}
     for j, k in enumerate(found):
         if k is not None and first.setdefault(k, j) != j:
@@ -417,11 +414,12 @@ def rematch(
     capacity : int or array_like of int, optional
         The capacities; by default those of `previous`.
     leaving : collection, optional
-        The providers who left (ids for a candidate matrix, column indices for a cost matrix;
-        indices are refused, as in :func:`assign`, against a pandas cost table labelled other
-        than by position). They receive nobody.
+        The providers who left, named as `fixed` names them in :func:`assign`: ids for a
+        candidate matrix, labels for a pandas cost table labelled other than by position
+        (a number that is no label is refused), column indices for any other cost matrix.
+        They receive nobody.
     released : collection, optional
-        The participants who asked for a change (ids, or row indices, refused likewise).
+        The participants who asked for a change (ids, labels or row indices, likewise).
     matcher : str or Matcher, optional
         By default the matcher of `previous`, by name.
     forbidden : optional
@@ -439,8 +437,9 @@ def rematch(
     ------
     SchemaError
         If `candidates` does not fit `previous` (a pandas table labelled by other
-        participants or providers than `previous`: the labels are named), an id is unknown,
-        or a kept pair is no longer allowed by `candidates` and `forbidden` (the pairs are
+        participants or providers than `previous`: the labels are named), an id or label
+        is unknown (it is named), a number is none of a labelled table's labels, or a
+        kept pair is no longer allowed by `candidates` and `forbidden` (the pairs are
         named).
     InfeasibleError
         If the kept pairs exceed a provider's new `capacity`: the error names each such

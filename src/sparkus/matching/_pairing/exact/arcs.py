@@ -34,6 +34,7 @@ __all__ = [
     "listed",
     "provider_labels",
     "ranges",
+    "reads_as_mask",
 ]
 
 IntArray = NDArray[np.int64]
@@ -371,15 +372,20 @@ def _mask_by_label(
     return None
 
 
-def _reads_as_mask(given: object, array: IndexArray) -> bool:
-    """Whether integer pairs could as well be a 0/1 mask: not a list of tuples, every value 0/1.
+def reads_as_mask(given: object, n: int, m: int) -> bool:
+    """Whether pairs could as well be a 0/1 mask: not a list of tuples, (n, m) integers 0/1.
 
     Only a cost of two columns meets this (pairs have two columns); a DataFrame or an array
     of 0/1 there is most likely a mask, which had been read as pairs, silently.
     """
-    if isinstance(given, list | tuple) and all(isinstance(p, tuple) for p in given):
+    if m != 2 or (isinstance(given, list | tuple) and all(isinstance(p, tuple) for p in given)):
         return False
-    return bool(np.all((array == 0) | (array == 1)))
+    try:
+        array = np.asarray(given)
+    except (TypeError, ValueError):
+        return False
+    return (array.dtype.kind in "iu" and array.shape == (n, m)
+            and bool(np.all((array == 0) | (array == 1))))  # fmt: skip
 
 
 def forbidden_cells(
@@ -438,7 +444,7 @@ def forbidden_cells(
                 )
                 problems.append(Problem(("forbidden",), msg))
                 return empty
-            if array.shape == (n, m) and _reads_as_mask(forbidden, array):
+            if reads_as_mask(forbidden, n, m):
                 msg = (
                     f"0/1 integers of the shape of `cost`, {(n, m)}, read as a mask and as "
                     "(row, col) pairs alike; pass a mask as booleans (`mask.astype(bool)`), or "
