@@ -23,6 +23,7 @@ import attrs
 import numpy as np
 
 from sparkus._checks import describe, is_real
+from sparkus._datetime_text import RFC_3339
 from sparkus._errors import Problem, SchemaError
 from sparkus._json import HALF_PAIR, has_half_pair
 
@@ -37,7 +38,6 @@ _CHECK: Final = "sparkus.check"
 _IDENT = re.compile(r"^\S(?:[^\n\r]*\S)?$(?!\n)")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$(?!\n)")
 _CURRENCY = re.compile(r"^[A-Z]{3}$(?!\n)")
-_OFFSET_AT_END = r"(?:Z|z|[+-]\d{2}:\d{2})$(?!\n)"  # RFC 3339: hours and minutes, no seconds
 
 E = TypeVar("E", bound=enum.Enum)
 K = TypeVar("K")
@@ -347,8 +347,8 @@ def parse_time(value: str) -> dt.datetime:
 DATE_TIME: Final[JSONSchema] = {
     "type": "string",
     "format": "date-time",
-    "pattern": _OFFSET_AT_END,
-    "description": "ISO 8601 date and time with a UTC offset, e.g. 2026-03-02T09:30:00+01:00",
+    "pattern": RFC_3339.pattern,
+    "description": "RFC 3339 date and time with a UTC offset, e.g. 2026-03-02T09:30:00+01:00",
 }
 """The schema of a date and time with its UTC offset, as sparkus writes them."""
 aware_datetime = declared(_aware_datetime, DATE_TIME)

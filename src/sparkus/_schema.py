@@ -14,7 +14,7 @@ import datetime as dt
 import enum
 import inspect
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
 import attrs
@@ -34,6 +34,7 @@ __all__ = [
     "plain",
     "record_schema",
     "schema_file_name",
+    "spellings_pattern",
 ]
 
 DRAFT: Final = "https://json-schema.org/draft/2020-12/schema"
@@ -129,6 +130,30 @@ class Definitions:
         if issubclass(cls, enum.Enum):
             return enum_schema(cls)
         return self._records(cls, self)
+
+
+def _chars(chars: str) -> str:
+    """`chars` as the body of a character class, each escaped alike in ECMA 262 and Python."""
+    return "".join(f"\\u{ord(c):04x}" for c in chars)
+
+
+def spellings_pattern(names: Iterable[str], *, separators: str, ignored: str) -> str:
+    """A pattern of the spellings of `names` that differ only in ASCII case and separators.
+
+    A name's words (split at `separators`) may be joined by any run of `separators`, which may
+    also start or end it; `ignored` characters (invisible ones) may stand anywhere. The
+    pattern reads the same in ECMA 262 and Python's :mod:`re`; `separators` and `ignored`
+    must be in the Basic Multilingual Plane.
+    """
+    skip, gap = f"[{_chars(ignored)}]*", f"[{_chars(separators)}]"
+    around = f"[{_chars(separators + ignored)}]*"
+    spelled = []
+    for name in names:
+        words = re.split(f"{gap}+", name)
+        letters = [skip.join(f"[{c.upper()}{c.lower()}]" if c.isascii() and c.isalpha()
+                             else f"[{_chars(c)}]" for c in word) for word in words]  # fmt: skip
+        spelled.append(f"{skip}(?:{gap}{skip})+".join(letters))
+    return f"^{around}(?:{'|'.join(spelled)}){around}$(?!\\n)"
 
 
 def plain(value: Any) -> Any:

@@ -303,6 +303,13 @@ MUTATIONS = [
     ("id with a trailing line break", _set(f"{P}.id", "e1\n")),
     ("department on two lines", _set(f"{P}.department", "Sales\r\nEMEA")),
     ("attribute name with a space at the end", _set(f"{P}.attributes", {"site ": "Oslo"})),
+    (
+        "an attribute named like a field",
+        _both(
+            _set(f"{P}.attributes", {"Manager ID": "x"}),
+            _set("participants.1.attributes", {"Manager ID": "y"}),
+        ),
+    ),
     ("language in capitals", _set(f"{P}.languages", ["EN"])),
     ("language with a trailing line break", _set(f"{P}.languages", ["en\n"])),
     ("currency in lower case", _set(f"{S}.currency", "eur")),
@@ -370,10 +377,10 @@ READER_ONLY = [
     ("an assessment of nobody", _set(f"{A}.participant_id", "e9")),
     ("participants with different attributes", _drop("participants.1.attributes.grade")),
     (
-        "an attribute named like a field",
+        "an attribute named like a field in full-width letters",
         _both(
-            _set(f"{P}.attributes", {"level": "x"}),
-            _set("participants.1.attributes", {"level": "y"}),
+            _set(f"{P}.attributes", {"\uff4c\uff45\uff56\uff45\uff4c": "x"}),
+            _set("participants.1.attributes", {"\uff4c\uff45\uff56\uff45\uff4c": "y"}),
         ),
     ),
     ("a provider id twice", _set("providers", [_document()["providers"][0]] * 2)),

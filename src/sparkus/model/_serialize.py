@@ -12,7 +12,6 @@ import enum
 import functools
 import gc
 import json
-import re
 import typing
 from collections.abc import Callable, Mapping
 from typing import Any, Final, TypeVar, cast
@@ -21,8 +20,9 @@ import attrs
 import cattrs
 
 from sparkus._checks import check_number, describe
+from sparkus._datetime_text import RFC_3339
 from sparkus._errors import PathSegment, Problem, SchemaError
-from sparkus._fields import DATE_TIME, FrozenMapping, ItemsCheck, field_check, parse_time
+from sparkus._fields import FrozenMapping, ItemsCheck, field_check, parse_time
 from sparkus._json import JSONTextError, half_pairs, parse_json
 from sparkus.model._columns import Column, read_columns, record_columns
 from sparkus.model._document import ProgramDocument
@@ -73,13 +73,6 @@ def _structure_bool(value: object, _: object) -> bool:
     return value
 
 
-# A JSON date-time as RFC 3339 writes it (section 5.6), ending in the offset the schema's
-# pattern declares; [0-9], not \d, which Python reads as any Unicode digit.
-_RFC_3339: Final = re.compile(
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?" + DATE_TIME["pattern"]
-)
-
-
 def _structure_datetime(value: object, _: object) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value  # checked for an offset by the record
@@ -90,8 +83,8 @@ def _structure_datetime(value: object, _: object) -> dt.datetime:
     except ValueError:
         msg = f"{value!r} is not an ISO 8601 date and time, e.g. '2026-03-02T09:30:00+01:00'"
         raise _fail(msg) from None
-    if moment.utcoffset() is not None and _RFC_3339.search(value) is None:
-        # ISO 8601 that JSON's date-time (RFC 3339, the schema's format) is not: "20260302T0930Z",
+    if moment.utcoffset() is not None and RFC_3339.match(value) is None:
+        # ISO 8601 that JSON's date-time (RFC 3339, the schema's pattern) is not: "20260302T0930Z",
         # a week date, "+0100", a space for the "T"; a time without offset is the record's to refuse
         msg = (f"{value!r} is not written as JSON date-times are (RFC 3339: date, 'T', time "
                "with seconds, offset), e.g. '2026-03-02T09:30:00+01:00'")  # fmt: skip
