@@ -24,7 +24,7 @@ import numpy.typing as npt
 from sparkus._errors import Problem, SchemaError
 from sparkus.cli._csv import Located, Table, lines_of, read_table
 from sparkus.cli._exits import FileInputError
-from sparkus.cli._json import read_json
+from sparkus.cli._json import json_problems, parse_json_file
 from sparkus.model import Population, Program, ProgramDocument, Provider, structure
 
 __all__ = ["check_employees", "located", "read_people", "read_program", "read_providers"]
@@ -162,19 +162,22 @@ def read_program(path: str | Path) -> tuple[Program, tuple[Provider, ...]]:
     Raises
     ------
     FileInputError
-        For a file that cannot be read or is not JSON (line and column), and every problem of
-        the document at its path.
+        For a file that cannot be read or is not JSON (line and column); else every problem
+        of the document at its path, a key given twice among them (as
+        :func:`~sparkus.model.from_json` lists them).
     """
-    path = Path(path)
-    data = read_json(path)
+    data, found = parse_json_file(path)
     try:
         if isinstance(data, dict) and "program" in data:
             document = structure(data, ProgramDocument)
-            return document.program, document.providers
-        return structure(data, Program), ()
+            read = document.program, document.providers
+        else:
+            read = structure(data, Program), ()
     except SchemaError as error:
-        raise FileInputError([f"{path.name}, at {p.location}: {p.message}"
-                              for p in error.problems]) from None  # fmt: skip
+        raise json_problems(path, found, error.problems) from None
+    if found:
+        raise json_problems(path, found)
+    return read
 
 
 def read_providers(path: str | Path) -> tuple[Provider, ...]:
@@ -187,23 +190,18 @@ def read_providers(path: str | Path) -> tuple[Provider, ...]:
     ------
     FileInputError
         For a file that cannot be read, is not JSON, or is not a list of providers; every
-        problem of every provider at its path; an empty list; a repeated provider id.
+        problem of every provider at its path; an empty list; a repeated provider id; a key
+        given twice in an object, listed together with the rest.
     """
-    path = Path(path)
-    data = read_json(path)
+    data, found = parse_json_file(path)
     prefix: tuple[str, ...] = ()
     if isinstance(data, dict) and "providers" in data:
         data, prefix = data["providers"], ("providers",)
     if not isinstance(data, list):
-        msg = (
-            f"{path.name}, at {Problem(prefix, '').location}: expected a list of providers, or "
-            'a program document with a "providers" list'
-        )
-        raise FileInputError([msg])
+        msg = 'expected a list of providers, or a program document with a "providers" list'
+        raise json_problems(path, found, [Problem(prefix, msg)])
     if not data:
-        raise FileInputError(
-            [f"{path.name}, at {Problem(prefix, '').location}: lists no providers"]
-        )
+        raise json_problems(path, found, [Problem(prefix, "lists no providers")])
     problems: list[Problem] = []
     providers: list[Provider] = []
     first: dict[str, int] = {}
@@ -218,8 +216,8 @@ def read_providers(path: str | Path) -> tuple[Provider, ...]:
             message = f"{provider.id!r} repeats the id of item {first[provider.id]}"
             problems.append(Problem((*prefix, index, "id"), message))
         first.setdefault(provider.id, index)
-    if problems:
-        raise FileInputError([f"{path.name}, at {p.location}: {p.message}" for p in problems])
+    if problems or found:
+        raise json_problems(path, found, problems)
     return tuple(providers)
 
 

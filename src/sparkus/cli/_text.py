@@ -77,8 +77,13 @@ def _binary(path: Path, before: str) -> FileInputError:
     return FileInputError([msg])
 
 
-def read_text(path: str | Path) -> str:
+def read_text(path: str | Path, *, mark: bool = False) -> str:
     """The file's text; refuses folders, missing, oversized, non-text and non-UTF files.
+
+    The byte-order mark that names the file's encoding is dropped, and only that one: a second
+    is text (a CSV's header names it a byte-order mark). With `mark`, the file's mark is kept,
+    as U+FEFF, for a reader with its own rule for it: the JSON reader drops one mark and
+    refuses a second, from a file as from :func:`~sparkus.model.from_json`.
 
     Raises
     ------
@@ -115,8 +120,7 @@ def read_text(path: str | Path) -> str:
         else:
             msg = f"{path.name}, line {line}, character {character}: not valid {encoding.upper()}"
         raise FileInputError([msg]) from None
-    text = text.removeprefix("\ufeff")
     nul = text.find("\x00")
     if nul >= 0:
         raise _binary(path, text[:nul])
-    return text
+    return "\ufeff" + text if mark and encoding != "utf-8" else text
