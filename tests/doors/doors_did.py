@@ -92,16 +92,25 @@ DOORS = [
             ),
             case(
                 "covariates collinear among the comparison units",
-                lambda: staggered_did(Y, UNIT, TIME, FIRST, covariates=Y),
+                lambda: staggered_did(Y, UNIT, TIME, FIRST, control="not_yet", covariates=Y),
                 EstimationError,
-                "(g=3, t=2)",
+                "(g=3, t=4)",
                 "collinear",
             ),
             case(
                 "covariates separate the group from its comparison",
-                lambda: staggered_did(Y, UNIT, TIME, FIRST, covariates=SEPARATES, est_method="ipw"),
+                lambda: staggered_did(
+                    Y, UNIT, TIME, FIRST, control="not_yet", covariates=SEPARATES, est_method="ipw"
+                ),
                 EstimationError,
                 "(g=3, t=2)",
+            ),
+            case(
+                "a never-treated comparison group too small to compare with (R's did stops)",
+                lambda: staggered_did(Y, UNIT, TIME, FIRST),
+                EstimationError,
+                "never treated comparison group",
+                "not_yet",
             ),
             case(
                 "unknown est_method",

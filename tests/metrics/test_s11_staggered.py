@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sparkus import EstimationError
+from sparkus import EstimationError, SparkusWarning
 from sparkus.metrics import staggered_did
 
 
@@ -24,20 +24,20 @@ def _cells(message):
 
 
 def _alike():
-    """Groups of 5, 2 and 2 never treated units; group 3 and the never treated move alike."""
+    """Groups of 5 units (and 5 never treated); group 3 and the never treated move alike."""
     rng = np.random.default_rng(1)
-    unit = np.repeat(np.arange(9), 3)
-    time = np.tile([1, 2, 3], 9)
-    first = np.repeat([2, 2, 2, 2, 2, 3, 3, 0, 0], 3)
-    y = rng.normal(size=27)
-    y[15:27] = np.tile([0.0, 1.0, 2.0], 4) + np.repeat([0.0, 0.5, 1.0, 1.5], 3)
+    unit = np.repeat(np.arange(15), 3)
+    time = np.tile([1, 2, 3], 15)
+    first = np.repeat(np.repeat([2, 3, 0], 5), 3)
+    y = rng.normal(size=45)
+    y[15:45] = np.tile([0.0, 1.0, 2.0], 10) + np.repeat(np.arange(10) * 0.5, 3)
     return y, unit, time, first
 
 
 def _noiseless():
-    unit = np.repeat(np.arange(6), 3)
-    time = np.tile([1, 2, 3], 6)
-    first = np.repeat([2, 2, 3, 3, 0, 0], 3)
+    unit = np.repeat(np.arange(15), 3)
+    time = np.tile([1, 2, 3], 15)
+    first = np.repeat(np.repeat([2, 3, 0], 5), 3)
     return time * 1.0 + (time >= first) * (first > 0) * 2.0 + unit * 0.1, unit, time, first
 
 
@@ -75,6 +75,9 @@ def test_a_cell_with_a_single_unit_on_a_side_is_refused(control, covariates):
     first = np.repeat(first_of_unit, 3)
     y = rng.normal(size=3 * n)
     x = np.repeat(rng.normal(size=n), 3) if covariates else None
-    with pytest.raises(EstimationError, match="single unit") as info:
+    with (
+        pytest.warns(SparkusWarning, match="small groups"),
+        pytest.raises(EstimationError, match="single unit") as info,
+    ):
         staggered_did(y, unit, time, first, control=control, covariates=x)
     assert _cells(str(info.value)) == {(2.0, 2.0), (2.0, 3.0)}

@@ -57,7 +57,7 @@ def test_analytic_ses_near_the_top_of_the_range(scale):
 def test_effect_beyond_the_range_refused():
     """A change of 3.4e308 per treated unit is refused with the range, never inf or NaN."""
     unit, time = np.repeat(np.arange(20), 2), np.tile([1, 2], 20)
-    first = np.repeat(np.r_[2, 2, 2, np.zeros(17)], 2)
+    first = np.repeat(np.r_[np.full(5, 2), np.zeros(15)], 2)
     y = np.where((time == 2) & (first > 0), 1.7e308, -1.7e308) + np.arange(40) * 1e300
     with pytest.raises(EstimationError, match="beyond the range of double precision"):
         staggered_did(y, unit, time, first)

@@ -272,7 +272,7 @@ def test_result_is_frozen_and_reports() -> None:
 
 def test_bad_inputs() -> None:
     """Twice-observed units, out-of-panel starts, NaN covariates and empty comparison groups."""
-    d = _panel(7, n=20, periods=4)
+    d = _panel(7, n=40, periods=4)
     twice = pd.concat([d, d.iloc[:1]], ignore_index=True)
     with pytest.raises(SchemaError, match="observed 2 times"):
         staggered_did(twice.y, twice.unit, twice.time, twice.g)

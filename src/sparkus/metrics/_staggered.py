@@ -37,7 +37,12 @@ from sparkus.metrics._linalg import effective_clusters, warn_few_clusters
 from sparkus.metrics._stable import common_scale, constant, unscale, unscaled
 from sparkus.metrics._staggered_agg import Parts, by_group, by_label
 from sparkus.metrics._staggered_boot import MULTIPLIERS, Multipliers, multiplier_bootstrap
-from sparkus.metrics._staggered_cells import cluster_weights, group_time_cells, refuse_unmeasured_se
+from sparkus.metrics._staggered_cells import (
+    check_group_sizes,
+    cluster_weights,
+    group_time_cells,
+    refuse_unmeasured_se,
+)
 from sparkus.metrics._staggered_dr import EST_METHODS, EstMethod
 from sparkus.metrics._staggered_panel import balanced_panel, covariate_cube, unit_clusters
 
@@ -410,7 +415,14 @@ def staggered_did(
         remains for a group-time cell, or the cell's covariates are collinear or separate its
         group from the comparison group; a cell's group or comparison group is a single
         unit, or its standard error is 0 (each unit of both sides changed alike): an
-        influence-function SE then counts none of that side's variance (the cells are named).
+        influence-function SE then counts none of that side's variance (the cells are named);
+        with ``control="never"``, fewer never treated units than the covariates + 5.
+
+    Warns
+    -----
+    SparkusWarning
+        A group (the units first treated in one period, or the never treated) has fewer
+        units than the covariates + 5; the warning names the groups and their sizes.
 
     Notes
     -----
@@ -424,6 +436,11 @@ def staggered_did(
     a propensity of 0.999 or more, a standard error of 0), this function raises instead,
     naming the cell; so it does for a cell with a single unit on a side, which R estimates
     with a warning of small groups but whose standard error leaves out that unit's variance.
+    Where R's ``pre_process_did`` warns of small groups (fewer units than the covariates + 5),
+    this function warns; where it stops (the never treated that small, with
+    ``control_group="nevertreated"``), it raises. With few units in a group the standard
+    errors are too small: one group among 50 never treated, no effect, was rejected at 5% 35%
+    of the time with 2 units, 21% with 3, 14% with 5 and 9% with 8.
 
     The multiplier bootstrap is R's ``mboot``: each draw averages the influence functions
     times the multipliers; the standard error is the draws' interquartile range over the
@@ -441,10 +458,10 @@ def staggered_did(
     --------
     >>> import numpy as np
     >>> from sparkus.metrics import staggered_did
-    >>> unit = np.repeat(np.arange(6), 3)
-    >>> time = np.tile([1, 2, 3], 6)
-    >>> first = np.repeat([2, 2, 3, 3, 0, 0], 3)
-    >>> noise = np.tile([0.0, 0.1, -0.1], 6) * np.repeat([1, -1, 1, -1, 1, -1], 3)
+    >>> unit = np.repeat(np.arange(15), 3)
+    >>> time = np.tile([1, 2, 3], 15)
+    >>> first = np.repeat([2, 3, 0], 15)  # groups of 5 units: R's did warns below 5
+    >>> noise = np.tile([0.0, 0.1, -0.1], 15) * np.repeat(np.tile([1, -1, 1, -1, 0], 3), 3)
     >>> y = time * 1.0 + (time >= first) * (first > 0) * 2.0 + unit * 0.1 + noise
     >>> res = staggered_did(y, unit, time, first)
     >>> round(res.simple, 6)
@@ -499,6 +516,7 @@ def staggered_did(
     groups = np.unique(g[g != 0])
     if groups.size == 0:
         raise schema_error("first_treated", "no unit is ever treated; nothing to estimate")
+    check_group_sizes(g, control, 0 if xs is None else xs.shape[2])
     cells = group_time_cells(ymat, periods, g, control, xs, est_method)
     if codes is not None:
         g_star = effective_clusters(cluster_weights(g, periods, control, codes, count))
