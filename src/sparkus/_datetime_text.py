@@ -11,7 +11,9 @@ of each month (29 February in leap years only), hours 00 to 23, minutes and seco
 
 It means the same in ECMA 262 (a JSON Schema's dialect) and Python's :mod:`re`: ``[0-9]``, not
 ``\d`` (which Python reads as any Unicode digit), and ``$(?!\n)``, the end of the text in
-both (Python's ``$`` alone also matches before a final line break).
+both (Python's ``$`` alone also matches before a final line break); see :mod:`sparkus._patterns`.
+:data:`DATE` is its date alone, the text :meth:`datetime.date.fromisoformat` reads as
+``YYYY-MM-DD``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from __future__ import annotations
 import re
 from typing import Final
 
-__all__ = ["RFC_3339"]
+from sparkus._patterns import END
+
+__all__ = ["DATE", "RFC_3339"]
 
 _LEAP_YEAR: Final = r"(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
 _DAY: Final = (
@@ -31,5 +35,8 @@ _DATE: Final = rf"(?:(?!0000)[0-9]{{4}}-{_DAY}|(?!0000){_LEAP_YEAR}-02-29)"
 _TIME: Final = r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?"
 _OFFSET: Final = r"(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"  # hours and minutes, no seconds
 
-RFC_3339: Final = re.compile(rf"^{_DATE}[Tt]{_TIME}{_OFFSET}$(?!\n)")
+RFC_3339: Final = re.compile(rf"^{_DATE}[Tt]{_TIME}{_OFFSET}{END}")
 """A date and time with its UTC offset as JSON writes it, e.g. ``2026-03-02T09:30:00+01:00``."""
+
+DATE: Final = re.compile(rf"^{_DATE}{END}")
+"""A calendar date as JSON writes it, e.g. ``2027-01-04``."""

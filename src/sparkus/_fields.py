@@ -26,18 +26,18 @@ from sparkus._checks import describe, is_real
 from sparkus._datetime_text import RFC_3339
 from sparkus._errors import Problem, SchemaError
 from sparkus._json import HALF_PAIR, has_half_pair
+from sparkus._patterns import END, WHITE_SPACE
 
 Check = Callable[[object], list[Problem]]
 AttributeValue = str | int | float | bool
 JSONSchema = dict[str, Any]
 
 _CHECK: Final = "sparkus.check"
-# The patterns are written once, for Python and for the JSON Schema: they mean the same in both
-# regular-expression dialects (ECMA 262 and Python's ``re``). ``$(?!\n)`` is the end of the text
-# in both: Python's ``$`` alone also matches before a final line break, which let ``"e1\n"`` pass.
-_IDENT = re.compile(r"^\S(?:[^\n\r]*\S)?$(?!\n)")
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$(?!\n)")
-_CURRENCY = re.compile(r"^[A-Z]{3}$(?!\n)")
+# The patterns are written once, for Python and for the JSON Schema, of pieces that mean the same
+# in both regular-expression dialects (ECMA 262 and Python's ``re``): see sparkus._patterns.
+_IDENT = re.compile(rf"^[^{WHITE_SPACE}](?:[^\n\r]*[^{WHITE_SPACE}])?{END}")
+_LANGUAGE = re.compile(rf"^[a-z]{{2,3}}(?:-[A-Za-z0-9]{{2,8}})*{END}")
+_CURRENCY = re.compile(rf"^[A-Z]{{3}}{END}")
 
 E = TypeVar("E", bound=enum.Enum)
 K = TypeVar("K")

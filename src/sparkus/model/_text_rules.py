@@ -20,13 +20,14 @@ from typing import Any, Final, cast
 
 from sparkus._errors import Problem
 from sparkus._fields import Declared, declared, text
+from sparkus._patterns import END, WHITE_SPACE
 
 __all__ = [
     "name_text", "nfc", "nfc_repeat_message", "nfc_repeats", "nul_message", "nul_rows",
 ]  # fmt: skip
 
 # The pattern of sparkus._fields.text, without NUL characters: one rule for both readers.
-_NAME: Final = re.compile(r"^[^\s\x00](?:[^\n\r\x00]*[^\s\x00])?$(?!\n)")
+_NAME: Final = re.compile(rf"^[^{WHITE_SPACE}\x00](?:[^\n\r\x00]*[^{WHITE_SPACE}\x00])?{END}")
 
 
 def nul_message(value: str) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from sparkus._datetime_text import DATE
 from sparkus._fields import DATE_TIME, JSONSchema
 from sparkus._schema import Definitions, docstring_parameters, docstring_summary, document_schema
 from sparkus.metrics._estimate import ConfidenceInterval
@@ -36,7 +37,7 @@ __all__ = ["dashboard_schema"]
 _DATE: JSONSchema = {
     "type": "string",
     "format": "date",
-    "pattern": r"^\d{4}-\d{2}-\d{2}$(?!\n)",
+    "pattern": DATE.pattern,
     "description": "ISO 8601 date, e.g. 2027-01-04",
 }
 

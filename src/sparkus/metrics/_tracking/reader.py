@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
 from sparkus._checks import describe
+from sparkus._datetime_text import DATE
 from sparkus._errors import PathSegment, Problem, SchemaError
 from sparkus._fields import parse_time
 from sparkus.metrics._estimate import ConfidenceInterval, Estimate
@@ -247,6 +248,8 @@ class _Reader:
     def point(self, obj: Mapping[str, object], path: _Path) -> Point:
         text = self.string(obj, path, "date")
         try:
+            if DATE.match(text) is None:  # the schema's calendar date: not '20270104', a week
+                raise ValueError(text)
             date = dt.date.fromisoformat(text)
         except ValueError:
             if "date" in obj and isinstance(obj["date"], str):
