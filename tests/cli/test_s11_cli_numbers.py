@@ -25,8 +25,11 @@ OPTIONS = [
 
 
 @pytest.mark.parametrize(("command", "option", "grouped", "fullwidth"), OPTIONS)
-def test_an_option_refuses_numbers_no_spreadsheet_writes(run, command, option, grouped, fullwidth):
+def test_an_option_refuses_numbers_no_spreadsheet_writes(
+    run, command, option, grouped, fullwidth, tmp_path, monkeypatch
+):
     """`--budget 1_000`, fullwidth digits, `nan` and `inf` exit 2 naming the option and value."""
+    monkeypatch.chdir(tmp_path)  # code that read the value would write `out` here
     for value in (grouped, fullwidth, "nan", "inf"):
         done = run(*command, option, value)
         assert done.status == 2, (option, value)
