@@ -427,7 +427,9 @@ def subgroup_effects(
       fewer than `min_group_size` people who share all their groups, keeps a range of at least
       half of ``min(min_group_size, n)`` of its people against the published counts;
     - *effects*: of two reported groups whose treated, or whose control, people differ by 1 to
-      ``min_group_size - 1``, the smaller is suppressed (on a tie, the later grouping's);
+      ``min_group_size - 1``, the smaller is suppressed (on a tie, the later grouping's), and so
+      is the smallest holding up to three sets of such few people that the reported groups'
+      effects combine to isolate (``X - U + W``); four or more sets are not yet checked;
     - the overall effect and the total are withheld, in every grouping's result, whenever any
       group of any grouping is suppressed.
 

@@ -20,7 +20,11 @@ reads them as one table (see ``docs/privacy.md``). Two kinds of figure are at st
   taken largest first, and one is suppressed when it is close to one already kept; on a tie the
   later grouping's). The total never is such a pair's member: it is published only when nothing
   is suppressed, and then it differs from each group by the grouping's other groups, each with
-  at least ``m`` treated and ``m`` control people.
+  at least ``m`` treated and ``m`` control people. Three or more groups combine the same way
+  (``X - U + W`` with X = A + R1, U = R1 + R2 and W = R2 is A's effect when the treated shares
+  agree), so combinations isolating up to three sets of people sharing all their groups, of
+  fewer than ``m`` treated (or control) people in all, are found too (:func:`_isolated`), and
+  a reported group holding them is suppressed.
 
 A group suppressed for its effect is hidden in the count table too, and the two rules repeat
 until neither hides more (hiding only removes figures, so they end). With one grouping neither
@@ -58,6 +62,10 @@ _COMPLEMENT: Final = 2
 cell (the other secondary kind protects a few people isolated by the published cells)."""
 _COUNTS: Final = (
     "complementary: with the other groupings' counts, its counts would narrow a suppressed group's"
+)
+_ISOLATED: Final = (
+    "complementary: with the other reported groups' effects, its effect would give the effect "
+    "of a few people"
 )
 _FEW: Final = (
     "complementary: with the other groupings' counts, its counts would narrow a few people's"
@@ -101,6 +109,7 @@ def linked_suppression(
                         sparse.identity(count, format="csr")[few],
                         size[few].astype(np.int64))  # fmt: skip
     near = _near(cells, atom_treated, size - atom_treated, n_t, n_c, m)
+    arms = np.column_stack([atom_treated, size - atom_treated]).astype(np.int64)
     names = [(name, g) for name, keys, _ in groupings for g in keys]
     hidden = (n_t < m) | (n_c < m)
     why = {int(c): f"fewer than {m} treated or control people" for c in np.flatnonzero(hidden)}
@@ -110,12 +119,16 @@ def linked_suppression(
             why[int(c)] = _COUNTS if kind[c] == _COMPLEMENT else _FEW
         hidden = kind != 0
         close = _close(hidden, people, near)
-        if not close:
+        few_arms = {} if close else _isolated(cells, hidden, arms, people, m)
+        if not close and not few_arms:
             break
         for cell, partner in close.items():
             name, group = names[partner]
             why[cell] = (f"complementary: its treated or its control people differ from those "
                          f"of {name} {group!r}, which is reported, by fewer than {m}")  # fmt: skip
+            hidden[cell] = True
+        for cell in few_arms:
+            why[cell] = _ISOLATED
             hidden[cell] = True
     return [
         {keys[i]: why[int(offsets[j] + i)] for i in range(len(keys)) if hidden[offsets[j] + i]}
@@ -151,4 +164,50 @@ def _close(hidden: BoolArray, people: npt.NDArray[np.int64], near: BoolArray) ->
             kept.append(c)
         else:
             out[c] = partner
+    return out
+
+
+_LARGEST_SET: Final = 3
+"""The most sets of people sharing all their groups :func:`_isolated` combines (the search
+grows as the number of such sets to this power)."""
+
+
+def _isolated(
+    cells: sparse.csr_matrix, hidden: BoolArray, arms: npt.NDArray[np.int64],
+    people: npt.NDArray[np.int64], m: int,
+) -> set[int]:  # fmt: skip
+    """Reported groups to suppress so that no combination of effects isolates a few people.
+
+    A combination of the reported effects (and the overall one, published only when nothing
+    is hidden) whose treated coefficients vanish outside a few sets of people sharing all their
+    groups gives those sets' treated people's outcomes against controls: the effect of a group
+    of those people alone. Such a combination exists exactly when the sets' rows of a basis of
+    the null space of the reported groups' memberships (over the sets with treated people) are
+    linearly dependent (their Gram determinant vanishes); the same holds for the control
+    people. For each choice of up to ``_LARGEST_SET`` sets of 1 to ``m - 1`` treated (or
+    control) people in all, the reported group of fewest people holding one is suppressed.
+    """
+    from itertools import combinations, islice
+
+    from scipy.linalg import null_space
+
+    shown = np.flatnonzero(~hidden)
+    member = cells[shown].toarray()
+    if not hidden.any():
+        member = np.vstack([member, np.ones(member.shape[1])])
+    out: set[int] = set()
+    for arm in arms.T:
+        columns = np.flatnonzero((arm > 0) & (arm < m))
+        basis = null_space(member[:, arm > 0])[np.flatnonzero(arm[arm > 0] < m)]
+        gram = basis @ basis.T
+        for size in range(1, min(m, _LARGEST_SET + 1)):
+            every = combinations(np.flatnonzero(arm[columns] <= m - size).tolist(), size)
+            while chunk := list(islice(every, 100_000)):
+                picks = np.array(chunk, dtype=np.intp)
+                picks = picks[arm[columns[picks]].sum(axis=1) < m]
+                dets = np.linalg.det(gram[picks[:, :, None], picks[:, None, :]])
+                for picked in picks[np.abs(dets) < 1e-9]:
+                    holding = shown[member[: len(shown), columns[picked]].any(axis=1)]
+                    if holding.size:
+                        out.add(int(min(holding, key=lambda c: (people[c], c))))
     return out
