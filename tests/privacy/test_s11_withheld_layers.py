@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from tests.privacy.world import as_mask, day, events, published, tracker_of
+from tests.privacy.world import as_mask, day, published, random_completions
 
 
 def _organisation(seed: int):
@@ -41,19 +41,7 @@ def _organisation(seed: int):
     labels = {"site": [f"s{x}" for x in site[perm]], "dept": [f"d{x}" for x in dept[perm]]}
     if rng.random() < 0.5:
         labels["level"] = [f"l{x}" for x in rng.integers(0, int(rng.integers(2, 5)), n)]
-    options = [0, 1, 3, 4, 7, 10, 11, 14, 20]
-    startset = rng.choice(options, size=int(rng.integers(2, 5)), replace=False)
-    tracker = tracker_of(labels, start_days=[int(s) for s in rng.choice(startset, n)])
-    schedule = tracker.schedule
-    done = rng.uniform(0.2, 0.9)
-    base = np.datetime64("2027-01-04T00:00", "s")
-    rows = []
-    for slot in range(schedule.n_slots):
-        if rng.random() < done:
-            due = float((schedule.due[slot] - base) / np.timedelta64(1, "D"))
-            step = schedule.step_ids[int(schedule.step[slot])]
-            rows.append((int(schedule.row[slot]), "step_completed", step, due + 0.01, np.nan))
-    tracker.update(events(rows))
+    tracker = random_completions(labels, n, rng)
     count = int(rng.integers(2, 5))
     release_days = [float(rng.integers(1, 25)) + 0.5]
     for _ in range(count - 1):

@@ -302,3 +302,24 @@ def released(tracker: Tracker, snaps: Sequence[Dashboard]) -> list[Figure]:
         cells = [c for f in figures for c in f.cells]
         out.append(Figure(name, cells, kind=figures[0].kind, low=low, high=high))
     return out
+
+
+def random_completions(
+    labels: Mapping[str, Sequence[str]], n: int, rng: np.random.Generator
+) -> Tracker:
+    """The red-team searches' tracker: random start days, each step completed on its due day
+    with one random probability (the draws in the order the seeded cases were found with)."""
+    options = [0, 1, 3, 4, 7, 10, 11, 14, 20]
+    startset = rng.choice(options, size=int(rng.integers(2, 5)), replace=False)
+    tracker = tracker_of(labels, start_days=[int(s) for s in rng.choice(startset, n)])
+    schedule = tracker.schedule
+    done = rng.uniform(0.2, 0.9)
+    base = np.datetime64("2027-01-04T00:00", "s")
+    rows = []
+    for slot in range(schedule.n_slots):
+        if rng.random() < done:
+            due = float((schedule.due[slot] - base) / np.timedelta64(1, "D"))
+            step = schedule.step_ids[int(schedule.step[slot])]
+            rows.append((int(schedule.row[slot]), "step_completed", step, due + 0.01, np.nan))
+    tracker.update(events(rows))
+    return tracker
