@@ -231,12 +231,20 @@ def _compare_proportions_iv(
     a, b = indicator(x, "x"), indicator(y, "y")
     if len(a) == 0 or len(b) == 0:
         raise EstimationError(f"`{'x' if len(a) == 0 else 'y'}` is empty; pass at least one row")
-    total = int(a.sum()) + int(b.sum())
-    if total in (0, len(a) + len(b)):
-        every = "0" if total == 0 else "1"
-        msg = f"every row of `x` and `y` is {every}: zero variance, so the rates cannot be compared"
-        raise EstimationError(msg)
     return a, b, value
+
+
+def _pooled_test(c1: int, n1: int, c2: int, n2: int) -> tuple[float | None, float]:
+    """The pooled z statistic of equal proportions and its two-sided p-value.
+
+    When every outcome of both groups is the same, z is 0/0: no statistic, and the p-value is
+    1, the exact one (every permutation of the outcomes gives the same difference, 0).
+    """
+    if c1 + c2 in (0, n1 + n2):
+        return None, 1.0
+    pooled = (c1 + c2) / (n1 + n2)
+    z = (c1 / n1 - c2 / n2) / math.sqrt(pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n2))
+    return z, normal_pvalue(z)
 
 
 def compare_proportions(x: npt.ArrayLike, y: npt.ArrayLike, *, level: float = 0.95) -> Estimate:
@@ -263,11 +271,16 @@ def compare_proportions(x: npt.ArrayLike, y: npt.ArrayLike, *, level: float = 0.
         `estimate` is ``p_x - p_y``; `se` its unpooled (Wald) standard error; `statistic` the
         pooled z statistic of the test of equal proportions, with its two-sided `pvalue` (as
         ``statsmodels.stats.proportion.proportions_ztest``); `ci` the Newcombe interval.
+        When every outcome of both groups is the same (all 0 or all 1), the estimate and `se`
+        are 0 and the Newcombe interval still holds (it is wider the fewer people there are);
+        the pooled z is then 0/0, so `statistic` is None, and `pvalue` is 1, the exact
+        p-value: every permutation of equal outcomes gives the same difference (Fisher's
+        exact test gives 1 too).
 
     Raises
     ------
     EstimationError
-        If a group is empty or has a missing value, or every outcome in both groups is the same.
+        If a group is empty or has a missing value.
     SchemaError
         If an outcome is not 0/1 or boolean, or `level` is not strictly between 0 and 1.
 
@@ -285,15 +298,14 @@ def compare_proportions(x: npt.ArrayLike, y: npt.ArrayLike, *, level: float = 0.
     n1, n2 = len(a), len(b)
     c1, c2 = int(a.sum()), int(b.sum())
     p1, p2 = c1 / n1, c2 / n2
-    pooled = (c1 + c2) / (n1 + n2)
-    z = (p1 - p2) / math.sqrt(pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n2))
+    z, pvalue = _pooled_test(c1, n1, c2, n2)
     interval = partial(newcombe_interval, c1, n1, c2, n2)
     return Estimate(
         estimate=p1 - p2,
         se=math.sqrt(p1 * (1.0 - p1) / n1 + p2 * (1.0 - p2) / n2),
         ci=interval(value),
         level=value,
-        pvalue=normal_pvalue(z),
+        pvalue=pvalue,
         n=n1 + n2,
         method="difference of proportions (x - y)",
         statistic=z,
