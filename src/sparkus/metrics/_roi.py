@@ -16,14 +16,15 @@ principles make the figure conservative, and :func:`roi` applies each one visibl
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final, cast
 
 import attrs
 import numpy as np
 
-from sparkus._checks import check_level, check_rng
+from sparkus._checks import check_level, check_rng, describe
 from sparkus._errors import EstimationError, Problem, SchemaError
+from sparkus._labels import refuse_spellings
 from sparkus._results import Result, Table, to_jsonable
 from sparkus.metrics._estimate import ConfidenceInterval
 from sparkus.metrics._roi_items import Benefit, Cost
@@ -255,14 +256,39 @@ def _costs(value: object) -> tuple[Cost, ...]:
         problems: list[Problem] = []
         out: list[Cost] = []
         for key, amount in value.items():
+            if not isinstance(key, str):
+                msg = f"expected the name of each item (a str) as a key, got {describe(key)}"
+                problems.append(Problem(("costs",), msg))
+                continue
             try:
-                out.append(Cost(str(key), amount, "other"))
+                out.append(Cost(key, amount, "other"))
             except SchemaError as exc:
-                problems += [p.prefixed(("costs", str(key))) for p in exc.problems]
+                problems += [p.prefixed(("costs", key)) for p in exc.problems]
         if problems:
             raise SchemaError(problems)
         return tuple(out)
     return cast(tuple[Cost, ...], _items(value, "costs", Cost))
+
+
+def _distinct_names(items: Sequence[Benefit | Cost], name: str) -> None:
+    """SchemaError at `name` when two items are named alike: each would be counted apart.
+
+    Names are compared by the rule for labels (:func:`sparkus._labels.spelling_problem`):
+    ``"Coaching"``, ``"coaching "`` and ``"Coaching"`` twice are one item listed twice.
+    """
+    first: dict[str, int] = {}
+    problems = []
+    for i, item in enumerate(items):
+        if item.name in first:
+            msg = (
+                f"{item.name!r} is also the name of {name}[{first[item.name]}]: each item is "
+                "counted, so one listed twice is counted twice; merge them, or name each apart"
+            )
+            problems.append(Problem((name, i, "name"), msg))
+        first.setdefault(item.name, i)
+    if problems:
+        raise SchemaError(problems)
+    refuse_spellings(first, name)
 
 
 def _roi_iv(
@@ -275,6 +301,8 @@ def _roi_iv(
     if not items:
         msg = "is empty; give at least one Benefit (one with improvement=None counts as 0)"
         raise SchemaError([Problem(("benefits",), msg)])
+    _distinct_names(items, "benefits")
+    _distinct_names(loaded, "costs")
     total = _total((c.amount for c in loaded), "costs")
     if total <= 0:
         msg = (
@@ -373,10 +401,12 @@ def roi(
     Parameters
     ----------
     benefits : Benefit or sequence of Benefit
-        The monetised benefits.
+        The monetised benefits, each named apart: names that differ only in case, white space
+        or Unicode form (``"Coaching"``, ``"coaching "``) are one name, as group labels are
+        throughout sparkus, and one benefit listed twice would be counted twice.
     costs : Cost, sequence of Cost, or mapping of str to float
-        The items of the fully loaded cost (a mapping gives items of category ``"other"``).
-        Their total must be positive.
+        The items of the fully loaded cost (a mapping gives items of category ``"other"``),
+        named apart as the benefits are. Their total must be positive.
     level : float, default 0.95
         The level of the intervals.
     n_draws : int, default 10000
@@ -397,9 +427,9 @@ def roi(
     Raises
     ------
     SchemaError
-        If a benefit or cost is of the wrong type, the costs add up to 0 (or beyond 1.8e308),
-        or an option is out of range (`n_draws` beyond its limit is refused before anything
-        is allocated).
+        If a benefit or cost is of the wrong type, two benefits (or two costs) share a name,
+        the costs add up to 0 (or beyond 1.8e308), or an option is out of range (`n_draws`
+        beyond its limit is refused before anything is allocated).
     EstimationError
         If a figure would leave the range of a double: costs tiny beside the benefits, or
         standard errors so large that the Monte Carlo draws overflow. A :class:`Benefit` or :class:`Cost` with a negative amount, a NaN, or an

@@ -3,14 +3,15 @@
 A :class:`~sparkus.metrics.Benefit` carries Phillips' adjustments in the open (the share of the
 improvement the program caused, and the confidence of whoever estimated it), and a
 :class:`~sparkus.metrics.Cost` is one item of the fully loaded cost in one of Phillips' cost
-categories. Both refuse, when they are made, a missing or infinite number, a negative amount and
-a factor outside ``[0, 1]``, naming the field.
+categories. Both refuse, when they are made, a blank name, a missing or infinite number, a
+negative amount and a factor outside ``[0, 1]``, naming the field.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any, Final, Literal, TypeAlias, cast, get_args
 
 import attrs
@@ -41,10 +42,13 @@ COST_CATEGORIES: Final[tuple[CostCategory, ...]] = get_args(CostCategory)
 
 
 def _plain(value: object) -> object:
-    """A numpy number as a Python float (a float16 would overflow in the products); else as is."""
+    """A numpy number as a Python float (a float16 would overflow in the products); else as is.
+
+    A float -0.0 becomes 0.0, which the summary would print as "-0".
+    """
     if isinstance(value, np.integer | np.floating):  # np.bool_ is neither
-        return float(value)
-    return value
+        value = float(value)
+    return value + 0.0 if isinstance(value, float) else value
 
 
 def _plain_or_none(value: object) -> object:
@@ -96,6 +100,13 @@ def _text(_instance: object, attribute: attrs.Attribute[str], value: object) -> 
         raise SchemaError([Problem((attribute.name,), msg)])
 
 
+def _name(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    _text(instance, attribute, value)
+    if not cast(str, value).strip():
+        msg = f"expected a name, got the blank text {value!r}; say what the item is"
+        raise SchemaError([Problem((attribute.name,), msg)])
+
+
 def _category(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
     if value not in COST_CATEGORIES or not isinstance(value, str):
         shown = ", ".join(repr(c) for c in COST_CATEGORIES)
@@ -106,7 +117,7 @@ def _category(_instance: object, attribute: attrs.Attribute[str], value: object)
 def _pair(value: object) -> tuple[float, float] | None:
     if value is None:
         return None
-    if isinstance(value, str) or not isinstance(value, Iterable):
+    if isinstance(value, str | Mapping | AbstractSet) or not isinstance(value, Iterable):
         return cast(tuple[float, float], value)  # rejected by the validator, with its name
     return cast(tuple[float, float], tuple(_plain(v) for v in value))
 
@@ -181,9 +192,9 @@ class Benefit:
     Raises
     ------
     SchemaError
-        For a field that is missing or not finite, a negative value, count or standard error,
-        a factor outside ``[0, 1]``, or an ``improvement x count x value`` beyond the range of
-        a double; the field is named.
+        For a blank `name`, a field that is missing or not finite, a negative value, count or
+        standard error, a factor outside ``[0, 1]``, or an ``improvement x count x value``
+        beyond the range of a double; the field is named.
 
     Examples
     --------
@@ -194,7 +205,7 @@ class Benefit:
     (120000.0, 48000.0)
     """
 
-    name: str = attrs.field(validator=_text)
+    name: str = attrs.field(validator=_name)
     improvement: float | None = attrs.field(converter=_plain_or_none, validator=_finite_or_none)
     value: float = attrs.field(converter=_plain, validator=_nonnegative)
     count: float = attrs.field(default=1.0, converter=_plain, validator=_nonnegative)
@@ -322,7 +333,7 @@ class Cost:
     Cost(name="participants' time", amount=45000.0, category='participant_time', note='25 people x 12 h x 150 per hour')
     """
 
-    name: str = attrs.field(validator=_text)
+    name: str = attrs.field(validator=_name)
     amount: float = attrs.field(converter=_plain, validator=_nonnegative)
     category: CostCategory = attrs.field(default="delivery", validator=_category)
     note: str = attrs.field(default="", validator=_text)
