@@ -131,7 +131,7 @@ def test_plot_draws_both_curves():
 @given(seed=st.integers(0, 10_000), n=st.integers(8, 60), data=st.data())
 def test_order_and_monotone_transforms_do_not_matter(seed, n, data):
     y, t, score = _data(seed, n, rounding=1)
-    if t.all() or not t.any() or not y.any():
+    if min(t.sum(), n - t.sum()) < 2 or y.all() or not y.any():
         return
     order = np.random.default_rng(data.draw(st.integers(0, 99))).permutation(n)
     base = qini(y, t, score)

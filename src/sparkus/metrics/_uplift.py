@@ -19,7 +19,7 @@ control responders last) and ``uplift_auc_score``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import attrs
 import numpy as np
@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 __all__ = ["QiniResult", "qini"]
+
+_MIN_PER_GROUP: Final = 2
+"""The fewest people :func:`qini` takes in each group, treated and control."""
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -175,6 +178,37 @@ def _normalised(
     return _area_above_random(x, v) / perfect
 
 
+def _qini_iv(
+    y: object, treated: object, score: object
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The outcome and the treatment as 0.0/1.0, and the score, of rows checked and paired."""
+    rows = paired_rows(("y", y), ("treated", treated), ("score", score))
+    outcome = indicator(rows[0], "y").astype(np.float64)
+    group = indicator(rows[1], "treated")
+    values = vector(rows[2], "score")
+    same_length(("y", len(outcome)), ("treated", len(group)), ("score", len(values)))
+    n = len(group)
+    n1 = int(np.count_nonzero(group))
+    if n1 in (0, n):
+        which = "everyone was" if n1 == n else "no one was"
+        raise schema_error("treated", f"{which} treated; the curves compare the two groups")
+    if min(n1, n - n1) < _MIN_PER_GROUP:
+        msg = (
+            f"`treated` holds {n1:,} treated and {n - n1:,} control people; the curves compare "
+            f"the response rates of the two groups, and each needs at least {_MIN_PER_GROUP} "
+            "people (the rate of one person is that person's outcome, so the curves and "
+            "coefficients would rank one person against the rest)"
+        )
+        raise EstimationError(msg)
+    responders = int(np.count_nonzero(outcome))
+    if responders in (0, n):
+        which = "every" if responders == n else "no"
+        msg = (f"{which} y is 1: the curves count responders against non-responders, so a "
+               "constant outcome leaves nothing to rank (the coefficients are undefined)")  # fmt: skip
+        raise EstimationError(msg)
+    return outcome, group.astype(np.float64), values
+
+
 def qini(y: npt.ArrayLike, treated: npt.ArrayLike, score: npt.ArrayLike) -> QiniResult:
     """The Qini curve, the Qini coefficient and the area under the uplift curve of a score.
 
@@ -190,7 +224,8 @@ def qini(y: npt.ArrayLike, treated: npt.ArrayLike, score: npt.ArrayLike) -> Qini
     y : array-like of {0, 1} or bool, shape (n,)
         The binary outcome (responded or not), as scikit-uplift requires.
     treated : array-like of {0, 1} or bool, shape (n,)
-        Whether each person was treated. Both groups must occur.
+        Whether each person was treated. Each group, treated and control, needs at least
+        two people.
     score : array-like of float, shape (n,)
         The targeting score: the predicted uplift, or anything ranked the same way.
 
@@ -206,7 +241,8 @@ def qini(y: npt.ArrayLike, treated: npt.ArrayLike, score: npt.ArrayLike) -> Qini
         If `y` or `treated` is not 0/1, if everyone or no one was treated (naming
         `treated`), or if `score` is not numeric.
     EstimationError
-        If an input has missing or infinite values, if the lengths differ, if `y` is
+        If an input has missing or infinite values, if the lengths differ, if only one person
+        was treated or only one was not (the curves then rank one person's outcome), if `y` is
         constant (no responders, or no one else), or if the perfect ranking is no better than
         random, so the coefficients are undefined.
 
@@ -239,23 +275,8 @@ def qini(y: npt.ArrayLike, treated: npt.ArrayLike, score: npt.ArrayLike) -> Qini
     >>> result.targeted[:3], np.round(result.qini_curve[:3], 3)
     (array([0., 1., 2.]), array([ 0.,  0., -1.]))
     """
-    rows = paired_rows(("y", y), ("treated", treated), ("score", score))
-    outcome = indicator(rows[0], "y").astype(np.float64)
-    group = indicator(rows[1], "treated")
-    values = vector(rows[2], "score")
-    same_length(("y", len(outcome)), ("treated", len(group)), ("score", len(values)))
-    n = len(group)
-    n1 = int(np.count_nonzero(group))
-    if n1 in (0, n):
-        which = "everyone was" if n1 == n else "no one was"
-        raise schema_error("treated", f"{which} treated; the curves compare the two groups")
-    responders = int(np.count_nonzero(outcome))
-    if responders in (0, n):
-        which = "every" if responders == n else "no"
-        msg = (f"{which} y is 1: the curves count responders against non-responders, so a "
-               "constant outcome leaves nothing to rank (the coefficients are undefined)")  # fmt: skip
-        raise EstimationError(msg)
-    t = group.astype(np.float64)
+    outcome, t, values = _qini_iv(y, treated, score)
+    n, n1 = len(t), int(np.count_nonzero(t))
     x, q, u = _curves(outcome, t, values)
     # the perfect rankings, as scikit-uplift's perfect_qini_curve (negative_effect=True) and
     # perfect_uplift_curve build them
