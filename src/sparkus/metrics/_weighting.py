@@ -176,7 +176,7 @@ def ipw(
     ------
     EstimationError
         As :func:`overlap`; and if a group keeps fewer than two units or the outcome is the
-        same for every unit kept.
+        same for every unit kept, or within each group.
     SchemaError
         As :func:`overlap`.
 
@@ -224,12 +224,14 @@ def ipw(
 
 
 def _estimable(outcome: FloatArray | None, treated: BoolArray) -> None:
-    """An EstimationError unless each group keeps two units and the outcome varies.
+    """An EstimationError unless each group keeps two units and the outcome varies in one.
 
     A group of one has no spread of its own: its residual is 0, so the standard error left
     out its uncertainty (one treated unit read p = 1.6e-4 with no effect at all). An outcome
     the same for every unit has an effect of 0 with no uncertainty; computed, it came out as
-    rounding noise over a standard error of rounding noise (p = 1e-41).
+    rounding noise over a standard error of rounding noise (p = 1e-41). So did an outcome the
+    same within each group (a 0/1 outcome, 1 for every treated unit and 0 for every control):
+    a standard error of 2e-15 and p = 0, where the t test refuses both groups constant.
     """
     for name, count in (("treated", int(treated.sum())), ("control", int((~treated).sum()))):
         if count < 2:
@@ -240,6 +242,11 @@ def _estimable(outcome: FloatArray | None, treated: BoolArray) -> None:
     if outcome is not None and len(outcome) and constant(outcome):
         msg = ("the outcome is the same for every unit kept: there is no variation to "
                "estimate an effect or its standard error from")  # fmt: skip
+        raise EstimationError(msg)
+    if outcome is not None and constant(outcome[treated]) and constant(outcome[~treated]):
+        msg = ("the outcome is the same within each group kept (every treated unit's one "
+               "value, every control unit's another): the effect is their difference, with no "
+               "variation left to estimate its standard error from")  # fmt: skip
         raise EstimationError(msg)
 
 
@@ -346,8 +353,9 @@ def aipw(
     ------
     EstimationError
         As :func:`overlap`; and if a group keeps fewer than two units, the outcome is the
-        same for every unit kept, a group has too few units for its outcome model, or its covariates are collinear within the
-        group (the columns are named).
+        same for every unit kept or within each group, a group has too few units for its
+        outcome model, or its covariates are collinear within the group (the columns are
+        named).
     SchemaError
         As :func:`overlap`.
 
