@@ -102,7 +102,7 @@ LABELLED = pd.DataFrame(COST, index=[2, 0, 1], columns=[1, 0])
     [
         (lambda: assign(LABELLED, 2, fixed={3: 2}), "fixed"),
         (lambda: assign(LABELLED, 2, forbidden=[(3, 2)]), "forbidden"),
-        (lambda: solve_assignment(LABELLED, 2, forbidden=[(0, 0)]), "forbidden"),
+        (lambda: solve_assignment(LABELLED, 2, forbidden=[(3, 2)]), "forbidden"),
         (lambda: rematch(assign(LABELLED, 2), LABELLED, released=[3]), "released"),
         (lambda: rematch(assign(LABELLED, 2), LABELLED, leaving=[2]), "leaving"),
     ],
@@ -117,8 +117,9 @@ LABELLED = pd.DataFrame(COST, index=[2, 0, 1], columns=[1, 0])
 def test_numbers_against_a_table_labelled_otherwise_are_refused(call, where):
     """A pair (0, 0) had named the first row of a table whose label 0 is its second row.
 
-    `assign` and `rematch` read the labels now (tests/matching/test_s11_labels_everywhere.py);
-    a number that is none of them is still refused, and `solve_assignment` takes positions.
+    `assign`, `rematch` and `solve_assignment` read the labels now
+    (tests/matching/test_s11_labels_everywhere.py, test_s12_solve_labels.py); a number that is
+    none of them is still refused.
     """
     with pytest.raises(SchemaError, match=rf"{where}: pairs are read by position") as e:
         call()

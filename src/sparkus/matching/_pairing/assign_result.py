@@ -13,34 +13,21 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import BoolArray, FloatArray, describe, schema_error
+from sparkus._checks import BoolArray, FloatArray
 from sparkus._frames import Framed, FrameSpec
 from sparkus._results import Result, Table, format_number
+from sparkus.matching._pairing.exact.result import Label, name_of, named_columns, named_pairs
 
 __all__ = ["MAX_LOAD", "NOT_PLACED", "Assignment", "Label", "gini"]
 
 IntArray: TypeAlias = NDArray[np.int64]
 IndexArray: TypeAlias = NDArray[np.intp]
-Label: TypeAlias = str | int
-"""A participant or provider as the caller knows it: its id or label, or its row or column index."""
 
 MAX_LOAD: Final = "max_load"
 """Reason for a participant whose allowed providers have room left only beyond `max_load`."""
 
 NOT_PLACED: Final = "not placed by the matcher"
 """Reason for a participant left out although an allowed provider had room (a heuristic)."""
-
-
-def _position(value: object, name: str, size: int) -> int:
-    """`value` as a row or column number in ``[0, size)``; a SchemaError naming `name` else."""
-    if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer):
-        index = -1
-    else:
-        index = int(value)
-    if 0 <= index < size:
-        return index
-    msg = f"expected an integer from 0 to {size - 1}, got {describe(value)}"
-    raise schema_error(name, msg)
 
 
 def gini(values: FloatArray) -> float:
@@ -212,8 +199,7 @@ class Assignment(Framed, Result):
             If `row` is not an integer from 0 to ``n - 1`` (a row number, not a Python index:
             negative numbers do not count from the end).
         """
-        index = _position(row, "row", self.n)
-        return self.participant_ids[index] if self.participant_ids is not None else index
+        return name_of(self.participant_ids, row, "row", self.n)
 
     def provider_label(self, col: int) -> Label:
         """The id or label of provider `col` (the column itself without them).
@@ -223,22 +209,17 @@ class Assignment(Framed, Result):
         SchemaError
             If `col` is not an integer from 0 to the number of providers minus one.
         """
-        index = _position(col, "col", int(self.load.shape[0]))
-        return self.provider_ids[index] if self.provider_ids is not None else index
+        return name_of(self.provider_ids, col, "col", int(self.load.shape[0]))
 
     def pairs(self) -> dict[Label, Label]:
         """Each placed participant with its provider, by id or label (else by index)."""
-        rows = np.flatnonzero(self.provider >= 0).tolist()
-        return {self.participant_label(i): self.provider_label(int(self.provider[i])) for i in rows}
+        return named_pairs(self.provider, self.participant_ids, self.provider_ids)
 
     def _frame(self) -> FrameSpec:
-        rows = range(self.n)
-        who = list(self.participant_ids) if self.participant_ids is not None else list(rows)
+        who, providers = named_columns(self.provider, self.participant_ids, self.provider_ids)
         columns: dict[str, object] = {
             "participant": who,
-            "provider": [
-                self.provider_label(int(c)) if c >= 0 else None for c in self.provider.tolist()
-            ],
+            "provider": providers,
             "pair_cost": self.pair_cost,
         }
         if self.compatibility is not None:

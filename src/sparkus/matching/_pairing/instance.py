@@ -79,7 +79,14 @@ class CandidateLike(Protocol):
 
 
 def is_candidates(value: object) -> bool:
-    return all(hasattr(value, a) for a in ("participant_ids", "provider_ids", "scores", "cost"))
+    """Whether `value` is a candidate matrix (its ids, scores and a ``cost()`` method).
+
+    A pandas cost table's columns are attributes too: one with columns named ``cost``,
+    ``scores`` and so on is a table, told apart by its ``cost`` not being callable.
+    """
+    return callable(getattr(value, "cost", None)) and all(
+        hasattr(value, a) for a in ("participant_ids", "provider_ids", "scores")
+    )
 
 
 Names: TypeAlias = tuple[tuple[Label, ...], tuple[Label, ...]]

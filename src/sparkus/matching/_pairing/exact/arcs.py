@@ -244,9 +244,13 @@ def capacity_iv(
         return None
     bad = ~np.isfinite(array) | (array < 0) | (array != np.round(array)) | (array > MAX_CAPACITY)
     if bad.any():
-        where = np.flatnonzero(bad)
-        listed = ", ".join(f"[{int(j)}]={shown(array[j])}" for j in where[:_MAX_LISTED])
-        more = f", ... ({where.size} in all)" if where.size > _MAX_LISTED else ""
+        where = np.flatnonzero(bad).tolist()
+        names = list(cast(Any, providers)) if providers is not None else range(array.shape[0])
+        listed = ", ".join(  # by the providers' labels: a Series' order is not the columns'
+            f"[{names[j]!r}]={'missing' if np.isnan(array[j]) else shown(array[j])}"
+            for j in where[:_MAX_LISTED]
+        )
+        more = f", ... ({len(where)} in all)" if len(where) > _MAX_LISTED else ""
         msg = f"expected non-negative integers up to 2**40, got {listed}{more}"
         problems.append(Problem(("capacity",), msg))
         return None

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, TypeAlias
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import FloatArray
+from sparkus._checks import FloatArray, describe, schema_error
 from sparkus._frames import Framed, FrameSpec
 from sparkus._results import Result, Table, format_number
 
-__all__ = ["CANDIDATES_FULL", "CAPACITY", "NO_CANDIDATE", "AssignmentResult"]
+__all__ = [
+    "CANDIDATES_FULL",
+    "CAPACITY",
+    "NO_CANDIDATE",
+    "AssignmentResult",
+    "Label",
+    "name_of",
+    "named_columns",
+    "named_pairs",
+]
 
 IntArray = NDArray[np.int64]
 IndexArray = NDArray[np.intp]
+Label: TypeAlias = str | int
+"""A participant or provider as the caller knows it: its id or label, or its row or column index."""
 
 NO_CANDIDATE: Final = "no candidate"
 """Reason for a participant with no allowed provider at all."""
@@ -24,6 +35,60 @@ CAPACITY: Final = "capacity"
 """Reason for a participant whose allowed providers are full, and so is every other one."""
 CANDIDATES_FULL: Final = "candidates full"
 """Reason for a participant whose allowed providers are full while others have places left."""
+
+
+def _position(value: object, name: str, size: int) -> int:
+    """`value` as a row or column number in ``[0, size)``; a SchemaError naming `name` else."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer):
+        index = -1
+    else:
+        index = int(value)
+    if 0 <= index < size:
+        return index
+    msg = f"expected an integer from 0 to {size - 1}, got {describe(value)}"
+    raise schema_error(name, msg)
+
+
+def name_of(names: tuple[Label, ...] | None, value: object, what: str, size: int) -> Label:
+    """The name of row or column `value` (`what` ``"row"`` or ``"col"``): ``names[value]``.
+
+    The position itself without `names`. A SchemaError naming `what` if `value` is not an
+    integer from 0 to ``size - 1`` (a row number, not a Python index: no counting from the end).
+    """
+    index = _position(value, what, size)
+    return names[index] if names is not None else index
+
+
+def named_pairs(
+    provider: IndexArray,
+    participant_ids: tuple[Label, ...] | None,
+    provider_ids: tuple[Label, ...] | None,
+) -> dict[Label, Label]:
+    """Each placed participant with its provider, by name (else by position)."""
+    rows = np.flatnonzero(provider >= 0).tolist()
+    cols = provider[provider >= 0].tolist()
+    return {
+        (participant_ids[i] if participant_ids is not None else i): (
+            provider_ids[j] if provider_ids is not None else j
+        )
+        for i, j in zip(rows, cols, strict=True)
+    }
+
+
+def named_columns(
+    provider: IndexArray,
+    participant_ids: tuple[Label, ...] | None,
+    provider_ids: tuple[Label, ...] | None,
+) -> tuple[list[Label], list[Label | None]]:
+    """For a table: every participant's name, and its provider's name (None when unplaced)."""
+    rows: list[Label] = (
+        list(participant_ids) if participant_ids is not None else list(range(provider.shape[0]))
+    )
+    cols: list[Label | None] = [
+        None if j < 0 else provider_ids[j] if provider_ids is not None else j
+        for j in provider.tolist()
+    ]
+    return rows, cols
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -41,8 +106,9 @@ class AssignmentResult(Framed, Result):
     n_assigned : int
         How many participants are placed: the most that the candidate lists and capacities
         allow together.
-    unassigned_reason : dict of int to str
-        For each participant left unplaced: ``"no candidate"`` when no provider is allowed for
+    unassigned_reason : dict of int or str to str
+        For each participant left unplaced (by its label for a labelled table, see
+        `participant_ids`, else by its row): ``"no candidate"`` when no provider is allowed for
         it at all, ``"candidates full"`` when its allowed providers' places went to others while
         providers it may not go to still have places (its candidate list is too short),
         ``"capacity"`` when they did and no provider has a place left (placing it would leave
@@ -65,12 +131,20 @@ class AssignmentResult(Framed, Result):
         duality gap of `prices`, computed in exact arithmetic and rounded up. 0 when the costs
         sit on an integer grid (see ``solve_assignment``), at the level of floating-point
         rounding of the costs' range otherwise.
+    participant_ids, provider_ids : tuple of str or int, or None
+        The labels of a pandas cost table's rows and columns when it is labelled otherwise
+        than by position (strings and integers, each once), as an
+        :class:`~sparkus.matching.Assignment` records them; None when rows and columns are
+        named by position (a numpy or sparse cost, or a table whose labels are the
+        positions, repeat, or are of another type). :meth:`pairs`, `unassigned_reason` and
+        the table go by these names.
 
     Notes
     -----
-    ``to_frame(backend="pandas")`` gives one row per participant, indexed by ``row``:
-    ``provider`` (its column, None when unplaced) and ``reason`` (why it is unplaced, None
-    when placed); ``backend="polars"`` gives ``row`` as the first column.
+    ``to_frame(backend="pandas")`` gives one row per participant, indexed by ``row`` (the
+    cost table's row label, or the row number without labels): ``provider`` (its column's
+    label or number, None when unplaced) and ``reason`` (why it is unplaced, None when
+    placed); ``backend="polars"`` gives ``row`` as the first column.
 
     Examples
     --------
@@ -84,28 +158,65 @@ class AssignmentResult(Framed, Result):
     AssignmentResult(n=3, assigned=2, total_cost=4, gap_bound=0)
     >>> result.provider.tolist(), result.unassigned_reason, result.load.tolist()
     ([0, 1, -1], {2: 'capacity'}, [1, 1])
+
+    A pandas cost table names them by its labels:
+
+    >>> import pandas as pd
+    >>> table = pd.DataFrame([[1.0, 4.0], [2.0, 3.0], [5.0, np.inf]], index=["ana", "bo", "cy"],
+    ...                      columns=["x", "y"])
+    >>> labelled = solve_assignment(table, pd.Series({"y": 1, "x": 1}))
+    >>> labelled.pairs(), labelled.unassigned_reason
+    ({'ana': 'x', 'bo': 'y'}, {'cy': 'capacity'})
     """
 
     provider: IndexArray
     total_cost: float
     n_assigned: int
-    unassigned_reason: dict[int, str]
+    unassigned_reason: dict[Label, str]
     load: IntArray
     capacity: IntArray
     prices: FloatArray
     max_violation: float
     gap_bound: float
+    participant_ids: tuple[Label, ...] | None = None
+    provider_ids: tuple[Label, ...] | None = None
 
     @property
     def n(self) -> int:
         """The number of participants (rows)."""
         return int(self.provider.shape[0])
 
+    def participant_label(self, row: int) -> Label:
+        """The label of participant `row` (the row itself without labels).
+
+        Raises
+        ------
+        SchemaError
+            If `row` is not an integer from 0 to ``n - 1`` (a row number, not a Python index:
+            negative numbers do not count from the end).
+        """
+        return name_of(self.participant_ids, row, "row", self.n)
+
+    def provider_label(self, col: int) -> Label:
+        """The label of provider `col` (the column itself without labels).
+
+        Raises
+        ------
+        SchemaError
+            If `col` is not an integer from 0 to the number of providers minus one.
+        """
+        return name_of(self.provider_ids, col, "col", int(self.load.shape[0]))
+
+    def pairs(self) -> dict[Label, Label]:
+        """Each placed participant with its provider, by label (else by row and column)."""
+        return named_pairs(self.provider, self.participant_ids, self.provider_ids)
+
     def _frame(self) -> FrameSpec:
+        rows, providers = named_columns(self.provider, self.participant_ids, self.provider_ids)
         return {
-            "row": np.arange(self.n),
-            "provider": [c if c >= 0 else None for c in self.provider.tolist()],
-            "reason": [self.unassigned_reason.get(i) for i in range(self.n)],
+            "row": rows,
+            "provider": providers,
+            "reason": [self.unassigned_reason.get(label) for label in rows],
         }, ("row",)
 
     def _headline(self) -> str:

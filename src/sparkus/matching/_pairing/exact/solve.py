@@ -106,15 +106,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from sparkus._checks import FloatArray
 from sparkus._errors import Problem, SchemaError
-from sparkus.matching._pairing.exact.arcs import (
-    Arcs,
-    capacity_iv,
-    cost_arcs,
-    cost_labels,
-    drop_cells,
-    forbidden_cells,
-    provider_labels,
-)
+from sparkus.matching._pairing.exact.arcs import Arcs
 from sparkus.matching._pairing.exact.auction import LIMIT, PriceOverflowError, auction
 from sparkus.matching._pairing.exact.extremes import (
     MAX_FLOAT,
@@ -131,6 +123,7 @@ from sparkus.matching._pairing.exact.result import (
     CAPACITY,
     NO_CANDIDATE,
     AssignmentResult,
+    Label,
 )
 from sparkus.matching._pairing.exact.slots import solve_slots
 from sparkus.matching._pairing.exact.transport import COST_LIMIT, MAX_OBJECTS, transport
@@ -146,6 +139,7 @@ __all__ = ["solve_arcs", "solve_assignment"]
 
 IntArray = NDArray[np.int64]
 IndexArray = NDArray[np.intp]
+Names: TypeAlias = tuple[tuple[Label, ...], tuple[Label, ...]]
 
 
 _MAX_EXPONENT: Final = 900
@@ -198,18 +192,27 @@ two were within 0.1 s of each other (the auction is faster from about 4,000,000 
 
 def _solve_assignment_iv(
     cost: object, capacity: object, forbidden: object
-) -> tuple[Arcs, IntArray]:
-    """Validate the inputs of :func:`solve_assignment`: the allowed pairs and the capacities."""
+) -> tuple[Arcs, IntArray, Names | None]:
+    """Validate the inputs of :func:`solve_assignment`: allowed pairs, capacities, labels.
+
+    The intake :func:`~sparkus.matching.assign` and :func:`~sparkus.matching.rematch` share
+    (``instance.py``), so that a labelled table, a capacity Series and forbidden pairs are
+    read by one rule with one set of messages.
+    """
+    # instance.py reads costs with arcs.py of this folder: imported on call, not at import time
+    from sparkus.matching._pairing.instance import instance_iv, is_candidates
+
     problems: list[Problem] = []
-    arcs = cost_arcs(cost, problems)
-    caps = capacity_iv(capacity, arcs.m if arcs is not None else None, problems,
-                       provider_labels(cost))  # fmt: skip
-    banned = np.zeros(0, dtype=np.intp)
-    if arcs is not None:
-        banned = forbidden_cells(forbidden, arcs.n, arcs.m, problems, cost_labels(cost))
-    if problems or arcs is None or caps is None:
+    if is_candidates(cost):
+        msg = (
+            "expected a cost matrix, got a candidate matrix; pass it to `assign`, or pass "
+            "`candidates.cost()` here"
+        )
+        raise SchemaError([Problem(("cost",), msg)])
+    inst = instance_iv(cost, capacity, forbidden, problems)
+    if problems or inst is None:
         raise SchemaError(problems)
-    return drop_cells(arcs, banned), caps
+    return inst.arcs, inst.capacity, inst.labels
 
 
 # -- integer costs -------------------------------------------------------------------------------
@@ -281,26 +284,34 @@ def solve_assignment(
         The cost of each pair. Dense: NaN or ``+inf`` marks a pair as not allowed (so does a
         missing value, None or pandas ``NA``). Sparse: only the stored entries are allowed (a
         stored zero is an allowed pair of cost 0); duplicate entries are summed, as scipy does.
-        ``-inf``, text and booleans are refused.
+        ``-inf``, text and booleans are refused. A pandas DataFrame labelled otherwise than by
+        position (strings and integers, each once) names the participants and providers by
+        its labels, as in :func:`assign`.
     capacity : int or array_like of int, shape (n_providers,)
         How many participants each provider takes at most (0 to 2**40); one integer for all.
-    forbidden : array_like of bool, sparse matrix, or sequence of (row, col), optional
+        A pandas Series is read by its index (the cost table's column labels, or the column
+        positions of a numpy `cost`), never by position.
+    forbidden : array_like of bool, sparse matrix, or sequence of pairs, optional
         Further pairs not allowed: a boolean mask of the shape of `cost` (a pandas DataFrame
-        mask is read by its labels), or (row, column) index pairs (refused against a pandas
-        `cost` labelled other than by position, where they could mean labels).
+        mask is read by its labels), or (participant, provider) pairs named as the result
+        names them: by label for a pandas table labelled otherwise than by position (a number
+        that is none of its labels is refused, since it could mean a position), by row and
+        column index otherwise. The rule and messages are those of :func:`assign`.
 
     Returns
     -------
     AssignmentResult
         The placement (`provider`, -1 for unplaced), `total_cost`, `n_assigned`, why each
-        unplaced participant is unplaced, each provider's `load`, and the certificate
-        (`prices`, `max_violation`, `gap_bound`).
+        unplaced participant is unplaced, each provider's `load`, the certificate
+        (`prices`, `max_violation`, `gap_bound`), and a labelled table's labels.
 
     Raises
     ------
     SchemaError
-        If `cost` is not a 2-D real matrix or holds ``-inf``, if `capacity` is not one
-        non-negative integer per provider, or if `forbidden` does not fit `cost`. Also if the
+        If `cost` is not a 2-D real matrix (a candidate matrix goes to :func:`assign`) or
+        holds ``-inf``, if `capacity` is not one non-negative integer per provider (or a
+        Series not indexed by the providers), or if `forbidden` does not fit `cost` or names
+        an unknown label. Also if the
         optimal placement's total cost (or its dual prices) lies beyond the float range, which
         only costs near ``±1.8e308`` can cause: every finite cost is supported, and divided
         internally by a power of two where the sums along the solver's paths would overflow.
@@ -344,12 +355,15 @@ def solve_assignment(
     >>> fewer.n_assigned, fewer.total_cost, fewer.unassigned_reason
     (5, 19.0, {0: 'capacity'})
     """
-    arcs, caps = _solve_assignment_iv(cost, capacity, forbidden)
-    return solve_arcs(arcs, caps)
+    arcs, caps, labels = _solve_assignment_iv(cost, capacity, forbidden)
+    return solve_arcs(arcs, caps, labels)
 
 
-def solve_arcs(arcs: Arcs, caps: IntArray) -> AssignmentResult:
-    """:func:`solve_assignment` on checked input: the allowed pairs and the capacities."""
+def solve_arcs(arcs: Arcs, caps: IntArray, labels: Names | None = None) -> AssignmentResult:
+    """:func:`solve_assignment` on checked input: the allowed pairs, capacities and labels.
+
+    `labels` name the rows and columns in the result (None: by position).
+    """
     n, m = arcs.n, arcs.m
     has_candidate = np.diff(arcs.indptr) > 0
 
@@ -395,9 +409,10 @@ def solve_arcs(arcs: Arcs, caps: IntArray) -> AssignmentResult:
     placed = provider >= 0
     load = np.bincount(provider[placed], minlength=m).astype(np.int64)
     full_reason = CANDIDATES_FULL if bool((load < caps).any()) else CAPACITY
-    reasons = {
-        int(i): (NO_CANDIDATE if not has_candidate[i] else full_reason)
-        for i in np.flatnonzero(~placed)
+    who: Sequence[Label] = labels[0] if labels is not None else range(n)
+    reasons: dict[Label, str] = {
+        who[i]: (NO_CANDIDATE if not has_candidate[i] else full_reason)
+        for i in np.flatnonzero(~placed).tolist()
     }
     return AssignmentResult(
         provider=provider,
@@ -409,6 +424,8 @@ def solve_arcs(arcs: Arcs, caps: IntArray) -> AssignmentResult:
         prices=prices,
         max_violation=max_violation,
         gap_bound=gap_bound,
+        participant_ids=labels[0] if labels is not None else None,
+        provider_ids=labels[1] if labels is not None else None,
     )
 
 
