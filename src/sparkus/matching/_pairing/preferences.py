@@ -215,15 +215,30 @@ def _capacity_iv(
 
 
 def _ids(prefs: object, name: str, problems: list[Problem]) -> tuple[Hashable, ...] | None:
+    """The keys of `prefs` as ids: Python text or integers (numpy's become Python's).
+
+    Two ids whose text is the same (``1`` and ``"1"``) are refused: a result's
+    :meth:`~StableMatching.to_dict` writes ids as JSON keys, where they would be one.
+    """
     if not isinstance(prefs, Mapping):
         msg = f"expected a mapping of id to an ordered list of ids, got {type(prefs).__name__}"
         problems.append(Problem((name,), msg))
         return None
-    for key in prefs:
-        if not _is_id(key):
-            msg = f"{key!r} is not an id: ids are text or integers (not bool or None)"
+    ids: list[Hashable] = []
+    by_text: dict[str, Hashable] = {}
+    for given in prefs:
+        if not _is_id(given):
+            msg = f"{given!r} is not an id: ids are text or integers (not bool or None)"
+            problems.append(Problem((name, segment(given)), msg))
+            ids.append(given)
+            continue
+        key = str(given) if isinstance(given, str) else int(given)
+        if (seen := by_text.setdefault(str(key), key)) != key:
+            msg = (f"{seen!r} and {key!r} are the same id as text (JSON keys are text); "
+                   "give them different ids")  # fmt: skip
             problems.append(Problem((name, segment(key)), msg))
-    return tuple(prefs)
+        ids.append(key)
+    return tuple(ids)
 
 
 def encode_preferences(
