@@ -60,8 +60,8 @@ def _run_synthetic(args: argparse.Namespace) -> int:
 
 
 def force_option(parser: argparse.ArgumentParser, what: str) -> None:
-    """Add ``--force``: consent to overwrite an existing output file."""
-    parser.add_argument("--force", action="store_true", help=f"overwrite {what} if it exists")
+    """Add ``--force``: consent to overwrite existing output files (`what` completes the help)."""
+    parser.add_argument("--force", action="store_true", help=f"overwrite {what}")
 
 
 def add_commands(commands: Any) -> None:
@@ -81,7 +81,7 @@ def add_commands(commands: Any) -> None:
         parser.add_argument(
             "--out", type=path, default=None, help="output CSV (default: standard output)"
         )
-        force_option(parser, "the --out file")
+        force_option(parser, "the --out file if it exists")
 
     triage = commands.add_parser(
         "triage",
@@ -122,11 +122,29 @@ def add_commands(commands: Any) -> None:
     evaluate.add_argument(
         "--treated", required=True, help="COLUMN (0/1, true/false, yes/no) or COLUMN=VALUE"
     )
-    evaluate.add_argument("--control", help="COLUMN=VALUE for the control rows (default: the rest)")
+    evaluate.add_argument(
+        "--control",
+        help="COLUMN=VALUE for the control rows (default: the rest; then an empty --treated "
+        "cell is an error)",
+    )
     evaluate.add_argument("--pre", help="baseline column (needed by ancova)")
-    evaluate.add_argument("--covariates", nargs="*", help="further numeric adjustment columns")
+    evaluate.add_argument(
+        "--covariates",
+        nargs="*",
+        help="further numeric adjustment columns (the data file goes before this option)",
+    )
     evaluate.add_argument("--clusters", help="ancova: cluster column for cluster-robust errors")
-    evaluate.add_argument("--method", choices=("ancova", "aipw", "naive"), default="ancova")
+    evaluate.add_argument(
+        "--id",
+        help="column of the people's ids: a person on two rows is an error (default: id, if the "
+        "file has it)",
+    )
+    evaluate.add_argument(
+        "--method",
+        choices=("ancova", "aipw", "naive"),
+        default="ancova",
+        help="the estimator (default: ancova)",
+    )
     evaluate.add_argument(
         "--trim",
         type=real(0, 0.5, low_open=True, high_open=True),
@@ -193,7 +211,7 @@ def add_commands(commands: Any) -> None:
         type=path,
         help="output folder (default: [output] folder of the file)",
     )
-    force_option(run, "files already in the output folder")
+    force_option(run, "the files an earlier run (or --example) wrote in the folder")
     run.set_defaults(run=run_run)
 
     synthetic = commands.add_parser(
@@ -214,5 +232,5 @@ def add_commands(commands: Any) -> None:
     synthetic.add_argument(
         "--seed", type=whole(0, MAX_SEED), default=0, help="random seed (default 0)"
     )
-    force_option(synthetic, "people.csv and program.json")
+    force_option(synthetic, "people.csv and program.json if they exist")
     synthetic.set_defaults(run=_run_synthetic)

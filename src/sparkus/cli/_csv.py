@@ -42,6 +42,7 @@ __all__ = [
     "lines_of",
     "number",
     "read_table",
+    "same_file",
     "unescape",
     "write_file",
     "write_table",
@@ -79,6 +80,12 @@ _MARKUP: Final = re.compile(r"\s*<(?:!doctype\s+html|html|table|\?xml)\b", re.IG
 
 _CODE: Final = re.compile(r"[+-]?0[0-9]+")
 """A whole number written with leading zeros: a code (``00123``), as no number is written."""
+
+_SEP_LINE: Final = re.compile(r'"?sep=(.?)"?[ \t]*(?:\r\n|\r|\n|$)', re.IGNORECASE)
+"""Excel's first line naming the delimiter (``sep=,``), which it writes and reads itself."""
+
+_DECIMAL_COMMA: Final = re.compile(r"[+-]?[0-9]+,[0-9]+")
+"""A number written with a decimal comma (``3,5``), or a thousands separator (``1,234``)."""
 
 
 class Located(NamedTuple):
@@ -128,7 +135,11 @@ class Table:
 
     def where(self, row: int, column: str) -> str:
         """``people.csv, line 7, column level``."""
-        return f"{self.name}, line {self.lines[row]}, column {column}"
+        return f"{self.name}, line {self.lines[row]}, column {_label(column)}"
+
+    def in_column(self, column: str) -> str:
+        """``people.csv, column level``: a problem of a whole column."""
+        return f"{self.name}, column {_label(column)}"
 
     def require(self, *names: str, why: str = "") -> None:
         """Refuse when a column is missing, listing the columns the file has."""
@@ -145,7 +156,7 @@ class Table:
         A header read as one column that holds a ``;`` is first said to use it as the
         delimiter: ``; the file seems to use ';' as its delimiter: save it comma-separated``.
         """
-        columns = [name if name.isprintable() else repr(name) for name in self.cells]
+        columns = [_label(name) for name in self.cells]
         known = ", ".join(columns[:60]) or "none"
         if len(columns) > 60:
             known += f", ... and {len(columns) - 60:,} more"
@@ -205,6 +216,8 @@ class Table:
                 message = "empty; a number is required"
             elif value is None:
                 message = f"expected a number, got {shown(cell)}"
+                if _DECIMAL_COMMA.fullmatch(cell):
+                    message += ": write it with '.' as the decimal point and no thousands separator"
             else:
                 message = f"{shown(cell)} is not a finite number"
                 if not required:
@@ -223,6 +236,15 @@ class Table:
         if empty_is_none:
             return np.array([cell or None for cell in cells], dtype=object)
         return np.array(cells, dtype=object)
+
+
+def _label(column: str) -> str:
+    """A column's name as a message shows it, each problem on one line.
+
+    A name holding a line break or a control character (a header cell with a quoted line break)
+    is quoted.
+    """
+    return column if column.isprintable() else repr(column)
 
 
 def _delimiter(text: str) -> str:
@@ -278,7 +300,11 @@ def read_table(path: str | Path) -> Table:
     """A CSV file with a header row, as a :class:`Table`.
 
     Cells are separated by commas, or by tabs when the header splits into more cells at tabs
-    (Excel's "Unicode text"); see :func:`_delimiter`.
+    (Excel's "Unicode text"); see :func:`_delimiter`. A first line ``sep=,`` (or ``sep=`` and a
+    tab), which Excel writes to name the delimiter, is followed and skipped; ``sep=;`` is
+    refused with the advice to save the file comma-separated. A header that ends with unnamed
+    cells (a delimiter at the end of the header line alone) reads rows that stop at its last
+    named column.
 
     Raises
     ------
@@ -299,11 +325,21 @@ def read_table(path: str | Path) -> Table:
             "as such pages); open it in Excel and save it as 'CSV UTF-8 (Comma delimited)'"
         )
         raise FileInputError([msg])
-    records = _records(text, name, _delimiter(text))
+    said = _SEP_LINE.match(text)
+    if said and said.group(1) not in (",", "\t"):
+        msg = (
+            f"{name}, line 1: the file says its delimiter is {said.group(1)!r} ({said.group(0).strip()}); "
+            "save it comma-separated"
+        )
+        raise FileInputError([msg])
+    records = _records(text, name, said.group(1) if said else _delimiter(text))
+    if said:
+        next(records)  # the sep= line
     first = next(records, None)
     if first is None:
         raise FileInputError([f"{path}: is empty; expected a header row naming the columns"])
     header = [unescape(cell.strip()) for cell in first[1]]
+    named_width = max((i + 1 for i, column in enumerate(header) if column), default=0)
     problems = []
     seen: dict[str, int] = {}
     for i, column in enumerate(header, start=1):
@@ -319,9 +355,11 @@ def read_table(path: str | Path) -> Table:
     columns: list[list[str]] = [[] for _ in header]
     lines: list[int] = []
     uneven: list[tuple[int, int]] = []
-    for line, row in records:
-        if not any(cell.strip() for cell in row):
+    for line, given in records:
+        if not any(cell.strip() for cell in given):
             continue  # blank lines, and rows of empty cells, are skipped
+        # a row that stops at the header's last named column has none of its unnamed cells
+        row = given + [""] * (len(header) - len(given)) if len(given) == named_width else given
         if len(row) != len(header):
             problems.append(
                 f"{name}, line {line}: {len(row)} cells, but the header has {len(header)}"
@@ -369,10 +407,13 @@ def check_output(
     force: bool,
     option: str = "--out",
     inputs: Sequence[str | Path | None] = (),
+    stdout: bool = True,
 ) -> None:
     """Refuse, before any work, an output path that cannot be written or would be overwritten.
 
-    ``None`` and ``-`` mean standard output.
+    ``None`` (no file: standard output, or nothing) needs no check. ``-`` means standard output
+    when `stdout` is true, and is refused otherwise: ``demo --html -`` would write its page into
+    the report printed there (or, before, a file named ``-`` with no ``--force``).
 
     Raises
     ------
@@ -381,11 +422,14 @@ def check_output(
         the command's `inputs` (even with `force`), or the file exists and `force` is false.
         A device or a pipe (``/dev/stdout``) is not a file to keep: it needs no `force`.
     """
+    if path is not None and str(path) == "-" and not stdout:
+        msg = f"{option} -: standard output carries the report; give the path of a file"
+        raise UsageError(msg)
     if path is None or str(path) == "-":
         return
     path = Path(path)
     for given in inputs:
-        if given is not None and _same_file(path, Path(given)):
+        if given is not None and same_file(path, Path(given)):
             raise UsageError(f"{option} {path}: is also an input ({given}); write elsewhere")
     folder = path.parent
     if not folder.exists():
@@ -402,7 +446,8 @@ def check_output(
         raise UsageError(f"{option} {path}: the folder {folder} is not writable")
 
 
-def _same_file(one: Path, other: Path) -> bool:
+def same_file(one: Path, other: Path) -> bool:
+    """Whether two paths name one file (the same path, or links to one file)."""
     try:
         return one.resolve() == other.resolve() or (
             one.exists() and other.exists() and one.samefile(other)

@@ -4,7 +4,10 @@ Every column an option names is checked against the file before anything is read
 ones at once, with the columns the file has), and every cell the estimate uses is checked at its
 line: an empty or non-numeric outcome, baseline or covariate, an empty cluster, a treatment
 flag that is not 0/1. Rows that are neither treated nor control are left out, and their cells
-are not checked.
+are not checked. Without ``--control``, the control rows are the rest: then a row whose
+``--treated`` cell is empty (a blank, or the total row at the bottom of an export) is refused
+at its line, not counted as control, and the values that made the control group are said on
+standard error. A person whose id (``--id``) repeats is refused at its line, not counted twice.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from sparkus._errors import SchemaError
 from sparkus.cli._csv import Located, Table, lines_of, number, read_table
 from sparkus.cli._exits import FileInputError, UsageError
 from sparkus.cli._steps import summary
@@ -28,6 +32,9 @@ _TRUE = frozenset({"true", "yes", "y"})
 _FALSE = frozenset({"false", "no", "n"})
 """A flag's words, in any case (``TRUE``, ``Yes``, ``Y``), beside the numbers 1 and 0."""
 _SEPARATORS: Final = re.compile(r"[\s_\-./]+")
+_ANCOVA_TERMS: Final = frozenset({"intercept", "treated", "pre"})
+"""The names of the terms of ancova's own model (``post = a + t treated + b pre``): a covariate
+column named so is passed under another name, so that the file's names never clash with them."""
 
 
 def _key(text: str) -> str:
@@ -50,7 +57,7 @@ def _spelt_otherwise(
     if others:
         shown = ", ".join(f"{v!r} ({n:,} row{'s' * (n != 1)})" for v, n in others.most_common())
         msg = (
-            f"{table.name}, column {name}: {shown} differ{'s' * (len(others) == 1)} from "
+            f"{table.in_column(name)}: {shown} differ{'s' * (len(others) == 1)} from "
             f"{value!r} ({option} {name}={value}) only in case, spaces or separators, and would "
             f"be left out; write the value one way in the file"
         )
@@ -157,11 +164,16 @@ def run_evaluate(args: argparse.Namespace) -> int:
         named.append(_column(args.control, "--control")[0])
     named += [args.pre] if args.pre else []
     named += list(args.covariates or ()) + ([args.clusters] if args.clusters else [])
+    named += [args.id] if args.id else []
     table.require(*dict.fromkeys(named))
 
     problems: list[Located] = []
     treated = _group(args.treated, "--treated", table, problems)
-    control = _group(args.control, "--control", table, problems) if args.control else ~treated
+    if args.control:
+        control = _group(args.control, "--control", table, problems)
+    else:
+        control = ~treated
+        _blank_rest(args.treated, table, problems)
     if problems:
         raise FileInputError(lines_of(problems))
     both = np.flatnonzero(treated & control)
@@ -172,6 +184,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     if not (keep & ~treated).any():
         msg = f"{table.name}: no control row (every selected row is treated); give --control"
         raise FileInputError([msg])
+    _repeated_people(args.id, table, keep)
 
     post = table.numbers(args.outcome, problems, rows=keep)
     pre = table.numbers(args.pre, problems, rows=keep) if args.pre else None
@@ -185,21 +198,26 @@ def run_evaluate(args: argparse.Namespace) -> int:
         raise FileInputError(lines_of(problems))
 
     estimate: Any
-    if args.method == "naive":
-        estimate = welch_ttest(post[keep & treated], post[keep & ~treated])
-    elif args.method == "aipw":
-        design = ({args.pre: pre} if pre is not None else {}) | covariates
-        estimate = aipw(post[keep], treated[keep], {k: v[keep] for k, v in design.items()},
-                        trim=args.trim)  # fmt: skip
-    else:
-        assert pre is not None  # _check_method
-        estimate = ancova(
-            post[keep],
-            pre[keep],
-            treated[keep],
-            covariates={k: v[keep] for k, v in covariates.items()} or None,
-            clusters=clusters[keep] if clusters is not None else None,
-        )
+    try:
+        if args.method == "naive":
+            estimate = welch_ttest(post[keep & treated], post[keep & ~treated])
+        elif args.method == "aipw":
+            design = ({args.pre: pre} if pre is not None else {}) | covariates
+            estimate = aipw(post[keep], treated[keep], {k: v[keep] for k, v in design.items()},
+                            trim=args.trim)  # fmt: skip
+        else:
+            assert pre is not None  # _check_method
+            adjust = {f"{k} (column)" if k in _ANCOVA_TERMS else k: v[keep]
+                      for k, v in covariates.items()}  # fmt: skip
+            estimate = ancova(
+                post[keep],
+                pre[keep],
+                treated[keep],
+                covariates=adjust or None,
+                clusters=clusters[keep] if clusters is not None else None,
+            )
+    except SchemaError as error:  # of the file's cells (cluster labels spelled two ways)
+        raise FileInputError(_in_file(error, args, table)) from None
     if args.json:
         print(json.dumps(estimate.to_dict(), indent=2, allow_nan=False))
     else:
@@ -208,16 +226,85 @@ def run_evaluate(args: argparse.Namespace) -> int:
     if dropped:
         summary(f"{dropped:,} rows are neither treated nor control and were left out"
                 f"{_left_out(args, table, keep)}")  # fmt: skip
+    if not args.control and (rest := _values(args.treated, table, ~treated)):
+        summary(f"control rows (without --control, every row not treated): {rest}")
     return 0
+
+
+def _blank_rest(spec: str, table: Table, problems: list[Located]) -> None:
+    """Without ``--control``, a row whose ``--treated COLUMN=VALUE`` cell is empty is a problem.
+
+    Every row not treated is control then; an empty cell says nothing of the person (a missing
+    value, or the total row at the bottom of an export) and would count as control.
+    """
+    name, value = _column(spec, "--treated")
+    if value is None:  # a 0/1 column: an empty cell is already a problem
+        return
+    for i, cell in enumerate(table.cells[name]):
+        if not cell:
+            message = (
+                f"empty, so neither {name}={value} nor known to be control; fill it in, or "
+                f"give --control {name}=VALUE to leave out the rows that are neither"
+            )
+            problems.append(table.problem(i, name, message))
+
+
+def _repeated_people(name: str | None, table: Table, keep: npt.NDArray[np.bool_]) -> None:
+    """Refuse a person (by `name`, the ``--id`` column; ``id`` if the file has it) twice.
+
+    An export that lists a person once per job or per position would count them twice.
+    """
+    if name is None:
+        if "id" not in table.cells:
+            return
+        name = "id"
+    cells = table.cells[name]
+    first: dict[str, int] = {}
+    problems: list[Located] = []
+    for i in np.flatnonzero(keep).tolist():
+        pid = cells[i]
+        if not pid:
+            problems.append(table.problem(i, name, "empty; every row needs the person's id"))
+        elif pid in first:
+            message = f"{pid!r} repeats line {table.lines[first[pid]]}: one row per person"
+            problems.append(table.problem(i, name, message))
+        first.setdefault(pid, i)
+    if problems:
+        raise FileInputError(lines_of(problems))
+
+
+def _in_file(error: SchemaError, args: argparse.Namespace, table: Table) -> list[str]:
+    """The estimator's problems with the file's cells, each at the column it came from."""
+    columns = {"clusters": args.clusters, "pre": args.pre, "post": args.outcome,
+               "y": args.outcome, "x": args.outcome}  # fmt: skip
+    lines = []
+    for problem in error.problems:
+        head = problem.path[0] if problem.path else None
+        column = columns.get(head) if isinstance(head, str) else None
+        if column is None and head in ("covariates", "X") and len(problem.path) > 1:
+            column = str(problem.path[1]).removesuffix(" (column)")
+        where = table.in_column(column) if column else table.name
+        lines.append(f"{where}: {problem.message if column else problem}")
+    return lines
 
 
 def _left_out(args: argparse.Namespace, table: Table, keep: npt.NDArray[np.bool_]) -> str:
     """The values of the rows left out, by the column that chose by value (``: support=x (12)``)."""
-    name, value = _column(args.treated, "--treated")
-    if args.control and value is None:
-        name, value = _column(args.control, "--control")
+    spec = args.treated
+    if args.control and _column(spec, "--treated")[1] is None:
+        spec = args.control
+    shown = _values(spec, table, ~keep)
+    return f": {shown}" if shown else ""
+
+
+def _values(spec: str, table: Table, rows: npt.NDArray[np.bool_]) -> str:
+    """The values of `rows` in the column `spec` chose by value, counted (``support=x (12)``).
+
+    Empty when `spec` names a 0/1 column.
+    """
+    name, value = _column(spec, "--treated")
     if value is None:
         return ""
-    counts = Counter(c for c, k in zip(table.cells[name], keep.tolist(), strict=True) if not k)
+    counts = Counter(c for c, r in zip(table.cells[name], rows.tolist(), strict=True) if r)
     shown = ", ".join(f"{name}={c or '(empty)'} ({n:,})" for c, n in counts.most_common(10))
-    return f": {shown}" + (f", ... ({len(counts):,} values)" if len(counts) > 10 else "")
+    return shown + (f", ... ({len(counts):,} values)" if len(counts) > 10 else "")

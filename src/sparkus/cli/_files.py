@@ -27,7 +27,14 @@ from sparkus.cli._exits import FileInputError
 from sparkus.cli._json import json_problems, parse_json_file
 from sparkus.model import Population, Program, ProgramDocument, Provider, structure
 
-__all__ = ["check_employees", "located", "read_people", "read_program", "read_providers"]
+__all__ = [
+    "NUMBER_COLUMNS",
+    "check_employees",
+    "located",
+    "read_people",
+    "read_program",
+    "read_providers",
+]
 
 TEXT_COLUMNS: Final = frozenset(
     {"id", "level", "department", "team", "manager_id", "languages", "focus_goals"}
@@ -99,7 +106,7 @@ def located(
                 line = table.lines[row]
                 out.append(Located(line, "", f"{table.name}, line {line}: {problem.message}"))
             continue
-        where = f"{table.name}, column {column}" if column else table.name
+        where = table.in_column(column) if column else table.name
         text = f"{where}: {problem.message}"
         if row is None and column and column not in table.cells:  # a required column
             text += table.columns_note()

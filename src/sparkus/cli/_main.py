@@ -57,7 +57,7 @@ exit statuses:
     0  success
     1  an internal error (a bug in sparkus; --debug shows the traceback)
     2  usage: an unknown command or option, a bad option value, an output that cannot
-       be written or already exists (add --force)
+       be written or already exists (add --force), a problem of sparkus run's program file
     3  bad input data: a file that cannot be read or does not fit its format (each
        problem named by file and line and column, or JSON path)
     4  infeasible: constraints that cannot all be met (budget, capacities)
@@ -84,13 +84,26 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _option_error(error: _OptionError, argv: Sequence[str], parser: _Parser) -> str:
-    """One line for a usage error; an unknown option before the command is named."""
+    """One line for a usage error.
+
+    An unknown option before the command is named, and a data file that ``--covariates`` took
+    as one more column is said to go first.
+    """
     message = error.message
     if error.prog == parser.prog and "COMMAND" in message:
         known = parser._option_string_actions  # argparse offers no public view
         unknown = [a.split("=", 1)[0] for a in argv if a.startswith("-") and a not in known]
         if unknown:
             message = f"unrecognized arguments: {' '.join(unknown)}; {message}"
+    if (
+        error.prog == f"{parser.prog} evaluate"
+        and message.endswith("required: data")
+        and ("--covariates" in argv)
+    ):  # --covariates takes every word after it, the data file too
+        message += (
+            "; the words after --covariates are all read as covariates: give the data file "
+            "first (sparkus evaluate DATA ... --covariates ...)"
+        )
     return f"{error.prog}: error: {message} (run '{error.prog} --help' for the options)"
 
 
@@ -132,7 +145,7 @@ def _parser() -> _Parser:
         type=path,
         help="also write the dashboard as a self-contained HTML report",
     )
-    force_option(demo, "the --html file")
+    force_option(demo, "the --html file if it exists")
     demo.set_defaults(run=_run_demo)
     add_commands(commands)
     for command in commands.choices.values():
@@ -161,7 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     1       an internal error, a bug in sparkus: one line saying so and where to report it;
             ``--debug`` shows the traceback
     2       usage: an unknown command or option, a bad option value, an output path that
-            cannot be written or already exists (add ``--force``)
+            cannot be written or already exists (add ``--force``), a problem of the program
+            file of ``sparkus run`` (named by its key)
     3       bad input data: a file that cannot be read (missing, not UTF-8, not CSV/JSON) or
             does not fit its format, every problem named by file and line and column, or JSON
             path
@@ -276,7 +290,7 @@ def _run_demo(args: argparse.Namespace) -> int:
     from sparkus.cli._demo_text import render_report
     from sparkus.cli._progress import Progress
 
-    check_output(args.html, force=args.force, option="--html")
+    check_output(args.html, force=args.force, option="--html", stdout=False)
     progress = Progress(STEPS, enabled=True if args.progress else None)
     report = build_report(n=args.n, seed=args.seed, progress=progress, html=args.html)
     if args.json:

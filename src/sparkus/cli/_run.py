@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import re
 import shutil
 from importlib import resources
@@ -24,9 +25,10 @@ from typing import Any, Final, Literal, cast
 import numpy as np
 
 from sparkus._errors import Problem, SchemaError
-from sparkus.cli._csv import Located, Table, lines_of, read_table, write_table
+from sparkus._labels import number
+from sparkus.cli._csv import Located, Table, lines_of, read_table, same_file, write_table
 from sparkus.cli._exits import FileInputError, UsageError
-from sparkus.cli._files import check_employees, located, read_providers
+from sparkus.cli._files import NUMBER_COLUMNS, check_employees, located, read_providers
 from sparkus.cli._program_file import RunConfig, read_program_file
 from sparkus.cli._steps import summary
 from sparkus.model import Population, Provider, SupportType
@@ -65,14 +67,27 @@ _WORD: Final = re.compile(r"expected a number on the declared scale [^,]+, got s
 """A survey answer in words (``'N/A'``, ``'Agree'``), which the program file can map."""
 
 
-def _folder(directory: Path, names: tuple[str, ...], *, force: bool, option: str) -> None:
-    """Create `directory`; refuse to overwrite its `names` unless `force`."""
+def _folder(
+    directory: Path, names: tuple[str, ...], *, force: bool, option: str, create: bool = True
+) -> None:
+    """Refuse to overwrite the `names` in `directory` unless `force`; create it if `create`.
+
+    Without `create`, the folder is only checked: the first of it and its parents that exists
+    must be a writable folder, so that a run that fails leaves no folder behind.
+    """
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"{option} {directory}: is a file, not a folder")
     existing = [n for n in names if (directory / n).exists()]
     if existing and not force:
         shown = ", ".join(str(directory / n) for n in existing)
         raise UsageError(f"{shown}: the file exists; add --force to overwrite")
+    if not create:
+        there = next(p for p in (directory, *directory.parents) if p.exists() or p == p.parent)
+        if not there.is_dir():
+            raise UsageError(f"{option} {directory}: {there} is a file, not a folder")
+        if not os.access(there, os.W_OK | os.X_OK):
+            raise UsageError(f"{option} {directory}: the folder {there} is not writable")
+        return
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -120,6 +135,26 @@ def _columns(frame: Any) -> dict[str, list[Any]]:
     return {name: [_cell(v) for v in values] for name, values in data.items()}
 
 
+def _not_an_input(config: RunConfig) -> None:
+    """Refuse, even with ``--force``, an output file that is one of the run's own inputs.
+
+    An export saved as ``people.csv`` beside a program file whose output folder is ``.`` would
+    be replaced by the run's ``people.csv``.
+    """
+    inputs = {"the export": config.export, "the program file": config.path}
+    if config.providers is not None:
+        inputs["the providers file"] = config.providers
+    for name in OUTPUTS:
+        path = config.output / name
+        for what, given in inputs.items():
+            if same_file(path, given):
+                msg = (
+                    f"{path}: the run's {name} would replace {what} ({given}); write it "
+                    "elsewhere (--out DIR, or folder under [output] in the program file)"
+                )
+                raise UsageError(msg)
+
+
 def _read_export(config: RunConfig) -> tuple[Population, Table]:
     """The export as a population, every problem named by file and key, or line and column."""
     from sparkus.triage import default_instrument
@@ -131,12 +166,23 @@ def _read_export(config: RunConfig) -> tuple[Population, Table]:
         f: {k: v for k, v in spelled.items() if v != ""} for f, spelled in config.labels.items()
     }
     text = {config.columns.get(f, f) for f in _TEXT_FIELDS}
+    # Tenure in years (dates of hire when as_of is given) and time zones, unless their labels
+    # map words: in a column with numbers, each cell that is no number is a problem at its
+    # place, the others numbers. (A column with none, such as dates without as_of, is left to
+    # the population, which says what to set.)
+    numbers = {
+        name
+        for f in NUMBER_COLUMNS - config.labels.keys()
+        if (f != "tenure_years" or config.as_of is None)
+        and (name := config.columns.get(f, f)) in table.cells
+        and any(number(cell) is not None for cell in table.cells[name] if cell)
+    }
     fields = set(config.columns) | set(table.cells)
     scales = {i.column: i.scale for i in default_instrument().items if i.column in fields}
     problems: list[Located] = []
     columns: dict[str, Any] = {}
     for name in table.cells:
-        if name not in text and table.is_numeric(name):
+        if name in numbers or (name not in text and table.is_numeric(name)):
             columns[name] = table.numbers(name, problems, required=False)
         else:  # answers on a scale: from_frame reads "4" beside "Agree" as 4
             columns[name] = np.array(table.cells[name], dtype=object)
@@ -265,7 +311,8 @@ def _run(config: RunConfig, *, force: bool) -> int:
 
     backend = _backend()
     providers = read_providers(config.providers) if config.providers is not None else ()
-    _folder(config.output, OUTPUTS, force=force, option="--out")
+    _not_an_input(config)
+    _folder(config.output, OUTPUTS, force=force, option="--out", create=False)
     people, _ = _read_export(config)
     if config.providers is not None:
         check_employees(providers, people, source=config.providers.name,
@@ -295,6 +342,7 @@ def _run(config: RunConfig, *, force: bool) -> int:
     tables["journeys.csv"] = _columns(schedule.to_frame(backend=backend))
     # no events yet: the dashboard as the program starts
     snapshot = Tracker(program, schedule).snapshot(as_of=config.start)
+    _folder(config.output, OUTPUTS, force=force, option="--out")  # made now the work is done
     for name, columns in tables.items():
         write_table(config.output / name, columns)
     stale = [config.output / n for n in OUTPUTS if n.endswith(".csv") and n not in tables]
