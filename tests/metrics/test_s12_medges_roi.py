@@ -89,3 +89,17 @@ def test_negative_zero_amounts_are_zero():
     assert str(cost.amount) == str(benefit.improvement) == "0.0"
     text = roi([benefit], [cost, Cost("fees", 10.0)]).summary()
     assert "-0" not in text
+
+
+def test_estimate_with_zero_se_but_an_interval_is_refused():
+    """compare_proportions of two all-0 groups: se 0, Newcombe interval [-0.354, 0.434].
+
+    Taken as se 0, the ROI's interval was a single point, though the effect could be as
+    large as the interval says.
+    """
+    from sparkus import EstimationError
+    from sparkus.metrics import compare_proportions
+
+    est = compare_proportions([0] * 5, [0] * 7)
+    with pytest.raises(EstimationError, match="standard error 0 but the interval"):
+        Benefit.from_estimate("completion", est, value=100.0, count=10)

@@ -17,7 +17,7 @@ from typing import Any, Final, Literal, TypeAlias, cast, get_args
 import attrs
 import numpy as np
 
-from sparkus._errors import Problem, SchemaError
+from sparkus._errors import EstimationError, Problem, SchemaError
 from sparkus.metrics._estimate import Estimate
 from sparkus.metrics._stable import product
 
@@ -267,11 +267,22 @@ class Benefit:
         SchemaError
             If `estimate` is not an :class:`Estimate`, or a field is invalid (as for
             :class:`Benefit`).
+        EstimationError
+            If the estimate's standard error is 0 while its interval is not a point
+            (:func:`compare_proportions` when every outcome of both groups is the same).
         """
         given: object = estimate
         if not isinstance(given, Estimate):
             msg = f"expected an Estimate (from ancova, aipw, ...), got {type(given).__name__}"
             raise SchemaError([Problem(("estimate",), msg)])
+        low, high = estimate.ci
+        if estimate.se == 0.0 and high > low:
+            msg = (
+                f"has standard error 0 but the interval [{low:.6g}, {high:.6g}] "
+                f"({estimate.method}): a standard error of 0 would make the ROI certain; give "
+                "Benefit(..., se=...) a standard error that describes the uncertainty"
+            )
+            raise EstimationError(f"`estimate` {msg}")
         default_note = f"{estimate.method}, n={estimate.n}"
         return cls(
             name=name,
