@@ -30,6 +30,7 @@ import numpy.typing as npt
 
 from sparkus._errors import EstimationError, Problem, SchemaError
 from sparkus._labels import refuse_spellings
+from sparkus._nullable import integer_cells
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.intp]
@@ -61,8 +62,7 @@ def describe(value: object) -> str:
     if value is None:
         return "None"
     text = shown(value)
-    if len(text) > 60:
-        text = text[:57] + "..."
+    text = text if len(text) <= 60 else text[:57] + "..."
     return f"{type(value).__name__} {text}"
 
 
@@ -231,8 +231,8 @@ def as_array(value: object, name: str) -> npt.NDArray[Any]:
         raise schema_error(name, msg)
     to_numpy = getattr(value, "to_numpy", None)
     try:
-        if callable(to_numpy):  # pandas and polars
-            return np.asarray(to_numpy())
+        if callable(to_numpy):  # pandas and polars (integers with missing cells exactly)
+            return np.asarray(to_numpy() if (cells := integer_cells(value)) is None else cells)
         array = np.asarray(value)
     except (TypeError, ValueError) as exc:
         msg = f"could not be read as an array ({exc}); pass a rectangular array-like"

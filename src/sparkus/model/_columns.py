@@ -430,6 +430,7 @@ def _floats(
     carried: bool = False,
 ) -> tuple[npt.NDArray[np.float64], Column]:
     array, not_numbers = _numeric(name, values, collector)
+    array += 0.0  # -0.0 stored as 0.0 (IEEE: -0.0 + 0.0 is 0.0): equal values, equal JSON
     finite = np.isfinite(array)
     refused = ~finite & ~not_numbers & ~(np.isnan(array) & carried)
     collector.rows(name, refused, lambda i: f"{float(array[i])!r} is not a finite number")

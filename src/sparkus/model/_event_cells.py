@@ -24,6 +24,7 @@ import numpy.typing as npt
 
 from sparkus._checks import describe, is_missing, rows_text
 from sparkus._errors import Problem, SchemaError
+from sparkus._nullable import integer_cells
 from sparkus.model._intake import INT64_MAX, INT64_MIN, column, id_column
 from sparkus.model._text_rules import nul_rows
 
@@ -117,7 +118,8 @@ def event_cells(values: object, name: str) -> object:
                        f"{rows_text(np.array(nested, np.int64))}")  # fmt: skip
                 raise SchemaError([Problem((name,), msg)])
         return cells
-    return _nullable_integer_cells(values)
+    exact = integer_cells(values)  # pandas or polars integers with missing cells, exactly
+    return values if exact is None else exact
 
 
 def _plain_array(values: list[Any] | tuple[Any, ...], types: set[type], name: str) -> Any:
@@ -135,22 +137,6 @@ def _plain_array(values: list[Any] | tuple[Any, ...], types: set[type], name: st
         array = np.asarray(values)
         return array if array.dtype == np.int64 else None
     return None
-
-
-def _nullable_integer_cells(values: object) -> object:
-    """A pandas or polars integer column with missing cells as an object array; else itself."""
-    module = type(values).__module__
-    series: Any = values  # (recognised without importing pandas or polars)
-    dtype: Any = getattr(values, "dtype", None)
-    if module.startswith("pandas") and not isinstance(dtype, np.dtype):
-        if getattr(dtype, "kind", "") in ("i", "u") and bool(getattr(values, "hasnans", False)):
-            cells: npt.NDArray[Any] = series.to_numpy(dtype=object, na_value=None)
-            return cells
-    elif module.startswith("polars") and dtype is not None:
-        is_integer = getattr(dtype, "is_integer", None)
-        if callable(is_integer) and is_integer() and series.null_count() > 0:
-            return np.array(series.to_list(), dtype=object)
-    return values
 
 
 def nul_problems(array: npt.NDArray[Any], name: str) -> list[Problem]:

@@ -168,6 +168,11 @@ def _kind_column(values: object) -> npt.NDArray[np.int8]:
 
 
 def _value_column(values: object, n: int) -> FloatArray:
+    """Event values as float64, -0.0 as 0.0 (as a record stores it); NaN for none."""
+    return _values(values, n) + 0.0  # (IEEE: -0.0 + 0.0 is 0.0)
+
+
+def _values(values: object, n: int) -> FloatArray:
     if values is None:
         return np.full(n, np.nan)
     array = column(values, "value")
