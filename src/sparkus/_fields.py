@@ -137,9 +137,7 @@ def _describe_bounds(low: float | None, high: float | None) -> str:
         return f" from {low:g} to {high:g}"
     if low is not None:
         return f" >= {low:g}"
-    if high is not None:
-        return f" <= {high:g}"
-    return ""
+    return f" <= {high:g}" if high is not None else ""
 
 
 def _text(value: object) -> list[Problem]:
@@ -529,17 +527,6 @@ class FrozenMapping(Mapping[K, V]):
         return (type(self), (self._data,))
 
 
-def frozen_plain(data: dict[str, Any]) -> FrozenMapping[str, Any]:
-    """A :class:`FrozenMapping` of a dict of plain JSON values (no numpy scalars), copied once.
-
-    The same mapping as ``FrozenMapping(data)``, without converting each value: for a reader
-    that has already checked every key and value.
-    """
-    out: FrozenMapping[str, Any] = FrozenMapping.__new__(FrozenMapping)
-    out._data = dict(data)
-    return out
-
-
 def freeze(value: Any) -> Any:
     """Converter: copy a mapping into a :class:`FrozenMapping`; leave anything else to the check."""
     return FrozenMapping(value) if isinstance(value, Mapping) else value
@@ -557,9 +544,10 @@ def _declared_checks(cls: type[Any]) -> tuple[tuple[str, Check | None], ...]:
 
 
 def builtin(value: Any) -> Any:
-    """A numpy scalar as the Python number it holds (tuples element-wise); others unchanged."""
-    if isinstance(value, np.generic):
-        return value.item()
+    """A numpy scalar as the Python number it holds (tuples element-wise), -0.0 as 0.0."""
+    value = value.item() if isinstance(value, np.generic) else value
+    if type(value) is float:  # (IEEE: -0.0 + 0.0 is 0.0)
+        return value + 0.0
     if isinstance(value, tuple) and any(isinstance(v, np.generic) for v in value):
         return tuple(v.item() if isinstance(v, np.generic) else v for v in value)
     return value

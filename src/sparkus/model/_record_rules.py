@@ -31,8 +31,10 @@ __all__ = ["due_date", "field_name_problems", "real", "real_pair", "reals"]
 
 
 def real(value: Any) -> Any:
-    """An integer as the float it stands for; any other value as it is."""
-    if type(value) is float or isinstance(value, bool) or not isinstance(value, numbers.Integral):
+    """An integer as the float it stands for, -0.0 as 0.0; any other value as it is."""
+    if type(value) is float:
+        return value + 0.0  # IEEE: -0.0 + 0.0 is 0.0, so equal records write equal JSON
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         return value
     try:
         return float(value)
