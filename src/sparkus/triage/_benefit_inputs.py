@@ -35,6 +35,7 @@ from sparkus._fields import probably_meant, read_member, spelling_key
 from sparkus._labels import refuse_spellings
 from sparkus.model import SupportType
 from sparkus.triage._benefit_stages import stratified_folds
+from sparkus.triage._estimator import column_keys
 
 __all__ = ["Support", "check_params", "fold_codes", "predict_matrix", "training_data"]
 
@@ -100,6 +101,9 @@ def training_data(X: object, treated: object, y: object, fold: object = None) ->
     """The checked training data; pandas inputs (`fold` too) are paired by their index."""
     X, treated, y, fold = align_rows(("X", X), ("treated", treated), ("y", y), ("fold", fold))
     X = as_table(X)  # a polars frame as its columns by name
+    if _is_frame(X):
+        getter: Any = X
+        column_keys(getter.keys(), "X")  # names that read alike are refused, not read twice
     matrix, names = named_matrix(X, "X")
     outcome = vector(y, "y")
     labels = as_array(treated, "treated")
@@ -216,13 +220,17 @@ def fold_codes(
 
 
 def predict_matrix(X: object, names: Sequence[str], from_frame: bool) -> FloatArray:
-    """`X` for prediction: a frame's columns put in the fitted order by name, else by count."""
+    """`X` for prediction: a frame's columns put in the fitted order by name, else by count.
+
+    A frame's columns are matched by their names as text (pandas' default 0, 1, ... too),
+    never by position (:func:`~sparkus.triage._estimator.frame_names`).
+    """
     X = as_table(X)
     if _is_frame(X):
         getter: Any = X
-        given = [str(k) for k in getter.keys()]  # noqa: SIM118 (a frame's keys are its columns)
-        missing = [c for c in names if c not in given]
-        extra = [c for c in given if c not in names]
+        keys = column_keys(getter.keys(), "X")
+        missing = [c for c in names if c not in keys]
+        extra = [c for c in keys if c not in names]
         if missing or extra:
             parts = []
             if missing:
@@ -230,7 +238,7 @@ def predict_matrix(X: object, names: Sequence[str], from_frame: bool) -> FloatAr
             if extra:
                 parts.append(f"has column(s) not seen at fit: {', '.join(map(repr, extra))}")
             raise schema_error("X", f"{' and '.join(parts)}; pass the features used at fit")
-        matrix, _ = named_matrix({c: as_array(getter[c], f"X[{c!r}]") for c in names}, "X")
+        matrix, _ = named_matrix({c: as_array(getter[keys[c]], f"X[{c!r}]") for c in names}, "X")
         return matrix
     matrix, _ = named_matrix(X, "X")
     if matrix.shape[1] != len(names):

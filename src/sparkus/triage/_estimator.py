@@ -10,6 +10,7 @@ in ``Pipeline``, ``GridSearchCV`` and ``cross_val_score``.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable
 from typing import Any, ClassVar, Self
 
 import numpy as np
@@ -21,37 +22,80 @@ from sparkus._errors import EstimationError, NotFittedError, Problem, SchemaErro
 from sparkus.triage._fitting import unit_weights
 from sparkus.triage._labels import fit_labels
 
-__all__ = ["Estimator", "feature_matrix", "feature_names", "fit_target"]
+__all__ = [
+    "Estimator",
+    "column_keys",
+    "feature_matrix",
+    "feature_names",
+    "fit_target",
+    "frame_names",
+]
 
 _MAX_NAMES_SHOWN = 5
 """A message about mismatched column names lists this many names of each kind, then ``- ...``."""
 
 
-def feature_names(X: object) -> NDArray[np.object_] | None:
-    """The column names of a pandas or polars data frame `X` when all are text, else None.
+def column_keys(columns: Iterable[Any], name: str = "X") -> dict[str, Any]:
+    """Each column's name as text, mapped to the column's own label (the text, or a number).
 
-    scikit-learn's rule: only text names are names (pandas' default 0, 1, ... are positions);
-    a frame that mixes text and other names is a SchemaError, since half-named columns cannot
-    be checked against ``fit``. Neither library is imported.
+    Columns are read by name, so two labels that read alike (the number 0 and the text
+    ``"0"``, a label given twice) are a SchemaError naming them: one would be read twice.
     """
-    module = type(X).__module__
-    if not module.startswith(("pandas", "polars")):
+    keys: dict[str, Any] = {}
+    repeated: list[str] = []
+    for label in columns:
+        text = str(label)
+        if text in keys:
+            repeated.append(text)
+        keys[text] = label
+    if repeated:
+        shown = ", ".join(map(repr, dict.fromkeys(repeated)))
+        msg = (
+            f"has several columns named {shown}; columns are matched by name, so give each "
+            "column its own name"
+        )
+        raise schema_error(name, msg)
+    return keys
+
+
+def frame_names(X: object, name: str = "X") -> list[str] | None:
+    """The column names of a pandas or polars data frame `X` as text; None for anything else.
+
+    The one rule of triage's inputs: a data frame's columns are matched by name, whatever
+    their labels (text, or numbers such as pandas' default 0, 1, ..., compared as text), never
+    by position; only an array (or a model fitted on one) is read by position. Neither library
+    is imported.
+    """
+    if not type(X).__module__.startswith(("pandas", "polars")):
         return None
     columns = getattr(X, "columns", None)
     if columns is None:
         return None
-    names = list(columns)
-    text = [isinstance(name, str) for name in names]
-    if not names or not any(text):
+    return list(column_keys(columns, name))
+
+
+def feature_names(X: object) -> NDArray[np.object_] | None:
+    """The column labels of a pandas or polars data frame `X`, as given, else None.
+
+    Every frame's labels are kept, to match its columns by name at predict (:func:`frame_names`);
+    only labels that are all text become ``feature_names_in_`` (scikit-learn's rule). A frame
+    that mixes text and other labels is a SchemaError, as in scikit-learn: half of its columns
+    would have no ``feature_names_in_``.
+    """
+    if frame_names(X) is None:
         return None
-    if not all(text):
-        kinds = sorted({type(name).__name__ for name in names})
+    frame: Any = X
+    labels = list(frame.columns)
+    text = [isinstance(label, str) for label in labels]
+    if any(text) and not all(text):
+        kinds = sorted({type(label).__name__ for label in labels})
         msg = (
-            f"has column names of the types {kinds}; names are checked against fit only when "
-            "all are text: convert them (X.columns = X.columns.astype(str)) or pass an array"
+            f"has column names of the types {kinds}; a model's feature names must be such that "
+            "all are text or none is (as pandas' 0, 1, ...): convert them "
+            "(X.columns = X.columns.astype(str)) or pass an array"
         )
         raise schema_error("X", msg)
-    return np.asarray(names, dtype=object)
+    return np.asarray(labels, dtype=object)
 
 
 def feature_matrix(X: object) -> NDArray[np.float64]:
@@ -120,6 +164,7 @@ class Estimator:
     _fitted: bool = False
     n_features_in_: int
     feature_names_in_: NDArray[np.object_]
+    _fitted_names: list[str]
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:  # noqa: ARG002 (sklearn's API)
         """The hyper-parameters, by name (scikit-learn's protocol; `deep` is accepted and unused)."""
@@ -195,42 +240,50 @@ class Estimator:
         raise NotImplementedError
 
     def _set_feature_names(self, names: NDArray[np.object_] | None) -> None:
-        """Keep the column names seen in ``fit`` (forget those of an earlier fit without any)."""
-        if names is not None:
+        """Keep the column labels seen in ``fit`` (forget those of an earlier fit without any).
+
+        Every frame's labels are kept, as text, to match its columns by name at predict; only
+        labels that are all text become ``feature_names_in_``, as in scikit-learn.
+        """
+        for attribute in ("feature_names_in_", "_fitted_names"):
+            vars(self).pop(attribute, None)
+        if names is None:
+            return
+        self._fitted_names = [str(label) for label in names.tolist()]
+        if all(isinstance(label, str) for label in names.tolist()):
             self.feature_names_in_ = names
-        elif "feature_names_in_" in vars(self):
-            del self.feature_names_in_
 
     def _check_feature_names(self, X: object) -> None:
-        """A SchemaError if `X` names its columns otherwise than in ``fit``; a warning if only one did.
+        """A SchemaError if a frame `X` names its columns otherwise than the frame of ``fit``.
 
-        The messages are scikit-learn's, which its checks (and users' habits) expect.
+        A frame is matched by name whenever ``fit`` saw one, whatever its labels; between a
+        frame and an array, scikit-learn's warnings (for text names only), in its words.
         """
-        given = feature_names(X)
-        fitted: NDArray[np.object_] | None = vars(self).get("feature_names_in_")
+        given = frame_names(X)
+        fitted: list[str] | None = vars(self).get("_fitted_names")
         name = type(self).__name__
-        if given is None and fitted is None:
-            return
-        if fitted is None:
+        if given is not None and fitted is not None:
+            if given == fitted:
+                return
+            msg = "The feature names should match those that were passed during fit.\n"
+            unexpected = sorted(set(given) - set(fitted))
+            missing = sorted(set(fitted) - set(given))
+            if unexpected:
+                msg += "Feature names unseen at fit time:\n" + _listed(unexpected)
+            if missing:
+                msg += "Feature names seen at fit time, yet now missing:\n" + _listed(missing)
+            if not unexpected and not missing:
+                msg += "Feature names must be in the same order as they were in fit.\n"
+            raise schema_error(
+                "X", msg + "Pass the columns of fit, by the same names and in order."
+            )
+        named = feature_names(X)
+        if fitted is None and named is not None and all(isinstance(c, str) for c in named):
             msg = f"X has feature names, but {name} was fitted without feature names"
             warnings.warn(msg, SparkusWarning, stacklevel=4)
-            return
-        if given is None:
+        elif given is None and "feature_names_in_" in vars(self):
             msg = f"X does not have valid feature names, but {name} was fitted with feature names"
             warnings.warn(msg, SparkusWarning, stacklevel=4)
-            return
-        if len(given) == len(fitted) and bool((given == fitted).all()):
-            return
-        msg = "The feature names should match those that were passed during fit.\n"
-        unexpected = sorted(set(given) - set(fitted))
-        missing = sorted(set(fitted) - set(given))
-        if unexpected:
-            msg += "Feature names unseen at fit time:\n" + _listed(unexpected)
-        if missing:
-            msg += "Feature names seen at fit time, yet now missing:\n" + _listed(missing)
-        if not unexpected and not missing:
-            msg += "Feature names must be in the same order as they were in fit.\n"
-        raise schema_error("X", msg + "Pass the columns of fit, by the same names and in order.")
 
     def _checked(self, X: object) -> NDArray[Any]:
         """`X` as a float matrix with the features seen in ``fit``; NotFittedError before it."""

@@ -7,8 +7,8 @@ Brier score and the one-vs-rest ROC AUC agree with scikit-learn 1.9 to rounding)
 calibration error, which scikit-learn does not have, is the top-label variant of Guo et al.
 (2017), spelled out in :func:`expected_calibration_error`. pandas inputs (a Series of labels,
 a DataFrame of probabilities) are paired by their index, never by position when the indexes
-disagree; a data frame's probability columns are matched to `classes` by name (only a frame of a
-bare matrix, its columns numbered by pandas' default range, is read in column order).
+disagree; a data frame's probability columns are always matched to `classes` by name (pandas'
+default labels 0, 1, ... name the classes 0, 1, ...); only a numpy array is read in column order.
 """
 
 from __future__ import annotations
@@ -238,8 +238,8 @@ def brier_score(
         The true labels, each one of `classes`.
     proba : array-like of shape (n, n_classes)
         Predicted probabilities, columns in the order of `classes` (a data frame's columns
-        named by class are taken by name); each row in ``[0, 1]`` and summing to 1 (within
-        1e-6).
+        are matched to the classes by name, never by position); each row in ``[0, 1]`` and
+        summing to 1 (within 1e-6).
     classes : sequence
         The classes, in column order. At least two.
 
@@ -253,8 +253,8 @@ def brier_score(
     SchemaError
         If the inputs are empty or of different lengths, a label is not in `classes`, a row
         of `proba` is not a probability vector (the offending rows are named), pandas
-        inputs have indexes that disagree, or a data frame `proba` has named columns that are
-        not the classes.
+        inputs have indexes that disagree, or a data frame `proba` has columns that are not
+        the classes by name.
 
     Examples
     --------
@@ -306,7 +306,7 @@ def expected_calibration_error(
     y_true : array-like of shape (n,)
         The true labels, each one of `classes`.
     proba : array-like of shape (n, n_classes)
-        Predicted probabilities, columns in the order of `classes` (or named by class).
+        Predicted probabilities, columns in the order of `classes` (a data frame's: named by class).
     classes : sequence
         The classes, in column order. At least two.
     n_bins : int, default 10
@@ -366,7 +366,7 @@ def roc_auc_ovr(
     y_true : array-like of shape (n,)
         The true labels, each one of `classes`.
     proba : array-like of shape (n, n_classes)
-        Predicted probabilities, columns in the order of `classes` (or named by class).
+        Predicted probabilities, columns in the order of `classes` (a data frame's: named by class).
     classes : sequence
         The classes, in column order. At least two.
     average : {"macro", "weighted"}, default "macro"
@@ -428,7 +428,7 @@ def evaluate(
     y_true : array-like of shape (n,)
         The true labels, each one of `classes`.
     proba : array-like of shape (n, n_classes)
-        Predicted probabilities, columns in the order of `classes` (or named by class).
+        Predicted probabilities, columns in the order of `classes` (a data frame's: named by class).
     classes : sequence
         The classes, in column order. At least two, each occurring in `y_true`.
     n_bins : int, default 10

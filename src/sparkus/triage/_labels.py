@@ -205,15 +205,15 @@ def encode(array: npt.NDArray[Any], classes: tuple[Hashable, ...], name: str, of
 def by_class_columns(proba: object, classes: tuple[Hashable, ...], name: str) -> object:
     """A data frame's probability columns in the order of `classes`, taken by name; else `proba`.
 
-    Only a pandas frame of a bare matrix (columns numbered 0, 1, ... by a default range) is
-    read by position; a frame with named columns must name each class once, and is reordered
-    to `classes`: its columns are never read in their own order against other classes.
+    A frame's columns are always matched by name, never by position: a frame must name each
+    class once (a frame of a bare matrix, numbered 0, 1, ..., names the classes 0, 1, ...),
+    and is reordered to `classes`. Only a numpy array is read by position.
     """
     columns: Any = getattr(proba, "columns", None)
     if columns is None or not type(proba).__module__.startswith(("pandas", "polars")):
         return proba
     names = list(columns)
-    if names == list(classes) or _default_range(columns):
+    if names == list(classes):
         return proba
     try:
         same = len(set(names)) == len(names) == len(classes) and set(names) == set(classes)
@@ -221,18 +221,13 @@ def by_class_columns(proba: object, classes: tuple[Hashable, ...], name: str) ->
         same = False
     if not same:
         msg = (
-            f"has the columns {show(names)}, the classes are {show(list(classes))}: name one "
-            "column per class (in any order), or pass a numpy array whose columns follow "
-            "`classes`"
+            f"has the columns {show(names)}, the classes are {show(list(classes))}: a data "
+            "frame's columns are matched to the classes by name, so name one column per class "
+            "(in any order), or pass a numpy array whose columns follow `classes`"
         )
         raise SchemaError([Problem((name,), msg)])
     frame: Any = proba
     return frame[list(classes)]
-
-
-def _default_range(columns: Any) -> bool:
-    """Whether pandas column labels are the default range 0, 1, ... (no names given)."""
-    return type(columns).__name__ == "RangeIndex" and columns.start == 0 and columns.step == 1
 
 
 def check_proba(proba: object, n: int, k: int, name: str = "proba") -> FloatArray:

@@ -12,6 +12,7 @@ from sparkus._checks import describe, is_finite_real, is_real
 from sparkus._checks_fit import check_matrix
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
+from sparkus.triage._estimator import column_keys, frame_names
 from sparkus.triage._instrument import Features, Instrument, default_instrument, scale_problems
 from sparkus.triage._levels import ReadinessLevel
 
@@ -289,23 +290,24 @@ def _settings_problems(instrument: object, thresholds: object, band: object) -> 
 def _item_columns(instrument: Instrument, X: object, name: str) -> object:
     """A data frame's item columns, in the instrument's order, taken by name; else `X`.
 
-    Only a frame whose columns carry no text name (a pandas frame of a bare matrix, numbered
-    0, 1, ...) is read by position: named columns that are not the items are refused, never
-    read in their order.
+    A frame's columns are always matched by name (:func:`frame_names`), never by position: a
+    frame without the item columns (a bare matrix numbered 0, 1, ... too) is refused.
     """
-    columns = getattr(X, "columns", None)
-    if columns is None or not type(X).__module__.startswith(("pandas", "polars")):
-        return X
-    names = [str(c) for c in columns]
+    names = frame_names(X, name)
     wanted = list(instrument.columns)
-    if names == wanted or not any(isinstance(c, str) for c in columns):
-        return X  # in order already, or unnamed (positional) columns
+    if names is None or names == wanted:
+        return X
     absent = [c for c in wanted if c not in names]
     if absent:
-        msg = f"lacks the item columns {absent}; it has: {', '.join(names)}"
+        msg = (
+            f"lacks the item columns {absent}; it has: {', '.join(names)}; a data frame's "
+            "columns are matched by name: name them as the items, or pass a numpy array "
+            "(X.to_numpy()) whose columns follow the instrument's items"
+        )
         raise SchemaError([Problem((name,), msg)])
     frame: Any = X
-    return frame[wanted]
+    keys = column_keys(frame.columns, name)
+    return frame[[keys[c] for c in wanted]]
 
 
 def _row_of(features: object, person: object) -> int:
