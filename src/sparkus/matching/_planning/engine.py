@@ -401,6 +401,11 @@ def build_setup(
         ps[0].support_type is _SELF for ps in grouped.values()
     )
     pool_names = tuple(grouped)
+    if unlimited_self and _SELF.value in grouped:  # else one name for two options
+        kind = grouped[_SELF.value][0].support_type.value
+        msg = (f"names a pool of {kind} providers {_SELF.value!r}, which `access` reads as "
+               "self-guided reflection without providers; name the pool otherwise")  # fmt: skip
+        problems.append(Problem(("pools", _SELF.value), msg))
     option_names = pool_names + ((_SELF.value,) if unlimited_self else ())
     level = np.asarray(population["level"], dtype=np.int8)
     readiness = np.asarray(triage.level, dtype=np.int8)

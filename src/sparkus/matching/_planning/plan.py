@@ -115,7 +115,9 @@ def plan_support(
     pools : callable or mapping, optional
         How providers form capacity pools: a function of a :class:`~sparkus.model.Provider` returning the
         pool's name, or a mapping of every provider id to a pool name. By default one pool per
-        support type, named by its value (``"coaching"``). A pool holds one support type.
+        support type, named by its value (``"coaching"``). A pool holds one support type;
+        ``"self_guided_reflection"`` names self-guided reflection's own option when it has no
+        providers, so no other providers' pool may take that name.
     access : mapping of str to bool array, optional
         For a pool (or ``"self_guided_reflection"`` without providers), who may draw on it: one
         bool (or 0/1) per person. Pools not named are open to everyone. A pandas Series is

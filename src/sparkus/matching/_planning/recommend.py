@@ -143,6 +143,8 @@ class SupportRecommendation(Result):
         return out
 
     def _headline(self) -> str:
+        if not self.n:  # no first choice is most often made by nobody
+            return "n=0"
         counts = {label: sum(row) for label, row in self._counts().items()}
         best = max(counts, key=lambda label: counts[label])
         return f"n={self.n}, most often first={best!r} ({counts[best]:,})"

@@ -145,7 +145,8 @@ class ScenarioComparison(Result):
         nothing to divide by follow fixed conventions: ``cost_per_effect`` is ``inf`` when the
         expected effect is not positive, ``share_of_budget`` ``inf`` for a budget of 0; the
         two ``*_vs_reference`` ratios are NaN (undefined, 0/0) when the reference's cost or
-        effect is 0, and ``reach_<level>`` NaN for a level with nobody in it.
+        effect is 0, and ``reach_<level>`` NaN for a level with nobody in it (the printed
+        tables show these as ``-``).
         """
         ref = self.plan(self.reference)
         out: dict[str, dict[str, float | bool]] = {}
@@ -182,7 +183,7 @@ class ScenarioComparison(Result):
             return f"n={self.n}, scenarios={len(self.names)}"
         return (
             f"n={self.n}, scenarios={len(self.names)}, {self._triaged}: cost "
-            f"{m['cost_vs_reference']:.1%} and effect {m['effect_vs_reference']:.1%} of "
+            f"{_share(m['cost_vs_reference'])} and effect {_share(m['effect_vs_reference'])} of "
             f"{self.reference!r}"
         )
 
@@ -231,7 +232,7 @@ class ScenarioComparison(Result):
             "Reach by level (share supported)",
             ("scenario", *(lv.value for lv in _LEVELS)),
             tuple(
-                (name, *(f"{m[f'reach_{lv.value}']:.1%}" for lv in _LEVELS))
+                (name, *(_share(m[f"reach_{lv.value}"]) for lv in _LEVELS))
                 for name, m in metrics.items()
             ),
         )
@@ -252,9 +253,12 @@ class ScenarioComparison(Result):
             kept = float(triaged["effect_vs_reference"])
             holds = "holds" if saving > 0 and kept >= 1 else "does not hold"
             verdict = (
-                f"; here the triaged plan saves {saving:.1%} of the cost and keeps {kept:.1%} "
-                f"of the expected effect, so the claim {holds} under these "
+                f"; here the triaged plan saves {_share(saving)} of the cost and keeps "
+                f"{_share(kept)} of the expected effect, so the claim {holds} under these "
                 + ("priors" if priced else "per-person effects")
+                if math.isfinite(saving) and math.isfinite(kept)
+                else f"; here {self.reference!r} costs nothing or has no expected effect, so "
+                "there is nothing to save or keep: the claim cannot be tested"
             )
         against = Table(
             f"Against {self.reference!r}",
@@ -262,9 +266,9 @@ class ScenarioComparison(Result):
             tuple(
                 (
                     name,
-                    f"{float(m['cost_vs_reference']):.1%}",
-                    f"{1 - float(m['cost_vs_reference']):.1%}",
-                    f"{float(m['effect_vs_reference']):.1%}",
+                    _share(m["cost_vs_reference"]),
+                    _share(1 - float(m["cost_vs_reference"])),
+                    _share(m["effect_vs_reference"]),
                 )
                 for name, m in metrics.items()
             ),
@@ -289,6 +293,11 @@ class ScenarioComparison(Result):
             f"{context}; " + "; ".join(parts) + " (the policy's judgement of fit to the season "
             "and goals, not a measured effect: see SupportPolicy.fit_weights)"
         )
+
+
+def _share(value: float | bool) -> str:
+    """A ratio as a percentage; ``-`` where it is undefined (NaN: nothing to divide by)."""
+    return "-" if math.isnan(value) else f"{value:.1%}"
 
 
 def _user_assignment(
@@ -369,6 +378,10 @@ def _compare_scenarios_iv(
         if isinstance(population, Population) and not np.array_equal(triaged.ids, population.ids):
             msg = "must be a plan of this population: its ids, in the same order"
             problems.append(Problem(("triaged",), msg))
+        if isinstance(program, Program) and triaged.currency != program.currency:
+            msg = (f"costs {triaged.currency!r}, but the program is in {program.currency!r}; "
+                   "plan it with this program")  # fmt: skip
+            problems.append(Problem(("triaged", "currency"), msg))
         if triaged.priors != priors:
             msg = "was made with other priors; pass the priors it was made with, or none"
             problems.append(Problem(("priors",), msg))
@@ -441,7 +454,8 @@ def compare_scenarios(
     population, triage, program, providers
         As for :func:`plan_support`.
     triaged : SupportPlan, optional
-        The triaged plan, if made already (with other options than the defaults).
+        The triaged plan, if made already (with other options than the defaults), in the
+        program's currency.
     plans : mapping of str to SupportPlan or sequence, optional
         The user's own scenarios, by name: a plan, or one support type (or None, NaN or
         pandas' NA: no support) per person in the population's row order, or a pandas Series whose index holds the population's ids
@@ -465,7 +479,7 @@ def compare_scenarios(
     ------
     SchemaError
         For invalid arguments, a user plan that is not one support type or None per person,
-        or a `triaged` plan made with other priors.
+        or a `triaged` plan made with other priors or in another currency.
     InfeasibleError
         If the default triaged plan has no feasible plan (see :func:`plan_support`).
 
