@@ -5,7 +5,8 @@ arcs (``arcs.py``) and chooses among three exact solvers by a measured rule: the
 transportation solver for few providers (``transport.py``), scipy's dense assignment on the
 providers' places when places are few (``slots.py``), and the ε-scaling auction otherwise
 (``auction.py``); every answer is certified, and repaired where rounding requires, on the
-original float costs (``repair.py``).
+original float costs (``repair.py``). Pairs no optimal placement uses (big-M costs) are set
+aside first (``scales.py``), so that they do not set the integer grid.
 """
 
 from sparkus.matching._pairing.exact.result import AssignmentResult

@@ -64,7 +64,7 @@ from sparkus._checks import BoolArray
 from sparkus._runs import rank_in_runs
 from sparkus.matching._pairing.exact.arcs import ranges
 
-__all__ = ["AuctionOutcome", "PriceOverflowError", "auction"]
+__all__ = ["AuctionOutcome", "PriceOverflowError", "auction", "max_cardinality"]
 
 IntArray = NDArray[np.int64]
 IndexArray = NDArray[np.intp]
@@ -496,7 +496,7 @@ class _Auction:
         violates ε-CS.
         """
         self.feasibility_known = True
-        self.n_max = _max_cardinality(self.indptr, self.arc_cols, self.capacity[: self.m])
+        self.n_max = max_cardinality(self.indptr, self.arc_cols, self.capacity[: self.m])
         spare = self.n - self.n_max
         if spare == 0:
             return
@@ -790,7 +790,7 @@ class _Auction:
         )
 
 
-def _max_cardinality(indptr: IndexArray, cols: IndexArray, capacity: IntArray) -> int:
+def max_cardinality(indptr: IndexArray, cols: IndexArray, capacity: IntArray) -> int:
     """The largest number of persons that can be placed: a maximum flow, by scipy."""
     from scipy.sparse import csr_array
     from scipy.sparse.csgraph import maximum_flow

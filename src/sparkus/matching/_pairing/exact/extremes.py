@@ -101,7 +101,8 @@ def range_exponent(values: FloatArray, nodes: int) -> int:
     repair add up costs along paths of up to `nodes` arcs; both overflow for costs near the
     float limit (``1e308 - (-1e308)`` is infinite). Dividing by a power of two changes no
     optimum and is exact for every cost above ``2**-1022`` times the divisor: a cost it rounds
-    is below the rounding of the largest cost anyway. 0 when no scaling is needed.
+    is below the rounding of the largest cost, and ``solve.py`` adds what it can change to
+    `gap_bound`. 0 when no scaling is needed.
 
     Costs all below 0.5 in magnitude get a negative exponent: they are multiplied by a power of
     two (exactly, subnormal ones included) so that the largest lies in ``[0.5, 1)``, where the

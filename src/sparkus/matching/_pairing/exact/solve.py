@@ -93,6 +93,11 @@ costs by a shortest-path computation on the residual graph, and any improving ex
 is applied, until no exchange lowers the total by more than floating-point rounding.
 ``gap_bound`` reports the certified distance to the optimum that remains (0 in the first case,
 rounding-sized in the second).
+
+The grid is set by the costs that matter: pairs that no optimal placement can use (a "big-M"
+cost, ``1e20`` among costs of 1 to 9) are set aside first, by a test that proves it
+(``scales.py``), and the prices are checked against them as well. Only when an optimal
+placement needs a large cost does the grid follow it.
 """
 
 from __future__ import annotations
@@ -125,6 +130,7 @@ from sparkus.matching._pairing.exact.result import (
     AssignmentResult,
     Label,
 )
+from sparkus.matching._pairing.exact.scales import relevant_pairs, restrict, violation_aside
 from sparkus.matching._pairing.exact.slots import solve_slots
 from sparkus.matching._pairing.exact.transport import COST_LIMIT, MAX_OBJECTS, transport
 
@@ -380,12 +386,20 @@ def solve_arcs(arcs: Arcs, caps: IntArray, labels: Names | None = None) -> Assig
     if filtered or active.shape[0] < n:
         indptr = np.zeros(active.shape[0] + 1, dtype=np.intp)
         np.cumsum(degree[active], out=indptr[1:])
-    n_active = int(active.shape[0])
-
     provider = np.full(n, -1, dtype=np.intp)
     prices = np.zeros(m, dtype=np.float64)
     max_violation = gap_bound = total_cost = 0.0
-    if n_active:
+    if active.shape[0]:
+        # pairs no optimal placement uses (big-M costs) are set aside, not put on the grid
+        kept = relevant_pairs(indptr, cols, values, caps)
+        if kept is not None:
+            aside = np.ones(cols.shape[0], dtype=bool)
+            aside[kept] = False
+            rows_aside = np.repeat(active, np.diff(indptr))[aside]
+            cols_aside, values_aside = cols[aside], values[aside]
+            indptr, keeping = restrict(indptr, kept)
+            active, cols, values = active[keeping], cols[kept], values[kept]
+        n_active = int(active.shape[0])
         shift = range_exponent(values, n_active + m)
         scaled = np.ldexp(values, -shift) if shift else values
         fixed = _solve(indptr, cols, scaled, caps, m)
@@ -401,7 +415,19 @@ def solve_arcs(arcs: Arcs, caps: IntArray, labels: Names | None = None) -> Assig
         with np.errstate(over="ignore"):
             prices = np.ldexp(prices, shift)
         max_violation = scale_up(violation, shift)
+        if kept is not None:
+            own = np.zeros(n)
+            own[active[chosen]] = values[fixed.arc[chosen]]
+            aside_violation = violation_aside(
+                rows_aside, cols_aside, values_aside, provider, own, prices
+            )
+            max_violation = max(max_violation, aside_violation)
         gap_bound = scale_up(fixed.gap_bound, shift)
+        if shift > 0 and not np.array_equal(np.ldexp(scaled, shift), values):
+            # the division rounded costs below 2**(shift - 1022), each by at most
+            # 2**(shift - 1075): the placement's and the optimum's totals by K times that
+            extra = math.ldexp(int(chosen.sum()), shift - 1074)
+            gap_bound = math.nextafter(gap_bound + extra, math.inf)
         total_cost = total(values[fixed.arc[chosen]], scaled[fixed.arc[chosen]], shift)
         check_representable(total_cost, prices[caps > 0], max(max_violation, gap_bound))
 
