@@ -146,9 +146,10 @@ def _activity(tracker: Tracker, as_of_day: int) -> tuple[BoolArray, IntArray]:
 
     The series runs from the schedule's first day to `as_of_day`, or to the last day any
     event is accepted (``schedule.n_days``) if that comes first: after it nothing can change,
-    so a far `as_of` (a mistyped year) costs no more than the schedule's own span.
+    so a far `as_of` (a mistyped year) costs no more than the schedule's own span. Before the
+    first day it is empty: a day after `as_of` is never published.
     """
-    days = max(min(as_of_day, tracker.schedule.n_days - 1) + 1, 1)
+    days = max(min(as_of_day, tracker.schedule.n_days - 1) + 1, 0)
     return active_in_window(tracker.progress.active, tracker.window_days, as_of_day, days)
 
 

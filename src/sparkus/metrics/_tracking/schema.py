@@ -28,6 +28,7 @@ from sparkus._errors import Problem, SchemaError
 from sparkus._fields import parse_time
 from sparkus._results import Result, Table, format_number, to_jsonable
 from sparkus.metrics._estimate import ConfidenceInterval
+from sparkus.metrics._tracking.document_rules import document_problems
 from sparkus.metrics._tracking.frames import DashboardTables
 
 __all__ = [
@@ -538,6 +539,8 @@ class Dashboard(DashboardTables, Result):
             rules.fail("groups", f"expected a dict of str to tuples of GroupRow, got "
                                  f"{describe(groups)}")  # fmt: skip
         rules.done()
+        if problems := document_problems(self):  # across records: once each is made
+            raise SchemaError(problems)
 
     def to_dict(self) -> dict[str, Any]:
         """The dashboard as a JSON-ready dict (NaN never appears: missing figures are None)."""

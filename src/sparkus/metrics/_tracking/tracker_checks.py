@@ -185,6 +185,9 @@ def moment_of(moment: object) -> int:
             aware = False
     if not isinstance(moment, dt.datetime) or not aware:
         msg = f"expected an aware datetime, got {describe(moment)}"
+        if isinstance(moment, np.datetime64):  # describe shows its .item(): a date, or an int
+            msg = (f"expected an aware datetime, got numpy datetime64 {str(moment)!r}, which "
+                   "carries no time zone; pass pandas.Timestamp(value, tz='UTC'), say")  # fmt: skip
         raise SchemaError([Problem(("as_of",), msg)])
     try:
         moment.astimezone(dt.UTC)
@@ -199,17 +202,27 @@ def group_codes(
 ) -> dict[str, tuple[list[str], npt.NDArray[np.intp]]]:
     """Each grouping's distinct labels, as text, and each participant's index into them.
 
-    Refuses blank labels and labels that are one group written several ways (in case, white
-    space or Unicode form: see ``spelling_problem``): the dashboard would show them as
-    separate groups, some under one name.
+    Refuses blank labels, labels that are one group written several ways (in case, white
+    space or Unicode form: see ``spelling_problem``), and distinct labels that print alike
+    (``Decimal("0.1")`` and ``0.1``): the dashboard would show them as separate groups, some
+    under one name.
     """
     out: dict[str, tuple[list[str], npt.NDArray[np.intp]]] = {}
     problems: list[Problem] = []
     for name, labels in given.items():
         distinct, codes = distinct_groups(labels)
+        texts = [str(g) for g in distinct]
+        first: dict[str, int] = {}
+        twins = [(first[t], i) for i, t in enumerate(texts) if first.setdefault(t, i) != i]
         if (wrong := spelling_problem(distinct)) is not None:
             problems.append(Problem(("groups", name), wrong))
-        out[name] = ([str(g) for g in distinct], codes)
+        elif twins:
+            a, b = distinct[twins[0][0]], distinct[twins[0][1]]
+            msg = (f"holds different labels that print alike ({a!r} and {b!r}, both "
+                   f"{texts[twins[0][0]]!r}): the dashboard would show two groups under one "
+                   "name; pass one kind (all text, say)")  # fmt: skip
+            problems.append(Problem(("groups", name), msg))
+        out[name] = (texts, codes)
     if problems:
         raise SchemaError(problems)
     return out
