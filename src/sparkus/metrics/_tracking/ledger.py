@@ -15,6 +15,31 @@ first layer where it has no set yet, or a new layer. Keeping only a cell's last 
 not enough: a cell hidden in two releases over different people (steps fell due in between)
 could have its first set narrowed by a third release that kept the second one wide.
 
+A withheld set stands for one constraint on every later release: the range of its sum, given
+everything published, stays at least ``min(width, range before that release)``. After each
+release the ledger drops (:func:`forget`, chosen by the protection's ``_redundant``) exactly
+the sets whose constraint holds whatever later releases publish:
+
+- a set over the same units as one it keeps (or as another of today's): the constraint reads
+  only the set (its atoms, its people, its bounds), so the two are one constraint;
+- a set whose sum, for every measure, the published cells pin (the linear program over each
+  cell's last published value, today's included, has one value for it). Publication is never
+  undone, so every later attacker pins it too: its range is 0 before and after any later
+  release, and ``0 >= min(width, 0)`` holds. The attacker of the threat model knows at least
+  those cells, so this holds for them; the ledger's own programs, which forget a cell's value
+  once it is published again, can only see such a set wider, never narrower.
+
+Other sets are not implied in general: a set of a cell that grows (A0 published, A1 = A0 + one
+person withheld, A2 = A1 + another withheld, ...) is the only check on that person's value,
+and keeping only each cell's latest set let a later release narrow an earlier one from a width
+of 14 to 0 (tests/privacy/test_s11_withheld_layers.py fails with it). So a cell withheld over
+new people in every release needs a layer per such release: on a cohort that grows every day,
+released daily, the layers grow by about one a day. A state file holds at most
+:data:`MAX_LAYERS`; a release that would need more is refused, naming the cell
+(``InfeasibleError``); releasing less often (the cell's people then change by the minimum
+between releases, and it is published) keeps the count down. Which layer holds a set does not
+matter to the checks, so each cell's sets are packed into its lowest layers.
+
 That is what the next release needs: the change rule (a cell whose contributors changed by
 fewer than the minimum since its last release is not shown with a new value) compares the bits
 with today's contributors, and the attacker's programs take each cell's last published value as
@@ -23,20 +48,24 @@ published again are not kept: their differences were checked when they were rele
 cell published again has changed by at least the minimum since). The cost is one bit per
 participant (or slot) per part and figure for the published cells, and as much again per
 layer of withheld cells: for 1,000,000 participants, nine million slots and three groupings,
-about 7 MiB plus 7 MiB per layer (as many layers as the most sets one cell was withheld as:
-at most one per release).
+about 7 MiB plus 7 MiB per layer (as many layers as the most sets one cell keeps: at most one
+per release).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Final, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
 from sparkus._errors import Problem
+from sparkus.metrics._tracking.figure_units import changed_people
+
+if TYPE_CHECKING:
+    from sparkus.metrics._tracking.figure_units import Part, Spec
 
 __all__ = [
     "FIGURES",
@@ -45,7 +74,11 @@ __all__ = [
     "Ledger",
     "PartRecord",
     "empty_record",
+    "forget",
     "part_labels",
+    "recorded",
+    "units_of",
+    "withhold",
 ]
 
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
@@ -231,6 +264,93 @@ def _larger(x: FloatArray, y: FloatArray) -> BoolArray:
         out |= ~decided & gt
         decided |= gt | lt
     return out
+
+
+# -- recording a release ----------------------------------------------------------------
+
+
+def withhold(layers: list[PartRecord], spec: Spec, part: Part, cells: IntArray, at: int,
+             sums: FloatArray) -> list[PartRecord]:  # fmt: skip
+    """`layers` with `cells` of `part` withheld at `at`.
+
+    A cell withheld for the same people as in a layer updates that layer; otherwise it takes
+    the first layer where it has no set yet, or a new one. Every set it was withheld as stays.
+    """
+    out = list(layers)
+    pending = np.asarray(cells, dtype=np.int64)
+    for d, record in enumerate(out):
+        same = pending[(record.published[pending] >= 0)
+                       & (changed_people(spec, part, record)[pending] == 0)]  # fmt: skip
+        if len(same):
+            out[d] = recorded(record, spec, part, same, at, sums)
+            pending = np.setdiff1d(pending, same)
+    for d, record in enumerate(out):
+        free = pending[record.published[pending] < 0]
+        if len(free):
+            out[d] = recorded(record, spec, part, free, at, sums)
+            pending = np.setdiff1d(pending, free)
+    if len(pending):
+        empty = empty_record(spec.units, part.n_labels, spec.figure)
+        out.append(recorded(empty, spec, part, pending, at, sums))
+    return out
+
+
+def forget(layers: list[PartRecord], spec: Spec, part: Part,
+           drop: set[tuple[int, int]]) -> list[PartRecord]:  # fmt: skip
+    """`layers` without the sets `drop` names (layer, label), each cell's sets packed down.
+
+    A cell's sets keep their order and fill its lowest layers; empty layers at the end go.
+    Which layer holds a set does not matter to the checks: each set is checked on its own.
+    """
+    per_cell: dict[int, list[int]] = {}
+    for d, record in enumerate(layers):
+        for i in np.flatnonzero(record.published >= 0):
+            if (d, int(i)) not in drop:
+                per_cell.setdefault(int(i), []).append(d)
+    if not drop and all(held == list(range(len(held))) for held in per_cell.values()):
+        return list(layers)
+    depth = max((len(held) for held in per_cell.values()), default=0)
+    labels = part.labels(spec.row)
+    out = []
+    for to in range(depth):
+        source = np.full(part.n_labels + 1, -1, dtype=np.int64)  # by label + 1: -1 is no cell
+        for cell, held in per_cell.items():
+            if to < len(held):
+                source[cell + 1] = held[to]
+        record = empty_record(spec.units, part.n_labels, spec.figure)
+        bits, at_unit = record.unpacked(spec.units), source[labels + 1]
+        for d in np.unique(source[source >= 0]).tolist():
+            pick, cells = at_unit == d, np.flatnonzero(source == d) - 1
+            bits[pick] = layers[d].unpacked(spec.units)[pick]
+            record.published[cells] = layers[d].published[cells]
+            record.values[cells] = layers[d].values[cells]
+        out.append(PartRecord(np.packbits(bits), record.published, record.values))
+    return out
+
+
+def units_of(spec: Spec, part: Part, cells: IntArray) -> BoolArray:
+    """Whether each unit is in one of `cells` of `part`."""
+    chosen = np.zeros(part.n_labels + 1, dtype=bool)  # by label + 1: label -1 is no cell
+    chosen[cells + 1] = True
+    if part.person is not None:
+        assert spec.row is not None
+        out: BoolArray = chosen[part.person + 1][spec.row]
+        return out
+    labelled: BoolArray = chosen[part.labels(None) + 1]
+    return labelled
+
+
+def recorded(record: PartRecord, spec: Spec, part: Part, cells: IntArray, at: int,
+             sums: FloatArray) -> PartRecord:  # fmt: skip
+    """`record` with `cells` of `part` stamped at `at`: their contributors and sums now."""
+    bits = record.unpacked(spec.units)
+    update = units_of(spec, part, cells)
+    bits[update] = part.contrib[update]
+    published = record.published.copy()
+    values = record.values.copy()
+    published[cells] = at
+    values[cells] = sums[cells]
+    return PartRecord(np.packbits(bits), published, values)
 
 
 def ledger_problems(

@@ -37,6 +37,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from sparkus._errors import InfeasibleError
 from sparkus._privacy import (
     CHANGED,
     COMPLEMENTARY,
@@ -46,11 +47,12 @@ from sparkus._privacy import (
     Inconsistent,
     LinkedTable,
     Measure,
+    Solver,
     protect_linked,
+    tolerance,
 )
 from sparkus.metrics._tracking.atoms import Codes, fold, split_sets
 from sparkus.metrics._tracking.figure_units import (
-    Part,
     Spec,
     any_of,
     changed_people,
@@ -59,7 +61,17 @@ from sparkus.metrics._tracking.figure_units import (
     people_of,
     shown,
 )
-from sparkus.metrics._tracking.ledger import FIGURES, Ledger, PartRecord, empty_record, part_labels
+from sparkus.metrics._tracking.ledger import (
+    FIGURES,
+    MAX_LAYERS,
+    Ledger,
+    PartRecord,
+    empty_record,
+    forget,
+    part_labels,
+    recorded,
+    withhold,
+)
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -91,6 +103,10 @@ class Decision:
     """Per figure and part, each cell's sums (cells by measures)."""
     point_hidden: bool
     """Whether the engagement point of the as_of day is withheld."""
+    redundant: dict[str, set[tuple[int, int, int]]] = attrs.field(factory=dict)
+    """Per figure, the withheld sets (layer, part, label) and today's hidden cells (-1, part,
+    label) the ledger need not keep: pinned by what is published, or the same units as a set
+    it keeps (:func:`_redundant`)."""
 
 
 @attrs.frozen(eq=False)
@@ -101,6 +117,8 @@ class _Built:
     primary: BoolArray
     reasons: dict[int, str]
     sums: list[FloatArray]
+    again: list[tuple[int, int, int]] = attrs.field(factory=list)
+    """The (layer, part, label) of each withheld set checked again, in the table's order."""
 
 
 def _build(
@@ -205,7 +223,7 @@ def _build(
             split.append(split_sets(atom, count, key, owner, atom, count, k))
         groups = sparse.vstack([groups, *(s for s, _ in split)]).tocsr()
         group_people = np.concatenate([group_people, *(p for _, p in split)])
-    again, again_people = _withheld_sets(spec, layers, codes, step, rep, count)
+    again, again_people, again_keys = _withheld_sets(spec, layers, codes, step, rep, count)
     primary = np.zeros(len(costs), dtype=bool)
     reasons: dict[int, str] = {}
     for c in range(n_current):
@@ -215,7 +233,7 @@ def _build(
     table = LinkedTable(matrix, np.array(cell_people, np.int64), np.array(fixed, bool),
                         np.array(costs), tuple(measures), groups, group_people, again,
                         again_people)  # fmt: skip
-    return _Built(table, cells, primary, reasons, sums)
+    return _Built(table, cells, primary, reasons, sums, again_keys)
 
 
 def _layers(spec: Spec, withheld: list[list[PartRecord]]) -> list[list[PartRecord]]:
@@ -236,13 +254,17 @@ def _withheld_sets(
     step: int,
     rep: IntArray,
     count: int,
-) -> tuple[sparse.csr_matrix, IntArray]:
-    """Each set a cell was withheld as, over atoms, and the people it described."""
+) -> tuple[sparse.csr_matrix, IntArray, list[tuple[int, int, int]]]:
+    """Each set a cell was withheld as, over atoms, the people it described, and its key.
+
+    The key is the set's (layer, part, label) in the ledger.
+    """
     from scipy import sparse
 
     rows_: list[IntArray] = []
     cols_: list[IntArray] = []
     people: list[int] = []
+    keys: list[tuple[int, int, int]] = []
     for d, layer in enumerate(layers):
         for j, record in enumerate(layer):
             code = codes[step * j + 2 + d][0]
@@ -253,6 +275,7 @@ def _withheld_sets(
                     continue
                 rows_.append(np.full(len(held), len(people), dtype=np.int64))
                 cols_.append(held.astype(np.int64))
+                keys.append((d, j, int(i)))
                 units = code == i
                 if spec.row is not None:  # completion: people, not slots
                     people.append(int(any_of(spec, units, participants(spec)).sum()))
@@ -261,7 +284,7 @@ def _withheld_sets(
     r = np.concatenate(rows_) if rows_ else np.zeros(0, np.int64)
     c = np.concatenate(cols_) if cols_ else np.zeros(0, np.int64)
     matrix = sparse.csr_matrix((np.ones(len(r)), (r, c)), shape=(len(people), count))
-    return matrix, np.array(people, dtype=np.int64)
+    return matrix, np.array(people, dtype=np.int64), keys
 
 
 def _classes(spec: Spec, codes: list[tuple[Codes, int]],
@@ -332,6 +355,7 @@ def decide(
     hidden: dict[str, list[dict[int, str]]] = {}
     specs: dict[str, Spec] = {}
     sums: dict[str, list[FloatArray]] = {}
+    redundant: dict[str, set[tuple[int, int, int]]] = {}
     for spec in figure_specs(tracker, exact):
         specs[spec.figure] = spec
         history = ledger.parts.get(spec.figure) if ledger.parts else None
@@ -356,13 +380,64 @@ def decide(
             elif kind[c] != 0:
                 per_part[j][i] = _REASONS[int(kind[c])]
         hidden[spec.figure] = per_part
+        redundant[spec.figure] = _redundant(built, kind)
         part_sums = [np.zeros((p.n_labels, len(spec.values))) for p in spec.parts]
         for c, (j, i) in enumerate(built.cells):
             for m in range(len(spec.values)):
                 part_sums[j][i, m] = built.sums[m][c]
         sums[spec.figure] = part_sums
     point = 0 in hidden["participation"][-1] if exact.as_of_point >= 0 else False
-    return Decision(hidden, specs, sums, point)
+    return Decision(hidden, specs, sums, point, redundant)
+
+
+def _redundant(built: _Built, kind: IntArray) -> set[tuple[int, int, int]]:
+    """The withheld sets and today's hidden cells the ledger need not keep (see ledger.py).
+
+    Keys as :attr:`Decision.redundant`: a set over the same units as one before it (earlier
+    layers first, then today's cells), and a set whose every sum the published cells pin. It is
+    pinned when, for every measure, the attacker's linear program over the published cells
+    (each cell's last published value, today's included, with unchanged per-person values)
+    gives its sum one value; two solutions that differ on a set prove it free without
+    programs of its own. The linear program's range holds the whole-number one, so a set it
+    pins is pinned for either attacker.
+    """
+    from scipy import sparse
+
+    table = built.table
+    published = kind == 0
+    today = np.flatnonzero(~published[: len(built.cells)])
+    keys = built.again + [(-1, *built.cells[c]) for c in today]
+    if not keys:
+        return set()
+    blocks = ([table.again] if table.again is not None else []) + [table.cells[today]]
+    targets = sparse.vstack(blocks).tocsr()
+    seen: set[bytes] = set()
+    same = set()
+    for t in range(len(keys)):
+        atoms = np.sort(targets.indices[targets.indptr[t] : targets.indptr[t + 1]]).tobytes()
+        if atoms in seen:
+            same.add(keys[t])
+        seen.add(atoms)
+    pinned = np.ones(len(keys), dtype=bool)
+    rng = np.random.default_rng(len(keys))
+    for measure in table.measures:
+        if not pinned.any():
+            break
+        solver = Solver(table.cells, published, measure, whole=False)
+        if not solver.feasible():  # earlier releases disagree with today's: pin nothing
+            return same
+        for sign in (+1, -1):  # two random corners tell most free sets apart at once
+            solver.extreme(np.asarray(targets.T @ rng.random(len(keys))).ravel(), sign)
+        scale = np.asarray(targets @ np.maximum(np.abs(measure.low), np.abs(measure.high)))
+        slack = tolerance(scale.ravel())
+        low, high = solver.spread(targets)
+        pinned &= high - low <= slack
+        for candidate in np.flatnonzero(pinned).tolist():
+            row = targets[candidate].toarray().ravel()
+            top, _ = solver.extreme(row, +1)
+            bottom, _ = solver.extreme(row, -1)
+            pinned[candidate] = top - bottom <= slack[candidate]
+    return same | {keys[c] for c in np.flatnonzero(pinned).tolist()}
 
 
 def _rejoin(
@@ -417,7 +492,9 @@ def record_release(ledger: Ledger, decision: Decision, tracker: Tracker, at: int
     """`ledger` with this release added.
 
     Each cell's contributors, time and sums, in the published store if it was shown and in a
-    layer of the withheld store if it was hidden (:func:`_withhold`).
+    layer of the withheld store if it was hidden (:func:`.ledger.withhold`), less the sets the
+    decision found redundant (:func:`.ledger.forget`). A cell that would need more layers than
+    a state file holds (:data:`.ledger.MAX_LAYERS`) is an InfeasibleError naming it.
     """
     units = {f: decision.specs[f].units for f in FIGURES}
     if not ledger.parts:
@@ -427,63 +504,41 @@ def record_release(ledger: Ledger, decision: Decision, tracker: Tracker, at: int
     for f in FIGURES:
         spec = decision.specs[f]
         parts[f], hidden[f] = [], []
+        redundant = decision.redundant.get(f, set())
         for j, part in enumerate(spec.parts):
             present = np.flatnonzero(people_of(spec, part) > 0)
             withheld = np.isin(present, list(decision.hidden[f][j]))
+            kept = [int(i) for i in present[withheld] if (-1, j, int(i)) not in redundant]
             sums = decision.sums[f][j]
-            parts[f].append(_recorded(ledger.parts[f][j], spec, part, present[~withheld], at,
-                                      sums))  # fmt: skip
-            hidden[f].append(_withhold(ledger.hidden[f][j], spec, part, present[withheld], at,
-                                       sums))  # fmt: skip
+            parts[f].append(recorded(ledger.parts[f][j], spec, part, present[~withheld], at,
+                                     sums))  # fmt: skip
+            drop = {(d, i) for d, p, i in redundant if p == j and d >= 0}
+            layers = forget(ledger.hidden[f][j], spec, part, drop)
+            hidden[f].append(withhold(layers, spec, part, np.array(kept, np.int64), at, sums))
+            if len(hidden[f][j]) > MAX_LAYERS:
+                raise _too_many(tracker, f, j, hidden[f][j][-1])
     withheld_days = set(ledger.withheld)
     if decision.point_hidden:
         withheld_days.add(int(at // 86_400 - tracker.schedule.epoch_day))
     return Ledger(ledger.releases + 1, max(ledger.last, at), withheld_days, parts, hidden)
 
 
-def _withhold(layers: list[PartRecord], spec: Spec, part: Part, cells: IntArray, at: int,
-              sums: FloatArray) -> list[PartRecord]:  # fmt: skip
-    """`layers` with `cells` of `part` withheld at `at`.
-
-    A cell withheld for the same people as in a layer updates that layer; otherwise it takes
-    the first layer where it has no set yet, or a new one. Every set it was withheld as stays.
-    """
-    out = list(layers)
-    pending = np.asarray(cells, dtype=np.int64)
-    for d, record in enumerate(out):
-        same = pending[(record.published[pending] >= 0)
-                       & (changed_people(spec, part, record)[pending] == 0)]  # fmt: skip
-        if len(same):
-            out[d] = _recorded(record, spec, part, same, at, sums)
-            pending = np.setdiff1d(pending, same)
-    for d, record in enumerate(out):
-        free = pending[record.published[pending] < 0]
-        if len(free):
-            out[d] = _recorded(record, spec, part, free, at, sums)
-            pending = np.setdiff1d(pending, free)
-    if len(pending):
-        empty = empty_record(spec.units, part.n_labels, spec.figure)
-        out.append(_recorded(empty, spec, part, pending, at, sums))
-    return out
-
-
-def _recorded(record: PartRecord, spec: Spec, part: Part, cells: IntArray, at: int,
-              sums: FloatArray) -> PartRecord:  # fmt: skip
-    """`record` with `cells` of `part` stamped at `at`: their contributors and sums now."""
-    bits = record.unpacked(spec.units)
-    chosen = np.zeros(part.n_labels + 1, dtype=bool)  # by label + 1: label -1 is no cell
-    chosen[cells + 1] = True
-    if part.person is not None:
-        assert spec.row is not None
-        update = chosen[part.person + 1][spec.row]
+def _too_many(tracker: Tracker, figure: str, part: int, layer: PartRecord) -> InfeasibleError:
+    """The error for a cell withheld as more sets than a state file keeps."""
+    i = int(np.flatnonzero(layer.published >= 0)[0])
+    names = [("all", ["all"])] + [(g, list(labels)) for g, (labels, _) in tracker.groups.items()]
+    if part < len(names):
+        grouping, labels = names[part]
+        cell = "the total" if part == 0 else f"{grouping}={labels[i]}"
     else:
-        update = chosen[part.labels(None) + 1]
-    bits[update] = part.contrib[update]
-    published = record.published.copy()
-    values = record.values.copy()
-    published[cells] = at
-    values[cells] = sums[cells]
-    return PartRecord(np.packbits(bits), published, values)
+        cell = (f"funnel step {tracker.schedule.step_ids[i]}" if figure == "completion"
+                else "the engagement point")  # fmt: skip
+    return InfeasibleError(
+        f"this release would withhold {figure} cell {cell} over other people than any of the "
+        f"{MAX_LAYERS} sets the ledger already keeps for it (each must stay as wide as when it "
+        f"was withheld), more than a state file holds; release less often (say weekly), so "
+        f"that the cell's people change by the minimum group size between releases"
+    )
 
 
 def _labels(tracker: Tracker, figure: str) -> list[int]:

@@ -89,8 +89,8 @@ class Tracker:
         completion and session ratings, under the same privacy rule as every grouping (a
         provider with fewer than ``min_group_size`` participants is hidden). ``"total"``,
         ``"funnel"`` and ``"engagement"`` name parts of the dashboard: refused as groupings.
-        A blank label, or labels that differ only in case, white space or Unicode form
-        (``"Sales"``, ``"sales "``: one group written two ways), are refused.
+        A blank label, labels that differ only in case, white space or Unicode form
+        (``"Sales"``, ``"sales "``) or print alike (``0.1``, ``Decimal("0.1")``) are refused.
     window_days : int, default 14
         A participant is *active* with any activity in the last `window_days` days. From 1
         to 3,660 (ten years, the longest a schedule may span).
@@ -337,10 +337,10 @@ class Tracker:
             raise SchemaError([Problem(("file",), f"{where}: saved option {p}")
                                for p in error.problems]) from None  # fmt: skip
         if meta["schedule"] != schedule.fingerprint:
-            msg = "differs from the one the state was saved with"
-            raise SchemaError([Problem(("schedule",), msg)])
+            raise SchemaError([Problem(("schedule",), "differs from the one saved")])
         if meta["program"] != program.name or meta["min_group_size"] != program.min_group_size:
-            raise SchemaError([Problem(("program",), f"is not {meta['program']!r} as saved")])
+            msg = f"is not {meta['program']!r} (min_group_size {meta['min_group_size']}) as saved"
+            raise SchemaError([Problem(("program",), msg)])
         out = cls.__new__(cls)
         out._start(program, schedule, *options)
         problems = [Problem(("file",), f"{where}: saved {p.message}")
@@ -436,10 +436,10 @@ class Tracker:
         state; ``release=False`` previews the dashboard without recording it, for a viewer who
         must not see it twice.
 
-        The engagement series runs from the first journey's start to `as_of`, or to the last
-        day events are accepted (the last journey's end plus follow-up) if that comes first:
-        a far `as_of` (a mistyped year) gives the dashboard at the schedule's end, at the cost
-        of the schedule's own span.
+        The engagement series runs from the first journey's start (empty before) to `as_of`,
+        or to the last day events are accepted if that comes first: a far `as_of` (a mistyped
+        year) gives the dashboard at the schedule's end, at the cost of the schedule's own
+        span. Activity is kept by UTC day: *active* counts the whole `as_of` day (UTC).
 
         Parameters
         ----------
@@ -464,10 +464,11 @@ class Tracker:
         Raises
         ------
         SchemaError
-            If `as_of` is not an aware datetime or, for a release, is before the last release
-            (a look back is a preview: ``release=False``), or `impact` or `roi` is not one of the
-            accepted kinds or, as a mapping, does not fit the dashboard contract (each problem
-            named by its path, e.g. ``impact.ci``).
+            If `as_of` is not an aware datetime or, for a release, precedes the last release
+            (look back with ``release=False``), or `impact` or `roi` is not an accepted kind or
+            does not fit the dashboard contract (each problem named by its path: ``impact.ci``).
+        InfeasibleError
+            If a cell would be withheld over new people more times than a state file keeps.
         """
         at, figures, returns = self._snapshot_iv(as_of, impact, roi, release)
         dashboard, decision = dashboard_at(self, at, figures, returns)
