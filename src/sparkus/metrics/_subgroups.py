@@ -25,6 +25,7 @@ from sparkus._checks import (
     check_level,
     check_number,
     indicator,
+    is_missing,
     mixed_labels,
     rows_text,
     same_length,
@@ -241,13 +242,12 @@ def _labels(groups: object, n: int, name: str) -> npt.NDArray[Any]:
     same_length(("y", n), (name, array.shape[0]))
     rows = invalid_label_rows(array)
     if rows is None and array.dtype.kind == "f" and np.isnan(array).any():
-        # a nullable integer column with <NA> arrives as floats: name the missing rows
-        rows = np.flatnonzero(np.isnan(array))
-        msg = f"is missing in {rows_text(rows)}; give every person a group"
-        raise schema_error(name, msg)
+        rows = np.flatnonzero(np.isnan(array))  # NaN among floats (None in nullable integers)
     if rows is None:
         msg = f"expected group labels as str or int, got dtype {array.dtype}"
         raise schema_error(name, msg)
+    if rows.size and all(is_missing(array[r]) for r in rows.tolist()):
+        raise schema_error(name, f"is missing in {rows_text(rows)}; give every person a group")
     if rows.size:
         shown = ", ".join(repr(array[r]) for r in rows[:3])
         msg = (
@@ -428,8 +428,8 @@ def subgroup_effects(
       half of ``min(min_group_size, n)`` of its people against the published counts;
     - *effects*: of two reported groups whose treated, or whose control, people differ by 1 to
       ``min_group_size - 1``, the smaller is suppressed (on a tie, the later grouping's), and so
-      is the smallest holding up to three sets of such few people that the reported groups'
-      effects combine to isolate (``X - U + W``); four or more sets are not yet checked;
+      is the smallest holding a few such people (``X - U + W``, or any longer combination)
+      whom the reported groups' effects combine to isolate;
     - the overall effect and the total are withheld, in every grouping's result, whenever any
       group of any grouping is suppressed.
 
