@@ -30,7 +30,7 @@ import numpy.typing as npt
 
 from sparkus._errors import EstimationError, Problem, SchemaError
 from sparkus._labels import refuse_spellings
-from sparkus._nullable import integer_cells
+from sparkus._nullable import missing_cells
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.intp]
@@ -224,15 +224,15 @@ def as_array(value: object, name: str) -> npt.NDArray[Any]:
     values (``to_numpy()``); a list, tuple or anything else numpy reads becomes an array. A
     mapping, a string or ragged nesting is a SchemaError naming `name`, never numpy's error.
     """
-    if isinstance(value, np.ndarray):
-        return value
+    if isinstance(value, np.ndarray):  # a masked array's masked cells as None, not their data
+        return value if (cells := missing_cells(value)) is None else cells
     if isinstance(value, Mapping | str | bytes):
         msg = f"expected an array-like (a list, a numpy array or a Series), got {describe(value)}"
         raise schema_error(name, msg)
     to_numpy = getattr(value, "to_numpy", None)
     try:
         if callable(to_numpy):  # pandas and polars (integers with missing cells exactly)
-            return np.asarray(to_numpy() if (cells := integer_cells(value)) is None else cells)
+            return np.asarray(to_numpy() if (cells := missing_cells(value)) is None else cells)
         array = np.asarray(value)
     except (TypeError, ValueError) as exc:
         msg = f"could not be read as an array ({exc}); pass a rectangular array-like"

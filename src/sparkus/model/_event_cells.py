@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 from sparkus._checks import describe, is_missing, rows_text
 from sparkus._errors import Problem, SchemaError
-from sparkus._nullable import integer_cells
+from sparkus._nullable import missing_cells
 from sparkus.model._intake import INT64_MAX, INT64_MIN, column, id_column
 from sparkus.model._text_rules import nul_rows
 
@@ -118,7 +118,7 @@ def event_cells(values: object, name: str) -> object:
                        f"{rows_text(np.array(nested, np.int64))}")  # fmt: skip
                 raise SchemaError([Problem((name,), msg)])
         return cells
-    exact = integer_cells(values)  # pandas or polars integers with missing cells, exactly
+    exact = missing_cells(values)  # pandas or polars integers with missing cells, exactly
     return values if exact is None else exact
 
 
