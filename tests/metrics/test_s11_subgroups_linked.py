@@ -189,7 +189,7 @@ _G = np.repeat(["a", "b"], 10)
         pytest.param(
             {"level": _G, "site": np.where(_G == "a", None, _G)},
             SchemaError,
-            "groups['site']: expected a str or int label",
+            "groups['site']: is missing in rows 0, 1",
             id="missing",
         ),
     ],
