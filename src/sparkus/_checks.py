@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._errors import EstimationError, Problem, SchemaError
-from sparkus._labels import refuse_spellings
+from sparkus._labels import bools_beside_numbers, refuse_spellings
 from sparkus._nullable import missing_cells
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
@@ -93,9 +93,8 @@ def _fail(name: str, message: str, problems: list[Problem] | None) -> None:
 
 def is_real(value: object) -> bool:
     """True for Python and numpy ints and floats; False for bools (which mean something else)."""
-    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
-        value, bool | np.bool_
-    )
+    number = isinstance(value, int | float | np.integer | np.floating)
+    return number and not isinstance(value, bool | np.bool_)
 
 
 def is_finite_real(value: object) -> bool:
@@ -221,8 +220,9 @@ def as_array(value: object, name: str) -> npt.NDArray[Any]:
     """`value` as a numpy array: the one intake for array-likes.
 
     A numpy array passes as it is (no copy); a pandas or polars Series or DataFrame gives its
-    values (``to_numpy()``); a list, tuple or anything else numpy reads becomes an array. A
-    mapping, a string or ragged nesting is a SchemaError naming `name`, never numpy's error.
+    values (``to_numpy()``); a list, tuple or anything else numpy reads becomes an array, of
+    objects when numpy would rewrite some (1 beside "1", True beside 1). A mapping, a string or
+    ragged nesting is a SchemaError naming `name`, never numpy's error.
     """
     if isinstance(value, np.ndarray):  # a masked array's masked cells as None, not their data
         return value if (cells := missing_cells(value)) is None else cells
@@ -237,9 +237,9 @@ def as_array(value: object, name: str) -> npt.NDArray[Any]:
     except (TypeError, ValueError) as exc:
         msg = f"could not be read as an array ({exc}); pass a rectangular array-like"
         raise schema_error(name, msg) from None
-    if array.dtype.kind in "US" and not _only_text(value, array.ndim):
-        # numpy writes 1 beside "1" as "1" and NaN beside text as "nan": such values are kept
-        # as the objects they were, for the checks to see them
+    if (array.dtype.kind in "US" and not _only_text(value, array.ndim)) or (
+            array.dtype.kind in "iuf" and isinstance(value, list | tuple)
+            and not {bool, np.bool_}.isdisjoint(map(type, value))):  # fmt: skip
         return np.asarray(value, dtype=object)
     return array
 
@@ -256,16 +256,16 @@ def _only_text(value: object, ndim: int) -> bool:
 
 
 def mixed_labels(labels: npt.NDArray[Any]) -> str | None:
-    """What is wrong with labels that mix text with numbers, or None when they do not.
+    """What is wrong with labels that mix text, numbers and booleans, or None when they do not.
 
-    Only an object array can mix them (see :func:`as_array`). 1 and "1" print alike, so a
-    table would show two groups of one name, or a check merge them; missing values are left to
-    the caller's own check.
+    Only an object array can mix them (see :func:`as_array`). 1 and "1" print alike (two groups
+    of one name); True is 1 (see :func:`~sparkus._labels.bools_beside_numbers`); missing values
+    are left to the caller's own check.
     """
     if labels.dtype.kind != "O":
         return None
     text = number = None
-    for row, value in enumerate(labels.ravel().tolist()):
+    for row, value in enumerate(cells := labels.ravel().tolist()):
         if isinstance(value, str):
             text = (row, value) if text is None else text
         elif not is_missing(value):
@@ -276,7 +276,7 @@ def mixed_labels(labels: npt.NDArray[Any]) -> str | None:
                 f"{text[1]!r} in row {text[0]}): labels of both kinds print alike, so pass "
                 "one kind (all text, say)"
             )
-    return None
+    return bools_beside_numbers(cells)
 
 
 def _row_index(value: object) -> Any | None:

@@ -22,6 +22,7 @@ from sparkus._checks import (
     schema_error,
 )
 from sparkus._errors import Problem, SchemaError
+from sparkus._labels import bools_beside_numbers
 
 __all__ = [
     "cell_problems",
@@ -253,6 +254,8 @@ def check_labels(y: object, n_rows: int, name: str = "y") -> npt.NDArray[Any]:
         (rows,) = np.nonzero(missing)
         fix = "every row needs a label; drop the rows named above"
         raise SchemaError(cell_problems(name, rows, None, "missing or infinite label", fix))
+    if kind == "O" and (wrong := bools_beside_numbers(array.tolist())) is not None:
+        raise schema_error(name, wrong)  # True is 1: one class under two names
     return array
 
 

@@ -6,6 +6,10 @@ by hand, where ``"Sales"``, ``"sales "`` and ``"Sales"`` with a combining accent
 subgroup effects, rollout strata, tracker groupings, cluster codes and the benefit model's
 folds), the rule ``Population.from_frame`` applies to text values.
 
+:func:`bools_beside_numbers` and :func:`numeric_label` are the rule for labels that are equal
+but written apart: ``True`` is ``1`` to Python (one group, named after whichever came first), so
+booleans are labels only on their own; ``-0.0`` is ``0.0``, one label named ``0.0``.
+
 Answers on a scale come from the same exports, where ``"4"`` sits beside ``"Agree"``:
 :func:`number` is the one rule for which text is a number (the CSV reader's and
 ``Population.from_frame``'s for a column of answers).
@@ -13,14 +17,25 @@ Answers on a scale come from the same exports, where ``"4"`` sits beside ``"Agre
 
 from __future__ import annotations
 
+import numbers
 import re
 import unicodedata
-from collections.abc import Iterable
-from typing import Final
+from collections.abc import Iterable, Sequence
+from typing import Any, Final, TypeVar, cast
+
+import numpy as np
 
 from sparkus._errors import Problem, SchemaError
 
-__all__ = ["number", "refuse_spellings", "spelling_problem"]
+__all__ = [
+    "bools_beside_numbers",
+    "number",
+    "numeric_label",
+    "refuse_spellings",
+    "spelling_problem",
+]
+
+_T = TypeVar("_T")
 
 _NUMBER: Final = re.compile(
     r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)",
@@ -76,3 +91,51 @@ def refuse_spellings(labels: Iterable[object], name: str) -> None:
     """SchemaError at `name` when distinct `labels` break :func:`spelling_problem`'s rule."""
     if (wrong := spelling_problem(labels)) is not None:
         raise SchemaError([Problem((name,), wrong)])
+
+
+def _is_number(value: object) -> bool:
+    """A number that is not a boolean nor NaN (missing values are each caller's own check)."""
+    if isinstance(value, float | np.floating):
+        return not np.isnan(value)
+    return isinstance(value, numbers.Number) and not isinstance(value, bool)
+
+
+def _plain(value: object) -> object:
+    """A numpy scalar as the Python value it holds, for a message."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def bools_beside_numbers(cells: Sequence[object]) -> str | None:
+    """What is wrong with labels that hold booleans beside numbers, or None when they do not.
+
+    ``True == 1`` and ``hash(True) == hash(1)``: counted apart, ``True`` and ``1`` are one group
+    (named after whichever came first), and ``True`` beside ``2`` is a flag among numbers.
+    Booleans alone are labels (two groups, ``False`` and ``True``); beside numbers they are
+    refused, naming their rows. `cells` are the labels' values, row by row.
+
+    >>> bools_beside_numbers([True, False]) is None
+    True
+    >>> bools_beside_numbers([True, 1, 2, False]).split(":")[0]
+    'mixes booleans and numbers (booleans in rows 0, 3; the number 1 in row 1)'
+    """
+    flags = [row for row, v in enumerate(cells) if isinstance(v, bool | np.bool_)]
+    number = next((row for row, v in enumerate(cells) if _is_number(v)), None)
+    if not flags or number is None:
+        return None
+    rows = ", ".join(map(str, flags[:5])) + (f", ... ({len(flags):,} in all)" * (len(flags) > 5))
+    return (
+        f"mixes booleans and numbers (booleans in row{'s' * (len(flags) > 1)} {rows}; the "
+        f"number {_plain(cells[number])!r} in row {number}): True equals 1 and False 0, so a flag "
+        "would be counted in that number's group; pass one kind (all text, say)"
+    )
+
+
+def numeric_label(value: _T) -> _T:
+    """`value`, with a signed zero as ``0.0``: ``-0.0`` and ``0.0`` are one label, named ``0.0``.
+
+    >>> numeric_label(-0.0), numeric_label("-0.0"), numeric_label(3)
+    (0.0, '-0.0', 3)
+    """
+    if isinstance(value, numbers.Number) and not isinstance(value, numbers.Integral):
+        return cast(_T, cast(Any, value) + 0)  # IEEE 754: -0.0 + 0 is +0.0, others unchanged
+    return value

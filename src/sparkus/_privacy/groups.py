@@ -15,6 +15,8 @@ from typing import Any, TypeAlias, cast
 import numpy as np
 import numpy.typing as npt
 
+from sparkus._labels import numeric_label
+
 __all__ = [
     "Group",
     "distinct_groups",
@@ -45,11 +47,17 @@ def invalid_label_rows(groups: npt.NDArray[Any]) -> npt.NDArray[np.intp] | None:
 
 
 def distinct_groups(groups: npt.NDArray[Any]) -> tuple[list[Group], npt.NDArray[np.intp]]:
-    """The sorted distinct groups (ints before strings) and each person's index into them."""
+    """The sorted distinct groups (ints before strings) and each person's index into them.
+
+    Labels that are equal are one group: ``-0.0`` and ``0.0`` are the group ``0.0``
+    (:func:`~sparkus._labels.numeric_label`), whichever comes first. Booleans beside numbers
+    are refused before, by :func:`~sparkus._checks.mixed_labels`.
+    """
     if groups.dtype.kind != "O":
-        uniq, inverse = np.unique(groups, return_inverse=True)
+        zeros = groups + 0.0 if groups.dtype.kind == "f" else groups  # -0.0 + 0.0 is 0.0
+        uniq, inverse = np.unique(zeros, return_inverse=True)
         return cast(list[Group], uniq.tolist()), inverse.reshape(-1).astype(np.intp)
-    values = [v.item() if isinstance(v, np.generic) else v for v in groups.tolist()]
+    values = [numeric_label(v.item() if isinstance(v, np.generic) else v) for v in groups.tolist()]
     names = sorted(set(values), key=lambda g: (isinstance(g, str), g))
     index = {g: i for i, g in enumerate(names)}
     return names, np.fromiter((index[v] for v in values), np.intp, count=len(values))
