@@ -435,7 +435,7 @@ def test_wrong_schema_is_refused_first():
         (lambda s: s["groups"]["level"][1].pop("progress"), "groups.level[1].progress",
          "required but missing"),
         (lambda s: s["suppressed"].append("Legal"), "suppressed[2]", "expected an object"),
-        (lambda s: s.update(min_group_size=0), "min_group_size", "at least 1"),
+        (lambda s: s.update(min_group_size=0), "min_group_size", "at least 2"),
         (lambda s: s["funnel"][2].update(median_days_to_complete="1 day"),
          "funnel[2].median_days_to_complete", "expected a number or null"),
     ],

@@ -37,6 +37,7 @@ from sparkus.metrics._tracking.schema import (
     Step,
     Suppressed,
     Totals,
+    bounds_of,
 )
 
 __all__ = ["as_impact", "as_roi", "describe_json", "read_dashboard"]
@@ -418,7 +419,8 @@ def read_dashboard(snapshot: object) -> Dashboard:
         else:
             if as_of.utcoffset() is None:
                 reader.fail(("as_of",), f"{as_of_text!r} has no time zone; add one, e.g. +00:00")
-    min_group_size = reader.count(root, (), "min_group_size", minimum=1, nullable=False)
+    least = int(bounds_of(Dashboard, "min_group_size").low)  # the record's rule, one place
+    min_group_size = reader.count(root, (), "min_group_size", minimum=least, nullable=False)
 
     totals = Totals(participants=None, active=None, participation_rate=None,
                     completion_rate=None, overdue_steps=None, mean_rating=None, nps=None)  # fmt: skip
@@ -456,7 +458,7 @@ def read_dashboard(snapshot: object) -> Dashboard:
     return Dashboard(
         program=program,
         as_of=as_of_text,
-        min_group_size=min_group_size or 1,
+        min_group_size=cast(int, min_group_size),
         totals=totals,
         engagement=Engagement(
             window_days=window_days or 1, series=tuple(sorted(series, key=lambda p: p.date))

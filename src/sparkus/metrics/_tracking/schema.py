@@ -445,7 +445,7 @@ class Dashboard(DashboardTables, Result):
     as_of : str
         The moment of the snapshot, ISO 8601 in UTC.
     min_group_size : int
-        The smallest group any figure describes.
+        The smallest group any figure describes (at least 2, as a program requires).
     totals : record
         Program-wide figures: participants, active, participation_rate, completion_rate,
         overdue_steps, mean_rating, nps.
@@ -497,7 +497,7 @@ class Dashboard(DashboardTables, Result):
 
     program: str
     as_of: str
-    min_group_size: int = attrs.field(metadata={BOUNDS: Bounds(1, integer=True, nullable=False)})
+    min_group_size: int = attrs.field(metadata={BOUNDS: Bounds(2, integer=True, nullable=False)})
     totals: Totals
     engagement: Engagement
     funnel: tuple[Step, ...]
