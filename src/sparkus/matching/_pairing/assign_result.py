@@ -72,7 +72,8 @@ class Assignment(Framed, Result):
         Per participant, whether its pair was fixed by the caller.
     unassigned : dict
         For each participant left unplaced (by id or label, or by row for a cost matrix), why:
-        ``"no candidate"`` (no allowed provider), ``"candidates full"`` (its allowed
+        ``"no candidate"`` (no allowed provider with a place: a provider of capacity 0 is
+        none, here and in :func:`solve_assignment`), ``"candidates full"`` (its allowed
         providers' places went to others while other providers have places left: its candidate
         list is too short, e.g. ``candidate_matrix(k=...)`` too small), ``"capacity"`` (the
         places went to others and no provider has one left),

@@ -29,7 +29,7 @@ Label: TypeAlias = str | int
 """A participant or provider as the caller knows it: its id or label, or its row or column index."""
 
 NO_CANDIDATE: Final = "no candidate"
-"""Reason for a participant with no allowed provider at all."""
+"""Reason for a participant with no allowed provider that has a place (capacity 0 offers none)."""
 
 CAPACITY: Final = "capacity"
 """Reason for a participant whose allowed providers are full, and so is every other one."""
@@ -108,8 +108,8 @@ class AssignmentResult(Framed, Result):
         allow together.
     unassigned_reason : dict of int or str to str
         For each participant left unplaced (by its label for a labelled table, see
-        `participant_ids`, else by its row): ``"no candidate"`` when no provider is allowed for
-        it at all, ``"candidates full"`` when its allowed providers' places went to others while
+        `participant_ids`, else by its row): ``"no candidate"`` when no allowed provider has a
+        place (one of capacity 0 offers none), ``"candidates full"`` when its allowed providers' places went to others while
         providers it may not go to still have places (its candidate list is too short),
         ``"capacity"`` when they did and no provider has a place left (placing it would leave
         someone else out, or cost more).

@@ -309,7 +309,10 @@ def solve_assignment(
     AssignmentResult
         The placement (`provider`, -1 for unplaced), `total_cost`, `n_assigned`, why each
         unplaced participant is unplaced, each provider's `load`, the certificate
-        (`prices`, `max_violation`, `gap_bound`), and a labelled table's labels.
+        (`prices`, `max_violation`, `gap_bound`), and a labelled table's labels. The reasons
+        are those of :func:`assign`: ``"no candidate"`` when no allowed provider has a place
+        (a provider of capacity 0 is no candidate), else ``"candidates full"`` or
+        ``"capacity"``.
 
     Raises
     ------
@@ -371,7 +374,6 @@ def solve_arcs(arcs: Arcs, caps: IntArray, labels: Names | None = None) -> Assig
     `labels` name the rows and columns in the result (None: by position).
     """
     n, m = arcs.n, arcs.m
-    has_candidate = np.diff(arcs.indptr) > 0
 
     # The solver sees only participants with a provider that has room, and those providers.
     indptr, cols, values = arcs.indptr, arcs.cols, arcs.costs
@@ -382,7 +384,8 @@ def solve_arcs(arcs: Arcs, caps: IntArray, labels: Names | None = None) -> Assig
         usable = caps[cols] > 0
         degree = np.bincount(rows_all[usable], minlength=n)
         cols, values = cols[usable], values[usable]
-    active = np.flatnonzero(degree > 0)
+    has_candidate = degree > 0  # a provider of capacity 0 is no candidate, as in assign
+    active = np.flatnonzero(has_candidate)
     if filtered or active.shape[0] < n:
         indptr = np.zeros(active.shape[0] + 1, dtype=np.intp)
         np.cumsum(degree[active], out=indptr[1:])
