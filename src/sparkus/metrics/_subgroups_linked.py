@@ -25,7 +25,15 @@ reads them as one table (see ``docs/privacy.md``). Two kinds of figure are at st
   agree), and so do any number: a combination of the reported effects whose treated (or
   control) coefficients are nonzero on 1 to ``m - 1`` people only, however many sets of
   people sharing all their groups they make up, is found from the groups' memberships
-  (:func:`_isolated`), and a reported group holding them is suppressed.
+  (:func:`_isolated`), and a reported group holding them is suppressed;
+- *standard errors* (and the intervals, d.f. and p-values): a group's are a function of sums,
+  over its treated people and over its control people, of per-person quantities (the outcome
+  and its square for a difference in means, whose Welch d.f. gives the two arms' variances
+  apart; products of the outcome, ``pre`` and the covariates kept for ANCOVA with HC1). Both
+  rules above are on each arm's memberships, whatever is summed: two groups one treated person
+  apart (whose sums of squares give that person's ``(y - mean)**2``) are a close pair, and no
+  combination of the reported groups' sums of squares isolates a few people, as none of their
+  sums does. Nothing more is hidden for them.
 
 A group suppressed for its effect is hidden in the count table too, and the two rules repeat
 until neither hides more (hiding only removes figures, so they end). With one grouping neither
