@@ -6,31 +6,19 @@ import datetime as dt
 import io
 from decimal import Decimal
 
+import attrs
 import numpy as np
 import pytest
 
 from sparkus import SchemaError
-from sparkus.datasets import simulate_events
 from sparkus.metrics import Tracker, render_html
-from sparkus.model import (
-    CostModel,
-    Goal,
-    Program,
-    Season,
-    SupportType,
-    default_journey,
-    schedule_journeys,
+from tests.metrics.tracking.test_tracker_groups_index import (  # the same 40-person pilot
+    EVENTS,
+    PROGRAM,
+    SCHEDULE,
+    START,
+    N,
 )
-
-START = dt.datetime(2027, 1, 4, tzinfo=dt.UTC)
-TEMPLATE = default_journey(Season.WINTER, [Goal.LEADERSHIP_DEVELOPMENT])
-PROGRAM = Program("Pilot", (Goal.LEADERSHIP_DEVELOPMENT,), Season.WINTER, 5e4, "EUR",
-                  CostModel({SupportType.COACHING: 250.0}), TEMPLATE)  # fmt: skip
-N = 40
-IDS = [f"e{i:02d}" for i in range(N)]
-SCHEDULE = schedule_journeys(TEMPLATE, IDS, ["coaching", "mentoring"] * (N // 2), [4, 6] * (N // 2),
-                             start=START)  # fmt: skip
-EVENTS = simulate_events(SCHEDULE, rng=5)
 
 
 def _tracker() -> Tracker:
@@ -88,8 +76,7 @@ def test_a_state_loaded_for_another_minimum_group_size_names_it():
     buffer = io.BytesIO()
     _tracker().save(buffer)
     buffer.seek(0)
-    other = Program("Pilot", (Goal.LEADERSHIP_DEVELOPMENT,), Season.WINTER, 5e4, "EUR",
-                    CostModel({SupportType.COACHING: 250.0}), TEMPLATE, min_group_size=3)  # fmt: skip
+    other = attrs.evolve(PROGRAM, min_group_size=3)
     with pytest.raises(SchemaError, match=r"program: is not 'Pilot' \(min_group_size 5\) as saved"):
         Tracker.load(buffer, other, SCHEDULE)
 
