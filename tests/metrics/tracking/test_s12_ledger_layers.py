@@ -139,3 +139,22 @@ def test_a_release_past_the_layers_a_file_holds_is_refused(monkeypatch):
     buffer.seek(0)
     loaded = Tracker.load(buffer, tracker.program, tracker.schedule)
     assert loaded.ledger == tracker.ledger
+
+
+def test_a_merge_past_the_layers_a_file_holds_is_refused(monkeypatch):
+    """Two shards released on different days: their ledgers together hold two layers of a
+    cell; with room for one, the merge is refused (it saved a file that could not load)."""
+    from sparkus.metrics._tracking import ledger
+
+    monkeypatch.setattr(protection, "MAX_LAYERS", 1)
+    monkeypatch.setattr(ledger, "MAX_LAYERS", 1)
+    shards = []
+    for d in _organisation(64)[1][:2]:
+        shard, _ = _organisation(64)
+        shard.snapshot(day(d))
+        shards.append(shard)
+    layers = [max((len(x) for f in s.ledger.hidden.values() for x in f), default=0)
+              for s in shards]  # fmt: skip
+    assert layers == [1, 1]
+    with pytest.raises(InfeasibleError, match="merge trackers that released less often"):
+        shards[0].merge(shards[1])

@@ -61,7 +61,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._errors import Problem
+from sparkus._errors import InfeasibleError, Problem
 from sparkus.metrics._tracking.figure_units import changed_people
 
 if TYPE_CHECKING:
@@ -172,7 +172,8 @@ class Ledger:
         Per published cell, the later release (ties: the larger sums, then the union of the
         bits); the withheld layers of both, each once. The merge is commutative and associative.
 
-        `label_of(figure, part)` gives each unit's cell in that part (-1: none).
+        `label_of(figure, part)` gives each unit's cell in that part (-1: none). An
+        InfeasibleError if a cell would hold more layers than a state file keeps.
         """
         releases, last = max(self.releases, other.releases), max(self.last, other.last)
         withheld = self.withheld | other.withheld
@@ -187,6 +188,11 @@ class Ledger:
         }  # fmt: skip
         hidden = {f: [_union(a, b) for a, b in zip(self.hidden[f], other.hidden[f], strict=True)]
                   for f in FIGURES}  # fmt: skip
+        layers = max((len(x) for f in hidden.values() for x in f), default=0)
+        if layers > MAX_LAYERS:  # the merged state could be saved but not loaded
+            msg = (f"the two ledgers together withhold one cell as {layers:,} sets, more than a "
+                   f"state file keeps ({MAX_LAYERS:,}); merge trackers that released less often")  # fmt: skip
+            raise InfeasibleError(msg)
         return Ledger(releases, last, withheld, parts, hidden)
 
     # -- the state file --------------------------------------------------------------------

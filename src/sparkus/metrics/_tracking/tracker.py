@@ -1,10 +1,8 @@
 """Live tracking of a program: an incremental, mergeable state over events.
 
-:class:`~sparkus.metrics.Tracker` keeps a :class:`~sparkus.model.JourneyProgress` (the facts
-events establish about every step and every day) for one
-:class:`~sparkus.model.JourneySchedule`: it takes batches of events, merges with the trackers
-of other shards, saves and loads its state, and snapshots it into a privacy-safe
-:class:`~sparkus.metrics.Dashboard` on demand (the figures are computed in ``snapshot``).
+:class:`~sparkus.metrics.Tracker` keeps a :class:`~sparkus.model.JourneyProgress` for one
+:class:`~sparkus.model.JourneySchedule`: it takes batches of events, merges shards, saves and
+loads its state, and snapshots it into a privacy-safe :class:`~sparkus.metrics.Dashboard`.
 """
 
 from __future__ import annotations
@@ -246,6 +244,8 @@ class Tracker:
         ------
         SchemaError
             If the two trackers differ in program, schedule, groupings or options.
+        InfeasibleError
+            If a cell of both would be withheld as more sets than a state file keeps.
         """
         given: object = other
         if not isinstance(given, Tracker) or not self._same_config(given):
