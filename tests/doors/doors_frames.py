@@ -13,7 +13,13 @@ import numpy as np
 
 from sparkus import SchemaError
 from sparkus.datasets import synthetic_org
-from sparkus.matching import assign, plan_support, solve_assignment
+from sparkus.matching import (
+    assign,
+    budget_frontier,
+    compare_scenarios,
+    plan_support,
+    solve_assignment,
+)
 from sparkus.metrics import Tracker
 from sparkus.model import schedule_journeys
 from sparkus.triage import triage
@@ -38,6 +44,10 @@ def _made() -> dict[str, Any]:
         "solved": solve_assignment(np.array([[1.0, 4.0], [2.0, 3.0]]), [1, 1]),
         "schedule": schedule,
         "dashboard": Tracker(org.program, schedule).snapshot(as_of=START),
+        "frontier": budget_frontier(
+            org.population, result, org.program, org.providers, budgets=[20_000, 40_000]
+        ),
+        "scenarios": compare_scenarios(org.population, result, org.program, org.providers),
     }
 
 
@@ -67,6 +77,8 @@ DOORS: list[Entry] = [
     Door("sparkus.matching.Assignment.to_frame", _backend_cases("assignment")),
     Door("sparkus.matching.AssignmentResult.to_frame", _backend_cases("solved")),
     Door("sparkus.model.JourneySchedule.to_frame", _backend_cases("schedule")),
+    Door("sparkus.matching.BudgetFrontier.to_frame", _backend_cases("frontier")),
+    Door("sparkus.matching.ScenarioComparison.to_frame", _backend_cases("scenarios")),
     Door("sparkus.metrics.Dashboard.to_frame", (
         *_backend_cases("dashboard"),
         case("unknown table", lambda: _frame("dashboard", "totals"), SchemaError,

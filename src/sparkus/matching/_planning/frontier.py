@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from sparkus._checks import FloatArray, check_number, describe
 from sparkus._errors import Problem, SchemaError
+from sparkus._frames import Framed, FrameSpec
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._planning.engine import (
     CONFIDENCE_LEVEL,
@@ -54,7 +55,7 @@ MAX_BUDGETS: Final = 1_000
 
 
 @attrs.frozen(repr=False)
-class BudgetFrontier(Result):
+class BudgetFrontier(Framed, Result):
     """Expected effect as a function of budget: a curve of solved plans.
 
     Every array has one entry per budget, in increasing order of budget. Each point is the
@@ -95,6 +96,14 @@ class BudgetFrontier(Result):
         Where the expected effects come from (see :attr:`SupportPlan.effect_source`); with
         per-person effects they are in those effects' units and have no interval (NaN).
 
+    Notes
+    -----
+    ``to_frame(backend="pandas")`` gives one row per budget, indexed by ``budget``:
+    ``total_cost``, ``expected_effect``, ``effect_low`` and ``effect_high`` (the interval),
+    ``objective``, ``supported``, ``reach_executive``, ``reach_senior_leader``,
+    ``reach_manager`` and ``reach_individual_contributor`` (the columns of `reach`),
+    ``shadow_price`` and ``gap``; ``backend="polars"`` gives ``budget`` as the first column.
+
     Examples
     --------
     :func:`budget_frontier` returns one; here at half, the whole and one and a half times the
@@ -113,6 +122,8 @@ class BudgetFrontier(Result):
     array([276, 434, 434])
     >>> frontier.gains.round(1)  # expected effect bought by each further 25,000
     array([19. ,  4.9])
+    >>> frontier.to_frame().loc[75_000, ["supported", "reach_executive"]].tolist()
+    [434.0, 1.0]
     """
 
     budgets: FloatArray
@@ -140,6 +151,16 @@ class BudgetFrontier(Result):
         """Expected effect gained from each budget to the next (one fewer than the budgets)."""
         out: FloatArray = np.diff(self.expected_effect)
         return out
+
+    def _frame(self) -> FrameSpec:
+        reach = {f"reach_{lv.value}": self.reach[:, k] for k, lv in enumerate(_LEVELS)}
+        return {
+            "budget": self.budgets, "total_cost": self.total_cost,
+            "expected_effect": self.expected_effect, "effect_low": self.confidence_interval[:, 0],
+            "effect_high": self.confidence_interval[:, 1], "objective": self.objective,
+            "supported": self.supported, **reach, "shadow_price": self.shadow_price,
+            "gap": self.gap,
+        }, ("budget",)  # fmt: skip
 
     def _headline(self) -> str:
         cur = self.currency

@@ -18,6 +18,7 @@ import numpy.typing as npt
 from sparkus._checks import describe, is_missing
 from sparkus._errors import Problem, SchemaError
 from sparkus._fields import not_one_of, read_member
+from sparkus._frames import Framed, FrameSpec
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._planning.engine import (
     CONFIDENCE_LEVEL,
@@ -58,7 +59,7 @@ _MAX_ROW_PROBLEMS: Final = 20
 
 
 @attrs.frozen(repr=False)
-class ScenarioComparison(Result):
+class ScenarioComparison(Framed, Result):
     """Plans side by side: cost, reach by level, expected effect, cost per unit of effect.
 
     Every scenario is valued with the same priors. The first two are the usual answers:
@@ -92,6 +93,15 @@ class ScenarioComparison(Result):
     reference : str
         The scenario savings are measured against: ``"everyone gets a coach"``.
 
+    Notes
+    -----
+    ``to_frame(backend="pandas")`` gives one row per scenario, indexed by ``scenario``, with
+    a column for each entry of :attr:`metrics`: ``cost``, ``share_of_budget``, ``supported``,
+    ``expected_effect``, ``effect_low``, ``effect_high``, ``cost_per_effect``,
+    ``fits_budget``, ``fits_capacity``, ``cost_vs_reference``, ``effect_vs_reference`` and
+    ``reach_<level>`` for each :class:`~sparkus.model.Level`; ``backend="polars"`` gives
+    ``scenario`` as the first column.
+
     Examples
     --------
     :func:`compare_scenarios` returns one:
@@ -112,6 +122,8 @@ class ScenarioComparison(Result):
     triaged                cost    74,890  fits budget: True
     >>> table.plan("triaged").supported
     434
+    >>> table.to_frame()["supported"].tolist()
+    [2, 500, 434]
     """
 
     names: tuple[str, ...]
@@ -172,6 +184,11 @@ class ScenarioComparison(Result):
                 row[f"reach_{level}"] = t["supported"] / t["people"] if t["people"] else math.nan
             out[name] = row
         return out
+
+    def _frame(self) -> FrameSpec:
+        rows = list(self.metrics.values())
+        columns = {key: np.array([row[key] for row in rows]) for key in rows[0]}
+        return {"scenario": np.array(self.names), **columns}, ("scenario",)
 
     @property
     def _triaged(self) -> str:
