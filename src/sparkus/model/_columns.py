@@ -15,7 +15,6 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from decimal import Decimal
 from typing import Any, Final, Literal, TypeAlias, cast
 
 import attrs
@@ -29,7 +28,7 @@ from sparkus._fields import scale as scale_check
 from sparkus._json import HALF_PAIR, has_half_pair
 from sparkus.model._enums import Goal, Level, unknown_label
 from sparkus.model._id_columns import ROOT, Collector, check_tree, hashable, read_ids, references
-from sparkus.model._intake import finite_or_nan
+from sparkus.model._number_cells import is_number_like, not_numbers, numeric
 from sparkus.model._records import MAX_TENURE_YEARS, Participant
 from sparkus.model._text_rules import nul_message
 
@@ -429,7 +428,7 @@ def _floats(
     required: bool = False,
     carried: bool = False,
 ) -> tuple[npt.NDArray[np.float64], Column]:
-    array, not_numbers = _numeric(name, values, collector)
+    array, not_numbers = numeric(name, values, collector)
     array += 0.0  # -0.0 stored as 0.0 (IEEE: -0.0 + 0.0 is 0.0): equal values, equal JSON
     finite = np.isfinite(array)
     refused = ~finite & ~not_numbers & ~(np.isnan(array) & carried)
@@ -448,31 +447,6 @@ def _floats(
     return array, Column(name, "float", required=required)
 
 
-def _numeric(
-    name: str, values: npt.ArrayLike, collector: Collector
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
-    """Values as float64, and the rows that were not numbers at all (reported here)."""
-    raw = np.asarray(values)
-    if raw.dtype.kind in "iuf":
-        return raw.astype(np.float64, copy=True), np.zeros(raw.shape[0], dtype=bool)
-    items = _as_list(raw)
-    if set(map(type, items)) == {float}:  # the usual column read from JSON, in one C pass
-        return np.array(items, dtype=np.float64), np.zeros(len(items), dtype=bool)
-    bad = np.fromiter((not _is_number_like(v) for v in items), dtype=bool, count=len(items))
-    collector.rows(name, bad, lambda i: f"expected a number, got {describe(items[i])}")
-    array = np.array([np.nan if b else finite_or_nan(v) for v, b in zip(items, bad, strict=True)])
-    return array.astype(np.float64), bad
-
-
-def _is_number_like(value: object) -> bool:
-    """A number: Python's, numpy's or a Decimal (polars' decimal column) but a signalling NaN."""
-    if isinstance(value, Decimal):
-        return not value.is_snan()
-    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
-        value, bool | np.bool_
-    )
-
-
 def _attribute(
     name: str,
     values: npt.ArrayLike,
@@ -485,7 +459,7 @@ def _attribute(
     if (
         scale is not None
         and raw.dtype.kind not in "iuf"
-        and _not_numbers(name, raw, scale, collector)
+        and not_numbers(name, raw, scale, collector)
     ):
         return np.zeros(raw.shape[0]), Column(name, "float")
     if raw.dtype.kind == "U":
@@ -508,7 +482,7 @@ def _attribute(
         return _scored(name, np.array(items, dtype=np.float64), scale, collector, carried=carried)
     if items and types <= {bool, np.bool_}:
         return np.array(items, dtype=bool), Column(name, "bool")
-    if items and all(_is_number_like(v) for v in items):
+    if items and all(is_number_like(v) for v in items):
         try:
             if all(isinstance(v, int | np.integer) for v in items) and scale is None:
                 return np.array(items, dtype=np.int64), Column(name, "int")
@@ -530,7 +504,7 @@ def _mixed(name: str, items: list[Any], collector: Collector, *, carried: bool) 
     blank = np.fromiter(map(_is_missing, items), dtype=bool, count=len(items))
     present = [v for v, b in zip(items, blank, strict=True) if not b]
     kinds = sorted({type(v).__name__ for v in present})  # ints beside floats: numbers, one type
-    if (len(kinds) > 1 and not all(map(_is_number_like, present))) or not blank.any():
+    if (len(kinds) > 1 and not all(map(is_number_like, present))) or not blank.any():
         collector.column(name, f"an attribute column must hold one type (numbers, bools or "
                                f"strings), got {', '.join(kinds)}")  # fmt: skip
     elif carried:  # only bools (numbers and text carry their blanks)
@@ -541,32 +515,6 @@ def _mixed(name: str, items: list[Any], collector: Collector, *, carried: bool) 
         msg = (f"is missing; every row of a free attribute needs a value (from_frame keeps "
                f"blanks as missing with missing={{{name!r}: 'carry'}})")  # fmt: skip
         collector.rows(name, blank, lambda _: msg)
-
-
-def _not_numbers(name: str, raw: npt.NDArray[Any], scale: Scale, collector: Collector) -> bool:
-    """Whether a column with a declared scale holds cells that are not numbers (reported by row).
-
-    Text that is no number (``'3,5'``, ``'N/A'``) is named first; numbers written as text
-    (``'5'``) are named only when nothing else is, and counted otherwise. Missing cells are
-    not reported here: they are the column's own problem (or carried).
-    """
-    items = _as_list(raw)
-    bad = [i for i, v in enumerate(items) if not (_is_number_like(v) or _is_missing(v))]
-    worst = [i for i in bad if not _number_text(items[i])]
-    low, high = scale
-    collector.rows(name, worst or bad, lambda i: f"expected a number on the declared scale "
-                                                 f"{low:g} to {high:g}, got {describe(items[i])}")  # fmt: skip
-    if worst and len(worst) < len(bad):
-        collector.column(name, f"{len(bad) - len(worst):,} more cells are numbers written as "
-                               "text (such as '5'); give the column as numbers")  # fmt: skip
-    return bool(bad)
-
-
-def _number_text(value: object) -> bool:
-    try:
-        return isinstance(value, str) and math.isfinite(float(value))
-    except ValueError:
-        return False
 
 
 def _scored(
