@@ -472,7 +472,8 @@ def named_matrix(
     """A 2-D float64 array of finite numbers and a name per column.
 
     `value` is a 1-D or 2-D array-like, or anything with ``keys()`` that yields columns by name
-    (a mapping, a pandas or polars data frame). Array columns are named `names` or ``x1, x2, ...``.
+    (a mapping, a pandas or polars data frame). Array columns are named `names`, a named Series
+    by its name, others ``x1, x2, ...``; two columns of one name (as text) are refused.
     """
     keys = getattr(value, "keys", None)  # a Series has keys() too, but is one column
     if callable(keys) and getattr(value, "ndim", 2) != 1 and not isinstance(value, np.ndarray):
@@ -488,24 +489,28 @@ def named_matrix(
             if column.ndim != 1:
                 msg = f"expected a 1-D column, got shape {column.shape}"
                 raise schema_error(f"{name}[{label!r}]", msg)
-        lengths = {len(c) for c in columns}
-        if len(lengths) != 1:
+        if len({len(c) for c in columns}) != 1:
             counts = ", ".join(f"{lab!r}: {len(c)}" for lab, c in zip(labels, columns, strict=True))
             raise EstimationError(f"the columns of `{name}` differ in length ({counts})")
         array = np.column_stack(columns)
     else:
         array = real_array(value, name)
-        if array.ndim == 1:
-            array = array[:, np.newaxis]
+        array = array[:, np.newaxis] if array.ndim == 1 else array
         if array.ndim != 2:
             msg = f"expected a 1-D or 2-D array of numbers, got shape {array.shape}"
             raise schema_error(name, msg)
         if array.shape[1] == 0:
             raise schema_error(name, "has no columns")
-        if names is None:
-            labels = tuple(f"x{j + 1}" for j in range(array.shape[1]))
-        else:
+        title = getattr(value, "name", None) if getattr(value, "ndim", 0) == 1 else None
+        labels = tuple(f"x{j + 1}" for j in range(array.shape[1]))
+        if names is not None:
             labels = _column_names(names, array.shape[1])
+        elif title is not None and title != "":  # a named pandas or polars Series
+            labels = (str(title),)
+    if len(set(labels)) < len(labels):
+        twice = ", ".join(repr(k) for k in sorted({k for k in labels if labels.count(k) > 1}))
+        msg = f"column names must differ, but {twice} names more than one column (as text)"
+        raise schema_error("names" if names is not None else name, msg)
     bad = ~np.isfinite(array)
     if bad.any():
         raise _not_finite(name, np.asarray(bad.any(axis=1)), value)
@@ -516,8 +521,7 @@ def _column_names(names: object, k: int) -> tuple[str, ...]:
     if isinstance(names, str) or not isinstance(names, Sequence):
         msg = f"expected a sequence of {k} column names, got {type(names).__name__}"
         raise schema_error("names", msg)
-    labels = tuple(str(n) for n in names)
-    if len(labels) != k:
+    if len(labels := tuple(str(n) for n in names)) != k:
         raise schema_error("names", f"expected {k} names, one per column, got {len(labels)}")
     return labels
 
@@ -537,13 +541,9 @@ def indicator(value: object, name: str) -> BoolArray:
 def same_length(*arrays: tuple[str, int]) -> None:
     """EstimationError naming every array whose length differs from the first's."""
     (first, n), *others = arrays
-    wrong = [f"`{name}` has {m:,}" for name, m in others if m != n]
-    if wrong:
-        msg = (
-            f"inputs differ in length: `{first}` has {n:,} rows but {', '.join(wrong)}; pass one "
-            "value per row in each"
-        )
-        raise EstimationError(msg)
+    if wrong := [f"`{name}` has {m:,}" for name, m in others if m != n]:
+        raise EstimationError(f"inputs differ in length: `{first}` has {n:,} rows but "
+                              f"{', '.join(wrong)}; pass one value per row in each")  # fmt: skip
 
 
 def cluster_codes(value: object, name: str) -> tuple[IntArray, int]:
