@@ -25,7 +25,16 @@ import numpy as np
 
 from sparkus._checks import describe
 from sparkus._errors import InfeasibleError, Problem, SchemaError
-from sparkus._fields import Record, checked, number, text, tuple_of
+from sparkus._fields import (
+    Definitions,
+    JSONSchema,
+    Record,
+    checked,
+    declared,
+    number,
+    text,
+    tuple_of,
+)
 from sparkus._results import Result, Table, format_number
 
 __all__ = [
@@ -35,6 +44,7 @@ __all__ = [
     "DifferentialPrivacy",
     "Mechanism",
     "PrivacyLedger",
+    "label_problems",
 ]
 
 Mechanism = Literal["laplace"]
@@ -55,7 +65,27 @@ BUDGET_TOLERANCE: Final = 1e-9
 _release_epsilon = number(low=MIN_EPSILON, high=MAX_EPSILON_PER_RELEASE)
 _total_epsilon = number(low=MIN_EPSILON, high=MAX_TOTAL_EPSILON)
 _epsilons = tuple_of(_release_epsilon)
-_labels = tuple_of(text)
+
+
+def label_problems(value: object) -> list[Problem]:
+    """The problems of a release's label: text as ``sparkus._fields.text`` asks, and no NUL.
+
+    The ledger's arrays (:meth:`PrivacyLedger.to_arrays`) hold numpy text, which drops a
+    trailing NUL: a label ending in one would come back as another label, or as none.
+    """
+    problems = text(value)
+    if not problems and "\x00" in str(value):
+        msg = f"{value!r} holds a NUL character, which the ledger's saved arrays cannot keep"
+        problems = [Problem((), msg)]
+    return problems
+
+
+def _label_schema(definitions: Definitions) -> JSONSchema:
+    """The JSON Schema of :func:`label_problems`: the text's, without NUL."""
+    return {**text.schema(definitions), "not": {"pattern": r"\u0000"}}
+
+
+_labels = tuple_of(declared(label_problems, _label_schema))
 
 
 def _mechanism(value: object) -> list[Problem]:
@@ -149,7 +179,8 @@ class PrivacyLedger(Record, Result):
     epsilons : tuple of float
         The ε each release spent, oldest first; each from ``1e-6`` to 100.
     labels : tuple of str
-        What each release was (a date, say); non-empty text, one per release.
+        What each release was (a date, say); non-empty text without a NUL character, one
+        per release.
 
     Examples
     --------
@@ -227,10 +258,11 @@ class PrivacyLedger(Record, Result):
 
         Raises :class:`~sparkus.InfeasibleError` naming what remains when the release would
         pass the total budget (or the ledger already records ``MAX_RELEASES`` releases), and
-        :class:`~sparkus.SchemaError` for an `epsilon` out of range or an empty `label`.
+        :class:`~sparkus.SchemaError` for an `epsilon` out of range or a `label` that is empty
+        or holds a NUL character.
         """
         problems = [p.prefixed(("epsilon",)) for p in _release_epsilon(epsilon)]
-        problems += [p.prefixed(("label",)) for p in text(label)]
+        problems += [p.prefixed(("label",)) for p in label_problems(label)]
         if problems:
             raise SchemaError(problems)
         eps = float(epsilon)

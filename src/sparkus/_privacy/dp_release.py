@@ -16,11 +16,11 @@ Each number gets noise of scale ``Δ / ε_number``, where ``Δ`` is the most one
 it (``per_person`` for a count; ``per_person * (high - low) / 2`` for a sum of values clamped to
 ``[low, high]``, released as the sum of the values' distances from the range's middle, which
 halves its sensitivity, computed exactly and rounded up to a float; the mean adds the middle
-back). Counts get OpenDP's discrete Laplace
-(geometric) mechanism, sums its Laplace mechanism; OpenDP's privacy map of each measurement
-certifies the ε each number spent (a scale is nudged up by float steps until the map is within
-its share). What follows (counts at least 0, a numerator at most its denominator, rates in
-``[0, 1]``, means in ``[low, high]``) is post-processing, which costs no privacy.
+back). Counts get OpenDP's discrete Laplace (geometric) mechanism, sums its Laplace mechanism;
+OpenDP's privacy map of each measurement certifies the ε each number spent (a scale is nudged
+up by float steps until the map is within its share). What follows (counts at least 0, a
+numerator at most its denominator, rates in ``[0, 1]``, means in ``[low, high]``) is
+post-processing, which costs no privacy.
 
 OpenDP samples from the operating system's cryptographically secure generator and cannot be
 seeded. ``rng=None`` (the default, and the only choice for a release that is published) draws
@@ -34,7 +34,7 @@ from __future__ import annotations
 import functools
 import importlib
 import math
-import warnings
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from fractions import Fraction
@@ -45,10 +45,15 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._checks import check_rng, describe
-from sparkus._errors import Problem, SchemaError, SparkusWarning
+from sparkus._errors import Problem, SchemaError, warn_caller
 from sparkus._fields import FrozenMapping, text
 from sparkus._labels import spelling_problem
-from sparkus._privacy.dp import BUDGET_TOLERANCE, DifferentialPrivacy, PrivacyLedger
+from sparkus._privacy.dp import (
+    BUDGET_TOLERANCE,
+    DifferentialPrivacy,
+    PrivacyLedger,
+    label_problems,
+)
 from sparkus._privacy.dp_cells import (
     ExactAggregate,
     ExactCount,
@@ -72,6 +77,9 @@ _NUDGES: Final = 64
 """Float steps a noise scale may be nudged up until OpenDP's privacy map fits its share."""
 _MAX_CELLS: Final = 1_000_000
 """The most cells one release may hold."""
+_CONTRIB_LOCK: Final = threading.Lock()
+"""Held while a release switches OpenDP's process-wide ``contrib`` on and off: one thread's
+release would otherwise switch it off while another's builds its measurements."""
 
 
 def _opendp() -> Any:
@@ -85,16 +93,17 @@ def _opendp() -> Any:
 
 @contextmanager
 def _contrib(dp: Any) -> Iterator[None]:
-    """OpenDP's ``contrib`` features enabled while measurements are built, then as they were."""
-    features = getattr(importlib.import_module("opendp.mod"), "GLOBAL_FEATURES", None)
-    already = features is None or "contrib" in features
-    if not already:
-        dp.enable_features("contrib")
-    try:
-        yield
-    finally:
+    """OpenDP's ``contrib`` on while measurements are built, then as it was; one at a time."""
+    with _CONTRIB_LOCK:
+        features = getattr(importlib.import_module("opendp.mod"), "GLOBAL_FEATURES", None)
+        already = features is None or "contrib" in features
         if not already:
-            dp.disable_features("contrib")
+            dp.enable_features("contrib")
+        try:
+            yield
+        finally:
+            if not already:
+                dp.disable_features("contrib")
 
 
 @attrs.frozen(repr=False)
@@ -293,7 +302,7 @@ def release_private(
             "reproducible, so anyone with the seed can remove it; use it for tests and "
             "simulations, and publish only releases made with rng=None"
         )
-        warnings.warn(msg, SparkusWarning, stacklevel=2)
+        warn_caller(msg)
     noisy, by_partition = _release(dp, cells, options.epsilon_per_release, generator)
     return PrivateRelease(
         label=label,
@@ -324,7 +333,7 @@ def _release_private_iv(
         msg = f"expected a PrivacyLedger or None, got {describe(ledger)}"
         problems.append(Problem(("ledger",), msg))
     if label is not None:
-        problems.extend(p.prefixed(("label",)) for p in text(label))
+        problems.extend(p.prefixed(("label",)) for p in label_problems(label))
     generator = None if rng is None else check_rng(rng, problems=problems)
     if (
         isinstance(options, DifferentialPrivacy)

@@ -54,6 +54,7 @@ __all__ = [
     "FIGURES",
     "contribution_bounds",
     "exact_aggregates",
+    "moment_problems",
     "partition",
     "private_problems",
     "release_label",
@@ -135,6 +136,22 @@ def exact_aggregates(tracker: Tracker, at: int) -> dict[str, dict[Group, ExactAg
 def release_label(at: int) -> str:
     """The ledger's label of a release at `at`: the as-of moment in ISO 8601, as a dashboard."""
     return (EPOCH + dt.timedelta(seconds=int(at))).isoformat()
+
+
+def moment_problems(as_of: object) -> list[Problem]:
+    """A problem at ``as_of`` when it is None: a private release's moment is fixed in advance.
+
+    The default moment of an exact snapshot, the latest event applied, is someone's activity
+    to the second; a private release's label would publish it without noise.
+    """
+    if as_of is not None:
+        return []
+    msg = (
+        "is required for a private release: fix the moment in advance (a fixed cadence); "
+        "the latest event's moment is someone's activity, and the release's label would "
+        "publish it without noise"
+    )
+    return [Problem(("as_of",), msg)]
 
 
 def private_problems(options: object, ledger: object, rng: object) -> list[Problem]:

@@ -23,7 +23,7 @@ from sparkus._privacy.dp_release import PrivateRelease
 from sparkus.metrics._estimate import Estimate
 from sparkus.metrics._roi import ROIResult
 from sparkus.metrics._tracking.ledger import FIGURES, Ledger, ledger_problems, part_labels
-from sparkus.metrics._tracking.private import private_problems, release_snapshot
+from sparkus.metrics._tracking.private import moment_problems, private_problems, release_snapshot
 from sparkus.metrics._tracking.protection import record_release, unit_labels
 from sparkus.metrics._tracking.reader import as_impact, as_roi
 from sparkus.metrics._tracking.schema import Dashboard, Impact, Roi
@@ -509,9 +509,9 @@ class Tracker:
         ----------
         options : DifferentialPrivacy
             The ε of one release and the total budget.
-        as_of : datetime, optional
-            An aware datetime; default the latest event applied. It labels the release in the
-            ledger (ISO 8601).
+        as_of : datetime
+            Required: an aware datetime fixed in advance (a cadence), the release's label in the
+            ledger (ISO 8601); the latest event's moment would publish someone's activity.
         ledger : PrivacyLedger, optional
             The releases so far: the previous release's ``ledger``. None starts an empty ledger
             with the options' total; a ledger's total must equal ``options.total_epsilon``.
@@ -563,17 +563,17 @@ class Tracker:
         ...                                   ledger=first.ledger)
         >>> second.ledger.labels
         ('2027-03-01T00:00:00+00:00', '2027-04-01T00:00:00+00:00')
-        >>> tracker.private_snapshot(options, ledger=second.ledger)
+        >>> tracker.private_snapshot(options, as_of=dt.datetime(2027, 5, 1, tzinfo=dt.UTC),
+        ...                          ledger=second.ledger)
         Traceback (most recent call last):
         ...
-        sparkus.InfeasibleError: the release '...' needs epsilon 0.5, but only 0 of the total budget 1 remains (1 spent over 2 releases); a new budget is a new policy decision, not a setting to raise
+        sparkus.InfeasibleError: the release '2027-05-01T00:00:00+00:00' needs epsilon 0.5, but only 0 of the total budget 1 remains (1 spent over 2 releases); a new budget is a new policy decision, not a setting to raise
         """
-        problems: list[Problem] = []
-        at = 0
+        problems = moment_problems(as_of)  # None would publish the latest event's moment
         try:
-            at = self._snapshot_iv(as_of, None, None, True)[0]
+            at = 0 if problems else self._snapshot_iv(as_of, None, None, True)[0]
         except SchemaError as error:
-            problems.extend(error.problems)
+            at, problems = 0, list(error.problems)
         problems.extend(private_problems(options, ledger, rng))
         if problems:
             raise SchemaError(problems)
