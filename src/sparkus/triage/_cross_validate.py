@@ -18,11 +18,13 @@ import numpy.typing as npt
 
 from sparkus._checks import align_rows, check_number, check_rng, shown
 from sparkus._errors import EstimationError, Problem, SchemaError
+from sparkus._frames import Framed, FrameSpec
 from sparkus._results import Result, Table, format_number
 from sparkus.triage._labels import (
     check_proba,
     distinct_classes,
     encode,
+    kind_problems,
     labels_array,
     length_problems,
     scalar,
@@ -70,7 +72,7 @@ class ProbabilisticClassifier(Protocol):
 
 
 @attrs.frozen(repr=False, eq=False)
-class CrossValidationResult(Result):
+class CrossValidationResult(Framed, Result):
     """Stratified k-fold cross-validation of a probabilistic classifier.
 
     .. versionadded:: 0.1
@@ -105,6 +107,12 @@ class CrossValidationResult(Result):
     CrossValidationResult(n=300, k=3, macro_f1=0.8455 ± 0.0303)
     >>> len(cv.folds), cv.oof_proba.shape, round(cv.mean["roc_auc"], 3)
     (3, (300, 2), 0.929)
+
+    As a table, one row per fold (its rows ``n`` and its ``macro_f1``, ``brier_score``,
+    ``ece`` and ``roc_auc``), indexed by ``fold``:
+
+    >>> cv.to_frame().columns.tolist()
+    ['n', 'macro_f1', 'brier_score', 'ece', 'roc_auc']
     """
 
     classes: tuple[Hashable, ...]
@@ -115,6 +123,14 @@ class CrossValidationResult(Result):
     std: dict[str, float]
     oof_proba: FloatArray
     fold: npt.NDArray[np.int64]
+
+    def _frame(self) -> FrameSpec:
+        columns: dict[str, Any] = {
+            "fold": np.arange(self.k),
+            "n": np.array([r.n for r in self.folds]),
+        }
+        columns.update({m: np.array([getattr(r, m) for r in self.folds]) for m in _CV_METRICS})
+        return columns, ("fold",)
 
     def _headline(self) -> str:
         return (
@@ -169,7 +185,7 @@ def _clone(model: ProbabilisticClassifier) -> ProbabilisticClassifier:
 
 def _cross_validate_iv(
     model: object, X: object, y: object, k: object, rng: object
-) -> tuple[Any, IntArray, tuple[Hashable, ...], npt.NDArray[Any], int, np.random.Generator]:
+) -> tuple[Any, IntArray, tuple[Hashable, ...], Any, int, np.random.Generator]:
     problems: list[Problem] = []
     X, y = align_rows(("X", X), ("y", y))
     missing = [m for m in ("fit", "predict_proba") if not callable(getattr(model, m, None))]
@@ -189,6 +205,8 @@ def _cross_validate_iv(
     labels = labels_array(y, "y")
     if n_x != len(labels):
         raise SchemaError(length_problems([("y", len(labels)), ("X", cast(int, n_x))]))
+    if kinds := kind_problems([("y", labels)]):  # 1 and "1": two classes that print alike
+        raise SchemaError(kinds)
     classes = distinct_classes(unique_labels(labels, "y"), "y")
     if len(classes) < 2:
         msg = f"holds a single class ({shown(classes[0])}); cross-validation needs at least two"
@@ -204,7 +222,10 @@ def _cross_validate_iv(
             f"{counts[smallest]} or gather more rows of that class"
         )
         raise SchemaError([Problem(("k",), msg)])
-    return X, codes, classes, labels, folds, generator
+    # the model fits on the rows of `y` as given: a pandas Series keeps its dtype (the order
+    # of an ordered categorical) and its index, which `X`'s rows share once aligned
+    target = y if getattr(y, "iloc", None) is not None else labels
+    return X, codes, classes, target, folds, generator
 
 
 def _stratified_folds(
@@ -277,7 +298,9 @@ def cross_validate(
         Features, indexed by row (numpy arrays, anything ``numpy.asarray`` reads, or data
         frames through ``.iloc``).
     y : array-like of shape (n,)
-        Labels. Their sorted distinct values are the classes.
+        Labels. Their sorted distinct values are the classes. A pandas Series reaches the
+        model as it is, its rows taken by position (``.iloc``) like those of `X`, so the
+        order of an ordered categorical (read by :class:`~sparkus.triage.OrdinalReadinessModel`) is kept.
     k : int, default 5
         The number of folds: at least 2 and at most the row count of the smallest class.
     rng : int, numpy.random.Generator or None, default None
@@ -295,7 +318,8 @@ def cross_validate(
     SchemaError
         If `model` lacks ``fit`` or ``predict_proba``; `X` and `y` differ in length (or, as
         pandas objects, in their indexes: they are aligned by index); `y` is empty,
-        has a missing label or a single class; `k` is below 2 or above the size of the smallest
+        has a missing label, a single class or labels of different kinds (``1`` beside
+        ``"1"``, booleans beside other numbers); `k` is below 2 or above the size of the smallest
         class (which is named); or `rng` is not a seed or a generator.
     EstimationError
         If a fitted model's ``classes_`` or ``predict_proba`` do not cover the classes of `y`.
@@ -326,7 +350,7 @@ def cross_validate(
 
     .. versionadded:: 0.1
     """
-    X, codes, classes, labels, folds, generator = _cross_validate_iv(model, X, y, k, rng)
+    X, codes, classes, target, folds, generator = _cross_validate_iv(model, X, y, k, rng)
     fold = _stratified_folds(codes, len(classes), folds, generator)
     oof = np.empty((len(codes), len(classes)), dtype=np.float64)
     reports: list[ClassificationReport] = []
@@ -334,7 +358,7 @@ def cross_validate(
         train = np.flatnonzero(fold != f)
         test = np.flatnonzero(fold == f)
         fitted = _clone(model)
-        fitted.fit(_take(X, train), labels[train])
+        fitted.fit(_take(X, train), _take(target, train))
         proba = _aligned_proba(fitted, _take(X, test), classes, f)
         oof[test] = proba
         reports.append(report(codes[test], proba, classes, n_bins=10, stacklevel=3))

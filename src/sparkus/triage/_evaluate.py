@@ -14,7 +14,7 @@ default labels 0, 1, ... name the classes 0, 1, ...); only a numpy array is read
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from typing import Final, Literal, TypeAlias
+from typing import Any, Final, Literal, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +27,7 @@ from sparkus.triage._labels import (
     check_proba,
     distinct_classes,
     encode,
+    kind_problems,
     labels_array,
     length_problems,
     unique_labels,
@@ -74,6 +75,8 @@ def _probabilistic_check(
     labels = check_classes(classes, "classes", minimum=2)
     y_true, proba = align_rows(("y_true", y_true), ("proba", proba))
     y = labels_array(y_true, "y_true")
+    if problems := kind_problems([("y_true", y), ("classes", labels)]):
+        raise SchemaError(problems)
     codes = encode(y, labels, "y_true", "classes")
     matrix = check_proba(by_class_columns(proba, labels, "proba"), len(codes), len(labels))
     return codes, matrix, labels
@@ -89,14 +92,23 @@ def _paired_check(
     problems = length_problems([("y_true", len(true)), ("y_pred", len(pred))])
     if problems:
         raise SchemaError(problems)
-    if labels is None:
+    given = None if labels is None else check_classes(labels, "labels", minimum=1)
+    inputs: list[tuple[str, npt.NDArray[Any] | tuple[Hashable, ...]]] = [
+        ("y_true", true),
+        ("y_pred", pred),
+    ]
+    if given is not None:
+        inputs.append(("labels", given))
+    if problems := kind_problems(inputs):
+        raise SchemaError(problems)
+    if given is None:
         in_true = unique_labels(true, "y_true")
         distinct_classes(in_true, "y_true")
         # a clash y_true alone does not hold is y_pred writing a label another way
         found = list(dict.fromkeys(in_true + unique_labels(pred, "y_pred")))
         order = distinct_classes(found, "y_pred")
     else:
-        order = check_classes(labels, "labels", minimum=1)
+        order = given
     return encode(true, order, "y_true", "labels"), encode(pred, order, "y_pred", "labels"), order
 
 
@@ -141,7 +153,9 @@ def confusion_matrix(
     ------
     SchemaError
         If the inputs are empty, of different lengths, have missing labels, hold labels
-        outside an explicit `labels`, or are pandas objects whose indexes disagree.
+        outside an explicit `labels` or labels of different kinds (``1`` beside ``"1"``, an
+        Enum member beside its text, booleans beside other numbers: they never match, so one
+        class would be counted as two), or are pandas objects whose indexes disagree.
 
     Examples
     --------
@@ -251,7 +265,8 @@ def brier_score(
     Raises
     ------
     SchemaError
-        If the inputs are empty or of different lengths, a label is not in `classes`, a row
+        If the inputs are empty or of different lengths, a label is not in `classes`, the
+        labels and classes are of different kinds (as :func:`confusion_matrix`), a row
         of `proba` is not a probability vector (the offending rows are named), pandas
         inputs have indexes that disagree, or a data frame `proba` has columns that are not
         the classes by name.

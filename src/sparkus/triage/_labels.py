@@ -9,6 +9,7 @@ share these readers, and the check of a probability matrix, from here.
 from __future__ import annotations
 
 import enum
+import numbers
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Final, TypeAlias, cast
 
@@ -18,7 +19,7 @@ import numpy.typing as npt
 from sparkus._checks import MAX_LISTED, as_array
 from sparkus._checks_fit import check_labels, is_missing_label, object_floats
 from sparkus._errors import Problem, SchemaError
-from sparkus._labels import refuse_spellings
+from sparkus._labels import bools_beside_numbers, refuse_spellings
 
 __all__ = [
     "by_class_columns",
@@ -27,8 +28,10 @@ __all__ = [
     "distinct_classes",
     "encode",
     "fit_labels",
+    "kind_problems",
     "labels_array",
     "length_problems",
+    "listed",
     "ordered",
     "row_problems",
     "scalar",
@@ -156,8 +159,22 @@ def scalar(value: object) -> Hashable:
     return cast(Hashable, value.item() if isinstance(value, np.generic) else value)
 
 
+def listed(values: object) -> object:
+    """A pandas Index or a pandas or polars Series as a numpy array of its values; else as given.
+
+    A list of classes or levels often arrives as one: ``proba.columns``, a categorical's
+    ``categories``. (A data frame is not a list, and stays as given.)
+    """
+    to_numpy = getattr(values, "to_numpy", None)
+    if (type(values).__module__.startswith(("pandas", "polars")) and callable(to_numpy)
+            and not hasattr(values, "columns")):  # fmt: skip
+        return to_numpy()
+    return values
+
+
 def check_classes(classes: object, name: str, minimum: int) -> tuple[Hashable, ...]:
     """The classes: a tuple of at least `minimum` distinct, hashable labels, each written one way."""
+    classes = listed(classes)
     if isinstance(classes, str | bytes) or not isinstance(classes, Sequence | np.ndarray):
         msg = f"expected a sequence of class labels, got {type(classes).__name__}"
         raise SchemaError([Problem((name,), msg)])
@@ -275,3 +292,56 @@ def check_proba(proba: object, n: int, k: int, name: str = "proba") -> FloatArra
         raise SchemaError(problems)
     array.setflags(write=False)
     return array
+
+
+def _kind(label: object) -> str:
+    """What kind of label `label` is: labels of two kinds never match, yet may print alike."""
+    if isinstance(label, enum.Enum):
+        return f"members of {type(label).__name__}"
+    if isinstance(label, str):
+        return "text"
+    if isinstance(label, bool | np.bool_ | numbers.Number):  # True is 1: one kind
+        return "numbers"
+    return f"{type(label).__name__} values"
+
+
+def kind_problems(
+    inputs: Sequence[tuple[str, npt.NDArray[Any] | tuple[Hashable, ...]]],
+) -> list[Problem]:
+    """The first label of each other kind than row 0 of the first input, named by its row.
+
+    ``1`` and ``"1"``, or ``ReadinessLevel.READY`` and ``"ready"``, are different labels that
+    may print alike: paired as they are, one class would become two (a wider confusion matrix
+    with nothing on its diagonal), so they are refused, as scikit-learn refuses a "mix of label
+    input types". An array of one dtype other than object holds one kind. Booleans beside
+    other numbers in one input are refused too (:func:`bools_beside_numbers`): ``True`` is
+    ``1``, so a flag would be counted in that number's class.
+    """
+    (first, array), *_ = inputs
+    reference = scalar(array[0])
+    kinds = {_kind(reference)}
+    problems: list[Problem] = []
+    for name, values in inputs:
+        if not isinstance(values, np.ndarray):  # checked classes: distinct and hashable
+            distinct: list[Any] = list(values)
+        elif values.dtype.kind != "O":
+            distinct = [scalar(values[0])]
+        else:
+            distinct = unique_labels(values, name)
+            numeric = any(_kind(v) == "numbers" for v in distinct)  # a flag is one too
+            if numeric and (mixed := bools_beside_numbers(values.tolist())) is not None:
+                problems.append(Problem((name,), mixed))
+        for other in dict.fromkeys(map(_kind, distinct)):
+            if other in kinds:
+                continue
+            kinds.add(other)
+            cells = values.tolist() if isinstance(values, np.ndarray) else list(values)
+            row, label = next((r, v) for r, v in enumerate(cells) if _kind(v) == other)
+            msg = (
+                f"holds {other} ({label!r}), but `{first}` holds "
+                f"{_kind(reference)} ({reference!r} in row 0): labels of different kinds never "
+                "match, though they may print alike, so one class would be counted as two; "
+                "write every label one way"
+            )
+            problems.append(Problem((name, row), msg))
+    return problems

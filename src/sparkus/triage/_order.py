@@ -16,11 +16,11 @@ from typing import Any, cast
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import describe
+from sparkus._checks import describe, mixed_labels
 from sparkus._checks_fit import check_labels
 from sparkus._errors import EstimationError, Problem, SchemaError
 from sparkus._labels import spelling_problem
-from sparkus.triage._labels import fit_labels, row_problems, scalar, show, unique_labels
+from sparkus.triage._labels import fit_labels, listed, row_problems, scalar, show, unique_labels
 from sparkus.triage._levels import ReadinessLevel, readiness_level
 
 __all__ = ["check_order", "encode_ordered"]
@@ -65,7 +65,9 @@ def _empty_levels_error(
 ) -> EstimationError:
     """The error naming the first empty levels (of `total`, by default all of `levels`)."""
     count = len(levels) if total is None else total
-    shown = ", ".join(repr(v.value if isinstance(v, enum.Enum) else v) for v in levels[:_LISTED])
+    shown = ", ".join(
+        repr(scalar(v.value if isinstance(v, enum.Enum) else v)) for v in levels[:_LISTED]
+    )
     more = f" and {count - min(count, _LISTED)} more" if count > _LISTED else ""
     plural = count > 1
     msg = (
@@ -104,8 +106,10 @@ def _as_labels(values: Sequence[Any]) -> NDArray[Any]:
 def check_order(order: object) -> tuple[Hashable, ...] | list[Problem]:
     """The explicit order of the levels (lowest first): distinct, hashable, at least two.
 
-    No two levels may differ only in case, white space or Unicode form: one level twice.
+    No two levels may differ only in case, white space or Unicode form: one level twice. A
+    pandas Index (a categorical's ``categories``) or a pandas or polars Series gives its values.
     """
+    order = listed(order)
     if isinstance(order, str | bytes | Mapping) or not isinstance(order, Sequence | np.ndarray):
         msg = f"expected None or a sequence of the levels, lowest first, got {describe(order)}"
         return [Problem(("order",), msg)]
@@ -121,6 +125,11 @@ def check_order(order: object) -> tuple[Hashable, ...] | list[Problem]:
         return [Problem(("order",), f"lists {show(dupes)} more than once; give each level once")]
     if (wrong := spelling_problem(levels)) is not None:  # "low" and "Low": one level twice
         return [Problem(("order",), wrong)]
+    cells = np.empty(len(levels), dtype=object)
+    for k, level in enumerate(levels):  # one cell per level, even a tuple
+        cells[k] = level
+    if (mixed := mixed_labels(cells)) is not None:  # 1 and "1": two levels that print alike
+        return [Problem(("order",), mixed)]
     return levels
 
 

@@ -28,6 +28,7 @@ from sparkus.triage._fitting import (
     weighted_moments,
     weighted_variance,
 )
+from sparkus.triage._labels import scalar
 from sparkus.triage._order import check_order, encode_ordered
 
 __all__ = ["OrdinalReadinessModel"]
@@ -211,8 +212,9 @@ class OrdinalReadinessModel(Estimator):
     ----------
     order : sequence, optional
         The levels, lowest first, for labels whose order cannot be read from them (text other
-        than readiness levels, say ``["low", "mid", "high"]``). Every label of `y` must be one
-        of them. Without it the order is read from `y` (see Notes), never guessed.
+        than readiness levels, say ``["low", "mid", "high"]``, or a categorical's
+        ``categories``). Every label of `y` must be one of them. Without it the order is read
+        from `y` (see Notes), never guessed.
     tol : float, default 1e-10
         Stop when the largest entry of the gradient of the mean negative log-likelihood falls
         below `tol` (in the centred and scaled coordinates the solver works in).
@@ -352,8 +354,8 @@ class OrdinalReadinessModel(Estimator):
         n_classes = classes.shape[0]
         if n_classes < 2:
             msg = (
-                f"`y` holds a single level, {classes[0]!r}; an ordinal model, like any classifier, "
-                "needs rows of at least two levels"
+                f"`y` holds a single level, {scalar(classes[0])!r}; an ordinal model, like any "
+                "classifier, needs rows of at least two levels"
             )
             raise EstimationError(msg)
         # columns near the float limits are fitted divided by a power of two (exact)

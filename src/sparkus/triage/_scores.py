@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._errors import EstimationError, SparkusWarning
+from sparkus._frames import Framed, FrameSpec
 from sparkus._results import Result, Table, format_number
 from sparkus.triage._labels import show
 
@@ -60,8 +61,19 @@ def _class_rows(metrics: ClassMetrics) -> tuple[tuple[str, ...], ...]:
     )  # fmt: skip
 
 
+def _class_columns(metrics: ClassMetrics) -> dict[str, Any]:
+    """The per-class columns of a table, named as scikit-learn's ``classification_report``."""
+    return {
+        "class": list(metrics.labels),
+        "precision": metrics.precision,
+        "recall": metrics.recall,
+        "f1": metrics.f1,
+        "support": metrics.support,
+    }
+
+
 @attrs.frozen(repr=False, eq=False)
-class ClassMetrics(Result):
+class ClassMetrics(Framed, Result):
     """Precision, recall and F1 of each class, and their macro average.
 
     .. versionadded:: 0.1
@@ -98,6 +110,14 @@ class ClassMetrics(Result):
     a            0.5     0.5     0.5        2
     b         0.6667  0.6667  0.6667        3
     macro F1 0.5833 over 5 rows
+
+    As a table, one row per class, indexed by ``class``:
+
+    >>> metrics.to_frame().round(4)
+           precision  recall      f1  support
+    class
+    a         0.5000  0.5000  0.5000        2
+    b         0.6667  0.6667  0.6667        3
     """
 
     labels: tuple[Hashable, ...]
@@ -107,6 +127,9 @@ class ClassMetrics(Result):
     support: npt.NDArray[np.int64]
     macro_f1: float
     n: int
+
+    def _frame(self) -> FrameSpec:
+        return _class_columns(self), ("class",)
 
     def _headline(self) -> str:
         return f"n={self.n}, classes={len(self.labels)}, macro_f1={self.macro_f1:.4f}"
@@ -119,7 +142,7 @@ class ClassMetrics(Result):
 
 
 @attrs.frozen(repr=False, eq=False)
-class ClassificationReport(Result):
+class ClassificationReport(Framed, Result):
     """Everything :func:`evaluate` measures about one set of predicted probabilities.
 
     .. versionadded:: 0.1
@@ -161,6 +184,12 @@ class ClassificationReport(Result):
     ClassificationReport(n=300, macro_f1=0.5206, roc_auc=0.7510, brier_score=0.5501)
     >>> round(report.ece, 3), report.n_bins
     (0.041, 10)
+
+    As a table, one row per class (``precision``, ``recall``, ``f1``, ``support`` and
+    ``roc_auc``), indexed by ``class``:
+
+    >>> report.to_frame().columns.tolist(), report.to_frame().index.tolist()
+    (['precision', 'recall', 'f1', 'support', 'roc_auc'], [0, 1, 2])
     """
 
     classes: tuple[Hashable, ...]
@@ -174,6 +203,9 @@ class ClassificationReport(Result):
     ece: float
     n_bins: int
     roc_auc: float
+
+    def _frame(self) -> FrameSpec:
+        return {**_class_columns(self.per_class), "roc_auc": self.roc_auc_per_class}, ("class",)
 
     def _headline(self) -> str:
         return (
