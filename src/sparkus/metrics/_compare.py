@@ -23,7 +23,7 @@ from sparkus.metrics._estimate import (
     wald_estimate,
 )
 from sparkus.metrics._rows import paired_rows
-from sparkus.metrics._stable import common_scale, constant, representable, unscale
+from sparkus.metrics._stable import centred, common_scale, constant, representable, unscale
 
 __all__ = ["compare_proportions", "paired_ttest", "welch_ttest"]
 
@@ -95,22 +95,26 @@ def spread(values: FloatArray, exponent: int) -> float:
     """The standard deviation (``ddof=1``) of `values`, in units of ``2**exponent``.
 
     Computed at the values' own scale (see ``_stable``), so that neither the squares of values
-    near 1e308 overflow nor those of subnormal values underflow.
+    near 1e308 overflow nor those of subnormal values underflow, and about their median
+    (:func:`centred`), so that no digit of their spread cancels.
     """
     own, (scaled,) = common_scale(values)
-    return unscale(float(np.std(scaled, ddof=1)), own - exponent)
+    return unscale(float(np.std(centred(scaled)[1], ddof=1)), own - exponent)
 
 
 def welch(a: FloatArray, b: FloatArray, level: float) -> Estimate:
     """Welch's t-test of groups already checked (by :func:`two_samples`).
 
     Computed in units of a common power of two (``_stable``): no variance is ever squared, so
-    values anywhere in the float range give the exact t, d.f. and p-value.
+    values anywhere in the float range give the exact t, d.f. and p-value; and about a common
+    centre (:func:`centred`), so that the difference of the means of values close together
+    keeps its digits.
     """
     n1, n2 = len(a), len(b)
     exponent, (sa, sb) = common_scale(a, b)
+    centre, _ = centred(np.concatenate([sa, sb]))
     s1, s2 = spread(a, exponent) / math.sqrt(n1), spread(b, exponent) / math.sqrt(n2)
-    diff = float(np.mean(sa)) - float(np.mean(sb))
+    diff = float(np.mean(sa - centre)) - float(np.mean(sb - centre))
     se = math.hypot(s1, s2)
     # the Welch-Satterthwaite d.f. from the shares of the variance, which cannot overflow
     big, small = max(s1, s2), min(s1, s2)
@@ -196,7 +200,7 @@ def paired_ttest(pre: npt.ArrayLike, post: npt.ArrayLike, *, level: float = 0.95
     (change, exponent), value = _paired_ttest_iv(pre, post, level)
     n = len(change)
     mean = float(np.mean(change))
-    se = float(np.std(change, ddof=1)) / math.sqrt(n)
+    se = spread(change, 0) / math.sqrt(n)
     return wald_estimate(mean, se, n - 1, value, statistic=mean / se, n=n,
                          method="paired t-test (post - pre)", exponent=exponent)  # fmt: skip
 

@@ -28,7 +28,7 @@ from sparkus._errors import EstimationError
 from sparkus.metrics._compare import paired_changes, spread
 from sparkus.metrics._estimate import ConfidenceInterval, Estimate, t_pvalue, wald_interval
 from sparkus.metrics._noncentral import hedges_j, noncentrality_interval
-from sparkus.metrics._stable import common_scale, constant, representable
+from sparkus.metrics._stable import centred, common_scale, constant, representable
 
 __all__ = ["cohens_d", "convert_effect_size", "glass_delta", "hedges_g", "paired_dz"]
 
@@ -134,7 +134,17 @@ def _pooled(x: FloatArray, y: FloatArray) -> tuple[float, float]:
     exponent, (sx, sy) = common_scale(x, y)
     s1, s2 = spread(x, exponent), spread(y, exponent)
     pooled = math.hypot(math.sqrt(n1 - 1) * s1, math.sqrt(n2 - 1) * s2) / math.sqrt(n1 + n2 - 2)
-    return float(np.mean(sx)) - float(np.mean(sy)), pooled
+    return _mean_difference(sx, sy), pooled
+
+
+def _mean_difference(sx: FloatArray, sy: FloatArray) -> float:
+    """``mean(sx) - mean(sy)``, taken about their common median (see ``_stable.centred``).
+
+    Each mean of values close together (``1e15`` plus noise) is rounded at their magnitude;
+    about the median, their difference keeps every digit.
+    """
+    centre, _ = centred(np.concatenate([sx, sy]))
+    return float(np.mean(sx - centre)) - float(np.mean(sy - centre))
 
 
 def _standardised(diff: float, sd: float, what: str) -> float:
@@ -381,8 +391,7 @@ def glass_delta(
     a, b, method, value = _glass_delta_iv(x, y, ci_method, level)
     n1, n2 = len(a), len(b)
     exponent, (sa, sb) = common_scale(a, b)
-    diff = float(np.mean(sa)) - float(np.mean(sb))
-    delta = _standardised(diff, spread(b, exponent), "Glass's delta")
+    delta = _standardised(_mean_difference(sa, sb), spread(b, exponent), "Glass's delta")
     scale = math.sqrt(n1 * n2 / (n1 + n2))
     se = math.hypot(math.sqrt((n1 + n2) / (n1 * n2)), delta / math.sqrt(2.0 * (n2 - 1)))
     t = delta * scale
@@ -468,7 +477,7 @@ def paired_dz(
     """
     (change, _), method, value = _paired_dz_iv(pre, post, ci_method, level)
     n = len(change)  # the changes in units of a power of two, which d_z does not depend on
-    dz = _standardised(float(np.mean(change)), float(np.std(change, ddof=1)), "d_z")
+    dz = _standardised(float(np.mean(change)), spread(change, 0), "d_z")
     scale = math.sqrt(n)
     se = math.hypot(math.sqrt(1.0 / n), dz / math.sqrt(2.0 * n))
     t = dz * scale

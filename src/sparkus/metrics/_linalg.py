@@ -207,12 +207,16 @@ def fit_ols(
         params[intercept] += y_shift - shift @ beta_s
 
     codes = None if clusters is None else clusters[0]
-    influence = inverse @ back.T  # maps a (shifted, scaled) design row to its weights
+    # the coefficients whose standard errors are checked: all, or the one reported (an estimator
+    # is not refused over a coefficient it does not report, such as the baseline's)
+    kept = list(range(k)) if report is None else [report]
+    checked = [names[j] for j in kept]
+    influence = (inverse @ back.T)[:, kept]  # maps a (shifted, scaled) design row to weights
     resid, meat, exact, cluster_leverage, cluster_weight = _residuals_and_meat(parts, y, shift,
-        y_shift, beta_s, inverse, cov, codes, exponents,
-        influence if report is None else influence[:, [report]])  # fmt: skip
+        y_shift, beta_s, inverse, cov, codes, exponents, influence)  # fmt: skip
     ssr = float(resid @ resid)
-    tss = float(np.sum((y - np.mean(y)) ** 2)) if intercept is not None else float(y @ y)
+    about = y - y_shift  # the mean of values close together (1e12 + noise) rounds at their size
+    tss = float(np.sum((about - np.mean(about)) ** 2)) if intercept is not None else float(y @ y)
     if ssr <= _PERFECT_FIT * tss:
         msg = (
             "the regressors fit `y` exactly (every residual is 0): no residual variance to "
@@ -220,19 +224,19 @@ def fit_ols(
             "are needed"
         )
         raise EstimationError(msg)
-    total = np.diag(back @ inverse @ back.T)  # each coefficient's Σ of squared row weights
+    total = np.diag(back @ inverse @ back.T)[kept]  # each one's Σ of squared row weights
     warned = False
     if exact is not None:
-        warned = _check_exact_rows(exact, influence, total, cov, names)
+        warned = _check_exact_rows(exact, influence, total, cov, checked)
     if codes is not None:
         factor = inverse_lower.T / scale[:, np.newaxis]  # factor @ factor.T is the inverse
         exact_clusters = _exact_clusters(parts, shift, exponents, codes, cluster_leverage, factor)
-        warned |= _check_exact_clusters(exact_clusters, factor.T @ back.T, total, names,
-                                        warn=not warned)  # fmt: skip
-        kept = [] if warned else list(range(k)) if report is None else [report]
-        g_star = effective_clusters(cluster_weight[:, : len(kept)]).tolist()
-        labels = [f"`{names[j]}`" for j in kept]
-        warn_few_clusters(len(cluster_weight), dict(zip(labels, g_star, strict=True)))
+        warned |= _check_exact_clusters(exact_clusters, (factor.T @ back.T)[:, kept], total,
+                                        checked, warn=not warned)  # fmt: skip
+        g_star = effective_clusters(cluster_weight).tolist()
+        labels = [f"`{name}`" for name in checked]
+        warn_few_clusters(len(cluster_weight),
+                          {} if warned else dict(zip(labels, g_star, strict=True)))  # fmt: skip
 
     df_resid = n - k
     df_inference = df_resid
@@ -249,10 +253,10 @@ def fit_ols(
         cov_s = inverse @ meat @ inverse
     cov_params = back @ cov_s @ back.T
     cov_params = (cov_params + cov_params.T) / 2.0
-    _check_variances(np.diag(cov_params), total * (ssr / df_resid), cov, names)
+    _check_variances(np.diag(cov_params)[kept], total * (ssr / df_resid), cov, checked)
     # back to the units of the data: β = β' 2**(ey - e_j), cov = cov' 2**(2 ey - e_j - e_k)
     power = y_exponent - exponents
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):  # an unreported variance may be < 0
         se = np.ldexp(np.sqrt(np.diag(cov_params)), power)  # not the root of a subnormal
         params = np.ldexp(params, power)
         cov_params = np.ldexp(cov_params, power[:, np.newaxis] + power[np.newaxis, :])

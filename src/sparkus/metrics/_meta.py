@@ -453,7 +453,7 @@ def _result(
     q = squared_z(studies, fixed.mu, 0.0)
     representable((("Cochran's Q", q),), "the effects are too far apart for their errors")
     q_pvalue = float(stats.chi2.sf(q, k - 1))
-    estimate = unscale(p.mu, studies.exponent)
+    estimate = unscale(p.mu + studies.centre, studies.exponent)
     if hartung_knapp:
         if np.all(studies.y == studies.y[0]):  # the weighted mean may round an ulp off them
             msg = "the studies' effects are identical, so the Hartung-Knapp standard error is zero"

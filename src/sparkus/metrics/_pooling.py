@@ -6,7 +6,8 @@ The textbook formulas square weights and z-scores at their own magnitude: with v
 - every weight is used relative to the largest, ``w / max w = min(v + τ²) / (v + τ²)``, between
   0 and 1 (a study 1e308 times less precise than the best simply weighs 0);
 - the effects are used in units of a power of two that puts them below 1 (an exact division),
-  so that their weighted mean and its squared deviations cannot overflow;
+  so that their weighted mean and its squared deviations cannot overflow, and less their median,
+  so that effects close together (1e15 plus noise) keep the digits of their differences;
 - variances and τ² are added in units of a common power of two (:func:`_scaled_total`);
 - a sum of squared z-scores (Q) is summed at the scale of its largest term;
 - ``(Σw)² - Σw²``, twice the sum of the products of distinct weights, is summed as such
@@ -27,7 +28,7 @@ import numpy as np
 
 from sparkus._checks import FloatArray
 from sparkus._errors import EstimationError
-from sparkus.metrics._stable import FLOAT_RANGE, common_scale, unscale
+from sparkus.metrics._stable import FLOAT_RANGE, centred, common_scale, unscale
 
 __all__ = [
     "Pooled",
@@ -49,17 +50,27 @@ _MAX: Final = float(np.finfo(float).max)
 
 @attrs.frozen(eq=False)
 class Studies:
-    """The studies: effects in units of ``2**exponent`` (`y`) and the variances as given."""
+    """The studies: effects less `centre` in units of ``2**exponent`` (`y`), the variances.
+
+    The pooled mean of `y` plus `centre` is the pooled effect in those units.
+    """
 
     y: FloatArray
     exponent: int
     v: FloatArray
+    centre: float
 
 
 def scale_studies(y: FloatArray, v: FloatArray) -> Studies:
-    """The effects divided by a power of two that puts them below 1; the variances as given."""
+    """The effects divided by a power of two that puts them below 1, less their median.
+
+    About the median, a weighted mean and the deviations from it keep every digit of effects
+    close together (``1e15`` plus noise), which their mean at that magnitude rounds away
+    (Q was 24% off, τ² nine times too large). The variances as given.
+    """
     exponent, (scaled,) = common_scale(y)
-    return Studies(scaled, exponent, v)
+    centre, deviations = centred(scaled)
+    return Studies(deviations, exponent, v, centre)
 
 
 def pair_sum(w: FloatArray) -> float:

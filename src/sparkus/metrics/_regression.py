@@ -159,10 +159,11 @@ def _ols_iv(
 ) -> tuple[FloatArray, tuple[Part, ...], tuple[str, ...], int | None, CovType, _Clusters | None, float]:  # fmt: skip
     value = check_level(level)
     kind = _cov_check(cov, clusters)
-    if not isinstance(intercept, bool):
+    if not isinstance(intercept, bool | np.bool_):
         raise schema_error("intercept", f"expected True or False, got {intercept!r}")
     y, X, clusters = paired_rows(("y", y), ("X", X), ("clusters", clusters))
-    outcome = vector(y, "y", minimum=2)
+    # a constant `y` is fitted exactly by the intercept: say so rather than ask for more rows
+    outcome = outcome_check(y, "y") if intercept else vector(y, "y", minimum=2)
     design, labels = named_matrix(X, "X", names=cast("Sequence[str] | None", names))
     same_length(("y", len(outcome)), ("X", design.shape[0]))
     if intercept:

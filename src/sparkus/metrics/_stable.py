@@ -10,7 +10,8 @@ back at all. A reported number that does not fit a double after all (a differenc
 beyond 1.8e308, say) is refused by :func:`representable` with an error that says the range.
 A product of several factors (a count times a value times a share) is taken by :func:`product`,
 which multiplies mantissas and adds exponents, so it overflows or underflows only when the
-product itself does, never part-way through.
+product itself does, never part-way through. Values close together (``1e15`` plus noise) are
+taken about their median, :func:`centred`, so that their differences keep every digit.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from sparkus._errors import EstimationError
 
 __all__ = [
     "FLOAT_RANGE",
+    "centred",
     "common_scale",
     "constant",
     "product",
@@ -54,6 +56,19 @@ def common_scale(*arrays: FloatArray) -> tuple[int, list[FloatArray]]:
         return 0, list(arrays)
     exponent = math.frexp(top)[1]
     return exponent, [np.ldexp(a, -exponent) for a in arrays]
+
+
+def centred(values: FloatArray) -> tuple[float, FloatArray]:
+    """The median of `values` and their deviations from it (below 2 for values below 1).
+
+    Subtracting a number within a factor of 2 of a value is exact (Sterbenz), so values close
+    together (``1e15`` plus noise, ``1 + 1e-15`` noise) keep every digit of their differences
+    from the median, where their mean, at the values' own magnitude, is off by a rounding of
+    that magnitude: a difference of two such means (or the deviations from one) lost the
+    noise to cancellation.
+    """
+    centre = float(np.median(values))
+    return centre, values - centre
 
 
 def constant(values: FloatArray) -> bool:

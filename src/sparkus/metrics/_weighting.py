@@ -51,7 +51,7 @@ from sparkus.metrics._overlap import (
     weighting_data,
 )
 from sparkus.metrics._propensity import LogitFit, combine_rows, dot, times_rows
-from sparkus.metrics._stable import common_scale, constant
+from sparkus.metrics._stable import centred, common_scale, constant
 
 __all__ = ["aipw", "ipw"]
 
@@ -62,7 +62,8 @@ def _weighted_iv(
 ) -> tuple[WeightingData, FloatArray, float, int]:  # fmt: skip
     """The checks ipw and aipw share: the level, then those of every weighting door.
 
-    Returns the outcome divided by ``2**exponent`` (see ``_stable``) and the exponent.
+    Returns the outcome divided by ``2**exponent`` (see ``_stable``) less its median, and the
+    exponent.
     """
     value = check_level(level)
     if y is None:
@@ -71,9 +72,11 @@ def _weighted_iv(
     if data.y is None:  # pragma: no cover - y was given, so weighting_data read it
         raise schema_error("y", "expected the outcome, one value per unit")
     _estimable(None, data.treated)  # before fitting: a group of one is refused at once
-    # the outcome in units of a power of two below 1: no square of it overflows
+    # the outcome in units of a power of two below 1, so that no square of it overflows, and
+    # about its median, so that weighted means of values close together (1e15 plus noise) do
+    # not cancel their noise away: both estimators are unchanged by a shift of the outcome
     exponent, (outcome,) = common_scale(data.y)
-    return data, outcome, value, exponent
+    return data, centred(outcome)[1], value, exponent
 
 
 def _weighted_estimate(
