@@ -294,10 +294,14 @@ def bootstrap(
     ``Φ(z0 + (z0 + z) / (1 - a (z0 + z)))`` for ``z = ±z_{(1-level)/2}``, where the bias
     correction ``z0 = Φ⁻¹(p)`` with p the share of resamples below the estimate (ties count
     half) and the acceleration ``a`` is computed from jackknife values exactly as scipy does
-    (Efron & Tibshirani 1993, eq. 14.15, summed over the samples).
+    (Efron & Tibshirani 1993, eq. 14.15, summed over the samples). That map of z rises up to
+    its pole at ``z0 + z = 1 / a`` and turns back beyond it; an end past the pole (a wide
+    `level` with a large acceleration) is the bootstrap distribution's extreme on its side.
+    Jackknife values that are all equal leave ``a`` undefined (0 / 0): an EstimationError.
 
     With the exact jackknife (the default for samples of up to 5,000 units) the interval
-    equals scipy's to rounding, given the same resamples. For larger samples the exact
+    equals scipy's to rounding, given the same resamples, except past the pole, where scipy
+    reads the turned-back value (an upper end at the minimum, say). For larger samples the exact
     jackknife needs n evaluations of the statistic on n rows each, which is what makes
     scipy's BCa interval slow; the grouped jackknife needs 200. It estimates the same
     acceleration, with some sampling noise (Efron & Narasimhan 2020). On the benchmark data
@@ -406,19 +410,25 @@ def bootstrap(
 def _spread(distribution: FloatArray) -> float:
     """The standard deviation (ddof=1), computed in units of the largest value.
 
-    Squares of 1e-160 underflow to zero, and of 1e160 overflow.
+    Squares of 1e-160 underflow to zero, and of 1e160 overflow. Taken from the first value,
+    so that a distribution that is one value throughout has a spread of exactly zero (the mean
+    of 2,000 copies of 0.1 is not 0.1).
     """
     exponent, (scaled,) = common_scale(distribution)
-    return unscale(float(np.std(scaled, ddof=1)), exponent)
+    return unscale(float(np.std(scaled - scaled[0], ddof=1)), exponent)
 
 
 def _bias(distribution: FloatArray, estimate: float) -> float:
     """The mean of `distribution` minus `estimate`, computed in units of the largest value.
 
-    2,000 resamples of 1e308 sum past the largest double; their mean does not.
+    2,000 resamples of 1e308 sum past the largest double; their mean does not. The mean is
+    taken from the first resample's value, so a distribution that is the estimate throughout
+    has a bias of exactly zero.
     """
     exponent, (scaled,) = common_scale(distribution)
-    bias = unscale(float(np.mean(scaled)) - math.ldexp(estimate, -exponent), exponent)
+    first = float(scaled[0])
+    offset = float(np.mean(scaled - first))
+    bias = unscale(offset + (first - math.ldexp(estimate, -exponent)), exponent)
     representable((("the bootstrap estimate of bias", bias),))
     return bias
 

@@ -4,9 +4,10 @@ The limits solve ``P(T <= t | nc) = (1 ± level) / 2`` (Steiger & Fouladi, 1997;
 Finch, 2001). Up to ``|t| = 1e4`` they invert scipy's noncentral t distribution (``nctdtr``,
 accurate to about 1e-9 there, its NaN far in a tail read as the tail's limit); beyond, the
 inversion is slow and loses its accuracy, and the limits come from the asymptotic form
-``P(S > u) - f_S'(u) / (2t²)`` (for ``|t|`` large against ``sqrt(2 df)``) or the normal
-approximation (400,000 d.f. or more). Where none of them holds, an error names
-``ci_method='normal'``. The tests compare each form with the inversion where both apply.
+``P(S > u) - f_S'(u) / (2t²)`` (for ``|t|`` large against ``sqrt(2 df)``) or, with 400,000
+d.f. or more, the Cornish-Fisher expansion of the quantile of ``t S - Z``.
+Where none of them holds, an error names ``ci_method='normal'``. The tests compare each form
+with the inversion, or with a quadrature of ``P(T <= t)``, where both apply.
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ _BRENT_T_FAR: Final = 3e4
 _ASYMPTOTIC_RATIO: Final = 30.0
 """The asymptotic limits serve once |t| is this many times ``sqrt(2 df)`` (relative error
 below about 1e-8, as the tests check against the inversion)."""
-_NORMAL_DF: Final = 4e5
-"""From this many d.f. the normal approximation serves beyond ``_BRENT_T_MAX`` (relative error
-below about 4e-8)."""
+_LARGE_DF: Final = 4e5
+"""From this many d.f. the Cornish-Fisher expansion serves beyond ``_BRENT_T_MAX`` (the
+probability at its limits within 3e-8 of the target, against a quadrature of ``P(T <= t)``;
+the inversion's were up to 2e-6 off there)."""
 
 
 def _brent_limit(t: float, df: float, p: float) -> float:
@@ -90,24 +92,46 @@ def asymptotic_limit(t: float, df: float, p: float) -> float | None:
     return t * (u0 + shift)
 
 
-def _noncentrality_limit(t: float, df: float, p: float) -> float:
-    """The noncentrality ``nc`` with ``P(T <= t | nc) = p``, for any finite `t`.
+def _cornish_fisher_limit(t: float, df: float, p: float) -> float:
+    """The limit for many d.f.: the quantile of ``W = t S - Z`` by its Cornish-Fisher expansion.
 
-    Up to ``|t| = 1e4``, the inversion of scipy's ``nctdtr``; beyond, its asymptotic form when
-    ``|t|`` is large against ``sqrt(2 df)``, or the normal approximation
-    ``nc = t - z_p sqrt(1 + t² / (2 df))`` for 400,000 d.f. or more, or the inversion again up
-    to ``|t| = 3e4``. Outside all of them an EstimationError names ``ci_method='normal'``.
+    ``P(T <= t | nc) = P(W >= nc)``, so `nc` is the ``1 - p`` quantile of W, whose cumulants
+    are ``t E(S)``, ``1 + t² var(S)`` and ``t³ κ₃(S)``, with ``E(S) = 1 - a`` from the series
+    ``a = 1/(4 df) - 1/(32 df²) - 5/(128 df³) + 21/(2048 df⁴)``, ``var(S) = a (2 - a)`` and
+    ``κ₃(S) = E(S) (1/df - 2 var(S))`` (from ``E(S³) = E(S) (1 + 1/df)``). The plain normal
+    approximation ``t - z_p sqrt(1 + t² / (2 df))`` leaves out the shift ``-t a`` and the
+    skewness: at 400,000 d.f. and ``t = 2.5e4`` its limits were 0.02 off (5e-4 of the
+    interval's width). This expansion's are within 1e-8 of the limits, relatively, against a
+    quadrature of ``P(T <= t)`` and against the asymptotic form where both apply.
     """
     from scipy import special
 
+    a = (1.0 / 4.0 - (1.0 / 32.0 + (5.0 / 128.0 - (21.0 / 2048.0) / df) / df) / df) / df
+    mean = 1.0 - a
+    var = a * (2.0 - a)
+    third = mean * (1.0 / df - 2.0 * var)
+    sd = math.hypot(1.0, t * math.sqrt(var))
+    skew = (t / sd * math.cbrt(third)) ** 3  # no cube of t / sd to overflow
+    z = -float(special.ndtri(p))
+    return t * mean + sd * (z + (z * z - 1.0) * skew / 6.0)
+
+
+def _noncentrality_limit(t: float, df: float, p: float) -> float:
+    """The noncentrality ``nc`` with ``P(T <= t | nc) = p``, for any finite `t`.
+
+    Up to ``|t| = 1e4``, the inversion of scipy's ``nctdtr``. Beyond, with 400,000 d.f. or
+    more, the Cornish-Fisher expansion; with fewer, the asymptotic form when ``|t|`` is large
+    against ``sqrt(2 df)``, or the inversion again up to ``|t| = 3e4``. Outside all of them an
+    EstimationError names ``ci_method='normal'``.
+    """
     if abs(t) <= _BRENT_T_MAX:
         return _brent_limit(t, df, p)
+    if df >= _LARGE_DF:
+        return _cornish_fisher_limit(t, df, p)
     if abs(t) >= _ASYMPTOTIC_RATIO * math.sqrt(2.0 * df):
         limit = asymptotic_limit(t, df, p)
         if limit is not None:
             return limit
-    if df >= _NORMAL_DF:
-        return t - float(special.ndtri(p)) * math.sqrt(1.0 + (t / math.sqrt(2.0 * df)) ** 2)
     if abs(t) <= _BRENT_T_FAR:
         return _brent_limit(t, df, p)
     msg = (

@@ -272,23 +272,35 @@ def _leave_group_out(labels: IntArray, m: int, step: int) -> Iterator[IntArray]:
             yield np.broadcast_to(units, keep.shape)[keep].reshape(len(same), n - size)
 
 
+def _deviations(values: FloatArray) -> FloatArray:
+    """``mean(values) - values``, exactly zero where the values are all equal.
+
+    Taken from the first value: ``v - v[0]`` is exact for equal values, and so is its mean.
+    """
+    shifted = values - values[0]
+    centred: FloatArray = np.mean(shifted) - shifted
+    return centred
+
+
 def acceleration(jackknife: list[FloatArray]) -> float:
     """The BCa acceleration from jackknife values, summed over samples as scipy does.
 
     Computed in units of the largest value, then of the largest deviation: the acceleration
     does not depend on the statistic's units, while cubes of deviations of 1e103 overflow and
-    squares of 1e-160 underflow to zero.
+    squares of 1e-160 underflow to zero. The deviations are taken from the first value
+    (``_deviations``), so jackknife values that are all equal leave none: the mean of six
+    copies of 0.1 is not 0.1, and its rounding gave an acceleration of ``±1 / (6 sqrt(n))``.
     """
     _, scaled = common_scale(*jackknife)
-    _, deviations = common_scale(*[(len(t) - 1) * (np.mean(t) - t) for t in scaled])
-    if not any(np.any(u) for u in deviations):
+    _, centred = common_scale(*[(len(t) - 1) * _deviations(t) for t in scaled])
+    if not any(np.any(u) for u in centred):
         msg = (
             "the jackknife values are all equal (leaving out an observation never changes the "
             "statistic), so the BCa acceleration is undefined; use method='percentile'"
         )
         raise EstimationError(msg)
     nums, dens = [], []
-    for u in deviations:
+    for u in centred:
         n = float(len(u))
         nums.append(np.sum(u**3) / n**3)
         dens.append(np.sum(u**2) / n**2)
@@ -298,7 +310,14 @@ def acceleration(jackknife: list[FloatArray]) -> float:
 def interval(
     distribution: FloatArray, level: float, z0: float | None, accel: float | None
 ) -> ConfidenceInterval:
-    """Percentile interval, or BCa when z0 and the acceleration are given."""
+    """Percentile interval, or BCa when z0 and the acceleration are given.
+
+    BCa reads the quantiles at ``Φ(z0 + w / (1 - a w))`` with ``w = z0 ± z``, which rises with
+    w up to its pole at ``w = 1 / a`` and turns back beyond it: an end past the pole (a wide
+    `level` with a large acceleration) is the distribution's extreme on its side, where the
+    rising branch leads, not the quantile of the turned-back value (which had put the upper
+    end at the minimum).
+    """
     from scipy import special
 
     alpha = (1.0 - level) / 2.0
@@ -306,10 +325,11 @@ def interval(
         probs = np.array([alpha, 1.0 - alpha])
     else:
         z = float(special.ndtri(alpha))
-        num1, num2 = z0 + z, z0 - z
-        probs = special.ndtr(
-            np.array([z0 + num1 / (1 - accel * num1), z0 + num2 / (1 - accel * num2)])
-        )
+        w = np.array([z0 + z, z0 - z])
+        room = 1.0 - accel * w
+        rising = room > 0.0
+        adjusted = np.where(rising, z0 + w / np.where(rising, room, 1.0), np.copysign(np.inf, w))
+        probs = special.ndtr(adjusted)
         if not np.all(np.isfinite(probs)):
             raise EstimationError("the BCa interval is undefined for these data")
     low, high = np.quantile(distribution, probs)
