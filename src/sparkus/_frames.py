@@ -118,7 +118,7 @@ def build_frame(
     if not index:
         return lib.DataFrame(body)
     if len(index) == 1:
-        rows = lib.Index(data[index[0]], name=index[0])
+        rows = lib.Index(data[index[0]], name=index[0], tupleize_cols=False)  # a tuple: one label
     else:
         rows = lib.MultiIndex.from_arrays([data[name] for name in index], names=list(index))
     return lib.DataFrame(body, index=rows)
