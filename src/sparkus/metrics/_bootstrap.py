@@ -28,17 +28,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import (
-    FloatArray,
-    IntArray,
-    check_choice,
-    check_level,
-    check_rng,
-    cluster_codes,
-    same_length,
-    schema_error,
-    vector,
-)
+from sparkus._checks import FloatArray, IntArray, check_choice, check_level, check_rng, schema_error
+from sparkus._checks_effects import cluster_codes, same_length, vector
 from sparkus._errors import EstimationError, SparkusWarning
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._estimate import ConfidenceInterval

@@ -13,7 +13,8 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import BoolArray, FloatArray, check_level, indicator, same_length, vector
+from sparkus._checks import BoolArray, FloatArray, check_level
+from sparkus._checks_effects import indicator, same_length, vector
 from sparkus._errors import EstimationError
 from sparkus._quantiles import critical_value
 from sparkus.metrics._estimate import (

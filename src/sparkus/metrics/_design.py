@@ -29,11 +29,9 @@ from sparkus._checks import (
     check_choice,
     check_level,
     check_number,
-    cluster_codes,
-    same_length,
     schema_error,
-    vector,
 )
+from sparkus._checks_effects import cluster_codes, same_length, vector
 from sparkus._errors import EstimationError
 from sparkus.metrics._estimate import ConfidenceInterval, Estimate
 from sparkus.metrics._rows import paired_rows

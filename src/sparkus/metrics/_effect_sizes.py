@@ -16,14 +16,8 @@ from typing import Final, Literal, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import (
-    FloatArray,
-    check_choice,
-    check_level,
-    check_number,
-    schema_error,
-    vector,
-)
+from sparkus._checks import FloatArray, check_choice, check_level, check_number, schema_error
+from sparkus._checks_effects import vector
 from sparkus._errors import EstimationError
 from sparkus.metrics._compare import paired_changes, spread
 from sparkus.metrics._estimate import ConfidenceInterval, Estimate, t_pvalue, wald_interval

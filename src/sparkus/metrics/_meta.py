@@ -17,16 +17,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import (
-    FloatArray,
-    as_array,
-    check_choice,
-    check_level,
-    rows_text,
-    same_length,
-    schema_error,
-    vector,
-)
+from sparkus._checks import FloatArray, as_array, check_choice, check_level, rows_text, schema_error
+from sparkus._checks_effects import same_length, vector
 from sparkus._errors import EstimationError
 from sparkus._labels import refuse_spellings
 from sparkus._quantiles import critical_value

@@ -7,7 +7,8 @@ from typing import Final, Literal, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import FloatArray, check_choice, rows_text, vector
+from sparkus._checks import FloatArray, check_choice, rows_where
+from sparkus._checks_effects import vector
 from sparkus._errors import EstimationError
 
 __all__ = ["adjust_pvalues"]
@@ -20,9 +21,8 @@ def _adjust_pvalues_iv(p: object, method: object) -> tuple[FloatArray, Adjustmen
     how = check_choice(method, "method", _METHODS)
     values = vector(p, "p", minimum=0)
     outside = (values < 0.0) | (values > 1.0)
-    if outside.any():
-        rows = np.flatnonzero(outside)
-        msg = f"`p` holds values outside [0, 1] in {rows_text(rows)}; pass p-values"
+    if outside.any():  # named as a missing value is: by a pandas input's own labels
+        msg = f"`p` holds values outside [0, 1] in {rows_where(outside, p)}; pass p-values"
         raise EstimationError(msg)
     return values, how
 

@@ -21,16 +21,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import (
-    BoolArray,
-    FloatArray,
-    check_choice,
-    check_number,
-    indicator,
-    named_matrix,
-    same_length,
-    vector,
-)
+from sparkus._checks import BoolArray, FloatArray, check_choice, check_number
+from sparkus._checks_effects import indicator, named_matrix, same_length, vector
 from sparkus._errors import EstimationError, SparkusWarning
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._estimate import frozen

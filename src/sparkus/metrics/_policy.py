@@ -34,16 +34,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import (
-    BoolArray,
-    FloatArray,
-    check_level,
-    describe,
-    indicator,
-    same_length,
-    schema_error,
-    vector,
-)
+from sparkus._checks import BoolArray, FloatArray, check_level, describe, schema_error
+from sparkus._checks_effects import indicator, same_length, vector
 from sparkus._errors import EstimationError
 from sparkus.metrics._estimate import Estimate, finite_or_raise, wald_estimate
 from sparkus.metrics._overlap import fit_design, warn_overlap, weighting_data

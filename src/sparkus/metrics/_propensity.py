@@ -41,12 +41,10 @@ from sparkus._checks import (
     IntArray,
     as_table,
     check_number,
-    indicator,
-    named_matrix,
     rows_text,
-    same_length,
     schema_error,
 )
+from sparkus._checks_effects import indicator, named_matrix, same_length
 from sparkus._errors import EstimationError, NotFittedError
 from sparkus.metrics._linalg import checked_cholesky
 from sparkus.metrics._rows import paired_rows

@@ -16,19 +16,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import (
-    BoolArray,
-    FloatArray,
-    IntArray,
-    check_choice,
-    check_level,
-    cluster_codes,
-    indicator,
-    named_matrix,
-    same_length,
-    schema_error,
-    vector,
-)
+from sparkus._checks import BoolArray, FloatArray, IntArray, check_choice, check_level, schema_error
+from sparkus._checks_effects import cluster_codes, indicator, named_matrix, same_length, vector
 from sparkus._errors import EstimationError
 from sparkus.metrics._estimate import Estimate
 from sparkus.metrics._linalg import COV_TYPES, CovType, Part, fit_ols

@@ -18,11 +18,10 @@ from sparkus._checks import (
     align_rows,
     as_array,
     real_array,
-    same_length,
     schema_error,
     shown,
-    vector,
 )
+from sparkus._checks_effects import same_length, vector
 from sparkus._labels import refuse_spellings
 
 __all__ = ["balanced_panel", "covariate_cube"]

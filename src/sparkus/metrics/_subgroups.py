@@ -24,14 +24,12 @@ from sparkus._checks import (
     check_choice,
     check_level,
     check_number,
-    indicator,
     is_missing,
     mixed_labels,
     rows_text,
-    same_length,
     schema_error,
-    vector,
 )
+from sparkus._checks_effects import indicator, same_length, vector
 from sparkus._errors import EstimationError
 from sparkus._frames import Framed, FrameSpec
 from sparkus._labels import refuse_spellings

@@ -25,7 +25,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import FloatArray, indicator, same_length, schema_error, vector
+from sparkus._checks import FloatArray, schema_error
+from sparkus._checks_effects import indicator, same_length, vector
 from sparkus._errors import EstimationError
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._estimate import frozen

@@ -18,13 +18,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import (
-    align_rows,
-    as_array,
-    check_number,
-    indicator,
-    mixed_labels,
-)
+from sparkus._checks import align_rows, as_array, check_number, mixed_labels
+from sparkus._checks_effects import indicator
 from sparkus._errors import EstimationError, Problem, SchemaError, SparkusWarning
 from sparkus._frames import Framed, FrameSpec
 from sparkus._labels import spelling_problem

@@ -23,14 +23,11 @@ from sparkus._checks import (
     check_number,
     check_rng,
     describe,
-    indicator,
     is_missing,
-    named_matrix,
     rows_text,
-    same_length,
     schema_error,
-    vector,
 )
+from sparkus._checks_effects import indicator, named_matrix, same_length, vector
 from sparkus._fields import probably_meant, read_member, spelling_key
 from sparkus._labels import refuse_spellings
 from sparkus.model import SupportType

@@ -21,11 +21,11 @@ from sparkus._checks import (
     as_array,
     check_number,
     describe,
-    indicator,
     is_real,
     real_array,
     shown,
 )
+from sparkus._checks_effects import indicator
 from sparkus._errors import EstimationError, Problem, SchemaError
 from sparkus._fields import not_one_of, probably_meant, read_member
 from sparkus.model import Level, Population, SupportType
