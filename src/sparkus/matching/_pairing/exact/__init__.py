@@ -6,7 +6,8 @@ transportation solver for few providers (``transport.py``), scipy's dense assign
 providers' places when places are few (``slots.py``), and the ε-scaling auction otherwise
 (``auction.py``); every answer is certified, and repaired where rounding requires, on the
 original float costs (``repair.py``). Pairs no optimal placement uses (big-M costs) are set
-aside first (``scales.py``), so that they do not set the integer grid.
+aside first (``scales.py``), so that they do not set the integer grid; big costs an optimal
+placement needs are solved exactly with the small ones, coarse scale first (``levels.py``).
 """
 
 from sparkus.matching._pairing.exact.result import AssignmentResult

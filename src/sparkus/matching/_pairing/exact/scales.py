@@ -37,18 +37,30 @@ on 5,000,000 pairs: 11 ms for integer costs 0 to 999, 56 ms for ``Generator.rand
 which go on to the histogram; the benchmark ``assignment_sparse`` takes 1.1 to 2.1 s, within
 its noise before and after).
 
-What is left: when an optimal placement needs a large cost (a participant whose only pairs are
-big, and who must be seated for ``K`` to be reached), the threshold is at least that cost, and
-the grid is set by it; the placement is then exact up to the rounding of that grid, which
-``gap_bound`` bounds (8 participants with costs 1 to 9 and ``1e20``, one with only ``1e20``: up
-to 40 above the optimum, on totals above ``1e20``). Solving that case exactly needs the fine
-costs solved among the placements optimal on the coarse grid (a second, lexicographic solve).
+When an optimal placement needs a big cost
+------------------------------------------
+A participant whose only pairs are big, and who must be seated for ``K`` to be reached, makes
+every threshold that passes the second test at least that cost: nothing useful is set aside,
+and one grid set by the big cost rounds every small cost to the same integer (8 participants
+with costs 1 to 9, one with only ``1e20``: up to 40 above the optimum). Then
+:func:`relevant_pairs` says that a threshold below the one chosen (or below all, when none is)
+passed the first test, with ``max(k, 2**20)`` for ``k``, and failed the second, and the costs
+kept are solved exactly, coarse scale first, by ``levels.py``: the costs as exact integers,
+the top bits solved, the pairs no optimum of the rest can use dropped by their reduced costs,
+and the fine bits solved among the others, with penalties that keep the coarse choice exact
+(the argument is in that module).
+Otherwise the single grid and its repair solve them, as before: exactly when every cost lies
+on a grid it carries (about ``2**51 / n`` steps from the least cost to the largest for the
+auction), else up to the rounding of the largest cost (``gap_bound`` says by how much at most):
+costs off every short grid (``0.1``), or whose sizes climb by steps of less than ``2**20``
+times to more than the grid carries.
 """
 
 from __future__ import annotations
 
 import math
 from fractions import Fraction
+from typing import Final
 
 import numpy as np
 from numpy.typing import NDArray
@@ -61,15 +73,23 @@ __all__ = ["relevant_pairs", "restrict", "violation_aside"]
 IntArray = NDArray[np.int64]
 IndexArray = NDArray[np.intp]
 
+_LEVELS: Final = 2**20
+"""Big costs the optimum needs go to ``levels.py`` when more than this many times the small
+ones (less the least cost). Below, the single grid is kept: integer costs 0 to 999 with such a
+cost stay exact on it for up to about a million participants (``2**51 / n`` steps in all), and
+small instances with few distinct costs keep their one solve."""
+
 
 def relevant_pairs(
     indptr: IndexArray, cols: IndexArray, costs: FloatArray, caps: IntArray
-) -> IndexArray | None:
-    """The pairs no optimal placement can do without (see the module notes), or None for all.
+) -> tuple[IndexArray | None, bool]:
+    """The pairs no optimal placement can do without (see the module notes), and a spread flag.
 
     `indptr`, `cols`, `costs`: the allowed pairs in CSR form, each with a provider of positive
     capacity; `caps`: each provider's capacity. The answer is the positions of the pairs kept,
-    in order (``S`` of the module notes), None when every pair is kept.
+    in order (``S`` of the module notes), None when every pair is kept; and whether the costs
+    kept still hold a threshold that passes the first test but not the second (a big cost the
+    optimum needs: they go to ``levels.py``).
     """
     k = min(indptr.shape[0] - 1, int(caps.sum()))
     low, top = float(costs.min()), float(costs.max())
@@ -79,7 +99,7 @@ def relevant_pairs(
     scale = 1.0 if math.isfinite(top - low) else 0.5
     least = second * scale - low * scale  # the least positive difference
     if top * scale - low * scale <= k * least:
-        return None  # the common case: no two costs (less `low`) are more than k times apart
+        return None, False  # the common case: no two costs (less `low`) are more than k times apart
     rise = costs - low if scale == 1.0 else costs * scale - low * scale
     counts = np.bincount(rise.view(np.int64) >> 52, minlength=2047)  # binary exponents
     # exponent 0: zeros (below every threshold) and subnormals, which the least one tells
@@ -89,6 +109,7 @@ def relevant_pairs(
     # exponents a < b are less than 2**(b - a + 1) apart
     ends = occupied[:-1][np.diff(occupied) + 1 > math.log2(k)]
     full: int | None = None
+    needed = False  # a big cost the optimum needs, below the threshold chosen
     for end in ends.tolist():
         inside = rise < math.ldexp(1.0, end - 1022)
         if not _far_enough(costs[inside], costs[~inside], low, k):
@@ -98,8 +119,9 @@ def relevant_pairs(
         if seated < k:
             full = max_cardinality(indptr, cols, caps) if full is None else full
         if seated in (k, full):
-            return kept
-    return None
+            return kept, needed
+        needed = needed or _far_enough(costs[inside], costs[~inside], low, max(k, _LEVELS))
+    return None, needed
 
 
 def _far_enough(small: FloatArray, big: FloatArray, low: float, k: int) -> bool:

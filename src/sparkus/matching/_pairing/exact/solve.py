@@ -96,8 +96,9 @@ rounding-sized in the second).
 
 The grid is set by the costs that matter: pairs that no optimal placement can use (a "big-M"
 cost, ``1e20`` among costs of 1 to 9) are set aside first, by a test that proves it
-(``scales.py``), and the prices are checked against them as well. Only when an optimal
-placement needs a large cost does the grid follow it.
+(``scales.py``), and the prices are checked against them as well. When an optimal placement
+needs a large cost, costs of such different sizes are solved exactly, level by level
+(``levels.py``), and certified on the floats afterwards.
 """
 
 from __future__ import annotations
@@ -122,6 +123,7 @@ from sparkus.matching._pairing.exact.extremes import (
     scale_up,
     total,
 )
+from sparkus.matching._pairing.exact.levels import certify, level_bits, solve_levels
 from sparkus.matching._pairing.exact.repair import Repaired, repair
 from sparkus.matching._pairing.exact.result import (
     CANDIDATES_FULL,
@@ -394,7 +396,7 @@ def solve_arcs(arcs: Arcs, caps: IntArray, labels: Names | None = None) -> Assig
     max_violation = gap_bound = total_cost = 0.0
     if active.shape[0]:
         # pairs no optimal placement uses (big-M costs) are set aside, not put on the grid
-        kept = relevant_pairs(indptr, cols, values, caps)
+        kept, spread = relevant_pairs(indptr, cols, values, caps)
         if kept is not None:
             aside = np.ones(cols.shape[0], dtype=bool)
             aside[kept] = False
@@ -405,7 +407,9 @@ def solve_arcs(arcs: Arcs, caps: IntArray, labels: Names | None = None) -> Assig
         n_active = int(active.shape[0])
         shift = range_exponent(values, n_active + m)
         scaled = np.ldexp(values, -shift) if shift else values
-        fixed = _solve(indptr, cols, scaled, caps, m)
+        fixed = _solve_spread(indptr, cols, values, scaled, caps) if spread else None
+        if fixed is None:
+            fixed = _solve(indptr, cols, scaled, caps, m)
         chosen = fixed.arc >= 0
         provider[active[chosen]] = cols[fixed.arc[chosen]]
         prices = lowest_prices(fixed.prices, cols[fixed.arc[chosen]], caps)
@@ -482,6 +486,30 @@ def _use_slots(n_active: int, places: int) -> bool:
     return cells <= SMALL_SLOT_CELLS or SLOT_DEMAND * places <= n_active
 
 
+def _exact_steps(n_active: int, growth: int = _PRICE_GROWTH) -> int:
+    """Grid steps (least to largest cost) the auction carries for `n_active` participants."""
+    return LIMIT // (16 * (n_active + 2) * growth)
+
+
+def _solve_spread(
+    indptr: IndexArray, cols: IndexArray, values: FloatArray, scaled: FloatArray, caps: IntArray
+) -> Repaired | None:
+    """Costs of very different sizes: the placement level by level, certified on `scaled`.
+
+    ``levels.py``: exact on the costs `values`, each level on integers that every solver
+    carries exactly; None when the levels make no progress (the single grid then solves).
+    """
+    m = caps.shape[0]
+
+    def level(ip: IndexArray, cs: IndexArray, costs: FloatArray, cp: IntArray) -> Repaired:
+        return _solve(ip, cs, costs, cp, m)
+
+    n_active = indptr.shape[0] - 1
+    bits = level_bits(min(_exact_steps(n_active), int(_EXACT_STEPS)))
+    arc = solve_levels(indptr, cols, values, caps, level, bits)
+    return None if arc is None else certify(indptr, cols, scaled, caps, arc)
+
+
 def _solve(
     indptr: IndexArray, cols: IndexArray, values: FloatArray, caps: IntArray, m: int
 ) -> Repaired:
@@ -496,7 +524,7 @@ def _solve(
     if _use_slots(n_active, int(caps.sum())):
         return solve_slots(indptr, cols, values, caps)
     for growth in (_PRICE_GROWTH, max(16 * _PRICE_GROWTH, 4 * (min(n_active, m) + 3))):
-        steps = LIMIT // (16 * (n_active + 2) * growth)  # grid steps the auction can carry
+        steps = _exact_steps(n_active, growth)
         ints, e, exact = _to_grid(values, steps)
         scaled = ints * np.int64(n_active + 1)
         top = int(ints.max()) + 1
