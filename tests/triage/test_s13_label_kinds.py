@@ -23,6 +23,7 @@ from sparkus.triage import (
     cross_validate,
     precision_recall_f1,
 )
+from tests.triage.class_shares import ClassShares
 
 R = ReadinessLevel
 PROBA = [[0.8, 0.2], [0.4, 0.6], [0.5, 0.5]]
@@ -69,25 +70,13 @@ def test_probabilistic_doors_refuse_labels_of_two_kinds(y_true, classes, field):
     assert field in str(info.value)
 
 
-class _Prior:
-    """A model that predicts each class's share of the training rows, whatever the features."""
-
-    def fit(self, X, y):
-        self.classes_, counts = np.unique(np.asarray(y), return_counts=True)
-        self.share_ = counts / counts.sum()
-        return self
-
-    def predict_proba(self, X):
-        return np.tile(self.share_, (len(X), 1))
-
-
 @pytest.mark.parametrize("labels", [_objects(1, "1", 2), _objects(True, 2, 0)])
 def test_cross_validate_refuses_labels_of_two_kinds(labels):
     """Cross-validation refuses them at its door, before any model sees them."""
     X = np.random.default_rng(0).normal(size=(60, 2))
     y = labels[np.arange(60) % 3]
     with pytest.raises(SchemaError, match=r"\by\b"):
-        cross_validate(_Prior(), X, y, k=3, rng=0)
+        cross_validate(ClassShares(), X, y, k=3, rng=0)
 
 
 def test_ordinal_order_of_two_kinds_is_refused():

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from sparkus.triage import cross_validate, evaluate, precision_recall_f1
+from tests.triage.class_shares import ClassShares
 
 pd = pytest.importorskip("pandas")
 
@@ -56,17 +57,8 @@ def test_class_metrics_frame_in_polars():
 def test_cross_validation_frame_has_one_row_per_fold():
     """One row per fold, holding that fold's report figures."""
 
-    class Prior:
-        def fit(self, X, y):
-            self.classes_, counts = np.unique(np.asarray(y), return_counts=True)
-            self.share_ = counts / counts.sum()
-            return self
-
-        def predict_proba(self, X):
-            return np.tile(self.share_, (len(X), 1))
-
     y = np.repeat(["a", "b"], [9, 6])
-    cv = cross_validate(Prior(), np.zeros((15, 1)), y, k=3, rng=0)
+    cv = cross_validate(ClassShares(), np.zeros((15, 1)), y, k=3, rng=0)
     frame = cv.to_frame()
     assert frame.index.tolist() == [0, 1, 2]
     assert frame["n"].tolist() == [r.n for r in cv.folds]
