@@ -34,6 +34,7 @@ __all__ = [
     "id_cells",
     "is_one_value",
     "nul_problems",
+    "participant_cells",
     "years_problems",
 ]
 
@@ -316,3 +317,43 @@ def id_cells(values: object, name: str, *, what: str) -> npt.NDArray[Any]:
             array = np.array([-1 if m else v for v, m in zip(items, missing, strict=True)],
                              dtype=object)  # fmt: skip
     return id_column(array, name, what=what)
+
+
+def participant_cells(values: object, name: str) -> npt.NDArray[Any]:
+    """Participant ids as text, or schedule rows as int64; never integers read as ids.
+
+    A column mixing text and integers is refused naming the integer rows: an integer is a
+    schedule row (the fast path, a column of integers only) or, in an export, an employee
+    number, and read as the text of an id it could name another participant (the schedule
+    ids ``"123"`` and ``"00123"``), as it would in an event dict.
+
+    Parameters
+    ----------
+    values : object
+        The column, as :func:`event_cells` gives it.
+    name : str
+        The column's name, for messages.
+
+    Returns
+    -------
+    ndarray of str or int64
+
+    Raises
+    ------
+    SchemaError
+        For integers among text, and as :func:`id_cells` does.
+    """
+    array = column(values, name)
+    if array.dtype.kind == "O":
+        cells = array.tolist()
+        types = set(map(type, cells))  # one pass in C: the usual column is text only
+        if any(issubclass(t, str) for t in types) and any(
+            issubclass(t, int | np.integer) for t in types
+        ):
+            ints = np.array([i for i, v in enumerate(cells) if _int_like(v)], dtype=np.int64)
+            if len(ints):
+                msg = (f"expected participant ids as text, got {describe(cells[ints[0]])} among "
+                       f"text ids in {rows_text(ints)}; pass every id as text, or schedule "
+                       "rows as a column of integers only")  # fmt: skip
+                raise SchemaError([Problem((name,), msg)])
+    return id_cells(array, name, what="participant ids or schedule rows")

@@ -10,15 +10,18 @@ over the rejected ones.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, Final, TypeAlias
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import describe
+from sparkus._checks import describe, is_missing
 from sparkus._errors import Problem, SchemaError
+from sparkus._fields import probably_meant, spelling_key
 from sparkus._results import Result, Table
+from sparkus.model._enums import EventKind
 from sparkus.model._event_table import (
     ACTIVITY,
     COMPLETED,
@@ -304,12 +307,15 @@ def check_events(schedule: JourneySchedule, events: object) -> EventCheck:
     ====================  ==========================================================================
     ``id``                empty, only spaces or padded with spaces (string ids), negative (integer
                           ids); or repeated in the batch with different content (all copies refused)
-    ``kind``              not an :class:`~sparkus.model.EventKind`
+    ``kind``              not an :class:`~sparkus.model.EventKind` (the reason names the value
+                          that arrived, and the kind meant when only its spelling differs:
+                          ``"Step Completed"``)
     ``time``              missing, unreadable, naive (no UTC offset), before the participant's
                           journey starts, or after its end plus the schedule's follow-up days
     ``participant``       not in the schedule
-    ``step``              missing on a step event or a rating, not a step of the template, or not
-                          on this participant's journey
+    ``step``              missing on a step event or a rating, not a step of the template (the
+                          reason names the step meant when only case or separators differ), or
+                          not on this participant's journey
     ``value``             missing on a rating (needs 0 to 10) or a reschedule (needs the days the
                           due date moves, at most 3,660 either way); outside those ranges; not
                           finite; present on a completion of a step other than an assessment or a
@@ -387,8 +393,7 @@ def _check(schedule: JourneySchedule, table: EventTable) -> EventCheck:
     id_message = ("must be a non-negative integer" if table.id.dtype.kind == "i"
                   else "is empty or has surrounding spaces")  # fmt: skip
     refuse("id", _id_problems(table.id), id_message)
-    refuse("kind", kind < 0, "is not an event kind (one of "
-           + ", ".join(k.value for k in KINDS) + ")")  # fmt: skip
+    refuse("kind", kind < 0, _kind_reason(table.unread_kind))
     flag = table.time_flag
     time_ok = flag == TIME_OK
     if not time_ok.all():  # one pass when every time reads
@@ -419,11 +424,7 @@ def _check(schedule: JourneySchedule, table: EventTable) -> EventCheck:
     refuse(
         "step", needs_step & ~has_step, lambda i: f"a {KINDS[kind[i]].value} event needs a step id"
     )
-    refuse(
-        "step",
-        has_step & ~step_known,
-        lambda i: f"{str(table.step[i])!r} is not a step of the template",
-    )
+    refuse("step", has_step & ~step_known, _step_reason(table.step, schedule.step_ids))
     safe_row = np.where(known, row, 0)
     safe_step = np.where(step_known, step, 0)  # (rows and steps in range: no second check)
     # repeated ids compare step codes as given (unknown ones as 0), text steps by their index
@@ -527,6 +528,63 @@ def _check(schedule: JourneySchedule, table: EventTable) -> EventCheck:
     encoded = Encoded(row=row, slot=slot, kind=kinds, time=times, value=value, source=good,
                       schedule=schedule.fingerprint)  # fmt: skip
     return EventCheck(n, len(good), tuple(rejected), encoded=encoded)
+
+
+_KIND_NAMES: Final = ", ".join(k.value for k in KINDS)
+
+
+def _kind_reason(unread: npt.NDArray[np.object_] | None) -> Callable[[int], str]:
+    """Why the kind of row `i` is refused, naming the value that arrived and the one meant.
+
+    As the enums' own errors do: ``'Step Completed' is not an event kind (one of ...); did you
+    mean 'step_completed'?``. One message per distinct value (a batch may repeat one
+    spelling a million times).
+    """
+    said: dict[tuple[type, object], str] = {}
+
+    def reason(i: int) -> str:
+        given: object = None if unread is None else unread[i]
+        key = (type(given), given)
+        try:
+            if key not in said:
+                said[key] = _kind_text(given, known=unread is not None)
+        except TypeError:  # a list or a dict in an object array: not hashable
+            return _kind_text(given, known=True)
+        return said[key]
+
+    return reason
+
+
+def _kind_text(given: object, *, known: bool) -> str:
+    if not known:  # a table built from codes: the value that arrived is not known
+        return f"is not an event kind (one of {_KIND_NAMES})"
+    if is_missing(given):
+        return f"is missing; an event needs its kind (one of {_KIND_NAMES})"
+    if isinstance(given, int | np.integer) and not isinstance(given, bool | np.bool_):
+        return (f"{given} is not an event kind (one of {_KIND_NAMES}) nor the index of one "
+                f"(0 to {len(KINDS) - 1})")  # fmt: skip
+    return (
+        f"{given!r} is not an event kind (one of {_KIND_NAMES}){probably_meant(given, EventKind)}"
+    )
+
+
+def _step_reason(steps: npt.NDArray[Any], step_ids: tuple[str, ...]) -> Callable[[int], str]:
+    """Why the step of row `i` is refused, naming the step meant when only its spelling differs.
+
+    ``'Coaching 1' is not a step of the template; did you mean 'coaching-1'?``: case,
+    separators and Unicode forms aside (as labels are compared), never a guess at another step.
+    """
+    spelled: dict[str, list[str]] = {}
+    for step_id in step_ids:
+        spelled.setdefault(spelling_key(step_id), []).append(step_id)
+
+    def reason(i: int) -> str:
+        given = steps[i].item()
+        meant = spelled.get(spelling_key(given), []) if isinstance(given, str) else []
+        hint = f"; did you mean {meant[0]!r}?" if len(meant) == 1 else ""
+        return f"{str(given)!r} is not a step of the template{hint}"
+
+    return reason
 
 
 def _iso(seconds: Any) -> str:

@@ -35,6 +35,7 @@ from sparkus.model._event_cells import (
     id_cells,
     is_one_value,
     nul_problems,
+    participant_cells,
 )
 from sparkus.model._intake import aligned, column, column_names, finite_or_nan
 from sparkus.model._records import Event
@@ -152,19 +153,32 @@ def _kind_name(value: object) -> str:
     return ""
 
 
-def _kind_column(values: object) -> npt.NDArray[np.int8]:
-    array = column(values, "kind")
+def _kind_column(values: object) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.object_] | None]:
+    """The kind codes (-1 for a kind that is not one), and the kinds as given where -1.
+
+    The second array is None when every kind reads: a table keeps what arrived only for the
+    check's messages (``'Step Completed' is not an event kind ...``).
+    """
+    given = column(values, "kind")
+    array = given
     if array.dtype.kind in "iu":
-        return np.where((array >= 0) & (array < len(KINDS)), array, -1).astype(np.int8)
-    if array.dtype.kind == "O":
-        array = np.array([_kind_name(v) for v in array.tolist()], dtype=str)
-    if array.dtype.kind != "U":
-        return np.full(len(array), -1, dtype=np.int8)
-    names = np.array([k.value for k in KINDS], dtype=str)
-    order = np.argsort(names)
-    at = np.minimum(np.searchsorted(names[order], array), len(names) - 1)
-    code = order[at]
-    return np.where(names[code] == array, code, -1).astype(np.int8)
+        code = np.where((array >= 0) & (array < len(KINDS)), array, -1).astype(np.int8)
+    else:
+        if array.dtype.kind == "O":
+            array = np.array([_kind_name(v) for v in array.tolist()], dtype=str)
+        if array.dtype.kind != "U":
+            code = np.full(len(array), -1, dtype=np.int8)
+        else:
+            names = np.array([k.value for k in KINDS], dtype=str)
+            order = np.argsort(names)
+            at = np.minimum(np.searchsorted(names[order], array), len(names) - 1)
+            code = np.where(names[order[at]] == array, order[at], -1).astype(np.int8)
+    bad = np.flatnonzero(code < 0)
+    if not len(bad):
+        return code, None
+    unread = np.full(len(code), None, dtype=object)
+    unread[bad] = given[bad]  # cell for cell (as Python values), nested cells kept whole
+    return code, unread
 
 
 def _value_column(values: object, n: int) -> FloatArray:
@@ -202,7 +216,8 @@ class EventTable:
         :meth:`JourneySchedule.rows_of <sparkus.model.JourneySchedule.rows_of>` gives them.
         Rows are read only against a schedule none of whose ids is the text of an integer
         (``"7"``, ``"007"``); otherwise integers could mean ids, and are refused naming
-        ``participant``: pass those ids as text (``.astype(str)``).
+        ``participant``: pass those ids as text (``.astype(str)``). A column mixing text
+        and integers is refused, naming the integer rows.
     kind : ndarray of int8
         Index into ``list(EventKind)``; -1 for a kind that is not an :class:`EventKind`.
     time : ndarray of int64
@@ -213,6 +228,10 @@ class EventTable:
         Step ids, ``""`` for none; or indices into the template's steps, -1 for none.
     value : ndarray of float64
         Ratings, moves or scores; NaN for none.
+    unread_kind : ndarray of object or None
+        The kind as given where `kind` is -1 (None elsewhere), so that the check names the
+        value that arrived; None when every kind reads, or when the table was built from
+        codes.
 
     Examples
     --------
@@ -235,6 +254,7 @@ class EventTable:
     time_flag: npt.NDArray[np.int8]
     step: npt.NDArray[np.str_]
     value: FloatArray
+    unread_kind: npt.NDArray[np.object_] | None = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         problems = [
@@ -246,12 +266,20 @@ class EventTable:
                 and value.dtype.kind in kinds
             )
         ]
+        unread: object = self.unread_kind
+        if unread is not None and not (
+            isinstance(unread, np.ndarray) and unread.dtype.kind == "O" and unread.ndim == 1
+        ):
+            msg = f"expected None or a 1-D numpy array of dtype O, got {_shape(unread)}"
+            problems.append(Problem(("unread_kind",), msg))
         if problems:
             problems.append(
                 Problem((), "build a table with EventTable.from_columns or from_records")
             )
             raise SchemaError(problems)
         lengths = {name: len(getattr(self, name)) for name in _FIELD_KINDS}
+        if self.unread_kind is not None:
+            lengths["unread_kind"] = len(self.unread_kind)
         if len(set(lengths.values())) > 1:
             shown = ", ".join(f"{k}: {v}" for k, v in lengths.items())
             raise SchemaError([Problem((), f"columns differ in length ({shown})")])
@@ -279,11 +307,12 @@ class EventTable:
         SchemaError
             If a required column is missing or the columns differ in length, an id, participant
             or step is neither text nor a 64-bit integer or its text holds a NUL character, a
+            participant column mixes text and integers, a
             ``datetime64`` time lies outside the years 1 to 9999, or a list holds a list where
             one value belongs (naming the column and the rows). Problems with single events
             are not raised here: :func:`check_events` reports them.
         """
-        return cls(*_read_columns(columns, _present_columns(columns)))
+        return _read_columns(columns, _present_columns(columns))
 
     @classmethod
     def from_records(cls, events: Iterable[Event | Mapping[str, Any]]) -> EventTable:
@@ -311,7 +340,7 @@ class EventTable:
         ...      "time": "2027-01-05T10:00:00+00:00"}])
         EventTable(n=1)
         """
-        return cls(*_read_columns(_record_columns(events), set(_COLUMNS)))
+        return _read_columns(_record_columns(events), set(_COLUMNS))
 
     def take(self, rows: npt.ArrayLike) -> EventTable:
         """The events at `rows` (indices or a boolean mask), in that order.
@@ -338,8 +367,10 @@ class EventTable:
         else:
             msg = f"expected integer positions or a boolean mask, got dtype {index.dtype}"
             raise SchemaError([Problem(("rows",), msg)])
+        unread = None if self.unread_kind is None else self.unread_kind[index]
         return EventTable(*(getattr(self, name)[index] for name in
-                            ("id", "participant", "kind", "time", "time_flag", "step", "value")))  # fmt: skip
+                            ("id", "participant", "kind", "time", "time_flag", "step", "value")),
+                          unread_kind=unread)  # fmt: skip
 
 
 def as_event_table(events: object) -> EventTable:
@@ -351,12 +382,12 @@ def as_event_table(events: object) -> EventTable:
     if isinstance(events, EventTable):
         return events
     if isinstance(events, Mapping) and is_one_value(events.get("id")):
-        return EventTable(*_read_columns(_record_columns([events]), set(_COLUMNS)))
+        return _read_columns(_record_columns([events]), set(_COLUMNS))
     if isinstance(events, Mapping) or hasattr(events, "columns"):
         columns: Any = events
-        return EventTable(*_read_columns(columns, _present_columns(columns)))
+        return _read_columns(columns, _present_columns(columns))
     if isinstance(events, Iterable) and not isinstance(events, str | bytes):
-        return EventTable(*_read_columns(_record_columns(events), set(_COLUMNS)))
+        return _read_columns(_record_columns(events), set(_COLUMNS))
     msg = (f"expected an EventTable, a mapping of columns, Event records or dicts with the "
            f"fields {', '.join(_COLUMNS)}, got {describe(events)}")  # fmt: skip
     raise SchemaError([Problem(("events",), msg)])
@@ -471,8 +502,8 @@ def _half_pair_problems(array: npt.NDArray[Any], name: str) -> list[Problem]:
     return [Problem((name,), f"{HALF_PAIR}, in {rows_text(bad)}, e.g. {cells[bad[0]]!r}")]
 
 
-def _read_columns(columns: Mapping[str, Any], have: set[str]) -> tuple[npt.NDArray[Any], ...]:
-    """The seven arrays of a table, in field order, from columns holding the required ones.
+def _read_columns(columns: Mapping[str, Any], have: set[str]) -> EventTable:
+    """The table of columns holding the required ones.
 
     pandas columns are aligned by index (or refused); every column must be 1-D and ids text
     or 64-bit integers (see :func:`~sparkus.model._intake.id_column`).
@@ -497,6 +528,6 @@ def _read_columns(columns: Mapping[str, Any], have: set[str]) -> tuple[npt.NDArr
     time, flag = _time_column(given["time"])
     step = _step_column(given["step"]) if "step" in have else np.full(n, "", dtype=str)
     value = _value_column(given.get("value"), n)
-    participant = id_cells(given["participant"], "participant",
-                           what="participant ids or schedule rows")  # fmt: skip
-    return (id_array, participant, _kind_column(given["kind"]), time, flag, step, value)
+    participant = participant_cells(given["participant"], "participant")
+    kind, unread = _kind_column(given["kind"])
+    return EventTable(id_array, participant, kind, time, flag, step, value, unread_kind=unread)

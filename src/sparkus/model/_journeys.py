@@ -22,7 +22,8 @@ from sparkus._checks import as_array, describe, rows_text
 from sparkus._errors import Problem, SchemaError
 from sparkus._frames import Backend, build_frame, check_backend, decoded
 from sparkus.model._enums import SupportType
-from sparkus.model._intake import id_column
+from sparkus.model._event_cells import event_cells, nul_problems, participant_cells
+from sparkus.model._intake import column
 from sparkus.model._records import Journey, JourneyTemplate
 from sparkus.model._schedule_input import (
     SECONDS_PER_DAY,
@@ -32,6 +33,7 @@ from sparkus.model._schedule_input import (
     string_keys,
 )
 from sparkus.model._serialize import json_text
+from sparkus.model._text_rules import nul_message
 
 __all__ = ["JourneySchedule", "schedule_journeys", "slot_lookup"]
 
@@ -227,11 +229,16 @@ class JourneySchedule:
         Raises
         ------
         SchemaError
-            If `ids` is not a 1-D column of text ids or int64 rows (floats, bools and bytes
-            are refused naming the rows); at ``participant`` for integers when some id of
-            the schedule looks like an integer (pass the ids as text).
+            If `ids` is not a 1-D column of text ids or int64 rows (floats, bools, bytes,
+            integers among text and text holding a NUL character are refused naming the
+            rows); at ``participant`` for integers when some id of the schedule looks like an
+            integer (pass the ids as text).
         """
-        wanted = id_column(ids, "ids", what="participant ids or rows")
+        cells = column(event_cells(ids, "ids"), "ids")  # a list holding a NUL: its cells
+        nul = nul_problems(cells, "ids")  # ("a\x00" is not "a", which a text array reads)
+        if nul:
+            raise SchemaError(nul)
+        wanted = participant_cells(cells, "ids")
         if wanted.dtype.kind == "i" and len(wanted):
             first = self._integer_like
             if first is None:  # once per schedule: one vectorised pass over the ids
@@ -365,12 +372,14 @@ class JourneySchedule:
         Raises
         ------
         SchemaError
-            If `participant_id` is not in the schedule.
+            If `participant_id` is not in the schedule (or holds a NUL character).
         """
         given: object = participant_id
         if not isinstance(given, str):
             msg = f"expected a participant id (text), got {describe(given)}"
             raise SchemaError([Problem(("participant_id",), msg)])
+        if "\x00" in given:  # (a text array would drop a trailing one: "e1\x00" read as "e1")
+            raise SchemaError([Problem(("participant_id",), nul_message(given))])
         row = int(self.rows_of(np.array([participant_id], dtype=str))[0])
         if row < 0:
             msg = f"{participant_id!r} is not a participant of this schedule"
@@ -430,7 +439,8 @@ def schedule_journeys(
     template : JourneyTemplate
         The program's journey template (``program.journey``).
     ids : sequence of str
-        Participant ids, unique.
+        Participant ids, unique: text without white space at either end or a NUL character,
+        and no two alike in Unicode normal form C (as a population's ids).
     support : sequence of SupportType, str or None, or None
         Each person's support type; None for everyone's shared steps only. A person given
         None is still a participant (enrolled, counted in every rate): from a support plan,
@@ -440,8 +450,11 @@ def schedule_journeys(
         Human sessions per person (e.g. the ``sessions`` of ``plan.enrolled()``, from
         triage's dosage).
     start : datetime or sequence of datetimes
-        One start for everyone, or one per person, with a UTC offset (``datetime64`` values
-        are read as UTC).
+        One start for everyone, or one per person, with a UTC offset (``datetime64`` values,
+        one or one per person, whole columns or cells, are read as UTC). A naive datetime
+        is refused. Each step's due date is the start plus the step's ``day`` in days of 24
+        hours: the same instant of the day in UTC, so a local time of day moves by an hour
+        across a daylight saving change.
     follow_up_days : int, default 90
         Days after a journey's end in which its events are still accepted.
     excess : {"raise", "truncate"}, default "raise"

@@ -28,9 +28,10 @@ from sparkus._checks import (
 )
 from sparkus._errors import Problem, SchemaError
 from sparkus.model._enums import SupportType, unknown_label
-from sparkus.model._event_cells import datetime_seconds, years_problems
-from sparkus.model._intake import text_column
+from sparkus.model._event_cells import datetime_seconds, event_cells, years_problems
+from sparkus.model._intake import column, text_column
 from sparkus.model._records import JourneyTemplate
+from sparkus.model._text_rules import nfc_repeat_message, nfc_repeats, nul_message, nul_rows
 
 __all__ = [
     "EARLIEST_START",
@@ -157,7 +158,7 @@ def _providers(
                 found[where[key]] = value
         paths: list[str | int] = list(ids.tolist())
     else:
-        values = as_array(provider, "provider")
+        values = as_array(event_cells(provider, "provider"), "provider")  # (NULs kept)
         if values.ndim != 1 or len(values) != n:
             msg = f"expected {n} provider ids or None (one per id), got {describe(provider)}"
             problems.append(Problem(("provider",), msg))
@@ -170,6 +171,8 @@ def _providers(
         if not isinstance(value, str) or not value.strip() or value != value.strip():
             msg = f"expected a provider id (non-empty text) or None, got {describe(value)}"
             problems.append(Problem(("provider", paths[i]), msg))
+        elif "\x00" in value:  # (a text array would drop a trailing one)
+            problems.append(Problem(("provider", paths[i]), nul_message(value)))
         elif len(codes) == n and codes[i] < 0:
             msg = (
                 f"{value!r} is given to {str(ids[i])!r}, whose support is None; a provider "
@@ -207,17 +210,17 @@ def schedule_iv(
         )
     ids_read = True
     try:
-        id_array = text_column(ids, "ids", what="participant ids")
+        cells = column(event_cells(ids, "ids"), "ids")  # a list holding a NUL: its cells
+        id_array = text_column(cells, "ids", what="participant ids")
     except SchemaError as error:
         problems += error.problems
         ids_read = False  # placeholders stand in: no more checks of the ids themselves
         id_array = np.full(len(as_array(ids, "ids").reshape(-1)), "x", dtype=str)
     n = len(id_array)
-    stripped = np.strings.strip(id_array) if n else id_array
-    bad_ids = np.flatnonzero((stripped == "") | (stripped != id_array)).tolist()
-    problems += [Problem(("ids", i), f"expected a non-empty id without surrounding spaces, got "
-                                     f"{str(id_array[i])!r}") for i in bad_ids[:_MAX_LISTED]]  # fmt: skip
     text_ids = id_array
+    bad_ids: list[int] = []
+    if ids_read and n:
+        bad_ids = _bad_ids(cells.tolist(), id_array, problems)
     if ids_read and not bad_ids and n:
         keys = np.sort(string_keys(text_ids))
         if (keys[1:] == keys[:-1]).any():  # a repeat (or, rarely, a hash collision): check
@@ -262,12 +265,13 @@ def schedule_iv(
             starts[:] = utc_seconds(given)
     else:
         raw_start = np.asarray(given)
-        if raw_start.dtype.kind == "M" and raw_start.shape == (n,):
-            if np.isnat(raw_start).any():
+        if raw_start.dtype.kind == "M" and raw_start.shape in ((n,), ()):  # (): for everyone
+            flat = raw_start.reshape(-1)
+            if np.isnat(flat).any():
                 problems.append(Problem(("start",), "holds NaT; every participant needs a start"))
-            problems += years_problems(raw_start, "start")  # checked before converting
+            problems += years_problems(flat, "start")  # checked before converting
             if not problems:  # (not astype: it wraps the first nanoseconds round to 2262)
-                starts = datetime_seconds(raw_start, "start")[0]
+                starts[:] = datetime_seconds(flat, "start")[0]
         elif raw_start.dtype.kind == "O" and raw_start.shape == (n,):
             for i, v in enumerate(raw_start.tolist()):
                 if is_missing(v):
@@ -275,6 +279,12 @@ def schedule_iv(
                     problems.append(Problem(("start", i), msg))
                 elif isinstance(v, dt.datetime) and v.utcoffset() is not None:
                     starts[i] = utc_seconds(v)
+                elif isinstance(v, np.datetime64):  # read as UTC, as in a datetime64 column
+                    cell = np.array([v])
+                    far = years_problems(cell, "start", np.array([i], dtype=np.int64))
+                    problems += far
+                    if not far:
+                        starts[i] = int(datetime_seconds(cell, "start")[0][0])
                 else:
                     msg = f"expected a datetime with a UTC offset, got {describe(v)}"
                     problems.append(Problem(("start", i), msg))
@@ -319,6 +329,32 @@ def _span_problems(
                f"are accepted; a schedule may span at most {MAX_SCHEDULE_DAYS:,} days (start "
                "far-apart cohorts as separate schedules)")  # fmt: skip
         problems.append(Problem(("start",), msg))
+
+
+def _bad_ids(given: list[Any], ids: npt.NDArray[np.str_], problems: list[Problem]) -> list[int]:
+    r"""The rows of ids a schedule refuses, each reported as a population reports it.
+
+    Missing, empty, padded or NUL-holding ids (a text array drops a trailing NUL, so that
+    ``"e1\x00"`` would read as ``"e1"``), and two ids alike in Unicode normal form C
+    (``"caf\u00e9"`` and ``"cafe\u0301"``, which every reader shows alike), naming both rows.
+    """
+    stripped = np.strings.strip(ids)
+    bad = np.flatnonzero((stripped == "") | (stripped != ids)).tolist()
+    nul = nul_rows(given)
+    for i in sorted({*bad, *nul})[:_MAX_LISTED]:
+        value = given[i]
+        if is_missing(value):
+            msg = f"is missing ({describe(value)}); every participant needs an id"
+        elif "\x00" in value:
+            msg = nul_message(value)
+        else:
+            msg = f"expected a non-empty id without surrounding spaces, got {value!r}"
+        problems.append(Problem(("ids", i), msg))
+    skip = sorted({*bad, *nul})
+    repeats = nfc_repeats(ids.tolist(), skip=skip)
+    problems += [Problem(("ids", i), nfc_repeat_message(str(ids[i]), str(ids[j]), j))
+                 for i, j in repeats[:_MAX_LISTED]]  # fmt: skip
+    return skip + [i for i, _ in repeats]
 
 
 def _rows(rows: npt.NDArray[np.intp]) -> str:
