@@ -398,7 +398,8 @@ def form_peer_circles(
         for those left out) and may set ``"workday_hours"``.
     rng : int or numpy.random.Generator, optional
         Seed of the construction's tie-breaks and of the search; the same seed gives the same
-        circles. None draws fresh entropy (not reproducible).
+        circles for the same members, in whatever order they or the population's rows come.
+        None draws fresh entropy (not reproducible).
     max_rounds : int
         Most rounds of sampled exchanges (each prices four candidate exchanges per member).
 
@@ -465,9 +466,11 @@ def form_peer_circles(
     k = circle_count(n, low, high)
     if k is None:
         raise _infeasible(n, low, high)
-    # The search runs on the members in population order, so that the circles do not depend
-    # on the order the members were given in (only on the seed); the result is given order.
-    canon = np.argsort(rows, kind="stable")
+    # The search runs on the members in the order of their ids, so that the circles depend on
+    # who the members are and the seed, not on the order the members were given in nor on the
+    # order of the population's rows (departments are coded by name); the result is in the
+    # order given.
+    canon = np.argsort(np.asarray(pop.ids)[rows], kind="stable")
     inst = circle_instance(pop, rows[canon], circle_aims)
     state, rounds, exchanges = optimise(inst, n, k, low, high, rounds_cap, generator)
     k = state.k  # small instances may settle on another number of circles

@@ -114,15 +114,24 @@ def _mask_by_ids(members: object, participants: Population) -> object:
     """A pandas boolean Series put in the participants' order by its index, or refused.
 
     Its index must hold the participants' ids (in any order): a mask is never paired with the
-    rows by position when its labels say otherwise. Other Series (of ids or rows) stand as given.
+    rows by position when its labels say otherwise. A mask is told by its values, so one of
+    dtype ``object`` or ``category`` holding only booleans is a mask too. Other Series (of ids
+    or rows) stand as given.
     """
-    dtype = str(getattr(members, "dtype", ""))
-    if not type(members).__module__.startswith("pandas") or dtype not in ("bool", "boolean"):
+    if not type(members).__module__.startswith("pandas") or not _is_bool_series(members):
         return members
     import pandas as pd  # the caller passed pandas: it is imported already
 
     ids = pd.Series(np.zeros(len(participants)), index=pd.Index(participants.ids, name="id"))
     return align_rows(("participants.ids", ids), ("members", members))[1]
+
+
+def _is_bool_series(members: Any) -> bool:
+    """Whether a pandas object holds booleans: by its dtype, or by every one of its values."""
+    if str(getattr(members, "dtype", "")) in ("bool", "boolean"):
+        return True
+    values = members.tolist()
+    return bool(values) and all(isinstance(v, bool | np.bool_) for v in values)
 
 
 def size_range_iv(size: object, problems: list[Problem], what: str = "circle") -> tuple[int, int]:

@@ -4,9 +4,9 @@
 participants of providers who left, and participants who asked for a change. Only they are
 placed again (with the same matcher, load cap and load penalty as before); a participant who
 asked for a change does not get the same provider back while another allowed provider has
-room (it keeps it, rather than no provider at all, when none has). The result says who moved,
-from whom to whom, and who could not be placed again and why. A pandas cost table is put in the
-order of the previous one by its labels.
+room (it keeps it, rather than no provider at all, when none has, and nobody else takes it).
+The result says who moved, from whom to whom, and who could not be placed again and why. A
+pandas cost table is put in the order of the previous one by its labels.
 """
 
 from __future__ import annotations
@@ -412,7 +412,9 @@ def rematch(
         in the order of that table. After an assignment named by position, a table axis
         labelled by the positions in another order is read by them, any other by position.
     capacity : int or array_like of int, optional
-        The capacities; by default those of `previous`.
+        The capacities; by default those of `previous`. Raised capacities are used in full,
+        except where `previous` had a load cap below a provider's capacity (`max_load`): that
+        cap still applies.
     leaving : collection, optional
         The providers who left, named as `fixed` names them in :func:`assign`: ids for a
         candidate matrix, labels for a pandas cost table labelled other than by position
@@ -480,7 +482,10 @@ def rematch(
 
     caps = inst.capacity.copy()
     caps[leave] = 0
-    cap_limit = np.minimum(previous.max_load, caps)
+    # The load cap of `previous` stays where it was one (below that provider's capacity); a
+    # provider it did not cap may fill the capacity it has now, raised ones included.
+    capped = previous.max_load < previous.capacity
+    cap_limit = np.where(capped, np.minimum(previous.max_load, caps), caps)
     inst = attrs.evolve(inst, capacity=caps)
     kept = np.flatnonzero(placed_before & ~active)
     fixed_to = _kept_iv(previous, inst, kept, cap_limit, capacity is not None)
@@ -495,7 +500,9 @@ def rematch(
         # the load penalty's tiers scale alike), so that the surcharge stays a float.
         costs = inst.arcs.costs
         top = float(np.abs(costs).max(initial=0.0)) + penalty + 1.0
-        shift = max(0, math.frexp(top)[1] + math.frexp(4.0 * (active.sum() + 2))[1] - 1000)
+        # (the surcharges below reach about (back + 2) * (active + 1) * 3 * top per pair)
+        room = 4.0 * float(active.sum() + 2) ** 3
+        shift = max(0, math.frexp(top)[1] + math.frexp(room)[1] - 1000)
         if shift:
             arcs = inst.arcs
             scaled = Arcs(arcs.n, arcs.m, arcs.indptr, arcs.cols, np.ldexp(costs, -shift))
@@ -506,10 +513,11 @@ def rematch(
         surcharge = (int(active.sum()) + 1) * (span + 2.0 * penalty + 1.0)
         solve_inst = with_surcharge(solve_inst, back, before[back], surcharge)
         # ... but a last resort that wins over placing someone else there: every pair of these
-        # participants is made cheaper by more than the surcharge, so that one who asked for a
-        # change and has no alternative keeps its place rather than lose it to a participant
-        # of a leaving provider or one unassigned before (a move the caller did not ask for).
-        solve_inst = with_row_surcharge(solve_inst, back, -2.0 * surcharge)
+        # participants is made cheaper by more than all their surcharges together, so that one
+        # who asked for a change and has no alternative keeps its place rather than lose it to
+        # anyone else (a participant of a leaving provider, one unassigned before, or another
+        # who asked for a change and had a place of their own): moves the caller did not ask for.
+        solve_inst = with_row_surcharge(solve_inst, back, -(back.size + 1.0) * surcharge)
     standing = {
         int(i): previous.unassigned.get(previous.participant_label(int(i)), "unassigned before")
         for i in np.flatnonzero(~placed_before & ~active)
