@@ -13,10 +13,14 @@ booleans are labels only on their own; ``-0.0`` is ``0.0``, one label named ``0.
 Answers on a scale come from the same exports, where ``"4"`` sits beside ``"Agree"``:
 :func:`number` is the one rule for which text is a number (the CSV reader's and
 ``Population.from_frame``'s for a column of answers).
+
+:class:`ByValue` is the metaclass of every sparkus enum: a lookup by a value that cannot be a
+member's (a numpy array, a list) goes to the enum's ``_missing_``, its SchemaError.
 """
 
 from __future__ import annotations
 
+import enum
 import numbers
 import re
 import unicodedata
@@ -28,6 +32,7 @@ import numpy as np
 from sparkus._errors import Problem, SchemaError
 
 __all__ = [
+    "ByValue",
     "bools_beside_numbers",
     "number",
     "numeric_label",
@@ -139,3 +144,20 @@ def numeric_label(value: _T) -> _T:
     if isinstance(value, numbers.Number) and not isinstance(value, numbers.Integral):
         return cast(_T, cast(Any, value) + 0)  # IEEE 754: -0.0 + 0 is +0.0, others unchanged
     return value
+
+
+class ByValue(enum.EnumMeta):
+    """The metaclass of sparkus' enums: an unhashable value is looked up by ``_missing_`` alone.
+
+    Python's lookup compares such a value with each member's (``member.value == value``), whose
+    truth for a numpy array of other than one element is a bare ValueError; no member's value is
+    unhashable, so the enum's ``_missing_`` (a SchemaError naming the allowed values) answers.
+    """
+
+    def __call__(cls, value: object, *args: Any, **kwargs: Any) -> Any:
+        if not args and not kwargs:
+            try:
+                hash(value)
+            except TypeError:
+                return cast(type[enum.Enum], cls)._missing_(value)
+        return super().__call__(value, *args, **kwargs)

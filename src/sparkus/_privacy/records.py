@@ -9,6 +9,7 @@ writes lives here too, so every door names the same rules.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from typing import Any, Final, Literal, TypeAlias
 
 import attrs
@@ -55,6 +56,14 @@ FindingKind: TypeAlias = Literal["hidden", "group", "small", "changed"]
 IntArray: TypeAlias = npt.NDArray[np.int64]
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
 FloatArray: TypeAlias = npt.NDArray[np.float64]
+
+
+def _cells(value: object) -> tuple[Any, ...]:
+    """A figure's cells as a tuple; a value that is not a sequence of cells is a SchemaError."""
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        msg = f"expected a sequence of Cell, got {describe(value)}"
+        raise SchemaError([Problem(("cells",), msg)])
+    return tuple(value)
 
 
 def _members(value: object) -> npt.NDArray[Any]:
@@ -213,7 +222,7 @@ class Figure:
     """
 
     name: str
-    cells: tuple[Cell, ...] = attrs.field(converter=tuple)
+    cells: tuple[Cell, ...] = attrs.field(converter=_cells)
     kind: FigureKind = "count"
     low: float | FloatArray = attrs.field(default=0.0, converter=_low)
     high: float | FloatArray = attrs.field(default=1.0, converter=_high)
@@ -225,9 +234,11 @@ class Figure:
         if not isinstance(name, str) or not name:
             problems.append(Problem(("name",), f"expected a non-empty str, got "
                                                f"{describe(name)}"))  # fmt: skip
-        if self.kind not in FIGURE_KINDS:
+        kind: object = self.kind
+        if not isinstance(kind, str) or kind not in FIGURE_KINDS:
             problems.append(Problem(("kind",), f"expected one of {', '.join(FIGURE_KINDS)}, got "
-                                               f"{describe(self.kind)}"))  # fmt: skip
+                                               f"{describe(kind)}"))  # fmt: skip
+            kind = None  # the checks below compare it: an array would be ambiguous there
         seen: set[tuple[str, int]] = set()
         cells: tuple[object, ...] = self.cells
         for i, cell in enumerate(cells):
@@ -246,14 +257,14 @@ class Figure:
                                                f"{low.shape[0]}"))  # fmt: skip
         elif np.any(low > high):
             problems.append(Problem(("high",), "is below `low` for some people"))
-        elif self.kind == "count" and (np.any(low != np.round(low)) or
+        elif kind == "count" and (np.any(low != np.round(low)) or
                                        np.any(high != np.round(high))):  # fmt: skip
             problems.append(Problem(("low",), "a count's bounds must be whole numbers"))
         elif np.any(np.abs(low) > MAX_BOUND) or np.any(np.abs(high) > MAX_BOUND):
             problems.append(Problem(("high",), f"the bounds must be within ±{MAX_BOUND:g}; "
                                                "state the values in larger units (thousands, "
                                                "say)"))  # fmt: skip
-        problems += _values_in_range(self)
+        problems += _values_in_range(self.cells, kind)
         width: object = self.width
         if width is not None and (not is_real(width) or not 0 <= float(width) < math.inf):  # type: ignore[arg-type]
             problems.append(Problem(("width",), f"expected a finite number of 0 or more, got "
@@ -265,14 +276,13 @@ class Figure:
         return f"Figure(name={self.name!r}, kind={self.kind!r}, cells={len(self.cells)})"
 
 
-def _values_in_range(figure: Figure) -> list[Problem]:
+def _values_in_range(cells: tuple[object, ...], kind: object) -> list[Problem]:
     """Published values beyond what `MAX_BOUND` per person allows, named by cell."""
     out = []
-    cells: tuple[object, ...] = figure.cells
     for i, cell in enumerate(cells):
         if not isinstance(cell, Cell) or cell.value is None:
             continue
-        top = MAX_BOUND * (1 if figure.kind == "mean" else max(cell.size, 1))
+        top = MAX_BOUND * (1 if kind == "mean" else max(cell.size, 1))
         if abs(cell.value) > top:
             msg = (f"{cell.value:g} is beyond ±{top:g} (±{MAX_BOUND:g} a person); state the "
                    "values in larger units (thousands, say)")  # fmt: skip

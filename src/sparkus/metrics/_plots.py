@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
-from sparkus._checks import check_number, schema_error
+from sparkus._checks import check_number, describe, schema_error
 from sparkus._errors import Problem, SchemaError
 from sparkus.metrics._meta import MetaAnalysis
 
@@ -28,14 +28,22 @@ ORANGE: Final = "#d55e00"
 GREY: Final = "#767676"
 
 
-def axes_or_current(ax: Axes | None, caller: str) -> Axes:
-    """`ax`, or the current axes; an ImportError naming the extra when matplotlib is missing."""
+def axes_or_current(ax: object, caller: str) -> Axes:
+    """`ax` if it is a matplotlib Axes, or the current axes for None; else a SchemaError.
+
+    Without matplotlib, an ImportError naming the extra to install.
+    """
     try:
+        import matplotlib.axes
         import matplotlib.pyplot as plt
     except ImportError as exc:
         msg = f"{caller} needs matplotlib: install it with `pip install sparkus[plot]`"
         raise ImportError(msg) from exc
-    return plt.gca() if ax is None else ax
+    if ax is None:
+        return plt.gca()
+    if not isinstance(ax, matplotlib.axes.Axes):
+        raise schema_error("ax", f"expected a matplotlib Axes or None, got {describe(ax)}")
+    return ax
 
 
 def forest_plot(
@@ -81,7 +89,8 @@ def forest_plot(
         If matplotlib is not installed (install ``sparkus[plot]``).
     SchemaError
         If `result_or_estimates` is neither a MetaAnalysis nor a mapping of estimates, `null`
-        is not None or a finite number, `prediction` is not a bool or `xlabel` not a str.
+        is not None or a finite number, `prediction` is not a bool, `xlabel` not a str, or
+        `ax` is neither None nor a matplotlib Axes.
 
     See Also
     --------
@@ -224,7 +233,7 @@ def balance_plot(
         If matplotlib is not installed (install ``sparkus[plot]``).
     SchemaError
         If `diagnostics` lacks one of the attributes, their lengths differ, a value is not
-        finite, or `threshold` is not positive.
+        finite, `threshold` is not positive, or `ax` is neither None nor a matplotlib Axes.
 
     References
     ----------

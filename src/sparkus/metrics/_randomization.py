@@ -143,7 +143,7 @@ def _randomization_test_iv(
         msg = f"rows {rows} are missing or not finite; every person needs a finite outcome"
         raise schema_error("y", msg)
     chosen_period: int | None = None
-    if statistic == "early_vs_late":
+    if isinstance(statistic, str) and statistic == "early_vs_late":
         if design.waves < 2:
             raise schema_error("design", "has one wave: early against late needs two or more")
         chosen_period = int(check_number(period, "period", low=1, high=design.waves - 1,
@@ -151,7 +151,7 @@ def _randomization_test_iv(
     elif not callable(statistic):
         msg = f"expected 'early_vs_late' or a function of (y, wave), got {describe(statistic)}"
         raise schema_error("statistic", msg)
-    exact = draws == "exact"
+    exact = isinstance(draws, str) and draws == "exact"
     if not exact:
         check_number(draws, "draws", low=1, high=MAX_DRAWS, integer=True)
     side = check_choice(alternative, "alternative", _ALTERNATIVES)

@@ -108,7 +108,7 @@ def _name(instance: object, attribute: attrs.Attribute[str], value: object) -> N
 
 
 def _category(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
-    if value not in COST_CATEGORIES or not isinstance(value, str):
+    if not isinstance(value, str) or value not in COST_CATEGORIES:
         shown = ", ".join(repr(c) for c in COST_CATEGORIES)
         msg = f"expected one of {shown}, got {value!r}"
         raise SchemaError([Problem((attribute.name,), msg)])

@@ -490,7 +490,7 @@ def staggered_did(
     draws = 0
     if bootstrap is not None:
         draws = int(check_number(bootstrap, "bootstrap", low=100, high=1_000_000, integer=True))
-    generator = check_rng(rng) if draws else None
+    generator = check_rng(rng)  # checked even unused: a mistyped `rng` is an error, not ignored
     if covariates is not None:
         y, unit, time, first_treated, covariates = align_rows(
             ("y", y),
@@ -538,7 +538,7 @@ def staggered_did(
     )
     boot: dict[str, object] = {}
     boot_aggs: list[dict[str, object]] = [{}, {}, {}]
-    if generator is not None:
+    if draws:
         mats = [inf, simple_func[:, None]]
         for agg in aggs:
             mats += [agg.inf, agg.overall_inf[:, None]]

@@ -17,6 +17,8 @@ from sparkus._checks import (
     IntArray,
     align_rows,
     as_array,
+    is_missing,
+    mixed_labels,
     real_array,
     schema_error,
     shown,
@@ -47,6 +49,25 @@ def _codes(values: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], IntArray]:
             return labels, rank[offset]
     labels, inverse = np.unique(values, return_inverse=True)
     return labels, inverse
+
+
+def _label_codes(values: npt.NDArray[Any], name: str) -> tuple[npt.NDArray[Any], IntArray]:
+    """:func:`_codes` of labels naming each row's unit or cluster, refusing missing or mixed ones."""
+    if values.dtype.kind == "f":
+        blank = np.isnan(values)
+    else:
+        blank = np.fromiter(map(is_missing, values.tolist()), dtype=bool, count=values.shape[0])
+    if blank.any():
+        first, count = int(np.flatnonzero(blank)[0]), int(np.count_nonzero(blank))
+        msg = f"row {first} has no {name} ({count:,} rows); give every row its {name}"
+        raise schema_error(name, msg)
+    if (mixed := mixed_labels(values)) is not None:
+        raise schema_error(name, mixed)
+    try:
+        return _codes(values)
+    except TypeError:
+        msg = "mixes labels of different kinds; use text or numbers"
+        raise schema_error(name, msg) from None
 
 
 def _unbalanced(counts: IntArray, units: npt.NDArray[Any], periods: npt.NDArray[Any]) -> None:
@@ -87,7 +108,7 @@ def balanced_panel(
     same_length(("y", y_.shape[0]), ("unit", unit_.shape[0]), ("time", time_.shape[0]))
     same_length(("y", y_.shape[0]), ("first_treated", first.shape[0]))
     first = np.where(np.isnan(first), 0.0, first)
-    units, u = _codes(unit_)
+    units, u = _label_codes(unit_, "unit")
     periods, t = _codes(time_)
     n, k = units.shape[0], periods.shape[0]
     if k < 2:
@@ -159,20 +180,7 @@ def unit_clusters(
     if labels.ndim != 1 or labels.shape[0] != rows:
         msg = f"expected {rows:,} labels (one per row of y), got shape {labels.shape}"
         raise schema_error("cluster", msg)
-    blank = [
-        i
-        for i, v in enumerate(labels.tolist())
-        if v is None or (isinstance(v, float) and np.isnan(v))
-    ]
-    if blank:
-        msg = f"row {blank[0]} has no cluster ({len(blank):,} rows); give every row its cluster"
-        raise schema_error("cluster", msg)
-    try:
-        names, codes = _codes(labels)
-    except TypeError:
-        raise schema_error(
-            "cluster", "mixes labels of different kinds; use text or numbers"
-        ) from None
+    names, codes = _label_codes(labels, "cluster")
     unit_code = np.full(n, -1, dtype=np.int64)
     unit_code[where[0]] = codes
     if not np.array_equal(unit_code[where[0]], codes):

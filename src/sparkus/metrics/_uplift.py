@@ -119,7 +119,7 @@ class QiniResult(Result):
         Raises
         ------
         SchemaError
-            If `curve` is not "qini" or "uplift".
+            If `curve` is not "qini" or "uplift", or `ax` is neither None nor a matplotlib Axes.
         ImportError
             If matplotlib is not installed (install ``sparkus[plot]``).
         """

@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from sparkus._errors import Problem, SchemaError
 from sparkus._fields import not_one_of
+from sparkus._labels import ByValue
 from sparkus.model._text_rules import nfc
 
 __all__ = [
@@ -46,7 +47,7 @@ def _refuse(cls: type[enum.Enum], value: object) -> Any:
 _missing = classmethod(_refuse)
 
 
-class Level(enum.Enum):
+class Level(enum.Enum, metaclass=ByValue):
     """A person's level in the organisation, most senior first.
 
     .. versionadded:: 0.1
@@ -77,7 +78,7 @@ class Level(enum.Enum):
 _LEVEL_RANK = {level: i for i, level in enumerate(Level)}
 
 
-class Season(enum.Enum):
+class Season(enum.Enum, metaclass=ByValue):
     """The business season a program runs in; :attr:`meaning` says what it stands for.
 
     .. versionadded:: 0.1
@@ -109,7 +110,7 @@ _SEASON_MEANING = {
 }
 
 
-class Goal(enum.Enum):
+class Goal(enum.Enum, metaclass=ByValue):
     """A strategic goal of a program (and a focus a participant chooses in vision setting).
 
     .. versionadded:: 0.1
@@ -130,7 +131,7 @@ class Goal(enum.Enum):
     TRANSFORMATION_READINESS = "transformation_readiness"
 
 
-class SupportType(enum.Enum):
+class SupportType(enum.Enum, metaclass=ByValue):
     """A kind of development support a participant can receive.
 
     .. versionadded:: 0.1
@@ -153,7 +154,7 @@ class SupportType(enum.Enum):
     SELF_GUIDED_REFLECTION = "self_guided_reflection"
 
 
-class StepKind(enum.Enum):
+class StepKind(enum.Enum, metaclass=ByValue):
     """A kind of step on a participant's journey.
 
     .. versionadded:: 0.1
@@ -197,7 +198,7 @@ _STEP_SUPPORT = {
 }
 
 
-class AssessmentSource(enum.Enum):
+class AssessmentSource(enum.Enum, metaclass=ByValue):
     """Who answered an assessment: the participant, their manager, a peer or a direct report.
 
     .. versionadded:: 0.1
@@ -229,7 +230,7 @@ class AssessmentSource(enum.Enum):
         return self in (AssessmentSource.PEER, AssessmentSource.DIRECT_REPORT)
 
 
-class EventKind(enum.Enum):
+class EventKind(enum.Enum, metaclass=ByValue):
     """What an event records about a participant's journey.
 
     .. versionadded:: 0.1

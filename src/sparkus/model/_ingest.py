@@ -238,7 +238,7 @@ def _missing_iv(missing: object, present: list[str]) -> tuple[frozenset[str], li
         if field not in present:
             msg = f"no such column in the population; it has: {_shown(present)}"
             problems.append(Problem(where, msg))
-        elif policy not in _POLICIES:
+        elif not isinstance(policy, str) or policy not in _POLICIES:
             allowed = " or ".join(repr(p) for p in _POLICIES)
             problems.append(Problem(where, f"expected {allowed}, got {describe(policy)}"))
         elif policy == "carry" and field in CORE:

@@ -6,6 +6,7 @@ import enum
 from typing import Any
 
 from sparkus._errors import Problem, SchemaError
+from sparkus._labels import ByValue
 from sparkus.model._enums import unknown_label
 
 __all__ = ["StepState"]
@@ -18,7 +19,7 @@ def _refuse(cls: type[enum.Enum], value: object) -> Any:
 _missing = classmethod(_refuse)
 
 
-class StepState(enum.Enum):
+class StepState(enum.Enum, metaclass=ByValue):
     """The state of one step of one journey, as its events leave it.
 
     The rules, applied to every event received for the step regardless of arrival order:

@@ -413,7 +413,7 @@ class BenefitModel:
                 msg = f"the model was fitted on several support types ({shown}); name one"
                 raise _param_error("support", msg)
             return next(iter(stages.items()))
-        for key, stage in stages.items():
+        for key, stage in stages.items() if isinstance(support, str | SupportType) else ():
             if support == key or (isinstance(key, SupportType)
                                   and read_member(support, SupportType) is key):  # fmt: skip
                 return key, stage

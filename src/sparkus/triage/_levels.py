@@ -7,11 +7,12 @@ import enum
 from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
 from sparkus._fields import read_member
+from sparkus._labels import ByValue
 
 __all__ = ["ReadinessLevel", "readiness_level"]
 
 
-class ReadinessLevel(enum.Enum):
+class ReadinessLevel(enum.Enum, metaclass=ByValue):
     """How ready a person is to benefit from human development support, least ready first.
 
     The levels follow the stages of change of the transtheoretical model:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Final
 
-from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
 from sparkus.metrics._plots import BLUE, GREY, ORANGE, axes_or_current
 from sparkus.metrics._tracking.display import funnel_label, group_lines, hidden_in, humanise
@@ -24,17 +23,6 @@ if TYPE_CHECKING:
 __all__ = ["plot_engagement", "plot_funnel", "plot_progress"]
 
 _LIGHT: Final = "#d9e6f2"
-
-
-def _axes(ax: object, caller: str) -> Axes:
-    """`ax` (or the current axes) if it is a matplotlib Axes; else a SchemaError naming it."""
-    found: object = axes_or_current(ax, caller)  # type: ignore[arg-type]
-    from matplotlib.axes import Axes
-
-    if not isinstance(found, Axes):
-        msg = f"expected a matplotlib Axes or None, got {describe(ax)}"
-        raise SchemaError([Problem(("ax",), msg)])
-    return found
 
 
 def _nan(value: float | None) -> float:
@@ -68,7 +56,8 @@ def plot_engagement(snapshot: object, *, ax: Axes | None = None) -> Axes:
     Raises
     ------
     SchemaError
-        If the snapshot does not fit the contract.
+        If the snapshot does not fit the contract, or `ax` is neither None nor a matplotlib
+        Axes.
 
     Examples
     --------
@@ -94,7 +83,7 @@ def plot_engagement(snapshot: object, *, ax: Axes | None = None) -> Axes:
     >>> plt.close(fig)
     """
     snap = read_dashboard(snapshot)
-    ax = _axes(ax, "plot_engagement")
+    ax = axes_or_current(ax, "plot_engagement")
     import matplotlib.dates as mdates
 
     ax.set_title("Engagement over time")
@@ -154,7 +143,8 @@ def plot_funnel(snapshot: object, *, ax: Axes | None = None) -> Axes:
     Raises
     ------
     SchemaError
-        If the snapshot does not fit the contract.
+        If the snapshot does not fit the contract, or `ax` is neither None nor a matplotlib
+        Axes.
 
     Examples
     --------
@@ -183,7 +173,7 @@ def plot_funnel(snapshot: object, *, ax: Axes | None = None) -> Axes:
     >>> plt.close(fig)
     """
     snap = read_dashboard(snapshot)
-    ax = _axes(ax, "plot_funnel")
+    ax = axes_or_current(ax, "plot_funnel")
     ax.set_title("Step completion")
     if not snap.funnel:
         return _empty(ax, "No journey steps are due yet")
@@ -235,7 +225,8 @@ def plot_progress(snapshot: object, grouping: str, *, ax: Axes | None = None) ->
     Raises
     ------
     SchemaError
-        If the snapshot does not fit the contract, or `grouping` is not one of its groupings.
+        If the snapshot does not fit the contract, `grouping` is not one of its groupings, or
+        `ax` is neither None nor a matplotlib Axes.
 
     Examples
     --------
@@ -272,7 +263,7 @@ def plot_progress(snapshot: object, grouping: str, *, ax: Axes | None = None) ->
         msg = f"expected one of the snapshot's groupings ({names}), got {given!r}"
         raise SchemaError([Problem(("grouping",), msg)])
     lines = known[grouping]
-    ax = _axes(ax, "plot_progress")
+    ax = axes_or_current(ax, "plot_progress")
     import matplotlib.transforms as mtransforms
 
     name = humanise(grouping)

@@ -387,7 +387,7 @@ def read_dashboard(snapshot: object) -> Dashboard:
         raise SchemaError(reader.problems)
     root = _with_result_parts(root)
     schema = root.get("schema")
-    if schema != SCHEMA:
+    if not isinstance(schema, str) or schema != SCHEMA:
         reader.fail(
             ("schema",),
             f"expected {SCHEMA!r}, got {describe_json(schema)}: this is not a sparkus dashboard "
