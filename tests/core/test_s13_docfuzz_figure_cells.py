@@ -13,7 +13,11 @@ from sparkus import SchemaError
 from sparkus.privacy import Figure
 
 
-@pytest.mark.parametrize("cells", [None, float("nan"), 3, object(), "cells", {"all": 4}], ids=repr)
+@pytest.mark.parametrize(
+    "cells",
+    [None, float("nan"), 3, object(), "cells", {"all": 4}],
+    ids=["None", "nan", "3", "object", "text", "mapping"],  # the same ids in every process
+)
 def test_cells_must_be_a_sequence(cells: object) -> None:
     """`cells` of None, a number, an object, text or a mapping is refused, naming `cells`."""
     with pytest.raises(SchemaError, match="cells: expected a sequence of Cell"):
