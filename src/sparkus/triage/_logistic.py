@@ -114,6 +114,49 @@ def _encode_classes(y: NDArray[Any]) -> tuple[NDArray[Any], NDArray[np.intp]]:
     return classes, codes.reshape(-1).astype(np.intp)
 
 
+def _decoupled(variance: FloatArray, penalty: float | FloatArray) -> NDArray[np.bool_]:
+    """The columns whose penalty decouples their coefficients from every other parameter.
+
+    A column whose (weighted, centred) variance is below ``2**-53`` times its penalty has, in
+    the solver's coordinates (scaled by ``sqrt(variance + penalty)``), a curvature of one and
+    no coupling to the other parameters, to float precision: its optimum is fixed by the
+    others alone (:func:`_decoupled_coefficients`).
+    """
+    decoupled: NDArray[np.bool_] = variance < np.ldexp(penalty, -53)
+    return decoupled
+
+
+def _decoupled_coefficients(
+    loss: BinomialLoss | MultinomialLoss,
+    theta: FloatArray,
+    decoupled: NDArray[np.bool_],
+    scale: FloatArray,
+    l2: float,
+    exponents: NDArray[np.intp],
+) -> FloatArray:
+    """The coefficients of the `decoupled` columns at the optimum, in the data's units.
+
+    Such a coefficient is tiny (its column hardly varies against the penalty), far below the
+    absolute gradient the solver stops at, so the solver leaves it at an arbitrary value
+    (wrong even in sign). Its optimum solves its own stationarity condition,
+    ``l2 * coef = -d``, with ``d`` the gradient of the mean loss in it (the other parameters
+    and the decoupled ones' negligible effect on the scores set at zero); for a column fitted
+    divided by ``2**e`` that is ``coef = 2**e * (-d / l2)``, computed without forming the
+    column's penalty ``l2 * 4**-e``, which leaves the floats for tiny columns.
+    """
+    rows = 1 if isinstance(loss, BinomialLoss) else loss.K
+    mask = np.zeros(theta.size, dtype=bool)
+    mask[: rows * decoupled.size] = np.tile(decoupled, rows)
+    theta = theta.copy()
+    theta[mask] = 0.0
+    _, grad = loss(theta)
+    # the solver's gradient of a zeroed decoupled coordinate is d / scale (d centred)
+    d = grad[: rows * decoupled.size].reshape(rows, -1)[:, decoupled] * scale[decoupled]
+    with np.errstate(under="ignore"):
+        out: FloatArray = np.ldexp(-d / l2, exponents)
+    return out
+
+
 class _ClassCone:
     """Margins of a (quasi-)separation of classes: ``(D[y_i] - D[k]) @ x_i >= 0`` for k != y_i.
 
@@ -341,9 +384,8 @@ class LogisticReadinessModel(Estimator):
         # does what it would, unpenalised) and the minimum-norm choice without a penalty; it is
         # left out of the solve, whose coordinates it would make singular.
         kept = np.ones(p, dtype=bool)
-        variance = None
+        variance = weighted_variance(Xc, w, w @ Xc if fit_intercept else np.zeros(p))
         if fit_intercept:
-            variance = weighted_variance(Xc, w, w @ Xc)
             kept = variance > 0
             if not kept.all():
                 Xc = np.asfortranarray(Xc[:, kept])
@@ -389,6 +431,12 @@ class LogisticReadinessModel(Estimator):
         if exponents.any():
             with np.errstate(over="ignore"):
                 coef = np.ldexp(coef, -exponents)
+        decoupled = _decoupled(variance, penalty)
+        if decoupled.any():
+            columns = np.flatnonzero(kept)[decoupled]
+            coef[:, columns] = _decoupled_coefficients(
+                loss, theta, decoupled, scale, l2, exponents[columns]
+            )
         check_coefficients(coef, what)
         self.classes_ = classes
         self.coef_ = np.ascontiguousarray(coef)

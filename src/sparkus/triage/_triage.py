@@ -71,7 +71,8 @@ class TriageResult(Framed, Result):
         Sessions per person if everyone got full coaching.
     cost : float or None
         Fully loaded cost of the triaged plan under the program's cost model (human
-        sessions as coaching, plus the reflection platform), without the fixed cost.
+        sessions as coaching, plus the reflection platform), without the fixed cost; people
+        not assessed count at full coaching until a person decides them.
     cost_full : float or None
         The same for "everyone gets full coaching".
     currency : str or None
@@ -134,8 +135,17 @@ class TriageResult(Framed, Result):
 
     @property
     def sessions_needed(self) -> int:
-        """Human sessions the triaged plan needs."""
-        return int(self.sessions.sum())
+        """Human sessions the triaged plan needs, people not assessed at full coaching.
+
+        A person not assessed (missing answers under the ``"review"`` policy) has no dose
+        until a person decides (0 in :attr:`sessions`); counting them at 0 would state as
+        saved sessions nobody has decided to save.
+        """
+        return int(self.sessions.sum()) + self.full_sessions * self._pending()
+
+    def _pending(self) -> int:
+        """People not assessed."""
+        return int(np.count_nonzero(self.level < 0))
 
     @property
     def sessions_full(self) -> int:
@@ -148,7 +158,9 @@ class TriageResult(Framed, Result):
 
         Always defined for a result of :func:`triage`: :class:`DosagePolicy` refuses a full
         dose of 0 sessions, for which no saving can be stated (a result built by hand with
-        ``full_sessions=0`` gives NaN).
+        ``full_sessions=0`` gives NaN). People not assessed (missing answers under the
+        ``"review"`` policy) count at full coaching until a person decides them (see
+        :attr:`sessions_needed`), and :meth:`summary` says how many they are.
         """
         if not self.sessions_full:
             return float("nan")
@@ -156,7 +168,10 @@ class TriageResult(Framed, Result):
 
     @property
     def cost_saving(self) -> float | None:
-        """Share of the full-coaching cost the triage saves, if costs are known."""
+        """Share of the full-coaching cost the triage saves, if costs are known.
+
+        People not assessed count at full coaching, as in :attr:`session_saving`.
+        """
         if self.cost is None or not self.cost_full:
             return None
         return 1.0 - self.cost / self.cost_full
@@ -213,10 +228,20 @@ class TriageResult(Framed, Result):
             tuple(rows),
             note=(
                 f"full coaching = {self.full_sessions} sessions for each of {self.n:,} people; "
+                f"{self._pending_note()}"
                 "the saving says nothing about impact, which sparkus.metrics estimates"
             ),
         )
         return [levels, saving]
+
+    def _pending_note(self) -> str:
+        """What the saving assumes of the people not assessed (empty if everyone was)."""
+        if not (pending := self._pending()):
+            return ""
+        return (
+            f"the {pending:,} people not assessed count at full coaching until a person "
+            "decides them; "
+        )
 
 
 def _triage_iv(
@@ -535,12 +560,14 @@ def triage(
         ) - costs.per_participant_cost.get(SupportType.COACHING, 0.0)
         one_off = costs.per_participant_cost.get(SupportType.COACHING, 0.0)
         platform = costs.per_participant_cost.get(SupportType.SELF_GUIDED_REFLECTION, 0.0)
+        full = policy.full_sessions * per_session + one_off  # a person's full coaching
         cost = float(
             sessions.sum() * per_session
             + np.sum(sessions > 0) * one_off
             + np.sum(share > 0) * platform
+            + np.count_nonzero(level < 0) * full  # not assessed: full until decided
         )
-        cost_full = float(n * (policy.full_sessions * per_session + one_off))
+        cost_full = float(n * full)
     return TriageResult(
         ids=population.ids,
         level=level,
