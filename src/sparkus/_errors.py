@@ -44,21 +44,24 @@ def _render_path(path: Sequence[PathSegment]) -> str:
     return "".join(out) or "$"
 
 
-def _path_iv(path: object) -> tuple[PathSegment, ...]:
-    """A path as a tuple of names and indices; numpy integers become ints."""
+def _path_iv(path: object, name: str = "path") -> tuple[PathSegment, ...]:
+    """`path` (the parameter `name`) as a tuple of names and indices; numpy integers become ints."""
     if not isinstance(path, str | bytes) and isinstance(path, Sequence):
         out: list[PathSegment] = []
         for segment in path:
             if isinstance(segment, str):
                 out.append(segment)
             elif not isinstance(segment, bool) and hasattr(segment, "__index__"):
-                out.append(operator.index(segment))
+                try:  # an array has __index__ but only a scalar integer one converts
+                    out.append(operator.index(segment))
+                except TypeError:
+                    break
             else:
                 break
         else:
             return tuple(out)
     msg = f"expected a sequence of field names (str) and list indices (int), got {path!r}"
-    raise SchemaError([Problem(("path",), msg)])
+    raise SchemaError([Problem((name,), msg)])
 
 
 class Problem:
@@ -94,7 +97,7 @@ class Problem:
 
     def prefixed(self, prefix: Sequence[PathSegment]) -> Problem:
         """Return the same problem seen from a document that holds this one at `prefix`."""
-        return Problem((*prefix, *self.path), self.message)
+        return Problem((*_path_iv(prefix, "prefix"), *self.path), self.message)
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"

@@ -154,8 +154,23 @@ class Cell:
         return len(self.members)
 
     def mask(self, n: int) -> BoolArray:
-        """The members as a boolean mask over `n` people."""
-        if self.members.dtype == bool:
+        """The members as a boolean mask over `n` people.
+
+        Raises
+        ------
+        SchemaError
+            If `n` is not a whole number of people the members fit: a boolean mask's length,
+            or more than the largest row index.
+        """
+        boolean = self.members.dtype == bool
+        fit = len(self.members) if boolean else int(self.members.max(initial=-1)) + 1
+        given: object = n
+        if (not isinstance(given, int | np.integer) or isinstance(given, bool)
+                or not fit <= int(given) <= (fit if boolean else MAX_RELEASE)):  # fmt: skip
+            want = (f"{fit:,}, the length of the members' mask" if boolean else
+                    f"a whole number from {fit:,} (past the largest row index) to {MAX_RELEASE:,}")  # fmt: skip
+            raise SchemaError([Problem(("n",), f"expected {want}, got {describe(given)}")])
+        if boolean:
             return np.asarray(self.members)
         out = np.zeros(n, dtype=bool)
         out[self.members] = True

@@ -283,6 +283,7 @@ class Benefit:
                 "Benefit(..., se=...) a standard error that describes the uncertainty"
             )
             raise EstimationError(f"`estimate` {msg}")
+        given_note: object = note  # "" takes the default; anything else meets the check
         default_note = f"{estimate.method}, n={estimate.n}"
         return cls(
             name=name,
@@ -294,7 +295,7 @@ class Benefit:
             se=estimate.se,
             value_range=value_range,
             unit=unit,
-            note=note or default_note,
+            note=default_note if isinstance(given_note, str) and not given_note else note,
         )
 
     @property

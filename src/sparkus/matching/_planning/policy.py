@@ -276,10 +276,7 @@ class SupportPolicy(Record):
 
         .. versionadded:: 0.1
         """
-        given: object = program
-        if not isinstance(given, Program):
-            msg = f"expected a Program, got {type(given).__name__}"
-            raise SchemaError([Problem(("program",), msg)])
+        _program_iv(program)
         out: dict[SupportType, float] = {}
         for s in SupportType:
             rule = self.rules.get(s)
@@ -295,6 +292,7 @@ class SupportPolicy(Record):
         The ``in journey`` column says whether the program's journey delivers each support
         type; the recommender and the plan offer only those that it does.
         """
+        _program_iv(program)
         supports = [s for s in SupportType if s in self.rules]
         offered = program.journey.support_types
         headers = ("support", "in journey", "min readiness", "goals", "season",
@@ -312,6 +310,13 @@ class SupportPolicy(Record):
         note = (f"in journey: whether the program's journey ({program.journey.name!r}) has "
                 "steps for it; the recommender and the plan offer only those")  # fmt: skip
         return render_text_table(Table("Support policy", headers, tuple(rows), note=note))
+
+
+def _program_iv(program: object) -> None:
+    """Refuse a `program` that is not a Program (the policy reads its goals and season)."""
+    if not isinstance(program, Program):
+        msg = f"expected a Program, got {type(program).__name__}"
+        raise SchemaError([Problem(("program",), msg)])
 
 
 def suitable(

@@ -391,7 +391,7 @@ def _compare_scenarios_iv(
     check_confidence_level(confidence_level, problems)
     if not problems:
         problems += same_people(cast(Population, population), cast(TriageResult, triage))
-    if isinstance(triaged, SupportPlan):
+    if isinstance(triaged, SupportPlan) and not problems:  # compared once each input is valid
         if isinstance(population, Population) and not np.array_equal(triaged.ids, population.ids):
             msg = "must be a plan of this population: its ids, in the same order"
             problems.append(Problem(("triaged",), msg))

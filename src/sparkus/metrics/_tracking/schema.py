@@ -98,8 +98,8 @@ class Entry(Mapping[str, Any]):
 
     __slots__ = ()
 
-    def __getitem__(self, key: str) -> Any:
-        if key in _keys(type(self)):
+    def __getitem__(self, key: object) -> Any:
+        if isinstance(key, str) and key in _keys(type(self)):
             return getattr(self, key)
         raise KeyError(key)
 
