@@ -160,7 +160,7 @@ class TriageResult(Framed, Result):
         dose of 0 sessions, for which no saving can be stated (a result built by hand with
         ``full_sessions=0`` gives NaN). People not assessed (missing answers under the
         ``"review"`` policy) count at full coaching until a person decides them (see
-        :attr:`sessions_needed`), and :meth:`summary` says how many they are.
+        :attr:`sessions_needed`), and ``summary()`` says how many they are.
         """
         if not self.sessions_full:
             return float("nan")
