@@ -7,17 +7,7 @@ import pandas as pd
 import pytest
 
 from sparkus import SchemaError
-from sparkus.datasets import synthetic_org
-from sparkus.matching import candidate_matrix, form_peer_circles, team_cohorts
-
-ORG = synthetic_org(n=30, seed=5)
-POP = ORG.population
-
-DOORS = {
-    "candidate_matrix": lambda members: candidate_matrix(POP, ORG.providers, members=members),
-    "form_peer_circles": lambda members: form_peer_circles(POP, members, size=(2, 4), rng=0),
-    "team_cohorts": lambda members: team_cohorts(POP, members, size=(2, 4)),
-}
+from tests.matching.pairing.test_s9i_members import DOORS, POP  # the three doors of `members`
 
 
 @pytest.mark.parametrize("door", sorted(DOORS))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 from fractions import Fraction
 
@@ -15,31 +14,10 @@ from scipy.optimize import linear_sum_assignment
 from sparkus import SchemaError
 from sparkus.matching import assign, solve_assignment
 from sparkus.matching._pairing.exact import solve as solve_module
+from tests.matching.pairing.exact_reference import SOLVERS, brute_force, exact_total
 
 NAN = math.nan
 _ISSUE = [[0, 0, 0], [0, NAN, 1], [1, 2.5, NAN], [2.5, 1e308, 2.5]]
-
-
-def _exact_total(cost: np.ndarray, provider: np.ndarray) -> Fraction:
-    """The exact sum of the chosen costs."""
-    return sum((Fraction(float(cost[i, j])) for i, j in enumerate(provider) if j >= 0), Fraction(0))
-
-
-def _brute_force(cost: np.ndarray, caps: list[int]) -> tuple[int, Fraction]:
-    """The most participants placeable and their least exact total, by enumeration."""
-    n, m = cost.shape
-    best: tuple[int, Fraction] | None = None
-    for choice in itertools.product(range(-1, m), repeat=n):
-        if any(j >= 0 and math.isnan(cost[i, j]) for i, j in enumerate(choice)):
-            continue
-        if any(choice.count(j) > caps[j] for j in range(m)):
-            continue
-        seated = sum(j >= 0 for j in choice)
-        value = _exact_total(cost, np.array(choice))
-        if best is None or seated > best[0] or (seated == best[0] and value < best[1]):
-            best = (seated, value)
-    assert best is not None
-    return best
 
 
 def _measured_instance(seed: int, big: float) -> np.ndarray:
@@ -53,9 +31,9 @@ def _measured_instance(seed: int, big: float) -> np.ndarray:
 def test_gap_bound_covers_costs_rounded_by_scaling() -> None:
     """Costs near 1e299 with 5e-324: the optimum (levels.py); gap_bound covers the halving."""
     cost = np.array([[1.6742322e299, 0.0], [3.3484644e299, 0.0], [NAN, 5e-324]])
-    seated, optimum = _brute_force(cost, [1, 1])
+    seated, optimum = brute_force(cost, [1, 1])
     result = solve_assignment(cost, [1, 1])
-    assert (result.n_assigned, _exact_total(cost, result.provider)) == (seated, optimum)
+    assert (result.n_assigned, exact_total(cost, result.provider)) == (seated, optimum)
     assert result.gap_bound > 0  # certified on the costs halved, where 5e-324 rounds to 0
 
 
@@ -77,10 +55,10 @@ def test_measured_instances_match_scipy(big: float) -> None:
         )
         assert reference < big  # the optimum uses no big cost
         result = solve_assignment(cost, 2)
-        assert _exact_total(cost, result.provider) == reference, seed
+        assert exact_total(cost, result.provider) == reference, seed
         assert result.gap_bound == 0.0
         matched = assign(cost, 2, matcher="exact")
-        assert _exact_total(cost, matched.provider) == reference, seed
+        assert exact_total(cost, matched.provider) == reference, seed
 
 
 _MAGNITUDE = st.floats(5e-324, 1.7e308, allow_nan=False, allow_infinity=False)
@@ -99,14 +77,7 @@ def _bigm_instances(draw: st.DrawFn) -> tuple[np.ndarray, list[int]]:
     return cost.reshape(n, m), caps
 
 
-_SOLVERS = {
-    "transport": {},
-    "slots": {"MAX_PROVIDERS": 0},
-    "auction": {"MAX_PROVIDERS": 0, "MAX_SLOT_CELLS": 0},
-}
-
-
-@pytest.mark.parametrize("solver", sorted(_SOLVERS))
+@pytest.mark.parametrize("solver", sorted(SOLVERS))
 @given(instance=_bigm_instances())
 @example(instance=(np.array(_ISSUE), [1, 1, 1]))
 def test_optimal_whatever_the_magnitudes(
@@ -114,9 +85,9 @@ def test_optimal_whatever_the_magnitudes(
 ) -> None:
     """Against brute force in Fractions: optimal up to the rounding of the costs used."""
     cost, caps = instance
-    seated, optimum = _brute_force(cost, caps)
+    seated, optimum = brute_force(cost, caps)
     with pytest.MonkeyPatch.context() as patch:
-        for name, value in _SOLVERS[solver].items():
+        for name, value in SOLVERS[solver].items():
             patch.setattr(solve_module, name, value)
         try:
             result = solve_assignment(cost, caps)
@@ -125,11 +96,11 @@ def test_optimal_whatever_the_magnitudes(
             return
         matched = assign(cost, caps, matcher="exact")  # the same solver behind the matcher
     assert result.n_assigned == seated
-    found = _exact_total(cost, result.provider)
+    found = exact_total(cost, result.provider)
     assert found - optimum <= Fraction(result.gap_bound)
     used = [float(cost[i, j]) for i, j in enumerate(result.provider) if j >= 0]
     finite = cost[~np.isnan(cost)]
     if used:  # the rounding of the grid the used costs need: their span from the least cost
         span = Fraction(max(used)) - Fraction(float(finite.min()))
         assert found - optimum <= span * seated * Fraction(1, 2**30)
-    assert _exact_total(cost, matched.provider) == found
+    assert exact_total(cost, matched.provider) == found
