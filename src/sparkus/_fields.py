@@ -246,9 +246,15 @@ def spelling_key(text: str) -> str:
 
     ``"Self-Guided Reflection"``, ``" self_guided_reflection "`` and ``"SELF GUIDED
     REFLECTION"`` all give ``"self guided reflection"``; ``&`` reads as ``and``; text is
-    compared in Unicode normal form C (a composed and a combining accent are one spelling).
+    compared in Unicode normal form C (a composed and a combining accent are one spelling), and
+    invisible format characters that copies from web pages and spreadsheets carry (a byte-order
+    mark, a zero-width space, a soft hyphen: Unicode category Cf) are left out.
     """
-    text = unicodedata.normalize("NFC", text).replace("&", " and ")
+    if not text.isascii():
+        text = "".join(
+            c for c in unicodedata.normalize("NFC", text) if unicodedata.category(c) != "Cf"
+        )
+    text = text.replace("&", " and ")
     return " ".join(_SEPARATORS.sub(" ", text).casefold().split())
 
 

@@ -100,3 +100,14 @@ def test_planning_arguments_read_support_and_level_spellings():
     with pytest.raises(SchemaError, match=r"supports\[0\]: 'Coachng' .*did you mean 'coaching'"):
         plan_support(org.population, result, org.program, org.providers, budget=40_000,
                      supports=["Coachng"])  # fmt: skip
+
+
+@pytest.mark.parametrize("mark", ["\ufeff", "\u200b", "\u00ad", "\u200e", "\u2060"])
+def test_invisible_format_characters_are_no_part_of_a_spelling(mark):
+    """A byte-order mark, a zero-width space or a soft hyphen pasted into a label is invisible in
+    the export it came from: the label reads as what it shows (Unicode category Cf)."""
+    assert read_member(f"{mark}Coaching", SupportType) is SupportType.COACHING
+    assert read_member(f"Self{mark}-Guided Reflection{mark}", SupportType) is (
+        SupportType.SELF_GUIDED_REFLECTION
+    )
+    assert not_one_of(f"Peer{mark} Sppport", SupportType).endswith("; did you mean 'peer_support'?")

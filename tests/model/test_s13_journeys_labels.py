@@ -69,15 +69,17 @@ def test_event_dicts_and_a_table_slice_keep_the_kind_that_arrived() -> None:
 
 
 def test_a_step_in_another_spelling_names_the_step_meant() -> None:
-    """A step id differing only in case or separators names the step meant; no other guess."""
-    steps = ["Coaching 1", "KICKOFF", "coaching-9"]
-    check = check_events(SCHEDULE, {"id": ["a", "b", "c"], "participant": ["e1"] * 3,
-                                    "kind": ["step_completed"] * 3, "time": [TIME] * 3,
+    """A step id differing only in case, separators or invisible format characters (a zero-width
+    space pasted in) names the step meant; no other guess."""
+    steps = ["Coaching 1", "KICKOFF", "coaching-9", "vision\u200b"]
+    check = check_events(SCHEDULE, {"id": ["a", "b", "c", "d"], "participant": ["e1"] * 4,
+                                    "kind": ["step_completed"] * 4, "time": [TIME] * 4,
                                     "step": steps})  # fmt: skip
     assert [r.reasons for r in check.rejected] == [
         (("step", "'Coaching 1' is not a step of the template; did you mean 'coaching-1'?"),),
         (("step", "'KICKOFF' is not a step of the template; did you mean 'kickoff'?"),),
         (("step", "'coaching-9' is not a step of the template"),),
+        (("step", "'vision\\u200b' is not a step of the template; did you mean 'vision'?"),),
     ]
 
 
