@@ -136,6 +136,22 @@ def test_live_agreement_with_installed_sklearn(seed, n_classes):
             assert got == pytest.approx(expected, rel=1e-12)
 
 
+def test_binary_auc_reads_the_second_column_whose_ties_the_first_would_break():
+    """Two classes have one AUC: scikit-learn's ``roc_auc_score(y, proba[:, 1])``. The first
+    column, one minus the second only up to rounding, used to break the second's ties and
+    move the AUC by up to a tie's share (0.0032 off on one such draw)."""
+    import sklearn.metrics as sk
+
+    rng = np.random.default_rng(0)
+    p = np.round(rng.random(50) * 0.98 + 0.01, 2)  # rounded: many ties
+    proba = np.c_[1.0 - p + rng.normal(0.0, 1e-10, 50), p]  # rows sum to 1 within tolerance
+    y = rng.integers(0, 2, 50)
+    expected = sk.roc_auc_score(y, p)
+    assert roc_auc_ovr(y, proba, classes=[0, 1]) == pytest.approx(expected, rel=1e-15)
+    report = evaluate(y, proba, classes=[0, 1])
+    np.testing.assert_array_equal(report.roc_auc_per_class, [expected, expected])
+
+
 # ---- confusion matrix and per-class metrics ----------------------------------------------------
 
 

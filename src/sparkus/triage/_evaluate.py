@@ -372,9 +372,11 @@ def roc_auc_ovr(
 
     For each class, the AUC of its probability column at telling its rows from all others: the
     Mann-Whitney probability that a random row of the class scores higher than a random row of
-    another class, ties counted as one half (computed from mid-ranks). With two classes both
-    columns give the same AUC, so the average is the usual binary AUC. The result agrees with
-    scikit-learn's ``roc_auc_score(y, proba, multi_class="ovr", average=average)``.
+    another class, ties counted as one half (computed from mid-ranks). The result agrees with
+    scikit-learn's ``roc_auc_score(y, proba, multi_class="ovr", average=average)``. Two classes
+    have one AUC, the usual binary one of the second class's column (scikit-learn's
+    ``roc_auc_score(y, proba[:, 1])``): the first column is one minus it only up to rounding,
+    which must not break the second's ties.
 
     Parameters
     ----------

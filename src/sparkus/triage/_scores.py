@@ -158,7 +158,7 @@ class ClassificationReport(Framed, Result):
     per_class : ClassMetrics
         Precision, recall, F1 and support of each class.
     roc_auc_per_class : ndarray of float64
-        The one-vs-rest ROC AUC of each class.
+        The one-vs-rest ROC AUC of each class (with two classes, the one binary AUC twice).
     accuracy : float
         The share of rows whose most probable class is the true one.
     macro_f1 : float
@@ -322,7 +322,11 @@ def _auc(positive: npt.NDArray[np.bool_], score: FloatArray) -> float:
 def auc_per_class(
     codes: IntArray, proba: FloatArray, classes: tuple[Hashable, ...]
 ) -> tuple[FloatArray, npt.NDArray[np.int64]]:
-    """The one-vs-rest AUC and the support of each class; an absent class is an error."""
+    """The one-vs-rest AUC and the support of each class; an absent class is an error.
+
+    Two classes have one AUC, that of the second column: the first column is one minus it only
+    to rounding, which would break the second's ties and move the AUC by up to a tie's share.
+    """
     k = len(classes)
     support = np.bincount(codes, minlength=k).astype(np.int64)
     absent = np.flatnonzero(support == 0)
@@ -336,6 +340,8 @@ def auc_per_class(
             f"data holding every class, or drop {'the class' if one else 'those classes'}"
         )
         raise EstimationError(msg)
+    if k == 2:  # one binary AUC, of the second class's column, as scikit-learn reads two classes
+        return np.full(2, _auc(codes == 1, proba[:, 1])), support
     aucs = np.array([_auc(codes == j, proba[:, j]) for j in range(k)], dtype=np.float64)
     return aucs, support
 
