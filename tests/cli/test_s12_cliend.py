@@ -67,6 +67,29 @@ def test_a_row_with_an_empty_treated_cell_is_not_a_control(org, run, cells):
     assert "support=(empty) (1)" in given.err
 
 
+@pytest.mark.parametrize(
+    ("cells", "control", "column"),
+    [({"support": "Grand Total"}, (), "support"),
+     ({"id": "TOTAL", "support": "none"}, ("--control", "support=none"), "id"),
+     ({"id": "E999999", "support": "sub-total"}, ("--control", "support=sub-total"), "support")],
+    ids=["rest", "id", "control value"],
+)  # fmt: skip
+def test_a_total_row_is_not_a_person(org, run, cells, control, column):
+    """A pivot's total row selected as control (by the rest, or by --control) is refused at its
+    line, naming the cell; it used to count its sums as one more control person."""
+    rows = read_rows(org / "people.csv")
+    extra = dict.fromkeys(rows[0], "") | {"outcome_post": "15000", "outcome_pre": "14000"} | cells
+    write_rows(org / "people.csv", [*rows, [extra[name] for name in rows[0]]])
+    done = run("evaluate", str(org / "people.csv"), *_EVALUATE, "--treated", "support=coaching",
+               *control)  # fmt: skip
+    assert done.status == 3, done.err
+    expected = (
+        f"people.csv, line {len(rows) + 1}, column {column}: {cells[column]!r} labels a total "
+        "row, not a person; remove the row"
+    )
+    assert _problems(done) == [expected]
+
+
 def test_the_rest_as_control_is_counted_by_value(org, run):
     """Without --control, the values that made the control group are said on standard error."""
     done = run("evaluate", str(org / "people.csv"), *_EVALUATE, "--treated", "support=coaching")

@@ -7,7 +7,9 @@ flag that is not 0/1. Rows that are neither treated nor control are left out, an
 are not checked. Without ``--control``, the control rows are the rest: then a row whose
 ``--treated`` cell is empty (a blank, or the total row at the bottom of an export) is refused
 at its line, not counted as control, and the values that made the control group are said on
-standard error. A person whose id (``--id``) repeats is refused at its line, not counted twice.
+standard error. A selected row labelled as a total (``Grand Total`` in the id or a group
+column) is refused at its line, and a person whose id (``--id``) repeats is refused at its line,
+not counted twice.
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ _SEPARATORS: Final = re.compile(r"[\s_\-./]+")
 _ANCOVA_TERMS: Final = frozenset({"intercept", "treated", "pre"})
 """The names of the terms of ancova's own model (``post = a + t treated + b pre``): a covariate
 column named so is passed under another name, so that the file's names never clash with them."""
+_TOTALS: Final = frozenset({"total", "totals", "grand total", "subtotal", "sub total", "sum",
+                            "overall", "all"})  # fmt: skip
+"""The labels spreadsheets and HR systems give a total row, in any case or spacing."""
 
 
 def _key(text: str) -> str:
@@ -184,6 +189,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     if not (keep & ~treated).any():
         msg = f"{table.name}: no control row (every selected row is treated); give --control"
         raise FileInputError([msg])
+    _total_rows(args, table, keep)
     _repeated_people(args.id, table, keep)
 
     post = table.numbers(args.outcome, problems, rows=keep)
@@ -247,6 +253,27 @@ def _blank_rest(spec: str, table: Table, problems: list[Located]) -> None:
                 f"give --control {name}=VALUE to leave out the rows that are neither"
             )
             problems.append(table.problem(i, name, message))
+
+
+def _total_rows(args: argparse.Namespace, table: Table, keep: npt.NDArray[np.bool_]) -> None:
+    """Refuse a selected row labelled as a total (``Grand Total``) in the id or a group column.
+
+    A pivot's total row at the bottom of an export is not a person: selected as control (the
+    rest, without ``--control``) or by an id-less ``--control`` value, its sums would count as
+    one more person's outcome.
+    """
+    named = [_column(spec, option)[0] for spec, option in
+             ((args.treated, "--treated"), (args.control, "--control")) if spec]  # fmt: skip
+    named += [c for c in [args.id or "id"] if c in table.cells]
+    problems: list[Located] = []
+    for i in np.flatnonzero(keep).tolist():
+        for name in dict.fromkeys(named):
+            if _key(cell := table.cells[name][i]) in _TOTALS:
+                message = f"{cell!r} labels a total row, not a person; remove the row"
+                problems.append(table.problem(i, name, message))
+                break
+    if problems:
+        raise FileInputError(lines_of(problems))
 
 
 def _repeated_people(name: str | None, table: Table, keep: npt.NDArray[np.bool_]) -> None:
