@@ -101,10 +101,10 @@ def test_documented_example():
 
 
 def test_large_team_split_near_equal():
-    """25 people with sizes 4 to 12: three parts of 9, 8 and 8, in the order given."""
+    """25 people with sizes 4 to 12: three parts of 9, 8 and 8, members in id (text) order."""
     result = team_cohorts(people(["t"] * 25, ["D"] * 25), size=(4, 12))
     assert result.sizes.tolist() == [9, 8, 8]
-    assert result.cohorts[0] == tuple(f"p{i}" for i in range(9))
+    assert set(result.cohorts[0]) == set(sorted(f"p{i}" for i in range(25))[:9])
     assert result.kinds == ("part of a team",) * 3
 
 

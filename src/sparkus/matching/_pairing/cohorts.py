@@ -6,7 +6,7 @@ outside the size range are reshaped, never across departments:
 1. A team (its selected members, within one department) of a size inside the range is a
    cohort as it is.
 2. A team larger than the largest size is split into the fewest near-equal parts inside the
-   range (``ceil(s / largest)`` parts, members in population order). When no such split
+   range (``ceil(s / largest)`` parts, members in id order). When no such split
    exists (7 people with sizes 5 to 6), it gives as many cohorts of the largest size as it can
    and the remainder joins the department's small teams.
 3. Teams smaller than the smallest size are packed together, within each department, kept
@@ -339,8 +339,8 @@ def team_cohorts(
     departments counts as one team per department):
 
     1. a team inside the size range is a cohort;
-    2. a larger team is split into ``ceil(s / largest)`` near-equal parts, members in
-       population order; when those would fall below the smallest size, into parts of the
+    2. a larger team is split into ``ceil(s / largest)`` near-equal parts, members in id
+       order; when those would fall below the smallest size, into parts of the
        largest size and a remainder that joins the small teams;
     3. small teams are packed whole, largest first: each cohort starts with the largest team
        left and adds the largest teams that fit under the largest size until it reaches the
@@ -385,9 +385,9 @@ def team_cohorts(
     for p in np.flatnonzero(team < 0).tolist():
         leftovers[str(ids[p])] = f"{NO_TEAM}: the population has no team for this member"
     has_team = np.flatnonzero(team >= 0)
-    # members in population order within each team: the cohorts do not depend on the order
-    # the members were given in (only their listing in the result does)
-    order = has_team[np.lexsort((rows[has_team], team[has_team], dept[has_team]))]
+    # members in id order within each team: the cohorts depend neither on the order the
+    # members were given in (only their listing in the result does) nor on the population's
+    order = has_team[np.lexsort((ids[has_team], team[has_team], dept[has_team]))]
     found: list[tuple[int, list[int]]] = []  # (department, positions) per cohort
     if order.size:
         key_d, key_t = dept[order], team[order]
