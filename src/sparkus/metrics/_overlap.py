@@ -333,7 +333,7 @@ def fit_design(data: WeightingData) -> Design:
                     f"outside [{cut:g}, {1 - cut:g}]); overlap is too poor for any estimate"
                 )
                 raise EstimationError(msg)
-            fit = fit_logit(values[kept], group[kept], labels)
+            fit = fit_logit(values[kept], group[kept], labels, rows=np.flatnonzero(kept))
     diagnostics, w1, w0 = _diagnostics(group, labels, kept, first, fit, data.estimand, cut)
     return Design(data, kept, fit, diagnostics, (w1, w0))
 

@@ -17,12 +17,22 @@ policies is the mean of ``(π - π') (Γ1 - Γ0)``: the same people, so the two 
   doubly robust rather than the unnormalised (Horvitz-Thompson) inverse probability weighted
   mean ``mean(π t y / e + (1 - π) (1 - t) y / (1 - e))``, which is not equivariant to the
   outcome's location: on a constant outcome it is not that constant unless the weights
-  happen to average 1. With the means it is the constant exactly, shifting `y` shifts the
-  value by as much, and like the self-normalised (Hájek) estimator it needs no weight to
-  average 1 (Robins, Sued, Lei-Gomez & Rotnitzky 2007).
+  happen to average 1. With the means an outcome that barely varies about a level is valued
+  at that level, shifting `y` shifts the value by as much, and like the self-normalised
+  (Hájek) estimator it needs no weight to average 1 (Robins, Sued, Lei-Gomez & Rotnitzky
+  2007).
 
-The standard error is the sample standard deviation of the terms over ``√n``, treating the
-fitted models as known (as :func:`~sparkus.metrics.aipw`); the interval is normal.
+The standard error is the standard deviation of the terms (divisor ``n``) over ``√n``, treating
+the fitted models as known (as :func:`~sparkus.metrics.aipw`); the interval is normal. EconML's
+``LinearDRLearner`` reports the same standard error for treating everyone against no one times
+``√(n / (n - 1))`` (its HC1 correction).
+
+The outcome models are fitted to each group's deviations from that group's median outcome,
+which is added back at the end: an outcome of ``1e15`` plus noise keeps every digit of its
+noise (shifting the outcome moves the value by the shift and leaves the difference and the
+standard errors as they were), and an outcome that is one number in each group has residuals
+of exactly zero, so that a standard error of zero is refused as such rather than reported as
+rounding noise.
 """
 
 from __future__ import annotations
@@ -31,19 +41,45 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import BoolArray, FloatArray, check_level, describe, schema_error
+from sparkus._checks import (
+    BoolArray,
+    FloatArray,
+    check_level,
+    check_number,
+    describe,
+    is_real,
+    schema_error,
+)
 from sparkus._checks_effects import indicator, same_length, vector
 from sparkus._errors import EstimationError
 from sparkus.metrics._estimate import Estimate, finite_or_raise, wald_estimate
 from sparkus.metrics._overlap import fit_design, warn_overlap, weighting_data
 from sparkus.metrics._rows import paired_rows
-from sparkus.metrics._stable import common_scale
+from sparkus.metrics._stable import centred, common_scale
 from sparkus.metrics._weighting import outcome_fit
 
 __all__ = ["policy_difference", "policy_value"]
+
+
+@attrs.frozen(eq=False)
+class Scores:
+    """The doubly robust scores ``Γ1 = c1 + gamma1`` and ``Γ0 = c0 + gamma0`` of every person.
+
+    ``c1`` and ``c0`` are the median outcomes of the treated and of the untreated, and all
+    four in units of ``2**exponent``; `how` says how the propensity and the outcome models
+    were had.
+    """
+
+    c1: float
+    c0: float
+    gamma1: FloatArray
+    gamma0: FloatArray
+    exponent: int
+    how: str
 
 
 def _propensity(value: object, n: int) -> FloatArray:
@@ -51,10 +87,10 @@ def _propensity(value: object, n: int) -> FloatArray:
     if isinstance(value, bool | np.bool_):
         msg = f"expected a probability or one per person, got {describe(value)}"
         raise schema_error("propensity", msg)
-    if isinstance(value, (int, float, np.number)):
-        e = np.full(n, float(value))
-    else:
-        e = vector(value, "propensity")
+    if is_real(value):  # one number for everyone (an int past the float range refused too)
+        return np.full(n, check_number(value, "propensity", low=0.0, high=1.0, low_open=True,
+                                       high_open=True, what="a probability"))  # fmt: skip
+    e = vector(value, "propensity")
     bad = ~((e > 0.0) & (e < 1.0))
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
@@ -69,13 +105,9 @@ def _propensity(value: object, n: int) -> FloatArray:
 def _gammas(
     y: object, treated: object, policies: list[tuple[str, object]], X: object,
     propensity: object, names: object, stacklevel: int,
-) -> tuple[FloatArray, FloatArray, list[BoolArray], int, str]:  # fmt: skip
-    """The doubly robust scores and what they rest on.
-
-    Returns ``Γ1`` and ``Γ0`` (in units of ``2**exponent``), the policies, the exponent, and
-    how the propensity and the outcome models were had.
-    """
-    scalar = isinstance(propensity, (int, float, np.number)) and not isinstance(propensity, bool)
+) -> tuple[Scores, list[BoolArray]]:  # fmt: skip
+    """The doubly robust scores of every person, and the policies (as 0/1 arrays)."""
+    scalar = is_real(propensity)
     inputs: list[tuple[str, object]] = [("y", y), ("treated", treated), *policies]
     if X is not None:
         inputs.append(("X", X))
@@ -105,8 +137,14 @@ def _gammas(
         data = weighting_data(outcome, group, aligned["X"], "ATE", None, names)
         covariates, labels = data.X, data.names
         model = "linear outcome model per group"
-    m1 = outcome_fit(covariates, scaled, group, labels, "treated")
-    m0 = outcome_fit(covariates, scaled, ~group, labels, "control")
+    # each group's outcome about the median of that group: the deviations of values close
+    # together (1e15 plus noise) keep every digit, and a group whose outcome is one number
+    # has residuals of exactly 0, not rounding noise that would pass for a standard error
+    c1 = float(np.median(scaled[group]))
+    c0 = float(np.median(scaled[~group]))
+    r1, r0 = scaled - c1, scaled - c0
+    m1 = outcome_fit(covariates, r1, group, labels, "treated")
+    m0 = outcome_fit(covariates, r0, ~group, labels, "control")
     if propensity is not None:
         e = _propensity(propensity if scalar else aligned["propensity"], n)
         same_length(("y", n), ("propensity", len(e)))
@@ -121,10 +159,10 @@ def _gammas(
         source = "logistic propensity"
     t = group.astype(np.float64)
     with np.errstate(over="ignore", invalid="ignore"):
-        gamma1 = m1 + t * (scaled - m1) / e
-        gamma0 = m0 + (1.0 - t) * (scaled - m0) / (1.0 - e)
+        gamma1 = m1 + t * (r1 - m1) / e
+        gamma0 = m0 + (1.0 - t) * (r0 - m0) / (1.0 - e)
     _finite_terms(gamma1, gamma0, e=e)
-    return gamma1, gamma0, chosen, exponent, f"{source}, {model}"
+    return Scores(c1, c0, gamma1, gamma0, exponent, f"{source}, {model}"), chosen
 
 
 def _finite_terms(*terms: FloatArray, e: FloatArray | None = None) -> None:
@@ -144,18 +182,30 @@ def _finite_terms(*terms: FloatArray, e: FloatArray | None = None) -> None:
     raise EstimationError(msg)
 
 
-def _estimate(terms: FloatArray, level: float, exponent: int, method: str,
-              measure: str | None) -> Estimate:  # fmt: skip
+def _estimate(offset: float, terms: FloatArray, level: float, exponent: int, method: str,
+              measure: str | None, alike: str) -> Estimate:  # fmt: skip
+    """The estimate ``offset + mean(terms)``, its standard error from the spread of `terms`.
+
+    `offset` and `terms` are in units of ``2**exponent``; `alike` says when every term is
+    the same (for the error then).
+    """
     n = len(terms)
     _finite_terms(terms)
     shift, (unit,) = common_scale(terms)  # every |term| below 1: no sum overflows
-    value = float(unit.mean())
-    centred = unit - value
-    top = float(np.max(np.abs(centred)))
-    se = top * math.sqrt(float(np.sum((centred / top) ** 2))) / n if top > 0 else 0.0
+    # about their median, so that terms all alike have deviations of exactly 0 (their mean,
+    # a sum of n copies divided by n, is off by a rounding that would pass for a spread)
+    middle, deviations = centred(unit)
+    mean = float(deviations.mean())
+    spread = deviations - mean
+    top = float(np.max(np.abs(spread)))
+    se = top * math.sqrt(float(np.sum((spread / top) ** 2))) / n if top > 0 else 0.0
+    value = math.ldexp(offset, -shift) + middle + mean
     finite_or_raise((value, se), "the value or its standard error")
     if not se > 0:
-        msg = "the standard error is zero: every person's doubly robust term is the same"
+        msg = (
+            f"the standard error is zero: every person's doubly robust term is the same "
+            f"({alike}), so there is no variation to estimate it from"
+        )
         raise EstimationError(msg)
     return wald_estimate(value, se, None, level, statistic=value / se, n=n, method=method,
                          exponent=exponent + shift, measure=measure)  # fmt: skip
@@ -218,8 +268,9 @@ def policy_value(
         If `policy` or `treated` is not 0/1 (naming it), if everyone or no one was treated,
         or if a `propensity` is not strictly between 0 and 1.
     EstimationError
-        If the lengths differ, if a value is missing, or if an outcome model cannot be fitted
-        (as :func:`aipw`).
+        If the lengths differ, if a value is missing, if an outcome model cannot be fitted
+        (as :func:`aipw`), or if the standard error is zero (an outcome that is the same for
+        everyone, say).
 
     Warns
     -----
@@ -253,12 +304,18 @@ def policy_value(
     (0.557, 0.065)
     """
     confidence = check_level(level)
-    g1, g0, (chosen,), exponent, how = _gammas(
+    scores, (chosen,) = _gammas(
         y, treated, [("policy", policy)], X, propensity, names, stacklevel=2
     )
-    terms = np.where(chosen, g1, g0)
-    method = f"AIPW value of the policy ({how}; influence-function SE)"
-    return _estimate(terms, confidence, exponent, method, None)
+    # Γ1 - c0 for those treated, Γ0 - c0 for the others: their spread is the policy's
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused by _estimate
+        terms = np.where(chosen, (scores.c1 - scores.c0) + scores.gamma1, scores.gamma0)
+    method = f"AIPW value of the policy ({scores.how}; influence-function SE)"
+    alike = (
+        "as for an outcome that is the same for everyone, or one number among the treated "
+        "and another among the untreated with a policy that treats everyone or no one"
+    )
+    return _estimate(scores.c0, terms, confidence, scores.exponent, method, None, alike)
 
 
 def policy_difference(
@@ -329,11 +386,17 @@ def policy_difference(
     (0.512, [0.379, 0.646])
     """
     confidence = check_level(level)
-    g1, g0, (chosen, other), exponent, how = _gammas(
+    scores, (chosen, other) = _gammas(
         y, treated, [("policy", policy), ("baseline", baseline)], X, propensity, names,
         stacklevel=2,
     )  # fmt: skip
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused by _estimate
-        terms = (chosen.astype(np.float64) - other.astype(np.float64)) * (g1 - g0)
-    method = f"AIPW difference of two policies' values ({how}; paired influence-function SE)"
-    return _estimate(terms, confidence, exponent, method, "difference")
+        gain = (scores.c1 - scores.c0) + (scores.gamma1 - scores.gamma0)
+        terms = (chosen.astype(np.float64) - other.astype(np.float64)) * gain
+    method = f"AIPW difference of two policies' values ({scores.how}; paired influence-function SE)"
+    alike = (
+        "as for two policies that treat everyone alike, or an outcome that is one number "
+        "among the treated and another among the untreated with one policy treating everyone "
+        "and the other no one"
+    )
+    return _estimate(0.0, terms, confidence, scores.exponent, method, "difference", alike)

@@ -253,11 +253,12 @@ def _loglik(eta: FloatArray, treated: FloatArray) -> float:
     return dot(treated, eta) - float(np.logaddexp(0.0, eta).sum())
 
 
-def _separation_error(p: FloatArray, treated: BoolArray) -> EstimationError:
+def _separation_error(p: FloatArray, treated: BoolArray, given: IntArray | None) -> EstimationError:
     extreme = (p > 1.0 - SEPARATION) | (p < SEPARATION)
-    rows = np.flatnonzero(extreme)
+    at = np.flatnonzero(extreme)
+    rows = at if given is None else given[at]  # numbered as the caller knows the rows
     if len(rows):
-        n_treated = int(np.count_nonzero(treated[rows]))
+        n_treated = int(np.count_nonzero(treated[at]))
         where = (
             f"{len(rows):,} units at 0 or 1, {n_treated:,} treated and "
             f"{len(rows) - n_treated:,} control: {rows_text(rows)}"
@@ -280,8 +281,13 @@ def fit_logit(
     *,
     tol: float = 1e-8,
     max_iter: int = 100,
+    rows: IntArray | None = None,
 ) -> LogitFit:
-    """The maximum-likelihood logistic regression of `treated` on ``[1, X]`` (finite inputs)."""
+    """The maximum-likelihood logistic regression of `treated` on ``[1, X]`` (finite inputs).
+
+    `rows`, if given, numbers the rows of `X` as the caller's input does (the units kept by
+    trimming, say): an error names those rows.
+    """
     n = len(treated)
     count = int(treated.sum())
     if count in (0, n):
@@ -316,7 +322,7 @@ def fit_logit(
                 "be close to separation (the covariates almost split treated from control units)"
             )
             raise EstimationError(msg)
-        raise _separation_error(p, treated)
+        raise _separation_error(p, treated, rows)
     scaled = beta[1:] / sd  # per unit of the columns divided by 2**exponents
     with np.errstate(over="ignore"):
         coef = np.ldexp(scaled, -exponents)
