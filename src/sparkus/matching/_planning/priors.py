@@ -18,6 +18,7 @@ from sparkus._checks import check_number, describe
 from sparkus._errors import Problem, SchemaError
 from sparkus._fields import (
     Record,
+    boolean,
     checked,
     freeze,
     instance_of,
@@ -89,6 +90,12 @@ class EffectPrior(Record):
         reflection), 0 to 1,000.
     source : str
         Where the numbers come from.
+    local : bool, default False
+        Whether `effect` and `se` are about this organisation's own true effect rather than
+        a published average over programs: :meth:`EffectPriors.update` makes its priors
+        local, and adds no between-program spread ``tau`` to a local prior, so that updating
+        season after season with each season's estimate gives the prior one update with all
+        of them would give, in any order.
 
     Examples
     --------
@@ -103,6 +110,7 @@ class EffectPrior(Record):
     se: float = attrs.field(metadata=checked(_se))
     sessions: int = attrs.field(metadata=checked(_count))
     source: str = attrs.field(metadata=checked(text))
+    local: bool = attrs.field(default=False, metadata=checked(boolean))
 
 
 def _default_priors() -> FrozenMapping[SupportType, EffectPrior]:
@@ -228,6 +236,7 @@ class EffectPriors(Record):
         *,
         source: str,
         sessions: int | None = None,
+        local: bool = False,
     ) -> EffectPriors:
         """The same table with `support`'s prior replaced by your own estimate.
 
@@ -242,6 +251,10 @@ class EffectPriors(Record):
             Where the estimate comes from.
         sessions : int, optional
             Sessions per person; the current prior's (or 6 for a new support type) if omitted.
+        local : bool, default False
+            Whether the estimate is about this organisation's own true effect (from its own
+            earlier cohort, say): :meth:`update` then adds no ``tau`` to it. Leave it False
+            for an average over programs, such as another meta-analysis's estimate.
 
         Returns
         -------
@@ -253,7 +266,7 @@ class EffectPriors(Record):
         SchemaError
             If `support` is not a :class:`~sparkus.model.SupportType`, or the new
             :class:`EffectPrior` is invalid (a non-finite effect, a negative or non-finite
-            `se`, a fractional `sessions`).
+            `se`, a fractional `sessions`, a `local` that is not a bool).
         """
         given: object = support  # checked at run time for callers without a type checker
         member = read_member(given, SupportType)
@@ -264,7 +277,7 @@ class EffectPriors(Record):
         if sessions is None:
             sessions = current.sessions if current is not None else 6
         updated = dict(self.priors)
-        updated[support] = EffectPrior(effect, se, sessions, source)
+        updated[support] = EffectPrior(effect, se, sessions, source, local)
         return attrs.evolve(self, priors=updated)
 
     def update(
@@ -286,6 +299,12 @@ class EffectPriors(Record):
         ``(m / v0 + y / s**2) / precision`` (the precision-weighted mean); its standard error
         ``1 / sqrt(precision)`` is the new prior's `se`.
 
+        The new prior is about this organisation's true effect (its ``local`` is True), so
+        a later update adds no ``tau`` to it: its prior variance is ``se**2`` alone, whatever
+        `tau` says. Updating season after season, each with that season's estimate, then
+        gives the prior a single update with every estimate would give, in any order: the
+        published prior's precision plus the sum of the estimates' precisions.
+
         Parameters
         ----------
         estimates : mapping of SupportType to Estimate or (effect, se)
@@ -296,10 +315,11 @@ class EffectPriors(Record):
         tau : float or mapping of SupportType to float, default 0
             The between-program standard deviation of true effects (the meta-analysis's
             ``tau``), one for every support type or one per type (a type missing from the
-            mapping gets 0; keys are read like those of `estimates`). The default table holds no ``tau``: the meta-analyses behind it
-            report heterogeneity in different metrics, so 0 (the fixed-effect view, prior
-            variance ``se**2`` alone) is the default, and stating ``tau`` widens the prior
-            and lets the organisation's evidence weigh more.
+            mapping gets 0; keys are read like those of `estimates`). The default table holds
+            no ``tau``: the meta-analyses behind it report heterogeneity in different metrics,
+            so 0 (the fixed-effect view, prior variance ``se**2`` alone) is the default, and
+            stating ``tau`` widens a published prior and lets the organisation's evidence weigh
+            more. It is not added to a local prior (one updated already).
         source : str
             How the estimates are named in the new priors' sources.
 
@@ -308,7 +328,7 @@ class EffectPriors(Record):
         EffectPriors
             A new table; each updated prior's source names the published prior's source,
             the estimate and the prior variance used. Sessions and the readiness modifier are
-            kept. This table is unchanged.
+            kept; each updated prior is local. This table is unchanged.
 
         Raises
         ------
@@ -318,7 +338,8 @@ class EffectPriors(Record):
             spellings (``"coaching"`` and ``SupportType.COACHING``), an
             estimate is neither an Estimate nor an ``(effect, se)`` pair, an Estimate is on
             another measure than a standardised difference, an effect or se is
-            not finite (or se negative), `tau` is negative or not finite, or both the prior
+            not finite (or se negative), `tau` (or any value of a `tau` mapping, whether or
+            not its support type has an estimate) is negative or not finite, or both the prior
             variance and the estimate's se are 0 (two certain, perhaps different, values).
 
         Examples
@@ -352,19 +373,29 @@ class EffectPriors(Record):
                 Problem(("estimates", k.value), "no prior for this support type to update")
                 for k in missing
             ])  # fmt: skip
-        spreads = _by_support(tau, "tau") if isinstance(tau, Mapping) else None
+        spread = _tau_iv(tau)
         updated = dict(self.priors)
         for support, value in keyed.items():
             effect, se = _estimate_pair(value, support)
-            if spreads is None:
-                spread = check_number(tau, "tau", low=0.0, high=MAX_EFFECT)
-            else:
-                spread = check_number(
-                    spreads.get(support, 0.0), f"tau.{support.value}", low=0.0, high=MAX_EFFECT
-                )
             prior = self.priors[support]
-            updated[support] = _posterior(prior, effect, se, spread, source)
+            updated[support] = _posterior(prior, effect, se, spread[support], source)
         return attrs.evolve(self, priors=updated)
+
+
+def _tau_iv(tau: object) -> dict[SupportType, float]:
+    """`tau` checked whole (every value of a mapping), as the spread of each support type."""
+    if not isinstance(tau, Mapping):
+        return dict.fromkeys(SupportType, check_number(tau, "tau", low=0.0, high=MAX_EFFECT))
+    problems: list[Problem] = []
+    given = {
+        support: check_number(
+            value, f"tau.{support.value}", low=0.0, high=MAX_EFFECT, problems=problems
+        )
+        for support, value in _by_support(tau, "tau").items()
+    }
+    if problems:
+        raise SchemaError(problems)
+    return {support: given.get(support, 0.0) for support in SupportType}
 
 
 def _by_support(given: Mapping[Any, object], name: str) -> dict[SupportType, object]:
@@ -423,7 +454,12 @@ def _estimate_pair(value: object, support: SupportType) -> tuple[float, float]:
 def _posterior(
     prior: EffectPrior, effect: float, se: float, tau: float, source: str
 ) -> EffectPrior:
-    """The normal-normal conjugate update of `prior` (variance se² + tau²) by ``N(effect, se²)``."""
+    """The normal-normal conjugate update of `prior` by ``N(effect, se²)``: a local prior.
+
+    The prior's variance is ``prior.se² + tau²``, or ``prior.se²`` alone for a local prior
+    (already this organisation's: the spread between programs is no longer in question).
+    """
+    tau = 0.0 if prior.local else tau
     sigma0 = math.hypot(prior.se, tau)  # the prior's sd, sqrt(v0), with no square formed
     if sigma0 == 0.0 and se == 0.0:
         if effect == prior.effect:
@@ -444,8 +480,13 @@ def _posterior(
         a, b = sigma0 / top, se / top  # one of them is 1
         mean = prior.effect + (effect - prior.effect) * (a * a / (a * a + b * b))
         post_se = sigma0 / math.hypot(sigma0, se) * se  # 1 / sqrt(1 / v0 + 1 / v1)
+    variance = (
+        f"se^2 = {prior.se:g}^2, local: no tau"
+        if prior.local
+        else f"se^2 + tau^2 = {prior.se:g}^2 + {tau:g}^2"
+    )
     note = (
         f"{prior.source} | Updated (normal-normal; prior {prior.effect:g}, prior variance "
-        f"se^2 + tau^2 = {prior.se:g}^2 + {tau:g}^2) with {source}: {effect:g} (se {se:g})."
+        f"{variance}) with {source}: {effect:g} (se {se:g})."
     )
-    return EffectPrior(mean, post_se, prior.sessions, note)
+    return EffectPrior(mean, post_se, prior.sessions, note, local=True)

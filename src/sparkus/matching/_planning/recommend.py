@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._errors import Problem, SchemaError
+from sparkus._frames import Framed, FrameSpec, decoded
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._planning.inputs import people_problems, same_people
 from sparkus.matching._planning.policy import SupportPolicy, SupportRule
@@ -27,7 +28,7 @@ _LEVELS: Final = tuple(Level)
 
 
 @attrs.frozen(repr=False)
-class SupportRecommendation(Result):
+class SupportRecommendation(Framed, Result):
     """Support types ranked for each person, with the reasons.
 
     Per-person arrays follow the population's rows; columns follow :attr:`support_types`.
@@ -56,6 +57,14 @@ class SupportRecommendation(Result):
     profile_reasons : mapping
         ``"<level>/<readiness>"`` to, for each support type, its reasons: every person of a
         level and readiness gets the same ones. Use :meth:`reasons` for a person.
+
+    Notes
+    -----
+    ``to_frame(backend="pandas")`` gives one row per person, indexed by ``id``, with the
+    columns ``level``, ``readiness`` (None: not assessed), ``first`` (the best support type's
+    value, None where every type is ruled out) and ``score_<support type>`` for each of
+    :attr:`support_types` (NaN where it is ruled out); ``backend="polars"`` gives ``id`` as
+    the first column.
 
     Examples
     --------
@@ -110,6 +119,17 @@ class SupportRecommendation(Result):
         table[-1] = None
         out: npt.NDArray[np.object_] = table[self.ranking[:, 0]]
         return out
+
+    def _frame(self) -> FrameSpec:
+        columns: dict[str, object] = {
+            "id": self.ids,
+            "level": decoded(self.level, [lv.value for lv in _LEVELS]),
+            "readiness": decoded(self.readiness, [r.value for r in _READINESS]),
+            "first": self.top,
+        }
+        for k, support in enumerate(self.support_types):
+            columns[f"score_{support.value}"] = self.scores[:, k]
+        return columns, ("id",)
 
     def _row(self, person_id: str) -> int:
         given: object = person_id  # checked at run time
@@ -208,17 +228,27 @@ def _reasons(
         why = f"ruled out: readiness {r.value!r} is below the policy's minimum {minimum!r}"
         return (f"{why} for {support.value}",)
     goals = [rule.goals[g] for g in program.goals]
-    parts = ", ".join(f"{g.value} {v:g}" for g, v in zip(program.goals, goals, strict=True))
+    parts = ", ".join(f"{g.value} {_exact(v)}" for g, v in zip(program.goals, goals, strict=True))
     season = program.season
-    total = float(np.mean(goals)) + rule.seasons[season] + rule.levels[level] + rule.readiness[r]
+    mean = float(np.mean(goals))
+    total = mean + rule.seasons[season] + rule.levels[level] + rule.readiness[r]
     return (
-        f"score {total:g}",
-        f"goals: {parts} (mean {float(np.mean(goals)):g})",
-        f"season {season.value} ({season.meaning}): {rule.seasons[season]:g}",
-        f"level {level.value}: {rule.levels[level]:g}",
-        f"readiness {r.value}: {rule.readiness[r]:g}",
+        f"score {_exact(total)}",
+        f"goals: {parts} (mean {_exact(mean)})",
+        f"season {season.value} ({season.meaning}): {_exact(rule.seasons[season])}",
+        f"level {level.value}: {_exact(rule.levels[level])}",
+        f"readiness {r.value}: {_exact(rule.readiness[r])}",
         rule.rationale,
     )
+
+
+def _exact(value: float) -> str:
+    """A number of the reasons with every digit the ranking used: ``0.5``, ``1``, ``1e+16``.
+
+    Rounded (``1e+06`` for 1,000,001.5) the reasons of two support types could show one score
+    while the ranking tells them apart, and their parts would not add up to the score shown.
+    """
+    return repr(float(value)).removesuffix(".0")
 
 
 def _recommend_support_iv(

@@ -15,9 +15,9 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import describe, is_missing
+from sparkus._checks import as_array, describe, is_missing
 from sparkus._errors import Problem, SchemaError
-from sparkus._fields import not_one_of, read_member
+from sparkus._fields import not_one_of, read_member, text
 from sparkus._frames import Framed, FrameSpec
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._planning.engine import (
@@ -332,21 +332,22 @@ def _user_assignment(
             msg = "must be a plan of this population: its ids, in the same order"
             return np.empty(0, object), np.empty(0, np.int64), [Problem(path, msg)]
         return value.support.copy(), value.sessions.copy(), []
+    expected = f"expected a SupportPlan or one SupportType or None per person ({n})"
     if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        msg = f"expected a SupportPlan or one SupportType or None per person, got {describe(value)}"
+        msg = f"{expected}, got {describe(value)}"
         return np.empty(0, object), np.empty(0, np.int64), [Problem(path, msg)]
-    try:  # a pandas Series is read by its index, the population's ids
-        value = by_ids(value, population, f"plans[{name!r}]")
+    try:  # a pandas Series is read by its index, the population's ids; then one array intake
+        cells = as_array(by_ids(value, population, f"plans[{name!r}]"), f"plans[{name!r}]")
     except SchemaError as err:
         refused = [Problem(path, p.message) for p in err.problems]
         return np.empty(0, object), np.empty(0, np.int64), refused
+    if cells.shape != (n,):
+        msg = f"{expected}, got an array of shape {cells.shape}"
+        return np.empty(0, object), np.empty(0, np.int64), [Problem(path, msg)]
     # None, NaN and pandas' NA alike: a Series of a plan holds NaN where it holds no support
     items = [None if is_missing(s) else read_member(s, SupportType) or s
-             for s in cast(Iterable[object], value)]  # fmt: skip
+             for s in cells.tolist()]  # fmt: skip
     problems: list[Problem] = []
-    if len(items) != n:
-        msg = f"expected one SupportType or None per person ({n}), got {len(items)}"
-        return np.empty(0, object), np.empty(0, np.int64), [Problem(path, msg)]
     bad = [i for i, s in enumerate(items) if s is not None and not isinstance(s, SupportType)]
     problems += [
         Problem((*path, i), not_one_of(items[i], SupportType)) for i in bad[:_MAX_ROW_PROBLEMS]
@@ -412,8 +413,9 @@ def _compare_scenarios_iv(
             problems.append(Problem(("plans",), msg))
         else:
             for key in plans:
-                if not isinstance(key, str) or not key.strip():
-                    msg = f"a scenario name must be a non-empty string, got {describe(key)}"
+                if text(key):  # on one line and unpadded, as the tables show it
+                    msg = ("a scenario name must be a non-empty string on one line, without "
+                           f"white space at either end, got {describe(key)}")  # fmt: skip
                     problems.append(Problem(("plans",), msg))
                 elif key in (EXECUTIVES_ONLY, EVERYONE, TRIAGED, BY_READINESS, BY_BENEFIT):
                     msg = f"{key!r} is a built-in scenario; give your plan another name"
@@ -474,8 +476,10 @@ def compare_scenarios(
         The triaged plan, if made already (with other options than the defaults), in the
         program's currency.
     plans : mapping of str to SupportPlan or sequence, optional
-        The user's own scenarios, by name: a plan, or one support type (or None, NaN or
-        pandas' NA: no support) per person in the population's row order, or a pandas Series whose index holds the population's ids
+        The user's own scenarios, by name (on one line, without white space at either end,
+        and none of the built-in scenarios' names): a plan, or one support type (or None,
+        NaN or pandas' NA: no support) per person in the population's row order (a list or
+        a one-dimensional array), or a pandas Series whose index holds the population's ids
         (put in its order; refused, never paired by position, when it holds other labels).
     priors : EffectPriors, optional
         The priors every scenario is valued with: `triaged`'s if given, else the defaults.
@@ -557,7 +561,7 @@ def compare_scenarios(
             found.append(Problem(("plans", name), msg))
         problems += found
         if not found:
-            names.append(name)
+            names.append(str(name))  # a plain str, whatever str subclass was given
             out.append(fixed_plan(pop, tri, prog, provs, prs, support, sessions, level,
                                    f"fixed assignment: {name}"))  # fmt: skip
     if problems:
