@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sparkus import EstimationError
+from sparkus import EstimationError, SparkusWarning
 from sparkus.metrics import (
     ancova,
     bootstrap,
@@ -40,9 +40,11 @@ def test_policy_value_with_a_subnormal_propensity_names_it(propensity: float):
 
 
 def test_policy_value_with_a_tiny_propensity_that_fits_is_computed():
-    """A propensity of 1e-300 gives weights of 1e300: large, but within a double."""
+    """A propensity of 1e-300 gives weights of 1e300: large, but within a double; a warning
+    says the value rests on few people, as a fitted propensity's overlap check does."""
     y, treated, policy = _data()
-    tiny = policy_value(y, treated, policy, propensity=1e-300)
+    with pytest.warns(SparkusWarning, match=r"poor overlap: 20 people get weights above 100"):
+        tiny = policy_value(y, treated, policy, propensity=1e-300)
     plain = policy_value(y, treated, policy, propensity=0.5)
     assert np.isfinite(tiny.estimate)
     assert np.isfinite(tiny.se)
@@ -53,8 +55,10 @@ def test_policy_value_terms_whose_sum_overflows_are_averaged_in_scaled_units():
     """Terms of about 1e307 (propensity 1e-307) average to a finite value; their sum is past 1e308."""
     _, treated, policy = _data(400)
     y = np.random.default_rng(1).uniform(1.0, 2.0, 400)
-    huge = policy_value(y, treated, policy, propensity=1e-307)
-    large = policy_value(y, treated, policy, propensity=1e-300)
+    with pytest.warns(SparkusWarning, match="poor overlap"):
+        huge = policy_value(y, treated, policy, propensity=1e-307)
+    with pytest.warns(SparkusWarning, match="poor overlap"):
+        large = policy_value(y, treated, policy, propensity=1e-300)
     assert huge.estimate == pytest.approx(large.estimate * 1e7, rel=1e-9)
     assert huge.se == pytest.approx(large.se * 1e7, rel=1e-9)
 

@@ -38,6 +38,7 @@ rounding noise.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -55,9 +56,9 @@ from sparkus._checks import (
     schema_error,
 )
 from sparkus._checks_effects import indicator, same_length, vector
-from sparkus._errors import EstimationError
+from sparkus._errors import EstimationError, SparkusWarning
 from sparkus.metrics._estimate import Estimate, finite_or_raise, wald_estimate
-from sparkus.metrics._overlap import fit_design, warn_overlap, weighting_data
+from sparkus.metrics._overlap import MAX_WEIGHT, fit_design, warn_overlap, weighting_data
 from sparkus.metrics._rows import paired_rows
 from sparkus.metrics._stable import centred, common_scale
 from sparkus.metrics._weighting import outcome_fit
@@ -162,7 +163,23 @@ def _gammas(
         gamma1 = m1 + t * (r1 - m1) / e
         gamma0 = m0 + (1.0 - t) * (r0 - m0) / (1.0 - e)
     _finite_terms(gamma1, gamma0, e=e)
+    if propensity is not None:  # a fitted one was checked with the rest of its overlap
+        _warn_heavy(e, group, stacklevel + 1)
     return Scores(c1, c0, gamma1, gamma0, exponent, f"{source}, {model}"), chosen
+
+
+def _warn_heavy(e: FloatArray, group: BoolArray, stacklevel: int) -> None:
+    """Warn, as a fitted propensity's overlap check does, of people weighing above 100."""
+    weight = np.where(group, 1.0 / e, 1.0 / (1.0 - e))  # finite: the terms were
+    heavy = int(np.count_nonzero(weight > MAX_WEIGHT))
+    if heavy:
+        units = "1 person gets a weight" if heavy == 1 else f"{heavy:,} people get weights"
+        msg = (
+            f"poor overlap: {units} above {MAX_WEIGHT:g} (a propensity given below "
+            f"{1 / MAX_WEIGHT:g} among the treated or above {1 - 1 / MAX_WEIGHT:g} among the "
+            "untreated): the value rests on few people"
+        )
+        warnings.warn(msg, SparkusWarning, stacklevel=stacklevel + 1)
 
 
 def _finite_terms(*terms: FloatArray, e: FloatArray | None = None) -> None:
@@ -275,7 +292,8 @@ def policy_value(
     Warns
     -----
     SparkusWarning
-        When the propensity is fitted and overlap is poor, as :func:`aipw`.
+        When overlap is poor: for a fitted propensity, as :func:`aipw`; for a given one, when
+        someone's weight (``1 / e`` if treated, ``1 / (1 - e)`` if not) is above 100.
 
     See Also
     --------
