@@ -5,12 +5,19 @@ reviewers' capacities (every problem at once, each with its path, such as
 ``proposer_prefs.ann[2]``) and encodes them as :class:`Preferences`: each proposer's acceptable
 reviewers, best first, with its rank in each reviewer's list. :func:`matching_iv` reads a
 matching to check against them.
+
+An id is text or a 64-bit integer wherever it appears (keys, lists, capacities, a matching): a
+bool or a float would silently equal the integer id it compares equal to (``True == 1.0 == 1``),
+and an integer of 5,000 digits cannot even be printed in a message. As for a population's ids,
+text holding a NUL character is refused, and so are two ids of one side that differ only in
+their Unicode form (a composed or a decomposed accent), which read alike.
 """
 
 from __future__ import annotations
 
 import itertools
 import numbers
+import unicodedata
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any, Final
 
@@ -34,6 +41,8 @@ class Preferences:
 
     Proposer ``p``'s acceptable reviewers, best first, are ``rev[ptr[p]:ptr[p+1]]``; entry ``e``
     has the rank ``rank[e]`` of ``p`` in that reviewer's list (0 = the reviewer's favourite).
+    `capacity` never exceeds the number of proposers (a larger one cannot bind); `places` are
+    the capacities as given, for reporting.
     """
 
     proposers: tuple[Hashable, ...]
@@ -42,6 +51,7 @@ class Preferences:
     rev: IndexArray
     rank: IndexArray
     capacity: IndexArray
+    places: tuple[int, ...]
 
     @property
     def n_proposers(self) -> int:
@@ -52,16 +62,65 @@ class Preferences:
         return len(self.reviewers)
 
 
+def _integer(value: object) -> int | None:
+    """`value` as a Python int if it is an integer (not a bool: True == 1), else None."""
+    if isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_):
+        return int(value)
+    return None
+
+
+def _wide(number: int | None) -> bool:
+    """Whether `number` is an integer beyond 64 bits (10**5000 cannot even be printed)."""
+    return number is not None and not -(2**63) <= number < 2**63
+
+
+def _shown(value: object) -> str:
+    """`value` as a message shows it: its repr, unless an integer beyond 64 bits."""
+    number = _integer(value)
+    if number is None or not _wide(number):
+        return repr(value)
+    return f"{'a negative' if number < 0 else 'an'} integer beyond the signed 64-bit range"
+
+
 def segment(identifier: Hashable) -> PathSegment:
-    """An id as a path segment of a :class:`Problem` (ints stay ints, the rest as text)."""
-    if isinstance(identifier, int) and not isinstance(identifier, bool):
-        return identifier
-    return str(identifier)
+    """An id as a path segment of a :class:`Problem` (integers as ints, the rest as text)."""
+    number = _integer(identifier)
+    if number is None:
+        return str(identifier)
+    return "<integer beyond 64 bits>" if _wide(number) else number
 
 
 def _is_id(value: object) -> bool:
-    """Whether `value` can be an id: text or an integer (a bool or 1.0 would equal the id 1)."""
-    return isinstance(value, str | int | np.integer) and not isinstance(value, bool | np.bool_)
+    """Whether `value` can be an id: text or a 64-bit integer (not a bool: True == 1)."""
+    return isinstance(value, str) or ((number := _integer(value)) is not None and not _wide(number))
+
+
+def _not_an_id(value: object) -> str:
+    return f"{_shown(value)} is not an id: ids are text or 64-bit integers (not bool or None)"
+
+
+def _id_problem(value: object) -> str | None:
+    """Why `value` cannot be an id (a non-id, or text holding a NUL character), or None."""
+    if not _is_id(value):
+        return _not_an_id(value)
+    if isinstance(value, str) and "\x00" in value:
+        return (f"{value!r} holds a NUL character ('\\x00'), not allowed in ids (text arrays "
+                "drop a trailing one); remove it")  # fmt: skip
+    return None
+
+
+def _form(identifier: Hashable) -> str:
+    """An id as text in Unicode normal form C: how two spellings of one id compare."""
+    text = str(identifier)
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+def _written_alike(value: object, texts: Mapping[str, Hashable]) -> str:
+    """For an unknown id, the known one written alike (``'1'`` for ``1``, another accent)."""
+    known = texts.get(_form(value)) if _is_id(value) else None
+    if known is None:
+        return ""
+    return f"; {known!r} is, written another way ({value!a} and {known!a}): write both alike"
 
 
 def _id_types(types: set[type]) -> bool:
@@ -72,10 +131,7 @@ def _id_types(types: set[type]) -> bool:
 def _not_ids(listed: Sequence[Any], where: tuple[PathSegment, ...]) -> list[Problem]:
     """One problem per entry that cannot be an id (the first few)."""
     bad = [(k, x) for k, x in enumerate(listed) if not _is_id(x)]
-    return [
-        Problem((*where, k), f"{x!r} is not an id: ids are text or integers (not bool or None)")
-        for k, x in bad[:_MAX_LISTED]
-    ]
+    return [Problem((*where, k), _not_an_id(x)) for k, x in bad[:_MAX_LISTED]]
 
 
 def index_of(ids: Sequence[Hashable]) -> dict[Hashable, int]:
@@ -87,6 +143,7 @@ def _encode_lists(
     name: str,
     other: dict[Hashable, int],
     other_name: str,
+    texts: Mapping[str, Hashable],
     problems: list[Problem],
 ) -> tuple[IndexArray, IndexArray]:
     """Every preference list as positions into `other`, concatenated: ``(ptr, flat)``."""
@@ -117,10 +174,17 @@ def _encode_lists(
     for owner, given in prefs.items():
         listed: Sequence[Any] = given
         if type(given) is not list and type(given) is not tuple:
-            if isinstance(given, str | bytes) or not isinstance(given, Sequence | np.ndarray):
+            if (
+                isinstance(given, str | bytes)
+                or not isinstance(given, Sequence | np.ndarray)
+                or np.ndim(given) != 1
+            ):
+                got = type(given).__name__
+                if isinstance(given, np.ndarray):
+                    got = f"a {given.ndim}-dimensional array"
                 msg = (
                     f"expected an ordered list of {other_name} ids (most preferred first), "
-                    f"got {type(given).__name__}"
+                    f"got {got}"
                 )
                 problems.append(Problem((name, segment(owner)), msg))
                 lengths.append(0)
@@ -133,7 +197,7 @@ def _encode_lists(
         try:
             codes: list[int] = list(map(lookup, listed))
         except (KeyError, TypeError):
-            problems.extend(_unknown(listed, other, (name, segment(owner)), other_name))
+            problems.extend(_unknown(listed, other, (name, segment(owner)), other_name, texts))
             lengths.append(0)
             continue
         if len(set(codes)) != len(codes):
@@ -152,6 +216,7 @@ def _unknown(
     other: dict[Hashable, int],
     where: tuple[PathSegment, ...],
     other_name: str,
+    texts: Mapping[str, Hashable],
 ) -> list[Problem]:
     """One problem per unknown id of a list (the first few), then a count of the rest."""
     unknown = [
@@ -159,7 +224,9 @@ def _unknown(
     ]
     out = [
         Problem(
-            (*where, k), f"{x!r} is not a {other_name}: it has no entry in `{other_name}_prefs`"
+            (*where, k),
+            f"{x!r} is not a {other_name}: it has no entry in `{other_name}_prefs`"
+            + _written_alike(x, texts),
         )
         for k, x in unknown[:_MAX_LISTED]
     ]
@@ -183,42 +250,47 @@ def _twice(
 
 
 def _capacity_iv(
-    capacity: object, reviewers: Sequence[Hashable], n_proposers: int, problems: list[Problem]
-) -> IndexArray:
-    """One non-negative integer per reviewer, from a mapping.
-
-    A capacity above the number of proposers can never bind and is held as that number (so that
-    10**30 neither overflows nor allocates).
-    """
-    out = np.zeros(len(reviewers), dtype=np.intp)
+    capacity: object,
+    reviewers: Sequence[Hashable],
+    texts: Mapping[str, Hashable],
+    problems: list[Problem],
+) -> tuple[int, ...]:
+    """One non-negative integer per reviewer, from a mapping (0 where there is a problem)."""
     if not isinstance(capacity, Mapping):
         msg = f"expected a mapping of reviewer id to an integer, got {type(capacity).__name__}"
         problems.append(Problem(("capacity",), msg))
-        return out
+        return (0,) * len(reviewers)
     known = set(reviewers)
     for r in capacity:
-        if not isinstance(r, Hashable) or r not in known:
+        if not _is_id(r):
+            problems.append(Problem(("capacity", segment(r)), _not_an_id(r)))
+        elif r not in known:
             msg = "is not a reviewer: it has no entry in `reviewer_prefs`"
-            problems.append(Problem(("capacity", segment(r)), msg))
-    for k, r in enumerate(reviewers):
-        if r not in capacity:
-            msg = "is missing; give every reviewer a capacity (0 for none)"
-            problems.append(Problem(("capacity", segment(r)), msg))
-            continue
-        value = capacity[r]
+            problems.append(Problem(("capacity", segment(r)), msg + _written_alike(r, texts)))
+    out: list[int] = []
+    for r in reviewers:
+        value = capacity.get(r)
         if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
-            msg = f"expected a non-negative integer, got {value!r}"
+            msg = (
+                "is missing; give every reviewer a capacity (0 for none)"
+                if r not in capacity
+                else f"expected a non-negative integer, got {_shown(value)}"
+            )
             problems.append(Problem(("capacity", segment(r)), msg))
-            continue
-        out[k] = min(int(value), n_proposers)
-    return out
+            value = 0
+        out.append(int(value))
+    return tuple(out)
 
 
-def _ids(prefs: object, name: str, problems: list[Problem]) -> tuple[Hashable, ...] | None:
-    """The keys of `prefs` as ids: Python text or integers (numpy's become Python's).
+def _ids(
+    prefs: object, name: str, problems: list[Problem]
+) -> tuple[tuple[Hashable, ...], dict[str, Hashable]] | None:
+    r"""The keys of `prefs` as ids (numpy's become Python's), and each id by its text.
 
     Two ids whose text is the same (``1`` and ``"1"``) are refused: a result's
-    :meth:`~StableMatching.to_dict` writes ids as JSON keys, where they would be one.
+    :meth:`~StableMatching.to_dict` writes ids as JSON keys, where they would be one. So are
+    two texts equal in Unicode normal form C (``"caf\u00e9"`` and ``"cafe\u0301"``), which read
+    alike, and text holding a NUL character, as a population refuses them.
     """
     if not isinstance(prefs, Mapping):
         msg = f"expected a mapping of id to an ordered list of ids, got {type(prefs).__name__}"
@@ -227,18 +299,21 @@ def _ids(prefs: object, name: str, problems: list[Problem]) -> tuple[Hashable, .
     ids: list[Hashable] = []
     by_text: dict[str, Hashable] = {}
     for given in prefs:
-        if not _is_id(given):
-            msg = f"{given!r} is not an id: ids are text or integers (not bool or None)"
-            problems.append(Problem((name, segment(given)), msg))
+        if (why := _id_problem(given)) is not None:
+            problems.append(Problem((name, segment(given)), why))
             ids.append(given)
             continue
         key = str(given) if isinstance(given, str) else int(given)
-        if (seen := by_text.setdefault(str(key), key)) != key:
-            msg = (f"{seen!r} and {key!r} are the same id as text (JSON keys are text); "
-                   "give them different ids")  # fmt: skip
+        if (seen := by_text.setdefault(_form(key), key)) != key:
+            if isinstance(seen, str) and isinstance(key, str):
+                msg = (f"{seen!r} and {key!r} are one id in two Unicode forms ({seen!a} and "
+                       f"{key!a}); write both the same way")  # fmt: skip
+            else:
+                msg = (f"{seen!r} and {key!r} are the same id as text (JSON keys are text); "
+                       "give them different ids")  # fmt: skip
             problems.append(Problem((name, segment(key)), msg))
         ids.append(key)
-    return tuple(ids)
+    return tuple(ids), by_text
 
 
 def encode_preferences(
@@ -246,22 +321,30 @@ def encode_preferences(
 ) -> Preferences:
     """Validate the three inputs and encode them (raises SchemaError with every problem)."""
     problems: list[Problem] = []
-    proposers = _ids(proposer_prefs, "proposer_prefs", problems)
-    reviewers = _ids(reviewer_prefs, "reviewer_prefs", problems)
+    p_ids = _ids(proposer_prefs, "proposer_prefs", problems)
+    r_ids = _ids(reviewer_prefs, "reviewer_prefs", problems)
     if (
-        proposers is None
-        or reviewers is None
+        p_ids is None
+        or r_ids is None
         or not isinstance(proposer_prefs, Mapping)
         or not isinstance(reviewer_prefs, Mapping)
     ):
         raise SchemaError(problems)
+    (proposers, p_texts), (reviewers, r_texts) = p_ids, r_ids
     p_index, r_index = index_of(proposers), index_of(reviewers)
-    p_ptr, p_flat = _encode_lists(proposer_prefs, "proposer_prefs", r_index, "reviewer", problems)
-    r_ptr, r_flat = _encode_lists(reviewer_prefs, "reviewer_prefs", p_index, "proposer", problems)
-    caps = _capacity_iv(capacity, reviewers, len(proposers), problems)
+    p_ptr, p_flat = _encode_lists(
+        proposer_prefs, "proposer_prefs", r_index, "reviewer", r_texts, problems
+    )
+    r_ptr, r_flat = _encode_lists(
+        reviewer_prefs, "reviewer_prefs", p_index, "proposer", p_texts, problems
+    )
+    places = _capacity_iv(capacity, reviewers, r_texts, problems)
     if problems:
         raise SchemaError(problems)
     n_p = len(proposers)
+    # A capacity above the number of proposers can never bind and is held as that number (so
+    # that 10**30 neither overflows nor allocates).
+    caps = np.fromiter((min(c, n_p) for c in places), dtype=np.intp, count=len(places))
     # The rank of proposer p in reviewer r's list, found by sorted keys r * n_p + p.
     r_of = np.repeat(np.arange(len(reviewers), dtype=np.intp), np.diff(r_ptr))
     r_keys = r_of * n_p + r_flat
@@ -292,6 +375,7 @@ def encode_preferences(
         rev=p_flat[acceptable],
         rank=rank[acceptable].astype(np.intp),
         capacity=caps,
+        places=places,
     )
 
 
@@ -303,18 +387,35 @@ def matching_iv(matching: object, problem: Preferences) -> IndexArray:
         raise SchemaError([Problem(("matching",), msg)])
     p_index, r_index = index_of(problem.proposers), index_of(problem.reviewers)
     out = np.full(problem.n_proposers, -1, dtype=np.intp)
-    problems: list[Problem] = []
+    bad: list[tuple[object, object]] = []  # (proposer, None) or (proposer, reviewer)
     for p, r in matching.items():
-        if not isinstance(p, Hashable) or p not in p_index:
-            problems.append(Problem(("matching", segment(p)), "is not a proposer"))
-            continue
+        if not _is_id(p) or p not in p_index:
+            bad.append((p, None))
+        elif r is not None:
+            if _is_id(r) and r in r_index:
+                out[p_index[p]] = r_index[r]
+            else:
+                bad.append((p, r))
+    if bad:
+        raise SchemaError(_matching_problems(bad, problem))
+    return out
+
+
+def _matching_problems(bad: list[tuple[object, object]], problem: Preferences) -> list[Problem]:
+    """What is wrong with each of a matching's `bad` entries (unknown or not ids)."""
+    p_texts = {_form(p): p for p in problem.proposers}
+    r_texts = {_form(r): r for r in problem.reviewers}
+    out = []
+    for p, r in bad:
         if r is None:
-            continue
-        if not isinstance(r, Hashable) or r not in r_index:
-            msg = f"{r!r} is not a reviewer"
-            problems.append(Problem(("matching", segment(p)), msg))
-            continue
-        out[p_index[p]] = r_index[r]
-    if problems:
-        raise SchemaError(problems)
+            what = (
+                _not_an_id(p) if not _is_id(p) else "is not a proposer" + _written_alike(p, p_texts)
+            )
+        else:
+            what = (
+                _not_an_id(r)
+                if not _is_id(r)
+                else f"{r!r} is not a reviewer" + _written_alike(r, r_texts)
+            )
+        out.append(Problem(("matching", segment(p)), what))
     return out

@@ -37,6 +37,9 @@ IndexArray = NDArray[np.intp]
 _FEW: Final = 64
 """Below this many free proposers, deferred acceptance finishes one proposal at a time."""
 
+_MANY_PLACES: Final = 10**15
+"""Above this many places in all, the summary says "more than" it (10**5000 prints no digits)."""
+
 
 # -- deferred acceptance -------------------------------------------------------------------------
 
@@ -273,8 +276,9 @@ class StableMatching(Result):
 
     def _tables(self) -> list[Table]:
         problem = self._problem
-        load = np.array([len(v) for v in self.assignees.values()], dtype=np.intp)
-        full = int(np.count_nonzero(load >= problem.capacity)) if load.size else 0
+        matched = self._match[self._match >= 0]
+        load = np.bincount(matched, minlength=problem.n_reviewers).tolist()
+        full = sum(n >= c for n, c in zip(load, problem.places, strict=True))
         no_options = int(np.count_nonzero(np.diff(problem.ptr) == 0))
         rows = (
             ("proposers", format_number(problem.n_proposers)),
@@ -283,11 +287,15 @@ class StableMatching(Result):
             ("unmatched with no acceptable reviewer", format_number(no_options)),
             ("reviewers", format_number(problem.n_reviewers)),
             ("reviewers full", format_number(full)),
-            ("places used", f"{int(load.sum()):,} of {int(problem.capacity.sum()):,}"),
+            ("places used", f"{matched.size:,} of {_places_text(sum(problem.places))}"),
             ("proposals made", format_number(self.proposals)),
         )
         note = "proposer-optimal: each proposer gets its best reviewer in any stable matching"
         return [Table("Stable matching", ("quantity", "value"), rows, note)]
+
+
+def _places_text(places: int) -> str:
+    return f"{places:,}" if places <= _MANY_PLACES else f"more than {_MANY_PLACES:,}"
 
 
 def _pairs(
@@ -337,8 +345,10 @@ def deferred_acceptance(
     ------
     SchemaError
         If a preference list names someone unknown or someone twice, is not an ordered
-        sequence, or a capacity is missing, negative or not an integer; every problem is listed
-        with its path (``proposer_prefs.ann[2]``).
+        sequence, or a capacity is missing, negative or not an integer; if an id is not text or
+        a 64-bit integer, holds a NUL character, or reads like another of its side (``1`` and
+        ``"1"``, or one text in two Unicode forms); every problem is listed with its path
+        (``proposer_prefs.ann[2]``).
 
     See Also
     --------
