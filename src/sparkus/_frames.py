@@ -7,7 +7,9 @@ index: they come first). Neither library is imported before a table is asked for
 
 Values are given as people read them: an enum member becomes its value (``"coaching"``, never
 ``'SupportType.COACHING'``), a tuple a list (polars) or stays a tuple (pandas), None stays
-missing. The arrays are copied, so changing the frame never changes the result.
+missing. The arrays are copied, so changing the frame never changes the result. Ids that may be
+integers or text, or missing, are declared as :class:`Ids`, so that no library reads them as
+numbers (pandas would make the integer ids ``1`` and None the floats ``1.0`` and NaN).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ __all__ = [
     "Backend",
     "FrameSpec",
     "Framed",
+    "Ids",
     "build_frame",
     "check_backend",
     "decoded",
@@ -90,6 +93,31 @@ def _column(values: Any, *, polars: bool) -> Any:
     return [_plain(v, lists=polars) for v in items]
 
 
+class Ids:
+    """A column of ids as given (text or integers; None for none), never read as numbers.
+
+    pandas keeps them as objects (the integer id ``1`` stays ``1`` beside None); polars, whose
+    columns hold one type, gets integers, or text, or the text of each when a column mixes
+    both (two ids of one kind never have one text: the readers of ids refuse that).
+    """
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: Sequence[Any]) -> None:
+        self.values = [_plain(v, lists=False) for v in values]
+
+    def column(self, *, polars: bool) -> Any:
+        """The ids as `build_frame` passes them to the library."""
+        if not polars:
+            out = np.empty(len(self.values), dtype=object)
+            out[:] = self.values
+            return out
+        kinds = {type(v) for v in self.values if v is not None}
+        if len(kinds) > 1:
+            return [None if v is None else str(v) for v in self.values]
+        return list(self.values)
+
+
 def decoded(codes: Any, labels: Sequence[str]) -> npt.NDArray[np.object_]:
     """Integer `codes` into `labels` as the labels, None where a code is negative."""
     table = np.empty(len(labels) + 1, dtype=object)
@@ -110,18 +138,32 @@ def build_frame(
     chosen = check_backend(backend)
     lib = _library(chosen)
     polars = chosen == "polars"
-    data = {name: _column(values, polars=polars) for name, values in columns.items()}
+    data = {
+        name: values.column(polars=polars)
+        if isinstance(values, Ids)
+        else _column(values, polars=polars)
+        for name, values in columns.items()
+    }
     if polars:
         order = [*index, *(name for name in data if name not in index)]
         return lib.DataFrame({name: lib.Series(name, data[name]) for name in order})
+    ids = {name for name, values in columns.items() if isinstance(values, Ids)}
     body = {name: values for name, values in data.items() if name not in index}
+    plain = {name: values for name, values in body.items() if name not in ids}
     if not index:
-        return lib.DataFrame(body)
-    if len(index) == 1:
-        rows = lib.Index(data[index[0]], name=index[0], tupleize_cols=False)  # a tuple: one label
+        rows = lib.RangeIndex(len(next(iter(data.values())))) if data else None
+    elif len(index) == 1:
+        kind = object if index[0] in ids else None
+        rows = lib.Index(
+            data[index[0]], name=index[0], tupleize_cols=False, dtype=kind
+        )  # a tuple: one label
     else:
         rows = lib.MultiIndex.from_arrays([data[name] for name in index], names=list(index))
-    return lib.DataFrame(body, index=rows)
+    frame = lib.DataFrame(plain, index=rows)
+    for position, name in enumerate(body):  # as objects: pandas would read text ids as str
+        if name in ids:
+            frame.insert(position, name, lib.Series(body[name], index=frame.index, dtype=object))
+    return frame
 
 
 class Framed:

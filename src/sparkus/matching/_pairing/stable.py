@@ -26,6 +26,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from sparkus._frames import Framed, FrameSpec, Ids
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._pairing.exact.arcs import ranges
 from sparkus.matching._pairing.preferences import Preferences, encode_preferences, matching_iv
@@ -194,7 +195,7 @@ def _blocking(problem: Preferences, match: IndexArray) -> tuple[IndexArray, Inde
 
 
 @attrs.frozen(repr=False, eq=False)
-class StableMatching(Result):
+class StableMatching(Framed, Result):
     """The proposer-optimal stable matching found by :func:`deferred_acceptance`.
 
     .. versionadded:: 0.1
@@ -211,6 +212,15 @@ class StableMatching(Result):
     proposals : int
         How many proposals were made in all (each proposer proposes down its list).
 
+    Notes
+    -----
+    ``to_frame(backend="pandas")`` gives one row per proposer, in the order of
+    `proposer_prefs`, indexed by ``proposer``, with ``reviewer`` (None if unmatched) and
+    ``choice``, the reviewer's place in the proposer's list (0 for its first choice, -1 if
+    unmatched). Ids keep their type: integers stay integers beside None (pandas holds them as
+    objects); polars, whose columns hold one type, gets the text of each id of a column that
+    mixes integers and text. ``backend="polars"`` gives ``proposer`` as the first column.
+
     Examples
     --------
     :func:`deferred_acceptance` returns one:
@@ -225,6 +235,8 @@ class StableMatching(Result):
     ({'x': ['cai'], 'y': ['ana']}, 2)
     >>> result.blocking_pairs()
     []
+    >>> result.to_frame()["choice"].to_dict()  # ana got her second choice, ben none
+    {'ana': 1, 'ben': -1, 'cai': 0}
     >>> print(result.summary())
     Stable matching
     quantity                                value
@@ -255,6 +267,16 @@ class StableMatching(Result):
     def blocking_pairs(self) -> list[tuple[Hashable, Hashable]]:
         """The pairs that would rather be together: empty for a stable matching."""
         return _pairs(self._problem, *_blocking(self._problem, self._match)[:2])
+
+    def _frame(self) -> FrameSpec:
+        problem, match = self._problem, self._match
+        owner = np.repeat(np.arange(problem.n_proposers), np.diff(problem.ptr))
+        entry = np.flatnonzero(problem.rev == match[owner])  # each matched proposer's one
+        choice = np.full(problem.n_proposers, -1, dtype=np.int64)
+        choice[owner[entry]] = entry - problem.ptr[owner[entry]]
+        reviewers = [None if r < 0 else problem.reviewers[r] for r in match.tolist()]
+        columns = {"proposer": Ids(problem.proposers), "reviewer": Ids(reviewers), "choice": choice}
+        return columns, ("proposer",)
 
     def to_dict(self) -> dict[str, Any]:
         """The matches, the assignees and the counts as JSON-ready data.
