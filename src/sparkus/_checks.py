@@ -239,9 +239,16 @@ def as_array(value: object, name: str) -> npt.NDArray[Any]:
         raise schema_error(name, msg) from None
     if (array.dtype.kind in "US" and not _only_text(value, array.ndim)) or (
             array.dtype.kind in "iuf" and isinstance(value, list | tuple)
-            and not {bool, np.bool_}.isdisjoint(map(type, value))):  # fmt: skip
+            and _holds_bools(value, array.ndim)):  # fmt: skip
         return np.asarray(value, dtype=object)
     return array
+
+
+def _holds_bools(value: list[Any] | tuple[Any, ...], ndim: int) -> bool:
+    """Whether a sequence numpy read as numbers holds booleans, in nested rows too."""
+    if ndim == 1:
+        return not {bool, np.bool_}.isdisjoint(map(type, value))
+    return any(isinstance(v, bool | np.bool_) for v in np.asarray(value, dtype=object).flat)
 
 
 def _only_text(value: object, ndim: int) -> bool:

@@ -53,10 +53,6 @@ has no well-defined solution."""
 _MIN_CLUSTERS: Final = 2
 
 
-_NC_CERTAIN: Final = 1e12
-"""A noncentrality beyond which the power is 1 to double precision for any d.f. and alpha."""
-
-
 def _nct_cdf(x: float, df: float, nc: float) -> float:
     """``P(T <= x)`` for T noncentral t: scipy's ``nctdtr``, and where that fails, its limit.
 
@@ -115,17 +111,18 @@ class _Plan:
 
         ``P(T > c | nc) = P(T <= -c | -nc)``, so neither tail is a difference from 1 (which
         loses a tiny `alpha`), and with ``nc = |effect| sqrt(nobs) >= 0`` the lower tail is the
-        small one.
+        small one. No noncentrality is taken as certain: with one d.f. and ``alpha = 1e-12``
+        the critical value is 6.4e11, and ``nc = 1e12`` has a power of 0.88. The power of a
+        two-sided test is at least `alpha` (its value at ``nc = 0``); ``nctdtr``'s relative
+        error of about 1e-4 far in a tail could put a tiny effect's just below it.
         """
         from scipy import special
 
         df, nobs = self.terms(n)
         nc = abs(effect) * math.sqrt(nobs)
-        if not nc < _NC_CERTAIN:
-            return 1.0  # the upper tail misses 1 by less than 1e-300
         critical = -float(special.stdtrit(df, self.alpha / 2.0))
         value = _nct_cdf(-critical, df, -nc) + _nct_cdf(-critical, df, nc)
-        return min(1.0, max(value, 0.0))
+        return min(1.0, max(value, self.alpha))
 
     def check_n(self, n: float, name: str) -> None:
         """EstimationError if `n` leaves too few (effective) units for the design."""
@@ -494,8 +491,9 @@ def icc(y: npt.ArrayLike, clusters: npt.ArrayLike, *, level: float = 0.95) -> Es
     ``(MSB - MSW) / (MSB + (m₀ - 1) MSW)``, with the between- and within-cluster mean squares
     and ``m₀ = (N - Σ n_g² / N) / (G - 1)``, the mean cluster size adjusted for unequal sizes
     (equal to the common size in a balanced design). With equal cluster sizes it agrees with
-    pingouin's ``intraclass_corr`` "ICC1", including the F-based interval (Shrout & Fleiss,
-    1979); with unequal sizes the interval uses ``m₀`` (Searle, 1971) and is approximate.
+    pingouin's ``intraclass_corr`` "ICC1" ("ICC(1,1)" from pingouin 0.7), including the
+    F-based interval (Shrout & Fleiss, 1979); with unequal sizes the interval uses ``m₀``
+    (Searle, 1971) and is approximate.
     Negative estimates (less variation between clusters than chance) are returned as they are;
     use 0 for planning.
 

@@ -13,7 +13,15 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import FloatArray, align_rows, check_number, real_array, schema_error, shown
+from sparkus._checks import (
+    FloatArray,
+    align_rows,
+    as_array,
+    check_number,
+    real_array,
+    schema_error,
+    shown,
+)
 from sparkus._errors import Problem, SchemaError
 
 __all__ = ["gas_tscore"]
@@ -34,7 +42,8 @@ def _by_label(attainment: object, weights: object) -> object:
 
     A DataFrame of weights is aligned by its index (the people) and its columns (the goals);
     a Series of weights, one per goal, by its index against the goal columns. Never paired by
-    position when both sides carry labels; anything else is returned as it is.
+    position when both sides carry labels, nor given to goal columns that share a name;
+    anything else is returned as it is.
     """
     if not (_is_pandas(attainment) and _is_pandas(weights)):
         return weights
@@ -45,6 +54,9 @@ def _by_label(attainment: object, weights: object) -> object:
     table = hasattr(given, "columns")
     if table:  # the same people (by index), then the same goals
         given = align_rows(("attainment", attainment), ("weights", given))[1]
+    if not goals.is_unique:  # a weight named by goal would go to each column of that name
+        msg = "its columns name a goal twice; give each goal one column to weigh goals by name"
+        raise schema_error("attainment", msg)
     labels, name = (given.columns, "its columns") if table else (given.index, "its index")
     if not labels.is_unique:
         raise schema_error("weights", f"{name} name a goal twice; give each goal one weight")
@@ -68,12 +80,29 @@ def _few(labels: Any) -> str:
     return ", ".join(shown(v) for v in list(labels[:5])) + (" ..." if len(labels) > 5 else "")
 
 
+def _has_booleans(attainment: object, cells: npt.NDArray[Any]) -> bool:
+    """Whether `attainment` holds booleans: in its cells, or as a column of a table."""
+    if cells.dtype.kind == "b":
+        return True
+    if cells.dtype.kind == "O" and any(isinstance(c, bool | np.bool_) for c in cells.flat):
+        return True
+    if not hasattr(attainment, "columns"):
+        return False
+    dtypes: Any = attainment.dtypes  # type: ignore[attr-defined]  # bool columns beside numbers
+    return any(str(d).lower() in ("bool", "boolean") for d in dtypes)
+
+
 def _gas_tscore_iv(
     attainment: object, weights: object, rho: object
 ) -> tuple[FloatArray, FloatArray, float]:
     problems: list[Problem] = []
     value = check_number(rho, "rho", low=0.0, high=1.0, problems=problems)
-    x = real_array(attainment, "attainment")
+    cells = as_array(attainment, "attainment")
+    if _has_booleans(attainment, cells):
+        msg = ("holds booleans, which are no attainment level (True would read as +1, more than "
+               "expected); map each goal's outcome to a level -2 to 2, e.g. met = 0")  # fmt: skip
+        raise SchemaError([Problem(("attainment",), msg), *problems])
+    x = real_array(cells, "attainment")
     if x.ndim != 2:
         msg = (
             f"expected a 2-D table, one row per person and one column per goal, got shape "
@@ -162,7 +191,8 @@ def gas_tscore(
     Raises
     ------
     SchemaError
-        If `attainment` is not a 2-D table of the levels -2 to 2 (or NaN), a row has no goal,
+        If `attainment` is not a 2-D table of the levels -2 to 2 (or NaN), holds booleans
+        (a goal met or not is no level: map it to one), a row has no goal,
         a weight is not finite and positive where there is a goal or its shape (or, in pandas,
         its labels) does not fit,
         or `rho` is outside ``[0, 1]``; each cell at fault is named.

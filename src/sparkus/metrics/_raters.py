@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import Any, Final, cast
+from typing import Any, Final, TypeGuard, cast
 
 import attrs
 import numpy as np
@@ -29,9 +29,11 @@ import numpy.typing as npt
 from sparkus._checks import FloatArray, IntArray, check_level, check_number, describe
 from sparkus._errors import EstimationError, Problem, SchemaError
 from sparkus._frames import Framed, FrameSpec
+from sparkus._labels import spelling_problem
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._compare import paired_changes
 from sparkus.metrics._estimate import Estimate, frozen, wald_estimate
+from sparkus.metrics._stable import representable
 from sparkus.model import Assessment, AssessmentSource
 
 __all__ = ["MIN_RATERS", "OTHERS", "RaterChange", "rater_change"]
@@ -251,7 +253,12 @@ def _wave(name: str, given: object, items: tuple[str, ...] | None,
     out: _Wave = {}
     kept: dict[tuple[str, AssessmentSource, object], int] = {}  # each rater's latest answer
     clash: dict[tuple[str, AssessmentSource, object], int | None] = {}  # another one then
-    if isinstance(given, str | bytes | Mapping) or not isinstance(given, Iterable):
+    if _is_table(given):
+        msg = (f"expected an iterable of Assessment records, got a {type(given).__name__} "
+               "(a table, read column by column); build one Assessment per row")  # fmt: skip
+        problems.append(Problem((name,), msg))
+        return out
+    if not _is_records(given):
         msg = f"expected an iterable of Assessment records, got {describe(given)}"
         problems.append(Problem((name,), msg))
         return out
@@ -278,6 +285,10 @@ def _wave(name: str, given: object, items: tuple[str, ...] | None,
             kept[who], clash[who] = k, None
         elif a.taken_at == slot[rater][0] and scores != slot[rater][1] and clash[who] is None:
             clash[who] = k  # which is the latest would depend on the order of the records
+    for (person, source), slot in out.items():
+        if (wrong := spelling_problem(slot)) is not None:  # one rater counted twice
+            msg = f"{wrong} (the {source.value} raters of {person!r})"
+            problems.append(Problem((name, "rater_id"), msg))
     for who, row in clash.items():
         if row is not None:
             msg = (f"rater {who[2]!r} answered about {who[0]!r} twice at the same time with "
@@ -289,16 +300,55 @@ def _wave(name: str, given: object, items: tuple[str, ...] | None,
     return out
 
 
+def _is_table(given: object) -> bool:
+    """A pandas or polars DataFrame: iterated, it gives its column names or columns."""
+    return hasattr(given, "columns") and hasattr(given, "shape")
+
+
+def _is_records(given: object) -> TypeGuard[Iterable[object]]:
+    """An iterable that may hold records: not text, a mapping or a table."""
+    return not (isinstance(given, str | bytes | Mapping) or _is_table(given)) and isinstance(
+        given, Iterable
+    )
+
+
 def _listed(given: object) -> object:
     """An iterable of records as a list (read twice: items, then scores); else as it is."""
-    if isinstance(given, str | bytes | Mapping) or not isinstance(given, Iterable):
-        return given
-    return list(given)
+    return list(given) if _is_records(given) else given
 
 
 def _items_of(given: object) -> dict[str, None]:
     return {key: None for a in cast(list[object], given) if isinstance(a, Assessment)
             for key in a.scores}  # fmt: skip
+
+
+def _spellings(pre: object, post: object, problems: list[Problem]) -> None:
+    """Problems for participant ids, or item names, that differ only in case or white space.
+
+    Written two ways in an export, one person would be two (each heard in one wave only) and
+    one item two (one of them left out as scored in one wave only); the rule is that of every
+    label sparkus counts apart (:func:`sparkus._labels.spelling_problem`).
+    """
+    records = [a for wave in (pre, post) if isinstance(wave, list) for a in wave
+               if isinstance(a, Assessment)]  # fmt: skip
+    for field, labels in (
+        ("participant_id", {a.participant_id: None for a in records}),
+        ("scores", {key: None for a in records for key in a.scores}),
+    ):
+        if (wrong := spelling_problem(labels)) is not None:
+            problems.append(Problem((field,), wrong))
+
+
+def _unscored(chosen: tuple[str, ...], pre: object, post: object, problems: list[Problem]) -> None:
+    """Problems for each chosen item no assessment of a wave scores: it could not be compared."""
+    waves = [(name, _items_of(w)) for name, w in (("pre", pre), ("post", post))
+             if isinstance(w, list)]  # fmt: skip
+    for k, item in enumerate(chosen):
+        missing = [name for name, scored in waves if item not in scored]
+        if missing:
+            msg = (f"{item!r} is scored by no assessment of {' nor '.join(missing)}, so no "
+                   "rater can be compared on it; pass items both waves score")  # fmt: skip
+            problems.append(Problem(("items", k), msg))
 
 
 def _common_items(pre: object, post: object, problems: list[Problem]) -> tuple[str, ...] | None:
@@ -334,8 +384,11 @@ def _rater_change_iv(
             chosen = tuple(items)
     low = check_number(min_raters, "min_raters", low=2, integer=True, problems=problems)
     pre, post = _listed(pre), _listed(post)
-    if chosen is None and not problems:  # the same items before and after, or a change of
-        chosen = _common_items(pre, post, problems)  # what is asked would read as one
+    _spellings(pre, post, problems)
+    if chosen is not None:
+        _unscored(chosen, pre, post, problems)
+    elif not problems:  # the same items before and after, or a change of what is asked
+        chosen = _common_items(pre, post, problems)  # would read as one
     scale: list[tuple[float, float]] = []
     before = _wave("pre", pre, chosen, scale, problems)
     after = _wave("post", post, chosen, scale, problems)
@@ -372,17 +425,21 @@ def rater_change(
         The assessments of the first and the second wave (any mix of people and sources).
         All on one scale.
     items : sequence of str, optional
-        The items to average (e.g. one competency); default every item both waves score
-        (an item no assessment of one wave scores is left out, and `RaterChange.items` says
-        which). Each rater group then compares the items every one of its raters scored in
-        both waves: a manager who scored one item before and two after is compared on the
-        one; a group whose raters share no item is incomplete. Comparing every rater of a
-        group on the same items means no two calls (with different `items`) weigh one
-        rater's answers differently, so no figure minus another recovers a rater's answers.
+        The items to average (e.g. one competency), each scored in both waves; default
+        every item both waves score (an item no assessment of one wave scores is left out,
+        and `RaterChange.items` says which). Each rater group then compares the items every
+        one of its raters scored in both waves: a manager who scored one item before and two
+        after is compared on the one; a group whose raters share no item is incomplete.
+        Comparing every rater of a group on the same items means no two calls (with
+        different `items`) weigh one rater's answers differently, so no figure minus
+        another recovers a rater's answers.
     min_raters : int, default 3
         The fewest raters a peer or direct-report group is shown with, at least 2. Three is
         the common 360 rule (Qualtrics 360, Culture Amp, Lattice); raise it for small teams
-        where three are still recognisable.
+        where three are still recognisable. Publish one `min_raters` for a program: two
+        results of the same waves at different minimums are linked tables (one shows peers
+        that the other pools with direct reports), and their difference recovers a withheld
+        group's sum.
 
     Returns
     -------
@@ -395,9 +452,14 @@ def rater_change(
     SchemaError
         If `pre` or `post` is not an iterable of :class:`~sparkus.model.Assessment` or holds
         none, assessments differ in scale, the waves score no item in common (without
-        `items`), one scores none of `items`, a rater answered twice at their latest time
-        with different scores, `items` is not a non-empty sequence of names, or `min_raters`
-        is not an integer >= 2 (each path named).
+        `items`), one scores none of `items`, an item of `items` is scored by no assessment
+        of a wave, a rater answered twice at their latest time with different scores,
+        participant ids, item names or one person's rater ids differ only in case, white
+        space or Unicode form (one label written two ways), `items` is not a non-empty
+        sequence of names, or `min_raters` is not an integer >= 2 (each path named).
+    EstimationError
+        If a change of a shown group is beyond the range of double precision (scores near
+        1.8e308 on a scale that wide).
 
     Examples
     --------
@@ -443,6 +505,12 @@ def rater_change(
     columns = list(zip(*rows, strict=True)) if rows else [()] * 6
     pre_mean = np.array(columns[4], dtype=np.float64)
     post_mean = np.array(columns[5], dtype=np.float64)
+    with np.errstate(over="ignore"):  # a change of two scores near the float limit
+        change = post_mean - pre_mean
+    if not np.isfinite(change).all():
+        k = int(np.argmin(np.isfinite(change)))
+        representable([(f"the change of the {columns[1][k]} rating of {columns[0][k]!r}",
+                        float(change[k]))])  # fmt: skip
     return RaterChange(
         participant=np.array(columns[0], dtype=str),
         group=np.array(columns[1], dtype=str),
@@ -450,7 +518,7 @@ def rater_change(
         n_post=np.array(columns[3], dtype=np.int64),
         pre=pre_mean,
         post=post_mean,
-        change=post_mean - pre_mean,
+        change=change,
         withheld=tuple(withheld),
         incomplete=tuple(incomplete),
         min_raters=minimum,
