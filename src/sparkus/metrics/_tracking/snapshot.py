@@ -39,11 +39,12 @@ from sparkus.metrics._tracking.schema import (
     Suppressed,
     Totals,
 )
+from sparkus.model import JourneyProgress
 
 if TYPE_CHECKING:
     from sparkus.metrics._tracking.tracker import Tracker
 
-__all__ = ["EPOCH", "SECONDS_PER_DAY", "dashboard_at", "seconds"]
+__all__ = ["EPOCH", "SECONDS_PER_DAY", "dashboard_at", "latest_moment", "seconds"]
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 _Figures = TypeVar("_Figures", GroupRow, Totals)
@@ -57,6 +58,29 @@ _FIGURES: Final = ("participation", "completion", "rating", "progress")
 def seconds(moment: dt.datetime) -> int:
     """An aware datetime on the tracker's clock: whole seconds since 1970-01-01 UTC."""
     return int((moment - EPOCH).total_seconds() // 1)
+
+
+def latest_moment(progress: JourneyProgress) -> int | None:
+    """The moment of the latest event in `progress`, on the tracker's clock (None before any).
+
+    An active day counts as its last second: the state keeps days, not times, of activity.
+    """
+    p = progress
+    candidates = [int(a.max()) for a in (p.rating_time, p.score_time, p.moved_time)
+                  if len(a) and a.max() != JourneyProgress.UNSET]  # fmt: skip
+    if len(p.status) and p.status.max() != JourneyProgress.UNSET:
+        candidates.append(int(p.status.max()) >> 2)
+    done = p.first_done[p.first_done != JourneyProgress.NEVER]
+    if len(done):
+        candidates.append(int(done.max()))
+    if p.active.size:
+        word_or = np.bitwise_or.reduce(p.active, axis=0)
+        used = np.flatnonzero(word_or)
+        if len(used):
+            w = int(used[-1])
+            last_day = w * 64 + int(word_or[w]).bit_length() - 1
+            candidates.append((p.schedule.epoch_day + last_day + 1) * SECONDS_PER_DAY - 1)
+    return max(candidates) if candidates else None
 
 
 def _iso(at: int) -> str:

@@ -179,6 +179,7 @@ def read_state(
 ]:
     """The options, state arrays, grouping codes and ledger arrays of a saved tracker.
 
+    A file saved for another schedule is refused as such, before its members are sized.
     Sizes, member names, dtypes and shapes are checked here; the values are checked by
     :meth:`JourneyProgress.from_arrays <sparkus.model.JourneyProgress.from_arrays>` and the
     options by the tracker.
@@ -206,6 +207,10 @@ def read_state(
         if meta_array.dtype.kind != "U" or meta_array.shape != ():
             raise _file_error(file, "is not a saved Tracker (its meta is not text)")
         meta = _meta(str(meta_array), file)
+        if meta["schedule"] != schedule.fingerprint:  # before sizing members by `schedule`
+            msg = ("differs from the one saved (other participants, journeys, starts or "
+                   "template); load the file with the schedule it was saved with")  # fmt: skip
+            raise SchemaError([Problem(("schedule",), msg)])
         n_groups = len(meta["grouping_names"])
         stored = meta["ledger"].get("stored") is True
         sizes = [len(meta["groups"][name]) for name in meta["grouping_names"]]

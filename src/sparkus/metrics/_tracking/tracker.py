@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import os
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -27,7 +27,7 @@ from sparkus.metrics._tracking.private import moment_problems, private_problems,
 from sparkus.metrics._tracking.protection import record_release, unit_labels
 from sparkus.metrics._tracking.reader import as_impact, as_roi
 from sparkus.metrics._tracking.schema import Dashboard, Impact, Roi
-from sparkus.metrics._tracking.snapshot import EPOCH, SECONDS_PER_DAY, dashboard_at
+from sparkus.metrics._tracking.snapshot import EPOCH, dashboard_at, latest_moment
 from sparkus.metrics._tracking.state_file import (
     FORMAT,
     VERSION,
@@ -36,6 +36,7 @@ from sparkus.metrics._tracking.state_file import (
     write_state,
 )
 from sparkus.metrics._tracking.tracker_checks import (
+    config_differences,
     group_codes,
     moment_of,
     program_schedule_iv,
@@ -45,9 +46,6 @@ from sparkus.metrics._tracking.tracker_checks import (
 from sparkus.model import EventCheck, JourneyProgress, JourneySchedule, Program, check_events
 
 __all__ = ["Tracker"]
-
-_NEVER: Final = JourneyProgress.NEVER
-_UNSET: Final = JourneyProgress.UNSET
 
 
 class Tracker:
@@ -232,10 +230,8 @@ class Tracker:
             "groups": {k: v[0] for k, v in self.groups.items()},
         }
 
-    def _same_config(self, other: Tracker) -> bool:
-        return self._config() == other._config() and all(
-            np.array_equal(self.groups[k][1], other.groups[k][1]) for k in self.groups
-        )
+    def _differences(self, other: Tracker) -> list[str]:
+        return config_differences(self._config(), other._config(), self.groups, other.groups)
 
     def merge(self, other: Tracker) -> Tracker:
         """A new tracker holding the events of both: exact, commutative and associative.
@@ -243,13 +239,17 @@ class Tracker:
         Raises
         ------
         SchemaError
-            If the two trackers differ in program, schedule, groupings or options.
+            If `other` is not a Tracker, or the two differ in program, schedule, groupings or
+            options (naming which).
         InfeasibleError
             If a cell of both would be withheld as more sets than a state file keeps.
         """
         given: object = other
-        if not isinstance(given, Tracker) or not self._same_config(given):
-            msg = "is not a tracker of the same program, schedule, groupings and options"
+        if not isinstance(given, Tracker):
+            raise SchemaError([Problem(("other",), f"expected a Tracker, got {describe(given)}")])
+        if differ := self._differences(given):
+            msg = ("is not a tracker of the same program, schedule, groupings and options (it "
+                   f"differs in: {', '.join(differ)})")  # fmt: skip
             raise SchemaError([Problem(("other",), msg)])
         out = self._empty_like()
         out.progress = self.progress.merge(given.progress)
@@ -282,7 +282,7 @@ class Tracker:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Tracker):
             return NotImplemented
-        return (self._same_config(other) and self.progress == other.progress
+        return (not self._differences(other) and self.progress == other.progress
                 and self.ledger == other.ledger)  # fmt: skip
 
     __hash__ = None  # type: ignore[assignment]
@@ -336,8 +336,6 @@ class Tracker:
         except SchemaError as error:
             raise SchemaError([Problem(("file",), f"{where}: saved option {p}")
                                for p in error.problems]) from None  # fmt: skip
-        if meta["schedule"] != schedule.fingerprint:
-            raise SchemaError([Problem(("schedule",), "differs from the one saved")])
         if meta["program"] != program.name or meta["min_group_size"] != program.min_group_size:
             msg = f"is not {meta['program']!r} (min_group_size {meta['min_group_size']}) as saved"
             raise SchemaError([Problem(("program",), msg)])
@@ -375,23 +373,8 @@ class Tracker:
 
     def latest(self) -> dt.datetime | None:
         """The time of the latest event applied (None before any)."""
-        p = self.progress
-        candidates = [int(a.max()) for a in (p.rating_time, p.score_time, p.moved_time)
-                      if len(a) and a.max() != _UNSET]  # fmt: skip
-        if len(p.status) and p.status.max() != _UNSET:
-            candidates.append(int(p.status.max()) >> 2)
-        done = p.first_done[p.first_done != _NEVER]
-        if len(done):
-            candidates.append(int(done.max()))
-        if p.active.size:
-            word_or = np.bitwise_or.reduce(p.active, axis=0)
-            used = np.flatnonzero(word_or)
-            if len(used):
-                w = int(used[-1])
-                last_day = w * 64 + int(word_or[w]).bit_length() - 1
-                end = (self.schedule.epoch_day + last_day + 1) * SECONDS_PER_DAY - 1
-                candidates.append(end)
-        return None if not candidates else dt.datetime.fromtimestamp(max(candidates), dt.UTC)
+        at = latest_moment(self.progress)
+        return None if at is None else dt.datetime.fromtimestamp(at, dt.UTC)
 
     def step_states(
         self, as_of: dt.datetime | None = None
@@ -418,7 +401,9 @@ class Tracker:
         """The dashboard at `as_of`, with the privacy rule applied.
 
         Completions, activity, due and overdue steps count up to `as_of`; the other step
-        states reflect every event received (take `as_of` at or after the latest event).
+        states reflect every event received (take `as_of` at or after the latest event). The
+        state keeps each step's latest rating and score, counted when made by `as_of`: a
+        snapshot dated before a re-rating counts neither that rating nor the one it replaced.
 
         Privacy: every published figure describes at least ``program.min_group_size`` people,
         and is protected against an attacker who knows everything this tracker has released

@@ -1,7 +1,8 @@
 """The Tracker's checks at its doors.
 
 The constructor's options, the program and schedule, a moment on the tracker's clock, labels
-that are missing, and per-participant values given as pandas, read by their index.
+that are missing, per-participant values given as pandas, read by their index, and what two
+trackers' settings differ in.
 
 Apart from the tracker so that each stays readable; only the tracker imports it.
 """
@@ -34,6 +35,7 @@ from sparkus.model import JourneySchedule, Program
 __all__ = [
     "MAX_WINDOW_DAYS",
     "by_participant",
+    "config_differences",
     "group_codes",
     "missing_labels",
     "moment_of",
@@ -242,3 +244,18 @@ def missing_labels(labels: npt.NDArray[Any]) -> npt.NDArray[np.intp]:
         or type(v).__name__ in {"NAType", "NaTType"}
         for v in labels.tolist()
     ])  # fmt: skip
+
+
+def config_differences(
+    mine: Mapping[str, Any],
+    theirs: Mapping[str, Any],
+    my_groups: Mapping[str, tuple[list[str], npt.NDArray[np.intp]]],
+    their_groups: Mapping[str, tuple[list[str], npt.NDArray[np.intp]]],
+) -> list[str]:
+    """The settings in which two trackers' configurations differ, groupings' codes included."""
+    out = [key for key in mine if mine[key] != theirs.get(key)]
+    if "groups" not in out and any(
+        not np.array_equal(codes, their_groups[name][1]) for name, (_, codes) in my_groups.items()
+    ):
+        out.append("groups")
+    return out
