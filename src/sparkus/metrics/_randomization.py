@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Final, Literal, TypeAlias, cast
 
 import attrs
@@ -33,7 +33,7 @@ from sparkus._checks import (
 )
 from sparkus._errors import EstimationError
 from sparkus._results import Result, Table, format_number
-from sparkus.metrics._rollout import RolloutDesign, draw_waves
+from sparkus.metrics._rollout import RolloutDesign, deal_order, draw_waves
 from sparkus.metrics._stable import common_scale, unscale
 
 __all__ = ["RandomizationTest", "randomization_test"]
@@ -117,12 +117,16 @@ def early_vs_late(y: FloatArray, wave: IntArray, period: int) -> float:
     """Mean outcome of the waves started by `period` minus that of the waves not yet started.
 
     Computed in units of a power of two near the largest outcome (exact), so outcomes near
-    1e308 do not overflow their sums; a difference beyond the largest double is infinite.
+    1e308 do not overflow their sums, and from the smallest outcome, so outcomes that are all
+    equal give exactly 0 on every draw (their means would differ in the last bit from draw to
+    draw, and the p-value would count rounding); a difference beyond the largest double is
+    infinite.
     """
     early = wave <= period
     if early.all() or not early.any():
         return math.nan
     exponent, (scaled,) = common_scale(y)
+    scaled = scaled - scaled.min()
     return unscale(float(scaled[early].mean() - scaled[~early].mean()), exponent)
 
 
@@ -137,9 +141,10 @@ def _randomization_test_iv(
     n = design.wave.shape[0]
     if values.shape != (n,):
         raise schema_error("y", f"expected one outcome per person ({n}), got shape {values.shape}")
-    bad = np.flatnonzero(~np.isfinite(values))
-    if bad.size:
+    if (bad := np.flatnonzero(~np.isfinite(values))).size:
         rows = ", ".join(str(i) for i in bad[:5].tolist())
+        if design.ids is not None:  # a pandas y was put in the design's order: name the people
+            rows += f" (ids {', '.join(map(shown, design.ids[bad[:5]].tolist()))})"
         msg = f"rows {rows} are missing or not finite; every person needs a finite outcome"
         raise schema_error("y", msg)
     chosen_period: int | None = None
@@ -152,6 +157,9 @@ def _randomization_test_iv(
         msg = f"expected 'early_vs_late' or a function of (y, wave), got {describe(statistic)}"
         raise schema_error("statistic", msg)
     exact = isinstance(draws, str) and draws == "exact"
+    if isinstance(draws, str) and not exact:
+        msg = f"expected 'exact' or an integer from 1 to {MAX_DRAWS:,}, got {describe(draws)}"
+        raise schema_error("draws", msg)
     if not exact:
         check_number(draws, "draws", low=1, high=MAX_DRAWS, integer=True)
     side = check_choice(alternative, "alternative", _ALTERNATIVES)
@@ -161,17 +169,20 @@ def _randomization_test_iv(
 def _by_label(y: object, design: RolloutDesign) -> object:
     """A pandas `y` put in the design's row order by its index, or refused; else as it is.
 
-    The design names its rows by their ids (read as text), or by their row numbers without
-    ids, as the index of its ``to_frame()``: a Series indexed otherwise, or in another order,
-    would be paired with the waves by position, so it is aligned by label or refused naming
-    some labels at fault.
+    The design names its rows by their ids (read as text), or by their row numbers without ids
+    (as numbers, or as text), as the index of its ``to_frame()``: a Series indexed otherwise,
+    or in another order, would be paired with the waves by position, so it is aligned by label
+    or refused naming some labels at fault.
     """
     index: Any = getattr(y, "index", None)
     if not type(y).__module__.startswith("pandas") or not hasattr(index, "get_indexer"):
         return y
     what = "the design's ids" if design.ids is not None else "the design's row numbers"
     labels: Any = np.arange(len(design.wave)) if design.ids is None else design.ids
-    given = index.map(str) if design.ids is not None else index
+    if design.ids is not None or index.dtype.kind not in "iuf":  # text, as the design reads it
+        labels, given = labels.astype(str), index.map(str)
+    else:
+        given = index
     fix = (f"index `y` by {what} (the index of its to_frame()), or pass `y.to_numpy()` in the "
            "design's row order")  # fmt: skip
     if not given.is_unique:
@@ -220,33 +231,44 @@ def _deal(
 
 
 def _count_exact(design: RolloutDesign) -> int:
-    """How many distinct draws the design can make (each as likely)."""
+    """How many distinct draws the design can make (each as likely), when not far past the limit.
+
+    Per stratum of `m` units, ``C(waves, r) · m! / ((q + 1)!^r · q!^(waves - r))``. Its
+    logarithm (:func:`math.lgamma`) settles a count far past ``MAX_EXACT`` at once (returned as
+    ``MAX_EXACT + 1``); any other count is a product of binomials no larger than it, never the
+    factorial of a large stratum, which took a minute for a million units.
+    """
+    waves = design.waves
+    sizes = [int(m) for m in np.bincount(design.unit_stratum) if m]
+    log_total = 0.0
+    for m in sizes:
+        q, r = divmod(m, waves)
+        log_total += (math.lgamma(waves + 1) - math.lgamma(r + 1) - math.lgamma(waves - r + 1)
+                      + math.lgamma(m + 1) - r * math.lgamma(q + 2)
+                      - (waves - r) * math.lgamma(q + 1))  # fmt: skip
+    if log_total > math.log(MAX_EXACT) + 1.0:  # a margin for lgamma's rounding
+        return MAX_EXACT + 1
     total = 1
-    for code in np.unique(design.unit_stratum).tolist():
-        m = int(np.sum(design.unit_stratum == code))
-        q, r = divmod(m, design.waves)
-        total *= (
-            math.comb(design.waves, r)
-            * math.factorial(m)
-            // (math.factorial(q + 1) ** r * math.factorial(q) ** (design.waves - r))
-        )
-        if total > MAX_EXACT:
-            break
+    for m in sizes:
+        q, r = divmod(m, waves)
+        total *= math.comb(waves, r)
+        left = m
+        for size in [q + 1] * r + [q] * (waves - r):
+            total *= math.comb(left, size)
+            left -= size
     return total
 
 
-def _exact_waves(design: RolloutDesign) -> list[IntArray]:
-    """Each distinct draw of the design, as each unit's wave."""
+def _exact_waves(design: RolloutDesign) -> Iterator[IntArray]:
+    """Each distinct draw of the design, as each unit's wave, one at a time."""
     codes = np.unique(design.unit_stratum).tolist()
     members = [np.flatnonzero(design.unit_stratum == c) for c in codes]
     options = [_stratum_draws(u, design.waves) for u in members]
-    out = []
     for combo in itertools.product(*options):
         unit_wave = np.zeros(design.unit_stratum.shape[0], dtype=np.int64)
         for units, waves in zip(members, combo, strict=True):
             unit_wave[units] = waves
-        out.append(unit_wave)
-    return out
+        yield unit_wave
 
 
 def randomization_test(
@@ -281,8 +303,8 @@ def randomization_test(
     y : array-like of float
         One outcome per person, in the design's row order, measured at `period` (after the
         waves up to `period` started, before the next). A pandas Series is read by its index,
-        which must hold the design's ids (or its row numbers, without ids), as the index of
-        ``design.to_frame()``, in any order.
+        which must hold the design's ids (or its row numbers, as numbers or as text, without
+        ids), as the index of ``design.to_frame()``, in any order.
     statistic : "early_vs_late" or callable
         ``"early_vs_late"``: the mean outcome of the people in waves 1 to `period` minus that
         of the people in later waves (NaN-free for any draw, as every wave has a unit when
@@ -294,8 +316,10 @@ def randomization_test(
         Random redraws, 1 to 1,000,000; or ``"exact"``: every distinct draw the design can
         make (each as likely), for designs with at most 200,000 of them.
     alternative : {"two-sided", "greater", "less"}
-        Extreme means ``|T| >= |t|``, ``T >= t`` or ``T <= t`` (ties within 1e-12, relative,
-        count as at least as extreme).
+        Extreme means ``|T| >= |t|``, ``T >= t`` or ``T <= t``. A redraw that equals the
+        observed statistic up to rounding ties with it and counts as at least as extreme:
+        within 1e-12 of the range of `y` for ``"early_vs_late"``, or 1e-12 of ``|t|`` for a
+        callable (no absolute floor, so multiplying `y` by a constant keeps the p-value).
     rng : int, numpy.random.Generator or None
         The seed of the redraws: the same seed gives the same p-value.
 
@@ -358,9 +382,11 @@ def randomization_test(
                    "random draws instead")  # fmt: skip
             raise schema_error("draws", msg)
         unit_waves = _exact_waves(chosen)
-    else:
+    else:  # one redraw at a time: a million redraws of many units would not fit in memory
         n_draws = int(cast(int, draws))
-        unit_waves = [draw_waves(chosen.unit_stratum, chosen.waves, gen) for _ in range(n_draws)]
+        order = deal_order(chosen.ids, chosen.cluster, len(chosen.units))
+        unit_waves = (draw_waves(chosen.unit_stratum, chosen.waves, gen, order)
+                      for _ in range(n_draws))  # fmt: skip
     null = np.array([_value(stat, values, w[chosen.unit], k + 1)
                      for k, w in enumerate(unit_waves)])  # fmt: skip
     bad = ~np.isfinite(null)
@@ -371,13 +397,17 @@ def randomization_test(
             "cannot be counted as extreme or not, so use a statistic defined on every draw"
         )
         raise EstimationError(msg)
-    scale = max(abs(observed), 1.0) * _TOLERANCE
+    if chosen_period is None:  # a caller's statistic: rounding relative to itself (as scipy)
+        tie = abs(observed) * _TOLERANCE
+    else:  # a difference of means rounds relative to the outcomes' range, even when it is ~0
+        exponent, (scaled,) = common_scale(values)
+        tie = unscale(_TOLERANCE * float(np.ptp(scaled)), exponent)
     if side == "two-sided":
-        extreme = np.abs(null) >= abs(observed) - scale
+        extreme = np.abs(null) >= abs(observed) - tie
     elif side == "greater":
-        extreme = null >= observed - scale
+        extreme = null >= observed - tie
     else:
-        extreme = null <= observed + scale
+        extreme = null <= observed + tie
     hits = int(np.sum(extreme))
     pvalue = hits / len(null) if exact else (1 + hits) / (1 + len(null))
     null.flags.writeable = False
@@ -395,14 +425,17 @@ def _value(stat: Callable[[FloatArray, IntArray], float], y: FloatArray, wave: I
     """
     where = "on the rollout as drawn" if redraw == 0 else f"on redraw {redraw:,}"
     try:
-        value = stat(y.copy(), wave.copy())
+        value: Any = stat(y.copy(), wave.copy())  # the caller's: any type may come back
     except Exception as exc:  # the caller's code: any failure is named, never passed bare
         msg = f"raised {type(exc).__name__} {where}: {exc}"
         raise schema_error("statistic", msg) from exc
     try:
+        if isinstance(value, str | bytes):  # float() would read "1.5" as a number
+            raise TypeError(value)
         number = float(value)
-    except (TypeError, ValueError):
-        msg = f"returned {describe(value)} {where}; it must return one number"
+    except (TypeError, ValueError, OverflowError) as exc:
+        got = "an integer beyond the floats" if isinstance(exc, OverflowError) else describe(value)
+        msg = f"returned {got} {where}; it must return one number"
         raise schema_error("statistic", msg) from None
     if redraw == 0 and not math.isfinite(number):
         msg = f"is {number} {where}; it must be a finite number"

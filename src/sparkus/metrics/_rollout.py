@@ -11,6 +11,7 @@ the support one gets does not spill over to a colleague still waiting.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any, Final, Literal, TypeAlias
 
@@ -30,6 +31,7 @@ from sparkus._checks import (
     describe,
     is_missing,
     mixed_labels,
+    real_array,
     rows_text,
     schema_error,
 )
@@ -48,7 +50,7 @@ _TABLES: Final[tuple[RolloutTable, ...]] = ("assignment", "counts", "balance")
 MAX_WAVES: Final = 1_000
 """The most waves a rollout may have."""
 
-_NUMERIC_KINDS: Final = ("float", "int")
+_NUMERIC_KINDS: Final = ("float", "int", "bool")
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -69,24 +71,30 @@ class RolloutDesign(Result):
     counts : ndarray of int64
         People per stratum (rows, as `strata`) and wave (columns, wave 1 first).
     covariates : tuple of str
-        The numeric covariates of `smd`, in its row order.
+        The numeric or boolean covariates of `smd`, in its row order.
     smd : ndarray of float64
         Each covariate's (rows) standardised mean difference between each wave (columns) and
         everyone else: the difference of the means over ``√((s²_wave + s²_rest) / 2)``
-        (Austin 2009), missing values left out; NaN when a side has fewer than two values or
-        no spread.
+        (Austin 2009), missing values left out; for a boolean covariate, the difference of the
+        shares over ``√((p_wave(1 - p_wave) + p_rest(1 - p_rest)) / 2)`` (Austin's
+        dichotomous form); NaN when a side has fewer than two values or no spread.
     cluster : str or None
         The column whose values were randomised whole, or None when people were.
     ids : ndarray of str or None
         The people's ids: a :class:`~sparkus.model.Population`'s, the ``"id"`` column of a
         table, or a pandas table's index (unless it is the row numbers 0, 1, ...); None
-        without any (rows are then named by their number).
+        without any (rows are then named by their number). With ids, people randomised one
+        by one are dealt to the waves in the order of their ids, so the order of the rows
+        does not change anyone's wave.
     unit : ndarray of int64
         Each person's randomised unit (index into `units`): themselves, or their cluster.
     units : tuple of str
         The randomised units' names: the cluster values, or the row numbers as text.
     unit_stratum : ndarray of int64
         Each unit's stratum, as an index into `strata`.
+    missing : ndarray of int64
+        Each covariate's number of people without a value, left out of its SMD (`covariates`'
+        order); the balance table shows it.
 
     Examples
     --------
@@ -114,6 +122,7 @@ class RolloutDesign(Result):
     unit: IntArray
     units: tuple[str, ...]
     unit_stratum: IntArray
+    missing: IntArray
 
     def to_frame(self, table: RolloutTable = "assignment", *, backend: Backend = "pandas") -> Any:
         """The assignment per person, or the counts or balance table, as a DataFrame.
@@ -122,12 +131,13 @@ class RolloutDesign(Result):
         ----------
         table : {"assignment", "counts", "balance"}
             ``"assignment"``: one row per person, indexed by ``id`` (or ``row``, the row
-            number, without ids), with ``wave``, ``stratum`` and ``unit`` (the cluster, or the
-            row number when people were randomised). ``"counts"``: one row per stratum,
-            indexed by ``stratum``, with a column of people per wave (``wave 1``, ...).
+            number, without ids), with ``wave``, ``stratum`` (the stratum the person's unit
+            was randomised in: for a cluster, the one most of its members are in) and
+            ``unit`` (the cluster, or the row number when people were randomised).
+            ``"counts"``: one row per stratum (the people's own), indexed by ``stratum``, with a column of people per wave (``wave 1``, ...).
             ``"balance"``: one row per covariate, indexed by ``covariate``, with each wave's
             standardised mean difference against the rest (``wave 1``, ...; NaN where not
-            computable).
+            computable) and the number of people without a value (``missing``).
         backend : {"pandas", "polars"}
             pandas gets the index above; polars, which has no index, gets it as the first
             column. The library is imported only now.
@@ -168,7 +178,7 @@ class RolloutDesign(Result):
         if chosen == "balance":
             columns = {"covariate": np.asarray(self.covariates, dtype=object)}
             columns |= {h: self.smd[:, k] for k, h in enumerate(heads)}
-            return build_frame(columns, ("covariate",), lib)
+            return build_frame(columns | {"missing": self.missing}, ("covariate",), lib)
         key = "row" if self.ids is None else "id"
         rows = np.arange(len(self.wave)) if self.ids is None else self.ids
         strata = np.asarray(self.strata, dtype=object)[self.unit_stratum[self.unit]]
@@ -197,10 +207,10 @@ class RolloutDesign(Result):
         )
         balance = Table(
             "Balance: standardised mean difference, wave against the rest",
-            ("covariate", *heads),
+            ("covariate", *heads, "missing"),
             tuple(
-                (name, *(format_number(float(v)) for v in row))
-                for name, row in zip(self.covariates, self.smd, strict=True)
+                (name, *(format_number(float(v)) for v in row), format_number(int(left)))
+                for name, row, left in zip(self.covariates, self.smd, self.missing, strict=True)
             ),
             note="|SMD| above 0.1 is commonly read as imbalance (Austin 2009)",
         )
@@ -229,8 +239,22 @@ def _columns_of(population: object) -> tuple[dict[str, Any], dict[str, bool]]:
         given = align_rows(("population", given))[0]  # type: ignore[assignment]
     columns = {str(k): as_array(v, f"population[{k!r}]") for k, v in given.items()}
     _same_rows(columns)
-    numeric = {k: v.dtype.kind in "fiu" for k, v in columns.items()}
+    numeric = {k: _is_numeric(v) for k, v in columns.items()}
     return columns, numeric
+
+
+def _is_numeric(column: npt.NDArray[Any]) -> bool:
+    """Whether a column holds numbers or booleans, some perhaps missing (None, NaN, pandas NA).
+
+    pandas' nullable integers and polars' integers with nulls arrive as objects: numbers with
+    missing cells are still a numeric column, which the balance table must not leave out.
+    """
+    if column.dtype.kind in "biuf":
+        return True
+    if column.dtype.kind != "O":
+        return False
+    cells = [v for v in column.tolist() if not is_missing(v)]
+    return bool(cells) and all(isinstance(v, numbers.Real) for v in cells)
 
 
 def _same_rows(columns: Mapping[str, npt.NDArray[Any]]) -> None:
@@ -287,6 +311,25 @@ def _labels(array: npt.NDArray[Any], name: str) -> list[str]:
     return labels
 
 
+def _strata_names(keys: list[list[str]], n: int) -> list[str]:
+    """Each person's stratum: the strata columns' labels joined by ``" / "`` (``"all"`` without).
+
+    Two combinations that join to one name (``"a / b"`` with ``"c"``, ``"a"`` with
+    ``"b / c"``) would be one stratum: a SchemaError naming both.
+    """
+    if not keys:
+        return ["all"] * n
+    combos = list(zip(*keys, strict=True))
+    seen: dict[str, tuple[str, ...]] = {}
+    for combo in sorted(set(combos)):
+        name = " / ".join(combo)
+        if (other := seen.setdefault(name, combo)) != combo:
+            msg = (f"the combinations {other!r} and {combo!r} are both written {name!r}, so "
+                   "they would be one stratum; remove ' / ' from the labels")  # fmt: skip
+            raise schema_error("strata", msg)
+    return [" / ".join(combo) for combo in combos]
+
+
 def _design_rollout_iv(
     population: object, waves: object, strata: object, cluster: object, covariates: object,
     rng: object,
@@ -302,78 +345,90 @@ def _design_rollout_iv(
     if len(cluster_names) > 1:
         raise schema_error("cluster", f"expected one column name, got {describe(cluster)}")
     cluster_name = cluster_names[0] if cluster_names else None
+    ids = _ids_of(population, columns)
     if covariates is None:
-        used = {*strata_names, *cluster_names}
+        used = {*strata_names, *cluster_names, *(("id",) if ids is not None else ())}
         chosen = tuple(k for k, is_num in numeric.items() if is_num and k not in used)
     else:
         chosen = _names(covariates, "covariates", columns)
         for name in chosen:
             if not numeric[name]:
-                raise schema_error("covariates", f"{name!r} is not a numeric column")
-    ids = _ids_of(population, columns)
+                msg = (f"{name!r} is not a numeric column; a balance covariate holds numbers "
+                       "or booleans (missing values allowed)")  # fmt: skip
+                raise schema_error("covariates", msg)
     return columns, ids, strata_names, cluster_name, chosen, count, check_rng(rng)
 
 
-def _smd(values: FloatArray, in_wave: npt.NDArray[np.bool_]) -> float:
+def _smd(values: FloatArray, in_wave: npt.NDArray[np.bool_], flag: bool) -> float:
     """The standardised mean difference of a wave against the rest, NaN left out.
 
     Computed in units of a power of two near the largest magnitude (:func:`common_scale`,
     exact): the SMD does not depend on the unit, and no mean or square overflows or
-    underflows, so 1e300 times the data gives the SMD of the data.
+    underflows, so 1e300 times the data gives the SMD of the data. A `flag` (booleans as 0
+    and 1) has the variance of a proportion, ``p(1 - p)`` (Austin 2009, dichotomous).
     """
     a, b = values[in_wave], values[~in_wave]
     a, b = a[~np.isnan(a)], b[~np.isnan(b)]
     if a.size < 2 or b.size < 2:
         return math.nan
-    _, (a, b) = common_scale(a, b)
-    pooled = math.sqrt((float(np.var(a, ddof=1)) + float(np.var(b, ddof=1))) / 2.0)
+    if flag:
+        spread = [float(p * (1.0 - p)) for p in (a.mean(), b.mean())]
+    else:
+        _, (a, b) = common_scale(a, b)
+        spread = [float(np.var(a, ddof=1)), float(np.var(b, ddof=1))]
+    pooled = math.sqrt((spread[0] + spread[1]) / 2.0)
     if pooled == 0.0:
         return math.nan
     return (float(a.mean()) - float(b.mean())) / pooled
 
 
-def _covariate(column: npt.NDArray[Any], name: str) -> FloatArray:
-    """A numeric column as floats, NaN for missing; an infinite value is refused by row.
+def _covariate(column: npt.NDArray[Any], name: str) -> tuple[FloatArray, bool]:
+    """A numeric column (`name`) as floats, NaN for missing, and whether it is all booleans.
 
-    Parameters
-    ----------
-    column : ndarray
-        A numeric (float or integer) column.
-    name : str
-        Its name, for the message.
-
-    Returns
-    -------
-    ndarray of float64
-
-    Raises
-    ------
-    SchemaError
-        If a value is infinite (naming the rows).
+    An infinite value (naming the rows), or an integer beyond 2**53, is a SchemaError.
     """
-    values = np.asarray(column, dtype=np.float64)
+    values = real_array(column, f"population[{name!r}]")
     infinite = np.flatnonzero(np.isinf(values))
     if infinite.size:
         msg = (f"is infinite in {rows_text(infinite)}; a balance covariate takes finite numbers "
                "(NaN for a missing value, which the balance table leaves out)")  # fmt: skip
         raise schema_error(f"population[{name!r}]", msg)
-    return values
+    cells = column.tolist() if column.dtype.kind == "O" else []
+    flag = column.dtype.kind in "bO" and all(isinstance(v, bool | np.bool_) or is_missing(v)
+                                             for v in cells)  # fmt: skip
+    return values, flag
 
 
-def draw_waves(unit_stratum: IntArray, waves: int, rng: np.random.Generator) -> IntArray:
+def deal_order(ids: npt.NDArray[np.str_] | None, cluster: str | None, size: int) -> IntArray:
+    """The units in the order :func:`draw_waves` shuffles them: by id, or by unit number.
+
+    People randomised one by one are taken in the order of their ids when they have some, so
+    the order of the population's rows changes no one's wave; clusters are numbered in the
+    sorted order of their names already; without ids, people are taken by row.
+    """
+    if cluster is None and ids is not None:
+        return np.argsort(ids, kind="stable")
+    return np.arange(size)
+
+
+def draw_waves(
+    unit_stratum: IntArray, waves: int, rng: np.random.Generator, order: IntArray
+) -> IntArray:
     """Each unit's wave (1 to `waves`), drawn as :func:`design_rollout` draws it.
 
-    Within each stratum (in the order of their codes) the units are put in random order and
-    dealt to the waves in a random order of waves, one each in turn. The one randomisation of
-    a rollout: :func:`design_rollout` draws the design with it, and
-    :func:`~sparkus.metrics.randomization_test` draws the design again with it.
+    Within each stratum (in the order of their codes) the units, taken in `order` (see
+    :func:`deal_order`), are put in random order and dealt to the waves in a random order of
+    waves, one each in turn. The one randomisation of a rollout: :func:`design_rollout` draws
+    the design with it, and :func:`~sparkus.metrics.randomization_test` draws the design again
+    with it.
     """
     unit_wave = np.zeros(unit_stratum.shape[0], dtype=np.int64)
+    ranked = unit_stratum[order]
     for stratum in np.unique(unit_stratum).tolist():
-        units = np.flatnonzero(unit_stratum == stratum)
-        order = rng.permutation(units)
+        units = order[ranked == stratum]
+        shuffled = rng.permutation(units)
         deal = rng.permutation(waves)
-        unit_wave[order] = deal[np.arange(order.size) % waves] + 1
+        unit_wave[shuffled] = deal[np.arange(shuffled.size) % waves] + 1
     return unit_wave
 
 
@@ -383,26 +438,41 @@ def _ids_of(population: object, columns: Mapping[str, Any]) -> npt.NDArray[np.st
     A pandas table's index (a DataFrame's, or the first Series' of a mapping, which the others
     were put in the order of) names its rows unless it is just their numbers 0, 1, ...:
     dropping it would name the rows by position, and a Series of outcomes indexed by the same
-    labels would then be paired with the wrong people.
+    labels would then be paired with the wrong people. An id names one person: a missing or
+    repeated one is refused, as outcomes would be paired by it.
     """
     if isinstance(population, Population):
-        return np.asarray(population.ids).astype(str)
-    if "id" in columns:
-        return np.asarray([str(v) for v in np.asarray(columns["id"]).tolist()])
-    given = population.values() if isinstance(population, Mapping) else (population,)
-    index = next((v.index for v in given
-                  if type(v).__module__.startswith("pandas") and hasattr(v, "index")), None)  # fmt: skip
-    if index is None:
-        return None
-    labels = [str(v) for v in index.tolist()]
-    if labels == [str(i) for i in range(len(labels))]:
-        return None  # the rows' own numbers
+        ids = np.asarray(population.ids).astype(str)
+    elif "id" in columns:
+        cells = np.asarray(columns["id"]).tolist()
+        if missing := [row for row, v in enumerate(cells) if is_missing(v)]:
+            msg = f"is missing in {rows_text(np.array(missing))}; every person needs an id"
+            raise schema_error("population['id']", msg)
+        ids = _distinct([str(v) for v in cells], "population['id']", "repeats the id",
+                        "give each person their own id")  # fmt: skip
+    else:
+        given = population.values() if isinstance(population, Mapping) else (population,)
+        index = next((v.index for v in given
+                      if type(v).__module__.startswith("pandas") and hasattr(v, "index")), None)  # fmt: skip
+        if index is None:
+            return None
+        labels = [str(v) for v in index.tolist()]
+        if labels == [str(i) for i in range(len(labels))]:
+            return None  # the rows' own numbers
+        ids = _distinct(labels, "population", "its index repeats the label",
+                        "give each row its own label (or an 'id' column)")  # fmt: skip
+    ids.flags.writeable = False
+    return ids
+
+
+def _distinct(labels: list[str], name: str, what: str, fix: str) -> npt.NDArray[np.str_]:
+    """`labels` as an array, or a SchemaError at `name` naming the first label repeated."""
     first: dict[str, int] = {}
     for i, label in enumerate(labels):
         if (j := first.setdefault(label, i)) != i:
-            msg = (f"its index repeats the label {label!r} ({rows_text(np.array([j, i]))}), so "
-                   "it names no one person; give each row its own label (or an 'id' column)")  # fmt: skip
-            raise schema_error("population", msg)
+            msg = (f"{what} {label!r} ({rows_text(np.array([j, i]))}), so it names no one "
+                   f"person; {fix}")  # fmt: skip
+            raise schema_error(name, msg)
     return np.asarray(labels)
 
 
@@ -480,7 +550,7 @@ def design_rollout(
     keys = [_labels(columns[name], f"population[{name!r}]") for name in strata_names]
     for name, labels in zip(strata_names, keys, strict=True):
         refuse_spellings(set(labels), f"population[{name!r}]")
-    stratum_of = [" / ".join(parts) for parts in zip(*keys, strict=True)] if keys else ["all"] * n
+    stratum_of = _strata_names(keys, n)
     if cluster_name is None:
         unit_of = np.arange(n)
         unit_stratum = stratum_of
@@ -497,22 +567,22 @@ def design_rollout(
     strata_sorted = sorted(set(stratum_of))  # every unit's stratum is some person's
     row_of = {s: row for row, s in enumerate(strata_sorted)}
     unit_codes = np.asarray([row_of[s] for s in unit_stratum], dtype=np.int64)
-    unit_wave = draw_waves(unit_codes, count, gen)
+    order = deal_order(ids, cluster_name, len(unit_names))
+    unit_wave = draw_waves(unit_codes, count, gen, order)
     wave = unit_wave[unit_of]
     person_stratum = np.asarray([row_of[s] for s in stratum_of], dtype=np.int64)
     counts = np.zeros((len(strata_sorted), count), dtype=np.int64)
     np.add.at(counts, (person_stratum, wave - 1), 1)
     smd = np.full((len(chosen), count), math.nan)
+    missing = np.zeros(len(chosen), dtype=np.int64)
     for i, name in enumerate(chosen):
-        values = _covariate(columns[name], name)
+        values, flag = _covariate(columns[name], name)
+        missing[i] = np.isnan(values).sum()
         for k in range(count):
-            smd[i, k] = _smd(values, wave == k + 1)
-    wave.flags.writeable = False
-    counts.flags.writeable = False
-    smd.flags.writeable = False
+            smd[i, k] = _smd(values, wave == k + 1, flag)
     unit_of = np.asarray(unit_of, dtype=np.int64)
-    for array in (unit_of, unit_codes):
+    for array in (wave, counts, smd, unit_of, unit_codes, missing):
         array.flags.writeable = False
     return RolloutDesign(wave, count, tuple(strata_sorted), counts, chosen, smd, cluster_name,
-                         ids=ids, unit=unit_of, units=unit_names,
-                         unit_stratum=unit_codes)  # fmt: skip
+                         ids=ids, unit=unit_of, units=unit_names, unit_stratum=unit_codes,
+                         missing=missing)  # fmt: skip
