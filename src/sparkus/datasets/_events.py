@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import align_rows, check_number, check_rng, describe
+from sparkus._checks import align_rows, as_array, check_number, check_rng, describe
 from sparkus._errors import Problem, SchemaError
 from sparkus.model import EventKind, EventTable, JourneySchedule, StepKind
 
@@ -46,7 +46,10 @@ def _simulate_iv(
             problems.extend(error.problems)
             readiness = None
     if readiness is not None:
-        array = np.asarray(readiness)
+        try:  # the shared intake: a masked array's masked cells are missing, not their data
+            array = as_array(readiness, "readiness")
+        except SchemaError:
+            array = np.asarray(None)  # refused below, with the value as given
         if (
             array.shape != (len(schedule),)
             or array.dtype.kind not in "iuf"
@@ -127,7 +130,8 @@ def simulate_events(
     readiness : array-like of float, optional
         Latent readiness per participant (about N(0, 1)); drawn when not given. A pandas
         Series is put in the schedule's order by its index, which must hold the participant
-        ids (any order); other array-likes are read in the schedule's row order.
+        ids (any order); other array-likes are read in the schedule's row order. A masked
+        cell (numpy masked array) or a missing one (pandas, polars) is refused, not read.
     as_of : datetime, optional
         Only events up to this moment; default two weeks after the last journey ends.
     duplicate_rate, late_rate : float

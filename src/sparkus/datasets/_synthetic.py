@@ -59,7 +59,7 @@ _SITES: Final = (
     ("Sao Paulo", -3.0, "pt", 0.05),
 )
 MAX_PEOPLE: Final = 10_000_000
-"""The largest headcount :func:`synthetic_org` draws (about 1 GB of memory per million)."""
+"""The largest headcount :func:`synthetic_org` draws (about 0.7 GB of memory per million)."""
 _TENURE_MEAN: Final = (12.0, 10.0, 7.0, 4.0)  # years, by level
 
 STAGES: Final = ("precontemplation", "contemplation", "preparation", "action", "maintenance")
@@ -150,6 +150,10 @@ class SyntheticOrg:
         seed: object = self.seed  # any non-negative int seeds numpy, past 2**64 and 1e308 too
         if not _is_seed(seed):
             problems.append(Problem(("seed",), f"expected an integer >= 0, got {describe(seed)}"))
+        if not problems and len(self.truth.readiness) != len(self.population):
+            msg = (f"has {len(self.truth.readiness)} people, the population "
+                   f"{len(self.population)}: pass the truth drawn with the population")  # fmt: skip
+            problems.append(Problem(("truth",), msg))
         if problems:
             raise SchemaError(problems)
 

@@ -8,13 +8,13 @@ person's gain) and the frozen result that carries it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final
+from typing import Any, Final
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import check_number, describe
+from sparkus._checks import check_number, describe, is_finite_real
 from sparkus._errors import Problem, SchemaError
 from sparkus.model import FrozenMapping, Level, SupportType
 
@@ -50,6 +50,10 @@ _MENTORING_TENURE: Final = 4.0  # years: the mentoring profile halves about ever
 @attrs.frozen(eq=False)
 class SyntheticTruth:
     """What generated a synthetic organisation: the answers an estimator should recover.
+
+    Validated whole at construction (a :class:`~sparkus.SchemaError` names each field at
+    fault); its arrays are read-only views and its mappings immutable copies, so nothing done
+    to them afterwards changes the answer later checks compare with.
 
     .. versionadded:: 0.1
 
@@ -133,14 +137,17 @@ class SyntheticTruth:
                 problems.append(Problem((name,), f"has {len(value)} values, not {n}"))
             else:
                 n = len(value)
-        for name in ("item_loadings", "effects"):
-            if not isinstance(getattr(self, name), Mapping):
-                problems.append(Problem((name,), f"expected a mapping, got "
-                                                 f"{describe(getattr(self, name))}"))  # fmt: skip
+        malformed = {problem.path[0] for problem in problems}  # arrays not to read further
+        if "propensity" not in malformed:
+            _check_range(self.propensity, "propensity", 0, 1, problems)
+        _check_numbers(self.effects, "effects", _SUPPORTS, problems)
+        _check_numbers(self.item_loadings, "item_loadings", str, problems)
         stages: object = self.stages
         if not isinstance(stages, tuple) or not all(isinstance(x, str) for x in stages):
             problems.append(Problem(("stages",), f"expected a tuple of str, got "
                                                  f"{describe(stages)}"))  # fmt: skip
+        elif "stage" not in malformed:
+            _check_range(self.stage, "stage", 0, len(stages) - 1, problems)
         check_number(self.outcome_sd, "outcome_sd", low=0.0, low_open=True, problems=problems)
         selection: object = self.selection
         if not isinstance(selection, str):
@@ -149,6 +156,50 @@ class SyntheticTruth:
         _check_individual(self.individual_effects, n, problems)
         if problems:
             raise SchemaError(problems)
+        # frozen like the population: read-only views (the caller's arrays stay writable) and
+        # copies of the mappings, so nothing done to them later changes the truth
+        for name in ("readiness", "stage", "propensity"):
+            object.__setattr__(self, name, _read_only(getattr(self, name)))
+        for name in ("item_loadings", "effects"):
+            object.__setattr__(self, name, FrozenMapping(getattr(self, name)))
+        individual = {s: _read_only(v) for s, v in self.individual_effects.items()}
+        object.__setattr__(self, "individual_effects", FrozenMapping(individual))
+
+
+def _read_only(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """A view of `array` that cannot be written through."""
+    view = array.view()
+    view.flags.writeable = False
+    return view
+
+
+def _check_numbers(
+    mapping: object, name: str, keys: tuple[SupportType, ...] | type[str], problems: list[Problem]
+) -> None:
+    """`mapping`: a mapping of `keys` (all of them, for a tuple) to finite real numbers."""
+    if not isinstance(mapping, Mapping):
+        problems.append(Problem((name,), f"expected a mapping, got {describe(mapping)}"))
+        return
+    if isinstance(keys, tuple) and (missing := [k.value for k in keys if k not in mapping]):
+        problems.append(Problem((name,), f"has no entry for {missing}"))
+    for key, value in mapping.items():
+        where = (name, str(getattr(key, "value", key)))
+        valid = key in keys if isinstance(keys, tuple) else isinstance(key, keys)
+        if not valid:
+            kind = "a SupportType" if isinstance(keys, tuple) else "an item name (str)"
+            problems.append(Problem(where, f"expected {kind} as key, got {describe(key)}"))
+        elif not is_finite_real(value):
+            problems.append(Problem(where, f"expected a finite number, got {describe(value)}"))
+
+
+def _check_range(
+    array: npt.NDArray[Any], name: str, low: float, high: float, problems: list[Problem]
+) -> None:
+    """Every value of a checked numeric `array` within ``[low, high]``."""
+    bad = np.flatnonzero((array < low) | (array > high))
+    if bad.size:
+        msg = f"expected values from {low} to {high}, got {array[bad[0]].item()!r} at row {bad[0]}"
+        problems.append(Problem((name,), msg))
 
 
 def _check_individual(individual: object, n: int, problems: list[Problem]) -> None:
