@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from sparkus._checks import FloatArray
 from sparkus._errors import Problem, SchemaError
 from sparkus._results import Result, Table, format_number
-from sparkus.matching._pairing.protocols import checked_scores, plugin_raised
+from sparkus.matching._pairing.protocols import checked_scores, plugin_raised, read_only
 from sparkus.model import FrozenMapping, SupportType
 
 if TYPE_CHECKING:
@@ -380,8 +380,8 @@ class CandidateMatrix(Result):
 
     def _explain(self, i: int, j: int) -> PairExplanation:
         # one pair, in the 2-D shape the block computation scores pairs in
-        row = np.array([[self._rows[i]]], dtype=np.intp)
-        col = np.array([[self._columns[j]]], dtype=np.intp)
+        row = read_only(np.array([[self._rows[i]]], dtype=np.intp))
+        col = read_only(np.array([[self._columns[j]]], dtype=np.intp))
         weights = tuple(self.weights.values())
         names = tuple(self.weights)
         raw = tuple(

@@ -23,7 +23,16 @@ from sparkus._checks import FloatArray, describe, is_finite_real
 from sparkus._errors import Problem, SchemaError
 from sparkus.matching._pairing.candidate_results import CandidateMatrix
 from sparkus.matching._pairing.members import Members, members_iv
-from sparkus.matching._pairing.protocols import checked_scores, plugin_raised, read_name
+from sparkus.matching._pairing.protocols import (
+    checked_scores,
+    describe_plugin,
+    describe_value,
+    kind_of,
+    plugin_lacks,
+    plugin_raised,
+    read_name,
+    read_only,
+)
 from sparkus.matching._pairing.registry import find_plugin
 from sparkus.matching._pairing.scorers import (
     GoalFit,
@@ -74,7 +83,7 @@ _TABLES: Final = (GoalFit, SharedLanguage, TimeZoneOverlap, SeniorityGap)
 """Built-in scorers with a table form (a ``_tabulate`` method returning a ``Tabulated``)."""
 
 _TRUSTED: Final = (*_TABLES, SameReportingLine, StatedPreferences)
-"""Built-in scorers, whose output is not re-checked block by block."""
+"""Built-in scorers, whose output is not re-checked block by block (by exact type, not a subclass)."""
 
 _MAX_FUSED: Final = 1 << 23
 """Largest fused table (participant categories x provider categories) built in one piece."""
@@ -88,6 +97,7 @@ class _Setup:
     rows: IntArray
     columns: IntArray
     scorers: tuple[Scorer, ...]
+    names: tuple[str, ...]  # each scorer's name, read once: the name it was looked up by
     weights: tuple[float, ...]
     k: int
     support_type: SupportType | None
@@ -102,13 +112,33 @@ def _lookup(name: str) -> object:
         raise SchemaError([Problem(("scorers", name), p.message) for p in error.problems]) from None
 
 
+def _scorer_lacks(found: object, name: str | None) -> str:
+    """What `found` lacks to be a scorer (as :func:`~sparkus.matching.check_plugin` says), or "".
+
+    A `name` stands in for its own ``name`` (the name it was looked up by); None checks its own.
+    """
+    if kind_of(found) != "scorer":
+        return "is not a scorer: it lacks a `prepare` method (see sparkus.matching.Scorer)"
+    lacks = plugin_lacks(found, "scorer", name)
+    return "lacks " + "; ".join(lacks) if lacks else ""
+
+
+def _own_name(found: object, path: tuple[str | int, ...], problems: list[Problem]) -> str | None:
+    """A scorer object's own name, once it is checked to be a scorer (else a problem, None)."""
+    lacks = _scorer_lacks(found, None)
+    if lacks:
+        problems.append(Problem(path, f"{describe_plugin(found)} {lacks}"))
+        return None
+    return cast(str, read_name(found)[0])
+
+
 def _is_weight(value: object) -> bool:
     return is_finite_real(value) and 0 <= float(cast(float, value)) <= _MAX_WEIGHT
 
 
 def _scorers_iv(
     scorers: object, program: Program | None, problems: list[Problem]
-) -> tuple[tuple[Scorer, ...], tuple[float, ...]]:
+) -> tuple[tuple[Scorer, ...], tuple[str, ...], tuple[float, ...]]:
     given: object = DEFAULT_WEIGHTS if scorers is None else scorers
     pairs: list[tuple[object, object, str | int]] = []
     if isinstance(given, Mapping):
@@ -126,8 +156,9 @@ def _scorers_iv(
             f"pairs, got {describe(given)}"
         )
         problems.append(Problem(("scorers",), msg))
-        return (), ()
+        return (), (), ()
     out: list[Scorer] = []
+    names: list[str] = []
     weights: list[float] = []
     for spec, weight, where in pairs:
         path = ("scorers", where)
@@ -136,31 +167,30 @@ def _scorers_iv(
         except SchemaError as error:
             problems.extend(error.problems)
             continue
-        name, failed = read_name(found)
-        if failed:
-            problems.append(Problem(path, f"reading the scorer's `name` raised {failed}"))
-            continue
-        if not isinstance(name, str) or not callable(getattr(found, "prepare", None)):
-            msg = (
-                f"{describe(found)} is not a scorer: a scorer needs a `name` (str) and a "
-                "`prepare(participants, providers)` method (see sparkus.matching.Scorer)"
-            )
-            problems.append(Problem(path, msg))
+        # a registered scorer goes by the name it was looked up by, an object by its own
+        name = spec if isinstance(spec, str) else _own_name(found, path, problems)
+        if name is None:
             continue
         if not _is_weight(weight):
             msg = (f"the weight of {name!r} must be a finite number from 0 to 1e12 (only the "
                    f"weights' ratios matter), got {describe(weight)}")  # fmt: skip
             problems.append(Problem(path, msg))
             continue
-        hook = getattr(found, "for_program", None)
+        hook, _ = read_name(found, "for_program")
         if program is not None and callable(hook):
             try:
                 found = hook(program)
             except Exception as exc:  # plugin code: named, chained, never a bare exception
                 raise plugin_raised("scorer", name, ("scorers", name), exc) from exc
+            lacks = _scorer_lacks(found, name)
+            if lacks:
+                msg = (f"the scorer {name!r} returned from `for_program` "
+                       f"{describe_value(found)}, which {lacks}")  # fmt: skip
+                problems.append(Problem(("scorers", name), msg))
+                continue
         out.append(cast("Scorer", found))
+        names.append(name)
         weights.append(float(cast(float, weight)))
-    names = [s.name for s in out]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
         msg = f"each scorer may appear once; repeated: {', '.join(map(repr, repeated))}"
@@ -170,7 +200,7 @@ def _scorers_iv(
     elif not problems and sum(weights) <= 0:
         msg = "at least one weight must be positive (weight 0 only forbids pairs)"
         problems.append(Problem(("scorers",), msg))
-    return tuple(out), tuple(weights)
+    return tuple(out), tuple(names), tuple(weights)
 
 
 def _candidate_matrix_iv(
@@ -216,7 +246,7 @@ def _candidate_matrix_iv(
         msg = f"`block_size` must be a positive integer or None, got {describe(block_size)}"
         problems.append(Problem(("block_size",), msg))
     rows = members_iv(participants, members, problems).astype(np.int64)
-    found, weights = _scorers_iv(scorers, program, problems)
+    found, names, weights = _scorers_iv(scorers, program, problems)
     if problems:
         raise SchemaError(problems)
     columns = np.array(
@@ -227,24 +257,27 @@ def _candidate_matrix_iv(
     block = int(given_block) if block_size is not None else _BLOCK_PAIRS // max(columns.size, 1)
     given_k: Any = k
     setup = _Setup(
-        rows, columns, found, tuple(w / total for w in weights), int(given_k), kind, max(block, 1)
-    )
+        rows, columns, found, names, tuple(w / total for w in weights), int(given_k), kind,
+        max(block, 1),
+    )  # fmt: skip
     return participants, cast(tuple[Provider, ...], listed), setup
 
 
 # -- the computation -----------------------------------------------------------------------------
 
 
-def _prepared(scorer: Scorer, population: Population, listed: Sequence[Provider]) -> PairScore:
+def _prepared(
+    scorer: Scorer, name: str, population: Population, listed: Sequence[Provider]
+) -> PairScore:
     """A plugin scorer's ``prepare``, called: any exception is a SchemaError naming it."""
     try:
         score: object = scorer.prepare(population, listed)
     except Exception as exc:  # plugin code: named, chained, never a bare exception
-        raise plugin_raised("scorer", scorer.name, ("scorers", scorer.name), exc) from exc
+        raise plugin_raised("scorer", name, ("scorers", name), exc) from exc
     if not callable(score):
-        msg = (f"the scorer {scorer.name!r} returned {describe(score)} from `prepare`; it must "
+        msg = (f"the scorer {name!r} returned {describe_value(score)} from `prepare`; it must "
                "return a function score(rows, cols) of the pairs' scores")  # fmt: skip
-        raise SchemaError([Problem(("scorers", scorer.name), msg)])
+        raise SchemaError([Problem(("scorers", name), msg)])
     return cast("PairScore", score)
 
 
@@ -310,12 +343,17 @@ def _fuse(tables: Sequence[Tabulated], weights: Sequence[float], setup: _Setup) 
 
 def _block_scores(
     fused: Sequence[_Fused],
-    others: Sequence[tuple[Scorer, PairScore, float]],
+    others: Sequence[tuple[str, bool, PairScore, float]],
     setup: _Setup,
     start: int,
     stop: int,
 ) -> FloatArray:
-    """Combined scores of the scored rows ``start:stop`` against every column."""
+    """Combined scores of the scored rows ``start:stop`` against every column.
+
+    Each of `others` is a scorer's name, whether it is a built-in (whose scores are not checked
+    again), its pair scorer and its weight. The pairs are read-only: every scorer of the block
+    scores the same arrays, so one plugin that wrote into them would change the others' scores.
+    """
     rows = setup.rows[start:stop]
     shape = (rows.shape[0], setup.columns.shape[0])
     if fused:
@@ -325,17 +363,17 @@ def _block_scores(
             total += more.table[more.row_code[start:stop, None], more.column_code[None, :]]
     else:
         total = np.zeros(shape, dtype=np.float64)
-    r = rows.astype(np.intp)[:, None]
-    c = setup.columns.astype(np.intp)[None, :]
-    for scorer, f, w in others:
+    r = read_only(rows.astype(np.intp)[:, None])
+    c = read_only(setup.columns.astype(np.intp)[None, :])
+    for name, trusted, f, w in others:
         try:
             values = f(r, c)
         except Exception as exc:  # plugin code: named, chained, never a bare exception
-            raise plugin_raised("scorer", scorer.name, ("scorers", scorer.name), exc) from exc
-        if isinstance(scorer, _TRUSTED):
+            raise plugin_raised("scorer", name, ("scorers", name), exc) from exc
+        if trusted:
             s = np.broadcast_to(np.asarray(values, dtype=np.float64), shape)
         else:
-            s = checked_scores(scorer.name, values, shape)
+            s = checked_scores(name, values, shape)
         _add(total, s, w)
     np.minimum(total, 1.0, out=total)
     return total
@@ -427,19 +465,20 @@ def candidate_matrix(
     )
     from scipy.sparse import csr_array
 
+    # built-ins by their exact type: a plugin's subclass keeps its own `prepare`, checked
     tabulated = {
         i: cast(Any, s)._tabulate(population, listed)
         for i, s in enumerate(setup.scorers)
-        if isinstance(s, _TABLES)
+        if type(s) in _TABLES
     }
     prepared = tuple(
-        tabulated[i].score if i in tabulated else _prepared(s, population, listed)
-        for i, s in enumerate(setup.scorers)
+        tabulated[i].score if i in tabulated else _prepared(s, name, population, listed)
+        for i, (s, name) in enumerate(zip(setup.scorers, setup.names, strict=True))
     )
     order = (*tabulated, *(i for i in range(len(prepared)) if i not in tabulated))
     fused = _fuse(list(tabulated.values()), [setup.weights[i] for i in tabulated], setup)
     others = [
-        (setup.scorers[i], prepared[i], setup.weights[i])
+        (setup.names[i], type(setup.scorers[i]) in _TRUSTED, prepared[i], setup.weights[i])
         for i in range(len(prepared))
         if i not in tabulated
     ]
@@ -464,13 +503,12 @@ def candidate_matrix(
     scores = csr_array((data, indices, indptr), shape=(n, m))
     participant_ids = tuple(population.ids[setup.rows].tolist())
     provider_ids = tuple(listed[j].id for j in setup.columns.tolist())
-    names = [s.name for s in setup.scorers]
     return CandidateMatrix(
         participant_ids=participant_ids,
         provider_ids=provider_ids,
         scores=scores,
         capacity=np.array([listed[j].capacity for j in setup.columns.tolist()], dtype=np.int64),
-        weights=FrozenMapping(dict(zip(names, setup.weights, strict=True))),
+        weights=FrozenMapping(dict(zip(setup.names, setup.weights, strict=True))),
         k=setup.k,
         support_type=setup.support_type,
         rows=setup.rows,

@@ -33,7 +33,13 @@ from sparkus.matching._pairing.exact.arcs import (
     provider_labels,
     reads_as_mask,
 )
-from sparkus.matching._pairing.protocols import Matcher, kind_of, plugin_lacks, read_name
+from sparkus.matching._pairing.protocols import (
+    Matcher,
+    describe_value,
+    kind_of,
+    plugin_lacks,
+    read_name,
+)
 from sparkus.matching._pairing.registry import find_plugin
 
 __all__ = [
@@ -473,7 +479,8 @@ def matcher_iv(matcher: object, problems: list[Problem]) -> Matcher | None:
     lacks = plugin_lacks(matcher, "matcher", None)
     if kind_of(matcher) != "matcher" or lacks:
         missing = "; ".join(lacks) or "a `match` method"
-        msg = f"expected a matcher name or an object with `name` and `match`; {matcher!r} lacks {missing}"
+        msg = (f"expected a matcher name or an object with `name` and `match`; "
+               f"{describe_value(matcher)} lacks {missing}")  # fmt: skip
         problems.append(Problem(("matcher",), msg))
         return None
     return cast(Matcher, matcher)

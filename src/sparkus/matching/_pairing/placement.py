@@ -156,16 +156,19 @@ def _check_answer(answer: object, cost: Any, capacity: IntArray, name: str) -> I
     if not isinstance(answer, np.ndarray):
         return_type = type(answer).__name__
         raise breach(f"`match` returned a {return_type}, expected a numpy integer array")
+    if np.ma.is_masked(answer):
+        raise breach("`match` returned masked (missing) entries, expected a plain integer array")
     if answer.dtype.kind not in "iu":
         raise breach(f"`match` returned dtype {answer.dtype}, expected integers")
     if answer.shape != (n,):
         raise breach(f"`match` returned shape {answer.shape}, expected ({n},), one per participant")
-    out = answer.astype(np.intp)
-    bad = np.flatnonzero((out < -1) | (out >= m))
+    # in the matcher's own dtype: a cast first would read 2**64 - 1 (uint64) as -1, unassigned
+    bad = np.flatnonzero((answer < -1) | (answer >= m))
     if bad.size:
         raise breach(
             f"provider columns outside [-1, {m}) for participants {bad[:_MAX_LISTED].tolist()}"
         )
+    out = answer.astype(np.intp)
     placed = np.flatnonzero(out >= 0)
     load = np.bincount(out[placed], minlength=m)
     over = np.flatnonzero(load > capacity)
@@ -228,13 +231,14 @@ def place(
         problem = csr_array((costs, cols, indptr), shape=(rows.shape[0], m))
         problem_caps = room
         tier_provider = np.arange(m, dtype=np.intp)
-    inputs: tuple[Any, ...] = (problem.data, problem.indices, problem.indptr, problem_caps)
-    frozen = tuple(a.copy() for a in inputs)
+    frozen = tuple(a.copy() for a in (problem.data, problem.indices, problem.indptr, problem_caps))
     try:
         answer = matcher.match(problem, problem_caps, rng=rng)
     except Exception as exc:  # plugin code: named, chained, never a bare exception
         raise plugin_raised("matcher", name, ("matcher",), exc) from exc
-    if not all(np.array_equal(a, b) for a, b in zip(frozen, inputs, strict=True)):
+    # read again: a matcher may have written into the arrays or put others in their place
+    after: tuple[Any, ...] = (problem.data, problem.indices, problem.indptr, problem_caps)
+    if not all(np.array_equal(a, b) for a, b in zip(frozen, after, strict=True)):
         msg = f"the matcher {name!r} broke its contract: it changed its input (cost or capacity)"
         raise SchemaError([Problem(("matcher",), msg)])
     chosen = _check_answer(answer, problem, problem_caps, name)

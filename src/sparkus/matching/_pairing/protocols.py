@@ -18,7 +18,16 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, TypeAlias, runtime_checkable
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Final,
+    Literal,
+    Protocol,
+    TypeAlias,
+    cast,
+    runtime_checkable,
+)
 
 import numpy as np
 from numpy.typing import NDArray
@@ -42,11 +51,14 @@ __all__ = [
     "check_plugin",
     "checked_scores",
     "describe_plugin",
+    "describe_value",
     "kind_of",
     "plugin_lacks",
     "plugin_raised",
     "protocol_problems",
     "read_name",
+    "read_only",
+    "reads_as_typed",
 ]
 
 IndexArray: TypeAlias = NDArray[np.intp]
@@ -224,12 +236,34 @@ def plugin_raised(kind: Kind, name: str, path: tuple[str, ...], exc: Exception) 
     return SchemaError([Problem(path, msg)])
 
 
+def read_only(pairs: IndexArray) -> IndexArray:
+    """`pairs` (rows or columns handed to a scorer), made read-only in place and returned.
+
+    Several scorers score the same arrays in turn; one that wrote into them would silently
+    change what the next one scores, so writing raises instead (inside the plugin, named).
+    """
+    pairs.flags.writeable = False
+    return pairs
+
+
 def checked_scores(name: str, values: object, shape: tuple[int, ...]) -> FloatArray:
     """A scorer's scores of pairs of `shape`, checked against the contract (else SchemaError).
 
-    Numbers in ``[0, 1]`` or ``-inf``, one per pair (or broadcasting to `shape`); the candidate
-    matrix and its explanations check a plugin's scores with it.
+    Numbers in ``[0, 1]`` or ``-inf``, one per pair (or broadcasting to `shape`): a numpy array,
+    a nested list or a number; booleans count as 0 and 1. A pandas or polars object is refused
+    (its row labels cannot be matched to the pairs), and so is a masked entry, like NaN. The
+    candidate matrix and its explanations check a plugin's scores with it.
     """
+    module = type(values).__module__.partition(".")[0]
+    if module in ("pandas", "polars"):
+        msg = (f"scorer {name!r} returned a {module} {type(values).__name__}; return a numpy "
+               "array in the shape of `rows` and `cols`: a table's row labels cannot be "
+               "matched to the pairs, and read by position they could be any order")  # fmt: skip
+        raise SchemaError([Problem(("scorers", name), msg)])
+    if np.ma.is_masked(values):
+        msg = (f"scorer {name!r} returned masked (missing) scores; scores must lie in [0, 1], "
+               "or be -inf to forbid")  # fmt: skip
+        raise SchemaError([Problem(("scorers", name), msg)])
     given = values if isinstance(values, np.ndarray) else None
     if given is None:
         try:
@@ -237,7 +271,7 @@ def checked_scores(name: str, values: object, shape: tuple[int, ...]) -> FloatAr
         except (TypeError, ValueError):  # ragged or odd sequences: refused below
             given = np.asarray(None)
     if given.dtype.kind not in "biuf":
-        what = f"an array of {given.dtype}" if given is values else describe(values)
+        what = f"an array of {given.dtype}" if given is values else describe_value(values)
         msg = (f"scorer {name!r} returned {what}; scores must be numbers in [0, 1] "
                "(or -inf to forbid a pair), one per pair")  # fmt: skip
         raise SchemaError([Problem(("scorers", name), msg)])
@@ -258,6 +292,25 @@ def checked_scores(name: str, values: object, shape: tuple[int, ...]) -> FloatAr
     return array
 
 
+def reads_as_typed(name: str) -> bool:
+    """Whether a plugin name reads as it is typed: no spaces at its ends, every character prints.
+
+    A name is typed to look a plugin up, and it names the plugin in results and messages.
+    """
+    return name == name.strip() and name.isprintable()
+
+
+def describe_value(value: object) -> str:
+    """What plugin code returned, for a message (see :func:`~sparkus._checks.describe`).
+
+    Its type alone when its own ``repr`` raises: a message about a plugin never fails on it.
+    """
+    try:
+        return describe(value)
+    except Exception:  # noqa: BLE001 - plugin code: its repr is not trusted
+        return f"a {type(value).__qualname__} (whose repr raised)"
+
+
 def describe_plugin(plugin: object) -> str:
     """How a plugin is named in a message: its ``name`` if it has one, else its type."""
     name, _ = read_name(plugin)
@@ -270,12 +323,19 @@ def plugin_lacks(plugin: object, kind: Kind, name: str | None) -> list[str]:
 
     A `name` given (to :func:`~sparkus.matching.register`) stands in for the plugin's own.
     """
+    if inspect.isclass(plugin):  # its methods would be checked unbound, and misread
+        return [f"being an instance (this is the class; pass {plugin.__qualname__}())"]
     lacks: list[str] = []
     own, failed = read_name(plugin)
     if name is None and failed:
         lacks.append(f"a `name` that can be read (reading it raised {failed})")
     elif name is None and (not isinstance(own, str) or not own):
         lacks.append(f"a non-empty string `name` (it has {own!r}); or pass `name=` to register()")
+    elif name is None and not reads_as_typed(cast(str, own)):
+        lacks.append(
+            f"a `name` that reads as it is typed (it has {own!r}, with spaces at its ends or "
+            "characters that do not print); or pass `name=` to register()"
+        )
     method_name = METHODS[kind]
     method, failed = read_name(plugin, method_name)
     if failed:

@@ -19,6 +19,7 @@ imported on the first scorer lookup.
 from __future__ import annotations
 
 import inspect
+import threading
 from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import numpy as np
@@ -35,6 +36,7 @@ from sparkus.matching._pairing.protocols import (
     plugin_lacks,
     protocol_problems,
     read_name,
+    reads_as_typed,
 )
 
 if TYPE_CHECKING:
@@ -122,9 +124,16 @@ class _GreedyMatcher:
 
 
 class _Registry:
-    """Plugins by kind and name, the entry points not loaded yet, and the built-ins."""
+    """Plugins by kind and name, the entry points not loaded yet, and the built-ins.
+
+    One lock keeps threads that register and look up at once from seeing a half-done scan of
+    the entry points or of the built-in scorers, or from both taking one name. A plugin's
+    module is imported outside the lock, so a plugin that registers itself at import, imported
+    by another thread at the same time, cannot deadlock with it.
+    """
 
     def __init__(self) -> None:
+        self.lock = threading.RLock()
         self.plugins: dict[Kind, dict[str, Any]] = {"matcher": {}, "scorer": {}}
         self.pending: dict[Kind, dict[str, EntryPoint]] = {"matcher": {}, "scorer": {}}
         self.scanned = False
@@ -135,6 +144,13 @@ class _Registry:
     # registration --------------------------------------------------------------------------
 
     def register(self, plugin: object, *, name: str | None, replace: bool) -> Any:
+        plugin, kind, key = self._checked(plugin, name, replace)
+        with self.lock:
+            self._admit(plugin, kind, key, replace)
+        return plugin
+
+    def _checked(self, plugin: object, name: str | None, replace: bool) -> tuple[Any, Kind, str]:
+        """The plugin (built, if a class), its kind and its key, checked against the contract."""
         given: object = name
         if given is not None and (not isinstance(given, str) or not given):
             msg = f"expected a non-empty string or None, got {given!r}"
@@ -168,12 +184,16 @@ class _Registry:
         if problems:
             raise SchemaError(problems)
         key = name if name is not None else str(plugin.name)  # type: ignore[attr-defined]
-        if key != key.strip() or not key.isprintable():
+        if not reads_as_typed(key):
             msg = (
                 f"{key!r} has spaces at its ends or characters that do not print; a name is "
                 "typed to look a plugin up, so give it as it reads"
             )
             raise SchemaError([Problem(("name",), msg)])
+        return plugin, kind, key
+
+    def _admit(self, plugin: object, kind: Kind, key: str, replace: bool) -> None:
+        """Add `plugin` under `key` unless the name is taken (in any case) and not `replace`."""
         self._scan()
         self._load_builtin_scorers(kind)
         taken = key in self.plugins[kind] or key in self.pending[kind]
@@ -188,7 +208,7 @@ class _Registry:
         if taken and not replace:
             holder = self.plugins[kind].get(key)
             where = (
-                repr(holder)
+                describe_plugin(holder)
                 if holder is not None
                 else f"the entry point {self.pending[kind][key].value!r}"
             )
@@ -199,7 +219,6 @@ class _Registry:
             raise SchemaError([Problem(("name",), msg)])
         self.pending[kind].pop(key, None)
         self.plugins[kind][key] = plugin
-        return plugin
 
     # discovery -----------------------------------------------------------------------------
 
@@ -225,8 +244,8 @@ class _Registry:
             self.plugins["scorer"].setdefault(scorer.name, scorer)
             self.pending["scorer"].pop(scorer.name, None)
 
-    def _load(self, kind: Kind, name: str) -> Any:
-        point = self.pending[kind][name]
+    def _load(self, kind: Kind, name: str, point: EntryPoint) -> Any:
+        """Import the entry point `point` (outside the lock) and add its plugin under `name`."""
         try:
             loaded = point.load()
         except Exception as exc:
@@ -243,9 +262,12 @@ class _Registry:
                 f"{point.group!r}) is not usable: {exc.problems[0].message}"
             )
             raise SchemaError([Problem(("name",), msg)]) from exc
-        del self.pending[kind][name]
-        self.plugins[kind][name] = plugin
-        return plugin
+        with self.lock:
+            if self.pending[kind].get(name) is point:
+                del self.pending[kind][name]
+                self.plugins[kind][name] = plugin
+            # a plugin registered or loaded by another thread meanwhile is the one kept
+            return self.plugins[kind].get(name, plugin)
 
     def _entry_point_plugin(self, loaded: object, kind: Kind, name: str) -> Any:
         if inspect.isclass(loaded):
@@ -271,14 +293,17 @@ class _Registry:
         if not isinstance(given, str):
             msg = f"expected the name of a {kind} (a string), got {given!r}"
             raise SchemaError([Problem(("name",), msg)])
-        self._scan()
-        self._load_builtin_scorers(kind)
-        if given in self.plugins[kind]:
-            return self.plugins[kind][given]
-        if given in self.pending[kind]:
-            return self._load(kind, given)
-        known = ", ".join(repr(k) for k in self.names(kind)) or "none"
-        alike = [k for k in self.names(kind) if k.casefold() == given.strip().casefold()]
+        with self.lock:
+            self._scan()
+            self._load_builtin_scorers(kind)
+            if given in self.plugins[kind]:
+                return self.plugins[kind][given]
+            point = self.pending[kind].get(given)
+            names = self.names(kind)
+        if point is not None:
+            return self._load(kind, given, point)
+        known = ", ".join(repr(k) for k in names) or "none"
+        alike = [k for k in names if k.casefold() == given.strip().casefold()]
         hint = f" (did you mean {alike[0]!r}?)" if alike else ""
         msg = (
             f"no {kind} named {given!r}{hint}; the known {kind}s are {known}. Install a plugin that "
@@ -287,9 +312,10 @@ class _Registry:
         raise SchemaError([Problem(("name",), msg)])
 
     def names(self, kind: Kind) -> tuple[str, ...]:
-        self._scan()
-        self._load_builtin_scorers(kind)
-        return tuple(sorted(set(self.plugins[kind]) | set(self.pending[kind])))
+        with self.lock:
+            self._scan()
+            self._load_builtin_scorers(kind)
+            return tuple(sorted(set(self.plugins[kind]) | set(self.pending[kind])))
 
 
 def _builtin_scorers() -> list[Any]:
