@@ -46,10 +46,8 @@ __all__ = [
     "half_pairs",
     "has_half_pair",
     "is_plain",
-    "load_json",
     "optional_msgspec",
     "parse_counting_keys",
-    "parse_if_plain",
     "parse_json",
 ]
 
@@ -57,7 +55,8 @@ MAX_JSON_DEPTH: Final = 64
 """The deepest nesting of lists and objects a JSON document may have (a program document
 needs six levels)."""
 MAX_NUMBER_LENGTH: Final = 1_000
-"""The most characters a JSON number may have (a float needs at most 25, the largest one\nwritten out in full 309 digits)."""
+"""The most characters a JSON number may have (a float needs at most 25, the largest one
+written out in full 309 digits)."""
 
 # A string (closed or not, escapes skipped in one pass) or a number.
 _STRING: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)
@@ -210,31 +209,21 @@ def half_pairs(value: Any) -> list[Problem]:
     """Every string and key of plain data `value` holding half a surrogate pair, at its path.
 
     Such text cannot be written as UTF-8, nor read back from JSON: a writer refuses it with
-    the problems :func:`load_json` would give.
+    the problems :func:`parse_json` would give.
     """
     found: list[Problem] = []
     _refusals(value, (), found)
     return found
 
 
-def load_json(text: object, name: str = "text") -> Any:
-    """Plain data from JSON `text` (str or UTF-8 bytes), within the limits; else a SchemaError.
-
-    Problems inside the document are at their JSON path; a problem of the text (encoding,
-    nesting, a long number, syntax) is a :class:`JSONTextError`, with its line and column.
-    """
-    plain, found = parse_json(text, name)
-    if found:
-        raise SchemaError(found)
-    return plain
-
-
 def parse_json(text: object, name: str = "text") -> tuple[Any, list[Problem]]:
-    """As :func:`load_json`, the problems inside the document returned with its data.
+    """Plain data from JSON `text` (str or UTF-8 bytes), within the limits, and its problems.
 
-    A repeated key (its last value kept, as :func:`json.loads` keeps it) and text holding half
-    a surrogate pair are problems of values that did parse: a reader that checks the data
-    further reports them together with its own. A problem of the text itself still raises.
+    A problem of the text (encoding, nesting, a long number, syntax) raises a
+    :class:`JSONTextError`, with its line and column. A repeated key (its last value kept, as
+    :func:`json.loads` keeps it) and text holding half a surrogate pair are problems of values
+    that did parse, returned: a reader that checks the data further reports them together
+    with its own.
     """
     if isinstance(text, bytes | bytearray | memoryview):
         text = _decode(bytes(text))
@@ -279,23 +268,6 @@ def _may_have_long_number(text: str) -> bool:
     )
 
 
-def parse_if_plain(text: object) -> Any:
-    """The data of JSON `text` if :func:`load_json` would surely accept it, else None.
-
-    None when the text is not str or UTF-8 bytes, may hold a number longer than the limit, may
-    hold half a surrogate pair, is not JSON or is nested too deep for the parser. Objects with a
-    repeated key come back as a subclass of dict (``type(obj) is not dict``), and nesting is not
-    checked: a caller that accepts the data checks both (:func:`is_plain`) or knows them bounded.
-    """
-    plain = _plain_text(text)
-    if plain is None:
-        return None
-    try:
-        return json.loads(plain, object_pairs_hook=_pairs)
-    except (json.JSONDecodeError, RecursionError):
-        return None
-
-
 _ESCAPED_COLON: Final = re.compile(r"\\u003[aA]")
 
 
@@ -321,13 +293,18 @@ def _plain_text(text: object) -> str | None:
 
 
 def parse_counting_keys(text: object) -> tuple[Any, int] | None:
-    """As :func:`parse_if_plain`, with plain dicts throughout, and a bound on the keys.
+    """The data of JSON `text` and a bound on its keys, or None if it may break a limit.
+
+    None (the limits :func:`parse_json` checks) when the text is not str or UTF-8 bytes, may
+    hold a number longer than the limit or half a surrogate pair (:func:`countable_text`), is
+    not JSON or is nested too deep for the parser; the data has plain dicts throughout.
 
     The bound is the number of colons in the text: every key of every object is followed by
     exactly one colon outside strings, and a colon inside a string only raises the count. So
     when the entries of every dict of the data, plus the colons inside its strings that the
     caller counts, add up to the bound, no key was repeated (a repeated key leaves one entry
-    fewer than the keys written). Nesting is not checked (as :func:`parse_if_plain`).
+    fewer than the keys written). Nesting is not checked: a caller that accepts the data
+    checks it (:func:`is_plain`, :func:`entries_and_colons`).
     """
     plain = countable_text(text)
     if plain is None:
@@ -341,7 +318,7 @@ def parse_counting_keys(text: object) -> tuple[Any, int] | None:
 def countable_text(text: object) -> str | None:
     r"""`text` as str if :func:`parse_counting_keys` may read it, else None.
 
-    As :func:`parse_if_plain` asks (text within the limits of numbers and surrogates), and
+    Text within the limits of numbers and surrogates (as :func:`parse_json` reads it), and
     without an escaped colon (\u003a): a colon in the data but not in the text, it would
     pay for one repeated key.
     """
@@ -405,7 +382,7 @@ def entries_and_colons(value: Any, depth: int = 0) -> tuple[int, int] | None:
 
 
 def is_plain(value: Any, depth: int = 0) -> bool:
-    """Whether data from :func:`parse_if_plain` has no repeated key and fits the nesting limit."""
+    """Whether plain data `value` fits the nesting limit, without a repeated key marked."""
     kind = type(value)
     if kind is dict:
         return depth < MAX_JSON_DEPTH and all(is_plain(v, depth + 1) for v in value.values())

@@ -32,7 +32,7 @@ from sparkus._json import (
     optional_msgspec,
     parse_counting_keys,
 )
-from sparkus.model._columns import field_lookalike, read_columns
+from sparkus.model._columns import field_lookalike
 from sparkus.model._document import SCHEMA_VERSION, ProgramDocument
 from sparkus.model._enums import Goal, Level, SupportType
 from sparkus.model._records import (
@@ -70,7 +70,6 @@ _SUPPORTS: Final = {member.value: member for member in SupportType}
 _NUMBERS: Final = frozenset((int, float))
 _PLUS_ZERO: Final = (0.0).__radd__
 """``x + 0.0``: -0.0 becomes 0.0 (IEEE), every other float stays itself."""
-_ATTRIBUTE_TYPES: Final = frozenset((str, int, float, bool))
 _DOCUMENT_FIELDS: Final = frozenset(
     ("program", "participants", "providers", "assessments", "schema_version")
 )
@@ -92,7 +91,7 @@ def _require(condition: bool) -> None:
 def _texts(values: list[Any]) -> None:
     r"""Every value a non-empty one-line string without white space at either end or a NUL.
 
-    White space is what ``str.strip`` drops (the ``\s`` of the field's rule), and ``strip``
+    The rule of ids and names (:data:`~sparkus.model._text_rules.name_text`). White space is what ``str.strip`` drops (the ``\s`` of the field's rule), and ``strip``
     returns the very string when it drops nothing.
     """
     if not values:
@@ -132,7 +131,7 @@ def _attributes(dicts: list[Any]) -> dict[str, list[Any]]:
     """The attribute columns, by name, when every participant has the same names.
 
     Every key a field-free identifier, not a field's name in another spelling (the values
-    are checked by :func:`_attribute_values` or, on msgspec's path, by its types).
+    are checked by :func:`_attribute_values`).
     """
     _require(set(map(type, dicts)) <= {dict})  # a dict with a repeated key is a subclass
     keys = list(set(chain.from_iterable(dicts)))
@@ -143,13 +142,20 @@ def _attributes(dicts: list[Any]) -> dict[str, list[Any]]:
 
 
 def _attribute_values(found: dict[str, list[Any]]) -> None:
-    """Every attribute value a finite number, a bool or a text."""
+    """Every attribute column texts, bools, or finite numbers.
+
+    Each value as a record takes it (a text, a bool, or a finite number: an integer past the
+    float range is refused), each column of one kind, as
+    :func:`~sparkus.model._columns.read_columns` asks: a column of mixed kinds, which it
+    refuses, is left to the detailed pass. (Whether an integer column fits 64 bits is a rule
+    of the whole column, checked with the document's: :func:`_cross_checks`.)
+    """
     for values in found.values():
         kinds = set(map(type, values))
-        _require(kinds <= _ATTRIBUTE_TYPES)
-        if kinds != {str}:
-            numbers = values if str not in kinds else [v for v in values if v.__class__ is not str]
-            _require(bool(np.isfinite(np.array(numbers, dtype=np.float64)).all()))
+        if kinds not in ({str}, {bool}):
+            _require(kinds <= _NUMBERS)
+            # OverflowError for an integer past the float range
+            _require(bool(np.isfinite(np.fromiter(values, np.float64, len(values))).all()))
 
 
 def _participant_columns(items: Any) -> tuple[list[Any], list[Any]]:
@@ -171,7 +177,6 @@ def _participant_columns(items: Any) -> tuple[list[Any], list[Any]]:
         [p.get("languages", _NO_ITEMS) for p in items],
         [p.get("focus_goals", _NO_ITEMS) for p in items], dicts,
     )  # fmt: skip
-    _attribute_values(columns[-1])
     return columns, dicts
 
 
@@ -183,8 +188,10 @@ def _checked_columns(
     """The checks both parsers' columns need, and the columns as the fast path keeps them.
 
     Levels, tenures and offsets come checked (by the caller or by msgspec's types); the
-    texts, the lists of distinct languages and goals, and the attribute names are checked
-    here. The last column is the attributes by name (:func:`_attributes`).
+    texts, the lists of distinct languages and goals, and the attribute names and values are
+    checked here (msgspec's types take an integer of any size as an attribute, which a record
+    refuses past the float range). The last column is the attributes by name
+    (:func:`_attributes`).
     """
     tenures, offsets = _no_negative_zero(tenures), _no_negative_zero(offsets)
     _texts(ids)
@@ -198,6 +205,7 @@ def _checked_columns(
     goals, distinct = _item_tuples(goals)
     _require(set(chain.from_iterable(distinct)) <= _GOALS.keys())
     attributes = _attributes(dicts)
+    _attribute_values(attributes)
     for values in attributes.values():  # -0.0, stored as 0.0 (rare): left to the detailed pass
         if 0.0 in values:  # (so are 0 and False: each is looked at)
             _require(not any(v == 0 and type(v) is float and copysign(1.0, v) < 0 for v in values))
@@ -269,9 +277,9 @@ def _cross_checks(columns: dict[str, list[Any]]) -> None:
     """The document's checks of its participants' columns, for columns read by this path.
 
     Unique ids, every manager a participant, no cycle in the manager tree (by pointer
-    doubling) and attribute columns of one kind each, as :func:`read_columns` asks; a column
-    whose kind needs its rules (mixed bools and numbers, an integer column that does not fit
-    64 bits) is handed to :func:`read_columns` itself.
+    doubling) and integer attribute columns in 64 bits, as
+    :func:`~sparkus.model._columns.read_columns` asks (the kinds of the attribute columns
+    are checked with the participants' other columns: :func:`_attribute_values`).
     """
     ids = columns["id"]
     row: dict[object, int] = dict(zip(ids, range(len(ids)), strict=True))
@@ -286,12 +294,8 @@ def _cross_checks(columns: dict[str, list[Any]]) -> None:
         jump = np.where(alive, jump[np.maximum(jump, 0)], -1)
     _require(not bool((jump >= 0).any()))
     for name in columns.keys() - _NAMES:
-        kinds = set(map(type, columns[name]))
-        if kinds == {int}:
+        if set(map(type, columns[name])) == {int}:
             np.array(columns[name], dtype=np.int64)  # OverflowError if it does not fit
-        elif kinds and not (kinds in ({str}, {bool}) or kinds <= _NUMBERS):
-            read_columns(columns, {})
-            return
 
 
 def _paused(read: Callable[[], _T]) -> _T:

@@ -186,7 +186,7 @@ class Provider(Record):
     .. versionadded:: 0.1
     """
 
-    id: str = attrs.field(metadata=checked(text))
+    id: str = attrs.field(metadata=checked(name_text))
     support_type: SupportType = attrs.field(metadata=checked(member(SupportType)))
     capacity: int = attrs.field(metadata=checked(number(low=0, high=MAX_CAPACITY, integer=True)))
     cost_per_session: float = attrs.field(converter=real, metadata=checked(_amount))
@@ -194,7 +194,7 @@ class Provider(Record):
     specialties: tuple[Goal, ...] = attrs.field(default=(), metadata=checked(_goals))
     languages: tuple[str, ...] = attrs.field(default=(), metadata=checked(_languages))
     utc_offset: float = attrs.field(converter=real, default=0.0, metadata=checked(_utc_offset))
-    employee_id: str | None = attrs.field(default=None, metadata=checked(optional(text)))
+    employee_id: str | None = attrs.field(default=None, metadata=checked(optional(name_text)))
 
 
 @attrs.frozen
@@ -230,7 +230,7 @@ class Assessment(Record):
     .. versionadded:: 0.1
     """
 
-    participant_id: str = attrs.field(metadata=checked(text))
+    participant_id: str = attrs.field(metadata=checked(name_text))
     source: AssessmentSource = attrs.field(metadata=checked(member(AssessmentSource)))
     scores: Mapping[str, float] = attrs.field(
         converter=reals, metadata=checked(mapping_of(text, number()))
@@ -239,7 +239,7 @@ class Assessment(Record):
     scale: tuple[float, float] = attrs.field(
         default=(1.0, 5.0), converter=real_pair, metadata=checked(scale)
     )
-    rater_id: str | None = attrs.field(default=None, metadata=checked(optional(text)))
+    rater_id: str | None = attrs.field(default=None, metadata=checked(optional(name_text)))
 
     def _cross_check(self) -> list[Problem]:
         low, high = self.scale
@@ -339,7 +339,7 @@ class Step(Record):
     .. versionadded:: 0.1
     """
 
-    id: str = attrs.field(metadata=checked(text))
+    id: str = attrs.field(metadata=checked(name_text))
     kind: StepKind = attrs.field(metadata=checked(member(StepKind)))
     day: int = attrs.field(metadata=checked(number(low=0, integer=True)))
     required: bool = attrs.field(default=True, metadata=checked(boolean))
@@ -455,13 +455,13 @@ class Journey(Record):
     .. versionadded:: 0.1
     """
 
-    participant_id: str = attrs.field(metadata=checked(text))
+    participant_id: str = attrs.field(metadata=checked(name_text))
     start: dt.datetime = attrs.field(metadata=checked(aware_datetime))
     steps: tuple[Step, ...] = attrs.field(metadata=checked(_steps))
     support_type: SupportType | None = attrs.field(
         default=None, metadata=checked(optional(member(SupportType)))
     )
-    provider_id: str | None = attrs.field(default=None, metadata=checked(optional(text)))
+    provider_id: str | None = attrs.field(default=None, metadata=checked(optional(name_text)))
 
     def _cross_check(self) -> list[Problem]:
         problems = _step_problems(self.steps, None)
@@ -529,11 +529,11 @@ class Event(Record):
     .. versionadded:: 0.1
     """
 
-    id: str = attrs.field(metadata=checked(text))
-    participant: str = attrs.field(metadata=checked(text))
+    id: str = attrs.field(metadata=checked(name_text))
+    participant: str = attrs.field(metadata=checked(name_text))
     kind: EventKind = attrs.field(metadata=checked(member(EventKind)))
     time: dt.datetime = attrs.field(metadata=checked(aware_datetime))
-    step: str | None = attrs.field(default=None, metadata=checked(optional(text)))
+    step: str | None = attrs.field(default=None, metadata=checked(optional(name_text)))
     value: float | None = attrs.field(converter=real, default=None, metadata=checked(_value))
 
     def _cross_check(self) -> list[Problem]:
