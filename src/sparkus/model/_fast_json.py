@@ -13,6 +13,7 @@ when the document is built.
 from __future__ import annotations
 
 import gc
+import math
 import operator
 from collections import deque
 from collections.abc import Callable
@@ -152,10 +153,14 @@ def _attribute_values(found: dict[str, list[Any]]) -> None:
     """
     for values in found.values():
         kinds = set(map(type, values))
-        if kinds not in ({str}, {bool}):
-            _require(kinds <= _NUMBERS)
-            # OverflowError for an integer past the float range
-            _require(bool(np.isfinite(np.fromiter(values, np.float64, len(values))).all()))
+        if kinds in ({str}, {bool}, {int}):  # integers alone: the 64-bit rule of the column
+            continue
+        _require(kinds <= _NUMBERS)
+        # a finite sum has finite terms (a NaN or an infinity stays in it); float() of an
+        # integer past the float range raises OverflowError; a sum past the range, of finite
+        # terms, is settled term by term
+        total = sum(map(float, values)) if int in kinds else sum(values)
+        _require(math.isfinite(total) or bool(np.isfinite(np.array(values, np.float64)).all()))
 
 
 def _participant_columns(items: Any) -> tuple[list[Any], list[Any]]:
