@@ -26,11 +26,11 @@ from sparkus._errors import Problem, SchemaError
 from sparkus._fields import language, text
 from sparkus._fields import scale as scale_check
 from sparkus._json import HALF_PAIR, has_half_pair
+from sparkus._text_rules import nul_message
 from sparkus.model._enums import Goal, Level, unknown_label
 from sparkus.model._id_columns import ROOT, Collector, check_tree, hashable, read_ids, references
 from sparkus.model._number_cells import is_number_like, not_numbers, numeric
 from sparkus.model._records import MAX_TENURE_YEARS, Participant
-from sparkus.model._text_rules import nul_message
 
 __all__ = [
     "CORE", "INVISIBLE", "Column", "ColumnKind", "field_lookalike", "lookalike_message",

@@ -18,7 +18,7 @@ from typing import Any, Final
 from sparkus._errors import Problem, SchemaError
 from sparkus._fields import not_one_of
 from sparkus._labels import ByValue
-from sparkus.model._text_rules import nfc
+from sparkus._text_rules import nfc
 
 __all__ = [
     "LEVEL_SPELLINGS",

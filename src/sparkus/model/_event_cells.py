@@ -25,8 +25,8 @@ import numpy.typing as npt
 from sparkus._checks import describe, is_missing, rows_text
 from sparkus._errors import Problem, SchemaError
 from sparkus._nullable import missing_cells
+from sparkus._text_rules import nul_rows
 from sparkus.model._intake import INT64_MAX, INT64_MIN, column, id_column
-from sparkus.model._text_rules import nul_rows
 
 __all__ = [
     "datetime_seconds",

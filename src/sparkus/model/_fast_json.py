@@ -33,6 +33,7 @@ from sparkus._json import (
     optional_msgspec,
     parse_counting_keys,
 )
+from sparkus._text_rules import nfc_repeats
 from sparkus.model._columns import field_lookalike
 from sparkus.model._document import SCHEMA_VERSION, ProgramDocument
 from sparkus.model._enums import Goal, Level, SupportType
@@ -45,7 +46,6 @@ from sparkus.model._records import (
     Program,
     Provider,
 )
-from sparkus.model._text_rules import nfc_repeats
 
 __all__ = ["fast_document"]
 
@@ -92,7 +92,7 @@ def _require(condition: bool) -> None:
 def _texts(values: list[Any]) -> None:
     r"""Every value a non-empty one-line string without white space at either end or a NUL.
 
-    The rule of ids and names (:data:`~sparkus.model._text_rules.name_text`). White space is what ``str.strip`` drops (the ``\s`` of the field's rule), and ``strip``
+    The rule of ids and names (:data:`~sparkus._text_rules.name_text`). White space is what ``str.strip`` drops (the ``\s`` of the field's rule), and ``strip``
     returns the very string when it drops nothing.
     """
     if not values:

@@ -22,7 +22,7 @@ import numpy.typing as npt
 from sparkus._checks import describe, is_missing
 from sparkus._errors import Problem, SchemaError
 from sparkus._fields import text
-from sparkus.model._text_rules import (
+from sparkus._text_rules import (
     nfc,
     nfc_repeat_message,
     nfc_repeats,

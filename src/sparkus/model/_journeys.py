@@ -21,6 +21,7 @@ import numpy.typing as npt
 from sparkus._checks import as_array, describe, rows_text
 from sparkus._errors import Problem, SchemaError
 from sparkus._frames import Backend, build_frame, check_backend, decoded
+from sparkus._text_rules import nul_message
 from sparkus.model._enums import SupportType
 from sparkus.model._event_cells import event_cells, nul_problems, participant_cells
 from sparkus.model._intake import column
@@ -33,7 +34,6 @@ from sparkus.model._schedule_input import (
     string_keys,
 )
 from sparkus.model._serialize import json_text
-from sparkus.model._text_rules import nul_message
 
 __all__ = ["JourneySchedule", "schedule_journeys", "slot_lookup"]
 

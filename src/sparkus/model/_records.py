@@ -31,6 +31,7 @@ from sparkus._fields import (
     text,
     tuple_of,
 )
+from sparkus._text_rules import name_text
 from sparkus.model._display import program_html
 from sparkus.model._enums import (
     AssessmentSource,
@@ -42,7 +43,6 @@ from sparkus.model._enums import (
     SupportType,
 )
 from sparkus.model._record_rules import due_date, field_name_problems, real, real_pair, reals
-from sparkus.model._text_rules import name_text
 
 __all__ = [
     "Assessment",

@@ -27,11 +27,11 @@ from sparkus._checks import (
     rows_text,
 )
 from sparkus._errors import Problem, SchemaError
+from sparkus._text_rules import nfc_repeat_message, nfc_repeats, nul_message, nul_rows
 from sparkus.model._enums import SupportType, unknown_label
 from sparkus.model._event_cells import datetime_seconds, event_cells, years_problems
 from sparkus.model._intake import column, text_column
 from sparkus.model._records import JourneyTemplate
-from sparkus.model._text_rules import nfc_repeat_message, nfc_repeats, nul_message, nul_rows
 
 __all__ = [
     "EARLIEST_START",

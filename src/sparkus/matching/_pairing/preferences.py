@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import itertools
 import numbers
-import unicodedata
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any, Final
 
@@ -26,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sparkus._errors import PathSegment, Problem, SchemaError
+from sparkus._text_rules import nfc, nul_message
 
 __all__ = ["Preferences", "encode_preferences", "index_of", "matching_iv", "segment"]
 
@@ -104,15 +104,13 @@ def _id_problem(value: object) -> str | None:
     if not _is_id(value):
         return _not_an_id(value)
     if isinstance(value, str) and "\x00" in value:
-        return (f"{value!r} holds a NUL character ('\\x00'), not allowed in ids (text arrays "
-                "drop a trailing one); remove it")  # fmt: skip
+        return nul_message(value)
     return None
 
 
 def _form(identifier: Hashable) -> str:
     """An id as text in Unicode normal form C: how two spellings of one id compare."""
-    text = str(identifier)
-    return text if text.isascii() else unicodedata.normalize("NFC", text)
+    return nfc(str(identifier))
 
 
 def _written_alike(value: object, texts: Mapping[str, Hashable]) -> str:

@@ -2,7 +2,8 @@ r"""Text that would not survive as written: NUL characters, and two spellings of
 
 numpy keeps text in 'U' arrays, which drop trailing NUL characters: ``"a\x00"`` would be
 stored as ``"a"``, one person's id silently becoming another's. Participant ids, manager ids,
-departments and teams, and the ids of events, refuse any NUL character, by one rule
+departments and teams, the ids of records and events, and the ids of stable matching's
+preference lists refuse any NUL character, by one rule
 (:func:`nul_message` for one value, :func:`nul_rows` for a column), on every path: records
 built in Python or read from JSON (:data:`name_text`), populations read from columns or frames,
 and event tables.
