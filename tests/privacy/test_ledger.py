@@ -242,7 +242,7 @@ def test_a_version_one_file_loads_with_no_releases():
     # and it releases again from there, then saves as the current version
     old.snapshot(day(35))
     assert old.releases == 1
-    assert _meta(_bytes(old))["version"] == 2
+    assert _meta(_bytes(old))["version"] == 3
 
 
 def _corrupt(member: str, change) -> bytes:

@@ -1,7 +1,7 @@
 """A snapshot's figures as units, parts and measures: what protection and the ledger read.
 
 Each figure (participation, completion, rating, progress) is a set of units (participants, or
-slots for completion), parts (the total, each grouping, the funnel or the engagement point) that
+slots for completion and ratings), parts (the total, each grouping, the funnel or the engagement point) that
 put each unit in one cell, and measures (each unit's value and bounds).
 """
 
@@ -63,6 +63,9 @@ class Spec:
     integer: tuple[bool, ...]
     first: IntArray | None = None
     """Where units are slots listed participant by participant: each one's first slot."""
+    changed: IntArray | None = None
+    """Where a unit's value can change while it counts (a session rated again): when each
+    unit's value was last set. A unit set after its cell's last release changed there."""
 
 
 def figure_specs(tracker: Tracker, exact: Exact) -> list[Spec]:
@@ -97,12 +100,17 @@ def figure_specs(tracker: Tracker, exact: Exact) -> list[Spec]:
         row, (exact.slot_done.astype(np.float64),), (np.zeros(m),), (np.ones(m),),
         (True,), np.flatnonzero(np.diff(row, prepend=-1)) if in_order else None,
     )  # fmt: skip
-    rating_n = person["rating_n"].astype(np.float64)
+    # one unit per rating (a rated slot): a rater's further rating is a new contributor
+    rated, score = exact.slot_rated, exact.slot_rating
+    each = rated.astype(np.float64)
+    nps = (rated & (score >= 9)).astype(np.float64) - (rated & (score <= 6))
     rating = Spec(
-        "rating", n, tuple(people_parts(rating_n > 0)), None,
-        (person["rating_sum"].astype(np.float64),
-         (person["promoters"] - person["detractors"]).astype(np.float64)),
-        (np.zeros(n), -rating_n), (10.0 * rating_n, rating_n), (False, True),
+        "rating", m,
+        (Part(1, rated, person=zeros),
+         *(Part(k, rated, person=c) for k, c in zip(sizes, groupings, strict=True))),
+        row, (score, nps), (np.zeros(m), -each), (10.0 * each, each), (False, True),
+        np.flatnonzero(np.diff(row, prepend=-1)) if in_order else None,
+        exact.slot_rating_time,
     )  # fmt: skip
     paired = exact.paired
     change = np.zeros(n)
@@ -112,7 +120,7 @@ def figure_specs(tracker: Tracker, exact: Exact) -> list[Spec]:
     no_total[0] = Part(1, np.zeros(n, dtype=bool), label=zeros)  # the document has no total
     progress = Spec(
         "progress", n, tuple(no_total), None, (change,),
-        (np.full(n, lo),), (np.full(n, hi),), (False,),
+        (np.full(n, lo),), (np.full(n, hi),), (False,), None, exact.scored_time,
     )  # fmt: skip
     return [participation, completion, rating, progress]
 
@@ -165,6 +173,9 @@ def changed_people(spec: Spec, part: Part, record: PartRecord) -> IntArray:
     """Per cell of `part`, the people whose contribution differs from its last release."""
     labels = part.labels(spec.row)
     differs = (record.unpacked(spec.units) != part.contrib) & (labels >= 0)
+    if spec.changed is not None:  # counted then and now, with a value set since
+        since = record.published[np.maximum(labels, 0)]
+        differs |= part.contrib & (labels >= 0) & (since >= 0) & (spec.changed > since)
     if spec.row is None:
         return np.bincount(labels[differs], minlength=part.n_labels).astype(np.int64)
     if part.person is not None:

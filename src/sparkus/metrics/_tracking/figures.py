@@ -70,6 +70,14 @@ class Exact:
     funnel_done: IntArray
     funnel_median: list[float | None]
     funnel_present: IntArray
+    slot_rated: BoolArray
+    """Per slot: rated by `at` (each rating is a unit of the rating figure)."""
+    slot_rating: FloatArray
+    """Per slot: its rating by `at`, 0 where none."""
+    slot_rating_time: IntArray
+    """Per slot: when its rating counting by `at` was given."""
+    scored_time: IntArray
+    """Per participant: when the later of their pre and post scores was entered."""
 
 
 def ratio(num: float, den: float) -> float | None:
@@ -137,7 +145,10 @@ def exact_figures(tracker: Tracker, at: int) -> Exact:
         enrolled_now=start_day <= at_day, as_of_point=point, slot_due=due_by,
         slot_done=due_by & done_by, slot_required=required, slot_step=step, slot_row=row,
         funnel_due=funnel[0], funnel_done=funnel[1], funnel_median=funnel[2],
-        funnel_present=funnel[3],
+        funnel_present=funnel[3], slot_rated=rated, slot_rating=np.where(rated, r, 0.0),
+        slot_rating_time=progress.rating_time,
+        scored_time=np.maximum(progress.score_time[np.maximum(pre, 0)],
+                               progress.score_time[np.maximum(post, 0)]),
     )  # fmt: skip
 
 

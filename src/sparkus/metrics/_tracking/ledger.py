@@ -5,7 +5,8 @@ engagement series' as_of day) and one *label* in it (a group, a step) of one fig
 (participation, completion, rating, progress). For each, the ledger keeps the last release that
 published it: when (seconds on the tracker's clock) and the sums it showed (one per measure,
 e.g. the ratings' sum and the promoters less the detractors). Per participant (per slot, for
-completion) and per part, one bit says whether they counted in their cell's last published value.
+completion and ratings, :data:`SLOTS`) and per part, one bit says whether they counted in their
+cell's last published value.
 
 The ledger keeps the same for every release that *withheld* a cell (when, its true sums, and
 per unit whether it counted), in layers: a later release must not narrow a cell an earlier one
@@ -42,13 +43,14 @@ matter to the checks, so each cell's sets are packed into its lowest layers.
 
 That is what the next release needs: the change rule (a cell whose contributors changed by
 fewer than the minimum since its last release is not shown with a new value) compares the bits
-with today's contributors, and the attacker's programs take each cell's last published value as
+with today's contributors (one whose value was set again since, a session rated again, counts as
+changed too), and the attacker's programs take each cell's last published value as
 a constraint on the same per-person values. Earlier values of a cell that has since been
 published again are not kept: their differences were checked when they were released (every
 cell published again has changed by at least the minimum since). The cost is one bit per
 participant (or slot) per part and figure for the published cells, and as much again per
 layer of withheld cells: for 1,000,000 participants, nine million slots and three groupings,
-about 7 MiB plus 7 MiB per layer (as many layers as the most sets one cell keeps: at most one
+about 11 MiB plus 11 MiB per layer (as many layers as the most sets one cell keeps: at most one
 per release).
 """
 
@@ -63,6 +65,7 @@ import numpy.typing as npt
 
 from sparkus._errors import InfeasibleError, Problem
 from sparkus.metrics._tracking.figure_units import changed_people
+from sparkus.model import JourneyProgress
 
 if TYPE_CHECKING:
     from sparkus.metrics._tracking.figure_units import Part, Spec
@@ -71,11 +74,13 @@ __all__ = [
     "FIGURES",
     "MAX_LAYERS",
     "MEASURES",
+    "SLOTS",
     "Ledger",
     "PartRecord",
     "empty_record",
     "forget",
     "part_labels",
+    "rated_slots",
     "recorded",
     "units_of",
     "withhold",
@@ -89,6 +94,9 @@ FIGURES: Final = ("participation", "completion", "rating", "progress")
 """The figures of a snapshot, in the order the ledger stores them."""
 MAX_LAYERS: Final = 4096
 """The most layers of withheld cells a saved ledger may declare."""
+SLOTS: Final = frozenset({"completion", "rating"})
+"""The figures whose units are slots (a step of a participant): completion's steps due, and
+the ratings, one per rated session, so that a rater's further rating is a new contributor."""
 MEASURES: Final = {"participation": 1, "completion": 1, "rating": 2, "progress": 1}
 """How many sums each figure publishes per cell."""
 
@@ -270,6 +278,49 @@ def _larger(x: FloatArray, y: FloatArray) -> BoolArray:
         out |= ~decided & gt
         decided |= gt | lt
     return out
+
+
+def rated_slots(
+    ledger: Ledger,
+    label_of: Callable[[int], npt.NDArray[np.intp]],
+    row: npt.NDArray[np.intp],
+    rating_time: IntArray,
+) -> Ledger:
+    """`ledger`, read from a version-2 state file, with its rating records per rated session.
+
+    Version 2 kept one bit per participant for the rating figure (whether they had rated by
+    their cell's release); its units are now rated sessions (slots, of participant `row`,
+    rated last at `rating_time`; ``label_of(part)`` gives each slot's cell). A participant's
+    bit goes to each of their sessions rated by that release, by those times. A session
+    rated (or rated again: the time is the latest rating's) after the release gets no bit,
+    so it counts as changed, and it would anyway (its value was set since). Which of a
+    participant's sessions rated before the release it counted is otherwise what the times
+    say: counting a session as changed when it was not would let the change rule see the
+    minimum where one rating is new, and publish it.
+    """
+    if not ledger.parts:
+        return ledger
+    rated = rating_time != JourneyProgress.UNSET
+
+    def moved(record: PartRecord, label: npt.NDArray[np.intp]) -> PartRecord:
+        when = record.published[np.maximum(label, 0)]
+        person = np.unpackbits(record.bits).astype(bool)  # row < participants <= 8 * bytes
+        bits = person[row] & (label >= 0) & (when >= 0) & rated & (rating_time <= when)
+        return PartRecord(np.packbits(bits), record.published, record.values)
+
+    labels = [label_of(j) for j in range(len(ledger.parts["rating"]))]
+    parts = {
+        **ledger.parts,
+        "rating": [moved(r, labels[j]) for j, r in enumerate(ledger.parts["rating"])],
+    }
+    hidden = {
+        **ledger.hidden,
+        "rating": [
+            [moved(r, labels[j]) for r in layers]
+            for j, layers in enumerate(ledger.hidden["rating"])
+        ],
+    }
+    return Ledger(ledger.releases, ledger.last, set(ledger.withheld), parts, hidden)
 
 
 # -- recording a release ----------------------------------------------------------------

@@ -10,7 +10,7 @@ group of every grouping, and, for completion, every step of the funnel, and for 
 the engagement series' point on the as_of day (the same people's activity); the cells that
 earlier releases last published are fixed cells of the same table, and every set a cell was
 withheld as is one it checks again. Units are participants, or slots (a participant's step) for
-completion, whose funnel and group cells share them. The rules:
+completion, whose funnel and group cells share them, and for ratings (one per rated session). The rules:
 
 1. *fewer than the minimum*: a cell describing 1 to ``k - 1`` people is hidden;
 2. *changed since the last release*: a cell whose contributors changed by 1 to ``k - 1``
@@ -64,6 +64,7 @@ from sparkus.metrics._tracking.figure_units import (
 from sparkus.metrics._tracking.ledger import (
     FIGURES,
     MAX_LAYERS,
+    SLOTS,
     Ledger,
     PartRecord,
     empty_record,
@@ -547,10 +548,10 @@ def _labels(tracker: Tracker, figure: str) -> list[int]:
 
 
 def unit_labels(tracker: Tracker, figure: str, part: int) -> npt.NDArray[np.intp]:
-    """Each unit's cell in `part` of `figure` (participants, or slots for completion)."""
+    """Each unit's cell in `part` of `figure` (participants, or slots: :data:`.ledger.SLOTS`)."""
     schedule = tracker.schedule
     groupings = [codes for _, codes in tracker.groups.values()]
-    slots = figure == "completion"
+    slots = figure in SLOTS
     units = schedule.n_slots if slots else len(schedule)
     if part == 0 or part > len(groupings):
         if slots and part > len(groupings):

@@ -8,9 +8,11 @@ A state file is a zip archive of ``.npy`` members: ``meta`` (the options as JSON
 for each grouping's codes and, once the tracker has released a snapshot, ``ledger_<figure>_<j>_
 {bits,published,values}`` and ``ledger_hidden_<figure>_<j>_{bits,published,values}`` for each
 part of its release ledger, the latter one row per layer of withheld cells, as many as
-``meta.ledger.layers`` says (version 2; files written before the layers, without that key, hold
-one withheld layer as plain rows and still load; version 1 files, written before the ledger,
-read as a tracker that has released nothing). Reading one never unpickles (numpy's
+``meta.ledger.layers`` says (version 3; version 2 files, whose rating ledger has one bit per
+participant rather than per rated session, load with it moved to sessions by
+:func:`~sparkus.metrics._tracking.ledger.rated_slots`; files written before the layers, without
+that key, hold one withheld layer as plain rows and still load; version 1 files, written before
+the ledger, read as a tracker that has released nothing). Reading one never unpickles (numpy's
 ``allow_pickle=False``) and never trusts a declared size: the archive's directory must list
 exactly those members, each member's declared size must fit what the schedule implies (a few
 bytes per slot or per participant, per layer for withheld cells), a member is read only up to that size (a member that inflates past what it
@@ -33,15 +35,22 @@ import numpy.typing as npt
 
 from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
-from sparkus.metrics._tracking.ledger import FIGURES, MAX_LAYERS, MEASURES, part_labels
+from sparkus.metrics._tracking.ledger import (
+    FIGURES,
+    MAX_LAYERS,
+    MEASURES,
+    SLOTS,
+    part_labels,
+)
 from sparkus.model import JourneySchedule
 
-__all__ = ["FORMAT", "VERSION", "check_file_arg", "file_name", "read_state", "write_state"]
+__all__ = ["FORMAT", "VERSION", "check_file_arg", "file_name", "read_state", "slot_figures",
+           "write_state"]  # fmt: skip
 
 FORMAT: Final = "sparkus.tracker"
-VERSION: Final = 2
-VERSIONS: Final = (1, 2)
-"""The versions this sparkus reads (1: no release ledger)."""
+VERSION: Final = 3
+VERSIONS: Final = (1, 2, 3)
+"""The versions this sparkus reads (1: no release ledger; 2: ratings per participant)."""
 _HEADER_ROOM: Final = 4_096
 """Bytes allowed for a ``.npy`` member's magic and header."""
 _META_BASE: Final = 1 << 20
@@ -50,6 +59,14 @@ _ARRAYS: Final = ("first_done", "status", "moved_time", "moved_days", "rating_ti
                   "score_time", "score", "active")  # fmt: skip
 
 FileArg = str | os.PathLike[str] | IO[bytes] | io.IOBase
+
+
+def slot_figures(version: int) -> frozenset[str]:
+    """The figures whose ledger units are slots in a state file of `version`.
+
+    Version 2 kept the rating figure per participant (see :func:`.ledger.rated_slots`).
+    """
+    return SLOTS if version >= 3 else frozenset({"completion"})
 
 
 def file_name(file: object) -> str:
@@ -106,12 +123,16 @@ def write_state(
 
 
 def _limits(
-    schedule: JourneySchedule, n_groups: int, ledger: list[int] | None = None, layers: int = 1
+    schedule: JourneySchedule,
+    n_groups: int,
+    ledger: list[int] | None = None,
+    layers: int = 1,
+    version: int = VERSION,
 ) -> dict[str, int]:
     """The most bytes each member may declare (data plus header).
 
     `ledger` is each grouping's number of groups when the file holds a release ledger, with
-    `layers` layers of withheld cells.
+    `layers` layers of withheld cells, in a file of `version`.
     """
     m, n = schedule.n_slots, len(schedule)
     words = max(1, -(-schedule.n_days // 64))
@@ -122,7 +143,7 @@ def _limits(
     if ledger is not None:
         steps = len(schedule.template.steps)
         for f in FIGURES:
-            units = m if f == "completion" else n
+            units = m if f in slot_figures(version) else n
             for j, k in enumerate(part_labels(f, ledger, steps)):
                 for kind, rows in (("", 1), ("hidden_", layers)):
                     name = f"ledger_{kind}{f}_{j}"
@@ -216,7 +237,7 @@ def read_state(
         sizes = [len(meta["groups"][name]) for name in meta["grouping_names"]]
         layers = meta["ledger"].get("layers", 1)  # checked with the ledger; bounded here
         layers = min(layers, MAX_LAYERS) if isinstance(layers, int) and layers >= 0 else 1
-        limits = _limits(schedule, n_groups, sizes if stored else None, layers)
+        limits = _limits(schedule, n_groups, sizes if stored else None, layers, meta["version"])
         extra = sorted(set(infos) - set(limits))
         missing = sorted(set(limits) - set(infos))
         if extra or missing:

@@ -22,7 +22,14 @@ from sparkus._privacy.dp import DifferentialPrivacy, PrivacyLedger
 from sparkus._privacy.dp_release import PrivateRelease
 from sparkus.metrics._estimate import Estimate
 from sparkus.metrics._roi import ROIResult
-from sparkus.metrics._tracking.ledger import FIGURES, Ledger, ledger_problems, part_labels
+from sparkus.metrics._tracking.ledger import (
+    FIGURES,
+    SLOTS,
+    Ledger,
+    ledger_problems,
+    part_labels,
+    rated_slots,
+)
 from sparkus.metrics._tracking.private import moment_problems, private_problems, release_snapshot
 from sparkus.metrics._tracking.protection import record_release, unit_labels
 from sparkus.metrics._tracking.reader import as_impact, as_roi
@@ -33,6 +40,7 @@ from sparkus.metrics._tracking.state_file import (
     VERSION,
     file_name,
     read_state,
+    slot_figures,
     write_state,
 )
 from sparkus.metrics._tracking.tracker_checks import (
@@ -257,9 +265,9 @@ class Tracker:
                                        lambda f, j: unit_labels(self, f, j))  # fmt: skip
         return out
 
-    def _units(self) -> dict[str, int]:
-        """Units of each figure in the release ledger: participants, or slots (completion)."""
-        return {f: self.schedule.n_slots if f == "completion" else len(self.schedule)
+    def _units(self, slots: frozenset[str] = SLOTS) -> dict[str, int]:
+        """Units of each figure in the release ledger: participants, or slots (`slots`)."""
+        return {f: self.schedule.n_slots if f in slots else len(self.schedule)
                 for f in FIGURES}  # fmt: skip
 
     def _labels(self) -> dict[str, list[int]]:
@@ -357,16 +365,19 @@ class Tracker:
                 out.groups[name] = (names, group.astype(np.intp))
         if problems:
             raise SchemaError(problems)
-        ledger, problems = ledger_problems(meta["ledger"], ledger_arrays, out._units(),
-                                           out._labels(), max(schedule.n_days, 1), where)  # fmt: skip
+        units = out._units(slot_figures(meta["version"]))
+        ledger, problems = ledger_problems(meta["ledger"], ledger_arrays, units, out._labels(),
+                                           max(schedule.n_days, 1), where)  # fmt: skip
         if problems or ledger is None:
             raise SchemaError(problems)
-        out.ledger = ledger
         try:
             out.progress = JourneyProgress.from_arrays(schedule, arrays)
         except SchemaError as error:
             raise SchemaError([Problem(("file", *p.path), f"{where}: {p.message}")
                                for p in error.problems]) from None  # fmt: skip
+        out.ledger = ledger if meta["version"] >= 3 else rated_slots(
+            ledger, lambda j: unit_labels(out, "rating", j), schedule.row.astype(np.intp),
+            out.progress.rating_time)  # fmt: skip
         return out
 
     # -- figures ---------------------------------------------------------------------------
