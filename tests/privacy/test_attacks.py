@@ -14,7 +14,7 @@ import re
 import numpy as np
 import pytest
 
-from sparkus._privacy import CHANGED, COMPLEMENTARY, EARLIER, OVERLAPPING, SMALL
+from sparkus._privacy import CHANGED, COMPLEMENTARY, EARLIER, OVERLAPPING, SMALL, UNRELEASED
 from sparkus.datasets import simulate_events
 from sparkus.metrics import subgroup_effects
 from sparkus.metrics._tracking.figures import exact_figures
@@ -30,7 +30,7 @@ from tests.privacy.world import (
     tracker_of,
 )
 
-RULES = (SMALL, COMPLEMENTARY, CHANGED, OVERLAPPING, EARLIER)
+RULES = (SMALL, COMPLEMENTARY, CHANGED, OVERLAPPING, EARLIER, UNRELEASED)
 
 # -- (a) across groupings --------------------------------------------------------------------------
 

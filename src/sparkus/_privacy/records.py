@@ -29,6 +29,7 @@ __all__ = [
     "MAX_RELEASE",
     "OVERLAPPING",
     "SMALL",
+    "UNRELEASED",
     "Cell",
     "CellRange",
     "DisclosureCheck",
@@ -42,6 +43,8 @@ COMPLEMENTARY: Final = "complementary: protects other hidden cells"
 CHANGED: Final = "changed by fewer than the minimum since the last release"
 OVERLAPPING: Final = "complementary: protects a small group that other published cells isolate"
 EARLIER: Final = "withheld in an earlier release"
+UNRELEASED: Final = "not shown as its day's point by a release"
+"""Why a day of the engagement series before `as_of` is withheld: no release showed it."""
 
 MAX_RELEASE: Final = 2**63 - 1
 """The largest release number a :class:`Cell` may carry (a signed 64-bit integer)."""

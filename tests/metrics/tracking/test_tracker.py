@@ -176,7 +176,11 @@ def test_snapshot_follows_the_contract():
     assert data["as_of"] == "2027-05-04T00:00:00+00:00"
     shown = [g["group"] for g in data["groups"]["department"]]
     assert shown == ["People", "Sales", "Tech"]
-    assert data["suppressed"][:2] == [
+    assert data["suppressed"][0] == {  # no release showed the days before as_of (see privacy.md)
+        "grouping": "engagement", "group": "2027-01-04/2027-05-03",
+        "reason": "not shown as its day's point by a release",
+    }  # fmt: skip
+    assert data["suppressed"][1:3] == [
         {"grouping": "department", "group": "Legal", "reason": "fewer than the minimum group size"},
         {
             "grouping": "department",
@@ -368,7 +372,10 @@ def test_far_as_of_is_bounded_by_the_schedule():
     assert far.funnel == at_end.funnel
     assert far.totals == at_end.totals
     near = ONE_PASS.snapshot(as_of=END, release=False)
-    assert near.engagement.series == far.engagement.series[: len(near.engagement.series)]
+    # the days before each as_of show what releases showed (none here): only the as_of day is live
+    days = len(near.engagement.series) - 1
+    assert near.engagement.series[:days] == far.engagement.series[:days]
+    assert {p.active for p in far.engagement.series[:-1]} == {None}
 
 
 @pytest.mark.parametrize(

@@ -147,6 +147,9 @@ class Ledger:
     hidden: dict[str, list[list[PartRecord]]] = attrs.field(factory=dict)
     """Per figure and part, layers of the cells' withheld releases (each as `parts` holds the
     published ones; a cell is in no layer, or in several with different people)."""
+    points: dict[int, int] = attrs.field(factory=dict)
+    """The engagement series' days that a release showed as its as_of point: people active, as
+    shown. A later snapshot shows an earlier day only from here (see snapshot.py)."""
 
     @classmethod
     def started(cls, units: Mapping[str, int], labels: Mapping[str, list[int]]) -> Ledger:
@@ -157,8 +160,8 @@ class Ledger:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Ledger):
             return NotImplemented
-        if (self.releases, self.last, self.withheld) != (other.releases, other.last,
-                                                         other.withheld):  # fmt: skip
+        if (self.releases, self.last, self.withheld, self.points) != (
+                other.releases, other.last, other.withheld, other.points):  # fmt: skip
             return False
         if not self.parts or not other.parts:
             return not self.parts and not other.parts
@@ -178,16 +181,20 @@ class Ledger:
         """Both ledgers' releases.
 
         Per published cell, the later release (ties: the larger sums, then the union of the
-        bits); the withheld layers of both, each once. The merge is commutative and associative.
+        bits); the withheld layers of both, each once; the days shown as a point by either (a
+        day both showed, the larger count: both were published). The merge is commutative and
+        associative.
 
         `label_of(figure, part)` gives each unit's cell in that part (-1: none). An
         InfeasibleError if a cell would hold more layers than a state file keeps.
         """
         releases, last = max(self.releases, other.releases), max(self.last, other.last)
         withheld = self.withheld | other.withheld
+        points = {d: max(self.points.get(d, 0), other.points.get(d, 0))
+                  for d in self.points.keys() | other.points.keys()}  # fmt: skip
         if not self.parts or not other.parts:
             return Ledger(releases, last, withheld, dict(self.parts or other.parts),
-                          dict(self.hidden or other.hidden))  # fmt: skip
+                          dict(self.hidden or other.hidden), points)  # fmt: skip
 
         parts = {
             f: [_merge_part(a, b, units[f], label_of(f, j))
@@ -201,14 +208,15 @@ class Ledger:
             msg = (f"the two ledgers together withhold one cell as {layers:,} sets, more than a "
                    f"state file keeps ({MAX_LAYERS:,}); merge trackers that released less often")  # fmt: skip
             raise InfeasibleError(msg)
-        return Ledger(releases, last, withheld, parts, hidden)
+        return Ledger(releases, last, withheld, parts, hidden, points)
 
     # -- the state file --------------------------------------------------------------------
 
     def meta(self) -> dict[str, Any]:
         layers = max((len(x) for f in self.hidden.values() for x in f), default=0)
         return {"releases": self.releases, "last": self.last, "withheld": sorted(self.withheld),
-                "stored": bool(self.parts), "layers": layers}  # fmt: skip
+                "stored": bool(self.parts), "layers": layers,
+                "points": sorted([d, v] for d, v in self.points.items())}  # fmt: skip
 
     def arrays(self) -> dict[str, npt.NDArray[Any]]:
         """The ledger's arrays: per part, its published record and its withheld layers.
@@ -320,7 +328,8 @@ def rated_slots(
             for j, layers in enumerate(ledger.hidden["rating"])
         ],
     }
-    return Ledger(ledger.releases, ledger.last, set(ledger.withheld), parts, hidden)
+    return Ledger(ledger.releases, ledger.last, set(ledger.withheld), parts, hidden,
+                  dict(ledger.points))  # fmt: skip
 
 
 # -- recording a release ----------------------------------------------------------------
@@ -425,9 +434,16 @@ def ledger_problems(
         problems.append(Problem(("file",), f"{where}: {message}"))
 
     keys = {"releases", "last", "withheld", "stored"}
-    if not isinstance(meta, dict) or set(meta) not in (keys, keys | {"layers"}):
-        fail("meta.ledger: expected releases, last, withheld, stored and layers")
+    if not isinstance(meta, dict) or not keys <= set(meta) <= keys | {"layers", "points"}:
+        fail("meta.ledger: expected releases, last, withheld, stored, layers and points")
         return None, problems
+    points = meta.get("points", [])  # files written before it: no day was shown as a point
+    if not isinstance(points, list) or not all(
+        isinstance(p, list) and len(p) == 2 and _whole(p[0]) and 0 <= p[0] < days
+        and _whole(p[1]) and p[1] >= 0 for p in points
+    ) or len({p[0] for p in points}) != len(points):  # fmt: skip
+        fail(f"meta.ledger.points: expected distinct days from 0 to {days - 1}, each with a "
+             "count of 0 or more")  # fmt: skip
     layers = meta.get("layers", 1)  # files written before layers hold one
     if not _whole(layers) or not 0 <= layers <= MAX_LAYERS:
         fail(f"meta.ledger.layers: expected a whole number from 0 to {MAX_LAYERS}")
@@ -444,7 +460,7 @@ def ledger_problems(
     if problems:
         return None, problems
     if not stored:
-        return Ledger(releases, last, set(withheld), {}, {}), []
+        return Ledger(releases, last, set(withheld), {}, {}, dict(points)), []
     parts = _records(arrays, units, labels, last, "", fail)
     hidden: dict[str, list[list[PartRecord]]] = {f: [[] for _ in labels[f]] for f in FIGURES}
     for f in FIGURES:
@@ -466,7 +482,7 @@ def ledger_problems(
                 hidden[f][j].extend(got[f])
     if problems:
         return None, problems
-    return Ledger(releases, last, set(withheld), parts, hidden), []
+    return Ledger(releases, last, set(withheld), parts, hidden, dict(points)), []
 
 
 def _records(

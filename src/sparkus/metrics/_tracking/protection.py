@@ -489,13 +489,16 @@ def _protect(built: _Built, k: int, secondary: bool, share: float) -> IntArray |
         return None
 
 
-def record_release(ledger: Ledger, decision: Decision, tracker: Tracker, at: int) -> Ledger:
+def record_release(
+    ledger: Ledger, decision: Decision, tracker: Tracker, at: int, point: int | None
+) -> Ledger:
     """`ledger` with this release added.
 
     Each cell's contributors, time and sums, in the published store if it was shown and in a
     layer of the withheld store if it was hidden (:func:`.ledger.withhold`), less the sets the
-    decision found redundant (:func:`.ledger.forget`). A cell that would need more layers than
-    a state file holds (:data:`.ledger.MAX_LAYERS`) is an InfeasibleError naming it.
+    decision found redundant (:func:`.ledger.forget`); and the as_of day's engagement `point`
+    if the release showed it (people active; None: not shown). A cell that would need more
+    layers than a state file holds (:data:`.ledger.MAX_LAYERS`) is an InfeasibleError naming it.
     """
     units = {f: decision.specs[f].units for f in FIGURES}
     if not ledger.parts:
@@ -518,10 +521,14 @@ def record_release(ledger: Ledger, decision: Decision, tracker: Tracker, at: int
             hidden[f].append(withhold(layers, spec, part, np.array(kept, np.int64), at, sums))
             if len(hidden[f][j]) > MAX_LAYERS:
                 raise _too_many(tracker, f, j, hidden[f][j][-1])
-    withheld_days = set(ledger.withheld)
+    withheld_days, points = set(ledger.withheld), dict(ledger.points)
+    day = int(at // 86_400 - tracker.schedule.epoch_day)
     if decision.point_hidden:
-        withheld_days.add(int(at // 86_400 - tracker.schedule.epoch_day))
-    return Ledger(ledger.releases + 1, max(ledger.last, at), withheld_days, parts, hidden)
+        withheld_days.add(day)
+    if point is not None:
+        points[day] = point
+    return Ledger(ledger.releases + 1, max(ledger.last, at), withheld_days, parts, hidden,
+                  points)  # fmt: skip
 
 
 def _too_many(tracker: Tracker, figure: str, part: int, layer: PartRecord) -> InfeasibleError:

@@ -20,7 +20,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._privacy import EARLIER, SMALL
+from sparkus._privacy import EARLIER, SMALL, UNRELEASED
 from sparkus.metrics._tracking.figures import Exact, exact_figures, group_row
 from sparkus.metrics._tracking.moments import CoMoments
 from sparkus.metrics._tracking.protection import Decision, decide
@@ -44,7 +44,7 @@ from sparkus.model import JourneyProgress
 if TYPE_CHECKING:
     from sparkus.metrics._tracking.tracker import Tracker
 
-__all__ = ["EPOCH", "SECONDS_PER_DAY", "dashboard_at", "latest_moment", "seconds"]
+__all__ = ["EPOCH", "SECONDS_PER_DAY", "dashboard_at", "latest_moment", "seconds", "shown_point"]
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 _Figures = TypeVar("_Figures", GroupRow, Totals)
@@ -170,13 +170,18 @@ def _engagement(
 ) -> Engagement:
     """People active and enrolled per day.
 
-    A day is withheld when it describes fewer than the minimum, when it is the as_of day and
-    the decision hides it, or when an earlier release withheld it.
+    Only the as_of day is a cell of the protected table; a day before it is shown as a release
+    showed it as its as_of point, and withheld if none did (it would give back a withheld total
+    or a newcomer's activity). A day is withheld when it describes fewer than the minimum, when
+    it is the as_of day and the decision hides it, when an earlier release withheld it, or when
+    no release showed it. Consecutive days withheld for one reason are one entry of
+    `suppressed`, their group the ISO 8601 interval ``first/last``.
     """
     schedule = tracker.schedule
-    withheld = tracker.ledger.withheld
+    withheld, released = tracker.ledger.withheld, tracker.ledger.points
     point_reason = decision.hidden["participation"][-1].get(0)
     points = []
+    runs: list[list[Any]] = []  # [first date, last date, reason] of consecutive days withheld
     for d in range(len(exact.series)):
         date = dt.date(1970, 1, 1) + dt.timedelta(days=schedule.epoch_day + d)
         enrolled = int(exact.enrolled_day[d])
@@ -185,14 +190,31 @@ def _engagement(
             reason = SMALL
         elif d == exact.as_of_point and point_reason is not None:
             reason = point_reason
-        elif d in withheld and enrolled > 0:
+        elif d != exact.as_of_point and d not in released and enrolled > 0:
+            reason = EARLIER if d in withheld else UNRELEASED
+        elif d == exact.as_of_point and d in withheld and enrolled > 0:
             reason = EARLIER
         if reason is not None:
-            suppressed.append(Suppressed(grouping=ENGAGEMENT, group=date.isoformat(),
-                                         reason=reason))  # fmt: skip
+            if runs and runs[-1][2] == reason and runs[-1][1] == date - dt.timedelta(days=1):
+                runs[-1][1] = date
+            else:
+                runs.append([date, date, reason])
         active = None if reason is not None or enrolled == 0 else int(exact.series[d])
+        if active is not None and d != exact.as_of_point:
+            active = released[d]  # as that release showed it
         points.append(Point(date=date, active=active, enrolled=enrolled))
+    for first, last, reason in runs:  # a run of days as an ISO 8601 interval, start/end
+        days = first.isoformat() if first == last else f"{first.isoformat()}/{last.isoformat()}"
+        suppressed.append(Suppressed(grouping=ENGAGEMENT, group=days, reason=reason))
     return Engagement(window_days=tracker.window_days, series=tuple(points))
+
+
+def shown_point(dashboard: Dashboard) -> int | None:
+    """People active on `dashboard`'s as_of day as it shows them (None: withheld or no point)."""
+    series = dashboard.engagement.series
+    if series and series[-1].date == dt.datetime.fromisoformat(dashboard.as_of).date():
+        return series[-1].active
+    return None
 
 
 def _funnel(

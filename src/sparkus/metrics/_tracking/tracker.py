@@ -34,7 +34,7 @@ from sparkus.metrics._tracking.private import moment_problems, private_problems,
 from sparkus.metrics._tracking.protection import record_release, unit_labels
 from sparkus.metrics._tracking.reader import as_impact, as_roi
 from sparkus.metrics._tracking.schema import Dashboard, Impact, Roi
-from sparkus.metrics._tracking.snapshot import EPOCH, dashboard_at, latest_moment
+from sparkus.metrics._tracking.snapshot import EPOCH, dashboard_at, latest_moment, shown_point
 from sparkus.metrics._tracking.state_file import (
     FORMAT,
     VERSION,
@@ -469,7 +469,7 @@ class Tracker:
         at, figures, returns = self._snapshot_iv(as_of, impact, roi, release)
         dashboard, decision = dashboard_at(self, at, figures, returns)
         if release:
-            self.ledger = record_release(self.ledger, decision, self, at)
+            self.ledger = record_release(self.ledger, decision, self, at, shown_point(dashboard))
         return dashboard
 
     def private_snapshot(
