@@ -486,7 +486,7 @@ class Dashboard(DashboardTables, Result):
     EventCheck(n=6314, accepted=6314, rejected=0)
     >>> dashboard = tracker.snapshot(as_of=dt.datetime(2027, 4, 1, tzinfo=dt.UTC))
     >>> dashboard
-    Dashboard(program='Grow together', as_of=2027-04-01, participants=200, active=175, suppressed=0)
+    Dashboard(program='Grow together', as_of=2027-04-01, participants=200, active=175, suppressed=1)
     >>> dashboard.totals.participation_rate, dashboard.funnel[0].step
     (0.875, 'kickoff')
     >>> dashboard.totals["participation_rate"], dashboard.funnel[0]["step"]

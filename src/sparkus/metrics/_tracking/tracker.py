@@ -129,7 +129,7 @@ class Tracker:
     >>> snap = tracker.snapshot(as_of=dt.datetime(2027, 4, 1, tzinfo=dt.UTC))
     >>> snap.totals["participants"], snap.totals["active"], round(snap.totals["nps"], 1)
     (300, 249, 30.2)
-    >>> sorted({(s["group"], s["reason"]) for s in snap.suppressed})
+    >>> sorted({(s["group"], s["reason"]) for s in snap.suppressed if s["grouping"] == "department"})
     [('Executive Office', 'fewer than the minimum group size'), ('Finance', 'complementary: protects other hidden cells'), ('People', 'complementary: protects other hidden cells')]
     """
 
