@@ -299,8 +299,9 @@ def _cross_checks(columns: dict[str, list[Any]]) -> None:
         jump = np.where(alive, jump[np.maximum(jump, 0)], -1)
     _require(not bool((jump >= 0).any()))
     for name in columns.keys() - _NAMES:
-        if set(map(type, columns[name])) == {int}:
-            np.array(columns[name], dtype=np.int64)  # OverflowError if it does not fit
+        values = columns[name]  # the first value settles most columns (floats, texts) at once
+        if values and type(values[0]) is int and set(map(type, values)) == {int}:
+            np.array(values, dtype=np.int64)  # OverflowError if it does not fit
 
 
 def _paused(read: Callable[[], _T]) -> _T:
