@@ -26,7 +26,7 @@ from sparkus._errors import Problem, SchemaError
 from sparkus._fields import language, text
 from sparkus._fields import scale as scale_check
 from sparkus._json import HALF_PAIR, has_half_pair
-from sparkus._text_rules import nul_message
+from sparkus._text_rules import nfc_repeats, nul_message
 from sparkus.model._enums import Goal, Level, unknown_label
 from sparkus.model._id_columns import ROOT, Collector, check_tree, hashable, read_ids, references
 from sparkus.model._number_cells import is_number_like, not_numbers, numeric
@@ -386,6 +386,13 @@ def _category(
         return cast(str, value), None
 
     codes, categories = _encode(name, values, parse, collector, fixed)
+    if fixed is None:  # one label in two Unicode forms would show as two groups alike
+        labels = cast(list[str], list(categories))
+        for later, earlier in nfc_repeats(labels):
+            other = labels[earlier]
+            collector.rows(name, codes == later, lambda i, other=other: (
+                f"{values[i]!r} and {other!r} are one label in two Unicode forms "
+                f"({values[i]!a} and {other!a}); write both the same way"))  # fmt: skip
     return codes, Column(name, "category", categories=categories, required=required)
 
 
