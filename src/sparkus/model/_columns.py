@@ -11,6 +11,7 @@ categories, so that only the distinct values are parsed and checked.
 from __future__ import annotations
 
 import enum
+import functools
 import math
 import re
 import unicodedata
@@ -389,11 +390,15 @@ def _category(
     if fixed is None:  # one label in two Unicode forms would show as two groups alike
         labels = cast(list[str], list(categories))
         for later, earlier in nfc_repeats(labels):
-            other = labels[earlier]
-            collector.rows(name, codes == later, lambda i, other=other: (
-                f"{values[i]!r} and {other!r} are one label in two Unicode forms "
-                f"({values[i]!a} and {other!a}); write both the same way"))  # fmt: skip
+            collector.rows(name, codes == later, functools.partial(_two_forms, values,
+                                                                   labels[earlier]))  # fmt: skip
     return codes, Column(name, "category", categories=categories, required=required)
+
+
+def _two_forms(values: list[Any], other: str, row: int) -> str:
+    """Why row `row`'s label is refused: `other` is the same label in another Unicode form."""
+    return (f"{values[row]!r} and {other!r} are one label in two Unicode forms "
+            f"({values[row]!a} and {other!a}); write both the same way")  # fmt: skip
 
 
 def _split(value: object) -> tuple[Any, ...] | None:
