@@ -216,6 +216,12 @@ def check_rng(
 # -- arrays: the one intake --------------------------------------------------------------------
 
 
+def is_data_frame(value: object) -> bool:
+    """A pandas or polars DataFrame, recognised without importing either."""
+    kind = type(value)
+    return kind.__name__ == "DataFrame" and kind.__module__.startswith(("pandas", "polars"))
+
+
 def as_array(value: object, name: str) -> npt.NDArray[Any]:
     """`value` as a numpy array: the one intake for array-likes.
 

@@ -26,7 +26,14 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import FloatArray, IntArray, check_level, check_number, describe
+from sparkus._checks import (
+    FloatArray,
+    IntArray,
+    check_level,
+    check_number,
+    describe,
+    is_data_frame,
+)
 from sparkus._errors import EstimationError, Problem, SchemaError
 from sparkus._frames import Framed, FrameSpec
 from sparkus._labels import spelling_problem
@@ -253,7 +260,7 @@ def _wave(name: str, given: object, items: tuple[str, ...] | None,
     out: _Wave = {}
     kept: dict[tuple[str, AssessmentSource, object], int] = {}  # each rater's latest answer
     clash: dict[tuple[str, AssessmentSource, object], int | None] = {}  # another one then
-    if _is_table(given):
+    if is_data_frame(given):
         msg = (f"expected an iterable of Assessment records, got a {type(given).__name__} "
                "(a table, read column by column); build one Assessment per row")  # fmt: skip
         problems.append(Problem((name,), msg))
@@ -300,14 +307,9 @@ def _wave(name: str, given: object, items: tuple[str, ...] | None,
     return out
 
 
-def _is_table(given: object) -> bool:
-    """A pandas or polars DataFrame: iterated, it gives its column names or columns."""
-    return hasattr(given, "columns") and hasattr(given, "shape")
-
-
 def _is_records(given: object) -> TypeGuard[Iterable[object]]:
     """An iterable that may hold records: not text, a mapping or a table."""
-    return not (isinstance(given, str | bytes | Mapping) or _is_table(given)) and isinstance(
+    return not (isinstance(given, str | bytes | Mapping) or is_data_frame(given)) and isinstance(
         given, Iterable
     )
 

@@ -9,7 +9,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import align_rows, as_array, describe, real_array
+from sparkus._checks import align_rows, as_array, describe, is_data_frame, real_array
 from sparkus._errors import Problem, SchemaError
 from sparkus._fields import (
     Record,
@@ -215,9 +215,9 @@ class Instrument(Record):
         given: object = data  # checked at run time for callers without a type checker
         if isinstance(given, Population):
             return population_features(self, given, missing)
-        if isinstance(given, Mapping) or _is_frame(given):
+        if isinstance(given, Mapping) or is_data_frame(given):
             table: Any = given
-            names = [str(k) for k in (table.columns if _is_frame(table) else table.keys())]
+            names = [str(k) for k in (table.columns if is_data_frame(table) else table.keys())]
             if "id" not in names:
                 raise SchemaError([Problem(("id",), "a mapping of answers needs an 'id' column")])
             wanted = ["id", *(c for c in self.columns if c in names)]
@@ -435,12 +435,6 @@ def _read_columns(
     if problems:
         raise SchemaError(problems)
     return instrument._finish(X, ids, missing)
-
-
-def _is_frame(value: object) -> bool:
-    """A pandas or polars DataFrame (recognised without importing either)."""
-    module = type(value).__module__
-    return type(value).__name__ == "DataFrame" and module.startswith(("pandas", "polars"))
 
 
 def _id_column(value: object, name: str) -> npt.NDArray[np.str_]:
