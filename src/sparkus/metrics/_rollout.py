@@ -253,8 +253,9 @@ def _is_numeric(column: npt.NDArray[Any]) -> bool:
         return True
     if column.dtype.kind != "O":
         return False
-    cells = [v for v in column.tolist() if not is_missing(v)]
-    return bool(cells) and all(isinstance(v, numbers.Real) for v in cells)
+    cells = (v for v in column.tolist() if not is_missing(v))  # a text column stops at once
+    first = next(cells, None)
+    return isinstance(first, numbers.Real) and all(isinstance(v, numbers.Real) for v in cells)
 
 
 def _same_rows(columns: Mapping[str, npt.NDArray[Any]]) -> None:
