@@ -17,7 +17,15 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import FloatArray, as_array, check_choice, check_level, rows_text, schema_error
+from sparkus._checks import (
+    FloatArray,
+    as_array,
+    check_choice,
+    check_level,
+    is_missing,
+    rows_text,
+    schema_error,
+)
 from sparkus._checks_effects import same_length, vector
 from sparkus._errors import EstimationError
 from sparkus._labels import refuse_spellings
@@ -221,9 +229,9 @@ def fixed_effect(
     Raises
     ------
     SchemaError
-        If `labels` is not one string per study, two studies share a label (or one label is
-        written two ways, differing only in case, white space or Unicode form), or `level` is
-        not in (0, 1).
+        If `labels` is not one string per study, a label is missing (None or NaN), two studies
+        share a label (or one label is written two ways, differing only in case, white space or
+        Unicode form), or `level` is not in (0, 1).
     EstimationError
         For fewer than two studies, mismatched lengths, missing or non-finite values, or a
         variance that is not positive (the rows are named); or when a result would leave the
@@ -304,9 +312,9 @@ def random_effects(
     Raises
     ------
     SchemaError
-        For an unknown `method`, `labels` that are not one distinct string per study (two
-        studies sharing a label, or one label written two ways), or `level` not
-        in (0, 1).
+        For an unknown `method`, `labels` that are not one distinct string per study (a
+        missing label, two studies sharing a label, or one label written two ways), or `level`
+        not in (0, 1).
     EstimationError
         For fewer than two studies, mismatched lengths, missing or non-finite values, a
         variance that is not positive (the rows are named), or a REML fit that does not
@@ -374,8 +382,8 @@ def _meta_iv(
     effects, variances, labels = paired_rows(
         ("effects", effects), ("variances", variances), ("labels", labels)
     )
-    y = vector(effects, "effects")
-    v = vector(variances, "variances")
+    y = vector(effects, "effects", minimum=0)  # too few studies are refused below, as such
+    v = vector(variances, "variances", minimum=0)
     same_length(("effects", len(y)), ("variances", len(v)))
     bad = v <= 0.0
     if bad.any():
@@ -400,9 +408,14 @@ def _meta_iv(
         if given.ndim != 1:
             msg = f"expected a 1-D sequence of {k} study labels, got shape {given.shape}"
             raise schema_error("labels", msg)
-        names = tuple(str(x) for x in given.tolist())
-        if len(names) != k:
-            raise schema_error("labels", f"expected {k} labels, one per study, got {len(names)}")
+        cells = given.tolist()
+        if len(cells) != k:
+            raise schema_error("labels", f"expected {k} labels, one per study, got {len(cells)}")
+        missing = np.flatnonzero([is_missing(x) for x in cells])
+        if missing.size:  # str() would name the study "None" or "nan"
+            msg = f"is missing in {rows_text(missing)}; give each study a label"
+            raise schema_error("labels", msg)
+        names = tuple(str(x) for x in cells)
         _distinct(names)
     return y, v, names, check_level(level)
 
