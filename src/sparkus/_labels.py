@@ -69,15 +69,19 @@ def spelling_problem(labels: Iterable[object]) -> str | None:
     """What is wrong with distinct group labels written as no group, or one group two ways.
 
     A blank text label (empty, or white space alone) is a missing value of an export, not a
-    group. Labels that differ only in case, white space or Unicode form (``"Sales"``,
-    ``"sales "``, a composed and a combining accent) are one group written several ways: counted
-    apart, each gets its own figures, and some print alike. None when neither occurs; labels
-    that are not text are left out. Each caller names its own field.
+    group. Labels that differ only in case, white space, Unicode form (``"Sales"``,
+    ``"sales "``, a composed and a combining accent) or invisible format characters (a
+    zero-width space, a byte-order mark: Unicode category Cf) are one group written several
+    ways: counted apart, each gets its own figures, and some print alike. None when neither
+    occurs; labels that are not text are left out. Each caller names its own field.
     """
     spelled: dict[str, list[str]] = {}
     for label in labels:
         if isinstance(label, str):
-            key = " ".join(unicodedata.normalize("NFC", label).casefold().split())
+            text = unicodedata.normalize("NFC", label)
+            if not text.isascii():
+                text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+            key = " ".join(text.casefold().split())
             spelled.setdefault(key, []).append(label)
     if "" in spelled:
         blank = ", ".join(repr(v) for v in sorted(spelled[""])[:3])
@@ -87,7 +91,8 @@ def spelling_problem(labels: Iterable[object]) -> str | None:
         return None
     shown = "; ".join(" and ".join(ascii(v) for v in ways[:3]) for ways in clashes[:5])
     return (
-        f"holds labels that differ only in case, white space or Unicode form ({shown}): one "
+        f"holds labels that differ only in case, white space, Unicode form or invisible "
+        f"characters ({shown}): one "
         "group written several ways would be counted as several; write each group one way"
     )
 

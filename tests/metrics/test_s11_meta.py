@@ -13,7 +13,7 @@ from sparkus.metrics import fixed_effect, random_effects
     ("labels", "match"),
     [
         (["spring", "summer", "spring"], r"'spring' labels two studies \(rows 0 and 2\)"),
-        (["Spring", "summer", "spring "], "differ only in case, white space or Unicode form"),
+        (["Spring", "summer", "spring "], "differ only in case, white space, Unicode form"),
     ],
 )
 def test_a_label_shared_by_two_studies_is_refused(

@@ -107,7 +107,7 @@ def test_labels_that_print_alike_are_refused_from_a_pandas_series():
     """A Series by participant id with both spellings is refused like an array."""
     tracker = _tracker()
     series = pd.Series(["Caf\u00e9"] * 6 + ["Cafe\u0301"] * 6, index=tracker.schedule.ids)
-    with pytest.raises(SchemaError, match="differ only in case, white space or Unicode form"):
+    with pytest.raises(SchemaError, match="differ only in case, white space, Unicode form"):
         Tracker(tracker.program, tracker.schedule, groups={"department": series[::-1]})
 
 
