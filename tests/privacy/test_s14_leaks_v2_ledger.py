@@ -24,6 +24,7 @@ import numpy as np
 import pytest
 
 from sparkus.metrics import Tracker
+from sparkus.metrics._tracking.state_file import VERSION
 from tests.privacy.world import day, events, person_range, tracker_of
 
 _DEPARTMENTS = ["Sales"] * 6 + ["Ops"] * 6
@@ -153,7 +154,7 @@ def test_a_rating_given_after_loading_keeps_its_width(step):
     assert high - low >= 0.5 * 1 * 10.0 - 1e-7, (low, high)  # docs/privacy.md's width
 
 
-def test_a_loaded_tracker_publishes_what_did_not_change_and_saves_version_3():
+def test_a_loaded_tracker_publishes_what_did_not_change_and_saves_the_current_version():
     """Nothing new since the saved release: every rating cell is shown; saved, it reads back."""
     tracker = _loaded()
     snap = tracker.snapshot(day(16))
@@ -162,7 +163,7 @@ def test_a_loaded_tracker_publishes_what_did_not_change_and_saves_version_3():
     out = io.BytesIO()
     tracker.save(out)
     out.seek(0)
-    assert json.loads(str(np.load(out)["meta"]))["version"] == 3
+    assert json.loads(str(np.load(out)["meta"]))["version"] == VERSION
     out.seek(0)
     again = Tracker.load(out, tracker.program, tracker.schedule)
     assert again == tracker

@@ -81,16 +81,28 @@ def _scatter(op: np.ufunc, state: npt.NDArray[Any], where: IntArray, v: npt.NDAr
 
 
 def _join_latest(times: IntArray, values: FloatArray, slots: IntArray, t: IntArray,
-                 v: FloatArray) -> None:  # fmt: skip
-    """Keep, per slot, the value of the latest event (ties: the larger value)."""
+                 v: FloatArray) -> IntArray:  # fmt: skip
+    """Keep, per slot, the value of the latest event (ties: the larger value).
+
+    Returns the slots whose value was set again (a value held before, replaced by a later or a
+    larger one), each once, in increasing order.
+    """
     if len(slots) == 0:
-        return
+        return np.zeros(0, dtype=np.int64)
     before = times[slots]
     _scatter(np.maximum, times, slots, t)
     after = times[slots]
-    values[slots[after > before]] = -np.inf
+    later = after > before
+    values[slots[later]] = -np.inf
     take = t == after
+    held = before != NONE
+    tie = take & ~later & held  # an event at the held value's time: a larger value replaces it
+    tied = slots[tie]
+    kept = values[tied]
     _scatter(np.maximum, values, slots[take], v[take])
+    changed: IntArray = np.unique(np.concatenate([slots[later & held],
+                                                  tied[values[tied] > kept]]))  # fmt: skip
+    return changed
 
 
 def _merge_latest(t1: IntArray, v1: FloatArray, t2: IntArray, v2: FloatArray) -> None:
@@ -126,12 +138,19 @@ class JourneyProgress:
     ...                              start=dt.datetime(2027, 1, 4, tzinfo=dt.UTC))
     >>> t = dt.datetime(2027, 1, 20, tzinfo=dt.UTC)
     >>> progress = JourneyProgress(schedule)
-    >>> progress.apply(check_events(schedule, [
-    ...     Event("x1", "e1", EventKind.STEP_RESCHEDULED, t, step="coaching-1", value=7.0)]))
+    >>> rated, scored = progress.apply(check_events(schedule, [
+    ...     Event("x1", "e1", EventKind.STEP_RESCHEDULED, t, step="coaching-1", value=7.0),
+    ...     Event("x2", "e1", EventKind.SESSION_RATED, t, step="coaching-1", value=9.0)]))
     >>> state, due = progress.states()
     >>> slot = schedule.offsets[0] + 4  # coaching-1
     >>> state[slot].value, str(due[slot].astype("datetime64[D]"))
     ('rescheduled', '2027-01-25')
+    >>> rated.tolist(), scored.tolist()  # a first rating is not set again
+    ([], [])
+    >>> rated, _ = progress.apply(check_events(schedule, [
+    ...     Event("x3", "e1", EventKind.SESSION_RATED, t, step="coaching-1", value=10.0)]))
+    >>> rated.tolist() == [slot]  # a larger rating at the same time replaces it
+    True
     """
 
     NEVER: Final = NEVER
@@ -164,10 +183,18 @@ class JourneyProgress:
     def __repr__(self) -> str:
         return f"JourneyProgress(participants={len(self.schedule)}, slots={self.schedule.n_slots})"
 
-    def apply(self, check: Any) -> None:
+    def apply(self, check: Any) -> tuple[IntArray, IntArray]:
         """Apply the accepted events of an :class:`~sparkus.model.EventCheck`.
 
         The check must come from :func:`~sparkus.model.check_events` on this state's schedule.
+
+        Returns
+        -------
+        rated, scored : ndarray of int
+            The slots whose rating, and whose score, the events set again: a value held before
+            replaced by a later event's (or a larger one at the same time), each once, in
+            increasing order. A first value, or an event older than the value held, is not
+            listed.
 
         Raises
         ------
@@ -182,9 +209,9 @@ class JourneyProgress:
         if encoded.schedule != self.schedule.fingerprint:
             msg = "was made against another journey schedule; check the events on this one"
             raise SchemaError([Problem(("check",), msg)])
-        self._apply(encoded)
+        return self._apply(encoded)
 
-    def _apply(self, e: Encoded) -> None:
+    def _apply(self, e: Encoded) -> tuple[IntArray, IntArray]:
         # the events grouped by kind once (a stable radix sort of the int8 codes), so that each
         # fact reads contiguous slices, not a boolean mask and its selections per fact
         order = np.argsort(e.kind, kind="stable")
@@ -199,17 +226,19 @@ class JourneyProgress:
         moved, rated = at[RESCHEDULED], at[RATED]
         _join_latest(self.moved_time, self.moved_days, slot[RESCHEDULED], time[RESCHEDULED],
                      e.value[moved])  # fmt: skip
-        _join_latest(self.rating_time, self.rating, slot[RATED], time[RATED], e.value[rated])
+        rated_slots = _join_latest(self.rating_time, self.rating, slot[RATED], time[RATED],
+                                   e.value[rated])  # fmt: skip
         done_value = e.value[at[COMPLETED]]
         scored = ~np.isnan(done_value)
-        _join_latest(self.score_time, self.score, done_slot[scored], done_time[scored],
-                     done_value[scored])  # fmt: skip
+        scored_slots = _join_latest(self.score_time, self.score, done_slot[scored],
+                                    done_time[scored], done_value[scored])  # fmt: skip
         active = self.active.reshape(-1)
         for k in _MARKS_ACTIVE:
             # day d of row r is bit d % 64 of word r * words + d // 64 (days from epoch_day)
             day = time[k] // SECONDS_PER_DAY - self._epoch_day
             word = e.row[at[k]] * self.words + (day >> 6)
             _scatter(np.bitwise_or, active, word, _BIT[day & 63])
+        return rated_slots, scored_slots
 
     def merge(self, other: JourneyProgress) -> JourneyProgress:
         """A new state holding the events of both (exact, commutative, associative).

@@ -65,6 +65,7 @@ import numpy.typing as npt
 
 from sparkus._errors import InfeasibleError, Problem
 from sparkus.metrics._tracking.figure_units import changed_people
+from sparkus.metrics._tracking.resets import RESET_FIGURES, checked, merged, stamp
 from sparkus.model import JourneyProgress
 
 if TYPE_CHECKING:
@@ -89,6 +90,9 @@ __all__ = [
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
 IntArray: TypeAlias = npt.NDArray[np.int64]
 FloatArray: TypeAlias = npt.NDArray[np.float64]
+
+_NONE: Final = np.zeros((0, 2), dtype=np.int64)  # no slot set again
+_NONE.setflags(write=False)
 
 FIGURES: Final = ("participation", "completion", "rating", "progress")
 """The figures of a snapshot, in the order the ledger stores them."""
@@ -150,6 +154,15 @@ class Ledger:
     points: dict[int, int] = attrs.field(factory=dict)
     """The engagement series' days that a release showed as its as_of point: people active, as
     shown. A later snapshot shows an earlier day only from here (see snapshot.py)."""
+    reset: dict[str, IntArray] = attrs.field(factory=dict)
+    """Per figure, the slots whose value was set again after a release (see resets.py)."""
+
+    def set_again(self, rated: IntArray, scored: IntArray) -> None:
+        """Stamp the slots whose rating or score an update set, once anything was released."""
+        if self.releases:
+            for figure, slots in zip(RESET_FIGURES, (rated, scored), strict=True):
+                if len(slots):
+                    self.reset[figure] = stamp(self.reset.get(figure), slots, self.last)
 
     @classmethod
     def started(cls, units: Mapping[str, int], labels: Mapping[str, list[int]]) -> Ledger:
@@ -162,6 +175,9 @@ class Ledger:
             return NotImplemented
         if (self.releases, self.last, self.withheld, self.points) != (
                 other.releases, other.last, other.withheld, other.points):  # fmt: skip
+            return False
+        if any(not np.array_equal(self.reset.get(f, _NONE), other.reset.get(f, _NONE))
+               for f in RESET_FIGURES):  # fmt: skip
             return False
         if not self.parts or not other.parts:
             return not self.parts and not other.parts
@@ -192,9 +208,13 @@ class Ledger:
         withheld = self.withheld | other.withheld
         points = {d: max(self.points.get(d, 0), other.points.get(d, 0))
                   for d in self.points.keys() | other.points.keys()}  # fmt: skip
+        reset: dict[str, IntArray] = {
+            f: merged(self.reset.get(f), other.reset.get(f))
+            for f in RESET_FIGURES if f in self.reset or f in other.reset
+        }  # fmt: skip
         if not self.parts or not other.parts:
             return Ledger(releases, last, withheld, dict(self.parts or other.parts),
-                          dict(self.hidden or other.hidden), points)  # fmt: skip
+                          dict(self.hidden or other.hidden), points, reset)  # fmt: skip
 
         parts = {
             f: [_merge_part(a, b, units[f], label_of(f, j))
@@ -208,7 +228,7 @@ class Ledger:
             msg = (f"the two ledgers together withhold one cell as {layers:,} sets, more than a "
                    f"state file keeps ({MAX_LAYERS:,}); merge trackers that released less often")  # fmt: skip
             raise InfeasibleError(msg)
-        return Ledger(releases, last, withheld, parts, hidden, points)
+        return Ledger(releases, last, withheld, parts, hidden, points, reset)
 
     # -- the state file --------------------------------------------------------------------
 
@@ -224,6 +244,8 @@ class Ledger:
         The layers are stacked, one row each.
         """
         out: dict[str, npt.NDArray[Any]] = {}
+        if self.parts:
+            out.update({f"ledger_reset_{f}": self.reset.get(f, _NONE) for f in RESET_FIGURES})
         for f, records in self.parts.items():
             for j, rec in enumerate(records):
                 out[f"ledger_{f}_{j}_bits"] = rec.bits
@@ -329,7 +351,7 @@ def rated_slots(
         ],
     }
     return Ledger(ledger.releases, ledger.last, set(ledger.withheld), parts, hidden,
-                  dict(ledger.points))  # fmt: skip
+                  dict(ledger.points), dict(ledger.reset))  # fmt: skip
 
 
 # -- recording a release ----------------------------------------------------------------
@@ -426,8 +448,12 @@ def ledger_problems(
     labels: Mapping[str, list[int]],
     days: int,
     where: str,
+    slots: int,
 ) -> tuple[Ledger | None, list[Problem]]:
-    """The saved ledger, every value checked; or the problems, each naming the file."""
+    """The saved ledger, every value checked; or the problems, each naming the file.
+
+    `slots` is the schedule's number of slots (the values set again are kept per slot).
+    """
     problems: list[Problem] = []
 
     def fail(message: str) -> None:
@@ -480,9 +506,10 @@ def ledger_problems(
                        f"{name}_values": values[layer]}  # fmt: skip
                 got = _records(one, units, labels, last, "hidden_", fail, only=(f, j))
                 hidden[f][j].extend(got[f])
+    reset = checked(arrays, slots, last, fail)
     if problems:
         return None, problems
-    return Ledger(releases, last, set(withheld), parts, hidden, dict(points)), []
+    return Ledger(releases, last, set(withheld), parts, hidden, dict(points), reset), []
 
 
 def _records(

@@ -528,7 +528,7 @@ def record_release(
     if point is not None:
         points[day] = point
     return Ledger(ledger.releases + 1, max(ledger.last, at), withheld_days, parts, hidden,
-                  points)  # fmt: skip
+                  points, dict(ledger.reset))  # fmt: skip
 
 
 def _too_many(tracker: Tracker, figure: str, part: int, layer: PartRecord) -> InfeasibleError:

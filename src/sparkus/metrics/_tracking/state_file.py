@@ -8,7 +8,9 @@ A state file is a zip archive of ``.npy`` members: ``meta`` (the options as JSON
 for each grouping's codes and, once the tracker has released a snapshot, ``ledger_<figure>_<j>_
 {bits,published,values}`` and ``ledger_hidden_<figure>_<j>_{bits,published,values}`` for each
 part of its release ledger, the latter one row per layer of withheld cells, as many as
-``meta.ledger.layers`` says (version 3; version 2 files, whose rating ledger has one bit per
+``meta.ledger.layers`` says, with ``ledger_reset_{rating,progress}``, the (slot, time) rows of
+the values set again after a release (version 4, see ``resets.py``; version 3 files, written
+before those, load with none; version 2 files, whose rating ledger has one bit per
 participant rather than per rated session, load with it moved to sessions by
 :func:`~sparkus.metrics._tracking.ledger.rated_slots`; files written before the layers, without
 that key, hold one withheld layer as plain rows and still load; version 1 files, written before
@@ -42,15 +44,17 @@ from sparkus.metrics._tracking.ledger import (
     SLOTS,
     part_labels,
 )
+from sparkus.metrics._tracking.resets import RESET_FIGURES
 from sparkus.model import JourneySchedule
 
 __all__ = ["FORMAT", "VERSION", "check_file_arg", "file_name", "read_state", "slot_figures",
            "write_state"]  # fmt: skip
 
 FORMAT: Final = "sparkus.tracker"
-VERSION: Final = 3
-VERSIONS: Final = (1, 2, 3)
-"""The versions this sparkus reads (1: no release ledger; 2: ratings per participant)."""
+VERSION: Final = 4
+VERSIONS: Final = (1, 2, 3, 4)
+"""The versions this sparkus reads (1: no release ledger; 2: ratings per participant; 3: no
+record of values set again after a release)."""
 _HEADER_ROOM: Final = 4_096
 """Bytes allowed for a ``.npy`` member's magic and header."""
 _META_BASE: Final = 1 << 20
@@ -150,6 +154,9 @@ def _limits(
                     limits[f"{name}_bits.npy"] = rows * -(-units // 8) + _HEADER_ROOM
                     limits[f"{name}_published.npy"] = rows * 8 * k + _HEADER_ROOM
                     limits[f"{name}_values.npy"] = rows * 8 * k * MEASURES[f] + _HEADER_ROOM
+        if version >= 4:  # (slot, time) rows of the values set again, at most one per slot
+            for f in RESET_FIGURES:
+                limits[f"ledger_reset_{f}.npy"] = 16 * m + _HEADER_ROOM
     return limits
 
 

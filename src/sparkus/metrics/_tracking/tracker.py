@@ -33,6 +33,7 @@ from sparkus.metrics._tracking.ledger import (
 from sparkus.metrics._tracking.private import moment_problems, private_problems, release_snapshot
 from sparkus.metrics._tracking.protection import record_release, unit_labels
 from sparkus.metrics._tracking.reader import as_impact, as_roi
+from sparkus.metrics._tracking.resets import release_problem
 from sparkus.metrics._tracking.schema import Dashboard, Impact, Roi
 from sparkus.metrics._tracking.snapshot import EPOCH, dashboard_at, latest_moment, shown_point
 from sparkus.metrics._tracking.state_file import (
@@ -222,7 +223,7 @@ class Tracker:
         EventCheck(n=2, accepted=2, rejected=0)
         """
         check = check_events(self.schedule, events)
-        self.progress.apply(check)
+        self.ledger.set_again(*self.progress.apply(check))
         return check
 
     def _config(self) -> dict[str, Any]:
@@ -367,7 +368,7 @@ class Tracker:
             raise SchemaError(problems)
         units = out._units(slot_figures(meta["version"]))
         ledger, problems = ledger_problems(meta["ledger"], ledger_arrays, units, out._labels(),
-                                           max(schedule.n_days, 1), where)  # fmt: skip
+                                           max(schedule.n_days, 1), where, schedule.n_slots)  # fmt: skip
         if problems or ledger is None:
             raise SchemaError(problems)
         try:
@@ -586,11 +587,7 @@ class Tracker:
         if moment is None:
             moment = EPOCH + dt.timedelta(days=self.schedule.epoch_day)
         at = moment_of(moment)
-        if release and self.ledger.releases and at < self.ledger.last:
-            last = (EPOCH + dt.timedelta(seconds=self.ledger.last)).isoformat()
-            msg = (f"is before the last release ({last}): releases go forward in time (the "
-                   "ledger keeps each cell's last published value, and a dashboard back-dated "
-                   "below it could be subtracted from an earlier one); pass release=False to "
-                   "look back without publishing")  # fmt: skip
+        led = self.ledger
+        if release and (msg := release_problem(led.last, led.releases, at, led.reset)):
             raise SchemaError([Problem(("as_of",), msg)])
         return at, as_impact(impact), as_roi(roi)

@@ -1,0 +1,161 @@
+"""A value set again after a release but stamped before it, released by differencing.
+
+HR exports arrive in batches with each event's own time, so a corrected rating (or post score)
+can reach the tracker after a release while its time is before that release's ``as_of``. The
+person counted in both releases, and by time the value was set before the first one, so the
+change rule saw nobody changed and the difference of the two releases gave the new value (a
+rating of 2 exactly). Whether a value changed since a cell's last release is a question of
+when the tracker *received* it, not of the time written on it: it now counts as changed, and
+the cell keeps its width, also through a saved state and a merge. The attackers are those of
+test_s14_redteam_ratings.py and test_s14_redteam_rescored.py (one variable per rating or
+change, HiGHS over every published sum), with the value dated before the first release.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import numpy as np
+import pytest
+
+from sparkus import SchemaError
+from sparkus.metrics import Tracker
+from tests.privacy.world import day, events, person_range, tracker_of
+
+_DEPARTMENTS = ["Sales"] * 6 + ["Ops"] * 6
+_DEPT = np.array([*_DEPARTMENTS, "Sales"])  # the twelve people, then the value set again
+
+
+def _saved_and_loaded(tracker: Tracker) -> Tracker:
+    buffer = io.BytesIO()
+    tracker.save(buffer)
+    buffer.seek(0)
+    return Tracker.load(buffer, tracker.program, tracker.schedule)
+
+
+def _rated_twice(stamped: float, rating: float, carry=lambda t: t, first: float = 8.0) -> tuple:
+    """Twelve ratings released on day 15; one set again at `stamped`; released on day 27."""
+    tracker = tracker_of({"department": _DEPARTMENTS})
+    tracker.update(events([(i, "session_rated", "coaching-1", 14.5, first) for i in range(12)]))
+    before = tracker.snapshot(day(15))
+    tracker.update(events([(0, "session_rated", "coaching-1", stamped, rating)], first_id=100))
+    tracker = carry(tracker)
+    return tracker, before, tracker.snapshot(day(27))
+
+
+def _rating_width(before, after, replaced: bool) -> float:
+    """The width left to the value set again by both releases' published rating sums."""
+    n = len(_DEPT)
+    now = np.ones(n, dtype=bool)
+    now[0], now[12] = not replaced, replaced
+    published = []
+    for snap, counted in ((before, np.arange(n) < 12), (after, now)):
+        if snap.totals.mean_rating is not None:
+            published.append((counted, snap.totals.mean_rating * counted.sum()))
+        for row in snap.groups["department"]:
+            if row.mean_rating is not None:
+                mask = counted & (row.group == _DEPT)
+                published.append((mask, row.mean_rating * mask.sum()))
+    low, high = person_range(n, published, np.arange(n) == 12, 0.0, 10.0, integer=False)
+    return high - low
+
+
+@pytest.mark.parametrize(("stamped", "first", "rating"),
+                         [(14.8, 8.0, 2.0), (14.5, 1.0, 9.0), (3.0, 8.0, 2.0)],
+                         ids=["after-first", "same-time-larger", "before"])  # fmt: skip
+def test_a_rating_set_again_after_a_release_but_dated_before_it_keeps_its_width(
+    stamped, first, rating
+):
+    _, before, after = _rated_twice(stamped, rating, first=first)
+    replaced = stamped >= 14.5  # the latest rating counts (at a tie the larger); older: ignored
+    if replaced:
+        assert _rating_width(before, after, replaced) >= 0.5 * 10.0 - 1e-7
+    else:  # nothing changed: the figures are the same and may be shown again
+        assert after.totals.mean_rating == before.totals.mean_rating
+
+
+@pytest.mark.parametrize("carry", ["saved", "merged"])
+def test_the_record_of_a_value_set_again_survives_a_saved_state_and_a_merge(carry):
+    """Saved and loaded, or merged with an empty shard, before the second release."""
+
+    def saved(tracker):
+        return _saved_and_loaded(tracker)
+
+    def merged(tracker):
+        empty = tracker_of({"department": _DEPARTMENTS})
+        out = empty.merge(tracker)
+        assert out == tracker.merge(empty)  # commutative, the record of the reset included
+        return out
+
+    _, before, after = _rated_twice(14.8, 2.0, saved if carry == "saved" else merged)
+    assert _rating_width(before, after, True) >= 0.5 * 10.0 - 1e-7
+
+
+def test_a_post_score_entered_again_after_a_release_but_dated_before_it_keeps_its_width():
+    tracker = tracker_of({"department": _DEPARTMENTS})
+    rows = [(i, "step_completed", "self-assessment", 7.5, 3.0) for i in range(12)]
+    rows += [(i, "step_completed", "checkpoint-final", 90.5, 3.0 + i % 3) for i in range(12)]
+    tracker.update(events(rows))
+    before = tracker.snapshot(day(91))
+    again = [(0, "step_completed", "checkpoint-final", 90.8, 0.5)]  # dated before day 91
+    tracker.update(events(again, first_id=100))
+    after = tracker.snapshot(day(96))
+    changes = np.array([i % 3 for i in range(12)] + [-2.5], dtype=float)
+    n = len(_DEPT)
+    now = np.ones(n, dtype=bool)
+    now[0] = False
+    published = []
+    for snap, counted in ((before, np.arange(n) < 12), (after, now)):
+        for row in snap.groups["department"]:
+            if row.progress is not None:
+                mask = counted & (row.group == _DEPT)
+                published.append((mask, row.progress.estimate * row.progress.n))
+    low, high = changes.min(), changes.max()
+    lo, hi = person_range(n, published, np.arange(n) == 12, low, high, integer=False)
+    assert hi - lo >= 0.5 * (high - low) - 1e-7, (lo, hi)
+
+
+def test_a_release_at_the_last_as_of_after_a_value_was_set_again_is_refused():
+    """Its cells would then count the corrected people as changed at every later release."""
+    tracker = tracker_of({"department": _DEPARTMENTS})
+    tracker.update(events([(i, "session_rated", "coaching-1", 14.5, 8.0) for i in range(12)]))
+    tracker.snapshot(day(15))
+    tracker.snapshot(day(15))  # nothing set again: the same as_of may be released again
+    tracker.update(events([(0, "session_rated", "coaching-1", 14.8, 2.0)], first_id=100))
+    with pytest.raises(SchemaError, match=r"as_of: is the last release's .* set again since"):
+        tracker.snapshot(day(15))
+    tracker.snapshot(day(15), release=False)  # a preview is not a release
+    assert tracker.releases == 2
+    tracker.snapshot(day(15) + (day(1) - day(0)) / 86_400)  # one second later
+    assert tracker.releases == 3
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (np.array([[5, 1]], dtype=np.int32), "expected int64 rows of"),
+        (np.array([[5, 1], [5, 2]], dtype=np.int64), "slots must increase"),
+        (np.array([[10**9, 1]], dtype=np.int64), "slots must increase"),
+        (np.array([[5, 2**62]], dtype=np.int64), "times must be at most one second after"),
+    ],
+    ids=["int32", "repeated", "past-the-schedule", "after-the-last-release"],
+)  # fmt: skip
+def test_a_tampered_record_of_values_set_again_is_refused(rows, message):
+    tracker, _, _ = _rated_twice(14.8, 2.0)
+    buffer = io.BytesIO()
+    tracker.save(buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    assert json.loads(str(np.load(io.BytesIO(buffer.getvalue()))["meta"]))["version"] == 4
+    one = io.BytesIO()
+    np.save(one, rows)
+    members["ledger_reset_rating.npy"] = one.getvalue()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    out.seek(0)
+    with pytest.raises(SchemaError, match=f"ledger_reset_rating: {message}"):
+        Tracker.load(out, tracker.program, tracker.schedule)
