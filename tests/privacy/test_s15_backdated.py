@@ -159,3 +159,30 @@ def test_a_tampered_record_of_values_set_again_is_refused(rows, message):
     out.seek(0)
     with pytest.raises(SchemaError, match=f"ledger_reset_rating: {message}"):
         Tracker.load(out, tracker.program, tracker.schedule)
+
+
+def test_a_version_3_file_takes_the_values_times_as_when_they_were_set_again():
+    """A file written before the stamps: a rating timed after the release counts as changed."""
+    tracker = tracker_of({"department": _DEPARTMENTS})
+    tracker.update(events([(i, "session_rated", "coaching-1", 14.5, 8.0) for i in range(12)]))
+    tracker.snapshot(day(15))
+    tracker.update(events([(0, "session_rated", "coaching-1", 20.0, 2.0)], first_id=100))
+    buffer = io.BytesIO()
+    tracker.save(buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()
+                   if not name.startswith("ledger_reset_")}  # fmt: skip
+    meta = json.loads(str(np.load(io.BytesIO(members["meta.npy"]))))
+    meta["version"] = 3
+    one = io.BytesIO()
+    np.save(one, np.array(json.dumps(meta)))
+    members["meta.npy"] = one.getvalue()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    out.seek(0)
+    loaded = Tracker.load(out, tracker.program, tracker.schedule)
+    assert loaded.ledger.reset["rating"][:, 1].tolist() == [int(day(15).timestamp()) + 1]
+    sales = {r.group: r for r in loaded.snapshot(day(27)).groups["department"]}["Sales"]
+    assert sales.mean_rating is None  # one person changed: fewer than the minimum

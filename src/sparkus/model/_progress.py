@@ -84,24 +84,19 @@ def _join_latest(times: IntArray, values: FloatArray, slots: IntArray, t: IntArr
                  v: FloatArray) -> IntArray:  # fmt: skip
     """Keep, per slot, the value of the latest event (ties: the larger value).
 
-    Returns the slots whose value was set again (a value held before, replaced by a later or a
-    larger one), each once, in increasing order.
+    Returns the slots whose value was set again (a value held before, replaced by another: a
+    later event's, or a larger one at the same time), each once, in increasing order. A value
+    replaced by an equal one is not listed: the figures it counts in did not change.
     """
     if len(slots) == 0:
         return np.zeros(0, dtype=np.int64)
-    before = times[slots]
+    held_time, held_value = times[slots], values[slots]
     _scatter(np.maximum, times, slots, t)
     after = times[slots]
-    later = after > before
-    values[slots[later]] = -np.inf
+    values[slots[after > held_time]] = -np.inf
     take = t == after
-    held = before != NONE
-    tie = take & ~later & held  # an event at the held value's time: a larger value replaces it
-    tied = slots[tie]
-    kept = values[tied]
     _scatter(np.maximum, values, slots[take], v[take])
-    changed: IntArray = np.unique(np.concatenate([slots[later & held],
-                                                  tied[values[tied] > kept]]))  # fmt: skip
+    changed: IntArray = np.unique(slots[(held_time != NONE) & (values[slots] != held_value)])
     return changed
 
 
@@ -192,9 +187,9 @@ class JourneyProgress:
         -------
         rated, scored : ndarray of int
             The slots whose rating, and whose score, the events set again: a value held before
-            replaced by a later event's (or a larger one at the same time), each once, in
-            increasing order. A first value, or an event older than the value held, is not
-            listed.
+            replaced by another (a later event's, or a larger one at the same time),
+            each once, in increasing order. A first value, an event older than the value held,
+            or one that repeats it, is not listed.
 
         Raises
         ------

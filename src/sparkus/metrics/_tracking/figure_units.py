@@ -65,7 +65,8 @@ class Spec:
     """Where units are slots listed participant by participant: each one's first slot."""
     changed: IntArray | None = None
     """Where a unit's value can change while it counts (a session rated again): when each
-    unit's value was last set. A unit set after its cell's last release changed there."""
+    unit's value was set again after a release (resets.py). A unit set again after its cell's
+    last release changed there."""
 
 
 def figure_specs(tracker: Tracker, exact: Exact) -> list[Spec]:
@@ -110,7 +111,7 @@ def figure_specs(tracker: Tracker, exact: Exact) -> list[Spec]:
          *(Part(k, rated, person=c) for k, c in zip(sizes, groupings, strict=True))),
         row, (score, nps), (np.zeros(m), -each), (10.0 * each, each), (False, True),
         np.flatnonzero(np.diff(row, prepend=-1)) if in_order else None,
-        exact.slot_rating_time,
+        exact.slot_set_again,
     )  # fmt: skip
     paired = exact.paired
     change = np.zeros(n)
@@ -120,7 +121,7 @@ def figure_specs(tracker: Tracker, exact: Exact) -> list[Spec]:
     no_total[0] = Part(1, np.zeros(n, dtype=bool), label=zeros)  # the document has no total
     progress = Spec(
         "progress", n, tuple(no_total), None, (change,),
-        (np.full(n, lo),), (np.full(n, hi),), (False,), None, exact.scored_time,
+        (np.full(n, lo),), (np.full(n, hi),), (False,), None, exact.scored_again,
     )  # fmt: skip
     return [participation, completion, rating, progress]
 

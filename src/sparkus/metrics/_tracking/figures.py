@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from sparkus.metrics._estimate import ConfidenceInterval, wald_interval
 from sparkus.metrics._tracking.moments import CoMoments
-from sparkus.metrics._tracking.resets import stamped
+from sparkus.metrics._tracking.resets import stamps
 from sparkus.metrics._tracking.schema import GroupRow, Progress
 from sparkus.model import JourneyProgress, StepState
 
@@ -75,11 +75,10 @@ class Exact:
     """Per slot: rated by `at` (each rating is a unit of the rating figure)."""
     slot_rating: FloatArray
     """Per slot: its rating by `at`, 0 where none."""
-    slot_rating_time: IntArray
-    """Per slot: when its rating counting by `at` was given (or received, if set again after a
-    release: see resets.py)."""
-    scored_time: IntArray
-    """Per participant: when the later of their pre and post scores was entered (as above)."""
+    slot_set_again: IntArray
+    """Per slot: when its rating was set again after a release (its stamp: see resets.py)."""
+    scored_again: IntArray
+    """Per participant: the later stamp of their pre and post scores (as above)."""
 
 
 def ratio(num: float, den: float) -> float | None:
@@ -141,7 +140,7 @@ def exact_figures(tracker: Tracker, at: int) -> Exact:
     ].cumsum()
     point = int(at_day) if 0 <= at_day < len(series) else -1
     funnel = _funnel(tracker, due, due_by, done_by)
-    scored_at = stamped(tracker.ledger.reset.get("progress"), progress.score_time)
+    rescored = stamps(tracker.ledger.reset.get("progress"), len(row))
     return Exact(
         at=at, person=person, x=x, y=y, paired=paired, series=series,
         enrolled_day=enrolled_day.astype(np.int64), window_active=window_active,
@@ -149,8 +148,8 @@ def exact_figures(tracker: Tracker, at: int) -> Exact:
         slot_done=due_by & done_by, slot_required=required, slot_step=step, slot_row=row,
         funnel_due=funnel[0], funnel_done=funnel[1], funnel_median=funnel[2],
         funnel_present=funnel[3], slot_rated=rated, slot_rating=np.where(rated, r, 0.0),
-        slot_rating_time=stamped(tracker.ledger.reset.get("rating"), progress.rating_time),
-        scored_time=np.maximum(scored_at[np.maximum(pre, 0)], scored_at[np.maximum(post, 0)]),
+        slot_set_again=stamps(tracker.ledger.reset.get("rating"), len(row)),
+        scored_again=np.maximum(rescored[np.maximum(pre, 0)], rescored[np.maximum(post, 0)]),
     )  # fmt: skip
 
 

@@ -1,18 +1,29 @@
 """Values set again after a release: when the tracker received them, not the time they carry.
 
 The change rule (``figure_units.changed_people``) counts a contributor as changed when their
-value was set after their cell's last release, although they count in both. HR exports arrive
-in batches with each event's own time, so a corrected rating (or post score) can reach the
-tracker after a release while its time is before that release's ``as_of``: by its time it
-was set before, and the difference of the two releases would be the correction alone.
+value was set again after their cell's last release, although they count in both. Neither the
+time an event carries nor its arrival alone says so: HR exports arrive in batches with each
+event's own time, so a corrected rating (or post score) can reach the tracker after a release
+while its time is before that release's ``as_of`` (by its time it was set before, and the
+difference of the two releases was the correction alone); and a value sent again unchanged,
+later, is no change (counted as one, it let four unchanged people carry a fifth's correction
+past the rule).
 
 So the ledger keeps, per figure that has such values (``"rating"``: each rated session;
-``"progress"``: each scored step), the slots whose value was set after a release, with a
-stamp of one second after the last release's ``as_of`` at the time they arrived. A slot's
-"set at" time for the change rule is the later of its value's time and its stamp. A later
-release at a later ``as_of`` is past every stamp; a release at the same ``as_of`` as the last
-one, after a value was set again, is refused (:func:`release_problem`): its cells' stamps
-would then read as changed at every later release, counting people who did not change.
+``"progress"``: each scored step), the slots whose value an update replaced by another after a
+release (:meth:`JourneyProgress.apply <sparkus.model.JourneyProgress.apply>` lists them),
+each with a stamp of one second after the last release's ``as_of`` when it arrived. A slot
+stamped after a cell's last release changed there. A release at a later ``as_of`` is past
+every stamp; a release at the same ``as_of`` as the last one, after a value was set again, is
+refused (:func:`release_problem`): its cells' stamps would then read as changed at every later
+release, counting people who did not change. A state file written before the stamps (version 3
+or older) takes the values' times instead (:func:`from_times`), as those versions did.
+
+A merge sets values again too: a shard that never released can hold a later rating of a
+slot that the other shard released (or a larger one at the same time), and the merged state
+keeps it. :func:`merge_stamped` stamps, for each side that released, the slots that counted
+in its published cells and whose value the merged state changed, one second after that
+side's last release.
 
 Each store is an (k, 2) int64 array of (slot, stamp) rows, slots increasing: corrections
 after a release are few, so the store is small beside the per-slot arrays.
@@ -21,13 +32,19 @@ after a release are few, so the store is small beside the per-slot arrays.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
-from typing import Any, Final
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["RESET_FIGURES", "checked", "merged", "release_problem", "stamp", "stamped"]
+from sparkus.model import JourneyProgress
+
+if TYPE_CHECKING:
+    from sparkus.metrics._tracking.ledger import Ledger
+
+__all__ = ["RESET_FIGURES", "checked", "from_times", "merge_stamped", "merged", "release_problem",
+           "stamp", "stamps"]  # fmt: skip
 
 IntArray = npt.NDArray[np.int64]
 
@@ -55,13 +72,70 @@ def stamp(store: IntArray | None, slots: IntArray, last: int) -> IntArray:
     return merged(store, rows)
 
 
-def stamped(store: IntArray | None, times: IntArray) -> IntArray:
-    """Per slot, when its value was set for the change rule: its time, or its later stamp."""
-    if store is None or not len(store):
-        return times
-    out = times.copy()
-    slots = store[:, 0]
-    out[slots] = np.maximum(out[slots], store[:, 1])
+def merge_stamped(
+    reset: Mapping[str, IntArray],
+    sides: Sequence[tuple[Ledger, JourneyProgress]],
+    both: JourneyProgress,
+) -> dict[str, IntArray]:
+    """`reset` (the merged stores) with the values a merge set again on a side that released.
+
+    `sides` holds each merged side's ledger and state; `both` is the merged state. A slot
+    that counted in one of a side's published cells (its bits), whose value that side held
+    and `both` holds another of, is stamped one second after that side's last release (the
+    later stamp where several did). Only counted slots matter: the change rule already counts
+    any other as changed by its bits. So the stamps depend on what was released and on the
+    merged values alone, whatever the order and grouping of the merges.
+    """
+    out = dict(reset)
+    for ledger, mine in sides:
+        if not ledger.releases:
+            continue
+        values = {"rating": (mine.rating_time, mine.rating, both.rating),
+                  "progress": (mine.score_time, mine.score, both.score)}  # fmt: skip
+        for figure, (time, held, now) in values.items():
+            units = len(time) if figure == "rating" else len(mine.schedule)
+            counted = np.zeros(units, dtype=bool)
+            for record in ledger.parts.get(figure, []):
+                counted |= record.unpacked(units)
+            if figure == "progress":  # participants' bits, to each of their scored slots
+                counted = counted[mine.schedule.row]
+            slots = np.flatnonzero(counted & (time != JourneyProgress.UNSET) & (now != held))
+            if len(slots):
+                out[figure] = stamp(out.get(figure), slots, ledger.last)
+    return out
+
+
+def stamps(store: IntArray | None, size: int) -> IntArray:
+    """Per slot, when its value was set again after a release (the stamp), or ``UNSET``.
+
+    The change rule's "set since": a slot stamped after a cell's last release changed there.
+    """
+    out = np.full(size, JourneyProgress.UNSET, dtype=np.int64)
+    if store is not None and len(store):
+        out[store[:, 0]] = store[:, 1]
+    return out
+
+
+def from_times(ledger: Ledger, progress: JourneyProgress) -> dict[str, IntArray]:
+    """Stamps for a state file written before them (version 3 or older): the values' times.
+
+    Such a file cannot say which values were set again after a release; a value whose time
+    is after a cell's last release is taken as set since, as those versions did (a value
+    entered again unchanged, or back-dated, is what they could not tell). A time past the
+    last release stands as one second after it, which is the same test against every cell.
+    """
+    published = [r.published for records in ledger.parts.values() for r in records]
+    times = np.concatenate(published) if published else np.zeros(0, dtype=np.int64)
+    times = times[times >= 0]
+    if not len(times):
+        return {}
+    floor = int(times.min())  # a time at or before every cell's last release changes none
+    out = {}
+    for figure, held in zip(RESET_FIGURES, (progress.rating_time, progress.score_time),
+                            strict=True):  # fmt: skip
+        slots = np.flatnonzero((held != JourneyProgress.UNSET) & (held > floor))
+        if len(slots):
+            out[figure] = np.column_stack([slots, np.minimum(held[slots], ledger.last + 1)])
     return out
 
 

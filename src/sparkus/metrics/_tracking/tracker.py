@@ -33,7 +33,7 @@ from sparkus.metrics._tracking.ledger import (
 from sparkus.metrics._tracking.private import moment_problems, private_problems, release_snapshot
 from sparkus.metrics._tracking.protection import record_release, unit_labels
 from sparkus.metrics._tracking.reader import as_impact, as_roi
-from sparkus.metrics._tracking.resets import release_problem
+from sparkus.metrics._tracking.resets import from_times, merge_stamped, release_problem
 from sparkus.metrics._tracking.schema import Dashboard, Impact, Roi
 from sparkus.metrics._tracking.snapshot import EPOCH, dashboard_at, latest_moment, shown_point
 from sparkus.metrics._tracking.state_file import (
@@ -264,6 +264,9 @@ class Tracker:
         out.progress = self.progress.merge(given.progress)
         out.ledger = self.ledger.merge(given.ledger, self._units(),
                                        lambda f, j: unit_labels(self, f, j))  # fmt: skip
+        out.ledger.reset = merge_stamped(out.ledger.reset, [(self.ledger, self.progress),
+                                                            (given.ledger, given.progress)],
+                                         out.progress)  # fmt: skip
         return out
 
     def _units(self, slots: frozenset[str] = SLOTS) -> dict[str, int]:
@@ -379,6 +382,8 @@ class Tracker:
         out.ledger = ledger if meta["version"] >= 3 else rated_slots(
             ledger, lambda j: unit_labels(out, "rating", j), schedule.row.astype(np.intp),
             out.progress.rating_time)  # fmt: skip
+        if meta["version"] < 4:  # no record of values set again: their times stand in
+            out.ledger.reset = from_times(out.ledger, out.progress)
         return out
 
     # -- figures ---------------------------------------------------------------------------
