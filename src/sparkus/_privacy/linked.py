@@ -133,10 +133,11 @@ def _checks(table: LinkedTable, hidden: BoolArray) -> tuple[sparse.csr_matrix, I
 
 
 def exposed_sets(
-    table: LinkedTable, hidden: BoolArray, k: int, share: float
+    table: LinkedTable, hidden: BoolArray, k: int, share: float, *, first: bool = False
 ) -> list[tuple[int, IntArray]]:
     """Each checked set narrower than its width: (its row among the checks, binding cells).
 
+    With `first`, the first such set alone (whether any is exposed is all the caller asks).
     Raises Inconsistent when the published sums cannot all hold (earlier releases whose
     values changed).
     """
@@ -199,6 +200,12 @@ def exposed_sets(
                     if top - bottom >= min(need[i], wide) - slack[i]:
                         continue
                 found.setdefault(int(i), set()).update(up.tolist(), down.tolist())
+                if first:
+                    break
+            if first and found:
+                break
+        if first and found:
+            break
     return [(i, np.array(sorted(b), dtype=np.int64)) for i, b in sorted(found.items())]
 
 
@@ -308,7 +315,7 @@ def _prune(table: LinkedTable, hidden: BoolArray, kind: IntArray, k: int, share:
     for c in sorted(secondary, key=lambda c: (-table.cost[c], c)):
         hidden[c] = False
         try:
-            fine = not exposed_sets(table, hidden, k, share)
+            fine = not exposed_sets(table, hidden, k, share, first=True)
         except Inconsistent:  # pragma: no cover - showing a true value keeps them consistent
             fine = False
         if fine:
