@@ -39,6 +39,7 @@ __all__ = [
     "Table",
     "check_output",
     "escape",
+    "like_number",
     "lines_of",
     "number",
     "read_table",
@@ -84,8 +85,14 @@ _CODE: Final = re.compile(r"[+-]?0[0-9]+")
 _SEP_LINE: Final = re.compile(r'"?sep=(.?)"?[ \t]*(?:\r\n|\r|\n|$)', re.IGNORECASE)
 """Excel's first line naming the delimiter (``sep=,``), which it writes and reads itself."""
 
-_DECIMAL_COMMA: Final = re.compile(r"[+-]?[0-9]+,[0-9]+")
-"""A number written with a decimal comma (``3,5``), or a thousands separator (``1,234``)."""
+_GROUPED: Final = re.compile(r"[+-]?[0-9]+(?:[,.' \u00a0\u202f][0-9]+)+")
+"""A number written with a decimal comma (``3,5``) or grouped digits: ``1,234``, ``3,179.2``,
+``1.234,5``, ``1 234,5`` (a space, or the no-break spaces French Excel writes), ``1'234.5``."""
+
+
+def like_number(text: str) -> bool:
+    """Whether `text` is a number, or one written with a decimal comma or grouped digits."""
+    return number(text) is not None or _GROUPED.fullmatch(text.strip()) is not None
 
 
 class Located(NamedTuple):
@@ -216,7 +223,7 @@ class Table:
                 message = "empty; a number is required"
             elif value is None:
                 message = f"expected a number, got {shown(cell)}"
-                if _DECIMAL_COMMA.fullmatch(cell):
+                if _GROUPED.fullmatch(cell):
                     message += ": write it with '.' as the decimal point and no thousands separator"
             else:
                 message = f"{shown(cell)} is not a finite number"
@@ -360,6 +367,12 @@ def read_table(path: str | Path) -> Table:
             continue  # blank lines, and rows of empty cells, are skipped
         # a row that stops at the header's last named column has none of its unnamed cells
         row = given + [""] * (len(header) - len(given)) if len(given) == named_width else given
+        if [unescape(cell.strip()) for cell in row] == header:
+            problems.append(
+                f"{name}, line {line}: repeats the header (line {first[0]}); delete it (files "
+                "joined one below the other repeat their headers)"
+            )
+            continue
         if len(row) != len(header):
             problems.append(
                 f"{name}, line {line}: {len(row)} cells, but the header has {len(header)}"
@@ -379,7 +392,9 @@ def read_table(path: str | Path) -> Table:
     if problems:
         if hint := _delimiter_hint(header):
             problems.insert(0, f"{name}, line {first[0]}: one column, {shown(header[0])}; {hint}")
-        elif note := _title_lines(name, first[0], len(header), uneven, len(lines)):
+        elif note := _title_lines(name, first[0], len(header), uneven, len(lines)) or (
+            _padded_title(name, first[0], header, columns, lines)
+        ):
             problems.insert(0, note)
         raise FileInputError(problems)
     kept = [(c, cells) for c, cells, n in zip(header, columns, named, strict=True) if n]
@@ -399,6 +414,29 @@ def _title_lines(name: str, line: int, width: int, uneven: list[tuple[int, int]]
         f"below it has {uneven[0][1]}: if the header is line {uneven[0][0]}, delete the lines "
         "above it (a title or the date of the export)"
     )
+
+
+def _padded_title(
+    name: str, line: int, header: list[str], columns: list[list[str]], lines: list[int]
+) -> str:
+    """What to do when a title above the header is padded to its width ("" if not so).
+
+    Excel writes every line of a sheet with as many cells as its widest: a title in the first
+    cell of the first line is then a header that names less than half of its columns. The
+    first of the next rows with every cell filled in text is taken for the header.
+    """
+    width = len(header)
+    if 2 * sum(map(bool, header)) >= width:
+        return ""
+    for row, at in enumerate(lines[:20]):
+        cells = [column[row] for column in columns]
+        if all(cells) and not any(number(cell) is not None for cell in cells):
+            return (
+                f"{name}, line {line}: the header names {sum(map(bool, header))} of its "
+                f"{width} columns: if the header is line {at}, delete the lines above it (a "
+                "title or the date of the export)"
+            )
+    return ""
 
 
 def check_output(

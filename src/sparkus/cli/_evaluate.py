@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 from collections import Counter
 from typing import Any, Final
 
@@ -24,8 +23,10 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._errors import SchemaError
+from sparkus._fields import spelling_key
 from sparkus.cli._csv import Located, Table, lines_of, number, read_table
 from sparkus.cli._exits import FileInputError, UsageError
+from sparkus.cli._files import total_rows
 from sparkus.cli._steps import summary
 
 __all__ = ["run_evaluate"]
@@ -33,18 +34,9 @@ __all__ = ["run_evaluate"]
 _TRUE = frozenset({"true", "yes", "y"})
 _FALSE = frozenset({"false", "no", "n"})
 """A flag's words, in any case (``TRUE``, ``Yes``, ``Y``), beside the numbers 1 and 0."""
-_SEPARATORS: Final = re.compile(r"[\s_\-./]+")
 _ANCOVA_TERMS: Final = frozenset({"intercept", "treated", "pre"})
 """The names of the terms of ancova's own model (``post = a + t treated + b pre``): a covariate
 column named so is passed under another name, so that the file's names never clash with them."""
-_TOTALS: Final = frozenset({"total", "totals", "grand total", "subtotal", "sub total", "sum",
-                            "overall", "all"})  # fmt: skip
-"""The labels spreadsheets and HR systems give a total row, in any case or spacing."""
-
-
-def _key(text: str) -> str:
-    """How two spellings of one value are told alike: case, spaces and separators aside."""
-    return " ".join(_SEPARATORS.sub(" ", text.casefold()).split())
 
 
 def _spelt_otherwise(
@@ -57,7 +49,7 @@ def _spelt_otherwise(
     """
     others = Counter(
         cell for cell, picked in zip(table.cells[name], chosen.tolist(), strict=True)
-        if not picked and cell and _key(cell) == _key(value)
+        if not picked and cell and spelling_key(cell) == spelling_key(value)
     )  # fmt: skip
     if others:
         shown = ", ".join(f"{v!r} ({n:,} row{'s' * (n != 1)})" for v, n in others.most_common())
@@ -264,15 +256,7 @@ def _total_rows(args: argparse.Namespace, table: Table, keep: npt.NDArray[np.boo
     """
     named = [_column(spec, option)[0] for spec, option in
              ((args.treated, "--treated"), (args.control, "--control")) if spec]  # fmt: skip
-    named += [c for c in [args.id or "id"] if c in table.cells]
-    problems: list[Located] = []
-    for i in np.flatnonzero(keep).tolist():
-        for name in dict.fromkeys(named):
-            if _key(cell := table.cells[name][i]) in _TOTALS:
-                message = f"{cell!r} labels a total row, not a person; remove the row"
-                problems.append(table.problem(i, name, message))
-                break
-    if problems:
+    if problems := total_rows(table, [*named, args.id or "id"], rows=keep):
         raise FileInputError(lines_of(problems))
 
 

@@ -15,25 +15,30 @@ Every problem names its file and its place: for CSV files the line and the colum
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
+import numpy as np
 import numpy.typing as npt
 
 from sparkus._errors import Problem, SchemaError
+from sparkus._fields import spelling_key
 from sparkus.cli._csv import Located, Table, lines_of, read_table
-from sparkus.cli._exits import FileInputError
+from sparkus.cli._exits import FileInputError, shown
 from sparkus.cli._json import json_problems, parse_json_file
 from sparkus.model import Population, Program, ProgramDocument, Provider, structure
 
 __all__ = [
     "NUMBER_COLUMNS",
+    "TOTAL_LABELS",
     "check_employees",
     "located",
     "read_people",
     "read_program",
     "read_providers",
+    "total_rows",
+    "with_totals",
 ]
 
 TEXT_COLUMNS: Final = frozenset(
@@ -47,10 +52,43 @@ NUMBER_COLUMNS: Final = frozenset({"tenure_years", "utc_offset"})
 _OPTIONAL_TEXT: Final = frozenset({"team", "manager_id"})
 """Text columns where an empty cell means "none"."""
 
+TOTAL_LABELS: Final = frozenset({"total", "totals", "grand total", "subtotal", "sub total",
+                                 "sum", "overall", "all"})  # fmt: skip
+"""The labels spreadsheets and HR systems give a total row (compared by ``spelling_key``)."""
+
 _ROW_REFERENCE: Final = re.compile(r"participants\[(\d+)\]")
 """Another row a population's message names (``'E11' repeats participants[10]``)."""
 _ROWS: Final = re.compile(r"\brows? (\d+(?:(?:, | and )\d+)*)")
 """The rows a message of a whole column lists (``unknown values 'SL' (rows 2 and 5)``)."""
+
+
+def total_rows(
+    table: Table, names: Iterable[str], *, rows: npt.NDArray[np.bool_] | None = None
+) -> list[Located]:
+    """A problem at each row of `table` (of `rows`; all by default) labelled as a total.
+
+    The total row a pivot or an HR system writes at the bottom of an export (``Grand Total``
+    in one of the columns `names`, compared by ``spelling_key`` with :data:`TOTAL_LABELS`) is
+    not a person: its sums would count as one more person, and its blank cells would each be
+    named with a fix for a person's row. The first of the columns `names` that labels it is
+    named; columns the file lacks are passed over.
+    """
+    present = [name for name in dict.fromkeys(names) if name in table.cells]
+    chosen = range(len(table)) if rows is None else np.flatnonzero(rows).tolist()
+    out = []
+    for row in chosen:
+        for name in present:
+            if spelling_key(cell := table.cells[name][row]) in TOTAL_LABELS:
+                message = f"{shown(cell)} labels a total row, not a person; remove the row"
+                out.append(table.problem(row, name, message))
+                break
+    return out
+
+
+def with_totals(problems: Iterable[Located], totals: Sequence[Located]) -> list[Located]:
+    """`totals` (:func:`total_rows`) and the `problems` that are not on their lines."""
+    lines = {total.line for total in totals}
+    return [*totals, *(p for p in problems if p.line not in lines)]
 
 
 def _in_lines(message: str, table: Table) -> str:
@@ -153,13 +191,15 @@ def read_people(
     # A cell reported above is NaN in its column: the population's own "nan is not a finite
     # number" for it would only repeat the problem.
     reported = {(p.line, p.column) for p in problems}
+    population = None
     try:
         population = Population.from_columns(columns, scales=present)
     except SchemaError as error:
         problems += [p for p in located(error, table) if (p.line, p.column) not in reported]
-    else:
-        if not problems:
-            return population
+    # a total row at the bottom: its label, in the id column or the first one, is the problem
+    problems = with_totals(problems, total_rows(table, ["id", *list(table.cells)[:1]]))
+    if population is not None and not problems:
+        return population
     raise FileInputError(lines_of(problems))
 
 

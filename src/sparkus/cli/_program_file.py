@@ -226,7 +226,11 @@ def read_program_file(path: str | Path, *, out: str | None = None) -> RunConfig:
             problems.append(_where(path, key, f"expected a path (text), got {value!r}"))
             value = None
         files[key] = None if value is None else path.parent / value
-    columns = _mapping(export.get("columns"), "export.columns", path, problems)
+    # the export's header cells are read without the spaces around them: so are their names
+    columns = {
+        field: name.strip()
+        for field, name in _mapping(export.get("columns"), "export.columns", path, problems).items()
+    }
     labels = _mapping(export.get("labels"), "export.labels", path, problems, depth=2)
     missing = export.get("missing")
     if isinstance(missing, str):  # one policy for every free attribute named in `columns`

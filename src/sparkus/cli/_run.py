@@ -25,10 +25,24 @@ from typing import Any, Final, Literal, cast
 import numpy as np
 
 from sparkus._errors import Problem, SchemaError
-from sparkus._labels import number
-from sparkus.cli._csv import Located, Table, lines_of, read_table, same_file, write_table
+from sparkus.cli._csv import (
+    Located,
+    Table,
+    like_number,
+    lines_of,
+    read_table,
+    same_file,
+    write_table,
+)
 from sparkus.cli._exits import FileInputError, UsageError
-from sparkus.cli._files import NUMBER_COLUMNS, check_employees, located, read_providers
+from sparkus.cli._files import (
+    NUMBER_COLUMNS,
+    check_employees,
+    located,
+    read_providers,
+    total_rows,
+    with_totals,
+)
 from sparkus.cli._program_file import RunConfig, read_program_file
 from sparkus.cli._steps import summary
 from sparkus.model import Population, Provider, SupportType
@@ -167,15 +181,15 @@ def _read_export(config: RunConfig) -> tuple[Population, Table]:
     }
     text = {config.columns.get(f, f) for f in _TEXT_FIELDS}
     # Tenure in years (dates of hire when as_of is given) and time zones, unless their labels
-    # map words: in a column with numbers, each cell that is no number is a problem at its
-    # place, the others numbers. (A column with none, such as dates without as_of, is left to
-    # the population, which says what to set.)
+    # map words: in a column with numbers (or numbers with decimal commas), each cell that is
+    # no number is a problem at its place, the others numbers. (A column with none, such as
+    # dates without as_of, is left to the population, which says what to set.)
     numbers = {
         name
         for f in NUMBER_COLUMNS - config.labels.keys()
         if (f != "tenure_years" or config.as_of is None)
         and (name := config.columns.get(f, f)) in table.cells
-        and any(number(cell) is not None for cell in table.cells[name] if cell)
+        and any(like_number(cell) for cell in table.cells[name] if cell)
     }
     fields = set(config.columns) | set(table.cells)
     scales = {i.column: i.scale for i in default_instrument().items if i.column in fields}
@@ -186,8 +200,10 @@ def _read_export(config: RunConfig) -> tuple[Population, Table]:
             columns[name] = table.numbers(name, problems, required=False)
         else:  # answers on a scale: from_frame reads "4" beside "Agree" as 4
             columns[name] = np.array(table.cells[name], dtype=object)
+    # a total row at the bottom: its label, in the id column or the first one, is the problem
+    totals = total_rows(table, [config.columns.get("id", "id"), *list(table.cells)[:1]])
     if problems:
-        raise FileInputError(lines_of(problems))
+        raise FileInputError(lines_of(with_totals(problems, totals)))
     try:
         people = Population.from_frame(
             cast(Any, columns),  # a mapping of columns, which from_frame reads like a frame
@@ -198,7 +214,9 @@ def _read_export(config: RunConfig) -> tuple[Population, Table]:
             scales=scales,
         )
     except SchemaError as error:
-        raise _export_error(error, config, table) from None
+        raise _export_error(error, config, table, totals) from None
+    if totals:
+        raise FileInputError(lines_of(totals))
     return people, table
 
 
@@ -220,11 +238,13 @@ def _blanked(table: Table, config: RunConfig) -> Table:
     return Table(table.name, cells, table.lines)
 
 
-def _export_error(error: SchemaError, config: RunConfig, table: Table) -> Exception:
+def _export_error(
+    error: SchemaError, config: RunConfig, table: Table, totals: list[Located]
+) -> Exception:
     """The export's problems, each where it is fixed.
 
     A setting's at its key of the program file (exit 2), a cell's at its line and column of
-    the export (exit 3).
+    the export (exit 3); a total row's (`totals`) is its label alone.
     """
     settings = [p for p in error.problems if p.path and p.path[0] in _SETTINGS]
     if settings:
@@ -233,7 +253,8 @@ def _export_error(error: SchemaError, config: RunConfig, table: Table) -> Except
             for p in settings
         ))  # fmt: skip
     problems = [_for_file(p, config) for p in error.problems]
-    return FileInputError(lines_of(located(SchemaError(problems), table, columns=config.columns)))
+    cells = located(SchemaError(problems), table, columns=config.columns)
+    return FileInputError(lines_of(with_totals(cells, totals)))
 
 
 def _for_file(problem: Problem, config: RunConfig) -> Problem:
