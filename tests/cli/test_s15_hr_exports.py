@@ -17,23 +17,12 @@ from pathlib import Path
 import pytest
 
 from tests.cli.csv_rows import read_rows, write_rows
+from tests.cli.test_s9b_run_exports import _edit, _example
 
 pytest.importorskip("pandas")
 
 _EVALUATE = ("--outcome", "outcome_post", "--pre", "outcome_pre", "--treated",
              "support=coaching", "--control", "support=none")  # fmt: skip
-
-
-def _example(run, tmp_path: Path) -> Path:
-    folder = tmp_path / "ex"
-    assert run("run", "--example", str(folder)).status == 0
-    return folder
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def _problems(done) -> list[str]:
