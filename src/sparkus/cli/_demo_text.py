@@ -389,10 +389,18 @@ def _render_tracking(t: Report) -> list[str]:
                 for f in core
             )
         )
-    if t["suppressed"]:
+    days = [s for s in t["suppressed"] if s["grouping"] == "engagement"]
+    if days:  # the series' days: withheld for a reason of their own, not a small group
+        out.append(
+            "  engagement by day, withheld: "
+            + "; ".join(f"{s['group']} ({s['reason']})" for s in days[:3])
+            + (f" and {len(days) - 3} more" if len(days) > 3 else "")
+        )
+    groups = [s for s in t["suppressed"] if s["grouping"] != "engagement"]
+    if groups:
         cells = [
             f"{s['grouping']} {s['group']}" + (f" ({s['figure']})" if s.get("figure") else "")
-            for s in t["suppressed"]
+            for s in groups
         ]
         more = len(cells) - 6
         out.append(
