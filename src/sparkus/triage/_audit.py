@@ -92,13 +92,24 @@ class AuditResult(Framed, Result):
         The totals withheld (``"n"``, ``"n_selected"``), with the reason.
     total_known : bool
         Whether the audit assumed that readers know the total selected from elsewhere.
+    p_values : dict of group to float or None
+        Per published group, the two-sided p-value of Fisher's exact test of its selection
+        against the reference group's (the 2x2 table of selected and not selected in both);
+        None for the reference group, and for every group when the ratios are undefined. The
+        Uniform Guidelines weigh a ratio by whether its difference is "based on small numbers
+        and ... not statistically significant" (29 CFR 1607.4(D)): a group of five flagged
+        at a ratio of 0.4 against 50 of 100 has p = 0.36. It is computed from the published
+        counts alone, so it discloses nothing more.
+
+        .. versionadded:: 0.1
 
     Notes
     -----
     ``to_frame(backend="pandas")`` gives one row per published group (those of `counts`, in
     the same order), indexed by ``group``: ``n``, ``selected``, ``selection_rate``,
-    ``impact_ratio`` (missing where undefined), ``flagged``, ``reference`` (whether it is
-    `reference_group`) and, with `labels`, ``tpr`` (missing where withheld). A hidden group
+    ``impact_ratio`` (missing where undefined), ``flagged``, ``p_value`` (missing for the
+    reference group), ``reference`` (whether it is `reference_group`) and, with `labels`,
+    ``tpr`` (missing where withheld). A hidden group
     has no row; ``backend="polars"`` gives ``group`` as the first column.
 
     Examples
@@ -130,6 +141,7 @@ class AuditResult(Framed, Result):
     limits: tuple[str, ...] = ()
     withheld: dict[str, str] = attrs.field(factory=dict)
     total_known: bool = False
+    p_values: dict[Group, float | None] = attrs.field(factory=dict)
 
     def _frame(self) -> FrameSpec:
         groups = list(self.counts)
@@ -140,6 +152,7 @@ class AuditResult(Framed, Result):
             "selection_rate": [self.selection_rates[g] for g in groups],
             "impact_ratio": [self.impact_ratios[g] for g in groups],
             "flagged": [self.flagged[g] for g in groups],
+            "p_value": [self.p_values.get(g) for g in groups],
             "reference": [g == self.reference_group for g in groups],
         }
         if self.tpr is not None:
@@ -157,7 +170,7 @@ class AuditResult(Framed, Result):
 
     def _tables(self) -> list[Table]:
         headers: tuple[str, ...] = (
-            "group", "n", "selected", "selection rate", "impact ratio", "four-fifths"
+            "group", "n", "selected", "selection rate", "impact ratio", "four-fifths", "Fisher p"
         )  # fmt: skip
         if self.tpr is not None:
             headers += ("TPR",)
@@ -169,6 +182,7 @@ class AuditResult(Framed, Result):
                 format_number(g), format_number(self.counts[g]),
                 format_number(self.selected_counts[g]), format_number(self.selection_rates[g]),
                 "undefined" if ratio is None else format_number(ratio), verdict,
+                format_number(self.p_values.get(g)),
             )  # fmt: skip
             if self.tpr is not None:
                 row += (format_number(self.tpr[g]),)
@@ -186,6 +200,10 @@ class AuditResult(Framed, Result):
             (
                 f"groups of fewer than {self.min_group_size} people are hidden and not audited; "
                 "every larger group is published, and the totals are withheld instead"
+            ),
+            (
+                "Fisher p: two-sided exact test of the group's selection against the reference "
+                "group's; a flag with a large p may rest on small numbers"
             ),
         ]
         if self.tpr is not None:
@@ -466,6 +484,11 @@ def audit(
         warnings.warn(msg, SparkusWarning, stacklevel=2)
         reference = None
 
+    p_values = {
+        names[i]: None if reference is None or i == reference
+        else _fisher(int(hits[i]), int(counts[i]), int(hits[reference]), int(counts[reference]))
+        for i in shown
+    }  # fmt: skip
     tpr: dict[Group, float | None] | None = None
     tpr_gap: float | None = None
     if positives is not None and true_hits is not None:
@@ -500,4 +523,13 @@ def audit(
         limits=rule.limits,
         withheld=rule.withheld,
         total_known=bool(total_known),
+        p_values=p_values,
     )
+
+
+def _fisher(hits: int, n: int, reference_hits: int, reference_n: int) -> float:
+    """Two-sided p-value of Fisher's exact test of a group's selection against the reference's."""
+    from scipy.stats import fisher_exact
+
+    table = np.array([[hits, n - hits], [reference_hits, reference_n - reference_hits]])
+    return float(fisher_exact(table).pvalue)
