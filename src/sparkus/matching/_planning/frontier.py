@@ -227,7 +227,8 @@ def _budgets(value: object) -> tuple[FloatArray | None, list[Problem]]:
         problems.append(Problem(("budgets",), "must hold at least one budget"))
     if problems:
         return None, problems[:_MAX_ROW_PROBLEMS]
-    return np.unique(np.asarray([float(cast(float, b)) for b in items])), []
+    # + 0.0: a budget of -0.0 is 0, as for plan_support (and one budget with 0.0)
+    return np.unique(np.asarray([float(cast(float, b)) + 0.0 for b in items])), []
 
 
 def _budget_frontier_iv(

@@ -484,9 +484,18 @@ def diagnose(instance: Instance, *, fixed_cost: float, total_budget: float, curr
             "holds; lower them or add providers"
         )
     money = float(res.fun) + fixed_cost
+    how = "the LP bound, fixed cost included; the integer plan may need a little more"
+    if money <= total_budget:  # fractions of people fit the budget, whole ones do not
+        least = min_cost(instance)
+        if least is None:
+            return (
+                "the `min_reach` constraints can be met within the pools' capacity and access "
+                "by fractions of people only (or no plan of whole people was found within 60 "
+                "s); lower them or add providers"
+            )
+        money, how = least + fixed_cost, "the least an integer plan costs, fixed cost included"
     return (
         f"meeting `min_reach` within the pools' capacity needs a budget of at least "
-        f"{money:,.0f} {currency} (the LP bound, fixed cost included; the integer plan may need "
-        f"a little more), but the budget is {total_budget:,.0f} {currency}: short by "
-        f"{money - total_budget:,.0f} {currency}"
+        f"{money:,.0f} {currency} ({how}), but the budget is {total_budget:,.0f} {currency}: "
+        f"short by {money - total_budget:,.0f} {currency}"
     )

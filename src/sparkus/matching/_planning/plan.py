@@ -124,7 +124,8 @@ def plan_support(
         read by its index, which must hold the population's ids (in any order).
     min_reach : mapping of Level or str to float, optional
         Minimum share of people supported (any support) per :class:`~sparkus.model.Level`
-        (or its value or name, as exports spell it: ``"Manager"``) or department name.
+        (or its value or name, as exports spell it: ``"Manager"``) or department name; each
+        level once (two spellings of one level are refused, not both applied).
     exclude_resistant : bool
         Give the resistant nothing (the method's default).
     weights : array of float, optional

@@ -124,8 +124,9 @@ def equity_weights(weights: object, population: Population, problems: list[Probl
     for i, x in enumerate(w.astype(object).tolist()):
         before = len(found)
         values.append(check_number(x, "weights", low=0.0, high=MAX_WEIGHT, problems=found))
-        if len(found) > before:
-            found[-1] = Problem(("weights", i), found[-1].message)
+        if len(found) > before:  # the row, and whose it is (a Series is read by its ids)
+            msg = f"{found[-1].message} for {shown(population.ids[i])}"
+            found[-1] = Problem(("weights", i), msg)
     problems += found[:_MAX_ROW_PROBLEMS]
     return np.asarray(values) if not found else np.ones(n)
 
@@ -133,6 +134,12 @@ def equity_weights(weights: object, population: Population, problems: list[Probl
 def _support_of(key: object) -> SupportType | None:
     """A SupportType from itself or its value or name in any spelling; None if neither."""
     return read_member(key, SupportType)
+
+
+def _twice(member: SupportType | Level, first: object, again: object) -> str:
+    """The message for a member given twice as keys of one mapping, in two spellings."""
+    return (f"{member.value!r} is given twice, as {first!r} and as {again!r}, which read as "
+            "the same; give it once")  # fmt: skip
 
 
 def by_ids(value: object, population: Population, name: str) -> object:
@@ -169,6 +176,7 @@ def expected_effects(
         return None
     n = len(population)
     given: dict[SupportType, object] = {}
+    keys: dict[SupportType, object] = {}
     before = len(problems)
     for key, value in effects.items():
         support = _support_of(key)
@@ -176,10 +184,9 @@ def expected_effects(
         if support is None:
             problems.append(Problem(("effects", label), not_one_of(key, SupportType)))
         elif support in given:
-            msg = f"{support.value!r} is given twice (as the SupportType and as its value)"
-            problems.append(Problem(("effects", label), msg))
+            problems.append(Problem(("effects", label), _twice(support, keys[support], key)))
         else:
-            given[support] = value
+            given[support], keys[support] = value, key
     missing = [s.value for s in supports if s not in given]
     if missing:
         names = ", ".join(repr(s) for s in missing)
@@ -229,6 +236,7 @@ def reach_groups(
     elif min_reach is not None:
         departments = {str(d) for d in population.schema["department"].categories}
         levels = {lv.value: lv for lv in Level}
+        seen: dict[Level, object] = {}  # each level's key, to refuse another spelling of it
         for given, share in min_reach.items():
             label = given.value if isinstance(given, Level) else str(given)
             # a Level or its value or name in any spelling (a department of that name first)
@@ -237,7 +245,11 @@ def reach_groups(
                 if isinstance(given, str) and given not in departments
                 else given
             )
+            if isinstance(key, Level) and key in seen:
+                problems.append(Problem(("min_reach", label), _twice(key, seen[key], given)))
+                continue
             if isinstance(key, Level):
+                seen[key] = given
                 members = level == key.rank
                 name = f"level {key.value}"
             elif isinstance(key, str) and key in departments:
