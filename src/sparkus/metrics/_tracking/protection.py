@@ -24,9 +24,11 @@ completion, whose funnel and group cells share them, and for ratings (one per ra
    releases alone already pinned it.
 
 Today's cells are protected on their own first, then again with the history (:func:`_rejoin`):
-earlier releases cannot excuse what today's cells alone would pin. When their values cannot
-hold with today's for unchanged per-person values (activity moved, ratings were added), today's
-release stands alone. Rule 2 applies either way.
+earlier releases cannot excuse what today's cells alone would pin. A rating or score set again
+after the release of an earlier cell it counts in has its own variable in that cell's row, so
+the true sums hold together and the values that did not change stay tied. When the releases
+still cannot hold together (activity moved, a value set again twice), today's release stands
+alone. Rule 2 applies either way.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ from sparkus.metrics._tracking.ledger import (
     recorded,
     withhold,
 )
+from sparkus.model import JourneyProgress
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -132,7 +135,9 @@ def _build(
 
     `history` holds each cell's last published release (fixed cells), `withheld` per part the
     layers of its withheld releases (sets checked again: a release must not narrow what an
-    earlier one hid).
+    earlier one hid). Units whose value was set again since the release of an earlier cell
+    (:func:`_late`) form atoms of their own, each with a second column, its values before: the
+    rows of releases before the stamp read that one, and so does a copy of each small group.
     """
     from scipy import sparse
 
@@ -156,13 +161,19 @@ def _build(
         classes = _classes(spec, codes, keep)
         unit_class = np.where(keep, classes[0].astype(np.int32)[row], -1)  # kept: has a class
         codes.append((unit_class, classes[2]))
-    atom, count = fold(codes, keep)
+    step = 1 + len(earlier)
+    late, stamps = _late(spec, earlier, codes, step)
+    atom, count = fold([*codes, (late, len(stamps))] if len(stamps) else codes, keep)
     rep = np.zeros(count, dtype=np.int64)
     kept = np.flatnonzero(keep)
     rep[atom] = kept  # any unit of an atom stands for it: they share every code
+    ahead = np.flatnonzero(late[rep] >= 0)
+    stamp = np.append(stamps, JourneyProgress.UNSET)[late[rep]]  # -1 reads UNSET: not set again
+    moved = np.arange(count)
+    moved[ahead] = count + np.arange(len(ahead))
+    width = count + len(ahead)
     rows_, cols_, costs, fixed, cell_people = [], [], [], [], []
     cells: list[tuple[int, int]] = []
-    step = 1 + len(earlier)
     for j in range(len(spec.parts)):
         at_atom = codes[step * j][0][rep]
         for i in np.flatnonzero(people[j] > 0):
@@ -183,7 +194,7 @@ def _build(
                 if not len(held):
                     continue
                 rows_.append(np.full(len(held), len(costs)))
-                cols_.append(held)
+                cols_.append(np.where(stamp[held] > record.published[i], moved[held], held))
                 costs.append(np.inf)
                 cell_people.append(0)
                 fixed.append(True)
@@ -193,7 +204,7 @@ def _build(
         (np.ones(sum(len(c) for c in cols_)),
          (np.concatenate(rows_) if rows_ else np.zeros(0, np.int64),
           np.concatenate(cols_) if cols_ else np.zeros(0, np.int64))),
-        shape=(len(costs), count),
+        shape=(len(costs), width),
     )  # fmt: skip
     measures = []
     sums = []
@@ -202,9 +213,9 @@ def _build(
     if every is not atom:
         every[kept] = atom
     for m in range(len(spec.values)):
-        value = np.bincount(every, spec.values[m], minlength=count + 1)[:count]
-        low = np.bincount(every, spec.low[m], minlength=count + 1)[:count].astype(np.float64)
-        high = np.bincount(every, spec.high[m], minlength=count + 1)[:count].astype(np.float64)
+        value, low, high = (np.bincount(every, x[m], minlength=count + 1)[np.r_[:count, ahead]]
+                            .astype(np.float64)
+                            for x in (spec.values, spec.low, spec.high))  # fmt: skip
         current = np.asarray(matrix[:n_current] @ value).ravel()
         sums.append(current)
         measures.append(Measure(f"{spec.figure}.{m}", low, high,
@@ -224,13 +235,18 @@ def _build(
             split.append(split_sets(atom, count, key, owner, atom, count, k))
         groups = sparse.vstack([groups, *(s for s, _ in split)]).tocsr()
         group_people = np.concatenate([group_people, *(p for _, p in split)])
-    again, again_people, again_keys = _withheld_sets(spec, layers, codes, step, rep, count)
+    if len(ahead):  # and each small group of values set again as it was before: values then
+        touch = np.flatnonzero(groups[:, ahead].getnnz(axis=1))
+        then = groups[touch].tocoo()
+        past = sparse.csr_matrix((then.data, (then.row, moved[then.col])), (len(touch), width))
+        pad = sparse.csr_matrix((groups.shape[0], len(ahead)))
+        groups = sparse.vstack([sparse.hstack([groups, pad]), past]).tocsr()
+        group_people = np.concatenate([group_people, group_people[touch]])
+    again, again_people, again_keys = _withheld_sets(spec, layers, codes, step, rep,
+                                                     (stamp, moved, width))  # fmt: skip
     primary = np.zeros(len(costs), dtype=bool)
-    reasons: dict[int, str] = {}
-    for c in range(n_current):
-        if cell_people[c] < k:
-            primary[c] = True
-            reasons[c] = SMALL
+    primary[:n_current] = np.array(cell_people[:n_current]) < k
+    reasons = {int(c): SMALL for c in np.flatnonzero(primary)}
     table = LinkedTable(matrix, np.array(cell_people, np.int64), np.array(fixed, bool),
                         np.array(costs), tuple(measures), groups, group_people, again,
                         again_people)  # fmt: skip
@@ -248,20 +264,17 @@ def _layers(spec: Spec, withheld: list[list[PartRecord]]) -> list[list[PartRecor
             for d in range(depth)]  # fmt: skip
 
 
-def _withheld_sets(
-    spec: Spec,
-    layers: list[list[PartRecord]],
-    codes: list[tuple[Codes, int]],
-    step: int,
-    rep: IntArray,
-    count: int,
-) -> tuple[sparse.csr_matrix, IntArray, list[tuple[int, int, int]]]:
+def _withheld_sets(spec: Spec, layers: list[list[PartRecord]], codes: list[tuple[Codes, int]],
+                   step: int, rep: IntArray, columns: tuple[IntArray, IntArray, int],
+                   ) -> tuple[sparse.csr_matrix, IntArray, list[tuple[int, int, int]]]:  # fmt: skip
     """Each set a cell was withheld as, over atoms, the people it described, and its key.
 
-    The key is the set's (layer, part, label) in the ledger.
+    The key is the set's (layer, part, label) in the ledger; `columns` are each atom's stamp,
+    its column before the stamp and how many columns there are (see :func:`_build`).
     """
     from scipy import sparse
 
+    stamp, moved, width = columns
     rows_: list[IntArray] = []
     cols_: list[IntArray] = []
     people: list[int] = []
@@ -275,7 +288,7 @@ def _withheld_sets(
                 if not len(held):
                     continue
                 rows_.append(np.full(len(held), len(people), dtype=np.int64))
-                cols_.append(held.astype(np.int64))
+                cols_.append(np.where(stamp[held] > record.published[i], moved[held], held))
                 keys.append((d, j, int(i)))
                 units = code == i
                 if spec.row is not None:  # completion: people, not slots
@@ -284,8 +297,27 @@ def _withheld_sets(
                     people.append(int(units.sum()))
     r = np.concatenate(rows_) if rows_ else np.zeros(0, np.int64)
     c = np.concatenate(cols_) if cols_ else np.zeros(0, np.int64)
-    matrix = sparse.csr_matrix((np.ones(len(r)), (r, c)), shape=(len(people), count))
+    matrix = sparse.csr_matrix((np.ones(len(r)), (r, c)), shape=(len(people), width))
     return matrix, np.array(people, dtype=np.int64), keys
+
+
+def _late(spec: Spec, earlier: list[list[PartRecord]], codes: list[tuple[Codes, int]],
+          step: int) -> tuple[Codes, IntArray]:  # fmt: skip
+    """The units whose value was set again after the release of an earlier cell they count in.
+
+    As a code to fold into the atoms, so that each atom's units share their stamp: each such
+    unit's stamp as its index in the stamps returned (increasing), -1 for any other unit.
+    """
+    if spec.changed is None:  # none: the code of every unit is -1, in no memory
+        return np.broadcast_to(np.int32(-1), (spec.units,)), np.zeros(0, dtype=np.int64)
+    out = np.full(spec.units, -1, dtype=np.int32)
+    late = np.zeros(spec.units, dtype=bool)
+    for s, store in enumerate(earlier):
+        for j, record in enumerate(store):
+            code = codes[step * j + 1 + s][0]
+            late |= (code >= 0) & (spec.changed > record.published[np.maximum(code, 0)])
+    stamps, out[late] = np.unique(spec.changed[late], return_inverse=True)
+    return out, stamps
 
 
 def _classes(spec: Spec, codes: list[tuple[Codes, int]],
@@ -384,8 +416,7 @@ def decide(
         redundant[spec.figure] = _redundant(built, kind)
         part_sums = [np.zeros((p.n_labels, len(spec.values))) for p in spec.parts]
         for c, (j, i) in enumerate(built.cells):
-            for m in range(len(spec.values)):
-                part_sums[j][i, m] = built.sums[m][c]
+            part_sums[j][i] = [sums_m[c] for sums_m in built.sums]
         sums[spec.figure] = part_sums
     point = 0 in hidden["participation"][-1] if exact.as_of_point >= 0 else False
     return Decision(hidden, specs, sums, point, redundant)
