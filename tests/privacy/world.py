@@ -37,6 +37,12 @@ def day(d: float) -> dt.datetime:
     return START + dt.timedelta(days=d)
 
 
+def pilot(k: int = 5) -> Program:
+    """The coaching program of these organisations, with minimum group size `k`."""
+    return Program("Pilot", (Goal.LEADERSHIP_DEVELOPMENT,), Season.WINTER, 1e5, "EUR",
+                   CostModel({SupportType.COACHING: 200.0}), TEMPLATE, min_group_size=k)  # fmt: skip
+
+
 def tracker_of(
     labels: Mapping[str, Sequence[str]],
     *,
@@ -46,16 +52,7 @@ def tracker_of(
 ) -> Tracker:
     """A coaching program of as many people as the groupings label, all on the default journey."""
     n = len(next(iter(labels.values())))
-    program = Program(
-        "Pilot",
-        (Goal.LEADERSHIP_DEVELOPMENT,),
-        Season.WINTER,
-        1e5,
-        "EUR",
-        CostModel({SupportType.COACHING: 200.0}),
-        TEMPLATE,
-        min_group_size=k,
-    )
+    program = pilot(k)
     starts = START if start_days is None else [day(s) for s in start_days]
     schedule = schedule_journeys(
         TEMPLATE, [f"p{i:03d}" for i in range(n)], [SupportType.COACHING] * n, [4] * n, start=starts

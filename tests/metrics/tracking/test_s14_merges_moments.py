@@ -14,15 +14,8 @@ from hypothesis import strategies as st
 from sparkus import SchemaError
 from sparkus.metrics import Tracker
 from sparkus.metrics._tracking.moments import CoMoments
-from sparkus.model import (
-    CostModel,
-    Goal,
-    Program,
-    Season,
-    SupportType,
-    default_journey,
-    schedule_journeys,
-)
+from sparkus.model import schedule_journeys
+from tests.privacy.world import START, TEMPLATE, pilot
 
 
 def _exact(x: np.ndarray, y: np.ndarray) -> dict[str, float]:
@@ -120,12 +113,8 @@ def test_progress_interval_of_large_scores():
 
     ``m2_x + m2_y - 2 c_xy`` cancelled to 0 here, so the interval collapsed to the estimate.
     """
-    start = dt.datetime(2027, 1, 4, tzinfo=dt.UTC)
-    template = default_journey(Season.WINTER, [Goal.LEADERSHIP_DEVELOPMENT])
-    program = Program("Pilot", (Goal.LEADERSHIP_DEVELOPMENT,), Season.WINTER, 1e5, "EUR",
-                      CostModel({SupportType.COACHING: 200.0}), template)  # fmt: skip
     ids = [f"p{i}" for i in range(6)]
-    schedule = schedule_journeys(template, ids, ["coaching"] * 6, [4] * 6, start=start)
+    schedule = schedule_journeys(TEMPLATE, ids, ["coaching"] * 6, [4] * 6, start=START)
     pre = 1e9 * np.array([1.0, 3, 2, 7, 5, 11]) + 0.25
     post = pre + np.array([3.0, 1, 4, 1, 5, 9])
     events = {
@@ -135,9 +124,9 @@ def test_progress_interval_of_large_scores():
         "time": np.array(["2027-01-11", "2027-04-04"] * 6, dtype="datetime64[s]"),
         "value": np.column_stack([pre, post]).reshape(-1),
     }  # fmt: skip
-    tracker = Tracker(program, schedule, groups={"all": ["x"] * 6})
+    tracker = Tracker(pilot(), schedule, groups={"all": ["x"] * 6})
     assert tracker.update(events).ok
-    progress = tracker.snapshot(as_of=start + dt.timedelta(days=100)).groups["all"][0].progress
+    progress = tracker.snapshot(as_of=START + dt.timedelta(days=100)).groups["all"][0].progress
     assert progress is not None
     # scipy 1.17.1: stats.ttest_rel([4, 4, 6, 8, 10, 20], [1, 3, 2, 7, 5, 11])
     # .confidence_interval(0.95): the same differences 3, 1, 4, 1, 5, 9 (mean 23/6)

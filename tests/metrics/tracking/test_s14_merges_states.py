@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 import pytest
 
 from sparkus import SchemaError
 from sparkus.metrics import Tracker
-from sparkus.model import (
-    CostModel,
-    Goal,
-    Program,
-    Season,
-    SupportType,
-    default_journey,
-    schedule_journeys,
-)
+from sparkus.model import Goal, Season, default_journey, schedule_journeys
+from tests.privacy.world import START, TEMPLATE, pilot
 
-START = dt.datetime(2027, 1, 4, tzinfo=dt.UTC)
-TEMPLATE = default_journey(Season.WINTER, [Goal.LEADERSHIP_DEVELOPMENT])
-PROGRAM = Program("Pilot", (Goal.LEADERSHIP_DEVELOPMENT,), Season.WINTER, 1e5, "EUR",
-                  CostModel({SupportType.COACHING: 200.0}), TEMPLATE)  # fmt: skip
+PROGRAM = pilot()
 IDS = [f"p{i}" for i in range(8)]
 SCHEDULE = schedule_journeys(TEMPLATE, IDS, ["coaching"] * 8, [4] * 8, start=START)
 BIGGER = schedule_journeys(TEMPLATE, [f"q{i}" for i in range(300)], ["coaching"] * 300,
