@@ -15,7 +15,6 @@ import enum
 import functools
 import math
 import re
-import unicodedata
 from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, ValuesView
 from typing import Any, Final, Protocol, TypeVar, cast
 
@@ -26,6 +25,7 @@ from sparkus._checks import describe, is_real
 from sparkus._datetime_text import RFC_3339
 from sparkus._errors import Problem, SchemaError
 from sparkus._json import HALF_PAIR, has_half_pair
+from sparkus._labels import label_text
 from sparkus._patterns import END, WHITE_SPACE
 
 Check = Callable[[object], list[Problem]]
@@ -242,42 +242,42 @@ _SEPARATORS: Final = re.compile(r"[\s_\-/.]+")
 
 
 def spelling_key(text: str) -> str:
-    """How labels are compared across spellings: case, separators and Unicode forms aside.
+    """How enum labels are compared across spellings: case, separators and Unicode forms aside.
 
+    :func:`~sparkus._labels.label_text`, the rule of group labels (case, white space, Unicode
+    forms and invisible format characters aside), with separators as spaces:
     ``"Self-Guided Reflection"``, ``" self_guided_reflection "`` and ``"SELF GUIDED
-    REFLECTION"`` all give ``"self guided reflection"``; ``&`` reads as ``and``; text is
-    compared in Unicode normal form C (a composed and a combining accent are one spelling), and
-    invisible format characters that copies from web pages and spreadsheets carry (a byte-order
-    mark, a zero-width space, a soft hyphen: Unicode category Cf) are left out.
+    REFLECTION"`` all give ``"self guided reflection"``; ``&`` reads as ``and``.
     """
-    if not text.isascii():
-        text = "".join(
-            c for c in unicodedata.normalize("NFC", text) if unicodedata.category(c) != "Cf"
-        )
-    text = text.replace("&", " and ")
-    return " ".join(_SEPARATORS.sub(" ", text).casefold().split())
+    return label_text(_SEPARATORS.sub(" ", text.replace("&", " and ")))
 
 
 def read_member(value: object, enum_cls: type[E]) -> E | None:
-    """The member `value` names, or None: a member, or its value or name in any spelling.
+    """The member `value` names, or None: a member, or its value, name or a spelling of it.
 
-    The one reader of enum labels that function arguments take (records, which JSON and
-    ``structure`` fill, take members only): ``"Coaching"``, ``"self-guided reflection"`` and
-    ``"SENIOR_LEADER"`` name their members. Anything but text names none.
+    The one reader of enum labels in function arguments and HR exports (records, which JSON
+    and ``structure`` fill, take members only): ``"Coaching"``, ``"self-guided reflection"``,
+    ``"SENIOR_LEADER"`` and :data:`SPELLINGS` (``"IC"``) name their members. Anything but text
+    names none, nor does a spelling that would name two members.
 
     Examples
     --------
-    >>> from sparkus.model import SupportType
+    >>> from sparkus.model import Level, SupportType
     >>> read_member("Self-Guided Reflection", SupportType)
     <SupportType.SELF_GUIDED_REFLECTION: 'self_guided_reflection'>
-    >>> read_member("coach", SupportType) is None
-    True
+    >>> read_member("IC", Level).value, read_member("coach", SupportType)
+    ('individual_contributor', None)
     """
     if isinstance(value, enum_cls):
         return value
     if not isinstance(value, str):
         return None
     return cast("E | None", _by_spelling(str(value), enum_cls))  # a column reads its labels
+
+
+SPELLINGS: Final[dict[type[enum.Enum], Mapping[Any, tuple[str, ...]]]] = {}
+"""Spellings of members beside their values and names, by enum (``"IC"`` for a level, as exports
+write it): :func:`read_member` reads them; filled where each enum is defined."""
 
 
 @functools.lru_cache(maxsize=4096)  # labels repeat: a column of them costs a lookup per row
@@ -289,9 +289,14 @@ def _by_spelling(text: str, enum_cls: type[enum.Enum]) -> enum.Enum | None:
 
 
 @functools.lru_cache(maxsize=64)
-def _spellings(enum_cls: type[enum.Enum]) -> dict[str, enum.Enum]:
-    """Each member by the spelling keys of its value and of its name."""
-    return {spelling_key(str(k)): m for m in enum_cls for k in (m.value, m.name)}
+def _spellings(enum_cls: type[enum.Enum]) -> dict[str, enum.Enum | None]:
+    """Each member by the keys of its value, name and spellings; None for a key naming two."""
+    keys: dict[str, enum.Enum | None] = {}
+    for m in enum_cls:
+        for spelling in (str(m.value), m.name, *SPELLINGS.get(enum_cls, {}).get(m, ())):
+            key = spelling_key(spelling)
+            keys[key] = m if keys.get(key, m) is m else None  # refused, never guessed
+    return keys
 
 
 def optional(inner: Check) -> Declared:

@@ -4,7 +4,8 @@ Group labels (departments, sites), cluster labels (teams) and strata come from e
 by hand, where ``"Sales"``, ``"sales "`` and ``"Sales"`` with a combining accent are one group.
 :func:`spelling_problem` is the rule every door that counts labels apart applies (the audit,
 subgroup effects, rollout strata, tracker groupings, cluster codes and the benefit model's
-folds), the rule ``Population.from_frame`` applies to text values.
+folds), the rule ``Population.from_frame`` applies to text values; it compares labels by
+:func:`label_text`, as the reader of enum labels does (:func:`sparkus._fields.spelling_key`).
 
 :func:`bools_beside_numbers` and :func:`numeric_label` are the rule for labels that are equal
 but written apart: ``True`` is ``1`` to Python (one group, named after whichever came first), so
@@ -34,6 +35,7 @@ from sparkus._errors import Problem, SchemaError
 __all__ = [
     "ByValue",
     "bools_beside_numbers",
+    "label_text",
     "number",
     "numeric_label",
     "refuse_spellings",
@@ -65,6 +67,25 @@ def number(text: str) -> float | None:
     return float(text) if _NUMBER.fullmatch(text) else None
 
 
+def label_text(text: str) -> str:
+    r"""`text` as labels compare: what it shows, in one case, its white space runs as one space.
+
+    Text is taken in Unicode normal form C (a composed and a combining accent are one
+    spelling), without the invisible format characters that copies from web pages and
+    spreadsheets carry (a byte-order mark, a zero-width space, a soft hyphen: Unicode category
+    Cf), case-folded (``"STRASSE"`` and ``"Straße"`` are one spelling), and without white space
+    at either end. A label whose text is empty is blank. :func:`spelling_problem` compares
+    group labels by it, and :func:`sparkus._fields.spelling_key` enum labels.
+
+    >>> label_text(" Sale\u0301s\u200b  TEAM "), label_text("\ufeff ")
+    ('salés team', '')
+    """
+    if not text.isascii():  # (ASCII text is in normal form C and holds no format character)
+        text = unicodedata.normalize("NFC", text)
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return " ".join(text.casefold().split())
+
+
 def spelling_problem(labels: Iterable[object]) -> str | None:
     """What is wrong with distinct group labels written as no group, or one group two ways.
 
@@ -78,11 +99,7 @@ def spelling_problem(labels: Iterable[object]) -> str | None:
     spelled: dict[str, list[str]] = {}
     for label in labels:
         if isinstance(label, str):
-            text = unicodedata.normalize("NFC", label)
-            if not text.isascii():
-                text = "".join(c for c in text if unicodedata.category(c) != "Cf")
-            key = " ".join(text.casefold().split())
-            spelled.setdefault(key, []).append(label)
+            spelled.setdefault(label_text(label), []).append(label)
     if "" in spelled:
         blank = ", ".join(repr(v) for v in sorted(spelled[""])[:3])
         return f"holds the blank label {blank}; a blank cell is no group: give everyone a group"

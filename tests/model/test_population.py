@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sparkus import SchemaError
+from sparkus._fields import spelling_key
 from sparkus.model import Goal, Level, Participant, Population
-from sparkus.model._ingest import label_key
 from tests.model.populations import org
 from tests.strategies import (
     columns_of,
@@ -58,7 +58,7 @@ def _spelled_two_ways(columns) -> bool:
     """Whether two departments or teams differ only in case, spaces or separators."""
     for name in ("department", "team"):
         values = {v for v in columns[name] if isinstance(v, str)}
-        if len({label_key(v) for v in values}) < len(values):
+        if len({spelling_key(v) for v in values}) < len(values):
             return True
     return False
 

@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sparkus import SchemaError
+from sparkus._fields import spelling_key
 from sparkus.datasets import synthetic_org
 from sparkus.model import (
     Level,
@@ -32,7 +33,6 @@ from sparkus.model import (
     unstructure,
 )
 from sparkus.model._fast_json import fast_document
-from sparkus.model._ingest import label_key
 from sparkus.model._serialize import _structure
 from tests.model.populations import org
 from tests.model.test_fast_json import detailed
@@ -206,7 +206,7 @@ def test_a_manager_id_in_another_unicode_form_says_so():
 
 def test_composed_and_decomposed_departments_clash_like_case_variants():
     """'Sal\\u00e9s' and 'Sale\\u0301s' are one department spelled two ways, as 'SALÉS' is."""
-    assert label_key("Sal\u00e9s") == label_key("Sale\u0301s") == label_key("SALE\u0301S")
+    assert spelling_key("Sal\u00e9s") == spelling_key("Sale\u0301s") == spelling_key("SALE\u0301S")
     frame = pd.DataFrame({"id": ["a", "b", "c"], "level": ["executive", "manager", "manager"],
                           "department": ["Sal\u00e9s", "Sale\u0301s", "Sal\u00e9s"],
                           "tenure_years": [1.0, 2.0, 3.0]})  # fmt: skip

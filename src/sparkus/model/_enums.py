@@ -5,23 +5,20 @@ JSON document holds. The order of members is meaningful where it says so.
 
 Looking a member up by a value it does not have (``Level("boss")``) is a
 :class:`~sparkus.SchemaError` listing the allowed values (still a :class:`ValueError`), and
-for a spelling that an export would use (``"Manager"``, ``"individual contributor"``) it says
-which value was meant; the lookup stays exact, so nothing is read as something else silently.
+for a spelling that an export would use (``"Manager"``, ``"IC"``) it says which value was
+meant; the lookup stays exact, so nothing is read as something else silently.
 """
 
 from __future__ import annotations
 
 import enum
-import re
-from typing import Any, Final
+from typing import Any
 
 from sparkus._errors import Problem, SchemaError
-from sparkus._fields import not_one_of
+from sparkus._fields import SPELLINGS, not_one_of
 from sparkus._labels import ByValue
-from sparkus._text_rules import nfc
 
 __all__ = [
-    "LEVEL_SPELLINGS",
     "AssessmentSource",
     "EventKind",
     "Goal",
@@ -29,7 +26,6 @@ __all__ = [
     "Season",
     "StepKind",
     "SupportType",
-    "label_key",
     "unknown_label",
 ]
 
@@ -252,36 +248,12 @@ class EventKind(enum.Enum, metaclass=ByValue):
     ACTIVITY = "activity"
 
 
-_SEPARATORS: Final = re.compile(r"[\s_\-./]+")
-
-_SPELLED: Final = {
-    Level.EXECUTIVE: ("executive", "executives", "exec", "c level", "c suite"),
-    Level.SENIOR_LEADER: (
-        "senior leader", "senior leaders", "senior leadership", "sr leader", "senior management",
-    ),
-    Level.MANAGER: ("manager", "managers", "people manager", "line manager", "mgr"),
+# The spellings of each level that exports use beside its value and name, read by read_member.
+SPELLINGS[Level] = {
+    Level.EXECUTIVE: ("executives", "exec", "c level", "c suite"),
+    Level.SENIOR_LEADER: ("senior leaders", "senior leadership", "sr leader", "senior management"),
+    Level.MANAGER: ("managers", "people manager", "line manager", "mgr"),
     Level.INDIVIDUAL_CONTRIBUTOR: (
-        "individual contributor", "individual contributors", "ic", "contributor",
-        "non manager", "staff",
+        "individual contributors", "ic", "contributor", "non manager", "staff",
     ),
 }  # fmt: skip
-
-
-def label_key(text: str) -> str:
-    """How labels are compared: lower case, separators and runs of spaces as one space.
-
-    ``"Senior-Leader"``, ``" senior_leader "`` and ``"SENIOR LEADER"`` all give
-    ``"senior leader"``; ``&`` reads as ``and``. Text is compared in Unicode normal form C, so
-    a composed accent (``"Sal\u00e9s"``) and a combining one (``"Sale\u0301s"``) are one
-    spelling.
-    """
-    text = nfc(text)
-    return " ".join(_SEPARATORS.sub(" ", text.replace("&", " and ")).lower().split())
-
-
-LEVEL_SPELLINGS: Final = {
-    label_key(spelling): level.value
-    for level, spellings in _SPELLED.items()
-    for spelling in (*spellings, level.value, level.name)
-}
-"""The spellings of each level an export uses, by :func:`label_key`, to the level's value."""

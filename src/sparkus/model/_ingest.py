@@ -6,7 +6,8 @@ the export into the columns :func:`~sparkus.model._columns.read_columns` checks:
 - **names**: ``columns`` maps sparkus' fields to the export's column names; the other columns
   keep their own names;
 - **labels**: ``labels`` maps raw values to sparkus' values per column, compared without
-  regard to case, surrounding spaces or separators (``-``, ``_``, ``.``, ``/``, spaces);
+  regard to case, surrounding spaces, separators (``-``, ``_``, ``.``, ``/``, spaces),
+  Unicode form or invisible characters (``read_member``'s rule);
   ``level`` knows the common spellings (``"Senior Leader"``, ``"IC"``, ...) and lists every
   unknown value in one problem; two spellings of a department or team that differ only so
   are refused together, never read as two departments, unless ``labels`` names each as
@@ -14,8 +15,9 @@ the export into the columns :func:`~sparkus.model._columns.read_columns` checks:
   to None (``{"N/A": None}``) is a blank, under the blank policy below;
 - **numbers as text**: in a column of answers (a declared scale, or labels giving numbers),
   text that is a number (``" 4 "``, ``"3.0"``: the CSV reader's rule) is that number;
-- **blanks**: empty cells (``None``, NaN, NaT, ``""``, spaces) are refused naming the rows,
-  or carried as missing for the columns ``missing`` names (free attributes only);
+- **blanks**: empty cells (``None``, NaN, NaT, ``""``, spaces, invisible characters alone) are
+  refused naming the rows, or carried as missing for the columns ``missing`` names (free
+  attributes only);
 - **dates**: a ``tenure_years`` column of dates (datetime64, ``datetime.date``, pandas
   ``Timestamp``, ISO text) becomes years of tenure on the day ``as_of``;
 - **header and ids**: a header of several rows (a pandas MultiIndex) is refused naming its
@@ -39,7 +41,8 @@ import numpy.typing as npt
 
 from sparkus._checks import as_table, describe, is_missing, rows_text
 from sparkus._errors import Problem, SchemaError
-from sparkus._labels import number
+from sparkus._fields import read_member, spelling_key
+from sparkus._labels import label_text, number
 from sparkus.model._columns import (
     CORE,
     INVISIBLE,
@@ -48,12 +51,12 @@ from sparkus.model._columns import (
     lookalike_message,
     read_columns,
 )
-from sparkus.model._enums import LEVEL_SPELLINGS, AssessmentSource, Level, label_key
+from sparkus.model._enums import AssessmentSource, Level
 from sparkus.model._id_columns import Collector, id_spellings, ids_as_text
 from sparkus.model._intake import aligned, column, finite_or_nan, wall_clock
 from sparkus.model._tenure import as_of_iv, is_number, tenure_from
 
-__all__ = ["MissingPolicy", "carried_counts", "label_key", "read_export"]
+__all__ = ["MissingPolicy", "carried_counts", "read_export"]
 
 MissingPolicy: TypeAlias = Literal["refuse", "carry"]
 _POLICIES: Final = get_args(MissingPolicy)
@@ -63,6 +66,7 @@ _REQUIRED: Final = ("id", "level", "department", "tenure_years")
 _NONE_WHEN_BLANK: Final = ("manager_id", "team")  # a blank reads as "no manager", "no team"
 _EMPTY_WHEN_BLANK: Final = ("languages", "focus_goals")  # a blank reads as "none listed"
 _TEXT_FIELDS: Final = ("department", "team")
+_LEVELS: Final = tuple(level.value for level in Level)
 _WORDS: Final = ("id", "manager_id", "level", *_TEXT_FIELDS, *_EMPTY_WHEN_BLANK)  # never numbers
 
 
@@ -168,7 +172,7 @@ def _columns_iv(columns: object, names: dict[str, Any]) -> tuple[dict[str, str],
 
 
 class _Labels:
-    """One column's labels map: each raw spelling exactly, and compared by :func:`label_key`.
+    """One column's labels map: each raw spelling exactly, and compared by ``spelling_key``.
 
     A value is looked up as spelled first, then by its key. Spellings the map names exactly are
     what the caller said is meant: two of them that differ only in case (``"IT"`` and ``"It"``
@@ -181,12 +185,12 @@ class _Labels:
 
     def add(self, raw: Any, value: Any) -> None:
         self.exact[raw] = value
-        self.by_key[label_key(raw) if isinstance(raw, str) else raw] = value
+        self.by_key[spelling_key(raw) if isinstance(raw, str) else raw] = value
 
     def get(self, v: Any) -> Any:
         if v in self.exact:
             return self.exact[v]
-        return self.by_key.get(label_key(v) if isinstance(v, str) else v, v)
+        return self.by_key.get(spelling_key(v) if isinstance(v, str) else v, v)
 
     def said(self) -> set[str]:
         """The values the map names exactly (text only)."""
@@ -214,8 +218,8 @@ def _labels_iv(labels: object, present: list[str]) -> tuple[dict[str, _Labels], 
         spelled = _Labels()
         for raw, given in table.items():
             value = given.value if isinstance(given, Level) and field == "level" else given
-            blank = is_missing(value) or (isinstance(value, str) and not value.strip())
-            if field == "level" and value not in LEVEL_SPELLINGS.values() and not blank:
+            blank = is_missing(value) or (isinstance(value, str) and not label_text(value))
+            if field == "level" and value not in _LEVELS and not blank:
                 allowed = ", ".join(level.value for level in Level)
                 msg = f"maps to {value!r}, which is not a level; expected one of {allowed}"
                 problems.append(Problem((*where, str(raw)), msg))
@@ -256,7 +260,11 @@ def _missing_iv(missing: object, present: list[str]) -> tuple[frozenset[str], li
 
 
 def _cleaned(array: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], npt.NDArray[np.bool_]]:
-    """Text stripped of surrounding spaces, and which cells are blank."""
+    """Text stripped of surrounding spaces, and which cells are blank.
+
+    Text is blank as a group label is (``label_text``): empty once white space and invisible
+    format characters (a byte-order mark, a zero-width space) are left out.
+    """
     kind = array.dtype.kind
     if kind == "f":
         return array, np.isnan(array)
@@ -265,6 +273,9 @@ def _cleaned(array: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], npt.NDArray[np.
     if kind == "U":
         stripped = np.char.strip(array)
         blank = stripped == ""
+        if stripped.size:  # only text that starts beyond ASCII can be invisible characters alone
+            wide = np.flatnonzero(stripped.view(np.uint32).reshape(array.shape[0], -1)[:, 0] > 127)
+            blank[wide] = [_shows_nothing(v) for v in stripped[wide].tolist()]
         if not blank.any():
             return stripped, blank
         array = stripped.astype(object)
@@ -275,11 +286,16 @@ def _cleaned(array: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], npt.NDArray[np.
     items = [v.strip() if isinstance(v, str) else v.tolist() if isinstance(v, np.ndarray) else
              (math.nan if v.is_nan() else float(v)) if isinstance(v, Decimal) else v
              for v in array.tolist()]  # fmt: skip
-    blank = np.fromiter((is_missing(v) or (isinstance(v, str) and v == "") or _nat(v)
+    blank = np.fromiter((is_missing(v) or (isinstance(v, str) and _shows_nothing(v)) or _nat(v)
                          for v in items), dtype=bool, count=len(items))  # fmt: skip
     out = np.empty(len(items), dtype=object)
     out[:] = [None if b else v for v, b in zip(items, blank, strict=True)]
     return out, blank
+
+
+def _shows_nothing(text: str) -> bool:
+    """Whether `text`, stripped, is empty or invisible characters alone (by ``label_text``)."""
+    return not text or (not text[0].isascii() and not label_text(text))
 
 
 def _nat(value: object) -> bool:
@@ -288,7 +304,7 @@ def _nat(value: object) -> bool:
 
 
 def _relabelled(array: npt.NDArray[Any], table: _Labels) -> npt.NDArray[Any]:
-    """`array` with each value the labels map replaced (as spelled, else by :func:`label_key`)."""
+    """`array` with each value the labels map replaced (as spelled, else by ``spelling_key``)."""
     if not table.exact or array.dtype.kind not in "OU":
         return array
     out = np.empty(array.shape[0], dtype=object)
@@ -305,16 +321,16 @@ def _relabelled(array: npt.NDArray[Any], table: _Labels) -> npt.NDArray[Any]:
 
 
 def _unknown_levels(array: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], list[Problem]]:
-    """Levels by their default spellings; every unknown value listed in one problem."""
+    """Levels by their spellings (``read_member``'s); every unknown value listed in one problem."""
     values = array.tolist()
     out = np.empty(len(values), dtype=object)
     unknown: dict[str, list[int]] = {}
     for i, cell in enumerate(values):
-        v = cell.value if isinstance(cell, Level) else cell
-        found = LEVEL_SPELLINGS.get(label_key(v)) if isinstance(v, str) else None
-        if found is None and v is not None:
-            unknown.setdefault(repr(v) if isinstance(v, str) else describe(v), []).append(i)
-        out[i] = found if found is not None else v
+        found = read_member(cell, Level)
+        if found is None and cell is not None:
+            shown = repr(cell) if isinstance(cell, str) else describe(cell)
+            unknown.setdefault(shown, []).append(i)
+        out[i] = cell if found is None else found.value
     if not unknown:
         return out, []
     ranked = sorted(unknown.items(), key=lambda item: -len(item[1]))
@@ -332,14 +348,14 @@ def _unknown_levels(array: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], list[Pro
 
 
 def _spelling_clashes(field: str, array: npt.NDArray[Any], said: set[str]) -> list[Problem]:
-    """One problem if two spellings of a text column differ only in case, spaces or separators.
+    """One problem if two spellings of a text column are one label (one ``spelling_key``).
 
     Spellings the labels map names exactly (`said`) are meant as given and clash with none.
     """
     counts = Counter(v for v in array.tolist() if isinstance(v, str) and v not in said)
     groups: dict[str, list[str]] = {}
     for value in counts:
-        groups.setdefault(label_key(value), []).append(value)
+        groups.setdefault(spelling_key(value), []).append(value)
     clashes = [sorted(g, key=lambda v: -counts[v]) for g in groups.values() if len(g) > 1]
     if not clashes:
         return []
@@ -349,8 +365,9 @@ def _spelling_clashes(field: str, array: npt.NDArray[Any], said: set[str]) -> li
     )
     first = clashes[0]
     msg = (
-        f"spellings that differ only in case, spaces or separators: {shown}; say which is "
-        f"meant, e.g. labels={{{field!r}: {{{label_key(first[0])!r}: {first[0]!r}}}}}, or map "
+        f"spellings that differ only in case, spaces, separators, Unicode form or invisible "
+        f"characters: {shown}; say which is meant, e.g. "
+        f"labels={{{field!r}: {{{spelling_key(first[0])!r}: {first[0]!r}}}}}, or map "
         f"each spelling to itself to keep them apart"
     )
     return [Problem((field,), msg)]

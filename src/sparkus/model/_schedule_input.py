@@ -27,8 +27,9 @@ from sparkus._checks import (
     rows_text,
 )
 from sparkus._errors import Problem, SchemaError
+from sparkus._fields import probably_meant
 from sparkus._text_rules import nfc_repeat_message, nfc_repeats, nul_message, nul_rows
-from sparkus.model._enums import SupportType, unknown_label
+from sparkus.model._enums import SupportType
 from sparkus.model._event_cells import datetime_seconds, event_cells, years_problems
 from sparkus.model._intake import column, text_column
 from sparkus.model._records import JourneyTemplate
@@ -110,14 +111,6 @@ def utc_seconds(moment: dt.datetime) -> int:
     return int((moment - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)).total_seconds() // 1)
 
 
-def _meant(value: object) -> str:
-    """``"; did you mean 'coaching'?"`` for an export's spelling of a support type."""
-    if not isinstance(value, str):
-        return ""
-    message = unknown_label(value, SupportType)
-    return message[message.index(";") :] if ";" in message else ""
-
-
 def _support_codes(support: object, n: int, problems: list[Problem]) -> npt.NDArray[np.int8]:
     if support is None:
         return np.full(n, -1, dtype=np.int8)
@@ -131,8 +124,8 @@ def _support_codes(support: object, n: int, problems: list[Problem]) -> npt.NDAr
     if bad:
         known = ", ".join(s.value for s in SUPPORTS)
         problems += [
-            Problem(("support", i), f"expected a SupportType (or one of {known}, or None), "
-                                    f"got {describe(values[i])}{_meant(values[i])}")
+            Problem(("support", i), f"expected a SupportType (or one of {known}, or None), got "
+                                    f"{describe(values[i])}{probably_meant(values[i], SupportType)}")
             for i in bad[:_MAX_LISTED]
         ]  # fmt: skip
     return codes
