@@ -942,7 +942,7 @@ TRIAGE = [
                 "missing group",
                 lambda: T().audit([True, False], ["a", None]),
                 SchemaError,
-                "groups[1]",
+                "row 1",
             ),
             case("empty", lambda: T().audit([], []), SchemaError, "groups"),
             case(

@@ -488,9 +488,8 @@ def test_bad_input_is_a_schema_error_naming_the_field(kwargs, field):
 
 def test_a_missing_group_is_named_by_row():
     """A person without a group is named by their row."""
-    with pytest.raises(SchemaError, match="not a str or int") as info:
+    with pytest.raises(SchemaError, match="groups: is missing in row 1; give every person a group"):
         audit([True, False, True], ["A", None, "B"])
-    assert info.value.problems[0].path == ("groups", 1)
 
 
 def test_groups_mixing_text_and_numbers_are_refused():

@@ -11,7 +11,9 @@ from sparkus._privacy.atoms import atoms_of_keys, atoms_of_masks, incidence
 from sparkus._privacy.groups import (
     Group,
     distinct_groups,
+    group_label_problems,
     invalid_label_rows,
+    missing_label_rows,
     suppress_small_groups,
 )
 from sparkus._privacy.linked import LinkedTable, Protection, protect_linked
@@ -53,8 +55,10 @@ __all__ = [
     "atoms_of_masks",
     "box",
     "distinct_groups",
+    "group_label_problems",
     "incidence",
     "invalid_label_rows",
+    "missing_label_rows",
     "protect_linked",
     "required",
     "suppress_small_groups",

@@ -24,16 +24,14 @@ from sparkus._checks import (
     check_choice,
     check_level,
     check_number,
-    is_missing,
     mixed_labels,
-    rows_text,
     schema_error,
 )
 from sparkus._checks_effects import indicator, same_length, vector
-from sparkus._errors import EstimationError
+from sparkus._errors import EstimationError, SchemaError
 from sparkus._frames import Framed, FrameSpec
 from sparkus._labels import refuse_spellings
-from sparkus._privacy import Group, distinct_groups, invalid_label_rows
+from sparkus._privacy import Group, distinct_groups, group_label_problems
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._compare import two_samples, welch
 from sparkus.metrics._estimate import Estimate
@@ -238,21 +236,8 @@ def _labels(groups: object, n: int, name: str) -> npt.NDArray[Any]:
         )
         raise schema_error(name, msg)
     same_length(("y", n), (name, array.shape[0]))
-    rows = invalid_label_rows(array)
-    if rows is None and array.dtype.kind == "f" and np.isnan(array).any():
-        rows = np.flatnonzero(np.isnan(array))  # NaN among floats (None in nullable integers)
-    if rows is None:
-        msg = f"expected group labels as str or int, got dtype {array.dtype}"
-        raise schema_error(name, msg)
-    if rows.size and all(is_missing(array[r]) for r in rows.tolist()):
-        raise schema_error(name, f"is missing in {rows_text(rows)}; give every person a group")
-    if rows.size:
-        shown = ", ".join(repr(array[r]) for r in rows[:3])
-        msg = (
-            f"expected a str or int label per person, got {shown} in {rows_text(rows)}; "
-            "give every person a group"
-        )
-        raise schema_error(name, msg)
+    if problems := group_label_problems(array, name, groups):
+        raise SchemaError(problems)
     if (mixed := mixed_labels(array)) is not None:
         raise schema_error(name, mixed)
     refuse_spellings(set(array.tolist()), name)

@@ -23,7 +23,7 @@ from sparkus._checks_effects import indicator
 from sparkus._errors import EstimationError, Problem, SchemaError, SparkusWarning
 from sparkus._frames import Framed, FrameSpec
 from sparkus._labels import spelling_problem
-from sparkus._privacy import Group, distinct_groups, invalid_label_rows
+from sparkus._privacy import Group, distinct_groups, group_label_problems
 from sparkus._results import Result, Table, format_number
 from sparkus.triage._audit_rules import disclose
 from sparkus.triage._labels import length_problems, row_problems
@@ -253,37 +253,11 @@ def _groups_array(value: object) -> tuple[npt.NDArray[Any], list[Problem]]:
     if array.ndim != 1:
         msg = f"expected a 1-D array of group labels, got an array of shape {array.shape}"
         return array, [Problem(("groups",), msg)]
-    rows = invalid_label_rows(array)
-    if rows is None:
-        return array, _dtype_problems(array)
-    if rows.size:
-        problems = row_problems("groups", rows, lambda r: f"{array[r]!r} is not a str or int label")
-        problems.append(Problem(("groups",), "give every person a group (a str or an int)"))
+    if problems := group_label_problems(array, "groups", value):
         return array, problems
     if (mixed := mixed_labels(array)) is not None:  # 1 and "1" would show as two groups "1"
         return array, [Problem(("groups",), mixed)]
     return array, _text_problems(array)
-
-
-_DTYPE_FIXES: Final = {
-    "b": "name the groups with text (such as 'yes' and 'no') or integers",
-    "f": "pass text or integers (integer codes read as floats: convert them with astype(int))",
-}
-
-
-def _dtype_problems(array: npt.NDArray[Any]) -> list[Problem]:
-    """Labels of a dtype that holds none (floats, booleans, dates), with the missing rows named.
-
-    A pandas column of integer codes with an empty cell arrives as floats with NaN: the rows
-    of the empty cells are named, as they are among text labels.
-    """
-    problems: list[Problem] = []
-    if array.dtype.kind == "f":
-        missing = np.flatnonzero(np.isnan(array))
-        problems = row_problems("groups", missing, lambda _: "missing group (NaN)")
-    fix = _DTYPE_FIXES.get(array.dtype.kind, "pass text or integers")
-    msg = f"expected group labels as str or int, got dtype {array.dtype}; {fix}"
-    return [*problems, Problem(("groups",), msg)]
 
 
 def _text_problems(array: npt.NDArray[Any]) -> list[Problem]:

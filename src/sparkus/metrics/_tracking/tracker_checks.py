@@ -1,8 +1,8 @@
 """The Tracker's checks at its doors.
 
 The constructor's options, the program and schedule, a moment on the tracker's clock, labels
-that are missing, per-participant values given as pandas, read by their index, and what two
-trackers' settings differ in.
+that are missing (by the shared rule, ``missing_label_rows``), per-participant values given as
+pandas, read by their index, and what two trackers' settings differ in.
 
 Apart from the tracker so that each stays readable; only the tracker imports it.
 """
@@ -10,7 +10,6 @@ Apart from the tracker so that each stays readable; only the tracker imports it.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping
 from typing import Any, Final, cast
 
@@ -27,7 +26,7 @@ from sparkus._checks import (
 )
 from sparkus._errors import Problem, SchemaError
 from sparkus._labels import spelling_problem
-from sparkus._privacy import distinct_groups
+from sparkus._privacy import distinct_groups, missing_label_rows
 from sparkus.metrics._tracking.schema import ENGAGEMENT, FUNNEL, TOTALS
 from sparkus.metrics._tracking.snapshot import seconds
 from sparkus.model import JourneySchedule, Program
@@ -37,7 +36,6 @@ __all__ = [
     "by_participant",
     "config_differences",
     "group_codes",
-    "missing_labels",
     "moment_of",
     "program_schedule_iv",
     "reserved_names",
@@ -82,7 +80,7 @@ def tracker_iv(program: object, schedule: object, groups: object, window_days: o
                 elif array.shape != (n,):
                     msg = f"expected {n} labels (one per participant), got shape {array.shape}"
                     problems.append(Problem(("groups", name), msg))
-                elif len(missing := missing_labels(array)):
+                elif len(missing := missing_label_rows(array)):
                     who = ", ".join(
                         repr(str(i)) for i in cast(JourneySchedule, schedule).ids[missing[:5]]
                     )
@@ -228,22 +226,6 @@ def group_codes(
     if problems:
         raise SchemaError(problems)
     return out
-
-
-def missing_labels(labels: npt.NDArray[Any]) -> npt.NDArray[np.intp]:
-    """The rows of a grouping whose label is missing: None, NaN, pandas' NA or NaT."""
-    if labels.dtype.kind == "f":
-        return np.flatnonzero(np.isnan(labels))
-    if labels.dtype.kind == "M":
-        return np.flatnonzero(np.isnat(labels))
-    if labels.dtype.kind != "O":
-        return np.zeros(0, dtype=np.intp)
-    return np.flatnonzero([
-        v is None
-        or (isinstance(v, float) and math.isnan(v))
-        or type(v).__name__ in {"NAType", "NaTType"}
-        for v in labels.tolist()
-    ])  # fmt: skip
 
 
 def config_differences(
