@@ -2,8 +2,9 @@
 
 Apart from :mod:`sparkus._checks` (the one intake every door shares, which these build on):
 :func:`vector` (an outcome), :func:`named_matrix` (a design's columns by name),
-:func:`indicator` (a 0/1 treatment), :func:`same_length` and :func:`cluster_codes`. Missing
-rows are named by their pandas labels, or positions (:func:`~sparkus._checks.rows_where`).
+:func:`indicator` (a 0/1 treatment), :func:`same_length`, :func:`cluster_codes` and
+:func:`booleans_problem` (booleans where effect sizes or weights belong). Missing rows are
+named by their pandas labels, or positions (:func:`~sparkus._checks.rows_where`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from sparkus._checks import (
     BoolArray,
@@ -29,7 +31,14 @@ from sparkus._checks import (
 from sparkus._errors import EstimationError
 from sparkus._labels import refuse_spellings
 
-__all__ = ["cluster_codes", "indicator", "named_matrix", "same_length", "vector"]
+__all__ = [
+    "booleans_problem",
+    "cluster_codes",
+    "indicator",
+    "named_matrix",
+    "same_length",
+    "vector",
+]
 
 
 def vector(value: object, name: str, *, minimum: int = 1) -> FloatArray:
@@ -121,6 +130,27 @@ def indicator(value: object, name: str) -> BoolArray:
         msg = f"expected 0/1 or True/False, got {shown} in {rows_text(rows)}"
         raise schema_error(name, msg)
     return np.asarray(array == 1.0, dtype=np.bool_)
+
+
+def booleans_problem(array: npt.NDArray[Any], what: str) -> str | None:
+    """Why `array` (as :func:`~sparkus._checks.as_array` gave it) cannot hold `what`, or None.
+
+    Booleans are 0/1 outcomes and treatment flags, which :func:`vector` and :func:`indicator`
+    read as 0 and 1. Where effect sizes or weights belong, True and False would be read as
+    1.0 and 0.0: almost surely a mask given in the wrong argument, so they are refused, as a
+    boolean dtype or as booleans among the numbers of an object array.
+    """
+    if array.dtype.kind == "O":
+        found = any(isinstance(v, bool | np.bool_) for v in array.ravel().tolist())
+    else:
+        found = array.dtype.kind == "b"
+    if not found:
+        return None
+    return (
+        f"holds booleans (True/False), which would be read as {what} of 1.0 and 0.0 (a mask "
+        f"given in the wrong argument?); pass {what} as numbers (astype(float) if 1 and 0 "
+        "are meant)"
+    )
 
 
 def same_length(*arrays: tuple[str, int]) -> None:

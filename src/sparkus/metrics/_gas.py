@@ -22,6 +22,7 @@ from sparkus._checks import (
     schema_error,
     shown,
 )
+from sparkus._checks_effects import booleans_problem
 from sparkus._errors import Problem, SchemaError
 
 __all__ = ["gas_tscore"]
@@ -125,11 +126,11 @@ def _gas_tscore_iv(
     ]
     if x.shape[0] == 0:
         problems.append(Problem(("attainment",), "has no rows; pass one row per person"))
-    w = (
-        np.ones_like(x)
-        if weights is None
-        else real_array(_by_label(attainment, weights), "weights")
-    )
+    w = np.ones_like(x) if weights is None else as_array(_by_label(attainment, weights), "weights")
+    if (flags := booleans_problem(w, "goal weights")) is not None:
+        problems.append(Problem(("weights",), flags))
+        w = np.ones_like(x)
+    w = real_array(w, "weights")
     if w.ndim == 1 and w.shape[0] == x.shape[1]:
         w = np.broadcast_to(w, x.shape)
     if w.shape != x.shape:

@@ -25,7 +25,7 @@ from sparkus._checks import (
     real_array,
     shown,
 )
-from sparkus._checks_effects import indicator
+from sparkus._checks_effects import booleans_problem, indicator
 from sparkus._errors import EstimationError, Problem, SchemaError
 from sparkus._fields import not_one_of, probably_meant, read_member
 from sparkus.model import Level, Population, SupportType
@@ -100,6 +100,8 @@ def access_masks(
 def equity_weights(weights: object, population: Population, problems: list[Problem]) -> FloatArray:
     """Each person's equity weight (1 without weights, or while any problem stands).
 
+    Booleans are refused (a mask given as weights), not read as weights 1 and 0.
+
     A pandas Series is put in the population's order by its index, which must hold the ids.
     """
     n = len(population)
@@ -113,6 +115,9 @@ def equity_weights(weights: object, population: Population, problems: list[Probl
     if w.shape != (n,):
         msg = f"expected one weight per person ({n}), got shape {w.shape}"
         problems.append(Problem(("weights",), msg))
+        return np.ones(n)
+    if (flags := booleans_problem(w, "equity weights")) is not None:
+        problems.append(Problem(("weights",), flags))
         return np.ones(n)
     if w.dtype.kind in "iuf":  # real numbers: the fast path, when every one is in range
         with np.errstate(over="ignore", invalid="ignore"):
@@ -163,9 +168,10 @@ def expected_effects(
 ) -> FloatArray | None:
     """Each person's expected effect of each planned support type, (n, S); None without any.
 
-    `effects` maps a SupportType (or its value) to one finite float per person; a pandas
-    Series is put in the population's order by its index, which must hold the population's
-    ids. Types not planned are ignored; a planned type without effects is a problem.
+    `effects` maps a SupportType (or its value) to one finite float per person (booleans are
+    refused: a mask, not effect sizes); a pandas Series is put in the population's order by
+    its index, which must hold the population's ids. Types not planned are ignored; a planned
+    type without effects is a problem.
     """
     if effects is None:
         return None
@@ -199,9 +205,13 @@ def expected_effects(
             continue
         name = f"effects[{s.value!r}]"
         try:
-            column = real_array(by_ids(given[s], population, name), name)
+            raw = as_array(by_ids(given[s], population, name), name)
+            column = real_array(raw, name)
         except SchemaError as err:
             problems.extend(Problem(("effects", s.value), p.message) for p in err.problems)
+            continue
+        if (flags := booleans_problem(raw, "effect sizes")) is not None:
+            problems.append(Problem(("effects", s.value), flags))
             continue
         if column.shape != (n,):
             msg = f"expected one effect per person ({n}), got shape {column.shape}"
