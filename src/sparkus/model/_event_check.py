@@ -41,6 +41,7 @@ from sparkus.model._event_table import (
     EventTable,
     as_event_table,
 )
+from sparkus.model._id_columns import near_ids
 from sparkus.model._journeys import JourneySchedule, slot_lookup
 from sparkus.model._schedule_input import string_keys
 
@@ -402,11 +403,7 @@ def _check(schedule: JourneySchedule, table: EventTable) -> EventCheck:
         refuse("time", flag == TIME_UNREADABLE, "is not a datetime (nor ISO 8601 text)")
     row = schedule.rows_of(table.participant)
     known = row >= 0
-    refuse(
-        "participant",
-        ~known,
-        lambda i: f"{str(table.participant[i])!r} is not a participant of the schedule",
-    )
+    refuse("participant", ~known, _participant_reason(table.participant, known, schedule.ids))
     # steps
     step_ids = np.array(schedule.step_ids, dtype=str)
     order = np.argsort(step_ids)
@@ -566,6 +563,18 @@ def _kind_text(given: object, *, known: bool) -> str:
     return (
         f"{given!r} is not an event kind (one of {_KIND_NAMES}){probably_meant(given, EventKind)}"
     )
+
+
+def _participant_reason(
+    participant: npt.NDArray[Any], known: npt.NDArray[np.bool_], ids: npt.NDArray[np.str_]
+) -> Callable[[int], str]:
+    """Why row `i`'s participant is refused, with the id it spells otherwise (:func:`near_ids`)."""
+    if participant.dtype.kind != "U":  # schedule rows
+        return lambda i: f"{str(participant[i])!r} is not a participant of the schedule"
+    refused = list(dict.fromkeys(participant[~known].tolist()))  # one message per distinct id
+    said = {v: f"{v!r} is not a participant of the schedule{hint}"
+            for v, hint in zip(refused, near_ids(ids, refused), strict=True)}  # fmt: skip
+    return lambda i: said[participant[i]]
 
 
 def _step_reason(steps: npt.NDArray[Any], step_ids: tuple[str, ...]) -> Callable[[int], str]:

@@ -5,14 +5,17 @@ character) is refused, and so are two ids that differ only in their Unicode form
 or decomposed accents), naming both rows; an export's ids that differ only in case or in
 leading zeros (``"00123"`` and ``"123"``, as a spreadsheet drops them) are refused as one id
 written two ways (:func:`id_spellings`). Manager ids are resolved to row indices; the
-manager tree is checked for cycles by pointer doubling, without a loop over people.
+manager tree is checked for cycles by pointer doubling, without a loop over people. A
+reference that names no id but spells one otherwise is refused, never matched, with a hint
+naming the id it nearly matches (:func:`near_ids`).
 :class:`Collector` gathers every problem, capping the rows listed per column and reason.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable, Sequence
 from itertools import repeat
 from typing import Any, Final, cast
 
@@ -32,11 +35,16 @@ from sparkus._text_rules import (
 
 __all__ = [
     "ROOT", "ROWS_SHOWN", "Collector", "check_tree", "hashable", "id_spellings", "ids_as_text",
-    "read_ids", "references",
+    "near_ids", "read_ids", "references",
 ]  # fmt: skip
 
 ROWS_SHOWN: Final = 20
 ROOT: Final = "participants"
+NEAR_SHOWN: Final = 3
+"""The most ids one hint names."""
+NEAR_VALUES: Final = 1_000
+"""The most refused values one call of :func:`near_ids` gives hints for."""
+_WHOLE_FLOAT: Final = re.compile(r"[0-9]+\.0*")  # "12.0": a whole number a spreadsheet wrote
 
 
 class Collector:
@@ -190,16 +198,18 @@ def references(ids: list[Any], values: list[Any], collector: Collector) -> npt.N
     index[missing] = -1
     unknown = np.setdiff1d(unknown, missing)
     wrong_type = [i for i in unknown.tolist() if not isinstance(values[i], str)]
+    nowhere = np.setdiff1d(unknown, [*wrong_type, *nul])
+    shown = [*wrong_type[:ROWS_SHOWN], *nowhere[:ROWS_SHOWN].tolist()]  # (the rows listed)
+    hint = dict(zip(shown, near_ids(ids, [values[i] for i in shown]), strict=True))
     collector.rows(
         "manager_id",
         wrong_type,
-        lambda i: f"expected a participant id or None, got {describe(values[i])}",
+        lambda i: f"expected a participant id or None, got {describe(values[i])}{hint[i]}",
     )
     collector.rows("manager_id", nul, lambda i: nul_message(values[i]))
-    nowhere = np.setdiff1d(unknown, [*wrong_type, *nul])
     if nowhere.size:
         by_form = {nfc(v): i for i, v in enumerate(ids) if isinstance(v, str)}
-        collector.rows("manager_id", nowhere, lambda i: _names_no_one(values[i], by_form))
+        collector.rows("manager_id", nowhere, lambda i: _names_no_one(values[i], by_form, hint[i]))
     self_managed = index == np.arange(len(values))
     collector.rows(
         "manager_id", self_managed, lambda i: f"{values[i]!r} cannot be their own manager"
@@ -207,17 +217,73 @@ def references(ids: list[Any], values: list[Any], collector: Collector) -> npt.N
     return index
 
 
-def _names_no_one(value: str, by_form: dict[str, int]) -> str:
+def _names_no_one(value: str, by_form: dict[str, int], hint: str) -> str:
     msg = (
         f"{value!r} names no participant; every manager must be a row of the population: "
         "add their row, or leave the cell blank for a manager outside this export"
     )
     row = by_form.get(nfc(value))
-    if row is not None:  # the same id in another Unicode form
-        msg += (
-            f" (participants[{row}] has this id in another Unicode form; write both the same way)"
-        )
-    return msg
+    if row is None:
+        return msg + hint
+    # the same id in another Unicode form
+    return msg + (
+        f" (participants[{row}] has this id in another Unicode form; write both the same way)"
+    )
+
+
+def near_ids(ids: Iterable[object], refused: Sequence[object]) -> list[str]:
+    """For each refused reference, the hint naming the ids it nearly matches ("" for none).
+
+    A reference that names no id may still spell one otherwise: in another case
+    (``'e0012'`` for ``'E0012'``), with surrounding spaces, without its leading zeros, or as a
+    number (``12``, ``12.0`` or ``'12.0'`` for ``'12'``, as when a spreadsheet read the column
+    as floats). It is never matched, as ``'E1'`` and ``'e1'`` may be two people; its refusal
+    adds ``"; did you mean 'E0012'?"``, naming at most :data:`NEAR_SHOWN` ids. Bounded on a
+    million rows: the ids are read once, and only when one of the first :data:`NEAR_VALUES`
+    refused values could spell one; the values past those get no hint.
+    """
+    wanted = [_near_key(value) for value in refused[:NEAR_VALUES]]
+    keys = {key for key, _ in filter(None, wanted)}
+    hints = [""] * len(refused)
+    if not keys:
+        return hints
+    found: dict[str, list[str]] = {}
+    for identifier in ids.tolist() if isinstance(ids, np.ndarray) else ids:
+        if isinstance(identifier, str) and (key := _id_key(identifier)) in keys:
+            found.setdefault(key, []).append(identifier)
+    for k, w in enumerate(wanted):
+        if w is not None:
+            hints[k] = _near_hint(found.get(w[0], []), as_float=w[1])
+    return hints
+
+
+def _near_key(value: object) -> tuple[str, bool] | None:
+    """How `value` compares with the ids it may spell, and whether it was a float; or None."""
+    if isinstance(value, bool | np.bool_):
+        return None
+    if isinstance(value, int | np.integer):
+        return _id_key(str(int(value))), False
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        whole = math.isfinite(number) and number == round(number) and abs(number) < 2**53
+        return (_id_key(str(int(number))), True) if whole else None
+    if isinstance(value, str) and value.strip():
+        text = value.strip()
+        if _WHOLE_FLOAT.fullmatch(text):
+            return _id_key(text.partition(".")[0]), True
+        return _id_key(text), False
+    return None
+
+
+def _near_hint(matches: list[str], *, as_float: bool) -> str:
+    if not matches:
+        return ""
+    shown = [repr(m) for m in matches[:NEAR_SHOWN]]
+    named = " or ".join([", ".join(shown[:-1]), shown[-1]] if len(shown) > 1 else shown)
+    more = len(matches) - NEAR_SHOWN
+    named += f" (or {more:,} more ids written alike)" if more > 0 else ""
+    floats = " (the ids are whole numbers; was the column read as floats?)" if as_float else ""
+    return f"; did you mean {named}?{floats}"
 
 
 def check_tree(
