@@ -53,8 +53,28 @@ def shown(value: object) -> str:
     --------
     >>> shown(np.float64(1.5)), shown(np.str_("E01")), shown(np.int64(-1)), shown("a")
     ('1.5', "'E01'", '-1', "'a'")
+    >>> shown(-(10**5000))
+    'a negative integer of 5,001 digits'
     """
-    return repr(value.item() if isinstance(value, np.generic) else value)
+    plain = value.item() if isinstance(value, np.generic) else value
+    try:
+        return repr(plain)
+    except ValueError:  # an int past Python's limit on its digits, alone or inside a container
+        if type(plain) is int:
+            sign = "a negative" if plain < 0 else "an"
+            return f"{sign} integer of {_digits(plain):,} digits"
+        return f"a {type(plain).__name__} holding an integer too long to write out"
+
+
+def _digits(value: int) -> int:
+    """How many decimal digits `value` has, without writing it out."""
+    size = abs(value)
+    digits = int(math.log10(size)) + 1  # the float's estimate, corrected below
+    if 10 ** (digits - 1) > size:
+        digits -= 1
+    elif 10**digits <= size:
+        digits += 1
+    return digits
 
 
 def describe(value: object) -> str:
@@ -62,6 +82,8 @@ def describe(value: object) -> str:
     if value is None:
         return "None"
     text = shown(value)
+    if text.startswith(("a ", "an ")):  # too long to write out: says what it is
+        return text
     text = text if len(text) <= 60 else text[:57] + "..."
     return f"{type(value).__name__} {text}"
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from sparkus._errors import Problem, SchemaError
 from sparkus._fields import Record, checked, declared, instance_of, number, tuple_of
+from sparkus._ids import near_ids
 from sparkus.model._columns import CORE, read_columns, record_columns
 from sparkus.model._records import Assessment, Participant, Program, Provider
 
@@ -138,13 +139,14 @@ def _document_problems(
     that did not read, which references may name without being reported.
     """
     index = [i for i, _ in participants]
+    ids = [*(p.id for _, p in participants), *sorted(unread)]  # in a stable order, for hints
     shifted = index != list(range(len(index)))  # some did not read: rows are renumbered
     try:
         columns = record_columns(r for _, r in participants)
     except SchemaError as error:  # attributes that differ: no columns to check further
         return [
             *(_in_document(p, index, {}, shifted) for p in error.problems),
-            *_other_problems(providers, {p.id for _, p in participants} | unread, assessments),
+            *_other_problems(providers, ids, assessments),
         ]
     if unread:  # a manager who did not read is not a missing manager
         managers = columns["manager_id"]
@@ -155,9 +157,7 @@ def _document_problems(
         read_columns(columns, {})
     except SchemaError as error:
         problems.extend(_in_document(p, index, columns, shifted) for p in error.problems)
-    return problems + _other_problems(
-        providers, {p.id for _, p in participants} | unread, assessments
-    )
+    return problems + _other_problems(providers, ids, assessments)
 
 
 def _in_document(
@@ -188,18 +188,24 @@ _ROW: Final = re.compile(r"participants\[(\d+)\]")
 
 def _other_problems(
     providers: list[tuple[int, Provider]],
-    ids: set[str] | frozenset[str],
+    ids: list[str],
     assessments: list[tuple[int, Assessment]],
 ) -> list[Problem]:
-    """Provider ids repeated, and assessments naming no participant (of `ids`)."""
+    """Provider ids repeated, and assessments naming no participant (of `ids`).
+
+    An assessment's participant id written otherwise than one of `ids` is refused with the
+    ids it nearly matches (:func:`sparkus._ids.near_ids`, which names them in `ids`' order).
+    """
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     for i, provider in providers:
         if seen.setdefault(provider.id, i) != i:
             msg = f"{provider.id!r} repeats providers[{seen[provider.id]}]"
             problems.append(Problem(("providers", i, "id"), msg))
-    for i, assessment in assessments:
-        if assessment.participant_id not in ids:
-            msg = f"{assessment.participant_id!r} names no participant of the document"
-            problems.append(Problem(("assessments", i, "participant_id"), msg))
+    known = set(ids)
+    refused = [(i, a.participant_id) for i, a in assessments if a.participant_id not in known]
+    hints = near_ids(ids, [who for _, who in refused])
+    for (i, who), hint in zip(refused, hints, strict=True):
+        msg = f"{who!r} names no participant of the document{hint}"
+        problems.append(Problem(("assessments", i, "participant_id"), msg))
     return problems

@@ -20,6 +20,7 @@ import numpy.typing as npt
 from sparkus._checks import describe, is_missing
 from sparkus._errors import Problem, SchemaError
 from sparkus._fields import probably_meant, spelling_key
+from sparkus._ids import near_ids
 from sparkus._results import Result, Table
 from sparkus.model._enums import EventKind
 from sparkus.model._event_table import (
@@ -41,7 +42,6 @@ from sparkus.model._event_table import (
     EventTable,
     as_event_table,
 )
-from sparkus.model._id_columns import near_ids
 from sparkus.model._journeys import JourneySchedule, slot_lookup
 from sparkus.model._schedule_input import string_keys
 

@@ -7,15 +7,14 @@ leading zeros (``"00123"`` and ``"123"``, as a spreadsheet drops them) are refus
 written two ways (:func:`id_spellings`). Manager ids are resolved to row indices; the
 manager tree is checked for cycles by pointer doubling, without a loop over people. A
 reference that names no id but spells one otherwise is refused, never matched, with a hint
-naming the id it nearly matches (:func:`near_ids`).
+naming the id it nearly matches (:func:`sparkus._ids.near_ids`).
 :class:`Collector` gathers every problem, capping the rows listed per column and reason.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from itertools import repeat
 from typing import Any, Final, cast
 
@@ -25,6 +24,7 @@ import numpy.typing as npt
 from sparkus._checks import describe, is_missing
 from sparkus._errors import Problem, SchemaError
 from sparkus._fields import text
+from sparkus._ids import id_key, near_ids
 from sparkus._text_rules import (
     nfc,
     nfc_repeat_message,
@@ -35,16 +35,11 @@ from sparkus._text_rules import (
 
 __all__ = [
     "ROOT", "ROWS_SHOWN", "Collector", "check_tree", "hashable", "id_spellings", "ids_as_text",
-    "near_ids", "read_ids", "references",
+    "read_ids", "references",
 ]  # fmt: skip
 
 ROWS_SHOWN: Final = 20
 ROOT: Final = "participants"
-NEAR_SHOWN: Final = 3
-"""The most ids one hint names."""
-NEAR_VALUES: Final = 1_000
-"""The most refused values one call of :func:`near_ids` gives hints for."""
-_WHOLE_FLOAT: Final = re.compile(r"[0-9]+\.0*")  # "12.0": a whole number a spreadsheet wrote
 
 
 class Collector:
@@ -153,12 +148,6 @@ def ids_as_text(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return out
 
 
-def _id_key(value: str) -> str:
-    """How an export's ids compare: case folded, digits without their leading zeros."""
-    key = nfc(value).casefold()
-    return (key.lstrip("0") or "0") if key.isdigit() else key
-
-
 def id_spellings(values: list[Any], source: str) -> list[Problem]:
     """The rows of an export's ids (`values`) that spell an earlier row's id otherwise.
 
@@ -168,15 +157,15 @@ def id_spellings(values: list[Any], source: str) -> list[Problem]:
     are left to :func:`read_ids`, which names the repeat.
     """
     texts = [v for v in values if isinstance(v, str)]
-    if len(set(map(_id_key, texts))) == len(set(texts)):  # the usual case: one pass in C
+    if len(set(map(id_key, texts))) == len(set(texts)):  # the usual case: one pass in C
         return []
     first: dict[str, int] = {}
     collector = Collector()
     rows = [i for i, v in enumerate(values) if isinstance(v, str)
-            and nfc(values[first.setdefault(_id_key(v), i)]) != nfc(v)]  # fmt: skip
+            and nfc(values[first.setdefault(id_key(v), i)]) != nfc(v)]  # fmt: skip
     collector.rows("id", rows, lambda i: (
-        f"{values[i]!r} and {values[first[_id_key(values[i])]]!r} (participants"
-        f"[{first[_id_key(values[i])]}]) differ only in case or leading zeros, one id written "
+        f"{values[i]!r} and {values[first[id_key(values[i])]]!r} (participants"
+        f"[{first[id_key(values[i])]}]) differ only in case or leading zeros, one id written "
         f"two ways in the column {source!r}; write each id one way (as text, to keep leading "
         "zeros)"))  # fmt: skip
     return collector.problems
@@ -229,61 +218,6 @@ def _names_no_one(value: str, by_form: dict[str, int], hint: str) -> str:
     return msg + (
         f" (participants[{row}] has this id in another Unicode form; write both the same way)"
     )
-
-
-def near_ids(ids: Iterable[object], refused: Sequence[object]) -> list[str]:
-    """For each refused reference, the hint naming the ids it nearly matches ("" for none).
-
-    A reference that names no id may still spell one otherwise: in another case
-    (``'e0012'`` for ``'E0012'``), with surrounding spaces, without its leading zeros, or as a
-    number (``12``, ``12.0`` or ``'12.0'`` for ``'12'``, as when a spreadsheet read the column
-    as floats). It is never matched, as ``'E1'`` and ``'e1'`` may be two people; its refusal
-    adds ``"; did you mean 'E0012'?"``, naming at most :data:`NEAR_SHOWN` ids. Bounded on a
-    million rows: the ids are read once, and only when one of the first :data:`NEAR_VALUES`
-    refused values could spell one; the values past those get no hint.
-    """
-    wanted = [_near_key(value) for value in refused[:NEAR_VALUES]]
-    keys = {key for key, _ in filter(None, wanted)}
-    hints = [""] * len(refused)
-    if not keys:
-        return hints
-    found: dict[str, list[str]] = {}
-    for identifier in ids.tolist() if isinstance(ids, np.ndarray) else ids:
-        if isinstance(identifier, str) and (key := _id_key(identifier)) in keys:
-            found.setdefault(key, []).append(identifier)
-    for k, w in enumerate(wanted):
-        if w is not None:
-            hints[k] = _near_hint(found.get(w[0], []), as_float=w[1])
-    return hints
-
-
-def _near_key(value: object) -> tuple[str, bool] | None:
-    """How `value` compares with the ids it may spell, and whether it was a float; or None."""
-    if isinstance(value, bool | np.bool_):
-        return None
-    if isinstance(value, int | np.integer):
-        return _id_key(str(int(value))), False
-    if isinstance(value, float | np.floating):
-        number = float(value)
-        whole = math.isfinite(number) and number == round(number) and abs(number) < 2**53
-        return (_id_key(str(int(number))), True) if whole else None
-    if isinstance(value, str) and value.strip():
-        text = value.strip()
-        if _WHOLE_FLOAT.fullmatch(text):
-            return _id_key(text.partition(".")[0]), True
-        return _id_key(text), False
-    return None
-
-
-def _near_hint(matches: list[str], *, as_float: bool) -> str:
-    if not matches:
-        return ""
-    shown = [repr(m) for m in matches[:NEAR_SHOWN]]
-    named = " or ".join([", ".join(shown[:-1]), shown[-1]] if len(shown) > 1 else shown)
-    more = len(matches) - NEAR_SHOWN
-    named += f" (or {more:,} more ids written alike)" if more > 0 else ""
-    floats = " (the ids are whole numbers; was the column read as floats?)" if as_float else ""
-    return f"; did you mean {named}?{floats}"
 
 
 def check_tree(

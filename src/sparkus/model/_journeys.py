@@ -21,6 +21,7 @@ import numpy.typing as npt
 from sparkus._checks import as_array, describe, rows_text
 from sparkus._errors import Problem, SchemaError
 from sparkus._frames import Backend, build_frame, check_backend, decoded
+from sparkus._ids import near_ids
 from sparkus._text_rules import nul_message
 from sparkus.model._enums import SupportType
 from sparkus.model._event_cells import event_cells, nul_problems, participant_cells
@@ -375,15 +376,13 @@ class JourneySchedule:
             If `participant_id` is not in the schedule (or holds a NUL character).
         """
         given: object = participant_id
-        if not isinstance(given, str):
-            msg = f"expected a participant id (text), got {describe(given)}"
-            raise SchemaError([Problem(("participant_id",), msg)])
-        if "\x00" in given:  # (a text array would drop a trailing one: "e1\x00" read as "e1")
+        if isinstance(given, str) and "\x00" in given:  # (a text array drops a trailing one)
             raise SchemaError([Problem(("participant_id",), nul_message(given))])
-        row = int(self.rows_of(np.array([participant_id], dtype=str))[0])
-        if row < 0:
-            msg = f"{participant_id!r} is not a participant of this schedule"
-            raise SchemaError([Problem(("participant_id",), msg)])
+        row = int(self.rows_of(np.array([given], dtype=str))[0]) if isinstance(given, str) else -1
+        if row < 0:  # refused with the id it spells otherwise, if any (never matched)
+            msg = (f"{given!r} is not a participant of this schedule" if isinstance(given, str)
+                   else f"expected a participant id (text), got {describe(given)}")  # fmt: skip
+            raise SchemaError([Problem(("participant_id",), msg + near_ids(self.ids, [given])[0])])
         lo, hi = int(self.offsets[row]), int(self.offsets[row + 1])
         steps = tuple(self.template.steps[int(i)] for i in self.step[lo:hi])
         code = int(self.support[row])

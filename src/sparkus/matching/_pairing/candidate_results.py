@@ -17,8 +17,9 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import FloatArray
+from sparkus._checks import FloatArray, shown
 from sparkus._errors import Problem, SchemaError
+from sparkus._ids import near_ids
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._pairing.protocols import checked_scores, plugin_raised, read_only
 from sparkus.model import FrozenMapping, SupportType
@@ -347,7 +348,7 @@ class CandidateMatrix(Result):
         """
         given: object = k
         if isinstance(given, bool) or not isinstance(given, int | np.integer) or given < 1:
-            raise SchemaError([Problem(("k",), f"`k` must be a positive integer, got {k!r}")])
+            raise SchemaError([Problem(("k",), f"`k` must be a positive integer, got {shown(k)}")])
         i = self._row(participant_id)
         cols, values = self._candidates(i)
         order = np.lexsort((cols, -values))[: int(k)]
@@ -364,9 +365,10 @@ class CandidateMatrix(Result):
     def _row(self, participant_id: object) -> int:
         index = self._row_of
         if not isinstance(participant_id, str) or participant_id not in index:
-            msg = f"{participant_id!r} is not a participant of this candidate matrix" + (
+            msg = f"{shown(participant_id)} is not a participant of this candidate matrix" + (
                 f" ({len(self.participant_ids):,} rows; see `participant_ids`)"
             )
+            msg += near_ids(self.participant_ids, [participant_id])[0]
             raise SchemaError([Problem(("participant_id",), msg)])
         return index[participant_id]
 
@@ -374,7 +376,8 @@ class CandidateMatrix(Result):
         index = self._column_of
         if not isinstance(provider_id, str) or provider_id not in index:
             only = f", which holds {self.support_type.value} only" if self.support_type else ""
-            msg = f"{provider_id!r} is not a provider of this candidate matrix{only}"
+            msg = f"{shown(provider_id)} is not a provider of this candidate matrix{only}"
+            msg += near_ids(self.provider_ids, [provider_id])[0]
             raise SchemaError([Problem(("provider_id",), msg)])
         return index[provider_id]
 

@@ -20,10 +20,11 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import FloatArray, check_rng, describe, schema_error
+from sparkus._checks import FloatArray, check_rng, describe, schema_error, shown
 from sparkus._errors import InfeasibleError, Problem, SchemaError
 from sparkus._fields import Record, checked, number
 from sparkus._frames import Framed, FrameSpec
+from sparkus._ids import near_ids
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._pairing.circle_search import (
     AIMS,
@@ -232,8 +233,8 @@ class PeerCircles(Framed, Result):
         given: object = member  # checked at run time for callers without a type checker
         found = np.flatnonzero(self.ids == given) if isinstance(given, str) else np.zeros(0, int)
         if not len(found):
-            msg = f"{member!r} is not a member of these circles; pass a member's id"
-            raise schema_error("member", msg)
+            msg = f"{shown(member)} is not a member of these circles; pass a member's id"
+            raise schema_error("member", msg + near_ids(self.ids, [given])[0])
         return self.circles[int(self.circle[found[0]])]
 
     def to_dict(self) -> dict[str, Any]:

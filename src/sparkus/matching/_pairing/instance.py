@@ -16,8 +16,9 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import BoolArray, FloatArray
+from sparkus._checks import BoolArray, FloatArray, shown
 from sparkus._errors import InfeasibleError, Problem, SchemaError
+from sparkus._ids import near_ids
 from sparkus.matching._pairing.assign_result import Label
 from sparkus.matching._pairing.exact.arcs import (
     MAX_CAPACITY,
@@ -195,19 +196,23 @@ def labels_to_index(
     kind = "ids" if inst.participant_ids is not None else "labels"
     out: list[int | None] = []
     numbers: list[int] = []
+    refused: list[int] = []
     for k, value in enumerate(values):
         key = _name_key(value)
         found = index.get(key) if key is not None else None
         if found is None and inst.by_position is not None and isinstance(key, int):
             numbers.append(key)
         elif found is None:
-            problems.append(Problem((*path, k), f"{value!r} is not one of the {what} {kind}"))
+            refused.append(k)
         out.append(found)
+    hints = near_ids(names[axis], [values[k] for k in refused])  # one pass over the names
+    problems.extend(Problem((*path, k), f"{shown(values[k])} is not one of the {what} {kind}{hint}")
+                    for k, hint in zip(refused, hints, strict=True))  # fmt: skip
     if numbers:
-        shown = ", ".join(map(str, numbers[:_MAX_LISTED]))
+        listed = ", ".join(map(shown, numbers[:_MAX_LISTED]))
         more = f", ... ({len(numbers)} in all)" if len(numbers) > _MAX_LISTED else ""
         are = f"is no {what} label" if len(numbers) == 1 else f"are no {what} labels"
-        msg = f"{inst.by_position}, or name them by its labels ({shown}{more} {are})"
+        msg = f"{inst.by_position}, or name them by its labels ({listed}{more} {are})"
         problems.append(Problem(path, msg))
     return out
 
@@ -226,7 +231,7 @@ def _position(
 ) -> int | None:
     """`value` as a row or column number in ``[0, size)``; None and a problem if it is not."""
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        msg = f"expected a {what} index (an integer in [0, {size})), got {value!r}"
+        msg = f"expected a {what} index (an integer in [0, {size})), got {shown(value)}"
         problems.append(Problem(path, msg))
         return None
     if not 0 <= int(value) < size:
@@ -254,7 +259,7 @@ def pairs_of(value: object, name: str, problems: list[Problem]) -> list[tuple[ob
     for k, item in enumerate(value):
         if isinstance(item, str) or not isinstance(item, Sequence | np.ndarray) or len(item) != 2:
             problems.append(
-                Problem((name, k), f"expected a (participant, provider) pair, got {item!r}")
+                Problem((name, k), f"expected a (participant, provider) pair, got {shown(item)}")
             )
             continue
         out.append((item[0], item[1]))

@@ -16,8 +16,9 @@ from typing import Any, Final, TypeAlias, cast
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import align_rows, as_array, describe
+from sparkus._checks import align_rows, as_array, describe, shown
 from sparkus._errors import Problem, SchemaError
+from sparkus._ids import near_ids
 from sparkus.model import Population
 
 __all__ = ["Members", "members_iv", "size_range_iv"]
@@ -55,9 +56,11 @@ def members_iv(participants: Population, members: object, problems: list[Problem
         return np.arange(0, dtype=np.intp)
     values = given.tolist()
     if missing := [k for k, v in enumerate(values) if _is_missing(v)]:
-        shown = ", ".join(str(k) for k in missing[:_MAX_LISTED])
+        listed = ", ".join(str(k) for k in missing[:_MAX_LISTED])
         more = f" and {len(missing) - _MAX_LISTED} more" if len(missing) > _MAX_LISTED else ""
-        msg = f"has missing entries (None, NaN or NA) at positions {shown}{more}; drop or fill them"
+        msg = (
+            f"has missing entries (None, NaN or NA) at positions {listed}{more}; drop or fill them"
+        )
         problems.append(Problem(("members",), msg))
         return np.arange(0, dtype=np.intp)
     if values and all(isinstance(v, bool | np.bool_) for v in values):
@@ -70,7 +73,7 @@ def members_iv(participants: Population, members: object, problems: list[Problem
         values = [int(v) for v in values]  # numpy integers (rows from np.flatnonzero) as ints
         bad = [k for k, v in enumerate(values) if not 0 <= v < n]
         for k in bad[:_MAX_LISTED]:
-            msg = f"row {values[k]} is out of range; rows run from 0 to {n - 1}"
+            msg = f"row {shown(values[k])} is out of range; rows run from 0 to {n - 1}"
             problems.append(Problem(("members", k), msg))
         if bad:  # checked before the conversion: 10**30 would overflow it
             return np.arange(0, dtype=np.intp)
@@ -78,8 +81,9 @@ def members_iv(participants: Population, members: object, problems: list[Problem
     elif all(isinstance(v, str) for v in values):
         index = {identifier: k for k, identifier in enumerate(participants.ids.tolist())}
         unknown = [k for k, v in enumerate(values) if v not in index]
-        for k in unknown[:_MAX_LISTED]:
-            msg = f"{values[k]!r} is not a participant id"
+        hints = near_ids(participants.ids, [values[k] for k in unknown[:_MAX_LISTED]])
+        for k, hint in zip(unknown, hints, strict=False):
+            msg = f"{values[k]!r} is not a participant id{hint}"
             problems.append(Problem(("members", k), msg))
         if len(unknown) > _MAX_LISTED:
             more = f"... and {len(unknown) - _MAX_LISTED} more unknown ids"
@@ -96,8 +100,8 @@ def members_iv(participants: Population, members: object, problems: list[Problem
     unique, first, counts = np.unique(rows, return_index=True, return_counts=True)
     twice = np.sort(first[counts > 1])
     if twice.size:
-        shown = ", ".join(repr(values[int(k)]) for k in twice[:_MAX_LISTED])
-        msg = f"lists {shown} more than once; give each member once"
+        listed = ", ".join(shown(values[int(k)]) for k in twice[:_MAX_LISTED])
+        msg = f"lists {listed} more than once; give each member once"
         problems.append(Problem(("members",), msg))
     del unique
     return rows

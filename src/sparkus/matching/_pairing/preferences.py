@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sparkus._errors import PathSegment, Problem, SchemaError
+from sparkus._ids import near_ids
 from sparkus._text_rules import nfc, nul_message
 
 __all__ = ["Preferences", "encode_preferences", "index_of", "matching_iv", "segment"]
@@ -121,6 +122,36 @@ def _written_alike(value: object, texts: Mapping[str, Hashable]) -> str:
     return f"; {known!r} is, written another way ({value!a} and {known!a}): write both alike"
 
 
+@attrs.define
+class _Side:
+    """One side's ids, and its refusals of ids naming none of them, hinted at together.
+
+    An unknown id written like a known one (``'1'`` for ``1``) says so at once; the others
+    get the ids they nearly match (:func:`sparkus._ids.near_ids`) in :meth:`hint`, which reads
+    the side's ids once for all of them.
+    """
+
+    ids: tuple[Hashable, ...]
+    texts: Mapping[str, Hashable]
+    pending: list[tuple[int, object]] = attrs.field(factory=list)
+
+    def refuse(
+        self, problems: list[Problem], path: tuple[PathSegment, ...], message: str, value: object
+    ) -> None:
+        """Add the refusal of `value` (at `path`) to `problems`, its near ids to come."""
+        alike = _written_alike(value, self.texts)
+        if not alike:
+            self.pending.append((len(problems), value))
+        problems.append(Problem(path, message + alike))
+
+    def hint(self, problems: list[Problem]) -> None:
+        """End each refusal still without a hint with the ids its value nearly matches."""
+        values = [value for _, value in self.pending]
+        for (at, _), hint in zip(self.pending, near_ids(self.ids, values), strict=True):
+            problems[at] = Problem(problems[at].path, problems[at].message + hint)
+        self.pending.clear()
+
+
 def _id_types(types: set[type]) -> bool:
     return all(issubclass(t, str | int | np.integer) and not issubclass(t, bool | np.bool_)
                for t in types)  # fmt: skip
@@ -141,7 +172,7 @@ def _encode_lists(
     name: str,
     other: dict[Hashable, int],
     other_name: str,
-    texts: Mapping[str, Hashable],
+    side: _Side,
     problems: list[Problem],
 ) -> tuple[IndexArray, IndexArray]:
     """Every preference list as positions into `other`, concatenated: ``(ptr, flat)``."""
@@ -195,7 +226,7 @@ def _encode_lists(
         try:
             codes: list[int] = list(map(lookup, listed))
         except (KeyError, TypeError):
-            problems.extend(_unknown(listed, other, (name, segment(owner)), other_name, texts))
+            _unknown(listed, other, (name, segment(owner)), other_name, side, problems)
             lengths.append(0)
             continue
         if len(set(codes)) != len(codes):
@@ -214,23 +245,18 @@ def _unknown(
     other: dict[Hashable, int],
     where: tuple[PathSegment, ...],
     other_name: str,
-    texts: Mapping[str, Hashable],
-) -> list[Problem]:
+    side: _Side,
+    problems: list[Problem],
+) -> None:
     """One problem per unknown id of a list (the first few), then a count of the rest."""
     unknown = [
         (k, x) for k, x in enumerate(listed) if not isinstance(x, Hashable) or x not in other
     ]
-    out = [
-        Problem(
-            (*where, k),
-            f"{x!r} is not a {other_name}: it has no entry in `{other_name}_prefs`"
-            + _written_alike(x, texts),
-        )
-        for k, x in unknown[:_MAX_LISTED]
-    ]
+    for k, x in unknown[:_MAX_LISTED]:
+        msg = f"{x!r} is not a {other_name}: it has no entry in `{other_name}_prefs`"
+        side.refuse(problems, (*where, k), msg, x)
     if len(unknown) > _MAX_LISTED:
-        out.append(Problem(where, f"... and {len(unknown) - _MAX_LISTED} more unknown ids"))
-    return out
+        problems.append(Problem(where, f"... and {len(unknown) - _MAX_LISTED} more unknown ids"))
 
 
 def _twice(
@@ -247,24 +273,20 @@ def _twice(
     return Problem(where, f"lists {shown} more than once; rank each {other_name} at most once")
 
 
-def _capacity_iv(
-    capacity: object,
-    reviewers: Sequence[Hashable],
-    texts: Mapping[str, Hashable],
-    problems: list[Problem],
-) -> tuple[int, ...]:
+def _capacity_iv(capacity: object, side: _Side, problems: list[Problem]) -> tuple[int, ...]:
     """One non-negative integer per reviewer, from a mapping (0 where there is a problem)."""
     if not isinstance(capacity, Mapping):
         msg = f"expected a mapping of reviewer id to an integer, got {type(capacity).__name__}"
         problems.append(Problem(("capacity",), msg))
-        return (0,) * len(reviewers)
+        return (0,) * len(side.ids)
+    reviewers = side.ids
     known = set(reviewers)
     for r in capacity:
         if not _is_id(r):
             problems.append(Problem(("capacity", segment(r)), _not_an_id(r)))
         elif r not in known:
             msg = "is not a reviewer: it has no entry in `reviewer_prefs`"
-            problems.append(Problem(("capacity", segment(r)), msg + _written_alike(r, texts)))
+            side.refuse(problems, ("capacity", segment(r)), msg, r)
     out: list[int] = []
     for r in reviewers:
         value = capacity.get(r)
@@ -329,15 +351,18 @@ def encode_preferences(
     ):
         raise SchemaError(problems)
     (proposers, p_texts), (reviewers, r_texts) = p_ids, r_ids
+    p_side, r_side = _Side(proposers, p_texts), _Side(reviewers, r_texts)
     p_index, r_index = index_of(proposers), index_of(reviewers)
     p_ptr, p_flat = _encode_lists(
-        proposer_prefs, "proposer_prefs", r_index, "reviewer", r_texts, problems
+        proposer_prefs, "proposer_prefs", r_index, "reviewer", r_side, problems
     )
     r_ptr, r_flat = _encode_lists(
-        reviewer_prefs, "reviewer_prefs", p_index, "proposer", p_texts, problems
+        reviewer_prefs, "reviewer_prefs", p_index, "proposer", p_side, problems
     )
-    places = _capacity_iv(capacity, reviewers, r_texts, problems)
+    places = _capacity_iv(capacity, r_side, problems)
     if problems:
+        p_side.hint(problems)
+        r_side.hint(problems)
         raise SchemaError(problems)
     n_p = len(proposers)
     # A capacity above the number of proposers can never bind and is held as that number (so
@@ -401,19 +426,17 @@ def matching_iv(matching: object, problem: Preferences) -> IndexArray:
 
 def _matching_problems(bad: list[tuple[object, object]], problem: Preferences) -> list[Problem]:
     """What is wrong with each of a matching's `bad` entries (unknown or not ids)."""
-    p_texts = {_form(p): p for p in problem.proposers}
-    r_texts = {_form(r): r for r in problem.reviewers}
-    out = []
+    p_side = _Side(problem.proposers, {_form(p): p for p in problem.proposers})
+    r_side = _Side(problem.reviewers, {_form(r): r for r in problem.reviewers})
+    out: list[Problem] = []
     for p, r in bad:
-        if r is None:
-            what = (
-                _not_an_id(p) if not _is_id(p) else "is not a proposer" + _written_alike(p, p_texts)
-            )
+        path = ("matching", segment(p))
+        if not _is_id(p if r is None else r):
+            out.append(Problem(path, _not_an_id(p if r is None else r)))
+        elif r is None:
+            p_side.refuse(out, path, "is not a proposer", p)
         else:
-            what = (
-                _not_an_id(r)
-                if not _is_id(r)
-                else f"{r!r} is not a reviewer" + _written_alike(r, r_texts)
-            )
-        out.append(Problem(("matching", segment(p)), what))
+            r_side.refuse(out, path, f"{r!r} is not a reviewer", r)
+    p_side.hint(out)
+    r_side.hint(out)
     return out

@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from sparkus._checks import FloatArray
 from sparkus._errors import Problem, SchemaError
+from sparkus._ids import near_ids
 from sparkus.matching._pairing.protocols import prepare_iv
 
 if TYPE_CHECKING:
@@ -119,15 +120,17 @@ class SameReportingLine:
         prepare_iv(participants, providers)
         ids = participants.ids.tolist()
         row_of = dict(zip(ids, range(len(ids)), strict=True))
+        absent = [(j, p) for j, p in enumerate(providers)
+                  if p.employee_id is not None and p.employee_id not in row_of]  # fmt: skip
+        hints = near_ids(ids, [p.employee_id for _, p in absent])
         problems = [
             Problem(
                 ("providers", j, "employee_id"),
                 f"{p.employee_id!r} (provider {p.id!r}) names no participant; an employee "
                 "provider's employee_id must be a row of the population, so that their "
-                "reporting line can be checked",
+                f"reporting line can be checked{hint}",
             )
-            for j, p in enumerate(providers)
-            if p.employee_id is not None and p.employee_id not in row_of
+            for (j, p), hint in zip(absent, hints, strict=True)
         ]
         if problems:
             raise SchemaError(problems)

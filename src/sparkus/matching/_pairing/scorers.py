@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 
 from sparkus._checks import FloatArray, is_finite_real
 from sparkus._errors import Problem, SchemaError
+from sparkus._ids import near_ids
 from sparkus.matching._pairing.protocols import prepare_iv
 from sparkus.matching._pairing.reporting_line import SameReportingLine
 from sparkus.model import FrozenMapping, Goal, Level
@@ -32,15 +33,9 @@ if TYPE_CHECKING:
     from sparkus.model import Population, Program, Provider
 
 __all__ = [
-    "BUILTIN_SCORERS",
-    "GoalFit",
-    "SameReportingLine",
-    "SeniorityGap",
-    "SharedLanguage",
-    "StatedPreferences",
-    "Tabulated",
-    "TimeZoneOverlap",
-]
+    "BUILTIN_SCORERS", "GoalFit", "SameReportingLine", "SeniorityGap", "SharedLanguage",
+    "StatedPreferences", "Tabulated", "TimeZoneOverlap",
+]  # fmt: skip
 
 IntArray = NDArray[np.int64]
 
@@ -557,11 +552,14 @@ class StatedPreferences:
         ids = participants.ids.tolist()
         row_of = dict(zip(ids, range(len(ids)), strict=True))
         col_of = {p.id: j for j, p in enumerate(providers)}
+        absent = [who for who in self.preferences if who not in row_of]
+        hints = dict(zip(absent, near_ids(ids, absent), strict=True))  # one pass over the ids
         problems: list[Problem] = []
         for who, ranked in self.preferences.items():
             path = ("stated_preferences", "preferences", who)
-            if who not in row_of:
-                problems.append(Problem(path, f"{who!r} names no participant of the population"))
+            if who in hints:
+                msg = f"{who!r} names no participant of the population{hints[who]}"
+                problems.append(Problem(path, msg))
             unknown = [v for v in ranked if v not in col_of]
             if unknown:
                 msg = f"{_listed(unknown)} {'is' if len(unknown) == 1 else 'are'} not among the providers"
