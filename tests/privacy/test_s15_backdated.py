@@ -165,17 +165,17 @@ def _npy(array) -> bytes:
     ("rows", "message"),
     [
         (np.array([[5, 1]], dtype=np.int32), "expected int64 rows of"),
-        (np.array([[5, 1], [5, 2]], dtype=np.int64), "slots must increase"),
+        (np.array([[5, 2], [5, 1]], dtype=np.int64), "slots must increase"),
         (np.array([[10**9, 1]], dtype=np.int64), "slots must increase"),
         (np.array([[5, 2**62]], dtype=np.int64), "times must be at most one second after"),
     ],
-    ids=["int32", "repeated", "past-the-schedule", "after-the-last-release"],
+    ids=["int32", "times-decreasing", "past-the-schedule", "after-the-last-release"],
 )  # fmt: skip
 def test_a_tampered_record_of_values_set_again_is_refused(rows, message):
     tracker, _, _ = _rated_twice(14.8, 2.0)
 
     def tamper(members):
-        assert json.loads(str(np.load(io.BytesIO(members["meta.npy"]))))["version"] == 4
+        assert json.loads(str(np.load(io.BytesIO(members["meta.npy"]))))["version"] == 5
         members["ledger_reset_rating.npy"] = _npy(rows)
 
     with pytest.raises(SchemaError, match=f"ledger_reset_rating: {message}"):

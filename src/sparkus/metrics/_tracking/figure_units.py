@@ -65,8 +65,11 @@ class Spec:
     """Where units are slots listed participant by participant: each one's first slot."""
     changed: IntArray | None = None
     """Where a unit's value can change while it counts (a session rated again): when each
-    unit's value was set again after a release (resets.py). A unit set again after its cell's
-    last release changed there."""
+    unit's value was last set again after a release (resets.py). A unit set again after its
+    cell's last release changed there."""
+    stamped: IntArray | None = None
+    """With `changed`: every time a unit's value was set again after a release, as (unit,
+    stamp) rows increasing by unit then stamp, one per release window (see windows.py)."""
 
 
 def figure_specs(tracker: Tracker, exact: Exact) -> list[Spec]:
@@ -111,7 +114,7 @@ def figure_specs(tracker: Tracker, exact: Exact) -> list[Spec]:
          *(Part(k, rated, person=c) for k, c in zip(sizes, groupings, strict=True))),
         row, (score, nps), (np.zeros(m), -each), (10.0 * each, each), (False, True),
         np.flatnonzero(np.diff(row, prepend=-1)) if in_order else None,
-        exact.slot_set_again,
+        exact.slot_set_again, _stamped(tracker, "rating"),
     )  # fmt: skip
     paired = exact.paired
     change = np.zeros(n)
@@ -122,8 +125,26 @@ def figure_specs(tracker: Tracker, exact: Exact) -> list[Spec]:
     progress = Spec(
         "progress", n, tuple(no_total), None, (change,),
         (np.full(n, lo),), (np.full(n, hi),), (False,), None, exact.scored_again,
+        _stamped(tracker, "progress"),
     )  # fmt: skip
     return [participation, completion, rating, progress]
+
+
+def _stamped(tracker: Tracker, figure: str) -> IntArray:
+    """:attr:`Spec.stamped` of `figure`: the ledger's stamps of its slots, by unit.
+
+    Ratings' units are their slots; progress's are participants, through the slots of their
+    pre and post scores (a participant holds a stamp of either).
+    """
+    rows = tracker.ledger.reset.get(figure, np.zeros((0, 2), dtype=np.int64))
+    if figure == "rating" or not len(rows):
+        return rows
+    schedule = tracker.schedule
+    steps = [schedule.step_ids.index(s) for s in (tracker.pre_step, tracker.post_step)]
+    rows = rows[np.isin(schedule.step[rows[:, 0]], steps)]
+    unit = schedule.row[rows[:, 0]].astype(np.int64)
+    out: IntArray = np.unique(np.column_stack([unit, rows[:, 1]]), axis=0).reshape(-1, 2)
+    return out
 
 
 def any_of(spec: Spec, units: BoolArray, n: int) -> BoolArray:

@@ -155,7 +155,8 @@ class Ledger:
     """The engagement series' days that a release showed as its as_of point: people active, as
     shown. A later snapshot shows an earlier day only from here (see snapshot.py)."""
     reset: dict[str, IntArray] = attrs.field(factory=dict)
-    """Per figure, the slots whose value was set again after a release (see resets.py)."""
+    """Per figure, the slots whose value was set again after a release, each with a stamp per
+    release window it was set again in (see resets.py)."""
 
     def set_again(self, rated: IntArray, scored: IntArray) -> None:
         """Stamp the slots whose rating or score an update set, once anything was released."""
@@ -234,8 +235,10 @@ class Ledger:
 
     def meta(self) -> dict[str, Any]:
         layers = max((len(x) for f in self.hidden.values() for x in f), default=0)
+        stamps = max((int(np.bincount(rows[:, 0]).max()) for rows in self.reset.values()
+                      if len(rows)), default=0)  # fmt: skip
         return {"releases": self.releases, "last": self.last, "withheld": sorted(self.withheld),
-                "stored": bool(self.parts), "layers": layers,
+                "stored": bool(self.parts), "layers": layers, "stamps": stamps,
                 "points": sorted([d, v] for d, v in self.points.items())}  # fmt: skip
 
     def arrays(self) -> dict[str, npt.NDArray[Any]]:
@@ -460,8 +463,9 @@ def ledger_problems(
         problems.append(Problem(("file",), f"{where}: {message}"))
 
     keys = {"releases", "last", "withheld", "stored"}
-    if not isinstance(meta, dict) or not keys <= set(meta) <= keys | {"layers", "points"}:
-        fail("meta.ledger: expected releases, last, withheld, stored, layers and points")
+    if not isinstance(meta, dict) or not keys <= set(meta) <= keys | {"layers", "points",
+                                                                     "stamps"}:  # fmt: skip
+        fail("meta.ledger: expected releases, last, withheld, stored, layers, stamps and points")
         return None, problems
     points = meta.get("points", [])  # files written before it: no day was shown as a point
     if not isinstance(points, list) or not all(
@@ -471,8 +475,9 @@ def ledger_problems(
         fail(f"meta.ledger.points: expected distinct days from 0 to {days - 1}, each with a "
              "count of 0 or more")  # fmt: skip
     layers = meta.get("layers", 1)  # files written before layers hold one
-    if not _whole(layers) or not 0 <= layers <= MAX_LAYERS:
-        fail(f"meta.ledger.layers: expected a whole number from 0 to {MAX_LAYERS}")
+    for key in ("layers", "stamps"):  # and one stamp a slot, before version 5
+        if not _whole(count := meta.get(key, 1)) or not 0 <= count <= MAX_LAYERS:
+            fail(f"meta.ledger.{key}: expected a whole number from 0 to {MAX_LAYERS}")
     releases, last, withheld, stored = (meta[k] for k in ("releases", "last", "withheld",
                                                           "stored"))  # fmt: skip
     if not _whole(releases) or releases < 0:

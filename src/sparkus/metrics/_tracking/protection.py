@@ -25,10 +25,11 @@ completion, whose funnel and group cells share them, and for ratings (one per ra
 
 Today's cells are protected on their own first, then again with the history (:func:`_rejoin`):
 earlier releases cannot excuse what today's cells alone would pin. A rating or score set again
-after the release of an earlier cell it counts in has its own variable in that cell's row, so
-the true sums hold together and the values that did not change stay tied. When the releases
-still cannot hold together (activity moved, a value set again twice), today's release stands
-alone. Rule 2 applies either way.
+after the release of an earlier cell it counts in has its own variable in that cell's row, one
+per release window it was set again in (:mod:`~sparkus.metrics._tracking.windows`), so the true
+sums hold together and the values that did not change stay tied. When the releases still
+cannot hold together (activity moved), today's release stands alone. Rule 2 applies either
+way.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ from sparkus.metrics._tracking.ledger import (
     recorded,
     withhold,
 )
-from sparkus.model import JourneyProgress
+from sparkus.metrics._tracking.windows import Columns, late_codes
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -136,8 +137,8 @@ def _build(
     `history` holds each cell's last published release (fixed cells), `withheld` per part the
     layers of its withheld releases (sets checked again: a release must not narrow what an
     earlier one hid). Units whose value was set again since the release of an earlier cell
-    (:func:`_late`) form atoms of their own, each with a second column, its values before: the
-    rows of releases before the stamp read that one, and so does a copy of each small group.
+    form atoms of their own, with a column per window of values before: the rows of each
+    release read the one it falls in, and so do copies of each small group (windows.py).
     """
     from scipy import sparse
 
@@ -162,16 +163,14 @@ def _build(
         unit_class = np.where(keep, classes[0].astype(np.int32)[row], -1)  # kept: has a class
         codes.append((unit_class, classes[2]))
     step = 1 + len(earlier)
-    late, stamps = _late(spec, earlier, codes, step)
-    atom, count = fold([*codes, (late, len(stamps))] if len(stamps) else codes, keep)
+    reads = [(codes[step * j + 1 + s][0], record.published)
+             for s, store in enumerate(earlier) for j, record in enumerate(store)]  # fmt: skip
+    late, stamps = late_codes(spec, reads)
+    atom, count = fold([*codes, *late], keep)
     rep = np.zeros(count, dtype=np.int64)
     kept = np.flatnonzero(keep)
     rep[atom] = kept  # any unit of an atom stands for it: they share every code
-    ahead = np.flatnonzero(late[rep] >= 0)
-    stamp = np.append(stamps, JourneyProgress.UNSET)[late[rep]]  # -1 reads UNSET: not set again
-    moved = np.arange(count)
-    moved[ahead] = count + np.arange(len(ahead))
-    width = count + len(ahead)
+    columns = Columns.of(late, stamps, rep, reads)
     rows_, cols_, costs, fixed, cell_people = [], [], [], [], []
     cells: list[tuple[int, int]] = []
     for j in range(len(spec.parts)):
@@ -194,7 +193,7 @@ def _build(
                 if not len(held):
                     continue
                 rows_.append(np.full(len(held), len(costs)))
-                cols_.append(np.where(stamp[held] > record.published[i], moved[held], held))
+                cols_.append(columns.at(held, int(record.published[i])))
                 costs.append(np.inf)
                 cell_people.append(0)
                 fixed.append(True)
@@ -204,7 +203,7 @@ def _build(
         (np.ones(sum(len(c) for c in cols_)),
          (np.concatenate(rows_) if rows_ else np.zeros(0, np.int64),
           np.concatenate(cols_) if cols_ else np.zeros(0, np.int64))),
-        shape=(len(costs), width),
+        shape=(len(costs), columns.width),
     )  # fmt: skip
     measures = []
     sums = []
@@ -212,8 +211,9 @@ def _build(
     every = atom if len(atom) == units else np.full(units, count, dtype=np.int64)
     if every is not atom:
         every[kept] = atom
+    column_atom = np.r_[:count, columns.atoms]
     for m in range(len(spec.values)):
-        value, low, high = (np.bincount(every, x[m], minlength=count + 1)[np.r_[:count, ahead]]
+        value, low, high = (np.bincount(every, x[m], minlength=count + 1)[column_atom]
                             .astype(np.float64)
                             for x in (spec.values, spec.low, spec.high))  # fmt: skip
         current = np.asarray(matrix[:n_current] @ value).ravel()
@@ -235,15 +235,8 @@ def _build(
             split.append(split_sets(atom, count, key, owner, atom, count, k))
         groups = sparse.vstack([groups, *(s for s, _ in split)]).tocsr()
         group_people = np.concatenate([group_people, *(p for _, p in split)])
-    if len(ahead):  # and each small group of values set again as it was before: values then
-        touch = np.flatnonzero(groups[:, ahead].getnnz(axis=1))
-        then = groups[touch].tocoo()
-        past = sparse.csr_matrix((then.data, (then.row, moved[then.col])), (len(touch), width))
-        pad = sparse.csr_matrix((groups.shape[0], len(ahead)))
-        groups = sparse.vstack([sparse.hstack([groups, pad]), past]).tocsr()
-        group_people = np.concatenate([group_people, group_people[touch]])
-    again, again_people, again_keys = _withheld_sets(spec, layers, codes, step, rep,
-                                                     (stamp, moved, width))  # fmt: skip
+    groups, group_people = columns.past(groups, group_people)  # and as they were before
+    again, again_people, again_keys = _withheld_sets(spec, layers, codes, step, rep, columns)
     primary = np.zeros(len(costs), dtype=bool)
     primary[:n_current] = np.array(cell_people[:n_current]) < k
     reasons = {int(c): SMALL for c in np.flatnonzero(primary)}
@@ -265,16 +258,14 @@ def _layers(spec: Spec, withheld: list[list[PartRecord]]) -> list[list[PartRecor
 
 
 def _withheld_sets(spec: Spec, layers: list[list[PartRecord]], codes: list[tuple[Codes, int]],
-                   step: int, rep: IntArray, columns: tuple[IntArray, IntArray, int],
+                   step: int, rep: IntArray, columns: Columns,
                    ) -> tuple[sparse.csr_matrix, IntArray, list[tuple[int, int, int]]]:  # fmt: skip
-    """Each set a cell was withheld as, over atoms, the people it described, and its key.
+    """Each set a cell was withheld as, over atoms' columns, the people it described, its key.
 
-    The key is the set's (layer, part, label) in the ledger; `columns` are each atom's stamp,
-    its column before the stamp and how many columns there are (see :func:`_build`).
+    The key is the set's (layer, part, label) in the ledger; `columns` the atoms' columns.
     """
     from scipy import sparse
 
-    stamp, moved, width = columns
     rows_: list[IntArray] = []
     cols_: list[IntArray] = []
     people: list[int] = []
@@ -288,7 +279,7 @@ def _withheld_sets(spec: Spec, layers: list[list[PartRecord]], codes: list[tuple
                 if not len(held):
                     continue
                 rows_.append(np.full(len(held), len(people), dtype=np.int64))
-                cols_.append(np.where(stamp[held] > record.published[i], moved[held], held))
+                cols_.append(columns.at(held, int(record.published[i])))
                 keys.append((d, j, int(i)))
                 units = code == i
                 if spec.row is not None:  # completion: people, not slots
@@ -297,27 +288,8 @@ def _withheld_sets(spec: Spec, layers: list[list[PartRecord]], codes: list[tuple
                     people.append(int(units.sum()))
     r = np.concatenate(rows_) if rows_ else np.zeros(0, np.int64)
     c = np.concatenate(cols_) if cols_ else np.zeros(0, np.int64)
-    matrix = sparse.csr_matrix((np.ones(len(r)), (r, c)), shape=(len(people), width))
+    matrix = sparse.csr_matrix((np.ones(len(r)), (r, c)), shape=(len(people), columns.width))
     return matrix, np.array(people, dtype=np.int64), keys
-
-
-def _late(spec: Spec, earlier: list[list[PartRecord]], codes: list[tuple[Codes, int]],
-          step: int) -> tuple[Codes, IntArray]:  # fmt: skip
-    """The units whose value was set again after the release of an earlier cell they count in.
-
-    As a code to fold into the atoms, so that each atom's units share their stamp: each such
-    unit's stamp as its index in the stamps returned (increasing), -1 for any other unit.
-    """
-    if spec.changed is None:  # none: the code of every unit is -1, in no memory
-        return np.broadcast_to(np.int32(-1), (spec.units,)), np.zeros(0, dtype=np.int64)
-    out = np.full(spec.units, -1, dtype=np.int32)
-    late = np.zeros(spec.units, dtype=bool)
-    for s, store in enumerate(earlier):
-        for j, record in enumerate(store):
-            code = codes[step * j + 1 + s][0]
-            late |= (code >= 0) & (spec.changed > record.published[np.maximum(code, 0)])
-    stamps, out[late] = np.unique(spec.changed[late], return_inverse=True)
-    return out, stamps
 
 
 def _classes(spec: Spec, codes: list[tuple[Codes, int]],

@@ -12,8 +12,11 @@ past the rule).
 So the ledger keeps, per figure that has such values (``"rating"``: each rated session;
 ``"progress"``: each scored step), the slots whose value an update replaced by another after a
 release (:meth:`JourneyProgress.apply <sparkus.model.JourneyProgress.apply>` lists them),
-each with a stamp of one second after the last release's ``as_of`` when it arrived. A slot
-stamped after a cell's last release changed there. A release at a later ``as_of`` is past
+each with a stamp of one second after the last release's ``as_of`` when it arrived: one
+stamp per release window the slot was set again in, every one kept. A slot with a stamp
+after a cell's last release changed there (its latest stamp, :func:`stamps`, says so); the
+stamps in between tell the protection which value each earlier release counted (see
+``windows.py``). Several corrections in one window share its stamp. A release at a later ``as_of`` is past
 every stamp; a release at the same ``as_of`` as the last one, after a value was set again, is
 refused (:func:`release_problem`): its cells' stamps would then read as changed at every later
 release, counting people who did not change. A state file written before the stamps (version 3
@@ -25,8 +28,10 @@ keeps it. :func:`merge_stamped` stamps, for each side that released, the slots t
 in its published cells and whose value the merged state changed, one second after that
 side's last release.
 
-Each store is an (k, 2) int64 array of (slot, stamp) rows, slots increasing: corrections
-after a release are few, so the store is small beside the per-slot arrays.
+Each store is a (k, 2) int64 array of distinct (slot, stamp) rows, increasing by slot then
+stamp: corrections after a release are few, so the store is small beside the per-slot arrays.
+A state file of version 4 held the latest stamp of each slot only, which reads as a slot set
+again in that one window (what that version protected).
 """
 
 from __future__ import annotations
@@ -57,12 +62,9 @@ def _empty() -> IntArray:
 
 
 def merged(a: IntArray | None, b: IntArray | None) -> IntArray:
-    """Both stores' rows, one per slot: the later stamp (commutative and associative)."""
+    """Both stores' rows, each once, by slot then stamp (a union: commutative, associative)."""
     rows = np.concatenate([x for x in (a, b) if x is not None] or [_empty()])
-    order = np.lexsort((rows[:, 1], rows[:, 0]))
-    rows = rows[order]
-    last = np.append(rows[1:, 0] != rows[:-1, 0], True) if len(rows) else np.zeros(0, bool)
-    out: IntArray = rows[last]
+    out: IntArray = np.unique(rows, axis=0).reshape(-1, 2)
     return out
 
 
@@ -106,13 +108,13 @@ def merge_stamped(
 
 
 def stamps(store: IntArray | None, size: int) -> IntArray:
-    """Per slot, when its value was set again after a release (the stamp), or ``UNSET``.
+    """Per slot, when its value was last set again after a release (its latest stamp), or ``UNSET``.
 
     The change rule's "set since": a slot stamped after a cell's last release changed there.
     """
     out = np.full(size, JourneyProgress.UNSET, dtype=np.int64)
     if store is not None and len(store):
-        out[store[:, 0]] = store[:, 1]
+        np.maximum.at(out, store[:, 0], store[:, 1])
     return out
 
 
@@ -169,11 +171,14 @@ def checked(
         if rows.dtype != np.int64 or rows.ndim != 2 or rows.shape[1] != 2:
             fail(f"{name}: expected int64 rows of (slot, time)")
             continue
+        step = np.diff(rows, axis=0)
         if len(rows) and (
-            np.any(rows[:, 0] < 0) or np.any(rows[:, 0] >= slots)
-            or np.any(np.diff(rows[:, 0]) <= 0)
+            np.any(rows[:, 0] < 0) or np.any(rows[:, 0] >= slots) or np.any(step[:, 0] < 0)
+            or np.any((step[:, 0] == 0) & (step[:, 1] <= 0))
         ):  # fmt: skip
-            fail(f"{name}: slots must increase, from 0 to {slots - 1}")
+            fail(
+                f"{name}: slots must increase, from 0 to {slots - 1}, and a slot's times with them"
+            )
         elif len(rows) and np.any(rows[:, 1] > last + 1):
             fail(f"{name}: times must be at most one second after the last release")
         else:

@@ -9,8 +9,10 @@ for each grouping's codes and, once the tracker has released a snapshot, ``ledge
 {bits,published,values}`` and ``ledger_hidden_<figure>_<j>_{bits,published,values}`` for each
 part of its release ledger, the latter one row per layer of withheld cells, as many as
 ``meta.ledger.layers`` says, with ``ledger_reset_{rating,progress}``, the (slot, time) rows of
-the values set again after a release (version 4, see ``resets.py``; version 3 files, written
-before those, load with none; version 2 files, whose rating ledger has one bit per
+the values set again after a release, one per release window a slot was set again in, as many
+per slot as ``meta.ledger.stamps`` says (version 5, see ``resets.py``; version 4 files hold
+the latest of each slot's stamps only, which load as one stamp each, as that version read
+them; version 3 files, written before those, load with none; version 2 files, whose rating ledger has one bit per
 participant rather than per rated session, load with it moved to sessions by
 :func:`~sparkus.metrics._tracking.ledger.rated_slots`; files written before the layers, without
 that key, hold one withheld layer as plain rows and still load; version 1 files, written before
@@ -51,10 +53,10 @@ __all__ = ["FORMAT", "VERSION", "check_file_arg", "file_name", "read_state", "sl
            "write_state"]  # fmt: skip
 
 FORMAT: Final = "sparkus.tracker"
-VERSION: Final = 4
-VERSIONS: Final = (1, 2, 3, 4)
+VERSION: Final = 5
+VERSIONS: Final = (1, 2, 3, 4, 5)
 """The versions this sparkus reads (1: no release ledger; 2: ratings per participant; 3: no
-record of values set again after a release)."""
+record of values set again after a release; 4: only the last time each value was set again)."""
 _HEADER_ROOM: Final = 4_096
 """Bytes allowed for a ``.npy`` member's magic and header."""
 _META_BASE: Final = 1 << 20
@@ -132,11 +134,13 @@ def _limits(
     ledger: list[int] | None = None,
     layers: int = 1,
     version: int = VERSION,
+    stamps: int = 1,
 ) -> dict[str, int]:
     """The most bytes each member may declare (data plus header).
 
     `ledger` is each grouping's number of groups when the file holds a release ledger, with
-    `layers` layers of withheld cells, in a file of `version`.
+    `layers` layers of withheld cells and at most `stamps` stamps of a slot set again, in a
+    file of `version`.
     """
     m, n = schedule.n_slots, len(schedule)
     words = max(1, -(-schedule.n_days // 64))
@@ -154,9 +158,9 @@ def _limits(
                     limits[f"{name}_bits.npy"] = rows * -(-units // 8) + _HEADER_ROOM
                     limits[f"{name}_published.npy"] = rows * 8 * k + _HEADER_ROOM
                     limits[f"{name}_values.npy"] = rows * 8 * k * MEASURES[f] + _HEADER_ROOM
-        if version >= 4:  # (slot, time) rows of the values set again, at most one per slot
+        if version >= 4:  # (slot, time) rows of the values set again, `stamps` per slot
             for f in RESET_FIGURES:
-                limits[f"ledger_reset_{f}.npy"] = 16 * m + _HEADER_ROOM
+                limits[f"ledger_reset_{f}.npy"] = 16 * m * stamps + _HEADER_ROOM
     return limits
 
 
@@ -242,9 +246,11 @@ def read_state(
         n_groups = len(meta["grouping_names"])
         stored = meta["ledger"].get("stored") is True
         sizes = [len(meta["groups"][name]) for name in meta["grouping_names"]]
-        layers = meta["ledger"].get("layers", 1)  # checked with the ledger; bounded here
-        layers = min(layers, MAX_LAYERS) if isinstance(layers, int) and layers >= 0 else 1
-        limits = _limits(schedule, n_groups, sizes if stored else None, layers, meta["version"])
+        declared = (meta["ledger"].get(key, 1) for key in ("layers", "stamps"))
+        layers, stamps = (min(x, MAX_LAYERS) if isinstance(x, int) and x >= 0 else 1
+                          for x in declared)  # checked with the ledger; bounded here  # fmt: skip
+        limits = _limits(schedule, n_groups, sizes if stored else None, layers, meta["version"],
+                         stamps)  # fmt: skip
         extra = sorted(set(infos) - set(limits))
         missing = sorted(set(limits) - set(infos))
         if extra or missing:
