@@ -9,7 +9,6 @@ named by their pandas labels, or positions (:func:`~sparkus._checks.rows_where`)
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,15 +20,13 @@ from sparkus._checks import (
     FloatArray,
     IntArray,
     as_array,
-    is_missing,
-    mixed_labels,
     not_finite,
     real_array,
     rows_text,
     schema_error,
 )
-from sparkus._errors import EstimationError
-from sparkus._labels import refuse_spellings
+from sparkus._errors import EstimationError, SchemaError
+from sparkus._privacy import group_label_problems
 
 __all__ = [
     "booleans_problem",
@@ -162,7 +159,12 @@ def same_length(*arrays: tuple[str, int]) -> None:
 
 
 def cluster_codes(value: object, name: str) -> tuple[IntArray, int]:
-    """Codes ``0 .. G-1`` per row and `G`; one cluster written two ways is refused (the SEs shrink)."""
+    """Codes ``0 .. G-1`` per row and `G`, the labels checked as every door checks them.
+
+    By :func:`~sparkus._privacy.group_label_problems` with numbers (cluster codes are matched,
+    never published): a missing or blank label, text beside numbers, or one cluster written
+    two ways (which would shrink the SEs) is a SchemaError naming its rows.
+    """
     array = as_array(value, name)
     if array.ndim != 1:
         msg = f"expected a 1-D sequence of cluster labels, got an array of shape {array.shape}"
@@ -183,33 +185,11 @@ def cluster_codes(value: object, name: str) -> tuple[IntArray, int]:
             return codes, count
         uniq, inverse = np.unique(ints, return_inverse=True)
         return inverse.reshape(-1).astype(np.intp, copy=False), len(uniq)
-    if kind == "f":
-        bad = ~np.isfinite(array)
-        if bad.any():
-            raise not_finite(name, bad, value)
-    elif kind == "O":
-        bad = np.fromiter(
-            (is_missing(v) or (isinstance(v, float) and not math.isfinite(v))
-             for v in array.tolist()),
-            dtype=bool,
-            count=n,
-        )  # fmt: skip
-        if bad.any():
-            raise not_finite(name, bad, value)
-        if (mixed := mixed_labels(array)) is not None:
-            raise schema_error(name, mixed)
-        try:
-            lookup: dict[Any, int] = {}
-            codes_list = [lookup.setdefault(v, len(lookup)) for v in array.tolist()]
-        except TypeError:
-            msg = "holds a label that cannot be hashed (a list?); pass scalar labels"
-            raise schema_error(name, msg) from None
-        refuse_spellings(lookup, name)  # "Team A", "team a": one team
+    if problems := group_label_problems(array, name, value, numbers=True):
+        raise SchemaError(problems)
+    if kind == "O":  # labels of several kinds that numpy cannot sort together
+        lookup: dict[Any, int] = {}
+        codes_list = [lookup.setdefault(v, len(lookup)) for v in array.tolist()]
         return np.array(codes_list, dtype=np.intp), len(lookup)
-    elif kind not in "US":
-        msg = f"expected cluster labels (numbers or strings), got dtype {array.dtype}"
-        raise schema_error(name, msg)
     uniq, inverse = np.unique(array, return_inverse=True)
-    if kind == "U":
-        refuse_spellings(uniq.tolist(), name)
     return inverse.reshape(-1).astype(np.intp, copy=False), len(uniq)

@@ -3,9 +3,11 @@
 Group labels (departments, sites), cluster labels (teams) and strata come from exports written
 by hand, where ``"Sales"``, ``"sales "`` and ``"Sales"`` with a combining accent are one group.
 :func:`spelling_problem` is the rule every door that counts labels apart applies (the audit,
-subgroup effects, rollout strata, tracker groupings, cluster codes and the benefit model's
-folds), the rule ``Population.from_frame`` applies to text values; it compares labels by
-:func:`label_text`, as the reader of enum labels does (:func:`sparkus._fields.spelling_key`).
+subgroup effects, rollout strata and cluster codes through
+:func:`sparkus._privacy.group_label_problems`, which names the rows; tracker groupings and the
+benefit model's folds), the rule ``Population.from_frame`` applies to text values; it compares
+labels by :func:`label_text`, as the reader of enum labels does
+(:func:`sparkus._fields.spelling_key`).
 
 :func:`bools_beside_numbers` and :func:`numeric_label` are the rule for labels that are equal
 but written apart: ``True`` is ``1`` to Python (one group, named after whichever came first), so
@@ -25,7 +27,7 @@ import enum
 import numbers
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final, TypeVar, cast
 
 import numpy as np
@@ -86,7 +88,9 @@ def label_text(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def spelling_problem(labels: Iterable[object]) -> str | None:
+def spelling_problem(
+    labels: Iterable[object], where: Callable[[list[str]], str] | None = None
+) -> str | None:
     """What is wrong with distinct group labels written as no group, or one group two ways.
 
     A blank text label (empty, or white space alone) is a missing value of an export, not a
@@ -95,6 +99,9 @@ def spelling_problem(labels: Iterable[object]) -> str | None:
     zero-width space, a byte-order mark: Unicode category Cf) are one group written several
     ways: counted apart, each gets its own figures, and some print alike. None when neither
     occurs; labels that are not text are left out. Each caller names its own field.
+
+    The ways of writing one group are listed sorted; with `where`, in the order of `labels`
+    instead, each list followed by ``where(ways)`` (the rows they are found in, say).
     """
     spelled: dict[str, list[str]] = {}
     for label in labels:
@@ -103,13 +110,17 @@ def spelling_problem(labels: Iterable[object]) -> str | None:
     if "" in spelled:
         blank = ", ".join(repr(v) for v in sorted(spelled[""])[:3])
         return f"holds the blank label {blank}; a blank cell is no group: give everyone a group"
-    clashes = [sorted(ways) for ways in spelled.values() if len(ways) > 1]
+    clashes = [
+        ways[:3] if where else sorted(ways)[:3] for ways in spelled.values() if len(ways) > 1
+    ]
     if not clashes:
         return None
-    shown = "; ".join(" and ".join(ascii(v) for v in ways[:3]) for ways in clashes[:5])
+    listed = [" and ".join(map(ascii, ways)) for ways in clashes[:5]]
+    if where is not None:
+        listed = [f"{text}, in {where(ways)}" for text, ways in zip(listed, clashes, strict=False)]
     return (
         f"holds labels that differ only in case, white space, Unicode form or invisible "
-        f"characters ({shown}): one "
+        f"characters ({'; '.join(listed)}): one "
         "group written several ways would be counted as several; write each group one way"
     )
 

@@ -881,8 +881,8 @@ DOORS = [
             case(
                 "missing cluster label",
                 lambda: icc(Y, np.where(CL == 0, None, CL)),
-                EstimationError,
-                "`clusters`",
+                SchemaError,
+                "clusters: is missing",
                 "rows 0 and 1",
             ),
             case(

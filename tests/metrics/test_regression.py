@@ -354,7 +354,7 @@ def test_missing_values_and_lengths_are_named():
         did(d["y"], d["treated"], d["post"][:-1])
     labels = d["cluster"].astype(object)
     labels[3] = None
-    with pytest.raises(EstimationError, match=r"`clusters` is missing .* row 3"):
+    with pytest.raises(SchemaError, match=r"clusters: is missing in row 3"):
         ols(d["y"], REGRESSORS, clusters=labels)
 
 

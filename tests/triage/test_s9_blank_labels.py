@@ -63,8 +63,8 @@ def test_audit_refuses_a_blank_group():
     groups[4] = ""
     with pytest.raises(sparkus.SchemaError) as caught:
         audit(np.arange(20) % 3 == 0, groups)
-    assert caught.value.problems[0].path == ("groups", 4)
-    assert "blank group label" in caught.value.problems[0].message
+    assert caught.value.problems[0].path == ("groups",)
+    assert "holds the blank label '' in row 4" in caught.value.problems[0].message
 
 
 @pytest.mark.parametrize(("one", "other"), [("F", "F "), ("F", "f"), ("\u00c9", "E\u0301")])

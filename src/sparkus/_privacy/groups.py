@@ -7,13 +7,15 @@ subtracting the visible groups from a total (at least two hidden groups holding 
 minimum number of people together). Totals over groups that include a hidden one must be withheld
 by the caller, or published only when they do not let a hidden cell be recovered.
 
-The group labels themselves are checked here once for every door that takes them
-(:func:`group_label_problems`): a missing label is named by its row, in one wording, whatever the
-dtype it arrived in.
+The group labels themselves are checked here once for every door that takes group, stratum or
+cluster labels (:func:`group_label_problems`): a missing or blank label, a value that is no
+label, text beside numbers and one group written several ways, each named by its rows in one
+wording, whatever the dtype the labels arrived in.
 """
 
 from __future__ import annotations
 
+from numbers import Number
 from typing import Any, Final, TypeAlias, cast
 
 import numpy as np
@@ -21,7 +23,7 @@ import numpy.typing as npt
 
 from sparkus._checks import is_missing, rows_where
 from sparkus._errors import Problem
-from sparkus._labels import numeric_label
+from sparkus._labels import label_text, numeric_label, spelling_problem
 
 __all__ = [
     "Group",
@@ -54,26 +56,52 @@ def missing_label_rows(groups: npt.NDArray[Any]) -> npt.NDArray[np.intp]:
     return np.flatnonzero(missing).astype(np.intp)
 
 
-def invalid_label_rows(groups: npt.NDArray[Any]) -> npt.NDArray[np.intp] | None:
-    """The rows of a 1-D array holding a value that is not a str or an int (bools are not labels).
+def invalid_label_rows(
+    groups: npt.NDArray[Any], numbers: bool = False
+) -> npt.NDArray[np.intp] | None:
+    """The rows of a 1-D array holding a value that is not a label; None when no value can be.
 
-    Missing values are left out: :func:`missing_label_rows` names them. None when the array's
-    dtype cannot hold labels at all (floats, say); empty when all are fine.
+    Labels are str and int; with `numbers`, finite floats too, and booleans when no other
+    number is among them (True is 1: beside numbers it would join 1's group). Booleans are
+    otherwise no label. Missing values are left out: :func:`missing_label_rows` names them.
+    None when the array's dtype cannot hold labels at all (floats without `numbers`, say).
     """
     kind = groups.dtype.kind
-    if kind in "iuU":
+    if kind in "iuU" or (numbers and kind == "b"):
         return np.zeros(0, dtype=np.intp)
+    if numbers and kind == "f":
+        return np.flatnonzero(np.isinf(groups)).astype(np.intp)
     if kind != "O":
         return None
-    bad = np.fromiter(
-        (
-            isinstance(v, bool) or not (isinstance(v, str | int | np.integer) or is_missing(v))
-            for v in groups.tolist()
-        ),
-        dtype=bool,
-        count=groups.shape[0],
-    )
+    cells = groups.tolist()
+    flags = np.fromiter(map(_is_bool, cells), dtype=bool, count=len(cells))
+    if numbers:
+        bad = np.fromiter(map(_not_number, cells), dtype=bool, count=len(cells))
+        if flags.any() and any(_is_number(v) for v in cells):  # True would join 1's group
+            bad |= flags
+    else:
+        bad = flags | np.fromiter(
+            (not (isinstance(v, str | int | np.integer) or is_missing(v)) for v in cells),
+            dtype=bool,
+            count=len(cells),
+        )
     return np.flatnonzero(bad).astype(np.intp)
+
+
+def _is_bool(value: object) -> bool:
+    return isinstance(value, bool | np.bool_)
+
+
+def _is_number(value: object) -> bool:
+    """A number other than a boolean, not missing."""
+    return isinstance(value, Number) and not _is_bool(value) and not is_missing(value)
+
+
+def _not_number(value: object) -> bool:
+    """Not a str, a bool, an integer or a finite float, nor missing."""
+    if isinstance(value, float | np.floating):
+        return bool(np.isinf(value))
+    return not isinstance(value, str | bool | np.bool_ | int | np.integer) and not is_missing(value)
 
 
 _DTYPE_FIXES: Final = {
@@ -83,34 +111,103 @@ _DTYPE_FIXES: Final = {
 
 
 def group_label_problems(
-    groups: npt.NDArray[Any], name: str, given: object = None
+    groups: npt.NDArray[Any], name: str, given: object = None, *, numbers: bool = False
 ) -> list[Problem]:
-    """What keeps a 1-D array from being one str or int group label per person, rows named.
+    """What keeps a 1-D array from being one label per person, rows named.
 
-    The one wording of every door that takes group labels: missing labels (None, NaN, pandas'
-    NA or NaT, in any dtype), then values that are not labels, then a dtype that holds none
-    (floats, booleans, dates), with how to fix it. Rows are named by the labels of `given`'s
-    index when it is a pandas input indexed otherwise than ``0 .. n-1``
-    (:func:`~sparkus._checks.rows_where`), else by position. Empty when all are labels.
+    The one check and wording of every door that counts people by group, stratum or cluster:
+
+    - a missing label (None, NaN, pandas' NA or NaT, in any dtype) or a blank one (``""``,
+      white space, a zero-width space: the empty cell of an export), naming the rows;
+    - a value that is no label (booleans; floats unless `numbers`), or a dtype that holds
+      none (floats, booleans, dates), with how to fix it;
+    - text beside numbers (``1`` and ``"1"`` print alike), naming a row of each;
+    - one group written several ways (``"Sales"`` and ``"sales"``: the rule of
+      :func:`~sparkus._labels.spelling_problem`), naming a row of each spelling.
+
+    Labels are str or int; with `numbers` (cluster and stratum codes, which are matched and
+    never published as group names), finite floats too, and booleans alone. Rows are named by
+    the labels of `given`'s index when it is a pandas input indexed otherwise than
+    ``0 .. n-1`` (:func:`~sparkus._checks.rows_where`), else by position. Empty when all are
+    labels.
     """
+    n = groups.shape[0]
     problems = []
-    missing = missing_label_rows(groups)
-    if missing.size:
-        where = rows_where(_mask(missing, groups.shape[0]), given)
+    if (missing := missing_label_rows(groups)).size:
+        where = rows_where(_mask(missing, n), given)
         problems.append(Problem((name,), f"is missing in {where}; give every person a group"))
-    rows = invalid_label_rows(groups)
-    if rows is None:
-        fix = _DTYPE_FIXES.get(groups.dtype.kind, "pass text or integers")
-        msg = f"expected group labels as str or int, got dtype {groups.dtype}; {fix}"
-        problems.append(Problem((name,), msg))
-    elif rows.size:
-        shown = ", ".join(repr(groups[r]) for r in rows[:3].tolist())
-        where = rows_where(_mask(rows, groups.shape[0]), given)
+    texts = _texts(groups)
+    if blanks := sorted(v for v in texts if not label_text(v)):
+        shown = " and ".join(map(repr, blanks[:3]))
+        blank = np.array([isinstance(v, str) and v in blanks for v in groups.tolist()])
+        where = rows_where(blank, given)
         msg = (
-            f"expected a str or int label per person, got {shown} in {where}; pass text or integers"
+            f"holds the blank label {shown} in {where}; a blank cell is no group: give every "
+            "person a group"
         )
         problems.append(Problem((name,), msg))
-    return problems
+    rows = invalid_label_rows(groups, numbers)
+    kinds = "str or number" if numbers else "str or int"
+    if rows is None:
+        fix = _DTYPE_FIXES.get(groups.dtype.kind, "pass text or integers")
+        msg = f"expected group labels as {kinds}, got dtype {groups.dtype}; {fix}"
+        problems.append(Problem((name,), msg))
+    elif rows.size:
+        shown = ", ".join(repr(_plain(groups[r])) for r in rows[:3].tolist())
+        where = rows_where(_mask(rows, n), given)
+        fix = "numbers" if numbers else "integers"
+        msg = f"expected a {kinds} label per person, got {shown} in {where}; pass text or {fix}"
+        problems.append(Problem((name,), msg))
+    if problems or groups.dtype.kind not in "UO":
+        return problems
+    if groups.dtype.kind == "O" and (mixed := _text_and_numbers(groups, given)) is not None:
+        return [Problem((name,), mixed)]
+    if spelling_problem(texts) is None:
+        return []
+    first: dict[str, int] = {}  # each spelling's first row, listed in the order they come
+    for row, value in enumerate(groups.tolist()):
+        if isinstance(value, str):
+            first.setdefault(value, row)
+
+    def rows_of(ways: list[str]) -> str:
+        return _rows([first[w] for w in ways], n, given)
+
+    return [Problem((name,), cast(str, spelling_problem(first, rows_of)))]
+
+
+def _texts(groups: npt.NDArray[Any]) -> list[str]:
+    """The distinct text labels of `groups` (sorted in C for a text array)."""
+    if groups.dtype.kind == "U":
+        return cast(list[str], np.unique(groups).tolist())
+    if groups.dtype.kind == "O":
+        return list({v for v in groups.tolist() if isinstance(v, str)})
+    return []
+
+
+def _plain(value: object) -> object:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _rows(rows: list[int], n: int, given: object) -> str:
+    return rows_where(_mask(np.array(rows, dtype=np.intp), n), given)
+
+
+def _text_and_numbers(groups: npt.NDArray[Any], given: object) -> str | None:
+    """Text beside numbers (no label is missing), naming a row of each; None when one kind."""
+    text = number = None
+    for row, value in enumerate(groups.tolist()):
+        if isinstance(value, str):
+            text = row if text is None else text
+        else:
+            number = row if number is None else number
+        if text is not None and number is not None:
+            n = groups.shape[0]
+            return (
+                f"mixes text and numbers ({_plain(groups[number])!r} in "
+                f"{_rows([number], n, given)}, {groups[text]!r} in {_rows([text], n, given)}): "
+                "labels of both kinds print alike, so pass one kind (all text, say)"
+            )
+    return None
 
 
 def _mask(rows: npt.NDArray[np.intp], n: int) -> npt.NDArray[np.bool_]:

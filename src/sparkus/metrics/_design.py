@@ -516,10 +516,12 @@ def icc(y: npt.ArrayLike, clusters: npt.ArrayLike, *, level: float = 0.95) -> Es
     Raises
     ------
     EstimationError
-        If the inputs differ in length or hold a missing value, there is one cluster, every
-        cluster has one person, `y` is constant, or nothing varies within clusters.
+        If the inputs differ in length or `y` holds a missing value, there is one cluster,
+        every cluster has one person, `y` is constant, or nothing varies within clusters.
     SchemaError
-        If `level` is not strictly between 0 and 1.
+        If `level` is not strictly between 0 and 1, or a cluster label is missing, blank,
+        a boolean among numbers, text beside numbers, or one cluster written two ways
+        (naming the rows).
 
     Examples
     --------

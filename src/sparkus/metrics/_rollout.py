@@ -29,15 +29,15 @@ from sparkus._checks import (
     check_number,
     check_rng,
     describe,
+    is_data_frame,
     is_missing,
-    mixed_labels,
     real_array,
     rows_text,
     schema_error,
 )
 from sparkus._errors import Problem, SchemaError
 from sparkus._frames import Backend, build_frame, check_backend
-from sparkus._labels import refuse_spellings
+from sparkus._privacy import group_label_problems
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._stable import common_scale
 from sparkus.model import Population
@@ -300,16 +300,15 @@ def _names(value: object, name: str, columns: Mapping[str, Any]) -> tuple[str, .
     return tuple(str(n) for n in names)
 
 
-def _labels(array: npt.NDArray[Any], name: str) -> list[str]:
-    if (mixed := mixed_labels(array)) is not None:
-        raise schema_error(name, mixed)
-    labels = []
-    for row, value in enumerate(array.tolist()):
-        if is_missing(value):
-            raise schema_error(name, f"row {row} is missing; every person needs a value")
-        # -0.0 is 0.0: one stratum, one team (``+ 0.0`` drops the sign of a float zero only)
-        labels.append(str(value + 0.0 if isinstance(value, float) else value))
-    return labels
+def _labels(array: npt.NDArray[Any], name: str, given: object) -> list[str]:
+    """Each person's label as text, checked by the rule of every door that counts labels.
+
+    Rows are named by the labels of `given`'s index (a pandas DataFrame's) when it has one.
+    """
+    if problems := group_label_problems(array, name, given, numbers=True):
+        raise SchemaError(problems)
+    # -0.0 is 0.0: one stratum, one team (``+ 0.0`` drops the sign of a float zero only)
+    return [str(v + 0.0 if isinstance(v, float) else v) for v in array.tolist()]
 
 
 def _strata_names(keys: list[list[str]], n: int) -> list[str]:
@@ -548,18 +547,16 @@ def design_rollout(
         population, waves, strata, cluster, covariates, rng
     )
     n = len(next(iter(columns.values())))
-    keys = [_labels(columns[name], f"population[{name!r}]") for name in strata_names]
-    for name, labels in zip(strata_names, keys, strict=True):
-        refuse_spellings(set(labels), f"population[{name!r}]")
+    frame = population if is_data_frame(population) else None  # rows named by its index
+    keys = [_labels(columns[name], f"population[{name!r}]", frame) for name in strata_names]
     stratum_of = _strata_names(keys, n)
     if cluster_name is None:
         unit_of = np.arange(n)
         unit_stratum = stratum_of
         unit_names = tuple(str(i) for i in range(n))
     else:
-        labels = _labels(columns[cluster_name], f"population[{cluster_name!r}]")
+        labels = _labels(columns[cluster_name], f"population[{cluster_name!r}]", frame)
         names, unit_of = np.unique(np.asarray(labels), return_inverse=True)
-        refuse_spellings(names.tolist(), f"population[{cluster_name!r}]")
         unit_names = tuple(str(x) for x in names.tolist())
         members: list[dict[str, int]] = [{} for _ in names]
         for unit, stratum in zip(unit_of.tolist(), stratum_of, strict=True):

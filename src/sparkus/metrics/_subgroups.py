@@ -24,13 +24,11 @@ from sparkus._checks import (
     check_choice,
     check_level,
     check_number,
-    mixed_labels,
     schema_error,
 )
 from sparkus._checks_effects import indicator, same_length, vector
 from sparkus._errors import EstimationError, SchemaError
 from sparkus._frames import Framed, FrameSpec
-from sparkus._labels import refuse_spellings
 from sparkus._privacy import Group, distinct_groups, group_label_problems
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._compare import two_samples, welch
@@ -238,9 +236,6 @@ def _labels(groups: object, n: int, name: str) -> npt.NDArray[Any]:
     same_length(("y", n), (name, array.shape[0]))
     if problems := group_label_problems(array, name, groups):
         raise SchemaError(problems)
-    if (mixed := mixed_labels(array)) is not None:
-        raise schema_error(name, mixed)
-    refuse_spellings(set(array.tolist()), name)
     return array
 
 

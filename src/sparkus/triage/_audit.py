@@ -18,15 +18,14 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import align_rows, as_array, check_number, mixed_labels
+from sparkus._checks import align_rows, as_array, check_number
 from sparkus._checks_effects import indicator
 from sparkus._errors import EstimationError, Problem, SchemaError, SparkusWarning
 from sparkus._frames import Framed, FrameSpec
-from sparkus._labels import spelling_problem
 from sparkus._privacy import Group, distinct_groups, group_label_problems
 from sparkus._results import Result, Table, format_number
 from sparkus.triage._audit_rules import disclose
-from sparkus.triage._labels import length_problems, row_problems
+from sparkus.triage._labels import length_problems
 
 __all__ = ["AuditResult", "audit"]
 
@@ -253,32 +252,7 @@ def _groups_array(value: object) -> tuple[npt.NDArray[Any], list[Problem]]:
     if array.ndim != 1:
         msg = f"expected a 1-D array of group labels, got an array of shape {array.shape}"
         return array, [Problem(("groups",), msg)]
-    if problems := group_label_problems(array, "groups", value):
-        return array, problems
-    if (mixed := mixed_labels(array)) is not None:  # 1 and "1" would show as two groups "1"
-        return array, [Problem(("groups",), mixed)]
-    return array, _text_problems(array)
-
-
-def _text_problems(array: npt.NDArray[Any]) -> list[Problem]:
-    """Blank group labels (rows named), and one group written several ways.
-
-    A blank cell of an export is no group, and ``"F"``, ``"F "`` and ``"f"`` are one group
-    written three ways (``spelling_problem``): audited apart, each would get its own rate, and
-    two would print alike.
-    """
-    if array.dtype.kind not in "UO":
-        return []
-    cells = array.tolist()
-    blank = np.fromiter((isinstance(v, str) and not v.strip() for v in cells), dtype=bool,
-                        count=len(cells))  # fmt: skip
-    if blank.any():
-        problems = row_problems("groups", np.flatnonzero(blank), lambda r: f"blank group label "
-                                f"{cells[r]!r}; a blank cell is a missing group")  # fmt: skip
-        problems.append(Problem(("groups",), "give every person a group (a str or an int)"))
-        return problems
-    wrong = spelling_problem({v for v in cells if isinstance(v, str)})  # no counts: small
-    return [] if wrong is None else [Problem(("groups",), wrong)]
+    return array, group_label_problems(array, "groups", value)
 
 
 def _audit_iv(
