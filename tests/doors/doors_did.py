@@ -151,7 +151,7 @@ DOORS = [
                 ),
                 SchemaError,
                 "cluster",
-                "no cluster",
+                "is missing in",
             ),
             case(
                 "clusters of another length",

@@ -46,7 +46,7 @@ def test_missing_fold_label_is_named(dtype: str):
     X, t, y, fold = _frame()
     given = fold.astype(dtype)
     given.iloc[2] = None
-    with pytest.raises(SchemaError, match=r"fold: is missing in row 2; give every row"):
+    with pytest.raises(SchemaError, match=r"fold: is missing in the row labelled 20; give every"):
         BenefitModel().fit(X, t, y, fold=given)
 
 

@@ -214,15 +214,17 @@ def ols(
     Raises
     ------
     EstimationError
-        If the inputs differ in length or hold a missing value (the rows are named); `y` is
-        constant or fitted exactly; the design is singular (the dependent columns are named);
-        there are no more rows than coefficients; there is a single cluster; HC2/HC3 meet a
-        row of leverage one; or, for HC0, HC1 and CR1, rows of leverage one (fitted exactly,
-        their residuals 0) determine half or more of a coefficient's variance, which its
-        standard error would leave out; or, for CR1, clusters fitted exactly as wholes (every
-        treated row in one cluster, say) do.
+        If the inputs differ in length or `y` or `X` hold a missing value (the rows are
+        named); `y` is constant or fitted exactly; the design is singular (the dependent
+        columns are named); there are no more rows than coefficients; there is a single
+        cluster; HC2/HC3 meet a row of leverage one; or, for HC0, HC1 and CR1, rows of
+        leverage one (fitted exactly, their residuals 0) determine half or more of a
+        coefficient's variance, which its standard error would leave out; or, for CR1,
+        clusters fitted exactly as wholes (every treated row in one cluster, say) do.
     SchemaError
-        If an option is not an allowed value, or `cov` and `clusters` do not go together.
+        If an option is not an allowed value, or `cov` and `clusters` do not go together; or a
+        cluster label is missing, blank, no label (a boolean among numbers), text beside
+        numbers or one cluster written two ways (the rows are named).
 
     Warns
     -----

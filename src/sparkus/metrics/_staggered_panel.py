@@ -17,14 +17,13 @@ from sparkus._checks import (
     IntArray,
     align_rows,
     as_array,
-    is_missing,
-    mixed_labels,
     real_array,
     schema_error,
     shown,
 )
 from sparkus._checks_effects import same_length, vector
-from sparkus._labels import refuse_spellings
+from sparkus._errors import SchemaError
+from sparkus._privacy import group_label_problems
 
 __all__ = ["balanced_panel", "covariate_cube"]
 
@@ -51,23 +50,18 @@ def _codes(values: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], IntArray]:
     return labels, inverse
 
 
-def _label_codes(values: npt.NDArray[Any], name: str) -> tuple[npt.NDArray[Any], IntArray]:
-    """:func:`_codes` of labels naming each row's unit or cluster, refusing missing or mixed ones."""
-    if values.dtype.kind == "f":
-        blank = np.isnan(values)
-    else:
-        blank = np.fromiter(map(is_missing, values.tolist()), dtype=bool, count=values.shape[0])
-    if blank.any():
-        first, count = int(np.flatnonzero(blank)[0]), int(np.count_nonzero(blank))
-        msg = f"row {first} has no {name} ({count:,} rows); give every row its {name}"
-        raise schema_error(name, msg)
-    if (mixed := mixed_labels(values)) is not None:
-        raise schema_error(name, mixed)
-    try:
-        return _codes(values)
-    except TypeError:
-        msg = "mixes labels of different kinds; use text or numbers"
-        raise schema_error(name, msg) from None
+def _label_codes(
+    values: npt.NDArray[Any], name: str, given: object
+) -> tuple[npt.NDArray[Any], IntArray]:
+    """:func:`_codes` of labels naming each row's unit or cluster, refusing bad ones.
+
+    Missing, blank, boolean among numbers, mixed or twice-spelled labels are refused by the
+    shared rule (:func:`~sparkus._privacy.group_label_problems`), rows named by `given`'s
+    index when it is a pandas input with its own.
+    """
+    if problems := group_label_problems(values, name, given, numbers=True):
+        raise SchemaError(problems)
+    return _codes(values)
 
 
 def _unbalanced(counts: IntArray, units: npt.NDArray[Any], periods: npt.NDArray[Any]) -> None:
@@ -108,7 +102,7 @@ def balanced_panel(
     same_length(("y", y_.shape[0]), ("unit", unit_.shape[0]), ("time", time_.shape[0]))
     same_length(("y", y_.shape[0]), ("first_treated", first.shape[0]))
     first = np.where(np.isnan(first), 0.0, first)
-    units, u = _label_codes(unit_, "unit")
+    units, u = _label_codes(unit_, "unit", unit)
     periods, t = _codes(time_)
     n, k = units.shape[0], periods.shape[0]
     if k < 2:
@@ -180,7 +174,7 @@ def unit_clusters(
     if labels.ndim != 1 or labels.shape[0] != rows:
         msg = f"expected {rows:,} labels (one per row of y), got shape {labels.shape}"
         raise schema_error("cluster", msg)
-    names, codes = _label_codes(labels, "cluster")
+    names, codes = _label_codes(labels, "cluster", cluster)
     unit_code = np.full(n, -1, dtype=np.int64)
     unit_code[where[0]] = codes
     if not np.array_equal(unit_code[where[0]], codes):
@@ -192,5 +186,4 @@ def unit_clusters(
         raise schema_error("cluster", msg)
     if names.shape[0] < 2:
         raise schema_error("cluster", "every unit is in one cluster; at least two are needed")
-    refuse_spellings(names.tolist(), "cluster")
     return unit_code, int(names.shape[0])

@@ -28,8 +28,9 @@ from sparkus._checks import (
     schema_error,
 )
 from sparkus._checks_effects import indicator, named_matrix, same_length, vector
+from sparkus._errors import SchemaError
 from sparkus._fields import probably_meant, read_member, spelling_key
-from sparkus._labels import refuse_spellings
+from sparkus._privacy import group_label_problems
 from sparkus.model import SupportType
 from sparkus.triage._benefit_stages import stratified_folds
 from sparkus.triage._estimator import column_keys
@@ -183,24 +184,11 @@ def fold_codes(
         if given.ndim != 1:
             raise schema_error("fold", f"expected one fold label per row, got shape {given.shape}")
         same_length(("X", n), ("fold", given.shape[0]))
-        if given.dtype.kind in "fc":
-            missing = np.flatnonzero(np.isnan(given))
-        elif given.dtype.kind == "O":
-            missing = np.flatnonzero([is_missing(v) for v in given.tolist()])
-        elif given.dtype.kind in "mM":
-            missing = np.flatnonzero(np.isnat(given))
-        else:  # integers, booleans, text: nothing is missing
-            missing = np.empty(0, dtype=np.intp)
-        if missing.size:
-            msg = f"is missing in {rows_text(missing)}; give every row a fold label"
-            raise schema_error("fold", msg)
-        try:
-            names, codes = np.unique(given, return_inverse=True)
-        except TypeError:
-            raise schema_error("fold", "holds labels that cannot be compared") from None
+        if problems := group_label_problems(given, "fold", fold, numbers=True):
+            raise SchemaError(problems)
+        names, codes = np.unique(given, return_inverse=True)
         if codes.max(initial=0) < 1:
             raise schema_error("fold", "holds a single fold; cross-fitting needs at least two")
-        refuse_spellings(names.tolist(), "fold")
         return np.asarray(codes, dtype=np.intp), tuple(repr(v) for v in names.tolist())
     for k, support in enumerate(data.supports):
         for arm, who in ((k + 1, "treated"), (0, "untreated")):

@@ -425,5 +425,5 @@ def test_groupings_with_missing_labels_are_refused():
 
     for labels in (np.array([np.nan] + [1.0] * (N - 1)),
                    pd.Series(["a"] * (N - 1) + [None], index=IDS), [None] * N):  # fmt: skip
-        with pytest.raises(SchemaError, match=r"groups.g: holds missing labels .* row"):
+        with pytest.raises(SchemaError, match=r"groups.g: is missing in .*row"):
             Tracker(PROGRAM, SCHEDULE, groups={"g": labels})

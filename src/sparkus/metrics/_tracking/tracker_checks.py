@@ -1,8 +1,8 @@
 """The Tracker's checks at its doors.
 
-The constructor's options, the program and schedule, a moment on the tracker's clock, labels
-that are missing (by the shared rule, ``missing_label_rows``), per-participant values given as
-pandas, read by their index, and what two trackers' settings differ in.
+The constructor's options, the program and schedule, a moment on the tracker's clock, group
+labels (by the shared rule, ``group_label_problems``), per-participant values given as pandas,
+read by their index, and what two trackers' settings differ in.
 
 Apart from the tracker so that each stays readable; only the tracker imports it.
 """
@@ -16,17 +16,10 @@ from typing import Any, Final, cast
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import (
-    align_rows,
-    as_array,
-    check_number,
-    describe,
-    mixed_labels,
-    rows_text,
-)
+from sparkus._checks import align_rows, as_array, check_number, describe
 from sparkus._errors import Problem, SchemaError
 from sparkus._labels import spelling_problem
-from sparkus._privacy import distinct_groups, missing_label_rows
+from sparkus._privacy import distinct_groups, group_label_problems
 from sparkus.metrics._tracking.schema import ENGAGEMENT, FUNNEL, TOTALS
 from sparkus.metrics._tracking.snapshot import seconds
 from sparkus.model import JourneySchedule, Program
@@ -80,16 +73,10 @@ def tracker_iv(program: object, schedule: object, groups: object, window_days: o
                 elif array.shape != (n,):
                     msg = f"expected {n} labels (one per participant), got shape {array.shape}"
                     problems.append(Problem(("groups", name), msg))
-                elif len(missing := missing_label_rows(array)):
-                    who = ", ".join(
-                        repr(str(i)) for i in cast(JourneySchedule, schedule).ids[missing[:5]]
-                    )
-                    msg = (f"holds missing labels (None or NaN) in {rows_text(missing)} of the "
-                           f"schedule (participants {who}{', ...' if len(missing) > 5 else ''});"
-                           " label everyone (an 'unknown' group, say)")  # fmt: skip
-                    problems.append(Problem(("groups", name), msg))
-                elif (mixed := mixed_labels(array)) is not None:
-                    problems.append(Problem(("groups", name), mixed))
+                else:  # a pandas Series is in the schedule's order, indexed by participant id
+                    problems.extend(Problem(("groups", name), p.message)
+                                    for p in group_label_problems(array, name, labels,
+                                                                  numbers=True))  # fmt: skip
     check_number(window_days, "window_days", low=1, high=MAX_WINDOW_DAYS, integer=True,
                  problems=problems)  # fmt: skip
     steps = cast(JourneySchedule, schedule).step_ids
@@ -202,10 +189,11 @@ def group_codes(
 ) -> dict[str, tuple[list[str], npt.NDArray[np.intp]]]:
     """Each grouping's distinct labels, as text, and each participant's index into them.
 
-    Refuses blank labels, labels that are one group written several ways (in case, white
-    space or Unicode form: see ``spelling_problem``), and distinct labels that print alike
-    (``Decimal("0.1")`` and ``0.1``): the dashboard would show them as separate groups, some
-    under one name.
+    Refuses the schedule's providers when two ids are one name written several ways (in case,
+    white space or Unicode form: see ``spelling_problem``), naming a row of each (the
+    groupings the caller passed were checked so at the door, :func:`tracker_iv`), and
+    distinct labels that print alike (``np.longdouble("0.1")`` and ``0.1``): the dashboard
+    would show them as separate groups, some under one name.
     """
     out: dict[str, tuple[list[str], npt.NDArray[np.intp]]] = {}
     problems: list[Problem] = []
@@ -214,8 +202,9 @@ def group_codes(
         texts = [str(g) for g in distinct]
         first: dict[str, int] = {}
         twins = [(first[t], i) for i, t in enumerate(texts) if first.setdefault(t, i) != i]
-        if (wrong := spelling_problem(distinct)) is not None:
-            problems.append(Problem(("groups", name), wrong))
+        if spelling_problem(distinct) is not None:  # the shared wording names the rows
+            wrong = group_label_problems(labels, name, numbers=True)
+            problems.extend(Problem(("groups", name), p.message) for p in wrong)
         elif twins:
             a, b = distinct[twins[0][0]], distinct[twins[0][1]]
             msg = (f"holds different labels that print alike ({a!r} and {b!r}, both "
