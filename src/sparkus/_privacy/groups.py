@@ -132,20 +132,21 @@ def group_label_problems(
     labels.
     """
     n = groups.shape[0]
+    cells = groups.tolist() if groups.dtype.kind in "UO" else []
+    if groups.dtype.kind == "U" or (
+        groups.dtype.kind == "O" and all(type(v) is str for v in cells)
+    ):
+        # text alone (a pandas column of strings is an object array): no cell to check apart
+        texts = list(set(cells))  # a hash pass: sorting a million strings costs more
+        blank = _blank_problem(groups, texts, name, given)
+        return [blank] if blank is not None else _spellings(groups, texts, name, given)
     problems = []
     if (missing := missing_label_rows(groups)).size:
         where = rows_where(_mask(missing, n), given)
         problems.append(Problem((name,), f"is missing in {where}; give every person a group"))
     texts = _texts(groups)
-    if blanks := sorted(v for v in texts if not label_text(v)):
-        shown = " and ".join(map(repr, blanks[:3]))
-        blank = np.array([isinstance(v, str) and v in blanks for v in groups.tolist()])
-        where = rows_where(blank, given)
-        msg = (
-            f"holds the blank label {shown} in {where}; a blank cell is no group: give every "
-            "person a group"
-        )
-        problems.append(Problem((name,), msg))
+    if (blank := _blank_problem(groups, texts, name, given)) is not None:
+        problems.append(blank)
     rows = invalid_label_rows(groups, numbers)
     kinds = "str or number" if numbers else "str or int"
     if rows is None:
@@ -158,12 +159,36 @@ def group_label_problems(
         fix = "numbers" if numbers else "integers"
         msg = f"expected a {kinds} label per person, got {shown} in {where}; pass text or {fix}"
         problems.append(Problem((name,), msg))
-    if problems or groups.dtype.kind not in "UO":
+    if problems or groups.dtype.kind != "O":
         return problems
-    if groups.dtype.kind == "O" and (mixed := _text_and_numbers(groups, given)) is not None:
+    if (mixed := _text_and_numbers(groups, given)) is not None:
         return [Problem((name,), mixed)]
+    return _spellings(groups, texts, name, given)
+
+
+def _blank_problem(
+    groups: npt.NDArray[Any], texts: list[str], name: str, given: object
+) -> Problem | None:
+    """Blank text labels (``""``, white space, a zero-width space), their rows named."""
+    blanks = sorted(v for v in texts if not (v.strip() if v.isascii() else label_text(v)))
+    if not blanks:
+        return None
+    shown = " and ".join(map(repr, blanks[:3]))
+    blank = np.array([isinstance(v, str) and v in blanks for v in groups.tolist()])
+    msg = (
+        f"holds the blank label {shown} in {rows_where(blank, given)}; a blank cell is no "
+        "group: give every person a group"
+    )
+    return Problem((name,), msg)
+
+
+def _spellings(
+    groups: npt.NDArray[Any], texts: list[str], name: str, given: object
+) -> list[Problem]:
+    """One group written several ways (:func:`~sparkus._labels.spelling_problem`), rows named."""
     if spelling_problem(texts) is None:
         return []
+    n = groups.shape[0]
     first: dict[str, int] = {}  # each spelling's first row, listed in the order they come
     for row, value in enumerate(groups.tolist()):
         if isinstance(value, str):
@@ -176,9 +201,7 @@ def group_label_problems(
 
 
 def _texts(groups: npt.NDArray[Any]) -> list[str]:
-    """The distinct text labels of `groups` (sorted in C for a text array)."""
-    if groups.dtype.kind == "U":
-        return cast(list[str], np.unique(groups).tolist())
+    """The distinct text labels of an array that is not all text, in no order."""
     if groups.dtype.kind == "O":
         return list({v for v in groups.tolist() if isinstance(v, str)})
     return []
