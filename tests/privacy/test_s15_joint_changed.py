@@ -173,10 +173,13 @@ def _growing(seed):
 
 # The digests of the four dashboards' JSON, computed with the code before values set again had
 # their own variables (commit 2800f91): without a correction, nothing a release shows changes.
+# Seed 1's was computed again once overdue steps were withheld while a completion cell is hidden
+# (session 16): its JSON differs from 2800f91's in that alone (one release's overdue_steps, 244,
+# is null, with its entry in `suppressed`), checked by a diff of the two.
 @pytest.mark.parametrize(
     ("seed", "digest"),
     [(0, "f2a1de84228f67e5bc8e2d3d6ea054402d5baaa8e1580b623c944c254cadcd0b"),
-     (1, "8107c7d89c8b5d3df31999a12496ee9e2378b277bbd0603b2b32559bac0d5f23")],
+     (1, "b26caecf4ee458900ac494ef6656b4573b89af886f9b34a1e3ac65fdd29c6be4")],
 )  # fmt: skip
 def test_an_organisation_without_corrections_publishes_the_same_dashboards(seed, digest):
     """With no value set again, four releases read byte for byte as they did."""

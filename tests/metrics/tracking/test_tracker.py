@@ -176,11 +176,15 @@ def test_snapshot_follows_the_contract():
     assert data["as_of"] == "2027-05-04T00:00:00+00:00"
     shown = [g["group"] for g in data["groups"]["department"]]
     assert shown == ["People", "Sales", "Tech"]
-    assert data["suppressed"][0] == {  # no release showed the days before as_of (see privacy.md)
+    assert data["suppressed"][0] == {  # a completion cell is hidden: so are the overdue steps
+        "grouping": "total", "group": "all", "figure": "overdue",
+        "reason": "complementary: protects other hidden cells",
+    }  # fmt: skip
+    assert data["suppressed"][1] == {  # no release showed the days before as_of (see privacy.md)
         "grouping": "engagement", "group": "2027-01-04/2027-05-03",
         "reason": "not shown as its day's point by a release",
     }  # fmt: skip
-    assert data["suppressed"][1:3] == [
+    assert data["suppressed"][2:4] == [
         {"grouping": "department", "group": "Legal", "reason": "fewer than the minimum group size"},
         {
             "grouping": "department",

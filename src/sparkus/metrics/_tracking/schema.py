@@ -32,30 +32,11 @@ from sparkus.metrics._tracking.document_rules import document_problems
 from sparkus.metrics._tracking.frames import DashboardTables
 
 __all__ = [
-    "BOUNDS",
-    "CHOICES",
-    "ENGAGEMENT",
-    "FIGURE_FIELDS",
-    "FUNNEL",
-    "SCHEMA",
-    "SCHEMA_VERSION",
-    "SCHEMA_VERSIONS",
-    "TOTALS",
-    "Bounds",
-    "Dashboard",
-    "Engagement",
-    "Entry",
-    "GroupRow",
-    "Impact",
-    "Point",
-    "Progress",
-    "Roi",
-    "Step",
-    "Suppressed",
-    "Totals",
-    "bounds_of",
+    "BOUNDS", "CHOICES", "ENGAGEMENT", "FIGURE_FIELDS", "FUNNEL", "SCHEMA", "SCHEMA_VERSION",
+    "SCHEMA_VERSIONS", "TOTALS", "Bounds", "Dashboard", "Engagement", "Entry", "GroupRow",
+    "Impact", "Point", "Progress", "Roi", "Step", "Suppressed", "Totals", "bounds_of",
     "choices_of",
-]
+]  # fmt: skip
 
 SCHEMA: Final = "sparkus.dashboard"
 SCHEMA_VERSION: Final = 1
@@ -73,6 +54,7 @@ FIGURE_FIELDS: Final = {
     "completion": ("completion_rate", "overdue_steps"),
     "rating": ("mean_rating", "nps"),
     "progress": ("progress",),
+    "overdue": ("overdue_steps",),  # alone: withheld while a completion cell is hidden
 }
 """The figures a suppressed entry's optional ``figure`` names, and the fields each covers."""
 

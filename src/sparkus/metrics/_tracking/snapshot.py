@@ -20,7 +20,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._privacy import EARLIER, SMALL, UNRELEASED
+from sparkus._privacy import COMPLEMENTARY, EARLIER, SMALL, UNRELEASED
 from sparkus.metrics._tracking.figures import Exact, exact_figures, group_row
 from sparkus.metrics._tracking.moments import CoMoments
 from sparkus.metrics._tracking.protection import Decision, decide
@@ -162,6 +162,14 @@ def _totals(
             totals = _without(totals, figure)
             suppressed.append(Suppressed(grouping=TOTALS, group="all", figure=figure,
                                          reason=reason))  # fmt: skip
+    if totals.overdue_steps is not None and any(decision.hidden["completion"]):
+        # Overdue steps are the due steps still open, optional ones too, and no cell of the
+        # protected table: with the published steps' due and completed counts they bound a
+        # hidden cell's completions (each published step's due less completed bounds its open
+        # ones, so the rest are the hidden cells'). Shown only while every completion cell is.
+        totals = _without(totals, "overdue")
+        suppressed.append(Suppressed(grouping=TOTALS, group="all", figure="overdue",
+                                     reason=COMPLEMENTARY))  # fmt: skip
     return totals
 
 
