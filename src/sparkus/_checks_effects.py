@@ -38,12 +38,18 @@ __all__ = [
 ]
 
 
-def vector(value: object, name: str, *, minimum: int = 1) -> FloatArray:
+def vector(
+    value: object, name: str, *, minimum: int = 1, no_booleans: str | None = None
+) -> FloatArray:
     """A 1-D float64 array of finite numbers with at least `minimum` entries.
 
     Missing or non-finite values and too few rows are an EstimationError (the data cannot
-    support the estimate); anything that is not a 1-D array of numbers is a SchemaError.
+    support the estimate); anything that is not a 1-D array of numbers is a SchemaError, and
+    so are booleans when `no_booleans` says what the numbers are (``"effect sizes"``: see
+    :func:`booleans_problem`). Otherwise booleans are 0/1 outcomes.
     """
+    if no_booleans is not None and (flags := booleans_problem(as_array(value, name), no_booleans)):
+        raise schema_error(name, flags)
     array = real_array(value, name)
     if array.ndim != 1:
         msg = f"expected a 1-D sequence of numbers, got an array of shape {array.shape}"

@@ -12,8 +12,6 @@ from sparkus._privacy.groups import (
     Group,
     distinct_groups,
     group_label_problems,
-    invalid_label_rows,
-    missing_label_rows,
     suppress_small_groups,
 )
 from sparkus._privacy.linked import LinkedTable, Protection, protect_linked
@@ -57,8 +55,6 @@ __all__ = [
     "distinct_groups",
     "group_label_problems",
     "incidence",
-    "invalid_label_rows",
-    "missing_label_rows",
     "protect_linked",
     "required",
     "suppress_small_groups",

@@ -29,8 +29,6 @@ __all__ = [
     "Group",
     "distinct_groups",
     "group_label_problems",
-    "invalid_label_rows",
-    "missing_label_rows",
     "suppress_small_groups",
 ]
 
@@ -38,7 +36,7 @@ Group: TypeAlias = str | int
 """A group label: a department, a level, a site."""
 
 
-def missing_label_rows(groups: npt.NDArray[Any]) -> npt.NDArray[np.intp]:
+def _missing_label_rows(groups: npt.NDArray[Any]) -> npt.NDArray[np.intp]:
     """The rows of a 1-D array whose group label is missing: None, NaN, pandas' NA or NaT.
 
     Whatever the dtype: NaN among floats (a pandas column of integer codes with an empty cell),
@@ -56,14 +54,14 @@ def missing_label_rows(groups: npt.NDArray[Any]) -> npt.NDArray[np.intp]:
     return np.flatnonzero(missing).astype(np.intp)
 
 
-def invalid_label_rows(
+def _invalid_label_rows(
     groups: npt.NDArray[Any], numbers: bool = False
 ) -> npt.NDArray[np.intp] | None:
     """The rows of a 1-D array holding a value that is not a label; None when no value can be.
 
     Labels are str and int; with `numbers`, finite floats too, and booleans when no other
     number is among them (True is 1: beside numbers it would join 1's group). Booleans are
-    otherwise no label. Missing values are left out: :func:`missing_label_rows` names them.
+    otherwise no label. Missing values are left out: :func:`_missing_label_rows` names them.
     None when the array's dtype cannot hold labels at all (floats without `numbers`, say).
     """
     kind = groups.dtype.kind
@@ -141,13 +139,13 @@ def group_label_problems(
         blank = _blank_problem(groups, texts, name, given)
         return [blank] if blank is not None else _spellings(groups, texts, name, given)
     problems = []
-    if (missing := missing_label_rows(groups)).size:
+    if (missing := _missing_label_rows(groups)).size:
         where = rows_where(_mask(missing, n), given)
         problems.append(Problem((name,), f"is missing in {where}; give every person a group"))
     texts = _texts(groups)
     if (blank := _blank_problem(groups, texts, name, given)) is not None:
         problems.append(blank)
-    rows = invalid_label_rows(groups, numbers)
+    rows = _invalid_label_rows(groups, numbers)
     kinds = "str or number" if numbers else "str or int"
     if rows is None:
         fix = _DTYPE_FIXES.get(groups.dtype.kind, "pass text or integers")
@@ -244,7 +242,7 @@ def distinct_groups(groups: npt.NDArray[Any]) -> tuple[list[Group], npt.NDArray[
 
     Labels that are equal are one group: ``-0.0`` and ``0.0`` are the group ``0.0``
     (:func:`~sparkus._labels.numeric_label`), whichever comes first. Booleans beside numbers
-    are refused before, by :func:`~sparkus._checks.mixed_labels`.
+    are refused before, by :func:`group_label_problems`.
     """
     if groups.dtype.kind != "O":
         zeros = groups + 0.0 if groups.dtype.kind == "f" else groups  # -0.0 + 0.0 is 0.0

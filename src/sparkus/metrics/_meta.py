@@ -26,7 +26,7 @@ from sparkus._checks import (
     rows_text,
     schema_error,
 )
-from sparkus._checks_effects import booleans_problem, same_length, vector
+from sparkus._checks_effects import same_length, vector
 from sparkus._errors import EstimationError
 from sparkus._labels import refuse_spellings
 from sparkus._quantiles import critical_value
@@ -382,9 +382,8 @@ def _meta_iv(
     effects, variances, labels = paired_rows(
         ("effects", effects), ("variances", variances), ("labels", labels)
     )
-    if (flags := booleans_problem(as_array(effects, "effects"), "effect sizes")) is not None:
-        raise schema_error("effects", flags)
-    y = vector(effects, "effects", minimum=0)  # too few studies are refused below, as such
+    # too few studies are refused below, as such
+    y = vector(effects, "effects", minimum=0, no_booleans="effect sizes")
     v = vector(variances, "variances", minimum=0)
     same_length(("effects", len(y)), ("variances", len(v)))
     bad = v <= 0.0

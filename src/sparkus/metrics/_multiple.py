@@ -7,8 +7,8 @@ from typing import Final, Literal, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import FloatArray, as_array, check_choice, rows_where, schema_error
-from sparkus._checks_effects import booleans_problem, vector
+from sparkus._checks import FloatArray, check_choice, rows_where
+from sparkus._checks_effects import vector
 from sparkus._errors import EstimationError
 
 __all__ = ["adjust_pvalues"]
@@ -19,9 +19,7 @@ _METHODS: Final[tuple[Adjustment, ...]] = ("fdr_bh", "holm", "bonferroni")
 
 def _adjust_pvalues_iv(p: object, method: object) -> tuple[FloatArray, Adjustment]:
     how = check_choice(method, "method", _METHODS)
-    if (flags := booleans_problem(as_array(p, "p"), "p-values")) is not None:
-        raise schema_error("p", flags)
-    values = vector(p, "p", minimum=0)
+    values = vector(p, "p", minimum=0, no_booleans="p-values")
     outside = (values < 0.0) | (values > 1.0)
     if outside.any():  # named as a missing value is: by a pandas input's own labels
         msg = f"`p` holds values outside [0, 1] in {rows_where(outside, p)}; pass p-values"
