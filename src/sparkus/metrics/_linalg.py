@@ -9,14 +9,21 @@ power of two that puts their values below 1 (an exact division, undone on the co
 covariances at the end), so that no cross product of values near 1e308 overflows and none of
 subnormal values underflows; a coefficient that does not fit a double after all is refused, naming
 its column. With an intercept, every other column and the outcome are shifted by their means over
-the first block, so the cross-product matrix does not carry the squared condition number that raw
-columns with large means would give it; then each column is scaled to unit length. The Cholesky
-factorisation of that matrix, computed column by column, doubles as the rank check: the pivot of
-column ``j`` is ``1 - R²`` of its regression on the columns before it, so a pivot below ``1e-10``
-names a column that the others (which are named too) reproduce
-(:func:`sparkus._linalg_core.checked_cholesky`, shared with triage). The shift is a
-reparametrisation that moves only the intercept, so the coefficients and covariances are mapped back
-exactly.
+the first block, so that raw columns with large means do not add to the condition number; the
+shift is a reparametrisation that moves only the intercept, so the coefficients and covariances
+are mapped back exactly (the covariances through the triangular factor's inverse, not the inverse
+cross products, whose intercept term would cancel digits).
+
+The fit is a QR factorisation of the shifted design with the outcome beside it, taken a block of
+rows at a time (each block's rows stacked under the factor so far): the coefficients and the
+inverse cross products come from its triangular factor, which carries the design's condition
+number where the cross products carry its square (at a condition number of 3e4, two
+regressors that follow each other closely, the coefficients keep 11 digits instead of 6).
+The cross products the factor gives, each column
+scaled to unit length, make the rank check: the pivot of column ``j`` of their Cholesky
+factorisation is ``1 - R²`` of its regression on the columns before it, so a pivot below
+``1e-10`` names a column that the others (which are named too) reproduce
+(:func:`sparkus._linalg_core.checked_cholesky`, shared with triage).
 
 Standard errors need residual variance. An exact fit is refused, and so, for the robust kinds,
 is a coefficient that only rows of leverage 1 determine (a row alone in its cell, or singled out
@@ -34,7 +41,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from typing import Final, Literal, TypeAlias
+from typing import Final, Literal, TypeAlias, cast
 
 import attrs
 import numpy as np
@@ -42,20 +49,17 @@ import numpy as np
 from sparkus._checks import BoolArray, FloatArray, IntArray, rows_text
 from sparkus._errors import EstimationError, warn_caller
 from sparkus._linalg_core import checked_cholesky, unit_exponents
+from sparkus.metrics._few_clusters import effective_clusters, warn_few_clusters
 from sparkus.metrics._stable import FLOAT_RANGE, common_scale
 
 __all__ = [
     "COV_TYPES",
-    "FEW_CLUSTERS",
-    "FEW_EFFECTIVE",
     "CovType",
     "LinearFit",
     "Part",
     "checked_cholesky",
     "column_exponents",
-    "effective_clusters",
     "fit_ols",
-    "warn_few_clusters",
     "width",
 ]
 
@@ -68,8 +72,6 @@ _BLOCK: Final = 1 << 13
 _LEVERAGE_TOLERANCE: Final = 1e-10
 _EXACT_WARN: Final = 0.1  # rows fitted exactly behind this share of a coefficient: warned of
 _EXACT_REFUSE: Final = 0.5  # and behind this share: its robust standard error is refused
-FEW_CLUSTERS: Final = 30  # fewer clusters than this: cluster-robust SEs warned of
-FEW_EFFECTIVE: Final = 12.0  # fewer effective clusters (Carter et al.'s G*): warned of
 _PERFECT_FIT: Final = 1e-24
 _DEGENERATE_VARIANCE: Final = 1e-20
 
@@ -188,32 +190,42 @@ def fit_ols(
         shift = first.mean(axis=0)
         shift[intercept] = 0.0
         y_shift = float(np.mean(y[: len(first)]))
-    gram = np.zeros((k, k))
-    xty = np.zeros(k)
+    # The triangular factor of [design | outcome], by QR a block at a time: it carries the
+    # design's condition number where the cross products carry its square.
+    stack = np.empty((min(_BLOCK, n) + k + 1, k + 1))
+    factor = np.zeros((0, k + 1))
     for start, block in _row_blocks(parts, n, shift, exponents):
-        gram += block.T @ block
-        xty += block.T @ (y[start : start + len(block)] - y_shift)
+        top, rows = factor.shape[0], len(block)
+        stack[:top] = factor
+        stack[top : top + rows, :k] = block
+        stack[top : top + rows, k] = y[start : start + rows] - y_shift
+        factor = cast(FloatArray, np.linalg.qr(stack[: top + rows], mode="r"))  # R alone
+    sign = np.where(np.diag(factor)[:k] < 0, -1.0, 1.0)  # a positive diagonal, as Cholesky's
+    upper, qty = factor[:k, :k] * sign[:, np.newaxis], factor[:k, k] * sign
+    gram = upper.T @ upper
     length = np.sqrt(np.diag(gram))
     scale = np.where(length > 0, length, 1.0)
-    lower = checked_cholesky(gram / np.outer(scale, scale), length, shift, intercept, names)
+    checked_cholesky(gram / np.outer(scale, scale), length, shift, intercept, names)  # the rank
 
-    inverse_lower = linalg.solve_triangular(lower, np.eye(k), lower=True)
-    inverse = (inverse_lower.T @ inverse_lower) / np.outer(scale, scale)  # (X̃'X̃)⁻¹
-    beta_s = inverse @ xty
+    root = linalg.solve_triangular(upper, np.eye(k))  # root @ root.T is (X̃'X̃)⁻¹
+    beta_s = linalg.solve_triangular(upper, qty)  # not through the inverse: its digits
     back = np.eye(k)  # maps coefficients of the shifted design to the original ones
     params = beta_s.copy()
     if intercept is not None:
         back[intercept] -= shift
         params[intercept] += y_shift - shift @ beta_s
+    # The covariances map back through the root: back @ inverse @ back.T would cancel the
+    # intercept's variance at the square of the digits a large shift takes
+    mapped = back @ root
 
     codes = None if clusters is None else clusters[0]
     # the coefficients whose standard errors are checked: all, or the one reported (an estimator
     # is not refused over a coefficient it does not report, such as the baseline's)
     kept = list(range(k)) if report is None else [report]
     checked = [names[j] for j in kept]
-    influence = (inverse @ back.T)[:, kept]  # maps a (shifted, scaled) design row to weights
+    weights = mapped.T[:, kept]  # maps a row's root' x̃ to its weight in each coefficient
     resid, meat, exact, cluster_leverage, cluster_weight = _residuals_and_meat(parts, y, shift,
-        y_shift, beta_s, inverse, cov, codes, exponents, influence)  # fmt: skip
+        y_shift, beta_s, root, cov, codes, exponents, weights)  # fmt: skip
     ssr = float(resid @ resid)
     about = y - y_shift  # the mean of values close together (1e12 + noise) rounds at their size
     tss = float(np.sum((about - np.mean(about)) ** 2)) if intercept is not None else float(y @ y)
@@ -224,14 +236,13 @@ def fit_ols(
             "are needed"
         )
         raise EstimationError(msg)
-    total = np.diag(back @ inverse @ back.T)[kept]  # each one's Σ of squared row weights
+    total = np.sum(mapped * mapped, axis=1)[kept]  # each one's Σ of squared row weights
     warned = False
     if exact is not None:
-        warned = _check_exact_rows(exact, influence, total, cov, checked)
+        warned = _check_exact_rows(exact, weights, total, cov, checked)
     if codes is not None:
-        factor = inverse_lower.T / scale[:, np.newaxis]  # factor @ factor.T is the inverse
-        exact_clusters = _exact_clusters(parts, shift, exponents, codes, cluster_leverage, factor)
-        warned |= _check_exact_clusters(exact_clusters, (factor.T @ back.T)[:, kept], total,
+        exact_clusters = _exact_clusters(parts, shift, exponents, codes, cluster_leverage, root)
+        warned |= _check_exact_clusters(exact_clusters, weights, total,
                                         checked, warn=not warned)  # fmt: skip
         g_star = effective_clusters(cluster_weight).tolist()
         labels = [f"`{name}`" for name in checked]
@@ -242,7 +253,7 @@ def fit_ols(
     df_inference = df_resid
     n_clusters: int | None = None
     if cov == "nonrobust":
-        cov_s = inverse * (ssr / df_resid)
+        cov_params = (mapped @ mapped.T) * (ssr / df_resid)
     else:
         if cov == "HC1":
             meat *= n / df_resid
@@ -250,8 +261,7 @@ def fit_ols(
             n_clusters = clusters[1]
             meat *= (n_clusters / (n_clusters - 1)) * ((n - 1) / df_resid)
             df_inference = n_clusters - 1
-        cov_s = inverse @ meat @ inverse
-    cov_params = back @ cov_s @ back.T
+        cov_params = mapped @ meat @ mapped.T
     cov_params = (cov_params + cov_params.T) / 2.0
     _check_variances(np.diag(cov_params)[kept], total * (ssr / df_resid), cov, checked)
     # back to the units of the data: β = β' 2**(ey - e_j), cov = cov' 2**(2 ey - e_j - e_k)
@@ -312,15 +322,16 @@ def _representable_term(params: FloatArray, se: FloatArray, names: Sequence[str]
 
 def _check_exact_rows(
     exact: tuple[IntArray, FloatArray],
-    influence: FloatArray,
+    weights: FloatArray,
     total: FloatArray,
     cov: CovType,
     names: Sequence[str],
 ) -> bool:
     """Refuse, or warn of (then True), a coefficient that rows fitted exactly determine in part.
 
-    `exact` holds the rows of leverage 1 and their (shifted, scaled) design rows; `influence`
-    maps a design row to its weight in each coefficient and `total` is each coefficient's sum
+    `exact` holds the rows of leverage 1 and their design rows in the root's coordinates
+    (``root' x̃``); `weights` maps such a row to its weight in each coefficient and `total` is
+    each coefficient's sum
     of squared weights over all rows. Rows of leverage 1 have residual 0 whatever their values,
     so a robust covariance leaves out their share of a coefficient's variance (under equal
     variances, the share of its squared weights): one treated person among controls, say,
@@ -329,7 +340,7 @@ def _check_exact_rows(
     up to rounding); from a tenth on, a SparkusWarning says by how much it falls short.
     """
     rows, design = exact
-    weights = design @ influence  # each exact row's weight in each coefficient
+    weights = design @ weights  # each exact row's weight in each coefficient
     rest = total - np.einsum("ij,ij->j", weights, weights)
     share = 1.0 - rest / total
     j = int(np.argmax(share))
@@ -360,8 +371,9 @@ def _check_exact_rows(
 
 def _too_small(what: str, them: str, several: bool, share: float, why: str) -> None:
     """Refuse (from half of the variance on) or warn of a standard error that leaves out `them`."""
-    msg = (f"{what} is too small: {them} {'determine' if several else 'determines'} {share:.0%} "
-           f"of its variance (with equal variances), {why}")  # fmt: skip
+    # rounded past the arithmetic's last digits first: 39 of 40 reads the same from either side
+    msg = (f"{what} is too small: {them} {'determine' if several else 'determines'} "
+           f"{round(share, 9):.0%} of its variance (with equal variances), {why}")  # fmt: skip
     if share >= _EXACT_REFUSE:
         raise EstimationError(msg)
     warn_caller(msg)
@@ -461,43 +473,6 @@ def _check_exact_clusters(
     return True
 
 
-def effective_clusters(weight: FloatArray) -> FloatArray:
-    """The effective number of clusters of each column of `weight` (clusters x estimates).
-
-    `weight`: per cluster, the sum ``w_g`` of its rows' squared weights in the estimate
-    (``((X'X)⁻¹ xᵢ)_j²``); ``(Σ_g w_g)² / Σ_g w_g²`` is Carter, Schnepel & Steigerwald's (2017)
-    ``G*`` with no correlation within clusters (docs/regression.md, "Few treated clusters").
-    """
-    top = weight.max(axis=0)
-    unit = weight / np.where(top > 0, top, 1.0)  # no square underflows
-    return np.asarray(unit.sum(axis=0) ** 2 / np.einsum("ij,ij->j", unit, unit), dtype=float)
-
-
-def warn_few_clusters(count: int, effective: dict[str, float]) -> None:
-    """Warn once of fewer than FEW_CLUSTERS clusters, or of an estimate resting on few.
-
-    `effective` maps each estimate's name to its effective number of clusters.
-    """
-    said = []
-    if count < FEW_CLUSTERS:
-        said.append(
-            f"only {count} clusters: cluster-robust standard errors are unreliable below about "
-            f"{FEW_CLUSTERS} (the p-values use t with {count - 1} d.f., which helps only in part)"
-        )
-    name = min(effective, key=effective.__getitem__, default=None)
-    if name is not None and effective[name] < min(FEW_EFFECTIVE, count / 2):  # else count
-        said.append(
-            f"the cluster-robust standard error of {name} rests on few clusters: its effective "
-            f"number of clusters is {effective[name]:.1f} of {count} (most of its variance "
-            "comes from a few clusters, such as a few treated teams among many), and below "
-            f"about {FEW_EFFECTIVE:g} its tests reject a true effect of 0 too often (with 3 "
-            "treated clusters of 30, 18% of the time at 5%); treat more clusters, or use a "
-            "wild cluster bootstrap (MacKinnon & Webb 2017)"
-        )
-    if said:
-        warn_caller("; ".join(said))
-
-
 def _check_variances(
     variances: FloatArray, classical: FloatArray, cov: CovType, names: Sequence[str]
 ) -> None:
@@ -526,41 +501,45 @@ def _residuals_and_meat(
     shift: FloatArray,
     y_shift: float,
     beta: FloatArray,
-    inverse: FloatArray,
+    root: FloatArray,
     cov: CovType,
     codes: IntArray | None,
     exponents: IntArray,
-    influence: FloatArray,
+    weights: FloatArray,
 ) -> tuple[FloatArray, FloatArray, tuple[IntArray, FloatArray] | None, FloatArray, FloatArray]:
     """The residuals, the meat, the rows of leverage 1 and each cluster's leverage, in one pass.
 
-    HC: ``Σ ωᵢ eᵢ² x̃ᵢx̃ᵢ'`` with ``ωᵢ`` 1, ``1 / (1 - hᵢ)`` or ``1 / (1 - hᵢ)²``. CR1:
-    ``Σ_g s_g s_g'`` (``s_g`` the sum of the scores ``x̃ᵢeᵢ`` over cluster ``g``), by one
-    ``bincount`` over (cluster, column) pairs per block at least as long as there are clusters.
-    For HC0, HC1 and CR1, the rows of leverage 1 and their design rows, or None (HC2 and HC3
-    refuse them here). With clusters, each cluster's sum of its rows' leverages (the trace of
-    its block of the hat matrix; else empty) and of their squared weights in each column of
-    `influence` (the coefficients reported).
+    Every design row is taken in the coordinates of `root` (``root @ root.T`` the inverse
+    cross products): ``zᵢ = root' x̃ᵢ``, whose squared length is the row's leverage. The meat is
+    in those coordinates too (``root' M root``, so that the sandwich does not cancel digits on
+    near-collinear designs). HC: ``Σ ωᵢ eᵢ² zᵢzᵢ'`` with ``ωᵢ`` 1, ``1 / (1 - hᵢ)`` or
+    ``1 / (1 - hᵢ)²``. CR1: ``Σ_g s_g s_g'`` (``s_g`` the sum of the scores ``zᵢeᵢ`` over
+    cluster ``g``), by one ``bincount`` over (cluster, column) pairs per block at least as long
+    as there are clusters. For HC0, HC1 and CR1, the rows of leverage 1 and their ``zᵢ``, or
+    None (HC2 and HC3 refuse them here). With clusters, each cluster's sum of its rows'
+    leverages (the trace of its block of the hat matrix; else empty) and of their squared
+    weights in each column of `weights` (``root' b`` of each coefficient reported).
     """
     n, k = len(y), len(shift)
     resid = np.empty(n)
     meat = np.zeros((k, k))
-    w = influence.shape[1]  # the coefficients whose clusters' weights are summed
+    w = weights.shape[1]  # the coefficients whose clusters' weights are summed
     size = 0 if codes is None else int(codes.max()) + 1
     step, offsets = max(_BLOCK, size), np.arange(k)
     sums, cluster_leverage, cluster_weight = np.zeros(size * k), np.zeros(size), np.zeros(size * w)
     exact_rows: list[IntArray] = []
     exact_design: list[FloatArray] = []
-    joint = np.hstack([inverse, influence])  # one product a block: each wakes BLAS's threads
+    joint = np.hstack([root, root @ weights])  # one product a block: each wakes BLAS's threads
     for start, block in _row_blocks(parts, n, shift, exponents, step):
         stop = start + len(block)
         e = (y[start:stop] - y_shift) - block @ beta
         resid[start:stop] = e
         if cov == "nonrobust":
             continue
+        product = block @ (joint if codes is not None else root)
+        rooted = product[:, :k]
         if cov in ("HC0", "HC1", "CR1"):
-            product = block @ joint if codes is not None else block @ inverse
-            leverage = np.einsum("ij,ij->i", product[:, :k], block)
+            leverage = np.einsum("ij,ij->i", rooted, rooted)
             if codes is not None:
                 here = codes[start:stop]
                 cluster_leverage += np.bincount(here, weights=leverage, minlength=size)
@@ -570,14 +549,14 @@ def _residuals_and_meat(
             high = leverage >= 1.0 - _LEVERAGE_TOLERANCE
             if high.any():
                 exact_rows.append(np.flatnonzero(high) + start)
-                exact_design.append(block[high])  # a copy, before the block is overwritten
+                exact_design.append(rooted[high])
         if codes is not None:
             index = (codes[start:stop, np.newaxis] * k + offsets).ravel()
-            np.multiply(block, e[:, np.newaxis], out=block)
-            sums += np.bincount(index, weights=block.ravel(), minlength=sums.size)
+            scores = rooted * e[:, np.newaxis]
+            sums += np.bincount(index, weights=scores.ravel(), minlength=sums.size)
             continue
         if cov in ("HC2", "HC3"):
-            leverage = np.einsum("ij,ij->i", block @ inverse, block)
+            leverage = np.einsum("ij,ij->i", rooted, rooted)
             high = leverage >= 1.0 - _LEVERAGE_TOLERANCE
             if high.any():
                 rows = np.flatnonzero(high) + start
@@ -588,8 +567,8 @@ def _residuals_and_meat(
                 )
                 raise EstimationError(msg)
             e = e / (1.0 - leverage) ** (0.5 if cov == "HC2" else 1.0)
-        np.multiply(block, e[:, np.newaxis], out=block)
-        meat += block.T @ block
+        scores = rooted * e[:, np.newaxis]
+        meat += scores.T @ scores
     if codes is not None:
         scores = sums.reshape(-1, k)
         meat = scores.T @ scores

@@ -33,7 +33,7 @@ from sparkus._errors import EstimationError
 from sparkus._frames import Framed, FrameSpec
 from sparkus._quantiles import critical_value
 from sparkus._results import Result, Table, format_number
-from sparkus.metrics._linalg import effective_clusters, warn_few_clusters
+from sparkus.metrics._few_clusters import effective_clusters, warn_few_clusters
 from sparkus.metrics._stable import common_scale, constant, unscale, unscaled
 from sparkus.metrics._staggered_agg import Parts, by_group, by_label
 from sparkus.metrics._staggered_boot import MULTIPLIERS, Multipliers, multiplier_bootstrap

@@ -117,7 +117,7 @@ def cluster_weights(
 
     A cell is a difference of means: its treated units weigh ``1 / n1``, its comparison units
     ``1 / n0``; the cells are in :func:`group_time_cells`' order. For
-    :func:`sparkus.metrics._linalg.effective_clusters`.
+    :func:`sparkus.metrics._few_clusters.effective_clusters`.
     """
     later = periods[1:]
     out = []
