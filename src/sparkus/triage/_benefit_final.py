@@ -11,13 +11,16 @@
   depend on the basis;
 - :func:`fit_final`: least squares (or ridge, the intercept unpenalised) of the pseudo-outcomes
   on ``[1, X]`` with statsmodels' HC1 covariance, on the centred design (a shift of the
-  columns only moves the intercept, and is mapped back exactly).
+  columns only moves the intercept, and is mapped back exactly, the covariance through the
+  triangular factor's inverse). It solves by a QR factorisation of the design with the
+  penalty as extra rows, which carries the design's condition number where the cross
+  products carry its square: features that follow each other closely keep their digits.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final
+from typing import Final, cast
 
 import attrs
 import numpy as np
@@ -210,28 +213,32 @@ def fit_final(
     if n <= k:
         msg = f"{what} has {n} rows for {k} coefficients; at least {k + 1} rows are needed"
         raise EstimationError(msg)
-    bread = design.gram.copy()
+    # The triangular factor of [design | pseudo] (the penalty as rows below the design: ridge
+    # is least squares on them), by QR: it carries the design's condition number, where the
+    # cross products carry its square.
+    centred = design.centred
+    stacked = np.zeros((n + k - 1 if penalty is not None else n, k + 1))
+    stacked[:n, :k] = centred
+    stacked[:n, k] = pseudo
     if penalty is not None:
-        bread[np.arange(1, k), np.arange(1, k)] += np.minimum(penalty, _PENALTY_CAP)
-    size = np.sqrt(np.diag(bread))
-    scale = np.where(size > 0, size, 1.0)
-    try:
-        lower = np.linalg.cholesky(bread / np.outer(scale, scale))
-        singular = bool(np.min(np.diag(lower)) ** 2 <= _PIVOT_TOLERANCE)
-    except np.linalg.LinAlgError:
-        singular = True
-    if singular:
+        stacked[np.arange(n, n + k - 1), np.arange(1, k)] = np.sqrt(
+            np.minimum(penalty, _PENALTY_CAP)
+        )
+    factor = cast(FloatArray, np.linalg.qr(stacked, mode="r"))  # R alone
+    sign = np.where(np.diag(factor)[:k] < 0, -1.0, 1.0)  # a positive diagonal
+    upper, qty = factor[:k, :k] * sign[:, np.newaxis], factor[:k, k] * sign
+    size = np.sqrt(np.sum(upper * upper, axis=0))  # each column's length, penalty included
+    pivots = np.diag(upper) / np.where(size > 0, size, 1.0)  # as the unit Cholesky factor's
+    if not np.all(np.isfinite(upper)) or float(np.min(pivots)) ** 2 <= _PIVOT_TOLERANCE:
         refuse_singular(design, names, what, ridge=penalty is not None)  # names the columns
         raise EstimationError(f"{what} cannot be fitted: its design is numerically singular")
-    inverse_lower = scipy.linalg.solve_triangular(lower, np.eye(k), lower=True)
-    inverse = (inverse_lower.T @ inverse_lower) / np.outer(scale, scale)
-    centred = design.centred
-    beta = inverse @ (centred.T @ pseudo)
-    root = centred * (pseudo - centred @ beta)[:, np.newaxis]
-    cov_centred = inverse @ (root.T @ root) @ inverse * (n / (n - k))
+    root = scipy.linalg.solve_triangular(upper, np.eye(k))  # root @ root.T is B⁻¹
+    beta = scipy.linalg.solve_triangular(upper, qty)  # by back-substitution, not B⁻¹
+    scores = (centred @ root) * (pseudo - centred @ beta)[:, np.newaxis]
     back = np.eye(k)  # the coefficients of [1, X] from those of the centred design
     back[0, 1:] = -design.shift[1:]
-    cov = back @ cov_centred @ back.T
+    mapped = back @ root  # the covariance maps back through the root: no intercept cancelling
+    cov = mapped @ (scores.T @ scores) @ mapped.T * (n / (n - k))
     return back @ beta, (cov + cov.T) / 2.0
 
 
