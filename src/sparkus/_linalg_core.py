@@ -8,6 +8,9 @@ here, once:
   Dividing by it is exact (only the exponent moves), so a fit on the divided columns is the fit
   on the original ones, multiplied back at the end, and no cross product of values near 1e308
   overflows nor one of subnormal values underflows;
+- :func:`triangular_factor`: the triangular factor of a QR factorisation of a tall matrix given
+  a block of rows at a time, which least-squares fits solve with: it carries the design's
+  condition number, where cross products carry its square;
 - :func:`checked_cholesky`: the Cholesky factor of unit-diagonal cross products, computed column
   by column, which doubles as the rank check. The pivot of column ``j`` is ``1 - R²`` of its
   regression on the columns before it, so a pivot below ``1e-10`` names a column that the
@@ -19,18 +22,19 @@ here, once:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from typing import Final
+from collections.abc import Iterable, Sequence
+from typing import Final, cast
 
 import numpy as np
 
 from sparkus._checks import FloatArray, IntArray
 from sparkus._errors import EstimationError
 
-__all__ = ["checked_cholesky", "independent_columns", "unit_exponents"]
+__all__ = ["checked_cholesky", "independent_columns", "triangular_factor", "unit_exponents"]
 
 _RANK_TOLERANCE: Final = 1e-10
 _CONSTANT_TOLERANCE: Final = 1e-12
+_QR_ROWS: Final = 2048  # rows factored at a time: a block and the factor stay in cache
 
 
 def unit_exponents(X: FloatArray) -> IntArray:
@@ -187,3 +191,46 @@ def independent_columns(
     """
     _, _, dropped = _pivoted(gram, size, shift, intercept, None)
     return np.array([j for j in range(gram.shape[0]) if j not in dropped], dtype=np.intp)
+
+
+def triangular_factor(blocks: Iterable[FloatArray], width: int) -> FloatArray:
+    """The triangular factor ``R`` of the rows of `blocks` stacked, with a non-negative diagonal.
+
+    ``A = QR`` for ``A`` the blocks' rows one under another, ``R`` upper triangular (``R'R``
+    is ``A'A``, the diagonal non-negative as Cholesky's). Rows are factored a few thousand at a
+    time, each stacked under the factor so far, so that memory is one block and the work stays
+    in cache (a QR of all rows at once takes three times as long).
+
+    Parameters
+    ----------
+    blocks : iterable of ndarray of float64, each of shape (m, width)
+        The rows, in any number of blocks.
+    width : int
+        The number of columns.
+
+    Returns
+    -------
+    ndarray of float64, shape (r, width)
+        ``r`` is ``width``, or the number of rows if fewer.
+
+    Examples
+    --------
+    >>> A = np.array([[3.0, 1.0], [4.0, 2.0], [0.0, 2.0]])
+    >>> R = triangular_factor([A[:1], A[1:]], 2)
+    >>> np.allclose(R.T @ R, A.T @ A), bool(np.all(np.diag(R) >= 0))
+    (True, True)
+    """
+    factor = np.zeros((0, width))
+    stack = np.empty((0, width))
+    for block in blocks:
+        for start in range(0, block.shape[0], _QR_ROWS):
+            rows = block[start : start + _QR_ROWS]
+            top, more = factor.shape[0], rows.shape[0]
+            if stack.shape[0] < top + more:
+                stack = np.empty((width + _QR_ROWS, width))
+            stack[:top] = factor
+            stack[top : top + more] = rows
+            factor = cast(FloatArray, np.linalg.qr(stack[: top + more], mode="r"))  # R alone
+    sign = np.where(np.diag(factor) < 0, -1.0, 1.0)
+    out: FloatArray = factor * sign[:, np.newaxis]
+    return out

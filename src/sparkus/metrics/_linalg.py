@@ -41,14 +41,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from typing import Final, Literal, TypeAlias, cast
+from typing import Final, Literal, TypeAlias
 
 import attrs
 import numpy as np
 
 from sparkus._checks import BoolArray, FloatArray, IntArray, rows_text
 from sparkus._errors import EstimationError, warn_caller
-from sparkus._linalg_core import checked_cholesky, unit_exponents
+from sparkus._linalg_core import checked_cholesky, triangular_factor, unit_exponents
 from sparkus.metrics._few_clusters import effective_clusters, warn_few_clusters
 from sparkus.metrics._stable import FLOAT_RANGE, common_scale
 
@@ -192,16 +192,12 @@ def fit_ols(
         y_shift = float(np.mean(y[: len(first)]))
     # The triangular factor of [design | outcome], by QR a block at a time: it carries the
     # design's condition number where the cross products carry its square.
-    stack = np.empty((min(_BLOCK, n) + k + 1, k + 1))
-    factor = np.zeros((0, k + 1))
-    for start, block in _row_blocks(parts, n, shift, exponents):
-        top, rows = factor.shape[0], len(block)
-        stack[:top] = factor
-        stack[top : top + rows, :k] = block
-        stack[top : top + rows, k] = y[start : start + rows] - y_shift
-        factor = cast(FloatArray, np.linalg.qr(stack[: top + rows], mode="r"))  # R alone
-    sign = np.where(np.diag(factor)[:k] < 0, -1.0, 1.0)  # a positive diagonal, as Cholesky's
-    upper, qty = factor[:k, :k] * sign[:, np.newaxis], factor[:k, k] * sign
+    factor = triangular_factor(
+        (np.column_stack([block, y[start : start + len(block)] - y_shift])
+         for start, block in _row_blocks(parts, n, shift, exponents)),
+        k + 1,
+    )  # fmt: skip
+    upper, qty = factor[:k, :k], factor[:k, k]
     gram = upper.T @ upper
     length = np.sqrt(np.diag(gram))
     scale = np.where(length > 0, length, 1.0)

@@ -19,15 +19,21 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
-from typing import Final, cast
+from typing import Final
 
 import attrs
 import numpy as np
 
 from sparkus._checks import FloatArray, IntArray
 from sparkus._errors import EstimationError
-from sparkus._linalg_core import checked_cholesky, independent_columns, unit_exponents
+from sparkus._linalg_core import (
+    checked_cholesky,
+    independent_columns,
+    triangular_factor,
+    unit_exponents,
+)
 
 __all__ = [
     "FLOAT_LIMITS",
@@ -217,16 +223,14 @@ def fit_final(
     # is least squares on them), by QR: it carries the design's condition number, where the
     # cross products carry its square.
     centred = design.centred
-    stacked = np.zeros((n + k - 1 if penalty is not None else n, k + 1))
-    stacked[:n, :k] = centred
-    stacked[:n, k] = pseudo
+    ridge = np.zeros((0 if penalty is None else k - 1, k + 1))
     if penalty is not None:
-        stacked[np.arange(n, n + k - 1), np.arange(1, k)] = np.sqrt(
-            np.minimum(penalty, _PENALTY_CAP)
-        )
-    factor = cast(FloatArray, np.linalg.qr(stacked, mode="r"))  # R alone
-    sign = np.where(np.diag(factor)[:k] < 0, -1.0, 1.0)  # a positive diagonal
-    upper, qty = factor[:k, :k] * sign[:, np.newaxis], factor[:k, k] * sign
+        ridge[np.arange(k - 1), np.arange(1, k)] = np.sqrt(np.minimum(penalty, _PENALTY_CAP))
+    step = 1 << 13  # rows copied beside the pseudo-outcomes at a time
+    rows = (np.column_stack([centred[i : i + step], pseudo[i : i + step]])
+            for i in range(0, n, step))  # fmt: skip
+    factor = triangular_factor(itertools.chain(rows, [ridge]), k + 1)
+    upper, qty = factor[:k, :k], factor[:k, k]
     size = np.sqrt(np.sum(upper * upper, axis=0))  # each column's length, penalty included
     pivots = np.diag(upper) / np.where(size > 0, size, 1.0)  # as the unit Cholesky factor's
     if not np.all(np.isfinite(upper)) or float(np.min(pivots)) ** 2 <= _PIVOT_TOLERANCE:
