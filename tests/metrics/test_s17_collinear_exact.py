@@ -18,6 +18,7 @@ import pytest
 
 from sparkus import SparkusWarning
 from sparkus.metrics import ols
+from tests.exact import inverse
 
 
 def _exact(y, X, kind, team):
@@ -26,16 +27,7 @@ def _exact(y, X, kind, team):
     k = len(rows[0])
     ys = [Fraction(float(v)) for v in y]
     gram = [[sum(r[i] * r[j] for r in rows) for j in range(k)] for i in range(k)]
-    aug = [gram[i] + [Fraction(int(i == j)) for j in range(k)] for i in range(k)]
-    for c in range(k):
-        p = next(r for r in range(c, k) if aug[r][c] != 0)
-        aug[c], aug[p] = aug[p], aug[c]
-        aug[c] = [v / aug[c][c] for v in aug[c]]
-        for r in range(k):
-            if r != c and aug[r][c] != 0:
-                f = aug[r][c]
-                aug[r] = [a - f * b for a, b in zip(aug[r], aug[c], strict=True)]
-    inv = [row[k:] for row in aug]
+    inv = inverse(gram)
     xty = [sum(r[i] * v for r, v in zip(rows, ys, strict=True)) for i in range(k)]
     beta = [sum(inv[i][j] * xty[j] for j in range(k)) for i in range(k)]
     resid = [v - sum(r[j] * beta[j] for j in range(k)) for r, v in zip(rows, ys, strict=True)]

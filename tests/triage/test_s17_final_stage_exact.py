@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from sparkus.triage._benefit_final import fit_final, stage_design
+from tests.exact import inverse
 
 
 def _exact(X, y, shift, penalty):
@@ -27,14 +28,7 @@ def _exact(X, y, shift, penalty):
     bread = [[sum(r[i] * r[j] for r in rows) for j in range(k)] for i in range(k)]
     for j in range(1, k):
         bread[j][j] += Fraction(float(penalty[j - 1])) if penalty is not None else 0
-    aug = [bread[i] + [Fraction(int(i == j)) for j in range(k)] for i in range(k)]
-    for c in range(k):
-        aug[c] = [v / aug[c][c] for v in aug[c]]
-        for r in range(k):
-            if r != c and aug[r][c] != 0:
-                f = aug[r][c]
-                aug[r] = [a - f * b for a, b in zip(aug[r], aug[c], strict=True)]
-    inv = [row[k:] for row in aug]
+    inv = inverse(bread)
     zty = [sum(r[i] * v for r, v in zip(rows, ys, strict=True)) for i in range(k)]
     beta = [sum(inv[i][j] * zty[j] for j in range(k)) for i in range(k)]
     resid = [v - sum(r[j] * beta[j] for j in range(k)) for r, v in zip(rows, ys, strict=True)]
