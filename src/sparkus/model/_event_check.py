@@ -23,6 +23,7 @@ from sparkus._fields import probably_meant, spelling_key
 from sparkus._ids import near_ids
 from sparkus._results import Result, Table
 from sparkus.model._enums import EventKind
+from sparkus.model._event_slots import event_slots, journey_span
 from sparkus.model._event_table import (
     ACTIVITY,
     COMPLETED,
@@ -42,7 +43,7 @@ from sparkus.model._event_table import (
     EventTable,
     as_event_table,
 )
-from sparkus.model._journeys import JourneySchedule, slot_lookup
+from sparkus.model._journeys import JourneySchedule
 from sparkus.model._schedule_input import string_keys
 
 __all__ = ["MAX_SCORE", "Encoded", "EventCheck", "RejectedEvent", "check_events"]
@@ -426,9 +427,7 @@ def _check(schedule: JourneySchedule, table: EventTable) -> EventCheck:
     safe_step = np.where(step_known, step, 0)  # (rows and steps in range: no second check)
     # repeated ids compare step codes as given (unknown ones as 0), text steps by their index
     compared_step = safe_step if table.step.dtype.kind == "i" else step
-    slot = np.full(n, -1, dtype=np.int64)
-    if len(schedule):
-        slot = np.where(step_known & known, slot_lookup(schedule, safe_row, safe_step), -1)
+    slot, starts = event_slots(schedule, safe_row, safe_step, step_known & known)
     refuse(
         "step",
         step_known & known & (slot < 0),
@@ -436,10 +435,8 @@ def _check(schedule: JourneySchedule, table: EventTable) -> EventCheck:
     )
     # times against the journey
     timed = time_ok & known
-    starts = schedule.start_seconds[safe_row] if len(schedule) else np.zeros(n, np.int64)
     # every journey accepts events for the same span from its start: one gather, not two
-    span = schedule.end_seconds[0] - schedule.start_seconds[0] if len(schedule) else 0
-    ends = starts + span
+    ends = starts + journey_span(schedule)
     refuse(
         "time",
         timed & (table.time < starts),

@@ -80,6 +80,27 @@ def _scatter(op: np.ufunc, state: npt.NDArray[Any], where: IntArray, v: npt.NDAr
         op.at(state, where[lost], v[lost])
 
 
+def _mark_days(active: npt.NDArray[np.uint64], marks: list[tuple[IntArray, IntArray]],
+               words: int, epoch_day: int) -> None:  # fmt: skip
+    """Set the bit of each (row, time) pair's day in the flat bit set `active`.
+
+    Day d (from `epoch_day`) of row r is bit d % 64 of word r * words + d // 64, so the key
+    ``r * words * 64 + d`` holds both: sorted, the words come in memory order and each word's
+    bits are or'ed together first, so each word is read and written once, without the random
+    reads and writes of a scatter per event (and its repeated words, which a scatter loses).
+    """
+    keys = np.concatenate([row * (words * 64) + (t // SECONDS_PER_DAY - epoch_day)
+                           for row, t in marks])  # fmt: skip
+    if len(keys) == 0:
+        return
+    keys.sort()
+    word = keys >> 6
+    first = np.flatnonzero(np.concatenate(([True], word[1:] != word[:-1])))
+    bits = np.bitwise_or.reduceat(_BIT[keys & 63], first)
+    word = word[first]
+    active[word] |= bits
+
+
 def _join_latest(times: IntArray, values: FloatArray, slots: IntArray, t: IntArray,
                  v: FloatArray) -> IntArray:  # fmt: skip
     """Keep, per slot, the value of the latest event (ties: the larger value).
@@ -91,11 +112,11 @@ def _join_latest(times: IntArray, values: FloatArray, slots: IntArray, t: IntArr
     if len(slots) == 0:
         return np.zeros(0, dtype=np.int64)
     held_time, held_value = times[slots], values[slots]
-    _scatter(np.maximum, times, slots, t)
+    np.maximum.at(times, slots, t)
     after = times[slots]
     values[slots[after > held_time]] = -np.inf
     take = t == after
-    _scatter(np.maximum, values, slots[take], v[take])
+    np.maximum.at(values, slots[take], v[take])
     changed: IntArray = np.unique(slots[(held_time != NONE) & (values[slots] != held_value)])
     return changed
 
@@ -215,9 +236,11 @@ class JourneyProgress:
         time = [e.time[i] for i in at]
         slot = {k: e.slot[at[k]] for k in (COMPLETED, *_PRIORITY, RATED)}  # (activity: none)
         done_slot, done_time = slot[COMPLETED], time[COMPLETED]
-        _scatter(np.minimum, self.first_done, done_slot, done_time)
+        # minimum and maximum have numpy's indexed loops: ``ufunc.at`` reads and writes each
+        # position once (bitwise_or has none: its facts go through _scatter)
+        np.minimum.at(self.first_done, done_slot, done_time)
         for k, priority in _PRIORITY.items():
-            _scatter(np.maximum, self.status, slot[k], time[k] * 4 + priority)
+            np.maximum.at(self.status, slot[k], time[k] * 4 + priority)
         moved, rated = at[RESCHEDULED], at[RATED]
         _join_latest(self.moved_time, self.moved_days, slot[RESCHEDULED], time[RESCHEDULED],
                      e.value[moved])  # fmt: skip
@@ -227,12 +250,8 @@ class JourneyProgress:
         scored = ~np.isnan(done_value)
         scored_slots = _join_latest(self.score_time, self.score, done_slot[scored],
                                     done_time[scored], done_value[scored])  # fmt: skip
-        active = self.active.reshape(-1)
-        for k in _MARKS_ACTIVE:
-            # day d of row r is bit d % 64 of word r * words + d // 64 (days from epoch_day)
-            day = time[k] // SECONDS_PER_DAY - self._epoch_day
-            word = e.row[at[k]] * self.words + (day >> 6)
-            _scatter(np.bitwise_or, active, word, _BIT[day & 63])
+        _mark_days(self.active.reshape(-1), [(e.row[at[k]], time[k]) for k in _MARKS_ACTIVE],
+                   self.words, self._epoch_day)  # fmt: skip
         return rated_slots, scored_slots
 
     def merge(self, other: JourneyProgress) -> JourneyProgress:
