@@ -23,6 +23,7 @@ from sparkus._fields import probably_meant, spelling_key
 from sparkus._ids import near_ids
 from sparkus._results import Result, Table
 from sparkus.model._enums import EventKind
+from sparkus.model._event_ids import conflicting_ids
 from sparkus.model._event_slots import event_slots, journey_span
 from sparkus.model._event_table import (
     ACTIVITY,
@@ -44,7 +45,6 @@ from sparkus.model._event_table import (
     as_event_table,
 )
 from sparkus.model._journeys import JourneySchedule
-from sparkus.model._schedule_input import string_keys
 
 __all__ = ["MAX_SCORE", "Encoded", "EventCheck", "RejectedEvent", "check_events"]
 
@@ -237,63 +237,6 @@ def _id_problems(ids: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
         return np.zeros(0, dtype=bool)
     stripped = np.strings.strip(ids)
     return np.asarray((stripped == "") | (stripped != ids))
-
-
-def _bucket(keys: npt.NDArray[np.uint64], bits: int) -> npt.NDArray[np.uint64]:
-    """Each 64-bit key's bucket of ``2**bits`` (Fibonacci hashing: the top bits of a product)."""
-    return (keys * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - bits)
-
-
-def _conflicting_ids(
-    ids: npt.NDArray[Any], fields: tuple[npt.NDArray[Any], ...]
-) -> npt.NDArray[np.bool_]:
-    """Rows whose id repeats in the batch with different content.
-
-    One sort of the 64-bit keys finds the keys that repeat; only the rows holding those (the
-    repeats, usually few) are ordered and compared field by field.
-    """
-    n = len(ids)
-    out = np.zeros(n, dtype=bool)
-    if n < 2:
-        return out
-    keys = ids.view(np.uint64) if ids.dtype.kind == "i" else string_keys(ids)
-    ordered = np.sort(keys)
-    repeated = ordered[1:] == ordered[:-1]
-    if not repeated.any():
-        return out
-    # the rows holding a repeated key: a table of the repeated keys' hash buckets (small enough
-    # to stay in cache) picks the candidates, and a binary search in the (sorted, distinct)
-    # repeated keys settles them; cheaper than np.isin's sort of the whole batch, and than a
-    # binary search of every key
-    twice = ordered[1:][repeated]
-    twice = twice[np.concatenate(([True], twice[1:] != twice[:-1]))]
-    bits = min(max(10, (8 * len(twice)).bit_length()), 24)
-    table = np.zeros(1 << bits, dtype=bool)
-    table[_bucket(twice, bits)] = True
-    candidates = np.flatnonzero(table[_bucket(keys, bits)])
-    at = np.searchsorted(twice, keys[candidates])
-    np.minimum(at, len(twice) - 1, out=at)
-    rows = candidates[twice[at] == keys[candidates]]
-    order = rows[np.argsort(keys[rows], kind="stable")]
-    k = keys[order]
-    same = k[1:] == k[:-1]
-    if ids.dtype.kind != "i":
-        same &= ids[order][1:] == ids[order][:-1]
-    differs = np.zeros(len(order) - 1, dtype=bool)
-    for f in fields:
-        a, b = f[order][1:], f[order][:-1]
-        if f.dtype.kind == "f":
-            differs |= ~((a == b) | (np.isnan(a) & np.isnan(b)))
-        else:
-            differs |= a != b
-    bad_pairs = same & differs
-    if not bad_pairs.any():
-        return out
-    bad = np.isin(keys[rows], np.unique(k[1:][bad_pairs]))
-    if ids.dtype.kind != "i":
-        bad &= np.isin(ids[rows], np.unique(ids[order][1:][bad_pairs]))
-    out[rows] = bad
-    return out
 
 
 def check_events(schedule: JourneySchedule, events: object) -> EventCheck:
@@ -499,7 +442,7 @@ def _check(schedule: JourneySchedule, table: EventTable) -> EventCheck:
         bad |= mask
     refuse(
         "id",  # (values compare with NaN equal to NaN: no canonical copy needed)
-        _conflicting_ids(table.id, (row, slot, kind, table.time, value, compared_step)),
+        conflicting_ids(table.id, (row, slot, kind, table.time, value, compared_step)),
         "repeats with different content in this batch; give each event its own id",
     )
     for _, mask, _ in problems:
