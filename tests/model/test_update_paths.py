@@ -22,8 +22,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sparkus._memory as memory_module
+import sparkus.model._event_check as event_check
 from sparkus._memory import fresh, taken
-from sparkus.model import JourneyProgress, check_events
+from sparkus.model import EventTable, JourneyProgress, check_events
 from sparkus.model._event_ids import conflicting_ids
 from sparkus.model._progress import _BIT, _copy, _mark_days
 from tests.model.test_event_reference import EVENTS, SCHEDULE
@@ -196,3 +197,33 @@ def test_marked_days_equal_bitwise_or_at(marks, words, seed):
     times = (days + 3) * 86_400 + 7
     _mark_days(state, [(rows[:cut], times[:cut]), (rows[cut:], times[cut:])], words, 3)
     np.testing.assert_array_equal(state, expected)
+
+
+_EDGE_VALUES = [np.nan, np.inf, -np.inf, 0.0, -0.0, 10.0, 10.5, -0.1, 7.0, 3660.0, 3660.5,
+                -3661.0, 1e12, -1e12, 1.5e12, 2e308 / 2]  # fmt: skip
+
+
+@given(st.integers(0, 2**32 - 1), st.integers(1, 200), st.integers(-1, 5),
+       st.sampled_from(_EDGE_VALUES))  # fmt: skip
+@settings(max_examples=150, deadline=None)
+def test_values_that_fit_skip_no_refusal(seed, size, odd_kind, odd_value):
+    # kinds (some not a kind), steps (some unknown, some not scored) and values at the rules'
+    # edges: the check that clears a batch in one pass refuses exactly what the rules refuse
+    rng = np.random.default_rng(seed)
+    table = EVENTS.take(rng.integers(0, len(EVENTS), size))
+    kinds = rng.integers(-1, 6, size).astype(np.int8)
+    steps = np.where(rng.random(size) < 0.1, rng.integers(-1, 40, size), table.step)
+    values = np.array(_EDGE_VALUES)[rng.integers(0, len(_EDGE_VALUES), size)]
+    if rng.random() < 0.7:  # usual values (no score), but for one event an edge value
+        values = np.where(np.isin(kinds, [0, 1, 2, 5]), np.nan, rng.random(size) * 9)
+        odd = rng.integers(0, size)
+        kinds[odd], values[odd] = odd_kind, odd_value
+    batch = EventTable(table.id, table.participant, kinds, table.time, table.time_flag,
+                       steps, values)  # fmt: skip
+    fast = check_events(SCHEDULE, batch)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(event_check, "_values_fit", lambda *_: False)
+        slow = check_events(SCHEDULE, batch)
+    assert [(r.row, r.reasons) for r in fast.rejected] == [(r.row, r.reasons)
+                                                            for r in slow.rejected]  # fmt: skip
+    assert fast.accepted == slow.accepted

@@ -393,50 +393,12 @@ def _check(schedule: JourneySchedule, table: EventTable) -> EventCheck:
             f"days ({_iso(ends[i])})"
         ),
     )
-    # values
+    # values: one pass finds that every value fits its kind (the usual batch); the rules,
+    # each naming its events, run only when one may not
     value = table.value
-    present = ~np.isnan(value)
-    finite = np.isfinite(value)
-    refuse("value", present & ~finite, "is not a finite number")
-    low, high = RATING_SCALE
-    rated, moved = kind == RATED, kind == RESCHEDULED
-    refuse("value", rated & ~present, "a session_rated event needs a rating (0 to 10)")
-    refuse(
-        "value",
-        rated & finite & ((value < low) | (value > high)),
-        lambda i: f"a rating must be between 0 and 10, got {float(value[i])!r}",
-    )
-    refuse(
-        "value",
-        moved & ~present,
-        "a step_rescheduled event needs the days the due date moves",
-    )
-    refuse(
-        "value",
-        moved & finite & (np.abs(value) > MAX_MOVE_DAYS),
-        lambda i: f"a move of {value[i]:g} days is beyond {MAX_MOVE_DAYS:,.0f} either way",
-    )
     scored = np.array([s.kind in SCORED_STEPS for s in schedule.template.steps])
-    can_score = step_known & scored[safe_step]
-    refuse(
-        "value",
-        (kind == COMPLETED) & present & step_known & ~can_score,
-        lambda i: (
-            f"a completion of {str(table.step[i])!r} carries no value (only assessments "
-            "and checkpoints carry a score)"
-        ),
-    )
-    refuse(
-        "value",
-        (kind == COMPLETED) & can_score & finite & (np.abs(value) > MAX_SCORE),
-        lambda i: f"a score must be between -1e12 and 1e12, got {value[i]:g}",
-    )
-    no_value = _NO_VALUE[kind]  # kind -1 (not a kind) reads the last entry, False
-    refuse(
-        "value",
-        no_value & present,
-        lambda i: f"a {KINDS[kind[i]].value} event carries no value, got {value[i]:g}",
-    )
+    if not _values_fit(kind, value, step_known, scored, safe_step):
+        _value_rules(refuse, table, step_known, scored, safe_step)
     bad = np.zeros(n, dtype=bool)
     for _, mask, _ in problems:
         bad |= mask
@@ -465,6 +427,92 @@ def _check(schedule: JourneySchedule, table: EventTable) -> EventCheck:
     encoded = Encoded(row=row, slot=slot, kind=kinds, time=times, value=value, source=good,
                       schedule=schedule.fingerprint)  # fmt: skip
     return EventCheck(n, len(good), tuple(rejected), encoded=encoded)
+
+
+def _value_rules(refuse: Callable[[str, npt.NDArray[np.bool_], Any], None], table: EventTable,
+                 step_known: npt.NDArray[np.bool_], scored: npt.NDArray[np.bool_],
+                 safe_step: IntArray) -> None:  # fmt: skip
+    """Each rule on values (see :func:`check_events`): `refuse` the events that break it."""
+    kind, value = table.kind, table.value
+    present = ~np.isnan(value)
+    finite = np.isfinite(value)
+    refuse("value", present & ~finite, "is not a finite number")
+    low, high = RATING_SCALE
+    rated, moved = kind == RATED, kind == RESCHEDULED
+    refuse("value", rated & ~present, "a session_rated event needs a rating (0 to 10)")
+    refuse(
+        "value",
+        rated & finite & ((value < low) | (value > high)),
+        lambda i: f"a rating must be between 0 and 10, got {float(value[i])!r}",
+    )
+    refuse(
+        "value",
+        moved & ~present,
+        "a step_rescheduled event needs the days the due date moves",
+    )
+    refuse(
+        "value",
+        moved & finite & (np.abs(value) > MAX_MOVE_DAYS),
+        lambda i: f"a move of {value[i]:g} days is beyond {MAX_MOVE_DAYS:,.0f} either way",
+    )
+    can_score = step_known & scored[safe_step]
+    refuse(
+        "value",
+        (kind == COMPLETED) & present & step_known & ~can_score,
+        lambda i: (
+            f"a completion of {str(table.step[i])!r} carries no value (only assessments "
+            "and checkpoints carry a score)"
+        ),
+    )
+    refuse(
+        "value",
+        (kind == COMPLETED) & can_score & finite & (np.abs(value) > MAX_SCORE),
+        lambda i: f"a score must be between -1e12 and 1e12, got {value[i]:g}",
+    )
+    no_value = _NO_VALUE[kind]  # kind -1 (not a kind) reads the last entry, False
+    refuse(
+        "value",
+        no_value & present,
+        lambda i: f"a {KINDS[kind[i]].value} event carries no value, got {value[i]:g}",
+    )
+
+
+def _value_table() -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]]:
+    """Per kind code, the range a value must lie in, and whether the kind may lack one.
+
+    One more entry, the last, for -1 (no kind: any finite value). The kinds that carry no
+    value have an empty range.
+    """
+    low = np.full(len(KINDS) + 1, np.inf)
+    high = np.full(len(KINDS) + 1, -np.inf)
+    finite = float(np.finfo(np.float64).max)
+    ranges = {COMPLETED: (-MAX_SCORE, MAX_SCORE), RATED: RATING_SCALE,
+              RESCHEDULED: (-MAX_MOVE_DAYS, MAX_MOVE_DAYS), -1: (-finite, finite)}  # fmt: skip
+    for k, (lo, hi) in ranges.items():
+        low[k], high[k] = lo, hi
+    absent = np.ones(len(KINDS) + 1, dtype=bool)
+    absent[[RATED, RESCHEDULED]] = False
+    return low, high, absent
+
+
+_VALUE_LOW, _VALUE_HIGH, _ABSENT_OK = _value_table()
+
+
+def _values_fit(kind: npt.NDArray[np.int8], value: FloatArray, step_known: npt.NDArray[np.bool_],
+                scored: npt.NDArray[np.bool_], safe_step: IntArray) -> bool:  # fmt: skip
+    """True only when no rule of :func:`_value_rules` refuses an event of the batch.
+
+    Every value given lies in its kind's range (finite, a rating from 0 to 10, a move of at
+    most 3,660 days, a score of at most 1e12 either way and on a step that carries one), and
+    every value absent belongs to a kind that may lack it. False sends the batch through the
+    rules, which name the events; a batch this does not clear may still break none.
+    """
+    absent = np.isnan(value)
+    inside = (value >= _VALUE_LOW[kind]) & (value <= _VALUE_HIGH[kind])
+    if not np.where(absent, _ABSENT_OK[kind], inside).all():
+        return False
+    scores = np.flatnonzero((kind == COMPLETED) & ~absent)
+    return bool((step_known[scores] & scored[safe_step[scores]]).all())
 
 
 _KIND_NAMES: Final = ", ".join(k.value for k in KINDS)
