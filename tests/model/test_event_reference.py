@@ -1,9 +1,9 @@
 """check_events and JourneyProgress.apply against a straightforward reference, event by event.
 
 The vectorised check (one sort of the ids, lookups on kind codes, one gather of the journey
-starts) and the accumulation (gather, op and scatter into the state, ``ufunc.at`` only for the
-repeated slots whose result the scatter did not keep) must give what a plain Python loop over the
-events gives: the same refused ids and the same state, exactly.
+starts) and the accumulation (numpy's indexed ``ufunc.at`` for the minimum and maximum facts,
+one sorted pass for the active days) must give what a plain Python loop over the events gives:
+the same refused ids and the same state, exactly.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from sparkus.model import (
     default_journey,
     schedule_journeys,
 )
-from sparkus.model._progress import _scatter
 
 START = dt.datetime(2027, 1, 4, tzinfo=dt.UTC)
 N = 12
@@ -143,27 +142,3 @@ def test_accepted_events_do_not_share_the_callers_arrays():
     expected = _reference_state(restored, list(range(len(restored))))
     for name, array in progress.arrays().items():
         np.testing.assert_array_equal(array, expected[name], err_msg=name)
-
-
-@given(
-    st.sampled_from(["minimum", "maximum", "bitwise_or"]),
-    st.lists(st.tuples(st.integers(0, 7), st.integers(0, 2**40)), max_size=60),
-    st.lists(st.integers(0, 2**40), min_size=8, max_size=8),
-)
-@settings(max_examples=100, deadline=None)
-def test_scatter_equals_ufunc_at(name, events, start):
-    """The gather-op-scatter of the accumulation equals ``ufunc.at``, repeated slots included."""
-    op = getattr(np, name)
-    where = np.array([w for w, _ in events], dtype=np.int64)
-    values = np.array([v for _, v in events], dtype=np.int64)
-    expected = np.array(start, dtype=np.int64)
-    op.at(expected, where, values)
-    state = np.array(start, dtype=np.int64)
-    _scatter(op, state, where, values)
-    np.testing.assert_array_equal(state, expected)
-    floats = np.array(start, dtype=np.float64)
-    if name != "bitwise_or":  # the latest rating, reschedule and score are floats
-        expected_f = floats.copy()
-        op.at(expected_f, where, values.astype(np.float64) / 7)
-        _scatter(op, floats, where, values.astype(np.float64) / 7)
-        np.testing.assert_array_equal(floats, expected_f)

@@ -6,9 +6,10 @@ dtypes and shapes must be exactly those of ``np.full``, and copies, merges and s
 must stay independent of the arrays they came from. Small schedules stay under the threshold, so
 these tests lower it to 0 to send every array through the mmap path.
 
-The check of repeated ids picks the rows holding a repeated key through a table of hash
-buckets before a binary search: it must refuse exactly the rows a plain dict of each id's
-contents refuses.
+The check of repeated ids picks the rows holding a repeated key (small integer ids: sorted
+with their rows; others: through a table of hash buckets before a binary search): it must
+refuse exactly the rows a plain dict of each id's contents refuses. The active days, set by
+one sorted pass over (row, day) keys, must equal ``bitwise_or.at`` event by event.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sparkus._memory as memory_module
+import sparkus.model._event_check as event_check
 from sparkus._memory import fresh, taken
-from sparkus.model import JourneyProgress, check_events
-from sparkus.model._event_check import _conflicting_ids
-from sparkus.model._progress import _copy
+from sparkus.model import EventTable, JourneyProgress, check_events
+from sparkus.model._event_ids import conflicting_ids
+from sparkus.model._progress import _BIT, _copy, _mark_days
 from tests.model.test_event_reference import EVENTS, SCHEDULE
 
 
@@ -135,9 +137,9 @@ def test_conflicting_ids_equal_a_dict_of_contents(pool, seed, size, spread):
     for i, c in zip(ids.tolist(), content.tolist(), strict=True):
         seen.setdefault(i, set()).add(c)
     expected = np.array([len(seen[i]) > 1 for i in ids.tolist()])
-    assert np.array_equal(_conflicting_ids(ids, (content,)), expected)
+    assert np.array_equal(conflicting_ids(ids, (content,)), expected)
     text = ids.astype(str)
-    assert np.array_equal(_conflicting_ids(text, (content,)), expected)
+    assert np.array_equal(conflicting_ids(text, (content,)), expected)
 
 
 def test_a_saved_score_past_the_events_limit_is_refused_on_load():
@@ -157,3 +159,71 @@ def test_a_saved_score_past_the_events_limit_is_refused_on_load():
     arrays["score"] = np.where(np.isfinite(arrays["score"]), 1e100, arrays["score"])
     with pytest.raises(SchemaError, match=r"score: holds values outside -1e\+12 to 1e\+12"):
         JourneyProgress.from_arrays(TWO, arrays)
+
+
+@given(st.integers(0, 2**32 - 1), st.integers(2, 3000), st.integers(1, 62))
+@settings(max_examples=60, deadline=None)
+def test_small_integer_ids_find_the_same_conflicts(seed, size, bits):
+    # ids below 2 ** bits: where they leave room for the row beside the key (one sort of both)
+    # and where they do not (the general path), the rows refused are a plain dict's
+    rng = np.random.default_rng(seed)
+    ids = rng.integers(0, 2**bits, min(size, 2**bits), dtype=np.int64)
+    ids = ids[rng.integers(0, len(ids), size)]
+    content = rng.integers(0, 2, size) * rng.integers(0, 2, size)
+    seen: dict[int, set[int]] = {}
+    for i, c in zip(ids.tolist(), content.tolist(), strict=True):
+        seen.setdefault(i, set()).add(c)
+    expected = np.array([len(seen[i]) > 1 for i in ids.tolist()])
+    assert np.array_equal(conflicting_ids(ids, (content,)), expected)
+    assert np.array_equal(conflicting_ids(ids.astype(str), (content,)), expected)
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 5), st.integers(0, 200)), max_size=80),
+    st.integers(1, 4),
+    st.integers(0, 2**32 - 1),
+)
+@settings(max_examples=100, deadline=None)
+def test_marked_days_equal_bitwise_or_at(marks, words, seed):
+    # rows and days repeated within a batch and across its kinds: the words or'ed once each
+    rng = np.random.default_rng(seed)
+    start = rng.integers(0, 2**63, 6 * words, dtype=np.uint64, endpoint=False)
+    days = np.array([d % (64 * words) for _, d in marks], dtype=np.int64)
+    rows = np.array([r for r, _ in marks], dtype=np.int64)
+    expected = start.copy()
+    np.bitwise_or.at(expected, rows * words + (days >> 6), _BIT[days & 63])
+    state = start.copy()
+    cut = len(marks) // 2  # two kinds' events
+    times = (days + 3) * 86_400 + 7
+    _mark_days(state, [(rows[:cut], times[:cut]), (rows[cut:], times[cut:])], words, 3)
+    np.testing.assert_array_equal(state, expected)
+
+
+_EDGE_VALUES = [np.nan, np.inf, -np.inf, 0.0, -0.0, 10.0, 10.5, -0.1, 7.0, 3660.0, 3660.5,
+                -3661.0, 1e12, -1e12, 1.5e12, 2e308 / 2]  # fmt: skip
+
+
+@given(st.integers(0, 2**32 - 1), st.integers(1, 200), st.integers(-1, 5),
+       st.sampled_from(_EDGE_VALUES))  # fmt: skip
+@settings(max_examples=150, deadline=None)
+def test_values_that_fit_skip_no_refusal(seed, size, odd_kind, odd_value):
+    # kinds (some not a kind), steps (some unknown, some not scored) and values at the rules'
+    # edges: the check that clears a batch in one pass refuses exactly what the rules refuse
+    rng = np.random.default_rng(seed)
+    table = EVENTS.take(rng.integers(0, len(EVENTS), size))
+    kinds = rng.integers(-1, 6, size).astype(np.int8)
+    steps = np.where(rng.random(size) < 0.1, rng.integers(-1, 40, size), table.step)
+    values = np.array(_EDGE_VALUES)[rng.integers(0, len(_EDGE_VALUES), size)]
+    if rng.random() < 0.7:  # usual values (no score), but for one event an edge value
+        values = np.where(np.isin(kinds, [0, 1, 2, 5]), np.nan, rng.random(size) * 9)
+        odd = rng.integers(0, size)
+        kinds[odd], values[odd] = odd_kind, odd_value
+    batch = EventTable(table.id, table.participant, kinds, table.time, table.time_flag,
+                       steps, values)  # fmt: skip
+    fast = check_events(SCHEDULE, batch)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(event_check, "_values_fit", lambda *_: False)
+        slow = check_events(SCHEDULE, batch)
+    assert [(r.row, r.reasons) for r in fast.rejected] == [(r.row, r.reasons)
+                                                            for r in slow.rejected]  # fmt: skip
+    assert fast.accepted == slow.accepted

@@ -7,7 +7,8 @@ BenefitModel's `fold` took ``True`` as fold 1 silently, answered ``1`` beside ``
 Series; staggered_did did not refuse a blank `unit` (it surfaced as an unbalanced panel), and
 named a missing `unit` or `cluster` by position in a wording of its own. Each now uses the one
 shared check (``group_label_problems``), naming the field and the rows, by the pandas labels
-of an input that has its own index.
+of an input that has its own index. (The Tracker's groupings name participant ids instead:
+tests/metrics/tracking/test_s17_group_participants.py.)
 """
 
 from __future__ import annotations
@@ -18,17 +19,15 @@ import numpy as np
 import pytest
 
 from sparkus import SchemaError
-from sparkus.metrics import Tracker, staggered_did
+from sparkus.metrics import staggered_did
 from sparkus.triage import BenefitModel
-from tests.privacy.world import tracker_of
 
 pd = pytest.importorskip("pandas")
 
 N = 24
 TEXT = np.repeat(list("ABCDEF"), 4).tolist()  # six groups (units, clusters, folds) of four rows
 INTS = np.repeat(np.arange(6), 4).tolist()
-TRACKER = tracker_of({"department": TEXT})
-INDEX = np.arange(100, 100 + N)  # the index of a pandas input, but at the Tracker: its ids
+INDEX = np.arange(100, 100 + N)  # the index of a pandas input
 RNG = np.random.default_rng(0)
 X, Y = RNG.normal(size=(N, 2)), RNG.normal(size=N)
 TIME = np.tile(np.arange(4), 6)
@@ -69,10 +68,6 @@ INPUTS: dict[str, tuple[list[object], bool, str]] = {
 }  # fmt: skip
 
 
-def _tracker(labels: object, _: object) -> None:
-    Tracker(TRACKER.program, TRACKER.schedule, groups={"department": labels})
-
-
 def _fold(labels: object, index: object) -> None:
     if index is None:
         BenefitModel(rng=0).fit(X, np.arange(N) % 2, Y, fold=labels)
@@ -97,7 +92,6 @@ def _cluster(labels: object, index: object) -> None:
 
 # door: (call with the labels and the index of the other inputs, field, the index of a Series)
 DOORS: dict[str, tuple[Callable[[object, object], None], str, list[object]]] = {
-    "Tracker groups": (_tracker, "groups.department", TRACKER.schedule.ids.tolist()),
     "BenefitModel fold": (_fold, "fold", INDEX.tolist()),
     "staggered_did unit": (_unit, "unit", INDEX.tolist()),
     "staggered_did cluster": (_cluster, "cluster", INDEX.tolist()),
@@ -116,6 +110,6 @@ def test_the_last_label_doors_name_the_field_and_row_in_the_shared_wording(
     if series:  # reversed: the rows are found by their labels, not their positions
         given = pd.Series(labels, index=index, dtype=object).iloc[::-1]
     with pytest.raises(SchemaError) as info:
-        call(given, index if series and door != "Tracker groups" else None)
+        call(given, index if series else None)
     expected = message.format(*map(repr, index))
     assert [(p.location, p.message) for p in info.value.problems] == [(field, expected)]

@@ -15,6 +15,7 @@ wording, whatever the dtype the labels arrived in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from numbers import Number
 from typing import Any, Final, TypeAlias, cast
 
@@ -108,8 +109,17 @@ _DTYPE_FIXES: Final = {
 }
 
 
+RowNames: TypeAlias = Callable[[npt.NDArray[np.bool_]], str]
+"""How a door names the rows a mask sets (``"rows 3 and 7"``), for a message."""
+
+
 def group_label_problems(
-    groups: npt.NDArray[Any], name: str, given: object = None, *, numbers: bool = False
+    groups: npt.NDArray[Any],
+    name: str,
+    given: object = None,
+    *,
+    numbers: bool = False,
+    rows: RowNames | None = None,
 ) -> list[Problem]:
     """What keeps a 1-D array from being one label per person, rows named.
 
@@ -126,9 +136,11 @@ def group_label_problems(
     Labels are str or int; with `numbers` (cluster and stratum codes, which are matched and
     never published as group names), finite floats too, and booleans alone. Rows are named by
     the labels of `given`'s index when it is a pandas input indexed otherwise than
-    ``0 .. n-1`` (:func:`~sparkus._checks.rows_where`), else by position. Empty when all are
-    labels.
+    ``0 .. n-1`` (:func:`~sparkus._checks.rows_where`), else by position; a door whose rows
+    are known by other names (the tracker's participant ids) passes `rows`, which names the
+    rows a mask sets. Empty when all are labels.
     """
+    where: RowNames = rows if rows is not None else (lambda bad: rows_where(bad, given))
     n = groups.shape[0]
     cells = groups.tolist() if groups.dtype.kind in "UO" else []
     if groups.dtype.kind == "U" or (
@@ -136,36 +148,36 @@ def group_label_problems(
     ):
         # text alone (a pandas column of strings is an object array): no cell to check apart
         texts = list(set(cells))  # a hash pass: sorting a million strings costs more
-        blank = _blank_problem(groups, texts, name, given)
-        return [blank] if blank is not None else _spellings(groups, texts, name, given)
+        blank = _blank_problem(groups, texts, name, where)
+        return [blank] if blank is not None else _spellings(groups, texts, name, where)
     problems = []
     if (missing := _missing_label_rows(groups)).size:
-        where = rows_where(_mask(missing, n), given)
-        problems.append(Problem((name,), f"is missing in {where}; give every person a group"))
+        msg = f"is missing in {where(_mask(missing, n))}; give every person a group"
+        problems.append(Problem((name,), msg))
     texts = _texts(groups)
-    if (blank := _blank_problem(groups, texts, name, given)) is not None:
+    if (blank := _blank_problem(groups, texts, name, where)) is not None:
         problems.append(blank)
-    rows = _invalid_label_rows(groups, numbers)
+    invalid = _invalid_label_rows(groups, numbers)
     kinds = "str or number" if numbers else "str or int"
-    if rows is None:
+    if invalid is None:
         fix = _DTYPE_FIXES.get(groups.dtype.kind, "pass text or integers")
         msg = f"expected group labels as {kinds}, got dtype {groups.dtype}; {fix}"
         problems.append(Problem((name,), msg))
-    elif rows.size:
-        shown = ", ".join(repr(_plain(groups[r])) for r in rows[:3].tolist())
-        where = rows_where(_mask(rows, n), given)
+    elif invalid.size:
+        shown = ", ".join(repr(_plain(groups[r])) for r in invalid[:3].tolist())
         fix = "numbers" if numbers else "integers"
-        msg = f"expected a {kinds} label per person, got {shown} in {where}; pass text or {fix}"
+        msg = (f"expected a {kinds} label per person, got {shown} in "
+               f"{where(_mask(invalid, n))}; pass text or {fix}")  # fmt: skip
         problems.append(Problem((name,), msg))
     if problems or groups.dtype.kind != "O":
         return problems
-    if (mixed := _text_and_numbers(groups, given)) is not None:
+    if (mixed := _text_and_numbers(groups, where)) is not None:
         return [Problem((name,), mixed)]
-    return _spellings(groups, texts, name, given)
+    return _spellings(groups, texts, name, where)
 
 
 def _blank_problem(
-    groups: npt.NDArray[Any], texts: list[str], name: str, given: object
+    groups: npt.NDArray[Any], texts: list[str], name: str, where: RowNames
 ) -> Problem | None:
     """Blank text labels (``""``, white space, a zero-width space), their rows named."""
     blanks = sorted(v for v in texts if not (v.strip() if v.isascii() else label_text(v)))
@@ -174,14 +186,14 @@ def _blank_problem(
     shown = " and ".join(map(repr, blanks[:3]))
     blank = np.array([isinstance(v, str) and v in blanks for v in groups.tolist()])
     msg = (
-        f"holds the blank label {shown} in {rows_where(blank, given)}; a blank cell is no "
+        f"holds the blank label {shown} in {where(blank)}; a blank cell is no "
         "group: give every person a group"
     )
     return Problem((name,), msg)
 
 
 def _spellings(
-    groups: npt.NDArray[Any], texts: list[str], name: str, given: object
+    groups: npt.NDArray[Any], texts: list[str], name: str, where: RowNames
 ) -> list[Problem]:
     """One group written several ways (:func:`~sparkus._labels.spelling_problem`), rows named."""
     if spelling_problem(texts) is None:
@@ -193,7 +205,7 @@ def _spellings(
             first.setdefault(value, row)
 
     def rows_of(ways: list[str]) -> str:
-        return _rows([first[w] for w in ways], n, given)
+        return _rows([first[w] for w in ways], n, where)
 
     return [Problem((name,), cast(str, spelling_problem(first, rows_of)))]
 
@@ -209,11 +221,11 @@ def _plain(value: object) -> object:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _rows(rows: list[int], n: int, given: object) -> str:
-    return rows_where(_mask(np.array(rows, dtype=np.intp), n), given)
+def _rows(rows: list[int], n: int, where: RowNames) -> str:
+    return where(_mask(np.array(rows, dtype=np.intp), n))
 
 
-def _text_and_numbers(groups: npt.NDArray[Any], given: object) -> str | None:
+def _text_and_numbers(groups: npt.NDArray[Any], where: RowNames) -> str | None:
     """Text beside numbers (no label is missing), naming a row of each; None when one kind."""
     text = number = None
     for row, value in enumerate(groups.tolist()):
@@ -225,7 +237,7 @@ def _text_and_numbers(groups: npt.NDArray[Any], given: object) -> str | None:
             n = groups.shape[0]
             return (
                 f"mixes text and numbers ({_plain(groups[number])!r} in "
-                f"{_rows([number], n, given)}, {groups[text]!r} in {_rows([text], n, given)}): "
+                f"{_rows([number], n, where)}, {groups[text]!r} in {_rows([text], n, where)}): "
                 "labels of both kinds print alike, so pass one kind (all text, say)"
             )
     return None

@@ -23,6 +23,8 @@ from sparkus._fields import probably_meant, spelling_key
 from sparkus._ids import near_ids
 from sparkus._results import Result, Table
 from sparkus.model._enums import EventKind
+from sparkus.model._event_ids import conflicting_ids
+from sparkus.model._event_slots import event_slots, journey_span
 from sparkus.model._event_table import (
     ACTIVITY,
     COMPLETED,
@@ -42,8 +44,7 @@ from sparkus.model._event_table import (
     EventTable,
     as_event_table,
 )
-from sparkus.model._journeys import JourneySchedule, slot_lookup
-from sparkus.model._schedule_input import string_keys
+from sparkus.model._journeys import JourneySchedule
 
 __all__ = ["MAX_SCORE", "Encoded", "EventCheck", "RejectedEvent", "check_events"]
 
@@ -238,63 +239,6 @@ def _id_problems(ids: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
     return np.asarray((stripped == "") | (stripped != ids))
 
 
-def _bucket(keys: npt.NDArray[np.uint64], bits: int) -> npt.NDArray[np.uint64]:
-    """Each 64-bit key's bucket of ``2**bits`` (Fibonacci hashing: the top bits of a product)."""
-    return (keys * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - bits)
-
-
-def _conflicting_ids(
-    ids: npt.NDArray[Any], fields: tuple[npt.NDArray[Any], ...]
-) -> npt.NDArray[np.bool_]:
-    """Rows whose id repeats in the batch with different content.
-
-    One sort of the 64-bit keys finds the keys that repeat; only the rows holding those (the
-    repeats, usually few) are ordered and compared field by field.
-    """
-    n = len(ids)
-    out = np.zeros(n, dtype=bool)
-    if n < 2:
-        return out
-    keys = ids.view(np.uint64) if ids.dtype.kind == "i" else string_keys(ids)
-    ordered = np.sort(keys)
-    repeated = ordered[1:] == ordered[:-1]
-    if not repeated.any():
-        return out
-    # the rows holding a repeated key: a table of the repeated keys' hash buckets (small enough
-    # to stay in cache) picks the candidates, and a binary search in the (sorted, distinct)
-    # repeated keys settles them; cheaper than np.isin's sort of the whole batch, and than a
-    # binary search of every key
-    twice = ordered[1:][repeated]
-    twice = twice[np.concatenate(([True], twice[1:] != twice[:-1]))]
-    bits = min(max(10, (8 * len(twice)).bit_length()), 24)
-    table = np.zeros(1 << bits, dtype=bool)
-    table[_bucket(twice, bits)] = True
-    candidates = np.flatnonzero(table[_bucket(keys, bits)])
-    at = np.searchsorted(twice, keys[candidates])
-    np.minimum(at, len(twice) - 1, out=at)
-    rows = candidates[twice[at] == keys[candidates]]
-    order = rows[np.argsort(keys[rows], kind="stable")]
-    k = keys[order]
-    same = k[1:] == k[:-1]
-    if ids.dtype.kind != "i":
-        same &= ids[order][1:] == ids[order][:-1]
-    differs = np.zeros(len(order) - 1, dtype=bool)
-    for f in fields:
-        a, b = f[order][1:], f[order][:-1]
-        if f.dtype.kind == "f":
-            differs |= ~((a == b) | (np.isnan(a) & np.isnan(b)))
-        else:
-            differs |= a != b
-    bad_pairs = same & differs
-    if not bad_pairs.any():
-        return out
-    bad = np.isin(keys[rows], np.unique(k[1:][bad_pairs]))
-    if ids.dtype.kind != "i":
-        bad &= np.isin(ids[rows], np.unique(ids[order][1:][bad_pairs]))
-    out[rows] = bad
-    return out
-
-
 def check_events(schedule: JourneySchedule, events: object) -> EventCheck:
     """Check a batch of events against a journey schedule.
 
@@ -426,9 +370,7 @@ def _check(schedule: JourneySchedule, table: EventTable) -> EventCheck:
     safe_step = np.where(step_known, step, 0)  # (rows and steps in range: no second check)
     # repeated ids compare step codes as given (unknown ones as 0), text steps by their index
     compared_step = safe_step if table.step.dtype.kind == "i" else step
-    slot = np.full(n, -1, dtype=np.int64)
-    if len(schedule):
-        slot = np.where(step_known & known, slot_lookup(schedule, safe_row, safe_step), -1)
+    slot, starts = event_slots(schedule, safe_row, safe_step, step_known & known)
     refuse(
         "step",
         step_known & known & (slot < 0),
@@ -436,10 +378,8 @@ def _check(schedule: JourneySchedule, table: EventTable) -> EventCheck:
     )
     # times against the journey
     timed = time_ok & known
-    starts = schedule.start_seconds[safe_row] if len(schedule) else np.zeros(n, np.int64)
     # every journey accepts events for the same span from its start: one gather, not two
-    span = schedule.end_seconds[0] - schedule.start_seconds[0] if len(schedule) else 0
-    ends = starts + span
+    ends = starts + journey_span(schedule)
     refuse(
         "time",
         timed & (table.time < starts),
@@ -453,56 +393,18 @@ def _check(schedule: JourneySchedule, table: EventTable) -> EventCheck:
             f"days ({_iso(ends[i])})"
         ),
     )
-    # values
+    # values: one pass finds that every value fits its kind (the usual batch); the rules,
+    # each naming its events, run only when one may not
     value = table.value
-    present = ~np.isnan(value)
-    finite = np.isfinite(value)
-    refuse("value", present & ~finite, "is not a finite number")
-    low, high = RATING_SCALE
-    rated, moved = kind == RATED, kind == RESCHEDULED
-    refuse("value", rated & ~present, "a session_rated event needs a rating (0 to 10)")
-    refuse(
-        "value",
-        rated & finite & ((value < low) | (value > high)),
-        lambda i: f"a rating must be between 0 and 10, got {float(value[i])!r}",
-    )
-    refuse(
-        "value",
-        moved & ~present,
-        "a step_rescheduled event needs the days the due date moves",
-    )
-    refuse(
-        "value",
-        moved & finite & (np.abs(value) > MAX_MOVE_DAYS),
-        lambda i: f"a move of {value[i]:g} days is beyond {MAX_MOVE_DAYS:,.0f} either way",
-    )
     scored = np.array([s.kind in SCORED_STEPS for s in schedule.template.steps])
-    can_score = step_known & scored[safe_step]
-    refuse(
-        "value",
-        (kind == COMPLETED) & present & step_known & ~can_score,
-        lambda i: (
-            f"a completion of {str(table.step[i])!r} carries no value (only assessments "
-            "and checkpoints carry a score)"
-        ),
-    )
-    refuse(
-        "value",
-        (kind == COMPLETED) & can_score & finite & (np.abs(value) > MAX_SCORE),
-        lambda i: f"a score must be between -1e12 and 1e12, got {value[i]:g}",
-    )
-    no_value = _NO_VALUE[kind]  # kind -1 (not a kind) reads the last entry, False
-    refuse(
-        "value",
-        no_value & present,
-        lambda i: f"a {KINDS[kind[i]].value} event carries no value, got {value[i]:g}",
-    )
+    if not _values_fit(kind, value, step_known, scored, safe_step):
+        _value_rules(refuse, table, step_known, scored, safe_step)
     bad = np.zeros(n, dtype=bool)
     for _, mask, _ in problems:
         bad |= mask
     refuse(
         "id",  # (values compare with NaN equal to NaN: no canonical copy needed)
-        _conflicting_ids(table.id, (row, slot, kind, table.time, value, compared_step)),
+        conflicting_ids(table.id, (row, slot, kind, table.time, value, compared_step)),
         "repeats with different content in this batch; give each event its own id",
     )
     for _, mask, _ in problems:
@@ -525,6 +427,92 @@ def _check(schedule: JourneySchedule, table: EventTable) -> EventCheck:
     encoded = Encoded(row=row, slot=slot, kind=kinds, time=times, value=value, source=good,
                       schedule=schedule.fingerprint)  # fmt: skip
     return EventCheck(n, len(good), tuple(rejected), encoded=encoded)
+
+
+def _value_rules(refuse: Callable[[str, npt.NDArray[np.bool_], Any], None], table: EventTable,
+                 step_known: npt.NDArray[np.bool_], scored: npt.NDArray[np.bool_],
+                 safe_step: IntArray) -> None:  # fmt: skip
+    """Each rule on values (see :func:`check_events`): `refuse` the events that break it."""
+    kind, value = table.kind, table.value
+    present = ~np.isnan(value)
+    finite = np.isfinite(value)
+    refuse("value", present & ~finite, "is not a finite number")
+    low, high = RATING_SCALE
+    rated, moved = kind == RATED, kind == RESCHEDULED
+    refuse("value", rated & ~present, "a session_rated event needs a rating (0 to 10)")
+    refuse(
+        "value",
+        rated & finite & ((value < low) | (value > high)),
+        lambda i: f"a rating must be between 0 and 10, got {float(value[i])!r}",
+    )
+    refuse(
+        "value",
+        moved & ~present,
+        "a step_rescheduled event needs the days the due date moves",
+    )
+    refuse(
+        "value",
+        moved & finite & (np.abs(value) > MAX_MOVE_DAYS),
+        lambda i: f"a move of {value[i]:g} days is beyond {MAX_MOVE_DAYS:,.0f} either way",
+    )
+    can_score = step_known & scored[safe_step]
+    refuse(
+        "value",
+        (kind == COMPLETED) & present & step_known & ~can_score,
+        lambda i: (
+            f"a completion of {str(table.step[i])!r} carries no value (only assessments "
+            "and checkpoints carry a score)"
+        ),
+    )
+    refuse(
+        "value",
+        (kind == COMPLETED) & can_score & finite & (np.abs(value) > MAX_SCORE),
+        lambda i: f"a score must be between -1e12 and 1e12, got {value[i]:g}",
+    )
+    no_value = _NO_VALUE[kind]  # kind -1 (not a kind) reads the last entry, False
+    refuse(
+        "value",
+        no_value & present,
+        lambda i: f"a {KINDS[kind[i]].value} event carries no value, got {value[i]:g}",
+    )
+
+
+def _value_table() -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]]:
+    """Per kind code, the range a value must lie in, and whether the kind may lack one.
+
+    One more entry, the last, for -1 (no kind: any finite value). The kinds that carry no
+    value have an empty range.
+    """
+    low = np.full(len(KINDS) + 1, np.inf)
+    high = np.full(len(KINDS) + 1, -np.inf)
+    finite = float(np.finfo(np.float64).max)
+    ranges = {COMPLETED: (-MAX_SCORE, MAX_SCORE), RATED: RATING_SCALE,
+              RESCHEDULED: (-MAX_MOVE_DAYS, MAX_MOVE_DAYS), -1: (-finite, finite)}  # fmt: skip
+    for k, (lo, hi) in ranges.items():
+        low[k], high[k] = lo, hi
+    absent = np.ones(len(KINDS) + 1, dtype=bool)
+    absent[[RATED, RESCHEDULED]] = False
+    return low, high, absent
+
+
+_VALUE_LOW, _VALUE_HIGH, _ABSENT_OK = _value_table()
+
+
+def _values_fit(kind: npt.NDArray[np.int8], value: FloatArray, step_known: npt.NDArray[np.bool_],
+                scored: npt.NDArray[np.bool_], safe_step: IntArray) -> bool:  # fmt: skip
+    """True only when no rule of :func:`_value_rules` refuses an event of the batch.
+
+    Every value given lies in its kind's range (finite, a rating from 0 to 10, a move of at
+    most 3,660 days, a score of at most 1e12 either way and on a step that carries one), and
+    every value absent belongs to a kind that may lack it. False sends the batch through the
+    rules, which name the events; a batch this does not clear may still break none.
+    """
+    absent = np.isnan(value)
+    inside = (value >= _VALUE_LOW[kind]) & (value <= _VALUE_HIGH[kind])
+    if not np.where(absent, _ABSENT_OK[kind], inside).all():
+        return False
+    scores = np.flatnonzero((kind == COMPLETED) & ~absent)
+    return bool((step_known[scores] & scored[safe_step[scores]]).all())
 
 
 _KIND_NAMES: Final = ", ".join(k.value for k in KINDS)

@@ -25,6 +25,7 @@ from sparkus._ids import near_ids
 from sparkus._text_rules import nul_message
 from sparkus.model._enums import SupportType
 from sparkus.model._event_cells import event_cells, nul_problems, participant_cells
+from sparkus.model._event_slots import slot_lookup
 from sparkus.model._intake import column
 from sparkus.model._records import Journey, JourneyTemplate
 from sparkus.model._schedule_input import (
@@ -36,7 +37,7 @@ from sparkus.model._schedule_input import (
 )
 from sparkus.model._serialize import json_text
 
-__all__ = ["JourneySchedule", "schedule_journeys", "slot_lookup"]
+__all__ = ["JourneySchedule", "schedule_journeys"]
 
 IntArray: TypeAlias = npt.NDArray[np.int64]
 _SUPPORTS: Final = SUPPORTS
@@ -591,9 +592,3 @@ def schedule_journeys(
         combo_position=position,
         provider=providers,
     )
-
-
-def slot_lookup(schedule: JourneySchedule, rows: IntArray, steps: IntArray) -> IntArray:
-    """:meth:`JourneySchedule.slots_of` for rows and step indexes already checked in range."""
-    position = schedule._combo_position[schedule._combo[rows], steps]
-    return np.where(position >= 0, schedule.offsets[rows] + position, -1)

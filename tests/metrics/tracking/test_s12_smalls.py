@@ -52,8 +52,11 @@ def test_a_dashboard_groups_equal_labels_under_one_name(labels, shown):
 
 
 def test_a_dashboard_refuses_booleans_beside_numbers():
-    """True beside 1 is refused naming the booleans' rows: it was one group named '1'."""
+    """True beside 1 is refused naming the booleans' participants: it was one group named '1'."""
     labels = [True] * HALF + [1] * (N - HALF)
-    with pytest.raises(SchemaError, match=r"got True, True, True in rows 0, 1, 2, 3, 4, ") as info:
+    first = ", ".join(repr(str(i)) for i in SCHEDULE.ids[:5])
+    with pytest.raises(
+        SchemaError, match=rf"got True, True, True in the rows of participants {first}, "
+    ) as info:
         Tracker(PROGRAM, SCHEDULE, groups={"site": labels})
     assert [p.location for p in info.value.problems] == ["groups.site"]

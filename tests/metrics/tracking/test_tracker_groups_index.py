@@ -109,7 +109,7 @@ def test_missing_labels_in_a_shuffled_series_name_the_participant():
     labels = pd.Series(DEPARTMENT.astype(object), index=IDS)
     labels["e07"] = None
     with pytest.raises(
-        SchemaError, match=r"groups\.department: is missing in the row labelled 'e07'"
+        SchemaError, match=r"groups\.department: is missing in the row of participant 'e07'"
     ):
         Tracker(PROGRAM, SCHEDULE, groups={"department": labels.iloc[::-1]})
 

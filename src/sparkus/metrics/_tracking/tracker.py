@@ -95,7 +95,9 @@ class Tracker:
         provider with fewer than ``min_group_size`` participants is hidden). ``"total"``,
         ``"funnel"`` and ``"engagement"`` name parts of the dashboard: refused as groupings.
         A blank label, labels that differ only in case, white space or Unicode form
-        (``"Sales"``, ``"sales "``) or print alike (``0.1``, ``Decimal("0.1")``) are refused.
+        (``"Sales"``, ``"sales "``) or print alike (``0.1``, ``Decimal("0.1")``) are refused;
+        a missing, blank or mixed label is named by the participant's id (``"the row of
+        participant 'E0042'"``), whatever the labels came in.
     window_days : int, default 14
         A participant is *active* with any activity in the last `window_days` days. From 1
         to 3,660 (ten years, the longest a schedule may span).
@@ -152,7 +154,7 @@ class Tracker:
         # `!= ""`: ndarray.any() on text takes about 0.3 s per million rows
         if (schedule.provider != "").any() and "provider" not in given:
             given["provider"] = schedule.provider_labels()
-        self.groups.update(group_codes(given))
+        self.groups.update(group_codes(given, schedule.ids))
 
     def _start(self, program: Program, schedule: JourneySchedule, window_days: int,
                pre_step: str, post_step: str, level: float,

@@ -10,7 +10,7 @@ Apart from the tracker so that each stays readable; only the tracker imports it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final, cast
 
 import numpy as np
@@ -30,6 +30,7 @@ __all__ = [
     "config_differences",
     "group_codes",
     "moment_of",
+    "participants",
     "program_schedule_iv",
     "reserved_names",
     "tracker_iv",
@@ -73,10 +74,11 @@ def tracker_iv(program: object, schedule: object, groups: object, window_days: o
                 elif array.shape != (n,):
                     msg = f"expected {n} labels (one per participant), got shape {array.shape}"
                     problems.append(Problem(("groups", name), msg))
-                else:  # a pandas Series is in the schedule's order, indexed by participant id
+                else:  # in the schedule's order (a pandas Series was put in it): rows are ids
+                    who = participants(cast(JourneySchedule, schedule).ids)
                     problems.extend(Problem(("groups", name), p.message)
-                                    for p in group_label_problems(array, name, labels,
-                                                                  numbers=True))  # fmt: skip
+                                    for p in group_label_problems(array, name, numbers=True,
+                                                                  rows=who))  # fmt: skip
     check_number(window_days, "window_days", low=1, high=MAX_WINDOW_DAYS, integer=True,
                  problems=problems)  # fmt: skip
     steps = cast(JourneySchedule, schedule).step_ids
@@ -184,15 +186,39 @@ def moment_of(moment: object) -> int:
     return seconds(moment)
 
 
+def participants(ids: npt.NDArray[Any]) -> Callable[[npt.NDArray[np.bool_]], str]:
+    """Name the rows a mask sets by the participant ids in that schedule order.
+
+    A grouping is one label per participant, whether a list, an array or a pandas Series
+    (put in the schedule's order): its problems name ``"the row of participant 'E0042'"``,
+    which the caller can look up, where a position would have to be counted.
+    """
+
+    def where(bad: npt.NDArray[np.bool_]) -> str:
+        who = ids[np.flatnonzero(bad)]
+        shown = [repr(str(i)) for i in who[:_SHOWN].tolist()]
+        if len(who) == 1:
+            return f"the row of participant {shown[0]}"
+        if len(who) > _SHOWN:
+            return f"the rows of participants {', '.join(shown)}, ... ({len(who):,} in all)"
+        return f"the rows of participants {', '.join(shown[:-1])} and {shown[-1]}"
+
+    return where
+
+
+_SHOWN: Final = 5
+"""How many participants a message names before the count."""
+
+
 def group_codes(
-    given: Mapping[str, npt.NDArray[Any]],
+    given: Mapping[str, npt.NDArray[Any]], ids: npt.NDArray[Any]
 ) -> dict[str, tuple[list[str], npt.NDArray[np.intp]]]:
     """Each grouping's distinct labels, as text, and each participant's index into them.
 
     Refuses the schedule's providers when two ids are one name written several ways (in case,
-    white space or Unicode form: see ``spelling_problem``), naming a row of each (the
-    groupings the caller passed were checked so at the door, :func:`tracker_iv`), and
-    distinct labels that print alike (``np.longdouble("0.1")`` and ``0.1``): the dashboard
+    white space or Unicode form: see ``spelling_problem``), naming a participant of each by
+    `ids` (the groupings the caller passed were checked so at the door, :func:`tracker_iv`),
+    and distinct labels that print alike (``np.longdouble("0.1")`` and ``0.1``): the dashboard
     would show them as separate groups, some under one name.
     """
     out: dict[str, tuple[list[str], npt.NDArray[np.intp]]] = {}
@@ -203,7 +229,7 @@ def group_codes(
         first: dict[str, int] = {}
         twins = [(first[t], i) for i, t in enumerate(texts) if first.setdefault(t, i) != i]
         if spelling_problem(distinct) is not None:  # the shared wording names the rows
-            wrong = group_label_problems(labels, name, numbers=True)
+            wrong = group_label_problems(labels, name, numbers=True, rows=participants(ids))
             problems.extend(Problem(("groups", name), p.message) for p in wrong)
         elif twins:
             a, b = distinct[twins[0][0]], distinct[twins[0][1]]
