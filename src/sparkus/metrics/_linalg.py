@@ -14,16 +14,16 @@ shift is a reparametrisation that moves only the intercept, so the coefficients 
 are mapped back exactly (the covariances through the triangular factor's inverse, not the inverse
 cross products, whose intercept term would cancel digits).
 
-The fit is a QR factorisation of the shifted design with the outcome beside it, taken a block of
-rows at a time (each block's rows stacked under the factor so far): the coefficients and the
-inverse cross products come from its triangular factor, which carries the design's condition
-number where the cross products carry its square (at a condition number of 3e4, two
-regressors that follow each other closely, the coefficients keep 11 digits instead of 6).
-The cross products the factor gives, each column
-scaled to unit length, make the rank check: the pivot of column ``j`` of their Cholesky
-factorisation is ``1 - R²`` of its regression on the columns before it, so a pivot below
-``1e-10`` names a column that the others (which are named too) reproduce
-(:func:`sparkus._linalg_core.checked_cholesky`, shared with triage).
+The cross products of the shifted design, each column scaled to unit length, are factored by
+Cholesky, column by column, which doubles as the rank check: the pivot of column ``j`` is
+``1 - R²`` of its regression on the columns before it, so a pivot below ``1e-10`` names a column
+that the others (which are named too) reproduce
+(:func:`sparkus._linalg_core.checked_cholesky`, shared with triage). The cross products carry
+the square of the design's condition number, so when a pivot is below ``1e-4`` (columns that
+follow each other closely, age and tenure say) a second pass takes the rows in the coordinates
+of that factor and factors them again (:func:`sparkus._linalg_core.refined_factor`): the
+coefficients and covariances then carry the condition number, not its square (at 3e4, 11
+digits instead of 6).
 
 Standard errors need residual variance. An exact fit is refused, and so, for the robust kinds,
 is a coefficient that only rows of leverage 1 determine (a row alone in its cell, or singled out
@@ -48,7 +48,7 @@ import numpy as np
 
 from sparkus._checks import BoolArray, FloatArray, IntArray, rows_text
 from sparkus._errors import EstimationError, warn_caller
-from sparkus._linalg_core import checked_cholesky, triangular_factor, unit_exponents
+from sparkus._linalg_core import REFINE_BELOW, checked_cholesky, refined_factor, unit_exponents
 from sparkus.metrics._few_clusters import effective_clusters, warn_few_clusters
 from sparkus.metrics._stable import FLOAT_RANGE, common_scale
 
@@ -190,18 +190,22 @@ def fit_ols(
         shift = first.mean(axis=0)
         shift[intercept] = 0.0
         y_shift = float(np.mean(y[: len(first)]))
-    # The triangular factor of [design | outcome], by QR a block at a time: it carries the
-    # design's condition number where the cross products carry its square.
-    factor = triangular_factor(
-        (np.column_stack([block, y[start : start + len(block)] - y_shift])
-         for start, block in _row_blocks(parts, n, shift, exponents)),
-        k + 1,
-    )  # fmt: skip
-    upper, qty = factor[:k, :k], factor[:k, k]
-    gram = upper.T @ upper
+    gram = np.zeros((k, k))
+    xty = np.zeros(k)
+    for start, block in _row_blocks(parts, n, shift, exponents):
+        gram += block.T @ block
+        xty += block.T @ (y[start : start + len(block)] - y_shift)
     length = np.sqrt(np.diag(gram))
     scale = np.where(length > 0, length, 1.0)
-    checked_cholesky(gram / np.outer(scale, scale), length, shift, intercept, names)  # the rank
+    lower = checked_cholesky(gram / np.outer(scale, scale), length, shift, intercept, names)
+    upper = lower.T * scale  # upper.T @ upper is the cross products
+    qty = linalg.solve_triangular(upper, xty, trans="T")
+    if float(np.min(np.diag(lower))) ** 2 < REFINE_BELOW:  # columns that follow each other
+        upper, qty = refined_factor(
+            ((block, y[start : start + len(block)] - y_shift)
+             for start, block in _row_blocks(parts, n, shift, exponents)),
+            upper,
+        )  # fmt: skip
 
     root = linalg.solve_triangular(upper, np.eye(k))  # root @ root.T is (X̃'X̃)⁻¹
     beta_s = linalg.solve_triangular(upper, qty)  # not through the inverse: its digits

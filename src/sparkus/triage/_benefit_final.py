@@ -12,14 +12,13 @@
 - :func:`fit_final`: least squares (or ridge, the intercept unpenalised) of the pseudo-outcomes
   on ``[1, X]`` with statsmodels' HC1 covariance, on the centred design (a shift of the
   columns only moves the intercept, and is mapped back exactly, the covariance through the
-  triangular factor's inverse). It solves by a QR factorisation of the design with the
-  penalty as extra rows, which carries the design's condition number where the cross
-  products carry its square: features that follow each other closely keep their digits.
+  triangular factor's inverse). Features that follow each other closely (a pivot below
+  ``1e-4``) take a second pass in the coordinates of the bread's Cholesky factor, the penalty
+  as extra rows (:func:`~sparkus._linalg_core.refined_factor`), so they keep their digits.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from typing import Final
 
@@ -29,9 +28,10 @@ import numpy as np
 from sparkus._checks import FloatArray, IntArray
 from sparkus._errors import EstimationError
 from sparkus._linalg_core import (
+    REFINE_BELOW,
     checked_cholesky,
     independent_columns,
-    triangular_factor,
+    refined_factor,
     unit_exponents,
 )
 
@@ -219,23 +219,27 @@ def fit_final(
     if n <= k:
         msg = f"{what} has {n} rows for {k} coefficients; at least {k + 1} rows are needed"
         raise EstimationError(msg)
-    # The triangular factor of [design | pseudo] (the penalty as rows below the design: ridge
-    # is least squares on them), by QR: it carries the design's condition number, where the
-    # cross products carry its square.
-    centred = design.centred
-    ridge = np.zeros((0 if penalty is None else k - 1, k + 1))
+    bread = design.gram.copy()
     if penalty is not None:
-        ridge[np.arange(k - 1), np.arange(1, k)] = np.sqrt(np.minimum(penalty, _PENALTY_CAP))
-    step = 1 << 13  # rows copied beside the pseudo-outcomes at a time
-    rows = (np.column_stack([centred[i : i + step], pseudo[i : i + step]])
-            for i in range(0, n, step))  # fmt: skip
-    factor = triangular_factor(itertools.chain(rows, [ridge]), k + 1)
-    upper, qty = factor[:k, :k], factor[:k, k]
-    size = np.sqrt(np.sum(upper * upper, axis=0))  # each column's length, penalty included
-    pivots = np.diag(upper) / np.where(size > 0, size, 1.0)  # as the unit Cholesky factor's
-    if not np.all(np.isfinite(upper)) or float(np.min(pivots)) ** 2 <= _PIVOT_TOLERANCE:
+        bread[np.arange(1, k), np.arange(1, k)] += np.minimum(penalty, _PENALTY_CAP)
+    size = np.sqrt(np.diag(bread))
+    scale = np.where(size > 0, size, 1.0)
+    try:
+        lower = np.linalg.cholesky(bread / np.outer(scale, scale))
+        smallest = float(np.min(np.diag(lower))) ** 2  # a column's 1 - R² on those before it
+    except np.linalg.LinAlgError:
+        smallest = 0.0
+    if not smallest > _PIVOT_TOLERANCE:
         refuse_singular(design, names, what, ridge=penalty is not None)  # names the columns
         raise EstimationError(f"{what} cannot be fitted: its design is numerically singular")
+    centred = design.centred
+    upper = lower.T * scale  # upper.T @ upper is the bread
+    qty = scipy.linalg.solve_triangular(upper, centred.T @ pseudo, trans="T")
+    if smallest < REFINE_BELOW:  # features that follow each other: a second pass (ridge: rows)
+        ridge = np.zeros((k - 1, k))
+        if penalty is not None:
+            ridge[np.arange(k - 1), np.arange(1, k)] = np.sqrt(np.minimum(penalty, _PENALTY_CAP))
+        upper, qty = refined_factor([(centred, pseudo), (ridge, np.zeros(k - 1))], upper)
     root = scipy.linalg.solve_triangular(upper, np.eye(k))  # root @ root.T is B⁻¹
     beta = scipy.linalg.solve_triangular(upper, qty)  # by back-substitution, not B⁻¹
     scores = (centred @ root) * (pseudo - centred @ beta)[:, np.newaxis]
