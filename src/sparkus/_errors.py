@@ -7,6 +7,7 @@ working.
 
 from __future__ import annotations
 
+import math
 import operator
 import os
 import sys
@@ -29,6 +30,67 @@ PathSegment = str | int
 """One step of a path into a document: a field name or a list index."""
 
 _MAX_RENDERED: Final = 50
+
+
+def shown(value: object) -> str:
+    """A value as its user wrote it, for a message: numpy scalars as the Python value.
+
+    Python refuses to write out an int of more than 4,300 digits (``repr`` raises a bare
+    ValueError); such an int, alone or inside a container, is described instead. numpy is
+    recognised without importing it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> shown(np.float64(1.5)), shown(np.str_("E01")), shown(np.int64(-1)), shown("a")
+    ('1.5', "'E01'", '-1', "'a'")
+    >>> shown(-(10**5000)), shown([1, 10**5000])
+    ('a negative integer of 5,001 digits', 'a list holding an integer too long to write out')
+    """
+    plain = value.item() if _numpy_scalar(value) else value  # type: ignore[attr-defined]
+    try:
+        return repr(plain)
+    except ValueError:  # an int past Python's limit on its digits, alone or inside a container
+        if isinstance(plain, int):
+            sign = "a negative" if plain < 0 else "an"
+            return f"{sign} integer of {_digits(plain):,} digits"
+        kind = type(plain).__name__
+        article = "an" if kind[:1].lower() in "aeiou" else "a"
+        return f"{article} {kind} holding an integer too long to write out"
+
+
+def writable(value: object) -> bool:
+    """Whether Python can write `value` out.
+
+    False for an int of more than 4,300 digits, or a container holding one: its ``repr`` is a
+    bare ValueError.
+
+    Examples
+    --------
+    >>> writable(10**100), writable([10**5000])
+    (True, False)
+    """
+    try:
+        repr(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _numpy_scalar(value: object) -> bool:
+    """Whether `value` is a numpy scalar (``np.float64(1.5)``), recognised without numpy."""
+    return type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0
+
+
+def _digits(value: int) -> int:
+    """How many decimal digits `value` has, without writing it out."""
+    size = abs(value)
+    digits = int(math.log10(size)) + 1  # the float's estimate, corrected below
+    if 10 ** (digits - 1) > size:
+        digits -= 1
+    elif 10**digits <= size:
+        digits += 1
+    return digits
 
 
 def _render_path(path: Sequence[PathSegment]) -> str:
@@ -60,7 +122,7 @@ def _path_iv(path: object, name: str = "path") -> tuple[PathSegment, ...]:
                 break
         else:
             return tuple(out)
-    msg = f"expected a sequence of field names (str) and list indices (int), got {path!r}"
+    msg = f"expected a sequence of field names (str) and list indices (int), got {shown(path)}"
     raise SchemaError([Problem((name,), msg)])
 
 

@@ -32,7 +32,7 @@ from typing import Any, Final, TypeVar, cast
 
 import numpy as np
 
-from sparkus._errors import Problem, SchemaError
+from sparkus._errors import Problem, SchemaError, shown, writable
 
 __all__ = [
     "ByValue",
@@ -163,7 +163,7 @@ def bools_beside_numbers(cells: Sequence[object]) -> str | None:
     rows = ", ".join(map(str, flags[:5])) + (f", ... ({len(flags):,} in all)" * (len(flags) > 5))
     return (
         f"mixes booleans and numbers (booleans in row{'s' * (len(flags) > 1)} {rows}; the "
-        f"number {_plain(cells[number])!r} in row {number}): True equals 1 and False 0, so a flag "
+        f"number {shown(_plain(cells[number]))} in row {number}): True equals 1 and False 0, so a flag "
         "would be counted in that number's group; pass one kind (all text, say)"
     )
 
@@ -185,6 +185,8 @@ class ByValue(enum.EnumMeta):
     Python's lookup compares such a value with each member's (``member.value == value``), whose
     truth for a numpy array of other than one element is a bare ValueError; no member's value is
     unhashable, so the enum's ``_missing_`` (a SchemaError naming the allowed values) answers.
+    It answers too for a value Python cannot write out (an int of 5,000 digits), which Python's
+    lookup would put in its own message first.
     """
 
     def __call__(cls, value: object, *args: Any, **kwargs: Any) -> Any:
@@ -193,4 +195,11 @@ class ByValue(enum.EnumMeta):
                 hash(value)
             except TypeError:
                 return cast(type[enum.Enum], cls)._missing_(value)
-        return super().__call__(value, *args, **kwargs)
+        try:
+            return super().__call__(value, *args, **kwargs)
+        except SchemaError:
+            raise
+        except ValueError:  # Python writes out a value it cannot find before asking _missing_
+            if args or kwargs or writable(value):
+                raise
+            return cast(type[enum.Enum], cls)._missing_(value)

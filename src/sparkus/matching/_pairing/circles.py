@@ -20,8 +20,8 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import FloatArray, check_rng, describe, schema_error, shown
-from sparkus._errors import InfeasibleError, Problem, SchemaError
+from sparkus._checks import FloatArray, check_rng, describe, schema_error
+from sparkus._errors import InfeasibleError, Problem, SchemaError, shown
 from sparkus._fields import Record, checked, number
 from sparkus._frames import Framed, FrameSpec
 from sparkus._ids import near_ids
