@@ -113,24 +113,6 @@ def as_float(value: object) -> float:
         return math.inf if value > 0 else -math.inf  # type: ignore[operator]
 
 
-def name_text(value: object, name: str) -> str:
-    """``str(value)``, for a name or label the caller gave.
-
-    An int too long to write out (Python refuses past 4,300 digits) is a SchemaError naming
-    `name`, never Python's bare ValueError.
-
-    Examples
-    --------
-    >>> name_text(3, "names"), name_text("x1", "names")
-    ('3', 'x1')
-    """
-    try:
-        return str(value)
-    except ValueError:
-        msg = f"holds {shown(value)}, too long to write out as a name; pass names as text"
-        raise schema_error(name, msg) from None
-
-
 def check_number(
     value: object,
     name: str,
@@ -393,7 +375,7 @@ def as_table(value: object) -> object:
 
 
 def _labels_text(labels: Any) -> str:
-    first = ", ".join(repr(v) for v in list(labels[:5]))
+    first = ", ".join(shown(v) for v in list(labels[:5]))
     return first + (f", ... ({len(labels):,} in all)" if len(labels) > 5 else "")
 
 

@@ -20,13 +20,12 @@ from sparkus._checks import (
     FloatArray,
     IntArray,
     as_array,
-    name_text,
     not_finite,
     real_array,
     rows_text,
     schema_error,
 )
-from sparkus._errors import EstimationError, SchemaError, shown
+from sparkus._errors import EstimationError, SchemaError, name_text, shown
 from sparkus._privacy import group_label_problems
 
 __all__ = [
@@ -78,7 +77,7 @@ def named_matrix(
         if names is not None:
             msg = "is only for arrays; the columns of a mapping or data frame are named by it"
             raise schema_error("names", msg)
-        labels = tuple(str(k) for k in keys())
+        labels = tuple(name_text(k, name) for k in keys())
         if not labels:
             raise schema_error(name, "has no columns")
         getter: Any = value

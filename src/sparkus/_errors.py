@@ -77,6 +77,23 @@ def writable(value: object) -> bool:
     return True
 
 
+def key_text(key: object) -> str:
+    """``str(key)``, for a path to a key the caller gave.
+
+    A key Python cannot write out (an int of 5,000 digits) is named as :func:`shown` describes
+    it, for the refusal that follows.
+
+    Examples
+    --------
+    >>> key_text("level"), key_text(3), key_text(10**5000)
+    ('level', '3', 'an integer of 5,001 digits')
+    """
+    try:
+        return str(key)
+    except ValueError:
+        return shown(key)
+
+
 def _numpy_scalar(value: object) -> bool:
     """Whether `value` is a numpy scalar (``np.float64(1.5)``), recognised without numpy."""
     return type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0
@@ -98,7 +115,7 @@ def _render_path(path: Sequence[PathSegment]) -> str:
     out: list[str] = []
     for segment in path:
         if isinstance(segment, int):
-            out.append(f"[{segment}]")
+            out.append(f"[{shown(segment)}]")
         elif out:
             out.append(f".{segment}")
         else:
@@ -276,3 +293,21 @@ def warn_caller(message: str) -> None:
 for _cls in (Problem, SparkusError, SchemaError, InfeasibleError, EstimationError, NotFittedError,
              SparkusWarning):  # fmt: skip
     _cls.__module__ = "sparkus"
+
+
+def name_text(value: object, name: str) -> str:
+    """``str(value)``, for a name or label the caller gave.
+
+    An int too long to write out (Python refuses past 4,300 digits) is a SchemaError naming
+    `name`, never Python's bare ValueError.
+
+    Examples
+    --------
+    >>> name_text(3, "names"), name_text("x1", "names")
+    ('3', 'x1')
+    """
+    try:
+        return str(value)
+    except ValueError:
+        msg = f"holds {shown(value)}, too long to write out as a name; pass names as text"
+        raise SchemaError([Problem((name,), msg)]) from None

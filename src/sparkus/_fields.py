@@ -23,7 +23,7 @@ import numpy as np
 
 from sparkus._checks import describe, is_finite_real, is_real
 from sparkus._datetime_text import RFC_3339
-from sparkus._errors import Problem, SchemaError, shown
+from sparkus._errors import Problem, SchemaError, key_text, shown
 from sparkus._json import HALF_PAIR, has_half_pair
 from sparkus._labels import label_text
 from sparkus._patterns import END, WHITE_SPACE
@@ -424,7 +424,7 @@ def mapping_of(key: Check, value: Check) -> ItemsCheck:
             return _one(f"expected a mapping, got {describe(obj)}")
         problems: list[Problem] = []
         for k, v in obj.items():
-            segment = k.value if isinstance(k, enum.Enum) else str(k)
+            segment = k.value if isinstance(k, enum.Enum) else key_text(k)
             if has_half_pair(segment):  # shown escaped, and said as to_json says it
                 segment = segment.encode("utf-8", "backslashreplace").decode("utf-8")
                 problems.append(Problem((segment,), f"the key {HALF_PAIR}"))

@@ -136,11 +136,14 @@ def _forms(value: object) -> Iterator[tuple[str, object]]:
         yield "object array", np.array([HUGE, 1], dtype=object)
     if type(value) in (list, tuple) and value:
         yield "first item", type(value)([HUGE, *value[1:]])  # type: ignore[operator]
+        if type(value[0]) in (list, tuple) and value[0]:  # rows of a matrix
+            row = type(value[0])([HUGE, *value[0][1:]])
+            yield "first cell", type(value)([row, *value[1:]])  # type: ignore[operator]
     elif isinstance(value, tuple) and value:  # a named tuple
         yield "first field", type(value)(HUGE, *value[1:])
-    elif isinstance(value, np.ndarray) and value.ndim == 1 and value.size:
+    elif isinstance(value, np.ndarray) and value.ndim in (1, 2) and value.size:
         held = value.astype(object)
-        held[0] = HUGE
+        held[(0,) * value.ndim] = HUGE
         yield "first element", held
     elif isinstance(value, pd.Series) and len(value):
         held = value.astype(object)
@@ -154,6 +157,7 @@ def _forms(value: object) -> Iterator[tuple[str, object]]:
         yield "first cell", held
     elif isinstance(value, Mapping) and value:
         key, first = next(iter(value.items()))
+        yield f"{key!r} as a key", {HUGE: first, **{k: v for k, v in value.items() if k != key}}
         for label, form in _forms(first):
             yield f"{label} of {key!r}", {**value, key: form}
 

@@ -23,12 +23,11 @@ from sparkus._checks import (
     check_choice,
     check_level,
     is_missing,
-    name_text,
     rows_text,
     schema_error,
 )
 from sparkus._checks_effects import same_length, vector
-from sparkus._errors import EstimationError, shown
+from sparkus._errors import EstimationError, name_text, shown
 from sparkus._labels import refuse_spellings
 from sparkus._quantiles import critical_value
 from sparkus._results import Result, Table, format_number

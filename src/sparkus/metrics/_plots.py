@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 
 from sparkus._checks import check_number, describe, schema_error
-from sparkus._errors import Problem, SchemaError, shown
+from sparkus._errors import Problem, SchemaError, name_text, shown
 from sparkus.metrics._meta import MetaAnalysis
 
 if TYPE_CHECKING:
@@ -164,7 +164,7 @@ def _forest_estimates(ax: Axes, estimates: Mapping[str, Any]) -> None:
     suppressed: list[float] = []
     problems: list[Problem] = []
     for i, (label, value) in enumerate(estimates.items()):
-        labels.append(str(label))
+        labels.append(name_text(label, "estimates"))
         if value is None:
             suppressed.append(float(i))
             continue

@@ -35,7 +35,7 @@ from sparkus._checks import (
     rows_text,
     schema_error,
 )
-from sparkus._errors import Problem, SchemaError, shown
+from sparkus._errors import Problem, SchemaError, name_text, shown
 from sparkus._frames import Backend, build_frame, check_backend
 from sparkus._privacy import group_label_problems
 from sparkus._results import Result, Table, format_number
@@ -237,7 +237,9 @@ def _columns_of(population: object) -> tuple[dict[str, Any], dict[str, bool]]:
     given = {k: getter[k] for k in keys()}
     if isinstance(table, Mapping):  # a DataFrame's columns share its index already
         given = align_rows(("population", given))[0]  # type: ignore[assignment]
-    columns = {str(k): as_array(v, f"population[{shown(k)}]") for k, v in given.items()}
+    columns = {
+        name_text(k, "population"): as_array(v, f"population[{shown(k)}]") for k, v in given.items()
+    }
     _same_rows(columns)
     numeric = {k: _is_numeric(v) for k, v in columns.items()}
     return columns, numeric

@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._checks import describe, is_missing
-from sparkus._errors import Problem, SchemaError, shown
+from sparkus._errors import Problem, SchemaError, name_text, shown
 from sparkus._fields import language, text
 from sparkus._fields import scale as scale_check
 from sparkus._json import HALF_PAIR, has_half_pair
@@ -284,7 +284,8 @@ def read_columns(
     arrays: dict[str, np.ndarray[Any, Any]] = {}
     for key, values in columns.items():
         try:
-            arrays[str(key)] = _as_array(str(key), values)
+            column = name_text(key, "columns")
+            arrays[column] = _as_array(column, values)
         except SchemaError as error:
             collector.problems.extend(error.problems)
     for name in [name for name in arrays if has_half_pair(name)]:  # as a record's attribute

@@ -40,7 +40,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._checks import as_table, describe, is_missing, rows_text
-from sparkus._errors import Problem, SchemaError, shown
+from sparkus._errors import Problem, SchemaError, key_text, name_text, shown
 from sparkus._fields import read_member, spelling_key
 from sparkus._labels import label_text, number
 from sparkus.model._columns import (
@@ -128,7 +128,7 @@ def _repeated_names(labels: list[Any]) -> None:
 
     Columns are read by name, so one of two such columns would be read twice, or dropped.
     """
-    counts = Counter(str(label) for label in labels)
+    counts = Counter(name_text(label, "frame") for label in labels)
     repeated = [name for name, n in counts.items() if n > 1]
     if not repeated:
         return
@@ -152,7 +152,7 @@ def _columns_iv(columns: object, names: dict[str, Any]) -> tuple[dict[str, str],
     problems: list[Problem] = []
     out: dict[str, str] = {}
     for field, source in columns.items():
-        where = ("columns", str(field))
+        where = ("columns", key_text(field))
         before = len(problems)
         close = _misspelt(field)
         if close is not None:
@@ -206,7 +206,7 @@ def _labels_iv(labels: object, present: list[str]) -> tuple[dict[str, _Labels], 
     problems = []
     out: dict[str, _Labels] = {}
     for field, table in labels.items():
-        where = ("labels", str(field))
+        where = ("labels", key_text(field))
         if field not in present:
             msg = f"no such column in the population; it has: {_shown(present)}"
             problems.append(Problem(where, msg))
@@ -222,7 +222,7 @@ def _labels_iv(labels: object, present: list[str]) -> tuple[dict[str, _Labels], 
             if field == "level" and value not in _LEVELS and not blank:
                 allowed = ", ".join(level.value for level in Level)
                 msg = f"maps to {shown(value)}, which is not a level; expected one of {allowed}"
-                problems.append(Problem((*where, str(raw)), msg))
+                problems.append(Problem((*where, key_text(raw)), msg))
                 continue
             spelled.add(raw, value)
         out[str(field)] = spelled
@@ -238,7 +238,7 @@ def _missing_iv(missing: object, present: list[str]) -> tuple[frozenset[str], li
     problems = []
     carried = set()
     for field, policy in missing.items():
-        where = ("missing", str(field))
+        where = ("missing", key_text(field))
         if field not in present:
             msg = f"no such column in the population; it has: {_shown(present)}"
             problems.append(Problem(where, msg))

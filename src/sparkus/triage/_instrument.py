@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._checks import align_rows, as_array, describe, is_data_frame, real_array
-from sparkus._errors import Problem, SchemaError, shown, writable
+from sparkus._errors import Problem, SchemaError, name_text, shown, writable
 from sparkus._fields import (
     Record,
     boolean,
@@ -217,7 +217,10 @@ class Instrument(Record):
             return population_features(self, given, missing)
         if isinstance(given, Mapping) or is_data_frame(given):
             table: Any = given
-            names = [str(k) for k in (table.columns if is_data_frame(table) else table.keys())]
+            names = [
+                name_text(k, "data")
+                for k in (table.columns if is_data_frame(table) else table.keys())
+            ]
             if "id" not in names:
                 raise SchemaError([Problem(("id",), "a mapping of answers needs an 'id' column")])
             wanted = ["id", *(c for c in self.columns if c in names)]

@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sparkus._checks import FloatArray, describe, is_finite_real
-from sparkus._errors import Problem, SchemaError, shown
+from sparkus._errors import Problem, SchemaError, key_text, shown
 from sparkus.matching._pairing.candidate_results import CandidateMatrix
 from sparkus.matching._pairing.members import Members, members_iv
 from sparkus.matching._pairing.protocols import (
@@ -142,7 +142,7 @@ def _scorers_iv(
     given: object = DEFAULT_WEIGHTS if scorers is None else scorers
     pairs: list[tuple[object, object, str | int]] = []
     if isinstance(given, Mapping):
-        pairs = [(name, w, str(name)) for name, w in given.items()]
+        pairs = [(name, w, key_text(name)) for name, w in given.items()]
     elif isinstance(given, Sequence) and not isinstance(given, str):
         for i, item in enumerate(given):
             if not (isinstance(item, tuple) and len(item) == 2):

@@ -310,7 +310,7 @@ def _aims_iv(aims: object, problems: list[Problem]) -> CircleAims:
         unknown = [k for k in aims if k not in AIMS and k != "workday_hours"]
         if unknown:
             msg = (
-                f"unknown aim(s) {', '.join(repr(k) for k in unknown)}; the aims are "
+                f"unknown aim(s) {', '.join(shown(k) for k in unknown)}; the aims are "
                 f"{', '.join(AIMS)} (and the option workday_hours)"
             )
             problems.append(Problem(("aims",), msg))

@@ -26,7 +26,7 @@ from sparkus._checks import (
     real_array,
 )
 from sparkus._checks_effects import booleans_problem, indicator
-from sparkus._errors import EstimationError, Problem, SchemaError, shown
+from sparkus._errors import EstimationError, Problem, SchemaError, key_text, shown
 from sparkus._fields import not_one_of, probably_meant, read_member
 from sparkus.model import Level, Population, SupportType
 
@@ -89,7 +89,7 @@ def access_masks(
         if key not in option_names:
             known = ", ".join(option_names) or "none"
             msg = f"{shown(key)} is not a pool of this plan (pools: {known})"
-            problems.append(Problem(("access", str(key)), msg))
+            problems.append(Problem(("access", key_text(key)), msg))
             continue
         mask = bool_rows(problems, ("access", key), value, population)
         if mask is not None:
@@ -186,7 +186,7 @@ def expected_effects(
     before = len(problems)
     for key, value in effects.items():
         support = _support_of(key)
-        label = key.value if isinstance(key, SupportType) else str(key)
+        label = key.value if isinstance(key, SupportType) else key_text(key)
         if support is None:
             problems.append(Problem(("effects", label), not_one_of(key, SupportType)))
         elif support in given:
@@ -248,7 +248,7 @@ def reach_groups(
         levels = {lv.value: lv for lv in Level}
         seen: dict[Level, object] = {}  # each level's key, to refuse another spelling of it
         for given, share in min_reach.items():
-            label = given.value if isinstance(given, Level) else str(given)
+            label = given.value if isinstance(given, Level) else key_text(given)
             # a Level or its value or name in any spelling (a department of that name first)
             key = (
                 read_member(given, Level) or given

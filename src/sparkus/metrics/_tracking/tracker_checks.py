@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._checks import align_rows, as_array, check_number, describe
-from sparkus._errors import Problem, SchemaError, shown
+from sparkus._errors import Problem, SchemaError, key_text, shown
 from sparkus._labels import spelling_problem
 from sparkus._privacy import distinct_groups, group_label_problems
 from sparkus.metrics._tracking.schema import ENGAGEMENT, FUNNEL, TOTALS
@@ -58,14 +58,14 @@ def tracker_iv(program: object, schedule: object, groups: object, window_days: o
             for name, given in groups.items():
                 if given is None:  # not "no grouping": a grouping is dropped only by leaving it out
                     msg = f"expected {n} labels (one per participant), got None"
-                    problems.append(Problem(("groups", str(name)), msg))
+                    problems.append(Problem(("groups", key_text(name)), msg))
                     continue
                 labels = by_participant(given, cast(JourneySchedule, schedule),
                                         f"groups[{shown(name)}]", problems)  # fmt: skip
                 if labels is None:
                     continue
-                array = as_array(labels, f"groups.{name}")
-                out[str(name)] = array
+                array = as_array(labels, f"groups.{key_text(name)}")
+                out[key_text(name)] = array
                 if not isinstance(name, str) or not name:
                     problems.append(
                         Problem(("groups",), f"grouping names are text, got {shown(name)}")
