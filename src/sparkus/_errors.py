@@ -36,8 +36,8 @@ def shown(value: object) -> str:
     """A value as its user wrote it, for a message: numpy scalars as the Python value.
 
     Python refuses to write out an int of more than 4,300 digits (``repr`` raises a bare
-    ValueError); such an int, alone or inside a container, is described instead. numpy is
-    recognised without importing it.
+    ValueError); such an int, alone or inside a container, is described instead, and so is an
+    object whose ``repr`` fails. numpy is recognised without importing it.
 
     Examples
     --------
@@ -50,20 +50,28 @@ def shown(value: object) -> str:
     plain = value.item() if _numpy_scalar(value) else value  # type: ignore[attr-defined]
     try:
         return repr(plain)
-    except ValueError:  # an int past Python's limit on its digits, alone or inside a container
-        if isinstance(plain, int):
-            sign = "a negative" if plain < 0 else "an"
-            return f"{sign} integer of {_digits(plain):,} digits"
-        kind = type(plain).__name__
-        article = "an" if kind[:1].lower() in "aeiou" else "a"
+    except Exception as error:  # noqa: BLE001 - a message must not fail on the value it names
+        return _unwritten(plain, error)
+
+
+def _unwritten(value: object, error: Exception) -> str:
+    """What `value` is, when its ``repr`` raised `error`."""
+    too_long = isinstance(error, ValueError) and "integer string conversion" in str(error)
+    if too_long and type(value) is int:  # past Python's limit on the digits it writes
+        sign = "a negative" if value < 0 else "an"
+        return f"{sign} integer of {_digits(value):,} digits"
+    kind = type(value).__name__
+    article = "an" if kind[:1].lower() in "aeiou" else "a"
+    if too_long:
         return f"{article} {kind} holding an integer too long to write out"
+    return f"{article} {kind} that cannot be written out (its repr raised {type(error).__name__})"
 
 
 def writable(value: object) -> bool:
     """Whether Python can write `value` out.
 
-    False for an int of more than 4,300 digits, or a container holding one: its ``repr`` is a
-    bare ValueError.
+    False for an int of more than 4,300 digits, or a container holding one (its ``repr`` is a
+    bare ValueError), and for an object whose ``repr`` fails.
 
     Examples
     --------
@@ -72,7 +80,7 @@ def writable(value: object) -> bool:
     """
     try:
         repr(value)
-    except ValueError:
+    except Exception:  # noqa: BLE001 - any failure: the value cannot be written in a message
         return False
     return True
 
@@ -90,7 +98,7 @@ def key_text(key: object) -> str:
     """
     try:
         return str(key)
-    except ValueError:
+    except Exception:  # noqa: BLE001 - a path must not fail on the key it names
         return shown(key)
 
 
@@ -298,8 +306,8 @@ for _cls in (Problem, SparkusError, SchemaError, InfeasibleError, EstimationErro
 def name_text(value: object, name: str) -> str:
     """``str(value)``, for a name or label the caller gave.
 
-    An int too long to write out (Python refuses past 4,300 digits) is a SchemaError naming
-    `name`, never Python's bare ValueError.
+    A value Python cannot write out (an int of more than 4,300 digits, or an object whose
+    ``str`` fails) is a SchemaError naming `name`, never Python's bare ValueError.
 
     Examples
     --------
@@ -308,6 +316,6 @@ def name_text(value: object, name: str) -> str:
     """
     try:
         return str(value)
-    except ValueError:
-        msg = f"holds {shown(value)}, too long to write out as a name; pass names as text"
+    except Exception:  # noqa: BLE001 - any failure: the name cannot be written
+        msg = f"holds {shown(value)}, which cannot be written out as a name; pass names as text"
         raise SchemaError([Problem((name,), msg)]) from None

@@ -185,8 +185,8 @@ class ByValue(enum.EnumMeta):
     Python's lookup compares such a value with each member's (``member.value == value``), whose
     truth for a numpy array of other than one element is a bare ValueError; no member's value is
     unhashable, so the enum's ``_missing_`` (a SchemaError naming the allowed values) answers.
-    It answers too for a value Python cannot write out (an int of 5,000 digits), which Python's
-    lookup would put in its own message first.
+    It answers too for a value Python cannot write out (an int of 5,000 digits, an object whose
+    ``repr`` fails), which Python's lookup would put in its own message first.
     """
 
     def __call__(cls, value: object, *args: Any, **kwargs: Any) -> Any:
@@ -199,7 +199,7 @@ class ByValue(enum.EnumMeta):
             return super().__call__(value, *args, **kwargs)
         except SchemaError:
             raise
-        except ValueError:  # Python writes out a value it cannot find before asking _missing_
+        except Exception:  # Python writes out a value it cannot find before asking _missing_
             if args or kwargs or writable(value):
                 raise
             return cast(type[enum.Enum], cls)._missing_(value)

@@ -125,10 +125,21 @@ def _replay(owner: Any, target: Any, first: Any, args: list[Any], kwargs: dict[s
     return target(*args, **kwargs)
 
 
+class _Unwritable:
+    """An object whose ``repr`` and ``str`` fail, as a broken plugin's or record's might."""
+
+    def __repr__(self) -> str:
+        raise RuntimeError("no repr")
+
+    __str__ = __repr__
+
+
 def _forms(value: object) -> Iterator[tuple[str, object]]:
-    """The huge integer alone and, where `value` is a collection, inside one of its shape."""
+    """The huge integer alone and, where `value` is a collection, inside one of its shape; an
+    object that cannot be written out."""
     yield "10**5000", HUGE
     yield "-10**5000", -HUGE
+    yield "an object whose repr fails", _Unwritable()
     if isinstance(value, (str, bytes)):
         return
     if isinstance(value, (list, tuple, np.ndarray, pd.Series, pd.Index, Mapping, pd.DataFrame)):
