@@ -60,11 +60,11 @@ def _unwritten(value: object, error: Exception) -> str:
     if too_long and type(value) is int:  # past Python's limit on the digits it writes
         sign = "a negative" if value < 0 else "an"
         return f"{sign} integer of {_digits(value):,} digits"
-    kind = type(value).__name__
-    article = "an" if kind[:1].lower() in "aeiou" else "a"
     if too_long:
+        kind = type(value).__name__
+        article = "an" if kind[:1].lower() in "aeiou" else "a"
         return f"{article} {kind} holding an integer too long to write out"
-    return f"{article} {kind} that cannot be written out (its repr raised {type(error).__name__})"
+    return f"a {type(value).__qualname__} (whose repr raised)"  # as plugins' answers are named
 
 
 def writable(value: object) -> bool:

@@ -97,8 +97,9 @@ def spelling_problem(
     group. Labels that differ only in case, white space, Unicode form (``"Sales"``,
     ``"sales "``, a composed and a combining accent) or invisible format characters (a
     zero-width space, a byte-order mark: Unicode category Cf) are one group written several
-    ways: counted apart, each gets its own figures, and some print alike. None when neither
-    occurs; labels that are not text are left out. Each caller names its own field.
+    ways: counted apart, each gets its own figures, and some print alike. An int too long to
+    write out (past 4,300 digits) names no group either. None when none of these occurs; other
+    labels that are not text are left out. Each caller names its own field.
 
     The ways of writing one group are listed sorted; with `where`, in the order of `labels`
     instead, each list followed by ``where(ways)`` (the rows they are found in, say).
@@ -107,6 +108,8 @@ def spelling_problem(
     for label in labels:
         if isinstance(label, str):
             spelled.setdefault(label_text(label), []).append(label)
+        elif isinstance(label, int) and label.bit_length() > 14_000 and not writable(label):
+            return f"holds {shown(label)}, too long to write out as a group's name; pass text"
     if "" in spelled:
         blank = ", ".join(repr(v) for v in sorted(spelled[""])[:3])
         return f"holds the blank label {blank}; a blank cell is no group: give everyone a group"

@@ -45,7 +45,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._checks import check_rng, describe
-from sparkus._errors import Problem, SchemaError, key_text, warn_caller, writable
+from sparkus._errors import Problem, SchemaError, key_text, warn_caller
 from sparkus._fields import FrozenMapping, text
 from sparkus._labels import spelling_problem
 from sparkus._privacy.dp import (
@@ -374,10 +374,6 @@ def _cells_iv(aggregates: object, problems: list[Problem]) -> dict[str, dict[Gro
             at = (*where, key_text(group))
             if isinstance(group, bool) or not isinstance(group, str | int | np.integer):
                 problems.append(Problem(at, f"a group is a str or an int, got {describe(group)}"))
-            elif not writable(group):  # its cell could not be named
-                msg = f"a group is a str or an int that can be written out, got {describe(group)}"
-                problems.append(Problem(at, msg))
-                continue
             if not isinstance(aggregate, ExactCount | ExactSum | ExactRate):
                 msg = f"expected an ExactCount, ExactSum or ExactRate, got {describe(aggregate)}"
                 problems.append(Problem(at, msg))
