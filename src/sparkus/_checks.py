@@ -28,7 +28,7 @@ from typing import Any, Final, TypeAlias, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._errors import EstimationError, Problem, SchemaError
+from sparkus._errors import EstimationError, Problem, SchemaError, shown
 from sparkus._labels import bools_beside_numbers
 from sparkus._nullable import missing_cells
 
@@ -44,37 +44,6 @@ _S = TypeVar("_S", bound=str)
 
 
 # -- messages ----------------------------------------------------------------------------------
-
-
-def shown(value: object) -> str:
-    """A value as its user wrote it, for a message: numpy scalars as the Python value.
-
-    Examples
-    --------
-    >>> shown(np.float64(1.5)), shown(np.str_("E01")), shown(np.int64(-1)), shown("a")
-    ('1.5', "'E01'", '-1', "'a'")
-    >>> shown(-(10**5000))
-    'a negative integer of 5,001 digits'
-    """
-    plain = value.item() if isinstance(value, np.generic) else value
-    try:
-        return repr(plain)
-    except ValueError:  # an int past Python's limit on its digits, alone or inside a container
-        if type(plain) is int:
-            sign = "a negative" if plain < 0 else "an"
-            return f"{sign} integer of {_digits(plain):,} digits"
-        return f"a {type(plain).__name__} holding an integer too long to write out"
-
-
-def _digits(value: int) -> int:
-    """How many decimal digits `value` has, without writing it out."""
-    size = abs(value)
-    digits = int(math.log10(size)) + 1  # the float's estimate, corrected below
-    if 10 ** (digits - 1) > size:
-        digits -= 1
-    elif 10**digits <= size:
-        digits += 1
-    return digits
 
 
 def describe(value: object) -> str:
@@ -127,12 +96,21 @@ def is_finite_real(value: object) -> bool:
     >>> is_finite_real(3), is_finite_real(10**400), is_finite_real(float("nan")), is_finite_real(True)
     (True, False, False, False)
     """
-    if not is_real(value):
-        return False
+    return is_real(value) and math.isfinite(as_float(value))
+
+
+def as_float(value: object) -> float:
+    """A real number (see :func:`is_real`) as a float; an int beyond the floats as an infinity.
+
+    Examples
+    --------
+    >>> as_float(3), as_float(-(10**400))
+    (3.0, -inf)
+    """
     try:
-        return math.isfinite(float(value))  # type: ignore[arg-type]
+        return float(value)  # type: ignore[arg-type]
     except OverflowError:  # a Python int beyond the floats
-        return False
+        return math.inf if value > 0 else -math.inf  # type: ignore[operator]
 
 
 def check_number(
@@ -160,14 +138,11 @@ def check_number(
         _fail(name, f"expected {kind}{_bounds(low, high, low_open, high_open)}, got "
                     f"{describe(value)}", problems)  # fmt: skip
         return math.nan
-    try:
-        x = float(value)  # type: ignore[arg-type]
-    except OverflowError:
-        x = math.inf if value > 0 else -math.inf  # type: ignore[operator]
+    x = as_float(value)
     too_low = x <= low if low_open else x < low
     too_high = x >= high if high_open else x > high
     if not math.isfinite(x) or too_low or too_high:
-        _fail(name, f"expected {kind}{_bounds(low, high, low_open, high_open)}, got {value!r}",
+        _fail(name, f"expected {kind}{_bounds(low, high, low_open, high_open)}, got {shown(value)}",
               problems)  # fmt: skip
         return math.nan
     return x
@@ -193,17 +168,17 @@ def check_choice(
         if isinstance(value, str) and value == option:
             return option
     choices = ", ".join(repr(a) for a in allowed)
-    _fail(name, f"expected one of {choices}, got {value!r}", problems)
+    _fail(name, f"expected one of {choices}, got {shown(value)}", problems)
     return allowed[0]
 
 
 def check_level(level: object, name: str = "level") -> float:
     """A confidence level strictly between 0 and 1."""
     if not is_real(level):
-        raise schema_error(name, f"expected a number between 0 and 1, got {level!r}")
-    value = float(level)  # type: ignore[arg-type]
+        raise schema_error(name, f"expected a number between 0 and 1, got {shown(level)}")
+    value = as_float(level)
     if not 0.0 < value < 1.0:
-        msg = f"expected a number strictly between 0 and 1 (e.g. 0.95), got {level!r}"
+        msg = f"expected a number strictly between 0 and 1 (e.g. 0.95), got {shown(level)}"
         raise schema_error(name, msg)
     return value
 
@@ -308,7 +283,7 @@ def mixed_labels(labels: npt.NDArray[Any]) -> str | None:
         if text is not None and number is not None:
             return (
                 f"mixes text and numbers ({shown(number[1])} in row {number[0]}, "
-                f"{text[1]!r} in row {text[0]}): labels of both kinds print alike, so pass "
+                f"{shown(text[1])} in row {text[0]}): labels of both kinds print alike, so pass "
                 "one kind (all text, say)"
             )
     return bools_beside_numbers(cells)
@@ -340,7 +315,7 @@ def align_rows(*inputs: tuple[str, object]) -> list[object]:
         if isinstance(value, Mapping) and any(_row_index(v) is not None for v in value.values()):
             keys = list(value.keys())
             spans.append((len(flat), keys))
-            flat.extend((f"{name}[{key!r}]", value[key]) for key in keys)
+            flat.extend((f"{name}[{shown(key)}]", value[key]) for key in keys)
         else:
             spans.append((len(flat), None))
             flat.append((name, value))
@@ -400,7 +375,7 @@ def as_table(value: object) -> object:
 
 
 def _labels_text(labels: Any) -> str:
-    first = ", ".join(repr(v) for v in list(labels[:5]))
+    first = ", ".join(shown(v) for v in list(labels[:5]))
     return first + (f", ... ({len(labels):,} in all)" if len(labels) > 5 else "")
 
 

@@ -25,7 +25,7 @@ from sparkus._checks import (
     rows_text,
     schema_error,
 )
-from sparkus._errors import EstimationError, SchemaError
+from sparkus._errors import EstimationError, SchemaError, name_text, shown
 from sparkus._privacy import group_label_problems
 
 __all__ = [
@@ -77,17 +77,19 @@ def named_matrix(
         if names is not None:
             msg = "is only for arrays; the columns of a mapping or data frame are named by it"
             raise schema_error("names", msg)
-        labels = tuple(str(k) for k in keys())
+        labels = tuple(name_text(k, name) for k in keys())
         if not labels:
             raise schema_error(name, "has no columns")
         getter: Any = value
-        columns = [real_array(getter[k], f"{name}[{k!r}]") for k in keys()]
+        columns = [real_array(getter[k], f"{name}[{shown(k)}]") for k in keys()]
         for label, column in zip(labels, columns, strict=True):
             if column.ndim != 1:
                 msg = f"expected a 1-D column, got shape {column.shape}"
-                raise schema_error(f"{name}[{label!r}]", msg)
+                raise schema_error(f"{name}[{shown(label)}]", msg)
         if len({len(c) for c in columns}) != 1:
-            counts = ", ".join(f"{lab!r}: {len(c)}" for lab, c in zip(labels, columns, strict=True))
+            counts = ", ".join(
+                f"{shown(lab)}: {len(c)}" for lab, c in zip(labels, columns, strict=True)
+            )
             raise EstimationError(f"the columns of `{name}` differ in length ({counts})")
         array = np.column_stack(columns)
     else:
@@ -118,7 +120,7 @@ def _column_names(names: object, k: int) -> tuple[str, ...]:
     if isinstance(names, str) or not isinstance(names, Sequence):
         msg = f"expected a sequence of {k} column names, got {type(names).__name__}"
         raise schema_error("names", msg)
-    if len(labels := tuple(str(n) for n in names)) != k:
+    if len(labels := tuple(name_text(n, "names") for n in names)) != k:
         raise schema_error("names", f"expected {k} names, one per column, got {len(labels)}")
     return labels
 

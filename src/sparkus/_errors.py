@@ -7,6 +7,7 @@ working.
 
 from __future__ import annotations
 
+import math
 import operator
 import os
 import sys
@@ -31,12 +32,98 @@ PathSegment = str | int
 _MAX_RENDERED: Final = 50
 
 
+def shown(value: object) -> str:
+    """A value as its user wrote it, for a message: numpy scalars as the Python value.
+
+    Python refuses to write out an int of more than 4,300 digits (``repr`` raises a bare
+    ValueError); such an int, alone or inside a container, is described instead, and so is an
+    object whose ``repr`` fails. numpy is recognised without importing it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> shown(np.float64(1.5)), shown(np.str_("E01")), shown(np.int64(-1)), shown("a")
+    ('1.5', "'E01'", '-1', "'a'")
+    >>> shown(-(10**5000)), shown([1, 10**5000])
+    ('a negative integer of 5,001 digits', 'a list holding an integer too long to write out')
+    """
+    plain = value.item() if _numpy_scalar(value) else value  # type: ignore[attr-defined]
+    try:
+        return repr(plain)
+    except Exception as error:  # noqa: BLE001 - a message must not fail on the value it names
+        return _unwritten(plain, error)
+
+
+def _unwritten(value: object, error: Exception) -> str:
+    """What `value` is, when its ``repr`` raised `error`."""
+    too_long = isinstance(error, ValueError) and "integer string conversion" in str(error)
+    if too_long and type(value) is int:  # past Python's limit on the digits it writes
+        sign = "a negative" if value < 0 else "an"
+        return f"{sign} integer of {_digits(value):,} digits"
+    if too_long:
+        kind = type(value).__name__
+        article = "an" if kind[:1].lower() in "aeiou" else "a"
+        return f"{article} {kind} holding an integer too long to write out"
+    return f"a {type(value).__qualname__} (whose repr raised)"  # as plugins' answers are named
+
+
+def writable(value: object) -> bool:
+    """Whether Python can write `value` out.
+
+    False for an int of more than 4,300 digits, or a container holding one (its ``repr`` is a
+    bare ValueError), and for an object whose ``repr`` fails.
+
+    Examples
+    --------
+    >>> writable(10**100), writable([10**5000])
+    (True, False)
+    """
+    try:
+        repr(value)
+    except Exception:  # noqa: BLE001 - any failure: the value cannot be written in a message
+        return False
+    return True
+
+
+def key_text(key: object) -> str:
+    """``str(key)``, for a path to a key the caller gave.
+
+    A key Python cannot write out (an int of 5,000 digits) is named as :func:`shown` describes
+    it, for the refusal that follows.
+
+    Examples
+    --------
+    >>> key_text("level"), key_text(3), key_text(10**5000)
+    ('level', '3', 'an integer of 5,001 digits')
+    """
+    try:
+        return str(key)
+    except Exception:  # noqa: BLE001 - a path must not fail on the key it names
+        return shown(key)
+
+
+def _numpy_scalar(value: object) -> bool:
+    """Whether `value` is a numpy scalar (``np.float64(1.5)``), recognised without numpy."""
+    return type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0
+
+
+def _digits(value: int) -> int:
+    """How many decimal digits `value` has, without writing it out."""
+    size = abs(value)
+    digits = int(math.log10(size)) + 1  # the float's estimate, corrected below
+    if 10 ** (digits - 1) > size:
+        digits -= 1
+    elif 10**digits <= size:
+        digits += 1
+    return digits
+
+
 def _render_path(path: Sequence[PathSegment]) -> str:
     """Render ``("participants", 17, "level")`` as ``participants[17].level``; the root is ``$``."""
     out: list[str] = []
     for segment in path:
         if isinstance(segment, int):
-            out.append(f"[{segment}]")
+            out.append(f"[{shown(segment)}]")
         elif out:
             out.append(f".{segment}")
         else:
@@ -60,7 +147,7 @@ def _path_iv(path: object, name: str = "path") -> tuple[PathSegment, ...]:
                 break
         else:
             return tuple(out)
-    msg = f"expected a sequence of field names (str) and list indices (int), got {path!r}"
+    msg = f"expected a sequence of field names (str) and list indices (int), got {shown(path)}"
     raise SchemaError([Problem((name,), msg)])
 
 
@@ -214,3 +301,21 @@ def warn_caller(message: str) -> None:
 for _cls in (Problem, SparkusError, SchemaError, InfeasibleError, EstimationError, NotFittedError,
              SparkusWarning):  # fmt: skip
     _cls.__module__ = "sparkus"
+
+
+def name_text(value: object, name: str) -> str:
+    """``str(value)``, for a name or label the caller gave.
+
+    A value Python cannot write out (an int of more than 4,300 digits, or an object whose
+    ``str`` fails) is a SchemaError naming `name`, never Python's bare ValueError.
+
+    Examples
+    --------
+    >>> name_text(3, "names"), name_text("x1", "names")
+    ('3', 'x1')
+    """
+    try:
+        return str(value)
+    except Exception:  # noqa: BLE001 - any failure: the name cannot be written
+        msg = f"holds {shown(value)}, which cannot be written out as a name; pass names as text"
+        raise SchemaError([Problem((name,), msg)]) from None

@@ -21,9 +21,9 @@ from typing import Any, Final, Protocol, TypeVar, cast
 import attrs
 import numpy as np
 
-from sparkus._checks import describe, is_real
+from sparkus._checks import describe, is_finite_real, is_real
 from sparkus._datetime_text import RFC_3339
-from sparkus._errors import Problem, SchemaError
+from sparkus._errors import Problem, SchemaError, key_text, shown
 from sparkus._json import HALF_PAIR, has_half_pair
 from sparkus._labels import label_text
 from sparkus._patterns import END, WHITE_SPACE
@@ -119,9 +119,9 @@ def number(
         except OverflowError:
             return _one(f"{describe(value)} is too large; expected {kind}{bounds}")
         if not math.isfinite(x):
-            return _one(f"{value!r} is not finite; expected {kind}{bounds}")
+            return _one(f"{shown(value)} is not finite; expected {kind}{bounds}")
         if (low is not None and x < low) or (high is not None and x > high):
-            return _one(f"{value!r} is out of range; expected {kind}{bounds}")
+            return _one(f"{shown(value)} is out of range; expected {kind}{bounds}")
         return []
 
     schema: JSONSchema = {"type": "integer" if integer else "number"}
@@ -147,7 +147,7 @@ def _text(value: object) -> list[Problem]:
         return _one(HALF_PAIR)
     if not _IDENT.match(value):
         return _one(
-            f"{value!r} must be non-empty, on one line, without leading or trailing white space"
+            f"{shown(value)} must be non-empty, on one line, without leading or trailing white space"
         )
     return []
 
@@ -163,7 +163,7 @@ def pattern(regex: re.Pattern[str], what: str) -> Declared:
         if not isinstance(value, str):
             return _one(f"expected {what}, got {describe(value)}")
         if not regex.match(value):
-            return _one(f"{value!r} is not {what}")
+            return _one(f"{shown(value)} is not {what}")
         return []
 
     return declared(check, {"type": "string", "pattern": regex.pattern})
@@ -177,7 +177,7 @@ def _scale(value: object) -> list[Problem]:
     if (
         isinstance(value, tuple)
         and len(value) == 2
-        and all(is_real(v) and math.isfinite(v) for v in value)
+        and all(is_finite_real(v) for v in value)
         and value[0] < value[1]
     ):
         return []
@@ -220,10 +220,10 @@ def not_one_of(value: object, enum_cls: type[enum.Enum]) -> str:
     """
     name = enum_cls.__name__
     if isinstance(value, str) and value in {m.value for m in enum_cls}:
-        return f"expected a {name}, got the string {value!r}; pass {name}({value!r})"
+        return f"expected a {name}, got the string {shown(value)}; pass {name}({shown(value)})"
     allowed = ", ".join(str(m.value) for m in enum_cls)
-    shown = value.value if isinstance(value, enum.Enum) else value
-    return f"{shown!r} is not one of {allowed}{probably_meant(value, enum_cls)}"
+    given = value.value if isinstance(value, enum.Enum) else value
+    return f"{shown(given)} is not one of {allowed}{probably_meant(value, enum_cls)}"
 
 
 def probably_meant(value: object, enum_cls: type[enum.Enum]) -> str:
@@ -235,7 +235,7 @@ def probably_meant(value: object, enum_cls: type[enum.Enum]) -> str:
         keys = {spelling_key(str(m.value)): m for m in enum_cls}
         close = difflib.get_close_matches(spelling_key(value), keys, n=1, cutoff=0.6)
         meant = keys[close[0]] if close else None
-    return "" if meant is None else f"; did you mean {meant.value!r}?"
+    return "" if meant is None else f"; did you mean {shown(meant.value)}?"
 
 
 _SEPARATORS: Final = re.compile(r"[\s_\-/.]+")
@@ -330,8 +330,8 @@ def _aware_datetime(value: object) -> list[Problem]:
             f"{value.replace(tzinfo=dt.UTC).isoformat()!r}"
         )
     if offset % _MINUTE:  # JSON's date-time (RFC 3339) writes an offset in hours and minutes
-        shown = f"{value.isoformat()!r} has a UTC offset that is not whole minutes"
-        return _one(f"{shown}; JSON date-times hold hours and minutes: round the offset")
+        said = f"{value.isoformat()!r} has a UTC offset that is not whole minutes"
+        return _one(f"{said}; JSON date-times hold hours and minutes: round the offset")
     return []
 
 
@@ -348,7 +348,7 @@ def parse_time(value: str) -> dt.datetime:
     text = f"{value[:-1]}Z" if value.endswith("z") else value
     offset = _OFFSET.search(text)
     if offset is not None and any(int(part) > 59 for part in offset.groups("0")):
-        msg = f"{value!r} has an offset past 59 minutes or seconds"
+        msg = f"{shown(value)} has an offset past 59 minutes or seconds"
         raise ValueError(msg)
     return dt.datetime.fromisoformat(text)
 
@@ -410,8 +410,8 @@ def _repeats(items: tuple[object, ...]) -> Iterator[Problem]:
     seen: dict[object, int] = {}
     for i, item in enumerate(items):
         if item in seen:
-            shown = item.value if isinstance(item, enum.Enum) else item
-            yield Problem((i,), f"{shown!r} repeats item {seen[item]}")
+            given = item.value if isinstance(item, enum.Enum) else item
+            yield Problem((i,), f"{shown(given)} repeats item {seen[item]}")
         else:
             seen[item] = i
 
@@ -424,7 +424,7 @@ def mapping_of(key: Check, value: Check) -> ItemsCheck:
             return _one(f"expected a mapping, got {describe(obj)}")
         problems: list[Problem] = []
         for k, v in obj.items():
-            segment = k.value if isinstance(k, enum.Enum) else str(k)
+            segment = k.value if isinstance(k, enum.Enum) else key_text(k)
             if has_half_pair(segment):  # shown escaped, and said as to_json says it
                 segment = segment.encode("utf-8", "backslashreplace").decode("utf-8")
                 problems.append(Problem((segment,), f"the key {HALF_PAIR}"))

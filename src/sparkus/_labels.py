@@ -32,7 +32,7 @@ from typing import Any, Final, TypeVar, cast
 
 import numpy as np
 
-from sparkus._errors import Problem, SchemaError
+from sparkus._errors import Problem, SchemaError, shown, writable
 
 __all__ = [
     "ByValue",
@@ -97,8 +97,9 @@ def spelling_problem(
     group. Labels that differ only in case, white space, Unicode form (``"Sales"``,
     ``"sales "``, a composed and a combining accent) or invisible format characters (a
     zero-width space, a byte-order mark: Unicode category Cf) are one group written several
-    ways: counted apart, each gets its own figures, and some print alike. None when neither
-    occurs; labels that are not text are left out. Each caller names its own field.
+    ways: counted apart, each gets its own figures, and some print alike. An int too long to
+    write out (past 4,300 digits) names no group either. None when none of these occurs; other
+    labels that are not text are left out. Each caller names its own field.
 
     The ways of writing one group are listed sorted; with `where`, in the order of `labels`
     instead, each list followed by ``where(ways)`` (the rows they are found in, say).
@@ -107,6 +108,8 @@ def spelling_problem(
     for label in labels:
         if isinstance(label, str):
             spelled.setdefault(label_text(label), []).append(label)
+        elif isinstance(label, int) and label.bit_length() > 14_000 and not writable(label):
+            return f"holds {shown(label)}, too long to write out as a group's name; pass text"
     if "" in spelled:
         blank = ", ".join(repr(v) for v in sorted(spelled[""])[:3])
         return f"holds the blank label {blank}; a blank cell is no group: give everyone a group"
@@ -163,7 +166,7 @@ def bools_beside_numbers(cells: Sequence[object]) -> str | None:
     rows = ", ".join(map(str, flags[:5])) + (f", ... ({len(flags):,} in all)" * (len(flags) > 5))
     return (
         f"mixes booleans and numbers (booleans in row{'s' * (len(flags) > 1)} {rows}; the "
-        f"number {_plain(cells[number])!r} in row {number}): True equals 1 and False 0, so a flag "
+        f"number {shown(_plain(cells[number]))} in row {number}): True equals 1 and False 0, so a flag "
         "would be counted in that number's group; pass one kind (all text, say)"
     )
 
@@ -185,6 +188,8 @@ class ByValue(enum.EnumMeta):
     Python's lookup compares such a value with each member's (``member.value == value``), whose
     truth for a numpy array of other than one element is a bare ValueError; no member's value is
     unhashable, so the enum's ``_missing_`` (a SchemaError naming the allowed values) answers.
+    It answers too for a value Python cannot write out (an int of 5,000 digits, an object whose
+    ``repr`` fails), which Python's lookup would put in its own message first.
     """
 
     def __call__(cls, value: object, *args: Any, **kwargs: Any) -> Any:
@@ -193,4 +198,11 @@ class ByValue(enum.EnumMeta):
                 hash(value)
             except TypeError:
                 return cast(type[enum.Enum], cls)._missing_(value)
-        return super().__call__(value, *args, **kwargs)
+        try:
+            return super().__call__(value, *args, **kwargs)
+        except SchemaError:
+            raise
+        except Exception:  # Python writes out a value it cannot find before asking _missing_
+            if args or kwargs or writable(value):
+                raise
+            return cast(type[enum.Enum], cls)._missing_(value)

@@ -24,7 +24,7 @@ import attrs
 import numpy as np
 
 from sparkus._checks import describe
-from sparkus._errors import InfeasibleError, Problem, SchemaError
+from sparkus._errors import InfeasibleError, Problem, SchemaError, shown
 from sparkus._fields import (
     Definitions,
     JSONSchema,
@@ -75,7 +75,7 @@ def label_problems(value: object) -> list[Problem]:
     """
     problems = text(value)
     if not problems and "\x00" in str(value):
-        msg = f"{value!r} holds a NUL character, which the ledger's saved arrays cannot keep"
+        msg = f"{shown(value)} holds a NUL character, which the ledger's saved arrays cannot keep"
         problems = [Problem((), msg)]
     return problems
 
@@ -93,7 +93,7 @@ def _mechanism(value: object) -> list[Problem]:
     if isinstance(value, str) and value in MECHANISMS:
         return []
     allowed = ", ".join(repr(m) for m in MECHANISMS)
-    return [Problem((), f"expected one of {allowed}, got {value!r}")]
+    return [Problem((), f"expected one of {allowed}, got {shown(value)}")]
 
 
 @attrs.frozen
@@ -139,8 +139,8 @@ class DifferentialPrivacy(Record):
     def _cross_check(self) -> list[Problem]:
         if _over(self.epsilon_per_release, self.total_epsilon):
             msg = (
-                f"{self.total_epsilon!r} is below epsilon_per_release "
-                f"{self.epsilon_per_release!r}; the budget must allow one release"
+                f"{shown(self.total_epsilon)} is below epsilon_per_release "
+                f"{shown(self.epsilon_per_release)}; the budget must allow one release"
             )
             return [Problem(("total_epsilon",), msg)]
         return []
@@ -269,7 +269,7 @@ class PrivacyLedger(Record, Result):
         n = self.n_releases
         if n >= MAX_RELEASES:
             msg = (
-                f"the release {label!r} would pass the most releases a ledger records "
+                f"the release {shown(label)} would pass the most releases a ledger records "
                 f"({MAX_RELEASES:,}), whatever remains of the budget"
             )
             raise InfeasibleError(msg)
@@ -278,7 +278,7 @@ class PrivacyLedger(Record, Result):
             if needs == left:  # a hair short: show every digit, or the two would read alike
                 needs, left = repr(eps), repr(self.remaining)
             msg = (
-                f"the release {label!r} needs epsilon {needs}, but only {left} "
+                f"the release {shown(label)} needs epsilon {needs}, but only {left} "
                 f"of the total budget {self.total_epsilon:g} remains ({self.spent:.6g} spent "
                 f"over {n} release{'' if n == 1 else 's'}); a new budget is a new policy "
                 "decision, not a setting to raise"

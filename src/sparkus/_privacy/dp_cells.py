@@ -18,7 +18,7 @@ from typing import Final, TypeAlias
 import attrs
 
 from sparkus._checks import describe
-from sparkus._errors import Problem
+from sparkus._errors import Problem, shown
 from sparkus._fields import Declared, Record, checked, declared, number, optional, tuple_of
 from sparkus._results import Result, Table, format_number
 
@@ -52,7 +52,7 @@ def _whole(low: int, high: int | None = None) -> Declared:
         if not isinstance(value, int) or isinstance(value, bool):
             return [Problem((), f"expected an integer{bounds}, got {describe(value)}")]
         if value < low or (high is not None and value > high):
-            return [Problem((), f"{value!r} is out of range; expected an integer{bounds}")]
+            return [Problem((), f"{shown(value)} is out of range; expected an integer{bounds}")]
         return []
 
     schema = {"type": "integer", "minimum": low} | ({} if high is None else {"maximum": high})
@@ -62,7 +62,7 @@ def _whole(low: int, high: int | None = None) -> Declared:
 def _is_positive(value: object) -> list[Problem]:
     found = _finite(value)
     if not found and not float(value) > 0.0:  # type: ignore[arg-type]
-        found = [Problem((), f"{value!r} is not positive; expected a number > 0")]
+        found = [Problem((), f"{shown(value)} is not positive; expected a number > 0")]
     return found
 
 
@@ -140,13 +140,13 @@ class ExactSum(Record):
 
     def _cross_check(self) -> list[Problem]:
         if not self.low < self.high:
-            msg = f"expected high > low ({self.low!r}), got {self.high!r}"
+            msg = f"expected high > low ({shown(self.low)}), got {shown(self.high)}"
             return [Problem(("high",), msg)]
         lowest, highest = self.count * self.low, self.count * self.high
         slack = _rounding * max(abs(lowest), abs(highest), 1.0)
         if not lowest - slack <= self.total <= highest + slack:
             msg = (
-                f"{self.total!r} cannot be a sum of {self.count} values clamped to "
+                f"{shown(self.total)} cannot be a sum of {self.count} values clamped to "
                 f"[{self.low:g}, {self.high:g}]; clamp each value before summing"
             )
             return [Problem(("total",), msg)]
@@ -287,18 +287,20 @@ class NoisySum(Record, _Cell):
 
     def _cross_check(self) -> list[Problem]:
         if not self.low < self.high:
-            return [Problem(("high",), f"expected high > low ({self.low!r}), got {self.high!r}")]
+            return [
+                Problem(
+                    ("high",), f"expected high > low ({shown(self.low)}), got {shown(self.high)}"
+                )
+            ]
         if (self.mean is None) != (self.count == 0):
-            msg = (
-                f"expected None exactly when the count is 0 (count {self.count}), got {self.mean!r}"
-            )
+            msg = f"expected None exactly when the count is 0 (count {self.count}), got {shown(self.mean)}"
             return [Problem(("mean",), msg)]
         if self.mean is not None and not self.low <= self.mean <= self.high:
-            msg = f"expected a mean in [{self.low:g}, {self.high:g}], got {self.mean!r}"
+            msg = f"expected a mean in [{self.low:g}, {self.high:g}], got {shown(self.mean)}"
             return [Problem(("mean",), msg)]
         expected = (self.mean or 0.0) * self.count
         if not math.isclose(self.total, expected, rel_tol=_rounding, abs_tol=_rounding):
-            msg = f"expected mean * count ({expected!r}), got {self.total!r}"
+            msg = f"expected mean * count ({shown(expected)}), got {shown(self.total)}"
             return [Problem(("total",), msg)]
         return _scales_problems(self.scales, "count, sum")
 
@@ -351,7 +353,7 @@ class NoisyRate(Record, _Cell):
         if (self.rate is None) != (expected is None) or (
             expected is not None and not math.isclose(self.rate or 0.0, expected, rel_tol=_rounding)
         ):
-            msg = f"expected numerator / denominator ({expected!r}), got {self.rate!r}"
+            msg = f"expected numerator / denominator ({shown(expected)}), got {shown(self.rate)}"
             return [Problem(("rate",), msg)]
         return _scales_problems(self.scales, "numerator, denominator")
 

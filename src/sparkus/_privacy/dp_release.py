@@ -45,7 +45,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._checks import check_rng, describe
-from sparkus._errors import Problem, SchemaError, warn_caller
+from sparkus._errors import Problem, SchemaError, key_text, warn_caller
 from sparkus._fields import FrozenMapping, text
 from sparkus._labels import spelling_problem
 from sparkus._privacy.dp import (
@@ -363,7 +363,7 @@ def _cells_iv(aggregates: object, problems: list[Problem]) -> dict[str, dict[Gro
     cells: dict[str, dict[Group, Any]] = {}
     total = 0
     for partition, groups in aggregates.items():
-        where: tuple[str | int, ...] = ("aggregates", str(partition))
+        where: tuple[str | int, ...] = ("aggregates", key_text(partition))
         problems.extend(p.prefixed(where) for p in text(partition))
         if not isinstance(groups, Mapping):
             msg = f"expected a mapping of groups to aggregates, got {describe(groups)}"
@@ -371,7 +371,7 @@ def _cells_iv(aggregates: object, problems: list[Problem]) -> dict[str, dict[Gro
             continue
         kept: dict[Group, Any] = {}
         for group, aggregate in groups.items():
-            at = (*where, str(group))
+            at = (*where, key_text(group))
             if isinstance(group, bool) or not isinstance(group, str | int | np.integer):
                 problems.append(Problem(at, f"a group is a str or an int, got {describe(group)}"))
             if not isinstance(aggregate, ExactCount | ExactSum | ExactRate):
@@ -380,7 +380,7 @@ def _cells_iv(aggregates: object, problems: list[Problem]) -> dict[str, dict[Gro
             kept[group.item() if isinstance(group, np.integer) else group] = aggregate
         problems.extend(_group_spellings(kept, where))
         total += len(kept)
-        cells[str(partition)] = kept
+        cells[key_text(partition)] = kept
     if (wrong := spelling_problem(aggregates)) is not None:
         problems.append(Problem(("aggregates",), wrong))  # partition names, as labels
     if total == 0 and not problems:

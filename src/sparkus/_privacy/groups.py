@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._checks import is_missing, rows_where
-from sparkus._errors import Problem
+from sparkus._errors import Problem, shown
 from sparkus._labels import label_text, numeric_label, spelling_problem
 
 __all__ = [
@@ -236,8 +236,8 @@ def _text_and_numbers(groups: npt.NDArray[Any], where: RowNames) -> str | None:
         if text is not None and number is not None:
             n = groups.shape[0]
             return (
-                f"mixes text and numbers ({_plain(groups[number])!r} in "
-                f"{_rows([number], n, where)}, {groups[text]!r} in {_rows([text], n, where)}): "
+                f"mixes text and numbers ({shown(_plain(groups[number]))} in "
+                f"{_rows([number], n, where)}, {shown(groups[text])} in {_rows([text], n, where)}): "
                 "labels of both kinds print alike, so pass one kind (all text, say)"
             )
     return None

@@ -16,8 +16,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import as_array, describe, is_finite_real, is_real
-from sparkus._errors import Problem, SchemaError
+from sparkus._checks import as_array, as_float, describe, is_finite_real, is_real
+from sparkus._errors import Problem, SchemaError, shown
 from sparkus._results import Result, Table, format_number, to_jsonable
 
 __all__ = [
@@ -186,7 +186,7 @@ class Cell:
 
 def _bound(value: object, name: str) -> float | FloatArray:
     if is_real(value):
-        return float(value)  # type: ignore[arg-type]
+        return as_float(value)
     array = as_array(value, name)
     if array.ndim != 1 or array.dtype.kind not in "iuf":
         msg = f"expected a number or a 1-D array of numbers (one per person), got {describe(value)}"
@@ -263,7 +263,7 @@ class Figure:
             if not isinstance(cell, Cell):
                 problems.append(Problem(("cells", i), f"expected a Cell, got {describe(cell)}"))
             elif (cell.name, cell.release) in seen:
-                msg = f"{cell.name!r} appears twice in release {cell.release}"
+                msg = f"{shown(cell.name)} appears twice in release {cell.release}"
                 problems.append(Problem(("cells", i), msg))
             else:
                 seen.add((cell.name, cell.release))
@@ -284,7 +284,7 @@ class Figure:
                                                "say)"))  # fmt: skip
         problems += _values_in_range(self.cells, kind)
         width: object = self.width
-        if width is not None and (not is_real(width) or not 0 <= float(width) < math.inf):  # type: ignore[arg-type]
+        if width is not None and (not is_real(width) or not 0 <= as_float(width) < math.inf):
             problems.append(Problem(("width",), f"expected a finite number of 0 or more, got "
                                                 f"{describe(width)}"))  # fmt: skip
         if problems:

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._checks import check_number, describe, is_finite_real
-from sparkus._errors import Problem, SchemaError
+from sparkus._errors import Problem, SchemaError, key_text
 from sparkus.model import FrozenMapping, Level, SupportType
 
 __all__ = ["EFFECT_SD", "OUTCOME_SD", "SyntheticTruth", "individual_effects"]
@@ -212,7 +212,7 @@ def _check_individual(individual: object, n: int, problems: list[Problem]) -> No
     if missing:
         problems.append(Problem(("individual_effects",), f"has no entry for {missing}"))
     for key, value in individual.items():
-        where = ("individual_effects", getattr(key, "value", str(key)))
+        where = ("individual_effects", key.value if hasattr(key, "value") else key_text(key))
         if key not in _SUPPORTS:
             problems.append(Problem(where, f"is not a SupportType: {describe(key)}"))
         elif not isinstance(value, np.ndarray) or value.ndim != 1 or value.dtype.kind != "f":

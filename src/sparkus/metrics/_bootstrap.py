@@ -30,7 +30,7 @@ import numpy.typing as npt
 
 from sparkus._checks import FloatArray, IntArray, check_choice, check_level, check_rng, schema_error
 from sparkus._checks_effects import cluster_codes, same_length, vector
-from sparkus._errors import EstimationError, SparkusWarning
+from sparkus._errors import EstimationError, SparkusWarning, shown
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._estimate import ConfidenceInterval
 from sparkus.metrics._resampling import (
@@ -450,7 +450,7 @@ def _bootstrap_iv(
     if len(given) == 0:
         raise schema_error("data", "holds no samples; pass at least one, e.g. `(x,)`")
     if not isinstance(paired, bool | np.bool_):
-        raise schema_error("paired", f"expected True or False, got {paired!r}")
+        raise schema_error("paired", f"expected True or False, got {shown(paired)}")
     given = list(given)
     if paired or clusters is not None:  # rows of several inputs that belong together
         *given, clusters = paired_rows(
@@ -471,7 +471,7 @@ def _bootstrap_iv(
     elif isinstance(vectorized, bool | np.bool_):
         is_vectorized = bool(vectorized)
     else:
-        raise schema_error("vectorized", f"expected None, True or False, got {vectorized!r}")
+        raise schema_error("vectorized", f"expected None, True or False, got {shown(vectorized)}")
     groups_wanted = None
     if jackknife_groups is not None:
         groups_wanted = check_count(jackknife_groups, "jackknife_groups", low=2,

@@ -13,17 +13,9 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import (
-    FloatArray,
-    align_rows,
-    as_array,
-    check_number,
-    real_array,
-    schema_error,
-    shown,
-)
+from sparkus._checks import FloatArray, align_rows, as_array, check_number, real_array, schema_error
 from sparkus._checks_effects import booleans_problem
-from sparkus._errors import Problem, SchemaError
+from sparkus._errors import Problem, SchemaError, shown
 
 __all__ = ["gas_tscore"]
 

@@ -27,7 +27,7 @@ from sparkus._checks import (
     schema_error,
 )
 from sparkus._checks_effects import same_length, vector
-from sparkus._errors import EstimationError
+from sparkus._errors import EstimationError, name_text, shown
 from sparkus._labels import refuse_spellings
 from sparkus._quantiles import critical_value
 from sparkus._results import Result, Table, format_number
@@ -363,7 +363,7 @@ def random_effects(
     kind = check_choice(method, "method", TAU2_METHODS)
     given: object = hartung_knapp
     if not isinstance(given, bool | np.bool_):
-        raise schema_error("hartung_knapp", f"expected True or False, got {hartung_knapp!r}")
+        raise schema_error("hartung_knapp", f"expected True or False, got {shown(hartung_knapp)}")
     studies = scale_studies(y, v)
     tau2 = tau2_dl(studies) if kind == "DL" else tau2_reml(studies)
     name = f"random effects ({kind}){', Hartung-Knapp' if hartung_knapp else ''}"
@@ -416,7 +416,7 @@ def _meta_iv(
         if missing.size:  # str() would name the study "None" or "nan"
             msg = f"is missing in {rows_text(missing)}; give each study a label"
             raise schema_error("labels", msg)
-        names = tuple(str(x) for x in cells)
+        names = tuple(name_text(x, "labels") for x in cells)
         _distinct(names)
     return y, v, names, check_level(level)
 
@@ -427,7 +427,7 @@ def _distinct(names: tuple[str, ...]) -> None:
     for i, name in enumerate(names):
         if name in first:
             rows = np.array([first[name], i])
-            msg = f"{name!r} labels two studies ({rows_text(rows)}); give each study its own label"
+            msg = f"{shown(name)} labels two studies ({rows_text(rows)}); give each study its own label"
             raise schema_error("labels", msg)
         first[name] = i
     refuse_spellings(names, "labels")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 
 from sparkus._checks import check_number, describe, schema_error
-from sparkus._errors import Problem, SchemaError
+from sparkus._errors import Problem, SchemaError, name_text, shown
 from sparkus.metrics._meta import MetaAnalysis
 
 if TYPE_CHECKING:
@@ -114,7 +114,7 @@ def forest_plot(
     line = None if null is None else check_number(null, "null", problems=problems)
     flag: object = prediction
     if not isinstance(flag, bool):
-        problems.append(Problem(("prediction",), f"expected True or False, got {flag!r}"))
+        problems.append(Problem(("prediction",), f"expected True or False, got {shown(flag)}"))
     label: object = xlabel
     if not isinstance(label, str):
         problems.append(Problem(("xlabel",), f"expected a str, got {type(label).__name__}"))
@@ -164,7 +164,7 @@ def _forest_estimates(ax: Axes, estimates: Mapping[str, Any]) -> None:
     suppressed: list[float] = []
     problems: list[Problem] = []
     for i, (label, value) in enumerate(estimates.items()):
-        labels.append(str(label))
+        labels.append(name_text(label, "estimates"))
         if value is None:
             suppressed.append(float(i))
             continue
@@ -307,7 +307,7 @@ def _balance_iv(
     check_number(threshold, "threshold", low=0.0, low_open=True, what="a positive number",
                  problems=problems)  # fmt: skip
     if not isinstance(absolute, bool):
-        problems.append(Problem(("absolute",), f"expected True or False, got {absolute!r}"))
+        problems.append(Problem(("absolute",), f"expected True or False, got {shown(absolute)}"))
     if problems:
         raise SchemaError(problems)
     return names, arrays[0], arrays[1]

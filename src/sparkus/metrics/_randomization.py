@@ -29,9 +29,8 @@ from sparkus._checks import (
     describe,
     real_array,
     schema_error,
-    shown,
 )
-from sparkus._errors import EstimationError
+from sparkus._errors import EstimationError, shown
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._rollout import RolloutDesign, deal_order, draw_waves
 from sparkus.metrics._stable import common_scale, unscale

@@ -34,7 +34,7 @@ from sparkus._checks import (
     describe,
     is_data_frame,
 )
-from sparkus._errors import EstimationError, Problem, SchemaError
+from sparkus._errors import EstimationError, Problem, SchemaError, shown
 from sparkus._frames import Framed, FrameSpec
 from sparkus._labels import spelling_problem
 from sparkus._results import Result, Table, format_number
@@ -217,12 +217,12 @@ class RaterChange(Framed, Result):
         name = given.value if isinstance(given, AssessmentSource) else given
         if not isinstance(name, str) or name not in _GROUPS:
             allowed = ", ".join(repr(g) for g in _GROUPS)
-            raise SchemaError([Problem(("group",), f"{group!r} is not one of {allowed}")])
+            raise SchemaError([Problem(("group",), f"{shown(group)} is not one of {allowed}")])
         mask = self.group == name
         if participants is not None:
             mask &= np.isin(self.participant, self._known(participants))
         if int(mask.sum()) < 2:
-            msg = f"fewer than two people have a shown {name!r} row; a change needs at least 2"
+            msg = f"fewer than two people have a shown {shown(name)} row; a change needs at least 2"
             raise EstimationError(msg)
         change, exponent = paired_changes(self.pre[mask], self.post[mask])
         n = len(change)
@@ -247,7 +247,7 @@ class RaterChange(Framed, Result):
         unknown = [p for p in ids if not isinstance(p, str) or p not in known]
         if unknown:
             more = " ..." if len(unknown) > 5 else ""
-            shown_ids = ", ".join(repr(p) for p in unknown[:5]) + more
+            shown_ids = ", ".join(shown(p) for p in unknown[:5]) + more
             msg = (f"{shown_ids} {'is' if len(unknown) == 1 else 'are'} not among the "
                    "participants of this result; pass the ids of its assessments")  # fmt: skip
             raise SchemaError([Problem(("participants",), msg)])
@@ -294,11 +294,11 @@ def _wave(name: str, given: object, items: tuple[str, ...] | None,
             clash[who] = k  # which is the latest would depend on the order of the records
     for (person, source), slot in out.items():
         if (wrong := spelling_problem(slot)) is not None:  # one rater counted twice
-            msg = f"{wrong} (the {source.value} raters of {person!r})"
+            msg = f"{wrong} (the {source.value} raters of {shown(person)})"
             problems.append(Problem((name, "rater_id"), msg))
     for who, row in clash.items():
         if row is not None:
-            msg = (f"rater {who[2]!r} answered about {who[0]!r} twice at the same time with "
+            msg = (f"rater {shown(who[2])} answered about {shown(who[0])} twice at the same time with "
                    f"different scores (also in row {kept[who]}), so neither is the latest; "
                    "keep the answer that counts")  # fmt: skip
             problems.append(Problem((name, row, "taken_at"), msg))
@@ -348,7 +348,7 @@ def _unscored(chosen: tuple[str, ...], pre: object, post: object, problems: list
     for k, item in enumerate(chosen):
         missing = [name for name, scored in waves if item not in scored]
         if missing:
-            msg = (f"{item!r} is scored by no assessment of {' nor '.join(missing)}, so no "
+            msg = (f"{shown(item)} is scored by no assessment of {' nor '.join(missing)}, so no "
                    "rater can be compared on it; pass items both waves score")  # fmt: skip
             problems.append(Problem(("items", k), msg))
 
@@ -511,7 +511,7 @@ def rater_change(
         change = post_mean - pre_mean
     if not np.isfinite(change).all():
         k = int(np.argmin(np.isfinite(change)))
-        representable([(f"the change of the {columns[1][k]} rating of {columns[0][k]!r}",
+        representable([(f"the change of the {columns[1][k]} rating of {shown(columns[0][k])}",
                         float(change[k]))])  # fmt: skip
     return RaterChange(
         participant=np.array(columns[0], dtype=str),

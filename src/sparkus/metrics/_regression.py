@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from sparkus._checks import BoolArray, FloatArray, IntArray, check_choice, check_level, schema_error
 from sparkus._checks_effects import cluster_codes, indicator, named_matrix, same_length, vector
-from sparkus._errors import EstimationError
+from sparkus._errors import EstimationError, shown
 from sparkus.metrics._estimate import Estimate
 from sparkus.metrics._linalg import COV_TYPES, CovType, Part, fit_ols
 from sparkus.metrics._ols_result import OLSResult, fit_estimate, ols_result
@@ -43,7 +43,7 @@ def _cov_check(cov: object, clusters: object) -> CovType:
     if kind == "CR1" and clusters is None:
         raise schema_error("clusters", "cov='CR1' needs `clusters`: one cluster label per row")
     if kind != "CR1" and clusters is not None:
-        msg = f"is only used by cov='CR1', but cov={kind!r}; drop `clusters` or pass cov='CR1'"
+        msg = f"is only used by cov='CR1', but cov={shown(kind)}; drop `clusters` or pass cov='CR1'"
         raise schema_error("clusters", msg)
     return kind
 
@@ -149,7 +149,7 @@ def _ols_iv(
     value = check_level(level)
     kind = _cov_check(cov, clusters)
     if not isinstance(intercept, bool | np.bool_):
-        raise schema_error("intercept", f"expected True or False, got {intercept!r}")
+        raise schema_error("intercept", f"expected True or False, got {shown(intercept)}")
     y, X, clusters = paired_rows(("y", y), ("X", X), ("clusters", clusters))
     # a constant `y` is fitted exactly by the intercept: say so rather than ask for more rows
     outcome = outcome_check(y, "y") if intercept else vector(y, "y", minimum=2)

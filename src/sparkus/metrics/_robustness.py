@@ -20,7 +20,7 @@ from typing import Any, Final, Self
 import attrs
 
 from sparkus._checks import check_choice, check_number, schema_error
-from sparkus._errors import EstimationError
+from sparkus._errors import EstimationError, shown
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._ols_result import OLSResult
 
@@ -164,7 +164,7 @@ class RobustnessValue(Result):
         dof = int(check_number(df, "df", low=_MIN_DF, integer=True))
         given_term: object = term
         if not isinstance(given_term, str):
-            raise schema_error("term", f"expected a name, got {term!r}")
+            raise schema_error("term", f"expected a name, got {shown(term)}")
         return cls._build(term, None, None, t, dof, q, alpha)
 
     @classmethod
@@ -196,7 +196,7 @@ class RobustnessValue(Result):
 
     def _headline(self) -> str:
         return (
-            f"term={self.term!r}, partial_r2={format_number(self.partial_r2)}, "
+            f"term={shown(self.term)}, partial_r2={format_number(self.partial_r2)}, "
             f"rv_q={format_number(self.rv_q)}, rv_qa={format_number(self.rv_qa)}"
         )
 
@@ -292,7 +292,7 @@ def robustness_value(
         raise schema_error("result", msg)
     if result.cov != "nonrobust":
         msg = (
-            f"was fitted with cov={result.cov!r}; the robustness value needs the classical t "
+            f"was fitted with cov={shown(result.cov)}; the robustness value needs the classical t "
             "statistic: refit with ols(..., cov='nonrobust')"
         )
         raise schema_error("result", msg)

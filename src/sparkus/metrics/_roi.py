@@ -23,7 +23,7 @@ import attrs
 import numpy as np
 
 from sparkus._checks import check_level, check_rng, describe
-from sparkus._errors import EstimationError, Problem, SchemaError
+from sparkus._errors import EstimationError, Problem, SchemaError, shown
 from sparkus._labels import refuse_spellings
 from sparkus._results import Result, Table, to_jsonable
 from sparkus.metrics._estimate import ConfidenceInterval
@@ -281,7 +281,7 @@ def _distinct_names(items: Sequence[Benefit | Cost], name: str) -> None:
     for i, item in enumerate(items):
         if item.name in first:
             msg = (
-                f"{item.name!r} is also the name of {name}[{first[item.name]}]: each item is "
+                f"{shown(item.name)} is also the name of {name}[{first[item.name]}]: each item is "
                 "counted, so one listed twice is counted twice; merge them, or name each apart"
             )
             problems.append(Problem((name, i, "name"), msg))
@@ -318,7 +318,7 @@ def _roi_iv(
     draws = check_count(n_draws, "n_draws", low=_MIN_DRAWS, high=most, why=why)
     generator = check_rng(rng)
     if not isinstance(currency, str):
-        raise SchemaError([Problem(("currency",), f"expected a str, got {currency!r}")])
+        raise SchemaError([Problem(("currency",), f"expected a str, got {shown(currency)}")])
     return items, loaded, value, draws, generator, currency
 
 

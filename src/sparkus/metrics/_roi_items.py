@@ -17,7 +17,7 @@ from typing import Any, Final, Literal, TypeAlias, cast, get_args
 import attrs
 import numpy as np
 
-from sparkus._errors import EstimationError, Problem, SchemaError
+from sparkus._errors import EstimationError, Problem, SchemaError, shown
 from sparkus.metrics._estimate import Estimate
 from sparkus.metrics._stable import product
 
@@ -57,14 +57,14 @@ def _plain_or_none(value: object) -> object:
 
 def _number(value: object, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise SchemaError([Problem((name,), f"expected a number, got {value!r}")])
+        raise SchemaError([Problem((name,), f"expected a number, got {shown(value)}")])
     try:
         x = float(value)
     except OverflowError:  # a Python int beyond 1.8e308
         msg = "expected a number within the range of a double (1.8e308), got a larger int"
         raise SchemaError([Problem((name,), msg)]) from None
     if not math.isfinite(x):
-        msg = f"expected a finite number, got {x!r}; state a value (None means no data)"
+        msg = f"expected a finite number, got {shown(x)}; state a value (None means no data)"
         raise SchemaError([Problem((name,), msg)])
     return x
 
@@ -80,7 +80,7 @@ def _finite_or_none(_instance: object, attribute: attrs.Attribute[Any], value: o
 
 def _nonnegative(_instance: object, attribute: attrs.Attribute[float], value: object) -> None:
     if _number(value, attribute.name) < 0:
-        msg = f"expected a number of at least 0, got {value!r}"
+        msg = f"expected a number of at least 0, got {shown(value)}"
         raise SchemaError([Problem((attribute.name,), msg)])
 
 
@@ -88,7 +88,7 @@ def _factor(_instance: object, attribute: attrs.Attribute[float], value: object)
     x = _number(value, attribute.name)
     if not 0.0 <= x <= 1.0:
         msg = (
-            f"expected a share in [0, 1] (e.g. 0.6 for 60%), got {value!r}; a percentage "
+            f"expected a share in [0, 1] (e.g. 0.6 for 60%), got {shown(value)}; a percentage "
             "must be divided by 100"
         )
         raise SchemaError([Problem((attribute.name,), msg)])
@@ -103,14 +103,14 @@ def _text(_instance: object, attribute: attrs.Attribute[str], value: object) -> 
 def _name(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
     _text(instance, attribute, value)
     if not cast(str, value).strip():
-        msg = f"expected a name, got the blank text {value!r}; say what the item is"
+        msg = f"expected a name, got the blank text {shown(value)}; say what the item is"
         raise SchemaError([Problem((attribute.name,), msg)])
 
 
 def _category(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
     if not isinstance(value, str) or value not in COST_CATEGORIES:
-        shown = ", ".join(repr(c) for c in COST_CATEGORIES)
-        msg = f"expected one of {shown}, got {value!r}"
+        listed = ", ".join(repr(c) for c in COST_CATEGORIES)
+        msg = f"expected one of {listed}, got {shown(value)}"
         raise SchemaError([Problem((attribute.name,), msg)])
 
 
@@ -126,7 +126,7 @@ def _range(instance: Benefit, attribute: attrs.Attribute[Any], value: object) ->
     if value is None:
         return
     if not isinstance(value, tuple) or len(value) != 2:
-        msg = f"expected a pair (low, high) around `value`, got {value!r}"
+        msg = f"expected a pair (low, high) around `value`, got {shown(value)}"
         raise SchemaError([Problem((attribute.name,), msg)])
     low, high = (_number(v, attribute.name) for v in value)
     if not 0.0 <= low <= instance.value <= high:
@@ -380,7 +380,7 @@ class Cost:
         factors = {"people": people, "hours": hours, "hourly_cost": hourly_cost}
         for key, factor in factors.items():
             if _number(factor, key) < 0:
-                msg = f"expected a number of at least 0, got {factor!r}"
+                msg = f"expected a number of at least 0, got {shown(factor)}"
                 raise SchemaError([Problem((key,), msg)])
         amount = cast(float, product(float(people), float(hours), float(hourly_cost)))
         if not math.isfinite(amount):

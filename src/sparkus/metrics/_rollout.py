@@ -35,7 +35,7 @@ from sparkus._checks import (
     rows_text,
     schema_error,
 )
-from sparkus._errors import Problem, SchemaError
+from sparkus._errors import Problem, SchemaError, name_text, shown
 from sparkus._frames import Backend, build_frame, check_backend
 from sparkus._privacy import group_label_problems
 from sparkus._results import Result, Table, format_number
@@ -187,7 +187,7 @@ class RolloutDesign(Result):
         return build_frame(columns, (key,), lib)
 
     def _headline(self) -> str:
-        unit = f"clusters by {self.cluster!r}" if self.cluster else "people"
+        unit = f"clusters by {shown(self.cluster)}" if self.cluster else "people"
         finite = np.abs(self.smd[np.isfinite(self.smd)])
         worst = format_number(float(finite.max())) if finite.size else "-"
         return (
@@ -237,7 +237,9 @@ def _columns_of(population: object) -> tuple[dict[str, Any], dict[str, bool]]:
     given = {k: getter[k] for k in keys()}
     if isinstance(table, Mapping):  # a DataFrame's columns share its index already
         given = align_rows(("population", given))[0]  # type: ignore[assignment]
-    columns = {str(k): as_array(v, f"population[{k!r}]") for k, v in given.items()}
+    columns = {
+        name_text(k, "population"): as_array(v, f"population[{shown(k)}]") for k, v in given.items()
+    }
     _same_rows(columns)
     numeric = {k: _is_numeric(v) for k, v in columns.items()}
     return columns, numeric
@@ -273,7 +275,7 @@ def _same_rows(columns: Mapping[str, npt.NDArray[Any]]) -> None:
         its length.
     """
     problems = [
-        Problem((f"population[{k!r}]",),
+        Problem((f"population[{shown(k)}]",),
                 f"expected a column of one value per person, got shape {v.shape}")
         for k, v in columns.items() if v.ndim != 1
     ]  # fmt: skip
@@ -281,8 +283,8 @@ def _same_rows(columns: Mapping[str, npt.NDArray[Any]]) -> None:
         raise SchemaError(problems)
     lengths = {k: v.shape[0] for k, v in columns.items()}
     if len(set(lengths.values())) > 1:
-        shown = ", ".join(f"{k!r} has {m:,}" for k, m in lengths.items())
-        msg = (f"its columns differ in length: {shown} rows; give every column one value per "
+        listed = ", ".join(f"{shown(k)} has {m:,}" for k, m in lengths.items())
+        msg = (f"its columns differ in length: {listed} rows; give every column one value per "
                "person, in the same order")  # fmt: skip
         raise schema_error("population", msg)
 
@@ -295,8 +297,8 @@ def _names(value: object, name: str, columns: Mapping[str, Any]) -> tuple[str, .
         raise schema_error(name, f"expected a column name or a list of them, got {describe(value)}")
     for item in names:
         if not isinstance(item, str) or item not in columns:
-            shown = ", ".join(sorted(columns)[:10])
-            raise schema_error(name, f"{item!r} is not a column of the population ({shown})")
+            listed = ", ".join(sorted(columns)[:10])
+            raise schema_error(name, f"{shown(item)} is not a column of the population ({listed})")
     return tuple(str(n) for n in names)
 
 
@@ -324,7 +326,7 @@ def _strata_names(keys: list[list[str]], n: int) -> list[str]:
     for combo in sorted(set(combos)):
         name = " / ".join(combo)
         if (other := seen.setdefault(name, combo)) != combo:
-            msg = (f"the combinations {other!r} and {combo!r} are both written {name!r}, so "
+            msg = (f"the combinations {shown(other)} and {shown(combo)} are both written {shown(name)}, so "
                    "they would be one stratum; remove ' / ' from the labels")  # fmt: skip
             raise schema_error("strata", msg)
     return [" / ".join(combo) for combo in combos]
@@ -353,7 +355,7 @@ def _design_rollout_iv(
         chosen = _names(covariates, "covariates", columns)
         for name in chosen:
             if not numeric[name]:
-                msg = (f"{name!r} is not a numeric column; a balance covariate holds numbers "
+                msg = (f"{shown(name)} is not a numeric column; a balance covariate holds numbers "
                        "or booleans (missing values allowed)")  # fmt: skip
                 raise schema_error("covariates", msg)
     return columns, ids, strata_names, cluster_name, chosen, count, check_rng(rng)
@@ -387,12 +389,12 @@ def _covariate(column: npt.NDArray[Any], name: str) -> tuple[FloatArray, bool]:
 
     An infinite value (naming the rows), or an integer beyond 2**53, is a SchemaError.
     """
-    values = real_array(column, f"population[{name!r}]")
+    values = real_array(column, f"population[{shown(name)}]")
     infinite = np.flatnonzero(np.isinf(values))
     if infinite.size:
         msg = (f"is infinite in {rows_text(infinite)}; a balance covariate takes finite numbers "
                "(NaN for a missing value, which the balance table leaves out)")  # fmt: skip
-        raise schema_error(f"population[{name!r}]", msg)
+        raise schema_error(f"population[{shown(name)}]", msg)
     cells = column.tolist() if column.dtype.kind == "O" else []
     flag = column.dtype.kind in "bO" and all(isinstance(v, bool | np.bool_) or is_missing(v)
                                              for v in cells)  # fmt: skip
@@ -470,7 +472,7 @@ def _distinct(labels: list[str], name: str, what: str, fix: str) -> npt.NDArray[
     first: dict[str, int] = {}
     for i, label in enumerate(labels):
         if (j := first.setdefault(label, i)) != i:
-            msg = (f"{what} {label!r} ({rows_text(np.array([j, i]))}), so it names no one "
+            msg = (f"{what} {shown(label)} ({rows_text(np.array([j, i]))}), so it names no one "
                    f"person; {fix}")  # fmt: skip
             raise schema_error(name, msg)
     return np.asarray(labels)
@@ -548,14 +550,14 @@ def design_rollout(
     )
     n = len(next(iter(columns.values())))
     frame = population if is_data_frame(population) else None  # rows named by its index
-    keys = [_labels(columns[name], f"population[{name!r}]", frame) for name in strata_names]
+    keys = [_labels(columns[name], f"population[{shown(name)}]", frame) for name in strata_names]
     stratum_of = _strata_names(keys, n)
     if cluster_name is None:
         unit_of = np.arange(n)
         unit_stratum = stratum_of
         unit_names = tuple(str(i) for i in range(n))
     else:
-        labels = _labels(columns[cluster_name], f"population[{cluster_name!r}]", frame)
+        labels = _labels(columns[cluster_name], f"population[{shown(cluster_name)}]", frame)
         names, unit_of = np.unique(np.asarray(labels), return_inverse=True)
         unit_names = tuple(str(x) for x in names.tolist())
         members: list[dict[str, int]] = [{} for _ in names]

@@ -21,6 +21,7 @@ import attrs
 import numpy as np
 
 from sparkus._checks import check_choice, check_number, schema_error
+from sparkus._errors import shown
 from sparkus._results import Result, Table, format_number
 from sparkus.metrics._estimate import ConfidenceInterval, Estimate
 
@@ -189,8 +190,8 @@ def _estimate_measure(given: Estimate, measure: object) -> Measure:
     kind = check_choice(measure, "measure", MEASURES)
     if carried is not None and carried != kind:
         msg = (
-            f"is {kind!r}, but the Estimate is {_WHAT[carried]} ({given.method}); pass "
-            f"measure={carried!r}"
+            f"is {shown(kind)}, but the Estimate is {_WHAT[carried]} ({given.method}); pass "
+            f"measure={shown(carried)}"
         )
         raise schema_error("measure", msg)
     return kind
@@ -208,7 +209,7 @@ def _e_value_iv(
     estimate: object, ci: object, measure: object, common_outcome: object
 ) -> tuple[float, tuple[float, float] | None, Measure, bool]:
     if not isinstance(common_outcome, bool | np.bool_):  # numpy's own, as a mask's element
-        raise schema_error("common_outcome", f"expected True or False, got {common_outcome!r}")
+        raise schema_error("common_outcome", f"expected True or False, got {shown(common_outcome)}")
     common_outcome = bool(common_outcome)
     given: object = estimate
     if isinstance(given, Estimate):
@@ -226,11 +227,11 @@ def _e_value_iv(
     if ci is None:
         return value, None, kind, common_outcome
     if isinstance(ci, str | bytes):
-        raise schema_error("ci", f"expected a pair (low, high), got {ci!r}")
+        raise schema_error("ci", f"expected a pair (low, high), got {shown(ci)}")
     try:
         pair: tuple[object, ...] = tuple(ci)  # type: ignore[arg-type]
     except TypeError:
-        raise schema_error("ci", f"expected a pair (low, high), got {ci!r}") from None
+        raise schema_error("ci", f"expected a pair (low, high), got {shown(ci)}") from None
     if len(pair) != 2:
         raise schema_error("ci", f"expected a pair (low, high), got {len(pair)} values")
     limits = tuple(
@@ -240,9 +241,7 @@ def _e_value_iv(
     for i, limit in enumerate(limits):
         _check_in_range(limit, f"ci[{i}]", kind, common_outcome)
     if not limits[0] <= value <= limits[1]:
-        msg = (
-            f"expected low <= estimate <= high, got ({limits[0]!r}, {limits[1]!r}) around {value!r}"
-        )
+        msg = f"expected low <= estimate <= high, got ({shown(limits[0])}, {shown(limits[1])}) around {shown(value)}"
         raise schema_error("ci", msg)
     return value, (limits[0], limits[1]), kind, common_outcome
 
@@ -256,7 +255,7 @@ def _check_in_range(value: float, name: str, kind: Measure, common: bool) -> Non
         e = math.inf
     if not (math.isfinite(e) and rr > 0.0):
         msg = (
-            f"the E-value of {value!r} would exceed the range of a double (1.8e308); expected "
+            f"the E-value of {shown(value)} would exceed the range of a double (1.8e308); expected "
             f"{_range_text(kind, common)}"
         )
         raise schema_error(name, msg)

@@ -12,17 +12,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import (
-    FloatArray,
-    IntArray,
-    align_rows,
-    as_array,
-    real_array,
-    schema_error,
-    shown,
-)
+from sparkus._checks import FloatArray, IntArray, align_rows, as_array, real_array, schema_error
 from sparkus._checks_effects import same_length, vector
-from sparkus._errors import SchemaError
+from sparkus._errors import SchemaError, shown
 from sparkus._privacy import group_label_problems
 
 __all__ = ["balanced_panel", "covariate_cube"]

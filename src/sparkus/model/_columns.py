@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._checks import describe, is_missing
-from sparkus._errors import Problem, SchemaError
+from sparkus._errors import Problem, SchemaError, name_text, shown
 from sparkus._fields import language, text
 from sparkus._fields import scale as scale_check
 from sparkus._json import HALF_PAIR, has_half_pair
@@ -94,7 +94,9 @@ class Column:
             problems.append(Problem(("name",), f"expected a string, got {describe(given['name'])}"))
         if not isinstance(given["kind"], str) or given["kind"] not in _KINDS:
             allowed = ", ".join(repr(k) for k in _KINDS)
-            problems.append(Problem(("kind",), f"expected one of {allowed}, got {given['kind']!r}"))
+            problems.append(
+                Problem(("kind",), f"expected one of {allowed}, got {shown(given['kind'])}")
+            )
         if not isinstance(given["categories"], tuple):
             problems.append(Problem(("categories",), f"expected a tuple, got "
                                                      f"{describe(given['categories'])}"))  # fmt: skip
@@ -137,9 +139,9 @@ def field_lookalike(name: str) -> str | None:
 
 def lookalike_message(name: str, field: str, fix: str) -> str:
     """Why the column `name`, named like the core `field`, is refused; `fix`: how to read it."""
-    return (f"the column {name!r} differs from the field {field!r} only in case, spaces, "
+    return (f"the column {shown(name)} differs from the field {shown(field)} only in case, spaces, "
             f"separators or invisible characters (a byte-order mark?), so it would be read as "
-            f"a free attribute and {field!r} left out; {fix}, or give a free attribute a name "
+            f"a free attribute and {shown(field)} left out; {fix}, or give a free attribute a name "
             f"unlike a field's")  # fmt: skip
 
 
@@ -282,7 +284,8 @@ def read_columns(
     arrays: dict[str, np.ndarray[Any, Any]] = {}
     for key, values in columns.items():
         try:
-            arrays[str(key)] = _as_array(str(key), values)
+            column = name_text(key, "columns")
+            arrays[column] = _as_array(column, values)
         except SchemaError as error:
             collector.problems.extend(error.problems)
     for name in [name for name in arrays if has_half_pair(name)]:  # as a record's attribute
@@ -290,15 +293,15 @@ def read_columns(
     collector.raise_if_any()
     alike = {name: field for name in arrays if (field := field_lookalike(name)) is not None}
     for name, field in alike.items():
-        collector.column(name, lookalike_message(name, field, f"name the column {field!r}"))
+        collector.column(name, lookalike_message(name, field, f"name the column {shown(field)}"))
     for name in sorted(_REQUIRED - arrays.keys() - set(alike.values())):
         collector.column(name, "required column is missing")
     for name in sorted(scales.keys() - arrays.keys()):
         collector.column(name, "has a declared scale but no such column")
     lengths = {name: values.shape[0] for name, values in arrays.items()}
     if len(set(lengths.values())) > 1:
-        shown = ", ".join(f"{k}={v}" for k, v in lengths.items())
-        collector.column("columns", f"columns must have equal lengths, got {shown}")
+        listed = ", ".join(f"{k}={v}" for k, v in lengths.items())
+        collector.column("columns", f"columns must have equal lengths, got {listed}")
     collector.raise_if_any()
     n = next(iter(lengths.values()), 0)
 
@@ -379,7 +382,7 @@ def _category(
                 return value, None
             if fixed == _LEVELS:
                 return None, unknown_label(value, Level)
-            return None, f"{value!r} is not one of {', '.join(fixed)}"
+            return None, f"{shown(value)} is not one of {', '.join(fixed)}"
         if _text_key(value) is None:
             return None, f"expected a non-empty string, got {describe(value)}"
         if "\x00" in cast(str, value):
@@ -397,7 +400,7 @@ def _category(
 
 def _two_forms(values: list[Any], other: str, row: int) -> str:
     """Why row `row`'s label is refused: `other` is the same label in another Unicode form."""
-    return (f"{values[row]!r} and {other!r} are one label in two Unicode forms "
+    return (f"{shown(values[row])} and {shown(other)} are one label in two Unicode forms "
             f"({values[row]!a} and {other!a}); write both the same way")  # fmt: skip
 
 
@@ -423,7 +426,7 @@ def _tuples(
             if fixed is None and (found := language(item)):
                 return None, found[0].message
         if len(set(items)) != len(items):
-            return None, f"{items!r} has repeated items"
+            return None, f"{shown(items)} has repeated items"
         return items, None
 
     codes, categories = _encode(name, values, parse, collector)
@@ -444,7 +447,7 @@ def _floats(
     array += 0.0  # -0.0 stored as 0.0 (IEEE: -0.0 + 0.0 is 0.0): equal values, equal JSON
     finite = np.isfinite(array)
     refused = ~finite & ~not_numbers & ~(np.isnan(array) & carried)
-    collector.rows(name, refused, lambda i: f"{float(array[i])!r} is not a finite number")
+    collector.rows(name, refused, lambda i: f"{shown(float(array[i]))} is not a finite number")
     outside = finite & (
         ((array < low) if low is not None else False)
         | ((array > high) if high is not None else False)
@@ -454,7 +457,7 @@ def _floats(
             f"from {low:g} to {high:g}" if low is not None and high is not None else f">= {low:g}"
         )
         collector.rows(
-            name, outside, lambda i: f"{float(array[i])!r} is out of range; expected {bounds}"
+            name, outside, lambda i: f"{shown(float(array[i]))} is out of range; expected {bounds}"
         )
     return array, Column(name, "float", required=required)
 
@@ -525,7 +528,7 @@ def _mixed(name: str, items: list[Any], collector: Collector, *, carried: bool) 
                                "numbers 1 and 0 (a blank is then kept as NaN)")  # fmt: skip
     else:
         msg = (f"is missing; every row of a free attribute needs a value (from_frame keeps "
-               f"blanks as missing with missing={{{name!r}: 'carry'}})")  # fmt: skip
+               f"blanks as missing with missing={{{shown(name)}: 'carry'}})")  # fmt: skip
         collector.rows(name, blank, lambda _: msg)
 
 
@@ -543,12 +546,14 @@ def _scored(
     low, high = float(scale[0]), float(scale[1])
     if not (math.isfinite(low) and math.isfinite(high) and low < high):
         collector.column(
-            name, f"scale must be (lowest, highest) with lowest < highest, got {scale!r}"
+            name, f"scale must be (lowest, highest) with lowest < highest, got {shown(scale)}"
         )
         return array.astype(np.float64), Column(name, "float")
     values, _ = _floats(name, array, collector, carried=carried)
     outside = np.isfinite(values) & ((values < low) | (values > high))
     collector.rows(
-        name, outside, lambda i: f"{float(values[i])!r} is outside the scale {low:g} to {high:g}"
+        name,
+        outside,
+        lambda i: f"{shown(float(values[i]))} is outside the scale {low:g} to {high:g}",
     )
     return values, Column(name, "float", scale=(low, high))

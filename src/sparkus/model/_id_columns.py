@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._checks import describe, is_missing
-from sparkus._errors import Problem, SchemaError
+from sparkus._errors import Problem, SchemaError, shown, writable
 from sparkus._fields import text
 from sparkus._ids import id_key, near_ids
 from sparkus._text_rules import (
@@ -80,7 +80,7 @@ def _id_problem(value: object) -> str:
     if isinstance(value, str) and value and not text(value):
         return nul_message(value)
     if isinstance(value, str) and value:
-        return f"{value!r} has leading or trailing white space"
+        return f"{shown(value)} has leading or trailing white space"
     return f"expected a non-empty string id, got {describe(value)}"
 
 
@@ -112,7 +112,7 @@ def read_ids(
         first: dict[str, int] = {}
         repeats = [i for i, v in enumerate(listed) if not bad[i] and first.setdefault(v, i) != i]
         collector.rows(
-            "id", repeats, lambda i: f"{values[i]!r} repeats participants[{first[listed[i]]}]"
+            "id", repeats, lambda i: f"{shown(values[i])} repeats participants[{first[listed[i]]}]"
         )
     pairs = dict(nfc_repeats(listed, skip=np.flatnonzero(bad).tolist()))
     collector.rows(
@@ -142,7 +142,9 @@ def ids_as_text(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
         return array
     out = np.empty(array.shape[0], dtype=object)
     out[:] = [
-        str(int(v)) if isinstance(v, int | np.integer) and not isinstance(v, bool | np.bool_) else v
+        str(int(v))
+        if isinstance(v, int | np.integer) and not isinstance(v, bool | np.bool_) and writable(v)
+        else v  # an int too long to write out is left for the id check to refuse
         for v in array.tolist()
     ]
     return out
@@ -164,9 +166,9 @@ def id_spellings(values: list[Any], source: str) -> list[Problem]:
     rows = [i for i, v in enumerate(values) if isinstance(v, str)
             and nfc(values[first.setdefault(id_key(v), i)]) != nfc(v)]  # fmt: skip
     collector.rows("id", rows, lambda i: (
-        f"{values[i]!r} and {values[first[id_key(values[i])]]!r} (participants"
+        f"{shown(values[i])} and {shown(values[first[id_key(values[i])]])} (participants"
         f"[{first[id_key(values[i])]}]) differ only in case or leading zeros, one id written "
-        f"two ways in the column {source!r}; write each id one way (as text, to keep leading "
+        f"two ways in the column {shown(source)}; write each id one way (as text, to keep leading "
         "zeros)"))  # fmt: skip
     return collector.problems
 
@@ -188,8 +190,8 @@ def references(ids: list[Any], values: list[Any], collector: Collector) -> npt.N
     unknown = np.setdiff1d(unknown, missing)
     wrong_type = [i for i in unknown.tolist() if not isinstance(values[i], str)]
     nowhere = np.setdiff1d(unknown, [*wrong_type, *nul])
-    shown = [*wrong_type[:ROWS_SHOWN], *nowhere[:ROWS_SHOWN].tolist()]  # (the rows listed)
-    hint = dict(zip(shown, near_ids(ids, [values[i] for i in shown]), strict=True))
+    listed = [*wrong_type[:ROWS_SHOWN], *nowhere[:ROWS_SHOWN].tolist()]  # (the rows listed)
+    hint = dict(zip(listed, near_ids(ids, [values[i] for i in listed]), strict=True))
     collector.rows(
         "manager_id",
         wrong_type,
@@ -201,14 +203,14 @@ def references(ids: list[Any], values: list[Any], collector: Collector) -> npt.N
         collector.rows("manager_id", nowhere, lambda i: _names_no_one(values[i], by_form, hint[i]))
     self_managed = index == np.arange(len(values))
     collector.rows(
-        "manager_id", self_managed, lambda i: f"{values[i]!r} cannot be their own manager"
+        "manager_id", self_managed, lambda i: f"{shown(values[i])} cannot be their own manager"
     )
     return index
 
 
 def _names_no_one(value: str, by_form: dict[str, int], hint: str) -> str:
     msg = (
-        f"{value!r} names no participant; every manager must be a row of the population: "
+        f"{shown(value)} names no participant; every manager must be a row of the population: "
         "add their row, or leave the cell blank for a manager outside this export"
     )
     row = by_form.get(nfc(value))

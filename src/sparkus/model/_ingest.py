@@ -40,7 +40,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._checks import as_table, describe, is_missing, rows_text
-from sparkus._errors import Problem, SchemaError
+from sparkus._errors import Problem, SchemaError, key_text, name_text, shown
 from sparkus._fields import read_member, spelling_key
 from sparkus._labels import label_text, number
 from sparkus.model._columns import (
@@ -128,7 +128,7 @@ def _repeated_names(labels: list[Any]) -> None:
 
     Columns are read by name, so one of two such columns would be read twice, or dropped.
     """
-    counts = Counter(str(label) for label in labels)
+    counts = Counter(name_text(label, "frame") for label in labels)
     repeated = [name for name, n in counts.items() if n > 1]
     if not repeated:
         return
@@ -136,7 +136,7 @@ def _repeated_names(labels: list[Any]) -> None:
     for name in repeated[:20]:
         given = ", ".join(repr(label) for label in labels if str(label) == name)
         msg = (
-            f"{counts[name]} columns of the export are named {name!r} ({given}); columns are "
+            f"{counts[name]} columns of the export are named {shown(name)} ({given}); columns are "
             "read by name, so give each column its own name (rename, or drop the extra ones)"
         )
         problems.append(Problem((name,), msg))
@@ -152,19 +152,19 @@ def _columns_iv(columns: object, names: dict[str, Any]) -> tuple[dict[str, str],
     problems: list[Problem] = []
     out: dict[str, str] = {}
     for field, source in columns.items():
-        where = ("columns", str(field))
+        where = ("columns", key_text(field))
         before = len(problems)
         close = _misspelt(field)
         if close is not None:
-            hint = f" (did you mean {close!r}?)" if close else ""
+            hint = f" (did you mean {shown(close)}?)" if close else ""
             msg = (
-                f"{field!r} is not a sparkus field{hint}; the fields are {', '.join(CORE)}, "
+                f"{shown(field)} is not a sparkus field{hint}; the fields are {', '.join(CORE)}, "
                 f"survey items named {' or '.join(f'{s}_<item>' for s in _sources())}, and "
                 "free attributes under a name of your own that is not like a field's"
             )
             problems.append(Problem(where, msg))
         if not isinstance(source, str) or source not in names:
-            msg = f"no column {source!r} in the export; it has: {_shown(list(names))}"
+            msg = f"no column {shown(source)} in the export; it has: {_shown(list(names))}"
             problems.append(Problem(where, msg))
         if len(problems) == before:
             out[str(field)] = str(source)
@@ -206,7 +206,7 @@ def _labels_iv(labels: object, present: list[str]) -> tuple[dict[str, _Labels], 
     problems = []
     out: dict[str, _Labels] = {}
     for field, table in labels.items():
-        where = ("labels", str(field))
+        where = ("labels", key_text(field))
         if field not in present:
             msg = f"no such column in the population; it has: {_shown(present)}"
             problems.append(Problem(where, msg))
@@ -221,8 +221,8 @@ def _labels_iv(labels: object, present: list[str]) -> tuple[dict[str, _Labels], 
             blank = is_missing(value) or (isinstance(value, str) and not label_text(value))
             if field == "level" and value not in _LEVELS and not blank:
                 allowed = ", ".join(level.value for level in Level)
-                msg = f"maps to {value!r}, which is not a level; expected one of {allowed}"
-                problems.append(Problem((*where, str(raw)), msg))
+                msg = f"maps to {shown(value)}, which is not a level; expected one of {allowed}"
+                problems.append(Problem((*where, key_text(raw)), msg))
                 continue
             spelled.add(raw, value)
         out[str(field)] = spelled
@@ -238,7 +238,7 @@ def _missing_iv(missing: object, present: list[str]) -> tuple[frozenset[str], li
     problems = []
     carried = set()
     for field, policy in missing.items():
-        where = ("missing", str(field))
+        where = ("missing", key_text(field))
         if field not in present:
             msg = f"no such column in the population; it has: {_shown(present)}"
             problems.append(Problem(where, msg))
@@ -248,7 +248,7 @@ def _missing_iv(missing: object, present: list[str]) -> tuple[frozenset[str], li
         elif policy == "carry" and field in CORE:
             msg = (
                 f"only free attributes (survey items, ...) can be carried as missing, not the "
-                f"field {field!r}; a blank manager_id or team already reads as none"
+                f"field {shown(field)}; a blank manager_id or team already reads as none"
             )
             problems.append(Problem(where, msg))
         elif policy == "carry":
@@ -359,15 +359,15 @@ def _spelling_clashes(field: str, array: npt.NDArray[Any], said: set[str]) -> li
     clashes = [sorted(g, key=lambda v: -counts[v]) for g in groups.values() if len(g) > 1]
     if not clashes:
         return []
-    shown = "; ".join(
-        ", ".join(f"{v!r} ({counts[v]:,} row{'s' * (counts[v] != 1)})" for v in g)
+    listed = "; ".join(
+        ", ".join(f"{shown(v)} ({counts[v]:,} row{'s' * (counts[v] != 1)})" for v in g)
         for g in clashes[:10]
     )
     first = clashes[0]
     msg = (
         f"spellings that differ only in case, spaces, separators, Unicode form or invisible "
-        f"characters: {shown}; say which is meant, e.g. "
-        f"labels={{{field!r}: {{{spelling_key(first[0])!r}: {first[0]!r}}}}}, or map "
+        f"characters: {listed}; say which is meant, e.g. "
+        f"labels={{{shown(field)}: {{{shown(spelling_key(first[0]))}: {shown(first[0])}}}}}, or map "
         f"each spelling to itself to keep them apart"
     )
     return [Problem((field,), msg)]
@@ -432,8 +432,8 @@ def _row_numbers(index: Any) -> bool:
 def _lacking(field: str, names: list[str], index: Any) -> Problem:
     """The problem of a required field no column of the export holds."""
     msg = (
-        f"required column is missing: no column of the export is named {field!r}; name the "
-        f"one that holds it with columns={{{field!r}: <column>}} (the export has: "
+        f"required column is missing: no column of the export is named {shown(field)}; name the "
+        f"one that holds it with columns={{{shown(field)}: <column>}} (the export has: "
         f"{_shown(names)})"
     )
     default = type(index).__name__ == "RangeIndex" and index.start == 0 and index.step == 1
@@ -463,12 +463,12 @@ def _ingest(
             sources[name] = name
     for name in [n for n in sources if n not in mapping]:
         if (field := field_lookalike(name)) is not None:
-            fix = f"pass columns={{{field!r}: {name!r}}} to read it as that field"
+            fix = f"pass columns={{{shown(field)}: {shown(name)}}} to read it as that field"
             problems.append(Problem((name,), lookalike_message(name, field, fix)))
         elif name.translate(INVISIBLE) != name:  # an export's name, read without utf-8-sig
             msg = (f"the column name {name!a} holds an invisible character (a byte-order "
                    f"mark, a zero-width space); remove it, or map it with columns="
-                   f"{{<name>: {name!r}}}")  # fmt: skip
+                   f"{{<name>: {shown(name)}}}")  # fmt: skip
             problems.append(Problem((name,), msg))
     present = list(sources)
     id_source = sources.get("id")
@@ -539,9 +539,9 @@ def _read(
         hint = (
             "fill it in: every person needs one"
             if field in _REQUIRED
-            else f"fill it in, or pass missing={{{field!r}: 'carry'}} to keep it as missing"
+            else f"fill it in, or pass missing={{{shown(field)}: 'carry'}} to keep it as missing"
         )
-        msg = f"is blank in the export (column {source!r}); {hint}"
+        msg = f"is blank in the export (column {shown(source)}); {hint}"
         rows = Collector()
         rows.rows(field, blank, lambda _: msg)
         problems += rows.problems

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._checks import align_rows, as_array, describe, is_missing, rows_text
-from sparkus._errors import Problem, SchemaError
+from sparkus._errors import Problem, SchemaError, key_text, name_text
 
 __all__ = [
     "INT64_MAX",
@@ -51,14 +51,14 @@ def column(values: object, name: str) -> npt.NDArray[Any]:
     return array
 
 
-def column_names(table: object) -> list[str]:
-    """The column names of a mapping or a DataFrame (pandas and polars alike)."""
+def column_names(table: object, name: str = "columns") -> list[str]:
+    """The column names of a mapping or a DataFrame (pandas and polars alike), as text."""
     names = getattr(table, "columns", None)
     if names is None and isinstance(table, Mapping):
         names = table.keys()
     if names is None:
         return []
-    return [str(n) for n in list(names)]
+    return [name_text(n, name) for n in list(names)]
 
 
 def aligned(table: Any, names: list[str]) -> dict[str, object]:
@@ -67,7 +67,7 @@ def aligned(table: Any, names: list[str]) -> dict[str, object]:
     pandas columns with different indexes are aligned, or refused naming both (never paired by
     position).
     """
-    values = align_rows(*((name, table[name]) for name in names))
+    values = align_rows(*((key_text(name), table[name]) for name in names))
     return dict(zip(names, values, strict=True))
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._checks import describe, is_finite_real
-from sparkus._errors import Problem, SchemaError
+from sparkus._errors import Problem, SchemaError, key_text
 from sparkus._frames import Backend, build_frame, check_backend
 from sparkus.model._columns import CORE, Column, read_columns, record_columns
 from sparkus.model._display import population_html
@@ -71,7 +71,7 @@ def _scales_iv(scales: object) -> dict[str, tuple[float, float]]:
         )
         if not ok:
             msg = f"expected (lowest, highest), finite with lowest < highest, got {describe(pair)}"
-            problems.append(Problem(("scales", str(name)), msg))
+            problems.append(Problem(("scales", key_text(name)), msg))
         else:
             out[name] = (float(pair[0]), float(pair[1]))
     if problems:

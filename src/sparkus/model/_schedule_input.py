@@ -26,7 +26,7 @@ from sparkus._checks import (
     is_missing,
     rows_text,
 )
-from sparkus._errors import Problem, SchemaError
+from sparkus._errors import Problem, SchemaError, key_text, shown
 from sparkus._fields import probably_meant
 from sparkus._text_rules import nfc_repeat_message, nfc_repeats, nul_message, nul_rows
 from sparkus.model._enums import SupportType
@@ -145,8 +145,10 @@ def _providers(
         found = [None] * n
         for key, value in provider.items():
             if not isinstance(key, str) or key not in where:
-                msg = f"{key!r} is not one of the scheduled ids; schedule them, or leave it out"
-                problems.append(Problem(("provider", str(key)), msg))
+                msg = (
+                    f"{shown(key)} is not one of the scheduled ids; schedule them, or leave it out"
+                )
+                problems.append(Problem(("provider", key_text(key)), msg))
             else:
                 found[where[key]] = value
         paths: list[str | int] = list(ids.tolist())

@@ -21,7 +21,7 @@ import cattrs
 
 from sparkus._checks import check_number, describe
 from sparkus._datetime_text import RFC_3339
-from sparkus._errors import PathSegment, Problem, SchemaError
+from sparkus._errors import PathSegment, Problem, SchemaError, key_text
 from sparkus._fields import FrozenMapping, ItemsCheck, field_check, parse_time
 from sparkus._json import JSONTextError, half_pairs, parse_json
 from sparkus.model._columns import Column, read_columns, record_columns
@@ -214,7 +214,9 @@ def _make_record_hook(cls: type[Any]) -> _Hook:
                 if error._partial is not None:
                     partial[name] = error._partial
         problems.extend(
-            Problem((str(key),), f"unknown field; {cls.__name__} has: {', '.join(sorted(names))}")
+            Problem(
+                (key_text(key),), f"unknown field; {cls.__name__} has: {', '.join(sorted(names))}"
+            )
             for key in value
             if key not in names
         )

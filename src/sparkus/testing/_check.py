@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._checks import check_number, describe
-from sparkus._errors import Problem, SchemaError
+from sparkus._errors import Problem, SchemaError, shown
 from sparkus.testing._strategies import (
     AssignmentInstance,
     assignment_instances,
@@ -95,8 +95,10 @@ class MatcherCheckError(AssertionError):
         self.matcher = matcher
         self.invariant = invariant
         self.instance = instance
-        where = f"\n  instance: {instance!r}" if instance is not None else ""
-        super().__init__(f"matcher {matcher!r} breaks the invariant {invariant!r}: {detail}{where}")
+        where = f"\n  instance: {shown(instance)}" if instance is not None else ""
+        super().__init__(
+            f"matcher {shown(matcher)} breaks the invariant {shown(invariant)}: {detail}{where}"
+        )
 
 
 MatcherCheckError.__module__ = "sparkus.testing"

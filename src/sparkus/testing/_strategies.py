@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from sparkus._checks import align_rows, check_number, describe, real_array, schema_error
-from sparkus._errors import Problem, SchemaError
+from sparkus._errors import Problem, SchemaError, shown
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
@@ -197,7 +197,7 @@ def _strategy_iv(sizes: dict[str, object], integer_costs: object) -> dict[str, i
         limit = MAX_CAPACITY if name == "max_capacity" else MAX_SIDE
         check_number(value, name, low=0, high=limit, integer=True, problems=problems)
     if integer_costs is not None and not isinstance(integer_costs, bool):
-        msg = f"expected True, False or None, got {integer_costs!r}"
+        msg = f"expected True, False or None, got {shown(integer_costs)}"
         problems.append(Problem(("integer_costs",), msg))
     if problems:
         raise SchemaError(problems)

@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from sparkus._checks import align_rows, as_array, check_number
 from sparkus._checks_effects import indicator
-from sparkus._errors import EstimationError, Problem, SchemaError, SparkusWarning
+from sparkus._errors import EstimationError, Problem, SchemaError, SparkusWarning, shown
 from sparkus._frames import Framed, FrameSpec
 from sparkus._privacy import Group, distinct_groups, group_label_problems
 from sparkus._results import Result, Table, format_number
@@ -162,10 +162,10 @@ class AuditResult(Framed, Result):
         flagged = [g for g, f in self.flagged.items() if f]
         text = (
             f"n={self.n if self.n is not None else 'withheld'}, reported={len(self.counts)}, "
-            f"suppressed={len(self.suppressed)}, flagged={flagged!r}, "
-            f"reference_group={self.reference_group!r}"
+            f"suppressed={len(self.suppressed)}, flagged={shown(flagged)}, "
+            f"reference_group={shown(self.reference_group)}"
         )
-        return text + (f", exposed={list(self.exposed)!r}" if self.exposed else "")
+        return text + (f", exposed={shown(list(self.exposed))}" if self.exposed else "")
 
     def _tables(self) -> list[Table]:
         headers: tuple[str, ...] = (
@@ -276,7 +276,7 @@ def _audit_iv(
         problems += more
     check_number(min_group_size, "min_group_size", low=1, integer=True, problems=problems)
     if not isinstance(total_known, bool | np.bool_):
-        msg = f"expected True or False, got {type(total_known).__name__} {total_known!r}"
+        msg = f"expected True or False, got {type(total_known).__name__} {shown(total_known)}"
         problems.append(Problem(("total_known",), msg))
     if problems:
         raise SchemaError(problems)
@@ -405,18 +405,18 @@ def audit(
             np.int64
         )
     rule = disclose(counts, hits, positives, true_hits, m, total_known=bool(total_known))
-    shown = rule.shown
+    listed = rule.shown
     suppressed: dict[Group, str] = {names[i]: f"fewer than {m} people" for i in rule.hidden}
 
-    rates = {names[i]: float(hits[i] / counts[i]) for i in shown}
+    rates = {names[i]: float(hits[i] / counts[i]) for i in listed}
     reference: int | None = None
-    for i in shown:  # the first highest rate, compared exactly: hits_i / n_i > hits_r / n_r
+    for i in listed:  # the first highest rate, compared exactly: hits_i / n_i > hits_r / n_r
         if reference is None or hits[i] * counts[reference] > hits[reference] * counts[i]:
             reference = i
     ratios: dict[Group, float | None] = {}
     flagged: dict[Group, bool] = {}
     undefined = reference is None or hits[reference] == 0
-    for i in shown:
+    for i in listed:
         if undefined:  # 0 / 0: no group had anyone selected, so no rate to compare with
             ratios[names[i]], flagged[names[i]] = None, False
             continue
@@ -424,7 +424,7 @@ def audit(
         ratios[names[i]] = float((hits[i] * counts[reference]) / (hits[reference] * counts[i]))
         # ratio < 4/5  <=>  5 * hits_i * n_ref < 4 * hits_ref * n_i, in exact integers
         flagged[names[i]] = bool(5 * hits[i] * counts[reference] < 4 * hits[reference] * counts[i])
-    if shown and undefined:
+    if listed and undefined:
         msg = (
             "nobody was selected in any published group, so every impact ratio is undefined "
             "(0/0) and reported as None; the four-fifths rule cannot flag anyone"
@@ -435,14 +435,14 @@ def audit(
     p_values = {
         names[i]: None if reference is None or i == reference
         else _fisher(int(hits[i]), int(counts[i]), int(hits[reference]), int(counts[reference]))
-        for i in shown
+        for i in listed
     }  # fmt: skip
     tpr: dict[Group, float | None] | None = None
     tpr_gap: float | None = None
     if positives is not None and true_hits is not None:
         tpr = {
             names[i]: float(true_hits[i] / positives[i]) if i in rule.tpr_shown else None
-            for i in shown
+            for i in listed
         }
         published = [v for v in tpr.values() if v is not None]
         tpr_gap = max(published) - min(published) if len(published) >= 2 else None
@@ -450,13 +450,13 @@ def audit(
     exposed = {names[i]: "; ".join(why) for i, why in rule.exposed.items()}
     if exposed:
         msg = (
-            f"the audit cannot protect every withheld figure of {sorted(exposed, key=str)!r} "
+            f"the audit cannot protect every withheld figure of {shown(sorted(exposed, key=str))} "
             "without withholding a large group's figures; see `exposed`"
         )
         warnings.warn(msg, SparkusWarning, stacklevel=2)
     return AuditResult(
-        counts={names[i]: int(counts[i]) for i in shown},
-        selected_counts={names[i]: int(hits[i]) for i in shown},
+        counts={names[i]: int(counts[i]) for i in listed},
+        selected_counts={names[i]: int(hits[i]) for i in listed},
         selection_rates=rates,
         impact_ratios=ratios,
         flagged=flagged,

@@ -25,7 +25,7 @@ from sparkus._checks import (
     rows_text,
     schema_error,
 )
-from sparkus._errors import EstimationError, NotFittedError, SchemaError, SparkusWarning
+from sparkus._errors import EstimationError, NotFittedError, SchemaError, SparkusWarning, shown
 from sparkus._fields import read_member
 from sparkus._frames import Backend, build_frame
 from sparkus._quantiles import critical_value
@@ -296,7 +296,7 @@ class BenefitModel:
             if share in (0.0, 1.0):
                 who = "treated" if share == 0.0 else "untreated"
                 msg = (
-                    f"fold {fold_names[fs[a]]} has no {who} row of type {_name(support)!r}: each "
+                    f"fold {fold_names[fs[a]]} has no {who} row of type {shown(_name(support))}: each "
                     "fold needs both to cross-fit; use fewer folds or pass `fold=` with both in "
                     "every fold"
                 )
@@ -305,7 +305,7 @@ class BenefitModel:
         what = (
             "the final stage"
             if support == BINARY_KEY
-            else f"the final stage for {_name(support)!r} (on its rows and the 'none' rows)"
+            else f"the final stage for {shown(_name(support))} (on its rows and the 'none' rows)"
         )
         terms = ("intercept", *data.names)
         penalty = None
@@ -390,7 +390,7 @@ class BenefitModel:
         clipped = int(((raw < self.clip) | (raw > 1.0 - self.clip)).sum())
         if clipped or outside > OVERLAP_SHARE * raw.shape[0]:
             msg = (
-                f"poor overlap for {_name(support)!r}: {outside:,} of {raw.shape[0]:,} "
+                f"poor overlap for {shown(_name(support))}: {outside:,} of {raw.shape[0]:,} "
                 f"propensities lie outside [{low}, {high}] and {clipped:,} were clipped to "
                 f"[{self.clip}, {1.0 - self.clip}]; the effects there lean on the outcome model"
             )
@@ -409,16 +409,16 @@ class BenefitModel:
         stages = self._fitted()
         if support is None:
             if len(stages) > 1:
-                shown = ", ".join(repr(_name(s)) for s in stages)
-                msg = f"the model was fitted on several support types ({shown}); name one"
+                listed = ", ".join(repr(_name(s)) for s in stages)
+                msg = f"the model was fitted on several support types ({listed}); name one"
                 raise _param_error("support", msg)
             return next(iter(stages.items()))
         for key, stage in stages.items() if isinstance(support, str | SupportType) else ():
             if support == key or (isinstance(key, SupportType)
                                   and read_member(support, SupportType) is key):  # fmt: skip
                 return key, stage
-        shown = ", ".join(repr(_name(s)) for s in stages)
-        raise _param_error("support", f"expected one of {shown}, got {support!r}")
+        listed = ", ".join(repr(_name(s)) for s in stages)
+        raise _param_error("support", f"expected one of {listed}, got {shown(support)}")
 
     def _matrix(self, X: object) -> FloatArray:
         self._fitted()

@@ -28,7 +28,7 @@ from sparkus._checks import (
     schema_error,
 )
 from sparkus._checks_effects import indicator, named_matrix, same_length, vector
-from sparkus._errors import SchemaError
+from sparkus._errors import SchemaError, shown
 from sparkus._fields import probably_meant, read_member, spelling_key
 from sparkus._privacy import group_label_problems
 from sparkus.model import SupportType
@@ -71,7 +71,7 @@ def check_params(
         msg = f"expected None or an object with fit and predict, got {describe(outcome)}"
         raise schema_error("outcome", msg)
     if isinstance(folds, bool) or not isinstance(folds, int | np.integer) or folds < 2:
-        raise schema_error("folds", f"expected a whole number of folds >= 2, got {folds!r}")
+        raise schema_error("folds", f"expected a whole number of folds >= 2, got {shown(folds)}")
     check_number(alpha, "alpha", low=0.0)
     check_number(clip, "clip", low=0.0, high=0.5, low_open=True, high_open=True)
     if not isinstance(rng, np.random.Generator):
@@ -153,14 +153,14 @@ def _arms(labels: Any) -> tuple[IntArray, tuple[Support, ...]]:
         found.append(None)
         bad.append(len(found) - 1)
     if bad:
-        shown = ", ".join(repr(v) for v in dict.fromkeys(labels[bad].tolist()))
+        listed = ", ".join(shown(v) for v in dict.fromkeys(labels[bad].tolist()))
         missing = all(is_missing(v) for v in labels[bad].tolist())
         what = "not a support type"
         if missing:
             what = "missing (give every row its support, 'none' for the untreated)"
         allowed = ", ".join([NONE_LABEL, *by_value])
         msg = (
-            f"{shown} in {rows_text(np.asarray(bad))} is {what}; expected 0/1 or labels "
+            f"{listed} in {rows_text(np.asarray(bad))} is {what}; expected 0/1 or labels "
             f"among {allowed}{probably_meant(labels[bad[0]], SupportType)}"
         )
         raise schema_error("treated", msg)
@@ -189,14 +189,14 @@ def fold_codes(
         names, codes = np.unique(given, return_inverse=True)
         if codes.max(initial=0) < 1:
             raise schema_error("fold", "holds a single fold; cross-fitting needs at least two")
-        return np.asarray(codes, dtype=np.intp), tuple(repr(v) for v in names.tolist())
+        return np.asarray(codes, dtype=np.intp), tuple(shown(v) for v in names.tolist())
     for k, support in enumerate(data.supports):
         for arm, who in ((k + 1, "treated"), (0, "untreated")):
             count = int((data.arm == arm).sum())
             if count < folds:
                 name = support.value if isinstance(support, SupportType) else support
                 msg = (
-                    f"too few rows per fold: {count} {who} row(s) for {name!r} cannot give each "
+                    f"too few rows per fold: {count} {who} row(s) for {shown(name)} cannot give each "
                     f"of the {folds} folds one; use fewer folds or collect more rows"
                 )
                 raise schema_error("folds", msg)
@@ -223,7 +223,9 @@ def predict_matrix(X: object, names: Sequence[str], from_frame: bool) -> FloatAr
             if extra:
                 parts.append(f"has column(s) not seen at fit: {', '.join(map(repr, extra))}")
             raise schema_error("X", f"{' and '.join(parts)}; pass the features used at fit")
-        matrix, _ = named_matrix({c: as_array(getter[keys[c]], f"X[{c!r}]") for c in names}, "X")
+        matrix, _ = named_matrix(
+            {c: as_array(getter[keys[c]], f"X[{shown(c)}]") for c in names}, "X"
+        )
         return matrix
     matrix, _ = named_matrix(X, "X")
     if matrix.shape[1] != len(names):

@@ -16,8 +16,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._checks import align_rows, check_number, check_rng, shown
-from sparkus._errors import EstimationError, Problem, SchemaError
+from sparkus._checks import align_rows, check_number, check_rng
+from sparkus._errors import EstimationError, Problem, SchemaError, shown
 from sparkus._frames import Framed, FrameSpec
 from sparkus._results import Result, Table, format_number
 from sparkus.triage._labels import (
@@ -218,7 +218,7 @@ def _cross_validate_iv(
     if folds > counts[smallest]:
         msg = (
             f"k={folds} is larger than the {counts[smallest]} rows of class "
-            f"{classes[smallest]!r}; every fold must hold each class, so pass k <= "
+            f"{shown(classes[smallest])}; every fold must hold each class, so pass k <= "
             f"{counts[smallest]} or gather more rows of that class"
         )
         raise SchemaError([Problem(("k",), msg)])

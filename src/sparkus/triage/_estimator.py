@@ -18,7 +18,14 @@ from numpy.typing import NDArray
 
 from sparkus._checks import align_rows, as_array, schema_error
 from sparkus._checks_fit import check_matrix, check_n_features, check_sample_weight
-from sparkus._errors import EstimationError, NotFittedError, Problem, SchemaError, SparkusWarning
+from sparkus._errors import (
+    EstimationError,
+    NotFittedError,
+    Problem,
+    SchemaError,
+    SparkusWarning,
+    name_text,
+)
 from sparkus.triage._fitting import unit_weights
 from sparkus.triage._labels import fit_labels
 
@@ -44,7 +51,7 @@ def column_keys(columns: Iterable[Any], name: str = "X") -> dict[str, Any]:
     keys: dict[str, Any] = {}
     repeated: list[str] = []
     for label in columns:
-        text = str(label)
+        text = name_text(label, name)
         if text in keys:
             repeated.append(text)
         keys[text] = label

@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._checks import align_rows, as_array, describe, is_data_frame, real_array
-from sparkus._errors import Problem, SchemaError
+from sparkus._errors import Problem, SchemaError, name_text, shown, writable
 from sparkus._fields import (
     Record,
     boolean,
@@ -78,7 +78,7 @@ class Item(Record):
     def _cross_check(self) -> list[Problem]:
         if self.source.is_rater_group:
             msg = (
-                f"{self.source.value!r} is a rater group: a readiness item reads one rater "
+                f"{shown(self.source.value)} is a rater group: a readiness item reads one rater "
                 "(self or manager); aggregate rater groups with sparkus.metrics.rater_change"
             )
             return [Problem(("source",), msg)]
@@ -93,7 +93,7 @@ class Item(Record):
 def _unique_columns(items: tuple[Item, ...]) -> list[Problem]:
     seen: dict[str, int] = {}
     return [
-        Problem(("items", i), f"{item.column!r} repeats items[{seen[item.column]}]")
+        Problem(("items", i), f"{shown(item.column)} repeats items[{seen[item.column]}]")
         for i, item in enumerate(items)
         if seen.setdefault(item.column, i) != i
     ]
@@ -217,11 +217,14 @@ class Instrument(Record):
             return population_features(self, given, missing)
         if isinstance(given, Mapping) or is_data_frame(given):
             table: Any = given
-            names = [str(k) for k in (table.columns if is_data_frame(table) else table.keys())]
+            names = [
+                name_text(k, "data")
+                for k in (table.columns if is_data_frame(table) else table.keys())
+            ]
             if "id" not in names:
                 raise SchemaError([Problem(("id",), "a mapping of answers needs an 'id' column")])
             wanted = ["id", *(c for c in self.columns if c in names)]
-            aligned = align_rows(*((f"data[{c!r}]", table[c]) for c in wanted))
+            aligned = align_rows(*((f"data[{shown(c)}]", table[c]) for c in wanted))
             columns = dict(zip(wanted, aligned, strict=True))
             ids = _id_column(columns["id"], "data['id']")
             return _read_columns(self, ids, columns, names, missing)
@@ -272,12 +275,12 @@ class Instrument(Record):
                 problems.append(Problem(("assessments", k), "expected an Assessment"))
                 continue
             if a.participant_id not in row_of:
-                msg = f"{a.participant_id!r} is not among the given ids"
+                msg = f"{shown(a.participant_id)} is not among the given ids"
                 problems.append(Problem(("assessments", k, "participant_id"), msg))
                 continue
             if a.source.is_rater_group:
                 msg = (
-                    f"{a.source.value!r} is a rater group, read only in aggregate "
+                    f"{shown(a.source.value)} is a rater group, read only in aggregate "
                     "(sparkus.metrics.rater_change); the instrument reads self and manager"
                 )
                 problems.append(Problem(("assessments", k, "source"), msg))
@@ -364,7 +367,7 @@ def scale_problems(
             for r in bad[:_ROWS_SHOWN].tolist():
                 where = (*path, r, item.column) if by_column else (*path, r)
                 msg = (
-                    f"{float(col[r])!r} is outside the scale of item {item.column}, "
+                    f"{shown(float(col[r]))} is outside the scale of item {item.column}, "
                     f"{low:g} to {high:g}"
                 )
                 problems.append(Problem(where, msg))
@@ -448,6 +451,7 @@ def _id_column(value: object, name: str) -> npt.NDArray[np.str_]:
     bad = [
         k for k, v in enumerate(values)
         if isinstance(v, bool) or not isinstance(v, str | int) or (isinstance(v, str) and not v.strip())
+        or not writable(v)  # an int too long to write out as text
     ]  # fmt: skip
     if bad:
         problems = [
@@ -471,7 +475,7 @@ def policy_problems(missing: object) -> list[Problem]:
     """The problem with a missing-data policy that is not one of the three (empty if valid)."""
     if isinstance(missing, str) and missing in _POLICIES:
         return []
-    msg = f"`missing` must be one of {', '.join(_POLICIES)}, got {missing!r}"
+    msg = f"`missing` must be one of {', '.join(_POLICIES)}, got {shown(missing)}"
     return [Problem(("missing",), msg)]
 
 

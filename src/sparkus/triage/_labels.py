@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from sparkus._checks import MAX_LISTED, as_array
 from sparkus._checks_fit import check_labels, is_missing_label, object_floats
-from sparkus._errors import Problem, SchemaError
+from sparkus._errors import Problem, SchemaError, shown
 from sparkus._labels import bools_beside_numbers, refuse_spellings
 
 __all__ = [
@@ -56,8 +56,8 @@ def row_problems(name: str, rows: IntArray, describe: Callable[[int], str]) -> l
 
 def show(values: Sequence[object], limit: int = 8) -> str:
     """The first `limit` values, repr'd and joined, and how many there are past them."""
-    shown = ", ".join(repr(v) for v in values[:limit])
-    return shown + (f", ... ({len(values)} in all)" if len(values) > limit else "")
+    listed = ", ".join(shown(v) for v in values[:limit])
+    return listed + (f", ... ({len(values)} in all)" if len(values) > limit else "")
 
 
 def labels_array(value: object, name: str) -> npt.NDArray[Any]:
@@ -101,7 +101,7 @@ def _refuse_blank(array: npt.NDArray[Any], name: str) -> None:
         return
     if blank.any():
         problems = row_problems(name, np.flatnonzero(blank), lambda r: f"blank label "
-                                f"{array[r]!r}; a blank cell is a missing label, not a class")  # fmt: skip
+                                f"{shown(array[r])}; a blank cell is a missing label, not a class")  # fmt: skip
         problems.append(Problem((name,), "every row needs a label; drop the rows named above"))
         raise SchemaError(problems)
 
@@ -212,7 +212,7 @@ def encode(array: npt.NDArray[Any], classes: tuple[Hashable, ...], name: str, of
     bad = np.flatnonzero(codes < 0)
     if bad.size:
         problems = row_problems(
-            name, bad, lambda r: f"{scalar(array[r])!r} is not one of `{of}` ({show(classes)})"
+            name, bad, lambda r: f"{shown(scalar(array[r]))} is not one of `{of}` ({show(classes)})"
         )
         problems.append(Problem((of,), f"add the missing labels to `{of}` or drop those rows"))
         raise SchemaError(problems)
@@ -338,8 +338,8 @@ def kind_problems(
             cells = values.tolist() if isinstance(values, np.ndarray) else list(values)
             row, label = next((r, v) for r, v in enumerate(cells) if _kind(v) == other)
             msg = (
-                f"holds {other} ({label!r}), but `{first}` holds "
-                f"{_kind(reference)} ({reference!r} in row 0): labels of different kinds never "
+                f"holds {other} ({shown(label)}), but `{first}` holds "
+                f"{_kind(reference)} ({shown(reference)} in row 0): labels of different kinds never "
                 "match, though they may print alike, so one class would be counted as two; "
                 "write every label one way"
             )

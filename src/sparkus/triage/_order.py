@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from sparkus._checks import describe, mixed_labels
 from sparkus._checks_fit import check_labels
-from sparkus._errors import EstimationError, Problem, SchemaError
+from sparkus._errors import EstimationError, Problem, SchemaError, shown
 from sparkus._labels import spelling_problem
 from sparkus.triage._labels import fit_labels, listed, row_problems, scalar, show, unique_labels
 from sparkus.triage._levels import ReadinessLevel, readiness_level
@@ -140,7 +140,7 @@ def _encode_by_order(labels: NDArray[Any], order: tuple[Hashable, ...]) -> IntAr
     codes = np.fromiter((index.get(v, -1) for v in values), dtype=np.intp, count=len(values))
     bad = np.flatnonzero(codes < 0)
     if bad.size:
-        problems = row_problems("y", bad, lambda r: f"{values[r]!r} is not one of `order`")
+        problems = row_problems("y", bad, lambda r: f"{shown(values[r])} is not one of `order`")
         problems.append(Problem(("order",), f"lists {show(list(order))}; add the missing levels"))
         raise SchemaError(problems)
     return codes
@@ -156,7 +156,7 @@ def _encode_readiness(labels: NDArray[Any], distinct: list[Any]) -> tuple[NDArra
     if clash:
         level, spellings = next(iter(clash.items()))
         msg = (
-            f"spells the level {level.value!r} in several ways ({show(spellings)}); they would "
+            f"spells the level {shown(level.value)} in several ways ({show(spellings)}); they would "
             "be separate classes of one level: use one spelling"
         )
         raise SchemaError([Problem(("y",), msg)])
@@ -189,8 +189,8 @@ def encode_ordered(
         codes = check_labels(codes, n_rows).astype(np.intp)
         if (codes < 0).any():
             (rows,) = np.nonzero(codes < 0)
-            shown = ", ".join(str(r) for r in rows[:_LISTED])
-            msg = f"missing label in rows {shown}{' ...' if len(rows) > _LISTED else ''}"
+            listed = ", ".join(str(r) for r in rows[:_LISTED])
+            msg = f"missing label in rows {listed}{' ...' if len(rows) > _LISTED else ''}"
             raise SchemaError([Problem(("y", int(rows[0])), msg)])
         return _span(codes, list(categories))
     labels = fit_labels(np.asarray(y) if parts is not None else y, n_rows)
@@ -219,6 +219,9 @@ def encode_ordered(
             f"holds labels of several kinds ({', '.join(kinds)}); pass numbers, text with "
             "`order`, or members of one Enum"
         )
+        raise SchemaError([Problem(("y",), msg)])
+    if beyond := [v for v in distinct if isinstance(v, int) and not -(2**63) <= v < 2**63]:
+        msg = f"holds {shown(beyond[0])}, beyond the 64-bit integers; number the levels 0, 1, ..."
         raise SchemaError([Problem(("y",), msg)])
     classes, codes = np.unique(labels, return_inverse=True)
     codes = codes.reshape(-1).astype(np.intp)

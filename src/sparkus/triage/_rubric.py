@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from sparkus._checks import describe, is_finite_real, is_real
 from sparkus._checks_fit import check_matrix
-from sparkus._errors import Problem, SchemaError
+from sparkus._errors import Problem, SchemaError, shown
 from sparkus._results import Result, Table, format_number
 from sparkus.triage._estimator import column_keys, frame_names
 from sparkus.triage._instrument import Features, Instrument, default_instrument, scale_problems
@@ -79,7 +79,7 @@ class Explanation(Result):
     review: bool
 
     def _headline(self) -> str:
-        return f"person={self.person!r}, level={self.level.value}, score={self.score:.3f}"
+        return f"person={shown(self.person)}, level={self.level.value}, score={self.score:.3f}"
 
     def _tables(self) -> list[Table]:
         order = np.argsort(-np.abs(np.asarray(self.contributions)), kind="stable")
@@ -280,10 +280,12 @@ def _settings_problems(instrument: object, thresholds: object, band: object) -> 
         or not np.all(np.diff(t) > 0)
         or (t[0] <= -1 or t[-1] >= 1)
     ):
-        msg = f"expected three increasing numbers inside (-1, 1), got {thresholds!r}"
+        msg = f"expected three increasing numbers inside (-1, 1), got {shown(thresholds)}"
         problems.append(Problem(("thresholds",), msg))
     if not is_real(band) or not 0 <= band < 1:  # type: ignore[operator]
-        problems.append(Problem(("review_band",), f"expected a number in [0, 1), got {band!r}"))
+        problems.append(
+            Problem(("review_band",), f"expected a number in [0, 1), got {shown(band)}")
+        )
     return problems
 
 
@@ -319,13 +321,15 @@ def _row_of(features: object, person: object) -> int:
     if isinstance(person, str):
         rows = np.flatnonzero(np.asarray(features.ids) == person)
         if rows.size == 0:
-            raise SchemaError([Problem(("person",), f"{person!r} is not among the features' ids")])
+            raise SchemaError(
+                [Problem(("person",), f"{shown(person)} is not among the features' ids")]
+            )
         return int(rows[0])
     if isinstance(person, int | np.integer) and not isinstance(person, bool | np.bool_):
         if 0 <= person < n:
             return int(person)
         msg = (
-            f"row number {int(person)} is outside the {n} rows; pass 0 to {n - 1} (a row number "
+            f"row number {shown(int(person))} is outside the {n} rows; pass 0 to {n - 1} (a row number "
             "is not a Python index: negative numbers do not count from the end), or an id"
         )
         raise SchemaError([Problem(("person",), msg)])

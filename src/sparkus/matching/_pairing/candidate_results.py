@@ -17,8 +17,8 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import FloatArray, shown
-from sparkus._errors import Problem, SchemaError
+from sparkus._checks import FloatArray
+from sparkus._errors import Problem, SchemaError, shown
 from sparkus._ids import near_ids
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._pairing.protocols import checked_scores, plugin_raised, read_only

@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sparkus._checks import FloatArray, describe, is_finite_real
-from sparkus._errors import Problem, SchemaError
+from sparkus._errors import Problem, SchemaError, key_text, shown
 from sparkus.matching._pairing.candidate_results import CandidateMatrix
 from sparkus.matching._pairing.members import Members, members_iv
 from sparkus.matching._pairing.protocols import (
@@ -142,7 +142,7 @@ def _scorers_iv(
     given: object = DEFAULT_WEIGHTS if scorers is None else scorers
     pairs: list[tuple[object, object, str | int]] = []
     if isinstance(given, Mapping):
-        pairs = [(name, w, str(name)) for name, w in given.items()]
+        pairs = [(name, w, key_text(name)) for name, w in given.items()]
     elif isinstance(given, Sequence) and not isinstance(given, str):
         for i, item in enumerate(given):
             if not (isinstance(item, tuple) and len(item) == 2):
@@ -172,7 +172,7 @@ def _scorers_iv(
         if name is None:
             continue
         if not _is_weight(weight):
-            msg = (f"the weight of {name!r} must be a finite number from 0 to 1e12 (only the "
+            msg = (f"the weight of {shown(name)} must be a finite number from 0 to 1e12 (only the "
                    f"weights' ratios matter), got {describe(weight)}")  # fmt: skip
             problems.append(Problem(path, msg))
             continue
@@ -184,7 +184,7 @@ def _scorers_iv(
                 raise plugin_raised("scorer", name, ("scorers", name), exc) from exc
             lacks = _scorer_lacks(found, name)
             if lacks:
-                msg = (f"the scorer {name!r} returned from `for_program` "
+                msg = (f"the scorer {shown(name)} returned from `for_program` "
                        f"{describe_value(found)}, which {lacks}")  # fmt: skip
                 problems.append(Problem(("scorers", name), msg))
                 continue
@@ -234,7 +234,7 @@ def _candidate_matrix_iv(
             kind = SupportType(support_type)
         except ValueError:
             allowed = ", ".join(s.value for s in SupportType)
-            msg = f"`support_type` must be one of {allowed} (or None), got {support_type!r}"
+            msg = f"`support_type` must be one of {allowed} (or None), got {shown(support_type)}"
             problems.append(Problem(("support_type",), msg))
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
         problems.append(Problem(("k",), f"`k` must be a positive integer, got {describe(k)}"))
@@ -275,7 +275,7 @@ def _prepared(
     except Exception as exc:  # plugin code: named, chained, never a bare exception
         raise plugin_raised("scorer", name, ("scorers", name), exc) from exc
     if not callable(score):
-        msg = (f"the scorer {name!r} returned {describe_value(score)} from `prepare`; it must "
+        msg = (f"the scorer {shown(name)} returned {describe_value(score)} from `prepare`; it must "
                "return a function score(rows, cols) of the pairs' scores")  # fmt: skip
         raise SchemaError([Problem(("scorers", name), msg)])
     return cast("PairScore", score)

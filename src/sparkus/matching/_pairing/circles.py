@@ -20,8 +20,8 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import FloatArray, check_rng, describe, schema_error, shown
-from sparkus._errors import InfeasibleError, Problem, SchemaError
+from sparkus._checks import FloatArray, check_rng, describe, schema_error
+from sparkus._errors import InfeasibleError, Problem, SchemaError, shown
 from sparkus._fields import Record, checked, number
 from sparkus._frames import Framed, FrameSpec
 from sparkus._ids import near_ids
@@ -310,7 +310,7 @@ def _aims_iv(aims: object, problems: list[Problem]) -> CircleAims:
         unknown = [k for k in aims if k not in AIMS and k != "workday_hours"]
         if unknown:
             msg = (
-                f"unknown aim(s) {', '.join(repr(k) for k in unknown)}; the aims are "
+                f"unknown aim(s) {', '.join(shown(k) for k in unknown)}; the aims are "
                 f"{', '.join(AIMS)} (and the option workday_hours)"
             )
             problems.append(Problem(("aims",), msg))

@@ -16,8 +16,8 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import BoolArray, FloatArray, shown
-from sparkus._errors import InfeasibleError, Problem, SchemaError
+from sparkus._checks import BoolArray, FloatArray
+from sparkus._errors import InfeasibleError, Problem, SchemaError, shown
 from sparkus._ids import near_ids
 from sparkus.matching._pairing.assign_result import Label
 from sparkus.matching._pairing.exact.arcs import (
@@ -235,7 +235,7 @@ def _position(
         problems.append(Problem(path, msg))
         return None
     if not 0 <= int(value) < size:
-        problems.append(Problem(path, f"{what} index {int(value)} is outside [0, {size})"))
+        problems.append(Problem(path, f"{what} index {shown(int(value))} is outside [0, {size})"))
         return None
     return int(value)
 
@@ -442,18 +442,20 @@ def max_load_iv(max_load: object, capacity: IntArray, problems: list[Problem]) -
     if isinstance(given, bool) or not isinstance(given, int | float | np.integer | np.floating):
         msg = (
             f"expected None, a non-negative integer (a cap per provider) or a float in (0, 1] "
-            f"(a share of each provider's capacity), got {given!r}"
+            f"(a share of each provider's capacity), got {shown(given)}"
         )
         problems.append(Problem(("max_load",), msg))
         return capacity.copy()
     if isinstance(given, int | np.integer):
         if given < 0:
-            problems.append(Problem(("max_load",), f"expected a non-negative integer, got {given}"))
+            problems.append(
+                Problem(("max_load",), f"expected a non-negative integer, got {shown(given)}")
+            )
             return capacity.copy()
         return np.minimum(capacity, np.int64(min(int(given), MAX_CAPACITY)))
     share = float(given)
     if not 0 < share <= 1:
-        msg = f"a share of capacity must lie in (0, 1], got {share!r}; pass an int for a count"
+        msg = f"a share of capacity must lie in (0, 1], got {shown(share)}; pass an int for a count"
         problems.append(Problem(("max_load",), msg))
         return capacity.copy()
     capped: IntArray = np.floor(capacity * share + 1e-9).astype(np.int64)
@@ -507,14 +509,14 @@ def fixed_iv(
     for k, r, c in zip(ks[~allowed].tolist(), rr[~allowed].tolist(), cc[~allowed].tolist(),
                        strict=True):  # fmt: skip
         msg = (
-            f"the pair ({label(inst, r, 'row')!r}, {label(inst, c, 'col')!r}) is not allowed "
+            f"the pair ({shown(label(inst, r, 'row'))}, {shown(label(inst, c, 'col'))}) is not allowed "
             "(not a candidate, or forbidden); fix only allowed pairs"
         )
         problems.append(Problem(("fixed", k), msg))
     seen: dict[int, int] = {}
     for k, r in zip(ks.tolist(), rr.tolist(), strict=True):
         if r in seen:
-            msg = f"participant {label(inst, r, 'row')!r} is fixed twice (items {seen[r]} and {k})"
+            msg = f"participant {shown(label(inst, r, 'row'))} is fixed twice (items {seen[r]} and {k})"
             problems.append(Problem(("fixed", k), msg))
         seen[r] = k
     out[rr] = cc
@@ -524,7 +526,7 @@ def fixed_iv(
     over = np.flatnonzero(load > cap_limit)
     if over.size:
         parts = [
-            f"{label(inst, int(j), 'col')!r} gets {int(load[j])} fixed participants for "
+            f"{shown(label(inst, int(j), 'col'))} gets {int(load[j])} fixed participants for "
             f"{int(cap_limit[j])} places ({int(load[j] - cap_limit[j])} too many)"
             for j in over[:_MAX_LISTED]
         ]

@@ -16,8 +16,8 @@ from typing import Any, Final, TypeAlias, cast
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import align_rows, as_array, describe, shown
-from sparkus._errors import Problem, SchemaError
+from sparkus._checks import align_rows, as_array, describe
+from sparkus._errors import Problem, SchemaError, shown
 from sparkus._ids import near_ids
 from sparkus.model import Population
 

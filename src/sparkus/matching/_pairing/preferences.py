@@ -24,7 +24,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._errors import PathSegment, Problem, SchemaError
+from sparkus._errors import PathSegment, Problem, SchemaError, key_text, shown
 from sparkus._ids import near_ids
 from sparkus._text_rules import nfc, nul_message
 
@@ -79,7 +79,7 @@ def _shown(value: object) -> str:
     """`value` as a message shows it: its repr, unless an integer beyond 64 bits."""
     number = _integer(value)
     if number is None or not _wide(number):
-        return repr(value)
+        return shown(value)
     return f"{'a negative' if number < 0 else 'an'} integer beyond the signed 64-bit range"
 
 
@@ -87,7 +87,7 @@ def segment(identifier: Hashable) -> PathSegment:
     """An id as a path segment of a :class:`Problem` (integers as ints, the rest as text)."""
     number = _integer(identifier)
     if number is None:
-        return str(identifier)
+        return key_text(identifier)
     return "<integer beyond 64 bits>" if _wide(number) else number
 
 

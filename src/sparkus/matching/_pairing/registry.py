@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._errors import Problem, SchemaError
+from sparkus._errors import Problem, SchemaError, shown
 from sparkus.matching._pairing.protocols import (
     METHODS,
     Kind,
@@ -153,11 +153,11 @@ class _Registry:
         """The plugin (built, if a class), its kind and its key, checked against the contract."""
         given: object = name
         if given is not None and (not isinstance(given, str) or not given):
-            msg = f"expected a non-empty string or None, got {given!r}"
+            msg = f"expected a non-empty string or None, got {shown(given)}"
             raise SchemaError([Problem(("name",), msg)])
         given_replace: object = replace  # checked at run time for callers without a type checker
         if not isinstance(given_replace, bool):
-            msg = f"expected True or False, got {replace!r}"
+            msg = f"expected True or False, got {shown(replace)}"
             raise SchemaError([Problem(("replace",), msg)])
         if inspect.isclass(plugin):
             try:
@@ -186,7 +186,7 @@ class _Registry:
         key = name if name is not None else str(plugin.name)  # type: ignore[attr-defined]
         if not reads_as_typed(key):
             msg = (
-                f"{key!r} has spaces at its ends or characters that do not print; a name is "
+                f"{shown(key)} has spaces at its ends or characters that do not print; a name is "
                 "typed to look a plugin up, so give it as it reads"
             )
             raise SchemaError([Problem(("name",), msg)])
@@ -200,8 +200,8 @@ class _Registry:
         alike = [k for k in self.names(kind) if k != key and k.casefold() == key.casefold()]
         if alike and not taken:
             msg = (
-                f"a {kind} named {alike[0]!r} is registered, which differs from {key!r} only in "
-                f"case; give another `name=`, or `name={alike[0]!r}` with `replace=True` to "
+                f"a {kind} named {shown(alike[0])} is registered, which differs from {shown(key)} only in "
+                f"case; give another `name=`, or `name={shown(alike[0])}` with `replace=True` to "
                 "replace it"
             )
             raise SchemaError([Problem(("name",), msg)])
@@ -210,10 +210,10 @@ class _Registry:
             where = (
                 describe_plugin(holder)
                 if holder is not None
-                else f"the entry point {self.pending[kind][key].value!r}"
+                else f"the entry point {shown(self.pending[kind][key].value)}"
             )
             msg = (
-                f"a {kind} named {key!r} is already registered ({where}); pass "
+                f"a {kind} named {shown(key)} is already registered ({where}); pass "
                 "`replace=True` to replace it, or another `name=`"
             )
             raise SchemaError([Problem(("name",), msg)])
@@ -250,16 +250,16 @@ class _Registry:
             loaded = point.load()
         except Exception as exc:
             msg = (
-                f"the {kind} plugin {name!r} (entry point {point.value!r} in group "
-                f"{point.group!r}) failed to load: {type(exc).__name__}: {exc}"
+                f"the {kind} plugin {shown(name)} (entry point {shown(point.value)} in group "
+                f"{shown(point.group)}) failed to load: {type(exc).__name__}: {exc}"
             )
             raise SchemaError([Problem(("name",), msg)]) from exc
         try:
             plugin = self._entry_point_plugin(loaded, kind, name)
         except SchemaError as exc:
             msg = (
-                f"the {kind} plugin {name!r} (entry point {point.value!r} in group "
-                f"{point.group!r}) is not usable: {exc.problems[0].message}"
+                f"the {kind} plugin {shown(name)} (entry point {shown(point.value)} in group "
+                f"{shown(point.group)}) is not usable: {exc.problems[0].message}"
             )
             raise SchemaError([Problem(("name",), msg)]) from exc
         with self.lock:
@@ -291,7 +291,7 @@ class _Registry:
     def get(self, kind: Kind, name: object) -> Any:
         given: object = name
         if not isinstance(given, str):
-            msg = f"expected the name of a {kind} (a string), got {given!r}"
+            msg = f"expected the name of a {kind} (a string), got {shown(given)}"
             raise SchemaError([Problem(("name",), msg)])
         with self.lock:
             self._scan()
@@ -304,10 +304,10 @@ class _Registry:
             return self._load(kind, given, point)
         known = ", ".join(repr(k) for k in names) or "none"
         alike = [k for k in names if k.casefold() == given.strip().casefold()]
-        hint = f" (did you mean {alike[0]!r}?)" if alike else ""
+        hint = f" (did you mean {shown(alike[0])}?)" if alike else ""
         msg = (
-            f"no {kind} named {given!r}{hint}; the known {kind}s are {known}. Install a plugin that "
-            f"declares it under the entry-point group {GROUPS[kind]!r}, or register() it"
+            f"no {kind} named {shown(given)}{hint}; the known {kind}s are {known}. Install a plugin that "
+            f"declares it under the entry-point group {shown(GROUPS[kind])}, or register() it"
         )
         raise SchemaError([Problem(("name",), msg)])
 

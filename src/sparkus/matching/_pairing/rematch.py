@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from sparkus._checks import check_rng
-from sparkus._errors import InfeasibleError, Problem, SchemaError
+from sparkus._errors import InfeasibleError, Problem, SchemaError, shown
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._pairing.assign_result import Assignment, Label
 from sparkus.matching._pairing.exact.arcs import Arcs, cost_labels, label_mismatch
@@ -249,13 +249,13 @@ def _kept_iv(
     allowed, _ = inst.lookup(kept, before[kept].astype(np.intp))
     if not allowed.all():
         lost = kept[~allowed]
-        shown = ", ".join(
-            f"({previous.participant_label(int(i))!r}, {previous.provider_label(int(before[i]))!r})"
+        listed = ", ".join(
+            f"({shown(previous.participant_label(int(i)))}, {shown(previous.provider_label(int(before[i])))})"
             for i in lost[:_SHOWN]
         )
         more = f", ... ({lost.size} in all)" if lost.size > _SHOWN else ""
         msg = (
-            f"the kept pairs {shown}{more} of `previous` are no longer allowed by `candidates` "
+            f"the kept pairs {listed}{more} of `previous` are no longer allowed by `candidates` "
             "and `forbidden`; pass those participants in `released` to place them again"
         )
         raise SchemaError([Problem(("previous",), msg)])
@@ -266,7 +266,7 @@ def _kept_iv(
         for j in over[:_SHOWN].tolist():
             count, places = int(load[j]), int(cap_limit[j])
             parts.append(
-                f"provider {previous.provider_label(j)!r}: capacity {places} for {count} kept "
+                f"provider {shown(previous.provider_label(j))}: capacity {places} for {count} kept "
                 f"participant{'s' if count != 1 else ''} ({count - places} too many)"
             )
         more = f"; ... ({over.size} providers in all)" if over.size > _SHOWN else ""
@@ -364,7 +364,7 @@ def _ids(
     if value is None:
         return np.zeros(0, dtype=np.intp)
     if isinstance(value, str) or not isinstance(value, Iterable):
-        msg = f"expected a collection of {('participants', 'providers')[axis]}, got {value!r}"
+        msg = f"expected a collection of {('participants', 'providers')[axis]}, got {shown(value)}"
         problems.append(Problem((name,), msg))
         return np.zeros(0, dtype=np.intp)
     items = list(value)  # read once: a generator is not read twice
@@ -372,7 +372,7 @@ def _ids(
     first: dict[int, int] = {}
     for j, k in enumerate(found):
         if k is not None and first.setdefault(k, j) != j:
-            msg = f"{items[j]!r} repeats {name}[{first[k]}]"
+            msg = f"{shown(items[j])} repeats {name}[{first[k]}]"
             problems.append(Problem((name, j), msg))
     return np.unique(np.array([k for k in found if k is not None], dtype=np.intp))
 

@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sparkus._checks import FloatArray, is_finite_real
-from sparkus._errors import Problem, SchemaError
+from sparkus._errors import Problem, SchemaError, shown
 from sparkus._ids import near_ids
 from sparkus.matching._pairing.protocols import prepare_iv
 from sparkus.matching._pairing.reporting_line import SameReportingLine
@@ -61,7 +61,7 @@ def _unit_float(scorer: str) -> attrs._ValidatorType[float]:
     def check(_instance: object, attribute: attrs.Attribute[float], value: object) -> None:
         x = _number(value)
         if x is None or not 0.0 <= x <= 1.0:
-            _fail(scorer, attribute.name, f"expected a number from 0 to 1, got {value!r}")
+            _fail(scorer, attribute.name, f"expected a number from 0 to 1, got {shown(value)}")
 
     return check
 
@@ -69,7 +69,7 @@ def _unit_float(scorer: str) -> attrs._ValidatorType[float]:
 def _bool(scorer: str) -> attrs._ValidatorType[bool]:
     def check(_instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
         if not isinstance(value, bool):
-            _fail(scorer, attribute.name, f"expected True or False, got {value!r}")
+            _fail(scorer, attribute.name, f"expected True or False, got {shown(value)}")
 
     return check
 
@@ -152,13 +152,13 @@ def _goals_converter(value: object) -> tuple[Goal, ...]:
     if isinstance(given, str | Goal):
         given = (given,)
     if not isinstance(given, Sequence):
-        _fail("goal_fit", "fallback", f"expected a sequence of goals, got {given!r}")
+        _fail("goal_fit", "fallback", f"expected a sequence of goals, got {shown(given)}")
     out: list[Goal] = []
     for item in given:
         try:
             out.append(Goal(item))
         except ValueError:
-            _fail("goal_fit", "fallback", f"{item!r} is not one of {', '.join(_GOALS)}")
+            _fail("goal_fit", "fallback", f"{shown(item)} is not one of {', '.join(_GOALS)}")
     return tuple(dict.fromkeys(out))
 
 
@@ -312,14 +312,14 @@ def _hours(scorer: str) -> attrs._ValidatorType[float]:
     def check(_instance: object, attribute: attrs.Attribute[float], value: object) -> None:
         x = _number(value)
         if x is None or not 0.0 <= x <= 24.0:
-            _fail(scorer, attribute.name, f"expected an hour from 0 to 24, got {value!r}")
+            _fail(scorer, attribute.name, f"expected an hour from 0 to 24, got {shown(value)}")
 
     return check
 
 
 def _window(instance: TimeZoneOverlap, _attribute: attrs.Attribute[float], value: float) -> None:
     if not instance.start < value <= instance.start + 24.0:
-        msg = f"must be after `start` ({instance.start:g}) by at most 24 hours, got {value!r}"
+        msg = f"must be after `start` ({instance.start:g}) by at most 24 hours, got {shown(value)}"
         _fail("time_zone_overlap", "end", msg)
 
 
@@ -387,7 +387,9 @@ def _preferred(value: object) -> int:
     """An integer number of levels (a numpy integer read as the int it is), or a SchemaError."""
     given = int(value) if isinstance(value, np.integer) else value
     if isinstance(given, bool) or not isinstance(given, int) or abs(given) >= _LEVELS:
-        msg = f"expected an integer from {1 - _LEVELS} to {_LEVELS - 1} (levels), got {value!r}"
+        msg = (
+            f"expected an integer from {1 - _LEVELS} to {_LEVELS - 1} (levels), got {shown(value)}"
+        )
         _fail("seniority_gap", "preferred", msg)
     return given
 
@@ -395,7 +397,7 @@ def _preferred(value: object) -> int:
 def _width(_instance: object, _attribute: attrs.Attribute[float], value: object) -> None:
     x = _number(value)
     if x is None or x <= 0:
-        _fail("seniority_gap", "width", f"expected a positive number of levels, got {value!r}")
+        _fail("seniority_gap", "width", f"expected a positive number of levels, got {shown(value)}")
 
 
 @attrs.frozen
@@ -465,19 +467,17 @@ class SeniorityGap:
 def _preferences_converter(value: object) -> FrozenMapping[str, tuple[str, ...]]:
     given: object = value
     if not isinstance(given, Mapping):
-        msg = (
-            f"expected a mapping of participant id to a ranked list of provider ids, got {given!r}"
-        )
+        msg = f"expected a mapping of participant id to a ranked list of provider ids, got {shown(given)}"
         _fail("stated_preferences", "preferences", msg)
     problems: list[Problem] = []
     out: dict[str, tuple[str, ...]] = {}
     for key, ranked in given.items():
         path = ("preferences", str(key))
         if not isinstance(key, str):
-            problems.append(Problem(path, f"expected a participant id (str), got {key!r}"))
+            problems.append(Problem(path, f"expected a participant id (str), got {shown(key)}"))
             continue
         if isinstance(ranked, str) or not isinstance(ranked, Sequence):
-            problems.append(Problem(path, f"expected a list of provider ids, got {ranked!r}"))
+            problems.append(Problem(path, f"expected a list of provider ids, got {shown(ranked)}"))
             continue
         bad = [v for v in ranked if not isinstance(v, str)]
         repeats = [v for i, v in enumerate(ranked) if v in ranked[:i]]
@@ -558,7 +558,7 @@ class StatedPreferences:
         for who, ranked in self.preferences.items():
             path = ("stated_preferences", "preferences", who)
             if who in hints:
-                msg = f"{who!r} names no participant of the population{hints[who]}"
+                msg = f"{shown(who)} names no participant of the population{hints[who]}"
                 problems.append(Problem(path, msg))
             unknown = [v for v in ranked if v not in col_of]
             if unknown:

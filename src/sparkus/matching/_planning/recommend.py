@@ -13,7 +13,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from sparkus._errors import Problem, SchemaError
+from sparkus._errors import Problem, SchemaError, shown
 from sparkus._frames import Framed, FrameSpec, decoded
 from sparkus._results import Result, Table, format_number
 from sparkus.matching._planning.inputs import people_problems, same_people
@@ -135,7 +135,7 @@ class SupportRecommendation(Framed, Result):
         given: object = person_id  # checked at run time
         found = np.flatnonzero(self.ids == given) if isinstance(given, str) else np.zeros(0, int)
         if not found.size:
-            msg = f"`person_id` {person_id!r} is not one of the recommendation's ids"
+            msg = f"`person_id` {shown(person_id)} is not one of the recommendation's ids"
             raise SchemaError([Problem(("person_id",), msg)])
         return int(found[0])
 
@@ -167,7 +167,7 @@ class SupportRecommendation(Framed, Result):
             return "n=0"
         counts = {label: sum(row) for label, row in self._counts().items()}
         best = max(counts, key=lambda label: counts[label])
-        return f"n={self.n}, most often first={best!r} ({counts[best]:,})"
+        return f"n={self.n}, most often first={shown(best)} ({counts[best]:,})"
 
     def _tables(self) -> list[Table]:
         headers = ("first choice", *(r.value for r in _READINESS), "not assessed", "all")
@@ -225,7 +225,9 @@ def _reasons(
     r = _READINESS[readiness]
     if r.rank < rule.min_readiness.rank:
         minimum = rule.min_readiness.value
-        why = f"ruled out: readiness {r.value!r} is below the policy's minimum {minimum!r}"
+        why = (
+            f"ruled out: readiness {shown(r.value)} is below the policy's minimum {shown(minimum)}"
+        )
         return (f"{why} for {support.value}",)
     goals = [rule.goals[g] for g in program.goals]
     parts = ", ".join(f"{g.value} {_exact(v)}" for g, v in zip(program.goals, goals, strict=True))
@@ -268,7 +270,7 @@ def _recommend_support_iv(
     if not any(s in offered for s in rules):
         covered = ", ".join(repr(s.value) for s in SupportType if s in rules)
         has = ", ".join(repr(s.value) for s in offered) or "none"
-        msg = (f"the journey {program.journey.name!r} delivers none of the support types the "
+        msg = (f"the journey {shown(program.journey.name)} delivers none of the support types the "
                f"policy covers ({covered}); it has steps for: {has}. Add steps for them, or "
                "rules for what the journey delivers")  # fmt: skip
         problems.append(Problem(("program", "journey"), msg))

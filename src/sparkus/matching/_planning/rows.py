@@ -19,14 +19,14 @@ from sparkus._checks import (
     FloatArray,
     align_rows,
     as_array,
+    as_float,
     check_number,
     describe,
     is_real,
     real_array,
-    shown,
 )
 from sparkus._checks_effects import booleans_problem, indicator
-from sparkus._errors import EstimationError, Problem, SchemaError
+from sparkus._errors import EstimationError, Problem, SchemaError, key_text, shown
 from sparkus._fields import not_one_of, probably_meant, read_member
 from sparkus.model import Level, Population, SupportType
 
@@ -88,8 +88,8 @@ def access_masks(
     for key, value in access.items():
         if key not in option_names:
             known = ", ".join(option_names) or "none"
-            msg = f"{key!r} is not a pool of this plan (pools: {known})"
-            problems.append(Problem(("access", str(key)), msg))
+            msg = f"{shown(key)} is not a pool of this plan (pools: {known})"
+            problems.append(Problem(("access", key_text(key)), msg))
             continue
         mask = bool_rows(problems, ("access", key), value, population)
         if mask is not None:
@@ -143,7 +143,7 @@ def _support_of(key: object) -> SupportType | None:
 
 def _twice(member: SupportType | Level, first: object, again: object) -> str:
     """The message for a member given twice as keys of one mapping, in two spellings."""
-    return (f"{member.value!r} is given twice, as {first!r} and as {again!r}, which read as "
+    return (f"{shown(member.value)} is given twice, as {shown(first)} and as {shown(again)}, which read as "
             "the same; give it once")  # fmt: skip
 
 
@@ -186,7 +186,7 @@ def expected_effects(
     before = len(problems)
     for key, value in effects.items():
         support = _support_of(key)
-        label = key.value if isinstance(key, SupportType) else str(key)
+        label = key.value if isinstance(key, SupportType) else key_text(key)
         if support is None:
             problems.append(Problem(("effects", label), not_one_of(key, SupportType)))
         elif support in given:
@@ -203,7 +203,7 @@ def expected_effects(
     for k, s in enumerate(supports):
         if s not in given:
             continue
-        name = f"effects[{s.value!r}]"
+        name = f"effects[{shown(s.value)}]"
         try:
             raw = as_array(by_ids(given[s], population, name), name)
             column = real_array(raw, name)
@@ -248,7 +248,7 @@ def reach_groups(
         levels = {lv.value: lv for lv in Level}
         seen: dict[Level, object] = {}  # each level's key, to refuse another spelling of it
         for given, share in min_reach.items():
-            label = given.value if isinstance(given, Level) else str(given)
+            label = given.value if isinstance(given, Level) else key_text(given)
             # a Level or its value or name in any spelling (a department of that name first)
             key = (
                 read_member(given, Level) or given
@@ -267,12 +267,12 @@ def reach_groups(
                 name = f"department {key}"
             else:
                 known = ", ".join(sorted(departments))
-                msg = (f"{key!r} is neither a Level (or its value: "
+                msg = (f"{shown(key)} is neither a Level (or its value: "
                        f"{', '.join(levels)}) nor a department (departments: {known})"
                        f"{probably_meant(key, Level)}")  # fmt: skip
                 problems.append(Problem(("min_reach", label), msg))
                 continue
-            if not is_real(share) or not 0.0 <= float(share) <= 1.0:
+            if not is_real(share) or not 0.0 <= as_float(share) <= 1.0:
                 msg = f"expected a share from 0 to 1, got {describe(share)}"
                 problems.append(Problem(("min_reach", label), msg))
                 continue

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._checks import as_array, describe, is_missing
-from sparkus._errors import Problem, SchemaError
+from sparkus._errors import Problem, SchemaError, shown
 from sparkus._fields import not_one_of, read_member, text
 from sparkus._frames import Framed, FrameSpec
 from sparkus._results import Result, Table, format_number
@@ -144,7 +144,7 @@ class ScenarioComparison(Framed, Result):
         """The plan of scenario `name`."""
         given: object = name  # checked at run time for callers without a type checker
         if not isinstance(given, str) or given not in self.names:
-            msg = f"no scenario {name!r}; the scenarios are: {', '.join(self.names)}"
+            msg = f"no scenario {shown(name)}; the scenarios are: {', '.join(self.names)}"
             raise SchemaError([Problem(("name",), msg)])
         return self.plans[self.names.index(name)]
 
@@ -201,7 +201,7 @@ class ScenarioComparison(Framed, Result):
         return (
             f"n={self.n}, scenarios={len(self.names)}, {self._triaged}: cost "
             f"{_share(m['cost_vs_reference'])} and effect {_share(m['effect_vs_reference'])} of "
-            f"{self.reference!r}"
+            f"{shown(self.reference)}"
         )
 
     def _tables(self) -> list[Table]:
@@ -274,11 +274,11 @@ class ScenarioComparison(Framed, Result):
                 f"{_share(kept)} of the expected effect, so the claim {holds} under these "
                 + ("priors" if priced else "per-person effects")
                 if math.isfinite(saving) and math.isfinite(kept)
-                else f"; here {self.reference!r} costs nothing or has no expected effect, so "
+                else f"; here {shown(self.reference)} costs nothing or has no expected effect, so "
                 "there is nothing to save or keep: the claim cannot be tested"
             )
         against = Table(
-            f"Against {self.reference!r}",
+            f"Against {shown(self.reference)}",
             ("scenario", "cost", "saving", "expected effect kept"),
             tuple(
                 (
@@ -305,7 +305,7 @@ class ScenarioComparison(Framed, Result):
         parts = []
         for name, p in weighted:
             weights = ", ".join(f"{s.value} {w:g}" for s, w in p.fit_weights.items())
-            parts.append(f"{name!r} weighs each support type's effect by its fit: {weights}")
+            parts.append(f"{shown(name)} weighs each support type's effect by its fit: {weights}")
         return (
             f"{context}; " + "; ".join(parts) + " (the policy's judgement of fit to the season "
             "and goals, not a measured effect: see SupportPolicy.fit_weights)"
@@ -337,7 +337,9 @@ def _user_assignment(
         msg = f"{expected}, got {describe(value)}"
         return np.empty(0, object), np.empty(0, np.int64), [Problem(path, msg)]
     try:  # a pandas Series is read by its index, the population's ids; then one array intake
-        cells = as_array(by_ids(value, population, f"plans[{name!r}]"), f"plans[{name!r}]")
+        cells = as_array(
+            by_ids(value, population, f"plans[{shown(name)}]"), f"plans[{shown(name)}]"
+        )
     except SchemaError as err:
         refused = [Problem(path, p.message) for p in err.problems]
         return np.empty(0, object), np.empty(0, np.int64), refused
@@ -363,7 +365,7 @@ def _user_assignment(
         if not m.any():
             continue
         if s not in priors.priors:
-            problems.append(Problem(path, f"uses {s.value!r}, which has no prior"))
+            problems.append(Problem(path, f"uses {shown(s.value)}, which has no prior"))
             continue
         sessions[m] = sessions_of(priors, s, dose[m])
     return support, sessions, problems
@@ -397,7 +399,7 @@ def _compare_scenarios_iv(
             msg = "must be a plan of this population: its ids, in the same order"
             problems.append(Problem(("triaged",), msg))
         if isinstance(program, Program) and triaged.currency != program.currency:
-            msg = (f"costs {triaged.currency!r}, but the program is in {program.currency!r}; "
+            msg = (f"costs {shown(triaged.currency)}, but the program is in {shown(program.currency)}; "
                    "plan it with this program")  # fmt: skip
             problems.append(Problem(("triaged", "currency"), msg))
         if triaged.priors != priors:
@@ -418,7 +420,7 @@ def _compare_scenarios_iv(
                            f"white space at either end, got {describe(key)}")  # fmt: skip
                     problems.append(Problem(("plans",), msg))
                 elif key in (EXECUTIVES_ONLY, EVERYONE, TRIAGED, BY_READINESS, BY_BENEFIT):
-                    msg = f"{key!r} is a built-in scenario; give your plan another name"
+                    msg = f"{shown(key)} is a built-in scenario; give your plan another name"
                     problems.append(Problem(("plans", key), msg))
     if problems:
         raise SchemaError(problems)
@@ -557,7 +559,7 @@ def compare_scenarios(
         priced = prog.cost_model.session_cost
         for s in sorted({x for x in support.tolist() if x is not None} - set(priced),
                         key=lambda x: x.value):  # fmt: skip
-            msg = f"uses {s.value!r}, which the program's cost model does not price"
+            msg = f"uses {shown(s.value)}, which the program's cost model does not price"
             found.append(Problem(("plans", name), msg))
         problems += found
         if not found:

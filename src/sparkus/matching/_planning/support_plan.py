@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._checks import BoolArray, FloatArray
-from sparkus._errors import Problem, SchemaError
+from sparkus._errors import Problem, SchemaError, shown
 from sparkus._frames import Framed, FrameSpec, decoded
 from sparkus._quantiles import critical_value
 from sparkus._results import Result, Table, format_number
@@ -288,7 +288,7 @@ class SupportPlan(Framed, Result):
         """
         given: object = by  # checked at run time for callers without a type checker
         if not isinstance(given, str) or given not in _GROUP_BY:
-            msg = f"`by` must be one of {', '.join(_GROUP_BY)}, got {by!r}"
+            msg = f"`by` must be one of {', '.join(_GROUP_BY)}, got {shown(by)}"
             raise SchemaError([Problem(("by",), msg)])
         if by == "level":
             keys = np.array([_LEVELS[k].value for k in self.level.tolist()], dtype=object)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Final
 
-from sparkus._errors import Problem, SchemaError
+from sparkus._errors import Problem, SchemaError, shown
 from sparkus.metrics._plots import BLUE, GREY, ORANGE, axes_or_current
 from sparkus.metrics._tracking.display import funnel_label, group_lines, hidden_in, humanise
 from sparkus.metrics._tracking.reader import read_dashboard
@@ -260,7 +260,7 @@ def plot_progress(snapshot: object, grouping: str, *, ax: Axes | None = None) ->
     given: object = grouping
     if not isinstance(given, str) or given not in known:
         names = ", ".join(repr(g) for g in known) or "none"
-        msg = f"expected one of the snapshot's groupings ({names}), got {given!r}"
+        msg = f"expected one of the snapshot's groupings ({names}), got {shown(given)}"
         raise SchemaError([Problem(("grouping",), msg)])
     lines = known[grouping]
     ax = axes_or_current(ax, "plot_progress")

@@ -19,7 +19,7 @@ from typing import Any, TypeVar, cast
 
 from sparkus._checks import describe
 from sparkus._datetime_text import DATE
-from sparkus._errors import PathSegment, Problem, SchemaError
+from sparkus._errors import PathSegment, Problem, SchemaError, shown
 from sparkus._fields import parse_time
 from sparkus.metrics._estimate import ConfidenceInterval, Estimate
 from sparkus.metrics._roi import ROIResult
@@ -53,10 +53,10 @@ def describe_json(value: object) -> str:
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
     if isinstance(value, int | float):
-        return f"the number {value!r}"
+        return f"the number {shown(value)}"
     if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"the string {shown!r}"
+        listed = value if len(value) <= 40 else value[:37] + "..."
+        return f"the string {shown(listed)}"
     if isinstance(value, Mapping):
         return "an object"
     if isinstance(value, list | tuple):
@@ -139,14 +139,14 @@ class _Reader:
             return None
         x = float(value)
         if not math.isfinite(x):
-            self.fail(path, f"got {x!r}; write null for a figure that cannot be computed")
+            self.fail(path, f"got {shown(x)}; write null for a figure that cannot be computed")
             return None
         if (low is not None and x < low) or (high is not None and x > high):
             if low is not None and high is not None:
                 bounds = f"from {low:g} to {high:g}"
             else:
                 bounds = f"of at least {low:g}" if low is not None else f"of at most {high:g}"
-            self.fail(path, f"expected a number {bounds}, got {x!r}")
+            self.fail(path, f"expected a number {bounds}, got {shown(x)}")
             return None
         return x
 
@@ -191,7 +191,7 @@ class _Reader:
         if low is None or high is None:
             return None
         if low > high:
-            self.fail(where, f"low {low!r} is above high {high!r}; write [low, high]")
+            self.fail(where, f"low {shown(low)} is above high {shown(high)}; write [low, high]")
             return None
         return ConfidenceInterval(low, high)
 
@@ -254,7 +254,9 @@ class _Reader:
             date = dt.date.fromisoformat(text)
         except ValueError:
             if "date" in obj and isinstance(obj["date"], str):
-                self.fail((*path, "date"), f"expected an ISO date like '2027-01-04', got {text!r}")
+                self.fail(
+                    (*path, "date"), f"expected an ISO date like '2027-01-04', got {shown(text)}"
+                )
             date = dt.date.min
         active, enrolled = self.count(obj, path, "active"), self.count(obj, path, "enrolled")
         return self.make(path, Point, date=date, active=active, enrolled=enrolled)
@@ -356,7 +358,9 @@ class _Reader:
         for grouping in groups:
             name: object = grouping  # a Python caller's dict may have keys of any type
             if not isinstance(name, str):
-                self.fail((*path, "groups"), f"grouping names must be strings, got {grouping!r}")
+                self.fail(
+                    (*path, "groups"), f"grouping names must be strings, got {shown(grouping)}"
+                )
                 continue
             out[grouping] = self.items(groups, (*path, "groups"), grouping, self.group_row)
         return out
@@ -390,7 +394,7 @@ def read_dashboard(snapshot: object) -> Dashboard:
     if not isinstance(schema, str) or schema != SCHEMA:
         reader.fail(
             ("schema",),
-            f"expected {SCHEMA!r}, got {describe_json(schema)}: this is not a sparkus dashboard "
+            f"expected {shown(SCHEMA)}, got {describe_json(schema)}: this is not a sparkus dashboard "
             "snapshot (make one with sparkus.metrics.Tracker.snapshot)",
         )
     version = root.get("schema_version")
@@ -414,11 +418,13 @@ def read_dashboard(snapshot: object) -> Dashboard:
         except ValueError:
             reader.fail(
                 ("as_of",),
-                f"expected an ISO 8601 time like '2027-03-31T00:00:00+00:00', got {as_of_text!r}",
+                f"expected an ISO 8601 time like '2027-03-31T00:00:00+00:00', got {shown(as_of_text)}",
             )
         else:
             if as_of.utcoffset() is None:
-                reader.fail(("as_of",), f"{as_of_text!r} has no time zone; add one, e.g. +00:00")
+                reader.fail(
+                    ("as_of",), f"{shown(as_of_text)} has no time zone; add one, e.g. +00:00"
+                )
     least = int(bounds_of(Dashboard, "min_group_size").low)  # the record's rule, one place
     min_group_size = reader.count(root, (), "min_group_size", minimum=least, nullable=False)
 

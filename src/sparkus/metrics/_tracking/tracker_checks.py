@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sparkus._checks import align_rows, as_array, check_number, describe
-from sparkus._errors import Problem, SchemaError
+from sparkus._errors import Problem, SchemaError, key_text, shown
 from sparkus._labels import spelling_problem
 from sparkus._privacy import distinct_groups, group_label_problems
 from sparkus.metrics._tracking.schema import ENGAGEMENT, FUNNEL, TOTALS
@@ -59,16 +59,18 @@ def tracker_iv(program: object, schedule: object, groups: object, window_days: o
             for name, given in groups.items():
                 if given is None:  # not "no grouping": a grouping is dropped only by leaving it out
                     msg = f"expected {n} labels (one per participant), got None"
-                    problems.append(Problem(("groups", str(name)), msg))
+                    problems.append(Problem(("groups", key_text(name)), msg))
                     continue
                 labels = by_participant(given, cast(JourneySchedule, schedule),
-                                        f"groups[{name!r}]", problems)  # fmt: skip
+                                        f"groups[{shown(name)}]", problems)  # fmt: skip
                 if labels is None:
                     continue
-                array = as_array(labels, f"groups.{name}")
-                out[str(name)] = array
+                array = as_array(labels, f"groups.{key_text(name)}")
+                out[key_text(name)] = array
                 if not isinstance(name, str) or not name:
-                    problems.append(Problem(("groups",), f"grouping names are text, got {name!r}"))
+                    problems.append(
+                        Problem(("groups",), f"grouping names are text, got {shown(name)}")
+                    )
                 elif found := reserved_names([name]):
                     problems.extend(found)
                 elif array.shape != (n,):
@@ -84,7 +86,7 @@ def tracker_iv(program: object, schedule: object, groups: object, window_days: o
     steps = cast(JourneySchedule, schedule).step_ids
     for name, value in (("pre_step", pre_step), ("post_step", post_step)):
         if not isinstance(value, str) or value not in steps:
-            problems.append(Problem((name,), f"{value!r} is not a step of the template "
+            problems.append(Problem((name,), f"{shown(value)} is not a step of the template "
                                              f"(its steps: {', '.join(steps)})"))  # fmt: skip
     check_number(level, "level", low=0.0, high=1.0, low_open=True, high_open=True,
                  what="a confidence level", problems=problems)  # fmt: skip
@@ -107,7 +109,7 @@ def reserved_names(names: list[str]) -> list[Problem]:
     totals are, so neither a reader nor the report could tell which was hidden.
     """
     return [
-        Problem(("groups", name), f"a grouping is named {name!r}, the name the dashboard's "
+        Problem(("groups", name), f"a grouping is named {shown(name)}, the name the dashboard's "
                                   f"`suppressed` list gives {_RESERVED[name]}; rename it")
         for name in names if name in _RESERVED
     ]  # fmt: skip
@@ -175,7 +177,7 @@ def moment_of(moment: object) -> int:
     if not isinstance(moment, dt.datetime) or not aware:
         msg = f"expected an aware datetime, got {describe(moment)}"
         if isinstance(moment, np.datetime64):  # describe shows its .item(): a date, or an int
-            msg = (f"expected an aware datetime, got numpy datetime64 {str(moment)!r}, which "
+            msg = (f"expected an aware datetime, got numpy datetime64 {shown(str(moment))}, which "
                    "carries no time zone; pass pandas.Timestamp(value, tz='UTC'), say")  # fmt: skip
         raise SchemaError([Problem(("as_of",), msg)])
     try:
@@ -233,8 +235,8 @@ def group_codes(
             problems.extend(Problem(("groups", name), p.message) for p in wrong)
         elif twins:
             a, b = distinct[twins[0][0]], distinct[twins[0][1]]
-            msg = (f"holds different labels that print alike ({a!r} and {b!r}, both "
-                   f"{texts[twins[0][0]]!r}): the dashboard would show two groups under one "
+            msg = (f"holds different labels that print alike ({shown(a)} and {shown(b)}, both "
+                   f"{shown(texts[twins[0][0]])}): the dashboard would show two groups under one "
                    "name; pass one kind (all text, say)")  # fmt: skip
             problems.append(Problem(("groups", name), msg))
         out[name] = (texts, codes)

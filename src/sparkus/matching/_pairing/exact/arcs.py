@@ -15,8 +15,8 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from sparkus._checks import FloatArray, is_missing, shown
-from sparkus._errors import Problem
+from sparkus._checks import FloatArray, is_missing
+from sparkus._errors import Problem, shown
 
 __all__ = [
     "MAX_CAPACITY",
