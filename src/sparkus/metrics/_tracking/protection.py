@@ -55,12 +55,16 @@ from sparkus._privacy import (
     tolerance,
 )
 from sparkus.metrics._tracking.atoms import Codes, fold, split_sets
+from sparkus.metrics._tracking.checked_sets import (
+    classes_of,
+    layers_of,
+    small_groups,
+    withheld_sets,
+)
 from sparkus.metrics._tracking.figure_units import (
     Spec,
-    any_of,
     changed_people,
     figure_specs,
-    participants,
     people_of,
     shown,
 )
@@ -70,17 +74,14 @@ from sparkus.metrics._tracking.ledger import (
     SLOTS,
     Ledger,
     PartRecord,
-    empty_record,
     forget,
     part_labels,
     recorded,
     withhold,
 )
-from sparkus.metrics._tracking.windows import Columns, late_codes
+from sparkus.metrics._tracking.windows import Columns, Releases, late_codes
 
 if TYPE_CHECKING:
-    from scipy import sparse
-
     from sparkus.metrics._tracking.figures import Exact
     from sparkus.metrics._tracking.tracker import Tracker
 
@@ -131,6 +132,8 @@ def _build(
     history: list[PartRecord] | None,
     withheld: list[list[PartRecord]] | None,
     k: int,
+    *,
+    final: bool = False,
 ) -> _Built:
     """The figure's linked table, its current cells, and the primary suppressions.
 
@@ -139,12 +142,14 @@ def _build(
     earlier one hid). Units whose value was set again since the release of an earlier cell
     form atoms of their own, with a column per window of values before: the rows of each
     release read the one it falls in, and so do copies of each small group (windows.py).
+    With `final` (completion), each atom has a column per release that reads it instead, the
+    earlier at most the later (:class:`~.windows.Releases`).
     """
     from scipy import sparse
 
     units, row = spec.units, spec.row
     people = [people_of(spec, p) for p in spec.parts]
-    layers = _layers(spec, withheld) if history is not None and withheld is not None else []
+    layers = layers_of(spec, withheld) if history is not None and withheld is not None else []
     earlier = [history, *layers] if history is not None and withheld is not None else []
     bits = [[r.unpacked(units) for r in store] for store in earlier]
     codes: list[tuple[Codes, int]] = []
@@ -159,7 +164,7 @@ def _build(
             keep |= before >= 0
     classes = unit_class = None
     if row is not None:  # completion: each person's cells (through any slot) set their class
-        classes = _classes(spec, codes, keep)
+        classes = classes_of(spec, codes, keep)
         unit_class = np.where(keep, classes[0].astype(np.int32)[row], -1)  # kept: has a class
         codes.append((unit_class, classes[2]))
     step = 1 + len(earlier)
@@ -170,7 +175,7 @@ def _build(
     rep = np.zeros(count, dtype=np.int64)
     kept = np.flatnonzero(keep)
     rep[atom] = kept  # any unit of an atom stands for it: they share every code
-    columns = Columns.of(late, stamps, rep, reads)
+    columns = Releases.of(rep, reads) if final else Columns.of(late, stamps, rep, reads)
     rows_, cols_, costs, fixed, cell_people = [], [], [], [], []
     cells: list[tuple[int, int]] = []
     for j in range(len(spec.parts)):
@@ -221,7 +226,7 @@ def _build(
         measures.append(Measure(f"{spec.figure}.{m}", low, high,
                                       np.concatenate([current, history_sums[m]]), spec.integer[m],
                                       ("rating", "nps")[m] if spec.figure == "rating" else ""))  # fmt: skip
-    groups, group_people = _small_groups(spec, matrix, n_current, atom, count, keep, classes,
+    groups, group_people = small_groups(spec, matrix, n_current, atom, count, keep, classes,
                                          unit_class, k)  # fmt: skip
     if classes is not None and unit_class is not None and row is not None:
         # a class's slots by their cells now and before (required and other steps, releases
@@ -236,117 +241,15 @@ def _build(
         groups = sparse.vstack([groups, *(s for s, _ in split)]).tocsr()
         group_people = np.concatenate([group_people, *(p for _, p in split)])
     groups, group_people = columns.past(groups, group_people)  # and as they were before
-    again, again_people, again_keys = _withheld_sets(spec, layers, codes, step, rep, columns)
+    again, again_people, again_keys = withheld_sets(spec, layers, codes, step, rep, columns)
     primary = np.zeros(len(costs), dtype=bool)
     primary[:n_current] = np.array(cell_people[:n_current]) < k
     reasons = {int(c): SMALL for c in np.flatnonzero(primary)}
     table = LinkedTable(matrix, np.array(cell_people, np.int64), np.array(fixed, bool),
                         np.array(costs), tuple(measures), groups, group_people, again,
-                        again_people)  # fmt: skip
+                        again_people,
+                        columns.order() if isinstance(columns, Releases) else None)  # fmt: skip
     return _Built(table, cells, primary, reasons, sums, again_keys)
-
-
-def _layers(spec: Spec, withheld: list[list[PartRecord]]) -> list[list[PartRecord]]:
-    """The withheld layers of every part as stores over all parts.
-
-    A part short of layers has empty ones.
-    """
-    depth = max((len(layers) for layers in withheld), default=0)
-    return [[layers[d] if d < len(layers) else empty_record(spec.units, part.n_labels, spec.figure)
-             for part, layers in zip(spec.parts, withheld, strict=True)]
-            for d in range(depth)]  # fmt: skip
-
-
-def _withheld_sets(spec: Spec, layers: list[list[PartRecord]], codes: list[tuple[Codes, int]],
-                   step: int, rep: IntArray, columns: Columns,
-                   ) -> tuple[sparse.csr_matrix, IntArray, list[tuple[int, int, int]]]:  # fmt: skip
-    """Each set a cell was withheld as, over atoms' columns, the people it described, its key.
-
-    The key is the set's (layer, part, label) in the ledger; `columns` the atoms' columns.
-    """
-    from scipy import sparse
-
-    rows_: list[IntArray] = []
-    cols_: list[IntArray] = []
-    people: list[int] = []
-    keys: list[tuple[int, int, int]] = []
-    for d, layer in enumerate(layers):
-        for j, record in enumerate(layer):
-            code = codes[step * j + 2 + d][0]
-            at_atom = code[rep]
-            for i in np.flatnonzero(record.published >= 0):
-                held = np.flatnonzero(at_atom == i)
-                if not len(held):
-                    continue
-                rows_.append(np.full(len(held), len(people), dtype=np.int64))
-                cols_.append(columns.at(held, int(record.published[i])))
-                keys.append((d, j, int(i)))
-                units = code == i
-                if spec.row is not None:  # completion: people, not slots
-                    people.append(int(any_of(spec, units, participants(spec)).sum()))
-                else:
-                    people.append(int(units.sum()))
-    r = np.concatenate(rows_) if rows_ else np.zeros(0, np.int64)
-    c = np.concatenate(cols_) if cols_ else np.zeros(0, np.int64)
-    matrix = sparse.csr_matrix((np.ones(len(r)), (r, c)), shape=(len(people), columns.width))
-    return matrix, np.array(people, dtype=np.int64), keys
-
-
-def _classes(spec: Spec, codes: list[tuple[Codes, int]],
-             keep: BoolArray) -> tuple[IntArray, BoolArray, int]:  # fmt: skip
-    """Completion: each participant's class, whether they have one, and how many classes.
-
-    A class is the same cells, now and before, through any of their slots, funnel aside.
-    """
-    assert spec.row is not None
-    n = participants(spec)
-    person_codes = []
-    has = np.zeros(n, dtype=bool)
-    per_part = len(codes) // len(spec.parts)
-    for j, part in enumerate(spec.parts):
-        if part.person is None:
-            continue
-        for c in range(per_part):
-            code, n_labels = codes[per_part * j + c]
-            inside = any_of(spec, keep & (code >= 0), n)
-            person_codes.append((np.where(inside, part.person, -1), n_labels))
-            has |= inside
-    cls, count = fold(person_codes, has)
-    out = np.full(n, -1, dtype=np.int64)
-    out[has] = cls
-    return out, has, count
-
-
-def _small_groups(spec: Spec, matrix: sparse.csr_matrix, n_current: int, atom: IntArray,
-                  count: int, keep: BoolArray, classes: tuple[IntArray, BoolArray, int] | None,
-                  unit_class: Codes | None, k: int) -> tuple[sparse.csr_matrix, IntArray]:  # fmt: skip
-    """Groups of fewer than `k` people to keep unrecoverable.
-
-    Atoms of people (participants with the same cells), or, for completion, the slots of a
-    class of participants (`unit_class`: each unit's class, -1 for none).
-    """
-    from scipy import sparse
-
-    if classes is None or unit_class is None:
-        size = np.bincount(atom, minlength=count)
-        lone = np.diff(matrix.indptr[: n_current + 1]) == 1
-        own = set(matrix.indices[matrix.indptr[:n_current][lone]].tolist())
-        small = [a for a in np.flatnonzero((size > 0) & (size < k)) if int(a) not in own]
-        rows = sparse.identity(count, format="csr")[np.array(small, dtype=np.int64)]
-        return rows, size[small].astype(np.int64)
-    assert spec.row is not None
-    cls, has, n_classes = classes
-    size = np.bincount(cls[has], minlength=n_classes)
-    small_classes = np.flatnonzero((size > 0) & (size < k))
-    is_small = np.zeros(n_classes + 1, dtype=bool)  # by class + 1: a unit of no class is -1
-    is_small[small_classes + 1] = True
-    unit_class = unit_class[keep]
-    pick = is_small[unit_class + 1]
-    pairs = np.unique(unit_class[pick] * count + atom[pick])  # by class, then atom
-    rows_ = np.searchsorted(small_classes, pairs // count)
-    data = np.ones(len(rows_))
-    matrix_ = sparse.csr_matrix((data, (rows_, pairs % count)), shape=(len(small_classes), count))
-    return matrix_, size[small_classes].astype(np.int64)
 
 
 def decide(
@@ -374,6 +277,9 @@ def decide(
             alone_kind = _protect(alone, k, secondary, share)
             assert alone_kind is not None  # today's true values always hold
             built, kind = _rejoin(built, alone, alone_kind, k, secondary, share)
+            if spec.figure == "completion":  # a completion is final: read as the attacker does
+                final = _build(spec, history, withheld, k, final=True)
+                built, kind = _final(built, kind, final, k, secondary, share)
         else:
             plain = _protect(built, k, secondary, share)
             assert plain is not None  # no earlier release to disagree with
@@ -427,7 +333,7 @@ def _redundant(built: _Built, kind: IntArray) -> set[tuple[int, int, int]]:
     for measure in table.measures:
         if not pinned.any():
             break
-        solver = Solver(table.cells, published, measure, whole=False)
+        solver = Solver(table.cells, published, measure, whole=False, order=table.order)
         if not solver.feasible():  # earlier releases disagree with today's: pin nothing
             return same
         for sign in (+1, -1):  # two random corners tell most free sets apart at once
@@ -468,6 +374,45 @@ def _rejoin(
     if kind is None:  # the releases cannot hold together: each stands alone
         return alone, alone_kind
     return joined, kind
+
+
+def _final(
+    built: _Built, kind: IntArray, final: _Built, k: int, secondary: bool, share: float
+) -> tuple[_Built, IntArray]:
+    """Completion: `built`'s suppressions (`kind`), and more until the monotone reading holds.
+
+    Values that did not change (`built`, as :func:`_rejoin` protected it) are not what the
+    attacker knows of completion: a step done in one release is done in every later one, and
+    nothing more (`final`: a column per release, :class:`~.windows.Releases`). Where that
+    reading holds (it holds for the true counts), every hidden cell of today and every set an
+    earlier release withheld keeps its width under it too: its hidden cells start from
+    `built`'s and, while it hides more, `built` is protected again with them (they must keep
+    their width under both readings). The table returned is `final`, so the ledger forgets
+    only sets its reading pins.
+    """
+    n = len(final.cells)
+    hidden = kind[:n].copy()
+    reasons = built.reasons
+    while True:
+        table = attrs.evolve(final, primary=final.primary.copy(), reasons=dict(final.reasons))
+        for c in np.flatnonzero(hidden > 0):
+            table.primary[c] = True
+            table.reasons[int(c)] = (reasons[int(c)] if hidden[c] == _PRIMARY
+                                     else _REASONS[int(hidden[c])])  # fmt: skip
+        got = _protect(table, k, secondary, share)
+        if got is None:  # pragma: no cover - today's true counts grow from the published ones
+            return built, kind
+        more = (got[:n] > 0) & (hidden == 0)
+        if not more.any() or not built.table.fixed.any():  # nothing new, or `built` alone
+            return table, got
+        joined = attrs.evolve(built, primary=built.primary.copy(), reasons=dict(built.reasons))
+        for c in np.flatnonzero(more):
+            joined.primary[c] = True
+            joined.reasons[int(c)] = _REASONS[int(got[c])]
+        again = _protect(joined, k, secondary, share)
+        assert again is not None  # hiding more keeps the reading that held
+        hidden = np.where(hidden > 0, hidden, np.where(more, got[:n], again[:n]))
+        built, reasons = joined, joined.reasons
 
 
 def _change_rule(spec: Spec, history: list[PartRecord], built: _Built, k: int) -> None:
