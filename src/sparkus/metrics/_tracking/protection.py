@@ -62,6 +62,7 @@ from sparkus.metrics._tracking.checked_sets import (
     withheld_sets,
 )
 from sparkus.metrics._tracking.figure_units import (
+    Part,
     Spec,
     changed_people,
     figure_specs,
@@ -70,13 +71,16 @@ from sparkus.metrics._tracking.figure_units import (
 )
 from sparkus.metrics._tracking.ledger import (
     FIGURES,
+    FINAL,
     MAX_LAYERS,
     SLOTS,
     Ledger,
     PartRecord,
+    empty_record,
     forget,
     part_labels,
     recorded,
+    units_of,
     withhold,
 )
 from sparkus.metrics._tracking.windows import Columns, Releases, late_codes
@@ -134,6 +138,7 @@ def _build(
     k: int,
     *,
     final: bool = False,
+    past: list[list[PartRecord]] | None = None,
 ) -> _Built:
     """The figure's linked table, its current cells, and the primary suppressions.
 
@@ -143,7 +148,8 @@ def _build(
     form atoms of their own, with a column per window of values before: the rows of each
     release read the one it falls in, and so do copies of each small group (windows.py).
     With `final` (completion), each atom has a column per release that reads it instead, the
-    earlier at most the later (:class:`~.windows.Releases`).
+    earlier at most the later (:class:`~.windows.Releases`), and the cells' earlier published
+    releases (`past`, per part its layers) are fixed cells too.
     """
     from scipy import sparse
 
@@ -151,6 +157,8 @@ def _build(
     people = [people_of(spec, p) for p in spec.parts]
     layers = layers_of(spec, withheld) if history is not None and withheld is not None else []
     earlier = [history, *layers] if history is not None and withheld is not None else []
+    olds = layers_of(spec, past) if final and past and earlier else []
+    earlier += olds
     bits = [[r.unpacked(units) for r in store] for store in earlier]
     codes: list[tuple[Codes, int]] = []
     keep = np.zeros(units, dtype=bool)
@@ -190,9 +198,11 @@ def _build(
             fixed.append(False)
     n_current = len(cells)
     history_sums: list[list[float]] = [[] for _ in spec.values]
-    if history is not None and earlier:
-        for j, record in enumerate(history):
-            at_atom = codes[step * j + 1][0][rep]
+    shown_stores = ([(1, history), *((2 + len(layers) + p, o) for p, o in enumerate(olds))]
+                    if history is not None and earlier else [])  # fmt: skip
+    for at_code, store in shown_stores:  # the cells' last releases, then their earlier ones
+        for j, record in enumerate(store):
+            at_atom = codes[step * j + at_code][0][rep]
             for i in np.flatnonzero(record.published >= 0):
                 held = np.flatnonzero(at_atom == i)
                 if not len(held):
@@ -278,7 +288,8 @@ def decide(
             assert alone_kind is not None  # today's true values always hold
             built, kind = _rejoin(built, alone, alone_kind, k, secondary, share)
             if spec.figure == "completion":  # a completion is final: read as the attacker does
-                final = _build(spec, history, withheld, k, final=True)
+                final = _build(spec, history, withheld, k, final=True,
+                               past=ledger.earlier(spec.figure))  # fmt: skip
                 built, kind = _final(built, kind, final, k, secondary, share)
         else:
             plain = _protect(built, k, secondary, share)
@@ -453,6 +464,7 @@ def record_release(
         ledger = Ledger.started(units, {f: _labels(tracker, f) for f in FIGURES})
     parts: dict[str, list[PartRecord]] = {}
     hidden: dict[str, list[list[PartRecord]]] = {}
+    past: dict[str, list[list[PartRecord]]] = {f: [] for f in FINAL}
     for f in FIGURES:
         spec = decision.specs[f]
         parts[f], hidden[f] = [], []
@@ -462,13 +474,19 @@ def record_release(
             withheld = np.isin(present, list(decision.hidden[f][j]))
             kept = [int(i) for i in present[withheld] if (-1, j, int(i)) not in redundant]
             sums = decision.sums[f][j]
-            parts[f].append(recorded(ledger.parts[f][j], spec, part, present[~withheld], at,
-                                     sums))  # fmt: skip
+            shown_ = present[~withheld]
+            before = ledger.parts[f][j]
+            if f in FINAL:  # every release of a completion cell is kept
+                again = shown_[before.published[shown_] >= 0]
+                past[f].append(_superseded(ledger.earlier(f)[j], before, spec, part, again))
+            parts[f].append(recorded(before, spec, part, shown_, at, sums))
             drop = {(d, i) for d, p, i in redundant if p == j and d >= 0}
             layers = forget(ledger.hidden[f][j], spec, part, drop)
-            hidden[f].append(withhold(layers, spec, part, np.array(kept, np.int64), at, sums))
-            if len(hidden[f][j]) > MAX_LAYERS:
-                raise _too_many(tracker, f, j, hidden[f][j][-1])
+            hidden[f].append(withhold(layers, spec, part, np.array(kept, np.int64), at, sums,
+                                      in_place=f not in FINAL))  # fmt: skip
+            for store in (hidden, past) if f in FINAL else (hidden,):
+                if len(store[f][j]) > MAX_LAYERS:
+                    raise _too_many(tracker, f, j, store[f][j][-1])
     withheld_days, points = set(ledger.withheld), dict(ledger.points)
     day = int(at // 86_400 - tracker.schedule.epoch_day)
     if decision.point_hidden:
@@ -476,7 +494,35 @@ def record_release(
     if point is not None:
         points[day] = point
     return Ledger(ledger.releases + 1, max(ledger.last, at), withheld_days, parts, hidden,
-                  points, dict(ledger.reset))  # fmt: skip
+                  points, dict(ledger.reset), past)  # fmt: skip
+
+
+def _superseded(layers: list[PartRecord], record: PartRecord, spec: Spec, part: Part,
+                cells: IntArray) -> list[PartRecord]:  # fmt: skip
+    """`layers` with `cells` of `part` as `record` (their last release) holds them.
+
+    Each cell in the first layer where it has no release yet, or a new one.
+    """
+    out, pending, d = list(layers), cells, 0
+    before = record.unpacked(spec.units)
+    while len(pending):
+        if d == len(out):
+            out.append(empty_record(spec.units, part.n_labels, spec.figure))
+        layer = out[d]
+        free = pending[layer.published[pending] < 0]
+        if len(free):
+            bits, published, values = (
+                layer.unpacked(spec.units),
+                layer.published.copy(),
+                layer.values.copy(),
+            )
+            pick = units_of(spec, part, free)
+            bits[pick] = before[pick]
+            published[free], values[free] = record.published[free], record.values[free]
+            out[d] = PartRecord(np.packbits(bits), published, values)
+            pending = np.setdiff1d(pending, free)
+        d += 1
+    return out
 
 
 def _too_many(tracker: Tracker, figure: str, part: int, layer: PartRecord) -> InfeasibleError:
