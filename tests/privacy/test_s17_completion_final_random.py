@@ -117,10 +117,11 @@ def _narrowed(seed):
             if value is not None:
                 continue
             people = len(set(row[mask].tolist()))
-            keep = min(0.5 * min(k, people) / people * mask.sum(), _width(releases, r, mask, [r]))
+            keep = 0.5 * min(k, people) / people * mask.sum()
             width = _width(releases, r, mask, every)
-            if width < keep - 1e-9 and r:
-                keep = min(keep, _width(releases, r, mask, list(range(r))))
+            for given in ([r], list(range(r))) if width < keep - 1e-9 else ():
+                if given:  # the first release has none before it
+                    keep = min(keep, _width(releases, r, mask, given))
             if width < keep - 1e-9:
                 out.append((r, name, width, keep))
     return out

@@ -29,7 +29,10 @@ after the release of an earlier cell it counts in has its own variable in that c
 per release window it was set again in (:mod:`~sparkus.metrics._tracking.windows`), so the true
 sums hold together and the values that did not change stay tied. When the releases still
 cannot hold together (activity moved), today's release stands alone. Rule 2 applies either
-way.
+way. Completion is read besides as the attacker reads it (:func:`_final`): a step done in one
+release is done in every later one, so each atom has a count per release, never falling
+(:class:`~sparkus.metrics._tracking.windows.Releases`), and the ledger keeps every release
+of a completion cell (:attr:`.ledger.Ledger.past`).
 """
 
 from __future__ import annotations
@@ -251,6 +254,8 @@ def _build(
         groups = sparse.vstack([groups, *(s for s, _ in split)]).tocsr()
         group_people = np.concatenate([group_people, *(p for _, p in split)])
     groups, group_people = columns.past(groups, group_people)  # and as they were before
+    if final:  # the reading of values that did not change checks the small groups (_final)
+        groups, group_people = groups[:0], group_people[:0]
     again, again_people, again_keys = withheld_sets(spec, layers, codes, step, rep, columns)
     primary = np.zeros(len(costs), dtype=bool)
     primary[:n_current] = np.array(cell_people[:n_current]) < k
@@ -399,7 +404,8 @@ def _final(
     earlier release withheld keeps its width under it too: its hidden cells start from
     `built`'s and, while it hides more, `built` is protected again with them (they must keep
     their width under both readings). The table returned is `final`, so the ledger forgets
-    only sets its reading pins.
+    only sets its reading pins. Small groups are `built`'s checks alone: a group of a few
+    people's steps keeps its width under values that did not change, or today alone.
     """
     n = len(final.cells)
     hidden = kind[:n].copy()
