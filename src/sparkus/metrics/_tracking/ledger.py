@@ -45,9 +45,9 @@ That is what the next release needs: the change rule (a cell whose contributors 
 fewer than the minimum since its last release is not shown with a new value) compares the bits
 with today's contributors (one whose value was set again since, a session rated again, counts as
 changed too), and the attacker's programs take each cell's last published value as
-a constraint on the same per-person values. Earlier values of a cell that has since been
-published again are not kept: their differences were checked when they were released (every
-cell published again has changed by at least the minimum since). The cost is one bit per
+a constraint on the same per-person values. Earlier values of a cell published again are kept
+for completion only (:attr:`Ledger.past`: the monotone reading holds every release; a cell
+withheld again takes a new layer); others' differences were checked when released. One bit per
 participant (or slot) per part and figure for the published cells, and as much again per
 layer of withheld cells: for 1,000,000 participants, nine million slots and three groupings,
 about 11 MiB plus 11 MiB per layer (as many layers as the most sets one cell keeps: at most one
@@ -98,8 +98,7 @@ _NONE.setflags(write=False)
 FIGURES: Final = ("participation", "completion", "rating", "progress")
 """The figures of a snapshot, in the order the ledger stores them."""
 FINAL: Final = frozenset({"completion"})
-"""The figures whose values only grow (a completion is final): every release of a cell is kept
-(:attr:`Ledger.past`), and a cell withheld again keeps each release's set (see protection.py)."""
+"""Figures whose values only grow: each release of a cell is kept (:attr:`Ledger.past`)."""
 MAX_LAYERS: Final = 4096
 """The most layers of withheld cells a saved ledger may declare."""
 SLOTS: Final = frozenset({"completion", "rating"})
@@ -162,8 +161,7 @@ class Ledger:
     """Per figure, the slots whose value was set again after a release, each with a stamp per
     release window it was set again in (see resets.py)."""
     past: dict[str, list[list[PartRecord]]] = attrs.field(factory=dict)
-    """Per figure of :data:`FINAL` and part, layers of the published cells' earlier releases
-    (each as `parts` holds the last one): the monotone reading needs every release's values."""
+    """Per figure of :data:`FINAL` and part, layers of its cells' earlier published releases."""
 
     def set_again(self, rated: IntArray, scored: IntArray) -> None:
         """Stamp the slots whose rating or score an update set, once anything was released."""
