@@ -175,7 +175,7 @@ def test_a_tampered_record_of_values_set_again_is_refused(rows, message):
     tracker, _, _ = _rated_twice(14.8, 2.0)
 
     def tamper(members):
-        assert json.loads(str(np.load(io.BytesIO(members["meta.npy"]))))["version"] == 5
+        assert json.loads(str(np.load(io.BytesIO(members["meta.npy"]))))["version"] == 6
         members["ledger_reset_rating.npy"] = _npy(rows)
 
     with pytest.raises(SchemaError, match=f"ledger_reset_rating: {message}"):

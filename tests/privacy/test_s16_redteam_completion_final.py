@@ -134,12 +134,6 @@ def _seed_29():
     return tracker, batches, k
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known leak, left open: when a step completes between releases the protection "
-    "protects today's release alone and does not model that a completion is final (see the "
-    "issue 16 note of session 16)",
-)
 @pytest.mark.parametrize("organisation", [_sandwich, _seed_29], ids=lambda f: f.__name__)
 def test_releases_read_as_final_completions_keep_hidden_cells_wide(organisation):
     """Every hidden completion cell keeps its width against all releases, completion final."""

@@ -246,14 +246,17 @@ def programs(
     *,
     whole: bool,
     joint: bool = True,
+    order: sparse.csr_matrix | None = None,
 ) -> list[Solver | MeasureView]:
     """Each measure's programs: one joint program for a rating and its NPS, else its own.
 
-    ``joint=False`` gives each its own programs, as read apart.
+    ``joint=False`` gives each its own programs, as read apart. `order` (rows of
+    ``order @ x <= 0``, see :class:`~sparkus._privacy.lp.Solver`) holds for measures read
+    apart; a rating and its NPS never have one.
     """
-    found = pair(measures) if joint else None
+    found = pair(measures) if joint and order is None else None
     if found is None:
-        return [Solver(cells, published, m, whole=whole) for m in measures]
+        return [Solver(cells, published, m, whole=whole, order=order) for m in measures]
     i, j = found
     both = JointSolver(cells, published, measures[i], measures[j], whole=whole)
     out: list[Solver | MeasureView] = [Solver(cells, published, m, whole=whole) for m in measures]

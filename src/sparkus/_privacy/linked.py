@@ -84,6 +84,8 @@ class LinkedTable:
     again : csr matrix, optional
         Cells earlier releases withheld, as they were then (sets by atoms): this release must
         not narrow them below their width; and `again_people`.
+    order : csr matrix, optional
+        Inequalities ``order @ x <= 0`` between the columns (see :class:`~.lp.Solver`).
     """
 
     cells: sparse.csr_matrix
@@ -96,6 +98,9 @@ class LinkedTable:
     again: sparse.csr_matrix | None = None
     """Cells earlier releases withheld (sets by atoms), checked again, and `again_people`."""
     again_people: IntArray | None = None
+    order: sparse.csr_matrix | None = None
+    """Rows of ``order @ x <= 0`` the attacker knows besides the cells (columns that are one
+    atom's count in two releases, the earlier at most the later: a completion is final)."""
 
 
 @attrs.frozen(eq=False)
@@ -153,12 +158,14 @@ def exposed_sets(
     readings = []
     together: list[Solver | MeasureView] = []
     if pair(table.measures) is not None:
-        together = programs(table.cells, published, table.measures, whole=False)
+        together = programs(table.cells, published, table.measures, whole=False,
+                            order=table.order)  # fmt: skip
         if together[0].feasible():
             readings.append((together, boxes(table.cells, published, table.measures), True))
         else:
             together = []
-    apart = programs(table.cells, published, table.measures, whole=False, joint=False)
+    apart = programs(table.cells, published, table.measures, whole=False, joint=False,
+                     order=table.order)  # fmt: skip
     readings.append((apart, boxes(table.cells, published, table.measures, joint=False), False))
     for solvers, boxed, joint in readings:
         if not joint and together:
@@ -194,7 +201,7 @@ def exposed_sets(
                 if table.fixed.any():  # what earlier releases alone leave: no release widens it
                     if earlier is None:
                         earlier = programs(table.cells, table.fixed, table.measures, whole=False,
-                                           joint=joint)  # fmt: skip
+                                           joint=joint, order=table.order)  # fmt: skip
                     before = earlier[m]
                     wide = before.extreme(target, +1)[0] - before.extreme(target, -1)[0]
                     if top - bottom >= min(need[i], wide) - slack[i]:

@@ -8,12 +8,16 @@ its sum can take (the sum of its people's lowest and highest values) and each ce
     low[a] <= x[a] <= high[a]  for every atom,   sum(x[a] for a in c) = sums[c]  for every
     published cell c,
 
-and the range of any union of atoms is found by minimising and maximising its sum over that
-polytope with HiGHS (``scipy.optimize.linprog``). For a measure of whole numbers (counts), an
-optimum at a fractional point is redone as a mixed-integer program (``scipy.optimize.milp``),
-so the range is the integer attacker's. Atoms carry sums, not people: any value of an atom's
-sum within its bounds is reached by some values of its people, so the atoms' program has the
-same ranges as the per-person one, at the size of the table rather than of the population.
+and, where values only grow between releases (a completion is final: the figure then has an
+atom's count in each release as a variable of its own), ``x[a] <= x[b]`` for each such pair of
+an atom's releases (the ``order`` rows of a :class:`Solver`). The range of any union of atoms
+is found by minimising and maximising its sum over that polytope with HiGHS
+(``scipy.optimize.linprog``). For a measure of whole numbers (counts), an optimum at a
+fractional point is redone as a mixed-integer program (``scipy.optimize.milp``), so the range
+is the integer attacker's. Atoms carry sums, not people: any value of an atom's sum within its
+bounds is reached by some values of its people (and any whole counts that grow from release to
+release by some people's steps completed in turn), so the atoms' program has the same ranges
+as the per-person one, at the size of the table rather than of the population.
 
 :func:`box` is what each published cell teaches on its own (a cell at its top pins every atom
 in it); :func:`required` is the protection width a checked set must keep: ``share`` of the
@@ -82,6 +86,11 @@ class Solver:
         Which cells the attacker has.
     measure : Measure
         Bounds per atom and sums per cell.
+    whole : bool
+        Whether a measure of whole numbers is solved in whole numbers.
+    order : csr matrix, optional
+        Rows of ``order @ x <= 0`` the attacker also knows (an atom's count in one release
+        at most its count in a later one: completion is final).
     """
 
     def __init__(
@@ -91,10 +100,12 @@ class Solver:
         measure: Measure,
         *,
         whole: bool = True,
+        order: sparse.csr_matrix | None = None,
     ) -> None:
         rows = np.flatnonzero(published)
         self.a_eq = cells[rows]
         self.b_eq = measure.sums[rows]
+        self.order = order if order is not None and order.shape[0] else None
         self.low = measure.low
         self.high = measure.high
         self.integer = measure.integer and whole
@@ -109,13 +120,16 @@ class Solver:
             if np.any(self.b_eq != 0):
                 raise Inconsistent
             return np.zeros(0), np.zeros(self.a_eq.shape[0])
-        if self.a_eq.shape[0] == 0:
+        if self.a_eq.shape[0] == 0 and self.order is None:
             x = np.where(c > 0, self.low, self.high)
             return x, np.zeros(0)
+        some = self.a_eq.shape[0] > 0
+        b_ub = None if self.order is None else np.zeros(self.order.shape[0])
         # HiGHS' presolve costs ten times the solve on these wide, short programs (a hundred
         # rows, ten thousand atoms: 0.24 s against 0.027 s), and finds nothing to remove.
-        res = linprog(c, A_eq=self.a_eq, b_eq=self.b_eq, method="highs",  # type: ignore[call-overload]
-                      bounds=np.column_stack([self.low, self.high]),
+        res = linprog(c, A_eq=self.a_eq if some else None, b_eq=self.b_eq if some else None,  # type: ignore[call-overload]
+                      A_ub=self.order, b_ub=b_ub,
+                      method="highs", bounds=np.column_stack([self.low, self.high]),
                       options={"presolve": False})  # fmt: skip
         if res.status == 2:
             raise Inconsistent
@@ -123,6 +137,8 @@ class Solver:
             msg = f"the attacker's program did not solve ({res.message})"
             raise RuntimeError(msg)
         x = np.clip(np.asarray(res.x, dtype=np.float64), self.low, self.high)
+        if not some:
+            return x, np.zeros(0)
         return x, np.asarray(res.eqlin.marginals, dtype=np.float64)
 
     def _integer(self, c: FloatArray) -> FloatArray:
@@ -130,8 +146,13 @@ class Solver:
 
         if len(c) == 0:
             return self._solve(c)[0]
+        limits = []
+        if self.a_eq.shape[0]:
+            limits.append(LinearConstraint(self.a_eq, self.b_eq, self.b_eq))
+        if self.order is not None:
+            limits.append(LinearConstraint(self.order, -np.inf, 0.0))
         res = milp(c, integrality=np.ones(len(c), dtype=np.int64), bounds=Bounds(self.low, self.high),
-                   constraints=LinearConstraint(self.a_eq, self.b_eq, self.b_eq))  # fmt: skip
+                   constraints=limits)  # fmt: skip
         if res.status == 2:
             raise Inconsistent
         if res.x is None:  # pragma: no cover - a time limit is never set

@@ -55,7 +55,8 @@ def _milp_width(a: np.ndarray, b: np.ndarray, target: np.ndarray) -> float:
 
 
 def _kept_sets(tracker: Tracker) -> tuple[list[tuple[np.ndarray, float]], list[np.ndarray]]:
-    """The ledger's completion cells: (slots, sum) last published, and the withheld sets kept."""
+    """The ledger's completion cells: (slots, sum) last published, and the withheld sets kept
+    (slots, release time)."""
     ledger, units = tracker.ledger, tracker.schedule.n_slots
     shown, kept = [], []
     for j, record in enumerate(ledger.parts["completion"]):
@@ -65,32 +66,60 @@ def _kept_sets(tracker: Tracker) -> tuple[list[tuple[np.ndarray, float]], list[n
                   for i in np.flatnonzero(record.published >= 0)]  # fmt: skip
         for layer in ledger.hidden["completion"][j]:
             bits = layer.unpacked(units)
-            kept += [bits & (label == i) for i in np.flatnonzero(layer.published >= 0)]
+            kept += [(bits & (label == i), int(layer.published[i]))
+                     for i in np.flatnonzero(layer.published >= 0)]  # fmt: skip
     return shown, kept
+
+
+def _monotone_width(cells, due, r, target):
+    """The linear range of release `r`'s ``sum(x[target])``: a 0-1 variable per slot and
+    release, every published cell an equality on its release's, a completion final
+    (``x[s, q] <= x[s, q + 1]`` for slots due in both)."""
+    n, m = len(target), len(due)
+    rows, values = [], []
+    for q, mask, value in cells:
+        if value is not None:
+            row = np.zeros(n * m)
+            row[q * n : (q + 1) * n] = mask
+            rows.append(row)
+            values.append(value)
+    order = []
+    for q in range(m - 1):
+        for s in np.flatnonzero(due[q] & due[q + 1]):
+            row = np.zeros(n * m)
+            row[q * n + s], row[(q + 1) * n + s] = 1.0, -1.0
+            order.append(row)
+    c = np.zeros(n * m)
+    c[r * n : (r + 1) * n] = target
+    ends = [sign * linprog(sign * c, A_eq=np.array(rows), b_eq=np.array(values),
+                           A_ub=np.array(order) if order else None,
+                           b_ub=np.zeros(len(order)) if order else None,
+                           bounds=(0, 1)).fun for sign in (1.0, -1.0)]  # fmt: skip
+    return ends[1] - ends[0]
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_the_ledger_keeps_no_redundant_set_and_no_cell_is_narrowed(seed):
-    """Every kept completion set is free under the kept published cells and kept once, and
-    every cell withheld in any release keeps, against all releases, min(width, its width then)
-    (the width capped by what single published cells pin, as in test_s11_withheld_layers)."""
+    """Every kept completion set is free under the published cells and kept once, and every
+    cell withheld in any release keeps, against all releases, min(width, its width then) (the
+    width capped by what single published cells pin, as in test_s11_withheld_layers).
+
+    A completion is final (session 17): a set is one release's count, so one withheld in two
+    releases over the same slots is two sets, and it is free when the releases read with their
+    counts never falling leave it so."""
     tracker, release_days = _organisation(seed)
     snaps = [tracker.snapshot(day(d)) for d in release_days]
-
-    shown, kept = _kept_sets(tracker)
-    a = np.array([m for m, _ in shown], float).reshape(-1, tracker.schedule.n_slots)
-    b = np.array([v for _, v in shown])
-    assert len({m.tobytes() for m in kept}) == len(kept)
-    for mask in kept:
-        ends = [sign * linprog(sign * mask.astype(float), A_eq=a if len(b) else None,
-                               b_eq=b if len(b) else None, bounds=(0, 1)).fun
-                for sign in (1.0, -1.0)]  # fmt: skip
-        assert ends[1] - ends[0] > 1e-7
 
     n, row = tracker.schedule.n_slots, tracker.schedule.row
     cells = [(r, as_mask(np.asarray(c.members), n), c.value)
              for r, snap in enumerate(snaps)
              for c in published(tracker, snap, release=r)["completion"].cells]  # fmt: skip
+    due = [np.logical_or.reduce([m for q, m, _ in cells if q == r]) for r in range(len(snaps))]
+    release_of = {int(day(d).timestamp()): r for r, d in enumerate(release_days)}
+    _, kept = _kept_sets(tracker)
+    assert len({(m.tobytes(), t) for m, t in kept}) == len(kept)
+    for mask, at in kept:
+        assert _monotone_width(cells, due, release_of[at], mask.astype(float)) > 1e-7
 
     def system(upto):
         rows = [(m, v) for r, m, v in cells if v is not None and r <= upto]

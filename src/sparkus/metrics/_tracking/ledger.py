@@ -45,9 +45,9 @@ That is what the next release needs: the change rule (a cell whose contributors 
 fewer than the minimum since its last release is not shown with a new value) compares the bits
 with today's contributors (one whose value was set again since, a session rated again, counts as
 changed too), and the attacker's programs take each cell's last published value as
-a constraint on the same per-person values. Earlier values of a cell that has since been
-published again are not kept: their differences were checked when they were released (every
-cell published again has changed by at least the minimum since). The cost is one bit per
+a constraint on the same per-person values. Earlier values of a cell published again are kept
+for completion only (:attr:`Ledger.past`: the monotone reading holds every release; a cell
+withheld again takes a new layer); others' differences were checked when released. One bit per
 participant (or slot) per part and figure for the published cells, and as much again per
 layer of withheld cells: for 1,000,000 participants, nine million slots and three groupings,
 about 11 MiB plus 11 MiB per layer (as many layers as the most sets one cell keeps: at most one
@@ -73,6 +73,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FIGURES",
+    "FINAL",
     "MAX_LAYERS",
     "MEASURES",
     "SLOTS",
@@ -96,6 +97,8 @@ _NONE.setflags(write=False)
 
 FIGURES: Final = ("participation", "completion", "rating", "progress")
 """The figures of a snapshot, in the order the ledger stores them."""
+FINAL: Final = frozenset({"completion"})
+"""Figures whose values only grow: each release of a cell is kept (:attr:`Ledger.past`)."""
 MAX_LAYERS: Final = 4096
 """The most layers of withheld cells a saved ledger may declare."""
 SLOTS: Final = frozenset({"completion", "rating"})
@@ -157,6 +160,8 @@ class Ledger:
     reset: dict[str, IntArray] = attrs.field(factory=dict)
     """Per figure, the slots whose value was set again after a release, each with a stamp per
     release window it was set again in (see resets.py)."""
+    past: dict[str, list[list[PartRecord]]] = attrs.field(factory=dict)
+    """Per figure of :data:`FINAL` and part, layers of its cells' earlier published releases."""
 
     def set_again(self, rated: IntArray, scored: IntArray) -> None:
         """Stamp the slots whose rating or score an update set, once anything was released."""
@@ -169,7 +174,12 @@ class Ledger:
     def started(cls, units: Mapping[str, int], labels: Mapping[str, list[int]]) -> Ledger:
         """An empty ledger with room for every part (nothing published yet)."""
         parts = {f: [empty_record(units[f], k, f) for k in labels[f]] for f in FIGURES}
-        return cls(0, -1, set(), parts, {f: [[] for _ in labels[f]] for f in FIGURES})
+        return cls(0, -1, set(), parts, {f: [[] for _ in labels[f]] for f in FIGURES},
+                   past={f: [[] for _ in labels[f]] for f in FINAL})  # fmt: skip
+
+    def earlier(self, figure: str) -> list[list[PartRecord]]:
+        """Per part of `figure`, the layers of its cells' earlier published releases."""
+        return self.past.get(figure) or [[] for _ in self.parts.get(figure, [])]
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Ledger):
@@ -182,12 +192,24 @@ class Ledger:
             return False
         if not self.parts or not other.parts:
             return not self.parts and not other.parts
-        return all(
-            a.same(b) for f in FIGURES for a, b in zip(self.parts[f], other.parts[f], strict=True)
-        ) and all(
-            len(a) == len(b) and all(x.same(y) for x, y in zip(_sorted(a), _sorted(b), strict=True))
-            for f in FIGURES
-            for a, b in zip(self.hidden[f], other.hidden[f], strict=True)
+        return (
+            all(
+                a.same(b)
+                for f in FIGURES
+                for a, b in zip(self.parts[f], other.parts[f], strict=True)
+            )
+            and all(
+                len(a) == len(b)
+                and all(x.same(y) for x, y in zip(_sorted(a), _sorted(b), strict=True))
+                for f in FIGURES
+                for a, b in zip(self.hidden[f], other.hidden[f], strict=True)
+            )
+            and all(
+                len(a) == len(b)
+                and all(x.same(y) for x, y in zip(_sorted(a), _sorted(b), strict=True))
+                for f in FINAL
+                for a, b in zip(self.earlier(f), other.earlier(f), strict=True)
+            )
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -224,21 +246,24 @@ class Ledger:
         }  # fmt: skip
         hidden = {f: [_union(a, b) for a, b in zip(self.hidden[f], other.hidden[f], strict=True)]
                   for f in FIGURES}  # fmt: skip
-        layers = max((len(x) for f in hidden.values() for x in f), default=0)
+        past = {f: [_union(a, b) for a, b in zip(self.earlier(f), other.earlier(f), strict=True)]
+                for f in FINAL}  # fmt: skip
+        layers = max((len(x) for f in (*hidden.values(), *past.values()) for x in f), default=0)
         if layers > MAX_LAYERS:  # the merged state could be saved but not loaded
             msg = (f"the two ledgers together withhold one cell as {layers:,} sets, more than a "
                    f"state file keeps ({MAX_LAYERS:,}); merge trackers that released less often")  # fmt: skip
             raise InfeasibleError(msg)
-        return Ledger(releases, last, withheld, parts, hidden, points, reset)
+        return Ledger(releases, last, withheld, parts, hidden, points, reset, past)
 
     # -- the state file --------------------------------------------------------------------
 
     def meta(self) -> dict[str, Any]:
         layers = max((len(x) for f in self.hidden.values() for x in f), default=0)
+        past = max((len(x) for f in self.past.values() for x in f), default=0)
         stamps = max((int(np.bincount(rows[:, 0]).max()) for rows in self.reset.values()
                       if len(rows)), default=0)  # fmt: skip
         return {"releases": self.releases, "last": self.last, "withheld": sorted(self.withheld),
-                "stored": bool(self.parts), "layers": layers, "stamps": stamps,
+                "stored": bool(self.parts), "layers": layers, "stamps": stamps, "past": past,
                 "points": sorted([d, v] for d, v in self.points.items())}  # fmt: skip
 
     def arrays(self) -> dict[str, npt.NDArray[Any]]:
@@ -254,15 +279,18 @@ class Ledger:
                 out[f"ledger_{f}_{j}_bits"] = rec.bits
                 out[f"ledger_{f}_{j}_published"] = rec.published
                 out[f"ledger_{f}_{j}_values"] = rec.values
-        for f, layers in self.hidden.items():
+        stores = [("hidden", f, layers) for f, layers in self.hidden.items()]
+        if self.parts:  # every release of the FINAL figures' cells (version 6)
+            stores += [("past", f, self.earlier(f)) for f in FINAL]
+        for kind, f, layers in stores:
             for j, (rec, layer) in enumerate(zip(self.parts[f], layers, strict=True)):
-                out[f"ledger_hidden_{f}_{j}_bits"] = np.array(
+                out[f"ledger_{kind}_{f}_{j}_bits"] = np.array(
                     [r.bits for r in layer], np.uint8
                 ).reshape(len(layer), len(rec.bits))
-                out[f"ledger_hidden_{f}_{j}_published"] = np.array(
+                out[f"ledger_{kind}_{f}_{j}_published"] = np.array(
                     [r.published for r in layer], np.int64
                 ).reshape(len(layer), len(rec.published))
-                out[f"ledger_hidden_{f}_{j}_values"] = np.array(
+                out[f"ledger_{kind}_{f}_{j}_values"] = np.array(
                     [r.values for r in layer], np.float64
                 ).reshape(len(layer), *rec.values.shape)
         return out
@@ -354,22 +382,23 @@ def rated_slots(
         ],
     }
     return Ledger(ledger.releases, ledger.last, set(ledger.withheld), parts, hidden,
-                  dict(ledger.points), dict(ledger.reset))  # fmt: skip
+                  dict(ledger.points), dict(ledger.reset), dict(ledger.past))  # fmt: skip
 
 
 # -- recording a release ----------------------------------------------------------------
 
 
 def withhold(layers: list[PartRecord], spec: Spec, part: Part, cells: IntArray, at: int,
-             sums: FloatArray) -> list[PartRecord]:  # fmt: skip
+             sums: FloatArray, *, in_place: bool = True) -> list[PartRecord]:  # fmt: skip
     """`layers` with `cells` of `part` withheld at `at`.
 
-    A cell withheld for the same people as in a layer updates that layer; otherwise it takes
-    the first layer where it has no set yet, or a new one. Every set it was withheld as stays.
+    A cell withheld for the same people as in a layer updates that layer (unless not `in_place`:
+    for :data:`FINAL` figures, each release's counts differ); otherwise it takes the first
+    layer where it has no set yet, or a new one. Every set it was withheld as stays.
     """
     out = list(layers)
     pending = np.asarray(cells, dtype=np.int64)
-    for d, record in enumerate(out):
+    for d, record in enumerate(out if in_place else []):
         same = pending[(record.published[pending] >= 0)
                        & (changed_people(spec, part, record)[pending] == 0)]  # fmt: skip
         if len(same):
@@ -464,7 +493,7 @@ def ledger_problems(
 
     keys = {"releases", "last", "withheld", "stored"}
     if not isinstance(meta, dict) or not keys <= set(meta) <= keys | {"layers", "points",
-                                                                     "stamps"}:  # fmt: skip
+                                                                     "stamps", "past"}:  # fmt: skip
         fail("meta.ledger: expected releases, last, withheld, stored, layers, stamps and points")
         return None, problems
     points = meta.get("points", [])  # files written before it: no day was shown as a point
@@ -475,7 +504,7 @@ def ledger_problems(
         fail(f"meta.ledger.points: expected distinct days from 0 to {days - 1}, each with a "
              "count of 0 or more")  # fmt: skip
     layers = meta.get("layers", 1)  # files written before layers hold one
-    for key in ("layers", "stamps"):  # and one stamp a slot, before version 5
+    for key in ("layers", "stamps", "past"):  # one stamp a slot before version 5; no past before 6
         if not _whole(count := meta.get(key, 1)) or not 0 <= count <= MAX_LAYERS:
             fail(f"meta.ledger.{key}: expected a whole number from 0 to {MAX_LAYERS}")
     releases, last, withheld, stored = (meta[k] for k in ("releases", "last", "withheld",
@@ -494,27 +523,32 @@ def ledger_problems(
         return Ledger(releases, last, set(withheld), {}, {}, dict(points)), []
     parts = _records(arrays, units, labels, last, "", fail)
     hidden: dict[str, list[list[PartRecord]]] = {f: [[] for _ in labels[f]] for f in FIGURES}
-    for f in FIGURES:
-        for j in range(len(labels[f])):
-            name = f"ledger_hidden_{f}_{j}"
-            bits, published, values = (arrays[f"{name}_{s}"] for s in ("bits", "published",
-                                                                       "values"))  # fmt: skip
-            if bits.ndim == published.ndim == 1:  # written before layers: one
-                bits, published, values = bits[None], published[None], values[None]
-            if (bits.ndim, published.ndim, values.ndim) != (2, 2, 3) or not (
-                    len(bits) == len(published) == len(values) <= layers):  # fmt: skip
-                fail(f"{name}: expected as many layers of bits, times and values, at most "
-                     "meta.ledger.layers")  # fmt: skip
-                continue
-            for layer in range(len(bits)):
-                one = {f"{name}_bits": bits[layer], f"{name}_published": published[layer],
-                       f"{name}_values": values[layer]}  # fmt: skip
-                got = _records(one, units, labels, last, "hidden_", fail, only=(f, j))
-                hidden[f][j].extend(got[f])
+    past: dict[str, list[list[PartRecord]]] = {f: [[] for _ in labels[f]] for f in FINAL}
+    stores = [("hidden", hidden, layers)]  # files before version 6 keep no earlier releases
+    if f"ledger_past_{next(iter(FINAL))}_0_bits" in arrays:
+        stores.append(("past", past, meta.get("past", 0)))
+    for kind, store, most in stores:
+        for f in store:
+            for j in range(len(labels[f])):
+                name = f"ledger_{kind}_{f}_{j}"
+                bits, published, values = (arrays[f"{name}_{s}"] for s in ("bits", "published",
+                                                                           "values"))  # fmt: skip
+                if bits.ndim == published.ndim == 1:  # written before layers: one
+                    bits, published, values = bits[None], published[None], values[None]
+                if (bits.ndim, published.ndim, values.ndim) != (2, 2, 3) or not (
+                        len(bits) == len(published) == len(values) <= most):  # fmt: skip
+                    fail(f"{name}: expected as many layers of bits, times and values, at most "
+                         f"meta.ledger.{'layers' if kind == 'hidden' else kind}")  # fmt: skip
+                    continue
+                for layer in range(len(bits)):
+                    one = {f"{name}_bits": bits[layer], f"{name}_published": published[layer],
+                           f"{name}_values": values[layer]}  # fmt: skip
+                    got = _records(one, units, labels, last, f"{kind}_", fail, only=(f, j))
+                    store[f][j].extend(got[f])
     reset = checked(arrays, slots, last, fail)
     if problems:
         return None, problems
-    return Ledger(releases, last, set(withheld), parts, hidden, dict(points), reset), []
+    return Ledger(releases, last, set(withheld), parts, hidden, dict(points), reset, past), []
 
 
 def _records(

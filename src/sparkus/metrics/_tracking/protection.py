@@ -29,7 +29,10 @@ after the release of an earlier cell it counts in has its own variable in that c
 per release window it was set again in (:mod:`~sparkus.metrics._tracking.windows`), so the true
 sums hold together and the values that did not change stay tied. When the releases still
 cannot hold together (activity moved), today's release stands alone. Rule 2 applies either
-way.
+way. Completion is read besides as the attacker reads it (:func:`_final`): a step done in one
+release is done in every later one, so each atom has a count per release, never falling
+(:class:`~sparkus.metrics._tracking.windows.Releases`), and the ledger keeps every release
+of a completion cell (:attr:`.ledger.Ledger.past`).
 """
 
 from __future__ import annotations
@@ -55,17 +58,23 @@ from sparkus._privacy import (
     tolerance,
 )
 from sparkus.metrics._tracking.atoms import Codes, fold, split_sets
+from sparkus.metrics._tracking.checked_sets import (
+    classes_of,
+    layers_of,
+    small_groups,
+    withheld_sets,
+)
 from sparkus.metrics._tracking.figure_units import (
+    Part,
     Spec,
-    any_of,
     changed_people,
     figure_specs,
-    participants,
     people_of,
     shown,
 )
 from sparkus.metrics._tracking.ledger import (
     FIGURES,
+    FINAL,
     MAX_LAYERS,
     SLOTS,
     Ledger,
@@ -74,13 +83,12 @@ from sparkus.metrics._tracking.ledger import (
     forget,
     part_labels,
     recorded,
+    units_of,
     withhold,
 )
-from sparkus.metrics._tracking.windows import Columns, late_codes
+from sparkus.metrics._tracking.windows import Columns, Releases, late_codes
 
 if TYPE_CHECKING:
-    from scipy import sparse
-
     from sparkus.metrics._tracking.figures import Exact
     from sparkus.metrics._tracking.tracker import Tracker
 
@@ -131,6 +139,9 @@ def _build(
     history: list[PartRecord] | None,
     withheld: list[list[PartRecord]] | None,
     k: int,
+    *,
+    final: bool = False,
+    past: list[list[PartRecord]] | None = None,
 ) -> _Built:
     """The figure's linked table, its current cells, and the primary suppressions.
 
@@ -139,13 +150,18 @@ def _build(
     earlier one hid). Units whose value was set again since the release of an earlier cell
     form atoms of their own, with a column per window of values before: the rows of each
     release read the one it falls in, and so do copies of each small group (windows.py).
+    With `final` (completion), each atom has a column per release that reads it instead, the
+    earlier at most the later (:class:`~.windows.Releases`), and the cells' earlier published
+    releases (`past`, per part its layers) are fixed cells too.
     """
     from scipy import sparse
 
     units, row = spec.units, spec.row
     people = [people_of(spec, p) for p in spec.parts]
-    layers = _layers(spec, withheld) if history is not None and withheld is not None else []
+    layers = layers_of(spec, withheld) if history is not None and withheld is not None else []
     earlier = [history, *layers] if history is not None and withheld is not None else []
+    olds = layers_of(spec, past) if final and past and earlier else []
+    earlier += olds
     bits = [[r.unpacked(units) for r in store] for store in earlier]
     codes: list[tuple[Codes, int]] = []
     keep = np.zeros(units, dtype=bool)
@@ -159,7 +175,7 @@ def _build(
             keep |= before >= 0
     classes = unit_class = None
     if row is not None:  # completion: each person's cells (through any slot) set their class
-        classes = _classes(spec, codes, keep)
+        classes = classes_of(spec, codes, keep)
         unit_class = np.where(keep, classes[0].astype(np.int32)[row], -1)  # kept: has a class
         codes.append((unit_class, classes[2]))
     step = 1 + len(earlier)
@@ -170,7 +186,7 @@ def _build(
     rep = np.zeros(count, dtype=np.int64)
     kept = np.flatnonzero(keep)
     rep[atom] = kept  # any unit of an atom stands for it: they share every code
-    columns = Columns.of(late, stamps, rep, reads)
+    columns = Releases.of(rep, reads) if final else Columns.of(late, stamps, rep, reads)
     rows_, cols_, costs, fixed, cell_people = [], [], [], [], []
     cells: list[tuple[int, int]] = []
     for j in range(len(spec.parts)):
@@ -185,9 +201,11 @@ def _build(
             fixed.append(False)
     n_current = len(cells)
     history_sums: list[list[float]] = [[] for _ in spec.values]
-    if history is not None and earlier:
-        for j, record in enumerate(history):
-            at_atom = codes[step * j + 1][0][rep]
+    shown_stores = ([(1, history), *((2 + len(layers) + p, o) for p, o in enumerate(olds))]
+                    if history is not None and earlier else [])  # fmt: skip
+    for at_code, store in shown_stores:  # the cells' last releases, then their earlier ones
+        for j, record in enumerate(store):
+            at_atom = codes[step * j + at_code][0][rep]
             for i in np.flatnonzero(record.published >= 0):
                 held = np.flatnonzero(at_atom == i)
                 if not len(held):
@@ -221,7 +239,7 @@ def _build(
         measures.append(Measure(f"{spec.figure}.{m}", low, high,
                                       np.concatenate([current, history_sums[m]]), spec.integer[m],
                                       ("rating", "nps")[m] if spec.figure == "rating" else ""))  # fmt: skip
-    groups, group_people = _small_groups(spec, matrix, n_current, atom, count, keep, classes,
+    groups, group_people = small_groups(spec, matrix, n_current, atom, count, keep, classes,
                                          unit_class, k)  # fmt: skip
     if classes is not None and unit_class is not None and row is not None:
         # a class's slots by their cells now and before (required and other steps, releases
@@ -236,117 +254,17 @@ def _build(
         groups = sparse.vstack([groups, *(s for s, _ in split)]).tocsr()
         group_people = np.concatenate([group_people, *(p for _, p in split)])
     groups, group_people = columns.past(groups, group_people)  # and as they were before
-    again, again_people, again_keys = _withheld_sets(spec, layers, codes, step, rep, columns)
+    if final:  # the reading of values that did not change checks the small groups (_final)
+        groups, group_people = groups[:0], group_people[:0]
+    again, again_people, again_keys = withheld_sets(spec, layers, codes, step, rep, columns)
     primary = np.zeros(len(costs), dtype=bool)
     primary[:n_current] = np.array(cell_people[:n_current]) < k
     reasons = {int(c): SMALL for c in np.flatnonzero(primary)}
     table = LinkedTable(matrix, np.array(cell_people, np.int64), np.array(fixed, bool),
                         np.array(costs), tuple(measures), groups, group_people, again,
-                        again_people)  # fmt: skip
+                        again_people,
+                        columns.order() if isinstance(columns, Releases) else None)  # fmt: skip
     return _Built(table, cells, primary, reasons, sums, again_keys)
-
-
-def _layers(spec: Spec, withheld: list[list[PartRecord]]) -> list[list[PartRecord]]:
-    """The withheld layers of every part as stores over all parts.
-
-    A part short of layers has empty ones.
-    """
-    depth = max((len(layers) for layers in withheld), default=0)
-    return [[layers[d] if d < len(layers) else empty_record(spec.units, part.n_labels, spec.figure)
-             for part, layers in zip(spec.parts, withheld, strict=True)]
-            for d in range(depth)]  # fmt: skip
-
-
-def _withheld_sets(spec: Spec, layers: list[list[PartRecord]], codes: list[tuple[Codes, int]],
-                   step: int, rep: IntArray, columns: Columns,
-                   ) -> tuple[sparse.csr_matrix, IntArray, list[tuple[int, int, int]]]:  # fmt: skip
-    """Each set a cell was withheld as, over atoms' columns, the people it described, its key.
-
-    The key is the set's (layer, part, label) in the ledger; `columns` the atoms' columns.
-    """
-    from scipy import sparse
-
-    rows_: list[IntArray] = []
-    cols_: list[IntArray] = []
-    people: list[int] = []
-    keys: list[tuple[int, int, int]] = []
-    for d, layer in enumerate(layers):
-        for j, record in enumerate(layer):
-            code = codes[step * j + 2 + d][0]
-            at_atom = code[rep]
-            for i in np.flatnonzero(record.published >= 0):
-                held = np.flatnonzero(at_atom == i)
-                if not len(held):
-                    continue
-                rows_.append(np.full(len(held), len(people), dtype=np.int64))
-                cols_.append(columns.at(held, int(record.published[i])))
-                keys.append((d, j, int(i)))
-                units = code == i
-                if spec.row is not None:  # completion: people, not slots
-                    people.append(int(any_of(spec, units, participants(spec)).sum()))
-                else:
-                    people.append(int(units.sum()))
-    r = np.concatenate(rows_) if rows_ else np.zeros(0, np.int64)
-    c = np.concatenate(cols_) if cols_ else np.zeros(0, np.int64)
-    matrix = sparse.csr_matrix((np.ones(len(r)), (r, c)), shape=(len(people), columns.width))
-    return matrix, np.array(people, dtype=np.int64), keys
-
-
-def _classes(spec: Spec, codes: list[tuple[Codes, int]],
-             keep: BoolArray) -> tuple[IntArray, BoolArray, int]:  # fmt: skip
-    """Completion: each participant's class, whether they have one, and how many classes.
-
-    A class is the same cells, now and before, through any of their slots, funnel aside.
-    """
-    assert spec.row is not None
-    n = participants(spec)
-    person_codes = []
-    has = np.zeros(n, dtype=bool)
-    per_part = len(codes) // len(spec.parts)
-    for j, part in enumerate(spec.parts):
-        if part.person is None:
-            continue
-        for c in range(per_part):
-            code, n_labels = codes[per_part * j + c]
-            inside = any_of(spec, keep & (code >= 0), n)
-            person_codes.append((np.where(inside, part.person, -1), n_labels))
-            has |= inside
-    cls, count = fold(person_codes, has)
-    out = np.full(n, -1, dtype=np.int64)
-    out[has] = cls
-    return out, has, count
-
-
-def _small_groups(spec: Spec, matrix: sparse.csr_matrix, n_current: int, atom: IntArray,
-                  count: int, keep: BoolArray, classes: tuple[IntArray, BoolArray, int] | None,
-                  unit_class: Codes | None, k: int) -> tuple[sparse.csr_matrix, IntArray]:  # fmt: skip
-    """Groups of fewer than `k` people to keep unrecoverable.
-
-    Atoms of people (participants with the same cells), or, for completion, the slots of a
-    class of participants (`unit_class`: each unit's class, -1 for none).
-    """
-    from scipy import sparse
-
-    if classes is None or unit_class is None:
-        size = np.bincount(atom, minlength=count)
-        lone = np.diff(matrix.indptr[: n_current + 1]) == 1
-        own = set(matrix.indices[matrix.indptr[:n_current][lone]].tolist())
-        small = [a for a in np.flatnonzero((size > 0) & (size < k)) if int(a) not in own]
-        rows = sparse.identity(count, format="csr")[np.array(small, dtype=np.int64)]
-        return rows, size[small].astype(np.int64)
-    assert spec.row is not None
-    cls, has, n_classes = classes
-    size = np.bincount(cls[has], minlength=n_classes)
-    small_classes = np.flatnonzero((size > 0) & (size < k))
-    is_small = np.zeros(n_classes + 1, dtype=bool)  # by class + 1: a unit of no class is -1
-    is_small[small_classes + 1] = True
-    unit_class = unit_class[keep]
-    pick = is_small[unit_class + 1]
-    pairs = np.unique(unit_class[pick] * count + atom[pick])  # by class, then atom
-    rows_ = np.searchsorted(small_classes, pairs // count)
-    data = np.ones(len(rows_))
-    matrix_ = sparse.csr_matrix((data, (rows_, pairs % count)), shape=(len(small_classes), count))
-    return matrix_, size[small_classes].astype(np.int64)
 
 
 def decide(
@@ -374,6 +292,10 @@ def decide(
             alone_kind = _protect(alone, k, secondary, share)
             assert alone_kind is not None  # today's true values always hold
             built, kind = _rejoin(built, alone, alone_kind, k, secondary, share)
+            if spec.figure == "completion":  # a completion is final: read as the attacker does
+                final = _build(spec, history, withheld, k, final=True,
+                               past=ledger.earlier(spec.figure))  # fmt: skip
+                built, kind = _final(built, kind, final, k, secondary, share)
         else:
             plain = _protect(built, k, secondary, share)
             assert plain is not None  # no earlier release to disagree with
@@ -427,7 +349,7 @@ def _redundant(built: _Built, kind: IntArray) -> set[tuple[int, int, int]]:
     for measure in table.measures:
         if not pinned.any():
             break
-        solver = Solver(table.cells, published, measure, whole=False)
+        solver = Solver(table.cells, published, measure, whole=False, order=table.order)
         if not solver.feasible():  # earlier releases disagree with today's: pin nothing
             return same
         for sign in (+1, -1):  # two random corners tell most free sets apart at once
@@ -470,6 +392,46 @@ def _rejoin(
     return joined, kind
 
 
+def _final(
+    built: _Built, kind: IntArray, final: _Built, k: int, secondary: bool, share: float
+) -> tuple[_Built, IntArray]:
+    """Completion: `built`'s suppressions (`kind`), and more until the monotone reading holds.
+
+    Values that did not change (`built`, as :func:`_rejoin` protected it) are not what the
+    attacker knows of completion: a step done in one release is done in every later one, and
+    nothing more (`final`: a column per release, :class:`~.windows.Releases`). Where that
+    reading holds (it holds for the true counts), every hidden cell of today and every set an
+    earlier release withheld keeps its width under it too: its hidden cells start from
+    `built`'s and, while it hides more, `built` is protected again with them (they must keep
+    their width under both readings). The table returned is `final`, so the ledger forgets
+    only sets its reading pins. Small groups are `built`'s checks alone: a group of a few
+    people's steps keeps its width under values that did not change, or today alone.
+    """
+    n = len(final.cells)
+    hidden = kind[:n].copy()
+    reasons = built.reasons
+    while True:
+        table = attrs.evolve(final, primary=final.primary.copy(), reasons=dict(final.reasons))
+        for c in np.flatnonzero(hidden > 0):
+            table.primary[c] = True
+            table.reasons[int(c)] = (reasons[int(c)] if hidden[c] == _PRIMARY
+                                     else _REASONS[int(hidden[c])])  # fmt: skip
+        got = _protect(table, k, secondary, share)
+        if got is None:  # pragma: no cover - today's true counts grow from the published ones
+            return built, kind
+        more = (got[:n] > 0) & (hidden == 0)
+        if not more.any() or not built.table.fixed.any():  # nothing new, or `built` alone
+            return table, got
+        joined = attrs.evolve(built, primary=built.primary.copy(), reasons=dict(built.reasons))
+        for c in np.flatnonzero(more):
+            joined.primary[c] = True
+            joined.reasons[int(c)] = _REASONS[int(got[c])]
+        again = _protect(joined, k, secondary, share)
+        assert again is not None  # hiding more keeps the reading that held
+        hidden = np.where(hidden > 0, hidden, np.where(more, got[:n], again[:n]))
+        built, reasons = joined, joined.reasons
+
+
 def _change_rule(spec: Spec, history: list[PartRecord], built: _Built, k: int) -> None:
     """Hide each cell whose contributors changed by 1 to ``k - 1`` since its last release."""
     changed = [changed_people(spec, part, record) for part, record in zip(spec.parts, history,
@@ -508,6 +470,7 @@ def record_release(
         ledger = Ledger.started(units, {f: _labels(tracker, f) for f in FIGURES})
     parts: dict[str, list[PartRecord]] = {}
     hidden: dict[str, list[list[PartRecord]]] = {}
+    past: dict[str, list[list[PartRecord]]] = {f: [] for f in FINAL}
     for f in FIGURES:
         spec = decision.specs[f]
         parts[f], hidden[f] = [], []
@@ -517,13 +480,19 @@ def record_release(
             withheld = np.isin(present, list(decision.hidden[f][j]))
             kept = [int(i) for i in present[withheld] if (-1, j, int(i)) not in redundant]
             sums = decision.sums[f][j]
-            parts[f].append(recorded(ledger.parts[f][j], spec, part, present[~withheld], at,
-                                     sums))  # fmt: skip
+            shown_ = present[~withheld]
+            before = ledger.parts[f][j]
+            if f in FINAL:  # every release of a completion cell is kept
+                again = shown_[before.published[shown_] >= 0]
+                past[f].append(_superseded(ledger.earlier(f)[j], before, spec, part, again))
+            parts[f].append(recorded(before, spec, part, shown_, at, sums))
             drop = {(d, i) for d, p, i in redundant if p == j and d >= 0}
             layers = forget(ledger.hidden[f][j], spec, part, drop)
-            hidden[f].append(withhold(layers, spec, part, np.array(kept, np.int64), at, sums))
-            if len(hidden[f][j]) > MAX_LAYERS:
-                raise _too_many(tracker, f, j, hidden[f][j][-1])
+            hidden[f].append(withhold(layers, spec, part, np.array(kept, np.int64), at, sums,
+                                      in_place=f not in FINAL))  # fmt: skip
+            for store in (hidden, past) if f in FINAL else (hidden,):
+                if len(store[f][j]) > MAX_LAYERS:
+                    raise _too_many(tracker, f, j, store[f][j][-1])
     withheld_days, points = set(ledger.withheld), dict(ledger.points)
     day = int(at // 86_400 - tracker.schedule.epoch_day)
     if decision.point_hidden:
@@ -531,7 +500,35 @@ def record_release(
     if point is not None:
         points[day] = point
     return Ledger(ledger.releases + 1, max(ledger.last, at), withheld_days, parts, hidden,
-                  points, dict(ledger.reset))  # fmt: skip
+                  points, dict(ledger.reset), past)  # fmt: skip
+
+
+def _superseded(layers: list[PartRecord], record: PartRecord, spec: Spec, part: Part,
+                cells: IntArray) -> list[PartRecord]:  # fmt: skip
+    """`layers` with `cells` of `part` as `record` (their last release) holds them.
+
+    Each cell in the first layer where it has no release yet, or a new one.
+    """
+    out, pending, d = list(layers), cells, 0
+    before = record.unpacked(spec.units)
+    while len(pending):
+        if d == len(out):
+            out.append(empty_record(spec.units, part.n_labels, spec.figure))
+        layer = out[d]
+        free = pending[layer.published[pending] < 0]
+        if len(free):
+            bits, published, values = (
+                layer.unpacked(spec.units),
+                layer.published.copy(),
+                layer.values.copy(),
+            )
+            pick = units_of(spec, part, free)
+            bits[pick] = before[pick]
+            published[free], values[free] = record.published[free], record.values[free]
+            out[d] = PartRecord(np.packbits(bits), published, values)
+            pending = np.setdiff1d(pending, free)
+        d += 1
+    return out
 
 
 def _too_many(tracker: Tracker, figure: str, part: int, layer: PartRecord) -> InfeasibleError:

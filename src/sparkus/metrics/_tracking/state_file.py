@@ -8,7 +8,9 @@ A state file is a zip archive of ``.npy`` members: ``meta`` (the options as JSON
 for each grouping's codes and, once the tracker has released a snapshot, ``ledger_<figure>_<j>_
 {bits,published,values}`` and ``ledger_hidden_<figure>_<j>_{bits,published,values}`` for each
 part of its release ledger, the latter one row per layer of withheld cells, as many as
-``meta.ledger.layers`` says, with ``ledger_reset_{rating,progress}``, the (slot, time) rows of
+``meta.ledger.layers`` says, and ``ledger_past_completion_<j>_{bits,published,values}``, one
+row per layer of completion cells' earlier published releases, as many as ``meta.ledger.past``
+says (version 6; earlier files kept none), with ``ledger_reset_{rating,progress}``, the (slot, time) rows of
 the values set again after a release, one per release window a slot was set again in, as many
 per slot as ``meta.ledger.stamps`` says (version 5, see ``resets.py``; version 4 files hold
 the latest of each slot's stamps only, which load as one stamp each, as that version read
@@ -41,6 +43,7 @@ from sparkus._checks import describe
 from sparkus._errors import Problem, SchemaError
 from sparkus.metrics._tracking.ledger import (
     FIGURES,
+    FINAL,
     MAX_LAYERS,
     MEASURES,
     SLOTS,
@@ -53,10 +56,11 @@ __all__ = ["FORMAT", "VERSION", "check_file_arg", "file_name", "read_state", "sl
            "write_state"]  # fmt: skip
 
 FORMAT: Final = "sparkus.tracker"
-VERSION: Final = 5
-VERSIONS: Final = (1, 2, 3, 4, 5)
+VERSION: Final = 6
+VERSIONS: Final = (1, 2, 3, 4, 5, 6)
 """The versions this sparkus reads (1: no release ledger; 2: ratings per participant; 3: no
-record of values set again after a release; 4: only the last time each value was set again)."""
+record of values set again after a release; 4: only the last time each value was set again;
+5: no earlier releases of completion cells published again)."""
 _HEADER_ROOM: Final = 4_096
 """Bytes allowed for a ``.npy`` member's magic and header."""
 _META_BASE: Final = 1 << 20
@@ -135,12 +139,14 @@ def _limits(
     layers: int = 1,
     version: int = VERSION,
     stamps: int = 1,
+    past: int | None = None,
 ) -> dict[str, int]:
     """The most bytes each member may declare (data plus header).
 
     `ledger` is each grouping's number of groups when the file holds a release ledger, with
     `layers` layers of withheld cells and at most `stamps` stamps of a slot set again, in a
-    file of `version`.
+    file of `version`, and `past` layers of earlier releases of completion cells (None: a file
+    written before version 6 keeps none).
     """
     m, n = schedule.n_slots, len(schedule)
     words = max(1, -(-schedule.n_days // 64))
@@ -152,8 +158,11 @@ def _limits(
         steps = len(schedule.template.steps)
         for f in FIGURES:
             units = m if f in slot_figures(version) else n
+            stores = [("", 1), ("hidden_", layers)]
+            if past is not None and f in FINAL:
+                stores.append(("past_", past))
             for j, k in enumerate(part_labels(f, ledger, steps)):
-                for kind, rows in (("", 1), ("hidden_", layers)):
+                for kind, rows in stores:
                     name = f"ledger_{kind}{f}_{j}"
                     limits[f"{name}_bits.npy"] = rows * -(-units // 8) + _HEADER_ROOM
                     limits[f"{name}_published.npy"] = rows * 8 * k + _HEADER_ROOM
@@ -246,11 +255,12 @@ def read_state(
         n_groups = len(meta["grouping_names"])
         stored = meta["ledger"].get("stored") is True
         sizes = [len(meta["groups"][name]) for name in meta["grouping_names"]]
-        declared = (meta["ledger"].get(key, 1) for key in ("layers", "stamps"))
-        layers, stamps = (min(x, MAX_LAYERS) if isinstance(x, int) and x >= 0 else 1
-                          for x in declared)  # checked with the ledger; bounded here  # fmt: skip
+        declared = (meta["ledger"].get(key, 1) for key in ("layers", "stamps", "past"))
+        layers, stamps, past = (min(x, MAX_LAYERS) if isinstance(x, int) and x >= 0 else 1
+                                for x in declared)  # checked with the ledger; bounded here  # fmt: skip
+        kept = past if "past" in meta["ledger"] else None  # written before version 6: none
         limits = _limits(schedule, n_groups, sizes if stored else None, layers, meta["version"],
-                         stamps)  # fmt: skip
+                         stamps, kept)  # fmt: skip
         extra = sorted(set(infos) - set(limits))
         missing = sorted(set(limits) - set(infos))
         if extra or missing:

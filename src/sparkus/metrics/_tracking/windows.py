@@ -1,4 +1,9 @@
-"""Values set again in several release windows: their columns in a figure's linked table.
+"""Values that change between releases: their columns in a figure's linked table.
+
+Two kinds. :class:`Columns`: ratings and scores set again (below). :class:`Releases`: the
+completion figure, whose values only grow (a completion is final), read as the attacker reads
+it when the releases cannot hold together with unchanged values (see its docstring).
+
 
 A rating or score set again after a release (resets.py) counted in the earlier releases with
 the value it had then. The linked table of a figure (protection.py) gives each atom one column,
@@ -29,7 +34,7 @@ if TYPE_CHECKING:
 
     from sparkus.metrics._tracking.figure_units import Spec
 
-__all__ = ["Columns", "late_codes"]
+__all__ = ["Columns", "Releases", "late_codes"]
 
 IntArray: TypeAlias = npt.NDArray[np.int64]
 Reads: TypeAlias = Sequence[tuple[Codes, IntArray]]
@@ -162,3 +167,82 @@ class Columns:
                                             (len(touch), self.width)))  # fmt: skip
             counts.append(people[touch])
         return sparse.vstack(blocks).tocsr(), np.concatenate(counts)
+
+
+@attrs.frozen(eq=False)
+class Releases:
+    """Each atom's columns where values only grow: today's, then one per earlier release read.
+
+    A completion is final: a step done in one release is done in every later one. Who holds
+    every release and the membership table (and so which steps fell due when) knows each
+    atom's count in each release (slots in the same cell of every release's rows, due in the
+    same releases), and that it never falls: ``0 <= y[a, r] <= n_a`` and ``y[a, r] <= y[a, r']``
+    for two releases ``r < r'`` that read the atom (:meth:`order`). Nothing says which steps
+    were completed in between, so nothing ties a count to an earlier one beyond that; any
+    counts that grow are some steps completed in turn, so the atoms' program is exact. A
+    step completed before a release but reported after it counted as open then and as done
+    later: what each release showed still grows. The columns of earlier releases follow the
+    atoms' own (today's), by atom, then release.
+    """
+
+    count: int
+    """How many atoms (their own columns come first)."""
+    times: IntArray
+    """The earlier releases read (their times), increasing."""
+    keys: IntArray
+    """Each earlier column as ``atom * len(times) + release``, increasing."""
+
+    @classmethod
+    def of(cls, rep: IntArray, reads: Reads) -> Releases:
+        """The columns of the atoms `rep` stands for (a unit each): one per release read."""
+        atoms, when = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+        for code, published in reads:
+            at = code[rep]
+            held = np.flatnonzero(at >= 0)
+            atoms.append(held)
+            when.append(published[at[held]])
+        atom, time = np.concatenate(atoms), np.concatenate(when)
+        times = np.unique(time)
+        keys = np.unique(atom * len(times) + np.searchsorted(times, time))
+        return cls(len(rep), times, keys)
+
+    @property
+    def width(self) -> int:
+        """How many columns there are."""
+        return self.count + len(self.keys)
+
+    @property
+    def atoms(self) -> IntArray:
+        """The atom of each earlier release's column."""
+        out: IntArray = self.keys // max(len(self.times), 1)
+        return out
+
+    def at(self, atoms: IntArray, time: int) -> IntArray:
+        """The column each of `atoms` has in a row of the release at `time` (seconds)."""
+        key = atoms * len(self.times) + np.searchsorted(self.times, time)
+        out: IntArray = self.count + np.searchsorted(self.keys, key)
+        return out
+
+    def past(self, groups: sparse.csr_matrix,
+             people: IntArray) -> tuple[sparse.csr_matrix, IntArray]:  # fmt: skip
+        """`groups` (over atoms, today's columns) over every column."""
+        from scipy import sparse
+
+        wide = sparse.hstack([groups, sparse.csr_matrix((groups.shape[0], len(self.keys)))])
+        return wide.tocsr(), people
+
+    def order(self) -> sparse.csr_matrix:
+        """Rows of ``order @ x <= 0``: each atom's count in a release at most in the next.
+
+        The releases of an atom, then today's column (its own) after the last.
+        """
+        from scipy import sparse
+
+        n = len(self.keys)
+        columns = self.count + np.arange(n)
+        atom = self.atoms
+        same = np.r_[atom[1:] == atom[:-1], False]  # the next column is the same atom's
+        later = np.where(same, np.r_[columns[1:], 0], atom)
+        rows = np.r_[np.arange(n), np.arange(n)]
+        data = np.r_[np.ones(n), -np.ones(n)]
+        return sparse.csr_matrix((data, (rows, np.r_[columns, later])), shape=(n, self.width))
