@@ -117,6 +117,14 @@ def test_state_in_plain_pages_equals_numpys(seed, size):
         assert plain == numpys
 
 
+def _dict_conflicts(ids, content):
+    """The rows whose id appears with two different contents, by a plain dict."""
+    seen: dict[int, set[int]] = {}
+    for i, c in zip(ids.tolist(), content.tolist(), strict=True):
+        seen.setdefault(i, set()).add(c)
+    return np.array([len(seen[i]) > 1 for i in ids.tolist()])
+
+
 @given(
     st.lists(st.integers(-(2**63), 2**63 - 1), min_size=1, max_size=20),
     st.integers(0, 2**32 - 1),
@@ -133,10 +141,7 @@ def test_conflicting_ids_equal_a_dict_of_contents(pool, seed, size, spread):
     pool = np.concatenate([np.array(pool, dtype=np.int64), drawn])
     ids = pool[rng.integers(0, len(pool), size)]
     content = rng.integers(0, 2, size) * rng.integers(0, 2, size)
-    seen: dict[int, set[int]] = {}
-    for i, c in zip(ids.tolist(), content.tolist(), strict=True):
-        seen.setdefault(i, set()).add(c)
-    expected = np.array([len(seen[i]) > 1 for i in ids.tolist()])
+    expected = _dict_conflicts(ids, content)
     assert np.array_equal(conflicting_ids(ids, (content,)), expected)
     text = ids.astype(str)
     assert np.array_equal(conflicting_ids(text, (content,)), expected)
@@ -170,10 +175,7 @@ def test_small_integer_ids_find_the_same_conflicts(seed, size, bits):
     ids = rng.integers(0, 2**bits, min(size, 2**bits), dtype=np.int64)
     ids = ids[rng.integers(0, len(ids), size)]
     content = rng.integers(0, 2, size) * rng.integers(0, 2, size)
-    seen: dict[int, set[int]] = {}
-    for i, c in zip(ids.tolist(), content.tolist(), strict=True):
-        seen.setdefault(i, set()).add(c)
-    expected = np.array([len(seen[i]) > 1 for i in ids.tolist()])
+    expected = _dict_conflicts(ids, content)
     assert np.array_equal(conflicting_ids(ids, (content,)), expected)
     assert np.array_equal(conflicting_ids(ids.astype(str), (content,)), expected)
 
