@@ -8,14 +8,14 @@ import json
 import numpy as np
 
 from sparkus.metrics import Tracker
+from tests.privacy.completion_attack import organisation
 from tests.privacy.test_s15_backdated import _npy, _rewritten
-from tests.privacy.test_s17_completion_final_random import _organisation
 from tests.privacy.world import day, events
 
 
 def _released(seed):
     """The random organisation `seed` of the red team, after all its releases."""
-    tracker, batches, _ = _organisation(seed)
+    tracker, batches, _ = organisation(seed)
     first = 0
     for rows, d in batches:
         if rows:
