@@ -55,8 +55,9 @@ TINY = {"department": (1, 3), "site": (4,)}
 Executive Office): the last two departments and the last site."""
 FIGURES = ("participation", "completion", "rating", "progress")
 UNIT = {"participation": "started", "completion": "due_people", "rating": "raters",
-        "progress": "paired"}  # fmt: skip
-"""Who each figure describes: the per-person column of the exact figures that counts them."""
+        "progress": "paired", "overdue": "due_people"}  # fmt: skip
+"""Who each figure describes: the per-person column of the exact figures that counts them (the
+overdue steps, withheld alone while a completion cell is hidden, describe completion's people)."""
 
 
 # -- the population ----------------------------------------------------------------------------
@@ -260,9 +261,11 @@ def size(tracker: Any, exact: Any, cells: set[Key]) -> dict[str, int]:
     for grouping, group, figure in cells:
         if grouping == FUNNEL:
             people += int(exact.funnel_due[schedule.step_ids.index(group)])
-        elif grouping == ENGAGEMENT:
-            day = int(np.datetime64(group, "D").astype(np.int64)) - schedule.epoch_day
-            people += int(exact.enrolled_day[day])
+        elif grouping == ENGAGEMENT:  # a day, or a run of days written "first/last"
+            first, _, last = group.partition("/")
+            days = [int(np.datetime64(d, "D").astype(np.int64)) - schedule.epoch_day
+                    for d in (first, last or first)]  # fmt: skip
+            people += int(exact.enrolled_day[days[0] : days[1] + 1].sum())
         elif grouping == TOTALS:
             people += int(person[UNIT[figure]].sum())
         else:
